@@ -1,0 +1,69 @@
+"""dyngrad: PyTorch's autograd over NumPy, with torch's names, values and messages.
+
+    >>> import dyngrad as torch
+    >>> w = torch.tensor([1.], requires_grad=True)
+    >>> y = (w + 2) * (w + 1)
+    >>> y.backward()
+    >>> w.grad
+    tensor([5.])
+
+This module is a torch-shaped namespace: it only re-exports.
+"""
+from . import _dtype as _dtype_module
+from ._size import Size, device  # noqa: F401
+from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
+from ._dtype import (bool, complex64, complex128, dtype, float16, float32, float64,  # noqa: F401
+                    get_default_dtype, int8, int16, int32, int64, promote_types, result_type,
+                    set_default_dtype, uint8)
+from .tensor import Tensor  # noqa: F401
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: F401
+                       full_like, linspace, ones, ones_like, scalar_tensor, tensor, zeros,
+                       zeros_like)
+from .random import (Generator, bernoulli, default_generator, get_rng_state,  # noqa: F401
+                     initial_seed, manual_seed, normal, rand, rand_like, randint, randint_like,
+                     randn, randn_like, randperm, seed, set_rng_state)
+from . import ops as _ops
+from . import autograd  # noqa: F401
+from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
+                                 is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .ops.torch_math import return_types as _return_types
+
+__version__ = "0.1.0"
+
+for _alias, _d in _dtype_module.ALIASES.items():
+    globals()[_alias] = _d
+_ops.install(globals())
+
+
+class _ReturnTypes:
+    """torch.return_types: the named tuples of max, min, ..."""
+
+    def __init__(self, types):
+        self.__dict__.update(types)
+
+
+return_types = _ReturnTypes(_return_types)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def is_complex(input):
+    return input.is_complex()
+
+
+def detach(input):
+    return input.detach()
+
+
+def get_default_device():
+    return device("cpu")

@@ -1,0 +1,184 @@
+"""dtype objects, torch's type-promotion rules and the default dtype."""
+from . import _backend
+
+__all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types", "result_type"]
+
+_BOOL, _INT, _FLOAT, _COMPLEX = range(4)
+_pybool = type(True)  # the name `bool` is torch.bool below
+
+
+class dtype:
+    """A tensor element type, spelled and promoted as torch spells and promotes it."""
+
+    __slots__ = ("_name", "np", "_category", "itemsize", "_legacy", "_cname", "is_signed")
+
+    def __init__(self, name, np_name, category, legacy, cname, is_signed):
+        self._name = name
+        self.np = _backend.xp.dtype(np_name)
+        self._category = category
+        self.itemsize = self.np.itemsize
+        self._legacy = legacy      # 'FloatTensor': torch's legacy type string
+        self._cname = cname        # 'Float': the C++ ScalarType name used in some messages
+        self.is_signed = is_signed
+
+    @property
+    def is_floating_point(self):
+        return self._category == _FLOAT
+
+    @property
+    def is_complex(self):
+        return self._category == _COMPLEX
+
+    def to_real(self):
+        return _TO_REAL.get(self, self)
+
+    def to_complex(self):
+        return _TO_COMPLEX.get(self, self)
+
+    def __repr__(self):
+        return "torch." + self._name
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        return (_by_name, (self._name,))
+
+
+bool = dtype("bool", "bool", _BOOL, "BoolTensor", "Bool", False)
+uint8 = dtype("uint8", "uint8", _INT, "ByteTensor", "Byte", False)
+int8 = dtype("int8", "int8", _INT, "CharTensor", "Char", True)
+int16 = dtype("int16", "int16", _INT, "ShortTensor", "Short", True)
+int32 = dtype("int32", "int32", _INT, "IntTensor", "Int", True)
+int64 = dtype("int64", "int64", _INT, "LongTensor", "Long", True)
+float16 = dtype("float16", "float16", _FLOAT, "HalfTensor", "Half", True)
+float32 = dtype("float32", "float32", _FLOAT, "FloatTensor", "Float", True)
+float64 = dtype("float64", "float64", _FLOAT, "DoubleTensor", "Double", True)
+complex64 = dtype("complex64", "complex64", _COMPLEX, "ComplexFloatTensor", "ComplexFloat", True)
+complex128 = dtype("complex128", "complex128", _COMPLEX, "ComplexDoubleTensor", "ComplexDouble", True)
+
+ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
+# torch's aliases: torch.float is torch.float32, torch.long is torch.int64, ...
+ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
+           "int": int32, "long": int64, "cfloat": complex64, "cdouble": complex128}
+
+_TO_REAL = {complex64: float32, complex128: float64}
+_TO_COMPLEX = {float16: complex64, float32: complex64, float64: complex128}
+_FROM_NP = {d.np: d for d in ALL}
+
+
+def _by_name(name):
+    return globals()[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The dyngrad dtype of an array dtype (TypeError for ones torch does not have)."""
+    try:
+        return _FROM_NP[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+            "uint64, uint32, uint16, uint8, and bool.") from None
+
+
+_default = [float32]
+
+
+def get_default_dtype():
+    """The dtype of floating-point tensors made from Python floats (float32 at start)."""
+    return _default[0]
+
+
+def set_default_dtype(d):
+    if not isinstance(d, dtype) or d._category != _FLOAT or d is float16:
+        if isinstance(d, dtype):
+            raise TypeError("only floating-point types are supported as the default type")
+        raise TypeError(f"set_default_dtype(): argument 'd' (position 1) must be torch.dtype, "
+                        f"not {type(d).__name__}")
+    _default[0] = d
+
+
+def default_complex_dtype():
+    return complex128 if _default[0] is float64 else complex64
+
+
+def _promote_pair(a, b):
+    # A float (or complex) type wins over any integer type whole, unlike NumPy, where
+    # int32 + float32 gives float64; otherwise NumPy's lattice is torch's.
+    if a is b:
+        return a
+    ca, cb = a._category, b._category
+    if ca != cb and max(ca, cb) >= _FLOAT and min(ca, cb) <= _INT:
+        return a if ca > cb else b
+    return _FROM_NP[_backend.xp.promote_types(a.np, b.np)]
+
+
+_PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL for b in ALL}
+
+
+def promote_types(type1, type2):
+    """torch.promote_types: the smallest dtype both can be cast to safely."""
+    return _PROMOTE[type1, type2]
+
+
+def _combine_categories(higher, lower):
+    """Merge the dtype of higher-priority operands with a lower-priority one.
+
+    A lower-priority operand (a 0-dim tensor under a dimensioned one, a Python number
+    under any tensor) only matters when it is of a higher category: 1.5 * int_tensor is
+    float, but 1.5 * float16_tensor stays float16.
+    """
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher._category == _COMPLEX:
+        return higher
+    if lower._category == _COMPLEX:
+        return higher.to_complex() if higher._category == _FLOAT else lower
+    if higher._category == _FLOAT:
+        return higher
+    if higher is bool or lower._category == _FLOAT:
+        return _PROMOTE[higher, lower]
+    return higher
+
+
+def scalar_dtype(value):
+    """The dtype a Python number takes as an operand (a wrapped number)."""
+    t = type(value)
+    if t is float:
+        return _default[0]
+    if t is int:
+        return int64
+    if t is _pybool:
+        return bool
+    if t is complex:
+        return default_complex_dtype()
+    return None
+
+
+def result_type_of(dims, zero_dims, scalars):
+    """torch's result type from the dtypes of dimensioned tensors, 0-dim tensors and numbers."""
+    d = z = s = None
+    for t in dims:
+        d = t if d is None else _PROMOTE[d, t]
+    for t in zero_dims:
+        z = t if z is None else _PROMOTE[z, t]
+    for t in scalars:
+        s = t if s is None else _PROMOTE[s, t]
+    return _combine_categories(d, _combine_categories(z, s))
+
+
+def result_type(tensor1, tensor2):
+    """torch.result_type(tensor1, tensor2): a Tensor or a Python number each."""
+    dims, zero_dims, scalars = [], [], []
+    for x in (tensor1, tensor2):
+        data = getattr(x, "_data", None)
+        if data is None:
+            if isinstance(x, (float, int, complex)):
+                scalars.append(scalar_dtype(x))
+                continue
+            raise TypeError(f"result_type() received an invalid combination of arguments - "
+                            f"got ({type(tensor1).__name__}, {type(tensor2).__name__})")
+        (dims if data.ndim else zero_dims).append(x.dtype)
+    return result_type_of(dims, zero_dims, scalars)

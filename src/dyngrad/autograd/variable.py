@@ -1,0 +1,28 @@
+"""torch.autograd.Variable: the legacy wrapper, which now returns a plain Tensor."""
+import warnings
+
+from .. import tensor as _tensor  # partly loaded at import time
+
+__all__ = ["Variable"]
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, other):
+        return isinstance(other, _tensor.Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """``Variable(t, requires_grad=...)`` gives ``t`` itself with the flag set, as torch does."""
+
+    def __new__(cls, data=None, requires_grad=False, volatile=False):
+        if volatile:
+            warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
+                          "instead.", UserWarning, stacklevel=2)
+        if data is None:
+            from ..creation import empty
+            data = empty(0)
+        if not isinstance(data, _tensor.Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        t = data.detach()
+        t.requires_grad = requires_grad
+        return t

@@ -1,0 +1,253 @@
+"""Factories: tensor, as_tensor, from_numpy, zeros/ones/full/empty, arange, linspace, eye, *_like."""
+import math
+import numbers
+import warnings
+
+from . import _backend
+from . import _dtype as _dt
+from .autograd import grad_mode
+from .tensor import Tensor, _wrap
+
+xp = _backend.xp
+
+__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
+           "linspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like", "scalar_tensor"]
+
+
+def _leaf(array, requires_grad):
+    t = _wrap(array)
+    if requires_grad:
+        if array.dtype.kind not in "fc":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        t._requires_grad = True
+    return t
+
+
+def _np_dtype(dtype):
+    if dtype is None:
+        return None
+    if not isinstance(dtype, _dt.dtype):
+        raise TypeError(f"dtype must be torch.dtype, not {type(dtype).__name__}")
+    return dtype.np
+
+
+def _python_dtype(array):
+    """The dtype torch infers for data given as Python numbers."""
+    kind = array.dtype.kind
+    if kind == "b":
+        return xp.dtype(bool)
+    if kind in "iu":
+        return xp.dtype(xp.int64)
+    if kind == "c":
+        return _dt.default_complex_dtype().np
+    return _dt.get_default_dtype().np
+
+
+def _from_data(data, dtype):
+    if isinstance(data, Tensor):
+        arr = data._data
+        return arr.astype(dtype, copy=True) if dtype is not None else arr.copy()
+    if isinstance(data, _backend.ndarray):
+        return xp.array(data, dtype=dtype, copy=True)
+    if isinstance(data, (list, tuple)):
+        data = _unwrap_nested(data)
+    arr = xp.array(data)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if dtype is None:
+        dtype = arr.dtype if _has_numpy_scalar(data) else _python_dtype(arr)
+    return arr.astype(dtype, copy=False)
+
+
+def _has_numpy_scalar(data):
+    return isinstance(data, xp.generic)
+
+
+def _unwrap_nested(data):
+    """Lists of tensors (0-dim or not) become lists of arrays."""
+    out = []
+    for x in data:
+        if isinstance(x, Tensor):
+            out.append(x._data)
+        elif isinstance(x, (list, tuple)):
+            out.append(_unwrap_nested(x))
+        else:
+            out.append(x)
+    return out
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """Constructs a tensor with no autograd history by copying ``data``.
+
+    >>> torch.tensor([[1., -1.], [1., -1.]])
+    tensor([[ 1., -1.],
+            [ 1., -1.]])
+    """
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than "
+                      "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+    return _leaf(_from_data(data, _np_dtype(dtype)), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Data as a tensor, sharing memory with a Tensor or ndarray when no conversion is needed."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or data.dtype is dtype else data.to(dtype)
+    if isinstance(data, _backend.ndarray):
+        return _wrap(xp.asarray(data, dtype=_np_dtype(dtype)))
+    return _leaf(_from_data(data, _np_dtype(dtype)), False)
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with a NumPy array."""
+    if not isinstance(ndarray, _backend.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dt.from_numpy_dtype(ndarray.dtype)
+    return _wrap(ndarray)
+
+
+def _size(size):
+    if len(size) == 1 and isinstance(size[0], (list, tuple)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, numbers.Integral):
+            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
+                            f"of type {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _default(dtype):
+    return _dt.get_default_dtype().np if dtype is None else _np_dtype(dtype)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None, pin_memory=False):
+    return _leaf(xp.zeros(_size(size), dtype=_default(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None, pin_memory=False):
+    return _leaf(xp.ones(_size(size), dtype=_default(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+          pin_memory=False, memory_format=None):
+    # zero-filled: uninitialised memory would make runs unrepeatable for no gain
+    return _leaf(xp.zeros(_size(size), dtype=_default(dtype)), requires_grad)
+
+
+def _fill_dtype(value):
+    if isinstance(value, bool):
+        return xp.dtype(bool)
+    if isinstance(value, numbers.Integral):
+        return xp.dtype(xp.int64)
+    if isinstance(value, complex):
+        return _dt.default_complex_dtype().np
+    return _dt.get_default_dtype().np
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+         pin_memory=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    d = _np_dtype(dtype) if dtype is not None else _fill_dtype(fill_value)
+    return _leaf(xp.full(_size((size,)), fill_value, dtype=d), requires_grad)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return _leaf(xp.asarray(s, dtype=_default(dtype)), requires_grad)
+
+
+def _like(fn, t, dtype, requires_grad):
+    return _leaf(fn(t._data.shape, dtype=t._data.dtype if dtype is None else dtype.np), requires_grad)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None):
+    return _like(xp.zeros, input, dtype, requires_grad)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    return _like(xp.ones, input, dtype, requires_grad)
+
+
+empty_like = zeros_like
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    d = input._data.dtype if dtype is None else dtype.np
+    return _leaf(xp.full(input._data.shape, fill_value, dtype=d), requires_grad)
+
+
+def _number(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None,
+           layout=None, pin_memory=False):
+    """Values from ``start`` to ``end`` (exclusive) by ``step``.
+
+    >>> torch.arange(-2, 4, dtype=torch.float32)
+    tensor([-2., -1.,  0.,  1.,  2.,  3.])
+    """
+    if end is None:
+        start, end = 0, start
+    start, end, step = _number(start), _number(end), _number(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dtype is None:
+        ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+        d = xp.dtype(xp.int64) if ints else _dt.get_default_dtype().np
+    else:
+        d = dtype.np
+    n = int(math.ceil((end - start) / step))
+    # torch computes start + i * step in double (or int64) and then casts
+    acc = xp.int64 if d.kind in "iub" and all(isinstance(v, numbers.Integral)
+                                              for v in (start, step)) else xp.float64
+    vals = start + step * xp.arange(n, dtype=acc)
+    return _leaf(vals.astype(d), requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
+             layout=None, pin_memory=False):
+    start, end = _number(start), _number(end)
+    d = _default(dtype)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps == 1:
+        return _leaf(xp.full((1,), start, dtype=d), requires_grad)
+    idx = xp.arange(steps, dtype=xp.float64)
+    calc = d if d.kind in "fc" else xp.float64
+    step = (end - start) / (steps - 1) if steps > 1 else 0.0
+    start_c = xp.asarray(start, dtype=calc)
+    end_c = xp.asarray(end, dtype=calc)
+    step_c = xp.asarray(step, dtype=calc)
+    idx_c = idx.astype(calc)
+    # torch fills the first half forward from start and the second half back from end
+    half = steps // 2
+    vals = xp.where(idx < half, start_c + step_c * idx_c, end_c - step_c * (steps - idx_c - 1))
+    return _leaf(vals.astype(d), requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+        pin_memory=False):
+    return _leaf(xp.eye(n, n if m is None else m, dtype=_default(dtype)), requires_grad)
+
+
+def legacy_tensor(cls, args, kwargs):
+    """``torch.Tensor(...)``: from data (float32 always), or uninitialised of a size."""
+    if len(args) == 1 and isinstance(args[0], (list, tuple, _backend.ndarray)) and not (
+            isinstance(args[0], tuple) and all(isinstance(a, int) for a in args[0])
+            and not isinstance(args[0], list)):
+        return _wrap(xp.array(_from_data(args[0], None), dtype=xp.float32))
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return args[0]
+    size = _size(args) if args else (0,)
+    return _wrap(xp.zeros(size, dtype=xp.float32))

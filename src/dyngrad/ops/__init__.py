@@ -1,0 +1,100 @@
+"""The op table and torch's functions and Tensor methods built on it.
+
+``install`` is the one place where the table's functions become ``torch.*`` functions and
+``Tensor`` methods and operators; ``FUNCTIONS`` and ``METHODS`` list what it installs.
+"""
+from .. import random as _random
+from ..tensor import Tensor
+from . import indexing, torch_math as tm, torch_shape as ts
+from ._table import ALL_OPS, Op  # noqa: F401
+
+_UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
+          "reciprocal")
+
+
+def _unary(name):
+    from . import pointwise as pw
+    entry = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
+
+    def fn(input, *, out=None):
+        return entry(input)
+    fn.__name__ = name
+    return fn
+
+
+def _nondiff(name):
+    from . import pointwise as pw
+    entry = getattr(pw, name)
+
+    def fn(input, other=None):
+        return entry(input) if other is None and entry.params == ["self"] else entry(input, other)
+    fn.__name__ = name
+    return fn
+
+
+FUNCTIONS = {
+    "add": tm.add, "sub": tm.sub, "subtract": tm.sub, "rsub": tm.rsub, "mul": tm.mul,
+    "multiply": tm.mul, "div": tm.div, "divide": tm.div, "true_divide": tm.true_divide,
+    "floor_divide": tm.floor_divide, "remainder": tm.remainder, "fmod": tm.fmod,
+    "pow": tm.pow, "neg": tm.neg, "negative": tm.neg, "clamp": tm.clamp, "clip": tm.clamp,
+    "clamp_min": tm.clamp_min, "clamp_max": tm.clamp_max, "where": tm.where,
+    "nonzero": tm.nonzero, "maximum": tm.maximum, "minimum": tm.minimum,
+    "sum": tm.sum, "mean": tm.mean, "max": tm.max, "min": tm.min, "argmax": tm.argmax,
+    "argmin": tm.argmin,
+    "reshape": ts.reshape, "flatten": ts.flatten, "t": ts.t, "transpose": ts.transpose,
+    "swapaxes": ts.transpose, "permute": ts.permute, "squeeze": ts.squeeze,
+    "unsqueeze": ts.unsqueeze, "narrow": ts.narrow, "select": ts.select, "split": ts.split,
+    "chunk": ts.chunk, "unbind": ts.unbind, "cat": ts.cat, "concat": ts.cat,
+    "concatenate": ts.cat, "stack": ts.stack, "mm": ts.mm, "bmm": ts.bmm, "dot": ts.dot,
+    "mv": ts.mv, "matmul": ts.matmul, "clone": ts.clone,
+}
+for _n in _UNARY:
+    FUNCTIONS[_n] = _unary(_n)
+FUNCTIONS["absolute"] = FUNCTIONS["abs"]
+for _n in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+           "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan",
+           "isinf", "isfinite"):
+    FUNCTIONS[_n] = _nondiff(_n)
+for _alias, _n in (("greater", "gt"), ("less", "lt"), ("greater_equal", "ge"),
+                   ("less_equal", "le"), ("not_equal", "ne")):
+    FUNCTIONS[_alias] = FUNCTIONS[_n]
+
+# Methods: every function above as ``x.name(...)``, plus method-only names and operators.
+METHODS = {n: f for n, f in FUNCTIONS.items() if n not in ("cat", "concat", "concatenate",
+                                                          "stack", "where")}
+METHODS.update({
+    "where": lambda self, condition, other: tm.where(condition, self, other),
+    "view": ts.view, "view_as": ts.view_as, "reshape": ts.reshape, "reshape_as": ts.reshape_as,
+    "expand": ts.expand, "expand_as": ts.expand_as, "contiguous": ts.contiguous, "to": ts.to,
+    "zero_": ts.zero_method, "fill_": ts.fill_method, "copy_": ts.copy_method,
+    "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
+    "bernoulli_": _random.bernoulli_, "random_": _random.random_,
+    "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "__add__": tm.add, "__radd__": tm.add, "__sub__": tm.sub, "__rsub__": tm.rsub,
+    "__mul__": tm.mul, "__rmul__": tm.mul, "__truediv__": tm.div,
+    "__rtruediv__": tm.rtruediv, "__pow__": tm.pow, "__rpow__": tm.rpow,
+    "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul, "__neg__": tm.neg,
+    "__abs__": FUNCTIONS["abs"], "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
+    "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
+    "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
+    "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
+    "__xor__": FUNCTIONS["bitwise_xor"], "__invert__": FUNCTIONS["bitwise_not"],
+    "__iadd__": tm.INPLACE["add_"], "__isub__": tm.INPLACE["sub_"],
+    "__imul__": tm.INPLACE["mul_"], "__itruediv__": tm.INPLACE["div_"],
+    "__ipow__": tm.INPLACE["pow_"],
+})
+METHODS.update(tm.INPLACE)
+METHODS.update({n: ts._caster(d) for n, d in ts.CONVERSIONS.items()})
+
+PROPERTIES = {"T": ts.T, "mT": ts.mT}
+
+
+def install(namespace):
+    """Put the table's functions into ``namespace`` (the torch-shaped module) and its
+    methods, operators and properties onto Tensor."""
+    for name, fn in FUNCTIONS.items():
+        namespace[name] = fn
+    for name, fn in METHODS.items():
+        setattr(Tensor, name, fn)
+    for name, fn in PROPERTIES.items():
+        setattr(Tensor, name, property(fn))

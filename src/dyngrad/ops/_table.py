@@ -1,0 +1,400 @@
+"""The op table: how one declaration becomes a forward function, a node class and a backward.
+
+An op is declared once (see pointwise.py for the simplest entries):
+
+    mul = Op("MulBackward0", _mul,                 # forward over arrays
+             self=lambda grad, other: grad * other, # one formula per differentiable input
+             other=lambda grad, self: grad * self)
+
+The forward's parameter names are torch's schema names. A formula's parameters name what
+it needs: ``grad`` (the incoming gradient; ``grads`` for all outputs of a multi-output
+op), any forward parameter (a saved input or a non-tensor argument), ``result`` (the
+output, or the names given in ``outputs=``), and ``<param>_sym_sizes`` /
+``<param>_sym_numel`` (an input's shape and size). What the formulas of the inputs that
+require grad ask for is exactly what the node saves, and it is readable as
+``node._saved_<name>`` as in torch.
+
+Formulas are written with operators and with the functions of ``_dual`` (which take
+arrays or Tensors alike). With ``create_graph=False`` the engine calls them on arrays,
+at NumPy's speed and with no graph; with ``create_graph=True`` on Tensors, so that the
+backward is itself recorded and differentiable to any order. Formulas return the
+broadcast-shaped gradient: the engine reduces it to the input's shape and dtype, once
+(NOTE [Broadcasting is undone by the engine] in engine.py).
+"""
+import inspect
+
+from .. import _backend
+from .._size import Size
+from ..autograd import grad_mode
+from ..autograd.graph import ERR_BACKWARD_TWICE, Node, grad_accumulator, next_sequence_nr
+from ..tensor import Tensor, _wrap
+
+xp = _backend.xp
+_ndarray = _backend.ndarray
+_gstate = grad_mode.state
+_new = object.__new__
+
+ALL_OPS = []
+
+
+class _SavedOutput:
+    """An output saved by its own node: the array and version counter, not the Tensor
+    (NOTE [Saved tensors] in autograd/graph.py)."""
+
+    __slots__ = ("data", "counter", "output_nr")
+
+    def __init__(self, tensor):
+        self.data = tensor._data
+        self.counter = tensor._version_counter
+        self.output_nr = tensor._output_nr
+
+
+class OpNode(Node):
+    """The node class of table ops: each op makes one subclass named as torch names it."""
+
+    __slots__ = ("_meta",)
+    _op = None
+
+    def _apply(self, grads, create_graph):
+        return run_formulas(self, grads, create_graph)
+
+    def __getattr__(self, name):
+        if name.startswith("_saved_"):
+            op = self._op
+            key = name[7:]
+            if key in op.saved_index:
+                if self._saved is None:
+                    raise RuntimeError(ERR_BACKWARD_TWICE)
+                value = self._saved[op.saved_index[key]]
+                return _unpack_public(self, value, self._versions, op.saved_index[key])
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+def _unpack_public(node, value, versions, i):
+    if isinstance(value, _SavedOutput):
+        return _saved_output_tensor(node, value)
+    return value
+
+
+def _saved_output_tensor(node, saved):
+    t = _wrap(saved.data)
+    t._version_counter = saved.counter
+    t.grad_fn = node
+    t._output_nr = saved.output_nr
+    t._requires_grad = True
+    return t
+
+
+def _version_error(tensor_shape, legacy, who, version, expected):
+    sizes = list(tensor_shape)
+    part = f", which is output {who[1]} of {who[0]}," if who else ""
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{legacy} {sizes}]{part} is at version {version}; expected version "
+        f"{expected} instead. Hint: enable anomaly detection to find the operation that failed "
+        "to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def unpack_saved(node, as_tensors):
+    """The node's saved values for its formulas: arrays, or Tensors under create_graph."""
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(ERR_BACKWARD_TWICE)
+    versions = node._versions
+    out = list(saved)
+    for i, v in enumerate(saved):
+        expected = versions[i]
+        if expected is None:
+            continue
+        if isinstance(v, _SavedOutput):
+            now = v.counter[0]
+            if now != expected:
+                from .._dtype import _FROM_NP
+                raise _version_error(v.data.shape, _FROM_NP[v.data.dtype]._legacy,
+                                     (node._forward_op_name(), v.output_nr), now, expected)
+            out[i] = _saved_output_tensor(node, v) if as_tensors else v.data
+        else:
+            now = v._version_counter[0]
+            if now != expected:
+                fn = v.grad_fn
+                who = (fn._forward_op_name(), v._output_nr) if fn is not None else None
+                raise _version_error(v._data.shape, v.dtype._legacy, who, now, expected)
+            if not as_tensors:
+                out[i] = v._data
+    return out
+
+
+class Op:
+    """One op of the table: its forward over arrays, a backward formula per input, its node class."""
+
+    def __init__(op, node_name, forward, *, outputs=("result",), view=False,
+                 nondiff=(), differentiable_outputs=None, variadic=False, **formulas):
+        op.name = node_name
+        # (the first parameter is `op`, not `self`: `self=` is a formula keyword)
+        # variadic: the first parameter is a sequence of tensors (cat, stack), one edge
+        # each; its formula returns a list, and may ask for ``tensors_sizes``.
+        op.variadic = variadic
+        op.forward = forward
+        params = list(inspect.signature(forward).parameters)
+        op.params = params
+        op.formulas = formulas
+        op.outputs = outputs
+        op.view = view
+        # positions of the forward's tensor arguments (differentiable ones first in order)
+        op.tensor_pos = tuple(i for i, p in enumerate(params) if p in formulas or p in nondiff)
+        op.diff_pos = tuple(i for i in op.tensor_pos if params[i] in formulas)
+        # outputs=None: as many outputs as the forward returns (split, unbind)
+        op.n_out = len(outputs) if outputs is not None else None
+        op.differentiable_outputs = differentiable_outputs
+        # every name any formula may ask for, in one order: the layout of node._saved
+        names = []
+        op.formula_args = {}
+        for p, f in formulas.items():
+            args = list(inspect.signature(f).parameters)
+            op.formula_args[p] = args
+            names += [a for a in args if a not in ("grad", "grads") and a not in names]
+        op.saved_names = names
+        op.saved_index = {n: i for i, n in enumerate(names)}
+        op._plans = {}
+        # ops with no formula (comparisons) never record a node
+        op.node_class = type(node_name, (OpNode,), {"__slots__": (), "_name": node_name,
+                                                      "_op": op}) if formulas else None
+        ALL_OPS.append(op)
+
+    def __repr__(self):
+        return f"<Op {self.name}>"
+
+    def plan(self, mask):
+        """For a requires-grad mask over the differentiable inputs: what to save, and how.
+
+        Each saved name maps to a source: ('arg', i) a forward argument, ('out', k) an
+        output, ('shape', i) / ('numel', i) an input's size.
+        """
+        p = self._plans.get(mask)
+        if p is not None:
+            return p
+        params = self.params
+        wanted = set()
+        for needs, pos in zip(mask, self.diff_pos):
+            if needs:
+                wanted.update(self.formula_args[params[pos]])
+        sources = []
+        for n in self.saved_names:
+            if n not in wanted:
+                sources.append(None)
+            elif self.outputs and n in self.outputs:
+                sources.append(("out", self.outputs.index(n)))
+            elif n in params:
+                sources.append(("arg", params.index(n)))
+            elif n.endswith("_sym_sizes"):
+                sources.append(("shape", params.index(n[:-10])))
+            elif n == "tensors_sizes":
+                sources.append(("sizes", 0))
+            elif n.endswith("_sym_numel"):
+                sources.append(("numel", params.index(n[:-10])))
+            else:
+                raise TypeError(f"{self.name}: a formula asks for unknown name {n!r}")
+        p = self._plans[mask] = tuple(sources)
+        return p
+
+    def __call__(self, *args):
+        """Tensors in: the op with autograd. Arrays in (a formula run without
+        create_graph): the bare forward, so every op is also a formula building block."""
+        if self.variadic:
+            if any(isinstance(a, Tensor) for a in args[0]):
+                return apply_variadic(self, args)
+            return self.forward(*args)
+        for i in self.tensor_pos:
+            if isinstance(args[i], Tensor):
+                return apply(self, args)
+        return self.forward(*args)
+
+
+def edge_of(t):
+    """The graph edge a gradient for tensor ``t`` flows into."""
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._requires_grad:
+        return (grad_accumulator(t), 0)
+    return (None, 0)
+
+
+def apply(op, args):
+    """Run ``op`` on ``args`` (forward order); record a node when grad is on and needed."""
+    arrays = list(args)
+    needs = False
+    diff = op.diff_pos
+    for i in op.tensor_pos:
+        a = args[i]
+        if isinstance(a, Tensor):
+            arrays[i] = a._data
+            if a._requires_grad and i in diff:
+                needs = True
+    out = op.forward(*arrays)
+    if not needs or not _gstate.enabled:
+        if op.n_out == 1:
+            res = _wrap(out)
+            if op.view:
+                _make_view(res, 0, args[op.tensor_pos[0]], op, args)
+            return res
+        outs = tuple(_wrap(o) for o in out)
+        if op.view:
+            for k, t in enumerate(outs):
+                _make_view(t, k, args[op.tensor_pos[0]], op, args)
+        return outs
+    return record(op, args, out)
+
+
+def record(op, args, out):
+    """Wrap the outputs of ``op`` and build its node, edges and saved values."""
+    node = _new(op.node_class)
+    node._sequence_nr = next_sequence_nr()
+    edges = []
+    meta = []
+    mask = []
+    for i in op.diff_pos:
+        a = args[i]
+        if isinstance(a, Tensor):
+            needs = a._requires_grad
+            edges.append(edge_of(a) if needs else (None, 0))
+            meta.append((a._data.shape, a._data.dtype))
+        else:
+            needs = False
+            edges.append((None, 0))
+            meta.append(None)
+        mask.append(needs)
+    node.next_functions = tuple(edges)
+    node._meta = meta
+    if op.n_out == 1:
+        outs = (_wrap(out),)
+    else:
+        outs = tuple(_wrap(o) for o in out)
+        node._n_outputs = len(outs)
+    diff_outs = op.differentiable_outputs
+    for k in (range(len(outs)) if diff_outs is None else diff_outs):
+        t = outs[k]
+        t.grad_fn = node
+        t._output_nr = k
+        t._requires_grad = True
+    if op.view:
+        base = args[op.tensor_pos[0]]
+        for k, t in enumerate(outs):
+            _make_view(t, k, base, op, args)
+    _save(node, op, op.plan(tuple(mask)), args, outs)
+    return outs[0] if op.n_out == 1 else outs
+
+
+def apply_variadic(op, args):
+    """``apply`` for an op whose first argument is a sequence of tensors."""
+    tensors = args[0]
+    arrays = [t._data if isinstance(t, Tensor) else t for t in tensors]
+    out = op.forward(arrays, *args[1:])
+    if not _gstate.enabled or not any(isinstance(t, Tensor) and t._requires_grad for t in tensors):
+        return _wrap(out)
+    node = _new(op.node_class)
+    node._sequence_nr = next_sequence_nr()
+    node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) else (None, 0) for t in tensors)
+    node._meta = [(a.shape, a.dtype) for a in arrays]
+    res = _wrap(out)
+    res.grad_fn = node
+    res._requires_grad = True
+    _save(node, op, op.plan((True,)), args, (res,))
+    return res
+
+
+def _save(node, op, sources, args, outs):
+    saved = []
+    versions = []
+    for src in sources:
+        if src is None:
+            saved.append(None)
+            versions.append(None)
+            continue
+        kind, i = src
+        if kind == "arg":
+            v = args[i]
+            if isinstance(v, Tensor):
+                if v._inference:
+                    raise RuntimeError(
+                        "Inference tensors cannot be saved for backward. Please do not use "
+                        "Tensors created in inference mode in computation tracked by autograd. "
+                        "To work around this, you can make a clone to get a normal tensor and "
+                        "use it in autograd, or use `torch.no_grad()` instead of "
+                        "`torch.inference_mode()`.")
+                saved.append(v)
+                versions.append(v._version_counter[0])
+            else:
+                saved.append(v)
+                versions.append(None)
+        elif kind == "out":
+            t = outs[i]
+            saved.append(_SavedOutput(t))
+            versions.append(t._version_counter[0])
+        elif kind == "sizes":
+            saved.append([tuple(getattr(t, "shape", ())) for t in args[0]])
+            versions.append(None)
+        elif kind == "shape":
+            v = args[i]
+            saved.append(Size(v._data.shape) if isinstance(v, Tensor) else Size(()))
+            versions.append(None)
+        else:
+            v = args[i]
+            saved.append(v._data.size if isinstance(v, Tensor) else 1)
+            versions.append(None)
+    node._saved = tuple(saved)
+    node._versions = tuple(versions)
+
+
+def _make_view(out, k, base, op, args):
+    """Make ``out`` a view of ``base``: shared version counter, root ``_base``, replay fn."""
+    out._version_counter = base._version_counter
+    root = base._base if base._base is not None else base
+    out._base = root
+    parent_fn = base._view_fn
+    fwd = op.forward
+    pos = op.tensor_pos[0]
+    rest = list(args)
+
+    def view_fn(array):
+        if parent_fn is not None:
+            array = parent_fn(array)
+        rest[pos] = array
+        r = fwd(*rest)
+        return r[k] if isinstance(r, tuple) else r
+    out._view_fn = view_fn
+    if not _gstate.enabled:
+        out._no_grad_view = True
+    if op.n_out > 1:
+        out._multi_view_of = op.name
+    if base._inference:
+        out._inference = True
+
+
+def run_formulas(node, grads, create_graph):
+    """The gradients for each input edge of a table node, given the grads of its outputs."""
+    op = node._op
+    saved = unpack_saved(node, create_graph)
+    index = op.saved_index
+    params = op.params
+    edges = node.next_functions
+    result = []
+    grad = grads[0]
+    if op.variadic:
+        argv = [grad if a == "grad" else saved[index[a]] for a in op.formula_args[params[0]]]
+        return op.formulas[params[0]](*argv)
+    for j, pos in enumerate(op.diff_pos):
+        if edges[j][0] is None:
+            result.append(None)
+            continue
+        name = params[pos]
+        argv = []
+        for a in op.formula_args[name]:
+            if a == "grad":
+                argv.append(grad)
+            elif a == "grads":
+                argv.append(grads)
+            else:
+                argv.append(saved[index[a]])
+        result.append(op.formulas[name](*argv))
+    return result

@@ -1,0 +1,184 @@
+"""Indexing: ``t[key]`` as torch composes it (select, slice, unsqueeze, then index) and
+``t[key] = value`` (a copy into a view, or index_put_)."""
+from .. import _backend
+from ..tensor import Tensor
+from ._table import Op
+from .inplace import apply_inplace, copy_, fill_
+from .views import select, slice_, unsqueeze
+
+xp = _backend.xp
+
+
+def _index(self, indices):
+    return self[indices]
+
+
+def _index_backward(grad, self_sym_sizes, indices):
+    return index_put_zeros(grad, tuple(self_sym_sizes), indices)
+
+
+def _put_zeros(values, sizes, indices):
+    out = xp.zeros(sizes, dtype=values.dtype)
+    xp.add.at(out, indices, values)
+    return out
+
+
+index = Op("IndexBackward0", _index, self=_index_backward)
+index_put_zeros = Op("IndexPutBackward0", _put_zeros,
+                     values=lambda grad, indices: index(grad, indices))
+
+
+def _index_put(self, indices, values, accumulate):
+    out = self.copy()
+    if accumulate:
+        xp.add.at(out, indices, values)
+    else:
+        out[indices] = values
+    return out
+
+
+def _masked_out(grad, indices):
+    return index_put(grad, indices, 0.0, False)
+
+
+index_put = Op("IndexPutBackward0", _index_put,
+               self=lambda grad, indices, accumulate: grad if accumulate else _masked_out(grad, indices),
+               values=lambda grad, indices: index(grad, indices))
+
+
+def _is_advanced(k):
+    return isinstance(k, (Tensor, list, _backend.ndarray)) or (
+        isinstance(k, bool))
+
+
+def _as_index_array(k, size=None):
+    if isinstance(k, Tensor):
+        a = k._data
+    else:
+        a = xp.asarray(k)
+    if a.dtype.kind == "b":
+        return a
+    if a.dtype.kind not in "iu":
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return a.astype(xp.int64, copy=False)
+
+
+def _normalize(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    return key
+
+
+def _basic(self, key):
+    """Apply the basic part of ``key`` (ints, slices, None, ...) as view ops; return the
+    view and the advanced part as (dim, index array) pairs on the view."""
+    key = _normalize(key)
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)
+                 and not (_is_advanced(k) and _as_index_array(k).dtype.kind == "b"))
+    n_bool_dims = sum(_as_index_array(k).ndim for k in key
+                      if _is_advanced(k) and not isinstance(k, bool)
+                      and _as_index_array(k).dtype.kind == "b")
+    n_real += n_bool_dims
+    if n_real > self.dim():
+        raise IndexError(f"too many indices for tensor of dimension {self.dim()}")
+    out = self
+    dim = 0
+    advanced = []
+    for k in key:
+        if k is Ellipsis:
+            dim += self.dim() - n_real
+        elif k is None:
+            out = unsqueeze(out, dim)
+            dim += 1
+        elif isinstance(k, bool):
+            out = unsqueeze(out, dim)
+            advanced.append((dim, xp.asarray([0] if k else [], dtype=xp.int64)))
+            dim += 1
+        elif isinstance(k, slice):
+            start, stop, step = k.start, k.stop, k.step
+            if step is not None and step <= 0:
+                raise ValueError("step must be greater than zero")
+            size = out.shape[dim]
+            s, e, st = slice(_int(start), _int(stop), _int(step)).indices(size)
+            e = max(e, s)
+            if not (s == 0 and e == size and st == 1):
+                out = slice_(out, dim, s, e, st)
+            dim += 1
+        elif _is_advanced(k):
+            a = _as_index_array(k)
+            if a.dtype.kind == "b":
+                advanced.append((dim, a))
+                dim += a.ndim
+            else:
+                advanced.append((dim, a))
+                dim += 1
+        else:
+            i = _int(k)
+            size = out.shape[dim]
+            if not -size <= i < size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            out = select(out, dim, i % size if size else i)
+    return out, advanced
+
+
+def _int(v):
+    if v is None:
+        return None
+    if isinstance(v, Tensor):
+        return int(v.item())
+    return int(v)
+
+
+def _advanced_key(view, advanced):
+    key = []
+    dim = 0
+    for d, a in advanced:
+        while dim < d:
+            key.append(slice(None))
+            dim += 1
+        if a.dtype.kind == "b":
+            for k in range(a.ndim):
+                if a.shape[k] != view.shape[dim + k]:
+                    raise IndexError(f"The shape of the mask {list(a.shape)} at index {k} does not "
+                                     f"match the shape of the indexed tensor {list(view.shape)} at "
+                                     f"index {dim + k}")
+            key.append(a)
+            dim += a.ndim
+        else:
+            size = view.shape[dim]
+            if a.size and (a.max() >= size or a.min() < -size):
+                bad = int(a.max()) if a.max() >= size else int(a.min())
+                raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+            key.append(a)
+            dim += 1
+    return tuple(key)
+
+
+def getitem(self, key):
+    view, advanced = _basic(self, key)
+    if not advanced:
+        return view if view is not self else _alias(self)
+    return index(view, _advanced_key(view, advanced))
+
+
+def _alias(self):
+    from .views import view as view_op
+    return view_op(self, tuple(self.shape))
+
+
+def setitem(self, key, value):
+    view, advanced = _basic(self, key)
+    if not advanced:
+        if isinstance(value, Tensor):
+            copy_inplace(view, value)
+        else:
+            apply_inplace(fill_, view, (view, value))
+        return
+    if not isinstance(value, Tensor):
+        from ..creation import tensor
+        value = tensor(value, dtype=self.dtype)
+    apply_inplace(index_put, view, (view, _advanced_key(view, advanced), value, False))
+
+
+def copy_inplace(self, src):
+    return apply_inplace(copy_, self, (self, src))

@@ -1,0 +1,65 @@
+"""Joining ops: cat and stack (split, chunk and unbind are views: views.py)."""
+from .. import _backend
+from ._promote import result_dtype
+from ._table import Op
+
+xp = _backend.xp
+
+
+def _cat(tensors, dim):
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    # torch skips 1-D empty tensors in cat (legacy behaviour)
+    arrays = [a for a in tensors if not (a.ndim == 1 and a.shape[0] == 0)] or list(tensors[:1])
+    ref = arrays[0]
+    for i, a in enumerate(arrays):
+        if a.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+        if a.ndim != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {a.ndim}")
+    d = dim % ref.ndim
+    for i, a in enumerate(arrays):
+        for k in range(ref.ndim):
+            if k != d and a.shape[k] != ref.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
+                                   f"size {ref.shape[k]} but got size {a.shape[k]} for tensor number "
+                                   f"{i} in the list.")
+    return xp.concatenate(arrays, axis=d, dtype=result_dtype(*arrays))
+
+
+def _cat_backward(grad, dim, tensors_sizes):
+    from .views import slice_
+    out = []
+    start = 0
+    ndim = max(len(s) for s in tensors_sizes)
+    for size in tensors_sizes:
+        if len(size) != ndim:  # an empty 1-D tensor skipped by cat
+            out.append(None)
+            continue
+        n = size[dim % ndim]
+        out.append(slice_(grad, dim % ndim, start, start + n, 1))
+        start += n
+    return out
+
+
+cat = Op("CatBackward0", _cat, variadic=True, tensors=_cat_backward)
+
+
+def _stack(tensors, dim):
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0].shape
+    for i, a in enumerate(tensors):
+        if a.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
+                               f"at entry 0 and {list(a.shape)} at entry {i}")
+    return xp.stack(tensors, axis=dim, dtype=result_dtype(*tensors))
+
+
+def _stack_backward(grad, dim, tensors_sizes):
+    from .views import select
+    d = dim % (len(tensors_sizes[0]) + 1)
+    return [select(grad, d, i) for i in range(len(tensors_sizes))]
+
+
+stack = Op("StackBackward0", _stack, variadic=True, tensors=_stack_backward)

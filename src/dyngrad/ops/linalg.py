@@ -1,0 +1,71 @@
+"""Matrix products: mm, bmm, dot, mv, and matmul composed from them as torch composes it."""
+from .. import _backend
+from ._promote import result_dtype
+from ._table import Op
+from .views import t, transpose
+
+xp = _backend.xp
+
+
+def _check_same_dtype(a, b, what="expected m1 and m2 to have the same dtype"):
+    if a.dtype != b.dtype:
+        from .._dtype import _FROM_NP
+        raise RuntimeError(f"{what}, but got: {_FROM_NP[a.dtype]._cname.lower()} != "
+                           f"{_FROM_NP[b.dtype]._cname.lower()}")
+
+
+def _mm(self, mat2):
+    if self.ndim != 2:
+        raise RuntimeError(f"self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix")
+    if self.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({self.shape[0]}x{self.shape[1]} "
+                           f"and {mat2.shape[0]}x{mat2.shape[1]})")
+    _check_same_dtype(self, mat2)
+    return xp.matmul(self, mat2)
+
+
+mm = Op("MmBackward0", _mm,
+        self=lambda grad, mat2: mm(grad, t(mat2)),
+        mat2=lambda grad, self: mm(t(self), grad))
+
+
+def _bmm(self, mat2):
+    if self.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError(f"batch2 must be a 3D tensor")
+    _check_same_dtype(self, mat2, "expected scalar type")
+    return xp.matmul(self, mat2)
+
+
+bmm = Op("BmmBackward0", _bmm,
+         self=lambda grad, mat2: bmm(grad, transpose(mat2, 1, 2)),
+         mat2=lambda grad, self: bmm(transpose(self, 1, 2), grad))
+
+
+def _dot(self, tensor):
+    if self.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {tensor.ndim}D tensors")
+    if self.shape[0] != tensor.shape[0]:
+        raise RuntimeError("inconsistent tensor size, expected tensor [%d] and src [%d] to have the "
+                           "same number of elements, but got %d and %d elements respectively"
+                           % (self.shape[0], tensor.shape[0], self.shape[0], tensor.shape[0]))
+    _check_same_dtype(self, tensor, "dot : expected both vectors to have same dtype")
+    return xp.dot(self, tensor)
+
+
+dot = Op("DotBackward0", _dot,
+         self=lambda grad, tensor: grad * tensor,
+         tensor=lambda grad, self: grad * self)
+
+
+def _outer_of(grad, vec):
+    from .views import unsqueeze
+    return unsqueeze(grad, 1) * unsqueeze(vec, 0)
+
+
+mv = Op("MvBackward0", lambda self, vec: xp.matmul(self, vec),
+        self=lambda grad, vec: _outer_of(grad, vec),
+        vec=lambda grad, self: mv(t(self), grad))

@@ -1,0 +1,166 @@
+"""Reductions: sum, mean, max/min (all and over a dim), and the gather/scatter they need."""
+from .. import _backend
+from .. import _dtype as _dt
+from ._table import Op
+
+xp = _backend.xp
+
+
+def _dims(dim, ndim):
+    """A dim, a sequence of dims or None (all dims) as a sorted tuple of non-negative dims."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, int):
+        dim = (dim,)
+    n = ndim if ndim else 1
+    out = []
+    for d in dim:
+        if not -n <= d < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                             f"but got {d})")
+        out.append(d % n)
+    return tuple(sorted(set(out)))
+
+
+def _sum_dtype(self, dtype):
+    if dtype is not None:
+        return dtype.np
+    # integer and bool sums accumulate in int64, as in torch
+    return xp.dtype(xp.int64) if self.dtype.kind in "biu" else self.dtype
+
+
+def _sum_all(self, dtype=None):
+    return xp.sum(self, dtype=_sum_dtype(self, dtype))
+
+
+def _sum_dim(self, dim, keepdim, dtype=None):
+    axes = _dims(dim, self.ndim) if self.ndim else ()
+    return xp.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype))
+
+
+def _unreduce(grad, self_sym_sizes, dim, keepdim):
+    """Bring a reduced gradient back to the input's rank, broadcastable to its shape."""
+    if not keepdim and self_sym_sizes:
+        for d in _dims(dim, len(self_sym_sizes)):
+            grad = unsqueeze(grad, d)
+    return expand(grad, tuple(self_sym_sizes))
+
+
+sum_all = Op("SumBackward0", _sum_all,
+             self=lambda grad, self_sym_sizes: expand(grad, tuple(self_sym_sizes)))
+sum_dim = Op("SumBackward1", _sum_dim, self=_unreduce)
+
+
+def _mean_check(self):
+    if self.dtype.kind not in "fc":
+        name = _dt._FROM_NP[self.dtype]._cname
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {name}")
+
+
+def _mean_all(self, dtype=None):
+    _mean_check(self if dtype is None else self.astype(dtype.np))
+    return xp.mean(self, dtype=None if dtype is None else dtype.np).astype(
+        self.dtype if dtype is None else dtype.np, copy=False)
+
+
+def _mean_dim(self, dim, keepdim, dtype=None):
+    _mean_check(self if dtype is None else self.astype(dtype.np))
+    axes = _dims(dim, self.ndim) if self.ndim else ()
+    out = xp.mean(self, axis=axes, keepdims=keepdim)
+    return out.astype(self.dtype if dtype is None else dtype.np, copy=False)
+
+
+def _mean_dim_backward(grad, self_sym_sizes, dim, keepdim):
+    count = 1
+    for d in _dims(dim, len(self_sym_sizes)):
+        count *= self_sym_sizes[d]
+    return _unreduce(grad, self_sym_sizes, dim, keepdim) / count
+
+
+mean_all = Op("MeanBackward0", _mean_all,
+              self=lambda grad, self_sym_sizes, self_sym_numel:
+                  expand(grad, tuple(self_sym_sizes)) / self_sym_numel)
+mean_dim = Op("MeanBackward1", _mean_dim, self=_mean_dim_backward)
+
+
+def _evenly_distribute(grad, self, result):
+    # every element equal to the max shares the gradient (torch's evenly_distribute_backward)
+    from .pointwise import eq
+    mask = eq(self, result)
+    return grad * mask / sum_all(mask)
+
+
+def _check_nonempty(self, name):
+    if self.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+
+
+def _max_all(self):
+    _check_nonempty(self, "max")
+    return xp.max(self)
+
+
+def _min_all(self):
+    _check_nonempty(self, "min")
+    return xp.min(self)
+
+
+max_all = Op("MaxBackward1", _max_all, self=_evenly_distribute)
+min_all = Op("MinBackward1", _min_all, self=_evenly_distribute)
+
+
+def _select_dim(self, dim, keepdim, arg, pick):
+    if self.ndim == 0:
+        return self.copy(), xp.zeros((), dtype=xp.int64)
+    d = _dims(dim, self.ndim)[0]
+    if self.shape[d] == 0:
+        raise IndexError(f"{pick}(): Expected reduction dim {d} to have non-zero size.")
+    idx = xp.expand_dims(arg(self, axis=d), d)
+    values = xp.take_along_axis(self, idx, d)
+    if not keepdim:
+        values, idx = xp.squeeze(values, d), xp.squeeze(idx, d)
+    return values, idx.astype(xp.int64, copy=False)
+
+
+def _value_selecting_backward(grad, dim, indices, self_sym_sizes, keepdim):
+    if not keepdim and self_sym_sizes:
+        d = _dims(dim, len(self_sym_sizes))[0]
+        grad, indices = unsqueeze(grad, d), unsqueeze(indices, d)
+    return scatter_zeros(grad, dim, indices, tuple(self_sym_sizes))
+
+
+max_dim = Op("MaxBackward0", lambda self, dim, keepdim: _select_dim(self, dim, keepdim, xp.argmax, "max"),
+             outputs=("result", "indices"), differentiable_outputs=(0,),
+             self=_value_selecting_backward)
+min_dim = Op("MinBackward0", lambda self, dim, keepdim: _select_dim(self, dim, keepdim, xp.argmin, "min"),
+             outputs=("result", "indices"), differentiable_outputs=(0,),
+             self=_value_selecting_backward)
+
+
+def _gather(self, dim, index):
+    if self.ndim == 0:
+        return self.copy()
+    return xp.take_along_axis(self, index, _dims(dim, self.ndim)[0])
+
+
+def _scatter_zeros(src, dim, index, sizes):
+    """zeros(sizes) with ``src`` written at ``index`` along ``dim`` (summing repeats)."""
+    out = xp.zeros(sizes, dtype=src.dtype)
+    if not sizes:
+        return out + src
+    d = _dims(dim, len(sizes))[0]
+    idx = [xp.arange(s).reshape([-1 if i == k else 1 for k in range(index.ndim)])
+           for i, s in enumerate(index.shape)]
+    idx[d] = index
+    xp.add.at(out, tuple(idx), src)
+    return out
+
+
+gather = Op("GatherBackward0", _gather, nondiff=("index",),
+            self=lambda grad, dim, index, self_sym_sizes: scatter_zeros(grad, dim, index, tuple(self_sym_sizes)))
+scatter_zeros = Op("ScatterAddBackward0", _scatter_zeros, nondiff=("index",),
+                   src=lambda grad, dim, index: gather(grad, dim, index))
+
+from .views import expand, unsqueeze  # noqa: E402  (views.py uses nothing from here)

@@ -1,0 +1,272 @@
+"""torch's signatures for the math ops: overloads resolved to table entries.
+
+``torch.add(x, 1)``, ``x + 1``, ``1 + x`` and ``x.add(1)`` all end in the one ``add``
+entry of pointwise.py; ``1 - x`` picks ``rsub`` and ``x ** t`` picks PowBackward1, as
+torch's dispatcher does. Nothing here computes: it chooses an entry and its arguments.
+"""
+from .. import _backend
+from ..tensor import Tensor
+from . import pointwise as pw
+from . import reduction as red
+from .inplace import apply_inplace
+
+xp = _backend.xp
+
+
+def _check_tensor(input, name, pos="input"):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument '{pos}' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+
+
+def add(input, other, *, alpha=1, out=None):
+    _check_tensor(input, "add")
+    return pw.add(input, other, alpha)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    _check_tensor(input, "sub")
+    return pw.sub(input, other, alpha)
+
+
+def rsub(input, other, *, alpha=1):
+    if isinstance(other, Tensor):
+        return pw.sub(other, input, alpha)
+    return pw.rsub(input, other, alpha)
+
+
+def mul(input, other, *, out=None):
+    _check_tensor(input, "mul")
+    return pw.mul(input, other)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    _check_tensor(input, "div")
+    if rounding_mode is None:
+        return pw.div(input, other)
+    with _no_grad():
+        if rounding_mode == "trunc":
+            return _wrap_like(xp.trunc(_arr(pw.div(input, other))), input, other)
+        if rounding_mode == "floor":
+            return floor_divide(input, other)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                       f"found '{rounding_mode}'")
+
+
+def _arr(t):
+    return t._data
+
+
+def _no_grad():
+    from ..autograd.grad_mode import no_grad
+    return no_grad()
+
+
+def _wrap_like(a, input, other):
+    from ._promote import result_dtype
+    from ..tensor import _wrap
+    dt = result_dtype(input._data, other._data if isinstance(other, Tensor) else other)
+    return _wrap(xp.asarray(a).astype(dt, copy=False))
+
+
+def floor_divide(input, other):
+    b = other._data if isinstance(other, Tensor) else other
+    from ._promote import binary
+    return _wrap_result(binary(xp.floor_divide, input._data, b))
+
+
+def remainder(input, other):
+    b = other._data if isinstance(other, Tensor) else other
+    from ._promote import binary
+    return _wrap_result(binary(xp.remainder, input._data, b))
+
+
+def fmod(input, other):
+    b = other._data if isinstance(other, Tensor) else other
+    from ._promote import binary
+    return _wrap_result(binary(xp.fmod, input._data, b))
+
+
+def _wrap_result(a):
+    from ..tensor import _wrap
+    return _wrap(a)
+
+
+def true_divide(input, other):
+    return pw.div(input, other)
+
+
+def pow(input, exponent, *, out=None):
+    if not isinstance(input, Tensor):
+        return pw.pow_scalar_base(input, exponent)
+    if isinstance(exponent, Tensor):
+        return pw.pow_tensor(input, exponent)
+    return pw.pow_scalar_exp(input, exponent)
+
+
+def rpow(self, base):
+    return pw.pow_scalar_base(base, self)
+
+
+def rtruediv(self, other):
+    return pw.mul(pw.reciprocal(self), other)
+
+
+def neg(input):
+    return pw.neg(input)
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    if isinstance(min, Tensor):
+        min = min._data if min.dim() else min.item()
+    if isinstance(max, Tensor):
+        max = max._data if max.dim() else max.item()
+    return pw.clamp(input, min, max)
+
+
+def clamp_min(input, min):
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    return clamp(input, max=max)
+
+
+def where(condition, input=None, other=None, *, out=None):
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    return pw.where(condition, input, other)
+
+
+def nonzero(input, *, as_tuple=False):
+    from ..tensor import _wrap
+    idx = xp.nonzero(input._data)
+    if as_tuple:
+        return tuple(_wrap(i.astype(xp.int64)) for i in idx)
+    return _wrap(xp.stack(idx, axis=1).astype(xp.int64) if idx else xp.zeros((1, 0), xp.int64))
+
+
+def maximum(input, other):
+    return pw.maximum(input, other)
+
+
+def minimum(input, other):
+    return pw.minimum(input, other)
+
+
+# -- reductions ---------------------------------------------------------------------------
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if dim is None and not keepdim:
+        return red.sum_all(input, dtype)
+    if dim is None:
+        dim = tuple(range(input.dim()))
+    return red.sum_dim(input, dim, keepdim, dtype)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if dim is None and not keepdim:
+        return red.mean_all(input, dtype)
+    if dim is None:
+        dim = tuple(range(input.dim()))
+    return red.mean_dim(input, dim, keepdim, dtype)
+
+
+class _ReturnType(tuple):
+    """torch.return_types.max and friends: a (values, indices) tuple with names."""
+
+    _name = "max"
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _return_type(name):
+    return type(name, (_ReturnType,), {"_name": name, "__slots__": (),
+                                       "__module__": "dyngrad.return_types"})
+
+
+return_types = {n: _return_type(n) for n in ("max", "min", "sort", "topk", "kthvalue", "mode")}
+
+
+def _reduce_select(input, dim, keepdim, other, all_op, dim_op, pair_op, name):
+    if isinstance(dim, Tensor):  # torch.max(a, b)
+        return pair_op(input, dim)
+    if other is not None:
+        return pair_op(input, other)
+    if dim is None:
+        return all_op(input)
+    values, indices = dim_op(input, dim, keepdim)
+    return return_types[name](values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, other=None, out=None):
+    return _reduce_select(input, dim, keepdim, other, red.max_all, red.max_dim, pw.maximum, "max")
+
+
+def min(input, dim=None, keepdim=False, *, other=None, out=None):
+    return _reduce_select(input, dim, keepdim, other, red.min_all, red.min_dim, pw.minimum, "min")
+
+
+def argmax(input, dim=None, keepdim=False):
+    from ..tensor import _wrap
+    if dim is None:
+        return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
+    return red.max_dim(input.detach(), dim, keepdim)[1]
+
+
+def argmin(input, dim=None, keepdim=False):
+    from ..tensor import _wrap
+    if dim is None:
+        return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
+    return red.min_dim(input.detach(), dim, keepdim)[1]
+
+
+# -- in-place forms: one helper turns an entry into ``x.op_(...)`` ---------------------------
+def inplace(entry, arrange=lambda self, *a: (self,) + a):
+    def method(self, *args, **kwargs):
+        return apply_inplace(entry, self, arrange(self, *args, **kwargs))
+    method.__name__ = getattr(entry, "name", "inplace")
+    return method
+
+
+def _pow_inplace(self, exponent):
+    entry = pw.pow_tensor if isinstance(exponent, Tensor) else pw.pow_scalar_exp
+    return apply_inplace(entry, self, (self, exponent))
+
+
+def _clamp_inplace(self, min=None, max=None):
+    return apply_inplace(pw.clamp, self, (self, min, max))
+
+
+INPLACE = {
+    "add_": inplace(pw.add, lambda self, other, *, alpha=1: (self, other, alpha)),
+    "sub_": inplace(pw.sub, lambda self, other, *, alpha=1: (self, other, alpha)),
+    "mul_": inplace(pw.mul),
+    "div_": inplace(pw.div),
+    "neg_": inplace(pw.neg),
+    "pow_": _pow_inplace,
+    "exp_": inplace(pw.exp),
+    "log_": inplace(pw.log),
+    "sqrt_": inplace(pw.sqrt),
+    "sin_": inplace(pw.sin),
+    "cos_": inplace(pw.cos),
+    "tanh_": inplace(pw.tanh),
+    "sigmoid_": inplace(pw.sigmoid),
+    "relu_": inplace(pw.relu),
+    "abs_": inplace(pw.abs_),
+    "reciprocal_": inplace(pw.reciprocal),
+    "clamp_": _clamp_inplace,
+    "clamp_min_": lambda self, min: _clamp_inplace(self, min=min),
+    "clamp_max_": lambda self, max: _clamp_inplace(self, max=max),
+}

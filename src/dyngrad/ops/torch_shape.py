@@ -1,0 +1,293 @@
+"""torch's signatures for shape, joining, product, copy and conversion ops."""
+import math
+
+from .. import _backend
+from .. import _dtype as _dt
+from ..tensor import Tensor, _wrap_dim
+from . import joining, linalg
+from . import views as vw
+from ._table import Op
+from .inplace import apply_inplace, copy_, fill_, zero_
+
+xp = _backend.xp
+
+
+def _sizes(size):
+    if len(size) == 1 and isinstance(size[0], (list, tuple)):
+        return tuple(size[0])
+    return tuple(size)
+
+
+def view(self, *shape):
+    if len(shape) == 1 and isinstance(shape[0], _dt.dtype):
+        raise NotImplementedError("view(dtype) is not supported")
+    return vw.view(self, _sizes(shape))
+
+
+def reshape(self, *shape):
+    size = vw.infer_size(_sizes(shape), self.numel())
+    if vw.can_view(self._data, size):
+        return vw.view(self, size)
+    return vw.unsafe_view(clone(self), size)
+
+
+def view_as(self, other):
+    return view(self, tuple(other.shape))
+
+
+def reshape_as(self, other):
+    return reshape(self, tuple(other.shape))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    n = input.dim()
+    if n == 0:
+        return reshape(input, (1,))
+    s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shape = tuple(input.shape)
+    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+
+
+def t(input):
+    if input.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
+    return vw.t(input)
+
+
+def T(self):
+    if self.dim() != 2:
+        vw.deprecated_T_warning()
+    return vw.permute(self, tuple(range(self.dim() - 1, -1, -1)))
+
+
+def mT(self):
+    return transpose(self, -2, -1)
+
+
+def transpose(input, dim0, dim1):
+    n = input.dim()
+    return vw.transpose(input, _wrap_dim(dim0, n), _wrap_dim(dim1, n))
+
+
+def permute(input, *dims):
+    dims = _sizes(dims)
+    n = input.dim()
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. input."
+                           f"dim() = {n} is not equal to len(dims) = {len(dims)}")
+    return vw.permute(input, tuple(_wrap_dim(d, n) for d in dims))
+
+
+def expand(self, *sizes):
+    sizes = _sizes(sizes)
+    shape = tuple(self.shape)
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the "
+                           "number of sizes provided ({}) must be greater or equal to the number "
+                           "of dimensions in the tensor ({})".format(len(sizes), len(shape)))
+    lead = len(sizes) - len(shape)
+    out = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            out.append(s)
+            continue
+        cur = shape[i - lead]
+        if s == -1:
+            out.append(cur)
+        elif cur == 1 or cur == s:
+            out.append(s)
+        else:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                               f"({cur}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}."
+                               f"  Tensor sizes: {list(shape)}")
+    return vw.expand(self, tuple(out))
+
+
+def expand_as(self, other):
+    return expand(self, tuple(other.shape))
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        return vw.squeeze_all(input)
+    n = input.dim()
+    if isinstance(dim, (tuple, list)):
+        return vw.squeeze_dims(input, tuple(_wrap_dim(d, n) for d in dim))
+    return vw.squeeze_dim(input, _wrap_dim(dim, n))
+
+
+def unsqueeze(input, dim):
+    return vw.unsqueeze(input, _wrap_dim(dim, input.dim() + 1))
+
+
+def narrow(input, dim, start, length):
+    d = _wrap_dim(dim, input.dim())
+    size = input.shape[d]
+    if isinstance(start, Tensor):
+        start = int(start.item())
+    if start < 0:
+        start += size
+    if not 0 <= start <= size or start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return vw.slice_(input, d, start, start + length, 1)
+
+
+def select(input, dim, index):
+    d = _wrap_dim(dim, input.dim())
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    return vw.select(input, d, index % size)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    d = _wrap_dim(dim, tensor.dim())
+    if isinstance(split_size_or_sections, int):
+        return vw.split(tensor, split_size_or_sections, d)
+    return vw.split_with_sizes(tensor, tuple(split_size_or_sections), d)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
+    d = _wrap_dim(dim, input.dim())
+    size = input.shape[d]
+    return vw.split(input, -(-size // chunks) if size else 1, d)
+
+
+def unbind(input, dim=0):
+    return vw.unbind(input, _wrap_dim(dim, input.dim()))
+
+
+def cat(tensors, dim=0, *, out=None):
+    return joining.cat(list(tensors), dim)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    n = tensors[0].dim() + 1 if tensors else 1
+    return joining.stack(tensors, _wrap_dim(dim, n))
+
+
+def mm(input, mat2, *, out=None):
+    return linalg.mm(input, mat2)
+
+
+def bmm(input, mat2, *, out=None):
+    return linalg.bmm(input, mat2)
+
+
+def dot(input, tensor, *, out=None):
+    return linalg.dot(input, tensor)
+
+
+def mv(input, vec, *, out=None):
+    return linalg.mv(input, vec)
+
+
+def matmul(input, other, *, out=None):
+    """Matrix product with torch's broadcasting, composed from dot/mv/mm/bmm as torch does."""
+    d1, d2 = input.dim(), other.dim()
+    if d1 == 0 or d2 == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D "
+                           f"and {d2}D")
+    if d1 == 1 and d2 == 1:
+        return linalg.dot(input, other)
+    if d1 == 2 and d2 == 1:
+        return linalg.mv(input, other)
+    if d1 == 1 and d2 == 2:
+        return squeeze(linalg.mm(unsqueeze(input, 0), other), 0)
+    if d1 == 2 and d2 == 2:
+        return linalg.mm(input, other)
+    if d1 >= 3 and d2 <= 2:
+        # fold the batch into the rows: one mm
+        shape = tuple(input.shape)
+        folded = reshape(input, (-1, shape[-1]))
+        if d2 == 1:
+            return vw.unsafe_view(linalg.mv(folded, other), shape[:-1])
+        return vw.unsafe_view(linalg.mm(folded, other), shape[:-1] + (other.shape[-1],))
+    a = unsqueeze(input, 0) if d1 == 1 else input
+    b = unsqueeze(other, -1) if d2 == 1 else other
+    batch = tuple(xp.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2])))
+    n, k, m = a.shape[-2], a.shape[-1], b.shape[-1]
+    a3 = reshape(expand(a, batch + (n, k)), (-1, n, k))
+    b3 = reshape(expand(b, batch + (k, m)), (-1, k, m))
+    out_shape = batch + ((n,) if d1 > 1 else ()) + ((m,) if d2 > 1 else ())
+    return vw.unsafe_view(linalg.bmm(a3, b3), out_shape)
+
+
+def rmatmul(self, other):
+    return matmul(other, self)
+
+
+clone_op = Op("CloneBackward0", lambda self: xp.array(self, copy=True), self=lambda grad: grad)
+
+
+def clone(input, *, memory_format=None):
+    return clone_op(input)
+
+
+def contiguous(self, memory_format=None):
+    return self if self.is_contiguous() else clone_op(self)
+
+
+# ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
+# dtype (NOTE [Broadcasting is undone by the engine]).
+to_copy = Op("ToCopyBackward0", lambda self, dtype: self.astype(dtype.np), self=lambda grad: grad)
+
+
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
+    for a in args:
+        if isinstance(a, _dt.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+    if dtype is None or (dtype is self.dtype and not copy):
+        return self
+    return to_copy(self, dtype)
+
+
+def _caster(d):
+    def cast(self, memory_format=None):
+        return to(self, d)
+    cast.__name__ = d._name
+    return cast
+
+
+CONVERSIONS = {"float": _dt.float32, "double": _dt.float64, "half": _dt.float16,
+               "long": _dt.int64, "int": _dt.int32, "short": _dt.int16, "char": _dt.int8,
+               "byte": _dt.uint8, "bool": _dt.bool, "cfloat": _dt.complex64,
+               "cdouble": _dt.complex128}
+
+
+def zero_method(self):
+    return apply_inplace(zero_, self, (self,))
+
+
+def fill_method(self, value):
+    if isinstance(value, Tensor) and value.dim():
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value.dim()} dimensions.")
+    return apply_inplace(fill_, self, (self, value))
+
+
+def copy_method(self, src, non_blocking=False):
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+    try:
+        xp.broadcast_shapes(tuple(src.shape), tuple(self.shape))
+    except ValueError:
+        raise RuntimeError(f"The size of tensor a ({self.shape[-1]}) must match the size of tensor "
+                           f"b ({src.shape[-1]}) at non-singleton dimension "
+                           f"{self.dim() - 1}") from None
+    return apply_inplace(copy_, self, (self, src))

@@ -1,0 +1,224 @@
+"""View ops: the result shares storage and version counter with its input.
+
+Each view op's forward returns an array view (NumPy's views are torch's views), and
+``Op(view=True)`` makes the result a view in autograd's sense: ``_base``, the shared
+version counter, and a replay function used when the view is written in place
+(NOTE [In-place on a view] in inplace.py).
+"""
+import math
+import warnings
+
+from .. import _backend
+from ._table import Op
+
+xp = _backend.xp
+
+
+def _wrap_dim(dim, ndim):
+    n = ndim if ndim else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+def infer_size(size, numel):
+    """A shape with at most one -1 filled in, checked against ``numel`` as torch does."""
+    size = tuple(int(s) for s in size)
+    neg = [i for i, s in enumerate(size) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = math.prod(s for s in size if s != -1)
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
+        size = size[:neg[0]] + (numel // known,) + size[neg[0] + 1:]
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
+    return size
+
+
+def _view(self, size):
+    shape = infer_size(size, self.size)
+    out = self.view()
+    try:
+        out.shape = shape  # assigning a shape refuses where a copy would be needed
+    except AttributeError:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at "
+                           "least one dimension spans across two contiguous subspaces). Use "
+                           ".reshape(...) instead.") from None
+    return out
+
+
+def can_view(array, size):
+    out = array.view()
+    try:
+        out.shape = size
+        return True
+    except AttributeError:
+        return False
+
+
+view = Op("ViewBackward0", _view, view=True,
+          self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+# The result of reshape when a view is impossible: a fresh copy, not a view.
+unsafe_view = Op("UnsafeViewBackward0", lambda self, size: xp.reshape(self, size),
+                 self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+
+
+def reshape_alias(x, size):
+    """reshape for formulas: a view when possible (arrays and Tensors alike)."""
+    if hasattr(x, "_data"):
+        return x.reshape(size)
+    return xp.reshape(x, size)
+
+
+def _permute(self, dims):
+    return xp.transpose(self, dims)
+
+
+def _inverse(dims):
+    inv = [0] * len(dims)
+    for i, d in enumerate(dims):
+        inv[d] = i
+    return tuple(inv)
+
+
+permute = Op("PermuteBackward0", _permute, view=True,
+             self=lambda grad, dims: permute(grad, _inverse(dims)))
+transpose = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1), view=True,
+               self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1))
+t = Op("TBackward0", lambda self: xp.transpose(self), view=True, self=lambda grad: t(grad))
+# expand's gradient is the broadcast-shaped grad itself: the engine sums it down
+# (NOTE [Broadcasting is undone by the engine]).
+expand = Op("ExpandBackward0", lambda self, size: xp.broadcast_to(self, size), view=True,
+            self=lambda grad: grad)
+unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
+               self=lambda grad, dim: squeeze_dim(grad, dim))
+squeeze_all = Op("SqueezeBackward0", lambda self: xp.squeeze(self), view=True,
+                 self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+
+
+def _squeeze_dims(self, dim):
+    dims = tuple(d for d in dim if self.shape[d] == 1) if self.ndim else ()
+    return xp.squeeze(self, dims) if dims else self.view()
+
+
+squeeze_dim = Op("SqueezeBackward1", lambda self, dim: _squeeze_dims(self, (dim,)), view=True,
+                 self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+squeeze_dims = Op("SqueezeBackward2", _squeeze_dims, view=True,
+                  self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+
+
+def _select(self, dim, index):
+    size = self.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+    key = (slice(None),) * dim + (index,)
+    return self[key]
+
+
+def _select_backward(grad, input_sizes, dim, index):
+    out = xp.zeros(input_sizes, dtype=grad.dtype)
+    out[(slice(None),) * dim + (index,)] = grad
+    return out
+
+
+select = Op("SelectBackward0", _select, view=True,
+            self=lambda grad, self_sym_sizes, dim, index: select_backward(grad, tuple(self_sym_sizes), dim, index))
+select_backward = Op("SelectBackwardBackward0", _select_backward,
+                     grad=lambda grad, dim, index: select(grad, dim, index))
+
+
+def _slice(self, dim, start, end, step):
+    return self[(slice(None),) * dim + (slice(start, end, step),)]
+
+
+def _slice_backward(grad, input_sizes, dim, start, end, step):
+    out = xp.zeros(input_sizes, dtype=grad.dtype)
+    out[(slice(None),) * dim + (slice(start, end, step),)] = grad
+    return out
+
+
+slice_ = Op("SliceBackward0", _slice, view=True,
+            self=lambda grad, self_sym_sizes, dim, start, end, step:
+                slice_backward(grad, tuple(self_sym_sizes), dim, start, end, step))
+slice_backward = Op("SliceBackwardBackward0", _slice_backward,
+                    grad=lambda grad, dim, start, end, step: slice_(grad, dim, start, end, step))
+
+
+def _split(self, split_size, dim):
+    n = self.shape[dim]
+    bounds = list(range(split_size, n, split_size)) if split_size else []
+    if n == 0:
+        return (self,)
+    return tuple(xp.split(self, bounds, axis=dim))
+
+
+def _split_sizes(self, split_sizes, dim):
+    if sum(split_sizes) != self.shape[dim]:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
+                           f"{self.shape[dim]} (input tensor's size at dimension {dim}), but got "
+                           f"split_sizes={list(split_sizes)}")
+    bounds = list(itertools_accumulate(split_sizes))[:-1]
+    return tuple(xp.split(self, bounds, axis=dim))
+
+
+def itertools_accumulate(xs):
+    total = 0
+    for x in xs:
+        total += x
+        yield total
+
+
+def _split_backward(grads, self_sym_sizes, dim, split_sizes):
+    from .joining import cat
+    parts = []
+    for g, n in zip(grads, split_sizes):
+        if g is None:
+            shape = list(self_sym_sizes)
+            shape[dim] = n
+            g = _zeros(shape, grads)
+        parts.append(g)
+    return cat(parts, dim)
+
+
+def _zeros(shape, like):
+    ref = next(g for g in like if g is not None)
+    if hasattr(ref, "_data"):
+        from ..creation import zeros
+        return zeros(shape, dtype=ref.dtype)
+    return xp.zeros(shape, dtype=ref.dtype)
+
+
+def split_sizes_of(n, split_size):
+    if n == 0:
+        return [0]
+    return [min(split_size, n - i) for i in range(0, n, split_size)]
+
+
+split = Op("SplitBackward0", _split, view=True, outputs=None,
+           self=lambda grads, self_sym_sizes, dim, split_size:
+               _split_backward(grads, self_sym_sizes, dim, split_sizes_of(self_sym_sizes[dim], split_size)))
+split_with_sizes = Op("SplitWithSizesBackward0", _split_sizes, view=True, outputs=None,
+                      self=lambda grads, self_sym_sizes, dim, split_sizes:
+                          _split_backward(grads, self_sym_sizes, dim, split_sizes))
+
+
+def _unbind_backward(grads, self_sym_sizes, dim):
+    from .joining import stack
+    shape = list(self_sym_sizes)
+    del shape[dim]
+    return stack([g if g is not None else _zeros(shape, grads) for g in grads], dim)
+
+
+unbind = Op("UnbindBackward0", lambda self, dim: tuple(xp.moveaxis(self, dim, 0)), view=True,
+            outputs=None, self=_unbind_backward)
+
+
+def deprecated_T_warning():
+    warnings.warn(
+        "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+        "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+        "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+        "dimensions of a tensor.", UserWarning, stacklevel=3)

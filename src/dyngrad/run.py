@@ -1,0 +1,52 @@
+"""``python -m dyngrad.run script.py [args...]``: run a script written for torch on dyngrad.
+
+``import torch`` and every ``torch.X.Y`` resolve to dyngrad's own modules; a submodule
+dyngrad lacks fails with ModuleNotFoundError naming it, and a missing name with
+AttributeError naming it.
+"""
+import importlib
+import importlib.abc
+import importlib.util
+import runpy
+import sys
+
+
+class _TorchAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Resolve ``torch`` to ``dyngrad`` and ``torch.X`` to ``dyngrad.X``."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "torch" and not fullname.startswith("torch."):
+            return None
+        real = "dyngrad" + fullname[5:]
+        try:
+            importlib.import_module(real)
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError(f"No module named '{fullname}'", name=fullname) from None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        return sys.modules["dyngrad" + spec.name[5:]]
+
+    def exec_module(self, module):
+        pass
+
+
+def install_alias():
+    """Bind ``torch`` (and its submodules) to dyngrad for the rest of the process."""
+    if not any(isinstance(f, _TorchAlias) for f in sys.meta_path):
+        sys.meta_path.insert(0, _TorchAlias())
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        print("usage: python -m dyngrad.run script.py [args...]", file=sys.stderr)
+        return 2
+    install_alias()
+    sys.argv = list(argv)
+    runpy.run_path(argv[0], run_name="__main__")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""The Tensor: an array, its dtype, and the autograd metadata around it.
+
+A Tensor holds an array of the backend (``_data``), ``requires_grad``, its ``grad_fn`` (the
+node that made it, None for a leaf) and ``_output_nr`` (which output of that node it is),
+and a version counter shared with its views and ``detach()`` aliases: a one-element list,
+so that sharing is sharing the list. Rarely used metadata (``grad``, ``_base``, hooks)
+lives in class-level defaults, written per instance only when set. The ops and most
+methods are installed onto Tensor by ``dyngrad.ops.install`` from the op table.
+"""
+import warnings
+
+from . import _backend
+from . import _dtype as _dt
+from ._size import CPU, Size
+from .autograd import grad_mode
+from .autograd.graph import grad_accumulator
+
+__all__ = ["Tensor"]
+
+_NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
+
+# The C++ type names torch uses in the .grad assignment message.
+_CPP_TYPE = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
+             _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
+             _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool",
+             _dt.complex64: "c10::complex<float>", _dt.complex128: "c10::complex<double>"}
+
+_from_np = _dt._FROM_NP
+_new = object.__new__
+
+
+class Tensor:
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_version_counter", "_output_nr",
+                 "__dict__", "__weakref__")
+
+    _grad = None
+    _base = None          # the tensor this one is a view of (always the root base)
+    _view_fn = None       # array of the base -> array of this view, for CopySlices
+    _grad_acc = None      # weakref to this leaf's AccumulateGrad
+    _hooks = None         # {id: fn} tensor hooks of a leaf (run by its AccumulateGrad)
+    _post_acc_hooks = None
+    _retains_grad = False
+    _inference = False
+    _multi_view_of = None  # node name when made by split/chunk/unbind (no in-place allowed)
+    _no_grad_view = False  # a view made with grad mode off
+    _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
+
+    def __new__(cls, *args, **kwargs):
+        from . import creation
+        return creation.legacy_tensor(cls, args, kwargs)
+
+    # -- basic attributes -------------------------------------------------------------
+    @property
+    def dtype(self):
+        return _from_np[self._data.dtype]
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cpu(self):
+        return True
+
+    is_cuda = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    layout = "torch.strided"
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous or self._data.size <= 1
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return self._data.dtype.kind == "c"
+
+    def is_inference(self):
+        return self._inference
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def get_device(self):
+        return -1
+
+    # -- autograd attributes ----------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self.grad_fn is not None:
+            if not value:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to "
+                    "use a computed variable in a subgraph that doesn't require differentiation "
+                    "use var_no_grad = var.detach().")
+            return
+        if value and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if value and self._inference and not grad_mode.state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError("assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                    f"tensor of size '{list(self._data.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size")
+            want = self.grad_dtype
+            if want is not None and value.dtype is not want:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_CPP_TYPE[value.dtype]}' to a "
+                    f"tensor with grad_dtype '{want._cname}'. The gradient must match the "
+                    "tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def grad_dtype(self):
+        return self.dtype if self._grad_dtype == () else self._grad_dtype
+
+    @grad_dtype.setter
+    def grad_dtype(self, value):
+        self._grad_dtype = value
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def retain_grad(self):
+        """Fill in ``.grad`` of this non-leaf during backward (a no-op on a leaf)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self.grad_fn._retain_grad(self._output_nr, self)
+        self._retains_grad = True
+
+    def register_hook(self, hook):
+        """Register ``hook(grad) -> Tensor or None``, run each time this tensor's grad is computed.
+
+        >>> x = torch.tensor([1., 2.], requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 2)
+        >>> (x * 3).sum().backward()
+        >>> x.grad
+        tensor([6., 6.])
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn._register_tensor_prehook(self._output_nr, hook)
+        acc = grad_accumulator(self)
+        self._acc_keepalive = acc  # a hook on a leaf keeps its accumulator, as in torch
+        return acc._register_tensor_prehook(0, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = {}
+        from .autograd.graph import _add_hook
+        return _add_hook(self._post_acc_hooks, hook)
+
+    @property
+    def _version(self):
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return self._version_counter[0]
+
+    @property
+    def data(self):
+        """The same data with no autograd history; writes through it are not versioned."""
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value):
+        if self._requires_grad and value._data.dtype.kind not in "fc":
+            raise RuntimeError("data set to a tensor that requires gradients must be floating "
+                               "point or complex dtype")
+        self._data = value._data
+
+    def detach(self):
+        """A new leaf sharing data and version counter, cut from the graph."""
+        t = _wrap(self._data)
+        t._version_counter = self._version_counter
+        t._inference = self._inference
+        return t
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        self.grad_fn = None
+        self._requires_grad = False
+        self._output_nr = 0
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate the gradient of this tensor w.r.t. graph leaves into their ``.grad``."""
+        from . import autograd
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- conversions ------------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def _scalar(self, kind):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return kind(self._data.reshape(()).item())
+
+    def __float__(self):
+        return self._scalar(float)
+
+    def __int__(self):
+        return self._scalar(int)
+
+    def __complex__(self):
+        return self._scalar(complex)
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self._data.reshape(()).item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        if dtype is None:
+            return "torch." + self.dtype._legacy
+        if isinstance(dtype, str):
+            dtype = _LEGACY_NAMES[dtype]
+        return self.to(dtype)
+
+    # -- printing ---------------------------------------------------------------------
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import tensor_repr
+        d = self.dtype
+        show = d not in (_dt.get_default_dtype(), _dt.default_complex_dtype(), _dt.int64, _dt.bool)
+        if self.grad_fn is not None:
+            suffixes = (f"grad_fn=<{self.grad_fn.name().split('::')[-1]}>",)
+        elif self._requires_grad:
+            suffixes = ("requires_grad=True",)
+        else:
+            suffixes = ()
+        return tensor_repr(self._data, repr(d), show, suffixes)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def _repr_nograd(self):
+        return repr(_wrap(self._data))
+
+
+_LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL}
+
+
+def _wrap_dim(dim, ndim):
+    """A dim in [-ndim, ndim) as a non-negative index, with torch's IndexError otherwise."""
+    n = ndim if ndim else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+def _wrap(data):
+    """A new leaf Tensor around an array (the one way results become Tensors)."""
+    if type(data) is not _ndarray:
+        data = _backend.asarray(data)
+    t = _new(Tensor)
+    t._data = data
+    t._requires_grad = False
+    t.grad_fn = None
+    t._version_counter = [0]
+    t._output_nr = 0
+    if grad_mode.state.inference:
+        t._inference = True
+    return t
+
+
+_ndarray = _backend.ndarray
