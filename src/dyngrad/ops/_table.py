@@ -135,7 +135,10 @@ class Op:
         # each; its formula returns a list, and may ask for ``tensors_sizes``.
         op.variadic = variadic
         op.forward = forward
-        params = list(inspect.signature(forward).parameters)
+        sig = inspect.signature(forward).parameters
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.values()):
+            raise TypeError(f"{node_name}: the forward must name its parameters (wrap ufuncs)")
+        params = list(sig)
         op.params = params
         op.formulas = formulas
         op.outputs = outputs
@@ -365,7 +368,7 @@ def _make_view(out, k, base, op, args):
     out._view_fn = view_fn
     if not _gstate.enabled:
         out._no_grad_view = True
-    if op.n_out > 1:
+    if op.n_out != 1:
         out._multi_view_of = op.name
     if base._inference:
         out._inference = True

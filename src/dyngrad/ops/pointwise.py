@@ -50,7 +50,7 @@ mul = Op("MulBackward0", lambda self, other: binary(xp.multiply, self, other),
 div = Op("DivBackward0", _div,
          self=lambda grad, other: grad / other,
          other=lambda grad, self, other: -grad * self / (other * other))
-neg = Op("NegBackward0", xp.negative, self=lambda grad: -grad)
+neg = Op("NegBackward0", lambda self: xp.negative(self), self=lambda grad: -grad)
 reciprocal = Op("ReciprocalBackward0", lambda self: xp.reciprocal(to_float(self)),
                 self=lambda grad, result: -grad * (result * result))
 
@@ -102,8 +102,8 @@ def _sigmoid(self):
 
 
 sigmoid = Op("SigmoidBackward0", _sigmoid, self=lambda grad, result: grad * result * (1 - result))
-abs_ = Op("AbsBackward0", xp.abs, self=lambda grad, self: grad * sign(self))
-sign = Op("SignBackward0", xp.sign, self=lambda grad: grad * 0)
+abs_ = Op("AbsBackward0", lambda self: xp.abs(self), self=lambda grad, self: grad * sign(self))
+sign = Op("SignBackward0", lambda self: xp.sign(self), self=lambda grad: grad * 0)
 relu = Op("ReluBackward0", lambda self: xp.maximum(self, 0, dtype=self.dtype),
           self=lambda grad, result: grad * gt(result, 0))
 
@@ -172,8 +172,8 @@ logical_xor = _compare(xp.logical_xor)
 bitwise_and = Op(None, lambda self, other: binary(xp.bitwise_and, self, other), nondiff=("self", "other"))
 bitwise_or = Op(None, lambda self, other: binary(xp.bitwise_or, self, other), nondiff=("self", "other"))
 bitwise_xor = Op(None, lambda self, other: binary(xp.bitwise_xor, self, other), nondiff=("self", "other"))
-logical_not = Op(None, xp.logical_not, nondiff=("self",))
-bitwise_not = Op(None, xp.invert, nondiff=("self",))
-isnan = Op(None, xp.isnan, nondiff=("self",))
-isinf = Op(None, xp.isinf, nondiff=("self",))
-isfinite = Op(None, xp.isfinite, nondiff=("self",))
+logical_not = Op(None, lambda self: xp.logical_not(self), nondiff=("self",))
+bitwise_not = Op(None, lambda self: xp.invert(self), nondiff=("self",))
+isnan = Op(None, lambda self: xp.isnan(self), nondiff=("self",))
+isinf = Op(None, lambda self: xp.isinf(self), nondiff=("self",))
+isfinite = Op(None, lambda self: xp.isfinite(self), nondiff=("self",))

@@ -1,0 +1,843 @@
+"""Bit-exact NumPy model of torch's CPU random number generator.
+
+``CPUGenerator`` mirrors ``at::CPUGeneratorImpl``: an mt19937 engine plus the
+cached second Box-Muller sample(s).  Its samplers consume the 32-bit mt19937
+stream exactly as torch's CPU kernels do for a contiguous tensor, and apply the
+same floating point operations in the same order, so that for the same seed
+they return the same bits as ``torch.rand``/``randn``/``randint``/... on an
+x86-64 Linux build of torch whose random kernels run the AVX2 code (on an AVX2
+or AVX512 machine torch dispatches the random kernels to the AVX2 build, which
+is compiled with FMA contraction).
+
+Only NumPy is used for the bulk work.  ``math`` supplies the C library's
+``log``/``log1p``/``sin``/``cos``, which is what torch calls in its double
+precision paths, so that those paths round exactly like torch does.
+"""
+
+import math
+import os
+import operator
+import warnings
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = ["CPUGenerator", "DEFAULT_SEED", "STATE_SIZE"]
+
+# c10::detail::default_rng_seed_val
+DEFAULT_SEED = 67280421310721
+# sizeof(at::detail::CPUGeneratorImplState)
+STATE_SIZE = 5056
+
+_MT_N = 624
+_U32 = 0xFFFFFFFF
+_U64 = 0xFFFFFFFFFFFFFFFF
+_MASK24 = (1 << 24) - 1
+_MASK53 = (1 << 53) - 1
+
+# Byte layout of CPUGeneratorImplState (the legacy THGenerator POD followed by
+# the float normal cache).  Padding bytes are zero in the states torch emits.
+_STATE_DTYPE = np.dtype(
+    {
+        "names": [
+            "the_initial_seed", "left", "seeded", "next", "state",
+            "normal_x", "normal_y", "normal_rho", "normal_is_valid",
+            "next_float_normal_sample", "is_next_float_normal_sample_valid",
+        ],
+        "formats": [
+            "<u8", "<i4", "<i4", "<u8", ("<u8", (_MT_N,)),
+            "<f8", "<f8", "<f8", "<i4",
+            "<f4", "u1",
+        ],
+        "offsets": [0, 8, 12, 16, 24, 5016, 5024, 5032, 5040, 5048, 5052],
+        "itemsize": STATE_SIZE,
+    }
+)
+
+_F16 = np.dtype(np.float16)
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_FLOAT_DTYPES = (_F16, _F32, _F64)
+_INT_DTYPES = tuple(np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64))
+_BOOL = np.dtype(np.bool_)
+
+# Names torch uses in its error messages.
+_TORCH_TYPE_NAME = {
+    _F16: "c10::Half", _F32: "float", _F64: "double",
+    np.dtype(np.uint8): "unsigned char", np.dtype(np.int8): "signed char",
+    np.dtype(np.int16): "short int", np.dtype(np.int32): "int",
+    np.dtype(np.int64): "long int", _BOOL: "bool",
+}
+_TORCH_SCALAR_NAME = {
+    _F16: "Half", _F32: "Float", _F64: "Double",
+    np.dtype(np.uint8): "Byte", np.dtype(np.int8): "Char",
+    np.dtype(np.int16): "Short", np.dtype(np.int32): "Int",
+    np.dtype(np.int64): "Long", _BOOL: "Bool",
+}
+_MANTISSA_DIGITS = {_F16: 11, _F32: 24, _F64: 53}
+
+
+def _f32(bits):
+    return np.array(bits, dtype=np.uint32).view(np.float32)[()]
+
+
+# Constants of the Cephes-derived AVX log/sincos (avx_mathfun.h) exactly as
+# the torch binary stores them (given by bit pattern so no decimal rounding
+# question arises).
+_MIN_NORM = _f32(0x00800000)
+_SQRTHF = _f32(0x3F3504F3)
+_LOG_P = [_f32(b) for b in (0x3D9021BB, 0xBDEBD1B8, 0x3DEF251A, 0xBDFE5D4F, 0x3E11E9BF,
+                            0xBE2AAE50, 0x3E4CCEAC, 0xBE7FFFFC, 0x3EAAAAAA)]
+_LOG_Q1 = _f32(0xB95E8083)   # -2.12194440e-4
+_LOG_Q2 = _f32(0x3F318000)   # 0.693359375
+_FOPI = _f32(0x3FA2F983)     # 4 / pi
+_DP1 = _f32(0xBF490000)
+_DP2 = _f32(0xB97DA000)
+_DP3 = _f32(0xB3222169)
+_COSCOF = [_f32(b) for b in (0x37CCF5CE, 0xBAB6061A, 0x3D2AAAA5)]
+_SINCOF = [_f32(b) for b in (0xB94CA1F9, 0x3C08839E, 0xBE2AAAA3)]
+_TWO_PI_F = np.float32(2.0 * math.pi)   # _mm256_set1_ps(2.0f * pi<double>)
+_ONE_F = np.float32(1.0)
+_HALF_F = np.float32(0.5)
+_TWO_PI_D = 2.0 * math.pi
+_INV_2_24 = np.float32(2.0 ** -24)
+_INV_2_53 = 2.0 ** -53
+
+
+# --------------------------------------------------------------------------
+# Exact fused multiply-add emulation (torch's kernels are compiled with FMA
+# contraction, so a*b+c is rounded once; NumPy has no fma).
+# --------------------------------------------------------------------------
+
+def _fma32(a, b, c):
+    """Single-rounding float32 a*b+c (vectorised)."""
+    p = np.asarray(a, np.float64) * np.asarray(b, np.float64)  # exact in f64
+    c = np.asarray(c, np.float64)
+    s = p + c
+    r = s.astype(np.float32)
+    # Rounding s (already rounded to f64) to f32 can only differ from rounding
+    # the exact sum when s lands exactly on an f32 rounding midpoint, or when
+    # the result is f32-subnormal.  Fix those few lanes with round-to-odd.
+    sb = np.asarray(s).view(np.uint64)
+    bad = ((sb & 0x1FFFFFFF) == 0x10000000) | (np.abs(s) < 2.0 ** -125)
+    if np.any(bad):
+        p_, c_, s_ = (np.broadcast_to(v, s.shape)[bad] for v in (p, c, s))
+        bb = s_ - p_
+        err = (p_ - (s_ - bb)) + (c_ - bb)
+        s_ = _round_to_odd(s_, err)
+        r = np.array(r, copy=True)
+        r[bad] = s_.astype(np.float32)
+    return r
+
+
+def _round_to_odd(s, err):
+    """Turn round-to-nearest results s (with exact residual err) into
+    round-to-odd ones, which can then be rounded again without error."""
+    s = np.array(s, dtype=np.float64, copy=True)
+    bits = s.view(np.int64)
+    fix = (err != 0) & ((bits & 1) == 0) & np.isfinite(s)
+    if np.any(fix):
+        away = (err > 0) == (s > 0)  # true value is farther from zero than s
+        bits[fix & away] += 1
+        bits[fix & ~away] -= 1
+    return s
+
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(a):
+    c = 134217729.0 * a  # 2**27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _fma64(a, b, c):
+    """Single-rounding float64 a*b+c (Boldo-Melquiond emulation, vectorised)."""
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    c = np.asarray(c, np.float64)
+    with np.errstate(all="ignore"):
+        plain = a * b + c
+        ph = a * b
+        ah, al = _split(a)
+        bh, bl = _split(b)
+        pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl
+        th, tl = _two_sum(c, ph)
+        v, ve = _two_sum(tl, pl)
+        v = _round_to_odd(v, ve)
+        r = th + v
+    return np.where(np.isfinite(r) & np.isfinite(plain), r, plain)
+
+
+def _fma64_scalar(a, b, c):
+    if b == 1.0 and c == 0.0:
+        return a + 0.0
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
+        return a * b + c
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    try:
+        r = float(exact)
+    except OverflowError:
+        return a * b + c
+    if r == 0.0:
+        # the sign of an exact zero follows IEEE rules for a*b + c
+        return a * b + c
+    return r
+
+
+def _is_pow2_or_zero(x):
+    if x == 0.0:
+        return True
+    if not math.isfinite(x):
+        return False
+    m, _ = math.frexp(abs(x))
+    return m == 0.5
+
+
+# --------------------------------------------------------------------------
+# libm calls (torch's double precision paths call glibc's log/log1p/sincos).
+# --------------------------------------------------------------------------
+
+def _libm_map(fn, x):
+    x = np.asarray(x, np.float64)
+    out = np.fromiter(map(fn, x.ravel().tolist()), np.float64, x.size)
+    return out.reshape(x.shape)
+
+
+def _numpy_trig_matches_libm():
+    # NumPy's float64 sin/cos normally call the C library; make sure of it on
+    # this build (otherwise fall back to math.sin/math.cos element by element).
+    x = np.random.default_rng(12345).random(4096) * (2.0 * math.pi)
+    x = np.concatenate([x, np.arange(0, 4096) * (2.0 * math.pi / 4096)])
+    try:
+        return (np.array_equal(np.sin(x), _libm_map(math.sin, x))
+                and np.array_equal(np.cos(x), _libm_map(math.cos, x)))
+    except Exception:  # pragma: no cover
+        return False
+
+
+_NUMPY_TRIG_OK = _numpy_trig_matches_libm()
+
+
+def _sin_cos(x):
+    if _NUMPY_TRIG_OK:
+        return np.sin(x), np.cos(x)
+    return _libm_map(math.sin, x), _libm_map(math.cos, x)
+
+
+# --------------------------------------------------------------------------
+# mt19937 helpers
+# --------------------------------------------------------------------------
+
+def _mt_seed_key(seed):
+    # mt19937::init_with_uint32: standard Knuth-style initialisation of the
+    # 624 words from the low 32 bits of the seed.
+    key = [0] * _MT_N
+    x = seed & _U32
+    key[0] = x
+    for i in range(1, _MT_N):
+        x = (1812433253 * (x ^ (x >> 30)) + i) & _U32
+        key[i] = x
+    return np.array(key, dtype=np.uint32)
+
+
+def _temper(y):
+    y = y ^ (y >> np.uint32(11))
+    y = y ^ ((y << np.uint32(7)) & np.uint32(0x9D2C5680))
+    y = y ^ ((y << np.uint32(15)) & np.uint32(0xEFC60000))
+    return y ^ (y >> np.uint32(18))
+
+
+def _as_seed(seed):
+    if isinstance(seed, (bool, np.bool_)) or not hasattr(type(seed), "__index__"):
+        raise RuntimeError(
+            "manual_seed expected a long, but got " + type(seed).__name__)
+    seed = operator.index(seed)
+    # THPGenerator_manualSeed: try uint64, then int64 reinterpreted as uint64
+    if not (-(1 << 63) <= seed <= _U64):
+        raise ValueError("Overflow when unpacking long long")
+    return seed & _U64
+
+
+def _shape_numel(shape):
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    shape = tuple(operator.index(s) for s in shape)
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(
+                "Trying to create tensor with negative dimension %d: [%s]"
+                % (s, ", ".join(str(v) for v in shape)))
+    n = 1
+    for s in shape:
+        n *= s
+    return shape, n
+
+
+class CPUGenerator:
+    """NumPy twin of ``torch.Generator()`` on the CPU (``at::CPUGeneratorImpl``)."""
+
+    def __init__(self, seed=DEFAULT_SEED):
+        self._bitgen = np.random.MT19937(0)  # only used to run the twist fast
+        self.manual_seed(seed)
+
+    # ------------------------------------------------------------------ seeding
+    def manual_seed(self, seed):
+        """Seed like ``torch.Generator.manual_seed`` (negative seeds are taken
+        modulo 2**64, as torch does).  Returns ``self``."""
+        self._set_current_seed(_as_seed(seed))
+        return self
+
+    def _set_current_seed(self, seed):
+        self._seed = seed
+        self._key = _mt_seed_key(seed)
+        self._left = 1       # mt19937 data: twist on the next draw
+        self._next = 0
+        self._seeded = True
+        self._next_float_normal_sample = None
+        self._next_double_normal_sample = None
+
+    def initial_seed(self):
+        return self._seed
+
+    def seed(self):
+        """Seed from OS entropy (like ``torch.Generator.seed``); returns it."""
+        s = int.from_bytes(os.urandom(8), "little")
+        self._set_current_seed(s)
+        return s
+
+    # -------------------------------------------------------------------- state
+    def get_state(self):
+        """The 5056-byte state in torch's ``Generator.get_state()`` layout."""
+        st = np.zeros(1, dtype=_STATE_DTYPE)
+        st["the_initial_seed"] = self._seed
+        st["left"] = self._left
+        st["seeded"] = int(self._seeded)
+        st["next"] = self._next
+        st["state"][0] = self._key.astype(np.uint64)
+        if self._next_double_normal_sample is not None:
+            st["normal_is_valid"] = 1
+            st["normal_y"] = self._next_double_normal_sample
+        if self._next_float_normal_sample is not None:
+            st["is_next_float_normal_sample_valid"] = 1
+            st["next_float_normal_sample"] = self._next_float_normal_sample
+        return st.view(np.uint8).reshape(STATE_SIZE).copy()
+
+    def set_state(self, new_state):
+        """Restore a state produced by ``get_state`` (or by torch)."""
+        if hasattr(new_state, "numpy") and not isinstance(new_state, np.ndarray):
+            new_state = new_state.numpy()  # accept a torch ByteTensor too
+        if not isinstance(new_state, np.ndarray) or new_state.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        if not new_state.flags.c_contiguous:
+            raise RuntimeError("RNG state must be contiguous")
+        if new_state.size != STATE_SIZE:
+            raise RuntimeError(
+                "Expected a CPUGeneratorImplState of size %d but found the input "
+                "RNG state size to be %d" % (STATE_SIZE, new_state.size))
+        st = new_state.reshape(STATE_SIZE).view(_STATE_DTYPE)[0]
+        left = int(st["left"])
+        nxt = int(st["next"]) & _U32  # stored as uint64, engine keeps uint32
+        seeded = int(st["seeded"]) != 0
+        # mt19937::is_valid
+        if not (seeded and 0 < left <= _MT_N and nxt <= _MT_N):
+            raise RuntimeError("Invalid mt19937 state")
+        self._key = (st["state"] & np.uint64(_U32)).astype(np.uint32)
+        self._seed = int(st["the_initial_seed"])
+        self._left = left
+        self._next = nxt
+        self._seeded = True
+        self._next_float_normal_sample = (
+            np.float32(st["next_float_normal_sample"])
+            if st["is_next_float_normal_sample_valid"] else None)
+        self._next_double_normal_sample = (
+            float(st["normal_y"]) if st["normal_is_valid"] else None)
+
+    # ------------------------------------------------------------- raw stream
+    def _random32(self, n):
+        """n outputs of mt19937 (CPUGeneratorImpl::random), as uint32."""
+        out = np.empty(n, dtype=np.uint32)
+        if n == 0:
+            return out
+        # mt19937::operator(): --left == 0 triggers the twist; otherwise it
+        # reads state[next++].  Serve the words left before the twist here.
+        k = min(n, self._left - 1)
+        if k > 0:
+            if self._next + k > _MT_N:
+                raise RuntimeError("mt19937 state reads past its end (left/next inconsistent)")
+            out[:k] = _temper(self._key[self._next:self._next + k])
+            self._left -= k
+            self._next += k
+        rest = n - k
+        if rest:
+            # From here on the stream is the plain mt19937 one starting with a
+            # twist: let NumPy's MT19937 (same twist/tempering) produce it.
+            self._bitgen.state = {"bit_generator": "MT19937",
+                                  "state": {"key": self._key, "pos": _MT_N}}
+            out[k:] = self._bitgen.random_raw(rest)
+            st = self._bitgen.state["state"]
+            self._key = np.array(st["key"], dtype=np.uint32)
+            pos = int(st["pos"])
+            self._next = pos
+            self._left = _MT_N + 1 - pos
+        return out
+
+    def _random64(self, n):
+        """CPUGeneratorImpl::random64: two draws, the first is the high word."""
+        w = self._random32(2 * n).astype(np.uint64)
+        return (w[0::2] << np.uint64(32)) | w[1::2]
+
+    def _uniform_double01(self, n):
+        # uniform_real_distribution<double>(0, 1): 53 random bits * 2^-53
+        return (self._random64(n) & np.uint64(_MASK53)).astype(np.float64) * _INV_2_53
+
+    def _uniform_float01(self, n):
+        # uniform_real_distribution<float>(0, 1): 24 random bits * 2^-24
+        return (self._random32(n) & np.uint32(_MASK24)).astype(np.float32) * _INV_2_24
+
+    # ----------------------------------------------------------------- uniform
+    def uniform(self, shape, dtype=np.float32, low=0.0, high=1.0):
+        """``torch.rand`` / ``Tensor.uniform_(low, high)``."""
+        dtype = _float_dtype(dtype, "check_uniform_bounds")
+        shape, n = _shape_numel(shape)
+        low = float(low)
+        high = float(high)
+        # uniform_impl_ bound checks
+        fmax = float(np.finfo(dtype).max)
+        for val, name in ((low, "from"), (high, "to")):
+            if not (-fmax <= val <= fmax):
+                raise RuntimeError("%s is out of bounds for %s" % (name, _TORCH_TYPE_NAME[dtype]))
+        if not low <= high:
+            raise RuntimeError(
+                "uniform_ expects to return a [from, to) range, but found from=%s > to=%s"
+                % (_fmt(low), _fmt(high)))
+        if not (high - low) <= fmax:
+            raise RuntimeError(
+                "uniform_ expects to-from <= std::numeric_limits<%s>::max(), but found "
+                "to=%s and from=%s which result in to-from to exceed the limit"
+                % (_TORCH_SCALAR_NAME[dtype], _fmt(high), _fmt(low)))
+        if n == 0:
+            return np.empty(shape, dtype)
+        if dtype == _F64:
+            x = self._uniform_double01(n)
+            rng = high - low
+            if _is_pow2_or_zero(rng):
+                r = x * rng + low              # product exact: same as fma
+            else:
+                r = _fma64(x, rng, low)
+            # value == to is mapped back to from (torch clamps the rounding-up case)
+            r = np.where(r == high, low, r)
+            return r.reshape(shape)
+        # float / half: computed in float (opmath), with an fma
+        lo32 = np.float32(low)
+        hi32 = np.float32(high)
+        rng32 = np.float32(hi32 - lo32)
+        x = self._uniform_float01(n)
+        r = _fma32(x, rng32, lo32)
+        if dtype == _F32:
+            r = np.where(r == hi32, lo32, r)
+        else:
+            r = r.astype(np.float16)
+            hi16 = np.float16(hi32)   # static_cast<Half>(double) goes via float
+            lo16 = np.float16(lo32)
+            r = np.where(r == hi16, lo16, r)
+        return r.astype(dtype, copy=False).reshape(shape)
+
+    rand = uniform
+
+    # ------------------------------------------------------------------ normal
+    def normal(self, shape, dtype=np.float32, mean=0.0, std=1.0):
+        """``torch.randn`` / ``Tensor.normal_(mean, std)`` / ``torch.normal``
+        with float mean and std."""
+        dtype = _float_dtype(dtype, "normal_kernel_cpu")
+        shape, n = _shape_numel(shape)
+        mean = float(mean)
+        std = float(std)
+        if not std >= 0.0:
+            raise RuntimeError("normal expects std >= 0.0, but found std " + _fmt(std))
+        if n >= 16:
+            # normal_fill: contiguous tensors of >= 16 elements
+            if dtype == _F64:
+                out = self._normal_fill_double(n, mean, std)
+            else:
+                # float, and half via a float buffer (opmath), AVX2 Box-Muller
+                out = self._normal_fill_float(n, np.float32(mean), np.float32(std))
+                if dtype == _F16:
+                    out = out.astype(np.float16)
+            return out.reshape(shape)
+        # < 16 elements: serial normal_distribution<double> with the cached
+        # second Box-Muller sample
+        vals = self._normal_serial(n, mean, std)
+        if dtype == _F64:
+            out = np.array(vals, dtype=np.float64)
+        else:
+            out = np.array(vals, dtype=np.float64).astype(np.float32)
+            if dtype == _F16:
+                out = out.astype(np.float16)  # static_cast<Half>(double) via float
+        return out.reshape(shape)
+
+    randn = normal
+
+    def _normal_serial(self, n, mean, std):
+        cached = self._next_double_normal_sample
+        need = n - (1 if (cached is not None and n > 0) else 0)
+        pairs = (need + 1) // 2
+        u = self._uniform_double01(2 * pairs).tolist()
+        vals = []
+        k = 0
+        for _ in range(n):
+            if self._next_double_normal_sample is not None:
+                ret = self._next_double_normal_sample
+                self._next_double_normal_sample = None
+            else:
+                u1 = u[k]
+                u2 = u[k + 1]
+                k += 2
+                r = math.sqrt(math.log1p(-u2) * -2.0)
+                theta = _TWO_PI_D * u1
+                self._next_double_normal_sample = r * math.sin(theta)
+                ret = math.cos(theta) * r
+            vals.append(_fma64_scalar(ret, std, mean))
+        return vals
+
+    def _normal_blocks(self, n, draw):
+        """Uniforms for normal_fill: n values, plus 16 fresh ones for the
+        recomputed tail when n is not a multiple of 16, as (blocks, 16)."""
+        tail = 16 if n % 16 else 0
+        u = draw(n + tail)
+        nb = n // 16
+        blocks = u[:nb * 16].reshape(nb, 16)
+        if tail:
+            blocks = np.concatenate([blocks, u[n:].reshape(1, 16)])
+        return blocks
+
+    @staticmethod
+    def _assemble(n, res):
+        nb = n // 16
+        out = np.empty(n, dtype=res.dtype)
+        out[:nb * 16] = res[:nb].reshape(-1)
+        if n % 16:
+            out[n - 16:] = res[-1]  # the last 16 values are recomputed
+        return out
+
+    def _normal_fill_float(self, n, mean, std):
+        blocks = self._normal_blocks(n, self._uniform_float01)
+        u1 = _ONE_F - blocks[:, :8]
+        u2 = blocks[:, 8:]
+        radius = np.sqrt(_log256(u1) * np.float32(-2.0))
+        theta = _TWO_PI_F * u2
+        s, c = _sincos256(theta)
+        n1 = radius * c
+        n2 = radius * s
+        if _is_pow2_or_zero(float(std)):
+            res = np.concatenate([n1 * std + mean, n2 * std + mean], axis=1)
+        else:
+            res = np.concatenate([_fma32(n1, std, mean), _fma32(n2, std, mean)], axis=1)
+        return self._assemble(n, res.astype(np.float32, copy=False))
+
+    def _normal_fill_double(self, n, mean, std):
+        blocks = self._normal_blocks(n, self._uniform_double01)
+        u1 = 1.0 - blocks[:, :8]
+        u2 = blocks[:, 8:]
+        radius = np.sqrt(_libm_map(math.log, u1) * -2.0)
+        theta = _TWO_PI_D * u2
+        s, c = _sin_cos(theta)
+        n1 = radius * c
+        n2 = radius * s
+        if _is_pow2_or_zero(std):
+            res = np.concatenate([n1 * std + mean, n2 * std + mean], axis=1)
+        else:
+            res = np.concatenate([_fma64(n1, std, mean), _fma64(n2, std, mean)], axis=1)
+        return self._assemble(n, res)
+
+    # ----------------------------------------------------------------- randint
+    def randint(self, shape, low, high, dtype=np.int64):
+        """``torch.randint(low, high, shape, dtype=...)`` /
+        ``Tensor.random_(low, high)``."""
+        dtype = np.dtype(dtype)
+        if dtype not in _FLOAT_DTYPES + _INT_DTYPES + (_BOOL,):
+            raise TypeError("randint: unsupported dtype %s" % dtype)
+        shape, n = _shape_numel(shape)
+        low = operator.index(low)
+        high = operator.index(high)
+        if not low < high:
+            raise RuntimeError(
+                "random_ expects 'from' to be less than 'to', but got from=%d >= to=%d"
+                % (low, high))
+        if dtype in _FLOAT_DTYPES:
+            # update_from / update_to: keep the bounds representable in dtype
+            low = _update_from(low, dtype)
+            high = _update_to(high, dtype)
+            if not low < high:
+                raise RuntimeError(
+                    "random_ expects 'from' casted to dtype to be less than 'to' casted "
+                    "to dtype, but got from=%d >= to=%d" % (low, high))
+        _check_from_to_in_range(low, high - 1, dtype)
+        if n == 0:
+            return np.empty(shape, dtype)
+        rng = (high - low) & _U64
+        # uniform_int_from_to_distribution: 64-bit draws once range >= 2^28
+        if rng > 0xFFFFFFF:
+            v = self._random64(n) % np.uint64(rng)
+        else:
+            v = self._random32(n).astype(np.uint64) % np.uint64(rng)
+        val = (v + np.uint64(low & _U64)).view(np.int64)
+        return _cast_int64(val, dtype).reshape(shape)
+
+    # ----------------------------------------------------------------- random_
+    def random_(self, shape, dtype=np.int64):
+        """``Tensor.random_()`` without bounds: [0, 2^mantissa] for floating
+        types, [0, max] for integer types, {0, 1} for bool."""
+        dtype = np.dtype(dtype)
+        shape, n = _shape_numel(shape)
+        if n == 0:
+            return np.empty(shape, dtype)
+        if dtype == _BOOL:
+            return ((self._random32(n) & np.uint32(1)) != 0).reshape(shape)
+        if dtype in (np.dtype(np.int64), _F64):
+            v = self._random64(n)
+        elif dtype in _FLOAT_DTYPES + _INT_DTYPES:
+            v = self._random32(n).astype(np.uint64)
+        else:
+            raise TypeError("random_: unsupported dtype %s" % dtype)
+        if dtype in _FLOAT_DTYPES:
+            mod = (1 << _MANTISSA_DIGITS[dtype]) + 1
+        else:
+            mod = int(np.iinfo(dtype).max) + 1
+        val = (v % np.uint64(mod)).view(np.int64)
+        return _cast_int64(val, dtype).reshape(shape)
+
+    # --------------------------------------------------------------- bernoulli
+    def bernoulli(self, shape, dtype=np.float32, p=0.5):
+        """``Tensor.bernoulli_(p)`` with a float p (what CPU dropout uses)."""
+        dtype = np.dtype(dtype)
+        shape, n = _shape_numel(shape)
+        p = float(p)
+        if not (0.0 <= p <= 1.0):
+            raise RuntimeError("bernoulli_ expects p to be in [0, 1], but got p=" + _fmt(p))
+        # bernoulli_distribution<double>: uniform double < p
+        u = self._uniform_double01(n)
+        return (u < p).astype(dtype).reshape(shape)
+
+    # ------------------------------------------------------------- exponential
+    def exponential(self, shape, dtype=np.float32, lambd=1.0):
+        """``Tensor.exponential_(lambd)``."""
+        dtype = _float_dtype(dtype, "exponential_cpu")
+        shape, n = _shape_numel(shape)
+        lambd = float(lambd)
+        if not lambd > 0.0:
+            raise RuntimeError("exponential_ expects lambda > 0.0, but found lambda=" + _fmt(lambd))
+        u = self._uniform_double01(n)
+        # exponential_distribution<double>: -1/lambda * log1p(-u)
+        scale = -1.0 / lambd
+        out = _libm_map(math.log1p, -u) * scale
+        return _cast_double(out, dtype).reshape(shape)
+
+    # ----------------------------------------------------------------- randperm
+    def randperm(self, n, dtype=np.int64):
+        """``torch.randperm(n, dtype=...)``."""
+        dtype = np.dtype(dtype)
+        n = operator.index(n)
+        if n < 0:
+            raise RuntimeError("Trying to create tensor with negative dimension %d: [%d]" % (n, n))
+        _check_randperm_n(n, dtype)
+        if n < _U32 // 20:
+            # small n: forward Fisher-Yates with 32-bit draws, swapping
+            # r[i] with r[i + random() % (n - i)]
+            if n > 1:
+                w = self._random32(n - 1).astype(np.int64)
+                z = (w % np.arange(n, 1, -1, dtype=np.int64)).tolist()
+                perm = list(range(n))
+                for i, zi in enumerate(z):
+                    j = i + zi
+                    perm[i], perm[j] = perm[j], perm[i]
+                out = np.array(perm, dtype=np.int64)
+            else:
+                out = np.arange(n, dtype=np.int64)
+        else:
+            # huge n: "inside-out" Fisher-Yates with 64-bit draws
+            w = self._random64(n)
+            out = np.empty(n, dtype=np.int64)
+            for i in range(n):
+                zi = int(w[i] % np.uint64(i + 1))
+                out[i] = out[zi]
+                out[zi] = i
+        return _cast_int64(out, dtype)
+
+
+# --------------------------------------------------------------------------
+# AVX2 Box-Muller building blocks: log256_ps and sincos256_ps (the Cephes
+# single precision algorithms of avx_mathfun.h) as compiled into torch, where
+# GCC contracted most mul+add pairs into FMAs.
+# --------------------------------------------------------------------------
+
+def _log256(x):
+    x = np.maximum(x, _MIN_NORM)
+    xi = x.view(np.uint32)
+    emm0 = (xi >> np.uint32(23)).astype(np.int32) - np.int32(127)
+    m = ((xi & np.uint32(0x807FFFFF)) | np.uint32(0x3F000000)).view(np.float32)
+    e = emm0.astype(np.float32) + _ONE_F
+    mask = m < _SQRTHF
+    tmp = np.where(mask, m, np.float32(0.0))
+    e = e - np.where(mask, _ONE_F, np.float32(0.0))
+    x = m - _ONE_F
+    x = x + tmp
+    z = x * x
+    y = _fma32(_LOG_P[0], x, _LOG_P[1])
+    for c in _LOG_P[2:]:
+        y = _fma32(y, x, c)
+    t = e * _LOG_Q1
+    y = x * y
+    y = _fma32(y, z, t)
+    y = y - z * _HALF_F          # z*0.5 is exact, so the fused form rounds alike
+    x = x + y
+    return x + e * _LOG_Q2       # e*q2 is exact (small integer times 9-bit q2)
+
+
+def _sincos256(x):
+    xi = x.view(np.uint32)
+    sign_sin = xi & np.uint32(0x80000000)
+    x = (xi & np.uint32(0x7FFFFFFF)).view(np.float32)
+    y = x * _FOPI
+    j = y.astype(np.int32) + np.int32(1)           # cvttps2dq, +1
+    jj = j & np.int32(~1)
+    yf = jj.astype(np.float32)
+    swap_sign_sin = ((j & np.int32(4)).astype(np.uint32) << np.uint32(29))
+    poly_mask = (j & np.int32(2)) == 0
+    # extended precision modular arithmetic (DP1/DP2 products are exact)
+    x = x + yf * _DP1
+    x = x + yf * _DP2
+    x = _fma32(yf, _DP3, x)
+    sign_cos = ((~(jj - np.int32(2)) & np.int32(4)).astype(np.uint32) << np.uint32(29))
+    sign_sin = sign_sin ^ swap_sign_sin
+    z = x * x
+    tmp = z * _HALF_F
+    yc = _fma32(_COSCOF[0], z, _COSCOF[1])
+    yc = _fma32(yc, z, _COSCOF[2])
+    yc = z * yc
+    yc = _fma32(z, yc, -tmp)
+    yc = yc + _ONE_F
+    ys = _fma32(_SINCOF[0], z, _SINCOF[1])
+    ys = _fma32(ys, z, _SINCOF[2])
+    ys = z * ys
+    ys = _fma32(x, ys, x)
+    zero = np.float32(0.0)
+    ysin2 = np.where(poly_mask, ys, zero)
+    ysin1 = np.where(poly_mask, zero, yc)
+    ys = ys - ysin2
+    yc = yc - ysin1
+    s = ysin2 + ysin1
+    c = ys + yc
+    s = (s.view(np.uint32) ^ sign_sin).view(np.float32)
+    c = (c.view(np.uint32) ^ sign_cos).view(np.float32)
+    return s, c
+
+
+# --------------------------------------------------------------------------
+# dtype helpers
+# --------------------------------------------------------------------------
+
+def _fmt(x):
+    # torch prints doubles with the shortest %g-like form
+    return ("%g" % x) if math.isfinite(x) else str(x)
+
+
+def _float_dtype(dtype, kernel):
+    dtype = np.dtype(dtype)
+    if dtype not in _FLOAT_DTYPES:
+        raise RuntimeError('"%s" not implemented for \'%s\''
+                           % (kernel, _TORCH_SCALAR_NAME.get(dtype, str(dtype))))
+    return dtype
+
+
+def _cast_int64(val, dtype):
+    """static_cast<scalar_t>(int64_t) for the supported dtypes."""
+    if dtype == _BOOL:
+        return val != 0
+    if dtype == _F16:
+        return val.astype(np.float32).astype(np.float16)  # Half(float(x))
+    return val.astype(dtype)
+
+
+def _cast_double(val, dtype):
+    if dtype == _F16:
+        return val.astype(np.float32).astype(np.float16)
+    return val.astype(dtype)
+
+
+def _to_dtype_and_back(x, dtype):
+    """static_cast<int64_t>(static_cast<scalar_t>(x)) for a floating dtype."""
+    if dtype == _F16:
+        f = np.float16(np.float32(x))
+    elif dtype == _F32:
+        f = np.float32(x)
+    else:
+        f = np.float64(x)
+    f = float(f)
+    if not math.isfinite(f):
+        return x
+    return int(f)
+
+
+def _update_from(frm, dtype):
+    digits = _MANTISSA_DIGITS[dtype]
+    from_plus_1 = _to_dtype_and_back(frm + 1, dtype)
+    if from_plus_1 < frm:
+        f = abs(frm + 1)
+        nbits = f.bit_length() - 1
+        frm = from_plus_1 + (1 << (nbits - digits + 1))
+    return frm
+
+
+def _update_to(to, dtype):
+    digits = _MANTISSA_DIGITS[dtype]
+    to_minus_1 = _to_dtype_and_back(to - 1, dtype)
+    if to_minus_1 >= to:
+        t = abs(to - 1)
+        nbits = t.bit_length() - 1
+        to = to_minus_1 - (1 << (nbits - digits + 1))
+    return to
+
+
+def _check_from_to_in_range(frm, to_inc, dtype):
+    name = _TORCH_TYPE_NAME[dtype]
+    if dtype in _FLOAT_DTYPES:
+        fmax = float(np.finfo(dtype).max)
+        lo, hi = -fmax, fmax
+    elif dtype == _BOOL:
+        lo, hi = 0, 1
+    else:
+        info = np.iinfo(dtype)
+        lo, hi = int(info.min), int(info.max)
+    if not lo <= frm <= hi:
+        raise RuntimeError("from is out of bounds for " + name)
+    if not lo <= to_inc <= hi:
+        raise RuntimeError("to - 1 is out of bounds for " + name)
+    if dtype in _FLOAT_DTYPES:
+        digits = _MANTISSA_DIGITS[dtype]
+        for v, nm in ((frm, "from"), (to_inc, "to - 1")):
+            if not -(1 << digits) <= v <= (1 << digits):
+                warnings.warn(
+                    "%s is out of bounds [-(2^%d), 2^%d]. Due to precision limitations %s "
+                    "can support discrete uniform distribution only within this range."
+                    % (nm, digits, digits, _TORCH_TYPE_NAME[dtype]), UserWarning, stacklevel=3)
+
+
+def _check_randperm_n(n, dtype):
+    if dtype in _FLOAT_DTYPES:
+        limit = (1 << _MANTISSA_DIGITS[dtype]) + 1
+        if n > limit:
+            raise RuntimeError("n cannot be greater than %d for %s type."
+                               % (limit, _TORCH_SCALAR_NAME[dtype]))
+    elif dtype in _INT_DTYPES:
+        if n > 0 and n - 1 > int(np.iinfo(dtype).max):
+            raise RuntimeError("value cannot be converted to type %s without overflow"
+                               % {np.dtype(np.uint8): "uint8_t", np.dtype(np.int8): "int8_t",
+                                  np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int32_t",
+                                  np.dtype(np.int64): "int64_t"}[dtype])
+    else:
+        raise TypeError("randperm: unsupported dtype %s" % dtype)
