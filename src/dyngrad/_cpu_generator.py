@@ -465,7 +465,8 @@ class CPUGenerator:
                 out = self._normal_fill_double(n, mean, std)
             else:
                 # float, and half via a float buffer (opmath), AVX2 Box-Muller
-                out = self._normal_fill_float(n, np.float32(mean), np.float32(std))
+                out = self._normal_fill_float(n, np.float32(mean), np.float32(std),
+                                              buffered=(dtype == _F16))
                 if dtype == _F16:
                     out = out.astype(np.float16)
             return out.reshape(shape)
@@ -504,15 +505,20 @@ class CPUGenerator:
             vals.append(_fma64_scalar(ret, std, mean))
         return vals
 
-    def _normal_blocks(self, n, draw):
-        """Uniforms for normal_fill: n values, plus 16 fresh ones for the
-        recomputed tail when n is not a multiple of 16, as (blocks, 16)."""
-        tail = 16 if n % 16 else 0
-        u = draw(n + tail)
+    def _normal_blocks(self, n, draw, buffered=False):
+        """Uniforms for normal_fill as (blocks, 16): the full blocks, plus 16
+        fresh ones for the recomputed tail when n is not a multiple of 16.
+
+        float/double fill the whole output with n uniforms first, so the tail
+        uniforms start after n draws; half goes through a 16-value float
+        buffer per block, so there the tail starts after 16 * (n // 16)."""
         nb = n // 16
+        tail = 16 if n % 16 else 0
+        used = nb * 16 if buffered else n
+        u = draw(used + tail)
         blocks = u[:nb * 16].reshape(nb, 16)
         if tail:
-            blocks = np.concatenate([blocks, u[n:].reshape(1, 16)])
+            blocks = np.concatenate([blocks, u[used:].reshape(1, 16)])
         return blocks
 
     @staticmethod
@@ -524,8 +530,8 @@ class CPUGenerator:
             out[n - 16:] = res[-1]  # the last 16 values are recomputed
         return out
 
-    def _normal_fill_float(self, n, mean, std):
-        blocks = self._normal_blocks(n, self._uniform_float01)
+    def _normal_fill_float(self, n, mean, std, buffered=False):
+        blocks = self._normal_blocks(n, self._uniform_float01, buffered)
         u1 = _ONE_F - blocks[:, :8]
         u2 = blocks[:, 8:]
         radius = np.sqrt(_log256(u1) * np.float32(-2.0))
