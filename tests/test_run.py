@@ -1,0 +1,67 @@
+"""python -m dyngrad.run: a torch script runs with torch bound to dyngrad."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+SRC = os.path.join(os.path.dirname(__file__), "..", "src")
+
+
+def _run(tmp_path, code, *args):
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(code))
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "dyngrad.run", str(script), *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def _torch_output(tmp_path, code, *args):
+    script = tmp_path / "script_torch.py"
+    script.write_text(textwrap.dedent(code))
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+SCRIPT = """
+    import sys
+    import torch
+    import torch.autograd
+    from torch.autograd import Variable
+    x = Variable(torch.ones(2, 2), requires_grad=True)
+    y = (x + 2) * 3
+    y.sum().backward()
+    print(x.grad, sys.argv[1:])
+    print(torch.__name__, torch.autograd.__name__)
+"""
+
+
+def test_torch_script_prints_what_torch_prints(tmp_path):
+    ours = _run(tmp_path, SCRIPT, "a", "b")
+    theirs = _torch_output(tmp_path, SCRIPT, "a", "b")
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout.splitlines()[:2] == theirs.stdout.splitlines()[:2]
+    # the modules are dyngrad's own objects, under their own names
+    assert ours.stdout.splitlines()[2] == "dyngrad dyngrad.autograd"
+
+
+def test_missing_submodule_names_it(tmp_path):
+    r = _run(tmp_path, "import torch.nonexistent_module\n")
+    assert r.returncode != 0
+    assert "No module named 'torch.nonexistent_module'" in r.stderr
+
+
+def test_missing_attribute_names_it(tmp_path):
+    r = _run(tmp_path, "import torch\ntorch.no_such_function_here(1)\n")
+    assert r.returncode != 0
+    assert "no_such_function_here" in r.stderr
+    assert "AttributeError" in r.stderr
+
+
+@pytest.mark.parametrize("argv", [[]])
+def test_usage_without_script(argv):
+    env = dict(os.environ, PYTHONPATH=SRC)
+    r = subprocess.run([sys.executable, "-m", "dyngrad.run", *argv], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert r.returncode == 2 and "usage" in r.stderr
