@@ -98,3 +98,15 @@ def test_inplace_samplers_bump_version_and_refuse_leaf():
     with dyngrad.no_grad():
         leaf.normal_()  # the usual init pattern
     assert leaf._version == 1
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_bernoulli_of_probability_tensor(dtype):
+    torch.manual_seed(5)
+    dyngrad.manual_seed(5)
+    p_t = torch.linspace(0, 1, 40, dtype=getattr(torch, dtype))
+    p_d = dyngrad.tensor(p_t.numpy())
+    for _ in range(2):
+        np.testing.assert_array_equal(torch.bernoulli(p_t).numpy(), dyngrad.bernoulli(p_d).numpy())
+    np.testing.assert_array_equal(torch.zeros(30).bernoulli_(0.3).numpy(),
+                                  dyngrad.zeros(30).bernoulli_(0.3).numpy())

@@ -109,8 +109,9 @@ _INV_2_53 = 2.0 ** -53
 # contraction, so a*b+c is rounded once; NumPy has no fma).
 # --------------------------------------------------------------------------
 
-def _fma32(a, b, c):
-    """Single-rounding float32 a*b+c (vectorised)."""
+def _fma32(a, b, c, tiny=True):
+    """Single-rounding float32 a*b+c (vectorised).  ``tiny=False`` skips the
+    subnormal-result guard where results are known to be normal numbers."""
     p = np.asarray(a, np.float64) * np.asarray(b, np.float64)  # exact in f64
     c = np.asarray(c, np.float64)
     s = p + c
@@ -119,7 +120,9 @@ def _fma32(a, b, c):
     # the exact sum when s lands exactly on an f32 rounding midpoint, or when
     # the result is f32-subnormal.  Fix those few lanes with round-to-odd.
     sb = np.asarray(s).view(np.uint64)
-    bad = ((sb & 0x1FFFFFFF) == 0x10000000) | (np.abs(s) < 2.0 ** -125)
+    bad = (sb & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
+    if tiny:
+        bad |= np.abs(s) < 2.0 ** -125
     if np.any(bad):
         p_, c_, s_ = (np.broadcast_to(v, s.shape)[bad] for v in (p, c, s))
         bb = s_ - p_
@@ -447,8 +450,6 @@ class CPUGenerator:
             r = np.where(r == hi16, lo16, r)
         return r.astype(dtype, copy=False).reshape(shape)
 
-    rand = uniform
-
     # ------------------------------------------------------------------ normal
     def normal(self, shape, dtype=np.float32, mean=0.0, std=1.0):
         """``torch.randn`` / ``Tensor.normal_(mean, std)`` / ``torch.normal``
@@ -480,8 +481,6 @@ class CPUGenerator:
             if dtype == _F16:
                 out = out.astype(np.float16)  # static_cast<Half>(double) via float
         return out.reshape(shape)
-
-    randn = normal
 
     def _normal_serial(self, n, mean, std):
         cached = self._next_double_normal_sample
@@ -629,6 +628,27 @@ class CPUGenerator:
         u = self._uniform_double01(n)
         return (u < p).astype(dtype).reshape(shape)
 
+    def bernoulli_tensor(self, p, dtype=None):
+        """``torch.bernoulli(p)`` / ``Tensor.bernoulli_(p_tensor)`` with a
+        floating array of probabilities (broadcast it to the output shape
+        first); the result has p's shape and ``dtype`` (default: p's dtype).
+
+        torch draws a double uniform (64 bits) per element when p is float64
+        and a float uniform (32 bits) when p is float32/float16."""
+        p = np.asarray(p)
+        if p.dtype not in _FLOAT_DTYPES:
+            raise NotImplementedError('"bernoulli_tensor_cpu_p_" not implemented for \'%s\''
+                                      % _TORCH_SCALAR_NAME.get(p.dtype, str(p.dtype)))
+        dtype = p.dtype if dtype is None else np.dtype(dtype)
+        if not np.all((p >= 0) & (p <= 1)):
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        flat = p.reshape(-1)
+        if p.dtype == _F64:
+            hit = self._uniform_double01(flat.size) < flat      # bernoulli_distribution<double>
+        else:
+            hit = self._uniform_float01(flat.size) < flat.astype(np.float32)  # <float>
+        return hit.astype(dtype).reshape(p.shape)
+
     # ------------------------------------------------------------- exponential
     def exponential(self, shape, dtype=np.float32, lambd=1.0):
         """``Tensor.exponential_(lambd)``."""
@@ -652,20 +672,17 @@ class CPUGenerator:
             raise RuntimeError("Trying to create tensor with negative dimension %d: [%d]" % (n, n))
         _check_randperm_n(n, dtype)
         if n < _U32 // 20:
-            # small n: forward Fisher-Yates with 32-bit draws, swapping
-            # r[i] with r[i + random() % (n - i)]
+            # small n (randperm_cpu "preserve old behavior" branch): forward
+            # Fisher-Yates, step i swaps r[i] and r[i + random() % (n - i)]
             if n > 1:
                 w = self._random32(n - 1).astype(np.int64)
-                z = (w % np.arange(n, 1, -1, dtype=np.int64)).tolist()
-                perm = list(range(n))
-                for i, zi in enumerate(z):
-                    j = i + zi
-                    perm[i], perm[j] = perm[j], perm[i]
-                out = np.array(perm, dtype=np.int64)
+                z = w % np.arange(n, 1, -1, dtype=np.int64)
+                out = _forward_fisher_yates(n, z)
             else:
                 out = np.arange(n, dtype=np.int64)
         else:
             # huge n: "inside-out" Fisher-Yates with 64-bit draws
+            # (needs several GB of memory; kept simple rather than fast)
             w = self._random64(n)
             out = np.empty(n, dtype=np.int64)
             for i in range(n):
@@ -673,6 +690,41 @@ class CPUGenerator:
                 out[i] = out[zi]
                 out[zi] = i
         return _cast_int64(out, dtype)
+
+
+def _forward_fisher_yates(n, z):
+    """Result of ``r = arange(n); for i < n-1: swap(r[i], r[i + z[i]])``
+    computed without a Python loop.
+
+    Position p is final once step p has run, so step i reads the value that
+    sits at position i + z[i] at that time: the value last written there by
+    an earlier step with the same target, or the initial one.  The value at
+    position p when step p starts is found by following "last earlier step
+    that wrote into p" links to their root (pointer jumping)."""
+    m = n - 1
+    out = np.empty(n, dtype=np.int64)
+    t = np.nonzero(z)[0]                 # swaps with z == 0 change nothing
+    j = t + z[t]
+    key = np.sort(j * n + t)             # order by (target, step); keys are unique
+    js = key // n
+    ts = key - js * n
+    first = np.ones(js.size, dtype=bool)
+    first[1:] = js[1:] != js[:-1]
+    last = np.ones(js.size, dtype=bool)
+    last[:-1] = first[1:]
+    link = np.arange(n, dtype=np.int64)
+    link[js[last]] = ts[last]            # last step (< p) that wrote into p
+    while True:
+        nxt = link[link]
+        if np.array_equal(nxt, link):
+            break
+        link = nxt
+    start = link                         # value at position p when step p starts
+    out[:m] = start[:m]                  # steps with z == 0
+    prev = np.concatenate((np.zeros(1, np.int64), ts[:-1]))
+    out[ts] = np.where(first, js, start[prev])
+    out[m] = start[m]
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -693,12 +745,12 @@ def _log256(x):
     x = m - _ONE_F
     x = x + tmp
     z = x * x
-    y = _fma32(_LOG_P[0], x, _LOG_P[1])
+    y = _fma32(_LOG_P[0], x, _LOG_P[1], tiny=False)
     for c in _LOG_P[2:]:
-        y = _fma32(y, x, c)
+        y = _fma32(y, x, c, tiny=False)
     t = e * _LOG_Q1
     y = x * y
-    y = _fma32(y, z, t)
+    y = _fma32(y, z, t, tiny=False)
     y = y - z * _HALF_F          # z*0.5 is exact, so the fused form rounds alike
     x = x + y
     return x + e * _LOG_Q2       # e*q2 is exact (small integer times 9-bit q2)
@@ -717,20 +769,20 @@ def _sincos256(x):
     # extended precision modular arithmetic (DP1/DP2 products are exact)
     x = x + yf * _DP1
     x = x + yf * _DP2
-    x = _fma32(yf, _DP3, x)
+    x = _fma32(yf, _DP3, x, tiny=False)
     sign_cos = ((~(jj - np.int32(2)) & np.int32(4)).astype(np.uint32) << np.uint32(29))
     sign_sin = sign_sin ^ swap_sign_sin
     z = x * x
     tmp = z * _HALF_F
-    yc = _fma32(_COSCOF[0], z, _COSCOF[1])
-    yc = _fma32(yc, z, _COSCOF[2])
+    yc = _fma32(_COSCOF[0], z, _COSCOF[1], tiny=False)
+    yc = _fma32(yc, z, _COSCOF[2], tiny=False)
     yc = z * yc
-    yc = _fma32(z, yc, -tmp)
+    yc = _fma32(z, yc, -tmp, tiny=False)
     yc = yc + _ONE_F
-    ys = _fma32(_SINCOF[0], z, _SINCOF[1])
-    ys = _fma32(ys, z, _SINCOF[2])
+    ys = _fma32(_SINCOF[0], z, _SINCOF[1], tiny=False)
+    ys = _fma32(ys, z, _SINCOF[2], tiny=False)
     ys = z * ys
-    ys = _fma32(x, ys, x)
+    ys = _fma32(x, ys, x, tiny=False)
     zero = np.float32(0.0)
     ysin2 = np.where(poly_mask, ys, zero)
     ysin1 = np.where(poly_mask, zero, yc)
@@ -777,12 +829,13 @@ def _cast_double(val, dtype):
 
 def _to_dtype_and_back(x, dtype):
     """static_cast<int64_t>(static_cast<scalar_t>(x)) for a floating dtype."""
-    if dtype == _F16:
-        f = np.float16(np.float32(x))
-    elif dtype == _F32:
-        f = np.float32(x)
-    else:
-        f = np.float64(x)
+    with np.errstate(over="ignore"):
+        if dtype == _F16:
+            f = np.float16(np.float32(x))
+        elif dtype == _F32:
+            f = np.float32(x)
+        else:
+            f = np.float64(x)
     f = float(f)
     if not math.isfinite(f):
         return x

@@ -161,9 +161,10 @@ def randint_like(input, low=0, high=None, *, dtype=None, generator=None, require
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
-    probs = input._data if p is None else xp.full(input._data.shape, p)
-    u = _gen(generator).uniform(input._data.shape, xp.dtype(xp.float64), 0.0, 1.0)
-    return _wrap((u < probs).astype(input._data.dtype))
+    """Draws 0/1 with the probabilities in ``input`` (or a scalar ``p``), as torch draws them."""
+    if p is not None:
+        return _wrap(_gen(generator).bernoulli(input._data.shape, input._data.dtype, p))
+    return _wrap(_gen(generator).bernoulli_tensor(input._data))
 
 
 # -- in-place samplers: Tensor.uniform_, normal_, random_, bernoulli_ ----------------------
