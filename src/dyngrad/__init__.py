@@ -9,6 +9,8 @@
 
 This module is a torch-shaped namespace: it only re-exports.
 """
+import warnings as _warnings
+
 from . import _dtype as _dtype_module
 from ._size import Size, device  # noqa: F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
@@ -29,6 +31,11 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  
 from .ops.torch_math import return_types as _return_types
 
 __version__ = "0.1.0"
+
+# torch computes inf and nan silently; NumPy warns, attributing the warning to the frame
+# that called it. Silence exactly those raised inside dyngrad, leaving the user's own
+# NumPy code (and NumPy's global error state) alone.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"dyngrad(\.|$)")
 
 for _alias, _d in _dtype_module.ALIASES.items():
     globals()[_alias] = _d
