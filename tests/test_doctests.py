@@ -1,0 +1,38 @@
+"""The examples in dyngrad's public docstrings run as doctests against torch and dyngrad
+alike: the printed output written in the docstring is what both libraries print."""
+import doctest
+import importlib
+
+import pytest
+import torch
+
+import dyngrad
+
+MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
+           "dyngrad.autograd.grad_mode"]
+
+
+def _examples():
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for test in finder.find(module, name):
+            if test.examples:
+                yield test
+
+
+TESTS = list(_examples())
+
+
+@pytest.mark.parametrize("lib", [dyngrad, torch], ids=["dyngrad", "torch"])
+@pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
+def test_docstring_example(test, lib):
+    test.globs = {"torch": lib}
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test, out=lambda s: None)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, f"{test.name} fails under {lib.__name__}"
+
+
+def test_there_are_examples():
+    assert len(TESTS) >= 5
