@@ -1,0 +1,13 @@
+"""Seeing the graph: drawings of the backward graph and step-by-step traces of a backward.
+
+    make_dot(y, params={"w": w})      the graph as torchviz draws it (DOT; SVG via Graphviz)
+    with trace() as t: y.backward()   each engine step: grad in, local formula, grads out
+    python -m dyngrad.viz script.py   a self-contained HTML page of both
+
+The engine never imports this package; a trace watches it through ``engine.observers``.
+"""
+from .dot import dot_source, make_dot
+from .render import DotSource, GraphvizNotFound
+from .trace import Trace, trace
+
+__all__ = ["make_dot", "dot_source", "trace", "Trace", "DotSource", "GraphvizNotFound"]

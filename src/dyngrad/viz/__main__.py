@@ -1,0 +1,100 @@
+"""``python -m dyngrad.viz script.py [-o trace.html] [--dot graph.dot] [-- script args...]``
+
+Runs a script written for torch with ``torch`` bound to dyngrad (as ``dyngrad.run`` does),
+traces its backward passes, and writes one self-contained HTML page: the graph as SVG
+beside the steps. Leaves are named after the script's global variables.
+"""
+import argparse
+import runpy
+import sys
+import traceback
+
+from .. import run as _run
+from ..tensor import Tensor
+from . import render
+from .trace import Trace
+
+
+def _names(namespace):
+    """Name leaves after the script's globals (``w``, ``x``) and its modules' parameters."""
+    names = {}
+    for k, v in namespace.items():
+        if k.startswith("_"):
+            continue
+        if isinstance(v, Tensor) and v._requires_grad and v.grad_fn is None:
+            names[k] = v
+        named = getattr(v, "named_parameters", None)
+        if callable(named) and not isinstance(v, type):
+            try:
+                for pk, pv in named():
+                    names.setdefault(f"{k}.{pk}", pv)
+            except Exception:  # a user object with its own named_parameters: names only
+                pass
+    return names
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m dyngrad.viz",
+                                description="Trace the backward passes of a torch script "
+                                            "run on dyngrad, as one HTML page.")
+    p.add_argument("script")
+    p.add_argument("-o", "--output", default="trace.html", help="the HTML page to write")
+    p.add_argument("--dot", help="also write the graph's DOT text to this file")
+    p.add_argument("--max-steps", type=int, default=2000,
+                   help="record at most this many steps (default 2000)")
+    p.add_argument("--max-nodes", type=int, default=300,
+                   help="collapse the drawing past this many nodes (default 300)")
+    p.add_argument("--title", default=None)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    script_args = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, script_args = argv[:i], argv[i + 1:]
+    ns = p.parse_args(argv)
+    _run.install_alias()
+    sys.argv = [ns.script] + script_args
+    t = Trace(max_steps=ns.max_steps)
+    failed = None
+    namespace = {}
+    with t:
+        try:
+            namespace = runpy.run_path(ns.script, run_name="__main__")
+        except SystemExit as e:
+            if e.code not in (None, 0):
+                failed = e
+        except Exception as e:  # still write what was recorded, then report the error
+            failed = e
+            traceback.print_exc()
+    t.params = _names(namespace)
+    if failed is not None:
+        print(f"dyngrad.viz: {ns.script} failed ({type(failed).__name__}: {failed})"
+              + (f"; the page shows the {len(t.steps)} step(s) recorded before"
+                 if t.steps else ""), file=sys.stderr)
+        if t.steps:
+            t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script} (failed)",
+                      max_nodes=ns.max_nodes)
+        return 1
+    if not t.steps:
+        print(f"dyngrad.viz: {ns.script} ran no backward pass, so there is nothing to trace "
+              "(call .backward() or torch.autograd.grad in the script)", file=sys.stderr)
+        return 1
+    t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script}",
+              max_nodes=ns.max_nodes)
+    if ns.dot or render.find_dot() is None:
+        from .html import _graph
+        source = _graph(t, ns.max_nodes, False)[0]
+        dot_path = ns.dot or ns.output.rsplit(".", 1)[0] + ".dot"
+        with open(dot_path, "w", encoding="utf-8") as f:
+            f.write(source)
+    if render.find_dot() is None:
+        print(f"dyngrad.viz: wrote {ns.output} without the drawing: Graphviz's 'dot' program "
+              f"was not found on PATH; install Graphviz (Debian/Ubuntu: apt-get install "
+              f"graphviz; macOS: brew install graphviz). The DOT text is in {dot_path} and "
+              "in the page.", file=sys.stderr)
+    else:
+        print(f"dyngrad.viz: wrote {ns.output} ({len(t.steps)} steps)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
