@@ -86,6 +86,17 @@ METHODS.update({
 METHODS.update(tm.INPLACE)
 METHODS.update({n: ts._caster(d) for n, d in ts.CONVERSIONS.items()})
 
+def _softmax_fn(name):
+    def fn(input, dim, dtype=None):
+        from ..nn import functional as F
+        return getattr(F, name)(input, dim, dtype=dtype)
+    fn.__name__ = name
+    return fn
+
+
+for _n in ("softmax", "log_softmax"):
+    FUNCTIONS[_n] = METHODS[_n] = _softmax_fn(_n)
+
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
 

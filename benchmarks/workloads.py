@@ -1,0 +1,291 @@
+"""The benchmark workloads (issue 4), each written once for torch-shaped libraries and once
+as hand-written NumPy (forward and hand-derived backward, no autograd).
+
+A workload is a class with:
+  sizes(smoke)        the problem size (tiny in --smoke mode)
+  unit, scale         the metric: seconds per iteration times scale, in unit
+  numpy(n, xp, dt)    the hand-written step; run in float64 it is the reference
+  torch(n, T)         the same step for ``T`` = torch or dyngrad
+Both step builders return ``(state, step)``: ``step(state)`` runs one timed iteration and
+returns a dict of named outputs (loss value, gradients) as NumPy arrays or numbers, which
+the driver compares with the float64 reference on the first round.
+"""
+import numpy as np
+
+LIBS = ("dyngrad", "torch", "numpy")
+
+
+def _data(seed, *shapes, scale=1.0):
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(s) * scale for s in shapes]
+
+
+def _np(t):
+    return t.detach().numpy() if hasattr(t, "detach") else np.asarray(t)
+
+
+# -- tiny_chain --------------------------------------------------------------------------
+class TinyChain:
+    """x: (8,) float32; 50 x [*c1, +c2, tanh, exp(0.01*x)], sum, backward. The issue counts
+    the four bracketed steps as 200 ops (exp(0.01*x) is two calls: 250 tensor ops in all)."""
+    unit, scale = "us/op", 1e6 / 200
+
+    def sizes(self, smoke):
+        return {"n": 8, "reps": 50}
+
+    def inputs(self, n):
+        # exp(0.01*x) stays near 1, so the gradient shrinks by about 0.01*c1 per step: with
+        # c1 ~ 0.9 it would underflow (0.009**50) and the check could not see a wrong one.
+        # c1 ~ 50 and c2 ~ -c1 keep tanh's argument O(1) and the gradient near 1e-16, well
+        # inside float32's normal range (float32 results then agree to ~5e-5 with float64).
+        x, r1, r2 = _data(0, (n["n"],), (n["n"],), (n["n"],))
+        c1 = 50 * (1 + 0.01 * r1)
+        return 1 + 0.005 * x, c1, -c1 + 0.1 * r2
+
+    def numpy(self, n, dt):
+        x0, c1, c2 = (a.astype(dt) for a in self.inputs(n))
+        c001 = dt(0.01)
+
+        def step(_):
+            x = x0
+            tape = []
+            for _ in range(n["reps"]):
+                t = np.tanh(x * c1 + c2)
+                e = np.exp(c001 * t)
+                tape.append((t, e))
+                x = e
+            out = x.sum()
+            g = np.ones_like(x)
+            for t, e in reversed(tape):
+                g = g * e * c001
+                g = g * (1 - t * t) * c1
+            return {"out": out, "x.grad": g}
+        return None, step
+
+    def torch(self, n, T):
+        x0, c1, c2 = self.inputs(n)
+        c1, c2 = T.tensor(c1, dtype=T.float32), T.tensor(c2, dtype=T.float32)
+
+        def step(_):
+            x = xin = T.tensor(x0, dtype=T.float32, requires_grad=True)
+            for _ in range(n["reps"]):
+                x = (x * c1 + c2).tanh()
+                x = (0.01 * x).exp()
+            out = x.sum()
+            out.backward()
+            return {"out": _np(out), "x.grad": _np(xin.grad)}
+        return None, step
+
+
+# -- deep_chain --------------------------------------------------------------------------
+class DeepChain:
+    """scalar x (float64: 1.0001**1e6 overflows float32); n x ``x = x*1.0001 + 0.0001``
+    (2n nodes), backward."""
+    unit, scale = "s", 1
+
+    def __init__(self, nodes):
+        self.nodes = nodes
+
+    def sizes(self, smoke):
+        return {"n": 2_000 if smoke else self.nodes // 2}
+
+    def numpy(self, n, dt):
+        a, b = dt(1.0001), dt(0.0001)
+
+        def step(_):
+            x = np.asarray(0.5, dtype=dt)
+            for _ in range(n["n"]):
+                x = x * a + b
+            g = np.asarray(1.0, dtype=dt)
+            for _ in range(n["n"]):
+                g = g * a
+            return {"out": x, "x.grad": g}
+        return None, step
+
+    def torch(self, n, T):
+        def step(_):
+            x = xin = T.tensor(0.5, dtype=T.float64, requires_grad=True)
+            for _ in range(n["n"]):
+                x = x * 1.0001 + 0.0001
+            x.backward()
+            return {"out": _np(x), "x.grad": _np(xin.grad)}
+        return None, step
+
+
+# -- mlp_step ----------------------------------------------------------------------------
+class MlpStep:
+    """MLP 784-512-512-10, batch 128, ReLU, cross_entropy, backward, SGD lr 0.01 in place."""
+    unit, scale = "ms", 1e3
+
+    def sizes(self, smoke):
+        return {"dims": (32, 16, 16, 4), "batch": 8} if smoke else \
+            {"dims": (784, 512, 512, 10), "batch": 128}
+
+    def inputs(self, n):
+        d = n["dims"]
+        shapes = [(n["batch"], d[0])]
+        for i in range(3):
+            shapes += [(d[i], d[i + 1]), (d[i + 1],)]
+        x, *params = _data(1, *shapes)
+        params = [p / np.sqrt(p.shape[0]) if p.ndim == 2 else 0.1 * p for p in params]
+        y = np.random.default_rng(2).integers(0, d[3], n["batch"])
+        return x, y, params
+
+    def numpy(self, n, dt):
+        x, y, params = self.inputs(n)
+        x = x.astype(dt)
+        params = [p.astype(dt) for p in params]
+        lr = dt(0.01)
+        rows = np.arange(len(y))
+
+        def step(ps):
+            w1, b1, w2, b2, w3, b3 = ps
+            z1 = x @ w1 + b1
+            h1 = np.maximum(z1, 0)
+            z2 = h1 @ w2 + b2
+            h2 = np.maximum(z2, 0)
+            z3 = h2 @ w3 + b3
+            m = z3.max(1, keepdims=True)
+            lse = np.log(np.exp(z3 - m).sum(1, keepdims=True)) + m
+            logp = z3 - lse
+            loss = -logp[rows, y].mean()
+            g3 = np.exp(logp)
+            g3[rows, y] -= 1
+            g3 /= len(y)
+            gw3, gb3 = h2.T @ g3, g3.sum(0)
+            g2 = (g3 @ w3.T) * (z2 > 0)
+            gw2, gb2 = h1.T @ g2, g2.sum(0)
+            g1 = (g2 @ w2.T) * (z1 > 0)
+            gw1, gb1 = x.T @ g1, g1.sum(0)
+            grads = (gw1, gb1, gw2, gb2, gw3, gb3)
+            out = {"loss": loss, "w1.grad": gw1, "b3.grad": gb3}
+            for p, g in zip(ps, grads):
+                p -= lr * g
+            return out
+        return params, step
+
+    def torch(self, n, T):
+        import importlib
+        F = importlib.import_module(T.__name__ + ".nn.functional")
+        x, y, params = self.inputs(n)
+        x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
+        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+
+        def step(ps):
+            w1, b1, w2, b2, w3, b3 = ps
+            h = F.relu(x @ w1 + b1)
+            h = F.relu(h @ w2 + b2)
+            loss = F.cross_entropy(h @ w3 + b3, y)
+            loss.backward()
+            # no copies: setting .grad to None below leaves these arrays to ``out``
+            out = {"loss": _np(loss), "w1.grad": _np(w1.grad), "b3.grad": _np(b3.grad)}
+            with T.no_grad():
+                for p in ps:
+                    p -= 0.01 * p.grad
+                    p.grad = None
+            return out
+        return params, step
+
+
+# -- hvp ---------------------------------------------------------------------------------
+class Hvp:
+    """Hessian-vector product of the MSE loss of a tanh MLP 64-128-1 (batch 256) w.r.t. its
+    parameters: autograd.grad(create_graph=True), then autograd.grad of <grad, v>."""
+    unit, scale = "ms", 1e3
+
+    def sizes(self, smoke):
+        return {"d": (8, 16), "batch": 16} if smoke else {"d": (64, 128), "batch": 256}
+
+    def inputs(self, n):
+        d_in, d_h = n["d"]
+        shapes = [(n["batch"], d_in), (n["batch"], 1), (d_in, d_h), (d_h,), (d_h, 1), (1,)]
+        x, y, *params = _data(3, *shapes)
+        params = [p / np.sqrt(p.shape[0]) if p.ndim == 2 else 0.1 * p for p in params]
+        vs = _data(4, *[p.shape for p in params])
+        return x, y, params, vs
+
+    def numpy(self, n, dt):
+        x, y, params, vs = self.inputs(n)
+        x, y = x.astype(dt), y.astype(dt)
+        w1, b1, w2, b2 = (p.astype(dt) for p in params)
+        v1, vb1, v2, vb2 = (v.astype(dt) for v in vs)
+        N = y.size
+
+        def step(_):
+            # forward, then the R-operator (Pearlmutter) of the hand-derived backward
+            a = np.tanh(x @ w1 + b1)
+            da_dz = 1 - a * a
+            r = a @ w2 + b2 - y
+            dout = (2 / N) * r
+            da = dout @ w2.T
+            ra = da_dz * (x @ v1 + vb1)
+            rdout = (2 / N) * (ra @ w2 + a @ v2 + vb2)
+            rda = rdout @ w2.T + dout @ v2.T
+            rdz = rda * da_dz - 2 * a * ra * da
+            return {"hv.w1": x.T @ rdz, "hv.b1": rdz.sum(0), "hv.w2": ra.T @ dout + a.T @ rdout,
+                    "hv.b2": rdout.sum(0)}
+        return None, step
+
+    def torch(self, n, T):
+        import importlib
+        F = importlib.import_module(T.__name__ + ".nn.functional")
+        x, y, params, vs = self.inputs(n)
+        x, y = T.tensor(x, dtype=T.float32), T.tensor(y, dtype=T.float32)
+        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+        vs = [T.tensor(v, dtype=T.float32) for v in vs]
+
+        def step(_):
+            w1, b1, w2, b2 = params
+            loss = F.mse_loss(T.tanh(x @ w1 + b1) @ w2 + b2, y)
+            grads = T.autograd.grad(loss, params, create_graph=True)
+            dot = sum((g * v).sum() for g, v in zip(grads, vs))
+            hv = T.autograd.grad(dot, params)
+            return dict(zip(("hv.w1", "hv.b1", "hv.w2", "hv.b2"), (_np(h) for h in hv)))
+        return None, step
+
+
+# -- big_elementwise ---------------------------------------------------------------------
+class BigElementwise:
+    """x: 4M float32; sum(tanh(1.5x+0.5)*exp(-x*x) + sigmoid(x)), backward."""
+    unit, scale = "ms", 1e3
+
+    def sizes(self, smoke):
+        return {"n": 4096 if smoke else 4 * 1024 * 1024}
+
+    def numpy(self, n, dt):
+        x, = _data(5, (n["n"],))
+        x = x.astype(dt)
+        c15, c05, one = dt(1.5), dt(0.5), dt(1)
+
+        def step(_):
+            t = np.tanh(c15 * x + c05)
+            e = np.exp(-x * x)
+            s = one / (one + np.exp(-x))
+            out = (t * e + s).sum()
+            g = c15 * (one - t * t) * e - 2 * x * t * e + s * (one - s)
+            return {"out": out, "x.grad": g}
+        return None, step
+
+    def torch(self, n, T):
+        x0, = _data(5, (n["n"],))
+        x = T.tensor(x0, dtype=T.float32, requires_grad=True)
+
+        def step(_):
+            x.grad = None
+            out = ((1.5 * x + 0.5).tanh() * (-x * x).exp() + x.sigmoid()).sum()
+            out.backward()
+            return {"out": _np(out), "x.grad": _np(x.grad)}
+        return None, step
+
+
+WORKLOADS = {
+    "tiny_chain": TinyChain(),
+    "deep_chain": DeepChain(200_000),
+    "deep_chain_1M": DeepChain(1_000_000),
+    "mlp_step": MlpStep(),
+    "hvp": Hvp(),
+    "big_elementwise": BigElementwise(),
+}
+# dtypes each library's result must keep (a float64 upcast is a failure, issue 4)
+EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chain_1M": np.float64,
+                  "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32}

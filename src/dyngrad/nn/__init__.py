@@ -1,0 +1,2 @@
+"""torch.nn: so far its functional namespace (``dyngrad.nn.functional``)."""
+from . import functional  # noqa: F401

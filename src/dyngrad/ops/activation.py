@@ -1,0 +1,91 @@
+"""Activations over a dim: softmax and log_softmax (relu, sigmoid, tanh are pointwise.py's).
+
+    log_softmax(x)_i = x_i - log(sum_j exp(x_j))     grad_x = grad - exp(result) * sum(grad)
+    softmax(x)_i     = exp(x_i) / sum_j exp(x_j)     grad_x = result * (grad - sum(grad * result))
+
+Both formulas ask for ``result`` and ``dim``, which is what torch's LogSoftmaxBackward0 and
+SoftmaxBackward0 save (``_saved_result``, ``_saved_dim``). As in torch, each backward is an
+entry of its own (_log_softmax_backward_data, _softmax_backward_data), so a create_graph
+backward records LogSoftmaxBackwardDataBackward0 / SoftmaxBackwardDataBackward0 nodes with
+derivatives.yaml's formulas.
+"""
+from .. import _backend
+from .. import _dtype as _dt
+from ._table import Op
+from .pointwise import exp
+from .reduction import _dims, sum_dim
+
+xp = _backend.xp
+
+
+def _check_float(self, kernel):
+    if self.dtype.kind not in "fc":
+        name = _dt._FROM_NP[self.dtype]._cname
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+
+
+def _shifted(self, dim):
+    """``self`` minus its max along ``dim`` (finite maxima only), so exp cannot overflow."""
+    m = xp.max(self, axis=dim, keepdims=True)
+    # a row of -inf (or inf) keeps its own value: -inf - -inf would be nan
+    m = xp.where(xp.isfinite(m), m, xp.zeros((), dtype=m.dtype))
+    return self - m
+
+
+def _log_softmax(self, dim):
+    _check_float(self, "log_softmax_lastdim_kernel_impl")
+    if self.ndim == 0:
+        return self - self
+    if self.size == 0:
+        return self.copy()
+    d = _dims(dim, self.ndim)[0]
+    z = _shifted(self, d)
+    return z - xp.log(xp.sum(xp.exp(z), axis=d, keepdims=True))
+
+
+def _softmax(self, dim):
+    _check_float(self, "softmax_lastdim_kernel_impl")
+    if self.ndim == 0:
+        return xp.ones_like(self)
+    if self.size == 0:
+        return self.copy()
+    d = _dims(dim, self.ndim)[0]
+    e = xp.exp(_shifted(self, d))
+    e /= xp.sum(e, axis=d, keepdims=True)
+    return e
+
+
+def _log_softmax_backward_data(grad_output, output, dim):
+    return grad_output - xp.exp(output) * xp.sum(grad_output, axis=_axis(dim, output), keepdims=True)
+
+
+def _softmax_backward_data(grad_output, output, dim):
+    go = grad_output * output
+    return go - output * xp.sum(go, axis=_axis(dim, output), keepdims=True)
+
+
+def _axis(dim, output):
+    return _dims(dim, output.ndim) if output.ndim else ()
+
+
+def _softmax_double_backward(grad, grad_output, dim, output):
+    # d/d output of output * (grad_output - sum(grad_output * output)), torch's
+    # softmax_double_backward
+    return (grad_output * grad - sum_dim(output * grad_output, dim, True) * grad
+            - grad_output * sum_dim(output * grad, dim, True))
+
+
+log_softmax = Op("LogSoftmaxBackward0", _log_softmax,
+                 self=lambda grad, result, dim: log_softmax_backward_data(grad, result, dim))
+# The backward of log_softmax as its own entry, so that create_graph records torch's node
+log_softmax_backward_data = Op(
+    "LogSoftmaxBackwardDataBackward0", _log_softmax_backward_data,
+    grad_output=lambda grad, output, dim: grad - sum_dim(grad * exp(output), dim, True),
+    output=lambda grad, grad_output, output, dim: -sum_dim(grad_output, dim, True) * exp(output) * grad)
+
+softmax = Op("SoftmaxBackward0", _softmax,
+             self=lambda grad, result, dim: softmax_backward_data(grad, result, dim))
+softmax_backward_data = Op(
+    "SoftmaxBackwardDataBackward0", _softmax_backward_data,
+    grad_output=lambda grad, output, dim: softmax_backward_data(grad, output, dim),
+    output=lambda grad, grad_output, dim, output: _softmax_double_backward(grad, grad_output, dim, output))
