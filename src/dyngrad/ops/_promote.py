@@ -30,13 +30,62 @@ def result_dtype(*operands):
 
 def binary(ufunc, a, b):
     """``ufunc(a, b)`` computed in torch's result dtype."""
-    da = getattr(a, "dtype", None)
-    if da is not None and da == getattr(b, "dtype", None):
-        return ufunc(a, b)
+    refuse = _REFUSALS.get(ufunc)
+    if refuse is not None:
+        refuse(a, b)
+    try:
+        da = getattr(a, "dtype", None)
+        if da is not None and da == getattr(b, "dtype", None):
+            return ufunc(a, b)
+        dt = result_dtype(a, b)
+        # unsafe casting: torch casts both inputs to the result dtype (uint8 + int64 0-d
+        # tensor is uint8), which NumPy's same_kind rule refuses
+        return ufunc(a, b, dtype=dt, casting="unsafe") if dt.kind != "b" else ufunc(a, b)
+    except (ValueError, TypeError) as e:
+        # NumPy's refusal, said as torch says it; checked only once NumPy has refused, so
+        # the path that succeeds pays nothing
+        raise _torch_error(ufunc, a, b, e) from None
+
+
+def compare(ufunc, ordered=False):
+    """The forward of a comparison or logical op: NumPy's bool result, torch's errors.
+    ``ordered``: lt, le, gt, ge, which torch refuses on complex numbers (NumPy orders them)."""
+    def forward(self, other):
+        if ordered and (_kind(self) == "c" or _kind(other) == "c"):
+            raise NotImplementedError(f'"{_ORDERED[ufunc]}_cpu" not implemented for '
+                                      f"'{_dt._FROM_NP[result_dtype(self, other)]._cname}'")
+        try:
+            return ufunc(self, other)
+        except (ValueError, TypeError) as e:
+            raise _torch_error(ufunc, self, other, e) from None
+    return forward
+
+
+def broadcast_shapes(*shapes):
+    """The broadcast shape of ``shapes``, with torch's error when there is none."""
+    out = tuple(shapes[0])
+    for shape in shapes[1:]:
+        shape = tuple(shape)
+        n = max(len(out), len(shape))
+        a, b = (1,) * (n - len(out)) + out, (1,) * (n - len(shape)) + shape
+        for i in range(n - 1, -1, -1):  # torch reports the last mismatching dim
+            x, y = a[i], b[i]
+            if x != y and x != 1 and y != 1:
+                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
+                                   f"({y}) at non-singleton dimension {i}")
+        out = tuple(y if x == 1 else x for x, y in zip(a, b))
+    return out
+
+
+def _torch_error(ufunc, a, b, numpy_error):
+    broadcast_shapes(getattr(a, "shape", ()), getattr(b, "shape", ()))
     dt = result_dtype(a, b)
     if dt.kind == "b" and ufunc in _NO_BOOL:
-        raise RuntimeError(_NO_BOOL[ufunc])
-    return ufunc(a, b, dtype=dt) if dt.kind != "b" else ufunc(a, b)
+        return RuntimeError(_NO_BOOL[ufunc])
+    if ufunc in _INTEGRAL_ONLY:
+        return NotImplementedError(f'"{ufunc.__name__}_cpu" not implemented for '
+                                   f"'{_dt._FROM_NP[dt]._cname}'")
+    return numpy_error
 
 
 def to_float(x):
@@ -46,5 +95,32 @@ def to_float(x):
     return xp.asarray(x, dtype=_dt.get_default_dtype().np)
 
 
+def _kind(x):
+    d = getattr(x, "dtype", None)
+    return d.kind if d is not None else "c" if type(x) is complex else "b" if type(x) is bool else ""
+
+
+def _no_bool_subtraction(a, b):
+    ka, kb = _kind(a), _kind(b)
+    if ka == "b" and kb == "b":
+        raise RuntimeError(_NO_BOOL[xp.subtract])
+    if ka == "b" or kb == "b":
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def _no_complex(name):
+    def refuse(a, b):
+        if _kind(a) == "c" or _kind(b) == "c":
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
+    return refuse
+
+
+# mixes NumPy computes and torch refuses, checked before computing
+_REFUSALS = {xp.subtract: _no_bool_subtraction, xp.maximum: _no_complex("maximum"),
+             xp.minimum: _no_complex("minimum")}
+_ORDERED = {xp.less: "lt", xp.less_equal: "le", xp.greater: "gt", xp.greater_equal: "ge"}
+_INTEGRAL_ONLY = (xp.bitwise_and, xp.bitwise_or, xp.bitwise_xor)
 _NO_BOOL = {xp.subtract: "Subtraction, the `-` operator, with two bool tensors is not supported. "
                          "Use the `^` or `logical_xor()` operator instead."}

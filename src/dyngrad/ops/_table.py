@@ -43,10 +43,10 @@ class _SavedOutput:
 
     __slots__ = ("data", "counter", "output_nr")
 
-    def __init__(self, tensor):
+    def __init__(self, tensor, output_nr):
         self.data = tensor._data
         self.counter = tensor._version_counter
-        self.output_nr = tensor._output_nr
+        self.output_nr = output_nr
 
 
 class OpNode(Node):
@@ -58,28 +58,50 @@ class OpNode(Node):
     def _apply(self, grads, create_graph):
         return run_formulas(self, grads, create_graph)
 
+    def _release(self):
+        # Only saved tensors are freed; sizes and numbers stay readable, as in torch,
+        # so a node that saved no tensor can run again.
+        saved = self._saved
+        if saved:
+            slots = self._op.tensor_slots
+            self._saved = tuple(_FREED if i in slots and v is not None else v
+                                for i, v in enumerate(saved))
+
     def __getattr__(self, name):
         if name.startswith("_saved_"):
             op = self._op
-            key = name[7:]
-            if key in op.saved_index:
-                if self._saved is None:
-                    raise RuntimeError(ERR_BACKWARD_TWICE)
-                value = self._saved[op.saved_index[key]]
-                return _unpack_public(self, value, self._versions, op.saved_index[key])
+            i = op.saved_index.get(name[7:])
+            if i is not None:
+                value = self._saved[i]
+                if self._versions[i] is not None and value is not _FREED:
+                    _check_version(self, value, self._versions[i])
+                return _unpack_public(self, value, i in op.tensor_slots)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
 
-def _unpack_public(node, value, versions, i):
+_WRAPPED = {float: xp.float64, int: xp.int64, bool: xp.bool_, complex: xp.complex128}
+_FREED = object()  # a saved tensor after a backward without retain_graph
+
+
+def _unpack_public(node, value, is_tensor):
+    """``node._saved_<name>`` as torch shows it: a number given for a Tensor argument is the
+    0-dim tensor torch wrapped it in; sizes are tuples."""
+    if value is _FREED:
+        raise RuntimeError(ERR_BACKWARD_TWICE)
     if isinstance(value, _SavedOutput):
         return _saved_output_tensor(node, value)
+    if is_tensor and value is not None and not isinstance(value, Tensor):
+        # torch wraps a number as a double, long, bool or complex double 0-dim tensor
+        return _wrap(xp.asarray(value, dtype=_WRAPPED.get(type(value))))
+    if isinstance(value, Size):
+        return tuple(value)
     return value
 
 
 def _saved_output_tensor(node, saved):
     t = _wrap(saved.data)
     t._version_counter = saved.counter
-    t.grad_fn = node
+    t._grad_fn = node
     t._output_nr = saved.output_nr
     t._requires_grad = True
     return t
@@ -98,30 +120,36 @@ def _version_error(tensor_shape, legacy, who, version, expected):
 def unpack_saved(node, as_tensors):
     """The node's saved values for its formulas: arrays, or Tensors under create_graph."""
     saved = node._saved
-    if saved is None:
-        raise RuntimeError(ERR_BACKWARD_TWICE)
     versions = node._versions
     out = list(saved)
     for i, v in enumerate(saved):
+        if v is _FREED:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
         expected = versions[i]
         if expected is None:
             continue
+        _check_version(node, v, expected)
         if isinstance(v, _SavedOutput):
-            now = v.counter[0]
-            if now != expected:
-                from .._dtype import _FROM_NP
-                raise _version_error(v.data.shape, _FROM_NP[v.data.dtype]._legacy,
-                                     (node._forward_op_name(), v.output_nr), now, expected)
             out[i] = _saved_output_tensor(node, v) if as_tensors else v.data
-        else:
-            now = v._version_counter[0]
-            if now != expected:
-                fn = v.grad_fn
-                who = (fn._forward_op_name(), v._output_nr) if fn is not None else None
-                raise _version_error(v._data.shape, v.dtype._legacy, who, now, expected)
-            if not as_tensors:
-                out[i] = v._data
+        elif not as_tensors:
+            out[i] = v._data
     return out
+
+
+def _check_version(node, v, expected):
+    """A saved tensor changed in place since it was saved fails, naming the op that wrote it."""
+    if isinstance(v, _SavedOutput):
+        now = v.counter[0]
+        if now != expected:
+            from .._dtype import _FROM_NP
+            raise _version_error(v.data.shape, _FROM_NP[v.data.dtype]._legacy,
+                                 (node._forward_op_name(), v.output_nr), now, expected)
+        return
+    now = v._version_counter[0]
+    if now != expected:
+        fn = v.grad_fn
+        who = (fn._forward_op_name(), v._output_nr) if fn is not None else None
+        raise _version_error(v._data.shape, v.dtype._legacy, who, now, expected)
 
 
 class Op:
@@ -158,10 +186,15 @@ class Op:
             names += [a for a in args if a not in ("grad", "grads") and a not in names]
         op.saved_names = names
         op.saved_index = {n: i for i, n in enumerate(names)}
+        # the saved slots that hold tensors (freed after backward): tensor inputs, outputs
+        tensor_params = {params[i] for i in op.tensor_pos}
+        op.tensor_slots = frozenset(i for i, n in enumerate(names)
+                                    if n in tensor_params or (outputs and n in outputs))
         op._plans = {}
         # ops with no formula (comparisons) never record a node
-        op.node_class = type(node_name, (OpNode,), {"__slots__": (), "_name": node_name,
-                                                      "_op": op}) if formulas else None
+        op.node_class = type(node_name, (OpNode,), {
+            "__slots__": (), "_name": node_name, "_op": op,
+            "_n_outputs": op.n_out or 1}) if formulas else None
         ALL_OPS.append(op)
 
     def __repr__(self):
@@ -215,7 +248,7 @@ class Op:
 
 def edge_of(t):
     """The graph edge a gradient for tensor ``t`` flows into."""
-    fn = t.grad_fn
+    fn = t._grad_fn if t._base is None else t.grad_fn  # a view's may need a refresh
     if fn is not None:
         return (fn, t._output_nr)
     if t._requires_grad:
@@ -235,7 +268,8 @@ def apply(op, args):
             if a._requires_grad and i in diff:
                 needs = True
     out = op.forward(*arrays)
-    if not needs or not _gstate.enabled:
+    # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
+    if not needs or not _gstate.enabled or (op.n_out == 1 and out.dtype.kind not in "fc"):
         if op.n_out == 1:
             res = _wrap(out)
             if op.view:
@@ -277,7 +311,7 @@ def record(op, args, out):
     diff_outs = op.differentiable_outputs
     for k in (range(len(outs)) if diff_outs is None else diff_outs):
         t = outs[k]
-        t.grad_fn = node
+        t._grad_fn = node
         t._output_nr = k
         t._requires_grad = True
     if op.view:
@@ -300,13 +334,17 @@ def apply_variadic(op, args):
     node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) else (None, 0) for t in tensors)
     node._meta = [(a.shape, a.dtype) for a in arrays]
     res = _wrap(out)
-    res.grad_fn = node
+    res._grad_fn = node
     res._requires_grad = True
     _save(node, op, op.plan((True,)), args, (res,))
     return res
 
 
-def _save(node, op, sources, args, outs):
+def _save(node, op, sources, args, outs, out_bump=0):
+    """Fill ``node._saved`` and ``node._versions`` from the plan's ``sources``.
+
+    ``out_bump``: added to the outputs' versions (an in-place op saves before its write).
+    """
     saved = []
     versions = []
     for src in sources:
@@ -332,8 +370,8 @@ def _save(node, op, sources, args, outs):
                 versions.append(None)
         elif kind == "out":
             t = outs[i]
-            saved.append(_SavedOutput(t))
-            versions.append(t._version_counter[0])
+            saved.append(_SavedOutput(t, i))
+            versions.append(t._version_counter[0] + out_bump)
         elif kind == "sizes":
             saved.append([tuple(getattr(t, "shape", ())) for t in args[0]])
             versions.append(None)
@@ -352,6 +390,7 @@ def _save(node, op, sources, args, outs):
 def _make_view(out, k, base, op, args):
     """Make ``out`` a view of ``base``: shared version counter, root ``_base``, replay fn."""
     out._version_counter = base._version_counter
+    out._view_version = base._version_counter[0]
     root = base._base if base._base is not None else base
     out._base = root
     parent_fn = base._view_fn

@@ -4,7 +4,7 @@ from .. import _backend
 from ..tensor import Tensor
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_
-from .views import select, slice_, unsqueeze
+from .views import alias, new_zeros, select, slice_, unsqueeze
 
 xp = _backend.xp
 
@@ -14,18 +14,11 @@ def _index(self, indices):
 
 
 def _index_backward(grad, self_sym_sizes, indices):
-    return index_put_zeros(grad, tuple(self_sym_sizes), indices)
-
-
-def _put_zeros(values, sizes, indices):
-    out = xp.zeros(sizes, dtype=values.dtype)
-    xp.add.at(out, indices, values)
-    return out
+    # torch: _index_put_impl_(zeros, indices, grad, accumulate=True), repeats summed
+    return index_put_impl(new_zeros(grad, tuple(self_sym_sizes)), indices, grad, True)
 
 
 index = Op("IndexBackward0", _index, self=_index_backward)
-index_put_zeros = Op("IndexPutBackward0", _put_zeros,
-                     values=lambda grad, indices: index(grad, indices))
 
 
 def _index_put(self, indices, values, accumulate):
@@ -37,13 +30,20 @@ def _index_put(self, indices, values, accumulate):
     return out
 
 
-def _masked_out(grad, indices):
-    return index_put(grad, indices, 0.0, False)
+def _index_put_self_backward(grad, indices, accumulate):
+    return grad if accumulate else index_put(grad, indices, 0.0, False)
 
 
+def _index_put_values_backward(grad, indices):
+    return index(grad, indices)
+
+
+# t[mask] = v is index_put_; index's own backward calls _index_put_impl_: one forward,
+# two node names, as in torch
 index_put = Op("IndexPutBackward0", _index_put,
-               self=lambda grad, indices, accumulate: grad if accumulate else _masked_out(grad, indices),
-               values=lambda grad, indices: index(grad, indices))
+               self=_index_put_self_backward, values=_index_put_values_backward)
+index_put_impl = Op("IndexPutImplBackward0", _index_put,
+                    self=_index_put_self_backward, values=_index_put_values_backward)
 
 
 def _is_advanced(k):
@@ -69,9 +69,12 @@ def _normalize(key):
     return key
 
 
-def _basic(self, key):
+def _basic(self, key, lone_slice_view=False):
     """Apply the basic part of ``key`` (ints, slices, None, ...) as view ops; return the
     view and the advanced part as (dim, index array) pairs on the view."""
+    # torch's getitem records a lone slice even when it spans the dim (t[:]); inside a
+    # tuple key, and in setitem, a full slice is skipped (t[:, :] is an alias)
+    lone_slice = lone_slice_view and isinstance(key, slice)
     key = _normalize(key)
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)
                  and not (_is_advanced(k) and _as_index_array(k).dtype.kind == "b"))
@@ -97,11 +100,14 @@ def _basic(self, key):
         elif isinstance(k, slice):
             start, stop, step = k.start, k.stop, k.step
             if step is not None and step <= 0:
-                raise ValueError("step must be greater than zero")
+                raise ValueError("slice step cannot be zero" if step == 0 else
+                                 "step must be greater than zero")
             size = out.shape[dim]
             s, e, st = slice(_int(start), _int(stop), _int(step)).indices(size)
             e = max(e, s)
-            if not (s == 0 and e == size and st == 1):
+            # torch skips the slice when its start as written is 0 (not -size) and it
+            # reaches the end with step 1
+            if lone_slice or not (_int(start or 0) == 0 and e == size and st == 1):
                 out = slice_(out, dim, s, e, st)
             dim += 1
         elif _is_advanced(k):
@@ -132,7 +138,7 @@ def _int(v):
 def _advanced_key(view, advanced):
     key = []
     dim = 0
-    for d, a in advanced:
+    for nth, (d, a) in enumerate(advanced):
         while dim < d:
             key.append(slice(None))
             dim += 1
@@ -148,35 +154,49 @@ def _advanced_key(view, advanced):
             size = view.shape[dim]
             if a.size and (a.max() >= size or a.min() < -size):
                 bad = int(a.max()) if a.max() >= size else int(a.min())
-                raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+                # torch numbers the dim among the index tensors, not among the tensor's dims
+                raise IndexError(f"index {bad} is out of bounds for dimension {nth} with size {size}")
             key.append(a)
             dim += 1
     return tuple(key)
 
 
 def getitem(self, key):
-    view, advanced = _basic(self, key)
+    view, advanced = _basic(self, key, lone_slice_view=True)
     if not advanced:
-        return view if view is not self else _alias(self)
+        return view if view is not self else alias(self)
     return index(view, _advanced_key(view, advanced))
 
 
-def _alias(self):
-    from .views import view as view_op
-    return view_op(self, tuple(self.shape))
+def _leading_ones_stripped(shape):
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    return shape[k:]
 
 
 def setitem(self, key, value):
+    # torch views the value without its leading size-1 dims (slicePrefix1sDims), so that a
+    # [1, 3] value fits a [3] target: always when copying into a basic view of another
+    # shape (copy_to), only when a dim is stripped for index_put_
     view, advanced = _basic(self, key)
+    from .views import view as view_op
     if not advanced:
-        if isinstance(value, Tensor):
-            copy_inplace(view, value)
-        else:
+        if not isinstance(value, Tensor):
             apply_inplace(fill_, view, (view, value))
+            return
+        if value.dim() and tuple(value.shape) != tuple(view.shape):
+            value = view_op(value, _leading_ones_stripped(tuple(value.shape)))
+            if tuple(value.shape) != tuple(view.shape):  # expand_inplace, as torch's copy_to
+                value = value.expand(tuple(view.shape))
+        copy_inplace(view, value)
         return
     if not isinstance(value, Tensor):
         from ..creation import tensor
         value = tensor(value, dtype=self.dtype)
+    stripped = _leading_ones_stripped(tuple(value.shape))
+    if len(stripped) != value.dim():
+        value = view_op(value, stripped)
     apply_inplace(index_put, view, (view, _advanced_key(view, advanced), value, False))
 
 

@@ -18,84 +18,141 @@ xp = _backend.xp
 _gstate = grad_mode.state
 
 
-def check_inplace(self):
-    """torch's refusals of an in-place write, made before anything changes."""
+_MULTI_VIEW = (
+    "Output {nr} of {name} is a view and {what}. This view is the output of a function that "
+    "returns multiple views. Such functions do not allow the output views to be modified "
+    "inplace. You should replace the inplace operation by an out-of-place one.")
+_NO_GRAD_VIEW = (
+    "A view was created in no_grad mode and {what} with grad mode enabled. Given that this use "
+    "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
+    "both the view and the inplace either both inside the no_grad block (if you don't want the "
+    "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+
+
+def _view_refusal(view, direct):
+    """torch's handle_view_on_rebase: views that may not be rebased, directly or not."""
+    if view._multi_view_of is not None:
+        name = view._multi_view_of.replace("WithSizes", "_with_sizes").replace("Backward0", "")
+        what = ("is being modified inplace" if direct else
+                "its base or another view of its base has been modified inplace")
+        return RuntimeError(_MULTI_VIEW.format(nr=view._output_nr, name=name, what=what))
+    if view._no_grad_view:
+        what = ("is being modified inplace" if direct else
+                "its base or another view of its base has been modified inplace")
+        return RuntimeError(_NO_GRAD_VIEW.format(what=what))
+    return None
+
+
+def check_inference(self):
+    """An inference tensor is written only in inference mode. torch checks this when it
+    bumps the version, after the write: the data has changed when the error is raised."""
     if self._inference and not _gstate.inference:
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
                            "allowed.You can make a clone to get a normal tensor before doing "
                            "inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
                            "details.")
-    if not _gstate.enabled:
+
+
+def check_inplace(self, requires_grad=None, inference=True):
+    """torch's refusals of an in-place write, made before anything changes.
+
+    ``requires_grad``: whether any input of the op requires grad (default: self does).
+    ``inference=False`` leaves the inference-tensor check to the caller (after the write).
+    """
+    if inference:
+        check_inference(self)
+    if requires_grad is None:
+        requires_grad = self.requires_grad
+    if not requires_grad or not _gstate.enabled:
         return
-    if self.grad_fn is None and self._requires_grad and self._base is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation.")
     base = self._base
-    if base is not None:
-        if base.grad_fn is None and base._requires_grad:
+    if base is not None and not self._inference:
+        err = _view_refusal(self, True)
+        if err is not None:
+            raise err
+        if self.requires_grad and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in "
                                "an in-place operation.")
-        if self._multi_view_of is not None and (self._requires_grad or base._requires_grad):
-            name = self._multi_view_of.replace("WithSizes", "_with_sizes").replace("Backward0", "")
-            raise RuntimeError(
-                f"Output {self._output_nr} of {name} is a view and is being modified inplace. This "
-                "view is the output of a function that returns multiple views. Such functions do "
-                "not allow the output views to be modified inplace. You should replace the "
-                "inplace operation by an out-of-place one.")
-        if self._no_grad_view and (self._requires_grad or base._requires_grad):
-            raise RuntimeError(
-                "A view was created in no_grad mode and is being modified inplace with grad mode "
-                "enabled. Given that this use case is ambiguous and error-prone, it is forbidden. "
-                "You can clarify your code by moving both the view and the inplace either both "
-                "inside the no_grad block (if you don't want the inplace to be tracked) or both "
-                "outside (if you want the inplace to be tracked).")
+    if self.requires_grad and self.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
 
 
 def _write(self, value):
-    """Store ``value`` into self's array, with torch's rule on casting the result."""
+    """Store ``value`` (checked by ``_check_write``) into self's array."""
     data = self._data
-    vd = getattr(value, "dtype", None)
-    if vd is not None and vd != data.dtype and not xp.can_cast(vd, data.dtype, "same_kind"):
-        from .._dtype import _FROM_NP
-        raise RuntimeError(f"result type {_FROM_NP[vd]._cname} can't be cast to the desired "
-                           f"output type {_FROM_NP[data.dtype]._cname}")
     if data.ndim == 0:
         data[()] = value
     else:
         data[...] = value
 
 
+def _check_write(self, value):
+    """torch's refusals of a result that does not fit ``self``: shape, then casting."""
+    data = self._data
+    if not data.flags.writeable:
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
+    vshape = getattr(value, "shape", ())
+    if vshape != data.shape and xp.broadcast_shapes(vshape, data.shape) != data.shape:
+        raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast "
+                           f"shape {list(xp.broadcast_shapes(vshape, data.shape))}")
+    vd = getattr(value, "dtype", None)
+    if vd is not None and vd != data.dtype and not xp.can_cast(vd, data.dtype, "same_kind"):
+        from .._dtype import _FROM_NP
+        raise RuntimeError(f"result type {_FROM_NP[vd]._cname} can't be cast to the desired "
+                           f"output type {_FROM_NP[data.dtype]._cname}")
+
+
 def apply_inplace(op, self, args):
     """Run ``op`` with ``self`` (args[0]) as input and output; record it if needed."""
-    check_inplace(self)
     arrays = list(args)
     needs = False
     for i in op.tensor_pos:
         a = args[i]
         if isinstance(a, Tensor):
             arrays[i] = a._data
-            needs = needs or (a._requires_grad and i in op.diff_pos)
-    recording = needs and _gstate.enabled
+            needs = needs or (a.requires_grad and i in op.diff_pos)
+    check_inplace(self, needs, False)
     out = op.forward(*arrays)
-    original = None
-    if recording and "self" in op.saved_names:
-        original = _wrap(self._data.copy())
+    _check_write(self, out)
+    node = None
+    if needs and _gstate.enabled:
+        # saved before the write, so that an input that is also ``self`` (x.mul_(x)) is
+        # saved at its version before this op, as torch saves it
+        original = _original(self) if "self" in op.saved_names else None
+        node = _node(op, self, args, original)
     _write(self, out)
-    if not self._inference:
+    if self._inference:
+        check_inference(self)
+    else:
         self._version_counter[0] += 1
-    if recording:
-        _rebase(op, self, args, original)
+    if node is not None:
+        _rebase(self, node)
     return self
 
 
-def _rebase(op, self, args, original):
-    """Give ``self`` (and its base, for a view) the node of the in-place op."""
+def _original(self):
+    """``self`` as it was before the write, for formulas that need it: a copy that keeps
+    self's place in the graph, so that a double backward through it is right."""
+    original = _wrap(self._data.copy())
+    fn, nr = edge_of(self)
+    if fn is not None:
+        original._grad_fn = fn
+        original._output_nr = nr
+        original._requires_grad = True
+    return original
+
+
+def _node(op, self, args, original):
+    """The node of the in-place op, its edges and saved values (``self`` not yet written)."""
     node = object.__new__(op.node_class)
     node._sequence_nr = next_sequence_nr()
     edges, meta, mask = [], [], []
     for i in op.diff_pos:
         a = args[i]
-        if isinstance(a, Tensor) and a._requires_grad:
+        if isinstance(a, Tensor) and a.requires_grad:
             edges.append(edge_of(a))
             meta.append((a._data.shape, a._data.dtype))
             mask.append(True)
@@ -108,21 +165,47 @@ def _rebase(op, self, args, original):
     saved_args = list(args)
     if original is not None:
         saved_args[0] = original
+    # the output is saved at the version the write is about to give it
+    _table._save(node, op, op.plan(tuple(mask)), saved_args, (self,), 1)
+    return node
+
+
+def _rebase(self, node):
+    """Give ``self`` (and its base, for a view) the node of the in-place op."""
     base = self._base
     if base is None:
-        self.grad_fn = node
-        self._output_nr = 0
-        self._requires_grad = True
-        _table._save(node, op, op.plan(tuple(mask)), saved_args, (self,))
+        _set_grad_fn(self, node)
         return
-    _table._save(node, op, op.plan(tuple(mask)), saved_args, (self,))
-    copy_slices = CopySlices(base, self._view_fn, node)
-    base.grad_fn = copy_slices
-    base._output_nr = 0
-    base._requires_grad = True
-    self.grad_fn = ViewOfBase(base, self._view_fn, self._data.shape)
-    self._output_nr = 0
-    self._requires_grad = True
+    _set_grad_fn(base, CopySlices(base, self._view_fn, node))
+    refresh_view(self)
+
+
+def _set_grad_fn(t, fn):
+    """A new grad_fn for ``t``. Hooks registered before stay with the old node (they see
+    the gradient of the old value); retain_grad moves to the new one, as in torch."""
+    old, old_nr = t._grad_fn, t._output_nr
+    t._grad_fn = fn
+    t._output_nr = 0
+    t._requires_grad = True
+    if t._retains_grad and old is not None and old._retained:
+        ref = old._retained.pop(old_nr, None)
+        if ref is not None:
+            fn._retain_grad(0, t)
+
+
+def refresh_view(view):
+    """Rebuild the grad_fn of a view whose base was changed in place (NOTE [Stale views]
+    in tensor.py): an AsStridedBackward0 into the base's gradient."""
+    base = view._base
+    now = view._version_counter[0]
+    if not base.requires_grad or view._inference:
+        view._view_version = now
+        return
+    err = _view_refusal(view, False)
+    if err is not None:
+        raise err
+    _set_grad_fn(view, ViewOfBase(base, view._view_fn, view._data.shape))
+    view._view_version = now
 
 
 class CopySlices(Node):
@@ -138,29 +221,26 @@ class CopySlices(Node):
         self._dtype = base._data.dtype
         self._sequence_nr = next_sequence_nr()
         self._saved = ()
-        first = edge_of(base) if base._requires_grad else (None, 0)
+        first = edge_of(base) if base.requires_grad else (None, 0)
         self.next_functions = (first,) + fn.next_functions[1:]
 
     def _forward_op_name(self):
         return self._name
 
     def _apply(self, grads, create_graph):
+        # Written with table ops (take, put_add), so that under create_graph the result
+        # is itself differentiable; on arrays they are plain NumPy.
         grad = grads[0]
-        g = grad._data if create_graph else grad
-        result = xp.array(g, copy=True)
-        region = self._view_fn(result)
-        fn_grads = self._fn._apply([xp.array(region, copy=True)], False)
-        fn_meta = self._fn._meta
-        first = fn_grads[0]
-        if first is None:
-            region[...] = 0
-        else:
-            region[...] = _fit(first, fn_meta[0])
-        outs = [result] + [None if gi is None else _fit(gi, m)
-                           for gi, m in zip(fn_grads[1:], fn_meta[1:])]
-        if create_graph:
-            outs = [None if o is None else _wrap(o) for o in outs]
-        return outs
+        where = _positions(self._view_fn, self._shape)
+        fn_grads = self._fn._apply([take(grad, where)], create_graph)
+        meta = self._fn._meta
+        keep = xp.ones(self._shape, dtype=self._dtype)
+        keep.reshape(-1)[where.reshape(-1)] = 0
+        result = grad * keep
+        if fn_grads[0] is not None:
+            result = result + put_add(_fit(fn_grads[0], meta[0]), where, self._shape)
+        return [result] + [None if g is None else _fit(g, m)
+                           for g, m in zip(fn_grads[1:], meta[1:])]
 
     def _release(self):
         self._fn._release()
@@ -169,23 +249,40 @@ class CopySlices(Node):
 class ViewOfBase(Node):
     """The node of a view after an in-place write: its region of the base's gradient."""
 
-    __slots__ = ("_view_fn", "_base_shape", "_base_dtype")
+    __slots__ = ("_view_fn", "_base_shape")
     _name = "AsStridedBackward0"
 
     def __init__(self, base, view_fn, shape):
         self._view_fn = view_fn
         self._base_shape = base._data.shape
-        self._base_dtype = base._data.dtype
         self._sequence_nr = next_sequence_nr()
         self._saved = ()
-        self.next_functions = ((base.grad_fn, 0),)
+        self.next_functions = (edge_of(base),)
 
     def _apply(self, grads, create_graph):
-        grad = grads[0]
-        g = grad._data if create_graph else grad
-        out = xp.zeros(self._base_shape, dtype=self._base_dtype)
-        self._view_fn(out)[...] = g
-        return [_wrap(out) if create_graph else out]
+        return [put_add(grads[0], _positions(self._view_fn, self._base_shape), self._base_shape)]
+
+
+def _positions(view_fn, shape):
+    """For each element of a view, the flat index of the base element it is."""
+    return view_fn(xp.arange(int(xp.prod(shape)) if shape else 1).reshape(shape))
+
+
+def _take(self, where):
+    return self.reshape(-1)[where]
+
+
+def _put_add(grad, where, size):
+    out = xp.zeros(size, dtype=grad.dtype)
+    xp.add.at(out.reshape(-1), where.reshape(-1), xp.broadcast_to(grad, where.shape).reshape(-1))
+    return out
+
+
+# The region of a base a view covers, as a gather and its adjoint (a scatter that adds:
+# an expanded view repeats base elements). Used by CopySlices and AsStridedBackward0.
+take = Op("TakeBackward0", _take,
+          self=lambda grad, self_sym_sizes, where: put_add(grad, where, self_sym_sizes))
+put_add = Op("PutAddBackward0", _put_add, grad=lambda grad, where: take(grad, where))
 
 
 def _fit(g, meta):
@@ -194,30 +291,41 @@ def _fit(g, meta):
 
 
 # -- ops that exist only in place ---------------------------------------------------------
+def zeros_like(grad):
+    """torch's ``zeros_like(grad)`` in a formula: zeros that record no graph, even under
+    create_graph (``grad * 0`` would record a MulBackward0)."""
+    if isinstance(grad, Tensor):
+        return _wrap(xp.zeros_like(grad._data))
+    return xp.zeros_like(grad)
+
+
 def _zero(self):
     return xp.zeros_like(self)
 
 
-zero_ = Op("ZeroBackward0", _zero, self=lambda grad: grad * 0)
+zero_ = Op("ZeroBackward0", _zero, self=zeros_like)
 
 
 def _fill(self, value):
     return xp.full_like(self, value.item() if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else value)
 
 
-fill_ = Op("FillBackward0", _fill, self=lambda grad: grad * 0)
+fill_ = Op("FillBackward2", _fill, self=zeros_like)
 
 
 def _copy(self, src):
     return xp.broadcast_to(src, self.shape)
 
 
-copy_ = Op("CopyBackwards", _copy, self=lambda grad: grad * 0, src=lambda grad: grad)
+copy_ = Op("torch::autograd::CopyBackwards", _copy, self=zeros_like,
+           src=lambda grad: grad)
 
 
 def copy_out_of_place(t):
-    """A copy recorded as CopyBackwards, as torch's AccumulateGrad makes under create_graph."""
-    return _copy_op(t)
+    """A copy recorded as torch's AccumulateGrad makes it under create_graph: a CopyBackwards
+    node whose first edge (the fresh destination) is None."""
+    return _copy_new(_wrap(xp.empty(t._data.shape, dtype=t._data.dtype)), t)
 
 
-_copy_op = Op("CopyBackwards", lambda src: xp.array(src, copy=True), src=lambda grad: grad)
+_copy_new = Op("torch::autograd::CopyBackwards", lambda self, src: xp.array(src, copy=True),
+               self=zeros_like, src=lambda grad: grad)

@@ -28,13 +28,13 @@ def _cat(tensors, dim):
 
 
 def _cat_backward(grad, dim, tensors_sizes):
-    from .views import slice_
+    from .views import new_zeros, slice_
     out = []
     start = 0
     ndim = max(len(s) for s in tensors_sizes)
     for size in tensors_sizes:
-        if len(size) != ndim:  # an empty 1-D tensor skipped by cat
-            out.append(None)
+        if len(size) != ndim:  # an empty 1-D tensor skipped by cat: torch gives it zeros
+            out.append(new_zeros(grad, size))
             continue
         n = size[dim % ndim]
         out.append(slice_(grad, dim % ndim, start, start + n, 1))

@@ -26,9 +26,22 @@ def _mm(self, mat2):
     return xp.matmul(self, mat2)
 
 
-mm = Op("MmBackward0", _mm,
-        self=lambda grad, mat2: mm(grad, t(mat2)),
-        mat2=lambda grad, self: mm(t(self), grad))
+def _column_major(x):
+    # torch's mm backward follows the layout of the input it differentiates for: a
+    # column-major input gets (mat2 @ grad.T).T rather than grad @ mat2.T
+    a = getattr(x, "_data", x)
+    return a.strides[0] == a.itemsize and a.strides[1] == a.shape[0] * a.itemsize
+
+
+def _mm_self_backward(grad, self, mat2):
+    return t(mm(mat2, t(grad))) if _column_major(self) else mm(grad, t(mat2))
+
+
+def _mm_mat2_backward(grad, self, mat2):
+    return t(mm(t(grad), self)) if _column_major(mat2) else mm(t(self), grad)
+
+
+mm = Op("MmBackward0", _mm, self=_mm_self_backward, mat2=_mm_mat2_backward)
 
 
 def _bmm(self, mat2):
@@ -36,6 +49,10 @@ def _bmm(self, mat2):
         raise RuntimeError(f"batch1 must be a 3D tensor")
     if mat2.ndim != 3:
         raise RuntimeError(f"batch2 must be a 3D tensor")
+    if mat2.shape[:2] != (self.shape[0], self.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, "
+                           f"{mat2.shape[1]}].")
     _check_same_dtype(self, mat2, "expected scalar type")
     return xp.matmul(self, mat2)
 
@@ -62,10 +79,20 @@ dot = Op("DotBackward0", _dot,
 
 
 def _outer_of(grad, vec):
-    from .views import unsqueeze
-    return unsqueeze(grad, 1) * unsqueeze(vec, 0)
+    # torch's ger: grad.reshape(n, 1) * vec, broadcasting vec
+    from .views import reshape
+    return reshape(grad, (grad.shape[0], 1)) * vec
 
 
-mv = Op("MvBackward0", lambda self, vec: xp.matmul(self, vec),
+def _mv(self, vec):
+    if self.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.ndim}, {vec.ndim}")
+    if self.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat "
+                           f"({self.shape[0]}x{self.shape[1]}), vec ({vec.shape[0]})")
+    return xp.matmul(self, vec)
+
+
+mv = Op("MvBackward0", _mv,
         self=lambda grad, vec: _outer_of(grad, vec),
         vec=lambda grad, self: mv(t(self), grad))

@@ -1,9 +1,30 @@
-"""Pointwise ops: arithmetic, unary math, activations, clamp/where, comparisons."""
+"""Pointwise ops: arithmetic, unary math, activations, clamp/where, comparisons.
+
+Formulas follow derivatives.yaml term by term, so that the graph ``create_graph=True``
+records is torch's: a product with a number inside a formula is torch's ``mul.Scalar``
+(MulBackward1, here ``mul_scalar``), not MulBackward0, and ``tanh``, ``sigmoid`` and
+``relu`` differentiate through their own ``*_backward`` entries.
+"""
+import math
+
 from .. import _backend
-from ._promote import binary, result_dtype, to_float
+from ._promote import binary, broadcast_shapes, compare, result_dtype, to_float
 from ._table import Op
 
 xp = _backend.xp
+
+
+# torch gives inf and nan silently (1 / 0, log(0), sqrt(-1)); NumPy would warn. Only the
+# ops that can leave their domain pay for the errstate (about 1.5 us a call, measured).
+_SILENT = {"divide": "ignore", "invalid": "ignore"}
+
+
+def _silent_float(ufunc):
+    """The forward ``ufunc(self)`` in floating point, without NumPy's domain warnings."""
+    def forward(self):
+        with xp.errstate(**_SILENT):
+            return ufunc(to_float(self))
+    return forward
 
 
 def _scaled(grad, alpha):
@@ -28,7 +49,12 @@ def _div(self, other):
     dt = result_dtype(self, other)
     if dt.kind not in "fc":  # int / int is a float division in torch
         dt = to_float(xp.empty(0, dtype=bool)).dtype
-    return xp.true_divide(self, other, dtype=dt)
+    with xp.errstate(**_SILENT):
+        return xp.true_divide(self, other, dtype=dt)
+
+
+def _mul(self, other):
+    return binary(xp.multiply, self, other)
 
 
 def _is_integral(x):
@@ -44,54 +70,82 @@ sub = Op("SubBackward0", _sub,
          other=lambda grad, alpha: -_scaled(grad, alpha))
 rsub = Op("RsubBackward1", _rsub,
           self=lambda grad, alpha: -_scaled(grad, alpha))
-mul = Op("MulBackward0", lambda self, other: binary(xp.multiply, self, other),
+mul = Op("MulBackward0", _mul,
          self=lambda grad, other: grad * other,
          other=lambda grad, self: grad * self)
+# Tensor and number, as torch's formulas write them in C++ (``2 * result``, ``x + 1``)
+mul_scalar = Op("MulBackward1", _mul, self=lambda grad, other: mul_scalar(grad, other))
+add_scalar = Op("AddBackward1", _add, self=lambda grad: grad)
+# Tensor minus a number (``exponent - 1`` in pow's formula)
+sub_scalar = Op("SubBackward1", _sub, self=lambda grad: grad)
 div = Op("DivBackward0", _div,
          self=lambda grad, other: grad / other,
-         other=lambda grad, self, other: -grad * self / (other * other))
+         other=lambda grad, self, other: -grad * ((self / other) / other))
 neg = Op("NegBackward0", lambda self: xp.negative(self), self=lambda grad: -grad)
-reciprocal = Op("ReciprocalBackward0", lambda self: xp.reciprocal(to_float(self)),
+reciprocal = Op("ReciprocalBackward0", _silent_float(xp.reciprocal),
                 self=lambda grad, result: -grad * (result * result))
+
+
+def zeros_like(x):
+    """Zeros shaped and typed as ``x`` with no graph (torch's zeros_like in a formula)."""
+    from .views import new_zeros
+    return new_zeros(x, tuple(x.shape))
 
 
 def _pow_scalar_backward(grad, self, exponent):
     if exponent == 0:
-        return grad * 0
-    return grad * exponent * pow_scalar_exp(self, exponent - 1)
+        return zeros_like(self)
+    return grad * mul_scalar(pow_scalar_exp(self, exponent - 1), exponent)
+
+
+def _pow_tensor_self_backward(grad, self, exponent):
+    return where(eq(exponent, 0), 0.0,
+                 grad * (exponent * pow_tensor(self, sub_scalar(exponent, 1, 1))))
 
 
 def _pow_exponent_backward(grad, self, exponent, result):
     # d(a**b)/db = a**b * log(a); torch defines it as 0 where a == 0 and b >= 0
-    return where(self_is_zero_and_exp_nonneg(self, exponent), 0.0, grad * result * log(self))
+    zero_base = logical_and(eq(self, 0), ge(exponent, 0))
+    return grad * where(zero_base, 0.0, result * log(self))
 
 
-def self_is_zero_and_exp_nonneg(self, exponent):
-    return logical_and(eq(self, 0), ge(exponent, 0))
+def _pow_scalar_base_backward(grad, self, exponent, result):
+    # the base is a number: log(base) is a number too, and result * log(base) a mul.Scalar
+    if self == 0:
+        return grad * where(ge(exponent, 0), 0.0, mul_scalar(result, -math.inf))
+    return grad * mul_scalar(result, math.log(self))
 
 
 def _pow(self, exponent):
     dt = result_dtype(self, exponent)
     if dt.kind in "iu" and _is_integral(exponent) and xp.any(xp.asarray(exponent) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return xp.power(self, exponent, dtype=dt)
+    if dt.kind == "b":
+        # NumPy has no bool power; torch has one only for a number exponent
+        if hasattr(exponent, "dtype") and hasattr(self, "dtype"):
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+        return xp.power(self, exponent, dtype=xp.uint8).astype(bool)
+    with xp.errstate(**_SILENT):
+        return xp.power(self, exponent, dtype=dt, casting="unsafe")  # as binary() in _promote
 
 
 pow_scalar_exp = Op("PowBackward0", _pow, self=_pow_scalar_backward)
 pow_tensor = Op("PowBackward1", _pow,
-                self=lambda grad, self, exponent: grad * exponent * pow_tensor(self, exponent - 1),
-                exponent=_pow_exponent_backward)
-pow_scalar_base = Op("PowBackward2", _pow, exponent=_pow_exponent_backward)
+                self=_pow_tensor_self_backward, exponent=_pow_exponent_backward)
+pow_scalar_base = Op("PowBackward2", _pow, exponent=_pow_scalar_base_backward)
 
 # -- unary math -----------------------------------------------------------------------
 exp = Op("ExpBackward0", lambda self: xp.exp(to_float(self)), self=lambda grad, result: grad * result)
-log = Op("LogBackward0", lambda self: xp.log(to_float(self)), self=lambda grad, self: grad / self)
-sqrt = Op("SqrtBackward0", lambda self: xp.sqrt(to_float(self)),
-          self=lambda grad, result: grad / (2 * result))
+log = Op("LogBackward0", _silent_float(xp.log), self=lambda grad, self: grad / self)
+sqrt = Op("SqrtBackward0", _silent_float(xp.sqrt),
+          self=lambda grad, result: grad / mul_scalar(result, 2))
 sin = Op("SinBackward0", lambda self: xp.sin(to_float(self)), self=lambda grad, self: grad * cos(self))
-cos = Op("CosBackward0", lambda self: xp.cos(to_float(self)), self=lambda grad, self: -grad * sin(self))
+cos = Op("CosBackward0", lambda self: xp.cos(to_float(self)), self=lambda grad, self: grad * -sin(self))
 tanh = Op("TanhBackward0", lambda self: xp.tanh(to_float(self)),
-          self=lambda grad, result: grad * (1 - result * result))
+          self=lambda grad, result: tanh_backward(grad, result))
+tanh_backward = Op("TanhBackwardBackward0", lambda grad_output, output: grad_output * (1 - output * output),
+                   grad_output=lambda grad, output: tanh_backward(grad, output),
+                   output=lambda grad, output, grad_output: grad * (mul_scalar(output, -2) * grad_output))
 
 
 def _sigmoid(self):
@@ -101,16 +155,47 @@ def _sigmoid(self):
         return 1 / (1 + xp.exp(-x))
 
 
-sigmoid = Op("SigmoidBackward0", _sigmoid, self=lambda grad, result: grad * result * (1 - result))
-abs_ = Op("AbsBackward0", lambda self: xp.abs(self), self=lambda grad, self: grad * sign(self))
-sign = Op("SignBackward0", lambda self: xp.sign(self), self=lambda grad: grad * 0)
+sigmoid = Op("SigmoidBackward0", _sigmoid, self=lambda grad, result: sigmoid_backward(grad, result))
+sigmoid_backward = Op("SigmoidBackwardBackward0",
+                      lambda grad_output, output: grad_output * (1 - output) * output,
+                      grad_output=lambda grad, output: sigmoid_backward(grad, output),
+                      output=lambda grad, output, grad_output:
+                          grad * grad_output * add_scalar(mul_scalar(output, -2), 1, 1))
+abs_ = Op("AbsBackward0", lambda self: xp.abs(self), self=lambda grad, self: grad * sgn(self))
+sign = Op("SignBackward0", lambda self: xp.sign(self), self=lambda grad: zeros_like(grad))
+# abs's formula uses sgn (sign extended to complex numbers): its own node, SgnBackward0
+sgn = Op("SgnBackward0", sign.forward, self=sign.formulas["self"])
 relu = Op("ReluBackward0", lambda self: xp.maximum(self, 0, dtype=self.dtype),
-          self=lambda grad, result: grad * gt(result, 0))
+          self=lambda grad, result: threshold_backward(grad, result, 0))
+
+
+def _threshold_backward(grad_output, self, threshold):
+    return xp.where(self <= threshold, xp.zeros((), grad_output.dtype), grad_output)
+
+
+threshold_backward = Op("ThresholdBackwardBackward0", _threshold_backward,
+                        grad_output=lambda grad, self, threshold: threshold_backward(grad, self, threshold),
+                        self=lambda grad: zeros_like(grad))
+
+
+def _clamp_check(self, min, max):
+    # the dtypes torch's clamp kernels refuse and NumPy's maximum/minimum accept
+    complex_bound = complex in (type(min), type(max))
+    if self.dtype.kind == "c" or complex_bound and self.dtype.kind != "f":
+        raise NotImplementedError("clamp is not supported for complex types")
+    if complex_bound:
+        raise RuntimeError("value cannot be converted to type double without overflow")
+    if self.dtype.kind == "b" and all(type(v) in (bool, type(None)) for v in (min, max)):
+        which = "clamp" if min is not None and max is not None else (
+            "clamp_min" if min is not None else "clamp_max")
+        raise NotImplementedError(f'"{which}_scalar_cpu" not implemented for \'Bool\'')
 
 
 def _clamp(self, min, max):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if self.dtype.kind in "bc" or complex in (type(min), type(max)):
+        _clamp_check(self, min, max)
     out = self
     if min is not None:
         out = binary(xp.maximum, out, min)
@@ -133,8 +218,34 @@ def _clamp_backward(grad, self, min, max):
 clamp = Op("ClampBackward1", _clamp, self=_clamp_backward)
 
 
+def _clamp_min_backward(grad, self, min, max):
+    # min gets the gradient where it won, unless it is above max (then max wins)
+    won = lt(self, min) if max is None else logical_and(lt(self, min), lt(min, max))
+    return where(won, grad, 0.0)
+
+
+def _clamp_max_backward(grad, self, min, max):
+    won = gt(self, max) if min is None else logical_or(gt(self, max), lt(max, min))
+    return where(won, grad, 0.0)
+
+
+# clamp with tensor bounds: the bounds are differentiable inputs too
+clamp_tensor = Op("ClampBackward0", _clamp, self=_clamp_backward,
+                  min=_clamp_min_backward, max=_clamp_max_backward)
+# torch.clamp_min / clamp_max (not clamp with one bound: that is ClampBackward1)
+clamp_min = Op("ClampMinBackward0", lambda self, min: _clamp(self, min, None),
+               self=lambda grad, self, min: _clamp_backward(grad, self, min, None))
+clamp_max = Op("ClampMaxBackward0", lambda self, max: _clamp(self, None, max),
+               self=lambda grad, self, max: _clamp_backward(grad, self, None, max))
+
+
 def _where(condition, self, other):
-    return xp.where(condition, self, other).astype(result_dtype(self, other), copy=False)
+    try:
+        out = xp.where(condition, self, other)
+    except ValueError:
+        broadcast_shapes(*(getattr(a, "shape", ()) for a in (condition, self, other)))
+        raise
+    return out.astype(result_dtype(self, other), copy=False)
 
 
 where = Op("WhereBackward0", _where, nondiff=("condition",),
@@ -157,15 +268,15 @@ minimum = Op("MinimumBackward0", lambda self, other: binary(xp.minimum, self, ot
 
 # -- comparisons and logic (no gradient) ------------------------------------------------
 def _compare(ufunc):
-    return Op(None, lambda self, other: ufunc(self, other), nondiff=("self", "other"))
+    return Op(None, compare(ufunc), nondiff=("self", "other"))
 
 
 eq = _compare(xp.equal)
 ne = _compare(xp.not_equal)
-lt = _compare(xp.less)
-le = _compare(xp.less_equal)
-gt = _compare(xp.greater)
-ge = _compare(xp.greater_equal)
+lt = Op(None, compare(xp.less, ordered=True), nondiff=("self", "other"))
+le = Op(None, compare(xp.less_equal, ordered=True), nondiff=("self", "other"))
+gt = Op(None, compare(xp.greater, ordered=True), nondiff=("self", "other"))
+ge = Op(None, compare(xp.greater_equal, ordered=True), nondiff=("self", "other"))
 logical_and = _compare(xp.logical_and)
 logical_or = _compare(xp.logical_or)
 logical_xor = _compare(xp.logical_xor)

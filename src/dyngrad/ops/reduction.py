@@ -73,7 +73,7 @@ def _mean_dim(self, dim, keepdim, dtype=None):
 
 def _mean_dim_backward(grad, self_sym_sizes, dim, keepdim):
     count = 1
-    for d in _dims(dim, len(self_sym_sizes)):
+    for d in _dims(dim, len(self_sym_sizes)) if self_sym_sizes else ():  # 0-d: dim 0 is itself
         count *= self_sym_sizes[d]
     return _unreduce(grad, self_sym_sizes, dim, keepdim) / count
 
@@ -145,22 +145,46 @@ def _gather(self, dim, index):
     return xp.take_along_axis(self, index, _dims(dim, self.ndim)[0])
 
 
-def _scatter_zeros(src, dim, index, sizes):
-    """zeros(sizes) with ``src`` written at ``index`` along ``dim`` (summing repeats)."""
-    out = xp.zeros(sizes, dtype=src.dtype)
-    if not sizes:
-        return out + src
-    d = _dims(dim, len(sizes))[0]
+def _scatter_into(self, dim, index, src, ufunc):
+    out = self.copy()
+    if not self.ndim:
+        return ufunc(out, src) if ufunc is not None else xp.array(src, dtype=self.dtype)
+    d = _dims(dim, self.ndim)[0]
     idx = [xp.arange(s).reshape([-1 if i == k else 1 for k in range(index.ndim)])
            for i, s in enumerate(index.shape)]
     idx[d] = index
-    xp.add.at(out, tuple(idx), src)
+    src = xp.broadcast_to(src, index.shape)
+    if ufunc is None:
+        out[tuple(idx)] = src
+    else:
+        ufunc.at(out, tuple(idx), src)
     return out
 
 
-gather = Op("GatherBackward0", _gather, nondiff=("index",),
-            self=lambda grad, dim, index, self_sym_sizes: scatter_zeros(grad, dim, index, tuple(self_sym_sizes)))
-scatter_zeros = Op("ScatterAddBackward0", _scatter_zeros, nondiff=("index",),
-                   src=lambda grad, dim, index: gather(grad, dim, index))
+def _gather_backward(grad, dim, index, self_sym_sizes):
+    # torch: grad.new_zeros(sizes).scatter_add_(dim, index, grad), repeats summed
+    return scatter_add(new_zeros(grad, tuple(self_sym_sizes)), dim, index, grad)
 
-from .views import expand, unsqueeze  # noqa: E402  (views.py uses nothing from here)
+
+def _scatter_self_backward(grad, dim, index):
+    # the written places get no gradient: grad.scatter(dim, index, 0)
+    return scatter(grad, dim, index, gather(grad, dim, index) * 0)
+
+
+gather = Op("GatherBackward0", _gather, nondiff=("index",), self=_gather_backward)
+scatter = Op("ScatterBackward0", lambda self, dim, index, src: _scatter_into(self, dim, index, src, None),
+             nondiff=("index",), self=_scatter_self_backward,
+             src=lambda grad, dim, index: gather(grad, dim, index))
+scatter_add = Op("ScatterAddBackward0",
+                 lambda self, dim, index, src: _scatter_into(self, dim, index, src, xp.add),
+                 nondiff=("index",), self=lambda grad: grad,
+                 src=lambda grad, dim, index: gather(grad, dim, index))
+
+
+def scatter_zeros(src, dim, index, sizes):
+    """zeros(sizes) with ``src`` written at ``index`` along ``dim``: how torch's formulas
+    put a reduced gradient back (value_selecting_reduction_backward)."""
+    return scatter(new_zeros(src, sizes), dim, index, src)
+
+
+from .views import expand, new_zeros, unsqueeze  # noqa: E402  (views.py uses nothing from here)

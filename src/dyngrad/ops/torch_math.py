@@ -13,19 +13,25 @@ from .inplace import apply_inplace
 xp = _backend.xp
 
 
-def _check_tensor(input, name, pos="input"):
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument '{pos}' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+def _check_tensor(input, name, pos="input", other=None):
+    """torch's parser: a Tensor, or a number (a 0-d tensor) when ``other`` is a number too;
+    a number beside a Tensor stays a number for type promotion."""
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        return input
+    if type(input) in (int, float, bool, complex) and other is not None:
+        from ..creation import tensor
+        return tensor(input)
+    raise TypeError(f"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) must be "
+                    f"Tensor, not {type(input).__name__}")
 
 
 def add(input, other, *, alpha=1, out=None):
-    _check_tensor(input, "add")
+    input = _check_tensor(input, "add", other=other)
     return pw.add(input, other, alpha)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    _check_tensor(input, "sub")
+    input = _check_tensor(input, "sub", other=other)
     return pw.sub(input, other, alpha)
 
 
@@ -36,12 +42,12 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
-    _check_tensor(input, "mul")
+    input = _check_tensor(input, "mul", other=other)
     return pw.mul(input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
-    _check_tensor(input, "div")
+    input = _check_tensor(input, "div", other=other)
     if rounding_mode is None:
         return pw.div(input, other)
     with _no_grad():
@@ -117,19 +123,17 @@ def neg(input):
 
 
 def clamp(input, min=None, max=None, *, out=None):
-    if isinstance(min, Tensor):
-        min = min._data if min.dim() else min.item()
-    if isinstance(max, Tensor):
-        max = max._data if max.dim() else max.item()
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return pw.clamp_tensor(input, min, max)
     return pw.clamp(input, min, max)
 
 
 def clamp_min(input, min):
-    return clamp(input, min=min)
+    return pw.clamp_min(input, min)
 
 
 def clamp_max(input, max):
-    return clamp(input, max=max)
+    return pw.clamp_max(input, max)
 
 
 def where(condition, input=None, other=None, *, out=None):
@@ -147,10 +151,14 @@ def nonzero(input, *, as_tuple=False):
 
 
 def maximum(input, other):
+    _check_tensor(input, "maximum")
+    _check_tensor(other, "maximum", "other")
     return pw.maximum(input, other)
 
 
 def minimum(input, other):
+    _check_tensor(input, "minimum")
+    _check_tensor(other, "minimum", "other")
     return pw.minimum(input, other)
 
 
@@ -267,6 +275,6 @@ INPLACE = {
     "abs_": inplace(pw.abs_),
     "reciprocal_": inplace(pw.reciprocal),
     "clamp_": _clamp_inplace,
-    "clamp_min_": lambda self, min: _clamp_inplace(self, min=min),
-    "clamp_max_": lambda self, max: _clamp_inplace(self, max=max),
+    "clamp_min_": inplace(pw.clamp_min),
+    "clamp_max_": inplace(pw.clamp_max),
 }

@@ -6,6 +6,7 @@ from .. import _dtype as _dt
 from ..tensor import Tensor, _wrap_dim
 from . import joining, linalg
 from . import views as vw
+from ._promote import broadcast_shapes
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_, zero_
 
@@ -26,8 +27,10 @@ def view(self, *shape):
 
 def reshape(self, *shape):
     size = vw.infer_size(_sizes(shape), self.numel())
-    if vw.can_view(self._data, size):
+    if self.is_contiguous():
         return vw.view(self, size)
+    if vw.can_view(self._data, size):
+        return vw.reshape_alias(self, size)
     return vw.unsafe_view(clone(self), size)
 
 
@@ -80,16 +83,19 @@ def permute(input, *dims):
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. input."
                            f"dim() = {n} is not equal to len(dims) = {len(dims)}")
-    return vw.permute(input, tuple(_wrap_dim(d, n) for d in dims))
+    dims = tuple(_wrap_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return vw.permute(input, dims)
 
 
 def expand(self, *sizes):
     sizes = _sizes(sizes)
     shape = tuple(self.shape)
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the "
-                           "number of sizes provided ({}) must be greater or equal to the number "
-                           "of dimensions in the tensor ({})".format(len(sizes), len(shape)))
+        raise RuntimeError(f"expand(torch.{self.dtype._legacy}{{{list(shape)}}}, size={list(sizes)}): "
+                           f"the number of sizes provided ({len(sizes)}) must be greater or equal "
+                           f"to the number of dimensions in the tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
     out = []
     for i, s in enumerate(sizes):
@@ -166,7 +172,13 @@ def unbind(input, dim=0):
 
 
 def cat(tensors, dim=0, *, out=None):
-    return joining.cat(list(tensors), dim)
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    ref = next((a for a in tensors if not (a.dim() == 1 and a.shape[0] == 0)), tensors[0])
+    if ref.dim():
+        _wrap_dim(dim, ref.dim())
+    return joining.cat(tensors, dim)
 
 
 concat = concatenate = cat
@@ -196,6 +208,11 @@ def mv(input, vec, *, out=None):
 
 def matmul(input, other, *, out=None):
     """Matrix product with torch's broadcasting, composed from dot/mv/mm/bmm as torch does."""
+    for pos, arg in (("input", input), ("other", other)):
+        if not isinstance(arg, Tensor):
+            raise TypeError(f"matmul(): argument '{pos}' (position {1 + (pos == 'other')}) must be "
+                            f"Tensor, not {type(arg).__module__.replace('builtins', '')}"
+                            f"{'.' if type(arg).__module__ != 'builtins' else ''}{type(arg).__name__}")
     d1, d2 = input.dim(), other.dim()
     if d1 == 0 or d2 == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D "
@@ -205,24 +222,63 @@ def matmul(input, other, *, out=None):
     if d1 == 2 and d2 == 1:
         return linalg.mv(input, other)
     if d1 == 1 and d2 == 2:
-        return squeeze(linalg.mm(unsqueeze(input, 0), other), 0)
+        return vw.squeeze_dim_(linalg.mm(unsqueeze(input, 0), other), 0)
     if d1 == 2 and d2 == 2:
         return linalg.mm(input, other)
-    if d1 >= 3 and d2 <= 2:
-        # fold the batch into the rows: one mm
-        shape = tuple(input.shape)
-        folded = reshape(input, (-1, shape[-1]))
-        if d2 == 1:
-            return vw.unsafe_view(linalg.mv(folded, other), shape[:-1])
-        return vw.unsafe_view(linalg.mm(folded, other), shape[:-1] + (other.shape[-1],))
-    a = unsqueeze(input, 0) if d1 == 1 else input
-    b = unsqueeze(other, -1) if d2 == 1 else other
-    batch = tuple(xp.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2])))
-    n, k, m = a.shape[-2], a.shape[-1], b.shape[-1]
-    a3 = reshape(expand(a, batch + (n, k)), (-1, n, k))
-    b3 = reshape(expand(b, batch + (k, m)), (-1, k, m))
-    out_shape = batch + ((n,) if d1 > 1 else ()) + ((m,) if d2 > 1 else ())
-    return vw.unsafe_view(linalg.bmm(a3, b3), out_shape)
+    if _should_fold(input, other):
+        return _folded_matmul(input, other)
+    # torch's batched path: expand both to the broadcast batch, fold it, one bmm
+    if d1 == 3 and d2 == 3 and input.shape[0] != other.shape[0]:
+        # a batch of one that requires grad is squeezed (a smaller backward)
+        if input.shape[0] == 1 and input.requires_grad:
+            return matmul(squeeze(input, 0), other)
+        if other.shape[0] == 1 and other.requires_grad:
+            return matmul(input, squeeze(other, 0))
+    n = input.shape[-2] if d1 > 1 else 1
+    k = input.shape[-1]
+    m2 = other.shape[-2] if d2 > 1 else other.shape[0]
+    p = other.shape[-1] if d2 > 1 else 1
+    batch = broadcast_shapes(tuple(input.shape[:-2]), tuple(other.shape[:-2]))
+    count = math.prod(batch)
+    a3 = reshape(expand(input, batch + (n, k)), (count, n, k))
+    if d2 == 1:
+        b3 = unsqueeze(reshape(expand(other, batch + (m2,)), (count, m2)), 2)
+    else:
+        # b keeps its own inner dims: a mismatch in k is bmm's to report, as in torch
+        b3 = reshape(expand(other, batch + (m2, p)), (count, m2, p))
+    out_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
+    out = linalg.bmm(a3, b3)
+    return vw.unsafe_view(squeeze(out, -1) if d2 == 1 else out, out_shape)
+
+
+def _should_fold(tensor1, tensor2):
+    """torch's test for folding the batch of the larger operand into one mm or mv."""
+    larger = tensor1.dim() >= tensor2.dim()
+    t1 = tensor1 if larger else mT(tensor2)
+    dim_t2 = tensor2.dim() if larger else tensor1.dim()
+    if not (t1.dim() >= 3 and dim_t2 <= 2):
+        return False
+    # the smaller operand requires grad: fold even at the price of a copy (a smaller backward)
+    if (tensor2 if larger else tensor1).requires_grad:
+        return True
+    if tensor1.dim() == 2:
+        return False
+    if t1.numel() == 0:
+        return True
+    shape, strides = t1.shape, t1.stride()
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(t1.dim() - 2))
+
+
+def _folded_matmul(tensor1, tensor2):
+    transpose = tensor2.dim() > tensor1.dim()
+    t1 = mT(tensor2) if transpose else tensor1
+    t2 = (t(tensor1) if tensor1.dim() == 2 else tensor1) if transpose else tensor2
+    out_shape = tuple(t1.shape[:-1])
+    folded = reshape(t1, (math.prod(out_shape), t1.shape[-1]))
+    if t2.dim() == 2:
+        out = vw.unsafe_view(linalg.mm(folded, t2), out_shape + (t2.shape[1],))
+        return contiguous(mT(out)) if transpose else out
+    return vw.unsafe_view(linalg.mv(folded, t2), out_shape)
 
 
 def rmatmul(self, other):

@@ -60,17 +60,33 @@ def can_view(array, size):
 
 
 view = Op("ViewBackward0", _view, view=True,
-          self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+          self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 # The result of reshape when a view is impossible: a fresh copy, not a view.
 unsafe_view = Op("UnsafeViewBackward0", lambda self, size: xp.reshape(self, size),
-                 self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+                 self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 
 
-def reshape_alias(x, size):
+def reshape(x, size):
     """reshape for formulas: a view when possible (arrays and Tensors alike)."""
     if hasattr(x, "_data"):
         return x.reshape(size)
     return xp.reshape(x, size)
+
+
+# reshape of a tensor that is not contiguous but can still be viewed (a transpose, an
+# expand): torch records _reshape_alias, not view
+reshape_alias = Op("ReshapeAliasBackward0", lambda self, size: xp.reshape(self, size), view=True,
+                   self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
+# t[...] and t[:, :]: a view of the whole tensor
+alias = Op("AliasBackward0", lambda self: self.view(), view=True, self=lambda grad: grad)
+
+
+def new_zeros(like, shape):
+    """Zeros of ``like``'s dtype and kind (array or Tensor), with no graph."""
+    if hasattr(like, "_data"):
+        from ..creation import zeros
+        return zeros(shape, dtype=like.dtype)
+    return xp.zeros(shape, dtype=like.dtype)
 
 
 def _permute(self, dims):
@@ -95,8 +111,19 @@ expand = Op("ExpandBackward0", lambda self, size: xp.broadcast_to(self, size), v
             self=lambda grad: grad)
 unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
                self=lambda grad, dim: squeeze_dim(grad, dim))
+
+
+def _unsqueeze_to(grad, dims, sizes):
+    """torch's unsqueeze_to: put back, in order, the squeezed dims that had size 1."""
+    for d in sorted(dims):
+        if d < len(sizes) and sizes[d] == 1:  # (a 0-d input squeezes nothing)
+            grad = unsqueeze(grad, d)
+    return grad
+
+
 squeeze_all = Op("SqueezeBackward0", lambda self: xp.squeeze(self), view=True,
-                 self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+                 self=lambda grad, self_sym_sizes:
+                     _unsqueeze_to(grad, range(len(self_sym_sizes)), self_sym_sizes))
 
 
 def _squeeze_dims(self, dim):
@@ -105,17 +132,19 @@ def _squeeze_dims(self, dim):
 
 
 squeeze_dim = Op("SqueezeBackward1", lambda self, dim: _squeeze_dims(self, (dim,)), view=True,
-                 self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+                 self=lambda grad, self_sym_sizes, dim: _unsqueeze_to(grad, (dim,), self_sym_sizes))
+# squeeze_(dim) on a fresh result (matmul's 1-D @ 2-D): in place, so not a view
+squeeze_dim_ = Op("SqueezeBackward4", squeeze_dim.forward, self=squeeze_dim.formulas["self"])
 squeeze_dims = Op("SqueezeBackward2", _squeeze_dims, view=True,
-                  self=lambda grad, self_sym_sizes: reshape_alias(grad, tuple(self_sym_sizes)))
+                  self=lambda grad, self_sym_sizes, dim: _unsqueeze_to(grad, dim, self_sym_sizes))
 
 
 def _select(self, dim, index):
     size = self.shape[dim]
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
-    key = (slice(None),) * dim + (index,)
-    return self[key]
+    # the trailing Ellipsis keeps a 0-d result a view (a[0] of a 1-d array is a copied scalar)
+    return self[(slice(None),) * dim + (index, Ellipsis)]
 
 
 def _select_backward(grad, input_sizes, dim, index):
@@ -178,17 +207,13 @@ def _split_backward(grads, self_sym_sizes, dim, split_sizes):
         if g is None:
             shape = list(self_sym_sizes)
             shape[dim] = n
-            g = _zeros(shape, grads)
+            g = new_zeros(_first(grads), shape)
         parts.append(g)
     return cat(parts, dim)
 
 
-def _zeros(shape, like):
-    ref = next(g for g in like if g is not None)
-    if hasattr(ref, "_data"):
-        from ..creation import zeros
-        return zeros(shape, dtype=ref.dtype)
-    return xp.zeros(shape, dtype=ref.dtype)
+def _first(grads):
+    return next(g for g in grads if g is not None)
 
 
 def split_sizes_of(n, split_size):
@@ -209,7 +234,7 @@ def _unbind_backward(grads, self_sym_sizes, dim):
     from .joining import stack
     shape = list(self_sym_sizes)
     del shape[dim]
-    return stack([g if g is not None else _zeros(shape, grads) for g in grads], dim)
+    return stack([g if g is not None else new_zeros(_first(grads), shape) for g in grads], dim)
 
 
 unbind = Op("UnbindBackward0", lambda self, dim: tuple(xp.moveaxis(self, dim, 0)), view=True,

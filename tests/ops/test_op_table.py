@@ -1,0 +1,343 @@
+"""Every entry of the op table, reached through torch's public API, against torch.
+
+``SAMPLES`` maps each Op object of ``ALL_OPS`` to its cases (torch's OpInfo idea): a call
+written once against the torch API and the arrays its tensors are made from. The generic
+tests run every case through the oracle (values, dtype, shape, requires_grad, graph text,
+backward, create_graph and second derivatives) and by finite differences in float64.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+from dyngrad.ops import activation, indexing, inplace, joining, linalg, loss
+from dyngrad.ops import pointwise as pw, reduction as red
+from dyngrad.ops import torch_shape as ts, views as vw
+from dyngrad.ops._table import ALL_OPS
+
+import dyngrad
+import dyngrad.nn.functional  # noqa: F401  (its ops join ALL_OPS: they need samples too)
+
+from .oracle import assert_same, finite_difference_check, record
+
+f32 = np.float32
+A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)          # 2x3, no ties, no zeros
+B = np.array([0.8, -1.5, 1.1], f32)                              # broadcasts against A
+POS = np.array([[0.7, 1.3, 2.2], [0.4, 1.9, 3.1]], f32)          # inside log/sqrt's domain
+C3 = np.arange(24, dtype=f32).reshape(2, 3, 4) / 7 - 1.3        # 3-d, distinct values
+ONES = np.array([[[0.5, -0.7, 1.2]]], f32)                       # 1x1x3, for squeeze
+M34 = np.linspace(-0.9, 1.4, 12, dtype=f32).reshape(3, 4)
+M42 = np.linspace(-1.1, 1.3, 8, dtype=f32).reshape(4, 2)
+I = np.array([[1, -2, 3], [4, 0, -6]], np.int64)
+BOOL = np.array([[True, False, True], [False, False, True]])
+
+
+def _sq(y):
+    # squaring an output puts the input back into the gradient graph: the backward
+    # formula's own ops then show as nodes (SelectBackwardBackward0, Scatter...).
+    return y * y
+
+
+def _backward_grad(torch, x):
+    # AccumulateGrad under create_graph: the leaf's .grad is a recorded copy
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's warning about the grad/param cycle
+        (x * x).sum().backward(create_graph=True)
+    return x.grad
+
+
+def _grad_squared(torch, f, x):
+    # a gradient that goes on into a nonlinear op: the formulas of the formulas' ops
+    # (third-order nodes such as GatherBackward0) then show in the derivatives' graphs
+    g, = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return g * g
+
+
+def _written_view(torch, x):
+    # a view written in place: it reads its region out of the base's new graph
+    y = x * 1
+    v = y[:, 1:]
+    v.mul_(2)
+    return v
+
+
+def _setitem(torch, x, v):
+    y = x.clone()
+    y[[0, 1], [2, 0]] = v
+    return y
+
+
+def _slice_set(torch, x, v):
+    y = x.clone()
+    y[:, 1] = v
+    return y
+
+
+# Bugs in files this suite's author does not own, reported to their owner: strict, so the
+# mark must go when the bug is fixed.
+XFAIL = {
+    "written_view_squared": pytest.mark.xfail(strict=True, reason="inplace.py: under create_graph "
+                                              "torch's graph of a view written in place is "
+                                              "CopySlices/AsStridedBackward0/CopyBackwards; "
+                                              "dyngrad records PutAddBackward0/TakeBackward0"),
+    "written_view_grad": pytest.mark.xfail(strict=True, reason="inplace.py: as written_view_squared"),
+    "mse_loss_squared": pytest.mark.xfail(strict=True, reason="loss.py: mse_loss's formula "
+                                          "divides by a number with DivBackward0 (torch: "
+                                          "DivBackward1, div.Scalar); and the engine's sum_to "
+                                          "a 0-d input (see test_gradient_summed_to_0d)"),
+}
+
+# Op object -> [(id, call, arrays)]; comparison ops have no node name, so the key is the Op.
+SAMPLES = {
+    inplace.zero_: [("zero_", lambda t, x: x.clone().zero_() + x, [A])],
+    inplace.fill_: [("fill_", lambda t, x: x.clone().fill_(2.5) * x, [A])],
+    inplace.copy_: [("copy_", lambda t, x, y: x.clone().copy_(y) * x, [A, B]),
+                    ("setitem_slice", _slice_set, [A, np.array([1.5, -0.5], f32)])],
+    inplace._copy_new: [("accumulate_create_graph", _backward_grad, [B])],
+    inplace.put_add: [("written_view", _written_view, [A]),
+                      ("written_view_squared", lambda t, x: _sq(_written_view(t, x)), [A])],
+    inplace.take: [("written_view_grad", lambda t, x: _grad_squared(t, lambda y: _sq(_written_view(t, y)), x),
+                    [A])],
+    vw.view: [("view", lambda t, x: x.view(3, 2), [A]),
+              ("view_infer", lambda t, x: x.view(-1), [C3]),
+              ("reshape", lambda t, x: x.reshape(6, 1), [A])],
+    vw.unsafe_view: [("reshape_copy", lambda t, x: x.t().reshape(-1), [A]),
+                     ("matmul_3d_2d", lambda t, x, y: t.matmul(x, y), [C3, M42])],
+    vw.reshape_alias: [("reshape_transposed", lambda t, x: x.t().reshape(3, 2), [A]),
+                       ("reshape_expanded", lambda t, x: x.expand(2, 3).reshape(3, 2), [B])],
+    vw.alias: [("getitem_ellipsis", lambda t, x: x[...], [A]),
+               ("getitem_full_slices", lambda t, x: x[:, :], [A])],
+    vw.permute: [("permute", lambda t, x: x.permute(2, 0, 1), [C3]),
+                 ("T_property", lambda t, x: x.T, [A])],
+    vw.transpose: [("transpose", lambda t, x: t.transpose(x, 0, -1), [C3]),
+                   ("mT", lambda t, x: x.mT, [C3])],
+    vw.t: [("t", lambda t, x: x.t(), [A]), ("t_1d", lambda t, x: t.t(x), [B])],
+    vw.expand: [("expand", lambda t, x: x.expand(4, 3), [B]),
+                ("expand_as", lambda t, x, y: x.expand_as(y), [B, A])],
+    vw.unsqueeze: [("unsqueeze", lambda t, x: x.unsqueeze(-1), [A]),
+                   ("getitem_none", lambda t, x: x[None], [A])],
+    vw.squeeze_all: [("squeeze", lambda t, x: x.squeeze(), [ONES])],
+    vw.squeeze_dim: [("squeeze_dim", lambda t, x: t.squeeze(x, 1), [ONES]),
+                     ("squeeze_dim_noop", lambda t, x: x.squeeze(2), [ONES])],
+    vw.squeeze_dim_: [("matmul_1d_2d", lambda t, x, y: x @ y, [B, M34])],
+    vw.squeeze_dims: [("squeeze_dims", lambda t, x: x.squeeze((0, 1)), [ONES])],
+    vw.select: [("select", lambda t, x: x.select(1, -1), [A]),
+                ("getitem_int", lambda t, x: x[1], [A])],
+    vw.select_backward: [("select_squared", lambda t, x: _sq(x[:, 1]), [A])],
+    vw.slice_: [("slice", lambda t, x: x[:, 1:], [A]), ("slice_full", lambda t, x: x[:], [A]),
+                ("slice_step", lambda t, x: x[::2, 1:3], [C3]),
+                ("narrow", lambda t, x: x.narrow(1, 1, 2), [A])],
+    vw.slice_backward: [("slice_squared", lambda t, x: _sq(x[1:, ::2]), [C3])],
+    vw.split: [("split", lambda t, x: t.split(x, 2, 1), [A]),
+               ("chunk", lambda t, x: x.chunk(2, -1), [C3]),
+               ("split_one_output_used", lambda t, x: x.split(1)[1], [A])],
+    vw.split_with_sizes: [("split_sizes", lambda t, x: x.split([1, 2], 1), [A])],
+    vw.unbind: [("unbind", lambda t, x: x.unbind(1), [A]),
+                ("unbind_one_used", lambda t, x: t.unbind(x)[0], [C3])],
+    indexing.index: [("index_list", lambda t, x: x[[0, 1, 1]], [A]),
+                     ("index_tensor", lambda t, x, i: x[:, i], [A, np.array([2, 0, 2])]),
+                     ("index_mask", lambda t, x, m: x[m], [A, BOOL]),
+                     ("index_two", lambda t, x: x[[0, 1], [2, 1]], [C3])],
+    indexing.index_put_impl: [("index_squared", lambda t, x: _sq(x[[0, 1, 1]]), [A])],
+    indexing.index_put: [("setitem_advanced", _setitem, [A, np.array([4.0, 5.0], f32)])],
+    pw.add: [("add", lambda t, x, y: t.add(x, y, alpha=2), [A, B]),
+             ("add_scalar", lambda t, x: x + 1.5, [A]),
+             ("radd", lambda t, x: 2 + x, [A]),
+             ("add_number_input", lambda t, x: t.add(1, x), [A]),
+             ("add_numbers", lambda t: t.add(1, 2.5), [])],
+    pw.sub: [("sub", lambda t, x, y: t.sub(x, y, alpha=3), [A, B]),
+             ("sub_op", lambda t, x, y: y - x, [A, B]),
+             ("sub_number_input", lambda t, x: t.sub(2, x), [A])],
+    pw.rsub: [("rsub", lambda t, x: 1 - x, [A]),
+              ("rsub_alpha", lambda t, x: t.rsub(x, 2.0, alpha=3), [A])],
+    pw.mul: [("mul", lambda t, x, y: t.mul(x, y), [A, B]),
+             ("mul_scalar", lambda t, x: x * 3, [A])],
+    pw.mul_scalar: [("sqrt_squared", lambda t, x: _sq(x.sqrt()), [POS])],
+    pw.add_scalar: [("sigmoid_third", lambda t, x: _sq(x.sigmoid()), [A])],
+    pw.sub_scalar: [("pow_tensor_squared", lambda t, x, y: _sq(x ** y), [POS, A])],
+    pw.tanh_backward: [("tanh_squared", lambda t, x: _sq(x.tanh()), [A])],
+    pw.sigmoid_backward: [("sigmoid_cubed", lambda t, x: x.sigmoid() ** 3, [A])],
+    pw.threshold_backward: [("relu_squared", lambda t, x: _sq(x.relu()), [A])],
+    pw.clamp_tensor: [("clamp_tensors", lambda t, x, lo, hi: x.clamp(lo, hi), [A, B, np.array([1.0, 0.5, 0.9], f32)]),
+                      ("clamp_tensor_min", lambda t, x, lo: t.clamp(x, min=lo), [A, B]),
+                      ("clamp_tensor_max", lambda t, x, hi: t.clamp(x, max=hi), [A, np.array(0.6, f32)]),
+                      ("clamp_min_above_max", lambda t, x, lo, hi: x.clamp(lo, hi), [A, B, B - 0.5])],
+    pw.clamp_min: [("clamp_min", lambda t, x: t.clamp_min(x, 0.5), [A]),
+                   ("clamp_min_", lambda t, x: (x * 1).clamp_min_(0.5), [A])],
+    pw.clamp_max: [("clamp_max", lambda t, x: x.clamp_max(0.5), [A])],
+    pw.div: [("div", lambda t, x, y: t.div(x, y), [A, POS]),
+             ("div_scalar", lambda t, x: x / 4, [A])],
+    pw.neg: [("neg", lambda t, x: -x, [A])],
+    pw.reciprocal: [("reciprocal", lambda t, x: x.reciprocal(), [POS]),
+                    ("rtruediv", lambda t, x: 2 / x, [POS])],
+    pw.pow_scalar_exp: [("pow_2", lambda t, x: x ** 2, [A]),
+                        ("pow_frac", lambda t, x: t.pow(x, 1.5), [POS]),
+                        ("pow_0", lambda t, x: x ** 0, [A])],
+    pw.pow_tensor: [("pow_tensor", lambda t, x, y: x ** y, [POS, A])],
+    pw.pow_scalar_base: [("rpow", lambda t, x: 2 ** x, [A]),
+                         ("pow_scalar_base", lambda t, x: t.pow(1.5, x), [A])],
+    pw.exp: [("exp", lambda t, x: t.exp(x), [A])],
+    pw.log: [("log", lambda t, x: x.log(), [POS])],
+    pw.sqrt: [("sqrt", lambda t, x: t.sqrt(x), [POS])],
+    pw.sin: [("sin", lambda t, x: x.sin(), [A])],
+    pw.cos: [("cos", lambda t, x: t.cos(x), [A])],
+    pw.tanh: [("tanh", lambda t, x: x.tanh(), [A])],
+    pw.sigmoid: [("sigmoid", lambda t, x: t.sigmoid(x), [A])],
+    pw.sgn: [("abs_squared", lambda t, x: _sq(x.abs()), [A])],
+    pw.abs_: [("abs", lambda t, x: abs(x), [A]), ("abs_fn", lambda t, x: t.abs(x), [A])],
+    pw.sign: [("sign", lambda t, x: x.sign() * x, [A])],
+    pw.relu: [("relu", lambda t, x: t.relu(x), [A])],
+    pw.clamp: [("clamp", lambda t, x: x.clamp(-1.0, 1.0), [A]),
+               ("clamp_one_bound", lambda t, x: t.clamp(x, min=0.5), [A]),
+               ("clamp_max", lambda t, x: x.clamp(max=0.5), [A])],
+    pw.where: [("where", lambda t, c, x, y: t.where(c, x, y), [BOOL, A, B]),
+               ("where_scalar", lambda t, c, x: t.where(c, x, 0.0), [BOOL, A])],
+    pw.maximum: [("maximum", lambda t, x, y: t.maximum(x, y), [A, B]),
+                 ("max_binary", lambda t, x, y: t.max(x, y), [A, B])],
+    pw.minimum: [("minimum", lambda t, x, y: t.minimum(x, y), [A, B])],
+    pw.eq: [("eq", lambda t, x, y: x == y, [A, A[::-1].copy()])],
+    pw.ne: [("ne", lambda t, x, y: t.ne(x, y), [A, B])],
+    pw.lt: [("lt", lambda t, x, y: x < y, [A, B])],
+    pw.le: [("le", lambda t, x: x <= 0.3, [A])],
+    pw.gt: [("gt", lambda t, x, y: t.gt(x, y), [A, B])],
+    pw.ge: [("ge", lambda t, x, y: x >= y, [I, B])],
+    pw.logical_and: [("logical_and", lambda t, x, y: t.logical_and(x, y), [BOOL, A])],
+    pw.logical_or: [("logical_or", lambda t, x, y: t.logical_or(x, y), [BOOL, I])],
+    pw.logical_xor: [("logical_xor", lambda t, x, y: t.logical_xor(x, y), [BOOL, BOOL[::-1].copy()])],
+    pw.bitwise_and: [("and", lambda t, x, y: x & y, [I, I[::-1].copy()]),
+                     ("and_bool", lambda t, x, y: x & y, [BOOL, BOOL[::-1].copy()])],
+    pw.bitwise_or: [("or", lambda t, x, y: t.bitwise_or(x, y), [I, I[::-1].copy()])],
+    pw.bitwise_xor: [("xor", lambda t, x: x ^ 3, [I])],
+    pw.logical_not: [("logical_not", lambda t, x: t.logical_not(x), [A])],
+    pw.bitwise_not: [("invert", lambda t, x: ~x, [I]), ("invert_bool", lambda t, x: ~x, [BOOL])],
+    pw.isnan: [("isnan", lambda t, x: t.isnan(x / x), [np.array([0.0, 1.0], f32)])],
+    pw.isinf: [("isinf", lambda t, x: t.isinf(1 / x), [np.array([0.0, 1.0], f32)])],
+    pw.isfinite: [("isfinite", lambda t, x: t.isfinite(1 / x), [np.array([0.0, 1.0], f32)])],
+    red.sum_all: [("sum", lambda t, x: x.sum(), [A]),
+                  ("sum_int", lambda t, x: t.sum(x), [I])],
+    red.sum_dim: [("sum_dim", lambda t, x: x.sum(1), [C3]),
+                  ("sum_dims_keepdim", lambda t, x: t.sum(x, (0, -1), keepdim=True), [C3]),
+                  ("sum_keepdim_all", lambda t, x: x.sum(keepdim=True, dim=None), [A])],
+    red.mean_all: [("mean", lambda t, x: x.mean(), [A])],
+    red.mean_dim: [("mean_dim", lambda t, x: t.mean(x, -1), [C3]),
+                   ("mean_dims_keepdim", lambda t, x: x.mean((0, 2), True), [C3])],
+    red.max_all: [("max", lambda t, x: x.max(), [A]),
+                  ("max_ties", lambda t, x: t.max(x), [np.array([1.0, 3.0, 3.0], f32)])],
+    red.min_all: [("min", lambda t, x: t.min(x), [A])],
+    red.max_dim: [("max_dim", lambda t, x: t.max(x, 1), [C3]),
+                  ("max_dim_keepdim", lambda t, x: x.max(0, keepdim=True), [A]),
+                  ("argmax", lambda t, x: x.argmax(1), [A])],
+    red.min_dim: [("min_dim", lambda t, x: x.min(-1), [C3]),
+                  ("argmin", lambda t, x: t.argmin(x, 0, True), [A])],
+    red.scatter: [("max_dim_squared", lambda t, x: _sq(x.max(1).values), [A])],
+    red.gather: [("min_dim_cubed", lambda t, x: x.min(1).values ** 3, [A]),
+                 ("max_dim_grad", lambda t, x: _grad_squared(t, lambda y: y.max(1).values ** 2, x), [A])],
+    red.scatter_add: [("min_dim_grad", lambda t, x: _grad_squared(t, lambda y: y.min(0).values ** 3, x),
+                       [A])],
+    joining.cat: [("cat", lambda t, x, y: t.cat([x, y]), [A, A[:1].copy()]),
+                  ("cat_dim", lambda t, x, y: t.cat((x, y.expand(2, 3)), -1), [A, B]),
+                  ("cat_empty_1d", lambda t, x, y: t.cat([x, y]), [A, np.zeros(0, f32)])],
+    joining.stack: [("stack", lambda t, x, y: t.stack([x, y], 1), [A, POS]),
+                    ("stack_neg", lambda t, x, y: t.stack([x, y], -1), [B, B[::-1].copy()])],
+    linalg.mm: [("mm", lambda t, x, y: t.mm(x, y), [A, M42[:3]]),
+                ("matmul_2d", lambda t, x, y: x @ y, [A, M34])],
+    linalg.bmm: [("bmm", lambda t, x, y: t.bmm(x, y), [C3, C3.transpose(0, 2, 1).copy()]),
+                 ("matmul_batched", lambda t, x, y: t.matmul(x, y), [C3[:, None], M42[None]])],
+    linalg.dot: [("dot", lambda t, x, y: t.dot(x, y), [B, B[::-1].copy()]),
+                 ("matmul_1d", lambda t, x, y: x @ y, [B, B * 2])],
+    linalg.mv: [("mv", lambda t, x, y: t.mv(x, y), [A, B]),
+                ("matmul_2d_1d", lambda t, x, y: t.matmul(x, y), [A, B])],
+    activation.softmax: [("softmax", lambda t, x: t.nn.functional.softmax(x, -1), [A])],
+    activation.log_softmax: [("log_softmax", lambda t, x: t.nn.functional.log_softmax(x, 0), [A])],
+    loss.nll_loss: [("nll_loss", lambda t, x, y: t.nn.functional.nll_loss(x, y), [A, np.array([2, 0])]),
+                    ("cross_entropy", lambda t, x, y: t.nn.functional.cross_entropy(x, y), [A, np.array([1, 0])])],
+    loss.mse_loss: [("mse_loss", lambda t, x, y: t.nn.functional.mse_loss(x, y), [A, POS])],
+    activation.softmax_backward_data: [("softmax_squared", lambda t, x: _sq(t.nn.functional.softmax(x, 1)), [A])],
+    activation.log_softmax_backward_data: [
+        ("log_softmax_squared", lambda t, x: _sq(t.nn.functional.log_softmax(x, 1)), [A])],
+    loss.nll_loss_backward: [("nll_loss_grad", lambda t, x, y: _grad_squared(
+        t, lambda z: t.nn.functional.nll_loss(z, y), x), [A, np.array([2, 0])])],
+    loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
+    ts.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
+                  ("contiguous", lambda t, x: x.t().contiguous(), [A])],
+    ts.to_copy: [("double", lambda t, x: x.double(), [A]),
+                 ("to_dtype", lambda t, x: x.to(t.float64) * x, [A])],
+}
+
+# the cases whose call takes a gradient itself: they need inputs that require grad
+NEEDS_GRAD = {"accumulate_create_graph", "max_dim_grad", "min_dim_grad", "nll_loss_grad",
+              "written_view_grad"}
+CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}",
+                      marks=XFAIL.get(cid, ()))
+         for op, cases in SAMPLES.items() for cid, call, arrays in cases]
+GRAD_FREE_CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
+                   for op, cases in SAMPLES.items() for cid, call, arrays in cases
+                   if cid not in NEEDS_GRAD]
+
+
+def test_every_op_has_a_sample():
+    missing = [op for op in ALL_OPS if op not in SAMPLES]
+    assert not missing, f"ops with no sample input: {missing}"
+
+
+@pytest.mark.parametrize("op", [op for op in SAMPLES if op.name is not None],
+                         ids=lambda op: op.name)
+def test_samples_reach_their_op(op):
+    # the op's node shows in the forward graph or in the graphs of its derivatives
+    names = set()
+    for _, call, arrays in SAMPLES[op]:
+        names |= record(dyngrad, call, arrays)["names"]
+    assert op.name in names
+
+
+@pytest.mark.parametrize("call, arrays", CASES)
+def test_against_torch(call, arrays):
+    assert_same(call, arrays)
+
+
+@pytest.mark.parametrize("call, arrays", GRAD_FREE_CASES)
+def test_without_grad(call, arrays):
+    # the hot path (no input requires grad) gives the same values and no graph
+    assert_same(call, arrays, grad=False)
+
+
+@pytest.mark.parametrize("call, arrays", GRAD_FREE_CASES)
+def test_finite_differences(call, arrays):
+    finite_difference_check(call, arrays)
+
+
+@pytest.mark.xfail(strict=True, reason="engine.py sum_to: torch sums a gradient down to a "
+                   "0-d input with sum() (SumBackward0), dyngrad with sum(dims) then view")
+def test_gradient_summed_to_0d():
+    assert_same(lambda t, x, y: x * y, [A, np.array(1.5, f32)])
+
+
+@pytest.mark.xfail(strict=True, reason="inplace.py: t[0] = 0-d tensor is fill_(Tensor) in "
+                   "torch (FillBackward3, value gets grad.sum()); dyngrad records copy_")
+def test_setitem_0d_value():
+    def set_all(t, x, v):
+        y = x.clone()
+        y[...] = v
+        return y
+    assert_same(set_all, [A, np.array(1.5, f32)])
+
+
+@pytest.mark.xfail(strict=True, reason="tensor.py stride(): NumPy's stride for a size-1 dim "
+                   "after reshape ((1, 1, 2).mT.reshape(2, 1): torch (1, 2), dyngrad (1, 1)); "
+                   "mm's backward picks its layout from it")
+def test_mm_backward_layout_size_1():
+    assert_same(lambda t, x, y: x @ y, [np.ones((1, 1), f32), np.array([[[0.5, 1.5]]], f32)])
+
+
+EDGES = np.array([0.0, -1.0, 2.0], f32)
+
+
+@pytest.mark.parametrize("call", [lambda t, x: 1 / x, lambda t, x: x / x, lambda t, x: x.log(),
+                                  lambda t, x: x.sqrt(), lambda t, x: x ** -1.0,
+                                  lambda t, x: x.reciprocal(), lambda t, x: x ** 0.5],
+                         ids=["rdiv", "div", "log", "sqrt", "pow_neg", "reciprocal", "pow_frac"])
+def test_out_of_domain_is_silent(call):
+    # torch returns inf and nan without a warning; so must dyngrad (NumPy would warn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_same(call, [EDGES], grad=False)
