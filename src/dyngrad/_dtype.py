@@ -90,11 +90,12 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    if not isinstance(d, dtype) or d._category != _FLOAT or d is float16:
-        if isinstance(d, dtype):
-            raise TypeError("only floating-point types are supported as the default type")
-        raise TypeError(f"set_default_dtype(): argument 'd' (position 1) must be torch.dtype, "
-                        f"not {type(d).__name__}")
+    """Set the dtype of tensors made from Python floats: float16, float32 or float64."""
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the "
+                        "default type")
+    if d._category != _FLOAT:
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
 
@@ -178,7 +179,29 @@ def result_type(tensor1, tensor2):
             if isinstance(x, (float, int, complex)):
                 scalars.append(scalar_dtype(x))
                 continue
-            raise TypeError(f"result_type() received an invalid combination of arguments - "
-                            f"got ({type(tensor1).__name__}, {type(tensor2).__name__})")
+            raise TypeError(_bad_arguments("result_type", (tensor1, tensor2)))
         (dims if data.ndim else zero_dims).append(x.dtype)
     return result_type_of(dims, zero_dims, scalars)
+
+
+_RESULT_TYPE_SIGNATURES = ((("Tensor", "tensor"), ("Tensor", "other")),
+                           (("Number", "scalar"), ("Tensor", "tensor")),
+                           (("Tensor", "tensor"), ("Number", "other")),
+                           (("Number", "scalar1"), ("Number", "scalar2")))
+
+
+def _bad_arguments(fn, args):
+    """torch's argument-parser message, listing each signature and the arguments that miss."""
+    def kind(x):
+        if hasattr(x, "_data"):
+            return "Tensor"
+        return "Number" if isinstance(x, (int, float, complex)) else None
+    names = [type(a).__name__ for a in args]
+    lines = [f"{fn}() received an invalid combination of arguments - got ({', '.join(names)}), "
+             "but expected one of:"]
+    for sig in _RESULT_TYPE_SIGNATURES:
+        lines.append(" * (" + ", ".join(f"{t} {n}" for t, n in sig) + ")")
+        marked = [n if kind(a) == t else f"!{n}!" for a, n, (t, _) in zip(args, names, sig)]
+        lines.append("      didn't match because some of the arguments have invalid types: ("
+                     + ", ".join(marked) + ")")
+    return "\n".join(lines) + "\n"

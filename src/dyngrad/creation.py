@@ -50,29 +50,81 @@ def _from_data(data, dtype):
         return arr.astype(dtype, copy=True) if dtype is not None else arr.copy()
     if isinstance(data, _backend.ndarray):
         return xp.array(data, dtype=dtype, copy=True)
+    kinds = None
     if isinstance(data, (list, tuple)):
-        data = _unwrap_nested(data)
-    arr = xp.array(data)
+        kinds = set()
+        data = _unwrap_nested(data, kinds)
+    try:
+        arr = xp.array(data)
+    except ValueError:
+        _check_nested(data)
+        raise
     if arr.dtype.kind not in "biufc":
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if dtype is None:
-        dtype = arr.dtype if _has_numpy_scalar(data) else _python_dtype(arr)
+        if kinds:
+            dtype = _infer_dtype(kinds).np
+        else:
+            dtype = arr.dtype if _has_numpy_scalar(data) else _python_dtype(arr)
     return arr.astype(dtype, copy=False)
+
+
+def _infer_dtype(kinds):
+    """torch's dtype for a nested sequence: its elements' dtypes promoted together (a Python
+    float counts as the default dtype, an int as int64; a NumPy scalar or Tensor as its own)."""
+    out = None
+    for k in kinds:
+        d = k if isinstance(k, _dt.dtype) else _PY_KIND[k]()
+        out = d if out is None else _dt.promote_types(out, d)
+    return out
+
+
+_PY_KIND = {float: _dt.get_default_dtype, int: lambda: _dt.int64, bool: lambda: _dt.bool,
+            complex: _dt.default_complex_dtype}
+
+
+def _check_nested(data):
+    """torch's errors for ragged nested sequences: the shape is read from the first
+    elements, then every sequence must have that length."""
+    shape = []
+    x = data
+    while isinstance(x, (list, tuple, _backend.ndarray)):
+        shape.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+    stack = [(data, 0)]
+    while stack:
+        seq, dim = stack.pop()
+        if dim == len(shape):
+            continue
+        if not isinstance(seq, (list, tuple, _backend.ndarray)):
+            raise TypeError("not a sequence")
+        if len(seq) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} "
+                             f"(got {len(seq)})")
+        stack.extend((item, dim + 1) for item in reversed(seq))
 
 
 def _has_numpy_scalar(data):
     return isinstance(data, xp.generic)
 
 
-def _unwrap_nested(data):
-    """Lists of tensors (0-dim or not) become lists of arrays."""
+def _unwrap_nested(data, kinds):
+    """Lists of tensors (0-dim or not) become lists of arrays; ``kinds`` collects what the
+    elements are (their dtype, or the Python type of a number) for ``_infer_dtype``."""
     out = []
     for x in data:
         if isinstance(x, Tensor):
+            kinds.add(x.dtype)
             out.append(x._data)
         elif isinstance(x, (list, tuple)):
-            out.append(_unwrap_nested(x))
+            out.append(_unwrap_nested(x, kinds))
+        elif isinstance(x, (xp.generic, _backend.ndarray)):
+            kinds.add(_dt.from_numpy_dtype(x.dtype))
+            out.append(x)
         else:
+            kinds.add(type(x) if type(x) in _PY_KIND else float)
             out.append(x)
     return out
 
@@ -109,34 +161,53 @@ def from_numpy(ndarray):
     return _wrap(ndarray)
 
 
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (list, tuple)):
-        size = tuple(size[0])
-    for s in size:
+def _size(args, fn="zeros", size=None):
+    """The shape given to a factory as ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``,
+    checked with torch's argument-parser messages."""
+    if size is not None:
+        if not isinstance(size, (list, tuple)):
+            raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, not "
+                            f"{type(size).__name__}")
+        args = (size,)
+    if args and not isinstance(args[0], numbers.Integral):
+        if len(args) > 1:
+            raise TypeError(f"{fn}() takes 1 positional argument but {len(args)} were given")
+        if not isinstance(args[0], (list, tuple)):
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not "
+                            f"{type(args[0]).__name__}")
+        args = tuple(args[0])
+        if args and not isinstance(args[0], numbers.Integral):
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, but "
+                            f"found element of type {type(args[0]).__name__} at pos 0")
+    for k, s in enumerate(args):
         if not isinstance(s, numbers.Integral):
-            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
-                            f"of type {type(s).__name__}")
+            raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {k + 1} "
+                            f'with error "type must be tuple of ints,but got {type(s).__name__}"')
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+            if fn == "zeros":  # torch's zeros checks sizes itself, with its own text
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(args)}")
+    return tuple(int(s) for s in args)
 
 
 def _default(dtype):
     return _dt.get_default_dtype().np if dtype is None else _np_dtype(dtype)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None, pin_memory=False):
-    return _leaf(xp.zeros(_size(size), dtype=_default(dtype)), requires_grad)
+def zeros(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+          pin_memory=False):
+    return _leaf(xp.zeros(_size(args, "zeros", size), dtype=_default(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None, pin_memory=False):
-    return _leaf(xp.ones(_size(size), dtype=_default(dtype)), requires_grad)
+def ones(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+         pin_memory=False):
+    return _leaf(xp.ones(_size(args, "ones", size), dtype=_default(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, layout=None,
+def empty(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False, memory_format=None):
     # zero-filled: uninitialised memory would make runs unrepeatable for no gain
-    return _leaf(xp.zeros(_size(size), dtype=_default(dtype)), requires_grad)
+    return _leaf(xp.zeros(_size(args, "empty", size), dtype=_default(dtype)), requires_grad)
 
 
 def _fill_dtype(value):
@@ -154,7 +225,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     d = _np_dtype(dtype) if dtype is not None else _fill_dtype(fill_value)
-    return _leaf(xp.full(_size((size,)), fill_value, dtype=d), requires_grad)
+    if not isinstance(size, (list, tuple)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    return _leaf(xp.full(_size((size,), "full"), fill_value, dtype=d), requires_grad)
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
@@ -238,6 +312,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
         pin_memory=False):
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     return _leaf(xp.eye(n, n if m is None else m, dtype=_default(dtype)), requires_grad)
 
 

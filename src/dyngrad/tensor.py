@@ -35,12 +35,13 @@ _new = object.__new__
 
 
 class Tensor:
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_version_counter", "_output_nr",
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_version_counter", "_output_nr",
                  "__dict__", "__weakref__")
 
     _grad = None
     _base = None          # the tensor this one is a view of (always the root base)
     _view_fn = None       # array of the base -> array of this view, for CopySlices
+    _view_version = 0     # the version when a view's grad_fn was set (NOTE [Stale views])
     _grad_acc = None      # weakref to this leaf's AccumulateGrad
     _hooks = None         # {id: fn} tensor hooks of a leaf (run by its AccumulateGrad)
     _post_acc_hooks = None
@@ -121,14 +122,37 @@ class Tensor:
     def get_device(self):
         return -1
 
+    def cpu(self, memory_format=None):
+        return self
+
     # -- autograd attributes ----------------------------------------------------------
     @property
+    def grad_fn(self):
+        """The node that made this tensor; None for a leaf.
+
+        NOTE [Stale views]
+        When a view's base (or another view of it) is changed in place, the view's
+        grad_fn is out of date. As torch does, it is rebuilt when next read: an
+        AsStridedBackward0 reading the view's region out of the base's gradient. Views
+        made in no_grad mode or by split/chunk/unbind refuse, with torch's error.
+        """
+        if self._base is not None and self._view_version != self._version_counter[0]:
+            from .ops.inplace import refresh_view
+            refresh_view(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, fn):
+        self._grad_fn = fn
+
+    @property
     def requires_grad(self):
-        return self._requires_grad
+        # a view requires grad when its base does, as torch's DifferentiableViewMeta says
+        return self._requires_grad or (self._base is not None and self._base.requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if self.grad_fn is not None:
+        if self._grad_fn is not None:
             if not value:
                 raise RuntimeError(
                     "you can only change requires_grad flags of leaf variables. If you want to "
@@ -262,7 +286,7 @@ class Tensor:
                 "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
                 "called on these gradients. To fix this error, please refer to the "
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
         self._output_nr = 0
         return self
@@ -271,6 +295,32 @@ class Tensor:
         """Accumulate the gradient of this tensor w.r.t. graph leaves into their ``.grad``."""
         from . import autograd
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- factories of the same dtype ----------------------------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.tensor(data, dtype=self.dtype if dtype is None else dtype,
+                               requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.zeros(*size, dtype=self.dtype if dtype is None else dtype,
+                              requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.ones(*size, dtype=self.dtype if dtype is None else dtype,
+                             requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.empty(*size, dtype=self.dtype if dtype is None else dtype,
+                              requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from . import creation
+        return creation.full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+                             requires_grad=requires_grad)
 
     # -- conversions ------------------------------------------------------------------
     def item(self):
@@ -297,12 +347,16 @@ class Tensor:
         return kind(self._data.reshape(()).item())
 
     def __float__(self):
+        if self._requires_grad:
+            _warn_scalar_once()
         return self._scalar(float)
 
     def __int__(self):
         return self._scalar(int)
 
     def __complex__(self):
+        if self._requires_grad:
+            _warn_scalar_once()
         return self._scalar(complex)
 
     def __index__(self):
@@ -341,9 +395,14 @@ class Tensor:
         from ._tensor_str import tensor_repr
         d = self.dtype
         show = d not in (_dt.get_default_dtype(), _dt.default_complex_dtype(), _dt.int64, _dt.bool)
-        if self.grad_fn is not None:
-            suffixes = (f"grad_fn=<{self.grad_fn.name().split('::')[-1]}>",)
-        elif self._requires_grad:
+        try:
+            fn = self.grad_fn
+            name = None if fn is None else fn.name().split("::")[-1]
+        except RuntimeError:  # a stale no_grad view refuses a grad_fn: torch prints Invalid
+            name = "Invalid"
+        if name is not None:
+            suffixes = (f"grad_fn=<{name}>",)
+        elif self.requires_grad:
             suffixes = ("requires_grad=True",)
         else:
             suffixes = ()
@@ -359,6 +418,17 @@ class Tensor:
 
 
 _LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL}
+
+SCALAR_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                  "behavior.\nConsider using tensor.detach() first.")
+_warned_scalar = [False]
+
+
+def _warn_scalar_once():
+    """float() or complex() of a tensor that requires grad: torch warns once per process."""
+    if not _warned_scalar[0]:
+        _warned_scalar[0] = True
+        warnings.warn(SCALAR_WARNING, UserWarning, stacklevel=3)
 
 
 def _wrap_dim(dim, ndim):
@@ -377,7 +447,7 @@ def _wrap(data):
     t = _new(Tensor)
     t._data = data
     t._requires_grad = False
-    t.grad_fn = None
+    t._grad_fn = None
     t._version_counter = [0]
     t._output_nr = 0
     if grad_mode.state.inference:

@@ -1,4 +1,7 @@
 """torch.autograd: backward, grad, Variable, grad modes, graph objects."""
+import warnings
+from collections.abc import Mapping
+
 from .. import _backend
 from . import grad_mode, graph  # noqa: F401  (loaded first: tensor.py needs them)
 from .. import tensor as _tensor  # partly loaded here: used at call time only
@@ -19,14 +22,38 @@ def _tensors(x, what="tensors"):
     return tuple(x)
 
 
-def _make_grads(outputs, grads, create_graph):
-    """The root gradients: given ones checked against their outputs, implicit ones made."""
+def _grads_tuple(grads, n):
+    if grads is None:
+        return [None] * n
+    if isinstance(grads, _tensor.Tensor):
+        return [grads]
+    return list(grads)
+
+
+def _inputs_tuple(inputs, fn):
+    if isinstance(inputs, (_tensor.Tensor, graph.GradientEdge)):
+        return (inputs,)
+    if type(inputs) is dict:
+        return tuple(inputs.values())
+    if isinstance(inputs, Mapping):
+        raise TypeError(f"`inputs` argument to `{fn}()` must be a dict, not "
+                        f"{type(inputs).__name__}. Other Mapping types are not supported.")
+    return tuple(inputs)
+
+
+def _make_grads(outputs, grads, create_graph, batched=False):
+    """The root gradients (zip: extra ones are ignored), checked as torch's ``_make_grads``.
+
+    ``batched``: each gradient holds a batch of them along its first dim."""
     out = []
     for i, (o, g) in enumerate(zip(outputs, grads)):
         if g is None:
-            if o._requires_grad and o.numel() != 1:
+            if not o._requires_grad:
+                out.append(None)
+                continue
+            if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if o._requires_grad and o._data.dtype.kind == "c":
+            if o._data.dtype.kind != "f":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {o.dtype}")
             arr = xp.ones(o._data.shape, dtype=o._data.dtype)
@@ -34,22 +61,34 @@ def _make_grads(outputs, grads, create_graph):
             continue
         if not isinstance(g, _tensor.Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-        if tuple(g.shape) != tuple(o.shape):
+        if batched and g._data.shape[1:] != o._data.shape:
+            # (torch reports the shape of grad[0] without its first dim)
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each "
+                "grad_output as the batch dimension. The sizes of the remaining dimensions are "
+                "expected to match the shape of corresponding output, but a mismatch was "
+                f"detected: grad_output[{i}] has a shape of {g.shape[2:]} and output[{i}] has a "
+                f"shape of {o.shape}. If you only want some tensors in `grad_output` to be "
+                "considered batched, consider using vmap.")
+        if not batched and g._data.shape != o._data.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                                f"output[{i}] has a shape of {o.shape}.")
-        if g._data.dtype.kind == "c" and o._data.dtype.kind != "c" or (
-                o._data.dtype.kind == "c" and g.dtype is not o.dtype):
+        if (g._data.dtype.kind == "c") != (o._data.dtype.kind == "c"):
             raise RuntimeError("For complex Tensors, both grad_output and output are required to "
                                f"have the same dtype. Mismatch in dtype: grad_output[{i}] has a "
                                f"dtype of {g.dtype} and output[{i}] has a dtype of {o.dtype}.")
+        # the engine casts a root's gradient to the root's dtype (torch's validate_outputs)
         if g._data.dtype != o._data.dtype:
             g = g.to(o.dtype) if create_graph else _tensor._wrap(g._data.astype(o._data.dtype))
         out.append(g if create_graph else g._data)
     return out
 
 
-def _root_edges(outputs):
+def _root_edges(outputs, grads):
+    """The roots' edges, after torch's checks on counts and requires_grad."""
     from ..ops._table import edge_of
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     edges = []
     for i, o in enumerate(outputs):
         if not o._requires_grad:
@@ -59,9 +98,20 @@ def _root_edges(outputs):
     return edges
 
 
-def _check_counts(outputs, grads):
-    if len(grads) < len(outputs):
-        raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
+def _input_edges(inputs, accumulate):
+    """The inputs' edges. backward() retains the grad of non-leaf inputs (as torch does)."""
+    from ..ops._table import edge_of
+    edges = []
+    for t in inputs:
+        if isinstance(t, graph.GradientEdge):
+            edges.append((t.node, t.output_nr))
+            continue
+        if accumulate:
+            t.retain_grad()
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        edges.append(edge_of(t))
+    return edges
 
 
 _CREATE_GRAPH_WARNING = (
@@ -69,6 +119,8 @@ _CREATE_GRAPH_WARNING = (
     "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
     "creating the graph to avoid this. If you have to use this function, make sure to reset the "
     ".grad fields of your parameters to None after use to break the cycle and avoid the leak.")
+# torch warns once per process (TORCH_WARN_ONCE in engine.cpp)
+_warned_create_graph = [False]
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
@@ -81,43 +133,25 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     tensor([3.])
     """
     if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both "
+                               "passed to `backward()`. Please only use `grad_tensors`.")
         grad_tensors = grad_variables
+    inputs_t = () if inputs is None else _inputs_tuple(inputs, "backward")
+    if inputs is not None and not inputs_t:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     outputs = _tensors(tensors)
-    if grad_tensors is None:
-        grads = [None] * len(outputs)
-    elif isinstance(grad_tensors, _tensor.Tensor):
-        grads = [grad_tensors]
-    else:
-        grads = list(grad_tensors)
-    _check_counts(outputs, grads)
-    if inputs is not None:
-        inputs = _tensors(inputs)
-        if not inputs:
-            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    root_grads = _make_grads(outputs, _grads_tuple(grad_tensors, len(outputs)), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    if create_graph:
-        import warnings
+    edges = _root_edges(outputs, root_grads)
+    input_edges = _input_edges(inputs_t, True) if inputs_t else None
+    if create_graph and not _warned_create_graph[0]:
+        _warned_create_graph[0] = True
         warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
-    edges = _root_edges(outputs)
-    root_grads = _make_grads(outputs, grads, create_graph)
-    input_edges = None
-    if inputs is not None:
-        input_edges = [_input_edge(t) for t in inputs]
     engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
-
-
-def _input_edge(t):
-    from ..ops._table import edge_of
-    import weakref
-    if not t._requires_grad:
-        raise RuntimeError("One of the differentiated Tensors does not require grad")
-    edge = edge_of(t)
-    node = edge[0]
-    if t.grad_fn is not None:
-        refs = node.__dict__.setdefault("_input_tensors", {})
-        refs[t._output_nr] = weakref.ref(t)
-    return edge
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -133,41 +167,69 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                          "but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
-    as_dict = isinstance(inputs, dict)
-    keys = list(inputs.keys()) if as_dict else None
     outputs = _tensors(outputs)
-    inputs_t = tuple(inputs.values()) if as_dict else _tensors(inputs)
+    inputs_t = _inputs_tuple(inputs, "grad")
     if not inputs_t:
         raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
-    if grad_outputs is None:
-        grads = [None] * len(outputs)
-    elif isinstance(grad_outputs, _tensor.Tensor):
-        grads = [grad_outputs]
-    else:
-        grads = list(grad_outputs)
-    _check_counts(outputs, grads)
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
+                      "To accumulate gradient for other parts of the graph, please use "
+                      "torch.autograd.backward.", FutureWarning, stacklevel=2)
+    root_grads = _make_grads(outputs, _grads_tuple(grad_outputs, len(outputs)), create_graph,
+                             is_grads_batched)
     if retain_graph is None:
         retain_graph = create_graph
-    edges = _root_edges(outputs)
-    root_grads = _make_grads(outputs, grads[:len(outputs)], create_graph)
-    from ..ops._table import edge_of
-    input_edges = []
-    for t in inputs_t:
-        if not t._requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
-        input_edges.append(edge_of(t))
-    captured = engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
-                                   False)
+    edges = _root_edges(outputs, root_grads)
+    input_edges = _input_edges(inputs_t, False)
+    if is_grads_batched:
+        captured = _batched(edges, root_grads, retain_graph, create_graph, input_edges)
+    else:
+        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph,
+                                       input_edges, False)
     result = []
-    for i, (t, g) in enumerate(zip(inputs_t, captured)):
-        if g is None:
-            if not allow_unused:
-                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
-                                   "been used in the graph. Set allow_unused=True if this is the "
-                                   "desired behavior.")
-            if materialize_grads:
-                g = xp.zeros(t._data.shape, dtype=t._data.dtype)
-        result.append(None if g is None else (g if isinstance(g, _tensor.Tensor) else _tensor._wrap(g)))
-    if as_dict:
-        return dict(zip(keys, result))
+    for i, g in enumerate(captured):
+        if g is None and not allow_unused:
+            raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
+                               "been used in the graph. Set allow_unused=True if this is the "
+                               "desired behavior.")
+        result.append(None if g is None else _tensor_of(g))
+    if materialize_grads:
+        if any(g is None and isinstance(t, graph.GradientEdge) for g, t in zip(result, inputs_t)):
+            raise RuntimeError("materialize_grads cannot be used when the given input is a "
+                               "GradientEdge")
+        from ..creation import zeros_like
+        result = [zeros_like(t, requires_grad=create_graph) if g is None else g
+                  for g, t in zip(result, inputs_t)]
+    if type(inputs) is dict:
+        return dict(zip(inputs.keys(), result))
     return tuple(result)
+
+
+def _tensor_of(g):
+    return g if isinstance(g, _tensor.Tensor) else _tensor._wrap(g)
+
+
+def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
+    """autograd.grad with is_grads_batched: one backward per row of the gradients (torch
+    vmaps a single one; the values are the same), the results stacked."""
+    if any(g is None or not g.shape for g in root_grads):
+        raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but "
+                         "that input is a Tensor of dimensionality 0 so expected in_dim to "
+                         "satisfy 0 <= in_dim < 0.")
+    n = root_grads[0].shape[0]
+    rows = []
+    for b in range(n):
+        rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
+                                        retain_graph or b < n - 1, create_graph, input_edges,
+                                        False))
+    from ..ops import torch_shape
+    out = []
+    for k in range(len(input_edges)):
+        col = [r[k] for r in rows]
+        if any(c is None for c in col):
+            out.append(None)
+        elif create_graph:
+            out.append(torch_shape.stack([_tensor_of(c) for c in col]))
+        else:
+            out.append(xp.stack([c._data if hasattr(c, "_data") else c for c in col]))
+    return out

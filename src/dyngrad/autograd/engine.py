@@ -9,8 +9,10 @@ by the run ({node: [grad per output of that node]}), never on tensors.
 NOTE [Ready order]
 Of the nodes whose gradient is complete, torch runs the one created last first (highest
 sequence number); an AccumulateGrad outranks every other node, so a leaf's ``.grad`` is
-written as soon as its gradient is complete. Hooks print in this order, so we keep it:
-a heap keyed on the negated sequence number.
+written as soon as its gradient is complete. Several AccumulateGrads are often ready at
+once (all inputs of a cat), and then the order is whatever torch's std::priority_queue
+makes of the tie. Hooks print in this order, so ``_ReadyQueue`` copies libstdc++'s two
+heap routines step by step.
 
 NOTE [Broadcasting is undone by the engine]
 Formulas return gradients shaped like the broadcast result. Before a gradient enters an
@@ -22,8 +24,6 @@ With ``create_graph=False`` gradients in flight are bare arrays and formulas run
 speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensors. With
 ``create_graph=True`` they are Tensors and grad mode is on, so the backward is recorded.
 """
-import heapq
-
 from .. import _backend
 from . import grad_mode
 from .graph import AccumulateGrad
@@ -33,7 +33,16 @@ _ndarray = _backend.ndarray
 
 # Observation point (NOTE in DESIGN: viz and anomaly mode watch through it): callables
 # observer(event, **info). Empty means the engine pays one truthiness test per step.
+# Events: "node" (node, grads: before it runs), "hook" (kind, fn, args, result),
+# "ran" (node, grads after pre-hooks, raw: formula outputs before the edge reduction,
+# outs: reduced; sent before post hooks, which report as "hook", and before saved values
+# are freed), "end".
 observers = []
+
+
+def _tell(event, **info):
+    for ob in observers:
+        ob(event, **info)
 
 
 def sum_to(grad, shape):
@@ -47,6 +56,8 @@ def sum_to(grad, shape):
     if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
         g = xp.sum(grad, axis=axes, keepdims=True) if axes else grad
         return xp.reshape(g, shape)
+    if not shape:
+        return grad.sum()  # as torch's sum_to: SumBackward0, not a sum over dims and a view
     g = grad.sum(axes, keepdim=True) if axes else grad
     return g.reshape(shape) if tuple(g.shape) != tuple(shape) else g
 
@@ -71,12 +82,17 @@ def _tensor(g):
 
 
 def _run_tensor_hooks(hooks, grad, as_tensors):
-    """Tensor hooks get and return Tensors; a returned None keeps the gradient."""
+    """Tensor hooks get and return Tensors; a returned None keeps the gradient. An output
+    of the node that got no gradient is shown to its hooks as None, as torch does."""
     for fn in list(hooks.values()):
-        t = _tensor(grad)
+        t = None if grad is None else _tensor(grad)
         new = fn(t)
+        if observers:
+            _tell("hook", kind="tensor", fn=fn, args=(t,), result=new)
         if new is None:
             continue
+        if t is None:
+            raise RuntimeError("can't replace a None gradient with a non-None value")
         if tuple(new.shape) != tuple(t.shape):
             raise RuntimeError(f"hook '{getattr(fn, '__name__', fn)}' has changed the size of value")
         if new.dtype is not t.dtype:
@@ -91,15 +107,28 @@ def _accumulate(node, grad, create_graph):
     from ..tensor import _wrap
     var = node.variable
     old = var._grad
+    want = var._grad_dtype  # () means the leaf's own dtype, which _fit has already given
+    if want is not None and want != () and grad.dtype != want.np and grad.dtype is not want:
+        grad = grad.to(want) if hasattr(grad, "_data") else xp.asarray(grad, dtype=want.np)
     if old is None:
         if create_graph:
-            var._grad = grad.detach().clone() if not grad._requires_grad else _copy(grad)
+            # torch copies into a fresh tensor (so its version is 1), recorded as
+            # CopyBackwards when the gradient has a graph
+            new = _copy(grad) if grad.requires_grad else grad.detach().clone()
+            new._version_counter[0] = 1
+            var._grad = new
         else:
             # The array may be shared (an identity formula hands one array to two edges,
             # or it is the user's own gradient): the leaf gets its own copy.
             var._grad = _wrap(xp.array(grad, copy=True, order="K"))
     elif not create_graph:
-        data = grad if isinstance(grad, _ndarray) else grad._data
+        # (a 0-d result of NumPy math may be a NumPy scalar: anything but a Tensor is data)
+        data = grad._data if hasattr(grad, "_data") else grad
+        if data.dtype != old._data.dtype and not xp.can_cast(data.dtype, old._data.dtype,
+                                                             "same_kind"):
+            from .._dtype import _FROM_NP
+            raise RuntimeError(f"result type {_FROM_NP[data.dtype]._cname} can't be cast to the "
+                               f"desired output type {_FROM_NP[old._data.dtype]._cname}")
         old._data += data
         old._version_counter[0] += 1
     else:
@@ -107,6 +136,8 @@ def _accumulate(node, grad, create_graph):
     if var._post_acc_hooks:
         for fn in list(var._post_acc_hooks.values()):
             fn(var)
+            if observers:
+                _tell("hook", kind="post_accumulate", fn=fn, args=(var,), result=None)
 
 
 def _copy(grad):
@@ -148,8 +179,13 @@ def _discover(root_nodes):
     return deps, seen
 
 
-def _needed(seen, deps, targets):
-    """Nodes that lie on a path to one of ``targets`` (computed leaves-first)."""
+def _needed(seen, deps, targets, include_targets):
+    """The nodes that must run for gradients to reach ``targets`` (computed leaves-first).
+
+    A node is needed when one of its next nodes is needed or is a target; with
+    ``include_targets`` (backward with ``inputs=``) the targets themselves are needed too,
+    as in torch, where a non-leaf input's grad_fn still runs (PR 60521).
+    """
     indeg = dict(deps)
     order = [n for n in seen if indeg.get(n, 0) == 0]
     i = 0
@@ -160,10 +196,12 @@ def _needed(seen, deps, targets):
                 if indeg[nxt] == 0:
                     order.append(nxt)
         i += 1
-    needed = set()
+    needed = set(targets) if include_targets else set()
     for node in reversed(order):
-        if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
-            needed.add(node)
+        for n, _ in node.next_functions:
+            if n is not None and (n in needed or n in targets):
+                needed.add(node)
+                break
     return needed
 
 
@@ -171,102 +209,138 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
     root_nodes = list({id(n): n for n, _ in roots if n is not None}.values())
     deps, seen = _discover(root_nodes)
 
-    # captures: {node: [(input_nr, slot)]} for the edges whose gradient is wanted
+    # NOTE [Running part of the graph]
+    # With ``inputs``, only nodes on a path to an input's node run (``needed``); other
+    # nodes are not even queued. autograd.grad captures each input's gradient as it
+    # arrives at the input's node (``captures``: {node: [(input_nr, slot)]}): if that node
+    # does not run, after its tensor hooks and retain_grad; if it runs, as it arrived
+    # (torch's engine does the same). backward(inputs=) captures nothing: leaves
+    # accumulate and non-leaf inputs retain their grad.
     captures = {}
-    needed = None
-    captured = None
+    needed = wanted = captured = None
     if inputs is not None:
-        captured = [None] * len(inputs)
-        for slot, (node, nr) in enumerate(inputs):
-            if node is not None:
-                captures.setdefault(node, []).append((nr, slot))
-        targets = set(captures)
-        needed = _needed(seen, deps, targets)
+        targets = {node for node, _ in inputs if node is not None}
+        needed = _needed(seen, deps, targets, accumulate)
         if not accumulate:
-            # autograd.grad: the wanted nodes themselves need not run unless they lead to
-            # another wanted one; leaves' accumulators never run.
-            runnable = {n for n in needed if any(
-                m in needed for m, _ in n.next_functions if m is not None)}
-        else:
-            runnable = {n for n in needed if not (n in captures and not isinstance(n, AccumulateGrad)
-                                                  and not any(m in needed for m, _ in n.next_functions if m is not None))}
-            runnable |= {n for n in captures if isinstance(n, AccumulateGrad)}
+            captured = [None] * len(inputs)
+            for slot, (node, nr) in enumerate(inputs):
+                if node is not None:
+                    captures.setdefault(node, []).append((nr, slot))
+        wanted = needed.union(captures)
     buffers = {}
     for (node, nr), g in zip(roots, root_grads):
         if node is None:
             continue
         buf = buffers.get(node)
         if buf is None:
-            buf = buffers[node] = [None] * _n_outputs(node)
+            buf = buffers[node] = [None] * node._n_outputs
         buf[nr] = g if buf[nr] is None else buf[nr] + g
 
-    heap = []
-    push = heapq.heappush
-    pop = heapq.heappop
-    tick = 0
+    ready = _ReadyQueue()
+    push = ready.push
+    keys = ready.keys
     for node in root_nodes:
         if deps.get(node, 0) == 0:
-            push(heap, (-node._sequence_nr, tick, node))
-            tick += 1
+            push(node._sequence_nr, node)
     watch = observers
-    while heap:
-        node = pop(heap)[2]
+    while keys:
+        node = ready.pop()
         grads = buffers.pop(node)
         if watch:
             for ob in watch:
                 ob("node", node=node, grads=grads)
-        if captures or needed is not None:
-            outs = _run_filtered(node, grads, create_graph, retain_graph, captures, captured,
-                                 needed, runnable, accumulate)
-        else:
-            outs = _run_node(node, grads, create_graph, retain_graph)
-        if outs is not None:
-            for (nxt, nr), g in zip(node.next_functions, outs):
-                if nxt is None:
-                    continue
-                if g is not None:
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * _n_outputs(nxt)
-                    old = buf[nr]
-                    buf[nr] = g if old is None else old + g
-                else:
-                    buffers.setdefault(nxt, [None] * _n_outputs(nxt))
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    push(heap, (-nxt._sequence_nr, tick, nxt))
-                    tick += 1
-        else:
-            for nxt, nr in node.next_functions:
-                if nxt is None:
-                    continue
-                buffers.setdefault(nxt, [None] * _n_outputs(nxt))
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    push(heap, (-nxt._sequence_nr, tick, nxt))
-                    tick += 1
+        if needed is not None:
+            runs = node in needed
+            if not runs:
+                grads = _tensor_prehooks(node, grads, create_graph)
+            for nr, slot in captures.get(node, ()):
+                captured[slot] = grads[nr]
+            if not runs:
+                continue
+        outs = _run_node(node, grads, create_graph, retain_graph, wanted)
+        for k, (nxt, nr) in enumerate(node.next_functions):
+            if nxt is None:
+                continue
+            g = outs[k] if outs is not None else None
+            buf = buffers.get(nxt)
+            if buf is None:
+                buf = buffers[nxt] = [None] * nxt._n_outputs
+            if g is not None:
+                old = buf[nr]
+                buf[nr] = g if old is None else old + g
+            d = deps[nxt] - 1
+            deps[nxt] = d
+            if d == 0 and (wanted is None or nxt in wanted):
+                push(nxt._sequence_nr, nxt)
     if watch:
         for ob in watch:
             ob("end")
     return captured
 
 
-def _n_outputs(node):
-    n = getattr(node, "_n_outputs", None)
-    if n is not None:
-        return n
-    op = getattr(node, "_op", None)
-    return op.n_out if op is not None else 1
+class _ReadyQueue:
+    """torch's ready queue: a max-heap on the sequence number, as libstdc++'s
+    std::priority_queue keeps it (push_heap, and pop_heap with its __adjust_heap), so that
+    ties come out in torch's order (NOTE [Ready order])."""
+
+    __slots__ = ("keys", "nodes")
+
+    def __init__(self):
+        self.keys = []
+        self.nodes = []
+
+    def push(self, key, node):
+        keys = self.keys
+        keys.append(key)
+        self.nodes.append(node)
+        if len(keys) > 1:
+            self._sift_up(len(keys) - 1, key, node)
+
+    def _sift_up(self, hole, key, node):
+        keys, nodes = self.keys, self.nodes
+        while hole > 0:
+            parent = (hole - 1) // 2
+            if not keys[parent] < key:
+                break
+            keys[hole] = keys[parent]
+            nodes[hole] = nodes[parent]
+            hole = parent
+        keys[hole] = key
+        nodes[hole] = node
+
+    def pop(self):
+        keys, nodes = self.keys, self.nodes
+        key = keys.pop()
+        node = nodes.pop()
+        n = len(keys)
+        if not n:
+            return node
+        top = nodes[0]
+        # the hole at the root goes down to a leaf along the larger child ...
+        hole = child = 0
+        while child < (n - 1) // 2:
+            child = 2 * (child + 1)
+            if keys[child] < keys[child - 1]:
+                child -= 1
+            keys[hole] = keys[child]
+            nodes[hole] = nodes[child]
+            hole = child
+        if n % 2 == 0 and child == (n - 2) // 2:
+            child = 2 * (child + 1)
+            keys[hole] = keys[child - 1]
+            nodes[hole] = nodes[child - 1]
+            hole = child - 1
+        # ... and the last element climbs back up from there
+        self._sift_up(hole, key, node)
+        return top
 
 
-def _pre(node, grads, create_graph):
-    """Tensor hooks of the node's outputs, then retain_grad, then the node's pre-hooks."""
+def _tensor_prehooks(node, grads, create_graph):
+    """Hooks of the tensors this node made (Tensor.register_hook), then their retain_grad."""
     th = node._tensor_prehooks
     if th:
         for nr, hooks in th.items():
-            if hooks and grads[nr] is not None:
+            if hooks:
                 grads[nr] = _run_tensor_hooks(hooks, grads[nr], create_graph)
     if node._retained:
         for nr, ref in node._retained.items():
@@ -275,11 +349,6 @@ def _pre(node, grads, create_graph):
             if t is not None and g is not None:
                 g = _tensor(g)
                 t._grad = g.detach().clone() if t._grad is None else t._grad + g
-    if node._prehooks:
-        for fn in list(node._prehooks.values()):
-            new = fn(tuple(_tensor(g) if g is not None else None for g in grads))
-            if new is not None:
-                grads[:] = [_unwrap(g, create_graph) for g in new]
     return grads
 
 
@@ -289,63 +358,53 @@ def _unwrap(g, create_graph):
     return g._data if hasattr(g, "_data") else g
 
 
-def _run_node(node, grads, create_graph, retain_graph):
-    grads = _pre(node, grads, create_graph)
+def _run_node(node, grads, create_graph, retain_graph, wanted=None):
+    """One node's step: tensor hooks, retain_grad, pre-hooks, the node, post hooks.
+
+    ``wanted``: when only part of the graph runs, the nodes that may receive a gradient.
+    """
+    if node._tensor_prehooks or node._retained:
+        grads = _tensor_prehooks(node, grads, create_graph)
+    if node._prehooks:
+        for fn in list(node._prehooks.values()):
+            new = fn(tuple(_tensor(g) if g is not None else None for g in grads))
+            if observers:
+                _tell("hook", kind="prehook", fn=fn, args=(), result=new)
+            if new is not None:
+                grads[:] = [_unwrap(g, create_graph) for g in new]
     if isinstance(node, AccumulateGrad):
         if grads[0] is not None:
             _accumulate(node, grads[0], create_graph)
-        return None
-    if all(g is None for g in grads):
-        outs = None
+        if observers:
+            _tell("ran", node=node, grads=grads, raw=None, outs=None)
+        outs = []
+    elif grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+        outs = [None] * len(node.next_functions)
     else:
-        outs = node._apply(grads, create_graph)
+        outs = raw = node._apply(grads, create_graph)
         meta = getattr(node, "_meta", None)
         if meta is not None:
-            outs = [None if g is None or m is None else _fit(g, m) for g, m in zip(outs, meta)]
+            # most gradients already have their input's shape and dtype: skip the call
+            outs = [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
+                    else _fit(g, m) for g, m in zip(outs, meta)]
+        if observers:
+            _tell("ran", node=node, grads=grads, raw=raw, outs=outs)
+        if wanted is not None:
+            # gradients nobody wants are not handed on (torch does not compute them)
+            outs = [g if nxt in wanted else None for g, (nxt, _) in zip(outs, node.next_functions)]
     if node._hooks:
-        gi = tuple(None if g is None else _tensor(g) for g in (outs or [None] * len(node.next_functions)))
+        gi = tuple(None if g is None else _tensor(g) for g in outs)
         go = tuple(None if g is None else _tensor(g) for g in grads)
         for fn in list(node._hooks.values()):
             new = fn(gi, go)
+            if observers:
+                _tell("hook", kind="hook", fn=fn, args=(gi, go), result=new)
             if new is not None:
                 gi = tuple(new)
         outs = [_unwrap(g, create_graph) for g in gi]
     if not retain_graph:
         node._release()
     return outs
-
-
-def _run_filtered(node, grads, create_graph, retain_graph, captures, captured, needed,
-                  runnable, accumulate):
-    """A node's step when only some inputs' gradients are wanted (autograd.grad, inputs=)."""
-    if node not in needed:
-        return None
-    cap = captures.get(node)
-    if node in runnable and not (isinstance(node, AccumulateGrad) and not accumulate):
-        if cap:
-            for nr, slot in cap:
-                captured[slot] = grads[nr]
-            if accumulate and not isinstance(node, AccumulateGrad):
-                _set_input_grads(node, cap, grads)
-        return _run_node(node, grads, create_graph, retain_graph)
-    grads = _pre(node, grads, create_graph)
-    for nr, slot in cap or ():
-        captured[slot] = grads[nr]
-    if accumulate and cap and not isinstance(node, AccumulateGrad):
-        _set_input_grads(node, cap, grads)
-    return None
-
-
-def _set_input_grads(node, cap, grads):
-    """backward(inputs=[non-leaf]) fills that tensor's .grad, like retain_grad."""
-    refs = getattr(node, "_input_tensors", {})
-    for nr, slot in cap:
-        t = refs.get(nr)
-        t = t() if t is not None else None
-        g = grads[nr]
-        if t is not None and g is not None:
-            g = _tensor(g)
-            t._grad = g.detach().clone() if t._grad is None else t._grad + g
 
 
 def call_node(node, grads):

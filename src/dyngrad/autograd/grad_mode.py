@@ -1,6 +1,9 @@
 """Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode (thread-local)."""
 import functools
+import inspect
+import sys
 import threading
+import warnings
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled"]
@@ -28,8 +31,15 @@ class _DecoratorContextManager:
     """A context manager that also decorates functions (and generator functions)."""
 
     def __call__(self, func):
-        if isinstance(func, type):
-            raise RuntimeError(f"{type(self).__name__} cannot decorate classes")
+        if inspect.isclass(func):
+            warnings.warn("Decorating classes is deprecated and will be disabled in future "
+                          "versions. You should only decorate functions or methods. To preserve "
+                          "the current behavior of class decoration, you can directly decorate "
+                          "the `__init__` method and nothing else.", FutureWarning, stacklevel=2)
+            cls = func
+            func = lambda *args, **kwargs: cls(*args, **kwargs)  # noqa: E731 (as torch)
+        if inspect.isgeneratorfunction(func):
+            return self._wrap_generator(func)
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
@@ -37,11 +47,46 @@ class _DecoratorContextManager:
                 return func(*args, **kwargs)
         return wrapper
 
+    def _wrap_generator(self, func):
+        """The mode holds while the generator's body runs, not between its yields (torch's
+        _wrap_generator)."""
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            gen = func(*args, **kwargs)
+            try:
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException:
+                        with self.clone():
+                            response = gen.throw(*sys.exc_info())
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+            except StopIteration as e:
+                return e.value
+        return wrapper
+
     def clone(self):
         return type(self)()
 
 
-class no_grad(_DecoratorContextManager):
+class _NoParamDecoratorContextManager(_DecoratorContextManager):
+    """Also a decorator without parentheses: ``@torch.no_grad``."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamDecoratorContextManager):
     """Context manager (and decorator) that disables gradient recording.
 
     >>> x = torch.tensor([1.], requires_grad=True)
@@ -62,7 +107,7 @@ class no_grad(_DecoratorContextManager):
         state.enabled = self.prev
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_NoParamDecoratorContextManager):
     """Context manager (and decorator) that enables gradient recording."""
 
     def __enter__(self):
@@ -77,16 +122,19 @@ class set_grad_enabled(_DecoratorContextManager):
     """Sets grad mode on or off: at once when called, restored on leaving a ``with`` block."""
 
     def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
+                            f"not {type(mode).__name__}")
         self.prev = state.enabled
-        self.mode = bool(mode)
-        state.enabled = self.mode
+        self.mode = mode
+        state.enabled = mode
 
     def __call__(self, func):
         state.enabled = self.prev
         return super().__call__(func)
 
     def __enter__(self):
-        pass
+        state.enabled = self.mode
 
     def __exit__(self, *exc):
         state.enabled = self.prev

@@ -17,8 +17,10 @@ raises ERR_BACKWARD_TWICE. A node that saved nothing keeps ``()`` and can run ag
 import itertools
 import re
 import weakref
+from typing import NamedTuple
 
-__all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version"]
+__all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "GradientEdge",
+           "get_gradient_edge"]
 
 ERR_BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -68,6 +70,7 @@ class Node:
     _prehooks = None         # pre hooks: fn(grad_outputs)
     _tensor_prehooks = None  # {output_nr: {id: fn}} from Tensor.register_hook on outputs
     _retained = None         # {output_nr: weakref to the tensor} from retain_grad()
+    _n_outputs = 1           # how many outputs the forward had (gradients it receives)
     _name = "Node"
 
     def name(self):
@@ -103,8 +106,9 @@ class Node:
         self._retained[output_nr] = weakref.ref(tensor)
 
     def _forward_op_name(self):
-        # "ExpBackward0" -> "Exp": how torch 2.13 names the op in the version error.
-        return re.sub(r"Backward\d*$", "", self._name)
+        # How torch 2.13 names the op in the version error: "ExpBackward0" -> "Exp",
+        # "FillBackward2" -> "Fill2" (an overload index other than 0 stays).
+        return re.sub(r"Backward(\d*)$", lambda m: "" if m[1] == "0" else m[1], self._name)
 
     def _release(self):
         if self._saved:
@@ -115,7 +119,8 @@ class Node:
         return engine.call_node(self, grads)
 
     def __repr__(self):
-        return f"<{self._name} object at {hex(id(self))}>"
+        # "torch::autograd::CopySlices" prints as <CopySlices object at 0x...>
+        return f"<{self._name.rpartition('::')[2]} object at {hex(id(self))}>"
 
 
 class AccumulateGrad(Node):
@@ -130,8 +135,6 @@ class AccumulateGrad(Node):
         self._saved = ()
         self._sequence_nr = _MAX_SEQ
 
-    def __repr__(self):
-        return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
 def grad_accumulator(tensor):
@@ -150,3 +153,21 @@ def increment_version(tensor):
     for t in tensors:
         if not t._inference:
             t._version_counter[0] += 1
+
+
+class GradientEdge(NamedTuple):
+    """An edge of the graph: the gradient flowing into output ``output_nr`` of ``node``.
+    It can stand for a tensor among the inputs of ``autograd.grad`` and ``backward``."""
+
+    node: object
+    output_nr: int
+    ownership_token: object = None
+
+
+def get_gradient_edge(tensor):
+    """The edge the gradient of ``tensor`` flows into (its grad_fn, or its AccumulateGrad)."""
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does "
+                           "not require gradients")
+    from ..ops._table import edge_of  # at call time: the op table sits above this module
+    return GradientEdge(*edge_of(tensor))

@@ -62,10 +62,10 @@ class OpNode(Node):
         # Only saved tensors are freed; sizes and numbers stay readable, as in torch,
         # so a node that saved no tensor can run again.
         saved = self._saved
-        if saved:
-            slots = self._op.tensor_slots
-            self._saved = tuple(_FREED if i in slots and v is not None else v
-                                for i, v in enumerate(saved))
+        slots = self._op.tensor_slots
+        if saved and slots:
+            self._saved = tuple([_FREED if i in slots and v is not None else v
+                                 for i, v in enumerate(saved)])
 
     def __getattr__(self, name):
         if name.startswith("_saved_"):
@@ -186,6 +186,12 @@ class Op:
             names += [a for a in args if a not in ("grad", "grads") and a not in names]
         op.saved_names = names
         op.saved_index = {n: i for i, n in enumerate(names)}
+        # per differentiable input: its formula and where each argument comes from
+        # (_GRAD, _GRADS, or an index into node._saved), so a backward step looks up nothing
+        op.calls = tuple((formulas[params[pos]], tuple(
+            _GRAD if a == "grad" else _GRADS if a == "grads" else op.saved_index[a]
+            for a in op.formula_args[params[pos]])) for pos in
+            (op.diff_pos if not variadic else (0,)))
         # the saved slots that hold tensors (freed after backward): tensor inputs, outputs
         tensor_params = {params[i] for i in op.tensor_pos}
         op.tensor_slots = frozenset(i for i, n in enumerate(names)
@@ -265,7 +271,7 @@ def apply(op, args):
         a = args[i]
         if isinstance(a, Tensor):
             arrays[i] = a._data
-            if a._requires_grad and i in diff:
+            if i in diff and (a._requires_grad or a._base is not None and a.requires_grad):
                 needs = True
     out = op.forward(*arrays)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
@@ -293,7 +299,8 @@ def record(op, args, out):
     for i in op.diff_pos:
         a = args[i]
         if isinstance(a, Tensor):
-            needs = a._requires_grad
+            # a view requires grad when its base does (Tensor.requires_grad)
+            needs = a._requires_grad or a._base is not None and a.requires_grad
             edges.append(edge_of(a) if needs else (None, 0))
             meta.append((a._data.shape, a._data.dtype))
         else:
@@ -327,11 +334,12 @@ def apply_variadic(op, args):
     tensors = args[0]
     arrays = [t._data if isinstance(t, Tensor) else t for t in tensors]
     out = op.forward(arrays, *args[1:])
-    if not _gstate.enabled or not any(isinstance(t, Tensor) and t._requires_grad for t in tensors):
+    if not _gstate.enabled or not any(isinstance(t, Tensor) and t.requires_grad for t in tensors):
         return _wrap(out)
     node = _new(op.node_class)
     node._sequence_nr = next_sequence_nr()
-    node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) else (None, 0) for t in tensors)
+    node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) and t.requires_grad
+                                else (None, 0) for t in tensors)
     node._meta = [(a.shape, a.dtype) for a in arrays]
     res = _wrap(out)
     res._grad_fn = node
@@ -409,34 +417,26 @@ def _make_view(out, k, base, op, args):
         out._no_grad_view = True
     if op.n_out != 1:
         out._multi_view_of = op.name
-    if base._inference:
-        out._inference = True
+    # a view is an inference tensor when its base is one, whatever the mode now
+    out._inference = base._inference
 
 
 def run_formulas(node, grads, create_graph):
     """The gradients for each input edge of a table node, given the grads of its outputs."""
     op = node._op
     saved = unpack_saved(node, create_graph)
-    index = op.saved_index
-    params = op.params
-    edges = node.next_functions
-    result = []
     grad = grads[0]
     if op.variadic:
-        argv = [grad if a == "grad" else saved[index[a]] for a in op.formula_args[params[0]]]
-        return op.formulas[params[0]](*argv)
-    for j, pos in enumerate(op.diff_pos):
-        if edges[j][0] is None:
+        formula, spec = op.calls[0]
+        return formula(*[grad if k == _GRAD else saved[k] for k in spec])
+    result = []
+    for (fn, _), (formula, spec) in zip(node.next_functions, op.calls):
+        if fn is None:
             result.append(None)
             continue
-        name = params[pos]
-        argv = []
-        for a in op.formula_args[name]:
-            if a == "grad":
-                argv.append(grad)
-            elif a == "grads":
-                argv.append(grads)
-            else:
-                argv.append(saved[index[a]])
-        result.append(op.formulas[name](*argv))
+        result.append(formula(*[grad if k == _GRAD else grads if k == _GRADS else saved[k]
+                                for k in spec]))
     return result
+
+
+_GRAD, _GRADS = -1, -2

@@ -228,17 +228,23 @@ class CopySlices(Node):
         return self._name
 
     def _apply(self, grads, create_graph):
-        # Written with table ops (take, put_add), so that under create_graph the result
-        # is itself differentiable; on arrays they are plain NumPy.
         grad = grads[0]
-        where = _positions(self._view_fn, self._shape)
-        fn_grads = self._fn._apply([take(grad, where)], create_graph)
         meta = self._fn._meta
-        keep = xp.ones(self._shape, dtype=self._dtype)
-        keep.reshape(-1)[where.reshape(-1)] = 0
-        result = grad * keep
-        if fn_grads[0] is not None:
-            result = result + put_add(_fit(fn_grads[0], meta[0]), where, self._shape)
+        if not create_graph:
+            result = xp.array(grad, copy=True)
+            region = self._view_fn(result)
+            fn_grads = self._fn._apply([xp.array(region, copy=True)], False)
+            region[...] = 0 if fn_grads[0] is None else _fit(fn_grads[0], meta[0])
+        else:
+            # torch's steps, recorded (so its graph shows): copy the gradient, view the
+            # region, run the op's formulas on a clone of it, and write their result back
+            result = copy_out_of_place(grad)
+            region = as_strided(result, self._view_fn)
+            fn_grads = self._fn._apply([region.clone()], True)
+            if fn_grads[0] is None:
+                region.zero_()
+            else:
+                region.copy_(_fit(fn_grads[0], meta[0]))
         return [result] + [None if g is None else _fit(g, m)
                            for g, m in zip(fn_grads[1:], meta[1:])]
 
@@ -260,7 +266,7 @@ class ViewOfBase(Node):
         self.next_functions = (edge_of(base),)
 
     def _apply(self, grads, create_graph):
-        return [put_add(grads[0], _positions(self._view_fn, self._base_shape), self._base_shape)]
+        return [as_strided_backward(grads[0], self._base_shape, self._view_fn)]
 
 
 def _positions(view_fn, shape):
@@ -279,10 +285,32 @@ def _put_add(grad, where, size):
 
 
 # The region of a base a view covers, as a gather and its adjoint (a scatter that adds:
-# an expanded view repeats base elements). Used by CopySlices and AsStridedBackward0.
+# an expanded view repeats base elements).
 take = Op("TakeBackward0", _take,
           self=lambda grad, self_sym_sizes, where: put_add(grad, where, self_sym_sizes))
 put_add = Op("PutAddBackward0", _put_add, grad=lambda grad, where: take(grad, where))
+
+
+def as_strided_backward(grad, base_shape, view_fn):
+    """The base's gradient from its view's: torch writes the view's gradient into the
+    view's region of zeros (a CopySlices under create_graph), then views the whole."""
+    where = _positions(view_fn, base_shape)
+    if not isinstance(grad, Tensor) or xp.unique(where).size != where.size:
+        return put_add(grad, where, base_shape)  # arrays, or a view that repeats elements
+    storage = _wrap(xp.zeros(base_shape, dtype=grad._data.dtype))
+    as_strided(storage, view_fn).copy_(grad)
+    return as_strided(storage, _whole)
+
+
+def _whole(array):
+    return array
+
+
+# A view given by its replay function (``Tensor._view_fn``): what torch's as_strided is to
+# the nodes of in-place views (CopySlices' region, a rebuilt view's AsStridedBackward0).
+as_strided = Op("AsStridedBackward0", lambda self, view_fn: view_fn(self), view=True,
+                self=lambda grad, self_sym_sizes, view_fn:
+                as_strided_backward(grad, tuple(self_sym_sizes), view_fn))
 
 
 def _fit(g, meta):
@@ -311,6 +339,8 @@ def _fill(self, value):
 
 
 fill_ = Op("FillBackward2", _fill, self=zeros_like)
+# fill_ with a 0-dim Tensor value (what torch's ``t[k] = v`` does for a 0-dim ``v``)
+fill_tensor_ = Op("FillBackward3", _fill, self=zeros_like, value=lambda grad: grad.sum())
 
 
 def _copy(self, src):
