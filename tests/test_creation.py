@@ -82,7 +82,8 @@ def case_from_numpy_bad_type(torch):
 
 def case_zeros_ones_full_empty(torch):
     e = torch.empty(2, 3)
-    return (torch.zeros(2, 3), torch.zeros((2, 3)), torch.zeros([2]), torch.ones(2, dtype=torch.int64),
+    return (torch.zeros(2, 3), torch.zeros((2, 3)), torch.zeros([2]),
+            torch.ones(2, dtype=torch.int64),
             torch.ones(()), torch.zeros(0), torch.full((2,), 7), torch.full((2,), 1.5),
             torch.full((2,), True), torch.full([1, 2], 2, dtype=torch.float64),
             e.shape, e.dtype, torch.empty(0).shape)
@@ -103,7 +104,8 @@ def case_size_errors(torch):
               lambda: torch.zeros([2, "a"]), lambda: torch.full((2.5,), 1),
               lambda: torch.full(2, 1.), lambda: torch.full((2, 2.5), 1),
               lambda: torch.zeros(2, -3), lambda: torch.ones(-1), lambda: torch.zeros(size=2),
-              lambda: torch.full((-1,), 1), lambda: torch.zeros((2.5,)), lambda: torch.zeros(2.5, 2),
+              lambda: torch.full((-1,), 1), lambda: torch.zeros((2.5,)),
+              lambda: torch.zeros(2.5, 2),
               lambda: torch.zeros([2.5]), lambda: torch.zeros((2, 3, "a")), lambda: torch.eye(-1)):
         try:
             f()
@@ -126,8 +128,9 @@ def case_zeros_negative(torch):
 
 def case_arange(torch):
     return (torch.arange(5), torch.arange(1, 4), torch.arange(0, 1, 0.25), torch.arange(5.),
-            torch.arange(1, 2.5, 0.5), torch.arange(10, 0, -3), torch.arange(3, dtype=torch.float32),
-            torch.arange(0, 0), torch.arange(-1.5, 1.5), torch.arange(0, 10, 3, dtype=torch.float64))
+            torch.arange(1, 2.5, 0.5), torch.arange(10, 0, -3),
+            torch.arange(3, dtype=torch.float32), torch.arange(0, 0), torch.arange(-1.5, 1.5),
+            torch.arange(0, 10, 3, dtype=torch.float64))
 
 
 def case_arange_bad_step(torch):

@@ -46,7 +46,8 @@ def test_result_type_all_pairs(a):
             for kb in "tz":
                 if {a, b} & _NO_COMPLEX32 and "complex" in a + b:
                     continue
-                want = real_torch.result_type(_operands(real_torch, a)[ka], _operands(real_torch, b)[kb])
+                want = real_torch.result_type(_operands(real_torch, a)[ka],
+                                              _operands(real_torch, b)[kb])
                 got = dyngrad.result_type(_operands(dyngrad, a)[ka], _operands(dyngrad, b)[kb])
                 assert str(got) == str(want), (a, ka, b, kb)
 
@@ -60,7 +61,8 @@ def test_result_type_under_float64_default():
             for number in (1.5, 2, True, 1j):
                 if name in _NO_COMPLEX32 and number == 1j:
                     continue
-                want = real_torch.result_type(real_torch.ones(2, dtype=_d(real_torch, name)), number)
+                want = real_torch.result_type(real_torch.ones(2, dtype=_d(real_torch, name)),
+                                              number)
                 got = dyngrad.result_type(dyngrad.ones(2, dtype=_d(dyngrad, name)), number)
                 assert str(got) == str(want), (name, number)
     finally:

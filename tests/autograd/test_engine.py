@@ -369,6 +369,12 @@ def case_create_graph_first_grad_copy(torch):
     return x.grad, graph(x.grad)
 
 
+def case_create_graph_pow_graph(torch):
+    x = torch.tensor([2.], requires_grad=True)
+    (x ** 3).sum().backward(create_graph=True)
+    return x.grad, graph(x.grad)
+
+
 def case_create_graph_grad_of_leaf_root(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     g = torch.tensor([1., 1.], requires_grad=True)

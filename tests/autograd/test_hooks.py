@@ -217,7 +217,8 @@ def case_hook_on_view_output(torch):
 def case_grad_assignment_errors(torch):
     x = torch.tensor([1., 2., 3.], requires_grad=True)
     out = []
-    for bad in ([1., 2., 3.], torch.tensor([1., 2.]), torch.tensor([1., 2., 3.], dtype=torch.float64)):
+    for bad in ([1., 2., 3.], torch.tensor([1., 2.]),
+                torch.tensor([1., 2., 3.], dtype=torch.float64)):
         try:
             x.grad = bad
         except (RuntimeError, TypeError) as e:
@@ -300,6 +301,83 @@ def case_grad_captured_output_without_grad(torch):
     a, b = (x * 1).split(2)
     b.register_hook(lambda g: print("b", g))
     return torch.autograd.grad((a * 3).sum(), [a, b], allow_unused=True)
+
+
+def case_node_hook_wrong_count(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    w = torch.tensor([3., 4.], requires_grad=True)
+    y = x * w
+    y.grad_fn.register_hook(lambda gi, go: (gi[0],))
+    y.sum().backward()
+
+
+def case_node_prehook_wrong_count(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_prehook(lambda go: (go[0], go[0]))
+    y.sum().backward()
+
+
+def case_node_prehook_wrong_size(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_prehook(lambda go: (torch.ones(3),))
+    y.sum().backward()
+
+
+def case_node_hook_wrong_size(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    w = torch.tensor([3., 4.], requires_grad=True)
+    y = x * w
+    y.grad_fn.register_hook(lambda gi, go: (torch.ones(3), gi[1]))
+    y.sum().backward()
+
+
+def case_node_hook_returns_list(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_hook(lambda gi, go: [gi[0] * 2])
+    y.sum().backward()
+    return x.grad
+
+
+def case_node_prehook_returns_tensor(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_prehook(lambda go: go[0] * 2)
+    y.sum().backward()
+    return x.grad
+
+
+def case_hook_changes_type_and_size(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: g.double().sum())
+    y.sum().backward()
+
+
+def case_hook_returns_list(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: [1., 2.])
+    y.sum().backward()
+
+
+def case_node_hook_none_drops_grad(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    w = torch.tensor([3., 4.], requires_grad=True)
+    y = x * w
+    y.grad_fn.register_hook(lambda gi, go: (None, gi[1]))
+    y.sum().backward()
+    return x.grad, w.grad
+
+
+def case_node_prehook_none_drops_grad(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_prehook(lambda go: (None,))
+    y.sum().backward()
+    return x.grad
 
 
 @pytest.mark.parametrize("case", params(globals()))

@@ -91,15 +91,36 @@ def _run_tensor_hooks(hooks, grad, as_tensors):
             _tell("hook", kind="tensor", fn=fn, args=(t,), result=new)
         if new is None:
             continue
-        if t is None:
-            raise RuntimeError("can't replace a None gradient with a non-None value")
-        if tuple(new.shape) != tuple(t.shape):
-            raise RuntimeError(f"hook '{getattr(fn, '__name__', fn)}' has changed the size of value")
-        if new.dtype is not t.dtype:
-            raise RuntimeError(f"hook '{getattr(fn, '__name__', fn)}' has changed the type of value "
-                               f"(was torch.{t.dtype._legacy} got torch.{new.dtype._legacy})")
+        _check_single(fn, t, new)
         grad = new if as_tensors else new._data
     return grad
+
+
+def _check_single(fn, old, new):
+    """torch's checks of a value a hook returned for the gradient ``old``."""
+    if new is None:
+        return
+    if old is None:
+        raise RuntimeError("can't replace a None gradient with a non-None value")
+    if not hasattr(new, "_data"):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    name = getattr(fn, "__name__", "<unknown>")
+    if new.dtype is not old.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"torch.{old.dtype._legacy} got torch.{new.dtype._legacy})")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+
+
+def _check_hook_result(fn, old, new):
+    """A node hook returns a tuple of as many gradients as it was given (None allowed)."""
+    if not isinstance(new, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != len(old):
+        raise RuntimeError(f"hook '{getattr(fn, '__name__', '<unknown>')}' has returned an "
+                           f"incorrect number of values (got {len(new)}, but expected {len(old)})")
+    for o, n in zip(old, new):
+        _check_single(fn, o, n)
 
 
 def _accumulate(node, grad, create_graph):
@@ -367,10 +388,12 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
         grads = _tensor_prehooks(node, grads, create_graph)
     if node._prehooks:
         for fn in list(node._prehooks.values()):
-            new = fn(tuple(_tensor(g) if g is not None else None for g in grads))
+            go = tuple(_tensor(g) if g is not None else None for g in grads)
+            new = fn(go)
             if observers:
                 _tell("hook", kind="prehook", fn=fn, args=(), result=new)
             if new is not None:
+                _check_hook_result(fn, go, new)
                 grads[:] = [_unwrap(g, create_graph) for g in new]
     if isinstance(node, AccumulateGrad):
         if grads[0] is not None:
@@ -400,7 +423,8 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
             if observers:
                 _tell("hook", kind="hook", fn=fn, args=(gi, go), result=new)
             if new is not None:
-                gi = tuple(new)
+                _check_hook_result(fn, gi, new)
+                gi = new
         outs = [_unwrap(g, create_graph) for g in gi]
     if not retain_graph:
         node._release()
