@@ -122,10 +122,7 @@ def cases(namespace):
 
 # Cases that fail because of a bug in a file the autograd tests do not own: strict xfail,
 # so the marker must go when the bug is fixed.
-_SETITEM_SCALAR = ("indexing.py setitem with a number uses fill_ (one edge); torch copies a "
-                   "0-dim tensor (CopySlices with edges (base, None))")
 KNOWN = {
-    "case_copy_slices_setitem": _SETITEM_SCALAR,
     "case_complex_grads": ("pointwise.py: mul's formulas do not conjugate (torch: grad * "
                            "other.conj(), grad * self.conj())"),
 }

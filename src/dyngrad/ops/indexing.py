@@ -3,7 +3,7 @@
 from .. import _backend
 from ..tensor import Tensor
 from ._table import Op
-from .inplace import apply_inplace, copy_, fill_
+from .inplace import apply_inplace, copy_, fill_tensor_
 from .views import alias, new_zeros, select, slice_, unsqueeze
 
 xp = _backend.xp
@@ -182,8 +182,10 @@ def setitem(self, key, value):
     view, advanced = _basic(self, key)
     from .views import view as view_op
     if not advanced:
-        if not isinstance(value, Tensor):
-            apply_inplace(fill_, view, (view, value))
+        # a number, or a 0-dim tensor into a bigger target, is fill_ with a tensor value
+        # in torch (FillBackward3: an edge for the value, None for a number)
+        if not isinstance(value, Tensor) or (value.dim() == 0 and view.dim() != 0):
+            apply_inplace(fill_tensor_, view, (view, value))
             return
         if value.dim() and tuple(value.shape) != tuple(view.shape):
             value = view_op(value, _leading_ones_stripped(tuple(value.shape)))
