@@ -14,7 +14,8 @@ _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", 
 
 def _unary(name):
     from . import pointwise as pw
-    entry = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
+    op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
+    entry = op.fast or op
 
     def fn(input, *, out=None):
         return entry(input)

@@ -35,9 +35,16 @@ def binary(ufunc, a, b):
         refuse(a, b)
     try:
         da = getattr(a, "dtype", None)
-        if da is not None and da == getattr(b, "dtype", None):
-            return ufunc(a, b)
+        if da is not None:
+            if da.kind in _WEAK_OK.get(type(b), ""):
+                # a Python float or int with a float array (x * 0.5): NumPy's weak scalars
+                # give torch's dtype already, so the promotion lookup is skipped
+                return ufunc(a, b)
+            if da == getattr(b, "dtype", None):
+                return ufunc(a, b)
         dt = result_dtype(a, b)
+        if dt.kind in "iu":  # a Python int wraps around into a narrow integer type, as in torch
+            a, b = (xp.asarray(v).astype(dt) if type(v) is int else v for v in (a, b))
         # unsafe casting: torch casts both inputs to the result dtype (uint8 + int64 0-d
         # tensor is uint8), which NumPy's same_kind rule refuses
         return ufunc(a, b, dtype=dt, casting="unsafe") if dt.kind != "b" else ufunc(a, b)
@@ -118,6 +125,8 @@ def _no_complex(name):
 
 
 # mixes NumPy computes and torch refuses, checked before computing
+_WEAK_OK = {float: "fc", int: "fc"}
+
 _REFUSALS = {xp.subtract: _no_bool_subtraction, xp.maximum: _no_complex("maximum"),
              xp.minimum: _no_complex("minimum")}
 _ORDERED = {xp.less: "lt", xp.less_equal: "le", xp.greater: "gt", xp.greater_equal: "ge"}

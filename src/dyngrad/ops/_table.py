@@ -197,6 +197,10 @@ class Op:
         op.tensor_slots = frozenset(i for i, n in enumerate(names)
                                     if n in tensor_params or (outputs and n in outputs))
         op._plans = {}
+        # a plain function for the common unary and binary ops: what methods and
+        # operators call (see _make_fast)
+        op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
+                   else None)
         # ops with no formula (comparisons) never record a node
         op.node_class = type(node_name, (OpNode,), {
             "__slots__": (), "_name": node_name, "_op": op,
@@ -242,6 +246,8 @@ class Op:
     def __call__(self, *args):
         """Tensors in: the op with autograd. Arrays in (a formula run without
         create_graph): the bare forward, so every op is also a formula building block."""
+        if self.fast is not None:
+            return self.fast(*args)
         if self.variadic:
             if any(isinstance(a, Tensor) for a in args[0]):
                 return apply_variadic(self, args)
@@ -260,6 +266,83 @@ def edge_of(t):
     if t._requires_grad:
         return (grad_accumulator(t), 0)
     return (None, 0)
+
+
+def _needs_grad(t):
+    # a view requires grad when its base does (Tensor.requires_grad)
+    return t._requires_grad or t._base is not None and t.requires_grad
+
+
+def _make_fast(op):
+    """``apply`` written out for a one-output op whose tensor arguments come first: one
+    (``x.exp()``) or two (``x * y``, ``x + 1``) of them, all differentiable.
+
+    The same steps as ``apply`` without packing and unpacking the arguments, and without
+    building the per-input shape records when every input has the output's shape and
+    dtype (measured: ``x * 0.5`` on a small tensor from 3.6 to 2.6 us with grad, 2.9 to
+    1.9 us without).
+    """
+    fwd = op.forward
+    if op.tensor_pos == op.diff_pos == (0,):
+        def unary(self, *rest):
+            if not isinstance(self, Tensor):  # arrays: a formula without create_graph
+                return fwd(self, *rest)
+            out = fwd(self._data, *rest)
+            if (_gstate.enabled and (self._requires_grad or self._base is not None)
+                    and _needs_grad(self) and out.dtype.kind in "fc"):
+                return _record_simple(op, (self,) + rest, (True,), out)
+            return _wrap(out)
+        return unary
+    if op.tensor_pos == op.diff_pos == (0, 1):
+        def binary(self, other, *rest):
+            if isinstance(self, Tensor):
+                if isinstance(other, Tensor):
+                    out = fwd(self._data, other._data, *rest)
+                    mask = (_needs_grad(self), _needs_grad(other))
+                else:
+                    out = fwd(self._data, other, *rest)
+                    mask = (_needs_grad(self), False)
+            elif isinstance(other, Tensor):
+                out = fwd(self, other._data, *rest)
+                mask = (False, _needs_grad(other))
+            else:
+                return fwd(self, other, *rest)
+            if (mask[0] or mask[1]) and _gstate.enabled and out.dtype.kind in "fc":
+                return _record_simple(op, (self, other) + rest, mask, out)
+            return _wrap(out)
+        return binary
+    return None
+
+
+_NO_EDGE = (None, 0)
+
+
+def _record_simple(op, args, mask, out):
+    """``record`` for a ``_make_fast`` op: ``mask`` says which inputs require grad."""
+    node = _new(op.node_class)
+    node._sequence_nr = next_sequence_nr()
+    res = _wrap(out)
+    res._grad_fn = node
+    res._requires_grad = True
+    shape, dtype = out.shape, out.dtype
+    edges = []
+    meta = None  # None: every input has the output's shape and dtype, nothing to reduce
+    for j, needs in enumerate(mask):
+        if not needs:
+            edges.append(_NO_EDGE)
+            continue
+        a = args[j]
+        edges.append(edge_of(a))
+        d = a._data
+        if d.shape != shape or d.dtype != dtype:
+            if meta is None:
+                meta = [None] * len(mask)
+            meta[j] = (d.shape, d.dtype)
+    node.next_functions = tuple(edges)
+    node._meta = meta
+    plan = op._plans.get(mask)
+    _save(node, op, plan if plan is not None else op.plan(mask), args, (res,))
+    return res
 
 
 def apply(op, args):

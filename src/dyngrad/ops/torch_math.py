@@ -11,6 +11,8 @@ from . import reduction as red
 from .inplace import apply_inplace
 
 xp = _backend.xp
+# the entries' plain functions (Op.fast): the operators' path, one call shorter
+_add, _sub, _mul, _div = pw.add.fast, pw.sub.fast, pw.mul.fast, pw.div.fast
 
 
 def _check_tensor(input, name, pos="input", other=None):
@@ -26,13 +28,15 @@ def _check_tensor(input, name, pos="input", other=None):
 
 
 def add(input, other, *, alpha=1, out=None):
-    input = _check_tensor(input, "add", other=other)
-    return pw.add(input, other, alpha)
+    if not isinstance(input, Tensor):
+        input = _check_tensor(input, "add", other=other)
+    return _add(input, other, alpha)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    input = _check_tensor(input, "sub", other=other)
-    return pw.sub(input, other, alpha)
+    if not isinstance(input, Tensor):
+        input = _check_tensor(input, "sub", other=other)
+    return _sub(input, other, alpha)
 
 
 def rsub(input, other, *, alpha=1):
@@ -42,14 +46,16 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
-    input = _check_tensor(input, "mul", other=other)
-    return pw.mul(input, other)
+    if not isinstance(input, Tensor):
+        input = _check_tensor(input, "mul", other=other)
+    return _mul(input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
-    input = _check_tensor(input, "div", other=other)
+    if not isinstance(input, Tensor):
+        input = _check_tensor(input, "div", other=other)
     if rounding_mode is None:
-        return pw.div(input, other)
+        return _div(input, other)
     with _no_grad():
         if rounding_mode == "trunc":
             return _wrap_like(xp.trunc(_arr(pw.div(input, other))), input, other)
