@@ -24,6 +24,9 @@ With ``create_graph=False`` gradients in flight are bare arrays and formulas run
 speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensors. With
 ``create_graph=True`` they are Tensors and grad mode is on, so the backward is recorded.
 """
+import gc
+from sys import getrefcount
+
 from .. import _backend
 from . import grad_mode
 from .graph import AccumulateGrad
@@ -123,6 +126,11 @@ def _check_hook_result(fn, old, new):
         _check_single(fn, o, n)
 
 
+# References to a gradient array that only the engine holds, as _accumulate sees them:
+# the buffer slot it came from, the ``grad`` argument, and getrefcount's own argument.
+_ENGINE_REFS = 3
+
+
 def _accumulate(node, grad, create_graph):
     """AccumulateGrad: add the gradient into the leaf's ``.grad`` as torch does."""
     from ..tensor import _wrap
@@ -138,9 +146,14 @@ def _accumulate(node, grad, create_graph):
             new = _copy(grad) if grad.requires_grad else grad.detach().clone()
             new._version_counter[0] = 1
             var._grad = new
+        elif (type(grad) is _ndarray and grad.base is None and grad.flags.writeable
+              and getrefcount(grad) <= _ENGINE_REFS):
+            # Nobody but this run holds the array (a formula's fresh result): the leaf
+            # takes it, as torch takes a gradient whose use count allows it.
+            var._grad = _wrap(grad)
         else:
-            # The array may be shared (an identity formula hands one array to two edges,
-            # or it is the user's own gradient): the leaf gets its own copy.
+            # Shared (an identity formula hands one array to two edges, or it is the
+            # user's own gradient) or a view: the leaf gets its own copy.
             var._grad = _wrap(xp.array(grad, copy=True, order="K"))
     elif not create_graph:
         # (a 0-d result of NumPy math may be a NumPy scalar: anything but a Tensor is data)
@@ -177,10 +190,16 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     state = grad_mode.state
     prev = state.enabled
     state.enabled = create_graph
+    # A run makes no reference cycles (gradients in flight are freed by reference
+    # counting), so the cyclic collector would only re-scan the graph: off for the run.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
     finally:
         state.enabled = prev
+        if collecting:
+            gc.enable()
 
 
 def _discover(root_nodes):
@@ -278,7 +297,21 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 captured[slot] = grads[nr]
             if not runs:
                 continue
-        outs = _run_node(node, grads, create_graph, retain_graph, wanted)
+        if needed is None and not watch and not node._hooked and type(node) is not AccumulateGrad:
+            # _run_node's common case written out: no hooks, nobody watching, the whole
+            # graph runs (measured: about 1 us of 4 per node on a small chain)
+            if grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+                outs = None
+            else:
+                outs = node._apply(grads, create_graph)
+                meta = node._meta
+                if meta is not None:
+                    outs = [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
+                            else _fit(g, m) for g, m in zip(outs, meta)]
+            if not retain_graph:
+                node._release()
+        else:
+            outs = _run_node(node, grads, create_graph, retain_graph, wanted)
         for k, (nxt, nr) in enumerate(node.next_functions):
             if nxt is None:
                 continue
@@ -293,6 +326,9 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             deps[nxt] = d
             if d == 0 and (wanted is None or nxt in wanted):
                 push(nxt._sequence_nr, nxt)
+        # drop this step's references, so that a gradient only the buffers hold can be
+        # taken by AccumulateGrad without a copy (_ENGINE_REFS)
+        outs = g = grads = None
     if watch:
         for ob in watch:
             ob("end")

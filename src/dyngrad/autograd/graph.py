@@ -71,6 +71,8 @@ class Node:
     _tensor_prehooks = None  # {output_nr: {id: fn}} from Tensor.register_hook on outputs
     _retained = None         # {output_nr: weakref to the tensor} from retain_grad()
     _n_outputs = 1           # how many outputs the forward had (gradients it receives)
+    _hooked = False          # set by any hook or retain_grad: the engine's full step runs
+    _meta = None             # per input: (shape, dtype) to reduce its gradient to, or None
     _name = "Node"
 
     def name(self):
@@ -87,22 +89,26 @@ class Node:
         """fn(grad_inputs, grad_outputs) -> tuple or None, run after the node."""
         if self._hooks is None:
             self._hooks = {}
+        self._hooked = True
         return _add_hook(self._hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) -> tuple or None, run before the node."""
         if self._prehooks is None:
             self._prehooks = {}
+        self._hooked = True
         return _add_hook(self._prehooks, fn)
 
     def _register_tensor_prehook(self, output_nr, fn):
         if self._tensor_prehooks is None:
             self._tensor_prehooks = {}
+        self._hooked = True
         return _add_hook(self._tensor_prehooks.setdefault(output_nr, {}), fn)
 
     def _retain_grad(self, output_nr, tensor):
         if self._retained is None:
             self._retained = {}
+        self._hooked = True
         self._retained[output_nr] = weakref.ref(tensor)
 
     def _forward_op_name(self):
