@@ -126,8 +126,10 @@ def _check_hook_result(fn, old, new):
         _check_single(fn, o, n)
 
 
-# References to a gradient array that only the engine holds, as _accumulate sees them:
-# the buffer slot it came from, the ``grad`` argument, and getrefcount's own argument.
+# References to a gradient array that only the engine holds, as _accumulate sees them
+# (the buffer slot it came from, the ``grad`` argument, getrefcount's own argument) and
+# as the buffer sum sees them (the slot, ``old``, getrefcount's argument). More means
+# someone else holds it too (another edge, the caller, a hook, a trace): no writing into it.
 _ENGINE_REFS = 3
 
 
@@ -321,7 +323,15 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 buf = buffers[nxt] = [None] * nxt._n_outputs
             if g is not None:
                 old = buf[nr]
-                buf[nr] = g if old is None else old + g
+                if old is None:
+                    buf[nr] = g
+                elif (type(old) is _ndarray and old.base is None and old.flags.writeable
+                      and old.dtype == g.dtype and old.shape == g.shape
+                      and getrefcount(old) <= _ENGINE_REFS):
+                    old += g  # a sum only this buffer holds: add in place (no new array)
+                else:
+                    buf[nr] = old + g
+                old = None
             d = deps[nxt] - 1
             deps[nxt] = d
             if d == 0 and (wanted is None or nxt in wanted):
