@@ -62,10 +62,14 @@ class OpNode(Node):
         # Only saved tensors are freed; sizes and numbers stay readable, as in torch,
         # so a node that saved no tensor can run again.
         saved = self._saved
-        slots = self._op.tensor_slots
-        if saved and slots:
-            self._saved = tuple([_FREED if i in slots and v is not None else v
-                                 for i, v in enumerate(saved)])
+        freed = None
+        for i in self._op.tensor_slot_list:
+            if saved[i] is not None and saved[i] is not _FREED:
+                if freed is None:
+                    freed = list(saved)
+                freed[i] = _FREED
+        if freed is not None:
+            self._saved = tuple(freed)
 
     def __getattr__(self, name):
         if name.startswith("_saved_"):
@@ -196,6 +200,7 @@ class Op:
         tensor_params = {params[i] for i in op.tensor_pos}
         op.tensor_slots = frozenset(i for i, n in enumerate(names)
                                     if n in tensor_params or (outputs and n in outputs))
+        op.tensor_slot_list = tuple(sorted(op.tensor_slots))
         op._plans = {}
         # a plain function for the common unary and binary ops: what methods and
         # operators call (see _make_fast)
