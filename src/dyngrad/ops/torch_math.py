@@ -169,20 +169,21 @@ def minimum(input, other):
 
 
 # -- reductions ---------------------------------------------------------------------------
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def _reduce(all_op, dim_op, input, dim, keepdim, dtype):
+    """sum and mean: over everything (SumBackward0) unless a dim or keepdim is given."""
     if dim is None and not keepdim:
-        return red.sum_all(input, dtype)
+        return all_op(input, dtype)
     if dim is None:
         dim = tuple(range(input.dim()))
-    return red.sum_dim(input, dim, keepdim, dtype)
+    return dim_op(input, dim, keepdim, dtype)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    return _reduce(red.sum_all, red.sum_dim, input, dim, keepdim, dtype)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
-    if dim is None and not keepdim:
-        return red.mean_all(input, dtype)
-    if dim is None:
-        dim = tuple(range(input.dim()))
-    return red.mean_dim(input, dim, keepdim, dtype)
+    return _reduce(red.mean_all, red.mean_dim, input, dim, keepdim, dtype)
 
 
 class _ReturnType(tuple):

@@ -14,14 +14,6 @@ from ._table import Op
 xp = _backend.xp
 
 
-def _wrap_dim(dim, ndim):
-    n = ndim if ndim else 1
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                         f"but got {dim})")
-    return dim % n
-
-
 def infer_size(size, numel):
     """A shape with at most one -1 filled in, checked against ``numel`` as torch does."""
     size = tuple(int(s) for s in size)
