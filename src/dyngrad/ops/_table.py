@@ -521,10 +521,15 @@ def run_formulas(node, grads, create_graph):
     for (fn, _), (formula, spec) in zip(node.next_functions, op.calls):
         if fn is None:
             result.append(None)
-            continue
-        result.append(formula(*[grad if k == _GRAD else grads if k == _GRADS else saved[k]
-                                for k in spec]))
+        elif spec == _ONLY_GRAD:  # the two commonest shapes, without building a list
+            result.append(formula(grad))
+        elif len(spec) == 2 and spec[0] == _GRAD and spec[1] >= 0:
+            result.append(formula(grad, saved[spec[1]]))
+        else:
+            result.append(formula(*[grad if k == _GRAD else grads if k == _GRADS else saved[k]
+                                    for k in spec]))
     return result
 
 
 _GRAD, _GRADS = -1, -2
+_ONLY_GRAD = (_GRAD,)
