@@ -436,49 +436,44 @@ def apply_variadic(op, args):
     return res
 
 
+_INFERENCE_SAVE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`.")
+
+
 def _save(node, op, sources, args, outs, out_bump=0):
     """Fill ``node._saved`` and ``node._versions`` from the plan's ``sources``.
 
     ``out_bump``: added to the outputs' versions (an in-place op saves before its write).
     """
-    saved = []
-    versions = []
-    for src in sources:
+    n = len(sources)
+    saved = [None] * n
+    versions = [None] * n
+    for k in range(n):
+        src = sources[k]
         if src is None:
-            saved.append(None)
-            versions.append(None)
             continue
         kind, i = src
         if kind == "arg":
-            v = args[i]
+            v = saved[k] = args[i]
             if isinstance(v, Tensor):
                 if v._inference:
-                    raise RuntimeError(
-                        "Inference tensors cannot be saved for backward. Please do not use "
-                        "Tensors created in inference mode in computation tracked by autograd. "
-                        "To work around this, you can make a clone to get a normal tensor and "
-                        "use it in autograd, or use `torch.no_grad()` instead of "
-                        "`torch.inference_mode()`.")
-                saved.append(v)
-                versions.append(v._version_counter[0])
-            else:
-                saved.append(v)
-                versions.append(None)
+                    raise RuntimeError(_INFERENCE_SAVE)
+                versions[k] = v._version_counter[0]
         elif kind == "out":
             t = outs[i]
-            saved.append(_SavedOutput(t, i))
-            versions.append(t._version_counter[0] + out_bump)
+            saved[k] = _SavedOutput(t, i)
+            versions[k] = t._version_counter[0] + out_bump
         elif kind == "sizes":
-            saved.append([tuple(getattr(t, "shape", ())) for t in args[0]])
-            versions.append(None)
+            saved[k] = [tuple(getattr(t, "shape", ())) for t in args[0]]
         elif kind == "shape":
             v = args[i]
-            saved.append(Size(v._data.shape) if isinstance(v, Tensor) else Size(()))
-            versions.append(None)
+            saved[k] = Size(v._data.shape) if isinstance(v, Tensor) else Size(())
         else:
             v = args[i]
-            saved.append(v._data.size if isinstance(v, Tensor) else 1)
-            versions.append(None)
+            saved[k] = v._data.size if isinstance(v, Tensor) else 1
     node._saved = tuple(saved)
     node._versions = tuple(versions)
 
