@@ -1,8 +1,6 @@
 """dyngrad._cpu_generator.CPUGenerator against torch's CPU generator, bit for bit."""
 
-import importlib.util
 import math
-import pathlib
 import time
 import warnings
 from fractions import Fraction
@@ -12,15 +10,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-try:
-    from dyngrad._cpu_generator import CPUGenerator, _fma32, _fma64, _forward_fisher_yates
-except Exception:  # package not importable (e.g. not installed): load the file
-    _path = pathlib.Path(__file__).resolve().parents[1] / "src" / "dyngrad" / "_cpu_generator.py"
-    _spec = importlib.util.spec_from_file_location("_dyngrad_cpu_generator", _path)
-    _mod = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_mod)
-    CPUGenerator = _mod.CPUGenerator
-    _fma32, _fma64, _forward_fisher_yates = _mod._fma32, _mod._fma64, _mod._forward_fisher_yates
+from dyngrad._cpu_generator import CPUGenerator, _forward_fisher_yates  # noqa: E402
+from dyngrad._cpu_math import _fma32, _fma64  # noqa: E402
 
 
 TORCH_DTYPE = {

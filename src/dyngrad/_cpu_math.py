@@ -1,0 +1,241 @@
+"""torch's CPU float kernels, reproduced bit for bit with NumPy.
+
+torch's random kernels are compiled with fused multiply-add contraction and call the C
+library's log/log1p/sin/cos; the float normal path uses the AVX2 log256_ps/sincos256_ps
+of avx_mathfun.h. This module holds those building blocks; ``_cpu_generator`` uses them
+to draw the same numbers as torch.
+"""
+import math
+from fractions import Fraction
+
+import numpy as np
+
+def _f32(bits):
+    return np.array(bits, dtype=np.uint32).view(np.float32)[()]
+
+
+# Constants of the Cephes-derived AVX log/sincos (avx_mathfun.h) exactly as
+# the torch binary stores them (given by bit pattern so no decimal rounding
+# question arises).
+_MIN_NORM = _f32(0x00800000)
+_SQRTHF = _f32(0x3F3504F3)
+_LOG_P = [_f32(b) for b in (0x3D9021BB, 0xBDEBD1B8, 0x3DEF251A, 0xBDFE5D4F, 0x3E11E9BF,
+                            0xBE2AAE50, 0x3E4CCEAC, 0xBE7FFFFC, 0x3EAAAAAA)]
+_LOG_Q1 = _f32(0xB95E8083)   # -2.12194440e-4
+_LOG_Q2 = _f32(0x3F318000)   # 0.693359375
+_FOPI = _f32(0x3FA2F983)     # 4 / pi
+_DP1 = _f32(0xBF490000)
+_DP2 = _f32(0xB97DA000)
+_DP3 = _f32(0xB3222169)
+_COSCOF = [_f32(b) for b in (0x37CCF5CE, 0xBAB6061A, 0x3D2AAAA5)]
+_SINCOF = [_f32(b) for b in (0xB94CA1F9, 0x3C08839E, 0xBE2AAAA3)]
+_TWO_PI_F = np.float32(2.0 * math.pi)   # _mm256_set1_ps(2.0f * pi<double>)
+_ONE_F = np.float32(1.0)
+_HALF_F = np.float32(0.5)
+_TWO_PI_D = 2.0 * math.pi
+
+
+# --------------------------------------------------------------------------
+# Exact fused multiply-add emulation (torch's kernels are compiled with FMA
+# contraction, so a*b+c is rounded once; NumPy has no fma).
+# --------------------------------------------------------------------------
+
+def _fma32(a, b, c, tiny=True):
+    """Single-rounding float32 a*b+c (vectorised).  ``tiny=False`` skips the
+    subnormal-result guard where results are known to be normal numbers."""
+    p = np.asarray(a, np.float64) * np.asarray(b, np.float64)  # exact in f64
+    c = np.asarray(c, np.float64)
+    s = p + c
+    r = s.astype(np.float32)
+    # Rounding s (already rounded to f64) to f32 can only differ from rounding
+    # the exact sum when s lands exactly on an f32 rounding midpoint, or when
+    # the result is f32-subnormal.  Fix those few lanes with round-to-odd.
+    sb = np.asarray(s).view(np.uint64)
+    bad = (sb & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
+    if tiny:
+        bad |= np.abs(s) < 2.0 ** -125
+    if np.any(bad):
+        p_, c_, s_ = (np.broadcast_to(v, s.shape)[bad] for v in (p, c, s))
+        bb = s_ - p_
+        err = (p_ - (s_ - bb)) + (c_ - bb)
+        s_ = _round_to_odd(s_, err)
+        r = np.array(r, copy=True)
+        r[bad] = s_.astype(np.float32)
+    return r
+
+
+def _round_to_odd(s, err):
+    """Turn round-to-nearest results s (with exact residual err) into
+    round-to-odd ones, which can then be rounded again without error."""
+    s = np.array(s, dtype=np.float64, copy=True)
+    bits = s.view(np.int64)
+    fix = (err != 0) & ((bits & 1) == 0) & np.isfinite(s)
+    if np.any(fix):
+        away = (err > 0) == (s > 0)  # true value is farther from zero than s
+        bits[fix & away] += 1
+        bits[fix & ~away] -= 1
+    return s
+
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(a):
+    c = 134217729.0 * a  # 2**27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _fma64(a, b, c):
+    """Single-rounding float64 a*b+c (Boldo-Melquiond emulation, vectorised)."""
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    c = np.asarray(c, np.float64)
+    with np.errstate(all="ignore"):
+        plain = a * b + c
+        ph = a * b
+        ah, al = _split(a)
+        bh, bl = _split(b)
+        pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl
+        th, tl = _two_sum(c, ph)
+        v, ve = _two_sum(tl, pl)
+        v = _round_to_odd(v, ve)
+        r = th + v
+    return np.where(np.isfinite(r) & np.isfinite(plain), r, plain)
+
+
+def _fma64_scalar(a, b, c):
+    if b == 1.0 and c == 0.0:
+        return a + 0.0
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(c)):
+        return a * b + c
+    exact = Fraction(a) * Fraction(b) + Fraction(c)
+    try:
+        r = float(exact)
+    except OverflowError:
+        return a * b + c
+    if r == 0.0:
+        # the sign of an exact zero follows IEEE rules for a*b + c
+        return a * b + c
+    return r
+
+
+def _is_pow2_or_zero(x):
+    if x == 0.0:
+        return True
+    if not math.isfinite(x):
+        return False
+    m, _ = math.frexp(abs(x))
+    return m == 0.5
+
+
+# --------------------------------------------------------------------------
+# libm calls (torch's double precision paths call glibc's log/log1p/sincos).
+# --------------------------------------------------------------------------
+
+def _libm_map(fn, x):
+    x = np.asarray(x, np.float64)
+    out = np.fromiter(map(fn, x.ravel().tolist()), np.float64, x.size)
+    return out.reshape(x.shape)
+
+
+def _numpy_trig_matches_libm():
+    # NumPy's float64 sin/cos normally call the C library; make sure of it on
+    # this build (otherwise fall back to math.sin/math.cos element by element).
+    x = np.random.default_rng(12345).random(4096) * (2.0 * math.pi)
+    x = np.concatenate([x, np.arange(0, 4096) * (2.0 * math.pi / 4096)])
+    try:
+        return (np.array_equal(np.sin(x), _libm_map(math.sin, x))
+                and np.array_equal(np.cos(x), _libm_map(math.cos, x)))
+    except Exception:  # pragma: no cover
+        return False
+
+
+_NUMPY_TRIG_OK = _numpy_trig_matches_libm()
+
+
+def _sin_cos(x):
+    if _NUMPY_TRIG_OK:
+        return np.sin(x), np.cos(x)
+    return _libm_map(math.sin, x), _libm_map(math.cos, x)
+
+
+# --------------------------------------------------------------------------
+# mt19937 helpers
+# --------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------
+# AVX2 Box-Muller building blocks: log256_ps and sincos256_ps (the Cephes
+# single precision algorithms of avx_mathfun.h) as compiled into torch, where
+# GCC contracted most mul+add pairs into FMAs.
+# --------------------------------------------------------------------------
+
+def _log256(x):
+    x = np.maximum(x, _MIN_NORM)
+    xi = x.view(np.uint32)
+    emm0 = (xi >> np.uint32(23)).astype(np.int32) - np.int32(127)
+    m = ((xi & np.uint32(0x807FFFFF)) | np.uint32(0x3F000000)).view(np.float32)
+    e = emm0.astype(np.float32) + _ONE_F
+    mask = m < _SQRTHF
+    tmp = np.where(mask, m, np.float32(0.0))
+    e = e - np.where(mask, _ONE_F, np.float32(0.0))
+    x = m - _ONE_F
+    x = x + tmp
+    z = x * x
+    y = _fma32(_LOG_P[0], x, _LOG_P[1], tiny=False)
+    for c in _LOG_P[2:]:
+        y = _fma32(y, x, c, tiny=False)
+    t = e * _LOG_Q1
+    y = x * y
+    y = _fma32(y, z, t, tiny=False)
+    y = y - z * _HALF_F          # z*0.5 is exact, so the fused form rounds alike
+    x = x + y
+    return x + e * _LOG_Q2       # e*q2 is exact (small integer times 9-bit q2)
+
+
+def _sincos256(x):
+    xi = x.view(np.uint32)
+    sign_sin = xi & np.uint32(0x80000000)
+    x = (xi & np.uint32(0x7FFFFFFF)).view(np.float32)
+    y = x * _FOPI
+    j = y.astype(np.int32) + np.int32(1)           # cvttps2dq, +1
+    jj = j & np.int32(~1)
+    yf = jj.astype(np.float32)
+    swap_sign_sin = ((j & np.int32(4)).astype(np.uint32) << np.uint32(29))
+    poly_mask = (j & np.int32(2)) == 0
+    # extended precision modular arithmetic (DP1/DP2 products are exact)
+    x = x + yf * _DP1
+    x = x + yf * _DP2
+    x = _fma32(yf, _DP3, x, tiny=False)
+    sign_cos = ((~(jj - np.int32(2)) & np.int32(4)).astype(np.uint32) << np.uint32(29))
+    sign_sin = sign_sin ^ swap_sign_sin
+    z = x * x
+    tmp = z * _HALF_F
+    yc = _fma32(_COSCOF[0], z, _COSCOF[1], tiny=False)
+    yc = _fma32(yc, z, _COSCOF[2], tiny=False)
+    yc = z * yc
+    yc = _fma32(z, yc, -tmp, tiny=False)
+    yc = yc + _ONE_F
+    ys = _fma32(_SINCOF[0], z, _SINCOF[1], tiny=False)
+    ys = _fma32(ys, z, _SINCOF[2], tiny=False)
+    ys = z * ys
+    ys = _fma32(x, ys, x, tiny=False)
+    zero = np.float32(0.0)
+    ysin2 = np.where(poly_mask, ys, zero)
+    ysin1 = np.where(poly_mask, zero, yc)
+    ys = ys - ysin2
+    yc = yc - ysin1
+    s = ysin2 + ysin1
+    c = ys + yc
+    s = (s.view(np.uint32) ^ sign_sin).view(np.float32)
+    c = (c.view(np.uint32) ^ sign_cos).view(np.float32)
+    return s, c
+
+
+# --------------------------------------------------------------------------
+# dtype helpers
+# --------------------------------------------------------------------------
