@@ -122,10 +122,7 @@ def cases(namespace):
 
 # Cases that fail because of a bug in a file the autograd tests do not own: strict xfail,
 # so the marker must go when the bug is fixed.
-KNOWN = {
-    "case_complex_grads": ("pointwise.py: mul's formulas do not conjugate (torch: grad * "
-                           "other.conj(), grad * self.conj())"),
-}
+KNOWN = {}
 
 
 def params(namespace):

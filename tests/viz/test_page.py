@@ -52,7 +52,7 @@ def test_cli_writes_one_self_contained_page(tmp_path):
     assert page.count("<svg") == 1 and page.count('<li id="s') == 5
     assert "<script src" not in page and "<link" not in page
     assert re.findall(r"(?:src|href)=\"(?:https?:)?//", page) == []
-    assert "into .grad of w" in page and "grad * other" in page
+    assert "into .grad of w" in page and "grad * conj(other)" in page
 
 
 def test_cli_without_dot_names_what_to_install(tmp_path):

@@ -28,8 +28,8 @@ def test_tutorial_steps_in_engine_order_with_formulas():
                                    "AccumulateGrad", "AccumulateGrad"]
     mul = t[0]
     assert mul.op == "mul" and mul.arrivals[0].source is None  # the root gradient
-    assert [(e.input, e.formula) for e in mul.edges] == [("self", "grad * other"),
-                                                         ("other", "grad * self")]
+    assert [(e.input, e.formula) for e in mul.edges] == [("self", "grad * conj(other)"),
+                                                         ("other", "grad * conj(self)")]
     assert dict(mul.edges[0].args)["other"] == 2.0 and close(mul.edges[0].grad, [2.])
     acc_w = leaf_step(t, w)
     assert acc_w.grad_before is None and close(acc_w.grad_after, w.grad)
@@ -37,7 +37,7 @@ def test_tutorial_steps_in_engine_order_with_formulas():
     assert close(sum(a.grad for a in acc_w.arrivals), w.grad)
     text = str(t)
     assert "[0] MulBackward0  (undoes mul)" in text
-    assert "self  <- grad * other   grad=[1.] other=[2.]" in text
+    assert "self  <- grad * conj(other)   grad=[1.] other=[2.]" in text
     assert "AccumulateGrad  (into .grad of w)" in text and ".grad      None -> [5.]" in text
     assert "-> [3] AccumulateGrad (w)" in text or "-> [4] AccumulateGrad (w)" in text
     assert engine.observers == []

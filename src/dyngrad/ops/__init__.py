@@ -98,6 +98,17 @@ def _softmax_fn(name):
 for _n in ("softmax", "log_softmax"):
     FUNCTIONS[_n] = METHODS[_n] = _softmax_fn(_n)
 
+def _conj(input):
+    """The complex conjugate; a real tensor is returned as it is, as torch does."""
+    from . import pointwise as pw
+    return pw.conj_op(input) if input.is_complex() else input
+
+
+FUNCTIONS["conj"] = METHODS["conj"] = _conj
+# dyngrad conjugates eagerly (no lazy conjugate bit): nothing is ever left to resolve
+METHODS["resolve_conj"] = lambda self: self
+METHODS["is_conj"] = lambda self: False
+
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
 

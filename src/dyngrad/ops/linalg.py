@@ -2,6 +2,7 @@
 from .. import _backend
 from ._promote import result_dtype
 from ._table import Op
+from .pointwise import conj
 from .views import t, transpose
 
 xp = _backend.xp
@@ -34,11 +35,11 @@ def _column_major(x):
 
 
 def _mm_self_backward(grad, self, mat2):
-    return t(mm(mat2, t(grad))) if _column_major(self) else mm(grad, t(mat2))
+    return t(mm(conj(mat2), t(grad))) if _column_major(self) else mm(grad, conj(t(mat2)))
 
 
 def _mm_mat2_backward(grad, self, mat2):
-    return t(mm(t(grad), self)) if _column_major(mat2) else mm(t(self), grad)
+    return t(mm(t(grad), conj(self))) if _column_major(mat2) else mm(conj(t(self)), grad)
 
 
 mm = Op("MmBackward0", _mm, self=_mm_self_backward, mat2=_mm_mat2_backward)
@@ -58,8 +59,8 @@ def _bmm(self, mat2):
 
 
 bmm = Op("BmmBackward0", _bmm,
-         self=lambda grad, mat2: bmm(grad, transpose(mat2, 1, 2)),
-         mat2=lambda grad, self: bmm(transpose(self, 1, 2), grad))
+         self=lambda grad, mat2: bmm(grad, conj(transpose(mat2, 1, 2))),
+         mat2=lambda grad, self: bmm(conj(transpose(self, 1, 2)), grad))
 
 
 def _dot(self, tensor):
@@ -74,8 +75,8 @@ def _dot(self, tensor):
 
 
 dot = Op("DotBackward0", _dot,
-         self=lambda grad, tensor: grad * tensor,
-         tensor=lambda grad, self: grad * self)
+         self=lambda grad, tensor: grad * conj(tensor),
+         tensor=lambda grad, self: grad * conj(self))
 
 
 def _outer_of(grad, vec):
@@ -94,5 +95,5 @@ def _mv(self, vec):
 
 
 mv = Op("MvBackward0", _mv,
-        self=lambda grad, vec: _outer_of(grad, vec),
-        vec=lambda grad, self: mv(t(self), grad))
+        self=lambda grad, vec: _outer_of(grad, conj(vec)),
+        vec=lambda grad, self: mv(conj(t(self)), grad))

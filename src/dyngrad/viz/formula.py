@@ -1,8 +1,8 @@
 """The text of a backward formula, read from its one declaration in the op table.
 
-    mul = Op("MulBackward0", ..., self=lambda grad, other: grad * other, ...)
+    mul = Op("MulBackward0", ..., self=lambda grad, other: grad * conj(other), ...)
                                        ─────────────────────────────────
-    formula_text(mul.formulas["self"])  ->  "grad * other"
+    formula_text(mul.formulas["self"])  ->  "grad * conj(other)"
 
 A lambda's text is its body, found in the module's source by its line and the columns
 its code covers; a named function's is its single ``return`` expression, or its call

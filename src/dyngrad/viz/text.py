@@ -2,7 +2,7 @@
 
     [2] MulBackward0  (undoes mul)
         grad in   [1.]  from [1] SumBackward0
-        self  <-  grad * other   grad=[1.] other=[3.]   = [3.]   -> AccumulateGrad (w)
+        self  <-  grad * conj(other)   grad=[1.] other=[3.]   = [3.]   -> AccumulateGrad (w)
 """
 from .summary import shape_str, value_str
 

@@ -45,7 +45,7 @@ class Edge:
     def __init__(self, index, input, formula, args, raw, grad, target, target_nr, note=""):
         self.index = index
         self.input = input          # the forward parameter name: "self", "other", ...
-        self.formula = formula      # its text as declared, e.g. "grad * other"
+        self.formula = formula      # its text as declared, e.g. "grad * conj(other)"
         self.args = args            # [(name, value)] the formula was called with
         self.raw = raw              # what the formula returned (broadcast-shaped)
         self.grad = grad            # what the edge received (reduced, cast, after hooks)
