@@ -5,7 +5,6 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
-from .autograd import grad_mode
 from .tensor import Tensor, _wrap
 
 xp = _backend.xp

@@ -1,6 +1,5 @@
 """Matrix products: mm, bmm, dot, mv, and matmul composed from them as torch composes it."""
 from .. import _backend
-from ._promote import result_dtype
 from ._table import Op
 from .pointwise import conj
 from .views import t, transpose
@@ -17,9 +16,9 @@ def _check_same_dtype(a, b, what="expected m1 and m2 to have the same dtype"):
 
 def _mm(self, mat2):
     if self.ndim != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise RuntimeError("mat2 must be a matrix")
     if self.shape[1] != mat2.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({self.shape[0]}x{self.shape[1]} "
                            f"and {mat2.shape[0]}x{mat2.shape[1]})")
@@ -47,9 +46,9 @@ mm = Op("MmBackward0", _mm, self=_mm_self_backward, mat2=_mm_mat2_backward)
 
 def _bmm(self, mat2):
     if self.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
+        raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+        raise RuntimeError("batch2 must be a 3D tensor")
     if mat2.shape[:2] != (self.shape[0], self.shape[2]):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, "
