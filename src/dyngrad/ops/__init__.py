@@ -59,6 +59,19 @@ for _n in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "log
 for _alias, _n in (("greater", "gt"), ("less", "lt"), ("greater_equal", "ge"),
                    ("less_equal", "le"), ("not_equal", "ne")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
+for _n in ("log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf", "rsqrt",
+           "log2", "log10", "floor", "ceil", "trunc"):
+    FUNCTIONS[_n] = _unary(_n)
+for _alias, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"),
+                   ("fix", "trunc")):
+    FUNCTIONS[_alias] = FUNCTIONS[_n]
+from . import pointwise as _pw, reduction as _red, statistics as _st  # noqa: E402
+FUNCTIONS.update({
+    "round": _pw.round, "square": _pw.square, "masked_fill": _pw.masked_fill,
+    "tril": _pw.tril_fn, "triu": _pw.triu_fn, "flip": _red.flip_fn, "cumsum": _red.cumsum_fn,
+    "prod": _st.prod, "var": _st.var, "std": _st.std, "logsumexp": _st.logsumexp,
+    "amax": _st.amax, "amin": _st.amin, "norm": _st.norm,
+})
 
 # Methods: every function above as ``x.name(...)``, plus method-only names and operators.
 METHODS = {n: f for n, f in FUNCTIONS.items() if n not in ("cat", "concat", "concatenate",
@@ -68,6 +81,7 @@ METHODS.update({
     "view": ts.view, "view_as": ts.view_as, "reshape": ts.reshape, "reshape_as": ts.reshape_as,
     "expand": ts.expand, "expand_as": ts.expand_as, "contiguous": ts.contiguous, "to": ts.to,
     "zero_": ts.zero_method, "fill_": ts.fill_method, "copy_": ts.copy_method,
+    "flip": _red.flip_method, "repeat": _red.repeat_method,
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,

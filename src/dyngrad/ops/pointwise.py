@@ -1,4 +1,5 @@
-"""Pointwise ops: arithmetic, unary math, activations, clamp/where, comparisons.
+"""Pointwise ops: arithmetic, unary math, activations, clamp/where, masked_fill, tril/triu,
+comparisons.
 
 Formulas follow derivatives.yaml term by term, so that the graph ``create_graph=True``
 records is torch's: a product with a number inside a formula is torch's ``mul.Scalar``
@@ -344,3 +345,136 @@ bitwise_not = Op(None, lambda self: xp.invert(self), nondiff=("self",))
 isnan = Op(None, lambda self: xp.isnan(self), nondiff=("self",))
 isinf = Op(None, lambda self: xp.isinf(self), nondiff=("self",))
 isfinite = Op(None, lambda self: xp.isfinite(self), nondiff=("self",))
+
+
+# -- more unary math (derivatives.yaml's formulas, term by term) --------------------------
+_erf_scalar = xp.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(self):
+    # NumPy has no erf: math.erf per element, in double, cast back to the input's float type
+    x = to_float(self)
+    return xp.asarray(_erf_scalar(x.astype(xp.float64)), dtype=xp.float64).astype(x.dtype)
+
+
+def _rounding(ufunc):
+    """floor, ceil, round, trunc: integers come back unchanged, as in torch."""
+    def forward(self):
+        return self.copy() if self.dtype.kind in "biu" else ufunc(self)
+    return forward
+
+
+def _asin_backward(grad, self):
+    return grad * conj(rsqrt(add_scalar(-self * self, 1, 1)))
+
+
+def _acos_backward(grad, self):
+    return grad * -conj(rsqrt(add_scalar(-self * self, 1, 1)))
+
+
+def _erf_backward(grad, self):
+    return mul_scalar(exp(-pow_scalar_exp(self, 2)), 2.0 / math.sqrt(math.pi)) * grad
+
+
+def _zero_grad(grad):
+    return zeros_like(grad)
+
+
+log1p = Op("Log1PBackward0", _silent_float(xp.log1p),
+           self=lambda grad, self: grad / conj(add_scalar(self, 1, 1)))
+expm1 = Op("Expm1Backward0", lambda self: xp.expm1(to_float(self)),
+           self=lambda grad, result: grad * add_scalar(conj(result), 1, 1))
+tan = Op("TanBackward0", lambda self: xp.tan(to_float(self)),
+         self=lambda grad, result: grad * conj(add_scalar(pow_scalar_exp(result, 2), 1, 1)))
+sinh = Op("SinhBackward0", lambda self: xp.sinh(to_float(self)),
+          self=lambda grad, self: grad * conj(cosh(self)))
+cosh = Op("CoshBackward0", lambda self: xp.cosh(to_float(self)),
+          self=lambda grad, self: grad * conj(sinh(self)))
+asin = Op("AsinBackward0", _silent_float(xp.arcsin), self=_asin_backward)
+acos = Op("AcosBackward0", _silent_float(xp.arccos), self=_acos_backward)
+atan = Op("AtanBackward0", lambda self: xp.arctan(to_float(self)),
+          self=lambda grad, self: grad / conj(add_scalar(self * self, 1, 1)))
+erf = Op("ErfBackward0", _erf, self=_erf_backward)
+rsqrt = Op("RsqrtBackward0", _silent_float(lambda x: xp.reciprocal(xp.sqrt(x))),
+           self=lambda grad, result: mul_scalar(grad, -0.5) * conj(pow_scalar_exp(result, 3)))
+log2 = Op("Log2Backward0", _silent_float(xp.log2),
+          self=lambda grad, self: grad / mul_scalar(conj(self), 0.6931471805599453))  # log(2)
+log10 = Op("Log10Backward0", _silent_float(xp.log10),
+           self=lambda grad, self: grad / mul_scalar(conj(self), 2.3025850929940456))  # log(10)
+floor = Op("FloorBackward0", _rounding(xp.floor), self=_zero_grad)
+ceil = Op("CeilBackward0", _rounding(xp.ceil), self=_zero_grad)
+trunc = Op("TruncBackward0", _rounding(xp.trunc), self=_zero_grad)
+round_ = Op("RoundBackward0", _rounding(xp.round), self=_zero_grad)
+
+
+def _round_decimals(self, decimals):
+    return self.copy() if self.dtype.kind in "biu" else xp.round(self, decimals)
+
+
+round_decimals = Op("RoundBackward1", _round_decimals, self=_zero_grad)
+
+
+def round(input, *, decimals=0, out=None):
+    """torch.round: half to even; with ``decimals``, its own node (RoundBackward1)."""
+    return round_(input) if decimals == 0 else round_decimals(input, decimals)
+
+
+def square(input, *, out=None):
+    # torch composes square as pow(x, 2): PowBackward0
+    return pow_scalar_exp(input, 2)
+
+
+# -- masked_fill ------------------------------------------------------------------------
+def _masked_fill(self, mask, value):
+    if mask.dtype != xp.bool_:
+        from .._dtype import _FROM_NP
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{_FROM_NP[mask.dtype]._cname.lower()}")
+    return xp.where(mask, xp.asarray(value).astype(self.dtype), self)
+
+
+def _masked_fill_value_backward(grad, mask):
+    # torch sums grad.masked_select(mask) (MaskedSelectBackward0, not in the table): the
+    # same value, but a create_graph through it records WhereBackward0 instead
+    from .reduction import sum_all
+    return sum_all(where(mask, grad, 0.0))
+
+
+masked_fill_op = Op("MaskedFillBackward0", _masked_fill, nondiff=("mask",),
+                    self=lambda grad, mask: masked_fill_op(grad, mask, 0))
+masked_fill_tensor = Op("MaskedFillBackward1", _masked_fill, nondiff=("mask",),
+                        self=lambda grad, mask: masked_fill_op(grad, mask, 0),
+                        value=_masked_fill_value_backward)
+
+
+def masked_fill(input, mask, value):
+    """torch.masked_fill: a number as the value (MaskedFillBackward0) or a 0-dim tensor
+    (MaskedFillBackward1)."""
+    if hasattr(value, "_data"):
+        if value.dim() != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.dim()} dimension(s).")
+        return masked_fill_tensor(input, mask, value)
+    return masked_fill_op(input, mask, value)
+
+
+# -- tril / triu --------------------------------------------------------------------------
+tril = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal),
+          self=lambda grad, diagonal: tril(grad, diagonal))
+triu = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal),
+          self=lambda grad, diagonal: triu(grad, diagonal))
+
+
+def _check_matrix(input, name):
+    if input.dim() < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+
+
+def tril_fn(input, diagonal=0, *, out=None):
+    _check_matrix(input, "tril")
+    return tril(input, diagonal)
+
+
+def triu_fn(input, diagonal=0, *, out=None):
+    _check_matrix(input, "triu")
+    return triu(input, diagonal)

@@ -1,4 +1,7 @@
-"""Reductions: sum, mean, max/min (all and over a dim), and the gather/scatter they need."""
+"""Reductions: sum, mean, max/min (all and over a dim), and the gather/scatter they need;
+cumsum with the flip its backward runs on, and repeat, whose backward is a sum."""
+import math
+
 from .. import _backend
 from .. import _dtype as _dt
 from ._table import Op
@@ -187,4 +190,79 @@ def scatter_zeros(src, dim, index, sizes):
     return scatter(new_zeros(src, sizes), dim, index, src)
 
 
-from .views import expand, new_zeros, unsqueeze  # noqa: E402  (views.py uses nothing from here)
+# -- cumsum and flip ------------------------------------------------------------------------
+def _flip(self, dims):
+    return xp.flip(self, axis=_dims(dims, self.ndim)).copy() if self.ndim else self.copy()
+
+
+flip = Op("FlipBackward0", _flip, self=lambda grad, dims: flip(grad, dims))
+
+
+def _flip_dims(dims):
+    return tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else tuple(dims)
+
+
+def flip_fn(input, dims):
+    return flip(input, _flip_dims((dims,)))
+
+
+def flip_method(self, *dims):
+    return flip(self, _flip_dims(dims))
+
+
+def _cumsum(self, dim, dtype=None):
+    d = _dims(dim, self.ndim)[0]
+    if not self.ndim:
+        return self.astype(_sum_dtype(self, dtype))
+    return xp.cumsum(self, axis=d, dtype=_sum_dtype(self, dtype))
+
+
+def _cumsum_backward(grad, dim):
+    # torch's cumsum_backward: the reversed cumsum, skipped when there is nothing to sum
+    if math.prod(grad.shape) <= 1 or grad.shape[dim] == 1:
+        return grad
+    return flip(cumsum(flip(grad, (dim,)), dim), (dim,))
+
+
+cumsum = Op("CumsumBackward0", _cumsum, self=_cumsum_backward)
+
+
+def cumsum_fn(input, dim, *, dtype=None, out=None):
+    return cumsum(input, dim, dtype)
+
+
+# -- repeat -----------------------------------------------------------------------------------
+def _repeat(self, repeats):
+    if len(repeats) < self.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    return xp.tile(self, repeats)
+
+
+def _repeat_backward(grad, repeats, self_sym_sizes):
+    """torch's repeat_backward: sum the leading new dims away, then one reshape to
+    (repeat, size) pairs and one sum over the repeats."""
+    if 0 in repeats:
+        return new_zeros(grad, tuple(self_sym_sizes))
+    n = len(self_sym_sizes)
+    for _ in range(len(repeats) - n):
+        grad = sum_dim(grad, 0, False)
+    grad_size, sum_dims = [], []
+    for d in range(n):
+        if repeats[d + len(repeats) - n] != 1:
+            grad_size.append(repeats[d + len(repeats) - n])
+            sum_dims.append(len(grad_size) - 1)
+        grad_size.append(self_sym_sizes[d])
+    if sum_dims:
+        grad = sum_dim(reshape(grad, tuple(grad_size)), tuple(sum_dims), False)
+    return grad
+
+
+repeat = Op("RepeatBackward0", _repeat, self=_repeat_backward)
+
+
+def repeat_method(self, *sizes):
+    return repeat(self, _flip_dims(sizes))
+
+
+from .views import expand, new_zeros, reshape, unsqueeze  # noqa: E402  (views.py uses nothing from here)

@@ -1,0 +1,317 @@
+"""Statistical reductions: prod, var and std, logsumexp, amax/amin and vector norms.
+
+Each backward is torch's (FunctionsManual.cpp: prod_backward, var_backward, std_backward,
+logsumexp_backward, scale_grad_by_count, norm_backward) written with table ops, so that
+the graphs recorded under create_graph are torch's.
+"""
+import math
+import warnings
+
+from .. import _backend
+from .. import _dtype as _dt
+from ._promote import to_float
+from ._table import Op
+from .pointwise import (abs_, conj, eq, exp, logical_or, isnan, masked_fill_op,
+                        mul_scalar, pow_scalar_exp, sgn)
+from .reduction import _dims, _sum_dtype, mean_all, mean_dim, sum_dim
+from .views import reshape, unsqueeze
+
+xp = _backend.xp
+_SILENT = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+
+
+def _unsqueeze_multiple(x, dim, ndim):
+    """torch's unsqueeze_multiple: put back the reduced dims, in increasing order."""
+    for d in _dims(dim, ndim):
+        x = unsqueeze(x, d)
+    return x
+
+
+def _axes(dim, ndim):
+    return _dims(dim, ndim) if ndim else ()
+
+
+# -- prod ---------------------------------------------------------------------------------
+def _prod_all(self, dtype=None):
+    return xp.asarray(xp.prod(self, dtype=_sum_dtype(self, dtype)))
+
+
+def _prod_dim(self, dim, keepdim, dtype=None):
+    return xp.asarray(xp.prod(self, axis=_axes(dim, self.ndim), keepdims=keepdim,
+                              dtype=_sum_dtype(self, dtype)))
+
+
+def _exclusive_products(array, d):
+    """The product of every other element along ``d`` (torch's prod_safe_zeros_backward)."""
+    ones = xp.ones_like(xp.take(array, [0], axis=d))
+    before = xp.cumprod(xp.concatenate([ones, xp.take(array, range(array.shape[d] - 1), axis=d)], d), d)
+    rest = xp.flip(xp.take(array, range(1, array.shape[d]), axis=d), d)
+    after = xp.flip(xp.cumprod(xp.concatenate([ones, rest], d), d), d)
+    return before * after
+
+
+def _with_zeros(grad, self, d):
+    if hasattr(self, "_data"):
+        raise NotImplementedError("dyngrad: create_graph through prod of a tensor holding zeros "
+                                  "(torch's prod_safe_zeros_backward needs cumprod)")
+    return grad * xp.conjugate(_exclusive_products(self, d))
+
+
+def _as_dtype(x, np_dtype):
+    """``x.to(dtype)`` in a formula: x itself when it has that dtype already, as in torch."""
+    if getattr(x, "_data", x).dtype == np_dtype:
+        return x
+    from .torch_shape import to_copy
+    return to_copy(x, _dt._FROM_NP[np_dtype])
+
+
+def _np_dtype(x):
+    return getattr(x, "_data", x).dtype
+
+
+def _prod_backward_with_dtype(grad, self, result):
+    # prod(dtype=...): torch computes in the gradient's dtype and converts back
+    return _as_dtype(_prod_backward(grad, _as_dtype(self, _np_dtype(grad)), result), _np_dtype(self))
+
+
+def _prod_dim_backward_with_dtype(grad, self, result, dim, keepdim):
+    return _as_dtype(_prod_dim_backward(grad, _as_dtype(self, _np_dtype(grad)), result, dim, keepdim),
+                     _np_dtype(self))
+
+
+def _prod_backward(grad, self, result):
+    if self.ndim == 0:
+        return grad
+    if (getattr(self, "_data", self) == 0).any():
+        return _with_zeros(grad, self.reshape(-1), 0).reshape(self.shape)
+    return grad * conj(result / self)
+
+
+def _prod_dim_backward(grad, self, result, dim, keepdim):
+    if self.ndim == 0:
+        return grad
+    d = _dims(dim, self.ndim)[0]
+    if not keepdim:
+        grad, result = unsqueeze(grad, d), unsqueeze(result, d)
+    if (getattr(self, "_data", self) == 0).any():
+        return _with_zeros(grad, self, d)
+    return grad * conj(result / self)
+
+
+prod_all = Op("ProdBackward0", _prod_all, self=_prod_backward_with_dtype)
+prod_dim = Op("ProdBackward1", _prod_dim, self=_prod_dim_backward_with_dtype)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None:
+        return prod_all(input, dtype)
+    return prod_dim(input, dim, keepdim, dtype)
+
+
+# -- var and std ---------------------------------------------------------------------------
+def _var_check(self, name="std and var"):
+    if self.dtype.kind not in "fc":
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+
+
+def _var(self, dim, correction, keepdim):
+    _var_check(self)
+    axes = None if dim is None else _axes(dim, self.ndim)
+    # torch gives nan for dof <= 0 without a warning; NumPy warns
+    with xp.errstate(**_SILENT), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = xp.var(self, axis=axes, ddof=correction, keepdims=keepdim and dim is not None)
+    if keepdim and dim is None:
+        out = xp.reshape(out, (1,) * self.ndim)
+    return xp.asarray(out).astype(self.real.dtype, copy=False)
+
+
+def _var_backward(grad, self, dim, correction, keepdim):
+    """torch's var_backward: (2 / dof) * grad * (self - mean)."""
+    shape = tuple(self.shape)
+    if len(shape) == 0 or dim is None:
+        dof = math.prod(shape) - correction
+        if dof <= 0:
+            return grad * math.nan
+        return mul_scalar(grad, 2.0 / dof) * (self - mean_all(self))
+    if not keepdim and len(shape) > 1:
+        grad = _unsqueeze_multiple(grad, dim, len(shape))
+    dof = math.prod(shape[d] for d in _dims(dim, len(shape))) - correction
+    # C++'s 2.0 / 0 is inf (the gradient is then nan), Python's raises
+    return mul_scalar(grad, 2.0 / dof if dof else math.inf) * (self - mean_dim(self, dim, True))
+
+
+def _std(self, dim, correction, keepdim):
+    with xp.errstate(**_SILENT):
+        return xp.sqrt(_var(self, dim, correction, keepdim))
+
+
+def _std_backward(result, grad, self, dim, correction, keepdim):
+    grad_var = masked_fill_op(grad / mul_scalar(result, 2), eq(result, 0), 0)
+    return _var_backward(grad_var, self, dim, correction, keepdim)
+
+
+var_op = Op("VarBackward0", _var, self=_var_backward)
+std_op = Op("StdBackward0", _std, self=_std_backward)
+
+
+def _correction(dim, unbiased, correction):
+    if isinstance(dim, bool):  # var(input, unbiased)
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    if isinstance(dim, int):
+        dim = (dim,)
+    return dim, correction
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    dim, correction = _correction(dim, unbiased, correction)
+    return var_op(input, dim, correction, keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    dim, correction = _correction(dim, unbiased, correction)
+    return std_op(input, dim, correction, keepdim)
+
+
+# -- logsumexp -------------------------------------------------------------------------
+def _logsumexp(self, dim, keepdim):
+    x = to_float(self)
+    axes = _axes(dim, x.ndim)
+    m = xp.max(x, axis=axes, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
+    m = xp.where(xp.isinf(m), xp.zeros((), x.dtype), m)
+    with xp.errstate(divide="ignore"):
+        out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
+    return out if keepdim else xp.reshape(out, [s for i, s in enumerate(x.shape) if i not in axes])
+
+
+def _logsumexp_backward(grad, self, result, dim, keepdim):
+    if not keepdim and self.ndim:
+        grad = _unsqueeze_multiple(grad, dim, self.ndim)
+        result = _unsqueeze_multiple(result, dim, self.ndim)
+    return grad * conj(exp(self - result))
+
+
+logsumexp_op = Op("LogsumexpBackward0", _logsumexp, self=_logsumexp_backward)
+
+
+def logsumexp(input, dim=None, keepdim=False, *, out=None):
+    if dim is None:
+        raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
+    return logsumexp_op(input, (dim,) if isinstance(dim, int) else tuple(dim), keepdim)
+
+
+# -- amax / amin ---------------------------------------------------------------------------
+def _restore_reduced_dims(output, dim, keepdim):
+    """torch's restore_reduced_dims: the reduced dims back as ones, by one reshape."""
+    if keepdim:
+        return output
+    total = len(output.shape) + len(dim)
+    target = [0] * total
+    for d in dim:
+        target[d % total if total else 0] = 1
+    sizes = iter(output.shape)
+    target = [t or next(sizes) for t in target]
+    return reshape(output, tuple(target))
+
+
+def _amax_amin_backward(grad, self, dim, keepdim, result):
+    # torch's scale_grad_by_count: ties share the gradient
+    mask = eq(_restore_reduced_dims(result, dim, keepdim), self)
+    dims = dim if dim else tuple(range(self.ndim))
+    return (_restore_reduced_dims(grad, dim, keepdim) / sum_dim(mask, dims, True)) * mask
+
+
+def _extreme(ufunc, name):
+    def forward(self, dim, keepdim):
+        axes = _axes(dim, self.ndim) if dim else None
+        if self.size == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        return xp.asarray(ufunc(self, axis=axes, keepdims=keepdim))
+    return forward
+
+
+amax_op = Op("AmaxBackward0", _extreme(xp.max, "amax"), self=_amax_amin_backward)
+amin_op = Op("AminBackward0", _extreme(xp.min, "amin"), self=_amax_amin_backward)
+
+
+def _dim_list(dim):
+    return (dim,) if isinstance(dim, int) else tuple(dim)
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):
+    return amax_op(input, _dim_list(dim), keepdim)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):
+    return amin_op(input, _dim_list(dim), keepdim)
+
+
+# -- vector norms ---------------------------------------------------------------------------
+def _vector_norm(self, ord, dim, keepdim):
+    x = xp.abs(to_float(self))
+    axes = None if dim is None else _axes(dim, x.ndim)
+    if ord == math.inf:
+        out = xp.max(x, axis=axes, keepdims=keepdim)
+    elif ord == -math.inf:
+        out = xp.min(x, axis=axes, keepdims=keepdim)
+    elif ord == 0:
+        out = xp.sum(x != 0, axis=axes, keepdims=keepdim).astype(x.dtype)
+    elif ord == 1:
+        out = xp.sum(x, axis=axes, keepdims=keepdim)
+    elif ord == 2:
+        out = xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdim))
+    else:
+        with xp.errstate(**_SILENT):
+            out = xp.sum(x ** ord, axis=axes, keepdims=keepdim) ** (1.0 / ord)
+    return xp.asarray(out).astype(x.dtype, copy=False)
+
+
+def _norm_backward(grad, self, ord, result, dim, keepdim):
+    """torch's norm_backward for ord 0, 1, 2, +-inf and other p.
+
+    For other p torch raises |self| to a power in place (pow_), so its second derivatives
+    hold a CloneBackward0 of the saved |self| that these formulas do not record; the values
+    are the same."""
+    norm = result
+    dims = () if dim is None else dim
+    if not keepdim and self.ndim:
+        grad = _unsqueeze_multiple(grad, dims, self.ndim)
+        norm = _unsqueeze_multiple(norm, dims, self.ndim)
+    if ord == 0:
+        return None  # torch returns an undefined gradient: the input's .grad stays None
+    if ord == 1:
+        return sgn(self) * grad
+    if ord == 2:
+        return grad * masked_fill_op(self / norm, eq(norm, 0), 0)
+    if math.isinf(ord):
+        self_abs = abs_(self)
+        mask = logical_or(eq(self_abs, norm), isnan(self_abs))
+        all_dims = dims if dims else tuple(range(self.ndim))
+        return sgn(self) * ((grad / sum_dim(mask, all_dims, True)) * mask)
+    if ord < 1:
+        self_scaled = sgn(self) * masked_fill_op(pow_scalar_exp(abs_(self), ord - 1), eq(self, 0), 0)
+        return self_scaled * grad * pow_scalar_exp(norm, 1 - ord)
+    if ord < 2:
+        self_scaled = sgn(self) * pow_scalar_exp(abs_(self), ord - 1)
+    else:
+        self_scaled = self * pow_scalar_exp(abs_(self), ord - 2)
+    scale_v = masked_fill_op(grad / pow_scalar_exp(norm, ord - 1), eq(norm, 0), 0)
+    return self_scaled * scale_v
+
+
+vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, self=_norm_backward)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm for vector norms: p a number or 'fro' (2), over all dims or ``dim``."""
+    if p == "fro" or p is None:
+        p = 2
+    if isinstance(p, str):
+        raise NotImplementedError(f"dyngrad: norm with p={p!r}")
+    if dim is not None:
+        dim = _dim_list(dim)
+    return vector_norm(input, float(p), dim, keepdim)
+
