@@ -110,13 +110,6 @@ _STALE_EXPANDED = pytest.mark.xfail(strict=True, reason=(
 XFAIL = {
     "stale_expanded_view_grad": _STALE_EXPANDED,
     "stale_expanded_view_grad_take": _STALE_EXPANDED,
-    **{cid: pytest.mark.xfail(strict=True, reason=(
-        "reduction.py: mean's formulas divide by the count with DivBackward0 (torch: "
-        "DivBackward1, div.Scalar); std's second derivative goes through them")) for cid in ("std", "std_dim", "std_keepdim")},
-    "mse_loss_squared": pytest.mark.xfail(strict=True, reason="loss.py: mse_loss's formula "
-                                          "divides by a number with DivBackward0 (torch: "
-                                          "DivBackward1, div.Scalar); and the engine's sum_to "
-                                          "a 0-d input (see test_gradient_summed_to_0d)"),
 }
 
 # Op object -> [(id, call, arrays)]; comparison ops have no node name, so the key is the Op.
@@ -355,6 +348,7 @@ SAMPLES = {
         ("log_softmax_squared", lambda t, x: _sq(t.nn.functional.log_softmax(x, 1)), [A])],
     loss.nll_loss_backward: [("nll_loss_grad", lambda t, x, y: _grad_squared(
         t, lambda z: t.nn.functional.nll_loss(z, y), x), [A, np.array([2, 0])])],
+    pw.div_scalar: [("std_through_mean", lambda t, x: t.std(x, 0), [A])],
     loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
     ts.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
                   ("contiguous", lambda t, x: x.t().contiguous(), [A])],

@@ -8,7 +8,7 @@ import math
 
 from .. import _backend
 from ._table import Op
-from .pointwise import mul_scalar, zeros_like
+from .pointwise import div_scalar, mul_scalar, zeros_like
 
 xp = _backend.xp
 
@@ -85,7 +85,7 @@ def _mse_double_backward(grad, reduction):
     # torch's mse_loss_double_backward: d(mse_loss_backward)/d self, times grad (which is
     # shaped like the broadcast difference, so its numel is the mean's count)
     g = mul_scalar(grad, 2)
-    return g / math.prod(grad.shape) if reduction == MEAN else g
+    return div_scalar(g, math.prod(grad.shape)) if reduction == MEAN else g
 
 
 mse_loss = Op("MseLossBackward0", _mse_loss,

@@ -98,6 +98,9 @@ mul_scalar = Op("MulBackward1", _mul, self=lambda grad, other: mul_scalar(grad, 
 add_scalar = Op("AddBackward1", _add, self=lambda grad: grad)
 # Tensor minus a number (``exponent - 1`` in pow's formula)
 sub_scalar = Op("SubBackward1", _sub, self=lambda grad: grad)
+# Tensor divided by a number (a mean's ``/ count``): div.Scalar, DivBackward1 in torch
+div_scalar = Op("DivBackward1", lambda self, other: _div(self, other),
+                self=lambda grad, other: div_scalar(grad, other))
 div = Op("DivBackward0", _div,
          self=lambda grad, other: grad / conj(other),
          other=lambda grad, self, other: -grad * conj((self / other) / other))

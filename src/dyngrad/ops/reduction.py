@@ -5,6 +5,7 @@ import math
 from .. import _backend
 from .. import _dtype as _dt
 from ._table import Op
+from .pointwise import div_scalar
 
 xp = _backend.xp
 
@@ -78,12 +79,12 @@ def _mean_dim_backward(grad, self_sym_sizes, dim, keepdim):
     count = 1
     for d in _dims(dim, len(self_sym_sizes)) if self_sym_sizes else ():  # 0-d: dim 0 is itself
         count *= self_sym_sizes[d]
-    return _unreduce(grad, self_sym_sizes, dim, keepdim) / count
+    return div_scalar(_unreduce(grad, self_sym_sizes, dim, keepdim), count)
 
 
 mean_all = Op("MeanBackward0", _mean_all,
               self=lambda grad, self_sym_sizes, self_sym_numel:
-                  expand(grad, tuple(self_sym_sizes)) / self_sym_numel)
+                  div_scalar(expand(grad, tuple(self_sym_sizes)), self_sym_numel))
 mean_dim = Op("MeanBackward1", _mean_dim, self=_mean_dim_backward)
 
 
