@@ -164,10 +164,17 @@ def _print_profile(prof, top=25):
 def _import_worker(lib, smoke):
     """Median wall time of ``python -c "import <lib>"`` in fresh interpreters."""
     warm, rounds = (0, 1) if smoke else ROUNDS["import"]
+    # As a user's Python runs: bytecode cached after the first import (torch's and
+    # NumPy's were compiled when pip installed them; a checkout's are not, and with
+    # PYTHONDONTWRITEBYTECODE set every import would time the compiler too).
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    warm = max(warm, 1)
     times = []
     for i in range(warm + rounds):
         t0 = time.perf_counter()
-        p = subprocess.run([sys.executable, "-c", f"import {lib}"], capture_output=True, text=True)
+        p = subprocess.run([sys.executable, "-c", f"import {lib}"], capture_output=True, text=True,
+                           env=env)
         dt = time.perf_counter() - t0
         if p.returncode:
             return {"status": "FAIL", "median": None, "rss_mb": None,
