@@ -10,17 +10,9 @@ import pytest
 
 from dyngrad.viz import render
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
-TUTORIAL = """\
-import torch
-w = torch.tensor([1.], requires_grad=True)
-x = torch.tensor([2.], requires_grad=True)
-a = torch.add(w, x)
-b = torch.add(w, 1)
-y = torch.mul(a, b)
-y.backward()
-print(w.grad, x.grad)
-"""
+ROOT = Path(__file__).resolve().parents[2]
+SRC = str(ROOT / "src")
+TUTORIAL = (ROOT / "docs" / "tutorial.py").read_text()  # the page the README shows
 needs_dot = pytest.mark.skipif(render.find_dot() is None,
                                reason="Graphviz's dot is not installed (apt-get install graphviz)")
 
