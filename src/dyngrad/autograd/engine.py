@@ -79,6 +79,13 @@ def _fit(grad, meta):
     return grad
 
 
+def _fit_all(outs, meta):
+    """Each gradient reduced to its input's (shape, dtype) where it differs; most already
+    match, so the check comes before the call."""
+    return [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
+            else _fit(g, m) for g, m in zip(outs, meta)]
+
+
 def _tensor(g):
     from ..tensor import Tensor, _wrap
     return g if isinstance(g, Tensor) else _wrap(g)
@@ -323,10 +330,8 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             else:
                 outs = (run_formulas(node, grads, create_graph) if type(node)._apply is op_apply
                         else node._apply(grads, create_graph))
-                meta = node._meta
-                if meta is not None:
-                    outs = [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
-                            else _fit(g, m) for g, m in zip(outs, meta)]
+                if node._meta is not None:
+                    outs = _fit_all(outs, node._meta)
             if not retain_graph:
                 node._release()
         else:
@@ -472,11 +477,8 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
         outs = [None] * len(node.next_functions)
     else:
         outs = raw = node._apply(grads, create_graph)
-        meta = getattr(node, "_meta", None)
-        if meta is not None:
-            # most gradients already have their input's shape and dtype: skip the call
-            outs = [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
-                    else _fit(g, m) for g, m in zip(outs, meta)]
+        if node._meta is not None:
+            outs = _fit_all(outs, node._meta)
         if observers:
             _tell("ran", node=node, grads=grads, raw=raw, outs=outs)
         if wanted is not None:
