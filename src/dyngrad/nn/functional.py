@@ -21,6 +21,8 @@ from ..tensor import Tensor
 from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold)
+from ._functional.conv import (  # noqa: F401
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
 from ._functional.dropout import (  # noqa: F401
     alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout)
 from ._functional.linear import bilinear, linear  # noqa: F401

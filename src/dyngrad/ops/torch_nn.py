@@ -178,3 +178,155 @@ FUNCTIONS = {
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
 METHODS = {"addmm": addmm}
+
+
+# -- convolution ------------------------------------------------------------------------------
+def _tuple(v, n):
+    if isinstance(v, int):
+        return (v,) * n
+    v = tuple(v)
+    return v * n if len(v) == 1 else v
+
+
+def _sizes_text(shape):
+    return " x ".join(str(s) for s in shape)
+
+
+def _check_conv(input, weight, bias, stride, padding, dilation, transposed, groups, d, name):
+    if input.dim() != d + 2:
+        raise RuntimeError(f"Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    if weight.dim() != d + 2:
+        raise RuntimeError(f"weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(dl <= 0 for dl in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if not transposed:
+        if weight.shape[0] % groups:
+            raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by "
+                               f"{groups} at dimension 0, but got weight of size "
+                               f"[{list(weight.shape)}] instead")
+        if input.shape[1] != weight.shape[1] * groups:
+            raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                               f"expected input{list(input.shape)} to have "
+                               f"{weight.shape[1] * groups} channels, but got {input.shape[1]} "
+                               f"channels instead")
+        padded = [s + 2 * p for s, p in zip(input.shape[2:], padding)]
+        reach = [dl * (k - 1) + 1 for k, dl in zip(weight.shape[2:], dilation)]
+        if any(r > s for r, s in zip(reach, padded)):
+            raise RuntimeError(f"Calculated padded input size per channel: ({_sizes_text(padded)})"
+                               f". Kernel size: ({_sizes_text(reach)}). Kernel size can't be "
+                               f"greater than actual input size")
+        out_c = weight.shape[0]
+    else:
+        if input.shape[1] != weight.shape[0]:
+            raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, "
+                               f"expected input{list(input.shape)} to have {weight.shape[0]} "
+                               f"channels, but got {input.shape[1]} channels instead")
+        out_c = weight.shape[1] * groups
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != out_c):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
+                           f"1-dimensional with {out_c} elements, but got bias of size "
+                           f"{list(bias.shape)} instead")
+
+
+def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
+    from . import conv as _cv, padding as _pd
+    batched = input.dim() == d + 2
+    if input.dim() == d + 1:
+        input = input.unsqueeze(0)
+    stride, dilation = _tuple(stride, d), _tuple(dilation, d)
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = (0,) * d
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            total = [dl * (k - 1) for k, dl in zip(weight.shape[2:], dilation)]
+            padding = tuple(t // 2 for t in total)
+            if any(t % 2 for t in total):
+                # the odd unit goes on the right, through a zero-padded copy (as torch)
+                import warnings
+                warnings.warn("Using padding='same' with even kernel lengths and odd dilation "
+                              "may require a zero-padded copy of the input be created",
+                              stacklevel=3)
+                extra = []
+                for t in reversed(total):
+                    extra += [0, t % 2]
+                input = _pd.constant_pad_nd(input, extra, 0)
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    else:
+        padding = _tuple(padding, d)
+    _check_conv(input, weight, bias, stride, padding, dilation, False, groups, d, name)
+    out = _cv.convolution(input, weight, bias, stride, padding, dilation, False, (0,) * d,
+                          groups)
+    return out if batched else out.squeeze(0)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, d,
+                    name):
+    from . import conv as _cv
+    batched = input.dim() == d + 2
+    if input.dim() == d + 1:
+        input = input.unsqueeze(0)
+    stride, padding = _tuple(stride, d), _tuple(padding, d)
+    dilation, output_padding = _tuple(dilation, d), _tuple(output_padding, d)
+    _check_conv(input, weight, bias, stride, padding, dilation, True, groups, d, name)
+    for op, s, dl in zip(output_padding, stride, dilation):
+        if op >= s and op >= dl:
+            raise RuntimeError("output padding must be smaller than either stride or dilation, "
+                               f"but got output_padding_height: {output_padding[0]} "
+                               f"output_padding_width: {output_padding[-1]} stride_height: "
+                               f"{stride[0]} stride_width: {stride[-1]} dilation_height: "
+                               f"{dilation[0]} dilation_width: {dilation[-1]}")
+    out = _cv.convolution(input, weight, bias, stride, padding, dilation, True, output_padding,
+                          groups)
+    return out if batched else out.squeeze(0)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 1, "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 2, "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 3, "conv_transpose3d")
+
+
+def constant_pad_nd(input, pad, value=0):
+    from . import padding as _pd
+    return _pd.constant_pad_nd(input, list(pad), value)
+
+
+FUNCTIONS.update({
+    "conv1d": conv1d, "conv2d": conv2d, "conv3d": conv3d, "conv_transpose1d": conv_transpose1d,
+    "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d,
+    "constant_pad_nd": constant_pad_nd,
+})
