@@ -61,6 +61,7 @@ CASES = {
     "interpolate_align_nearest": (lambda t, x: F(t).interpolate(x, scale_factor=2, align_corners=True), [X4]),
     "glu_odd": (lambda t, x: F(t).glu(x), [X2]),
     "hardtanh_bounds": (lambda t, x: F(t).hardtanh(x, 2.0, 1.0), [X2]),
+    "fold_blocks": (lambda t, x: F(t).fold(x.reshape(2, 12, 10)[:, :, :6], (4, 5), 2), [np.ones((2, 120), f32)]),
     "linear_shapes": (lambda t, x: F(t).linear(x, t.ones(5, 4)), [X2]),
 }
 

@@ -143,6 +143,11 @@ def _conv_pool_samples():
                                                                         output_padding=1), [CX, CWT, CB]),
             ("conv_transpose1d", lambda t, x, w: F(t).conv_transpose1d(
                 x[:, :, 0], w[:, :2, 0], groups=2, dilation=2), [CX, CWT])],
+        conv.im2col: [("unfold", lambda t, x: F(t).unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)), [CX]),
+                      ("unfold_unbatched_squared", lambda t, x: _sq(F(t).unfold(x[0], 2)), [CX])],
+        conv.col2im: [("fold", lambda t, x: F(t).fold(x.reshape(2, 12, 10), (3, 6), 2), [CX]),
+                      ("fold_strided_squared", lambda t, x: _sq(F(t).fold(x.reshape(2, 8, 15)[:, :, :9], (4, 5), 2,
+                                                                          padding=1, stride=2)), [CX])],
         conv.convolution_backward: [
             ("conv2d_squared", lambda t, x, w, b: _sq(F(t).conv2d(x, w, b, stride=2)), [CX, CW, CB]),
             ("conv_transpose2d_squared", lambda t, x, w: _sq(F(t).conv_transpose2d(x, w, groups=2)),

@@ -21,7 +21,7 @@ from ._functional.activation import (  # noqa: F401
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold)
 from ..ops.torch_nn import scaled_dot_product_attention  # noqa: F401
 from ._functional.conv import (  # noqa: F401
-    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional.dropout import (  # noqa: F401
     alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout)
 from ._functional.linear import bilinear, linear  # noqa: F401

@@ -128,6 +128,22 @@ FUNCTIONS.update(_tnn.FUNCTIONS)
 FUNCTIONS.update(_tpl.FUNCTIONS)
 METHODS.update(_tnn.METHODS)
 
+def _functional(name):
+    """torch.<name> for a function torch also exposes as nn.functional.<name> (called
+    upward, at call time)."""
+    def fn(*args, **kwargs):
+        from ..nn import functional as F
+        return getattr(F, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+for _n in ("selu", "celu", "prelu", "threshold", "bilinear", "cosine_similarity",
+           "pairwise_distance", "hinge_embedding_loss", "margin_ranking_loss",
+           "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss"):
+    FUNCTIONS[_n] = _functional(_n)
+METHODS["prelu"] = FUNCTIONS["prelu"]
+
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
 

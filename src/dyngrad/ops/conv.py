@@ -213,3 +213,41 @@ convolution_backward = Op(
     outputs=("grad_input", "grad_weight", "grad_bias"),
     grad_output=_convolution_double_backward, input=_convolution_double_backward,
     weight=_convolution_double_backward)
+
+
+# -- unfold / fold: the im2col matrix itself (Im2ColBackward0) and its adjoint ------------
+def _im2col(self, kernel_size, dilation, padding, stride):
+    batched = self.ndim == 4
+    x = self if batched else self[None]
+    cols, out_sp = _columns(x, kernel_size, stride, padding, dilation)
+    n = x.shape[0]
+    out = xp.ascontiguousarray(cols.reshape(cols.shape[0], n, -1).swapaxes(0, 1))
+    return out if batched else out[0]
+
+
+def _col2im(self, output_size, kernel_size, dilation, padding, stride):
+    batched = self.ndim == 3
+    cols = self if batched else self[None]
+    n, ck, L = cols.shape
+    k = math.prod(kernel_size)
+    c = ck // k
+    out_sp = tuple((s + 2 * p - d * (kk - 1) - 1) // st + 1 for s, p, d, kk, st in
+                   zip(output_size, padding, dilation, kernel_size, stride))
+    blocks = cols.reshape((n, c) + tuple(kernel_size) + out_sp)
+    size = tuple(s + 2 * p for s, p in zip(output_size, padding))
+    acc = xp.zeros((n, c) + size, cols.dtype)
+    for offset in xp.ndindex(*kernel_size):
+        key = tuple(slice(kk * d, kk * d + (o - 1) * st + 1, st)
+                    for kk, d, o, st in zip(offset, dilation, out_sp, stride))
+        acc[(slice(None), slice(None)) + key] += blocks[(slice(None), slice(None)) + offset]
+    crop = tuple(slice(p, p + s) for p, s in zip(padding, output_size))
+    out = xp.ascontiguousarray(acc[(slice(None), slice(None)) + crop])
+    return out if batched else out[0]
+
+
+im2col = Op("Im2ColBackward0", _im2col,
+            self=lambda grad, self_sym_sizes, kernel_size, dilation, padding, stride:
+                col2im(grad, tuple(self_sym_sizes[-2:]), kernel_size, dilation, padding, stride))
+col2im = Op("Col2ImBackward0", _col2im,
+            self=lambda grad, kernel_size, dilation, padding, stride:
+                im2col(grad, kernel_size, dilation, padding, stride))

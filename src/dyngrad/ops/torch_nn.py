@@ -394,3 +394,31 @@ def _bool_mask(mask, like):
 
 
 FUNCTIONS["scaled_dot_product_attention"] = scaled_dot_product_attention
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    from . import conv as _cv
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
+                           f"other non-zero dimensions for input, but got: {list(input.shape)}")
+    return _cv.im2col(input, _tuple(kernel_size, 2), _tuple(dilation, 2), _tuple(padding, 2),
+                      _tuple(stride, 2))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    from . import conv as _cv
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor with possibly 0 batch size and "
+                           f"non-zero dimensions for input, but got: {list(input.shape)}")
+    output_size, kernel_size = _tuple(output_size, 2), _tuple(kernel_size, 2)
+    dilation, padding, stride = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
+    blocks = [(s + 2 * p - d * (k - 1) - 1) // st + 1 for s, p, d, k, st in
+              zip(output_size, padding, dilation, kernel_size, stride)]
+    dim = input.dim() - 1
+    if input.shape[dim] != blocks[0] * blocks[1]:
+        raise RuntimeError(f"Given output_size={output_size}, kernel_size={kernel_size}, "
+                           f"dilation={dilation}, padding={padding}, stride={stride}, expected "
+                           f"size of input's dimension {dim} to match the calculated number of "
+                           f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, "
+                           f"but got input.size({dim})={input.shape[dim]}.")
+    return _cv.col2im(input, output_size, kernel_size, dilation, padding, stride)
