@@ -9,7 +9,7 @@ import torch
 import dyngrad
 
 MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
-           "dyngrad.autograd.grad_mode"]
+           "dyngrad.autograd.grad_mode", "dyngrad.autograd.function"]
 
 
 def _examples():
