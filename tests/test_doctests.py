@@ -9,7 +9,8 @@ import torch
 import dyngrad
 
 MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
-           "dyngrad.autograd.grad_mode", "dyngrad.autograd.function"]
+           "dyngrad.autograd.grad_mode", "dyngrad.autograd.function",
+           "dyngrad.utils.checkpoint"]
 
 
 def _examples():

@@ -160,7 +160,26 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if create_graph and not _warned_create_graph[0]:
         _warned_create_graph[0] = True
         warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
-    engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
+    _run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
+
+
+# One entry per backward running (a checkpoint's backward runs one inside another): True
+# when it runs the whole graph, as the reentrant checkpoint needs (torch's
+# _is_checkpoint_valid).
+_whole_graph = [True]
+
+
+def _is_checkpoint_valid():
+    return _whole_graph[-1]
+
+
+def _run_backward(edges, root_grads, retain_graph, create_graph, input_edges, accumulate):
+    _whole_graph.append(input_edges is None)
+    try:
+        return engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
+                                   accumulate)
+    finally:
+        _whole_graph.pop()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -194,8 +213,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if is_grads_batched:
         captured = _batched(edges, root_grads, retain_graph, create_graph, input_edges)
     else:
-        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph,
-                                       input_edges, False)
+        captured = _run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
+                                 False)
     result = []
     for i, g in enumerate(captured):
         if g is None and not allow_unused:
@@ -229,9 +248,8 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
     n = root_grads[0].shape[0]
     rows = []
     for b in range(n):
-        rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
-                                        retain_graph or b < n - 1, create_graph, input_edges,
-                                        False))
+        rows.append(_run_backward(edges, [g[b] for g in root_grads],
+                                  retain_graph or b < n - 1, create_graph, input_edges, False))
     from ..ops import torch_shape
     out = []
     for k in range(len(input_edges)):
