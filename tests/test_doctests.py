@@ -9,7 +9,12 @@ import torch
 import dyngrad
 
 MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
-           "dyngrad.autograd.grad_mode"]
+           "dyngrad.autograd.grad_mode", "dyngrad.nn", "dyngrad.nn.parameter", "dyngrad.nn.init",
+           "dyngrad.nn.modules.module", "dyngrad.nn.modules.container",
+           "dyngrad.nn.modules.linear", "dyngrad.nn.modules.activation",
+           "dyngrad.nn.modules.loss", "dyngrad.nn.modules.conv", "dyngrad.nn.modules.pooling",
+           "dyngrad.nn.modules.batchnorm", "dyngrad.nn.modules.normalization",
+           "dyngrad.nn.modules.sparse"]
 
 
 def _examples():

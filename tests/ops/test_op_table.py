@@ -17,6 +17,7 @@ from dyngrad.ops._table import ALL_OPS
 
 import dyngrad
 import dyngrad.nn.functional  # noqa: F401  (its ops join ALL_OPS: they need samples too)
+from dyngrad.nn.modules._backward_hook import backward_hook_function
 
 import torch
 
@@ -100,6 +101,13 @@ def _slice_set(torch, x, v):
     y = x.clone()
     y[:, 1] = v
     return y
+
+
+def _hooked_tanh(torch, x):
+    # a module with a full backward hook routes its input and output through identities
+    m = torch.nn.Tanh()
+    m.register_full_backward_hook(lambda mod, grad_input, grad_output: None)
+    return m(x * 1)
 
 
 # Bugs in files this suite's author does not own, reported to their owner: strict, so the
@@ -352,6 +360,7 @@ SAMPLES = {
     loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
     ts.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
                   ("contiguous", lambda t, x: x.t().contiguous(), [A])],
+    backward_hook_function: [("module_backward_hook", _hooked_tanh, [A])],
     ts.to_copy: [("double", lambda t, x: x.double(), [A]),
                  ("to_dtype", lambda t, x: x.to(t.float64) * x, [A])],
 }
