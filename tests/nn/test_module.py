@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from ._oracle import assert_same
+from side_by_side import assert_same
 
 
 def _net(lib):

@@ -12,7 +12,7 @@ import pytest
 
 from dyngrad.ops import activation, indexing, inplace, joining, linalg, loss
 from dyngrad.ops import pointwise as pw, reduction as red, statistics as st
-from dyngrad.ops import torch_shape as ts, views as vw
+from dyngrad.ops import ternary, torch_shape as ts, views as vw
 from dyngrad.ops._table import ALL_OPS
 
 import dyngrad
@@ -360,6 +360,12 @@ SAMPLES = {
     loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
     ts.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
                   ("contiguous", lambda t, x: x.t().contiguous(), [A])],
+    ternary.addcmul: [("addcmul", lambda t, x, y, z: t.addcmul(x, y, z, value=0.5), [A, B, POS]),
+                      ("addcmul_", lambda t, x, y: (x * 1).addcmul_(y, x, value=-2), [A, B])],
+    ternary.addcdiv: [("addcdiv", lambda t, x, y, z: t.addcdiv(x, y, z, value=0.5), [A, B, POS]),
+                      ("addcdiv_", lambda t, x, y: (x * 1).addcdiv_(y, y * y + 1), [A, B])],
+    ternary.lerp: [("lerp_small", lambda t, x, y: t.lerp(x, y, 0.25), [A, POS]),
+                   ("lerp_large", lambda t, x, y: (x * 1).lerp_(y, 0.75), [A, B])],
     backward_hook_function: [("module_backward_hook", _hooked_tanh, [A])],
     ts.to_copy: [("double", lambda t, x: x.double(), [A]),
                  ("to_dtype", lambda t, x: x.to(t.float64) * x, [A])],
