@@ -12,11 +12,12 @@ import pytest
 
 from dyngrad.ops import activation, indexing, inplace, joining, linalg, loss
 from dyngrad.ops import pointwise as pw, reduction as red, statistics as st
-from dyngrad.ops import torch_shape as ts, views as vw
+from dyngrad.ops import ternary, torch_shape as ts, views as vw
 from dyngrad.ops._table import ALL_OPS
 
 import dyngrad
 import dyngrad.nn.functional  # noqa: F401  (its ops join ALL_OPS: they need samples too)
+from dyngrad.nn.modules._backward_hook import backward_hook_function
 
 import torch
 
@@ -101,6 +102,13 @@ def _slice_set(torch, x, v):
     y = x.clone()
     y[:, 1] = v
     return y
+
+
+def _hooked_tanh(torch, x):
+    # a module with a full backward hook routes its input and output through identities
+    m = torch.nn.Tanh()
+    m.register_full_backward_hook(lambda mod, grad_input, grad_output: None)
+    return m(x * 1)
 
 
 # Bugs in files this suite's author does not own, reported to their owner: strict, so the
@@ -353,6 +361,13 @@ SAMPLES = {
     loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
     ts.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
                   ("contiguous", lambda t, x: x.t().contiguous(), [A])],
+    ternary.addcmul: [("addcmul", lambda t, x, y, z: t.addcmul(x, y, z, value=0.5), [A, B, POS]),
+                      ("addcmul_", lambda t, x, y: (x * 1).addcmul_(y, x, value=-2), [A, B])],
+    ternary.addcdiv: [("addcdiv", lambda t, x, y, z: t.addcdiv(x, y, z, value=0.5), [A, B, POS]),
+                      ("addcdiv_", lambda t, x, y: (x * 1).addcdiv_(y, y * y + 1), [A, B])],
+    ternary.lerp: [("lerp_small", lambda t, x, y: t.lerp(x, y, 0.25), [A, POS]),
+                   ("lerp_large", lambda t, x, y: (x * 1).lerp_(y, 0.75), [A, B])],
+    backward_hook_function: [("module_backward_hook", _hooked_tanh, [A])],
     ts.to_copy: [("double", lambda t, x: x.double(), [A]),
                  ("to_dtype", lambda t, x: x.to(t.float64) * x, [A])],
 }

@@ -48,6 +48,7 @@ FUNCTIONS = {
     "chunk": ts.chunk, "unbind": ts.unbind, "cat": ts.cat, "concat": ts.cat,
     "concatenate": ts.cat, "stack": ts.stack, "mm": ts.mm, "bmm": ts.bmm, "dot": ts.dot,
     "mv": ts.mv, "matmul": ts.matmul, "clone": ts.clone,
+    "addcmul": tm.addcmul, "addcdiv": tm.addcdiv, "lerp": tm.lerp,
 }
 for _n in _UNARY:
     FUNCTIONS[_n] = _unary(_n)
