@@ -157,9 +157,3 @@ def _check_broadcast(a, b):
         if x != y and x != 1 and y != 1:
             raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
                                f"at non-singleton dimension {max(len(sa), len(sb)) - i}")
-
-
-def linear(input, weight, bias=None):
-    # composed of matmul and add until the op table has addmm
-    out = input.matmul(weight.t())
-    return out if bias is None else out + bias
