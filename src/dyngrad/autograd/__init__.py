@@ -26,7 +26,7 @@ xp = _backend.xp
 
 
 def _tensors(x, what="tensors"):
-    if isinstance(x, _tensor.Tensor):
+    if isinstance(x, (_tensor.Tensor, graph.GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -56,6 +56,15 @@ def _make_grads(outputs, grads, create_graph, batched=False):
     ``batched``: each gradient holds a batch of them along its first dim."""
     out = []
     for i, (o, g) in enumerate(zip(outputs, grads)):
+        if isinstance(o, graph.GradientEdge):
+            # an edge's shape is unknown here: its gradient must be given, and is not checked
+            if g is None:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not isinstance(g, _tensor.Tensor):
+                raise TypeError("gradients can be either Tensors or None, but got "
+                                f"{type(g).__name__}")
+            out.append(g if create_graph else g._data)
+            continue
         if g is None:
             if not o._requires_grad:
                 out.append(None)
@@ -100,6 +109,9 @@ def _root_edges(outputs, grads):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     edges = []
     for i, o in enumerate(outputs):
+        if isinstance(o, graph.GradientEdge):
+            edges.append((o.node, o.output_nr))
+            continue
         if not o._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a "
                                "grad_fn")

@@ -25,6 +25,7 @@ speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensor
 ``create_graph=True`` they are Tensors and grad mode is on, so the backward is recorded.
 """
 import gc
+import itertools
 from sys import getrefcount
 
 from .. import _backend
@@ -206,6 +207,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     try:
         return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
     finally:
+        _tasks.pop()
         state.enabled = prev
         if collecting:
             gc.enable()
@@ -261,9 +263,43 @@ def _needed(seen, deps, targets, include_targets):
     return needed
 
 
+class _GraphTask:
+    """What hooks may ask about the run that calls them (torch's graph task): its id, and
+    whether a node will run (``register_multi_grad_hook`` counts the hooks to expect)."""
+
+    __slots__ = ("id", "roots", "deps", "wanted", "accumulate")
+    _next_id = itertools.count().__next__
+
+    def __init__(self, accumulate):
+        self.id = _GraphTask._next_id()
+        self.accumulate = accumulate
+        self.roots = self.deps = ()
+        self.wanted = None
+
+    def will_execute(self, node):
+        if isinstance(node, AccumulateGrad) and not self.accumulate:
+            raise RuntimeError("A leaf node was passed to _will_engine_execute_node but we are "
+                               "currently running autograd.grad(). This is currently not "
+                               "supported.")
+        return ((node in self.deps or node in self.roots)
+                and (self.wanted is None or node in self.wanted))
+
+
+# The runs in progress, innermost last (a reentrant checkpoint runs one inside another).
+_tasks = []
+
+
+def current_task():
+    """The graph task of the backward running now (None outside a backward)."""
+    return _tasks[-1] if _tasks else None
+
+
 def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
+    task = _GraphTask(accumulate)
+    _tasks.append(task)  # (run_backward pops it)
     root_nodes = list({id(n): n for n, _ in roots if n is not None}.values())
     deps = _discover(root_nodes)
+    task.roots, task.deps = root_nodes, deps
 
     # NOTE [Running part of the graph]
     # With ``inputs``, only nodes on a path to an input's node run (``needed``); other
@@ -282,7 +318,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             for slot, (node, nr) in enumerate(inputs):
                 if node is not None:
                     captures.setdefault(node, []).append((nr, slot))
-        wanted = needed.union(captures)
+        wanted = task.wanted = needed.union(captures)
     buffers = {}
     for (node, nr), g in zip(roots, root_grads):
         if node is None:

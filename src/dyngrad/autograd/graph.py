@@ -20,7 +20,7 @@ import weakref
 from typing import NamedTuple
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "GradientEdge",
-           "get_gradient_edge"]
+           "get_gradient_edge", "register_multi_grad_hook"]
 
 ERR_BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -178,3 +178,63 @@ def get_gradient_edge(tensor):
                            "not require gradients")
     from ..ops._table import edge_of  # at call time: the op table sits above this module
     return GradientEdge(*edge_of(tensor))
+
+
+class _MultiHandle:
+    """The handle of a multi-grad hook: ``remove()`` takes off every tensor hook it set."""
+
+    __slots__ = ("handles",)
+
+    def __init__(self, handles):
+        self.handles = handles
+
+    def remove(self):
+        for h in self.handles:
+            h.remove()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """Call ``fn`` once per backward that reaches ``tensors``.
+
+    ``mode="all"``: after the gradients of all of them that this backward computes, with
+    the list of gradients (None for a tensor it does not reach). ``mode="any"``: with the
+    first of their gradients computed.
+    """
+    modes = ("all", "any")
+    if mode not in modes:
+        raise ValueError(f"Expects mode to be one of {modes} but got {mode}")
+    from . import engine  # at call time: the engine sits above the graph
+    if mode == "any":
+        ran = set()
+
+        def any_hook(grad):
+            task = engine.current_task().id
+            if task not in ran:
+                ran.add(task)
+                fn(grad)
+        return _MultiHandle(tuple(t.register_hook(any_hook) for t in tensors
+                                  if t.requires_grad))
+    count, expected, buffers = {}, {}, {}
+    nodes = [get_gradient_edge(t).node for t in tensors]
+
+    def all_hook(idx):
+        def hook(grad):
+            task = engine.current_task()
+            if task.id not in count:
+                count[task.id] = 0
+                buffers[task.id] = [None] * len(tensors)
+                # the hooks to expect: one per tensor whose node this backward runs
+                expected[task.id] = sum(task.will_execute(n) for n in nodes)
+            buffers[task.id][idx] = grad
+            count[task.id] += 1
+            if count[task.id] == expected[task.id]:
+                del count[task.id], expected[task.id]
+                fn(buffers.pop(task.id))
+        return hook
+    return _MultiHandle(tuple(t.register_hook(all_hook(i)) for i, t in enumerate(tensors)))
