@@ -92,6 +92,23 @@ def case_edge_as_input_and_output(torch):
     return torch.autograd.grad(y, torch.autograd.graph.get_gradient_edge(h))
 
 
+def case_post_accumulate_hook_after_function(torch):
+    class Sq(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return 2 * x * g
+    a, _, _ = _leaves(torch)
+    a.register_post_accumulate_grad_hook(lambda t: print("accumulated", t.grad))
+    Sq.apply(a).sum().backward()
+    Sq.apply(a).sum().backward()
+
+
 @pytest.mark.parametrize("case", params(globals()))
 def test_case(case):
     check(case)
