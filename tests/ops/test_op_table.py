@@ -21,7 +21,8 @@ from dyngrad.nn.modules._backward_hook import backward_hook_function
 
 import torch
 
-from .oracle import assert_same, finite_difference_check, record, weights
+from . import samples_nn
+from .oracle import GRAPHS, assert_same, finite_difference_check, record, weights
 
 f32 = np.float32
 A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)          # 2x3, no ties, no zeros
@@ -371,15 +372,21 @@ SAMPLES = {
                  ("to_dtype", lambda t, x: x.to(t.float64) * x, [A])],
 }
 
+SAMPLES.update(samples_nn.SAMPLES)
+
 # the cases whose call takes a gradient itself: they need inputs that require grad
 NEEDS_GRAD = {"accumulate_create_graph", "max_dim_grad", "min_dim_grad", "nll_loss_grad",
-              "written_view_grad", "stale_expanded_view_grad", "stale_expanded_view_grad_take"}
-CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}",
-                      marks=XFAIL.get(cid, ()))
+              "written_view_grad", "stale_expanded_view_grad",
+              "stale_expanded_view_grad_take"} | samples_nn.NEEDS_GRAD
+CASES = [pytest.param(call, arrays, samples_nn.GRAPHS.get(cid, GRAPHS),
+                      id=f"{op.name or 'nograd'}-{cid}", marks=XFAIL.get(cid, ()))
          for op, cases in SAMPLES.items() for cid, call, arrays in cases]
 GRAD_FREE_CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
                    for op, cases in SAMPLES.items() for cid, call, arrays in cases
                    if cid not in NEEDS_GRAD]
+SMOOTH_CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
+                for op, cases in SAMPLES.items() for cid, call, arrays in cases
+                if cid not in NEEDS_GRAD and cid not in samples_nn.NO_FINITE_DIFF]
 
 
 # entries whose samples need complex inputs, which this oracle's real-valued loss and
@@ -397,14 +404,16 @@ def test_every_op_has_a_sample():
 def test_samples_reach_their_op(op):
     # the op's node shows in the forward graph or in the graphs of its derivatives
     names = set()
-    for _, call, arrays in SAMPLES[op]:
-        names |= record(dyngrad, call, arrays)["names"]
+    for cid, call, arrays in SAMPLES[op]:
+        graphs = samples_nn.GRAPHS.get(cid, GRAPHS)
+        second = "grad2" in graphs or "second_order" in graphs
+        names |= record(dyngrad, call, arrays, second_order=second)["names"]
     assert op.name in names
 
 
-@pytest.mark.parametrize("call, arrays", CASES)
-def test_against_torch(call, arrays):
-    assert_same(call, arrays)
+@pytest.mark.parametrize("call, arrays, graphs", CASES)
+def test_against_torch(call, arrays, graphs):
+    assert_same(call, arrays, graphs=graphs)
 
 
 @pytest.mark.parametrize("call, arrays", GRAD_FREE_CASES)
@@ -413,7 +422,7 @@ def test_without_grad(call, arrays):
     assert_same(call, arrays, grad=False)
 
 
-@pytest.mark.parametrize("call, arrays", GRAD_FREE_CASES)
+@pytest.mark.parametrize("call, arrays", SMOOTH_CASES)
 def test_finite_differences(call, arrays):
     finite_difference_check(call, arrays)
 

@@ -124,6 +124,10 @@ FUNCTIONS["conj"] = METHODS["conj"] = _conj
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
 
+from . import torch_nn as _tnn  # noqa: E402
+FUNCTIONS.update(_tnn.FUNCTIONS)
+METHODS.update(_tnn.METHODS)
+
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
 

@@ -1,2 +1,2 @@
-"""torch.utils: ``data`` (datasets, samplers, DataLoader)."""
-from . import data  # noqa: F401
+"""torch.utils: ``data`` (datasets, samplers, DataLoader) and ``checkpoint``."""
+from . import checkpoint, data  # noqa: F401
