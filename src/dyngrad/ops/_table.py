@@ -105,7 +105,8 @@ def _unpack_public(node, value, is_tensor):
 def _saved_output_tensor(node, saved):
     t = _wrap(saved.data)
     t._version_counter = saved.counter
-    diff = node._op.differentiable_outputs
+    op = getattr(node, "_op", None)  # a custom Function's node has no table op
+    diff = op.differentiable_outputs if op is not None else None
     if diff is None or saved.output_nr in diff:  # a non-differentiable output has no graph
         t._grad_fn = node
         t._output_nr = saved.output_nr
