@@ -356,6 +356,12 @@ SAMPLES = {
                  ("to_dtype", lambda t, x: x.to(t.float64) * x, [A])],
 }
 
+# more families' samples, each kept in its own module
+from .samples_indexing import SAMPLES as _INDEXING  # noqa: E402
+for _extra in (_INDEXING,):
+    for _op, _cases in _extra.items():
+        SAMPLES.setdefault(_op, []).extend(_cases)
+
 # the cases whose call takes a gradient itself: they need inputs that require grad
 NEEDS_GRAD = {"accumulate_create_graph", "max_dim_grad", "min_dim_grad", "nll_loss_grad",
               "written_view_grad", "stale_expanded_view_grad", "stale_expanded_view_grad_take"}
