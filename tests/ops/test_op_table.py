@@ -359,7 +359,9 @@ SAMPLES = {
 # more families' samples, each kept in its own module
 from .samples_indexing import SAMPLES as _INDEXING  # noqa: E402
 from .samples_sorting import AT_A_KINK, NO_DERIVATIVE, SAMPLES as _SORTING  # noqa: E402
-for _extra in (_INDEXING, _SORTING):
+from .samples_pointwise import AT_A_KINK as _KINKS, SAMPLES as _POINTWISE  # noqa: E402
+AT_A_KINK = AT_A_KINK | _KINKS
+for _extra in (_INDEXING, _SORTING, _POINTWISE):
     for _op, _cases in _extra.items():
         SAMPLES.setdefault(_op, []).extend(_cases)
 
