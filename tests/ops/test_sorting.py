@@ -44,6 +44,12 @@ CALLS = {
     "bincount": (lambda t, x: t.bincount(x), [np.array([0, 1, 1, 3])]),
     "bincount_weights": (lambda t, x, w: x.bincount(w, minlength=6),
                          [np.array([0, 1, 1, 3]), np.array([0.5, 1.0, 1.0, 2.0], f32)]),
+    "count_nonzero": (lambda t, x: t.count_nonzero(x), [np.array([[0, 1], [2, 0]])]),
+    "count_nonzero_dim": (lambda t, x: x.count_nonzero(dim=(0, 1)), [TIES - 2]),
+    "all": (lambda t, x: t.all(x), [TIES]),
+    "all_uint8": (lambda t, x: x.byte().all(), [INTS]),
+    "any_dim": (lambda t, x: x.any(1, keepdim=True), [TIES - 1]),
+    "all_dims": (lambda t, x: t.all(x > 0, dim=(0, 1)), [TIES]),
 }
 
 
@@ -62,6 +68,12 @@ ERRORS = {
     "histc_int": (lambda t, x: t.histc(x), [np.array([1, 2])]),
     "searchsorted_shapes": (lambda t, s, v: t.searchsorted(s, v), [np.array([[1, 2]]), np.array([1])]),
     "logcumsumexp_int": (lambda t, x: x.logcumsumexp(0), [np.array([1, 2])]),
+    "quantile_q": (lambda t, x: x.quantile(1.5), [TIES]),
+    "quantile_q_tensor": (lambda t, x: x.quantile(t.tensor([0.5, 1.5])), [TIES]),
+    "quantile_int": (lambda t, x: x.quantile(0.5), [INTS]),
+    "quantile_mode": (lambda t, x: x.quantile(0.5, interpolation="cubic"), [TIES]),
+    "nanmean_int": (lambda t, x: x.nanmean(), [INTS]),
+    "aminmax_empty": (lambda t, x: t.aminmax(x), [np.zeros(0, f32)]),
 }
 
 
