@@ -1,6 +1,5 @@
 """torch.nn.functional: activations and losses with torch's signatures.
 
-    >>> import dyngrad as torch
     >>> import dyngrad.nn.functional as F
     >>> x = torch.tensor([[1., 2., 3.]], requires_grad=True)
     >>> loss = F.cross_entropy(x, torch.tensor([2]))
