@@ -440,3 +440,35 @@ def _xlogy_self(grad, self, other):
 
 xlogy = Op("XlogyBackward0", _xlogy, self=_xlogy_self,
            other=lambda grad, self, other: grad * self / other)
+
+
+# -- hardshrink, softshrink ------------------------------------------------------------------
+def _hardshrink(self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), self.dtype), self)
+
+
+def _hardshrink_backward(grad_out, self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), grad_out.dtype), grad_out)
+
+
+def _softshrink(self, lambd):
+    lam = _typed(lambd, self)
+    return xp.where(self > lam, self - lam, xp.where(self < -lam, self + lam, xp.zeros((), self.dtype)))
+
+
+def _softshrink_backward(grad_output, self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), grad_output.dtype),
+                    grad_output)
+
+
+hardshrink = Op("HardshrinkBackward0", _hardshrink,
+                self=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd))
+hardshrink_backward = Op("HardshrinkBackwardBackward0", _hardshrink_backward,
+                         grad_out=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd),
+                         self=lambda grad, self: zeros_like(self))
+softshrink = Op("SoftshrinkBackward0", _softshrink,
+                self=lambda grad, self, lambd: softshrink_backward(grad, self, lambd))
+softshrink_backward = Op(
+    "SoftshrinkBackwardBackward0", _softshrink_backward,
+    grad_output=lambda grad, self, lambd: softshrink_backward(grad, self, lambd),
+    self=lambda grad, self: zeros_like(self))
