@@ -203,6 +203,18 @@ def _conv_pool_samples():
         ap.softshrink: [("softshrink", lambda t, x: F(t).softshrink(x, 0.6), [LX]),
                         ("softshrink_kinks", lambda t, x: F(t).softshrink(x, 1.0), [KINKS])],
         ap.softshrink_backward: [("softshrink_squared", lambda t, x: _sq(F(t).softshrink(x)), [LX])],
+        pl.max_pool3d_with_indices: [
+            ("max_pool3d", lambda t, x: F(t).max_pool3d(x[:, :, None].expand(2, 4, 3, 5, 6), (2, 2, 3), 1, (1, 0, 1)), [CX])],
+        pl.max_pool3d_with_indices_backward: [("max_pool3d_squared", lambda t, x: _sq(F(t).max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
+        pl.avg_pool3d: [("avg_pool3d", lambda t, x: F(t).avg_pool3d(x.reshape(2, 2, 2, 5, 6), 2, 1, 1, True, False), [CX])],
+        pl.avg_pool3d_backward: [("avg_pool3d_squared", lambda t, x: _sq(F(t).avg_pool3d(x.reshape(2, 2, 2, 5, 6), (1, 2, 2))), [CX])],
+        pl.adaptive_avg_pool3d: [("adaptive_avg_pool3d", lambda t, x: F(t).adaptive_avg_pool3d(x.reshape(2, 2, 2, 5, 6), (1, 2, 4)), [CX])],
+        pl.adaptive_avg_pool3d_backward: [("adaptive_avg_pool3d_squared", lambda t, x: _sq(
+            F(t).adaptive_avg_pool3d(x.reshape(4, 2, 5, 6), (2, 3, 4))), [CX])],
+        pl.adaptive_max_pool3d: [("adaptive_max_pool3d", lambda t, x: F(t).adaptive_max_pool3d(
+            x.reshape(2, 2, 2, 5, 6), (2, 2, 4), True), [CX])],
+        pl.adaptive_max_pool3d_backward: [("adaptive_max_pool3d_squared", lambda t, x: _sq(
+            F(t).adaptive_max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
         ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
         ap.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [T, P]), ("xlogy_zero", lambda t, x, y: x.xlogy(y), [T * (T > 0.5), P])],
     }
@@ -296,7 +308,7 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 # are not the derivative by design (the padding row gets none; frequency scaling)
 NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
-                  "max_pool2d_ties", "max_pool2d_squared", "hardshrink_kinks",
+                  "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
                   "softshrink_kinks"}
 _HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
                  "its backward written with table ops (same values)")

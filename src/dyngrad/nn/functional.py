@@ -37,7 +37,8 @@ from ._functional.padding import pad  # noqa: F401
 from ._functional.pooling import (  # noqa: F401
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
-    max_pool2d_with_indices)
+    max_pool2d_with_indices, adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d,
+    max_pool3d_with_indices)
 from ._functional.sparse import embedding, one_hot  # noqa: F401
 from ._functional.upsampling import interpolate, upsample  # noqa: F401
 
