@@ -9,7 +9,7 @@ import torch.utils.checkpoint  # noqa: F401  (torch.utils.checkpoint for the tor
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "autograd"))
 from _oracle import check, graph  # noqa: E402
 
-VARIANTS = [True]
+VARIANTS = [True, False]
 
 
 def _f(torch):
@@ -103,7 +103,7 @@ def case_sequential(torch, reentrant):
 CASES = [f for n, f in sorted(globals().items()) if n.startswith("case_")]
 
 
-@pytest.mark.parametrize("reentrant", VARIANTS, ids=["reentrant"])
+@pytest.mark.parametrize("reentrant", VARIANTS, ids=["reentrant", "non_reentrant"])
 @pytest.mark.parametrize("case", CASES, ids=[f.__name__[5:] for f in CASES])
 def test_case(case, reentrant):
     def run(torch):
