@@ -76,6 +76,7 @@ class Node:
     _tensor_prehooks = None  # {output_nr: {id: fn}} from Tensor.register_hook on outputs
     _retained = None         # {output_nr: weakref to the tensor} from retain_grad()
     _n_outputs = 1           # how many outputs the forward had (gradients it receives)
+    _differentiable_outputs = None  # output numbers that carry a gradient; None: all
     _hooked = False          # set by any hook or retain_grad: the engine's full step runs
     _meta = None             # per input: (shape, dtype) to reduce its gradient to, or None
     _runs_without_grad = False  # run even when no output got a gradient (custom Functions)

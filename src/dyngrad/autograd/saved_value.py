@@ -155,9 +155,11 @@ class SavedValue:
             return value
         t = _wrap(value)
         t._version_counter = self.counter
-        t._grad_fn = node
-        t._output_nr = self.output_nr
-        t._requires_grad = True
+        diff = node._differentiable_outputs if node is not None else None
+        if diff is None or self.output_nr in diff:  # a non-differentiable output has no graph
+            t._grad_fn = node
+            t._output_nr = self.output_nr
+            t._requires_grad = True
         return t
 
     def free(self):

@@ -1,2 +1,2 @@
-"""torch.utils: so far checkpointing (``dyngrad.utils.checkpoint``)."""
-from . import checkpoint  # noqa: F401
+"""torch.utils: ``data`` (datasets, samplers, DataLoader) and ``checkpoint``."""
+from . import checkpoint, data  # noqa: F401
