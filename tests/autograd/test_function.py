@@ -689,6 +689,22 @@ def case_save_for_backward_twice(torch):
     return x.grad
 
 
+def case_saved_tensors_hooks(torch):
+    def pack(t):
+        print("pack", t)
+        return t * 1
+
+    def unpack(p):
+        print("unpack", p)
+        return p
+    x = _leaf(torch)
+    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = _exp(torch).apply(x)
+        z = _scale(torch).apply(x, 2)
+    (y + z).sum().backward()
+    return x.grad
+
+
 @pytest.mark.parametrize("case", params(globals()))
 def test_case(case):
     check(case)

@@ -100,6 +100,16 @@ def case_sequential(torch, reentrant):
     return out + [x.grad]
 
 
+def case_sequential_module(torch, reentrant):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 4),
+                                torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    x = torch.tensor([[1., 2., 3.], [0.5, -1., 0.]], requires_grad=True)
+    y = torch.utils.checkpoint.checkpoint_sequential(model, 2, x, use_reentrant=reentrant)
+    y.sum().backward()
+    return [y, x.grad, model[0].weight.grad]
+
+
 CASES = [f for n, f in sorted(globals().items()) if n.startswith("case_")]
 
 
