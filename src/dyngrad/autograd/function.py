@@ -30,6 +30,7 @@ import functools
 import inspect
 import warnings
 
+from .. import _backend
 from ..ops import views
 from ..ops._table import _make_view
 from ..ops.inplace import _rebase, _set_grad_fn, _view_refusal
@@ -40,6 +41,7 @@ from .saved_value import SavedValue
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "InplaceFunction"]
 
+xp = _backend.xp
 _gstate = grad_mode.state
 _new = object.__new__
 
@@ -295,9 +297,7 @@ def _run_backward(node, grads, create_graph):
     for g, meta in zip(grads, out_meta):
         if g is None:
             if materialize and meta is not None:
-                from ..creation import zeros
-                from .._dtype import _FROM_NP
-                g = zeros(meta[0], dtype=_FROM_NP[meta[1]])
+                g = _wrap(xp.zeros(meta[0], dtype=meta[1]))
         elif not isinstance(g, Tensor):
             g = _wrap(g)
         grad_outputs.append(g)
