@@ -176,12 +176,17 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
         ctx.needs_input_grad = needs = tuple(isinstance(a, Tensor) and a.requires_grad
                                              for a in args)
         recording = _gstate.enabled and any(needs)
-        with grad_mode.no_grad():
+        # grad mode off by hand rather than with no_grad(), a class built per call
+        prev = _gstate.enabled
+        _gstate.enabled = False
+        try:
             if setup:
                 output = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, output)
             else:
                 output = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _gstate.enabled = prev
         return _wrap_outputs(ctx, args, output, recording)
 
 
@@ -330,7 +335,7 @@ def _run_backward(node, grads, create_graph):
     for i, (g, meta) in enumerate(zip(out, in_meta)):
         if g is None or meta is None:
             continue
-        if not _expandable(meta[0], g._data.shape):
+        if g._data.shape != meta[0] and not _expandable(meta[0], g._data.shape):
             raise RuntimeError(f"Function {name} returned an invalid gradient at index {i} - "
                                f"got {list(g._data.shape)} but expected shape compatible with "
                                f"{list(meta[0])}")
