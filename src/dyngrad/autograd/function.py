@@ -356,7 +356,6 @@ class _DelayedError(Node):
 
     __slots__ = ()
     _name = "torch::autograd::Error"
-    _runs_without_grad = False
 
     def _apply(self, grads, create_graph):
         raise RuntimeError("trying to differentiate twice a function that was marked with "
@@ -377,6 +376,8 @@ def once_differentiable(fn):
             return outputs
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
+        if all(o is None for o in outs):
+            return outputs
         leaves, result = [], []
         for o in outs:
             if o is None:
