@@ -13,7 +13,7 @@ recomputation sees the same random numbers as the forward did.
 """
 import warnings
 
-from .. import random as _random
+from .. import autograd, random as _random
 from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor import Tensor
@@ -103,7 +103,6 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .. import autograd
         if not autograd._is_checkpoint_valid():
             raise RuntimeError(
                 "When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() "
