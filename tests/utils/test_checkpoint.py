@@ -110,6 +110,40 @@ def case_sequential_module(torch, reentrant):
     return [y, x.grad, model[0].weight.grad]
 
 
+def case_input_changed_before_backward(torch, reentrant):
+    x = _leaf(torch)
+    h = x * 1
+    y = torch.utils.checkpoint.checkpoint(lambda a: a.sin() * 2, h, use_reentrant=reentrant)
+    with torch.no_grad():
+        h.mul_(3)
+    y.sum().backward()
+
+
+def case_nested(torch, reentrant):
+    x = _leaf(torch)
+    y = torch.utils.checkpoint.checkpoint(
+        lambda a: torch.utils.checkpoint.checkpoint(torch.sin, a, use_reentrant=reentrant) * 2,
+        x, use_reentrant=reentrant)
+    y.sum().backward()
+    return [y, x.grad]
+
+
+def case_context_fn(torch, reentrant):
+    import contextlib
+
+    @contextlib.contextmanager
+    def say(what):
+        print("enter", what, torch.is_grad_enabled())
+        yield
+        print("exit", what)
+
+    x = _leaf(torch)
+    y = torch.utils.checkpoint.checkpoint(torch.sin, x, use_reentrant=reentrant,
+                                          context_fn=lambda: (say("forward"), say("recompute")))
+    y.sum().backward()
+    return x.grad
+
+
 CASES = [f for n, f in sorted(globals().items()) if n.startswith("case_")]
 
 

@@ -150,7 +150,7 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
                              "use_reentrant=False.")
         return CheckpointFunction.apply(function, preserve, *args)
     from ._recompute import checkpoint_without_reentrant
-    return checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs)
+    return checkpoint_without_reentrant(function, preserve, context_fn, early_stop, args, kwargs)
 
 
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):
