@@ -124,8 +124,9 @@ FUNCTIONS["conj"] = METHODS["conj"] = _conj
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
 
-from . import torch_nn as _tnn  # noqa: E402
+from . import torch_nn as _tnn, torch_pooling as _tpl  # noqa: E402
 FUNCTIONS.update(_tnn.FUNCTIONS)
+FUNCTIONS.update(_tpl.FUNCTIONS)
 METHODS.update(_tnn.METHODS)
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
