@@ -103,7 +103,6 @@ NEEDS = {"Conv2d_reflect": "pad", "MaxPool2d": "max_pool2d", "MaxPool1d": "max_p
 # what the functional forms do not do yet, or do differently from torch
 KNOWN = {
     "Bilinear": "F.bilinear records ViewBackward0 where torch records AddBackward0",
-    "CrossEntropyLoss_smoothing": "F.cross_entropy has no label_smoothing yet",
 }
 
 
