@@ -32,6 +32,11 @@ LAYERS = {
     "Conv3d": (lambda nn: nn.Conv3d(2, 2, 2), X5, None),
     "ConvTranspose2d": (lambda nn: nn.ConvTranspose2d(3, 2, 3, stride=2, output_padding=1), X4,
                         None),
+    "ZeroPad2d": (lambda nn: nn.ZeroPad2d((1, 0, 2, 1)), X4, None),
+    "ConstantPad1d": (lambda nn: nn.ConstantPad1d(2, 3.5), X3, None),
+    "ReflectionPad2d": (lambda nn: nn.ReflectionPad2d(1), X4, None),
+    "ReplicationPad1d": (lambda nn: nn.ReplicationPad1d((0, 3)), X3, None),
+    "CircularPad2d": (lambda nn: nn.CircularPad2d(1), X4, None),
     "MaxPool2d": (lambda nn: nn.MaxPool2d(2), X4, None),
     "MaxPool1d": (lambda nn: nn.MaxPool1d(3, stride=2, padding=1), X3, None),
     "AvgPool2d": (lambda nn: nn.AvgPool2d(3, stride=2, padding=1), X4, None),
@@ -103,6 +108,7 @@ NEEDS = {"Conv2d_reflect": "pad", "MaxPool2d": "max_pool2d", "MaxPool1d": "max_p
 # what the functional forms do not do yet, or do differently from torch
 KNOWN = {
     "Bilinear": "F.bilinear records ViewBackward0 where torch records AddBackward0",
+    "CircularPad2d": "F.pad(mode='circular') records CatBackward0 where torch records CopySlices",
 }
 
 

@@ -21,5 +21,6 @@ from .batchnorm import (BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d,  
 from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: F401
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
 from .sparse import Embedding  # noqa: F401
+from .padding import *  # noqa: F401,F403
 
 __all__ = [n for n in dir() if n[:1].isupper()]
