@@ -90,7 +90,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
             result = tensor.normal_(mean, std, generator=generator)
             while True:
                 mask = (result < lo) | (result > hi)
-                if not mask.any():
+                if not mask.sum().item():
                     break
                 redraw = empty_like(result).normal_(mean, std, generator=generator)
                 result = where(mask, redraw, result)
@@ -106,7 +106,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         accept = empty_like(tensor)
         tensor.uniform_(a, b, generator=generator)
         pending = accept.uniform_(generator=generator).log().gt(log_density(tensor))
-        if pending.any():
+        if pending.sum().item():
             candidates = empty_like(tensor)
             result = tensor
             while True:
@@ -114,7 +114,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
                 result = where(pending, candidates, result)
                 rejected = accept.uniform_(generator=generator).log().gt(log_density(candidates))
                 pending = where(pending, rejected, pending)
-                if not pending.any():
+                if not pending.sum().item():
                     break
             tensor.copy_(result)
         return tensor
