@@ -30,7 +30,7 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
-from . import linalg  # noqa: F401
+from . import linalg, special  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 
