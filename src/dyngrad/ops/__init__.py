@@ -149,6 +149,27 @@ METHODS.update({
     "type_as": lambda self, other: self.type(other.dtype),
 })
 
+
+
+def _linalg(name):
+    """torch.det, torch.inverse, ...: torch.linalg's functions, imported when first called
+    (torch.linalg sits above the op table)."""
+    def fn(*args, **kwargs):
+        from .. import linalg
+        if name == "svd":
+            from ..linalg.decompositions import torch_svd
+            return torch_svd(*args, **kwargs)
+        return getattr(linalg, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
+                   ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
+                   ("chain_matmul", "multi_dot")):
+    FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
+FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
+
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
 
