@@ -6,6 +6,7 @@
 from .. import random as _random
 from ..tensor import Tensor
 from . import indexing, torch_math as tm, torch_shape as ts
+from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
@@ -169,6 +170,20 @@ for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet
                    ("chain_matmul", "multi_dot")):
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
+
+from .. import _multinomial  # noqa: E402
+FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
+METHODS["unfold"] = _ra.unfold
+# in-place forms of entries that take the tensor and plain arguments
+METHODS.update({
+    "masked_fill_": lambda self, mask, value: apply_inplace(
+        _pw.masked_fill_tensor if isinstance(value, Tensor) else _pw.masked_fill_op, self,
+        (self, mask, value)),
+    "tril_": lambda self, diagonal=0: apply_inplace(_pw.tril, self, (self, diagonal)),
+    "triu_": lambda self, diagonal=0: apply_inplace(_pw.triu, self, (self, diagonal)),
+})
+for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
+    METHODS[_n + "_"] = (lambda op: lambda self: apply_inplace(op, self, (self,)))(getattr(_sp, _n))
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
