@@ -53,7 +53,8 @@ def draw_svg(nodes, edges, node_attr=None):
     out = [f'<svg width="{lay.width:.0f}pt" height="{lay.height:.0f}pt" '
            f'viewBox="0.00 0.00 {lay.width:.2f} {lay.height:.2f}" '
            'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
-           '<g id="graph0" class="graph">\n'
+           f'<g id="graph0" class="graph" font-family="{html.escape(node_attr.get("fontname", "monospace"))}" '
+           f'font-size="{FONT_SIZE:.2f}">\n'
            f'<polygon fill="white" stroke="transparent" points="0,0 {lay.width:.2f},0 '
            f'{lay.width:.2f},{lay.height:.2f} 0,{lay.height:.2f}"/>\n']
     for k, ((tail, head, attrs), route) in enumerate(zip(edges, lay.routes)):
@@ -78,13 +79,12 @@ def _node(i, name, label, attrs, box):
         pts = [(l, t), (r - 8, t), (r, t + 8), (r, b), (l, b)]
     else:
         pts = [(l, t), (r, t), (r, b), (l, b)]
-    points = " ".join(f"{px:.2f},{py:.2f}" for px, py in pts + pts[:1])
+    points = " ".join(f"{px:.1f},{py:.1f}" for px, py in pts + pts[:1])
     lines = label_lines(label)
     first = y - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.35
-    text = "".join(
-        f'<text text-anchor="middle" x="{x:.2f}" y="{first + j * LINE_HEIGHT:.2f}" '
-        f'font-family="{html.escape(attrs.get("fontname", "monospace"))}" '
-        f'font-size="{FONT_SIZE:.2f}">{html.escape(s)}</text>'
+    text = "".join(  # font family and size are the graph's (its <g>), as every node's
+        f'<text text-anchor="middle" x="{x:.1f}" y="{first + j * LINE_HEIGHT:.1f}">'
+        f'{html.escape(s)}</text>'
         for j, s in enumerate(lines) if s)
     gid = html.escape(attrs.get("id") or f"node{i + 1}")
     return (f'<g id="{gid}" class="node"><title>{html.escape(name)}</title>'
@@ -101,10 +101,10 @@ def _edge(k, tail, head, attrs, route):
         (x0, y0), (x1, y1) = pts[-2], pts[-1]
         sign = 1.0 if y1 >= y0 else -1.0
         pts[-1] = (x1, y1 - sign * ARROW)
-    d = [f"M{pts[0][0]:.2f},{pts[0][1]:.2f}"]
+    d = [f"M{pts[0][0]:.1f},{pts[0][1]:.1f}"]
     for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
         dy = (y1 - y0) / 2
-        d.append(f"C{x0:.2f},{y0 + dy:.2f} {x1:.2f},{y1 - dy:.2f} {x1:.2f},{y1:.2f}")
+        d.append(f"C{x0:.1f},{y0 + dy:.1f} {x1:.1f},{y1 - dy:.1f} {x1:.1f},{y1:.1f}")
     gid = html.escape(attrs.get("id") or f"edge{k + 1}")
     out = (f'<g id="{gid}" class="edge"><title>{html.escape(tail)}&#45;&gt;'
            f'{html.escape(head)}</title><path fill="none" stroke="black"{dash} '
@@ -112,6 +112,6 @@ def _edge(k, tail, head, attrs, route):
     if arrow:
         bx, by = pts[-1]
         tx, ty = head_tip
-        out += (f'<polygon fill="black" stroke="black" points="{bx - 3.5:.2f},{by:.2f} '
-                f'{tx:.2f},{ty:.2f} {bx + 3.5:.2f},{by:.2f} {bx - 3.5:.2f},{by:.2f}"/>')
+        out += (f'<polygon fill="black" stroke="black" points="{bx - 3.5:.1f},{by:.1f} '
+                f'{tx:.1f},{ty:.1f} {bx + 3.5:.1f},{by:.1f} {bx - 3.5:.1f},{by:.1f}"/>')
     return out + "</g>\n"
