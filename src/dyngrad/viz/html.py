@@ -37,7 +37,7 @@ def _json(value):
 def canvas(trace, max_nodes, show_saved):
     """The drawing of the nodes a trace ran, with values, grads and SVG ids."""
     return draw(None, trace.params, False, show_saved, 50, True, True, max_nodes,
-                roots=trace.roots(), ids=True)
+                roots=trace.roots(), ids=True, model=trace.model)
 
 
 def _graph(trace, max_nodes, show_saved, layout="auto"):
