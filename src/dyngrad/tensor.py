@@ -396,7 +396,8 @@ class Tensor:
             return "torch." + self.dtype._legacy
         if isinstance(dtype, str):
             dtype = _LEGACY_NAMES[dtype]
-        return self.to(dtype)
+        # torch.LongTensor and the other legacy types stand for their dtype
+        return self.to(getattr(dtype, "_legacy_dtype", dtype))
 
     # -- printing ---------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):

@@ -180,7 +180,7 @@ def edge_of(t):
 _NO_EDGE = (None, 0)
 
 
-def record(node, inputs, outputs):
+def record(node, inputs, outputs, shaped=False):
     """Put ``node`` in the graph as the backward of one forward call, and return it
     (NOTE [One recorder]).
 
@@ -206,7 +206,7 @@ def record(node, inputs, outputs):
     edges = []
     meta = None
     n_out = len(outputs)
-    ref = outputs[0] if n_out else None
+    ref = outputs[0] if n_out and shaped else None
     if ref is not None:
         ref = ref._data
         shape, dtype = ref.shape, ref.dtype

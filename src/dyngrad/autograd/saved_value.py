@@ -73,12 +73,14 @@ class SavedValue:
 
     __slots__ = ("value", "version", "counter", "output_nr")
 
-    def __init__(self, tensor, is_output=False):
+    def __init__(self, tensor, is_output=False, output_nr=None):
         if tensor._inference:
             raise RuntimeError(_INFERENCE_SAVE)
         counter = tensor._version_counter
         self.version = counter[0]
-        self.output_nr = tensor._output_nr if is_output else None
+        # (a non-differentiable output is not wired to the node: its number is given)
+        self.output_nr = ((tensor._output_nr if output_nr is None else output_nr)
+                          if is_output else None)
         hooks = _gstate.saved_hooks
         if hooks is None:
             self.counter = counter
@@ -207,15 +209,15 @@ def save_input(tensor):
     return sv
 
 
-def save_output(tensor):
+def save_output(tensor, output_nr=None):
     """``SavedValue(tensor, is_output=True)``, by the shortest way (see save_input)."""
     if tensor._inference or _gstate.saved_hooks is not None:
-        return SavedValue(tensor, True)
+        return SavedValue(tensor, True, output_nr)
     sv = _new(SavedValue)
     sv.value = tensor._data
     sv.counter = c = tensor._version_counter
     sv.version = c[0]
-    sv.output_nr = tensor._output_nr
+    sv.output_nr = tensor._output_nr if output_nr is None else output_nr
     return sv
 
 

@@ -282,7 +282,7 @@ def _recorded(op, args, inputs, mask, out):
     """The output of a ``_make_fast`` op, recorded: wrapped, its node made and saved."""
     res = _wrap(out)
     outs = (res,)
-    node = record(_new(op.node_class), inputs, outs)
+    node = record(_new(op.node_class), inputs, outs, True)
     save = op._savers.get(mask)
     if save is None:
         save = op.saver(mask)
@@ -363,7 +363,7 @@ def _compile_saver(sources, tensor_pos):
             saved[k] = args[i]
         if outs is not None:
             for k, i in at_out:
-                saved[k] = save_output(outs[i])
+                saved[k] = save_output(outs[i], i)
         for k, kind, i in at_size:
             saved[k] = _size_of(kind, args[i])
         node._saved = tuple(saved)
