@@ -154,9 +154,11 @@ class Op:
         op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
                    else None)
         # ops with no formula (comparisons) never record a node
+        # the fast ops' formulas (elementwise arithmetic and math) give gradients in the
+        # output's dtype: their nodes may skip the per-input reduction records
         op.node_class = type(node_name, (OpNode,), {
-            "__slots__": (), "_name": node_name, "_op": op,
-            "_n_outputs": op.n_out or 1}) if formulas else None
+            "__slots__": (), "_name": node_name, "_op": op, "_n_outputs": op.n_out or 1,
+            "_same_dtype_grads": op.fast is not None}) if formulas else None
         ALL_OPS.append(op)
 
     def __repr__(self):

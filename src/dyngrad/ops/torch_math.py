@@ -41,7 +41,7 @@ def sub(input, other, *, alpha=1, out=None):
 
 def rsub(input, other, *, alpha=1):
     if isinstance(other, Tensor):
-        return pw.sub(other, input, alpha)
+        return pw.rsub_tensor(input, other, alpha)
     return pw.rsub(input, other, alpha)
 
 
@@ -51,57 +51,46 @@ def mul(input, other, *, out=None):
     return _mul(input, other)
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+_NOT_GIVEN = object()
+
+
+def div(input, other, *, rounding_mode=_NOT_GIVEN, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "div", other=other)
-    if rounding_mode is None:
+    if rounding_mode is _NOT_GIVEN:
         return _div(input, other)
-    with _no_grad():
-        if rounding_mode == "trunc":
-            return _wrap_like(xp.trunc(_arr(pw.div(input, other))), input, other)
-        if rounding_mode == "floor":
-            return floor_divide(input, other)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                       f"found '{rounding_mode}'")
-
-
-def _arr(t):
-    return t._data
-
-
-def _no_grad():
-    from ..autograd.grad_mode import no_grad
-    return no_grad()
-
-
-def _wrap_like(a, input, other):
-    from ._promote import result_dtype
-    from ..tensor import _wrap
-    dt = result_dtype(input._data, other._data if isinstance(other, Tensor) else other)
-    return _wrap(xp.asarray(a).astype(dt, copy=False))
+    # a mode given, even None, is torch's div.Tensor_mode overload (DivBackward2)
+    return pw.div_mode(input, other, rounding_mode)
 
 
 def floor_divide(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.floor_divide, input._data, b))
+    if not isinstance(input, Tensor):
+        input = _check_tensor(input, "floor_divide", other=other)
+    return pw.floor_divide(input, other)
+
+
+def rfloordiv(self, other):
+    return pw.floor_divide(other, self)
+
+
+def _remainder_entry(other, tensor_entry, scalar_entry):
+    return tensor_entry if isinstance(other, Tensor) else scalar_entry
 
 
 def remainder(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.remainder, input._data, b))
+    if not isinstance(input, Tensor):
+        if isinstance(other, Tensor):  # remainder(2, x): torch's remainder.Scalar_Tensor
+            return pw.remainder_scalar_tensor(input, other)
+        input = _check_tensor(input, "remainder", other=other)
+    return _remainder_entry(other, pw.remainder, pw.remainder_scalar)(input, other)
+
+
+def rmod(self, other):
+    return pw.remainder_scalar_tensor(other, self)
 
 
 def fmod(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.fmod, input._data, b))
-
-
-def _wrap_result(a):
-    from ..tensor import _wrap
-    return _wrap(a)
+    return _remainder_entry(other, pw.fmod, pw.fmod_scalar)(input, other)
 
 
 def true_divide(input, other):
@@ -135,11 +124,11 @@ def clamp(input, min=None, max=None, *, out=None):
 
 
 def clamp_min(input, min):
-    return pw.clamp_min(input, min)
+    return (pw.clamp_min_tensor if isinstance(min, Tensor) else pw.clamp_min)(input, min)
 
 
 def clamp_max(input, max):
-    return pw.clamp_max(input, max)
+    return (pw.clamp_max_tensor if isinstance(max, Tensor) else pw.clamp_max)(input, max)
 
 
 def where(condition, input=None, other=None, *, out=None):
