@@ -5,7 +5,7 @@
 """
 from .. import random as _random
 from ..tensor import Tensor
-from . import indexing, torch_math as tm, torch_shape as ts
+from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from ._table import ALL_OPS, Op  # noqa: F401
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
@@ -13,7 +13,6 @@ _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", 
 
 
 def _unary(name):
-    from . import pointwise as pw
     op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
     entry = op.fast or op
 
@@ -24,7 +23,6 @@ def _unary(name):
 
 
 def _nondiff(name):
-    from . import pointwise as pw
     entry = getattr(pw, name)
 
     def fn(input, other=None):
@@ -115,7 +113,6 @@ for _n in ("softmax", "log_softmax"):
 
 def _conj(input):
     """The complex conjugate; a real tensor is returned as it is, as torch does."""
-    from . import pointwise as pw
     return pw.conj_op(input) if input.is_complex() else input
 
 

@@ -8,6 +8,7 @@ gets a node that reads its region out of ``base``'s new gradient. The view's reg
 found by replaying the view ops on an array shaped like the base (``Tensor._view_fn``).
 """
 from .. import _backend
+from .._dtype import _FROM_NP
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, record
 from ..autograd.saved_value import SavedValue
@@ -100,7 +101,6 @@ def _check_write(self, value):
                            f"shape {list(xp.broadcast_shapes(vshape, data.shape))}")
     vd = getattr(value, "dtype", None)
     if vd is not None and vd != data.dtype and not xp.can_cast(vd, data.dtype, "same_kind"):
-        from .._dtype import _FROM_NP
         raise RuntimeError(f"result type {_FROM_NP[vd]._cname} can't be cast to the desired "
                            f"output type {_FROM_NP[data.dtype]._cname}")
 

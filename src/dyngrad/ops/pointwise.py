@@ -9,6 +9,7 @@ records is torch's: a product with a number inside a formula is torch's ``mul.Sc
 import math
 
 from .. import _backend
+from .._dtype import _FROM_NP
 from ._promote import binary, broadcast_shapes, compare, result_dtype, to_float
 from ._table import Op
 
@@ -507,7 +508,6 @@ def square(input, *, out=None):
 # -- masked_fill ------------------------------------------------------------------------
 def _masked_fill(self, mask, value):
     if mask.dtype != xp.bool_:
-        from .._dtype import _FROM_NP
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{_FROM_NP[mask.dtype]._cname.lower()}")
     return xp.where(mask, xp.asarray(value).astype(self.dtype), self)

@@ -5,7 +5,8 @@ entry of pointwise.py; ``1 - x`` picks ``rsub`` and ``x ** t`` picks PowBackward
 torch's dispatcher does. Nothing here computes: it chooses an entry and its arguments.
 """
 from .. import _backend
-from ..tensor import Tensor
+from ..creation import tensor
+from ..tensor import Tensor, _wrap
 from . import pointwise as pw
 from . import reduction as red
 from .inplace import apply_inplace
@@ -21,7 +22,6 @@ def _check_tensor(input, name, pos="input", other=None):
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         return input
     if type(input) in (int, float, bool, complex) and other is not None:
-        from ..creation import tensor
         return tensor(input)
     raise TypeError(f"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) must be "
                     f"Tensor, not {type(input).__name__}")
@@ -138,7 +138,6 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def nonzero(input, *, as_tuple=False):
-    from ..tensor import _wrap
     idx = xp.nonzero(input._data)
     if as_tuple:
         return tuple(_wrap(i.astype(xp.int64)) for i in idx)
@@ -223,14 +222,12 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
 
 
 def argmax(input, dim=None, keepdim=False):
-    from ..tensor import _wrap
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
     return red.max_dim(input.detach(), dim, keepdim)[1]
 
 
 def argmin(input, dim=None, keepdim=False):
-    from ..tensor import _wrap
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
     return red.min_dim(input.detach(), dim, keepdim)[1]
