@@ -83,6 +83,9 @@ class Node:
     # arrays follow NumPy's promotion, not torch's (a float32 gradient divided by an
     # integer count becomes float64), and the engine's cast is what puts that right.
     _same_dtype_grads = False
+    # whether _apply's results are new arrays or gradients it was given, never an array
+    # someone else holds: the engine may then own them (NOTE [Owned gradients], engine.py)
+    _fresh_results = False
     _name = "Node"
 
     def name(self):

@@ -43,6 +43,7 @@ class OpNode(Node):
 
     __slots__ = ()
     _op = None
+    _fresh_results = True  # a formula returns a new array, or a gradient it was given
 
     # _apply is run_formulas (set below it): the engine's call goes straight to it
 
