@@ -362,7 +362,7 @@ SAMPLES = {
         t, lambda z: t.nn.functional.nll_loss(z, y), x), [A, np.array([2, 0])])],
     pw.div_scalar: [("std_through_mean", lambda t, x: t.std(x, 0), [A])],
     loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
-    ts.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
+    inplace.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
                   ("contiguous", lambda t, x: x.t().contiguous(), [A])],
     ts.to_copy: [("double", lambda t, x: x.double(), [A]),
                  ("to_dtype", lambda t, x: x.to(t.float64) * x, [A])],

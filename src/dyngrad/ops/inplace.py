@@ -151,15 +151,9 @@ _new = object.__new__
 
 
 def _original(self):
-    """``self`` as it was before the write, for formulas that need it: a copy that keeps
-    self's place in the graph, so that a double backward through it is right."""
-    original = _wrap(self._data.copy())
-    fn, nr = edge_of(self)
-    if fn is not None:
-        original._grad_fn = fn
-        original._output_nr = nr
-        original._requires_grad = True
-    return original
+    """``self`` as it was before the write, for formulas that need it: a recorded clone, as
+    torch makes it (CloneBackward0, so that a double backward through it is right)."""
+    return clone_op(self)
 
 
 def _rebase(self, node):
@@ -343,5 +337,6 @@ def copy_out_of_place(t):
     return _copy_new(_wrap(xp.empty(t._data.shape, dtype=t._data.dtype)), t)
 
 
+clone_op = Op("CloneBackward0", lambda self: xp.array(self, copy=True), self=lambda grad: grad)
 _copy_new = Op("torch::autograd::CopyBackwards", lambda self, src: xp.array(src, copy=True),
                self=zeros_like, src=lambda grad: grad)
