@@ -39,7 +39,8 @@ _ndarray = _backend.ndarray
 # Events: "node" (node, grads: before it runs), "hook" (kind, fn, args, result),
 # "ran" (node, grads after pre-hooks, raw: formula outputs before the edge reduction,
 # outs: reduced; sent before post hooks, which report as "hook", and before saved values
-# are freed), "end".
+# are freed), "end", "error" (error: the exception a step raised, sent before it leaves
+# the run; the last "node" is the one that failed).
 observers = []
 
 
@@ -205,6 +206,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     gc.disable()
     try:
         return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+    except Exception as error:
+        if observers:
+            _tell("error", error=error)
+        raise
     finally:
         state.enabled = prev
         if collecting:

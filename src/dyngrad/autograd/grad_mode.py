@@ -13,6 +13,9 @@ class _State(threading.local):
     # Class attributes are the per-thread defaults: a new thread starts with grad on.
     enabled = True
     inference = False
+    # Anomaly mode is process-wide in torch: anomaly_mode.py sets it on this class, which
+    # every thread's state reads through (no thread sets its own).
+    anomaly = False
 
 
 state = _State()

@@ -15,12 +15,17 @@ After a backward without retain_graph, ``_saved`` becomes None, and unpacking ag
 raises ERR_BACKWARD_TWICE. A node that saved nothing keeps ``()`` and can run again.
 """
 import itertools
+import os
 import re
+import threading
+import traceback
 import weakref
 from typing import NamedTuple
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "GradientEdge",
            "get_gradient_edge"]
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 ERR_BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -151,6 +156,46 @@ def grad_accumulator(tensor):
         acc = AccumulateGrad(tensor)
         tensor._grad_acc = weakref.ref(acc)
     return acc
+
+
+class _AnomalyRun(threading.local):
+    running = None  # the node whose backward this thread's engine runs (anomaly mode sets it)
+
+
+anomaly_run = _AnomalyRun()
+
+
+def store_anomaly_metadata(node):
+    """Anomaly mode, at a node's creation: the Python stack that made it, as torch keeps it
+    (``metadata["traceback_"]``, the strings of ``traceback.format_list``), and, for a node
+    made while a backward runs, the node whose backward made it (``metadata["parent_"]``).
+
+    dyngrad's own frames at the top of the stack are left out: torch's ops run in C++,
+    so its stack ends at the user's line that called the op.
+    """
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    meta = node.metadata
+    meta["traceback_"] = traceback.format_list(frames[:end])
+    if anomaly_run.running is not None:
+        meta["parent_"] = anomaly_run.running
+
+
+def note_inplace_write(counter):
+    """Anomaly mode, at an in-place write: where it happened, kept beside the version it
+    made (``counter[1]``: version counters are one-element lists, read at ``[0]`` only), so
+    that a failed version check can name the line that changed the saved tensor."""
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end > 1 and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    counter[1:] = [(counter[0], traceback.format_list(frames[end - 1:end])[0])]
+
+
+def _inside_dyngrad(filename):
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR)
 
 
 def increment_version(tensor):

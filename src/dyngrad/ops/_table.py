@@ -26,7 +26,8 @@ import inspect
 from .. import _backend
 from .._size import Size
 from ..autograd import grad_mode
-from ..autograd.graph import ERR_BACKWARD_TWICE, Node, grad_accumulator, next_sequence_nr
+from ..autograd.graph import (ERR_BACKWARD_TWICE, Node, grad_accumulator, next_sequence_nr,
+                              store_anomaly_metadata)
 from ..tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -111,14 +112,24 @@ def _saved_output_tensor(node, saved):
     return t
 
 
-def _version_error(tensor_shape, legacy, who, version, expected):
+def _version_error(tensor_shape, legacy, who, version, expected, counter):
     sizes = list(tensor_shape)
     part = f", which is output {who[1]} of {who[0]}," if who else ""
+    if not _gstate.anomaly:
+        hint = ("enable anomaly detection to find the operation that failed to compute its "
+                "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    else:
+        hint = ("the backtrace further above shows the operation that failed to compute its "
+                "gradient. The variable in question was changed in there or anywhere later. "
+                "Good luck!")
+        if len(counter) > 1:  # beyond torch: the line of the write (graph.note_inplace_write)
+            made, where = counter[1]
+            hint += (f" The last in-place operation recorded in anomaly mode took it to "
+                     f"version {made}:\n{where.rstrip()}")
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: [torch.{legacy} {sizes}]{part} is at version {version}; expected version "
-        f"{expected} instead. Hint: enable anomaly detection to find the operation that failed "
-        "to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        f"{expected} instead. Hint: {hint}")
 
 
 def unpack_saved(node, as_tensors):
@@ -161,13 +172,14 @@ def _check_version(node, v, expected):
         if now != expected:
             from .._dtype import _FROM_NP
             raise _version_error(v.data.shape, _FROM_NP[v.data.dtype]._legacy,
-                                 (node._forward_op_name(), v.output_nr), now, expected)
+                                 (node._forward_op_name(), v.output_nr), now, expected, v.counter)
         return
     now = v._version_counter[0]
     if now != expected:
         fn = v.grad_fn
         who = (fn._forward_op_name(), v._output_nr) if fn is not None else None
-        raise _version_error(v._data.shape, v.dtype._legacy, who, now, expected)
+        raise _version_error(v._data.shape, v.dtype._legacy, who, now, expected,
+                             v._version_counter)
 
 
 def _parameter_names(fn, node_name):
@@ -349,6 +361,8 @@ def _record_simple(op, args, mask, out):
     """``record`` for a ``_make_fast`` op: ``mask`` says which inputs require grad."""
     node = _new(op.node_class)
     node._sequence_nr = next_sequence_nr()
+    if _gstate.anomaly:
+        store_anomaly_metadata(node)
     res = _wrap(out)
     res._grad_fn = node
     res._requires_grad = True
@@ -409,6 +423,8 @@ def record(op, args, out):
     """Wrap the outputs of ``op`` and build its node, edges and saved values."""
     node = _new(op.node_class)
     node._sequence_nr = next_sequence_nr()
+    if _gstate.anomaly:
+        store_anomaly_metadata(node)
     edges = []
     meta = []
     mask = []
@@ -454,6 +470,8 @@ def apply_variadic(op, args):
         return _wrap(out)
     node = _new(op.node_class)
     node._sequence_nr = next_sequence_nr()
+    if _gstate.anomaly:
+        store_anomaly_metadata(node)
     node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) and t.requires_grad
                                 else (None, 0) for t in tensors)
     node._meta = [(a.shape, a.dtype) for a in arrays]

@@ -9,7 +9,7 @@ found by replaying the view ops on an array shaped like the base (``Tensor._view
 """
 from .. import _backend
 from ..autograd import grad_mode
-from ..autograd.graph import Node, next_sequence_nr
+from ..autograd.graph import Node, next_sequence_nr, note_inplace_write, store_anomaly_metadata
 from ..tensor import Tensor, _wrap
 from . import _table
 from ._table import Op, edge_of
@@ -128,6 +128,8 @@ def apply_inplace(op, self, args):
         check_inference(self)
     else:
         self._version_counter[0] += 1
+        if _gstate.anomaly:
+            note_inplace_write(self._version_counter)
     if node is not None:
         _rebase(self, node)
     return self
@@ -149,6 +151,8 @@ def _node(op, self, args, original):
     """The node of the in-place op, its edges and saved values (``self`` not yet written)."""
     node = object.__new__(op.node_class)
     node._sequence_nr = next_sequence_nr()
+    if _gstate.anomaly:
+        store_anomaly_metadata(node)
     edges, meta, mask = [], [], []
     for i in op.diff_pos:
         a = args[i]
@@ -220,6 +224,8 @@ class CopySlices(Node):
         self._shape = base._data.shape
         self._dtype = base._data.dtype
         self._sequence_nr = next_sequence_nr()
+        if _gstate.anomaly:
+            store_anomaly_metadata(self)
         self._saved = ()
         first = edge_of(base) if base.requires_grad else (None, 0)
         self.next_functions = (first,) + fn.next_functions[1:]
@@ -262,6 +268,8 @@ class ViewOfBase(Node):
         self._view_fn = view_fn
         self._base_shape = base._data.shape
         self._sequence_nr = next_sequence_nr()
+        if _gstate.anomaly:
+            store_anomaly_metadata(self)
         self._saved = ()
         self.next_functions = (edge_of(base),)
 
