@@ -9,7 +9,8 @@ import torch
 import dyngrad
 
 MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
-           "dyngrad.autograd.grad_mode"]
+           "dyngrad.autograd.grad_mode", "dyngrad.autograd.functional",
+           "dyngrad.autograd.gradcheck", "dyngrad.autograd.anomaly_mode"]
 
 
 def _examples():

@@ -43,6 +43,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"dyngrad(\.|
 for _alias, _d in _dtype_module.ALIASES.items():
     globals()[_alias] = _d
 _ops.install(globals())
+autograd._bind_parts_over_ops()
 
 
 class _ReturnTypes:

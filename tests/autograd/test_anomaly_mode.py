@@ -1,6 +1,7 @@
 """Anomaly mode against torch: the switches, the forward traceback shown when a backward
 fails, the nan check, node metadata, and the version error (which in dyngrad also names
 the line of the in-place write)."""
+import inspect
 import re
 import warnings
 
@@ -9,7 +10,6 @@ import torch
 
 import dyngrad
 
-from _oracle import check, params
 
 # A traceback is compared by its frames in this file: the frames above them (pytest, the
 # oracle) and inside torch's or dyngrad's Python code differ between the two runs.
@@ -165,7 +165,6 @@ def test_version_error_names_the_in_place_line():
     # torch's message, then the line of the write, which torch does not give
     assert d_error[1].startswith(t_error[1])
     extra = d_error[1][len(t_error[1]):]
-    import inspect
     lines, first = inspect.getsourcelines(_version_case)
     line = first + next(i for i, s in enumerate(lines) if "c.add_(1)" in s)
     assert extra == (" The last in-place operation recorded in anomaly mode took it to version "

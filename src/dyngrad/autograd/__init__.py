@@ -12,7 +12,7 @@ from .variable import Variable  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "detect_anomaly", "set_detect_anomaly"]
+           "inference_mode", "detect_anomaly", "set_detect_anomaly", "gradcheck", "gradgradcheck"]
 
 xp = _backend.xp
 
@@ -62,7 +62,7 @@ def _make_grads(outputs, grads, create_graph, batched=False):
             continue
         if not isinstance(g, _tensor.Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-        if batched and g._data.shape[1:] != o._data.shape:
+        if batched and g[0]._data.shape != o._data.shape:  # g[0]: torch's IndexErrors
             # (torch reports the shape of grad[0] without its first dim)
             raise RuntimeError(
                 "If `is_grads_batched=True`, we interpret the first dimension of each "
@@ -218,7 +218,11 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
         raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but "
                          "that input is a Tensor of dimensionality 0 so expected in_dim to "
                          "satisfy 0 <= in_dim < 0.")
-    n = root_grads[0].shape[0]
+    sizes = [g.shape[0] for g in root_grads]
+    if len(set(sizes)) > 1:
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
+                         f"dimension, got sizes {sizes} for the mapped dimension")
+    n = sizes[0]
     rows = []
     for b in range(n):
         rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
@@ -235,3 +239,13 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
         else:
             out.append(xp.stack([c._data if hasattr(c, "_data") else c for c in col]))
     return out
+
+
+
+def _bind_parts_over_ops():
+    """Load the parts of torch.autograd written over the ops (``functional``, ``gradcheck``
+    and ``gradgradcheck``, bound here as functions as in torch). dyngrad/__init__.py calls
+    this once the ops exist: tensor.py imports this package before them."""
+    global gradcheck, gradgradcheck
+    from . import functional  # noqa: F401
+    from .gradcheck import gradcheck, gradgradcheck
