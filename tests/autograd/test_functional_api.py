@@ -493,6 +493,58 @@ def case_hessian_one_element_output(torch):
     return _F(torch).hessian(lambda x: (x ** 3).sum().reshape(1, 1), _xy(torch)[0])
 
 
+# -- autograd.grad(is_grads_batched=True), which vectorize=True stands on -----------------
+def _batched(torch, grads, outputs=None, **kw):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    outs = outputs(x) if outputs else [x * 2]
+    return torch.autograd.grad(outs, x, grads, is_grads_batched=True, **kw)
+
+
+def case_batched_0d_grad(torch):
+    return _batched(torch, [torch.tensor(1.0)])
+
+
+def case_batched_empty_batch(torch):
+    return _batched(torch, [torch.ones(0, 2)])
+
+
+def case_batched_wrong_row_shape(torch):
+    return _batched(torch, [torch.ones(3, 3)])
+
+
+def case_batched_batch_sizes_differ(torch):
+    return _batched(torch, [torch.ones(3, 2), torch.ones(2, 2)], lambda x: [x * 2, x * 3])
+
+
+def case_batched_two_outputs(torch):
+    return _batched(torch, [torch.ones(3, 2), torch.eye(3, 2)], lambda x: [x * 2, x ** 3])
+
+
+def case_batched_scalar_output(torch):
+    return _batched(torch, [torch.tensor([1.0, -2.0, 3.0])], lambda x: [(x ** 2).sum()])
+
+
+def case_batched_create_graph(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    g, = torch.autograd.grad(x ** 3, x, torch.eye(2), is_grads_batched=True, create_graph=True)
+    # (the graph differs: dyngrad runs one backward per row and stacks them, where torch's
+    # vmap batches the one backward, so its last node is StackBackward0)
+    return g.detach(), g.requires_grad, torch.autograd.grad(g.sum(), x)
+
+
+def case_batched_unused_input(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    z = torch.tensor([3.0], requires_grad=True)
+    return (torch.autograd.grad(x * 2, (x, z), torch.eye(2), is_grads_batched=True,
+                                allow_unused=True, retain_graph=True),
+            torch.autograd.grad(x * 2, (x, z), torch.eye(2), is_grads_batched=True,
+                                materialize_grads=True))
+
+
+def case_batched_float64_rows_for_float32(torch):
+    return _batched(torch, [torch.eye(2, dtype=torch.float64)])
+
+
 @pytest.mark.parametrize("case", params(globals()))
 def test_against_torch(case):
     def quiet(torch):
@@ -575,3 +627,4 @@ def test_hvp_vhp_jvp_vjp_agree_with_the_matrices():
     J = F.jacobian(_g, x).numpy()
     np.testing.assert_allclose(F.jvp(_g, x, v)[1].numpy(), J @ v.numpy(), rtol=1e-12)
     np.testing.assert_allclose(F.vjp(_g, x, v)[1].numpy(), v.numpy() @ J, rtol=1e-12)
+
