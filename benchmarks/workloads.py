@@ -278,6 +278,75 @@ class BigElementwise:
         return None, step
 
 
+# -- deep_mlp, deep_mlp_ckpt -------------------------------------------------------------
+class DeepMlp:
+    """A deep tanh MLP (16 layers 256 wide, batch 4096), loss = mean(out**2), backward.
+    With ``segments``: utils.checkpoint.checkpoint_sequential in that many pieces, so
+    only the pieces' boundaries are kept and the rest is recomputed during backward: the
+    RSS+ column against deep_mlp's shows the memory saved, the time column its price."""
+    unit, scale = "ms", 1e3
+
+    def __init__(self, segments=None, reentrant=True):
+        self.segments = segments
+        self.reentrant = reentrant
+
+    def sizes(self, smoke):
+        return {"width": 16, "batch": 8, "layers": 8} if smoke else \
+            {"width": 256, "batch": 4096, "layers": 16}
+
+    def inputs(self, n):
+        w = n["width"]
+        x, *params = _data(6, (n["batch"], w), *[(w, w), (w,)] * n["layers"])
+        return x, [p / np.sqrt(w) if p.ndim == 2 else 0.1 * p for p in params]
+
+    def numpy(self, n, dt):
+        x, params = self.inputs(n)
+        x = x.astype(dt)
+        params = [p.astype(dt) for p in params]
+
+        def step(_):
+            hs = [x]
+            for w, b in zip(params[::2], params[1::2]):
+                hs.append(np.tanh(hs[-1] @ w + b))
+            out = hs[-1]
+            loss = (out * out).mean()
+            g = (2 / out.size) * out
+            for i in reversed(range(len(hs) - 1)):
+                gz = g * (1 - hs[i + 1] * hs[i + 1])
+                gw0 = hs[i].T @ gz
+                g = gz @ params[2 * i].T
+            return {"loss": loss, "w0.grad": gw0}
+        return None, step
+
+    def torch(self, n, T):
+        import importlib
+        ckpt = importlib.import_module(T.__name__ + ".utils.checkpoint")
+        x0, params = self.inputs(n)
+        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+
+        def layer(w, b):
+            return lambda h: (h @ w + b).tanh()
+        layers = [layer(w, b) for w, b in zip(params[::2], params[1::2])]
+
+        def step(_):
+            # requires grad: the reentrant checkpoint passes gradients only to inputs that do
+            x = T.tensor(x0, dtype=T.float32, requires_grad=True)
+            if self.segments:
+                out = ckpt.checkpoint_sequential(layers, self.segments, x,
+                                                 use_reentrant=self.reentrant)
+            else:
+                out = x
+                for f in layers:
+                    out = f(out)
+            loss = (out * out).mean()
+            loss.backward()
+            res = {"loss": _np(loss), "w0.grad": _np(params[0].grad)}
+            for p in params:
+                p.grad = None
+            return res
+        return None, step
+
+
 WORKLOADS = {
     "tiny_chain": TinyChain(),
     "deep_chain": DeepChain(200_000),
@@ -285,7 +354,10 @@ WORKLOADS = {
     "mlp_step": MlpStep(),
     "hvp": Hvp(),
     "big_elementwise": BigElementwise(),
+    "deep_mlp": DeepMlp(),
+    "deep_mlp_ckpt": DeepMlp(segments=4),
 }
 # dtypes each library's result must keep (a float64 upcast is a failure, issue 4)
 EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chain_1M": np.float64,
-                  "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32}
+                  "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32,
+                  "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32}

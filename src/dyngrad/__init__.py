@@ -32,6 +32,7 @@ from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: F401
                                    is_anomaly_enabled, set_anomaly_enabled)
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
+from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
 
 __version__ = "0.1.0"
 

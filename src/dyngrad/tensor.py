@@ -48,6 +48,7 @@ class Tensor:
     _retains_grad = False
     _inference = False
     _multi_view_of = None  # node name when made by split/chunk/unbind (no in-place allowed)
+    _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
     _no_grad_view = False  # a view made with grad mode off
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
 
@@ -252,6 +253,13 @@ class Tensor:
             self._post_acc_hooks = {}
         from .autograd.graph import _add_hook
         return _add_hook(self._post_acc_hooks, hook)
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    def _is_view(self):
+        return self._base is not None
 
     @property
     def _version(self):

@@ -211,7 +211,9 @@ def test_inputs_are_left_as_they_were():
 # Cases whose call keeps state between calls (the leaf's .grad accumulates): finite
 # differences of them mean nothing.
 _STATEFUL = {"accumulate_create_graph"}
-FAST = False
+# Whole Jacobians (the slow mode) for small cases; above this many input elements, the
+# fast mode's one number per pair (the norms' cases would take seconds each)
+SLOW_MAX = 12
 TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
          for op, cases in SAMPLES.items() for cid, call, arrays in cases
          if cid not in _STATEFUL and any(isinstance(a, np.ndarray) and a.dtype.kind == "f"
@@ -232,15 +234,20 @@ def _differentiable_outputs(lib, call):
 
 @pytest.mark.parametrize("call, arrays", TABLE)
 def test_gradgradcheck_op_table(call, arrays):
-    # dyngrad's verdict is torch's (a kink at a sample point fails both), and true where
-    # torch's is
+    # dyngrad's verdict is torch's (a kink at a sample point fails both, a derivative
+    # torch lacks raises in both), and true where torch's is. The slow mode's analytical
+    # Jacobian runs the double backward without create_graph: formulas on arrays
     verdicts = []
+    fast = sum(a.size for a in arrays if a.dtype.kind == "f") > SLOW_MAX
     for lib in (torch, dyngrad):
         f = _differentiable_outputs(lib, call)
         xs = _float64(lib, arrays)
         if not f(*xs):
             return  # nothing differentiable comes out (comparisons, integer results)
         lib.manual_seed(0)
-        verdicts.append(lib.autograd.gradgradcheck(f, xs, raise_exception=False,
-                                                   fast_mode=FAST))
+        try:
+            verdicts.append(lib.autograd.gradgradcheck(f, xs, raise_exception=False,
+                                                       fast_mode=fast))
+        except RuntimeError as e:  # a derivative torch does not have (hardsigmoid's)
+            verdicts.append((type(e).__name__, str(e)))
     assert verdicts[1] == verdicts[0]

@@ -12,7 +12,18 @@ from .variable import Variable  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "detect_anomaly", "set_detect_anomaly", "gradcheck", "gradgradcheck"]
+           "inference_mode", "Function", "detect_anomaly", "set_detect_anomaly", "gradcheck",
+           "gradgradcheck"]
+
+
+def __getattr__(name):
+    # function.py sits above the op table, which loads after this package: at first use
+    if name in ("Function", "function"):
+        import importlib
+        function = importlib.import_module(".function", __name__)
+        return function if name == "function" else function.Function
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 xp = _backend.xp
 
@@ -152,7 +163,26 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if create_graph and not _warned_create_graph[0]:
         _warned_create_graph[0] = True
         warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
-    engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
+    _run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
+
+
+# One entry per backward running (a checkpoint's backward runs one inside another): True
+# when it runs the whole graph, as the reentrant checkpoint needs (torch's
+# _is_checkpoint_valid).
+_whole_graph = [True]
+
+
+def _is_checkpoint_valid():
+    return _whole_graph[-1]
+
+
+def _run_backward(edges, root_grads, retain_graph, create_graph, input_edges, accumulate):
+    _whole_graph.append(input_edges is None)
+    try:
+        return engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
+                                   accumulate)
+    finally:
+        _whole_graph.pop()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -186,8 +216,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if is_grads_batched:
         captured = _batched(edges, root_grads, retain_graph, create_graph, input_edges)
     else:
-        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph,
-                                       input_edges, False)
+        captured = _run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
+                                 False)
     result = []
     for i, g in enumerate(captured):
         if g is None and not allow_unused:
@@ -225,9 +255,8 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
     n = sizes[0]
     rows = []
     for b in range(n):
-        rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
-                                        retain_graph or b < n - 1, create_graph, input_edges,
-                                        False))
+        rows.append(_run_backward(edges, [g[b] for g in root_grads],
+                                  retain_graph or b < n - 1, create_graph, input_edges, False))
     from ..ops import torch_shape
     out = []
     for k in range(len(input_edges)):

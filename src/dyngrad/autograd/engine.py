@@ -330,7 +330,8 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         if needed is None and not watch and not node._hooked and type(node) is not AccumulateGrad:
             # _run_node's common case written out: no hooks, nobody watching, the whole
             # graph runs (measured: about 1 us of 4 per node on a small chain)
-            if grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+            if (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
+                    and not node._runs_without_grad):
                 outs = None
             else:
                 outs = (run_formulas(node, grads, create_graph) if type(node)._apply is op_apply
@@ -478,7 +479,8 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
         if observers:
             _tell("ran", node=node, grads=grads, raw=None, outs=None)
         outs = []
-    elif grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+    elif (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
+          and not node._runs_without_grad):
         outs = [None] * len(node.next_functions)
     else:
         outs = raw = node._apply(grads, create_graph)

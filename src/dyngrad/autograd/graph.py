@@ -78,6 +78,7 @@ class Node:
     _n_outputs = 1           # how many outputs the forward had (gradients it receives)
     _hooked = False          # set by any hook or retain_grad: the engine's full step runs
     _meta = None             # per input: (shape, dtype) to reduce its gradient to, or None
+    _runs_without_grad = False  # run even when no output got a gradient (custom Functions)
     _name = "Node"
 
     def name(self):

@@ -1,6 +1,5 @@
 """torch.nn.functional: activations and losses with torch's signatures.
 
-    >>> import dyngrad as torch
     >>> import dyngrad.nn.functional as F
     >>> x = torch.tensor([[1., 2., 3.]], requires_grad=True)
     >>> loss = F.cross_entropy(x, torch.tensor([2]))
@@ -8,7 +7,8 @@
     ('NllLossBackward0', 'LogSoftmaxBackward0')
 
 Nothing here computes: each function checks its arguments as torch does and calls an
-entry of the op table (ops/pointwise.py, ops/activation.py, ops/loss.py).
+entry of the op table (ops/pointwise.py, ops/activation.py, ops/loss.py, ...). The
+families live in nn/_functional/, one file each; this module gathers them.
 """
 import warnings
 
@@ -17,6 +17,17 @@ from ..ops import loss as _loss
 from ..ops import pointwise as _pw
 from ..ops.torch_math import INPLACE as _INPLACE
 from ..tensor import Tensor
+from ._functional.activation import (  # noqa: F401
+    celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
+    prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold)
+from ._functional.conv import (  # noqa: F401
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
+from ._functional.dropout import (  # noqa: F401
+    alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout)
+from ._functional.linear import bilinear, linear  # noqa: F401
+from ._functional.normalization import (  # noqa: F401
+    batch_norm, group_norm, instance_norm, layer_norm, normalize)
+from ._functional.sparse import embedding, one_hot  # noqa: F401
 
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
@@ -48,6 +59,12 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
     return _act.softmax(_cast(input, dtype), dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim())
+    return _act.softmax(-_cast(input, dtype), dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):

@@ -48,6 +48,7 @@ FUNCTIONS = {
     "chunk": ts.chunk, "unbind": ts.unbind, "cat": ts.cat, "concat": ts.cat,
     "concatenate": ts.cat, "stack": ts.stack, "mm": ts.mm, "bmm": ts.bmm, "dot": ts.dot,
     "mv": ts.mv, "matmul": ts.matmul, "clone": ts.clone,
+    "addcmul": tm.addcmul, "addcdiv": tm.addcdiv, "lerp": tm.lerp,
 }
 for _n in _UNARY:
     FUNCTIONS[_n] = _unary(_n)
@@ -122,6 +123,10 @@ FUNCTIONS["conj"] = METHODS["conj"] = _conj
 # dyngrad conjugates eagerly (no lazy conjugate bit): nothing is ever left to resolve
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
+
+from . import torch_nn as _tnn  # noqa: E402
+FUNCTIONS.update(_tnn.FUNCTIONS)
+METHODS.update(_tnn.METHODS)
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 

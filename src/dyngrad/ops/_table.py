@@ -106,9 +106,12 @@ def _unpack_public(node, value, is_tensor):
 def _saved_output_tensor(node, saved):
     t = _wrap(saved.data)
     t._version_counter = saved.counter
-    t._grad_fn = node
-    t._output_nr = saved.output_nr
-    t._requires_grad = True
+    op = getattr(node, "_op", None)  # a custom Function's node has no table op
+    diff = op.differentiable_outputs if op is not None else None
+    if diff is None or saved.output_nr in diff:  # a non-differentiable output has no graph
+        t._grad_fn = node
+        t._output_nr = saved.output_nr
+        t._requires_grad = True
     return t
 
 
@@ -220,13 +223,21 @@ class Op:
         for p, f in formulas.items():
             args = _parameter_names(f, node_name)
             op.formula_args[p] = args
-            names += [a for a in args if a not in ("grad", "grads") and a not in names]
+            names += [a for a in args if a not in _GIVEN and a not in names]
+        # NOTE [Joint formulas]: one function given for several inputs, taking
+        # ``grad_input_mask`` (derivatives.yaml's name), runs once per backward step and
+        # returns one gradient per differentiable input (None where the mask says no):
+        # the inputs share its work (a norm's backward), and create_graph records one node.
+        fs = list(formulas.values())
+        op.joint = (len(fs) > 1 and all(f is fs[0] for f in fs)
+                    and "grad_input_mask" in op.formula_args[next(iter(formulas))])
         op.saved_names = names
         op.saved_index = {n: i for i, n in enumerate(names)}
         # per differentiable input: its formula and where each argument comes from
         # (_GRAD, _GRADS, or an index into node._saved), so a backward step looks up nothing
         op.calls = tuple((formulas[params[pos]], tuple(
-            _GRAD if a == "grad" else _GRADS if a == "grads" else op.saved_index[a]
+            _GRAD if a == "grad" else _GRADS if a == "grads" else _MASK
+            if a == "grad_input_mask" else op.saved_index[a]
             for a in op.formula_args[params[pos]])) for pos in
             (op.diff_pos if not variadic else (0,)))
         # the saved slots that hold tensors (freed after backward): tensor inputs, outputs
@@ -590,6 +601,11 @@ def run_formulas(node, grads, create_graph):
     if op.variadic:
         formula, spec = op.calls[0]
         return formula(*[grad if k == _GRAD else saved[k] for k in spec])
+    if op.joint:  # NOTE [Joint formulas]
+        formula, spec = op.calls[0]
+        mask = tuple(fn is not None for fn, _ in node.next_functions)
+        return list(formula(*[grad if k == _GRAD else grads if k == _GRADS else mask
+                              if k == _MASK else saved[k] for k in spec]))
     result = []
     for (fn, _), (formula, spec) in zip(node.next_functions, op.calls):
         if fn is None:
@@ -604,5 +620,6 @@ def run_formulas(node, grads, create_graph):
     return result
 
 
-_GRAD, _GRADS = -1, -2
+_GRAD, _GRADS, _MASK = -1, -2, -3
+_GIVEN = ("grad", "grads", "grad_input_mask")  # formula arguments that are not saved
 _ONLY_GRAD = (_GRAD,)

@@ -22,6 +22,12 @@ _MULTI_VIEW = (
     "Output {nr} of {name} is a view and {what}. This view is the output of a function that "
     "returns multiple views. Such functions do not allow the output views to be modified "
     "inplace. You should replace the inplace operation by an out-of-place one.")
+_CUSTOM_VIEW = (
+    "Output {nr} of {name} is a view and {what}. This view was created inside a custom Function "
+    "(or because an input was returned as-is) and the autograd logic to handle view+inplace "
+    "would override the custom backward associated with the custom Function, leading to "
+    "incorrect gradients. This behavior is forbidden. You can fix this by cloning the output "
+    "of the custom Function.")
 _NO_GRAD_VIEW = (
     "A view was created in no_grad mode and {what} with grad mode enabled. Given that this use "
     "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
@@ -36,6 +42,11 @@ def _view_refusal(view, direct):
         what = ("is being modified inplace" if direct else
                 "its base or another view of its base has been modified inplace")
         return RuntimeError(_MULTI_VIEW.format(nr=view._output_nr, name=name, what=what))
+    if view._custom_view_of is not None:
+        what = ("is being modified inplace" if direct else
+                "its base or another view of its base has been modified inplace")
+        name = view._custom_view_of[:-len("Backward")]
+        return RuntimeError(_CUSTOM_VIEW.format(nr=view._output_nr, name=name, what=what))
     if view._no_grad_view:
         what = ("is being modified inplace" if direct else
                 "its base or another view of its base has been modified inplace")

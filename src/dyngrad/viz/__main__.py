@@ -2,7 +2,9 @@
 
 Runs a script written for torch with ``torch`` bound to dyngrad (as ``dyngrad.run`` does),
 traces its backward passes, and writes one self-contained HTML page: the graph as SVG
-beside the steps. Leaves are named after the script's global variables.
+beside the steps, with a player to step through the backward. Leaves are named after
+the script's global variables. The graph is laid out by Graphviz's ``dot`` when it is on
+PATH, else by dyngrad itself (``--layout`` chooses).
 """
 import argparse
 import runpy
@@ -45,12 +47,19 @@ def main(argv=None):
     p.add_argument("--max-nodes", type=int, default=300,
                    help="collapse the drawing past this many nodes (default 300)")
     p.add_argument("--title", default=None)
+    p.add_argument("--layout", choices=render.LAYOUTS, default="auto",
+                   help="who lays the graph out: Graphviz's dot when it is on PATH, else "
+                        "dyngrad (auto, the default), or always one of them")
     argv = sys.argv[1:] if argv is None else list(argv)
     script_args = []
     if "--" in argv:
         i = argv.index("--")
         argv, script_args = argv[:i], argv[i + 1:]
     ns = p.parse_args(argv)
+    if ns.layout == "dot" and render.find_dot() is None:
+        print(f"dyngrad.viz: --layout dot needs Graphviz's 'dot' program, which was not found "
+              f"on PATH; {render.INSTALL_HINT}", file=sys.stderr)
+        return 1
     _run.install_alias()
     sys.argv = [ns.script] + script_args
     t = Trace(max_steps=ns.max_steps)
@@ -72,27 +81,23 @@ def main(argv=None):
                  if t.steps else ""), file=sys.stderr)
         if t.steps:
             t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script} (failed)",
-                      max_nodes=ns.max_nodes)
+                      max_nodes=ns.max_nodes, layout=ns.layout)
         return 1
     if not t.steps:
         print(f"dyngrad.viz: {ns.script} ran no backward pass, so there is nothing to trace "
               "(call .backward() or torch.autograd.grad in the script)", file=sys.stderr)
         return 1
     t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script}",
-              max_nodes=ns.max_nodes)
-    if ns.dot or render.find_dot() is None:
-        from .html import _graph
-        source = _graph(t, ns.max_nodes, False)[0]
-        dot_path = ns.dot or ns.output.rsplit(".", 1)[0] + ".dot"
-        with open(dot_path, "w", encoding="utf-8") as f:
-            f.write(source)
-    if render.find_dot() is None:
-        print(f"dyngrad.viz: wrote {ns.output} without the drawing: Graphviz's 'dot' program "
-              f"was not found on PATH; install Graphviz (Debian/Ubuntu: apt-get install "
-              f"graphviz; macOS: brew install graphviz). The DOT text is in {dot_path} and "
-              "in the page.", file=sys.stderr)
-    else:
-        print(f"dyngrad.viz: wrote {ns.output} ({len(t.steps)} steps)", file=sys.stderr)
+              max_nodes=ns.max_nodes, layout=ns.layout)
+    if ns.dot:
+        from .html import canvas
+        with open(ns.dot, "w", encoding="utf-8") as f:
+            f.write(canvas(t, ns.max_nodes, False).emit(use_graphviz=False).source)
+    by = ("Graphviz's dot" if ns.layout == "dot" or (ns.layout == "auto" and render.find_dot())
+          else "dyngrad's layout" + ("" if render.find_dot() else
+                                     " (Graphviz's dot was not found on PATH)"))
+    print(f"dyngrad.viz: wrote {ns.output} ({len(t.steps)} steps; graph drawn by {by})",
+          file=sys.stderr)
     return 0
 
 

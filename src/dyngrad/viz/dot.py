@@ -40,7 +40,9 @@ def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_char
     a dict name -> tensor); orange, saved tensors (``show_saved``); green, the outputs;
     dark green, the base of an output that is a view. ``show_attrs`` lists each node's
     non-tensor saved attributes. Returns a ``graphviz.Digraph`` when the ``graphviz``
-    package is installed, else a ``DotSource``; both hold the DOT text in ``.source``.
+    package is installed, else a ``DotSource``; both hold the DOT text in ``.source``,
+    make SVG with or without Graphviz's ``dot`` program (``.pipe("svg")``), and show
+    inline in Jupyter.
 
     >>> w = torch.tensor([1.], requires_grad=True)
     >>> print(make_dot((w * 3).sum(), params={"w": w}).source)  # doctest: +SKIP
@@ -373,13 +375,7 @@ class Canvas:
 
     # -- output ---------------------------------------------------------------------
     def emit(self, use_graphviz=True):
-        dot = None
-        if use_graphviz:
-            try:
-                import graphviz
-                dot = graphviz.Digraph(node_attr=NODE_ATTR, graph_attr=dict(size="12,12"))
-            except ImportError:
-                dot = None
+        dot = render.digraph(NODE_ATTR, dict(size="12,12")) if use_graphviz else None
         if dot is None:
             dot = render.DotSource(NODE_ATTR, dict(size="12,12"))
         nodes_ids = {}

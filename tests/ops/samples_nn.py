@@ -1,0 +1,151 @@
+"""Sample inputs for the nn entries of the op table (activations, linear, embedding,
+normalization, convolution, pooling, losses, padding), merged into test_op_table's SAMPLES.
+
+Data sits where behaviour changes: KINKS holds the break points of the piecewise ops
+(0 for relu-like ones, +-3 for hardswish/hardsigmoid, +-1 for hardtanh) and ties for max
+pooling; those cases are compared with torch only, as a finite difference straddles a
+kink. ``GRAPHS`` names the cases whose derivatives' graphs cannot be torch's, with why.
+"""
+import numpy as np
+
+f32 = np.float32
+R = np.random.default_rng(7)
+X = np.array([[0.3, -1.2, 2.1, -0.4], [1.7, -2.6, 0.9, 3.4]], f32)       # 2x4, no kinks
+KINKS = np.array([[0.0, -1.0, 1.0, 3.0], [-3.0, 2.0, -0.5, 0.25]], f32)  # on the kinks
+X3 = (np.arange(24, dtype=f32).reshape(2, 3, 4) / 7 - 1.6)               # 2x3x4
+X4 = R.standard_normal((2, 4, 3, 3)).astype(f32)                         # N C H W
+W34 = np.linspace(-0.9, 1.4, 12, dtype=f32).reshape(3, 4)
+B3 = np.array([0.8, -1.5, 1.1], f32)
+V4 = np.array([0.5, -1.3, 0.7, 1.6], f32)
+V4B = np.array([-0.2, 0.9, 1.2, -0.6], f32)
+# the norms' gradients cancel by construction (they sum to zero over the normalized axes):
+# float32 rounding then differs from torch's beyond the oracle's tolerance, so float64
+D3, D4 = X3.astype(np.float64), R.standard_normal((2, 4, 3, 3))
+DV, DVB = V4.astype(np.float64), V4B.astype(np.float64)
+EMB = np.linspace(-1.0, 1.0, 15, dtype=f32).reshape(5, 3)
+IDX = np.array([[1, 2], [4, 1]])
+
+
+def _sq(y):
+    return y * y
+
+
+def F(t):
+    return t.nn.functional
+
+
+def _samples():
+    from dyngrad.ops import activation_pointwise as ap, embedding as emb, linalg
+    from dyngrad.ops import normalization as nrm
+    return {
+        linalg.addmm: [
+            ("linear", lambda t, x, w, b: F(t).linear(x, w, b), [X, W34, B3]),
+            ("linear_3d", lambda t, x, w, b: F(t).linear(x, w, b), [X3, W34, B3]),
+            ("linear_1d", lambda t, x, w, b: F(t).linear(x, w, b), [V4, W34, B3]),
+            ("linear_no_bias", lambda t, x, w: F(t).linear(x, w), [X3, W34]),
+            ("addmm_scaled", lambda t, b, x, w: t.addmm(b, x, w.t(), beta=0.5, alpha=2), [B3, X, W34]),
+            ("addmm_method", lambda t, b, x, w: b.expand(2, 3).addmm(x, w.t()), [B3, X, W34])],
+        ap.gelu: [("gelu", lambda t, x: F(t).gelu(x), [X]),
+                  ("gelu_tanh", lambda t, x: F(t).gelu(x, approximate="tanh"), [X])],
+        ap.gelu_backward: [("gelu_squared", lambda t, x: _sq(F(t).gelu(x)), [X]),
+                           ("gelu_tanh_squared", lambda t, x: _sq(F(t).gelu(x, approximate="tanh")), [X])],
+        ap.silu: [("silu", lambda t, x: F(t).silu(x), [X])],
+        ap.mish: [("mish", lambda t, x: F(t).mish(x), [X])],
+        ap.leaky_relu: [("leaky_relu", lambda t, x: F(t).leaky_relu(x, 0.2), [X]),
+                        ("leaky_relu_kinks", lambda t, x: F(t).leaky_relu(x), [KINKS])],
+        ap.leaky_relu_backward: [("leaky_relu_squared", lambda t, x: _sq(F(t).leaky_relu(x)), [X])],
+        ap.hardtanh: [("hardtanh", lambda t, x: F(t).hardtanh(x), [X]),
+                      ("hardtanh_kinks", lambda t, x: F(t).hardtanh(x, -1.0, 2.0), [KINKS]),
+                      ("relu6", lambda t, x: F(t).relu6(x * 2), [X])],
+        ap.hardtanh_backward: [("hardtanh_squared", lambda t, x: _sq(F(t).hardtanh(x, -2.0, 2.0)), [X])],
+        ap.hardsigmoid: [("hardsigmoid", lambda t, x: F(t).hardsigmoid(x * 2), [X]),
+                         ("hardsigmoid_kinks", lambda t, x: F(t).hardsigmoid(x), [KINKS])],
+        ap.hardsigmoid_backward: [("hardsigmoid_squared", lambda t, x: _sq(F(t).hardsigmoid(x)), [X])],
+        ap.hardswish: [("hardswish", lambda t, x: F(t).hardswish(x), [X]),
+                       ("hardswish_kinks", lambda t, x: F(t).hardswish(x), [KINKS])],
+        ap.hardswish_backward: [("hardswish_squared", lambda t, x: _sq(F(t).hardswish(x)), [X])],
+        ap.threshold: [("threshold", lambda t, x: F(t).threshold(x, 0.5, -2.0), [X]),
+                       ("threshold_kinks", lambda t, x: F(t).threshold(x, 1.0, 5.0), [KINKS])],
+        ap.elu: [("elu", lambda t, x: F(t).elu(x, 0.7), [X]),
+                 ("selu", lambda t, x: F(t).selu(x), [X])],
+        ap.celu: [("celu", lambda t, x: F(t).celu(x, 1.5), [X])],
+        ap.elu_backward: [("elu_squared", lambda t, x: _sq(F(t).elu(x)), [X]),
+                          ("celu_squared", lambda t, x: _sq(F(t).celu(x, 0.5)), [X])],
+        ap.softplus: [("softplus", lambda t, x: F(t).softplus(x), [X]),
+                      ("softplus_beta", lambda t, x: F(t).softplus(x, 2.0, 3.0), [X])],
+        ap.softplus_backward: [("softplus_squared", lambda t, x: _sq(F(t).softplus(x, 1.5, 2.0)), [X])],
+        ap.log_sigmoid: [("logsigmoid", lambda t, x: F(t).logsigmoid(x), [X])],
+        ap.log_sigmoid_backward: [("logsigmoid_squared", lambda t, x: _sq(F(t).logsigmoid(x)), [X])],
+        ap.glu: [("glu", lambda t, x: F(t).glu(x), [X]), ("glu_dim", lambda t, x: F(t).glu(x, 0), [X])],
+        ap.glu_backward: [("glu_squared", lambda t, x: _sq(F(t).glu(x, 1)), [X])],
+        ap.prelu_kernel: [("prelu", lambda t, x, w: F(t).prelu(x, w), [X, np.array([0.25], f32)]),
+                          ("prelu_channels", lambda t, x, w: F(t).prelu(x, w), [X3, B3])],
+        ap.prelu_kernel_backward: [("prelu_squared", lambda t, x, w: _sq(F(t).prelu(x, w)), [X4, V4])],
+        emb.embedding: [("embedding", lambda t, w: F(t).embedding(t.tensor(IDX), w), [EMB]),
+                        ("embedding_padding", lambda t, w: F(t).embedding(t.tensor(IDX), w, padding_idx=1), [EMB]),
+                        ("embedding_fn", lambda t, w: t.embedding(w, t.tensor([3, 3, 0])), [EMB])],
+        emb.embedding_dense_backward: [
+            ("embedding_squared", lambda t, w: _sq(F(t).embedding(t.tensor(IDX), w)), [EMB]),
+            ("embedding_freq_squared", lambda t, w: _sq(F(t).embedding(
+                t.tensor(IDX), w, padding_idx=4, scale_grad_by_freq=True)), [EMB])],
+        emb.index_select: [("embedding_grad", lambda t, w: _grad_squared(
+            t, lambda v: _sq(F(t).embedding(t.tensor(IDX), v)), w), [EMB])],
+        nrm.native_layer_norm: [
+            ("layer_norm", lambda t, x, w, b: F(t).layer_norm(x, (4,), w, b), [D3, DV, DVB]),
+            ("layer_norm_2d", lambda t, x: F(t).layer_norm(x, (3, 4), eps=1e-3), [D3]),
+            ("layer_norm_fn", lambda t, x, w: t.layer_norm(x, [4], w), [X.astype(np.float64), DV])],
+        nrm.native_layer_norm_backward: [
+            ("layer_norm_squared", lambda t, x, w, b: _sq(F(t).layer_norm(x, (4,), w, b)), [D3, DV, DVB])],
+        nrm.native_group_norm: [
+            ("group_norm", lambda t, x, w, b: F(t).group_norm(x, 2, w, b), [D4, DV, DVB]),
+            ("group_norm_plain", lambda t, x: F(t).group_norm(x, 4), [D4])],
+        nrm.native_batch_norm: [
+            ("batch_norm_train", lambda t, x, w, b: F(t).batch_norm(
+                x, t.zeros(4, dtype=t.float64), t.ones(4, dtype=t.float64), w, b, training=True), [D4, DV, DVB]),
+            ("batch_norm_eval", lambda t, x, w, b: F(t).batch_norm(
+                x, t.tensor(DVB), t.tensor(DV * DV), w, b), [D4, DV, DVB]),
+            ("batch_norm_no_stats", lambda t, x: F(t).batch_norm(x, None, None, training=True), [D3]),
+            ("instance_norm", lambda t, x: F(t).instance_norm(x), [D4])],
+        nrm.native_batch_norm_backward: [
+            ("batch_norm_squared", lambda t, x, w, b: _sq(F(t).batch_norm(
+                x, None, None, w, b, training=True)), [D4, DV, DVB]),
+            ("batch_norm_eval_squared", lambda t, x, w: _sq(F(t).batch_norm(
+                x, t.zeros(4, dtype=t.float64) + 0.5, t.ones(4, dtype=t.float64) * 2, w, None)), [D4, DV])],
+    }
+
+
+def _grad_squared(torch, f, x):
+    g, = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return g * g
+
+
+NEEDS_GRAD = {"embedding_grad"}
+# compared with torch, not with finite differences: cases on a kink, and gradients that
+# are not the derivative by design (the padding row gets none; frequency scaling)
+NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
+                  "threshold_kinks", "embedding_padding", "embedding_freq_squared"}
+_HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
+                 "its backward written with table ops (same values)")
+# case id -> the records whose graphs are compared, for the cases that cannot match
+_BEFORE_GRAD2 = ("forward", "backward", "grad", "second_order")
+GRAPHS = {
+    # torch records NotImplemented for hardsigmoid_backward's own derivative; dyngrad's
+    # is differentiable (zero)
+    # (and raises when run: so no second derivatives are taken)
+    "hardsigmoid": ("forward", "backward"), "hardsigmoid_kinks": ("forward", "backward"),
+    "hardsigmoid_squared": ("forward", "backward"),
+    # hand-written double backwards in torch (_HAND_WRITTEN)
+    "glu": _BEFORE_GRAD2, "glu_dim": _BEFORE_GRAD2, "glu_squared": _BEFORE_GRAD2,
+    "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,
+    "prelu_squared": _BEFORE_GRAD2,
+    "layer_norm": _BEFORE_GRAD2, "layer_norm_2d": _BEFORE_GRAD2, "layer_norm_fn": _BEFORE_GRAD2,
+    "layer_norm_squared": _BEFORE_GRAD2,
+    "batch_norm_train": _BEFORE_GRAD2, "batch_norm_eval": _BEFORE_GRAD2,
+    "batch_norm_no_stats": _BEFORE_GRAD2, "instance_norm": _BEFORE_GRAD2,
+    "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,
+    # torch differentiates a composite group-norm backward under create_graph
+    # (infinitely_differentiable_native_group_norm_backward); dyngrad another composite
+    "group_norm": ("forward", "backward", "second_order"),
+    "group_norm_plain": ("forward", "backward", "second_order"),
+}
+SAMPLES = _samples()
