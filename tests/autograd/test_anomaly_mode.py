@@ -142,6 +142,45 @@ def _decorator_refused(torch):
         pass
 
 
+def _function_backward_raises(torch):
+    # the example of torch's documentation
+    class MyFunc(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, inp):
+            return inp.clone()
+
+        @staticmethod
+        def backward(ctx, gO):
+            raise RuntimeError("Some error in backward")
+
+    def run_fn(a):
+        return MyFunc.apply(a).sum()
+
+    inp = torch.rand(10, 10, requires_grad=True)
+    with torch.autograd.detect_anomaly():
+        out = run_fn(inp)
+        out.backward()
+
+
+def _function_backward_nan(torch):
+    class Log(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.log()
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g / x
+
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    with torch.autograd.set_detect_anomaly(True):
+        (Log.apply(x) * 0).sum().backward()
+
+
+CASES.update(function_backward_raises=_function_backward_raises,
+             function_backward_nan=_function_backward_nan)
 CASES.update(nan_in_second_output=_nan_in_second_output, nan_root_gradient=_nan_root_gradient,
              nan_in_double_backward=_nan_in_double_backward, error_in_hook=_error_in_hook,
              metadata=_metadata, switches=_switches, decorator_refused=_decorator_refused)

@@ -150,6 +150,70 @@ _both_modes("gradgrad_given_grads", lambda t, f: _ggc(
     grad_outputs=t.tensor([1.0, -2.0, 0.5], dtype=t.float64), fast_mode=f))
 
 
+def _functions(torch):
+    """Custom Functions: a wrong derivative, and backwards that mishandle undefined
+    (None) output gradients."""
+    class BadExp(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            y, = ctx.saved_tensors
+            return g * y * 1.01
+
+    class RefusesUndefined(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            if ga is None or gb is None:
+                raise RuntimeError("an undefined gradient")
+            return ga * 2 + gb * 3
+
+    class InventsGradient(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return torch.ones(2, dtype=torch.float64) if g is None else g * 2
+
+    class RefusesUndefinedOne(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            if g is None:
+                raise RuntimeError("an undefined gradient")
+            return g * 2
+
+    return BadExp, RefusesUndefined, InventsGradient, RefusesUndefinedOne
+
+
+_both_modes("function_wrong_backward", lambda t, f: _gc(t, _functions(t)[0].apply, _inputs(t)[1],
+                                                        fast_mode=f))
+_both_modes("function_refuses_undefined", lambda t, f: _gc(
+    t, _functions(t)[1].apply, _inputs(t)[1][:2], fast_mode=f))
+_both_modes("function_invents_gradient", lambda t, f: _gc(
+    t, _functions(t)[2].apply, _inputs(t)[1][:2], fast_mode=f))
+_both_modes("function_refuses_undefined_one", lambda t, f: _gc(
+    t, _functions(t)[3].apply, _inputs(t)[1][:2], fast_mode=f))
+_both_modes("gradgrad_function", lambda t, f: _ggc(t, _functions(t)[0].apply, _inputs(t)[1],
+                                                   fast_mode=f))
+
+
 def case_flags_backward_off(torch):
     return torch.autograd.gradcheck(_good, _inputs(torch), check_backward_ad=False)
 
