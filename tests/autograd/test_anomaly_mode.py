@@ -135,6 +135,20 @@ def _switches(torch):
     return seen, type(s).__name__
 
 
+def _bad_arguments(torch):
+    seen = []
+    for call in (lambda: torch.set_anomaly_enabled("x"), lambda: torch.set_anomaly_enabled(1),
+                 lambda: torch.set_anomaly_enabled(True, 0), lambda: torch.set_anomaly_enabled(),
+                 lambda: torch.autograd.set_detect_anomaly(None),
+                 lambda: torch.autograd.detect_anomaly(check_nan="no").__enter__()):
+        try:
+            call()
+        except TypeError as e:
+            seen.append(str(e))
+        seen.append(torch.is_anomaly_enabled())
+    return seen
+
+
 def _decorator_refused(torch):
     # torch 2.13's detect_anomaly is a context manager only
     @torch.autograd.detect_anomaly()
@@ -183,7 +197,8 @@ CASES.update(function_backward_raises=_function_backward_raises,
              function_backward_nan=_function_backward_nan)
 CASES.update(nan_in_second_output=_nan_in_second_output, nan_root_gradient=_nan_root_gradient,
              nan_in_double_backward=_nan_in_double_backward, error_in_hook=_error_in_hook,
-             metadata=_metadata, switches=_switches, decorator_refused=_decorator_refused)
+             metadata=_metadata, switches=_switches, decorator_refused=_decorator_refused,
+             bad_arguments=_bad_arguments)
 
 
 @pytest.mark.parametrize("name", [n for n in CASES if n != "version_error"])

@@ -41,10 +41,20 @@ def is_anomaly_check_nan_enabled():
     return _check_nan[0]
 
 
-def set_anomaly_enabled(enabled, check_nan=True):
+_MISSING = object()
+
+
+def set_anomaly_enabled(enabled=_MISSING, check_nan=True):
     """torch.set_anomaly_enabled: turn the mode on or off for the whole process."""
-    _state.anomaly = bool(enabled)
-    _check_nan[0] = bool(check_nan)
+    if enabled is _MISSING:
+        raise TypeError('set_anomaly_enabled() missing 1 required positional arguments: '
+                        '"enabled"')
+    for pos, (name, value) in enumerate((("enabled", enabled), ("check_nan", check_nan)), 1):
+        if not isinstance(value, bool):
+            raise TypeError(f"set_anomaly_enabled(): argument '{name}' (position {pos}) must be "
+                            f"bool, not {type(value).__name__}")
+    _state.anomaly = enabled
+    _check_nan[0] = check_nan
     if enabled and _watch not in engine.observers:
         engine.observers.append(_watch)
     elif not enabled and _watch in engine.observers:
