@@ -33,6 +33,11 @@ from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: F401
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
+from .serialization import load, save  # noqa: F401
+from . import serialization  # noqa: F401
+from . import linalg  # noqa: F401
+from ._dtype_info import finfo, iinfo  # noqa: F401
+from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 
 __version__ = "0.1.0"
 
@@ -45,6 +50,8 @@ for _alias, _d in _dtype_module.ALIASES.items():
     globals()[_alias] = _d
 _ops.install(globals())
 autograd._bind_parts_over_ops()
+globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor, ...
+from math import e, inf, nan, pi  # noqa: E402,F401  (torch.pi and friends)
 
 
 class _ReturnTypes:

@@ -11,9 +11,8 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
+from ._autograd_state import state as _gstate
 from ._size import CPU, Size
-from .autograd import grad_mode
-from .autograd.graph import grad_accumulator
 
 __all__ = ["Tensor"]
 
@@ -162,7 +161,7 @@ class Tensor:
             return
         if value and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        if value and self._inference and not grad_mode.state.inference:
+        if value and self._inference and not _gstate.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside "
                                "InferenceMode is not allowed.")
         self._requires_grad = bool(value)
@@ -241,6 +240,7 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             return self.grad_fn._register_tensor_prehook(self._output_nr, hook)
+        from .autograd.graph import grad_accumulator  # the graph sits above the Tensor
         acc = grad_accumulator(self)
         self._acc_keepalive = acc  # a hook on a leaf keeps its accumulator, as in torch
         return acc._register_tensor_prehook(0, hook)
@@ -396,7 +396,8 @@ class Tensor:
             return "torch." + self.dtype._legacy
         if isinstance(dtype, str):
             dtype = _LEGACY_NAMES[dtype]
-        return self.to(dtype)
+        # torch.LongTensor and the other legacy types stand for their dtype
+        return self.to(getattr(dtype, "_legacy_dtype", dtype))
 
     # -- printing ---------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
@@ -458,7 +459,7 @@ def _wrap(data):
     t._grad_fn = None
     t._version_counter = [0]
     t._output_nr = 0
-    if grad_mode.state.inference:
+    if _gstate.inference:
         t._inference = True
     return t
 

@@ -631,6 +631,64 @@ def case_broadcast_input(torch):
     return [a.grad, b.grad]
 
 
+def case_dirty_second_output(torch):
+    class AddInto(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            y.add_(x)
+            ctx.mark_dirty(y)
+            return x * 2, y
+
+        @staticmethod
+        def backward(ctx, gx2, gy):
+            return gx2 * 2 + gy, gy
+    x = _leaf(torch)
+    y = torch.ones(2, requires_grad=True).clone()
+    a, b = AddInto.apply(x, y)
+    out = [a, b, b is y, b.output_nr, graph(b)]
+    (a * b).sum().backward()
+    return out + [x.grad]
+
+
+def case_retain_grad_and_hooks_on_outputs(torch):
+    y, z = _two(torch).apply(_leaf(torch))
+    y.retain_grad()
+    z.register_hook(lambda g: print("z hook", g) or g * 10)
+    (y * z).sum().backward()
+    return [y.grad]
+
+
+def case_view_input(torch):
+    x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    y = _exp(torch).apply(x[0])
+    y.sum().backward()
+    return [y, graph(y), x.grad]
+
+
+def case_input_requires_grad_under_no_grad(torch):
+    x = _leaf(torch)
+    with torch.no_grad():
+        y = _exp(torch).apply(x)
+    return [y, y.requires_grad]
+
+
+def case_save_for_backward_twice(torch):
+    class Twice(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.save_for_backward(x)
+            ctx.save_for_backward(y)
+            return x * y
+
+        @staticmethod
+        def backward(ctx, g):
+            print(len(ctx.saved_tensors))
+            return g, g
+    x = _leaf(torch)
+    Twice.apply(x, torch.ones(2)).sum().backward()
+    return x.grad
+
+
 @pytest.mark.parametrize("case", params(globals()))
 def test_case(case):
     check(case)

@@ -278,7 +278,19 @@ _STATEFUL = {"accumulate_create_graph"}
 # Whole Jacobians (the slow mode) for small cases; above this many input elements, the
 # fast mode's one number per pair (the norms' cases would take seconds each)
 SLOW_MAX = 12
-TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
+# Bugs found here in files this suite's author does not own: strict, so the mark goes when
+# the bug is fixed.
+_BCE_TARGET = pytest.mark.xfail(strict=True, reason=(
+    "ops/loss.py: binary_cross_entropy does not check that the target lies in [0, 1] (torch: "
+    "'all elements of target should be between 0 and 1'), which the differences step the "
+    "samples' 0 and 1 targets out of"))
+_KNOWN = {"bce": _BCE_TARGET, "bce_weight_sum": _BCE_TARGET, "bce_none": _BCE_TARGET,
+          "bce_squared": _BCE_TARGET,
+          "nll_loss_4d_weight": pytest.mark.xfail(strict=True, reason=(
+              "ops/loss.py: nll_loss takes a weight of another dtype than the input (torch: "
+              "'expected scalar type Double but found Float'); the sample's weight stays "
+              "float32 here"))}
+TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}", marks=_KNOWN.get(cid, ()))
          for op, cases in SAMPLES.items() for cid, call, arrays in cases
          if cid not in _STATEFUL and any(isinstance(a, np.ndarray) and a.dtype.kind == "f"
                                          for a in arrays)]
@@ -304,14 +316,22 @@ def test_gradgradcheck_op_table(call, arrays):
     verdicts = []
     fast = sum(a.size for a in arrays if a.dtype.kind == "f") > SLOW_MAX
     for lib in (torch, dyngrad):
-        f = _differentiable_outputs(lib, call)
-        xs = _float64(lib, arrays)
-        if not f(*xs):
-            return  # nothing differentiable comes out (comparisons, integer results)
-        lib.manual_seed(0)
+        # float64 throughout, the tensors a call makes itself included
+        lib.set_default_dtype(lib.float64)
         try:
-            verdicts.append(lib.autograd.gradgradcheck(f, xs, raise_exception=False,
-                                                       fast_mode=fast))
-        except RuntimeError as e:  # a derivative torch does not have (hardsigmoid's)
-            verdicts.append((type(e).__name__, str(e)))
+            verdicts.append(_gradgradcheck(lib, call, arrays, fast))
+        finally:
+            lib.set_default_dtype(lib.float32)
     assert verdicts[1] == verdicts[0]
+
+
+def _gradgradcheck(lib, call, arrays, fast):
+    f = _differentiable_outputs(lib, call)
+    xs = _float64(lib, arrays)
+    try:
+        if not f(*xs):
+            return None  # nothing differentiable comes out (comparisons, integer results)
+        lib.manual_seed(0)
+        return lib.autograd.gradgradcheck(f, xs, raise_exception=False, fast_mode=fast)
+    except RuntimeError as e:  # a derivative torch does not have (hardsigmoid's)
+        return type(e).__name__, str(e)

@@ -37,7 +37,7 @@ def F(t):
 def _samples():
     from dyngrad.ops import activation_pointwise as ap, embedding as emb, linalg
     from dyngrad.ops import normalization as nrm
-    return {
+    samples = {
         linalg.addmm: [
             ("linear", lambda t, x, w, b: F(t).linear(x, w, b), [X, W34, B3]),
             ("linear_3d", lambda t, x, w, b: F(t).linear(x, w, b), [X3, W34, B3]),
@@ -112,6 +112,119 @@ def _samples():
             ("batch_norm_eval_squared", lambda t, x, w: _sq(F(t).batch_norm(
                 x, t.zeros(4, dtype=t.float64) + 0.5, t.ones(4, dtype=t.float64) * 2, w, None)), [D4, DV])],
     }
+    samples.update(_conv_pool_samples())
+    samples.update(_loss_samples())
+    return samples
+
+
+# conv inputs: (N, C, H, W) and kernels for plain, grouped and transposed convolutions
+CX = R.standard_normal((2, 4, 5, 6)).astype(f32)
+CW = (R.standard_normal((3, 4, 3, 2)) * 0.5).astype(f32)
+CWG = (R.standard_normal((4, 2, 2, 2)) * 0.5).astype(f32)
+CWT = (R.standard_normal((4, 3, 3, 2)) * 0.5).astype(f32)
+CB = np.array([0.1, -0.2, 0.3], f32)
+# max pooling ties: equal values inside one window and across overlapping windows
+TIED = np.array([[[[1.0, 3.0, 3.0, 0.5], [2.0, 3.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0],
+                   [5.0, 5.0, -1.0, 5.0]]]], f32)
+
+
+def _conv_pool_samples():
+    from dyngrad.ops import activation_pointwise as ap, conv, padding as pd, pooling as pl
+    return {
+        conv.convolution: [
+            ("conv2d", lambda t, x, w, b: F(t).conv2d(x, w, b), [CX, CW, CB]),
+            ("conv2d_strided", lambda t, x, w: F(t).conv2d(x, w, None, 2, 1, (1, 2)), [CX, CW]),
+            ("conv2d_groups", lambda t, x, w: F(t).conv2d(x, w, groups=2, padding="same"), [CX, CWG]),
+            ("conv1d", lambda t, x, w: t.conv1d(x[:, :, 0], w[:, :, 0], stride=2, padding=1), [CX, CW]),
+            ("conv1d_unbatched", lambda t, x, w: F(t).conv1d(x[0, :, 0], w[:, :, 0], padding="valid"), [CX, CW]),
+            ("conv3d", lambda t, x, w: F(t).conv3d(x[:, :, None], w[:, :, None]), [CX, CW]),
+            ("conv_transpose2d", lambda t, x, w, b: F(t).conv_transpose2d(x, w, b, stride=2, padding=1,
+                                                                        output_padding=1), [CX, CWT, CB]),
+            ("conv_transpose1d", lambda t, x, w: F(t).conv_transpose1d(
+                x[:, :, 0], w[:, :2, 0], groups=2, dilation=2), [CX, CWT])],
+        conv.convolution_backward: [
+            ("conv2d_squared", lambda t, x, w, b: _sq(F(t).conv2d(x, w, b, stride=2)), [CX, CW, CB]),
+            ("conv_transpose2d_squared", lambda t, x, w: _sq(F(t).conv_transpose2d(x, w, groups=2)),
+             [CX.astype(np.float64), CWT[:, :2].astype(np.float64)])],
+        pd.constant_pad_nd: [
+            ("pad_constant", lambda t, x: F(t).pad(x, (1, 2, 0, 1), value=0.5), [CX]),
+            ("pad_crop", lambda t, x: F(t).pad(x, (-1, 1)), [CX]),
+            ("conv2d_same_even", lambda t, x, w: F(t).conv2d(x, w, padding="same"),
+             [CX.astype(np.float64), CW.astype(np.float64)])],
+        pd.reflection_pad1d: [("pad_reflect_1d", lambda t, x: F(t).pad(x[0], (2, 1), mode="reflect"), [CX])],
+        pd.reflection_pad2d: [("pad_reflect", lambda t, x: F(t).pad(x, (1, 2, 2, 1), mode="reflect"), [CX])],
+        pd.reflection_pad3d: [("pad_reflect_3d", lambda t, x: F(t).pad(x[None], (1, 1, 1, 0, 0, 1), mode="reflect"), [CX])],
+        pd.replication_pad1d: [("pad_replicate_1d", lambda t, x: F(t).pad(x[0], (2, 3), mode="replicate"), [CX])],
+        pd.replication_pad2d: [("pad_replicate", lambda t, x: F(t).pad(x, (3, 0, 1, 2), mode="replicate"), [CX])],
+        pd.replication_pad3d: [("pad_replicate_3d", lambda t, x: F(t).pad(x, (1, 1, 1, 0, 0, 1), mode="replicate"), [CX])],
+        pd.reflection_pad1d_backward: [("pad_reflect_1d_squared", lambda t, x: _sq(F(t).pad(x[0], (2, 1), mode="reflect")), [CX])],
+        pd.reflection_pad2d_backward: [("pad_reflect_squared", lambda t, x: _sq(F(t).pad(x, (1, 1, 1, 1), mode="reflect")), [CX])],
+        pd.reflection_pad3d_backward: [("pad_reflect_3d_squared", lambda t, x: _sq(F(t).pad(x, (1, 1, 1, 1, 1, 1), mode="reflect")), [CX])],
+        pd.replication_pad1d_backward: [("pad_replicate_1d_squared", lambda t, x: _sq(F(t).pad(x[0], (1, 2), mode="replicate")), [CX])],
+        pd.replication_pad2d_backward: [("pad_replicate_squared", lambda t, x: _sq(F(t).pad(x, (2, 1, 0, 1), mode="replicate")), [CX])],
+        pd.replication_pad3d_backward: [("pad_replicate_3d_squared", lambda t, x: _sq(F(t).pad(x[None], (1, 0, 0, 1, 1, 1), mode="replicate")), [CX])],
+        pl.max_pool2d_with_indices: [
+            ("max_pool2d", lambda t, x: F(t).max_pool2d(x, 2), [CX]),
+            ("max_pool2d_ties", lambda t, x: F(t).max_pool2d(x, 2, stride=1), [TIED]),
+            ("max_pool2d_padded_ceil", lambda t, x: F(t).max_pool2d(x, 3, 2, 1, ceil_mode=True), [CX]),
+            ("max_pool2d_dilated_indices", lambda t, x: F(t).max_pool2d(x, (2, 2), 1, 0, 2, return_indices=True), [CX]),
+            ("max_pool1d", lambda t, x: F(t).max_pool1d(x[0], 2, return_indices=True), [CX])],
+        pl.max_pool2d_with_indices_backward: [("max_pool2d_squared", lambda t, x: _sq(F(t).max_pool2d(x, 2, 1)), [TIED])],
+        pl.avg_pool2d: [
+            ("avg_pool2d", lambda t, x: F(t).avg_pool2d(x, 2), [CX]),
+            ("avg_pool2d_ceil", lambda t, x: F(t).avg_pool2d(x, 3, 2, 1, ceil_mode=True), [CX]),
+            ("avg_pool2d_exclude_pad", lambda t, x: F(t).avg_pool2d(x, 3, 2, 1, True, False), [CX]),
+            ("avg_pool2d_divisor", lambda t, x: F(t).avg_pool2d(x, (2, 3), 1, divisor_override=4), [CX]),
+            ("avg_pool1d", lambda t, x: F(t).avg_pool1d(x[0], 3, 2, 1), [CX])],
+        pl.avg_pool2d_backward: [("avg_pool2d_squared", lambda t, x: _sq(F(t).avg_pool2d(x, 3, 2, 1)), [CX])],
+        pl.adaptive_avg_pool2d: [
+            ("adaptive_avg_pool2d", lambda t, x: F(t).adaptive_avg_pool2d(x, (3, 4)), [CX]),
+            ("adaptive_avg_pool2d_none", lambda t, x: F(t).adaptive_avg_pool2d(x, (None, 4)), [CX]),
+            ("adaptive_avg_pool1d", lambda t, x: F(t).adaptive_avg_pool1d(x[0], 4), [CX])],
+        pl.adaptive_avg_pool2d_backward: [("adaptive_avg_pool2d_squared", lambda t, x: _sq(F(t).adaptive_avg_pool2d(x, 4)), [CX])],
+        pl.adaptive_max_pool2d: [
+            ("adaptive_max_pool2d", lambda t, x: F(t).adaptive_max_pool2d(x, (3, 4), True), [CX]),
+            ("adaptive_max_pool1d", lambda t, x: F(t).adaptive_max_pool1d(x[0], 4), [CX])],
+        pl.adaptive_max_pool2d_backward: [("adaptive_max_pool2d_squared", lambda t, x: _sq(F(t).adaptive_max_pool2d(x, 3)), [CX])],
+        ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
+        ap.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [T, P]), ("xlogy_zero", lambda t, x, y: x.xlogy(y), [T * (T > 0.5), P])],
+    }
+
+
+P = np.array([[0.1, 0.5, 0.9], [0.35, 0.7, 0.25]], f32)                # probabilities
+T = np.array([[0.0, 1.0, 0.6], [0.3, 0.8, 1.0]], f32)                  # targets, with 0 and 1
+LX = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
+LY = np.array([[0.1, -0.2, 3.0], [1.0, 0.4, 0.85]], f32)               # |x - y| on both sides of 1
+
+
+def _loss_samples():
+    from dyngrad.ops import loss
+    W3 = np.array([0.5, 2.0, 1.5], f32)
+    return {
+        loss.binary_cross_entropy: [
+            ("bce", lambda t, x, y: F(t).binary_cross_entropy(x, y), [P, T]),
+            ("bce_weight_sum", lambda t, x, y: F(t).binary_cross_entropy(x, y, t.tensor(W3), reduction="sum"), [P, T]),
+            ("bce_none", lambda t, x: F(t).binary_cross_entropy(x, t.tensor(T), reduction="none"), [P])],
+        loss.binary_cross_entropy_backward: [
+            ("bce_squared", lambda t, x, y: _sq(F(t).binary_cross_entropy(x, y, reduction="none")), [P, T])],
+        loss.binary_cross_entropy_with_logits: [
+            ("bce_logits", lambda t, x, y: F(t).binary_cross_entropy_with_logits(x, y), [LX, T]),
+            ("bce_logits_pos_weight", lambda t, x, y: F(t).binary_cross_entropy_with_logits(
+                x, y, t.tensor(W3), reduction="sum", pos_weight=t.tensor(W3[::-1].copy())), [LX, T])],
+        loss.smooth_l1_loss: [("smooth_l1", lambda t, x, y: F(t).smooth_l1_loss(x, y), [LX, LY]),
+                              ("smooth_l1_beta", lambda t, x, y: F(t).smooth_l1_loss(x, y, reduction="none", beta=0.5), [LX, LY])],
+        loss.smooth_l1_loss_backward: [("smooth_l1_squared", lambda t, x, y: _sq(F(t).smooth_l1_loss(x, y, reduction="sum")), [LX, LY])],
+        loss.huber_loss: [("huber", lambda t, x, y: F(t).huber_loss(x, y), [LX, LY]),
+                          ("huber_delta", lambda t, x, y: F(t).huber_loss(x, y, "none", 0.5), [LX, LY])],
+        loss.huber_loss_backward: [("huber_squared", lambda t, x, y: _sq(F(t).huber_loss(x, y, delta=1.5)), [LX, LY])],
+        loss.nll_loss2d: [
+            ("cross_entropy_4d", lambda t, x: F(t).cross_entropy(x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])), [CX]),
+            ("cross_entropy_3d_none", lambda t, x: F(t).cross_entropy(x[:, :3, 0, :2], t.tensor([[0, 1], [2, 1]]), reduction="none"), [CX]),
+            ("nll_loss_4d_weight", lambda t, x: F(t).nll_loss(x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]]),
+                                                             t.tensor(W3), ignore_index=1, reduction="sum"), [CX])],
+        loss.nll_loss2d_backward: [("nll_loss2d_grad", lambda t, x: _grad_squared(t, lambda z: F(t).nll_loss(
+            z[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])), x), [CX])],
+    }
 
 
 def _grad_squared(torch, f, x):
@@ -119,11 +232,12 @@ def _grad_squared(torch, f, x):
     return g * g
 
 
-NEEDS_GRAD = {"embedding_grad"}
+NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 # compared with torch, not with finite differences: cases on a kink, and gradients that
 # are not the derivative by design (the padding row gets none; frequency scaling)
 NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
-                  "threshold_kinks", "embedding_padding", "embedding_freq_squared"}
+                  "threshold_kinks", "embedding_padding", "embedding_freq_squared",
+                  "max_pool2d_ties", "max_pool2d_squared"}
 _HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
                  "its backward written with table ops (same values)")
 # case id -> the records whose graphs are compared, for the cases that cannot match
@@ -145,6 +259,11 @@ GRAPHS = {
     "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,
     # torch differentiates a composite group-norm backward under create_graph
     # (infinitely_differentiable_native_group_norm_backward); dyngrad another composite
+    "bce_squared": _BEFORE_GRAD2, "bce": _BEFORE_GRAD2, "bce_weight_sum": _BEFORE_GRAD2,
+    "bce_none": _BEFORE_GRAD2,
+    # the double backward of a convolution: torch's _convolution_double_backward, dyngrad's
+    # written with the convolution entries (see ops/conv.py)
+    "conv2d_squared": _BEFORE_GRAD2, "conv_transpose2d_squared": _BEFORE_GRAD2,
     "group_norm": ("forward", "backward", "second_order"),
     "group_norm_plain": ("forward", "backward", "second_order"),
 }

@@ -3,9 +3,9 @@ import warnings
 from collections.abc import Mapping
 
 from .. import _backend
-from . import grad_mode, graph  # noqa: F401  (loaded first: tensor.py needs them)
-from .. import tensor as _tensor  # partly loaded here: used at call time only
-from . import engine  # noqa: F401
+from ..tensor import Tensor as _Tensor, _wrap
+from . import engine, grad_mode, graph  # noqa: F401
+from .graph import edge_of
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
@@ -29,7 +29,7 @@ xp = _backend.xp
 
 
 def _tensors(x, what="tensors"):
-    if isinstance(x, _tensor.Tensor):
+    if isinstance(x, (_Tensor, graph.GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -37,13 +37,13 @@ def _tensors(x, what="tensors"):
 def _grads_tuple(grads, n):
     if grads is None:
         return [None] * n
-    if isinstance(grads, _tensor.Tensor):
+    if isinstance(grads, _Tensor):
         return [grads]
     return list(grads)
 
 
 def _inputs_tuple(inputs, fn):
-    if isinstance(inputs, (_tensor.Tensor, graph.GradientEdge)):
+    if isinstance(inputs, (_Tensor, graph.GradientEdge)):
         return (inputs,)
     if type(inputs) is dict:
         return tuple(inputs.values())
@@ -59,6 +59,15 @@ def _make_grads(outputs, grads, create_graph, batched=False):
     ``batched``: each gradient holds a batch of them along its first dim."""
     out = []
     for i, (o, g) in enumerate(zip(outputs, grads)):
+        if isinstance(o, graph.GradientEdge):
+            # an edge's shape is unknown here: its gradient must be given, and is not checked
+            if g is None:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not isinstance(g, _Tensor):
+                raise TypeError("gradients can be either Tensors or None, but got "
+                                f"{type(g).__name__}")
+            out.append(g if create_graph else g._data)
+            continue
         if g is None:
             if not o._requires_grad:
                 out.append(None)
@@ -69,9 +78,9 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {o.dtype}")
             arr = xp.ones(o._data.shape, dtype=o._data.dtype)
-            out.append(_tensor._wrap(arr) if create_graph else arr)
+            out.append(_wrap(arr) if create_graph else arr)
             continue
-        if not isinstance(g, _tensor.Tensor):
+        if not isinstance(g, _Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         if batched and g[0]._data.shape != o._data.shape:  # g[0]: torch's IndexErrors
             # (torch reports the shape of grad[0] without its first dim)
@@ -91,18 +100,20 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                                f"dtype of {g.dtype} and output[{i}] has a dtype of {o.dtype}.")
         # the engine casts a root's gradient to the root's dtype (torch's validate_outputs)
         if g._data.dtype != o._data.dtype:
-            g = g.to(o.dtype) if create_graph else _tensor._wrap(g._data.astype(o._data.dtype))
+            g = g.to(o.dtype) if create_graph else _wrap(g._data.astype(o._data.dtype))
         out.append(g if create_graph else g._data)
     return out
 
 
 def _root_edges(outputs, grads):
     """The roots' edges, after torch's checks on counts and requires_grad."""
-    from ..ops._table import edge_of
     if len(grads) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     edges = []
     for i, o in enumerate(outputs):
+        if isinstance(o, graph.GradientEdge):
+            edges.append((o.node, o.output_nr))
+            continue
         if not o._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a "
                                "grad_fn")
@@ -112,7 +123,6 @@ def _root_edges(outputs, grads):
 
 def _input_edges(inputs, accumulate):
     """The inputs' edges. backward() retains the grad of non-leaf inputs (as torch does)."""
-    from ..ops._table import edge_of
     edges = []
     for t in inputs:
         if isinstance(t, graph.GradientEdge):
@@ -163,26 +173,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if create_graph and not _warned_create_graph[0]:
         _warned_create_graph[0] = True
         warnings.warn(_CREATE_GRAPH_WARNING, UserWarning, stacklevel=3)
-    _run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
-
-
-# One entry per backward running (a checkpoint's backward runs one inside another): True
-# when it runs the whole graph, as the reentrant checkpoint needs (torch's
-# _is_checkpoint_valid).
-_whole_graph = [True]
+    engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
 
 
 def _is_checkpoint_valid():
-    return _whole_graph[-1]
-
-
-def _run_backward(edges, root_grads, retain_graph, create_graph, input_edges, accumulate):
-    _whole_graph.append(input_edges is None)
-    try:
-        return engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
-                                   accumulate)
-    finally:
-        _whole_graph.pop()
+    """Whether the backward running now runs the whole graph (no ``inputs``), as the
+    reentrant checkpoint needs."""
+    task = engine.current_task()
+    return task is None or task.wanted is None
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -216,7 +214,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if is_grads_batched:
         captured = _batched(edges, root_grads, retain_graph, create_graph, input_edges)
     else:
-        captured = _run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
+        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
                                  False)
     result = []
     for i, g in enumerate(captured):
@@ -238,7 +236,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 def _tensor_of(g):
-    return g if isinstance(g, _tensor.Tensor) else _tensor._wrap(g)
+    return g if isinstance(g, _Tensor) else _wrap(g)
 
 
 def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
@@ -255,7 +253,7 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
     n = sizes[0]
     rows = []
     for b in range(n):
-        rows.append(_run_backward(edges, [g[b] for g in root_grads],
+        rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
                                   retain_graph or b < n - 1, create_graph, input_edges, False))
     from ..ops import torch_shape
     out = []

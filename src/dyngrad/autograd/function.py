@@ -31,12 +31,12 @@ import inspect
 import warnings
 
 from ..ops import views
-from ..ops._table import (_FREED, _check_version, _make_view, _saved_output_tensor,
-                          _SavedOutput, edge_of)
+from ..ops._table import _make_view
 from ..ops.inplace import _rebase, _set_grad_fn, _view_refusal
 from ..tensor import Tensor, _wrap
 from . import grad_mode
-from .graph import ERR_BACKWARD_TWICE, Node, next_sequence_nr, store_anomaly_metadata
+from .graph import Node, fit, record
+from .saved_value import SavedValue
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "InplaceFunction"]
 
@@ -192,62 +192,46 @@ def _wrap_outputs(node, args, output, recording):
         raise RuntimeError("Some elements marked as dirty during the forward method were not "
                            "returned as output. The inputs that are modified inplace must all "
                            "be outputs of the Function.")
-    if recording:
-        _wire(node, args, len(outputs))
     inputs = [a for a in args if isinstance(a, Tensor)]
     nondiff = node.non_differentiable
     result = list(outputs)
+    wired = [None] * len(outputs)  # the outputs the recorder gives the node
+    rebased = []                   # the inputs written in place, rebased after it
     for k, o in enumerate(outputs):
         if not isinstance(o, Tensor):
             continue
-        is_dirty = any(o is d for d in dirty)
-        differentiable = (recording and not any(o is d for d in nondiff)
-                          and o._data.dtype.kind in "fc")
-        if is_dirty:
+        is_nondiff = any(o is d for d in nondiff)
+        differentiable = recording and not is_nondiff and o._data.dtype.kind in "fc"
+        if any(o is d for d in dirty):
             o._version_counter[0] += 1  # torch counts the Function's write once more
             if differentiable:
-                _rebase_dirty(o, node, k)
+                rebased.append(k)
         elif any(o is a for a in inputs):
             # an input returned as-is comes back as a new tensor: a view of it when grad
             # mode is on, else an alias sharing its data and version counter
-            result[k] = o = _alias(o, differentiable or (_gstate.enabled and not recording
-                                                         and not any(o is d for d in nondiff)))
+            result[k] = _alias(o, differentiable or (_gstate.enabled and not recording
+                                                     and not is_nondiff))
             if differentiable:
-                _set_output(o, node, k)
+                wired[k] = result[k]
         elif differentiable:
-            _set_output(o, node, k)
-    if recording:
-        node._out_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
-                               for o in result)
-        _save(node, result)
-    return tuple(result) if isinstance(output, tuple) else result[0]
-
-
-def _wire(node, args, n_outputs):
-    """The node's edges: one per Tensor input (None where no gradient flows)."""
-    node._sequence_nr = next_sequence_nr()
-    if _gstate.anomaly:
-        store_anomaly_metadata(node)
-    edges, meta = [], []
-    for a in args:
-        if isinstance(a, Tensor):
-            needs = a.requires_grad
-            edges.append(edge_of(a) if needs else (None, 0))
-            meta.append((a._data.shape, a._data.dtype) if needs else None)
-    node.next_functions = tuple(edges)
-    node._meta = meta
-    node._n_outputs = n_outputs
+            wired[k] = o
+    if not recording:
+        return tuple(result) if isinstance(output, tuple) else result[0]
     node._tensor_inputs = tuple(isinstance(a, Tensor) for a in args)
-
-
-def _set_output(t, node, k):
-    t._grad_fn = node
-    t._output_nr = k
-    t._requires_grad = True
-    if t._base is not None:
-        # a view made inside the forward may not be written in place later
-        t._custom_view_of = node._name
-        t._no_grad_view = False
+    node._out_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                           for o in result)
+    # (one output not wired by the recorder, as a dirty one, is passed as no outputs)
+    inputs_wanted = [a if a.requires_grad else None for a in inputs]
+    record(node, inputs_wanted, () if len(wired) == 1 and wired[0] is None else wired)
+    for t in wired:
+        if t is not None and t._base is not None:
+            # a view made by (or returned from) the forward may not be written in place
+            t._custom_view_of = node._name
+            t._no_grad_view = False
+    for k in rebased:
+        _rebase_dirty(result[k], node, k)
+    _save(node, result)
+    return tuple(result) if isinstance(output, tuple) else result[0]
 
 
 def _alias(t, as_view):
@@ -279,39 +263,21 @@ def _rebase_dirty(t, node, k):
 
 
 def _save(node, outputs):
-    """``ctx.save_for_backward``'s tensors kept as a table op keeps its saved values: an
-    output as its data and version counter, anything else as the Tensor, each with the
-    version it has now (NOTE [Saved tensors] in graph.py)."""
-    saved, versions = [], []
+    """``ctx.save_for_backward``'s tensors kept as a table op keeps its saved values (one
+    SavedValue each: version-checked when unpacked, freed after the backward)."""
+    saved = []
     for i, t in enumerate(node.to_save):
-        if t is None:
-            saved.append(None)
-            versions.append(None)
-            continue
-        if not isinstance(t, Tensor):
+        if t is not None and not isinstance(t, Tensor):
             raise TypeError(f"save_for_backward can only save variables, but argument {i} is "
                             f"of type {type(t).__name__}")
-        k = next((k for k, o in enumerate(outputs) if o is t), None)
-        saved.append(t if k is None else _SavedOutput(t, k))
-        versions.append(t._version_counter[0])
+        saved.append(None if t is None else SavedValue(t, t._grad_fn is node))
     node._saved = tuple(saved)
-    node._versions = tuple(versions)
     node.to_save = ()
 
 
 def _unpack(node):
     """``ctx.saved_tensors``: each saved tensor, checked against its version at save time."""
-    saved = node._saved
-    if saved is None:
-        raise RuntimeError(ERR_BACKWARD_TWICE)
-    out = []
-    for v, expected in zip(saved, node._versions):
-        if v is None or v is _FREED:
-            out.append(None)
-            continue
-        _check_version(node, v, expected)
-        out.append(_saved_output_tensor(node, v) if isinstance(v, _SavedOutput) else v)
-    return tuple(out)
+    return tuple(None if v is None else v.unpack(node) for v in node._saved)
 
 
 def _run_backward(node, grads, create_graph):
@@ -357,12 +323,19 @@ def _run_backward(node, grads, create_graph):
         if g is not None and not isinstance(g, Tensor):
             raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
         out.append(g)
-    for i, (g, meta) in enumerate(zip(out, node._meta)):
-        if g is not None and meta is not None and not _expandable(meta[0], g._data.shape):
+    # Each gradient is checked, and reduced to its input's shape and dtype here: the
+    # recorder leaves _meta None when every input has output 0's shape and dtype, which
+    # says nothing of what a user's backward returns.
+    in_meta = node._meta or [node._out_meta[0]] * len(out)
+    for i, (g, meta) in enumerate(zip(out, in_meta)):
+        if g is None or meta is None:
+            continue
+        if not _expandable(meta[0], g._data.shape):
             raise RuntimeError(f"Function {name} returned an invalid gradient at index {i} - "
                                f"got {list(g._data.shape)} but expected shape compatible with "
                                f"{list(meta[0])}")
-    return out if create_graph else [None if g is None else g._data for g in out]
+        out[i] = fit(g if create_graph else g._data, meta)
+    return out
 
 
 def _expandable(shape, target):
@@ -399,25 +372,19 @@ def once_differentiable(fn):
             return outputs
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
-        node = _new(_DelayedError)
-        node._sequence_nr = next_sequence_nr()
-        if _gstate.anomaly:
-            store_anomaly_metadata(node)
-        node._saved = node._versions = ()
-        node._n_outputs = len(outs)
-        edges, result = [], []
-        for k, o in enumerate(outs):
+        leaves, result = [], []
+        for o in outs:
             if o is None:
-                edges.append((None, 0))
+                leaves.append(None)
                 result.append(None)
                 continue
             leaf = o.detach()
             leaf.requires_grad = True
-            edges.append(edge_of(leaf))
-            r = _wrap(o._data)
-            _set_output(r, node, k)
-            result.append(r)
-        node.next_functions = tuple(edges)
+            leaves.append(leaf)
+            result.append(_wrap(o._data))
+        node = _new(_DelayedError)
+        node._saved = ()
+        record(node, leaves, result)
         return result[0] if single else tuple(result)
     return wrapper
 

@@ -23,7 +23,7 @@ from .._dtype import complex128, float64, promote_types
 from ..ops import torch_shape
 from ..random import Generator, rand, randn_like
 from ..tensor import Tensor
-from . import _run_backward, grad as _grad
+from . import engine, grad as _grad
 from .graph import get_gradient_edge
 from .grad_mode import no_grad
 
@@ -548,8 +548,8 @@ def _check_undefined_grads(func, outputs, inputs):
                       for k, o in enumerate(outs)]
         try:
             with no_grad():
-                grads = _run_backward(roots, root_grads, False, False,
-                                      [get_gradient_edge(x)[:2] for x in wrt], False)
+                grads = engine.run_backward(roots, root_grads, False, False,
+                                            [get_gradient_edge(x)[:2] for x in wrt], False)
         except RuntimeError as e:
             bc_warning()
             raise GradcheckError('Expected backward function to handle undefined output grads. '

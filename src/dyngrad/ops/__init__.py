@@ -48,7 +48,6 @@ FUNCTIONS = {
     "chunk": ts.chunk, "unbind": ts.unbind, "cat": ts.cat, "concat": ts.cat,
     "concatenate": ts.cat, "stack": ts.stack, "mm": ts.mm, "bmm": ts.bmm, "dot": ts.dot,
     "mv": ts.mv, "matmul": ts.matmul, "clone": ts.clone,
-    "addcmul": tm.addcmul, "addcdiv": tm.addcdiv, "lerp": tm.lerp,
 }
 for _n in _UNARY:
     FUNCTIONS[_n] = _unary(_n)
@@ -124,9 +123,36 @@ FUNCTIONS["conj"] = METHODS["conj"] = _conj
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
 
-from . import torch_nn as _tnn  # noqa: E402
+from . import torch_nn as _tnn, torch_pooling as _tpl  # noqa: E402
 FUNCTIONS.update(_tnn.FUNCTIONS)
+FUNCTIONS.update(_tpl.FUNCTIONS)
 METHODS.update(_tnn.METHODS)
+
+# -- the surface beyond the basics, one block per family file ----------------------------
+from . import diagonal as _dg, einsum as _es, products as _pr, rearrange as _ra  # noqa: E402
+from . import scans as _sn, scatter as _sc, sorting as _so  # noqa: E402
+from . import pointwise_more as _pm, summary as _sm  # noqa: E402
+FUNCTIONS.update({
+    "einsum": _es.einsum, "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed,
+    "diag": _dg.diag, "trace": _dg.trace_fn,
+    "roll": _ra.roll, "rot90": _ra.rot90, "repeat_interleave": _ra.repeat_interleave,
+    "tile": _ra.tile, "unflatten": _ra.unflatten, "movedim": _ra.movedim,
+    "moveaxis": _ra.movedim, "meshgrid": _ra.meshgrid, "diff": _ra.diff,
+    "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
+    **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, **_sn.FUNCTIONS,
+    **_pm.FUNCTIONS, **_sm.FUNCTIONS,
+})
+METHODS.update({
+    "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed, "diag": _dg.diag,
+    "trace": _dg.trace_fn,
+    "roll": _ra.roll, "rot90": _ra.rot90, "repeat_interleave": _ra.repeat_interleave,
+    "tile": _ra.tile_method, "unflatten": _ra.unflatten, "movedim": _ra.movedim,
+    "moveaxis": _ra.movedim, "diff": _ra.diff,
+    "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
+    **_pr.FUSED, **_sc.METHODS, **_so.METHODS, **_sn.METHODS, **_pm.METHODS,
+    **_sm.METHODS,
+    "type_as": lambda self, other: self.type(other.dtype),
+})
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 

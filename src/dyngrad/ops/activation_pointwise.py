@@ -13,7 +13,7 @@ from ._table import Op
 from .joining import cat
 from .views import split
 from ..tensor import _wrap
-from .pointwise import (add_scalar, div_scalar, erf, exp, gt, le, log1p, logical_and, lt,
+from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, logical_and, lt,
                         mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
                         zeros_like)
 
@@ -410,3 +410,40 @@ prelu_kernel_backward = Op(
     grad_output=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[0],
     self=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[1],
     weight=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[2])
+
+
+# -- logit -------------------------------------------------------------------------------------
+def _logit(self, eps):
+    x = self if self.dtype.kind in "fc" else self.astype(xp.float32)
+    if eps is not None:
+        x = xp.clip(x, eps, 1 - eps)
+    with xp.errstate(**_QUIET):
+        return xp.log(x / (1 - x))
+
+
+def _logit_backward(grad, self, eps):
+    # torch's infinitely_differentiable_logit_backward: zero outside [eps, 1 - eps], nan
+    # outside [0, 1] without eps
+    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None else (eps, 1 - eps, 0.0)
+    inside = logical_and(ge(self, lo), le(self, hi))
+    return where(inside, grad / (self * _one_minus(self)), outside)
+
+
+logit = Op("LogitBackward0", _logit, self=_logit_backward)
+
+
+# -- xlogy (kl_div's target * log(target)) ------------------------------------------------------
+def _xlogy(self, other):
+    with xp.errstate(**_QUIET):
+        out = xp.where(self == 0, xp.zeros((), xp.result_type(self, other)), self * xp.log(other))
+    return xp.where(xp.isnan(other), other, out).astype(xp.result_type(self, other), copy=False)
+
+
+def _xlogy_self(grad, self, other):
+    # log(other), except where both are at the boundary (0 * log(0) is taken as 0)
+    from .pointwise import eq, masked_fill
+    return masked_fill(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
+
+
+xlogy = Op("XlogyBackward0", _xlogy, self=_xlogy_self,
+           other=lambda grad, self, other: grad * self / other)

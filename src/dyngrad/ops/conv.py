@@ -169,7 +169,7 @@ def _convolution_grads(grad, input, weight, bias_sym_sizes, stride, padding, dil
 
 def _convolution_double_backward(grads, grad_output, input, weight, stride, padding, dilation,
                                  transposed, output_padding, groups, grad_input_mask):
-    ggi, ggw, ggb = (grads + (None,) * 3)[:3] if isinstance(grads, tuple) else (list(grads) + [None] * 3)[:3]
+    ggi, ggw, ggb = grads
     ggi = None if ggi is None or ggi.shape != input.shape else ggi
     ggw = None if ggw is None or ggw.shape != weight.shape else ggw
     ggb = None if ggb is None or len(ggb.shape) != 1 or ggb.shape[0] == 0 else ggb
@@ -187,11 +187,18 @@ def _convolution_double_backward(grads, grad_output, input, weight, stride, padd
             terms.append(expand(view(ggb, shape), tuple(grad_output.shape)))
         for t in terms:
             g_go = t if g_go is None else g_go + t
+    # (the input's and the kernel's values do not enter these two: only their shapes)
     if grad_input_mask[1] and ggw is not None:
-        g_in = convolution_backward(grad_output, input, ggw, (), *args, (True, False, False))[0]
+        g_in = convolution_backward(grad_output, _constant(input), ggw, (), *args,
+                                    (True, False, False))[0]
     if grad_input_mask[2] and ggi is not None:
-        g_w = convolution_backward(grad_output, ggi, weight, (), *args, (False, True, False))[1]
+        g_w = convolution_backward(grad_output, ggi, _constant(weight), (), *args,
+                                   (False, True, False))[1]
     return g_go, g_in, g_w
+
+
+def _constant(x):
+    return x.detach() if hasattr(x, "detach") else x
 
 
 convolution = Op("ConvolutionBackward0", _convolution,

@@ -58,13 +58,20 @@ def _fold_back(mode):
 
 
 def _pad_ops(name, mode):
-    fwd = _mode_pad(mode)
-    back = Op(f"{name}BackwardBackward0", _fold_back(mode),
-              grad_output=lambda grad, padding: fwd_op(grad, padding),
-              self=lambda grad, self: zeros_like(self))
-    fwd_op = Op(f"{name}Backward0", fwd,
-                self=lambda grad, self, padding: back(grad, self, padding))
-    return fwd_op, back
+    """The pad entry and its backward entry: each one's formula is the other."""
+    def pad_of_grad(grad, padding):
+        return pad(grad, padding)
+
+    def fold_grad(grad, self, padding):
+        return back(grad, self, padding)
+
+    def no_grad_for_self(grad, self):
+        return zeros_like(self)
+
+    back = Op(f"{name}BackwardBackward0", _fold_back(mode), grad_output=pad_of_grad,
+              self=no_grad_for_self)
+    pad = Op(f"{name}Backward0", _mode_pad(mode), self=fold_grad)
+    return pad, back
 
 
 reflection_pad1d, reflection_pad1d_backward = _pad_ops("ReflectionPad1D", "reflect")

@@ -7,7 +7,6 @@ torch's dispatcher does. Nothing here computes: it chooses an entry and its argu
 from .. import _backend
 from ..tensor import Tensor
 from . import pointwise as pw
-from . import ternary as tern
 from . import reduction as red
 from .inplace import apply_inplace
 
@@ -285,23 +284,4 @@ INPLACE = {
     "clamp_": _clamp_inplace,
     "clamp_min_": inplace(pw.clamp_min),
     "clamp_max_": inplace(pw.clamp_max),
-    "addcmul_": inplace(tern.addcmul, lambda self, tensor1, tensor2, *, value=1:
-                        (self, tensor1, tensor2, value)),
-    "addcdiv_": inplace(tern.addcdiv, lambda self, tensor1, tensor2, *, value=1:
-                        (self, tensor1, tensor2, value)),
-    "lerp_": inplace(tern.lerp, lambda self, end, weight: (self, end, weight)),
 }
-
-
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
-    return tern.addcmul(input, tensor1, tensor2, value)
-
-
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
-    return tern.addcdiv(input, tensor1, tensor2, value)
-
-
-def lerp(input, end, weight, *, out=None):
-    if isinstance(weight, Tensor):
-        raise NotImplementedError("dyngrad: lerp with a tensor weight is not implemented yet")
-    return tern.lerp(input, end, weight)

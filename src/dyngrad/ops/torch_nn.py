@@ -8,6 +8,7 @@ composes entries as torch composes them (dropout is a multiply by a drawn mask).
 import math
 
 from .. import random as _random
+from ..tensor import Tensor
 from . import embedding as _emb, linalg, normalization as _norm
 
 
@@ -177,7 +178,8 @@ FUNCTIONS = {
     "embedding": embedding, "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
-METHODS = {"addmm": addmm}
+METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),
+           "xlogy": lambda self, other: xlogy(self, other)}
 
 
 # -- convolution ------------------------------------------------------------------------------
@@ -325,7 +327,21 @@ def constant_pad_nd(input, pad, value=0):
     return _pd.constant_pad_nd(input, list(pad), value)
 
 
+def logit(input, eps=None, *, out=None):
+    from .activation_pointwise import logit as _logit
+    return _logit(input, eps)
+
+
+def xlogy(input, other, *, out=None):
+    from .activation_pointwise import xlogy as _xlogy
+    from .. import creation
+    if not isinstance(input, Tensor):
+        input = creation.tensor(input)
+    return _xlogy(input, other)
+
+
 FUNCTIONS.update({
+    "logit": logit, "xlogy": xlogy,
     "conv1d": conv1d, "conv2d": conv2d, "conv3d": conv3d, "conv_transpose1d": conv_transpose1d,
     "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d,
     "constant_pad_nd": constant_pad_nd,

@@ -65,7 +65,7 @@ def detach_variable(inputs):
 def check_backward_validity(inputs):
     if not any(isinstance(i, Tensor) and i.requires_grad for i in inputs):
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None",
-                      stacklevel=3)
+                      stacklevel=2)
 
 
 class _ReplayRNG:
@@ -139,7 +139,8 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
     'CheckpointFunctionBackward'
     """
     if use_reentrant is None:
-        warnings.warn(_REENTRANT_WARNING, stacklevel=2)
+        # attributed here, not to the caller: shown once per process, as torch's is
+        warnings.warn(_REENTRANT_WARNING, stacklevel=1)
         use_reentrant = True
     preserve = kwargs.pop("preserve_rng_state", True)
     if kwargs and use_reentrant:
@@ -157,7 +158,7 @@ def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwar
     """Run a sequence of functions (or an ``nn.Sequential``) in ``segments`` checkpointed
     pieces; the last piece runs normally, as in torch."""
     if use_reentrant is None:
-        warnings.warn(_SEQUENTIAL_WARNING, stacklevel=2)
+        warnings.warn(_SEQUENTIAL_WARNING, stacklevel=1)
         use_reentrant = True
     preserve = kwargs.pop("preserve_rng_state", True)
     if kwargs:

@@ -122,13 +122,12 @@ def saved_items(fn):
     else:
         names = {a[7:] for a in dir(fn) if a.startswith("_saved_")}
         tensor_params = set()
-    versions = getattr(fn, "_versions", None)
     for name in sorted(names):
         try:
             val = getattr(fn, "_saved_" + name)
         except RuntimeError:
-            was_tensor = (op is not None and versions is not None
-                          and versions[op.saved_index[name]] is not None)
+            raw = getattr(fn, "_raw_saved_" + name, None) if op is not None else None
+            was_tensor = raw is not None and not raw.is_number
             yield name, Tensor if was_tensor else None, FREED
             continue
         if isinstance(val, _NUMBER) and name in tensor_params:

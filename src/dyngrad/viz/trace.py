@@ -17,6 +17,7 @@ import threading
 
 from ..autograd import engine
 from ..autograd.graph import AccumulateGrad
+from ..autograd.saved_value import SavedValue
 from .dot import forward_name
 from .formula import op_formulas
 from .summary import as_array, shape_str, snapshot
@@ -289,7 +290,8 @@ def _edges(node, grads, raw, outs):
                 args.append((a, list(grads)))
             elif saved and a in op.saved_index:
                 v = saved[op.saved_index[a]]
-                v = getattr(v, "data", v) if type(v).__name__ == "_SavedOutput" else v
+                if isinstance(v, SavedValue):  # what the formula got (sent before the free)
+                    v = v.unpack(node, as_tensor=False)
                 args.append((a, snapshot(v) if as_array(v) is not None and not
                              isinstance(v, (bool, int, float)) else v))
         if op is not None and op.variadic and r is not None:
