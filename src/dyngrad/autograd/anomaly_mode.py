@@ -19,12 +19,13 @@ Off by default and process-wide, as in torch. While it is on:
     ...
     RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output.
 """
+import sys
 import threading
 import warnings
 
 from .. import _backend
 from . import engine, grad_mode
-from .graph import anomaly_run
+from .graph import _inside_dyngrad, anomaly_run
 
 __all__ = ["detect_anomaly", "set_detect_anomaly"]
 
@@ -157,8 +158,6 @@ def _show_forward_stack(node):
 
 def _user_level():
     """The stacklevel of the first frame outside dyngrad (where torch's warning points)."""
-    import sys
-    from .graph import _inside_dyngrad
     frame, level = sys._getframe(1), 1
     while frame is not None and _inside_dyngrad(frame.f_code.co_filename):
         frame, level = frame.f_back, level + 1
