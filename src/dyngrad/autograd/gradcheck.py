@@ -8,15 +8,13 @@ element's basis vector). The fast mode compares one number per (input, output) p
 user's random stream is untouched and the numbers are torch's), and on a mismatch
 recomputes the pair in the slow mode for the message.
 
-Inputs are perturbed in place through ``.data``, which does not bump their version.
+The Jacobians themselves come from _jacobians.py.
 
     >>> x = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)
     >>> torch.autograd.gradcheck(lambda x: x.exp() * x, x)
     True
 """
-import itertools
 import warnings
-from collections.abc import Iterable
 
 from .. import creation
 from .._dtype import complex128, float64, promote_types
@@ -24,6 +22,8 @@ from ..ops import torch_shape
 from ..random import Generator, rand, randn_like
 from ..tensor import Tensor
 from . import engine, grad as _grad
+from ._jacobians import (analytical_jacobians, as_tuple, is_float, iter_tensors,
+                         numerical_jacobians, numerical_jvps)
 from .graph import get_gradient_edge
 from .grad_mode import no_grad
 
@@ -90,13 +90,13 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     if check_batched_grad and not check_rev_over_rev:
         raise AssertionError("Setting check_batched_grad=True requires check_rev_over_rev to be "
                              "True")
-    inputs = _as_tuple(inputs)
+    inputs = as_tuple(inputs)
     if grad_outputs is None:
         outputs = _differentiable(func(*inputs))
         grad_outputs = tuple(_random_grad_output(o, gen_non_contig_grad_outputs)
                              for o in outputs)
     else:
-        grad_outputs = _as_tuple(grad_outputs)
+        grad_outputs = as_tuple(grad_outputs)
     n_out = len(grad_outputs)
     diff_inputs = {i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad}
     diff_grads = {i for i, g in enumerate(grad_outputs) if g.requires_grad}
@@ -137,12 +137,12 @@ def _random_grad_output(like, noncontiguous):
 # -- the check --------------------------------------------------------------------------
 def _check(func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad, check_grad_dtypes,
            check_batched_grad, fast_mode, masked):
-    inputs = _as_tuple(inputs)
+    inputs = as_tuple(inputs)
     _check_inputs(inputs)
     func_out = func(*inputs)
     outputs = _differentiable(func_out)
-    if any(t.is_complex() for t in _iter_tensors(inputs)) or any(
-            isinstance(o, Tensor) and o.is_complex() for o in _as_tuple(func_out)):
+    if any(t.is_complex() for t in iter_tensors(inputs)) or any(
+            isinstance(o, Tensor) and o.is_complex() for o in as_tuple(func_out)):
         raise NotImplementedError("gradcheck: complex inputs and outputs are not supported by "
                                   "dyngrad's gradcheck yet.")
     if fast_mode:
@@ -159,30 +159,8 @@ def _check(func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad, chec
         _check_undefined_grads(func, outputs, inputs)
 
 
-def _as_tuple(x):
-    if isinstance(x, tuple):
-        return x
-    if isinstance(x, list):
-        return tuple(x)
-    return (x,)
-
-
 def _differentiable(out):
-    return tuple(o for o in _as_tuple(out) if o.requires_grad)
-
-
-def _iter_tensors(x, only_requiring_grad=False):
-    """The tensors in ``x``, nested lists and tuples included."""
-    if isinstance(x, Tensor):
-        if x.requires_grad or not only_requiring_grad:
-            yield x
-    elif isinstance(x, Iterable) and not isinstance(x, str):
-        for el in x:
-            yield from _iter_tensors(el, only_requiring_grad)
-
-
-def _is_float(t):
-    return isinstance(t, Tensor) and (t.is_floating_point() or t.is_complex())
+    return tuple(o for o in as_tuple(out) if o.requires_grad)
 
 
 def _check_inputs(inputs):
@@ -217,68 +195,6 @@ def _allclose(a, b, rtol, atol):
     return _all((a - b).abs() <= atol + rtol * b.abs())
 
 
-# -- numerical derivatives --------------------------------------------------------------
-def _central_difference(fn, entry, delta, eps, check):
-    """(fn at entry + delta - fn at entry - delta) / 2 eps for each output, flattened;
-    ``entry`` (part of an input's ``.data``) is written in place and put back."""
-    orig = entry.clone()
-    entry.copy_(orig - delta)
-    before = fn()
-    entry.copy_(orig + delta)
-    after = fn()
-    entry.copy_(orig)
-    result = []
-    for a, b in zip(before, after):
-        check(a, b)
-        result.append(((b - a) / (2 * eps)).detach().reshape(-1))
-    return result
-
-
-def _same_dtype_and_shape(eps, idx=None):
-    where = f"on index {idx} " if idx is not None else ""
-
-    def check(a, b):
-        if a.shape != b.shape:
-            raise AssertionError("Expected `func` to return outputs with the same shape when "
-                                 f"inputs are perturbed {where}by {eps}, but got: shapes "
-                                 f"{a.shape} and {b.shape}.")
-        if a.dtype != b.dtype:
-            raise AssertionError("Expected `func` to return outputs with the same dtype when "
-                                 f"inputs are perturbed {where}by {eps}, but got: dtypes "
-                                 f"{a.dtype} and {b.dtype}.")
-    return check
-
-
-def _outputs_of(func, inputs):
-    return lambda: tuple(o.clone() for o in _as_tuple(func(*inputs)))
-
-
-def _numerical_jacobians(func, inputs, func_out, eps):
-    """For each input that requires grad, one Jacobian per float output, shaped
-    (input numel, output numel): column k from perturbing the input's element k."""
-    fn = _outputs_of(func, inputs)
-    result = []
-    for x in inputs:
-        if not (isinstance(x, Tensor) and x.requires_grad):
-            continue
-        jacs = [o.new_zeros((x.numel(), o.numel())) for o in func_out if _is_float(o)]
-        data = x.data
-        for k, idx in enumerate(itertools.product(*[range(m) for m in x.shape])):
-            cols = _central_difference(fn, data[idx], eps, eps, _same_dtype_and_shape(eps, idx))
-            # (as torch: the i-th float output's Jacobian takes the i-th output's column)
-            for i, jac in enumerate(jacs):
-                jac[k] = cols[i]
-        result.append(tuple(jacs))
-    return result
-
-
-def _numerical_jvps(func, inputs, i, u, eps):
-    """The finite difference of every output along ``eps * u`` for input ``i``."""
-    data = inputs[i].data
-    return _central_difference(_outputs_of(func, inputs), data, u.reshape(data.shape) * eps,
-                               eps, _same_dtype_and_shape(eps))
-
-
 # -- analytical derivatives -------------------------------------------------------------
 _NONDET_NOTE = """\n
 NOTE: If your op relies on non-deterministic operations i.e., it is listed here:
@@ -298,33 +214,10 @@ If the test
 
 
 def _analytical_jacobians(inputs, output, nondet_tol, check_grad_dtypes, v=None):
-    """For each input that requires grad, ``output``'s Jacobian by it, shaped
-    (input numel, output numel), one backward per row; with ``v`` (fast mode) the single
-    row ``v^T J``. Computed twice: a backward that differs from itself is refused."""
-    wrt = list(_iter_tensors(inputs, True))
-
-    def vjp(grad_output):
-        return _grad(output, wrt, grad_output, retain_graph=True, allow_unused=True)
-
-    def row(grad_output):  # (copies: a gradient may be a view of grad_output)
-        return [None if g is None else g.clone() for g in vjp(grad_output)]
-
-    def rows():
-        if v is not None:
-            return [[g] for g in row(v.reshape(output.shape))]
-        basis = creation.zeros_like(output)
-        flat = basis.view(-1)
-        per_input = [[] for _ in wrt]
-        for j in range(flat.numel()):
-            flat.zero_()
-            flat[j] = 1.0
-            for i, g in enumerate(row(basis)):
-                per_input[i].append(g)
-        return per_input
-
-    n = 1 if v is not None else output.numel()
-    first, sizes_ok, types_ok = _stack(rows(), inputs, wrt, n)
-    second, _, _ = _stack(rows(), inputs, wrt, n)
+    """``analytical_jacobians``, computed twice: a backward that differs from itself, or
+    gradients of the wrong size or dtype, are refused."""
+    first, sizes_ok, types_ok = analytical_jacobians(inputs, output, v)
+    second, _, _ = analytical_jacobians(inputs, output, v)
     reentrant = all(a.numel() == 0 or (a - b).abs().max() <= nondet_tol
                     for a, b in zip(first, second))
     # (torch reads its two flags in swapped order: a size mismatch is reported as a dtype
@@ -341,25 +234,6 @@ def _analytical_jacobians(inputs, output, nondet_tol, check_grad_dtypes, v=None)
     return first
 
 
-def _stack(rows, inputs, wrt, n):
-    """The rows of each input's Jacobian as columns of a (input numel, n) matrix in the
-    input's dtype (a missing gradient is a column of zeros)."""
-    jacs = [t.new_zeros((t.numel(), n)) for t in inputs if _is_float(t) and t.requires_grad]
-    sizes_ok = types_ok = True
-    for i, per_row in enumerate(rows):
-        x, jac = wrt[i], jacs[i]
-        for j, g in enumerate(per_row):
-            if g is not None and g.size() != x.size():
-                sizes_ok = False
-            elif g is not None and g.dtype != x.dtype:
-                types_ok = False
-            if g is not None:
-                if jac[:, j].numel() != g.numel():
-                    raise AssertionError(f"Expected out_jacobian column to have {g.numel()} "
-                                         f"elements, but got {jac[:, j].numel()}")
-                jac[:, j] = g.reshape(-1)
-    return jacs, sizes_ok, types_ok
-
 
 def _mismatch(analytical, numerical, output_idx, input_idx):
     return (f"Jacobian mismatch for output {output_idx:d} with respect to input "
@@ -369,8 +243,8 @@ def _mismatch(analytical, numerical, output_idx, input_idx):
 # -- slow and fast mode -----------------------------------------------------------------
 def _slow_check(func, func_out, inputs, outputs, eps, rtol, atol, check_grad_dtypes,
                 nondet_tol):
-    func_out = _as_tuple(func_out)
-    numerical = _numerical_jacobians(func, inputs, func_out, eps)
+    func_out = as_tuple(func_out)
+    numerical = numerical_jacobians(func, inputs, func_out, eps)
     if not outputs:
         if any(int((jac != 0).sum()) > 0 for per_input in numerical for jac in per_input):
             raise GradcheckError("Numerical gradient for function expected to be zero")
@@ -414,15 +288,15 @@ def _fast_check(func, func_out, inputs, outputs, eps, rtol, atol, check_grad_dty
     generator = Generator()  # a fresh one: torch's numbers, the user's stream untouched
     us = [_unit_vector(inputs[i], generator) for i in idx]
     vs = [_unit_vector(o, generator) for o in outputs]
-    func_out = _as_tuple(func_out)
+    func_out = as_tuple(func_out)
     numerical = []  # [input][output]: v . (J u)
     for i, u in zip(idx, us):
-        jvps = _numerical_jvps(func, inputs, i, u, eps)
-        jvps = [jvp for jvp, o in zip(jvps, func_out) if _is_float(o)]
+        jvps = numerical_jvps(func, inputs, i, u, eps)
+        jvps = [jvp for jvp, o in zip(jvps, func_out) if is_float(o)]
         numerical.append([(v * jvp).sum() for v, jvp in zip(vs, jvps)])
     if not outputs:  # (the differences again, as torch computes them)
         for i, u in zip(idx, us):
-            for jvp in _numerical_jvps(func, inputs, i, u, eps):
+            for jvp in numerical_jvps(func, inputs, i, u, eps):
                 if jvp.numel() and (jvp - creation.zeros_like(jvp)).abs().max() > nondet_tol:
                     raise GradcheckError("Numerical gradient for function expected to be zero")
     analytical = []  # [output][input]: (v^T J) . u
@@ -440,7 +314,7 @@ def _fast_check(func, func_out, inputs, outputs, eps, rtol, atol, check_grad_dty
 
 def _slow_details(func, inputs, outputs, i, j, rtol, atol, eps):
     """The message's second part: the pair's Jacobians recomputed in the slow mode."""
-    numerical = _numerical_jacobians(func, inputs, outputs, eps)[i][j]
+    numerical = numerical_jacobians(func, inputs, outputs, eps)[i][j]
     analytical = _analytical_jacobians(inputs, outputs[j], float("inf"), False)[i]
     max_diff = (numerical - analytical).abs().max()
     msg = ("\nThe above quantities relating the numerical and analytical jacobians are computed "
@@ -487,7 +361,7 @@ def _check_batched_grad(inputs, output, output_idx):
     """Two backwards with random gradients against one with both as a batch
     (``is_grads_batched``, where torch vmaps; the random ones come from the default
     generator, as torch's)."""
-    wrt = list(_iter_tensors(inputs, True))
+    wrt = list(iter_tensors(inputs, True))
 
     def filled(grads, batch=()):
         return tuple(g if g is not None else creation.zeros([], dtype=x.dtype).expand(
@@ -511,7 +385,7 @@ def _check_batched_grad(inputs, output, output_idx):
 
 def _check_backward_multiplies_grad(outputs, inputs, masked):
     """With zero output gradients, the input gradients must be zeros of the right kind."""
-    wrt = list(_iter_tensors(inputs, True))
+    wrt = list(iter_tensors(inputs, True))
     if not wrt:
         raise GradcheckError("no Tensors requiring grad found in input")
     grads = _grad(outputs, wrt, [creation.zeros_like(o) for o in outputs], allow_unused=True)
@@ -532,7 +406,7 @@ def _check_undefined_grads(func, outputs, inputs):
     """Backward with undefined (None) gradients for all the outputs, then for one at a
     time, must work and give None or zeros. The engine takes a None root gradient as
     undefined: what torch's UndefinedGrad node hands on."""
-    wrt = list(_iter_tensors(inputs, True))
+    wrt = list(iter_tensors(inputs, True))
     if not wrt:
         raise GradcheckError("no Tensors requiring grad found in input")
 
