@@ -80,6 +80,15 @@ def _nan_in_second_output(torch):
         (a / b * 0).sum().backward()
 
 
+def _nan_in_an_unwanted_gradient(torch):
+    # b's gradient (0/0) is not asked for: torch does not compute it, and the nan it
+    # reports is the one a's gradient meets later (inf * 0)
+    a = torch.tensor([1.0, 0.0], requires_grad=True)
+    b = torch.tensor([0.0, 1.0], requires_grad=True)
+    with torch.autograd.set_detect_anomaly(True):
+        torch.autograd.grad(((a * 0) / b).sum(), a)
+
+
 def _nan_root_gradient(torch):
     a = torch.tensor([1.0, 1.0], requires_grad=True)
     with torch.autograd.set_detect_anomaly(True):
@@ -195,7 +204,8 @@ def _function_backward_nan(torch):
 
 CASES.update(function_backward_raises=_function_backward_raises,
              function_backward_nan=_function_backward_nan)
-CASES.update(nan_in_second_output=_nan_in_second_output, nan_root_gradient=_nan_root_gradient,
+CASES.update(nan_in_an_unwanted_gradient=_nan_in_an_unwanted_gradient,
+             nan_in_second_output=_nan_in_second_output, nan_root_gradient=_nan_root_gradient,
              nan_in_double_backward=_nan_in_double_backward, error_in_hook=_error_in_hook,
              metadata=_metadata, switches=_switches, decorator_refused=_decorator_refused,
              bad_arguments=_bad_arguments)
