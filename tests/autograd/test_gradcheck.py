@@ -214,6 +214,29 @@ _both_modes("gradgrad_function", lambda t, f: _ggc(t, _functions(t)[0].apply, _i
                                                    fast_mode=f))
 
 
+def _complex_input(torch):
+    return torch.tensor([1 + 2j, 0.5 - 1j], dtype=torch.complex128, requires_grad=True)
+
+
+def _scaled_complex(z):
+    w = z * z
+    w.register_hook(lambda g: g * 1.2)
+    return w.abs()
+
+
+def case_complex_input(torch):
+    return _gc(torch, lambda z: (z * z).abs(), _complex_input(torch))
+
+
+def case_complex_and_real_inputs(torch):
+    return _gc(torch, lambda z, x: (z.exp() * x).abs().sum(), (_complex_input(torch),
+                                                                 _inputs(torch)[1]))
+
+
+def case_complex_input_scaled(torch):
+    return _gc(torch, _scaled_complex, _complex_input(torch))
+
+
 def case_flags_backward_off(torch):
     return torch.autograd.gradcheck(_good, _inputs(torch), check_backward_ad=False)
 
@@ -261,6 +284,14 @@ def test_forward_ad_is_not_there_yet():
         dyngrad.autograd.gradcheck(_good, _inputs(dyngrad), check_forward_ad=True)
     with pytest.raises(NotImplementedError, match="forward-mode AD"):
         dyngrad.autograd.gradgradcheck(_good, _inputs(dyngrad), check_fwd_over_rev=True)
+
+
+def test_complex_outputs_and_fast_complex_are_not_there_yet():
+    z = _complex_input(dyngrad)
+    with pytest.raises(NotImplementedError, match="complex outputs"):
+        dyngrad.autograd.gradcheck(lambda z: z * 2, z)
+    with pytest.raises(NotImplementedError, match="complex inputs"):
+        dyngrad.autograd.gradcheck(lambda z: z.abs(), z, fast_mode=True)
 
 
 def test_inputs_are_left_as_they_were():

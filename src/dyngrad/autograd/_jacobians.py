@@ -70,16 +70,25 @@ def _outputs_of(func, inputs):
 
 def numerical_jacobians(func, inputs, func_out, eps):
     """For each input that requires grad, one Jacobian per float output, shaped
-    (input numel, output numel): column k from perturbing the input's element k."""
+    (input numel, output numel): column k from perturbing the input's element k.
+
+    A complex input's column is the conjugate Wirtinger derivative of the (real) outputs,
+    ds/dx + i ds/dy from a real and an imaginary step, in the input's dtype."""
     fn = _outputs_of(func, inputs)
     result = []
     for x in inputs:
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
-        jacs = [o.new_zeros((x.numel(), o.numel())) for o in func_out if is_float(o)]
+        dtype = x.dtype if x.is_complex() else None
+        jacs = [o.new_zeros((x.numel(), o.numel()), dtype=dtype) for o in func_out
+                if is_float(o)]
         data = x.data
         for k, idx in enumerate(itertools.product(*[range(m) for m in x.shape])):
-            cols = _central_difference(fn, data[idx], eps, eps, _same_dtype_and_shape(eps, idx))
+            check = _same_dtype_and_shape(eps, idx)
+            cols = _central_difference(fn, data[idx], eps, eps, check)
+            if dtype is not None:
+                cols = [dx + dy * 1j for dx, dy in
+                        zip(cols, _central_difference(fn, data[idx], eps * 1j, eps, check))]
             # (as torch: the i-th float output's Jacobian takes the i-th output's column)
             for i, jac in enumerate(jacs):
                 jac[k] = cols[i]
