@@ -10,6 +10,8 @@ import math
 
 from .. import _backend
 from ._table import Op
+from .joining import cat
+from .views import split
 from ..tensor import _wrap
 from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, logical_and, lt,
                         mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
@@ -348,18 +350,23 @@ def _glu_backward(grad_output, self, dim):
     return xp.concatenate([grad_output * s, grad_output * a * s * (1 - s)], axis=dim)
 
 
+def _split_halves(x, dim):
+    """glu's two halves by the split op, which takes arrays (a backward run without
+    create_graph) as well as Tensors."""
+    dim = dim % len(x.shape)
+    return split(x, x.shape[dim] // 2, dim)
+
+
 def _glu_double_backward_grad_output(grad, self, dim):
-    from .torch_shape import chunk
-    a, b = chunk(self, 2, dim)
-    ga, gb = chunk(grad, 2, dim)
+    a, b = _split_halves(self, dim)
+    ga, gb = _split_halves(grad, dim)
     s = sigmoid(b)
     return ga * s + gb * a * s * add_scalar(-s, 1, 1)
 
 
 def _glu_double_backward(grad, grad_output, self, dim):
-    from .torch_shape import cat, chunk
-    a, b = chunk(self, 2, dim)
-    ga, gb = chunk(grad, 2, dim)
+    a, b = _split_halves(self, dim)
+    ga, gb = _split_halves(grad, dim)
     s = sigmoid(b)
     ds = s * add_scalar(-s, 1, 1)
     da = gb * grad_output * ds

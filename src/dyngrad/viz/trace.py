@@ -113,7 +113,9 @@ class Trace:
     def __call__(self, event, **info):
         if threading.get_ident() != self._thread:
             return
-        getattr(self, "_on_" + event)(**info)
+        handler = getattr(self, "_on_" + event, None)  # events a trace does not draw: none
+        if handler is not None:
+            handler(**info)
 
     def _on_node(self, node, grads):
         self._current = None
