@@ -49,3 +49,37 @@ def _case(make, opts):
 @pytest.mark.parametrize("name", CASES)
 def test_multihead_attention(name):
     assert_same(_case(*CASES[name]), rtol=1e-4, atol=1e-5)
+
+
+ENCODERS = {
+    "post_norm": (lambda nn: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16), False),
+    "pre_norm_gelu": (lambda nn: nn.TransformerEncoderLayer(
+        8, 2, dim_feedforward=12, activation="gelu", norm_first=True), False),
+    "batch_first": (lambda nn: nn.TransformerEncoderLayer(
+        8, 2, dim_feedforward=12, batch_first=True), True),
+}
+# torch draws a dropout mask over a transposed (non-contiguous) input in memory order
+# (empty_like keeps the strides); nn.functional.dropout draws it in logical order
+_DROPOUT_ORDER = pytest.mark.xfail(strict=True, reason="F.dropout of a transposed input: mask "
+                                   "drawn in logical, not memory, order")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_DROPOUT_ORDER if n == "batch_first"
+                                               else ()) for n in ENCODERS])
+def test_transformer_encoder(name):
+    make, batch_first = ENCODERS[name]
+
+    def case(lib):
+        lib.manual_seed(0)
+        encoder = lib.nn.TransformerEncoder(make(lib.nn), 2, norm=lib.nn.LayerNorm(8))
+        x = lib.tensor(Q.transpose(1, 0, 2) if batch_first else Q, requires_grad=True)
+        mask = lib.tensor(CAUSAL)
+        encoder.eval()
+        evaluated = encoder(x, mask=mask).detach()
+        encoder.train()
+        lib.manual_seed(1)
+        out = encoder(x, mask=mask)
+        (out * out).sum().backward()
+        return (repr(encoder), encoder.state_dict(), evaluated, out.detach(), x.grad,
+                [p.grad for p in encoder.parameters()])
+    assert_same(case, rtol=1e-4, atol=1e-5)
