@@ -3,7 +3,8 @@
 Runs a script written for torch with ``torch`` bound to dyngrad (as ``dyngrad.run`` does),
 traces its backward passes, and writes one self-contained HTML page: the graph as SVG
 beside the steps, with a player to step through the backward. Leaves are named after
-the script's global variables. The graph is laid out by Graphviz's ``dot`` when it is on
+the script's global variables; the graph is grouped by the modules of the script's
+biggest ``nn.Module``. The graph is laid out by Graphviz's ``dot`` when it is on
 PATH, else by dyngrad itself (``--layout`` chooses).
 """
 import argparse
@@ -14,6 +15,8 @@ import traceback
 from .. import run as _run
 from ..tensor import Tensor
 from . import render
+from ..nn import Module
+from .modules import record_modules
 from .trace import Trace
 
 
@@ -65,7 +68,7 @@ def main(argv=None):
     t = Trace(max_steps=ns.max_steps)
     failed = None
     namespace = {}
-    with t:
+    with t, record_modules():
         try:
             namespace = runpy.run_path(ns.script, run_name="__main__")
         except SystemExit as e:
@@ -75,6 +78,9 @@ def main(argv=None):
             failed = e
             traceback.print_exc()
     t.params = _names(namespace)
+    models = [v for k, v in namespace.items() if isinstance(v, Module) and not k.startswith("_")]
+    if models:  # the page groups the graph by the modules of the biggest model
+        t.model = max(models, key=lambda m: sum(p.numel() for p in m.parameters()))
     if failed is not None:
         print(f"dyngrad.viz: {ns.script} failed ({type(failed).__name__}: {failed})"
               + (f"; the page shows the {len(t.steps)} step(s) recorded before"

@@ -89,6 +89,7 @@ class Trace:
 
     def __init__(self, params=None, max_steps=None):
         self.params = dict(params or {})
+        self.model = None        # an nn.Module: the page groups the graph by its modules
         self.steps = []
         self.runs = 0
         self.max_steps = max_steps
