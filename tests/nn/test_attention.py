@@ -83,3 +83,36 @@ def test_transformer_encoder(name):
         return (repr(encoder), encoder.state_dict(), evaluated, out.detach(), x.grad,
                 [p.grad for p in encoder.parameters()])
     assert_same(case, rtol=1e-4, atol=1e-5)
+
+
+def test_transformer():
+    def case(lib):
+        lib.manual_seed(0)
+        model = lib.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=2,
+                                   num_decoder_layers=1, dim_feedforward=16, dropout=0.1)
+        src = lib.tensor(KV, requires_grad=True)
+        tgt = lib.tensor(Q)
+        mask = model.generate_square_subsequent_mask(4)
+        lib.manual_seed(1)
+        out = model(src, tgt, tgt_mask=mask,
+                    src_key_padding_mask=lib.tensor(PAD))
+        (out * out).sum().backward()
+        return (repr(model), mask, model.state_dict(), out.detach(), src.grad,
+                [p.grad for p in model.parameters()])
+    assert_same(case, rtol=1e-4, atol=1e-5)
+
+
+def test_transformer_errors():
+    def case(lib):
+        model = lib.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1,
+                                   num_decoder_layers=1, dim_feedforward=8)
+        return [_catch(lambda: model(lib.ones(3, 2, 8), lib.ones(3, 1, 8))),
+                _catch(lambda: model(lib.ones(3, 2, 8), lib.ones(3, 2, 4)))]
+    assert_same(case)
+
+
+def _catch(fn):
+    try:
+        fn()
+    except Exception as e:
+        return type(e).__name__, str(e)
