@@ -438,6 +438,12 @@ class Module:
     def cpu(self):
         return self
 
+    def to_empty(self, *, device=None, recurse=True):
+        """Every parameter and buffer replaced by an uninitialised one of its shape (zeros
+        here: dyngrad's ``empty`` is zero-filled)."""
+        from ... import creation
+        return self._apply(lambda t: creation.empty_like(t))
+
     def cuda(self, device=None):
         _no_cuda()
 
