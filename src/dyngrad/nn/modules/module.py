@@ -24,6 +24,7 @@ import warnings
 from collections import OrderedDict, namedtuple
 
 from ... import _dtype as _dt
+from ...creation import empty_like
 from ...autograd import grad_mode
 from ...autograd.graph import RemovableHandle
 from ...tensor import Tensor
@@ -441,8 +442,7 @@ class Module:
     def to_empty(self, *, device=None, recurse=True):
         """Every parameter and buffer replaced by an uninitialised one of its shape (zeros
         here: dyngrad's ``empty`` is zero-filled)."""
-        from ... import creation
-        return self._apply(lambda t: creation.empty_like(t))
+        return self._apply(lambda t: empty_like(t))
 
     def cuda(self, device=None):
         _no_cuda()
