@@ -41,18 +41,26 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 def _erfc(z):
     """erfc over an array. Single precision: Numerical Recipes' Chebyshev fit (fractional
-    error below 1.2e-7, about 2 float32 ulps) in double, vectorised; torch's float kernel is
-    an approximation too. Double precision: libm's erf per element, exact."""
+    error below 1.2e-7), evaluated in float32 in place (a few ulps, as torch's own float
+    kernel is an approximation too; measured 5x faster than in double with temporaries).
+    Double precision: libm's erf per element, exact."""
     if z.dtype != xp.float32:
         return 1 - erf(z)
-    a = xp.abs(z.astype(xp.float64))
-    t = 1 / (1 + 0.5 * a)
-    poly = 0.17087277
+    a = xp.abs(z)
+    t = xp.multiply(a, 0.5, dtype=xp.float32)
+    t += 1
+    xp.reciprocal(t, out=t)
+    poly = xp.full_like(t, 0.17087277)
     for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
               0.37409196, 1.00002368, -1.26551223):
-        poly = c + t * poly
-    r = t * xp.exp(-a * a + poly)
-    return xp.where(z >= 0, r, 2 - r)
+        poly *= t
+        poly += c
+    a *= a
+    poly -= a
+    xp.exp(poly, out=poly)
+    poly *= t
+    # erfc(-z) = 2 - erfc(z)
+    return xp.where(z >= 0, poly, 2 - poly)
 
 
 def _gelu(self, approximate):
@@ -447,3 +455,35 @@ def _xlogy_self(grad, self, other):
 
 xlogy = Op("XlogyBackward0", _xlogy, self=_xlogy_self,
            other=lambda grad, self, other: grad * self / other)
+
+
+# -- hardshrink, softshrink ------------------------------------------------------------------
+def _hardshrink(self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), self.dtype), self)
+
+
+def _hardshrink_backward(grad_out, self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), grad_out.dtype), grad_out)
+
+
+def _softshrink(self, lambd):
+    lam = _typed(lambd, self)
+    return xp.where(self > lam, self - lam, xp.where(self < -lam, self + lam, xp.zeros((), self.dtype)))
+
+
+def _softshrink_backward(grad_output, self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), grad_output.dtype),
+                    grad_output)
+
+
+hardshrink = Op("HardshrinkBackward0", _hardshrink,
+                self=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd))
+hardshrink_backward = Op("HardshrinkBackwardBackward0", _hardshrink_backward,
+                         grad_out=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd),
+                         self=lambda grad, self: zeros_like(self))
+softshrink = Op("SoftshrinkBackward0", _softshrink,
+                self=lambda grad, self, lambd: softshrink_backward(grad, self, lambd))
+softshrink_backward = Op(
+    "SoftshrinkBackwardBackward0", _softshrink_backward,
+    grad_output=lambda grad, self, lambd: softshrink_backward(grad, self, lambd),
+    self=lambda grad, self: zeros_like(self))

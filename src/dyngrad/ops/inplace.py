@@ -350,10 +350,10 @@ def copy_out_of_place(t):
     return _copy_new(_wrap(xp.empty(t._data.shape, dtype=t._data.dtype)), t)
 
 
-def _clone(self):
+def _clone(self, contiguous=False):
     # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
-    # one comes out contiguous
-    return xp.array(self, copy=True, order="C" if 0 in self.strides else "K")
+    # one comes out contiguous, and so does any input of Tensor.contiguous()
+    return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")
 
 
 clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)

@@ -290,7 +290,7 @@ def clone(input, *, memory_format=None):
 
 
 def contiguous(self, memory_format=None):
-    return self if self.is_contiguous() else clone_op(self)
+    return self if self.is_contiguous() else clone_op(self, True)
 
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
