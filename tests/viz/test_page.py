@@ -162,5 +162,5 @@ def test_cli_step_traces_one_backward_of_a_training_loop(tmp_path):
     assert "backward pass 2 of 4 of" in page and "12 step(s) of backward pass 2 (of 4)" in page
     assert page.count('class="cluster"') == 5  # one per module of the Sequential
     assert "model.0.weight" in page and "min " in page and " norm " in page
-    done, _ = write_page(tmp_path, CNN, ("--step", "9"))
-    assert done.returncode == 1 and "ran 4 backward pass(es), so there is no pass 9" in done.stderr
+    done, _ = write_page(tmp_path, TUTORIAL, ("--step", "2"))
+    assert done.returncode == 1 and "ran 1 backward pass(es), so there is no pass 2" in done.stderr

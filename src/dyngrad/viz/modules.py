@@ -46,7 +46,9 @@ def record_modules(when=None):
 
     def pre(module, args):
         if when is None or when():
-            starts.append(graph.next_sequence_nr())  # nodes made from here on are its
+            # nodes made from here on are its (the number taken leaves a gap in the
+            # order, which the engine only compares)
+            starts.append(graph.next_sequence_nr())
         else:
             starts.append(None)
 
