@@ -15,7 +15,8 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.nn.modules.linear", "dyngrad.nn.modules.activation",
            "dyngrad.nn.modules.loss", "dyngrad.nn.modules.conv", "dyngrad.nn.modules.pooling",
            "dyngrad.nn.modules.batchnorm", "dyngrad.nn.modules.normalization",
-           "dyngrad.nn.modules.sparse", "dyngrad.optim", "dyngrad.optim.lr_scheduler",
+           "dyngrad.nn.modules.sparse", "dyngrad.nn.modules.padding",
+           "dyngrad.nn.modules.rnn", "dyngrad.optim", "dyngrad.optim.lr_scheduler",
            "dyngrad.utils.data.dataset", "dyngrad.utils.data.dataloader",
            "dyngrad.serialization"]
 

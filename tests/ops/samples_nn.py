@@ -114,6 +114,7 @@ def _samples():
     }
     samples.update(_conv_pool_samples())
     samples.update(_loss_samples())
+    samples.update(_attention_upsample_samples())
     return samples
 
 
@@ -142,6 +143,11 @@ def _conv_pool_samples():
                                                                         output_padding=1), [CX, CWT, CB]),
             ("conv_transpose1d", lambda t, x, w: F(t).conv_transpose1d(
                 x[:, :, 0], w[:, :2, 0], groups=2, dilation=2), [CX, CWT])],
+        conv.im2col: [("unfold", lambda t, x: F(t).unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)), [CX]),
+                      ("unfold_unbatched_squared", lambda t, x: _sq(F(t).unfold(x[0], 2)), [CX])],
+        conv.col2im: [("fold", lambda t, x: F(t).fold(x.reshape(2, 12, 10), (3, 6), 2), [CX]),
+                      ("fold_strided_squared", lambda t, x: _sq(F(t).fold(x.reshape(2, 8, 15)[:, :, :9], (4, 5), 2,
+                                                                          padding=1, stride=2)), [CX])],
         conv.convolution_backward: [
             ("conv2d_squared", lambda t, x, w, b: _sq(F(t).conv2d(x, w, b, stride=2)), [CX, CW, CB]),
             ("conv_transpose2d_squared", lambda t, x, w: _sq(F(t).conv_transpose2d(x, w, groups=2)),
@@ -232,6 +238,48 @@ def _grad_squared(torch, f, x):
     return g * g
 
 
+AQ = R.standard_normal((2, 2, 3, 4)).astype(f32)                        # (N, heads, L, E)
+AK = R.standard_normal((2, 2, 5, 4)).astype(f32)
+AV = R.standard_normal((2, 2, 5, 4)).astype(f32)
+AMASK = (R.standard_normal((3, 5)) * 0.5).astype(f32)
+ABOOL = np.array([[True, False, True, True, False], [False, True, True, False, True],
+                  [True, True, False, False, False]])
+
+
+def _attention_upsample_samples():
+    from dyngrad.ops import attention as at, upsample as up
+    sdpa = (lambda t: t.nn.functional.scaled_dot_product_attention)
+    return {
+        at.flash_attention: [
+            ("sdpa", lambda t, q, k, v: sdpa(t)(q, k, v), [AQ, AK, AV]),
+            ("sdpa_causal_scale", lambda t, q, k, v: sdpa(t)(q, k, v, is_causal=True, scale=0.7), [AQ, AK, AV]),
+            ("sdpa_float_mask", lambda t, q, k, v: sdpa(t)(q, k, v, t.tensor(AMASK)), [AQ, AK, AV]),
+            ("sdpa_bool_mask", lambda t, q, k, v: sdpa(t)(q, k, v, t.tensor(ABOOL)), [AQ, AK, AV])],
+        at.flash_attention_backward: [("sdpa_squared", lambda t, q, k, v: _sq(sdpa(t)(q, k, v)), [AQ, AK, AV])],
+        at.safe_softmax: [
+            ("sdpa_3d", lambda t, q, k, v: sdpa(t)(q[0], k[0], v[0]), [AQ, AK, AV]),
+            ("sdpa_3d_causal", lambda t, q, k, v: sdpa(t)(q[0], k[0], v[0], is_causal=True), [AQ, AK, AV]),
+            ("sdpa_3d_bool_mask", lambda t, q, k, v: sdpa(t)(q[0], k[0], v[0], t.tensor(ABOOL)), [AQ, AK, AV]),
+            ("sdpa_value_dim", lambda t, q, k, v: sdpa(t)(q, k, v[..., :3], t.tensor(AMASK)), [AQ, AK, AV])],
+        up.upsample_nearest2d: [
+            ("interpolate_nearest", lambda t, x: F(t).interpolate(x, scale_factor=2), [CX]),
+            ("interpolate_nearest_size", lambda t, x: F(t).interpolate(x, size=(7, 4)), [CX]),
+            ("interpolate_nearest_scale", lambda t, x: F(t).interpolate(x, scale_factor=1.7), [CX])],
+        up.upsample_nearest2d_backward: [("interpolate_nearest_squared", lambda t, x: _sq(F(t).interpolate(x, size=(3, 8))), [CX])],
+        up.upsample_nearest1d: [("interpolate_nearest_1d", lambda t, x: F(t).interpolate(x[0], scale_factor=2.5), [CX])],
+        up.upsample_nearest1d_backward: [("interpolate_nearest_1d_squared", lambda t, x: _sq(F(t).interpolate(x[0], size=9)), [CX])],
+        up.upsample_bilinear2d: [
+            ("interpolate_bilinear", lambda t, x: F(t).interpolate(x, size=(7, 9), mode="bilinear"), [CX]),
+            ("interpolate_bilinear_corners", lambda t, x: F(t).interpolate(x, scale_factor=(1.5, 0.5), mode="bilinear",
+                                                                          align_corners=True), [CX])],
+        up.upsample_bilinear2d_backward: [("interpolate_bilinear_squared", lambda t, x: _sq(F(t).interpolate(
+            x, scale_factor=2, mode="bilinear")), [CX])],
+        up.upsample_linear1d: [("interpolate_linear", lambda t, x: F(t).interpolate(x[0], size=8, mode="linear"), [CX])],
+        up.upsample_linear1d_backward: [("interpolate_linear_squared", lambda t, x: _sq(F(t).interpolate(
+            x[0], size=4, mode="linear", align_corners=True)), [CX])],
+    }
+
+
 NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 # compared with torch, not with finite differences: cases on a kink, and gradients that
 # are not the derivative by design (the padding row gets none; frequency scaling)
@@ -264,6 +312,16 @@ GRAPHS = {
     # the double backward of a convolution: torch's _convolution_double_backward, dyngrad's
     # written with the convolution entries (see ops/conv.py)
     "conv2d_squared": _BEFORE_GRAD2, "conv_transpose2d_squared": _BEFORE_GRAD2,
+    # torch's fused attention kernel has no derivative of its backward (NotImplemented);
+    # dyngrad's raises the same error when run
+    "sdpa": ("forward", "backward"), "sdpa_causal_scale": ("forward", "backward"),
+    "sdpa_float_mask": ("forward", "backward"), "sdpa_bool_mask": ("forward", "backward"),
+    "sdpa_squared": ("forward", "backward"),
+    # the second derivative through matmul's backward reshapes a summed gradient: torch's
+    # layout makes that a ReshapeAliasBackward0, dyngrad's a ViewBackward0 (matmul's layout
+    # tracking, not the attention code)
+    "sdpa_3d": _BEFORE_GRAD2, "sdpa_3d_causal": _BEFORE_GRAD2, "sdpa_3d_bool_mask": _BEFORE_GRAD2,
+    "sdpa_value_dim": _BEFORE_GRAD2,
     "group_norm": ("forward", "backward", "second_order"),
     "group_norm_plain": ("forward", "backward", "second_order"),
 }

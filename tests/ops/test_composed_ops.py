@@ -85,6 +85,17 @@ CALLS = {
     "movedim": (lambda t, x: t.movedim(x, 0, -1), [r(2, 3, 4)]),
     "moveaxis": (lambda t, x: x.moveaxis((0, 1), (2, 0)), [r(2, 3, 4)]),
     "type_as": (lambda t, x, y: x.type_as(y) * 2, [r(2, 3), np.zeros(1)]),
+    # in-place forms: on a non-leaf, recorded as the out-of-place entry's node
+    "masked_fill_": (lambda t, x, m: (x * 1).masked_fill_(m, 0.5), [r(2, 3), r(2, 3) > 0]),
+    "tril_": (lambda t, x: (x * 1).tril_(), [r(3, 3)]),
+    "scatter_": (lambda t, x, s: (x * 1).scatter_(1, t.tensor([[0, 2]]), s), [r(2, 3), r(1, 2)]),
+    "scatter_value_": (lambda t, x: (x * 1).scatter_(0, t.tensor([[1, 0, 1]]), 2.0), [r(2, 3)]),
+    "index_add_": (lambda t, x, s: (x * 1).index_add_(0, t.tensor([1, 1]), s, alpha=2), [r(2, 3), r(2, 3)]),
+    "index_fill_": (lambda t, x: (x * 1).index_fill_(1, t.tensor([0]), -1.0), [r(2, 3)]),
+    "masked_scatter_": (lambda t, x, s: (x * 1).masked_scatter_(x > 0, s), [r(2, 3), r(2, 3)]),
+    "lerp_": (lambda t, x, e: (x * 1).lerp_(e, 0.25), [r(2, 3), r(2, 3)]),
+    "addcmul_": (lambda t, x, a, b: (x * 1).addcmul_(a, b, value=0.5), [r(2, 3), r(2, 3), r(3)]),
+    "unfold_0d": (lambda t, x: x.unfold(0, 1, 1), [np.array(1.5, f32)]),
     "type_as_int": (lambda t, x, y: x.type_as(y), [r(2, 3), np.zeros(1, np.int32)]),
 }
 

@@ -211,6 +211,10 @@ def save_input(tensor):
 
 def save_output(tensor, output_nr=None):
     """``SavedValue(tensor, is_output=True)``, by the shortest way (see save_input)."""
+    if tensor._grad_fn is None:
+        # an output the node did not wire (not differentiable: layer_norm's mean and rstd)
+        # has no graph to link back to: it is kept as a saved input is, and unpacks as is
+        return save_input(tensor)
     if tensor._inference or _gstate.saved_hooks is not None:
         return SavedValue(tensor, True, output_nr)
     sv = _new(SavedValue)

@@ -18,8 +18,9 @@ from ..ops.torch_math import INPLACE as _INPLACE
 from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold)
+from ..ops.torch_nn import scaled_dot_product_attention  # noqa: F401
 from ._functional.conv import (  # noqa: F401
-    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
+    conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional.dropout import (  # noqa: F401
     alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout)
 from ._functional.linear import bilinear, linear  # noqa: F401
@@ -36,6 +37,7 @@ from ._functional.pooling import (  # noqa: F401
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
     max_pool2d_with_indices)
 from ._functional.sparse import embedding, one_hot  # noqa: F401
+from ._functional.upsampling import interpolate, upsample  # noqa: F401
 
 
 def relu(input, inplace=False):

@@ -20,6 +20,8 @@ B(grad, x, w) = (Gx(grad, w), Gw(grad, x)) has the vector-Jacobian product
 
 written with the two entries themselves, so every order is differentiable.
 """
+import math
+
 from .. import _backend
 from ._table import Op
 
@@ -47,74 +49,77 @@ def _pad(x, padding):
     return xp.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in padding))
 
 
-def _forward(x, w, stride, padding, dilation, groups):
-    """F: the convolution of x (N, Cin, *S) with w (Cout, Cin/g, *K), no bias."""
+def _columns(x, kernel, stride, padding, dilation):
+    """im2col: the padded input's windows as a (C * prod(kernel), N * prod(out)) matrix, and
+    the output's spatial shape. Copied in (C, *kernel, N, *out) order, so that the copy's
+    inner loop runs along image rows rather than across 3-element windows (measured: a 5x
+    faster copy for 32x1x28x28 and a 3x3 kernel)."""
     d = _nd(x)
-    kernel = w.shape[2:]
     win = _windows(_pad(x, padding), kernel, stride, dilation)
-    n, out_sp = x.shape[0], win.shape[2:2 + d]
-    k_axes = tuple(range(2 + d, 2 + 2 * d))
+    out_sp = win.shape[2:2 + d]
+    order = (1,) + tuple(range(2 + d, 2 + 2 * d)) + (0,) + tuple(range(2, 2 + d))
+    cols = xp.ascontiguousarray(win.transpose(order))
+    return cols.reshape(x.shape[1] * math.prod(kernel), -1), out_sp
+
+
+def _forward(x, w, stride, padding, dilation, groups):
+    """F: the convolution of x (N, Cin, *S) with w (Cout, Cin/g, *K), no bias: one matmul of
+    the kernel with the im2col matrix per group."""
+    n, cout = x.shape[0], w.shape[0]
+    cols, out_sp = _columns(x, w.shape[2:], stride, padding, dilation)
+    wm = w.reshape(cout, -1)
     if groups == 1:
-        out = xp.tensordot(win, w, axes=((1,) + k_axes, (1,) + tuple(range(2, 2 + d))))
-        return xp.moveaxis(out, -1, 1)
-    cin_g, cout_g = x.shape[1] // groups, w.shape[0] // groups
-    outs = []
-    for g in range(groups):
-        wg = w[g * cout_g:(g + 1) * cout_g]
-        part = xp.tensordot(win[:, g * cin_g:(g + 1) * cin_g], wg,
-                            axes=((1,) + k_axes, (1,) + tuple(range(2, 2 + d))))
-        outs.append(xp.moveaxis(part, -1, 1))
-    return xp.concatenate(outs, axis=1) if outs else xp.zeros((n, 0) + out_sp, x.dtype)
+        out = wm @ cols
+    else:
+        rows, cg = wm.shape[1], cout // groups
+        out = xp.concatenate([wm[g * cg:(g + 1) * cg] @ cols[g * rows:(g + 1) * rows]
+                              for g in range(groups)], axis=0)
+    # (Cout, N, *out) -> (N, Cout, *out)
+    return out.reshape((cout, n) + out_sp).swapaxes(0, 1)
 
 
 def _input_grad(grad, w, input_shape, stride, padding, dilation, groups):
-    """Gx: the gradient of F(x, w) for x of ``input_shape``, given the output's gradient."""
+    """Gx: the gradient of F(x, w) for x of ``input_shape``, given the output's gradient:
+    the kernel's transpose times grad (col2im's matrix), each kernel offset's rows then
+    added into the padded input with one strided add (a loop over offsets, not pixels)."""
     d = _nd(grad)
-    kernel = w.shape[2:]
-    # zero-stuff the gradient by the stride, pad it by the dilated kernel's reach
-    if any(s != 1 for s in stride):
-        shape = grad.shape[:2] + tuple((o - 1) * s + 1 for o, s in zip(grad.shape[2:], stride))
-        stuffed = xp.zeros(shape, grad.dtype)
-        stuffed[(slice(None),) * 2 + tuple(slice(None, None, s) for s in stride)] = grad
-        grad = stuffed
-    reach = tuple(dl * (k - 1) for k, dl in zip(kernel, dilation))
-    grad = _pad(grad, reach)
-    # the kernel flipped, input and output channels swapped within each group
-    cout_g, cin_g = w.shape[0] // groups, w.shape[1]
-    wt = w.reshape((groups, cout_g, cin_g) + kernel).swapaxes(1, 2)
-    wt = wt.reshape((groups * cin_g, cout_g) + kernel)[(slice(None),) * 2 + (slice(None, None, -1),) * d]
-    full = _forward(grad, xp.ascontiguousarray(wt), (1,) * d, (0,) * d, dilation, groups)
-    # full covers the padded input from its start; crop the padding, pad what the last
-    # window never reached
-    out = xp.zeros(tuple(input_shape), full.dtype)
-    key = []
-    src = []
-    for i in range(d):
-        size = input_shape[2 + i]
-        have = full.shape[2 + i] - padding[i]
-        m = max(0, min(size, have))
-        key.append(slice(0, m))
-        src.append(slice(padding[i], padding[i] + m))
-    out[(slice(None),) * 2 + tuple(key)] = full[(slice(None),) * 2 + tuple(src)]
-    return out
+    n, cout = grad.shape[:2]
+    out_sp, kernel = grad.shape[2:], w.shape[2:]
+    cin = input_shape[1]
+    g = xp.ascontiguousarray(grad.swapaxes(0, 1)).reshape(cout, -1)
+    wm = w.reshape(cout, -1)
+    if groups == 1:
+        cols = wm.T @ g
+    else:
+        cg = cout // groups
+        cols = xp.concatenate([wm[i * cg:(i + 1) * cg].T @ g[i * cg:(i + 1) * cg]
+                               for i in range(groups)], axis=0)
+    cols = cols.reshape((cin,) + tuple(kernel) + (n,) + tuple(out_sp))
+    size = tuple(max(s_ + 2 * p, (o - 1) * st + dl * (k - 1) + 1) for s_, p, o, st, dl, k in
+                 zip(input_shape[2:], padding, out_sp, stride, dilation, kernel))
+    acc = xp.zeros((cin, n) + size, cols.dtype)
+    for offset in xp.ndindex(*kernel):
+        key = tuple(slice(k * dl, k * dl + (o - 1) * st + 1, st)
+                    for k, dl, o, st in zip(offset, dilation, out_sp, stride))
+        acc[(slice(None), slice(None)) + key] += cols[(slice(None),) + offset]
+    crop = tuple(slice(p, p + s_) for p, s_ in zip(padding, input_shape[2:]))
+    return acc[(slice(None), slice(None)) + crop].swapaxes(0, 1)
 
 
 def _weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
-    """Gw: the gradient of F(x, w) for w of ``weight_shape``."""
-    d = _nd(x)
+    """Gw: the gradient of F(x, w) for w of ``weight_shape``: grad (as Cout x N*out) times
+    the im2col matrix, per group."""
     kernel = tuple(weight_shape[2:])
-    win = _windows(_pad(x, padding), kernel, stride, dilation)
-    # the last windows may reach past what the output used (no: win has exactly the
-    # output's positions), so contract batch and positions
-    sp = tuple(range(2, 2 + d))
-    win = win[(slice(None),) * 2 + tuple(slice(0, o) for o in grad.shape[2:])]
+    cols, out_sp = _columns(x, kernel, stride, padding, dilation)
+    cout = weight_shape[0]
+    g = xp.ascontiguousarray(grad.swapaxes(0, 1)).reshape(cout, -1)
     if groups == 1:
-        out = xp.tensordot(grad, win, axes=((0,) + sp, (0,) + sp))
-        return out.astype(x.dtype, copy=False)
-    cin_g, cout_g = x.shape[1] // groups, weight_shape[0] // groups
-    parts = [xp.tensordot(grad[:, g * cout_g:(g + 1) * cout_g], win[:, g * cin_g:(g + 1) * cin_g],
-                          axes=((0,) + sp, (0,) + sp)) for g in range(groups)]
-    return xp.concatenate(parts, axis=0)
+        out = g @ cols.T
+    else:
+        rows, cg = cols.shape[0] // groups, cout // groups
+        out = xp.concatenate([g[i * cg:(i + 1) * cg] @ cols[i * rows:(i + 1) * rows].T
+                              for i in range(groups)], axis=0)
+    return out.reshape(tuple(weight_shape)).astype(x.dtype, copy=False)
 
 
 def _transposed_shape(input_shape, weight_shape, stride, padding, dilation, output_padding,
@@ -208,3 +213,41 @@ convolution_backward = Op(
     outputs=("grad_input", "grad_weight", "grad_bias"),
     grad_output=_convolution_double_backward, input=_convolution_double_backward,
     weight=_convolution_double_backward)
+
+
+# -- unfold / fold: the im2col matrix itself (Im2ColBackward0) and its adjoint ------------
+def _im2col(self, kernel_size, dilation, padding, stride):
+    batched = self.ndim == 4
+    x = self if batched else self[None]
+    cols, out_sp = _columns(x, kernel_size, stride, padding, dilation)
+    n = x.shape[0]
+    out = xp.ascontiguousarray(cols.reshape(cols.shape[0], n, -1).swapaxes(0, 1))
+    return out if batched else out[0]
+
+
+def _col2im(self, output_size, kernel_size, dilation, padding, stride):
+    batched = self.ndim == 3
+    cols = self if batched else self[None]
+    n, ck, L = cols.shape
+    k = math.prod(kernel_size)
+    c = ck // k
+    out_sp = tuple((s + 2 * p - d * (kk - 1) - 1) // st + 1 for s, p, d, kk, st in
+                   zip(output_size, padding, dilation, kernel_size, stride))
+    blocks = cols.reshape((n, c) + tuple(kernel_size) + out_sp)
+    size = tuple(s + 2 * p for s, p in zip(output_size, padding))
+    acc = xp.zeros((n, c) + size, cols.dtype)
+    for offset in xp.ndindex(*kernel_size):
+        key = tuple(slice(kk * d, kk * d + (o - 1) * st + 1, st)
+                    for kk, d, o, st in zip(offset, dilation, out_sp, stride))
+        acc[(slice(None), slice(None)) + key] += blocks[(slice(None), slice(None)) + offset]
+    crop = tuple(slice(p, p + s) for p, s in zip(padding, output_size))
+    out = xp.ascontiguousarray(acc[(slice(None), slice(None)) + crop])
+    return out if batched else out[0]
+
+
+im2col = Op("Im2ColBackward0", _im2col,
+            self=lambda grad, self_sym_sizes, kernel_size, dilation, padding, stride:
+                col2im(grad, tuple(self_sym_sizes[-2:]), kernel_size, dilation, padding, stride))
+col2im = Op("Col2ImBackward0", _col2im,
+            self=lambda grad, kernel_size, dilation, padding, stride:
+                im2col(grad, kernel_size, dilation, padding, stride))

@@ -51,25 +51,40 @@ def _max_pool2d_with_indices(self, kernel_size, stride, padding, dilation, ceil_
     out_hw = _out_hw(self, kernel_size, stride, padding, dilation, ceil_mode)
     fill = -xp.inf if self.dtype.kind == "f" else xp.iinfo(self.dtype).min
     win = _padded_windows(self, kernel_size, stride, padding, dilation, out_hw, fill)
-    flat = win.reshape(win.shape[:-2] + (-1,))
-    # the first maximum in scan order, as torch (a nan wins: argmax finds the first nan)
-    arg = xp.argmax(flat, axis=-1)
-    out = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-    kh, kw = divmod(arg, kernel_size[1])
-    oh = xp.arange(out_hw[0])[:, None]
-    ow = xp.arange(out_hw[1])[None, :]
-    h = oh * stride[0] - padding[0] + kh * dilation[0]
-    w = ow * stride[1] - padding[1] + kw * dilation[1]
-    return xp.ascontiguousarray(out), (h * self.shape[-1] + w).astype(xp.int64)
+    # one pass per kernel offset over all windows (a strided view each), keeping torch's
+    # choice: the first maximum in scan order, and a nan over anything (the last nan)
+    # ``arg`` keeps the chosen element's offset from its window's corner, in-plane
+    width = self.shape[-1]
+    out = xp.full(win.shape[:-2], fill, self.dtype)
+    arg = xp.zeros(win.shape[:-2], xp.int64)
+    better = xp.empty(win.shape[:-2], bool)
+    nan = self.dtype.kind == "f" and bool(xp.isnan(self).any())
+    for i in range(kernel_size[0]):
+        for j in range(kernel_size[1]):
+            v = win[..., i, j]
+            xp.greater(v, out, out=better)
+            if nan:
+                better |= v != v
+            xp.copyto(out, v, where=better)
+            xp.copyto(arg, i * dilation[0] * width + j * dilation[1], where=better)
+    corner = ((xp.arange(out_hw[0]) * stride[0] - padding[0])[:, None] * width
+              + (xp.arange(out_hw[1]) * stride[1] - padding[1])[None, :])
+    arg += corner
+    return out, arg
 
 
-def _scatter_to_planes(grad, indices, shape):
-    """Sum ``grad`` into zeros of ``shape`` at the in-plane flat ``indices`` (overlapping
-    windows may pick the same input element)."""
+def _scatter_to_planes(grad, indices, shape, overlapping=True):
+    """Sum ``grad`` into zeros of ``shape`` at the in-plane flat ``indices``. Overlapping
+    windows may pick the same input element (a bincount sums them); windows that do not
+    overlap pick each element once, and a plain assignment is several times faster."""
     plane = shape[-2] * shape[-1]
     rows = math.prod(shape[:-2])
     offsets = (xp.arange(rows) * plane).reshape(indices.shape[:-2] + (1, 1))
     flat = (indices + offsets).reshape(-1)
+    if not overlapping:
+        out = xp.zeros(rows * plane, grad.dtype)
+        out[flat] = grad.reshape(-1)
+        return out.reshape(shape)
     out = xp.bincount(flat, weights=grad.reshape(-1).astype(xp.float64), minlength=rows * plane)
     return out.astype(grad.dtype).reshape(shape)
 
@@ -87,7 +102,8 @@ def _gather_from_planes(grad, indices):
 
 def _max_pool2d_backward(grad_output, self, kernel_size, stride, padding, dilation, ceil_mode,
                          indices):
-    return _scatter_to_planes(grad_output, indices, self.shape)
+    overlapping = any(s < d * (k - 1) + 1 for k, s, d in zip(kernel_size, stride, dilation))
+    return _scatter_to_planes(grad_output, indices, self.shape, overlapping)
 
 
 max_pool2d_with_indices = Op(

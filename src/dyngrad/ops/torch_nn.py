@@ -10,6 +10,9 @@ import math
 from .. import random as _random
 from ..tensor import Tensor
 from . import embedding as _emb, linalg, normalization as _norm
+from .. import _backend, _dtype, creation
+from ..creation import empty, ones, zeros
+from ..tensor import _wrap
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -20,7 +23,6 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 def _mask(input, shape, p):
     """torch's CPU dropout noise: bernoulli_(1 - p) on the default generator, divided by
     1 - p in the input's dtype (the same draws, so the same mask from the same seed)."""
-    from ..creation import empty
     noise = empty(*shape, dtype=input.dtype)
     _random.bernoulli_(noise, 1 - p)
     return noise.div_(1 - p)
@@ -30,7 +32,6 @@ def _dropout_impl(input, p, train, shape, inplace):
     if p == 0 or not train or input.numel() == 0:
         return input
     if p == 1:
-        from ..creation import zeros
         z = zeros((), dtype=input.dtype)
         return input.mul_(z) if inplace else input * z
     noise = _mask(input, shape, p)
@@ -76,7 +77,6 @@ def _alpha_dropout(input, p, train, shape, inplace):
         return input
     if p == 1:
         return input.mul_(0) if inplace else input * 0
-    from ..creation import empty
     noise = empty(*shape, dtype=input.dtype)
     _random.bernoulli_(noise, 1 - p)
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
@@ -334,7 +334,6 @@ def logit(input, eps=None, *, out=None):
 
 def xlogy(input, other, *, out=None):
     from .activation_pointwise import xlogy as _xlogy
-    from .. import creation
     if not isinstance(input, Tensor):
         input = creation.tensor(input)
     return _xlogy(input, other)
@@ -346,3 +345,75 @@ FUNCTIONS.update({
     "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d,
     "constant_pad_nd": constant_pad_nd,
 })
+
+
+# -- attention --------------------------------------------------------------------------------
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    from . import attention as _at
+    fused = (query.dim() == 4 and key.dim() == 4 and value.dim() == 4 and dropout_p == 0.0
+             and value.shape[-1] == query.shape[-1] and query.dtype.is_floating_point)
+    if fused:
+        return _at.flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale)[0]
+    return _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+
+
+def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):
+    # torch's _scaled_dot_product_attention_math, op for op
+    from . import attention as _at, pointwise as _pw
+    sf = math.sqrt(1 / math.sqrt(query.shape[-1]) if scale is None else abs(scale))
+    q = _pw.mul_scalar(query, -sf if scale is not None and scale < 0 else sf)
+    if is_causal:
+        L, S = query.shape[-2], key.shape[-2]
+        attn_mask = ones(L, S, dtype=_bool()).tril()
+    if attn_mask is not None and attn_mask.dtype == _bool():
+        attn_mask = _bool_mask(attn_mask, query)
+    attn = q.matmul(_pw.mul_scalar(key.transpose(-2, -1), sf))
+    if attn_mask is not None:
+        attn.add_(attn_mask)
+    attn = _at.safe_softmax(attn, -1)
+    if dropout_p > 0.0:
+        attn = dropout(attn, dropout_p, True)
+    return attn.matmul(value)
+
+
+def _bool():
+    return _dtype.bool
+
+
+def _bool_mask(mask, like):
+    # torch's convert_boolean_attn_mask: -inf where the mask is False, 0 where True
+    xp = _backend.xp
+    m = mask._data
+    return _wrap(xp.where(m, xp.zeros((), like._data.dtype), xp.asarray(-xp.inf, like._data.dtype)))
+
+
+FUNCTIONS["scaled_dot_product_attention"] = scaled_dot_product_attention
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    from . import conv as _cv
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
+                           f"other non-zero dimensions for input, but got: {list(input.shape)}")
+    return _cv.im2col(input, _tuple(kernel_size, 2), _tuple(dilation, 2), _tuple(padding, 2),
+                      _tuple(stride, 2))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    from . import conv as _cv
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor with possibly 0 batch size and "
+                           f"non-zero dimensions for input, but got: {list(input.shape)}")
+    output_size, kernel_size = _tuple(output_size, 2), _tuple(kernel_size, 2)
+    dilation, padding, stride = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
+    blocks = [(s + 2 * p - d * (k - 1) - 1) // st + 1 for s, p, d, k, st in
+              zip(output_size, padding, dilation, kernel_size, stride)]
+    dim = input.dim() - 1
+    if input.shape[dim] != blocks[0] * blocks[1]:
+        raise RuntimeError(f"Given output_size={output_size}, kernel_size={kernel_size}, "
+                           f"dilation={dilation}, padding={padding}, stride={stride}, expected "
+                           f"size of input's dimension {dim} to match the calculated number of "
+                           f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, "
+                           f"but got input.size({dim})={input.shape[dim]}.")
+    return _cv.col2im(input, output_size, kernel_size, dilation, padding, stride)
