@@ -8,7 +8,7 @@ masked-out region, zero-length diagonals, negative offsets.
 import numpy as np
 
 from dyngrad.ops import diagonal as dg, products as pr, rearrange as ra, reduction as red
-from dyngrad.ops import scatter as sc
+from dyngrad.ops import scatter as sc, torch_shape as ts
 
 f32 = np.float32
 A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
@@ -28,6 +28,8 @@ def _sq(y):
 
 
 SAMPLES = {
+    ts.clone_contiguous: [("contiguous_transposed", lambda t, x: x.t().contiguous().view(-1), [A]),
+                          ("ravel", lambda t, x: x.mT.ravel(), [C3])],
     red.gather: [("gather", lambda t, x, i: x.gather(1, i), [A, IDX]),
                  ("gather_fn", lambda t, x, i: t.gather(x, 0, i), [A, IDX[:, :1]]),
                  ("take_along_dim", lambda t, x, i: t.take_along_dim(x, i, 1), [A, IDX]),

@@ -127,7 +127,7 @@ METHODS["is_conj"] = lambda self: False
 # -- the surface beyond the basics, one block per family file ----------------------------
 from . import diagonal as _dg, einsum as _es, products as _pr, rearrange as _ra  # noqa: E402
 from . import scans as _sn, scatter as _sc, sorting as _so  # noqa: E402
-from . import pointwise_more as _pm, special as _sp, summary as _sm  # noqa: E402
+from . import pointwise_more as _pm, special as _sp, stacking as _st2, summary as _sm  # noqa: E402
 FUNCTIONS.update({
     "einsum": _es.einsum, "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed,
     "diag": _dg.diag, "trace": _dg.trace_fn,
@@ -136,7 +136,7 @@ FUNCTIONS.update({
     "moveaxis": _ra.movedim, "meshgrid": _ra.meshgrid, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, **_sn.FUNCTIONS,
-    **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS,
+    **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS, **_st2.FUNCTIONS,
 })
 METHODS.update({
     "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed, "diag": _dg.diag,
@@ -146,7 +146,7 @@ METHODS.update({
     "moveaxis": _ra.movedim, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.METHODS, **_so.METHODS, **_sn.METHODS, **_pm.METHODS,
-    **_sm.METHODS, **_sp.METHODS,
+    **_sm.METHODS, **_sp.METHODS, **_st2.METHODS,
     "type_as": lambda self, other: self.type(other.dtype),
 })
 

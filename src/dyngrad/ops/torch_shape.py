@@ -294,12 +294,19 @@ def _clone(self):
 clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
 
 
+# clone(memory_format=torch.contiguous_format), what contiguous() runs: C order always
+clone_contiguous = Op("CloneBackward0", lambda self: xp.array(self, copy=True, order="C"),
+                      self=lambda grad: grad)
+
+
 def clone(input, *, memory_format=None):
+    if memory_format is not None and repr(memory_format) == "torch.contiguous_format":
+        return clone_contiguous(input)
     return clone_op(input)
 
 
 def contiguous(self, memory_format=None):
-    return self if self.is_contiguous() else clone_op(self)
+    return self if self.is_contiguous() else clone_contiguous(self)
 
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
