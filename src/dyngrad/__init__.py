@@ -30,6 +30,9 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
+from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
+from .serialization import load, save  # noqa: F401
+from . import serialization  # noqa: F401
 from . import linalg, special  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401

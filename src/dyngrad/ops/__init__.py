@@ -124,6 +124,27 @@ FUNCTIONS["conj"] = METHODS["conj"] = _conj
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
 
+from . import torch_nn as _tnn, torch_pooling as _tpl  # noqa: E402
+FUNCTIONS.update(_tnn.FUNCTIONS)
+FUNCTIONS.update(_tpl.FUNCTIONS)
+METHODS.update(_tnn.METHODS)
+
+def _functional(name):
+    """torch.<name> for a function torch also exposes as nn.functional.<name> (called
+    upward, at call time)."""
+    def fn(*args, **kwargs):
+        from ..nn import functional as F
+        return getattr(F, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+for _n in ("selu", "celu", "prelu", "threshold", "bilinear", "cosine_similarity",
+           "pairwise_distance", "hinge_embedding_loss", "margin_ranking_loss",
+           "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss"):
+    FUNCTIONS[_n] = _functional(_n)
+METHODS["prelu"] = FUNCTIONS["prelu"]
+
 # -- the surface beyond the basics, one block per family file ----------------------------
 from . import diagonal as _dg, einsum as _es, products as _pr, rearrange as _ra  # noqa: E402
 from . import scans as _sn, scatter as _sc, sorting as _so  # noqa: E402

@@ -12,7 +12,7 @@ from .. import _dtype as _dt
 from ..tensor import Tensor, _wrap
 from ._promote import binary, result_dtype, to_float
 from ._table import Op
-from .pointwise import (add, add_scalar, conj, eq, exp, ge, isnan, le, logical_and, logical_or,
+from .pointwise import (add, fma, add_scalar, conj, eq, exp, ge, isnan, le, logical_and, logical_or,
                         div, masked_fill_op, mul, mul_scalar, neg, pow_scalar_base, reciprocal, sin, sub,
                         cos, where, zeros_like)
 
@@ -132,12 +132,13 @@ def _not(mask):
 
 # -- lerp, addcmul, addcdiv -------------------------------------------------------------------
 def _lerp(self, end, weight):
-    w = weight if not hasattr(weight, "dtype") else weight.astype(self.dtype, copy=False)
-    # torch's lerp kernel: start + w * (end - start) for |w| < 0.5, else end - (end - start) * (1 - w)
-    diff = end - self
-    small = xp.abs(w) < 0.5
-    out = xp.where(small, self + w * diff, end - diff * (1 - w))
-    return xp.asarray(out).astype(result_dtype(self, end), copy=False)
+    # torch's lerp kernel, one rounding (fma): start + w * (end - start) for |w| < 0.5,
+    # else end + (w - 1) * (end - start)
+    diff = binary(xp.subtract, end, self)
+    if not hasattr(weight, "dtype"):
+        return fma(weight, diff, self) if abs(weight) < 0.5 else fma(weight - 1, diff, end)
+    w = weight.astype(diff.dtype, copy=False)
+    return xp.where(xp.abs(w) < 0.5, fma(w, diff, self), fma(w - 1, diff, end))
 
 
 lerp_scalar = Op("LerpBackward0", _lerp,
@@ -156,8 +157,8 @@ def lerp(input, end, weight, *, out=None):
 
 
 def _addcmul(self, tensor1, tensor2, value):
-    prod = binary(xp.multiply, tensor1, tensor2)
-    return binary(xp.add, self, prod if value == 1 else binary(xp.multiply, prod, value))
+    # torch's kernel is fma(value * tensor1, tensor2, self): one rounding where NumPy makes two
+    return fma(binary(xp.multiply, tensor1, value), tensor2, self)
 
 
 def _addcdiv(self, tensor1, tensor2, value):
@@ -169,9 +170,10 @@ def _addcdiv(self, tensor1, tensor2, value):
             "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
             "float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes.")
+    # torch's kernel: self + value * tensor1 / tensor2, multiplied before it divides
     with xp.errstate(**_SILENT):
-        quot = binary(xp.true_divide, tensor1, tensor2)
-    return binary(xp.add, self, quot if value == 1 else binary(xp.multiply, quot, value))
+        quot = binary(xp.divide, binary(xp.multiply, tensor1, value), tensor2)
+    return binary(xp.add, self, quot)
 
 
 addcmul = Op("AddcmulBackward0", _addcmul,
