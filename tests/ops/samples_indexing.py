@@ -67,6 +67,13 @@ SAMPLES = {
         np.ones((1, 3, 3), f32), C3, C3.transpose(0, 2, 1).copy()])],
     pr.addbmm: [("addbmm", lambda t, c, a, b: t.addbmm(c, a, b, alpha=0.5), [
         SQ, C3, C3.transpose(0, 2, 1).copy()])],
+    pr.vdot: [("vdot", lambda t, x, y: t.vdot(x, y), [V3, V3[::-1].copy()])],
+    pr.addr_op: [("addr", lambda t, c, x, y: t.addr(c, x, y, beta=0.5, alpha=2), [A, V3[:2].copy(), V3]),
+                 ("addr_1", lambda t, c, x, y: c.addr(x, y), [A, V3[:2].copy(), V3])],
+    pr.dist_op: [("dist", lambda t, x, y: t.dist(x, y), [A, V3]),
+                 ("dist_1", lambda t, x, y: x.dist(y, 1), [A, M34[:2, :3].copy()]),
+                 ("dist_inf", lambda t, x, y: t.dist(x, y, float("inf")), [A, V3])],
+    pr.block_diag_op: [("block_diag", lambda t, x, y, z: t.block_diag(x, y, z), [A, V3, np.array(1.5, f32)])],
     sc.scatter_value: [("scatter_value", lambda t, x, i: x.scatter(1, i, 1.5), [A, UNIQ]),
                        ("scatter_value_kw", lambda t, x, i: t.scatter(x, 0, i, value=-2.0), [A, IDX % 2])],
     sc.scatter_reduce_op: [

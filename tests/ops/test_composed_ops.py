@@ -128,6 +128,11 @@ CALLS = {
     "float_power": (lambda t, x: t.float_power(x, 2), [r(2, 3)]),
     "float_power_tensor": (lambda t, x, y: x.float_power(y), [np.abs(r(3)) + 0.5, r(3)]),
     "swapdims": (lambda t, x: x.swapdims(0, 2), [r(2, 3, 4)]),
+    "trapezoid": (lambda t, y: t.trapezoid(y), [r(2, 4)]),
+    "trapezoid_dx": (lambda t, y: t.trapezoid(y, dx=0.5, dim=0), [r(3, 2)]),
+    "trapezoid_x": (lambda t, y, x: t.trapezoid(y, x), [r(2, 4), np.cumsum(np.abs(r(4)))]),
+    "cumulative_trapezoid": (lambda t, y: t.cumulative_trapezoid(y, dim=0), [r(4, 2)]),
+    "logdet": (lambda t, x: t.logdet(x @ x.mT + t.eye(3)), [r(3, 3)]),
     "type_as_int": (lambda t, x, y: x.type_as(y), [r(2, 3), np.zeros(1, np.int32)]),
 }
 

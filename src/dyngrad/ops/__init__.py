@@ -157,6 +157,7 @@ FUNCTIONS.update({
     "moveaxis": _ra.movedim, "meshgrid": _ra.meshgrid, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, **_sn.FUNCTIONS,
+    "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist, "block_diag": _pr.block_diag,
     **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS, **_st2.FUNCTIONS,
 })
 METHODS.update({
@@ -167,6 +168,7 @@ METHODS.update({
     "moveaxis": _ra.movedim, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.METHODS, **_so.METHODS, **_sn.METHODS, **_pm.METHODS,
+    "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist,
     **_sm.METHODS, **_sp.METHODS, **_st2.METHODS,
     "type_as": lambda self, other: self.type(other.dtype),
 })
@@ -181,6 +183,9 @@ def _linalg(name):
         if name == "svd":
             from ..linalg.decompositions import torch_svd
             return torch_svd(*args, **kwargs)
+        if name == "logdet":
+            from ..linalg.inverses import logdet
+            return logdet(*args, **kwargs)
         return getattr(linalg, name)(*args, **kwargs)
     fn.__name__ = name
     return fn
@@ -188,7 +193,7 @@ def _linalg(name):
 
 for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
                    ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
-                   ("chain_matmul", "multi_dot")):
+                   ("chain_matmul", "multi_dot"), ("logdet", "logdet")):
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 
