@@ -286,6 +286,8 @@ def rmatmul(self, other):
 
 
 def clone(input, *, memory_format=None):
+    if memory_format is not None and repr(memory_format) == "torch.contiguous_format":
+        return clone_op(input, True)
     return clone_op(input)
 
 
