@@ -31,8 +31,8 @@ MARK = "@@result "
 # (warm-up rounds, timed rounds) per workload; --smoke uses (0, 2)
 ROUNDS = {"tiny_chain": (20, 200), "deep_chain": (1, 5), "deep_chain_1M": (0, 1),
           "mlp_step": (3, 30), "hvp": (3, 50), "big_elementwise": (2, 15), "import": (1, 7),
-          "cnn_step": (3, 30),
-          "deep_mlp": (0, 5), "deep_mlp_ckpt": (0, 5)}
+          "cnn_step": (3, 30), "deep_mlp": (0, 5), "deep_mlp_ckpt": (0, 5),
+          "deep_mlp_ckpt_nr": (0, 5)}
 # which libraries run each workload (the 1M-node chain is dyngrad's completion check)
 RUNS = {"deep_chain_1M": ("dyngrad",)}
 TIMEOUT = {"smoke": 120, "full": 1800}

@@ -361,7 +361,8 @@ class DeepMlp:
     """A deep tanh MLP (16 layers 256 wide, batch 4096), loss = mean(out**2), backward.
     With ``segments``: utils.checkpoint.checkpoint_sequential in that many pieces, so
     only the pieces' boundaries are kept and the rest is recomputed during backward: the
-    RSS+ column against deep_mlp's shows the memory saved, the time column its price."""
+    RSS+ column against deep_mlp's shows the memory saved, the time column its price
+    (deep_mlp_ckpt: the reentrant checkpoint; deep_mlp_ckpt_nr: the non-reentrant one)."""
     unit, scale = "ms", 1e3
 
     def __init__(self, segments=None, reentrant=True):
@@ -435,9 +436,10 @@ WORKLOADS = {
     "cnn_step": CnnStep(),
     "deep_mlp": DeepMlp(),
     "deep_mlp_ckpt": DeepMlp(segments=4),
+    "deep_mlp_ckpt_nr": DeepMlp(segments=4, reentrant=False),
 }
 # dtypes each library's result must keep (a float64 upcast is a failure, issue 4)
 EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chain_1M": np.float64,
                   "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32,
-                  "cnn_step": np.float32,
-                  "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32}
+                  "cnn_step": np.float32, "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32,
+                  "deep_mlp_ckpt_nr": np.float32}

@@ -24,17 +24,23 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
 from .random import (Generator, bernoulli, default_generator, get_rng_state,  # noqa: F401
                      initial_seed, manual_seed, normal, rand, rand_like, randint, randint_like,
                      randn, randn_like, randperm, seed, set_rng_state)
-from . import ops as _ops
+# autograd before ops: its lower modules (grad_mode, graph) load first, and its upper
+# modules (engine, ...) may then import the op table, which builds on those lower ones
 from . import autograd  # noqa: F401
+from . import ops as _ops
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: F401
+                                   is_anomaly_enabled, set_anomaly_enabled)
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
-from . import linalg  # noqa: F401
+from . import fft, linalg, special  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
+from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
+                             memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 
 __version__ = "0.1.0"

@@ -271,25 +271,6 @@ def test_backward_results_checked_as_torch(name):
     check(case)
 
 
-def case_mark_dirty(torch):
-    class Dirty(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            x.mul_(2)
-            ctx.mark_dirty(x)
-            return x
-
-        @staticmethod
-        def backward(ctx, g):
-            return g * 2
-    a = _leaf(torch)
-    b = a.clone()
-    o = Dirty.apply(b)
-    out = [o is b, o, graph(b), b._version]
-    o.sum().backward()
-    return out + [a.grad]
-
-
 def _dirty(torch):
     class Dirty(torch.autograd.Function):
         @staticmethod
@@ -302,6 +283,15 @@ def _dirty(torch):
         def backward(ctx, g):
             return g * 2
     return Dirty
+
+
+def case_mark_dirty(torch):
+    a = _leaf(torch)
+    b = a.clone()
+    o = _dirty(torch).apply(b)
+    out = [o is b, o, graph(b), b._version]
+    o.sum().backward()
+    return out + [a.grad]
 
 
 def case_mark_dirty_view(torch):
@@ -686,6 +676,22 @@ def case_save_for_backward_twice(torch):
             return g, g
     x = _leaf(torch)
     Twice.apply(x, torch.ones(2)).sum().backward()
+    return x.grad
+
+
+def case_saved_tensors_hooks(torch):
+    def pack(t):
+        print("pack", t)
+        return t * 1
+
+    def unpack(p):
+        print("unpack", p)
+        return p
+    x = _leaf(torch)
+    with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = _exp(torch).apply(x)
+        z = _scale(torch).apply(x, 2)
+    (y + z).sum().backward()
     return x.grad
 
 

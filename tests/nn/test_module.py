@@ -165,8 +165,7 @@ def _setattr_swaps(lib):
 CASES = {
     "repr": lambda lib: repr(_net(lib)),
     "repr_nested": lambda lib: repr(lib.nn.Sequential(_net(lib), lib.nn.Sequential(
-        lib.nn.Linear(1, 1), lib.nn.Dropout(0.2) if hasattr(lib.nn, "Dropout") else
-        lib.nn.Identity()), lib.nn.ModuleList([lib.nn.ReLU(), lib.nn.ReLU(), lib.nn.Tanh()]))),
+        lib.nn.Linear(1, 1), lib.nn.Dropout(0.2)), lib.nn.ModuleList([lib.nn.ReLU(), lib.nn.ReLU(), lib.nn.Tanh()]))),
     "repr_module_dict": lambda lib: repr(lib.nn.ModuleDict({"b": lib.nn.ReLU(),
                                                             "a": lib.nn.Identity()})),
     "repr_empty_list": lambda lib: repr(lib.nn.ModuleList()),

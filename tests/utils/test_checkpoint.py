@@ -9,7 +9,7 @@ import torch.utils.checkpoint  # noqa: F401  (torch.utils.checkpoint for the tor
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "autograd"))
 from _oracle import check, graph  # noqa: E402
 
-VARIANTS = [True]
+VARIANTS = [True, False]
 
 
 def _f(torch):
@@ -100,10 +100,54 @@ def case_sequential(torch, reentrant):
     return out + [x.grad]
 
 
+def case_sequential_module(torch, reentrant):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 4),
+                                torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    x = torch.tensor([[1., 2., 3.], [0.5, -1., 0.]], requires_grad=True)
+    y = torch.utils.checkpoint.checkpoint_sequential(model, 2, x, use_reentrant=reentrant)
+    y.sum().backward()
+    return [y, x.grad, model[0].weight.grad]
+
+
+def case_input_changed_before_backward(torch, reentrant):
+    x = _leaf(torch)
+    h = x * 1
+    y = torch.utils.checkpoint.checkpoint(lambda a: a.sin() * 2, h, use_reentrant=reentrant)
+    with torch.no_grad():
+        h.mul_(3)
+    y.sum().backward()
+
+
+def case_nested(torch, reentrant):
+    x = _leaf(torch)
+    y = torch.utils.checkpoint.checkpoint(
+        lambda a: torch.utils.checkpoint.checkpoint(torch.sin, a, use_reentrant=reentrant) * 2,
+        x, use_reentrant=reentrant)
+    y.sum().backward()
+    return [y, x.grad]
+
+
+def case_context_fn(torch, reentrant):
+    import contextlib
+
+    @contextlib.contextmanager
+    def say(what):
+        print("enter", what, torch.is_grad_enabled())
+        yield
+        print("exit", what)
+
+    x = _leaf(torch)
+    y = torch.utils.checkpoint.checkpoint(torch.sin, x, use_reentrant=reentrant,
+                                          context_fn=lambda: (say("forward"), say("recompute")))
+    y.sum().backward()
+    return x.grad
+
+
 CASES = [f for n, f in sorted(globals().items()) if n.startswith("case_")]
 
 
-@pytest.mark.parametrize("reentrant", VARIANTS, ids=["reentrant"])
+@pytest.mark.parametrize("reentrant", VARIANTS, ids=["reentrant", "non_reentrant"])
 @pytest.mark.parametrize("case", CASES, ids=[f.__name__[5:] for f in CASES])
 def test_case(case, reentrant):
     def run(torch):

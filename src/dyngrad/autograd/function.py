@@ -30,6 +30,7 @@ import functools
 import inspect
 import warnings
 
+from .. import _backend
 from ..ops import views
 from ..ops._table import _make_view
 from ..ops.inplace import _rebase, _set_grad_fn, _view_refusal
@@ -40,6 +41,7 @@ from .saved_value import SavedValue
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "InplaceFunction"]
 
+xp = _backend.xp
 _gstate = grad_mode.state
 _new = object.__new__
 
@@ -174,12 +176,17 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
         ctx.needs_input_grad = needs = tuple(isinstance(a, Tensor) and a.requires_grad
                                              for a in args)
         recording = _gstate.enabled and any(needs)
-        with grad_mode.no_grad():
+        # grad mode off by hand rather than with no_grad(), a class built per call
+        prev = _gstate.enabled
+        _gstate.enabled = False
+        try:
             if setup:
                 output = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, output)
             else:
                 output = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _gstate.enabled = prev
         return _wrap_outputs(ctx, args, output, recording)
 
 
@@ -295,9 +302,7 @@ def _run_backward(node, grads, create_graph):
     for g, meta in zip(grads, out_meta):
         if g is None:
             if materialize and meta is not None:
-                from ..creation import zeros
-                from .._dtype import _FROM_NP
-                g = zeros(meta[0], dtype=_FROM_NP[meta[1]])
+                g = _wrap(xp.zeros(meta[0], dtype=meta[1]))
         elif not isinstance(g, Tensor):
             g = _wrap(g)
         grad_outputs.append(g)
@@ -330,7 +335,7 @@ def _run_backward(node, grads, create_graph):
     for i, (g, meta) in enumerate(zip(out, in_meta)):
         if g is None or meta is None:
             continue
-        if not _expandable(meta[0], g._data.shape):
+        if g._data.shape != meta[0] and not _expandable(meta[0], g._data.shape):
             raise RuntimeError(f"Function {name} returned an invalid gradient at index {i} - "
                                f"got {list(g._data.shape)} but expected shape compatible with "
                                f"{list(meta[0])}")
@@ -351,7 +356,6 @@ class _DelayedError(Node):
 
     __slots__ = ()
     _name = "torch::autograd::Error"
-    _runs_without_grad = False
 
     def _apply(self, grads, create_graph):
         raise RuntimeError("trying to differentiate twice a function that was marked with "
@@ -372,6 +376,8 @@ def once_differentiable(fn):
             return outputs
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
+        if all(o is None for o in outs):
+            return outputs
         leaves, result = [], []
         for o in outs:
             if o is None:

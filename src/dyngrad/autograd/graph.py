@@ -16,7 +16,9 @@ that concerns every node (anomaly metadata, forward-mode tangents, capture) goes
 """
 import contextlib
 import itertools
+import os
 import re
+import threading
 import traceback
 import weakref
 from typing import NamedTuple
@@ -33,6 +35,8 @@ __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "Gr
 xp = _backend.xp
 _ndarray = _backend.ndarray
 _new = object.__new__
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 # Sequence numbers order ready nodes in the engine: see NOTE [Ready order] in engine.py.
 next_sequence_nr = itertools.count().__next__
@@ -80,6 +84,14 @@ class Node:
     _hooked = False          # set by any hook or retain_grad: the engine's full step runs
     _meta = None             # per input: (shape, dtype) to reduce its gradient to, or None
     _runs_without_grad = False  # run even when no output got a gradient (custom Functions)
+    # record() may leave _meta None when every input matches output 0's shape and dtype
+    # only for a node class whose gradients always have output 0's dtype: formulas run on
+    # arrays follow NumPy's promotion, not torch's (a float32 gradient divided by an
+    # integer count becomes float64), and the engine's cast is what puts that right.
+    _same_dtype_grads = False
+    # whether _apply's results are new arrays or gradients it was given, never an array
+    # someone else holds: the engine may then own them (NOTE [Owned gradients], engine.py)
+    _fresh_results = False
     _name = "Node"
 
     def name(self):
@@ -180,7 +192,7 @@ def edge_of(t):
 _NO_EDGE = (None, 0)
 
 
-def record(node, inputs, outputs, shaped=False):
+def record(node, inputs, outputs):
     """Put ``node`` in the graph as the backward of one forward call, and return it
     (NOTE [One recorder]).
 
@@ -193,23 +205,24 @@ def record(node, inputs, outputs, shaped=False):
     Sets ``_sequence_nr``, ``next_functions``, ``_n_outputs`` and ``_meta``: per input,
     the (shape, dtype) its gradient is reduced to (NOTE [Broadcasting is undone by the
     engine]), or None for the whole node when every input has output 0's shape and dtype
-    (the common case: nothing to compare per step). The caller then sets ``node._saved``:
+    (the common case: nothing to compare per step), if the node's class says its
+    gradients keep that dtype (``_same_dtype_grads``). The caller then sets ``node._saved``:
     a tuple of what the backward needs, each tensor in it a SavedValue (``()``: nothing).
 
     Under anomaly mode (``grad_mode.state.anomaly``) the forward's stack is stored as
-    ``node.metadata["traceback_"]`` (a list of strings, as traceback.format_stack gives;
-    the recorder's own frame left out), as torch does.
+    ``node.metadata["traceback_"]``, as torch does (``store_anomaly_metadata``).
     """
     node._sequence_nr = next_sequence_nr()
     if _gstate.anomaly:
-        node.metadata["traceback_"] = traceback.format_stack()[:-1]
+        store_anomaly_metadata(node)
     edges = []
     meta = None
     n_out = len(outputs)
-    ref = outputs[0] if n_out and shaped else None
+    ref = outputs[0] if n_out else None
     if ref is not None:
         ref = ref._data
         shape, dtype = ref.shape, ref.dtype
+    same = node._same_dtype_grads
     j = 0
     for a in inputs:
         if a is None:
@@ -221,7 +234,7 @@ def record(node, inputs, outputs, shaped=False):
             edges.append((fn, a._output_nr) if fn is not None and a._base is None
                          else edge_of(a))
             d = a._data
-            if ref is None or d.shape != shape or d.dtype != dtype:
+            if ref is None or d.shape != shape or d.dtype != dtype or not same:
                 if meta is None:
                     meta = [None] * len(inputs)
                 meta[j] = (d.shape, d.dtype)
@@ -280,6 +293,46 @@ def fit_all(outs, meta):
     match, so the check comes before the call."""
     return [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
             else fit(g, m) for g, m in zip(outs, meta)]
+
+
+class _AnomalyRun(threading.local):
+    running = None  # the node whose backward this thread's engine runs (anomaly mode sets it)
+
+
+anomaly_run = _AnomalyRun()
+
+
+def store_anomaly_metadata(node):
+    """Anomaly mode, at a node's creation: the Python stack that made it, as torch keeps it
+    (``metadata["traceback_"]``, the strings of ``traceback.format_list``), and, for a node
+    made while a backward runs, the node whose backward made it (``metadata["parent_"]``).
+
+    dyngrad's own frames at the top of the stack are left out: torch's ops run in C++,
+    so its stack ends at the user's line that called the op.
+    """
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    meta = node.metadata
+    meta["traceback_"] = traceback.format_list(frames[:end])
+    if anomaly_run.running is not None:
+        meta["parent_"] = anomaly_run.running
+
+
+def note_inplace_write(counter):
+    """Anomaly mode, at an in-place write: where it happened, kept beside the version it
+    made (``counter[1]``: version counters are one-element lists, read at ``[0]`` only), so
+    that a failed version check can name the line that changed the saved tensor."""
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end > 1 and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    counter[1:] = [(counter[0], traceback.format_list(frames[end - 1:end])[0])]
+
+
+def _inside_dyngrad(filename):
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR)
 
 
 def increment_version(tensor):

@@ -18,6 +18,7 @@ from ..autograd.grad_mode import no_grad
 from ..creation import empty_like
 from ..creation import eye as _eye
 from ..ops.pointwise import where
+from ..random import randperm
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
            "zeros_", "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
@@ -90,7 +91,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
             result = tensor.normal_(mean, std, generator=generator)
             while True:
                 mask = (result < lo) | (result > hi)
-                if not mask.any():
+                if not mask.sum().item():
                     break
                 redraw = empty_like(result).normal_(mean, std, generator=generator)
                 result = where(mask, redraw, result)
@@ -106,7 +107,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         accept = empty_like(tensor)
         tensor.uniform_(a, b, generator=generator)
         pending = accept.uniform_(generator=generator).log().gt(log_density(tensor))
-        if pending.any():
+        if pending.sum().item():
             candidates = empty_like(tensor)
             result = tensor
             while True:
@@ -114,7 +115,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
                 result = where(pending, candidates, result)
                 rejected = accept.uniform_(generator=generator).log().gt(log_density(candidates))
                 pending = where(pending, rejected, pending)
-                if not pending.any():
+                if not pending.sum().item():
                     break
             tensor.copy_(result)
         return tensor
@@ -219,7 +220,6 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    from ..random import randperm
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape

@@ -5,7 +5,8 @@
 """
 from .. import random as _random
 from ..tensor import Tensor
-from . import indexing, torch_math as tm, torch_shape as ts
+from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
+from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
@@ -13,7 +14,6 @@ _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", 
 
 
 def _unary(name):
-    from . import pointwise as pw
     op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
     entry = op.fast or op
 
@@ -24,7 +24,6 @@ def _unary(name):
 
 
 def _nondiff(name):
-    from . import pointwise as pw
     entry = getattr(pw, name)
 
     def fn(input, other=None):
@@ -90,6 +89,7 @@ METHODS.update({
     "__rtruediv__": tm.rtruediv, "__pow__": tm.pow, "__rpow__": tm.rpow,
     "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul, "__neg__": tm.neg,
     "__abs__": FUNCTIONS["abs"], "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
+    "__rfloordiv__": tm.rfloordiv, "__rmod__": tm.rmod,
     "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
     "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
     "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
@@ -114,7 +114,6 @@ for _n in ("softmax", "log_softmax"):
 
 def _conj(input):
     """The complex conjugate; a real tensor is returned as it is, as torch does."""
-    from . import pointwise as pw
     return pw.conj_op(input) if input.is_complex() else input
 
 
@@ -147,7 +146,7 @@ METHODS["prelu"] = FUNCTIONS["prelu"]
 # -- the surface beyond the basics, one block per family file ----------------------------
 from . import diagonal as _dg, einsum as _es, products as _pr, rearrange as _ra  # noqa: E402
 from . import scans as _sn, scatter as _sc, sorting as _so  # noqa: E402
-from . import pointwise_more as _pm, summary as _sm  # noqa: E402
+from . import pointwise_more as _pm, special as _sp, stacking as _st2, summary as _sm  # noqa: E402
 FUNCTIONS.update({
     "einsum": _es.einsum, "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed,
     "diag": _dg.diag, "trace": _dg.trace_fn,
@@ -156,7 +155,8 @@ FUNCTIONS.update({
     "moveaxis": _ra.movedim, "meshgrid": _ra.meshgrid, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, **_sn.FUNCTIONS,
-    **_pm.FUNCTIONS, **_sm.FUNCTIONS,
+    "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist, "block_diag": _pr.block_diag,
+    **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS, **_st2.FUNCTIONS,
 })
 METHODS.update({
     "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed, "diag": _dg.diag,
@@ -166,9 +166,48 @@ METHODS.update({
     "moveaxis": _ra.movedim, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.METHODS, **_so.METHODS, **_sn.METHODS, **_pm.METHODS,
-    **_sm.METHODS,
+    "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist,
+    **_sm.METHODS, **_sp.METHODS, **_st2.METHODS,
     "type_as": lambda self, other: self.type(other.dtype),
 })
+
+
+
+def _linalg(name):
+    """torch.det, torch.inverse, ...: torch.linalg's functions, imported when first called
+    (torch.linalg sits above the op table)."""
+    def fn(*args, **kwargs):
+        from .. import linalg
+        if name == "svd":
+            from ..linalg.decompositions import torch_svd
+            return torch_svd(*args, **kwargs)
+        if name == "logdet":
+            from ..linalg.inverses import logdet
+            return logdet(*args, **kwargs)
+        return getattr(linalg, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
+                   ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
+                   ("chain_matmul", "multi_dot"), ("logdet", "logdet")):
+    FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
+FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
+
+from .. import _multinomial  # noqa: E402
+FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
+METHODS["unfold"] = _ra.unfold
+# in-place forms of entries that take the tensor and plain arguments
+METHODS.update({
+    "masked_fill_": lambda self, mask, value: apply_inplace(
+        _pw.masked_fill_tensor if isinstance(value, Tensor) else _pw.masked_fill_op, self,
+        (self, mask, value)),
+    "tril_": lambda self, diagonal=0: apply_inplace(_pw.tril, self, (self, diagonal)),
+    "triu_": lambda self, diagonal=0: apply_inplace(_pw.triu, self, (self, diagonal)),
+})
+for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
+    METHODS[_n + "_"] = (lambda op: lambda self: apply_inplace(op, self, (self,)))(getattr(_sp, _n))
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 

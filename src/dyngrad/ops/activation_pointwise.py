@@ -10,10 +10,15 @@ import math
 
 from .. import _backend
 from ._table import Op
+from .joining import cat
+from .views import split
 from ..tensor import _wrap
 from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, logical_and, lt,
                         mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
                         zeros_like)
+from .pointwise import threshold_backward
+from .pointwise import eq, masked_fill
+from .._dtype import _FROM_NP
 
 xp = _backend.xp
 _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
@@ -21,7 +26,6 @@ _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
 def _float(self, name):
     if self.dtype.kind not in "fc":
-        from .._dtype import _FROM_NP
         raise NotImplementedError(f'"{name}" not implemented for \'{_FROM_NP[self.dtype]._cname}\'')
     return self
 
@@ -223,7 +227,6 @@ def _threshold(self, threshold, value):
 
 
 def _threshold_grad(grad, self, threshold):
-    from .pointwise import threshold_backward
     return threshold_backward(grad, self, threshold)
 
 
@@ -355,18 +358,23 @@ def _glu_backward(grad_output, self, dim):
     return xp.concatenate([grad_output * s, grad_output * a * s * (1 - s)], axis=dim)
 
 
+def _split_halves(x, dim):
+    """glu's two halves by the split op, which takes arrays (a backward run without
+    create_graph) as well as Tensors."""
+    dim = dim % len(x.shape)
+    return split(x, x.shape[dim] // 2, dim)
+
+
 def _glu_double_backward_grad_output(grad, self, dim):
-    from .torch_shape import chunk
-    a, b = chunk(self, 2, dim)
-    ga, gb = chunk(grad, 2, dim)
+    a, b = _split_halves(self, dim)
+    ga, gb = _split_halves(grad, dim)
     s = sigmoid(b)
     return ga * s + gb * a * s * add_scalar(-s, 1, 1)
 
 
 def _glu_double_backward(grad, grad_output, self, dim):
-    from .torch_shape import cat, chunk
-    a, b = chunk(self, 2, dim)
-    ga, gb = chunk(grad, 2, dim)
+    a, b = _split_halves(self, dim)
+    ga, gb = _split_halves(grad, dim)
     s = sigmoid(b)
     ds = s * add_scalar(-s, 1, 1)
     da = gb * grad_output * ds
@@ -442,7 +450,6 @@ def _xlogy(self, other):
 
 def _xlogy_self(grad, self, other):
     # log(other), except where both are at the boundary (0 * log(0) is taken as 0)
-    from .pointwise import eq, masked_fill
     return masked_fill(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
 
 

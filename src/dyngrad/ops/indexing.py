@@ -1,10 +1,11 @@
 """Indexing: ``t[key]`` as torch composes it (select, slice, unsqueeze, then index) and
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
+from ..creation import tensor
 from ..tensor import Tensor
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_tensor_
-from .views import alias, new_zeros, select, slice_, unsqueeze
+from .views import alias, new_zeros, select, slice_, unsqueeze, view as view_op
 
 xp = _backend.xp
 
@@ -75,6 +76,13 @@ def _basic(self, key, lone_slice_view=False):
     # torch's getitem records a lone slice even when it spans the dim (t[:]); inside a
     # tuple key, and in setitem, a full slice is skipped (t[:, :] is an alias)
     lone_slice = lone_slice_view and isinstance(key, slice)
+    if self.dim() == 0 and not isinstance(key, bool):
+        # torch's own messages for a lone int or slice on a 0-dim tensor
+        if isinstance(key, int):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if isinstance(key, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     key = _normalize(key)
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)
                  and not (_is_advanced(k) and _as_index_array(k).dtype.kind == "b"))
@@ -180,7 +188,6 @@ def setitem(self, key, value):
     # [1, 3] value fits a [3] target: always when copying into a basic view of another
     # shape (copy_to), only when a dim is stripped for index_put_
     view, advanced = _basic(self, key)
-    from .views import view as view_op
     if not advanced:
         # a number, or a 0-dim tensor into a bigger target, is fill_ with a tensor value
         # in torch (FillBackward3: an edge for the value, None for a number)
@@ -194,7 +201,6 @@ def setitem(self, key, value):
         copy_inplace(view, value)
         return
     if not isinstance(value, Tensor):
-        from ..creation import tensor
         value = tensor(value, dtype=self.dtype)
     stripped = _leading_ones_stripped(tuple(value.shape))
     if len(stripped) != value.dim():

@@ -8,8 +8,9 @@ gets a node that reads its region out of ``base``'s new gradient. The view's reg
 found by replaying the view ops on an array shaped like the base (``Tensor._view_fn``).
 """
 from .. import _backend
+from .._dtype import _FROM_NP
 from ..autograd import grad_mode
-from ..autograd.graph import Node, edge_of, fit, record
+from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
 from ._table import Op, _any_input
@@ -111,7 +112,6 @@ def _check_write(self, value):
                            f"shape {list(xp.broadcast_shapes(vshape, data.shape))}")
     vd = getattr(value, "dtype", None)
     if vd is not None and vd != data.dtype and not xp.can_cast(vd, data.dtype, "same_kind"):
-        from .._dtype import _FROM_NP
         raise RuntimeError(f"result type {_FROM_NP[vd]._cname} can't be cast to the desired "
                            f"output type {_FROM_NP[data.dtype]._cname}")
 
@@ -148,6 +148,8 @@ def apply_inplace(op, self, args):
         check_inference(self)
     else:
         self._version_counter[0] += 1
+        if _gstate.anomaly:
+            note_inplace_write(self._version_counter)
     if node is not None:
         _rebase(self, node)
         if save.out_slots:  # the output is saved as written (pack hooks see the result)
@@ -162,15 +164,9 @@ _new = object.__new__
 
 
 def _original(self):
-    """``self`` as it was before the write, for formulas that need it: a copy that keeps
-    self's place in the graph, so that a double backward through it is right."""
-    original = _wrap(self._data.copy())
-    fn, nr = edge_of(self)
-    if fn is not None:
-        original._grad_fn = fn
-        original._output_nr = nr
-        original._requires_grad = True
-    return original
+    """``self`` as it was before the write, for formulas that need it: a recorded clone, as
+    torch makes it (CloneBackward0, so that a double backward through it is right)."""
+    return clone_op(self)
 
 
 def _rebase(self, node):
@@ -354,5 +350,12 @@ def copy_out_of_place(t):
     return _copy_new(_wrap(xp.empty(t._data.shape, dtype=t._data.dtype)), t)
 
 
+def _clone(self, contiguous=False):
+    # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
+    # one comes out contiguous, and so does any input of Tensor.contiguous()
+    return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")
+
+
+clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
 _copy_new = Op("torch::autograd::CopyBackwards", lambda self, src: xp.array(src, copy=True),
                self=zeros_like, src=lambda grad: grad)

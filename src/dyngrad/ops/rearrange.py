@@ -10,6 +10,7 @@ import warnings
 from .. import _backend
 from ..tensor import Tensor, _wrap_dim
 from ._table import Op
+from ..tensor import _wrap
 
 xp = _backend.xp
 
@@ -87,7 +88,6 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 
 def _repeat_indices(repeats):
-    from ..tensor import _wrap
     r = repeats._data
     if r.ndim != 1:
         raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
@@ -211,3 +211,46 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         out = pw.logical_xor(hi, lo) if out.dtype.is_floating_point is False and \
             out.dtype._name == "bool" else pw.sub(hi, lo, 1)
     return out
+
+
+# -- Tensor.unfold: sliding windows as a strided view -------------------------------------------
+def _unfold(self, dimension, size, step):
+    if self.ndim == 0:
+        return xp.lib.stride_tricks.as_strided(self, shape=(1,), strides=(0,))
+    n = (self.shape[dimension] - size) // step + 1
+    shape = self.shape[:dimension] + (n,) + self.shape[dimension + 1:] + (size,)
+    st = self.strides
+    strides = st[:dimension] + (st[dimension] * step,) + st[dimension + 1:] + (st[dimension],)
+    return xp.lib.stride_tricks.as_strided(self, shape=shape, strides=strides)
+
+
+def _unfold_backward(grad, input_sizes, dim, size, step):
+    out = xp.zeros(input_sizes, dtype=grad.dtype)
+    if not input_sizes:
+        return grad.reshape(()).copy()
+    windows = _unfold(out, dim, size, step)
+    # windows overlap when step < size: add them one window position at a time
+    moved_grad = xp.moveaxis(grad, dim, 0)
+    moved_win = xp.moveaxis(windows, dim, 0)
+    for i in range(moved_grad.shape[0]):
+        moved_win[i] += moved_grad[i]
+    return out
+
+
+unfold_op = Op("UnfoldBackward0", _unfold, view=True,
+               self=lambda grad, self_sym_sizes, dimension, size, step:
+                   unfold_backward(grad, tuple(self_sym_sizes), dimension, size, step))
+unfold_backward = Op("UnfoldBackwardBackward0", _unfold_backward,
+                     grad=lambda grad, dim, size, step: unfold_op(grad, dim, size, step))
+
+
+def unfold(self, dimension, size, step):
+    n = self.dim()
+    d = _wrap_dim(dimension, n) if n else 0
+    length = self.shape[d] if n else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return unfold_op(self, d, size, step)

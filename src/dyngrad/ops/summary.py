@@ -14,6 +14,10 @@ from .return_types import return_type
 from .statistics import (_amax_amin_backward, _correction, _std, _std_backward, _var,
                          _var_backward, _unsqueeze_multiple)
 from .views import expand
+from .reduction import gather
+from .views import squeeze_dim_
+from .views import squeeze_dim
+from .views import transpose
 
 xp = _backend.xp
 
@@ -188,7 +192,6 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     from . import torch_shape as ts
     from .inplace import apply_inplace
     from .pointwise_more import lerp_tensor
-    from .reduction import gather
     from .sorting import sort_op
     name = "nanquantile()" if ignore_nan else "quantile()"
     if not input.is_floating_point():
@@ -252,7 +255,6 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
         above = _wrap(xp.ceil(ranks._data).astype(xp.int64))
         apply_inplace(lerp_tensor, values, (values, gather(sorted_, -1, above), weights))
     if qa.ndim == 0:
-        from .views import squeeze_dim_
         return squeeze_dim_(values, values.dim() - 1)
     return _move_quantiles_first(values)
 
@@ -261,7 +263,6 @@ def _move_quantiles_first(values):
     # torch: values.unsqueeze_(0).transpose_(0, -1).squeeze_(-1), in place
     values = unsqueeze_(values, 0)
     values = transpose_(values, 0, values.dim() - 1)
-    from .views import squeeze_dim_
     return squeeze_dim_(values, values.dim() - 1)
 
 
@@ -273,12 +274,10 @@ transpose_ = Op("TransposeBackward1", lambda self, dim0, dim1: xp.swapaxes(self,
 
 
 def _squeeze_dim(grad, dim):
-    from .views import squeeze_dim
     return squeeze_dim(grad, dim)
 
 
 def _transpose(grad, dim0, dim1):
-    from .views import transpose
     return transpose(grad, dim0, dim1)
 
 
@@ -290,7 +289,56 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
     return _quantile(input, q, dim, keepdim, interpolation, True)
 
 
+# -- trapezoid ----------------------------------------------------------------------------------
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along ``dim``: dx * (sum(y) - (y[0] + y[-1]) / 2) for a spacing,
+    sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])) / 2 for sample points, as torch composes it."""
+    from . import torch_shape as ts
+    from .views import select
+    d = _wrap_dim(dim, y.dim())
+    n = y.shape[d]
+    if x is not None and isinstance(x, Tensor):
+        if n == 0:
+            return sum_dim(y, (d,), False)
+        return pw.div_scalar(sum_dim(pw.mul(_pairs(y, d, n), _spacings(x, y, d)), (d,), False), 2.0)
+    spacing = 1 if dx is None and x is None else (x if x is not None else dx)
+    if n == 0:
+        return pw.mul_scalar(sum_dim(y, (d,), False), spacing)
+    ends = pw.add(select(y, d, 0), select(y, d, n - 1), 1)
+    return pw.mul_scalar(pw.sub(sum_dim(y, (d,), False), pw.mul_scalar(ends, 0.5), 1), spacing)
+
+
+def _pairs(y, d, n):
+    from . import torch_shape as ts
+    return pw.add(ts.narrow(y, d, 1, max(n - 1, 0)), ts.narrow(y, d, 0, max(n - 1, 0)), 1)
+
+
+def _spacings(x, y, d):
+    """x's differences along d; a 1-D x is first viewed along y's dim d, as torch does."""
+    from . import torch_shape as ts
+    if x.dim() == 1 and y.dim() > 1:
+        shape = [1] * y.dim()
+        shape[d] = -1
+        x = ts.view(x, tuple(shape))
+    m = x.shape[d]
+    lo = ts.narrow(x, d, 0, m - 1)  # made first, as in torch (the engine's order follows it)
+    return pw.sub(ts.narrow(x, d, 1, m - 1), lo, 1)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    from . import torch_shape as ts
+    from .reduction import cumsum
+    d = _wrap_dim(dim, y.dim())
+    n = y.shape[d]
+    pairs = _pairs(y, d, n)
+    if x is not None and isinstance(x, Tensor):
+        return cumsum(pw.div_scalar(pw.mul(pairs, _spacings(x, y, d)), 2.0), d)
+    spacing = 1 if dx is None and x is None else (x if x is not None else dx)
+    return cumsum(pw.mul_scalar(pairs, spacing / 2.0), d)
+
+
 FUNCTIONS = {
+    "trapezoid": trapezoid, "trapz": trapezoid, "cumulative_trapezoid": cumulative_trapezoid,
     "nansum": nansum, "nanmean": nanmean, "var_mean": var_mean, "std_mean": std_mean,
     "aminmax": aminmax, "count_nonzero": count_nonzero, "all": all_, "any": any_,
     "quantile": quantile, "nanquantile": nanquantile,

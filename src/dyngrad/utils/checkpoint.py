@@ -13,7 +13,7 @@ recomputation sees the same random numbers as the forward did.
 """
 import warnings
 
-from .. import random as _random
+from .. import autograd, random as _random
 from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor import Tensor
@@ -103,7 +103,6 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        from .. import autograd
         if not autograd._is_checkpoint_valid():
             raise RuntimeError(
                 "When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() "
@@ -151,7 +150,7 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
                              "use_reentrant=False.")
         return CheckpointFunction.apply(function, preserve, *args)
     from ._recompute import checkpoint_without_reentrant
-    return checkpoint_without_reentrant(function, preserve, context_fn, args, kwargs)
+    return checkpoint_without_reentrant(function, preserve, context_fn, early_stop, args, kwargs)
 
 
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):

@@ -3,29 +3,44 @@
 A drawn edge ``u -> f`` (``u`` is an input of backward node ``f``) carries, in a backward,
 the gradient that ``f``'s step sends to ``u``; ``leaf -> AccumulateGrad`` carries what
 the AccumulateGrad step puts into ``.grad``; ``grad_fn -> output`` carries the gradient
-the backward started from. Each crossing is recorded as ``[step, text, size]`` where
+the backward started from. Each crossing is recorded as ``[step, text, size]`` (text: the
+values, or shape and rms when there are more than 4) where
 ``size`` is log10 of the gradient's root mean square, the page's colour scale (so a
 vanishing or an exploding gradient stands out); ``"zero"`` and ``"nonfinite"`` mark the
 two cases a logarithm cannot place.
 """
 import numpy as np
 
-from .summary import as_array, value_str
+from .summary import as_array, shape_str, value_str
+
+
+def rms(grad):
+    """The root mean square of a gradient's entries (0 for an empty one)."""
+    a = as_array(grad)
+    if a is None or a.size == 0:
+        return 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.sqrt(np.mean(np.abs(a.astype(np.complex128 if a.dtype.kind == "c"
+                                                     else np.float64)) ** 2)))
 
 
 def magnitude(grad):
     """log10 of the root mean square of a gradient (2 decimals), or "zero"/"nonfinite"."""
-    a = as_array(grad)
-    if a is None or a.size == 0:
-        return "zero"
-    with np.errstate(over="ignore", invalid="ignore"):
-        rms = float(np.sqrt(np.mean(np.abs(a.astype(np.complex128 if a.dtype.kind == "c"
-                                                    else np.float64)) ** 2)))
-    if not np.isfinite(rms):
+    r = rms(grad)
+    if not np.isfinite(r):
         return "nonfinite"
-    if rms == 0.0:
+    if r == 0.0:
         return "zero"
-    return round(float(np.log10(rms)), 2)
+    return round(float(np.log10(r)), 2)
+
+
+def edge_text(grad):
+    """What an edge says: the values when there are at most 4, else shape and rms (the
+    step's details have the rest)."""
+    a = as_array(grad)
+    if a is None or a.size <= 4:
+        return value_str(grad)
+    return f"{shape_str(a.shape)} rms {rms(a):.2g}"
 
 
 def flows(trace, drawn, kinds):
@@ -48,7 +63,7 @@ def flows(trace, drawn, kinds):
         ids = between.get(pair)
         if ids and grad is not None:
             eid = ids[min(nth, len(ids) - 1)]
-            per_edge.setdefault(eid, []).append([step.index, value_str(grad), magnitude(grad)])
+            per_edge.setdefault(eid, []).append([step.index, edge_text(grad), magnitude(grad)])
             per_step[-1].append(eid)
 
     for step in trace.steps:

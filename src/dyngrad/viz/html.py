@@ -21,6 +21,7 @@ import json
 from . import render
 from .dot import draw
 from .flows import flows
+from .layout import gc_paused
 from .player import CSS, JS
 from .text import step_lines
 
@@ -36,7 +37,7 @@ def _json(value):
 def canvas(trace, max_nodes, show_saved):
     """The drawing of the nodes a trace ran, with values, grads and SVG ids."""
     return draw(None, trace.params, False, show_saved, 50, True, True, max_nodes,
-                roots=trace.roots(), ids=True)
+                roots=trace.roots(), ids=True, model=trace.model)
 
 
 def _graph(trace, max_nodes, show_saved, layout="auto"):
@@ -59,9 +60,14 @@ def trace_page(trace, title="backward trace", max_nodes=300, show_saved=False, f
                layout="auto"):
     """The page as a string (``fragment``: one ``<div>``, for Jupyter). ``layout``:
     "auto" (Graphviz's dot when on PATH, else dyngrad's), "dot" or "dyngrad"."""
+    with gc_paused():
+        return _page(trace, title, max_nodes, show_saved, fragment, layout)
+
+
+def _page(trace, title, max_nodes, show_saved, fragment, layout):
     source, svg, drawn, by_dot, drawing = _graph(trace, max_nodes, show_saved, layout)
     per_edge, per_step = flows(trace, drawn, drawing.kinds)
-    items = []
+    items, details = [], []
     index = {}
     run = None
     for step in trace.steps:
@@ -69,11 +75,12 @@ def trace_page(trace, title="backward trace", max_nodes=300, show_saved=False, f
             run = step.run
             index = {id(s.node): s.index for s in trace.steps if s.run == run}
         lines = step_lines(step, trace.params, index)
+        # the details are data, written into the list when a step is opened: a DOM of
+        # 10,000 steps' details would double the page's load time
+        details.append(chr(10).join(l.strip() for l in lines[1:]))
         items.append(
             f'<li id="s{step.index}" data-index="{step.index}" data-node="n{step.key}">'
-            f'<details><summary>{html.escape(lines[0])}</summary>'
-            f'<pre>{html.escape(chr(10).join(l.strip() for l in lines[1:]))}</pre>'
-            f'</details></li>')
+            f'<details><summary>{html.escape(lines[0])}</summary><pre></pre></details></li>')
     if not items:
         items.append('<li class="missing">No backward pass was recorded.</li>')
     drawer = ("drawn by Graphviz's dot" if by_dot else
@@ -85,6 +92,9 @@ def trace_page(trace, title="backward trace", max_nodes=300, show_saved=False, f
     if drawing.note:
         legend += f'<p class="legend">{html.escape(drawing.note)}</p>'
     info = f"{len(trace.steps)} step(s) in {trace.runs} run(s)"
+    if trace.only_run is not None:
+        info = (f"{len(trace.steps)} step(s) of backward pass {trace.only_run + 1} "
+                f"(of {trace.runs})")
     if trace.dropped:
         info += f", {trace.dropped} more not recorded"
     root = "dyngrad-trace-%d" % next(_ROOTS)
@@ -102,7 +112,7 @@ def trace_page(trace, title="backward trace", max_nodes=300, show_saved=False, f
                 f'{_COLOUR_LEGEND}</div>')
     data = "".join(f'<script type="application/json" data-name="{name}">{_json(v)}</script>'
                    for name, v in (("edges", [[e, "n" + t, "n" + h] for e, t, h in drawn]),
-                                   ("flows", per_edge),
+                                   ("flows", per_edge), ("details", details),
                                    ("steps", [["n" + s.key, ids]
                                               for s, ids in zip(trace.steps, per_step)])))
     body = (f'<div class="dyngrad-trace{"" if fragment else " page"}" id="{root}" tabindex="0">'

@@ -58,10 +58,11 @@ CSS = """
 JS = r"""
 (function(root, page){
 'use strict';
+var T0 = performance.now();
 function data(name){
   return JSON.parse(root.querySelector('script[data-name="' + name + '"]').textContent);
 }
-var EDGES = data('edges'), FLOWS = data('flows'), STEPS = data('steps');
+var EDGES = data('edges'), FLOWS = data('flows'), STEPS = data('steps'), DETAILS = data('details');
 var N = STEPS.length, SVGNS = 'http://www.w3.org/2000/svg';
 var q = function(sel){ return root.querySelector(sel); };
 var nodes = {}, edges = {}, labels = {}, into = {}, outof = {}, stepsOf = {};
@@ -136,7 +137,9 @@ function go(i){
     if (li) {
       root.querySelectorAll('.steps details[open]').forEach(function(d){ d.open = false; });
       li.classList.add('hl');
-      var d = li.querySelector('details'); if (d) d.open = true;
+      var pre = li.querySelector('pre');
+      if (pre && !pre.textContent) pre.textContent = DETAILS[i];
+      li.querySelector('details').open = true;
       li.scrollIntoView({block: 'nearest'});
     }
     if (nodes[key]) nodes[key].scrollIntoView({block: 'nearest', inline: 'nearest'});
@@ -174,8 +177,9 @@ all.onchange = function(){ Object.keys(FLOWS).forEach(paint); };
   ev.preventDefault();
   go(to);
 });
-root.querySelectorAll('.steps li[data-index]').forEach(function(li){
-  li.addEventListener('click', function(){ go(li.dataset.index); });
+root.querySelector('.steps').addEventListener('click', function(ev){
+  var li = ev.target.closest && ev.target.closest('li[data-index]');
+  if (li) { ev.preventDefault(); go(li.dataset.index); }
 });
 var texts = null, found = [], at = -1, box = q('.search');
 box.addEventListener('input', function(){
@@ -214,6 +218,7 @@ go(m ? m[1] : N);
 if (page) window.addEventListener('hashchange', function(){
   var h = /step=(-?\d+)/.exec(location.hash); if (h && Number(h[1]) !== cur) go(h[1]); });
 root.dataset.readyMs = String(Math.round(performance.now()));
+root.dataset.scriptMs = String(Math.round(performance.now() - T0));
 root.dataset.ready = '1';
 if (page) { document.body.dataset.ready = '1'; document.body.dataset.readyMs = root.dataset.readyMs; }
 })(document.getElementById(__ROOT_ID__), __PAGE__);

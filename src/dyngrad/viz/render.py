@@ -77,7 +77,7 @@ def merged(stmts):
     return [(name, label, attrs) for name, (label, attrs) in nodes.items()], edges
 
 
-def to_svg(source, stmts, node_attr, layout="auto"):
+def to_svg(source, stmts, node_attr, layout="auto", clusters=()):
     """SVG text of a drawing: ``dot``'s layout (``layout="dot"``, or ``"auto"`` with
     ``dot`` on PATH), else dyngrad's (``"dyngrad"``, or ``"auto"`` without ``dot``)."""
     if layout not in LAYOUTS:
@@ -88,7 +88,7 @@ def to_svg(source, stmts, node_attr, layout="auto"):
         return svg[svg.index("<svg"):]
     from .svg import draw_svg
     nodes, edges = merged(stmts)
-    return draw_svg(nodes, edges, node_attr)
+    return draw_svg(nodes, edges, node_attr, clusters)
 
 
 class SelfDrawn:
@@ -96,13 +96,12 @@ class SelfDrawn:
     it (``_drawn``), kept beside its DOT text."""
 
     def _record(self, kind, a, b, attrs):
-        drawn = self.__dict__.setdefault("_drawn", [])
-        drawn.append((kind, str(a), None if b is None else str(b),
-                      {k: str(v) for k, v in attrs.items() if v is not None}))
+        self.__dict__.setdefault("_drawn", []).append((kind, a, b, attrs))
 
     def svg(self, layout="auto"):
         """The drawing as SVG text (see ``to_svg`` for ``layout``)."""
-        return to_svg(self.source, self.__dict__.get("_drawn", []), self.node_attr, layout)
+        return to_svg(self.source, self.__dict__.get("_drawn", []), self.node_attr, layout,
+                      self.__dict__.get("_clusters", ()))
 
     def _own_svg(self, format, renderer=None, formatter=None):
         """SVG by dyngrad when ``dot`` is missing and SVG is asked for; else None."""

@@ -12,7 +12,7 @@ and entering boxes vertically, with Graphviz's arrowhead.
 """
 import html
 
-from .layout import layout
+from .layout import CLUSTER_SEP, layout
 
 FONT_SIZE = 10.0
 CHAR_WIDTH = 0.6 * FONT_SIZE   # monospace
@@ -39,29 +39,73 @@ def box_size(label):
     return max(w, MIN_WIDTH), max(h, MIN_HEIGHT)
 
 
-def draw_svg(nodes, edges, node_attr=None):
+def draw_svg(nodes, edges, node_attr=None, clusters=()):
     """The SVG text of a drawing.
 
     ``nodes``: ``[(name, label, attrs)]``, each name once; ``edges``: ``[(tail, head,
     attrs)]`` between those names; ``node_attr``: attributes every node has unless its
     own say otherwise (as DOT's ``node [...]``). ``id`` attributes become element ids.
+    ``clusters``: ``[(module path, label, member names)]``, parents first (a parent's
+    members include none of its children's): each is drawn as a dashed box around its
+    members and its children's, behind the graph.
     """
     node_attr = dict(node_attr or {})
     index = {name: i for i, (name, _, _) in enumerate(nodes)}
     sizes = [box_size(label) for _, label, _ in nodes]
-    lay = layout(sizes, [(index[t], index[h]) for t, h, _ in edges])
-    out = [f'<svg width="{lay.width:.0f}pt" height="{lay.height:.0f}pt" '
-           f'viewBox="0.00 0.00 {lay.width:.2f} {lay.height:.2f}" '
+    groups = None
+    if clusters:
+        groups = [()] * len(nodes)
+        for path, _, keys in clusters:  # parents first: a child's path extends its parent's
+            chain = tuple(path.split(".")) if path else ()
+            names = tuple(".".join(chain[:k]) for k in range(1, len(chain) + 1))
+            for key in keys:
+                if key in index:
+                    groups[index[key]] = names
+    lay = layout(sizes, [(index[t], index[h]) for t, h, _ in edges], groups=groups)
+    boxes, (left, top, right, bottom) = _clusters(clusters, index, lay.boxes)
+    left, top = min(left, 0.0), min(top, 0.0)  # cluster boxes may reach past the margin
+    width, height = max(right + 4, lay.width) - left, max(bottom + 4, lay.height) - top
+    font = html.escape(node_attr.get("fontname", "monospace"))
+    out = [f'<svg width="{width:.0f}pt" height="{height:.0f}pt" '
+           f'viewBox="0.00 0.00 {width:.2f} {height:.2f}" '
            'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
-           '<g id="graph0" class="graph">\n'
-           f'<polygon fill="white" stroke="transparent" points="0,0 {lay.width:.2f},0 '
-           f'{lay.width:.2f},{lay.height:.2f} 0,{lay.height:.2f}"/>\n']
+           f'<g id="graph0" class="graph" font-family="{font}" font-size="{FONT_SIZE:.2f}"'
+           f'{f" transform={chr(34)}translate({-left:.1f} {-top:.1f}){chr(34)}" if left or top else ""}>\n'
+           f'<polygon fill="white" stroke="transparent" points="{left:.2f},{top:.2f} '
+           f'{left + width:.2f},{top:.2f} {left + width:.2f},{top + height:.2f} '
+           f'{left:.2f},{top + height:.2f}"/>\n']
+    out.extend(boxes)
     for k, ((tail, head, attrs), route) in enumerate(zip(edges, lay.routes)):
         out.append(_edge(k, tail, head, attrs, route))
     for i, ((name, label, attrs), box) in enumerate(zip(nodes, lay.boxes)):
         out.append(_node(i, name, label, {**node_attr, **attrs}, box))
     out.append("</g>\n</svg>\n")
     return "".join(out)
+
+
+def _clusters(clusters, index, boxes):
+    """Boxes around each cluster's members and its children's, outermost first (an outer
+    box has more padding, so nested boxes do not touch), and the extent they cover."""
+    out = []
+    extent = [0.0, 0.0, 0.0, 0.0]
+    for i, (path, label, _) in enumerate(clusters):
+        below = [(p, keys) for p, _, keys in clusters if p == path or p.startswith(path + ".")]
+        vs = [index[k] for _, keys in below for k in keys if k in index]
+        if not vs:
+            continue
+        levels = 1 + max(p.count(".") for p, _ in below) - path.count(".")
+        pad = CLUSTER_SEP * levels - 4.0
+        l = min(boxes[v][0] - boxes[v][2] / 2 for v in vs) - pad
+        r = max(boxes[v][0] + boxes[v][2] / 2 for v in vs) + pad
+        t = min(boxes[v][1] - boxes[v][3] / 2 for v in vs) - pad
+        b = max(boxes[v][1] + boxes[v][3] / 2 for v in vs) + pad
+        extent = [min(extent[0], l), min(extent[1], t), max(extent[2], r), max(extent[3], b)]
+        out.append(f'<g id="clust{i + 1}" class="cluster"><title>{html.escape(label)}</title>'
+                   f'<rect x="{l:.1f}" y="{t:.1f}" width="{r - l:.1f}" height="{b - t:.1f}" '
+                   f'rx="6" fill="#f4f8ff" fill-opacity="0.5" stroke="#6a7fa8" '
+                   f'stroke-dasharray="5,2"/><text x="{l + 4:.1f}" y="{t + 9:.1f}" '
+                   f'font-size="8" fill="#34476e">{html.escape(label)}</text></g>\n')
+    return out, extent
 
 
 def _colour(name):
@@ -78,13 +122,12 @@ def _node(i, name, label, attrs, box):
         pts = [(l, t), (r - 8, t), (r, t + 8), (r, b), (l, b)]
     else:
         pts = [(l, t), (r, t), (r, b), (l, b)]
-    points = " ".join(f"{px:.2f},{py:.2f}" for px, py in pts + pts[:1])
+    points = " ".join(f"{px:.1f},{py:.1f}" for px, py in pts + pts[:1])
     lines = label_lines(label)
     first = y - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.35
-    text = "".join(
-        f'<text text-anchor="middle" x="{x:.2f}" y="{first + j * LINE_HEIGHT:.2f}" '
-        f'font-family="{html.escape(attrs.get("fontname", "monospace"))}" '
-        f'font-size="{FONT_SIZE:.2f}">{html.escape(s)}</text>'
+    text = "".join(  # font family and size are the graph's (its <g>), as every node's
+        f'<text text-anchor="middle" x="{x:.1f}" y="{first + j * LINE_HEIGHT:.1f}">'
+        f'{html.escape(s)}</text>'
         for j, s in enumerate(lines) if s)
     gid = html.escape(attrs.get("id") or f"node{i + 1}")
     return (f'<g id="{gid}" class="node"><title>{html.escape(name)}</title>'
@@ -101,10 +144,10 @@ def _edge(k, tail, head, attrs, route):
         (x0, y0), (x1, y1) = pts[-2], pts[-1]
         sign = 1.0 if y1 >= y0 else -1.0
         pts[-1] = (x1, y1 - sign * ARROW)
-    d = [f"M{pts[0][0]:.2f},{pts[0][1]:.2f}"]
+    d = [f"M{pts[0][0]:.1f},{pts[0][1]:.1f}"]
     for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
         dy = (y1 - y0) / 2
-        d.append(f"C{x0:.2f},{y0 + dy:.2f} {x1:.2f},{y1 - dy:.2f} {x1:.2f},{y1:.2f}")
+        d.append(f"C{x0:.1f},{y0 + dy:.1f} {x1:.1f},{y1 - dy:.1f} {x1:.1f},{y1:.1f}")
     gid = html.escape(attrs.get("id") or f"edge{k + 1}")
     out = (f'<g id="{gid}" class="edge"><title>{html.escape(tail)}&#45;&gt;'
            f'{html.escape(head)}</title><path fill="none" stroke="black"{dash} '
@@ -112,6 +155,6 @@ def _edge(k, tail, head, attrs, route):
     if arrow:
         bx, by = pts[-1]
         tx, ty = head_tip
-        out += (f'<polygon fill="black" stroke="black" points="{bx - 3.5:.2f},{by:.2f} '
-                f'{tx:.2f},{ty:.2f} {bx + 3.5:.2f},{by:.2f} {bx - 3.5:.2f},{by:.2f}"/>')
+        out += (f'<polygon fill="black" stroke="black" points="{bx - 3.5:.1f},{by:.1f} '
+                f'{tx:.1f},{ty:.1f} {bx + 3.5:.1f},{by:.1f} {bx - 3.5:.1f},{by:.1f}"/>')
     return out + "</g>\n"

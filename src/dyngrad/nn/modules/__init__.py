@@ -4,7 +4,8 @@ from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Seq
 from .linear import Bilinear, Identity, Linear  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
 from .activation import (CELU, ELU, GELU, GLU, PReLU, ReLU, ReLU6, SELU, Hardsigmoid,  # noqa: F401
-                         Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, SiLU,
+                         Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish,
+                         MultiheadAttention, SiLU,
                          Sigmoid, Softmax, Softmin, Softplus, Softsign, Tanh, Tanhshrink,
                          Threshold)
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss,  # noqa: F401
@@ -21,5 +22,11 @@ from .batchnorm import (BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d,  
 from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: F401
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
 from .sparse import Embedding  # noqa: F401
+from .padding import *  # noqa: F401,F403
+from .upsampling import Upsample  # noqa: F401
+from .fold import Fold, Unfold  # noqa: F401
+from .transformer import (Transformer, TransformerDecoder,  # noqa: F401
+                          TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: F401
 
 __all__ = [n for n in dir() if n[:1].isupper()]

@@ -24,11 +24,13 @@ import warnings
 from collections import OrderedDict, namedtuple
 
 from ... import _dtype as _dt
+from ...creation import empty_like
 from ...autograd import grad_mode
 from ...autograd.graph import RemovableHandle
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 from ._backward_hook import BackwardHook
+from ... import _size
 
 __all__ = ["Module", "register_module_forward_hook", "register_module_forward_pre_hook"]
 
@@ -411,7 +413,6 @@ class Module:
             elif a is not None:
                 device = a
         if device is not None:
-            from ... import _size
             _size.device(device) if not isinstance(device, _size.device) else device
             if str(device).split(":")[0] != "cpu":
                 _no_cuda()
@@ -437,6 +438,11 @@ class Module:
 
     def cpu(self):
         return self
+
+    def to_empty(self, *, device=None, recurse=True):
+        """Every parameter and buffer replaced by an uninitialised one of its shape (zeros
+        here: dyngrad's ``empty`` is zero-filled)."""
+        return self._apply(lambda t: empty_like(t))
 
     def cuda(self, device=None):
         _no_cuda()

@@ -6,7 +6,7 @@ __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
 
 def parameters_to_vector(parameters):
-    return cat([p.view(-1) for p in parameters])
+    return cat([p.view(-1) for p in parameters], 0)
 
 
 def vector_to_parameters(vec, parameters):
