@@ -23,6 +23,21 @@ SQUARE = np.array([[1.3, 0.2], [-0.4, 0.9]])
 CANDIDATES = [(), ("y",), (2.0,), (0,), (-1,), ((3, 2),), ("y", "y"), (0, 1), (0.5, 1.5)]
 
 ARGS = {
+    "addr": lambda t, x, y: t.addr(x, x[0, :2], y[1]),
+    "vdot": lambda t, x, y: t.vdot(x[0], y[0]),
+    "logdet": lambda t, x, y: t.logdet(x[:, :2] @ y[:, :2].t() + 3 * t.eye(2, dtype=x.dtype)),
+    "dsplit": lambda t, x, y: t.dsplit(x.reshape(1, 2, 3), [1]),
+    "broadcast_to": lambda t, x, y: t.broadcast_to(x, (2, 2, 3)),
+    "cartesian_prod": lambda t, x, y: t.cartesian_prod(x[0], y[0]),
+    "column_stack": lambda t, x, y: t.column_stack([x, y]),
+    "hstack": lambda t, x, y: t.hstack([x, y]),
+    "vstack": lambda t, x, y: t.vstack([x, y]),
+    "row_stack": lambda t, x, y: t.row_stack([x, y]),
+    "dstack": lambda t, x, y: t.dstack([x, y]),
+    "max_pool3d": lambda t, x, y: t.max_pool3d(x.reshape(1, 1, 1, 2, 3), 1),
+    "pixel_shuffle": lambda t, x, y: t.pixel_shuffle(t.cat([x, y]).reshape(1, 4, 1, 3), 2),
+    "pixel_unshuffle": lambda t, x, y: t.pixel_unshuffle(x.reshape(1, 1, 2, 3)[..., :2], 2),
+    "rms_norm": lambda t, x, y: t.rms_norm(x, [3], y[0]),
     "where": lambda t, x, y: t.where(x > 0, x, y),
     "masked_fill": lambda t, x, y: t.masked_fill(x, x > 0, 0.5),
     "expand": lambda t, x, y: x[:1].expand(2, 3),
@@ -182,6 +197,9 @@ def _setitem(x, y):
 
 
 SKIP = {
+    "broadcast_shapes": "takes shapes, returns a shape (no tensor)",
+    "tril_indices": "a factory: takes sizes, returns integer indices",
+    "triu_indices": "a factory: takes sizes, returns integer indices",
     "backward": "runs a backward, returns nothing",
     "register_hook": "takes a hook (tests/autograd/test_hooks.py)",
     "register_post_accumulate_grad_hook": "takes a hook (tests/autograd/test_hooks.py)",

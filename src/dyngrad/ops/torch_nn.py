@@ -449,7 +449,6 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / sqrt(mean(x^2) + eps) * weight over the last dims, composed as torch composes it
     (eps defaults to the dtype's machine epsilon)."""
     from . import pointwise as _pw
-    from .. import _backend
     normalized_shape = _sizes(normalized_shape)
     k = len(normalized_shape)
     if tuple(input.shape[input.dim() - k:]) != normalized_shape:

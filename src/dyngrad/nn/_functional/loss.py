@@ -7,6 +7,7 @@ torch composes (cross_entropy, l1_loss, kl_div, cosine_similarity, margin losses
 import math
 import warnings
 
+from ...autograd.grad_mode import no_grad
 from ...ops import loss as _loss
 from ...ops import pointwise as _pw
 from ...tensor import Tensor
@@ -263,7 +264,6 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """<x1, x2> / (max(||x1||, eps) max(||x2||, eps)) along dim. As in torch, the norms
     are clamped in place outside the graph (on a clone), so the clamp has no node."""
-    from ...autograd.grad_mode import no_grad
     n1 = x1.norm(2, dim, keepdim=True).clone()
     n2 = x2.norm(2, dim, keepdim=True).clone()
     with no_grad():
