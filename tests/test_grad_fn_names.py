@@ -91,6 +91,87 @@ ARGS = {
     "rsub": lambda t, x, y: (t.rsub(x, y), t.rsub(x, y, alpha=2), t.rsub(x, 2)),
     "clamp_min": lambda t, x, y: (t.clamp_min(x, y), t.clamp_min(x, 0.5)),
     "clamp_max": lambda t, x, y: (t.clamp_max(x, y), t.clamp_max(x, 0.5)),
+    # the matrix products with an added term
+    "addmm": lambda t, x, y: t.addmm(x[:, :2], x, y.t()),
+    "addmv": lambda t, x, y: t.addmv(x[:, 0], x, y[0]),
+    "addbmm": lambda t, x, y: t.addbmm(x[:, :2], x[None], y.t()[None]),
+    "baddbmm": lambda t, x, y: t.baddbmm(x[None, :, :2], x[None], y.t()[None]),
+    "chain_matmul": lambda t, x, y: t.chain_matmul(x, y.t(), x),
+    "outer": lambda t, x, y: t.outer(x[0], y[0]),
+    "ger": lambda t, x, y: t.ger(x[0], y[0]),
+    # square matrices
+    "det": lambda t, x, y: t.det(x[:, :2]),
+    "inverse": lambda t, x, y: t.inverse(x[:, :2]),
+    "slogdet": lambda t, x, y: t.slogdet(x[:, :2]),
+    "matrix_power": lambda t, x, y: t.matrix_power(x[:, :2], 3),
+    # index tensors
+    "gather": lambda t, x, y: t.gather(x, 1, t.tensor([[0, 2], [1, 0]])),
+    "take": lambda t, x, y: t.take(x, t.tensor([0, 4])),
+    "take_along_dim": lambda t, x, y: t.take_along_dim(x, t.tensor([[0, 2], [1, 0]]), 1),
+    "put": lambda t, x, y: t.put(x, t.tensor([0, 4]), y[0, :2]),
+    "put_": lambda t, x, y: x.clone().put_(t.tensor([0, 4]), y[0, :2]),
+    "index_select": lambda t, x, y: t.index_select(x, 1, t.tensor([0, 2])),
+    "index_add": lambda t, x, y: t.index_add(x, 1, t.tensor([0, 2]), y[:, :2]),
+    "index_add_": lambda t, x, y: x.clone().index_add_(1, t.tensor([0, 2]), y[:, :2]),
+    "index_copy": lambda t, x, y: t.index_copy(x, 1, t.tensor([0, 2]), y[:, :2]),
+    "index_copy_": lambda t, x, y: x.clone().index_copy_(1, t.tensor([0, 2]), y[:, :2]),
+    "index_fill": lambda t, x, y: t.index_fill(x, 1, t.tensor([0, 2]), 0.5),
+    "index_fill_": lambda t, x, y: x.clone().index_fill_(1, t.tensor([0, 2]), 0.5),
+    "scatter": lambda t, x, y: t.scatter(x, 1, t.tensor([[0, 2], [1, 0]]), y[:, :2]),
+    "scatter_": lambda t, x, y: x.clone().scatter_(1, t.tensor([[0, 2], [1, 0]]), y[:, :2]),
+    "scatter_add": lambda t, x, y: t.scatter_add(x, 1, t.tensor([[0, 2], [1, 0]]), y[:, :2]),
+    "scatter_add_": lambda t, x, y: x.clone().scatter_add_(1, t.tensor([[0, 2], [1, 0]]),
+                                                           y[:, :2]),
+    "scatter_reduce": lambda t, x, y: t.scatter_reduce(x, 1, t.tensor([[0, 2], [1, 0]]),
+                                                       y[:, :2], "sum"),
+    "scatter_reduce_": lambda t, x, y: x.clone().scatter_reduce_(
+        1, t.tensor([[0, 2], [1, 0]]), y[:, :2], "amax"),
+    "masked_select": lambda t, x, y: t.masked_select(x, x > 0),
+    "masked_scatter": lambda t, x, y: t.masked_scatter(x, x > 0, y),
+    "masked_scatter_": lambda t, x, y: x.clone().masked_scatter_(x > 0, y),
+    "masked_fill_": lambda t, x, y: x.clone().masked_fill_(x > 0, 0.5),
+    "embedding": lambda t, x, y: t.embedding(x, t.tensor([0, 1, 1])),
+    # shapes
+    "unflatten": lambda t, x, y: t.unflatten(x, 1, (3, 1)),
+    "unfold": lambda t, x, y: x.unfold(1, 2, 1),
+    "meshgrid": lambda t, x, y: t.meshgrid(x[0], y[0], indexing="ij"),
+    "kthvalue": lambda t, x, y: t.kthvalue(x, 2),
+    # inside a domain
+    "mvlgamma": lambda t, x, y: t.mvlgamma(x.abs() + 2, 2),
+    "polygamma": lambda t, x, y: t.polygamma(1, x.abs() + 1),
+    "heaviside": lambda t, x, y: t.heaviside(x, y),
+    "prelu": lambda t, x, y: t.prelu(x, y[0, :1]),
+    # networks' functions (torch.* spellings of nn.functional)
+    "conv1d": lambda t, x, y: t.conv1d(x[None], y[None, :, :2]),
+    "conv2d": lambda t, x, y: t.conv2d(x[None, None], y[None, None, :, :2]),
+    "conv3d": lambda t, x, y: t.conv3d(x[None, None, None], y[None, None, None, :, :2]),
+    "conv_transpose1d": lambda t, x, y: t.conv_transpose1d(x[None], y[:, None, :2]),
+    "conv_transpose2d": lambda t, x, y: t.conv_transpose2d(x[None, None], y[None, None, :, :2]),
+    "conv_transpose3d": lambda t, x, y: t.conv_transpose3d(x[None, None, None],
+                                                           y[None, None, None, :, :2]),
+    "avg_pool1d": lambda t, x, y: t.avg_pool1d(x[None], 2),
+    "max_pool1d": lambda t, x, y: t.max_pool1d(x[None], 2),
+    "max_pool1d_with_indices": lambda t, x, y: t.max_pool1d_with_indices(x[None], 2),
+    "max_pool2d": lambda t, x, y: t.max_pool2d(x[None, None], 2),
+    "batch_norm": lambda t, x, y: t.batch_norm(x, None, None, None, None, True, 0.1, 1e-5,
+                                               False),
+    "instance_norm": lambda t, x, y: t.instance_norm(x[None], None, None, None, None, True, 0.1,
+                                                     1e-5, False),
+    "layer_norm": lambda t, x, y: t.layer_norm(x, (3,)),
+    "group_norm": lambda t, x, y: t.group_norm(x[None], 1),
+    "bilinear": lambda t, x, y: t.bilinear(x, y, x[:1, :, None] * y[:1, None, :], None),
+    "dropout": lambda t, x, y: t.dropout(x, 0.5, False),
+    "dropout_": lambda t, x, y: t.dropout_(x.clone(), 0.5, False),
+    "alpha_dropout": lambda t, x, y: t.alpha_dropout(x, 0.5, False),
+    "feature_dropout": lambda t, x, y: t.feature_dropout(x[None], 0.5, False),
+    "feature_dropout_": lambda t, x, y: t.feature_dropout_(x[None].clone(), 0.5, False),
+    "feature_alpha_dropout": lambda t, x, y: t.feature_alpha_dropout(x[None], 0.5, False),
+    "cosine_embedding_loss": lambda t, x, y: t.cosine_embedding_loss(x, y, t.tensor([1, -1])),
+    "hinge_embedding_loss": lambda t, x, y: t.hinge_embedding_loss(x, x.detach().sign()),
+    "margin_ranking_loss": lambda t, x, y: t.margin_ranking_loss(x, y, x.detach().sign()),
+    "triplet_margin_loss": lambda t, x, y: t.triplet_margin_loss(x, y, x * 2),
+    "pairwise_distance": lambda t, x, y: t.pairwise_distance(x, y),
+    "poisson_nll_loss": lambda t, x, y: t.poisson_nll_loss(x, y.abs(), True, False, 1e-8, 1),
 }
 
 
@@ -132,12 +213,17 @@ SKIP = {
     "device": "a class", "from_numpy": "takes an array", "no_grad": "a grad mode",
     "enable_grad": "a grad mode", "set_grad_enabled": "a grad mode",
     "inference_mode": "a grad mode", "is_grad_enabled": "a grad mode",
-    "is_inference_mode_enabled": "a grad mode", "empty": "a factory",
+    "is_inference_mode_enabled": "a grad mode", "is_anomaly_enabled": "anomaly mode",
+    "is_anomaly_check_nan_enabled": "anomaly mode", "set_anomaly_enabled": "anomaly mode",
+    "empty": "a factory",
     "zeros": "a factory", "ones": "a factory", "arange": "a factory", "eye": "a factory",
     "linspace": "a factory", "full": "a factory", "rand": "a factory", "randn": "a factory",
     "scalar_tensor": "a factory", "normal": "a random factory",
     "bitwise_and": "integer and bool tensors only", "bitwise_or": "integer and bool tensors only",
     "bitwise_xor": "integer and bool tensors only", "bitwise_not": "integer and bool tensors only",
+    "bincount": "integer tensors only", "bucketize": "integer result",
+    "bitwise_left_shift": "integer tensors only", "bitwise_right_shift": "integer tensors only",
+    "multinomial": "a random integer result", "save": "serialization", "load": "serialization",
     "bernoulli": ("random.py, below the op table, records no node where torch records "
                   "BernoulliBackward0 (a zero gradient): not yet an entry"),
 }
@@ -212,10 +298,24 @@ def _torch_args(kind, name):
     return None
 
 
-CASES = [("f", n) for n in _public_functions()] + [("m", n) for n in _public_methods()]
+# Known differences, kept visible (strict: a fix turns them into failures to remove here)
+MISMATCH = {
+    "cosine_embedding_loss": "the last node differs from torch's composition (AddBackward0)",
+    "hinge_embedding_loss": "the last node differs from torch's composition (AddBackward0)",
+    "margin_ranking_loss": "the last node differs from torch's composition (ClampMinBackward0)",
+    "triplet_margin_loss": "the last node differs from torch's composition (ClampMinBackward0)",
+    "pairwise_distance": "torch records NormBackward1 (norm with p), not linalg.vector_norm",
+    "heaviside": "torch records torch::autograd::NotImplemented (no derivative); dyngrad none",
+    "slogdet": "torch's sign output also has LinalgSlogdetBackward0 as grad_fn",
+}
+CASES = [pytest.param(k, n, id=f"{k}:{n}",
+                      marks=pytest.mark.xfail(reason=MISMATCH[n], strict=True)
+                      if n in MISMATCH else ())
+         for k, n in [("f", n) for n in _public_functions()]
+         + [("m", n) for n in _public_methods()]]
 
 
-@pytest.mark.parametrize("kind, name", CASES, ids=[f"{k}:{n}" for k, n in CASES])
+@pytest.mark.parametrize("kind, name", CASES)
 def test_grad_fn_names_match_torch(kind, name):
     args = _torch_args(kind, name)
     assert args is not None, (f"{name}: no candidate call fits; give it an entry in ARGS, "

@@ -22,7 +22,7 @@ LAYERS = [
     (0, ["dyngrad._backend"]),
     (1, ["dyngrad.tensor", "dyngrad._dtype", "dyngrad.creation", "dyngrad.random",
          "dyngrad._size", "dyngrad._tensor_str", "dyngrad._cpu_generator", "dyngrad._cpu_math",
-         "dyngrad._autograd_state"]),
+         "dyngrad._autograd_state", "dyngrad._multinomial", "dyngrad._special_math"]),
     (2, ["dyngrad.autograd.graph", "dyngrad.autograd.grad_mode",
          "dyngrad.autograd.saved_value"]),
     (3, ["dyngrad.ops"]),

@@ -47,6 +47,7 @@ class Tensor:
     _retains_grad = False
     _inference = False
     _multi_view_of = None  # node name when made by split/chunk/unbind (no in-place allowed)
+    _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
     _no_grad_view = False  # a view made with grad mode off
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
 
@@ -254,6 +255,13 @@ class Tensor:
         return _add_hook(self._post_acc_hooks, hook)
 
     @property
+    def output_nr(self):
+        return self._output_nr
+
+    def _is_view(self):
+        return self._base is not None
+
+    @property
     def _version(self):
         if self._inference:
             raise RuntimeError("Inference tensors do not track version counter.")
@@ -388,7 +396,8 @@ class Tensor:
             return "torch." + self.dtype._legacy
         if isinstance(dtype, str):
             dtype = _LEGACY_NAMES[dtype]
-        return self.to(dtype)
+        # torch.LongTensor and the other legacy types stand for their dtype
+        return self.to(getattr(dtype, "_legacy_dtype", dtype))
 
     # -- printing ---------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):

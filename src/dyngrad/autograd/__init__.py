@@ -14,15 +14,27 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
 from ..ops import torch_shape
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode"]
+           "inference_mode", "Function", "detect_anomaly", "set_detect_anomaly", "gradcheck",
+           "gradgradcheck"]
+
+
+def __getattr__(name):
+    # function.py sits above the op table, which loads after this package: at first use
+    if name in ("Function", "function"):
+        import importlib
+        function = importlib.import_module(".function", __name__)
+        return function if name == "function" else function.Function
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 xp = _backend.xp
 
 
 def _tensors(x, what="tensors"):
-    if isinstance(x, _Tensor):
+    if isinstance(x, (_Tensor, graph.GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -52,6 +64,15 @@ def _make_grads(outputs, grads, create_graph, batched=False):
     ``batched``: each gradient holds a batch of them along its first dim."""
     out = []
     for i, (o, g) in enumerate(zip(outputs, grads)):
+        if isinstance(o, graph.GradientEdge):
+            # an edge's shape is unknown here: its gradient must be given, and is not checked
+            if g is None:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not isinstance(g, _Tensor):
+                raise TypeError("gradients can be either Tensors or None, but got "
+                                f"{type(g).__name__}")
+            out.append(g if create_graph else g._data)
+            continue
         if g is None:
             if not o._requires_grad:
                 out.append(None)
@@ -66,7 +87,7 @@ def _make_grads(outputs, grads, create_graph, batched=False):
             continue
         if not isinstance(g, _Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-        if batched and g._data.shape[1:] != o._data.shape:
+        if batched and g[0]._data.shape != o._data.shape:  # g[0]: torch's IndexErrors
             # (torch reports the shape of grad[0] without its first dim)
             raise RuntimeError(
                 "If `is_grads_batched=True`, we interpret the first dimension of each "
@@ -95,6 +116,9 @@ def _root_edges(outputs, grads):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     edges = []
     for i, o in enumerate(outputs):
+        if isinstance(o, graph.GradientEdge):
+            edges.append((o.node, o.output_nr))
+            continue
         if not o._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a "
                                "grad_fn")
@@ -157,6 +181,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
 
 
+def _is_checkpoint_valid():
+    """Whether the backward running now runs the whole graph (no ``inputs``), as the
+    reentrant checkpoint needs."""
+    task = engine.current_task()
+    return task is None or task.wanted is None
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` w.r.t. ``inputs``, returned (``.grad`` is not touched).
@@ -188,8 +219,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if is_grads_batched:
         captured = _batched(edges, root_grads, retain_graph, create_graph, input_edges)
     else:
-        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph,
-                                       input_edges, False)
+        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
+                                 False)
     result = []
     for i, g in enumerate(captured):
         if g is None and not allow_unused:
@@ -219,7 +250,11 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
         raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but "
                          "that input is a Tensor of dimensionality 0 so expected in_dim to "
                          "satisfy 0 <= in_dim < 0.")
-    n = root_grads[0].shape[0]
+    sizes = [g.shape[0] for g in root_grads]
+    if len(set(sizes)) > 1:
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
+                         f"dimension, got sizes {sizes} for the mapped dimension")
+    n = sizes[0]
     rows = []
     for b in range(n):
         rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
@@ -235,3 +270,9 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
         else:
             out.append(xp.stack([c._data if hasattr(c, "_data") else c for c in col]))
     return out
+
+
+# the parts of torch.autograd written over grad (above) and the ops; gradcheck and
+# gradgradcheck are bound as the functions, shadowing their module's name, as in torch
+from . import functional  # noqa: E402,F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401

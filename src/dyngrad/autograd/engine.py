@@ -37,6 +37,7 @@ speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensor
 ``create_graph=True`` they are Tensors and grad mode is on, so the backward is recorded.
 """
 import gc
+import itertools
 
 from .. import _backend
 from .._dtype import _FROM_NP
@@ -51,8 +52,10 @@ _ndarray = _backend.ndarray
 # observer(event, **info). Empty means the engine pays one truthiness test per step.
 # Events: "node" (node, grads: before it runs), "hook" (kind, fn, args, result),
 # "ran" (node, grads after pre-hooks, raw: formula outputs before the edge reduction,
-# outs: reduced; sent before post hooks, which report as "hook", and before saved values
-# are freed), "end".
+# outs: reduced, None where no one wants the gradient (NOTE [Running part of the graph]);
+# sent before post hooks, which report as "hook", and before saved values
+# are freed), "end", "error" (error: the exception a step raised, sent before it leaves
+# the run; the last "node" is the one that failed).
 observers = []
 
 
@@ -185,7 +188,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     gc.disable()
     try:
         return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+    except Exception as error:
+        if observers:
+            _tell("error", error=error)
+        raise
     finally:
+        _tasks.pop()
         state.enabled = prev
         if collecting:
             gc.enable()
@@ -241,9 +249,43 @@ def _needed(seen, deps, targets, include_targets):
     return needed
 
 
+class _GraphTask:
+    """What hooks may ask about the run that calls them (torch's graph task): its id, and
+    whether a node will run (``register_multi_grad_hook`` counts the hooks to expect)."""
+
+    __slots__ = ("id", "roots", "deps", "wanted", "accumulate")
+    _next_id = itertools.count().__next__
+
+    def __init__(self, accumulate):
+        self.id = _GraphTask._next_id()
+        self.accumulate = accumulate
+        self.roots = self.deps = ()
+        self.wanted = None
+
+    def will_execute(self, node):
+        if isinstance(node, AccumulateGrad) and not self.accumulate:
+            raise RuntimeError("A leaf node was passed to _will_engine_execute_node but we are "
+                               "currently running autograd.grad(). This is currently not "
+                               "supported.")
+        return ((node in self.deps or node in self.roots)
+                and (self.wanted is None or node in self.wanted))
+
+
+# The runs in progress, innermost last (a reentrant checkpoint runs one inside another).
+_tasks = []
+
+
+def current_task():
+    """The graph task of the backward running now (None outside a backward)."""
+    return _tasks[-1] if _tasks else None
+
+
 def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
+    task = _GraphTask(accumulate)
+    _tasks.append(task)  # (run_backward pops it)
     root_nodes = list({id(n): n for n, _ in roots if n is not None}.values())
     deps = _discover(root_nodes)
+    task.roots, task.deps = root_nodes, deps
 
     # NOTE [Running part of the graph]
     # With ``inputs``, only nodes on a path to an input's node run (``needed``); other
@@ -262,7 +304,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             for slot, (node, nr) in enumerate(inputs):
                 if node is not None:
                     captures.setdefault(node, []).append((nr, slot))
-        wanted = needed.union(captures)
+        wanted = task.wanted = needed.union(captures)
     buffers = {}
     owned = set()  # NOTE [Owned gradients]
     for (node, nr), g in zip(roots, root_grads):
@@ -309,7 +351,8 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         if needed is None and not watch and not node._hooked and type(node) is not AccumulateGrad:
             # _run_node's common case written out: no hooks, nobody watching, the whole
             # graph runs (measured: about 1 us of 4 per node on a small chain)
-            if grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+            if (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
+                    and not node._runs_without_grad):
                 outs = None
             else:
                 outs = node._apply(grads, create_graph)
@@ -460,17 +503,19 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
         if observers:
             _tell("ran", node=node, grads=grads, raw=None, outs=None)
         outs = []
-    elif grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+    elif (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
+          and not node._runs_without_grad):
         outs = [None] * len(node.next_functions)
     else:
         outs = raw = node._apply(grads, create_graph)
         if node._meta is not None:
             outs = fit_all(outs, node._meta)
+        if wanted is not None:
+            # gradients nobody wants are not handed on (torch does not compute them, so
+            # observers, anomaly mode's nan check among them, do not see them either)
+            outs = [g if nxt in wanted else None for g, (nxt, _) in zip(outs, node.next_functions)]
         if observers:
             _tell("ran", node=node, grads=grads, raw=raw, outs=outs)
-        if wanted is not None:
-            # gradients nobody wants are not handed on (torch does not compute them)
-            outs = [g if nxt in wanted else None for g, (nxt, _) in zip(outs, node.next_functions)]
     if node._hooks:
         gi = tuple(None if g is None else _tensor(g) for g in outs)
         go = tuple(None if g is None else _tensor(g) for g in grads)

@@ -16,7 +16,9 @@ that concerns every node (anomaly metadata, forward-mode tangents, capture) goes
 """
 import contextlib
 import itertools
+import os
 import re
+import threading
 import traceback
 import weakref
 from typing import NamedTuple
@@ -28,11 +30,13 @@ from .saved_value import ERR_BACKWARD_TWICE, release  # noqa: F401  (ERR_...: re
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "GradientEdge",
            "get_gradient_edge", "saved_tensors_hooks", "save_on_cpu",
-           "disable_saved_tensors_hooks"]
+           "disable_saved_tensors_hooks", "register_multi_grad_hook"]
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
 _new = object.__new__
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 # Sequence numbers order ready nodes in the engine: see NOTE [Ready order] in engine.py.
 next_sequence_nr = itertools.count().__next__
@@ -76,8 +80,10 @@ class Node:
     _tensor_prehooks = None  # {output_nr: {id: fn}} from Tensor.register_hook on outputs
     _retained = None         # {output_nr: weakref to the tensor} from retain_grad()
     _n_outputs = 1           # how many outputs the forward had (gradients it receives)
+    _differentiable_outputs = None  # output numbers that carry a gradient; None: all
     _hooked = False          # set by any hook or retain_grad: the engine's full step runs
     _meta = None             # per input: (shape, dtype) to reduce its gradient to, or None
+    _runs_without_grad = False  # run even when no output got a gradient (custom Functions)
     # record() may leave _meta None when every input matches output 0's shape and dtype
     # only for a node class whose gradients always have output 0's dtype: formulas run on
     # arrays follow NumPy's promotion, not torch's (a float32 gradient divided by an
@@ -202,12 +208,11 @@ def record(node, inputs, outputs):
     a tuple of what the backward needs, each tensor in it a SavedValue (``()``: nothing).
 
     Under anomaly mode (``grad_mode.state.anomaly``) the forward's stack is stored as
-    ``node.metadata["traceback_"]`` (a list of strings, as traceback.format_stack gives;
-    the recorder's own frame left out), as torch does.
+    ``node.metadata["traceback_"]``, as torch does (``store_anomaly_metadata``).
     """
     node._sequence_nr = next_sequence_nr()
     if _gstate.anomaly:
-        node.metadata["traceback_"] = traceback.format_stack()[:-1]
+        store_anomaly_metadata(node)
     edges = []
     meta = None
     n_out = len(outputs)
@@ -288,6 +293,46 @@ def fit_all(outs, meta):
             else fit(g, m) for g, m in zip(outs, meta)]
 
 
+class _AnomalyRun(threading.local):
+    running = None  # the node whose backward this thread's engine runs (anomaly mode sets it)
+
+
+anomaly_run = _AnomalyRun()
+
+
+def store_anomaly_metadata(node):
+    """Anomaly mode, at a node's creation: the Python stack that made it, as torch keeps it
+    (``metadata["traceback_"]``, the strings of ``traceback.format_list``), and, for a node
+    made while a backward runs, the node whose backward made it (``metadata["parent_"]``).
+
+    dyngrad's own frames at the top of the stack are left out: torch's ops run in C++,
+    so its stack ends at the user's line that called the op.
+    """
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    meta = node.metadata
+    meta["traceback_"] = traceback.format_list(frames[:end])
+    if anomaly_run.running is not None:
+        meta["parent_"] = anomaly_run.running
+
+
+def note_inplace_write(counter):
+    """Anomaly mode, at an in-place write: where it happened, kept beside the version it
+    made (``counter[1]``: version counters are one-element lists, read at ``[0]`` only), so
+    that a failed version check can name the line that changed the saved tensor."""
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end > 1 and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    counter[1:] = [(counter[0], traceback.format_list(frames[end - 1:end])[0])]
+
+
+def _inside_dyngrad(filename):
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR)
+
+
 def increment_version(tensor):
     """Bump the version counter by hand, for a change autograd cannot see."""
     tensors = tensor if isinstance(tensor, (list, tuple)) else (tensor,)
@@ -311,6 +356,66 @@ def get_gradient_edge(tensor):
         raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does "
                            "not require gradients")
     return GradientEdge(*edge_of(tensor))
+
+
+class _MultiHandle:
+    """The handle of a multi-grad hook: ``remove()`` takes off every tensor hook it set."""
+
+    __slots__ = ("handles",)
+
+    def __init__(self, handles):
+        self.handles = handles
+
+    def remove(self):
+        for h in self.handles:
+            h.remove()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_multi_grad_hook(tensors, fn, *, mode="all"):
+    """Call ``fn`` once per backward that reaches ``tensors``.
+
+    ``mode="all"``: after the gradients of all of them that this backward computes, with
+    the list of gradients (None for a tensor it does not reach). ``mode="any"``: with the
+    first of their gradients computed.
+    """
+    modes = ("all", "any")
+    if mode not in modes:
+        raise ValueError(f"Expects mode to be one of {modes} but got {mode}")
+    from . import engine  # at call time: the engine sits above the graph
+    if mode == "any":
+        ran = set()
+
+        def any_hook(grad):
+            task = engine.current_task().id
+            if task not in ran:
+                ran.add(task)
+                fn(grad)
+        return _MultiHandle(tuple(t.register_hook(any_hook) for t in tensors
+                                  if t.requires_grad))
+    count, expected, buffers = {}, {}, {}
+    nodes = [get_gradient_edge(t).node for t in tensors]
+
+    def all_hook(idx):
+        def hook(grad):
+            task = engine.current_task()
+            if task.id not in count:
+                count[task.id] = 0
+                buffers[task.id] = [None] * len(tensors)
+                # the hooks to expect: one per tensor whose node this backward runs
+                expected[task.id] = sum(task.will_execute(n) for n in nodes)
+            buffers[task.id][idx] = grad
+            count[task.id] += 1
+            if count[task.id] == expected[task.id]:
+                del count[task.id], expected[task.id]
+                fn(buffers.pop(task.id))
+        return hook
+    return _MultiHandle(tuple(t.register_hook(all_hook(i)) for i, t in enumerate(tensors)))
 
 
 # -- saved-tensor hooks ----------------------------------------------------------------

@@ -74,12 +74,14 @@ class SavedValue:
 
     __slots__ = ("value", "version", "counter", "output_nr")
 
-    def __init__(self, tensor, is_output=False):
+    def __init__(self, tensor, is_output=False, output_nr=None):
         if tensor._inference:
             raise RuntimeError(_INFERENCE_SAVE)
         counter = tensor._version_counter
         self.version = counter[0]
-        self.output_nr = tensor._output_nr if is_output else None
+        # (a non-differentiable output is not wired to the node: its number is given)
+        self.output_nr = ((tensor._output_nr if output_nr is None else output_nr)
+                          if is_output else None)
         hooks = _gstate.saved_hooks if HOOKS_IN_USE[0] else None
         if hooks is None:
             self.counter = counter
@@ -156,9 +158,11 @@ class SavedValue:
             return value
         t = _wrap(value)
         t._version_counter = self.counter
-        t._grad_fn = node
-        t._output_nr = self.output_nr
-        t._requires_grad = True
+        diff = node._differentiable_outputs if node is not None else None
+        if diff is None or self.output_nr in diff:  # a non-differentiable output has no graph
+            t._grad_fn = node
+            t._output_nr = self.output_nr
+            t._requires_grad = True
         return t
 
     def free(self):
@@ -185,12 +189,21 @@ class SavedValue:
             who = (fn._forward_op_name(), value._output_nr) if fn is not None else None
         part = f", which is output {who[1]} of {who[0]}," if who else ""
         legacy = _dtype._FROM_NP[data.dtype]._legacy
+        if not _gstate.anomaly:
+            hint = ("enable anomaly detection to find the operation that failed to compute its "
+                    "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        else:
+            hint = ("the backtrace further above shows the operation that failed to compute "
+                    "its gradient. The variable in question was changed in there or anywhere "
+                    "later. Good luck!")
+            if len(self.counter) > 1:  # beyond torch: the write's line (note_inplace_write)
+                made, where = self.counter[1]
+                hint += (" The last in-place operation recorded in anomaly mode took it to "
+                         f"version {made}:\n{where.rstrip()}")
         return RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [torch.{legacy} {list(data.shape)}]{part} is at version {now}; "
-            f"expected version {self.version} instead. Hint: enable anomaly detection to find "
-            "the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+            f"expected version {self.version} instead. Hint: {hint}")
 
 
 def compile_saver(sources, tensor_pos=()):
@@ -244,9 +257,9 @@ def compile_saver(sources, tensor_pos=()):
                     sv.value = t._data
                     sv.counter = c = t._version_counter
                     sv.version = c[0]
-                    sv.output_nr = t._output_nr
+                    sv.output_nr = i  # (an output the node does not wire has its number)
                 else:
-                    saved[k] = SavedValue(t, True)
+                    saved[k] = SavedValue(t, True, i)
         for k, kind, i in at_size:
             saved[k] = _size_of(kind, args[i])
         node._saved = tuple(saved)

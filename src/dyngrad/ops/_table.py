@@ -117,13 +117,21 @@ class Op:
         for p, f in formulas.items():
             args = _parameter_names(f, node_name)
             op.formula_args[p] = args
-            names += [a for a in args if a not in ("grad", "grads") and a not in names]
+            names += [a for a in args if a not in _GIVEN and a not in names]
+        # NOTE [Joint formulas]: one function given for several inputs, taking
+        # ``grad_input_mask`` (derivatives.yaml's name), runs once per backward step and
+        # returns one gradient per differentiable input (None where the mask says no):
+        # the inputs share its work (a norm's backward), and create_graph records one node.
+        fs = list(formulas.values())
+        op.joint = (len(fs) > 1 and all(f is fs[0] for f in fs)
+                    and "grad_input_mask" in op.formula_args[next(iter(formulas))])
         op.saved_names = names
         op.saved_index = {n: i for i, n in enumerate(names)}
         # per differentiable input: its formula and where each argument comes from
         # (_GRAD, _GRADS, or an index into node._saved), so a backward step looks up nothing
         op.calls = tuple((formulas[params[pos]], tuple(
-            _GRAD if a == "grad" else _GRADS if a == "grads" else op.saved_index[a]
+            _GRAD if a == "grad" else _GRADS if a == "grads" else _MASK
+            if a == "grad_input_mask" else op.saved_index[a]
             for a in op.formula_args[params[pos]])) for pos in
             (op.diff_pos if not variadic else (0,)))
         # the saved slots that hold tensors (freed after backward): tensor inputs, outputs
@@ -136,6 +144,7 @@ class Op:
         # ops with no formula (comparisons) never record a node
         op.node_class = type(node_name, (OpNode,), {
             "__slots__": (), "_name": node_name, "_op": op, "_n_outputs": op.n_out or 1,
+            "_differentiable_outputs": differentiable_outputs,
             "_tensor_slots": op.tensor_slot_list}) if formulas else None
         # a plain function for the common unary and binary ops: what methods and
         # operators call (see _make_fast)
@@ -356,6 +365,11 @@ def run_formulas(node, grads, create_graph):
     if op.variadic:
         formula, spec = op.calls[0]
         return formula(*[grad if k == _GRAD else saved[k] for k in spec])
+    if op.joint:  # NOTE [Joint formulas]
+        formula, spec = op.calls[0]
+        mask = tuple(fn is not None for fn, _ in node.next_functions)
+        return list(formula(*[grad if k == _GRAD else grads if k == _GRADS else mask
+                              if k == _MASK else saved[k] for k in spec]))
     result = []
     for (fn, _), (formula, spec) in zip(node.next_functions, op.calls):
         if fn is None:
@@ -370,6 +384,7 @@ def run_formulas(node, grads, create_graph):
     return result
 
 
-_GRAD, _GRADS = -1, -2
+_GRAD, _GRADS, _MASK = -1, -2, -3
+_GIVEN = ("grad", "grads", "grad_input_mask")  # formula arguments that are not saved
 _ONLY_GRAD = (_GRAD,)
 OpNode._apply = run_formulas

@@ -10,7 +10,7 @@ found by replaying the view ops on an array shaped like the base (``Tensor._view
 from .. import _backend
 from .._dtype import _FROM_NP
 from ..autograd import grad_mode
-from ..autograd.graph import Node, edge_of, fit, record
+from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
 from ._table import Op, _any_input
@@ -23,6 +23,12 @@ _MULTI_VIEW = (
     "Output {nr} of {name} is a view and {what}. This view is the output of a function that "
     "returns multiple views. Such functions do not allow the output views to be modified "
     "inplace. You should replace the inplace operation by an out-of-place one.")
+_CUSTOM_VIEW = (
+    "Output {nr} of {name} is a view and {what}. This view was created inside a custom Function "
+    "(or because an input was returned as-is) and the autograd logic to handle view+inplace "
+    "would override the custom backward associated with the custom Function, leading to "
+    "incorrect gradients. This behavior is forbidden. You can fix this by cloning the output "
+    "of the custom Function.")
 _NO_GRAD_VIEW = (
     "A view was created in no_grad mode and {what} with grad mode enabled. Given that this use "
     "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
@@ -37,6 +43,11 @@ def _view_refusal(view, direct):
         what = ("is being modified inplace" if direct else
                 "its base or another view of its base has been modified inplace")
         return RuntimeError(_MULTI_VIEW.format(nr=view._output_nr, name=name, what=what))
+    if view._custom_view_of is not None:
+        what = ("is being modified inplace" if direct else
+                "its base or another view of its base has been modified inplace")
+        name = view._custom_view_of[:-len("Backward")]
+        return RuntimeError(_CUSTOM_VIEW.format(nr=view._output_nr, name=name, what=what))
     if view._no_grad_view:
         what = ("is being modified inplace" if direct else
                 "its base or another view of its base has been modified inplace")
@@ -137,6 +148,8 @@ def apply_inplace(op, self, args):
         check_inference(self)
     else:
         self._version_counter[0] += 1
+        if _gstate.anomaly:
+            note_inplace_write(self._version_counter)
     if node is not None:
         _rebase(self, node)
         if save.out_slots:  # the output is saved as written (pack hooks see the result)
@@ -337,6 +350,12 @@ def copy_out_of_place(t):
     return _copy_new(_wrap(xp.empty(t._data.shape, dtype=t._data.dtype)), t)
 
 
-clone_op = Op("CloneBackward0", lambda self: xp.array(self, copy=True), self=lambda grad: grad)
+def _clone(self, contiguous=False):
+    # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
+    # one comes out contiguous, and so does any input of Tensor.contiguous()
+    return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")
+
+
+clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
 _copy_new = Op("torch::autograd::CopyBackwards", lambda self, src: xp.array(src, copy=True),
                self=zeros_like, src=lambda grad: grad)

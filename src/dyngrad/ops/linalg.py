@@ -4,6 +4,7 @@ from .._dtype import _FROM_NP
 from ._table import Op
 from .pointwise import conj
 from .views import reshape, t, transpose
+from .pointwise import mul_scalar
 
 xp = _backend.xp
 
@@ -95,3 +96,23 @@ def _mv(self, vec):
 mv = Op("MvBackward0", _mv,
         self=lambda grad, vec: _outer_of(grad, conj(vec)),
         vec=lambda grad, self: mv(conj(t(self)), grad))
+
+
+def _addmm(self, mat1, mat2, beta, alpha):
+    prod = _mm(mat1, mat2)
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:  # torch ignores self (even nan) when beta is 0
+        return xp.broadcast_to(xp.zeros((), prod.dtype), prod.shape) + prod
+    return (self if beta == 1 else self * beta) + prod
+
+
+def _scaled_by(g, alpha):
+    return g if alpha == 1 else mul_scalar(g, alpha)
+
+
+# nn.Linear's node: bias + input @ weight.T in one entry, as torch's F.linear records it
+addmm = Op("AddmmBackward0", _addmm,
+           self=lambda grad, beta: _scaled_by(grad, beta),
+           mat1=lambda grad, mat1, mat2, alpha: _scaled_by(_mm_self_backward(grad, mat1, mat2), alpha),
+           mat2=lambda grad, mat1, mat2, alpha: _scaled_by(_mm_mat2_backward(grad, mat1, mat2), alpha))
