@@ -14,6 +14,7 @@ from ..tensor import _wrap_dim
 from ._table import Op
 from .joining import cat
 from .views import new_zeros
+from ..tensor import _wrap
 
 xp = _backend.xp
 _COMPLEX_OF = {xp.dtype(xp.float32): xp.complex64, xp.dtype(xp.float64): xp.complex128,
@@ -74,7 +75,6 @@ def _c2r_backward(grad, dim, normalization):
         shape[last] = -1
         factor = factor.reshape(shape)
         if hasattr(gI, "_data"):
-            from ..tensor import _wrap
             factor = _wrap(factor)
         gI = gI * factor
     return gI
@@ -219,12 +219,10 @@ def _freq_dtype(dtype):
 
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, out=None):
-    from ..tensor import _wrap
     return _wrap(xp.fft.fftfreq(n, d).astype(_freq_dtype(dtype)))
 
 
 def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, out=None):
-    from ..tensor import _wrap
     return _wrap(xp.fft.rfftfreq(n, d).astype(_freq_dtype(dtype)))
 
 

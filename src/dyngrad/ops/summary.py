@@ -18,6 +18,8 @@ from .reduction import gather
 from .views import squeeze_dim_
 from .views import squeeze_dim
 from .views import transpose
+from .views import select
+from .reduction import cumsum
 
 xp = _backend.xp
 
@@ -294,7 +296,6 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The trapezoid rule along ``dim``: dx * (sum(y) - (y[0] + y[-1]) / 2) for a spacing,
     sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])) / 2 for sample points, as torch composes it."""
     from . import torch_shape as ts
-    from .views import select
     d = _wrap_dim(dim, y.dim())
     n = y.shape[d]
     if x is not None and isinstance(x, Tensor):
@@ -327,7 +328,6 @@ def _spacings(x, y, d):
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     from . import torch_shape as ts
-    from .reduction import cumsum
     d = _wrap_dim(dim, y.dim())
     n = y.shape[d]
     pairs = _pairs(y, d, n)

@@ -13,6 +13,7 @@ from . import embedding as _emb, linalg, normalization as _norm
 from .. import _backend, _dtype, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
+from .. import _backend
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -449,7 +450,6 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / sqrt(mean(x^2) + eps) * weight over the last dims, composed as torch composes it
     (eps defaults to the dtype's machine epsilon)."""
     from . import pointwise as _pw
-    from .. import _backend
     normalized_shape = _sizes(normalized_shape)
     k = len(normalized_shape)
     if tuple(input.shape[input.dim() - k:]) != normalized_shape:

@@ -13,6 +13,7 @@ from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ... import ops
 from ...ops.activation_pointwise import xlogy
+from ...autograd.grad_mode import no_grad
 
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
@@ -263,7 +264,6 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """<x1, x2> / (max(||x1||, eps) max(||x2||, eps)) along dim. As in torch, the norms
     are clamped in place outside the graph (on a clone), so the clamp has no node."""
-    from ...autograd.grad_mode import no_grad
     n1 = x1.norm(2, dim, keepdim=True).clone()
     n2 = x2.norm(2, dim, keepdim=True).clone()
     with no_grad():
