@@ -23,21 +23,6 @@ SQUARE = np.array([[1.3, 0.2], [-0.4, 0.9]])
 CANDIDATES = [(), ("y",), (2.0,), (0,), (-1,), ((3, 2),), ("y", "y"), (0, 1), (0.5, 1.5)]
 
 ARGS = {
-    "addr": lambda t, x, y: t.addr(x, x[0, :2], y[1]),
-    "vdot": lambda t, x, y: t.vdot(x[0], y[0]),
-    "logdet": lambda t, x, y: t.logdet(x[:, :2] @ y[:, :2].t() + 3 * t.eye(2, dtype=x.dtype)),
-    "dsplit": lambda t, x, y: t.dsplit(x.reshape(1, 2, 3), [1]),
-    "broadcast_to": lambda t, x, y: t.broadcast_to(x, (2, 2, 3)),
-    "cartesian_prod": lambda t, x, y: t.cartesian_prod(x[0], y[0]),
-    "column_stack": lambda t, x, y: t.column_stack([x, y]),
-    "hstack": lambda t, x, y: t.hstack([x, y]),
-    "vstack": lambda t, x, y: t.vstack([x, y]),
-    "row_stack": lambda t, x, y: t.row_stack([x, y]),
-    "dstack": lambda t, x, y: t.dstack([x, y]),
-    "max_pool3d": lambda t, x, y: t.max_pool3d(x.reshape(1, 1, 1, 2, 3), 1),
-    "pixel_shuffle": lambda t, x, y: t.pixel_shuffle(t.cat([x, y]).reshape(1, 4, 1, 3), 2),
-    "pixel_unshuffle": lambda t, x, y: t.pixel_unshuffle(x.reshape(1, 1, 2, 3)[..., :2], 2),
-    "rms_norm": lambda t, x, y: t.rms_norm(x, [3], y[0]),
     "where": lambda t, x, y: t.where(x > 0, x, y),
     "masked_fill": lambda t, x, y: t.masked_fill(x, x > 0, 0.5),
     "expand": lambda t, x, y: x[:1].expand(2, 3),
@@ -187,6 +172,21 @@ ARGS = {
     "triplet_margin_loss": lambda t, x, y: t.triplet_margin_loss(x, y, x * 2),
     "pairwise_distance": lambda t, x, y: t.pairwise_distance(x, y),
     "poisson_nll_loss": lambda t, x, y: t.poisson_nll_loss(x, y.abs(), True, False, 1e-8, 1),
+    "addr": lambda t, x, y: t.addr(x[:, :2], x[0, :2], y[0, :2]),
+    "vdot": lambda t, x, y: t.vdot(x[0], y[0]),
+    "logdet": lambda t, x, y: t.logdet(x[:, :2] @ x[:, :2].t()),
+    "broadcast_to": lambda t, x, y: t.broadcast_to(x[:1], (2, 3)),
+    "cartesian_prod": lambda t, x, y: t.cartesian_prod(x[0], y[0]),
+    "column_stack": lambda t, x, y: t.column_stack([x, y]),
+    "row_stack": lambda t, x, y: t.row_stack([x, y]),
+    "hstack": lambda t, x, y: t.hstack([x, y]),
+    "vstack": lambda t, x, y: t.vstack([x, y]),
+    "dstack": lambda t, x, y: t.dstack([x, y]),
+    "dsplit": lambda t, x, y: t.dsplit(x[None], 3),
+    "max_pool3d": lambda t, x, y: t.max_pool3d(x[None, None, None], (1, 2, 2)),
+    "pixel_shuffle": lambda t, x, y: t.pixel_shuffle(t.cat([x, y, x, y])[None, :, :, None], 2),
+    "pixel_unshuffle": lambda t, x, y: t.pixel_unshuffle(t.cat([x, y])[None, None, :, :2], 2),
+    "rms_norm": lambda t, x, y: t.rms_norm(x, (3,)),
 }
 
 
@@ -197,9 +197,6 @@ def _setitem(x, y):
 
 
 SKIP = {
-    "broadcast_shapes": "takes shapes, returns a shape (no tensor)",
-    "tril_indices": "a factory: takes sizes, returns integer indices",
-    "triu_indices": "a factory: takes sizes, returns integer indices",
     "backward": "runs a backward, returns nothing",
     "register_hook": "takes a hook (tests/autograd/test_hooks.py)",
     "register_post_accumulate_grad_hook": "takes a hook (tests/autograd/test_hooks.py)",
@@ -241,7 +238,8 @@ SKIP = {
     "bitwise_xor": "integer and bool tensors only", "bitwise_not": "integer and bool tensors only",
     "bincount": "integer tensors only", "bucketize": "integer result",
     "bitwise_left_shift": "integer tensors only", "bitwise_right_shift": "integer tensors only",
-    "multinomial": "a random integer result", "save": "serialization", "load": "serialization",
+    "multinomial": "a random integer result", "broadcast_shapes": "takes shapes",
+    "tril_indices": "a factory of indices", "triu_indices": "a factory of indices", "save": "serialization", "load": "serialization",
     "bernoulli": ("random.py, below the op table, records no node where torch records "
                   "BernoulliBackward0 (a zero gradient): not yet an entry"),
 }

@@ -9,15 +9,17 @@ from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._table import Op
-from .reduction import _dims, _sum_dtype, cumsum, sum_dim
+from .reduction import _dims, _sum_dtype, sum_dim
 from .return_types import return_type
 from .statistics import (_amax_amin_backward, _correction, _std, _std_backward, _var,
                          _var_backward, _unsqueeze_multiple)
-from .views import expand, select
+from .views import expand
 from .reduction import gather
 from .views import squeeze_dim_
 from .views import squeeze_dim
 from .views import transpose
+from .views import select
+from .reduction import cumsum
 
 xp = _backend.xp
 

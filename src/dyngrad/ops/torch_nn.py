@@ -13,6 +13,7 @@ from . import embedding as _emb, linalg, normalization as _norm
 from .. import _backend, _dtype, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
+from .. import _backend
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):

@@ -7,13 +7,13 @@ torch composes (cross_entropy, l1_loss, kl_div, cosine_similarity, margin losses
 import math
 import warnings
 
-from ...autograd.grad_mode import no_grad
 from ...ops import loss as _loss
 from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ... import ops
 from ...ops.activation_pointwise import xlogy
+from ...autograd.grad_mode import no_grad
 
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
