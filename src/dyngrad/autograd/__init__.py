@@ -14,21 +14,12 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
 from ..ops import torch_shape
+from .function import Function  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "Function", "detect_anomaly", "set_detect_anomaly", "gradcheck",
            "gradgradcheck"]
-
-
-def __getattr__(name):
-    # function.py sits above the op table, which loads after this package: at first use
-    if name in ("Function", "function"):
-        import importlib
-        function = importlib.import_module(".function", __name__)
-        return function if name == "function" else function.Function
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 xp = _backend.xp
 

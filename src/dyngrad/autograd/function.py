@@ -21,10 +21,11 @@ and backward see: ``y.grad_fn.saved_tensors`` and ``y.grad_fn.<attribute>`` work
                                       (non-Tensor inputs have no edge, but backward
                                       still returns a gradient, None, for each)
 
-The node is a Node like any table op's: the engine runs it through ``_apply``, and
-reduces what it returns to each input's shape and dtype (NOTE [Broadcasting is undone by
-the engine] in engine.py); its saved tensors are kept and version-checked as a table
-op's are (NOTE [Saved tensors] in graph.py).
+The node is a Node like any table op's, made by the one recorder (``graph.record``,
+NOTE [One recorder] in graph.py); the engine runs it through ``_apply``. Its saved tensors
+are SavedValues, version-checked and freed as a table op's are, and seen by saved-tensor
+hooks (NOTE [Saved tensors] in saved_value.py). A user's backward may return gradients of
+any broadcastable shape and castable dtype: ``_apply`` reduces them to each input's.
 """
 import functools
 import inspect
