@@ -5,7 +5,7 @@
 """
 from .. import random as _random
 from ..tensor import Tensor
-from . import indexing, torch_math as tm, torch_shape as ts
+from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 
@@ -14,7 +14,6 @@ _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", 
 
 
 def _unary(name):
-    from . import pointwise as pw
     op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
     entry = op.fast or op
 
@@ -25,7 +24,6 @@ def _unary(name):
 
 
 def _nondiff(name):
-    from . import pointwise as pw
     entry = getattr(pw, name)
 
     def fn(input, other=None):
@@ -91,6 +89,7 @@ METHODS.update({
     "__rtruediv__": tm.rtruediv, "__pow__": tm.pow, "__rpow__": tm.rpow,
     "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul, "__neg__": tm.neg,
     "__abs__": FUNCTIONS["abs"], "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
+    "__rfloordiv__": tm.rfloordiv, "__rmod__": tm.rmod,
     "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
     "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
     "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
@@ -115,7 +114,6 @@ for _n in ("softmax", "log_softmax"):
 
 def _conj(input):
     """The complex conjugate; a real tensor is returned as it is, as torch does."""
-    from . import pointwise as pw
     return pw.conj_op(input) if input.is_complex() else input
 
 

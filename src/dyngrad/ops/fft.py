@@ -10,7 +10,7 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
-from ..tensor import _wrap_dim
+from ..tensor import _wrap, _wrap_dim
 from ._table import Op
 from .joining import cat
 from .views import new_zeros
@@ -74,7 +74,6 @@ def _c2r_backward(grad, dim, normalization):
         shape[last] = -1
         factor = factor.reshape(shape)
         if hasattr(gI, "_data"):
-            from ..tensor import _wrap
             factor = _wrap(factor)
         gI = gI * factor
     return gI
@@ -219,12 +218,10 @@ def _freq_dtype(dtype):
 
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, out=None):
-    from ..tensor import _wrap
     return _wrap(xp.fft.fftfreq(n, d).astype(_freq_dtype(dtype)))
 
 
 def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, out=None):
-    from ..tensor import _wrap
     return _wrap(xp.fft.rfftfreq(n, d).astype(_freq_dtype(dtype)))
 
 

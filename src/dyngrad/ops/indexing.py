@@ -1,10 +1,11 @@
 """Indexing: ``t[key]`` as torch composes it (select, slice, unsqueeze, then index) and
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
+from ..creation import tensor
 from ..tensor import Tensor
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_tensor_
-from .views import alias, new_zeros, select, slice_, unsqueeze
+from .views import alias, new_zeros, select, slice_, unsqueeze, view as view_op
 
 xp = _backend.xp
 
@@ -180,7 +181,6 @@ def setitem(self, key, value):
     # [1, 3] value fits a [3] target: always when copying into a basic view of another
     # shape (copy_to), only when a dim is stripped for index_put_
     view, advanced = _basic(self, key)
-    from .views import view as view_op
     if not advanced:
         # a number, or a 0-dim tensor into a bigger target, is fill_ with a tensor value
         # in torch (FillBackward3: an edge for the value, None for a number)
@@ -194,7 +194,6 @@ def setitem(self, key, value):
         copy_inplace(view, value)
         return
     if not isinstance(value, Tensor):
-        from ..creation import tensor
         value = tensor(value, dtype=self.dtype)
     stripped = _leading_ones_stripped(tuple(value.shape))
     if len(stripped) != value.dim():

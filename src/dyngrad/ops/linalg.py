@@ -1,15 +1,16 @@
 """Matrix products: mm, bmm, dot, mv, and matmul composed from them as torch composes it."""
 from .. import _backend
+from .._dtype import _FROM_NP
 from ._table import Op
 from .pointwise import conj
-from .views import t, transpose
+from .views import reshape, t, transpose
+from .pointwise import mul_scalar
 
 xp = _backend.xp
 
 
 def _check_same_dtype(a, b, what="expected m1 and m2 to have the same dtype"):
     if a.dtype != b.dtype:
-        from .._dtype import _FROM_NP
         raise RuntimeError(f"{what}, but got: {_FROM_NP[a.dtype]._cname.lower()} != "
                            f"{_FROM_NP[b.dtype]._cname.lower()}")
 
@@ -80,7 +81,6 @@ dot = Op("DotBackward0", _dot,
 
 def _outer_of(grad, vec):
     # torch's ger: grad.reshape(n, 1) * vec, broadcasting vec
-    from .views import reshape
     return reshape(grad, (grad.shape[0], 1)) * vec
 
 
@@ -108,7 +108,6 @@ def _addmm(self, mat1, mat2, beta, alpha):
 
 
 def _scaled_by(g, alpha):
-    from .pointwise import mul_scalar
     return g if alpha == 1 else mul_scalar(g, alpha)
 
 

@@ -9,11 +9,11 @@ import warnings
 from .. import _backend
 from ..tensor import _wrap_dim
 from . import pointwise as pw
-from ._promote import broadcast_shapes
+from ._promote import broadcast_shapes, result_dtype
 from ._table import Op
 from .linalg import _check_same_dtype, _outer_of, _mm_mat2_backward, _mm_self_backward, bmm, mv
 from .pointwise import conj
-from .views import expand, t, transpose, unsafe_view, unsqueeze
+from .views import expand, reshape, slice_, t, transpose, unsafe_view, unsqueeze
 
 xp = _backend.xp
 
@@ -238,7 +238,6 @@ def _block_diag(tensors):
         if a.ndim != 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
                                f"Input {i} has {a.ndim} dimensions")
-    from ._promote import result_dtype
     out = xp.zeros((sum(a.shape[0] for a in mats), sum(a.shape[1] for a in mats)),
                    dtype=result_dtype(*mats) if mats else xp.float32)
     r = c = 0
@@ -249,7 +248,6 @@ def _block_diag(tensors):
 
 
 def _block_diag_backward(grad, tensors_sizes):
-    from .views import reshape, slice_
     out, r, c = [], 0, 0
     for size in tensors_sizes:
         rows, cols = (size[0], size[1]) if len(size) == 2 else (1, size[0] if size else 1)

@@ -5,7 +5,7 @@ import math
 from .. import _backend
 from .. import _dtype as _dt
 from ._table import Op
-from .pointwise import div_scalar
+from .pointwise import div_scalar, eq
 
 xp = _backend.xp
 
@@ -90,7 +90,6 @@ mean_dim = Op("MeanBackward1", _mean_dim, self=_mean_dim_backward)
 
 def _evenly_distribute(grad, self, result):
     # every element equal to the max shares the gradient (torch's evenly_distribute_backward)
-    from .pointwise import eq
     mask = eq(self, result)
     return grad * mask / sum_all(mask)
 

@@ -14,7 +14,7 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from . import torch_shape as ts
 from . import views as vw
 from ._promote import broadcast_shapes as _broadcast
-from .joining import cat
+from .joining import cat, stack
 
 xp = _backend.xp
 
@@ -195,7 +195,6 @@ def cartesian_prod(*tensors):
         return tensors[0]
     from .rearrange import meshgrid
     grids = meshgrid(*tensors, indexing="ij")
-    from .joining import stack
     return stack([ts.flatten(g) for g in grids], 1)
 
 

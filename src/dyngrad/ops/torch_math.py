@@ -5,7 +5,8 @@ entry of pointwise.py; ``1 - x`` picks ``rsub`` and ``x ** t`` picks PowBackward
 torch's dispatcher does. Nothing here computes: it chooses an entry and its arguments.
 """
 from .. import _backend
-from ..tensor import Tensor
+from ..creation import tensor
+from ..tensor import Tensor, _wrap
 from . import pointwise as pw
 from . import reduction as red
 from .inplace import apply_inplace
@@ -21,7 +22,6 @@ def _check_tensor(input, name, pos="input", other=None):
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         return input
     if type(input) in (int, float, bool, complex) and other is not None:
-        from ..creation import tensor
         return tensor(input)
     raise TypeError(f"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) must be "
                     f"Tensor, not {type(input).__name__}")
@@ -41,7 +41,7 @@ def sub(input, other, *, alpha=1, out=None):
 
 def rsub(input, other, *, alpha=1):
     if isinstance(other, Tensor):
-        return pw.sub(other, input, alpha)
+        return pw.rsub_tensor(input, other, alpha)
     return pw.rsub(input, other, alpha)
 
 
@@ -51,57 +51,46 @@ def mul(input, other, *, out=None):
     return _mul(input, other)
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+_NOT_GIVEN = object()
+
+
+def div(input, other, *, rounding_mode=_NOT_GIVEN, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "div", other=other)
-    if rounding_mode is None:
+    if rounding_mode is _NOT_GIVEN:
         return _div(input, other)
-    with _no_grad():
-        if rounding_mode == "trunc":
-            return _wrap_like(xp.trunc(_arr(pw.div(input, other))), input, other)
-        if rounding_mode == "floor":
-            return floor_divide(input, other)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                       f"found '{rounding_mode}'")
-
-
-def _arr(t):
-    return t._data
-
-
-def _no_grad():
-    from ..autograd.grad_mode import no_grad
-    return no_grad()
-
-
-def _wrap_like(a, input, other):
-    from ._promote import result_dtype
-    from ..tensor import _wrap
-    dt = result_dtype(input._data, other._data if isinstance(other, Tensor) else other)
-    return _wrap(xp.asarray(a).astype(dt, copy=False))
+    # a mode given, even None, is torch's div.Tensor_mode overload (DivBackward2)
+    return pw.div_mode(input, other, rounding_mode)
 
 
 def floor_divide(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.floor_divide, input._data, b))
+    if not isinstance(input, Tensor):
+        input = _check_tensor(input, "floor_divide", other=other)
+    return pw.floor_divide(input, other)
+
+
+def rfloordiv(self, other):
+    return pw.floor_divide(other, self)
+
+
+def _remainder_entry(other, tensor_entry, scalar_entry):
+    return tensor_entry if isinstance(other, Tensor) else scalar_entry
 
 
 def remainder(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.remainder, input._data, b))
+    if not isinstance(input, Tensor):
+        if isinstance(other, Tensor):  # remainder(2, x): torch's remainder.Scalar_Tensor
+            return pw.remainder_scalar_tensor(input, other)
+        input = _check_tensor(input, "remainder", other=other)
+    return _remainder_entry(other, pw.remainder, pw.remainder_scalar)(input, other)
+
+
+def rmod(self, other):
+    return pw.remainder_scalar_tensor(other, self)
 
 
 def fmod(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.fmod, input._data, b))
-
-
-def _wrap_result(a):
-    from ..tensor import _wrap
-    return _wrap(a)
+    return _remainder_entry(other, pw.fmod, pw.fmod_scalar)(input, other)
 
 
 def true_divide(input, other):
@@ -135,11 +124,11 @@ def clamp(input, min=None, max=None, *, out=None):
 
 
 def clamp_min(input, min):
-    return pw.clamp_min(input, min)
+    return (pw.clamp_min_tensor if isinstance(min, Tensor) else pw.clamp_min)(input, min)
 
 
 def clamp_max(input, max):
-    return pw.clamp_max(input, max)
+    return (pw.clamp_max_tensor if isinstance(max, Tensor) else pw.clamp_max)(input, max)
 
 
 def where(condition, input=None, other=None, *, out=None):
@@ -149,7 +138,6 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def nonzero(input, *, as_tuple=False):
-    from ..tensor import _wrap
     idx = xp.nonzero(input._data)
     if as_tuple:
         return tuple(_wrap(i.astype(xp.int64)) for i in idx)
@@ -234,14 +222,12 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
 
 
 def argmax(input, dim=None, keepdim=False):
-    from ..tensor import _wrap
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
     return red.max_dim(input.detach(), dim, keepdim)[1]
 
 
 def argmin(input, dim=None, keepdim=False):
-    from ..tensor import _wrap
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
     return red.min_dim(input.detach(), dim, keepdim)[1]

@@ -8,7 +8,7 @@ from . import joining, linalg
 from . import views as vw
 from ._promote import broadcast_shapes
 from ._table import Op
-from .inplace import apply_inplace, copy_, fill_, zero_
+from .inplace import apply_inplace, clone_op, copy_, fill_, zero_
 
 xp = _backend.xp
 
@@ -283,15 +283,6 @@ def _folded_matmul(tensor1, tensor2):
 
 def rmatmul(self, other):
     return matmul(other, self)
-
-
-def _clone(self):
-    # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
-    # one comes out contiguous
-    return xp.array(self, copy=True, order="C" if 0 in self.strides else "K")
-
-
-clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
 
 
 # clone(memory_format=torch.contiguous_format), what contiguous() runs: C order always
