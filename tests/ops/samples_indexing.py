@@ -28,8 +28,8 @@ def _sq(y):
 
 
 SAMPLES = {
-    ts.clone_contiguous: [("contiguous_transposed", lambda t, x: x.t().contiguous().view(-1), [A]),
-                          ("ravel", lambda t, x: x.mT.ravel(), [C3])],
+    ts.clone_op: [("contiguous_transposed", lambda t, x: x.t().contiguous().view(-1), [A]),
+                 ("ravel", lambda t, x: x.mT.ravel(), [C3])],
     red.gather: [("gather", lambda t, x, i: x.gather(1, i), [A, IDX]),
                  ("gather_fn", lambda t, x, i: t.gather(x, 0, i), [A, IDX[:, :1]]),
                  ("take_along_dim", lambda t, x, i: t.take_along_dim(x, i, 1), [A, IDX]),

@@ -14,6 +14,7 @@ from ..tensor import _wrap, _wrap_dim
 from ._table import Op
 from .joining import cat
 from .views import new_zeros
+from ..tensor import _wrap
 
 xp = _backend.xp
 _COMPLEX_OF = {xp.dtype(xp.float32): xp.complex64, xp.dtype(xp.float64): xp.complex128,

@@ -9,11 +9,13 @@ import warnings
 from .. import _backend
 from ..tensor import _wrap_dim
 from . import pointwise as pw
-from ._promote import broadcast_shapes, result_dtype
+from ._promote import broadcast_shapes
 from ._table import Op
 from .linalg import _check_same_dtype, _outer_of, _mm_mat2_backward, _mm_self_backward, bmm, mv
 from .pointwise import conj
-from .views import expand, reshape, slice_, t, transpose, unsafe_view, unsqueeze
+from .views import expand, t, transpose, unsafe_view, unsqueeze
+from ._promote import result_dtype
+from .views import reshape, slice_
 
 xp = _backend.xp
 

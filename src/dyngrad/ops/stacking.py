@@ -14,7 +14,8 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from . import torch_shape as ts
 from . import views as vw
 from ._promote import broadcast_shapes as _broadcast
-from .joining import cat, stack
+from .joining import cat
+from .joining import stack
 
 xp = _backend.xp
 

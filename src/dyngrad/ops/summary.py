@@ -9,15 +9,17 @@ from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._table import Op
-from .reduction import _dims, _sum_dtype, cumsum, sum_dim
+from .reduction import _dims, _sum_dtype, sum_dim
 from .return_types import return_type
 from .statistics import (_amax_amin_backward, _correction, _std, _std_backward, _var,
                          _var_backward, _unsqueeze_multiple)
-from .views import expand, select
+from .views import expand
 from .reduction import gather
 from .views import squeeze_dim_
 from .views import squeeze_dim
 from .views import transpose
+from .views import select
+from .reduction import cumsum
 
 xp = _backend.xp
 
@@ -293,6 +295,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The trapezoid rule along ``dim``: dx * (sum(y) - (y[0] + y[-1]) / 2) for a spacing,
     sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])) / 2 for sample points, as torch composes it."""
+    from . import torch_shape as ts
     d = _wrap_dim(dim, y.dim())
     n = y.shape[d]
     if x is not None and isinstance(x, Tensor):
@@ -324,6 +327,7 @@ def _spacings(x, y, d):
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    from . import torch_shape as ts
     d = _wrap_dim(dim, y.dim())
     n = y.shape[d]
     pairs = _pairs(y, d, n)

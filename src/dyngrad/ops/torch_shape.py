@@ -285,19 +285,14 @@ def rmatmul(self, other):
     return matmul(other, self)
 
 
-# clone(memory_format=torch.contiguous_format), what contiguous() runs: C order always
-clone_contiguous = Op("CloneBackward0", lambda self: xp.array(self, copy=True, order="C"),
-                      self=lambda grad: grad)
-
-
 def clone(input, *, memory_format=None):
     if memory_format is not None and repr(memory_format) == "torch.contiguous_format":
-        return clone_contiguous(input)
+        return clone_op(input, True)
     return clone_op(input)
 
 
 def contiguous(self, memory_format=None):
-    return self if self.is_contiguous() else clone_contiguous(self)
+    return self if self.is_contiguous() else clone_op(self, True)
 
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
