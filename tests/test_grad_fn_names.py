@@ -322,7 +322,6 @@ MISMATCH = {
     "triplet_margin_loss": "the last node differs from torch's composition (ClampMinBackward0)",
     "pairwise_distance": "torch records NormBackward1 (norm with p), not linalg.vector_norm",
     "heaviside": "torch records torch::autograd::NotImplemented (no derivative); dyngrad none",
-    "slogdet": "torch's sign output also has LinalgSlogdetBackward0 as grad_fn",
 }
 CASES = [pytest.param(k, n, id=f"{k}:{n}",
                       marks=pytest.mark.xfail(reason=MISMATCH[n], strict=True)

@@ -29,17 +29,15 @@ SAMPLES = {
     sm.aminmax_op: [("aminmax", lambda t, x: t.aminmax(x), [TIES]),
                     ("aminmax_dim", lambda t, x: x.aminmax(dim=1, keepdim=True), [TIES]),
                     ("aminmax_squared", lambda t, x: [_sq(o) for o in t.aminmax(x, dim=0)], [A])],
-    # (q made inside the call: a q that requires grad differentiates through lerp_'s saved
-    # self, where torch records a CloneBackward0 that dyngrad's in-place ops do not)
     sm.unsqueeze_: [("quantile", lambda t, x: t.quantile(x, 0.3), [ROW]),
                     ("quantile_dim", lambda t, x: x.quantile(0.6, dim=0, keepdim=True), [A]),
                     ("quantile_modes", lambda t, x: [x.quantile(0.4, 1, interpolation=m) for m in (
                         "lower", "higher", "nearest", "midpoint")], [C3[0]]),
                     ("nanquantile", lambda t, x: t.nanquantile(x, 0.5, 1), [NAN]),
-                    ("quantile_q_tensor", lambda t, x: t.quantile(x, t.tensor([0.25, 0.5]), dim=1), [A])],
-    sm.transpose_: [("quantile_q_tensor_all", lambda t, x: x.quantile(t.tensor([0.1, 0.9])), [ROW]),
-                    ("nanquantile_q_tensor", lambda t, x: t.nanquantile(x, t.tensor([0.3, 0.8]), 0, True),
-                     [NAN])],
+                    ("quantile_q_tensor", lambda t, x, q: t.quantile(x, q, dim=1), [A, np.array([0.25, 0.6], f32)])],
+    sm.transpose_: [("quantile_q_tensor_all", lambda t, x, q: x.quantile(q), [ROW, np.array([0.1, 0.9], f32)]),
+                    ("nanquantile_q_tensor", lambda t, x, q: t.nanquantile(x, q, 0, True),
+                     [NAN, np.array([0.3, 0.8], f32)])],
 }
 
 # ties, where a central difference averages what torch splits evenly or picks

@@ -52,7 +52,9 @@ def _slogdet(A):
 
 
 def _slogdet_backward(grads, A):
-    # torch: solve(A^H, g * I), which is g A^-H
+    # torch: solve(A^H, g * I), which is g A^-H; the sign (real input) carries no gradient
+    if grads[1] is None:
+        return None
     n = A.shape[-1]
     eye = xp.eye(n, dtype=getattr(A, "_data", A).dtype)
     if hasattr(A, "_data"):
@@ -60,8 +62,9 @@ def _slogdet_backward(grads, A):
     return solve_op(mT(A), _unsqueeze2(grads[1]) * eye, True)
 
 
+# (both outputs carry the node, as in torch, though only logabsdet has a gradient)
 slogdet_op = Op("LinalgSlogdetBackward0", _slogdet, outputs=("sign", "logabsdet"),
-                differentiable_outputs=(1,), A=_slogdet_backward)
+                A=_slogdet_backward)
 
 
 def slogdet(A, *, out=None):

@@ -10,7 +10,7 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
-from ..tensor import _wrap_dim
+from ..tensor import _wrap, _wrap_dim
 from ._table import Op
 from .joining import cat
 from .views import new_zeros

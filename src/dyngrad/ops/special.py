@@ -117,16 +117,16 @@ def _mvlgamma_backward(grad, self, p):
     if hasattr(self, "_data"):
         steps = _wrap(steps)
     args = steps + unsqueeze(self, -1)
-    from .torch_shape import clone_op
-    return grad * sum_dim(digamma_inplace(args, clone_op(args)), (-1,), False)
+    if hasattr(args, "_data"):
+        # torch's args.digamma_(): in place, so its saved input is a recorded clone
+        from .inplace import apply_inplace
+        apply_inplace(digamma, args, (args,))
+    else:
+        args = digamma(args)
+    return grad * sum_dim(args, (-1,), False)
 
 
 mvlgamma = Op("MvlgammaBackward0", _mvlgamma, self=_mvlgamma_backward)
-# torch's args.digamma_(): an in-place op saves a clone of its input for its formula (so
-# that the write cannot spoil it); the clone sits in the second-order graph
-digamma_inplace = Op("DigammaBackward0", lambda self, original: digamma.forward(self),
-                     nondiff=("original",),
-                     self=lambda grad, original: grad * polygamma(1, original))
 
 
 def ndtr(input, *, out=None):
