@@ -5,6 +5,7 @@ generator bit for bit: the same seed gives the same tensors in dyngrad and torch
 """
 from . import _backend
 from . import _dtype as _dt
+from ._args import broadcast_shapes, check_device, invalid_combination, type_name
 from .creation import _default, _leaf, _size
 from .tensor import Tensor, _wrap
 
@@ -79,6 +80,39 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+# The overloads torch's parser accepts for each factory, as its messages print them.
+_TAIL = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+         "torch.device device = None, bool pin_memory = False, bool requires_grad = False")
+_GEN = "torch.Generator generator, "
+SIGNATURES = {
+    "rand": [f"tuple of ints size, *, {_GEN}{_TAIL}", f"tuple of ints size, *, {_TAIL}"],
+    "randn": [f"tuple of ints size, *, {_GEN}{_TAIL}", f"tuple of ints size, *, {_TAIL}"],
+    "randperm": [f"int n, *, {_GEN}{_TAIL}", f"int n, *, {_TAIL}"],
+    "randint": [f"int high, tuple of ints size, *, {_GEN}{_TAIL}",
+                f"int high, tuple of ints size, *, {_TAIL}",
+                f"int low, int high, tuple of ints size, *, {_GEN}{_TAIL}",
+                f"int low, int high, tuple of ints size, *, {_TAIL}"],
+    "normal": ["Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+               "Tensor mean, float std = 1, *, torch.Generator generator = None, "
+               "Tensor out = None",
+               "float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+               "float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
+               f"{_TAIL}"],
+}
+
+
+def _check(fn, args, kwargs, device, requires_grad, pin_memory=False):
+    """A factory's keyword arguments; a wrong type matches none of its overloads."""
+    if type(requires_grad) is not bool or type(pin_memory) is not bool:
+        given = {k: v for k, v in kwargs.items() if v is not None}
+        raise invalid_combination(fn, SIGNATURES[fn], args, given)
+    check_device(device, fn)
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def _gen(generator):
     return (generator or default_generator)._impl
 
@@ -92,52 +126,77 @@ def _float_dtype(dtype, name):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
          layout=None, pin_memory=False):
+    _check("rand", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
     d = _float_dtype(dtype, "check_uniform_bounds")
-    return _leaf(_gen(generator).uniform(_size(size), d, 0.0, 1.0), requires_grad)
+    return _leaf(_gen(generator).uniform(_size(size, "rand"), d, 0.0, 1.0), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
           layout=None, pin_memory=False):
+    _check("randn", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
     d = _float_dtype(dtype, "normal_kernel_cpu")
-    return _leaf(_gen(generator).normal(_size(size), d, 0.0, 1.0), requires_grad)
+    return _leaf(_gen(generator).normal(_size(size, "randn"), d, 0.0, 1.0), requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False, out=None, layout=None, pin_memory=False):
+    given = tuple(a for a in (low, high, size) if a is not None)
+    _check("randint", given, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
-    if high is None:
-        raise TypeError("randint() missing required argument 'size'")
+    if high is None or not _is_int(low) or not _is_int(high) or not isinstance(size, (tuple, list)):
+        if high is not None and _is_int(low) and _is_int(high) and len(given) == 2:
+            raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, "
+                            f"not {type_name(size)}")
+        raise invalid_combination("randint", SIGNATURES["randint"], given, {})
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
-    return _leaf(_gen(generator).randint(_size((size,)), low, high, d), requires_grad)
+    return _leaf(_gen(generator).randint(_size((size,), "randint"), low, high, d), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
+    _check("randperm", (n,), {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
+    if not _is_int(n):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type_name(n)}")
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
     return _leaf(_gen(generator).randperm(n, d), requires_grad)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None,
            requires_grad=False, device=None, layout=None, pin_memory=False):
+    check_device(device, "normal")
+    given = tuple(a for a in (mean, std, size) if a is not None)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        shape = xp.broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
+        if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
+                std, (Tensor, float, int)):
+            raise invalid_combination("normal", SIGNATURES["normal"], given, {})
+        if isinstance(std, Tensor):
+            if (std._data < 0).any():
+                raise RuntimeError("normal expects all elements of std >= 0.0")
+        elif std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+        shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
         ref = mean if isinstance(mean, Tensor) else std
         z = _gen(generator).normal(tuple(shape), ref._data.dtype, 0.0, 1.0)
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
         return _wrap((z * s + m).astype(ref._data.dtype, copy=False))
-    if size is None:
-        raise TypeError("normal() received an invalid combination of arguments")
+    if size is None or not all(isinstance(v, (float, int)) for v in (mean, std)) or not \
+            isinstance(size, (tuple, list)):
+        raise invalid_combination("normal", SIGNATURES["normal"], given, {})
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     d = _float_dtype(dtype, "normal_kernel_cpu")
-    return _leaf(_gen(generator).normal(_size((size,)), d, float(mean), float(std)), requires_grad)
+    return _leaf(_gen(generator).normal(_size((size,), "normal"), d, float(mean), float(std)), requires_grad)
 
 
 def rand_like(input, *, dtype=None, generator=None, requires_grad=False, device=None,

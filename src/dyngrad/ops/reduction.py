@@ -4,6 +4,7 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
+from .._args import dim_list
 from ._table import Op
 from .pointwise import div_scalar
 
@@ -11,19 +12,17 @@ xp = _backend.xp
 
 
 def _dims(dim, ndim):
-    """A dim, a sequence of dims or None (all dims) as a sorted tuple of non-negative dims."""
+    """A dim, a sequence of dims or None (all dims) as a sorted tuple of non-negative dims,
+    checked as torch checks them (range, repeats)."""
     if dim is None:
         return tuple(range(ndim))
-    if isinstance(dim, int):
-        dim = (dim,)
-    n = ndim if ndim else 1
-    out = []
-    for d in dim:
-        if not -n <= d < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                             f"but got {d})")
-        out.append(d % n)
-    return tuple(sorted(set(out)))
+    return dim_list(dim, ndim)
+
+
+def _axes(dim, ndim):
+    """``_dims`` for NumPy's ``axis=``: a 0-d tensor's dim 0 (or -1) is no axis at all."""
+    axes = _dims(dim, ndim)
+    return axes if ndim else ()
 
 
 def _sum_dtype(self, dtype):
@@ -38,7 +37,7 @@ def _sum_all(self, dtype=None):
 
 
 def _sum_dim(self, dim, keepdim, dtype=None):
-    axes = _dims(dim, self.ndim) if self.ndim else ()
+    axes = _axes(dim, self.ndim)
     return xp.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype))
 
 
@@ -70,7 +69,7 @@ def _mean_all(self, dtype=None):
 
 def _mean_dim(self, dim, keepdim, dtype=None):
     _mean_check(self if dtype is None else self.astype(dtype.np))
-    axes = _dims(dim, self.ndim) if self.ndim else ()
+    axes = _axes(dim, self.ndim)
     out = xp.mean(self, axis=axes, keepdims=keepdim)
     return out.astype(self.dtype if dtype is None else dtype.np, copy=False)
 
@@ -116,9 +115,9 @@ min_all = Op("MinBackward1", _min_all, self=_evenly_distribute)
 
 
 def _select_dim(self, dim, keepdim, arg, pick):
+    d = _dims(dim, self.ndim)[0]
     if self.ndim == 0:
         return self.copy(), xp.zeros((), dtype=xp.int64)
-    d = _dims(dim, self.ndim)[0]
     if self.shape[d] == 0:
         raise IndexError(f"{pick}(): Expected reduction dim {d} to have non-zero size.")
     idx = xp.expand_dims(arg(self, axis=d), d)
@@ -193,7 +192,8 @@ def scatter_zeros(src, dim, index, sizes):
 
 # -- cumsum and flip ------------------------------------------------------------------------
 def _flip(self, dims):
-    return xp.flip(self, axis=_dims(dims, self.ndim)).copy() if self.ndim else self.copy()
+    axes = _axes(dims, self.ndim)
+    return xp.flip(self, axis=axes).copy() if self.ndim else self.copy()
 
 
 flip = Op("FlipBackward0", _flip, self=lambda grad, dims: flip(grad, dims))

@@ -13,7 +13,7 @@ from ._promote import to_float
 from ._table import Op
 from .pointwise import (abs_, conj, eq, exp, logical_or, isnan, masked_fill_op,
                         mul_scalar, pow_scalar_exp, sgn)
-from .reduction import _dims, _sum_dtype, mean_all, mean_dim, sum_dim
+from .reduction import _axes, _dims, _sum_dtype, mean_all, mean_dim, sum_dim
 from .views import reshape, unsqueeze
 
 xp = _backend.xp
@@ -27,8 +27,6 @@ def _unsqueeze_multiple(x, dim, ndim):
     return x
 
 
-def _axes(dim, ndim):
-    return _dims(dim, ndim) if ndim else ()
 
 
 # -- prod ---------------------------------------------------------------------------------
