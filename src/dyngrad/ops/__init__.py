@@ -85,20 +85,27 @@ METHODS.update({
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": FUNCTIONS["bitwise_not"],
+})
+# binary operators: an operand that is neither a Tensor nor a number is NotImplemented
+METHODS.update({name: tm.operator(fn) for name, fn in {
     "__add__": tm.add, "__radd__": tm.add, "__sub__": tm.sub, "__rsub__": tm.rsub,
     "__mul__": tm.mul, "__rmul__": tm.mul, "__truediv__": tm.div,
     "__rtruediv__": tm.rtruediv, "__pow__": tm.pow, "__rpow__": tm.rpow,
-    "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul, "__neg__": tm.neg,
-    "__abs__": FUNCTIONS["abs"], "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
+    "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul,
+    "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
     "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
     "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
     "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
-    "__xor__": FUNCTIONS["bitwise_xor"], "__invert__": FUNCTIONS["bitwise_not"],
+    "__xor__": FUNCTIONS["bitwise_xor"],
     "__iadd__": tm.INPLACE["add_"], "__isub__": tm.INPLACE["sub_"],
     "__imul__": tm.INPLACE["mul_"], "__itruediv__": tm.INPLACE["div_"],
-    "__ipow__": tm.INPLACE["pow_"],
-})
-METHODS.update(tm.INPLACE)
+    "__ipow__": tm.INPLACE["pow_"]}.items()})
+# methods whose ``other`` torch's messages number 1
+for _n in ("add", "sub", "mul", "div", "add_", "sub_", "mul_", "div_"):
+    METHODS[_n] = tm.method(tm.INPLACE[_n] if _n.endswith("_") else FUNCTIONS[_n], _n)
+for _n, _f in tm.INPLACE.items():
+    METHODS.setdefault(_n, _f)
 METHODS.update({n: ts._caster(d) for n, d in ts.CONVERSIONS.items()})
 
 def _softmax_fn(name):

@@ -1,6 +1,7 @@
 """Indexing: ``t[key]`` as torch composes it (select, slice, unsqueeze, then index) and
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
+from .._args import type_name
 from ..tensor import Tensor
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_tensor_
@@ -56,6 +57,8 @@ def _as_index_array(k, size=None):
         a = k._data
     else:
         a = xp.asarray(k)
+        if a.dtype.kind == "f":  # a sequence of numbers is truncated to integers, as in torch
+            a = a.astype(xp.int64)
     if a.dtype.kind == "b":
         return a
     if a.dtype.kind not in "iu":
@@ -132,6 +135,9 @@ def _int(v):
         return None
     if isinstance(v, Tensor):
         return int(v.item())
+    if isinstance(v, (float, xp.floating)) or not hasattr(v, "__index__"):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                         f"Variables are valid indices (got {type_name(v)})")
     return int(v)
 
 
@@ -179,6 +185,7 @@ def setitem(self, key, value):
     # torch views the value without its leading size-1 dims (slicePrefix1sDims), so that a
     # [1, 3] value fits a [3] target: always when copying into a basic view of another
     # shape (copy_to), only when a dim is stripped for index_put_
+    _check_value(self, value)
     view, advanced = _basic(self, key)
     from .views import view as view_op
     if not advanced:
@@ -196,10 +203,39 @@ def setitem(self, key, value):
     if not isinstance(value, Tensor):
         from ..creation import tensor
         value = tensor(value, dtype=self.dtype)
+    elif value.dtype is not self.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{self.dtype._cname} for the destination and {value.dtype._cname} "
+                           "for the source.")
     stripped = _leading_ones_stripped(tuple(value.shape))
     if len(stripped) != value.dim():
         value = view_op(value, stripped)
-    apply_inplace(index_put, view, (view, _advanced_key(view, advanced), value, False))
+    key = _advanced_key(view, advanced)
+    target = view._data[key].shape
+    try:
+        xp.broadcast_shapes(value._data.shape, target)
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
+                           f"broadcast to indexing result of shape {list(target)}") from None
+    apply_inplace(index_put, view, (view, key, value, False))
+
+
+def _check_value(self, value):
+    """``t[key] = value``: a Tensor or a number that fits ``t``'s dtype, as torch takes it."""
+    if isinstance(value, Tensor):
+        return
+    if not isinstance(value, (int, float, complex, xp.generic)):
+        raise TypeError(f"can't assign a {type_name(value)} to a torch.{self.dtype._legacy}")
+    from ..creation import _check_fits, _check_python_ints
+    _check_python_ints(value)
+    kind = self._data.dtype.kind
+    if isinstance(value, complex) and kind != "c":
+        raise RuntimeError(f"value cannot be converted to type {_C_NAME.get(kind, 'float')} "
+                           "without overflow")
+    _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
+
+
+_C_NAME = {"f": "float"}
 
 
 def copy_inplace(self, src):

@@ -4,7 +4,10 @@
 entry of pointwise.py; ``1 - x`` picks ``rsub`` and ``x ** t`` picks PowBackward1, as
 torch's dispatcher does. Nothing here computes: it chooses an entry and its arguments.
 """
+import numbers
+
 from .. import _backend
+from .._args import type_name
 from ..tensor import Tensor
 from . import pointwise as pw
 from . import reduction as red
@@ -27,16 +30,67 @@ def _check_tensor(input, name, pos="input", other=None):
                     f"Tensor, not {type(input).__name__}")
 
 
+_NUMBERS = frozenset((int, float, bool, complex))
+
+
+def _operand(value):
+    """A Tensor or a number: what torch's arithmetic takes as ``other``."""
+    return type(value) in _NUMBERS or isinstance(value, (Tensor, numbers.Number))
+
+
+def _check_other(name, other, pos=2):
+    if type(other) not in _NUMBERS and not _operand(other):
+        raise TypeError(f"{name}(): argument 'other' (position {pos}) must be Tensor, not "
+                        f"{type_name(other)}")
+
+
+def operator(fn):
+    """``x + other`` and the like: an operand that is neither a Tensor nor a number is
+    NotImplemented, so that Python raises its own TypeError as it does for torch."""
+    def op(self, other):
+        if type(other) not in _NUMBERS and not _operand(other):
+            return NotImplemented
+        return fn(self, other)
+    op.__name__ = fn.__name__
+    return op
+
+
+def method(fn, name):
+    """``x.add(other)``: ``other`` is the method's first argument in torch's messages."""
+    def m(self, other, *args, **kwargs):
+        if type(other) not in _NUMBERS and not _operand(other):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type_name(other)}")
+        return fn(self, other, *args, **kwargs)
+    m.__name__ = name
+    return m
+
+
 def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "add", other=other)
+    _check_other("add", other)
+    _check_alpha(input, other, alpha)
     return _add(input, other, alpha)
 
 
 def sub(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "sub", other=other)
+    _check_other("sub", other)
+    _check_alpha(input, other, alpha)
     return _sub(input, other, alpha)
+
+
+def _check_alpha(input, other, alpha):
+    if alpha == 1 and type(alpha) is int:
+        return
+    if not isinstance(alpha, numbers.Number):
+        raise TypeError(f"add(): argument 'alpha' must be Number, not {type_name(alpha)}")
+    if isinstance(alpha, float) and input._data.dtype.kind in "biu" and (
+            not isinstance(other, Tensor) or other._data.dtype.kind in "biu"):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
 
 
 def rsub(input, other, *, alpha=1):
@@ -48,16 +102,23 @@ def rsub(input, other, *, alpha=1):
 def mul(input, other, *, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "mul", other=other)
+    _check_other("mul", other)
     return _mul(input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "div", other=other)
+    _check_other("div", other)
     if rounding_mode is None:
         return _div(input, other)
     with _no_grad():
         if rounding_mode == "trunc":
+            if isinstance(input, Tensor) and input._data.dtype.kind in "biu" and (
+                    isinstance(other, int) or isinstance(other, Tensor)
+                    and other._data.dtype.kind in "biu") and not xp.all(
+                    other._data if isinstance(other, Tensor) else other):
+                raise RuntimeError("ZeroDivisionError")
             return _wrap_like(xp.trunc(_arr(pw.div(input, other))), input, other)
         if rounding_mode == "floor":
             return floor_divide(input, other)
@@ -81,22 +142,27 @@ def _wrap_like(a, input, other):
     return _wrap(xp.asarray(a).astype(dt, copy=False))
 
 
-def floor_divide(input, other):
+def _integer_division(ufunc, input, other):
+    """floor_divide, remainder, fmod: an integer division by zero raises, as in torch
+    (NumPy gives 0 with a warning)."""
+    from ._promote import binary, result_dtype
     b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.floor_divide, input._data, b))
+    a = input._data
+    if result_dtype(a, b).kind in "biu" and not xp.all(b):
+        raise RuntimeError("ZeroDivisionError")
+    return _wrap_result(binary(ufunc, a, b))
+
+
+def floor_divide(input, other):
+    return _integer_division(xp.floor_divide, input, other)
 
 
 def remainder(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.remainder, input._data, b))
+    return _integer_division(xp.remainder, input, other)
 
 
 def fmod(input, other):
-    b = other._data if isinstance(other, Tensor) else other
-    from ._promote import binary
-    return _wrap_result(binary(xp.fmod, input._data, b))
+    return _integer_division(xp.fmod, input, other)
 
 
 def _wrap_result(a):

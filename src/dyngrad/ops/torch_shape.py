@@ -9,6 +9,7 @@ from . import views as vw
 from ._promote import broadcast_shapes
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_, zero_
+from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
 
@@ -340,6 +341,7 @@ def copy_method(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
+    check_no_partial_overlap(self._data, [src._data])
     try:
         xp.broadcast_shapes(tuple(src.shape), tuple(self.shape))
     except ValueError:
