@@ -582,8 +582,8 @@ def _fmt(x):
 def _float_dtype(dtype, kernel):
     dtype = np.dtype(dtype)
     if dtype not in _FLOAT_DTYPES:
-        raise RuntimeError('"%s" not implemented for \'%s\''
-                           % (kernel, _TORCH_SCALAR_NAME.get(dtype, str(dtype))))
+        raise NotImplementedError('"%s" not implemented for \'%s\''
+                                  % (kernel, _TORCH_SCALAR_NAME.get(dtype, str(dtype))))
     return dtype
 
 

@@ -92,7 +92,7 @@ def _from_data(data, dtype):
         _check_nested(data)
         raise
     if arr.dtype.kind not in "biufc":
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        raise _undecidable(data)
     if dtype is not None:
         if arr.dtype.kind == "c" and xp.dtype(dtype).kind != "c":
             raise TypeError("must be real number, not complex")
@@ -103,6 +103,21 @@ def _from_data(data, dtype):
         else:
             dtype = arr.dtype if _has_numpy_scalar(data) else _python_dtype(arr)
     return arr.astype(dtype, copy=False)
+
+
+def _undecidable(data):
+    """torch's error for data with no dtype: a str is an invalid type, anything else (None,
+    a dict, an object) has a dtype torch cannot infer."""
+    stack = [data]
+    while stack:
+        v = stack.pop(0)
+        if isinstance(v, (list, tuple)):
+            stack[:0] = list(v)
+        elif isinstance(v, str):
+            return TypeError("new(): invalid data type 'str'")
+        elif not isinstance(v, (numbers.Number, xp.generic, _backend.ndarray, Tensor)):
+            return RuntimeError(f"Could not infer dtype of {type(v).__name__}")
+    return TypeError(f"new(): invalid data type '{type(data).__name__}'")
 
 
 def _check_python_ints(data):
@@ -300,6 +315,9 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 
 
 def _like(fn, t, dtype, requires_grad):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{fn.__name__}_like(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type_name(t)}")
     dtype = t._data.dtype if dtype is None else _np_dtype(dtype, fn.__name__ + "_like")
     return _leaf(fn(t._data.shape, dtype=dtype), requires_grad)
 
@@ -325,6 +343,9 @@ def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=No
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     _check("full_like", device, requires_grad)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"full_like(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type_name(input)}")
     _check_number("full_like", "fill_value", fill_value, 2)
     d = input._data.dtype if dtype is None else _np_dtype(dtype, "full_like")
     _check_fits(xp.asarray(fill_value), d, c_name=True)
@@ -346,6 +367,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if end is None:
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
+    for v in (start, end):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):

@@ -33,6 +33,8 @@ class Generator:
 
     def manual_seed(self, seed):
         if not isinstance(seed, int):
+            if not hasattr(seed, "__int__") or isinstance(seed, str):
+                raise RuntimeError(f"manual_seed expected a long, but got {type_name(seed)}")
             seed = int(seed)
         self._impl.manual_seed(seed)
         return self
@@ -120,7 +122,7 @@ def _gen(generator):
 def _float_dtype(dtype, name):
     d = _default(dtype)
     if d.kind not in "fc":
-        raise RuntimeError(f'"{name}" not implemented for \'{_dt._FROM_NP[d]._cname}\'')
+        raise NotImplementedError(f'"{name}" not implemented for \'{_dt._FROM_NP[d]._cname}\'')
     return d
 
 
@@ -236,11 +238,20 @@ def _fill(self, values):
     return self
 
 
+def _check_floats(fn, names, values):
+    for k, (name, v) in enumerate(zip(names, values)):
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            raise TypeError(f"{fn}(): argument '{name}' (position {k + 1}) must be float, not "
+                            f"{type_name(v)}")
+
+
 def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    _check_floats("uniform_", ("from", "to"), (from_, to))
     return _fill(self, _gen(generator).uniform(self._data.shape, self._data.dtype, from_, to))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    _check_floats("normal_", ("mean", "std"), (mean, std))
     return _fill(self, _gen(generator).normal(self._data.shape, self._data.dtype, mean, std))
 
 

@@ -125,6 +125,9 @@ class Tensor:
     def cpu(self, memory_format=None):
         return self
 
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
     # -- autograd attributes ----------------------------------------------------------
     @property
     def grad_fn(self):

@@ -6,19 +6,41 @@
 from .. import random as _random
 from ..tensor import Tensor
 from . import indexing, torch_math as tm, torch_shape as ts
+from .._arg_parser import Parser
 from ._table import ALL_OPS, Op  # noqa: F401
+from .signatures import ALIASES, SIGNATURES, method_signatures
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
           "reciprocal")
+
+
+# dtypes a unary function refuses, and what torch says (kind: NumPy's letter)
+_REFUSED = {
+    "floor": ("c", NotImplementedError, "floor is not supported for complex inputs"),
+    "ceil": ("c", NotImplementedError, "ceil is not supported for complex inputs"),
+    "trunc": ("c", NotImplementedError, "trunc is not supported for complex inputs"),
+    "sign": ("c", NotImplementedError, "Unlike NumPy, torch.sign is not intended to support "
+                                       "complex numbers. Please use torch.sgn instead."),
+    "relu": ("c", NotImplementedError, "clamp is not supported for complex types"),
+    "abs": ("b", NotImplementedError, '"abs_cpu" not implemented for \'Bool\''),
+}
 
 
 def _unary(name):
     from . import pointwise as pw
     op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
     entry = op.fast or op
+    refused = _REFUSED.get(name)
+    if refused is None:
+        def fn(input, *, out=None):
+            return entry(input)
+    else:
+        kind, error, message = refused
 
-    def fn(input, *, out=None):
-        return entry(input)
+        def fn(input, *, out=None):
+            if input._data.dtype.kind == kind:
+                raise error(message)
+            return entry(input)
     fn.__name__ = name
     return fn
 
@@ -28,6 +50,9 @@ def _nondiff(name):
     entry = getattr(pw, name)
 
     def fn(input, other=None):
+        if name == "bitwise_not" and input._data.dtype.kind in "fc":
+            raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                      f"'{input.dtype._cname}'")
         return entry(input) if other is None and entry.params == ["self"] else entry(input, other)
     fn.__name__ = name
     return fn
@@ -133,12 +158,34 @@ METHODS["is_conj"] = lambda self: False
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
 
+def _checked(name, fn, signatures, method):
+    """``fn`` behind torch's argument parser for its declared ``signatures``: a call that
+    no overload takes raises torch's TypeError before anything is computed."""
+    if not signatures:
+        return fn
+    parser = Parser(name, signatures, method=method)
+    check, seen = parser.check, parser.accepted_types
+    if method:
+        def checked(self, *args, **kwargs):
+            if kwargs or tuple(map(type, args)) not in seen:
+                kwargs = check(args, kwargs)
+            return fn(self, *args, **kwargs)
+    else:
+        def checked(*args, **kwargs):
+            if kwargs or tuple(map(type, args)) not in seen:
+                kwargs = check(args, kwargs)
+            return fn(*args, **kwargs)
+    checked.__name__, checked.__doc__, checked.__wrapped__ = name, fn.__doc__, fn
+    return checked
+
+
 def install(namespace):
     """Put the table's functions into ``namespace`` (the torch-shaped module) and its
-    methods, operators and properties onto Tensor."""
+    methods, operators and properties onto Tensor, each behind the argument parser when
+    its signatures are declared (signatures.py)."""
     for name, fn in FUNCTIONS.items():
-        namespace[name] = fn
+        namespace[name] = _checked(name, fn, SIGNATURES.get(ALIASES.get(name, name)), False)
     for name, fn in METHODS.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, _checked(name, fn, method_signatures(name), True))
     for name, fn in PROPERTIES.items():
         setattr(Tensor, name, property(fn))

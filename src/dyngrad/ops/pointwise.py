@@ -10,6 +10,7 @@ import math
 
 from .. import _backend
 from ._promote import binary, broadcast_shapes, compare, result_dtype, to_float
+from ._promote import _torch_error as torch_error
 from ._table import Op
 
 xp = _backend.xp
@@ -70,7 +71,10 @@ def _div(self, other):
     if dt.kind not in "fc":  # int / int is a float division in torch
         dt = to_float(xp.empty(0, dtype=bool)).dtype
     with xp.errstate(**_SILENT):
-        return xp.true_divide(self, other, dtype=dt)
+        try:
+            return xp.true_divide(self, other, dtype=dt)
+        except ValueError as e:  # NumPy's broadcasting refusal, said as torch says it
+            raise torch_error(xp.true_divide, self, other, e) from None
 
 
 def _mul(self, other):
@@ -104,7 +108,15 @@ div_scalar = Op("DivBackward1", lambda self, other: _div(self, other),
 div = Op("DivBackward0", _div,
          self=lambda grad, other: grad / conj(other),
          other=lambda grad, self, other: -grad * conj((self / other) / other))
-neg = Op("NegBackward0", lambda self: xp.negative(self), self=lambda grad: -grad)
+def _neg(self):
+    if self.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
+    return xp.negative(self)
+
+
+neg = Op("NegBackward0", _neg, self=lambda grad: -grad)
 reciprocal = Op("ReciprocalBackward0", _silent_float(xp.reciprocal),
                 self=lambda grad, result: -grad * conj(result * result))
 
@@ -141,15 +153,30 @@ def _pow_scalar_base_backward(grad, self, exponent, result):
 
 def _pow(self, exponent):
     dt = result_dtype(self, exponent)
-    if dt.kind in "iu" and _is_integral(exponent) and xp.any(xp.asarray(exponent) < 0):
+    if dt.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt.kind in "iu" and _is_integral(exponent) and xp.any(xp.asarray(exponent) < 0):
+        return _int_pow(self, exponent, dt)
     if dt.kind == "b":
         # NumPy has no bool power; torch has one only for a number exponent
         if hasattr(exponent, "dtype") and hasattr(self, "dtype"):
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
         return xp.power(self, exponent, dtype=xp.uint8).astype(bool)
     with xp.errstate(**_SILENT):
-        return xp.power(self, exponent, dtype=dt, casting="unsafe")  # as binary() in _promote
+        try:
+            return xp.power(self, exponent, dtype=dt, casting="unsafe")  # as binary() in _promote
+        except ValueError as e:
+            raise torch_error(xp.power, self, exponent, e) from None
+
+
+def _int_pow(base, exponent, dt):
+    """An integer tensor to negative integer tensor powers: torch gives the integer part of
+    the result (0, except for a base of 1 or -1), where NumPy refuses."""
+    base, exponent = xp.asarray(base).astype(dt), xp.asarray(exponent).astype(dt)
+    out = xp.power(base, xp.maximum(exponent, 0))
+    odd = (exponent % 2).astype(bool)
+    inverse = xp.where(base == 1, 1, xp.where(base == -1, xp.where(odd, -1, 1), 0)).astype(dt)
+    return xp.where(exponent < 0, inverse, out)
 
 
 pow_scalar_exp = Op("PowBackward0", _pow, self=_pow_scalar_backward)
@@ -218,7 +245,13 @@ abs_ = Op("AbsBackward0", lambda self: xp.abs(self), self=lambda grad, self: gra
 sign = Op("SignBackward0", lambda self: xp.sign(self), self=lambda grad: zeros_like(grad))
 # abs's formula uses sgn (sign extended to complex numbers): its own node, SgnBackward0
 sgn = Op("SgnBackward0", sign.forward, self=sign.formulas["self"])
-relu = Op("ReluBackward0", lambda self: xp.maximum(self, 0, dtype=self.dtype),
+def _relu(self):
+    if self.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return xp.maximum(self, 0, dtype=self.dtype)
+
+
+relu = Op("ReluBackward0", _relu,
           self=lambda grad, result: threshold_backward(grad, result, 0))
 
 
@@ -429,6 +462,7 @@ def square(input, *, out=None):
 
 # -- masked_fill ------------------------------------------------------------------------
 def _masked_fill(self, mask, value):
+    broadcast_shapes(mask.shape, self.shape)
     if mask.dtype != xp.bool_:
         from .._dtype import _FROM_NP
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "

@@ -148,9 +148,17 @@ def _integer_division(ufunc, input, other):
     from ._promote import binary, result_dtype
     b = other._data if isinstance(other, Tensor) else other
     a = input._data
-    if result_dtype(a, b).kind in "biu" and not xp.all(b):
+    dt = result_dtype(a, b)
+    if dt.kind == "c":
+        from .._dtype import _FROM_NP
+        raise NotImplementedError(f'"{_KERNELS[ufunc]}_cpu" not implemented for '
+                                  f"'{_FROM_NP[dt]._cname}'")
+    if dt.kind in "biu" and not xp.all(b):
         raise RuntimeError("ZeroDivisionError")
     return _wrap_result(binary(ufunc, a, b))
+
+
+_KERNELS = {xp.floor_divide: "div_floor", xp.remainder: "remainder", xp.fmod: "fmod"}
 
 
 def floor_divide(input, other):

@@ -69,6 +69,9 @@ def T(self):
 
 
 def mT(self):
+    if self.dim() < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {self.dim()}-D tensor.")
     return transpose(self, -2, -1)
 
 
@@ -101,12 +104,15 @@ def expand(self, *sizes):
     out = []
     for i, s in enumerate(sizes):
         if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
+                                   f"leading, non-existing dimension {i}")
             out.append(s)
             continue
         cur = shape[i - lead]
         if s == -1:
             out.append(cur)
-        elif cur == 1 or cur == s:
+        elif (cur == 1 and s >= 0) or cur == s:
             out.append(s)
         else:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
