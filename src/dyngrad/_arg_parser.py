@@ -243,6 +243,9 @@ class Parser:
                     self._remember(sig, args)
                     return kwargs
         elif not kwargs.keys().isdisjoint(_ALIASES):
+            for k in kwargs:
+                if _ALIASES.get(k) in kwargs:  # both spellings: the alias is unexpected
+                    raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
             kwargs = {_ALIASES.get(k, k): v for k, v in kwargs.items()}
         for sig in self.signatures:
             if sig.bind(self.name, args, kwargs) is not None:

@@ -8,6 +8,14 @@ class Size(tuple):
 
     __slots__ = ()
 
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        for k, v in enumerate(sizes):
+            if type(v) is not int and not hasattr(v, "__index__") or isinstance(v, float):
+                raise TypeError(f"torch.Size() takes an iterable of 'int' (item {k} is "
+                                f"'{type(v).__name__}')")
+        return tuple.__new__(cls, sizes)
+
     def numel(self):
         n = 1
         for s in self:

@@ -42,22 +42,24 @@ _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "
 
 
 def _check_fits(values, np_dtype, c_name=False):
-    """Python numbers that do not fit ``np_dtype``: torch refuses them rather than wrap
-    around (``tensor([300], dtype=torch.uint8)``); a float32 or float16 overflows only from
-    a finite number, nan and inf convert."""
+    """Numbers that do not fit ``np_dtype``: torch refuses them rather than wrap around
+    (``tensor([300], dtype=torch.uint8)``). A negative int still wraps into an unsigned
+    type, as in torch. ``c_name``: the check of a fill value (fill_, full, ``t[i] = v``),
+    which names the C type and also refuses a finite float beyond a float type's range."""
     kind = np_dtype.kind
     if kind not in "iuf" or values.size == 0 or values.dtype.kind not in "iuf":
         return
     if kind == "f":
-        if values.dtype.kind != "f" or np_dtype.itemsize >= values.dtype.itemsize:
+        if not c_name or values.dtype.kind != "f" or np_dtype.itemsize >= values.dtype.itemsize:
             return
         finite = values[xp.isfinite(values)]
         bad = finite.size and xp.abs(finite).max() > xp.finfo(np_dtype).max
     else:
         info = xp.iinfo(np_dtype)
+        low = info.min if kind == "i" or values.dtype.kind == "f" else -2**63
         with xp.errstate(invalid="ignore"):
             bad = (not xp.isfinite(values).all() if values.dtype.kind == "f" else False) or \
-                values.min() < info.min or values.max() > info.max
+                values.min() < low or values.max() > info.max
     if bad:
         name = _C_NAMES.get(np_dtype.name, np_dtype.name) if c_name else np_dtype.name
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
@@ -85,7 +87,8 @@ def _from_data(data, dtype):
     if isinstance(data, (list, tuple)):
         kinds = set()
         data = _unwrap_nested(data, kinds)
-    _check_python_ints(data)
+    if dtype is None or xp.dtype(dtype).kind in "iub":
+        _check_python_ints(data)
     try:
         arr = xp.array(data)
     except ValueError:
@@ -378,7 +381,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
         d = xp.dtype(xp.int64) if ints else _dt.get_default_dtype().np
     else:
-        d = dtype.np
+        d = _np_dtype(dtype, "arange")
+        if d.kind == "b":
+            raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+        if d.kind in "iu" and int(step) == 0:  # torch casts the step to the integer type
+            raise ValueError("step must be nonzero")
     n = int(math.ceil((end - start) / step))
     # torch computes start + i * step in double (or int64) and then casts
     acc = xp.int64 if d.kind in "iub" and all(isinstance(v, numbers.Integral)

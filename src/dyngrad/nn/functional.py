@@ -44,15 +44,24 @@ def _cast(input, dtype):
     return input if dtype is None else input.to(dtype)
 
 
+def _check_dim(name, dim):
+    # F.softmax calls input.softmax(dim): torch's message numbers dim as a method's first
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+
+
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
+    _check_dim("softmax", dim)
     return _act.softmax(_cast(input, dtype), dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
+    _check_dim("log_softmax", dim)
     return _act.log_softmax(_cast(input, dtype), dim)
 
 
@@ -101,7 +110,24 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
              reduction="mean"):
     enum = _reduction_enum(size_average, reduce, reduction)
     _check_nll_args(input, target)
+    _check_weight(input, weight)
+    if not isinstance(ignore_index, int) or isinstance(ignore_index, bool):
+        raise TypeError("nll_loss_nd(): argument 'ignore_index' (position 5) must be int, not "
+                        f"{type(ignore_index).__name__}")
     return _loss.nll_loss(input, target, weight, enum, ignore_index)[0]
+
+
+def _check_weight(input, weight):
+    """Class weights: one per class, of the input's dtype."""
+    if weight is None:
+        return
+    classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if weight.dim() != 1 or weight.numel() != classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or "
+                           f"no classes but got weight tensor of shape: {list(weight.shape)}")
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
+                           f"{weight.dtype._cname}")
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -117,6 +143,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise NotImplementedError("dyngrad: cross_entropy with label_smoothing is not "
                                   "implemented yet")
     class_dim = 0 if input.dim() == 1 else 1
+    if not isinstance(ignore_index, int) or isinstance(ignore_index, bool):
+        raise TypeError("cross_entropy_loss(): argument 'ignore_index' (position 5) must be "
+                        f"int, not {type(ignore_index).__name__}")
+    if isinstance(weight, Tensor):
+        _check_weight(input, weight)
     return nll_loss(log_softmax(input, class_dim), target, weight, size_average, ignore_index,
                     reduce, reduction)
 
@@ -130,6 +161,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
                       "broadcasting. Please ensure they have the same size.", stacklevel=2)
     enum = _reduction_enum(size_average, reduce, reduction)
     _check_broadcast(input, target)
+    if input.dtype.is_floating_point is False and not input.is_complex():
+        raise NotImplementedError(f'"mse_cpu" not implemented for \'{input.dtype._cname}\'')
     return _loss.mse_loss(input, target, enum)
 
 

@@ -34,22 +34,22 @@ def _shifted(self, dim):
 
 def _log_softmax(self, dim):
     _check_float(self, "log_softmax_lastdim_kernel_impl")
+    d = _dims(dim, self.ndim)[0]
     if self.ndim == 0:
         return self - self
     if self.size == 0:
         return self.copy()
-    d = _dims(dim, self.ndim)[0]
     z = _shifted(self, d)
     return z - xp.log(xp.sum(xp.exp(z), axis=d, keepdims=True))
 
 
 def _softmax(self, dim):
     _check_float(self, "softmax_lastdim_kernel_impl")
+    d = _dims(dim, self.ndim)[0]
     if self.ndim == 0:
         return xp.ones_like(self)
     if self.size == 0:
         return self.copy()
-    d = _dims(dim, self.ndim)[0]
     e = xp.exp(_shifted(self, d))
     e /= xp.sum(e, axis=d, keepdims=True)
     return e

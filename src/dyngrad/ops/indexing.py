@@ -55,6 +55,11 @@ def _is_advanced(k):
 def _as_index_array(k, size=None):
     if isinstance(k, Tensor):
         a = k._data
+        if a.dtype == xp.uint8:  # a byte mask, as torch still reads it (with a warning)
+            _warn_uint8()
+            return a.astype(bool)
+        if a.dtype.kind in "iu" and a.dtype.itemsize < 4:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     else:
         a = xp.asarray(k)
         if a.dtype.kind == "f":  # a sequence of numbers is truncated to integers, as in torch
@@ -64,6 +69,12 @@ def _as_index_array(k, size=None):
     if a.dtype.kind not in "iu":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     return a.astype(xp.int64, copy=False)
+
+
+def _warn_uint8():
+    import warnings
+    warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                  "torch.bool instead.", UserWarning, stacklevel=4)
 
 
 def _normalize(key):
@@ -134,7 +145,7 @@ def _int(v):
     if v is None:
         return None
     if isinstance(v, Tensor):
-        return int(v.item())
+        return v.__index__()
     if isinstance(v, (float, xp.floating)) or not hasattr(v, "__index__"):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                          f"Variables are valid indices (got {type_name(v)})")

@@ -7,11 +7,34 @@ from .views import t, transpose
 xp = _backend.xp
 
 
-def _check_same_dtype(a, b, what="expected m1 and m2 to have the same dtype"):
+def _names(*arrays):
+    from .._dtype import _FROM_NP
+    return [_FROM_NP[a.dtype]._cname for a in arrays]
+
+
+# each product says its dtype mismatch in its own words, as torch's kernels do
+_MISMATCH = {
+    "mm": lambda a, b: "expected m1 and m2 to have the same dtype, but got: "
+                       f"{_cpp(a)} != {_cpp(b)}",
+    "bmm": lambda a, b: "expected scalar type {} but found {}".format(*_names(a, b)),
+    "dot": lambda a, b: "dot : expected both vectors to have same dtype, but found {} and {}"
+                        .format(*_names(a, b)),
+    "mv": lambda a, b: "addmv input tensors must have the same dtype, but got {1}, {0}, and {1}"
+                       .format(*_names(a, b)),
+}
+
+
+def _cpp(a):
+    from ..tensor import _CPP_TYPE
+    from .._dtype import _FROM_NP
+    return _CPP_TYPE[_FROM_NP[a.dtype]]
+
+
+def _check_same_dtype(a, b, op="mm"):
     if a.dtype != b.dtype:
-        from .._dtype import _FROM_NP
-        raise RuntimeError(f"{what}, but got: {_FROM_NP[a.dtype]._cname.lower()} != "
-                           f"{_FROM_NP[b.dtype]._cname.lower()}")
+        raise RuntimeError(_MISMATCH[op](a, b))
+    if a.dtype.kind == "b" and op == "mm":
+        raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
 
 
 def _mm(self, mat2):
@@ -53,7 +76,7 @@ def _bmm(self, mat2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, "
                            f"{mat2.shape[1]}].")
-    _check_same_dtype(self, mat2, "expected scalar type")
+    _check_same_dtype(self, mat2, "bmm")
     return xp.matmul(self, mat2)
 
 
@@ -69,7 +92,7 @@ def _dot(self, tensor):
         raise RuntimeError("inconsistent tensor size, expected tensor [%d] and src [%d] to have the "
                            "same number of elements, but got %d and %d elements respectively"
                            % (self.shape[0], tensor.shape[0], self.shape[0], tensor.shape[0]))
-    _check_same_dtype(self, tensor, "dot : expected both vectors to have same dtype")
+    _check_same_dtype(self, tensor, "dot")
     return xp.dot(self, tensor)
 
 
@@ -90,6 +113,7 @@ def _mv(self, vec):
     if self.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat "
                            f"({self.shape[0]}x{self.shape[1]}), vec ({vec.shape[0]})")
+    _check_same_dtype(self, vec, "mv")
     return xp.matmul(self, vec)
 
 

@@ -95,6 +95,9 @@ def _evenly_distribute(grad, self, result):
 
 
 def _check_nonempty(self, name):
+    if self.dtype.kind == "c":
+        raise NotImplementedError(f'"{name}_all" not implemented for '
+                                  f"'{_dt._FROM_NP[self.dtype]._cname}'")
     if self.size == 0:
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                            "Specify the reduction dim with the 'dim' argument.")

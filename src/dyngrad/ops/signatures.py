@@ -72,6 +72,8 @@ SIGNATURES = {
     "tril": ["Tensor input, int diagonal = 0, " + _OUT],
     "triu": ["Tensor input, int diagonal = 0, " + _OUT],
     "clone": ["Tensor input, *, torch.memory_format memory_format = None"],
+    "softmax": ["Tensor input, int dim, torch.dtype dtype = None"],
+    "log_softmax": ["Tensor input, int dim, torch.dtype dtype = None"],
     # products
     "mm": ["Tensor input, Tensor mat2, " + _OUT,
            "Tensor input, Tensor mat2, torch.dtype out_dtype, " + _OUT],

@@ -224,7 +224,10 @@ def _amax_amin_backward(grad, self, dim, keepdim, result):
 def _extreme(ufunc, name):
     def forward(self, dim, keepdim):
         axes = _axes(dim, self.ndim) if dim else None
-        if self.size == 0:
+        for d in axes or ():
+            if self.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        if self.size == 0 and not axes:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                              "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         return xp.asarray(ufunc(self, axis=axes, keepdims=keepdim))
@@ -305,6 +308,9 @@ vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, self=_norm_backward)
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm for vector norms: p a number or 'fro' (2), over all dims or ``dim``."""
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype._cname}")
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, str):

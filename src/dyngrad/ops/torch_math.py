@@ -7,7 +7,7 @@ torch's dispatcher does. Nothing here computes: it chooses an entry and its argu
 import numbers
 
 from .. import _backend
-from .._args import type_name
+from .._args import as_dtype, type_name
 from ..tensor import Tensor
 from . import pointwise as pw
 from . import reduction as red
@@ -219,6 +219,9 @@ def clamp_max(input, max):
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
+    if condition._data.dtype.kind != "b":
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype._cname}")
     return pw.where(condition, input, other)
 
 
@@ -245,6 +248,7 @@ def minimum(input, other):
 # -- reductions ---------------------------------------------------------------------------
 def _reduce(all_op, dim_op, input, dim, keepdim, dtype):
     """sum and mean: over everything (SumBackward0) unless a dim or keepdim is given."""
+    dtype = as_dtype("sum", dtype)
     if dim is None and not keepdim:
         return all_op(input, dtype)
     if dim is None:

@@ -6,6 +6,8 @@ from .. import _dtype as _dt
 from ..tensor import Tensor, _wrap_dim
 from . import joining, linalg
 from . import views as vw
+from .._args import check_device, dim_list
+from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_, zero_
@@ -45,9 +47,9 @@ def reshape_as(self, other):
 
 def flatten(input, start_dim=0, end_dim=-1):
     n = input.dim()
+    s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
     if n == 0:
         return reshape(input, (1,))
-    s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
@@ -77,7 +79,10 @@ def mT(self):
 
 def transpose(input, dim0, dim1):
     n = input.dim()
-    return vw.transpose(input, _wrap_dim(dim0, n), _wrap_dim(dim1, n))
+    d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
+    if n == 0:  # dims -1 and 0 of a 0-d tensor are itself
+        return vw.alias(input)
+    return vw.transpose(input, d0, d1)
 
 
 def permute(input, *dims):
@@ -130,7 +135,7 @@ def squeeze(input, dim=None):
         return vw.squeeze_all(input)
     n = input.dim()
     if isinstance(dim, (tuple, list)):
-        return vw.squeeze_dims(input, tuple(_wrap_dim(d, n) for d in dim))
+        return vw.squeeze_dims(input, dim_list(dim, n))
     return vw.squeeze_dim(input, _wrap_dim(dim, n))
 
 
@@ -161,9 +166,20 @@ def select(input, dim, index):
 
 def split(tensor, split_size_or_sections, dim=0):
     d = _wrap_dim(dim, tensor.dim())
+    size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
-        return vw.split(tensor, split_size_or_sections, d)
-    return vw.split_with_sizes(tensor, tuple(split_size_or_sections), d)
+        n = split_size_or_sections
+        if n < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={n}")
+        if n == 0 and size:
+            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {size}")
+        return vw.split(tensor, n, d)
+    sizes = tuple(split_size_or_sections)
+    if any(k < 0 for k in sizes):
+        raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, "
+                           f"but got split_sizes={list(sizes)}")
+    return vw.split_with_sizes(tensor, sizes, d)
 
 
 def chunk(input, chunks, dim=0):
@@ -309,11 +325,14 @@ to_copy = Op("ToCopyBackward0", lambda self, dtype: self.astype(dtype.np), self=
 
 
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
+    check_device(device, "to")
     for a in args:
         if isinstance(a, _dt.dtype):
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
+        elif isinstance(a, (str, _device)):
+            check_device(a, "to")
     if dtype is None or (dtype is self.dtype and not copy):
         return self
     return to_copy(self, dtype)
@@ -337,6 +356,9 @@ def zero_method(self):
 
 
 def fill_method(self, value):
+    if not isinstance(value, Tensor):
+        from ..creation import _check_fits
+        _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
     if isinstance(value, Tensor) and value.dim():
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                            f"{value.dim()} dimensions.")
@@ -344,6 +366,9 @@ def fill_method(self, value):
 
 
 def copy_method(self, src, non_blocking=False):
+    if isinstance(src, (int, float, complex)):  # torch wraps a number as a 0-d tensor
+        from ..creation import tensor
+        src = tensor(src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
