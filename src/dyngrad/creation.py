@@ -181,6 +181,8 @@ def _unwrap_nested(data, kinds):
     out = []
     for x in data:
         if isinstance(x, Tensor):
+            if x._data.size != 1:  # torch reads each element as a number
+                raise ValueError("only one element tensors can be converted to Python scalars")
             kinds.add(x.dtype)
             out.append(x._data)
         elif isinstance(x, (list, tuple)):
@@ -394,10 +396,19 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _leaf(vals.astype(d), requires_grad)
 
 
+_TAIL = ("*, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+         "torch.device device = None, bool pin_memory = False, bool requires_grad = False")
+LINSPACE_SIGNATURES = [f"{a} start, {b} end, int steps, {_TAIL}" for a, b in (
+    ("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))]
+
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
     _check("linspace", device, requires_grad, pin_memory)
     start, end = _number(start), _number(end)
+    if not isinstance(steps, int) or isinstance(steps, bool):
+        from ._arg_parser import Parser
+        raise Parser("linspace", LINSPACE_SIGNATURES).error((start, end, steps), {})
     d = _default(dtype)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")

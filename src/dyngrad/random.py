@@ -20,6 +20,7 @@ class Generator:
     """A CPU random number generator with torch's state and stream."""
 
     def __init__(self, device="cpu"):
+        check_device(device, "Generator")
         self.device = device
         self._state = None
 

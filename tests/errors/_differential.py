@@ -62,9 +62,10 @@ def _tensor(t):
 
 
 def render(v):
-    """A library-neutral picture of a value."""
+    """A library-neutral picture of a value (a result's ``_version`` is left out: how often
+    the engine wrote into a gradient it made is not the caller's state)."""
     if isinstance(v, _TENSORS):
-        return _tensor(v)
+        return {k: x for k, x in _tensor(v).items() if k != "version"}
     if isinstance(v, (torch.dtype, dyngrad.dtype, torch.device, dyngrad.device)):
         return str(v)
     if isinstance(v, (torch.Size, dyngrad.Size)):

@@ -8,7 +8,7 @@ from ..tensor import Tensor
 from . import indexing, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
 from ._table import ALL_OPS, Op  # noqa: F401
-from .signatures import ALIASES, SIGNATURES, method_signatures
+from .signatures import ALIASES, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
           "reciprocal")
@@ -163,7 +163,8 @@ def _checked(name, fn, signatures, method):
     no overload takes raises torch's TypeError before anything is computed."""
     if not signatures:
         return fn
-    parser = Parser(name, signatures, method=method)
+    parser = Parser(name, signatures, method=method,
+                    numbers_as_tensors=name in NUMBERS_AS_TENSORS)
     check, seen = parser.check, parser.accepted_types
     if method:
         def checked(self, *args, **kwargs):

@@ -265,6 +265,8 @@ class Op:
                 sources.append(("sizes", 0))
             elif n.endswith("_sym_numel"):
                 sources.append(("numel", params.index(n[:-10])))
+            elif n.endswith("_sym_strides"):
+                sources.append(("strides", params.index(n[:-12])))
             else:
                 raise TypeError(f"{self.name}: a formula asks for unknown name {n!r}")
         p = self._plans[mask] = tuple(sources)
@@ -496,6 +498,9 @@ def _save(node, op, sources, args, outs, out_bump=0):
             versions[k] = t._version_counter[0] + out_bump
         elif kind == "sizes":
             saved[k] = [tuple(getattr(t, "shape", ())) for t in args[0]]
+        elif kind == "strides":  # in elements, as Tensor.stride() gives them
+            a = args[i]._data
+            saved[k] = tuple(st // a.itemsize for st in a.strides)
         elif kind == "shape":
             v = args[i]
             saved[k] = Size(v._data.shape) if isinstance(v, Tensor) else Size(())

@@ -27,8 +27,9 @@ def _check_float(self, kernel):
 def _shifted(self, dim):
     """``self`` minus its max along ``dim`` (finite maxima only), so exp cannot overflow."""
     m = xp.max(self, axis=dim, keepdims=True)
-    # a row of -inf (or inf) keeps its own value: -inf - -inf would be nan
-    m = xp.where(xp.isfinite(m), m, xp.zeros((), dtype=m.dtype))
+    # a row of -inf is shifted by 0 (its result is nan either way); a row holding +inf is
+    # shifted by inf, so that it is all nan, as in torch
+    m = xp.where(m == -xp.inf, xp.zeros((), dtype=m.dtype), m)
     return self - m
 
 

@@ -52,11 +52,12 @@ def _is_advanced(k):
         isinstance(k, bool))
 
 
-def _as_index_array(k, size=None):
+def _as_index_array(k, warn=False):
     if isinstance(k, Tensor):
         a = k._data
         if a.dtype == xp.uint8:  # a byte mask, as torch still reads it (with a warning)
-            _warn_uint8()
+            if warn:
+                _warn_uint8()
             return a.astype(bool)
         if a.dtype.kind in "iu" and a.dtype.itemsize < 4:
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -125,7 +126,7 @@ def _basic(self, key, lone_slice_view=False):
                 out = slice_(out, dim, s, e, st)
             dim += 1
         elif _is_advanced(k):
-            a = _as_index_array(k)
+            a = _as_index_array(k, warn=True)
             if a.dtype.kind == "b":
                 advanced.append((dim, a))
                 dim += a.ndim

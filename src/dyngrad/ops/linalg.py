@@ -49,19 +49,24 @@ def _mm(self, mat2):
     return xp.matmul(self, mat2)
 
 
-def _column_major(x):
+def _column_major(sizes, strides):
     # torch's mm backward follows the layout of the input it differentiates for: a
-    # column-major input gets (mat2 @ grad.T).T rather than grad @ mat2.T
-    a = getattr(x, "_data", x)
-    return a.strides[0] == a.itemsize and a.strides[1] == a.shape[0] * a.itemsize
+    # column-major input gets (mat2 @ grad.T).T rather than grad @ mat2.T. Only the
+    # layout is saved, as torch saves it (sym_strides): a weight updated in place under
+    # no_grad after the forward does not fail the backward of the other input.
+    return strides[0] == 1 and strides[1] == sizes[0]
 
 
-def _mm_self_backward(grad, self, mat2):
-    return t(mm(conj(mat2), t(grad))) if _column_major(self) else mm(grad, conj(t(mat2)))
+def _mm_self_backward(grad, self_sym_sizes, self_sym_strides, mat2):
+    if _column_major(self_sym_sizes, self_sym_strides):
+        return t(mm(conj(mat2), t(grad)))
+    return mm(grad, conj(t(mat2)))
 
 
-def _mm_mat2_backward(grad, self, mat2):
-    return t(mm(t(grad), conj(self))) if _column_major(mat2) else mm(conj(t(self)), grad)
+def _mm_mat2_backward(grad, self, mat2_sym_sizes, mat2_sym_strides):
+    if _column_major(mat2_sym_sizes, mat2_sym_strides):
+        return t(mm(t(grad), conj(self)))
+    return mm(conj(t(self)), grad)
 
 
 mm = Op("MmBackward0", _mm, self=_mm_self_backward, mat2=_mm_mat2_backward)

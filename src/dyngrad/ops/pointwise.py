@@ -452,6 +452,8 @@ round_decimals = Op("RoundBackward1", _round_decimals, self=_zero_grad)
 
 def round(input, *, decimals=0, out=None):
     """torch.round: half to even; with ``decimals``, its own node (RoundBackward1)."""
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError(f'"round_vml_cpu" not implemented for \'{input.dtype._cname}\'')
     return round_(input) if decimals == 0 else round_decimals(input, decimals)
 
 

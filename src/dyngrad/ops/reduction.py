@@ -63,6 +63,8 @@ def _mean_check(self):
 
 def _mean_all(self, dtype=None):
     _mean_check(self if dtype is None else self.astype(dtype.np))
+    if self.size == 0:  # nan, as torch gives it, without NumPy's "Mean of empty slice"
+        return xp.full((), xp.nan, dtype=self.dtype if dtype is None else dtype.np)
     return xp.mean(self, dtype=None if dtype is None else dtype.np).astype(
         self.dtype if dtype is None else dtype.np, copy=False)
 
@@ -70,7 +72,9 @@ def _mean_all(self, dtype=None):
 def _mean_dim(self, dim, keepdim, dtype=None):
     _mean_check(self if dtype is None else self.astype(dtype.np))
     axes = _axes(dim, self.ndim)
-    out = xp.mean(self, axis=axes, keepdims=keepdim)
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        out = (xp.mean(self, axis=axes, keepdims=keepdim) if self.size else
+               xp.sum(self, axis=axes, keepdims=keepdim) / 0)
     return out.astype(self.dtype if dtype is None else dtype.np, copy=False)
 
 
@@ -88,9 +92,10 @@ mean_dim = Op("MeanBackward1", _mean_dim, self=_mean_dim_backward)
 
 
 def _evenly_distribute(grad, self, result):
-    # every element equal to the max shares the gradient (torch's evenly_distribute_backward)
-    from .pointwise import eq
-    mask = eq(self, result)
+    # every element equal to the max shares the gradient (torch's evenly_distribute_backward);
+    # a nan max goes to the nan elements
+    from .pointwise import eq, isnan
+    mask = isnan(self) if bool(isnan(result)) else eq(self, result)
     return grad * mask / sum_all(mask)
 
 

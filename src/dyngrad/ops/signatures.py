@@ -114,6 +114,9 @@ for _n in ("float", "double", "half", "long", "int", "short", "char", "byte", "b
            "cdouble"):
     SIGNATURES["Tensor." + _n] = ["*, torch.memory_format memory_format = None"]
 
+# functions whose Tensor parameters also take a Python number, as torch's parser lets them
+NUMBERS_AS_TENSORS = frozenset({"copy_"})
+
 # the names each function is also installed under
 ALIASES = {"clip": "clamp", "absolute": "abs", "negative": "neg", "concat": "cat",
            "concatenate": "cat", "swapaxes": "transpose", "greater": "gt", "less": "lt",

@@ -163,13 +163,26 @@ def _correction(dim, unbiased, correction):
     return dim, correction
 
 
+def _warn_dof(name, input, dim, correction):
+    """torch warns when the correction leaves no degrees of freedom (the result is inf or nan)."""
+    shape = tuple(input.shape)
+    count = math.prod(shape) if dim is None or not shape else math.prod(
+        shape[d] for d in _dims(dim, len(shape)))
+    if count - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+
+
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dim, correction = _correction(dim, unbiased, correction)
+    _warn_dof("var", input, dim, correction)
     return var_op(input, dim, correction, keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dim, correction = _correction(dim, unbiased, correction)
+    _warn_dof("std", input, dim, correction)
     return std_op(input, dim, correction, keepdim)
 
 

@@ -249,6 +249,8 @@ def minimum(input, other):
 def _reduce(all_op, dim_op, input, dim, keepdim, dtype):
     """sum and mean: over everything (SumBackward0) unless a dim or keepdim is given."""
     dtype = as_dtype("sum", dtype)
+    if dim is not None and not isinstance(dim, int) and len(dim) == 0:
+        dim = tuple(range(input.dim()))  # no dims named: all of them, as torch reads it
     if dim is None and not keepdim:
         return all_op(input, dtype)
     if dim is None:

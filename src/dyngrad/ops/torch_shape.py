@@ -6,7 +6,7 @@ from .. import _dtype as _dt
 from ..tensor import Tensor, _wrap_dim
 from . import joining, linalg
 from . import views as vw
-from .._args import check_device, dim_list
+from .._args import as_dtype, check_device, dim_list
 from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import Op
@@ -65,7 +65,11 @@ def t(input):
 
 
 def T(self):
-    if self.dim() != 2:
+    if self.dim() == 0:
+        import warnings
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                      "these cases.", UserWarning, stacklevel=2)
+    elif self.dim() != 2:
         vw.deprecated_T_warning()
     return vw.permute(self, tuple(range(self.dim() - 1, -1, -1)))
 
@@ -187,7 +191,9 @@ def chunk(input, chunks, dim=0):
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
-    return vw.split(input, -(-size // chunks) if size else 1, d)
+    if not size:  # torch gives ``chunks`` empty pieces
+        return vw.split_with_sizes(input, (0,) * chunks, d)
+    return vw.split(input, -(-size // chunks), d)
 
 
 def unbind(input, dim=0):
@@ -326,9 +332,10 @@ to_copy = Op("ToCopyBackward0", lambda self, dtype: self.astype(dtype.np), self=
 
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
     check_device(device, "to")
+    dtype = as_dtype("to", dtype)
     for a in args:
-        if isinstance(a, _dt.dtype):
-            dtype = a
+        if isinstance(a, _dt.dtype) or a in (float, int, bool, complex):
+            dtype = as_dtype("to", a)
         elif isinstance(a, Tensor):
             dtype = a.dtype
         elif isinstance(a, (str, _device)):
