@@ -193,12 +193,22 @@ class Signature:
             return TypeError(f"{fn}() missing {len(missing)} required positional "
                              f"argument{'s' if len(missing) == 1 else ''}: {names}")
         for k, (p, v) in enumerate(zip(self.positional, args)):
+            if p.type == "tuple of Tensors" and isinstance(v, (tuple, list)):
+                bad = next((i for i, e in enumerate(v) if not _is_tensor(e)), None)
+                if bad is not None:
+                    return TypeError(f"expected Tensor as element {bad} in argument {k}, but got "
+                                     f"{type_name(v[bad])}")
             if not p.accepts(v):
                 return TypeError(f"{fn}(): argument '{p.name}' (position {k + 1}) must be "
                                  f"{_expected(p, v)}")
         for name, v in kwargs.items():
             p = self.by_name[name]
             if not p.accepts(v):
+                if p.type.startswith("tuple of ints") and isinstance(v, (tuple, list)):
+                    k = next(i for i, e in enumerate(v) if not _is_int(e))
+                    return TypeError(f"{fn}(): argument '{name}' failed to unpack the object at "
+                                     f"pos {k + 1} with error \"type must be tuple of ints,but "
+                                     f"got {type_name(v[k])}\"")
                 return TypeError(f"{fn}(): argument '{name}' must be {_expected(p, v)}")
         return TypeError(f"{fn}(): invalid arguments")
 
@@ -223,6 +233,7 @@ class Parser:
 
     def __init__(self, name, signatures, hidden=(), method=False, numbers_as_tensors=False):
         self.name = name
+        self.method = method
         self.signatures = [Signature(s, method) for s in signatures]
         self.hidden = [Signature(s, method) for s in hidden]
         if numbers_as_tensors:  # a number is taken where a Tensor is declared (copy_(1.))
@@ -266,6 +277,10 @@ class Parser:
         raise self.error(args, kwargs)
 
     def error(self, args, kwargs):
+        if self.method and [s.text for s in self.signatures] == [""] and not self.hidden:
+            # a method of no arguments is a plain C method in torch
+            return TypeError(f"TensorBase.{self.name}() takes no arguments ({len(args)} given)"
+                             if args else f"TensorBase.{self.name}() takes no keyword arguments")
         n = len(args) + len(kwargs)
         plausible = [s for s in self.signatures if s.min_args <= n <= s.max_args]
         if len(self.signatures) + len(self.hidden) == 1 or len(plausible) == 1:

@@ -18,6 +18,8 @@ _PY_DTYPES = {float: _dt.float64, int: _dt.int64, bool: _dt.bool, complex: _dt.c
 def type_name(value):
     """How torch's parser names the type of a value in its messages."""
     t = type(value)
+    if isinstance(value, _dt.dtype):
+        return "torch.dtype"
     if t.__name__ == "Tensor" or getattr(t, "__module__", "").startswith("dyngrad"):
         return "Tensor" if hasattr(value, "_data") else t.__name__
     if t.__module__ == "numpy":

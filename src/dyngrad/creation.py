@@ -371,6 +371,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     _check("arange", device, requires_grad, pin_memory)
     if end is None:
         start, end = 0, start
+        if not isinstance(end, (numbers.Number, Tensor)):
+            raise TypeError(f"arange(): argument 'end' (position 1) must be Number, not "
+                            f"{type_name(end)}")
     start, end, step = _number(start), _number(end), _number(step)
     for v in (start, end):
         if isinstance(v, float) and not math.isfinite(v):
@@ -430,6 +433,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
         pin_memory=False):
     _check("eye", device, requires_grad, pin_memory)
+    for name, v, pos in (("n", n, 1), ("m", m, 2)):
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+            raise TypeError(f"eye(): argument '{name}' (position {pos}) must be int, not "
+                            f"{type_name(v)}")
     if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:

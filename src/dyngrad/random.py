@@ -107,7 +107,7 @@ SIGNATURES = {
 def _check(fn, args, kwargs, device, requires_grad, pin_memory=False):
     """A factory's keyword arguments; a wrong type matches none of its overloads."""
     if type(requires_grad) is not bool or type(pin_memory) is not bool:
-        given = {k: v for k, v in kwargs.items() if v is not None}
+        given = {k: v for k, v in kwargs.items() if v is not False}
         raise invalid_combination(fn, SIGNATURES[fn], args, given)
     check_device(device, fn)
 

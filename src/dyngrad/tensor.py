@@ -67,7 +67,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_check_dim("size", dim, self._data.ndim)]
 
     @property
     def device(self):
@@ -102,7 +102,7 @@ class Tensor:
 
     def stride(self, dim=None):
         st = tuple(s // self._data.itemsize for s in self._data.strides)
-        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+        return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
         return self._data.flags.c_contiguous or self._data.size <= 1
@@ -166,7 +166,8 @@ class Tensor:
                     "use var_no_grad = var.detach().")
             raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         if value and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
         if value and self._inference and not grad_mode.state.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside "
                                "InferenceMode is not allowed.")
@@ -178,6 +179,8 @@ class Tensor:
                             f"bool, not {type(requires_grad).__name__}")
         if self._grad_fn is not None and requires_grad:
             return self
+        if requires_grad and self._data.dtype.kind not in "fc":  # the method's own words
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -347,7 +350,10 @@ class Tensor:
     def tolist(self):
         return self._data.tolist()
 
-    def numpy(self, *, force=False):
+    def numpy(self, *args, force=False):
+        if args:
+            raise TypeError(f"numpy() takes 0 positional arguments but {len(args)} "
+                            f"{'was' if len(args) == 1 else 'were'} given")
         if type(force) is not bool:
             raise TypeError(f"numpy(): argument 'force' must be bool, not {type(force).__name__}")
         if self._requires_grad and not force:
@@ -385,6 +391,8 @@ class Tensor:
         return int(self._data.reshape(()).item())
 
     def __bool__(self):
+        if self._data.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
@@ -438,6 +446,7 @@ class Tensor:
 
 _LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL}
 
+
 SCALAR_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                   "behavior.\nConsider using tensor.detach() first.")
 _warned_scalar = [False]
@@ -448,6 +457,23 @@ def _warn_scalar_once():
     if not _warned_scalar[0]:
         _warned_scalar[0] = True
         warnings.warn(SCALAR_WARNING, UserWarning, stacklevel=3)
+
+
+def _check_dim(fn, dim, ndim):
+    """``size(dim)`` and ``stride(dim)``: an int, within the tensor's dims."""
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{fn}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
+
+
+def _read_only(name):
+    def refuse(self, value):
+        raise AttributeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not "
+                             "writable")
+    return refuse
 
 
 def _wrap_dim(dim, ndim):
@@ -475,3 +501,7 @@ def _wrap(data):
 
 
 _ndarray = _backend.ndarray
+
+# torch's C attributes refuse assignment with their own words
+for _name in ("dtype", "shape", "device", "ndim", "is_leaf", "_version", "is_cpu"):
+    setattr(Tensor, _name, getattr(Tensor, _name).setter(_read_only(_name)))

@@ -4,11 +4,11 @@
 ``Tensor`` methods and operators; ``FUNCTIONS`` and ``METHODS`` list what it installs.
 """
 from .. import random as _random
-from ..tensor import Tensor
+from ..tensor import Tensor, _read_only
 from . import indexing, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
 from ._table import ALL_OPS, Op  # noqa: F401
-from .signatures import ALIASES, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
+from .signatures import ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
           "reciprocal")
@@ -163,10 +163,15 @@ def _checked(name, fn, signatures, method):
     no overload takes raises torch's TypeError before anything is computed."""
     if not signatures:
         return fn
-    parser = Parser(name, signatures, method=method,
-                    numbers_as_tensors=name in NUMBERS_AS_TENSORS)
+    parser = Parser(name, signatures, HIDDEN.get("Tensor." + name if method else name, ()),
+                    method=method, numbers_as_tensors=name in NUMBERS_AS_TENSORS)
     check, seen = parser.check, parser.accepted_types
-    if method:
+    if signatures == [""] and method:  # no arguments: the cheapest check
+        def checked(self, *args, **kwargs):
+            if args or kwargs:
+                raise parser.error(args, kwargs)
+            return fn(self)
+    elif method:
         def checked(self, *args, **kwargs):
             if kwargs or tuple(map(type, args)) not in seen:
                 kwargs = check(args, kwargs)
@@ -188,5 +193,7 @@ def install(namespace):
         namespace[name] = _checked(name, fn, SIGNATURES.get(ALIASES.get(name, name)), False)
     for name, fn in METHODS.items():
         setattr(Tensor, name, _checked(name, fn, method_signatures(name), True))
+    for name in ("dim", "numel", "detach", "tolist", "item"):  # Tensor's own methods
+        setattr(Tensor, name, _checked(name, getattr(Tensor, name), method_signatures(name), True))
     for name, fn in PROPERTIES.items():
-        setattr(Tensor, name, property(fn))
+        setattr(Tensor, name, property(fn, _read_only(name)))

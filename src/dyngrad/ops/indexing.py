@@ -135,6 +135,10 @@ def _basic(self, key, lone_slice_view=False):
                 dim += 1
         else:
             i = _int(k)
+            if self.dim() == 0:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+                                 "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+                                 "number")
             size = out.shape[dim]
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
@@ -154,6 +158,12 @@ def _int(v):
 
 
 def _advanced_key(view, advanced):
+    shapes = [a.shape for _, a in advanced if a.dtype.kind != "b"]
+    try:
+        xp.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
+                         f"shapes {', '.join(str(list(s)) for s in shapes)}") from None
     key = []
     dim = 0
     for nth, (d, a) in enumerate(advanced):
@@ -171,7 +181,9 @@ def _advanced_key(view, advanced):
         else:
             size = view.shape[dim]
             if a.size and (a.max() >= size or a.min() < -size):
-                bad = int(a.max()) if a.max() >= size else int(a.min())
+                if size == 0:
+                    raise IndexError("index is out of bounds for dimension with size 0")
+                bad = int(a.flat[((a >= size) | (a < -size)).argmax()])  # the first, as torch
                 # torch numbers the dim among the index tensors, not among the tensor's dims
                 raise IndexError(f"index {bad} is out of bounds for dimension {nth} with size {size}")
             key.append(a)

@@ -467,8 +467,9 @@ def _masked_fill(self, mask, value):
     broadcast_shapes(mask.shape, self.shape)
     if mask.dtype != xp.bool_:
         from .._dtype import _FROM_NP
+        from ..tensor import _CPP_TYPE
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_FROM_NP[mask.dtype]._cname.lower()}")
+                           f"{_CPP_TYPE[_FROM_NP[mask.dtype]]}")
     return xp.where(mask, xp.asarray(value).astype(self.dtype), self)
 
 

@@ -54,15 +54,15 @@ sum_all = Op("SumBackward0", _sum_all,
 sum_dim = Op("SumBackward1", _sum_dim, self=_unreduce)
 
 
-def _mean_check(self):
+def _mean_check(self, which="Input"):
     if self.dtype.kind not in "fc":
         name = _dt._FROM_NP[self.dtype]._cname
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {name}")
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
+                           f"a floating point or complex dtype. Got: {name}")
 
 
 def _mean_all(self, dtype=None):
-    _mean_check(self if dtype is None else self.astype(dtype.np))
+    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
     if self.size == 0:  # nan, as torch gives it, without NumPy's "Mean of empty slice"
         return xp.full((), xp.nan, dtype=self.dtype if dtype is None else dtype.np)
     return xp.mean(self, dtype=None if dtype is None else dtype.np).astype(
@@ -70,7 +70,7 @@ def _mean_all(self, dtype=None):
 
 
 def _mean_dim(self, dim, keepdim, dtype=None):
-    _mean_check(self if dtype is None else self.astype(dtype.np))
+    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
     axes = _axes(dim, self.ndim)
     with xp.errstate(invalid="ignore", divide="ignore"):
         out = (xp.mean(self, axis=axes, keepdims=keepdim) if self.size else

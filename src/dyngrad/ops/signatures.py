@@ -114,6 +114,13 @@ for _n in ("float", "double", "half", "long", "int", "short", "char", "byte", "b
            "cdouble"):
     SIGNATURES["Tensor." + _n] = ["*, torch.memory_format memory_format = None"]
 
+# a method of no arguments (TensorBase.exp() in torch's messages)
+for _n in ("dim", "numel", "detach", "tolist", "item", "zero_", "exp_", "log_", "sqrt_",
+           "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "abs_", "neg_", "reciprocal_"):
+    SIGNATURES["Tensor." + _n] = [""]
+# overloads torch accepts but never lists (deprecated ones)
+HIDDEN = {"Tensor.copy_": ["Tensor other, bool non_blocking, bool async"]}
+
 # functions whose Tensor parameters also take a Python number, as torch's parser lets them
 NUMBERS_AS_TENSORS = frozenset({"copy_"})
 

@@ -8,7 +8,7 @@ import numbers
 
 from .. import _backend
 from .._args import as_dtype, type_name
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from .inplace import apply_inplace
@@ -313,8 +313,16 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
     return _reduce_select(input, dim, keepdim, other, red.min_all, red.min_dim, pw.minimum, "min")
 
 
+def _check_reduced(name, input, dim):
+    d = _wrap_dim(dim, input.dim())
+    if input.dim() and input.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def argmax(input, dim=None, keepdim=False):
     from ..tensor import _wrap
+    if dim is not None:
+        _check_reduced("argmax", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
     return red.max_dim(input.detach(), dim, keepdim)[1]
@@ -322,6 +330,8 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     from ..tensor import _wrap
+    if dim is not None:
+        _check_reduced("argmin", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
     return red.min_dim(input.detach(), dim, keepdim)[1]

@@ -152,6 +152,8 @@ def narrow(input, dim, start, length):
     size = input.shape[d]
     if isinstance(start, Tensor):
         start = int(start.item())
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if start < 0:
         start += size
     if not 0 <= start <= size or start + length > size or length < 0:
@@ -160,6 +162,8 @@ def narrow(input, dim, start, length):
 
 
 def select(input, dim, index):
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     if not -size <= index < size:
@@ -179,6 +183,14 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {size}")
         return vw.split(tensor, n, d)
+    if not isinstance(split_size_or_sections, (list, tuple)) or not all(
+            isinstance(k, int) for k in split_size_or_sections):
+        v = split_size_or_sections
+        what = (f"tuple of ints, but found element of type "
+                f"{type(next(k for k in v if not isinstance(k, int))).__name__} at pos "
+                f"{next(i for i, k in enumerate(v) if not isinstance(k, int))}"
+                if isinstance(v, (list, tuple)) else f"tuple of ints, not {type(v).__name__}")
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be {what}")
     sizes = tuple(split_size_or_sections)
     if any(k < 0 for k in sizes):
         raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, "
