@@ -16,10 +16,24 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
            "rand_like", "randn_like", "randint_like", "bernoulli"]
 
 
+_NO_CUDA_GENERATOR = (
+    "Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two "
+    "shared libraries: a CPU library and a CUDA library; this error has occurred because you "
+    "are trying to use some CUDA functionality, but the CUDA library has not been loaded by the "
+    "dynamic linker for some reason.  The CUDA library MUST be loaded, EVEN IF you don't "
+    "directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic "
+    "library dependencies if you don't depend on any of their symbols.  You can check if this "
+    "has occurred by using ldd on your binary to see if there is a dependency on *_cuda.so "
+    "library.")
+
+
 class Generator:
     """A CPU random number generator with torch's state and stream."""
 
     def __init__(self, device="cpu"):
+        if isinstance(device, str) and device.split(":")[0] == "cuda":
+            raise RuntimeError(_NO_CUDA_GENERATOR)
         check_device(device, "Generator")
         self.device = device
         self._state = None
@@ -64,7 +78,7 @@ default_generator = Generator()
 
 def manual_seed(seed):
     """Seed the default generator; returns it, as torch does."""
-    return default_generator.manual_seed(seed)
+    return default_generator.manual_seed(int(seed))
 
 
 def seed():

@@ -284,6 +284,8 @@ class Tensor:
 
     @data.setter
     def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self._requires_grad and value._data.dtype.kind not in "fc":
             raise RuntimeError("data set to a tensor that requires gradients must be floating "
                                "point or complex dtype")
@@ -414,6 +416,8 @@ class Tensor:
         if dtype is None:
             return "torch." + self.dtype._legacy
         if isinstance(dtype, str):
+            if dtype not in _LEGACY_NAMES:
+                raise ValueError(f"invalid type: '{dtype}'")
             dtype = _LEGACY_NAMES[dtype]
         return self.to(dtype)
 

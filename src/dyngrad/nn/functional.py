@@ -21,7 +21,14 @@ from ..tensor import Tensor
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
 
+def _check_tensor(fn, name, value, pos):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                        f"{type(value).__name__}")
+
+
 def relu(input, inplace=False):
+    _check_tensor("relu", "input", input, 1)
     return _INPLACE["relu_"](input) if inplace else _pw.relu(input)
 
 
@@ -132,6 +139,12 @@ def _check_weight(input, weight):
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
+    _check_tensor("cross_entropy_loss", "input", input, 1)
+    _check_tensor("cross_entropy_loss", "target", target, 2)
+    if weight is not None:
+        _check_tensor("cross_entropy_loss", "weight", weight, 3)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
     if tuple(target.shape) == tuple(input.shape):
         # torch reads a target shaped like the input as class probabilities
         if not target.is_floating_point():

@@ -98,6 +98,13 @@ FUNCTIONS.update({
     "amax": _st.amax, "amin": _st.amin, "norm": _st.norm,
 })
 
+def _invert(self):
+    if self._data.dtype.kind in "fc":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return FUNCTIONS["bitwise_not"](self)
+
+
 # Methods: every function above as ``x.name(...)``, plus method-only names and operators.
 METHODS = {n: f for n, f in FUNCTIONS.items() if n not in ("cat", "concat", "concatenate",
                                                           "stack", "where")}
@@ -110,7 +117,7 @@ METHODS.update({
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
-    "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": FUNCTIONS["bitwise_not"],
+    "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": _invert,
 })
 # binary operators: an operand that is neither a Tensor nor a number is NotImplemented
 METHODS.update({name: tm.operator(fn) for name, fn in {

@@ -72,6 +72,15 @@ def _as_index_array(k, warn=False):
     return a.astype(xp.int64, copy=False)
 
 
+def _warn_sequence():
+    import warnings
+    warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and "
+                  "will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In "
+                  "pytorch 2.9 this will be interpreted as tensor index, x[torch.tensor(seq)], "
+                  "which will result either in an error or a different result", UserWarning,
+                  stacklevel=4)
+
+
 def _warn_uint8():
     import warnings
     warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
@@ -90,7 +99,16 @@ def _basic(self, key, lone_slice_view=False):
     # torch's getitem records a lone slice even when it spans the dim (t[:]); inside a
     # tuple key, and in setitem, a full slice is skipped (t[:, :] is an alias)
     lone_slice = lone_slice_view and isinstance(key, slice)
+    if isinstance(key, str):  # torch reads it as a sequence of indices: a tensor of str
+        _warn_sequence()
     key = _normalize(key)
+    for k in key:
+        if isinstance(k, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if self.dim() == 0 and not isinstance(k, (slice, bool)) and k is not None and \
+                k is not Ellipsis and not _is_advanced(k):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)
                  and not (_is_advanced(k) and _as_index_array(k).dtype.kind == "b"))
     n_bool_dims = sum(_as_index_array(k).ndim for k in key
@@ -114,6 +132,10 @@ def _basic(self, key, lone_slice_view=False):
             dim += 1
         elif isinstance(k, slice):
             start, stop, step = k.start, k.stop, k.step
+            for v in (start, stop, step):
+                if v is not None and not isinstance(v, Tensor) and not hasattr(v, "__index__"):
+                    raise TypeError("slice indices must be integers or None or have an __index__ "
+                                    "method")
             if step is not None and step <= 0:
                 raise ValueError("slice step cannot be zero" if step == 0 else
                                  "step must be greater than zero")
@@ -237,7 +259,8 @@ def setitem(self, key, value):
     key = _advanced_key(view, advanced)
     target = view._data[key].shape
     try:
-        xp.broadcast_shapes(value._data.shape, target)
+        if xp.broadcast_shapes(value._data.shape, target) != target:
+            raise ValueError
     except ValueError:
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
                            f"broadcast to indexing result of shape {list(target)}") from None

@@ -245,6 +245,11 @@ def _repeat(self, repeats):
     if len(repeats) < self.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
+    shape = (1,) * (len(repeats) - self.ndim) + self.shape
+    target = [r * s for r, s in zip(repeats, shape)]
+    for t in target:
+        if t < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {t}: {target}")
     return xp.tile(self, repeats)
 
 

@@ -327,7 +327,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, str):
-        raise NotImplementedError(f"dyngrad: norm with p={p!r}")
+        if p != "nuc":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        raise NotImplementedError("dyngrad: norm with p='nuc'")
     if dim is not None:
         dim = _dim_list(dim)
     return vector_norm(input, float(p), dim, keepdim)

@@ -61,6 +61,9 @@ def method(fn, name):
         if type(other) not in _NUMBERS and not _operand(other):
             raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
                             f"{type_name(other)}")
+        alpha = kwargs.get("alpha", 1)
+        if not isinstance(alpha, numbers.Number):
+            raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}")
         return fn(self, other, *args, **kwargs)
     m.__name__ = name
     return m
@@ -314,6 +317,11 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
 
 
 def _check_reduced(name, input, dim):
+    if dim is None:
+        if input.numel() == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        return
     d = _wrap_dim(dim, input.dim())
     if input.dim() and input.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
@@ -321,8 +329,7 @@ def _check_reduced(name, input, dim):
 
 def argmax(input, dim=None, keepdim=False):
     from ..tensor import _wrap
-    if dim is not None:
-        _check_reduced("argmax", input, dim)
+    _check_reduced("argmax", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
     return red.max_dim(input.detach(), dim, keepdim)[1]
@@ -330,8 +337,7 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     from ..tensor import _wrap
-    if dim is not None:
-        _check_reduced("argmin", input, dim)
+    _check_reduced("argmin", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
     return red.min_dim(input.detach(), dim, keepdim)[1]
@@ -351,7 +357,17 @@ def _pow_inplace(self, exponent):
 
 
 def _clamp_inplace(self, min=None, max=None):
-    return apply_inplace(pw.clamp, self, (self, min, max))
+    entry = pw.clamp_tensor if isinstance(min, Tensor) or isinstance(max, Tensor) else pw.clamp
+    return apply_inplace(entry, self, (self, min, max))
+
+
+def _masked_fill_inplace(self, mask, value):
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.dim()} dimension(s).")
+        return apply_inplace(pw.masked_fill_tensor, self, (self, mask, value))
+    return apply_inplace(pw.masked_fill_op, self, (self, mask, value))
 
 
 INPLACE = {
@@ -372,6 +388,7 @@ INPLACE = {
     "abs_": inplace(pw.abs_),
     "reciprocal_": inplace(pw.reciprocal),
     "clamp_": _clamp_inplace,
+    "masked_fill_": _masked_fill_inplace,
     "clamp_min_": inplace(pw.clamp_min),
     "clamp_max_": inplace(pw.clamp_max),
 }

@@ -148,10 +148,15 @@ def unsqueeze(input, dim):
 
 
 def narrow(input, dim, start, length):
+    if input.dim() == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     if isinstance(start, Tensor):
         start = int(start.item())
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but "
+                         f"got {start})")
     if length < 0:
         raise RuntimeError("narrow(): length must be non-negative.")
     if start < 0:
@@ -173,6 +178,8 @@ def select(input, dim, index):
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    if tensor.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, tensor.dim())
     size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -199,6 +206,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if input.dim() == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
     d = _wrap_dim(dim, input.dim())
@@ -209,6 +218,8 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return vw.unbind(input, _wrap_dim(dim, input.dim()))
 
 
@@ -393,7 +404,10 @@ def copy_method(self, src, non_blocking=False):
                         f"{type(src).__name__}")
     check_no_partial_overlap(self._data, [src._data])
     try:
-        xp.broadcast_shapes(tuple(src.shape), tuple(self.shape))
+        shape = xp.broadcast_shapes(tuple(src.shape), tuple(self.shape))
+        if shape != tuple(self.shape):
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
+                               f"broadcast shape {list(shape)}")
     except ValueError:
         raise RuntimeError(f"The size of tensor a ({self.shape[-1]}) must match the size of tensor "
                            f"b ({src.shape[-1]}) at non-singleton dimension "
