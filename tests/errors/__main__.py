@@ -3,7 +3,7 @@
 import collections
 import sys
 
-from . import CASES
+from . import AREAS, CASES
 from ._differential import compare
 
 counts = collections.Counter()
@@ -24,6 +24,9 @@ total = sum(counts.values())
 for kind, k in counts.most_common():
     print(f"{kind:32} {k:4}  {100 * k / total:.1f}%")
 print(f"{'total':32} {total:4}")
+for area, module in AREAS.items():
+    same = sum(s not in gaps for s in module.CASES)
+    print(f"  {area:12} {same:4} of {len(module.CASES):4} identical")
 
 if "--write-known" in sys.argv:  # the cases not matched yet, for test_bad_input's xfails
     from pathlib import Path

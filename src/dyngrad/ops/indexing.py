@@ -105,8 +105,8 @@ def _basic(self, key, lone_slice_view=False):
     for k in key:
         if isinstance(k, str):
             raise TypeError("new(): invalid data type 'str'")
-        if self.dim() == 0 and not isinstance(k, (slice, bool)) and k is not None and \
-                k is not Ellipsis and not _is_advanced(k):
+        if self.dim() == 0 and len(key) == 1 and not isinstance(k, (slice, bool)) and \
+                k is not None and k is not Ellipsis and not _is_advanced(k):
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)

@@ -129,9 +129,8 @@ def _var_backward(grad, self, dim, correction, keepdim):
     shape = tuple(self.shape)
     if len(shape) == 0 or dim is None:
         dof = math.prod(shape) - correction
-        if dof <= 0:
-            return grad * math.nan
-        return mul_scalar(grad, 2.0 / dof) * (self - mean_all(self))
+        # C++'s 2.0 / 0 is inf (the gradient is then nan, shaped as the input), Python's raises
+        return mul_scalar(grad, 2.0 / dof if dof else math.inf) * (self - mean_all(self))
     if not keepdim and len(shape) > 1:
         grad = _unsqueeze_multiple(grad, dim, len(shape))
     dof = math.prod(shape[d] for d in _dims(dim, len(shape))) - correction
@@ -166,8 +165,9 @@ def _correction(dim, unbiased, correction):
 def _warn_dof(name, input, dim, correction):
     """torch warns when the correction leaves no degrees of freedom (the result is inf or nan)."""
     shape = tuple(input.shape)
-    count = math.prod(shape) if dim is None or not shape else math.prod(
-        shape[d] for d in _dims(dim, len(shape)))
+    reduced = range(len(shape)) if dim is None or not shape else _dims(dim, len(shape))
+    kept = math.prod(s for d, s in enumerate(shape) if d not in reduced)
+    count = math.prod(shape) // max(kept, 1)  # input numel divided by output numel
     if count - correction <= 0:
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
                       "than the reduction factor (input numel divided by output numel).",
