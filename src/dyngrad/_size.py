@@ -9,12 +9,11 @@ class Size(tuple):
     __slots__ = ()
 
     def __new__(cls, sizes=()):
-        sizes = tuple(sizes)
-        for k, v in enumerate(sizes):
-            if type(v) is not int and not hasattr(v, "__index__") or isinstance(v, float):
-                raise TypeError(f"torch.Size() takes an iterable of 'int' (item {k} is "
-                                f"'{type(v).__name__}')")
-        return tuple.__new__(cls, sizes)
+        self = tuple.__new__(cls, sizes)
+        for v in self:
+            if type(v) is not int:
+                return tuple.__new__(cls, _ints(self))
+        return self
 
     def numel(self):
         n = 1
@@ -36,6 +35,17 @@ class Size(tuple):
             raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to "
                             "torch.Size")
         return Size(tuple.__add__(self, other))
+
+
+def _ints(items):
+    """torch.Size's items as ints (a 0-d integer tensor, a NumPy integer), or its TypeError."""
+    out = []
+    for k, v in enumerate(items):
+        if isinstance(v, float) or not hasattr(v, "__index__"):
+            raise TypeError(f"torch.Size() takes an iterable of 'int' (item {k} is "
+                            f"'{type(v).__name__}')")
+        out.append(v.__index__())
+    return out
 
 
 class device:

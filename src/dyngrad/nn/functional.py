@@ -28,7 +28,8 @@ def _check_tensor(fn, name, value, pos):
 
 
 def relu(input, inplace=False):
-    _check_tensor("relu", "input", input, 1)
+    if not isinstance(input, Tensor):
+        _check_tensor("relu", "input", input, 1)
     return _INPLACE["relu_"](input) if inplace else _pw.relu(input)
 
 

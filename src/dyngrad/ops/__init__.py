@@ -34,6 +34,7 @@ def _unary(name):
     if refused is None:
         def fn(input, *, out=None):
             return entry(input)
+        fn._entry = entry  # what the method calls (signatures.py: no arguments to check)
     else:
         kind, error, message = refused
 
@@ -174,10 +175,12 @@ def _checked(name, fn, signatures, method):
                     method=method, numbers_as_tensors=name in NUMBERS_AS_TENSORS)
     check, seen = parser.check, parser.accepted_types
     if signatures == [""] and method:  # no arguments: the cheapest check
+        entry = getattr(fn, "_entry", fn)
+
         def checked(self, *args, **kwargs):
             if args or kwargs:
                 raise parser.error(args, kwargs)
-            return fn(self)
+            return entry(self)
     elif method:
         def checked(self, *args, **kwargs):
             if kwargs or tuple(map(type, args)) not in seen:

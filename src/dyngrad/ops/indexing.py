@@ -285,5 +285,19 @@ def _check_value(self, value):
 _C_NAME = {"f": "float"}
 
 
+_warned_complex = [False]
+
+
+def warn_complex_to_real(self, src):
+    """torch's copy_ warns, once per process, when it drops imaginary parts."""
+    if not _warned_complex[0] and src._data.dtype.kind == "c" and self._data.dtype.kind != "c":
+        _warned_complex[0] = True
+        import warnings
+        # attributed to the caller of copy_ or of t[key] = value
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning,
+                      stacklevel=4)
+
+
 def copy_inplace(self, src):
+    warn_complex_to_real(self, src)
     return apply_inplace(copy_, self, (self, src))

@@ -30,12 +30,11 @@ def _extent(a):
 
 def check_no_partial_overlap(out, inputs):
     """Raise torch's error when an input array partly overlaps the array ``out``."""
-    if not out.size or not _dense(out):
-        return
     for a in inputs:
-        if a is out or not isinstance(a, xp.ndarray) or not a.size or not xp.may_share_memory(a, out):
+        # the common case first: an input that shares no memory with the output
+        if a is out or not isinstance(a, xp.ndarray) or not xp.may_share_memory(a, out):
             continue
-        if not _dense(a):
+        if not a.size or not out.size or not _dense(a) or not _dense(out):
             continue
         (ob, oe), (ab, ae) = _extent(out), _extent(a)
         if (ob, oe) == (ab, ae) and a.strides == out.strides:

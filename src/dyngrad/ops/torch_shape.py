@@ -11,6 +11,7 @@ from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_, zero_
+from .indexing import warn_complex_to_real
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
@@ -403,6 +404,7 @@ def copy_method(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
     check_no_partial_overlap(self._data, [src._data])
+    warn_complex_to_real(self, src)
     try:
         shape = xp.broadcast_shapes(tuple(src.shape), tuple(self.shape))
         if shape != tuple(self.shape):
