@@ -278,6 +278,154 @@ class BigElementwise:
         return None, step
 
 
+# -- cnn_step ----------------------------------------------------------------------------
+class CnnStep:
+    """A small CNN, batch 32 of 1x28x28: conv 3x3 (8 channels, padding 1), ReLU, 2x2 max
+    pool, linear 1568-10, cross_entropy, backward, SGD lr 0.01 in place."""
+    unit, scale = "ms", 1e3
+
+    def sizes(self, smoke):
+        return {"batch": 4, "side": 8, "ch": 2} if smoke else {"batch": 32, "side": 28, "ch": 8}
+
+    def inputs(self, n):
+        b, s, c = n["batch"], n["side"], n["ch"]
+        feat = c * (s // 2) ** 2
+        x, w1, b1, w2, b2 = _data(5, (b, 1, s, s), (c, 1, 3, 3), (c,), (10, feat), (10,))
+        w1, b1, w2, b2 = w1 / 3, 0.1 * b1, w2 / np.sqrt(feat), 0.1 * b2
+        y = np.random.default_rng(6).integers(0, 10, b)
+        return x, y, [w1, b1, w2, b2]
+
+    def numpy(self, n, dt):
+        x, y, params = self.inputs(n)
+        x = x.astype(dt)
+        params = [p.astype(dt) for p in params]
+        lr = dt(0.01)
+        rows = np.arange(len(y))
+        b, s, c = n["batch"], n["side"], n["ch"]
+        # im2col of the padded input as a (9, N*s*s) matrix, made once (the input does
+        # not change between steps)
+        win = np.lib.stride_tricks.sliding_window_view(
+            np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1))), (3, 3), axis=(2, 3))
+        cols = np.ascontiguousarray(win[:, 0].transpose(3, 4, 0, 1, 2)).reshape(9, -1)
+
+        def step(ps):
+            w1, b1, w2, b2 = ps
+            z1 = (w1.reshape(c, 9) @ cols).reshape(c, b, s, s).transpose(1, 0, 2, 3)
+            z1 = z1 + b1[:, None, None]
+            h1 = np.maximum(z1, 0)
+            blocks = h1.reshape(b, c, s // 2, 2, s // 2, 2)
+            pooled = blocks.max(axis=(3, 5))
+            flat = pooled.reshape(b, -1)
+            z2 = flat @ w2.T + b2
+            m = z2.max(1, keepdims=True)
+            logp = z2 - (np.log(np.exp(z2 - m).sum(1, keepdims=True)) + m)
+            loss = -logp[rows, y].mean()
+            g2 = np.exp(logp)
+            g2[rows, y] -= 1
+            g2 /= b
+            gw2, gb2 = g2.T @ flat, g2.sum(0)
+            gp = (g2 @ w2).reshape(b, c, s // 2, 1, s // 2, 1)
+            gh1 = ((blocks == pooled[:, :, :, None, :, None]) * gp).reshape(b, c, s, s)
+            gz1 = gh1 * (z1 > 0)
+            gw1 = (gz1.transpose(1, 0, 2, 3).reshape(c, -1) @ cols.T).reshape(c, 1, 3, 3)
+            gb1 = gz1.sum((0, 2, 3))
+            out = {"loss": loss, "w1.grad": gw1, "b2.grad": gb2}
+            for p, g in zip(ps, (gw1, gb1, gw2, gb2)):
+                p -= lr * g
+            return out
+        return params, step
+
+    def torch(self, n, T):
+        import importlib
+        F = importlib.import_module(T.__name__ + ".nn.functional")
+        x, y, params = self.inputs(n)
+        x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
+        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+
+        def step(ps):
+            w1, b1, w2, b2 = ps
+            h = F.max_pool2d(F.relu(F.conv2d(x, w1, b1, padding=1)), 2)
+            loss = F.cross_entropy(F.linear(h.flatten(1), w2, b2), y)
+            loss.backward()
+            out = {"loss": _np(loss), "w1.grad": _np(w1.grad), "b2.grad": _np(b2.grad)}
+            with T.no_grad():
+                for p in ps:
+                    p -= 0.01 * p.grad
+                    p.grad = None
+            return out
+        return params, step
+
+
+# -- deep_mlp, deep_mlp_ckpt -------------------------------------------------------------
+class DeepMlp:
+    """A deep tanh MLP (16 layers 256 wide, batch 4096), loss = mean(out**2), backward.
+    With ``segments``: utils.checkpoint.checkpoint_sequential in that many pieces, so
+    only the pieces' boundaries are kept and the rest is recomputed during backward: the
+    RSS+ column against deep_mlp's shows the memory saved, the time column its price
+    (deep_mlp_ckpt: the reentrant checkpoint; deep_mlp_ckpt_nr: the non-reentrant one)."""
+    unit, scale = "ms", 1e3
+
+    def __init__(self, segments=None, reentrant=True):
+        self.segments = segments
+        self.reentrant = reentrant
+
+    def sizes(self, smoke):
+        return {"width": 16, "batch": 8, "layers": 8} if smoke else \
+            {"width": 256, "batch": 4096, "layers": 16}
+
+    def inputs(self, n):
+        w = n["width"]
+        x, *params = _data(6, (n["batch"], w), *[(w, w), (w,)] * n["layers"])
+        return x, [p / np.sqrt(w) if p.ndim == 2 else 0.1 * p for p in params]
+
+    def numpy(self, n, dt):
+        x, params = self.inputs(n)
+        x = x.astype(dt)
+        params = [p.astype(dt) for p in params]
+
+        def step(_):
+            hs = [x]
+            for w, b in zip(params[::2], params[1::2]):
+                hs.append(np.tanh(hs[-1] @ w + b))
+            out = hs[-1]
+            loss = (out * out).mean()
+            g = (2 / out.size) * out
+            for i in reversed(range(len(hs) - 1)):
+                gz = g * (1 - hs[i + 1] * hs[i + 1])
+                gw0 = hs[i].T @ gz
+                g = gz @ params[2 * i].T
+            return {"loss": loss, "w0.grad": gw0}
+        return None, step
+
+    def torch(self, n, T):
+        import importlib
+        ckpt = importlib.import_module(T.__name__ + ".utils.checkpoint")
+        x0, params = self.inputs(n)
+        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+
+        def layer(w, b):
+            return lambda h: (h @ w + b).tanh()
+        layers = [layer(w, b) for w, b in zip(params[::2], params[1::2])]
+
+        def step(_):
+            # requires grad: the reentrant checkpoint passes gradients only to inputs that do
+            x = T.tensor(x0, dtype=T.float32, requires_grad=True)
+            if self.segments:
+                out = ckpt.checkpoint_sequential(layers, self.segments, x,
+                                                 use_reentrant=self.reentrant)
+            else:
+                out = x
+                for f in layers:
+                    out = f(out)
+            loss = (out * out).mean()
+            loss.backward()
+            res = {"loss": _np(loss), "w0.grad": _np(params[0].grad)}
+            for p in params:
+                p.grad = None
+            return res
+        return None, step
+
+
 WORKLOADS = {
     "tiny_chain": TinyChain(),
     "deep_chain": DeepChain(200_000),
@@ -285,7 +433,13 @@ WORKLOADS = {
     "mlp_step": MlpStep(),
     "hvp": Hvp(),
     "big_elementwise": BigElementwise(),
+    "cnn_step": CnnStep(),
+    "deep_mlp": DeepMlp(),
+    "deep_mlp_ckpt": DeepMlp(segments=4),
+    "deep_mlp_ckpt_nr": DeepMlp(segments=4, reentrant=False),
 }
 # dtypes each library's result must keep (a float64 upcast is a failure, issue 4)
 EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chain_1M": np.float64,
-                  "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32}
+                  "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32,
+                  "cnn_step": np.float32, "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32,
+                  "deep_mlp_ckpt_nr": np.float32}

@@ -30,6 +30,14 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
+from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
+from .serialization import load, save  # noqa: F401
+from . import serialization  # noqa: F401
+from . import linalg, special  # noqa: F401
+from ._dtype_info import finfo, iinfo  # noqa: F401
+from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
+                             memory_format, preserve_format)
+from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 
 __version__ = "0.1.0"
 
@@ -41,6 +49,8 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"dyngrad(\.|
 for _alias, _d in _dtype_module.ALIASES.items():
     globals()[_alias] = _d
 _ops.install(globals())
+globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor, ...
+from math import e, inf, nan, pi  # noqa: E402,F401  (torch.pi and friends)
 
 
 class _ReturnTypes:

@@ -11,9 +11,8 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
+from ._autograd_state import state as _gstate
 from ._size import CPU, Size
-from .autograd import grad_mode
-from .autograd.graph import grad_accumulator
 
 __all__ = ["Tensor"]
 
@@ -48,6 +47,7 @@ class Tensor:
     _retains_grad = False
     _inference = False
     _multi_view_of = None  # node name when made by split/chunk/unbind (no in-place allowed)
+    _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
     _no_grad_view = False  # a view made with grad mode off
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
 
@@ -168,7 +168,7 @@ class Tensor:
         if value and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point and complex dtype can require "
                                "gradients")
-        if value and self._inference and not grad_mode.state.inference:
+        if value and self._inference and not _gstate.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside "
                                "InferenceMode is not allowed.")
         self._requires_grad = bool(value)
@@ -256,6 +256,7 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             return self.grad_fn._register_tensor_prehook(self._output_nr, hook)
+        from .autograd.graph import grad_accumulator  # the graph sits above the Tensor
         acc = grad_accumulator(self)
         self._acc_keepalive = acc  # a hook on a leaf keeps its accumulator, as in torch
         return acc._register_tensor_prehook(0, hook)
@@ -270,6 +271,13 @@ class Tensor:
             self._post_acc_hooks = {}
         from .autograd.graph import _add_hook
         return _add_hook(self._post_acc_hooks, hook)
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    def _is_view(self):
+        return self._base is not None
 
     @property
     def _version(self):
@@ -419,7 +427,8 @@ class Tensor:
             if dtype not in _LEGACY_NAMES:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = _LEGACY_NAMES[dtype]
-        return self.to(dtype)
+        # torch.LongTensor and the other legacy types stand for their dtype
+        return self.to(getattr(dtype, "_legacy_dtype", dtype))
 
     # -- printing ---------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
@@ -499,7 +508,7 @@ def _wrap(data):
     t._grad_fn = None
     t._version_counter = [0]
     t._output_nr = 0
-    if grad_mode.state.inference:
+    if _gstate.inference:
         t._inference = True
     return t
 

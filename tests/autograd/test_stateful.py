@@ -1,6 +1,7 @@
 """A stateful test of the engine: random graphs are built in torch and dyngrad side by
-side, with backward, retain_graph, autograd.grad, zeroing, detach, hooks and in-place ops
-interleaved; after every step both libraries must agree (values, grads, errors)."""
+side, with backward, retain_graph, autograd.grad, zeroing, detach, hooks, in-place ops and
+custom Functions interleaved; after every step both libraries must agree (values, grads,
+errors)."""
 import numpy as np
 import torch
 from hypothesis import settings, strategies as st
@@ -28,6 +29,60 @@ def _both(fn):
             errs.append((type(e).__name__, str(e)))
     assert errs[0] == errs[1], errs
     return outs
+
+
+def _custom_functions(lib):
+    """Custom Functions, one class per library: saved inputs and outputs, a number input,
+    two outputs, an in-place forward."""
+    class Cube(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * 3 * x * x
+
+    class MulAdd(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y, k):
+            out = x * y + k
+            ctx.save_for_backward(x, y, out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            x, y, out = ctx.saved_tensors
+            return g * y, g * x, None
+
+    class TwoOut(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            t = x.tanh()
+            ctx.save_for_backward(t)
+            return x * 2, t
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            t, = ctx.saved_tensors
+            return ga * 2 + gb * (1 - t * t)
+
+    class HalveInPlace(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(0.5)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 0.5
+    return {"cube": Cube, "muladd": MulAdd, "two_out": TwoOut, "halve_": HalveInPlace}
+
+
+FUNCTIONS = tuple(_custom_functions(lib) for lib in LIBS)
 
 
 class GraphMachine(RuleBasedStateMachine):
@@ -65,6 +120,22 @@ class GraphMachine(RuleBasedStateMachine):
         outs = _both(f)
         if outs[0] is not None:
             self.nodes.append(tuple(outs))
+
+    @precondition(lambda self: self.nodes)
+    @rule(data=st.data(), name=st.sampled_from(sorted(FUNCTIONS[0])))
+    def custom(self, data, name):
+        i = data.draw(st.integers(0, len(self.nodes) - 1))
+        j = data.draw(st.integers(0, len(self.nodes) - 1))
+
+        def f(lib):
+            k = LIBS.index(lib)
+            fn = FUNCTIONS[k][name]
+            a, b = self.nodes[i][k], self.nodes[j][k]
+            out = fn.apply(a, b, 0.5) if name == "muladd" else fn.apply(a)
+            return out if isinstance(out, tuple) else (out,)
+        outs = _both(f)
+        if outs[0] is not None:
+            self.nodes.extend(zip(*outs))
 
     @precondition(lambda self: self.nodes)
     @rule(data=st.data(), retain=st.booleans())

@@ -220,13 +220,21 @@ def test_bad_params_say_which():
         viz.make_dot(w * 2, params={"w": [1.0]})
 
 
-def test_rendering_without_dot_names_what_to_install(monkeypatch):
+@pytest.mark.parametrize("graphviz_package", [True, False], ids=["Digraph", "DotSource"])
+def test_without_dot_svg_is_laid_out_by_dyngrad_and_png_names_what_to_install(
+        monkeypatch, tmp_path, graphviz_package):
     monkeypatch.setenv("PATH", "/nonexistent")
+    if not graphviz_package:
+        monkeypatch.setitem(sys.modules, "graphviz", None)
     w = dyngrad.ones(1, requires_grad=True)
-    d = viz_dot.draw(w * 2).emit(use_graphviz=False)
-    with pytest.raises(viz.GraphvizNotFound, match="apt-get install graphviz"):
-        d.pipe("svg")
-    assert d._repr_mimebundle_() == {"text/plain": d.source}
+    d = viz.make_dot(w * 2, params={"w": w})
+    svg = d.pipe("svg", encoding="utf-8")
+    assert svg.startswith("<svg") and "MulBackward0" in svg and ">w</text>" in svg
+    assert d._repr_mimebundle_()["image/svg+xml"] == svg  # Jupyter shows the drawing
+    out = d.render(str(tmp_path / "g"), format="svg")
+    assert open(out).read() == svg and open(tmp_path / "g").read() == d.source
+    with pytest.raises(Exception, match="(apt-get install graphviz|Graphviz executables)"):
+        d.pipe("png")
 
 
 @pytest.mark.skipif(viz.render.find_dot() is None, reason="Graphviz's dot is not installed")

@@ -176,7 +176,7 @@ def test_repr_and_html():
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
         'xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace(
         "http://www.w3.org/", "") and "<script src" not in page
-    assert t._repr_html_().startswith('<div class="dyngrad-trace">')
+    assert t._repr_html_().startswith('<div class="dyngrad-trace-output">')
 
 
 def test_no_observer_left_behind_after_an_error():

@@ -3,21 +3,30 @@ import warnings
 from collections.abc import Mapping
 
 from .. import _backend
-from . import grad_mode, graph  # noqa: F401  (loaded first: tensor.py needs them)
-from .. import tensor as _tensor  # partly loaded here: used at call time only
-from . import engine  # noqa: F401
+from ..tensor import Tensor as _Tensor, _wrap
+from . import engine, grad_mode, graph  # noqa: F401
+from .graph import edge_of
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode"]
+           "inference_mode", "Function"]
+
+
+def __getattr__(name):
+    # function.py sits above the op table, which loads after this package: at first use
+    if name in ("Function", "function"):
+        import importlib
+        function = importlib.import_module(".function", __name__)
+        return function if name == "function" else function.Function
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 xp = _backend.xp
 
 
 def _tensors(x, what="tensors"):
-    if isinstance(x, _tensor.Tensor):
+    if isinstance(x, (_Tensor, graph.GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -25,13 +34,13 @@ def _tensors(x, what="tensors"):
 def _grads_tuple(grads, n):
     if grads is None:
         return [None] * n
-    if isinstance(grads, _tensor.Tensor):
+    if isinstance(grads, _Tensor):
         return [grads]
     return list(grads)
 
 
 def _inputs_tuple(inputs, fn):
-    if isinstance(inputs, (_tensor.Tensor, graph.GradientEdge)):
+    if isinstance(inputs, (_Tensor, graph.GradientEdge)):
         return (inputs,)
     if type(inputs) is dict:
         return tuple(inputs.values())
@@ -47,6 +56,15 @@ def _make_grads(outputs, grads, create_graph, batched=False):
     ``batched``: each gradient holds a batch of them along its first dim."""
     out = []
     for i, (o, g) in enumerate(zip(outputs, grads)):
+        if isinstance(o, graph.GradientEdge):
+            # an edge's shape is unknown here: its gradient must be given, and is not checked
+            if g is None:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not isinstance(g, _Tensor):
+                raise TypeError("gradients can be either Tensors or None, but got "
+                                f"{type(g).__name__}")
+            out.append(g if create_graph else g._data)
+            continue
         if g is None:
             if not o._requires_grad:
                 out.append(None)
@@ -57,9 +75,9 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {o.dtype}")
             arr = xp.ones(o._data.shape, dtype=o._data.dtype)
-            out.append(_tensor._wrap(arr) if create_graph else arr)
+            out.append(_wrap(arr) if create_graph else arr)
             continue
-        if not isinstance(g, _tensor.Tensor):
+        if not isinstance(g, _Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         if batched and g._data.shape[1:] != o._data.shape:
             # (torch reports the shape of grad[0] without its first dim)
@@ -79,18 +97,20 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                                f"dtype of {g.dtype} and output[{i}] has a dtype of {o.dtype}.")
         # the engine casts a root's gradient to the root's dtype (torch's validate_outputs)
         if g._data.dtype != o._data.dtype:
-            g = g.to(o.dtype) if create_graph else _tensor._wrap(g._data.astype(o._data.dtype))
+            g = g.to(o.dtype) if create_graph else _wrap(g._data.astype(o._data.dtype))
         out.append(g if create_graph else g._data)
     return out
 
 
 def _root_edges(outputs, grads):
     """The roots' edges, after torch's checks on counts and requires_grad."""
-    from ..ops._table import edge_of
     if len(grads) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     edges = []
     for i, o in enumerate(outputs):
+        if isinstance(o, graph.GradientEdge):
+            edges.append((o.node, o.output_nr))
+            continue
         if not o._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a "
                                "grad_fn")
@@ -100,7 +120,6 @@ def _root_edges(outputs, grads):
 
 def _input_edges(inputs, accumulate):
     """The inputs' edges. backward() retains the grad of non-leaf inputs (as torch does)."""
-    from ..ops._table import edge_of
     edges = []
     for t in inputs:
         if isinstance(t, graph.GradientEdge):
@@ -154,6 +173,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges, True)
 
 
+def _is_checkpoint_valid():
+    """Whether the backward running now runs the whole graph (no ``inputs``), as the
+    reentrant checkpoint needs."""
+    task = engine.current_task()
+    return task is None or task.wanted is None
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` w.r.t. ``inputs``, returned (``.grad`` is not touched).
@@ -185,8 +211,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if is_grads_batched:
         captured = _batched(edges, root_grads, retain_graph, create_graph, input_edges)
     else:
-        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph,
-                                       input_edges, False)
+        captured = engine.run_backward(edges, root_grads, retain_graph, create_graph, input_edges,
+                                 False)
     result = []
     for i, g in enumerate(captured):
         if g is None and not allow_unused:
@@ -207,7 +233,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 def _tensor_of(g):
-    return g if isinstance(g, _tensor.Tensor) else _tensor._wrap(g)
+    return g if isinstance(g, _Tensor) else _wrap(g)
 
 
 def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
@@ -221,8 +247,7 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
     rows = []
     for b in range(n):
         rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
-                                        retain_graph or b < n - 1, create_graph, input_edges,
-                                        False))
+                                  retain_graph or b < n - 1, create_graph, input_edges, False))
     from ..ops import torch_shape
     out = []
     for k in range(len(input_edges)):

@@ -25,11 +25,14 @@ speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensor
 ``create_graph=True`` they are Tensors and grad mode is on, so the backward is recorded.
 """
 import gc
+import itertools
 from sys import getrefcount
 
 from .. import _backend
+from .._dtype import _FROM_NP
+from ..tensor import Tensor, _wrap
 from . import grad_mode
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, fit_all
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -48,46 +51,7 @@ def _tell(event, **info):
         ob(event, **info)
 
 
-def sum_to(grad, shape):
-    """Sum an array (or Tensor) down to ``shape``, undoing broadcasting."""
-    gshape = grad.shape
-    if gshape == shape:
-        return grad
-    lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
-    if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
-        g = xp.sum(grad, axis=axes, keepdims=True) if axes else grad
-        return xp.reshape(g, shape)
-    if not shape:
-        return grad.sum()  # as torch's sum_to: SumBackward0, not a sum over dims and a view
-    g = grad.sum(axes, keepdim=True) if axes else grad
-    return g.reshape(shape) if tuple(g.shape) != tuple(shape) else g
-
-
-def _fit(grad, meta):
-    """Reduce a gradient to an input's recorded (shape, dtype)."""
-    shape, dtype = meta
-    if grad.shape != shape:
-        grad = sum_to(grad, shape)
-    if grad.dtype != dtype:
-        if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
-            grad = xp.asarray(grad, dtype=dtype)
-        else:
-            from .._dtype import _FROM_NP
-            grad = grad.to(_FROM_NP[dtype])
-    return grad
-
-
-def _fit_all(outs, meta):
-    """Each gradient reduced to its input's (shape, dtype) where it differs; most already
-    match, so the check comes before the call."""
-    return [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
-            else _fit(g, m) for g, m in zip(outs, meta)]
-
-
 def _tensor(g):
-    from ..tensor import Tensor, _wrap
     return g if isinstance(g, Tensor) else _wrap(g)
 
 
@@ -142,7 +106,6 @@ _ENGINE_REFS = 3
 
 def _accumulate(node, grad, create_graph):
     """AccumulateGrad: add the gradient into the leaf's ``.grad`` as torch does."""
-    from ..tensor import _wrap
     var = node.variable
     old = var._grad
     want = var._grad_dtype  # () means the leaf's own dtype, which _fit has already given
@@ -169,7 +132,6 @@ def _accumulate(node, grad, create_graph):
         data = grad._data if hasattr(grad, "_data") else grad
         if data.dtype != old._data.dtype and not xp.can_cast(data.dtype, old._data.dtype,
                                                              "same_kind"):
-            from .._dtype import _FROM_NP
             raise RuntimeError(f"result type {_FROM_NP[data.dtype]._cname} can't be cast to the "
                                f"desired output type {_FROM_NP[old._data.dtype]._cname}")
         old._data += data
@@ -184,8 +146,9 @@ def _accumulate(node, grad, create_graph):
 
 
 def _copy(grad):
-    from ..ops.inplace import copy_out_of_place
-    return copy_out_of_place(grad)
+    """A copy recorded as torch's AccumulateGrad makes it under create_graph: copy_ into a
+    fresh tensor, a CopyBackwards node whose first edge (the destination) is None."""
+    return _wrap(xp.empty(grad._data.shape, dtype=grad._data.dtype)).copy_(grad)
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, accumulate=True):
@@ -206,6 +169,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     try:
         return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
     finally:
+        _tasks.pop()
         state.enabled = prev
         if collecting:
             gc.enable()
@@ -261,9 +225,43 @@ def _needed(seen, deps, targets, include_targets):
     return needed
 
 
+class _GraphTask:
+    """What hooks may ask about the run that calls them (torch's graph task): its id, and
+    whether a node will run (``register_multi_grad_hook`` counts the hooks to expect)."""
+
+    __slots__ = ("id", "roots", "deps", "wanted", "accumulate")
+    _next_id = itertools.count().__next__
+
+    def __init__(self, accumulate):
+        self.id = _GraphTask._next_id()
+        self.accumulate = accumulate
+        self.roots = self.deps = ()
+        self.wanted = None
+
+    def will_execute(self, node):
+        if isinstance(node, AccumulateGrad) and not self.accumulate:
+            raise RuntimeError("A leaf node was passed to _will_engine_execute_node but we are "
+                               "currently running autograd.grad(). This is currently not "
+                               "supported.")
+        return ((node in self.deps or node in self.roots)
+                and (self.wanted is None or node in self.wanted))
+
+
+# The runs in progress, innermost last (a reentrant checkpoint runs one inside another).
+_tasks = []
+
+
+def current_task():
+    """The graph task of the backward running now (None outside a backward)."""
+    return _tasks[-1] if _tasks else None
+
+
 def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
+    task = _GraphTask(accumulate)
+    _tasks.append(task)  # (run_backward pops it)
     root_nodes = list({id(n): n for n, _ in roots if n is not None}.values())
     deps = _discover(root_nodes)
+    task.roots, task.deps = root_nodes, deps
 
     # NOTE [Running part of the graph]
     # With ``inputs``, only nodes on a path to an input's node run (``needed``); other
@@ -282,7 +280,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             for slot, (node, nr) in enumerate(inputs):
                 if node is not None:
                     captures.setdefault(node, []).append((nr, slot))
-        wanted = needed.union(captures)
+        wanted = task.wanted = needed.union(captures)
     buffers = {}
     for (node, nr), g in zip(roots, root_grads):
         if node is None:
@@ -299,11 +297,9 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         if deps.get(node, 0) == 0:
             push(node._sequence_nr, node)
     watch = observers
-    # The inline step calls run_formulas (an OpNode's _apply) directly, and pops from and
-    # pushes into a queue of at most one node without the heap routines, which would
-    # move nothing (measured together: tiny_split's backward 3.68 to 3.47 us per node)
-    from ..ops._table import OpNode, run_formulas
-    op_apply = OpNode._apply
+    # The inline step pops from and pushes into a queue of at most one node without the
+    # heap routines, which would move nothing (measured: part of tiny_split's backward
+    # going from 3.68 to 3.47 us per node)
     while keys:
         if len(keys) == 1:  # a chain's queue holds one node at a time
             keys.pop()
@@ -325,13 +321,13 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         if needed is None and not watch and not node._hooked and type(node) is not AccumulateGrad:
             # _run_node's common case written out: no hooks, nobody watching, the whole
             # graph runs (measured: about 1 us of 4 per node on a small chain)
-            if grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+            if (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
+                    and not node._runs_without_grad):
                 outs = None
             else:
-                outs = (run_formulas(node, grads, create_graph) if type(node)._apply is op_apply
-                        else node._apply(grads, create_graph))
+                outs = node._apply(grads, create_graph)
                 if node._meta is not None:
-                    outs = _fit_all(outs, node._meta)
+                    outs = fit_all(outs, node._meta)
             if not retain_graph:
                 node._release()
         else:
@@ -473,12 +469,13 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
         if observers:
             _tell("ran", node=node, grads=grads, raw=None, outs=None)
         outs = []
-    elif grads[0] is None and (len(grads) == 1 or all(g is None for g in grads)):
+    elif (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
+          and not node._runs_without_grad):
         outs = [None] * len(node.next_functions)
     else:
         outs = raw = node._apply(grads, create_graph)
         if node._meta is not None:
-            outs = _fit_all(outs, node._meta)
+            outs = fit_all(outs, node._meta)
         if observers:
             _tell("ran", node=node, grads=grads, raw=raw, outs=outs)
         if wanted is not None:
@@ -502,7 +499,6 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
 
 def call_node(node, grads):
     """``grad_fn(*grads)``: run one node by hand, as torch allows."""
-    from ..tensor import Tensor
     create = grad_mode.state.enabled
     gs = [g if create else (g._data if isinstance(g, Tensor) else g) for g in grads]
     outs = node._apply(gs, create)

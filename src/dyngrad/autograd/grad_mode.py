@@ -2,20 +2,12 @@
 import functools
 import inspect
 import sys
-import threading
 import warnings
+
+from .._autograd_state import state  # noqa: F401  (the thread-local flags: see that module)
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled"]
-
-
-class _State(threading.local):
-    # Class attributes are the per-thread defaults: a new thread starts with grad on.
-    enabled = True
-    inference = False
-
-
-state = _State()
 
 
 def is_grad_enabled():

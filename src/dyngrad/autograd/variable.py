@@ -1,14 +1,15 @@
 """torch.autograd.Variable: the legacy wrapper, which now returns a plain Tensor."""
 import warnings
 
-from .. import tensor as _tensor  # partly loaded at import time
+from ..creation import empty
+from ..tensor import Tensor
 
 __all__ = ["Variable"]
 
 
 class _VariableMeta(type):
     def __instancecheck__(cls, other):
-        return isinstance(other, _tensor.Tensor)
+        return isinstance(other, Tensor)
 
 
 class Variable(metaclass=_VariableMeta):
@@ -19,9 +20,8 @@ class Variable(metaclass=_VariableMeta):
             warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
                           "instead.", UserWarning, stacklevel=2)
         if data is None:
-            from ..creation import empty
             data = empty(0)
-        if not isinstance(data, _tensor.Tensor):
+        if not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
         t = data.detach()
         t.requires_grad = requires_grad

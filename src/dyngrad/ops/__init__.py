@@ -7,6 +7,7 @@ from .. import random as _random
 from ..tensor import Tensor, _read_only
 from . import indexing, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
+from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 from .signatures import ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
 
@@ -162,6 +163,88 @@ FUNCTIONS["conj"] = METHODS["conj"] = _conj
 # dyngrad conjugates eagerly (no lazy conjugate bit): nothing is ever left to resolve
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
+
+from . import torch_nn as _tnn, torch_pooling as _tpl  # noqa: E402
+FUNCTIONS.update(_tnn.FUNCTIONS)
+FUNCTIONS.update(_tpl.FUNCTIONS)
+METHODS.update(_tnn.METHODS)
+
+def _functional(name):
+    """torch.<name> for a function torch also exposes as nn.functional.<name> (called
+    upward, at call time)."""
+    def fn(*args, **kwargs):
+        from ..nn import functional as F
+        return getattr(F, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+for _n in ("selu", "celu", "prelu", "threshold", "bilinear", "cosine_similarity",
+           "pairwise_distance", "hinge_embedding_loss", "margin_ranking_loss",
+           "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss"):
+    FUNCTIONS[_n] = _functional(_n)
+METHODS["prelu"] = FUNCTIONS["prelu"]
+
+# -- the surface beyond the basics, one block per family file ----------------------------
+from . import diagonal as _dg, einsum as _es, products as _pr, rearrange as _ra  # noqa: E402
+from . import scans as _sn, scatter as _sc, sorting as _so  # noqa: E402
+from . import pointwise_more as _pm, special as _sp, summary as _sm  # noqa: E402
+FUNCTIONS.update({
+    "einsum": _es.einsum, "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed,
+    "diag": _dg.diag, "trace": _dg.trace_fn,
+    "roll": _ra.roll, "rot90": _ra.rot90, "repeat_interleave": _ra.repeat_interleave,
+    "tile": _ra.tile, "unflatten": _ra.unflatten, "movedim": _ra.movedim,
+    "moveaxis": _ra.movedim, "meshgrid": _ra.meshgrid, "diff": _ra.diff,
+    "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
+    **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, **_sn.FUNCTIONS,
+    **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS,
+})
+METHODS.update({
+    "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed, "diag": _dg.diag,
+    "trace": _dg.trace_fn,
+    "roll": _ra.roll, "rot90": _ra.rot90, "repeat_interleave": _ra.repeat_interleave,
+    "tile": _ra.tile_method, "unflatten": _ra.unflatten, "movedim": _ra.movedim,
+    "moveaxis": _ra.movedim, "diff": _ra.diff,
+    "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
+    **_pr.FUSED, **_sc.METHODS, **_so.METHODS, **_sn.METHODS, **_pm.METHODS,
+    **_sm.METHODS, **_sp.METHODS,
+    "type_as": lambda self, other: self.type(other.dtype),
+})
+
+
+
+def _linalg(name):
+    """torch.det, torch.inverse, ...: torch.linalg's functions, imported when first called
+    (torch.linalg sits above the op table)."""
+    def fn(*args, **kwargs):
+        from .. import linalg
+        if name == "svd":
+            from ..linalg.decompositions import torch_svd
+            return torch_svd(*args, **kwargs)
+        return getattr(linalg, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
+                   ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
+                   ("chain_matmul", "multi_dot")):
+    FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
+FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
+
+from .. import _multinomial  # noqa: E402
+FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
+METHODS["unfold"] = _ra.unfold
+# in-place forms of entries that take the tensor and plain arguments
+METHODS.update({
+    "masked_fill_": lambda self, mask, value: apply_inplace(
+        _pw.masked_fill_tensor if isinstance(value, Tensor) else _pw.masked_fill_op, self,
+        (self, mask, value)),
+    "tril_": lambda self, diagonal=0: apply_inplace(_pw.tril, self, (self, diagonal)),
+    "triu_": lambda self, diagonal=0: apply_inplace(_pw.triu, self, (self, diagonal)),
+})
+for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
+    METHODS[_n + "_"] = (lambda op: lambda self: apply_inplace(op, self, (self,)))(getattr(_sp, _n))
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 

@@ -26,148 +26,73 @@ import inspect
 from .. import _backend
 from .._size import Size
 from ..autograd import grad_mode
-from ..autograd.graph import ERR_BACKWARD_TWICE, Node, grad_accumulator, next_sequence_nr
+from ..autograd.graph import Node, edge_of, record  # noqa: F401  (edge_of: re-exported)
+from ..autograd.saved_value import (FREED_NUMBER, SavedValue, save_input, save_output,
+                                   unpack_saved)
 from ..tensor import Tensor, _wrap
 
 xp = _backend.xp
-_ndarray = _backend.ndarray
 _gstate = grad_mode.state
 _new = object.__new__
 
 ALL_OPS = []
 
 
-class _SavedOutput:
-    """An output saved by its own node: the array and version counter, not the Tensor
-    (NOTE [Saved tensors] in autograd/graph.py)."""
-
-    __slots__ = ("data", "counter", "output_nr")
-
-    def __init__(self, tensor, output_nr):
-        self.data = tensor._data
-        self.counter = tensor._version_counter
-        self.output_nr = output_nr
-
-
 class OpNode(Node):
     """The node class of table ops: each op makes one subclass named as torch names it."""
 
-    __slots__ = ("_meta",)
+    __slots__ = ()
     _op = None
 
-    def _apply(self, grads, create_graph):
-        return run_formulas(self, grads, create_graph)
+    # _apply is run_formulas (set below it): the engine's call goes straight to it
 
     def _release(self):
-        # Only saved tensors are freed; sizes and numbers stay readable, as in torch,
-        # so a node that saved no tensor can run again.
+        # SavedValues free themselves; a number given for a tensor argument is torch's
+        # wrapped-number tensor, freed too (NOTE [Saved tensors] in saved_value.py)
         saved = self._saved
         freed = None
         for i in self._op.tensor_slot_list:
-            if saved[i] is not None and saved[i] is not _FREED:
+            v = saved[i]
+            if type(v) is SavedValue:
+                v.free()
+            elif v is not None:
                 if freed is None:
                     freed = list(saved)
-                freed[i] = _FREED
+                freed[i] = FREED_NUMBER
         if freed is not None:
             self._saved = tuple(freed)
 
     def __getattr__(self, name):
-        if name.startswith("_saved_"):
+        # node._saved_<name> (checked, unpacked) and node._raw_saved_<name> (the
+        # SavedValue), for the names the op's formulas ask for, as torch shows them
+        if name.startswith(("_saved_", "_raw_saved_")):
             op = self._op
-            i = op.saved_index.get(name[7:])
+            raw = name.startswith("_raw")
+            i = op.saved_index.get(name[11:] if raw else name[7:])
             if i is not None:
                 value = self._saved[i]
-                if self._versions[i] is not None and value is not _FREED:
-                    _check_version(self, value, self._versions[i])
-                return _unpack_public(self, value, i in op.tensor_slots)
+                if raw:
+                    if type(value) is SavedValue:
+                        return value
+                else:
+                    if type(value) is SavedValue:
+                        value = value.unpack(self)
+                    return _public(value, i in op.tensor_slots)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
 
 _WRAPPED = {float: xp.float64, int: xp.int64, bool: xp.bool_, complex: xp.complex128}
-_FREED = object()  # a saved tensor after a backward without retain_graph
 
 
-def _unpack_public(node, value, is_tensor):
-    """``node._saved_<name>`` as torch shows it: a number given for a Tensor argument is the
-    0-dim tensor torch wrapped it in; sizes are tuples."""
-    if value is _FREED:
-        raise RuntimeError(ERR_BACKWARD_TWICE)
-    if isinstance(value, _SavedOutput):
-        return _saved_output_tensor(node, value)
+def _public(value, is_tensor):
+    """A saved number or size as torch shows it: a number given for a Tensor argument is
+    the 0-dim tensor torch wrapped it in; sizes are tuples."""
     if is_tensor and value is not None and not isinstance(value, Tensor):
         # torch wraps a number as a double, long, bool or complex double 0-dim tensor
         return _wrap(xp.asarray(value, dtype=_WRAPPED.get(type(value))))
     if isinstance(value, Size):
         return tuple(value)
     return value
-
-
-def _saved_output_tensor(node, saved):
-    t = _wrap(saved.data)
-    t._version_counter = saved.counter
-    t._grad_fn = node
-    t._output_nr = saved.output_nr
-    t._requires_grad = True
-    return t
-
-
-def _version_error(tensor_shape, legacy, who, version, expected):
-    sizes = list(tensor_shape)
-    part = f", which is output {who[1]} of {who[0]}," if who else ""
-    return RuntimeError(
-        "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: [torch.{legacy} {sizes}]{part} is at version {version}; expected version "
-        f"{expected} instead. Hint: enable anomaly detection to find the operation that failed "
-        "to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
-
-
-def unpack_saved(node, as_tensors):
-    """The node's saved values for its formulas: arrays, or Tensors under create_graph.
-
-    Only the tensor slots hold tensors (or _FREED: the invariant _release relies on too),
-    so only they are looked at, and the saved tuple itself is returned when none of them
-    needs replacing (measured: 0.1 us of a 3.7 us backward step on tiny_split).
-    """
-    saved = node._saved
-    versions = node._versions
-    out = None
-    for i in node._op.tensor_slot_list:
-        v = saved[i]
-        if v is None:
-            continue
-        if v is _FREED:
-            raise RuntimeError(ERR_BACKWARD_TWICE)
-        expected = versions[i]
-        if expected is None:
-            continue  # a number given for a tensor argument
-        if out is None:
-            out = list(saved)
-        if type(v) is _SavedOutput:
-            if v.counter[0] != expected:
-                _check_version(node, v, expected)
-            out[i] = _saved_output_tensor(node, v) if as_tensors else v.data
-        else:
-            if v._version_counter[0] != expected:
-                _check_version(node, v, expected)
-            if not as_tensors:
-                out[i] = v._data
-    return saved if out is None else out
-
-
-def _check_version(node, v, expected):
-    """A saved tensor changed in place since it was saved fails, naming the op that wrote it."""
-    if isinstance(v, _SavedOutput):
-        now = v.counter[0]
-        if now != expected:
-            from .._dtype import _FROM_NP
-            raise _version_error(v.data.shape, _FROM_NP[v.data.dtype]._legacy,
-                                 (node._forward_op_name(), v.output_nr), now, expected)
-        return
-    now = v._version_counter[0]
-    if now != expected:
-        fn = v.grad_fn
-        who = (fn._forward_op_name(), v._output_nr) if fn is not None else None
-        raise _version_error(v._data.shape, v.dtype._legacy, who, now, expected)
 
 
 def _parameter_names(fn, node_name):
@@ -208,13 +133,21 @@ class Op:
         for p, f in formulas.items():
             args = _parameter_names(f, node_name)
             op.formula_args[p] = args
-            names += [a for a in args if a not in ("grad", "grads") and a not in names]
+            names += [a for a in args if a not in _GIVEN and a not in names]
+        # NOTE [Joint formulas]: one function given for several inputs, taking
+        # ``grad_input_mask`` (derivatives.yaml's name), runs once per backward step and
+        # returns one gradient per differentiable input (None where the mask says no):
+        # the inputs share its work (a norm's backward), and create_graph records one node.
+        fs = list(formulas.values())
+        op.joint = (len(fs) > 1 and all(f is fs[0] for f in fs)
+                    and "grad_input_mask" in op.formula_args[next(iter(formulas))])
         op.saved_names = names
         op.saved_index = {n: i for i, n in enumerate(names)}
         # per differentiable input: its formula and where each argument comes from
         # (_GRAD, _GRADS, or an index into node._saved), so a backward step looks up nothing
         op.calls = tuple((formulas[params[pos]], tuple(
-            _GRAD if a == "grad" else _GRADS if a == "grads" else op.saved_index[a]
+            _GRAD if a == "grad" else _GRADS if a == "grads" else _MASK
+            if a == "grad_input_mask" else op.saved_index[a]
             for a in op.formula_args[params[pos]])) for pos in
             (op.diff_pos if not variadic else (0,)))
         # the saved slots that hold tensors (freed after backward): tensor inputs, outputs
@@ -223,7 +156,7 @@ class Op:
                                     if n in tensor_params or (outputs and n in outputs))
         op.tensor_slot_list = tuple(sorted(op.tensor_slots))
         op._plans = {}
-        op._savers = {}  # mask -> _saver(plan(mask)), for _record_simple
+        op._savers = {}  # mask -> the saver of plan(mask) (see saver)
         # a plain function for the common unary and binary ops: what methods and
         # operators call (see _make_fast)
         op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
@@ -231,7 +164,8 @@ class Op:
         # ops with no formula (comparisons) never record a node
         op.node_class = type(node_name, (OpNode,), {
             "__slots__": (), "_name": node_name, "_op": op,
-            "_n_outputs": op.n_out or 1}) if formulas else None
+            "_n_outputs": op.n_out or 1,
+            "_differentiable_outputs": differentiable_outputs}) if formulas else None
         ALL_OPS.append(op)
 
     def __repr__(self):
@@ -272,6 +206,13 @@ class Op:
         p = self._plans[mask] = tuple(sources)
         return p
 
+    def saver(self, mask):
+        """The function that fills ``node._saved`` for ``mask``: ``save(node, args, outs)``."""
+        s = self._savers.get(mask)
+        if s is None:
+            s = self._savers[mask] = _compile_saver(self.plan(mask), self.tensor_pos)
+        return s
+
     def __call__(self, *args):
         """Tensors in: the op with autograd. Arrays in (a formula run without
         create_graph): the bare forward, so every op is also a formula building block."""
@@ -279,22 +220,13 @@ class Op:
             return self.fast(*args)
         if self.variadic:
             if any(isinstance(a, Tensor) for a in args[0]):
-                return apply_variadic(self, args)
+                return apply(self, args)
             return self.forward(*args)
         for i in self.tensor_pos:
             if isinstance(args[i], Tensor):
                 return apply(self, args)
         return self.forward(*args)
 
-
-def edge_of(t):
-    """The graph edge a gradient for tensor ``t`` flows into."""
-    fn = t._grad_fn if t._base is None else t.grad_fn  # a view's may need a refresh
-    if fn is not None:
-        return (fn, t._output_nr)
-    if t._requires_grad:
-        return (grad_accumulator(t), 0)
-    return (None, 0)
 
 
 def _needs_grad(t):
@@ -306,10 +238,8 @@ def _make_fast(op):
     """``apply`` written out for a one-output op whose tensor arguments come first: one
     (``x.exp()``) or two (``x * y``, ``x + 1``) of them, all differentiable.
 
-    The same steps as ``apply`` without packing and unpacking the arguments, and without
-    building the per-input shape records when every input has the output's shape and
-    dtype (measured: ``x * 0.5`` on a small tensor from 3.6 to 2.6 us with grad, 2.9 to
-    1.9 us without).
+    The same steps as ``apply`` without packing and unpacking the arguments (measured:
+    ``x * 0.5`` on a small tensor from 3.6 to 2.6 us with grad, 2.9 to 1.9 us without).
     """
     fwd = op.forward
     if op.tensor_pos == op.diff_pos == (0,):
@@ -319,7 +249,7 @@ def _make_fast(op):
             out = fwd(self._data, *rest)
             if (_gstate.enabled and (self._requires_grad or self._base is not None)
                     and _needs_grad(self) and out.dtype.kind in "fc"):
-                return _record_simple(op, (self,) + rest, (True,), out)
+                return _recorded(op, (self,) + rest, (self,), _ONE, out)
             return _wrap(out)
         return unary
     if op.tensor_pos == op.diff_pos == (0, 1):
@@ -327,218 +257,139 @@ def _make_fast(op):
             if isinstance(self, Tensor):
                 if isinstance(other, Tensor):
                     out = fwd(self._data, other._data, *rest)
-                    mask = (self._requires_grad or _needs_grad(self),
-                            other._requires_grad or _needs_grad(other))
+                    a = self if self._requires_grad or _needs_grad(self) else None
+                    b = other if other._requires_grad or _needs_grad(other) else None
                 else:
                     out = fwd(self._data, other, *rest)
-                    mask = (self._requires_grad or _needs_grad(self), False)
+                    a = self if self._requires_grad or _needs_grad(self) else None
+                    b = None
             elif isinstance(other, Tensor):
                 out = fwd(self, other._data, *rest)
-                mask = (False, other._requires_grad or _needs_grad(other))
+                a = None
+                b = other if other._requires_grad or _needs_grad(other) else None
             else:
                 return fwd(self, other, *rest)
-            if (mask[0] or mask[1]) and _gstate.enabled and out.dtype.kind in "fc":
-                return _record_simple(op, (self, other) + rest, mask, out)
+            if (a is not None or b is not None) and _gstate.enabled and out.dtype.kind in "fc":
+                return _recorded(op, (self, other) + rest, (a, b),
+                                 (a is not None, b is not None), out)
             return _wrap(out)
         return binary
     return None
 
 
-_NO_EDGE = (None, 0)
+_ONE = (True,)
 
 
-def _record_simple(op, args, mask, out):
-    """``record`` for a ``_make_fast`` op: ``mask`` says which inputs require grad."""
-    node = _new(op.node_class)
-    node._sequence_nr = next_sequence_nr()
+def _recorded(op, args, inputs, mask, out):
+    """The output of a ``_make_fast`` op, recorded: wrapped, its node made and saved."""
     res = _wrap(out)
-    res._grad_fn = node
-    res._requires_grad = True
-    shape, dtype = out.shape, out.dtype
-    edges = []
-    meta = None  # None: every input has the output's shape and dtype, nothing to reduce
-    for j, needs in enumerate(mask):
-        if not needs:
-            edges.append(_NO_EDGE)
-            continue
-        a = args[j]
-        # edge_of's common case (not a view, made by a node) written out, and _needs_grad
-        # called only when _requires_grad is False (measured: x + y 3.0 to 2.87 us)
-        fn = a._grad_fn
-        edges.append((fn, a._output_nr) if fn is not None and a._base is None else edge_of(a))
-        d = a._data
-        if d.shape != shape or d.dtype != dtype:
-            if meta is None:
-                meta = [None] * len(mask)
-            meta[j] = (d.shape, d.dtype)
-    node.next_functions = tuple(edges)
-    node._meta = meta
-    saver = op._savers.get(mask)
-    if saver is None:
-        saver = op._savers[mask] = _saver(op.plan(mask))
-    saver(node, args, res)
+    outs = (res,)
+    node = record(_new(op.node_class), inputs, outs, True)
+    save = op._savers.get(mask)
+    if save is None:
+        save = op.saver(mask)
+    save(node, args, outs)
     return res
 
 
 def apply(op, args):
     """Run ``op`` on ``args`` (forward order); record a node when grad is on and needed."""
-    arrays = list(args)
-    needs = False
-    diff = op.diff_pos
-    for i in op.tensor_pos:
-        a = args[i]
-        if isinstance(a, Tensor):
-            arrays[i] = a._data
-            if i in diff and (a._requires_grad or a._base is not None and a.requires_grad):
-                needs = True
-    out = op.forward(*arrays)
-    # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
-    if not needs or not _gstate.enabled or (op.n_out == 1 and out.dtype.kind not in "fc"):
-        if op.n_out == 1:
-            res = _wrap(out)
-            if op.view:
-                _make_view(res, 0, args[op.tensor_pos[0]], op, args)
-            return res
-        outs = tuple(_wrap(o) for o in out)
-        if op.view:
-            for k, t in enumerate(outs):
-                _make_view(t, k, args[op.tensor_pos[0]], op, args)
-        return outs
-    return record(op, args, out)
-
-
-def record(op, args, out):
-    """Wrap the outputs of ``op`` and build its node, edges and saved values."""
-    node = _new(op.node_class)
-    node._sequence_nr = next_sequence_nr()
-    edges = []
-    meta = []
-    mask = []
-    for i in op.diff_pos:
-        a = args[i]
-        if isinstance(a, Tensor):
-            # a view requires grad when its base does (Tensor.requires_grad)
-            needs = a._requires_grad or a._base is not None and a.requires_grad
-            edges.append(edge_of(a) if needs else (None, 0))
-            meta.append((a._data.shape, a._data.dtype))
-        else:
-            needs = False
-            edges.append((None, 0))
-            meta.append(None)
-        mask.append(needs)
-    node.next_functions = tuple(edges)
-    node._meta = meta
-    if op.n_out == 1:
-        outs = (_wrap(out),)
+    if op.variadic:
+        tensors = args[0]
+        arrays = [[t._data if isinstance(t, Tensor) else t for t in tensors]]
+        arrays += args[1:]
+        inputs = [t if isinstance(t, Tensor) and t.requires_grad else None for t in tensors]
+        mask = _ONE
     else:
-        outs = tuple(_wrap(o) for o in out)
-        node._n_outputs = len(outs)
-    diff_outs = op.differentiable_outputs
-    for k in (range(len(outs)) if diff_outs is None else diff_outs):
-        t = outs[k]
-        t._grad_fn = node
-        t._output_nr = k
-        t._requires_grad = True
-    if op.view:
-        base = args[op.tensor_pos[0]]
-        for k, t in enumerate(outs):
-            _make_view(t, k, base, op, args)
-    _save(node, op, op.plan(tuple(mask)), args, outs)
+        arrays = list(args)
+        inputs = []
+        diff = op.diff_pos
+        for i in op.tensor_pos:
+            a = args[i]
+            if isinstance(a, Tensor):
+                arrays[i] = a._data
+                if i in diff:
+                    inputs.append(a if _needs_grad(a) else None)
+            elif i in diff:
+                inputs.append(None)
+        mask = tuple(a is not None for a in inputs)
+    out = op.forward(*arrays)
+    outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
+    # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
+    if (_gstate.enabled and _any_input(inputs)
+            and (op.n_out != 1 or out.dtype.kind in "fc")):
+        diff_outs = op.differentiable_outputs
+        node = record(_new(op.node_class), inputs, outs if diff_outs is None else
+                      tuple(t if k in diff_outs else None for k, t in enumerate(outs)))
+        if op.view:
+            _make_views(outs, args, op)
+        op.saver(mask)(node, args, outs)
+    elif op.view:
+        _make_views(outs, args, op)
     return outs[0] if op.n_out == 1 else outs
 
 
-def apply_variadic(op, args):
-    """``apply`` for an op whose first argument is a sequence of tensors."""
-    tensors = args[0]
-    arrays = [t._data if isinstance(t, Tensor) else t for t in tensors]
-    out = op.forward(arrays, *args[1:])
-    if not _gstate.enabled or not any(isinstance(t, Tensor) and t.requires_grad for t in tensors):
-        return _wrap(out)
-    node = _new(op.node_class)
-    node._sequence_nr = next_sequence_nr()
-    node.next_functions = tuple(edge_of(t) if isinstance(t, Tensor) and t.requires_grad
-                                else (None, 0) for t in tensors)
-    node._meta = [(a.shape, a.dtype) for a in arrays]
-    res = _wrap(out)
-    res._grad_fn = node
-    res._requires_grad = True
-    _save(node, op, op.plan((True,)), args, (res,))
-    return res
+def _any_input(inputs):
+    """Whether any input takes a gradient (``inputs.count(None)`` would compare Tensors)."""
+    for a in inputs:
+        if a is not None:
+            return True
+    return False
 
 
-_INFERENCE_SAVE = (
-    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
-    "inference mode in computation tracked by autograd. To work around this, you can make a "
-    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
-    "`torch.inference_mode()`.")
-
-
-def _save(node, op, sources, args, outs, out_bump=0):
-    """Fill ``node._saved`` and ``node._versions`` from the plan's ``sources``.
-
-    ``out_bump``: added to the outputs' versions (an in-place op saves before its write).
-    """
-    n = len(sources)
-    saved = [None] * n
-    versions = [None] * n
-    for k in range(n):
-        src = sources[k]
-        if src is None:
-            continue
-        kind, i = src
-        if kind == "arg":
-            v = saved[k] = args[i]
-            if isinstance(v, Tensor):
-                if v._inference:
-                    raise RuntimeError(_INFERENCE_SAVE)
-                versions[k] = v._version_counter[0]
-        elif kind == "out":
-            t = outs[i]
-            saved[k] = _SavedOutput(t, i)
-            versions[k] = t._version_counter[0] + out_bump
-        elif kind == "sizes":
-            saved[k] = [tuple(getattr(t, "shape", ())) for t in args[0]]
-        elif kind == "strides":  # in elements, as Tensor.stride() gives them
-            a = args[i]._data
-            saved[k] = tuple(st // a.itemsize for st in a.strides)
-        elif kind == "shape":
-            v = args[i]
-            saved[k] = Size(v._data.shape) if isinstance(v, Tensor) else Size(())
-        else:
-            v = args[i]
-            saved[k] = v._data.size if isinstance(v, Tensor) else 1
-    node._saved = tuple(saved)
-    node._versions = tuple(versions)
-
-
-def _saver(sources):
-    """``_save`` specialised to one plan of a ``_make_fast`` op (one output ``res``): the
-    slots to fill are found once, not per call, and a plan that saves nothing shares one
-    tuple of Nones (measured: 0.2 us of a 3.3 us forward step on tiny_split)."""
+def _compile_saver(sources, tensor_pos):
+    """``save(node, args, outs)`` for one plan: fills ``node._saved`` (tensors as
+    SavedValues; ``outs=None`` leaves the outputs' slots empty, for an in-place op that
+    saves its output after the write). The slots to fill are found once, not per call,
+    and a plan that saves nothing shares one tuple of Nones (measured: 0.2 us of a 3.3 us
+    forward step on tiny_split)."""
     nones = (None,) * len(sources)
-    if any(s is not None and s[0] not in ("arg", "out") for s in sources):
-        return lambda node, args, res: _save(node, None, sources, args, (res,))
-    at_args = tuple((k, s[1]) for k, s in enumerate(sources) if s is not None and s[0] == "arg")
-    at_out = tuple(k for k, s in enumerate(sources) if s is not None and s[0] == "out")
+    # tensor arguments (a number given for one is saved as it is), other arguments
+    at_tensors = tuple((k, s[1]) for k, s in enumerate(sources)
+                       if s is not None and s[0] == "arg" and s[1] in tensor_pos)
+    at_args = tuple((k, s[1]) for k, s in enumerate(sources)
+                    if s is not None and s[0] == "arg" and s[1] not in tensor_pos)
+    at_out = tuple((k, s[1]) for k, s in enumerate(sources) if s is not None and s[0] == "out")
+    at_size = tuple((k,) + s for k, s in enumerate(sources)
+                    if s is not None and s[0] not in ("arg", "out"))
 
-    def save_nothing(node, args, res):
-        node._saved = node._versions = nones
+    def save_nothing(node, args, outs):
+        node._saved = nones
 
-    def save(node, args, res):
+    def save(node, args, outs):
         saved = list(nones)
-        versions = list(nones)
+        for k, i in at_tensors:
+            v = args[i]
+            saved[k] = save_input(v) if isinstance(v, Tensor) else v
         for k, i in at_args:
-            v = saved[k] = args[i]
-            if isinstance(v, Tensor):
-                if v._inference:
-                    raise RuntimeError(_INFERENCE_SAVE)
-                versions[k] = v._version_counter[0]
-        for k in at_out:
-            saved[k] = _SavedOutput(res, 0)
-            versions[k] = res._version_counter[0]
+            saved[k] = args[i]
+        if outs is not None:
+            for k, i in at_out:
+                saved[k] = save_output(outs[i], i)
+        for k, kind, i in at_size:
+            saved[k] = _size_of(kind, args[i])
         node._saved = tuple(saved)
-        node._versions = tuple(versions)
-    return save if at_args or at_out else save_nothing
+    fn = save if at_tensors or at_args or at_out or at_size else save_nothing
+    fn.out_slots = at_out
+    return fn
+
+
+def _size_of(kind, v):
+    """What a formula's ``<param>_sym_sizes``, ``<param>_sym_strides``, ``<param>_sym_numel``
+    or ``tensors_sizes`` asks for (a number given for a tensor argument has the sizes of a 0-dim tensor)."""
+    if kind == "sizes":
+        return [tuple(getattr(t, "shape", ())) for t in v]
+    if kind == "shape":
+        return Size(v._data.shape) if isinstance(v, Tensor) else Size(())
+    if kind == "strides":  # in elements, as Tensor.stride() gives them
+        return tuple(st // v._data.itemsize for st in v._data.strides)
+    return v._data.size if isinstance(v, Tensor) else 1
+
+
+def _make_views(outs, args, op):
+    base = args[op.tensor_pos[0]]
+    for k, t in enumerate(outs):
+        _make_view(t, k, base, op, args)
 
 
 def _make_view(out, k, base, op, args):
@@ -572,11 +423,17 @@ def run_formulas(node, grads, create_graph):
     op = node._op
     # an op that saves no tensor (x + 1) has nothing to unpack: no call (measured: an
     # x + 1 chain's backward from 1.88 to 1.78 us per node)
-    saved = unpack_saved(node, create_graph) if op.tensor_slot_list else node._saved
+    saved = (unpack_saved(node._saved, node, create_graph) if op.tensor_slot_list
+             else node._saved)
     grad = grads[0]
     if op.variadic:
         formula, spec = op.calls[0]
         return formula(*[grad if k == _GRAD else saved[k] for k in spec])
+    if op.joint:  # NOTE [Joint formulas]
+        formula, spec = op.calls[0]
+        mask = tuple(fn is not None for fn, _ in node.next_functions)
+        return list(formula(*[grad if k == _GRAD else grads if k == _GRADS else mask
+                              if k == _MASK else saved[k] for k in spec]))
     result = []
     for (fn, _), (formula, spec) in zip(node.next_functions, op.calls):
         if fn is None:
@@ -591,5 +448,7 @@ def run_formulas(node, grads, create_graph):
     return result
 
 
-_GRAD, _GRADS = -1, -2
+_GRAD, _GRADS, _MASK = -1, -2, -3
+_GIVEN = ("grad", "grads", "grad_input_mask")  # formula arguments that are not saved
 _ONLY_GRAD = (_GRAD,)
+OpNode._apply = run_formulas

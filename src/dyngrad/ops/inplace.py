@@ -9,10 +9,10 @@ found by replaying the view ops on an array shaped like the base (``Tensor._view
 """
 from .. import _backend
 from ..autograd import grad_mode
-from ..autograd.graph import Node, next_sequence_nr
+from ..autograd.graph import Node, edge_of, fit, record
+from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
-from . import _table
-from ._table import Op, edge_of
+from ._table import Op, _any_input
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
@@ -23,6 +23,12 @@ _MULTI_VIEW = (
     "Output {nr} of {name} is a view and {what}. This view is the output of a function that "
     "returns multiple views. Such functions do not allow the output views to be modified "
     "inplace. You should replace the inplace operation by an out-of-place one.")
+_CUSTOM_VIEW = (
+    "Output {nr} of {name} is a view and {what}. This view was created inside a custom Function "
+    "(or because an input was returned as-is) and the autograd logic to handle view+inplace "
+    "would override the custom backward associated with the custom Function, leading to "
+    "incorrect gradients. This behavior is forbidden. You can fix this by cloning the output "
+    "of the custom Function.")
 _NO_GRAD_VIEW = (
     "A view was created in no_grad mode and {what} with grad mode enabled. Given that this use "
     "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
@@ -37,6 +43,11 @@ def _view_refusal(view, direct):
         what = ("is being modified inplace" if direct else
                 "its base or another view of its base has been modified inplace")
         return RuntimeError(_MULTI_VIEW.format(nr=view._output_nr, name=name, what=what))
+    if view._custom_view_of is not None:
+        what = ("is being modified inplace" if direct else
+                "its base or another view of its base has been modified inplace")
+        name = view._custom_view_of[:-len("Backward")]
+        return RuntimeError(_CUSTOM_VIEW.format(nr=view._output_nr, name=name, what=what))
     if view._no_grad_view:
         what = ("is being modified inplace" if direct else
                 "its base or another view of its base has been modified inplace")
@@ -109,12 +120,17 @@ def _check_write(self, value):
 def apply_inplace(op, self, args):
     """Run ``op`` with ``self`` (args[0]) as input and output; record it if needed."""
     arrays = list(args)
-    needs = False
+    inputs = []
+    diff = op.diff_pos
     for i in op.tensor_pos:
         a = args[i]
         if isinstance(a, Tensor):
             arrays[i] = a._data
-            needs = needs or (a.requires_grad and i in op.diff_pos)
+            if i in diff:
+                inputs.append(a if a.requires_grad else None)
+        elif i in diff:
+            inputs.append(None)
+    needs = _any_input(inputs)
     check_inplace(self, needs, False)
     if op is not fill_tensor_:  # fill_ reads its value once, before writing
         check_no_partial_overlap(self._data, [arrays[i] for i in op.tensor_pos[1:]])
@@ -122,10 +138,14 @@ def apply_inplace(op, self, args):
     _check_write(self, out)
     node = None
     if needs and _gstate.enabled:
-        # saved before the write, so that an input that is also ``self`` (x.mul_(x)) is
-        # saved at its version before this op, as torch saves it
-        original = _original(self) if "self" in op.saved_names else None
-        node = _node(op, self, args, original)
+        # the node and its saved inputs come before the write, so that an input that is
+        # also ``self`` (x.mul_(x)) is saved at its version before this op, as torch saves it
+        save = op.saver(tuple(a is not None for a in inputs))
+        saved_args = args
+        if "self" in op.saved_names:
+            saved_args = (_original(self),) + tuple(args[1:])
+        node = record(_new(op.node_class), inputs, ())
+        save(node, saved_args, None)
     _write(self, out)
     if self._inference:
         check_inference(self)
@@ -133,7 +153,15 @@ def apply_inplace(op, self, args):
         self._version_counter[0] += 1
     if node is not None:
         _rebase(self, node)
+        if save.out_slots:  # the output is saved as written (pack hooks see the result)
+            saved = list(node._saved)
+            for k, _ in save.out_slots:
+                saved[k] = SavedValue(self, True)
+            node._saved = tuple(saved)
     return self
+
+
+_new = object.__new__
 
 
 def _original(self):
@@ -146,31 +174,6 @@ def _original(self):
         original._output_nr = nr
         original._requires_grad = True
     return original
-
-
-def _node(op, self, args, original):
-    """The node of the in-place op, its edges and saved values (``self`` not yet written)."""
-    node = object.__new__(op.node_class)
-    node._sequence_nr = next_sequence_nr()
-    edges, meta, mask = [], [], []
-    for i in op.diff_pos:
-        a = args[i]
-        if isinstance(a, Tensor) and a.requires_grad:
-            edges.append(edge_of(a))
-            meta.append((a._data.shape, a._data.dtype))
-            mask.append(True)
-        else:
-            edges.append((None, 0))
-            meta.append((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None)
-            mask.append(False)
-    node.next_functions = tuple(edges)
-    node._meta = meta
-    saved_args = list(args)
-    if original is not None:
-        saved_args[0] = original
-    # the output is saved at the version the write is about to give it
-    _table._save(node, op, op.plan(tuple(mask)), saved_args, (self,), 1)
-    return node
 
 
 def _rebase(self, node):
@@ -214,18 +217,18 @@ def refresh_view(view):
 class CopySlices(Node):
     """The node of a base whose view was written in place (NOTE [In-place on a view])."""
 
-    __slots__ = ("_fn", "_view_fn", "_shape", "_dtype")
+    __slots__ = ("_fn", "_view_fn")
     _name = "torch::autograd::CopySlices"
 
     def __init__(self, base, view_fn, fn):
         self._fn = fn
         self._view_fn = view_fn
-        self._shape = base._data.shape
-        self._dtype = base._data.dtype
-        self._sequence_nr = next_sequence_nr()
         self._saved = ()
-        first = edge_of(base) if base.requires_grad else (None, 0)
-        self.next_functions = (first,) + fn.next_functions[1:]
+        record(self, (base if base.requires_grad else None,), ())
+        # its other edges are the in-place node's own, taken before the write; it reduces
+        # the gradients it gives itself (with fn's _meta)
+        self.next_functions += fn.next_functions[1:]
+        self._meta = None
 
     def _forward_op_name(self):
         return self._name
@@ -237,7 +240,7 @@ class CopySlices(Node):
             result = xp.array(grad, copy=True)
             region = self._view_fn(result)
             fn_grads = self._fn._apply([xp.array(region, copy=True)], False)
-            region[...] = 0 if fn_grads[0] is None else _fit(fn_grads[0], meta[0])
+            region[...] = 0 if fn_grads[0] is None else fit(fn_grads[0], meta[0])
         else:
             # torch's steps, recorded (so its graph shows): copy the gradient, view the
             # region, run the op's formulas on a clone of it, and write their result back
@@ -247,8 +250,8 @@ class CopySlices(Node):
             if fn_grads[0] is None:
                 region.zero_()
             else:
-                region.copy_(_fit(fn_grads[0], meta[0]))
-        return [result] + [None if g is None else _fit(g, m)
+                region.copy_(fit(fn_grads[0], meta[0]))
+        return [result] + [None if g is None else fit(g, m)
                            for g, m in zip(fn_grads[1:], meta[1:])]
 
     def _release(self):
@@ -264,9 +267,8 @@ class ViewOfBase(Node):
     def __init__(self, base, view_fn, shape):
         self._view_fn = view_fn
         self._base_shape = base._data.shape
-        self._sequence_nr = next_sequence_nr()
         self._saved = ()
-        self.next_functions = (edge_of(base),)
+        record(self, (base,), ())
 
     def _apply(self, grads, create_graph):
         return [as_strided_backward(grads[0], self._base_shape, self._view_fn)]
@@ -314,11 +316,6 @@ def _whole(array):
 as_strided = Op("AsStridedBackward0", lambda self, view_fn: view_fn(self), view=True,
                 self=lambda grad, self_sym_sizes, view_fn:
                 as_strided_backward(grad, tuple(self_sym_sizes), view_fn))
-
-
-def _fit(g, meta):
-    from ..autograd.engine import _fit as fit
-    return fit(g, meta) if meta is not None else g
 
 
 # -- ops that exist only in place ---------------------------------------------------------

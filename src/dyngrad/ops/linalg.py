@@ -51,25 +51,40 @@ def _mm(self, mat2):
 
 def _column_major(sizes, strides):
     # torch's mm backward follows the layout of the input it differentiates for: a
-    # column-major input gets (mat2 @ grad.T).T rather than grad @ mat2.T. Only the
-    # layout is saved, as torch saves it (sym_strides): a weight updated in place under
-    # no_grad after the forward does not fail the backward of the other input.
+    # column-major input gets (mat2 @ grad.T).T rather than grad @ mat2.T
     return strides[0] == 1 and strides[1] == sizes[0]
 
 
-def _mm_self_backward(grad, self_sym_sizes, self_sym_strides, mat2):
+def _layout(x):
+    a = getattr(x, "_data", x)
+    return a.shape, tuple(st // a.itemsize for st in a.strides)
+
+
+def _mm_self_grad(grad, self_sym_sizes, self_sym_strides, mat2):
     if _column_major(self_sym_sizes, self_sym_strides):
         return t(mm(conj(mat2), t(grad)))
     return mm(grad, conj(t(mat2)))
 
 
-def _mm_mat2_backward(grad, self, mat2_sym_sizes, mat2_sym_strides):
+def _mm_mat2_grad(grad, self, mat2_sym_sizes, mat2_sym_strides):
     if _column_major(mat2_sym_sizes, mat2_sym_strides):
         return t(mm(t(grad), conj(self)))
     return mm(conj(t(self)), grad)
 
 
-mm = Op("MmBackward0", _mm, self=_mm_self_backward, mat2=_mm_mat2_backward)
+def _mm_self_backward(grad, self, mat2):
+    """mm's gradient for ``self`` from the tensors themselves (addmm's formulas)."""
+    return _mm_self_grad(grad, *_layout(self), mat2)
+
+
+def _mm_mat2_backward(grad, self, mat2):
+    return _mm_mat2_grad(grad, self, *_layout(mat2))
+
+
+# mm saves only the layout of the input it differentiates for (sym_sizes, sym_strides), as
+# torch does: a weight updated in place under no_grad after the forward does not fail the
+# backward of the other input
+mm = Op("MmBackward0", _mm, self=_mm_self_grad, mat2=_mm_mat2_grad)
 
 
 def _bmm(self, mat2):
@@ -125,3 +140,24 @@ def _mv(self, vec):
 mv = Op("MvBackward0", _mv,
         self=lambda grad, vec: _outer_of(grad, conj(vec)),
         vec=lambda grad, self: mv(conj(t(self)), grad))
+
+
+def _addmm(self, mat1, mat2, beta, alpha):
+    prod = _mm(mat1, mat2)
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:  # torch ignores self (even nan) when beta is 0
+        return xp.broadcast_to(xp.zeros((), prod.dtype), prod.shape) + prod
+    return (self if beta == 1 else self * beta) + prod
+
+
+def _scaled_by(g, alpha):
+    from .pointwise import mul_scalar
+    return g if alpha == 1 else mul_scalar(g, alpha)
+
+
+# nn.Linear's node: bias + input @ weight.T in one entry, as torch's F.linear records it
+addmm = Op("AddmmBackward0", _addmm,
+           self=lambda grad, beta: _scaled_by(grad, beta),
+           mat1=lambda grad, mat1, mat2, alpha: _scaled_by(_mm_self_backward(grad, mat1, mat2), alpha),
+           mat2=lambda grad, mat1, mat2, alpha: _scaled_by(_mm_mat2_backward(grad, mat1, mat2), alpha))

@@ -9,6 +9,7 @@ records is torch's: a product with a number inside a formula is torch's ``mul.Sc
 import math
 
 from .. import _backend
+from .._cpu_math import _fma32, _fma64
 from ._promote import binary, broadcast_shapes, compare, result_dtype, to_float
 from ._promote import _torch_error as torch_error
 from ._table import Op
@@ -53,12 +54,24 @@ def conj(x):
 
 
 # -- arithmetic -----------------------------------------------------------------------
+def fma(a, b, c):
+    """a * b + c rounded once, as torch's kernels (compiled with FMA contraction) compute
+    it, in the dtype of a * b + c; Python numbers are first rounded to that dtype."""
+    out = binary(xp.add, binary(xp.multiply, a, b), c)
+    if out.dtype.kind != "f" or out.dtype.itemsize < 4:
+        return out
+    a, b, c = (out.dtype.type(v) if type(v) in (int, float) else v for v in (a, b, c))
+    exact = _fma32(a, b, c) if out.dtype.itemsize == 4 else _fma64(a, b, c)
+    return xp.asarray(exact, dtype=out.dtype).reshape(out.shape)
+
+
 def _add(self, other, alpha):
-    return binary(xp.add, self, other if alpha == 1 else binary(xp.multiply, other, alpha))
+    # torch's add with alpha is fmadd(other, alpha, self): one rounding
+    return binary(xp.add, self, other) if alpha == 1 else fma(other, alpha, self)
 
 
 def _sub(self, other, alpha):
-    return binary(xp.subtract, self, other if alpha == 1 else binary(xp.multiply, other, alpha))
+    return binary(xp.subtract, self, other) if alpha == 1 else fma(other, -alpha, self)
 
 
 def _rsub(self, other, alpha):

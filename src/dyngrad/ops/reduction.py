@@ -153,7 +153,10 @@ min_dim = Op("MinBackward0", lambda self, dim, keepdim: _select_dim(self, dim, k
 def _gather(self, dim, index):
     if self.ndim == 0:
         return self.copy()
-    return xp.take_along_axis(self, index, _dims(dim, self.ndim)[0])
+    d = _dims(dim, self.ndim)[0]
+    if index.shape != self.shape:  # the result has index's shape: only self's leading part is read
+        self = self[tuple(slice(None) if k == d else slice(0, n) for k, n in enumerate(index.shape))]
+    return xp.take_along_axis(self, index, d)
 
 
 def _scatter_into(self, dim, index, src, ufunc):
@@ -164,6 +167,8 @@ def _scatter_into(self, dim, index, src, ufunc):
     idx = [xp.arange(s).reshape([-1 if i == k else 1 for k in range(index.ndim)])
            for i, s in enumerate(index.shape)]
     idx[d] = index
+    if getattr(src, "ndim", 0) == index.ndim and src.shape != index.shape:
+        src = src[tuple(slice(0, n) for n in index.shape)]  # torch reads src's leading part
     src = xp.broadcast_to(src, index.shape)
     if ufunc is None:
         out[tuple(idx)] = src

@@ -39,20 +39,11 @@ def _prod_dim(self, dim, keepdim, dtype=None):
                               dtype=_sum_dtype(self, dtype)))
 
 
-def _exclusive_products(array, d):
-    """The product of every other element along ``d`` (torch's prod_safe_zeros_backward)."""
-    ones = xp.ones_like(xp.take(array, [0], axis=d))
-    before = xp.cumprod(xp.concatenate([ones, xp.take(array, range(array.shape[d] - 1), axis=d)], d), d)
-    rest = xp.flip(xp.take(array, range(1, array.shape[d]), axis=d), d)
-    after = xp.flip(xp.cumprod(xp.concatenate([ones, rest], d), d), d)
-    return before * after
-
-
 def _with_zeros(grad, self, d):
-    if hasattr(self, "_data"):
-        raise NotImplementedError("dyngrad: create_graph through prod of a tensor holding zeros "
-                                  "(torch's prod_safe_zeros_backward needs cumprod)")
-    return grad * xp.conjugate(_exclusive_products(self, d))
+    # torch's prod_safe_zeros_backward, written with table ops (cumprod among them), so
+    # that create_graph through it works as in torch
+    from .scans import prod_safe_zeros_backward
+    return prod_safe_zeros_backward(grad, self, d)
 
 
 def _as_dtype(x, np_dtype):

@@ -338,7 +338,13 @@ def rmatmul(self, other):
     return matmul(other, self)
 
 
-clone_op = Op("CloneBackward0", lambda self: xp.array(self, copy=True), self=lambda grad: grad)
+def _clone(self):
+    # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
+    # one comes out contiguous
+    return xp.array(self, copy=True, order="C" if 0 in self.strides else "K")
+
+
+clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
 
 
 def clone(input, *, memory_format=None):

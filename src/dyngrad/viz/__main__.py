@@ -2,7 +2,10 @@
 
 Runs a script written for torch with ``torch`` bound to dyngrad (as ``dyngrad.run`` does),
 traces its backward passes, and writes one self-contained HTML page: the graph as SVG
-beside the steps. Leaves are named after the script's global variables.
+beside the steps, with a player to step through the backward. Leaves are named after
+the script's global variables; the graph is grouped by the modules of the script's
+biggest ``nn.Module``. The graph is laid out by Graphviz's ``dot`` when it is on
+PATH, else by dyngrad itself (``--layout`` chooses).
 """
 import argparse
 import runpy
@@ -12,6 +15,8 @@ import traceback
 from .. import run as _run
 from ..tensor import Tensor
 from . import render
+from ..nn import Module
+from .modules import record_modules
 from .trace import Trace
 
 
@@ -45,18 +50,25 @@ def main(argv=None):
     p.add_argument("--max-nodes", type=int, default=300,
                    help="collapse the drawing past this many nodes (default 300)")
     p.add_argument("--title", default=None)
+    p.add_argument("--layout", choices=render.LAYOUTS, default="auto",
+                   help="who lays the graph out: Graphviz's dot when it is on PATH, else "
+                        "dyngrad (auto, the default), or always one of them")
     argv = sys.argv[1:] if argv is None else list(argv)
     script_args = []
     if "--" in argv:
         i = argv.index("--")
         argv, script_args = argv[:i], argv[i + 1:]
     ns = p.parse_args(argv)
+    if ns.layout == "dot" and render.find_dot() is None:
+        print(f"dyngrad.viz: --layout dot needs Graphviz's 'dot' program, which was not found "
+              f"on PATH; {render.INSTALL_HINT}", file=sys.stderr)
+        return 1
     _run.install_alias()
     sys.argv = [ns.script] + script_args
     t = Trace(max_steps=ns.max_steps)
     failed = None
     namespace = {}
-    with t:
+    with t, record_modules():
         try:
             namespace = runpy.run_path(ns.script, run_name="__main__")
         except SystemExit as e:
@@ -66,33 +78,32 @@ def main(argv=None):
             failed = e
             traceback.print_exc()
     t.params = _names(namespace)
+    models = [v for k, v in namespace.items() if isinstance(v, Module) and not k.startswith("_")]
+    if models:  # the page groups the graph by the modules of the biggest model
+        t.model = max(models, key=lambda m: sum(p.numel() for p in m.parameters()))
     if failed is not None:
         print(f"dyngrad.viz: {ns.script} failed ({type(failed).__name__}: {failed})"
               + (f"; the page shows the {len(t.steps)} step(s) recorded before"
                  if t.steps else ""), file=sys.stderr)
         if t.steps:
             t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script} (failed)",
-                      max_nodes=ns.max_nodes)
+                      max_nodes=ns.max_nodes, layout=ns.layout)
         return 1
     if not t.steps:
         print(f"dyngrad.viz: {ns.script} ran no backward pass, so there is nothing to trace "
               "(call .backward() or torch.autograd.grad in the script)", file=sys.stderr)
         return 1
     t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script}",
-              max_nodes=ns.max_nodes)
-    if ns.dot or render.find_dot() is None:
-        from .html import _graph
-        source = _graph(t, ns.max_nodes, False)[0]
-        dot_path = ns.dot or ns.output.rsplit(".", 1)[0] + ".dot"
-        with open(dot_path, "w", encoding="utf-8") as f:
-            f.write(source)
-    if render.find_dot() is None:
-        print(f"dyngrad.viz: wrote {ns.output} without the drawing: Graphviz's 'dot' program "
-              f"was not found on PATH; install Graphviz (Debian/Ubuntu: apt-get install "
-              f"graphviz; macOS: brew install graphviz). The DOT text is in {dot_path} and "
-              "in the page.", file=sys.stderr)
-    else:
-        print(f"dyngrad.viz: wrote {ns.output} ({len(t.steps)} steps)", file=sys.stderr)
+              max_nodes=ns.max_nodes, layout=ns.layout)
+    if ns.dot:
+        from .html import canvas
+        with open(ns.dot, "w", encoding="utf-8") as f:
+            f.write(canvas(t, ns.max_nodes, False).emit(use_graphviz=False).source)
+    by = ("Graphviz's dot" if ns.layout == "dot" or (ns.layout == "auto" and render.find_dot())
+          else "dyngrad's layout" + ("" if render.find_dot() else
+                                     " (Graphviz's dot was not found on PATH)"))
+    print(f"dyngrad.viz: wrote {ns.output} ({len(t.steps)} steps; graph drawn by {by})",
+          file=sys.stderr)
     return 0
 
 

@@ -33,20 +33,27 @@ _NUMBER = (bool, int, float, complex)
 
 
 def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=50, *,
-             show_values=False, show_grads=False, max_nodes=None):
+             show_values=False, show_grads=False, max_nodes=None, model=None, depth=None):
     """Produce a Graphviz drawing of the autograd graph of ``var``, as torchviz does.
 
     Gray boxes are backward nodes; blue, leaves that require grad (named from ``params``,
     a dict name -> tensor); orange, saved tensors (``show_saved``); green, the outputs;
     dark green, the base of an output that is a view. ``show_attrs`` lists each node's
     non-tensor saved attributes. Returns a ``graphviz.Digraph`` when the ``graphviz``
-    package is installed, else a ``DotSource``; both hold the DOT text in ``.source``.
+    package is installed, else a ``DotSource``; both hold the DOT text in ``.source``,
+    make SVG with or without Graphviz's ``dot`` program (``.pipe("svg")``), and show
+    inline in Jupyter.
+
+    ``model``: an ``nn.Module`` whose forward ran inside ``viz.record_modules()``: nodes
+    are grouped in a cluster per module (without the record, only its parameters are);
+    ``depth=N`` draws each module N levels down as one node, and repeated blocks
+    (``layers.0`` ... ``layers.11`` of one class) as one node with their count.
 
     >>> w = torch.tensor([1.], requires_grad=True)
     >>> print(make_dot((w * 3).sum(), params={"w": w}).source)  # doctest: +SKIP
     """
     canvas = draw(var, params, show_attrs, show_saved, max_attr_chars, show_values,
-                  show_grads, max_nodes)
+                  show_grads, max_nodes, model=model, depth=depth)
     return canvas.emit()
 
 
@@ -59,7 +66,8 @@ def dot_source(var, params=None, show_attrs=False, show_saved=False, max_attr_ch
 
 
 def draw(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=50,
-         show_values=False, show_grads=False, max_nodes=None, *, roots=(), ids=False):
+         show_values=False, show_grads=False, max_nodes=None, *, roots=(), ids=False,
+         model=None, depth=None):
     """Walk the graph and return the ``Canvas`` (statements in torchviz's order).
 
     ``roots``: backward nodes to draw from when there is no output tensor (a trace);
@@ -73,6 +81,11 @@ def draw(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=50
     for fn in roots:
         w.add_nodes(fn)
     canvas = w.canvas
+    if depth is not None and model is None:
+        raise ValueError("make_dot: depth= needs model= (the nn.Module whose levels to draw)")
+    if model is not None:
+        from .modules import group
+        group(canvas, model, depth)
     if max_nodes is not None:
         canvas.limit(max_nodes)
     canvas.ids = ids
@@ -120,13 +133,12 @@ def saved_items(fn):
     else:
         names = {a[7:] for a in dir(fn) if a.startswith("_saved_")}
         tensor_params = set()
-    versions = getattr(fn, "_versions", None)
     for name in sorted(names):
         try:
             val = getattr(fn, "_saved_" + name)
         except RuntimeError:
-            was_tensor = (op is not None and versions is not None
-                          and versions[op.saved_index[name]] is not None)
+            raw = getattr(fn, "_raw_saved_" + name, None) if op is not None else None
+            was_tensor = raw is not None and not raw.is_number
             yield name, Tensor if was_tensor else None, FREED
             continue
         if isinstance(val, _NUMBER) and name in tensor_params:
@@ -324,6 +336,7 @@ class Canvas:
         self.kinds = {}   # name -> "fn" | "leaf" | "saved" | "output" | "base" | "note"
         self.ids = False
         self.note = None
+        self.clusters = []  # [(module path, label, member names)], parents first
 
     def key(self, obj):
         k = str(id(obj))
@@ -373,31 +386,57 @@ class Canvas:
 
     # -- output ---------------------------------------------------------------------
     def emit(self, use_graphviz=True):
-        dot = None
-        if use_graphviz:
-            try:
-                import graphviz
-                dot = graphviz.Digraph(node_attr=NODE_ATTR, graph_attr=dict(size="12,12"))
-            except ImportError:
-                dot = None
+        dot = render.digraph(NODE_ATTR, dict(size="12,12")) if use_graphviz else None
         if dot is None:
             dot = render.DotSource(NODE_ATTR, dict(size="12,12"))
-        nodes_ids = {}
+        in_cluster = {key for _, _, keys in self.clusters for key in keys}
+        if in_cluster:
+            self._emit_clusters(dot)
         k = 0
         for s in self.stmts:
+            attrs = dict(s[3])
             if s[0] == "node":
-                attrs = dict(s[3])
                 if self.ids:
-                    attrs["id"] = nodes_ids.setdefault(s[1], "n" + s[1])
-                dot.node(s[1], s[2], **attrs)
+                    attrs["id"] = "n" + s[1]
+                if s[1] in in_cluster:  # written in its cluster's block; drawn all the same
+                    dot._record("node", s[1], s[2], attrs)
+                else:
+                    dot.node(s[1], s[2], **attrs)
             else:
-                attrs = dict(s[3])
                 if self.ids:
                     attrs["id"] = "e%d" % k
                     k += 1
                 dot.edge(s[1], s[2], **attrs)
+        dot._clusters = self.clusters
         resize_graph(dot)
         return dot
+
+
+    def _emit_clusters(self, dot):
+        """``subgraph cluster_<i> { label=...; its nodes; its child clusters }``."""
+        nodes, _ = self.merged()
+        index = {path: i for i, (path, _, _) in enumerate(self.clusters)}
+
+        def block(i, indent):
+            path, label, keys = self.clusters[i]
+            dot.body.append(f"{indent}subgraph cluster_{i} {{\n")
+            dot.body.append(f"{indent}\tlabel={render.quote(label)} style=\"rounded,dashed\" "
+                            "fontname=monospace fontsize=10\n")
+            for key in keys:
+                label_, attrs = nodes[key]
+                attrs = dict(attrs)
+                if self.ids:
+                    attrs["id"] = "n" + key
+                dot.body.append(f"{indent}\t{render.quote(key)}"
+                                f"{render.attr_list(label_, attrs)}\n")
+            for j, (child, _, _) in enumerate(self.clusters):
+                if child.rpartition(".")[0] == path and child != path:
+                    block(j, indent + "\t")
+            dot.body.append(f"{indent}}}\n")
+
+        for i, (path, _, _) in enumerate(self.clusters):
+            if "." not in path:
+                block(i, "\t")
 
 
 def resize_graph(dot, size_per_element=0.15, min_size=12):

@@ -3,7 +3,7 @@
     with dyngrad.viz.trace() as t:
         y.backward()
     print(t)                    # one block per step
-    t.to_html("trace.html")     # the graph beside the steps (Graphviz's dot for the SVG)
+    t.to_html("trace.html")     # the graph beside the steps, with a player
 
 For each step: the node and the forward op it undoes, the gradient that arrived and the
 edges it came from, each input's local formula (its text from the op table) with the
@@ -17,6 +17,7 @@ import threading
 
 from ..autograd import engine
 from ..autograd.graph import AccumulateGrad
+from ..autograd.saved_value import SavedValue
 from .dot import forward_name
 from .formula import op_formulas
 from .summary import as_array, shape_str, snapshot
@@ -88,6 +89,7 @@ class Trace:
 
     def __init__(self, params=None, max_steps=None):
         self.params = dict(params or {})
+        self.model = None        # an nn.Module: the page groups the graph by its modules
         self.steps = []
         self.runs = 0
         self.max_steps = max_steps
@@ -222,12 +224,12 @@ class Trace:
     def __repr__(self):
         return f"<Trace: {len(self.steps)} steps in {self.runs} run(s)>"
 
-    def to_html(self, path=None, title="backward trace", max_nodes=300):
+    def to_html(self, path=None, title="backward trace", max_nodes=300, layout="auto"):
         """Write (or return, without ``path``) a self-contained HTML page: the graph as SVG
-        beside the steps. Needs Graphviz's ``dot`` for the SVG; without it the page holds
-        the DOT text and says what to install."""
+        beside the steps, with a player to step through the backward. ``layout``: "auto"
+        (Graphviz's ``dot`` when on PATH, else dyngrad's own), "dot" or "dyngrad"."""
         from .html import trace_page
-        page = trace_page(self, title=title, max_nodes=max_nodes)
+        page = trace_page(self, title=title, max_nodes=max_nodes, layout=layout)
         if path is None:
             return page
         with open(path, "w", encoding="utf-8") as f:
@@ -287,7 +289,8 @@ def _edges(node, grads, raw, outs):
                 args.append((a, list(grads)))
             elif saved and a in op.saved_index:
                 v = saved[op.saved_index[a]]
-                v = getattr(v, "data", v) if type(v).__name__ == "_SavedOutput" else v
+                if isinstance(v, SavedValue):  # what the formula got (sent before the free)
+                    v = v.unpack(node, as_tensor=False)
                 args.append((a, snapshot(v) if as_array(v) is not None and not
                              isinstance(v, (bool, int, float)) else v))
         if op is not None and op.variadic and r is not None:

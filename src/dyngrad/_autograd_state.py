@@ -1,0 +1,28 @@
+"""The thread-local autograd state every layer reads: grad mode, inference mode, anomaly mode,
+and the saved-tensor hooks in force.
+
+It sits at the bottom, beside the Tensor, as torch keeps the same flags in c10
+(c10/core/AutogradState.h) under its tensors: a Tensor made in inference mode is an
+inference tensor, so the tensor layer reads the flag, and it must not import autograd to
+do so. ``dyngrad.autograd.grad_mode.state`` is this object.
+"""
+import threading
+
+
+class AutogradState(threading.local):
+    """Class attributes are the per-thread defaults: a new thread starts with grad on."""
+
+    enabled = True        # grad mode: ops record nodes (no_grad, enable_grad, set_grad_enabled)
+    inference = False     # inference mode: new tensors are inference tensors
+    # Anomaly mode (autograd/anomaly_mode.py sets it): while True, the one node recorder
+    # (autograd.graph.record) stores the forward traceback on each node it creates, as
+    # node.metadata["traceback_"]. Read once per recorded node, so False costs one test.
+    anomaly = False
+    # The innermost saved_tensors_hooks pair (pack, unpack) in force, or None; the pairs
+    # it hides are kept by the context managers (autograd/graph.py).
+    saved_hooks = None
+    # disable_saved_tensors_hooks: the error message while disabled, else None
+    saved_hooks_disabled = None
+
+
+state = AutogradState()

@@ -1,0 +1,54 @@
+"""torch.multinomial, drawing torch's numbers for the same seed.
+
+Without replacement (and for a single draw) torch takes the top-k of p / q with q
+exponential (the Gumbel trick, one exponential per category); with replacement it walks
+each row's normalised cumulative sum with one uniform double per draw. Both are repeated
+here over the generator replica (_cpu_generator.py), in torch's order of draws.
+"""
+import numpy as np
+
+from . import _backend
+from .tensor import _wrap
+
+xp = _backend.xp
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    from .random import _gen
+    p = input._data
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{input.dtype._cname}")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    n_categories = p.shape[-1]
+    if not replacement and num_samples > n_categories:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if not np.isfinite(p).all() or (p < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    rows = p.reshape(-1, n_categories)
+    if (rows.sum(-1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    gen = _gen(generator)
+    if not replacement or num_samples == 1:
+        q = gen.exponential(p.shape, p.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = (p / q).astype(p.dtype)
+        if num_samples == 1:
+            out = np.argmax(ratio, axis=-1)[..., None]
+        else:
+            from .ops.sorting import argsort_array
+            out = argsort_array(ratio, ratio.ndim - 1, True)[..., :num_samples]
+        return _wrap(np.ascontiguousarray(out).astype(np.int64))
+    result = np.empty((rows.shape[0], num_samples), np.int64)
+    for i, row in enumerate(rows):
+        cum = np.cumsum(row, dtype=row.dtype)  # accumulated in the input's type, as torch does
+        total = cum[-1]
+        if total > 0 or 0.99999 < total < 1.00001:
+            cum = cum / total
+        u = gen._uniform_double01(num_samples)
+        result[i] = np.searchsorted(cum, u, side="left")
+    return _wrap(result.reshape(p.shape[:-1] + (num_samples,)))

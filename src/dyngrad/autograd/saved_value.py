@@ -1,0 +1,254 @@
+"""SavedValue: one tensor a node saved for its backward (torch's SavedVariable).
+
+Every saved tensor goes through this one class: the inputs and outputs table ops save,
+in-place ops, views, and custom Functions' ``save_for_backward``. It holds the data, the
+version at save time, the output number (for an output of the node itself) and whether it
+has been freed, and it is what saved-tensor hooks see.
+
+    sv = SavedValue(x)                    # an input (or any tensor the node did not make)
+    sv = SavedValue(y, is_output=True)    # an output of the node (y.grad_fn is the node)
+    sv.unpack(node)                       # a Tensor (under create_graph: it links back)
+    sv.unpack(node, as_tensor=False)      # the bare array (a first-order backward)
+    sv.free()                             # after a backward without retain_graph
+
+NOTE [Saved tensors]
+A saved input is kept as the Tensor object itself, so that a double backward links to the
+input's own graph; a saved output as its array and version counter (keeping the output
+Tensor would make a cycle output -> grad_fn -> output), made a Tensor again on unpacking.
+Next to it is the version seen at save time; unpacking compares it with the version now
+and fails with torch's message naming the op that last wrote the tensor. After a backward
+without retain_graph the node frees its saved values, and unpacking one raises
+ERR_BACKWARD_TWICE. Numbers and sizes a node saves are not SavedValues: they stay
+readable, so a node that saved no tensor can run again.
+
+Under ``saved_tensors_hooks`` (autograd/graph.py), the innermost pack hook's result is
+kept instead of the tensor; unpacking calls the unpack hook each time, and checks no
+version (the hooks own the data then), as torch does.
+"""
+import weakref
+
+from .. import _dtype
+from .._autograd_state import state as _gstate
+from ..tensor import Tensor, _wrap
+
+__all__ = ["SavedValue", "save_input", "save_output", "unpack_saved", "ERR_BACKWARD_TWICE"]
+
+ERR_BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+_INFERENCE_SAVE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`.")
+_PACK_INPLACE = (
+    "A saved tensor pack hook is modifying its input in place. Tensors provided as input to "
+    "pack hook cannot be modified by in-place operations as this can lead to unexpected "
+    "side-effects. Please open an issue if you need to perform in-place operations on the "
+    "input to a pack hook.")
+
+_FREED = object()
+# The version counter of a freed or packed value: its [0] never equals a version, so the
+# one comparison of the fast path (unpack_saved) sends such a value to unpack().
+_NEVER = [None]
+_NUMBER = -1  # the output_nr of FREED_NUMBER
+_new = object.__new__
+_weakref = weakref.ref
+
+
+class _Packed:
+    """What a pack hook returned, and what unpacking needs to put the tensor back in its
+    place in the graph: the unpack hook, and for an input its edge."""
+
+    __slots__ = ("packed", "unpack_hook", "edge", "leaf")
+
+
+class SavedValue:
+    """One saved tensor: ``value`` (the input Tensor, the output's array, or a _Packed),
+    ``version`` at save time, ``counter`` (the tensor's version counter), ``output_nr``
+    (None for a saved input)."""
+
+    __slots__ = ("value", "version", "counter", "output_nr")
+
+    def __init__(self, tensor, is_output=False, output_nr=None):
+        if tensor._inference:
+            raise RuntimeError(_INFERENCE_SAVE)
+        counter = tensor._version_counter
+        self.version = counter[0]
+        # (a non-differentiable output is not wired to the node: its number is given)
+        self.output_nr = ((tensor._output_nr if output_nr is None else output_nr)
+                          if is_output else None)
+        hooks = _gstate.saved_hooks
+        if hooks is None:
+            self.counter = counter
+            self.value = tensor._data if is_output else tensor
+        else:
+            self._pack(tensor, hooks, is_output)
+
+    # -- saved-tensor hooks -----------------------------------------------------------
+    def _pack(self, tensor, hooks, is_output):
+        if _gstate.saved_hooks_disabled is not None:
+            raise RuntimeError(_gstate.saved_hooks_disabled)
+        pack, unpack = hooks
+        prev = _gstate.enabled
+        _gstate.enabled = False  # torch runs pack hooks with grad mode off
+        try:
+            packed = pack(tensor)
+        finally:
+            _gstate.enabled = prev
+        if tensor._version_counter[0] != self.version:
+            raise RuntimeError(_PACK_INPLACE)
+        p = _Packed()
+        p.packed = packed
+        p.unpack_hook = unpack
+        # An input's edge, taken now: the unpacked tensor is a new Tensor that must feed
+        # the same node (or the same leaf's AccumulateGrad) as the tensor saved.
+        p.edge = None
+        p.leaf = False
+        if not is_output and tensor.requires_grad:
+            from .graph import edge_of  # (graph.py imports this module)
+            p.edge = edge_of(tensor)
+            p.leaf = tensor.grad_fn is None
+        self.value = p
+        self.counter = _NEVER
+
+    def _unpack_hooked(self, node, as_tensor):
+        p = self.value
+        got = p.unpack_hook(p.packed)
+        if not isinstance(got, Tensor):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got "
+                            f"result of type {type(got).__name__}")
+        if not as_tensor:
+            return got._data
+        t = _wrap(got._data)
+        t._version_counter = got._version_counter
+        if self.output_nr is not None:
+            fn, nr = node, self.output_nr
+        elif p.edge is not None:
+            fn, nr = p.edge
+        else:
+            return t
+        t._requires_grad = True
+        if p.leaf:  # fn is the leaf's AccumulateGrad: the unpacked tensor feeds it too
+            t._grad_acc = _weakref(fn)
+            t._acc_keepalive = fn
+        else:
+            t._grad_fn = fn
+            t._output_nr = nr
+        return t
+
+    # -- unpacking and freeing --------------------------------------------------------
+    def unpack(self, node=None, as_tensor=True):
+        """The saved tensor, checked: a Tensor (an output links to ``node``, the node that
+        saved it), or with ``as_tensor=False`` its array."""
+        value = self.value
+        if value is _FREED:
+            raise RuntimeError(ERR_BACKWARD_TWICE)
+        if type(value) is _Packed:
+            return self._unpack_hooked(node, as_tensor)
+        if self.counter[0] != self.version:
+            raise self._version_error(node)
+        if self.output_nr is None:
+            return value if as_tensor else value._data
+        if not as_tensor:
+            return value
+        t = _wrap(value)
+        t._version_counter = self.counter
+        diff = node._differentiable_outputs if node is not None else None
+        if diff is None or self.output_nr in diff:  # a non-differentiable output has no graph
+            t._grad_fn = node
+            t._output_nr = self.output_nr
+            t._requires_grad = True
+        return t
+
+    def free(self):
+        self.value = _FREED
+        self.counter = _NEVER
+
+    @property
+    def freed(self):
+        return self.value is _FREED
+
+    @property
+    def is_number(self):
+        return self.output_nr == _NUMBER
+
+    def _version_error(self, node):
+        now = self.counter[0]
+        value = self.value
+        if self.output_nr is not None:
+            data = value
+            who = (node._forward_op_name(), self.output_nr) if node is not None else None
+        else:
+            data = value._data
+            fn = value.grad_fn
+            who = (fn._forward_op_name(), value._output_nr) if fn is not None else None
+        part = f", which is output {who[1]} of {who[0]}," if who else ""
+        legacy = _dtype._FROM_NP[data.dtype]._legacy
+        return RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [torch.{legacy} {list(data.shape)}]{part} is at version {now}; "
+            f"expected version {self.version} instead. Hint: enable anomaly detection to find "
+            "the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def save_input(tensor):
+    """``SavedValue(tensor)``, by the shortest way when no hook is in force (measured:
+    about half the cost of the class call; a table op saves one or two per call)."""
+    if tensor._inference or _gstate.saved_hooks is not None:
+        return SavedValue(tensor)
+    sv = _new(SavedValue)
+    sv.value = tensor
+    sv.counter = c = tensor._version_counter
+    sv.version = c[0]
+    sv.output_nr = None
+    return sv
+
+
+def save_output(tensor, output_nr=None):
+    """``SavedValue(tensor, is_output=True)``, by the shortest way (see save_input)."""
+    if tensor._grad_fn is None:
+        # an output the node did not wire (not differentiable: layer_norm's mean and rstd)
+        # has no graph to link back to: it is kept as a saved input is, and unpacks as is
+        return save_input(tensor)
+    if tensor._inference or _gstate.saved_hooks is not None:
+        return SavedValue(tensor, True, output_nr)
+    sv = _new(SavedValue)
+    sv.value = tensor._data
+    sv.counter = c = tensor._version_counter
+    sv.version = c[0]
+    sv.output_nr = tensor._output_nr if output_nr is None else output_nr
+    return sv
+
+
+def unpack_saved(saved, node, as_tensors):
+    """``saved`` (a node's tuple of saved things) with each SavedValue unpacked: arrays, or
+    Tensors under create_graph. The tuple itself comes back when it holds none.
+
+    The common case (not freed, not packed, version unchanged) is written out: one
+    comparison, no method call (measured: 0.1 us of a 3.7 us backward step on tiny_split).
+    """
+    out = None
+    for i, v in enumerate(saved):
+        if type(v) is SavedValue:
+            if out is None:
+                out = list(saved)
+            if v.counter[0] == v.version and (v.output_nr is None or not as_tensors):
+                value = v.value
+                out[i] = value if v.output_nr is not None or as_tensors else value._data
+            else:
+                out[i] = v.unpack(node, as_tensors)
+    return saved if out is None else out
+
+
+# A number given where an op takes a tensor is saved as the number itself (free to save),
+# but torch saves it as a wrapped 0-dim tensor, which a backward frees like any other: the
+# node puts this freed value in its place then (OpNode._release in ops/_table.py).
+FREED_NUMBER = _new(SavedValue)
+FREED_NUMBER.version = 0
+FREED_NUMBER.output_nr = _NUMBER
+FREED_NUMBER.free()

@@ -1,0 +1,12 @@
+"""torch.linalg: norms, inverses, solvers and decompositions, with torch's gradients.
+
+    >>> import dyngrad as torch
+    >>> torch.linalg.det(torch.tensor([[2., 0.], [0., 3.]]))
+    tensor(6.)
+"""
+from ..ops.products import linalg_cross as cross  # noqa: F401
+from ._common import _LinAlgError as LinAlgError  # noqa: F401
+from .decompositions import cholesky, eigh, eigvalsh, qr, svd, svdvals  # noqa: F401
+from .inverses import det, inv, lstsq, pinv, slogdet, solve  # noqa: F401
+from .norms import matrix_norm, norm, vector_norm  # noqa: F401
+from .products import matrix_power, multi_dot  # noqa: F401

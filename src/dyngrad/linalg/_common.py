@@ -1,0 +1,78 @@
+"""What every torch.linalg function shares: its checks and error type, and the few matrix
+helpers its formulas are written with (all table ops, so formulas stay differentiable)."""
+from .. import _backend
+from ..ops import pointwise as pw
+from ..ops import torch_shape as ts
+from ..ops.views import transpose, unsqueeze
+
+xp = _backend.xp
+
+
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix the operation cannot handle (singular, not
+    positive-definite, ...)."""
+
+
+_LinAlgError.__module__ = "torch._C"
+
+
+def check_square(A, name):
+    a = A._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    check_float(A, name)
+
+
+def check_float(A, name):
+    if A._data.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype._cname}")
+
+
+def first_zero_pivot(a):
+    """1-based index of the first zero pivot of an LU with partial pivoting (0: none), as
+    LAPACK's getrf reports it; only run once NumPy has refused the matrix."""
+    m = a.astype(xp.float64).copy()
+    n = m.shape[-1]
+    for k in range(n):
+        p = k + int(xp.argmax(xp.abs(m[k:, k])))
+        if m[p, k] == 0:
+            return k + 1
+        m[[k, p]] = m[[p, k]]
+        m[k + 1:] -= xp.outer(m[k + 1:, k] / m[k, k], m[k])
+    return 0
+
+
+def mT(x):
+    n = len(x.shape)
+    return transpose(x, n - 2, n - 1)
+
+
+def matmul(a, b):
+    """matmul for formulas: Tensors through torch's matmul, arrays through NumPy's."""
+    if hasattr(a, "_data") or hasattr(b, "_data"):
+        return ts.matmul(a, b)
+    return xp.matmul(a, b)
+
+
+def solve_array(a, b):
+    return xp.linalg.solve(a, b)
+
+
+def diag_embed(x):
+    from ..ops.diagonal import diag_embed_op
+    return diag_embed_op(x, 0, len(x.shape) - 1, len(x.shape))
+
+
+def col(x):
+    return unsqueeze(x, len(x.shape))
+
+
+def row(x):
+    return unsqueeze(x, len(x.shape) - 1)
+
+
+__all__ = ["pw"]

@@ -1,0 +1,220 @@
+"""Decompositions: cholesky, qr, eigh/eigvalsh, svd/svdvals, with torch's backward formulas
+(cholesky_backward, linalg_qr_backward, linalg_eig_backward for Hermitian input,
+svd_backward), written with table ops.
+
+Eigenvectors and singular vectors are defined up to sign: NumPy's LAPACK and torch's may
+pick different ones. Gauge-invariant results (eigenvalues, singular values, products such
+as U diag(S) Vh, and the gradients of losses that do not depend on the signs) agree.
+"""
+from .. import _backend
+from ..ops import pointwise as pw
+from ..ops._table import Op
+from ..ops.diagonal import diagonal_op
+from ..ops.return_types import return_type
+from ..ops.views import new_zeros
+from ._common import _LinAlgError, check_float, check_square, col, diag_embed, matmul, mT, row
+from .inverses import solve_op
+
+xp = _backend.xp
+
+
+def _tril(x, k=0):
+    return pw.tril(x, k)
+
+
+def _eye_like(x, n):
+    e = xp.eye(n, dtype=getattr(x, "_data", x).dtype)
+    if hasattr(x, "_data"):
+        from ..tensor import _wrap
+        return _wrap(e)
+    return e
+
+
+# -- cholesky -----------------------------------------------------------------------------------
+def _cholesky(A, upper):
+    try:
+        L = xp.linalg.cholesky(A)
+    except xp.linalg.LinAlgError:
+        k = _first_bad_minor(A.reshape(-1, *A.shape[-2:]))
+        raise _LinAlgError(f"linalg.cholesky: The factorization could not be completed because "
+                           f"the input is not positive-definite (the leading minor of order {k} "
+                           "is not positive-definite).") from None
+    return xp.swapaxes(L, -1, -2).copy() if upper else L
+
+
+def _first_bad_minor(batch):
+    for a in batch:
+        for k in range(1, a.shape[-1] + 1):
+            try:
+                xp.linalg.cholesky(a[:k, :k])
+            except xp.linalg.LinAlgError:
+                return k
+    return 1
+
+
+def _cholesky_backward(grad, upper, result):
+    """torch's cholesky_backward: gA = L^-H Phi(L^H gL) L^-1, symmetrised."""
+    L = mT(result) if upper else result
+    gL = mT(grad) if upper else grad
+    gA = _tril(matmul(mT(L), gL))
+    gA = pw.mul_scalar(gA + mT(_tril(gA, -1)), 0.5)
+    gA = solve_op(mT(L), gA, True)        # L^-H gA (torch: solve_triangular, upper)
+    return solve_op(L, gA, False)         # ... L^-1 (torch: solve_triangular, right side)
+
+
+cholesky_op = Op("LinalgCholeskyExBackward0", _cholesky, A=_cholesky_backward)
+
+
+def cholesky(A, *, upper=False, out=None):
+    check_square(A, "linalg.cholesky")
+    return cholesky_op(A, upper)
+
+
+# -- qr -----------------------------------------------------------------------------------------
+def _qr(A, mode):
+    q, r = xp.linalg.qr(A, mode="complete" if mode == "complete" else "reduced")
+    if mode == "r":
+        return xp.zeros((0,), A.dtype), r
+    return q, r
+
+
+def _copyltu(M):
+    # the Hermitian matrix with M's lower triangle: tril(M, -1) + tril(M, -1)^H + diag(M)
+    return _tril(M, -1) + mT(_tril(M, -1)) + diag_embed(diagonal_op(M, 0, len(M.shape) - 2, len(M.shape) - 1))
+
+
+def _qr_backward(grads, Q, R, mode):
+    """gA = [gQ + Q copyltu(M)] R^-H, M = R gR^H - gQ^H Q (the m >= n case)."""
+    gQ, gR = grads
+    if mode == "r":
+        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
+                           "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
+                           "differentiate through linalg.qr.")
+    m, n = Q.shape[-2], R.shape[-1]
+    if m < n:
+        raise NotImplementedError("dyngrad: the gradient of linalg.qr for wide matrices (m < n)")
+    M = None
+    if gR is not None:
+        M = matmul(R, mT(gR))
+    if gQ is not None:
+        part = matmul(mT(gQ), Q)
+        M = -part if M is None else M - part
+    b = matmul(Q, _copyltu(M))
+    if gQ is not None:
+        b = gQ + b
+    # b R^-H: solve X R^H = b
+    return solve_op(mT(R), b, False)
+
+
+qr_op = Op("LinalgQrBackward0", _qr, outputs=("Q", "R"), A=_qr_backward)
+
+
+def qr(A, mode="reduced", *, out=None):
+    check_float(A, "linalg.qr")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    Q, R = qr_op(A, mode)
+    return return_type("linalg_qr", ("Q", "R"))(Q, R)
+
+
+# -- eigh ---------------------------------------------------------------------------------------
+def _eigh(A, UPLO):
+    w, v = xp.linalg.eigh(A, UPLO=UPLO)
+    return w.astype(A.real.dtype, copy=False), v
+
+
+def _eigh_backward(grads, eigenvalues, eigenvectors):
+    """torch's linalg_eig_backward for Hermitian input:
+    gA = V (diag(gL) + skew(V^H gV) / 2 / (L_j - L_i)) V^H."""
+    gL, gV = grads
+    L, V = eigenvalues, eigenvectors
+    n = L.shape[-1]
+    if gV is None:
+        return matmul(V * row(gL), mT(V))
+    VhgV = matmul(mT(V), gV)
+    VhgV = pw.mul_scalar(VhgV - mT(VhgV), 0.5)
+    E = row(L) - col(L)
+    E = E + diag_embed(pw.add(new_zeros(L, tuple(L.shape)), 1, 1))  # 1 on the diagonal
+    ret = VhgV / E
+    eye = _eye_like(ret, n)
+    ret = ret - ret * eye  # the diagonal from gL alone
+    if gL is not None:
+        ret = ret + diag_embed(gL)
+    return matmul(V, matmul(ret, mT(V)))
+
+
+eigh_op = Op("LinalgEighBackward0", _eigh, outputs=("eigenvalues", "eigenvectors"),
+             A=_eigh_backward)
+
+
+def eigh(A, UPLO="L", *, out=None):
+    check_square(A, "linalg.eigh")
+    w, v = eigh_op(A, UPLO)
+    return return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))(w, v)
+
+
+def eigvalsh(A, UPLO="L", *, out=None):
+    check_square(A, "linalg.eigvalsh")
+    return eigh_op(A, UPLO)[0]
+
+
+# -- svd ----------------------------------------------------------------------------------------
+def _svd(A, full_matrices):
+    u, s, vh = xp.linalg.svd(A, full_matrices=full_matrices)
+    return u, s.astype(A.real.dtype, copy=False), vh
+
+
+def _svd_backward(grads, U, S, Vh, full_matrices):
+    """torch's svd_backward (real case) for the reduced factors."""
+    gU, gS, gVh = grads
+    if full_matrices and (gU is not None or gVh is not None):
+        raise NotImplementedError("dyngrad: the gradient of svd(full_matrices=True) through U or "
+                                  "Vh (torch: only where U and Vh are square)")
+    m, n, k = U.shape[-2], Vh.shape[-1], S.shape[-1]
+    if gU is None and gVh is None:
+        return matmul(U * row(gS), Vh)
+    V, gV = mT(Vh), (mT(gVh) if gVh is not None else None)
+    S2 = S * S
+    E = row(S2) - col(S2)
+    E = E + diag_embed(pw.add(new_zeros(S, tuple(S.shape)), 1, 1))
+    inner = None
+    if gU is not None:
+        UhgU = matmul(mT(U), gU)
+        inner = (UhgU - mT(UhgU)) * row(S)
+    if gV is not None:
+        VhgV = matmul(mT(V), gV)
+        part = col(S) * (VhgV - mT(VhgV))
+        inner = part if inner is None else inner + part
+    inner = inner / E
+    inner = inner - inner * _eye_like(inner, k)
+    if gS is not None:
+        inner = inner + diag_embed(gS)
+    gA = matmul(U, matmul(inner, Vh))
+    if m > k and gU is not None:
+        gUSinv = gU / row(S)
+        gA = gA + matmul(gUSinv - matmul(U, matmul(mT(U), gUSinv)), Vh)
+    if n > k and gV is not None:
+        gVSinv = gV / row(S)
+        gA = gA + matmul(U, mT(gVSinv - matmul(V, matmul(Vh, gVSinv))))
+    return gA
+
+
+svd_op = Op("LinalgSvdBackward0", _svd, outputs=("U", "S", "Vh"), A=_svd_backward)
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    check_float(A, "linalg.svd")
+    U, S, Vh = svd_op(A, full_matrices)
+    return return_type("linalg_svd", ("U", "S", "Vh"))(U, S, Vh)
+
+
+def svdvals(A, *, driver=None, out=None):
+    check_float(A, "linalg.svdvals")
+    return svd_op(A, False)[1]
+
+
+def torch_svd(input, some=True, compute_uv=True, *, out=None):
+    """torch.svd: U, S, V (not V^H); reduced unless some=False."""
+    U, S, Vh = svd_op(input, not some)
+    return return_type("svd", ("U", "S", "V"))(U, S, mT(Vh))

@@ -1,0 +1,151 @@
+"""Inverses and solvers: inv, det, slogdet, solve, pinv, lstsq.
+
+Formulas are torch's (FunctionsManual.cpp) in value; where torch factors through LU
+(det, slogdet, solve), these are written with the inverse and solve entries instead, so
+the second-order graphs hold other node names than torch's while the values agree.
+"""
+from .. import _backend
+from ..ops import pointwise as pw
+from ..ops._table import Op
+from ..ops.return_types import return_type
+from ..ops.views import unsqueeze
+from ..tensor import _wrap
+from ._common import _LinAlgError, check_float, check_square, first_zero_pivot, matmul, mT
+
+xp = _backend.xp
+
+
+def _inv(A):
+    try:
+        return xp.linalg.inv(A)
+    except xp.linalg.LinAlgError:
+        k = first_zero_pivot(A.reshape(-1, *A.shape[-2:])[0])
+        raise _LinAlgError(f"linalg.inv: The diagonal element {k} is zero, the inversion could "
+                           "not be completed because the input matrix is singular.") from None
+
+
+inv_op = Op("LinalgInvExBackward0", _inv,
+            A=lambda grad, result: -matmul(mT(result), matmul(grad, mT(result))))
+
+
+def inv(A, *, out=None):
+    check_square(A, "linalg.inv")
+    return inv_op(A)
+
+
+def _unsqueeze2(x):
+    return unsqueeze(unsqueeze(x, len(x.shape)), len(x.shape) + 1)
+
+
+det_op = Op("LinalgDetBackward0", lambda A: xp.asarray(xp.linalg.det(A)),
+            A=lambda grad, A, result: _unsqueeze2(grad * result) * mT(inv_op(A)))
+
+
+def det(A, *, out=None):
+    check_square(A, "linalg.det")
+    return det_op(A)
+
+
+def _slogdet(A):
+    sign, logabsdet = xp.linalg.slogdet(A)
+    return xp.asarray(sign).astype(A.dtype), xp.asarray(logabsdet).astype(A.real.dtype)
+
+
+slogdet_op = Op("LinalgSlogdetBackward0", _slogdet, outputs=("sign", "logabsdet"),
+                differentiable_outputs=(1,),
+                A=lambda grads, A: _unsqueeze2(grads[1]) * mT(inv_op(A)))
+
+
+def slogdet(A, *, out=None):
+    check_square(A, "linalg.slogdet")
+    sign, logabsdet = slogdet_op(A)
+    return return_type("linalg_slogdet", ("sign", "logabsdet"))(sign, logabsdet)
+
+
+# -- solve --------------------------------------------------------------------------------------
+def _is_vector_rhs(A, B):
+    return B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+
+
+def _solve(A, B, left):
+    vector = _is_vector_rhs(A, B)
+    try:
+        if not left:  # X A = B  <=>  A^T X^T = B^T
+            return xp.swapaxes(xp.linalg.solve(xp.swapaxes(A, -1, -2), xp.swapaxes(B, -1, -2)), -1, -2)
+        if vector:
+            return xp.linalg.solve(A, B[..., None])[..., 0]
+        return xp.linalg.solve(A, B)
+    except xp.linalg.LinAlgError:
+        raise _LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
+                           "singular.") from None
+
+
+def _solve_B_backward(grad, A, left):
+    return solve_op(mT(A), grad, left)
+
+
+def _solve_A_backward(grad, A, B, result, left):
+    gB = solve_op(mT(A), grad, left)
+    if not left:
+        return -matmul(mT(result), gB)
+    if _is_vector_rhs(getattr(A, "_data", A), getattr(B, "_data", B)):
+        return -matmul(unsqueeze(gB, len(gB.shape)), unsqueeze(result, len(result.shape) - 1))
+    return -matmul(gB, mT(result))
+
+
+solve_op = Op("LinalgSolveExBackward0", _solve, A=_solve_A_backward, B=_solve_B_backward)
+
+
+def solve(A, B, *, left=True, out=None):
+    check_square(A, "linalg.solve")
+    return solve_op(A, B, left)
+
+
+# -- pinv, lstsq --------------------------------------------------------------------------------
+def _pinv_backward(grad, self, result):
+    """torch's pinv_backward, arranged for the smaller of the two sizes."""
+    A, pinvA = self, result
+    m, n = A.shape[-2], A.shape[-1]
+    pinvAh, gradh = mT(pinvA), mT(grad)
+    if m <= n:
+        K = matmul(gradh, pinvA)
+        KpinvAh = matmul(K, pinvAh)
+        return (-mT(matmul(pinvA, K)) + KpinvAh - matmul(matmul(A, pinvA), KpinvAh)
+                + matmul(matmul(pinvAh, pinvA), gradh - matmul(K, A)))
+    K = matmul(pinvA, gradh)
+    pinvAhK = matmul(pinvAh, K)
+    return (-mT(matmul(K, pinvA)) + matmul(matmul(gradh - matmul(A, K), pinvA), pinvAh)
+            + pinvAhK - matmul(matmul(pinvAhK, pinvA), A))
+
+
+pinv_op = Op("LinalgPinvBackward0", lambda self: xp.linalg.pinv(self).astype(self.dtype, copy=False),
+             self=_pinv_backward)
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    check_float(A, "linalg.pinv")
+    return pinv_op(A)
+
+
+def _lstsq_A_backward(grad, self, b):
+    pinvA = pinv_op(self)
+    return _pinv_backward(matmul(grad, mT(b)), self, pinvA)
+
+
+def _lstsq(self, b):
+    return xp.linalg.lstsq(self, b, rcond=None)[0].astype(self.dtype, copy=False) if self.ndim == 2 \
+        else xp.matmul(xp.linalg.pinv(self), b).astype(self.dtype, copy=False)
+
+
+lstsq_op = Op("LinalgLstsqBackward0", _lstsq, self=_lstsq_A_backward,
+              b=lambda grad, self: matmul(mT(pinv_op(self)), grad))
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    check_float(A, "linalg.lstsq")
+    solution = lstsq_op(A, B)
+    empty = _wrap(xp.zeros((0,), A._data.dtype))
+    rank = _wrap(xp.asarray(xp.linalg.matrix_rank(A._data), dtype=xp.int64))
+    return return_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))(
+        solution, empty, rank, _wrap(xp.zeros((0,), A._data.dtype)))
+

@@ -1,0 +1,114 @@
+"""Activations of torch.nn.functional, each resolved to its op-table entry
+(ops/activation_pointwise.py) or composed as torch composes it (softsign, tanhshrink)."""
+from ...ops import activation_pointwise as _ap
+from ...ops.inplace import apply_inplace as _apply_inplace
+
+
+def _run(op, inplace, input, *args):
+    # the in-place form writes the result into ``input`` with the same node (torch names
+    # some of these nodes ...Backward1 and saves the result instead: not reproduced)
+    if inplace:
+        return _apply_inplace(op, input, (input,) + args)
+    return op(input, *args)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return _ap.gelu(input, approximate)
+
+
+def silu(input, inplace=False):
+    return _run(_ap.silu, inplace, input)
+
+
+def mish(input, inplace=False):
+    return _run(_ap.mish, inplace, input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _run(_ap.leaky_relu, inplace, input, negative_slope)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _run(_ap.hardtanh, inplace, input, min_val, max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    return _run(_ap.hardsigmoid, inplace, input)
+
+
+def hardswish(input, inplace=False):
+    return _run(_ap.hardswish, inplace, input)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _run(_ap.elu, inplace, input, alpha, 1.0, 1.0)
+
+
+def selu(input, inplace=False):
+    return _run(_ap.elu, inplace, input, _ap.SELU_ALPHA, _ap.SELU_SCALE, 1.0)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return _run(_ap.celu, inplace, input, alpha, 1.0, 1.0 / alpha)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return _ap.softplus(input, beta, threshold)
+
+
+def logsigmoid(input):
+    return _ap.log_sigmoid(input)
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _run(_ap.threshold, inplace, input, threshold, value)
+
+
+def glu(input, dim=-1):
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    n = input.shape[dim]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension "
+                           f"{dim % input.dim()} is size {n}")
+    return _ap.glu(input, dim % input.dim())
+
+
+def prelu(input, weight):
+    # torch views the weight so that it broadcasts along dim 1 (the channels)
+    if weight.numel() != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.dim() >= 2 else 1
+        if weight.numel() != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {weight.numel()} and channel size = "
+                               f"{channels}.")
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.dim()}")
+    if input.dim() >= 2:
+        shape = [1] * input.dim()
+        shape[1] = weight.numel()
+        weight = weight.view(*shape) if weight.numel() != 1 else weight.view([1] * input.dim())
+    elif weight.dim() == 1 and input.dim() == 1:
+        weight = weight.view(-1) if weight.numel() != 1 else weight.view(1)
+    return _ap.prelu_kernel(input, weight)

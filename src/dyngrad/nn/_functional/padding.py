@@ -1,0 +1,62 @@
+"""F.pad: constant, reflect, replicate and circular padding."""
+from ...ops import padding as _pd
+
+_MODES = {"reflect": ("reflection", _pd.reflection_pad1d, _pd.reflection_pad2d,
+                      _pd.reflection_pad3d),
+          "replicate": ("replication", _pd.replication_pad1d, _pd.replication_pad2d,
+                        _pd.replication_pad3d)}
+
+
+def pad(input, pad, mode="constant", value=None):
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError("Padding length should be less than or equal to two times the input "
+                           "dimension but got padding length "
+                           f"{len(pad)} and input of dimension {input.dim()}")
+    if mode == "constant":
+        return _pd.constant_pad_nd(input, list(pad), 0 if value is None else value)
+    if value is not None and value != 0:
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument.")
+    k = len(pad) // 2
+    if not (k in (1, 2, 3) and input.dim() in (k + 1, k + 2)):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.dim()}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if mode == "circular":
+        return _circular(input, pad)
+    if mode not in _MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode == "reflect":
+        for i in range(k):
+            size = input.shape[input.dim() - 1 - i]
+            a, b = pad[2 * i], pad[2 * i + 1]
+            if a >= size or b >= size:
+                raise RuntimeError(f"Argument #4: Padding size should be less than the "
+                                   f"corresponding input dimension, but got: padding ({a}, {b}) "
+                                   f"at dimension {input.dim() - 1 - i} of input {list(input.shape)}")
+    return _MODES[mode][k](input, list(pad))
+
+
+def _circular(input, pad):
+    # each padded dim wrapped around with slices and a cat (torch writes the same values
+    # into a new tensor slice by slice: its graph is CopySlices nodes)
+    out = input
+    for i in range(len(pad) // 2):
+        d = input.dim() - 1 - i
+        a, b = pad[2 * i], pad[2 * i + 1]
+        n = out.shape[d]
+        if a > n or b > n:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        parts = []
+        if a > 0:
+            parts.append(out.narrow(d, n - a, a))
+        parts.append(out.narrow(d, max(-a, 0), n - max(-a, 0) - max(-b, 0)))
+        if b > 0:
+            parts.append(out.narrow(d, 0, b))
+        from ... import ops
+        out = ops.FUNCTIONS["cat"](parts, d)
+    return out

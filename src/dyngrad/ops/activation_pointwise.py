@@ -1,0 +1,442 @@
+"""Pointwise activations of torch.nn.functional, each with torch's node and backward entry.
+
+As in derivatives.yaml, an activation's formula calls its own ``*_backward`` entry (so a
+create_graph backward records GeluBackwardBackward0, EluBackwardBackward0, ...), and that
+entry's formulas are written with table ops. silu and mish have no backward entry: torch
+differentiates them through their composite "infinitely differentiable" formulas when it
+records a graph, and so do their formulas here.
+"""
+import math
+
+from .. import _backend
+from ._table import Op
+from ..tensor import _wrap
+from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, logical_and, lt,
+                        mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
+                        zeros_like)
+
+xp = _backend.xp
+_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+
+
+def _float(self, name):
+    if self.dtype.kind not in "fc":
+        from .._dtype import _FROM_NP
+        raise NotImplementedError(f'"{name}" not implemented for \'{_FROM_NP[self.dtype]._cname}\'')
+    return self
+
+
+def _typed(value, like):
+    return xp.asarray(value, dtype=like.dtype)
+
+
+# -- gelu -----------------------------------------------------------------------------------
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def _erfc(z):
+    """erfc over an array. Single precision: Numerical Recipes' Chebyshev fit (fractional
+    error below 1.2e-7, about 2 float32 ulps) in double, vectorised; torch's float kernel is
+    an approximation too. Double precision: libm's erf per element, exact."""
+    if z.dtype != xp.float32:
+        return 1 - erf(z)
+    a = xp.abs(z.astype(xp.float64))
+    t = 1 / (1 + 0.5 * a)
+    poly = 0.17087277
+    for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
+              0.37409196, 1.00002368, -1.26551223):
+        poly = c + t * poly
+    r = t * xp.exp(-a * a + poly)
+    return xp.where(z >= 0, r, 2 - r)
+
+
+def _gelu(self, approximate):
+    x = _float(self, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = _SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)
+        return (0.5 * x * (1 + xp.tanh(inner))).astype(x.dtype, copy=False)
+    return (x * 0.5 * _erfc(x * -math.sqrt(0.5))).astype(x.dtype, copy=False)
+
+
+def _gelu_backward(grad_output, self, approximate):
+    x = self
+    if approximate == "tanh":
+        inner = _SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)
+        t = xp.tanh(inner)
+        d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
+        out = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner
+    else:
+        cdf = 0.5 * _erfc(x * -math.sqrt(0.5))
+        out = cdf + x * _INV_SQRT_2PI * xp.exp(-0.5 * x * x)
+    return (grad_output * out).astype(x.dtype, copy=False)
+
+
+def _gelu_double_backward(grad, grad_output, self, approximate):
+    # gelu''(x) times grad_output. Exact form: pdf(x) * (2 - x^2). Tanh form, with
+    # t = tanh(u), u = c (x + k x^3): (1 - t^2) u' + x/2 (1 - t^2) (u'' - 2 t u'^2)
+    x = self
+    x_sq = x * x
+    if approximate == "tanh":
+        t = tanh(mul_scalar(x + mul_scalar(x_sq * x, 0.044715), _SQRT_2_OVER_PI))
+        sech2 = add_scalar(-(t * t), 1, 1)
+        du = mul_scalar(add_scalar(mul_scalar(x_sq, 3 * 0.044715), 1, 1), _SQRT_2_OVER_PI)
+        ddu = mul_scalar(x, 6 * 0.044715 * _SQRT_2_OVER_PI)
+        second = sech2 * du + mul_scalar(x * sech2, 0.5) * (ddu - mul_scalar(t * du * du, 2))
+        return grad * grad_output * second
+    pdf = mul_scalar(exp(mul_scalar(x_sq, -0.5)), _INV_SQRT_2PI)
+    return grad * grad_output * (mul_scalar(pdf, 2) - x_sq * pdf)
+
+
+gelu = Op("GeluBackward0", _gelu,
+          self=lambda grad, self, approximate: gelu_backward(grad, self, approximate))
+gelu_backward = Op("GeluBackwardBackward0", _gelu_backward,
+                   grad_output=lambda grad, self, approximate: gelu_backward(grad, self, approximate),
+                   self=_gelu_double_backward)
+
+
+# -- silu, mish (composite formulas, as torch's under create_graph) --------------------------
+def _silu(self):
+    x = _float(self, "silu")
+    with xp.errstate(**_QUIET):
+        return x / (1 + xp.exp(-x))
+
+
+def _one_minus(x):
+    # ``1.0 - x`` as torch's C++ writes it: a wrapped number minus a tensor (SubBackward0)
+    return sub(1.0, x, 1)
+
+
+def _silu_backward(grad, self):
+    s = sigmoid(self)
+    return grad * s * add_scalar(self * _one_minus(s), 1.0, 1)
+
+
+def _mish(self):
+    x = _float(self, "mish")
+    return x * xp.tanh(_softplus(x, 1, 20))
+
+
+def _mish_backward(grad, self):
+    s = sigmoid(self)
+    tsp = tanh(log1p(exp(self)))
+    return grad * (tsp + self * s * _one_minus(tsp * tsp))
+
+
+silu = Op("SiluBackward0", _silu, self=_silu_backward)
+mish = Op("MishBackward0", _mish, self=_mish_backward)
+
+
+# -- leaky_relu, hardtanh, hardsigmoid, hardswish, threshold: piecewise linear ---------------
+def _leaky_relu(self, negative_slope):
+    x = _float(self, "leaky_relu_cpu")
+    return xp.where(x > 0, x, x * _typed(negative_slope, x))
+
+
+def _leaky_relu_backward(grad_output, self, negative_slope, self_is_result):
+    return xp.where(self > 0, grad_output, grad_output * _typed(negative_slope, grad_output))
+
+
+leaky_relu = Op("LeakyReluBackward0", _leaky_relu,
+                self=lambda grad, self, negative_slope:
+                    leaky_relu_backward(grad, self, negative_slope, False))
+leaky_relu_backward = Op(
+    "LeakyReluBackwardBackward0", _leaky_relu_backward,
+    grad_output=lambda grad, self, negative_slope:
+        leaky_relu_backward(grad, self, negative_slope, False),
+    self=lambda grad: zeros_like(grad))
+
+
+def _hardtanh(self, min_val, max_val):
+    x = _float(self, "hardtanh_cpu") if self.dtype.kind == "b" else self
+    return xp.minimum(xp.maximum(x, _typed(min_val, x)), _typed(max_val, x))
+
+
+def _hardtanh_backward(grad_output, self, min_val, max_val):
+    inside = (self > min_val) & (self < max_val)
+    return xp.where(inside, grad_output, xp.zeros((), grad_output.dtype))
+
+
+hardtanh = Op("HardtanhBackward0", _hardtanh,
+              self=lambda grad, self, min_val, max_val: hardtanh_backward(grad, self, min_val, max_val))
+hardtanh_backward = Op(
+    "HardtanhBackwardBackward0", _hardtanh_backward,
+    grad_output=lambda grad, self, min_val, max_val: hardtanh_backward(grad, self, min_val, max_val),
+    self=lambda grad: zeros_like(grad))
+
+
+def _hardsigmoid(self):
+    x = _float(self, "hardsigmoid_cpu")
+    return xp.minimum(xp.maximum(x + 3, 0), 6) / _typed(6, x)
+
+
+def _hardsigmoid_backward(grad_output, self):
+    inside = (self > -3) & (self < 3)
+    return xp.where(inside, grad_output / _typed(6, grad_output), xp.zeros((), grad_output.dtype))
+
+
+hardsigmoid = Op("HardsigmoidBackward0", _hardsigmoid,
+                 self=lambda grad, self: hardsigmoid_backward(grad, self))
+def _hardsigmoid_not_differentiable(grad):
+    # torch has no derivative for hardsigmoid_backward (its node is NotImplemented)
+    raise RuntimeError("derivative for aten::hardsigmoid_backward is not implemented")
+
+
+hardsigmoid_backward = Op("HardsigmoidBackwardBackward0", _hardsigmoid_backward,
+                          grad_output=_hardsigmoid_not_differentiable,
+                          self=_hardsigmoid_not_differentiable)
+
+
+def _hardswish(self):
+    x = _float(self, "hardswish_cpu")
+    return x * xp.minimum(xp.maximum(x + 3, 0), 6) / _typed(6, x)
+
+
+def _hardswish_backward(grad_output, self):
+    mid = grad_output * (self / _typed(3, self) + _typed(0.5, self))
+    out = xp.where(self < 3, mid, grad_output)
+    return xp.where(self <= -3, xp.zeros((), grad_output.dtype), out)
+
+
+def _hardswish_double_backward(grad, grad_output, self):
+    inside = logical_and(lt(-3.0, self), lt(self, 3.0))
+    return where(inside, div_scalar(grad * grad_output, 3.0), 0.0)
+
+
+hardswish = Op("HardswishBackward0", _hardswish,
+               self=lambda grad, self: hardswish_backward(grad, self))
+hardswish_backward = Op("HardswishBackwardBackward0", _hardswish_backward,
+                        grad_output=lambda grad, self: hardswish_backward(grad, self),
+                        self=_hardswish_double_backward)
+
+
+def _threshold(self, threshold, value):
+    return xp.where(self <= threshold, xp.asarray(value).astype(self.dtype), self)
+
+
+def _threshold_grad(grad, self, threshold):
+    from .pointwise import threshold_backward
+    return threshold_backward(grad, self, threshold)
+
+
+threshold = Op("ThresholdBackward0", _threshold, self=_threshold_grad)
+
+
+# -- elu, celu, selu ----------------------------------------------------------------------------
+def _elu(self, alpha, scale, input_scale):
+    x = _float(self, "elu")
+    with xp.errstate(**_QUIET):
+        neg = xp.expm1(x * _typed(input_scale, x)) * _typed(alpha * scale, x)
+    return xp.where(x > 0, x * _typed(scale, x), neg)
+
+
+def _elu_backward(grad_output, alpha, scale, input_scale, is_result, self_or_result):
+    x = self_or_result
+    with xp.errstate(**_QUIET):
+        if is_result:
+            neg = grad_output * _typed(input_scale, x) * (x + _typed(alpha * scale, x))
+        else:
+            neg = grad_output * _typed(input_scale * scale * alpha, x) * xp.exp(x * _typed(input_scale, x))
+    return xp.where(x > 0, grad_output * _typed(scale, x), neg)
+
+
+def _elu_double_backward(grad, grad_output, alpha, scale, input_scale, is_result, self_or_result):
+    # torch's elu_double_backward: the negative side only (self_or_result < 0)
+    x = self_or_result
+    neg = _as_float(lt(x, 0.0), grad)
+    g = mul_scalar(grad * grad_output, input_scale)
+    if is_result:
+        return g * neg
+    return elu_backward(g, alpha, scale, input_scale, is_result, x) * neg
+
+
+def _as_float(mask, like):
+    """A bool mask as a float tensor or array of ``like``'s dtype, outside any graph."""
+    m = getattr(mask, "_data", mask)
+    out = m.astype(getattr(like, "_data", like).dtype)
+    return _wrap(out) if hasattr(like, "_data") else out
+
+
+def _elu_formula(grad, self, alpha, scale, input_scale):
+    return elu_backward(grad, alpha, scale, input_scale, False, self)
+
+
+elu = Op("EluBackward0", _elu, self=_elu_formula)
+celu = Op("CeluBackward0", _elu, self=_elu_formula)
+elu_backward = Op(
+    "EluBackwardBackward0", _elu_backward,
+    grad_output=lambda grad, alpha, scale, input_scale, is_result, self_or_result:
+        elu_backward(grad, alpha, scale, input_scale, is_result, self_or_result),
+    self_or_result=_elu_double_backward)
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+# -- softplus, log_sigmoid ----------------------------------------------------------------------
+def _softplus(self, beta, threshold):
+    x = _float(self, "softplus_cpu")
+    bx = x * _typed(beta, x)
+    with xp.errstate(**_QUIET):
+        soft = xp.log1p(xp.exp(bx)) / _typed(beta, x)
+    return xp.where(bx > threshold, x, soft)
+
+
+def _softplus_backward(grad_output, self, beta, threshold):
+    bx = self * _typed(beta, self)
+    with xp.errstate(**_QUIET):
+        z = xp.exp(bx)
+        soft = grad_output * z / (z + 1)
+    return xp.where(bx > threshold, grad_output, soft)
+
+
+def _softplus_double_backward(grad, self, beta, threshold):
+    bx = mul_scalar(self, beta)
+    return mul_scalar(sigmoid_backward(grad, sigmoid(bx)) * _as_float(le(bx, threshold), grad), beta)
+
+
+softplus = Op("SoftplusBackward0", _softplus,
+              self=lambda grad, self, beta, threshold: softplus_backward(grad, self, beta, threshold))
+softplus_backward = Op(
+    "SoftplusBackwardBackward0", _softplus_backward,
+    grad_output=lambda grad, self, beta, threshold: softplus_backward(grad, self, beta, threshold),
+    self=lambda grad, grad_output, self, beta, threshold:
+        _softplus_double_backward(grad * grad_output, self, beta, threshold))
+
+
+def _log_sigmoid(self):
+    x = _float(self, "log_sigmoid_forward")
+    # -softplus(-x), stable on both sides: min(x, 0) - log1p(exp(-|x|))
+    return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+
+def _log_sigmoid_backward(grad_output, self):
+    with xp.errstate(**_QUIET):
+        return grad_output / (1 + xp.exp(self))
+
+
+log_sigmoid = Op("LogSigmoidBackward0", _log_sigmoid,
+                 self=lambda grad, self: log_sigmoid_backward(grad, self))
+log_sigmoid_backward = Op(
+    "LogSigmoidBackwardBackward0", _log_sigmoid_backward,
+    grad_output=lambda grad, self: log_sigmoid_backward(grad, self),
+    self=lambda grad, grad_output, self: _log_sigmoid_double_backward(grad * grad_output, self))
+
+
+def _log_sigmoid_double_backward(grad, self):
+    z = sigmoid(self)
+    return grad * sub_scalar(z, 1, 1) * z
+
+
+# -- glu --------------------------------------------------------------------------------------
+def _halves(x, dim):
+    n = x.shape[dim]
+    return xp.split(x, [n // 2], axis=dim)
+
+
+def _glu(self, dim):
+    a, b = _halves(self, dim)
+    with xp.errstate(**_QUIET):
+        return a / (1 + xp.exp(-b))
+
+
+def _glu_backward(grad_output, self, dim):
+    a, b = _halves(self, dim)
+    with xp.errstate(**_QUIET):
+        s = 1 / (1 + xp.exp(-b))
+    return xp.concatenate([grad_output * s, grad_output * a * s * (1 - s)], axis=dim)
+
+
+def _glu_double_backward_grad_output(grad, self, dim):
+    from .torch_shape import chunk
+    a, b = chunk(self, 2, dim)
+    ga, gb = chunk(grad, 2, dim)
+    s = sigmoid(b)
+    return ga * s + gb * a * s * add_scalar(-s, 1, 1)
+
+
+def _glu_double_backward(grad, grad_output, self, dim):
+    from .torch_shape import cat, chunk
+    a, b = chunk(self, 2, dim)
+    ga, gb = chunk(grad, 2, dim)
+    s = sigmoid(b)
+    ds = s * add_scalar(-s, 1, 1)
+    da = gb * grad_output * ds
+    db = ga * grad_output * ds + gb * grad_output * a * ds * add_scalar(mul_scalar(s, -2), 1, 1)
+    return cat([da, db], dim)
+
+
+glu = Op("GluBackward0", _glu, self=lambda grad, self, dim: glu_backward(grad, self, dim))
+glu_backward = Op("GluBackwardBackward0", _glu_backward,
+                  grad_output=_glu_double_backward_grad_output,
+                  self=_glu_double_backward)
+
+
+# -- prelu --------------------------------------------------------------------------------------
+def _prelu_kernel(self, weight):
+    return xp.where(self > 0, self, self * weight)
+
+
+def _prelu_kernel_backward(grad_output, self, weight):
+    pos = self > 0
+    zero = xp.zeros((), grad_output.dtype)
+    return (xp.where(pos, grad_output, weight * grad_output),
+            xp.where(pos, zero, self * grad_output))
+
+
+def _prelu_double_backward(grads, grad_output, self, weight):
+    # torch's prelu_double_backward, one joint formula for the three inputs' gradients
+    ggi, ggw = grads
+    pos = gt(self, 0.0)
+    ggi = zeros_like(grad_output) if ggi is None else ggi
+    ggw = zeros_like(weight) if ggw is None else ggw
+    return (where(pos, ggi, weight * ggi + ggw * self),
+            where(pos, 0.0, grad_output * ggw),
+            where(pos, 0.0, grad_output * ggi))
+
+
+prelu_kernel = Op("PreluKernelBackward0", _prelu_kernel,
+                  self=lambda grad, self, weight: prelu_kernel_backward(grad, self, weight)[0],
+                  weight=lambda grad, self, weight: prelu_kernel_backward(grad, self, weight)[1])
+prelu_kernel_backward = Op(
+    "PreluKernelBackwardBackward0", _prelu_kernel_backward, outputs=("grad_input", "grad_weight"),
+    grad_output=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[0],
+    self=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[1],
+    weight=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[2])
+
+
+# -- logit -------------------------------------------------------------------------------------
+def _logit(self, eps):
+    x = self if self.dtype.kind in "fc" else self.astype(xp.float32)
+    if eps is not None:
+        x = xp.clip(x, eps, 1 - eps)
+    with xp.errstate(**_QUIET):
+        return xp.log(x / (1 - x))
+
+
+def _logit_backward(grad, self, eps):
+    # torch's infinitely_differentiable_logit_backward: zero outside [eps, 1 - eps], nan
+    # outside [0, 1] without eps
+    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None else (eps, 1 - eps, 0.0)
+    inside = logical_and(ge(self, lo), le(self, hi))
+    return where(inside, grad / (self * _one_minus(self)), outside)
+
+
+logit = Op("LogitBackward0", _logit, self=_logit_backward)
+
+
+# -- xlogy (kl_div's target * log(target)) ------------------------------------------------------
+def _xlogy(self, other):
+    with xp.errstate(**_QUIET):
+        out = xp.where(self == 0, xp.zeros((), xp.result_type(self, other)), self * xp.log(other))
+    return xp.where(xp.isnan(other), other, out).astype(xp.result_type(self, other), copy=False)
+
+
+def _xlogy_self(grad, self, other):
+    # log(other), except where both are at the boundary (0 * log(0) is taken as 0)
+    from .pointwise import eq, masked_fill
+    return masked_fill(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
+
+
+xlogy = Op("XlogyBackward0", _xlogy, self=_xlogy_self,
+           other=lambda grad, self, other: grad * self / other)

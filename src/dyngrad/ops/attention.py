@@ -1,0 +1,97 @@
+"""Scaled dot-product attention, on torch's two CPU paths.
+
+    S = scale * Q K^T + mask,  P = softmax(S) (a fully masked row gives zeros),  O = P V
+
+4-d queries, keys and values of one head size without dropout take torch's fused CPU
+kernel, one node (ScaledDotProductFlashAttentionForCpuBackward0) whose backward is
+
+    dV = P^T dO,  dS = P * (dO V^T - rowsum(dO * O)),  dQ = scale dS K,  dK = scale dS^T Q
+
+Other calls are composed from table ops as torch's math path composes them (matmuls, an
+in-place mask add, _safe_softmax, dropout).
+"""
+import math
+
+from .. import _backend
+from ._table import Op
+from .activation import _softmax, softmax_backward_data
+
+xp = _backend.xp
+
+
+def _safe_softmax_forward(self, dim):
+    out = _softmax(self, dim)
+    # a row of -inf has no maximum to subtract: its softmax is 0, not nan
+    dead = xp.all(self == -xp.inf, axis=dim, keepdims=True)
+    return xp.where(dead, xp.zeros((), out.dtype), out) if dead.any() else out
+
+
+safe_softmax = Op("SafeSoftmaxBackward0", _safe_softmax_forward,
+                  self=lambda grad, result, dim: softmax_backward_data(grad, result, dim))
+
+
+def _scores(query, key, attn_mask, is_causal, scale):
+    s = (query @ xp.swapaxes(key, -1, -2)) * xp.asarray(scale, query.dtype)
+    if attn_mask is not None:
+        if attn_mask.dtype == xp.bool_:
+            s = xp.where(attn_mask, s, xp.asarray(-xp.inf, s.dtype))
+        else:
+            s = s + attn_mask
+    if is_causal:
+        L, S = s.shape[-2:]
+        s = xp.where(xp.tril(xp.ones((L, S), bool)), s, xp.asarray(-xp.inf, s.dtype))
+    return s
+
+
+def _attention_probs(query, key, attn_mask, is_causal, scale):
+    s = _scores(query, key, attn_mask, is_causal, scale)
+    m = xp.max(s, axis=-1, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, xp.zeros((), m.dtype))
+    e = xp.exp(s - m)
+    total = xp.sum(e, axis=-1, keepdims=True)
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        p = xp.where(total > 0, e / total, xp.zeros((), e.dtype))
+        lse = (xp.log(total) + m)[..., 0]
+    return p, lse
+
+
+def _flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale):
+    sc = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    p, lse = _attention_probs(query, key, attn_mask, is_causal, sc)
+    return (p @ value).astype(query.dtype, copy=False), lse.astype(query.dtype, copy=False)
+
+
+def _flash_attention_backward(grad_out, query, key, value, out, logsumexp, dropout_p,
+                              is_causal, attn_mask, scale):
+    sc = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    p, _ = _attention_probs(query, key, attn_mask, is_causal, sc)
+    dv = xp.swapaxes(p, -1, -2) @ grad_out
+    dp = grad_out @ xp.swapaxes(value, -1, -2)
+    ds = p * (dp - xp.sum(grad_out * out, axis=-1, keepdims=True))
+    dq = (ds @ key) * xp.asarray(sc, query.dtype)
+    dk = (xp.swapaxes(ds, -1, -2) @ query) * xp.asarray(sc, query.dtype)
+    dt = query.dtype
+    return dq.astype(dt, copy=False), dk.astype(dt, copy=False), dv.astype(dt, copy=False)
+
+
+def _flash_grads(grad, query, key, value, result0, result1, dropout_p, is_causal, attn_mask,
+                 scale, grad_input_mask):
+    return list(flash_attention_backward(grad, query, key, value, result0, result1, dropout_p,
+                                         is_causal, attn_mask, scale))
+
+
+def _flash_not_differentiable(grads, grad_out):
+    # torch has no derivative for the fused kernel's backward (its node is NotImplemented)
+    raise RuntimeError("derivative for aten::_scaled_dot_product_flash_attention_for_cpu_backward "
+                       "is not implemented")
+
+
+flash_attention = Op(
+    "ScaledDotProductFlashAttentionForCpuBackward0", _flash_attention,
+    outputs=("result0", "result1"), differentiable_outputs=(0,), nondiff=("attn_mask",),
+    query=_flash_grads, key=_flash_grads, value=_flash_grads)
+flash_attention_backward = Op(
+    "ScaledDotProductFlashAttentionForCpuBackwardBackward0", _flash_attention_backward,
+    outputs=("grad_query", "grad_key", "grad_value"), nondiff=("out", "logsumexp", "attn_mask"),
+    grad_out=_flash_not_differentiable, query=_flash_not_differentiable,
+    key=_flash_not_differentiable, value=_flash_not_differentiable)

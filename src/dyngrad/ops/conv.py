@@ -1,0 +1,253 @@
+"""Convolution (ConvolutionBackward0) in 1, 2 and 3 spatial dims, plain and transposed,
+and its backward entry (ConvolutionBackwardBackward0).
+
+Over arrays, a convolution is a tensordot of the kernel with a strided view of the padded
+input (sliding_window_view: im2col without a Python loop over pixels). Writing
+F(x, w) for the convolution, its two gradients are
+
+    grad_x = Gx(grad, w)   a full correlation of the stride-dilated grad with the flipped
+                           kernel: F again, on a padded, zero-stuffed grad
+    grad_w = Gw(grad, x)   the windows of x contracted with grad over batch and positions
+
+and a transposed convolution is Gx as its forward, with F and Gw as its gradients.
+
+The double backward uses that a convolution is bilinear in (x, w): the backward
+B(grad, x, w) = (Gx(grad, w), Gw(grad, x)) has the vector-Jacobian product
+
+    d grad  = F(ggx, w) + F(x, ggw) (+ ggb broadcast)
+    d x     = Gx(grad, ggw)          (B's input gradient with ggw as the kernel)
+    d w     = Gw(grad, ggx)          (B's weight gradient with ggx as the input)
+
+written with the two entries themselves, so every order is differentiable.
+"""
+import math
+
+from .. import _backend
+from ._table import Op
+
+xp = _backend.xp
+_windows_of = xp.lib.stride_tricks.sliding_window_view
+
+
+def _nd(x):
+    return x.ndim - 2
+
+
+def _windows(x, kernel, stride, dilation):
+    """(N, C, *out, *kernel) view of x (already padded): the input each output sees."""
+    d = _nd(x)
+    extent = tuple(dl * (k - 1) + 1 for k, dl in zip(kernel, dilation))
+    win = _windows_of(x, extent, axis=tuple(range(2, 2 + d)))
+    key = ((slice(None),) * 2 + tuple(slice(None, None, s) for s in stride)
+           + tuple(slice(None, None, dl) for dl in dilation))
+    return win[key]
+
+
+def _pad(x, padding):
+    if not any(padding):
+        return x
+    return xp.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in padding))
+
+
+def _columns(x, kernel, stride, padding, dilation):
+    """im2col: the padded input's windows as a (C * prod(kernel), N * prod(out)) matrix, and
+    the output's spatial shape. Copied in (C, *kernel, N, *out) order, so that the copy's
+    inner loop runs along image rows rather than across 3-element windows (measured: a 5x
+    faster copy for 32x1x28x28 and a 3x3 kernel)."""
+    d = _nd(x)
+    win = _windows(_pad(x, padding), kernel, stride, dilation)
+    out_sp = win.shape[2:2 + d]
+    order = (1,) + tuple(range(2 + d, 2 + 2 * d)) + (0,) + tuple(range(2, 2 + d))
+    cols = xp.ascontiguousarray(win.transpose(order))
+    return cols.reshape(x.shape[1] * math.prod(kernel), -1), out_sp
+
+
+def _forward(x, w, stride, padding, dilation, groups):
+    """F: the convolution of x (N, Cin, *S) with w (Cout, Cin/g, *K), no bias: one matmul of
+    the kernel with the im2col matrix per group."""
+    n, cout = x.shape[0], w.shape[0]
+    cols, out_sp = _columns(x, w.shape[2:], stride, padding, dilation)
+    wm = w.reshape(cout, -1)
+    if groups == 1:
+        out = wm @ cols
+    else:
+        rows, cg = wm.shape[1], cout // groups
+        out = xp.concatenate([wm[g * cg:(g + 1) * cg] @ cols[g * rows:(g + 1) * rows]
+                              for g in range(groups)], axis=0)
+    # (Cout, N, *out) -> (N, Cout, *out)
+    return out.reshape((cout, n) + out_sp).swapaxes(0, 1)
+
+
+def _input_grad(grad, w, input_shape, stride, padding, dilation, groups):
+    """Gx: the gradient of F(x, w) for x of ``input_shape``, given the output's gradient:
+    the kernel's transpose times grad (col2im's matrix), each kernel offset's rows then
+    added into the padded input with one strided add (a loop over offsets, not pixels)."""
+    d = _nd(grad)
+    n, cout = grad.shape[:2]
+    out_sp, kernel = grad.shape[2:], w.shape[2:]
+    cin = input_shape[1]
+    g = xp.ascontiguousarray(grad.swapaxes(0, 1)).reshape(cout, -1)
+    wm = w.reshape(cout, -1)
+    if groups == 1:
+        cols = wm.T @ g
+    else:
+        cg = cout // groups
+        cols = xp.concatenate([wm[i * cg:(i + 1) * cg].T @ g[i * cg:(i + 1) * cg]
+                               for i in range(groups)], axis=0)
+    cols = cols.reshape((cin,) + tuple(kernel) + (n,) + tuple(out_sp))
+    size = tuple(max(s_ + 2 * p, (o - 1) * st + dl * (k - 1) + 1) for s_, p, o, st, dl, k in
+                 zip(input_shape[2:], padding, out_sp, stride, dilation, kernel))
+    acc = xp.zeros((cin, n) + size, cols.dtype)
+    for offset in xp.ndindex(*kernel):
+        key = tuple(slice(k * dl, k * dl + (o - 1) * st + 1, st)
+                    for k, dl, o, st in zip(offset, dilation, out_sp, stride))
+        acc[(slice(None), slice(None)) + key] += cols[(slice(None),) + offset]
+    crop = tuple(slice(p, p + s_) for p, s_ in zip(padding, input_shape[2:]))
+    return acc[(slice(None), slice(None)) + crop].swapaxes(0, 1)
+
+
+def _weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
+    """Gw: the gradient of F(x, w) for w of ``weight_shape``: grad (as Cout x N*out) times
+    the im2col matrix, per group."""
+    kernel = tuple(weight_shape[2:])
+    cols, out_sp = _columns(x, kernel, stride, padding, dilation)
+    cout = weight_shape[0]
+    g = xp.ascontiguousarray(grad.swapaxes(0, 1)).reshape(cout, -1)
+    if groups == 1:
+        out = g @ cols.T
+    else:
+        rows, cg = cols.shape[0] // groups, cout // groups
+        out = xp.concatenate([g[i * cg:(i + 1) * cg] @ cols[i * rows:(i + 1) * rows].T
+                              for i in range(groups)], axis=0)
+    return out.reshape(tuple(weight_shape)).astype(x.dtype, copy=False)
+
+
+def _transposed_shape(input_shape, weight_shape, stride, padding, dilation, output_padding,
+                      groups):
+    return ((input_shape[0], weight_shape[1] * groups)
+            + tuple((i - 1) * s - 2 * p + dl * (k - 1) + op + 1 for i, k, s, p, dl, op in zip(
+                input_shape[2:], weight_shape[2:], stride, padding, dilation, output_padding)))
+
+
+def _add_bias(out, bias):
+    if bias is not None:
+        out += bias.reshape((1, -1) + (1,) * (out.ndim - 2))
+    return out
+
+
+def _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+                 groups):
+    if transposed:
+        shape = _transposed_shape(input.shape, weight.shape, stride, padding, dilation,
+                                  output_padding, groups)
+        out = _input_grad(input, weight, shape, stride, padding, dilation, groups)
+    else:
+        out = _forward(input, weight, stride, padding, dilation, groups)
+    return _add_bias(xp.ascontiguousarray(out, dtype=input.dtype), bias)
+
+
+def _convolution_backward(grad_output, input, weight, bias_sizes, stride, padding, dilation,
+                          transposed, output_padding, groups, output_mask):
+    empty = xp.zeros(0, grad_output.dtype)
+    gi = gw = gb = empty
+    if output_mask[0]:
+        gi = (_forward(grad_output, weight, stride, padding, dilation, groups) if transposed
+              else _input_grad(grad_output, weight, input.shape, stride, padding, dilation,
+                               groups))
+        gi = xp.ascontiguousarray(gi, dtype=input.dtype)
+    if output_mask[1]:
+        gw = (_weight_grad(input, grad_output, weight.shape, stride, padding, dilation, groups)
+              if transposed else
+              _weight_grad(grad_output, input, weight.shape, stride, padding, dilation, groups))
+        gw = xp.ascontiguousarray(gw, dtype=weight.dtype)
+    if output_mask[2] and bias_sizes:
+        gb = grad_output.sum(axis=(0,) + tuple(range(2, grad_output.ndim)))
+    return gi, gw, gb
+
+
+def _convolution_grads(grad, input, weight, bias_sym_sizes, stride, padding, dilation,
+                       transposed, output_padding, groups, grad_input_mask):
+    outs = convolution_backward(grad, input, weight, tuple(bias_sym_sizes), stride, padding,
+                                dilation, transposed, output_padding, groups, grad_input_mask)
+    return [o if m else None for o, m in zip(outs, grad_input_mask)]
+
+
+def _convolution_double_backward(grads, grad_output, input, weight, stride, padding, dilation,
+                                 transposed, output_padding, groups, grad_input_mask):
+    ggi, ggw, ggb = grads
+    ggi = None if ggi is None or ggi.shape != input.shape else ggi
+    ggw = None if ggw is None or ggw.shape != weight.shape else ggw
+    ggb = None if ggb is None or len(ggb.shape) != 1 or ggb.shape[0] == 0 else ggb
+    args = (stride, padding, dilation, transposed, output_padding, groups)
+    g_go = g_in = g_w = None
+    if grad_input_mask[0]:
+        terms = []
+        if ggi is not None:
+            terms.append(convolution(ggi, weight, None, *args))
+        if ggw is not None:
+            terms.append(convolution(input, ggw, None, *args))
+        if ggb is not None:
+            from .views import expand, view
+            shape = (1, ggb.shape[0]) + (1,) * (len(grad_output.shape) - 2)
+            terms.append(expand(view(ggb, shape), tuple(grad_output.shape)))
+        for t in terms:
+            g_go = t if g_go is None else g_go + t
+    # (the input's and the kernel's values do not enter these two: only their shapes)
+    if grad_input_mask[1] and ggw is not None:
+        g_in = convolution_backward(grad_output, _constant(input), ggw, (), *args,
+                                    (True, False, False))[0]
+    if grad_input_mask[2] and ggi is not None:
+        g_w = convolution_backward(grad_output, ggi, _constant(weight), (), *args,
+                                   (False, True, False))[1]
+    return g_go, g_in, g_w
+
+
+def _constant(x):
+    return x.detach() if hasattr(x, "detach") else x
+
+
+convolution = Op("ConvolutionBackward0", _convolution,
+                 input=_convolution_grads, weight=_convolution_grads, bias=_convolution_grads)
+convolution_backward = Op(
+    "ConvolutionBackwardBackward0", _convolution_backward,
+    outputs=("grad_input", "grad_weight", "grad_bias"),
+    grad_output=_convolution_double_backward, input=_convolution_double_backward,
+    weight=_convolution_double_backward)
+
+
+# -- unfold / fold: the im2col matrix itself (Im2ColBackward0) and its adjoint ------------
+def _im2col(self, kernel_size, dilation, padding, stride):
+    batched = self.ndim == 4
+    x = self if batched else self[None]
+    cols, out_sp = _columns(x, kernel_size, stride, padding, dilation)
+    n = x.shape[0]
+    out = xp.ascontiguousarray(cols.reshape(cols.shape[0], n, -1).swapaxes(0, 1))
+    return out if batched else out[0]
+
+
+def _col2im(self, output_size, kernel_size, dilation, padding, stride):
+    batched = self.ndim == 3
+    cols = self if batched else self[None]
+    n, ck, L = cols.shape
+    k = math.prod(kernel_size)
+    c = ck // k
+    out_sp = tuple((s + 2 * p - d * (kk - 1) - 1) // st + 1 for s, p, d, kk, st in
+                   zip(output_size, padding, dilation, kernel_size, stride))
+    blocks = cols.reshape((n, c) + tuple(kernel_size) + out_sp)
+    size = tuple(s + 2 * p for s, p in zip(output_size, padding))
+    acc = xp.zeros((n, c) + size, cols.dtype)
+    for offset in xp.ndindex(*kernel_size):
+        key = tuple(slice(kk * d, kk * d + (o - 1) * st + 1, st)
+                    for kk, d, o, st in zip(offset, dilation, out_sp, stride))
+        acc[(slice(None), slice(None)) + key] += blocks[(slice(None), slice(None)) + offset]
+    crop = tuple(slice(p, p + s) for p, s in zip(padding, output_size))
+    out = xp.ascontiguousarray(acc[(slice(None), slice(None)) + crop])
+    return out if batched else out[0]
+
+
+im2col = Op("Im2ColBackward0", _im2col,
+            self=lambda grad, self_sym_sizes, kernel_size, dilation, padding, stride:
+                col2im(grad, tuple(self_sym_sizes[-2:]), kernel_size, dilation, padding, stride))
+col2im = Op("Col2ImBackward0", _col2im,
+            self=lambda grad, kernel_size, dilation, padding, stride:
+                im2col(grad, kernel_size, dilation, padding, stride))

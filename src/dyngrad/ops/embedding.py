@@ -1,0 +1,81 @@
+"""Embedding lookups: embedding (EmbeddingBackward0) and its backward entry, and the
+index_select its double backward reads rows with.
+
+    out = weight[indices]           grad_weight[r] = sum of grad rows whose index is r
+
+The padding row gets no gradient; ``scale_grad_by_freq`` divides each row's gradient by
+how often its index occurs in the batch.
+"""
+from .. import _backend
+from ._table import Op
+from .views import new_zeros, view
+
+xp = _backend.xp
+
+
+def _check_indices(indices, what="embedding"):
+    if indices.dtype.kind not in "iu" or indices.dtype.itemsize < 4:
+        from .._dtype import _FROM_NP
+        legacy = _FROM_NP[indices.dtype]._legacy
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got torch.{legacy} instead "
+                           f"(while checking arguments for {what})")
+
+
+def _embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse):
+    _check_indices(indices)
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    n = weight.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        raise IndexError("index out of range in self")
+    return xp.take(weight, indices, axis=0)
+
+
+def _embedding_dense_backward(grad_output, indices, num_weights, padding_idx, scale_grad_by_freq):
+    flat = indices.reshape(-1)
+    rows = grad_output.reshape(flat.size, -1)
+    out = xp.zeros((num_weights, rows.shape[1]), dtype=grad_output.dtype)
+    xp.add.at(out, flat, rows)
+    if scale_grad_by_freq:
+        counts = xp.bincount(flat, minlength=num_weights).astype(out.dtype)
+        out /= xp.maximum(counts, 1)[:, None]
+    if padding_idx >= 0:
+        out[padding_idx] = 0
+    return out
+
+
+def _embedding_double_backward(grad, indices, padding_idx):
+    # the rows of grad the indices pick (torch's embedding_dense_double_backward: the
+    # frequency scaling is not applied again)
+    rows = index_select(grad, 0, indices.reshape(-1))
+    if padding_idx >= 0:
+        from .pointwise import masked_fill
+        keep = (indices.reshape(-1) == padding_idx)[:, None]
+        rows = masked_fill(rows, keep, 0.0)
+    return view(rows, tuple(indices.shape) + (-1,))
+
+
+embedding = Op("EmbeddingBackward0", _embedding, nondiff=("indices",),
+               weight=lambda grad, indices, weight_sym_sizes, padding_idx, scale_grad_by_freq:
+                   embedding_dense_backward(grad, indices, weight_sym_sizes[0], padding_idx,
+                                            scale_grad_by_freq))
+embedding_dense_backward = Op(
+    "EmbeddingDenseBackwardBackward0", _embedding_dense_backward, nondiff=("indices",),
+    grad_output=lambda grad, indices, padding_idx: _embedding_double_backward(
+        grad, getattr(indices, "_data", indices), padding_idx))
+
+
+def _index_select(self, dim, index):
+    return xp.take(self, index, axis=dim)
+
+
+def _index_select_backward(grad, self_sym_sizes, dim, index):
+    # zeros of the input's shape with the selected rows summed back in
+    from .indexing import index_put_impl
+    key = (slice(None),) * dim + (index,)
+    return index_put_impl(new_zeros(grad, tuple(self_sym_sizes)), key, grad, True)
+
+
+index_select = Op("IndexSelectBackward0", _index_select, nondiff=("index",),
+                  self=_index_select_backward)

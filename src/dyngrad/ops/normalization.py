@@ -1,0 +1,323 @@
+"""Normalization: native_layer_norm, native_batch_norm, native_group_norm and their
+backward entries (torch's NativeLayerNormBackward0 and friends).
+
+All three normalize over some axes of a (possibly reshaped) input:
+
+    xhat = (x - mean) * rstd,   rstd = 1 / sqrt(var + eps)     (biased variance)
+    grad_x = rstd * (g - mean(g) - xhat * mean(g * xhat))       g = grad * weight
+
+The first backward is one entry per op with a joint formula (NOTE [Joint formulas] in
+_table.py). Its own derivative (the double backward) is taken by differentiating the
+same backward written with table ops (``vjp_of_composite``): values are torch's, the
+graph recorded under create_graph is made of those ops rather than torch's hand-written
+layer_norm_double_backward.
+"""
+import math
+
+from .. import _backend
+from ._table import Op
+from .views import alias
+
+xp = _backend.xp
+
+
+def _stats(x, axes, eps):
+    # statistics in at least float32; NumPy's pairwise sums keep float32 accurate
+    mean = xp.mean(x, axis=axes, keepdims=True)
+    d = x - mean
+    var = xp.mean(d * d, axis=axes, keepdims=True)
+    with xp.errstate(divide="ignore"):
+        rstd = 1 / xp.sqrt(var + eps)
+    return d, mean, rstd.astype(x.dtype, copy=False)
+
+
+def _normalized_grad(g, xhat, rstd, axes):
+    return rstd * (g - xp.mean(g, axis=axes, keepdims=True)
+                   - xhat * xp.mean(g * xhat, axis=axes, keepdims=True))
+
+
+def vjp_of_composite(fn, primals, cotangents, mask):
+    """The gradients of ``<fn(*primals), cotangents>`` for the primals ``mask`` picks.
+
+    ``fn`` is a backward written with Tensor methods; differentiating it with the engine
+    gives the double backward of an entry whose backward has no derivative of its own.
+    Arrays in (no create_graph): arrays out. Tensors in: recorded, differentiable again.
+    """
+    from .. import autograd
+    from ..tensor import Tensor, _wrap
+    record = any(isinstance(p, Tensor) for p in primals + cotangents)
+    ins = []
+    for p, want in zip(primals, mask):
+        if p is None or isinstance(p, (int, float)):
+            ins.append(p)
+        elif not isinstance(p, Tensor):
+            t = _wrap(p)
+            t.requires_grad_(bool(want))
+            ins.append(t)
+        elif want and p.requires_grad:
+            # an alias of p: the engine then gives the partial derivative by this use of p
+            # only (not through p's own history, which may lead back to the other
+            # primals), while the result stays connected to p for higher orders
+            ins.append(alias(p))
+        else:
+            ins.append(p.detach().requires_grad_(bool(want)))
+    with autograd.grad_mode.enable_grad():
+        outs = fn(*ins)
+        pairs = [(o, c if isinstance(c, Tensor) else _wrap(c)) for o, c in zip(outs, cotangents)
+                 if c is not None and o is not None and o.requires_grad]
+        wanted = [i for i, w in enumerate(mask) if w]
+        result = [None] * len(primals)
+        if pairs:
+            gs = autograd.grad([o for o, _ in pairs], [ins[i] for i in wanted],
+                               [c for _, c in pairs], create_graph=record, allow_unused=True)
+            for i, g in zip(wanted, gs):
+                result[i] = g
+    for i in wanted:
+        g = result[i]
+        if g is None:
+            g = _wrap(xp.zeros(ins[i].shape, ins[i]._data.dtype))
+        result[i] = g if record else g._data
+    return result
+
+
+# -- the three layouts ------------------------------------------------------------------------
+class _Layout:
+    """Where a norm takes its statistics and where its affine parameters broadcast.
+
+    ``view(x)`` puts the input into the shape whose ``axes`` are normalized (group norm
+    folds channels into groups); ``param`` is the shape weight and bias broadcast as, on
+    the input's own shape; ``param_axes`` the axes summed for their gradients."""
+
+    def __init__(self, shape, axes, param, param_axes, view=None):
+        self.shape, self.axes, self.param, self.param_axes = shape, axes, param, param_axes
+        self.view = view or shape
+
+    def to_view(self, x):
+        return x.reshape(self.view)
+
+    def back(self, x):
+        return x.reshape(self.shape)
+
+
+def _layer_layout(input, normalized_shape):
+    k = len(normalized_shape)
+    n = input.ndim
+    return _Layout(input.shape, tuple(range(n - k, n)), tuple(input.shape[n - k:]),
+                   tuple(range(n - k)))
+
+
+def _batch_layout(input):
+    n = input.ndim
+    axes = (0,) + tuple(range(2, n))
+    param = (1, input.shape[1]) + (1,) * (n - 2)
+    return _Layout(input.shape, axes, param, axes)
+
+
+def _group_layout(input, group):
+    n = input.ndim
+    param = (1, input.shape[1]) + (1,) * (n - 2)
+    return _Layout(input.shape, (2,), param, (0,) + tuple(range(2, n)),
+                   view=(input.shape[0], group, -1))
+
+
+def _affine(out, weight, bias, layout):
+    if weight is not None:
+        out = out * weight.reshape(layout.param)
+    if bias is not None:
+        out = out + bias.reshape(layout.param)
+    return out
+
+
+def _norm_forward(input, weight, bias, layout, eps):
+    xv = layout.to_view(input)
+    d, mean, rstd = _stats(xv, layout.axes, eps)
+    out = _affine(layout.back(d * rstd), weight, bias, layout)
+    return out.astype(input.dtype, copy=False), mean, rstd
+
+
+def _norm_backward(grad_out, input, mean, rstd, weight, layout, mask):
+    """(grad_input, grad_weight, grad_bias) from the saved statistics (shaped as the view's
+    reduced shape); an empty array where the mask says no."""
+    xhat = layout.back((layout.to_view(input) - mean) * rstd)
+    empty = xp.zeros(0, input.dtype)
+    dx = dw = db = empty
+    if mask[0]:
+        g = grad_out if weight is None else grad_out * weight.reshape(layout.param)
+        v = layout.to_view
+        dx = layout.back(_normalized_grad(v(g), v(xhat), rstd, layout.axes))
+    if mask[1] and weight is not None:
+        dw = xp.sum(grad_out * xhat, axis=layout.param_axes).reshape(weight.shape)
+    if mask[2]:
+        db = xp.sum(grad_out, axis=layout.param_axes).reshape(-1)
+    return dx, dw, db
+
+
+def _composite_backward(layout, eps, grad_out, x, weight):
+    """_norm_backward written with Tensor methods, the statistics recomputed from x so
+    that they are differentiated too (for vjp_of_composite)."""
+    g = grad_out if weight is None else grad_out * weight.reshape(layout.param)
+    xv, gv = x.reshape(layout.view), g.reshape(layout.view)
+    axes = layout.axes
+    d = xv - xv.mean(axes, keepdim=True)
+    rstd = ((d * d).mean(axes, keepdim=True) + eps).rsqrt()
+    xhat = d * rstd
+    dx = rstd * (gv - gv.mean(axes, keepdim=True) - xhat * (gv * xhat).mean(axes, keepdim=True))
+    xhat = xhat.reshape(layout.shape)
+    dw = None if weight is None else (grad_out * xhat).sum(layout.param_axes).reshape(weight.shape)
+    db = grad_out.sum(layout.param_axes).reshape(-1)
+    return dx.reshape(layout.shape), dw, db
+
+
+def _norm_double_backward(layout, eps, grads, grad_out, input, weight, mask):
+    def backward(go, x, w):
+        return _composite_backward(layout, eps, go, x, w)
+    return vjp_of_composite(backward, [grad_out, input, weight], list(grads), mask)
+
+
+def _pick(outs, mask):
+    return [o if m else None for o, m in zip(outs, mask)]
+
+
+# -- layer_norm ------------------------------------------------------------------------------
+def _native_layer_norm(input, normalized_shape, weight, bias, eps):
+    return _norm_forward(input, weight, bias, _layer_layout(input, normalized_shape), eps)
+
+
+def _native_layer_norm_backward(grad_out, input, normalized_shape, mean, rstd, weight, bias,
+                                output_mask, eps):
+    # (eps is an extra argument: the double backward recomputes the statistics with it)
+    return _norm_backward(grad_out, input, mean, rstd, weight,
+                          _layer_layout(input, normalized_shape), output_mask)
+
+
+def _layer_norm_grads(grad, input, normalized_shape, result1, result2, weight, bias, eps,
+                      grad_input_mask):
+    return _pick(native_layer_norm_backward(grad, input, normalized_shape, result1, result2,
+                                            weight, bias, grad_input_mask, eps), grad_input_mask)
+
+
+def _layer_norm_double_backward(grads, grad_out, input, normalized_shape, weight, eps,
+                                grad_input_mask):
+    # edges: grad_out, input, mean, rstd, weight, bias (the statistics and the bias get none)
+    layout = _layer_layout(input, normalized_shape)
+    m = grad_input_mask
+    g_out, g_in, g_w = _norm_double_backward(layout, eps, grads, grad_out, input, weight,
+                                             (m[0], m[1], m[4]))
+    return g_out, g_in, None, None, g_w, None
+
+
+native_layer_norm = Op("NativeLayerNormBackward0", _native_layer_norm,
+                       outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
+                       input=_layer_norm_grads, weight=_layer_norm_grads, bias=_layer_norm_grads)
+native_layer_norm_backward = Op(
+    "NativeLayerNormBackwardBackward0", _native_layer_norm_backward,
+    outputs=("grad_input", "grad_weight", "grad_bias"),
+    grad_out=_layer_norm_double_backward, input=_layer_norm_double_backward,
+    mean=_layer_norm_double_backward, rstd=_layer_norm_double_backward,
+    weight=_layer_norm_double_backward, bias=_layer_norm_double_backward)
+
+
+# -- group_norm ------------------------------------------------------------------------------
+def _native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    out, mean, rstd = _norm_forward(input, weight, bias, _group_layout(input, group), eps)
+    return out, mean.reshape(N, group), rstd.reshape(N, group)
+
+
+def _group_norm_grads(grad, input, result1, result2, weight, N, group, eps, grad_input_mask):
+    layout = _group_layout(input, group)
+    if isinstance(grad, _backend.ndarray):
+        return _pick(_norm_backward(grad, input, result1.reshape(N, group, 1),
+                                    result2.reshape(N, group, 1), weight, layout,
+                                    grad_input_mask), grad_input_mask)
+    # recording a graph, torch differentiates a composite backward instead of its kernel's
+    return _pick(_composite_backward(layout, eps, grad, input, weight), grad_input_mask)
+
+
+native_group_norm = Op("NativeGroupNormBackward0", _native_group_norm,
+                       outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
+                       input=_group_norm_grads, weight=_group_norm_grads, bias=_group_norm_grads)
+
+
+# -- batch_norm ------------------------------------------------------------------------------
+def _native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    layout = _batch_layout(input)
+    if not training:
+        mean = running_mean.reshape(layout.param)
+        rstd = (1 / xp.sqrt(running_var + eps)).astype(input.dtype).reshape(layout.param)
+        out = _affine((input - mean) * rstd, weight, bias, layout)
+        empty = xp.zeros(0, input.dtype)
+        return out.astype(input.dtype, copy=False), empty, empty
+    d, mean, rstd = _stats(input, layout.axes, eps)
+    out = _affine(d * rstd, weight, bias, layout).astype(input.dtype, copy=False)
+    if running_mean is not None or running_var is not None:
+        # running statistics are updated in place, outside the graph, as torch does (the
+        # variance unbiased)
+        n = input.size // input.shape[1]
+        if running_mean is not None:
+            running_mean[...] = momentum * mean.reshape(-1) + (1 - momentum) * running_mean
+        if running_var is not None:
+            var = xp.sum(d * d, axis=layout.axes) / max(n - 1, 1)
+            running_var[...] = momentum * var + (1 - momentum) * running_var
+    return out, mean.reshape(-1), rstd.reshape(-1)
+
+
+def _native_batch_norm_backward(grad_out, input, weight, running_mean, running_var, save_mean,
+                                save_invstd, train, eps, output_mask):
+    layout = _batch_layout(input)
+    if train:
+        return _norm_backward(grad_out, input, save_mean.reshape(layout.param),
+                              save_invstd.reshape(layout.param), weight, layout, output_mask)
+    mean = running_mean.reshape(layout.param)
+    rstd = (1 / xp.sqrt(running_var + eps)).astype(input.dtype).reshape(layout.param)
+    empty = xp.zeros(0, input.dtype)
+    dx = dw = db = empty
+    if output_mask[0]:
+        dx = grad_out * rstd if weight is None else grad_out * (rstd * weight.reshape(layout.param))
+    if output_mask[1] and weight is not None:
+        dw = xp.sum(grad_out * (input - mean) * rstd, axis=layout.param_axes)
+    if output_mask[2]:
+        db = xp.sum(grad_out, axis=layout.param_axes)
+    return dx, dw, db
+
+
+def _batch_norm_grads(grad, input, weight, running_mean, running_var, result1, result2,
+                      training, eps, grad_input_mask):
+    return _pick(native_batch_norm_backward(grad, input, weight, running_mean, running_var,
+                                            result1, result2, training, eps, grad_input_mask),
+                 grad_input_mask)
+
+
+def _eval_composite_backward(layout, eps, running_mean, running_var, grad_out, x, weight):
+    rstd = (running_var + eps).rsqrt().reshape(layout.param)
+    scale = rstd if weight is None else rstd * weight.reshape(layout.param)
+    xhat = (x - running_mean.reshape(layout.param)) * rstd
+    dw = None if weight is None else (grad_out * xhat).sum(layout.param_axes)
+    return grad_out * scale, dw, grad_out.sum(layout.param_axes)
+
+
+def _batch_norm_double_backward(grads, grad_out, input, weight, running_mean, running_var,
+                                train, eps, grad_input_mask):
+    # edges: grad_out, input, weight, running_mean, running_var (the last two get none)
+    layout = _batch_layout(input)
+    mask = grad_input_mask[:3]
+    if train:
+        return _norm_double_backward(layout, eps, grads, grad_out, input, weight, mask) + [None] * 2
+    from ..tensor import Tensor, _wrap
+    rm, rv = (v if isinstance(v, Tensor) else _wrap(v) for v in (running_mean, running_var))
+
+    def backward(go, x, w):
+        return _eval_composite_backward(layout, eps, rm.detach(), rv.detach(), go, x, w)
+    return vjp_of_composite(backward, [grad_out, input, weight], list(grads), mask) + [None] * 2
+
+
+native_batch_norm = Op("NativeBatchNormBackward0", _native_batch_norm,
+                       outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
+                       nondiff=("running_mean", "running_var"),
+                       input=_batch_norm_grads, weight=_batch_norm_grads, bias=_batch_norm_grads)
+native_batch_norm_backward = Op(
+    "NativeBatchNormBackwardBackward0", _native_batch_norm_backward,
+    outputs=("grad_input", "grad_weight", "grad_bias"),
+    nondiff=("save_mean", "save_invstd"),
+    grad_out=_batch_norm_double_backward, input=_batch_norm_double_backward,
+    weight=_batch_norm_double_backward, running_mean=_batch_norm_double_backward,
+    running_var=_batch_norm_double_backward)

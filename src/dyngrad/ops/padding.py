@@ -1,0 +1,82 @@
+"""Padding: constant_pad_nd (ConstantPadNdBackward0) and the reflection and replication
+pads (ReflectionPad2DBackward0, ...), whose backward entries fold the padded border back
+onto the edge it copies (torch's *_backward ops, differentiable as pads of the grad)."""
+from .. import _backend
+from ._table import Op
+from .pointwise import zeros_like
+
+xp = _backend.xp
+
+
+def _pairs(pad, ndim):
+    """torch's pad list (last dim first, (left, right) each) as NumPy's per-axis pairs."""
+    k = len(pad) // 2
+    pairs = [(0, 0)] * (ndim - k)
+    for i in range(k - 1, -1, -1):
+        pairs.append((pad[2 * i], pad[2 * i + 1]))
+    return pairs
+
+
+def _constant_pad_nd(self, pad, value):
+    pairs = _pairs(pad, self.ndim)
+    # negative pads crop
+    crop = tuple(slice(max(-a, 0), self.shape[i] - max(-b, 0)) for i, (a, b) in enumerate(pairs))
+    out = self[crop]
+    grow = [(max(a, 0), max(b, 0)) for a, b in pairs]
+    if any(a or b for a, b in grow):
+        out = xp.pad(out, grow, constant_values=xp.asarray(value).astype(self.dtype))
+    return xp.ascontiguousarray(out)
+
+
+constant_pad_nd = Op("ConstantPadNdBackward0", _constant_pad_nd,
+                     self=lambda grad, pad: constant_pad_nd(grad, [-p for p in pad], 0))
+
+
+def _mode_pad(mode):
+    def forward(self, padding):
+        return xp.pad(self, _pairs(padding, self.ndim), mode=mode)
+    return forward
+
+
+def _fold_back(mode):
+    """The gradient of a reflect or edge pad: each padded element's gradient added to the
+    element it copies. Computed by padding an index array the same way."""
+    def backward(grad_output, self, padding):
+        k = len(padding) // 2
+        lead = self.shape[:self.ndim - k]
+        inner = self.shape[self.ndim - k:]
+        idx = xp.arange(int(xp.prod(inner)) if inner else 1).reshape(inner)
+        src = xp.pad(idx, _pairs(padding, k), mode=mode).reshape(-1)
+        g = grad_output.reshape(lead + (-1,))
+        out = xp.zeros(lead + (idx.size,), grad_output.dtype)
+        flat_out = out.reshape(-1, idx.size)
+        flat_g = g.reshape(-1, src.size)
+        for row in range(flat_g.shape[0]):
+            flat_out[row] = xp.bincount(src, weights=flat_g[row], minlength=idx.size)
+        return out.reshape(self.shape).astype(grad_output.dtype)
+    return backward
+
+
+def _pad_ops(name, mode):
+    """The pad entry and its backward entry: each one's formula is the other."""
+    def pad_of_grad(grad, padding):
+        return pad(grad, padding)
+
+    def fold_grad(grad, self, padding):
+        return back(grad, self, padding)
+
+    def no_grad_for_self(grad, self):
+        return zeros_like(self)
+
+    back = Op(f"{name}BackwardBackward0", _fold_back(mode), grad_output=pad_of_grad,
+              self=no_grad_for_self)
+    pad = Op(f"{name}Backward0", _mode_pad(mode), self=fold_grad)
+    return pad, back
+
+
+reflection_pad1d, reflection_pad1d_backward = _pad_ops("ReflectionPad1D", "reflect")
+reflection_pad2d, reflection_pad2d_backward = _pad_ops("ReflectionPad2D", "reflect")
+reflection_pad3d, reflection_pad3d_backward = _pad_ops("ReflectionPad3D", "reflect")
+replication_pad1d, replication_pad1d_backward = _pad_ops("ReplicationPad1D", "edge")
+replication_pad2d, replication_pad2d_backward = _pad_ops("ReplicationPad2D", "edge")
+replication_pad3d, replication_pad3d_backward = _pad_ops("ReplicationPad3D", "edge")

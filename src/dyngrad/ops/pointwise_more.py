@@ -1,0 +1,384 @@
+"""More pointwise math: atan2, hypot, logaddexp(2), xlogy, copysign, fmax/fmin, lerp,
+addcmul, addcdiv, frac, sinc, deg2rad, rad2deg, exp2, logit, nan_to_num; and the ones
+with no gradient: heaviside, signbit, isposinf/isneginf, isclose/allclose/equal, shifts.
+
+Formulas are derivatives.yaml's, term by term (a Python number in a C++ formula is a
+mul.Scalar: ``mul_scalar``; ``1 - t`` is rsub), so create_graph records torch's graph.
+"""
+import math
+
+from .. import _backend
+from .. import _dtype as _dt
+from ..tensor import Tensor, _wrap
+from ._promote import binary, result_dtype, to_float
+from ._table import Op
+from .pointwise import (add, fma, add_scalar, conj, eq, exp, ge, isnan, le, logical_and, logical_or,
+                        div, masked_fill_op, mul, mul_scalar, neg, pow_scalar_base, reciprocal, sin, sub,
+                        cos, where, zeros_like)
+
+xp = _backend.xp
+_SILENT = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+_LN2 = math.log(2)
+
+
+def _float_binary(ufunc, name, integers=False):
+    """A binary forward in torch's result dtype; integers refused (``name``_cpu) or made
+    floats, as torch's kernel for it does."""
+    def forward(self, other):
+        dt = result_dtype(self, other)
+        if dt.kind not in "fc":
+            if not integers:
+                raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                          f"'{_dt._FROM_NP[dt]._cname}'")
+            dt = _dt.get_default_dtype().np
+        with xp.errstate(**_SILENT):
+            return xp.asarray(ufunc(xp.asarray(self, dt), xp.asarray(other, dt))).astype(dt, copy=False)
+    return forward
+
+
+# -- binary -----------------------------------------------------------------------------------
+def _atan2_recip(self, other):
+    from .pointwise import isinf
+    recip = reciprocal(add(mul(self, self), mul(other, other), 1))
+    return masked_fill_op(recip, isinf(recip), 0)
+
+
+# (mul, not *: an integer input times a float gradient stays float32 on arrays too)
+atan2 = Op("Atan2Backward0", _float_binary(xp.arctan2, "atan2", integers=True),
+           self=lambda grad, self, other: mul(mul(grad, other), _atan2_recip(self, other)),
+           other=lambda grad, self, other: mul(mul(grad, neg(self)), _atan2_recip(self, other)))
+hypot = Op("HypotBackward0", _float_binary(xp.hypot, "hypot"),
+           self=lambda grad, self, result: grad * self / result,
+           other=lambda grad, other, result: grad * other / result)
+logaddexp = Op("LogaddexpBackward0", _float_binary(xp.logaddexp, "logaddexp"),
+               self=lambda grad, self, other: grad / conj(add_scalar(exp(other - self), 1, 1)),
+               other=lambda grad, self, other: grad / conj(add_scalar(exp(self - other), 1, 1)))
+logaddexp2 = Op("Logaddexp2Backward0", _float_binary(xp.logaddexp2, "logaddexp2"),
+                self=lambda grad, self, other: grad / add_scalar(pow_scalar_base(2, other - self), 1, 1),
+                other=lambda grad, self, other: grad / add_scalar(pow_scalar_base(2, self - other), 1, 1))
+
+
+def _xlogy_array(x, y):
+    with xp.errstate(**_SILENT):
+        return xp.where((x == 0) & ~xp.isnan(y), xp.zeros((), xp.result_type(x, y)), x * xp.log(y))
+
+
+def _xlogy_self_backward(grad, self, other):
+    return masked_fill_op(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
+
+
+xlogy = Op("XlogyBackward0", _float_binary(_xlogy_array, "xlogy", integers=True),
+           self=_xlogy_self_backward,
+           other=lambda grad, self, other: grad * self / other)
+# a number for self (XlogyBackward1: the tensor is other) or for other (XlogyBackward2)
+xlogy_number_self = Op("XlogyBackward1", lambda self, other: xlogy.forward(self, other),
+                       other=lambda grad, self, other: mul_scalar(grad, self) / other)
+xlogy_number_other = Op("XlogyBackward2", lambda self, other: xlogy.forward(self, other),
+                        self=lambda grad, self, other: _xlogy_scalar_other_backward(grad, self, other))
+
+
+def _xlogy_scalar_other_backward(grad, self, other):
+    # torch: other == 0 and self == 0 gives 0 (where log(other) is -inf), else grad * log(other)
+    if other == 0:
+        return masked_fill_op(mul_scalar(grad, -math.inf), eq(self, 0.0), 0.0)
+    return mul_scalar(grad, math.log(other) if other > 0 else math.nan)
+
+
+def xlogy_fn(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        return xlogy_number_self(input, other)
+    if not isinstance(other, Tensor):
+        return xlogy_number_other(input, other)
+    return xlogy(input, other)
+
+
+def _copysign_backward(grad, self, result):
+    ratio = masked_fill_op(result / self, eq(self, 0), 0)
+    return grad * ratio
+
+
+def _copysign(self, other):
+    dt = result_dtype(self, other)
+    if dt.kind not in "f":
+        dt = _dt.get_default_dtype().np
+    return xp.copysign(xp.asarray(self, dt), xp.asarray(other, dt)).astype(dt, copy=False)
+
+
+copysign_op = Op("CopysignBackward0", _copysign, self=_copysign_backward,
+                 other=lambda grad: zeros_like(grad))
+copysign_number = Op("CopysignBackward1", _copysign, self=_copysign_backward)
+
+
+def copysign(input, other, *, out=None):
+    return copysign_op(input, other) if isinstance(other, Tensor) else copysign_number(input, other)
+
+
+def _wins(cmp, self, other):
+    return logical_or(cmp(self, other), isnan(other))
+
+
+fmax = Op("FmaxBackward0", lambda self, other: binary(xp.fmax, self, other),
+          self=lambda grad, self, other: masked_fill_op(grad, _not(_wins(ge, self, other)), 0),
+          other=lambda grad, self, other: masked_fill_op(grad, _wins(ge, self, other), 0))
+fmin = Op("FminBackward0", lambda self, other: binary(xp.fmin, self, other),
+          self=lambda grad, self, other: masked_fill_op(grad, _not(_wins(le, self, other)), 0),
+          other=lambda grad, self, other: masked_fill_op(grad, _wins(le, self, other), 0))
+
+
+def _not(mask):
+    from .pointwise import logical_not
+    return logical_not(mask)
+
+
+# -- lerp, addcmul, addcdiv -------------------------------------------------------------------
+def _lerp(self, end, weight):
+    # torch's lerp kernel, one rounding (fma): start + w * (end - start) for |w| < 0.5,
+    # else end + (w - 1) * (end - start)
+    diff = binary(xp.subtract, end, self)
+    if not hasattr(weight, "dtype"):
+        return fma(weight, diff, self) if abs(weight) < 0.5 else fma(weight - 1, diff, end)
+    w = weight.astype(diff.dtype, copy=False)
+    return xp.where(xp.abs(w) < 0.5, fma(w, diff, self), fma(w - 1, diff, end))
+
+
+lerp_scalar = Op("LerpBackward0", _lerp,
+                 self=lambda grad, weight: mul_scalar(grad, 1 - weight),
+                 end=lambda grad, weight: mul_scalar(grad, weight))
+lerp_tensor = Op("LerpBackward1", _lerp,
+                 self=lambda grad, weight: grad * conj(sub(1, weight, 1)),
+                 end=lambda grad, weight: grad * conj(weight),
+                 weight=lambda grad, self, end: grad * conj(end - self))
+
+
+def lerp(input, end, weight, *, out=None):
+    if isinstance(weight, Tensor):
+        return lerp_tensor(input, end, weight)
+    return lerp_scalar(input, end, weight)
+
+
+def _addcmul(self, tensor1, tensor2, value):
+    # torch's kernel is fma(value * tensor1, tensor2, self): one rounding where NumPy makes two
+    return fma(binary(xp.multiply, tensor1, value), tensor2, self)
+
+
+def _addcdiv(self, tensor1, tensor2, value):
+    if result_dtype(tensor1, tensor2).kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))."
+            "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    # torch's kernel: self + value * tensor1 / tensor2, multiplied before it divides
+    with xp.errstate(**_SILENT):
+        quot = binary(xp.divide, binary(xp.multiply, tensor1, value), tensor2)
+    return binary(xp.add, self, quot)
+
+
+addcmul = Op("AddcmulBackward0", _addcmul,
+             self=lambda grad: grad,
+             tensor1=lambda grad, tensor2, value: grad * conj(mul_scalar(tensor2, value)),
+             tensor2=lambda grad, tensor1, value: grad * conj(mul_scalar(tensor1, value)))
+addcdiv = Op("AddcdivBackward0", _addcdiv,
+             self=lambda grad: grad,
+             tensor1=lambda grad, tensor2, value: grad * conj(div(_wrapped(value, tensor2), tensor2)),
+             tensor2=lambda grad, tensor1, tensor2, value:
+                 -grad * conj(mul_scalar(tensor1, value) / (tensor2 * tensor2)))
+
+
+def _wrapped(value, like):
+    """A number as torch's C++ formulas see it: a 0-dim (double) tensor beside a Tensor."""
+    if hasattr(like, "_data"):
+        return _wrap(xp.asarray(value, dtype=xp.float64 if isinstance(value, float) else None))
+    return value
+
+
+def _fused3(op):
+    def fn(input, tensor1, tensor2, *, value=1, out=None):
+        return op(input, tensor1, tensor2, value)
+    fn.__name__ = op.name
+    return fn
+
+
+# -- unary ------------------------------------------------------------------------------------
+def _sinc(self):
+    x = to_float(self)
+    with xp.errstate(**_SILENT):
+        return xp.sinc(x).astype(x.dtype, copy=False)
+
+
+def _sinc_backward(grad, self):
+    self_pi = mul_scalar(self, math.pi)
+    self_squared_pi = mul_scalar(self * self, math.pi)
+    out = grad * ((self_pi * cos(self_pi) - sin(self_pi)) / conj(self_squared_pi))
+    return where(eq(self_squared_pi, 0.0), 0.0, out)
+
+
+def _logit(self, eps):
+    x = to_float(self)
+    if eps is not None:
+        x = xp.clip(x, eps, 1 - eps)
+    with xp.errstate(**_SILENT):
+        return xp.log(x / (1 - x)).astype(x.dtype, copy=False)
+
+
+def _logit_backward(grad, self, eps):
+    # torch's infinitely_differentiable_logit_backward (the one it records under create_graph)
+    lo, hi = (0.0, 1.0) if eps is None else (eps, 1.0 - eps)
+    inside = logical_and(ge(self, lo), le(self, hi))
+    return where(inside, grad / (self * sub(1.0, self, 1)), 0.0 if eps is not None else math.nan)
+
+
+def _nan_to_num(self, nan, posinf, neginf):
+    if self.dtype.kind not in "fc":
+        return self.copy()
+    info = xp.finfo(self.dtype)
+    return xp.nan_to_num(self, nan=0.0 if nan is None else nan,
+                         posinf=info.max if posinf is None else posinf,
+                         neginf=info.min if neginf is None else neginf)
+
+
+def _isfinite(x):
+    from .pointwise import isfinite
+    return isfinite(x)
+
+
+frac = Op("FracBackward0", lambda self: self - xp.trunc(self), self=lambda grad: grad)
+sinc = Op("SincBackward0", _sinc, self=_sinc_backward)
+deg2rad = Op("Deg2RadBackward0", lambda self: xp.deg2rad(to_float(self)),
+             self=lambda grad: mul_scalar(grad, math.pi / 180))
+rad2deg = Op("Rad2DegBackward0", lambda self: xp.rad2deg(to_float(self)),
+             self=lambda grad: mul_scalar(grad, 180 / math.pi))
+exp2 = Op("Exp2Backward0", lambda self: _silent(xp.exp2, to_float(self)),
+          self=lambda grad, result: mul_scalar(grad * conj(result), _LN2))
+logit_op = Op("LogitBackward0", _logit, self=_logit_backward)
+nan_to_num_op = Op("NanToNumBackward0", _nan_to_num,
+                   self=lambda grad, self: grad * _isfinite(self))
+
+
+def _silent(ufunc, x):
+    with xp.errstate(**_SILENT):
+        return ufunc(x)
+
+
+def logit(input, eps=None, *, out=None):
+    return logit_op(input, eps)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    return nan_to_num_op(input, nan, posinf, neginf)
+
+
+# -- no gradient ------------------------------------------------------------------------------
+def _heaviside(self, values):
+    if self.dtype != values.dtype:
+        raise RuntimeError(f"heaviside is not yet implemented for tensors with different dtypes")
+    return xp.where(self == 0, values, (self > 0).astype(self.dtype)).astype(self.dtype)
+
+
+heaviside = Op(None, _heaviside, nondiff=("self", "values"))
+signbit = Op(None, lambda self: xp.signbit(self), nondiff=("self",))
+isposinf = Op(None, lambda self: xp.isposinf(self) if self.dtype.kind == "f" else
+              xp.zeros(self.shape, bool), nondiff=("self",))
+isneginf = Op(None, lambda self: xp.isneginf(self) if self.dtype.kind == "f" else
+              xp.zeros(self.shape, bool), nondiff=("self",))
+
+
+def _isclose(self, other, rtol, atol, equal_nan):
+    dt = result_dtype(self, other)
+    a, b = xp.asarray(self, dt), xp.asarray(other, dt)
+    return xp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+isclose_op = Op(None, _isclose, nondiff=("self", "other"))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+    return isclose_op(input, other, rtol, atol, equal_nan)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other):
+    a, b = input._data, other._data
+    return a.shape == b.shape and bool((a == b).all())
+
+
+def _shift(ufunc):
+    def forward(self, other):
+        if result_dtype(self, other).kind not in "biu":
+            raise NotImplementedError(f'"{"lshift" if ufunc is xp.left_shift else "rshift"}_cpu" '
+                                      f"not implemented for '{_dt._FROM_NP[result_dtype(self, other)]._cname}'")
+        return binary(ufunc, self, other)
+    return forward
+
+
+bitwise_left_shift = Op(None, _shift(xp.left_shift), nondiff=("self", "other"))
+bitwise_right_shift = Op(None, _shift(xp.right_shift), nondiff=("self", "other"))
+
+
+def _fn(op, name):
+    def fn(input, *args, out=None):
+        return op(input, *args)
+    fn.__name__ = name
+    return fn
+
+
+FUNCTIONS = {
+    "atan2": _fn(atan2, "atan2"), "arctan2": _fn(atan2, "arctan2"), "hypot": _fn(hypot, "hypot"),
+    "logaddexp": _fn(logaddexp, "logaddexp"), "logaddexp2": _fn(logaddexp2, "logaddexp2"),
+    "xlogy": xlogy_fn, "copysign": copysign, "fmax": _fn(fmax, "fmax"), "fmin": _fn(fmin, "fmin"),
+    "lerp": lerp, "addcmul": _fused3(addcmul), "addcdiv": _fused3(addcdiv),
+    "frac": _fn(frac, "frac"), "sinc": _fn(sinc, "sinc"), "deg2rad": _fn(deg2rad, "deg2rad"),
+    "rad2deg": _fn(rad2deg, "rad2deg"), "exp2": _fn(exp2, "exp2"), "logit": logit,
+    "nan_to_num": nan_to_num, "heaviside": _fn(heaviside, "heaviside"),
+    "signbit": _fn(signbit, "signbit"), "isposinf": _fn(isposinf, "isposinf"),
+    "isneginf": _fn(isneginf, "isneginf"), "isclose": isclose, "allclose": allclose,
+    "equal": equal, "bitwise_left_shift": _fn(bitwise_left_shift, "bitwise_left_shift"),
+    "bitwise_right_shift": _fn(bitwise_right_shift, "bitwise_right_shift"),
+}
+METHODS = dict(FUNCTIONS)
+METHODS.update({"__lshift__": FUNCTIONS["bitwise_left_shift"],
+                "__rshift__": FUNCTIONS["bitwise_right_shift"]})
+_INPLACE_OF = {"atan2": atan2, "hypot": hypot, "xlogy": xlogy, "fmax": None, "lerp": None,
+               "addcmul": addcmul, "addcdiv": addcdiv, "frac": frac, "sinc": sinc,
+               "deg2rad": deg2rad, "rad2deg": rad2deg, "exp2": exp2, "logit": logit_op,
+               "nan_to_num": nan_to_num_op, "copysign": None}
+
+
+def _inplace_forms():
+    from .inplace import apply_inplace
+
+    def make(name, op):
+        def method(self, *args, **kwargs):
+            if name in ("addcmul", "addcdiv"):
+                t1, t2 = args
+                return apply_inplace(op, self, (self, t1, t2, kwargs.get("value", 1)))
+            if name == "logit":
+                return apply_inplace(op, self, (self, args[0] if args else kwargs.get("eps")))
+            if name == "nan_to_num":
+                a = list(args) + [None] * (3 - len(args))
+                nan = kwargs.get("nan", 0.0 if a[0] is None else a[0])
+                return apply_inplace(op, self, (self, nan, kwargs.get("posinf", a[1]),
+                                                kwargs.get("neginf", a[2])))
+            if name == "lerp":
+                end, weight = args
+                entry = lerp_tensor if isinstance(weight, Tensor) else lerp_scalar
+                return apply_inplace(entry, self, (self, end, weight))
+            if name == "copysign":
+                entry = copysign_op if isinstance(args[0], Tensor) else copysign_number
+                return apply_inplace(entry, self, (self, args[0]))
+            if name == "fmax":
+                return apply_inplace(fmax, self, (self, args[0]))
+            return apply_inplace(op, self, (self,) + args)
+        method.__name__ = name + "_"
+        return method
+    return {n + "_": make(n, op) for n, op in _INPLACE_OF.items()}
+
+
+METHODS.update(_inplace_forms())

@@ -1,0 +1,174 @@
+"""Products beyond mm: outer (ger), kron, cross, and the fused addmm, addmv, addbmm, baddbmm.
+
+``outer`` and ``kron`` are composed (a reshape and a broadcast mul) as torch composes
+them; cross and the add*mm family are table entries with derivatives.yaml's formulas
+(``maybe_multiply``: a factor of 1 is no op at all, any other a mul.Scalar).
+"""
+import warnings
+
+from .. import _backend
+from ..tensor import _wrap_dim
+from . import pointwise as pw
+from ._promote import broadcast_shapes
+from ._table import Op
+from .linalg import _check_same_dtype, _outer_of, _mm_mat2_backward, _mm_self_backward, bmm, mv
+from .pointwise import conj
+from .views import expand, t, transpose, unsafe_view, unsqueeze
+
+xp = _backend.xp
+
+
+def _maybe_multiply(x, s):
+    return x if s == 1 else pw.mul_scalar(x, s)
+
+
+def outer(input, vec2):
+    from .torch_shape import reshape
+    if input.dim() != 1 or vec2.dim() != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {input.dim()}-D"
+                           if input.dim() != 1 else
+                           f"outer: Expected 1-D argument vec2, but got {vec2.dim()}-D")
+    return pw.mul(reshape(input, (input.shape[0], 1)), vec2)
+
+
+def kron(input, other):
+    n = max(input.dim(), other.dim())
+    pa, pb = n - input.dim(), n - other.dim()
+    a_shape, b_shape, out_shape = [], [], []
+    for i in range(n):
+        a = input.shape[i - pa] if i >= pa else 1
+        b = other.shape[i - pb] if i >= pb else 1
+        a_shape += [a, 1]
+        b_shape += [1, b]
+        out_shape.append(a * b)
+    prod = pw.mul(unsafe_view(input, tuple(a_shape)), unsafe_view(other, tuple(b_shape)))
+    return unsafe_view(prod, tuple(out_shape))
+
+
+# -- cross ----------------------------------------------------------------------------------
+def _cross(self, other, dim):
+    return xp.cross(self, other, axis=dim)
+
+
+cross_op = Op("LinalgCrossBackward0", lambda self, other, dim: _cross(*xp.broadcast_arrays(self, other), dim),
+              self=lambda grad, other, dim: cross_op(conj(other), grad, dim),
+              other=lambda grad, self, dim: cross_op(grad, conj(self), dim))
+
+
+def linalg_cross(input, other, *, dim=-1, out=None):
+    if input.dim() != other.dim():
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    shape = broadcast_shapes(tuple(input.shape), tuple(other.shape))
+    d = _wrap_dim(dim, len(shape))
+    if input.shape[d] != 3 or other.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[d]} and {other.shape[d]}")
+    return cross_op(input, other, d)
+
+
+_CROSS_WARNING = (
+    "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+    "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+    "with that of linalg.cross in a future release.")
+
+
+def cross(input, other, dim=None, *, out=None):
+    if dim is None:
+        warnings.warn(_CROSS_WARNING, UserWarning, stacklevel=2)
+        shape = broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        dim = next((i for i, s in enumerate(shape) if s == 3), -1)
+        if dim == -1:
+            raise RuntimeError("no dimension of size 3 in input")
+    return linalg_cross(input, other, dim=dim)
+
+
+# -- addmm, addmv, addbmm, baddbmm ------------------------------------------------------------
+def _fused(self, prod, beta, alpha):
+    """beta * self + alpha * prod, in prod's dtype; beta == 0 ignores self (nan included)."""
+    out = prod if alpha == 1 else prod * xp.asarray(alpha, dtype=prod.dtype)
+    if beta == 0:
+        return xp.array(xp.broadcast_to(out, broadcast_shapes(self.shape, out.shape)))
+    scaled = self if beta == 1 else self * xp.asarray(beta, dtype=self.dtype)
+    broadcast_shapes(self.shape, out.shape)
+    return (out + scaled).astype(prod.dtype, copy=False)
+
+
+def _addmm(self, mat1, mat2, beta, alpha):
+    if mat1.ndim != 2:
+        raise RuntimeError(f"mat1 must be a matrix, got {mat1.ndim}-D tensor")
+    if mat2.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {mat2.ndim}-D tensor")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x"
+                           f"{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
+    _check_same_dtype(mat1, mat2)
+    return _fused(self, xp.matmul(mat1, mat2), beta, alpha)
+
+
+def _addmv(self, mat, vec, beta, alpha):
+    if mat.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {mat.ndim}, "
+                           f"{vec.ndim}")
+    if mat.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({self.shape[0] if self.ndim else 1}), mat "
+                           f"({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    return _fused(self, xp.matmul(mat, vec), beta, alpha)
+
+
+def _check_batches(batch1, batch2):
+    if batch1.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if batch2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if batch1.shape[0] != batch2.shape[0] or batch1.shape[2] != batch2.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{batch1.shape[0]}, {batch1.shape[2]}] but got: [{batch2.shape[0]}, "
+                           f"{batch2.shape[1]}].")
+    _check_same_dtype(batch1, batch2, "bmm")
+
+
+def _baddbmm(self, batch1, batch2, beta, alpha):
+    _check_batches(batch1, batch2)
+    return _fused(self, xp.matmul(batch1, batch2), beta, alpha)
+
+
+def _addbmm(self, batch1, batch2, beta, alpha):
+    _check_batches(batch1, batch2)
+    return _fused(self, xp.matmul(batch1, batch2).sum(0), beta, alpha)
+
+
+def _batched_grad(grad, batch1, batch2):
+    return expand(unsqueeze(grad, 0), (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
+
+
+addmm = Op("AddmmBackward0", _addmm,
+           self=lambda grad, beta: _maybe_multiply(grad, beta),
+           mat1=lambda grad, mat1, mat2, alpha: _maybe_multiply(_mm_self_backward(grad, mat1, mat2), alpha),
+           mat2=lambda grad, mat1, mat2, alpha: _maybe_multiply(_mm_mat2_backward(grad, mat1, mat2), alpha))
+addmv = Op("AddmvBackward0", _addmv,
+           self=lambda grad, beta: _maybe_multiply(grad, beta),
+           mat=lambda grad, vec, alpha: _maybe_multiply(_outer_of(grad, conj(vec)), alpha),
+           vec=lambda grad, mat, alpha: _maybe_multiply(mv(conj(t(mat)), grad), alpha))
+baddbmm = Op("BaddbmmBackward0", _baddbmm,
+             self=lambda grad, beta: _maybe_multiply(grad, beta),
+             batch1=lambda grad, batch2, alpha:
+                 _maybe_multiply(bmm(grad, conj(transpose(batch2, 1, 2))), alpha),
+             batch2=lambda grad, batch1, alpha:
+                 _maybe_multiply(bmm(conj(transpose(batch1, 1, 2)), grad), alpha))
+addbmm = Op("AddbmmBackward0", _addbmm,
+            self=lambda grad, beta: _maybe_multiply(grad, beta),
+            batch1=lambda grad, batch1, batch2, alpha: _maybe_multiply(
+                bmm(_batched_grad(grad, batch1, batch2), conj(transpose(batch2, 1, 2))), alpha),
+            batch2=lambda grad, batch1, batch2, alpha: _maybe_multiply(
+                bmm(conj(transpose(batch1, 1, 2)), _batched_grad(grad, batch1, batch2)), alpha))
+
+
+def _fused_fn(op):
+    def fn(input, a, b, *, beta=1, alpha=1, out=None):
+        return op(input, a, b, beta, alpha)
+    fn.__name__ = op.name
+    return fn
+
+
+FUSED = {"addmm": _fused_fn(addmm), "addmv": _fused_fn(addmv), "baddbmm": _fused_fn(baddbmm),
+         "addbmm": _fused_fn(addbmm)}

@@ -1,0 +1,196 @@
+"""Scans: cumprod, cummax, cummin, logcumsumexp, and the exclusive products that prod's
+and cumprod's backwards need where the input holds zeros.
+
+Every formula is written with table ops that take arrays and Tensors alike, so the one
+formula serves the first-order backward (on arrays) and create_graph (on Tensors): the
+products over zeros are differentiable to any order, as in torch.
+"""
+from .. import _backend
+from .._dtype import _FROM_NP
+from ..tensor import _wrap_dim
+from . import pointwise as pw
+from ._table import Op
+from .joining import cat, stack
+from .reduction import _sum_dtype, cumsum, flip, scatter_add, sum_dim
+from .return_types import return_type
+from .views import expand, new_zeros, slice_
+
+xp = _backend.xp
+
+
+def _narrow(x, dim, start, length):
+    return slice_(x, dim, start, start + length, 1)
+
+
+def _ones(like, shape):
+    return pw.add(new_zeros(like, shape), 1, 1)
+
+
+def _reversed_cumsum(x, dim):
+    return flip(cumsum(flip(x, (dim,)), dim), (dim,))
+
+
+def prod_safe_zeros_backward(grad, inp, dim):
+    """torch's prod_safe_zeros_backward: grad times the product of every other element
+    along ``dim``, from an exclusive cumprod each way (no division, so zeros are safe)."""
+    n = inp.shape[dim]
+    if n == 0:
+        return grad
+    ones_shape = list(inp.shape)
+    ones_shape[dim] = 1
+    ones = _ones(inp, tuple(ones_shape))
+    exclusive_normal = cumprod(cat([ones, _narrow(inp, dim, 0, n - 1)], dim), dim)
+    reverse = flip(_narrow(inp, dim, 1, n - 1), (dim,))
+    exclusive_reverse = flip(cumprod(cat([ones, reverse], dim), dim), (dim,))
+    return grad * pw.conj(exclusive_normal * exclusive_reverse)
+
+
+# -- cumprod ----------------------------------------------------------------------------------
+def _cumprod(self, dim, dtype=None):
+    if not self.ndim:
+        return self.astype(_sum_dtype(self, dtype))
+    return xp.cumprod(self, axis=dim, dtype=_sum_dtype(self, dtype))
+
+
+def _cumprod_backward(grad, self, dim, result):
+    """torch's cumprod_backward: a reversed cumsum over a division when no input is zero;
+    otherwise, for each k, the sum of grad[k:] times the products that omit self[k]
+    (torch's O(n^2) form, the one that is itself differentiable)."""
+    if _numel(self) <= 1 or self.shape[dim] == 1:
+        return grad
+    w = pw.conj(result) * grad
+    if not bool((getattr(self, "_data", self) == 0).any()):
+        return _reversed_cumsum(w, dim) / pw.conj(self)
+    n = self.shape[dim]
+    ones_shape = list(self.shape)
+    ones_shape[dim] = 1
+    grad_input = new_zeros(grad, tuple(self.shape))
+    from .statistics import prod_dim
+    for k in range(n):
+        if k == 0:
+            omitted = cat([_ones(self, tuple(ones_shape)), cumprod(_narrow(self, dim, 1, n - 1), dim)], dim)
+        else:
+            until_k = prod_dim(_narrow(self, dim, 0, k), dim, True)
+            if k == n - 1:
+                omitted = until_k
+            else:
+                after = cumprod(_narrow(self, dim, k + 1, n - k - 1), dim)
+                omitted = cat([until_k, expand(until_k, tuple(after.shape)) * after], dim)
+        _write_select(grad_input, dim, k,
+                      sum_dim(_narrow(grad, dim, k, n - k) * pw.conj(omitted), (dim,), False))
+    return grad_input
+
+
+def _write_select(target, dim, k, value):
+    """``target.select(dim, k).copy_(value)``: in place, so that on Tensors the graph
+    holds torch's CopySlices nodes."""
+    if hasattr(target, "_data"):
+        from .torch_shape import copy_method, select
+        copy_method(select(target, dim, k), value)
+    else:
+        target[(slice(None),) * dim + (k,)] = value
+
+
+def _numel(x):
+    out = 1
+    for s in x.shape:
+        out *= s
+    return out
+
+
+cumprod_op = Op("CumprodBackward0", _cumprod, self=_cumprod_backward)
+
+
+def cumprod(input, dim, dtype=None):
+    """cumprod for formulas (arrays or Tensors) and, through cumprod_fn, torch.cumprod."""
+    return cumprod_op(input, dim, dtype)
+
+
+def cumprod_fn(input, dim, *, dtype=None, out=None):
+    return cumprod_op(input, _wrap_dim(dim, input.dim()), dtype)
+
+
+# -- cummax, cummin ---------------------------------------------------------------------------
+def _cum_extreme(better):
+    def forward(self, dim):
+        if self.ndim == 0:
+            return self.copy(), xp.zeros((), xp.int64)
+        moved = xp.moveaxis(self, dim, -1)
+        values = xp.empty_like(moved)
+        indices = xp.empty(moved.shape, xp.int64)
+        if moved.shape[-1]:
+            best, at = moved[..., 0].copy(), xp.zeros(moved.shape[:-1], xp.int64)
+            nan = xp.isnan(best) if moved.dtype.kind in "fc" else xp.zeros(best.shape, bool)
+            for i in range(moved.shape[-1]):
+                cur = moved[..., i]
+                cur_nan = xp.isnan(cur) if moved.dtype.kind in "fc" else xp.zeros(cur.shape, bool)
+                # a tie moves the index on, and a NaN wins from its place on (torch's >=)
+                take = ~nan & (cur_nan | better(cur, best))
+                best = xp.where(take, cur, best)
+                at = xp.where(take, i, at)
+                nan |= cur_nan
+                values[..., i], indices[..., i] = best, at
+        return xp.moveaxis(values, -1, dim), xp.moveaxis(indices, -1, dim)
+    return forward
+
+
+def _cummaxmin_backward(grad, self, indices, dim):
+    if _numel(self) == 0:
+        return grad
+    return scatter_add(new_zeros(grad, tuple(self.shape)), dim, indices, grad)
+
+
+_CUM = dict(outputs=("values", "indices"), differentiable_outputs=(0,), self=_cummaxmin_backward)
+cummax_op = Op("CummaxBackward0", _cum_extreme(xp.greater_equal), **_CUM)
+cummin_op = Op("CumminBackward0", _cum_extreme(xp.less_equal), **_CUM)
+
+
+def cummax(input, dim, *, out=None):
+    values, indices = cummax_op(input, _wrap_dim(dim, input.dim()))
+    return return_type("cummax")(values, indices)
+
+
+def cummin(input, dim, *, out=None):
+    values, indices = cummin_op(input, _wrap_dim(dim, input.dim()))
+    return return_type("cummin")(values, indices)
+
+
+# -- logcumsumexp -----------------------------------------------------------------------------
+def _logcumsumexp(self, dim):
+    if self.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
+                                  f"'{_FROM_NP[self.dtype]._cname}'")
+    if not self.ndim:
+        return self.copy()
+    with xp.errstate(invalid="ignore", over="ignore"):
+        return xp.logaddexp.accumulate(self, axis=dim).astype(self.dtype, copy=False)
+
+
+def _reverse_logcumsumexp(x, dim):
+    return flip(logcumsumexp_op(flip(x, (dim,)), dim), (dim,))
+
+
+def _logcumsumexp_backward(grad, self, result, dim):
+    """torch's logcumsumexp_backward: positive and negative parts of grad in log space."""
+    if len(grad.shape) == 0 or _numel(grad) == 0:
+        return grad
+    lowest = float(xp.finfo(getattr(grad, "_data", grad).dtype).min)
+    log_abs_grad = pw.log(pw.abs_(grad))
+    log_pos = pw.where(pw.gt(grad, 0), log_abs_grad, lowest)
+    log_neg = pw.where(pw.lt(grad, 0), log_abs_grad, lowest)
+    with xp.errstate(over="ignore"):  # lowest - result: -inf, as in torch
+        out_pos = pw.exp(_reverse_logcumsumexp(log_pos - result, dim) + self)
+        out_neg = pw.exp(_reverse_logcumsumexp(log_neg - result, dim) + self)
+    return out_pos - out_neg
+
+
+logcumsumexp_op = Op("LogcumsumexpBackward0", _logcumsumexp, self=_logcumsumexp_backward)
+
+
+def logcumsumexp(input, dim, *, out=None):
+    return logcumsumexp_op(input, _wrap_dim(dim, input.dim()))
+
+
+FUNCTIONS = {"cumprod": cumprod_fn, "cummax": cummax, "cummin": cummin,
+             "logcumsumexp": logcumsumexp}
+METHODS = dict(FUNCTIONS)

@@ -1,0 +1,344 @@
+"""Sorting and order statistics: sort, argsort, msort, topk, kthvalue, median, nanmedian,
+mode; unique, unique_consecutive; searchsorted, bucketize, histc, bincount.
+
+The selecting ops differentiate as torch does: the gradient goes back to the chosen
+index (value_selecting_reduction_backward, reduction.py); median over everything shares
+it among ties (evenly_distribute_backward). Sorting is stable, as torch's CPU sort is,
+and NaN sorts above everything. topk and kthvalue pick among tied values by a stable
+sort, where torch's selection algorithm may pick another of the tied indices.
+"""
+from .. import _backend
+from ..tensor import Tensor, _wrap, _wrap_dim
+from ._table import Op
+from .pointwise import eq, isnan, masked_fill_tensor
+from .reduction import _value_selecting_backward, sum_all
+from .return_types import return_type
+from .views import new_zeros
+
+xp = _backend.xp
+
+
+def argsort_array(a, axis, descending):
+    """Stable indices that sort ``a`` along ``axis``; NaN last ascending, first descending."""
+    if not descending:
+        return xp.argsort(a, axis=axis, kind="stable")
+    if a.dtype.kind == "f":
+        # lexsort's last key is the primary one: NaN first, then larger values first
+        return xp.lexsort((-a, ~xp.isnan(a)), axis=axis)
+    # ~ reverses the order of every integer (and bool) without overflow, unlike negation
+    return xp.argsort(~a, axis=axis, kind="stable")
+
+
+def _sorted_along(self, dim, descending):
+    if self.ndim == 0:
+        return self.copy(), xp.zeros((), xp.int64)
+    idx = argsort_array(self, dim, descending)
+    return xp.take_along_axis(self, idx, dim), idx
+
+
+def _select_backward(grad, dim, indices, self_sym_sizes):
+    return _value_selecting_backward(grad, dim, indices, self_sym_sizes, True)
+
+
+def _select_backward_keepdim(grad, dim, indices, self_sym_sizes, keepdim):
+    return _value_selecting_backward(grad, dim, indices, self_sym_sizes, keepdim)
+
+
+_SORTED = dict(outputs=("values", "indices"), differentiable_outputs=(0,))
+sort_op = Op("SortBackward0", lambda self, dim, descending: _sorted_along(self, dim, descending),
+             self=_select_backward, **_SORTED)
+sort_stable = Op("SortBackward1", lambda self, stable, dim, descending:
+                 _sorted_along(self, dim, descending), self=_select_backward, **_SORTED)
+
+
+def _check_sortable(input, name):
+    if input.is_complex():
+        raise RuntimeError(f"{name}(): input tensor must be of non-complex type")  # torch: same idea
+
+
+def sort(input, dim=-1, descending=False, *, stable=None, out=None):
+    d = _wrap_dim(dim, input.dim())
+    if stable is None:
+        values, indices = sort_op(input, d, descending)
+    else:
+        values, indices = sort_stable(input, stable, d, descending)
+    return return_type("sort")(values, indices)
+
+
+def sort_method(self, dim=-1, descending=False, *, stable=None):
+    return sort(self, dim, descending, stable=stable)
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    d = _wrap_dim(dim, input.dim())
+    a = input._data
+    return _wrap(xp.zeros((), xp.int64) if a.ndim == 0 else argsort_array(a, d, descending))
+
+
+def msort(input, *, out=None):
+    return sort_op(input, 0, False)[0]
+
+
+# -- topk, kthvalue ---------------------------------------------------------------------------
+def _topk(self, k, dim, largest, sorted):
+    n = self.shape[dim] if self.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+    values, idx = _sorted_along(self, dim, largest)
+    if self.ndim == 0:
+        return values, idx
+    take = (slice(None),) * dim + (slice(0, k),)
+    return values[take].copy(), idx[take].copy()
+
+
+topk_op = Op("TopkBackward0", _topk, self=_select_backward, **_SORTED)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    values, indices = topk_op(input, k, _wrap_dim(dim, input.dim()), largest, sorted)
+    return return_type("topk")(values, indices)
+
+
+def _kth(self, k, dim, keepdim):
+    n = self.shape[dim] if self.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    return _pick_sorted(self, dim, keepdim, lambda sorted_, _: xp.full(
+        sorted_.shape[:-1], k - 1, dtype=xp.int64))
+
+
+def _pick_sorted(self, dim, keepdim, position):
+    """The element at ``position(sorted rows, self rows)`` of each sorted row along ``dim``."""
+    if self.ndim == 0:
+        return self.copy(), xp.zeros((), xp.int64)
+    moved = xp.moveaxis(self, dim, -1)
+    idx = xp.argsort(moved, axis=-1, kind="stable")
+    sorted_ = xp.take_along_axis(moved, idx, -1)
+    pos = position(sorted_, moved)[..., None]
+    values = xp.take_along_axis(sorted_, pos, -1)[..., 0]
+    indices = xp.take_along_axis(idx, pos, -1)[..., 0]
+    if keepdim:
+        values, indices = xp.expand_dims(values, dim), xp.expand_dims(indices, dim)
+    return values, indices.astype(xp.int64, copy=False)
+
+
+_REDUCED = dict(outputs=("values", "indices"), differentiable_outputs=(0,),
+                self=_select_backward_keepdim)
+kthvalue_op = Op("KthvalueBackward0", _kth, **_REDUCED)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    values, indices = kthvalue_op(input, k, _wrap_dim(dim, input.dim()), keepdim)
+    return return_type("kthvalue")(values, indices)
+
+
+# -- median, nanmedian, mode ------------------------------------------------------------------
+def _lower_middle(ignore_nan):
+    def position(sorted_, rows):
+        nan = xp.isnan(rows).sum(-1) if rows.dtype.kind == "f" else xp.zeros(rows.shape[:-1], int)
+        n = rows.shape[-1]
+        if ignore_nan:  # the middle of the numbers (NaN sort last); all NaN: the first NaN
+            return xp.maximum((n - nan - 1) // 2, 0).astype(xp.int64)
+        # with a NaN the median is NaN: the first NaN, which sorts right after the numbers
+        return xp.where(nan > 0, n - nan, (n - 1) // 2).astype(xp.int64)
+    return position
+
+
+def _median_dim(ignore_nan):
+    def forward(self, dim, keepdim):
+        if self.ndim and self.shape[dim] == 0:
+            name = "nanmedian" if ignore_nan else "median"
+            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        return _pick_sorted(self, dim, keepdim, _lower_middle(ignore_nan))
+    return forward
+
+
+def _median_all(ignore_nan):
+    def forward(self):
+        if self.size == 0:
+            return xp.asarray(xp.nan, dtype=self.dtype)
+        return _pick_sorted(self.reshape(-1), 0, False, _lower_middle(ignore_nan))[0]
+    return forward
+
+
+def _evenly_distribute(grad, self, result):
+    """torch's evenly_distribute_backward (CPU): the places equal to the result (NaN ones
+    when the result is NaN) share the gradient, written with masked_fill."""
+    r = getattr(result, "_data", result)
+    mask = isnan(self) if bool(xp.isnan(r)) else eq(self, result)
+    return masked_fill_tensor(new_zeros(grad, tuple(self.shape)), mask, grad / sum_all(mask))
+
+
+median_all = Op("MedianBackward0", _median_all(False), self=_evenly_distribute)
+nanmedian_all = Op("NanmedianBackward0", _median_all(True), self=_evenly_distribute)
+median_dim = Op("MedianBackward1", _median_dim(False), **_REDUCED)
+nanmedian_dim = Op("NanmedianBackward1", _median_dim(True), **_REDUCED)
+
+
+def _median_fn(all_op, dim_op, name):
+    def fn(input, dim=None, keepdim=False, *, out=None):
+        if dim is None:
+            return all_op(input)
+        values, indices = dim_op(input, _wrap_dim(dim, input.dim()), keepdim)
+        return return_type(name)(values, indices)
+    fn.__name__ = name
+    return fn
+
+
+median = _median_fn(median_all, median_dim, "median")
+nanmedian = _median_fn(nanmedian_all, nanmedian_dim, "nanmedian")
+
+
+def _mode(self, dim, keepdim):
+    def position(sorted_, rows):
+        flat = sorted_.reshape(-1, sorted_.shape[-1])
+        out = xp.zeros(flat.shape[0], xp.int64)
+        for r, row in enumerate(flat):
+            if not row.size:
+                continue
+            starts = xp.flatnonzero(xp.concatenate(([True], row[1:] != row[:-1])))
+            counts = xp.diff(xp.append(starts, row.size))
+            best = int(xp.argmax(counts))  # the most frequent; among equals the smallest
+            out[r] = starts[best] + counts[best] - 1  # its last place: its last occurrence
+        return out.reshape(sorted_.shape[:-1])
+    return _pick_sorted(self, dim, keepdim, position)
+
+
+mode_op = Op("ModeBackward0", _mode, **_REDUCED)
+
+
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    values, indices = mode_op(input, _wrap_dim(dim, input.dim()), keepdim)
+    return return_type("mode")(values, indices)
+
+
+# -- unique, unique_consecutive (no derivative in torch either) ---------------------------------
+def _not_implemented(name):
+    def formula(grad):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    return formula
+
+
+def _unique(self, sorted, return_inverse, return_counts):
+    values, inverse, counts = xp.unique(self.reshape(-1), return_inverse=True, return_counts=True)
+    return values, inverse.reshape(self.shape).astype(xp.int64), counts.astype(xp.int64)
+
+
+def _unique_dim(self, dim, sorted, return_inverse, return_counts):
+    values, inverse, counts = xp.unique(self, axis=dim, return_inverse=True, return_counts=True)
+    return values, inverse.reshape(-1).astype(xp.int64), counts.astype(xp.int64)
+
+
+def _unique_consecutive(self, return_inverse, return_counts, dim):
+    if dim is None:
+        flat = self.reshape(-1)
+        if flat.size == 0:
+            return flat.copy(), xp.zeros(self.shape, xp.int64), xp.zeros(0, xp.int64)
+        new = xp.concatenate(([True], flat[1:] != flat[:-1]))
+        inverse = (xp.cumsum(new) - 1).reshape(self.shape)
+    else:
+        moved = xp.moveaxis(self, dim, 0)
+        rows = moved.reshape(moved.shape[0], -1)
+        new = xp.concatenate(([True], (rows[1:] != rows[:-1]).any(1))) if rows.shape[0] else \
+            xp.zeros(0, bool)
+        inverse = xp.cumsum(new) - 1
+        flat = moved
+    starts = xp.flatnonzero(new)
+    counts = xp.diff(xp.append(starts, new.size))
+    values = flat[starts] if dim is None else xp.moveaxis(flat[starts], 0, dim)
+    return values, inverse.astype(xp.int64), counts.astype(xp.int64)
+
+
+_UNIQUE = dict(outputs=("output", "inverse", "counts"), differentiable_outputs=(0,))
+unique_op = Op("Unique2Backward0", _unique, self=_not_implemented("_unique2"), **_UNIQUE)
+unique_dim_op = Op("UniqueDimBackward0", _unique_dim, self=_not_implemented("unique_dim"), **_UNIQUE)
+unique_consecutive_op = Op("UniqueConsecutiveBackward0", _unique_consecutive,
+                           self=_not_implemented("unique_consecutive"), **_UNIQUE)
+
+
+def _unique_result(outs, return_inverse, return_counts):
+    values, inverse, counts = outs
+    extra = ([inverse] if return_inverse else []) + ([counts] if return_counts else [])
+    return (values, *extra) if extra else values
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    if dim is None:
+        outs = unique_op(input, sorted, return_inverse, return_counts)
+    else:
+        outs = unique_dim_op(input, _wrap_dim(dim, input.dim()), sorted, return_inverse,
+                             return_counts)
+    return _unique_result(outs, return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    d = None if dim is None else _wrap_dim(dim, input.dim())
+    outs = unique_consecutive_op(input, return_inverse, return_counts, d)
+    return _unique_result(outs, return_inverse, return_counts)
+
+
+# -- searchsorted, bucketize, histc, bincount ----------------------------------------------------
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None,
+                 out=None):
+    seq = sorted_sequence._data
+    scalar = not isinstance(input, Tensor)
+    values = xp.asarray(input) if scalar else input._data
+    side = side or ("right" if right else "left")
+    if sorter is not None:
+        seq = xp.take_along_axis(seq, sorter._data, -1)
+    if seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]:
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+            "dimensions of boundaries tensor and input value tensor must match, but we got "
+            f"boundaries tensor {list(seq.shape)} and input value tensor {list(values.shape)}")
+    if seq.ndim <= 1:
+        out = xp.searchsorted(seq, values, side=side)
+    else:
+        rows, vals = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        out = xp.stack([xp.searchsorted(r, v, side=side) for r, v in zip(rows, vals)])
+        out = out.reshape(values.shape)
+    return _wrap(xp.asarray(out, dtype=xp.int32 if out_int32 else xp.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    if boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.dim()})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    a = input._data
+    if a.dtype.kind not in "f":
+        from .._dtype import _FROM_NP
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
+                                  f"'{_FROM_NP[a.dtype]._cname}'")
+    lo, hi = float(min), float(max)
+    if lo == hi and a.size:
+        lo, hi = float(a.min()), float(a.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    counts, _ = xp.histogram(a[(a >= lo) & (a <= hi)], bins=bins, range=(lo, hi))
+    return _wrap(counts.astype(a.dtype))
+
+
+def bincount(input, weights=None, minlength=0):
+    a = input._data
+    if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return _wrap(xp.bincount(a, minlength=minlength).astype(xp.int64))
+    w = weights._data
+    out = xp.bincount(a, weights=w, minlength=minlength)
+    return _wrap(out.astype(w.dtype if w.dtype.kind == "f" else xp.float64))
+
+
+FUNCTIONS = {
+    "sort": sort, "argsort": argsort, "msort": msort, "topk": topk, "kthvalue": kthvalue,
+    "median": median, "nanmedian": nanmedian, "mode": mode, "unique": unique,
+    "unique_consecutive": unique_consecutive, "searchsorted": searchsorted,
+    "bucketize": bucketize, "histc": histc, "bincount": bincount,
+}
+METHODS = {n: f for n, f in FUNCTIONS.items() if n not in ("searchsorted", "bucketize")}
+METHODS["sort"] = sort_method

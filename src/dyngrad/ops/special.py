@@ -1,0 +1,167 @@
+"""Special functions: lgamma, digamma, polygamma, mvlgamma, erfc, erfinv, the modified
+Bessel functions i0/i0e/i1/i1e, ndtr/ndtri/log_ndtr, entr, zeta.
+
+The forwards run in float64 (_special_math.py: NumPy and the math module only, no
+SciPy) and are cast to the input's floating type; the formulas are derivatives.yaml's,
+written with table ops, so every order of derivative comes free.
+"""
+import math
+
+from .. import _backend
+from .. import _special_math as sm
+from ._promote import to_float
+from ._table import Op
+from .pointwise import (abs_, add_scalar, erf, exp, gt, log, mul_scalar, neg, pow_scalar_exp,
+                        reciprocal, sgn, where)
+
+xp = _backend.xp
+_SQRT_PI = math.sqrt(math.pi)
+_SQRT_2PI = math.sqrt(2 * math.pi)
+
+
+def _float64(fn):
+    """A forward computing ``fn`` in float64 and casting back to the input's float type."""
+    def forward(self):
+        x = to_float(self)
+        with xp.errstate(all="ignore"):
+            return xp.asarray(fn(x.astype(xp.float64))).astype(x.dtype, copy=False)
+    return forward
+
+
+def _polygamma(n, self):
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    x = to_float(self)
+    return xp.asarray(sm.polygamma(n, x.astype(xp.float64))).astype(x.dtype, copy=False)
+
+
+lgamma = Op("LgammaBackward0", _float64(sm.lgamma), self=lambda grad, self: grad * digamma(self))
+digamma = Op("DigammaBackward0", _float64(sm.digamma),
+             self=lambda grad, self: grad * polygamma(1, self))
+polygamma = Op("PolygammaBackward0", _polygamma,
+               self=lambda grad, n, self: grad * polygamma(n + 1, self))
+erfc = Op("ErfcBackward0", _float64(sm.erfc),
+          self=lambda grad, self: mul_scalar(exp(neg(pow_scalar_exp(self, 2))), -2.0 / _SQRT_PI) * grad)
+erfinv = Op("ErfinvBackward0", _float64(sm.erfinv),
+            self=lambda grad, self: mul_scalar(exp(pow_scalar_exp(erfinv(self), 2)), 0.5 * _SQRT_PI) * grad)
+i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False)),
+        self=lambda grad, self: grad * i1(self))
+i0e = Op("SpecialI0EBackward0", _float64(lambda x: sm.bessel_i(x, 0, True)),
+         self=lambda grad, self, result: grad * (i1e(self) - sgn(self) * result))
+
+
+def _safe(self):
+    """torch's i1 backward guard: |x| <= eps would divide by ~0; the limit there is 0.5."""
+    eps = float(xp.finfo(getattr(self, "_data", self).dtype).eps)
+    not_tiny = gt(abs_(self), eps)
+    return not_tiny, where(not_tiny, self, eps)
+
+
+def _i1_backward(grad, self, result):
+    not_tiny, safe = _safe(self)
+    gradx = i0(safe) - result * reciprocal(safe)
+    return grad * where(not_tiny, gradx, 0.5)
+
+
+def _i1e_backward(grad, self, result):
+    not_tiny, safe = _safe(self)
+    gradx = i0e(safe) - result * (sgn(safe) + reciprocal(safe))
+    return grad * where(not_tiny, gradx, 0.5)
+
+
+i1 = Op("SpecialI1Backward0", _float64(lambda x: sm.bessel_i(x, 1, False)), self=_i1_backward)
+i1e = Op("SpecialI1EBackward0", _float64(lambda x: sm.bessel_i(x, 1, True)), self=_i1e_backward)
+ndtri = Op("SpecialNdtriBackward0", _float64(sm.ndtri),
+           self=lambda grad, result: mul_scalar(grad, _SQRT_2PI) * exp(
+               _div_scalar(pow_scalar_exp(result, 2), 2)))
+log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr),
+              self=lambda grad, self, result: _div_scalar(grad, _SQRT_2PI) * exp(
+                  neg(result + _div_scalar(pow_scalar_exp(self, 2), 2))))
+
+
+def _div_scalar(x, n):
+    from .pointwise import div_scalar
+    return div_scalar(x, n)
+
+
+def _entr(x):
+    with xp.errstate(all="ignore"):
+        out = -x * xp.log(x)
+    out = xp.where(x == 0, 0.0, out)
+    return xp.where(x < 0, -xp.inf, out)
+
+
+entr = Op("SpecialEntrBackward0", _float64(_entr),
+          self=lambda grad, self: grad * neg(add_scalar(log(self), 1, 1)))
+zeta = Op(None, lambda self, other: xp.asarray(sm.zeta(self, other)).astype(
+    xp.result_type(to_float(xp.asarray(self)), to_float(xp.asarray(other))), copy=False),
+    nondiff=("self", "other"))
+
+
+def _mvlgamma(self, p):
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = to_float(self).astype(xp.float64)
+    out = p * (p - 1) / 4 * math.log(math.pi)
+    for i in range(p):
+        out = out + sm.lgamma(x - i / 2)
+    return xp.asarray(out).astype(to_float(self).dtype, copy=False)
+
+
+def _mvlgamma_backward(grad, self, p):
+    # torch: args = arange(-p/2 + 0.5, 0.5, 0.5) + self.unsqueeze(-1); grad * args.digamma_().sum(-1)
+    from .reduction import sum_dim
+    from .views import unsqueeze
+    steps = xp.arange(-p / 2 + 0.5, 0.5, 0.5, dtype=getattr(self, "_data", self).dtype)
+    if hasattr(self, "_data"):
+        from ..tensor import _wrap
+        steps = _wrap(steps)
+    args = steps + unsqueeze(self, -1)
+    from .torch_shape import clone_op
+    return grad * sum_dim(digamma_inplace(args, clone_op(args)), (-1,), False)
+
+
+mvlgamma = Op("MvlgammaBackward0", _mvlgamma, self=_mvlgamma_backward)
+# torch's args.digamma_(): an in-place op saves a clone of its input for its formula (so
+# that the write cannot spoil it); the clone sits in the second-order graph
+digamma_inplace = Op("DigammaBackward0", lambda self, original: digamma.forward(self),
+                     nondiff=("original",),
+                     self=lambda grad, original: grad * polygamma(1, original))
+
+
+def ndtr(input, *, out=None):
+    # torch composes it: (1 + erf(x / sqrt(2))) * 0.5
+    return mul_scalar(add_scalar(erf(mul_scalar(input, math.sqrt(0.5))), 1, 1), 0.5)
+
+
+def _fn(op, name):
+    def fn(input, *, out=None):
+        return op(input)
+    fn.__name__ = name
+    return fn
+
+
+def polygamma_fn(n, input, *, out=None):
+    return polygamma(n, input)
+
+
+def mvlgamma_fn(input, p, *, out=None):
+    return mvlgamma(input, p)
+
+
+def zeta_fn(input, other, *, out=None):
+    return zeta(input, other)
+
+
+FUNCTIONS = {"lgamma": _fn(lgamma, "lgamma"), "digamma": _fn(digamma, "digamma"),
+             "polygamma": polygamma_fn, "mvlgamma": mvlgamma_fn, "erfc": _fn(erfc, "erfc"),
+             "erfinv": _fn(erfinv, "erfinv"), "i0": _fn(i0, "i0")}
+METHODS = dict(FUNCTIONS)
+METHODS["polygamma"] = lambda self, n: polygamma(n, self)
+# torch.special: the same entries under their special names, and the ones only it has
+SPECIAL = {"gammaln": FUNCTIONS["lgamma"], "digamma": FUNCTIONS["digamma"],
+           "psi": FUNCTIONS["digamma"], "polygamma": polygamma_fn,
+           "multigammaln": mvlgamma_fn, "erfc": FUNCTIONS["erfc"], "erfinv": FUNCTIONS["erfinv"],
+           "i0": FUNCTIONS["i0"], "i0e": _fn(i0e, "i0e"), "i1": _fn(i1, "i1"),
+           "i1e": _fn(i1e, "i1e"), "ndtr": ndtr, "ndtri": _fn(ndtri, "ndtri"),
+           "log_ndtr": _fn(log_ndtr, "log_ndtr"), "entr": _fn(entr, "entr"), "zeta": zeta_fn}

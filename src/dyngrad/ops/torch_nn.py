@@ -1,0 +1,424 @@
+"""torch's own functions for the nn family (torch.addmm, torch.dropout, torch.embedding,
+torch.layer_norm, torch.batch_norm, ...), with ATen's signatures: nn.functional checks
+its Python-level arguments and calls these, as torch's functional calls its ATen ops.
+
+Nothing here computes: each function checks its arguments and picks a table entry, or
+composes entries as torch composes them (dropout is a multiply by a drawn mask).
+"""
+import math
+
+from .. import random as _random
+from ..tensor import Tensor
+from . import embedding as _emb, linalg, normalization as _norm
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    return linalg.addmm(input, mat1, mat2, beta, alpha)
+
+
+# -- dropout --------------------------------------------------------------------------------
+def _mask(input, shape, p):
+    """torch's CPU dropout noise: bernoulli_(1 - p) on the default generator, divided by
+    1 - p in the input's dtype (the same draws, so the same mask from the same seed)."""
+    from ..creation import empty
+    noise = empty(*shape, dtype=input.dtype)
+    _random.bernoulli_(noise, 1 - p)
+    return noise.div_(1 - p)
+
+
+def _dropout_impl(input, p, train, shape, inplace):
+    if p == 0 or not train or input.numel() == 0:
+        return input
+    if p == 1:
+        from ..creation import zeros
+        z = zeros((), dtype=input.dtype)
+        return input.mul_(z) if inplace else input * z
+    noise = _mask(input, shape, p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def _check_p(p):
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout(input, p, train):
+    _check_p(p)
+    return _dropout_impl(input, p, train, tuple(input.shape), False)
+
+
+def dropout_(input, p, train):
+    _check_p(p)
+    return _dropout_impl(input, p, train, tuple(input.shape), True)
+
+
+def _feature_shape(input):
+    if input.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+
+
+def feature_dropout(input, p, train):
+    _check_p(p)
+    return _dropout_impl(input, p, train, _feature_shape(input), False)
+
+
+def feature_dropout_(input, p, train):
+    _check_p(p)
+    return _dropout_impl(input, p, train, _feature_shape(input), True)
+
+
+_ALPHA = 1.7580993408473766  # selu's -scale * alpha: where a dropped unit goes
+
+
+def _alpha_dropout(input, p, train, shape, inplace):
+    if p == 0 or not train or input.numel() == 0:
+        return input
+    if p == 1:
+        return input.mul_(0) if inplace else input * 0
+    from ..creation import empty
+    noise = empty(*shape, dtype=input.dtype)
+    _random.bernoulli_(noise, 1 - p)
+    a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+    b = noise.add(-1).mul_(_ALPHA * a).add_(_ALPHA * a * p)
+    noise.mul_(a)
+    return input.mul_(noise).add_(b) if inplace else input * noise + b
+
+
+def alpha_dropout(input, p, train):
+    _check_p(p)
+    return _alpha_dropout(input, p, train, tuple(input.shape), False)
+
+
+def feature_alpha_dropout(input, p, train):
+    _check_p(p)
+    return _alpha_dropout(input, p, train, _feature_shape(input), False)
+
+
+# -- embedding --------------------------------------------------------------------------------
+def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    if sparse:
+        raise NotImplementedError("dyngrad: embedding with sparse=True (sparse gradients) is "
+                                  "not implemented")
+    return _emb.embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse)
+
+
+# -- normalization ------------------------------------------------------------------------------
+def _sizes(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    normalized_shape = _sizes(normalized_shape)
+    k = len(normalized_shape)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got "
+                               f"{name} of shape {list(t.shape)} and normalized_shape = "
+                               f"{list(normalized_shape)}")
+    if k == 0:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    if input.dim() < k or tuple(input.shape[input.dim() - k:]) != normalized_shape:
+        expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
+                           f"shape {expected}, but got input of size{list(input.shape)}")
+    return _norm.native_layer_norm(input, normalized_shape, weight, bias, eps)[0]
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {list(input.shape)} and num_groups="
+                           f"{num_groups}")
+    for t in (weight, bias):
+        if t is not None and (t.dim() != 1 or t.numel() != c):
+            raise RuntimeError(f"Expected weight to be a vector of size equal to the number of "
+                               f"channels in input, but got weight of shape {list(t.shape)} and "
+                               f"input of shape {list(input.shape)}")
+    hxw = input.numel() // (n * c) if n * c else 0
+    return _norm.native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]
+
+
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled=True):
+    c = input.shape[1] if input.dim() > 1 else input.shape[0]
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                    ("running_var", running_var)):
+        if t is not None and t.numel() != c:
+            raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if not training and (running_mean is None or running_var is None):
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    # (the running statistics are written in place without a version bump, as in torch)
+    return _norm.native_batch_norm(input, weight, bias, running_mean, running_var, training,
+                                   momentum, eps)[0]
+
+
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
+                  eps, cudnn_enabled=True):
+    # torch folds the batch into the channels and calls batch_norm on (1, N*C, ...)
+    n, c = input.shape[0], input.shape[1]
+    shape = (1, n * c) + tuple(input.shape[2:])
+    rep = (lambda t: None if t is None else t.repeat(n))
+    rm, rv = rep(running_mean), rep(running_var)
+    out = batch_norm(input.contiguous().view(shape), rep(weight), rep(bias), rm, rv,
+                     use_input_stats, momentum, eps, cudnn_enabled)
+    if running_mean is not None:
+        running_mean.copy_(rm.view(n, c).mean(0))
+    if running_var is not None:
+        running_var.copy_(rv.view(n, c).mean(0))
+    return out.view(tuple(input.shape))
+
+
+FUNCTIONS = {
+    "addmm": addmm, "dropout": dropout, "dropout_": dropout_,
+    "feature_dropout": feature_dropout, "feature_dropout_": feature_dropout_,
+    "alpha_dropout": alpha_dropout, "feature_alpha_dropout": feature_alpha_dropout,
+    "embedding": embedding, "layer_norm": layer_norm, "group_norm": group_norm,
+    "batch_norm": batch_norm, "instance_norm": instance_norm,
+}
+METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),
+           "xlogy": lambda self, other: xlogy(self, other)}
+
+
+# -- convolution ------------------------------------------------------------------------------
+def _tuple(v, n):
+    if isinstance(v, int):
+        return (v,) * n
+    v = tuple(v)
+    return v * n if len(v) == 1 else v
+
+
+def _sizes_text(shape):
+    return " x ".join(str(s) for s in shape)
+
+
+def _check_conv(input, weight, bias, stride, padding, dilation, transposed, groups, d, name):
+    if input.dim() != d + 2:
+        raise RuntimeError(f"Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    if weight.dim() != d + 2:
+        raise RuntimeError(f"weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(dl <= 0 for dl in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if not transposed:
+        if weight.shape[0] % groups:
+            raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by "
+                               f"{groups} at dimension 0, but got weight of size "
+                               f"[{list(weight.shape)}] instead")
+        if input.shape[1] != weight.shape[1] * groups:
+            raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                               f"expected input{list(input.shape)} to have "
+                               f"{weight.shape[1] * groups} channels, but got {input.shape[1]} "
+                               f"channels instead")
+        padded = [s + 2 * p for s, p in zip(input.shape[2:], padding)]
+        reach = [dl * (k - 1) + 1 for k, dl in zip(weight.shape[2:], dilation)]
+        if any(r > s for r, s in zip(reach, padded)):
+            raise RuntimeError(f"Calculated padded input size per channel: ({_sizes_text(padded)})"
+                               f". Kernel size: ({_sizes_text(reach)}). Kernel size can't be "
+                               f"greater than actual input size")
+        out_c = weight.shape[0]
+    else:
+        if input.shape[1] != weight.shape[0]:
+            raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, "
+                               f"expected input{list(input.shape)} to have {weight.shape[0]} "
+                               f"channels, but got {input.shape[1]} channels instead")
+        out_c = weight.shape[1] * groups
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != out_c):
+        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
+                           f"1-dimensional with {out_c} elements, but got bias of size "
+                           f"{list(bias.shape)} instead")
+
+
+def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
+    from . import conv as _cv, padding as _pd
+    batched = input.dim() == d + 2
+    if input.dim() == d + 1:
+        input = input.unsqueeze(0)
+    stride, dilation = _tuple(stride, d), _tuple(dilation, d)
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = (0,) * d
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            total = [dl * (k - 1) for k, dl in zip(weight.shape[2:], dilation)]
+            padding = tuple(t // 2 for t in total)
+            if any(t % 2 for t in total):
+                # the odd unit goes on the right, through a zero-padded copy (as torch)
+                import warnings
+                warnings.warn("Using padding='same' with even kernel lengths and odd dilation "
+                              "may require a zero-padded copy of the input be created",
+                              stacklevel=3)
+                extra = []
+                for t in reversed(total):
+                    extra += [0, t % 2]
+                input = _pd.constant_pad_nd(input, extra, 0)
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    else:
+        padding = _tuple(padding, d)
+    _check_conv(input, weight, bias, stride, padding, dilation, False, groups, d, name)
+    out = _cv.convolution(input, weight, bias, stride, padding, dilation, False, (0,) * d,
+                          groups)
+    return out if batched else out.squeeze(0)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, d,
+                    name):
+    from . import conv as _cv
+    batched = input.dim() == d + 2
+    if input.dim() == d + 1:
+        input = input.unsqueeze(0)
+    stride, padding = _tuple(stride, d), _tuple(padding, d)
+    dilation, output_padding = _tuple(dilation, d), _tuple(output_padding, d)
+    _check_conv(input, weight, bias, stride, padding, dilation, True, groups, d, name)
+    for op, s, dl in zip(output_padding, stride, dilation):
+        if op >= s and op >= dl:
+            raise RuntimeError("output padding must be smaller than either stride or dilation, "
+                               f"but got output_padding_height: {output_padding[0]} "
+                               f"output_padding_width: {output_padding[-1]} stride_height: "
+                               f"{stride[0]} stride_width: {stride[-1]} dilation_height: "
+                               f"{dilation[0]} dilation_width: {dilation[-1]}")
+    out = _cv.convolution(input, weight, bias, stride, padding, dilation, True, output_padding,
+                          groups)
+    return out if batched else out.squeeze(0)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 1, "conv_transpose1d")
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 2, "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
+                           dilation, 3, "conv_transpose3d")
+
+
+def constant_pad_nd(input, pad, value=0):
+    from . import padding as _pd
+    return _pd.constant_pad_nd(input, list(pad), value)
+
+
+def logit(input, eps=None, *, out=None):
+    from .activation_pointwise import logit as _logit
+    return _logit(input, eps)
+
+
+def xlogy(input, other, *, out=None):
+    from .activation_pointwise import xlogy as _xlogy
+    from .. import creation
+    if not isinstance(input, Tensor):
+        input = creation.tensor(input)
+    return _xlogy(input, other)
+
+
+FUNCTIONS.update({
+    "logit": logit, "xlogy": xlogy,
+    "conv1d": conv1d, "conv2d": conv2d, "conv3d": conv3d, "conv_transpose1d": conv_transpose1d,
+    "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d,
+    "constant_pad_nd": constant_pad_nd,
+})
+
+
+# -- attention --------------------------------------------------------------------------------
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    from . import attention as _at
+    fused = (query.dim() == 4 and key.dim() == 4 and value.dim() == 4 and dropout_p == 0.0
+             and value.shape[-1] == query.shape[-1] and query.dtype.is_floating_point)
+    if fused:
+        return _at.flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale)[0]
+    return _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+
+
+def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):
+    # torch's _scaled_dot_product_attention_math, op for op
+    from . import attention as _at, pointwise as _pw
+    from ..creation import ones
+    sf = math.sqrt(1 / math.sqrt(query.shape[-1]) if scale is None else abs(scale))
+    q = _pw.mul_scalar(query, -sf if scale is not None and scale < 0 else sf)
+    if is_causal:
+        L, S = query.shape[-2], key.shape[-2]
+        attn_mask = ones(L, S, dtype=_bool()).tril()
+    if attn_mask is not None and attn_mask.dtype == _bool():
+        attn_mask = _bool_mask(attn_mask, query)
+    attn = q.matmul(_pw.mul_scalar(key.transpose(-2, -1), sf))
+    if attn_mask is not None:
+        attn.add_(attn_mask)
+    attn = _at.safe_softmax(attn, -1)
+    if dropout_p > 0.0:
+        attn = dropout(attn, dropout_p, True)
+    return attn.matmul(value)
+
+
+def _bool():
+    from .. import _dtype
+    return _dtype.bool
+
+
+def _bool_mask(mask, like):
+    # torch's convert_boolean_attn_mask: -inf where the mask is False, 0 where True
+    from .. import _backend
+    from ..tensor import _wrap
+    xp = _backend.xp
+    m = mask._data
+    return _wrap(xp.where(m, xp.zeros((), like._data.dtype), xp.asarray(-xp.inf, like._data.dtype)))
+
+
+FUNCTIONS["scaled_dot_product_attention"] = scaled_dot_product_attention
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    from . import conv as _cv
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and "
+                           f"other non-zero dimensions for input, but got: {list(input.shape)}")
+    return _cv.im2col(input, _tuple(kernel_size, 2), _tuple(dilation, 2), _tuple(padding, 2),
+                      _tuple(stride, 2))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    from . import conv as _cv
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor with possibly 0 batch size and "
+                           f"non-zero dimensions for input, but got: {list(input.shape)}")
+    output_size, kernel_size = _tuple(output_size, 2), _tuple(kernel_size, 2)
+    dilation, padding, stride = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
+    blocks = [(s + 2 * p - d * (k - 1) - 1) // st + 1 for s, p, d, k, st in
+              zip(output_size, padding, dilation, kernel_size, stride)]
+    dim = input.dim() - 1
+    if input.shape[dim] != blocks[0] * blocks[1]:
+        raise RuntimeError(f"Given output_size={output_size}, kernel_size={kernel_size}, "
+                           f"dilation={dilation}, padding={padding}, stride={stride}, expected "
+                           f"size of input's dimension {dim} to match the calculated number of "
+                           f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, "
+                           f"but got input.size({dim})={input.shape[dim]}.")
+    return _cv.col2im(input, output_size, kernel_size, dilation, padding, stride)

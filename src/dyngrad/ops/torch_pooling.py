@@ -1,0 +1,135 @@
+"""Pooling with torch's signatures (torch.max_pool2d, F.max_pool2d, F.avg_pool1d, ...):
+arguments checked as torch checks them, the 1-d forms run on an unsqueezed input as
+torch composes them, and adaptive average pooling to 1x1 is a mean, as in torch."""
+from . import pooling as _pl
+
+
+def _pair(v, name="kernel_size"):
+    if isinstance(v, int):
+        return (v, v)
+    v = tuple(v)
+    return v * 2 if len(v) == 1 else v
+
+
+def _check_input(input, name):
+    if input.dim() not in (3, 4) or input.numel() == 0:
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+
+
+def _check_window(input, kernel, stride, padding, dilation, ceil_mode):
+    for k, p, d in zip(kernel, padding, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    out = [_pl.pooled_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
+           zip(input.shape[-2:], kernel, stride, padding, dilation)]
+    if min(out) < 1:
+        c = input.shape[-3]
+        raise RuntimeError(f"Given input size: ({c}x{input.shape[-2]}x{input.shape[-1]}). "
+                           f"Calculated output size: ({c}x{out[0]}x{out[1]}). Output size is "
+                           f"too small")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    _check_input(input, "max_pool2d")
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
+    padding, dilation = _pair(padding), _pair(dilation)
+    _check_window(input, kernel, stride, padding, dilation, ceil_mode)
+    out, indices = _pl.max_pool2d_with_indices(input, kernel, stride, padding, dilation,
+                                               ceil_mode)
+    return (out, indices) if return_indices else out
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def _one(v):
+    return v if isinstance(v, int) else tuple(v)[0]
+
+
+def _as_2d(input, name):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"{name}() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    return input.unsqueeze(-2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    k = _one(kernel_size)
+    s = k if stride is None or stride == [] or stride == () else _one(stride)
+    if s <= 0:
+        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
+    out = max_pool2d(_as_2d(input, "max_pool1d"), (1, k), (1, s), (0, _one(padding)),
+                     (1, _one(dilation)), ceil_mode, return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    _check_input(input, "avg_pool2d")
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
+    padding = _pair(padding)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    _check_window(input, kernel, stride, padding, (1, 1), ceil_mode)
+    return _pl.avg_pool2d(input, kernel, stride, padding, ceil_mode, count_include_pad,
+                          divisor_override)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    k = _one(kernel_size)
+    s = k if stride is None or stride == [] or stride == () else _one(stride)
+    return avg_pool2d(_as_2d(input, "avg_pool1d"), (1, k), (1, s), (0, _one(padding)),
+                      ceil_mode, count_include_pad).squeeze(-2)
+
+
+def _output_size(input, output_size, name):
+    if input.dim() not in (3, 4):
+        raise RuntimeError(f"{name}(): Expected 3D or 4D tensor, but got {list(input.shape)}")
+    size = _pair(output_size)
+    return tuple(input.shape[-2 + i] if s is None else s for i, s in enumerate(size))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    size = _output_size(input, output_size, "adaptive_avg_pool2d")
+    if size == (1, 1):
+        return input.mean((-1, -2), keepdim=True)
+    return _pl.adaptive_avg_pool2d(input, size)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return adaptive_avg_pool2d(_as_2d(input, "adaptive_avg_pool1d"), (1, _one(output_size))).squeeze(-2)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    size = _output_size(input, output_size, "adaptive_max_pool2d")
+    out, indices = _pl.adaptive_max_pool2d(input, size)
+    return (out, indices) if return_indices else out
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    out = adaptive_max_pool2d(_as_2d(input, "adaptive_max_pool1d"), (1, _one(output_size)),
+                              return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+FUNCTIONS = {"max_pool2d": max_pool2d, "max_pool1d": max_pool1d,
+             "max_pool1d_with_indices": max_pool1d_with_indices, "avg_pool1d": avg_pool1d,
+             "adaptive_avg_pool1d": adaptive_avg_pool1d,
+             "adaptive_max_pool1d": lambda input, output_size: adaptive_max_pool1d(
+                 input, output_size, True)}

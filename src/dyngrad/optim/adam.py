@@ -1,0 +1,69 @@
+"""Adam and AdamW (decoupled weight decay), with amsgrad and maximize, as torch's
+single-tensor update: ``lerp_`` for the first moment, ``mul_``/``addcmul_`` for the
+second, one ``addcdiv_`` into the parameter."""
+from .. import creation
+from ..ops.pointwise import maximum
+from .optimizer import Optimizer, _step_tensor, check_common, lr_value, params_with_grad
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False, fused=None, decoupled_weight_decay=False):
+        check_common(lr, eps, weight_decay, betas)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                        capturable=capturable, differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _state_of(self, param, amsgrad):
+        state = self.state[param]
+        if len(state) == 0:
+            state["step"] = _step_tensor()
+            state["exp_avg"] = creation.zeros_like(param)
+            state["exp_avg_sq"] = creation.zeros_like(param)
+            if amsgrad:
+                state["max_exp_avg_sq"] = creation.zeros_like(param)
+        return state
+
+    def _step_group(self, group):
+        beta1, beta2 = group["betas"]
+        lr, eps, weight_decay = lr_value(group["lr"]), group["eps"], group["weight_decay"]
+        amsgrad = group["amsgrad"]
+        for param, grad in params_with_grad(group):
+            state = self._state_of(param, amsgrad)
+            grad = -grad if group["maximize"] else grad
+            exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
+            step_t += 1
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    param.mul_(1 - lr * weight_decay)
+                else:
+                    grad = grad.add(param, alpha=weight_decay)
+            exp_avg.lerp_(grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            step = step_t.item()
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2 = 1 - beta2 ** step
+            step_size = lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2 ** 0.5
+            if amsgrad:
+                best = state["max_exp_avg_sq"]
+                best.copy_(maximum(best, exp_avg_sq))
+                denom = (best.sqrt() / bias_correction2_sqrt).add_(eps)
+            else:
+                denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+            param.addcdiv_(exp_avg, denom, value=-step_size)
+
+
+class AdamW(Adam):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, *, maximize=False, foreach=None, capturable=False,
+                 differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable,
+                         differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)

@@ -1,0 +1,7 @@
+"""torch.utils.data: datasets, samplers and the DataLoader."""
+from ._utils.collate import default_collate, default_convert  # noqa: F401
+from .dataloader import DataLoader, get_worker_info  # noqa: F401
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, Subset,  # noqa: F401
+                      TensorDataset, random_split)
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,  # noqa: F401
+                      SubsetRandomSampler, WeightedRandomSampler)

@@ -1,0 +1,2 @@
+"""Helpers of the DataLoader: collation."""
+from . import collate  # noqa: F401

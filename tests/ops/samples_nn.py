@@ -1,0 +1,328 @@
+"""Sample inputs for the nn entries of the op table (activations, linear, embedding,
+normalization, convolution, pooling, losses, padding), merged into test_op_table's SAMPLES.
+
+Data sits where behaviour changes: KINKS holds the break points of the piecewise ops
+(0 for relu-like ones, +-3 for hardswish/hardsigmoid, +-1 for hardtanh) and ties for max
+pooling; those cases are compared with torch only, as a finite difference straddles a
+kink. ``GRAPHS`` names the cases whose derivatives' graphs cannot be torch's, with why.
+"""
+import numpy as np
+
+f32 = np.float32
+R = np.random.default_rng(7)
+X = np.array([[0.3, -1.2, 2.1, -0.4], [1.7, -2.6, 0.9, 3.4]], f32)       # 2x4, no kinks
+KINKS = np.array([[0.0, -1.0, 1.0, 3.0], [-3.0, 2.0, -0.5, 0.25]], f32)  # on the kinks
+X3 = (np.arange(24, dtype=f32).reshape(2, 3, 4) / 7 - 1.6)               # 2x3x4
+X4 = R.standard_normal((2, 4, 3, 3)).astype(f32)                         # N C H W
+W34 = np.linspace(-0.9, 1.4, 12, dtype=f32).reshape(3, 4)
+B3 = np.array([0.8, -1.5, 1.1], f32)
+V4 = np.array([0.5, -1.3, 0.7, 1.6], f32)
+V4B = np.array([-0.2, 0.9, 1.2, -0.6], f32)
+# the norms' gradients cancel by construction (they sum to zero over the normalized axes):
+# float32 rounding then differs from torch's beyond the oracle's tolerance, so float64
+D3, D4 = X3.astype(np.float64), R.standard_normal((2, 4, 3, 3))
+DV, DVB = V4.astype(np.float64), V4B.astype(np.float64)
+EMB = np.linspace(-1.0, 1.0, 15, dtype=f32).reshape(5, 3)
+IDX = np.array([[1, 2], [4, 1]])
+
+
+def _sq(y):
+    return y * y
+
+
+def F(t):
+    return t.nn.functional
+
+
+def _samples():
+    from dyngrad.ops import activation_pointwise as ap, embedding as emb, linalg
+    from dyngrad.ops import normalization as nrm
+    samples = {
+        linalg.addmm: [
+            ("linear", lambda t, x, w, b: F(t).linear(x, w, b), [X, W34, B3]),
+            ("linear_3d", lambda t, x, w, b: F(t).linear(x, w, b), [X3, W34, B3]),
+            ("linear_1d", lambda t, x, w, b: F(t).linear(x, w, b), [V4, W34, B3]),
+            ("linear_no_bias", lambda t, x, w: F(t).linear(x, w), [X3, W34]),
+            ("addmm_scaled", lambda t, b, x, w: t.addmm(b, x, w.t(), beta=0.5, alpha=2), [B3, X, W34]),
+            ("addmm_method", lambda t, b, x, w: b.expand(2, 3).addmm(x, w.t()), [B3, X, W34])],
+        ap.gelu: [("gelu", lambda t, x: F(t).gelu(x), [X]),
+                  ("gelu_tanh", lambda t, x: F(t).gelu(x, approximate="tanh"), [X])],
+        ap.gelu_backward: [("gelu_squared", lambda t, x: _sq(F(t).gelu(x)), [X]),
+                           ("gelu_tanh_squared", lambda t, x: _sq(F(t).gelu(x, approximate="tanh")), [X])],
+        ap.silu: [("silu", lambda t, x: F(t).silu(x), [X])],
+        ap.mish: [("mish", lambda t, x: F(t).mish(x), [X])],
+        ap.leaky_relu: [("leaky_relu", lambda t, x: F(t).leaky_relu(x, 0.2), [X]),
+                        ("leaky_relu_kinks", lambda t, x: F(t).leaky_relu(x), [KINKS])],
+        ap.leaky_relu_backward: [("leaky_relu_squared", lambda t, x: _sq(F(t).leaky_relu(x)), [X])],
+        ap.hardtanh: [("hardtanh", lambda t, x: F(t).hardtanh(x), [X]),
+                      ("hardtanh_kinks", lambda t, x: F(t).hardtanh(x, -1.0, 2.0), [KINKS]),
+                      ("relu6", lambda t, x: F(t).relu6(x * 2), [X])],
+        ap.hardtanh_backward: [("hardtanh_squared", lambda t, x: _sq(F(t).hardtanh(x, -2.0, 2.0)), [X])],
+        ap.hardsigmoid: [("hardsigmoid", lambda t, x: F(t).hardsigmoid(x * 2), [X]),
+                         ("hardsigmoid_kinks", lambda t, x: F(t).hardsigmoid(x), [KINKS])],
+        ap.hardsigmoid_backward: [("hardsigmoid_squared", lambda t, x: _sq(F(t).hardsigmoid(x)), [X])],
+        ap.hardswish: [("hardswish", lambda t, x: F(t).hardswish(x), [X]),
+                       ("hardswish_kinks", lambda t, x: F(t).hardswish(x), [KINKS])],
+        ap.hardswish_backward: [("hardswish_squared", lambda t, x: _sq(F(t).hardswish(x)), [X])],
+        ap.threshold: [("threshold", lambda t, x: F(t).threshold(x, 0.5, -2.0), [X]),
+                       ("threshold_kinks", lambda t, x: F(t).threshold(x, 1.0, 5.0), [KINKS])],
+        ap.elu: [("elu", lambda t, x: F(t).elu(x, 0.7), [X]),
+                 ("selu", lambda t, x: F(t).selu(x), [X])],
+        ap.celu: [("celu", lambda t, x: F(t).celu(x, 1.5), [X])],
+        ap.elu_backward: [("elu_squared", lambda t, x: _sq(F(t).elu(x)), [X]),
+                          ("celu_squared", lambda t, x: _sq(F(t).celu(x, 0.5)), [X])],
+        ap.softplus: [("softplus", lambda t, x: F(t).softplus(x), [X]),
+                      ("softplus_beta", lambda t, x: F(t).softplus(x, 2.0, 3.0), [X])],
+        ap.softplus_backward: [("softplus_squared", lambda t, x: _sq(F(t).softplus(x, 1.5, 2.0)), [X])],
+        ap.log_sigmoid: [("logsigmoid", lambda t, x: F(t).logsigmoid(x), [X])],
+        ap.log_sigmoid_backward: [("logsigmoid_squared", lambda t, x: _sq(F(t).logsigmoid(x)), [X])],
+        ap.glu: [("glu", lambda t, x: F(t).glu(x), [X]), ("glu_dim", lambda t, x: F(t).glu(x, 0), [X])],
+        ap.glu_backward: [("glu_squared", lambda t, x: _sq(F(t).glu(x, 1)), [X])],
+        ap.prelu_kernel: [("prelu", lambda t, x, w: F(t).prelu(x, w), [X, np.array([0.25], f32)]),
+                          ("prelu_channels", lambda t, x, w: F(t).prelu(x, w), [X3, B3])],
+        ap.prelu_kernel_backward: [("prelu_squared", lambda t, x, w: _sq(F(t).prelu(x, w)), [X4, V4])],
+        emb.embedding: [("embedding", lambda t, w: F(t).embedding(t.tensor(IDX), w), [EMB]),
+                        ("embedding_padding", lambda t, w: F(t).embedding(t.tensor(IDX), w, padding_idx=1), [EMB]),
+                        ("embedding_fn", lambda t, w: t.embedding(w, t.tensor([3, 3, 0])), [EMB])],
+        emb.embedding_dense_backward: [
+            ("embedding_squared", lambda t, w: _sq(F(t).embedding(t.tensor(IDX), w)), [EMB]),
+            ("embedding_freq_squared", lambda t, w: _sq(F(t).embedding(
+                t.tensor(IDX), w, padding_idx=4, scale_grad_by_freq=True)), [EMB])],
+        emb.index_select: [("embedding_grad", lambda t, w: _grad_squared(
+            t, lambda v: _sq(F(t).embedding(t.tensor(IDX), v)), w), [EMB])],
+        nrm.native_layer_norm: [
+            ("layer_norm", lambda t, x, w, b: F(t).layer_norm(x, (4,), w, b), [D3, DV, DVB]),
+            ("layer_norm_2d", lambda t, x: F(t).layer_norm(x, (3, 4), eps=1e-3), [D3]),
+            ("layer_norm_fn", lambda t, x, w: t.layer_norm(x, [4], w), [X.astype(np.float64), DV])],
+        nrm.native_layer_norm_backward: [
+            ("layer_norm_squared", lambda t, x, w, b: _sq(F(t).layer_norm(x, (4,), w, b)), [D3, DV, DVB])],
+        nrm.native_group_norm: [
+            ("group_norm", lambda t, x, w, b: F(t).group_norm(x, 2, w, b), [D4, DV, DVB]),
+            ("group_norm_plain", lambda t, x: F(t).group_norm(x, 4), [D4])],
+        nrm.native_batch_norm: [
+            ("batch_norm_train", lambda t, x, w, b: F(t).batch_norm(
+                x, t.zeros(4, dtype=t.float64), t.ones(4, dtype=t.float64), w, b, training=True), [D4, DV, DVB]),
+            ("batch_norm_eval", lambda t, x, w, b: F(t).batch_norm(
+                x, t.tensor(DVB), t.tensor(DV * DV), w, b), [D4, DV, DVB]),
+            ("batch_norm_no_stats", lambda t, x: F(t).batch_norm(x, None, None, training=True), [D3]),
+            ("instance_norm", lambda t, x: F(t).instance_norm(x), [D4])],
+        nrm.native_batch_norm_backward: [
+            ("batch_norm_squared", lambda t, x, w, b: _sq(F(t).batch_norm(
+                x, None, None, w, b, training=True)), [D4, DV, DVB]),
+            ("batch_norm_eval_squared", lambda t, x, w: _sq(F(t).batch_norm(
+                x, t.zeros(4, dtype=t.float64) + 0.5, t.ones(4, dtype=t.float64) * 2, w, None)), [D4, DV])],
+    }
+    samples.update(_conv_pool_samples())
+    samples.update(_loss_samples())
+    samples.update(_attention_upsample_samples())
+    return samples
+
+
+# conv inputs: (N, C, H, W) and kernels for plain, grouped and transposed convolutions
+CX = R.standard_normal((2, 4, 5, 6)).astype(f32)
+CW = (R.standard_normal((3, 4, 3, 2)) * 0.5).astype(f32)
+CWG = (R.standard_normal((4, 2, 2, 2)) * 0.5).astype(f32)
+CWT = (R.standard_normal((4, 3, 3, 2)) * 0.5).astype(f32)
+CB = np.array([0.1, -0.2, 0.3], f32)
+# max pooling ties: equal values inside one window and across overlapping windows
+TIED = np.array([[[[1.0, 3.0, 3.0, 0.5], [2.0, 3.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0],
+                   [5.0, 5.0, -1.0, 5.0]]]], f32)
+
+
+def _conv_pool_samples():
+    from dyngrad.ops import activation_pointwise as ap, conv, padding as pd, pooling as pl
+    return {
+        conv.convolution: [
+            ("conv2d", lambda t, x, w, b: F(t).conv2d(x, w, b), [CX, CW, CB]),
+            ("conv2d_strided", lambda t, x, w: F(t).conv2d(x, w, None, 2, 1, (1, 2)), [CX, CW]),
+            ("conv2d_groups", lambda t, x, w: F(t).conv2d(x, w, groups=2, padding="same"), [CX, CWG]),
+            ("conv1d", lambda t, x, w: t.conv1d(x[:, :, 0], w[:, :, 0], stride=2, padding=1), [CX, CW]),
+            ("conv1d_unbatched", lambda t, x, w: F(t).conv1d(x[0, :, 0], w[:, :, 0], padding="valid"), [CX, CW]),
+            ("conv3d", lambda t, x, w: F(t).conv3d(x[:, :, None], w[:, :, None]), [CX, CW]),
+            ("conv_transpose2d", lambda t, x, w, b: F(t).conv_transpose2d(x, w, b, stride=2, padding=1,
+                                                                        output_padding=1), [CX, CWT, CB]),
+            ("conv_transpose1d", lambda t, x, w: F(t).conv_transpose1d(
+                x[:, :, 0], w[:, :2, 0], groups=2, dilation=2), [CX, CWT])],
+        conv.im2col: [("unfold", lambda t, x: F(t).unfold(x, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1)), [CX]),
+                      ("unfold_unbatched_squared", lambda t, x: _sq(F(t).unfold(x[0], 2)), [CX])],
+        conv.col2im: [("fold", lambda t, x: F(t).fold(x.reshape(2, 12, 10), (3, 6), 2), [CX]),
+                      ("fold_strided_squared", lambda t, x: _sq(F(t).fold(x.reshape(2, 8, 15)[:, :, :9], (4, 5), 2,
+                                                                          padding=1, stride=2)), [CX])],
+        conv.convolution_backward: [
+            ("conv2d_squared", lambda t, x, w, b: _sq(F(t).conv2d(x, w, b, stride=2)), [CX, CW, CB]),
+            ("conv_transpose2d_squared", lambda t, x, w: _sq(F(t).conv_transpose2d(x, w, groups=2)),
+             [CX.astype(np.float64), CWT[:, :2].astype(np.float64)])],
+        pd.constant_pad_nd: [
+            ("pad_constant", lambda t, x: F(t).pad(x, (1, 2, 0, 1), value=0.5), [CX]),
+            ("pad_crop", lambda t, x: F(t).pad(x, (-1, 1)), [CX]),
+            ("conv2d_same_even", lambda t, x, w: F(t).conv2d(x, w, padding="same"),
+             [CX.astype(np.float64), CW.astype(np.float64)])],
+        pd.reflection_pad1d: [("pad_reflect_1d", lambda t, x: F(t).pad(x[0], (2, 1), mode="reflect"), [CX])],
+        pd.reflection_pad2d: [("pad_reflect", lambda t, x: F(t).pad(x, (1, 2, 2, 1), mode="reflect"), [CX])],
+        pd.reflection_pad3d: [("pad_reflect_3d", lambda t, x: F(t).pad(x[None], (1, 1, 1, 0, 0, 1), mode="reflect"), [CX])],
+        pd.replication_pad1d: [("pad_replicate_1d", lambda t, x: F(t).pad(x[0], (2, 3), mode="replicate"), [CX])],
+        pd.replication_pad2d: [("pad_replicate", lambda t, x: F(t).pad(x, (3, 0, 1, 2), mode="replicate"), [CX])],
+        pd.replication_pad3d: [("pad_replicate_3d", lambda t, x: F(t).pad(x, (1, 1, 1, 0, 0, 1), mode="replicate"), [CX])],
+        pd.reflection_pad1d_backward: [("pad_reflect_1d_squared", lambda t, x: _sq(F(t).pad(x[0], (2, 1), mode="reflect")), [CX])],
+        pd.reflection_pad2d_backward: [("pad_reflect_squared", lambda t, x: _sq(F(t).pad(x, (1, 1, 1, 1), mode="reflect")), [CX])],
+        pd.reflection_pad3d_backward: [("pad_reflect_3d_squared", lambda t, x: _sq(F(t).pad(x, (1, 1, 1, 1, 1, 1), mode="reflect")), [CX])],
+        pd.replication_pad1d_backward: [("pad_replicate_1d_squared", lambda t, x: _sq(F(t).pad(x[0], (1, 2), mode="replicate")), [CX])],
+        pd.replication_pad2d_backward: [("pad_replicate_squared", lambda t, x: _sq(F(t).pad(x, (2, 1, 0, 1), mode="replicate")), [CX])],
+        pd.replication_pad3d_backward: [("pad_replicate_3d_squared", lambda t, x: _sq(F(t).pad(x[None], (1, 0, 0, 1, 1, 1), mode="replicate")), [CX])],
+        pl.max_pool2d_with_indices: [
+            ("max_pool2d", lambda t, x: F(t).max_pool2d(x, 2), [CX]),
+            ("max_pool2d_ties", lambda t, x: F(t).max_pool2d(x, 2, stride=1), [TIED]),
+            ("max_pool2d_padded_ceil", lambda t, x: F(t).max_pool2d(x, 3, 2, 1, ceil_mode=True), [CX]),
+            ("max_pool2d_dilated_indices", lambda t, x: F(t).max_pool2d(x, (2, 2), 1, 0, 2, return_indices=True), [CX]),
+            ("max_pool1d", lambda t, x: F(t).max_pool1d(x[0], 2, return_indices=True), [CX])],
+        pl.max_pool2d_with_indices_backward: [("max_pool2d_squared", lambda t, x: _sq(F(t).max_pool2d(x, 2, 1)), [TIED])],
+        pl.avg_pool2d: [
+            ("avg_pool2d", lambda t, x: F(t).avg_pool2d(x, 2), [CX]),
+            ("avg_pool2d_ceil", lambda t, x: F(t).avg_pool2d(x, 3, 2, 1, ceil_mode=True), [CX]),
+            ("avg_pool2d_exclude_pad", lambda t, x: F(t).avg_pool2d(x, 3, 2, 1, True, False), [CX]),
+            ("avg_pool2d_divisor", lambda t, x: F(t).avg_pool2d(x, (2, 3), 1, divisor_override=4), [CX]),
+            ("avg_pool1d", lambda t, x: F(t).avg_pool1d(x[0], 3, 2, 1), [CX])],
+        pl.avg_pool2d_backward: [("avg_pool2d_squared", lambda t, x: _sq(F(t).avg_pool2d(x, 3, 2, 1)), [CX])],
+        pl.adaptive_avg_pool2d: [
+            ("adaptive_avg_pool2d", lambda t, x: F(t).adaptive_avg_pool2d(x, (3, 4)), [CX]),
+            ("adaptive_avg_pool2d_none", lambda t, x: F(t).adaptive_avg_pool2d(x, (None, 4)), [CX]),
+            ("adaptive_avg_pool1d", lambda t, x: F(t).adaptive_avg_pool1d(x[0], 4), [CX])],
+        pl.adaptive_avg_pool2d_backward: [("adaptive_avg_pool2d_squared", lambda t, x: _sq(F(t).adaptive_avg_pool2d(x, 4)), [CX])],
+        pl.adaptive_max_pool2d: [
+            ("adaptive_max_pool2d", lambda t, x: F(t).adaptive_max_pool2d(x, (3, 4), True), [CX]),
+            ("adaptive_max_pool1d", lambda t, x: F(t).adaptive_max_pool1d(x[0], 4), [CX])],
+        pl.adaptive_max_pool2d_backward: [("adaptive_max_pool2d_squared", lambda t, x: _sq(F(t).adaptive_max_pool2d(x, 3)), [CX])],
+        ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
+        ap.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [T, P]), ("xlogy_zero", lambda t, x, y: x.xlogy(y), [T * (T > 0.5), P])],
+    }
+
+
+P = np.array([[0.1, 0.5, 0.9], [0.35, 0.7, 0.25]], f32)                # probabilities
+T = np.array([[0.0, 1.0, 0.6], [0.3, 0.8, 1.0]], f32)                  # targets, with 0 and 1
+LX = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
+LY = np.array([[0.1, -0.2, 3.0], [1.0, 0.4, 0.85]], f32)               # |x - y| on both sides of 1
+
+
+def _loss_samples():
+    from dyngrad.ops import loss
+    W3 = np.array([0.5, 2.0, 1.5], f32)
+    return {
+        loss.binary_cross_entropy: [
+            ("bce", lambda t, x, y: F(t).binary_cross_entropy(x, y), [P, T]),
+            ("bce_weight_sum", lambda t, x, y: F(t).binary_cross_entropy(x, y, t.tensor(W3), reduction="sum"), [P, T]),
+            ("bce_none", lambda t, x: F(t).binary_cross_entropy(x, t.tensor(T), reduction="none"), [P])],
+        loss.binary_cross_entropy_backward: [
+            ("bce_squared", lambda t, x, y: _sq(F(t).binary_cross_entropy(x, y, reduction="none")), [P, T])],
+        loss.binary_cross_entropy_with_logits: [
+            ("bce_logits", lambda t, x, y: F(t).binary_cross_entropy_with_logits(x, y), [LX, T]),
+            ("bce_logits_pos_weight", lambda t, x, y: F(t).binary_cross_entropy_with_logits(
+                x, y, t.tensor(W3), reduction="sum", pos_weight=t.tensor(W3[::-1].copy())), [LX, T])],
+        loss.smooth_l1_loss: [("smooth_l1", lambda t, x, y: F(t).smooth_l1_loss(x, y), [LX, LY]),
+                              ("smooth_l1_beta", lambda t, x, y: F(t).smooth_l1_loss(x, y, reduction="none", beta=0.5), [LX, LY])],
+        loss.smooth_l1_loss_backward: [("smooth_l1_squared", lambda t, x, y: _sq(F(t).smooth_l1_loss(x, y, reduction="sum")), [LX, LY])],
+        loss.huber_loss: [("huber", lambda t, x, y: F(t).huber_loss(x, y), [LX, LY]),
+                          ("huber_delta", lambda t, x, y: F(t).huber_loss(x, y, "none", 0.5), [LX, LY])],
+        loss.huber_loss_backward: [("huber_squared", lambda t, x, y: _sq(F(t).huber_loss(x, y, delta=1.5)), [LX, LY])],
+        loss.nll_loss2d: [
+            ("cross_entropy_4d", lambda t, x: F(t).cross_entropy(x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])), [CX]),
+            ("cross_entropy_3d_none", lambda t, x: F(t).cross_entropy(x[:, :3, 0, :2], t.tensor([[0, 1], [2, 1]]), reduction="none"), [CX]),
+            ("nll_loss_4d_weight", lambda t, x: F(t).nll_loss(x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]]),
+                                                             t.tensor(W3, dtype=x.dtype), ignore_index=1, reduction="sum"), [CX])],
+        loss.nll_loss2d_backward: [("nll_loss2d_grad", lambda t, x: _grad_squared(t, lambda z: F(t).nll_loss(
+            z[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])), x), [CX])],
+    }
+
+
+def _grad_squared(torch, f, x):
+    g, = torch.autograd.grad(f(x).sum(), x, create_graph=True)
+    return g * g
+
+
+AQ = R.standard_normal((2, 2, 3, 4)).astype(f32)                        # (N, heads, L, E)
+AK = R.standard_normal((2, 2, 5, 4)).astype(f32)
+AV = R.standard_normal((2, 2, 5, 4)).astype(f32)
+AMASK = (R.standard_normal((3, 5)) * 0.5).astype(f32)
+ABOOL = np.array([[True, False, True, True, False], [False, True, True, False, True],
+                  [True, True, False, False, False]])
+
+
+def _attention_upsample_samples():
+    from dyngrad.ops import attention as at, upsample as up
+    sdpa = (lambda t: t.nn.functional.scaled_dot_product_attention)
+    return {
+        at.flash_attention: [
+            ("sdpa", lambda t, q, k, v: sdpa(t)(q, k, v), [AQ, AK, AV]),
+            ("sdpa_causal_scale", lambda t, q, k, v: sdpa(t)(q, k, v, is_causal=True, scale=0.7), [AQ, AK, AV]),
+            ("sdpa_float_mask", lambda t, q, k, v: sdpa(t)(q, k, v, t.tensor(AMASK)), [AQ, AK, AV]),
+            ("sdpa_bool_mask", lambda t, q, k, v: sdpa(t)(q, k, v, t.tensor(ABOOL)), [AQ, AK, AV])],
+        at.flash_attention_backward: [("sdpa_squared", lambda t, q, k, v: _sq(sdpa(t)(q, k, v)), [AQ, AK, AV])],
+        at.safe_softmax: [
+            ("sdpa_3d", lambda t, q, k, v: sdpa(t)(q[0], k[0], v[0]), [AQ, AK, AV]),
+            ("sdpa_3d_causal", lambda t, q, k, v: sdpa(t)(q[0], k[0], v[0], is_causal=True), [AQ, AK, AV]),
+            ("sdpa_3d_bool_mask", lambda t, q, k, v: sdpa(t)(q[0], k[0], v[0], t.tensor(ABOOL)), [AQ, AK, AV]),
+            ("sdpa_value_dim", lambda t, q, k, v: sdpa(t)(q, k, v[..., :3], t.tensor(AMASK)), [AQ, AK, AV])],
+        up.upsample_nearest2d: [
+            ("interpolate_nearest", lambda t, x: F(t).interpolate(x, scale_factor=2), [CX]),
+            ("interpolate_nearest_size", lambda t, x: F(t).interpolate(x, size=(7, 4)), [CX]),
+            ("interpolate_nearest_scale", lambda t, x: F(t).interpolate(x, scale_factor=1.7), [CX])],
+        up.upsample_nearest2d_backward: [("interpolate_nearest_squared", lambda t, x: _sq(F(t).interpolate(x, size=(3, 8))), [CX])],
+        up.upsample_nearest1d: [("interpolate_nearest_1d", lambda t, x: F(t).interpolate(x[0], scale_factor=2.5), [CX])],
+        up.upsample_nearest1d_backward: [("interpolate_nearest_1d_squared", lambda t, x: _sq(F(t).interpolate(x[0], size=9)), [CX])],
+        up.upsample_bilinear2d: [
+            ("interpolate_bilinear", lambda t, x: F(t).interpolate(x, size=(7, 9), mode="bilinear"), [CX]),
+            ("interpolate_bilinear_corners", lambda t, x: F(t).interpolate(x, scale_factor=(1.5, 0.5), mode="bilinear",
+                                                                          align_corners=True), [CX])],
+        up.upsample_bilinear2d_backward: [("interpolate_bilinear_squared", lambda t, x: _sq(F(t).interpolate(
+            x, scale_factor=2, mode="bilinear")), [CX])],
+        up.upsample_linear1d: [("interpolate_linear", lambda t, x: F(t).interpolate(x[0], size=8, mode="linear"), [CX])],
+        up.upsample_linear1d_backward: [("interpolate_linear_squared", lambda t, x: _sq(F(t).interpolate(
+            x[0], size=4, mode="linear", align_corners=True)), [CX])],
+    }
+
+
+NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
+# compared with torch, not with finite differences: cases on a kink, and gradients that
+# are not the derivative by design (the padding row gets none; frequency scaling)
+NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
+                  "threshold_kinks", "embedding_padding", "embedding_freq_squared",
+                  "max_pool2d_ties", "max_pool2d_squared"}
+_HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
+                 "its backward written with table ops (same values)")
+# case id -> the records whose graphs are compared, for the cases that cannot match
+_BEFORE_GRAD2 = ("forward", "backward", "grad", "second_order")
+GRAPHS = {
+    # torch records NotImplemented for hardsigmoid_backward's own derivative; dyngrad's
+    # is differentiable (zero)
+    # (and raises when run: so no second derivatives are taken)
+    "hardsigmoid": ("forward", "backward"), "hardsigmoid_kinks": ("forward", "backward"),
+    "hardsigmoid_squared": ("forward", "backward"),
+    # hand-written double backwards in torch (_HAND_WRITTEN)
+    "glu": _BEFORE_GRAD2, "glu_dim": _BEFORE_GRAD2, "glu_squared": _BEFORE_GRAD2,
+    "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,
+    "prelu_squared": _BEFORE_GRAD2,
+    "layer_norm": _BEFORE_GRAD2, "layer_norm_2d": _BEFORE_GRAD2, "layer_norm_fn": _BEFORE_GRAD2,
+    "layer_norm_squared": _BEFORE_GRAD2,
+    "batch_norm_train": _BEFORE_GRAD2, "batch_norm_eval": _BEFORE_GRAD2,
+    "batch_norm_no_stats": _BEFORE_GRAD2, "instance_norm": _BEFORE_GRAD2,
+    "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,
+    # torch differentiates a composite group-norm backward under create_graph
+    # (infinitely_differentiable_native_group_norm_backward); dyngrad another composite
+    "bce_squared": _BEFORE_GRAD2, "bce": _BEFORE_GRAD2, "bce_weight_sum": _BEFORE_GRAD2,
+    "bce_none": _BEFORE_GRAD2,
+    # the double backward of a convolution: torch's _convolution_double_backward, dyngrad's
+    # written with the convolution entries (see ops/conv.py)
+    "conv2d_squared": _BEFORE_GRAD2, "conv_transpose2d_squared": _BEFORE_GRAD2,
+    # torch's fused attention kernel has no derivative of its backward (NotImplemented);
+    # dyngrad's raises the same error when run
+    "sdpa": ("forward", "backward"), "sdpa_causal_scale": ("forward", "backward"),
+    "sdpa_float_mask": ("forward", "backward"), "sdpa_bool_mask": ("forward", "backward"),
+    "sdpa_squared": ("forward", "backward"),
+    # the second derivative through matmul's backward reshapes a summed gradient: torch's
+    # layout makes that a ReshapeAliasBackward0, dyngrad's a ViewBackward0 (matmul's layout
+    # tracking, not the attention code)
+    "sdpa_3d": _BEFORE_GRAD2, "sdpa_3d_causal": _BEFORE_GRAD2, "sdpa_3d_bool_mask": _BEFORE_GRAD2,
+    "sdpa_value_dim": _BEFORE_GRAD2,
+    "group_norm": ("forward", "backward", "second_order"),
+    "group_norm_plain": ("forward", "backward", "second_order"),
+}
+SAMPLES = _samples()

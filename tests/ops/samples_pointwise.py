@@ -1,0 +1,71 @@
+"""Sample inputs for the pointwise math of pointwise_more.py (merged into
+test_op_table.SAMPLES): zeros for xlogy and copysign, ties for fmax/fmin, NaN where
+fmax/fmin and nan_to_num decide by it, the logit eps bounds."""
+import numpy as np
+
+from dyngrad.ops import pointwise_more as pm
+
+f32 = np.float32
+A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
+B = np.array([0.8, -1.5, 1.1], f32)
+POS = np.array([[0.7, 1.3, 2.2], [0.4, 1.9, 3.1]], f32)
+ZERO = np.array([[0.3, 0.0, 2.1], [1.7, -0.4, 0.0]], f32)
+PROB = np.array([[0.05, 0.3, 0.5], [0.7, 0.92, 0.2]], f32)
+TIE = np.array([[0.3, -1.5, 1.1], [0.8, -0.4, 0.9]], f32)  # meets B at two places
+NAN_B = np.array([0.8, np.nan, 1.1], f32)
+
+
+def _sq(y):
+    return y * y
+
+
+SAMPLES = {
+    # torch shares one reciprocal between the two inputs' formulas, which changes the
+    # second-order graph's shape (not its values) when both require grad: one at a time here,
+    # the other an integer tensor
+    pm.atan2: [("atan2", lambda t, x, y: t.atan2(x, y), [A, np.array([1, -2, 0])]),
+               ("atan2_other", lambda t, x, y: t.atan2(x, y), [np.array([1, -2, 0]), B]),
+               ("atan2_squared", lambda t, x, y: _sq(x.atan2(y)), [A, np.array([2, 1, -1])])],
+    pm.hypot: [("hypot", lambda t, x, y: t.hypot(x, y), [A, B])],
+    pm.logaddexp: [("logaddexp", lambda t, x, y: x.logaddexp(y), [A, B])],
+    pm.logaddexp2: [("logaddexp2", lambda t, x, y: t.logaddexp2(x, y), [A, B])],
+    pm.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [ZERO, POS]),
+               ("xlogy_squared", lambda t, x, y: _sq(x.xlogy(y)), [A, POS])],
+    pm.xlogy_number_self: [("xlogy_number_self", lambda t, y: t.xlogy(2.0, y), [POS])],
+    pm.xlogy_number_other: [("xlogy_number_other", lambda t, x: t.xlogy(x, 3.0), [ZERO])],
+    pm.copysign_op: [("copysign", lambda t, x, y: t.copysign(x, y), [ZERO, B])],
+    pm.copysign_number: [("copysign_number", lambda t, x: x.copysign(-1.0), [ZERO])],
+    pm.fmax: [("fmax", lambda t, x, y: t.fmax(x, y), [TIE, B]),
+              ("fmax_nan", lambda t, x, y: x.fmax(y), [A, NAN_B])],
+    pm.fmin: [("fmin", lambda t, x, y: t.fmin(x, y), [TIE, NAN_B])],
+    pm.lerp_scalar: [("lerp", lambda t, x, y: t.lerp(x, y, 0.3), [A, B]),
+                     ("lerp_big_weight", lambda t, x, y: x.lerp(y, 0.8), [A, POS])],
+    pm.lerp_tensor: [("lerp_tensor", lambda t, x, y, w: t.lerp(x, y, w), [A, POS, PROB])],
+    pm.addcmul: [("addcmul", lambda t, x, y, z: t.addcmul(x, y, z, value=2), [A, B, POS]),
+                 ("addcmul_1", lambda t, x, y, z: x.addcmul(y, z), [A, B, POS])],
+    pm.addcdiv: [("addcdiv", lambda t, x, y, z: t.addcdiv(x, y, z, value=-0.5), [A, B, POS])],
+    pm.frac: [("frac", lambda t, x: x.frac() * x, [A * 3])],
+    pm.sinc: [("sinc", lambda t, x: t.sinc(x), [ZERO]), ("sinc_squared", lambda t, x: _sq(x.sinc()), [A])],
+    pm.deg2rad: [("deg2rad", lambda t, x: t.deg2rad(x), [A])],
+    pm.rad2deg: [("rad2deg", lambda t, x: x.rad2deg(), [A])],
+    pm.exp2: [("exp2", lambda t, x: t.exp2(x), [A]), ("exp2_squared", lambda t, x: _sq(x.exp2()), [A])],
+    pm.logit_op: [("logit", lambda t, x: t.logit(x), [PROB]),
+                  ("logit_eps", lambda t, x: x.logit(0.1), [PROB]),
+                  ("logit_squared", lambda t, x: _sq(t.logit(x, eps=0.25)), [PROB])],
+    pm.nan_to_num_op: [("nan_to_num", lambda t, x: t.nan_to_num(1 / x), [ZERO]),
+                       ("nan_to_num_values", lambda t, x: (x.log()).nan_to_num(0.5, 2.0, -3.0), [ZERO])],
+    # (torch records a NotImplemented node whose backward raises: compared without grad)
+    pm.heaviside: [("heaviside", lambda t, x, v: t.heaviside(x.detach(), v.detach()),
+                    [ZERO, np.array([0.5], f32)])],
+    pm.signbit: [("signbit", lambda t, x: t.signbit(-x), [ZERO])],
+    pm.isposinf: [("isposinf", lambda t, x: t.isposinf(1 / x), [ZERO])],
+    pm.isneginf: [("isneginf", lambda t, x: (-1 / x).isneginf(), [ZERO])],
+    pm.isclose_op: [("isclose", lambda t, x, y: t.isclose(x, y + 1e-6), [A, A]),
+                    ("isclose_nan", lambda t, x: t.isclose(x / x, x / x, equal_nan=True), [ZERO])],
+    pm.bitwise_left_shift: [("lshift", lambda t, x: x << 2, [np.array([1, -3, 4])])],
+    pm.bitwise_right_shift: [("rshift", lambda t, x, y: t.bitwise_right_shift(x, y),
+                              [np.array([8, -8, 5]), np.array([1, 2, 0])])],
+}
+
+# ties, where a central difference averages the sides torch chooses between
+AT_A_KINK = {"fmax", "fmin", "nan_to_num", "nan_to_num_values"}

@@ -1,0 +1,121 @@
+"""Ops torch composes from others (einsum, meshgrid, repeat_interleave, kron, outer, diff,
+tile, unflatten, movedim): values, graphs and derivatives to the second order, against torch.
+
+They have no table entry of their own, so test_op_table's samples do not reach them; the
+same oracle runs here over a table of calls.
+"""
+import numpy as np
+import pytest
+
+from .oracle import assert_same, assert_same_tensor, finite_difference_check, record
+
+f32 = np.float32
+rng = np.random.default_rng(7)
+
+
+def r(*shape):
+    return rng.standard_normal(shape).astype(f32)
+
+
+EINSUM = [
+    ("ij,jk->ik", [r(3, 4), r(4, 2)]), ("ii->i", [r(3, 3)]), ("ii", [r(3, 3)]), ("ij->", [r(3, 4)]),
+    ("i,j->ij", [r(3), r(4)]), ("bij,bjk->bik", [r(2, 3, 4), r(2, 4, 2)]), ("ij->ji", [r(3, 4)]),
+    ("...ij,...jk", [r(2, 3, 4), r(4, 2)]), ("i,i", [r(3), r(3)]), ("ij,ij->ij", [r(2, 3), r(2, 3)]),
+    ("iij->j", [r(3, 3, 2)]), ("bhqd,bhkd->bhqk", [r(2, 2, 3, 4), r(2, 2, 2, 4)]),
+    ("ij,jk,kl->il", [r(2, 3), r(3, 4), r(4, 2)]), ("i...->...", [r(2, 3, 4)]),
+    ("ijk,ik->j", [r(2, 3, 4), r(2, 4)]), ("ba,ab", [r(3, 2), r(2, 3)]),
+    ("Ab,bc->Ac", [r(2, 3), r(3, 2)]), ("...i,...i->...", [r(1, 3, 4), r(2, 1, 4)]),
+    ("i j , k j", [r(2, 3), r(4, 3)]), ("iji->j", [r(2, 3, 2)]), ("i->", [np.zeros(0, f32)]),
+]
+
+
+# Three operands: the second derivative sums a bmm output with a transposed tensor, and
+# torch's sum keeps a layout there that NumPy's does not, so one reshape further down is
+# recorded as a view rather than torch's _reshape_alias. Values and first-order graphs match.
+LAYOUT_ONLY = {"ij,jk,kl->il"}
+
+
+@pytest.mark.parametrize("equation, arrays", EINSUM, ids=[e for e, _ in EINSUM])
+def test_einsum(equation, arrays):
+    call = lambda t, *xs: t.einsum(equation, *xs)  # noqa: E731
+    if equation not in LAYOUT_ONLY:
+        assert_same(call, arrays)
+        return
+    import torch
+
+    import dyngrad
+    want, got = record(torch, call, arrays), record(dyngrad, call, arrays)
+    for key in ("forward", "backward", "grad", "grad2"):
+        for i, (a, b) in enumerate(zip(want[key], got[key])):
+            if key == "grad2":
+                a, b = dict(a, graph=None), dict(b, graph=None)
+            assert_same_tensor(a, b, f"{key}[{i}]")
+
+
+def test_einsum_forms():
+    a, b = r(2, 3), r(3, 4)
+    assert_same(lambda t, x, y: t.einsum("ij,jk", [x, y]), [a, b])
+    assert_same(lambda t, x, y: t.einsum(x, [0, 1], y, [1, 2], [0, 2]), [a, b])
+    assert_same(lambda t, x: t.einsum(x, [Ellipsis, 0], [0]), [r(2, 3)])
+
+
+def test_einsum_finite_differences():
+    finite_difference_check(lambda t, x, y: t.einsum("bij,bjk->bik", x, y), [r(2, 2, 3), r(2, 3, 2)])
+    finite_difference_check(lambda t, x: t.einsum("ii->", x), [r(3, 3)])
+
+
+CALLS = {
+    "meshgrid_ij": (lambda t, x, y: t.meshgrid(x, y, indexing="ij"), [r(3), r(2)]),
+    "meshgrid_xy": (lambda t, x, y, z: t.meshgrid([x, y, z], indexing="xy"), [r(3), r(2), r(2)]),
+    "repeat_interleave": (lambda t, x: x.repeat_interleave(2, dim=0), [r(2, 3)]),
+    "repeat_interleave_flat": (lambda t, x: t.repeat_interleave(x, 3), [r(2, 2)]),
+    "repeat_interleave_neg_dim": (lambda t, x: x.repeat_interleave(2, -1), [r(2, 3)]),
+    "repeat_interleave_indices": (lambda t, r_: t.repeat_interleave(r_), [np.array([2, 0, 3])]),
+    "kron": (lambda t, x, y: t.kron(x, y), [r(2, 3), r(3, 2)]),
+    "kron_ranks": (lambda t, x, y: x.kron(y), [r(3), r(2, 2)]),
+    "outer": (lambda t, x, y: t.outer(x, y), [r(3), r(4)]),
+    "ger": (lambda t, x, y: x.ger(y), [r(3), r(2)]),
+    "diff": (lambda t, x: x.diff(), [r(3, 4)]),
+    "diff_n_dim": (lambda t, x: t.diff(x, n=2, dim=0), [r(4, 3)]),
+    "diff_prepend": (lambda t, x, p, a: t.diff(x, prepend=p, append=a), [r(2, 3), r(2, 1), r(2, 2)]),
+    "diff_bool": (lambda t, x: t.diff(x), [np.array([True, False, False, True])]),
+    "tile": (lambda t, x: x.tile(2), [r(2, 3)]),
+    "tile_more": (lambda t, x: t.tile(x, (2, 1, 2)), [r(2, 3)]),
+    "unflatten": (lambda t, x: x.unflatten(1, (2, -1)), [r(3, 4)]),
+    "movedim": (lambda t, x: t.movedim(x, 0, -1), [r(2, 3, 4)]),
+    "moveaxis": (lambda t, x: x.moveaxis((0, 1), (2, 0)), [r(2, 3, 4)]),
+    "type_as": (lambda t, x, y: x.type_as(y) * 2, [r(2, 3), np.zeros(1)]),
+    # in-place forms: on a non-leaf, recorded as the out-of-place entry's node
+    "masked_fill_": (lambda t, x, m: (x * 1).masked_fill_(m, 0.5), [r(2, 3), r(2, 3) > 0]),
+    "tril_": (lambda t, x: (x * 1).tril_(), [r(3, 3)]),
+    "scatter_": (lambda t, x, s: (x * 1).scatter_(1, t.tensor([[0, 2]]), s), [r(2, 3), r(1, 2)]),
+    "scatter_value_": (lambda t, x: (x * 1).scatter_(0, t.tensor([[1, 0, 1]]), 2.0), [r(2, 3)]),
+    "index_add_": (lambda t, x, s: (x * 1).index_add_(0, t.tensor([1, 1]), s, alpha=2), [r(2, 3), r(2, 3)]),
+    "index_fill_": (lambda t, x: (x * 1).index_fill_(1, t.tensor([0]), -1.0), [r(2, 3)]),
+    "masked_scatter_": (lambda t, x, s: (x * 1).masked_scatter_(x > 0, s), [r(2, 3), r(2, 3)]),
+    "lerp_": (lambda t, x, e: (x * 1).lerp_(e, 0.25), [r(2, 3), r(2, 3)]),
+    "addcmul_": (lambda t, x, a, b: (x * 1).addcmul_(a, b, value=0.5), [r(2, 3), r(2, 3), r(3)]),
+    "unfold_0d": (lambda t, x: x.unfold(0, 1, 1), [np.array(1.5, f32)]),
+    "type_as_int": (lambda t, x, y: x.type_as(y), [r(2, 3), np.zeros(1, np.int32)]),
+}
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_composed(name):
+    call, arrays = CALLS[name]
+    assert_same(call, arrays)
+
+
+def test_meshgrid_without_indexing_warns_as_torch():
+    import warnings
+
+    import torch
+
+    import dyngrad
+    got = []
+    for lib in (torch, dyngrad):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            lib.meshgrid(lib.zeros(2), lib.zeros(3))
+        got.append([str(x.message).split(" (Triggered")[0] for x in w])
+    assert got[0] == got[1]

@@ -1,0 +1,62 @@
+"""Learning-rate schedulers against torch: the lr sequence, get_last_lr, warnings and
+state_dict, each scheduler driven the same way on both libraries."""
+import pytest
+
+from side_by_side import assert_same
+
+
+def _run(lib, make, steps=12, metrics=None, opt_name="SGD", order_ok=True):
+    p = lib.nn.Parameter(lib.zeros(1))
+    opt = getattr(lib.optim, opt_name)([{"params": [p]}], lr=0.1,
+                                        **({"momentum": 0.9} if opt_name == "SGD" else {}))
+    sched = make(lib.optim.lr_scheduler, opt)
+    seen = [sched.get_last_lr()]
+    for i in range(steps):
+        if order_ok:
+            opt.step()
+        if metrics is None:
+            sched.step()
+        else:
+            sched.step(metrics[i])
+        seen.append((sched.get_last_lr(), [dict((k, v) for k, v in g.items() if k != "params")
+                                           for g in opt.param_groups]))
+    state = {k: v for k, v in sched.state_dict().items() if k not in ("lr_lambdas",)}
+    return seen, state
+
+
+SCHEDULERS = {
+    "StepLR": lambda s, o: s.StepLR(o, step_size=3, gamma=0.5),
+    "MultiStepLR": lambda s, o: s.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.3),
+    "ExponentialLR": lambda s, o: s.ExponentialLR(o, gamma=0.9),
+    "CosineAnnealingLR": lambda s, o: s.CosineAnnealingLR(o, T_max=5, eta_min=0.001),
+    "LambdaLR": lambda s, o: s.LambdaLR(o, lambda epoch: 1 / (epoch + 1)),
+    "LinearLR": lambda s, o: s.LinearLR(o, start_factor=0.25, total_iters=4),
+    "OneCycleLR": lambda s, o: s.OneCycleLR(o, max_lr=1.0, total_steps=12),
+    "OneCycleLR_linear_3": lambda s, o: s.OneCycleLR(o, max_lr=0.5, total_steps=12,
+                                                     anneal_strategy="linear", three_phase=True),
+}
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_lr_sequence(name):
+    assert_same(lambda lib: _run(lib, SCHEDULERS[name]), rtol=0, atol=0)
+
+
+def test_one_cycle_adam_betas():
+    assert_same(lambda lib: _run(lib, SCHEDULERS["OneCycleLR"], opt_name="Adam"))
+
+
+def test_reduce_on_plateau():
+    metrics = [1.0, 0.9, 0.95, 0.96, 0.97, 0.98, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    assert_same(lambda lib: _run(lib, lambda s, o: s.ReduceLROnPlateau(o, patience=2, cooldown=1,
+                                                                       factor=0.5),
+                                 metrics=metrics))
+
+
+def test_step_order_warning():
+    assert_same(lambda lib: _run(lib, SCHEDULERS["StepLR"], steps=2, order_ok=False))
+
+
+def test_one_cycle_too_many_steps():
+    assert_same(lambda lib: _run(lib, lambda s, o: s.OneCycleLR(o, max_lr=1.0, total_steps=3),
+                                 steps=4))

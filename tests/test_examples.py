@@ -1,0 +1,69 @@
+"""The example scripts (custom Functions as the PyTorch tutorials teach them; nn, optim,
+DataLoader and checkpoints in the training scripts, run short) print what torch prints: run with torch, and with torch bound to dyngrad, line by line; numbers
+agree to float32 training noise (the two libraries sum in different orders)."""
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+SCRIPTS = [("custom_relu.py",), ("legendre_fit.py",), ("polynomial_nn.py", "500"),
+           ("polynomial_optim.py", "400"), ("digits_classifier.py", "3"),
+           ("char_model.py", "60")]
+_NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+# One process per library runs every script (torch's import alone takes seconds): each
+# script runs as __main__ with its own argv, its output captured on its own.
+_DRIVER = """
+import contextlib, io, json, runpy, sys
+lib, scripts = sys.argv[1], json.loads(sys.argv[2])
+if lib == "dyngrad":
+    from dyngrad.run import install_alias
+    install_alias()
+outputs = []
+for path, *args in scripts:
+    buf = io.StringIO()
+    sys.argv = [path, *args]
+    with contextlib.redirect_stdout(buf):
+        runpy.run_path(path, run_name="__main__")
+    outputs.append(buf.getvalue())
+print(json.dumps(outputs))
+"""
+
+
+def _run_all(lib):
+    scripts = [[os.path.join(ROOT, "examples", name), *args] for name, *args in SCRIPTS]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    if lib == "dyngrad":
+        env["PYTHONPATH"] = os.path.join(ROOT, "src")
+    r = subprocess.run([sys.executable, "-c", _DRIVER, lib, json.dumps(scripts)],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return dict(zip((s[0] for s in SCRIPTS), (o.splitlines() for o in
+                                               json.loads(r.stdout.splitlines()[-1]))))
+
+
+@pytest.fixture(scope="module")
+def outputs():
+    return {lib: _run_all(lib) for lib in ("torch", "dyngrad")}
+
+
+def _same(line_torch, line_ours):
+    """Equal text around the numbers; numbers equal to 1% (or both below 1e-6)."""
+    if _NUMBER.sub("#", line_torch) != _NUMBER.sub("#", line_ours):
+        return False
+    return all(math.isclose(float(a), float(b), rel_tol=1e-2, abs_tol=1e-6)
+               for a, b in zip(_NUMBER.findall(line_torch), _NUMBER.findall(line_ours)))
+
+
+@pytest.mark.parametrize("script", [s[0] for s in SCRIPTS])
+def test_example_prints_what_torch_prints(script, outputs):
+    theirs, ours = outputs["torch"][script], outputs["dyngrad"][script]
+    assert len(ours) == len(theirs) > 5
+    for a, b in zip(theirs, ours):
+        assert _same(a, b), f"torch: {a}\ndyngrad: {b}"
