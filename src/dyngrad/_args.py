@@ -3,8 +3,6 @@
 Each public function checks what it is given once, at its top, before anything is
 computed or written (inner code trusts it); these are the checks several of them share.
 """
-import numbers
-
 from . import _backend
 from . import _dtype as _dt
 from ._size import check_device  # noqa: F401  (the device check lives beside torch.device)
@@ -32,14 +30,6 @@ def check_bool(fn, name, value, pos=None):
     if type(value) is not bool and not isinstance(value, xp.bool_):
         where = f" (position {pos})" if pos else ""
         raise TypeError(f"{fn}(): argument '{name}'{where} must be bool, not {type_name(value)}")
-
-
-def check_int(fn, name, value, pos=None):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        if hasattr(value, "_data") and value._data.dtype.kind in "iu" and value._data.ndim == 0:
-            return
-        where = f" (position {pos})" if pos else ""
-        raise TypeError(f"{fn}(): argument '{name}'{where} must be int, not {type_name(value)}")
 
 
 def as_dtype(fn, value):
@@ -71,16 +61,6 @@ def dim_list(dims, ndim):
         seen.add(d)
         out.append(d)
     return tuple(sorted(out))
-
-
-def invalid_combination(fn, overloads, args, kwargs):
-    """torch's TypeError for a call that matches none of a function's overloads: what was
-    given, then each accepted signature (as declared beside the function)."""
-    got = [type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in kwargs.items()]
-    given = ", ".join(got) + (", " if kwargs and not args else "")
-    lines = "".join(f" * ({sig})\n" for sig in overloads)
-    return TypeError(f"{fn}() received an invalid combination of arguments - got ({given}), "
-                     f"but expected one of:\n{lines}")
 
 
 def broadcast_shapes(*shapes):

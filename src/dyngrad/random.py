@@ -5,7 +5,8 @@ generator bit for bit: the same seed gives the same tensors in dyngrad and torch
 """
 from . import _backend
 from . import _dtype as _dt
-from ._args import broadcast_shapes, check_device, invalid_combination, type_name
+from ._arg_parser import Parser
+from ._args import broadcast_shapes, check_device, type_name
 from .creation import _default, _leaf, _size
 from .tensor import Tensor, _wrap
 
@@ -118,11 +119,16 @@ SIGNATURES = {
 }
 
 
+def _refused(fn, args, kwargs):
+    """The TypeError of a call none of ``fn``'s overloads takes (torch's parser)."""
+    return Parser(fn, SIGNATURES[fn]).error(args, kwargs)
+
+
 def _check(fn, args, kwargs, device, requires_grad, pin_memory=False):
     """A factory's keyword arguments; a wrong type matches none of its overloads."""
     if type(requires_grad) is not bool or type(pin_memory) is not bool:
         given = {k: v for k, v in kwargs.items() if v is not False}
-        raise invalid_combination(fn, SIGNATURES[fn], args, given)
+        raise _refused(fn, args, given)
     check_device(device, fn)
 
 
@@ -168,7 +174,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         if high is not None and _is_int(low) and _is_int(high) and len(given) == 2:
             raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, "
                             f"not {type_name(size)}")
-        raise invalid_combination("randint", SIGNATURES["randint"], given, {})
+        raise _refused("randint", given, {})
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
@@ -195,7 +201,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
                 std, (Tensor, float, int)):
-            raise invalid_combination("normal", SIGNATURES["normal"], given, {})
+            raise _refused("normal", given, {})
         if isinstance(std, Tensor):
             if (std._data < 0).any():
                 raise RuntimeError("normal expects all elements of std >= 0.0")
@@ -209,7 +215,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
         return _wrap((z * s + m).astype(ref._data.dtype, copy=False))
     if size is None or not all(isinstance(v, (float, int)) for v in (mean, std)) or not \
             isinstance(size, (tuple, list)):
-        raise invalid_combination("normal", SIGNATURES["normal"], given, {})
+        raise _refused("normal", given, {})
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     d = _float_dtype(dtype, "normal_kernel_cpu")
