@@ -24,8 +24,10 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
 from .random import (Generator, bernoulli, default_generator, get_rng_state,  # noqa: F401
                      initial_seed, manual_seed, normal, rand, rand_like, randint, randint_like,
                      randn, randn_like, randperm, seed, set_rng_state)
-from . import ops as _ops
+# autograd before ops: its lower modules (grad_mode, graph) load first, and its upper
+# modules (engine, ...) may then import the op table, which builds on those lower ones
 from . import autograd  # noqa: F401
+from . import ops as _ops
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .ops.torch_math import return_types as _return_types

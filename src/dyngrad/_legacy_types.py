@@ -8,6 +8,7 @@ from . import _backend
 from . import _dtype as _dt
 from ._size import Size
 from .tensor import Tensor, _wrap
+from .creation import tensor
 
 xp = _backend.xp
 
@@ -38,7 +39,6 @@ class tensortype(type):
             return t
         if len(args) == 1 and isinstance(args[0], (list, tuple, _backend.ndarray)) \
                 and not isinstance(args[0], Size):
-            from .creation import tensor
             return tensor(args[0], dtype=d)
         if not args:
             return _wrap(xp.zeros((0,), dtype=d.np))

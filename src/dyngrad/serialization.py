@@ -31,6 +31,7 @@ import numpy as np
 from . import _dtype as _dt
 from ._size import Size, device
 from .tensor import Tensor, _wrap
+from .nn.parameter import Parameter
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals"]
@@ -123,7 +124,6 @@ class _Pickler(pickle._Pickler):
         return storage, offset, stride
 
     def reducer_override(self, obj):
-        from .nn.parameter import Parameter
         if isinstance(obj, Parameter):
             return (_REBUILD_PARAMETER, (obj.detach(), obj.requires_grad, OrderedDict()))
         if isinstance(obj, Tensor):
@@ -203,7 +203,6 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks, *args):
-    from .nn.parameter import Parameter
     return Parameter(data, requires_grad)
 
 
@@ -237,7 +236,6 @@ def _torch_globals():
         ("builtins", "set"): set, ("builtins", "complex"): complex,
         ("builtins", "bytearray"): bytearray, ("_codecs", "encode"): __import__("codecs").encode,
     }
-    from .nn.parameter import Parameter
     table[("torch.nn.parameter", "Parameter")] = Parameter
     for d, name in _STORAGE_NAMES.items():
         table[("torch", name)] = _StorageType(d)

@@ -209,6 +209,18 @@ SAMPLES = {
     pw.clamp_max: [("clamp_max", lambda t, x: x.clamp_max(0.5), [A])],
     pw.div: [("div", lambda t, x, y: t.div(x, y), [A, POS]),
              ("div_scalar", lambda t, x: x / 4, [A])],
+    pw.div_mode: [("div_floor", lambda t, x, y: t.div(x, y, rounding_mode="floor"), [A, POS]),
+                  ("div_trunc_scalar", lambda t, x: x.div(0.65, rounding_mode="trunc"), [A]),
+                  ("div_mode_none", lambda t, x, y: t.div(x, y, rounding_mode=None), [A, B])],
+    pw.rsub_tensor: [("rsub_tensor", lambda t, x, y: t.rsub(x, y, alpha=2), [A, B]),
+                     ("rsub_tensor_alpha1", lambda t, x, y: t.rsub(x, y), [A, POS])],
+    pw.clamp_min_tensor: [("clamp_min_tensor", lambda t, x, y: t.clamp_min(x, y), [A, B])],
+    pw.clamp_max_tensor: [("clamp_max_tensor", lambda t, x, y: x.clamp_max(y), [A, B])],
+    pw.remainder: [("remainder", lambda t, x, y: t.remainder(x, y), [A, POS]),
+                   ("mod_broadcast", lambda t, x, y: x % y, [A, B])],
+    pw.remainder_scalar: [("remainder_scalar", lambda t, x: t.remainder(x, -0.65), [A])],
+    pw.fmod: [("fmod", lambda t, x, y: t.fmod(x, y), [A, B])],
+    pw.fmod_scalar: [("fmod_scalar", lambda t, x: t.fmod(x, 0.65), [A])],
     pw.neg: [("neg", lambda t, x: -x, [A])],
     pw.reciprocal: [("reciprocal", lambda t, x: x.reciprocal(), [POS]),
                     ("rtruediv", lambda t, x: 2 / x, [POS])],
@@ -359,7 +371,7 @@ SAMPLES = {
         t, lambda z: t.nn.functional.nll_loss(z, y), x), [A, np.array([2, 0])])],
     pw.div_scalar: [("std_through_mean", lambda t, x: t.std(x, 0), [A])],
     loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
-    ts.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
+    inplace.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
                   ("contiguous", lambda t, x: x.t().contiguous(), [A])],
     pm.addcmul: [("addcmul", lambda t, x, y, z: t.addcmul(x, y, z, value=0.5), [A, B, POS]),
                       ("addcmul_", lambda t, x, y: (x * 1).addcmul_(y, x, value=-2), [A, B])],
@@ -403,13 +415,34 @@ SMOOTH_CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
 # entries whose samples need complex inputs, which this oracle's real-valued loss and
 # finite differences do not take: tested in test_complex_grads.py
 COMPLEX_ONLY = {pw.conj_op}
+# entries whose backward raises, as torch's NotImplemented node does: the generic tests
+# would differentiate them; test_not_implemented_backward compares the error instead
+RAISES_IN_BACKWARD = {
+    pw.floor_divide: [lambda t, x, y: t.floor_divide(x, y), lambda t, x, y: x // 2,
+                      lambda t, x, y: 2 // y],
+    pw.remainder_scalar_tensor: [lambda t, x, y: 2 % y, lambda t, x, y: t.remainder(3, y)],
+}
 
 
 def test_every_op_has_a_sample():
     from .test_linalg import TESTED_BY_VALUE
     missing = [op for op in ALL_OPS if op not in SAMPLES and op not in COMPLEX_ONLY
-               and op not in NO_DERIVATIVE and op not in TESTED_BY_VALUE]
+               and op not in NO_DERIVATIVE and op not in TESTED_BY_VALUE
+               and op not in RAISES_IN_BACKWARD]
     assert not missing, f"ops with no sample input: {missing}"
+
+
+@pytest.mark.parametrize("call", [c for calls in RAISES_IN_BACKWARD.values() for c in calls])
+def test_not_implemented_backward(call):
+    seen = []
+    for lib in (torch, dyngrad):
+        x, y = (lib.tensor(a, requires_grad=True) for a in (A, POS))
+        out = call(lib, x, y)
+        try:
+            out.sum().backward()
+        except RuntimeError as e:
+            seen.append((out.grad_fn.name(), out.tolist(), str(e)))
+    assert len(seen) == 2 and seen[0] == seen[1]
 
 
 @pytest.mark.parametrize("op", [op for op in SAMPLES if op.name is not None],

@@ -3,12 +3,17 @@ import warnings
 from collections.abc import Mapping
 
 from .. import _backend
+from ..creation import zeros_like
 from ..tensor import Tensor as _Tensor, _wrap
-from . import engine, grad_mode, graph  # noqa: F401
+# the layer under the op table first (importing any autograd module runs this file: the
+# op table's own imports of grad_mode and graph then find them loaded)
+from . import grad_mode, graph, saved_value  # noqa: F401
+from . import engine  # noqa: F401
 from .graph import edge_of
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
+from ..ops import torch_shape
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "Function"]
@@ -224,7 +229,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if any(g is None and isinstance(t, graph.GradientEdge) for g, t in zip(result, inputs_t)):
             raise RuntimeError("materialize_grads cannot be used when the given input is a "
                                "GradientEdge")
-        from ..creation import zeros_like
         result = [zeros_like(t, requires_grad=create_graph) if g is None else g
                   for g, t in zip(result, inputs_t)]
     if type(inputs) is dict:
@@ -247,8 +251,8 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
     rows = []
     for b in range(n):
         rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
-                                  retain_graph or b < n - 1, create_graph, input_edges, False))
-    from ..ops import torch_shape
+                                        retain_graph or b < n - 1, create_graph, input_edges,
+                                        False))
     out = []
     for k in range(len(input_edges)):
         col = [r[k] for r in rows]

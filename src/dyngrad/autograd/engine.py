@@ -19,6 +19,18 @@ Formulas return gradients shaped like the broadcast result. Before a gradient en
 edge, the engine sums it down to that input's shape and casts it to that input's dtype
 (recorded at forward time in ``node._meta``): the one place broadcasting is undone.
 
+NOTE [Owned gradients]
+Adding a gradient into a buffer in place, or letting a leaf take a gradient as its
+``.grad`` without a copy, is only right for an array nothing else holds. The run keeps
+the ids of such arrays in ``owned``, for as long as they sit in its buffers: a sum it
+made, or a formula's fresh result (a new, writable, non-view array that is neither one
+of the gradients the node received nor handed to a second edge; table formulas return
+a new array or a gradient they were given). Arrays a hook or an observer has seen, a
+user's gradient, and what other nodes return are never owned. Reference counts are not
+consulted: they differ between interpreters and compiled builds. Only the arrays that may
+be summed into or taken by a leaf are tracked (their node has several incoming edges or
+is an AccumulateGrad), so a chain pays nothing.
+
 NOTE [Two kinds of gradient]
 With ``create_graph=False`` gradients in flight are bare arrays and formulas run at NumPy
 speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensors. With
@@ -26,7 +38,6 @@ speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensor
 """
 import gc
 import itertools
-from sys import getrefcount
 
 from .. import _backend
 from .._dtype import _FROM_NP
@@ -97,15 +108,23 @@ def _check_hook_result(fn, old, new):
         _check_single(fn, o, n)
 
 
-# References to a gradient array that only the engine holds, as _accumulate sees them
-# (the buffer slot it came from, the ``grad`` argument, getrefcount's own argument) and
-# as the buffer sum sees them (the slot, ``old``, getrefcount's argument). More means
-# someone else holds it too (another edge, the caller, a hook, a trace): no writing into it.
-_ENGINE_REFS = 3
+def _fresh(g, outs, grads):
+    """Whether a formula result is an array no one else holds (NOTE [Owned gradients])."""
+    if type(g) is not _ndarray or g.base is not None or not g.flags.writeable:
+        return False
+    for x in grads:
+        if x is g:
+            return False
+    n = 0
+    for o in outs:
+        if o is g:
+            n += 1
+    return n == 1
 
 
-def _accumulate(node, grad, create_graph):
-    """AccumulateGrad: add the gradient into the leaf's ``.grad`` as torch does."""
+def _accumulate(node, grad, create_graph, owned=False):
+    """AccumulateGrad: add the gradient into the leaf's ``.grad`` as torch does. ``owned``:
+    the run owns the array (NOTE [Owned gradients]), so the leaf may take it as it is."""
     var = node.variable
     old = var._grad
     want = var._grad_dtype  # () means the leaf's own dtype, which _fit has already given
@@ -118,8 +137,7 @@ def _accumulate(node, grad, create_graph):
             new = _copy(grad) if grad.requires_grad else grad.detach().clone()
             new._version_counter[0] = 1
             var._grad = new
-        elif (type(grad) is _ndarray and grad.base is None and grad.flags.writeable
-              and getrefcount(grad) <= _ENGINE_REFS):
+        elif owned and type(grad) is _ndarray:
             # Nobody but this run holds the array (a formula's fresh result): the leaf
             # takes it, as torch takes a gradient whose use count allows it.
             var._grad = _wrap(grad)
@@ -282,6 +300,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                     captures.setdefault(node, []).append((nr, slot))
         wanted = task.wanted = needed.union(captures)
     buffers = {}
+    owned = set()  # NOTE [Owned gradients]
     for (node, nr), g in zip(roots, root_grads):
         if node is None:
             continue
@@ -307,6 +326,11 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         else:
             node = ready.pop()
         grads = buffers.pop(node)
+        own = False
+        if owned:  # the arrays leave the buffers: their ids may be reused from now on
+            own = id(grads[0]) in owned
+            for g in grads:
+                owned.discard(id(g))
         if watch:
             for ob in watch:
                 ob("node", node=node, grads=grads)
@@ -331,7 +355,11 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             if not retain_graph:
                 node._release()
         else:
-            outs = _run_node(node, grads, create_graph, retain_graph, wanted)
+            outs = _run_node(node, grads, create_graph, retain_graph, wanted,
+                             own and not watch and not node._hooked)
+        # what hooks or observers saw may be held by them; other nodes' results may be
+        # anyone's (NOTE [Owned gradients])
+        fresh = outs is not None and node._fresh_results and not watch and not node._hooked
         for k, (nxt, nr) in enumerate(node.next_functions):
             if nxt is None:
                 continue
@@ -343,13 +371,16 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 old = buf[nr]
                 if old is None:
                     buf[nr] = g
-                elif (type(old) is _ndarray and old.base is None and old.flags.writeable
-                      and old.dtype == g.dtype and old.shape == g.shape
-                      and getrefcount(old) <= _ENGINE_REFS):
-                    old += g  # a sum only this buffer holds: add in place (no new array)
+                    if (fresh and (deps[nxt] > 1 or type(nxt) is AccumulateGrad)
+                            and _fresh(g, outs, grads)):
+                        owned.add(id(g))
+                elif id(old) in owned and old.dtype == g.dtype and old.shape == g.shape:
+                    old += g  # an array only this run holds: add in place (no new array)
                 else:
-                    buf[nr] = old + g
-                old = None
+                    new = buf[nr] = old + g
+                    owned.discard(id(old))
+                    if type(new) is _ndarray:
+                        owned.add(id(new))  # a sum this run made
             d = deps[nxt] - 1
             deps[nxt] = d
             if d == 0 and (wanted is None or nxt in wanted):
@@ -358,9 +389,6 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 else:  # an empty queue: nothing to sift
                     keys.append(nxt._sequence_nr)
                     nodes.append(nxt)
-        # drop this step's references, so that a gradient only the buffers hold can be
-        # taken by AccumulateGrad without a copy (_ENGINE_REFS)
-        outs = g = grads = None
     if watch:
         for ob in watch:
             ob("end")
@@ -447,10 +475,11 @@ def _unwrap(g, create_graph):
     return g._data if hasattr(g, "_data") else g
 
 
-def _run_node(node, grads, create_graph, retain_graph, wanted=None):
+def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False):
     """One node's step: tensor hooks, retain_grad, pre-hooks, the node, post hooks.
 
     ``wanted``: when only part of the graph runs, the nodes that may receive a gradient.
+    ``owned``: the run owns ``grads[0]`` (NOTE [Owned gradients]).
     """
     if node._tensor_prehooks or node._retained:
         grads = _tensor_prehooks(node, grads, create_graph)
@@ -465,7 +494,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
                 grads[:] = [_unwrap(g, create_graph) for g in new]
     if isinstance(node, AccumulateGrad):
         if grads[0] is not None:
-            _accumulate(node, grads[0], create_graph)
+            _accumulate(node, grads[0], create_graph, owned)
         if observers:
             _tell("ran", node=node, grads=grads, raw=None, outs=None)
         outs = []

@@ -80,6 +80,14 @@ class Node:
     _hooked = False          # set by any hook or retain_grad: the engine's full step runs
     _meta = None             # per input: (shape, dtype) to reduce its gradient to, or None
     _runs_without_grad = False  # run even when no output got a gradient (custom Functions)
+    # record() may leave _meta None when every input matches output 0's shape and dtype
+    # only for a node class whose gradients always have output 0's dtype: formulas run on
+    # arrays follow NumPy's promotion, not torch's (a float32 gradient divided by an
+    # integer count becomes float64), and the engine's cast is what puts that right.
+    _same_dtype_grads = False
+    # whether _apply's results are new arrays or gradients it was given, never an array
+    # someone else holds: the engine may then own them (NOTE [Owned gradients], engine.py)
+    _fresh_results = False
     _name = "Node"
 
     def name(self):
@@ -180,7 +188,7 @@ def edge_of(t):
 _NO_EDGE = (None, 0)
 
 
-def record(node, inputs, outputs, shaped=False):
+def record(node, inputs, outputs):
     """Put ``node`` in the graph as the backward of one forward call, and return it
     (NOTE [One recorder]).
 
@@ -193,7 +201,8 @@ def record(node, inputs, outputs, shaped=False):
     Sets ``_sequence_nr``, ``next_functions``, ``_n_outputs`` and ``_meta``: per input,
     the (shape, dtype) its gradient is reduced to (NOTE [Broadcasting is undone by the
     engine]), or None for the whole node when every input has output 0's shape and dtype
-    (the common case: nothing to compare per step). The caller then sets ``node._saved``:
+    (the common case: nothing to compare per step), if the node's class says its
+    gradients keep that dtype (``_same_dtype_grads``). The caller then sets ``node._saved``:
     a tuple of what the backward needs, each tensor in it a SavedValue (``()``: nothing).
 
     Under anomaly mode (``grad_mode.state.anomaly``) the forward's stack is stored as
@@ -206,10 +215,11 @@ def record(node, inputs, outputs, shaped=False):
     edges = []
     meta = None
     n_out = len(outputs)
-    ref = outputs[0] if n_out and shaped else None
+    ref = outputs[0] if n_out else None
     if ref is not None:
         ref = ref._data
         shape, dtype = ref.shape, ref.dtype
+    same = node._same_dtype_grads
     j = 0
     for a in inputs:
         if a is None:
@@ -221,7 +231,7 @@ def record(node, inputs, outputs, shaped=False):
             edges.append((fn, a._output_nr) if fn is not None and a._base is None
                          else edge_of(a))
             d = a._data
-            if ref is None or d.shape != shape or d.dtype != dtype:
+            if ref is None or d.shape != shape or d.dtype != dtype or not same:
                 if meta is None:
                     meta = [None] * len(inputs)
                 meta[j] = (d.shape, d.dtype)

@@ -4,6 +4,7 @@ from .. import _backend
 from ..ops import pointwise as pw
 from ..ops import torch_shape as ts
 from ..ops.views import transpose, unsqueeze
+from ..ops.diagonal import diag_embed_op
 
 xp = _backend.xp
 
@@ -63,7 +64,6 @@ def solve_array(a, b):
 
 
 def diag_embed(x):
-    from ..ops.diagonal import diag_embed_op
     return diag_embed_op(x, 0, len(x.shape) - 1, len(x.shape))
 
 

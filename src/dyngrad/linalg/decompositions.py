@@ -14,6 +14,7 @@ from ..ops.return_types import return_type
 from ..ops.views import new_zeros
 from ._common import _LinAlgError, check_float, check_square, col, diag_embed, matmul, mT, row
 from .inverses import solve_op
+from ..tensor import _wrap
 
 xp = _backend.xp
 
@@ -25,7 +26,6 @@ def _tril(x, k=0):
 def _eye_like(x, n):
     e = xp.eye(n, dtype=getattr(x, "_data", x).dtype)
     if hasattr(x, "_data"):
-        from ..tensor import _wrap
         return _wrap(e)
     return e
 

@@ -8,6 +8,7 @@ from ..ops.reduction import sum_dim
 from ..ops.statistics import amax_op, amin_op, vector_norm as vector_norm_op
 from ..tensor import _wrap_dim
 from ._common import check_float
+from ..ops import torch_shape as ts
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -30,7 +31,6 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if ord == "fro":
         return vector_norm_op(A, 2.0, (d0, d1), keepdim)
     if ord == "nuc" or ord in (2, -2):
-        from ..ops import torch_shape as ts
         from .decompositions import svdvals
         moved = ts.permute(A, *[d for d in range(n) if d not in (d0, d1)], d0, d1)
         s = svdvals(moved)
@@ -49,7 +49,6 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         pick = amax_op if ord > 0 else amin_op
         out = pick(sums, (max_over,), True)
         if not keepdim:
-            from ..ops import torch_shape as ts
             out = ts.squeeze(out, (d0, d1))
         return out
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")

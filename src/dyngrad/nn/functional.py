@@ -30,6 +30,7 @@ from ._functional.loss import (  # noqa: F401
     cosine_similarity, cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss,
     kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss, pairwise_distance,
     poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss)
+from ._functional.loss import _check_tensor
 from ._functional.normalization import (  # noqa: F401
     batch_norm, group_norm, instance_norm, layer_norm, normalize)
 from ._functional.padding import pad  # noqa: F401
@@ -43,7 +44,6 @@ from ._functional.upsampling import interpolate, upsample  # noqa: F401
 
 def relu(input, inplace=False):
     if not isinstance(input, Tensor):
-        from ._functional.loss import _check_tensor
         _check_tensor("relu", "input", input, 1)
     return _INPLACE["relu_"](input) if inplace else _pw.relu(input)
 

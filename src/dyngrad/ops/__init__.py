@@ -5,7 +5,7 @@
 """
 from .. import random as _random
 from ..tensor import Tensor, _read_only
-from . import indexing, torch_math as tm, torch_shape as ts
+from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
 from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
@@ -28,7 +28,6 @@ _REFUSED = {
 
 
 def _unary(name):
-    from . import pointwise as pw
     op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
     entry = op.fast or op
     refused = _REFUSED.get(name)
@@ -48,7 +47,6 @@ def _unary(name):
 
 
 def _nondiff(name):
-    from . import pointwise as pw
     entry = getattr(pw, name)
 
     def fn(input, other=None):
@@ -128,6 +126,7 @@ METHODS.update({name: tm.operator(fn) for name, fn in {
     "__rtruediv__": tm.rtruediv, "__pow__": tm.pow, "__rpow__": tm.rpow,
     "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul,
     "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
+    "__rfloordiv__": tm.rfloordiv, "__rmod__": tm.rmod,
     "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
     "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
     "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
@@ -155,7 +154,6 @@ for _n in ("softmax", "log_softmax"):
 
 def _conj(input):
     """The complex conjugate; a real tensor is returned as it is, as torch does."""
-    from . import pointwise as pw
     return pw.conj_op(input) if input.is_complex() else input
 
 

@@ -43,6 +43,7 @@ class OpNode(Node):
 
     __slots__ = ()
     _op = None
+    _fresh_results = True  # a formula returns a new array, or a gradient it was given
 
     # _apply is run_formulas (set below it): the engine's call goes straight to it
 
@@ -162,10 +163,12 @@ class Op:
         op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
                    else None)
         # ops with no formula (comparisons) never record a node
+        # the fast ops' formulas (elementwise arithmetic and math) give gradients in the
+        # output's dtype: their nodes may skip the per-input reduction records
         op.node_class = type(node_name, (OpNode,), {
-            "__slots__": (), "_name": node_name, "_op": op,
-            "_n_outputs": op.n_out or 1,
-            "_differentiable_outputs": differentiable_outputs}) if formulas else None
+            "__slots__": (), "_name": node_name, "_op": op, "_n_outputs": op.n_out or 1,
+            "_differentiable_outputs": differentiable_outputs,
+            "_same_dtype_grads": op.fast is not None}) if formulas else None
         ALL_OPS.append(op)
 
     def __repr__(self):
@@ -284,7 +287,7 @@ def _recorded(op, args, inputs, mask, out):
     """The output of a ``_make_fast`` op, recorded: wrapped, its node made and saved."""
     res = _wrap(out)
     outs = (res,)
-    node = record(_new(op.node_class), inputs, outs, True)
+    node = record(_new(op.node_class), inputs, outs)
     save = op._savers.get(mask)
     if save is None:
         save = op.saver(mask)

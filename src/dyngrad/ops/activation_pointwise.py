@@ -14,6 +14,9 @@ from ..tensor import _wrap
 from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, logical_and, lt,
                         mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
                         zeros_like)
+from .pointwise import threshold_backward
+from .pointwise import eq, masked_fill
+from .._dtype import _FROM_NP
 
 xp = _backend.xp
 _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
@@ -21,7 +24,6 @@ _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
 def _float(self, name):
     if self.dtype.kind not in "fc":
-        from .._dtype import _FROM_NP
         raise NotImplementedError(f'"{name}" not implemented for \'{_FROM_NP[self.dtype]._cname}\'')
     return self
 
@@ -215,7 +217,6 @@ def _threshold(self, threshold, value):
 
 
 def _threshold_grad(grad, self, threshold):
-    from .pointwise import threshold_backward
     return threshold_backward(grad, self, threshold)
 
 
@@ -434,7 +435,6 @@ def _xlogy(self, other):
 
 def _xlogy_self(grad, self, other):
     # log(other), except where both are at the boundary (0 * log(0) is taken as 0)
-    from .pointwise import eq, masked_fill
     return masked_fill(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
 
 

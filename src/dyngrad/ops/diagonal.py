@@ -8,6 +8,7 @@ from .. import _backend
 from ..tensor import _wrap_dim
 from ._table import Op
 from .views import new_zeros, view
+from ..tensor import _wrap
 
 xp = _backend.xp
 _as_strided = xp.lib.stride_tricks.as_strided
@@ -98,7 +99,6 @@ def _trace_backward(grad, self_sym_sizes):
     flat = new_zeros(grad, (rows * cols,))
     where = xp.arange(0, rows * cols, cols + 1, dtype=xp.int64)
     if hasattr(grad, "_data"):
-        from ..tensor import _wrap
         where = _wrap(where)
     return view(index_fill_tensor(flat, 0, where, grad), tuple(self_sym_sizes))
 

@@ -9,13 +9,13 @@ how often its index occurs in the batch.
 from .. import _backend
 from ._table import Op
 from .views import new_zeros, view
+from .._dtype import _FROM_NP
 
 xp = _backend.xp
 
 
 def _check_indices(indices, what="embedding"):
     if indices.dtype.kind not in "iu" or indices.dtype.itemsize < 4:
-        from .._dtype import _FROM_NP
         legacy = _FROM_NP[indices.dtype]._legacy
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
                            f"following scalar types: Long, Int; but got torch.{legacy} instead "

@@ -2,10 +2,11 @@
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
 from .._args import type_name
+from ..creation import _check_fits, _check_python_ints, tensor
 from ..tensor import Tensor
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_tensor_
-from .views import alias, new_zeros, select, slice_, unsqueeze
+from .views import alias, new_zeros, select, slice_, unsqueeze, view as view_op
 
 xp = _backend.xp
 
@@ -233,7 +234,6 @@ def setitem(self, key, value):
     # shape (copy_to), only when a dim is stripped for index_put_
     _check_value(self, value)
     view, advanced = _basic(self, key)
-    from .views import view as view_op
     if not advanced:
         # a number, or a 0-dim tensor into a bigger target, is fill_ with a tensor value
         # in torch (FillBackward3: an edge for the value, None for a number)
@@ -247,7 +247,6 @@ def setitem(self, key, value):
         copy_inplace(view, value)
         return
     if not isinstance(value, Tensor):
-        from ..creation import tensor
         value = tensor(value, dtype=self.dtype)
     elif value.dtype is not self.dtype:
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
@@ -273,7 +272,6 @@ def _check_value(self, value):
         return
     if not isinstance(value, (int, float, complex, xp.generic)):
         raise TypeError(f"can't assign a {type_name(value)} to a torch.{self.dtype._legacy}")
-    from ..creation import _check_fits, _check_python_ints
     _check_python_ints(value)
     kind = self._data.dtype.kind
     if isinstance(value, complex) and kind != "c":

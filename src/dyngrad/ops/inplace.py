@@ -8,6 +8,7 @@ gets a node that reads its region out of ``base``'s new gradient. The view's reg
 found by replaying the view ops on an array shaped like the base (``Tensor._view_fn``).
 """
 from .. import _backend
+from .._dtype import _FROM_NP
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, record
 from ..autograd.saved_value import SavedValue
@@ -112,7 +113,6 @@ def _check_write(self, value):
                            f"shape {list(xp.broadcast_shapes(vshape, data.shape))}")
     vd = getattr(value, "dtype", None)
     if vd is not None and vd != data.dtype and not xp.can_cast(vd, data.dtype, "same_kind"):
-        from .._dtype import _FROM_NP
         raise RuntimeError(f"result type {_FROM_NP[vd]._cname} can't be cast to the desired "
                            f"output type {_FROM_NP[data.dtype]._cname}")
 
@@ -165,15 +165,9 @@ _new = object.__new__
 
 
 def _original(self):
-    """``self`` as it was before the write, for formulas that need it: a copy that keeps
-    self's place in the graph, so that a double backward through it is right."""
-    original = _wrap(self._data.copy())
-    fn, nr = edge_of(self)
-    if fn is not None:
-        original._grad_fn = fn
-        original._output_nr = nr
-        original._requires_grad = True
-    return original
+    """``self`` as it was before the write, for formulas that need it: a recorded clone, as
+    torch makes it (CloneBackward0, so that a double backward through it is right)."""
+    return clone_op(self)
 
 
 def _rebase(self, node):
@@ -361,5 +355,12 @@ def copy_out_of_place(t):
     return _copy_new(_wrap(xp.empty(t._data.shape, dtype=t._data.dtype)), t)
 
 
+def _clone(self):
+    # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
+    # one comes out contiguous
+    return xp.array(self, copy=True, order="C" if 0 in self.strides else "K")
+
+
+clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
 _copy_new = Op("torch::autograd::CopyBackwards", lambda self, src: xp.array(src, copy=True),
                self=zeros_like, src=lambda grad: grad)

@@ -1,14 +1,16 @@
 """Matrix products: mm, bmm, dot, mv, and matmul composed from them as torch composes it."""
 from .. import _backend
+from .._dtype import _FROM_NP
 from ._table import Op
+from ..tensor import _CPP_TYPE
 from .pointwise import conj
-from .views import t, transpose
+from .views import reshape, t, transpose
+from .pointwise import mul_scalar
 
 xp = _backend.xp
 
 
 def _names(*arrays):
-    from .._dtype import _FROM_NP
     return [_FROM_NP[a.dtype]._cname for a in arrays]
 
 
@@ -25,8 +27,6 @@ _MISMATCH = {
 
 
 def _cpp(a):
-    from ..tensor import _CPP_TYPE
-    from .._dtype import _FROM_NP
     return _CPP_TYPE[_FROM_NP[a.dtype]]
 
 
@@ -123,7 +123,6 @@ dot = Op("DotBackward0", _dot,
 
 def _outer_of(grad, vec):
     # torch's ger: grad.reshape(n, 1) * vec, broadcasting vec
-    from .views import reshape
     return reshape(grad, (grad.shape[0], 1)) * vec
 
 
@@ -152,7 +151,6 @@ def _addmm(self, mat1, mat2, beta, alpha):
 
 
 def _scaled_by(g, alpha):
-    from .pointwise import mul_scalar
     return g if alpha == 1 else mul_scalar(g, alpha)
 
 

@@ -9,7 +9,7 @@ import math
 
 from .. import _backend
 from ._table import Op
-from .pointwise import add_scalar, div_scalar, mul_scalar, zeros_like
+from .pointwise import abs_, add_scalar, div_scalar, lt, mul_scalar, sigmoid, zeros_like
 
 xp = _backend.xp
 
@@ -200,7 +200,6 @@ def _bce_with_logits(self, target, weight, pos_weight, reduction):
 
 def _bce_with_logits_self(grad, self, target, weight, pos_weight, reduction):
     # torch's binary_cross_entropy_with_logits_backward, a composite of table ops
-    from .pointwise import sigmoid
     if pos_weight is not None:
         t = pos_weight * target
         g = (add_scalar(t, 1, 1) - target) * sigmoid(self) - t
@@ -244,7 +243,6 @@ def _smooth_l1_loss_backward(grad_output, self, target, reduction, beta):
 def _smooth_l1_double(grad, self, target, reduction, beta):
     # torch's smooth_l1_loss_double_backward: grad * (|x - y| < beta) / beta
     from .activation_pointwise import _as_float
-    from .pointwise import abs_, lt
     if beta == 0:
         return zeros_like(grad)
     inside = _as_float(lt(abs_(self - target), beta), grad)
@@ -262,7 +260,6 @@ def _reduced_grad_output(backward, grad, grad_output, self, target, reduction, p
     at grad_output = 1, dotted with grad (torch's *_double_backward_grad_output)."""
     if reduction == NONE:
         return backward(grad, self, target, reduction, param)
-    from .pointwise import add_scalar
     ones = add_scalar(zeros_like(grad_output), 1, 1)
     from .reduction import sum_all
     return sum_all(backward(ones, self, target, reduction, param) * grad)
@@ -300,7 +297,6 @@ def _huber_loss_backward(grad_output, self, target, reduction, delta):
 
 def _huber_double(grad, self, target, reduction, delta):
     from .activation_pointwise import _as_float
-    from .pointwise import abs_, lt
     inside = _as_float(lt(abs_(self - target), delta), grad)
     return _per_element(grad * inside, reduction, math.prod(self.shape))
 

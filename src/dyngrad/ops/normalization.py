@@ -17,6 +17,7 @@ import math
 from .. import _backend
 from ._table import Op
 from .views import alias
+from ..tensor import Tensor, _wrap
 
 xp = _backend.xp
 
@@ -44,7 +45,6 @@ def vjp_of_composite(fn, primals, cotangents, mask):
     Arrays in (no create_graph): arrays out. Tensors in: recorded, differentiable again.
     """
     from .. import autograd
-    from ..tensor import Tensor, _wrap
     record = any(isinstance(p, Tensor) for p in primals + cotangents)
     ins = []
     for p, want in zip(primals, mask):
@@ -302,7 +302,6 @@ def _batch_norm_double_backward(grads, grad_out, input, weight, running_mean, ru
     mask = grad_input_mask[:3]
     if train:
         return _norm_double_backward(layout, eps, grads, grad_out, input, weight, mask) + [None] * 2
-    from ..tensor import Tensor, _wrap
     rm, rv = (v if isinstance(v, Tensor) else _wrap(v) for v in (running_mean, running_var))
 
     def backward(go, x, w):

@@ -10,6 +10,8 @@ import math
 
 from .. import _backend
 from .._cpu_math import _fma32, _fma64
+from .._dtype import _FROM_NP
+from ..tensor import _CPP_TYPE
 from ._promote import binary, broadcast_shapes, compare, result_dtype, to_float
 from ._promote import _torch_error as torch_error
 from ._table import Op
@@ -107,6 +109,9 @@ sub = Op("SubBackward0", _sub,
          other=lambda grad, alpha: -_scaled(grad, alpha))
 rsub = Op("RsubBackward1", _rsub,
           self=lambda grad, alpha: -_scaled(grad, alpha))
+# rsub(x, y): y - alpha * x with both tensors
+rsub_tensor = Op("RsubBackward0", _rsub,
+                 self=lambda grad, alpha: -_scaled(grad, alpha), other=lambda grad: grad)
 mul = Op("MulBackward0", _mul,
          self=lambda grad, other: grad * conj(other),
          other=lambda grad, self: grad * conj(self))
@@ -130,6 +135,89 @@ def _neg(self):
 
 
 neg = Op("NegBackward0", _neg, self=lambda grad: -grad)
+
+# -- division with rounding, remainders -------------------------------------------------
+def _refuse_division(kernel, self, other):
+    """torch's refusals of a rounded division: complex numbers, and an integer division by
+    zero (NumPy gives 0 with a warning)."""
+    dt = result_dtype(self, other)
+    if dt.kind == "c":
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
+                                  f"'{_FROM_NP[dt]._cname}'")
+    if dt.kind in "biu" and not xp.all(other):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _div_mode(self, other, rounding_mode):
+    if rounding_mode is None:
+        return _div(self, other)
+    if rounding_mode in ("trunc", "floor"):
+        _refuse_division("div_" + rounding_mode, self, other)
+    if rounding_mode == "trunc":
+        q = xp.trunc(_div(self, other))
+        return q.astype(result_dtype(self, other), copy=False)
+    if rounding_mode == "floor":
+        return binary(xp.floor_divide, self, other)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                       f"found '{rounding_mode}'")
+
+
+def _div_mode_self_backward(grad, other, rounding_mode):
+    # a rounded quotient is piecewise constant: torch's zeros (no graph)
+    return grad / conj(other) if rounding_mode is None else zeros_like(grad)
+
+
+def _div_mode_other_backward(grad, self, other, rounding_mode):
+    if rounding_mode is not None:
+        return zeros_like(grad)
+    return -grad * conj((self / other) / other)
+
+
+def _not_implemented(name):
+    """The formula of torch's NotImplemented node: the backward fails, naming the op."""
+    def formula(grad):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+    formula.__name__ = f"{name}_backward_not_implemented"
+    return formula
+
+
+def _remainder(self, other):
+    # torch's float kernel: fmod, then moved by one divisor where the signs differ (so
+    # -2 % 2 is -0.0, where NumPy's remainder gives 0.0)
+    _refuse_division("remainder", self, other)
+    r = binary(xp.fmod, self, other)
+    if r.dtype.kind != "f":
+        return binary(xp.remainder, self, other)
+    with xp.errstate(invalid="ignore"):
+        fix = (r != 0) & ((r < 0) != (xp.asarray(other) < 0))
+    return xp.add(r, other, out=r, where=fix) if r.ndim else (r + other if fix else r)
+
+
+def _fmod(self, other):
+    _refuse_division("fmod", self, other)
+    return binary(xp.fmod, self, other)
+
+
+def _floor_divide(self, other):
+    _refuse_division("div_floor", self, other)
+    return binary(xp.floor_divide, self, other)
+
+
+# div(..., rounding_mode=) with the mode given, even None: torch's div.Tensor_mode
+div_mode = Op("DivBackward2", _div_mode,
+              self=_div_mode_self_backward, other=_div_mode_other_backward)
+remainder = Op("RemainderBackward1", _remainder, self=lambda grad: grad,
+               other=lambda grad, self, other: -grad * div_mode(self, other, "floor"))
+remainder_scalar = Op("RemainderBackward0", _remainder, self=lambda grad: grad)
+# a number's remainder by a tensor (2 % x) and floor_divide: torch records a node whose
+# backward raises
+remainder_scalar_tensor = Op("torch::autograd::NotImplemented", _remainder, nondiff=("self",),
+                             other=_not_implemented("remainder"))
+floor_divide = Op("torch::autograd::NotImplemented", _floor_divide, self=_not_implemented("floor_divide"),
+                  other=_not_implemented("floor_divide"))
+fmod = Op("FmodBackward1", _fmod, self=lambda grad: grad,
+          other=lambda grad, self, other: -grad * div_mode(self, other, "trunc"))
+fmod_scalar = Op("FmodBackward0", _fmod, self=lambda grad: grad)
 reciprocal = Op("ReciprocalBackward0", _silent_float(xp.reciprocal),
                 self=lambda grad, result: -grad * conj(result * result))
 
@@ -343,6 +431,13 @@ clamp_min = Op("ClampMinBackward0", lambda self, min: _clamp(self, min, None),
                self=lambda grad, self, min: _clamp_backward(grad, self, min, None))
 clamp_max = Op("ClampMaxBackward0", lambda self, max: _clamp(self, None, max),
                self=lambda grad, self, max: _clamp_backward(grad, self, None, max))
+# clamp_min / clamp_max with a tensor bound: the gradient goes to whichever side won
+clamp_min_tensor = Op("ClampMinBackward1", lambda self, min: binary(xp.maximum, self, min),
+                      self=lambda grad, self, min: where(ge(self, min), grad, 0.0),
+                      min=lambda grad, self, min: where(lt(self, min), grad, 0.0))
+clamp_max_tensor = Op("ClampMaxBackward1", lambda self, max: binary(xp.minimum, self, max),
+                      self=lambda grad, self, max: where(le(self, max), grad, 0.0),
+                      max=lambda grad, self, max: where(gt(self, max), grad, 0.0))
 
 
 def _where(condition, self, other):
@@ -479,8 +574,6 @@ def square(input, *, out=None):
 def _masked_fill(self, mask, value):
     broadcast_shapes(mask.shape, self.shape)
     if mask.dtype != xp.bool_:
-        from .._dtype import _FROM_NP
-        from ..tensor import _CPP_TYPE
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{_CPP_TYPE[_FROM_NP[mask.dtype]]}")
     return xp.where(mask, xp.asarray(value).astype(self.dtype), self)

@@ -15,6 +15,9 @@ from ._table import Op
 from .pointwise import (add, fma, add_scalar, conj, eq, exp, ge, isnan, le, logical_and, logical_or,
                         div, masked_fill_op, mul, mul_scalar, neg, pow_scalar_base, reciprocal, sin, sub,
                         cos, where, zeros_like)
+from .pointwise import isinf
+from .pointwise import logical_not
+from .pointwise import isfinite
 
 xp = _backend.xp
 _SILENT = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
@@ -38,7 +41,6 @@ def _float_binary(ufunc, name, integers=False):
 
 # -- binary -----------------------------------------------------------------------------------
 def _atan2_recip(self, other):
-    from .pointwise import isinf
     recip = reciprocal(add(mul(self, self), mul(other, other), 1))
     return masked_fill_op(recip, isinf(recip), 0)
 
@@ -126,7 +128,6 @@ fmin = Op("FminBackward0", lambda self, other: binary(xp.fmin, self, other),
 
 
 def _not(mask):
-    from .pointwise import logical_not
     return logical_not(mask)
 
 
@@ -240,7 +241,6 @@ def _nan_to_num(self, nan, posinf, neginf):
 
 
 def _isfinite(x):
-    from .pointwise import isfinite
     return isfinite(x)
 
 

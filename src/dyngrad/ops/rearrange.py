@@ -10,6 +10,7 @@ import warnings
 from .. import _backend
 from ..tensor import Tensor, _wrap_dim
 from ._table import Op
+from ..tensor import _wrap
 
 xp = _backend.xp
 
@@ -87,7 +88,6 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 
 def _repeat_indices(repeats):
-    from ..tensor import _wrap
     r = repeats._data
     if r.ndim != 1:
         raise RuntimeError("repeat_interleave only accept 1D vector as repeat")

@@ -6,7 +6,7 @@ from .. import _backend
 from .. import _dtype as _dt
 from .._args import dim_list
 from ._table import Op
-from .pointwise import div_scalar
+from .pointwise import div_scalar, eq, isnan
 
 xp = _backend.xp
 
@@ -94,7 +94,6 @@ mean_dim = Op("MeanBackward1", _mean_dim, self=_mean_dim_backward)
 def _evenly_distribute(grad, self, result):
     # every element equal to the max shares the gradient (torch's evenly_distribute_backward);
     # a nan max goes to the nan elements
-    from .pointwise import eq, isnan
     mask = isnan(self) if bool(isnan(result)) else eq(self, result)
     return grad * mask / sum_all(mask)
 

@@ -16,6 +16,10 @@ from ._table import Op
 from .pointwise import masked_fill_op, zeros_like
 from .reduction import _scatter_into, gather, scatter, scatter_add, sum_all
 from .views import new_zeros, reshape
+from .views import slice_
+from .views import new_zeros as nz
+from .views import expand
+from .views import view
 
 xp = _backend.xp
 
@@ -153,7 +157,6 @@ def _narrowed(src, index):
     shape = tuple(src.shape)
     if shape == tuple(index.shape):
         return src
-    from .views import slice_
     for d, n in enumerate(index.shape):
         if n != shape[d]:
             src = slice_(src, d, 0, n, 1)
@@ -161,7 +164,6 @@ def _narrowed(src, index):
 
 
 def _ones_like(src, index):
-    from .views import new_zeros as nz
     return pw.add(nz(src, tuple(index.shape)), 1.0, 1)
 
 
@@ -233,7 +235,6 @@ def _source_backward(grad, dim, index, source):
     # torch: grad.index_select(dim, index).expand_as(source) (a 0-d source: squeezed index)
     if source.ndim == 0:
         return reshape(index_select(grad, dim, index), ())
-    from .views import expand
     return expand(index_select(grad, dim, index), tuple(source.shape))
 
 
@@ -351,7 +352,6 @@ def _masked_scatter_source_backward(grad, mask, source_sym_sizes):
     if missing > 0:
         from .joining import cat
         selected = cat([selected, new_zeros(grad, (missing,))], 0)
-    from .views import view
     return view(selected, tuple(source_sym_sizes))
 
 

@@ -14,6 +14,7 @@ from .pointwise import eq, isnan, masked_fill_tensor
 from .reduction import _value_selecting_backward, sum_all
 from .return_types import return_type
 from .views import new_zeros
+from .._dtype import _FROM_NP
 
 xp = _backend.xp
 
@@ -309,7 +310,6 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 def histc(input, bins=100, min=0, max=0, *, out=None):
     a = input._data
     if a.dtype.kind not in "f":
-        from .._dtype import _FROM_NP
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
                                   f"'{_FROM_NP[a.dtype]._cname}'")
     lo, hi = float(min), float(max)

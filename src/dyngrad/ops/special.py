@@ -13,6 +13,8 @@ from ._promote import to_float
 from ._table import Op
 from .pointwise import (abs_, add_scalar, erf, exp, gt, log, mul_scalar, neg, pow_scalar_exp,
                         reciprocal, sgn, where)
+from .pointwise import div_scalar
+from ..tensor import _wrap
 
 xp = _backend.xp
 _SQRT_PI = math.sqrt(math.pi)
@@ -80,7 +82,6 @@ log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr),
 
 
 def _div_scalar(x, n):
-    from .pointwise import div_scalar
     return div_scalar(x, n)
 
 
@@ -114,7 +115,6 @@ def _mvlgamma_backward(grad, self, p):
     from .views import unsqueeze
     steps = xp.arange(-p / 2 + 0.5, 0.5, 0.5, dtype=getattr(self, "_data", self).dtype)
     if hasattr(self, "_data"):
-        from ..tensor import _wrap
         steps = _wrap(steps)
     args = steps + unsqueeze(self, -1)
     from .torch_shape import clone_op

@@ -14,6 +14,10 @@ from .return_types import return_type
 from .statistics import (_amax_amin_backward, _correction, _std, _std_backward, _var,
                          _var_backward, _unsqueeze_multiple)
 from .views import expand
+from .reduction import gather
+from .views import squeeze_dim_
+from .views import squeeze_dim
+from .views import transpose
 
 xp = _backend.xp
 
@@ -188,7 +192,6 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     from . import torch_shape as ts
     from .inplace import apply_inplace
     from .pointwise_more import lerp_tensor
-    from .reduction import gather
     from .sorting import sort_op
     name = "nanquantile()" if ignore_nan else "quantile()"
     if not input.is_floating_point():
@@ -252,7 +255,6 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
         above = _wrap(xp.ceil(ranks._data).astype(xp.int64))
         apply_inplace(lerp_tensor, values, (values, gather(sorted_, -1, above), weights))
     if qa.ndim == 0:
-        from .views import squeeze_dim_
         return squeeze_dim_(values, values.dim() - 1)
     return _move_quantiles_first(values)
 
@@ -261,7 +263,6 @@ def _move_quantiles_first(values):
     # torch: values.unsqueeze_(0).transpose_(0, -1).squeeze_(-1), in place
     values = unsqueeze_(values, 0)
     values = transpose_(values, 0, values.dim() - 1)
-    from .views import squeeze_dim_
     return squeeze_dim_(values, values.dim() - 1)
 
 
@@ -273,12 +274,10 @@ transpose_ = Op("TransposeBackward1", lambda self, dim0, dim1: xp.swapaxes(self,
 
 
 def _squeeze_dim(grad, dim):
-    from .views import squeeze_dim
     return squeeze_dim(grad, dim)
 
 
 def _transpose(grad, dim0, dim1):
-    from .views import transpose
     return transpose(grad, dim0, dim1)
 
 

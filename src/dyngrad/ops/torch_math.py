@@ -8,7 +8,8 @@ import numbers
 
 from .. import _backend
 from .._args import as_dtype, type_name
-from ..tensor import Tensor, _wrap_dim
+from ..creation import tensor
+from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from .inplace import apply_inplace
@@ -24,7 +25,6 @@ def _check_tensor(input, name, pos="input", other=None):
     if isinstance(input, Tensor) or isinstance(other, Tensor):
         return input
     if type(input) in (int, float, bool, complex) and other is not None:
-        from ..creation import tensor
         return tensor(input)
     raise TypeError(f"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) must be "
                     f"Tensor, not {type(input).__name__}")
@@ -117,7 +117,7 @@ def _check_alpha(input, other, alpha):
 
 def rsub(input, other, *, alpha=1):
     if isinstance(other, Tensor):
-        return pw.sub(other, input, alpha)
+        return pw.rsub_tensor(input, other, alpha)
     return pw.rsub(input, other, alpha)
 
 
@@ -129,80 +129,51 @@ def mul(input, other, *, out=None):
     return _mul(input, other)
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+_NOT_GIVEN = object()
+
+
+def div(input, other, *, rounding_mode=_NOT_GIVEN, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "div", other=other)
     if type(other) not in _NUMBERS and not isinstance(other, Tensor):
         _check_other("div", other)
-    if rounding_mode is None:
+    if rounding_mode is _NOT_GIVEN:
         return _div(input, other)
-    with _no_grad():
-        if rounding_mode == "trunc":
-            if isinstance(input, Tensor) and input._data.dtype.kind in "biu" and (
-                    isinstance(other, int) or isinstance(other, Tensor)
-                    and other._data.dtype.kind in "biu") and not xp.all(
-                    other._data if isinstance(other, Tensor) else other):
-                raise RuntimeError("ZeroDivisionError")
-            return _wrap_like(xp.trunc(_arr(pw.div(input, other))), input, other)
-        if rounding_mode == "floor":
-            return floor_divide(input, other)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                       f"found '{rounding_mode}'")
-
-
-def _arr(t):
-    return t._data
-
-
-def _no_grad():
-    from ..autograd.grad_mode import no_grad
-    return no_grad()
-
-
-def _wrap_like(a, input, other):
-    from ._promote import result_dtype
-    from ..tensor import _wrap
-    dt = result_dtype(input._data, other._data if isinstance(other, Tensor) else other)
-    return _wrap(xp.asarray(a).astype(dt, copy=False))
-
-
-def _integer_division(ufunc, input, other):
-    """floor_divide, remainder, fmod: an integer division by zero raises, as in torch
-    (NumPy gives 0 with a warning)."""
-    from ._promote import binary, result_dtype
-    b = other._data if isinstance(other, Tensor) else other
-    a = input._data
-    dt = result_dtype(a, b)
-    if dt.kind == "c":
-        from .._dtype import _FROM_NP
-        raise NotImplementedError(f'"{_KERNELS[ufunc]}_cpu" not implemented for '
-                                  f"'{_FROM_NP[dt]._cname}'")
-    if dt.kind in "biu" and not xp.all(b):
-        raise RuntimeError("ZeroDivisionError")
-    return _wrap_result(binary(ufunc, a, b))
-
-
-_KERNELS = {xp.floor_divide: "div_floor", xp.remainder: "remainder", xp.fmod: "fmod"}
-
-
-_FAST_OPERATORS.update({add: _fast_add, sub: _fast_sub, mul: _mul, div: _div})
+    # a mode given, even None, is torch's div.Tensor_mode overload (DivBackward2)
+    return pw.div_mode(input, other, rounding_mode)
 
 
 def floor_divide(input, other):
-    return _integer_division(xp.floor_divide, input, other)
+    if not isinstance(input, Tensor):
+        input = _check_tensor(input, "floor_divide", other=other)
+    return pw.floor_divide(input, other)
+
+
+def rfloordiv(self, other):
+    return pw.floor_divide(other, self)
+
+
+def _remainder_entry(other, tensor_entry, scalar_entry):
+    return tensor_entry if isinstance(other, Tensor) else scalar_entry
 
 
 def remainder(input, other):
-    return _integer_division(xp.remainder, input, other)
+    if not isinstance(input, Tensor):
+        if isinstance(other, Tensor):  # remainder(2, x): torch's remainder.Scalar_Tensor
+            return pw.remainder_scalar_tensor(input, other)
+        input = _check_tensor(input, "remainder", other=other)
+    return _remainder_entry(other, pw.remainder, pw.remainder_scalar)(input, other)
+
+
+def rmod(self, other):
+    return pw.remainder_scalar_tensor(other, self)
 
 
 def fmod(input, other):
-    return _integer_division(xp.fmod, input, other)
+    return _remainder_entry(other, pw.fmod, pw.fmod_scalar)(input, other)
 
 
-def _wrap_result(a):
-    from ..tensor import _wrap
-    return _wrap(a)
+_FAST_OPERATORS.update({add: _fast_add, sub: _fast_sub, mul: _mul, div: _div})
 
 
 def true_divide(input, other):
@@ -236,11 +207,11 @@ def clamp(input, min=None, max=None, *, out=None):
 
 
 def clamp_min(input, min):
-    return pw.clamp_min(input, min)
+    return (pw.clamp_min_tensor if isinstance(min, Tensor) else pw.clamp_min)(input, min)
 
 
 def clamp_max(input, max):
-    return pw.clamp_max(input, max)
+    return (pw.clamp_max_tensor if isinstance(max, Tensor) else pw.clamp_max)(input, max)
 
 
 def where(condition, input=None, other=None, *, out=None):
@@ -253,7 +224,6 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def nonzero(input, *, as_tuple=False):
-    from ..tensor import _wrap
     idx = xp.nonzero(input._data)
     if as_tuple:
         return tuple(_wrap(i.astype(xp.int64)) for i in idx)
@@ -352,7 +322,6 @@ def _check_reduced(name, input, dim):
 
 
 def argmax(input, dim=None, keepdim=False):
-    from ..tensor import _wrap
     _check_reduced("argmax", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
@@ -360,7 +329,6 @@ def argmax(input, dim=None, keepdim=False):
 
 
 def argmin(input, dim=None, keepdim=False):
-    from ..tensor import _wrap
     _check_reduced("argmin", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))

@@ -10,6 +10,9 @@ import math
 from .. import random as _random
 from ..tensor import Tensor
 from . import embedding as _emb, linalg, normalization as _norm
+from .. import _backend, _dtype, creation
+from ..creation import empty, ones, zeros
+from ..tensor import _wrap
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -20,7 +23,6 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 def _mask(input, shape, p):
     """torch's CPU dropout noise: bernoulli_(1 - p) on the default generator, divided by
     1 - p in the input's dtype (the same draws, so the same mask from the same seed)."""
-    from ..creation import empty
     noise = empty(*shape, dtype=input.dtype)
     _random.bernoulli_(noise, 1 - p)
     return noise.div_(1 - p)
@@ -30,7 +32,6 @@ def _dropout_impl(input, p, train, shape, inplace):
     if p == 0 or not train or input.numel() == 0:
         return input
     if p == 1:
-        from ..creation import zeros
         z = zeros((), dtype=input.dtype)
         return input.mul_(z) if inplace else input * z
     noise = _mask(input, shape, p)
@@ -76,7 +77,6 @@ def _alpha_dropout(input, p, train, shape, inplace):
         return input
     if p == 1:
         return input.mul_(0) if inplace else input * 0
-    from ..creation import empty
     noise = empty(*shape, dtype=input.dtype)
     _random.bernoulli_(noise, 1 - p)
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
@@ -334,7 +334,6 @@ def logit(input, eps=None, *, out=None):
 
 def xlogy(input, other, *, out=None):
     from .activation_pointwise import xlogy as _xlogy
-    from .. import creation
     if not isinstance(input, Tensor):
         input = creation.tensor(input)
     return _xlogy(input, other)
@@ -362,7 +361,6 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):
     # torch's _scaled_dot_product_attention_math, op for op
     from . import attention as _at, pointwise as _pw
-    from ..creation import ones
     sf = math.sqrt(1 / math.sqrt(query.shape[-1]) if scale is None else abs(scale))
     q = _pw.mul_scalar(query, -sf if scale is not None and scale < 0 else sf)
     if is_causal:
@@ -380,14 +378,11 @@ def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):
 
 
 def _bool():
-    from .. import _dtype
     return _dtype.bool
 
 
 def _bool_mask(mask, like):
     # torch's convert_boolean_attn_mask: -inf where the mask is False, 0 where True
-    from .. import _backend
-    from ..tensor import _wrap
     xp = _backend.xp
     m = mask._data
     return _wrap(xp.where(m, xp.zeros((), like._data.dtype), xp.asarray(-xp.inf, like._data.dtype)))

@@ -3,6 +3,7 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
+from ..creation import _check_fits, tensor
 from ..tensor import Tensor, _wrap_dim
 from . import joining, linalg
 from . import views as vw
@@ -10,7 +11,7 @@ from .._args import as_dtype, check_device, dim_list
 from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import Op
-from .inplace import apply_inplace, copy_, fill_, zero_
+from .inplace import apply_inplace, clone_op, copy_, fill_, zero_
 from .indexing import warn_complex_to_real
 from .overlap import check_no_partial_overlap
 
@@ -338,15 +339,6 @@ def rmatmul(self, other):
     return matmul(other, self)
 
 
-def _clone(self):
-    # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
-    # one comes out contiguous
-    return xp.array(self, copy=True, order="C" if 0 in self.strides else "K")
-
-
-clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
-
-
 def clone(input, *, memory_format=None):
     return clone_op(input)
 
@@ -394,7 +386,6 @@ def zero_method(self):
 
 def fill_method(self, value):
     if not isinstance(value, Tensor):
-        from ..creation import _check_fits
         _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
     if isinstance(value, Tensor) and value.dim():
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
@@ -404,7 +395,6 @@ def fill_method(self, value):
 
 def copy_method(self, src, non_blocking=False):
     if isinstance(src, (int, float, complex)):  # torch wraps a number as a 0-d tensor
-        from ..creation import tensor
         src = tensor(src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "

@@ -9,6 +9,7 @@ import math
 import warnings
 
 from .. import _backend
+from ..creation import zeros
 from ._table import Op
 
 xp = _backend.xp
@@ -83,7 +84,6 @@ alias = Op("AliasBackward0", lambda self: self.view(), view=True, self=lambda gr
 def new_zeros(like, shape):
     """Zeros of ``like``'s dtype and kind (array or Tensor), with no graph."""
     if hasattr(like, "_data"):
-        from ..creation import zeros
         return zeros(shape, dtype=like.dtype)
     return xp.zeros(shape, dtype=like.dtype)
 

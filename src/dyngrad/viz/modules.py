@@ -18,6 +18,7 @@ import weakref
 from ..autograd import graph
 from ..autograd.graph import AccumulateGrad
 from ..tensor import Tensor
+from ..nn.modules.module import (register_module_forward_hook, register_module_forward_pre_hook)
 
 # id(node) -> (weakref to the node, weakref to the module): the innermost module whose
 # forward made it (weak: recording keeps nothing alive)
@@ -39,8 +40,6 @@ def _tensors(value):
 def record_modules():
     """Record, for every module called inside the block, the backward nodes its forward
     made (for ``make_dot(..., model=...)`` and ``python -m dyngrad.viz``)."""
-    from ..nn.modules.module import (register_module_forward_hook,
-                                     register_module_forward_pre_hook)
     starts = []
 
     def pre(module, args):

@@ -9,6 +9,9 @@ import warnings
 
 from ...ops import loss as _loss
 from ...tensor import Tensor
+from ...ops._promote import broadcast_shapes
+from ... import ops
+from ...ops.activation_pointwise import xlogy
 
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
@@ -200,7 +203,6 @@ def _broadcast_pair(input, target):
     _check_broadcast(input, target)
     if tuple(input.shape) == tuple(target.shape):
         return input, target
-    from ...ops._promote import broadcast_shapes
     shape = tuple(broadcast_shapes(tuple(input.shape), tuple(target.shape)))
     return input.expand(*shape), target.expand(*shape)
 
@@ -250,7 +252,6 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"size ({input.size()}) is deprecated. Please ensure they have the same "
                          "size.")
     if weight is not None:
-        from ...ops._promote import broadcast_shapes
         weight = weight.expand(*broadcast_shapes(tuple(target.shape), tuple(weight.shape)))
     return _loss.binary_cross_entropy(input, target, weight, enum)
 
@@ -278,7 +279,6 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if log_target:
         losses = target.exp() * (target - input)
     else:
-        from ...ops.activation_pointwise import xlogy
         losses = xlogy(target, target) - target * input
     out = _apply_reduction(losses, enum)
     if reduction == "batchmean" and input.dim() != 0:
@@ -319,12 +319,10 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 
 
 def _where(cond, a, b):
-    from ... import ops
     return ops.FUNCTIONS["where"](cond, a, b)
 
 
 def _minimum(a, b):
-    from ... import ops
     return ops.FUNCTIONS["minimum"](a, b)
 
 

@@ -1,5 +1,6 @@
 """F.pad: constant, reflect, replicate and circular padding."""
 from ...ops import padding as _pd
+from ... import ops
 
 _MODES = {"reflect": ("reflection", _pd.reflection_pad1d, _pd.reflection_pad2d,
                       _pd.reflection_pad3d),
@@ -57,6 +58,5 @@ def _circular(input, pad):
         parts.append(out.narrow(d, max(-a, 0), n - max(-a, 0) - max(-b, 0)))
         if b > 0:
             parts.append(out.narrow(d, 0, b))
-        from ... import ops
         out = ops.FUNCTIONS["cat"](parts, d)
     return out

@@ -29,6 +29,7 @@ from ...autograd.graph import RemovableHandle
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 from ._backward_hook import BackwardHook
+from ... import _size
 
 __all__ = ["Module", "register_module_forward_hook", "register_module_forward_pre_hook"]
 
@@ -411,7 +412,6 @@ class Module:
             elif a is not None:
                 device = a
         if device is not None:
-            from ... import _size
             _size.device(device) if not isinstance(device, _size.device) else device
             if str(device).split(":")[0] != "cpu":
                 _no_cuda()

@@ -1,0 +1,333 @@
+"""Every public function of the namespace and every Tensor method, called on inputs that
+require grad, records the node torch records (or none where torch records none).
+
+A name's arguments are found by trying ``CANDIDATES`` on torch, first to last: the first
+call torch accepts is made on dyngrad too, and the grad_fn names of all tensors returned
+are compared. ``ARGS`` gives the call for names no candidate fits; ``SKIP`` says why a
+name is not called here. A new public name that fits no candidate fails the test until it
+gets an entry in one of them.
+"""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import dyngrad
+
+X = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]])   # no ties, no zeros, no integers
+Y = np.array([[0.8, 1.5, -1.1], [0.6, -1.9, 2.4]])
+SQUARE = np.array([[1.3, 0.2], [-0.4, 0.9]])
+
+# argument tuples tried after the tensor (``y``: a second tensor requiring grad)
+CANDIDATES = [(), ("y",), (2.0,), (0,), (-1,), ((3, 2),), ("y", "y"), (0, 1), (0.5, 1.5)]
+
+ARGS = {
+    "where": lambda t, x, y: t.where(x > 0, x, y),
+    "masked_fill": lambda t, x, y: t.masked_fill(x, x > 0, 0.5),
+    "expand": lambda t, x, y: x[:1].expand(2, 3),
+    "expand_as": lambda t, x, y: x[:1].expand_as(y),
+    "view": lambda t, x, y: x.view(3, 2),
+    "view_as": lambda t, x, y: x.view_as(y),
+    "reshape_as": lambda t, x, y: x.reshape_as(y),
+    "mm": lambda t, x, y: t.mm(x, y.t()),
+    "matmul": lambda t, x, y: t.matmul(x, y.t()),
+    "__matmul__": lambda t, x, y: x @ y.t(),
+    "__rmatmul__": lambda t, x, y: y.t().__rmatmul__(x),
+    "bmm": lambda t, x, y: t.bmm(x[None], y.t()[None]),
+    "mv": lambda t, x, y: t.mv(x, y[0]),
+    "dot": lambda t, x, y: t.dot(x[0], y[0]),
+    "cat": lambda t, x, y: t.cat([x, y]),
+    "concat": lambda t, x, y: t.concat([x, y]),
+    "concatenate": lambda t, x, y: t.concatenate([x, y]),
+    "stack": lambda t, x, y: t.stack([x, y]),
+    "narrow": lambda t, x, y: t.narrow(x, 1, 0, 2),
+    "select": lambda t, x, y: t.select(x, 1, 2),
+    "split": lambda t, x, y: t.split(x, 2, 1),
+    "chunk": lambda t, x, y: t.chunk(x, 2, 1),
+    "__getitem__": lambda t, x, y: x[1:, ::2],
+    "__setitem__": lambda t, x, y: _setitem(x, y),
+    "clamp": lambda t, x, y: t.clamp(x, -0.5, 0.5),
+    "clip": lambda t, x, y: t.clip(x, -0.5, 0.5),
+    "clamp_": lambda t, x, y: x.clone().clamp_(-0.5, 0.5),
+    "clamp_min_": lambda t, x, y: x.clone().clamp_min_(0.1),
+    "clamp_max_": lambda t, x, y: x.clone().clamp_max_(0.1),
+    "pow": lambda t, x, y: t.pow(x, 2),
+    "float_power": lambda t, x, y: t.float_power(x, 2),
+    "softmax": lambda t, x, y: t.softmax(x, 1),
+    "log_softmax": lambda t, x, y: t.log_softmax(x, 1),
+    "to": lambda t, x, y: x.to(t.float32),
+    "type": lambda t, x, y: x.type(t.float32),
+    "norm": lambda t, x, y: t.norm(x),
+    "tril": lambda t, x, y: t.tril(x),
+    "triu": lambda t, x, y: t.triu(x),
+    "repeat": lambda t, x, y: x.repeat(2, 1),
+    "flip": lambda t, x, y: t.flip(x, [0]),
+    "permute": lambda t, x, y: t.permute(x, (1, 0)),
+    "div": lambda t, x, y: (t.div(x, y), t.div(x, y, rounding_mode="floor"),
+                            t.div(x, 2, rounding_mode="trunc"), t.div(x, y, rounding_mode=None)),
+    "divide": lambda t, x, y: (t.divide(x, y), t.divide(x, y, rounding_mode="trunc")),
+    "remainder": lambda t, x, y: (t.remainder(x, y), t.remainder(x, 2.5), t.remainder(2, y)),
+    "fmod": lambda t, x, y: (t.fmod(x, y), t.fmod(x, 2.5)),
+    "floor_divide": lambda t, x, y: (t.floor_divide(x, y), t.floor_divide(x, 2)),
+    "__floordiv__": lambda t, x, y: (x // y, x // 2),
+    "__rfloordiv__": lambda t, x, y: 2 // y,
+    "__mod__": lambda t, x, y: (x % y, x % 2),
+    "__rmod__": lambda t, x, y: 2 % y,
+    "__rpow__": lambda t, x, y: 2 ** y,
+    "__rsub__": lambda t, x, y: 2 - y,
+    "__rtruediv__": lambda t, x, y: 2 / y,
+    "copy_": lambda t, x, y: x.clone().copy_(y),
+    "fill_": lambda t, x, y: x.clone().fill_(2.0),
+    "sum": lambda t, x, y: (t.sum(x), t.sum(x, 1)),
+    "mean": lambda t, x, y: (t.mean(x), t.mean(x, 0, True)),
+    "max": lambda t, x, y: (t.max(x), t.max(x, 1), t.max(x, y)),
+    "min": lambda t, x, y: (t.min(x), t.min(x, 1), t.min(x, y)),
+    "prod": lambda t, x, y: (t.prod(x), t.prod(x, 1)),
+    "var": lambda t, x, y: (t.var(x), t.var(x, 1)),
+    "std": lambda t, x, y: (t.std(x), t.std(x, 1)),
+    "round": lambda t, x, y: (t.round(x), t.round(x, decimals=1)),
+    "new_full": lambda t, x, y: x.new_full((2,), 1.5),
+    "rsub": lambda t, x, y: (t.rsub(x, y), t.rsub(x, y, alpha=2), t.rsub(x, 2)),
+    "clamp_min": lambda t, x, y: (t.clamp_min(x, y), t.clamp_min(x, 0.5)),
+    "clamp_max": lambda t, x, y: (t.clamp_max(x, y), t.clamp_max(x, 0.5)),
+    # the matrix products with an added term
+    "addmm": lambda t, x, y: t.addmm(x[:, :2], x, y.t()),
+    "addmv": lambda t, x, y: t.addmv(x[:, 0], x, y[0]),
+    "addbmm": lambda t, x, y: t.addbmm(x[:, :2], x[None], y.t()[None]),
+    "baddbmm": lambda t, x, y: t.baddbmm(x[None, :, :2], x[None], y.t()[None]),
+    "chain_matmul": lambda t, x, y: t.chain_matmul(x, y.t(), x),
+    "outer": lambda t, x, y: t.outer(x[0], y[0]),
+    "ger": lambda t, x, y: t.ger(x[0], y[0]),
+    # square matrices
+    "det": lambda t, x, y: t.det(x[:, :2]),
+    "inverse": lambda t, x, y: t.inverse(x[:, :2]),
+    "slogdet": lambda t, x, y: t.slogdet(x[:, :2]),
+    "matrix_power": lambda t, x, y: t.matrix_power(x[:, :2], 3),
+    # index tensors
+    "gather": lambda t, x, y: t.gather(x, 1, t.tensor([[0, 2], [1, 0]])),
+    "take": lambda t, x, y: t.take(x, t.tensor([0, 4])),
+    "take_along_dim": lambda t, x, y: t.take_along_dim(x, t.tensor([[0, 2], [1, 0]]), 1),
+    "put": lambda t, x, y: t.put(x, t.tensor([0, 4]), y[0, :2]),
+    "put_": lambda t, x, y: x.clone().put_(t.tensor([0, 4]), y[0, :2]),
+    "index_select": lambda t, x, y: t.index_select(x, 1, t.tensor([0, 2])),
+    "index_add": lambda t, x, y: t.index_add(x, 1, t.tensor([0, 2]), y[:, :2]),
+    "index_add_": lambda t, x, y: x.clone().index_add_(1, t.tensor([0, 2]), y[:, :2]),
+    "index_copy": lambda t, x, y: t.index_copy(x, 1, t.tensor([0, 2]), y[:, :2]),
+    "index_copy_": lambda t, x, y: x.clone().index_copy_(1, t.tensor([0, 2]), y[:, :2]),
+    "index_fill": lambda t, x, y: t.index_fill(x, 1, t.tensor([0, 2]), 0.5),
+    "index_fill_": lambda t, x, y: x.clone().index_fill_(1, t.tensor([0, 2]), 0.5),
+    "scatter": lambda t, x, y: t.scatter(x, 1, t.tensor([[0, 2], [1, 0]]), y[:, :2]),
+    "scatter_": lambda t, x, y: x.clone().scatter_(1, t.tensor([[0, 2], [1, 0]]), y[:, :2]),
+    "scatter_add": lambda t, x, y: t.scatter_add(x, 1, t.tensor([[0, 2], [1, 0]]), y[:, :2]),
+    "scatter_add_": lambda t, x, y: x.clone().scatter_add_(1, t.tensor([[0, 2], [1, 0]]),
+                                                           y[:, :2]),
+    "scatter_reduce": lambda t, x, y: t.scatter_reduce(x, 1, t.tensor([[0, 2], [1, 0]]),
+                                                       y[:, :2], "sum"),
+    "scatter_reduce_": lambda t, x, y: x.clone().scatter_reduce_(
+        1, t.tensor([[0, 2], [1, 0]]), y[:, :2], "amax"),
+    "masked_select": lambda t, x, y: t.masked_select(x, x > 0),
+    "masked_scatter": lambda t, x, y: t.masked_scatter(x, x > 0, y),
+    "masked_scatter_": lambda t, x, y: x.clone().masked_scatter_(x > 0, y),
+    "masked_fill_": lambda t, x, y: x.clone().masked_fill_(x > 0, 0.5),
+    "embedding": lambda t, x, y: t.embedding(x, t.tensor([0, 1, 1])),
+    # shapes
+    "unflatten": lambda t, x, y: t.unflatten(x, 1, (3, 1)),
+    "unfold": lambda t, x, y: x.unfold(1, 2, 1),
+    "meshgrid": lambda t, x, y: t.meshgrid(x[0], y[0], indexing="ij"),
+    "kthvalue": lambda t, x, y: t.kthvalue(x, 2),
+    # inside a domain
+    "mvlgamma": lambda t, x, y: t.mvlgamma(x.abs() + 2, 2),
+    "polygamma": lambda t, x, y: t.polygamma(1, x.abs() + 1),
+    "heaviside": lambda t, x, y: t.heaviside(x, y),
+    "prelu": lambda t, x, y: t.prelu(x, y[0, :1]),
+    # networks' functions (torch.* spellings of nn.functional)
+    "conv1d": lambda t, x, y: t.conv1d(x[None], y[None, :, :2]),
+    "conv2d": lambda t, x, y: t.conv2d(x[None, None], y[None, None, :, :2]),
+    "conv3d": lambda t, x, y: t.conv3d(x[None, None, None], y[None, None, None, :, :2]),
+    "conv_transpose1d": lambda t, x, y: t.conv_transpose1d(x[None], y[:, None, :2]),
+    "conv_transpose2d": lambda t, x, y: t.conv_transpose2d(x[None, None], y[None, None, :, :2]),
+    "conv_transpose3d": lambda t, x, y: t.conv_transpose3d(x[None, None, None],
+                                                           y[None, None, None, :, :2]),
+    "avg_pool1d": lambda t, x, y: t.avg_pool1d(x[None], 2),
+    "max_pool1d": lambda t, x, y: t.max_pool1d(x[None], 2),
+    "max_pool1d_with_indices": lambda t, x, y: t.max_pool1d_with_indices(x[None], 2),
+    "max_pool2d": lambda t, x, y: t.max_pool2d(x[None, None], 2),
+    "batch_norm": lambda t, x, y: t.batch_norm(x, None, None, None, None, True, 0.1, 1e-5,
+                                               False),
+    "instance_norm": lambda t, x, y: t.instance_norm(x[None], None, None, None, None, True, 0.1,
+                                                     1e-5, False),
+    "layer_norm": lambda t, x, y: t.layer_norm(x, (3,)),
+    "group_norm": lambda t, x, y: t.group_norm(x[None], 1),
+    "bilinear": lambda t, x, y: t.bilinear(x, y, x[:1, :, None] * y[:1, None, :], None),
+    "dropout": lambda t, x, y: t.dropout(x, 0.5, False),
+    "dropout_": lambda t, x, y: t.dropout_(x.clone(), 0.5, False),
+    "alpha_dropout": lambda t, x, y: t.alpha_dropout(x, 0.5, False),
+    "feature_dropout": lambda t, x, y: t.feature_dropout(x[None], 0.5, False),
+    "feature_dropout_": lambda t, x, y: t.feature_dropout_(x[None].clone(), 0.5, False),
+    "feature_alpha_dropout": lambda t, x, y: t.feature_alpha_dropout(x[None], 0.5, False),
+    "cosine_embedding_loss": lambda t, x, y: t.cosine_embedding_loss(x, y, t.tensor([1, -1])),
+    "hinge_embedding_loss": lambda t, x, y: t.hinge_embedding_loss(x, x.detach().sign()),
+    "margin_ranking_loss": lambda t, x, y: t.margin_ranking_loss(x, y, x.detach().sign()),
+    "triplet_margin_loss": lambda t, x, y: t.triplet_margin_loss(x, y, x * 2),
+    "pairwise_distance": lambda t, x, y: t.pairwise_distance(x, y),
+    "poisson_nll_loss": lambda t, x, y: t.poisson_nll_loss(x, y.abs(), True, False, 1e-8, 1),
+}
+
+
+def _setitem(x, y):
+    z = x.clone()
+    z[0] = y[1]
+    return z
+
+
+SKIP = {
+    "backward": "runs a backward, returns nothing",
+    "cuda": "raises, as torch built without CUDA does (tests/errors)",
+    "register_hook": "takes a hook (tests/autograd/test_hooks.py)",
+    "register_post_accumulate_grad_hook": "takes a hook (tests/autograd/test_hooks.py)",
+    "retain_grad": "returns nothing (tests/autograd/test_engine.py)",
+    "requires_grad_": "sets a flag on a leaf (tests/test_tensor.py)",
+    "detach_": "works on a leaf only in place (tests/test_tensor.py)",
+    "uniform_": "random in-place fill (tests/test_random.py)",
+    "normal_": "random in-place fill (tests/test_random.py)",
+    "bernoulli_": "random in-place fill (tests/test_random.py)",
+    "random_": "random in-place fill (tests/test_random.py)",
+    "__setitem__": "returns nothing: called through ARGS's clone",
+    "numpy": "refused on a tensor that requires grad (tests/test_tensor.py)",
+    "__array__": "NumPy protocol (tests/test_tensor.py)",
+    "__iter__": "iteration (tests/test_tensor.py)",
+    "__format__": "string formatting (tests/test_tensor_str.py)",
+    "__index__": "integer tensors only",
+    "__int__": "one-element tensors only",
+    "__float__": "one-element tensors only",
+    "__complex__": "one-element tensors only",
+    "__bool__": "one-element tensors only",
+    "item": "one-element tensors only",
+    "nonzero": "integer result",
+    "manual_seed": "takes a seed", "seed": "random state", "initial_seed": "random state",
+    "get_rng_state": "random state", "set_rng_state": "random state",
+    "set_default_dtype": "takes a dtype", "set_printoptions": "printing options",
+    "get_printoptions": "printing options", "get_default_dtype": "global state",
+    "get_default_device": "global state", "promote_types": "takes dtypes",
+    "result_type": "dtypes only", "randperm": "takes an int", "randint": "takes ints",
+    "device": "a class", "from_numpy": "takes an array", "no_grad": "a grad mode",
+    "enable_grad": "a grad mode", "set_grad_enabled": "a grad mode",
+    "inference_mode": "a grad mode", "is_grad_enabled": "a grad mode",
+    "is_inference_mode_enabled": "a grad mode", "empty": "a factory",
+    "zeros": "a factory", "ones": "a factory", "arange": "a factory", "eye": "a factory",
+    "linspace": "a factory", "full": "a factory", "rand": "a factory", "randn": "a factory",
+    "scalar_tensor": "a factory", "normal": "a random factory",
+    "bitwise_and": "integer and bool tensors only", "bitwise_or": "integer and bool tensors only",
+    "bitwise_xor": "integer and bool tensors only", "bitwise_not": "integer and bool tensors only",
+    "bincount": "integer tensors only", "bucketize": "integer result",
+    "bitwise_left_shift": "integer tensors only", "bitwise_right_shift": "integer tensors only",
+    "multinomial": "a random integer result", "save": "serialization", "load": "serialization",
+    "bernoulli": ("random.py, below the op table, records no node where torch records "
+                  "BernoulliBackward0 (a zero gradient): not yet an entry"),
+}
+
+_DUNDER_OPS = {"__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+               "__truediv__", "__rtruediv__", "__pow__", "__rpow__", "__matmul__",
+               "__rmatmul__", "__neg__", "__abs__", "__floordiv__", "__rfloordiv__", "__mod__",
+               "__rmod__", "__getitem__", "__setitem__", "__iadd__", "__isub__", "__imul__",
+               "__itruediv__", "__ipow__"}
+
+
+def _public_functions():
+    names = []
+    for n in dir(dyngrad):
+        f = getattr(dyngrad, n)
+        if (not n.startswith("_") and callable(f) and not isinstance(f, type)
+                and hasattr(torch, n) and n not in SKIP):
+            names.append(n)
+    return names
+
+
+def _public_methods():
+    names = []
+    for n in dir(dyngrad.Tensor):
+        if n in SKIP and n not in ARGS or (n.startswith("_") and n not in _DUNDER_OPS):
+            continue
+        if callable(getattr(dyngrad.Tensor, n)) and hasattr(torch.Tensor, n):
+            names.append(n)
+    return names
+
+
+def _inputs(lib, dtype):
+    x = lib.tensor(X, dtype=getattr(lib, dtype), requires_grad=True)
+    y = lib.tensor(Y, dtype=getattr(lib, dtype), requires_grad=True)
+    return x, y
+
+
+def _names(out):
+    """The grad_fn names of every tensor in a result (nested tuples and lists)."""
+    if isinstance(out, (torch.Tensor, dyngrad.Tensor)):
+        return [None if out.grad_fn is None else out.grad_fn.name()]
+    if isinstance(out, (tuple, list)):
+        return [n for o in out for n in _names(o)]
+    return ["<not a tensor>"]
+
+
+def _call(lib, kind, name, args):
+    """Call ``name`` as a function (kind 'f') or method (kind 'm') of lib on x."""
+    x, y = _inputs(lib, "float64")
+    if name in ARGS:
+        return ARGS[name](lib, x, y)
+    self = x.clone() if name.endswith("_") or name.startswith("__i") else x
+    real = [y if a == "y" else a for a in args]
+    if kind == "f":
+        return getattr(lib, name)(self, *real)
+    return getattr(self, name)(*real)
+
+
+def _torch_args(kind, name):
+    """The first candidate torch accepts, or None."""
+    if name in ARGS:
+        return ()
+    for args in CANDIDATES:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                out = _call(torch, kind, name, args)
+        except Exception:  # noqa: BLE001 - a refused candidate: try the next
+            continue
+        if out is not NotImplemented:  # (an operator's refusal)
+            return args
+    return None
+
+
+# Known differences, kept visible (strict: a fix turns them into failures to remove here)
+MISMATCH = {
+    "cosine_embedding_loss": "the last node differs from torch's composition (AddBackward0)",
+    "hinge_embedding_loss": "the last node differs from torch's composition (AddBackward0)",
+    "margin_ranking_loss": "the last node differs from torch's composition (ClampMinBackward0)",
+    "triplet_margin_loss": "the last node differs from torch's composition (ClampMinBackward0)",
+    "pairwise_distance": "torch records NormBackward1 (norm with p), not linalg.vector_norm",
+    "heaviside": "torch records torch::autograd::NotImplemented (no derivative); dyngrad none",
+    "slogdet": "torch's sign output also has LinalgSlogdetBackward0 as grad_fn",
+}
+CASES = [pytest.param(k, n, id=f"{k}:{n}",
+                      marks=pytest.mark.xfail(reason=MISMATCH[n], strict=True)
+                      if n in MISMATCH else ())
+         for k, n in [("f", n) for n in _public_functions()]
+         + [("m", n) for n in _public_methods()]]
+
+
+@pytest.mark.parametrize("kind, name", CASES)
+def test_grad_fn_names_match_torch(kind, name):
+    args = _torch_args(kind, name)
+    assert args is not None, (f"{name}: no candidate call fits; give it an entry in ARGS, "
+                              "or a reason in SKIP")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = _names(_call(torch, kind, name, args))
+        got = _names(_call(dyngrad, kind, name, args))
+    assert got == want
+
+
+@pytest.mark.parametrize("name", ["T", "mT"])
+def test_properties(name):
+    assert [getattr(_inputs(lib, "float64")[0], name).grad_fn.name()
+            for lib in (torch, dyngrad)] == ["PermuteBackward0", "TransposeBackward0"][
+        ["T", "mT"].index(name):][:1] * 2
