@@ -10,13 +10,16 @@ import dyngrad
 
 MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.autograd.grad_mode", "dyngrad.autograd.function",
+           "dyngrad.autograd.functional", "dyngrad.autograd.gradcheck",
+           "dyngrad.autograd.anomaly_mode",
            "dyngrad.utils.checkpoint", "dyngrad.nn", "dyngrad.nn.parameter", "dyngrad.nn.init",
            "dyngrad.nn.modules.module", "dyngrad.nn.modules.container",
            "dyngrad.nn.modules.linear", "dyngrad.nn.modules.activation",
            "dyngrad.nn.modules.loss", "dyngrad.nn.modules.conv", "dyngrad.nn.modules.pooling",
            "dyngrad.nn.modules.batchnorm", "dyngrad.nn.modules.normalization",
            "dyngrad.nn.modules.sparse", "dyngrad.nn.modules.padding",
-           "dyngrad.nn.modules.rnn", "dyngrad.optim", "dyngrad.optim.lr_scheduler",
+           "dyngrad.nn.modules.rnn", "dyngrad.nn.modules.transformer",
+           "dyngrad.nn.modules.upsampling", "dyngrad.optim", "dyngrad.optim.lr_scheduler",
            "dyngrad.utils.data.dataset", "dyngrad.utils.data.dataloader",
            "dyngrad.serialization"]
 

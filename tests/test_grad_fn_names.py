@@ -172,6 +172,21 @@ ARGS = {
     "triplet_margin_loss": lambda t, x, y: t.triplet_margin_loss(x, y, x * 2),
     "pairwise_distance": lambda t, x, y: t.pairwise_distance(x, y),
     "poisson_nll_loss": lambda t, x, y: t.poisson_nll_loss(x, y.abs(), True, False, 1e-8, 1),
+    "addr": lambda t, x, y: t.addr(x[:, :2], x[0, :2], y[0, :2]),
+    "vdot": lambda t, x, y: t.vdot(x[0], y[0]),
+    "logdet": lambda t, x, y: t.logdet(x[:, :2] @ x[:, :2].t()),
+    "broadcast_to": lambda t, x, y: t.broadcast_to(x[:1], (2, 3)),
+    "cartesian_prod": lambda t, x, y: t.cartesian_prod(x[0], y[0]),
+    "column_stack": lambda t, x, y: t.column_stack([x, y]),
+    "row_stack": lambda t, x, y: t.row_stack([x, y]),
+    "hstack": lambda t, x, y: t.hstack([x, y]),
+    "vstack": lambda t, x, y: t.vstack([x, y]),
+    "dstack": lambda t, x, y: t.dstack([x, y]),
+    "dsplit": lambda t, x, y: t.dsplit(x[None], 3),
+    "max_pool3d": lambda t, x, y: t.max_pool3d(x[None, None, None], (1, 2, 2)),
+    "pixel_shuffle": lambda t, x, y: t.pixel_shuffle(t.cat([x, y, x, y])[None, :, :, None], 2),
+    "pixel_unshuffle": lambda t, x, y: t.pixel_unshuffle(t.cat([x, y])[None, None, :, :2], 2),
+    "rms_norm": lambda t, x, y: t.rms_norm(x, (3,)),
 }
 
 
@@ -214,7 +229,9 @@ SKIP = {
     "device": "a class", "from_numpy": "takes an array", "no_grad": "a grad mode",
     "enable_grad": "a grad mode", "set_grad_enabled": "a grad mode",
     "inference_mode": "a grad mode", "is_grad_enabled": "a grad mode",
-    "is_inference_mode_enabled": "a grad mode", "empty": "a factory",
+    "is_inference_mode_enabled": "a grad mode", "is_anomaly_enabled": "anomaly mode",
+    "is_anomaly_check_nan_enabled": "anomaly mode", "set_anomaly_enabled": "anomaly mode",
+    "empty": "a factory",
     "zeros": "a factory", "ones": "a factory", "arange": "a factory", "eye": "a factory",
     "linspace": "a factory", "full": "a factory", "rand": "a factory", "randn": "a factory",
     "scalar_tensor": "a factory", "normal": "a random factory",
@@ -222,7 +239,8 @@ SKIP = {
     "bitwise_xor": "integer and bool tensors only", "bitwise_not": "integer and bool tensors only",
     "bincount": "integer tensors only", "bucketize": "integer result",
     "bitwise_left_shift": "integer tensors only", "bitwise_right_shift": "integer tensors only",
-    "multinomial": "a random integer result", "save": "serialization", "load": "serialization",
+    "multinomial": "a random integer result", "broadcast_shapes": "takes shapes",
+    "tril_indices": "a factory of indices", "triu_indices": "a factory of indices", "save": "serialization", "load": "serialization",
     "bernoulli": ("random.py, below the op table, records no node where torch records "
                   "BernoulliBackward0 (a zero gradient): not yet an entry"),
 }

@@ -46,6 +46,24 @@ def test_torch_script_prints_what_torch_prints(tmp_path):
     assert ours.stdout.splitlines()[2] == "dyngrad dyngrad.autograd"
 
 
+SHADOWED = """
+    import torch
+    from torch.autograd.gradcheck import GradcheckError
+    import torch.autograd.functional
+    x = torch.tensor([1.0], dtype=torch.float64, requires_grad=True)
+    print(torch.autograd.gradcheck(torch.exp, x), GradcheckError.__name__)
+"""
+
+
+def test_a_function_named_as_its_module_stays_the_function(tmp_path):
+    # torch.autograd.gradcheck is the function, though torch.autograd.gradcheck is also
+    # the module that defines it
+    ours = _run(tmp_path, SHADOWED)
+    theirs = _torch_output(tmp_path, SHADOWED)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout
+
+
 def test_missing_submodule_names_it(tmp_path):
     r = _run(tmp_path, "import torch.nonexistent_module\n")
     assert r.returncode != 0

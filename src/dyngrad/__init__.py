@@ -30,12 +30,14 @@ from . import autograd  # noqa: F401
 from . import ops as _ops
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: F401
+                                   is_anomaly_enabled, set_anomaly_enabled)
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
-from . import linalg, special  # noqa: F401
+from . import fft, linalg, special  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)

@@ -35,6 +35,12 @@ def install_alias():
     """Bind ``torch`` (and its submodules) to dyngrad for the rest of the process."""
     if not any(isinstance(f, _TorchAlias) for f in sys.meta_path):
         sys.meta_path.insert(0, _TorchAlias())
+    # Submodules dyngrad has loaded are bound under torch's names at once, as torch's are
+    # by the time a script runs: importing one later then leaves its parent's attribute
+    # alone (torch.autograd.gradcheck stays the function, not the module of that name).
+    for name, module in list(sys.modules.items()):
+        if name.startswith("dyngrad."):
+            sys.modules.setdefault("torch" + name[7:], module)
 
 
 def main(argv=None):

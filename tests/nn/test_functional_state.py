@@ -147,3 +147,18 @@ def test_signature_is_torchs(name):
         assert [(p.name, p.default) for p in got] == want
     else:
         assert [p.name for p in got][:len(want)] == want
+
+
+def test_attention_heads_merge_back_with_contiguous_view():
+    # nanoGPT's idiom: (B, nh, T, hs) -> transpose -> contiguous -> view(B, T, C)
+    got = []
+    for lib in (dyngrad, torch):
+        q = lib.tensor(X[:2, :4, :3, :2].copy(), requires_grad=True)
+        y = lib.nn.functional.scaled_dot_product_attention(q, q, q, is_causal=True)
+        z = y.transpose(1, 2).contiguous()
+        m = z.view(2, 3, 8)
+        m.sum().backward()
+        got.append((z.is_contiguous(), z.stride(), m.detach().numpy(), q.grad.numpy()))
+    assert got[0][:2] == got[1][:2]
+    np.testing.assert_allclose(got[0][2], got[1][2], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(got[0][3], got[1][3], rtol=1e-5, atol=1e-6)

@@ -12,6 +12,7 @@ X3 = RNG.standard_normal((2, 3, 10)).astype(np.float32)
 X4 = RNG.standard_normal((2, 3, 8, 8)).astype(np.float32)
 X5 = RNG.standard_normal((1, 2, 4, 4, 4)).astype(np.float32)
 IDX = np.array([[1, 0, 4], [3, 3, 2]])
+COLS = RNG.standard_normal((2, 12, 12)).astype(np.float32)   # 3 channels x 2x2 blocks, 12 places
 PROBS = (1 / (1 + np.exp(-X2))).astype(np.float32)
 LABELS = np.array([1, 0, 5, 2])
 
@@ -37,6 +38,11 @@ LAYERS = {
     "ReflectionPad2d": (lambda nn: nn.ReflectionPad2d(1), X4, None),
     "ReplicationPad1d": (lambda nn: nn.ReplicationPad1d((0, 3)), X3, None),
     "CircularPad2d": (lambda nn: nn.CircularPad2d(1), X4, None),
+    "Upsample_nearest": (lambda nn: nn.Upsample(scale_factor=2), X4, None),
+    "Upsample_bilinear": (lambda nn: nn.Upsample(size=(5, 6), mode="bilinear",
+                                                 align_corners=False), X4, None),
+    "Unfold": (lambda nn: nn.Unfold(kernel_size=3, padding=1, stride=2), X4, None),
+    "Fold": (lambda nn: nn.Fold(output_size=(4, 5), kernel_size=2), COLS, None),
     "MaxPool2d": (lambda nn: nn.MaxPool2d(2), X4, None),
     "MaxPool1d": (lambda nn: nn.MaxPool1d(3, stride=2, padding=1), X3, None),
     "AvgPool2d": (lambda nn: nn.AvgPool2d(3, stride=2, padding=1), X4, None),

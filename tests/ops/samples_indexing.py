@@ -8,7 +8,7 @@ masked-out region, zero-length diagonals, negative offsets.
 import numpy as np
 
 from dyngrad.ops import diagonal as dg, products as pr, rearrange as ra, reduction as red
-from dyngrad.ops import scatter as sc
+from dyngrad.ops import scatter as sc, torch_shape as ts
 
 f32 = np.float32
 A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
@@ -28,6 +28,8 @@ def _sq(y):
 
 
 SAMPLES = {
+    ts.clone_op: [("contiguous_transposed", lambda t, x: x.t().contiguous().view(-1), [A]),
+                 ("ravel", lambda t, x: x.mT.ravel(), [C3])],
     red.gather: [("gather", lambda t, x, i: x.gather(1, i), [A, IDX]),
                  ("gather_fn", lambda t, x, i: t.gather(x, 0, i), [A, IDX[:, :1]]),
                  ("take_along_dim", lambda t, x, i: t.take_along_dim(x, i, 1), [A, IDX]),
@@ -65,6 +67,13 @@ SAMPLES = {
         np.ones((1, 3, 3), f32), C3, C3.transpose(0, 2, 1).copy()])],
     pr.addbmm: [("addbmm", lambda t, c, a, b: t.addbmm(c, a, b, alpha=0.5), [
         SQ, C3, C3.transpose(0, 2, 1).copy()])],
+    pr.vdot: [("vdot", lambda t, x, y: t.vdot(x, y), [V3, V3[::-1].copy()])],
+    pr.addr_op: [("addr", lambda t, c, x, y: t.addr(c, x, y, beta=0.5, alpha=2), [A, V3[:2].copy(), V3]),
+                 ("addr_1", lambda t, c, x, y: c.addr(x, y), [A, V3[:2].copy(), V3])],
+    pr.dist_op: [("dist", lambda t, x, y: t.dist(x, y), [A, V3]),
+                 ("dist_1", lambda t, x, y: x.dist(y, 1), [A, M34[:2, :3].copy()]),
+                 ("dist_inf", lambda t, x, y: t.dist(x, y, float("inf")), [A, V3])],
+    pr.block_diag_op: [("block_diag", lambda t, x, y, z: t.block_diag(x, y, z), [A, V3, np.array(1.5, f32)])],
     sc.scatter_value: [("scatter_value", lambda t, x, i: x.scatter(1, i, 1.5), [A, UNIQ]),
                        ("scatter_value_kw", lambda t, x, i: t.scatter(x, 0, i, value=-2.0), [A, IDX % 2])],
     sc.scatter_reduce_op: [

@@ -131,6 +131,7 @@ TIED = np.array([[[[1.0, 3.0, 3.0, 0.5], [2.0, 3.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0
 
 def _conv_pool_samples():
     from dyngrad.ops import activation_pointwise as ap, conv, padding as pd, pooling as pl
+    from dyngrad.ops import pixel_shuffle as ps
     return {
         conv.convolution: [
             ("conv2d", lambda t, x, w, b: F(t).conv2d(x, w, b), [CX, CW, CB]),
@@ -192,6 +193,28 @@ def _conv_pool_samples():
             ("adaptive_max_pool2d", lambda t, x: F(t).adaptive_max_pool2d(x, (3, 4), True), [CX]),
             ("adaptive_max_pool1d", lambda t, x: F(t).adaptive_max_pool1d(x[0], 4), [CX])],
         pl.adaptive_max_pool2d_backward: [("adaptive_max_pool2d_squared", lambda t, x: _sq(F(t).adaptive_max_pool2d(x, 3)), [CX])],
+        ps.pixel_shuffle: [("pixel_shuffle", lambda t, x: F(t).pixel_shuffle(x, 2), [CX]),
+                           ("pixel_unshuffle_squared", lambda t, x: _sq(F(t).pixel_unshuffle(x[:, :, :4], 2)), [CX])],
+        ps.pixel_unshuffle: [("pixel_unshuffle", lambda t, x: t.pixel_unshuffle(x[:, :, :4], 2), [CX]),
+                             ("pixel_shuffle_squared", lambda t, x: _sq(t.pixel_shuffle(x, 2)), [CX])],
+        ap.hardshrink: [("hardshrink", lambda t, x: F(t).hardshrink(x, 0.5), [LX]),
+                        ("hardshrink_kinks", lambda t, x: x.hardshrink(1.0), [KINKS])],
+        ap.hardshrink_backward: [("hardshrink_squared", lambda t, x: _sq(t.hardshrink(x)), [LX])],
+        ap.softshrink: [("softshrink", lambda t, x: F(t).softshrink(x, 0.6), [LX]),
+                        ("softshrink_kinks", lambda t, x: F(t).softshrink(x, 1.0), [KINKS])],
+        ap.softshrink_backward: [("softshrink_squared", lambda t, x: _sq(F(t).softshrink(x)), [LX])],
+        pl.max_pool3d_with_indices: [
+            ("max_pool3d", lambda t, x: F(t).max_pool3d(x[:, :, None].expand(2, 4, 3, 5, 6), (2, 2, 3), 1, (1, 0, 1)), [CX])],
+        pl.max_pool3d_with_indices_backward: [("max_pool3d_squared", lambda t, x: _sq(F(t).max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
+        pl.avg_pool3d: [("avg_pool3d", lambda t, x: F(t).avg_pool3d(x.reshape(2, 2, 2, 5, 6), 2, 1, 1, True, False), [CX])],
+        pl.avg_pool3d_backward: [("avg_pool3d_squared", lambda t, x: _sq(F(t).avg_pool3d(x.reshape(2, 2, 2, 5, 6), (1, 2, 2))), [CX])],
+        pl.adaptive_avg_pool3d: [("adaptive_avg_pool3d", lambda t, x: F(t).adaptive_avg_pool3d(x.reshape(2, 2, 2, 5, 6), (1, 2, 4)), [CX])],
+        pl.adaptive_avg_pool3d_backward: [("adaptive_avg_pool3d_squared", lambda t, x: _sq(
+            F(t).adaptive_avg_pool3d(x.reshape(4, 2, 5, 6), (2, 3, 4))), [CX])],
+        pl.adaptive_max_pool3d: [("adaptive_max_pool3d", lambda t, x: F(t).adaptive_max_pool3d(
+            x.reshape(2, 2, 2, 5, 6), (2, 2, 4), True), [CX])],
+        pl.adaptive_max_pool3d_backward: [("adaptive_max_pool3d_squared", lambda t, x: _sq(
+            F(t).adaptive_max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
         ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
         ap.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [T, P]), ("xlogy_zero", lambda t, x, y: x.xlogy(y), [T * (T > 0.5), P])],
     }
@@ -285,7 +308,8 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 # are not the derivative by design (the padding row gets none; frequency scaling)
 NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
-                  "max_pool2d_ties", "max_pool2d_squared"}
+                  "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
+                  "softshrink_kinks"}
 _HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
                  "its backward written with table ops (same values)")
 # case id -> the records whose graphs are compared, for the cases that cannot match

@@ -96,8 +96,53 @@ CALLS = {
     "lerp_": (lambda t, x, e: (x * 1).lerp_(e, 0.25), [r(2, 3), r(2, 3)]),
     "addcmul_": (lambda t, x, a, b: (x * 1).addcmul_(a, b, value=0.5), [r(2, 3), r(2, 3), r(3)]),
     "unfold_0d": (lambda t, x: x.unfold(0, 1, 1), [np.array(1.5, f32)]),
+    "atleast_1d": (lambda t, x: t.atleast_1d(x), [np.array(1.5, f32)]),
+    "atleast_2d": (lambda t, x, y: t.atleast_2d(x, y), [r(3), r(2, 3)]),
+    "atleast_3d": (lambda t, x, y, z: t.atleast_3d([x, y, z]), [np.array(1.5, f32), r(3), r(2, 3)]),
+    "hstack": (lambda t, x, y: t.hstack([x, y]), [r(2, 3), r(2, 1)]),
+    "hstack_1d": (lambda t, x, y: t.hstack((x, y)), [r(3), r(2)]),
+    "vstack": (lambda t, x, y: t.vstack([x, y]), [r(2, 3), r(3)]),
+    "row_stack": (lambda t, x, y: t.row_stack([x, y]), [r(3), r(3)]),
+    "dstack": (lambda t, x, y: t.dstack([x, y]), [r(2, 3), r(2, 3)]),
+    "column_stack": (lambda t, x, y: t.column_stack([x, y]), [r(3), r(3, 2)]),
+    "tensor_split": (lambda t, x: t.tensor_split(x, 3, dim=1), [r(2, 7)]),
+    "tensor_split_indices": (lambda t, x: x.tensor_split([1, 4, 9]), [r(6, 2)]),
+    "hsplit": (lambda t, x: t.hsplit(x, 2), [r(2, 4)]),
+    "vsplit": (lambda t, x: x.vsplit([1]), [r(3, 2)]),
+    "dsplit": (lambda t, x: t.dsplit(x, 2), [r(1, 2, 4)]),
+    "broadcast_to": (lambda t, x: t.broadcast_to(x, (2, 3)), [r(3)]),
+    "broadcast_tensors": (lambda t, x, y: t.broadcast_tensors(x, y), [r(2, 1), r(3)]),
+    "flipud": (lambda t, x: t.flipud(x), [r(2, 3)]),
+    "fliplr": (lambda t, x: x.fliplr(), [r(2, 3)]),
+    "ravel": (lambda t, x: x.t().ravel(), [r(2, 3)]),
+    "contiguous_view": (lambda t, x: x.t().contiguous().view(-1), [r(2, 3)]),
+    "clone_contiguous": (lambda t, x: x.t().clone(memory_format=t.contiguous_format).view(-1), [r(2, 3)]),
+    "tensordot": (lambda t, x, y: t.tensordot(x, y, dims=([1], [1])), [r(2, 3), r(4, 3)]),
+    "tensordot_int": (lambda t, x, y: t.tensordot(x, y, 2), [r(2, 3, 4), r(3, 4, 2)]),
+    "inner": (lambda t, x, y: t.inner(x, y), [r(2, 3), r(4, 3)]),
+    "inner_1d": (lambda t, x, y: x.inner(y), [r(3), r(3)]),
+    "cartesian_prod": (lambda t, x, y: t.cartesian_prod(x, y), [r(3), r(2)]),
+    "diagflat": (lambda t, x: t.diagflat(x, 1), [r(2, 2)]),
+    "indices": (lambda t: [t.triu_indices(3, 4, 1), t.tril_indices(3, 2, -1)], []),
+    "argwhere": (lambda t, x: t.argwhere(x > 0), [r(3, 3)]),
+    "float_power": (lambda t, x: t.float_power(x, 2), [r(2, 3)]),
+    "float_power_tensor": (lambda t, x, y: x.float_power(y), [np.abs(r(3)) + 0.5, r(3)]),
+    "swapdims": (lambda t, x: x.swapdims(0, 2), [r(2, 3, 4)]),
+    "trapezoid": (lambda t, y: t.trapezoid(y), [r(2, 4)]),
+    "trapezoid_dx": (lambda t, y: t.trapezoid(y, dx=0.5, dim=0), [r(3, 2)]),
+    "trapezoid_x": (lambda t, y, x: t.trapezoid(y, x), [r(2, 4), np.cumsum(np.abs(r(4)))]),
+    "cumulative_trapezoid": (lambda t, y: t.cumulative_trapezoid(y, dim=0), [r(4, 2)]),
+    "logdet": (lambda t, x: t.logdet(x @ x.mT + t.eye(3)), [r(3, 3)]),
     "type_as_int": (lambda t, x, y: x.type_as(y), [r(2, 3), np.zeros(1, np.int32)]),
 }
+
+
+def test_broadcast_shapes():
+    import torch
+
+    import dyngrad
+    for shapes in [((2, 1), (3,)), ((1,), (4, 1), 5), ((),)]:
+        assert tuple(dyngrad.broadcast_shapes(*shapes)) == tuple(torch.broadcast_shapes(*shapes))
 
 
 @pytest.mark.parametrize("name", list(CALLS))

@@ -32,6 +32,10 @@ SCHEDULERS = {
     "LambdaLR": lambda s, o: s.LambdaLR(o, lambda epoch: 1 / (epoch + 1)),
     "LinearLR": lambda s, o: s.LinearLR(o, start_factor=0.25, total_iters=4),
     "OneCycleLR": lambda s, o: s.OneCycleLR(o, max_lr=1.0, total_steps=12),
+    "CosineAnnealingWarmRestarts": lambda s, o: s.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2,
+                                                                             eta_min=0.01),
+    "SequentialLR": lambda s, o: s.SequentialLR(o, [s.LinearLR(o, 0.1, total_iters=3),
+                                                    s.ExponentialLR(o, 0.8)], milestones=[4]),
     "OneCycleLR_linear_3": lambda s, o: s.OneCycleLR(o, max_lr=0.5, total_steps=12,
                                                      anneal_strategy="linear", three_phase=True),
 }

@@ -16,7 +16,7 @@ from side_by_side import assert_same
 SHAPES = [(3, 4), (4,), ()]
 
 
-def _trajectory(lib, name, kwargs, dtype, steps=5, closure=False):
+def _trajectory(lib, name, kwargs, dtype, steps=8, closure=False):
     """Run ``steps`` updates on fixed parameters with gradients from a fixed loss."""
     dt = getattr(lib, dtype)
     rng = np.random.default_rng(0)
@@ -52,12 +52,19 @@ CASES = [
     ("Adam", dict(lr=0.01)),
     ("Adam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1, amsgrad=True)),
     ("Adam", dict(lr=0.01, maximize=True, eps=1e-6)),
+    ("Adam", dict(lr=0.01, decoupled_weight_decay=True, weight_decay=0.1)),
     ("AdamW", dict(lr=0.01)),
     ("AdamW", dict(lr=0.02, weight_decay=0.1, amsgrad=True)),
     ("RMSprop", dict(lr=0.01)),
     ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1)),
     ("Adagrad", dict(lr=0.1)),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.5)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.8, weight_decay=0.1, maximize=True)),
+    ("Adamax", dict(lr=0.01, weight_decay=0.1)),
+    ("NAdam", dict(lr=0.01)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.01, weight_decay=0.1)),
 ]
 EXACT = {"SGD"}
 
@@ -159,7 +166,8 @@ def test_zero_grad_and_step_hooks():
 
 def test_signatures_match_torch():
     import inspect
-    for name in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad"):
+    for name in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam",
+                 "RAdam"):
         ours = inspect.signature(getattr(dyngrad.optim, name).__init__)
         theirs = inspect.signature(getattr(torch.optim, name).__init__)
         assert [(p.name, p.default, p.kind) for p in ours.parameters.values()] == \

@@ -56,6 +56,9 @@ CASES = {
         lib.utils.data.RandomSampler(range(7), replacement=True, num_samples=40)))[1],
     "random_sampler_num_samples": lambda lib: (lib.manual_seed(1), list(
         lib.utils.data.RandomSampler(range(4), num_samples=10)))[1],
+    "weighted_random": lambda lib: (lib.manual_seed(5), list(lib.utils.data.WeightedRandomSampler(
+        [0.1, 0.9, 0.4, 0.6], 12)), list(lib.utils.data.WeightedRandomSampler(
+            [1.0, 2.0, 3.0, 4.0, 0.5], 3, replacement=False)))[1:],
     "subset_random": lambda lib: (lib.manual_seed(2), list(
         lib.utils.data.SubsetRandomSampler([10, 20, 30, 40])))[1],
     "batch_sampler_class": lambda lib: (list(lib.utils.data.BatchSampler(range(7), 3, False)),

@@ -117,14 +117,14 @@ def test_isotonic_keeps_the_order_and_is_the_least_squares_fit():
 
 
 @pytest.fixture(scope="module")
-def seed_graphs():
+def seed_graphs(tmp_path_factory):
     """The graphs the page draws for the seed scripts that run a backward, and for the
     tutorial (one subprocess: torch is bound to dyngrad there)."""
     scripts = sorted(str(p) for p in SEEDS.glob("*.py")) + [str(ROOT / "docs" / "tutorial.py")]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("_seed_graphs.py")),
                            *scripts], capture_output=True, text=True, env=env, timeout=300,
-                          cwd=str(SEEDS if SEEDS.is_dir() else ROOT))
+                          cwd=str(tmp_path_factory.mktemp("seeds")))  # whatever they write
     assert done.returncode == 0, done.stderr[-2000:]
     return {k: ([tuple(s) for s in stmts], source)
             for k, (stmts, source) in json.loads(done.stdout).items()}

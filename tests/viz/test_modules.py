@@ -124,3 +124,15 @@ def test_clusters_drawn_by_both_layouts(layout):
 def test_recording_leaves_no_hook_behind():
     run()
     assert not nn_module._global_forward_hooks and not nn_module._global_forward_pre_hooks
+
+
+@pytest.mark.parametrize("layout", ["dot", "dyngrad"])
+def test_max_nodes_collapses_inside_clusters(layout):
+    if layout == "dot" and render.find_dot() is None:
+        pytest.skip("Graphviz's dot is not installed")
+    model = nn.Sequential(*[nn.Linear(2, 2) for _ in range(60)])
+    with record_modules():
+        y = model(dyngrad.randn(1, 2)).sum()
+    g = make_dot(y, model=model, max_nodes=50)
+    nodes, _ = read_svg(g.svg(layout))
+    assert len(nodes) <= 50 and "max_nodes=50: " in g.source

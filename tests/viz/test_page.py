@@ -115,3 +115,52 @@ def test_page_in_headless_chromium_highlights_the_chosen_step(tmp_path):
     assert dom.count('class="edge hl-out"') >= 1   # and went on to its inputs
     assert re.search(rf'<li id="s{step}"[^>]*class="hl"', dom)
     assert dom.count("<svg") == 1 and dom.count("<li id=") == 5
+
+
+CNN = """import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                      nn.Linear(4 * 3 * 3, 3))
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+x = torch.randn(8, 1, 8, 8)
+y = torch.randint(0, 3, (8,))
+for step in range(4):
+    opt.zero_grad()
+    loss = F.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+"""
+
+
+def graph_nodes(fn):
+    """The nodes a backward from ``fn`` runs (torch's graph, walked by next_functions)."""
+    seen, todo = {}, [fn]
+    while todo:
+        f = todo.pop()
+        if f is not None and id(f) not in seen:
+            seen[id(f)] = f
+            todo += [n for n, _ in f.next_functions]
+    return list(seen.values())
+
+
+def test_cli_step_traces_one_backward_of_a_training_loop(tmp_path):
+    torch = pytest.importorskip("torch")
+    done, out = write_page(tmp_path, CNN, ("--step", "2"))
+    assert done.returncode == 0, done.stderr
+    page = out.read_text()
+    # the oracle: torch's graph of the same loss has one engine step per node
+    namespace = {}
+    exec(CNN.replace("range(4)", "range(2)"), {"torch": torch, "__name__": "cnn"}, namespace)
+    nodes = graph_nodes(namespace["loss"].grad_fn)
+    names = sorted(type(n).__name__ for n in nodes)
+    steps = re.findall(r'<li id="s\d+" data-index="\d+" data-node="n\d+"><details><summary>'
+                       r'\[\d+\] (\w+)', page)
+    assert sorted(steps) == names and len(steps) == 12
+    assert "backward pass 2 of 4 of" in page and "12 step(s) of backward pass 2 (of 4)" in page
+    assert page.count('class="cluster"') == 5  # one per module of the Sequential
+    assert "model.0.weight" in page and "min " in page and " norm " in page
+    done, _ = write_page(tmp_path, TUTORIAL, ("--step", "2"))
+    assert done.returncode == 1 and "ran 1 backward pass(es), so there is no pass 2" in done.stderr

@@ -200,3 +200,16 @@ def test_formula_text_is_the_declaration(op):
         code = compile(f"lambda {', '.join(args)}: {text}", "<f>", "eval").co_consts[0]
         assert code.co_code == f.__code__.co_code and code.co_names == f.__code__.co_names, \
             (op.name, name, text)
+
+
+def test_run_records_one_backward_pass_and_counts_the_others():
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = (x * x).sum()
+    with trace(run=1) as t:
+        y.backward(retain_graph=True)
+        y.backward(torch.tensor(3.), retain_graph=True)
+        y.backward(retain_graph=True)
+    assert t.runs == 3 and {s.run for s in t} == {1}
+    assert [s.name for s in t] == ["SumBackward0", "MulBackward0", "AccumulateGrad"]
+    acc = leaf_step(t, x)
+    assert close(acc.grad_before, [2., 4.]) and close(acc.grad_after, [8., 16.])  # 2x * 3 added

@@ -14,9 +14,11 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
 from ..ops import torch_shape
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
-           "inference_mode", "Function"]
+           "inference_mode", "Function", "detect_anomaly", "set_detect_anomaly", "gradcheck",
+           "gradgradcheck"]
 
 
 def __getattr__(name):
@@ -26,6 +28,7 @@ def __getattr__(name):
         function = importlib.import_module(".function", __name__)
         return function if name == "function" else function.Function
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 xp = _backend.xp
 
@@ -84,7 +87,7 @@ def _make_grads(outputs, grads, create_graph, batched=False):
             continue
         if not isinstance(g, _Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-        if batched and g._data.shape[1:] != o._data.shape:
+        if batched and g[0]._data.shape != o._data.shape:  # g[0]: torch's IndexErrors
             # (torch reports the shape of grad[0] without its first dim)
             raise RuntimeError(
                 "If `is_grads_batched=True`, we interpret the first dimension of each "
@@ -247,7 +250,11 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
         raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but "
                          "that input is a Tensor of dimensionality 0 so expected in_dim to "
                          "satisfy 0 <= in_dim < 0.")
-    n = root_grads[0].shape[0]
+    sizes = [g.shape[0] for g in root_grads]
+    if len(set(sizes)) > 1:
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
+                         f"dimension, got sizes {sizes} for the mapped dimension")
+    n = sizes[0]
     rows = []
     for b in range(n):
         rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
@@ -263,3 +270,9 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
         else:
             out.append(xp.stack([c._data if hasattr(c, "_data") else c for c in col]))
     return out
+
+
+# the parts of torch.autograd written over grad (above) and the ops; gradcheck and
+# gradgradcheck are bound as the functions, shadowing their module's name, as in torch
+from . import functional  # noqa: E402,F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401

@@ -52,8 +52,10 @@ _ndarray = _backend.ndarray
 # observer(event, **info). Empty means the engine pays one truthiness test per step.
 # Events: "node" (node, grads: before it runs), "hook" (kind, fn, args, result),
 # "ran" (node, grads after pre-hooks, raw: formula outputs before the edge reduction,
-# outs: reduced; sent before post hooks, which report as "hook", and before saved values
-# are freed), "end".
+# outs: reduced, None where no one wants the gradient (NOTE [Running part of the graph]);
+# sent before post hooks, which report as "hook", and before saved values
+# are freed), "end", "error" (error: the exception a step raised, sent before it leaves
+# the run; the last "node" is the one that failed).
 observers = []
 
 
@@ -186,6 +188,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     gc.disable()
     try:
         return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+    except Exception as error:
+        if observers:
+            _tell("error", error=error)
+        raise
     finally:
         _tasks.pop()
         state.enabled = prev
@@ -505,11 +511,12 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
         outs = raw = node._apply(grads, create_graph)
         if node._meta is not None:
             outs = fit_all(outs, node._meta)
+        if wanted is not None:
+            # gradients nobody wants are not handed on (torch does not compute them, so
+            # observers, anomaly mode's nan check among them, do not see them either)
+            outs = [g if nxt in wanted else None for g, (nxt, _) in zip(outs, node.next_functions)]
         if observers:
             _tell("ran", node=node, grads=grads, raw=raw, outs=outs)
-        if wanted is not None:
-            # gradients nobody wants are not handed on (torch does not compute them)
-            outs = [g if nxt in wanted else None for g, (nxt, _) in zip(outs, node.next_functions)]
     if node._hooks:
         gi = tuple(None if g is None else _tensor(g) for g in outs)
         go = tuple(None if g is None else _tensor(g) for g in grads)

@@ -16,7 +16,9 @@ that concerns every node (anomaly metadata, forward-mode tangents, capture) goes
 """
 import contextlib
 import itertools
+import os
 import re
+import threading
 import traceback
 import weakref
 from typing import NamedTuple
@@ -33,6 +35,8 @@ __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "Gr
 xp = _backend.xp
 _ndarray = _backend.ndarray
 _new = object.__new__
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 # Sequence numbers order ready nodes in the engine: see NOTE [Ready order] in engine.py.
 next_sequence_nr = itertools.count().__next__
@@ -206,12 +210,11 @@ def record(node, inputs, outputs):
     a tuple of what the backward needs, each tensor in it a SavedValue (``()``: nothing).
 
     Under anomaly mode (``grad_mode.state.anomaly``) the forward's stack is stored as
-    ``node.metadata["traceback_"]`` (a list of strings, as traceback.format_stack gives;
-    the recorder's own frame left out), as torch does.
+    ``node.metadata["traceback_"]``, as torch does (``store_anomaly_metadata``).
     """
     node._sequence_nr = next_sequence_nr()
     if _gstate.anomaly:
-        node.metadata["traceback_"] = traceback.format_stack()[:-1]
+        store_anomaly_metadata(node)
     edges = []
     meta = None
     n_out = len(outputs)
@@ -290,6 +293,46 @@ def fit_all(outs, meta):
     match, so the check comes before the call."""
     return [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
             else fit(g, m) for g, m in zip(outs, meta)]
+
+
+class _AnomalyRun(threading.local):
+    running = None  # the node whose backward this thread's engine runs (anomaly mode sets it)
+
+
+anomaly_run = _AnomalyRun()
+
+
+def store_anomaly_metadata(node):
+    """Anomaly mode, at a node's creation: the Python stack that made it, as torch keeps it
+    (``metadata["traceback_"]``, the strings of ``traceback.format_list``), and, for a node
+    made while a backward runs, the node whose backward made it (``metadata["parent_"]``).
+
+    dyngrad's own frames at the top of the stack are left out: torch's ops run in C++,
+    so its stack ends at the user's line that called the op.
+    """
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    meta = node.metadata
+    meta["traceback_"] = traceback.format_list(frames[:end])
+    if anomaly_run.running is not None:
+        meta["parent_"] = anomaly_run.running
+
+
+def note_inplace_write(counter):
+    """Anomaly mode, at an in-place write: where it happened, kept beside the version it
+    made (``counter[1]``: version counters are one-element lists, read at ``[0]`` only), so
+    that a failed version check can name the line that changed the saved tensor."""
+    frames = traceback.extract_stack()
+    end = len(frames)
+    while end > 1 and _inside_dyngrad(frames[end - 1].filename):
+        end -= 1
+    counter[1:] = [(counter[0], traceback.format_list(frames[end - 1:end])[0])]
+
+
+def _inside_dyngrad(filename):
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR)
 
 
 def increment_version(tensor):

@@ -188,12 +188,21 @@ class SavedValue:
             who = (fn._forward_op_name(), value._output_nr) if fn is not None else None
         part = f", which is output {who[1]} of {who[0]}," if who else ""
         legacy = _dtype._FROM_NP[data.dtype]._legacy
+        if not _gstate.anomaly:
+            hint = ("enable anomaly detection to find the operation that failed to compute its "
+                    "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        else:
+            hint = ("the backtrace further above shows the operation that failed to compute "
+                    "its gradient. The variable in question was changed in there or anywhere "
+                    "later. Good luck!")
+            if len(self.counter) > 1:  # beyond torch: the write's line (note_inplace_write)
+                made, where = self.counter[1]
+                hint += (" The last in-place operation recorded in anomaly mode took it to "
+                         f"version {made}:\n{where.rstrip()}")
         return RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [torch.{legacy} {list(data.shape)}]{part} is at version {now}; "
-            f"expected version {self.version} instead. Hint: enable anomaly detection to find "
-            "the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+            f"expected version {self.version} instead. Hint: {hint}")
 
 
 def save_input(tensor):
@@ -211,10 +220,6 @@ def save_input(tensor):
 
 def save_output(tensor, output_nr=None):
     """``SavedValue(tensor, is_output=True)``, by the shortest way (see save_input)."""
-    if tensor._grad_fn is None:
-        # an output the node did not wire (not differentiable: layer_norm's mean and rstd)
-        # has no graph to link back to: it is kept as a saved input is, and unpacks as is
-        return save_input(tensor)
     if tensor._inference or _gstate.saved_hooks is not None:
         return SavedValue(tensor, True, output_nr)
     sv = _new(SavedValue)

@@ -51,15 +51,29 @@ def _slogdet(A):
     return xp.asarray(sign).astype(A.dtype), xp.asarray(logabsdet).astype(A.real.dtype)
 
 
+def _slogdet_backward(grads, A):
+    # torch: solve(A^H, g * I), which is g A^-H
+    n = A.shape[-1]
+    eye = xp.eye(n, dtype=getattr(A, "_data", A).dtype)
+    if hasattr(A, "_data"):
+        eye = _wrap(eye)
+    return solve_op(mT(A), _unsqueeze2(grads[1]) * eye, True)
+
+
 slogdet_op = Op("LinalgSlogdetBackward0", _slogdet, outputs=("sign", "logabsdet"),
-                differentiable_outputs=(1,),
-                A=lambda grads, A: _unsqueeze2(grads[1]) * mT(inv_op(A)))
+                differentiable_outputs=(1,), A=_slogdet_backward)
 
 
 def slogdet(A, *, out=None):
     check_square(A, "linalg.slogdet")
     sign, logabsdet = slogdet_op(A)
     return return_type("linalg_slogdet", ("sign", "logabsdet"))(sign, logabsdet)
+
+
+def logdet(input):
+    """torch.logdet: log|det| where the determinant is positive, nan where negative."""
+    sign, logabsdet = slogdet_op(input)
+    return pw.where(pw.eq(sign, -1), float("nan"), logabsdet)
 
 
 # -- solve --------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from ..ops.torch_math import INPLACE as _INPLACE
 from ..tensor import Tensor
 from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
-    prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold)
+    prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold, hardshrink, softshrink,
+    elu_, selu_, celu_, leaky_relu_, hardtanh_, threshold_)
+from ..ops.torch_nn import pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
 from ..ops.torch_nn import scaled_dot_product_attention  # noqa: F401
 from ._functional.conv import (  # noqa: F401
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
@@ -37,7 +39,8 @@ from ._functional.padding import pad  # noqa: F401
 from ._functional.pooling import (  # noqa: F401
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
-    max_pool2d_with_indices)
+    max_pool2d_with_indices, adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d,
+    max_pool3d_with_indices)
 from ._functional.sparse import embedding, one_hot  # noqa: F401
 from ._functional.upsampling import interpolate, upsample  # noqa: F401
 
@@ -46,6 +49,10 @@ def relu(input, inplace=False):
     if not isinstance(input, Tensor):
         _check_tensor("relu", "input", input, 1)
     return _INPLACE["relu_"](input) if inplace else _pw.relu(input)
+
+
+def relu_(input):
+    return _INPLACE["relu_"](input)
 
 
 def sigmoid(input):

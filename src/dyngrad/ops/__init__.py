@@ -186,7 +186,7 @@ METHODS["prelu"] = FUNCTIONS["prelu"]
 # -- the surface beyond the basics, one block per family file ----------------------------
 from . import diagonal as _dg, einsum as _es, products as _pr, rearrange as _ra  # noqa: E402
 from . import scans as _sn, scatter as _sc, sorting as _so  # noqa: E402
-from . import pointwise_more as _pm, special as _sp, summary as _sm  # noqa: E402
+from . import pointwise_more as _pm, special as _sp, stacking as _st2, summary as _sm  # noqa: E402
 FUNCTIONS.update({
     "einsum": _es.einsum, "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed,
     "diag": _dg.diag, "trace": _dg.trace_fn,
@@ -195,7 +195,8 @@ FUNCTIONS.update({
     "moveaxis": _ra.movedim, "meshgrid": _ra.meshgrid, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, **_sn.FUNCTIONS,
-    **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS,
+    "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist, "block_diag": _pr.block_diag,
+    **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS, **_st2.FUNCTIONS,
 })
 METHODS.update({
     "diagonal": _dg.diagonal, "diag_embed": _dg.diag_embed, "diag": _dg.diag,
@@ -205,7 +206,8 @@ METHODS.update({
     "moveaxis": _ra.movedim, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
     **_pr.FUSED, **_sc.METHODS, **_so.METHODS, **_sn.METHODS, **_pm.METHODS,
-    **_sm.METHODS, **_sp.METHODS,
+    "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist,
+    **_sm.METHODS, **_sp.METHODS, **_st2.METHODS,
     "type_as": lambda self, other: self.type(other.dtype),
 })
 
@@ -219,6 +221,9 @@ def _linalg(name):
         if name == "svd":
             from ..linalg.decompositions import torch_svd
             return torch_svd(*args, **kwargs)
+        if name == "logdet":
+            from ..linalg.inverses import logdet
+            return logdet(*args, **kwargs)
         return getattr(linalg, name)(*args, **kwargs)
     fn.__name__ = name
     return fn
@@ -226,7 +231,7 @@ def _linalg(name):
 
 for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
                    ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
-                   ("chain_matmul", "multi_dot")):
+                   ("chain_matmul", "multi_dot"), ("logdet", "logdet")):
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 

@@ -10,6 +10,8 @@ import math
 
 from .. import _backend
 from ._table import Op
+from .joining import cat
+from .views import split
 from ..tensor import _wrap
 from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, logical_and, lt,
                         mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
@@ -39,18 +41,26 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 def _erfc(z):
     """erfc over an array. Single precision: Numerical Recipes' Chebyshev fit (fractional
-    error below 1.2e-7, about 2 float32 ulps) in double, vectorised; torch's float kernel is
-    an approximation too. Double precision: libm's erf per element, exact."""
+    error below 1.2e-7), evaluated in float32 in place (a few ulps, as torch's own float
+    kernel is an approximation too; measured 5x faster than in double with temporaries).
+    Double precision: libm's erf per element, exact."""
     if z.dtype != xp.float32:
         return 1 - erf(z)
-    a = xp.abs(z.astype(xp.float64))
-    t = 1 / (1 + 0.5 * a)
-    poly = 0.17087277
+    a = xp.abs(z)
+    t = xp.multiply(a, 0.5, dtype=xp.float32)
+    t += 1
+    xp.reciprocal(t, out=t)
+    poly = xp.full_like(t, 0.17087277)
     for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
               0.37409196, 1.00002368, -1.26551223):
-        poly = c + t * poly
-    r = t * xp.exp(-a * a + poly)
-    return xp.where(z >= 0, r, 2 - r)
+        poly *= t
+        poly += c
+    a *= a
+    poly -= a
+    xp.exp(poly, out=poly)
+    poly *= t
+    # erfc(-z) = 2 - erfc(z)
+    return xp.where(z >= 0, poly, 2 - poly)
 
 
 def _gelu(self, approximate):
@@ -348,18 +358,23 @@ def _glu_backward(grad_output, self, dim):
     return xp.concatenate([grad_output * s, grad_output * a * s * (1 - s)], axis=dim)
 
 
+def _split_halves(x, dim):
+    """glu's two halves by the split op, which takes arrays (a backward run without
+    create_graph) as well as Tensors."""
+    dim = dim % len(x.shape)
+    return split(x, x.shape[dim] // 2, dim)
+
+
 def _glu_double_backward_grad_output(grad, self, dim):
-    from .torch_shape import chunk
-    a, b = chunk(self, 2, dim)
-    ga, gb = chunk(grad, 2, dim)
+    a, b = _split_halves(self, dim)
+    ga, gb = _split_halves(grad, dim)
     s = sigmoid(b)
     return ga * s + gb * a * s * add_scalar(-s, 1, 1)
 
 
 def _glu_double_backward(grad, grad_output, self, dim):
-    from .torch_shape import cat, chunk
-    a, b = chunk(self, 2, dim)
-    ga, gb = chunk(grad, 2, dim)
+    a, b = _split_halves(self, dim)
+    ga, gb = _split_halves(grad, dim)
     s = sigmoid(b)
     ds = s * add_scalar(-s, 1, 1)
     da = gb * grad_output * ds
@@ -440,3 +455,35 @@ def _xlogy_self(grad, self, other):
 
 xlogy = Op("XlogyBackward0", _xlogy, self=_xlogy_self,
            other=lambda grad, self, other: grad * self / other)
+
+
+# -- hardshrink, softshrink ------------------------------------------------------------------
+def _hardshrink(self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), self.dtype), self)
+
+
+def _hardshrink_backward(grad_out, self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), grad_out.dtype), grad_out)
+
+
+def _softshrink(self, lambd):
+    lam = _typed(lambd, self)
+    return xp.where(self > lam, self - lam, xp.where(self < -lam, self + lam, xp.zeros((), self.dtype)))
+
+
+def _softshrink_backward(grad_output, self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), grad_output.dtype),
+                    grad_output)
+
+
+hardshrink = Op("HardshrinkBackward0", _hardshrink,
+                self=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd))
+hardshrink_backward = Op("HardshrinkBackwardBackward0", _hardshrink_backward,
+                         grad_out=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd),
+                         self=lambda grad, self: zeros_like(self))
+softshrink = Op("SoftshrinkBackward0", _softshrink,
+                self=lambda grad, self, lambd: softshrink_backward(grad, self, lambd))
+softshrink_backward = Op(
+    "SoftshrinkBackwardBackward0", _softshrink_backward,
+    grad_output=lambda grad, self, lambd: softshrink_backward(grad, self, lambd),
+    self=lambda grad, self: zeros_like(self))

@@ -100,16 +100,19 @@ def _basic(self, key, lone_slice_view=False):
     # torch's getitem records a lone slice even when it spans the dim (t[:]); inside a
     # tuple key, and in setitem, a full slice is skipped (t[:, :] is an alias)
     lone_slice = lone_slice_view and isinstance(key, slice)
+    if self.dim() == 0 and not isinstance(key, bool):
+        # torch's own messages for a lone int or slice on a 0-dim tensor
+        if isinstance(key, int):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if isinstance(key, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     if isinstance(key, str):  # torch reads it as a sequence of indices: a tensor of str
         _warn_sequence()
     key = _normalize(key)
     for k in key:
         if isinstance(k, str):
             raise TypeError("new(): invalid data type 'str'")
-        if self.dim() == 0 and len(key) == 1 and not isinstance(k, (slice, bool)) and \
-                k is not None and k is not Ellipsis and not _is_advanced(k):
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)
                  and not (_is_advanced(k) and _as_index_array(k).dtype.kind == "b"))
     n_bool_dims = sum(_as_index_array(k).ndim for k in key

@@ -10,7 +10,7 @@ found by replaying the view ops on an array shaped like the base (``Tensor._view
 from .. import _backend
 from .._dtype import _FROM_NP
 from ..autograd import grad_mode
-from ..autograd.graph import Node, edge_of, fit, record
+from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
 from ._table import Op, _any_input
@@ -151,6 +151,8 @@ def apply_inplace(op, self, args):
         check_inference(self)
     else:
         self._version_counter[0] += 1
+        if _gstate.anomaly:
+            note_inplace_write(self._version_counter)
     if node is not None:
         _rebase(self, node)
         if save.out_slots:  # the output is saved as written (pack hooks see the result)
@@ -355,10 +357,10 @@ def copy_out_of_place(t):
     return _copy_new(_wrap(xp.empty(t._data.shape, dtype=t._data.dtype)), t)
 
 
-def _clone(self):
+def _clone(self, contiguous=False):
     # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
-    # one comes out contiguous
-    return xp.array(self, copy=True, order="C" if 0 in self.strides else "K")
+    # one comes out contiguous, and so does any input of Tensor.contiguous()
+    return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")
 
 
 clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)

@@ -12,7 +12,6 @@ same backward written with table ops (``vjp_of_composite``): values are torch's,
 graph recorded under create_graph is made of those ops rather than torch's hand-written
 layer_norm_double_backward.
 """
-import math
 
 from .. import _backend
 from ._table import Op

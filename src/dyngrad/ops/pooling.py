@@ -1,10 +1,12 @@
-"""Pooling over the last two dims: max_pool2d_with_indices, avg_pool2d, adaptive_avg_pool2d,
-adaptive_max_pool2d, each with its backward entry (torch's node names). The 1-d forms are
-these on an unsqueezed input, as torch composes them.
+"""Pooling over the last two or three dims: max pooling with indices, average pooling,
+adaptive average and max pooling, each with its backward entry under torch's node names
+(MaxPool2DWithIndicesBackward0, AvgPool3DBackward0, ...). The 1-d forms are the 2-d ones
+on an unsqueezed input, as torch composes them.
 
 Windows are strided views (sliding_window_view), so no Python loop runs over pixels;
-loops run over kernel offsets (avg_pool2d's backward) or output cells (the adaptive
-pools, whose output is small).
+loops run over kernel offsets or over output cells (the adaptive max pool, whose output
+is small). Adaptive average pooling is separable: a product with one averaging matrix
+per pooled dim.
 """
 import math
 
@@ -26,60 +28,73 @@ def pooled_size(size, k, s, p, d, ceil_mode):
     return out
 
 
-def _padded_windows(x, kernel, stride, padding, dilation, out_hw, fill):
-    """(..., oH, oW, kH, kW) windows of x padded with ``fill`` (enough for ceil mode)."""
+def _padded_windows(x, kernel, stride, padding, dilation, out_sp, fill):
+    """(..., *out, *kernel) windows of x padded with ``fill`` (enough for ceil mode)."""
+    k = len(kernel)
     pads = []
-    for size, k, s, p, d, o in zip(x.shape[-2:], kernel, stride, padding, dilation, out_hw):
-        need = (o - 1) * s + d * (k - 1) + 1
+    for size, kk, s, p, d, o in zip(x.shape[-k:], kernel, stride, padding, dilation, out_sp):
+        need = (o - 1) * s + d * (kk - 1) + 1
         pads.append((p, max(need - size - p, 0)))
-    lead = [(0, 0)] * (x.ndim - 2)
+    lead = [(0, 0)] * (x.ndim - k)
     xpad = xp.pad(x, lead + pads, constant_values=fill) if any(a or b for a, b in pads) else x
-    extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    win = _windows_of(xpad, extent, axis=(-2, -1))
-    key = ((Ellipsis,) + tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(out_hw, stride))
+    extent = tuple(d * (kk - 1) + 1 for kk, d in zip(kernel, dilation))
+    win = _windows_of(xpad, extent, axis=tuple(range(-k, 0)))
+    key = ((Ellipsis,) + tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(out_sp, stride))
            + tuple(slice(None, None, d) for d in dilation))
     return win[key]
 
 
 def _out_hw(x, kernel, stride, padding, dilation, ceil_mode):
-    return tuple(pooled_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
-                 zip(x.shape[-2:], kernel, stride, padding, dilation))
+    k = len(kernel)
+    return tuple(pooled_size(n, kk, s, p, d, ceil_mode) for n, kk, s, p, d in
+                 zip(x.shape[-k:], kernel, stride, padding, dilation))
+
+
+def _plane_strides(shape):
+    """Each pooled dim's step in an in-plane flat index (torch's indices count within the
+    last two or three dims)."""
+    out, step = [], 1
+    for n in reversed(shape):
+        out.append(step)
+        step *= n
+    return tuple(reversed(out))
 
 
 # -- max_pool2d ---------------------------------------------------------------------------------
-def _max_pool2d_with_indices(self, kernel_size, stride, padding, dilation, ceil_mode):
-    out_hw = _out_hw(self, kernel_size, stride, padding, dilation, ceil_mode)
+def _max_pool_with_indices(self, kernel_size, stride, padding, dilation, ceil_mode):
+    k = len(kernel_size)
+    out_sp = _out_hw(self, kernel_size, stride, padding, dilation, ceil_mode)
     fill = -xp.inf if self.dtype.kind == "f" else xp.iinfo(self.dtype).min
-    win = _padded_windows(self, kernel_size, stride, padding, dilation, out_hw, fill)
+    win = _padded_windows(self, kernel_size, stride, padding, dilation, out_sp, fill)
     # one pass per kernel offset over all windows (a strided view each), keeping torch's
-    # choice: the first maximum in scan order, and a nan over anything (the last nan)
-    # ``arg`` keeps the chosen element's offset from its window's corner, in-plane
-    width = self.shape[-1]
-    out = xp.full(win.shape[:-2], fill, self.dtype)
-    arg = xp.zeros(win.shape[:-2], xp.int64)
-    better = xp.empty(win.shape[:-2], bool)
+    # choice: the first maximum in scan order, and a nan over anything (the last nan).
+    # ``arg`` keeps the chosen element's in-plane offset from its window's corner.
+    steps = _plane_strides(self.shape[-k:])
+    out = xp.full(win.shape[:-k], fill, self.dtype)
+    arg = xp.zeros(win.shape[:-k], xp.int64)
+    better = xp.empty(win.shape[:-k], bool)
     nan = self.dtype.kind == "f" and bool(xp.isnan(self).any())
-    for i in range(kernel_size[0]):
-        for j in range(kernel_size[1]):
-            v = win[..., i, j]
-            xp.greater(v, out, out=better)
-            if nan:
-                better |= v != v
-            xp.copyto(out, v, where=better)
-            xp.copyto(arg, i * dilation[0] * width + j * dilation[1], where=better)
-    corner = ((xp.arange(out_hw[0]) * stride[0] - padding[0])[:, None] * width
-              + (xp.arange(out_hw[1]) * stride[1] - padding[1])[None, :])
-    arg += corner
+    for offset in xp.ndindex(*kernel_size):
+        v = win[(Ellipsis,) + offset]
+        xp.greater(v, out, out=better)
+        if nan:
+            better |= v != v
+        xp.copyto(out, v, where=better)
+        xp.copyto(arg, sum(i * d * st for i, d, st in zip(offset, dilation, steps)), where=better)
+    for axis, (o, s, p, st) in enumerate(zip(out_sp, stride, padding, steps)):
+        corner = (xp.arange(o) * s - p) * st
+        arg += corner.reshape((o,) + (1,) * (k - 1 - axis))
     return out, arg
 
 
-def _scatter_to_planes(grad, indices, shape, overlapping=True):
-    """Sum ``grad`` into zeros of ``shape`` at the in-plane flat ``indices``. Overlapping
-    windows may pick the same input element (a bincount sums them); windows that do not
-    overlap pick each element once, and a plain assignment is several times faster."""
-    plane = shape[-2] * shape[-1]
-    rows = math.prod(shape[:-2])
-    offsets = (xp.arange(rows) * plane).reshape(indices.shape[:-2] + (1, 1))
+def _scatter_to_planes(grad, indices, shape, k, overlapping=True):
+    """Sum ``grad`` into zeros of ``shape`` at the in-plane flat ``indices`` (planes of the
+    last k dims). Overlapping windows may pick the same input element (a bincount sums
+    them); windows that do not overlap pick each element once, and a plain assignment is
+    several times faster."""
+    plane = math.prod(shape[-k:])
+    rows = math.prod(shape[:-k])
+    offsets = (xp.arange(rows) * plane).reshape(indices.shape[:-k] + (1,) * k)
     flat = (indices + offsets).reshape(-1)
     if not overlapping:
         out = xp.zeros(rows * plane, grad.dtype)
@@ -89,33 +104,46 @@ def _scatter_to_planes(grad, indices, shape, overlapping=True):
     return out.astype(grad.dtype).reshape(shape)
 
 
-def _gather_from_planes(grad, indices):
+def _gather_from_planes(grad, indices, k):
     """grad (shaped as the input) read at the in-plane flat indices: torch's
     max_pool_double_backward."""
     from .reduction import gather
     from .views import reshape
-    lead = tuple(indices.shape[:-2])
+    lead = tuple(indices.shape[:-k])
     flat = reshape(grad, lead + (-1,))
     picked = gather(flat, len(lead), indices.reshape(lead + (-1,)))
     return reshape(picked, tuple(indices.shape))
 
 
-def _max_pool2d_backward(grad_output, self, kernel_size, stride, padding, dilation, ceil_mode,
-                         indices):
+def _max_pool_backward(grad_output, self, kernel_size, stride, padding, dilation, ceil_mode,
+                       indices):
     overlapping = any(s < d * (k - 1) + 1 for k, s, d in zip(kernel_size, stride, dilation))
-    return _scatter_to_planes(grad_output, indices, self.shape, overlapping)
+    return _scatter_to_planes(grad_output, indices, self.shape, len(kernel_size), overlapping)
 
 
-max_pool2d_with_indices = Op(
-    "MaxPool2DWithIndicesBackward0", _max_pool2d_with_indices, outputs=("result0", "result1"),
-    differentiable_outputs=(0,),
-    self=lambda grad, self, kernel_size, stride, padding, dilation, ceil_mode, result1:
-        max_pool2d_with_indices_backward(grad, self, kernel_size, stride, padding, dilation,
-                                         ceil_mode, result1))
-max_pool2d_with_indices_backward = Op(
-    "MaxPool2DWithIndicesBackwardBackward0", _max_pool2d_backward, nondiff=("indices",),
-    grad_output=lambda grad, indices: _gather_from_planes(grad, _array(indices)),
-    self=lambda grad, self: zeros_like(self))
+def _max_pool_entries(name):
+    """A max pool entry (values and indices) and its backward entry, each the other's
+    formula."""
+    def backward_of_grad(grad, self, kernel_size, stride, padding, dilation, ceil_mode, result1):
+        return back(grad, self, kernel_size, stride, padding, dilation, ceil_mode, result1)
+
+    def gather_grad(grad, kernel_size, indices):
+        return _gather_from_planes(grad, _array(indices), len(kernel_size))
+
+    def no_grad_for_self(grad, self):
+        return zeros_like(self)
+
+    fwd = Op(f"{name}Backward0", _max_pool_with_indices, outputs=("result0", "result1"),
+             differentiable_outputs=(0,), self=backward_of_grad)
+    back = Op(f"{name}BackwardBackward0", _max_pool_backward, nondiff=("indices",),
+              grad_output=gather_grad, self=no_grad_for_self)
+    return fwd, back
+
+
+max_pool2d_with_indices, max_pool2d_with_indices_backward = _max_pool_entries(
+    "MaxPool2DWithIndices")
+max_pool3d_with_indices, max_pool3d_with_indices_backward = _max_pool_entries(
+    "MaxPool3DWithIndices")
 
 
 def _array(x):
@@ -131,55 +159,70 @@ def _divisors(size, k, s, p, o, count_include_pad):
     return whole if count_include_pad else end - start
 
 
-def _avg_divisor(self, kernel_size, stride, padding, out_hw, count_include_pad,
+def _avg_divisor(self, kernel_size, stride, padding, out_sp, count_include_pad,
                  divisor_override):
     if divisor_override:
         return divisor_override
-    dh = _divisors(self.shape[-2], kernel_size[0], stride[0], padding[0], out_hw[0],
-                   count_include_pad)
-    dw = _divisors(self.shape[-1], kernel_size[1], stride[1], padding[1], out_hw[1],
-                   count_include_pad)
-    return (dh[:, None] * dw[None, :]).astype(self.dtype)
+    k = len(kernel_size)
+    div = 1
+    for axis, (n, kk, s, p, o) in enumerate(zip(self.shape[-k:], kernel_size, stride, padding,
+                                                 out_sp)):
+        d = _divisors(n, kk, s, p, o, count_include_pad)
+        div = div * d.reshape((o,) + (1,) * (k - 1 - axis))
+    return div.astype(self.dtype)
 
 
-def _avg_pool2d(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                divisor_override):
-    out_hw = _out_hw(self, kernel_size, stride, padding, (1, 1), ceil_mode)
-    win = _padded_windows(self, kernel_size, stride, padding, (1, 1), out_hw, 0)
-    total = win.sum(axis=(-2, -1))
-    div = _avg_divisor(self, kernel_size, stride, padding, out_hw, count_include_pad,
+def _avg_pool(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override):
+    k = len(kernel_size)
+    out_sp = _out_hw(self, kernel_size, stride, padding, (1,) * k, ceil_mode)
+    win = _padded_windows(self, kernel_size, stride, padding, (1,) * k, out_sp, 0)
+    total = win.sum(axis=tuple(range(-k, 0)))
+    div = _avg_divisor(self, kernel_size, stride, padding, out_sp, count_include_pad,
                        divisor_override)
     return (total / div).astype(self.dtype, copy=False)
 
 
-def _avg_pool2d_backward(grad_output, self, kernel_size, stride, padding, ceil_mode,
-                         count_include_pad, divisor_override):
-    out_hw = grad_output.shape[-2:]
-    div = _avg_divisor(self, kernel_size, stride, padding, out_hw, count_include_pad,
+def _avg_pool_backward(grad_output, self, kernel_size, stride, padding, ceil_mode,
+                       count_include_pad, divisor_override):
+    k = len(kernel_size)
+    out_sp = grad_output.shape[-k:]
+    div = _avg_divisor(self, kernel_size, stride, padding, out_sp, count_include_pad,
                        divisor_override)
     g = grad_output / div
-    (kh, kw), (sh, sw), (ph, pw) = kernel_size, stride, padding
-    H = max(self.shape[-2] + 2 * ph, (out_hw[0] - 1) * sh + kh)
-    W = max(self.shape[-1] + 2 * pw, (out_hw[1] - 1) * sw + kw)
-    acc = xp.zeros(self.shape[:-2] + (H, W), grad_output.dtype)
+    size = tuple(max(n + 2 * p, (o - 1) * s + kk) for n, p, o, s, kk in
+                 zip(self.shape[-k:], padding, out_sp, stride, kernel_size))
+    acc = xp.zeros(self.shape[:-k] + size, grad_output.dtype)
     # one strided add per kernel offset: every output spreads over its window
-    for i in range(kh):
-        for j in range(kw):
-            acc[..., i:i + (out_hw[0] - 1) * sh + 1:sh, j:j + (out_hw[1] - 1) * sw + 1:sw] += g
-    return xp.ascontiguousarray(acc[..., ph:ph + self.shape[-2], pw:pw + self.shape[-1]])
+    for offset in xp.ndindex(*kernel_size):
+        key = tuple(slice(i, i + (o - 1) * s + 1, s) for i, o, s in zip(offset, out_sp, stride))
+        acc[(Ellipsis,) + key] += g
+    crop = tuple(slice(p, p + n) for p, n in zip(padding, self.shape[-k:]))
+    return xp.ascontiguousarray(acc[(Ellipsis,) + crop])
 
 
-avg_pool2d = Op(
-    "AvgPool2DBackward0", _avg_pool2d,
-    self=lambda grad, self, kernel_size, stride, padding, ceil_mode, count_include_pad,
-    divisor_override: avg_pool2d_backward(grad, self, kernel_size, stride, padding, ceil_mode,
-                                          count_include_pad, divisor_override))
-avg_pool2d_backward = Op(
-    "AvgPool2DBackwardBackward0", _avg_pool2d_backward,
-    grad_output=lambda grad, kernel_size, stride, padding, ceil_mode, count_include_pad,
-    divisor_override: avg_pool2d(grad, kernel_size, stride, padding, ceil_mode,
-                                 count_include_pad, divisor_override),
-    self=lambda grad, self: zeros_like(self))
+def _avg_pool_entries(name):
+    def backward_of_grad(grad, self, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                         divisor_override):
+        return back(grad, self, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                    divisor_override)
+
+    def pool_of_grad(grad, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                     divisor_override):
+        return fwd(grad, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                   divisor_override)
+
+    def no_grad_for_self(grad, self):
+        return zeros_like(self)
+
+    fwd = Op(f"{name}Backward0", _avg_pool, self=backward_of_grad)
+    back = Op(f"{name}BackwardBackward0", _avg_pool_backward, grad_output=pool_of_grad,
+              self=no_grad_for_self)
+    return fwd, back
+
+
+avg_pool2d, avg_pool2d_backward = _avg_pool_entries("AvgPool2D")
+avg_pool3d, avg_pool3d_backward = _avg_pool_entries("AvgPool3D")
 
 
 # -- adaptive pools ----------------------------------------------------------------------------
@@ -188,64 +231,76 @@ def _cells(size, out):
     return (i * size) // out, -((-(i + 1) * size) // out)
 
 
-def _adaptive_avg_pool2d(self, output_size):
-    (sh, eh), (sw, ew) = (_cells(n, o) for n, o in zip(self.shape[-2:], output_size))
-    # an integral image: each cell's sum from four corners
-    c = xp.zeros(self.shape[:-2] + (self.shape[-2] + 1, self.shape[-1] + 1),
-                 xp.float64 if self.dtype == xp.float32 else self.dtype)
-    c[..., 1:, 1:] = self.cumsum(-2).cumsum(-1)
-    total = (c[..., eh[:, None], ew[None, :]] - c[..., sh[:, None], ew[None, :]]
-             - c[..., eh[:, None], sw[None, :]] + c[..., sh[:, None], sw[None, :]])
-    count = (eh - sh)[:, None] * (ew - sw)[None, :]
-    return (total / count).astype(self.dtype)
+def _averaging(n, o, dtype):
+    """The (o, n) matrix that averages each adaptive cell's input range."""
+    start, end = _cells(n, o)
+    cols = xp.arange(n)
+    inside = (cols[None, :] >= start[:, None]) & (cols[None, :] < end[:, None])
+    return (inside / (end - start)[:, None]).astype(dtype)
 
 
-def _adaptive_avg_pool2d_backward(grad_output, self):
-    oh, ow = grad_output.shape[-2:]
-    (sh, eh), (sw, ew) = (_cells(n, o) for n, o in zip(self.shape[-2:], (oh, ow)))
-    g = grad_output / ((eh - sh)[:, None] * (ew - sw)[None, :])
-    # spread each cell's value over its rectangle: +-g at its four corners, then 2-d cumsum
-    d = xp.zeros(self.shape[:-2] + (self.shape[-2] + 1, self.shape[-1] + 1), g.dtype)
-    for rows, cols, sign in ((sh, sw, 1), (sh, ew, -1), (eh, sw, -1), (eh, ew, 1)):
-        for i in range(oh):
-            xp.add.at(d, (Ellipsis, rows[i], cols), sign * g[..., i, :])
-    out = d.cumsum(-2).cumsum(-1)[..., :-1, :-1]
-    return xp.ascontiguousarray(out, dtype=grad_output.dtype)
+def _adaptive_avg_pool(self, output_size):
+    from .upsample import _apply
+    k = len(output_size)
+    mats = [_averaging(n, o, self.dtype) for n, o in zip(self.shape[-k:], output_size)]
+    return _apply(self, mats, False)
 
 
-adaptive_avg_pool2d = Op(
-    "AdaptiveAvgPool2DBackward0", _adaptive_avg_pool2d,
-    self=lambda grad, self: adaptive_avg_pool2d_backward(grad, self))
-adaptive_avg_pool2d_backward = Op(
-    "AdaptiveAvgPool2DBackwardBackward0", _adaptive_avg_pool2d_backward,
-    grad_output=lambda grad, grad_output: adaptive_avg_pool2d(grad, tuple(grad_output.shape[-2:])),
-    self=lambda grad, self: zeros_like(self))
-
-
-def _adaptive_max_pool2d(self, output_size):
-    (sh, eh), (sw, ew) = (_cells(n, o) for n, o in zip(self.shape[-2:], output_size))
-    oh, ow = output_size
-    out = xp.empty(self.shape[:-2] + (oh, ow), self.dtype)
-    idx = xp.empty(self.shape[:-2] + (oh, ow), xp.int64)
-    W = self.shape[-1]
-    for i in range(oh):
-        for j in range(ow):
-            cell = self[..., sh[i]:eh[i], sw[j]:ew[j]]
-            flat = cell.reshape(cell.shape[:-2] + (-1,))
-            a = xp.argmax(flat, axis=-1)
-            out[..., i, j] = xp.take_along_axis(flat, a[..., None], -1)[..., 0]
-            r, c = divmod(a, cell.shape[-1])
-            idx[..., i, j] = (r + sh[i]) * W + c + sw[j]
+def _adaptive_max_pool(self, output_size):
+    k = len(output_size)
+    cells = [_cells(n, o) for n, o in zip(self.shape[-k:], output_size)]
+    steps = _plane_strides(self.shape[-k:])
+    out = xp.empty(self.shape[:-k] + tuple(output_size), self.dtype)
+    idx = xp.empty(self.shape[:-k] + tuple(output_size), xp.int64)
+    for cell in xp.ndindex(*output_size):
+        bounds = [(c[0][i], c[1][i]) for c, i in zip(cells, cell)]
+        region = self[(Ellipsis,) + tuple(slice(a, b) for a, b in bounds)]
+        flat = region.reshape(region.shape[:-k] + (-1,))
+        a = xp.argmax(flat, axis=-1)
+        out[(Ellipsis,) + cell] = xp.take_along_axis(flat, a[..., None], -1)[..., 0]
+        pos = xp.unravel_index(a, region.shape[-k:])
+        idx[(Ellipsis,) + cell] = sum((q + lo) * st for q, (lo, _), st in zip(pos, bounds, steps))
     return out, idx
 
 
-adaptive_max_pool2d = Op(
-    "AdaptiveMaxPool2DBackward0", _adaptive_max_pool2d, outputs=("result0", "result1"),
-    differentiable_outputs=(0,),
-    self=lambda grad, self, result1: adaptive_max_pool2d_backward(grad, self, result1))
-adaptive_max_pool2d_backward = Op(
-    "AdaptiveMaxPool2DBackwardBackward0",
-    lambda grad_output, self, indices: _scatter_to_planes(grad_output, indices, self.shape),
-    nondiff=("indices",),
-    grad_output=lambda grad, indices: _gather_from_planes(grad, _array(indices)),
-    self=lambda grad, self: zeros_like(self))
+def _adaptive_entries(name, k):
+    """The adaptive average and max pool entries over k dims and their backward entries."""
+    def backward_of_grad(grad, self):
+        return back_avg(grad, self)
+
+    def pool_of_grad(grad, grad_output):
+        return fwd_avg(grad, tuple(grad_output.shape[-k:]))
+
+    def no_grad_for_self(grad, self):
+        return zeros_like(self)
+
+    def max_backward_of_grad(grad, self, result1):
+        return back_max(grad, self, result1)
+
+    def gather_grad(grad, indices):
+        return _gather_from_planes(grad, _array(indices), k)
+
+    def avg_backward(grad_output, self):
+        from .upsample import _apply
+        mats = [_averaging(n, o, grad_output.dtype)
+                for n, o in zip(self.shape[-k:], grad_output.shape[-k:])]
+        return _apply(grad_output, mats, True)
+
+    def max_backward(grad_output, self, indices):
+        return _scatter_to_planes(grad_output, indices, self.shape, k)
+
+    fwd_avg = Op(f"AdaptiveAvgPool{name}Backward0", _adaptive_avg_pool, self=backward_of_grad)
+    back_avg = Op(f"AdaptiveAvgPool{name}BackwardBackward0", avg_backward,
+                  grad_output=pool_of_grad, self=no_grad_for_self)
+    fwd_max = Op(f"AdaptiveMaxPool{name}Backward0", _adaptive_max_pool,
+                 outputs=("result0", "result1"), differentiable_outputs=(0,),
+                 self=max_backward_of_grad)
+    back_max = Op(f"AdaptiveMaxPool{name}BackwardBackward0", max_backward, nondiff=("indices",),
+                  grad_output=gather_grad, self=no_grad_for_self)
+    return fwd_avg, back_avg, fwd_max, back_max
+
+
+(adaptive_avg_pool2d, adaptive_avg_pool2d_backward, adaptive_max_pool2d,
+ adaptive_max_pool2d_backward) = _adaptive_entries("2D", 2)
+(adaptive_avg_pool3d, adaptive_avg_pool3d_backward, adaptive_max_pool3d,
+ adaptive_max_pool3d_backward) = _adaptive_entries("3D", 3)

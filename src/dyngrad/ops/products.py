@@ -14,6 +14,8 @@ from ._table import Op
 from .linalg import _check_same_dtype, _outer_of, _mm_mat2_backward, _mm_self_backward, bmm, mv
 from .pointwise import conj
 from .views import expand, t, transpose, unsafe_view, unsqueeze
+from ._promote import result_dtype
+from .views import reshape, slice_
 
 xp = _backend.xp
 
@@ -172,3 +174,93 @@ def _fused_fn(op):
 
 FUSED = {"addmm": _fused_fn(addmm), "addmv": _fused_fn(addmv), "baddbmm": _fused_fn(baddbmm),
          "addbmm": _fused_fn(addbmm)}
+
+
+# -- vdot, addr, dist, block_diag ---------------------------------------------------------------
+def _vdot(self, other):
+    if self.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+    if self.shape[0] != other.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] and src "
+                           f"[{other.shape[0]}] to have the same number of elements, but got "
+                           f"{self.shape[0]} and {other.shape[0]} elements respectively")
+    _check_same_dtype(self, other, "dot : expected both vectors to have same dtype")
+    return xp.asarray(xp.vdot(self, other))
+
+
+vdot = Op("VdotBackward0", _vdot,
+          self=lambda grad, other: conj(grad) * other,
+          other=lambda grad, self: grad * self)
+
+
+def vdot_fn(input, other, *, out=None):
+    return vdot(input, other)
+
+
+def _addr(self, vec1, vec2, beta, alpha):
+    if vec1.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError(f"addr: Expected 1-D argument vec1, but got {vec1.ndim}-D"
+                           if vec1.ndim != 1 else f"addr: Expected 1-D argument vec2, but got "
+                           f"{vec2.ndim}-D")
+    return _fused(self, xp.outer(vec1, vec2), beta, alpha)
+
+
+addr_op = Op("AddrBackward0", _addr,
+             self=lambda grad, beta: _maybe_multiply(grad, beta),
+             vec1=lambda grad, vec2, alpha: _maybe_multiply(mv(grad, conj(vec2)), alpha),
+             vec2=lambda grad, vec1, alpha: _maybe_multiply(mv(t(grad), conj(vec1)), alpha))
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    return addr_op(input, vec1, vec2, beta, alpha)
+
+
+def _dist(self, other, p):
+    from .statistics import _vector_norm
+    return _vector_norm(xp.asarray(self - other), float(p), None, False)
+
+
+def _dist_self_backward(grad, self, other, p, result):
+    from .statistics import _norm_backward
+    return _norm_backward(grad, self - other, float(p), result, None, False)
+
+
+dist_op = Op("DistBackward0", lambda self, other, p: _dist(*xp.broadcast_arrays(self, other), p),
+             self=_dist_self_backward,
+             other=lambda grad, self, other, p, result: -_dist_self_backward(grad, self, other, p, result))
+
+
+def dist(input, other, p=2):
+    return dist_op(input, other, p)
+
+
+def _block_diag(tensors):
+    mats = [a.reshape(1, -1) if a.ndim < 2 else a for a in tensors]
+    for i, a in enumerate(mats):
+        if a.ndim != 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
+                               f"Input {i} has {a.ndim} dimensions")
+    out = xp.zeros((sum(a.shape[0] for a in mats), sum(a.shape[1] for a in mats)),
+                   dtype=result_dtype(*mats) if mats else xp.float32)
+    r = c = 0
+    for a in mats:
+        out[r:r + a.shape[0], c:c + a.shape[1]] = a
+        r, c = r + a.shape[0], c + a.shape[1]
+    return out
+
+
+def _block_diag_backward(grad, tensors_sizes):
+    out, r, c = [], 0, 0
+    for size in tensors_sizes:
+        rows, cols = (size[0], size[1]) if len(size) == 2 else (1, size[0] if size else 1)
+        g = slice_(slice_(grad, 0, r, r + rows, 1), 1, c, c + cols, 1)
+        out.append(g if len(size) == 2 else reshape(g, tuple(size)))
+        r, c = r + rows, c + cols
+    return out
+
+
+block_diag_op = Op("BlockDiagBackward0", _block_diag, variadic=True, tensors=_block_diag_backward)
+
+
+def block_diag(*tensors):
+    return block_diag_op(list(tensors))

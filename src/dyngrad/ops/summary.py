@@ -18,6 +18,8 @@ from .reduction import gather
 from .views import squeeze_dim_
 from .views import squeeze_dim
 from .views import transpose
+from .views import select
+from .reduction import cumsum
 
 xp = _backend.xp
 
@@ -289,7 +291,54 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
     return _quantile(input, q, dim, keepdim, interpolation, True)
 
 
+# -- trapezoid ----------------------------------------------------------------------------------
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The trapezoid rule along ``dim``: dx * (sum(y) - (y[0] + y[-1]) / 2) for a spacing,
+    sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])) / 2 for sample points, as torch composes it."""
+    from . import torch_shape as ts
+    d = _wrap_dim(dim, y.dim())
+    n = y.shape[d]
+    if x is not None and isinstance(x, Tensor):
+        if n == 0:
+            return sum_dim(y, (d,), False)
+        return pw.div_scalar(sum_dim(pw.mul(_pairs(y, d, n), _spacings(x, y, d)), (d,), False), 2.0)
+    spacing = 1 if dx is None and x is None else (x if x is not None else dx)
+    if n == 0:
+        return pw.mul_scalar(sum_dim(y, (d,), False), spacing)
+    ends = pw.add(select(y, d, 0), select(y, d, n - 1), 1)
+    return pw.mul_scalar(pw.sub(sum_dim(y, (d,), False), pw.mul_scalar(ends, 0.5), 1), spacing)
+
+
+def _pairs(y, d, n):
+    from . import torch_shape as ts
+    return pw.add(ts.narrow(y, d, 1, max(n - 1, 0)), ts.narrow(y, d, 0, max(n - 1, 0)), 1)
+
+
+def _spacings(x, y, d):
+    """x's differences along d; a 1-D x is first viewed along y's dim d, as torch does."""
+    from . import torch_shape as ts
+    if x.dim() == 1 and y.dim() > 1:
+        shape = [1] * y.dim()
+        shape[d] = -1
+        x = ts.view(x, tuple(shape))
+    m = x.shape[d]
+    lo = ts.narrow(x, d, 0, m - 1)  # made first, as in torch (the engine's order follows it)
+    return pw.sub(ts.narrow(x, d, 1, m - 1), lo, 1)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    from . import torch_shape as ts
+    d = _wrap_dim(dim, y.dim())
+    n = y.shape[d]
+    pairs = _pairs(y, d, n)
+    if x is not None and isinstance(x, Tensor):
+        return cumsum(pw.div_scalar(pw.mul(pairs, _spacings(x, y, d)), 2.0), d)
+    spacing = 1 if dx is None and x is None else (x if x is not None else dx)
+    return cumsum(pw.mul_scalar(pairs, spacing / 2.0), d)
+
+
 FUNCTIONS = {
+    "trapezoid": trapezoid, "trapz": trapezoid, "cumulative_trapezoid": cumulative_trapezoid,
     "nansum": nansum, "nanmean": nanmean, "var_mean": var_mean, "std_mean": std_mean,
     "aminmax": aminmax, "count_nonzero": count_nonzero, "all": all_, "any": any_,
     "quantile": quantile, "nanquantile": nanquantile,

@@ -13,6 +13,7 @@ from . import embedding as _emb, linalg, normalization as _norm
 from .. import _backend, _dtype, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
+from .. import _backend
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -417,3 +418,52 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, "
                            f"but got input.size({dim})={input.shape[dim]}.")
     return _cv.col2im(input, output_size, kernel_size, dilation, padding, stride)
+
+
+def pixel_shuffle(input, upscale_factor):
+    from . import pixel_shuffle as _ps
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
+                           f"input with {input.dim()} dimension(s)")
+    c = input.shape[-3]
+    if c % (upscale_factor * upscale_factor):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {upscale_factor * upscale_factor}")
+    return _ps.pixel_shuffle(input, upscale_factor)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    from . import pixel_shuffle as _ps
+    if input.dim() < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
+                           f"got input with {input.dim()} dimension(s)")
+    return _ps.pixel_unshuffle(input, downscale_factor)
+
+
+def hardshrink(input, lambd=0.5):
+    from .activation_pointwise import hardshrink as _hs
+    return _hs(input, lambd)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x / sqrt(mean(x^2) + eps) * weight over the last dims, composed as torch composes it
+    (eps defaults to the dtype's machine epsilon)."""
+    from . import pointwise as _pw
+    normalized_shape = _sizes(normalized_shape)
+    k = len(normalized_shape)
+    if tuple(input.shape[input.dim() - k:]) != normalized_shape:
+        expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
+                           f"shape {expected}, but got input of size{list(input.shape)}")
+    if eps is None:
+        eps = float(_backend.xp.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - k, input.dim()))
+    ms = _pw.pow_scalar_exp(input, 2).mean(dims, keepdim=True)
+    out = input * _pw.add_scalar(ms, eps, 1).rsqrt()
+    return out if weight is None else out * weight
+
+
+FUNCTIONS.update({"pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
+                  "hardshrink": hardshrink, "rms_norm": rms_norm})
+METHODS["hardshrink"] = hardshrink

@@ -1,14 +1,14 @@
-"""Pooling with torch's signatures (torch.max_pool2d, F.max_pool2d, F.avg_pool1d, ...):
+"""Pooling with torch's signatures (torch.max_pool2d, F.max_pool3d, F.avg_pool1d, ...):
 arguments checked as torch checks them, the 1-d forms run on an unsqueezed input as
 torch composes them, and adaptive average pooling to 1x1 is a mean, as in torch."""
 from . import pooling as _pl
 
 
-def _pair(v, name="kernel_size"):
+def _pair(v, n=2):
     if isinstance(v, int):
-        return (v, v)
+        return (v,) * n
     v = tuple(v)
-    return v * 2 if len(v) == 1 else v
+    return v * n if len(v) == 1 else v
 
 
 def _check_input(input, name):
@@ -133,3 +133,77 @@ FUNCTIONS = {"max_pool2d": max_pool2d, "max_pool1d": max_pool1d,
              "adaptive_avg_pool1d": adaptive_avg_pool1d,
              "adaptive_max_pool1d": lambda input, output_size: adaptive_max_pool1d(
                  input, output_size, True)}
+
+
+# -- 3-d -------------------------------------------------------------------------------------
+def _check_3d(input, name):
+    if input.dim() not in (4, 5) or input.numel() == 0:
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+
+
+def _check_3d_window(input, kernel, stride, padding, dilation, ceil_mode):
+    for k, p, d in zip(kernel, padding, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    out = [_pl.pooled_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
+           zip(input.shape[-3:], kernel, stride, padding, dilation)]
+    if min(out) < 1:
+        c = input.shape[-4]
+        raise RuntimeError(f"Given input size: ({c}x{'x'.join(str(n) for n in input.shape[-3:])})."
+                           f" Calculated output size: ({c}x{'x'.join(str(o) for o in out)}). "
+                           f"Output size is too small")
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    _check_3d(input, "max_pool3d")
+    kernel = _pair(kernel_size, 3)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride, 3)
+    padding, dilation = _pair(padding, 3), _pair(dilation, 3)
+    _check_3d_window(input, kernel, stride, padding, dilation, ceil_mode)
+    out, indices = _pl.max_pool3d_with_indices(input, kernel, stride, padding, dilation,
+                                               ceil_mode)
+    return (out, indices) if return_indices else out
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    _check_3d(input, "avg_pool3d")
+    kernel = _pair(kernel_size, 3)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride, 3)
+    padding = _pair(padding, 3)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    _check_3d_window(input, kernel, stride, padding, (1, 1, 1), ceil_mode)
+    return _pl.avg_pool3d(input, kernel, stride, padding, ceil_mode, count_include_pad,
+                          divisor_override)
+
+
+def _output_size_3d(input, output_size, name):
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"{name}(): Expected 4D or 5D tensor, but got {list(input.shape)}")
+    size = _pair(output_size, 3)
+    return tuple(input.shape[-3 + i] if s is None else s for i, s in enumerate(size))
+
+
+def adaptive_avg_pool3d(input, output_size):
+    size = _output_size_3d(input, output_size, "adaptive_avg_pool3d")
+    if size == (1, 1, 1):
+        return input.mean((-1, -2, -3), keepdim=True)
+    return _pl.adaptive_avg_pool3d(input, size)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    size = _output_size_3d(input, output_size, "adaptive_max_pool3d")
+    out, indices = _pl.adaptive_max_pool3d(input, size)
+    return (out, indices) if return_indices else out
+
+
+FUNCTIONS.update({"max_pool3d": max_pool3d, "avg_pool3d": avg_pool3d,
+                  "adaptive_avg_pool3d": adaptive_avg_pool3d})

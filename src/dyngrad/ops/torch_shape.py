@@ -340,11 +340,13 @@ def rmatmul(self, other):
 
 
 def clone(input, *, memory_format=None):
+    if memory_format is not None and repr(memory_format) == "torch.contiguous_format":
+        return clone_op(input, True)
     return clone_op(input)
 
 
 def contiguous(self, memory_format=None):
-    return self if self.is_contiguous() else clone_op(self)
+    return self if self.is_contiguous() else clone_op(self, True)
 
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's

@@ -1,4 +1,4 @@
-"""``python -m dyngrad.viz script.py [-o trace.html] [--dot graph.dot] [-- script args...]``
+"""``python -m dyngrad.viz script.py [-o trace.html] [--step N] [--dot graph.dot] [-- args...]``
 
 Runs a script written for torch with ``torch`` bound to dyngrad (as ``dyngrad.run`` does),
 traces its backward passes, and writes one self-contained HTML page: the graph as SVG
@@ -49,6 +49,9 @@ def main(argv=None):
                    help="record at most this many steps (default 2000)")
     p.add_argument("--max-nodes", type=int, default=300,
                    help="collapse the drawing past this many nodes (default 300)")
+    p.add_argument("--step", type=int, default=None, metavar="N",
+                   help="trace only the N-th backward pass (1 for the first), e.g. one "
+                        "step of a training loop; the others run untraced")
     p.add_argument("--title", default=None)
     p.add_argument("--layout", choices=render.LAYOUTS, default="auto",
                    help="who lays the graph out: Graphviz's dot when it is on PATH, else "
@@ -65,10 +68,12 @@ def main(argv=None):
         return 1
     _run.install_alias()
     sys.argv = [ns.script] + script_args
-    t = Trace(max_steps=ns.max_steps)
+    if ns.step is not None and ns.step < 1:
+        p.error(f"--step counts backward passes from 1, got {ns.step}")
+    t = Trace(max_steps=ns.max_steps, run=None if ns.step is None else ns.step - 1)
     failed = None
     namespace = {}
-    with t, record_modules():
+    with t, record_modules(when=lambda: t.recording):
         try:
             namespace = runpy.run_path(ns.script, run_name="__main__")
         except SystemExit as e:
@@ -89,11 +94,16 @@ def main(argv=None):
             t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script} (failed)",
                       max_nodes=ns.max_nodes, layout=ns.layout)
         return 1
+    if not t.steps and ns.step is not None and t.runs:
+        print(f"dyngrad.viz: {ns.script} ran {t.runs} backward pass(es), so there is no "
+              f"pass {ns.step} to trace (--step {ns.step})", file=sys.stderr)
+        return 1
     if not t.steps:
         print(f"dyngrad.viz: {ns.script} ran no backward pass, so there is nothing to trace "
               "(call .backward() or torch.autograd.grad in the script)", file=sys.stderr)
         return 1
-    t.to_html(ns.output, title=ns.title or f"backward trace of {ns.script}",
+    what = f"backward pass {ns.step} of {t.runs}" if ns.step else "backward trace"
+    t.to_html(ns.output, title=ns.title or f"{what} of {ns.script}",
               max_nodes=ns.max_nodes, layout=ns.layout)
     if ns.dot:
         from .html import canvas

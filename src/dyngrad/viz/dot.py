@@ -389,6 +389,10 @@ class Canvas:
         dot = render.digraph(NODE_ATTR, dict(size="12,12")) if use_graphviz else None
         if dot is None:
             dot = render.DotSource(NODE_ATTR, dict(size="12,12"))
+        if self.clusters:  # max_nodes may have collapsed some members away
+            kept = {s[1] for s in self.stmts if s[0] == "node"}
+            self.clusters = [(p, label, [k for k in keys if k in kept])
+                             for p, label, keys in self.clusters]
         in_cluster = {key for _, _, keys in self.clusters for key in keys}
         if in_cluster:
             self._emit_clusters(dot)

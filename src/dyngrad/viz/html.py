@@ -92,6 +92,9 @@ def _page(trace, title, max_nodes, show_saved, fragment, layout):
     if drawing.note:
         legend += f'<p class="legend">{html.escape(drawing.note)}</p>'
     info = f"{len(trace.steps)} step(s) in {trace.runs} run(s)"
+    if trace.only_run is not None:
+        info = (f"{len(trace.steps)} step(s) of backward pass {trace.only_run + 1} "
+                f"(of {trace.runs})")
     if trace.dropped:
         info += f", {trace.dropped} more not recorded"
     root = "dyngrad-trace-%d" % next(_ROOTS)

@@ -37,16 +37,24 @@ def _tensors(value):
 
 
 @contextlib.contextmanager
-def record_modules():
+def record_modules(when=None):
     """Record, for every module called inside the block, the backward nodes its forward
-    made (for ``make_dot(..., model=...)`` and ``python -m dyngrad.viz``)."""
+    made (for ``make_dot(..., model=...)`` and ``python -m dyngrad.viz``). ``when``: a
+    function saying whether to record now (one step of a training loop, say)."""
     starts = []
 
     def pre(module, args):
-        starts.append(graph.next_sequence_nr())  # nodes made from here on are its
+        if when is None or when():
+            # nodes made from here on are its (the number taken leaves a gap in the
+            # order, which the engine only compares)
+            starts.append(graph.next_sequence_nr())
+        else:
+            starts.append(None)
 
     def post(module, args, result):
         start = starts.pop() if starts else 0
+        if start is None:
+            return
         todo = [t.grad_fn for t in _tensors(result) if t.grad_fn is not None]
         seen = set()
         while todo:

@@ -96,9 +96,7 @@ class SelfDrawn:
     it (``_drawn``), kept beside its DOT text."""
 
     def _record(self, kind, a, b, attrs):
-        drawn = self.__dict__.setdefault("_drawn", [])
-        drawn.append((kind, str(a), None if b is None else str(b),
-                      {k: str(v) for k, v in attrs.items() if v is not None}))
+        self.__dict__.setdefault("_drawn", []).append((kind, a, b, attrs))
 
     def svg(self, layout="auto"):
         """The drawing as SVG text (see ``to_svg`` for ``layout``)."""

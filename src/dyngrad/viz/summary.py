@@ -40,7 +40,7 @@ def value_str(value, threshold=8):
     if a.dtype.kind in "fiub":
         f = a.astype(float)
         return (f"{shape_str(a.shape)} min {_scalar(f.min())} max {_scalar(f.max())} "
-                f"mean {_scalar(f.mean())}")
+                f"mean {_scalar(f.mean())} norm {_scalar(np.sqrt(np.sum(f * f)))}")
     return shape_str(a.shape)
 
 

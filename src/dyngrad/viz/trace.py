@@ -87,8 +87,9 @@ class Step:
 class Trace:
     """The steps of the backward passes run while the trace was open."""
 
-    def __init__(self, params=None, max_steps=None):
+    def __init__(self, params=None, max_steps=None, run=None):
         self.params = dict(params or {})
+        self.only_run = run      # record only the backward pass of this index (0: the first)
         self.model = None        # an nn.Module: the page groups the graph by its modules
         self.steps = []
         self.runs = 0
@@ -113,7 +114,18 @@ class Trace:
     def __call__(self, event, **info):
         if threading.get_ident() != self._thread:
             return
-        getattr(self, "_on_" + event)(**info)
+        if self.only_run is not None and self.runs != self.only_run:
+            if event == "end":  # another pass: only counted
+                self.runs += 1
+            return
+        handler = getattr(self, "_on_" + event, None)  # events a trace does not draw: none
+        if handler is not None:
+            handler(**info)
+
+    @property
+    def recording(self):
+        """Whether the pass that runs next is one this trace records (``run=``)."""
+        return self.only_run is None or self.runs == self.only_run
 
     def _on_node(self, node, grads):
         self._current = None
@@ -241,11 +253,12 @@ class Trace:
         return trace_page(self, fragment=True)
 
 
-def trace(params=None, max_steps=None):
+def trace(params=None, max_steps=None, run=None):
     """Record the backward passes run inside the ``with`` block (this thread only).
 
     ``params``: dict name -> tensor, to name leaves (as in ``make_dot``); ``max_steps``:
-    stop recording after that many steps.
+    stop recording after that many steps; ``run``: record only the backward pass of this
+    index (0 for the first), e.g. one step of a training loop; the others are counted.
 
     >>> x = torch.tensor([2.], requires_grad=True)
     >>> with trace() as t:
@@ -253,7 +266,7 @@ def trace(params=None, max_steps=None):
     >>> [s.name for s in t]
     ['SumBackward0', 'MulBackward0', 'AccumulateGrad']
     """
-    return Trace(params, max_steps)
+    return Trace(params, max_steps, run)
 
 
 def _differs(a, b):

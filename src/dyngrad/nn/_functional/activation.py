@@ -14,7 +14,7 @@ def _run(op, inplace, input, *args):
 
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return _ap.gelu(input, approximate)
 
 
@@ -112,3 +112,38 @@ def prelu(input, weight):
     elif weight.dim() == 1 and input.dim() == 1:
         weight = weight.view(-1) if weight.numel() != 1 else weight.view(1)
     return _ap.prelu_kernel(input, weight)
+
+
+def hardshrink(input, lambd=0.5):
+    return _ap.hardshrink(input, lambd)
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return _ap.softshrink(input, lambd)
+
+
+# the in-place forms torch also names with a trailing underscore
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, True)
+
+
+def selu_(input):
+    return selu(input, True)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, True)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, True)
+
+
+def threshold_(input, threshold_, value):
+    return threshold(input, threshold_, value, True)

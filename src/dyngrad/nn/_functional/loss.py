@@ -8,10 +8,12 @@ import math
 import warnings
 
 from ...ops import loss as _loss
+from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ... import ops
 from ...ops.activation_pointwise import xlogy
+from ...autograd.grad_mode import no_grad
 
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
@@ -143,7 +145,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         ret = smooth.sum()
     else:
         ret = smooth
-    return (1 - label_smoothing) * nll + ret * (label_smoothing / n_classes)
+    # products with numbers, as torch's C++ writes them (mul.Scalar: MulBackward1)
+    return (_pw.mul_scalar(nll, 1 - label_smoothing)
+            + _pw.mul_scalar(ret, label_smoothing / n_classes))
 
 
 def _cross_entropy_probs(F, input, target, weight, enum, label_smoothing, class_dim):
@@ -156,14 +160,15 @@ def _cross_entropy_probs(F, input, target, weight, enum, label_smoothing, class_
     n_classes = input.shape[class_dim]
     logp = F.log_softmax(input, class_dim)
     if label_smoothing > 0.0:
-        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        target = _pw.add_scalar(_pw.mul_scalar(target, 1 - label_smoothing),
+                                label_smoothing / n_classes, 1)
     prod = logp * target
     if weight is not None:
         shape = [1] * input.dim()
         shape[class_dim] = weight.shape[0]
         prod = prod * weight.view(shape)
     if enum == _loss.MEAN:
-        return -prod.sum() / (input.numel() // n_classes)
+        return _pw.div_scalar(-prod.sum(), input.numel() // n_classes)
     if enum == _loss.SUM:
         return -prod.sum()
     return -prod.sum(class_dim)
@@ -287,9 +292,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """<x1, x2> / (max(||x1||, eps) max(||x2||, eps)) along dim."""
-    n1 = x1.norm(2, dim, keepdim=True).clamp_min(eps)
-    n2 = x2.norm(2, dim, keepdim=True).clamp_min(eps)
+    """<x1, x2> / (max(||x1||, eps) max(||x2||, eps)) along dim. As in torch, the norms
+    are clamped in place outside the graph (on a clone), so the clamp has no node."""
+    n1 = x1.norm(2, dim, keepdim=True).clone()
+    n2 = x2.norm(2, dim, keepdim=True).clone()
+    with no_grad():
+        n1.clamp_min_(eps)
+        n2.clamp_min_(eps)
     return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
@@ -305,7 +314,8 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
                            f"but got sizes: input1: {input1.size()}, input2: {input2.size()}, "
                            f"target: {target.size()} ")
-    return _apply_reduction((-target * (input1 - input2) + margin).clamp_min(0), enum)
+    return _apply_reduction(_pw.add_scalar(-target * (input1 - input2), margin, 1).clamp_min(0),
+                            enum)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,

@@ -23,6 +23,10 @@ from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: F401
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
 from .sparse import Embedding  # noqa: F401
 from .padding import *  # noqa: F401,F403
+from .upsampling import Upsample  # noqa: F401
+from .fold import Fold, Unfold  # noqa: F401
+from .transformer import (Transformer, TransformerDecoder,  # noqa: F401
+                          TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell  # noqa: F401
 
 __all__ = [n for n in dir() if n[:1].isupper()]

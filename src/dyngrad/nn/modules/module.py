@@ -24,6 +24,7 @@ import warnings
 from collections import OrderedDict, namedtuple
 
 from ... import _dtype as _dt
+from ...creation import empty_like
 from ...autograd import grad_mode
 from ...autograd.graph import RemovableHandle
 from ...tensor import Tensor
@@ -437,6 +438,11 @@ class Module:
 
     def cpu(self):
         return self
+
+    def to_empty(self, *, device=None, recurse=True):
+        """Every parameter and buffer replaced by an uninitialised one of its shape (zeros
+        here: dyngrad's ``empty`` is zero-filled)."""
+        return self._apply(lambda t: empty_like(t))
 
     def cuda(self, device=None):
         _no_cuda()

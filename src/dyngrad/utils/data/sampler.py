@@ -2,7 +2,8 @@
 draws its seed and permutations as torch does, so the same seed gives the same order."""
 from ... import _dtype as _dt
 from ... import random as _random
-from ...creation import empty
+from ..._multinomial import multinomial
+from ...creation import as_tensor, empty
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
@@ -91,14 +92,19 @@ class WeightedRandomSampler(Sampler):
         if not isinstance(replacement, bool):
             raise ValueError("replacement should be a boolean value, but got replacement="
                              f"{replacement}")
+        weights = as_tensor(weights, dtype=_dt.float64)
+        if len(weights.shape) != 1:
+            raise ValueError("weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(weights.shape)}")
         self.weights = weights
         self.num_samples = num_samples
         self.replacement = replacement
         self.generator = generator
 
     def __iter__(self):
-        raise NotImplementedError("dyngrad: WeightedRandomSampler needs torch.multinomial, "
-                                  "which is not implemented yet")
+        drawn = multinomial(self.weights, self.num_samples, self.replacement,
+                                    generator=self.generator)
+        yield from iter(drawn.tolist())
 
     def __len__(self):
         return self.num_samples

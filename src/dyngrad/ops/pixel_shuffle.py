@@ -1,0 +1,30 @@
+"""pixel_shuffle and pixel_unshuffle (PixelShuffleBackward0, PixelUnshuffleBackward0): each
+one's gradient is the other, applied to the gradient."""
+from .. import _backend
+from ._table import Op
+
+xp = _backend.xp
+
+
+def _pixel_shuffle(self, upscale_factor):
+    r = upscale_factor
+    *lead, c, h, w = self.shape
+    x = self.reshape(tuple(lead) + (c // (r * r), r, r, h, w))
+    n = len(lead)
+    x = x.transpose(tuple(range(n)) + (n, n + 3, n + 1, n + 4, n + 2))
+    return xp.ascontiguousarray(x).reshape(tuple(lead) + (c // (r * r), h * r, w * r))
+
+
+def _pixel_unshuffle(self, downscale_factor):
+    r = downscale_factor
+    *lead, c, h, w = self.shape
+    x = self.reshape(tuple(lead) + (c, h // r, r, w // r, r))
+    n = len(lead)
+    x = x.transpose(tuple(range(n)) + (n, n + 2, n + 4, n + 1, n + 3))
+    return xp.ascontiguousarray(x).reshape(tuple(lead) + (c * r * r, h // r, w // r))
+
+
+pixel_shuffle = Op("PixelShuffleBackward0", _pixel_shuffle,
+                   self=lambda grad, upscale_factor: pixel_unshuffle(grad, upscale_factor))
+pixel_unshuffle = Op("PixelUnshuffleBackward0", _pixel_unshuffle,
+                     self=lambda grad, downscale_factor: pixel_shuffle(grad, downscale_factor))
