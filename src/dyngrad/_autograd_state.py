@@ -19,10 +19,14 @@ class AutogradState(threading.local):
     # node.metadata["traceback_"]. Read once per recorded node, so False costs one test.
     anomaly = False
     # The innermost saved_tensors_hooks pair (pack, unpack) in force, or None; the pairs
-    # it hides are kept by the context managers (autograd/graph.py).
+    # it hides are kept by the context managers (autograd/graph.py). Savers read it only
+    # while HOOKS_IN_USE[0] (process-wide) is not 0: a thread-local read costs about as
+    # much as a SavedValue's construction, and hooks are rare.
     saved_hooks = None
     # disable_saved_tensors_hooks: the error message while disabled, else None
     saved_hooks_disabled = None
 
 
 state = AutogradState()
+# How many saved_tensors_hooks contexts are open, in any thread.
+HOOKS_IN_USE = [0]

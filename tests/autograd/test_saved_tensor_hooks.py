@@ -157,3 +157,18 @@ def case_hooks_not_applied_outside(torch):
 @pytest.mark.parametrize("case", params(globals()))
 def test_case(case):
     check(case)
+
+
+def test_anomaly_flag_stores_the_forward_stack():
+    # the one recorder's hook point for anomaly mode (grad_mode.state.anomaly)
+    import dyngrad
+    from dyngrad.autograd import grad_mode
+    x = dyngrad.ones(2, requires_grad=True)
+    assert "traceback_" not in x.exp().grad_fn.metadata
+    grad_mode.state.anomaly = True
+    try:
+        y = x.exp()
+    finally:
+        grad_mode.state.anomaly = False
+    stack = y.grad_fn.metadata["traceback_"]
+    assert any("test_anomaly_flag_stores_the_forward_stack" in line for line in stack)

@@ -278,6 +278,8 @@ CASES = {
         _net(lib)),
     "dir_has_members": lambda lib: [k in dir(_net(lib)) for k in ("fc1", "scale", "steps")],
     "cuda_refused": lambda lib: _net(lib).cuda(),
+    "data_parallel_cpu": lambda lib: (lambda m: (repr(m), list(m.state_dict()), m.device_ids,
+                                                 m(lib.ones(2, 3))))(lib.nn.DataParallel(_net(lib))),
 }
 
 

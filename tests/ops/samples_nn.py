@@ -71,6 +71,11 @@ def _samples():
         ap.celu: [("celu", lambda t, x: F(t).celu(x, 1.5), [X])],
         ap.elu_backward: [("elu_squared", lambda t, x: _sq(F(t).elu(x)), [X]),
                           ("celu_squared", lambda t, x: _sq(F(t).celu(x, 0.5)), [X])],
+        ap.leaky_relu_: [("leaky_relu_inplace", lambda t, x: F(t).leaky_relu(x * 1, 0.2, True), [X])],
+        ap.elu_: [("elu_inplace", lambda t, x: F(t).elu(x * 1, 0.7, True), [X]),
+                  ("selu_inplace", lambda t, x: F(t).selu_(x * 1), [X])],
+        ap.celu_: [("celu_inplace", lambda t, x: F(t).celu(x * 1, 1.5, True), [X])],
+        ap.threshold_: [("threshold_inplace", lambda t, x: F(t).threshold(x * 1, 0.5, -2.0, True), [X])],
         ap.softplus: [("softplus", lambda t, x: F(t).softplus(x), [X]),
                       ("softplus_beta", lambda t, x: F(t).softplus(x, 2.0, 3.0), [X])],
         ap.softplus_backward: [("softplus_squared", lambda t, x: _sq(F(t).softplus(x, 1.5, 2.0)), [X])],
@@ -346,6 +351,9 @@ GRAPHS = {
     # tracking, not the attention code)
     "sdpa_3d": _BEFORE_GRAD2, "sdpa_3d_causal": _BEFORE_GRAD2, "sdpa_3d_bool_mask": _BEFORE_GRAD2,
     "sdpa_value_dim": _BEFORE_GRAD2,
+    # the input saved by an in-place op: torch saves a clone (CloneBackward0 in the first
+    # derivative's graph), dyngrad's in-place mechanism the input as it was
+    "threshold_inplace": ("forward", "backward", "second_order"),
     "group_norm": ("forward", "backward", "second_order"),
     "group_norm_plain": ("forward", "backward", "second_order"),
 }

@@ -59,6 +59,11 @@ CASES = {
     "weighted_random": lambda lib: (lib.manual_seed(5), list(lib.utils.data.WeightedRandomSampler(
         [0.1, 0.9, 0.4, 0.6], 12)), list(lib.utils.data.WeightedRandomSampler(
             [1.0, 2.0, 3.0, 4.0, 0.5], 3, replacement=False)))[1:],
+    "distributed": lambda lib: [
+        (lambda s: (s.set_epoch(e), list(s), len(s))[1:])(lib.utils.data.DistributedSampler(
+            range(10), num_replicas=3, rank=r, drop_last=d, seed=4))
+        for r in (0, 2) for d in (False, True) for e in (0, 1)],
+    "distributed_bad_rank": lambda lib: lib.utils.data.DistributedSampler(range(4), 2, rank=2),
     "subset_random": lambda lib: (lib.manual_seed(2), list(
         lib.utils.data.SubsetRandomSampler([10, 20, 30, 40])))[1],
     "batch_sampler_class": lambda lib: (list(lib.utils.data.BatchSampler(range(7), 3, False)),

@@ -363,12 +363,11 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         else:
             outs = _run_node(node, grads, create_graph, retain_graph, wanted,
                              own and not watch and not node._hooked)
-        # what hooks or observers saw may be held by them; other nodes' results may be
-        # anyone's (NOTE [Owned gradients])
-        fresh = outs is not None and node._fresh_results and not watch and not node._hooked
         for k, (nxt, nr) in enumerate(node.next_functions):
             if nxt is None:
                 continue
+            d = deps[nxt] - 1
+            deps[nxt] = d
             g = outs[k] if outs is not None else None
             buf = buffers.get(nxt)
             if buf is None:
@@ -377,8 +376,10 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 old = buf[nr]
                 if old is None:
                     buf[nr] = g
-                    if (fresh and (deps[nxt] > 1 or type(nxt) is AccumulateGrad)
-                            and _fresh(g, outs, grads)):
+                    # an array that may be summed into (more edges to come) or taken by
+                    # a leaf: is it the run's own? (NOTE [Owned gradients])
+                    if ((d or type(nxt) is AccumulateGrad) and node._fresh_results
+                            and not watch and not node._hooked and _fresh(g, outs, grads)):
                         owned.add(id(g))
                 elif id(old) in owned and old.dtype == g.dtype and old.shape == g.shape:
                     old += g  # an array only this run holds: add in place (no new array)
@@ -387,8 +388,6 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                     owned.discard(id(old))
                     if type(new) is _ndarray:
                         owned.add(id(new))  # a sum this run made
-            d = deps[nxt] - 1
-            deps[nxt] = d
             if d == 0 and (wanted is None or nxt in wanted):
                 if keys:
                     push(nxt._sequence_nr, nxt)

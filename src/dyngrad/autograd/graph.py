@@ -24,9 +24,9 @@ import weakref
 from typing import NamedTuple
 
 from .. import _backend
-from .._autograd_state import state as _gstate
+from .._autograd_state import HOOKS_IN_USE, state as _gstate
 from .._dtype import _FROM_NP
-from .saved_value import ERR_BACKWARD_TWICE, SavedValue  # noqa: F401  (ERR_...: re-exported)
+from .saved_value import ERR_BACKWARD_TWICE, release  # noqa: F401  (ERR_...: re-exported)
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "GradientEdge",
            "get_gradient_edge", "saved_tensors_hooks", "save_on_cpu",
@@ -141,11 +141,9 @@ class Node:
         (NOTE [Two kinds of gradient] in engine.py). The engine calls this."""
         raise NotImplementedError(f"{self._name} has no backward")
 
-    def _release(self):
-        """Free the saved tensors (after a backward without retain_graph)."""
-        for v in self._saved:
-            if type(v) is SavedValue:
-                v.free()
+    # Free the saved tensors, after a backward without retain_graph (saved_value.release)
+    _release = release
+    _tensor_slots = None  # the slots of _saved that hold tensors, if the class knows them
 
     def __call__(self, *grads):
         from . import engine  # the engine sits above the graph
@@ -446,9 +444,11 @@ class saved_tensors_hooks:
             raise RuntimeError(_gstate.saved_hooks_disabled)
         self._outer = _gstate.saved_hooks
         _gstate.saved_hooks = (self.pack_hook, self.unpack_hook)
+        HOOKS_IN_USE[0] += 1
 
     def __exit__(self, *exc):
         _gstate.saved_hooks = self._outer
+        HOOKS_IN_USE[0] -= 1
 
 
 class save_on_cpu(saved_tensors_hooks):

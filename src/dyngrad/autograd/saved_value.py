@@ -28,10 +28,11 @@ version (the hooks own the data then), as torch does.
 import weakref
 
 from .. import _dtype
-from .._autograd_state import state as _gstate
+from .._size import Size
+from .._autograd_state import HOOKS_IN_USE, state as _gstate
 from ..tensor import Tensor, _wrap
 
-__all__ = ["SavedValue", "save_input", "save_output", "unpack_saved", "ERR_BACKWARD_TWICE"]
+__all__ = ["SavedValue", "compile_saver", "unpack_saved", "release", "ERR_BACKWARD_TWICE"]
 
 ERR_BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -81,7 +82,7 @@ class SavedValue:
         # (a non-differentiable output is not wired to the node: its number is given)
         self.output_nr = ((tensor._output_nr if output_nr is None else output_nr)
                           if is_output else None)
-        hooks = _gstate.saved_hooks
+        hooks = _gstate.saved_hooks if HOOKS_IN_USE[0] else None
         if hooks is None:
             self.counter = counter
             self.value = tensor._data if is_output else tensor
@@ -205,29 +206,100 @@ class SavedValue:
             f"expected version {self.version} instead. Hint: {hint}")
 
 
-def save_input(tensor):
-    """``SavedValue(tensor)``, by the shortest way when no hook is in force (measured:
-    about half the cost of the class call; a table op saves one or two per call)."""
-    if tensor._inference or _gstate.saved_hooks is not None:
-        return SavedValue(tensor)
-    sv = _new(SavedValue)
-    sv.value = tensor
-    sv.counter = c = tensor._version_counter
-    sv.version = c[0]
-    sv.output_nr = None
-    return sv
+def compile_saver(sources, tensor_pos=()):
+    """``save(node, args, outs)``: fills ``node._saved`` for one layout of saved things,
+    found once per layout rather than per call. ``sources`` has one entry per slot: None
+    (nothing), ``("arg", i)`` forward argument i (a SavedValue when it is a tensor and i
+    is in ``tensor_pos``; a number given there is kept as it is), ``("out", k)`` output k
+    (a SavedValue), ``("shape", i)`` / ``("numel", i)`` argument i's sizes or size,
+    ``("sizes", i)`` the sizes of the tensors of sequence argument i. ``outs=None``
+    leaves the outputs' slots empty, for an in-place op that saves its output after the
+    write (``save.out_slots`` lists them).
+
+    SavedValue's construction is written out here when no hook is in force (measured:
+    half the cost of the class call; a table op saves one or two per call), and a layout
+    that saves nothing shares one tuple of Nones (0.2 us of a 3.3 us forward step).
+    """
+    nones = (None,) * len(sources)
+    at_tensors = tuple((k, s[1]) for k, s in enumerate(sources)
+                       if s is not None and s[0] == "arg" and s[1] in tensor_pos)
+    at_args = tuple((k, s[1]) for k, s in enumerate(sources)
+                    if s is not None and s[0] == "arg" and s[1] not in tensor_pos)
+    at_out = tuple((k, s[1]) for k, s in enumerate(sources) if s is not None and s[0] == "out")
+    at_size = tuple((k,) + s for k, s in enumerate(sources)
+                    if s is not None and s[0] not in ("arg", "out"))
+
+    def save_nothing(node, args, outs):
+        node._saved = nones
+
+    def save(node, args, outs):
+        saved = list(nones)
+        plain = not HOOKS_IN_USE[0] or _gstate.saved_hooks is None
+        for k, i in at_tensors:
+            v = args[i]
+            if not isinstance(v, Tensor):
+                saved[k] = v
+            elif plain and not v._inference:
+                sv = saved[k] = _new(SavedValue)
+                sv.value = v
+                sv.counter = c = v._version_counter
+                sv.version = c[0]
+                sv.output_nr = None
+            else:
+                saved[k] = SavedValue(v)
+        for k, i in at_args:
+            saved[k] = args[i]
+        if outs is not None:
+            for k, i in at_out:
+                t = outs[i]
+                if plain and not t._inference:
+                    sv = saved[k] = _new(SavedValue)
+                    sv.value = t._data
+                    sv.counter = c = t._version_counter
+                    sv.version = c[0]
+                    sv.output_nr = i  # (an output the node does not wire has its number)
+                else:
+                    saved[k] = SavedValue(t, True, i)
+        for k, kind, i in at_size:
+            saved[k] = _size_of(kind, args[i])
+        node._saved = tuple(saved)
+    fn = save if at_tensors or at_args or at_out or at_size else save_nothing
+    fn.out_slots = at_out
+    return fn
 
 
-def save_output(tensor, output_nr=None):
-    """``SavedValue(tensor, is_output=True)``, by the shortest way (see save_input)."""
-    if tensor._inference or _gstate.saved_hooks is not None:
-        return SavedValue(tensor, True, output_nr)
-    sv = _new(SavedValue)
-    sv.value = tensor._data
-    sv.counter = c = tensor._version_counter
-    sv.version = c[0]
-    sv.output_nr = tensor._output_nr if output_nr is None else output_nr
-    return sv
+def _size_of(kind, v):
+    """What a formula's ``<param>_sym_sizes``, ``<param>_sym_strides``, ``<param>_sym_numel``
+    or ``tensors_sizes`` asks for (a number given for a tensor argument has the sizes of a
+    0-dim tensor)."""
+    if kind == "sizes":
+        return [tuple(getattr(t, "shape", ())) for t in v]
+    if kind == "shape":
+        return Size(v._data.shape) if isinstance(v, Tensor) else Size(())
+    if kind == "strides":  # in elements, as Tensor.stride() gives them
+        return tuple(st // v._data.itemsize for st in v._data.strides)
+    return v._data.size if isinstance(v, Tensor) else 1
+
+
+def release(node):
+    """Free what ``node`` saved, after a backward without retain_graph (NOTE [Saved
+    tensors]): every SavedValue, and in the slots the node's class lists as tensor slots
+    (``_tensor_slots``) a number given for a tensor (torch's wrapped number, freed like a
+    tensor). Node._release is this function: one call per node, the frees written out."""
+    saved = node._saved
+    slots = node._tensor_slots
+    freed = None
+    for i in (range(len(saved)) if slots is None else slots):
+        v = saved[i]
+        if type(v) is SavedValue:
+            v.value = _FREED
+            v.counter = _NEVER
+        elif v is not None and slots is not None:
+            if freed is None:
+                freed = list(saved)
+            freed[i] = FREED_NUMBER
+    if freed is not None:
+        node._saved = tuple(freed)
 
 
 def unpack_saved(saved, node, as_tensors):

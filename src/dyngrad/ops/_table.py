@@ -27,8 +27,7 @@ from .. import _backend
 from .._size import Size
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, record  # noqa: F401  (edge_of: re-exported)
-from ..autograd.saved_value import (FREED_NUMBER, SavedValue, save_input, save_output,
-                                   unpack_saved)
+from ..autograd.saved_value import SavedValue, compile_saver, unpack_saved
 from ..tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -46,22 +45,6 @@ class OpNode(Node):
     _fresh_results = True  # a formula returns a new array, or a gradient it was given
 
     # _apply is run_formulas (set below it): the engine's call goes straight to it
-
-    def _release(self):
-        # SavedValues free themselves; a number given for a tensor argument is torch's
-        # wrapped-number tensor, freed too (NOTE [Saved tensors] in saved_value.py)
-        saved = self._saved
-        freed = None
-        for i in self._op.tensor_slot_list:
-            v = saved[i]
-            if type(v) is SavedValue:
-                v.free()
-            elif v is not None:
-                if freed is None:
-                    freed = list(saved)
-                freed[i] = FREED_NUMBER
-        if freed is not None:
-            self._saved = tuple(freed)
 
     def __getattr__(self, name):
         # node._saved_<name> (checked, unpacked) and node._raw_saved_<name> (the
@@ -158,17 +141,19 @@ class Op:
         op.tensor_slot_list = tuple(sorted(op.tensor_slots))
         op._plans = {}
         op._savers = {}  # mask -> the saver of plan(mask) (see saver)
+        # ops with no formula (comparisons) never record a node
+        op.node_class = type(node_name, (OpNode,), {
+            "__slots__": (), "_name": node_name, "_op": op, "_n_outputs": op.n_out or 1,
+            "_differentiable_outputs": differentiable_outputs,
+            "_tensor_slots": op.tensor_slot_list}) if formulas else None
         # a plain function for the common unary and binary ops: what methods and
         # operators call (see _make_fast)
         op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
                    else None)
-        # ops with no formula (comparisons) never record a node
-        # the fast ops' formulas (elementwise arithmetic and math) give gradients in the
-        # output's dtype: their nodes may skip the per-input reduction records
-        op.node_class = type(node_name, (OpNode,), {
-            "__slots__": (), "_name": node_name, "_op": op, "_n_outputs": op.n_out or 1,
-            "_differentiable_outputs": differentiable_outputs,
-            "_same_dtype_grads": op.fast is not None}) if formulas else None
+        if op.fast is not None:
+            # the fast ops' formulas (elementwise arithmetic and math) give gradients in
+            # the output's dtype: their nodes may skip the per-input reduction records
+            op.node_class._same_dtype_grads = True
         ALL_OPS.append(op)
 
     def __repr__(self):
@@ -213,7 +198,7 @@ class Op:
         """The function that fills ``node._saved`` for ``mask``: ``save(node, args, outs)``."""
         s = self._savers.get(mask)
         if s is None:
-            s = self._savers[mask] = _compile_saver(self.plan(mask), self.tensor_pos)
+            s = self._savers[mask] = compile_saver(self.plan(mask), self.tensor_pos)
         return s
 
     def __call__(self, *args):
@@ -245,17 +230,26 @@ def _make_fast(op):
     ``x * 0.5`` on a small tensor from 3.6 to 2.6 us with grad, 2.9 to 1.9 us without).
     """
     fwd = op.forward
+    cls = op.node_class
     if op.tensor_pos == op.diff_pos == (0,):
+        save = op.saver((True,))
+
         def unary(self, *rest):
             if not isinstance(self, Tensor):  # arrays: a formula without create_graph
                 return fwd(self, *rest)
             out = fwd(self._data, *rest)
+            res = _wrap(out)
             if (_gstate.enabled and (self._requires_grad or self._base is not None)
                     and _needs_grad(self) and out.dtype.kind in "fc"):
-                return _recorded(op, (self,) + rest, (self,), _ONE, out)
-            return _wrap(out)
+                outs = (res,)
+                save(record(_new(cls), (self,), outs), (self,) + rest, outs)
+            return res
         return unary
     if op.tensor_pos == op.diff_pos == (0, 1):
+        # the saver of each requires-grad mask, found once
+        save_self, save_other = op.saver((True, False)), op.saver((False, True))
+        save_both = op.saver((True, True))
+
         def binary(self, other, *rest):
             if isinstance(self, Tensor):
                 if isinstance(other, Tensor):
@@ -272,27 +266,17 @@ def _make_fast(op):
                 b = other if other._requires_grad or _needs_grad(other) else None
             else:
                 return fwd(self, other, *rest)
+            res = _wrap(out)
             if (a is not None or b is not None) and _gstate.enabled and out.dtype.kind in "fc":
-                return _recorded(op, (self, other) + rest, (a, b),
-                                 (a is not None, b is not None), out)
-            return _wrap(out)
+                outs = (res,)
+                save = save_self if b is None else save_other if a is None else save_both
+                save(record(_new(cls), (a, b), outs), (self, other) + rest, outs)
+            return res
         return binary
     return None
 
 
 _ONE = (True,)
-
-
-def _recorded(op, args, inputs, mask, out):
-    """The output of a ``_make_fast`` op, recorded: wrapped, its node made and saved."""
-    res = _wrap(out)
-    outs = (res,)
-    node = record(_new(op.node_class), inputs, outs)
-    save = op._savers.get(mask)
-    if save is None:
-        save = op.saver(mask)
-    save(node, args, outs)
-    return res
 
 
 def apply(op, args):
@@ -338,55 +322,6 @@ def _any_input(inputs):
         if a is not None:
             return True
     return False
-
-
-def _compile_saver(sources, tensor_pos):
-    """``save(node, args, outs)`` for one plan: fills ``node._saved`` (tensors as
-    SavedValues; ``outs=None`` leaves the outputs' slots empty, for an in-place op that
-    saves its output after the write). The slots to fill are found once, not per call,
-    and a plan that saves nothing shares one tuple of Nones (measured: 0.2 us of a 3.3 us
-    forward step on tiny_split)."""
-    nones = (None,) * len(sources)
-    # tensor arguments (a number given for one is saved as it is), other arguments
-    at_tensors = tuple((k, s[1]) for k, s in enumerate(sources)
-                       if s is not None and s[0] == "arg" and s[1] in tensor_pos)
-    at_args = tuple((k, s[1]) for k, s in enumerate(sources)
-                    if s is not None and s[0] == "arg" and s[1] not in tensor_pos)
-    at_out = tuple((k, s[1]) for k, s in enumerate(sources) if s is not None and s[0] == "out")
-    at_size = tuple((k,) + s for k, s in enumerate(sources)
-                    if s is not None and s[0] not in ("arg", "out"))
-
-    def save_nothing(node, args, outs):
-        node._saved = nones
-
-    def save(node, args, outs):
-        saved = list(nones)
-        for k, i in at_tensors:
-            v = args[i]
-            saved[k] = save_input(v) if isinstance(v, Tensor) else v
-        for k, i in at_args:
-            saved[k] = args[i]
-        if outs is not None:
-            for k, i in at_out:
-                saved[k] = save_output(outs[i], i)
-        for k, kind, i in at_size:
-            saved[k] = _size_of(kind, args[i])
-        node._saved = tuple(saved)
-    fn = save if at_tensors or at_args or at_out or at_size else save_nothing
-    fn.out_slots = at_out
-    return fn
-
-
-def _size_of(kind, v):
-    """What a formula's ``<param>_sym_sizes``, ``<param>_sym_strides``, ``<param>_sym_numel``
-    or ``tensors_sizes`` asks for (a number given for a tensor argument has the sizes of a 0-dim tensor)."""
-    if kind == "sizes":
-        return [tuple(getattr(t, "shape", ())) for t in v]
-    if kind == "shape":
-        return Size(v._data.shape) if isinstance(v, Tensor) else Size(())
-    if kind == "strides":  # in elements, as Tensor.stride() gives them
-        return tuple(st // v._data.itemsize for st in v._data.strides)
-    return v._data.size if isinstance(v, Tensor) else 1
 
 
 def _make_views(outs, args, op):

@@ -487,3 +487,16 @@ softshrink_backward = Op(
     "SoftshrinkBackwardBackward0", _softshrink_backward,
     grad_output=lambda grad, self, lambd: softshrink_backward(grad, self, lambd),
     self=lambda grad, self: zeros_like(self))
+
+
+# -- the in-place forms torch records under their own nodes: they save the result -----------
+def _elu_from_result(grad, result, alpha, scale, input_scale):
+    return elu_backward(grad, alpha, scale, input_scale, True, result)
+
+
+leaky_relu_ = Op("LeakyReluBackward1", _leaky_relu,
+                 self=lambda grad, result, negative_slope:
+                     leaky_relu_backward(grad, result, negative_slope, True))
+elu_ = Op("EluBackward1", _elu, self=_elu_from_result)
+celu_ = Op("CeluBackward1", _elu, self=_elu_from_result)
+threshold_ = Op("ThresholdBackward1", _threshold, self=_threshold_grad)

@@ -4,11 +4,11 @@ from ...ops import activation_pointwise as _ap
 from ...ops.inplace import apply_inplace as _apply_inplace
 
 
-def _run(op, inplace, input, *args):
-    # the in-place form writes the result into ``input`` with the same node (torch names
-    # some of these nodes ...Backward1 and saves the result instead: not reproduced)
+def _run(op, inplace, input, *args, inplace_op=None):
+    # the in-place form writes the result into ``input``: under the same node, or under
+    # ``inplace_op`` where torch records its own (LeakyReluBackward1 saves the result)
     if inplace:
-        return _apply_inplace(op, input, (input,) + args)
+        return _apply_inplace(inplace_op or op, input, (input,) + args)
     return op(input, *args)
 
 
@@ -27,7 +27,7 @@ def mish(input, inplace=False):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    return _run(_ap.leaky_relu, inplace, input, negative_slope)
+    return _run(_ap.leaky_relu, inplace, input, negative_slope, inplace_op=_ap.leaky_relu_)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -49,17 +49,18 @@ def hardswish(input, inplace=False):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _run(_ap.elu, inplace, input, alpha, 1.0, 1.0)
+    return _run(_ap.elu, inplace, input, alpha, 1.0, 1.0, inplace_op=_ap.elu_)
 
 
 def selu(input, inplace=False):
-    return _run(_ap.elu, inplace, input, _ap.SELU_ALPHA, _ap.SELU_SCALE, 1.0)
+    return _run(_ap.elu, inplace, input, _ap.SELU_ALPHA, _ap.SELU_SCALE, 1.0,
+                inplace_op=_ap.elu_)
 
 
 def celu(input, alpha=1.0, inplace=False):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
-    return _run(_ap.celu, inplace, input, alpha, 1.0, 1.0 / alpha)
+    return _run(_ap.celu, inplace, input, alpha, 1.0, 1.0 / alpha, inplace_op=_ap.celu_)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -79,7 +80,7 @@ def tanhshrink(input):
 
 
 def threshold(input, threshold, value, inplace=False):
-    return _run(_ap.threshold, inplace, input, threshold, value)
+    return _run(_ap.threshold, inplace, input, threshold, value, inplace_op=_ap.threshold_)
 
 
 def glu(input, dim=-1):

@@ -1,0 +1,19 @@
+"""DataParallel on a machine without GPUs, as torch does there: no replicas, ``forward``
+calls the wrapped module, which sits under the name ``module`` (so state_dict keys start
+with ``module.``)."""
+from ..modules.module import Module
+
+__all__ = ["DataParallel"]
+
+
+class DataParallel(Module):
+    def __init__(self, module, device_ids=None, output_device=None, dim=0):
+        super().__init__()
+        self.module = module
+        self.device_ids = []
+        self.dim = dim
+        self.output_device = None
+        self.src_device_obj = None
+
+    def forward(self, *inputs, **kwargs):
+        return self.module(*inputs, **kwargs)
