@@ -198,6 +198,7 @@ def _setitem(x, y):
 
 SKIP = {
     "backward": "runs a backward, returns nothing",
+    "cuda": "raises, as torch built without CUDA does (tests/errors)",
     "register_hook": "takes a hook (tests/autograd/test_hooks.py)",
     "register_post_accumulate_grad_hook": "takes a hook (tests/autograd/test_hooks.py)",
     "retain_grad": "returns nothing (tests/autograd/test_engine.py)",

@@ -488,7 +488,9 @@ class CPUGenerator:
                                       % _TORCH_SCALAR_NAME.get(p.dtype, str(p.dtype)))
         dtype = p.dtype if dtype is None else np.dtype(dtype)
         if not np.all((p >= 0) & (p <= 1)):
-            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
+                               "(Could this error message be improved?  If so, please report "
+                               "an enhancement request to PyTorch.)")
         flat = p.reshape(-1)
         if p.dtype == _F64:
             hit = self._uniform_double01(flat.size) < flat      # bernoulli_distribution<double>
@@ -582,8 +584,8 @@ def _fmt(x):
 def _float_dtype(dtype, kernel):
     dtype = np.dtype(dtype)
     if dtype not in _FLOAT_DTYPES:
-        raise RuntimeError('"%s" not implemented for \'%s\''
-                           % (kernel, _TORCH_SCALAR_NAME.get(dtype, str(dtype))))
+        raise NotImplementedError('"%s" not implemented for \'%s\''
+                                  % (kernel, _TORCH_SCALAR_NAME.get(dtype, str(dtype))))
     return dtype
 
 

@@ -1,4 +1,6 @@
 """dtype objects, torch's type-promotion rules and the default dtype."""
+import builtins
+
 from . import _backend
 
 __all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types", "result_type"]
@@ -117,9 +119,20 @@ def _promote_pair(a, b):
 _PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL for b in ALL}
 
 
+_PY_TYPES = {builtins.float: float64, builtins.int: int64, builtins.bool: bool,
+             builtins.complex: complex128}
+
+
 def promote_types(type1, type2):
     """torch.promote_types: the smallest dtype both can be cast to safely."""
-    return _PROMOTE[type1, type2]
+    args = []
+    for k, d in enumerate((type1, type2)):
+        d = _PY_TYPES.get(d, d) if isinstance(d, type) else d
+        if not isinstance(d, dtype):
+            raise TypeError(f"promote_types(): argument 'type{k + 1}' (position {k + 1}) must be "
+                            f"torch.dtype, not {type(d).__name__}")
+        args.append(d)
+    return _PROMOTE[tuple(args)]
 
 
 def _combine_categories(higher, lower):

@@ -8,6 +8,13 @@ class Size(tuple):
 
     __slots__ = ()
 
+    def __new__(cls, sizes=()):
+        self = tuple.__new__(cls, sizes)
+        for v in self:
+            if type(v) is not int:
+                return tuple.__new__(cls, _ints(self))
+        return self
+
     def numel(self):
         n = 1
         for s in self:
@@ -24,7 +31,21 @@ class Size(tuple):
         return Size(r) if isinstance(key, slice) else r
 
     def __add__(self, other):
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to "
+                            "torch.Size")
         return Size(tuple.__add__(self, other))
+
+
+def _ints(items):
+    """torch.Size's items as ints (a 0-d integer tensor, a NumPy integer), or its TypeError."""
+    out = []
+    for k, v in enumerate(items):
+        if isinstance(v, float) or not hasattr(v, "__index__"):
+            raise TypeError(f"torch.Size() takes an iterable of 'int' (item {k} is "
+                            f"'{type(v).__name__}')")
+        out.append(v.__index__())
+    return out
 
 
 class device:
@@ -35,11 +56,27 @@ class device:
     def __init__(self, type="cpu", index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
+        elif isinstance(type, int) and not isinstance(type, bool):
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        elif not isinstance(type, str):
+            raise TypeError(
+                "device() received an invalid combination of arguments - got "
+                f"({_type_name(type)}), but expected one of:\n * (torch.device device)\n"
+                "      didn't match because some of the arguments have invalid types: "
+                f"(!{_type_name(type)}!)\n * (str type, int index = -1)\n")
+        text = type
         if ":" in type:
-            type, idx = type.split(":")
+            type, idx = type.split(":", 1)
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{text}'")
             index = int(idx)
-        if type != "cpu":
-            raise RuntimeError(f"dyngrad has no {type} device yet (only cpu)")
+        if type not in DEVICE_TYPES:
+            if type.strip() != type or not type.isalpha():
+                raise RuntimeError(f"Invalid device string: '{text}'")
+            raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at start "
+                               f"of device string: {type}")
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         self.type = type
         self.index = index
 
@@ -60,4 +97,30 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
 
+# the device types torch's parser knows (c10/core/DeviceType.cpp), in its order
+DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
+                "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                "privateuseone")
+
+
+def _type_name(value):
+    return type(value).__name__
+
+
 CPU = device("cpu")
+
+
+def check_device(value, fn):
+    """A factory's or ``to``'s ``device=``: cpu passes; any other device raises what torch
+    built without it raises (the only array module today is NumPy's, on the CPU)."""
+    if value is None or value is CPU:
+        return
+    if not isinstance(value, (str, device, int)) or isinstance(value, bool):
+        raise TypeError(f"{fn}(): argument 'device' must be torch.device, not "
+                        f"{_type_name(value)}")
+    d = device(value)
+    if d.type == "cpu":
+        return
+    if d.type in ("cuda", "xpu"):
+        raise AssertionError(f"Torch not compiled with {d.type.upper()} enabled")
+    raise NotImplementedError(f"dyngrad has no '{d.type}' device: only the CPU")

@@ -5,6 +5,7 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
+from ._args import as_dtype, check_bool, check_device, type_name
 from .tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -23,12 +24,45 @@ def _leaf(array, requires_grad):
     return t
 
 
-def _np_dtype(dtype):
-    if dtype is None:
-        return None
-    if not isinstance(dtype, _dt.dtype):
-        raise TypeError(f"dtype must be torch.dtype, not {type(dtype).__name__}")
-    return dtype.np
+def _np_dtype(dtype, fn="tensor"):
+    dtype = as_dtype(fn, dtype)
+    return None if dtype is None else dtype.np
+
+
+def _check(fn, device, requires_grad, pin_memory=False):
+    """The arguments every factory shares, checked before anything is made."""
+    check_bool(fn, "requires_grad", requires_grad)
+    check_bool(fn, "pin_memory", pin_memory)
+    check_device(device, fn)
+
+
+# torch's checked conversion of Python numbers: the name it gives each integer type
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
+            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+def _check_fits(values, np_dtype, c_name=False):
+    """Numbers that do not fit ``np_dtype``: torch refuses them rather than wrap around
+    (``tensor([300], dtype=torch.uint8)``). A negative int still wraps into an unsigned
+    type, as in torch. ``c_name``: the check of a fill value (fill_, full, ``t[i] = v``),
+    which names the C type and also refuses a finite float beyond a float type's range."""
+    kind = np_dtype.kind
+    if kind not in "iuf" or values.size == 0 or values.dtype.kind not in "iuf":
+        return
+    if kind == "f":
+        if not c_name or values.dtype.kind != "f" or np_dtype.itemsize >= values.dtype.itemsize:
+            return
+        finite = values[xp.isfinite(values)]
+        bad = finite.size and xp.abs(finite).max() > xp.finfo(np_dtype).max
+    else:
+        info = xp.iinfo(np_dtype)
+        low = info.min if kind == "i" or values.dtype.kind == "f" else -2**63
+        with xp.errstate(invalid="ignore"):
+            bad = (not xp.isfinite(values).all() if values.dtype.kind == "f" else False) or \
+                values.min() < low or values.max() > info.max
+    if bad:
+        name = _C_NAMES.get(np_dtype.name, np_dtype.name) if c_name else np_dtype.name
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
 def _python_dtype(array):
@@ -53,19 +87,51 @@ def _from_data(data, dtype):
     if isinstance(data, (list, tuple)):
         kinds = set()
         data = _unwrap_nested(data, kinds)
+    if dtype is None or xp.dtype(dtype).kind in "iub":
+        _check_python_ints(data)
     try:
         arr = xp.array(data)
     except ValueError:
         _check_nested(data)
         raise
     if arr.dtype.kind not in "biufc":
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        raise _undecidable(data)
+    if dtype is not None:
+        if arr.dtype.kind == "c" and xp.dtype(dtype).kind != "c":
+            raise TypeError("must be real number, not complex")
+        _check_fits(arr, xp.dtype(dtype))
     if dtype is None:
         if kinds:
             dtype = _infer_dtype(kinds).np
         else:
             dtype = arr.dtype if _has_numpy_scalar(data) else _python_dtype(arr)
     return arr.astype(dtype, copy=False)
+
+
+def _undecidable(data):
+    """torch's error for data with no dtype: a str is an invalid type, anything else (None,
+    a dict, an object) has a dtype torch cannot infer."""
+    stack = [data]
+    while stack:
+        v = stack.pop(0)
+        if isinstance(v, (list, tuple)):
+            stack[:0] = list(v)
+        elif isinstance(v, str):
+            return TypeError("new(): invalid data type 'str'")
+        elif not isinstance(v, (numbers.Number, xp.generic, _backend.ndarray, Tensor)):
+            return RuntimeError(f"Could not infer dtype of {type(v).__name__}")
+    return TypeError(f"new(): invalid data type '{type(data).__name__}'")
+
+
+def _check_python_ints(data):
+    """A Python int beyond int64 (NumPy would make it an object or a uint64)."""
+    stack = [data]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif type(v) is int and not -2**63 <= v < 2**63:
+            raise ValueError("Overflow when unpacking long long")
 
 
 def _infer_dtype(kinds):
@@ -115,6 +181,8 @@ def _unwrap_nested(data, kinds):
     out = []
     for x in data:
         if isinstance(x, Tensor):
+            if x._data.size != 1:  # torch reads each element as a number
+                raise ValueError("only one element tensors can be converted to Python scalars")
             kinds.add(x.dtype)
             out.append(x._data)
         elif isinstance(x, (list, tuple)):
@@ -135,6 +203,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     tensor([[ 1., -1.],
             [ 1., -1.]])
     """
+    _check("tensor", device, requires_grad, pin_memory)
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use "
                       "sourceTensor.detach().clone() or "
@@ -145,6 +214,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 def as_tensor(data, dtype=None, device=None):
     """Data as a tensor, sharing memory with a Tensor or ndarray when no conversion is needed."""
+    check_device(device, "as_tensor")
+    dtype = as_dtype("as_tensor", dtype)
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype is dtype else data.to(dtype)
     if isinstance(data, _backend.ndarray):
@@ -189,24 +260,33 @@ def _size(args, fn="zeros", size=None):
     return tuple(int(s) for s in args)
 
 
-def _default(dtype):
-    return _dt.get_default_dtype().np if dtype is None else _np_dtype(dtype)
+def _default(dtype, fn="tensor"):
+    return _dt.get_default_dtype().np if dtype is None else _np_dtype(dtype, fn)
+
+
+def _check_number(fn, name, value, pos):
+    if not isinstance(value, (numbers.Number, xp.generic)) or isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Number, not "
+                        f"{type_name(value)}")
 
 
 def zeros(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False):
-    return _leaf(xp.zeros(_size(args, "zeros", size), dtype=_default(dtype)), requires_grad)
+    _check("zeros", device, requires_grad, pin_memory)
+    return _leaf(xp.zeros(_size(args, "zeros", size), dtype=_default(dtype, "zeros")), requires_grad)
 
 
 def ones(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
          pin_memory=False):
-    return _leaf(xp.ones(_size(args, "ones", size), dtype=_default(dtype)), requires_grad)
+    _check("ones", device, requires_grad, pin_memory)
+    return _leaf(xp.ones(_size(args, "ones", size), dtype=_default(dtype, "ones")), requires_grad)
 
 
 def empty(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False, memory_format=None):
+    _check("empty", device, requires_grad, pin_memory)
     # zero-filled: uninitialised memory would make runs unrepeatable for no gain
-    return _leaf(xp.zeros(_size(args, "empty", size), dtype=_default(dtype)), requires_grad)
+    return _leaf(xp.zeros(_size(args, "empty", size), dtype=_default(dtype, "empty")), requires_grad)
 
 
 def _fill_dtype(value):
@@ -221,9 +301,12 @@ def _fill_dtype(value):
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
          pin_memory=False):
-    if isinstance(fill_value, Tensor):
+    _check("full", device, requires_grad, pin_memory)
+    if isinstance(fill_value, Tensor) and fill_value.dim() == 0:
         fill_value = fill_value.item()
-    d = _np_dtype(dtype) if dtype is not None else _fill_dtype(fill_value)
+    _check_number("full", "fill_value", fill_value, 2)
+    d = _np_dtype(dtype, "full") if dtype is not None else _fill_dtype(fill_value)
+    _check_fits(xp.asarray(fill_value), d, c_name=True)
     if not isinstance(size, (list, tuple)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
                         f"{type(size).__name__}")
@@ -231,29 +314,46 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    return _leaf(xp.asarray(s, dtype=_default(dtype)), requires_grad)
+    _check("scalar_tensor", device, requires_grad)
+    _check_number("scalar_tensor", "s", s, 1)
+    return _leaf(xp.asarray(s, dtype=_default(dtype, "scalar_tensor")), requires_grad)
 
 
 def _like(fn, t, dtype, requires_grad):
-    return _leaf(fn(t._data.shape, dtype=t._data.dtype if dtype is None else dtype.np), requires_grad)
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{fn.__name__}_like(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type_name(t)}")
+    dtype = t._data.dtype if dtype is None else _np_dtype(dtype, fn.__name__ + "_like")
+    return _leaf(fn(t._data.shape, dtype=dtype), requires_grad)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
+    _check("zeros_like", device, requires_grad)
     return _like(xp.zeros, input, dtype, requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
+    _check("ones_like", device, requires_grad)
     return _like(xp.ones, input, dtype, requires_grad)
 
 
-empty_like = zeros_like
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None):
+    _check("empty_like", device, requires_grad)
+    return _like(xp.zeros, input, dtype, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    d = input._data.dtype if dtype is None else dtype.np
+    _check("full_like", device, requires_grad)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"full_like(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type_name(input)}")
+    _check_number("full_like", "fill_value", fill_value, 2)
+    d = input._data.dtype if dtype is None else _np_dtype(dtype, "full_like")
+    _check_fits(xp.asarray(fill_value), d, c_name=True)
     return _leaf(xp.full(input._data.shape, fill_value, dtype=d), requires_grad)
 
 
@@ -268,9 +368,16 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     >>> torch.arange(-2, 4, dtype=torch.float32)
     tensor([-2., -1.,  0.,  1.,  2.,  3.])
     """
+    _check("arange", device, requires_grad, pin_memory)
     if end is None:
         start, end = 0, start
+        if not isinstance(end, (numbers.Number, Tensor)):
+            raise TypeError(f"arange(): argument 'end' (position 1) must be Number, not "
+                            f"{type_name(end)}")
     start, end, step = _number(start), _number(end), _number(step)
+    for v in (start, end):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):
@@ -279,7 +386,11 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
         d = xp.dtype(xp.int64) if ints else _dt.get_default_dtype().np
     else:
-        d = dtype.np
+        d = _np_dtype(dtype, "arange")
+        if d.kind == "b":
+            raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+        if d.kind in "iu" and int(step) == 0:  # torch casts the step to the integer type
+            raise ValueError("step must be nonzero")
     n = int(math.ceil((end - start) / step))
     # torch computes start + i * step in double (or int64) and then casts
     acc = xp.int64 if d.kind in "iub" and all(isinstance(v, numbers.Integral)
@@ -288,9 +399,19 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     return _leaf(vals.astype(d), requires_grad)
 
 
+_TAIL = ("*, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+         "torch.device device = None, bool pin_memory = False, bool requires_grad = False")
+LINSPACE_SIGNATURES = [f"{a} start, {b} end, int steps, {_TAIL}" for a, b in (
+    ("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))]
+
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
+    _check("linspace", device, requires_grad, pin_memory)
     start, end = _number(start), _number(end)
+    if not isinstance(steps, int) or isinstance(steps, bool):
+        from ._arg_parser import Parser
+        raise Parser("linspace", LINSPACE_SIGNATURES).error((start, end, steps), {})
     d = _default(dtype)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
@@ -311,6 +432,11 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
         pin_memory=False):
+    _check("eye", device, requires_grad, pin_memory)
+    for name, v, pos in (("n", n, 1), ("m", m, 2)):
+        if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+            raise TypeError(f"eye(): argument '{name}' (position {pos}) must be int, not "
+                            f"{type_name(v)}")
     if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:

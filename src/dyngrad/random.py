@@ -5,6 +5,8 @@ generator bit for bit: the same seed gives the same tensors in dyngrad and torch
 """
 from . import _backend
 from . import _dtype as _dt
+from ._arg_parser import Parser
+from ._args import broadcast_shapes, check_device, type_name
 from .creation import _default, _leaf, _size
 from .tensor import Tensor, _wrap
 
@@ -15,10 +17,25 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
            "rand_like", "randn_like", "randint_like", "bernoulli"]
 
 
+_NO_CUDA_GENERATOR = (
+    "Cannot get CUDA generator without ATen_cuda library. PyTorch splits its backend into two "
+    "shared libraries: a CPU library and a CUDA library; this error has occurred because you "
+    "are trying to use some CUDA functionality, but the CUDA library has not been loaded by the "
+    "dynamic linker for some reason.  The CUDA library MUST be loaded, EVEN IF you don't "
+    "directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic "
+    "library dependencies if you don't depend on any of their symbols.  You can check if this "
+    "has occurred by using ldd on your binary to see if there is a dependency on *_cuda.so "
+    "library.")
+
+
 class Generator:
     """A CPU random number generator with torch's state and stream."""
 
     def __init__(self, device="cpu"):
+        if isinstance(device, str) and device.split(":")[0] == "cuda":
+            raise RuntimeError(_NO_CUDA_GENERATOR)
+        check_device(device, "Generator")
         self.device = device
         self._state = None
 
@@ -32,6 +49,8 @@ class Generator:
 
     def manual_seed(self, seed):
         if not isinstance(seed, int):
+            if not hasattr(seed, "__int__") or isinstance(seed, str):
+                raise RuntimeError(f"manual_seed expected a long, but got {type_name(seed)}")
             seed = int(seed)
         self._impl.manual_seed(seed)
         return self
@@ -60,7 +79,7 @@ default_generator = Generator()
 
 def manual_seed(seed):
     """Seed the default generator; returns it, as torch does."""
-    return default_generator.manual_seed(seed)
+    return default_generator.manual_seed(int(seed))
 
 
 def seed():
@@ -79,6 +98,44 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+# The overloads torch's parser accepts for each factory, as its messages print them.
+_TAIL = ("Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+         "torch.device device = None, bool pin_memory = False, bool requires_grad = False")
+_GEN = "torch.Generator generator, "
+SIGNATURES = {
+    "rand": [f"tuple of ints size, *, {_GEN}{_TAIL}", f"tuple of ints size, *, {_TAIL}"],
+    "randn": [f"tuple of ints size, *, {_GEN}{_TAIL}", f"tuple of ints size, *, {_TAIL}"],
+    "randperm": [f"int n, *, {_GEN}{_TAIL}", f"int n, *, {_TAIL}"],
+    "randint": [f"int high, tuple of ints size, *, {_GEN}{_TAIL}",
+                f"int high, tuple of ints size, *, {_TAIL}",
+                f"int low, int high, tuple of ints size, *, {_GEN}{_TAIL}",
+                f"int low, int high, tuple of ints size, *, {_TAIL}"],
+    "normal": ["Tensor mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+               "Tensor mean, float std = 1, *, torch.Generator generator = None, "
+               "Tensor out = None",
+               "float mean, Tensor std, *, torch.Generator generator = None, Tensor out = None",
+               "float mean, float std, tuple of ints size, *, torch.Generator generator = None, "
+               f"{_TAIL}"],
+}
+
+
+def _refused(fn, args, kwargs):
+    """The TypeError of a call none of ``fn``'s overloads takes (torch's parser)."""
+    return Parser(fn, SIGNATURES[fn]).error(args, kwargs)
+
+
+def _check(fn, args, kwargs, device, requires_grad, pin_memory=False):
+    """A factory's keyword arguments; a wrong type matches none of its overloads."""
+    if type(requires_grad) is not bool or type(pin_memory) is not bool:
+        given = {k: v for k, v in kwargs.items() if v is not False}
+        raise _refused(fn, args, given)
+    check_device(device, fn)
+
+
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def _gen(generator):
     return (generator or default_generator)._impl
 
@@ -86,58 +143,83 @@ def _gen(generator):
 def _float_dtype(dtype, name):
     d = _default(dtype)
     if d.kind not in "fc":
-        raise RuntimeError(f'"{name}" not implemented for \'{_dt._FROM_NP[d]._cname}\'')
+        raise NotImplementedError(f'"{name}" not implemented for \'{_dt._FROM_NP[d]._cname}\'')
     return d
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
          layout=None, pin_memory=False):
+    _check("rand", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
     d = _float_dtype(dtype, "check_uniform_bounds")
-    return _leaf(_gen(generator).uniform(_size(size), d, 0.0, 1.0), requires_grad)
+    return _leaf(_gen(generator).uniform(_size(size, "rand"), d, 0.0, 1.0), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
           layout=None, pin_memory=False):
+    _check("randn", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
     d = _float_dtype(dtype, "normal_kernel_cpu")
-    return _leaf(_gen(generator).normal(_size(size), d, 0.0, 1.0), requires_grad)
+    return _leaf(_gen(generator).normal(_size(size, "randn"), d, 0.0, 1.0), requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False, out=None, layout=None, pin_memory=False):
+    given = tuple(a for a in (low, high, size) if a is not None)
+    _check("randint", given, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
-    if high is None:
-        raise TypeError("randint() missing required argument 'size'")
+    if high is None or not _is_int(low) or not _is_int(high) or not isinstance(size, (tuple, list)):
+        if high is not None and _is_int(low) and _is_int(high) and len(given) == 2:
+            raise TypeError(f"randint(): argument 'size' (position 2) must be tuple of ints, "
+                            f"not {type_name(size)}")
+        raise _refused("randint", given, {})
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
-    return _leaf(_gen(generator).randint(_size((size,)), low, high, d), requires_grad)
+    return _leaf(_gen(generator).randint(_size((size,), "randint"), low, high, d), requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
+    _check("randperm", (n,), {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
+           requires_grad, pin_memory)
+    if not _is_int(n):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type_name(n)}")
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
     return _leaf(_gen(generator).randperm(n, d), requires_grad)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None,
            requires_grad=False, device=None, layout=None, pin_memory=False):
+    check_device(device, "normal")
+    given = tuple(a for a in (mean, std, size) if a is not None)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        shape = xp.broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
+        if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
+                std, (Tensor, float, int)):
+            raise _refused("normal", given, {})
+        if isinstance(std, Tensor):
+            if (std._data < 0).any():
+                raise RuntimeError("normal expects all elements of std >= 0.0")
+        elif std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+        shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
         ref = mean if isinstance(mean, Tensor) else std
         z = _gen(generator).normal(tuple(shape), ref._data.dtype, 0.0, 1.0)
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
         return _wrap((z * s + m).astype(ref._data.dtype, copy=False))
-    if size is None:
-        raise TypeError("normal() received an invalid combination of arguments")
+    if size is None or not all(isinstance(v, (float, int)) for v in (mean, std)) or not \
+            isinstance(size, (tuple, list)):
+        raise _refused("normal", given, {})
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     d = _float_dtype(dtype, "normal_kernel_cpu")
-    return _leaf(_gen(generator).normal(_size((size,)), d, float(mean), float(std)), requires_grad)
+    return _leaf(_gen(generator).normal(_size((size,), "normal"), d, float(mean), float(std)), requires_grad)
 
 
 def rand_like(input, *, dtype=None, generator=None, requires_grad=False, device=None,
@@ -177,11 +259,20 @@ def _fill(self, values):
     return self
 
 
+def _check_floats(fn, names, values):
+    for k, (name, v) in enumerate(zip(names, values)):
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            raise TypeError(f"{fn}(): argument '{name}' (position {k + 1}) must be float, not "
+                            f"{type_name(v)}")
+
+
 def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    _check_floats("uniform_", ("from", "to"), (from_, to))
     return _fill(self, _gen(generator).uniform(self._data.shape, self._data.dtype, from_, to))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    _check_floats("normal_", ("mean", "std"), (mean, std))
     return _fill(self, _gen(generator).normal(self._data.shape, self._data.dtype, mean, std))
 
 

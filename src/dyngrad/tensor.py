@@ -67,7 +67,7 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        return self._data.shape[_check_dim("size", dim, self._data.ndim)]
 
     @property
     def device(self):
@@ -102,7 +102,7 @@ class Tensor:
 
     def stride(self, dim=None):
         st = tuple(s // self._data.itemsize for s in self._data.strides)
-        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+        return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
         return self._data.flags.c_contiguous or self._data.size <= 1
@@ -125,6 +125,9 @@ class Tensor:
     def cpu(self, memory_format=None):
         return self
 
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
     # -- autograd attributes ----------------------------------------------------------
     @property
     def grad_fn(self):
@@ -143,7 +146,8 @@ class Tensor:
 
     @grad_fn.setter
     def grad_fn(self, fn):
-        self._grad_fn = fn
+        raise AttributeError("attribute 'grad_fn' of 'torch._C.TensorBase' objects is not "
+                             "writable")
 
     @property
     def requires_grad(self):
@@ -152,21 +156,31 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
+        if type(value) is not bool:
+            raise RuntimeError("requires_grad must be a bool")
         if self._grad_fn is not None:
             if not value:
                 raise RuntimeError(
                     "you can only change requires_grad flags of leaf variables. If you want to "
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
-            return
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         if value and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
         if value and self._inference and not _gstate.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside "
                                "InferenceMode is not allowed.")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
+        if type(requires_grad) is not bool:
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {type(requires_grad).__name__}")
+        if self._grad_fn is not None and requires_grad:
+            return self
+        if requires_grad and self._data.dtype.kind not in "fc":  # the method's own words
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -186,6 +200,8 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError("assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
@@ -246,6 +262,8 @@ class Tensor:
         return acc._register_tensor_prehook(0, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
                                "tensors")
@@ -274,6 +292,8 @@ class Tensor:
 
     @data.setter
     def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         if self._requires_grad and value._data.dtype.kind not in "fc":
             raise RuntimeError("data set to a tensor that requires gradients must be floating "
                                "point or complex dtype")
@@ -340,13 +360,20 @@ class Tensor:
     def tolist(self):
         return self._data.tolist()
 
-    def numpy(self, *, force=False):
+    def numpy(self, *args, force=False):
+        if args:
+            raise TypeError(f"numpy() takes 0 positional arguments but {len(args)} "
+                            f"{'was' if len(args) == 1 else 'were'} given")
+        if type(force) is not bool:
+            raise TypeError(f"numpy(): argument 'force' must be bool, not {type(force).__name__}")
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:  # NumPy converts through numpy(), which refuses
+            self.numpy()
         return self._data if dtype is None else self._data.astype(dtype)
 
     def _scalar(self, kind):
@@ -374,6 +401,8 @@ class Tensor:
         return int(self._data.reshape(()).item())
 
     def __bool__(self):
+        if self._data.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()).item())
@@ -395,6 +424,8 @@ class Tensor:
         if dtype is None:
             return "torch." + self.dtype._legacy
         if isinstance(dtype, str):
+            if dtype not in _LEGACY_NAMES:
+                raise ValueError(f"invalid type: '{dtype}'")
             dtype = _LEGACY_NAMES[dtype]
         # torch.LongTensor and the other legacy types stand for their dtype
         return self.to(getattr(dtype, "_legacy_dtype", dtype))
@@ -428,6 +459,7 @@ class Tensor:
 
 _LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL}
 
+
 SCALAR_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                   "behavior.\nConsider using tensor.detach() first.")
 _warned_scalar = [False]
@@ -438,6 +470,23 @@ def _warn_scalar_once():
     if not _warned_scalar[0]:
         _warned_scalar[0] = True
         warnings.warn(SCALAR_WARNING, UserWarning, stacklevel=3)
+
+
+def _check_dim(fn, dim, ndim):
+    """``size(dim)`` and ``stride(dim)``: an int, within the tensor's dims."""
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{fn}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, ndim)
+
+
+def _read_only(name):
+    def refuse(self, value):
+        raise AttributeError(f"attribute '{name}' of 'torch._C.TensorBase' objects is not "
+                             "writable")
+    return refuse
 
 
 def _wrap_dim(dim, ndim):
@@ -465,3 +514,7 @@ def _wrap(data):
 
 
 _ndarray = _backend.ndarray
+
+# torch's C attributes refuse assignment with their own words
+for _name in ("dtype", "shape", "device", "ndim", "is_leaf", "_version", "is_cpu"):
+    setattr(Tensor, _name, getattr(Tensor, _name).setter(_read_only(_name)))

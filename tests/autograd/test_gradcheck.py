@@ -316,11 +316,7 @@ _BCE_TARGET = pytest.mark.xfail(strict=True, reason=(
     "'all elements of target should be between 0 and 1'), which the differences step the "
     "samples' 0 and 1 targets out of"))
 _KNOWN = {"bce": _BCE_TARGET, "bce_weight_sum": _BCE_TARGET, "bce_none": _BCE_TARGET,
-          "bce_squared": _BCE_TARGET,
-          "nll_loss_4d_weight": pytest.mark.xfail(strict=True, reason=(
-              "ops/loss.py: nll_loss takes a weight of another dtype than the input (torch: "
-              "'expected scalar type Double but found Float'); the sample's weight stays "
-              "float32 here"))}
+          "bce_squared": _BCE_TARGET}
 TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}", marks=_KNOWN.get(cid, ()))
          for op, cases in SAMPLES.items() for cid, call, arrays in cases
          if cid not in _STATEFUL and any(isinstance(a, np.ndarray) and a.dtype.kind == "f"

@@ -255,7 +255,7 @@ def _loss_samples():
             ("cross_entropy_4d", lambda t, x: F(t).cross_entropy(x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])), [CX]),
             ("cross_entropy_3d_none", lambda t, x: F(t).cross_entropy(x[:, :3, 0, :2], t.tensor([[0, 1], [2, 1]]), reduction="none"), [CX]),
             ("nll_loss_4d_weight", lambda t, x: F(t).nll_loss(x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]]),
-                                                             t.tensor(W3), ignore_index=1, reduction="sum"), [CX])],
+                                                             t.tensor(W3, dtype=x.dtype), ignore_index=1, reduction="sum"), [CX])],
         loss.nll_loss2d_backward: [("nll_loss2d_grad", lambda t, x: _grad_squared(t, lambda z: F(t).nll_loss(
             z[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])), x), [CX])],
     }

@@ -79,8 +79,7 @@ CASES = [tutorial, saved, broadcast_reuse, matmul_relu, view_of_intermediate, vi
 OPTIONS = [dict(), dict(show_saved=True), dict(show_attrs=True, show_saved=True)]
 # Where dyngrad's op table saves differently from torch (reported; see
 # test_known_attr_differences): these cases may differ, and pass once the table agrees.
-KNOWN = {("tutorial", "show_attrs"), ("matmul_relu", "show_attrs"),
-         ("matmul_relu", "show_saved")}
+KNOWN = {("tutorial", "show_attrs"), ("matmul_relu", "show_attrs")}
 
 
 def both(case, **kw):
@@ -106,13 +105,10 @@ def test_same_drawing_as_torchviz(case, kw):
 def test_known_attr_differences():
     """Where the op table saves differently from torch (reported to the op table's owner):
     torch saves non-tensor arguments whatever the requires-grad mask (AddBackward0 of
-    ``w + 1`` shows ``alpha: 1``), and MmBackward0 saves sizes and strides (and only
-    ``self`` when ``mat2`` alone needs a gradient)."""
+    ``w + 1`` shows ``alpha: 1``)."""
     theirs, ours = both(tutorial, show_attrs=True)
     assert "alpha: 1" in theirs.split("AddBackward0")[-1]
     assert "alpha: None" in ours
-    theirs, ours = both(matmul_relu, show_attrs=True)
-    assert "mat2_sym_strides" in theirs and "mat2_sym_strides" not in ours
 
 
 def test_labels_and_colours_of_the_tutorial():

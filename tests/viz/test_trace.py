@@ -10,7 +10,7 @@ from dyngrad.viz.formula import formula_text
 
 
 def close(a, b):
-    return np.allclose(np.asarray(a), np.asarray(getattr(b, "_data", b)))
+    return np.allclose(np.asarray(getattr(a, "_data", a)), np.asarray(getattr(b, "_data", b)))
 
 
 def leaf_step(t, leaf):

@@ -15,6 +15,7 @@ import warnings
 from ..ops import activation as _act
 from ..ops import pointwise as _pw
 from ..ops.torch_math import INPLACE as _INPLACE
+from ..tensor import Tensor
 from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold, hardshrink, softshrink,
@@ -31,6 +32,7 @@ from ._functional.loss import (  # noqa: F401
     cosine_similarity, cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss,
     kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss, pairwise_distance,
     poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss)
+from ._functional.loss import _check_tensor
 from ._functional.normalization import (  # noqa: F401
     batch_norm, group_norm, instance_norm, layer_norm, normalize)
 from ._functional.padding import pad  # noqa: F401
@@ -44,6 +46,8 @@ from ._functional.upsampling import interpolate, upsample  # noqa: F401
 
 
 def relu(input, inplace=False):
+    if not isinstance(input, Tensor):
+        _check_tensor("relu", "input", input, 1)
     return _INPLACE["relu_"](input) if inplace else _pw.relu(input)
 
 
@@ -70,9 +74,17 @@ def _cast(input, dtype):
     return input if dtype is None else input.to(dtype)
 
 
+def _check_dim(name, dim):
+    # F.softmax calls input.softmax(dim): torch's message numbers dim as a method's first
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+
+
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
+    _check_dim("softmax", dim)
     return _act.softmax(_cast(input, dtype), dim)
 
 
@@ -85,4 +97,5 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
+    _check_dim("log_softmax", dim)
     return _act.log_softmax(_cast(input, dtype), dim)

@@ -4,21 +4,44 @@
 ``Tensor`` methods and operators; ``FUNCTIONS`` and ``METHODS`` list what it installs.
 """
 from .. import random as _random
-from ..tensor import Tensor
+from ..tensor import Tensor, _read_only
 from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
+from .._arg_parser import Parser
 from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
+from .signatures import ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
           "reciprocal")
 
 
+# dtypes a unary function refuses, and what torch says (kind: NumPy's letter)
+_REFUSED = {
+    "floor": ("c", NotImplementedError, "floor is not supported for complex inputs"),
+    "ceil": ("c", NotImplementedError, "ceil is not supported for complex inputs"),
+    "trunc": ("c", NotImplementedError, "trunc is not supported for complex inputs"),
+    "sign": ("c", NotImplementedError, "Unlike NumPy, torch.sign is not intended to support "
+                                       "complex numbers. Please use torch.sgn instead."),
+    "relu": ("c", NotImplementedError, "clamp is not supported for complex types"),
+    "abs": ("b", NotImplementedError, '"abs_cpu" not implemented for \'Bool\''),
+}
+
+
 def _unary(name):
     op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
     entry = op.fast or op
+    refused = _REFUSED.get(name)
+    if refused is None:
+        def fn(input, *, out=None):
+            return entry(input)
+        fn._entry = entry  # what the method calls (signatures.py: no arguments to check)
+    else:
+        kind, error, message = refused
 
-    def fn(input, *, out=None):
-        return entry(input)
+        def fn(input, *, out=None):
+            if input._data.dtype.kind == kind:
+                raise error(message)
+            return entry(input)
     fn.__name__ = name
     return fn
 
@@ -27,6 +50,9 @@ def _nondiff(name):
     entry = getattr(pw, name)
 
     def fn(input, other=None):
+        if name == "bitwise_not" and input._data.dtype.kind in "fc":
+            raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                      f"'{input.dtype._cname}'")
         return entry(input) if other is None and entry.params == ["self"] else entry(input, other)
     fn.__name__ = name
     return fn
@@ -72,6 +98,13 @@ FUNCTIONS.update({
     "amax": _st.amax, "amin": _st.amin, "norm": _st.norm,
 })
 
+def _invert(self):
+    if self._data.dtype.kind in "fc":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return FUNCTIONS["bitwise_not"](self)
+
+
 # Methods: every function above as ``x.name(...)``, plus method-only names and operators.
 METHODS = {n: f for n, f in FUNCTIONS.items() if n not in ("cat", "concat", "concatenate",
                                                           "stack", "where")}
@@ -84,21 +117,28 @@ METHODS.update({
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": _invert,
+})
+# binary operators: an operand that is neither a Tensor nor a number is NotImplemented
+METHODS.update({name: tm.operator(fn) for name, fn in {
     "__add__": tm.add, "__radd__": tm.add, "__sub__": tm.sub, "__rsub__": tm.rsub,
     "__mul__": tm.mul, "__rmul__": tm.mul, "__truediv__": tm.div,
     "__rtruediv__": tm.rtruediv, "__pow__": tm.pow, "__rpow__": tm.rpow,
-    "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul, "__neg__": tm.neg,
-    "__abs__": FUNCTIONS["abs"], "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
+    "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul,
+    "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
     "__rfloordiv__": tm.rfloordiv, "__rmod__": tm.rmod,
     "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],
     "__le__": FUNCTIONS["le"], "__gt__": FUNCTIONS["gt"], "__ge__": FUNCTIONS["ge"],
     "__and__": FUNCTIONS["bitwise_and"], "__or__": FUNCTIONS["bitwise_or"],
-    "__xor__": FUNCTIONS["bitwise_xor"], "__invert__": FUNCTIONS["bitwise_not"],
+    "__xor__": FUNCTIONS["bitwise_xor"],
     "__iadd__": tm.INPLACE["add_"], "__isub__": tm.INPLACE["sub_"],
     "__imul__": tm.INPLACE["mul_"], "__itruediv__": tm.INPLACE["div_"],
-    "__ipow__": tm.INPLACE["pow_"],
-})
-METHODS.update(tm.INPLACE)
+    "__ipow__": tm.INPLACE["pow_"]}.items()})
+# methods whose ``other`` torch's messages number 1
+for _n in ("add", "sub", "mul", "div", "add_", "sub_", "mul_", "div_"):
+    METHODS[_n] = tm.method(tm.INPLACE[_n] if _n.endswith("_") else FUNCTIONS[_n], _n)
+for _n, _f in tm.INPLACE.items():
+    METHODS.setdefault(_n, _f)
 METHODS.update({n: ts._caster(d) for n, d in ts.CONVERSIONS.items()})
 
 def _softmax_fn(name):
@@ -212,12 +252,44 @@ for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
 
+def _checked(name, fn, signatures, method):
+    """``fn`` behind torch's argument parser for its declared ``signatures``: a call that
+    no overload takes raises torch's TypeError before anything is computed."""
+    if not signatures:
+        return fn
+    parser = Parser(name, signatures, HIDDEN.get("Tensor." + name if method else name, ()),
+                    method=method, numbers_as_tensors=name in NUMBERS_AS_TENSORS)
+    check, seen = parser.check, parser.accepted_types
+    if signatures == [""] and method:  # no arguments: the cheapest check
+        entry = getattr(fn, "_entry", fn)
+
+        def checked(self, *args, **kwargs):
+            if args or kwargs:
+                raise parser.error(args, kwargs)
+            return entry(self)
+    elif method:
+        def checked(self, *args, **kwargs):
+            if kwargs or tuple(map(type, args)) not in seen:
+                kwargs = check(args, kwargs)
+            return fn(self, *args, **kwargs)
+    else:
+        def checked(*args, **kwargs):
+            if kwargs or tuple(map(type, args)) not in seen:
+                kwargs = check(args, kwargs)
+            return fn(*args, **kwargs)
+    checked.__name__, checked.__doc__, checked.__wrapped__ = name, fn.__doc__, fn
+    return checked
+
+
 def install(namespace):
     """Put the table's functions into ``namespace`` (the torch-shaped module) and its
-    methods, operators and properties onto Tensor."""
+    methods, operators and properties onto Tensor, each behind the argument parser when
+    its signatures are declared (signatures.py)."""
     for name, fn in FUNCTIONS.items():
-        namespace[name] = fn
+        namespace[name] = _checked(name, fn, SIGNATURES.get(ALIASES.get(name, name)), False)
     for name, fn in METHODS.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, _checked(name, fn, method_signatures(name), True))
+    for name in ("dim", "numel", "detach", "tolist", "item"):  # Tensor's own methods
+        setattr(Tensor, name, _checked(name, getattr(Tensor, name), method_signatures(name), True))
     for name, fn in PROPERTIES.items():
-        setattr(Tensor, name, property(fn))
+        setattr(Tensor, name, property(fn, _read_only(name)))

@@ -1,6 +1,7 @@
 """torch's type promotion applied to the arrays and numbers an op's forward receives."""
 from .. import _backend
 from .. import _dtype as _dt
+from .._args import broadcast_shapes  # noqa: F401  (ops import it from here)
 
 xp = _backend.xp
 _cache = {}
@@ -66,22 +67,6 @@ def compare(ufunc, ordered=False):
         except (ValueError, TypeError) as e:
             raise _torch_error(ufunc, self, other, e) from None
     return forward
-
-
-def broadcast_shapes(*shapes):
-    """The broadcast shape of ``shapes``, with torch's error when there is none."""
-    out = tuple(shapes[0])
-    for shape in shapes[1:]:
-        shape = tuple(shape)
-        n = max(len(out), len(shape))
-        a, b = (1,) * (n - len(out)) + out, (1,) * (n - len(shape)) + shape
-        for i in range(n - 1, -1, -1):  # torch reports the last mismatching dim
-            x, y = a[i], b[i]
-            if x != y and x != 1 and y != 1:
-                raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
-                                   f"({y}) at non-singleton dimension {i}")
-        out = tuple(y if x == 1 else x for x, y in zip(a, b))
-    return out
 
 
 def _torch_error(ufunc, a, b, numpy_error):

@@ -187,6 +187,8 @@ class Op:
                 sources.append(("sizes", 0))
             elif n.endswith("_sym_numel"):
                 sources.append(("numel", params.index(n[:-10])))
+            elif n.endswith("_sym_strides"):
+                sources.append(("strides", params.index(n[:-12])))
             else:
                 raise TypeError(f"{self.name}: a formula asks for unknown name {n!r}")
         p = self._plans[mask] = tuple(sources)

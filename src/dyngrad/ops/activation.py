@@ -27,29 +27,30 @@ def _check_float(self, kernel):
 def _shifted(self, dim):
     """``self`` minus its max along ``dim`` (finite maxima only), so exp cannot overflow."""
     m = xp.max(self, axis=dim, keepdims=True)
-    # a row of -inf (or inf) keeps its own value: -inf - -inf would be nan
-    m = xp.where(xp.isfinite(m), m, xp.zeros((), dtype=m.dtype))
+    # a row of -inf is shifted by 0 (its result is nan either way); a row holding +inf is
+    # shifted by inf, so that it is all nan, as in torch
+    m = xp.where(m == -xp.inf, xp.zeros((), dtype=m.dtype), m)
     return self - m
 
 
 def _log_softmax(self, dim):
     _check_float(self, "log_softmax_lastdim_kernel_impl")
+    d = _dims(dim, self.ndim)[0]
     if self.ndim == 0:
         return self - self
     if self.size == 0:
         return self.copy()
-    d = _dims(dim, self.ndim)[0]
     z = _shifted(self, d)
     return z - xp.log(xp.sum(xp.exp(z), axis=d, keepdims=True))
 
 
 def _softmax(self, dim):
     _check_float(self, "softmax_lastdim_kernel_impl")
+    d = _dims(dim, self.ndim)[0]
     if self.ndim == 0:
         return xp.ones_like(self)
     if self.size == 0:
         return self.copy()
-    d = _dims(dim, self.ndim)[0]
     e = xp.exp(_shifted(self, d))
     e /= xp.sum(e, axis=d, keepdims=True)
     return e

@@ -1,7 +1,8 @@
 """Indexing: ``t[key]`` as torch composes it (select, slice, unsqueeze, then index) and
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
-from ..creation import tensor
+from .._args import type_name
+from ..creation import _check_fits, _check_python_ints, tensor
 from ..tensor import Tensor
 from ._table import Op
 from .inplace import apply_inplace, copy_, fill_tensor_
@@ -52,16 +53,39 @@ def _is_advanced(k):
         isinstance(k, bool))
 
 
-def _as_index_array(k, size=None):
+def _as_index_array(k, warn=False):
     if isinstance(k, Tensor):
         a = k._data
+        if a.dtype == xp.uint8:  # a byte mask, as torch still reads it (with a warning)
+            if warn:
+                _warn_uint8()
+            return a.astype(bool)
+        if a.dtype.kind in "iu" and a.dtype.itemsize < 4:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     else:
         a = xp.asarray(k)
+        if a.dtype.kind == "f":  # a sequence of numbers is truncated to integers, as in torch
+            a = a.astype(xp.int64)
     if a.dtype.kind == "b":
         return a
     if a.dtype.kind not in "iu":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     return a.astype(xp.int64, copy=False)
+
+
+def _warn_sequence():
+    import warnings
+    warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and "
+                  "will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In "
+                  "pytorch 2.9 this will be interpreted as tensor index, x[torch.tensor(seq)], "
+                  "which will result either in an error or a different result", UserWarning,
+                  stacklevel=4)
+
+
+def _warn_uint8():
+    import warnings
+    warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                  "torch.bool instead.", UserWarning, stacklevel=4)
 
 
 def _normalize(key):
@@ -83,7 +107,12 @@ def _basic(self, key, lone_slice_view=False):
                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         if isinstance(key, slice):
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if isinstance(key, str):  # torch reads it as a sequence of indices: a tensor of str
+        _warn_sequence()
     key = _normalize(key)
+    for k in key:
+        if isinstance(k, str):
+            raise TypeError("new(): invalid data type 'str'")
     n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, bool)
                  and not (_is_advanced(k) and _as_index_array(k).dtype.kind == "b"))
     n_bool_dims = sum(_as_index_array(k).ndim for k in key
@@ -107,6 +136,10 @@ def _basic(self, key, lone_slice_view=False):
             dim += 1
         elif isinstance(k, slice):
             start, stop, step = k.start, k.stop, k.step
+            for v in (start, stop, step):
+                if v is not None and not isinstance(v, Tensor) and not hasattr(v, "__index__"):
+                    raise TypeError("slice indices must be integers or None or have an __index__ "
+                                    "method")
             if step is not None and step <= 0:
                 raise ValueError("slice step cannot be zero" if step == 0 else
                                  "step must be greater than zero")
@@ -119,7 +152,7 @@ def _basic(self, key, lone_slice_view=False):
                 out = slice_(out, dim, s, e, st)
             dim += 1
         elif _is_advanced(k):
-            a = _as_index_array(k)
+            a = _as_index_array(k, warn=True)
             if a.dtype.kind == "b":
                 advanced.append((dim, a))
                 dim += a.ndim
@@ -128,6 +161,10 @@ def _basic(self, key, lone_slice_view=False):
                 dim += 1
         else:
             i = _int(k)
+            if self.dim() == 0:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+                                 "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+                                 "number")
             size = out.shape[dim]
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
@@ -139,11 +176,20 @@ def _int(v):
     if v is None:
         return None
     if isinstance(v, Tensor):
-        return int(v.item())
+        return v.__index__()
+    if isinstance(v, (float, xp.floating)) or not hasattr(v, "__index__"):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                         f"Variables are valid indices (got {type_name(v)})")
     return int(v)
 
 
 def _advanced_key(view, advanced):
+    shapes = [a.shape for _, a in advanced if a.dtype.kind != "b"]
+    try:
+        xp.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
+                         f"shapes {', '.join(str(list(s)) for s in shapes)}") from None
     key = []
     dim = 0
     for nth, (d, a) in enumerate(advanced):
@@ -161,7 +207,9 @@ def _advanced_key(view, advanced):
         else:
             size = view.shape[dim]
             if a.size and (a.max() >= size or a.min() < -size):
-                bad = int(a.max()) if a.max() >= size else int(a.min())
+                if size == 0:
+                    raise IndexError("index is out of bounds for dimension with size 0")
+                bad = int(a.flat[((a >= size) | (a < -size)).argmax()])  # the first, as torch
                 # torch numbers the dim among the index tensors, not among the tensor's dims
                 raise IndexError(f"index {bad} is out of bounds for dimension {nth} with size {size}")
             key.append(a)
@@ -187,6 +235,7 @@ def setitem(self, key, value):
     # torch views the value without its leading size-1 dims (slicePrefix1sDims), so that a
     # [1, 3] value fits a [3] target: always when copying into a basic view of another
     # shape (copy_to), only when a dim is stripped for index_put_
+    _check_value(self, value)
     view, advanced = _basic(self, key)
     if not advanced:
         # a number, or a 0-dim tensor into a bigger target, is fill_ with a tensor value
@@ -202,11 +251,54 @@ def setitem(self, key, value):
         return
     if not isinstance(value, Tensor):
         value = tensor(value, dtype=self.dtype)
+    elif value.dtype is not self.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{self.dtype._cname} for the destination and {value.dtype._cname} "
+                           "for the source.")
     stripped = _leading_ones_stripped(tuple(value.shape))
     if len(stripped) != value.dim():
         value = view_op(value, stripped)
-    apply_inplace(index_put, view, (view, _advanced_key(view, advanced), value, False))
+    key = _advanced_key(view, advanced)
+    target = view._data[key].shape
+    try:
+        if xp.broadcast_shapes(value._data.shape, target) != target:
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be "
+                           f"broadcast to indexing result of shape {list(target)}") from None
+    apply_inplace(index_put, view, (view, key, value, False))
+
+
+def _check_value(self, value):
+    """``t[key] = value``: a Tensor or a number that fits ``t``'s dtype, as torch takes it."""
+    if isinstance(value, Tensor):
+        return
+    if not isinstance(value, (int, float, complex, xp.generic)):
+        raise TypeError(f"can't assign a {type_name(value)} to a torch.{self.dtype._legacy}")
+    _check_python_ints(value)
+    kind = self._data.dtype.kind
+    if isinstance(value, complex) and kind != "c":
+        raise RuntimeError(f"value cannot be converted to type {_C_NAME.get(kind, 'float')} "
+                           "without overflow")
+    _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
+
+
+_C_NAME = {"f": "float"}
+
+
+_warned_complex = [False]
+
+
+def warn_complex_to_real(self, src):
+    """torch's copy_ warns, once per process, when it drops imaginary parts."""
+    if not _warned_complex[0] and src._data.dtype.kind == "c" and self._data.dtype.kind != "c":
+        _warned_complex[0] = True
+        import warnings
+        # attributed to the caller of copy_ or of t[key] = value
+        warnings.warn("Casting complex values to real discards the imaginary part", UserWarning,
+                      stacklevel=4)
 
 
 def copy_inplace(self, src):
+    warn_complex_to_real(self, src)
     return apply_inplace(copy_, self, (self, src))

@@ -14,6 +14,7 @@ from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
 from ._table import Op, _any_input
+from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
 _gstate = grad_mode.state
@@ -131,6 +132,8 @@ def apply_inplace(op, self, args):
             inputs.append(None)
     needs = _any_input(inputs)
     check_inplace(self, needs, False)
+    if op is not fill_tensor_:  # fill_ reads its value once, before writing
+        check_no_partial_overlap(self._data, [arrays[i] for i in op.tensor_pos[1:]])
     out = op.forward(*arrays)
     _check_write(self, out)
     node = None
@@ -337,7 +340,11 @@ fill_tensor_ = Op("FillBackward3", _fill, self=zeros_like, value=lambda grad: gr
 
 
 def _copy(self, src):
-    return xp.broadcast_to(src, self.shape)
+    # copy_ casts to the destination's dtype whatever the kinds (torch's copy_ does)
+    src = xp.broadcast_to(src, self.shape)
+    if src.dtype != self.dtype:
+        src = (src.real if src.dtype.kind == "c" and self.dtype.kind != "c" else src).astype(self.dtype)
+    return src
 
 
 copy_ = Op("torch::autograd::CopyBackwards", _copy, self=zeros_like,

@@ -2,6 +2,7 @@
 from .. import _backend
 from .._dtype import _FROM_NP
 from ._table import Op
+from ..tensor import _CPP_TYPE
 from .pointwise import conj
 from .views import reshape, t, transpose
 from .pointwise import mul_scalar
@@ -9,10 +10,31 @@ from .pointwise import mul_scalar
 xp = _backend.xp
 
 
-def _check_same_dtype(a, b, what="expected m1 and m2 to have the same dtype"):
+def _names(*arrays):
+    return [_FROM_NP[a.dtype]._cname for a in arrays]
+
+
+# each product says its dtype mismatch in its own words, as torch's kernels do
+_MISMATCH = {
+    "mm": lambda a, b: "expected m1 and m2 to have the same dtype, but got: "
+                       f"{_cpp(a)} != {_cpp(b)}",
+    "bmm": lambda a, b: "expected scalar type {} but found {}".format(*_names(a, b)),
+    "dot": lambda a, b: "dot : expected both vectors to have same dtype, but found {} and {}"
+                        .format(*_names(a, b)),
+    "mv": lambda a, b: "addmv input tensors must have the same dtype, but got {1}, {0}, and {1}"
+                       .format(*_names(a, b)),
+}
+
+
+def _cpp(a):
+    return _CPP_TYPE[_FROM_NP[a.dtype]]
+
+
+def _check_same_dtype(a, b, op="mm"):
     if a.dtype != b.dtype:
-        raise RuntimeError(f"{what}, but got: {_FROM_NP[a.dtype]._cname.lower()} != "
-                           f"{_FROM_NP[b.dtype]._cname.lower()}")
+        raise RuntimeError(_MISMATCH[op](a, b))
+    if a.dtype.kind == "b" and op == "mm":
+        raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
 
 
 def _mm(self, mat2):
@@ -27,22 +49,42 @@ def _mm(self, mat2):
     return xp.matmul(self, mat2)
 
 
-def _column_major(x):
+def _column_major(sizes, strides):
     # torch's mm backward follows the layout of the input it differentiates for: a
     # column-major input gets (mat2 @ grad.T).T rather than grad @ mat2.T
+    return strides[0] == 1 and strides[1] == sizes[0]
+
+
+def _layout(x):
     a = getattr(x, "_data", x)
-    return a.strides[0] == a.itemsize and a.strides[1] == a.shape[0] * a.itemsize
+    return a.shape, tuple(st // a.itemsize for st in a.strides)
+
+
+def _mm_self_grad(grad, self_sym_sizes, self_sym_strides, mat2):
+    if _column_major(self_sym_sizes, self_sym_strides):
+        return t(mm(conj(mat2), t(grad)))
+    return mm(grad, conj(t(mat2)))
+
+
+def _mm_mat2_grad(grad, self, mat2_sym_sizes, mat2_sym_strides):
+    if _column_major(mat2_sym_sizes, mat2_sym_strides):
+        return t(mm(t(grad), conj(self)))
+    return mm(conj(t(self)), grad)
 
 
 def _mm_self_backward(grad, self, mat2):
-    return t(mm(conj(mat2), t(grad))) if _column_major(self) else mm(grad, conj(t(mat2)))
+    """mm's gradient for ``self`` from the tensors themselves (addmm's formulas)."""
+    return _mm_self_grad(grad, *_layout(self), mat2)
 
 
 def _mm_mat2_backward(grad, self, mat2):
-    return t(mm(t(grad), conj(self))) if _column_major(mat2) else mm(conj(t(self)), grad)
+    return _mm_mat2_grad(grad, self, *_layout(mat2))
 
 
-mm = Op("MmBackward0", _mm, self=_mm_self_backward, mat2=_mm_mat2_backward)
+# mm saves only the layout of the input it differentiates for (sym_sizes, sym_strides), as
+# torch does: a weight updated in place under no_grad after the forward does not fail the
+# backward of the other input
+mm = Op("MmBackward0", _mm, self=_mm_self_grad, mat2=_mm_mat2_grad)
 
 
 def _bmm(self, mat2):
@@ -54,7 +96,7 @@ def _bmm(self, mat2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, "
                            f"{mat2.shape[1]}].")
-    _check_same_dtype(self, mat2, "expected scalar type")
+    _check_same_dtype(self, mat2, "bmm")
     return xp.matmul(self, mat2)
 
 
@@ -70,7 +112,7 @@ def _dot(self, tensor):
         raise RuntimeError("inconsistent tensor size, expected tensor [%d] and src [%d] to have the "
                            "same number of elements, but got %d and %d elements respectively"
                            % (self.shape[0], tensor.shape[0], self.shape[0], tensor.shape[0]))
-    _check_same_dtype(self, tensor, "dot : expected both vectors to have same dtype")
+    _check_same_dtype(self, tensor, "dot")
     return xp.dot(self, tensor)
 
 
@@ -90,6 +132,7 @@ def _mv(self, vec):
     if self.shape[1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat "
                            f"({self.shape[0]}x{self.shape[1]}), vec ({vec.shape[0]})")
+    _check_same_dtype(self, vec, "mv")
     return xp.matmul(self, vec)
 
 

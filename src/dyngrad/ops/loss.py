@@ -68,7 +68,8 @@ nll_loss_backward = Op(
 
 
 def _mse_loss(self, target, reduction):
-    d = self - target
+    from ._promote import binary
+    d = binary(xp.subtract, self, target)  # in torch's result dtype (float32 - int64: float32)
     sq = d * d
     if reduction == NONE:
         return sq

@@ -11,7 +11,9 @@ import math
 from .. import _backend
 from .._cpu_math import _fma32, _fma64
 from .._dtype import _FROM_NP
+from ..tensor import _CPP_TYPE
 from ._promote import binary, broadcast_shapes, compare, result_dtype, to_float
+from ._promote import _torch_error as torch_error
 from ._table import Op
 
 xp = _backend.xp
@@ -84,7 +86,10 @@ def _div(self, other):
     if dt.kind not in "fc":  # int / int is a float division in torch
         dt = to_float(xp.empty(0, dtype=bool)).dtype
     with xp.errstate(**_SILENT):
-        return xp.true_divide(self, other, dtype=dt)
+        try:
+            return xp.true_divide(self, other, dtype=dt)
+        except ValueError as e:  # NumPy's broadcasting refusal, said as torch says it
+            raise torch_error(xp.true_divide, self, other, e) from None
 
 
 def _mul(self, other):
@@ -121,12 +126,33 @@ div_scalar = Op("DivBackward1", lambda self, other: _div(self, other),
 div = Op("DivBackward0", _div,
          self=lambda grad, other: grad / conj(other),
          other=lambda grad, self, other: -grad * conj((self / other) / other))
-neg = Op("NegBackward0", lambda self: xp.negative(self), self=lambda grad: -grad)
+def _neg(self):
+    if self.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
+    return xp.negative(self)
+
+
+neg = Op("NegBackward0", _neg, self=lambda grad: -grad)
 
 # -- division with rounding, remainders -------------------------------------------------
+def _refuse_division(kernel, self, other):
+    """torch's refusals of a rounded division: complex numbers, and an integer division by
+    zero (NumPy gives 0 with a warning)."""
+    dt = result_dtype(self, other)
+    if dt.kind == "c":
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
+                                  f"'{_FROM_NP[dt]._cname}'")
+    if dt.kind in "biu" and not xp.all(other):
+        raise RuntimeError("ZeroDivisionError")
+
+
 def _div_mode(self, other, rounding_mode):
     if rounding_mode is None:
         return _div(self, other)
+    if rounding_mode in ("trunc", "floor"):
+        _refuse_division("div_" + rounding_mode, self, other)
     if rounding_mode == "trunc":
         q = xp.trunc(_div(self, other))
         return q.astype(result_dtype(self, other), copy=False)
@@ -158,6 +184,7 @@ def _not_implemented(name):
 def _remainder(self, other):
     # torch's float kernel: fmod, then moved by one divisor where the signs differ (so
     # -2 % 2 is -0.0, where NumPy's remainder gives 0.0)
+    _refuse_division("remainder", self, other)
     r = binary(xp.fmod, self, other)
     if r.dtype.kind != "f":
         return binary(xp.remainder, self, other)
@@ -167,10 +194,12 @@ def _remainder(self, other):
 
 
 def _fmod(self, other):
+    _refuse_division("fmod", self, other)
     return binary(xp.fmod, self, other)
 
 
 def _floor_divide(self, other):
+    _refuse_division("div_floor", self, other)
     return binary(xp.floor_divide, self, other)
 
 
@@ -225,15 +254,30 @@ def _pow_scalar_base_backward(grad, self, exponent, result):
 
 def _pow(self, exponent):
     dt = result_dtype(self, exponent)
-    if dt.kind in "iu" and _is_integral(exponent) and xp.any(xp.asarray(exponent) < 0):
+    if dt.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt.kind in "iu" and _is_integral(exponent) and xp.any(xp.asarray(exponent) < 0):
+        return _int_pow(self, exponent, dt)
     if dt.kind == "b":
         # NumPy has no bool power; torch has one only for a number exponent
         if hasattr(exponent, "dtype") and hasattr(self, "dtype"):
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
         return xp.power(self, exponent, dtype=xp.uint8).astype(bool)
     with xp.errstate(**_SILENT):
-        return xp.power(self, exponent, dtype=dt, casting="unsafe")  # as binary() in _promote
+        try:
+            return xp.power(self, exponent, dtype=dt, casting="unsafe")  # as binary() in _promote
+        except ValueError as e:
+            raise torch_error(xp.power, self, exponent, e) from None
+
+
+def _int_pow(base, exponent, dt):
+    """An integer tensor to negative integer tensor powers: torch gives the integer part of
+    the result (0, except for a base of 1 or -1), where NumPy refuses."""
+    base, exponent = xp.asarray(base).astype(dt), xp.asarray(exponent).astype(dt)
+    out = xp.power(base, xp.maximum(exponent, 0))
+    odd = (exponent % 2).astype(bool)
+    inverse = xp.where(base == 1, 1, xp.where(base == -1, xp.where(odd, -1, 1), 0)).astype(dt)
+    return xp.where(exponent < 0, inverse, out)
 
 
 pow_scalar_exp = Op("PowBackward0", _pow, self=_pow_scalar_backward)
@@ -302,7 +346,13 @@ abs_ = Op("AbsBackward0", lambda self: xp.abs(self), self=lambda grad, self: gra
 sign = Op("SignBackward0", lambda self: xp.sign(self), self=lambda grad: zeros_like(grad))
 # abs's formula uses sgn (sign extended to complex numbers): its own node, SgnBackward0
 sgn = Op("SgnBackward0", sign.forward, self=sign.formulas["self"])
-relu = Op("ReluBackward0", lambda self: xp.maximum(self, 0, dtype=self.dtype),
+def _relu(self):
+    if self.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return xp.maximum(self, 0, dtype=self.dtype)
+
+
+relu = Op("ReluBackward0", _relu,
           self=lambda grad, result: threshold_backward(grad, result, 0))
 
 
@@ -510,6 +560,8 @@ round_decimals = Op("RoundBackward1", _round_decimals, self=_zero_grad)
 
 def round(input, *, decimals=0, out=None):
     """torch.round: half to even; with ``decimals``, its own node (RoundBackward1)."""
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError(f'"round_vml_cpu" not implemented for \'{input.dtype._cname}\'')
     return round_(input) if decimals == 0 else round_decimals(input, decimals)
 
 
@@ -520,9 +572,10 @@ def square(input, *, out=None):
 
 # -- masked_fill ------------------------------------------------------------------------
 def _masked_fill(self, mask, value):
+    broadcast_shapes(mask.shape, self.shape)
     if mask.dtype != xp.bool_:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_FROM_NP[mask.dtype]._cname.lower()}")
+                           f"{_CPP_TYPE[_FROM_NP[mask.dtype]]}")
     return xp.where(mask, xp.asarray(value).astype(self.dtype), self)
 
 

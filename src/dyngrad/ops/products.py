@@ -126,7 +126,7 @@ def _check_batches(batch1, batch2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{batch1.shape[0]}, {batch1.shape[2]}] but got: [{batch2.shape[0]}, "
                            f"{batch2.shape[1]}].")
-    _check_same_dtype(batch1, batch2, "expected scalar type")
+    _check_same_dtype(batch1, batch2, "bmm")
 
 
 def _baddbmm(self, batch1, batch2, beta, alpha):

@@ -4,26 +4,25 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
+from .._args import dim_list
 from ._table import Op
-from .pointwise import div_scalar, eq
+from .pointwise import div_scalar, eq, isnan
 
 xp = _backend.xp
 
 
 def _dims(dim, ndim):
-    """A dim, a sequence of dims or None (all dims) as a sorted tuple of non-negative dims."""
+    """A dim, a sequence of dims or None (all dims) as a sorted tuple of non-negative dims,
+    checked as torch checks them (range, repeats)."""
     if dim is None:
         return tuple(range(ndim))
-    if isinstance(dim, int):
-        dim = (dim,)
-    n = ndim if ndim else 1
-    out = []
-    for d in dim:
-        if not -n <= d < n:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
-                             f"but got {d})")
-        out.append(d % n)
-    return tuple(sorted(set(out)))
+    return dim_list(dim, ndim)
+
+
+def _axes(dim, ndim):
+    """``_dims`` for NumPy's ``axis=``: a 0-d tensor's dim 0 (or -1) is no axis at all."""
+    axes = _dims(dim, ndim)
+    return axes if ndim else ()
 
 
 def _sum_dtype(self, dtype):
@@ -38,7 +37,7 @@ def _sum_all(self, dtype=None):
 
 
 def _sum_dim(self, dim, keepdim, dtype=None):
-    axes = _dims(dim, self.ndim) if self.ndim else ()
+    axes = _axes(dim, self.ndim)
     return xp.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype))
 
 
@@ -55,23 +54,27 @@ sum_all = Op("SumBackward0", _sum_all,
 sum_dim = Op("SumBackward1", _sum_dim, self=_unreduce)
 
 
-def _mean_check(self):
+def _mean_check(self, which="Input"):
     if self.dtype.kind not in "fc":
         name = _dt._FROM_NP[self.dtype]._cname
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
-                           f"floating point or complex dtype. Got: {name}")
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
+                           f"a floating point or complex dtype. Got: {name}")
 
 
 def _mean_all(self, dtype=None):
-    _mean_check(self if dtype is None else self.astype(dtype.np))
+    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
+    if self.size == 0:  # nan, as torch gives it, without NumPy's "Mean of empty slice"
+        return xp.full((), xp.nan, dtype=self.dtype if dtype is None else dtype.np)
     return xp.mean(self, dtype=None if dtype is None else dtype.np).astype(
         self.dtype if dtype is None else dtype.np, copy=False)
 
 
 def _mean_dim(self, dim, keepdim, dtype=None):
-    _mean_check(self if dtype is None else self.astype(dtype.np))
-    axes = _dims(dim, self.ndim) if self.ndim else ()
-    out = xp.mean(self, axis=axes, keepdims=keepdim)
+    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
+    axes = _axes(dim, self.ndim)
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        out = (xp.mean(self, axis=axes, keepdims=keepdim) if self.size else
+               xp.sum(self, axis=axes, keepdims=keepdim) / 0)
     return out.astype(self.dtype if dtype is None else dtype.np, copy=False)
 
 
@@ -89,12 +92,16 @@ mean_dim = Op("MeanBackward1", _mean_dim, self=_mean_dim_backward)
 
 
 def _evenly_distribute(grad, self, result):
-    # every element equal to the max shares the gradient (torch's evenly_distribute_backward)
-    mask = eq(self, result)
+    # every element equal to the max shares the gradient (torch's evenly_distribute_backward);
+    # a nan max goes to the nan elements
+    mask = isnan(self) if bool(isnan(result)) else eq(self, result)
     return grad * mask / sum_all(mask)
 
 
 def _check_nonempty(self, name):
+    if self.dtype.kind == "c":
+        raise NotImplementedError(f'"{name}_all" not implemented for '
+                                  f"'{_dt._FROM_NP[self.dtype]._cname}'")
     if self.size == 0:
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                            "Specify the reduction dim with the 'dim' argument.")
@@ -115,9 +122,9 @@ min_all = Op("MinBackward1", _min_all, self=_evenly_distribute)
 
 
 def _select_dim(self, dim, keepdim, arg, pick):
+    d = _dims(dim, self.ndim)[0]
     if self.ndim == 0:
         return self.copy(), xp.zeros((), dtype=xp.int64)
-    d = _dims(dim, self.ndim)[0]
     if self.shape[d] == 0:
         raise IndexError(f"{pick}(): Expected reduction dim {d} to have non-zero size.")
     idx = xp.expand_dims(arg(self, axis=d), d)
@@ -197,7 +204,8 @@ def scatter_zeros(src, dim, index, sizes):
 
 # -- cumsum and flip ------------------------------------------------------------------------
 def _flip(self, dims):
-    return xp.flip(self, axis=_dims(dims, self.ndim)).copy() if self.ndim else self.copy()
+    axes = _axes(dims, self.ndim)
+    return xp.flip(self, axis=axes).copy() if self.ndim else self.copy()
 
 
 flip = Op("FlipBackward0", _flip, self=lambda grad, dims: flip(grad, dims))
@@ -241,6 +249,11 @@ def _repeat(self, repeats):
     if len(repeats) < self.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
+    shape = (1,) * (len(repeats) - self.ndim) + self.shape
+    target = [r * s for r, s in zip(repeats, shape)]
+    for t in target:
+        if t < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {t}: {target}")
     return xp.tile(self, repeats)
 
 

@@ -13,7 +13,7 @@ from ._promote import to_float
 from ._table import Op
 from .pointwise import (abs_, conj, eq, exp, logical_or, isnan, masked_fill_op,
                         mul_scalar, pow_scalar_exp, sgn)
-from .reduction import _dims, _sum_dtype, mean_all, mean_dim, sum_dim
+from .reduction import _axes, _dims, _sum_dtype, mean_all, mean_dim, sum_dim
 from .views import reshape, unsqueeze
 
 xp = _backend.xp
@@ -27,8 +27,6 @@ def _unsqueeze_multiple(x, dim, ndim):
     return x
 
 
-def _axes(dim, ndim):
-    return _dims(dim, ndim) if ndim else ()
 
 
 # -- prod ---------------------------------------------------------------------------------
@@ -122,9 +120,8 @@ def _var_backward(grad, self, dim, correction, keepdim):
     shape = tuple(self.shape)
     if len(shape) == 0 or dim is None:
         dof = math.prod(shape) - correction
-        if dof <= 0:
-            return grad * math.nan
-        return mul_scalar(grad, 2.0 / dof) * (self - mean_all(self))
+        # C++'s 2.0 / 0 is inf (the gradient is then nan, shaped as the input), Python's raises
+        return mul_scalar(grad, 2.0 / dof if dof else math.inf) * (self - mean_all(self))
     if not keepdim and len(shape) > 1:
         grad = _unsqueeze_multiple(grad, dim, len(shape))
     dof = math.prod(shape[d] for d in _dims(dim, len(shape))) - correction
@@ -156,13 +153,27 @@ def _correction(dim, unbiased, correction):
     return dim, correction
 
 
+def _warn_dof(name, input, dim, correction):
+    """torch warns when the correction leaves no degrees of freedom (the result is inf or nan)."""
+    shape = tuple(input.shape)
+    reduced = range(len(shape)) if dim is None or not shape else _dims(dim, len(shape))
+    kept = math.prod(s for d, s in enumerate(shape) if d not in reduced)
+    count = math.prod(shape) // max(kept, 1)  # input numel divided by output numel
+    if count - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+
+
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dim, correction = _correction(dim, unbiased, correction)
+    _warn_dof("var", input, dim, correction)
     return var_op(input, dim, correction, keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dim, correction = _correction(dim, unbiased, correction)
+    _warn_dof("std", input, dim, correction)
     return std_op(input, dim, correction, keepdim)
 
 
@@ -217,7 +228,10 @@ def _amax_amin_backward(grad, self, dim, keepdim, result):
 def _extreme(ufunc, name):
     def forward(self, dim, keepdim):
         axes = _axes(dim, self.ndim) if dim else None
-        if self.size == 0:
+        for d in axes or ():
+            if self.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+        if self.size == 0 and not axes:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                              "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         return xp.asarray(ufunc(self, axis=axes, keepdims=keepdim))
@@ -298,10 +312,15 @@ vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, self=_norm_backward)
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm for vector norms: p a number or 'fro' (2), over all dims or ``dim``."""
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype._cname}")
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, str):
-        raise NotImplementedError(f"dyngrad: norm with p={p!r}")
+        if p != "nuc":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        raise NotImplementedError("dyngrad: norm with p='nuc'")
     if dim is not None:
         dim = _dim_list(dim)
     return vector_norm(input, float(p), dim, keepdim)

@@ -4,9 +4,12 @@
 entry of pointwise.py; ``1 - x`` picks ``rsub`` and ``x ** t`` picks PowBackward1, as
 torch's dispatcher does. Nothing here computes: it chooses an entry and its arguments.
 """
+import numbers
+
 from .. import _backend
+from .._args import as_dtype, type_name
 from ..creation import tensor
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from .inplace import apply_inplace
@@ -27,16 +30,89 @@ def _check_tensor(input, name, pos="input", other=None):
                     f"Tensor, not {type(input).__name__}")
 
 
+_NUMBERS = frozenset((int, float, bool, complex))
+
+
+def _operand(value):
+    """A Tensor or a number: what torch's arithmetic takes as ``other``."""
+    return type(value) in _NUMBERS or isinstance(value, (Tensor, numbers.Number))
+
+
+def _check_other(name, other, pos=2):
+    if type(other) not in _NUMBERS and not _operand(other):
+        raise TypeError(f"{name}(): argument 'other' (position {pos}) must be Tensor, not "
+                        f"{type_name(other)}")
+
+
+def operator(fn):
+    """``x + other`` and the like: an operand that is neither a Tensor nor a number is
+    NotImplemented, so that Python raises its own TypeError as it does for torch. The
+    commonest operators call their table entry straight away (one call less per op)."""
+    fast = _FAST_OPERATORS.get(fn)
+
+    def op(self, other):
+        if type(other) not in _NUMBERS and not _operand(other):
+            return NotImplemented
+        return fn(self, other) if fast is None else fast(self, other)
+    op.__name__ = fn.__name__
+    return op
+
+
+def _fast_add(self, other):
+    return _add(self, other, 1)
+
+
+def _fast_sub(self, other):
+    return _sub(self, other, 1)
+
+
+# operators whose function needs no more than the operand check (self is a Tensor)
+_FAST_OPERATORS = {}
+
+
+def method(fn, name):
+    """``x.add(other)``: ``other`` is the method's first argument in torch's messages."""
+    def m(self, other, *args, **kwargs):
+        if type(other) not in _NUMBERS and not _operand(other):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type_name(other)}")
+        alpha = kwargs.get("alpha", 1)
+        if not isinstance(alpha, numbers.Number):
+            raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}")
+        return fn(self, other, *args, **kwargs)
+    m.__name__ = name
+    return m
+
+
 def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "add", other=other)
+    if type(other) not in _NUMBERS and not isinstance(other, Tensor):
+        _check_other("add", other)
+    if alpha != 1 or type(alpha) is not int:
+        _check_alpha(input, other, alpha)
     return _add(input, other, alpha)
 
 
 def sub(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "sub", other=other)
+    if type(other) not in _NUMBERS and not isinstance(other, Tensor):
+        _check_other("sub", other)
+    if alpha != 1 or type(alpha) is not int:
+        _check_alpha(input, other, alpha)
     return _sub(input, other, alpha)
+
+
+def _check_alpha(input, other, alpha):
+    if alpha == 1 and type(alpha) is int:
+        return
+    if not isinstance(alpha, numbers.Number):
+        raise TypeError(f"add(): argument 'alpha' must be Number, not {type_name(alpha)}")
+    if isinstance(alpha, float) and input._data.dtype.kind in "biu" and (
+            not isinstance(other, Tensor) or other._data.dtype.kind in "biu"):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
 
 
 def rsub(input, other, *, alpha=1):
@@ -48,6 +124,8 @@ def rsub(input, other, *, alpha=1):
 def mul(input, other, *, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "mul", other=other)
+    if type(other) not in _NUMBERS and not isinstance(other, Tensor):
+        _check_other("mul", other)
     return _mul(input, other)
 
 
@@ -57,6 +135,8 @@ _NOT_GIVEN = object()
 def div(input, other, *, rounding_mode=_NOT_GIVEN, out=None):
     if not isinstance(input, Tensor):
         input = _check_tensor(input, "div", other=other)
+    if type(other) not in _NUMBERS and not isinstance(other, Tensor):
+        _check_other("div", other)
     if rounding_mode is _NOT_GIVEN:
         return _div(input, other)
     # a mode given, even None, is torch's div.Tensor_mode overload (DivBackward2)
@@ -91,6 +171,9 @@ def rmod(self, other):
 
 def fmod(input, other):
     return _remainder_entry(other, pw.fmod, pw.fmod_scalar)(input, other)
+
+
+_FAST_OPERATORS.update({add: _fast_add, sub: _fast_sub, mul: _mul, div: _div})
 
 
 def true_divide(input, other):
@@ -134,6 +217,9 @@ def clamp_max(input, max):
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
+    if condition._data.dtype.kind != "b":
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype._cname}")
     return pw.where(condition, input, other)
 
 
@@ -159,6 +245,9 @@ def minimum(input, other):
 # -- reductions ---------------------------------------------------------------------------
 def _reduce(all_op, dim_op, input, dim, keepdim, dtype):
     """sum and mean: over everything (SumBackward0) unless a dim or keepdim is given."""
+    dtype = as_dtype("sum", dtype)
+    if dim is not None and not isinstance(dim, int) and len(dim) == 0:
+        dim = tuple(range(input.dim()))  # no dims named: all of them, as torch reads it
     if dim is None and not keepdim:
         return all_op(input, dtype)
     if dim is None:
@@ -221,13 +310,26 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
     return _reduce_select(input, dim, keepdim, other, red.min_all, red.min_dim, pw.minimum, "min")
 
 
+def _check_reduced(name, input, dim):
+    if dim is None:
+        if input.numel() == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        return
+    d = _wrap_dim(dim, input.dim())
+    if input.dim() and input.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def argmax(input, dim=None, keepdim=False):
+    _check_reduced("argmax", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
     return red.max_dim(input.detach(), dim, keepdim)[1]
 
 
 def argmin(input, dim=None, keepdim=False):
+    _check_reduced("argmin", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
     return red.min_dim(input.detach(), dim, keepdim)[1]
@@ -247,7 +349,17 @@ def _pow_inplace(self, exponent):
 
 
 def _clamp_inplace(self, min=None, max=None):
-    return apply_inplace(pw.clamp, self, (self, min, max))
+    entry = pw.clamp_tensor if isinstance(min, Tensor) or isinstance(max, Tensor) else pw.clamp
+    return apply_inplace(entry, self, (self, min, max))
+
+
+def _masked_fill_inplace(self, mask, value):
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.dim()} dimension(s).")
+        return apply_inplace(pw.masked_fill_tensor, self, (self, mask, value))
+    return apply_inplace(pw.masked_fill_op, self, (self, mask, value))
 
 
 INPLACE = {
@@ -268,6 +380,7 @@ INPLACE = {
     "abs_": inplace(pw.abs_),
     "reciprocal_": inplace(pw.reciprocal),
     "clamp_": _clamp_inplace,
+    "masked_fill_": _masked_fill_inplace,
     "clamp_min_": inplace(pw.clamp_min),
     "clamp_max_": inplace(pw.clamp_max),
 }

@@ -3,12 +3,17 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
+from ..creation import _check_fits, tensor
 from ..tensor import Tensor, _wrap_dim
 from . import joining, linalg
 from . import views as vw
+from .._args import as_dtype, check_device, dim_list
+from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import Op
 from .inplace import apply_inplace, clone_op, copy_, fill_, zero_
+from .indexing import warn_complex_to_real
+from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
 
@@ -44,9 +49,9 @@ def reshape_as(self, other):
 
 def flatten(input, start_dim=0, end_dim=-1):
     n = input.dim()
+    s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
     if n == 0:
         return reshape(input, (1,))
-    s, e = _wrap_dim(start_dim, n), _wrap_dim(end_dim, n)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
@@ -62,18 +67,28 @@ def t(input):
 
 
 def T(self):
-    if self.dim() != 2:
+    if self.dim() == 0:
+        import warnings
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                      "these cases.", UserWarning, stacklevel=2)
+    elif self.dim() != 2:
         vw.deprecated_T_warning()
     return vw.permute(self, tuple(range(self.dim() - 1, -1, -1)))
 
 
 def mT(self):
+    if self.dim() < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {self.dim()}-D tensor.")
     return transpose(self, -2, -1)
 
 
 def transpose(input, dim0, dim1):
     n = input.dim()
-    return vw.transpose(input, _wrap_dim(dim0, n), _wrap_dim(dim1, n))
+    d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
+    if n == 0:  # dims -1 and 0 of a 0-d tensor are itself
+        return vw.alias(input)
+    return vw.transpose(input, d0, d1)
 
 
 def permute(input, *dims):
@@ -100,12 +115,15 @@ def expand(self, *sizes):
     out = []
     for i, s in enumerate(sizes):
         if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
+                                   f"leading, non-existing dimension {i}")
             out.append(s)
             continue
         cur = shape[i - lead]
         if s == -1:
             out.append(cur)
-        elif cur == 1 or cur == s:
+        elif (cur == 1 and s >= 0) or cur == s:
             out.append(s)
         else:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
@@ -123,7 +141,7 @@ def squeeze(input, dim=None):
         return vw.squeeze_all(input)
     n = input.dim()
     if isinstance(dim, (tuple, list)):
-        return vw.squeeze_dims(input, tuple(_wrap_dim(d, n) for d in dim))
+        return vw.squeeze_dims(input, dim_list(dim, n))
     return vw.squeeze_dim(input, _wrap_dim(dim, n))
 
 
@@ -132,10 +150,17 @@ def unsqueeze(input, dim):
 
 
 def narrow(input, dim, start, length):
+    if input.dim() == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     if isinstance(start, Tensor):
         start = int(start.item())
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but "
+                         f"got {start})")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if start < 0:
         start += size
     if not 0 <= start <= size or start + length > size or length < 0:
@@ -144,6 +169,8 @@ def narrow(input, dim, start, length):
 
 
 def select(input, dim, index):
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
     if not -size <= index < size:
@@ -153,21 +180,48 @@ def select(input, dim, index):
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    if tensor.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, tensor.dim())
+    size = tensor.shape[d]
     if isinstance(split_size_or_sections, int):
-        return vw.split(tensor, split_size_or_sections, d)
-    return vw.split_with_sizes(tensor, tuple(split_size_or_sections), d)
+        n = split_size_or_sections
+        if n < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={n}")
+        if n == 0 and size:
+            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {size}")
+        return vw.split(tensor, n, d)
+    if not isinstance(split_size_or_sections, (list, tuple)) or not all(
+            isinstance(k, int) for k in split_size_or_sections):
+        v = split_size_or_sections
+        what = (f"tuple of ints, but found element of type "
+                f"{type(next(k for k in v if not isinstance(k, int))).__name__} at pos "
+                f"{next(i for i, k in enumerate(v) if not isinstance(k, int))}"
+                if isinstance(v, (list, tuple)) else f"tuple of ints, not {type(v).__name__}")
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be {what}")
+    sizes = tuple(split_size_or_sections)
+    if any(k < 0 for k in sizes):
+        raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, "
+                           f"but got split_sizes={list(sizes)}")
+    return vw.split_with_sizes(tensor, sizes, d)
 
 
 def chunk(input, chunks, dim=0):
+    if input.dim() == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
     d = _wrap_dim(dim, input.dim())
     size = input.shape[d]
-    return vw.split(input, -(-size // chunks) if size else 1, d)
+    if not size:  # torch gives ``chunks`` empty pieces
+        return vw.split_with_sizes(input, (0,) * chunks, d)
+    return vw.split(input, -(-size // chunks), d)
 
 
 def unbind(input, dim=0):
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     return vw.unbind(input, _wrap_dim(dim, input.dim()))
 
 
@@ -301,11 +355,15 @@ to_copy = Op("ToCopyBackward0", lambda self, dtype: self.astype(dtype.np), self=
 
 
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
+    check_device(device, "to")
+    dtype = as_dtype("to", dtype)
     for a in args:
-        if isinstance(a, _dt.dtype):
-            dtype = a
+        if isinstance(a, _dt.dtype) or a in (float, int, bool, complex):
+            dtype = as_dtype("to", a)
         elif isinstance(a, Tensor):
             dtype = a.dtype
+        elif isinstance(a, (str, _device)):
+            check_device(a, "to")
     if dtype is None or (dtype is self.dtype and not copy):
         return self
     return to_copy(self, dtype)
@@ -329,6 +387,8 @@ def zero_method(self):
 
 
 def fill_method(self, value):
+    if not isinstance(value, Tensor):
+        _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
     if isinstance(value, Tensor) and value.dim():
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                            f"{value.dim()} dimensions.")
@@ -336,11 +396,18 @@ def fill_method(self, value):
 
 
 def copy_method(self, src, non_blocking=False):
+    if isinstance(src, (int, float, complex)):  # torch wraps a number as a 0-d tensor
+        src = tensor(src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
+    check_no_partial_overlap(self._data, [src._data])
+    warn_complex_to_real(self, src)
     try:
-        xp.broadcast_shapes(tuple(src.shape), tuple(self.shape))
+        shape = xp.broadcast_shapes(tuple(src.shape), tuple(self.shape))
+        if shape != tuple(self.shape):
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
+                               f"broadcast shape {list(shape)}")
     except ValueError:
         raise RuntimeError(f"The size of tensor a ({self.shape[-1]}) must match the size of tensor "
                            f"b ({src.shape[-1]}) at non-singleton dimension "

@@ -21,8 +21,15 @@ def infer_size(size, numel):
     neg = [i for i, s in enumerate(size) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
+    for i, s in enumerate(size):
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {list(size)}")
     known = math.prod(s for s in size if s != -1)
     if neg:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(size)} "
+                               "because the unspecified dimension size -1 can be any value and "
+                               "is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(size)}' is invalid for input of size {numel}")
         size = size[:neg[0]] + (numel // known,) + size[neg[0] + 1:]

@@ -75,10 +75,34 @@ def _nll_nd(input, target, weight, enum, ignore_index):
     return out.view(out_size) if enum == _loss.NONE else out
 
 
+def _check_tensor(fn, name, value, pos):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                        f"{type(value).__name__}")
+
+
+def _check_class_args(fn, input, weight, ignore_index):
+    """Class weights (one per class, of the input's dtype) and ignore_index (an int)."""
+    if not isinstance(ignore_index, int) or isinstance(ignore_index, bool):
+        raise TypeError(f"{fn}(): argument 'ignore_index' (position 5) must be int, not "
+                        f"{type(ignore_index).__name__}")
+    if weight is None:
+        return
+    _check_tensor(fn, "weight", weight, 3)
+    classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if weight.dim() != 1 or weight.numel() != classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or "
+                           f"no classes but got weight tensor of shape: {list(weight.shape)}")
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
+                           f"{weight.dtype._cname}")
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     enum = _reduction_enum(size_average, reduce, reduction)
     _check_nll_args(input, target)
+    _check_class_args("nll_loss_nd", input, weight, ignore_index)
     return _nll_nd(input, target, weight, enum, ignore_index)
 
 
@@ -86,8 +110,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduce=None, reduction="mean", label_smoothing=0.0):
     from .. import functional as F
     enum = _reduction_enum(size_average, reduce, reduction)
+    _check_tensor("cross_entropy_loss", "input", input, 1)
+    _check_tensor("cross_entropy_loss", "target", target, 2)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
+    if not target.is_floating_point():
+        _check_class_args("cross_entropy_loss", input, weight, ignore_index)
     class_dim = 0 if input.dim() == 1 else 1
     if target.is_floating_point() or tuple(target.shape) == tuple(input.shape):
         return _cross_entropy_probs(F, input, target, weight, enum, label_smoothing, class_dim)
@@ -155,6 +183,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
                       "broadcasting. Please ensure they have the same size.", stacklevel=2)
     enum = _reduction_enum(size_average, reduce, reduction)
     _check_broadcast(input, target)
+    if not input.is_floating_point() and not input.is_complex():
+        raise NotImplementedError(f'"mse_cpu" not implemented for \'{input.dtype._cname}\'')
     return _loss.mse_loss(input, target, enum)
 
 

@@ -1,0 +1,147 @@
+"""The overloads torch's parser accepts for each public function, written as torch's
+messages print them (see _arg_parser.py). A method's overloads are its function's
+without ``Tensor input`` and ``out``, unless declared apart under ``Tensor.<name>``.
+"""
+
+_OUT = "*, Tensor out = None"
+_UNARY = ["Tensor input, " + _OUT]
+_COMPARE = ["Tensor input, Tensor other, " + _OUT, "Tensor input, Number other, " + _OUT]
+
+SIGNATURES = {
+    # reductions
+    "sum": ["Tensor input, *, torch.dtype dtype = None",
+            "Tensor input, tuple of ints[1]? dim, bool keepdim = False, *, torch.dtype dtype = None, "
+            "Tensor out = None"],
+    "mean": ["Tensor input, *, torch.dtype dtype = None, Tensor out = None",
+             "Tensor input, tuple of ints[1]? dim, bool keepdim = False, *, torch.dtype dtype = None, "
+             "Tensor out = None"],
+    "prod": ["Tensor input, *, torch.dtype dtype = None",
+             "Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, "
+             "Tensor out = None"],
+    "max": ["Tensor input, *, Tensor out = None", "Tensor input, Tensor other, *, Tensor out = None",
+            "Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None"],
+    "min": ["Tensor input, *, Tensor out = None", "Tensor input, Tensor other, *, Tensor out = None",
+            "Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None"],
+    "var": ["Tensor input, tuple of ints[1]? dim, bool unbiased = True, bool keepdim = False, "
+            "*, Tensor out = None",
+            "Tensor input, tuple of ints[1] dim = None, *, Number correction = None, "
+            "bool keepdim = False, Tensor out = None",
+            "Tensor input, bool unbiased = True"],
+    "argmax": ["Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None"],
+    "argmin": ["Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None"],
+    "amax": ["Tensor input, tuple of ints[1] dim = [], bool keepdim = False, *, Tensor out = None"],
+    "amin": ["Tensor input, tuple of ints[1] dim = [], bool keepdim = False, *, Tensor out = None"],
+    "logsumexp": ["Tensor input, tuple of ints[1] dim, bool keepdim = False, *, Tensor out = None"],
+    "cumsum": ["Tensor input, int dim, *, torch.dtype dtype = None, Tensor out = None"],
+    # pointwise
+    "clamp": ["Tensor input, Tensor min = None, Tensor max = None, " + _OUT,
+              "Tensor input, Number min = None, Number max = None, " + _OUT],
+    "where": ["Tensor condition", "Tensor condition, Tensor input, Tensor other, " + _OUT,
+              "Tensor condition, Number self, Tensor other",
+              "Tensor condition, Tensor input, Number other",
+              "Tensor condition, Number self, Number other"],
+    "masked_fill": ["Tensor input, Tensor mask, Tensor value",
+                    "Tensor input, Tensor mask, Number value"],
+    "round": ["Tensor input, " + _OUT, "Tensor input, *, int decimals, Tensor out = None"],
+    "pow": ["Tensor input, Tensor exponent, " + _OUT, "Number self, Tensor exponent, " + _OUT,
+            "Tensor input, Number exponent, " + _OUT],
+    "remainder": ["Tensor input, Tensor other, " + _OUT, "Number self, Tensor other",
+                  "Tensor input, Number other, " + _OUT],
+    "floor_divide": ["Tensor input, Tensor other, " + _OUT, "Tensor input, Number other"],
+    "fmod": _COMPARE,
+    "eq": _COMPARE, "ne": _COMPARE, "lt": _COMPARE, "le": _COMPARE, "gt": _COMPARE,
+    "ge": _COMPARE,
+    "maximum": ["Tensor input, Tensor other, " + _OUT],
+    "minimum": ["Tensor input, Tensor other, " + _OUT],
+    # shapes and joining
+    "reshape": ["Tensor input, tuple of ints shape"],
+    "flatten": ["Tensor input, int start_dim = 0, int end_dim = -1"],
+    "t": ["Tensor input"],
+    "transpose": ["Tensor input, int dim0, int dim1"],
+    "permute": ["Tensor input, tuple of ints dims"],
+    "squeeze": ["Tensor input", "Tensor input, int dim", "Tensor input, tuple of ints dim"],
+    "unsqueeze": ["Tensor input, int dim"],
+    "narrow": ["Tensor input, int dim, Tensor start, int length",
+               "Tensor input, int dim, int start, int length"],
+    "select": ["Tensor input, int dim, int index"],
+    "chunk": ["Tensor input, int chunks, int dim = 0"],
+    "unbind": ["Tensor input, int dim = 0"],
+    "cat": ["tuple of Tensors tensors, int dim = 0, " + _OUT],
+    "stack": ["tuple of Tensors tensors, int dim = 0, " + _OUT],
+    "flip": ["Tensor input, tuple of ints dims"],
+    "tril": ["Tensor input, int diagonal = 0, " + _OUT],
+    "triu": ["Tensor input, int diagonal = 0, " + _OUT],
+    "clone": ["Tensor input, *, torch.memory_format memory_format = None"],
+    "softmax": ["Tensor input, int dim, torch.dtype dtype = None"],
+    "log_softmax": ["Tensor input, int dim, torch.dtype dtype = None"],
+    # products
+    "mm": ["Tensor input, Tensor mat2, " + _OUT,
+           "Tensor input, Tensor mat2, torch.dtype out_dtype, " + _OUT],
+    "bmm": ["Tensor input, Tensor mat2, " + _OUT,
+            "Tensor input, Tensor mat2, torch.dtype out_dtype, " + _OUT],
+    "dot": ["Tensor input, Tensor tensor, " + _OUT],
+    "mv": ["Tensor input, Tensor vec, " + _OUT],
+    "matmul": ["Tensor input, Tensor other, " + _OUT],
+    # methods only, or methods unlike their function
+    "Tensor.view": ["torch.dtype dtype", "tuple of ints size"],
+    "Tensor.reshape": ["tuple of ints shape"],
+    "Tensor.permute": ["tuple of ints dims"],
+    "Tensor.flip": ["tuple of ints dims"],
+    "Tensor.expand": ["tuple of ints size, *, bool implicit = False"],
+    "Tensor.repeat": ["tuple of ints repeats"],
+    "Tensor.view_as": ["Tensor other"],
+    "Tensor.reshape_as": ["Tensor other"],
+    "Tensor.expand_as": ["Tensor other"],
+    "Tensor.contiguous": ["*, torch.memory_format memory_format = None"],
+    "Tensor.copy_": ["Tensor other, bool non_blocking = False"],
+    "Tensor.fill_": ["Tensor value", "Number value"],
+    "Tensor.requires_grad_": ["bool requires_grad = True"],
+    "Tensor.numpy": ["*, bool force = False"],
+    "Tensor.to": ["torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, "
+                  "bool copy = False, *, torch.memory_format memory_format = None",
+                  "torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+                  "torch.memory_format memory_format = None",
+                  "Tensor tensor, bool non_blocking = False, bool copy = False, *, "
+                  "torch.memory_format memory_format = None"],
+}
+SIGNATURES["std"] = SIGNATURES["var"]
+for _n in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
+           "reciprocal", "log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf",
+           "rsqrt", "log2", "log10", "floor", "ceil", "trunc", "neg", "isnan", "isinf",
+           "isfinite", "logical_not", "bitwise_not", "square"):
+    SIGNATURES[_n] = _UNARY
+for _n in ("float", "double", "half", "long", "int", "short", "char", "byte", "bool", "cfloat",
+           "cdouble"):
+    SIGNATURES["Tensor." + _n] = ["*, torch.memory_format memory_format = None"]
+
+# a method of no arguments (TensorBase.exp() in torch's messages)
+for _n in ("dim", "numel", "detach", "tolist", "item", "zero_", "exp_", "log_", "sqrt_",
+           "sin_", "cos_", "tanh_", "sigmoid_", "relu_", "abs_", "neg_", "reciprocal_"):
+    SIGNATURES["Tensor." + _n] = [""]
+# overloads torch accepts but never lists (deprecated ones)
+HIDDEN = {"Tensor.copy_": ["Tensor other, bool non_blocking, bool async"]}
+
+# functions whose Tensor parameters also take a Python number, as torch's parser lets them
+NUMBERS_AS_TENSORS = frozenset({"copy_"})
+
+# the names each function is also installed under
+ALIASES = {"clip": "clamp", "absolute": "abs", "negative": "neg", "concat": "cat",
+           "concatenate": "cat", "swapaxes": "transpose", "greater": "gt", "less": "lt",
+           "greater_equal": "ge", "less_equal": "le", "not_equal": "ne", "arcsin": "asin",
+           "arccos": "acos", "arctan": "atan", "fix": "trunc"}
+
+
+def method_signatures(name):
+    """A method's overloads: declared, or its function's without ``input`` and ``out``."""
+    if "Tensor." + name in SIGNATURES:
+        return SIGNATURES["Tensor." + name]
+    out = []
+    for sig in SIGNATURES.get(ALIASES.get(name, name), ()):
+        parts = sig.split(", ")
+        if parts[0] != "Tensor input":
+            continue
+        parts = [p for p in parts[1:] if not p.endswith(" out = None")]
+        if parts and parts[-1] == "*":
+            parts.pop()
+        out.append(", ".join(parts))
+    return out

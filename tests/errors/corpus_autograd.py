@@ -1,0 +1,61 @@
+"""Bad calls to autograd: backward, grad, hooks, grad modes, attributes; and printing."""
+
+CASES = [
+    # attributes
+    'h.grad_fn = None', 'w.grad_fn = h.grad_fn', 'x.grad_fn = 1', 'w.requires_grad = "yes"',
+    'x.requires_grad = 1', 'n.requires_grad = True', 'h.requires_grad = False', 'h.requires_grad = True',
+    'x.requires_grad_("yes")', 'x.requires_grad_(None)', 'n.requires_grad_()', 'b.requires_grad_()',
+    'z.requires_grad_()', 'w.grad = x', 'w.grad = y', 'w.grad = d', 'w.grad = [1., 2., 3.]', 'w.grad = 1.0',
+    'w.grad = n', 'w.grad = w', 'del w.grad', 'x.is_leaf = False', 'x.shape = (3, 1)', 'x.dtype = torch.int64',
+    'x.data = n', 'w.data = n', 'w.data = y', 'x.data = [1., 2.]', 'x.data = None', 'x.device = "cpu"',
+    'x._version = 2', 'x.ndim = 2', 'x.T = x', 'x.grad_fn', 'h.grad', 'w.foo', 'x.is_cuda', 'x.device',
+    # backward
+    'h.backward()', 'w.backward()', 'x.backward()', 's.backward()', 'h.sum().backward(1.)',
+    'h.sum().backward(torch.tensor([1.]))', 'h.sum().backward(torch.tensor(1., dtype=torch.float64))',
+    'h.backward(torch.ones(2))', 'h.backward(torch.ones(3, dtype=torch.float64))', 'h.backward(x)\nw.grad',
+    'h.backward(n)', 'h.backward([1., 1., 1.])', 'h.backward(None)', 'h.backward(retain_graph="a")\nw.grad',
+    'h.sum().backward(inputs=[])', 'h.sum().backward(inputs=[x])', 'h.sum().backward(inputs=x)',
+    'h.sum().backward(inputs=[h])\nh.grad', 'h.sum().backward(inputs=w)\nw.grad',
+    'v = h.sum()\nv.backward()\nv.backward()', 'v = h.sigmoid().sum()\nv.backward()\nv.backward()',
+    'v = h.sum()\nv.backward(retain_graph=True)\nv.backward()\nw.grad',
+    'torch.autograd.backward(h)', 'torch.autograd.backward(h.sum(), 1.)', 'torch.autograd.backward([h.sum(), x])',
+    'torch.autograd.backward(None)', 'torch.autograd.backward([])', 'torch.autograd.backward(h.sum(), grad_tensors=[1., 2.])',
+    # grad
+    'torch.autograd.grad(h.sum(), x)', 'torch.autograd.grad(h.sum(), [w, x])', 'torch.autograd.grad(h.sum(), h)',
+    'torch.autograd.grad(h.sum(), [])', 'torch.autograd.grad(h, w)', 'torch.autograd.grad(x.sum(), x)',
+    'torch.autograd.grad(h.sum(), w, torch.ones(2))', 'torch.autograd.grad(h.sum(), w, allow_unused="a")',
+    'v = torch.ones(3, requires_grad=True)\ntorch.autograd.grad(h.sum(), [w, v])',
+    'v = torch.ones(3, requires_grad=True)\ntorch.autograd.grad(h.sum(), [w, v], allow_unused=True)',
+    'v = torch.ones(3, requires_grad=True)\ntorch.autograd.grad(h.sum(), [w, v], materialize_grads=True)',
+    'torch.autograd.grad(h.sum(), w, is_grads_batched=True)', 'torch.autograd.grad(h.sum(), None)',
+    'torch.autograd.grad(None, w)', 'torch.autograd.grad(h.sum(), [w, w])', 'torch.autograd.grad(h.sum(), (w,), (None,))',
+    'torch.autograd.grad([h.sum(), h.sum()], w, [None])', 'torch.autograd.grad(h.sum(), w.detach())',
+    # hooks and retain_grad
+    'x.register_hook(lambda g: g)', 'w.register_hook(1)', 'w.register_hook(None)',
+    'w.register_hook(lambda g: torch.ones(2))\nh.sum().backward()',
+    'w.register_hook(lambda g: g.double())\nh.sum().backward()\nw.grad',
+    'w.register_hook(lambda g: 1.0)\nh.sum().backward()', 'w.register_hook(lambda g: [g])\nh.sum().backward()',
+    'h.register_hook(lambda g: torch.ones(4))\nh.sum().backward()', 'w.register_hook(lambda: None)\nh.sum().backward()',
+    'x.retain_grad()', 'n.retain_grad()', 'h.register_post_accumulate_grad_hook(lambda t: None)',
+    'x.register_post_accumulate_grad_hook(lambda t: None)', 'h.grad_fn.register_hook(1)',
+    'h.grad_fn.register_prehook(None)', 'h.grad_fn(1)', 'h.grad_fn.next_functions = ()',
+    'h.grad_fn.name(1)', 'h.grad_fn._saved_self', 'h.grad_fn._saved_foo', 'w.grad_fn',
+    # grad modes
+    'torch.set_grad_enabled("yes")', 'torch.set_grad_enabled()', 'torch.set_grad_enabled(None)',
+    'torch.no_grad(1)', 'torch.enable_grad(True)', 'torch.inference_mode("a").__enter__()',
+    'with torch.no_grad():\n    v = w * 2\nv.requires_grad',
+    'with torch.no_grad():\n    v = w * 2\nv.backward(torch.ones(3))',
+    'with torch.inference_mode():\n    t = torch.ones(2)\nt.requires_grad_()',
+    'with torch.inference_mode():\n    t = torch.ones(2)\n(t * w[:2]).sum()',
+    'with torch.inference_mode():\n    t = torch.ones(3)\nw * t',
+    'with torch.inference_mode():\n    t = torch.ones(3)\nt._version',
+    'with torch.inference_mode():\n    t = w * 2\nt.backward(torch.ones(3))',
+    # detach, numpy, scalars of tensors that require grad
+    'w.numpy(force=True)', 'h.numpy()', 'float(w[0])', 'int(w[0])', 'w[0].item()', 'bool(w[0])',
+    'np.asarray(h)', 'np.sum(w)', 'np.exp(w)', 'np.add(w, 1)', 'x.numpy(force="a")',
+    # printing
+    'format(x, ".2f")', 'format(s, ".2f")', 'format(x, "x")', '"{:5}".format(x)', 'torch.set_printoptions(precision="a")',
+    'torch.set_printoptions(foo=1)', 'torch.set_printoptions(profile="nope")', 'torch.set_printoptions(threshold=None)',
+    'x.__repr__(1)', 'repr(e)', 'repr(torch.tensor([]))', 'repr(torch.ones(0, 2, dtype=torch.int64))',
+    'repr(torch.tensor(float("nan")))', 'repr(torch.tensor([float("inf"), -float("inf"), float("nan")]))',
+]
