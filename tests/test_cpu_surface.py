@@ -62,6 +62,7 @@ CASES = [
     "lib.cuda.amp.GradScaler().is_enabled()",
     "lib.autocast is lib.amp.autocast",
     "lib.autocast('nowhere')",
+    "lib.autocast('cpu', enabled=False)(lambda a, b: a @ b)(lib.ones(2, 3), lib.ones(3))",
 ]
 
 # run inside ``with <context>: y = lib.ones(2, 2) @ lib.ones(2, 2)``: y must be unchanged
@@ -69,6 +70,7 @@ AUTOCASTS = [
     "lib.autocast('cpu', enabled=False)", "lib.amp.autocast('cpu', dtype=lib.float32)",
     "lib.autocast(device_type='cuda')", "lib.cuda.amp.autocast()",
     "lib.autocast('cuda', dtype=lib.float16, enabled=False)",
+    "lib.autocast('cpu', dtype=lib.float64)",
 ]
 
 
