@@ -1,10 +1,10 @@
 """torch.amp on a CPU-only machine. CPU autocast runs matmul and linear in bfloat16 (or
-float16), dtypes whose arithmetic dyngrad does not have, so enabling it raises; every path
-that leaves float32 code as it is (disabled, float32, a CUDA request) behaves as torch."""
+float16); dyngrad has no bfloat16 and does no such casting, so enabling it raises. Every
+path that leaves float32 code as it is (disabled, float32, a CUDA request) behaves as torch."""
 import functools
 import warnings
 
-from .._dtype import float32
+from .._dtype import float16
 from .._size import device as _device
 
 _CUDA_WARNING = "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling."
@@ -24,12 +24,11 @@ class autocast:
             self._enabled = False
         elif kind != "cpu":
             raise NotImplementedError(f"dyngrad has no '{kind}' device: only the CPU")
-        elif dtype is None or dtype is not float32 and str(dtype) in ("torch.bfloat16",
-                                                                     "torch.float16"):
+        elif dtype is None or dtype is float16:  # None is bfloat16 on the CPU
             raise NotImplementedError(
-                "CPU autocast runs matmul and linear in torch.bfloat16 (or the dtype given), "
-                "and dyngrad has no bfloat16 arithmetic: pass enabled=False or "
-                "dtype=torch.float32")
+                "CPU autocast runs matmul and linear in torch.bfloat16 (or the float16 given): "
+                "dyngrad has no bfloat16 and does not cast under autocast; pass enabled=False "
+                "or dtype=torch.float32")
         else:
             warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling "
                           "autocast.\nCPU Autocast only supports dtypes of torch.bfloat16, "
