@@ -241,6 +241,11 @@ SKIP = {
     "bitwise_left_shift": "integer tensors only", "bitwise_right_shift": "integer tensors only",
     "multinomial": "a random integer result", "broadcast_shapes": "takes shapes",
     "tril_indices": "a factory of indices", "triu_indices": "a factory of indices", "save": "serialization", "load": "serialization",
+    **{n: "a runtime flag (tests/test_cpu_surface.py)" for n in (
+        "are_deterministic_algorithms_enabled", "compile", "get_float32_matmul_precision",
+        "get_num_threads", "is_deterministic_algorithms_warn_only_enabled",
+        "set_default_device", "set_float32_matmul_precision", "set_num_threads",
+        "use_deterministic_algorithms")},
     "bernoulli": ("random.py, below the op table, records no node where torch records "
                   "BernoulliBackward0 (a zero gradient): not yet an entry"),
 }

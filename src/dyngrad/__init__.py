@@ -42,6 +42,13 @@ from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
+from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
+from .amp import autocast  # noqa: F401
+from ._runtime_flags import (are_deterministic_algorithms_enabled, compile,  # noqa: F401
+                             get_default_device, get_float32_matmul_precision,
+                             get_num_threads, is_deterministic_algorithms_warn_only_enabled,
+                             set_default_device, set_float32_matmul_precision,
+                             set_num_threads, use_deterministic_algorithms)
 
 __version__ = "0.1.0"
 
@@ -86,6 +93,3 @@ def is_complex(input):
 def detach(input):
     return input.detach()
 
-
-def get_default_device():
-    return device("cpu")

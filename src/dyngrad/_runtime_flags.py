@@ -1,0 +1,73 @@
+"""The process-wide switches scripts set up front (threads, matmul precision, determinism,
+default device, torch.compile). dyngrad's CPU arithmetic is already float32-exact and
+deterministic, so they are recorded and reported back, changing no result."""
+import os
+import warnings
+
+from ._size import check_device, device
+
+_PRECISIONS = ("highest", "high", "medium")
+_state = {"precision": "highest", "deterministic": False, "warn_only": False,
+          "threads": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+          else os.cpu_count()}
+
+
+def set_float32_matmul_precision(precision):
+    if precision not in _PRECISIONS:
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                      "setFloat32MatmulPrecision call has no effect.", stacklevel=2)
+        return
+    _state["precision"] = precision
+
+
+def get_float32_matmul_precision():
+    return _state["precision"]
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    _state["deterministic"] = bool(mode)
+    _state["warn_only"] = bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled():
+    return _state["deterministic"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _state["warn_only"]
+
+
+def set_num_threads(n):
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    if n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _state["threads"] = n
+
+
+def get_num_threads():
+    return _state["threads"]
+
+
+def set_default_device(value):
+    check_device(value, "set_default_device")
+
+
+def get_default_device():
+    return device("cpu")
+
+
+_COMPILE_MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs",
+                  "max-autotune")
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None,
+            options=None, name=None, disable=False, recompile_limit=None,
+            isolate_recompiles=False, shapes_spec=None):
+    """Returns ``model`` unchanged: dyngrad runs eagerly, there is nothing to compile."""
+    if mode is not None and mode not in _COMPILE_MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: "
+                           + ", ".join(_COMPILE_MODES))
+    if model is None:
+        return lambda m: m
+    return model

@@ -1,0 +1,134 @@
+"""The CPU-machine import surface (torch.cuda, amp, backends, jit, compile, ...) run side by
+side with torch: each case is a statement run on both libraries, comparing the value, its
+type, the warnings raised and the exception type and message."""
+import warnings
+
+import pytest
+import torch
+
+import dyngrad
+
+
+class _Optimizer:
+    """What GradScaler.step needs of an optimizer: a step that returns something."""
+
+    def __init__(self):
+        self.calls = []
+
+    def step(self, *args, **kwargs):
+        self.calls.append((args, kwargs))
+        return "stepped"
+
+
+def _fn(x):
+    return x
+
+
+_SCALER = "lib.amp.GradScaler(enabled=False)"
+
+CASES = [
+    "lib.cuda.is_available()", "lib.cuda.device_count()", "lib.cuda.manual_seed(3)",
+    "lib.cuda.manual_seed_all(3)", "lib.cuda.is_initialized()", "lib.cuda.current_device()",
+    "lib.cuda.synchronize()", "lib.cuda.empty_cache()", "lib.cuda.is_bf16_supported()",
+    "lib.cuda.memory_allocated()",
+    "lib.backends.cudnn.benchmark", "lib.backends.cudnn.deterministic",
+    "lib.backends.cudnn.enabled", "lib.backends.cudnn.allow_tf32",
+    "lib.backends.cudnn.is_available()", "lib.backends.cudnn.version()",
+    "lib.backends.mps.is_available()", "lib.backends.mps.is_built()",
+    "lib.backends.cuda.matmul.allow_tf32", "lib.backends.cuda.is_built()",
+    "lib.set_default_device('cpu')", "lib.get_default_device()",
+    "lib.jit.is_scripting()", "lib.jit.is_tracing()", "lib.jit.Final",
+    "lib.jit.ignore(_fn) is _fn", "lib.jit.ignore()(_fn) is _fn", "lib.jit.unused(_fn) is _fn",
+    "lib.jit.export(_fn) is _fn",
+    "callable(lib.compile(_fn))", "callable(lib.compile(fullgraph=True, dynamic=False)(_fn))",
+    "callable(lib.compile(_fn, mode='max-autotune', backend='inductor'))",
+    "lib.compile(_fn, mode='fast')",
+    "lib.distributed.is_available()", "lib.distributed.is_initialized()",
+    "lib.accelerator.is_available()", "lib.accelerator.current_accelerator()",
+    "lib.accelerator.device_count()",
+    "lib.get_float32_matmul_precision()", "lib.set_float32_matmul_precision('bogus')",
+    "(lib.set_float32_matmul_precision('high'), lib.get_float32_matmul_precision())",
+    "lib.are_deterministic_algorithms_enabled()",
+    "lib.is_deterministic_algorithms_warn_only_enabled()",
+    "(lib.use_deterministic_algorithms(True, warn_only=True), "
+    "lib.are_deterministic_algorithms_enabled(), "
+    "lib.is_deterministic_algorithms_warn_only_enabled())",
+    "(lib.set_num_threads(1), lib.get_num_threads())", "lib.set_num_threads(0)",
+    "lib.set_num_threads(2.0)",
+    f"{_SCALER}.is_enabled()", f"{_SCALER}.get_scale()", f"{_SCALER}.state_dict()",
+    f"{_SCALER}.unscale_(opt)", f"{_SCALER}.update()", f"{_SCALER}.step(opt, 1, k=2), opt.calls",
+    f"(lambda t: {_SCALER}.scale(t) is t)(lib.ones(2))",
+    "lib.amp.GradScaler().is_enabled()", "lib.amp.GradScaler('cuda', 8.0).get_scale()",
+    "lib.cuda.amp.GradScaler().is_enabled()",
+    "lib.autocast is lib.amp.autocast",
+    "lib.autocast('nowhere')",
+    "lib.autocast('cpu', enabled=False)(lambda a, b: a @ b)(lib.ones(2, 3), lib.ones(3))",
+]
+
+# run inside ``with <context>: y = lib.ones(2, 2) @ lib.ones(2, 2)``: y must be unchanged
+AUTOCASTS = [
+    "lib.autocast('cpu', enabled=False)", "lib.amp.autocast('cpu', dtype=lib.float32)",
+    "lib.autocast(device_type='cuda')", "lib.cuda.amp.autocast()",
+    "lib.autocast('cuda', dtype=lib.float16, enabled=False)",
+    "lib.autocast('cpu', dtype=lib.float64)",
+]
+
+
+def _run(lib, statement):
+    """(outcome, warnings) of ``statement`` with ``lib`` as the library, its flags restored."""
+    saved = (lib.get_num_threads(), lib.get_float32_matmul_precision(),
+             lib.are_deterministic_algorithms_enabled(),
+             lib.is_deterministic_algorithms_warn_only_enabled())
+    env = {"lib": lib, "_fn": _fn, "opt": _Optimizer()}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = eval(statement, env)
+            outcome = ("value", repr(value).replace("dyngrad", "torch"), type(value).__name__)
+        except Exception as e:  # the error itself is what is compared
+            outcome = ("error", type(e).__name__, str(e))
+        finally:
+            lib.set_num_threads(saved[0])
+            lib.set_float32_matmul_precision(saved[1])
+            lib.use_deterministic_algorithms(saved[2], warn_only=saved[3])
+    # torch's C++ warnings end with where they were triggered inside torch
+    messages = [(w.category.__name__, str(w.message).split(" (Triggered internally")[0])
+                for w in caught]
+    return outcome, messages
+
+
+@pytest.mark.parametrize("statement", CASES)
+def test_same_as_torch(statement):
+    ours, theirs = _run(dyngrad, statement), _run(torch, statement)
+    if "compile" in statement:  # torch's first compile warns about its own deprecations
+        ours, theirs = ours[0], theirs[0]
+    assert ours == theirs
+
+
+def test_compile_returns_what_it_is_given():
+    # torch wraps the function in its compiler; dyngrad runs eagerly and hands it back
+    model = dyngrad.nn.Linear(2, 2)
+    assert dyngrad.compile(model) is model
+    assert dyngrad.compile(mode="reduce-overhead")(_fn) is _fn
+    assert dyngrad.jit.script(model) is model
+
+
+@pytest.mark.parametrize("context", AUTOCASTS)
+def test_autocast_leaves_float32_code_alone(context):
+    def inside(lib):
+        return _run(lib, f"(lambda a: (a.__enter__(), lib.ones(2, 2) @ lib.ones(2, 2), "
+                         f"a.__exit__(None, None, None))[1])({context})")
+    assert inside(dyngrad) == inside(torch)
+
+
+@pytest.mark.parametrize("context", ["dyngrad.autocast('cpu')",
+                                     "dyngrad.amp.autocast('cpu', dtype=dyngrad.float16)"])
+def test_cpu_autocast_to_a_low_precision_dtype_is_not_there(context):
+    # torch would run matmul in bfloat16 (float16): dyngrad has no such arithmetic
+    with pytest.raises(NotImplementedError, match="bfloat16"):
+        eval(context)
+
+
+def test_enabled_cpu_grad_scaler_is_not_there():
+    with pytest.raises(NotImplementedError, match="enabled=False"):
+        dyngrad.amp.GradScaler("cpu")
