@@ -534,6 +534,14 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
 
 def call_node(node, grads):
     """``grad_fn(*grads)``: run one node by hand, as torch allows."""
+    # one gradient per differentiable output (sort's indices take none), as torch counts
+    diff = node._differentiable_outputs
+    n = node._n_outputs if diff is None else len(diff)
+    if len(grads) != n:
+        raise TypeError(f"expected {n} arguments, got {len(grads)} instead")
+    for i, g in enumerate(grads):
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"argument {i} is not a Variable")
     create = grad_mode.state.enabled
     gs = [g if create else (g._data if isinstance(g, Tensor) else g) for g in grads]
     outs = node._apply(gs, create)
