@@ -40,7 +40,7 @@ CASES = [
     'torch.pow(x)', 'x ** "a"', 'z ** 2', 'x.pow_(0.5)', 'n.pow_(0.5)',
     # bool and complex refusals
     'b - b', 'b - 1', '1 - b', '-b', 'x & x', 'x | 1', '~x', 'x ^ x', 'd & n',
-    'z < z', 'torch.maximum(z, z)', 'torch.clamp(z, 0)', 'z.max()', 'z.sort()', 'z // 2', 'z % 2',
+    'z < z', 'torch.maximum(z, z)', 'torch.clamp(z, 0)', 'z.max()', 'z.sort()', 'z.argsort()', 'torch.msort(z)', 'z.topk(1)', 'z.topk(3)', 'z.sort(2)', 'z // 2', 'z % 2',
     # reductions: dims, keepdim, dtypes
     'm.sum(2)', 'm.sum(-3)', 'm.sum((0, 0))', 'm.sum((1, -1))', 'm.sum(1.0)', 'm.sum("a")',
     'm.sum(None)', 'm.sum(0, keepdim="yes")', 'm.sum(0, keepdim=None)', 'm.sum(0, True, True)',
