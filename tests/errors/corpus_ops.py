@@ -73,5 +73,6 @@ CASES = [
     'torch.eq(x)', 'torch.eq(x, "a")', 'torch.eq(x, None)', 'x.eq(y)', 'torch.isnan(None)',
     'torch.isnan("a")', 'torch.logical_not(None)', 'torch.logical_not(x, x)', 'torch.bitwise_not(x)',
     'torch.bitwise_and(x, n)', 'torch.bitwise_or(b, 1.5)', 'torch.equal(x, y)', 'torch.equal(x, None)',
-    'torch.allclose(x, y)', 'torch.allclose(x, n)', 'torch.isclose(x, y)', 'x > "a"',
+    'torch.allclose(x, y)', 'torch.allclose(x, n)', 'torch.isclose(x, y)', 'torch.isclose(x, 1.)', 'x.isclose(1.)', 'x.equal(None)', 'torch.equal(1, x)',
+    'torch.isclose(x, y.double())', 'x.allclose(m)', 'x > "a"',
 ]
