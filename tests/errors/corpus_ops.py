@@ -23,7 +23,7 @@ CASES = [
     'x + y', 'x * y', 'x - y', 'x / y', 'm + y', 'm * x.reshape(3, 1)', 'x ** y',
     'x == y', 'x < y', 'x & y', 'torch.maximum(x, y)', 'torch.minimum(m, y)',
     'torch.where(b, x, y)', 'torch.where(torch.tensor([True, False]), x, x)',
-    'torch.atan2(x, y)', 'torch.remainder(x, y)', 'torch.fmod(x, y)', 'torch.floor_divide(x, y)',
+    'torch.atan2(x, y)', 'torch.hypot(m, y)', 'torch.logaddexp(y, x)', 'torch.remainder(x, y)', 'torch.fmod(x, y)', 'torch.floor_divide(x, y)',
     'torch.logical_and(x, y)', 'torch.lerp(x, y, 0.5)', 'torch.masked_fill(x, torch.tensor([True, False]), 0.)',
     'x.masked_fill(n, 0.)', 'x.masked_fill(b, "a")', 'x.masked_fill(b, x)',
     'x.masked_fill(b, torch.tensor([1.]))',

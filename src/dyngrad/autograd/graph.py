@@ -94,7 +94,10 @@ class Node:
     _fresh_results = False
     _name = "Node"
 
-    def name(self):
+    def name(self, *args, **kwargs):
+        if args or kwargs:  # torch's node methods are C methods: their own wording
+            raise TypeError(f"{self._name.rpartition('::')[2]}.name() takes no "
+                            + (f"arguments ({len(args)} given)" if args else "keyword arguments"))
         return self._name
 
     def _refuse_edges(self, value=None):

@@ -35,8 +35,13 @@ def _float_binary(ufunc, name, integers=False):
                 raise NotImplementedError(f'"{name}_cpu" not implemented for '
                                           f"'{_dt._FROM_NP[dt]._cname}'")
             dt = _dt.get_default_dtype().np
-        with xp.errstate(**_SILENT):
-            return xp.asarray(ufunc(xp.asarray(self, dt), xp.asarray(other, dt))).astype(dt, copy=False)
+        try:
+            with xp.errstate(**_SILENT):
+                r = ufunc(xp.asarray(self, dt), xp.asarray(other, dt))
+        except ValueError:  # NumPy's broadcasting refusal, said as torch says it
+            broadcast_shapes(xp.shape(self), xp.shape(other))
+            raise
+        return xp.asarray(r).astype(dt, copy=False)
     return forward
 
 
