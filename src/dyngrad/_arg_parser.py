@@ -75,6 +75,7 @@ _CHECKS = {
     "torch.memory_format": lambda v: not isinstance(v, (str, numbers.Number)),
     "torch.layout": lambda v: not isinstance(v, numbers.Number),
     "torch.Generator": lambda v: type(v).__name__ == "Generator",
+    "torch.Storage": lambda v: type(v).__name__.endswith("Storage"),
     "object": lambda v: True,
 }
 

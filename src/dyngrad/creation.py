@@ -444,8 +444,16 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, la
     return _leaf(xp.eye(n, n if m is None else m, dtype=_default(dtype)), requires_grad)
 
 
+LEGACY_NEW_SIGNATURES = ("*, torch.device device = None", "torch.Storage storage", "Tensor other",
+                         "tuple of ints size, *, torch.device device = None",
+                         "object data, *, torch.device device = None")
+
+
 def legacy_tensor(cls, args, kwargs):
     """``torch.Tensor(...)``: from data (float32 always), or uninitialised of a size."""
+    if kwargs.keys() - {"device"}:  # no dtype= or requires_grad=: torch's legacy ``new()``
+        from ._arg_parser import Parser
+        raise Parser("new", LEGACY_NEW_SIGNATURES).error(args, kwargs)
     if len(args) == 1 and isinstance(args[0], (list, tuple, _backend.ndarray)) and not (
             isinstance(args[0], tuple) and all(isinstance(a, int) for a in args[0])
             and not isinstance(args[0], list)):

@@ -39,6 +39,8 @@ CASES = [
     'x.retain_grad()', 'n.retain_grad()', 'h.register_post_accumulate_grad_hook(lambda t: None)',
     'x.register_post_accumulate_grad_hook(lambda t: None)', 'h.grad_fn.register_hook(1)',
     'h.grad_fn.register_prehook(None)', 'h.grad_fn(1)', 'h.grad_fn.next_functions = ()',
+    'h.grad_fn()', 'h.grad_fn.name(x=1)', 'h.grad_fn.next_functions[0][0].name(1, 2)', 'h.grad_fn(None, None)', 'h.sort().values.grad_fn(x, x)', 'del h.grad_fn.next_functions',
+    'torch.autograd.grad(h.sum(), w, allow_unused=1.5)', 'torch.autograd.grad(h.sum(), w, allow_unused=[])',
     'h.grad_fn.name(1)', 'h.grad_fn._saved_self', 'h.grad_fn._saved_foo', 'w.grad_fn',
     # grad modes
     'torch.set_grad_enabled("yes")', 'torch.set_grad_enabled()', 'torch.set_grad_enabled(None)',

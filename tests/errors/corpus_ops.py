@@ -23,7 +23,7 @@ CASES = [
     'x + y', 'x * y', 'x - y', 'x / y', 'm + y', 'm * x.reshape(3, 1)', 'x ** y',
     'x == y', 'x < y', 'x & y', 'torch.maximum(x, y)', 'torch.minimum(m, y)',
     'torch.where(b, x, y)', 'torch.where(torch.tensor([True, False]), x, x)',
-    'torch.atan2(x, y)', 'torch.remainder(x, y)', 'torch.fmod(x, y)', 'torch.floor_divide(x, y)',
+    'torch.atan2(x, y)', 'torch.hypot(m, y)', 'torch.logaddexp(y, x)', 'torch.remainder(x, y)', 'torch.fmod(x, y)', 'torch.floor_divide(x, y)',
     'torch.logical_and(x, y)', 'torch.lerp(x, y, 0.5)', 'torch.masked_fill(x, torch.tensor([True, False]), 0.)',
     'x.masked_fill(n, 0.)', 'x.masked_fill(b, "a")', 'x.masked_fill(b, x)',
     'x.masked_fill(b, torch.tensor([1.]))',
@@ -40,7 +40,7 @@ CASES = [
     'torch.pow(x)', 'x ** "a"', 'z ** 2', 'x.pow_(0.5)', 'n.pow_(0.5)',
     # bool and complex refusals
     'b - b', 'b - 1', '1 - b', '-b', 'x & x', 'x | 1', '~x', 'x ^ x', 'd & n',
-    'z < z', 'torch.maximum(z, z)', 'torch.clamp(z, 0)', 'z.max()', 'z.sort()', 'z // 2', 'z % 2',
+    'z < z', 'torch.maximum(z, z)', 'torch.clamp(z, 0)', 'z.max()', 'z.sort()', 'z.argsort()', 'torch.msort(z)', 'z.topk(1)', 'z.topk(3)', 'z.sort(2)', 'z // 2', 'z % 2',
     # reductions: dims, keepdim, dtypes
     'm.sum(2)', 'm.sum(-3)', 'm.sum((0, 0))', 'm.sum((1, -1))', 'm.sum(1.0)', 'm.sum("a")',
     'm.sum(None)', 'm.sum(0, keepdim="yes")', 'm.sum(0, keepdim=None)', 'm.sum(0, True, True)',
@@ -73,5 +73,6 @@ CASES = [
     'torch.eq(x)', 'torch.eq(x, "a")', 'torch.eq(x, None)', 'x.eq(y)', 'torch.isnan(None)',
     'torch.isnan("a")', 'torch.logical_not(None)', 'torch.logical_not(x, x)', 'torch.bitwise_not(x)',
     'torch.bitwise_and(x, n)', 'torch.bitwise_or(b, 1.5)', 'torch.equal(x, y)', 'torch.equal(x, None)',
-    'torch.allclose(x, y)', 'torch.allclose(x, n)', 'torch.isclose(x, y)', 'x > "a"',
+    'torch.allclose(x, y)', 'torch.allclose(x, n)', 'torch.isclose(x, y)', 'torch.isclose(x, 1.)', 'x.isclose(1.)', 'x.equal(None)', 'torch.equal(1, x)',
+    'torch.isclose(x, y.double())', 'x.allclose(m)', 'x > "a"',
 ]

@@ -1,4 +1,5 @@
 """torch.autograd: backward, grad, Variable, grad modes, graph objects."""
+import operator
 import warnings
 from collections.abc import Mapping
 
@@ -187,6 +188,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> torch.autograd.grad(x ** 2, x)
     (tensor([6.]),)
     """
+    if allow_unused is not None:
+        operator.index(allow_unused)  # torch's bool conversion: a str or float is a TypeError
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when "
                          "materialize_grads=True, "

@@ -210,7 +210,7 @@ def _discover(root_nodes):
     roots = set(root_nodes)
     stack = list(root_nodes)
     while stack:
-        for nxt, _ in stack.pop().next_functions:
+        for nxt, _ in stack.pop()._next_functions:
             if nxt is None:
                 continue
             n = deps.get(nxt)
@@ -234,7 +234,7 @@ def _needed(seen, deps, targets, include_targets):
     order = [n for n in seen if indeg.get(n, 0) == 0]
     i = 0
     while i < len(order):
-        for nxt, _ in order[i].next_functions:
+        for nxt, _ in order[i]._next_functions:
             if nxt is not None:
                 indeg[nxt] -= 1
                 if indeg[nxt] == 0:
@@ -242,7 +242,7 @@ def _needed(seen, deps, targets, include_targets):
         i += 1
     needed = set(targets) if include_targets else set()
     for node in reversed(order):
-        for n, _ in node.next_functions:
+        for n, _ in node._next_functions:
             if n is not None and (n in needed or n in targets):
                 needed.add(node)
                 break
@@ -363,7 +363,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         else:
             outs = _run_node(node, grads, create_graph, retain_graph, wanted,
                              own and not watch and not node._hooked)
-        for k, (nxt, nr) in enumerate(node.next_functions):
+        for k, (nxt, nr) in enumerate(node._next_functions):
             if nxt is None:
                 continue
             d = deps[nxt] - 1
@@ -505,7 +505,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
         outs = []
     elif (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
           and not node._runs_without_grad):
-        outs = [None] * len(node.next_functions)
+        outs = [None] * len(node._next_functions)
     else:
         outs = raw = node._apply(grads, create_graph)
         if node._meta is not None:
@@ -513,7 +513,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
         if wanted is not None:
             # gradients nobody wants are not handed on (torch does not compute them, so
             # observers, anomaly mode's nan check among them, do not see them either)
-            outs = [g if nxt in wanted else None for g, (nxt, _) in zip(outs, node.next_functions)]
+            outs = [g if nxt in wanted else None for g, (nxt, _) in zip(outs, node._next_functions)]
         if observers:
             _tell("ran", node=node, grads=grads, raw=raw, outs=outs)
     if node._hooks:
@@ -534,6 +534,14 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
 
 def call_node(node, grads):
     """``grad_fn(*grads)``: run one node by hand, as torch allows."""
+    # one gradient per differentiable output (sort's indices take none), as torch counts
+    diff = node._differentiable_outputs
+    n = node._n_outputs if diff is None else len(diff)
+    if len(grads) != n:
+        raise TypeError(f"expected {n} arguments, got {len(grads)} instead")
+    for i, g in enumerate(grads):
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"argument {i} is not a Variable")
     create = grad_mode.state.enabled
     gs = [g if create else (g._data if isinstance(g, Tensor) else g) for g in grads]
     outs = node._apply(gs, create)

@@ -72,7 +72,7 @@ def _add_hook(hooks, fn):
 class Node:
     """The abstract backward node; each op's node class (MulBackward0, ...) derives from it."""
 
-    __slots__ = ("next_functions", "_saved", "_sequence_nr", "__dict__", "__weakref__")
+    __slots__ = ("_next_functions", "_saved", "_sequence_nr", "__dict__", "__weakref__")
 
     # Rarely set, so class-level defaults rather than slots: a node is built per op call.
     _hooks = None            # post hooks: fn(grad_inputs, grad_outputs)
@@ -94,8 +94,15 @@ class Node:
     _fresh_results = False
     _name = "Node"
 
-    def name(self):
+    def name(self, *args, **kwargs):
+        if args or kwargs:  # torch's node methods are C methods: their own wording
+            raise TypeError(f"{self._name.rpartition('::')[2]}.name() takes no "
+                            + (f"arguments ({len(args)} given)" if args else "keyword arguments"))
         return self._name
+
+    def _refuse_edges(self, value=None):
+        raise AttributeError(f"attribute 'next_functions' of '{self._name.rpartition('::')[2]}' "
+                             "objects is not writable")
 
     @property
     def metadata(self):
@@ -154,6 +161,11 @@ class Node:
         return f"<{self._name.rpartition('::')[2]} object at {hex(id(self))}>"
 
 
+# the graph's edges are read by anyone and written by the graph code alone
+Node.next_functions = property(Node._next_functions.__get__, Node._refuse_edges,
+                               Node._refuse_edges)
+
+
 class AccumulateGrad(Node):
     """The sink of a leaf that requires grad: adds the gradient that arrives into ``.grad``."""
 
@@ -162,7 +174,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self.variable = variable
-        self.next_functions = ()
+        self._next_functions = ()
         self._saved = ()
         self._sequence_nr = _MAX_SEQ
 
@@ -237,7 +249,7 @@ def record(node, inputs, outputs):
                     meta = [None] * len(inputs)
                 meta[j] = (d.shape, d.dtype)
         j += 1
-    node.next_functions = tuple(edges)
+    node._next_functions = tuple(edges)
     node._meta = meta
     if n_out == 1:
         t = outputs[0]

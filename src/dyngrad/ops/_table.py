@@ -369,11 +369,11 @@ def run_formulas(node, grads, create_graph):
         return formula(*[grad if k == _GRAD else saved[k] for k in spec])
     if op.joint:  # NOTE [Joint formulas]
         formula, spec = op.calls[0]
-        mask = tuple(fn is not None for fn, _ in node.next_functions)
+        mask = tuple(fn is not None for fn, _ in node._next_functions)
         return list(formula(*[grad if k == _GRAD else grads if k == _GRADS else mask
                               if k == _MASK else saved[k] for k in spec]))
     result = []
-    for (fn, _), (formula, spec) in zip(node.next_functions, op.calls):
+    for (fn, _), (formula, spec) in zip(node._next_functions, op.calls):
         if fn is None:
             result.append(None)
         elif spec == _ONLY_GRAD:  # the two commonest shapes, without building a list

@@ -223,7 +223,7 @@ class CopySlices(Node):
         record(self, (base if base.requires_grad else None,), ())
         # its other edges are the in-place node's own, taken before the write; it reduces
         # the gradients it gives itself (with fn's _meta)
-        self.next_functions += fn.next_functions[1:]
+        self._next_functions += fn.next_functions[1:]
         self._meta = None
 
     def _forward_op_name(self):

@@ -9,6 +9,7 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
+from .._args import broadcast_shapes, type_name
 from ..tensor import Tensor, _wrap
 from ._promote import binary, result_dtype, to_float
 from ._table import Op
@@ -34,8 +35,13 @@ def _float_binary(ufunc, name, integers=False):
                 raise NotImplementedError(f'"{name}_cpu" not implemented for '
                                           f"'{_dt._FROM_NP[dt]._cname}'")
             dt = _dt.get_default_dtype().np
-        with xp.errstate(**_SILENT):
-            return xp.asarray(ufunc(xp.asarray(self, dt), xp.asarray(other, dt))).astype(dt, copy=False)
+        try:
+            with xp.errstate(**_SILENT):
+                r = ufunc(xp.asarray(self, dt), xp.asarray(other, dt))
+        except ValueError:  # NumPy's broadcasting refusal, said as torch says it
+            broadcast_shapes(xp.shape(self), xp.shape(other))
+            raise
+        return xp.asarray(r).astype(dt, copy=False)
     return forward
 
 
@@ -294,17 +300,36 @@ def _isclose(self, other, rtol, atol, equal_nan):
 isclose_op = Op(None, _isclose, nondiff=("self", "other"))
 
 
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+def _check_tensors(name, input, other, first=1):
+    # ``first``: the position torch numbers ``input`` with (0 for a method's self)
+    for pos, (arg, v) in enumerate((("input", input), ("other", other)), first):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                            f"{type_name(v)}")
+
+
+def _checked_isclose(name, input, other, rtol, atol, equal_nan, first=1):
+    _check_tensors(name, input, other, first)
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+        raise RuntimeError(f"{input.dtype._cname} did not match {other.dtype._cname}")
+    broadcast_shapes(input.shape, other.shape)
     return isclose_op(input, other, rtol, atol, equal_nan)
 
 
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _checked_isclose("isclose", input, other, rtol, atol, equal_nan)
+
+
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+    return bool(_checked_isclose("allclose", input, other, rtol, atol, equal_nan)._data.all())
 
 
 def equal(input, other):
+    return _equal(input, other, 1)
+
+
+def _equal(input, other, first):
+    _check_tensors("equal", input, other, first)
     a, b = input._data, other._data
     return a.shape == b.shape and bool((a == b).all())
 
@@ -343,6 +368,21 @@ FUNCTIONS = {
     "bitwise_right_shift": _fn(bitwise_right_shift, "bitwise_right_shift"),
 }
 METHODS = dict(FUNCTIONS)
+
+
+def _isclose_method(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return _checked_isclose("isclose", self, other, rtol, atol, equal_nan, 0)
+
+
+def _allclose_method(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(_checked_isclose("allclose", self, other, rtol, atol, equal_nan, 0)._data.all())
+
+
+def _equal_method(self, other):
+    return _equal(self, other, 0)
+
+
+METHODS.update({"isclose": _isclose_method, "allclose": _allclose_method, "equal": _equal_method})
 METHODS.update({"__lshift__": FUNCTIONS["bitwise_left_shift"],
                 "__rshift__": FUNCTIONS["bitwise_right_shift"]})
 _INPLACE_OF = {"atan2": atan2, "hypot": hypot, "xlogy": xlogy, "fmax": None, "lerp": None,

@@ -52,13 +52,15 @@ sort_stable = Op("SortBackward1", lambda self, stable, dim, descending:
                  _sorted_along(self, dim, descending), self=_select_backward, **_SORTED)
 
 
-def _check_sortable(input, name):
+def _check_sortable(input, name="Sort"):
+    # torch's CPU kernels have no order on complex numbers (the leading space is torch's)
     if input.is_complex():
-        raise RuntimeError(f"{name}(): input tensor must be of non-complex type")  # torch: same idea
+        raise RuntimeError(f" {name} does not support complex dtypes on CPU")
 
 
 def sort(input, dim=-1, descending=False, *, stable=None, out=None):
     d = _wrap_dim(dim, input.dim())
+    _check_sortable(input)
     if stable is None:
         values, indices = sort_op(input, d, descending)
     else:
@@ -72,11 +74,13 @@ def sort_method(self, dim=-1, descending=False, *, stable=None):
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
     d = _wrap_dim(dim, input.dim())
+    _check_sortable(input)
     a = input._data
     return _wrap(xp.zeros((), xp.int64) if a.ndim == 0 else argsort_array(a, d, descending))
 
 
 def msort(input, *, out=None):
+    _check_sortable(input)
     return sort_op(input, 0, False)[0]
 
 
@@ -85,6 +89,8 @@ def _topk(self, k, dim, largest, sorted):
     n = self.shape[dim] if self.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
+    if self.dtype.kind == "c":  # after the dim and k checks, as torch's order is
+        raise RuntimeError(" topk does not support complex dtypes on CPU")
     values, idx = _sorted_along(self, dim, largest)
     if self.ndim == 0:
         return values, idx
