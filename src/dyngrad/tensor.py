@@ -269,8 +269,8 @@ class Tensor:
                                "tensors")
         if self._post_acc_hooks is None:
             self._post_acc_hooks = {}
-        from .autograd.graph import _add_hook
-        return _add_hook(self._post_acc_hooks, hook)
+        from .autograd.graph import add_hook
+        return add_hook(self._post_acc_hooks, hook)
 
     @property
     def output_nr(self):

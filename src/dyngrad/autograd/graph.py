@@ -63,9 +63,14 @@ class RemovableHandle:
         self.remove()
 
 
-def _add_hook(hooks, fn):
+def add_hook(hooks, fn, prepend=False):
+    """Put ``fn`` into ``hooks`` (a dict keyed by handle id; an OrderedDict when
+    ``prepend`` puts it first) and return the handle that takes it out again: the one way
+    tensors, nodes, modules and optimizers register their hooks."""
     handle = RemovableHandle(hooks)
     hooks[handle.id] = fn
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
     return handle
 
 
@@ -116,20 +121,20 @@ class Node:
         if self._hooks is None:
             self._hooks = {}
         self._hooked = True
-        return _add_hook(self._hooks, fn)
+        return add_hook(self._hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) -> tuple or None, run before the node."""
         if self._prehooks is None:
             self._prehooks = {}
         self._hooked = True
-        return _add_hook(self._prehooks, fn)
+        return add_hook(self._prehooks, fn)
 
     def _register_tensor_prehook(self, output_nr, fn):
         if self._tensor_prehooks is None:
             self._tensor_prehooks = {}
         self._hooked = True
-        return _add_hook(self._tensor_prehooks.setdefault(output_nr, {}), fn)
+        return add_hook(self._tensor_prehooks.setdefault(output_nr, {}), fn)
 
     def _retain_grad(self, output_nr, tensor):
         if self._retained is None:

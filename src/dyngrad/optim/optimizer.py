@@ -11,7 +11,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .. import _dtype as _dt
-from ..autograd.graph import RemovableHandle
+from ..autograd.graph import add_hook
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..creation import tensor as _tensor
 from ..tensor import Tensor
@@ -201,26 +201,22 @@ class Optimizer:
         raise NotImplementedError
 
     def register_step_pre_hook(self, hook):
-        handle = RemovableHandle(self._optimizer_step_pre_hooks)
-        self._optimizer_step_pre_hooks[handle.id] = hook
-        return handle
+        return add_hook(self._optimizer_step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
-        handle = RemovableHandle(self._optimizer_step_post_hooks)
-        self._optimizer_step_post_hooks[handle.id] = hook
-        return handle
+        return add_hook(self._optimizer_step_post_hooks, hook)
 
     def register_state_dict_pre_hook(self, hook, prepend=False):
-        return _register(self._optimizer_state_dict_pre_hooks, hook, prepend)
+        return add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
     def register_state_dict_post_hook(self, hook, prepend=False):
-        return _register(self._optimizer_state_dict_post_hooks, hook, prepend)
+        return add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
 
     def register_load_state_dict_pre_hook(self, hook, prepend=False):
-        return _register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+        return add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
     def register_load_state_dict_post_hook(self, hook, prepend=False):
-        return _register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+        return add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # -- state_dict -------------------------------------------------------------------
     def state_dict(self):
@@ -302,14 +298,6 @@ class Optimizer:
             update_group(g, ng) for g, ng in zip(groups, saved_groups)]})
         for hook in self._optimizer_load_state_dict_post_hooks.values():
             hook(self)
-
-
-def _register(hooks, hook, prepend):
-    handle = RemovableHandle(hooks)
-    hooks[handle.id] = hook
-    if prepend:
-        hooks.move_to_end(handle.id, last=False)
-    return handle
 
 
 def _check(condition, message):

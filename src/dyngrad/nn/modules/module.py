@@ -26,7 +26,7 @@ from collections import OrderedDict, namedtuple
 from ... import _dtype as _dt
 from ...creation import empty_like
 from ...autograd import grad_mode
-from ...autograd.graph import RemovableHandle
+from ...autograd.graph import add_hook
 from ...tensor import Tensor
 from ..parameter import Buffer, Parameter
 from ._backward_hook import BackwardHook
@@ -41,15 +41,11 @@ _global_forward_hooks = OrderedDict()
 
 
 def register_module_forward_pre_hook(hook):
-    handle = RemovableHandle(_global_forward_pre_hooks)
-    _global_forward_pre_hooks[handle.id] = hook
-    return handle
+    return add_hook(_global_forward_pre_hooks, hook)
 
 
 def register_module_forward_hook(hook):
-    handle = RemovableHandle(_global_forward_hooks)
-    _global_forward_hooks[handle.id] = hook
-    return handle
+    return add_hook(_global_forward_hooks, hook)
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -504,19 +500,13 @@ class Module:
         return destination
 
     def register_state_dict_pre_hook(self, hook):
-        handle = RemovableHandle(self._state_dict_pre_hooks)
-        self._state_dict_pre_hooks[handle.id] = hook
-        return handle
+        return add_hook(self._state_dict_pre_hooks, hook)
 
     def register_state_dict_post_hook(self, hook):
-        handle = RemovableHandle(self._state_dict_hooks)
-        self._state_dict_hooks[handle.id] = hook
-        return handle
+        return add_hook(self._state_dict_hooks, hook)
 
     def register_load_state_dict_post_hook(self, hook):
-        handle = RemovableHandle(self._load_state_dict_post_hooks)
-        self._load_state_dict_post_hooks[handle.id] = hook
-        return handle
+        return add_hook(self._load_state_dict_post_hooks, hook)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
@@ -619,16 +609,14 @@ class Module:
 
     # -- hooks ------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
-        handle = RemovableHandle(self._forward_pre_hooks)
-        _insert(self._forward_pre_hooks, handle.id, hook, prepend)
+        handle = add_hook(self._forward_pre_hooks, hook, prepend)
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs[handle.id] = True
         return handle
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
                               always_call=False):
-        handle = RemovableHandle(self._forward_hooks)
-        _insert(self._forward_hooks, handle.id, hook, prepend)
+        handle = add_hook(self._forward_hooks, hook, prepend)
         if with_kwargs:
             self._forward_hooks_with_kwargs[handle.id] = True
         if always_call:
@@ -636,8 +624,7 @@ class Module:
         return handle
 
     def register_full_backward_pre_hook(self, hook, prepend=False):
-        handle = RemovableHandle(self._backward_pre_hooks)
-        _insert(self._backward_pre_hooks, handle.id, hook, prepend)
+        handle = add_hook(self._backward_pre_hooks, hook, prepend)
         return handle
 
     def register_full_backward_hook(self, hook, prepend=False):
@@ -645,8 +632,7 @@ class Module:
             raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
                                "on a single Module. Please use only one of them.")
         self._is_full_backward_hook = True
-        handle = RemovableHandle(self._backward_hooks)
-        _insert(self._backward_hooks, handle.id, hook, prepend)
+        handle = add_hook(self._backward_hooks, hook, prepend)
         return handle
 
     def register_backward_hook(self, hook):
@@ -744,12 +730,6 @@ class Module:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-
-
-def _insert(hooks, key, hook, prepend):
-    hooks[key] = hook
-    if prepend:
-        hooks.move_to_end(key, last=False)
 
 
 def _no_cuda():
