@@ -279,6 +279,23 @@ def _make_fast(op):
 _ONE = (True,)
 
 
+def unpack_args(op, args):
+    """The forward's arguments with each Tensor's array in its place, and per
+    differentiable input the Tensor that takes a gradient (None: no gradient flows)."""
+    arrays = list(args)
+    inputs = []
+    diff = op.diff_pos
+    for i in op.tensor_pos:
+        a = args[i]
+        if isinstance(a, Tensor):
+            arrays[i] = a._data
+            if i in diff:
+                inputs.append(a if _needs_grad(a) else None)
+        elif i in diff:
+            inputs.append(None)
+    return arrays, inputs
+
+
 def apply(op, args):
     """Run ``op`` on ``args`` (forward order); record a node when grad is on and needed."""
     if op.variadic:
@@ -288,17 +305,7 @@ def apply(op, args):
         inputs = [t if isinstance(t, Tensor) and t.requires_grad else None for t in tensors]
         mask = _ONE
     else:
-        arrays = list(args)
-        inputs = []
-        diff = op.diff_pos
-        for i in op.tensor_pos:
-            a = args[i]
-            if isinstance(a, Tensor):
-                arrays[i] = a._data
-                if i in diff:
-                    inputs.append(a if _needs_grad(a) else None)
-            elif i in diff:
-                inputs.append(None)
+        arrays, inputs = unpack_args(op, args)
         mask = tuple(a is not None for a in inputs)
     out = op.forward(*arrays)
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)

@@ -13,7 +13,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
-from ._table import Op, _any_input
+from ._table import Op, _any_input, unpack_args
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
@@ -119,17 +119,7 @@ def _check_write(self, value):
 
 def apply_inplace(op, self, args):
     """Run ``op`` with ``self`` (args[0]) as input and output; record it if needed."""
-    arrays = list(args)
-    inputs = []
-    diff = op.diff_pos
-    for i in op.tensor_pos:
-        a = args[i]
-        if isinstance(a, Tensor):
-            arrays[i] = a._data
-            if i in diff:
-                inputs.append(a if a.requires_grad else None)
-        elif i in diff:
-            inputs.append(None)
+    arrays, inputs = unpack_args(op, args)
     needs = _any_input(inputs)
     check_inplace(self, needs, False)
     if op is not fill_tensor_:  # fill_ reads its value once, before writing
