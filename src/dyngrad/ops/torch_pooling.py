@@ -11,35 +11,55 @@ def _pair(v, n=2):
     return v * n if len(v) == 1 else v
 
 
-def _check_input(input, name):
-    if input.dim() not in (3, 4) or input.numel() == 0:
-        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+def _window(input, n, kernel_size, stride, padding):
+    """An n-d pooling's input checked and its window arguments as n-tuples, as torch
+    checks and reads them."""
+    if input.dim() not in (n + 1, n + 2) or input.numel() == 0:
+        raise RuntimeError(f"non-empty {n + 1}D or {n + 2}D (batch mode) tensor expected "
+                           "for input")
+    kernel = _pair(kernel_size, n)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride, n)
+    return kernel, stride, _pair(padding, n)
 
 
 def _check_window(input, kernel, stride, padding, dilation, ceil_mode):
+    n = len(kernel)
     for k, p, d in zip(kernel, padding, dilation):
         if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
-    out = [_pl.pooled_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
-           zip(input.shape[-2:], kernel, stride, padding, dilation)]
+    out = [_pl.pooled_size(m, k, s, p, d, ceil_mode) for m, k, s, p, d in
+           zip(input.shape[-n:], kernel, stride, padding, dilation)]
     if min(out) < 1:
-        c = input.shape[-3]
-        raise RuntimeError(f"Given input size: ({c}x{input.shape[-2]}x{input.shape[-1]}). "
-                           f"Calculated output size: ({c}x{out[0]}x{out[1]}). Output size is "
-                           f"too small")
+        c = input.shape[-n - 1]
+        raise RuntimeError(f"Given input size: ({c}x{'x'.join(str(m) for m in input.shape[-n:])})."
+                           f" Calculated output size: ({c}x{'x'.join(str(o) for o in out)}). "
+                           f"Output size is too small")
+
+
+def _max_pool(n, forward, input, kernel_size, stride, padding, dilation, ceil_mode,
+              return_indices):
+    kernel, stride, padding = _window(input, n, kernel_size, stride, padding)
+    dilation = _pair(dilation, n)
+    _check_window(input, kernel, stride, padding, dilation, ceil_mode)
+    out, indices = forward(input, kernel, stride, padding, dilation, ceil_mode)
+    return (out, indices) if return_indices else out
+
+
+def _avg_pool(n, forward, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+              divisor_override):
+    kernel, stride, padding = _window(input, n, kernel_size, stride, padding)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    _check_window(input, kernel, stride, padding, (1,) * n, ceil_mode)
+    return forward(input, kernel, stride, padding, ceil_mode, count_include_pad,
+                   divisor_override)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    _check_input(input, "max_pool2d")
-    kernel = _pair(kernel_size)
-    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
-    padding, dilation = _pair(padding), _pair(dilation)
-    _check_window(input, kernel, stride, padding, dilation, ceil_mode)
-    out, indices = _pl.max_pool2d_with_indices(input, kernel, stride, padding, dilation,
-                                               ceil_mode)
-    return (out, indices) if return_indices else out
+    return _max_pool(2, _pl.max_pool2d_with_indices, input, kernel_size, stride, padding,
+                     dilation, ceil_mode, return_indices)
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
@@ -77,15 +97,8 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
-    _check_input(input, "avg_pool2d")
-    kernel = _pair(kernel_size)
-    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
-    padding = _pair(padding)
-    if divisor_override is not None and divisor_override == 0:
-        raise RuntimeError("divisor must be not zero")
-    _check_window(input, kernel, stride, padding, (1, 1), ceil_mode)
-    return _pl.avg_pool2d(input, kernel, stride, padding, ceil_mode, count_include_pad,
-                          divisor_override)
+    return _avg_pool(2, _pl.avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -136,35 +149,10 @@ FUNCTIONS = {"max_pool2d": max_pool2d, "max_pool1d": max_pool1d,
 
 
 # -- 3-d -------------------------------------------------------------------------------------
-def _check_3d(input, name):
-    if input.dim() not in (4, 5) or input.numel() == 0:
-        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
-
-
-def _check_3d_window(input, kernel, stride, padding, dilation, ceil_mode):
-    for k, p, d in zip(kernel, padding, dilation):
-        if p > (d * (k - 1) + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
-                               f"pad={p}, kernel_size={k} and dilation={d}")
-    out = [_pl.pooled_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in
-           zip(input.shape[-3:], kernel, stride, padding, dilation)]
-    if min(out) < 1:
-        c = input.shape[-4]
-        raise RuntimeError(f"Given input size: ({c}x{'x'.join(str(n) for n in input.shape[-3:])})."
-                           f" Calculated output size: ({c}x{'x'.join(str(o) for o in out)}). "
-                           f"Output size is too small")
-
-
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    _check_3d(input, "max_pool3d")
-    kernel = _pair(kernel_size, 3)
-    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride, 3)
-    padding, dilation = _pair(padding, 3), _pair(dilation, 3)
-    _check_3d_window(input, kernel, stride, padding, dilation, ceil_mode)
-    out, indices = _pl.max_pool3d_with_indices(input, kernel, stride, padding, dilation,
-                                               ceil_mode)
-    return (out, indices) if return_indices else out
+    return _max_pool(3, _pl.max_pool3d_with_indices, input, kernel_size, stride, padding,
+                     dilation, ceil_mode, return_indices)
 
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
@@ -174,15 +162,8 @@ def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
-    _check_3d(input, "avg_pool3d")
-    kernel = _pair(kernel_size, 3)
-    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride, 3)
-    padding = _pair(padding, 3)
-    if divisor_override is not None and divisor_override == 0:
-        raise RuntimeError("divisor must be not zero")
-    _check_3d_window(input, kernel, stride, padding, (1, 1, 1), ceil_mode)
-    return _pl.avg_pool3d(input, kernel, stride, padding, ceil_mode, count_include_pad,
-                          divisor_override)
+    return _avg_pool(3, _pl.avg_pool3d, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override)
 
 
 def _output_size_3d(input, output_size, name):
