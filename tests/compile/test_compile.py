@@ -136,6 +136,25 @@ def test_workload_equals_eager(name):
     assert compiled._entries[-1].run is not None, compiled._entries[-1].reason
 
 
+@pytest.mark.parametrize("dtype", [dyngrad.float32, dyngrad.float64])
+def test_fused_chunks_keep_eagers_bits(dtype):
+    # above fuse.MIN_SIZE elements, elementwise runs go chunk by chunk (NOTE [Chunks keep
+    # eager's bits]); 300,001 elements leave a short last chunk
+    x = dyngrad.randn(300_001, dtype=dtype) * 3
+
+    def f(x):
+        x.grad = None
+        out = ((1.5 * x + 0.5).tanh() * (-x * x).exp() + x.sigmoid()).sum()
+        out.backward()
+        return out, x.grad
+    compiled = dyngrad.compile(f)
+    for _ in range(3):
+        want = f(x.detach().clone().requires_grad_())
+        got = compiled(x.requires_grad_())
+        _same(want, got)
+    assert "for _a in range(" in compiled._entries[-1].plans[0].source
+
+
 def test_arguments_get_their_grad_and_results_stay_theirs():
     step, _, args = _chain()
     compiled = dyngrad.compile(step)

@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import _backend
 from ..tensor import Tensor, _wrap
+from . import fuse as _fuse
 from .trace import Call, Ref, _refs
 
 ndarray = _backend.ndarray
@@ -167,7 +168,7 @@ def _elementwise(call):
     return u is not None and u[1] == "__call__" and u[0].signature is None
 
 
-def assign_buffers(rec, calls, escaping):
+def assign_buffers(rec, calls, escaping, skip=()):
     """{slot: buffer number} and the buffers' (shape, dtype): fresh ufunc results that
     do not escape get a reused array (NOTE in the module doc)."""
     slots = rec.slots
@@ -187,7 +188,7 @@ def assign_buffers(rec, calls, escaping):
         if (len(outs) == 1 and type(c.outs) is Ref and c.ufunc is not None
                 and "out" not in c.kwargs):
             s = slots[outs[0].n]
-            if (s.fresh and not s.dynamic and s.root not in escaping_roots and isinstance(s.value, ndarray)
+            if (s.fresh and not s.dynamic and s.root not in escaping_roots and s.n not in skip and isinstance(s.value, ndarray)
                     and not s.scalar and s.value.flags.c_contiguous):
                 key = (s.value.shape, s.value.dtype)
                 b = None
@@ -265,7 +266,9 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     keep_roots = [] if pure else [n for n in reads if rec.slots[n].kind == "input"]
     kept = needed_calls(rec, calls, escaping, keep_roots, effects=not pure)
     kept, escaping, alias = _peephole(rec, kept, set(escaping))
-    buf_of, shapes = assign_buffers(rec, kept, escaping)
+    runs = _fuse.groups(rec, kept)
+    local = _fuse.local_slots(rec, kept, runs, escaping)
+    buf_of, shapes = assign_buffers(rec, kept, escaping, local)
     src = _Source()
     names = {}
     for s in rec.slots:
@@ -286,7 +289,17 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     for n, expr in reads.items():
         if n in used:
             body.append(f"{names[n]} = {expr}")
-    for c in kept:
+    run_at = dict(runs)
+    fresh_full = set()
+    i = 0
+    while i < len(kept):
+        c = kept[i]
+        if i in run_at:
+            body.extend(_fuse.emit(rec, src, kept[i:run_at[i]], names, local, buf_of,
+                                   fresh_full, rec.slots[c.outs.n].shape))
+            i = run_at[i]
+            continue
+        i += 1
         f = src.const(c.fn, "F")
         args = [src.render(a, names) for a in c.args]
         kwargs = [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()]
@@ -312,6 +325,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     body.append(f"return {results(names, src)}")
     src.globals["_tensor"] = _tensor
     src.globals["_asarray"] = np.asarray
+    src.globals["_empty"] = np.empty
     text = f"def {name}({params}):\n" + "".join(f"    {line}\n" for line in body)
     return src, text, len(kept), len(shapes)
 
