@@ -261,7 +261,7 @@ def _grad_read_or_changed(tr):
     rec = tr.rec
     if rec.broken is not None:
         return {id(t) for t, _, _ in tr.sources}
-    used = {r.n for c in rec.calls for r in _refs((c.args, c.kwargs))}
+    used = {n for c in rec.calls for n in c.ins()}
     out = set()
     by_src = {(kind, i): t for t, kind, i in tr.sources}
     for s in rec.slots:
@@ -421,8 +421,8 @@ def _describe(tr, x, seen):
 def _plain(rec, data):
     if type(data) is not Traced:
         return data
-    n = rec.ids.get(id(data))
-    return rec.slots[n].value if n is not None else data.view(_backend.ndarray)
+    raw = getattr(data, "_raw", None)
+    return raw if raw is not None else _backend.ndarray.view(data, _backend.ndarray)
 
 
 def _settle(tr, before, out_leaves):

@@ -28,7 +28,7 @@ def _fusable(rec, c):
     shape = None
     for r in _refs((c.args, c.kwargs, c.outs)):
         s = rec.slots[r.n]
-        if s.dynamic or not isinstance(s.value, ndarray):
+        if s.dynamic or not s.is_array:
             return None
         if s.shape == ():
             continue
@@ -61,8 +61,8 @@ def local_slots(rec, calls, runs, escaping):
     """The slots made and used only inside one run: they live in chunk-sized arrays."""
     where = {}
     for i, c in enumerate(calls):
-        for r in _refs((c.args, c.kwargs)):
-            where.setdefault(rec.slots[r.n].root, []).append(i)
+        for n in c.ins():
+            where.setdefault(rec.slots[n].root, []).append(i)
     local = {}
     for k, (a, b) in enumerate(runs):
         for c in calls[a:b]:

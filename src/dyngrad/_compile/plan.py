@@ -78,13 +78,13 @@ def needed_calls(rec, calls, escaping, keep_roots, effects=True):
             if needed[i]:
                 continue
             c = calls[i]
-            outs = [r.n for r in _refs(c.outs)]
+            outs = c.outn()
             if ((c.effect and effects) or any(o in vals for o in outs)
                     or any(slots[w].root in roots for w in c.writes)):
                 needed[i] = changed = True
-                for r in _refs((c.args, c.kwargs)):
-                    vals.add(r.n)
-                    roots.add(slots[r.n].root)
+                for n in c.ins():
+                    vals.add(n)
+                    roots.add(slots[n].root)
                 for o in outs:
                     roots.add(slots[o].root)
     return [c for c, k in zip(calls, needed) if k]
@@ -112,8 +112,8 @@ def _peephole(rec, calls, escaping):
     slots = rec.slots
     last = {}
     for i, c in enumerate(calls):
-        for r in _refs((c.args, c.kwargs)):
-            last[slots[r.n].root] = i
+        for n in c.ins():
+            last[slots[n].root] = i
     out, alias = [], {}
     skip = set()
     for i, c in enumerate(calls):
@@ -127,7 +127,7 @@ def _peephole(rec, calls, escaping):
             s = slots[src.n]
             if (s.kind == "value" and s.root == s.n and not s.scalar and not s.written
                     and last.get(s.n) == i and s.n not in escaping
-                    and isinstance(s.value, ndarray) and s.value.flags.c_contiguous):
+                    and s.is_array and s.contiguous):
                 alias[c.outs.n] = s.n
                 if c.outs.n in escaping:
                     escaping.discard(c.outs.n)
@@ -175,22 +175,21 @@ def assign_buffers(rec, calls, escaping, skip=()):
     escaping_roots = {slots[n].root for n in escaping}
     last = {}
     for i, c in enumerate(calls):
-        for r in _refs((c.args, c.kwargs)):
-            last[slots[r.n].root] = i
-        for r in _refs(c.outs):
-            last.setdefault(slots[r.n].root, i)
+        for n in c.ins():
+            last[slots[n].root] = i
+        for n in c.outn():
+            last.setdefault(slots[n].root, i)
     buf_of, shapes, free = {}, [], {}
     for i, c in enumerate(calls):
         outs = _refs(c.outs)
-        dying = [slots[r.n].root for r in _refs((c.args, c.kwargs))
-                 if last.get(slots[r.n].root) == i]
+        dying = [slots[n].root for n in c.ins() if last.get(slots[n].root) == i]
         handed = None
         if (len(outs) == 1 and type(c.outs) is Ref and c.ufunc is not None
                 and "out" not in c.kwargs):
             s = slots[outs[0].n]
-            if (s.fresh and not s.dynamic and s.root not in escaping_roots and s.n not in skip and isinstance(s.value, ndarray)
-                    and not s.scalar and s.value.flags.c_contiguous):
-                key = (s.value.shape, s.value.dtype)
+            if (s.fresh and not s.dynamic and s.root not in escaping_roots
+                    and s.n not in skip and s.is_array and not s.scalar and s.contiguous):
+                key = (s.shape, s.dtype)
                 b = None
                 if _elementwise(c):
                     for r in _refs(c.args):
@@ -284,7 +283,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
         src.globals[f"B{b}"] = np.empty(shape, dtype)
     used = set(escaping)
     for c in kept:
-        used.update(r.n for r in _refs((c.args, c.kwargs)))
+        used.update(c.ins())
     body = src.lines
     for n, expr in reads.items():
         if n in used:

@@ -96,12 +96,12 @@ def make_entry(tr):
         bcalls = rec.calls[start:]
         besc = {n for n in grad_slots if n is not None}
         bkeep = _plan.needed_calls(rec, bcalls, besc, ())
-        made = {r.n for c in bkeep for r in _refs(c.outs)}
+        made = {n for c in bkeep for n in c.outn()}
         gouts = {s.n: s.source[1] for s in rec.slots if s.kind == "input"
                  and s.source[0] == "gout"}
         used = set(besc)
         for c in bkeep:
-            used.update(r.n for r in _refs((c.args, c.kwargs)))
+            used.update(c.ins())
         saved = sorted(n for n in used if n not in made and n not in gouts
                        and rec.slots[n].kind != "const")
         breads = {n: f"G[{j}]" for n, j in gouts.items()}

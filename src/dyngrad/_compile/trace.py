@@ -20,6 +20,7 @@ arithmetic is recorded too, and a comparison on it is a break.
 import operator
 import os
 import traceback
+import weakref
 
 import numpy as np  # the real module: while capturing, _backend.xp answers with records
 
@@ -48,16 +49,20 @@ class Slot:
     root: the slot whose memory this one is a view of (itself for fresh arrays).
     """
 
-    __slots__ = ("n", "kind", "root", "shape", "dtype", "fresh", "scalar", "value",
-                 "source", "written", "producer", "dynamic")
+    __slots__ = ("n", "kind", "root", "shape", "dtype", "fresh", "scalar", "_value",
+                 "source", "written", "producer", "dynamic", "is_array", "contiguous")
 
     def __init__(self, n, kind, value, root=None):
         self.n = n
         self.kind = kind
-        self.value = value
+        self.is_array = isinstance(value, ndarray)
+        # a made array is held only while the eager code holds it (its Traced view
+        # does), so that a capture's memory peaks where eager's does
+        self._value = weakref.ref(value) if kind == "value" and self.is_array else value
         self.root = n if root is None else root
         self.shape = getattr(value, "shape", None)
         self.dtype = getattr(value, "dtype", None)
+        self.contiguous = self.is_array and value.flags.c_contiguous
         self.fresh = False    # made by a ufunc call without out=: may live in a buffer
         self.scalar = False   # NumPy returned a scalar here (the plan wraps it back)
         self.source = None    # for inputs: how the plan reads it
@@ -65,19 +70,38 @@ class Slot:
         self.producer = None  # index of the call that made it
         self.dynamic = False  # its shape depends on data (a boolean mask's selection)
 
+    @property
+    def value(self):
+        v = self._value
+        return v() if type(v) is weakref.ref else v
+
 
 class Call:
     """One recorded call: ``fn(*args, **kwargs)``, args with Ref(slot) in place of arrays."""
 
-    __slots__ = ("fn", "args", "kwargs", "outs", "writes", "ufunc", "effect", "orig")
+    __slots__ = ("fn", "args", "kwargs", "outs", "writes", "ufunc", "effect", "orig",
+                 "_ins", "_outn")
 
     def __init__(self, fn, args, kwargs, outs, writes, ufunc):
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.effect = False     # a call with an effect beyond its arrays (a random draw)
         self.orig = self        # the recorded call a rewritten one stands for
-        self.outs = outs        # slot numbers, or a structure of them (see Recorder.call)
+        self._ins = self._outn = None
+        self.outs = outs        # Ref(slot), or a structure of them (see Recorder.call)
         self.writes = writes    # slot numbers written in place
         self.ufunc = ufunc      # (ufunc, method) when fn is a ufunc call, else None
+
+    def ins(self):
+        """The slot numbers of the arrays and numbers the call reads (or writes)."""
+        if self._ins is None:
+            self._ins = [r.n for r in _refs((self.args, self.kwargs))]
+        return self._ins
+
+    def outn(self):
+        """The slot numbers of its results."""
+        if self._outn is None:
+            self._outn = [r.n for r in _refs(self.outs)]
+        return self._outn
 
 
 class Ref:
@@ -104,7 +128,8 @@ class Recorder:
         self.in_optimizer = 0
         self.const_ids = {}
         self.raw_ids = {}  # id(plain array of a slot) -> slot number
-        self.traced = {}   # slot number -> its Traced object
+        self.traced = weakref.WeakValueDictionary()  # slot number -> its Traced object
+        self.refs = {}     # id(Traced) -> a weak reference that forgets the id
         self.swapped = {}  # id(tensor) -> (its Traced data, its grad's Traced data)
         self.checks = []   # (slot, calls before it, the bool it gave)
         self.writers = {}  # root slot -> the calls that wrote into it
@@ -117,8 +142,15 @@ class Recorder:
 
     def _track(self, raw, slot):
         t = raw.view(Traced)
-        self.ids[id(t)] = slot.n
-        self.objects.append(t)
+        t._raw = raw
+        key = id(t)
+        self.ids[key] = slot.n
+        ids, refs = self.ids, self.refs
+
+        def forget(_, key=key):
+            ids.pop(key, None)
+            refs.pop(key, None)
+        refs[key] = weakref.ref(t, forget)
         return t
 
     def track_input(self, raw, source):
@@ -153,7 +185,7 @@ class Recorder:
             if n is None:  # left over from an earlier capture: an outside array
                 x = ndarray.view(x, ndarray)
                 return x, Ref(self._const(x))
-            return self.slots[n].value, Ref(n)
+            return x._raw, Ref(n)
         if t is SymFloat:
             return float(x.real), Ref(self.ids[id(x)])
         if t is tuple or t is list:
@@ -207,8 +239,7 @@ class Recorder:
                 self.slots[r.n].written = True
                 self.slots[self.slots[r.n].root].written = True
                 self.writers.setdefault(self.slots[r.n].root, []).append(len(self.calls))
-        inputs = [r.n for r in _refs((targs, tkwargs))
-                  if isinstance(self.slots[r.n].value, ndarray)]
+        inputs = [r.n for r in _refs((targs, tkwargs)) if self.slots[r.n].is_array]
         call = Call(fn, targs, tkwargs, None, tuple(written), ufunc)
         out, call.outs = self._wrap_result(result, inputs, ufunc, len(self.calls))
         self.calls.append(call)
@@ -311,7 +342,7 @@ class Recorder:
                 c = self.calls[i]
                 if c.effect:
                     return False
-                todo.extend(r.n for r in _refs((c.args, c.kwargs)))
+                todo.extend(c.ins())
         return True
 
     def item(self, arr):
