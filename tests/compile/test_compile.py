@@ -236,6 +236,27 @@ def test_guards_record_a_new_plan_when_what_the_call_saw_changes():
     assert len(compiled._entries) == n + 3
 
 
+SCALE = 2.0
+
+
+def test_numbers_and_submodules_the_code_reads_are_guarded():
+    global SCALE
+    model = nn.Sequential(nn.Linear(3, 3))
+    offset = [1.0]
+
+    def f(x):
+        return model(x) * SCALE + offset[0]
+    compiled = dyngrad.compile(f)
+    x = dyngrad.randn(2, 3)
+    for scale, sub in [(2.0, None), (3.0, None), (3.0, nn.Linear(3, 3))]:
+        SCALE = scale
+        if sub is not None:
+            model[0] = sub
+        _same(f(x), compiled(x))
+    SCALE = 2.0
+    assert len(compiled._entries) == 3
+
+
 def test_a_new_learning_rate_records_a_new_plan():
     dyngrad.manual_seed(0)
     step, (m1, o1), args1 = _mlp(dyngrad.optim.SGD, lr=0.1)()

@@ -36,6 +36,7 @@ class Found:
 
     def __init__(self):
         self.modules, self.optimizers, self.tensors, self.generators = [], [], [], []
+        self.values = []  # (closure cell or globals dict, name, value): numbers the code reads
         self.seen = set()
 
     def add(self, obj, depth=0):
@@ -85,13 +86,19 @@ class Found:
                 return
             for cell in obj.__closure__ or ():
                 try:
-                    self.add(cell.cell_contents, depth + 1)
+                    v = cell.cell_contents
                 except ValueError:  # an empty cell
-                    pass
+                    continue
+                if _guards.plain_value(v):
+                    self.values.append((cell, None, v))
+                self.add(v, depth + 1)
             g = obj.__globals__
             for name in _names(obj.__code__):
                 if name in g:
-                    self.add(g[name], depth + 1)
+                    v = g[name]
+                    if _guards.plain_value(v):
+                        self.values.append((g, name, v))
+                    self.add(v, depth + 1)
         elif hasattr(obj, "__dict__") and not callable(obj):
             for v in vars(obj).values():
                 self.add(v, depth + 1)

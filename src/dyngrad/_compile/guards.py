@@ -35,7 +35,7 @@ class Guard:
         return None
 
 
-def _plain_value(v):
+def plain_value(v):
     if type(v) in _PLAIN:
         return True
     return type(v) is tuple and all(type(x) in _PLAIN for x in v)
@@ -56,7 +56,7 @@ def build(leaves, spec, sources, found):
     for i, a in enumerate(leaves):
         if isinstance(a, Tensor):
             continue
-        if _plain_value(a):
+        if plain_value(a):
             checks.append((f"type(A[{i}]) is {const(type(a))} and A[{i}] == {const(a)}",
                            f"argument {i} changed from {a!r}"))
         else:
@@ -79,19 +79,21 @@ def build(leaves, spec, sources, found):
     for m in found.modules:
         k = const(m, "M")
         for name, v in m.__dict__.items():
-            if _plain_value(v):
+            if plain_value(v):
                 checks.append((f"{k}.__dict__.get({name!r}) == {const(v)}",
                                f"{type(m).__name__}.{name} changed from {v!r}"))
         for name, p in list(m._parameters.items()) + list(m._buffers.items()):
             checks.append((f"{k}._parameters.get({name!r}, {k}._buffers.get({name!r})) is "
                            f"{const(p)}", f"{type(m).__name__}.{name} was replaced"))
+        checks.append((f"{k}._modules == {const(dict(m._modules))}",
+                       f"the submodules of {type(m).__name__} changed"))
     for o in found.optimizers:
         k = const(o, "O")
         checks.append((f"len({k}.param_groups) == {len(o.param_groups)}",
                        "the optimizer's param groups changed"))
         for j, group in enumerate(o.param_groups):
             for name, v in group.items():
-                if name != "params" and _plain_value(v):
+                if name != "params" and plain_value(v):
                     checks.append((f"{k}.param_groups[{j}].get({name!r}) == {const(v)}",
                                    f"param_groups[{j}]['{name}'] changed from {v!r}"))
             for p in group["params"]:
@@ -99,6 +101,12 @@ def build(leaves, spec, sources, found):
                 checks.append((f"len({k}.state.get({const(p)}, ())) == "
                                f"{0 if st is None else len(st)}",
                                "the optimizer's state changed"))
+    for where, name, v in found.values:
+        w = const(where)
+        expr = f"{w}.cell_contents" if name is None else f"{w}.get({name!r})"
+        checks.append((f"type({expr}) is {const(type(v))} and {expr} == {const(v)}",
+                       f"{'a closure value' if name is None else 'global ' + name} changed "
+                       f"from {v!r}"))
     checks.append((f"_gstate.enabled is {_gstate.enabled!r}", "grad mode changed"))
     checks.append((f"_gstate.inference is {_gstate.inference!r}", "inference mode changed"))
     checks.append(("not _gstate.anomaly and _gstate.saved_hooks is None",
