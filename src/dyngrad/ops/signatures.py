@@ -53,6 +53,7 @@ SIGNATURES = {
     "ge": _COMPARE,
     "maximum": ["Tensor input, Tensor other, " + _OUT],
     "minimum": ["Tensor input, Tensor other, " + _OUT],
+    "heaviside": ["Tensor input, Tensor values, " + _OUT],
     # shapes and joining
     "reshape": ["Tensor input, tuple of ints shape"],
     "flatten": ["Tensor input, int start_dim = 0, int end_dim = -1"],
@@ -105,6 +106,9 @@ SIGNATURES = {
                   "torch.memory_format memory_format = None"],
 }
 SIGNATURES["std"] = SIGNATURES["var"]
+# binary math that takes no Python number for ``other`` (unlike add or mul)
+for _n in ("atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin", "nextafter"):
+    SIGNATURES[_n] = ["Tensor input, Tensor other, " + _OUT]
 for _n in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
            "reciprocal", "log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf",
            "rsqrt", "log2", "log10", "floor", "ceil", "trunc", "neg", "isnan", "isinf",
