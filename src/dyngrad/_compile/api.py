@@ -7,6 +7,12 @@ plans per guard, resetting, and explain.
 
 At most ``recompile_limit`` (8, torch's default) entries per function; past that, calls
 run eagerly and one warning says why, in torch's words.
+
+A graph break makes the whole call eager (torch runs the pieces around the break
+compiled): ``item()``, ``bool()`` or ``tolist()`` steering Python, an output shape that
+depends on values (``nonzero``), a hook running, ``print``, an array made out of the
+capture's sight. The entry remembers it, so later calls with the same guard run eagerly
+without a new capture; ``explain`` reports it, ``fullgraph=True`` raises instead.
 """
 import functools
 import logging

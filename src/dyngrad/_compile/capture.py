@@ -208,10 +208,15 @@ def capture(fn, args, kwargs, fullgraph, extra=()):
         tr.n_forward = len(rec.calls)
         if rec.active:
             _trace_backward(tr, result, seen)
-    finally:
+    except BaseException:
         _trace.state[0] = _trace._Off()
         for u in reversed(undo):
             u()
+        _settle(tr, before, ())  # an error leaves plain arrays behind, as eager would
+        raise
+    _trace.state[0] = _trace._Off()
+    for u in reversed(undo):
+        u()
     if rec.active:
         if _state_layout(found) != layout:
             tr.warmup = True
