@@ -24,8 +24,8 @@ from ..nn.modules.module import Module
 from ..optim.optimizer import Optimizer
 from ..random import Generator, default_generator
 from ..tensor import Tensor, _wrap
-from . import guards as _guards, trace as _trace
-from .trace import Recorder, Ref, SymFloat, Traced, _refs
+from . import guards as _guards, namespace as _namespace, trace as _trace
+from .trace import Recorder, Ref, SymFloat, Traced
 
 _DRAWS = ("uniform", "normal", "bernoulli", "bernoulli_tensor", "randint", "random_",
           "randperm", "exponential")
@@ -294,7 +294,7 @@ def _start(rec, found, sources, before):
         if g is not None:
             g._data = rec.track_input(gdata, (kind, i, "grad"))
         rec.swapped[id(t)] = (t._data, g._data if g is not None else None)
-    undo.append(_trace.patch_namespace(_backend.xp))
+    undo.append(_namespace.patch_namespace(_backend.xp))
     _backend.capturing = True
     undo.append(lambda: setattr(_backend, "capturing", False))
     gens = {id(default_generator): default_generator}

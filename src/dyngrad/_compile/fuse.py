@@ -93,7 +93,7 @@ def emit(rec, src, calls, names, local, buf_of, fresh_full, shape):
     if n % CHUNK:
         lines.append(f"    _n = min({CHUNK}, {n} - _a)")
     for o in temps:
-        lines.append(f"    t{o} = T{o}" + (f"[:_n]" if n % CHUNK else ""))
+        lines.append(f"    t{o} = T{o}" + ("[:_n]" if n % CHUNK else ""))
 
     def part(tpl):
         t = type(tpl)

@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from .. import _backend
-from ..tensor import Tensor, _wrap
+from ..tensor import _wrap
 from . import fuse as _fuse
 from .trace import Call, Ref, _refs
 

@@ -11,7 +11,6 @@ import numpy as np
 from ..autograd.graph import Node, record
 from ..autograd.saved_value import ERR_BACKWARD_TWICE
 from . import plan as _plan
-from .trace import _refs
 
 ERR_DOUBLE_BACKWARD = ("torch.compile with aot_autograd does not currently support double "
                        "backward")

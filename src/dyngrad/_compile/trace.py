@@ -169,8 +169,6 @@ class Recorder:
         """Note why this call cannot be captured; it runs on eagerly, unrecorded."""
         if self.broken is None:
             self.broken = (reason, _user_stack())
-            if os.environ.get("DYNGRAD_COMPILE_DEBUG"):
-                traceback.print_stack()
         if self.fullgraph:
             raise GraphBreak(reason)
         self.active = False
@@ -580,41 +578,3 @@ for _name in ("__bool__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__g
               "__int__", "__float__", "__round__", "__trunc__", "__floor__", "__ceil__",
               "__format__", "__str__", "__hash__"):
     setattr(SymFloat, _name, _sym_decides(_name))
-
-
-# -- the factories of dyngrad's array namespace, recorded while capturing ----------------
-_FACTORIES = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
-              "full_like", "arange", "eye", "array", "asarray", "asanyarray",
-              "ascontiguousarray", "linspace", "identity", "tri", "stack", "concatenate")
-
-
-def _factory(name):
-    real = getattr(np, name)
-
-    def make(*args, **kwargs):
-        r = state[0]
-        if not r.active or r.inside:
-            return real(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
-        if name in ("asarray", "asanyarray") and type(args[0]) is Traced and len(args) == 1 \
-                and kwargs.get("dtype") in (None, args[0].dtype):
-            return args[0]
-        return r.call(real, args, kwargs)
-    make.__name__ = name
-    make._real = real
-    return make
-
-
-def patch_namespace(ns):
-    """Swap the factories of dyngrad's array namespace for recorded ones; returns the
-    undo."""
-    saved = {name: ns.__dict__.get(name) for name in _FACTORIES}
-    for name in _FACTORIES:
-        setattr(ns, name, _factory(name))
-
-    def undo():
-        for name, v in saved.items():
-            if v is None:
-                delattr(ns, name)
-            else:
-                setattr(ns, name, v)
-    return undo
