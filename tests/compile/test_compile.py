@@ -293,7 +293,21 @@ def _hooked(x):
     return x.grad
 
 
+class _Counter:
+    def __init__(self):
+        self.calls = 0
+
+
+_COUNTER = _Counter()
+
+
+def _counts(x):
+    _COUNTER.calls += 1
+    return x * 2
+
+
 FALLBACKS = {
+    _counts: "the call changed Python values",
     _item_branch: "Unsupported Tensor.item() call with capture_scalar_outputs=False",
     _nonzero: "a data-dependent output shape",
     _prints: "print",
@@ -318,6 +332,8 @@ def test_what_cannot_be_captured_runs_eagerly_and_is_explained(fn, capsys):
         dyngrad.compile(fn, fullgraph=True)(dyngrad.randn(6, requires_grad=fn is _hooked))
     if fn is _prints:  # every eager call printed, as eager does
         assert capsys.readouterr().out.count("side effect") == 7
+    if fn is _counts:  # (fullgraph's call ran before the change was seen: 3 + 3 + 1 + 1)
+        assert _COUNTER.calls == 8
 
 
 def test_a_boolean_mask_selection_is_replayed_with_its_new_size():

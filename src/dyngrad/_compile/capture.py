@@ -37,6 +37,7 @@ class Found:
     def __init__(self):
         self.modules, self.optimizers, self.tensors, self.generators = [], [], [], []
         self.values = []  # (closure cell or globals dict, name, value): numbers the code reads
+        self.objects = []  # other objects with attributes (a scheduler, a trainer)
         self.seen = set()
 
     def add(self, obj, depth=0):
@@ -100,6 +101,7 @@ class Found:
                         self.values.append((g, name, v))
                     self.add(v, depth + 1)
         elif hasattr(obj, "__dict__") and not callable(obj):
+            self.objects.append(obj)
             for v in vars(obj).values():
                 self.add(v, depth + 1)
 
@@ -160,6 +162,19 @@ def _hooks_in(found):
     return None
 
 
+def _python_state(found):
+    """The plain values the call could change without an array call."""
+    out = []
+    for obj in found.modules + found.objects:
+        out.append([(k, v) for k, v in vars(obj).items() if _guards.plain_value(v)])
+    for o in found.optimizers:
+        out.append([[(k, v) for k, v in g.items() if _guards.plain_value(v)]
+                    for g in o.param_groups])
+    for where, name, _ in found.values:
+        out.append(where.cell_contents if name is None else where.get(name))
+    return out
+
+
 def _state_layout(found):
     return [(id(o), [(id(p), tuple(st)) for p, st in o.state.items()])
             for o in found.optimizers]
@@ -202,6 +217,7 @@ def capture(fn, args, kwargs, fullgraph, extra=()):
         tr.guard = _guards.finish(checks, g)
         return fn(*args, **kwargs), tr
     layout = _state_layout(found)
+    python_state = _python_state(found)
     undo = _start(rec, found, sources, before)
     try:
         result = fn(*args, **kwargs)
@@ -217,6 +233,11 @@ def capture(fn, args, kwargs, fullgraph, extra=()):
     _trace.state[0] = _trace._Off()
     for u in reversed(undo):
         u()
+    if rec.active and _python_state(found) != python_state:
+        # a plan replays array calls only: a change the call made to Python values (a
+        # scheduler's step, a counter, module.train()) would not happen again
+        rec.graph_break("the call changed Python values (an attribute, a global, an "
+                        "optimizer's settings)")
     if rec.active:
         if _state_layout(found) != layout:
             tr.warmup = True
