@@ -10,7 +10,7 @@ import math
 from .. import _backend
 from .. import _special_math as sm
 from ._promote import to_float
-from ._table import Op
+from ._table import ELEMENTWISE, Op
 from .pointwise import (abs_, add_scalar, erf, exp, gt, log, mul_scalar, neg, pow_scalar_exp,
                         reciprocal, sgn, where)
 from .pointwise import div_scalar
@@ -37,18 +37,19 @@ def _polygamma(n, self):
     return xp.asarray(sm.polygamma(n, x.astype(xp.float64))).astype(x.dtype, copy=False)
 
 
-lgamma = Op("LgammaBackward0", _float64(sm.lgamma), self=lambda grad, self: grad * digamma(self))
-digamma = Op("DigammaBackward0", _float64(sm.digamma),
+lgamma = Op("LgammaBackward0", _float64(sm.lgamma), jvp=ELEMENTWISE,
+            self=lambda grad, self: grad * digamma(self))
+digamma = Op("DigammaBackward0", _float64(sm.digamma), jvp=ELEMENTWISE,
              self=lambda grad, self: grad * polygamma(1, self))
-polygamma = Op("PolygammaBackward0", _polygamma,
+polygamma = Op("PolygammaBackward0", _polygamma, jvp=ELEMENTWISE,
                self=lambda grad, n, self: grad * polygamma(n + 1, self))
-erfc = Op("ErfcBackward0", _float64(sm.erfc),
+erfc = Op("ErfcBackward0", _float64(sm.erfc), jvp=ELEMENTWISE,
           self=lambda grad, self: mul_scalar(exp(neg(pow_scalar_exp(self, 2))), -2.0 / _SQRT_PI) * grad)
-erfinv = Op("ErfinvBackward0", _float64(sm.erfinv),
+erfinv = Op("ErfinvBackward0", _float64(sm.erfinv), jvp=ELEMENTWISE,
             self=lambda grad, self: mul_scalar(exp(pow_scalar_exp(erfinv(self), 2)), 0.5 * _SQRT_PI) * grad)
-i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False)),
+i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False)), jvp=ELEMENTWISE,
         self=lambda grad, self: grad * i1(self))
-i0e = Op("SpecialI0EBackward0", _float64(lambda x: sm.bessel_i(x, 0, True)),
+i0e = Op("SpecialI0EBackward0", _float64(lambda x: sm.bessel_i(x, 0, True)), jvp=ELEMENTWISE,
          self=lambda grad, self, result: grad * (i1e(self) - sgn(self) * result))
 
 
@@ -71,12 +72,14 @@ def _i1e_backward(grad, self, result):
     return grad * where(not_tiny, gradx, 0.5)
 
 
-i1 = Op("SpecialI1Backward0", _float64(lambda x: sm.bessel_i(x, 1, False)), self=_i1_backward)
-i1e = Op("SpecialI1EBackward0", _float64(lambda x: sm.bessel_i(x, 1, True)), self=_i1e_backward)
-ndtri = Op("SpecialNdtriBackward0", _float64(sm.ndtri),
+i1 = Op("SpecialI1Backward0", _float64(lambda x: sm.bessel_i(x, 1, False)), jvp=ELEMENTWISE,
+        self=_i1_backward)
+i1e = Op("SpecialI1EBackward0", _float64(lambda x: sm.bessel_i(x, 1, True)), jvp=ELEMENTWISE,
+         self=_i1e_backward)
+ndtri = Op("SpecialNdtriBackward0", _float64(sm.ndtri), jvp=ELEMENTWISE,
            self=lambda grad, result: mul_scalar(grad, _SQRT_2PI) * exp(
                _div_scalar(pow_scalar_exp(result, 2), 2)))
-log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr),
+log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr), jvp=ELEMENTWISE,
               self=lambda grad, self, result: _div_scalar(grad, _SQRT_2PI) * exp(
                   neg(result + _div_scalar(pow_scalar_exp(self, 2), 2))))
 
@@ -92,11 +95,11 @@ def _entr(x):
     return xp.where(x < 0, -xp.inf, out)
 
 
-entr = Op("SpecialEntrBackward0", _float64(_entr),
+entr = Op("SpecialEntrBackward0", _float64(_entr), jvp=ELEMENTWISE,
           self=lambda grad, self: grad * neg(add_scalar(log(self), 1, 1)))
 zeta = Op(None, lambda self, other: xp.asarray(sm.zeta(self, other)).astype(
     xp.result_type(to_float(xp.asarray(self)), to_float(xp.asarray(other))), copy=False),
-    nondiff=("self", "other"))
+    jvp=ELEMENTWISE, nondiff=("self", "other"))
 
 
 def _mvlgamma(self, p):
@@ -126,7 +129,7 @@ def _mvlgamma_backward(grad, self, p):
     return grad * sum_dim(args, (-1,), False)
 
 
-mvlgamma = Op("MvlgammaBackward0", _mvlgamma, self=_mvlgamma_backward)
+mvlgamma = Op("MvlgammaBackward0", _mvlgamma, jvp=ELEMENTWISE, self=_mvlgamma_backward)
 
 
 def ndtr(input, *, out=None):
