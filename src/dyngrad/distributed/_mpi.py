@@ -14,6 +14,7 @@ core to it: two ranks may share a core.
 """
 import importlib.util
 import sys
+import threading
 import time
 import traceback
 
@@ -64,6 +65,39 @@ def wait(requests, timeout, what, statuses=None):
 def test(requests, statuses=None):
     """Whether every request has completed (each test also moves MPI's progress on)."""
     return _MPI.Request.Testall(requests, statuses)
+
+
+class Progress:
+    """A thread that turns MPI's progress engine while non-blocking operations are in
+    flight: MPICH moves a transfer on only inside MPI calls, and a backward makes none
+    between two gradient hooks. It probes for a message never sent (a probe receives
+    nothing, and never touches the requests the main thread waits on), then sleeps, so it
+    costs little CPU; NumPy releases the GIL in its long kernels, where the thread runs."""
+
+    _TAG = 32767  # MPI guarantees tags up to 32767; nothing here sends with it
+
+    def __init__(self):
+        self._thread = None
+        self._running = False
+
+    def start(self, comm):
+        if self._thread is not None:
+            return
+        self._running = True
+        self._thread = threading.Thread(target=self._turn, args=(comm,), daemon=True)
+        self._thread.start()
+
+    def _turn(self, comm):
+        any_source = _MPI.ANY_SOURCE
+        while self._running:
+            comm.Iprobe(any_source, self._TAG)
+            time.sleep(0.0002)
+
+    def stop(self):
+        if self._thread is not None:
+            self._running = False
+            self._thread.join()
+            self._thread = None
 
 
 def abort_on_error():

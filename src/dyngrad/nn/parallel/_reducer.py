@@ -19,6 +19,7 @@ import sys
 from ... import _backend
 from ... import distributed as dist
 from ...autograd.variable import Variable
+from ...distributed._mpi import Progress
 from ...tensor import _wrap
 
 xp = _backend.xp
@@ -80,6 +81,7 @@ class Reducer:
         self.marked = set()
         self.unused = []
         self.local_used = None
+        self.progress = Progress()
         for i, p in enumerate(params):
             p.register_post_accumulate_grad_hook(self._hook(i))
 
@@ -160,11 +162,13 @@ class Reducer:
         bucket.flat = flat
         bucket.work = dist.all_reduce(_wrap(flat), group=self.group, async_op=True)
         self.in_flight.append(bucket.work)
+        self.progress.start(dist.distributed_c10d.resolve(self.group)._comm)
 
     def _finalize(self):
         """The end of the backward: wait for every bucket, then write the averages into
         the gradients (in place where a gradient exists)."""
         self.expect_hooks = self.require_finalize = False
+        self.progress.stop()
         used = None
         if self.local_used is not None:
             used = _wrap(self.local_used)
