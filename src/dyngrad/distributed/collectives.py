@@ -57,13 +57,20 @@ def _group(grp, what):
     return resolve(grp)
 
 
-def _root(pg, rank, group_rank, what, kind):
-    """The group rank of a ``src``/``dst`` given as a global rank (or as ``group_src``)."""
+def _group_rank(pg, rank, group_rank):
+    """The group rank of a ``src``/``dst`` given as a global rank (default 0) or as
+    ``group_src``/``group_dst``."""
     if rank is not None and group_rank is not None:
         raise ValueError("Can't specify both group_rank and global_rank")
     if group_rank is None:
         group_rank = get_group_rank(pg if pg is not GroupMember.WORLD else None,
                                     0 if rank is None else rank)
+    return group_rank
+
+
+def _root(pg, rank, group_rank, what):
+    """The root of a collective, checked as the backend checks it."""
+    group_rank = _group_rank(pg, rank, group_rank)
     if not 0 <= group_rank < pg.size():
         raise RuntimeError(f"{_pg_name(pg)}::{what}: invalid root rank: {group_rank}")
     return group_rank
@@ -175,7 +182,7 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     pg = _group(group, "broadcast")
     if pg is None:
         return None
-    root = _root(pg, src, group_src, "broadcast", "src")
+    root = _root(pg, src, group_src, "broadcast")
     buf = _output(tensor)
     req = pg._comm.Ibcast(_bytes(buf), root)
     return _run(pg, [req], "broadcast", async_op, lambda: _store(tensor, buf), [tensor])
@@ -279,7 +286,7 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     pg = _group(group, "reduce")
     if pg is None:
         return None
-    root = _root(pg, dst, group_dst, "reduce", "dst")
+    root = _root(pg, dst, group_dst, "reduce")
     red = _Reduction(op, tensor._data.dtype, "reduce")
     MPI = _mpi.load()
     if pg.rank() == root:
@@ -300,7 +307,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
     pg = _group(group, "gather")
     if pg is None:
         return None
-    root = _root(pg, dst, group_dst, "gather", "dst")
+    root = _root(pg, dst, group_dst, "gather")
     send = _bytes(_input(tensor))
     if pg.rank() == root:
         if not gather_list:
@@ -326,7 +333,7 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
     pg = _group(group, "scatter")
     if pg is None:
         return None
-    root = _root(pg, src, group_src, "scatter", "src")
+    root = _root(pg, src, group_src, "scatter")
     out = _output(tensor)
     if pg.rank() == root:
         if not scatter_list:
@@ -352,11 +359,7 @@ def barrier(group=None, async_op=False, device_ids=None):
 
 # -- point to point ---------------------------------------------------------------------
 def _peer(pg, rank, group_rank, kind):
-    if rank is not None and group_rank is not None:
-        raise ValueError("Can't specify both group_rank and global_rank")
-    if group_rank is None:
-        group_rank = get_group_rank(pg if pg is not GroupMember.WORLD else None,
-                                    0 if rank is None else rank)
+    group_rank = _group_rank(pg, rank, group_rank)
     if group_rank == pg.rank():
         raise ValueError(f"Invalid {kind} rank: {kind} rank should not be the same as the rank "
                          f"of the current process.")
@@ -414,7 +417,7 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
     pg = _group(group, "broadcast_object_list")
     if pg is None:
         return
-    root = _root(pg, src, group_src, "broadcast", "src")
+    root = _root(pg, src, group_src, "broadcast")
     objects = pg._comm.bcast(list(object_list) if pg.rank() == root else None, root)
     object_list[:] = objects
 

@@ -244,9 +244,9 @@ def resolve(grp):
 
 def destroy_process_group(group=None):
     """End ``group`` (None: every group, and the default one)."""
-    if GroupMember.WORLD is None or group is GroupMember.NON_GROUP_MEMBER:
-        if GroupMember.WORLD is None:
-            raise AssertionError("Process group cannot be None")
+    if GroupMember.WORLD is None:
+        raise AssertionError("Process group cannot be None")
+    if group is GroupMember.NON_GROUP_MEMBER:
         return
     ending = list(_groups) if group is None else [group]
     for pg in ending:

@@ -103,9 +103,9 @@ class Reducer:
         if self.require_finalize:
             self._unfinished_error()
         if self.should_rebuild and self.ready_order:
-            order = [self.ready_order]
-            dist.broadcast_object_list(order, src=dist.get_global_rank(self.group, 0)
-                                       if self.group is not None else 0, group=self.group)
+            order = [self.ready_order]  # rank 0's order, so every rank buckets alike
+            src = 0 if self.group is None else dist.get_global_rank(self.group, 0)
+            dist.broadcast_object_list(order, src=src, group=self.group)
             order = order[0]
             buckets, _ = compute_bucket_assignment_by_size(
                 [self.params[i] for i in order], self.rebuild_limits, order)
@@ -120,6 +120,7 @@ class Reducer:
         self.marked = set()
         self.in_flight = []
         self.first = True
+        self.queued = False
         self.expect_hooks = True
         self.unused = unused
         self.ready_order = [] if self.should_rebuild else self.ready_order
@@ -148,7 +149,8 @@ class Reducer:
             self.next_bucket += 1
         # each hook lets MPI move the buckets in flight along (it progresses only in calls)
         self.in_flight = [w for w in self.in_flight if not w.is_completed()]
-        if self.next_bucket == len(buckets):
+        if self.next_bucket == len(buckets) and not self.queued:
+            self.queued = True
             Variable._execution_engine.queue_callback(self._finalize)
 
     def _launch(self, bucket):
