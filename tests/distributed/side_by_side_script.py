@@ -21,6 +21,7 @@ def show(name, fn):
 print(dist.is_available(), dist.is_initialized(), dist.is_nccl_available(),
       dist.ReduceOp.SUM, repr(dist.ReduceOp.MAX), dist.Backend("GLOO"), dist.Backend.MPI,
       dist.group.WORLD, dist.GroupMember.NON_GROUP_MEMBER)
+print([dist.get_default_backend_for_device(d) for d in ("cpu", "cuda", torch.device("cpu"))])
 for name in ("get_rank", "get_world_size", "get_backend", "barrier", "new_group",
              "destroy_process_group"):
     show(name, getattr(dist, name))
@@ -37,6 +38,11 @@ for missing in ("RANK", "WORLD_SIZE", "MASTER_ADDR"):
     os.environ.pop(missing)
     show("env " + missing, lambda: dist.init_process_group("gloo"))
 os.environ.update(saved)
+show("tcp rank", lambda: dist.init_process_group("gloo", init_method="tcp://127.0.0.1:1"))
+show("tcp size", lambda: dist.init_process_group("gloo", init_method="tcp://127.0.0.1:1", rank=0))
+show("timeout", lambda: dist.init_process_group("gloo", timeout=5))
+show("backend none", lambda: (dist.init_process_group(), dist.get_backend(),
+                              dist.destroy_process_group()))
 
 dist.init_process_group("gloo")
 print(dist.is_initialized(), dist.get_rank(), dist.get_world_size(), dist.get_backend())

@@ -13,6 +13,7 @@ from .collectives import (all_gather, all_gather_into_tensor, all_gather_object,
                           scatter, send)
 from .distributed_c10d import (Backend, GroupMember, ProcessGroup, ReduceOp,  # noqa: F401
                                default_pg_timeout, destroy_process_group, get_backend,
+                               get_default_backend_for_device,
                                get_global_rank, get_group_rank, get_process_group_ranks,
                                get_rank, get_world_size, group, init_process_group,
                                is_available, is_gloo_available, is_initialized,

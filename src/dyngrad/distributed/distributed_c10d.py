@@ -15,6 +15,7 @@ from . import _mpi
 __all__ = ["Backend", "ReduceOp", "ProcessGroup", "GroupMember", "group", "is_available",
            "is_initialized", "is_mpi_available", "is_gloo_available", "is_nccl_available",
            "is_ucc_available", "is_xccl_available", "is_torchelastic_launched",
+           "get_default_backend_for_device",
            "init_process_group", "destroy_process_group", "new_group", "get_rank",
            "get_world_size", "get_backend", "get_global_rank", "get_group_rank",
            "get_process_group_ranks", "default_pg_timeout"]
@@ -150,6 +151,16 @@ def is_torchelastic_launched():
     return os.getenv("TORCHELASTIC_RUN_ID") is not None
 
 
+def get_default_backend_for_device(device):
+    """The backend torch picks for a device type: ``"gloo"`` for the CPU (served by MPI
+    here), ``"nccl"`` for CUDA."""
+    kind = str(device).split(":")[0]
+    known = {"cpu": Backend.GLOO, "cuda": Backend.NCCL, "xpu": "xccl"}
+    if kind not in known:
+        raise RuntimeError(f"Default backend not registered for device : {device}")
+    return known[kind]
+
+
 def _env(name):
     value = os.environ.get(name)
     if value is None:
@@ -173,7 +184,7 @@ def _rendezvous(init_method, rank, world_size, mpi_rank, mpi_size):
             _env("MASTER_PORT")
     elif rank == -1 or world_size == -1:
         raise ValueError(f"Error initializing torch.distributed using {init_method.split(':')[0]}"
-                         f":// rendezvous: {'rank' if rank == -1 else 'world_size'} "
+                         f":// rendezvous: {'rank' if rank == -1 else 'world size'} "
                          f"parameter missing")
     if world_size != mpi_size or rank != mpi_rank:
         raise RuntimeError(
@@ -194,14 +205,14 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     """
     if GroupMember.WORLD is not None:
         raise ValueError("trying to initialize the default process group twice!")
-    name = Backend.GLOO if backend is None else Backend(backend)
+    name = Backend.UNDEFINED if backend is None else Backend(backend)
     if name == Backend.NCCL:
         warnings.warn("Attempted to get default timeout for nccl backend, but NCCL support is "
                       "not compiled", UserWarning, stacklevel=2)
         raise RuntimeError("Distributed package doesn't have NCCL built in")
     if name == Backend.UCC:
         raise RuntimeError("Distributed package doesn't have UCC built in")
-    if name not in (Backend.GLOO, Backend.MPI):
+    if name not in (Backend.GLOO, Backend.MPI, Backend.UNDEFINED):
         raise AssertionError(f"Unknown backend type {backend}")
     if store is not None:
         raise NotImplementedError("dyngrad.distributed: init_process_group(store=...) is not "
@@ -210,7 +221,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         timeout = default_pg_timeout
     if not isinstance(timeout, datetime.timedelta):
         raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got "
-                        f"{type(timeout)}")
+                        f"{timeout}")
     if not _mpi.available():
         raise RuntimeError("Distributed package doesn't have MPI built in: dyngrad.distributed "
                            "needs mpi4py and an MPI (pip install mpi4py mpich)")
@@ -303,7 +314,8 @@ def get_world_size(group=None):
 
 
 def get_backend(group=None):
-    """The backend's name, as the script asked for it (``"gloo"`` runs on MPI too)."""
+    """The backend's name, as the script asked for it (``"gloo"`` runs on MPI too;
+    ``"undefined"`` when it asked for none, as torch answers)."""
     pg = _default() if group is None else group
     if not_member(pg):
         raise ValueError("Invalid process group specified")
