@@ -145,6 +145,23 @@ try:
 except ValueError as e:
     assert str(e) == "Argument ``gather_list`` must NOT be specified on non-destination ranks."
 
+# all_to_all_single: equal blocks, then rank r sends j + 1 rows to rank j
+inp = torch.tensor(data(rank, shape=(2 * W, 3)))
+out = torch.zeros(2 * W, 3)
+dist.all_to_all_single(out, inp)
+same(out, np.concatenate([data(r, shape=(2 * W, 3))[2 * rank:2 * rank + 2] for r in range(W)]))
+sizes = [j + 1 for j in range(W)]
+inp = torch.tensor(data(rank, shape=(sum(sizes), 3)))
+out = torch.zeros(W * (rank + 1), 3)
+dist.all_to_all_single(out, inp, [rank + 1] * W, sizes)
+start = sum(sizes[:rank])
+same(out, np.concatenate([data(r, shape=(sum(sizes), 3))[start:start + rank + 1]
+                          for r in range(W)]))
+outs = [torch.zeros(r + 1, dtype=torch.int64) for r in range(W)]
+dist.all_to_all(outs, [torch.full((rank + 1,), 10 * rank + j) for j in range(W)])
+for r in range(W):
+    same(outs[r], np.full(r + 1, 10 * r + rank))
+
 # point to point: a ring, blocking and not, and a receive from any source
 right, left = (rank + 1) % W, (rank - 1) % W
 send = dist.isend(torch.tensor(data(rank)), right)
@@ -183,7 +200,20 @@ else:
         assert dist.all_reduce(torch.zeros(1), group=g) is None
     assert str(seen[0].message) == (f"Running all_reduce on global rank {rank} which does not "
                                     f"belong to the given group.")
+t = torch.zeros(2, 3)
+works = dist.batch_isend_irecv([dist.P2POp(dist.isend, torch.tensor(data(rank)), right),
+                                dist.P2POp(dist.irecv, t, left)])
+for w in works:
+    w.wait()
+same(t, data(left))
 dist.barrier()
+gathered = [None] * W if rank == W - 1 else None
+dist.gather_object(("rank", rank), gathered, dst=W - 1)
+if rank == W - 1:
+    assert gathered == [("rank", r) for r in range(W)]
+got = [None]
+dist.scatter_object_list(got, [{"to": r} for r in range(W)] if rank == 0 else None, src=0)
+assert got == [{"to": rank}]
 objects = [None, None]
 if rank == 1:
     objects = [{"a": 1}, "two"]

@@ -7,10 +7,12 @@ script, ``init_process_group`` makes every process of the MPI job one rank. The 
 """
 from ._mpi import DistBackendError, DistError  # noqa: F401
 from ._work import Work  # noqa: F401
-from .collectives import (all_gather, all_gather_into_tensor, all_gather_object,  # noqa: F401
-                          all_reduce, barrier, broadcast, broadcast_object_list, gather,
-                          irecv, isend, recv, reduce, reduce_scatter, reduce_scatter_tensor,
-                          scatter, send)
+from .collectives import (all_gather, all_gather_into_tensor, all_reduce,  # noqa: F401
+                          all_to_all, all_to_all_single, barrier, broadcast, gather, reduce,
+                          reduce_scatter, reduce_scatter_tensor, scatter)
+from .object_collectives import (all_gather_object, broadcast_object_list,  # noqa: F401
+                                 gather_object, scatter_object_list)
+from .point_to_point import P2POp, batch_isend_irecv, irecv, isend, recv, send  # noqa: F401
 from .distributed_c10d import (Backend, GroupMember, ProcessGroup, ReduceOp,  # noqa: F401
                                default_pg_timeout, destroy_process_group, get_backend,
                                get_default_backend_for_device,
