@@ -5,11 +5,11 @@ by time step (``data``), how many sequences reach each step (``batch_sizes``), a
 the batch was sorted by length to pack it, the permutation (``sorted_indices``) and its
 inverse. The recurrent layers take it in place of a padded batch.
 
-    >>> seqs = [torch.tensor([1., 2., 3.]), torch.tensor([4.])]
-    >>> packed = pack_sequence(seqs)
+    >>> rnn = torch.nn.utils.rnn
+    >>> packed = rnn.pack_sequence([torch.tensor([1., 2., 3.]), torch.tensor([4.])])
     >>> packed.data, packed.batch_sizes
     (tensor([1., 4., 2., 3.]), tensor([2, 1, 1]))
-    >>> pad_packed_sequence(packed, batch_first=True)
+    >>> rnn.pad_packed_sequence(packed, batch_first=True)
     (tensor([[1., 2., 3.],
             [4., 0., 0.]]), tensor([3, 1]))
 """
