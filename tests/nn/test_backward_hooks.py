@@ -90,3 +90,14 @@ def test_wrong_number_of_gradients(kind):
                                           else (lib.ones(1, 2),))
         m(x).sum().backward()
     assert_same(case)
+
+
+def test_double_backward_through_a_hooked_module():
+    def case(lib):
+        m = lib.nn.Tanh()
+        m.register_full_backward_hook(lambda mod, gi, go: None)
+        x = lib.tensor([0.3, -0.5], requires_grad=True)
+        (g,) = lib.autograd.grad(m(x * 1).sum(), x, create_graph=True)
+        g.sum().backward()
+        return g, x.grad
+    assert_same(case, rtol=1e-6)
