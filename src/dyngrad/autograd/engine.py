@@ -40,6 +40,7 @@ import gc
 import itertools
 
 from .. import _backend
+from .._autograd_state import DUAL
 from .._dtype import _FROM_NP
 from ..tensor import Tensor, _wrap
 from . import grad_mode
@@ -186,8 +187,14 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     # counting), so the cyclic collector would only re-scan the graph: off for the run.
     collecting = gc.isenabled()
     gc.disable()
+    # Under a dual level the formulas run on Tensors even without create_graph, so that
+    # the gradients carry tangents (forward-over-reverse), as torch's formulas are ops
+    # that propagate tangents whatever the grad mode.
+    as_tensors = create_graph or DUAL[0] is not None
+    if as_tensors and not create_graph:
+        root_grads = [_wrap(g) if isinstance(g, _ndarray) else g for g in root_grads]
     try:
-        return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+        return _run(roots, root_grads, retain_graph, as_tensors, inputs, accumulate)
     except Exception as error:
         if observers:
             _tell("error", error=error)
