@@ -19,3 +19,12 @@ def array_module(array):
 def asarray(value, dtype=None):
     """An array of ``value``; 0-d results of array math come back as scalars, so wrap them."""
     return xp.asarray(value, dtype=dtype)
+
+
+def astype(array, dtype):
+    """``array.astype(dtype)`` as torch converts: to float8_e4m3fn, which has no infinity,
+    out-of-range values and infinities saturate to +-448 (ml_dtypes' cast gives nan)."""
+    if dtype.name == "float8_e4m3fn" and array.dtype.kind in "fiuV":
+        array = xp.clip(array.astype(xp.float32), -448.0, 448.0)
+    with xp.errstate(over="ignore", invalid="ignore"):  # torch converts silently
+        return array.astype(dtype, copy=False)

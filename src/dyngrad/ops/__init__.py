@@ -50,7 +50,7 @@ def _nondiff(name):
     entry = getattr(pw, name)
 
     def fn(input, other=None):
-        if name == "bitwise_not" and input._data.dtype.kind in "fc":
+        if name == "bitwise_not" and input._data.dtype.kind in "fcV":
             raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
                                       f"'{input.dtype._cname}'")
         return entry(input) if other is None and entry.params == ["self"] else entry(input, other)
@@ -99,7 +99,7 @@ FUNCTIONS.update({
 })
 
 def _invert(self):
-    if self._data.dtype.kind in "fc":
+    if self._data.dtype.kind in "fcV":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
     return FUNCTIONS["bitwise_not"](self)

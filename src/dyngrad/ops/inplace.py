@@ -13,6 +13,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
+from ._low_precision import any_low, widened_forward
 from ._table import Op, _any_input, unpack_args
 from .overlap import check_no_partial_overlap
 
@@ -124,7 +125,8 @@ def apply_inplace(op, self, args):
     check_inplace(self, needs, False)
     if op is not fill_tensor_:  # fill_ reads its value once, before writing
         check_no_partial_overlap(self._data, [arrays[i] for i in op.tensor_pos[1:]])
-    out = op.forward(*arrays)
+    low = any_low(arrays, op.tensor_pos)
+    out = op.forward(*arrays) if not low else widened_forward(op, arrays)
     _check_write(self, out)
     node = None
     if needs and _gstate.enabled:
@@ -134,7 +136,7 @@ def apply_inplace(op, self, args):
         saved_args = args
         if "self" in op.saved_names:
             saved_args = (_original(self),) + tuple(args[1:])
-        node = record(_new(op.node_class), inputs, ())
+        node = record(_new(op.node_class if not low else op.low_node_class), inputs, ())
         save(node, saved_args, None)
     _write(self, out)
     if self._inference:
