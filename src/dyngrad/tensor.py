@@ -52,6 +52,9 @@ class Tensor:
     _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
     _no_grad_view = False  # a view made with grad mode off
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
+    # a base: how many times an in-place view op (t_, ...) changed its shape; a view: that
+    # count of its base when the view was made (its replay function expects that shape)
+    _geometry = 0
 
     def __new__(cls, *args, **kwargs):
         from . import creation
@@ -105,6 +108,9 @@ class Tensor:
     def stride(self, dim=None):
         st = tuple(s // self._data.itemsize for s in self._data.strides)
         return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
+
+    def storage_offset(self):
+        return _backend.storage_of(self._data)[1]
 
     def is_contiguous(self, memory_format=None):
         return self._data.flags.c_contiguous or self._data.size <= 1

@@ -9,7 +9,9 @@ from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
 from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
-from .signatures import ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
+from .out import with_out
+from .signatures import (ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, TAKES_OUT,
+                         method_signatures)
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
           "reciprocal")
@@ -235,6 +237,10 @@ for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 
+from . import view_inplace as _vi  # noqa: E402
+FUNCTIONS.update(_vi.FUNCTIONS)
+METHODS.update(_vi.METHODS)
+
 from .. import _multinomial  # noqa: E402
 FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
 METHODS["unfold"] = _ra.unfold
@@ -250,6 +256,11 @@ for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
     METHODS[_n + "_"] = (lambda op: lambda self: apply_inplace(op, self, (self,)))(getattr(_sp, _n))
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
+# the names torch's out= messages use where they are not signatures.py's aliases
+_OUT_NAMES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
+              "arctan2": "atan2", "ger": "mul", "square": "pow", "msort": "sort",
+              **dict.fromkeys(("hstack", "vstack", "row_stack", "dstack", "column_stack"),
+                              "cat")}
 
 
 def _checked(name, fn, signatures, method):
@@ -281,12 +292,24 @@ def _checked(name, fn, signatures, method):
     return checked
 
 
+def _takes_out(name, fn):
+    """Whether torch's ``name`` has an ``out=`` argument (dyngrad's function declares it,
+    or signatures.py lists it)."""
+    code = getattr(fn, "__code__", None)
+    return name in TAKES_OUT or (code is not None and "out" in code.co_varnames[
+        :code.co_argcount + code.co_kwonlyargcount])
+
+
 def install(namespace):
     """Put the table's functions into ``namespace`` (the torch-shaped module) and its
     methods, operators and properties onto Tensor, each behind the argument parser when
-    its signatures are declared (signatures.py)."""
+    its signatures are declared (signatures.py); a function torch gives ``out=`` writes
+    its result there (out.py)."""
     for name, fn in FUNCTIONS.items():
-        namespace[name] = _checked(name, fn, SIGNATURES.get(ALIASES.get(name, name)), False)
+        canonical = ALIASES.get(name, name)
+        if _takes_out(name, fn):
+            fn = with_out(_OUT_NAMES.get(name, canonical), fn)
+        namespace[name] = _checked(name, fn, SIGNATURES.get(canonical), False)
     for name, fn in METHODS.items():
         setattr(Tensor, name, _checked(name, fn, method_signatures(name), True))
     for name in ("dim", "numel", "detach", "tolist", "item"):  # Tensor's own methods

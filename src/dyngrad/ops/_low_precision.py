@@ -6,7 +6,8 @@ rounds at the end. A forward here does the same: it is given float32 arrays in p
 the low-precision ones, and each float32 result is rounded to the dtype torch's
 promotion gives the original inputs. So every forward is written for NumPy's dtypes
 only, and bfloat16 needs nothing op by op. Views are not widened (they must share the
-input's memory), nor results whose dtype an argument chose (``x.to(torch.float32)``).
+input's memory: ``op.returns_view``), nor results whose dtype an argument chose
+(``x.to(torch.float32)``).
 
 float8 is storage only, as in torch: it converts, prints and is viewed, and arithmetic
 on it raises.
@@ -47,10 +48,10 @@ def widened_forward(op, arrays):
     target = result_dtype(*tensors)  # also raises torch's float8 promotion error
     k = op.dtype_pos
     converts = k is not None and k < len(arrays) and arrays[k] is not None
-    if target.kind == LOW_KIND and target != _BFLOAT16 and not (op.view or converts):
+    if target.kind == LOW_KIND and target != _BFLOAT16 and not (op.returns_view or converts):
         raise NotImplementedError(f'"{op.name or op.forward.__name__}" not implemented for '
                                   f"'{_dt._FROM_NP[target]._cname}'")
-    if op.view:
+    if op.returns_view:
         return op.forward(*arrays)
     wide = list(arrays)
     for i in op.tensor_pos:

@@ -93,6 +93,8 @@ def _parameter_names(fn, node_name):
 class Op:
     """One op of the table: its forward over arrays, a backward formula per input, its node class."""
 
+    returns_view = False  # view ops, and the in-place view ops (view_inplace.py): True
+
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, **formulas):
         op.name = node_name
@@ -109,6 +111,8 @@ class Op:
         op.formulas = formulas
         op.outputs = outputs
         op.view = view
+        if view:
+            op.returns_view = True
         # positions of the forward's tensor arguments (differentiable ones first in order)
         op.tensor_pos = tuple(i for i, p in enumerate(params) if p in formulas or p in nondiff)
         op.diff_pos = tuple(i for i in op.tensor_pos if params[i] in formulas)
@@ -197,6 +201,8 @@ class Op:
                 sources.append(("numel", params.index(n[:-10])))
             elif n.endswith("_sym_strides"):
                 sources.append(("strides", params.index(n[:-12])))
+            elif n.endswith("_storage_offset"):
+                sources.append(("offset", params.index(n[:-15])))
             else:
                 raise TypeError(f"{self.name}: a formula asks for unknown name {n!r}")
         p = self._plans[mask] = tuple(sources)
@@ -364,6 +370,8 @@ def _make_view(out, k, base, op, args):
     out._view_version = base._version_counter[0]
     root = base._base if base._base is not None else base
     out._base = root
+    if root._geometry:
+        out._geometry = root._geometry
     parent_fn = base._view_fn
     fwd = op.forward
     pos = op.tensor_pos[0]

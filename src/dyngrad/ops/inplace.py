@@ -170,6 +170,7 @@ def _rebase(self, node):
     if base is None:
         _set_grad_fn(self, node)
         return
+    check_geometry(self)
     _set_grad_fn(base, CopySlices(base, self._view_fn, node))
     refresh_view(self)
 
@@ -187,6 +188,16 @@ def _set_grad_fn(t, fn):
             fn._retain_grad(0, t)
 
 
+def check_geometry(view):
+    """A view replays its ops on an array shaped like its base when it was made: after an
+    in-place view op changed the base's shape (``base.t_()``), it cannot."""
+    if view._geometry != view._base._geometry:
+        raise NotImplementedError(
+            "dyngrad cannot yet differentiate through a view whose base changed its shape in "
+            "place afterwards (t_, transpose_, squeeze_, unsqueeze_, as_strided_); make the "
+            "view after the in-place view op, or use the out-of-place op")
+
+
 def refresh_view(view):
     """Rebuild the grad_fn of a view whose base was changed in place (NOTE [Stale views]
     in tensor.py): an AsStridedBackward0 into the base's gradient."""
@@ -198,6 +209,7 @@ def refresh_view(view):
     err = _view_refusal(view, False)
     if err is not None:
         raise err
+    check_geometry(view)
     _set_grad_fn(view, ViewOfBase(base, view._view_fn, view._data.shape))
     view._view_version = now
 
