@@ -38,6 +38,7 @@ from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
 from . import fft, linalg, special  # noqa: F401
+from . import distributions  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)

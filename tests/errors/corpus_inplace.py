@@ -28,6 +28,9 @@ CASES = [
     'w.view(3).mul_(2)', 'w.detach().add_(1.)', 'h.add_(1.)', 'h.unbind()[0].add_(1.)', 'h.split(1)[0].mul_(2)',
     'h.chunk(3)[0].zero_()', 'w.requires_grad_(False)', 'h.requires_grad_(False)', 'h.detach_()',
     'h[0].detach_()', 'h.view(3).detach_()', 'w.detach_()',
+    # random fills: bounds
+    'x.random_(0)', 'x.random_(1.5)', 'n.random_(-3)', 'x.exponential_(-1.)',
+    'w.exponential_()',
     # in-place view ops: leaves, views, multi-output views, bad dims and geometry
     'w.unsqueeze_(0)', 'w[:2].unsqueeze_(0)', 'w.view(3, 1).t_()', 'h.split(1)[0].squeeze_(0)',
     'h.unbind()[0].unsqueeze_(0)', 'with torch.no_grad():\n    v = h[:2]\nv.unsqueeze_(0)',

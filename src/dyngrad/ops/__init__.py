@@ -118,6 +118,7 @@ METHODS.update({
     "flip": _red.flip_method, "repeat": _red.repeat_method,
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
+    "exponential_": _random.exponential_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": _invert,
 })

@@ -64,6 +64,9 @@ SIGNATURES = {
     "as_strided": ["Tensor input, tuple of ints size, tuple of ints stride, "
                    "int? storage_offset = None"],
     "Tensor.t_": [""],
+    "Tensor.random_": ["*, torch.Generator generator = None",
+                       "int from, int? to, *, torch.Generator generator = None",
+                       "int to, *, torch.Generator generator = None"],
     "Tensor.transpose_": ["int dim0, int dim1"],
     "Tensor.swapdims_": ["int dim0, int dim1"],
     "Tensor.swapaxes_": ["int axis0, int axis1"],
