@@ -571,6 +571,44 @@ class CPUGenerator:
             if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
                 return scale * d * v
 
+    # ----------------------------------------------------------------- poisson
+    def poisson(self, rates):
+        """``torch.poisson``: one draw per element, in order: products of uniforms below
+        a rate of 10, Hoermann's transformed rejection (PTRS) from 10 up, as torch's CPU
+        kernel draws them (uniforms in double)."""
+        flat = np.asarray(rates, dtype=np.float64).reshape(-1).tolist()
+        out = np.array([self._poisson_one(lam) for lam in flat], dtype=np.float64)
+        return out.astype(rates.dtype).reshape(rates.shape)
+
+    def _poisson_one(self, lam):
+        if lam >= 10:
+            slam, loglam = math.sqrt(lam), math.log(lam)
+            b = 0.931 + 2.53 * slam
+            a = -0.059 + 0.02483 * b
+            invalpha = 1.1239 + 1.1328 / (b - 3.4)
+            vr = 0.9277 - 3.6224 / (b - 2)
+            while True:
+                u, v = self._uniform_double01(2).tolist()
+                u -= 0.5
+                us = 0.5 - abs(u)
+                k = math.floor((2 * a / us + b) * u + lam + 0.43)
+                if us >= 0.07 and v <= vr:
+                    return k
+                if k < 0 or (us < 0.013 and v > us):
+                    continue
+                if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                        <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                    return k
+        if lam == 0:
+            return 0
+        enlam, x, prod = math.exp(-lam), 0, 1.0
+        while True:
+            prod *= self._uniform_double01(1)[0]
+            if prod > enlam:
+                x += 1
+            else:
+                return x
+
     # ----------------------------------------------------------------- randperm
     def randperm(self, n, dtype=np.int64):
         """``torch.randperm(n, dtype=...)``."""

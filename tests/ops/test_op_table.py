@@ -13,6 +13,7 @@ import pytest
 from dyngrad.ops import activation, indexing, inplace, joining, linalg, loss
 from dyngrad.ops import pointwise as pw, reduction as red, statistics as st
 from dyngrad.ops import pointwise_more as pm, torch_shape as ts, view_inplace as vi, views as vw
+from dyngrad.ops import complex_views as cv, sampling as sa
 from dyngrad.ops._table import ALL_OPS
 
 import dyngrad
@@ -177,6 +178,8 @@ SAMPLES = {
     vi.as_strided__op: [("as_strided_", lambda t, x: _sq((x * 1).as_strided_((3, 2), (1, 3))),
                          [A])],
     vi.t_op: [("t_", lambda t, x: _sq((x * 1).t_()), [A])],
+    sa.poisson_op: [("poisson", lambda t, x: x * t.poisson(x.abs() * 5 + 12 * (x > 0),
+                                                          t.Generator().manual_seed(3)), [A])],
     vi.transpose_op: [("transpose_", lambda t, x: _sq((x * 1).transpose_(0, 2)), [C3]),
                       ("swapdims_", lambda t, x: (x * 1).swapdims_(-1, 0), [A]),
                       ("transpose__0d", lambda t, x: (x.sum() * 1).transpose_(0, -1), [A])],
@@ -436,7 +439,7 @@ SMOOTH_CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
 
 # entries whose samples need complex inputs, which this oracle's real-valued loss and
 # finite differences do not take: tested in test_complex_grads.py
-COMPLEX_ONLY = {pw.conj_op}
+COMPLEX_ONLY = {pw.conj_op, cv.view_as_real_op, cv.view_as_complex_op}
 # entries whose backward raises, as torch's NotImplemented node does: the generic tests
 # would differentiate them; test_not_implemented_backward compares the error instead
 RAISES_IN_BACKWARD = {

@@ -234,12 +234,15 @@ def _linalg(name):
 
 for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
                    ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
-                   ("chain_matmul", "multi_dot"), ("logdet", "logdet")):
+                   ("chain_matmul", "multi_dot"), ("logdet", "logdet"),
+                   ("matrix_exp", "matrix_exp")):
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 
-from . import view_inplace as _vi  # noqa: E402
+from . import complex_views as _cv, sampling as _sa, view_inplace as _vi  # noqa: E402
 FUNCTIONS.update(_vi.FUNCTIONS)
+FUNCTIONS.update(_cv.FUNCTIONS)
+FUNCTIONS.update(_sa.FUNCTIONS)
 METHODS.update(_vi.METHODS)
 
 from .. import _multinomial  # noqa: E402
