@@ -11,7 +11,7 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
-from ._autograd_state import state as _gstate
+from ._autograd_state import DUAL as _DUAL, state as _gstate, tangent_of
 from ._size import CPU, Size
 
 __all__ = ["Tensor"]
@@ -55,6 +55,7 @@ class Tensor:
     # a base: how many times an in-place view op (t_, ...) changed its shape; a view: that
     # count of its base when the view was made (its replay function expects that shape)
     _geometry = 0
+    _fw = None             # (dual level, tangent): NOTE [Dual levels] in _autograd_state.py
 
     def __new__(cls, *args, **kwargs):
         from . import creation
@@ -135,6 +136,13 @@ class Tensor:
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         raise AssertionError("Torch not compiled with CUDA enabled")
+
+    def pin_memory(self, device=None):
+        # page-locked memory serves copies to an accelerator, and there is none
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device=None):
+        return False
 
     # -- autograd attributes ----------------------------------------------------------
     @property
@@ -454,6 +462,10 @@ class Tensor:
             suffixes = ("requires_grad=True",)
         else:
             suffixes = ()
+        if _DUAL[0] is not None:
+            tangent = tangent_of(self)
+            if tangent is not None:
+                suffixes += (f"tangent={tangent}",)
         return tensor_repr(self._data, repr(d), show, suffixes)
 
     def __format__(self, spec):

@@ -6,7 +6,7 @@ from .. import _backend
 from ..ops import joining
 from ..ops.complex_views import view_as_real_op
 from ..ops.pointwise import conj
-from ..ops._table import Op
+from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
 from ..tensor import _wrap
 from ._common import check_float, check_square, diag_embed, matmul, mT
@@ -48,7 +48,7 @@ def _conj_t(x):
     return conj(mT(x))
 
 
-matrix_exp_op = Op("LinalgMatrixExpBackward0", _expm, self=_matrix_exp_backward)
+matrix_exp_op = Op("LinalgMatrixExpBackward0", _expm, jvp=TRANSPOSED, self=_matrix_exp_backward)
 
 
 def matrix_exp(A):
@@ -79,7 +79,7 @@ def _eig_backward(grads, eigenvalues, eigenvectors, self):
 
 
 eig_op = Op("LinalgEigBackward0", _eig, outputs=("eigenvalues", "eigenvectors"),
-            self=_eig_backward)
+            jvp=TRANSPOSED, self=_eig_backward)
 
 
 def eig(A, *, out=None):

@@ -1,7 +1,7 @@
 """view_as_real and view_as_complex: a complex tensor seen as pairs of reals, and back,
 sharing its memory (views in autograd's sense, as in torch)."""
 from .. import _backend
-from ._table import Op
+from ._table import LINEAR, Op
 
 xp = _backend.xp
 _REAL = {xp.dtype(xp.complex64): xp.dtype(xp.float32),
@@ -20,9 +20,9 @@ def _view_as_complex(self):
     return self.view(_COMPLEX[self.dtype])[..., 0]
 
 
-view_as_real_op = Op("ViewAsRealBackward0", _view_as_real, view=True,
+view_as_real_op = Op("ViewAsRealBackward0", _view_as_real, view=True, jvp=LINEAR,
                      self=lambda grad: view_as_complex_op(grad))
-view_as_complex_op = Op("ViewAsComplexBackward0", _view_as_complex, view=True,
+view_as_complex_op = Op("ViewAsComplexBackward0", _view_as_complex, view=True, jvp=LINEAR,
                         self=lambda grad: view_as_real_op(grad))
 
 

@@ -1,7 +1,7 @@
 """Samplers recorded in the graph with a zero gradient, as torch records them."""
 from .. import random as _random
 from ..tensor import Tensor
-from ._table import Op
+from ._table import ELEMENTWISE, Op
 from .inplace import zeros_like
 
 
@@ -9,7 +9,7 @@ def _poisson(self, generator):
     return _random._gen(generator).poisson(self)
 
 
-poisson_op = Op("PoissonBackward0", _poisson, self=zeros_like)
+poisson_op = Op("PoissonBackward0", _poisson, jvp=ELEMENTWISE, self=zeros_like)
 
 
 def poisson(input, generator=None):

@@ -14,7 +14,7 @@ from ..autograd import grad_mode
 from ..creation import zeros
 from ..tensor import Tensor, _wrap_dim
 from . import views as vw
-from ._table import Op, apply
+from ._table import LINEAR, Op, apply
 from .inplace import _set_grad_fn, check_inplace, put_add, take
 
 xp = _backend.xp
@@ -56,7 +56,7 @@ def _as_strided_backward(grad, self_sym_sizes, self_sym_strides, self_storage_of
                          self_storage_offset)
 
 
-as_strided_op = Op("AsStridedBackward0", _as_strided, view=True,
+as_strided_op = Op("AsStridedBackward0", _as_strided, view=True, jvp=LINEAR,
                    self=_as_strided_backward)
 
 
@@ -92,7 +92,7 @@ def as_strided(input, size, stride, storage_offset=None):
 
 
 # -- the in-place forms: the out-of-place op's forward and formula, torch's node name -----
-t_op = Op("TBackward1", vw.t.forward, self=vw.t.formulas["self"])
+t_op = Op("TBackward1", vw.t.forward, jvp=LINEAR, self=vw.t.formulas["self"])
 def _transpose(self, dim0, dim1):
     return xp.swapaxes(self, dim0, dim1) if self.ndim else self.view()  # (0-d: itself)
 
@@ -101,14 +101,14 @@ def _transpose_backward(grad, dim0, dim1):
     return vw.transpose(grad, dim0, dim1) if grad.ndim else grad
 
 
-transpose_op = Op("TransposeBackward1", _transpose, self=_transpose_backward)
-squeeze_all_op = Op("SqueezeBackward3", vw.squeeze_all.forward,
+transpose_op = Op("TransposeBackward1", _transpose, jvp=LINEAR, self=_transpose_backward)
+squeeze_all_op = Op("SqueezeBackward3", vw.squeeze_all.forward, jvp=LINEAR,
                     self=vw.squeeze_all.formulas["self"])
-squeeze_dims_op = Op("SqueezeBackward5", vw.squeeze_dims.forward,
+squeeze_dims_op = Op("SqueezeBackward5", vw.squeeze_dims.forward, jvp=LINEAR,
                      self=vw.squeeze_dims.formulas["self"])
-unsqueeze_op = Op("UnsqueezeBackward1", vw.unsqueeze.forward,
+unsqueeze_op = Op("UnsqueezeBackward1", vw.unsqueeze.forward, jvp=LINEAR,
                   self=vw.unsqueeze.formulas["self"])
-as_strided__op = Op("AsStridedBackward1", _as_strided, self=_as_strided_backward)
+as_strided__op = Op("AsStridedBackward1", _as_strided, jvp=LINEAR, self=_as_strided_backward)
 # their results are views of their input's memory, though not views in autograd's sense
 for _op in (t_op, transpose_op, squeeze_all_op, vw.squeeze_dim_, squeeze_dims_op,
             unsqueeze_op, as_strided__op):
@@ -123,8 +123,12 @@ def apply_view_inplace(op, self, args):
     before._data, before._requires_grad = self._data, self._requires_grad
     before._grad_fn, before._output_nr = fn, self._output_nr
     before._version_counter = self._version_counter
+    if self._fw is not None:  # forward mode: the tangent is viewed as the primal is
+        before._fw = self._fw
     out = apply(op, (before,) + tuple(args))
     self._data = out._data
+    if out._fw is not None:
+        self._fw = out._fw
     self._version_counter[0] += 1
     if out._grad_fn is not None:
         _set_grad_fn(self, out._grad_fn)
