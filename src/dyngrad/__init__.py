@@ -45,7 +45,9 @@ from ._memory_format import (channels_last, channels_last_3d, contiguous_format,
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
 from .amp import autocast  # noqa: F401
-from ._runtime_flags import (are_deterministic_algorithms_enabled, compile,  # noqa: F401
+from ._compile.api import compile  # noqa: F401
+from . import _dynamo, compiler  # noqa: F401
+from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              get_default_device, get_float32_matmul_precision,
                              get_num_threads, is_deterministic_algorithms_warn_only_enabled,
                              set_default_device, set_float32_matmul_precision,

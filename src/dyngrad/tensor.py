@@ -129,6 +129,13 @@ class Tensor:
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         raise AssertionError("Torch not compiled with CUDA enabled")
 
+    def pin_memory(self, device=None):
+        # page-locked memory serves copies to an accelerator, and there is none
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device=None):
+        return False
+
     # -- autograd attributes ----------------------------------------------------------
     @property
     def grad_fn(self):

@@ -260,7 +260,7 @@ class _GraphTask:
     """What hooks may ask about the run that calls them (torch's graph task): its id, and
     whether a node will run (``register_multi_grad_hook`` counts the hooks to expect)."""
 
-    __slots__ = ("id", "roots", "deps", "wanted", "accumulate")
+    __slots__ = ("id", "roots", "deps", "wanted", "accumulate", "callbacks")
     _next_id = itertools.count().__next__
 
     def __init__(self, accumulate):
@@ -268,6 +268,7 @@ class _GraphTask:
         self.accumulate = accumulate
         self.roots = self.deps = ()
         self.wanted = None
+        self.callbacks = []  # queue_callback's final callbacks, run once the graph is done
 
     def will_execute(self, node):
         if isinstance(node, AccumulateGrad) and not self.accumulate:
@@ -401,10 +402,31 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 else:  # an empty queue: nothing to sift
                     keys.append(nxt._sequence_nr)
                     nodes.append(nxt)
+    # Final callbacks run in the order queued, and one may queue another (torch's
+    # exec_post_processing): DistributedDataParallel waits for its all-reduces here.
+    callbacks = task.callbacks
+    i = 0
+    while i < len(callbacks):
+        callbacks[i]()
+        i += 1
     if watch:
         for ob in watch:
             ob("end")
     return captured
+
+
+class _EngineBase:
+    """``torch.autograd.Variable._execution_engine``: what code outside the engine may ask
+    of the running backward."""
+
+    def queue_callback(self, callback):
+        """Run ``callback()`` when the current backward has finished running its graph."""
+        if not _tasks:
+            raise RuntimeError("Final callbacks can only be installed during backward pass.")
+        _tasks[-1].callbacks.append(callback)
+
+
+execution_engine = _EngineBase()
 
 
 class _ReadyQueue:

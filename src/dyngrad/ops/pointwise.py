@@ -398,7 +398,9 @@ def _threshold_backward(grad_output, self, threshold):
     # unless the gradient holds an inf or nan where it is dropped: then where it is.
     keep = ~(self <= threshold)
     out = grad_output * keep
-    if not xp.isfinite(grad_output).all():
+    # a compiled call takes the multiply as it is (NOTE [No shortcuts while capturing]:
+    # testing every gradient for inf or nan would keep a ReLU's backward out of plans)
+    if not _backend.capturing and not xp.isfinite(grad_output).all():
         out = xp.where(keep, grad_output, xp.zeros((), grad_output.dtype))
     return out
 

@@ -73,7 +73,8 @@ def _max_pool_with_indices(self, kernel_size, stride, padding, dilation, ceil_mo
     out = xp.full(win.shape[:-k], fill, self.dtype)
     arg = xp.zeros(win.shape[:-k], xp.int64)
     better = xp.empty(win.shape[:-k], bool)
-    nan = self.dtype.kind == "f" and bool(xp.isnan(self).any())
+    # (a compiled call takes the nan-aware path: NOTE [No shortcuts while capturing])
+    nan = self.dtype.kind == "f" and (_backend.capturing or bool(xp.isnan(self).any()))
     for offset in xp.ndindex(*kernel_size):
         v = win[(Ellipsis,) + offset]
         xp.greater(v, out, out=better)
