@@ -195,7 +195,14 @@ def _logsumexp_backward(grad, self, result, dim, keepdim):
     return grad * conj(exp(self - result))
 
 
-logsumexp_op = Op("LogsumexpBackward0", _logsumexp, jvp=TRANSPOSED, self=_logsumexp_backward)
+def _logsumexp_jvp(self_t, self, result, dim, keepdim):
+    # the tangents weighted by softmax along dim (torch's logsumexp_jvp)
+    r = result if keepdim or not self.ndim else _unsqueeze_multiple(result, dim, self.ndim)
+    return sum_dim(exp(self - r) * self_t, dim, keepdim)
+
+
+logsumexp_op = Op("LogsumexpBackward0", _logsumexp, jvp=_logsumexp_jvp,
+                  self=_logsumexp_backward)
 
 
 def logsumexp(input, dim=None, keepdim=False, *, out=None):
