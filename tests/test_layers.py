@@ -29,7 +29,8 @@ LAYERS = [
     (3, ["dyngrad.ops"]),
     (4, ["dyngrad.autograd"]),
     (5, ["dyngrad.nn", "dyngrad.optim", "dyngrad.utils", "dyngrad.cuda", "dyngrad.amp",
-         "dyngrad.backends", "dyngrad.jit", "dyngrad.distributed", "dyngrad.accelerator"]),
+         "dyngrad.backends", "dyngrad.jit", "dyngrad.distributed", "dyngrad.accelerator",
+         "dyngrad.func"]),
     (6, ["dyngrad.viz", "dyngrad.run"]),  # drawings, and the script runner they use
     (7, ["dyngrad"]),  # the torch-shaped namespace
 ]

@@ -8,6 +8,7 @@ from . import _dtype as _dt
 from ._arg_parser import Parser
 from ._args import broadcast_shapes, check_device, type_name
 from .creation import _default, _leaf, _size
+from ._autograd_state import state as _state
 from .tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -136,7 +137,23 @@ def _is_int(v):
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+_RANDOM_UNDER_VMAP = (
+    "vmap: called random operation while in randomness error mode. Please either use the "
+    "'same' or 'different' randomness flags on vmap or perform the randomness operation out of "
+    "vmap")
+
+
 def _gen(generator):
+    """The generator a draw takes its numbers from; under vmap, its ``randomness`` decides
+    first whether the draw may happen (one draw shared by the batch is 'same')."""
+    if _state.batching:
+        mode = _state.batching[-1][2]
+        if mode == "error":
+            raise RuntimeError(_RANDOM_UNDER_VMAP)
+        if mode == "different":
+            raise NotImplementedError("vmap: randomness='different' is not supported yet for "
+                                      "random operations; use randomness='same', or draw the "
+                                      "random numbers outside vmap")
     return (generator or default_generator)._impl
 
 

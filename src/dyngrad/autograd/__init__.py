@@ -162,7 +162,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if inputs is not None and not inputs_t:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     outputs = _tensors(tensors)
-    root_grads = _make_grads(outputs, _grads_tuple(grad_tensors, len(outputs)), create_graph)
+    root_grads = _make_grads(outputs, _grads_tuple(grad_tensors, len(outputs)),
+                             create_graph or bool(grad_mode.state.batching))
     if retain_graph is None:
         retain_graph = create_graph
     edges = _root_edges(outputs, root_grads)
@@ -204,8 +205,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
                       "To accumulate gradient for other parts of the graph, please use "
                       "torch.autograd.backward.", FutureWarning, stacklevel=2)
-    root_grads = _make_grads(outputs, _grads_tuple(grad_outputs, len(outputs)), create_graph,
-                             is_grads_batched)
+    root_grads = _make_grads(outputs, _grads_tuple(grad_outputs, len(outputs)),
+                             create_graph or bool(grad_mode.state.batching), is_grads_batched)
     if retain_graph is None:
         retain_graph = create_graph
     edges = _root_edges(outputs, root_grads)

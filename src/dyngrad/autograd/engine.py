@@ -35,6 +35,8 @@ NOTE [Two kinds of gradient]
 With ``create_graph=False`` gradients in flight are bare arrays and formulas run at NumPy
 speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensors. With
 ``create_graph=True`` they are Tensors and grad mode is on, so the backward is recorded.
+While a vmap runs they are Tensors (a gradient or a saved value may be batched, and only
+a Tensor keeps its batch), with grad mode as create_graph says.
 """
 import gc
 import itertools
@@ -186,8 +188,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     # counting), so the cyclic collector would only re-scan the graph: off for the run.
     collecting = gc.isenabled()
     gc.disable()
+    # under vmap gradients may be batched: formulas run on Tensors, recording only with
+    # create_graph (NOTE [Batched tensors] in ops/_batched.py)
+    tensors = create_graph or bool(state.batching)
+    if tensors and not create_graph:
+        root_grads = [None if g is None else _tensor(g) for g in root_grads]
     try:
-        return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+        return _run(roots, root_grads, retain_graph, tensors, inputs, accumulate)
     except Exception as error:
         if observers:
             _tell("error", error=error)

@@ -156,7 +156,8 @@ class SavedValue:
             return value if as_tensor else value._data
         if not as_tensor:
             return value
-        t = _wrap(value)
+        # (a BatchedTensor output is kept as one: NOTE [Batched tensors] in ops/_batched.py)
+        t = value._twin() if isinstance(value, Tensor) else _wrap(value)
         t._version_counter = self.counter
         diff = node._differentiable_outputs if node is not None else None
         if diff is None or self.output_nr in diff:  # a non-differentiable output has no graph

@@ -251,6 +251,8 @@ for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 
+from . import batching  # noqa: E402,F401  (puts the batching rules on the table's ops)
+
 
 def _checked(name, fn, signatures, method):
     """``fn`` behind torch's argument parser for its declared ``signatures``: a call that

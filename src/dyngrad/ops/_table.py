@@ -29,10 +29,12 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, record  # noqa: F401  (edge_of: re-exported)
 from ..autograd.saved_value import SavedValue, compile_saver, unpack_saved
 from ..tensor import Tensor, _wrap
+from ._batched import BatchedTensor, batched_apply
 
 xp = _backend.xp
 _gstate = grad_mode.state
 _new = object.__new__
+_Batched = BatchedTensor
 
 ALL_OPS = []
 
@@ -91,6 +93,8 @@ def _parameter_names(fn, node_name):
 
 class Op:
     """One op of the table: its forward over arrays, a backward formula per input, its node class."""
+
+    batch_rule = None  # how vmap runs the op over a batch (ops/batching/), else a loop
 
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, **formulas):
@@ -235,8 +239,11 @@ def _make_fast(op):
         save = op.saver((True,))
 
         def unary(self, *rest):
-            if not isinstance(self, Tensor):  # arrays: a formula without create_graph
-                return fwd(self, *rest)
+            if type(self) is not Tensor:
+                if not isinstance(self, Tensor):  # arrays: a formula without create_graph
+                    return fwd(self, *rest)
+                if type(self) is _Batched:
+                    return batched_apply(op, (self,) + rest)
             out = fwd(self._data, *rest)
             res = _wrap(out)
             if (_gstate.enabled and (self._requires_grad or self._base is not None)
@@ -251,6 +258,8 @@ def _make_fast(op):
         save_both = op.saver((True, True))
 
         def binary(self, other, *rest):
+            if type(self) is _Batched or type(other) is _Batched:
+                return batched_apply(op, (self, other) + rest)
             if isinstance(self, Tensor):
                 if isinstance(other, Tensor):
                     out = fwd(self._data, other._data, *rest)
@@ -300,11 +309,17 @@ def apply(op, args):
     """Run ``op`` on ``args`` (forward order); record a node when grad is on and needed."""
     if op.variadic:
         tensors = args[0]
+        for t in tensors:
+            if type(t) is _Batched:
+                return batched_apply(op, args)
         arrays = [[t._data if isinstance(t, Tensor) else t for t in tensors]]
         arrays += args[1:]
         inputs = [t if isinstance(t, Tensor) and t.requires_grad else None for t in tensors]
         mask = _ONE
     else:
+        for i in op.tensor_pos:
+            if type(args[i]) is _Batched:  # NOTE [Batched tensors]
+                return batched_apply(op, args)
         arrays, inputs = unpack_args(op, args)
         mask = tuple(a is not None for a in inputs)
     out = op.forward(*arrays)

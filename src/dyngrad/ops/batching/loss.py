@@ -1,0 +1,74 @@
+"""Losses: the unreduced loss over the whole batch in one call, then each sample's own
+reduction (a mean over a sample is not a mean over the batch)."""
+from .. import loss, pointwise as pw, reduction as red, views as vw
+from .._batched import _loop_rule, physical
+from . import register
+from .dims import front, padded
+
+
+def _sample_sum(p, mean):
+    dims = list(range(1, p.dim()))
+    if not dims:
+        return p
+    return red.mean_dim(p, dims, False, None) if mean else red.sum_dim(p, dims, False, None)
+
+
+def _mse(op, args, level, size):
+    self, target, reduction = args
+    n = max(self.dim(), target.dim())
+    each = op(padded(self, level, n, size), padded(target, level, n, size), loss.NONE)
+    return each if reduction == loss.NONE else _sample_sum(each, reduction == loss.MEAN)
+
+
+def _mse_backward(op, args, level, size):
+    grad_output, self, target, reduction = args
+    n = max(self.dim(), target.dim(), grad_output.dim())
+    go = padded(grad_output, level, n, size)
+    if reduction == loss.MEAN:  # each sample's mean divides by that sample's size
+        go = pw.div_scalar(go, max(self.numel(), target.numel()))
+    return op(go, padded(self, level, n, size), padded(target, level, n, size), loss.NONE)
+
+
+def _flat_classes(self, target, level, size):
+    """Scores as (samples * rows, classes) and targets as (samples * rows,)."""
+    rows = self.shape[0] if self.dim() == 2 else 1
+    classes = self.shape[-1]
+    return (front(self, level, size).reshape(size * rows, classes),
+            front(target, level, size).reshape(size * rows), rows)
+
+
+def _nll(op, args, level, size):
+    self, target, weight, reduction, ignore_index = args
+    if physical(weight, level) is not None or self.dim() not in (1, 2):
+        return _loop_rule(op, args, level, size)
+    scores, targets, rows = _flat_classes(self, target, level, size)
+    each = op(scores, targets, weight, loss.NONE, ignore_index)[0]
+    # each row's weight (0 where ignored): the loss of scores that are all -1
+    weights = op(pw.mul_scalar(pw.zeros_like(scores), 0) - 1, targets, weight, loss.NONE,
+                 ignore_index)[0]
+    total = red.sum_dim(vw.view(weights, (size, rows)), [1], False, None)
+    if reduction == loss.NONE:
+        return (vw.view(each, (size,) + tuple(target.shape)), total)
+    summed = red.sum_dim(vw.view(each, (size, rows)), [1], False, None)
+    return (summed if reduction == loss.SUM else pw.div(summed, total), total)
+
+
+def _nll_backward(op, args, level, size):
+    grad_output, self, target, weight, reduction, ignore_index, total_weight = args
+    if physical(weight, level) is not None or self.dim() not in (1, 2):
+        return _loop_rule(op, args, level, size)
+    scores, targets, rows = _flat_classes(self, target, level, size)
+    go = front(grad_output, level, size)
+    if reduction != loss.NONE:
+        if reduction == loss.MEAN:
+            go = pw.div(go, front(total_weight, level, size))
+        go = vw.expand(vw.unsqueeze(go, 1), (size, rows))
+    # (unreduced, the op reads no total weight: the mean's division is done above)
+    flat = op(go.reshape(size * rows), scores, targets, weight, loss.NONE, ignore_index, None)
+    return flat.reshape((size,) + tuple(self.shape))
+
+
+register(_mse, [loss.mse_loss])
+register(_mse_backward, [loss.mse_loss_backward])
+register(_nll, [loss.nll_loss])
+register(_nll_backward, [loss.nll_loss_backward])
