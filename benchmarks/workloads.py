@@ -438,8 +438,15 @@ WORKLOADS = {
     "deep_mlp_ckpt": DeepMlp(segments=4),
     "deep_mlp_ckpt_nr": DeepMlp(segments=4, reentrant=False),
 }
+from workloads_func import Jacobian, PerSampleGrads  # noqa: E402  (it uses the helpers above)
+WORKLOADS.update({
+    "per_sample_grads": PerSampleGrads(),
+    "per_sample_grads_loop": PerSampleGrads(loop=True),
+    "jacrev_100": Jacobian("jacrev"),
+})
 # dtypes each library's result must keep (a float64 upcast is a failure, issue 4)
 EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chain_1M": np.float64,
                   "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32,
                   "cnn_step": np.float32, "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32,
-                  "deep_mlp_ckpt_nr": np.float32}
+                  "deep_mlp_ckpt_nr": np.float32, "per_sample_grads": np.float32,
+                  "per_sample_grads_loop": np.float32, "jacrev_100": np.float32}
