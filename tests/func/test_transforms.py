@@ -46,6 +46,19 @@ def _per_sample_grads(t):
         params, _t(t, X), _t(t, np.array([1, 0])))
 
 
+def _per_sample_cnn(t):
+    t.manual_seed(0)
+    m = t.nn.Sequential(t.nn.Conv2d(1, 2, 3, padding=1), t.nn.ReLU(), t.nn.MaxPool2d(2),
+                        t.nn.Flatten(), t.nn.LayerNorm(8), t.nn.Linear(8, 3))
+    params = {k: v.detach() for k, v in m.named_parameters()}
+    x = t.tensor(np.linspace(-1, 1, 3 * 16, dtype=np.float32).reshape(3, 1, 4, 4))
+
+    def loss(p, xi, yi):
+        out = t.func.functional_call(m, p, (xi.unsqueeze(0),))
+        return t.nn.functional.cross_entropy(out, yi.unsqueeze(0))
+    return t.func.vmap(t.func.grad(loss), in_dims=(None, 0, 0))(params, x, t.tensor([0, 2, 1]))
+
+
 def _ensemble(t):
     t.manual_seed(0)
     models = [t.nn.Linear(3, 2) for _ in range(4)]
@@ -123,6 +136,7 @@ CASES = {
     "grad_vmap": lambda t: t.func.grad(lambda x: t.func.vmap(lambda r: (r * r).sum())(x).sin().sum())(
         _t(t, X)),
     "per_sample_grads": _per_sample_grads,
+    "per_sample_grads_cnn": lambda t: _per_sample_cnn(t),
     # functional_call and stack_module_state
     "functional_call": lambda t: t.func.functional_call(
         _module(t), {"0.weight": t.ones(4, 3), "2.bias": t.zeros(2)}, _t(t, X)),

@@ -116,3 +116,22 @@ def test_fallback_warns_once():
     want = torch.vmap(lambda r: torch.nn.functional.smooth_l1_loss(r, r * 2))(torch.tensor(np.abs(X) + 1))
     np.testing.assert_allclose(a.numpy(), want.numpy(), rtol=1e-6)
     np.testing.assert_allclose(b.numpy(), want.numpy(), rtol=1e-6)
+
+
+LOSSES = ["mse_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+          "binary_cross_entropy_with_logits"]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_loss_per_sample(name, reduction):
+    # each sample reduced on its own, forward and per-sample gradient (vmap of grad)
+    def case(t):
+        fn = getattr(t.nn.functional, name)
+        x = t.tensor(np.abs(Y[:, :2]) * 0.8 + 0.1)
+        y = t.tensor(np.abs(Y[::-1, 1:]) * 0.9)
+
+        def f(a, b):
+            return fn(a, b, reduction=reduction)
+        return (t.vmap(f)(x, y), t.vmap(t.func.grad(lambda a, b: f(a, b).sum()))(x, y))
+    assert observe(case, dyngrad) == observe(case, torch)

@@ -13,6 +13,7 @@ kind (``op.batch_rule``); an op with none runs once per sample.
     products.py    the matmul family: the batch folded into a matrix dim where it can be
     indexing.py    index, gather, index_select, embedding
     loss.py        losses: unreduced over the batch, reduced per sample
+    nn.py          convolution, pooling, layer norm: the batch joins their batch dims
 """
 
 
@@ -21,4 +22,4 @@ def register(rule, ops):
         op.batch_rule = rule
 
 
-from . import pointwise, reduction, shape, products, indexing, loss  # noqa: E402,F401
+from . import pointwise, reduction, shape, products, indexing, loss, nn  # noqa: E402,F401

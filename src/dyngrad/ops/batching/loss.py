@@ -1,9 +1,11 @@
 """Losses: the unreduced loss over the whole batch in one call, then each sample's own
 reduction (a mean over a sample is not a mean over the batch)."""
 from .. import loss, pointwise as pw, reduction as red, views as vw
+from ...tensor import Tensor
 from .._batched import _loop_rule, physical
 from . import register
-from .dims import front, padded
+from .dims import front
+from .pointwise import broadcasting
 
 
 def _sample_sum(p, mean):
@@ -13,20 +15,27 @@ def _sample_sum(p, mean):
     return red.mean_dim(p, dims, False, None) if mean else red.sum_dim(p, dims, False, None)
 
 
-def _mse(op, args, level, size):
-    self, target, reduction = args
-    n = max(self.dim(), target.dim())
-    each = op(padded(self, level, n, size), padded(target, level, n, size), loss.NONE)
+def elementwise(op, args, level, size):
+    """A loss of elementwise terms (mse, smooth_l1, huber, binary cross entropy): the
+    unreduced terms of every sample at once, then each sample reduced on its own."""
+    at = op.params.index("reduction")
+    reduction = args[at]
+    a = list(args)
+    a[at] = loss.NONE
+    each = broadcasting(op, a, level, size)
     return each if reduction == loss.NONE else _sample_sum(each, reduction == loss.MEAN)
 
 
-def _mse_backward(op, args, level, size):
-    grad_output, self, target, reduction = args
-    n = max(self.dim(), target.dim(), grad_output.dim())
-    go = padded(grad_output, level, n, size)
-    if reduction == loss.MEAN:  # each sample's mean divides by that sample's size
-        go = pw.div_scalar(go, max(self.numel(), target.numel()))
-    return op(go, padded(self, level, n, size), padded(target, level, n, size), loss.NONE)
+def elementwise_backward(op, args, level, size):
+    """Their backward ops (grad_output, self, ...): unreduced, with each sample's mean
+    dividing the incoming gradient by that sample's size."""
+    at = op.params.index("reduction")
+    a = list(args)
+    if args[at] == loss.MEAN:
+        numel = max(args[i].numel() for i in op.tensor_pos[1:] if isinstance(args[i], Tensor))
+        a[0] = pw.div_scalar(args[0], numel)  # (a batched division: its own rule)
+    a[at] = loss.NONE
+    return broadcasting(op, a, level, size)
 
 
 def _flat_classes(self, target, level, size):
@@ -68,7 +77,9 @@ def _nll_backward(op, args, level, size):
     return flat.reshape((size,) + tuple(self.shape))
 
 
-register(_mse, [loss.mse_loss])
-register(_mse_backward, [loss.mse_loss_backward])
+register(elementwise, [loss.mse_loss, loss.smooth_l1_loss, loss.huber_loss,
+                       loss.binary_cross_entropy, loss.binary_cross_entropy_with_logits])
+register(elementwise_backward, [loss.mse_loss_backward, loss.smooth_l1_loss_backward,
+                                loss.huber_loss_backward, loss.binary_cross_entropy_backward])
 register(_nll, [loss.nll_loss])
 register(_nll_backward, [loss.nll_loss_backward])

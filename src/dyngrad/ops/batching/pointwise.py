@@ -39,4 +39,5 @@ register(broadcasting, [op for m in (pointwise, pointwise_more, special, activat
                         if op not in _NOT_ELEMENTWISE])
 register(broadcasting, [torch_shape.to_copy, inplace.clone_op, fft.real_op, inplace.copy_,
                         inplace.fill_, inplace.zero_, inplace.fill_tensor_])
+register(broadcasting, [op for pair in pointwise.INPLACE_BY_OPERAND.values() for op in pair])
 register(trailing, [pointwise.tril, pointwise.triu])
