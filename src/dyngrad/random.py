@@ -216,6 +216,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
     check_device(device, "normal")
     given = tuple(a for a in (mean, std, size) if a is not None)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        _refuse_batched("normal", mean, std)
         if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
                 std, (Tensor, float, int)):
             raise _refused("normal", given, {})
@@ -263,12 +264,25 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     """Draws 0/1 with the probabilities in ``input`` (or a scalar ``p``), as torch draws them."""
     if p is not None:
         return _wrap(_gen(generator).bernoulli(input._data.shape, input._data.dtype, p))
+    _refuse_batched("bernoulli", input)
     return _wrap(_gen(generator).bernoulli_tensor(input._data))
 
 
 # -- in-place samplers: Tensor.uniform_, normal_, random_, bernoulli_ ----------------------
+def _refuse_batched(name, *args):
+    """Draws shaped by the values of a batched tensor (probabilities, means) are not built
+    for vmap: refused rather than drawn from one sample's values."""
+    if any(getattr(a, "_value", None) is not None for a in args):
+        raise NotImplementedError(f"vmap: torch.{name} with a batched tensor argument is not "
+                                  "supported yet; draw outside vmap")
+
+
 def _fill(self, values):
     from .ops.inplace import check_inplace
+    value = getattr(self, "_value", None)
+    if value is not None:  # a batched tensor under vmap: the same draw for every sample
+        _fill(value, values)
+        return self
     check_inplace(self)
     self._data[...] = values
     if not self._inference:

@@ -135,3 +135,11 @@ def test_loss_per_sample(name, reduction):
             return fn(a, b, reduction=reduction)
         return (t.vmap(f)(x, y), t.vmap(t.func.grad(lambda a, b: f(a, b).sum()))(x, y))
     assert observe(case, dyngrad) == observe(case, torch)
+
+
+def test_same_randomness_in_place():
+    # an in-place draw on a batched tensor under randomness="same": one draw, every sample
+    def case(t):
+        t.manual_seed(3)
+        return t.vmap(lambda a: a.clone().uniform_() + a * 0, randomness="same")(_t(t, X))
+    assert observe(case, dyngrad) == observe(case, torch)
