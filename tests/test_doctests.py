@@ -21,7 +21,8 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.nn.modules.rnn", "dyngrad.nn.modules.transformer",
            "dyngrad.nn.modules.upsampling", "dyngrad.optim", "dyngrad.optim.lr_scheduler",
            "dyngrad.utils.data.dataset", "dyngrad.utils.data.dataloader",
-           "dyngrad.serialization"]
+           "dyngrad.serialization", "dyngrad.func._vmap", "dyngrad.func._grad",
+           "dyngrad.func._functional_call"]
 
 
 def _examples():

@@ -37,7 +37,8 @@ from ..autograd.graph import record
 from ..tensor import Tensor
 
 __all__ = ["BatchedTensor", "batched_apply", "add_batch_dim", "remove_batch_dim",
-           "is_batched", "loop"]
+           "make_batched", "is_batched", "physical", "loop", "loop_rule", "loop_batched",
+           "aten_name", "next_level"]
 
 xp = _backend.xp
 _new = object.__new__
@@ -145,7 +146,7 @@ def batched_apply(op, args):
     level = max(t._level for t in cands if type(t) is BatchedTensor)
     size = next(t._value.shape[0] for t in cands if is_batched(t, level))
     rule = op.batch_rule
-    result = (rule or _loop_rule)(op, args, level, size)
+    result = (rule or loop_rule)(op, args, level, size)
     many = op.n_out != 1
     outs = (tuple(make_batched(p, level) for p in result) if many
             else (make_batched(result, level),))
@@ -204,7 +205,7 @@ def _warn_loop(name):
                   "can prioritize its implementation.", UserWarning, stacklevel=4)
 
 
-def _loop_rule(op, args, level, size):
+def loop_rule(op, args, level, size):
     _warn_loop(aten_name(op))
     if op.variadic:
         def call(*tensors):
@@ -235,13 +236,13 @@ def loop(fn, tensors, level, size):
     return stack(rows, 0)
 
 
-def loop_batched(fn, args):
+def loop_batched(fn, args, name):
     """``fn(*args)`` for a function outside the op table that cannot batch (an index that
     differs per sample): once per sample of the innermost level among ``args``, the result
     batched again."""
     level = max(a._level for a in args if type(a) is BatchedTensor)
     size = next(a._value.shape[0] for a in args if is_batched(a, level))
-    _warn_loop(getattr(fn, "__qualname__", "a function"))
+    _warn_loop(name)
     result = loop(fn, args, level, size)
     if isinstance(result, tuple):
         return tuple(make_batched(r, level) for r in result)

@@ -221,7 +221,8 @@ def _advanced_key(view, advanced):
 def getitem(self, key):
     if _batched_key(key):  # index tensors that differ per sample: once per sample
         return loop_batched(lambda s, *k: getitem(s, k if isinstance(key, tuple) else k[0]),
-                            [self] + list(key if isinstance(key, tuple) else (key,)))
+                            [self] + list(key if isinstance(key, tuple) else (key,)),
+                            "aten::index.Tensor")
     view, advanced = _basic(self, key, lone_slice_view=True)
     if not advanced:
         return view if view is not self else alias(self)

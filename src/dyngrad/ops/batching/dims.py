@@ -1,6 +1,6 @@
 """Where a sample's dims sit in the physical tensor, for the rules of this package: the
 batch dim is always first, so logical dim d is physical dim d + 1."""
-from .._batched import BatchedTensor, physical
+from .._batched import physical
 from ...tensor import Tensor, _wrap_dim
 
 
@@ -44,4 +44,4 @@ def is_tensor(a):
     return isinstance(a, Tensor)
 
 
-__all__ = ["wrap", "shifted", "front", "padded", "is_tensor", "BatchedTensor", "physical"]
+__all__ = ["wrap", "shifted", "front", "padded", "is_tensor"]

@@ -2,7 +2,7 @@
 place when the advanced indices sit next to each other (NumPy moves them to the front
 otherwise: those run once per sample)."""
 from .. import embedding, indexing, scatter
-from .._batched import _loop_rule, physical
+from .._batched import loop_rule, physical
 from . import register
 from .dims import front, padded, wrap
 
@@ -15,14 +15,14 @@ def _adjacent(indices):
 def _index(op, args, level, size):
     self, indices = args
     if not _adjacent(indices):
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     return op(physical(self, level), (slice(None),) + tuple(indices))
 
 
 def _index_put(op, args, level, size):
     self, indices, values, accumulate = args
     if not _adjacent(indices):
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     target = self._data[tuple(indices)].ndim  # the rank of the indexed part of a sample
     return op(front(self, level, size), (slice(None),) + tuple(indices),
               padded(values, level, target, size), accumulate)
@@ -31,14 +31,14 @@ def _index_put(op, args, level, size):
 def _index_select(op, args, level, size):
     self, dim, index = args
     if physical(index, level) is not None or self.dim() == 0:
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     return op(physical(self, level), wrap(dim, self.dim()), index)
 
 
 def _embedding(op, args, level, size):
     weight, indices = args[0], args[1]
     if physical(weight, level) is not None:
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     return op(weight, physical(indices, level), *args[2:])
 
 

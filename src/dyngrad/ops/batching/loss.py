@@ -2,7 +2,7 @@
 reduction (a mean over a sample is not a mean over the batch)."""
 from .. import loss, pointwise as pw, reduction as red, views as vw
 from ...tensor import Tensor
-from .._batched import _loop_rule, physical
+from .._batched import loop_rule, physical
 from . import register
 from .dims import front
 from .pointwise import broadcasting
@@ -49,7 +49,7 @@ def _flat_classes(self, target, level, size):
 def _nll(op, args, level, size):
     self, target, weight, reduction, ignore_index = args
     if physical(weight, level) is not None or self.dim() not in (1, 2):
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     scores, targets, rows = _flat_classes(self, target, level, size)
     each = op(scores, targets, weight, loss.NONE, ignore_index)[0]
     # each row's weight (0 where ignored): the loss of scores that are all -1
@@ -65,7 +65,7 @@ def _nll(op, args, level, size):
 def _nll_backward(op, args, level, size):
     grad_output, self, target, weight, reduction, ignore_index, total_weight = args
     if physical(weight, level) is not None or self.dim() not in (1, 2):
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     scores, targets, rows = _flat_classes(self, target, level, size)
     go = front(grad_output, level, size)
     if reduction != loss.NONE:

@@ -2,10 +2,10 @@
 vmap batch joins them (folded into the sample's own batch dim, or standing in for it),
 one call for all samples; a per-sample weight runs once per sample."""
 from .. import conv, normalization, pooling, views as vw
-from .._batched import _loop_rule, physical
+from .._batched import loop_rule, physical
 from . import register
 from .dims import front
-from .products import _side
+from .products import operand
 
 
 def _fold(p, keep):
@@ -32,10 +32,10 @@ def pooled(k):
 
 def _convolution(op, args, level, size):
     input, weight, bias = args[:3]
-    w, wb = _side(weight, level)
-    b, bb = _side(bias, level) if bias is not None else (None, False)
+    w, wb = operand(weight, level)
+    b, bb = operand(bias, level) if bias is not None else (None, False)
     if wb or bb:  # a weight per sample
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     k = weight.dim() - 2
     out = op(_fold(front(input, level, size), k + 1), w, b, *args[3:])
     lead = (size,) + tuple(input.shape[:input.dim() - k - 1])
@@ -45,7 +45,7 @@ def _convolution(op, args, level, size):
 def _layer_norm(op, args, level, size):
     input, shape, weight, bias, eps = args
     if physical(weight, level) is not None or physical(bias, level) is not None:
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     return op(physical(input, level), shape, weight, bias, eps)
 
 

@@ -8,7 +8,7 @@ from .._batched import BatchedTensor
 from . import register
 
 
-def _side(t, level):
+def operand(t, level):
     """(physical value, batched?) of an operand: an expanded batch is one sample."""
     if type(t) is BatchedTensor and t._level == level:
         p = t._value
@@ -20,8 +20,8 @@ def _side(t, level):
 
 def mm_of(a, b, level, size):
     """The physical (size, n, m) product of two sample matrices."""
-    pa, ba = _side(a, level)
-    pb, bb = _side(b, level)
+    pa, ba = operand(a, level)
+    pb, bb = operand(b, level)
     n, m = a.shape[0], b.shape[1]
     if ba and bb:
         if a.shape[1] == 1:  # outer products (per-sample weight gradients): a product, no sum
@@ -41,8 +41,8 @@ def _mm(op, args, level, size):
 
 def _bmm(op, args, level, size):
     a, b = args
-    pa, ba = _side(a, level)
-    pb, bb = _side(b, level)
+    pa, ba = operand(a, level)
+    pb, bb = operand(b, level)
     k, n, m = a.shape[0], a.shape[1], b.shape[2]
     if ba and bb:
         return vw.view(linalg.bmm(pa.reshape(size * k, n, a.shape[2]),
@@ -56,8 +56,8 @@ def _bmm(op, args, level, size):
 
 def _mv(op, args, level, size):
     a, v = args
-    pa, ba = _side(a, level)
-    pv, bv = _side(v, level)
+    pa, ba = operand(a, level)
+    pv, bv = operand(v, level)
     n = a.shape[0]
     if ba and bv:
         return vw.squeeze_dim(linalg.bmm(pa, vw.unsqueeze(pv, 2)), 2)
@@ -70,8 +70,8 @@ def _mv(op, args, level, size):
 
 def _dot(op, args, level, size):
     a, b = args
-    pa, ba = _side(a, level)
-    pb, bb = _side(b, level)
+    pa, ba = operand(a, level)
+    pb, bb = operand(b, level)
     if ba and bb:
         return red.sum_dim(pw.mul(pa, pb), [1], False, None)
     if ba:
@@ -83,9 +83,9 @@ def _dot(op, args, level, size):
 
 def _addmm(op, args, level, size):
     self, mat1, mat2, beta, alpha = args
-    p1, b1 = _side(mat1, level)
-    p2, b2 = _side(mat2, level)
-    ps, bs = _side(self, level) if isinstance(self, BatchedTensor) else (self, False)
+    p1, b1 = operand(mat1, level)
+    p2, b2 = operand(mat2, level)
+    ps, bs = operand(self, level) if isinstance(self, BatchedTensor) else (self, False)
     n, m = mat1.shape[0], mat2.shape[1]
     if b1 and not b2 and not bs and (self.dim() < 2 or self.shape[0] == 1):
         # F.linear's case: the batch joins mat1's rows, one addmm for all samples

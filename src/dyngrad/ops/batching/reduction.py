@@ -2,7 +2,7 @@
 shifted past the batch dim. Reductions over every dim reduce every dim but the batch's."""
 from .. import activation, activation_pointwise as ap, diagonal, fft, rearrange, reduction as red
 from .. import scans, scatter, sorting, statistics as st, summary
-from .._batched import _loop_rule, physical
+from .._batched import loop_rule, physical
 from . import register
 from .dims import front, is_tensor, shifted
 
@@ -15,7 +15,7 @@ def along(op, args, level, size):
     first = args[op.tensor_pos[0]]
     ndim = first.dim()
     if ndim == 0:  # a 0-dim sample takes dim 0 or -1, which the batch dim would take
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     a = list(args)
     for i in op.tensor_pos:
         if is_tensor(args[i]):
@@ -34,7 +34,7 @@ _EMPTY_IS_ALL = {red.sum_dim, red.mean_dim, st.amax_op, st.amin_op, st.var_op, s
                  summary.std_mean_op}
 
 
-def _all_dims(t, level):
+def _all_dims(t):
     return tuple(range(1, t.dim() + 1))
 
 
@@ -44,13 +44,13 @@ def _flat(t, level, size):
 
 # a reduction over every dim of a sample is the dims form over all its dims
 register(lambda op, args, level, size: red.sum_dim(
-    physical(args[0], level), _all_dims(args[0], level), False, args[1]), [red.sum_all])
+    physical(args[0], level), _all_dims(args[0]), False, args[1]), [red.sum_all])
 register(lambda op, args, level, size: red.mean_dim(
-    physical(args[0], level), _all_dims(args[0], level), False, args[1]), [red.mean_all])
+    physical(args[0], level), _all_dims(args[0]), False, args[1]), [red.mean_all])
 register(lambda op, args, level, size: st.amax_op(
-    physical(args[0], level), _all_dims(args[0], level), False), [red.max_all])
+    physical(args[0], level), _all_dims(args[0]), False), [red.max_all])
 register(lambda op, args, level, size: st.amin_op(
-    physical(args[0], level), _all_dims(args[0], level), False), [red.min_all])
+    physical(args[0], level), _all_dims(args[0]), False), [red.min_all])
 register(lambda op, args, level, size: st.prod_dim(
     _flat(args[0], level, size), 1, False, args[1]), [st.prod_all])
 register(lambda op, args, level, size: sorting.median_dim(
@@ -78,7 +78,7 @@ register(along, [
 
 def _roll(op, args, level, size):
     if args[2] is None or not len(args[2]):  # a roll of the flattened sample
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     return along(op, args, level, size)
 
 

@@ -1,6 +1,6 @@
 """Views, reshapes and joins: sizes get the batch size in front, dims shift past it."""
 from .. import diagonal, joining, rearrange, reduction as red, summary, views as vw
-from .._batched import _loop_rule, physical
+from .._batched import loop_rule, physical
 from . import register
 from .dims import front, padded, wrap
 from .reduction import along
@@ -68,7 +68,7 @@ def _diag_embed(op, args, level, size):
 
 def _unfold(op, args, level, size):
     if args[0].dim() == 0:
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     return op(physical(args[0], level), wrap(args[1], args[0].dim()), args[2], args[3])
 
 
@@ -76,7 +76,7 @@ def _cat(op, args, level, size):
     tensors = args[0]
     ref = next(t for t in tensors if physical(t, level) is not None)
     if ref.dim() == 0:
-        return _loop_rule(op, args, level, size)
+        return loop_rule(op, args, level, size)
     # a 1-dim empty tensor joins anything in torch's cat (legacy): it adds nothing
     parts = [front(t, level, size) for t in tensors
              if not (t.dim() == 1 and t.shape[0] == 0 and ref.dim() > 1)]
