@@ -133,6 +133,8 @@ CASES = {
     "vmap_jacrev": lambda t: t.func.vmap(t.func.jacrev(lambda x: x.tanh() * x.sum()))(_t(t, X)),
     "vmap_vjp": lambda t: t.func.vmap(lambda x, c: t.func.vjp(lambda y: y.exp(), x)[1](c))(
         _t(t, X), _t(t, X * 2)),
+    "vmap_jvp": lambda t: t.func.vmap(lambda x, v: t.func.jvp(lambda z: (z.sin() * z).sum(), (x,), (v,)))(
+        _t(t, X), _t(t, X * 0.5 + 1)),
     "grad_vmap": lambda t: t.func.grad(lambda x: t.func.vmap(lambda r: (r * r).sum())(x).sin().sum())(
         _t(t, X)),
     "per_sample_grads": _per_sample_grads,

@@ -16,6 +16,7 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F
 from .variable import Variable  # noqa: F401
 from .function import Function  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
+from . import forward_ad  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "Function", "detect_anomaly", "set_detect_anomaly", "gradcheck",

@@ -32,9 +32,10 @@ import re
 import warnings
 
 from .. import _backend
-from .._autograd_state import state as _gstate
+from .._autograd_state import DUAL, state as _gstate
 from ..autograd.graph import record
 from ..tensor import Tensor
+from ._jvp import push_tangents
 
 __all__ = ["BatchedTensor", "batched_apply", "add_batch_dim", "remove_batch_dim",
            "make_batched", "is_batched", "physical", "loop", "loop_rule", "loop_batched",
@@ -152,6 +153,8 @@ def batched_apply(op, args):
             else (make_batched(result, level),))
     if _gstate.enabled and op.node_class is not None:
         _record_logical(op, args, outs, level)
+    if DUAL[0] is not None:  # forward mode inside vmap: the op's jvp rule, on the batch
+        push_tangents(op, args, outs)
     return outs if many else outs[0]
 
 
