@@ -1,5 +1,6 @@
 """Where a sample's dims sit in the physical tensor, for the rules of this package: the
 batch dim is always first, so logical dim d is physical dim d + 1."""
+from .. import torch_shape as ts
 from .._batched import physical
 from ...tensor import Tensor, _wrap_dim
 
@@ -37,7 +38,7 @@ def padded(t, level, ndim, size):
     k = t.dim()
     if k == ndim:
         return p
-    return p.reshape((size,) + (1,) * (ndim - k) + tuple(t.shape))
+    return ts.reshape(p, (size,) + (1,) * (ndim - k) + tuple(t.shape))
 
 
 def is_tensor(a):

@@ -1,6 +1,7 @@
 """Losses: the unreduced loss over the whole batch in one call, then each sample's own
 reduction (a mean over a sample is not a mean over the batch)."""
 from .. import loss, pointwise as pw, reduction as red, views as vw
+from .. import torch_shape as ts
 from ...tensor import Tensor
 from .._batched import loop_rule, physical
 from . import register
@@ -42,8 +43,8 @@ def _flat_classes(self, target, level, size):
     """Scores as (samples * rows, classes) and targets as (samples * rows,)."""
     rows = self.shape[0] if self.dim() == 2 else 1
     classes = self.shape[-1]
-    return (front(self, level, size).reshape(size * rows, classes),
-            front(target, level, size).reshape(size * rows), rows)
+    return (ts.reshape(front(self, level, size), (size * rows, classes)),
+            ts.reshape(front(target, level, size), size * rows), rows)
 
 
 def _nll(op, args, level, size):
@@ -73,8 +74,9 @@ def _nll_backward(op, args, level, size):
             go = pw.div(go, front(total_weight, level, size))
         go = vw.expand(vw.unsqueeze(go, 1), (size, rows))
     # (unreduced, the op reads no total weight: the mean's division is done above)
-    flat = op(go.reshape(size * rows), scores, targets, weight, loss.NONE, ignore_index, None)
-    return flat.reshape((size,) + tuple(self.shape))
+    flat = op(ts.reshape(go, size * rows), scores, targets, weight, loss.NONE, ignore_index,
+              None)
+    return ts.reshape(flat, (size,) + tuple(self.shape))
 
 
 register(elementwise, [loss.mse_loss, loss.smooth_l1_loss, loss.huber_loss,

@@ -2,6 +2,7 @@
 vmap batch joins them (folded into the sample's own batch dim, or standing in for it),
 one call for all samples; a per-sample weight runs once per sample."""
 from .. import conv, normalization, pooling, views as vw
+from .. import torch_shape as ts
 from .._batched import loop_rule, physical
 from . import register
 from .dims import front
@@ -10,7 +11,7 @@ from .products import operand
 
 def _fold(p, keep):
     """``p`` with every dim before its last ``keep`` folded into one."""
-    return p.reshape((-1,) + tuple(p.shape[p.dim() - keep:]))
+    return ts.reshape(p, (-1,) + tuple(p.shape[p.dim() - keep:]))
 
 
 def pooled(k):

@@ -4,6 +4,7 @@ where both are batched, a bmm. A batched tensor whose physical value is one samp
 expanded (stride 0 over the batch: a grad transform's input inside vmap, see func) counts
 as unbatched here."""
 from .. import linalg, pointwise as pw, products, reduction as red, views as vw
+from .. import torch_shape as ts
 from .._batched import BatchedTensor
 from . import register
 
@@ -28,9 +29,9 @@ def mm_of(a, b, level, size):
             return pw.mul(pa, pb)
         return linalg.bmm(pa, pb)
     if ba:
-        return vw.view(linalg.mm(pa.reshape(size * n, a.shape[1]), pb), (size, n, m))
+        return vw.view(linalg.mm(ts.reshape(pa, (size * n, a.shape[1])), pb), (size, n, m))
     if bb:  # (a @ b_i) = (b_i^T a^T)^T, the batch in b^T's rows
-        rows = vw.transpose(pb, 1, 2).reshape(size * m, b.shape[0])
+        rows = ts.reshape(vw.transpose(pb, 1, 2), (size * m, b.shape[0]))
         return vw.transpose(vw.view(linalg.mm(rows, vw.t(pa)), (size, m, n)), 1, 2)
     return vw.expand(vw.unsqueeze(linalg.mm(pa, pb), 0), (size, n, m))
 
@@ -45,12 +46,13 @@ def _bmm(op, args, level, size):
     pb, bb = operand(b, level)
     k, n, m = a.shape[0], a.shape[1], b.shape[2]
     if ba and bb:
-        return vw.view(linalg.bmm(pa.reshape(size * k, n, a.shape[2]),
-                                  pb.reshape(size * k, b.shape[1], m)), (size, k, n, m))
+        flat = linalg.bmm(ts.reshape(pa, (size * k, n, a.shape[2])),
+                          ts.reshape(pb, (size * k, b.shape[1], m)))
+        return vw.view(flat, (size, k, n, m))
     if ba:
-        rows = vw.transpose(pa, 0, 1).reshape(k, size * n, a.shape[2])
+        rows = ts.reshape(vw.transpose(pa, 0, 1), (k, size * n, a.shape[2]))
         return vw.transpose(vw.view(linalg.bmm(rows, pb), (k, size, n, m)), 0, 1)
-    cols = vw.permute(pb, (1, 2, 0, 3)).reshape(k, b.shape[1], size * m)
+    cols = ts.reshape(vw.permute(pb, (1, 2, 0, 3)), (k, b.shape[1], size * m))
     return vw.permute(vw.view(linalg.bmm(pa, cols), (k, n, size, m)), (2, 0, 1, 3))
 
 
@@ -62,7 +64,7 @@ def _mv(op, args, level, size):
     if ba and bv:
         return vw.squeeze_dim(linalg.bmm(pa, vw.unsqueeze(pv, 2)), 2)
     if ba:
-        return vw.view(linalg.mv(pa.reshape(size * n, a.shape[1]), pv), (size, n))
+        return vw.view(linalg.mv(ts.reshape(pa, (size * n, a.shape[1])), pv), (size, n))
     if bv:
         return linalg.mm(pv, vw.t(pa))
     return vw.expand(vw.unsqueeze(linalg.mv(pa, pv), 0), (size, n))
@@ -89,7 +91,7 @@ def _addmm(op, args, level, size):
     n, m = mat1.shape[0], mat2.shape[1]
     if b1 and not b2 and not bs and (self.dim() < 2 or self.shape[0] == 1):
         # F.linear's case: the batch joins mat1's rows, one addmm for all samples
-        flat = op(ps, p1.reshape(size * n, mat1.shape[1]), p2, beta, alpha)
+        flat = op(ps, ts.reshape(p1, (size * n, mat1.shape[1])), p2, beta, alpha)
         return vw.view(flat, (size, n, m))
     out = mm_of(mat1, mat2, level, size)
     if alpha != 1:
@@ -97,7 +99,7 @@ def _addmm(op, args, level, size):
     if beta == 0:  # torch ignores self then (nan and inf in it too)
         return out
     if bs:
-        ps = ps if self.dim() == 2 else ps.reshape((size,) + (1,) * (2 - self.dim())
+        ps = ps if self.dim() == 2 else ts.reshape(ps, (size,) + (1,) * (2 - self.dim())
                                                   + tuple(self.shape))
     return pw.add(out, ps if beta == 1 else pw.mul_scalar(ps, beta), 1)
 

@@ -1,6 +1,7 @@
 """Ops that take dims (reductions, scans, sorts, softmax, gather and scatter): the dims are
 shifted past the batch dim. Reductions over every dim reduce every dim but the batch's."""
 from .. import activation, activation_pointwise as ap, diagonal, fft, rearrange, reduction as red
+from .. import torch_shape as ts
 from .. import scans, scatter, sorting, statistics as st, summary
 from .._batched import loop_rule, physical
 from . import register
@@ -39,7 +40,7 @@ def _all_dims(t):
 
 
 def _flat(t, level, size):
-    return physical(t, level).reshape(size, -1)
+    return ts.reshape(physical(t, level), (size, -1))
 
 
 # a reduction over every dim of a sample is the dims form over all its dims

@@ -1,5 +1,6 @@
 """Views, reshapes and joins: sizes get the batch size in front, dims shift past it."""
 from .. import diagonal, joining, rearrange, reduction as red, summary, views as vw
+from .. import torch_shape as ts
 from .._batched import loop_rule, physical
 from . import register
 from .dims import front, padded, wrap
@@ -9,7 +10,7 @@ from .reduction import along
 def _sized(op, args, level, size):
     # reshape, not view: a mapped dim that was not first leaves the physical value strided
     # where one sample is contiguous, and a sample's view must still succeed
-    return physical(args[0], level).reshape((size,) + tuple(args[1]))
+    return ts.reshape(physical(args[0], level), (size,) + tuple(args[1]))
 
 
 def _expand(op, args, level, size):
