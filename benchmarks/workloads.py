@@ -590,3 +590,8 @@ EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chai
                   "per_sample_grads_loop": np.float32, "jacrev_100": np.float32,
                   "jacfwd_100": np.float32}
 EXPECTED_DTYPE.update((f"{k}_c", EXPECTED_DTYPE[k]) for k in COMPILED)
+
+# whole-model steps (torch.nn and torch.optim), torch and dyngrad only
+from model_workloads import MODEL_WORKLOADS  # noqa: E402  (after the workloads it extends)
+WORKLOADS.update(MODEL_WORKLOADS)
+EXPECTED_DTYPE.update(dict.fromkeys(MODEL_WORKLOADS, np.float32))
