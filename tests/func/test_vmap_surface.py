@@ -19,6 +19,9 @@ KNOWN = {
     "hinge_embedding_loss": "torch.vmap returns the unreduced losses; dyngrad each sample's mean",
     "margin_ranking_loss": "torch.vmap returns the unreduced losses; dyngrad each sample's mean",
     "triplet_margin_loss": "torch.vmap returns the unreduced losses; dyngrad each sample's mean",
+    "as_strided": "refused under vmap (it addresses the storage)",
+    "as_strided_": "refused under vmap (it addresses the storage)",
+    "bfloat16": "a known gap: the bfloat16 conversion reads one sample under vmap",
 }
 
 

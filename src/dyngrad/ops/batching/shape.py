@@ -1,7 +1,7 @@
 """Views, reshapes and joins: sizes get the batch size in front, dims shift past it."""
 from .. import diagonal, joining, rearrange, reduction as red, summary, views as vw
-from .. import torch_shape as ts
-from .._batched import loop_rule, physical
+from .. import torch_shape as ts, view_inplace
+from .._batched import aten_name, loop_rule, physical
 from . import register
 from .dims import front, padded, wrap
 from .reduction import along
@@ -105,3 +105,11 @@ register(_diag_embed, [diagonal.diag_embed_op])
 register(_unfold, [rearrange.unfold_op])
 register(_cat, [joining.cat])
 register(_stack, [joining.stack])
+
+
+def _storage(op, args, level, size):
+    # strides and an offset address one storage: under vmap it holds every sample
+    raise NotImplementedError(f"vmap: {aten_name(op)} (as_strided) is not supported under vmap")
+
+
+register(_storage, [view_inplace.as_strided_op, view_inplace.as_strided__op])
