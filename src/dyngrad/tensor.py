@@ -11,7 +11,7 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
-from ._autograd_state import state as _gstate
+from ._autograd_state import INFERENCE_IN_USE, state as _gstate
 from ._size import CPU, Size
 
 __all__ = ["Tensor"]
@@ -508,7 +508,7 @@ def _wrap(data):
     t._grad_fn = None
     t._version_counter = [0]
     t._output_nr = 0
-    if _gstate.inference:
+    if INFERENCE_IN_USE[0] and _gstate.inference:
         t._inference = True
     return t
 

@@ -24,7 +24,7 @@ import weakref
 from typing import NamedTuple
 
 from .. import _backend
-from .._autograd_state import HOOKS_IN_USE, state as _gstate
+from .._autograd_state import HOOKS_IN_USE, AutogradState, state as _gstate
 from .._dtype import _FROM_NP
 from .saved_value import ERR_BACKWARD_TWICE, release  # noqa: F401  (ERR_...: re-exported)
 
@@ -228,7 +228,7 @@ def record(node, inputs, outputs):
     ``node.metadata["traceback_"]``, as torch does (``store_anomaly_metadata``).
     """
     node._sequence_nr = next_sequence_nr()
-    if _gstate.anomaly:
+    if AutogradState.anomaly:  # (process-wide: read on the class, see _autograd_state)
         store_anomaly_metadata(node)
     edges = []
     meta = None
