@@ -11,7 +11,7 @@ import dyngrad
 MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.autograd.grad_mode", "dyngrad.autograd.function",
            "dyngrad.autograd.functional", "dyngrad.autograd.gradcheck",
-           "dyngrad.autograd.anomaly_mode",
+           "dyngrad.autograd.anomaly_mode", "dyngrad.autograd.forward_ad", "dyngrad.func._forward",
            "dyngrad.utils.checkpoint", "dyngrad.nn", "dyngrad.nn.parameter", "dyngrad.nn.init",
            "dyngrad.nn.modules.module", "dyngrad.nn.modules.container",
            "dyngrad.nn.modules.linear", "dyngrad.nn.modules.activation",
@@ -21,7 +21,9 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.nn.modules.rnn", "dyngrad.nn.modules.transformer",
            "dyngrad.nn.modules.upsampling", "dyngrad.optim", "dyngrad.optim.lr_scheduler",
            "dyngrad.utils.data.dataset", "dyngrad.utils.data.dataloader",
-           "dyngrad.serialization"]
+           "dyngrad.serialization", "dyngrad.nn.utils.rnn", "dyngrad.nn.modules.pixelshuffle",
+           "dyngrad.nn.attention", "dyngrad.autograd.profiler", "dyngrad.profiler",
+           "dyngrad.testing"]
 
 
 def _examples():

@@ -5,10 +5,25 @@ current backend (NumPy today). Ops write ``xp.exp(a)``, never ``numpy.exp(a)``, 
 another module with NumPy's interface (CuPy) can be dropped in here without touching
 the op table.
 """
-import numpy
+import types
 
-xp = numpy
+import numpy
+import numpy.fft
+import numpy.linalg
+
+# dyngrad's own view of the array module: NumPy's namespace, copied, so that a capture
+# (dyngrad.compile, NOTE [Capture records array calls]) can answer its factories for a
+# while without touching the NumPy every other library in the process uses. Names NumPy
+# loads lazily still resolve, through NumPy's own module __getattr__.
+xp = types.ModuleType("numpy")
+xp.__dict__.update(numpy.__dict__)
 ndarray = numpy.ndarray
+
+# NOTE [No shortcuts while capturing]
+# Code that skips work when the data lets it (a rounding fix that no lane needs) takes
+# the general path while a capture records, as the record must hold what every later
+# run may need; the general path gives the same values.
+capturing = False
 
 
 def array_module(array):

@@ -1,7 +1,7 @@
 """Joining ops: cat and stack (split, chunk and unbind are views: views.py)."""
 from .. import _backend
 from ._promote import result_dtype
-from ._table import Op
+from ._table import LINEAR, Op
 
 xp = _backend.xp
 
@@ -42,7 +42,7 @@ def _cat_backward(grad, dim, tensors_sizes):
     return out
 
 
-cat = Op("CatBackward0", _cat, variadic=True, tensors=_cat_backward)
+cat = Op("CatBackward0", _cat, jvp=LINEAR, variadic=True, tensors=_cat_backward)
 
 
 def _stack(tensors, dim):
@@ -62,4 +62,4 @@ def _stack_backward(grad, dim, tensors_sizes):
     return [select(grad, d, i) for i in range(len(tensors_sizes))]
 
 
-stack = Op("StackBackward0", _stack, variadic=True, tensors=_stack_backward)
+stack = Op("StackBackward0", _stack, jvp=LINEAR, variadic=True, tensors=_stack_backward)

@@ -10,8 +10,8 @@ import warnings
 from .. import _backend
 from .. import _dtype as _dt
 from ._promote import to_float
-from ._table import Op
-from .pointwise import (abs_, conj, eq, exp, logical_or, isnan, masked_fill_op,
+from ._table import TRANSPOSED, Op
+from .pointwise import (abs_, conj, div, eq, exp, logical_or, isnan, masked_fill_op,
                         mul_scalar, pow_scalar_exp, sgn)
 from .reduction import _axes, _dims, _sum_dtype, mean_all, mean_dim, sum_dim
 from .views import reshape, unsqueeze
@@ -87,8 +87,8 @@ def _prod_dim_backward(grad, self, result, dim, keepdim):
     return grad * conj(result / self)
 
 
-prod_all = Op("ProdBackward0", _prod_all, self=_prod_backward_with_dtype)
-prod_dim = Op("ProdBackward1", _prod_dim, self=_prod_dim_backward_with_dtype)
+prod_all = Op("ProdBackward0", _prod_all, jvp=TRANSPOSED, self=_prod_backward_with_dtype)
+prod_dim = Op("ProdBackward1", _prod_dim, jvp=TRANSPOSED, self=_prod_dim_backward_with_dtype)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -139,8 +139,8 @@ def _std_backward(result, grad, self, dim, correction, keepdim):
     return _var_backward(grad_var, self, dim, correction, keepdim)
 
 
-var_op = Op("VarBackward0", _var, self=_var_backward)
-std_op = Op("StdBackward0", _std, self=_std_backward)
+var_op = Op("VarBackward0", _var, jvp=TRANSPOSED, self=_var_backward)
+std_op = Op("StdBackward0", _std, jvp=TRANSPOSED, self=_std_backward)
 
 
 def _correction(dim, unbiased, correction):
@@ -195,7 +195,7 @@ def _logsumexp_backward(grad, self, result, dim, keepdim):
     return grad * conj(exp(self - result))
 
 
-logsumexp_op = Op("LogsumexpBackward0", _logsumexp, self=_logsumexp_backward)
+logsumexp_op = Op("LogsumexpBackward0", _logsumexp, jvp=TRANSPOSED, self=_logsumexp_backward)
 
 
 def logsumexp(input, dim=None, keepdim=False, *, out=None):
@@ -222,7 +222,8 @@ def _amax_amin_backward(grad, self, dim, keepdim, result):
     # torch's scale_grad_by_count: ties share the gradient
     mask = eq(_restore_reduced_dims(result, dim, keepdim), self)
     dims = dim if dim else tuple(range(self.ndim))
-    return (_restore_reduced_dims(grad, dim, keepdim) / sum_dim(mask, dims, True)) * mask
+    # div, not NumPy's /: an int64 count must not promote the gradient (a 0-d input keeps it)
+    return div(_restore_reduced_dims(grad, dim, keepdim), sum_dim(mask, dims, True)) * mask
 
 
 def _extreme(ufunc, name):
@@ -238,8 +239,8 @@ def _extreme(ufunc, name):
     return forward
 
 
-amax_op = Op("AmaxBackward0", _extreme(xp.max, "amax"), self=_amax_amin_backward)
-amin_op = Op("AminBackward0", _extreme(xp.min, "amin"), self=_amax_amin_backward)
+amax_op = Op("AmaxBackward0", _extreme(xp.max, "amax"), jvp=TRANSPOSED, self=_amax_amin_backward)
+amin_op = Op("AminBackward0", _extreme(xp.min, "amin"), jvp=TRANSPOSED, self=_amax_amin_backward)
 
 
 def _dim_list(dim):
@@ -295,7 +296,7 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
         self_abs = abs_(self)
         mask = logical_or(eq(self_abs, norm), isnan(self_abs))
         all_dims = dims if dims else tuple(range(self.ndim))
-        return sgn(self) * ((grad / sum_dim(mask, all_dims, True)) * mask)
+        return sgn(self) * (div(grad, sum_dim(mask, all_dims, True)) * mask)
     if ord < 1:
         self_scaled = sgn(self) * masked_fill_op(pow_scalar_exp(abs_(self), ord - 1), eq(self, 0), 0)
         return self_scaled * grad * pow_scalar_exp(norm, 1 - ord)
@@ -307,7 +308,7 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
     return self_scaled * scale_v
 
 
-vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, self=_norm_backward)
+vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):

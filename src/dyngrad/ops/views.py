@@ -10,7 +10,7 @@ import warnings
 
 from .. import _backend
 from ..creation import zeros
-from ._table import Op
+from ._table import LINEAR, Op
 
 xp = _backend.xp
 
@@ -59,10 +59,10 @@ def can_view(array, size):
         return False
 
 
-view = Op("ViewBackward0", _view, view=True,
+view = Op("ViewBackward0", _view, jvp=LINEAR, view=True,
           self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 # The result of reshape when a view is impossible: a fresh copy, not a view.
-unsafe_view = Op("UnsafeViewBackward0", lambda self, size: xp.reshape(self, size),
+unsafe_view = Op("UnsafeViewBackward0", lambda self, size: xp.reshape(self, size), jvp=LINEAR,
                  self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 
 
@@ -75,10 +75,12 @@ def reshape(x, size):
 
 # reshape of a tensor that is not contiguous but can still be viewed (a transpose, an
 # expand): torch records _reshape_alias, not view
-reshape_alias = Op("ReshapeAliasBackward0", lambda self, size: xp.reshape(self, size), view=True,
+reshape_alias = Op("ReshapeAliasBackward0", lambda self, size: xp.reshape(self, size), jvp=LINEAR,
+                   view=True,
                    self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 # t[...] and t[:, :]: a view of the whole tensor
-alias = Op("AliasBackward0", lambda self: self.view(), view=True, self=lambda grad: grad)
+alias = Op("AliasBackward0", lambda self: self.view(), jvp=LINEAR,
+           view=True, self=lambda grad: grad)
 
 
 def new_zeros(like, shape):
@@ -99,16 +101,20 @@ def _inverse(dims):
     return tuple(inv)
 
 
-permute = Op("PermuteBackward0", _permute, view=True,
+permute = Op("PermuteBackward0", _permute, jvp=LINEAR, view=True,
              self=lambda grad, dims: permute(grad, _inverse(dims)))
-transpose = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1), view=True,
+transpose = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
+               jvp=LINEAR, view=True,
                self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1))
-t = Op("TBackward0", lambda self: xp.transpose(self), view=True, self=lambda grad: t(grad))
+t = Op("TBackward0", lambda self: xp.transpose(self), jvp=LINEAR,
+       view=True, self=lambda grad: t(grad))
 # expand's gradient is the broadcast-shaped grad itself: the engine sums it down
 # (NOTE [Broadcasting is undone by the engine]).
-expand = Op("ExpandBackward0", lambda self, size: xp.broadcast_to(self, size), view=True,
+expand = Op("ExpandBackward0", lambda self, size: xp.broadcast_to(self, size), jvp=LINEAR,
+            view=True,
             self=lambda grad: grad)
-unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
+unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), jvp=LINEAR,
+               view=True,
                self=lambda grad, dim: squeeze_dim(grad, dim))
 
 
@@ -120,7 +126,7 @@ def _unsqueeze_to(grad, dims, sizes):
     return grad
 
 
-squeeze_all = Op("SqueezeBackward0", lambda self: xp.squeeze(self), view=True,
+squeeze_all = Op("SqueezeBackward0", lambda self: xp.squeeze(self), jvp=LINEAR, view=True,
                  self=lambda grad, self_sym_sizes:
                      _unsqueeze_to(grad, range(len(self_sym_sizes)), self_sym_sizes))
 
@@ -130,11 +136,13 @@ def _squeeze_dims(self, dim):
     return xp.squeeze(self, dims) if dims else self.view()
 
 
-squeeze_dim = Op("SqueezeBackward1", lambda self, dim: _squeeze_dims(self, (dim,)), view=True,
+squeeze_dim = Op("SqueezeBackward1", lambda self, dim: _squeeze_dims(self, (dim,)), jvp=LINEAR,
+                 view=True,
                  self=lambda grad, self_sym_sizes, dim: _unsqueeze_to(grad, (dim,), self_sym_sizes))
 # squeeze_(dim) on a fresh result (matmul's 1-D @ 2-D): in place, so not a view
-squeeze_dim_ = Op("SqueezeBackward4", squeeze_dim.forward, self=squeeze_dim.formulas["self"])
-squeeze_dims = Op("SqueezeBackward2", _squeeze_dims, view=True,
+squeeze_dim_ = Op("SqueezeBackward4", squeeze_dim.forward, jvp=LINEAR,
+                  self=squeeze_dim.formulas["self"])
+squeeze_dims = Op("SqueezeBackward2", _squeeze_dims, jvp=LINEAR, view=True,
                   self=lambda grad, self_sym_sizes, dim: _unsqueeze_to(grad, dim, self_sym_sizes))
 
 
@@ -152,9 +160,9 @@ def _select_backward(grad, input_sizes, dim, index):
     return out
 
 
-select = Op("SelectBackward0", _select, view=True,
+select = Op("SelectBackward0", _select, jvp=LINEAR, view=True,
             self=lambda grad, self_sym_sizes, dim, index: select_backward(grad, tuple(self_sym_sizes), dim, index))
-select_backward = Op("SelectBackwardBackward0", _select_backward,
+select_backward = Op("SelectBackwardBackward0", _select_backward, jvp=LINEAR,
                      grad=lambda grad, dim, index: select(grad, dim, index))
 
 
@@ -168,10 +176,10 @@ def _slice_backward(grad, input_sizes, dim, start, end, step):
     return out
 
 
-slice_ = Op("SliceBackward0", _slice, view=True,
+slice_ = Op("SliceBackward0", _slice, jvp=LINEAR, view=True,
             self=lambda grad, self_sym_sizes, dim, start, end, step:
                 slice_backward(grad, tuple(self_sym_sizes), dim, start, end, step))
-slice_backward = Op("SliceBackwardBackward0", _slice_backward,
+slice_backward = Op("SliceBackwardBackward0", _slice_backward, jvp=LINEAR,
                     grad=lambda grad, dim, start, end, step: slice_(grad, dim, start, end, step))
 
 
@@ -221,10 +229,10 @@ def split_sizes_of(n, split_size):
     return [min(split_size, n - i) for i in range(0, n, split_size)]
 
 
-split = Op("SplitBackward0", _split, view=True, outputs=None,
+split = Op("SplitBackward0", _split, jvp=LINEAR, view=True, outputs=None,
            self=lambda grads, self_sym_sizes, dim, split_size:
                _split_backward(grads, self_sym_sizes, dim, split_sizes_of(self_sym_sizes[dim], split_size)))
-split_with_sizes = Op("SplitWithSizesBackward0", _split_sizes, view=True, outputs=None,
+split_with_sizes = Op("SplitWithSizesBackward0", _split_sizes, jvp=LINEAR, view=True, outputs=None,
                       self=lambda grads, self_sym_sizes, dim, split_sizes:
                           _split_backward(grads, self_sym_sizes, dim, split_sizes))
 
@@ -236,7 +244,8 @@ def _unbind_backward(grads, self_sym_sizes, dim):
     return stack([g if g is not None else new_zeros(_first(grads), shape) for g in grads], dim)
 
 
-unbind = Op("UnbindBackward0", lambda self, dim: tuple(xp.moveaxis(self, dim, 0)), view=True,
+unbind = Op("UnbindBackward0", lambda self, dim: tuple(xp.moveaxis(self, dim, 0)), jvp=LINEAR,
+            view=True,
             outputs=None, self=_unbind_backward)
 
 
