@@ -34,3 +34,26 @@ def array_module(array):
 def asarray(value, dtype=None):
     """An array of ``value``; 0-d results of array math come back as scalars, so wrap them."""
     return xp.asarray(value, dtype=dtype)
+
+
+def astype(array, dtype):
+    """``array.astype(dtype)`` as torch converts: to float8_e4m3fn, which has no infinity,
+    out-of-range values and infinities saturate to +-448 (ml_dtypes' cast gives nan)."""
+    if dtype.name == "float8_e4m3fn" and array.dtype.kind in "fiuV":
+        array = xp.clip(array.astype(xp.float32), -448.0, 448.0)
+    with xp.errstate(over="ignore", invalid="ignore"):  # torch converts silently
+        return array.astype(dtype, copy=False)
+
+
+def storage_of(array):
+    """The memory under ``array`` as one flat array (the array that owns it), and where
+    ``array`` starts in it, in elements: torch's storage and storage_offset()."""
+    root = array
+    while isinstance(root.base, ndarray):
+        root = root.base
+    start = root.__array_interface__["data"][0]
+    offset = (array.__array_interface__["data"][0] - start) // array.itemsize
+    flat = root.reshape(-1) if root.flags.c_contiguous else root.ravel(order="K")
+    if flat.dtype != array.dtype:
+        flat = flat.view(array.dtype)
+    return flat, offset

@@ -25,11 +25,13 @@ _NONLEAF_GRAD_WARNING = (
 
 # The C++ type names torch uses in the .grad assignment message.
 _CPP_TYPE = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
+             _dt.bfloat16: "c10::BFloat16",
              _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
              _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool",
              _dt.complex64: "c10::complex<float>", _dt.complex128: "c10::complex<double>"}
 
 _from_np = _dt._FROM_NP
+_INEXACT = "fcV"  # the array kinds of float and complex dtypes (V: ml_dtypes' bfloat16, float8)
 _new = object.__new__
 
 
@@ -50,6 +52,9 @@ class Tensor:
     _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
     _no_grad_view = False  # a view made with grad mode off
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
+    # a base: how many times an in-place view op (t_, ...) changed its shape; a view: that
+    # count of its base when the view was made (its replay function expects that shape)
+    _geometry = 0
     _fw = None             # (dual level, tangent): NOTE [Dual levels] in _autograd_state.py
 
     def __new__(cls, *args, **kwargs):
@@ -105,11 +110,14 @@ class Tensor:
         st = tuple(s // self._data.itemsize for s in self._data.strides)
         return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
 
+    def storage_offset(self):
+        return _backend.storage_of(self._data)[1]
+
     def is_contiguous(self, memory_format=None):
         return self._data.flags.c_contiguous or self._data.size <= 1
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f"
+        return self._data.dtype.kind in "fV"  # V: bfloat16 and float8 (ml_dtypes)
 
     def is_complex(self):
         return self._data.dtype.kind == "c"
@@ -173,7 +181,7 @@ class Tensor:
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
             raise RuntimeError("you can only change requires_grad flags of leaf variables.")
-        if value and self._data.dtype.kind not in "fc":
+        if value and self._data.dtype.kind not in _INEXACT:
             raise RuntimeError("only Tensors of floating point and complex dtype can require "
                                "gradients")
         if value and self._inference and not _gstate.inference:
@@ -187,7 +195,7 @@ class Tensor:
                             f"bool, not {type(requires_grad).__name__}")
         if self._grad_fn is not None and requires_grad:
             return self
-        if requires_grad and self._data.dtype.kind not in "fc":  # the method's own words
+        if requires_grad and self._data.dtype.kind not in _INEXACT:  # the method's own words
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
@@ -302,7 +310,7 @@ class Tensor:
     def data(self, value):
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
-        if self._requires_grad and value._data.dtype.kind not in "fc":
+        if self._requires_grad and value._data.dtype.kind not in _INEXACT:
             raise RuntimeError("data set to a tensor that requires gradients must be floating "
                                "point or complex dtype")
         self._data = value._data
@@ -469,7 +477,7 @@ class Tensor:
         return repr(_wrap(self._data))
 
 
-_LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL}
+_LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL if d._legacy}
 
 
 SCALAR_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "

@@ -72,7 +72,7 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                 continue
             if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if o._data.dtype.kind != "f":
+            if o._data.dtype.kind not in "fV":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {o.dtype}")
             arr = xp.ones(o._data.shape, dtype=o._data.dtype)

@@ -313,7 +313,7 @@ vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm for vector norms: p a number or 'fro' (2), over all dims or ``dim``."""
-    if input._data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fcV":
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {input.dtype._cname}")
     if p == "fro" or p is None:
