@@ -45,16 +45,17 @@ TIMEOUT = {"smoke": 120, "full": 1800}
 ROUNDS.update({"lenet_step": (3, 30), "gpt_step": (2, 15)})
 RUNS.update({"lenet_step": ("dyngrad", "torch"), "gpt_step": ("dyngrad", "torch")})
 
-# issue 4's targets for dyngrad: (what, test on the dyngrad row)
+# the targets for dyngrad (issues 4 and 11): (what, test on the dyngrad row)
 TARGETS = {
-    "tiny_chain": ("<=0.5x torch", lambda r: r["vs_torch"] is not None and r["vs_torch"] <= 0.5),
-    "deep_chain": ("<=0.3x torch, RSS<=120MB",
-                   lambda r: r["vs_torch"] is not None and r["vs_torch"] <= 0.3
+    # eager (issue 11's targets where it sets them, issue 4's otherwise)
+    "tiny_chain": ("<=1.0x torch", lambda r: r["vs_torch"] is not None and r["vs_torch"] <= 1.0),
+    "deep_chain": ("<=0.8x torch, RSS<=120MB",
+                   lambda r: r["vs_torch"] is not None and r["vs_torch"] <= 0.8
                    and r["rss_mb"] is not None and r["rss_mb"] <= 120),
     "deep_chain_1M": ("completes", lambda r: r["status"] == "ok"),
     "mlp_step": ("<=1.05x numpy", lambda r: r["vs_numpy"] is not None and r["vs_numpy"] <= 1.05),
     "hvp": ("<=1.0x torch", lambda r: r["vs_torch"] is not None and r["vs_torch"] <= 1.0),
-    "big_elementwise": ("<=1.1x numpy", lambda r: r["vs_numpy"] is not None and r["vs_numpy"] <= 1.1),
+    "big_elementwise": ("<=1.2x numpy", lambda r: r["vs_numpy"] is not None and r["vs_numpy"] <= 1.2),
     "import": ("<=0.2 s", lambda r: r["median"] is not None and r["median"] <= 0.2),
     "cnn_step": ("<=1.5x torch", lambda r: r["vs_torch"] is not None and r["vs_torch"] <= 1.5),
     # issue 12 (and >= 10x faster than per_sample_grads_loop, the same work sample by sample)

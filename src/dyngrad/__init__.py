@@ -11,6 +11,7 @@ This module is a torch-shaped namespace: it only re-exports.
 """
 import warnings as _warnings
 
+from . import _memory  # noqa: F401  (glibc keeps freed large arrays: see that module)
 from . import _dtype as _dtype_module
 from ._size import Size, device  # noqa: F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401

@@ -11,7 +11,7 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
-from ._autograd_state import DUAL as _DUAL, state as _gstate, tangent_of
+from ._autograd_state import DUAL as _DUAL, INFERENCE_IN_USE, state as _gstate, tangent_of
 from ._size import CPU, Size
 
 __all__ = ["Tensor"]
@@ -528,7 +528,7 @@ def _wrap(data):
     t._grad_fn = None
     t._version_counter = [0]
     t._output_nr = 0
-    if _gstate.inference:
+    if INFERENCE_IN_USE[0] and _gstate.inference:
         t._inference = True
     return t
 

@@ -212,22 +212,22 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
 def _discover(root_nodes):
     """Count, for every node reachable from the roots, the edges that point at it.
 
-    ``deps`` doubles as the set of nodes seen (every node but a root is first seen through
-    an edge): one dict operation per edge rather than a set's too (measured: 210 to
-    180 ns per node of a chain).
+    ``deps`` doubles as the set of nodes seen: the roots enter it with no edge counted,
+    so one dict operation per edge tells a node seen before (measured: 210 to 180 ns per
+    node of a chain, and 20 ns less again without a separate set of roots).
     """
-    deps = {}
-    roots = set(root_nodes)
+    deps = dict.fromkeys(root_nodes, 0)
     stack = list(root_nodes)
+    pop, push = stack.pop, stack.append
+    get = deps.get
     while stack:
-        for nxt, _ in stack.pop()._next_functions:
+        for nxt, _ in pop()._next_functions:
             if nxt is None:
                 continue
-            n = deps.get(nxt)
+            n = get(nxt)
             if n is None:
                 deps[nxt] = 1
-                if nxt not in roots:
-                    stack.append(nxt)
+                push(nxt)
             else:
                 deps[nxt] = n + 1
     return deps
@@ -333,15 +333,21 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         if deps.get(node, 0) == 0:
             push(node._sequence_nr, node)
     watch = observers
-    # The inline step pops from and pushes into a queue of at most one node without the
-    # heap routines, which would move nothing (measured: part of tiny_split's backward
-    # going from 3.68 to 3.47 us per node)
-    while keys:
-        if len(keys) == 1:  # a chain's queue holds one node at a time
+    # ``next_up``: a node made ready while the queue was empty, run next without entering
+    # the queue (a chain's nodes never do: each list append and pop to and from empty
+    # would resize the lists); pushed like any other as soon as a second node is ready
+    next_up = None
+    while True:
+        if next_up is not None:
+            node = next_up
+            next_up = None
+        elif len(keys) == 1:  # no heap routine for one node: they would move nothing
             keys.pop()
             node = nodes.pop()
-        else:
+        elif keys:
             node = ready.pop()
+        else:
+            break
         grads = buffers.pop(node)
         own = False
         if owned:  # the arrays leave the buffers: their ids may be reused from now on
@@ -400,11 +406,13 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                     if type(new) is _ndarray:
                         owned.add(id(new))  # a sum this run made
             if d == 0 and (wanted is None or nxt in wanted):
-                if keys:
+                if next_up is None and not keys:
+                    next_up = nxt
+                else:
+                    if next_up is not None:
+                        push(next_up._sequence_nr, next_up)
+                        next_up = None
                     push(nxt._sequence_nr, nxt)
-                else:  # an empty queue: nothing to sift
-                    keys.append(nxt._sequence_nr)
-                    nodes.append(nxt)
     # Final callbacks run in the order queued, and one may queue another (torch's
     # exec_post_processing): DistributedDataParallel waits for its all-reduces here.
     callbacks = task.callbacks

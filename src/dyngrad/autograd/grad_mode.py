@@ -4,7 +4,7 @@ import inspect
 import sys
 import warnings
 
-from .._autograd_state import state  # noqa: F401  (the thread-local flags: see that module)
+from .._autograd_state import INFERENCE_IN_USE, state  # noqa: F401  (see that module)
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled"]
@@ -153,6 +153,7 @@ class inference_mode(_DecoratorContextManager):
     def __enter__(self):
         self.prev = (state.enabled, state.inference)
         if self.mode:
+            INFERENCE_IN_USE[0] += 1
             state.enabled = False
             state.inference = True
         else:
@@ -160,6 +161,8 @@ class inference_mode(_DecoratorContextManager):
 
     def __exit__(self, *exc):
         state.enabled, state.inference = self.prev
+        if self.mode:
+            INFERENCE_IN_USE[0] -= 1
 
     def clone(self):
         return type(self)(self.mode)

@@ -1,8 +1,10 @@
 """Convolution (ConvolutionBackward0) in 1, 2 and 3 spatial dims, plain and transposed,
 and its backward entry (ConvolutionBackwardBackward0).
 
-Over arrays, a convolution is a tensordot of the kernel with a strided view of the padded
-input (sliding_window_view: im2col without a Python loop over pixels). Writing
+Over arrays, a convolution is one (batched) matmul of the kernel with the im2col matrix
+of the padded input: a strided view (as_strided: each window's elements without a Python
+loop over pixels), copied once as (N, C*kernel, positions), so that the kernel times it
+is the output in its own (N, Cout, positions) layout, with no copy afterwards. Writing
 F(x, w) for the convolution, its two gradients are
 
     grad_x = Gx(grad, w)   a full correlation of the stride-dilated grad with the flipped
@@ -26,7 +28,7 @@ from .. import _backend
 from ._table import LINEAR, TRANSPOSED, Op
 
 xp = _backend.xp
-_windows_of = xp.lib.stride_tricks.sliding_window_view
+_as_strided = xp.lib.stride_tricks.as_strided
 
 
 def _nd(x):
@@ -34,92 +36,90 @@ def _nd(x):
 
 
 def _windows(x, kernel, stride, dilation):
-    """(N, C, *out, *kernel) view of x (already padded): the input each output sees."""
-    d = _nd(x)
-    extent = tuple(dl * (k - 1) + 1 for k, dl in zip(kernel, dilation))
-    win = _windows_of(x, extent, axis=tuple(range(2, 2 + d)))
-    key = ((slice(None),) * 2 + tuple(slice(None, None, s) for s in stride)
-           + tuple(slice(None, None, dl) for dl in dilation))
-    return win[key]
+    """(N, C, *kernel, *out) strided view of x (already padded): for each kernel offset,
+    the input every output position sees there."""
+    sp, st = x.shape[2:], x.strides[2:]
+    out_sp = tuple((s - dl * (k - 1) - 1) // step + 1
+                   for s, k, step, dl in zip(sp, kernel, stride, dilation))
+    return _as_strided(x, x.shape[:2] + tuple(kernel) + out_sp,
+                       x.strides[:2] + tuple(t * dl for t, dl in zip(st, dilation))
+                       + tuple(t * step for t, step in zip(st, stride)), writeable=False)
 
 
 def _pad(x, padding):
+    """x with zeros around its spatial dims: an assignment into zeros (xp.pad's general
+    machinery costs more than the copy itself at these sizes)."""
     if not any(padding):
         return x
-    return xp.pad(x, ((0, 0), (0, 0)) + tuple((p, p) for p in padding))
+    out = xp.zeros(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)),
+                   x.dtype)
+    out[(slice(None),) * 2 + tuple(slice(p, p + s) for p, s in zip(padding, x.shape[2:]))] = x
+    return out
 
 
 def _columns(x, kernel, stride, padding, dilation):
-    """im2col: the padded input's windows as a (C * prod(kernel), N * prod(out)) matrix, and
-    the output's spatial shape. Copied in (C, *kernel, N, *out) order, so that the copy's
-    inner loop runs along image rows rather than across 3-element windows (measured: a 5x
-    faster copy for 32x1x28x28 and a 3x3 kernel)."""
-    d = _nd(x)
+    """im2col: the padded input's windows as an (N, C * prod(kernel), prod(out)) array,
+    and the output's spatial shape. Copied in (N, C, *kernel, *out) order, so that the
+    copy's inner loop runs along image rows rather than across 3-element windows
+    (measured: a 5x faster copy for 32x1x28x28 and a 3x3 kernel)."""
     win = _windows(_pad(x, padding), kernel, stride, dilation)
-    out_sp = win.shape[2:2 + d]
-    order = (1,) + tuple(range(2 + d, 2 + 2 * d)) + (0,) + tuple(range(2, 2 + d))
-    cols = xp.ascontiguousarray(win.transpose(order))
-    return cols.reshape(x.shape[1] * math.prod(kernel), -1), out_sp
+    out_sp = win.shape[2 + _nd(x):]
+    cols = xp.ascontiguousarray(win)
+    return cols.reshape(x.shape[0], x.shape[1] * math.prod(kernel), -1), out_sp
+
+
+def _by_group(a, b, groups, a_axis, b_axis, cat_axis):
+    """``a @ b``, or with groups the product of each group's slices (of ``a`` along
+    ``a_axis``, ``b`` along ``b_axis``) joined along ``cat_axis``."""
+    if groups == 1:
+        return xp.matmul(a, b)
+    na, nb = a.shape[a_axis] // groups, b.shape[b_axis] // groups
+
+    def part(m, axis, i, n):
+        key = [slice(None)] * m.ndim
+        key[axis] = slice(i * n, (i + 1) * n)
+        return m[tuple(key)]
+    return xp.concatenate([xp.matmul(part(a, a_axis, i, na), part(b, b_axis, i, nb))
+                           for i in range(groups)], axis=cat_axis)
 
 
 def _forward(x, w, stride, padding, dilation, groups):
-    """F: the convolution of x (N, Cin, *S) with w (Cout, Cin/g, *K), no bias: one matmul of
-    the kernel with the im2col matrix per group."""
+    """F: the convolution of x (N, Cin, *S) with w (Cout, Cin/g, *K), no bias: the kernel
+    (Cout, Cin/g * K) times each image's columns (a matmul broadcast over the batch)."""
     n, cout = x.shape[0], w.shape[0]
     cols, out_sp = _columns(x, w.shape[2:], stride, padding, dilation)
-    wm = w.reshape(cout, -1)
-    if groups == 1:
-        out = wm @ cols
-    else:
-        rows, cg = wm.shape[1], cout // groups
-        out = xp.concatenate([wm[g * cg:(g + 1) * cg] @ cols[g * rows:(g + 1) * rows]
-                              for g in range(groups)], axis=0)
-    # (Cout, N, *out) -> (N, Cout, *out)
-    return out.reshape((cout, n) + out_sp).swapaxes(0, 1)
+    out = _by_group(w.reshape(cout, -1), cols, groups, 0, 1, 1)
+    return out.reshape((n, cout) + out_sp)
 
 
 def _input_grad(grad, w, input_shape, stride, padding, dilation, groups):
     """Gx: the gradient of F(x, w) for x of ``input_shape``, given the output's gradient:
     the kernel's transpose times grad (col2im's matrix), each kernel offset's rows then
     added into the padded input with one strided add (a loop over offsets, not pixels)."""
-    d = _nd(grad)
     n, cout = grad.shape[:2]
     out_sp, kernel = grad.shape[2:], w.shape[2:]
     cin = input_shape[1]
-    g = xp.ascontiguousarray(grad.swapaxes(0, 1)).reshape(cout, -1)
-    wm = w.reshape(cout, -1)
-    if groups == 1:
-        cols = wm.T @ g
-    else:
-        cg = cout // groups
-        cols = xp.concatenate([wm[i * cg:(i + 1) * cg].T @ g[i * cg:(i + 1) * cg]
-                               for i in range(groups)], axis=0)
-    cols = cols.reshape((cin,) + tuple(kernel) + (n,) + tuple(out_sp))
+    cols = _by_group(w.reshape(cout, -1).T, grad.reshape(n, cout, -1), groups, 1, 1, 1)
+    cols = cols.reshape((n, cin) + tuple(kernel) + tuple(out_sp))
     size = tuple(max(s_ + 2 * p, (o - 1) * st + dl * (k - 1) + 1) for s_, p, o, st, dl, k in
                  zip(input_shape[2:], padding, out_sp, stride, dilation, kernel))
-    acc = xp.zeros((cin, n) + size, cols.dtype)
+    acc = xp.zeros((n, cin) + size, cols.dtype)
+    both = (slice(None), slice(None))
     for offset in xp.ndindex(*kernel):
         key = tuple(slice(k * dl, k * dl + (o - 1) * st + 1, st)
                     for k, dl, o, st in zip(offset, dilation, out_sp, stride))
-        acc[(slice(None), slice(None)) + key] += cols[(slice(None),) + offset]
-    crop = tuple(slice(p, p + s_) for p, s_ in zip(padding, input_shape[2:]))
-    return acc[(slice(None), slice(None)) + crop].swapaxes(0, 1)
+        acc[both + key] += cols[both + offset]
+    return acc[both + tuple(slice(p, p + s_) for p, s_ in zip(padding, input_shape[2:]))]
 
 
 def _weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
-    """Gw: the gradient of F(x, w) for w of ``weight_shape``: grad (as Cout x N*out) times
-    the im2col matrix, per group."""
-    kernel = tuple(weight_shape[2:])
-    cols, out_sp = _columns(x, kernel, stride, padding, dilation)
-    cout = weight_shape[0]
-    g = xp.ascontiguousarray(grad.swapaxes(0, 1)).reshape(cout, -1)
-    if groups == 1:
-        out = g @ cols.T
-    else:
-        rows, cg = cols.shape[0] // groups, cout // groups
-        out = xp.concatenate([g[i * cg:(i + 1) * cg] @ cols[i * rows:(i + 1) * rows].T
-                              for i in range(groups)], axis=0)
-    return out.reshape(tuple(weight_shape)).astype(x.dtype, copy=False)
+    """Gw: the gradient of F(x, w) for w of ``weight_shape``: each image's grad
+    (Cout, positions) times its columns transposed, summed over the batch (no copy of
+    either operand: matmul reads the transposed columns as they are)."""
+    cols, _ = _columns(x, tuple(weight_shape[2:]), stride, padding, dilation)
+    n, cout = grad.shape[0], weight_shape[0]
+    out = _by_group(grad.reshape(n, cout, -1), cols.transpose(0, 2, 1), groups, 1, 2, 1)
+    return out.sum(0).reshape(tuple(weight_shape)).astype(x.dtype, copy=False)
 
 
 def _transposed_shape(input_shape, weight_shape, stride, padding, dilation, output_padding,
@@ -219,10 +219,8 @@ convolution_backward = Op(
 def _im2col(self, kernel_size, dilation, padding, stride):
     batched = self.ndim == 4
     x = self if batched else self[None]
-    cols, out_sp = _columns(x, kernel_size, stride, padding, dilation)
-    n = x.shape[0]
-    out = xp.ascontiguousarray(cols.reshape(cols.shape[0], n, -1).swapaxes(0, 1))
-    return out if batched else out[0]
+    cols, _ = _columns(x, kernel_size, stride, padding, dilation)
+    return cols if batched else cols[0]
 
 
 def _col2im(self, output_size, kernel_size, dilation, padding, stride):

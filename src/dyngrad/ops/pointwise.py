@@ -17,6 +17,7 @@ from ._promote import _torch_error as torch_error
 from ._table import ELEMENTWISE, LINEAR, Op
 
 xp = _backend.xp
+_ndarray = _backend.ndarray
 
 
 # torch gives inf and nan silently (1 / 0, log(0), sqrt(-1)); NumPy would warn. Only the
@@ -49,6 +50,8 @@ def conj(x):
     t = type(x)
     if t is float or t is int:
         return x
+    if t is _ndarray:  # a first-order backward's saved value: the commonest case
+        return conj_op(x) if x.dtype.kind == "c" else x
     data = getattr(x, "_data", x)
     kind = getattr(getattr(data, "dtype", None), "kind", None)
     if kind is None:

@@ -49,24 +49,32 @@ def operator(fn):
     NotImplemented, so that Python raises its own TypeError as it does for torch. The
     commonest operators call their table entry straight away (one call less per op)."""
     fast = _FAST_OPERATORS.get(fn)
+    if fast is None:
+        def op(self, other):
+            if type(other) not in _NUMBERS and not _operand(other):
+                return NotImplemented
+            return fn(self, other)
+    elif fast[1] is None:
+        entry = fast[0]
 
-    def op(self, other):
-        if type(other) not in _NUMBERS and not _operand(other):
+        def op(self, other):
+            # a Tensor or a number is known without a call (the check _operand makes)
+            if type(other) is Tensor or type(other) in _NUMBERS or _operand(other):
+                return entry(self, other)
             return NotImplemented
-        return fn(self, other) if fast is None else fast(self, other)
+    else:
+        entry, alpha = fast
+
+        def op(self, other):
+            if type(other) is Tensor or type(other) in _NUMBERS or _operand(other):
+                return entry(self, other, alpha)
+            return NotImplemented
     op.__name__ = fn.__name__
     return op
 
 
-def _fast_add(self, other):
-    return _add(self, other, 1)
-
-
-def _fast_sub(self, other):
-    return _sub(self, other, 1)
-
-
-# operators whose function needs no more than the operand check (self is a Tensor)
+# operators whose function needs no more than the operand check (self is a Tensor): the
+# table entry's plain function, and the alpha it is given (None: it takes none)
 _FAST_OPERATORS = {}
 
 
@@ -180,7 +188,7 @@ def fmod(input, other):
     return _remainder_entry(other, pw.fmod, pw.fmod_scalar)(input, other)
 
 
-_FAST_OPERATORS.update({add: _fast_add, sub: _fast_sub, mul: _mul, div: _div})
+_FAST_OPERATORS.update({add: (_add, 1), sub: (_sub, 1), mul: (_mul, None), div: (_div, None)})
 
 
 def true_divide(input, other):
