@@ -220,6 +220,10 @@ def as_tensor(data, dtype=None, device=None):
         return data if dtype is None or data.dtype is dtype else data.to(dtype)
     if isinstance(data, _backend.ndarray):
         return _wrap(xp.asarray(data, dtype=_np_dtype(dtype)))
+    ns = _backend.array_module(data)
+    if ns is not xp:  # an array of another module stays there (NOTE [The array-module seam])
+        _dt.of_array(data)
+        return _wrap(data if dtype is None else _backend.astype(data, _dt.native(dtype, ns)))
     return _leaf(_from_data(data, _np_dtype(dtype)), False)
 
 

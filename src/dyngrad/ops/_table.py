@@ -32,6 +32,9 @@ from ..tensor import Tensor, _wrap
 
 xp = _backend.xp
 _gstate = grad_mode.state
+_DIFFERENTIABLE = _backend.DIFFERENTIABLE  # NumPy's; other modules ask _backend
+_ndarray = _backend.ndarray
+_differentiable = _backend.differentiable
 _new = object.__new__
 
 ALL_OPS = []
@@ -240,7 +243,8 @@ def _make_fast(op):
             out = fwd(self._data, *rest)
             res = _wrap(out)
             if (_gstate.enabled and (self._requires_grad or self._base is not None)
-                    and _needs_grad(self) and out.dtype.kind in "fc"):
+                    and _needs_grad(self) and (out.dtype in _DIFFERENTIABLE if type(out)
+                                               is _ndarray else _differentiable(out))):
                 outs = (res,)
                 save(record(_new(cls), (self,), outs), (self,) + rest, outs)
             return res
@@ -267,7 +271,9 @@ def _make_fast(op):
             else:
                 return fwd(self, other, *rest)
             res = _wrap(out)
-            if (a is not None or b is not None) and _gstate.enabled and out.dtype.kind in "fc":
+            if ((a is not None or b is not None) and _gstate.enabled
+                    and (out.dtype in _DIFFERENTIABLE if type(out) is _ndarray
+                         else _differentiable(out))):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
                 save(record(_new(cls), (a, b), outs), (self, other) + rest, outs)
@@ -311,7 +317,7 @@ def apply(op, args):
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
     if (_gstate.enabled and _any_input(inputs)
-            and (op.n_out != 1 or out.dtype.kind in "fc")):
+            and (op.n_out != 1 or _differentiable(out))):
         diff_outs = op.differentiable_outputs
         node = record(_new(op.node_class), inputs, outs if diff_outs is None else
                       tuple(t if k in diff_outs else None for k, t in enumerate(outs)))

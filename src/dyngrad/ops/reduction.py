@@ -25,20 +25,22 @@ def _axes(dim, ndim):
     return axes if ndim else ()
 
 
-def _sum_dtype(self, dtype):
+def _sum_dtype(self, dtype, xp=xp):
     if dtype is not None:
-        return dtype.np
+        return _dt.native(dtype, xp)
     # integer and bool sums accumulate in int64, as in torch
-    return xp.dtype(xp.int64) if self.dtype.kind in "biu" else self.dtype
+    return _dt.native(_dt.int64, xp) if _backend.kind(self.dtype) in "biu" else self.dtype
 
 
 def _sum_all(self, dtype=None):
-    return xp.sum(self, dtype=_sum_dtype(self, dtype))
+    xp = _backend.array_module(self)
+    return xp.sum(self, dtype=_sum_dtype(self, dtype, xp))
 
 
 def _sum_dim(self, dim, keepdim, dtype=None):
+    xp = _backend.array_module(self)
     axes = _axes(dim, self.ndim)
-    return xp.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype))
+    return xp.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype, xp))
 
 
 def _unreduce(grad, self_sym_sizes, dim, keepdim):
@@ -54,28 +56,30 @@ sum_all = Op("SumBackward0", _sum_all,
 sum_dim = Op("SumBackward1", _sum_dim, self=_unreduce)
 
 
-def _mean_check(self, which="Input"):
-    if self.dtype.kind not in "fc":
-        name = _dt._FROM_NP[self.dtype]._cname
+def _mean_check(self, dtype, which="Input"):
+    d = _dt.of_array(self) if dtype is None else dtype
+    if d._category < _dt._FLOAT:
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
-                           f"a floating point or complex dtype. Got: {name}")
+                           f"a floating point or complex dtype. Got: {d._cname}")
 
 
 def _mean_all(self, dtype=None):
-    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
+    _mean_check(self, dtype, "Input" if dtype is None else "Optional")
+    xp = _backend.array_module(self)
+    out_dtype = self.dtype if dtype is None else _dt.native(dtype, xp)
     if self.size == 0:  # nan, as torch gives it, without NumPy's "Mean of empty slice"
-        return xp.full((), xp.nan, dtype=self.dtype if dtype is None else dtype.np)
-    return xp.mean(self, dtype=None if dtype is None else dtype.np).astype(
-        self.dtype if dtype is None else dtype.np, copy=False)
+        return xp.full((), math.nan, dtype=out_dtype)
+    return xp.mean(_backend.astype(self, out_dtype))
 
 
 def _mean_dim(self, dim, keepdim, dtype=None):
-    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
+    _mean_check(self, dtype, "Input" if dtype is None else "Optional")
+    xp = _backend.array_module(self)
     axes = _axes(dim, self.ndim)
-    with xp.errstate(invalid="ignore", divide="ignore"):
-        out = (xp.mean(self, axis=axes, keepdims=keepdim) if self.size else
-               xp.sum(self, axis=axes, keepdims=keepdim) / 0)
-    return out.astype(self.dtype if dtype is None else dtype.np, copy=False)
+    x = self if dtype is None else _backend.astype(self, _dt.native(dtype, xp))
+    with _backend.errstate(xp, invalid="ignore", divide="ignore"):
+        return (xp.mean(x, axis=axes, keepdims=keepdim) if self.size else
+                xp.sum(x, axis=axes, keepdims=keepdim) / 0)
 
 
 def _mean_dim_backward(grad, self_sym_sizes, dim, keepdim):

@@ -351,7 +351,8 @@ def contiguous(self, memory_format=None):
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
 # dtype (NOTE [Broadcasting is undone by the engine]).
-to_copy = Op("ToCopyBackward0", lambda self, dtype: self.astype(dtype.np), self=lambda grad: grad)
+to_copy = Op("ToCopyBackward0", lambda self, dtype: _backend.astype(
+    self, _dt.native(dtype, _backend.array_module(self)), copy=True), self=lambda grad: grad)
 
 
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
