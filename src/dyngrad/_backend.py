@@ -5,24 +5,30 @@ A Tensor holds an array of some array module: a ``numpy.ndarray`` by default, or
 array of any module that speaks the Python array API (``__array_namespace__``): CuPy for
 a GPU, array-api-strict in the tests. The module is chosen from the arrays themselves,
 ``array_module(*arrays)``, never bound once for the process: NumPy arrays, NumPy scalars
-and Python numbers mean NumPy; anything else answers with its own namespace.
+and Python numbers mean NumPy; anything else answers with its own namespace. Factories
+given no array (``torch.zeros(3)``) make NumPy arrays, as torch's make CPU tensors.
 
-Ops are written once, in the array-API spelling that NumPy 2 also speaks (``xp.concat``,
-``xp.permute_dims``, ``xp.astype``), with ``xp = array_module(self)`` at the top of a
-forward. The hot forwards (arithmetic, unary math) keep NumPy's path as it was: they
-test ``type(x) is ndarray`` and only otherwise ask for the module (``function``), so a
-NumPy op pays one type check for the seam. NumPy's extras that the standard lacks go
-through the helpers below, each with its portable fallback: ``errstate`` (a no-op),
-``kind`` (dtype kinds, from the dtypes each module has), ``owns_data`` (flags and bases;
-foreign arrays are never taken over in place), ``data_ptr`` (``__array_interface__``),
-``to_numpy`` (a host copy through DLPack) and ``add_at`` (``ufunc.at``).
+A portable forward is written once, in the array-API spelling NumPy 2 speaks too
+(``xp.permute_dims``, ``xp.concat``, ``axis=`` keywords), with
+``xp = array_module(self)`` at its top. The hot forwards (arithmetic, unary math,
+relu, where) keep NumPy's path exactly as it was and test ``type(x) is ndarray`` first,
+so a NumPy op pays one type check for the seam; only another module's array takes the
+other branch, where ``function`` finds the captured NumPy ufunc's namesake in that
+module and ``_promote.in_module`` applies torch's promotion. Formulas need nothing:
+they are written with operators and table ops, which dispatch the same way.
 
-A CuPy backend plugs in here and nowhere else: CuPy arrays carry
-``__array_namespace__`` (``cupy.array_api`` or array-api-compat's ``cupy`` wrapper), so
-``array_module`` hands the ops CuPy's namespace; ``to_numpy`` copies to the host through
-DLPack for printing and ``.item()``; the dtype tables fill themselves from the namespace
-on first sight (``_register``). What is still NumPy-only (and says so with torch's
-NotImplementedError or by converting at its boundary) is listed in tests/test_backend.py.
+NumPy's extras the standard lacks go through the helpers below, each with its fallback:
+``errstate`` (no warnings to silence elsewhere), ``kind``/``differentiable`` (dtype
+kinds, from tables each module fills on first sight: ``_register``), ``owns_data`` and
+``writeable`` (flags), ``data_ptr`` (``__array_interface__``), ``as_strided`` and
+``sliding_window_view`` (strides: NotImplementedError elsewhere), ``to_numpy`` (a host
+copy through DLPack: printing, ``.item()``, ``.tolist()``, saving, drawings).
+
+A CuPy backend plugs in here and nowhere else: give CuPy arrays a namespace with
+``__array_namespace__`` (array-api-compat's ``cupy``), and ``array_module`` hands the
+ops CuPy's functions; dtypes, kinds and host copies follow from the same helpers.
+tests/test_backend.py runs the core ops and the engine on array-api-strict arrays on a
+device NumPy cannot read, and lists the ops that are still NumPy-only.
 """
 import contextlib
 
@@ -82,7 +88,10 @@ def function(np_function, *arrays):
     if ns is numpy:
         return np_function
     name = np_function.__name__
-    return getattr(ns, _API_NAMES.get(name, name))
+    found = getattr(ns, _API_NAMES.get(name, name), None)
+    if found is None:
+        raise NotImplementedError(f"{name} is not implemented for {ns.__name__} arrays")
+    return found
 
 
 def dtype(ns, name):
@@ -112,10 +121,13 @@ def differentiable(a):
 def asarray(value, dtype=None):
     """An array of ``value``; 0-d results of NumPy math come back as scalars, so wrap them.
     An array of another module stays in its module."""
-    if type(value) is ndarray or isinstance(value, (numpy.generic, int, float, complex, bool)):
+    if isinstance(value, _NUMPY_LIKE):
         return numpy.asarray(value, dtype=dtype)
     ns = array_module(value)
     return numpy.asarray(value, dtype=dtype) if ns is numpy else ns.asarray(value, dtype=dtype)
+
+
+_NUMPY_LIKE = (numpy.generic, ndarray, int, float, complex, list, tuple)
 
 
 def astype(a, d, copy=False):
@@ -143,7 +155,32 @@ def data_ptr(a):
     raise NotImplementedError("data_ptr() is only available for tensors over NumPy arrays")
 
 
+def writeable(a):
+    """Whether an array may be written (NumPy's flag; other modules' arrays are)."""
+    return a.flags.writeable if type(a) is ndarray else True
+
+
+def _numpy_only(what):
+    return NotImplementedError(f"{what} is only implemented for tensors over NumPy arrays "
+                               "(array-API arrays have no strides)")
+
+
+def as_strided(a, shape, strides):
+    """NumPy's ``as_strided`` (strides in bytes); other modules' arrays have no strides."""
+    if type(a) is not ndarray:
+        raise _numpy_only("as_strided")
+    return numpy.lib.stride_tricks.as_strided(a, shape=shape, strides=strides)
+
+
+def sliding_window_view(a, window_shape, axis):
+    """NumPy's windows of ``a`` as a view (convolution and pooling)."""
+    if type(a) is not ndarray:
+        raise _numpy_only("a sliding window view (convolution, pooling)")
+    return numpy.lib.stride_tricks.sliding_window_view(a, window_shape, axis=axis)
+
+
 def is_numpy(a):
+    """Whether ``a`` is NumPy's: an array or a scalar (what NumPy's 0-d math returns)."""
     return type(a) is ndarray or isinstance(a, numpy.generic)
 
 
@@ -163,11 +200,3 @@ def copy(a):
         return numpy.array(a, copy=True, order="K")
     return array_module(a).asarray(a, copy=True)
 
-
-def add_at(target, index, values):
-    """``target[index] += values`` with repeated indices adding up (NumPy's ``add.at``)."""
-    if type(target) is ndarray:
-        numpy.add.at(target, index, values)
-        return
-    raise NotImplementedError("index accumulation (ufunc.at) is only implemented for NumPy "
-                              "arrays")

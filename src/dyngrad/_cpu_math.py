@@ -8,7 +8,7 @@ to draw the same numbers as torch.
 import math
 from fractions import Fraction
 
-import numpy as np
+import numpy as np  # the CPU kernels of the random stream: NumPy by design (NOTE [The array-module seam])
 
 def _f32(bits):
     return np.array(bits, dtype=np.uint32).view(np.float32)[()]

@@ -109,7 +109,7 @@ def _torch_error(ufunc, a, b, numpy_error):
 def to_float(x):
     """Integer and bool arrays become the default float dtype (torch's true division etc.)."""
     if type(x) is _ndarray:  # the NumPy path, as fast as before the seam
-        if x.dtype in _FLOATING:
+        if x.dtype in _FLOAT_OR_COMPLEX:
             return x
         return xp.asarray(x, dtype=_dt.get_default_dtype().np)
     if _backend.kind(x.dtype) in "fc":
@@ -142,7 +142,7 @@ def _no_complex(name):
     return refuse
 
 
-_FLOATING = _backend.DIFFERENTIABLE
+_FLOAT_OR_COMPLEX = _backend.DIFFERENTIABLE
 
 # mixes NumPy computes and torch refuses, checked before computing
 _WEAK_OK = {float: "fc", int: "fc"}

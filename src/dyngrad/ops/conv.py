@@ -26,7 +26,7 @@ from .. import _backend
 from ._table import Op
 
 xp = _backend.xp
-_windows_of = xp.lib.stride_tricks.sliding_window_view
+_windows_of = _backend.sliding_window_view
 
 
 def _nd(x):
