@@ -32,8 +32,10 @@ from ..tensor import Tensor, _wrap
 
 xp = _backend.xp
 _gstate = grad_mode.state
-_DIFFERENTIABLE = _backend.DIFFERENTIABLE  # NumPy's; other modules ask _backend
-_ndarray = _backend.ndarray
+# whether a result records a node: NumPy's dtypes by a set test (faster than dtype.kind,
+# measured); other modules' through _backend (NOTE [The array-module seam])
+_DIFFERENTIABLE = _backend.DIFFERENTIABLE
+_NUMPY_TYPES = _backend.NUMPY_TYPES
 _differentiable = _backend.differentiable
 _new = object.__new__
 
@@ -244,7 +246,7 @@ def _make_fast(op):
             res = _wrap(out)
             if (_gstate.enabled and (self._requires_grad or self._base is not None)
                     and _needs_grad(self) and (out.dtype in _DIFFERENTIABLE if type(out)
-                                               is _ndarray else _differentiable(out))):
+                                               in _NUMPY_TYPES else _differentiable(out))):
                 outs = (res,)
                 save(record(_new(cls), (self,), outs), (self,) + rest, outs)
             return res
@@ -272,7 +274,7 @@ def _make_fast(op):
                 return fwd(self, other, *rest)
             res = _wrap(out)
             if ((a is not None or b is not None) and _gstate.enabled
-                    and (out.dtype in _DIFFERENTIABLE if type(out) is _ndarray
+                    and (out.dtype in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
                          else _differentiable(out))):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
@@ -317,7 +319,8 @@ def apply(op, args):
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
     if (_gstate.enabled and _any_input(inputs)
-            and (op.n_out != 1 or _differentiable(out))):
+            and (op.n_out != 1 or (out.dtype in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
+                                   else _differentiable(out)))):
         diff_outs = op.differentiable_outputs
         node = record(_new(op.node_class), inputs, outs if diff_outs is None else
                       tuple(t if k in diff_outs else None for k, t in enumerate(outs)))

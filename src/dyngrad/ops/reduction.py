@@ -9,6 +9,7 @@ from ._table import Op
 from .pointwise import div_scalar, eq, isnan
 
 xp = _backend.xp
+_ndarray = _backend.ndarray
 
 
 def _dims(dim, ndim):
@@ -25,22 +26,26 @@ def _axes(dim, ndim):
     return axes if ndim else ()
 
 
-def _sum_dtype(self, dtype, xp=xp):
+def _sum_dtype(self, dtype, ns=xp):
+    if ns is not xp:  # another module's dtypes (NOTE [The array-module seam])
+        if dtype is None:
+            dtype = _dt.int64 if _backend.kind(self.dtype) in "biu" else None
+        return self.dtype if dtype is None else _dt.native(dtype, ns)
     if dtype is not None:
-        return _dt.native(dtype, xp)
+        return dtype.np
     # integer and bool sums accumulate in int64, as in torch
-    return _dt.native(_dt.int64, xp) if _backend.kind(self.dtype) in "biu" else self.dtype
+    return xp.dtype(xp.int64) if self.dtype.kind in "biu" else self.dtype
 
 
 def _sum_all(self, dtype=None):
-    xp = _backend.array_module(self)
-    return xp.sum(self, dtype=_sum_dtype(self, dtype, xp))
+    ns = xp if type(self) is _ndarray else _backend.array_module(self)
+    return ns.sum(self, dtype=_sum_dtype(self, dtype, ns))
 
 
 def _sum_dim(self, dim, keepdim, dtype=None):
-    xp = _backend.array_module(self)
+    ns = xp if type(self) is _ndarray else _backend.array_module(self)
     axes = _axes(dim, self.ndim)
-    return xp.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype, xp))
+    return ns.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype, ns))
 
 
 def _unreduce(grad, self_sym_sizes, dim, keepdim):

@@ -68,8 +68,16 @@ def can_view(array, size):
 
 view = Op("ViewBackward0", _view, view=True,
           self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
+
+
+def _reshape(self, size):
+    if type(self) is _ndarray:  # NumPy's path stays one call (NOTE [The array-module seam])
+        return xp.reshape(self, size)
+    return array_module(self).reshape(self, size)
+
+
 # The result of reshape when a view is impossible: a fresh copy, not a view.
-unsafe_view = Op("UnsafeViewBackward0", lambda self, size: array_module(self).reshape(self, size),
+unsafe_view = Op("UnsafeViewBackward0", _reshape,
                  self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 
 
@@ -77,13 +85,12 @@ def reshape(x, size):
     """reshape for formulas: a view when possible (arrays and Tensors alike)."""
     if hasattr(x, "_data"):
         return x.reshape(size)
-    return array_module(x).reshape(x, size)
+    return _reshape(x, size)
 
 
 # reshape of a tensor that is not contiguous but can still be viewed (a transpose, an
 # expand): torch records _reshape_alias, not view
-reshape_alias = Op("ReshapeAliasBackward0", lambda self, size: array_module(self).reshape(self, size),
-                   view=True,
+reshape_alias = Op("ReshapeAliasBackward0", _reshape, view=True,
                    self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 # t[...] and t[:, :]: a view of the whole tensor
 alias = Op("AliasBackward0", lambda self: self.view() if type(self) is _ndarray else self,
@@ -107,6 +114,8 @@ def _permute(self, dims):
 
 
 def _transpose(self, dim0, dim1):
+    if type(self) is _ndarray:
+        return xp.swapaxes(self, dim0, dim1)
     dims = list(range(self.ndim))
     dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
     return array_module(self).permute_dims(self, dims)
@@ -123,8 +132,13 @@ permute = Op("PermuteBackward0", _permute, view=True,
              self=lambda grad, dims: permute(grad, _inverse(dims)))
 transpose = Op("TransposeBackward0", _transpose, view=True,
                self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1))
-t = Op("TBackward0", lambda self: _permute(self, tuple(range(self.ndim))[::-1]), view=True,
-       self=lambda grad: t(grad))
+def _t(self):
+    if type(self) is _ndarray:
+        return xp.transpose(self)
+    return _permute(self, tuple(range(self.ndim))[::-1])
+
+
+t = Op("TBackward0", _t, view=True, self=lambda grad: t(grad))
 # expand's gradient is the broadcast-shaped grad itself: the engine sums it down
 # (NOTE [Broadcasting is undone by the engine]).
 expand = Op("ExpandBackward0", lambda self, size: array_module(self).broadcast_to(self, size),
