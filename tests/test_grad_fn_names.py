@@ -237,6 +237,8 @@ SKIP = {
     "scalar_tensor": "a factory", "normal": "a random factory",
     "bitwise_and": "integer and bool tensors only", "bitwise_or": "integer and bool tensors only",
     "bitwise_xor": "integer and bool tensors only", "bitwise_not": "integer and bool tensors only",
+    "bitwise_and_": "integer and bool tensors only", "bitwise_or_": "integer and bool tensors only",
+    "bitwise_xor_": "integer and bool tensors only", "bitwise_not_": "integer and bool tensors only",
     "bincount": "integer tensors only", "bucketize": "integer result",
     "bitwise_left_shift": "integer tensors only", "bitwise_right_shift": "integer tensors only",
     "multinomial": "a random integer result", "broadcast_shapes": "takes shapes",

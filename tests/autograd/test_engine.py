@@ -706,7 +706,11 @@ def case_call_node_by_hand(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     w = torch.tensor([3., 4.], requires_grad=True)
     y = x * w
-    return y.grad_fn(torch.tensor([1., 1.])), (x * 2).grad_fn(torch.tensor([1., 1.]))
+    # a node with one input hands back a tensor, not a 1-tuple; several outputs take one each
+    a, b = x.split(1)
+    return (y.grad_fn(torch.tensor([1., 1.])), (x * 2).grad_fn(torch.tensor([1., 1.])),
+            x.sum().grad_fn(torch.tensor(1.)), x.exp().grad_fn(torch.ones(2)),
+            a.grad_fn(torch.ones(1), torch.ones(1)))
 
 
 def case_grad_of_leaf_output(torch):

@@ -23,6 +23,10 @@ CASES = [
     'x + y', 'x * y', 'x - y', 'x / y', 'm + y', 'm * x.reshape(3, 1)', 'x ** y',
     'x == y', 'x < y', 'x & y', 'torch.maximum(x, y)', 'torch.minimum(m, y)',
     'torch.where(b, x, y)', 'torch.where(torch.tensor([True, False]), x, x)',
+    # binary math that takes no Python number (add and mul do)
+    'torch.atan2(x, 2)', 'x.atan2(2)', 'torch.arctan2(x, 2.)', 'torch.hypot(x, 2)',
+    'torch.logaddexp(x, 1)', 'x.logaddexp2(1)', 'torch.fmax(x, 0)', 'x.fmin(0)',
+    'torch.heaviside(x, 1.)', 'torch.xlogy(x, 2)', 'torch.copysign(x, -1)',
     'torch.atan2(x, y)', 'torch.hypot(m, y)', 'torch.logaddexp(y, x)', 'torch.remainder(x, y)', 'torch.fmod(x, y)', 'torch.floor_divide(x, y)',
     'torch.logical_and(x, y)', 'torch.lerp(x, y, 0.5)', 'torch.masked_fill(x, torch.tensor([True, False]), 0.)',
     'x.masked_fill(n, 0.)', 'x.masked_fill(b, "a")', 'x.masked_fill(b, x)',

@@ -33,7 +33,6 @@ KNOWN = {
     'm[:, 1:].copy_(m[:, :-1])': 'different result',
     'x.expand(2, 3).zero_()': 'refused',
     'x.expand(2, 3).fill_(1.)': 'refused',
-    'n.clamp_(0.5)': 'same type',
     'x.add_()': 'same type',
     'x.masked_fill_(torch.tensor([True, False]), 1.)': 'same type',
     'np.sum(w)': 'same type',

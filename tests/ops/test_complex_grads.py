@@ -27,6 +27,10 @@ CALLS = {
     "mv": (lambda t, a, z: a @ z[:2], [M, Z]),
     "dot": (lambda t, z, w: t.dot(z, w), [Z, W]),
     "bmm": (lambda t, a, b: t.bmm(a[None], b[None]), [M, N]),
+    # (|sgn(z) w| alone would not depend on z)
+    "sgn": (lambda t, z, w: t.sgn(z) * w + 1, [Z, W]),
+    "sgn_at_zero": (lambda t, z, w: z.sgn() * w + 1, [np.array([0j, 1 - 1j, -2j], np.complex64), W]),
+    "abs": (lambda t, z, w: z.abs() * w + 1, [Z, W]),
 }
 
 
@@ -49,3 +53,18 @@ def test_conj_of_a_real_tensor_is_itself():
     assert x.conj() is x
     z = dyngrad.tensor(Z, requires_grad=True)
     assert z.conj().grad_fn.name() == "ConjBackward0"
+
+
+@pytest.mark.parametrize("name", ["sgn", "abs", "exp", "mul", "sqrt"])
+def test_complex_second_derivative_matches_torch(name):
+    """The gradient's own gradient: abs's formula runs through sgn's."""
+    call, arrays = CALLS[name]
+
+    def second(lib):
+        xs = [lib.tensor(a.astype(np.complex128), requires_grad=True) for a in arrays]
+        loss = (call(lib, *xs).abs() * 1.5).sum()
+        gs = lib.autograd.grad(loss, xs, create_graph=True)
+        again = sum((g + 1).abs().sum() for g in gs)
+        return [g.detach().resolve_conj().numpy() for g in lib.autograd.grad(again, xs)]
+    for got, expected in zip(second(dyngrad), second(torch)):
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)

@@ -5,8 +5,11 @@ graph text, backward, create_graph gradients and second derivatives. The number 
 examples is the loaded profile's (tests/conftest.py; HYPOTHESIS_PROFILE=ci gives 25).
 """
 import numpy as np
+import pytest
 from hypothesis import given, note, settings, strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays, broadcastable_shapes
+
+from tests.autograd._oracle import check
 
 from .oracle import assert_same
 
@@ -266,3 +269,39 @@ def matmul_case(draw):
 @settings(deadline=None)
 def test_matmul(xy):
     assert_same(lambda t, x, y: t.matmul(x, y), list(xy))
+
+
+# A 0-d input keeps its dtype through the backward: its gradient's shape matches the
+# output's, so the engine does not cast it, and a formula that divides by an int64 count
+# with NumPy's / would hand back float64.
+ZERO_D_REDUCTIONS = {
+    "max": lambda t, a: a.max(), "min": lambda t, a: t.min(a), "amax": lambda t, a: a.amax(()),
+    "amin": lambda t, a: t.amin(a, ()), "median": lambda t, a: a.median(),
+    "nanmedian": lambda t, a: a.nanmedian(), "norm_inf": lambda t, a: a.norm(float("inf")),
+    "sum": lambda t, a: a.sum(), "mean": lambda t, a: a.mean(), "prod": lambda t, a: a.prod(),
+    "logsumexp": lambda t, a: a.logsumexp(0), "max_dim": lambda t, a: a.max(0)[0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ZERO_D_REDUCTIONS))
+@pytest.mark.parametrize("value", [0.0, -1.5, float("nan")])
+def test_zero_d_reduction_keeps_dtype(name, value):
+    assert_same(ZERO_D_REDUCTIONS[name], [np.array(value, np.float32)])
+
+
+SIGN_INPUTS = {"float_edges": lambda t: t.tensor([float("nan"), -0.0, 0.0, float("inf"), -2.5]),
+               "nan_0d": lambda t: t.tensor(float("nan"), dtype=t.float64),
+               "bool": lambda t: t.tensor([True, False]),
+               "uint8": lambda t: t.tensor([3, 0], dtype=t.uint8),
+               "int": lambda t: t.tensor([-3, 0, 7])}
+
+
+@pytest.mark.parametrize("name", ["sign", "sgn"])
+@pytest.mark.parametrize("kind", sorted(SIGN_INPUTS))
+def test_sign_at_its_edges(name, kind):
+    """torch's sign is (0 < x) - (x < 0): nan gives 0, -0.0 gives +0, bool stays bool."""
+    def case(t):
+        r = getattr(t, name)(SIGN_INPUTS[kind](t))
+        return r, r.signbit() if r.dtype != t.bool else None
+    case.__name__ = f"{name}_{kind}"
+    check(case)

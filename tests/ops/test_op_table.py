@@ -122,6 +122,7 @@ XFAIL = {
 }
 
 # Op object -> [(id, call, arrays)]; comparison ops have no node name, so the key is the Op.
+_COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
 SAMPLES = {
     inplace.zero_: [("zero_", lambda t, x: x.clone().zero_() + x, [A])],
     inplace.fill_: [("fill_", lambda t, x: x.clone().fill_(2.5) * x, [A])],
@@ -250,6 +251,12 @@ SAMPLES = {
                  ("max_binary", lambda t, x, y: t.max(x, y), [A, B])],
     pw.minimum: [("minimum", lambda t, x, y: t.minimum(x, y), [A, B])],
     pw.eq: [("eq", lambda t, x, y: x == y, [A, A[::-1].copy()])],
+    # a comparison written in place records a node with zero gradients
+    **{ops[0]: [(f"{n}_number", (lambda n: lambda t, x: getattr(x * 2, n + "_")(0.3) * x)(n), [A])]
+       for n, ops in pw.INPLACE_BY_OPERAND.items() if n in _COMPARISONS},
+    **{ops[1]: [(f"{n}_tensor", (lambda n: lambda t, x, y: getattr(x * 2, n + "_")(y) * x)(n),
+                 [A, B])]
+       for n, ops in pw.INPLACE_BY_OPERAND.items() if n in _COMPARISONS},
     pw.ne: [("ne", lambda t, x, y: t.ne(x, y), [A, B])],
     pw.lt: [("lt", lambda t, x, y: x < y, [A, B])],
     pw.le: [("le", lambda t, x: x <= 0.3, [A])],

@@ -551,5 +551,6 @@ def call_node(node, grads):
             raise TypeError(f"argument {i} is not a Variable")
     create = grad_mode.state.enabled
     gs = [g if create else (g._data if isinstance(g, Tensor) else g) for g in grads]
-    outs = node._apply(gs, create)
-    return tuple(None if g is None else _tensor(g) for g in outs)
+    outs = tuple(None if g is None else _tensor(g) for g in node._apply(gs, create))
+    # torch hands back a lone gradient as itself
+    return outs[0] if len(outs) == 1 else outs

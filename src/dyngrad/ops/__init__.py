@@ -7,7 +7,8 @@ from .. import _backend, random as _random
 from ..tensor import Tensor, _read_only
 from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
-from .inplace import apply_inplace
+from .inplace import apply_inplace, check_cast
+from ._promote import result_dtype
 from ._table import ALL_OPS, Op  # noqa: F401
 from .signatures import ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
 
@@ -50,9 +51,6 @@ def _nondiff(name):
     entry = getattr(pw, name)
 
     def fn(input, other=None):
-        if name == "bitwise_not" and input._data.dtype.kind in "fc":
-            raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
-                                      f"'{input.dtype._cname}'")
         return entry(input) if other is None and entry.params == ["self"] else entry(input, other)
     fn.__name__ = name
     return fn
@@ -85,7 +83,7 @@ for _alias, _n in (("greater", "gt"), ("less", "lt"), ("greater_equal", "ge"),
                    ("less_equal", "le"), ("not_equal", "ne")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
 for _n in ("log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf", "rsqrt",
-           "log2", "log10", "floor", "ceil", "trunc"):
+           "log2", "log10", "floor", "ceil", "trunc", "sgn"):
     FUNCTIONS[_n] = _unary(_n)
 for _alias, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"),
                    ("fix", "trunc")):
@@ -248,6 +246,41 @@ METHODS.update({
 })
 for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
     METHODS[_n + "_"] = (lambda op: lambda self: apply_inplace(op, self, (self,)))(getattr(_sp, _n))
+
+
+
+def _inplace_of(name):
+    """``x.name_(...)``: the function's own op, written into x (so the node is the
+    function's, and x's value before the write is what the formulas save, as torch)."""
+    op = getattr(pw, name)
+    refused = _REFUSED.get(name)
+
+    by_number, by_tensor = pw.INPLACE_BY_OPERAND.get(name, (op, op))
+    promoting = name.startswith("bitwise_") or name in ("remainder", "fmod")
+
+    def method(self, *args):
+        if refused is not None and self._data.dtype.kind == refused[0]:
+            raise refused[1](refused[2])
+        entry = by_tensor if args and isinstance(args[0], Tensor) else by_number
+        if promoting and args:  # torch refuses the cast before the kernel sees the dtypes
+            check_cast(self, result_dtype(self._data, getattr(args[0], "_data", args[0])))
+        return apply_inplace(entry, self, (self,) + args)
+    method.__name__ = name + "_"
+    return method
+
+
+for _n in ("acos", "asin", "atan", "ceil", "floor", "trunc", "cosh", "sinh", "tan", "erf",
+           "expm1", "log10", "log1p", "log2", "rsqrt", "sgn", "sign", "eq", "ne", "lt", "le",
+           "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "remainder", "fmod"):
+    METHODS.setdefault(_n + "_", _inplace_of(_n))
+for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
+                   ("arctan", "atan"), ("arctan2", "atan2"), ("clip", "clamp"), ("divide", "div"),
+                   ("fix", "trunc"), ("multiply", "mul"), ("negative", "neg"),
+                   ("subtract", "sub"), ("true_divide", "div"), ("greater", "gt"),
+                   ("greater_equal", "ge"), ("less", "lt"), ("less_equal", "le"),
+                   ("not_equal", "ne")):
+    METHODS.setdefault(_alias + "_", METHODS[_n + "_"])
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
 

@@ -112,9 +112,16 @@ def _check_write(self, value):
         raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast "
                            f"shape {list(xp.broadcast_shapes(vshape, data.shape))}")
     vd = getattr(value, "dtype", None)
-    if vd is not None and vd != data.dtype and not xp.can_cast(vd, data.dtype, "same_kind"):
-        raise RuntimeError(f"result type {_FROM_NP[vd]._cname} can't be cast to the desired "
-                           f"output type {_FROM_NP[data.dtype]._cname}")
+    if vd is not None:
+        check_cast(self, vd)
+
+
+def check_cast(self, result_dtype):
+    """torch's refusal to write a result of ``result_dtype`` into ``self`` (float into int)."""
+    target = self._data.dtype
+    if result_dtype != target and not xp.can_cast(result_dtype, target, "same_kind"):
+        raise RuntimeError(f"result type {_FROM_NP[result_dtype]._cname} can't be cast to the "
+                           f"desired output type {_FROM_NP[target]._cname}")
 
 
 def apply_inplace(op, self, args):

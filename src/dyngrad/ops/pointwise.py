@@ -220,17 +220,18 @@ def _remainder(self, other):
     # torch's float kernel: fmod, then moved by one divisor where the signs differ (so
     # -2 % 2 is -0.0, where NumPy's remainder gives 0.0)
     _refuse_division("remainder", self, other)
-    r = binary(xp.fmod, self, other)
-    if r.dtype.kind != "f":
-        return binary(xp.remainder, self, other)
-    with xp.errstate(invalid="ignore"):
+    with xp.errstate(**_SILENT):  # x % 0.0 is nan, silently
+        r = binary(xp.fmod, self, other)
+        if r.dtype.kind != "f":
+            return binary(xp.remainder, self, other)
         fix = (r != 0) & ((r < 0) != (xp.asarray(other) < 0))
     return xp.add(r, other, out=r, where=fix) if r.ndim else (r + other if fix else r)
 
 
 def _fmod(self, other):
     _refuse_division("fmod", self, other)
-    return binary(xp.fmod, self, other)
+    with xp.errstate(**_SILENT):
+        return binary(xp.fmod, self, other)
 
 
 def _floor_divide(self, other):
@@ -253,7 +254,13 @@ floor_divide = Op("torch::autograd::NotImplemented", _floor_divide, self=_not_im
 fmod = Op("FmodBackward1", _fmod, self=lambda grad: grad,
           other=lambda grad, self, other: -grad * div_mode(self, other, "trunc"))
 fmod_scalar = Op("FmodBackward0", _fmod, self=lambda grad: grad)
-reciprocal = Op("ReciprocalBackward0", _silent_float(xp.reciprocal),
+def _reciprocal(x):
+    # 1 / x, not NumPy's reciprocal: for complex numbers torch divides (1 / 0j is inf+nanj,
+    # and the imaginary zero of 1 / (2+0j) stays positive), as NumPy's division does
+    return xp.divide(1, x)
+
+
+reciprocal = Op("ReciprocalBackward0", _silent_float(_reciprocal),
                 self=lambda grad, result: -grad * conj(result * result))
 
 
@@ -385,9 +392,42 @@ sigmoid_backward = Op("SigmoidBackwardBackward0",
                       output=lambda grad, output, grad_output:
                           grad * grad_output * add_scalar(mul_scalar(output, -2), 1, 1))
 abs_ = Op("AbsBackward0", _math(xp.abs), self=lambda grad, self: grad * sgn(self))
-sign = Op("SignBackward0", _math(xp.sign), self=lambda grad: zeros_like(grad))
+
+
+def _sign(self):
+    if type(self) is not _ndarray and not _backend.is_numpy(self):
+        return _sign_in(_backend.array_module(self), self)
+    if self.dtype.kind == "b":
+        return self.copy()
+    r = xp.sign(self)
+    if self.dtype.kind == "f" and r.ndim:  # torch's (0 < x) - (x < 0): the sign of nan is 0
+        xp.copyto(r, 0, where=xp.isnan(r))
+    elif self.dtype.kind == "f" and r != r:
+        r = xp.zeros_like(r)
+    return r
+
+
+def _sign_in(ns, self):
+    """``_sign`` for an array of another module (NOTE [The array-module seam])."""
+    k = _backend.kind(self.dtype)
+    if k == "b":
+        return _backend.copy(self)
+    r = ns.sign(self)
+    return ns.where(ns.isnan(r), ns.zeros_like(r), r) if k == "f" else r
+
+
+sign = Op("SignBackward0", _sign, self=lambda grad: zeros_like(grad))
 # abs's formula uses sgn (sign extended to complex numbers): its own node, SgnBackward0
-sgn = Op("SgnBackward0", sign.forward, self=sign.formulas["self"])
+sgn = Op("SgnBackward0", _sign, self=lambda grad, self, result: _sgn_backward(grad, self, result))
+
+
+def _sgn_backward(grad, self, result):
+    """z/|z| is flat along |z| and turns with the angle: (g - sgn² conj(g)) / 2|z| (zero at
+    0, as torch), and zero for real input."""
+    if _backend.kind(getattr(self, "_data", self).dtype) != "c":
+        return zeros_like(grad)
+    magnitude = abs_(self)
+    return masked_fill_op((grad - result * result * conj(grad)) / (magnitude * 2), magnitude == 0, 0)
 def _relu(self):
     if _backend.kind(self.dtype) == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
@@ -539,6 +579,20 @@ lt = Op(None, compare(xp.less, ordered=True), nondiff=("self", "other"))
 le = Op(None, compare(xp.less_equal, ordered=True), nondiff=("self", "other"))
 gt = Op(None, compare(xp.greater, ordered=True), nondiff=("self", "other"))
 ge = Op(None, compare(xp.greater_equal, ordered=True), nondiff=("self", "other"))
+
+
+def _compare_inplace(op, name):
+    """``x.eq_(y)`` writes 0 and 1 into x, and torch records it: a node whose gradients are
+    zeros (EqBackward0 for a number, EqBackward1 for a tensor)."""
+    zero = lambda grad: zeros_like(grad)  # noqa: E731
+    return (Op(f"{name}Backward0", op.forward, nondiff=("self",), self=zero),
+            Op(f"{name}Backward1", op.forward, self=zero, other=zero))
+
+
+# x.name_(operand): the op for a number operand and the op for a tensor one, where they differ
+INPLACE_BY_OPERAND = {n: _compare_inplace(o, n.capitalize()) for n, o in
+                      (("eq", eq), ("ne", ne), ("lt", lt), ("le", le), ("gt", gt), ("ge", ge))}
+INPLACE_BY_OPERAND.update(remainder=(remainder_scalar, remainder), fmod=(fmod_scalar, fmod))
 logical_and = _compare(xp.logical_and)
 logical_or = _compare(xp.logical_or)
 logical_xor = _compare(xp.logical_xor)
@@ -546,7 +600,15 @@ bitwise_and = Op(None, lambda self, other: binary(xp.bitwise_and, self, other), 
 bitwise_or = Op(None, lambda self, other: binary(xp.bitwise_or, self, other), nondiff=("self", "other"))
 bitwise_xor = Op(None, lambda self, other: binary(xp.bitwise_xor, self, other), nondiff=("self", "other"))
 logical_not = Op(None, lambda self: xp.logical_not(self), nondiff=("self",))
-bitwise_not = Op(None, lambda self: xp.invert(self), nondiff=("self",))
+
+
+def _bitwise_not(self):
+    if self.dtype.kind in "fc":
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_FROM_NP[self.dtype]._cname}'")
+    return xp.invert(self)
+
+
+bitwise_not = Op(None, _bitwise_not, nondiff=("self",))
 isnan = Op(None, lambda self: xp.isnan(self), nondiff=("self",))
 isinf = Op(None, lambda self: xp.isinf(self), nondiff=("self",))
 isfinite = Op(None, lambda self: xp.isfinite(self), nondiff=("self",))
@@ -558,6 +620,8 @@ _erf_scalar = xp.frompyfunc(math.erf, 1, 1)
 
 def _erf(self):
     # NumPy has no erf: math.erf per element, in double, cast back to the input's float type
+    if self.dtype.kind == "c":
+        raise NotImplementedError(f"\"erf_vml_cpu\" not implemented for '{_FROM_NP[self.dtype]._cname}'")
     x = to_float(self)
     return xp.asarray(_erf_scalar(x.astype(xp.float64)), dtype=xp.float64).astype(x.dtype)
 
@@ -600,7 +664,7 @@ acos = Op("AcosBackward0", _silent_float(xp.arccos), self=_acos_backward)
 atan = Op("AtanBackward0", lambda self: xp.arctan(to_float(self)),
           self=lambda grad, self: grad / conj(add_scalar(self * self, 1, 1)))
 erf = Op("ErfBackward0", _erf, self=_erf_backward)
-rsqrt = Op("RsqrtBackward0", _silent_float(lambda x: xp.reciprocal(xp.sqrt(x))),
+rsqrt = Op("RsqrtBackward0", _silent_float(lambda x: _reciprocal(xp.sqrt(x))),
            self=lambda grad, result: mul_scalar(grad, -0.5) * conj(pow_scalar_exp(result, 3)))
 log2 = Op("Log2Backward0", _silent_float(xp.log2),
           self=lambda grad, self: grad / mul_scalar(conj(self), 0.6931471805599453))  # log(2)

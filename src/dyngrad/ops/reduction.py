@@ -6,7 +6,7 @@ from .. import _backend
 from .. import _dtype as _dt
 from .._args import dim_list
 from ._table import Op
-from .pointwise import div_scalar, eq, isnan
+from .pointwise import div, div_scalar, eq, isnan
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -104,7 +104,8 @@ def _evenly_distribute(grad, self, result):
     # every element equal to the max shares the gradient (torch's evenly_distribute_backward);
     # a nan max goes to the nan elements
     mask = isnan(self) if bool(isnan(result)) else eq(self, result)
-    return grad * mask / sum_all(mask)
+    # div, not NumPy's /: the count is an int64 0-d array, which must not promote the gradient
+    return div(grad * mask, sum_all(mask))
 
 
 def _check_nonempty(self, name):

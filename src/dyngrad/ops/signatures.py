@@ -53,6 +53,7 @@ SIGNATURES = {
     "ge": _COMPARE,
     "maximum": ["Tensor input, Tensor other, " + _OUT],
     "minimum": ["Tensor input, Tensor other, " + _OUT],
+    "heaviside": ["Tensor input, Tensor values, " + _OUT],
     # shapes and joining
     "reshape": ["Tensor input, tuple of ints shape"],
     "flatten": ["Tensor input, int start_dim = 0, int end_dim = -1"],
@@ -105,10 +106,14 @@ SIGNATURES = {
                   "torch.memory_format memory_format = None"],
 }
 SIGNATURES["std"] = SIGNATURES["var"]
+# binary math that takes no Python number for ``other`` (unlike add or mul)
+for _n in ("atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin", "nextafter",
+           "logical_and", "logical_or", "logical_xor"):
+    SIGNATURES[_n] = ["Tensor input, Tensor other, " + _OUT]
 for _n in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
            "reciprocal", "log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf",
            "rsqrt", "log2", "log10", "floor", "ceil", "trunc", "neg", "isnan", "isinf",
-           "isfinite", "logical_not", "bitwise_not", "square"):
+           "isfinite", "logical_not", "bitwise_not", "square", "sgn"):
     SIGNATURES[_n] = _UNARY
 for _n in ("float", "double", "half", "long", "int", "short", "char", "byte", "bool", "cfloat",
            "cdouble"):
@@ -135,8 +140,11 @@ def method_signatures(name):
     """A method's overloads: declared, or its function's without ``input`` and ``out``."""
     if "Tensor." + name in SIGNATURES:
         return SIGNATURES["Tensor." + name]
+    base = ALIASES.get(name, name)
+    if base not in SIGNATURES and name.endswith("_"):  # x.log1p_() takes what log1p takes
+        base = ALIASES.get(name[:-1], name[:-1])
     out = []
-    for sig in SIGNATURES.get(ALIASES.get(name, name), ()):
+    for sig in SIGNATURES.get(base, ()):
         parts = sig.split(", ")
         if parts[0] != "Tensor input":
             continue

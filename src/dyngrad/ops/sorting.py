@@ -10,7 +10,7 @@ sort, where torch's selection algorithm may pick another of the tied indices.
 from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
 from ._table import Op
-from .pointwise import eq, isnan, masked_fill_tensor
+from .pointwise import div, eq, isnan, masked_fill_tensor
 from .reduction import _value_selecting_backward, sum_all
 from .return_types import return_type
 from .views import new_zeros
@@ -173,7 +173,7 @@ def _evenly_distribute(grad, self, result):
     when the result is NaN) share the gradient, written with masked_fill."""
     r = getattr(result, "_data", result)
     mask = isnan(self) if bool(xp.isnan(r)) else eq(self, result)
-    return masked_fill_tensor(new_zeros(grad, tuple(self.shape)), mask, grad / sum_all(mask))
+    return masked_fill_tensor(new_zeros(grad, tuple(self.shape)), mask, div(grad, sum_all(mask)))
 
 
 median_all = Op("MedianBackward0", _median_all(False), self=_evenly_distribute)

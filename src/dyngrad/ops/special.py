@@ -9,6 +9,7 @@ import math
 
 from .. import _backend
 from .. import _special_math as sm
+from .._dtype import _FROM_NP
 from ._promote import to_float
 from ._table import Op
 from .pointwise import (abs_, add_scalar, erf, exp, gt, log, mul_scalar, neg, pow_scalar_exp,
@@ -21,9 +22,18 @@ _SQRT_PI = math.sqrt(math.pi)
 _SQRT_2PI = math.sqrt(2 * math.pi)
 
 
-def _float64(fn):
+def refuse_complex(self, kernel):
+    """torch's special functions have no complex kernels: say so, as torch does, rather
+    than drop the imaginary part."""
+    if self.dtype.kind == "c":
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{_FROM_NP[self.dtype]._cname}'")
+
+
+def _float64(fn, kernel):
     """A forward computing ``fn`` in float64 and casting back to the input's float type."""
     def forward(self):
+        refuse_complex(self, kernel)
         x = to_float(self)
         with xp.errstate(all="ignore"):
             return xp.asarray(fn(x.astype(xp.float64))).astype(x.dtype, copy=False)
@@ -31,24 +41,26 @@ def _float64(fn):
 
 
 def _polygamma(n, self):
+    refuse_complex(self, "digamma" if n == 0 else "trigamma" if n == 1 else "polygamma")
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     x = to_float(self)
     return xp.asarray(sm.polygamma(n, x.astype(xp.float64))).astype(x.dtype, copy=False)
 
 
-lgamma = Op("LgammaBackward0", _float64(sm.lgamma), self=lambda grad, self: grad * digamma(self))
-digamma = Op("DigammaBackward0", _float64(sm.digamma),
+lgamma = Op("LgammaBackward0", _float64(sm.lgamma, "lgamma_vml_cpu"),
+            self=lambda grad, self: grad * digamma(self))
+digamma = Op("DigammaBackward0", _float64(sm.digamma, "digamma"),
              self=lambda grad, self: grad * polygamma(1, self))
 polygamma = Op("PolygammaBackward0", _polygamma,
                self=lambda grad, n, self: grad * polygamma(n + 1, self))
-erfc = Op("ErfcBackward0", _float64(sm.erfc),
+erfc = Op("ErfcBackward0", _float64(sm.erfc, "erfc_vml_cpu"),
           self=lambda grad, self: mul_scalar(exp(neg(pow_scalar_exp(self, 2))), -2.0 / _SQRT_PI) * grad)
-erfinv = Op("ErfinvBackward0", _float64(sm.erfinv),
+erfinv = Op("ErfinvBackward0", _float64(sm.erfinv, "erfinv_vml_cpu"),
             self=lambda grad, self: mul_scalar(exp(pow_scalar_exp(erfinv(self), 2)), 0.5 * _SQRT_PI) * grad)
-i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False)),
+i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False), "i0_vml_cpu"),
         self=lambda grad, self: grad * i1(self))
-i0e = Op("SpecialI0EBackward0", _float64(lambda x: sm.bessel_i(x, 0, True)),
+i0e = Op("SpecialI0EBackward0", _float64(lambda x: sm.bessel_i(x, 0, True), "i0e_cpu"),
          self=lambda grad, self, result: grad * (i1e(self) - sgn(self) * result))
 
 
@@ -71,12 +83,14 @@ def _i1e_backward(grad, self, result):
     return grad * where(not_tiny, gradx, 0.5)
 
 
-i1 = Op("SpecialI1Backward0", _float64(lambda x: sm.bessel_i(x, 1, False)), self=_i1_backward)
-i1e = Op("SpecialI1EBackward0", _float64(lambda x: sm.bessel_i(x, 1, True)), self=_i1e_backward)
-ndtri = Op("SpecialNdtriBackward0", _float64(sm.ndtri),
+i1 = Op("SpecialI1Backward0", _float64(lambda x: sm.bessel_i(x, 1, False), "i1_cpu"),
+        self=_i1_backward)
+i1e = Op("SpecialI1EBackward0", _float64(lambda x: sm.bessel_i(x, 1, True), "i1e_cpu"),
+         self=_i1e_backward)
+ndtri = Op("SpecialNdtriBackward0", _float64(sm.ndtri, "ndtri_cpu"),
            self=lambda grad, result: mul_scalar(grad, _SQRT_2PI) * exp(
                _div_scalar(pow_scalar_exp(result, 2), 2)))
-log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr),
+log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr, "log_ndtr_cpu"),
               self=lambda grad, self, result: _div_scalar(grad, _SQRT_2PI) * exp(
                   neg(result + _div_scalar(pow_scalar_exp(self, 2), 2))))
 
@@ -92,7 +106,7 @@ def _entr(x):
     return xp.where(x < 0, -xp.inf, out)
 
 
-entr = Op("SpecialEntrBackward0", _float64(_entr),
+entr = Op("SpecialEntrBackward0", _float64(_entr, "entr_cpu"),
           self=lambda grad, self: grad * neg(add_scalar(log(self), 1, 1)))
 zeta = Op(None, lambda self, other: xp.asarray(sm.zeta(self, other)).astype(
     xp.result_type(to_float(xp.asarray(self)), to_float(xp.asarray(other))), copy=False),

@@ -11,7 +11,7 @@ from .. import _backend
 from .. import _dtype as _dt
 from ._promote import to_float
 from ._table import Op
-from .pointwise import (abs_, conj, eq, exp, logical_or, isnan, masked_fill_op,
+from .pointwise import (abs_, conj, div, eq, exp, logical_or, isnan, masked_fill_op,
                         mul_scalar, pow_scalar_exp, sgn)
 from .reduction import _axes, _dims, _sum_dtype, mean_all, mean_dim, sum_dim
 from .views import reshape, unsqueeze
@@ -222,7 +222,8 @@ def _amax_amin_backward(grad, self, dim, keepdim, result):
     # torch's scale_grad_by_count: ties share the gradient
     mask = eq(_restore_reduced_dims(result, dim, keepdim), self)
     dims = dim if dim else tuple(range(self.ndim))
-    return (_restore_reduced_dims(grad, dim, keepdim) / sum_dim(mask, dims, True)) * mask
+    # div, not NumPy's /: an int64 count must not promote the gradient (a 0-d input keeps it)
+    return div(_restore_reduced_dims(grad, dim, keepdim), sum_dim(mask, dims, True)) * mask
 
 
 def _extreme(ufunc, name):
@@ -295,7 +296,7 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
         self_abs = abs_(self)
         mask = logical_or(eq(self_abs, norm), isnan(self_abs))
         all_dims = dims if dims else tuple(range(self.ndim))
-        return sgn(self) * ((grad / sum_dim(mask, all_dims, True)) * mask)
+        return sgn(self) * (div(grad, sum_dim(mask, all_dims, True)) * mask)
     if ord < 1:
         self_scaled = sgn(self) * masked_fill_op(pow_scalar_exp(abs_(self), ord - 1), eq(self, 0), 0)
         return self_scaled * grad * pow_scalar_exp(norm, 1 - ord)

@@ -9,7 +9,7 @@ import numbers
 from .. import _backend
 from .._args import as_dtype, type_name
 from ..creation import tensor
-from ..tensor import Tensor, _wrap, _wrap_dim
+from ..tensor import _CPP_TYPE, Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from .inplace import apply_inplace
@@ -343,6 +343,12 @@ def inplace(entry, arrange=lambda self, *a: (self,) + a):
     return method
 
 
+def _abs_inplace(self):
+    if self._data.dtype.kind == "c":  # |z| is real: it cannot go back into z's storage
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return apply_inplace(pw.abs_, self, (self,))
+
+
 def _pow_inplace(self, exponent):
     entry = pw.pow_tensor if isinstance(exponent, Tensor) else pw.pow_scalar_exp
     return apply_inplace(entry, self, (self, exponent))
@@ -350,6 +356,10 @@ def _pow_inplace(self, exponent):
 
 def _clamp_inplace(self, min=None, max=None):
     entry = pw.clamp_tensor if isinstance(min, Tensor) or isinstance(max, Tensor) else pw.clamp
+    if entry is pw.clamp and self._data.dtype.kind in "biu" and isinstance(min or max, float):
+        # torch's scalar clamp_ names the C++ type it cannot write into
+        raise RuntimeError("result type Float can't be cast to the desired output type "
+                           f"{_CPP_TYPE[self.dtype]}")
     return apply_inplace(entry, self, (self, min, max))
 
 
@@ -377,7 +387,7 @@ INPLACE = {
     "tanh_": inplace(pw.tanh),
     "sigmoid_": inplace(pw.sigmoid),
     "relu_": inplace(pw.relu),
-    "abs_": inplace(pw.abs_),
+    "abs_": _abs_inplace,
     "reciprocal_": inplace(pw.reciprocal),
     "clamp_": _clamp_inplace,
     "masked_fill_": _masked_fill_inplace,
