@@ -8,10 +8,10 @@ raises there, and any array it made with NumPy could not be combined with them. 
 tensor an op returns, and every gradient, is checked to hold a strict array.
 
 Covered: + - * / ** (tensors and numbers, alpha), neg, exp, log, sqrt, sin, cos, tanh,
-sigmoid, abs, relu, where, comparisons, matmul/mm/bmm, sum, mean, view/reshape,
-t/transpose/permute, unsqueeze/squeeze/expand, slicing and integer indexing, cat, stack,
-softmax, log_softmax, mse_loss, cross_entropy (nll_loss), dtype conversion (``.to``),
-and the engine (backward into ``.grad``, autograd.grad, create_graph).
+sigmoid, abs, relu, where, comparisons, matmul (mm, and batches folded into mm), sum,
+mean, view/reshape, t/transpose/permute, unsqueeze/squeeze/expand, slicing and integer
+indexing, cat, stack, softmax, log_softmax, mse_loss, cross_entropy (nll_loss), dtype
+conversion (``.to``), and the engine (backward into ``.grad``, autograd.grad, create_graph).
 
 Still NumPy-only (another module's array fails in them, named by the error): in-place
 ops, indexing with tensors (gather/scatter/index_put, advanced indexing), max/min and
@@ -144,3 +144,13 @@ def test_dtypes_printing_and_numpy_conversion():
     with pytest.raises(TypeError, match="can't convert array_api_strict array to numpy"):
         t.detach().numpy()
     assert np.array_equal(t.detach().cpu().numpy(), n.detach().numpy())
+
+
+def test_an_op_still_numpy_only_says_so():
+    x = dyngrad.as_tensor(_strict([1.0, -2.0])).requires_grad_()
+    with pytest.raises(NotImplementedError, match="Could not run 'CumsumBackward0' with "
+                                                  "arguments from the 'array_api_strict' backend"):
+        x.cumsum(0)
+    with pytest.raises(NotImplementedError, match="'ErfBackward0'"):
+        x.erf()
+    assert x.grad is None and x.is_leaf

@@ -123,7 +123,7 @@ def differentiable(a):
 def asarray(value, dtype=None):
     """An array of ``value``; 0-d results of NumPy math come back as scalars, so wrap them.
     An array of another module stays in its module."""
-    if isinstance(value, _NUMPY_LIKE):
+    if type(value) in NUMPY_TYPES or isinstance(value, _NUMPY_LIKE):
         return numpy.asarray(value, dtype=dtype)
     ns = array_module(value)
     return numpy.asarray(value, dtype=dtype) if ns is numpy else ns.asarray(value, dtype=dtype)

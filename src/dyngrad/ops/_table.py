@@ -242,7 +242,10 @@ def _make_fast(op):
         def unary(self, *rest):
             if not isinstance(self, Tensor):  # arrays: a formula without create_graph
                 return fwd(self, *rest)
-            out = fwd(self._data, *rest)
+            try:
+                out = fwd(self._data, *rest)
+            except AttributeError as e:  # free when nothing is raised (Python 3.11)
+                raise _module_error(op, (self._data,), e) from None
             res = _wrap(out)
             if (_gstate.enabled and (self._requires_grad or self._base is not None)
                     and _needs_grad(self) and (out.dtype in _DIFFERENTIABLE if type(out)
@@ -315,7 +318,10 @@ def apply(op, args):
     else:
         arrays, inputs = unpack_args(op, args)
         mask = tuple(a is not None for a in inputs)
-    out = op.forward(*arrays)
+    try:
+        out = op.forward(*arrays)
+    except AttributeError as e:
+        raise _module_error(op, arrays, e) from None
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
     if (_gstate.enabled and _any_input(inputs)
@@ -330,6 +336,18 @@ def apply(op, args):
     elif op.view:
         _make_views(outs, args, op)
     return outs[0] if op.n_out == 1 else outs
+
+
+def _module_error(op, arrays, error):
+    """An op whose forward is NumPy-only met another module's array: torch's words for an
+    op a backend lacks (NOTE [The array-module seam]); otherwise the error itself."""
+    flat = [a for x in arrays for a in (x if isinstance(x, (list, tuple)) else (x,))]
+    ns = _backend.array_module(*flat)
+    if ns is xp:
+        return error
+    return NotImplementedError(f"Could not run '{op.name or op.forward.__name__}' with "
+                               f"arguments from the '{ns.__name__}' backend: it runs on "
+                               "NumPy arrays only so far")
 
 
 def _any_input(inputs):
