@@ -426,6 +426,139 @@ class DeepMlp:
         return None, step
 
 
+# -- compiled variants -------------------------------------------------------------------
+class Compiled:
+    """A workload's step under ``compile`` for dyngrad (the first call records, later calls
+    replay the plan); torch runs its eager step, so the torch column is torch eager."""
+
+    def __init__(self, base, build):
+        self.base, self.build = base, build
+        self.unit, self.scale = base.unit, base.scale
+
+    def sizes(self, smoke):
+        return self.base.sizes(smoke)
+
+    def numpy(self, n, dt):
+        return self.base.numpy(n, dt)
+
+    def torch(self, n, T):
+        if T.__name__ != "dyngrad":
+            return self.base.torch(n, T)
+        return self.build(self.base, n, T)
+
+
+def _tiny_chain_compiled(w, n, T):
+    x0, c1, c2 = w.inputs(n)
+    c1, c2 = T.tensor(c1, dtype=T.float32), T.tensor(c2, dtype=T.float32)
+
+    @T.compile
+    def chain(x):
+        for _ in range(n["reps"]):
+            x = (x * c1 + c2).tanh()
+            x = (0.01 * x).exp()
+        out = x.sum()
+        out.backward()
+        return out
+
+    def step(_):
+        xin = T.tensor(x0, dtype=T.float32, requires_grad=True)
+        out = chain(xin)
+        return {"out": _np(out), "x.grad": _np(xin.grad)}
+    return None, step
+
+
+def _mlp_step_compiled(w, n, T):
+    import importlib
+    F = importlib.import_module(T.__name__ + ".nn.functional")
+    x, y, params = w.inputs(n)
+    x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
+    params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+
+    @T.compile
+    def train(ps):
+        w1, b1, w2, b2, w3, b3 = ps
+        h = F.relu(x @ w1 + b1)
+        h = F.relu(h @ w2 + b2)
+        loss = F.cross_entropy(h @ w3 + b3, y)
+        loss.backward()
+        g1, g3 = w1.grad, b3.grad
+        with T.no_grad():
+            for p in ps:
+                p -= 0.01 * p.grad
+                p.grad = None
+        return loss, g1, g3
+
+    def step(ps):
+        loss, g1, g3 = train(ps)
+        return {"loss": _np(loss), "w1.grad": _np(g1), "b3.grad": _np(g3)}
+    return params, step
+
+
+def _hvp_compiled(w, n, T):
+    import importlib
+    F = importlib.import_module(T.__name__ + ".nn.functional")
+    x, y, params, vs = w.inputs(n)
+    x, y = T.tensor(x, dtype=T.float32), T.tensor(y, dtype=T.float32)
+    params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+    vs = [T.tensor(v, dtype=T.float32) for v in vs]
+
+    @T.compile
+    def hvp():
+        w1, b1, w2, b2 = params
+        loss = F.mse_loss(T.tanh(x @ w1 + b1) @ w2 + b2, y)
+        grads = T.autograd.grad(loss, params, create_graph=True)
+        dot = sum((g * v).sum() for g, v in zip(grads, vs))
+        return T.autograd.grad(dot, params)
+
+    def step(_):
+        hv = hvp()
+        return dict(zip(("hv.w1", "hv.b1", "hv.w2", "hv.b2"), (_np(h) for h in hv)))
+    return None, step
+
+
+def _big_elementwise_compiled(w, n, T):
+    x0, = _data(5, (n["n"],))
+    x = T.tensor(x0, dtype=T.float32, requires_grad=True)
+
+    @T.compile
+    def f():
+        x.grad = None
+        out = ((1.5 * x + 0.5).tanh() * (-x * x).exp() + x.sigmoid()).sum()
+        out.backward()
+        return out, x.grad
+
+    def step(_):
+        out, g = f()
+        return {"out": _np(out), "x.grad": _np(g)}
+    return None, step
+
+
+def _cnn_step_compiled(w, n, T):
+    import importlib
+    F = importlib.import_module(T.__name__ + ".nn.functional")
+    x, y, params = w.inputs(n)
+    x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
+    params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+
+    @T.compile
+    def train(ps):
+        w1, b1, w2, b2 = ps
+        h = F.max_pool2d(F.relu(F.conv2d(x, w1, b1, padding=1)), 2)
+        loss = F.cross_entropy(F.linear(h.flatten(1), w2, b2), y)
+        loss.backward()
+        g1, g2 = w1.grad, b2.grad
+        with T.no_grad():
+            for p in ps:
+                p -= 0.01 * p.grad
+                p.grad = None
+        return loss, g1, g2
+
+    def step(ps):
+        loss, g1, g2 = train(ps)
+        return {"loss": _np(loss), "w1.grad": _np(g1), "b2.grad": _np(g2)}
+    return params, step
+
+
 WORKLOADS = {
     "tiny_chain": TinyChain(),
     "deep_chain": DeepChain(200_000),
@@ -438,8 +571,13 @@ WORKLOADS = {
     "deep_mlp_ckpt": DeepMlp(segments=4),
     "deep_mlp_ckpt_nr": DeepMlp(segments=4, reentrant=False),
 }
+COMPILED = {"tiny_chain": _tiny_chain_compiled, "mlp_step": _mlp_step_compiled,
+            "hvp": _hvp_compiled, "big_elementwise": _big_elementwise_compiled,
+            "cnn_step": _cnn_step_compiled}
+WORKLOADS.update((f"{k}_c", Compiled(WORKLOADS[k], b)) for k, b in COMPILED.items())
 # dtypes each library's result must keep (a float64 upcast is a failure, issue 4)
 EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chain_1M": np.float64,
                   "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32,
                   "cnn_step": np.float32, "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32,
                   "deep_mlp_ckpt_nr": np.float32}
+EXPECTED_DTYPE.update((f"{k}_c", EXPECTED_DTYPE[k]) for k in COMPILED)

@@ -11,7 +11,7 @@ import dyngrad
 MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.autograd.grad_mode", "dyngrad.autograd.function",
            "dyngrad.autograd.functional", "dyngrad.autograd.gradcheck",
-           "dyngrad.autograd.anomaly_mode",
+           "dyngrad.autograd.anomaly_mode", "dyngrad.autograd.forward_ad", "dyngrad.func._forward",
            "dyngrad.utils.checkpoint", "dyngrad.nn", "dyngrad.nn.parameter", "dyngrad.nn.init",
            "dyngrad.nn.modules.module", "dyngrad.nn.modules.container",
            "dyngrad.nn.modules.linear", "dyngrad.nn.modules.activation",

@@ -199,6 +199,7 @@ def _setitem(x, y):
 SKIP = {
     "backward": "runs a backward, returns nothing",
     "cuda": "raises, as torch built without CUDA does (tests/errors)",
+    "pin_memory": "raises without an accelerator, as torch's does (tests/test_cpu_surface.py)",
     "register_hook": "takes a hook (tests/autograd/test_hooks.py)",
     "register_post_accumulate_grad_hook": "takes a hook (tests/autograd/test_hooks.py)",
     "retain_grad": "returns nothing (tests/autograd/test_engine.py)",

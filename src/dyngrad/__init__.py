@@ -38,13 +38,16 @@ from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
 from . import fft, linalg, special  # noqa: F401
+from . import func  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
 from .amp import autocast  # noqa: F401
-from ._runtime_flags import (are_deterministic_algorithms_enabled, compile,  # noqa: F401
+from ._compile.api import compile  # noqa: F401
+from . import _dynamo, compiler  # noqa: F401
+from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              get_default_device, get_float32_matmul_precision,
                              get_num_threads, is_deterministic_algorithms_warn_only_enabled,
                              set_default_device, set_float32_matmul_precision,

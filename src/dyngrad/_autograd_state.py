@@ -30,3 +30,43 @@ class AutogradState(threading.local):
 state = AutogradState()
 # How many saved_tensors_hooks contexts are open, in any thread.
 HOOKS_IN_USE = [0]
+
+
+# -- forward-mode AD ------------------------------------------------------------------
+# NOTE [Dual levels]
+# The dual level in force (autograd/forward_ad.py), process-wide as torch keeps it, one at
+# a time as torch allows: DUAL[0] is None when no level is open, which is the one test an
+# op makes on its hot path. An open level is a fresh object; a tangent is stored on its
+# tensor together with the level object it belongs to (``Tensor._fw``), so leaving the
+# level drops every tangent at once: one that belongs to a closed level is no tangent.
+# While an op's forward rule runs, DUAL[0] is None too: the rule works on primals and
+# tangents, and the ops it calls propagate nothing (torch has no nested levels).
+DUAL = [None]
+
+
+def tangent_of(t):
+    """The tangent of ``t`` at the open level, or None. A view with none of its own reads
+    its region out of its base's tangent (a base written in place after the view was
+    made), as torch's views share their base's tangent."""
+    fw = t._fw
+    level = DUAL[0]
+    if fw is not None:
+        if fw[0] is level:
+            return fw[1]
+        if fw[0] is None:  # a primal unpacked from a dual tensor: none, whatever its base's
+            return None
+    base = t._base
+    if base is not None and level is not None:
+        bfw = base._fw
+        if bfw is not None and bfw[0] is level:
+            from .tensor import _wrap  # (the tensor module imports this one)
+            tangent = _wrap(t._view_fn(bfw[1]._data) if t._view_fn is not None
+                            else bfw[1]._data)
+            t._fw = (level, tangent)
+            return tangent
+    return None
+
+
+def set_tangent(t, tangent):
+    """Give ``t`` its tangent at the open level."""
+    t._fw = (DUAL[0], tangent)

@@ -31,11 +31,26 @@ tests/test_backend.py runs the core ops and the engine on array-api-strict array
 device NumPy cannot read, and lists the ops that are still NumPy-only.
 """
 import contextlib
+import types
 
 import numpy
+import numpy.fft
+import numpy.linalg
 
-xp = numpy              # the module of factories given no array (torch's default device)
+# dyngrad's own view of NumPy: NumPy's namespace, copied, so that a capture
+# (dyngrad.compile, NOTE [Capture records array calls]) can answer its factories for a
+# while without touching the NumPy every other library in the process uses. Names NumPy
+# loads lazily still resolve, through NumPy's own module __getattr__. It is the module
+# array_module() answers for NumPy arrays, and the one factories given no array use.
+xp = types.ModuleType("numpy")
+xp.__dict__.update(numpy.__dict__)
 ndarray = numpy.ndarray
+
+# NOTE [No shortcuts while capturing]
+# Code that skips work when the data lets it (a rounding fix that no lane needs) takes
+# the general path while a capture records, as the record must hold what every later
+# run may need; the general path gives the same values.
+capturing = False
 
 # array-API names of NumPy functions that ops capture as objects (binary(xp.add, ...))
 _API_NAMES = {"true_divide": "divide", "power": "pow", "absolute": "abs",
@@ -55,7 +70,7 @@ NUMPY_TYPES = frozenset({ndarray} | {numpy.dtype(n).type for n in _KIND_OF_NAME}
 # and refuse (or warn) when compared with it (array-api-strict does).
 _FOREIGN_KIND = {}   # dtype of another module -> 'b', 'u', 'i', 'f' or 'c'
 _FOREIGN_NAME = {}   # dtype of another module -> its name ('float32')
-_MODULES = {numpy: {n: numpy.dtype(n) for n in _KIND_OF_NAME}}  # namespace -> its dtypes
+_MODULES = {xp: {n: numpy.dtype(n) for n in _KIND_OF_NAME}}  # namespace -> its dtypes
 
 
 def _register(ns):
@@ -71,8 +86,9 @@ def _register(ns):
 
 
 def array_module(*arrays):
-    """The array module of ``arrays``: NumPy for NumPy arrays, NumPy scalars and numbers;
-    otherwise the namespace the first foreign array names (``__array_namespace__``)."""
+    """The array module of ``arrays``: ``xp`` (dyngrad's NumPy) for NumPy arrays, NumPy
+    scalars and numbers; otherwise the namespace the first foreign array names
+    (``__array_namespace__``)."""
     for a in arrays:
         if type(a) is ndarray:
             continue
@@ -81,13 +97,13 @@ def array_module(*arrays):
             ns = get()
             if ns is not numpy:
                 return ns if ns in _MODULES else _register(ns)
-    return numpy
+    return xp
 
 
 def function(np_function, *arrays):
     """NumPy's ``np_function`` (a ufunc an op captured) as the module of ``arrays`` has it."""
     ns = array_module(*arrays)
-    if ns is numpy:
+    if ns is xp:
         return np_function
     name = np_function.__name__
     found = getattr(ns, _API_NAMES.get(name, name), None)
@@ -124,9 +140,8 @@ def asarray(value, dtype=None):
     """An array of ``value``; 0-d results of NumPy math come back as scalars, so wrap them.
     An array of another module stays in its module."""
     if type(value) in NUMPY_TYPES or isinstance(value, _NUMPY_LIKE):
-        return numpy.asarray(value, dtype=dtype)
-    ns = array_module(value)
-    return numpy.asarray(value, dtype=dtype) if ns is numpy else ns.asarray(value, dtype=dtype)
+        return xp.asarray(value, dtype=dtype)
+    return array_module(value).asarray(value, dtype=dtype)
 
 
 _NUMPY_LIKE = (numpy.generic, ndarray, int, float, complex, list, tuple)
@@ -134,14 +149,14 @@ _NUMPY_LIKE = (numpy.generic, ndarray, int, float, complex, list, tuple)
 
 def astype(a, d, copy=False):
     """``a`` as dtype ``d`` of its own module (a copy only when asked or needed)."""
-    if type(a) is ndarray or isinstance(a, numpy.generic):
+    if isinstance(a, (ndarray, numpy.generic)):
         return a.astype(d, copy=copy)
     return array_module(a).astype(a, d, copy=copy)
 
 
 def errstate(ns, **settings):
     """NumPy's errstate for NumPy; other modules have no floating-point warnings to silence."""
-    return numpy.errstate(**settings) if ns is numpy else contextlib.nullcontext()
+    return numpy.errstate(**settings) if ns is xp else contextlib.nullcontext()
 
 
 def owns_data(a):
@@ -152,14 +167,14 @@ def owns_data(a):
 
 def data_ptr(a):
     """The address of an array's first element (``__array_interface__`` for NumPy)."""
-    if type(a) is ndarray:
+    if isinstance(a, ndarray):
         return a.__array_interface__["data"][0]
     raise NotImplementedError("data_ptr() is only available for tensors over NumPy arrays")
 
 
 def writeable(a):
     """Whether an array may be written (NumPy's flag; other modules' arrays are)."""
-    return a.flags.writeable if type(a) is ndarray else True
+    return a.flags.writeable if isinstance(a, ndarray) else True
 
 
 def _numpy_only(what):
@@ -169,26 +184,28 @@ def _numpy_only(what):
 
 def as_strided(a, shape, strides):
     """NumPy's ``as_strided`` (strides in bytes); other modules' arrays have no strides."""
-    if type(a) is not ndarray:
+    if not isinstance(a, ndarray):
         raise _numpy_only("as_strided")
     return numpy.lib.stride_tricks.as_strided(a, shape=shape, strides=strides)
 
 
 def sliding_window_view(a, window_shape, axis):
     """NumPy's windows of ``a`` as a view (convolution and pooling)."""
-    if type(a) is not ndarray:
+    if not isinstance(a, ndarray):
         raise _numpy_only("a sliding window view (convolution, pooling)")
     return numpy.lib.stride_tricks.sliding_window_view(a, window_shape, axis=axis)
 
 
 def is_numpy(a):
     """Whether ``a`` is NumPy's: an array or a scalar (what NumPy's 0-d math returns)."""
-    return type(a) is ndarray or isinstance(a, numpy.generic)
+    return isinstance(a, (ndarray, numpy.generic))
 
 
 def to_numpy(a):
     """A NumPy array of ``a``: itself for NumPy, else a host copy through DLPack."""
-    if type(a) is ndarray or isinstance(a, numpy.generic):
+    if isinstance(a, ndarray):  # (subclasses too: a capture's arrays record their reads)
+        return a
+    if isinstance(a, numpy.generic):
         return numpy.asarray(a)
     try:
         return numpy.from_dlpack(a, device="cpu")
@@ -198,7 +215,7 @@ def to_numpy(a):
 
 def copy(a):
     """A fresh copy of an array in its own module."""
-    if type(a) is ndarray:
-        return numpy.array(a, copy=True, order="K")
+    if isinstance(a, (ndarray, numpy.generic)):
+        return xp.array(a, copy=True, order="K")
     return array_module(a).asarray(a, copy=True)
 

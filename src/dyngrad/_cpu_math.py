@@ -8,7 +8,10 @@ to draw the same numbers as torch.
 import math
 from fractions import Fraction
 
-import numpy as np  # the CPU kernels of the random stream: NumPy by design (NOTE [The array-module seam])
+from . import _backend
+
+np = _backend.xp  # dyngrad's array namespace, so that a capture sees these calls too;
+# the CPU kernels of the random stream: NumPy by design (NOTE [The array-module seam])
 
 def _f32(bits):
     return np.array(bits, dtype=np.uint32).view(np.float32)[()]
@@ -54,7 +57,7 @@ def _fma32(a, b, c, tiny=True):
     bad = (sb & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)
     if tiny:
         bad |= np.abs(s) < 2.0 ** -125
-    if np.any(bad):
+    if _backend.capturing or np.any(bad):  # (NOTE [No shortcuts while capturing])
         p_, c_, s_ = (np.broadcast_to(v, s.shape)[bad] for v in (p, c, s))
         bb = s_ - p_
         err = (p_ - (s_ - bb)) + (c_ - bb)
@@ -70,7 +73,7 @@ def _round_to_odd(s, err):
     s = np.array(s, dtype=np.float64, copy=True)
     bits = s.view(np.int64)
     fix = (err != 0) & ((bits & 1) == 0) & np.isfinite(s)
-    if np.any(fix):
+    if _backend.capturing or np.any(fix):
         away = (err > 0) == (s > 0)  # true value is farther from zero than s
         bits[fix & away] += 1
         bits[fix & ~away] -= 1

@@ -1,5 +1,5 @@
 """The process-wide switches scripts set up front (threads, matmul precision, determinism,
-default device, torch.compile). dyngrad's CPU arithmetic is already float32-exact and
+default device). dyngrad's CPU arithmetic is already float32-exact and
 deterministic, so they are recorded and reported back, changing no result."""
 import os
 import warnings
@@ -55,19 +55,3 @@ def set_default_device(value):
 
 def get_default_device():
     return device("cpu")
-
-
-_COMPILE_MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs",
-                  "max-autotune")
-
-
-def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None,
-            options=None, name=None, disable=False, recompile_limit=None,
-            isolate_recompiles=False, shapes_spec=None):
-    """Returns ``model`` unchanged: dyngrad runs eagerly, there is nothing to compile."""
-    if mode is not None and mode not in _COMPILE_MODES:
-        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: "
-                           + ", ".join(_COMPILE_MODES))
-    if model is None:
-        return lambda m: m
-    return model

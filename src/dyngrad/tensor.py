@@ -11,7 +11,7 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt
-from ._autograd_state import state as _gstate
+from ._autograd_state import DUAL as _DUAL, state as _gstate, tangent_of
 from ._size import CPU, Size
 
 __all__ = ["Tensor"]
@@ -50,6 +50,7 @@ class Tensor:
     _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
     _no_grad_view = False  # a view made with grad mode off
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
+    _fw = None             # (dual level, tangent): NOTE [Dual levels] in _autograd_state.py
 
     def __new__(cls, *args, **kwargs):
         from . import creation
@@ -103,7 +104,7 @@ class Tensor:
         return self.dtype.itemsize
 
     def stride(self, dim=None):
-        if type(self._data) is _ndarray:
+        if isinstance(self._data, _ndarray):
             st = tuple(s // self._data.itemsize for s in self._data.strides)
         else:  # another module's arrays are laid out row-major as far as we can tell
             st, n = [], 1
@@ -114,7 +115,7 @@ class Tensor:
         return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
-        if type(self._data) is not _ndarray:  # another module's strides are its own
+        if not isinstance(self._data, _ndarray):  # another module's strides are its own
             return True
         return self._data.flags.c_contiguous or self._data.size <= 1
 
@@ -144,6 +145,13 @@ class Tensor:
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         raise AssertionError("Torch not compiled with CUDA enabled")
+
+    def pin_memory(self, device=None):
+        # page-locked memory serves copies to an accelerator, and there is none
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self, device=None):
+        return False
 
     # -- autograd attributes ----------------------------------------------------------
     @property
@@ -469,6 +477,10 @@ class Tensor:
             suffixes = ("requires_grad=True",)
         else:
             suffixes = ()
+        if _DUAL[0] is not None:
+            tangent = tangent_of(self)
+            if tangent is not None:
+                suffixes += (f"tangent={tangent}",)
         return tensor_repr(_backend.to_numpy(self._data), repr(d), show, suffixes)
 
     def __format__(self, spec):

@@ -380,6 +380,42 @@ def case_node_prehook_none_drops_grad(torch):
     return x.grad
 
 
+def case_final_callbacks_run_after_every_gradient(torch):
+    """queue_callback (what DistributedDataParallel waits on): callbacks run in the order
+    queued, after the whole graph, and one may queue another."""
+    engine = torch.autograd.Variable._execution_engine
+    w = torch.tensor([1., 2.], requires_grad=True)
+    b = torch.tensor([3.], requires_grad=True)
+    seen = []
+
+    def later():
+        seen.append(("later", w.grad.tolist(), b.grad.tolist()))
+
+    def first(p):
+        seen.append(("hook", p.grad.tolist()))
+        if len(seen) == 1:
+            engine.queue_callback(lambda: (seen.append(("cb", w.grad is not None,
+                                                        b.grad is not None)),
+                                           engine.queue_callback(later)))
+    w.register_post_accumulate_grad_hook(first)
+    b.register_post_accumulate_grad_hook(first)
+    ((w * b).sum() * 2).backward()
+    return seen
+
+
+def case_final_callback_outside_backward(torch):
+    return torch.autograd.Variable._execution_engine.queue_callback(print)
+
+
+def case_final_callback_in_autograd_grad(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    seen = []
+    y = x * 3
+    y.register_hook(lambda g: torch.autograd.Variable._execution_engine.queue_callback(
+        lambda: seen.append("done")))
+    return torch.autograd.grad(y.sum(), x), seen
+
+
 @pytest.mark.parametrize("case", params(globals()))
 def test_case(case):
     check(case)

@@ -63,6 +63,13 @@ CASES = {
         (lambda s: (s.set_epoch(e), list(s), len(s))[1:])(lib.utils.data.DistributedSampler(
             range(10), num_replicas=3, rank=r, drop_last=d, seed=4))
         for r in (0, 2) for d in (False, True) for e in (0, 1)],
+    # more replicas than samples (padding repeats the whole list), no shuffling, rank 0 of 1
+    "distributed_pad_order": lambda lib: [
+        list(lib.utils.data.DistributedSampler(range(n), num_replicas=k, rank=r, shuffle=s,
+                                               drop_last=d, seed=7))
+        for n, k, r in ((3, 5, 4), (2, 7, 6), (7, 3, 1), (1, 1, 0), (0, 2, 1))
+        for s in (False, True) for d in (False, True)],
+    "distributed_no_group": lambda lib: lib.utils.data.DistributedSampler(range(4)),
     "distributed_bad_rank": lambda lib: lib.utils.data.DistributedSampler(range(4), 2, rank=2),
     "subset_random": lambda lib: (lib.manual_seed(2), list(
         lib.utils.data.SubsetRandomSampler([10, 20, 30, 40])))[1],

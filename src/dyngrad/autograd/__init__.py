@@ -17,6 +17,7 @@ from .variable import Variable  # noqa: F401
 from ..ops import torch_shape
 from .function import Function  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
+from . import forward_ad  # noqa: F401
 
 __all__ = ["backward", "grad", "Variable", "no_grad", "enable_grad", "set_grad_enabled",
            "inference_mode", "Function", "detect_anomaly", "set_detect_anomaly", "gradcheck",

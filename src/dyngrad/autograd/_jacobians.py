@@ -1,5 +1,6 @@
-"""Jacobians two ways, for gradcheck: numerically, one column per input element by
-central differences, and analytically, one row per output element by a backward pass.
+"""Jacobians three ways, for gradcheck: numerically, one column per input element by
+central differences; analytically, one row per output element by a backward pass; and
+by forward mode, one JVP per input element.
 
 Inputs are perturbed in place through ``.data``, which does not bump their version.
 """
@@ -8,7 +9,7 @@ from collections.abc import Iterable
 
 from .. import creation
 from ..tensor import Tensor
-from . import grad as _grad
+from . import forward_ad, grad as _grad
 
 
 def as_tuple(x):
@@ -150,3 +151,35 @@ def stack(rows, inputs, wrt, n):
                                          f"elements, but got {jac[:, j].numel()}")
                 jac[:, j] = g.reshape(-1)
     return jacs, sizes_ok, types_ok
+
+
+def forward_jacobians(func, inputs):
+    """For each input that requires grad, the Jacobian of each float output by forward mode,
+    shaped (input numel, output numel): row k is the outputs' tangent when the input's
+    element k has tangent 1 (the other inputs none)."""
+    wrt = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
+    result = []
+    for i in wrt:
+        x = inputs[i]
+        rows = []
+        basis = creation.zeros_like(x, requires_grad=False)
+        flat = basis.view(-1)
+        for k in range(x.numel()):
+            flat.zero_()
+            flat[k] = 1.0
+            with forward_ad.dual_level():
+                args = [forward_ad.make_dual(a.detach(), basis) if j == i
+                        else a.detach() if isinstance(a, Tensor) else a
+                        for j, a in enumerate(inputs)]
+                outs = [o for o in as_tuple(func(*args)) if is_float(o)]
+                rows.append([_tangent(o, forward_ad.unpack_dual(o).tangent) for o in outs])
+        jacs = [t.new_zeros((x.numel(), t.numel())) for t in (rows[0] if rows else [])]
+        for k, row in enumerate(rows):
+            for jac, t in zip(jacs, row):
+                jac[k] = t.reshape(-1)
+        result.append(jacs)
+    return result
+
+
+def _tangent(out, tangent):
+    return creation.zeros_like(out).detach() if tangent is None else tangent.detach().clone()

@@ -40,6 +40,7 @@ import gc
 import itertools
 
 from .. import _backend
+from .._autograd_state import DUAL
 from .._dtype import _FROM_NP
 from ..tensor import Tensor, _wrap
 from . import grad_mode
@@ -193,8 +194,14 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     # counting), so the cyclic collector would only re-scan the graph: off for the run.
     collecting = gc.isenabled()
     gc.disable()
+    # Under a dual level the formulas run on Tensors even without create_graph, so that
+    # the gradients carry tangents (forward-over-reverse), as torch's formulas are ops
+    # that propagate tangents whatever the grad mode.
+    as_tensors = create_graph or DUAL[0] is not None
+    if as_tensors and not create_graph:
+        root_grads = [_wrap(g) if isinstance(g, _ndarray) else g for g in root_grads]
     try:
-        return _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+        return _run(roots, root_grads, retain_graph, as_tensors, inputs, accumulate)
     except Exception as error:
         if observers:
             _tell("error", error=error)
@@ -260,7 +267,7 @@ class _GraphTask:
     """What hooks may ask about the run that calls them (torch's graph task): its id, and
     whether a node will run (``register_multi_grad_hook`` counts the hooks to expect)."""
 
-    __slots__ = ("id", "roots", "deps", "wanted", "accumulate")
+    __slots__ = ("id", "roots", "deps", "wanted", "accumulate", "callbacks")
     _next_id = itertools.count().__next__
 
     def __init__(self, accumulate):
@@ -268,6 +275,7 @@ class _GraphTask:
         self.accumulate = accumulate
         self.roots = self.deps = ()
         self.wanted = None
+        self.callbacks = []  # queue_callback's final callbacks, run once the graph is done
 
     def will_execute(self, node):
         if isinstance(node, AccumulateGrad) and not self.accumulate:
@@ -401,10 +409,31 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 else:  # an empty queue: nothing to sift
                     keys.append(nxt._sequence_nr)
                     nodes.append(nxt)
+    # Final callbacks run in the order queued, and one may queue another (torch's
+    # exec_post_processing): DistributedDataParallel waits for its all-reduces here.
+    callbacks = task.callbacks
+    i = 0
+    while i < len(callbacks):
+        callbacks[i]()
+        i += 1
     if watch:
         for ob in watch:
             ob("end")
     return captured
+
+
+class _EngineBase:
+    """``torch.autograd.Variable._execution_engine``: what code outside the engine may ask
+    of the running backward."""
+
+    def queue_callback(self, callback):
+        """Run ``callback()`` when the current backward has finished running its graph."""
+        if not _tasks:
+            raise RuntimeError("Final callbacks can only be installed during backward pass.")
+        _tasks[-1].callbacks.append(callback)
+
+
+execution_engine = _EngineBase()
 
 
 class _ReadyQueue:

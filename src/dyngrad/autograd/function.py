@@ -32,6 +32,8 @@ import inspect
 import warnings
 
 from .. import _backend
+from .._autograd_state import DUAL, set_tangent, tangent_of
+from ..creation import zeros_like
 from ..ops import views
 from ..ops._table import _make_view
 from ..ops.inplace import _rebase, _set_grad_fn, _view_refusal
@@ -54,6 +56,10 @@ class FunctionCtx:
         """Keep tensors (inputs, outputs or None) for ``backward``, as ``ctx.saved_tensors``."""
         self.to_save = tensors
 
+    def save_for_forward(self, *tensors):
+        """Keep tensors for ``jvp``, where ``ctx.saved_tensors`` gives them."""
+        self.to_save_forward = tensors
+
     def mark_dirty(self, *args):
         """Declare the inputs the forward changed in place (they must be returned)."""
         self.dirty_tensors = args
@@ -69,6 +75,8 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self):
+        if self._in_jvp:
+            return self.to_save_forward
         return _unpack(self)
 
     saved_variables = saved_tensors
@@ -82,6 +90,8 @@ class BackwardCFunction(Node, FunctionCtx):
     # or None after set_materialize_grads(False)), as in torch; table ops are skipped.
     _runs_without_grad = True
     to_save = ()
+    to_save_forward = ()
+    _in_jvp = False  # while jvp runs, saved_tensors are save_for_forward's
     dirty_tensors = ()
     non_differentiable = ()
     materialize_grads = True
@@ -177,9 +187,17 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
         ctx.needs_input_grad = needs = tuple(isinstance(a, Tensor) and a.requires_grad
                                              for a in args)
         recording = _gstate.enabled and any(needs)
+        # forward mode: the forward sees no tangents; jvp gives the outputs theirs
+        level = DUAL[0]
+        tangents = None
+        if level is not None:
+            tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+            if all(t is None for t in tangents):
+                tangents = None
         # grad mode off by hand rather than with no_grad(), a class built per call
         prev = _gstate.enabled
         _gstate.enabled = False
+        DUAL[0] = None
         try:
             if setup:
                 output = cls.forward(*args, **kwargs)
@@ -188,7 +206,11 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
                 output = cls.forward(ctx, *args, **kwargs)
         finally:
             _gstate.enabled = prev
-        return _wrap_outputs(ctx, args, output, recording)
+            DUAL[0] = level
+        result = _wrap_outputs(ctx, args, output, recording)
+        if tangents is not None:
+            _run_jvp(cls, ctx, args, tangents, result)
+        return result
 
 
 def _wrap_outputs(node, args, output, recording):
@@ -240,6 +262,35 @@ def _wrap_outputs(node, args, output, recording):
         _rebase_dirty(result[k], node, k)
     _save(node, result)
     return tuple(result) if isinstance(output, tuple) else result[0]
+
+
+def _run_jvp(cls, ctx, args, tangents, result):
+    """The user's ``jvp`` on the inputs' tangents (zeros for a Tensor without one, None
+    for anything else), run with no dual level; its results become the outputs' tangents."""
+    tangents = [t if t is not None else zeros_like(a) if isinstance(a, Tensor) else None
+                for t, a in zip(tangents, args)]
+    outputs = result if isinstance(result, tuple) else (result,)
+    level = DUAL[0]
+    DUAL[0] = None
+    ctx._in_jvp = True
+    try:
+        got = cls.jvp(ctx, *tangents)
+    finally:
+        DUAL[0] = level
+        ctx._in_jvp = False
+    got = got if isinstance(got, tuple) else (got,)
+    if len(got) != len(outputs):
+        raise RuntimeError(f"Function's jvp returned an invalid number of forward gradients "
+                           f"(expected {len(outputs)} but got {len(got)})")
+    for o, t in zip(outputs, got):
+        if t is None or not isinstance(o, Tensor) or o._data.dtype.kind not in "fc":
+            continue
+        if tuple(t.shape) != tuple(o.shape):
+            raise RuntimeError(
+                "Trying to set a forward gradient that has a different size than that of the "
+                f"original Tensor, this is not supported. Tensor is of size {list(o.shape)} "
+                f"while the given forward gradient is of size {list(t.shape)}.")
+        set_tangent(o, t)
 
 
 def _alias(t, as_view):

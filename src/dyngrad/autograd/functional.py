@@ -12,9 +12,9 @@ results come back detached.
 NOTE [The double-backward trick]
 A Jacobian-vector product ``J v`` needs forward mode. It also comes from two reverse
 passes: ``g(u) = J^T u`` is linear in ``u``, so the gradient of ``g(u) . v`` with respect
-to ``u`` is ``J v`` whatever ``u`` is (zeros, which keep nan out). ``jvp``, ``hvp`` and
-the forward-mode Jacobian use it (torch uses it for ``jvp`` and ``hvp`` too; its
-forward-mode Jacobian runs forward-mode AD under vmap, with the same values).
+to ``u`` is ``J v`` whatever ``u`` is (zeros, which keep nan out). ``jvp`` and ``hvp``
+use it, as torch's do; the forward-mode Jacobian runs forward-mode AD (forward_ad.py), one
+basis tangent at a time where torch vmaps them.
 
     >>> def f(x):
     ...     return x ** 2
@@ -25,7 +25,7 @@ forward-mode Jacobian runs forward-mode AD under vmap, with the same values).
 from .. import creation
 from ..ops import torch_shape
 from ..tensor import Tensor
-from . import grad as _grad
+from . import forward_ad, grad as _grad
 from .grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
@@ -298,7 +298,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
     ``vectorize=True`` asks ``autograd.grad(is_grads_batched=True)`` for all rows at once
     (dyngrad runs that as a loop over the rows). ``strategy="forward-mode"`` (which needs
-    ``vectorize=True``, as in torch) gives the columns by the double-backward trick, in the
+    ``vectorize=True``, as in torch) gives the columns by forward-mode AD, in the
     outputs' dtype, as torch's forward mode does.
 
     >>> x, y = torch.tensor([1., 2.]), torch.tensor([3., 4.])
@@ -376,7 +376,7 @@ def _jacobian_rows_batched(outputs, inputs, create_graph):
 
 
 def _jacobian_columns(func, inputs, strict, vectorize):
-    """strategy="forward-mode": the columns ``J e_k``, by the double-backward trick."""
+    """strategy="forward-mode": the columns ``J e_k``, by forward-mode AD."""
     if strict:
         raise RuntimeError(
             "torch.autograd.functional.jacobian: `strict=True` and `strategy=\"forward-mode\"` "
@@ -387,25 +387,31 @@ def _jacobian_columns(func, inputs, strict, vectorize):
         # (torch's text, a space missing)
         raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse "
                                   "Hessian isonly implemented for `vectorize=True`.")
-    # The columns come back without history. (torch's come from dual tensors and may carry
-    # a grad_fn, or requires_grad, that no gradient was asked for.)
-    with enable_grad():
-        primals = _prepare(inputs, False, True)
-        # (torch names neither the argument nor the function here: "given to None")
-        outputs_tuple, outputs = _as_tuple(func(*primals), "outputs", None)
-        # a dummy gradient for each output that has one (others' columns are zeros)
-        diff = [k for k, o in enumerate(outputs) if o.requires_grad]
-        dummies = tuple(creation.zeros_like(outputs[k], requires_grad=True) for k in diff)
-        grad_inputs = _grads(tuple(outputs[k] for k in diff), primals, dummies,
-                             create_graph=True)
+    # One forward-mode pass per input element: column k is the outputs' tangent for the
+    # basis tangent e_k. The columns come back without history. (torch's come from dual
+    # tensors under vmap and may carry a grad_fn, or requires_grad, no gradient was asked for.)
     numels = tuple(t.numel() for t in inputs)
-    tangents = _basis(inputs, numels)
-    tangents = tuple(b.view((sum(numels),) + tuple(t.shape)) for b, t in zip(tangents, inputs))
-    with set_grad_enabled(False):
-        found = _grads(grad_inputs, dummies, tangents, is_grads_batched=True) if dummies else ()
-    columns = [None] * len(outputs)
-    for k, col in zip(diff, found):
-        columns[k] = col
+    found, outputs_tuple, outputs = None, None, None
+    for i, x in enumerate(inputs):
+        for k in range(x.numel()):
+            tangent = creation.zeros_like(x, requires_grad=False)
+            tangent.view(-1)[k] = 1
+            with forward_ad.dual_level():
+                args = tuple(forward_ad.make_dual(t.detach(), tangent) if j == i
+                             else t.detach() for j, t in enumerate(inputs))
+                # (torch names neither the argument nor the function here: "given to None")
+                outputs_tuple, outputs = _as_tuple(func(*args), "outputs", None)
+                pairs = [forward_ad.unpack_dual(o) for o in outputs]
+            if found is None:
+                found = [[] for _ in outputs]
+            for cols, (p, t) in zip(found, pairs):
+                cols.append(None if t is None else t.detach())
+    if found is None:  # no input element: the outputs' shapes from one plain call
+        outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs", None)
+        found = [[] for _ in outputs]
+    columns = [None if all(c is None for c in cols) else torch_shape.stack(
+        [creation.zeros_like(o, dtype=o.dtype).detach() if c is None else c for c in cols])
+        for cols, o in zip(found, outputs)]
     jac = []
     for col, out in zip(columns, outputs):
         if col is None:

@@ -22,7 +22,7 @@ from ..ops import torch_shape
 from ..random import Generator, rand, randn_like
 from ..tensor import Tensor
 from . import engine, grad as _grad
-from ._jacobians import (analytical_jacobians, as_tuple, is_float, iter_tensors,
+from ._jacobians import (analytical_jacobians, as_tuple, forward_jacobians, is_float, iter_tensors,
                          numerical_jacobians, numerical_jvps)
 from .graph import get_gradient_edge
 from .grad_mode import no_grad
@@ -55,12 +55,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     if check_batched_forward_grad and not check_forward_ad:
         raise AssertionError("Setting check_batched_forward_grad=True requires check_forward_ad "
                              "to be True")
-    if check_forward_ad:
-        raise NotImplementedError("gradcheck: check_forward_ad=True needs forward-mode AD, which "
-                                  "dyngrad does not have yet.")
     try:
-        _check(func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad,
-               check_grad_dtypes, check_batched_grad, fast_mode, masked)
+        if check_backward_ad:
+            _check(func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad,
+                   check_grad_dtypes, check_batched_grad, fast_mode, masked)
+        if check_forward_ad:
+            _forward_check(func, as_tuple(inputs), eps, atol, rtol)
     except GradcheckError:
         if raise_exception:
             raise
@@ -217,6 +217,21 @@ If the test
 """
 
 
+def _forward_check(func, inputs, eps, atol, rtol):
+    """The Jacobians forward mode gives (one JVP per input element, through dual inputs)
+    against finite differences, with torch's message for a mismatch."""
+    _check_inputs(inputs)
+    func_out = as_tuple(func(*inputs))
+    numerical = numerical_jacobians(func, inputs, func_out, eps)
+    by_output = [n for o, n in zip(func_out, zip(*numerical)) if o.requires_grad]
+    analytical = forward_jacobians(func, inputs)
+    for i, n_per_out in enumerate(by_output):
+        for j, n in enumerate(n_per_out):
+            a = analytical[j][i]
+            if not _allclose(a, n, rtol, atol):
+                raise GradcheckError(_mismatch(a, n, i, j, "computed with forward mode "))
+
+
 def _analytical_jacobians(inputs, output, nondet_tol, check_grad_dtypes, v=None):
     """``analytical_jacobians``, computed twice: a backward that differs from itself, or
     gradients of the wrong size or dtype, are refused."""
@@ -239,8 +254,8 @@ def _analytical_jacobians(inputs, output, nondet_tol, check_grad_dtypes, v=None)
 
 
 
-def _mismatch(analytical, numerical, output_idx, input_idx):
-    return (f"Jacobian mismatch for output {output_idx:d} with respect to input "
+def _mismatch(analytical, numerical, output_idx, input_idx, mode=""):
+    return (f"Jacobian {mode}mismatch for output {output_idx:d} with respect to input "
             f"{input_idx:d},\nnumerical:{numerical}\nanalytical:{analytical}\n")
 
 

@@ -72,7 +72,8 @@ class SavedValue:
     ``version`` at save time, ``counter`` (the tensor's version counter), ``output_nr``
     (None for a saved input)."""
 
-    __slots__ = ("value", "version", "counter", "output_nr")
+    # fw: a saved output's (dual level, tangent), set by forward mode only (ops/_jvp.py)
+    __slots__ = ("value", "version", "counter", "output_nr", "fw")
 
     def __init__(self, tensor, is_output=False, output_nr=None):
         if tensor._inference:
@@ -158,6 +159,9 @@ class SavedValue:
             return value
         t = _wrap(value)
         t._version_counter = self.counter
+        fw = getattr(self, "fw", None)
+        if fw is not None:
+            t._fw = fw
         diff = node._differentiable_outputs if node is not None else None
         if diff is None or self.output_nr in diff:  # a non-differentiable output has no graph
             t._grad_fn = node

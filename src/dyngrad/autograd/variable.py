@@ -3,6 +3,7 @@ import warnings
 
 from ..creation import empty
 from ..tensor import Tensor
+from .engine import execution_engine
 
 __all__ = ["Variable"]
 
@@ -14,6 +15,8 @@ class _VariableMeta(type):
 
 class Variable(metaclass=_VariableMeta):
     """``Variable(t, requires_grad=...)`` gives ``t`` itself with the flag set, as torch does."""
+
+    _execution_engine = execution_engine
 
     def __new__(cls, data=None, requires_grad=False, volatile=False):
         if volatile:

@@ -8,7 +8,7 @@ as U diag(S) Vh, and the gradients of losses that do not depend on the signs) ag
 """
 from .. import _backend
 from ..ops import pointwise as pw
-from ..ops._table import Op
+from ..ops._table import TRANSPOSED, Op
 from ..ops.diagonal import diagonal_op
 from ..ops.return_types import return_type
 from ..ops.views import new_zeros
@@ -62,7 +62,7 @@ def _cholesky_backward(grad, upper, result):
     return solve_op(L, gA, False)         # ... L^-1 (torch: solve_triangular, right side)
 
 
-cholesky_op = Op("LinalgCholeskyExBackward0", _cholesky, A=_cholesky_backward)
+cholesky_op = Op("LinalgCholeskyExBackward0", _cholesky, jvp=TRANSPOSED, A=_cholesky_backward)
 
 
 def cholesky(A, *, upper=False, out=None):
@@ -106,7 +106,7 @@ def _qr_backward(grads, Q, R, mode):
     return solve_op(mT(R), b, False)
 
 
-qr_op = Op("LinalgQrBackward0", _qr, outputs=("Q", "R"), A=_qr_backward)
+qr_op = Op("LinalgQrBackward0", _qr, jvp=TRANSPOSED, outputs=("Q", "R"), A=_qr_backward)
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -144,7 +144,7 @@ def _eigh_backward(grads, eigenvalues, eigenvectors):
     return matmul(V, matmul(ret, mT(V)))
 
 
-eigh_op = Op("LinalgEighBackward0", _eigh, outputs=("eigenvalues", "eigenvectors"),
+eigh_op = Op("LinalgEighBackward0", _eigh, jvp=TRANSPOSED, outputs=("eigenvalues", "eigenvectors"),
              A=_eigh_backward)
 
 
@@ -200,7 +200,7 @@ def _svd_backward(grads, U, S, Vh, full_matrices):
     return gA
 
 
-svd_op = Op("LinalgSvdBackward0", _svd, outputs=("U", "S", "Vh"), A=_svd_backward)
+svd_op = Op("LinalgSvdBackward0", _svd, jvp=TRANSPOSED, outputs=("U", "S", "Vh"), A=_svd_backward)
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):

@@ -6,7 +6,7 @@ the second-order graphs hold other node names than torch's while the values agre
 """
 from .. import _backend
 from ..ops import pointwise as pw
-from ..ops._table import Op
+from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
 from ..ops.views import unsqueeze
 from ..tensor import _wrap
@@ -24,7 +24,7 @@ def _inv(A):
                            "not be completed because the input matrix is singular.") from None
 
 
-inv_op = Op("LinalgInvExBackward0", _inv,
+inv_op = Op("LinalgInvExBackward0", _inv, jvp=TRANSPOSED,
             A=lambda grad, result: -matmul(mT(result), matmul(grad, mT(result))))
 
 
@@ -37,7 +37,7 @@ def _unsqueeze2(x):
     return unsqueeze(unsqueeze(x, len(x.shape)), len(x.shape) + 1)
 
 
-det_op = Op("LinalgDetBackward0", lambda A: xp.asarray(xp.linalg.det(A)),
+det_op = Op("LinalgDetBackward0", lambda A: xp.asarray(xp.linalg.det(A)), jvp=TRANSPOSED,
             A=lambda grad, A, result: _unsqueeze2(grad * result) * mT(inv_op(A)))
 
 
@@ -63,7 +63,7 @@ def _slogdet_backward(grads, A):
 
 
 # (both outputs carry the node, as in torch, though only logabsdet has a gradient)
-slogdet_op = Op("LinalgSlogdetBackward0", _slogdet, outputs=("sign", "logabsdet"),
+slogdet_op = Op("LinalgSlogdetBackward0", _slogdet, jvp=TRANSPOSED, outputs=("sign", "logabsdet"),
                 A=_slogdet_backward)
 
 
@@ -110,7 +110,8 @@ def _solve_A_backward(grad, A, B, result, left):
     return -matmul(gB, mT(result))
 
 
-solve_op = Op("LinalgSolveExBackward0", _solve, A=_solve_A_backward, B=_solve_B_backward)
+solve_op = Op("LinalgSolveExBackward0", _solve, jvp=TRANSPOSED,
+              A=_solve_A_backward, B=_solve_B_backward)
 
 
 def solve(A, B, *, left=True, out=None):
@@ -136,7 +137,7 @@ def _pinv_backward(grad, self, result):
 
 
 pinv_op = Op("LinalgPinvBackward0", lambda self: xp.linalg.pinv(self).astype(self.dtype, copy=False),
-             self=_pinv_backward)
+             jvp=TRANSPOSED, self=_pinv_backward)
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
@@ -154,7 +155,7 @@ def _lstsq(self, b):
         else xp.matmul(xp.linalg.pinv(self), b).astype(self.dtype, copy=False)
 
 
-lstsq_op = Op("LinalgLstsqBackward0", _lstsq, self=_lstsq_A_backward,
+lstsq_op = Op("LinalgLstsqBackward0", _lstsq, jvp=TRANSPOSED, self=_lstsq_A_backward,
               b=lambda grad, self: matmul(mT(pinv_op(self)), grad))
 
 

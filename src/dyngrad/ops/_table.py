@@ -24,11 +24,13 @@ broadcast-shaped gradient: the engine reduces it to the input's shape and dtype,
 import inspect
 
 from .. import _backend
+from .._autograd_state import DUAL
 from .._size import Size
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, record  # noqa: F401  (edge_of: re-exported)
 from ..autograd.saved_value import SavedValue, compile_saver, unpack_saved
 from ..tensor import Tensor, _wrap
+from ._jvp import ELEMENTWISE, LINEAR, TRANSPOSED, push_tangents  # noqa: F401  (re-exported)
 
 xp = _backend.xp
 _gstate = grad_mode.state
@@ -98,8 +100,15 @@ class Op:
     """One op of the table: its forward over arrays, a backward formula per input, its node class."""
 
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
-                 nondiff=(), differentiable_outputs=None, variadic=False, **formulas):
+                 nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
+                 jvp_name=None, **formulas):
         op.name = node_name
+        # forward mode (_jvp.py): a marker or a ``result:`` rule; None: the op has none,
+        # and forward AD through it raises naming ``jvp_name`` (torch's aten name)
+        op.jvp = jvp
+        op.jvp_args = (_parameter_names(jvp, node_name)
+                       if jvp is not None and not isinstance(jvp, type(LINEAR)) else None)
+        op.jvp_name = jvp_name
         # (the first parameter is `op`, not `self`: `self=` is a formula keyword)
         # variadic: the first parameter is a sequence of tensors (cat, stack), one edge
         # each; its formula returns a list, and may ask for ``tensors_sizes``.
@@ -252,6 +261,8 @@ def _make_fast(op):
                                                in _NUMPY_TYPES else _differentiable(out))):
                 outs = (res,)
                 save(record(_new(cls), (self,), outs), (self,) + rest, outs)
+            if DUAL[0] is not None:
+                push_tangents(op, (self,) + rest, (res,))
             return res
         return unary
     if op.tensor_pos == op.diff_pos == (0, 1):
@@ -282,6 +293,8 @@ def _make_fast(op):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
                 save(record(_new(cls), (a, b), outs), (self, other) + rest, outs)
+            if DUAL[0] is not None:
+                push_tangents(op, (self, other) + rest, (res,))
             return res
         return binary
     return None
@@ -335,6 +348,8 @@ def apply(op, args):
         op.saver(mask)(node, args, outs)
     elif op.view:
         _make_views(outs, args, op)
+    if DUAL[0] is not None:
+        push_tangents(op, args, outs)
     return outs[0] if op.n_out == 1 else outs
 
 

@@ -13,7 +13,7 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from .pointwise import exp
 from .reduction import _dims, sum_dim
 
@@ -82,17 +82,17 @@ def _softmax_double_backward(grad, grad_output, dim, output):
             - grad_output * sum_dim(output * grad, dim, True))
 
 
-log_softmax = Op("LogSoftmaxBackward0", _log_softmax,
+log_softmax = Op("LogSoftmaxBackward0", _log_softmax, jvp=TRANSPOSED,
                  self=lambda grad, result, dim: log_softmax_backward_data(grad, result, dim))
 # The backward of log_softmax as its own entry, so that create_graph records torch's node
 log_softmax_backward_data = Op(
-    "LogSoftmaxBackwardDataBackward0", _log_softmax_backward_data,
+    "LogSoftmaxBackwardDataBackward0", _log_softmax_backward_data, jvp=TRANSPOSED,
     grad_output=lambda grad, output, dim: grad - sum_dim(grad * exp(output), dim, True),
     output=lambda grad, grad_output, output, dim: -sum_dim(grad_output, dim, True) * exp(output) * grad)
 
-softmax = Op("SoftmaxBackward0", _softmax,
+softmax = Op("SoftmaxBackward0", _softmax, jvp=TRANSPOSED,
              self=lambda grad, result, dim: softmax_backward_data(grad, result, dim))
 softmax_backward_data = Op(
-    "SoftmaxBackwardDataBackward0", _softmax_backward_data,
+    "SoftmaxBackwardDataBackward0", _softmax_backward_data, jvp=TRANSPOSED,
     grad_output=lambda grad, output, dim: softmax_backward_data(grad, output, dim),
     output=lambda grad, grad_output, dim, output: _softmax_double_backward(grad, grad_output, dim, output))

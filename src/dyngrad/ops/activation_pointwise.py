@@ -9,7 +9,7 @@ records a graph, and so do their formulas here.
 import math
 
 from .. import _backend
-from ._table import Op
+from ._table import ELEMENTWISE, TRANSPOSED, Op
 from .joining import cat
 from .views import split
 from ..tensor import _wrap
@@ -100,9 +100,9 @@ def _gelu_double_backward(grad, grad_output, self, approximate):
     return grad * grad_output * (mul_scalar(pdf, 2) - x_sq * pdf)
 
 
-gelu = Op("GeluBackward0", _gelu,
+gelu = Op("GeluBackward0", _gelu, jvp=ELEMENTWISE,
           self=lambda grad, self, approximate: gelu_backward(grad, self, approximate))
-gelu_backward = Op("GeluBackwardBackward0", _gelu_backward,
+gelu_backward = Op("GeluBackwardBackward0", _gelu_backward, jvp=ELEMENTWISE,
                    grad_output=lambda grad, self, approximate: gelu_backward(grad, self, approximate),
                    self=_gelu_double_backward)
 
@@ -135,8 +135,8 @@ def _mish_backward(grad, self):
     return grad * (tsp + self * s * _one_minus(tsp * tsp))
 
 
-silu = Op("SiluBackward0", _silu, self=_silu_backward)
-mish = Op("MishBackward0", _mish, self=_mish_backward)
+silu = Op("SiluBackward0", _silu, jvp=ELEMENTWISE, self=_silu_backward)
+mish = Op("MishBackward0", _mish, jvp=ELEMENTWISE, self=_mish_backward)
 
 
 # -- leaky_relu, hardtanh, hardsigmoid, hardswish, threshold: piecewise linear ---------------
@@ -149,11 +149,11 @@ def _leaky_relu_backward(grad_output, self, negative_slope, self_is_result):
     return xp.where(self > 0, grad_output, grad_output * _typed(negative_slope, grad_output))
 
 
-leaky_relu = Op("LeakyReluBackward0", _leaky_relu,
+leaky_relu = Op("LeakyReluBackward0", _leaky_relu, jvp=ELEMENTWISE,
                 self=lambda grad, self, negative_slope:
                     leaky_relu_backward(grad, self, negative_slope, False))
 leaky_relu_backward = Op(
-    "LeakyReluBackwardBackward0", _leaky_relu_backward,
+    "LeakyReluBackwardBackward0", _leaky_relu_backward, jvp=ELEMENTWISE,
     grad_output=lambda grad, self, negative_slope:
         leaky_relu_backward(grad, self, negative_slope, False),
     self=lambda grad: zeros_like(grad))
@@ -169,10 +169,10 @@ def _hardtanh_backward(grad_output, self, min_val, max_val):
     return xp.where(inside, grad_output, xp.zeros((), grad_output.dtype))
 
 
-hardtanh = Op("HardtanhBackward0", _hardtanh,
+hardtanh = Op("HardtanhBackward0", _hardtanh, jvp=ELEMENTWISE,
               self=lambda grad, self, min_val, max_val: hardtanh_backward(grad, self, min_val, max_val))
 hardtanh_backward = Op(
-    "HardtanhBackwardBackward0", _hardtanh_backward,
+    "HardtanhBackwardBackward0", _hardtanh_backward, jvp=ELEMENTWISE,
     grad_output=lambda grad, self, min_val, max_val: hardtanh_backward(grad, self, min_val, max_val),
     self=lambda grad: zeros_like(grad))
 
@@ -187,7 +187,7 @@ def _hardsigmoid_backward(grad_output, self):
     return xp.where(inside, grad_output / _typed(6, grad_output), xp.zeros((), grad_output.dtype))
 
 
-hardsigmoid = Op("HardsigmoidBackward0", _hardsigmoid,
+hardsigmoid = Op("HardsigmoidBackward0", _hardsigmoid, jvp=ELEMENTWISE,
                  self=lambda grad, self: hardsigmoid_backward(grad, self))
 def _hardsigmoid_not_differentiable(grad):
     # torch has no derivative for hardsigmoid_backward (its node is NotImplemented)
@@ -195,6 +195,7 @@ def _hardsigmoid_not_differentiable(grad):
 
 
 hardsigmoid_backward = Op("HardsigmoidBackwardBackward0", _hardsigmoid_backward,
+                          jvp_name="aten::hardsigmoid_backward",  # torch has no rule either
                           grad_output=_hardsigmoid_not_differentiable,
                           self=_hardsigmoid_not_differentiable)
 
@@ -215,9 +216,9 @@ def _hardswish_double_backward(grad, grad_output, self):
     return where(inside, div_scalar(grad * grad_output, 3.0), 0.0)
 
 
-hardswish = Op("HardswishBackward0", _hardswish,
+hardswish = Op("HardswishBackward0", _hardswish, jvp=ELEMENTWISE,
                self=lambda grad, self: hardswish_backward(grad, self))
-hardswish_backward = Op("HardswishBackwardBackward0", _hardswish_backward,
+hardswish_backward = Op("HardswishBackwardBackward0", _hardswish_backward, jvp=ELEMENTWISE,
                         grad_output=lambda grad, self: hardswish_backward(grad, self),
                         self=_hardswish_double_backward)
 
@@ -230,7 +231,7 @@ def _threshold_grad(grad, self, threshold):
     return threshold_backward(grad, self, threshold)
 
 
-threshold = Op("ThresholdBackward0", _threshold, self=_threshold_grad)
+threshold = Op("ThresholdBackward0", _threshold, jvp=ELEMENTWISE, self=_threshold_grad)
 
 
 # -- elu, celu, selu ----------------------------------------------------------------------------
@@ -272,10 +273,10 @@ def _elu_formula(grad, self, alpha, scale, input_scale):
     return elu_backward(grad, alpha, scale, input_scale, False, self)
 
 
-elu = Op("EluBackward0", _elu, self=_elu_formula)
-celu = Op("CeluBackward0", _elu, self=_elu_formula)
+elu = Op("EluBackward0", _elu, jvp=ELEMENTWISE, self=_elu_formula)
+celu = Op("CeluBackward0", _elu, jvp=ELEMENTWISE, self=_elu_formula)
 elu_backward = Op(
-    "EluBackwardBackward0", _elu_backward,
+    "EluBackwardBackward0", _elu_backward, jvp=TRANSPOSED,
     grad_output=lambda grad, alpha, scale, input_scale, is_result, self_or_result:
         elu_backward(grad, alpha, scale, input_scale, is_result, self_or_result),
     self_or_result=_elu_double_backward)
@@ -306,10 +307,10 @@ def _softplus_double_backward(grad, self, beta, threshold):
     return mul_scalar(sigmoid_backward(grad, sigmoid(bx)) * _as_float(le(bx, threshold), grad), beta)
 
 
-softplus = Op("SoftplusBackward0", _softplus,
+softplus = Op("SoftplusBackward0", _softplus, jvp=ELEMENTWISE,
               self=lambda grad, self, beta, threshold: softplus_backward(grad, self, beta, threshold))
 softplus_backward = Op(
-    "SoftplusBackwardBackward0", _softplus_backward,
+    "SoftplusBackwardBackward0", _softplus_backward, jvp=ELEMENTWISE,
     grad_output=lambda grad, self, beta, threshold: softplus_backward(grad, self, beta, threshold),
     self=lambda grad, grad_output, self, beta, threshold:
         _softplus_double_backward(grad * grad_output, self, beta, threshold))
@@ -326,10 +327,10 @@ def _log_sigmoid_backward(grad_output, self):
         return grad_output / (1 + xp.exp(self))
 
 
-log_sigmoid = Op("LogSigmoidBackward0", _log_sigmoid,
+log_sigmoid = Op("LogSigmoidBackward0", _log_sigmoid, jvp=ELEMENTWISE,
                  self=lambda grad, self: log_sigmoid_backward(grad, self))
 log_sigmoid_backward = Op(
-    "LogSigmoidBackwardBackward0", _log_sigmoid_backward,
+    "LogSigmoidBackwardBackward0", _log_sigmoid_backward, jvp=ELEMENTWISE,
     grad_output=lambda grad, self: log_sigmoid_backward(grad, self),
     self=lambda grad, grad_output, self: _log_sigmoid_double_backward(grad * grad_output, self))
 
@@ -382,8 +383,9 @@ def _glu_double_backward(grad, grad_output, self, dim):
     return cat([da, db], dim)
 
 
-glu = Op("GluBackward0", _glu, self=lambda grad, self, dim: glu_backward(grad, self, dim))
-glu_backward = Op("GluBackwardBackward0", _glu_backward,
+glu = Op("GluBackward0", _glu, jvp=TRANSPOSED,
+         self=lambda grad, self, dim: glu_backward(grad, self, dim))
+glu_backward = Op("GluBackwardBackward0", _glu_backward, jvp=TRANSPOSED,
                   grad_output=_glu_double_backward_grad_output,
                   self=_glu_double_backward)
 
@@ -411,11 +413,12 @@ def _prelu_double_backward(grads, grad_output, self, weight):
             where(pos, 0.0, grad_output * ggi))
 
 
-prelu_kernel = Op("PreluKernelBackward0", _prelu_kernel,
+prelu_kernel = Op("PreluKernelBackward0", _prelu_kernel, jvp=TRANSPOSED,
                   self=lambda grad, self, weight: prelu_kernel_backward(grad, self, weight)[0],
                   weight=lambda grad, self, weight: prelu_kernel_backward(grad, self, weight)[1])
 prelu_kernel_backward = Op(
-    "PreluKernelBackwardBackward0", _prelu_kernel_backward, outputs=("grad_input", "grad_weight"),
+    "PreluKernelBackwardBackward0", _prelu_kernel_backward, jvp=TRANSPOSED,
+    outputs=("grad_input", "grad_weight"),
     grad_output=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[0],
     self=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[1],
     weight=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[2])
@@ -438,7 +441,7 @@ def _logit_backward(grad, self, eps):
     return where(inside, grad / (self * _one_minus(self)), outside)
 
 
-logit = Op("LogitBackward0", _logit, self=_logit_backward)
+logit = Op("LogitBackward0", _logit, jvp=ELEMENTWISE, self=_logit_backward)
 
 
 # -- xlogy (kl_div's target * log(target)) ------------------------------------------------------
@@ -453,7 +456,7 @@ def _xlogy_self(grad, self, other):
     return masked_fill(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
 
 
-xlogy = Op("XlogyBackward0", _xlogy, self=_xlogy_self,
+xlogy = Op("XlogyBackward0", _xlogy, jvp=ELEMENTWISE, self=_xlogy_self,
            other=lambda grad, self, other: grad * self / other)
 
 
@@ -476,15 +479,15 @@ def _softshrink_backward(grad_output, self, lambd):
                     grad_output)
 
 
-hardshrink = Op("HardshrinkBackward0", _hardshrink,
+hardshrink = Op("HardshrinkBackward0", _hardshrink, jvp=ELEMENTWISE,
                 self=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd))
-hardshrink_backward = Op("HardshrinkBackwardBackward0", _hardshrink_backward,
+hardshrink_backward = Op("HardshrinkBackwardBackward0", _hardshrink_backward, jvp=ELEMENTWISE,
                          grad_out=lambda grad, self, lambd: hardshrink_backward(grad, self, lambd),
                          self=lambda grad, self: zeros_like(self))
-softshrink = Op("SoftshrinkBackward0", _softshrink,
+softshrink = Op("SoftshrinkBackward0", _softshrink, jvp=ELEMENTWISE,
                 self=lambda grad, self, lambd: softshrink_backward(grad, self, lambd))
 softshrink_backward = Op(
-    "SoftshrinkBackwardBackward0", _softshrink_backward,
+    "SoftshrinkBackwardBackward0", _softshrink_backward, jvp=ELEMENTWISE,
     grad_output=lambda grad, self, lambd: softshrink_backward(grad, self, lambd),
     self=lambda grad, self: zeros_like(self))
 
@@ -494,9 +497,9 @@ def _elu_from_result(grad, result, alpha, scale, input_scale):
     return elu_backward(grad, alpha, scale, input_scale, True, result)
 
 
-leaky_relu_ = Op("LeakyReluBackward1", _leaky_relu,
+leaky_relu_ = Op("LeakyReluBackward1", _leaky_relu, jvp=ELEMENTWISE,
                  self=lambda grad, result, negative_slope:
                      leaky_relu_backward(grad, result, negative_slope, True))
-elu_ = Op("EluBackward1", _elu, self=_elu_from_result)
-celu_ = Op("CeluBackward1", _elu, self=_elu_from_result)
-threshold_ = Op("ThresholdBackward1", _threshold, self=_threshold_grad)
+elu_ = Op("EluBackward1", _elu, jvp=ELEMENTWISE, self=_elu_from_result)
+celu_ = Op("CeluBackward1", _elu, jvp=ELEMENTWISE, self=_elu_from_result)
+threshold_ = Op("ThresholdBackward1", _threshold, jvp=ELEMENTWISE, self=_threshold_grad)

@@ -13,7 +13,7 @@ in-place mask add, _safe_softmax, dropout).
 import math
 
 from .. import _backend
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from .activation import _softmax, softmax_backward_data
 
 xp = _backend.xp
@@ -26,7 +26,7 @@ def _safe_softmax_forward(self, dim):
     return xp.where(dead, xp.zeros((), out.dtype), out) if dead.any() else out
 
 
-safe_softmax = Op("SafeSoftmaxBackward0", _safe_softmax_forward,
+safe_softmax = Op("SafeSoftmaxBackward0", _safe_softmax_forward, jvp=TRANSPOSED,
                   self=lambda grad, result, dim: softmax_backward_data(grad, result, dim))
 
 
@@ -88,10 +88,12 @@ def _flash_not_differentiable(grads, grad_out):
 
 flash_attention = Op(
     "ScaledDotProductFlashAttentionForCpuBackward0", _flash_attention,
+    jvp_name="_scaled_dot_product_flash_attention_for_cpu",  # torch has no forward rule
     outputs=("result0", "result1"), differentiable_outputs=(0,), nondiff=("attn_mask",),
     query=_flash_grads, key=_flash_grads, value=_flash_grads)
 flash_attention_backward = Op(
     "ScaledDotProductFlashAttentionForCpuBackwardBackward0", _flash_attention_backward,
+    jvp_name="_scaled_dot_product_flash_attention_for_cpu_backward",
     outputs=("grad_query", "grad_key", "grad_value"), nondiff=("out", "logsumexp", "attn_mask"),
     grad_out=_flash_not_differentiable, query=_flash_not_differentiable,
     key=_flash_not_differentiable, value=_flash_not_differentiable)

@@ -23,7 +23,7 @@ written with the two entries themselves, so every order is differentiable.
 import math
 
 from .. import _backend
-from ._table import Op
+from ._table import LINEAR, TRANSPOSED, Op
 
 xp = _backend.xp
 _windows_of = _backend.sliding_window_view
@@ -206,10 +206,10 @@ def _constant(x):
     return x.detach() if hasattr(x, "detach") else x
 
 
-convolution = Op("ConvolutionBackward0", _convolution,
+convolution = Op("ConvolutionBackward0", _convolution, jvp=TRANSPOSED,
                  input=_convolution_grads, weight=_convolution_grads, bias=_convolution_grads)
 convolution_backward = Op(
-    "ConvolutionBackwardBackward0", _convolution_backward,
+    "ConvolutionBackwardBackward0", _convolution_backward, jvp=TRANSPOSED,
     outputs=("grad_input", "grad_weight", "grad_bias"),
     grad_output=_convolution_double_backward, input=_convolution_double_backward,
     weight=_convolution_double_backward)
@@ -245,9 +245,9 @@ def _col2im(self, output_size, kernel_size, dilation, padding, stride):
     return out if batched else out[0]
 
 
-im2col = Op("Im2ColBackward0", _im2col,
+im2col = Op("Im2ColBackward0", _im2col, jvp=LINEAR,
             self=lambda grad, self_sym_sizes, kernel_size, dilation, padding, stride:
                 col2im(grad, tuple(self_sym_sizes[-2:]), kernel_size, dilation, padding, stride))
-col2im = Op("Col2ImBackward0", _col2im,
+col2im = Op("Col2ImBackward0", _col2im, jvp=LINEAR,
             self=lambda grad, kernel_size, dilation, padding, stride:
                 im2col(grad, kernel_size, dilation, padding, stride))

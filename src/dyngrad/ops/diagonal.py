@@ -6,7 +6,7 @@ read-only, so the view is made with ``as_strided`` and stays writable (``x.diago
 """
 from .. import _backend
 from ..tensor import _wrap_dim
-from ._table import Op
+from ._table import LINEAR, Op
 from .views import new_zeros, view
 from ..tensor import _wrap
 
@@ -35,14 +35,14 @@ def _diagonal_backward(grad, input_sizes, offset, dim1, dim2):
     return out
 
 
-diagonal_op = Op("DiagonalBackward0", _diagonal, view=True,
+diagonal_op = Op("DiagonalBackward0", _diagonal, jvp=LINEAR, view=True,
                  self=lambda grad, self_sym_sizes, offset, dim1, dim2:
                      diagonal_backward(grad, tuple(self_sym_sizes), offset, dim1, dim2))
-diagonal_backward = Op("DiagonalBackwardBackward0", _diagonal_backward,
+diagonal_backward = Op("DiagonalBackwardBackward0", _diagonal_backward, jvp=LINEAR,
                        grad=lambda grad, offset, dim1, dim2: diagonal_op(grad, offset, dim1, dim2))
 # torch.diag of a matrix is diagonal_copy: a copy, with its own node name
 diagonal_copy = Op("DiagonalBackward0_copy", lambda self, offset, dim1, dim2:
-                   _diagonal(self, offset, dim1, dim2).copy(),
+                   _diagonal(self, offset, dim1, dim2).copy(), jvp=LINEAR,
                    self=diagonal_op.formulas["self"])
 
 
@@ -69,7 +69,7 @@ def _diag_embed(self, offset, dim1, dim2):
     return out
 
 
-diag_embed_op = Op("DiagEmbedBackward0", _diag_embed,
+diag_embed_op = Op("DiagEmbedBackward0", _diag_embed, jvp=LINEAR,
                    self=lambda grad, offset, dim1, dim2: diagonal_op(grad, offset, dim1, dim2))
 
 
@@ -103,7 +103,7 @@ def _trace_backward(grad, self_sym_sizes):
     return view(index_fill_tensor(flat, 0, where, grad), tuple(self_sym_sizes))
 
 
-trace = Op("TraceBackward0", _trace, self=_trace_backward)
+trace = Op("TraceBackward0", _trace, jvp=LINEAR, self=_trace_backward)
 
 
 def trace_fn(input):

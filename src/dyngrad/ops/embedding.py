@@ -7,7 +7,7 @@ The padding row gets no gradient; ``scale_grad_by_freq`` divides each row's grad
 how often its index occurs in the batch.
 """
 from .. import _backend
-from ._table import Op
+from ._table import LINEAR, Op
 from .views import new_zeros, view
 from .._dtype import _FROM_NP
 
@@ -56,12 +56,12 @@ def _embedding_double_backward(grad, indices, padding_idx):
     return view(rows, tuple(indices.shape) + (-1,))
 
 
-embedding = Op("EmbeddingBackward0", _embedding, nondiff=("indices",),
+embedding = Op("EmbeddingBackward0", _embedding, jvp=LINEAR, nondiff=("indices",),
                weight=lambda grad, indices, weight_sym_sizes, padding_idx, scale_grad_by_freq:
                    embedding_dense_backward(grad, indices, weight_sym_sizes[0], padding_idx,
                                             scale_grad_by_freq))
 embedding_dense_backward = Op(
-    "EmbeddingDenseBackwardBackward0", _embedding_dense_backward, nondiff=("indices",),
+    "EmbeddingDenseBackwardBackward0", _embedding_dense_backward, jvp=LINEAR, nondiff=("indices",),
     grad_output=lambda grad, indices, padding_idx: _embedding_double_backward(
         grad, getattr(indices, "_data", indices), padding_idx))
 
@@ -77,5 +77,5 @@ def _index_select_backward(grad, self_sym_sizes, dim, index):
     return index_put_impl(new_zeros(grad, tuple(self_sym_sizes)), key, grad, True)
 
 
-index_select = Op("IndexSelectBackward0", _index_select, nondiff=("index",),
+index_select = Op("IndexSelectBackward0", _index_select, jvp=LINEAR, nondiff=("index",),
                   self=_index_select_backward)

@@ -11,7 +11,7 @@ import math
 from .. import _backend
 from .. import _dtype as _dt
 from ..tensor import _wrap, _wrap_dim
-from ._table import Op
+from ._table import LINEAR, Op
 from .joining import cat
 from .views import new_zeros
 from ..tensor import _wrap
@@ -50,7 +50,7 @@ def _c2r(self, dim, normalization, last_dim_size):
     return _scale(out, n, normalization).astype(_REAL_OF[self.dtype], copy=False)
 
 
-real_op = Op("RealBackward0", lambda self: xp.real(self).copy(), self=lambda grad: grad)
+real_op = Op("RealBackward0", lambda self: xp.real(self).copy(), jvp=LINEAR, self=lambda grad: grad)
 
 
 def _r2c_backward(grad, dim, normalization, onesided, self_sym_sizes):
@@ -80,10 +80,10 @@ def _c2r_backward(grad, dim, normalization):
     return gI
 
 
-fft_c2c = Op("FftC2CBackward0", _c2c,
+fft_c2c = Op("FftC2CBackward0", _c2c, jvp=LINEAR,
              self=lambda grad, dim, normalization, forward: fft_c2c(grad, dim, normalization, not forward))
-fft_r2c = Op("FftR2CBackward0", _r2c, self=_r2c_backward)
-fft_c2r = Op("FftC2RBackward0", _c2r, self=_c2r_backward)
+fft_r2c = Op("FftR2CBackward0", _r2c, jvp=LINEAR, self=_r2c_backward)
+fft_c2r = Op("FftC2RBackward0", _c2r, jvp=LINEAR, self=_c2r_backward)
 
 _FORWARD_MODE = {None: 0, "backward": 0, "ortho": 1, "forward": 2}
 _INVERSE_MODE = {None: 2, "backward": 2, "ortho": 1, "forward": 0}

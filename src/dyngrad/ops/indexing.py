@@ -4,7 +4,7 @@ from .. import _backend
 from .._args import type_name
 from ..creation import _check_fits, _check_python_ints, tensor
 from ..tensor import Tensor
-from ._table import Op
+from ._table import LINEAR, Op
 from .inplace import apply_inplace, copy_, fill_tensor_
 from .views import alias, new_zeros, select, slice_, unsqueeze, view as view_op
 
@@ -20,7 +20,7 @@ def _index_backward(grad, self_sym_sizes, indices):
     return index_put_impl(new_zeros(grad, tuple(self_sym_sizes)), indices, grad, True)
 
 
-index = Op("IndexBackward0", _index, self=_index_backward)
+index = Op("IndexBackward0", _index, jvp=LINEAR, self=_index_backward)
 
 
 def _index_put(self, indices, values, accumulate):
@@ -42,9 +42,9 @@ def _index_put_values_backward(grad, indices):
 
 # t[mask] = v is index_put_; index's own backward calls _index_put_impl_: one forward,
 # two node names, as in torch
-index_put = Op("IndexPutBackward0", _index_put,
+index_put = Op("IndexPutBackward0", _index_put, jvp=LINEAR,
                self=_index_put_self_backward, values=_index_put_values_backward)
-index_put_impl = Op("IndexPutImplBackward0", _index_put,
+index_put_impl = Op("IndexPutImplBackward0", _index_put, jvp=LINEAR,
                     self=_index_put_self_backward, values=_index_put_values_backward)
 
 

@@ -13,7 +13,9 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
-from ._table import Op, _any_input, unpack_args
+from .._autograd_state import DUAL
+from ._jvp import inplace_tangent, write_tangent
+from ._table import LINEAR, Op, _any_input, unpack_args
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
@@ -133,6 +135,8 @@ def apply_inplace(op, self, args):
         check_no_partial_overlap(self._data, [arrays[i] for i in op.tensor_pos[1:]])
     out = op.forward(*arrays)
     _check_write(self, out)
+    # forward mode: the new tangent, from the inputs as they are before the write
+    tangent = (inplace_tangent(op, args, out) if DUAL[0] is not None else None)
     node = None
     if needs and _gstate.enabled:
         # the node and its saved inputs come before the write, so that an input that is
@@ -150,12 +154,16 @@ def apply_inplace(op, self, args):
         self._version_counter[0] += 1
         if _gstate.anomaly:
             note_inplace_write(self._version_counter)
+    if tangent is not None:
+        write_tangent(self, tangent)
     if node is not None:
         _rebase(self, node)
         if save.out_slots:  # the output is saved as written (pack hooks see the result)
             saved = list(node._saved)
             for k, _ in save.out_slots:
                 saved[k] = SavedValue(self, True)
+                if tangent is not None:  # with its tangent (forward-over-reverse)
+                    saved[k].fw = self._fw
             node._saved = tuple(saved)
     return self
 
@@ -284,9 +292,9 @@ def _put_add(grad, where, size):
 
 # The region of a base a view covers, as a gather and its adjoint (a scatter that adds:
 # an expanded view repeats base elements).
-take = Op("TakeBackward0", _take,
+take = Op("TakeBackward0", _take, jvp=LINEAR,
           self=lambda grad, self_sym_sizes, where: put_add(grad, where, self_sym_sizes))
-put_add = Op("PutAddBackward0", _put_add, grad=lambda grad, where: take(grad, where))
+put_add = Op("PutAddBackward0", _put_add, jvp=LINEAR, grad=lambda grad, where: take(grad, where))
 
 
 def as_strided_backward(grad, base_shape, view_fn):
@@ -306,7 +314,7 @@ def _whole(array):
 
 # A view given by its replay function (``Tensor._view_fn``): what torch's as_strided is to
 # the nodes of in-place views (CopySlices' region, a rebuilt view's AsStridedBackward0).
-as_strided = Op("AsStridedBackward0", lambda self, view_fn: view_fn(self), view=True,
+as_strided = Op("AsStridedBackward0", lambda self, view_fn: view_fn(self), jvp=LINEAR, view=True,
                 self=lambda grad, self_sym_sizes, view_fn:
                 as_strided_backward(grad, tuple(self_sym_sizes), view_fn))
 
@@ -324,16 +332,17 @@ def _zero(self):
     return xp.zeros_like(self)
 
 
-zero_ = Op("ZeroBackward0", _zero, self=zeros_like)
+zero_ = Op("ZeroBackward0", _zero, jvp=LINEAR, self=zeros_like)
 
 
 def _fill(self, value):
     return xp.full_like(self, value.item() if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else value)
 
 
-fill_ = Op("FillBackward2", _fill, self=zeros_like)
+fill_ = Op("FillBackward2", _fill, jvp=lambda self_t: zeros_like(self_t), self=zeros_like)
 # fill_ with a 0-dim Tensor value (what torch's ``t[k] = v`` does for a 0-dim ``v``)
-fill_tensor_ = Op("FillBackward3", _fill, self=zeros_like, value=lambda grad: grad.sum())
+fill_tensor_ = Op("FillBackward3", _fill, jvp=LINEAR,
+                  self=zeros_like, value=lambda grad: grad.sum())
 
 
 def _copy(self, src):
@@ -344,7 +353,7 @@ def _copy(self, src):
     return src
 
 
-copy_ = Op("torch::autograd::CopyBackwards", _copy, self=zeros_like,
+copy_ = Op("torch::autograd::CopyBackwards", _copy, jvp=LINEAR, self=zeros_like,
            src=lambda grad: grad)
 
 
@@ -360,6 +369,6 @@ def _clone(self, contiguous=False):
     return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")
 
 
-clone_op = Op("CloneBackward0", _clone, self=lambda grad: grad)
+clone_op = Op("CloneBackward0", _clone, jvp=LINEAR, self=lambda grad: grad)
 _copy_new = Op("torch::autograd::CopyBackwards", lambda self, src: xp.array(src, copy=True),
-               self=zeros_like, src=lambda grad: grad)
+               jvp=LINEAR, self=zeros_like, src=lambda grad: grad)

@@ -2,7 +2,7 @@
 from .. import _backend
 from .. import _dtype as _dt
 from ._promote import result_dtype
-from ._table import Op
+from ._table import LINEAR, Op
 
 xp = _backend.xp
 
@@ -26,7 +26,7 @@ def _cat(tensors, dim):
                                    f"size {ref.shape[k]} but got size {a.shape[k]} for tensor number "
                                    f"{i} in the list.")
     dt = result_dtype(*arrays)
-    if type(ref) is not _backend.ndarray:  # the standard's concat takes no dtype=
+    if not _backend.is_numpy(ref):  # the standard's concat takes no dtype=
         ns = _backend.array_module(*arrays)
         native = _dt.native(_dt._FROM_NP[dt], ns)
         return ns.concat([_backend.astype(a, native) for a in arrays], axis=d)
@@ -48,7 +48,7 @@ def _cat_backward(grad, dim, tensors_sizes):
     return out
 
 
-cat = Op("CatBackward0", _cat, variadic=True, tensors=_cat_backward)
+cat = Op("CatBackward0", _cat, jvp=LINEAR, variadic=True, tensors=_cat_backward)
 
 
 def _stack(tensors, dim):
@@ -60,7 +60,7 @@ def _stack(tensors, dim):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
                                f"at entry 0 and {list(a.shape)} at entry {i}")
     dt = result_dtype(*tensors)
-    if type(tensors[0]) is not _backend.ndarray:
+    if not _backend.is_numpy(tensors[0]):
         ns = _backend.array_module(*tensors)
         native = _dt.native(_dt._FROM_NP[dt], ns)
         return ns.stack([_backend.astype(a, native) for a in tensors], axis=dim)
@@ -73,4 +73,4 @@ def _stack_backward(grad, dim, tensors_sizes):
     return [select(grad, d, i) for i in range(len(tensors_sizes))]
 
 
-stack = Op("StackBackward0", _stack, variadic=True, tensors=_stack_backward)
+stack = Op("StackBackward0", _stack, jvp=LINEAR, variadic=True, tensors=_stack_backward)

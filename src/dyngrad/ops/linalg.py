@@ -1,7 +1,7 @@
 """Matrix products: mm, bmm, dot, mv, and matmul composed from them as torch composes it."""
 from .. import _backend
 from .._dtype import _FROM_NP
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from ..tensor import _CPP_TYPE, _wrap
 from .pointwise import conj
 from .views import reshape, t, transpose
@@ -57,7 +57,7 @@ def _column_major(sizes, strides):
 
 def _layout(x):
     a = getattr(x, "_data", x)
-    if type(a) is not _backend.ndarray:
+    if not _backend.is_numpy(a):
         return a.shape, _wrap(a).stride()
     return a.shape, tuple(st // a.itemsize for st in a.strides)
 
@@ -86,7 +86,9 @@ def _mm_mat2_backward(grad, self, mat2):
 # mm saves only the layout of the input it differentiates for (sym_sizes, sym_strides), as
 # torch does: a weight updated in place under no_grad after the forward does not fail the
 # backward of the other input
-mm = Op("MmBackward0", _mm, self=_mm_self_grad, mat2=_mm_mat2_grad)
+mm = Op("MmBackward0", _mm,
+        jvp=lambda self_t, mat2_t, self, mat2: mm(self_t, mat2) + mm(self, mat2_t),
+        self=_mm_self_grad, mat2=_mm_mat2_grad)
 
 
 def _bmm(self, mat2):
@@ -103,6 +105,7 @@ def _bmm(self, mat2):
 
 
 bmm = Op("BmmBackward0", _bmm,
+         jvp=lambda self_t, mat2_t, self, mat2: bmm(self_t, mat2) + bmm(self, mat2_t),
          self=lambda grad, mat2: bmm(grad, conj(transpose(mat2, 1, 2))),
          mat2=lambda grad, self: bmm(conj(transpose(self, 1, 2)), grad))
 
@@ -119,6 +122,7 @@ def _dot(self, tensor):
 
 
 dot = Op("DotBackward0", _dot,
+         jvp=lambda self_t, tensor_t, self, tensor: dot(self_t, tensor) + dot(self, tensor_t),
          self=lambda grad, tensor: grad * conj(tensor),
          tensor=lambda grad, self: grad * conj(self))
 
@@ -138,7 +142,7 @@ def _mv(self, vec):
     return xp.matmul(self, vec)
 
 
-mv = Op("MvBackward0", _mv,
+mv = Op("MvBackward0", _mv, jvp=lambda self_t, vec_t, self, vec: mv(self_t, vec) + mv(self, vec_t),
         self=lambda grad, vec: _outer_of(grad, conj(vec)),
         vec=lambda grad, self: mv(conj(t(self)), grad))
 
@@ -157,7 +161,7 @@ def _scaled_by(g, alpha):
 
 
 # nn.Linear's node: bias + input @ weight.T in one entry, as torch's F.linear records it
-addmm = Op("AddmmBackward0", _addmm,
+addmm = Op("AddmmBackward0", _addmm, jvp=TRANSPOSED,
            self=lambda grad, beta: _scaled_by(grad, beta),
            mat1=lambda grad, mat1, mat2, alpha: _scaled_by(_mm_self_backward(grad, mat1, mat2), alpha),
            mat2=lambda grad, mat1, mat2, alpha: _scaled_by(_mm_mat2_backward(grad, mat1, mat2), alpha))

@@ -8,7 +8,7 @@ log_softmax and nll_loss, and so does nn/functional.py.
 import math
 
 from .. import _backend
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from .pointwise import abs_, add_scalar, div_scalar, lt, mul_scalar, sigmoid, zeros_like
 
 xp = _backend.xp
@@ -54,7 +54,7 @@ def _nll_loss_backward(grad_output, self, target, weight, reduction, ignore_inde
     coef = -(grad_output * w)
     if reduction == MEAN:
         coef = coef / total_weight
-    if type(self) is not _backend.ndarray:  # the standard has no put_along_axis: a one-hot
+    if not _backend.is_numpy(self):  # the standard has no put_along_axis: a one-hot
         ns = _backend.array_module(self)
         classes = ns.arange(self.shape[dim], device=self.device)
         hit = ns.reshape(classes, (-1,) + (1,) * (self.ndim - 1 - dim)) == ns.expand_dims(
@@ -66,14 +66,15 @@ def _nll_loss_backward(grad_output, self, target, weight, reduction, ignore_inde
     return out
 
 
-nll_loss = Op("NllLossBackward0", _nll_loss, nondiff=("target", "weight"),
+nll_loss = Op("NllLossBackward0", _nll_loss, jvp=TRANSPOSED, nondiff=("target", "weight"),
               outputs=("result", "total_weight"), differentiable_outputs=(0,),
               self=lambda grad, self, target, weight, reduction, ignore_index, total_weight:
                   nll_loss_backward(grad, self, target, weight, reduction, ignore_index,
                                     total_weight))
 # torch's nll_loss_backward entry: linear in grad_output; self only gives the shape
 nll_loss_backward = Op(
-    "NllLossBackwardBackward0", _nll_loss_backward, nondiff=("target", "weight", "total_weight"),
+    "NllLossBackwardBackward0", _nll_loss_backward, jvp=TRANSPOSED,
+    nondiff=("target", "weight", "total_weight"),
     grad_output=lambda grad, target, weight, reduction, ignore_index:
         nll_loss(grad, target, weight, reduction, ignore_index)[0],
     self=lambda grad: zeros_like(grad))
@@ -102,24 +103,25 @@ def _mse_double_backward(grad, reduction):
     return div_scalar(g, math.prod(grad.shape)) if reduction == MEAN else g
 
 
-mse_loss = Op("MseLossBackward0", _mse_loss,
+mse_loss = Op("MseLossBackward0", _mse_loss, jvp=TRANSPOSED,
               self=lambda grad, self, target, reduction: mse_loss_backward(grad, self, target, reduction),
               target=lambda grad, self, target, reduction: mse_loss_backward(grad, target, self, reduction))
 mse_loss_backward = Op(
-    "MseLossBackwardBackward0", _mse_loss_backward,
+    "MseLossBackwardBackward0", _mse_loss_backward, jvp=TRANSPOSED,
     grad_output=lambda grad, self, target, reduction: mse_loss_backward(grad, self, target, reduction),
     self=lambda grad, grad_output, reduction: _mse_double_backward(grad * grad_output, reduction),
     target=lambda grad, grad_output, reduction: -_mse_double_backward(grad * grad_output, reduction))
 
 
 # nll_loss over (N, C, H, W): torch's nll_loss2d, the same arithmetic under its own nodes
-nll_loss2d = Op("NllLoss2DBackward0", _nll_loss, nondiff=("target", "weight"),
+nll_loss2d = Op("NllLoss2DBackward0", _nll_loss, jvp=TRANSPOSED, nondiff=("target", "weight"),
                 outputs=("result", "total_weight"), differentiable_outputs=(0,),
                 self=lambda grad, self, target, weight, reduction, ignore_index, total_weight:
                     nll_loss2d_backward(grad, self, target, weight, reduction, ignore_index,
                                         total_weight))
 nll_loss2d_backward = Op(
-    "NllLoss2DBackwardBackward0", _nll_loss_backward, nondiff=("target", "weight", "total_weight"),
+    "NllLoss2DBackwardBackward0", _nll_loss_backward, jvp=TRANSPOSED,
+    nondiff=("target", "weight", "total_weight"),
     grad_output=lambda grad, target, weight, reduction, ignore_index:
         nll_loss2d(grad, target, weight, reduction, ignore_index)[0],
     self=lambda grad: zeros_like(grad))
@@ -186,12 +188,13 @@ def _bce_double_target(grad, grad_output, self, weight, reduction):
 
 
 binary_cross_entropy = Op(
-    "BinaryCrossEntropyBackward0", _binary_cross_entropy, nondiff=("weight",),
+    "BinaryCrossEntropyBackward0", _binary_cross_entropy, jvp=TRANSPOSED, nondiff=("weight",),
     self=lambda grad, self, target, weight, reduction:
         binary_cross_entropy_backward(grad, self, target, weight, reduction),
     target=lambda grad, self, weight, reduction: _bce_target_grad(grad, self, weight, reduction))
 binary_cross_entropy_backward = Op(
-    "BinaryCrossEntropyBackwardBackward0", _binary_cross_entropy_backward, nondiff=("weight",),
+    "BinaryCrossEntropyBackwardBackward0", _binary_cross_entropy_backward, jvp=TRANSPOSED,
+    nondiff=("weight",),
     grad_output=lambda grad, self, target, weight, reduction:
         binary_cross_entropy_backward(grad, self, target, weight, reduction),
     self=_bce_double_self, target=_bce_double_target)
@@ -236,7 +239,8 @@ def _bce_with_logits_target(grad, self, weight, pos_weight, reduction):
 
 
 binary_cross_entropy_with_logits = Op(
-    "BinaryCrossEntropyWithLogitsBackward0", _bce_with_logits, nondiff=("weight", "pos_weight"),
+    "BinaryCrossEntropyWithLogitsBackward0", _bce_with_logits, jvp=TRANSPOSED,
+    nondiff=("weight", "pos_weight"),
     self=_bce_with_logits_self, target=_bce_with_logits_target)
 
 
@@ -262,7 +266,7 @@ def _smooth_l1_double(grad, self, target, reduction, beta):
 
 
 smooth_l1_loss = Op(
-    "SmoothL1LossBackward0", _smooth_l1_loss,
+    "SmoothL1LossBackward0", _smooth_l1_loss, jvp=TRANSPOSED,
     self=lambda grad, self, target, reduction, beta:
         smooth_l1_loss_backward(grad, self, target, reduction, beta),
     target=lambda grad, self, target, reduction, beta:
@@ -287,7 +291,7 @@ def _smooth_l1_grad_output(grad, self, target, reduction, beta):
 
 
 smooth_l1_loss_backward = Op(
-    "SmoothL1LossBackwardBackward0", _smooth_l1_loss_backward,
+    "SmoothL1LossBackwardBackward0", _smooth_l1_loss_backward, jvp=TRANSPOSED,
     grad_output=lambda grad, self, target, reduction, beta: _smooth_l1_grad_output(
         grad, self, target, reduction, beta),
     self=lambda grad, grad_output, self, target, reduction, beta:
@@ -314,13 +318,13 @@ def _huber_double(grad, self, target, reduction, delta):
 
 
 huber_loss = Op(
-    "HuberLossBackward0", _huber_loss,
+    "HuberLossBackward0", _huber_loss, jvp=TRANSPOSED,
     self=lambda grad, self, target, reduction, delta:
         huber_loss_backward(grad, self, target, reduction, delta),
     target=lambda grad, self, target, reduction, delta:
         huber_loss_backward(grad, target, self, reduction, delta))
 huber_loss_backward = Op(
-    "HuberLossBackwardBackward0", _huber_loss_backward,
+    "HuberLossBackwardBackward0", _huber_loss_backward, jvp=TRANSPOSED,
     grad_output=lambda grad, grad_output, self, target, reduction, delta: _reduced_grad_output(
         huber_loss_backward, grad, grad_output, self, target, reduction, delta),
     self=lambda grad, grad_output, self, target, reduction, delta:

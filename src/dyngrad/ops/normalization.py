@@ -14,7 +14,7 @@ layer_norm_double_backward.
 """
 
 from .. import _backend
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from .views import alias
 from ..tensor import Tensor, _wrap
 
@@ -205,11 +205,11 @@ def _layer_norm_double_backward(grads, grad_out, input, normalized_shape, weight
     return g_out, g_in, None, None, g_w, None
 
 
-native_layer_norm = Op("NativeLayerNormBackward0", _native_layer_norm,
+native_layer_norm = Op("NativeLayerNormBackward0", _native_layer_norm, jvp=TRANSPOSED,
                        outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
                        input=_layer_norm_grads, weight=_layer_norm_grads, bias=_layer_norm_grads)
 native_layer_norm_backward = Op(
-    "NativeLayerNormBackwardBackward0", _native_layer_norm_backward,
+    "NativeLayerNormBackwardBackward0", _native_layer_norm_backward, jvp=TRANSPOSED,
     outputs=("grad_input", "grad_weight", "grad_bias"),
     grad_out=_layer_norm_double_backward, input=_layer_norm_double_backward,
     mean=_layer_norm_double_backward, rstd=_layer_norm_double_backward,
@@ -232,7 +232,7 @@ def _group_norm_grads(grad, input, result1, result2, weight, N, group, eps, grad
     return _pick(_composite_backward(layout, eps, grad, input, weight), grad_input_mask)
 
 
-native_group_norm = Op("NativeGroupNormBackward0", _native_group_norm,
+native_group_norm = Op("NativeGroupNormBackward0", _native_group_norm, jvp=TRANSPOSED,
                        outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
                        input=_group_norm_grads, weight=_group_norm_grads, bias=_group_norm_grads)
 
@@ -308,12 +308,12 @@ def _batch_norm_double_backward(grads, grad_out, input, weight, running_mean, ru
     return vjp_of_composite(backward, [grad_out, input, weight], list(grads), mask) + [None] * 2
 
 
-native_batch_norm = Op("NativeBatchNormBackward0", _native_batch_norm,
+native_batch_norm = Op("NativeBatchNormBackward0", _native_batch_norm, jvp=TRANSPOSED,
                        outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
                        nondiff=("running_mean", "running_var"),
                        input=_batch_norm_grads, weight=_batch_norm_grads, bias=_batch_norm_grads)
 native_batch_norm_backward = Op(
-    "NativeBatchNormBackwardBackward0", _native_batch_norm_backward,
+    "NativeBatchNormBackwardBackward0", _native_batch_norm_backward, jvp=TRANSPOSED,
     outputs=("grad_input", "grad_weight", "grad_bias"),
     nondiff=("save_mean", "save_invstd"),
     grad_out=_batch_norm_double_backward, input=_batch_norm_double_backward,

@@ -2,7 +2,7 @@
 pads (ReflectionPad2DBackward0, ...), whose backward entries fold the padded border back
 onto the edge it copies (torch's *_backward ops, differentiable as pads of the grad)."""
 from .. import _backend
-from ._table import Op
+from ._table import LINEAR, Op
 from .pointwise import zeros_like
 
 xp = _backend.xp
@@ -29,6 +29,7 @@ def _constant_pad_nd(self, pad, value):
 
 
 constant_pad_nd = Op("ConstantPadNdBackward0", _constant_pad_nd,
+                     jvp=lambda self_t, pad: constant_pad_nd(self_t, pad, 0),
                      self=lambda grad, pad: constant_pad_nd(grad, [-p for p in pad], 0))
 
 
@@ -68,9 +69,9 @@ def _pad_ops(name, mode):
     def no_grad_for_self(grad, self):
         return zeros_like(self)
 
-    back = Op(f"{name}BackwardBackward0", _fold_back(mode), grad_output=pad_of_grad,
+    back = Op(f"{name}BackwardBackward0", _fold_back(mode), jvp=LINEAR, grad_output=pad_of_grad,
               self=no_grad_for_self)
-    pad = Op(f"{name}Backward0", _mode_pad(mode), self=fold_grad)
+    pad = Op(f"{name}Backward0", _mode_pad(mode), jvp=LINEAR, self=fold_grad)
     return pad, back
 
 

@@ -1,7 +1,7 @@
 """pixel_shuffle and pixel_unshuffle (PixelShuffleBackward0, PixelUnshuffleBackward0): each
 one's gradient is the other, applied to the gradient."""
 from .. import _backend
-from ._table import Op
+from ._table import LINEAR, Op
 
 xp = _backend.xp
 
@@ -24,7 +24,7 @@ def _pixel_unshuffle(self, downscale_factor):
     return xp.ascontiguousarray(x).reshape(tuple(lead) + (c * r * r, h // r, w // r))
 
 
-pixel_shuffle = Op("PixelShuffleBackward0", _pixel_shuffle,
+pixel_shuffle = Op("PixelShuffleBackward0", _pixel_shuffle, jvp=LINEAR,
                    self=lambda grad, upscale_factor: pixel_unshuffle(grad, upscale_factor))
-pixel_unshuffle = Op("PixelUnshuffleBackward0", _pixel_unshuffle,
+pixel_unshuffle = Op("PixelUnshuffleBackward0", _pixel_unshuffle, jvp=LINEAR,
                      self=lambda grad, downscale_factor: pixel_shuffle(grad, downscale_factor))

@@ -15,7 +15,7 @@ from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE
 from ._promote import binary, broadcast_shapes, compare, in_module, result_dtype, to_float
 from ._promote import _torch_error as torch_error
-from ._table import Op
+from ._table import ELEMENTWISE, LINEAR, Op
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -69,7 +69,8 @@ def _scaled(grad, alpha):
 # torch's formulas for complex inputs take conjugates (grad * other.conj(): Wirtinger
 # calculus). ``conj`` is that .conj() in formulas: nothing at all (no op, no node) for real
 # values, which is every hot path.
-conj_op = Op("ConjBackward0", lambda self: xp.conjugate(self), self=lambda grad: conj(grad))
+conj_op = Op("ConjBackward0", lambda self: xp.conjugate(self), jvp=LINEAR,
+             self=lambda grad: conj(grad))
 
 
 def conj(x):
@@ -136,29 +137,30 @@ def _is_integral(x):
     return d.kind in "biu" if d is not None else type(x) in (int, bool)
 
 
-add = Op("AddBackward0", _add,
+add = Op("AddBackward0", _add, jvp=ELEMENTWISE,
          self=lambda grad: grad,
          other=lambda grad, alpha: _scaled(grad, alpha))
-sub = Op("SubBackward0", _sub,
+sub = Op("SubBackward0", _sub, jvp=ELEMENTWISE,
          self=lambda grad: grad,
          other=lambda grad, alpha: -_scaled(grad, alpha))
-rsub = Op("RsubBackward1", _rsub,
+rsub = Op("RsubBackward1", _rsub, jvp=ELEMENTWISE,
           self=lambda grad, alpha: -_scaled(grad, alpha))
 # rsub(x, y): y - alpha * x with both tensors
-rsub_tensor = Op("RsubBackward0", _rsub,
+rsub_tensor = Op("RsubBackward0", _rsub, jvp=ELEMENTWISE,
                  self=lambda grad, alpha: -_scaled(grad, alpha), other=lambda grad: grad)
-mul = Op("MulBackward0", _mul,
+mul = Op("MulBackward0", _mul, jvp=ELEMENTWISE,
          self=lambda grad, other: grad * conj(other),
          other=lambda grad, self: grad * conj(self))
 # Tensor and number, as torch's formulas write them in C++ (``2 * result``, ``x + 1``)
-mul_scalar = Op("MulBackward1", _mul, self=lambda grad, other: mul_scalar(grad, other))
-add_scalar = Op("AddBackward1", _add, self=lambda grad: grad)
+mul_scalar = Op("MulBackward1", _mul, jvp=ELEMENTWISE,
+                self=lambda grad, other: mul_scalar(grad, other))
+add_scalar = Op("AddBackward1", _add, jvp=ELEMENTWISE, self=lambda grad: grad)
 # Tensor minus a number (``exponent - 1`` in pow's formula)
-sub_scalar = Op("SubBackward1", _sub, self=lambda grad: grad)
+sub_scalar = Op("SubBackward1", _sub, jvp=ELEMENTWISE, self=lambda grad: grad)
 # Tensor divided by a number (a mean's ``/ count``): div.Scalar, DivBackward1 in torch
-div_scalar = Op("DivBackward1", lambda self, other: _div(self, other),
+div_scalar = Op("DivBackward1", lambda self, other: _div(self, other), jvp=ELEMENTWISE,
                 self=lambda grad, other: div_scalar(grad, other))
-div = Op("DivBackward0", _div,
+div = Op("DivBackward0", _div, jvp=ELEMENTWISE,
          self=lambda grad, other: grad / conj(other),
          other=lambda grad, self, other: -grad * conj((self / other) / other))
 def _neg(self):
@@ -169,7 +171,7 @@ def _neg(self):
     return xp.negative(self) if type(self) is _ndarray else -self
 
 
-neg = Op("NegBackward0", _neg, self=lambda grad: -grad)
+neg = Op("NegBackward0", _neg, jvp=ELEMENTWISE, self=lambda grad: -grad)
 
 # -- division with rounding, remainders -------------------------------------------------
 def _refuse_division(kernel, self, other):
@@ -240,27 +242,27 @@ def _floor_divide(self, other):
 
 
 # div(..., rounding_mode=) with the mode given, even None: torch's div.Tensor_mode
-div_mode = Op("DivBackward2", _div_mode,
+div_mode = Op("DivBackward2", _div_mode, jvp=ELEMENTWISE,
               self=_div_mode_self_backward, other=_div_mode_other_backward)
-remainder = Op("RemainderBackward1", _remainder, self=lambda grad: grad,
+remainder = Op("RemainderBackward1", _remainder, jvp=ELEMENTWISE, self=lambda grad: grad,
                other=lambda grad, self, other: -grad * div_mode(self, other, "floor"))
-remainder_scalar = Op("RemainderBackward0", _remainder, self=lambda grad: grad)
+remainder_scalar = Op("RemainderBackward0", _remainder, jvp=ELEMENTWISE, self=lambda grad: grad)
 # a number's remainder by a tensor (2 % x) and floor_divide: torch records a node whose
 # backward raises
 remainder_scalar_tensor = Op("torch::autograd::NotImplemented", _remainder, nondiff=("self",),
                              other=_not_implemented("remainder"))
 floor_divide = Op("torch::autograd::NotImplemented", _floor_divide, self=_not_implemented("floor_divide"),
                   other=_not_implemented("floor_divide"))
-fmod = Op("FmodBackward1", _fmod, self=lambda grad: grad,
+fmod = Op("FmodBackward1", _fmod, jvp=ELEMENTWISE, self=lambda grad: grad,
           other=lambda grad, self, other: -grad * div_mode(self, other, "trunc"))
-fmod_scalar = Op("FmodBackward0", _fmod, self=lambda grad: grad)
+fmod_scalar = Op("FmodBackward0", _fmod, jvp=ELEMENTWISE, self=lambda grad: grad)
 def _reciprocal(x):
     # 1 / x, not NumPy's reciprocal: for complex numbers torch divides (1 / 0j is inf+nanj,
     # and the imaginary zero of 1 / (2+0j) stays positive), as NumPy's division does
     return xp.divide(1, x)
 
 
-reciprocal = Op("ReciprocalBackward0", _silent_float(_reciprocal),
+reciprocal = Op("ReciprocalBackward0", _silent_float(_reciprocal), jvp=ELEMENTWISE,
                 self=lambda grad, result: -grad * conj(result * result))
 
 
@@ -326,22 +328,23 @@ def _int_pow(base, exponent, dt):
     return xp.where(exponent < 0, inverse, out)
 
 
-pow_scalar_exp = Op("PowBackward0", _pow, self=_pow_scalar_backward)
-pow_tensor = Op("PowBackward1", _pow,
+pow_scalar_exp = Op("PowBackward0", _pow, jvp=ELEMENTWISE, self=_pow_scalar_backward)
+pow_tensor = Op("PowBackward1", _pow, jvp=ELEMENTWISE,
                 self=_pow_tensor_self_backward, exponent=_pow_exponent_backward)
-pow_scalar_base = Op("PowBackward2", _pow, exponent=_pow_scalar_base_backward)
+pow_scalar_base = Op("PowBackward2", _pow, jvp=ELEMENTWISE, exponent=_pow_scalar_base_backward)
 
 # -- unary math -----------------------------------------------------------------------
-exp = Op("ExpBackward0", _float_math(xp.exp),
+exp = Op("ExpBackward0", _float_math(xp.exp), jvp=ELEMENTWISE,
          self=lambda grad, result: grad * conj(result))
-log = Op("LogBackward0", _silent_float(xp.log), self=lambda grad, self: grad / conj(self))
-sqrt = Op("SqrtBackward0", _silent_float(xp.sqrt),
+log = Op("LogBackward0", _silent_float(xp.log), jvp=ELEMENTWISE,
+         self=lambda grad, self: grad / conj(self))
+sqrt = Op("SqrtBackward0", _silent_float(xp.sqrt), jvp=ELEMENTWISE,
           self=lambda grad, result: grad / conj(mul_scalar(result, 2)))
-sin = Op("SinBackward0", _float_math(xp.sin),
+sin = Op("SinBackward0", _float_math(xp.sin), jvp=ELEMENTWISE,
          self=lambda grad, self: grad * conj(cos(self)))
-cos = Op("CosBackward0", _float_math(xp.cos),
+cos = Op("CosBackward0", _float_math(xp.cos), jvp=ELEMENTWISE,
          self=lambda grad, self: grad * -conj(sin(self)))
-tanh = Op("TanhBackward0", _float_math(xp.tanh),
+tanh = Op("TanhBackward0", _float_math(xp.tanh), jvp=ELEMENTWISE,
           self=lambda grad, result: tanh_backward(grad, result))
 
 
@@ -356,7 +359,7 @@ def _tanh_backward(grad_output, output):
         else out * grad_output
 
 
-tanh_backward = Op("TanhBackwardBackward0", _tanh_backward,
+tanh_backward = Op("TanhBackwardBackward0", _tanh_backward, jvp=ELEMENTWISE,
                    grad_output=lambda grad, output: tanh_backward(grad, output),
                    output=lambda grad, output, grad_output: grad * (mul_scalar(output, -2) * grad_output))
 
@@ -385,13 +388,16 @@ def _sigmoid_backward(grad_output, output):
     return xp.multiply(out, grad_output, out=out)
 
 
-sigmoid = Op("SigmoidBackward0", _sigmoid, self=lambda grad, result: sigmoid_backward(grad, result))
+sigmoid = Op("SigmoidBackward0", _sigmoid, jvp=ELEMENTWISE,
+             self=lambda grad, result: sigmoid_backward(grad, result))
 sigmoid_backward = Op("SigmoidBackwardBackward0",
                       lambda grad_output, output: _sigmoid_backward(grad_output, output),
+                      jvp=ELEMENTWISE,
                       grad_output=lambda grad, output: sigmoid_backward(grad, output),
                       output=lambda grad, output, grad_output:
                           grad * grad_output * add_scalar(mul_scalar(output, -2), 1, 1))
-abs_ = Op("AbsBackward0", _math(xp.abs), self=lambda grad, self: grad * sgn(self))
+abs_ = Op("AbsBackward0", _math(xp.abs), jvp=ELEMENTWISE,
+          self=lambda grad, self: grad * sgn(self))
 
 
 def _sign(self):
@@ -416,9 +422,10 @@ def _sign_in(ns, self):
     return ns.where(ns.isnan(r), ns.zeros_like(r), r) if k == "f" else r
 
 
-sign = Op("SignBackward0", _sign, self=lambda grad: zeros_like(grad))
+sign = Op("SignBackward0", _sign, jvp=ELEMENTWISE, self=lambda grad: zeros_like(grad))
 # abs's formula uses sgn (sign extended to complex numbers): its own node, SgnBackward0
-sgn = Op("SgnBackward0", _sign, self=lambda grad, self, result: _sgn_backward(grad, self, result))
+sgn = Op("SgnBackward0", _sign, jvp=ELEMENTWISE,
+         self=lambda grad, self, result: _sgn_backward(grad, self, result))
 
 
 def _sgn_backward(grad, self, result):
@@ -431,13 +438,13 @@ def _sgn_backward(grad, self, result):
 def _relu(self):
     if _backend.kind(self.dtype) == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
-    if type(self) is not _ndarray:
+    if type(self) is not _ndarray and not _backend.is_numpy(self):
         ns = _backend.array_module(self)
         return ns.maximum(self, ns.zeros_like(self))
     return xp.maximum(self, 0, dtype=self.dtype)
 
 
-relu = Op("ReluBackward0", _relu,
+relu = Op("ReluBackward0", _relu, jvp=ELEMENTWISE,
           self=lambda grad, result: threshold_backward(grad, result, 0))
 
 
@@ -450,12 +457,14 @@ def _threshold_backward(grad_output, self, threshold):
         return ns.where(self <= threshold, ns.zeros_like(grad_output), grad_output)
     keep = ~(self <= threshold)
     out = grad_output * keep
-    if not xp.isfinite(grad_output).all():
+    # a compiled call takes the multiply as it is (NOTE [No shortcuts while capturing]:
+    # testing every gradient for inf or nan would keep a ReLU's backward out of plans)
+    if not _backend.capturing and not xp.isfinite(grad_output).all():
         out = xp.where(keep, grad_output, xp.zeros((), grad_output.dtype))
     return out
 
 
-threshold_backward = Op("ThresholdBackwardBackward0", _threshold_backward,
+threshold_backward = Op("ThresholdBackwardBackward0", _threshold_backward, jvp=ELEMENTWISE,
                         grad_output=lambda grad, self, threshold: threshold_backward(grad, self, threshold),
                         self=lambda grad: zeros_like(grad))
 
@@ -497,7 +506,7 @@ def _clamp_backward(grad, self, min, max):
     return where(inside, grad, 0.0)
 
 
-clamp = Op("ClampBackward1", _clamp, self=_clamp_backward)
+clamp = Op("ClampBackward1", _clamp, jvp=ELEMENTWISE, self=_clamp_backward)
 
 
 def _clamp_min_backward(grad, self, min, max):
@@ -512,19 +521,19 @@ def _clamp_max_backward(grad, self, min, max):
 
 
 # clamp with tensor bounds: the bounds are differentiable inputs too
-clamp_tensor = Op("ClampBackward0", _clamp, self=_clamp_backward,
+clamp_tensor = Op("ClampBackward0", _clamp, jvp=ELEMENTWISE, self=_clamp_backward,
                   min=_clamp_min_backward, max=_clamp_max_backward)
 # torch.clamp_min / clamp_max (not clamp with one bound: that is ClampBackward1)
-clamp_min = Op("ClampMinBackward0", lambda self, min: _clamp(self, min, None),
+clamp_min = Op("ClampMinBackward0", lambda self, min: _clamp(self, min, None), jvp=ELEMENTWISE,
                self=lambda grad, self, min: _clamp_backward(grad, self, min, None))
-clamp_max = Op("ClampMaxBackward0", lambda self, max: _clamp(self, None, max),
+clamp_max = Op("ClampMaxBackward0", lambda self, max: _clamp(self, None, max), jvp=ELEMENTWISE,
                self=lambda grad, self, max: _clamp_backward(grad, self, None, max))
 # clamp_min / clamp_max with a tensor bound: the gradient goes to whichever side won
 clamp_min_tensor = Op("ClampMinBackward1", lambda self, min: binary(xp.maximum, self, min),
-                      self=lambda grad, self, min: where(ge(self, min), grad, 0.0),
+                      jvp=ELEMENTWISE, self=lambda grad, self, min: where(ge(self, min), grad, 0.0),
                       min=lambda grad, self, min: where(lt(self, min), grad, 0.0))
 clamp_max_tensor = Op("ClampMaxBackward1", lambda self, max: binary(xp.minimum, self, max),
-                      self=lambda grad, self, max: where(le(self, max), grad, 0.0),
+                      jvp=ELEMENTWISE, self=lambda grad, self, max: where(le(self, max), grad, 0.0),
                       max=lambda grad, self, max: where(gt(self, max), grad, 0.0))
 
 
@@ -550,7 +559,7 @@ def _where_in(ns, condition, self, other):
     return ns.where(condition, self, other)
 
 
-where = Op("WhereBackward0", _where, nondiff=("condition",),
+where = Op("WhereBackward0", _where, jvp=ELEMENTWISE, nondiff=("condition",),
            self=lambda grad, condition: where(condition, grad, 0.0),
            other=lambda grad, condition: where(condition, 0.0, grad))
 
@@ -561,16 +570,18 @@ def _max_min_backward(grad, self, other, wins):
 
 
 maximum = Op("MaximumBackward0", lambda self, other: binary(xp.maximum, self, other),
+             jvp=ELEMENTWISE,
              self=lambda grad, self, other: _max_min_backward(grad, self, other, gt),
              other=lambda grad, self, other: _max_min_backward(grad, other, self, gt))
 minimum = Op("MinimumBackward0", lambda self, other: binary(xp.minimum, self, other),
+             jvp=ELEMENTWISE,
              self=lambda grad, self, other: _max_min_backward(grad, self, other, lt),
              other=lambda grad, self, other: _max_min_backward(grad, other, self, lt))
 
 
 # -- comparisons and logic (no gradient) ------------------------------------------------
 def _compare(ufunc):
-    return Op(None, compare(ufunc), nondiff=("self", "other"))
+    return Op(None, compare(ufunc), jvp=ELEMENTWISE, nondiff=("self", "other"))
 
 
 eq = _compare(xp.equal)
@@ -585,8 +596,8 @@ def _compare_inplace(op, name):
     """``x.eq_(y)`` writes 0 and 1 into x, and torch records it: a node whose gradients are
     zeros (EqBackward0 for a number, EqBackward1 for a tensor)."""
     zero = lambda grad: zeros_like(grad)  # noqa: E731
-    return (Op(f"{name}Backward0", op.forward, nondiff=("self",), self=zero),
-            Op(f"{name}Backward1", op.forward, self=zero, other=zero))
+    return (Op(f"{name}Backward0", op.forward, jvp=ELEMENTWISE, nondiff=("self",), self=zero),
+            Op(f"{name}Backward1", op.forward, jvp=ELEMENTWISE, self=zero, other=zero))
 
 
 # x.name_(operand): the op for a number operand and the op for a tensor one, where they differ
@@ -649,38 +660,38 @@ def _zero_grad(grad):
     return zeros_like(grad)
 
 
-log1p = Op("Log1PBackward0", _silent_float(xp.log1p),
+log1p = Op("Log1PBackward0", _silent_float(xp.log1p), jvp=ELEMENTWISE,
            self=lambda grad, self: grad / conj(add_scalar(self, 1, 1)))
-expm1 = Op("Expm1Backward0", lambda self: xp.expm1(to_float(self)),
+expm1 = Op("Expm1Backward0", lambda self: xp.expm1(to_float(self)), jvp=ELEMENTWISE,
            self=lambda grad, result: grad * add_scalar(conj(result), 1, 1))
-tan = Op("TanBackward0", lambda self: xp.tan(to_float(self)),
+tan = Op("TanBackward0", lambda self: xp.tan(to_float(self)), jvp=ELEMENTWISE,
          self=lambda grad, result: grad * conj(add_scalar(pow_scalar_exp(result, 2), 1, 1)))
-sinh = Op("SinhBackward0", lambda self: xp.sinh(to_float(self)),
+sinh = Op("SinhBackward0", lambda self: xp.sinh(to_float(self)), jvp=ELEMENTWISE,
           self=lambda grad, self: grad * conj(cosh(self)))
-cosh = Op("CoshBackward0", lambda self: xp.cosh(to_float(self)),
+cosh = Op("CoshBackward0", lambda self: xp.cosh(to_float(self)), jvp=ELEMENTWISE,
           self=lambda grad, self: grad * conj(sinh(self)))
-asin = Op("AsinBackward0", _silent_float(xp.arcsin), self=_asin_backward)
-acos = Op("AcosBackward0", _silent_float(xp.arccos), self=_acos_backward)
-atan = Op("AtanBackward0", lambda self: xp.arctan(to_float(self)),
+asin = Op("AsinBackward0", _silent_float(xp.arcsin), jvp=ELEMENTWISE, self=_asin_backward)
+acos = Op("AcosBackward0", _silent_float(xp.arccos), jvp=ELEMENTWISE, self=_acos_backward)
+atan = Op("AtanBackward0", lambda self: xp.arctan(to_float(self)), jvp=ELEMENTWISE,
           self=lambda grad, self: grad / conj(add_scalar(self * self, 1, 1)))
-erf = Op("ErfBackward0", _erf, self=_erf_backward)
-rsqrt = Op("RsqrtBackward0", _silent_float(lambda x: _reciprocal(xp.sqrt(x))),
+erf = Op("ErfBackward0", _erf, jvp=ELEMENTWISE, self=_erf_backward)
+rsqrt = Op("RsqrtBackward0", _silent_float(lambda x: _reciprocal(xp.sqrt(x))), jvp=ELEMENTWISE,
            self=lambda grad, result: mul_scalar(grad, -0.5) * conj(pow_scalar_exp(result, 3)))
-log2 = Op("Log2Backward0", _silent_float(xp.log2),
+log2 = Op("Log2Backward0", _silent_float(xp.log2), jvp=ELEMENTWISE,
           self=lambda grad, self: grad / mul_scalar(conj(self), 0.6931471805599453))  # log(2)
-log10 = Op("Log10Backward0", _silent_float(xp.log10),
+log10 = Op("Log10Backward0", _silent_float(xp.log10), jvp=ELEMENTWISE,
            self=lambda grad, self: grad / mul_scalar(conj(self), 2.3025850929940456))  # log(10)
-floor = Op("FloorBackward0", _rounding(xp.floor), self=_zero_grad)
-ceil = Op("CeilBackward0", _rounding(xp.ceil), self=_zero_grad)
-trunc = Op("TruncBackward0", _rounding(xp.trunc), self=_zero_grad)
-round_ = Op("RoundBackward0", _rounding(xp.round), self=_zero_grad)
+floor = Op("FloorBackward0", _rounding(xp.floor), jvp=ELEMENTWISE, self=_zero_grad)
+ceil = Op("CeilBackward0", _rounding(xp.ceil), jvp=ELEMENTWISE, self=_zero_grad)
+trunc = Op("TruncBackward0", _rounding(xp.trunc), jvp=ELEMENTWISE, self=_zero_grad)
+round_ = Op("RoundBackward0", _rounding(xp.round), jvp=ELEMENTWISE, self=_zero_grad)
 
 
 def _round_decimals(self, decimals):
     return self.copy() if self.dtype.kind in "biu" else xp.round(self, decimals)
 
 
-round_decimals = Op("RoundBackward1", _round_decimals, self=_zero_grad)
+round_decimals = Op("RoundBackward1", _round_decimals, jvp=ELEMENTWISE, self=_zero_grad)
 
 
 def round(input, *, decimals=0, out=None):
@@ -711,9 +722,10 @@ def _masked_fill_value_backward(grad, mask):
     return sum_all(where(mask, grad, 0.0))
 
 
-masked_fill_op = Op("MaskedFillBackward0", _masked_fill, nondiff=("mask",),
+masked_fill_op = Op("MaskedFillBackward0", _masked_fill, jvp=ELEMENTWISE, nondiff=("mask",),
                     self=lambda grad, mask: masked_fill_op(grad, mask, 0))
 masked_fill_tensor = Op("MaskedFillBackward1", _masked_fill, nondiff=("mask",),
+                        jvp=lambda self_t, mask, value_t: masked_fill_tensor(self_t, mask, value_t),
                         self=lambda grad, mask: masked_fill_op(grad, mask, 0),
                         value=_masked_fill_value_backward)
 
@@ -730,9 +742,9 @@ def masked_fill(input, mask, value):
 
 
 # -- tril / triu --------------------------------------------------------------------------
-tril = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal),
+tril = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal), jvp=LINEAR,
           self=lambda grad, diagonal: tril(grad, diagonal))
-triu = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal),
+triu = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal), jvp=LINEAR,
           self=lambda grad, diagonal: triu(grad, diagonal))
 
 

@@ -12,11 +12,11 @@ from .. import _dtype as _dt
 from .._args import broadcast_shapes, type_name
 from ..tensor import Tensor, _wrap
 from ._promote import binary, result_dtype, to_float
-from ._table import Op
+from ._table import ELEMENTWISE, Op
 from .pointwise import (add, fma, add_scalar, conj, eq, exp, ge, isnan, le, logical_and, logical_or,
                         div, masked_fill_op, mul, mul_scalar, neg, pow_scalar_base, reciprocal, sin, sub,
                         cos, where, zeros_like)
-from .pointwise import isinf
+from .pointwise import gt, isinf
 from .pointwise import logical_not
 from .pointwise import isfinite
 
@@ -52,16 +52,16 @@ def _atan2_recip(self, other):
 
 
 # (mul, not *: an integer input times a float gradient stays float32 on arrays too)
-atan2 = Op("Atan2Backward0", _float_binary(xp.arctan2, "atan2", integers=True),
+atan2 = Op("Atan2Backward0", _float_binary(xp.arctan2, "atan2", integers=True), jvp=ELEMENTWISE,
            self=lambda grad, self, other: mul(mul(grad, other), _atan2_recip(self, other)),
            other=lambda grad, self, other: mul(mul(grad, neg(self)), _atan2_recip(self, other)))
-hypot = Op("HypotBackward0", _float_binary(xp.hypot, "hypot"),
+hypot = Op("HypotBackward0", _float_binary(xp.hypot, "hypot"), jvp=ELEMENTWISE,
            self=lambda grad, self, result: grad * self / result,
            other=lambda grad, other, result: grad * other / result)
-logaddexp = Op("LogaddexpBackward0", _float_binary(xp.logaddexp, "logaddexp"),
+logaddexp = Op("LogaddexpBackward0", _float_binary(xp.logaddexp, "logaddexp"), jvp=ELEMENTWISE,
                self=lambda grad, self, other: grad / conj(add_scalar(exp(other - self), 1, 1)),
                other=lambda grad, self, other: grad / conj(add_scalar(exp(self - other), 1, 1)))
-logaddexp2 = Op("Logaddexp2Backward0", _float_binary(xp.logaddexp2, "logaddexp2"),
+logaddexp2 = Op("Logaddexp2Backward0", _float_binary(xp.logaddexp2, "logaddexp2"), jvp=ELEMENTWISE,
                 self=lambda grad, self, other: grad / add_scalar(pow_scalar_base(2, other - self), 1, 1),
                 other=lambda grad, self, other: grad / add_scalar(pow_scalar_base(2, self - other), 1, 1))
 
@@ -75,13 +75,15 @@ def _xlogy_self_backward(grad, self, other):
     return masked_fill_op(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
 
 
-xlogy = Op("XlogyBackward0", _float_binary(_xlogy_array, "xlogy", integers=True),
+xlogy = Op("XlogyBackward0", _float_binary(_xlogy_array, "xlogy", integers=True), jvp=ELEMENTWISE,
            self=_xlogy_self_backward,
            other=lambda grad, self, other: grad * self / other)
 # a number for self (XlogyBackward1: the tensor is other) or for other (XlogyBackward2)
 xlogy_number_self = Op("XlogyBackward1", lambda self, other: xlogy.forward(self, other),
+                       jvp=ELEMENTWISE,
                        other=lambda grad, self, other: mul_scalar(grad, self) / other)
 xlogy_number_other = Op("XlogyBackward2", lambda self, other: xlogy.forward(self, other),
+                        jvp=ELEMENTWISE,
                         self=lambda grad, self, other: _xlogy_scalar_other_backward(grad, self, other))
 
 
@@ -112,9 +114,9 @@ def _copysign(self, other):
     return xp.copysign(xp.asarray(self, dt), xp.asarray(other, dt)).astype(dt, copy=False)
 
 
-copysign_op = Op("CopysignBackward0", _copysign, self=_copysign_backward,
+copysign_op = Op("CopysignBackward0", _copysign, jvp=ELEMENTWISE, self=_copysign_backward,
                  other=lambda grad: zeros_like(grad))
-copysign_number = Op("CopysignBackward1", _copysign, self=_copysign_backward)
+copysign_number = Op("CopysignBackward1", _copysign, jvp=ELEMENTWISE, self=_copysign_backward)
 
 
 def copysign(input, other, *, out=None):
@@ -125,10 +127,18 @@ def _wins(cmp, self, other):
     return logical_or(cmp(self, other), isnan(other))
 
 
-fmax = Op("FmaxBackward0", lambda self, other: binary(xp.fmax, self, other),
+def _fmax_fmin_jvp(cmp):
+    # torch's forward rules: fmax takes ``other``'s tangent at ties (``>``) where its
+    # backward gives the gradient to ``self``; fmin takes ``self``'s (``<=``)
+    def jvp(self_t, other_t, self, other):
+        return other_t + where(logical_or(cmp(self, other), isnan(other)), self_t - other_t, 0.0)
+    return jvp
+
+
+fmax = Op("FmaxBackward0", lambda self, other: binary(xp.fmax, self, other), jvp=_fmax_fmin_jvp(gt),
           self=lambda grad, self, other: masked_fill_op(grad, _not(_wins(ge, self, other)), 0),
           other=lambda grad, self, other: masked_fill_op(grad, _wins(ge, self, other), 0))
-fmin = Op("FminBackward0", lambda self, other: binary(xp.fmin, self, other),
+fmin = Op("FminBackward0", lambda self, other: binary(xp.fmin, self, other), jvp=_fmax_fmin_jvp(le),
           self=lambda grad, self, other: masked_fill_op(grad, _not(_wins(le, self, other)), 0),
           other=lambda grad, self, other: masked_fill_op(grad, _wins(le, self, other), 0))
 
@@ -148,10 +158,10 @@ def _lerp(self, end, weight):
     return xp.where(xp.abs(w) < 0.5, fma(w, diff, self), fma(w - 1, diff, end))
 
 
-lerp_scalar = Op("LerpBackward0", _lerp,
+lerp_scalar = Op("LerpBackward0", _lerp, jvp=ELEMENTWISE,
                  self=lambda grad, weight: mul_scalar(grad, 1 - weight),
                  end=lambda grad, weight: mul_scalar(grad, weight))
-lerp_tensor = Op("LerpBackward1", _lerp,
+lerp_tensor = Op("LerpBackward1", _lerp, jvp=ELEMENTWISE,
                  self=lambda grad, weight: grad * conj(sub(1, weight, 1)),
                  end=lambda grad, weight: grad * conj(weight),
                  weight=lambda grad, self, end: grad * conj(end - self))
@@ -183,11 +193,11 @@ def _addcdiv(self, tensor1, tensor2, value):
     return binary(xp.add, self, quot)
 
 
-addcmul = Op("AddcmulBackward0", _addcmul,
+addcmul = Op("AddcmulBackward0", _addcmul, jvp=ELEMENTWISE,
              self=lambda grad: grad,
              tensor1=lambda grad, tensor2, value: grad * conj(mul_scalar(tensor2, value)),
              tensor2=lambda grad, tensor1, value: grad * conj(mul_scalar(tensor1, value)))
-addcdiv = Op("AddcdivBackward0", _addcdiv,
+addcdiv = Op("AddcdivBackward0", _addcdiv, jvp=ELEMENTWISE,
              self=lambda grad: grad,
              tensor1=lambda grad, tensor2, value: grad * conj(div(_wrapped(value, tensor2), tensor2)),
              tensor2=lambda grad, tensor1, tensor2, value:
@@ -250,16 +260,17 @@ def _isfinite(x):
     return isfinite(x)
 
 
-frac = Op("FracBackward0", lambda self: self - xp.trunc(self), self=lambda grad: grad)
-sinc = Op("SincBackward0", _sinc, self=_sinc_backward)
-deg2rad = Op("Deg2RadBackward0", lambda self: xp.deg2rad(to_float(self)),
+frac = Op("FracBackward0", lambda self: self - xp.trunc(self), jvp=ELEMENTWISE,
+          self=lambda grad: grad)
+sinc = Op("SincBackward0", _sinc, jvp=ELEMENTWISE, self=_sinc_backward)
+deg2rad = Op("Deg2RadBackward0", lambda self: xp.deg2rad(to_float(self)), jvp=ELEMENTWISE,
              self=lambda grad: mul_scalar(grad, math.pi / 180))
-rad2deg = Op("Rad2DegBackward0", lambda self: xp.rad2deg(to_float(self)),
+rad2deg = Op("Rad2DegBackward0", lambda self: xp.rad2deg(to_float(self)), jvp=ELEMENTWISE,
              self=lambda grad: mul_scalar(grad, 180 / math.pi))
-exp2 = Op("Exp2Backward0", lambda self: _silent(xp.exp2, to_float(self)),
+exp2 = Op("Exp2Backward0", lambda self: _silent(xp.exp2, to_float(self)), jvp=ELEMENTWISE,
           self=lambda grad, result: mul_scalar(grad * conj(result), _LN2))
-logit_op = Op("LogitBackward0", _logit, self=_logit_backward)
-nan_to_num_op = Op("NanToNumBackward0", _nan_to_num,
+logit_op = Op("LogitBackward0", _logit, jvp=ELEMENTWISE, self=_logit_backward)
+nan_to_num_op = Op("NanToNumBackward0", _nan_to_num, jvp=ELEMENTWISE,
                    self=lambda grad, self: grad * _isfinite(self))
 
 
@@ -283,12 +294,12 @@ def _heaviside(self, values):
     return xp.where(self == 0, values, (self > 0).astype(self.dtype)).astype(self.dtype)
 
 
-heaviside = Op(None, _heaviside, nondiff=("self", "values"))
-signbit = Op(None, lambda self: xp.signbit(self), nondiff=("self",))
+heaviside = Op(None, _heaviside, jvp=ELEMENTWISE, nondiff=("self", "values"))
+signbit = Op(None, lambda self: xp.signbit(self), jvp=ELEMENTWISE, nondiff=("self",))
 isposinf = Op(None, lambda self: xp.isposinf(self) if self.dtype.kind == "f" else
-              xp.zeros(self.shape, bool), nondiff=("self",))
+              xp.zeros(self.shape, bool), jvp=ELEMENTWISE, nondiff=("self",))
 isneginf = Op(None, lambda self: xp.isneginf(self) if self.dtype.kind == "f" else
-              xp.zeros(self.shape, bool), nondiff=("self",))
+              xp.zeros(self.shape, bool), jvp=ELEMENTWISE, nondiff=("self",))
 
 
 def _isclose(self, other, rtol, atol, equal_nan):
@@ -297,7 +308,7 @@ def _isclose(self, other, rtol, atol, equal_nan):
     return xp.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
-isclose_op = Op(None, _isclose, nondiff=("self", "other"))
+isclose_op = Op(None, _isclose, jvp=ELEMENTWISE, nondiff=("self", "other"))
 
 
 def _check_tensors(name, input, other, first=1):
@@ -343,8 +354,8 @@ def _shift(ufunc):
     return forward
 
 
-bitwise_left_shift = Op(None, _shift(xp.left_shift), nondiff=("self", "other"))
-bitwise_right_shift = Op(None, _shift(xp.right_shift), nondiff=("self", "other"))
+bitwise_left_shift = Op(None, _shift(xp.left_shift), jvp=ELEMENTWISE, nondiff=("self", "other"))
+bitwise_right_shift = Op(None, _shift(xp.right_shift), jvp=ELEMENTWISE, nondiff=("self", "other"))
 
 
 def _fn(op, name):

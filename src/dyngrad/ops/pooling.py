@@ -11,7 +11,7 @@ per pooled dim.
 import math
 
 from .. import _backend
-from ._table import Op
+from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import zeros_like
 
 xp = _backend.xp
@@ -73,7 +73,8 @@ def _max_pool_with_indices(self, kernel_size, stride, padding, dilation, ceil_mo
     out = xp.full(win.shape[:-k], fill, self.dtype)
     arg = xp.zeros(win.shape[:-k], xp.int64)
     better = xp.empty(win.shape[:-k], bool)
-    nan = self.dtype.kind == "f" and bool(xp.isnan(self).any())
+    # (a compiled call takes the nan-aware path: NOTE [No shortcuts while capturing])
+    nan = self.dtype.kind == "f" and (_backend.capturing or bool(xp.isnan(self).any()))
     for offset in xp.ndindex(*kernel_size):
         v = win[(Ellipsis,) + offset]
         xp.greater(v, out, out=better)
@@ -133,9 +134,10 @@ def _max_pool_entries(name):
     def no_grad_for_self(grad, self):
         return zeros_like(self)
 
-    fwd = Op(f"{name}Backward0", _max_pool_with_indices, outputs=("result0", "result1"),
+    fwd = Op(f"{name}Backward0", _max_pool_with_indices, jvp=TRANSPOSED,
+             outputs=("result0", "result1"),
              differentiable_outputs=(0,), self=backward_of_grad)
-    back = Op(f"{name}BackwardBackward0", _max_pool_backward, nondiff=("indices",),
+    back = Op(f"{name}BackwardBackward0", _max_pool_backward, jvp=TRANSPOSED, nondiff=("indices",),
               grad_output=gather_grad, self=no_grad_for_self)
     return fwd, back
 
@@ -215,8 +217,8 @@ def _avg_pool_entries(name):
     def no_grad_for_self(grad, self):
         return zeros_like(self)
 
-    fwd = Op(f"{name}Backward0", _avg_pool, self=backward_of_grad)
-    back = Op(f"{name}BackwardBackward0", _avg_pool_backward, grad_output=pool_of_grad,
+    fwd = Op(f"{name}Backward0", _avg_pool, jvp=LINEAR, self=backward_of_grad)
+    back = Op(f"{name}BackwardBackward0", _avg_pool_backward, jvp=LINEAR, grad_output=pool_of_grad,
               self=no_grad_for_self)
     return fwd, back
 
@@ -289,13 +291,15 @@ def _adaptive_entries(name, k):
     def max_backward(grad_output, self, indices):
         return _scatter_to_planes(grad_output, indices, self.shape, k)
 
-    fwd_avg = Op(f"AdaptiveAvgPool{name}Backward0", _adaptive_avg_pool, self=backward_of_grad)
-    back_avg = Op(f"AdaptiveAvgPool{name}BackwardBackward0", avg_backward,
+    fwd_avg = Op(f"AdaptiveAvgPool{name}Backward0", _adaptive_avg_pool, jvp=LINEAR,
+                 self=backward_of_grad)
+    back_avg = Op(f"AdaptiveAvgPool{name}BackwardBackward0", avg_backward, jvp=LINEAR,
                   grad_output=pool_of_grad, self=no_grad_for_self)
-    fwd_max = Op(f"AdaptiveMaxPool{name}Backward0", _adaptive_max_pool,
+    fwd_max = Op(f"AdaptiveMaxPool{name}Backward0", _adaptive_max_pool, jvp=TRANSPOSED,
                  outputs=("result0", "result1"), differentiable_outputs=(0,),
                  self=max_backward_of_grad)
-    back_max = Op(f"AdaptiveMaxPool{name}BackwardBackward0", max_backward, nondiff=("indices",),
+    back_max = Op(f"AdaptiveMaxPool{name}BackwardBackward0", max_backward, jvp=TRANSPOSED,
+                  nondiff=("indices",),
                   grad_output=gather_grad, self=no_grad_for_self)
     return fwd_avg, back_avg, fwd_max, back_max
 

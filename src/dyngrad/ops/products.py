@@ -10,7 +10,7 @@ from .. import _backend
 from ..tensor import _wrap_dim
 from . import pointwise as pw
 from ._promote import broadcast_shapes
-from ._table import Op
+from ._table import LINEAR, TRANSPOSED, Op
 from .linalg import _check_same_dtype, _outer_of, _mm_mat2_backward, _mm_self_backward, bmm, mv
 from .pointwise import conj
 from .views import expand, t, transpose, unsafe_view, unsqueeze
@@ -53,7 +53,7 @@ def _cross(self, other, dim):
 
 
 cross_op = Op("LinalgCrossBackward0", lambda self, other, dim: _cross(*xp.broadcast_arrays(self, other), dim),
-              self=lambda grad, other, dim: cross_op(conj(other), grad, dim),
+              jvp=TRANSPOSED, self=lambda grad, other, dim: cross_op(conj(other), grad, dim),
               other=lambda grad, self, dim: cross_op(grad, conj(self), dim))
 
 
@@ -143,21 +143,21 @@ def _batched_grad(grad, batch1, batch2):
     return expand(unsqueeze(grad, 0), (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
 
 
-addmm = Op("AddmmBackward0", _addmm,
+addmm = Op("AddmmBackward0", _addmm, jvp=TRANSPOSED,
            self=lambda grad, beta: _maybe_multiply(grad, beta),
            mat1=lambda grad, mat1, mat2, alpha: _maybe_multiply(_mm_self_backward(grad, mat1, mat2), alpha),
            mat2=lambda grad, mat1, mat2, alpha: _maybe_multiply(_mm_mat2_backward(grad, mat1, mat2), alpha))
-addmv = Op("AddmvBackward0", _addmv,
+addmv = Op("AddmvBackward0", _addmv, jvp=TRANSPOSED,
            self=lambda grad, beta: _maybe_multiply(grad, beta),
            mat=lambda grad, vec, alpha: _maybe_multiply(_outer_of(grad, conj(vec)), alpha),
            vec=lambda grad, mat, alpha: _maybe_multiply(mv(conj(t(mat)), grad), alpha))
-baddbmm = Op("BaddbmmBackward0", _baddbmm,
+baddbmm = Op("BaddbmmBackward0", _baddbmm, jvp=TRANSPOSED,
              self=lambda grad, beta: _maybe_multiply(grad, beta),
              batch1=lambda grad, batch2, alpha:
                  _maybe_multiply(bmm(grad, conj(transpose(batch2, 1, 2))), alpha),
              batch2=lambda grad, batch1, alpha:
                  _maybe_multiply(bmm(conj(transpose(batch1, 1, 2)), grad), alpha))
-addbmm = Op("AddbmmBackward0", _addbmm,
+addbmm = Op("AddbmmBackward0", _addbmm, jvp=TRANSPOSED,
             self=lambda grad, beta: _maybe_multiply(grad, beta),
             batch1=lambda grad, batch1, batch2, alpha: _maybe_multiply(
                 bmm(_batched_grad(grad, batch1, batch2), conj(transpose(batch2, 1, 2))), alpha),
@@ -188,7 +188,7 @@ def _vdot(self, other):
     return xp.asarray(xp.vdot(self, other))
 
 
-vdot = Op("VdotBackward0", _vdot,
+vdot = Op("VdotBackward0", _vdot, jvp=TRANSPOSED,
           self=lambda grad, other: conj(grad) * other,
           other=lambda grad, self: grad * self)
 
@@ -205,7 +205,7 @@ def _addr(self, vec1, vec2, beta, alpha):
     return _fused(self, xp.outer(vec1, vec2), beta, alpha)
 
 
-addr_op = Op("AddrBackward0", _addr,
+addr_op = Op("AddrBackward0", _addr, jvp=TRANSPOSED,
              self=lambda grad, beta: _maybe_multiply(grad, beta),
              vec1=lambda grad, vec2, alpha: _maybe_multiply(mv(grad, conj(vec2)), alpha),
              vec2=lambda grad, vec1, alpha: _maybe_multiply(mv(t(grad), conj(vec1)), alpha))
@@ -226,7 +226,7 @@ def _dist_self_backward(grad, self, other, p, result):
 
 
 dist_op = Op("DistBackward0", lambda self, other, p: _dist(*xp.broadcast_arrays(self, other), p),
-             self=_dist_self_backward,
+             jvp=TRANSPOSED, self=_dist_self_backward,
              other=lambda grad, self, other, p, result: -_dist_self_backward(grad, self, other, p, result))
 
 
@@ -259,7 +259,8 @@ def _block_diag_backward(grad, tensors_sizes):
     return out
 
 
-block_diag_op = Op("BlockDiagBackward0", _block_diag, variadic=True, tensors=_block_diag_backward)
+block_diag_op = Op("BlockDiagBackward0", _block_diag, jvp=LINEAR,
+                   variadic=True, tensors=_block_diag_backward)
 
 
 def block_diag(*tensors):

@@ -9,7 +9,7 @@ import warnings
 
 from .. import _backend
 from ..tensor import Tensor, _wrap_dim
-from ._table import Op
+from ._table import LINEAR, Op
 from ..tensor import _wrap
 
 xp = _backend.xp
@@ -26,7 +26,7 @@ def _roll(self, shifts, dims):
     return xp.roll(self, shifts, axis=dims)
 
 
-roll_op = Op("RollBackward0", _roll,
+roll_op = Op("RollBackward0", _roll, jvp=LINEAR,
              self=lambda grad, shifts, dims: roll_op(grad, tuple(-s for s in shifts), dims))
 
 
@@ -40,7 +40,7 @@ def roll(input, shifts, dims=None):
 
 
 # -- rot90 ----------------------------------------------------------------------------------
-rot90_op = Op("Rot90Backward0", lambda self, k, dims: xp.rot90(self, k, dims).copy(),
+rot90_op = Op("Rot90Backward0", lambda self, k, dims: xp.rot90(self, k, dims).copy(), jvp=LINEAR,
               self=lambda grad, k, dims: rot90_op(grad, -k, dims))
 
 
@@ -237,10 +237,10 @@ def _unfold_backward(grad, input_sizes, dim, size, step):
     return out
 
 
-unfold_op = Op("UnfoldBackward0", _unfold, view=True,
+unfold_op = Op("UnfoldBackward0", _unfold, jvp=LINEAR, view=True,
                self=lambda grad, self_sym_sizes, dimension, size, step:
                    unfold_backward(grad, tuple(self_sym_sizes), dimension, size, step))
-unfold_backward = Op("UnfoldBackwardBackward0", _unfold_backward,
+unfold_backward = Op("UnfoldBackwardBackward0", _unfold_backward, jvp=LINEAR,
                      grad=lambda grad, dim, size, step: unfold_op(grad, dim, size, step))
 
 

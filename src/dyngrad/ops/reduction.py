@@ -5,7 +5,7 @@ import math
 from .. import _backend
 from .. import _dtype as _dt
 from .._args import dim_list
-from ._table import Op
+from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import div, div_scalar, eq, isnan
 
 xp = _backend.xp
@@ -56,9 +56,9 @@ def _unreduce(grad, self_sym_sizes, dim, keepdim):
     return expand(grad, tuple(self_sym_sizes))
 
 
-sum_all = Op("SumBackward0", _sum_all,
+sum_all = Op("SumBackward0", _sum_all, jvp=LINEAR,
              self=lambda grad, self_sym_sizes: expand(grad, tuple(self_sym_sizes)))
-sum_dim = Op("SumBackward1", _sum_dim, self=_unreduce)
+sum_dim = Op("SumBackward1", _sum_dim, jvp=LINEAR, self=_unreduce)
 
 
 def _mean_check(self, dtype, which="Input"):
@@ -94,10 +94,10 @@ def _mean_dim_backward(grad, self_sym_sizes, dim, keepdim):
     return div_scalar(_unreduce(grad, self_sym_sizes, dim, keepdim), count)
 
 
-mean_all = Op("MeanBackward0", _mean_all,
+mean_all = Op("MeanBackward0", _mean_all, jvp=LINEAR,
               self=lambda grad, self_sym_sizes, self_sym_numel:
                   div_scalar(expand(grad, tuple(self_sym_sizes)), self_sym_numel))
-mean_dim = Op("MeanBackward1", _mean_dim, self=_mean_dim_backward)
+mean_dim = Op("MeanBackward1", _mean_dim, jvp=LINEAR, self=_mean_dim_backward)
 
 
 def _evenly_distribute(grad, self, result):
@@ -127,8 +127,15 @@ def _min_all(self):
     return xp.min(self)
 
 
-max_all = Op("MaxBackward1", _max_all, self=_evenly_distribute)
-min_all = Op("MinBackward1", _min_all, self=_evenly_distribute)
+def evenly_read_jvp(self_t, self, result):
+    """torch's evenly_read_jvp: the mean of the tangents where ``self`` equals the result
+    (a NaN result equals nothing: the tangent is NaN, where the backward picks the NaNs)."""
+    mask = eq(self, result)
+    return sum_all(self_t * mask) / sum_all(mask)
+
+
+max_all = Op("MaxBackward1", _max_all, jvp=evenly_read_jvp, self=_evenly_distribute)
+min_all = Op("MinBackward1", _min_all, jvp=evenly_read_jvp, self=_evenly_distribute)
 
 
 def _select_dim(self, dim, keepdim, arg, pick):
@@ -152,10 +159,10 @@ def _value_selecting_backward(grad, dim, indices, self_sym_sizes, keepdim):
 
 
 max_dim = Op("MaxBackward0", lambda self, dim, keepdim: _select_dim(self, dim, keepdim, xp.argmax, "max"),
-             outputs=("result", "indices"), differentiable_outputs=(0,),
+             jvp=TRANSPOSED, outputs=("result", "indices"), differentiable_outputs=(0,),
              self=_value_selecting_backward)
 min_dim = Op("MinBackward0", lambda self, dim, keepdim: _select_dim(self, dim, keepdim, xp.argmin, "min"),
-             outputs=("result", "indices"), differentiable_outputs=(0,),
+             jvp=TRANSPOSED, outputs=("result", "indices"), differentiable_outputs=(0,),
              self=_value_selecting_backward)
 
 
@@ -196,13 +203,13 @@ def _scatter_self_backward(grad, dim, index):
     return scatter(grad, dim, index, gather(grad, dim, index) * 0)
 
 
-gather = Op("GatherBackward0", _gather, nondiff=("index",), self=_gather_backward)
+gather = Op("GatherBackward0", _gather, jvp=LINEAR, nondiff=("index",), self=_gather_backward)
 scatter = Op("ScatterBackward0", lambda self, dim, index, src: _scatter_into(self, dim, index, src, None),
-             nondiff=("index",), self=_scatter_self_backward,
+             jvp=LINEAR, nondiff=("index",), self=_scatter_self_backward,
              src=lambda grad, dim, index: gather(grad, dim, index))
 scatter_add = Op("ScatterAddBackward0",
                  lambda self, dim, index, src: _scatter_into(self, dim, index, src, xp.add),
-                 nondiff=("index",), self=lambda grad: grad,
+                 jvp=LINEAR, nondiff=("index",), self=lambda grad: grad,
                  src=lambda grad, dim, index: gather(grad, dim, index))
 
 
@@ -218,7 +225,7 @@ def _flip(self, dims):
     return xp.flip(self, axis=axes).copy() if self.ndim else self.copy()
 
 
-flip = Op("FlipBackward0", _flip, self=lambda grad, dims: flip(grad, dims))
+flip = Op("FlipBackward0", _flip, jvp=LINEAR, self=lambda grad, dims: flip(grad, dims))
 
 
 def _flip_dims(dims):
@@ -247,7 +254,7 @@ def _cumsum_backward(grad, dim):
     return flip(cumsum(flip(grad, (dim,)), dim), (dim,))
 
 
-cumsum = Op("CumsumBackward0", _cumsum, self=_cumsum_backward)
+cumsum = Op("CumsumBackward0", _cumsum, jvp=LINEAR, self=_cumsum_backward)
 
 
 def cumsum_fn(input, dim, *, dtype=None, out=None):
@@ -286,7 +293,7 @@ def _repeat_backward(grad, repeats, self_sym_sizes):
     return grad
 
 
-repeat = Op("RepeatBackward0", _repeat, self=_repeat_backward)
+repeat = Op("RepeatBackward0", _repeat, jvp=LINEAR, self=_repeat_backward)
 
 
 def repeat_method(self, *sizes):

@@ -9,7 +9,7 @@ from .. import _backend
 from .._dtype import _FROM_NP
 from ..tensor import _wrap_dim
 from . import pointwise as pw
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from .joining import cat, stack
 from .reduction import _sum_dtype, cumsum, flip, scatter_add, sum_dim
 from .return_types import return_type
@@ -98,7 +98,7 @@ def _numel(x):
     return out
 
 
-cumprod_op = Op("CumprodBackward0", _cumprod, self=_cumprod_backward)
+cumprod_op = Op("CumprodBackward0", _cumprod, jvp=TRANSPOSED, self=_cumprod_backward)
 
 
 def cumprod(input, dim, dtype=None):
@@ -141,8 +141,8 @@ def _cummaxmin_backward(grad, self, indices, dim):
 
 
 _CUM = dict(outputs=("values", "indices"), differentiable_outputs=(0,), self=_cummaxmin_backward)
-cummax_op = Op("CummaxBackward0", _cum_extreme(xp.greater_equal), **_CUM)
-cummin_op = Op("CumminBackward0", _cum_extreme(xp.less_equal), **_CUM)
+cummax_op = Op("CummaxBackward0", _cum_extreme(xp.greater_equal), jvp=TRANSPOSED, **_CUM)
+cummin_op = Op("CumminBackward0", _cum_extreme(xp.less_equal), jvp=TRANSPOSED, **_CUM)
 
 
 def cummax(input, dim, *, out=None):
@@ -184,7 +184,16 @@ def _logcumsumexp_backward(grad, self, result, dim):
     return out_pos - out_neg
 
 
-logcumsumexp_op = Op("LogcumsumexpBackward0", _logcumsumexp, self=_logcumsumexp_backward)
+def _logcumsumexp_jvp(self_t, self, result, dim):
+    # d result_i = sum_{j<=i} exp(self_j - result_i) self_t_j, with each slice's largest
+    # value taken out of the exponentials (the backward's log-space trick does not
+    # transpose: it takes logs of the gradient)
+    m = self.detach().amax(dim, keepdim=True)
+    return cumsum(self_t * pw.exp(self - m), dim, None) * pw.exp(m - result)
+
+
+logcumsumexp_op = Op("LogcumsumexpBackward0", _logcumsumexp, jvp=_logcumsumexp_jvp,
+                     self=_logcumsumexp_backward)
 
 
 def logcumsumexp(input, dim, *, out=None):

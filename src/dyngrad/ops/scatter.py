@@ -12,7 +12,7 @@ from .. import _dtype as _dt
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._promote import broadcast_shapes
-from ._table import Op
+from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import masked_fill_op, zeros_like
 from .reduction import _scatter_into, gather, scatter, scatter_add, sum_all
 from .views import new_zeros, reshape
@@ -64,6 +64,7 @@ def gather_fn(input, dim, index, *, sparse_grad=False, out=None):
 scatter_value = Op("ScatterBackward1",
                    lambda self, dim, index, value: _scatter_into(self, dim, index, value, None),
                    nondiff=("index",),
+                   jvp=lambda self_t, dim, index: scatter_value(self_t, dim, index, 0.0),
                    self=lambda grad, dim, index: scatter_value(grad, dim, index, 0.0))
 
 
@@ -175,7 +176,7 @@ def _as_float(mask, like):
 
 
 scatter_reduce_op = Op(
-    "ScatterReduceBackward0", _scatter_reduce, nondiff=("index",),
+    "ScatterReduceBackward0", _scatter_reduce, jvp=TRANSPOSED, nondiff=("index",),
     self=lambda grad, self, dim, index, src, reduce, include_self, result:
         _reduce_backward(grad, self, dim, index, src, reduce, include_self, result, False),
     src=lambda grad, self, dim, index, src, reduce, include_self, result:
@@ -238,16 +239,17 @@ def _source_backward(grad, dim, index, source):
     return expand(index_select(grad, dim, index), tuple(source.shape))
 
 
-index_select = Op("IndexSelectBackward0", _index_select, nondiff=("index",),
+index_select = Op("IndexSelectBackward0", _index_select, jvp=LINEAR, nondiff=("index",),
                   self=_index_select_backward)
-index_add = Op("IndexAddBackward0", _index_add, nondiff=("index",),
+index_add = Op("IndexAddBackward0", _index_add, jvp=LINEAR, nondiff=("index",),
                self=lambda grad: grad,
                source=lambda grad, dim, index, source, alpha:
                    _maybe_multiply(_source_backward(grad, dim, index, source), alpha))
-index_copy = Op("IndexCopyBackward0", _index_copy, nondiff=("index",),
+index_copy = Op("IndexCopyBackward0", _index_copy, jvp=LINEAR, nondiff=("index",),
                 self=lambda grad, dim, index: index_fill(grad, dim, index, 0),
                 source=_source_backward)
 index_fill = Op("IndexFillBackward0", _index_fill, nondiff=("index",),
+                jvp=lambda self_t, dim, index: index_fill(self_t, dim, index, 0),
                 self=lambda grad, dim, index: index_fill(grad, dim, index, 0))
 
 
@@ -258,7 +260,7 @@ def _index_fill_value_backward(grad, dim, index):
     return sum_all(index_select(grad, dim, unique))
 
 
-index_fill_tensor = Op("IndexFillBackward1", _index_fill, nondiff=("index",),
+index_fill_tensor = Op("IndexFillBackward1", _index_fill, jvp=LINEAR, nondiff=("index",),
                        self=lambda grad, dim, index: index_fill(grad, dim, index, 0),
                        value=_index_fill_value_backward)
 
@@ -355,9 +357,9 @@ def _masked_scatter_source_backward(grad, mask, source_sym_sizes):
     return view(selected, tuple(source_sym_sizes))
 
 
-masked_select = Op("MaskedSelectBackward0", _masked_select, nondiff=("mask",),
+masked_select = Op("MaskedSelectBackward0", _masked_select, jvp=LINEAR, nondiff=("mask",),
                    self=_masked_select_backward)
-masked_scatter = Op("MaskedScatterBackward0", _masked_scatter, nondiff=("mask",),
+masked_scatter = Op("MaskedScatterBackward0", _masked_scatter, jvp=LINEAR, nondiff=("mask",),
                     self=lambda grad, mask: masked_fill_op(grad, mask, 0),
                     source=_masked_scatter_source_backward)
 
@@ -391,9 +393,10 @@ def _put(self, index, source, accumulate):
     return out.reshape(self.shape)
 
 
-take = Op("TakeBackward0", lambda self, index: self.reshape(-1)[index], nondiff=("index",),
+take = Op("TakeBackward0", lambda self, index: self.reshape(-1)[index], jvp=LINEAR,
+          nondiff=("index",),
           self=lambda grad, self, index: put(zeros_like(self), index, grad, True))
-put = Op("PutBackward0", _put, nondiff=("index",),
+put = Op("PutBackward0", _put, jvp=LINEAR, nondiff=("index",),
          self=lambda grad, index, source, accumulate:
              grad if accumulate else put(grad, index, zeros_like(source), False),
          source=lambda grad, index, source: reshape(take(grad, index), tuple(source.shape)))

@@ -9,9 +9,9 @@ sort, where torch's selection algorithm may pick another of the tied indices.
 """
 from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from .pointwise import div, eq, isnan, masked_fill_tensor
-from .reduction import _value_selecting_backward, sum_all
+from .reduction import _value_selecting_backward, evenly_read_jvp, sum_all
 from .return_types import return_type
 from .views import new_zeros
 from .._dtype import _FROM_NP
@@ -47,9 +47,10 @@ def _select_backward_keepdim(grad, dim, indices, self_sym_sizes, keepdim):
 
 _SORTED = dict(outputs=("values", "indices"), differentiable_outputs=(0,))
 sort_op = Op("SortBackward0", lambda self, dim, descending: _sorted_along(self, dim, descending),
-             self=_select_backward, **_SORTED)
+             jvp=TRANSPOSED, self=_select_backward, **_SORTED)
 sort_stable = Op("SortBackward1", lambda self, stable, dim, descending:
-                 _sorted_along(self, dim, descending), self=_select_backward, **_SORTED)
+                 _sorted_along(self, dim, descending), jvp=TRANSPOSED,
+                 self=_select_backward, **_SORTED)
 
 
 def _check_sortable(input, name="Sort"):
@@ -98,7 +99,7 @@ def _topk(self, k, dim, largest, sorted):
     return values[take].copy(), idx[take].copy()
 
 
-topk_op = Op("TopkBackward0", _topk, self=_select_backward, **_SORTED)
+topk_op = Op("TopkBackward0", _topk, jvp=TRANSPOSED, self=_select_backward, **_SORTED)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
@@ -131,7 +132,7 @@ def _pick_sorted(self, dim, keepdim, position):
 
 _REDUCED = dict(outputs=("values", "indices"), differentiable_outputs=(0,),
                 self=_select_backward_keepdim)
-kthvalue_op = Op("KthvalueBackward0", _kth, **_REDUCED)
+kthvalue_op = Op("KthvalueBackward0", _kth, jvp=TRANSPOSED, **_REDUCED)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
@@ -176,10 +177,12 @@ def _evenly_distribute(grad, self, result):
     return masked_fill_tensor(new_zeros(grad, tuple(self.shape)), mask, div(grad, sum_all(mask)))
 
 
-median_all = Op("MedianBackward0", _median_all(False), self=_evenly_distribute)
-nanmedian_all = Op("NanmedianBackward0", _median_all(True), self=_evenly_distribute)
-median_dim = Op("MedianBackward1", _median_dim(False), **_REDUCED)
-nanmedian_dim = Op("NanmedianBackward1", _median_dim(True), **_REDUCED)
+median_all = Op("MedianBackward0", _median_all(False), jvp=evenly_read_jvp,
+                 self=_evenly_distribute)
+nanmedian_all = Op("NanmedianBackward0", _median_all(True), jvp=evenly_read_jvp,
+                   self=_evenly_distribute)
+median_dim = Op("MedianBackward1", _median_dim(False), jvp=TRANSPOSED, **_REDUCED)
+nanmedian_dim = Op("NanmedianBackward1", _median_dim(True), jvp=TRANSPOSED, **_REDUCED)
 
 
 def _median_fn(all_op, dim_op, name):
@@ -211,7 +214,7 @@ def _mode(self, dim, keepdim):
     return _pick_sorted(self, dim, keepdim, position)
 
 
-mode_op = Op("ModeBackward0", _mode, **_REDUCED)
+mode_op = Op("ModeBackward0", _mode, jvp=TRANSPOSED, **_REDUCED)
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
@@ -257,10 +260,14 @@ def _unique_consecutive(self, return_inverse, return_counts, dim):
 
 
 _UNIQUE = dict(outputs=("output", "inverse", "counts"), differentiable_outputs=(0,))
-unique_op = Op("Unique2Backward0", _unique, self=_not_implemented("_unique2"), **_UNIQUE)
-unique_dim_op = Op("UniqueDimBackward0", _unique_dim, self=_not_implemented("unique_dim"), **_UNIQUE)
+# torch has no forward rule for the unique family either
+unique_op = Op("Unique2Backward0", _unique, self=_not_implemented("_unique2"),
+               jvp_name="_unique2", **_UNIQUE)
+unique_dim_op = Op("UniqueDimBackward0", _unique_dim, self=_not_implemented("unique_dim"),
+                   jvp_name="unique_dim", **_UNIQUE)
 unique_consecutive_op = Op("UniqueConsecutiveBackward0", _unique_consecutive,
-                           self=_not_implemented("unique_consecutive"), **_UNIQUE)
+                           self=_not_implemented("unique_consecutive"),
+                           jvp_name="unique_consecutive", **_UNIQUE)
 
 
 def _unique_result(outs, return_inverse, return_counts):

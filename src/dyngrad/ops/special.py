@@ -11,7 +11,7 @@ from .. import _backend
 from .. import _special_math as sm
 from .._dtype import _FROM_NP
 from ._promote import to_float
-from ._table import Op
+from ._table import ELEMENTWISE, Op
 from .pointwise import (abs_, add_scalar, erf, exp, gt, log, mul_scalar, neg, pow_scalar_exp,
                         reciprocal, sgn, where)
 from .pointwise import div_scalar
@@ -48,20 +48,20 @@ def _polygamma(n, self):
     return xp.asarray(sm.polygamma(n, x.astype(xp.float64))).astype(x.dtype, copy=False)
 
 
-lgamma = Op("LgammaBackward0", _float64(sm.lgamma, "lgamma_vml_cpu"),
+lgamma = Op("LgammaBackward0", _float64(sm.lgamma, "lgamma_vml_cpu"), jvp=ELEMENTWISE,
             self=lambda grad, self: grad * digamma(self))
-digamma = Op("DigammaBackward0", _float64(sm.digamma, "digamma"),
+digamma = Op("DigammaBackward0", _float64(sm.digamma, "digamma"), jvp=ELEMENTWISE,
              self=lambda grad, self: grad * polygamma(1, self))
-polygamma = Op("PolygammaBackward0", _polygamma,
+polygamma = Op("PolygammaBackward0", _polygamma, jvp=ELEMENTWISE,
                self=lambda grad, n, self: grad * polygamma(n + 1, self))
-erfc = Op("ErfcBackward0", _float64(sm.erfc, "erfc_vml_cpu"),
+erfc = Op("ErfcBackward0", _float64(sm.erfc, "erfc_vml_cpu"), jvp=ELEMENTWISE,
           self=lambda grad, self: mul_scalar(exp(neg(pow_scalar_exp(self, 2))), -2.0 / _SQRT_PI) * grad)
-erfinv = Op("ErfinvBackward0", _float64(sm.erfinv, "erfinv_vml_cpu"),
+erfinv = Op("ErfinvBackward0", _float64(sm.erfinv, "erfinv_vml_cpu"), jvp=ELEMENTWISE,
             self=lambda grad, self: mul_scalar(exp(pow_scalar_exp(erfinv(self), 2)), 0.5 * _SQRT_PI) * grad)
-i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False), "i0_vml_cpu"),
+i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False), "i0_vml_cpu"), jvp=ELEMENTWISE,
         self=lambda grad, self: grad * i1(self))
 i0e = Op("SpecialI0EBackward0", _float64(lambda x: sm.bessel_i(x, 0, True), "i0e_cpu"),
-         self=lambda grad, self, result: grad * (i1e(self) - sgn(self) * result))
+         jvp=ELEMENTWISE, self=lambda grad, self, result: grad * (i1e(self) - sgn(self) * result))
 
 
 def _safe(self):
@@ -84,13 +84,13 @@ def _i1e_backward(grad, self, result):
 
 
 i1 = Op("SpecialI1Backward0", _float64(lambda x: sm.bessel_i(x, 1, False), "i1_cpu"),
-        self=_i1_backward)
+        jvp=ELEMENTWISE, self=_i1_backward)
 i1e = Op("SpecialI1EBackward0", _float64(lambda x: sm.bessel_i(x, 1, True), "i1e_cpu"),
-         self=_i1e_backward)
-ndtri = Op("SpecialNdtriBackward0", _float64(sm.ndtri, "ndtri_cpu"),
+         jvp=ELEMENTWISE, self=_i1e_backward)
+ndtri = Op("SpecialNdtriBackward0", _float64(sm.ndtri, "ndtri_cpu"), jvp=ELEMENTWISE,
            self=lambda grad, result: mul_scalar(grad, _SQRT_2PI) * exp(
                _div_scalar(pow_scalar_exp(result, 2), 2)))
-log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr, "log_ndtr_cpu"),
+log_ndtr = Op("SpecialLogNdtrBackward0", _float64(sm.log_ndtr, "log_ndtr_cpu"), jvp=ELEMENTWISE,
               self=lambda grad, self, result: _div_scalar(grad, _SQRT_2PI) * exp(
                   neg(result + _div_scalar(pow_scalar_exp(self, 2), 2))))
 
@@ -106,11 +106,11 @@ def _entr(x):
     return xp.where(x < 0, -xp.inf, out)
 
 
-entr = Op("SpecialEntrBackward0", _float64(_entr, "entr_cpu"),
+entr = Op("SpecialEntrBackward0", _float64(_entr, "entr_cpu"), jvp=ELEMENTWISE,
           self=lambda grad, self: grad * neg(add_scalar(log(self), 1, 1)))
 zeta = Op(None, lambda self, other: xp.asarray(sm.zeta(self, other)).astype(
     xp.result_type(to_float(xp.asarray(self)), to_float(xp.asarray(other))), copy=False),
-    nondiff=("self", "other"))
+    jvp=ELEMENTWISE, nondiff=("self", "other"))
 
 
 def _mvlgamma(self, p):
@@ -140,7 +140,7 @@ def _mvlgamma_backward(grad, self, p):
     return grad * sum_dim(args, (-1,), False)
 
 
-mvlgamma = Op("MvlgammaBackward0", _mvlgamma, self=_mvlgamma_backward)
+mvlgamma = Op("MvlgammaBackward0", _mvlgamma, jvp=ELEMENTWISE, self=_mvlgamma_backward)
 
 
 def ndtr(input, *, out=None):

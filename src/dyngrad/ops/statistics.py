@@ -10,7 +10,7 @@ import warnings
 from .. import _backend
 from .. import _dtype as _dt
 from ._promote import to_float
-from ._table import Op
+from ._table import TRANSPOSED, Op
 from .pointwise import (abs_, conj, div, eq, exp, logical_or, isnan, masked_fill_op,
                         mul_scalar, pow_scalar_exp, sgn)
 from .reduction import _axes, _dims, _sum_dtype, mean_all, mean_dim, sum_dim
@@ -87,8 +87,8 @@ def _prod_dim_backward(grad, self, result, dim, keepdim):
     return grad * conj(result / self)
 
 
-prod_all = Op("ProdBackward0", _prod_all, self=_prod_backward_with_dtype)
-prod_dim = Op("ProdBackward1", _prod_dim, self=_prod_dim_backward_with_dtype)
+prod_all = Op("ProdBackward0", _prod_all, jvp=TRANSPOSED, self=_prod_backward_with_dtype)
+prod_dim = Op("ProdBackward1", _prod_dim, jvp=TRANSPOSED, self=_prod_dim_backward_with_dtype)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -139,8 +139,8 @@ def _std_backward(result, grad, self, dim, correction, keepdim):
     return _var_backward(grad_var, self, dim, correction, keepdim)
 
 
-var_op = Op("VarBackward0", _var, self=_var_backward)
-std_op = Op("StdBackward0", _std, self=_std_backward)
+var_op = Op("VarBackward0", _var, jvp=TRANSPOSED, self=_var_backward)
+std_op = Op("StdBackward0", _std, jvp=TRANSPOSED, self=_std_backward)
 
 
 def _correction(dim, unbiased, correction):
@@ -195,7 +195,7 @@ def _logsumexp_backward(grad, self, result, dim, keepdim):
     return grad * conj(exp(self - result))
 
 
-logsumexp_op = Op("LogsumexpBackward0", _logsumexp, self=_logsumexp_backward)
+logsumexp_op = Op("LogsumexpBackward0", _logsumexp, jvp=TRANSPOSED, self=_logsumexp_backward)
 
 
 def logsumexp(input, dim=None, keepdim=False, *, out=None):
@@ -239,8 +239,8 @@ def _extreme(ufunc, name):
     return forward
 
 
-amax_op = Op("AmaxBackward0", _extreme(xp.max, "amax"), self=_amax_amin_backward)
-amin_op = Op("AminBackward0", _extreme(xp.min, "amin"), self=_amax_amin_backward)
+amax_op = Op("AmaxBackward0", _extreme(xp.max, "amax"), jvp=TRANSPOSED, self=_amax_amin_backward)
+amin_op = Op("AminBackward0", _extreme(xp.min, "amin"), jvp=TRANSPOSED, self=_amax_amin_backward)
 
 
 def _dim_list(dim):
@@ -308,7 +308,7 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
     return self_scaled * scale_v
 
 
-vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, self=_norm_backward)
+vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):

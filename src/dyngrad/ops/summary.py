@@ -8,7 +8,7 @@ quantile is composed from sort, gather, lerp_ and squeeze_ as torch composes it.
 from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
-from ._table import Op
+from ._table import LINEAR, TRANSPOSED, Op
 from .reduction import _dims, _sum_dtype, sum_dim
 from .return_types import return_type
 from .statistics import (_amax_amin_backward, _correction, _std, _std_backward, _var,
@@ -50,7 +50,7 @@ def _nansum_backward(grad, self, dim, keepdim):
     return expand(grad, sizes) * pw.logical_not(pw.isnan(self))
 
 
-nansum_op = Op("NansumBackward0", _nansum, self=_nansum_backward)
+nansum_op = Op("NansumBackward0", _nansum, jvp=TRANSPOSED, self=_nansum_backward)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -116,9 +116,9 @@ def _std_mean_backward(grads, self, result0, dim, correction, keepdim):
     return out
 
 
-var_mean_op = Op("VarMeanBackward0", _var_mean, outputs=("result0", "result1"),
+var_mean_op = Op("VarMeanBackward0", _var_mean, jvp=TRANSPOSED, outputs=("result0", "result1"),
                  self=_var_mean_backward)
-std_mean_op = Op("StdMeanBackward0", _std_mean, outputs=("result0", "result1"),
+std_mean_op = Op("StdMeanBackward0", _std_mean, jvp=TRANSPOSED, outputs=("result0", "result1"),
                  self=_std_mean_backward)
 
 
@@ -155,7 +155,8 @@ def _aminmax_backward(grads, self, dim, keepdim, min, max):
     return out
 
 
-aminmax_op = Op("AminmaxBackward0", _aminmax, outputs=("min", "max"), self=_aminmax_backward)
+aminmax_op = Op("AminmaxBackward0", _aminmax, jvp=TRANSPOSED,
+                outputs=("min", "max"), self=_aminmax_backward)
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
@@ -269,10 +270,10 @@ def _move_quantiles_first(values):
 
 
 # in-place view ops on a fresh result, so not views: their own node names, as squeeze_
-unsqueeze_ = Op("UnsqueezeBackward1", lambda self, dim: xp.expand_dims(self, dim),
+unsqueeze_ = Op("UnsqueezeBackward1", lambda self, dim: xp.expand_dims(self, dim), jvp=LINEAR,
                 self=lambda grad, dim: _squeeze_dim(grad, dim))
 transpose_ = Op("TransposeBackward1", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1).copy(),
-                self=lambda grad, dim0, dim1: _transpose(grad, dim0, dim1))
+                jvp=LINEAR, self=lambda grad, dim0, dim1: _transpose(grad, dim0, dim1))
 
 
 def _squeeze_dim(grad, dim):

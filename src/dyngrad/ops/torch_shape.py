@@ -10,7 +10,7 @@ from . import views as vw
 from .._args import as_dtype, check_device, dim_list
 from .._size import device as _device
 from ._promote import broadcast_shapes
-from ._table import Op
+from ._table import LINEAR, Op
 from .inplace import apply_inplace, clone_op, copy_, fill_, zero_
 from .indexing import warn_complex_to_real
 from .overlap import check_no_partial_overlap
@@ -352,7 +352,8 @@ def contiguous(self, memory_format=None):
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
 # dtype (NOTE [Broadcasting is undone by the engine]).
 to_copy = Op("ToCopyBackward0", lambda self, dtype: _backend.astype(
-    self, _dt.native(dtype, _backend.array_module(self)), copy=True), self=lambda grad: grad)
+    self, _dt.native(dtype, _backend.array_module(self)), copy=True), jvp=LINEAR,
+             self=lambda grad: grad)
 
 
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):

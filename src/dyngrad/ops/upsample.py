@@ -8,7 +8,7 @@ product with those matrices and the backward a product with their transposes.
 import math
 
 from .. import _backend
-from ._table import Op
+from ._table import LINEAR, Op
 
 xp = _backend.xp
 
@@ -82,8 +82,9 @@ def _entries(name):
     def upsample_of_grad(grad, output_size, align_corners, scales):
         return fwd(grad, output_size, align_corners, scales)
 
-    fwd = Op(f"{name}Backward0", _upsample, self=backward_of_grad)
-    back = Op(f"{name}BackwardBackward0", _upsample_backward, grad_output=upsample_of_grad)
+    fwd = Op(f"{name}Backward0", _upsample, jvp=LINEAR, self=backward_of_grad)
+    back = Op(f"{name}BackwardBackward0", _upsample_backward, jvp=LINEAR,
+              grad_output=upsample_of_grad)
     return fwd, back
 
 

@@ -11,7 +11,7 @@ import warnings
 from .. import _backend
 from ..creation import zeros
 from ..tensor import _wrap
-from ._table import Op
+from ._table import LINEAR, Op
 
 xp = _backend.xp
 array_module = _backend.array_module
@@ -43,7 +43,7 @@ def infer_size(size, numel):
 
 def _view(self, size):
     shape = infer_size(size, self.size)
-    if type(self) is not _ndarray:  # another module decides itself when it copies
+    if not _backend.is_numpy(self):  # another module decides itself when it copies
         return array_module(self).reshape(self, shape)
     out = self.view()
     try:
@@ -56,7 +56,7 @@ def _view(self, size):
 
 
 def can_view(array, size):
-    if type(array) is not _ndarray:
+    if not _backend.is_numpy(array):
         return True
     out = array.view()
     try:
@@ -66,7 +66,7 @@ def can_view(array, size):
         return False
 
 
-view = Op("ViewBackward0", _view, view=True,
+view = Op("ViewBackward0", _view, jvp=LINEAR, view=True,
           self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 
 
@@ -77,7 +77,7 @@ def _reshape(self, size):
 
 
 # The result of reshape when a view is impossible: a fresh copy, not a view.
-unsafe_view = Op("UnsafeViewBackward0", _reshape,
+unsafe_view = Op("UnsafeViewBackward0", _reshape, jvp=LINEAR,
                  self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 
 
@@ -90,17 +90,18 @@ def reshape(x, size):
 
 # reshape of a tensor that is not contiguous but can still be viewed (a transpose, an
 # expand): torch records _reshape_alias, not view
-reshape_alias = Op("ReshapeAliasBackward0", _reshape, view=True,
+reshape_alias = Op("ReshapeAliasBackward0", _reshape, jvp=LINEAR, view=True,
                    self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 # t[...] and t[:, :]: a view of the whole tensor
-alias = Op("AliasBackward0", lambda self: self.view() if type(self) is _ndarray else self,
+alias = Op("AliasBackward0", lambda self: self.view() if isinstance(self, _ndarray) else self,
+           jvp=LINEAR,
            view=True, self=lambda grad: grad)
 
 
 def new_zeros(like, shape):
     """Zeros of ``like``'s dtype and kind (array or Tensor), with no graph."""
     if hasattr(like, "_data"):
-        if type(like._data) is _ndarray:
+        if _backend.is_numpy(like._data):
             return zeros(shape, dtype=like.dtype)
         like = like._data  # an array of another module: zeros beside it, as a tensor
         return _wrap(array_module(like).zeros(shape, dtype=like.dtype, device=like.device))
@@ -114,7 +115,7 @@ def _permute(self, dims):
 
 
 def _transpose(self, dim0, dim1):
-    if type(self) is _ndarray:
+    if isinstance(self, _ndarray):
         return xp.swapaxes(self, dim0, dim1)
     dims = list(range(self.ndim))
     dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
@@ -128,24 +129,27 @@ def _inverse(dims):
     return tuple(inv)
 
 
-permute = Op("PermuteBackward0", _permute, view=True,
+permute = Op("PermuteBackward0", _permute, jvp=LINEAR, view=True,
              self=lambda grad, dims: permute(grad, _inverse(dims)))
-transpose = Op("TransposeBackward0", _transpose, view=True,
+transpose = Op("TransposeBackward0", _transpose, jvp=LINEAR, view=True,
                self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1))
+
+
 def _t(self):
-    if type(self) is _ndarray:
+    if isinstance(self, _ndarray):
         return xp.transpose(self)
     return _permute(self, tuple(range(self.ndim))[::-1])
 
 
-t = Op("TBackward0", _t, view=True, self=lambda grad: t(grad))
+t = Op("TBackward0", _t, jvp=LINEAR, view=True, self=lambda grad: t(grad))
 # expand's gradient is the broadcast-shaped grad itself: the engine sums it down
 # (NOTE [Broadcasting is undone by the engine]).
 expand = Op("ExpandBackward0", lambda self, size: array_module(self).broadcast_to(self, size),
-            view=True,
+            jvp=LINEAR, view=True,
             self=lambda grad: grad)
 unsqueeze = Op("UnsqueezeBackward0",
-               lambda self, dim: array_module(self).expand_dims(self, axis=dim), view=True,
+               lambda self, dim: array_module(self).expand_dims(self, axis=dim), jvp=LINEAR,
+               view=True,
                self=lambda grad, dim: squeeze_dim(grad, dim))
 
 
@@ -158,7 +162,8 @@ def _unsqueeze_to(grad, dims, sizes):
 
 
 squeeze_all = Op("SqueezeBackward0", lambda self: array_module(self).squeeze(
-                     self, axis=tuple(i for i, n in enumerate(self.shape) if n == 1)), view=True,
+                     self, axis=tuple(i for i, n in enumerate(self.shape) if n == 1)),
+                 jvp=LINEAR, view=True,
                  self=lambda grad, self_sym_sizes:
                      _unsqueeze_to(grad, range(len(self_sym_sizes)), self_sym_sizes))
 
@@ -166,15 +171,17 @@ squeeze_all = Op("SqueezeBackward0", lambda self: array_module(self).squeeze(
 def _squeeze_dims(self, dim):
     dims = tuple(d for d in dim if self.shape[d] == 1) if self.ndim else ()
     if not dims:
-        return self.view() if type(self) is _ndarray else self
+        return self.view() if _backend.is_numpy(self) else self
     return array_module(self).squeeze(self, axis=dims)
 
 
-squeeze_dim = Op("SqueezeBackward1", lambda self, dim: _squeeze_dims(self, (dim,)), view=True,
+squeeze_dim = Op("SqueezeBackward1", lambda self, dim: _squeeze_dims(self, (dim,)), jvp=LINEAR,
+                 view=True,
                  self=lambda grad, self_sym_sizes, dim: _unsqueeze_to(grad, (dim,), self_sym_sizes))
 # squeeze_(dim) on a fresh result (matmul's 1-D @ 2-D): in place, so not a view
-squeeze_dim_ = Op("SqueezeBackward4", squeeze_dim.forward, self=squeeze_dim.formulas["self"])
-squeeze_dims = Op("SqueezeBackward2", _squeeze_dims, view=True,
+squeeze_dim_ = Op("SqueezeBackward4", squeeze_dim.forward, jvp=LINEAR,
+                  self=squeeze_dim.formulas["self"])
+squeeze_dims = Op("SqueezeBackward2", _squeeze_dims, jvp=LINEAR, view=True,
                   self=lambda grad, self_sym_sizes, dim: _unsqueeze_to(grad, dim, self_sym_sizes))
 
 
@@ -192,9 +199,9 @@ def _select_backward(grad, input_sizes, dim, index):
     return out
 
 
-select = Op("SelectBackward0", _select, view=True,
+select = Op("SelectBackward0", _select, jvp=LINEAR, view=True,
             self=lambda grad, self_sym_sizes, dim, index: select_backward(grad, tuple(self_sym_sizes), dim, index))
-select_backward = Op("SelectBackwardBackward0", _select_backward,
+select_backward = Op("SelectBackwardBackward0", _select_backward, jvp=LINEAR,
                      grad=lambda grad, dim, index: select(grad, dim, index))
 
 
@@ -208,10 +215,10 @@ def _slice_backward(grad, input_sizes, dim, start, end, step):
     return out
 
 
-slice_ = Op("SliceBackward0", _slice, view=True,
+slice_ = Op("SliceBackward0", _slice, jvp=LINEAR, view=True,
             self=lambda grad, self_sym_sizes, dim, start, end, step:
                 slice_backward(grad, tuple(self_sym_sizes), dim, start, end, step))
-slice_backward = Op("SliceBackwardBackward0", _slice_backward,
+slice_backward = Op("SliceBackwardBackward0", _slice_backward, jvp=LINEAR,
                     grad=lambda grad, dim, start, end, step: slice_(grad, dim, start, end, step))
 
 
@@ -261,10 +268,10 @@ def split_sizes_of(n, split_size):
     return [min(split_size, n - i) for i in range(0, n, split_size)]
 
 
-split = Op("SplitBackward0", _split, view=True, outputs=None,
+split = Op("SplitBackward0", _split, jvp=LINEAR, view=True, outputs=None,
            self=lambda grads, self_sym_sizes, dim, split_size:
                _split_backward(grads, self_sym_sizes, dim, split_sizes_of(self_sym_sizes[dim], split_size)))
-split_with_sizes = Op("SplitWithSizesBackward0", _split_sizes, view=True, outputs=None,
+split_with_sizes = Op("SplitWithSizesBackward0", _split_sizes, jvp=LINEAR, view=True, outputs=None,
                       self=lambda grads, self_sym_sizes, dim, split_sizes:
                           _split_backward(grads, self_sym_sizes, dim, split_sizes))
 
@@ -276,7 +283,8 @@ def _unbind_backward(grads, self_sym_sizes, dim):
     return stack([g if g is not None else new_zeros(_first(grads), shape) for g in grads], dim)
 
 
-unbind = Op("UnbindBackward0", lambda self, dim: tuple(xp.moveaxis(self, dim, 0)), view=True,
+unbind = Op("UnbindBackward0", lambda self, dim: tuple(xp.moveaxis(self, dim, 0)), jvp=LINEAR,
+            view=True,
             outputs=None, self=_unbind_backward)
 
 

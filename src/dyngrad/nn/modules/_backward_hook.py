@@ -9,10 +9,10 @@ the user's hook runs when the last input gradient of the step arrives (a returne
 ``grad_input`` replaces that last gradient, which is all of it for a one-input module).
 """
 from ...autograd import grad_mode
-from ...ops._table import Op
+from ...ops._table import LINEAR, Op
 from ...tensor import Tensor
 
-backward_hook_function = Op("BackwardHookFunctionBackward", lambda self: self.view(),
+backward_hook_function = Op("BackwardHookFunctionBackward", lambda self: self.view(), jvp=LINEAR,
                             self=lambda grad: grad)
 
 

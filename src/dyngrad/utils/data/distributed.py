@@ -1,10 +1,12 @@
 """DistributedSampler: each of ``num_replicas`` processes takes every ``num_replicas``-th
 index of one (seeded, per-epoch) permutation, padded or cut to an equal share.
 
-dyngrad has no process group yet: ``num_replicas`` and ``rank`` must be given.
+``num_replicas`` and ``rank`` default to the default process group's size and this
+process's rank.
 """
 import math
 
+from ... import distributed as _dist
 from ... import random as _random
 from .sampler import Sampler
 
@@ -14,8 +16,10 @@ __all__ = ["DistributedSampler"]
 class DistributedSampler(Sampler):
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0,
                  drop_last=False):
-        if num_replicas is None or rank is None:
-            raise RuntimeError("Requires distributed package to be available")
+        if num_replicas is None:
+            num_replicas = _dist.get_world_size()
+        if rank is None:
+            rank = _dist.get_rank()
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval "
                              f"[0, {num_replicas - 1}]")

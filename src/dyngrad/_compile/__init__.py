@@ -1,0 +1,11 @@
+"""dyngrad.compile: a call captured once as a flat plan of array calls, replayed after.
+
+trace.py     the Traced array and the recorder (NOTE [Capture records array calls])
+namespace.py the array factories answered with records while capturing
+capture.py   running a call recorded; what it reached and what it changed
+guards.py    when a plan may run instead
+plan.py      the record made into a generated function with reused buffers
+fuse.py      elementwise runs over big arrays, chunk by chunk
+replay.py    cache entries, the forward/backward plans and CompiledFunctionBackward
+api.py       compile(), OptimizedModule, reset(), explain()
+"""

@@ -1,0 +1,42 @@
+"""dyngrad's array namespace while a capture records: its factories (``zeros``,
+``asarray``, ...) answer with recorded calls, so an array made inside the call is in the
+record too (NOTE [Capture records array calls] in trace.py)."""
+import numpy as np
+
+from .trace import Traced, _plain, state
+
+_FACTORIES = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+              "full_like", "arange", "eye", "array", "asarray", "asanyarray",
+              "ascontiguousarray", "linspace", "identity", "tri", "stack", "concatenate")
+
+
+def _factory(name):
+    real = getattr(np, name)
+
+    def make(*args, **kwargs):
+        r = state[0]
+        if not r.active or r.inside:
+            return real(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+        if name in ("asarray", "asanyarray") and type(args[0]) is Traced and len(args) == 1 \
+                and kwargs.get("dtype") in (None, args[0].dtype):
+            return args[0]
+        return r.call(real, args, kwargs)
+    make.__name__ = name
+    make._real = real
+    return make
+
+
+def patch_namespace(ns):
+    """Swap the factories of dyngrad's array namespace for recorded ones; returns the
+    undo."""
+    saved = {name: ns.__dict__.get(name) for name in _FACTORIES}
+    for name in _FACTORIES:
+        setattr(ns, name, _factory(name))
+
+    def undo():
+        for name, v in saved.items():
+            if v is None:
+                delattr(ns, name)
+            else:
+                setattr(ns, name, v)
+    return undo

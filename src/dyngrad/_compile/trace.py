@@ -1,0 +1,580 @@
+"""Capture's recording: arrays that write down every call made with them.
+
+NOTE [Capture records array calls]
+A compiled function's first call runs eagerly, with every array it can reach (its tensor
+arguments' and the modules' and optimizers' tensors) swapped for a ``Traced`` view of the
+same memory. NumPy hands any call involving a Traced array to ``__array_ufunc__`` or
+``__array_function__``; the ndarray methods dyngrad uses are overridden here; and while
+capturing, dyngrad's array namespace (``_backend.xp``) answers the factories (``zeros``,
+``asarray``, ...) with recorded calls too. So each op's forward, each backward formula the
+engine runs, each optimizer update and each random draw becomes one entry of a flat list
+of array calls, with the real values computed as it goes: the first call's results are
+eager's. Values are numbered slots; a call names its arguments by slot.
+
+Anything that turns an array into a Python value (``item``, ``bool``, ``tolist``,
+printing) would bake data into the record: it is a graph break, and the call finishes
+eagerly, unrecorded. The one exception is ``item()`` inside an optimizer step, whose
+result (the step count) feeds plain arithmetic: it becomes a ``SymFloat`` whose
+arithmetic is recorded too, and a comparison on it is a break.
+"""
+import operator
+import os
+import traceback
+import weakref
+
+import numpy as np  # the real module: while capturing, _backend.xp answers with records
+
+from .. import _backend
+
+ndarray = _backend.ndarray
+
+
+class GraphBreak(Exception):
+    """Raised under ``fullgraph=True`` where a call cannot be captured (torch raises
+    torch._dynamo.exc.Unsupported)."""
+
+
+class _Off:
+    """The recorder when nothing is being captured: Traced arrays behave as plain ones."""
+
+    active = False
+    inside = 0
+
+
+class Slot:
+    """One recorded value: an array (or a SymFloat) and where it comes from.
+
+    kind: 'input' (read from a tensor when the plan runs), 'const' (an array that was
+    there before the call, used by reference), 'value' (made by a recorded call), 'sym'.
+    root: the slot whose memory this one is a view of (itself for fresh arrays).
+    """
+
+    __slots__ = ("n", "kind", "root", "shape", "dtype", "fresh", "scalar", "_value",
+                 "source", "written", "producer", "dynamic", "is_array", "contiguous")
+
+    def __init__(self, n, kind, value, root=None):
+        self.n = n
+        self.kind = kind
+        self.is_array = isinstance(value, ndarray)
+        # a made array is held only while the eager code holds it (its Traced view
+        # does), so that a capture's memory peaks where eager's does
+        self._value = weakref.ref(value) if kind == "value" and self.is_array else value
+        self.root = n if root is None else root
+        self.shape = getattr(value, "shape", None)
+        self.dtype = getattr(value, "dtype", None)
+        self.contiguous = self.is_array and value.flags.c_contiguous
+        self.fresh = False    # made by a ufunc call without out=: may live in a buffer
+        self.scalar = False   # NumPy returned a scalar here (the plan wraps it back)
+        self.source = None    # for inputs: how the plan reads it
+        self.written = False
+        self.producer = None  # index of the call that made it
+        self.dynamic = False  # its shape depends on data (a boolean mask's selection)
+
+    @property
+    def value(self):
+        v = self._value
+        return v() if type(v) is weakref.ref else v
+
+
+class Call:
+    """One recorded call: ``fn(*args, **kwargs)``, args with Ref(slot) in place of arrays."""
+
+    __slots__ = ("fn", "args", "kwargs", "outs", "writes", "ufunc", "effect", "orig",
+                 "_ins", "_outn")
+
+    def __init__(self, fn, args, kwargs, outs, writes, ufunc):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.effect = False     # a call with an effect beyond its arrays (a random draw)
+        self.orig = self        # the recorded call a rewritten one stands for
+        self._ins = self._outn = None
+        self.outs = outs        # Ref(slot), or a structure of them (see Recorder.call)
+        self.writes = writes    # slot numbers written in place
+        self.ufunc = ufunc      # (ufunc, method) when fn is a ufunc call, else None
+
+    def ins(self):
+        """The slot numbers of the arrays and numbers the call reads (or writes)."""
+        if self._ins is None:
+            self._ins = [r.n for r in _refs((self.args, self.kwargs))]
+        return self._ins
+
+    def outn(self):
+        """The slot numbers of its results."""
+        if self._outn is None:
+            self._outn = [r.n for r in _refs(self.outs)]
+        return self._outn
+
+
+class Ref:
+    __slots__ = ("n",)
+
+    def __init__(self, n):
+        self.n = n
+
+    def __repr__(self):
+        return f"Ref({self.n})"
+
+
+class Recorder:
+    active = True
+
+    def __init__(self):
+        self.slots = []
+        self.calls = []
+        self.ids = {}      # id(Traced or SymFloat) -> slot number
+        self.objects = []  # every tracked object, kept alive so that ids stay unique
+        self.inside = 0    # > 0 while a recorded call (or a random draw) runs
+        self.broken = None  # (reason, user stack) of the first graph break
+        self.fullgraph = False
+        self.in_optimizer = 0
+        self.const_ids = {}
+        self.raw_ids = {}  # id(plain array of a slot) -> slot number
+        self.traced = weakref.WeakValueDictionary()  # slot number -> its Traced object
+        self.refs = {}     # id(Traced) -> a weak reference that forgets the id
+        self.swapped = {}  # id(tensor) -> (its Traced data, its grad's Traced data)
+        self.checks = []   # (slot, calls before it, the bool it gave)
+        self.writers = {}  # root slot -> the calls that wrote into it
+
+    # -- slots ------------------------------------------------------------------------
+    def _new_slot(self, kind, value, root=None):
+        s = Slot(len(self.slots), kind, value, root)
+        self.slots.append(s)
+        return s
+
+    def _track(self, raw, slot):
+        t = raw.view(Traced)
+        t._raw = raw
+        key = id(t)
+        self.ids[key] = slot.n
+        ids, refs = self.ids, self.refs
+
+        def forget(_, key=key):
+            ids.pop(key, None)
+            refs.pop(key, None)
+        refs[key] = weakref.ref(t, forget)
+        return t
+
+    def track_input(self, raw, source):
+        """A Traced view of an array the plan will read through ``source`` each run."""
+        s = self._new_slot("input", raw)
+        s.source = source
+        self.raw_ids[id(raw)] = s.n
+        return self._track_value(raw, s)
+
+    def slot_of(self, obj):
+        n = self.ids.get(id(obj))
+        return None if n is None else self.slots[n]
+
+    # -- breaks -------------------------------------------------------------------------
+    def graph_break(self, reason):
+        """Note why this call cannot be captured; it runs on eagerly, unrecorded."""
+        if self.broken is None:
+            self.broken = (reason, _user_stack())
+        if self.fullgraph:
+            raise GraphBreak(reason)
+        self.active = False
+
+    # -- arguments --------------------------------------------------------------------
+    def _unwrap(self, x):
+        """(plain value, template): Traced and SymFloat become their values and Ref(slot);
+        lists and tuples are walked; other arrays become constants used by reference."""
+        t = type(x)
+        if t is Traced:
+            n = self.ids.get(id(x))
+            if n is None:  # left over from an earlier capture: an outside array
+                x = ndarray.view(x, ndarray)
+                return x, Ref(self._const(x))
+            return x._raw, Ref(n)
+        if t is SymFloat:
+            return float(x.real), Ref(self.ids[id(x)])
+        if t is tuple or t is list:
+            pairs = [self._unwrap(v) for v in x]
+            return t(p[0] for p in pairs), t(p[1] for p in pairs)
+        if t is slice and any(type(v) in (Traced, SymFloat) for v in (x.start, x.stop, x.step)):
+            self.graph_break("a slice bound read from an array")
+            return slice(*(self._unwrap(v)[0] for v in (x.start, x.stop, x.step))), x
+        if isinstance(x, ndarray):
+            return x, Ref(self._const(x))
+        return x, x
+
+    def _const(self, arr):
+        """An array from outside the record (a global, a closure's array), used by
+        reference; the plan reads the same array each run."""
+        n = self.const_ids.get(id(arr))
+        if n is None:
+            s = self._new_slot("const", arr)
+            n = self.const_ids[id(arr)] = s.n
+            self.raw_ids[id(arr)] = n
+            self.objects.append(arr)
+        return n
+
+    # -- calls ------------------------------------------------------------------------
+    def call(self, fn, args, kwargs, writes=(), ufunc=None):
+        """Run ``fn`` on the plain values of ``args``, record it, and return its result
+        with Traced arrays in place of the arrays it made.
+
+        ``writes``: positions (ints) or keyword names of arguments written in place.
+        """
+        plain_args, targs = self._unwrap(args)
+        plain_kwargs, tkwargs = {}, {}
+        for k, v in kwargs.items():
+            plain_kwargs[k], tkwargs[k] = self._unwrap(v)
+        self.inside += 1
+        try:
+            result = fn(*plain_args, **plain_kwargs)
+        finally:
+            self.inside -= 1
+        if not self.active:  # a break inside the arguments: finish eagerly
+            return result
+        written = []
+        for w in writes:
+            tpl = targs[w] if isinstance(w, int) else tkwargs.get(w)
+            for r in _refs(tpl):
+                if self.slots[self.slots[r.n].root].kind == "const":
+                    self.graph_break("an in-place write into an array made outside the "
+                                     "capture")
+                    return result
+                written.append(r.n)
+                self.slots[r.n].written = True
+                self.slots[self.slots[r.n].root].written = True
+                self.writers.setdefault(self.slots[r.n].root, []).append(len(self.calls))
+        inputs = [r.n for r in _refs((targs, tkwargs)) if self.slots[r.n].is_array]
+        call = Call(fn, targs, tkwargs, None, tuple(written), ufunc)
+        out, call.outs = self._wrap_result(result, inputs, ufunc, len(self.calls))
+        self.calls.append(call)
+        if any(self.slots[n].dynamic for n in inputs) or (
+                fn is ndarray.__getitem__ and any(
+                    self.slots[r.n].dtype == bool for r in _refs(targs[1:]))):
+            for r in _refs(call.outs):
+                self.slots[r.n].dynamic = True
+        return out
+
+    def _wrap_result(self, result, inputs, ufunc, index):
+        """The caller's view of ``result`` and its template of output slots."""
+        if isinstance(result, (tuple, list)):
+            pairs = [self._wrap_result(r, inputs, ufunc, index) for r in result]
+            if hasattr(result, "_fields"):  # a named tuple (slogdet, ...)
+                return type(result)(*(p[0] for p in pairs)), tuple(p[1] for p in pairs)
+            return type(result)(p[0] for p in pairs), tuple(p[1] for p in pairs)
+        if isinstance(result, ndarray):
+            n = self.raw_ids.get(id(result))
+            if n is not None and self.slots[n].value is result:
+                # an array given in came back (out=, a no-op astype): the same slot
+                return self.traced_of(n), Ref(n)
+            s = self._value_slot(result, inputs, ufunc, index)
+            return self._track_value(result, s), Ref(s.n)
+        if isinstance(result, np.generic):
+            arr = np.asarray(result)
+            s = self._value_slot(arr, (), ufunc, index)
+            s.scalar = True
+            return self._track_value(arr, s), Ref(s.n)
+        return result, None
+
+    def traced_of(self, n):
+        """The Traced object of slot ``n`` (made for a constant the first time it is
+        handed back)."""
+        t = self.traced.get(n)
+        if t is None:
+            t = self.traced[n] = self._track_value(self.slots[n].value, self.slots[n])
+        return t
+
+    def _value_slot(self, raw, inputs, ufunc, index):
+        root = None
+        if ufunc is None or ufunc[1] not in ("__call__", "reduce", "accumulate", "outer"):
+            for n in inputs:
+                a = self.slots[n].value
+                if a.size and raw.size and np.may_share_memory(raw, a):
+                    root = self.slots[n].root
+                    break
+        s = self._new_slot("value", raw, root)
+        s.fresh = root is None and ufunc is not None and ufunc[1] in ("__call__", "reduce")
+        s.producer = index
+        self.raw_ids[id(raw)] = s.n
+        return s
+
+    def _track_value(self, raw, s):
+        self.inside += 1
+        try:
+            t = self._track(raw, s)
+        finally:
+            self.inside -= 1
+        self.traced.setdefault(s.n, t)
+        return t
+
+    def sym(self, fn, args, value):
+        """A SymFloat made by ``fn(*args)`` on SymFloats and numbers."""
+        targs = tuple(Ref(self.ids[id(a)]) if type(a) is SymFloat else a for a in args)
+        s = self._new_slot("sym", value)
+        out = SymFloat(value)
+        self.ids[id(out)] = s.n
+        self.objects.append(out)
+        s.producer = len(self.calls)
+        self.calls.append(Call(fn, targs, {}, Ref(s.n), (), None))
+        return out
+
+    def check(self, arr, value):
+        """``bool(arr)`` deciding a branch: fine when ``arr`` depends only on arrays the
+        call was given and had not yet changed (a validity check on a target, ...); the
+        plan then checks the same outcome before it runs (NOTE [Checks before a plan])."""
+        n = self.ids.get(id(arr))
+        if n is None or not self._depends_on_inputs_only(n):
+            self.graph_break("a Python bool read from an array (__bool__)")
+            return
+        self.checks.append((n, len(self.calls), value))
+
+    def _depends_on_inputs_only(self, n):
+        todo, seen = [n], set()
+        while todo:
+            k = todo.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            s = self.slots[k]
+            if s.kind in ("input", "const"):
+                if s.written or self.slots[s.root].written or (
+                        s.source is not None and s.source[0] == "gout"):
+                    return False
+                continue
+            if s.kind != "value" or s.producer is None:
+                return False
+            for i in [s.producer] + self.writers.get(s.root, []):
+                c = self.calls[i]
+                if c.effect:
+                    return False
+                todo.extend(c.ins())
+        return True
+
+    def item(self, arr):
+        """``arr.item()``: a SymFloat inside an optimizer step, a graph break elsewhere."""
+        n = self.ids.get(id(arr))
+        value = ndarray.item(arr)
+        if (self.in_optimizer and n is not None and type(value) is float and self.active):
+            s = self._new_slot("sym", value)
+            out = SymFloat(value)
+            self.ids[id(out)] = s.n
+            self.objects.append(out)
+            s.producer = len(self.calls)
+            self.calls.append(Call(ndarray.item, (Ref(n),), {}, Ref(s.n), (), None))
+            return out
+        self.graph_break("Unsupported Tensor.item() call with capture_scalar_outputs=False")
+        return value
+
+
+def _refs(tpl):
+    if type(tpl) is Ref:
+        return [tpl]
+    if isinstance(tpl, (tuple, list)):
+        return [r for v in tpl for r in _refs(v)]
+    if isinstance(tpl, dict):
+        return [r for v in tpl.values() for r in _refs(v)]
+    return []
+
+
+def _flat(x):
+    if isinstance(x, (tuple, list)):
+        return [y for v in x for y in _flat(v)]
+    return [x]
+
+
+def _user_stack():
+    """The frames of the user's code at a break (dyngrad's own left out)."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frames = [f for f in traceback.extract_stack()[:-2]
+              if not os.path.abspath(f.filename).startswith(pkg)]
+    return frames[-3:]
+
+
+state = [_Off()]  # state[0]: the recorder in charge (one capture at a time)
+
+
+def _rec():
+    r = state[0]
+    return r if r.active and not r.inside else None
+
+
+# -- the Traced array ------------------------------------------------------------------
+class Traced(ndarray):
+    """A view of a real array whose every use is recorded (NOTE [Capture records array
+    calls]). Outside a capture it behaves as the array it views."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        rec = _rec()
+        fn = ufunc if method == "__call__" else getattr(ufunc, method)
+        if rec is None:
+            return fn(*_plain(inputs), **{k: _plain(v) for k, v in kwargs.items()})
+        writes = ("out",) if "out" in kwargs else ()
+        if method == "at":
+            writes = (0,)
+        return rec.call(fn, inputs, kwargs, writes, (ufunc, method))
+
+    def __array_function__(self, func, types, args, kwargs):
+        rec = _rec()
+        if rec is None:
+            return func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+        if func in _DATA_SHAPED:
+            rec.graph_break(f"a data-dependent output shape ({func.__name__})")
+            return func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+        return rec.call(func, args, kwargs, _WRITES.get(func, ()))
+
+    def __array_finalize__(self, obj):
+        r = state[0]
+        if r.active and not r.inside and obj is not None:
+            r.graph_break("an array made by an operation the capture does not see")
+
+    def item(self, *args):
+        r = state[0]
+        if not r.active or r.inside or args:
+            return ndarray.item(self, *args)
+        return r.item(self)
+
+
+def _plain(x):
+    if type(x) is Traced:
+        return ndarray.view(x, ndarray)
+    if type(x) is SymFloat:
+        return float(x.real)
+    if type(x) is tuple or type(x) is list:
+        return type(x)(_plain(v) for v in x)
+    return x
+
+
+def _method(name, writes=()):
+    base = getattr(ndarray, name)
+
+    def method(self, *args, **kwargs):
+        rec = _rec()
+        if rec is None:
+            return base(ndarray.view(self, ndarray), *_plain(args),
+                        **{k: _plain(v) for k, v in kwargs.items()})
+        return rec.call(base, (self,) + args, kwargs, writes)
+    method.__name__ = name
+    return method
+
+
+# ndarray methods that make or change arrays: each use is one recorded call
+for _name in ("reshape", "transpose", "swapaxes", "astype", "copy", "view", "ravel",
+              "flatten", "squeeze", "sum", "mean", "max", "min", "prod", "cumsum", "cumprod",
+              "argmax", "argmin", "all", "any", "clip", "round", "conj", "conjugate", "dot",
+              "repeat", "take", "diagonal", "var", "std", "argsort", "__getitem__",
+              "__copy__", "__deepcopy__", "__array__", "trace", "compress"):
+    setattr(Traced, _name, _method(_name))
+for _name in ("__setitem__", "fill", "sort", "put", "partition", "setflags"):
+    setattr(Traced, _name, _method(_name, (0,)))
+def _set_shape(array, shape):
+    array.shape = shape
+
+
+def _shape_setter(self, shape):
+    """``a.shape = s`` (a view reshaped in place): recorded, then done to ``a`` too."""
+    r = state[0]
+    if r.active and not r.inside:
+        r.call(_set_shape, (self, shape), {}, (0,))
+    r.inside += 1
+    try:
+        ndarray.shape.__set__(self, shape)
+    finally:
+        r.inside -= 1
+
+
+Traced.shape = property(ndarray.shape.__get__, _shape_setter)
+Traced.T = property(_method("transpose"))
+Traced.mT = property(lambda self: _method("swapaxes")(self, -1, -2))
+
+
+def _reads_data(name, kind):
+    base = getattr(ndarray, name)
+
+    def method(self, *args, **kwargs):
+        r = state[0]
+        if r.active and not r.inside:
+            r.graph_break(f"{kind} read from an array ({name})")
+        return base(ndarray.view(self, ndarray), *args, **kwargs)
+    method.__name__ = name
+    return method
+
+
+def _bool(self):
+    r = state[0]
+    value = ndarray.__bool__(ndarray.view(self, ndarray))
+    if r.active and not r.inside:
+        r.check(self, value)
+    return value
+
+
+Traced.__bool__ = _bool
+
+for _name, _kind in (("tolist", "Python values"),
+                     ("__int__", "a Python int"), ("__float__", "a Python float"),
+                     ("__index__", "a Python int"), ("__complex__", "a Python complex"),
+                     ("tobytes", "bytes"), ("__iter__", "Python iteration"),
+                     ("__repr__", "printing"), ("__str__", "printing"),
+                     ("__format__", "printing"), ("__reduce__", "pickling"),
+                     ("__reduce_ex__", "pickling"), ("nonzero", "a data-dependent shape")):
+    setattr(Traced, _name, _reads_data(_name, _kind))
+
+
+_DATA_SHAPED = {np.nonzero, np.argwhere, np.flatnonzero, np.unique, np.extract,
+                np.compress, np.trim_zeros}
+_WRITES = {np.copyto: (0,), np.put: (0,), np.place: (0,), np.putmask: (0,),
+           np.fill_diagonal: (0,), np.put_along_axis: (0,)}
+
+
+# -- SymFloat --------------------------------------------------------------------------
+class SymFloat(float):
+    """A Python float read from an array inside an optimizer step (the step count): its
+    arithmetic is recorded, so the plan recomputes it each run (NOTE [Capture records
+    array calls]). Anything that decides on its value is a graph break."""
+
+    def __repr__(self):
+        return float.__repr__(self)
+
+
+def _sym_binary(fn, swap=False):
+    def method(self, other):
+        r = state[0]
+        a, b = (other, self) if swap else (self, other)
+        value = fn(float(a.real) if type(a) is SymFloat else a,
+                   float(b.real) if type(b) is SymFloat else b)
+        if type(other) not in (int, float, SymFloat) or not r.active:
+            return value
+        if not isinstance(value, float):
+            return value
+        return r.sym(fn, (a, b), value)
+    return method
+
+
+for _name, _fn in (("add", operator.add), ("sub", operator.sub), ("mul", operator.mul),
+                   ("truediv", operator.truediv), ("pow", operator.pow),
+                   ("floordiv", operator.floordiv), ("mod", operator.mod)):
+    setattr(SymFloat, f"__{_name}__", _sym_binary(_fn))
+    setattr(SymFloat, f"__r{_name}__", _sym_binary(_fn, swap=True))
+
+
+def _sym_unary(fn):
+    def method(self):
+        r = state[0]
+        value = fn(float(self.real))
+        return r.sym(fn, (self,), value) if r.active else value
+    return method
+
+
+SymFloat.__neg__ = _sym_unary(operator.neg)
+SymFloat.__pos__ = _sym_unary(operator.pos)
+SymFloat.__abs__ = _sym_unary(operator.abs)
+
+
+def _sym_decides(name):
+    base = getattr(float, name)
+
+    def method(self, *args):
+        r = state[0]
+        if r.active:
+            r.graph_break("a decision on a Python number read from an array "
+                          f"(float.{name})")
+        return base(float(self.real), *_plain(args))
+    return method
+
+
+for _name in ("__bool__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
+              "__int__", "__float__", "__round__", "__trunc__", "__floor__", "__ceil__",
+              "__format__", "__str__", "__hash__"):
+    setattr(SymFloat, _name, _sym_decides(_name))

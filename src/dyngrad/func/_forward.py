@@ -1,0 +1,259 @@
+"""torch.func's forward-mode transforms: jvp, jacfwd, linearize, and hessian (jacfwd of a
+reverse-mode Jacobian), built on dual tensors (autograd/forward_ad.py).
+
+>>> x = torch.tensor([0.5, 1.5])
+>>> torch.func.jvp(torch.sin, (x,), (torch.ones(2),))
+(tensor([0.4794, 0.9975]), tensor([0.8776, 0.0707]))
+
+jacfwd pushes one basis tangent per input element through the function (a loop: vmap
+would batch it), and hessian differentiates a reverse-mode Jacobian that way, so that it
+is forward-over-reverse, as torch's.
+"""
+import functools
+
+from .. import autograd
+from ..autograd import forward_ad as fwAD
+from ..creation import zeros_like
+from ..ops.joining import stack
+from ..tensor import Tensor
+
+__all__ = ["jvp", "jacfwd", "linearize", "hessian"]
+
+
+# -- pytrees: tuples, lists and dicts of tensors ----------------------------------------
+class _Spec:
+    """The structure of a nested tuple/list/dict, as torch's TreeSpec prints it."""
+
+    def __init__(self, kind, context, children):
+        self.kind, self.context, self.children = kind, context, children
+
+    def __eq__(self, other):
+        return (isinstance(other, _Spec) and self.kind == other.kind
+                and self.context == other.context and self.children == other.children)
+
+    def text(self, indent=0):
+        inner = (",\n" + " " * (indent + 2)).join(
+            "*" if c is None else c.text(indent + 2) for c in self.children)
+        return f"TreeSpec({self.kind.__name__}, {self.context}, [{inner}])"
+
+
+def _flatten(tree):
+    """The leaves of ``tree`` and its spec (None for a leaf)."""
+    if isinstance(tree, (tuple, list)):
+        leaves, specs = [], []
+        for c in tree:
+            ls, s = _flatten(c)
+            leaves += ls
+            specs.append(s)
+        return leaves, _Spec(type(tree), None, specs)
+    if isinstance(tree, dict):
+        leaves, specs = [], []
+        for c in tree.values():
+            ls, s = _flatten(c)
+            leaves += ls
+            specs.append(s)
+        return leaves, _Spec(dict, list(tree), specs)
+    return [tree], None
+
+
+def _unflatten(leaves, spec):
+    it = iter(leaves)
+
+    def build(s):
+        if s is None:
+            return next(it)
+        children = [build(c) for c in s.children]
+        if s.kind is dict:
+            return dict(zip(s.context, children))
+        return s.kind(children)
+    return build(spec)
+
+
+def _spec_text(spec):
+    return "*" if spec is None else spec.text()
+
+
+# -- jvp ----------------------------------------------------------------------------------
+def _check_outputs(outs, name):
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(f"{name}: expected f(*primals) to return only tensors, got "
+                               f"unsupported type {type(o)}")
+
+
+def _primal(t):
+    return fwAD.unpack_dual(t).primal if isinstance(t, Tensor) else t
+
+
+def _run_dual(func, primals, tangents, has_aux, name):
+    """Inside a dual level: ``func`` at ``primals`` with ``tangents``; the flat outputs'
+    primals and tangents (zeros where none), their spec and the aux."""
+    flat_p, spec_p = _flatten(primals)
+    flat_t, spec_t = _flatten(tangents)
+    if spec_p != spec_t:
+        raise RuntimeError(
+            f"{name}: Expected primals and tangents to have the same python structure. For "
+            "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals "
+            f"with structure {_spec_text(spec_p)} and tangents with structure "
+            f"{_spec_text(spec_t)}")
+    with fwAD.dual_level():
+        duals = [p if t is None else fwAD.make_dual(p, t) for p, t in zip(flat_p, flat_t)]
+        out = func(*_unflatten(duals, spec_p))
+        aux = None
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise RuntimeError(f"{name}: output of function f should be a tuple: "
+                                   "(output, aux) if has_aux is True")
+            out, aux = out
+            flat_a, spec_a = _flatten(aux)
+            aux = _unflatten([_primal(a) for a in flat_a], spec_a)
+        flat_o, spec_o = _flatten(out)
+        _check_outputs(flat_o, name)
+        pairs = [fwAD.unpack_dual(o) for o in flat_o]
+        outs = [p for p, _ in pairs]
+        jvps = [zeros_like(p) if t is None else t for p, t in pairs]
+    return outs, jvps, spec_o, aux
+
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """The output of ``func(*primals)`` and its Jacobian-vector product with ``tangents``:
+    ``(output, jvp_out)``, with ``aux`` as a third element when ``has_aux``.
+
+    >>> torch.func.jvp(lambda x: x * x, (torch.tensor([1.0, 2.0]),),
+    ...                (torch.tensor([1.0, 0.0]),))
+    (tensor([1., 4.]), tensor([2., 0.]))
+    """
+    name = "jvp(f, primals, tangents)"
+    if not isinstance(primals, tuple):
+        raise RuntimeError(f"{name}: Expected primals to be a tuple. E.g. it should be valid "
+                           "to call f(*primals).")
+    if strict:
+        raise NotImplementedError("jvp: strict=True is not supported by dyngrad yet")
+    outs, jvps, spec, aux = _run_dual(func, primals, tangents, has_aux, name)
+    result = (_unflatten(outs, spec), _unflatten(jvps, spec))
+    return result + (aux,) if has_aux else result
+
+
+def linearize(func, *primals):
+    """``func(*primals)`` and a function computing its JVP at ``primals`` for given tangents
+    (each call pushes its tangents through ``func`` again).
+
+    >>> out, jvp_fn = torch.func.linearize(torch.sin, torch.tensor([0.0]))
+    >>> jvp_fn(torch.tensor([2.0]))
+    tensor([2.])
+    """
+    output = func(*primals)
+    flat_p, spec_p = _flatten(primals)
+
+    def jvp_fn(*tangents):
+        flat_t, _ = _flatten(tangents)
+        for i, (p, t) in enumerate(zip(flat_p, flat_t)):
+            if tuple(t.shape) != tuple(p.shape):
+                raise RuntimeError(f"tangent:{i} with shape {t.shape} in flattened pytree "
+                                   f"doesn't match the shape {p.shape} of the corresponding "
+                                   "primal.")
+        _, jvps, spec, _ = _run_dual(func, primals, tangents, False, "linearize")
+        return _unflatten(jvps, spec)
+    return output, jvp_fn
+
+
+# -- Jacobians and Hessians -----------------------------------------------------------------
+def _argnums_tuple(argnums, n):
+    nums = argnums if isinstance(argnums, tuple) else (argnums,)
+    for a in nums:
+        if not isinstance(a, int):
+            raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+        if not -n <= a < n:
+            raise RuntimeError(f"Got argnum={a}, but only {n} positional inputs")
+    return tuple(a % n for a in nums)
+
+
+def _assemble(per_arg, argnums, spec):
+    """Jacobians computed per (argument, output) into torch's layout: per output, one per
+    argument (a tuple when ``argnums`` is)."""
+    n_out = len(per_arg[0])
+    by_out = [tuple(per_arg[j][i] for j in range(len(per_arg))) for i in range(n_out)]
+    if not isinstance(argnums, tuple):
+        by_out = [j[0] for j in by_out]
+    return _unflatten(by_out, spec)
+
+
+def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    """A function computing the Jacobian of ``func`` by its ``argnums`` argument(s) with
+    forward mode: one JVP per element of each argument.
+
+    >>> torch.func.jacfwd(torch.sin)(torch.tensor([0.0, 1.0]))
+    tensor([[1.0000, 0.0000],
+            [0.0000, 0.5403]])
+    """
+    @functools.wraps(func)
+    def wrapper(*args):
+        nums = _argnums_tuple(argnums, len(args))
+        per_arg, spec, aux = [], None, None
+        for j in nums:
+            x = args[j]
+            columns = []
+            basis = zeros_like(x)
+            flat = basis.view(-1)
+            for k in range(x.numel()):
+                flat.zero_()
+                flat[k] = 1.0
+                # (only argument j is dual, as in torch: -0.0 stays -0.0)
+                tangents = tuple(basis.clone() if i == j else None for i in range(len(args)))
+                outs, jvps, spec, aux = _run_dual(func, tuple(args), tangents, has_aux,
+                                                  "jacfwd")
+                columns.append(jvps)
+            if x.numel() == 0:  # no column: one evaluation gives the outputs' shapes
+                outs, jvps, spec, aux = _run_dual(func, tuple(args), (None,) * len(args),
+                                                  has_aux, "jacfwd")
+            jacs = []
+            for i, o in enumerate(outs):
+                cols = [c[i] for c in columns]
+                j_ = (stack(cols, -1) if cols else zeros_like(o).unsqueeze(-1)[..., :0])
+                jacs.append(j_.reshape(tuple(o.shape) + tuple(x.shape)))
+            per_arg.append(jacs)
+        jac = _assemble(per_arg, argnums, spec)
+        return (jac, aux) if has_aux else jac
+    return wrapper
+
+
+def _jacrev(func, argnums):
+    """A reverse-mode Jacobian, one backward per output element: what hessian
+    differentiates (under a dual level the backward's formulas carry tangents, NOTE [Dual
+    levels], so no graph of it needs recording)."""
+    def wrapper(*args):
+        nums = _argnums_tuple(argnums, len(args))
+        args = list(args)
+        for j in nums:
+            primal, tangent = fwAD.unpack_dual(args[j])
+            leaf = primal.detach().requires_grad_()
+            args[j] = fwAD.make_dual(leaf, tangent) if tangent is not None else leaf
+        out = func(*args)
+        flat_o, spec = _flatten(out)
+        _check_outputs(flat_o, "jacrev")
+        wrt = [args[j] for j in nums]
+        per_arg = [[] for _ in nums]
+        for o in flat_o:
+            rows = [[] for _ in nums]
+            flat = o.reshape(-1)
+            for k in range(flat.shape[0]):
+                grads = autograd.grad(flat[k], wrt, retain_graph=True,
+                                      allow_unused=True, materialize_grads=True)
+                for r, g in zip(rows, grads):
+                    r.append(g)
+            for a, (r, x) in enumerate(zip(rows, wrt)):
+                jac = stack(r, 0) if r else zeros_like(x).unsqueeze(0)[:0]
+                per_arg[a].append(jac.reshape(tuple(o.shape) + tuple(x.shape)))
+        return _assemble(per_arg, argnums, spec)
+    return wrapper
+
+
+def hessian(func, argnums=0):
+    """A function computing the Hessian of ``func`` by its ``argnums`` argument(s):
+    ``jacfwd(jacrev(func))``, forward-over-reverse.
+
+    >>> torch.func.hessian(lambda x: (x ** 3).sum())(torch.tensor([1.0, 2.0]))
+    tensor([[ 6.,  0.],
+            [ 0., 12.]])
+    """
+    return jacfwd(_jacrev(func, argnums), argnums)
