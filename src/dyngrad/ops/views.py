@@ -43,8 +43,8 @@ def infer_size(size, numel):
 
 def _view(self, size):
     shape = infer_size(size, self.size)
-    if not _backend.is_numpy(self):  # another module decides itself when it copies
-        return array_module(self).reshape(self, shape)
+    if type(self) is not _ndarray and not _backend.is_numpy(self):
+        return array_module(self).reshape(self, shape)  # another module views where it can
     out = self.view()
     try:
         out.shape = shape  # assigning a shape refuses where a copy would be needed
@@ -56,7 +56,7 @@ def _view(self, size):
 
 
 def can_view(array, size):
-    if not _backend.is_numpy(array):
+    if type(array) is not _ndarray and not _backend.is_numpy(array):
         return True
     out = array.view()
     try:
