@@ -581,3 +581,8 @@ EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chai
                   "cnn_step": np.float32, "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32,
                   "deep_mlp_ckpt_nr": np.float32}
 EXPECTED_DTYPE.update((f"{k}_c", EXPECTED_DTYPE[k]) for k in COMPILED)
+
+# whole-model steps (torch.nn and torch.optim), torch and dyngrad only
+from model_workloads import MODEL_WORKLOADS  # noqa: E402  (after the workloads it extends)
+WORKLOADS.update(MODEL_WORKLOADS)
+EXPECTED_DTYPE.update(dict.fromkeys(MODEL_WORKLOADS, np.float32))

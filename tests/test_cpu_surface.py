@@ -126,7 +126,3 @@ def test_cpu_autocast_to_a_low_precision_dtype_is_not_there(context):
     with pytest.raises(NotImplementedError, match="bfloat16"):
         eval(context)
 
-
-def test_enabled_cpu_grad_scaler_is_not_there():
-    with pytest.raises(NotImplementedError, match="enabled=False"):
-        dyngrad.amp.GradScaler("cpu")

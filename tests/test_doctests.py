@@ -21,7 +21,9 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.nn.modules.rnn", "dyngrad.nn.modules.transformer",
            "dyngrad.nn.modules.upsampling", "dyngrad.optim", "dyngrad.optim.lr_scheduler",
            "dyngrad.utils.data.dataset", "dyngrad.utils.data.dataloader",
-           "dyngrad.serialization"]
+           "dyngrad.serialization", "dyngrad.nn.utils.rnn", "dyngrad.nn.modules.pixelshuffle",
+           "dyngrad.nn.attention", "dyngrad.autograd.profiler", "dyngrad.profiler",
+           "dyngrad.testing"]
 
 
 def _examples():

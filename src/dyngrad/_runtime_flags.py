@@ -10,6 +10,10 @@ _PRECISIONS = ("highest", "high", "medium")
 _state = {"precision": "highest", "deterministic": False, "warn_only": False,
           "threads": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
           else os.cpu_count()}
+# which scaled_dot_product_attention kernels may run (torch.backends.cuda.enable_*_sdp,
+# torch.nn.attention.sdpa_kernel); on the CPU only "flash" and "math" exist
+sdp_enabled = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True,
+               "overrideable": True}
 
 
 def set_float32_matmul_precision(precision):

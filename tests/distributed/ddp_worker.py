@@ -10,7 +10,7 @@ import dyngrad.distributed as dist
 from dyngrad import nn
 from dyngrad.nn.parallel import DistributedDataParallel as DDP
 
-dist.init_process_group("mpi")
+dist.init_process_group("gloo")  # under mpiexec, rank and size come from MPI
 rank, world = dist.get_rank(), dist.get_world_size()
 torch.set_default_dtype(torch.float64)
 

@@ -41,6 +41,8 @@ LAYERS = {
     "Upsample_nearest": (lambda nn: nn.Upsample(scale_factor=2), X4, None),
     "Upsample_bilinear": (lambda nn: nn.Upsample(size=(5, 6), mode="bilinear",
                                                  align_corners=False), X4, None),
+    "PixelShuffle": (lambda nn: nn.PixelShuffle(2), X4.reshape(2, 12, 4, 4), None),
+    "PixelUnshuffle": (lambda nn: nn.PixelUnshuffle(2), X4, None),
     "Unfold": (lambda nn: nn.Unfold(kernel_size=3, padding=1, stride=2), X4, None),
     "Fold": (lambda nn: nn.Fold(output_size=(4, 5), kernel_size=2), COLS, None),
     "MaxPool2d": (lambda nn: nn.MaxPool2d(2), X4, None),

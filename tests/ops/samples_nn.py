@@ -136,7 +136,7 @@ TIED = np.array([[[[1.0, 3.0, 3.0, 0.5], [2.0, 3.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0
 
 def _conv_pool_samples():
     from dyngrad.ops import activation_pointwise as ap, conv, padding as pd, pooling as pl
-    from dyngrad.ops import pixel_shuffle as ps
+    from dyngrad.ops import packed_sequence as pk, pixel_shuffle as ps
     return {
         conv.convolution: [
             ("conv2d", lambda t, x, w, b: F(t).conv2d(x, w, b), [CX, CW, CB]),
@@ -198,6 +198,10 @@ def _conv_pool_samples():
             ("adaptive_max_pool2d", lambda t, x: F(t).adaptive_max_pool2d(x, (3, 4), True), [CX]),
             ("adaptive_max_pool1d", lambda t, x: F(t).adaptive_max_pool1d(x[0], 4), [CX])],
         pl.adaptive_max_pool2d_backward: [("adaptive_max_pool2d_squared", lambda t, x: _sq(F(t).adaptive_max_pool2d(x, 3)), [CX])],
+        pk.pack_padded_sequence: [
+            ("pack_padded", lambda t, x: t.nn.utils.rnn.pack_padded_sequence(x[0], [4, 3, 3, 1, 1]).data, [CX]),
+            ("pack_padded_batch_first_squared", lambda t, x: _sq(t.nn.utils.rnn.pack_padded_sequence(
+                x[1], [2, 5, 1, 1], batch_first=True, enforce_sorted=False).data), [CX])],
         ps.pixel_shuffle: [("pixel_shuffle", lambda t, x: F(t).pixel_shuffle(x, 2), [CX]),
                            ("pixel_unshuffle_squared", lambda t, x: _sq(F(t).pixel_unshuffle(x[:, :, :4], 2)), [CX])],
         ps.pixel_unshuffle: [("pixel_unshuffle", lambda t, x: t.pixel_unshuffle(x[:, :, :4], 2), [CX]),

@@ -272,3 +272,4 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
 # gradgradcheck are bound as the functions, shadowing their module's name, as in torch
 from . import functional  # noqa: E402,F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401
+from . import profiler  # noqa: E402,F401

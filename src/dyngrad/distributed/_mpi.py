@@ -89,7 +89,10 @@ class Progress:
 
     def _turn(self, comm):
         any_source = _MPI.ANY_SOURCE
-        while self._running:
+        main = threading.main_thread()
+        # (a backward that raised leaves the thread on: it ends with the interpreter,
+        # before MPI is finalised)
+        while self._running and main.is_alive():
             comm.Iprobe(any_source, self._TAG)
             time.sleep(0.0002)
 

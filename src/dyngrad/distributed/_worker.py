@@ -15,6 +15,12 @@ def main(argv):
     as_module, target, args = argv[0] == "-m", argv[1], argv[2:]
     MPI = _mpi.load()
     world = MPI.COMM_WORLD
+    if world.Get_size() != int(os.environ["WORLD_SIZE"]):
+        # each process a world of one: this mpiexec starts another MPI than mpi4py's
+        sys.exit(f"dyngrad.distributed.run: mpiexec started {os.environ['WORLD_SIZE']} "
+                 f"processes but MPI sees a world of {world.Get_size()}: mpiexec and mpi4py "
+                 f"come from different MPI libraries (pip install mpich puts the right "
+                 f"mpiexec beside python)")
     local = world.Split_type(MPI.COMM_TYPE_SHARED, key=world.Get_rank())
     nodes = world.allgather(world.Get_rank() if local.Get_rank() == 0 else None)
     node_rank = sorted(r for r in nodes if r is not None).index(

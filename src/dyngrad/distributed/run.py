@@ -65,7 +65,7 @@ def main(argv=None):
               file=sys.stderr)
         return 1
     env = dict(os.environ, MASTER_ADDR=args.master_addr, MASTER_PORT=str(args.master_port),
-               TORCHELASTIC_RUN_ID=args.rdzv_id)
+               TORCHELASTIC_RUN_ID=args.rdzv_id, WORLD_SIZE=str(n * args.nnodes))
     if n > 1 and "OMP_NUM_THREADS" not in env:
         print(_OMP_WARNING, file=sys.stderr)
         env["OMP_NUM_THREADS"] = "1"

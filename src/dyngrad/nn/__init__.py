@@ -9,5 +9,5 @@ from . import functional  # noqa: F401
 from .parameter import Buffer, Parameter  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules_all  # noqa: F401
-from . import init, parallel, utils  # noqa: F401
+from . import attention, init, parallel, utils  # noqa: F401
 from .parallel import DataParallel  # noqa: F401

@@ -111,6 +111,7 @@ METHODS.update({
     "view": ts.view, "view_as": ts.view_as, "reshape": ts.reshape, "reshape_as": ts.reshape_as,
     "expand": ts.expand, "expand_as": ts.expand_as, "contiguous": ts.contiguous, "to": ts.to,
     "zero_": ts.zero_method, "fill_": ts.fill_method, "copy_": ts.copy_method,
+    "resize_": ts.resize_, "resize_as_": ts.resize_as_,
     "flip": _red.flip_method, "repeat": _red.repeat_method,
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,

@@ -86,6 +86,8 @@ SIGNATURES = {
     # methods only, or methods unlike their function
     "Tensor.view": ["torch.dtype dtype", "tuple of ints size"],
     "Tensor.reshape": ["tuple of ints shape"],
+    "Tensor.resize_": ["tuple of ints size, *, torch.memory_format memory_format = None"],
+    "Tensor.resize_as_": ["Tensor the_template, *, torch.memory_format memory_format = None"],
     "Tensor.permute": ["tuple of ints dims"],
     "Tensor.flip": ["tuple of ints dims"],
     "Tensor.expand": ["tuple of ints size, *, bool implicit = False"],

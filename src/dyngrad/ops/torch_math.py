@@ -78,7 +78,7 @@ def method(fn, name):
                             f"{type_name(other)}")
         alpha = kwargs.get("alpha", 1)
         if not isinstance(alpha, numbers.Number):
-            raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}")
+            kwargs["alpha"] = _scalar_arg(alpha, name)
         return fn(self, other, *args, **kwargs)
     m.__name__ = name
     return m
@@ -102,6 +102,13 @@ def sub(input, other, *, alpha=1, out=None):
     if alpha != 1 or type(alpha) is not int:
         _check_alpha(input, other, alpha)
     return _sub(input, other, alpha)
+
+
+def _scalar_arg(alpha, name):
+    """torch's parser takes a 0-d tensor where a Number is asked for (as its value)."""
+    if isinstance(alpha, Tensor) and alpha.dim() == 0:
+        return alpha.item()
+    raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}")
 
 
 def _check_alpha(input, other, alpha):

@@ -6,11 +6,12 @@ Nothing here computes: each function checks its arguments and picks a table entr
 composes entries as torch composes them (dropout is a multiply by a drawn mask).
 """
 import math
+import warnings
 
 from .. import random as _random
 from ..tensor import Tensor
 from . import embedding as _emb, linalg, normalization as _norm
-from .. import _backend, _dtype, creation
+from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
 from .. import _backend
@@ -354,9 +355,28 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     from . import attention as _at
     fused = (query.dim() == 4 and key.dim() == 4 and value.dim() == 4 and dropout_p == 0.0
              and value.shape[-1] == query.shape[-1] and query.dtype.is_floating_point)
-    if fused:
+    enabled = _runtime_flags.sdp_enabled
+    if fused and enabled["flash"]:
         return _at.flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale)[0]
+    if not enabled["math"] and enabled["flash"]:
+        _why_not_flash(query, key, value, dropout_p)
+        raise RuntimeError("No available kernel.  Aborting execution.")
+    if not enabled["math"]:
+        raise RuntimeError("No viable backend for scaled_dot_product_attention was found. This "
+                           "is likely due to turning off both the math kernel and the fused "
+                           "kernels.")
     return _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+
+
+def _why_not_flash(query, key, value, dropout_p):
+    # torch's warnings when the flash kernel alone is allowed and cannot run
+    warnings.warn("Flash attention kernel not used because:", stacklevel=3)
+    if query.dim() != 4 or key.dim() != 4 or value.dim() != 4:
+        warnings.warn(f"All fused kernels requires query, key and value to be 4 dimensional, but "
+                      f"got Query dim: {query.dim()}, Key dim: {key.dim()}, Value dim: "
+                      f"{value.dim()} instead.", stacklevel=3)
+    elif dropout_p != 0.0:
+        warnings.warn("Both fused kernels do not support non-zero dropout.", stacklevel=3)
 
 
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):

@@ -1,5 +1,6 @@
 """torch's signatures for shape, joining, product, copy and conversion ops."""
 import math
+import weakref
 
 from .. import _backend
 from .. import _dtype as _dt
@@ -382,6 +383,55 @@ CONVERSIONS = {"float": _dt.float32, "double": _dt.float64, "half": _dt.float16,
                "long": _dt.int64, "int": _dt.int32, "short": _dt.int16, "char": _dt.int8,
                "byte": _dt.uint8, "bool": _dt.bool, "cfloat": _dt.complex64,
                "cdouble": _dt.complex128}
+
+
+_RESIZED = {}    # id of an array resize_ made -> (a weak reference to it, the storage it views)
+
+
+def resize_(self, *size, memory_format=None):
+    """Give the tensor ``size``, keeping its elements in storage order: a smaller size
+    keeps the first elements, a larger one appends zeros (torch leaves that memory
+    uninitialised; dyngrad's empty memory is zeros, as torch.empty's is)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    shape = tuple(int(n) for n in size)
+    if any(n < 0 for n in shape):
+        raise RuntimeError("numel: integer multiplication overflow")
+    if self.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    numel = 1
+    for n in shape:
+        numel *= n
+    data = self._data
+    if shape != data.shape:
+        if self._base is not None or not data.flags.c_contiguous:
+            if numel > data.size or not data.flags.c_contiguous:
+                raise NotImplementedError("dyngrad's resize_ of a view (or a non-contiguous "
+                                          "tensor) to another shape: it cannot grow storage it "
+                                          "shares")
+            self._data = data.reshape(-1)[:numel].reshape(shape)
+        else:
+            # the storage keeps its size when the tensor shrinks, so growing back within
+            # it shows the old elements again, as torch's does (only storage resize_ knows
+            # to be the tensor's own: an op's result may view a larger array)
+            known = _RESIZED.get(id(data))
+            storage = (known[1] if known and known[0]() is data else data).reshape(-1)
+            if numel <= storage.size:
+                self._data = storage[:numel].reshape(shape)
+            else:
+                old, storage = storage, xp.zeros(numel, dtype=data.dtype)
+                storage[:old.size] = old
+                self._data = storage.reshape(shape)
+            key = id(self._data)
+            _RESIZED[key] = (weakref.ref(self._data, lambda _, k=key: _RESIZED.pop(k, None)),
+                             storage)
+    if shape != data.shape:     # resizing to the same shape is not a write
+        self._version_counter[0] += 1
+    return self
+
+
+def resize_as_(self, the_template, *, memory_format=None):
+    return resize_(self, tuple(the_template.shape))
 
 
 def zero_method(self):

@@ -23,6 +23,7 @@ from .normalization import GroupNorm, LayerNorm, RMSNorm  # noqa: F401
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
 from .sparse import Embedding  # noqa: F401
 from .padding import *  # noqa: F401,F403
+from .pixelshuffle import PixelShuffle, PixelUnshuffle  # noqa: F401
 from .upsampling import Upsample  # noqa: F401
 from .fold import Fold, Unfold  # noqa: F401
 from .transformer import (Transformer, TransformerDecoder,  # noqa: F401

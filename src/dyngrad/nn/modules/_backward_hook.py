@@ -1,108 +1,143 @@
-"""Module.register_full_backward_hook: the gradients with respect to a module's inputs and
-outputs, seen as the module's own backward step.
+"""Module.register_full_backward_hook and register_full_backward_pre_hook: the gradients
+with respect to a module's inputs and outputs, seen as the module's own backward step.
 
-As torch does, the tensors going into and out of a hooked module pass through an identity
-node, ``BackwardHookFunctionBackward``; tensor hooks on those identities see the gradient
-of each output (``grad_output``) and then of each input (``grad_input``). torch makes one
-node for all inputs and one for all outputs; here each tensor gets its own identity, and
-the user's hook runs when the last input gradient of the step arrives (a returned
-``grad_input`` replaces that last gradient, which is all of it for a one-input module).
+As torch does, all the tensors going into a hooked module pass through one identity node,
+``BackwardHookFunctionBackward``, and all the tensors coming out of it through another:
+
+    inputs -> [BackwardHookFunction] -> forward -> [BackwardHookFunction] -> outputs
+
+The output node's pre-hook sees every ``grad_output`` at once (the backward pre-hooks may
+replace them); the input node's post-hook then sees every ``grad_input`` and runs the
+user's hooks, whose returned tuple replaces the gradients that go on to the inputs.
+Arguments that are not tensors (or do not require grad) show as None in those tuples.
 """
+import os
+import sys
+import warnings
+
 from ...autograd import grad_mode
-from ...ops._table import LINEAR, Op
+from ...autograd.function import Function
 from ...tensor import Tensor
 
-backward_hook_function = Op("BackwardHookFunctionBackward", lambda self: self.view(), jvp=LINEAR,
-                            self=lambda grad: grad)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _user_stacklevel():
+    """The stacklevel of the first frame outside dyngrad (torch's warning from inside the
+    engine points at the user's ``backward()`` line)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+class BackwardHookFunction(Function):
+    """Identity on all its tensors at once: one node whose hooks see them together."""
+
+    @staticmethod
+    def forward(ctx, *args):
+        ctx.mark_non_differentiable(*[a for a in args if not a.requires_grad])
+        return args
+
+    @staticmethod
+    def backward(ctx, *args):
+        return args
+
+
+def _pack_with_none(indices, values, size):
+    out = [None] * size
+    for i, v in zip(indices, values):
+        out[i] = v
+    return tuple(out)
 
 
 class BackwardHook:
     def __init__(self, module, hooks, pre_hooks):
         self.module = module
-        self.hooks = hooks
-        self.pre_hooks = pre_hooks
-        self.n_inputs = 0
-        self.input_needs = ()
+        self.user_hooks = hooks
+        self.user_pre_hooks = pre_hooks
         self.grad_outputs = None
-        self.grad_inputs = None
+        self.n_outputs = -1
+        self.output_tensors_index = None
+        self.n_inputs = -1
+        self.input_tensors_index = None
+
+    def _apply_on_tensors(self, fn, args):
+        """Pass the tensors of ``args`` through one BackwardHookFunction and hand its node to
+        ``fn``; the args with the tensors replaced, and where the tensors were."""
+        index = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        tensors = [args[i] for i in index]
+        if not (any(t.requires_grad for t in tensors) and grad_mode.is_grad_enabled()):
+            return args, None
+        new_tensors = BackwardHookFunction.apply(*tensors)
+        if len(new_tensors) == 0:
+            raise RuntimeError("Cannot set Module backward hook for a Module with no input "
+                               "Tensors.")
+        fn(next(t.grad_fn for t in new_tensors if t.grad_fn is not None))
+        out = list(args)
+        for i, t in zip(index, new_tensors):
+            out[i] = t
+        return tuple(out) if type(args) is tuple else type(args)(*out), index
 
     def setup_input_hook(self, args):
-        self.n_inputs = len([a for a in args if isinstance(a, Tensor)])
-        if not grad_mode.is_grad_enabled():
-            return args
-        new, needs, k = [], [], 0
-        for a in args:
-            if isinstance(a, Tensor):
-                if a.requires_grad:
-                    a = backward_hook_function(a)
-                    a.register_hook(self._input_hook(k))
-                needs.append(a.requires_grad)
-                k += 1
-            new.append(a)
-        self.input_needs = tuple(needs)
-        return tuple(new)
+        res, self.input_tensors_index = self._apply_on_tensors(self._set_user_hook, args)
+        self.n_inputs = len(args)
+        return res
+
+    def _set_user_hook(self, grad_fn):
+        def hook(grad_input, _):
+            if self.grad_outputs is None:
+                # the gradient reached the inputs without passing through the outputs (a
+                # module that hands an input straight back): nothing to report
+                return None
+            res = _pack_with_none(self.input_tensors_index, grad_input, self.n_inputs)
+            for user_hook in self.user_hooks:
+                out = user_hook(self.module, res, self.grad_outputs)
+                if out is None:
+                    continue
+                if len(out) != len(res):
+                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, "
+                                       f"got {len(out)}, but expected {len(res)}")
+                res = out
+            self.grad_outputs = None
+            return tuple(res[i] for i in self.input_tensors_index)
+        grad_fn.register_hook(hook)
 
     def setup_output_hook(self, result):
-        if not grad_mode.is_grad_enabled():
-            return result
-        outs = result if isinstance(result, tuple) else (result,)
-        tensors = [o for o in outs if isinstance(o, Tensor) and o.requires_grad]
-        self.n_outputs = len([o for o in outs if isinstance(o, Tensor)])
-        new, k = [], 0
-        for o in outs:
-            if isinstance(o, Tensor):
-                if o.requires_grad:
-                    o = backward_hook_function(o)
-                    o.register_hook(self._output_hook(k))
-                k += 1
-            new.append(o)
-        if not tensors:
-            return result
-        return tuple(new) if isinstance(result, tuple) else new[0]
+        def fn(grad_fn):
+            grad_fn.register_prehook(self._output_prehook)
+        is_tuple = isinstance(result, tuple)
+        args = result if is_tuple else (result,)
+        res, self.output_tensors_index = self._apply_on_tensors(fn, args)
+        self.n_outputs = len(args)
+        return res if is_tuple else res[0]
 
-    def _output_hook(self, k):
-        def hook(grad):
-            if self.grad_outputs is None:
-                self.grad_outputs = [None] * self.n_outputs
-                self.grad_inputs = [None] * self.n_inputs
-            self.grad_outputs[k] = grad
-            replaced = None
-            if all(g is not None for g in self.grad_outputs) or self.n_outputs == 1:
-                for pre in self.pre_hooks:
-                    out = pre(self.module, tuple(self.grad_outputs))
-                    if out is not None:
-                        self.grad_outputs = list(out)
-                        replaced = self.grad_outputs[k]
-                if not any(self.input_needs):
-                    self._call_hooks()
-            return replaced
-        return hook
-
-    def _input_hook(self, k):
-        def hook(grad):
-            if self.grad_inputs is None:
-                self.grad_inputs = [None] * self.n_inputs
-            self.grad_inputs[k] = grad
-            arrived = sum(g is not None for g in self.grad_inputs)
-            if arrived == sum(self.input_needs):
-                new = self._call_hooks()
-                if new is not None:
-                    return new[k]
-            return None
-        return hook
-
-    def _call_hooks(self):
-        grad_outputs = tuple(self.grad_outputs or (None,))
-        grad_inputs = tuple(self.grad_inputs)
-        replaced = None
-        for h in self.hooks:
-            out = h(self.module, grad_inputs, grad_outputs)
-            if out is not None:
-                out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
-                if len(out) != len(grad_inputs):
-                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, "
-                                       f"got {len(out)}, but expected {len(grad_inputs)}")
-                grad_inputs = replaced = out
-        self.grad_outputs = None
-        self.grad_inputs = None
-        return replaced
+    def _output_prehook(self, grad_output):
+        self.grad_outputs = _pack_with_none(self.output_tensors_index, grad_output,
+                                            self.n_outputs)
+        for pre_hook in self.user_pre_hooks:
+            out = pre_hook(self.module, self.grad_outputs)
+            if out is None:
+                continue
+            if len(out) != len(self.grad_outputs):
+                raise RuntimeError(f"Backward pre hook returned an invalid number of grad_output, "
+                                   f"got {len(out)}, but expected {len(self.grad_outputs)}")
+            self.grad_outputs = out
+        local = self.grad_outputs
+        if self.input_tensors_index is None:
+            # no input requires grad: the input node never runs, so report here
+            warnings.warn("Full backward hook is firing when gradients are computed with "
+                          "respect to module outputs since no inputs require gradients. See "
+                          "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                          "#torch.nn.Module.register_full_backward_hook for more details.",
+                          stacklevel=_user_stacklevel())
+            grad_inputs = _pack_with_none([], [], self.n_inputs)
+            for user_hook in self.user_hooks:
+                res = user_hook(self.module, grad_inputs, self.grad_outputs)
+                if res is not None and not (isinstance(res, tuple)
+                                            and all(r is None for r in res)):
+                    raise RuntimeError("Backward hook for Modules where no input requires "
+                                       "gradient should always return None or None for all "
+                                       "gradients.")
+            self.grad_outputs = None
+        return tuple(local[i] for i in self.output_tensors_index)

@@ -20,6 +20,7 @@ from ...ops.joining import cat, stack
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
@@ -195,7 +196,55 @@ class RNNBase(Module):
                 x = F.dropout(x, self.dropout, True)
         return x, finals
 
+    def _run_packed(self, data, batch_sizes, states):
+        """The layers over packed rows: at time step t only the first ``batch_sizes[t]``
+        sequences (sorted longest first) step. Forward in time, a sequence that ends
+        leaves its state behind as its final one; backward in time, a sequence joins with
+        its initial state when its last step comes."""
+        directions = 2 if self.bidirectional else 1
+        offsets = [0]
+        for n in batch_sizes:
+            offsets.append(offsets[-1] + n)
+        finals = []
+        x = data
+        for layer in range(self.num_layers):
+            outs = []
+            for direction in range(directions):
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
+                proj = F.linear(x, w_ih, b_ih)
+                init = states[layer * directions + direction]
+                seq = [None] * len(batch_sizes)
+                if direction == 0:
+                    state, ended = init, []
+                    for t, n in enumerate(batch_sizes):
+                        if n < _rows(state):
+                            ended.append(_slice(state, n, None))
+                            state = _slice(state, 0, n)
+                        state = self._step(proj[offsets[t]:offsets[t + 1]], state, w_hh, b_hh,
+                                           w_hr)
+                        seq[t] = state[0] if isinstance(state, tuple) else state
+                    ended.append(state)
+                    final = _join(ended[::-1])
+                else:
+                    state = _slice(init, 0, batch_sizes[-1])
+                    for t in range(len(batch_sizes) - 1, -1, -1):
+                        n = batch_sizes[t]
+                        if n > _rows(state):
+                            state = _join([state, _slice(init, _rows(state), n)])
+                        state = self._step(proj[offsets[t]:offsets[t + 1]], state, w_hh, b_hh,
+                                           w_hr)
+                        seq[t] = state[0] if isinstance(state, tuple) else state
+                    final = state
+                outs.append(cat(seq, 0))
+                finals.append(final)
+            x = outs[0] if directions == 1 else cat(outs, 1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        return x, finals
+
     def _forward(self, input, hx, out_size, state_sizes):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx, state_sizes)
         self._check_input(input)
         unbatched = input.dim() == 2
         if unbatched:
@@ -223,6 +272,46 @@ class RNNBase(Module):
         elif self.batch_first:
             output = output.transpose(0, 1)
         return output, final
+
+
+    def _forward_packed(self, packed, hx, state_sizes):
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        sizes = batch_sizes.tolist()
+        batch = sizes[0]
+        if hx is None:
+            hx = tuple(self._zeros(batch, size, data) for size in state_sizes)
+        else:
+            if sorted_indices is not None:
+                hx = tuple(h.index_select(1, sorted_indices) for h in hx)
+            names = ("hidden[0]", "hidden[1]") if len(hx) > 1 else ("hidden",)
+            for h, size, what in zip(hx, state_sizes, names):
+                self._check_hidden(h, batch, size, what)
+        layers = self.num_layers * (2 if self.bidirectional else 1)
+        states = [tuple(h[i] for h in hx) if len(hx) > 1 else hx[0][i] for i in range(layers)]
+        output, finals = self._run_packed(data, sizes, states)
+        if len(hx) > 1:
+            final = tuple(stack([f[k] for f in finals], 0) for k in range(len(hx)))
+        else:
+            final = (stack(finals, 0),)
+        if unsorted_indices is not None:
+            final = tuple(f.index_select(1, unsorted_indices) for f in final)
+        return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), final
+
+
+def _rows(state):
+    return (state[0] if isinstance(state, tuple) else state).size(0)
+
+
+def _slice(state, start, stop):
+    if isinstance(state, tuple):
+        return tuple(s[start:stop] for s in state)
+    return state[start:stop]
+
+
+def _join(states):
+    if isinstance(states[0], tuple):
+        return tuple(cat(parts, 0) for parts in zip(*states))
+    return cat(states, 0)
 
 
 class RNN(RNNBase):

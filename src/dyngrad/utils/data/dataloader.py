@@ -4,26 +4,26 @@ As in torch, each ``iter(loader)`` draws one int64 from the random stream (the w
 base seed) and a shuffling RandomSampler draws its own seed when it starts, so from the
 same seed the batches come in torch's order.
 
-``num_workers > 0`` is accepted, but samples are loaded in the calling process (there
-are no worker processes): ``worker_init_fn(0)`` runs once per pass and
-``get_worker_info()`` is None.
+With ``num_workers > 0`` batches are loaded by worker processes
+(_multiprocessing_iter.py), seeded from the base seed as torch seeds its workers.
 
     >>> ds = torch.utils.data.TensorDataset(torch.arange(5.))
     >>> [b[0].tolist() for b in torch.utils.data.DataLoader(ds, batch_size=2)]
     [[0.0, 1.0], [2.0, 3.0], [4.0]]
 """
+import os
+import warnings
+
 from ... import _dtype as _dt
 from ...creation import empty
+from ._fetch import make_fetcher
+from ._multiprocessing_iter import MultiProcessingIter
 from ._utils.collate import default_collate, default_convert
+from ._worker import get_worker_info
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 __all__ = ["DataLoader", "get_worker_info", "default_collate", "default_convert"]
-
-
-def get_worker_info():
-    """None: samples are always loaded in the main process."""
-    return None
 
 
 class _InfiniteConstantSampler:
@@ -51,6 +51,8 @@ class DataLoader:
                              "prefetch_factor to None.")
         if persistent_workers and num_workers == 0:
             raise ValueError("persistent_workers option needs num_workers > 0")
+        if num_workers > 0 and prefetch_factor is None:
+            prefetch_factor = 2
         self.dataset = dataset
         self.num_workers = num_workers
         self.prefetch_factor = prefetch_factor
@@ -101,6 +103,26 @@ class DataLoader:
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
+        self._iterator = None
+        self.check_worker_number_rationality()
+
+    def check_worker_number_rationality(self):
+        """Warn, as torch does, when there are more workers than CPUs to run them."""
+        if not self.num_workers:
+            return
+        cpuset_checked = hasattr(os, "sched_getaffinity")
+        cpus = len(os.sched_getaffinity(0)) if cpuset_checked else os.cpu_count()
+        if cpus is not None and self.num_workers <= cpus:
+            return
+        suggestion = ("DataLoader is not able to compute a suggested max number of worker in "
+                      "current system." if cpus is None else
+                      f"Our suggested max number of worker in current system is {cpus}"
+                      f"{'' if cpuset_checked else ' (`cpuset` is not taken into account)'}, "
+                      "which is smaller than what this DataLoader is going to create.")
+        warnings.warn(f"This DataLoader will create {self.num_workers} worker processes in "
+                      f"total. {suggestion} Please be aware that excessive worker creation "
+                      "might get DataLoader running slow or even freeze, lower the worker "
+                      "number to avoid potential slowness/freeze if necessary.", stacklevel=2)
 
     @property
     def _auto_collation(self):
@@ -120,37 +142,32 @@ class DataLoader:
         return len(self._index_sampler)
 
     def __iter__(self):
-        # the base seed torch gives its workers: drawn even with no workers
-        empty((), dtype=_dt.int64).random_(generator=self.generator)
-        if self.worker_init_fn is not None and self.num_workers > 0:
-            self.worker_init_fn(0)
-        if self._iterable:
-            return self._iterate_iterable()
-        return self._iterate_map()
-
-    def _iterate_map(self):
-        getitems = getattr(self.dataset, "__getitems__", None)
-        for index in self._index_sampler:
-            if self._auto_collation:
-                data = getitems(index) if callable(getitems) else [self.dataset[i] for i in index]
+        if self.num_workers > 0:
+            # persistent workers: one iterator (and one base seed) for the loader's life
+            if not self.persistent_workers:
+                self.check_worker_number_rationality()
+                return MultiProcessingIter(self)
+            if self._iterator is None:
+                self.check_worker_number_rationality()
+                self._iterator = MultiProcessingIter(self)
             else:
-                data = self.dataset[index]
-            yield self.collate_fn(data)
+                self._iterator._reset(self)
+            return self._iterator
+        return self._single_process()
 
-    def _iterate_iterable(self):
-        it = iter(self.dataset)
-        if not self._auto_collation:
-            for sample in it:
-                yield self.collate_fn(sample)
+    def _single_process(self):
+        indices = iter(self._index_sampler)
+        # the base seed torch gives its workers: drawn even with no workers, at iter()
+        empty((), dtype=_dt.int64).random_(generator=self.generator)
+        fetcher = make_fetcher(self._iterable, self.dataset, self._auto_collation,
+                               self.collate_fn, self.drop_last)
+        return _batches(fetcher, indices)
+
+
+def _batches(fetcher, indices):
+    for index in indices:
+        try:
+            batch = fetcher.fetch(index)
+        except StopIteration:      # an exhausted iterable dataset ends the pass
             return
-        while True:
-            batch = []
-            for sample in it:
-                batch.append(sample)
-                if len(batch) == self.batch_size:
-                    break
-            if not batch or (self.drop_last and len(batch) < self.batch_size):
-                return
-            yield self.collate_fn(batch)
-            if len(batch) < self.batch_size:
-                return
+        yield batch
