@@ -21,6 +21,14 @@ CALLS = [
     ("randn_like", lambda m: m.randn_like(m.zeros(17))),
     ("uniform_", lambda m: m.empty(6).uniform_(-2, 3)),
     ("normal_", lambda m: m.zeros(20).normal_(1.0, 0.5)),
+    ("poisson", lambda m: m.poisson(m.tensor([0.5, 3.0, 9.9, 10.0, 20.0, 200.0, 0.0, 1e-3]))),
+    ("poisson_f64", lambda m: m.poisson(m.rand(40, dtype=m.float64) * 30)),
+    ("exponential_", lambda m: m.empty(7, dtype=m.float64).exponential_(2.5)),
+    ("random_to", lambda m: m.empty(9).random_(10)),
+    ("random_to_named", lambda m: m.empty(3, dtype=m.int32).random_(to=7)),
+    ("random_from_to", lambda m: m.empty(6, dtype=m.long).random_(-5, 5)),
+    ("random_from_none", lambda m: m.empty(5, dtype=m.long).random_(3, None)),
+    ("random_from_none_f32", lambda m: m.empty(5).random_(3, None)),
 ]
 
 

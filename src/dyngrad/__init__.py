@@ -14,8 +14,8 @@ import warnings as _warnings
 from . import _dtype as _dtype_module
 from ._size import Size, device  # noqa: F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
-from ._dtype import (bool, complex64, complex128, dtype, float16, float32, float64,  # noqa: F401
-                    get_default_dtype, int8, int16, int32, int64, promote_types, result_type,
+from ._dtype import (bfloat16, bool, complex64, complex128, dtype, float16,  # noqa: F401
+                    float32, float64, float8_e4m3fn, float8_e5m2, get_default_dtype, int8, int16, int32, int64, promote_types, result_type,
                     set_default_dtype, uint8)
 from .tensor import Tensor  # noqa: F401
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: F401
@@ -38,6 +38,7 @@ from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
 from . import fft, linalg, special  # noqa: F401
+from . import distributions  # noqa: F401
 from . import func  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401

@@ -42,7 +42,7 @@ def _is_int(v):
 
 def _is_float(v):
     return (isinstance(v, numbers.Real) and not isinstance(v, bool)) or (
-        _is_tensor(v) and v._data.ndim == 0 and v._data.dtype.kind in "iuf")
+        _is_tensor(v) and v._data.ndim == 0 and v._data.dtype.kind in "iufV")
 
 
 def _is_number(v):

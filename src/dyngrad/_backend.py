@@ -132,7 +132,7 @@ def kind(d):
 def differentiable(a):
     """Whether an array (of any module) has a dtype that can require grad."""
     if isinstance(a, (ndarray, numpy.generic)):
-        return a.dtype in DIFFERENTIABLE
+        return a.dtype.kind in "fcV"  # V: ml_dtypes' bfloat16 and float8
     return _FOREIGN_KIND[a.dtype] in "fc"
 
 
@@ -148,9 +148,14 @@ _NUMPY_LIKE = (numpy.generic, ndarray, int, float, complex, list, tuple)
 
 
 def astype(a, d, copy=False):
-    """``a`` as dtype ``d`` of its own module (a copy only when asked or needed)."""
+    """``a`` as dtype ``d`` of its own module (a copy only when asked or needed), as torch
+    converts: to float8_e4m3fn, which has no infinity, out-of-range values and infinities
+    saturate to +-448 (ml_dtypes' cast gives nan)."""
     if isinstance(a, (ndarray, numpy.generic)):
-        return a.astype(d, copy=copy)
+        if d.name == "float8_e4m3fn" and a.dtype.kind in "fiuV":
+            a = xp.clip(a.astype(xp.float32), -448.0, 448.0)
+        with xp.errstate(over="ignore", invalid="ignore"):  # torch converts silently
+            return a.astype(d, copy=copy)
     return array_module(a).astype(a, d, copy=copy)
 
 
@@ -219,3 +224,17 @@ def copy(a):
         return xp.array(a, copy=True, order="K")
     return array_module(a).asarray(a, copy=True)
 
+
+
+def storage_of(array):
+    """The memory under ``array`` as one flat array (the array that owns it), and where
+    ``array`` starts in it, in elements: torch's storage and storage_offset()."""
+    root = array
+    while isinstance(root.base, ndarray):
+        root = root.base
+    start = root.__array_interface__["data"][0]
+    offset = (array.__array_interface__["data"][0] - start) // array.itemsize
+    flat = root.reshape(-1) if root.flags.c_contiguous else root.ravel(order="K")
+    if flat.dtype != array.dtype:
+        flat = flat.view(array.dtype)
+    return flat, offset

@@ -83,6 +83,9 @@ _INV_2_24 = np.float32(2.0 ** -24)
 _INV_2_53 = 2.0 ** -53
 
 
+_THIRD_F = float(np.float32(1.0) / np.float32(3.0))
+_0331_F = float(np.float32(0.0331))
+
 def _mt_seed_key(seed):
     # mt19937::init_with_uint32: standard Knuth-style initialisation of the
     # 624 words from the low 32 bits of the seed.
@@ -440,6 +443,13 @@ class CPUGenerator:
         val = (v + np.uint64(low & _U64)).view(np.int64)
         return _cast_int64(val, dtype).reshape(shape)
 
+    def random_from(self, shape, low, dtype=np.int64):
+        """``Tensor.random_(from, None)``: [from, the dtype's largest integer]."""
+        dtype = np.dtype(dtype)
+        top = (1 << _MANTISSA_DIGITS[dtype]) if dtype in _FLOAT_DTYPES else int(
+            np.iinfo(dtype).max)
+        return self.randint(shape, low, top + 1, dtype)
+
     # ----------------------------------------------------------------- random_
     def random_(self, shape, dtype=np.int64):
         """``Tensor.random_()`` without bounds: [0, 2^mantissa] for floating
@@ -511,6 +521,93 @@ class CPUGenerator:
         scale = -1.0 / lambd
         out = _libm_map(math.log1p, -u) * scale
         return _cast_double(out, dtype).reshape(shape)
+
+    # ------------------------------------------------------------------- gamma
+    def _normal_double(self):
+        """One normal_distribution<double>(0, 1) draw, with the cached second value."""
+        cached = self._next_double_normal_sample
+        if cached is not None:
+            self._next_double_normal_sample = None
+            return cached
+        u1, u2 = self._uniform_double01(2).tolist()
+        r = math.sqrt(math.log1p(-u2) * -2.0)
+        theta = _TWO_PI_D * u1
+        self._next_double_normal_sample = r * math.sin(theta)
+        return math.cos(theta) * r
+
+    def standard_gamma(self, alpha):
+        """``torch._standard_gamma``: one Gamma(alpha, 1) draw per element, in order, by
+        Marsaglia and Tsang's method in double (an alpha below 1 boosted by one more
+        uniform), as torch's CPU kernel draws them; the result at least the dtype's tiny."""
+        flat = np.asarray(alpha, dtype=np.float64).reshape(-1).tolist()
+        single = alpha.dtype != np.float64
+        out = [self._gamma_one(a, single) for a in flat]
+        tiny = float(np.finfo(alpha.dtype).tiny)
+        res = np.array(out, dtype=np.float64).astype(alpha.dtype)
+        return np.maximum(res, alpha.dtype.type(tiny)).reshape(alpha.shape)
+
+    def _gamma_one(self, alpha, single):
+        scale = 1.0
+        if alpha < 1.0:
+            if alpha == 0.0:
+                return 0.0
+            # (the boost of a float alpha is computed in float: 1.0f / alpha, alpha + 1.0f)
+            exponent = float(np.float32(1.0) / np.float32(alpha)) if single else 1.0 / alpha
+            scale *= (1.0 - self._uniform_double01(1)[0]) ** exponent
+            alpha = float(np.float32(alpha) + np.float32(1.0)) if single else alpha + 1.0
+        d = alpha - _THIRD_F  # (torch's constants are float literals: 1.0f / 3.0f, 0.0331f)
+        c = 1.0 / math.sqrt(9.0 * d)
+        while True:
+            while True:
+                x = self._normal_double()
+                y = 1.0 + c * x
+                if y > 0:
+                    break
+            v = y * y * y
+            u = 1.0 - self._uniform_double01(1)[0]
+            xx = x * x
+            if u < 1.0 - _0331_F * xx * xx:
+                return scale * d * v
+            if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+                return scale * d * v
+
+    # ----------------------------------------------------------------- poisson
+    def poisson(self, rates):
+        """``torch.poisson``: one draw per element, in order: products of uniforms below
+        a rate of 10, Hoermann's transformed rejection (PTRS) from 10 up, as torch's CPU
+        kernel draws them (uniforms in double)."""
+        flat = np.asarray(rates, dtype=np.float64).reshape(-1).tolist()
+        out = np.array([self._poisson_one(lam) for lam in flat], dtype=np.float64)
+        return out.astype(rates.dtype).reshape(rates.shape)
+
+    def _poisson_one(self, lam):
+        if lam >= 10:
+            slam, loglam = math.sqrt(lam), math.log(lam)
+            b = 0.931 + 2.53 * slam
+            a = -0.059 + 0.02483 * b
+            invalpha = 1.1239 + 1.1328 / (b - 3.4)
+            vr = 0.9277 - 3.6224 / (b - 2)
+            while True:
+                u, v = self._uniform_double01(2).tolist()
+                u -= 0.5
+                us = 0.5 - abs(u)
+                k = math.floor((2 * a / us + b) * u + lam + 0.43)
+                if us >= 0.07 and v <= vr:
+                    return k
+                if k < 0 or (us < 0.013 and v > us):
+                    continue
+                if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)
+                        <= -lam + k * loglam - math.lgamma(k + 1.0)):
+                    return k
+        if lam == 0:
+            return 0
+        enlam, x, prod = math.exp(-lam), 0, 1.0
+        while True:
+            prod *= self._uniform_double01(1)[0]
+            if prod > enlam:
+                x += 1
+            else:
+                return x
 
     # ----------------------------------------------------------------- randperm
     def randperm(self, n, dtype=np.int64):

@@ -1,7 +1,18 @@
-"""dtype objects, torch's type-promotion rules and the default dtype."""
+"""dtype objects, torch's type-promotion rules and the default dtype.
+
+bfloat16 and the two float8 types have no NumPy dtype: their arrays are the ones of the
+optional ``ml_dtypes`` package (the one JAX uses), two or one bytes an element as in torch.
+Without it the dtype objects still exist (comparisons, ``finfo``) and making a tensor of
+them raises, naming the package.
+"""
 import builtins
 
 from . import _backend
+
+try:
+    import ml_dtypes as _ml_dtypes
+except ImportError:  # optional: only bfloat16 and float8 tensors need it
+    _ml_dtypes = None
 
 __all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types", "result_type"]
 
@@ -14,11 +25,11 @@ class dtype:
 
     __slots__ = ("_name", "np", "_category", "itemsize", "_legacy", "_cname", "is_signed")
 
-    def __init__(self, name, np_name, category, legacy, cname, is_signed):
+    def __init__(self, name, np_name, category, legacy, cname, is_signed, itemsize=None):
         self._name = name
         self.np = _backend.xp.dtype(np_name)
         self._category = category
-        self.itemsize = self.np.itemsize
+        self.itemsize = self.np.itemsize if itemsize is None else itemsize
         self._legacy = legacy      # 'FloatTensor': torch's legacy type string
         self._cname = cname        # 'Float': the C++ ScalarType name used in some messages
         self.is_signed = is_signed
@@ -46,6 +57,27 @@ class dtype:
         return (_by_name, (self._name,))
 
 
+class _AbsentDtype(dtype):
+    """A dtype whose arrays come from ml_dtypes when that package is not installed."""
+
+    __slots__ = ()
+
+    @property
+    def np(self):
+        raise RuntimeError(f"{self!r} tensors need the optional ml_dtypes package "
+                           "(pip install ml_dtypes)")
+
+    def __init__(self, name, category, legacy, cname, itemsize):
+        self._name, self._category, self._legacy, self._cname = name, category, legacy, cname
+        self.itemsize, self.is_signed = itemsize, True
+
+
+def _ml_dtype(name, legacy, cname, itemsize):
+    if _ml_dtypes is None:
+        return _AbsentDtype(name, _FLOAT, legacy, cname, itemsize)
+    return dtype(name, getattr(_ml_dtypes, name), _FLOAT, legacy, cname, True)
+
+
 bool = dtype("bool", "bool", _BOOL, "BoolTensor", "Bool", False)
 uint8 = dtype("uint8", "uint8", _INT, "ByteTensor", "Byte", False)
 int8 = dtype("int8", "int8", _INT, "CharTensor", "Char", True)
@@ -58,15 +90,27 @@ float64 = dtype("float64", "float64", _FLOAT, "DoubleTensor", "Double", True)
 complex64 = dtype("complex64", "complex64", _COMPLEX, "ComplexFloatTensor", "ComplexFloat", True)
 complex128 = dtype("complex128", "complex128", _COMPLEX, "ComplexDoubleTensor", "ComplexDouble", True)
 
-ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
+bfloat16 = _ml_dtype("bfloat16", "BFloat16Tensor", "BFloat16", 2)
+float8_e4m3fn = _ml_dtype("float8_e4m3fn", None, "Float8_e4m3fn", 1)
+float8_e5m2 = _ml_dtype("float8_e5m2", None, "Float8_e5m2", 1)
+
+# the dtypes of arrays dyngrad can hold (ml_dtypes' only when it is installed)
+NUMPY_ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64,
+             complex128)
+LOW_PRECISION = (bfloat16, float8_e4m3fn, float8_e5m2)
+ALL = NUMPY_ALL + (LOW_PRECISION if _ml_dtypes is not None else ())
 # torch's aliases: torch.float is torch.float32, torch.long is torch.int64, ...
 ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
            "int": int32, "long": int64, "cfloat": complex64, "cdouble": complex128}
 
 _TO_REAL = {complex64: float32, complex128: float64}
-_TO_COMPLEX = {float16: complex64, float32: complex64, float64: complex128}
+_TO_COMPLEX = {float16: complex64, bfloat16: complex64, float32: complex64,
+               float64: complex128}
 
 _FROM_NP = {d.np: d for d in ALL}
+# the array dtypes of bfloat16 and float8 (NumPy's kind "V"): ops compute them in float32
+LOW_PRECISION_NP = frozenset(d.np for d in LOW_PRECISION if d in ALL)
+FLOAT_NP = frozenset(d.np for d in ALL if d._category == _FLOAT)
 
 
 def of_array(a):
@@ -144,10 +188,27 @@ def _promote_pair(a, b):
     ca, cb = a._category, b._category
     if ca != cb and max(ca, cb) >= _FLOAT and min(ca, cb) <= _INT:
         return a if ca > cb else b
+    if bfloat16 in (a, b):
+        # bfloat16 with another float: float32 at least; with a complex: that complex
+        other = b if a is bfloat16 else a
+        return other if other is complex128 or other is float64 else (
+            complex64 if other._category == _COMPLEX else float32)
     return _FROM_NP[_backend.xp.promote_types(a.np, b.np)]
 
 
-_PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL for b in ALL}
+_FLOAT8 = (float8_e4m3fn, float8_e5m2)
+# float8 promotes with nothing but itself (torch refuses: see promote_types)
+_PROMOTE = {(a, b): _promote_pair(a, b) for a in ALL for b in ALL
+            if a is b or (a not in _FLOAT8 and b not in _FLOAT8)}
+
+
+def _promote(a, b):
+    """_PROMOTE[a, b], with torch's error for the pairs that have no promotion."""
+    try:
+        return _PROMOTE[a, b]
+    except KeyError:
+        raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote "
+                           f"{a._cname} and {b._cname}") from None
 
 
 _PY_TYPES = {builtins.float: float64, builtins.int: int64, builtins.bool: bool,
@@ -163,7 +224,7 @@ def promote_types(type1, type2):
             raise TypeError(f"promote_types(): argument 'type{k + 1}' (position {k + 1}) must be "
                             f"torch.dtype, not {type(d).__name__}")
         args.append(d)
-    return _PROMOTE[tuple(args)]
+    return _promote(*args)
 
 
 def _combine_categories(higher, lower):
@@ -184,7 +245,7 @@ def _combine_categories(higher, lower):
     if higher._category == _FLOAT:
         return higher
     if higher is bool or lower._category == _FLOAT:
-        return _PROMOTE[higher, lower]
+        return _promote(higher, lower)
     return higher
 
 
@@ -206,11 +267,11 @@ def result_type_of(dims, zero_dims, scalars):
     """torch's result type from the dtypes of dimensioned tensors, 0-dim tensors and numbers."""
     d = z = s = None
     for t in dims:
-        d = t if d is None else _PROMOTE[d, t]
+        d = t if d is None else _promote(d, t)
     for t in zero_dims:
-        z = t if z is None else _PROMOTE[z, t]
+        z = t if z is None else _promote(z, t)
     for t in scalars:
-        s = t if s is None else _PROMOTE[s, t]
+        s = t if s is None else _promote(s, t)
     return _combine_categories(d, _combine_categories(z, s))
 
 

@@ -1,8 +1,17 @@
 """torch.finfo and torch.iinfo: the numerical limits of a dtype, printed as torch prints them."""
+import math
+
 from . import _backend
 from . import _dtype as _dt
 
 xp = _backend.xp
+
+# the types NumPy has no finfo for (nor needs ml_dtypes for): bits, mantissa bits, largest
+# value, smallest normal exponent. float8_e4m3fn has no infinity: its top exponent holds
+# values up to 448.
+_LOW_PRECISION = {"bfloat16": (16, 7, (2 - 2 ** -7) * 2.0 ** 127, -126),
+                  "float8_e4m3fn": (8, 3, 448.0, -6),
+                  "float8_e5m2": (8, 2, 57344.0, -14)}
 
 
 def _g(v):
@@ -26,14 +35,21 @@ class finfo:
             raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
                             "to handle 'torch.finfo'")
         d = d.to_real()
-        info = xp.finfo(d.np)
-        self.bits = int(info.bits)
-        self.eps = float(info.eps)
-        self.max = float(info.max)
-        self.min = float(info.min)
-        self.resolution = 10.0 ** -int(info.precision)  # exactly, as torch computes it
-        self.smallest_normal = float(info.smallest_normal)
-        self.tiny = float(info.tiny)
+        if d._name in _LOW_PRECISION:
+            self.bits, mantissa, self.max, min_exponent = _LOW_PRECISION[d._name]
+            self.eps = 2.0 ** -mantissa
+            self.smallest_normal = 2.0 ** min_exponent
+            precision = int(-math.log10(self.eps))
+        else:
+            info = xp.finfo(d.np)
+            self.bits = int(info.bits)
+            self.eps = float(info.eps)
+            self.max = float(info.max)
+            self.smallest_normal = float(info.smallest_normal)
+            precision = int(info.precision)
+        self.min = -self.max
+        self.resolution = 10.0 ** -precision  # exactly, as torch computes it
+        self.tiny = self.smallest_normal
         self.dtype = d._name
 
     def __eq__(self, other):

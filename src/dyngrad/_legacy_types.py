@@ -14,6 +14,7 @@ xp = _backend.xp
 
 # the C++ names torch's TensorOptions message uses
 _OPTION_NAMES = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
+                 _dt.bfloat16: "c10::BFloat16",
                  _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
                  _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool"}
 
@@ -58,4 +59,4 @@ def _legacy_type(d):
     return tensortype(d._legacy, (), {"dtype": d, "_legacy_dtype": d, "__module__": "torch"})
 
 
-LEGACY_TYPES = {d._legacy: _legacy_type(d) for d in _dt.ALL}
+LEGACY_TYPES = {d._legacy: _legacy_type(d) for d in _dt.ALL if d._legacy}

@@ -352,6 +352,8 @@ def tensor_repr(data, dtype_name, show_dtype, suffixes=(), prefix="tensor("):
     is ever produced (CPU is torch's default device, where it is omitted).
     """
     arr = np.asarray(data)
+    if arr.dtype.kind == "V":  # bfloat16 and float8 (ml_dtypes): printed from exact values
+        arr = arr.astype(np.float32)
     nl = prefix.rfind("\n")
     indent = len(prefix) - (nl + 1)
 

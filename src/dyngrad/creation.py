@@ -17,7 +17,7 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
 def _leaf(array, requires_grad):
     t = _wrap(array)
     if requires_grad:
-        if array.dtype.kind not in "fc":
+        if array.dtype.kind not in "fcV":  # V: bfloat16, float8
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                                "gradients")
         t._requires_grad = True
@@ -105,7 +105,7 @@ def _from_data(data, dtype):
             dtype = _infer_dtype(kinds).np
         else:
             dtype = arr.dtype if _has_numpy_scalar(data) else _python_dtype(arr)
-    return arr.astype(dtype, copy=False)
+    return _backend.astype(arr, xp.dtype(dtype))
 
 
 def _undecidable(data):

@@ -276,11 +276,23 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _fill(self, _gen(generator).normal(self._data.shape, self._data.dtype, mean, std))
 
 
+def exponential_(self, lambd=1.0, *, generator=None):
+    return _fill(self, _gen(generator).exponential(self._data.shape, self._data.dtype, lambd))
+
+
 def bernoulli_(self, p=0.5, *, generator=None):
     return _fill(self, _gen(generator).bernoulli(self._data.shape, self._data.dtype, p))
 
 
-def random_(self, from_=0, to=None, *, generator=None):
-    if to is None:
+def random_(self, *bounds, generator=None, **named):
+    """``random_()``: the dtype's whole range; ``random_(to)``: [0, to); ``random_(from,
+    to)``: [from, to)."""
+    if "from" in named or "to" in named:
+        bounds = (named.get("from", 0), named["to"]) if "to" in named else (named["from"],)
+    if not bounds:
         return _fill(self, _gen(generator).random_(self._data.shape, self._data.dtype))
+    from_, to = (0, bounds[0]) if len(bounds) == 1 else bounds
+    if to is None:
+        return _fill(self, _gen(generator).random_from(self._data.shape, from_,
+                                                        self._data.dtype))
     return _fill(self, _gen(generator).randint(self._data.shape, from_, to, self._data.dtype))

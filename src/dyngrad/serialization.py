@@ -41,7 +41,7 @@ DEFAULT_PROTOCOL = 2
 
 # storage class names by dtype, as torch pickles them (torch.FloatStorage, ...)
 _STORAGE_NAMES = {_dt.float32: "FloatStorage", _dt.float64: "DoubleStorage",
-                  _dt.float16: "HalfStorage", _dt.int64: "LongStorage", _dt.int32: "IntStorage",
+                  _dt.float16: "HalfStorage", _dt.bfloat16: "BFloat16Storage", _dt.int64: "LongStorage", _dt.int32: "IntStorage",
                   _dt.int16: "ShortStorage", _dt.int8: "CharStorage", _dt.uint8: "ByteStorage",
                   _dt.bool: "BoolStorage", _dt.complex64: "ComplexFloatStorage",
                   _dt.complex128: "ComplexDoubleStorage"}

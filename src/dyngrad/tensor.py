@@ -25,11 +25,13 @@ _NONLEAF_GRAD_WARNING = (
 
 # The C++ type names torch uses in the .grad assignment message.
 _CPP_TYPE = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
+             _dt.bfloat16: "c10::BFloat16",
              _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
              _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool",
              _dt.complex64: "c10::complex<float>", _dt.complex128: "c10::complex<double>"}
 
 _from_np = _dt._FROM_NP
+_INEXACT = "fcV"  # the array kinds of float and complex dtypes (V: ml_dtypes' bfloat16, float8)
 _new = object.__new__
 
 
@@ -50,6 +52,9 @@ class Tensor:
     _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
     _no_grad_view = False  # a view made with grad mode off
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
+    # a base: how many times an in-place view op (t_, ...) changed its shape; a view: that
+    # count of its base when the view was made (its replay function expects that shape)
+    _geometry = 0
     _fw = None             # (dual level, tangent): NOTE [Dual levels] in _autograd_state.py
 
     def __new__(cls, *args, **kwargs):
@@ -114,13 +119,16 @@ class Tensor:
             st = tuple(st)
         return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
 
+    def storage_offset(self):
+        return _backend.storage_of(self._data)[1]
+
     def is_contiguous(self, memory_format=None):
         if not isinstance(self._data, _ndarray):  # another module's strides are its own
             return True
         return self._data.flags.c_contiguous or self._data.size <= 1
 
     def is_floating_point(self):
-        return _backend.kind(self._data.dtype) == "f"
+        return _backend.kind(self._data.dtype) in "fV"  # V: bfloat16 and float8 (ml_dtypes)
 
     def is_complex(self):
         return _backend.kind(self._data.dtype) == "c"
@@ -492,7 +500,7 @@ class Tensor:
         return repr(_wrap(self._data))
 
 
-_LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL}
+_LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL if d._legacy}
 
 
 SCALAR_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "

@@ -27,6 +27,10 @@ CALLS = {
     "mv": (lambda t, a, z: a @ z[:2], [M, Z]),
     "dot": (lambda t, z, w: t.dot(z, w), [Z, W]),
     "bmm": (lambda t, a, b: t.bmm(a[None], b[None]), [M, N]),
+    "view_as_real": (lambda t, z: t.view_as_real(z) * t.tensor([1.0, -2.0]), [Z]),
+    "view_as_complex": (lambda t, a: t.view_as_complex(t.view_as_real(a.t()).contiguous() * 2),
+                        [M]),
+    "view_as_real_grad": (lambda t, z, w: t.view_as_complex(t.view_as_real(z * w)), [Z, W]),
     # (|sgn(z) w| alone would not depend on z)
     "sgn": (lambda t, z, w: t.sgn(z) * w + 1, [Z, W]),
     "sgn_at_zero": (lambda t, z, w: z.sgn() * w + 1, [np.array([0j, 1 - 1j, -2j], np.complex64), W]),

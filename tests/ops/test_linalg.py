@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import dyngrad
-from dyngrad.linalg import decompositions as dc, inverses as iv
+from dyngrad.linalg import decompositions as dc, inverses as iv, matrix_functions as mf
 
 from .oracle import assert_same_error, assert_same_tensor, finite_difference_check, record
 
@@ -67,10 +67,20 @@ CASES = {
     "matrix_norm_1": (lambda t, x: t.linalg.matrix_norm(x, 1), [SQ]),
     "matrix_norm_inf": (lambda t, x: t.linalg.norm(x, float("inf")), [SQ]),
     "matrix_norm_neg2_keepdim": (lambda t, x: t.linalg.matrix_norm(x, -2, keepdim=True), [BATCH]),
+    "matrix_exp": (lambda t, x: t.linalg.matrix_exp(x), [SQ]),
+    "matrix_exp_batch": (lambda t, x: t.matrix_exp(x * 3), [BATCH]),
+    "cond": (lambda t, x: t.linalg.cond(x), [SQ]),
+    "cond_norms": (lambda t, x: [t.linalg.cond(x.detach(), p) for p in ("fro", "nuc", 1, -1,
+                                                                          float("inf"))]
+                   + [t.linalg.cond(x.detach() * 0)], [SQ]),
+    "cond_neg2": (lambda t, x: t.linalg.cond(x, -2), [TALL]),
+    "matrix_rank": (lambda t, x, y: [t.linalg.matrix_rank(x), t.linalg.matrix_rank(x * 0 + 1),
+                                     t.linalg.matrix_rank(y, atol=1.0, rtol=0.1),
+                                     t.linalg.matrix_rank(x, hermitian=True)], [SQ, BATCH]),
 }
 # results whose node name is torch's (the others are composed: their last op's name)
 NAMED = {"inv", "det", "slogdet", "solve", "cholesky", "qr", "eigvalsh", "svdvals", "pinv",
-         "lstsq", "norm"}
+         "lstsq", "norm", "matrix_exp", "cond"}
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -94,10 +104,30 @@ def test_against_torch(name):
 
 
 @pytest.mark.parametrize("name", ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh",
-                                  "svd", "svd_wide", "pinv", "lstsq", "matrix_norm_nuc"])
+                                  "svd", "svd_wide", "pinv", "lstsq", "matrix_norm_nuc",
+                                  "matrix_exp", "cond"])
 def test_finite_differences(name):
     call, arrays = CASES[name]
     finite_difference_check(call, arrays)
+
+
+@pytest.mark.parametrize("call", [lambda t, x: t.linalg.eigvals(x).abs(),
+                                  lambda t, x: t.linalg.eig(x * x).eigenvalues.abs(),
+                                  lambda t, x: t.linalg.eigvals(x.to(t.complex64)).abs() ** 2])
+def test_eigenvalues_first_order(call):
+    # (the order of the eigenvalues is LAPACK's, which may differ between NumPy's and
+    # torch's builds: sorted values, and a loss that does not depend on the order; a second
+    # derivative runs back through the eigenvectors, whose gradient is not built yet)
+    import torch
+    seen = []
+    for lib in (torch, dyngrad):
+        x = lib.tensor(BATCH, requires_grad=True)
+        y = call(lib, x)
+        (g,) = lib.autograd.grad(y.sum(), x)
+        seen.append((np.sort(y.detach().numpy(), -1), g.numpy(), y.grad_fn.name()))
+    np.testing.assert_allclose(seen[1][0], seen[0][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(seen[1][1], seen[0][1], rtol=1e-4, atol=1e-5)
+    assert seen[1][2] == seen[0][2]
 
 
 ERRORS = {
@@ -108,6 +138,10 @@ ERRORS = {
     "cholesky_not_pd": (lambda t: t.linalg.cholesky(-t.eye(2)), []),
     "solve_singular": (lambda t: t.linalg.solve(t.zeros(2, 2), t.ones(2)), []),
     "eigh_not_square": (lambda t, x: t.linalg.eigh(x), [TALL]),
+    "matrix_exp_not_square": (lambda t, x: t.linalg.matrix_exp(x), [TALL]),
+    "eig_not_square": (lambda t, x: t.linalg.eig(x), [TALL]),
+    "eig_vectors_grad": (lambda t, x: t.linalg.eig(x).eigenvectors.abs().sum().backward(),
+                         [SQ]),
 }
 
 
@@ -125,4 +159,5 @@ def test_singular_error_is_a_runtime_error():
 
 # the entries test_op_table leaves to this file (their second-order graphs differ by name)
 TESTED_BY_VALUE = {iv.inv_op, iv.det_op, iv.slogdet_op, iv.solve_op, iv.pinv_op, iv.lstsq_op,
-                   dc.cholesky_op, dc.qr_op, dc.eigh_op, dc.svd_op}
+                   dc.cholesky_op, dc.qr_op, dc.eigh_op, dc.svd_op, mf.matrix_exp_op,
+                   mf.eig_op}

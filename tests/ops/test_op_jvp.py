@@ -180,9 +180,9 @@ def _reverse_over_reverse(lib, call, arrays):
 NO_HVP_ORACLE = {"copysign", "copysign_number", "sinc"}
 _FWD_OVER_REV_GAP = pytest.mark.xfail(strict=True, reason=(
     "forward-over-reverse through this double backward fails in dyngrad: the transposed "
-    "rule of a composite double-backward formula (batch norm in eval mode, smooth_l1 "
-    "reduced), and nan from the log-space trick of logcumsumexp's backward"))
-HVP_GAPS = {"batch_norm_eval_squared", "smooth_l1_squared", "logcumsumexp_squared"}
+    "rule of batch norm's composite double-backward formula in eval mode, and nan from "
+    "the log-space trick of logcumsumexp's backward"))
+HVP_GAPS = {"batch_norm_eval_squared", "logcumsumexp_squared"}
 HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}",
                           marks=_FWD_OVER_REV_GAP if cid in HVP_GAPS else ())
              for op, cases in SAMPLES.items() if op.name is not None

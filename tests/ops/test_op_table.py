@@ -12,7 +12,8 @@ import pytest
 
 from dyngrad.ops import activation, indexing, inplace, joining, linalg, loss
 from dyngrad.ops import pointwise as pw, reduction as red, statistics as st
-from dyngrad.ops import pointwise_more as pm, torch_shape as ts, views as vw
+from dyngrad.ops import pointwise_more as pm, torch_shape as ts, view_inplace as vi, views as vw
+from dyngrad.ops import complex_views as cv, sampling as sa
 from dyngrad.ops._table import ALL_OPS
 
 import dyngrad
@@ -65,6 +66,14 @@ def _written_view(torch, x):
     v = y[:, 1:]
     v.mul_(2)
     return v
+
+
+def _written_unsqueeze_(x):
+    # a view made 2-d in place, then written: the base's CopySlices replays the unsqueeze
+    y = x * 1
+    v = y[1].unsqueeze_(0)
+    v.mul_(2)
+    return y
 
 
 def _stale_expanded_view(torch, x):
@@ -154,7 +163,23 @@ SAMPLES = {
     vw.squeeze_all: [("squeeze", lambda t, x: x.squeeze(), [ONES])],
     vw.squeeze_dim: [("squeeze_dim", lambda t, x: t.squeeze(x, 1), [ONES]),
                      ("squeeze_dim_noop", lambda t, x: x.squeeze(2), [ONES])],
-    vw.squeeze_dim_: [("matmul_1d_2d", lambda t, x, y: x @ y, [B, M34])],
+    vw.squeeze_dim_: [("matmul_1d_2d", lambda t, x, y: x @ y, [B, M34]),
+                      ("squeeze__dim", lambda t, x: _sq((x * 1).squeeze_(1)), [ONES])],
+    vi.as_strided_op: [("as_strided", lambda t, x: _sq(t.as_strided(x, (2, 2), (1, 2), 1)), [A]),
+                       ("as_strided_overlap", lambda t, x: x.as_strided((3, 2), (1, 1)), [A]),
+                       ("as_strided_view", lambda t, x: x.t().as_strided((2,), (3,), 1), [A])],
+    vi.as_strided__op: [("as_strided_", lambda t, x: _sq((x * 1).as_strided_((3, 2), (1, 3))),
+                         [A])],
+    vi.t_op: [("t_", lambda t, x: _sq((x * 1).t_()), [A])],
+    sa.poisson_op: [("poisson", lambda t, x: x * t.poisson(x.abs() * 5 + 12 * (x > 0),
+                                                          t.Generator().manual_seed(3)), [A])],
+    vi.transpose_op: [("transpose_", lambda t, x: _sq((x * 1).transpose_(0, 2)), [C3]),
+                      ("swapdims_", lambda t, x: (x * 1).swapdims_(-1, 0), [A]),
+                      ("transpose__0d", lambda t, x: (x.sum() * 1).transpose_(0, -1), [A])],
+    vi.squeeze_all_op: [("squeeze_", lambda t, x: _sq((x * 1).squeeze_()), [ONES])],
+    vi.squeeze_dims_op: [("squeeze__dims", lambda t, x: _sq((x * 1).squeeze_((0, 2))), [ONES])],
+    vi.unsqueeze_op: [("unsqueeze_", lambda t, x: _sq((x * 1).unsqueeze_(-1)), [A]),
+                      ("unsqueeze__view", lambda t, x: _written_unsqueeze_(x), [A])],
     vw.squeeze_dims: [("squeeze_dims", lambda t, x: x.squeeze((0, 1)), [ONES])],
     vw.select: [("select", lambda t, x: x.select(1, -1), [A]),
                 ("getitem_int", lambda t, x: x[1], [A])],
@@ -412,7 +437,7 @@ SMOOTH_CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
 
 # entries whose samples need complex inputs, which this oracle's real-valued loss and
 # finite differences do not take: tested in test_complex_grads.py
-COMPLEX_ONLY = {pw.conj_op}
+COMPLEX_ONLY = {pw.conj_op, cv.view_as_real_op, cv.view_as_complex_op}
 # entries whose backward raises, as torch's NotImplemented node does: the generic tests
 # would differentiate them; test_not_implemented_backward compares the error instead
 RAISES_IN_BACKWARD = {

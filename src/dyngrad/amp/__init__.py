@@ -1,5 +1,5 @@
 """torch.amp on a CPU-only machine. CPU autocast runs matmul and linear in bfloat16 (or
-float16); dyngrad has no bfloat16 and does no such casting, so enabling it raises. Every
+float16); dyngrad does no such casting yet, so enabling it raises. Every
 path that leaves float32 code as it is (disabled, float32, a CUDA request) behaves as torch.
 GradScaler("cpu") scales, unscales, skips and updates as torch's does."""
 import functools
@@ -33,7 +33,7 @@ class autocast:
         elif dtype is None or dtype is float16:  # None is bfloat16 on the CPU
             raise NotImplementedError(
                 "CPU autocast runs matmul and linear in torch.bfloat16 (or the float16 given): "
-                "dyngrad has no bfloat16 and does not cast under autocast; pass enabled=False "
+                "dyngrad does not cast under autocast yet; pass enabled=False "
                 "or dtype=torch.float32")
         else:
             warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling "

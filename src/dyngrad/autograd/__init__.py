@@ -72,7 +72,7 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                 continue
             if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if _backend.kind(o._data.dtype) != "f":
+            if _backend.kind(o._data.dtype) not in "fV":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {o.dtype}")
             data = o._data

@@ -231,7 +231,7 @@ def _wrap_outputs(node, args, output, recording):
         if not isinstance(o, Tensor):
             continue
         is_nondiff = any(o is d for d in nondiff)
-        differentiable = recording and not is_nondiff and o._data.dtype.kind in "fc"
+        differentiable = recording and not is_nondiff and o._data.dtype.kind in "fcV"
         if any(o is d for d in dirty):
             o._version_counter[0] += 1  # torch counts the Function's write once more
             if differentiable:

@@ -273,8 +273,8 @@ def compile_saver(sources, tensor_pos=()):
 
 
 def _size_of(kind, v):
-    """What a formula's ``<param>_sym_sizes``, ``<param>_sym_strides``, ``<param>_sym_numel``
-    or ``tensors_sizes`` asks for (a number given for a tensor argument has the sizes of a
+    """What a formula's ``<param>_sym_sizes``, ``<param>_sym_strides``, ``<param>_sym_numel``,
+    ``<param>_storage_offset`` or ``tensors_sizes`` asks for (a number given for a tensor argument has the sizes of a
     0-dim tensor)."""
     if kind == "sizes":
         return [tuple(getattr(t, "shape", ())) for t in v]
@@ -282,6 +282,8 @@ def _size_of(kind, v):
         return Size(v._data.shape) if isinstance(v, Tensor) else Size(())
     if kind == "strides":  # in elements, as Tensor.stride() gives them
         return v.stride()
+    if kind == "offset":
+        return v.storage_offset()
     return v._data.size if isinstance(v, Tensor) else 1
 
 

@@ -8,5 +8,6 @@ from ..ops.products import linalg_cross as cross  # noqa: F401
 from ._common import _LinAlgError as LinAlgError  # noqa: F401
 from .decompositions import cholesky, eigh, eigvalsh, qr, svd, svdvals  # noqa: F401
 from .inverses import det, inv, lstsq, pinv, slogdet, solve  # noqa: F401
+from .matrix_functions import cond, eig, eigvals, matrix_exp, matrix_rank  # noqa: F401
 from .norms import matrix_norm, norm, vector_norm  # noqa: F401
 from .products import matrix_power, multi_dot  # noqa: F401

@@ -10,7 +10,9 @@ from .._arg_parser import Parser
 from .inplace import apply_inplace, check_cast
 from ._promote import result_dtype
 from ._table import ALL_OPS, Op  # noqa: F401
-from .signatures import ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, method_signatures
+from .out import with_out
+from .signatures import (ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, TAKES_OUT,
+                         method_signatures)
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
           "reciprocal")
@@ -97,7 +99,7 @@ FUNCTIONS.update({
 })
 
 def _invert(self):
-    if self._data.dtype.kind in "fc":
+    if self._data.dtype.kind in "fcV":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
     return FUNCTIONS["bitwise_not"](self)
@@ -115,6 +117,7 @@ METHODS.update({
     "flip": _red.flip_method, "repeat": _red.repeat_method,
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
+    "exponential_": _random.exponential_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": _invert,
 })
@@ -230,9 +233,16 @@ def _linalg(name):
 
 for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
                    ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
-                   ("chain_matmul", "multi_dot"), ("logdet", "logdet")):
+                   ("chain_matmul", "multi_dot"), ("logdet", "logdet"),
+                   ("matrix_exp", "matrix_exp")):
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
+
+from . import complex_views as _cv, sampling as _sa, view_inplace as _vi  # noqa: E402
+FUNCTIONS.update(_vi.FUNCTIONS)
+FUNCTIONS.update(_cv.FUNCTIONS)
+FUNCTIONS.update(_sa.FUNCTIONS)
+METHODS.update(_vi.METHODS)
 
 from .. import _multinomial  # noqa: E402
 FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
@@ -284,6 +294,11 @@ for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
     METHODS.setdefault(_alias + "_", METHODS[_n + "_"])
 
 PROPERTIES = {"T": ts.T, "mT": ts.mT}
+# the names torch's out= messages use where they are not signatures.py's aliases
+_OUT_NAMES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
+              "arctan2": "atan2", "ger": "mul", "square": "pow", "msort": "sort",
+              **dict.fromkeys(("hstack", "vstack", "row_stack", "dstack", "column_stack"),
+                              "cat")}
 
 
 def _checked(name, fn, signatures, method):
@@ -315,12 +330,24 @@ def _checked(name, fn, signatures, method):
     return checked
 
 
+def _takes_out(name, fn):
+    """Whether torch's ``name`` has an ``out=`` argument (dyngrad's function declares it,
+    or signatures.py lists it)."""
+    code = getattr(fn, "__code__", None)
+    return name in TAKES_OUT or (code is not None and "out" in code.co_varnames[
+        :code.co_argcount + code.co_kwonlyargcount])
+
+
 def install(namespace):
     """Put the table's functions into ``namespace`` (the torch-shaped module) and its
     methods, operators and properties onto Tensor, each behind the argument parser when
-    its signatures are declared (signatures.py)."""
+    its signatures are declared (signatures.py); a function torch gives ``out=`` writes
+    its result there (out.py)."""
     for name, fn in FUNCTIONS.items():
-        namespace[name] = _checked(name, fn, SIGNATURES.get(ALIASES.get(name, name)), False)
+        canonical = ALIASES.get(name, name)
+        if _takes_out(name, fn):
+            fn = with_out(_OUT_NAMES.get(name, canonical), fn)
+        namespace[name] = _checked(name, fn, SIGNATURES.get(canonical), False)
     for name, fn in METHODS.items():
         setattr(Tensor, name, _checked(name, fn, method_signatures(name), True))
     for name in ("dim", "numel", "detach", "tolist", "item"):  # Tensor's own methods

@@ -30,13 +30,14 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, record  # noqa: F401  (edge_of: re-exported)
 from ..autograd.saved_value import SavedValue, compile_saver, unpack_saved
 from ..tensor import Tensor, _wrap
+from ._low_precision import LOW_KIND, any_low, widen, widened_forward
 from ._jvp import ELEMENTWISE, LINEAR, TRANSPOSED, push_tangents  # noqa: F401  (re-exported)
 
 xp = _backend.xp
 _gstate = grad_mode.state
-# whether a result records a node: NumPy's dtypes by a set test (faster than dtype.kind,
-# measured); other modules' through _backend (NOTE [The array-module seam])
-_DIFFERENTIABLE = _backend.DIFFERENTIABLE
+# whether a result records a node: NumPy's by its kind (_DIFFERENTIABLE below), other
+# modules' through _backend (NOTE [The array-module seam])
+_ndarray = _backend.ndarray
 _NUMPY_TYPES = _backend.NUMPY_TYPES
 _differentiable = _backend.differentiable
 _new = object.__new__
@@ -99,6 +100,8 @@ def _parameter_names(fn, node_name):
 class Op:
     """One op of the table: its forward over arrays, a backward formula per input, its node class."""
 
+    returns_view = False  # view ops, and the in-place view ops (view_inplace.py): True
+
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
                  jvp_name=None, **formulas):
@@ -116,9 +119,14 @@ class Op:
         op.forward = forward
         params = _parameter_names(forward, node_name)
         op.params = params
+        op.dtype_pos = params.index("dtype") if "dtype" in params else None
+        # number arguments torch casts to the tensor's dtype (see _low_precision.py)
+        op.scalar_pos = tuple(i for i, p in enumerate(params) if p in _SCALAR_PARAMS)
         op.formulas = formulas
         op.outputs = outputs
         op.view = view
+        if view:
+            op.returns_view = True
         # positions of the forward's tensor arguments (differentiable ones first in order)
         op.tensor_pos = tuple(i for i, p in enumerate(params) if p in formulas or p in nondiff)
         op.diff_pos = tuple(i for i in op.tensor_pos if params[i] in formulas)
@@ -164,6 +172,10 @@ class Op:
         # operators call (see _make_fast)
         op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
                    else None)
+        # the node class of bfloat16 results: same name, formulas run in float32
+        op.low_node_class = type(node_name, (op.node_class,), {
+            "__slots__": (), "_apply": run_formulas_widened,
+            "_same_dtype_grads": False}) if formulas else None
         if op.fast is not None:
             # the fast ops' formulas (elementwise arithmetic and math) give gradients in
             # the output's dtype: their nodes may skip the per-input reduction records
@@ -203,6 +215,8 @@ class Op:
                 sources.append(("numel", params.index(n[:-10])))
             elif n.endswith("_sym_strides"):
                 sources.append(("strides", params.index(n[:-12])))
+            elif n.endswith("_storage_offset"):
+                sources.append(("offset", params.index(n[:-15])))
             else:
                 raise TypeError(f"{self.name}: a formula asks for unknown name {n!r}")
         p = self._plans[mask] = tuple(sources)
@@ -251,16 +265,19 @@ def _make_fast(op):
         def unary(self, *rest):
             if not isinstance(self, Tensor):  # arrays: a formula without create_graph
                 return fwd(self, *rest)
+            data = self._data
+            low = type(data) is _ndarray and data.dtype.kind == LOW_KIND
             try:
-                out = fwd(self._data, *rest)
+                out = fwd(data, *rest) if not low else widened_forward(op, (data,) + rest)
             except AttributeError as e:  # free when nothing is raised (Python 3.11)
-                raise _module_error(op, (self._data,), e) from None
+                raise _module_error(op, (data,), e) from None
             res = _wrap(out)
             if (_gstate.enabled and (self._requires_grad or self._base is not None)
-                    and _needs_grad(self) and (out.dtype in _DIFFERENTIABLE if type(out)
+                    and _needs_grad(self) and (out.dtype.kind in _DIFFERENTIABLE if type(out)
                                                in _NUMPY_TYPES else _differentiable(out))):
                 outs = (res,)
-                save(record(_new(cls), (self,), outs), (self,) + rest, outs)
+                save(record(_new(cls if not low else op.low_node_class), (self,), outs),
+                     (self,) + rest, outs)
             if DUAL[0] is not None:
                 push_tangents(op, (self,) + rest, (res,))
             return res
@@ -272,27 +289,31 @@ def _make_fast(op):
 
         def binary(self, other, *rest):
             if isinstance(self, Tensor):
+                x = self._data
+                a = self if self._requires_grad or _needs_grad(self) else None
                 if isinstance(other, Tensor):
-                    out = fwd(self._data, other._data, *rest)
-                    a = self if self._requires_grad or _needs_grad(self) else None
+                    y = other._data
                     b = other if other._requires_grad or _needs_grad(other) else None
+                    low = (type(x) is _ndarray and x.dtype.kind == LOW_KIND
+                           or type(y) is _ndarray and y.dtype.kind == LOW_KIND)
                 else:
-                    out = fwd(self._data, other, *rest)
-                    a = self if self._requires_grad or _needs_grad(self) else None
-                    b = None
+                    y, b = other, None
+                    low = type(x) is _ndarray and x.dtype.kind == LOW_KIND
             elif isinstance(other, Tensor):
-                out = fwd(self, other._data, *rest)
-                a = None
+                x, y, a = self, other._data, None
                 b = other if other._requires_grad or _needs_grad(other) else None
+                low = type(y) is _ndarray and y.dtype.kind == LOW_KIND
             else:
                 return fwd(self, other, *rest)
+            out = fwd(x, y, *rest) if not low else widened_forward(op, (x, y) + rest)
             res = _wrap(out)
             if ((a is not None or b is not None) and _gstate.enabled
-                    and (out.dtype in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
+                    and (out.dtype.kind in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
                          else _differentiable(out))):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
-                save(record(_new(cls), (a, b), outs), (self, other) + rest, outs)
+                save(record(_new(cls if not low else op.low_node_class), (a, b), outs),
+                     (self, other) + rest, outs)
             if DUAL[0] is not None:
                 push_tangents(op, (self, other) + rest, (res,))
             return res
@@ -301,6 +322,10 @@ def _make_fast(op):
 
 
 _ONE = (True,)
+_SCALAR_PARAMS = ("min", "max", "value")
+_DIFFERENTIABLE = "fc" + LOW_KIND  # the array kinds whose results take a gradient
+
+
 
 
 def unpack_args(op, args):
@@ -331,17 +356,19 @@ def apply(op, args):
     else:
         arrays, inputs = unpack_args(op, args)
         mask = tuple(a is not None for a in inputs)
+    low = any_low(arrays, op.tensor_pos)
     try:
-        out = op.forward(*arrays)
+        out = op.forward(*arrays) if not low else widened_forward(op, arrays)
     except AttributeError as e:
         raise _module_error(op, arrays, e) from None
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
     if (_gstate.enabled and _any_input(inputs)
-            and (op.n_out != 1 or (out.dtype in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
+            and (op.n_out != 1 or (out.dtype.kind in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
                                    else _differentiable(out)))):
         diff_outs = op.differentiable_outputs
-        node = record(_new(op.node_class), inputs, outs if diff_outs is None else
+        node = record(_new(op.node_class if not low else op.low_node_class), inputs,
+                      outs if diff_outs is None else
                       tuple(t if k in diff_outs else None for k, t in enumerate(outs)))
         if op.view:
             _make_views(outs, args, op)
@@ -385,6 +412,8 @@ def _make_view(out, k, base, op, args):
     out._view_version = base._version_counter[0]
     root = base._base if base._base is not None else base
     out._base = root
+    if root._geometry:
+        out._geometry = root._geometry
     parent_fn = base._view_fn
     fwd = op.forward
     pos = op.tensor_pos[0]
@@ -405,13 +434,17 @@ def _make_view(out, k, base, op, args):
     out._inference = base._inference
 
 
-def run_formulas(node, grads, create_graph):
-    """The gradients for each input edge of a table node, given the grads of its outputs."""
+def run_formulas(node, grads, create_graph, widened=False):
+    """The gradients for each input edge of a table node, given the grads of its outputs
+    (``widened``: bfloat16 grads and saved arrays first made float32)."""
     op = node._op
     # an op that saves no tensor (x + 1) has nothing to unpack: no call (measured: an
     # x + 1 chain's backward from 1.88 to 1.78 us per node)
     saved = (unpack_saved(node._saved, node, create_graph) if op.tensor_slot_list
              else node._saved)
+    if widened:
+        saved = [widen(v) for v in saved]
+        grads = [widen(g) for g in grads]
     grad = grads[0]
     if op.variadic:
         formula, spec = op.calls[0]
@@ -433,6 +466,13 @@ def run_formulas(node, grads, create_graph):
             result.append(formula(*[grad if k == _GRAD else grads if k == _GRADS else saved[k]
                                     for k in spec]))
     return result
+
+
+def run_formulas_widened(node, grads, create_graph):
+    """``run_formulas`` for a node with bfloat16 outputs: without create_graph the formulas
+    run on float32 gradients (the engine rounds each result to its input's dtype once, as
+    torch's fused backward kernels round); with it, op by op like any recorded graph."""
+    return run_formulas(node, grads, create_graph, not create_graph)
 
 
 _GRAD, _GRADS, _MASK = -1, -2, -3

@@ -82,7 +82,10 @@ def _softmax_double_backward(grad, grad_output, dim, output):
             - grad_output * sum_dim(output * grad, dim, True))
 
 
-log_softmax = Op("LogSoftmaxBackward0", _log_softmax, jvp=TRANSPOSED,
+# derivatives.yaml's forward rules: softmax's tangent is result * (t - <result, t>) along
+# dim, log_softmax's t - <softmax, t>
+log_softmax = Op("LogSoftmaxBackward0", _log_softmax,
+                 jvp=lambda self_t, result, dim: self_t - sum_dim(exp(result) * self_t, dim, True),
                  self=lambda grad, result, dim: log_softmax_backward_data(grad, result, dim))
 # The backward of log_softmax as its own entry, so that create_graph records torch's node
 log_softmax_backward_data = Op(
@@ -90,7 +93,8 @@ log_softmax_backward_data = Op(
     grad_output=lambda grad, output, dim: grad - sum_dim(grad * exp(output), dim, True),
     output=lambda grad, grad_output, output, dim: -sum_dim(grad_output, dim, True) * exp(output) * grad)
 
-softmax = Op("SoftmaxBackward0", _softmax, jvp=TRANSPOSED,
+softmax = Op("SoftmaxBackward0", _softmax,
+             jvp=lambda self_t, result, dim: result * (self_t - sum_dim(result * self_t, dim, True)),
              self=lambda grad, result, dim: softmax_backward_data(grad, result, dim))
 softmax_backward_data = Op(
     "SoftmaxBackwardDataBackward0", _softmax_backward_data, jvp=TRANSPOSED,

@@ -16,6 +16,7 @@ from ..tensor import Tensor, _wrap
 from .._autograd_state import DUAL
 from ._jvp import inplace_tangent, write_tangent
 from ._table import LINEAR, Op, _any_input, unpack_args
+from ._low_precision import any_low, widened_forward
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
@@ -133,7 +134,8 @@ def apply_inplace(op, self, args):
     check_inplace(self, needs, False)
     if op is not fill_tensor_:  # fill_ reads its value once, before writing
         check_no_partial_overlap(self._data, [arrays[i] for i in op.tensor_pos[1:]])
-    out = op.forward(*arrays)
+    low = any_low(arrays, op.tensor_pos)
+    out = op.forward(*arrays) if not low else widened_forward(op, arrays)
     _check_write(self, out)
     # forward mode: the new tangent, from the inputs as they are before the write
     tangent = (inplace_tangent(op, args, out) if DUAL[0] is not None else None)
@@ -145,7 +147,7 @@ def apply_inplace(op, self, args):
         saved_args = args
         if "self" in op.saved_names:
             saved_args = (_original(self),) + tuple(args[1:])
-        node = record(_new(op.node_class), inputs, ())
+        node = record(_new(op.node_class if not low else op.low_node_class), inputs, ())
         save(node, saved_args, None)
     _write(self, out)
     if self._inference:
@@ -183,6 +185,7 @@ def _rebase(self, node):
     if base is None:
         _set_grad_fn(self, node)
         return
+    check_geometry(self)
     _set_grad_fn(base, CopySlices(base, self._view_fn, node))
     refresh_view(self)
 
@@ -200,6 +203,16 @@ def _set_grad_fn(t, fn):
             fn._retain_grad(0, t)
 
 
+def check_geometry(view):
+    """A view replays its ops on an array shaped like its base when it was made: after an
+    in-place view op changed the base's shape (``base.t_()``), it cannot."""
+    if view._geometry != view._base._geometry:
+        raise NotImplementedError(
+            "dyngrad cannot yet differentiate through a view whose base changed its shape in "
+            "place afterwards (t_, transpose_, squeeze_, unsqueeze_, as_strided_); make the "
+            "view after the in-place view op, or use the out-of-place op")
+
+
 def refresh_view(view):
     """Rebuild the grad_fn of a view whose base was changed in place (NOTE [Stale views]
     in tensor.py): an AsStridedBackward0 into the base's gradient."""
@@ -211,6 +224,7 @@ def refresh_view(view):
     err = _view_refusal(view, False)
     if err is not None:
         raise err
+    check_geometry(view)
     _set_grad_fn(view, ViewOfBase(base, view._view_fn, view._data.shape))
     view._view_version = now
 

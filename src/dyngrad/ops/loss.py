@@ -290,8 +290,17 @@ def _smooth_l1_grad_output(grad, self, target, reduction, beta):
     return sum_all(g)
 
 
+def _smooth_l1_backward_jvp(grad_output_t, self_t, target_t, grad_output, self, target,
+                            reduction, beta):
+    # linear in grad_output; in self and target, per element as the formulas below (the
+    # transposed rule would go through _smooth_l1_grad_output, which takes a reduced
+    # grad_output to be 0-dim)
+    return (smooth_l1_loss_backward(grad_output_t, self, target, reduction, beta)
+            + _smooth_l1_double((self_t - target_t) * grad_output, self, target, reduction, beta))
+
+
 smooth_l1_loss_backward = Op(
-    "SmoothL1LossBackwardBackward0", _smooth_l1_loss_backward, jvp=TRANSPOSED,
+    "SmoothL1LossBackwardBackward0", _smooth_l1_loss_backward, jvp=_smooth_l1_backward_jvp,
     grad_output=lambda grad, self, target, reduction, beta: _smooth_l1_grad_output(
         grad, self, target, reduction, beta),
     self=lambda grad, grad_output, self, target, reduction, beta:

@@ -62,6 +62,18 @@ SIGNATURES = {
     "permute": ["Tensor input, tuple of ints dims"],
     "squeeze": ["Tensor input", "Tensor input, int dim", "Tensor input, tuple of ints dim"],
     "unsqueeze": ["Tensor input, int dim"],
+    "as_strided": ["Tensor input, tuple of ints size, tuple of ints stride, "
+                   "int? storage_offset = None"],
+    "Tensor.t_": [""],
+    "Tensor.random_": ["*, torch.Generator generator = None",
+                       "int from, int? to, *, torch.Generator generator = None",
+                       "int to, *, torch.Generator generator = None"],
+    "Tensor.transpose_": ["int dim0, int dim1"],
+    "Tensor.swapdims_": ["int dim0, int dim1"],
+    "Tensor.swapaxes_": ["int axis0, int axis1"],
+    "Tensor.squeeze_": ["", "int dim", "tuple of ints dim"],
+    "Tensor.unsqueeze_": ["int dim"],
+    "Tensor.as_strided_": ["tuple of ints size, tuple of ints stride, int? storage_offset = None"],
     "narrow": ["Tensor input, int dim, Tensor start, int length",
                "Tensor input, int dim, int start, int length"],
     "select": ["Tensor input, int dim, int index"],
@@ -127,6 +139,14 @@ for _n in ("dim", "numel", "detach", "tolist", "item", "zero_", "exp_", "log_", 
     SIGNATURES["Tensor." + _n] = [""]
 # overloads torch accepts but never lists (deprecated ones)
 HIDDEN = {"Tensor.copy_": ["Tensor other, bool non_blocking, bool async"]}
+
+# functions torch gives an out= argument that dyngrad's own signatures do not declare
+TAKES_OUT = frozenset((
+    "true_divide", "floor_divide", "remainder", "fmod", "neg", "negative", "clamp_min",
+    "clamp_max", "nonzero", "maximum", "minimum", "argmax", "argmin", "eq", "ne", "lt", "le",
+    "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal", "logical_and",
+    "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "bitwise_not", "prod", "outer", "ger", "kron", "diff", "inverse", "matrix_power"))
 
 # functions whose Tensor parameters also take a Python number, as torch's parser lets them
 NUMBERS_AS_TENSORS = frozenset({"copy_"})

@@ -195,7 +195,14 @@ def _logsumexp_backward(grad, self, result, dim, keepdim):
     return grad * conj(exp(self - result))
 
 
-logsumexp_op = Op("LogsumexpBackward0", _logsumexp, jvp=TRANSPOSED, self=_logsumexp_backward)
+def _logsumexp_jvp(self_t, self, result, dim, keepdim):
+    # the tangents weighted by softmax along dim (torch's logsumexp_jvp)
+    r = result if keepdim or not self.ndim else _unsqueeze_multiple(result, dim, self.ndim)
+    return sum_dim(exp(self - r) * self_t, dim, keepdim)
+
+
+logsumexp_op = Op("LogsumexpBackward0", _logsumexp, jvp=_logsumexp_jvp,
+                  self=_logsumexp_backward)
 
 
 def logsumexp(input, dim=None, keepdim=False, *, out=None):
@@ -313,7 +320,7 @@ vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm for vector norms: p a number or 'fro' (2), over all dims or ``dim``."""
-    if input._data.dtype.kind not in "fc":
+    if input._data.dtype.kind not in "fcV":
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {input.dtype._cname}")
     if p == "fro" or p is None:

@@ -353,7 +353,7 @@ def contiguous(self, memory_format=None):
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
 # dtype (NOTE [Broadcasting is undone by the engine]).
 to_copy = Op("ToCopyBackward0", lambda self, dtype: _backend.astype(
-    self, _dt.native(dtype, _backend.array_module(self)), copy=True), jvp=LINEAR,
+    self, _dt.native(dtype, _backend.array_module(self))), jvp=LINEAR,
              self=lambda grad: grad)
 
 
@@ -380,7 +380,7 @@ def _caster(d):
 
 
 CONVERSIONS = {"float": _dt.float32, "double": _dt.float64, "half": _dt.float16,
-               "long": _dt.int64, "int": _dt.int32, "short": _dt.int16, "char": _dt.int8,
+               "bfloat16": _dt.bfloat16, "long": _dt.int64, "int": _dt.int32, "short": _dt.int16, "char": _dt.int8,
                "byte": _dt.uint8, "bool": _dt.bool, "cfloat": _dt.complex64,
                "cdouble": _dt.complex128}
 

@@ -1,0 +1,139 @@
+"""Gamma, Dirichlet and Beta: samples from torch's Gamma sampler on its random stream.
+
+The reparameterised gradient of a Gamma sample (torch's _standard_gamma_grad) is not
+built yet: rsample refuses a concentration that requires grad, naming it."""
+from .. import random
+from .._size import Size
+from ..autograd import grad_mode
+from ..ops.torch_shape import stack
+from ..tensor import _wrap
+from . import constraints
+from .distribution import Distribution, broadcast_all
+
+
+def _standard_gamma(alpha):
+    """torch._standard_gamma: Gamma(alpha, 1) draws, one per element, in order."""
+    if alpha.requires_grad and grad_mode.is_grad_enabled():
+        raise NotImplementedError("the derivative of a Gamma sample with respect to its "
+                                  "concentration (torch's _standard_gamma_grad) is not there "
+                                  "yet: use sample(), or detach the concentration")
+    return _wrap(random.default_generator._impl.standard_gamma(alpha.detach()._data))
+
+
+def _sample_dirichlet(concentration):
+    """torch._sample_dirichlet: Gamma draws in double, normalised along the last dim."""
+    gammas = _standard_gamma(concentration.double())
+    total = gammas.sum(-1, keepdim=True)
+    return (gammas / total).to(concentration.dtype)
+
+
+class Gamma(Distribution):
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.nonnegative
+    has_rsample = True
+
+    def __init__(self, concentration, rate, validate_args=None):
+        self.concentration, self.rate = broadcast_all(concentration, rate)
+        shape = Size(()) if self.concentration.dim() == 0 else self.concentration.size()
+        super().__init__(shape, validate_args=validate_args)
+
+    mean = property(lambda self: self.concentration / self.rate)
+    mode = property(lambda self: ((self.concentration - 1) / self.rate).clamp(min=0))
+    variance = property(lambda self: self.concentration / self.rate.pow(2))
+
+    def rsample(self, sample_shape=Size()):
+        shape = self._extended_shape(sample_shape)
+        value = _standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
+        return value
+
+    def log_prob(self, value):
+        from .. import xlogy
+        if self._validate_args:
+            self._validate_sample(value)
+        return (xlogy(self.concentration, self.rate) + xlogy(self.concentration - 1, value)
+                - self.rate * value - self.concentration.lgamma())
+
+    def entropy(self):
+        c = self.concentration
+        return c - self.rate.log() + c.lgamma() + (1.0 - c) * c.digamma()
+
+
+class Dirichlet(Distribution):
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
+    has_rsample = True
+
+    def __init__(self, concentration, validate_args=None):
+        if concentration.dim() < 1:
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = concentration
+        super().__init__(concentration.shape[:-1], concentration.shape[-1:],
+                         validate_args=validate_args)
+
+    def rsample(self, sample_shape=Size()):
+        shape = self._extended_shape(sample_shape)
+        return _sample_dirichlet(self.concentration.expand(shape))
+
+    def log_prob(self, value):
+        from .. import xlogy
+        if self._validate_args:
+            self._validate_sample(value)
+        c = self.concentration
+        return (xlogy(c - 1.0, value).sum(-1) + c.sum(-1).lgamma() - c.lgamma().sum(-1))
+
+    @property
+    def mean(self):
+        return self.concentration / self.concentration.sum(-1, True)
+
+    @property
+    def variance(self):
+        c0 = self.concentration.sum(-1, True)
+        return self.concentration * (c0 - self.concentration) / (c0.pow(2) * (c0 + 1))
+
+    def entropy(self):
+        c = self.concentration
+        k = c.size(-1)
+        a0 = c.sum(-1)
+        return (c.lgamma().sum(-1) - a0.lgamma() - (k - a0) * a0.digamma()
+                - ((c - 1.0) * c.digamma()).sum(-1))
+
+
+class Beta(Distribution):
+    arg_constraints = {"concentration1": constraints.positive,
+                       "concentration0": constraints.positive}
+    support = constraints.unit_interval
+    has_rsample = True
+
+    def __init__(self, concentration1, concentration0, validate_args=None):
+        c1, c0 = broadcast_all(concentration1, concentration0)
+        self._dirichlet = Dirichlet(stack([c1, c0], -1), validate_args=validate_args)
+        super().__init__(self._dirichlet._batch_shape, validate_args=validate_args)
+
+    concentration1 = property(lambda self: _first(self._dirichlet.concentration, 0))
+    concentration0 = property(lambda self: _first(self._dirichlet.concentration, 1))
+
+    @property
+    def mean(self):
+        return self.concentration1 / (self.concentration1 + self.concentration0)
+
+    @property
+    def variance(self):
+        total = self.concentration1 + self.concentration0
+        return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
+
+    def rsample(self, sample_shape=Size()):
+        return self._dirichlet.rsample(sample_shape).select(-1, 0)
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        heads_tails = stack([value, 1.0 - value], -1)
+        return self._dirichlet.log_prob(heads_tails)
+
+    def entropy(self):
+        return self._dirichlet.entropy()
+
+
+def _first(concentration, k):
+    """One of Beta's two concentrations (the last dim of its Dirichlet's)."""
+    return concentration[..., k]

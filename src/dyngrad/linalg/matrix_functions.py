@@ -1,0 +1,139 @@
+"""matrix_exp, the general eigendecomposition (eig, eigvals: complex results), cond and
+matrix_rank, with torch's gradients where torch has them."""
+import math
+
+from .. import _backend
+from ..ops import joining
+from ..ops.complex_views import view_as_real_op
+from ..ops.pointwise import conj
+from ..ops._table import TRANSPOSED, Op
+from ..ops.return_types import return_type
+from ..tensor import _wrap
+from ._common import check_float, check_square, diag_embed, matmul, mT
+from .decompositions import svd_op
+from .inverses import inv, solve_op
+
+xp = _backend.xp
+
+
+# -- matrix_exp ---------------------------------------------------------------------------
+def _expm(self):
+    """exp(A) by scaling and squaring a degree-18 Taylor polynomial, in double."""
+    a = self.astype(xp.complex128 if self.dtype.kind == "c" else xp.float64)
+    norm = xp.abs(a).sum(-2).max(-1, initial=0.0).max(initial=0.0) if a.size else 0.0
+    s = max(0, int(math.ceil(math.log2(norm / 0.5)))) if norm > 0.5 else 0
+    a = a / (2.0 ** s)
+    eye = xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    term, out = eye, eye.copy()
+    for k in range(1, 19):
+        term = term @ a / k
+        out = out + term
+    for _ in range(s):
+        out = out @ out
+    return out.astype(self.dtype)
+
+
+def _matrix_exp_backward(grad, self):
+    # the upper-right block of exp([[A^H, G], [0, A^H]]) (Fréchet derivative's adjoint)
+    n = self.shape[-1]
+    aH = _conj_t(self)
+    nd = len(self.shape)
+    top = joining.cat([aH, grad], nd - 1)
+    bottom = joining.cat([grad * 0, aH], nd - 1)
+    big = matrix_exp_op(joining.cat([top, bottom], nd - 2))
+    return big[..., :n, n:]
+
+
+def _conj_t(x):
+    return conj(mT(x))
+
+
+matrix_exp_op = Op("LinalgMatrixExpBackward0", _expm, jvp=TRANSPOSED, self=_matrix_exp_backward)
+
+
+def matrix_exp(A):
+    check_square(A, "linalg.matrix_exp")
+    return matrix_exp_op(A)
+
+
+# -- eig, eigvals ---------------------------------------------------------------------------
+def _eig(self):
+    w, v = xp.linalg.eig(self)
+    ctype = xp.complex128 if self.dtype in (xp.float64, xp.complex128) else xp.complex64
+    # torch normalises each eigenvector to unit norm (LAPACK's geev already does)
+    return w.astype(ctype), v.astype(ctype)
+
+
+def _eig_backward(grads, eigenvalues, eigenvectors, self):
+    """The eigenvalues' part of torch's linalg_eig_backward: V^-H diag(gL) V^H, real for
+    a real A (the eigenvectors' part is not built yet, and refuses)."""
+    gL, gV = grads
+    if gV is not None and bool((getattr(gV, "_data", gV) != 0).any()):
+        raise NotImplementedError("the gradient of linalg.eig through its eigenvectors is not "
+                                  "there yet: use the eigenvalues (linalg.eigvals)")
+    VH = _conj_t(eigenvectors)
+    gA = solve_op(VH, matmul(diag_embed(gL), VH), True)
+    if getattr(self, "_data", self).dtype.kind == "c":
+        return gA
+    return view_as_real_op(gA)[..., 0]
+
+
+eig_op = Op("LinalgEigBackward0", _eig, outputs=("eigenvalues", "eigenvectors"),
+            jvp=TRANSPOSED, self=_eig_backward)
+
+
+def eig(A, *, out=None):
+    check_square(A, "linalg.eig")
+    w, v = eig_op(A)
+    return return_type("linalg_eig", ("eigenvalues", "eigenvectors"))(w, v)
+
+
+def eigvals(A, *, out=None):
+    check_square(A, "linalg.eigvals")
+    return eig_op(A)[0]
+
+
+# -- cond, matrix_rank ---------------------------------------------------------------------
+def cond(A, p=None, *, out=None):
+    from .norms import matrix_norm
+    check_float(A, "linalg.cond")
+    if p is None or p in (2, -2):
+        s = svd_op(A, False)[1]
+        ratio = (s[..., :1] / s[..., -1:]) if p != -2 else (s[..., -1:] / s[..., :1])
+        return ratio.squeeze(-1)
+    check_square(A, "linalg.cond")
+    a = A._data
+    if not xp.isfinite(xp.linalg.cond(a.astype(xp.complex128 if a.dtype.kind == "c"
+                                               else xp.float64))).all():
+        # a singular matrix: torch's inverse fails quietly and the condition number is inf
+        return _wrap(xp.full(a.shape[:-2], xp.inf, dtype=a.real.dtype))
+    # (torch maps the nan of a singular batch entry to inf: a NanToNumBackward0 node)
+    return (matrix_norm(A, p) * matrix_norm(inv(A), p)).nan_to_num(math.inf, math.inf,
+                                                                     -math.inf)
+
+
+def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None, out=None):
+    check_float(A, "linalg.matrix_rank")
+    a = A._data
+    s = xp.abs(xp.linalg.eigvalsh(a)) if hermitian else xp.linalg.svd(a, compute_uv=False)
+    smax = s.max(-1, initial=0.0) if s.size else xp.zeros(s.shape[:-1], s.dtype)
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    if rtol is None:
+        eps = float(xp.finfo(s.dtype).eps)
+        rtol = eps * max(a.shape[-2:]) if atol is None or _is_zero(atol) else 0.0
+    atol = _value(atol, 0.0)
+    rtol = _value(rtol, 0.0)
+    limit = xp.maximum(atol, rtol * smax)
+    return _wrap(xp.asarray((s > limit[..., None]).sum(-1), dtype=xp.int64))
+
+
+def _value(v, default):
+    if v is None:
+        return default
+    return v._data if hasattr(v, "_data") else v
+
+
+def _is_zero(v):
+    return bool(xp.all(_value(v, 0.0) == 0))
+

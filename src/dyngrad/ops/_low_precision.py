@@ -1,0 +1,86 @@
+"""bfloat16 and float8 through the op table: computed in float32, rounded once.
+
+torch's CPU kernels load bfloat16 into float32, compute, and round the result to
+bfloat16 (round to nearest even); a reduction or a matmul accumulates in float32 and
+rounds at the end. A forward here does the same: it is given float32 arrays in place of
+the low-precision ones, and each float32 result is rounded to the dtype torch's
+promotion gives the original inputs. So every forward is written for NumPy's dtypes
+only, and bfloat16 needs nothing op by op. Views are not widened (they must share the
+input's memory: ``op.returns_view``), nor results whose dtype an argument chose
+(``x.to(torch.float32)``).
+
+float8 is storage only, as in torch: it converts, prints and is viewed, and arithmetic
+on it raises.
+"""
+from .. import _backend
+from .. import _dtype as _dt
+from ._promote import result_dtype
+
+xp = _backend.xp
+_FLOAT32 = xp.dtype(xp.float32)
+_BFLOAT16 = _dt.bfloat16.np if _dt.bfloat16 in _dt.ALL else None
+LOW_KIND = "V"  # NumPy's kind for ml_dtypes' types; dyngrad makes no other "V" arrays
+
+
+def is_low(a):
+    return isinstance(a, _backend.ndarray) and a.dtype.kind == LOW_KIND
+
+
+def any_low(arrays, positions):
+    """Whether a tensor argument at ``positions`` holds bfloat16 or float8."""
+    for i in positions:
+        a = arrays[i]
+        if isinstance(a, (list, tuple)):
+            if any(is_low(x) for x in a):
+                return True
+        elif is_low(a):
+            return True
+    return False
+
+
+def widened_forward(op, arrays):
+    """``op.forward(*arrays)`` for arrays that include bfloat16 or float8 ones."""
+    tensors = []
+    for i in op.tensor_pos:
+        a = arrays[i]
+        tensors.extend(a if isinstance(a, (list, tuple)) else [a])
+    tensors = [a for a in tensors if isinstance(a, _backend.ndarray)]
+    target = result_dtype(*tensors)  # also raises torch's float8 promotion error
+    k = op.dtype_pos
+    converts = k is not None and k < len(arrays) and arrays[k] is not None
+    if target.kind == LOW_KIND and target != _BFLOAT16 and not (op.returns_view or converts):
+        raise NotImplementedError(f'"{op.name or op.forward.__name__}" not implemented for '
+                                  f"'{_dt._FROM_NP[target]._cname}'")
+    if op.returns_view:
+        return op.forward(*arrays)
+    wide = list(arrays)
+    for i in op.tensor_pos:
+        a = wide[i]
+        if isinstance(a, (list, tuple)):
+            wide[i] = [widen(x) for x in a]
+        else:
+            wide[i] = widen(a)
+    if target.kind == LOW_KIND:
+        # a Python number operand is cast to the tensor's dtype first, as torch casts it
+        # (x + 0.0039063 and x <= 1.0039 see bfloat16 numbers)
+        for i in op.tensor_pos + op.scalar_pos:
+            if i < len(wide) and type(wide[i]) is float:
+                wide[i] = float(xp.float32(wide[i]).astype(target))
+    out = op.forward(*wide)
+    if converts:
+        return out  # the caller chose the result's dtype
+    if target.kind != LOW_KIND:
+        return out
+    if isinstance(out, tuple):
+        return tuple(_round(o, target) for o in out)
+    return _round(out, target)
+
+
+def widen(a):
+    return a.astype(_FLOAT32) if is_low(a) else a
+
+
+def _round(out, target):
+    if getattr(out, "dtype", None) == _FLOAT32:  # (NumPy's reductions give scalars)
+        return xp.asarray(out).astype(target)
+    return out
