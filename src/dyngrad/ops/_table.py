@@ -24,6 +24,7 @@ broadcast-shaped gradient: the engine reduces it to the input's shape and dtype,
 import inspect
 
 from .. import _backend
+from .. import _dtype as _dt
 from .._autograd_state import DUAL
 from .._size import Size
 from ..autograd import grad_mode
@@ -38,6 +39,8 @@ _gstate = grad_mode.state
 # whether a result records a node: NumPy's by its kind (_DIFFERENTIABLE below), other
 # modules' through _backend (NOTE [The array-module seam])
 _ndarray = _backend.ndarray
+# bfloat16 and float8 arrays, by dtype: a set test any module's dtype can take
+_LOW = _dt.LOW_PRECISION_NP
 _NUMPY_TYPES = _backend.NUMPY_TYPES
 _differentiable = _backend.differentiable
 _new = object.__new__
@@ -266,7 +269,7 @@ def _make_fast(op):
             if not isinstance(self, Tensor):  # arrays: a formula without create_graph
                 return fwd(self, *rest)
             data = self._data
-            low = type(data) is _ndarray and data.dtype.kind == LOW_KIND
+            low = data.dtype in _LOW
             try:
                 out = fwd(data, *rest) if not low else widened_forward(op, (data,) + rest)
             except AttributeError as e:  # free when nothing is raised (Python 3.11)
@@ -294,15 +297,14 @@ def _make_fast(op):
                 if isinstance(other, Tensor):
                     y = other._data
                     b = other if other._requires_grad or _needs_grad(other) else None
-                    low = (type(x) is _ndarray and x.dtype.kind == LOW_KIND
-                           or type(y) is _ndarray and y.dtype.kind == LOW_KIND)
+                    low = x.dtype in _LOW or y.dtype in _LOW
                 else:
                     y, b = other, None
-                    low = type(x) is _ndarray and x.dtype.kind == LOW_KIND
+                    low = x.dtype in _LOW
             elif isinstance(other, Tensor):
                 x, y, a = self, other._data, None
                 b = other if other._requires_grad or _needs_grad(other) else None
-                low = type(y) is _ndarray and y.dtype.kind == LOW_KIND
+                low = y.dtype in _LOW
             else:
                 return fwd(self, other, *rest)
             out = fwd(x, y, *rest) if not low else widened_forward(op, (x, y) + rest)
