@@ -571,6 +571,13 @@ WORKLOADS = {
     "deep_mlp_ckpt": DeepMlp(segments=4),
     "deep_mlp_ckpt_nr": DeepMlp(segments=4, reentrant=False),
 }
+from workloads_func import Jacobian, PerSampleGrads  # noqa: E402  (it uses the helpers above)
+WORKLOADS.update({
+    "per_sample_grads": PerSampleGrads(),
+    "per_sample_grads_loop": PerSampleGrads(loop=True),
+    "jacrev_100": Jacobian("jacrev"),
+    "jacfwd_100": Jacobian("jacfwd"),
+})
 COMPILED = {"tiny_chain": _tiny_chain_compiled, "mlp_step": _mlp_step_compiled,
             "hvp": _hvp_compiled, "big_elementwise": _big_elementwise_compiled,
             "cnn_step": _cnn_step_compiled}
@@ -579,7 +586,9 @@ WORKLOADS.update((f"{k}_c", Compiled(WORKLOADS[k], b)) for k, b in COMPILED.item
 EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chain_1M": np.float64,
                   "mlp_step": np.float32, "hvp": np.float32, "big_elementwise": np.float32,
                   "cnn_step": np.float32, "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32,
-                  "deep_mlp_ckpt_nr": np.float32}
+                  "deep_mlp_ckpt_nr": np.float32, "per_sample_grads": np.float32,
+                  "per_sample_grads_loop": np.float32, "jacrev_100": np.float32,
+                  "jacfwd_100": np.float32}
 EXPECTED_DTYPE.update((f"{k}_c", EXPECTED_DTYPE[k]) for k in COMPILED)
 
 # whole-model steps (torch.nn and torch.optim), torch and dyngrad only

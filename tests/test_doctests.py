@@ -23,7 +23,8 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.utils.data.dataset", "dyngrad.utils.data.dataloader",
            "dyngrad.serialization", "dyngrad.nn.utils.rnn", "dyngrad.nn.modules.pixelshuffle",
            "dyngrad.nn.attention", "dyngrad.autograd.profiler", "dyngrad.profiler",
-           "dyngrad.testing"]
+           "dyngrad.testing", "dyngrad.func._vmap", "dyngrad.func._grad",
+           "dyngrad.func._functional_call"]
 
 
 def _examples():

@@ -45,6 +45,7 @@ from ._memory_format import (channels_last, channels_last_3d, contiguous_format,
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
+from .func import vmap  # noqa: F401
 from . import multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
 from ._compile.api import compile  # noqa: F401

@@ -25,6 +25,10 @@ class AutogradState(threading.local):
     saved_hooks = None
     # disable_saved_tensors_hooks: the error message while disabled, else None
     saved_hooks_disabled = None
+    # The vmaps running now, innermost last: (level, batch size, randomness) each
+    # (ops/_batched.py, NOTE [Batched tensors]). Non-empty means the engine runs formulas
+    # on Tensors, which may be batched.
+    batching = ()
 
 
 state = AutogradState()

@@ -8,6 +8,7 @@ from . import _dtype as _dt
 from ._arg_parser import Parser
 from ._args import broadcast_shapes, check_device, type_name
 from .creation import _default, _leaf, _size
+from ._autograd_state import state as _state
 from .tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -136,7 +137,23 @@ def _is_int(v):
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+_RANDOM_UNDER_VMAP = (
+    "vmap: called random operation while in randomness error mode. Please either use the "
+    "'same' or 'different' randomness flags on vmap or perform the randomness operation out of "
+    "vmap")
+
+
 def _gen(generator):
+    """The generator a draw takes its numbers from; under vmap, its ``randomness`` decides
+    first whether the draw may happen (one draw shared by the batch is 'same')."""
+    if _state.batching:
+        mode = _state.batching[-1][2]
+        if mode == "error":
+            raise RuntimeError(_RANDOM_UNDER_VMAP)
+        if mode == "different":
+            raise NotImplementedError("vmap: randomness='different' is not supported yet for "
+                                      "random operations; use randomness='same', or draw the "
+                                      "random numbers outside vmap")
     return (generator or default_generator)._impl
 
 
@@ -199,6 +216,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
     check_device(device, "normal")
     given = tuple(a for a in (mean, std, size) if a is not None)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        _refuse_batched("normal", mean, std)
         if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
                 std, (Tensor, float, int)):
             raise _refused("normal", given, {})
@@ -246,12 +264,25 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     """Draws 0/1 with the probabilities in ``input`` (or a scalar ``p``), as torch draws them."""
     if p is not None:
         return _wrap(_gen(generator).bernoulli(input._data.shape, input._data.dtype, p))
+    _refuse_batched("bernoulli", input)
     return _wrap(_gen(generator).bernoulli_tensor(input._data))
 
 
 # -- in-place samplers: Tensor.uniform_, normal_, random_, bernoulli_ ----------------------
+def _refuse_batched(name, *args):
+    """Draws shaped by the values of a batched tensor (probabilities, means) are not built
+    for vmap: refused rather than drawn from one sample's values."""
+    if any(getattr(a, "_value", None) is not None for a in args):
+        raise NotImplementedError(f"vmap: torch.{name} with a batched tensor argument is not "
+                                  "supported yet; draw outside vmap")
+
+
 def _fill(self, values):
     from .ops.inplace import check_inplace
+    value = getattr(self, "_value", None)
+    if value is not None:  # a batched tensor under vmap: the same draw for every sample
+        _fill(value, values)
+        return self
     check_inplace(self)
     self._data[...] = values
     if not self._inference:

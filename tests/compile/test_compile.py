@@ -344,6 +344,19 @@ def test_a_boolean_mask_selection_is_replayed_with_its_new_size():
     assert len(compiled._entries) == 1 and compiled._entries[0].run is not None
 
 
+def test_an_open_dual_level_runs_eagerly():
+    import dyngrad.autograd.forward_ad as fwAD
+    compiled = dyngrad.compile(lambda x: (x * 2).sin())
+    x, v = dyngrad.randn(3), dyngrad.randn(3)
+    with fwAD.dual_level():
+        got = fwAD.unpack_dual(compiled(fwAD.make_dual(x, v))).tangent
+        want = fwAD.unpack_dual((fwAD.make_dual(x, v) * 2).sin()).tangent
+    _same(want, got)
+    assert compiled._entries[0].run is None
+    compiled(x)
+    assert compiled._entries[1].run is not None  # without the level: a plan
+
+
 def test_explain_counts_the_plans_of_a_call():
     out = dyngrad._dynamo.explain(lambda x: (x * 2).sin())(dyngrad.randn(3))
     assert (out.graph_count, out.graph_break_count) == (1, 0)

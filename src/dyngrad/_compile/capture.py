@@ -17,7 +17,7 @@ from types import FunctionType
 import numpy as np
 
 from .. import _backend, autograd
-from .._autograd_state import state as _gstate
+from .._autograd_state import DUAL as _DUAL, state as _gstate
 from ..autograd import engine
 from ..nn.modules import module as _module
 from ..nn.modules.module import Module
@@ -212,6 +212,8 @@ def capture(fn, args, kwargs, fullgraph, extra=()):
                        t._version_counter[0],
                        gr._version_counter[0] if gr is not None else None, t._requires_grad))
     hooks = _hooks_in(found)
+    if _DUAL[0] is not None:  # tangents live beside the arrays, out of the record's sight
+        hooks = "a forward-mode AD dual level is open"
     if hooks is not None:
         rec.graph_break(hooks)
         tr.guard = _guards.finish(checks, g)

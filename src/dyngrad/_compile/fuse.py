@@ -11,7 +11,7 @@ elementwise ufunc calls are fused, never a reduction, whose summation order depe
 how the array is cut.
 """
 from .. import _backend
-from .trace import Ref, _refs
+from .trace import Ref
 
 ndarray = _backend.ndarray
 
@@ -26,8 +26,8 @@ def _fusable(rec, c):
     if set(c.kwargs) - {"out", "dtype", "casting"}:
         return None
     shape = None
-    for r in _refs((c.args, c.kwargs, c.outs)):
-        s = rec.slots[r.n]
+    for n in c.ins() + c.outn():
+        s = rec.slots[n]
         if s.dynamic or not s.is_array:
             return None
         if s.shape == ():

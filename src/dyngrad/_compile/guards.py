@@ -10,7 +10,7 @@ over those, checked before every replay; anything else the function reads is ass
 unchanged (see the README's list of what the capture does not see).
 """
 from .. import _dtype
-from .._autograd_state import state as _gstate
+from .._autograd_state import DUAL as _DUAL, state as _gstate
 from ..tensor import Tensor
 
 _PLAIN = (int, float, bool, str, type(None))
@@ -45,7 +45,7 @@ def build(leaves, spec, sources, found):
     """The checks of a call about to be captured (the state before the call), the
     globals they use and a function naming more of those; ``grad_checks`` adds to them
     after the call, ``finish`` makes the guard."""
-    g = {"_gstate": _gstate, "_dtype": _dtype, "Tensor": Tensor}
+    g = {"_gstate": _gstate, "_dtype": _dtype, "Tensor": Tensor, "_DUAL": _DUAL}
     checks = [(f"len(A) == {len(leaves)}", "the number of arguments changed")]
 
     def const(obj, prefix="G"):
@@ -109,6 +109,8 @@ def build(leaves, spec, sources, found):
                        f"from {v!r}"))
     checks.append((f"_gstate.enabled is {_gstate.enabled!r}", "grad mode changed"))
     checks.append((f"_gstate.inference is {_gstate.inference!r}", "inference mode changed"))
+    checks.append((f"(_DUAL[0] is None) is {_DUAL[0] is None!r}",
+                   "a forward-mode AD dual level opened or closed"))
     checks.append(("not _gstate.anomaly and _gstate.saved_hooks is None",
                    "anomaly mode or saved-tensor hooks are on"))
     checks.append((f"_dtype.get_default_dtype() is {const(_dtype.get_default_dtype())}",

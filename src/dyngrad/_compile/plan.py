@@ -181,12 +181,12 @@ def assign_buffers(rec, calls, escaping, skip=()):
             last.setdefault(slots[n].root, i)
     buf_of, shapes, free = {}, [], {}
     for i, c in enumerate(calls):
-        outs = _refs(c.outs)
+        outs = c.outn()
         dying = [slots[n].root for n in c.ins() if last.get(slots[n].root) == i]
         handed = None
         if (len(outs) == 1 and type(c.outs) is Ref and c.ufunc is not None
                 and "out" not in c.kwargs):
-            s = slots[outs[0].n]
+            s = slots[outs[0]]
             if (s.fresh and not s.dynamic and s.root not in escaping_roots
                     and s.n not in skip and s.is_array and not s.scalar and s.contiguous):
                 key = (s.shape, s.dtype)

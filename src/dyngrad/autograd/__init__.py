@@ -14,7 +14,6 @@ from .graph import edge_of
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
-from ..ops import torch_shape
 from .function import Function  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 from . import forward_ad  # noqa: F401
@@ -164,7 +163,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if inputs is not None and not inputs_t:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     outputs = _tensors(tensors)
-    root_grads = _make_grads(outputs, _grads_tuple(grad_tensors, len(outputs)), create_graph)
+    root_grads = _make_grads(outputs, _grads_tuple(grad_tensors, len(outputs)),
+                             create_graph or bool(grad_mode.state.batching))
     if retain_graph is None:
         retain_graph = create_graph
     edges = _root_edges(outputs, root_grads)
@@ -206,8 +206,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
                       "To accumulate gradient for other parts of the graph, please use "
                       "torch.autograd.backward.", FutureWarning, stacklevel=2)
-    root_grads = _make_grads(outputs, _grads_tuple(grad_outputs, len(outputs)), create_graph,
-                             is_grads_batched)
+    root_grads = _make_grads(outputs, _grads_tuple(grad_outputs, len(outputs)),
+                             create_graph or bool(grad_mode.state.batching), is_grads_batched)
     if retain_graph is None:
         retain_graph = create_graph
     edges = _root_edges(outputs, root_grads)
@@ -240,8 +240,9 @@ def _tensor_of(g):
 
 
 def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
-    """autograd.grad with is_grads_batched: one backward per row of the gradients (torch
-    vmaps a single one; the values are the same), the results stacked."""
+    """autograd.grad with is_grads_batched: one backward over batched gradients, vmapped
+    over their first dim as torch does (func.vmap; the formulas run on the batch)."""
+    from ..func import vmap  # (func sits above autograd)
     if any(g is None or not g.shape for g in root_grads):
         raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but "
                          "that input is a Tensor of dimensionality 0 so expected in_dim to "
@@ -250,22 +251,15 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
     if len(set(sizes)) > 1:
         raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
                          f"dimension, got sizes {sizes} for the mapped dimension")
-    n = sizes[0]
-    rows = []
-    for b in range(n):
-        rows.append(engine.run_backward(edges, [g[b] for g in root_grads],
-                                        retain_graph or b < n - 1, create_graph, input_edges,
-                                        False))
-    out = []
-    for k in range(len(input_edges)):
-        col = [r[k] for r in rows]
-        if any(c is None for c in col):
-            out.append(None)
-        elif create_graph:
-            out.append(torch_shape.stack([_tensor_of(c) for c in col]))
-        else:
-            out.append(xp.stack([c._data if hasattr(c, "_data") else c for c in col]))
-    return out
+    unused = []
+
+    def vjp(*grads):
+        got = engine.run_backward(edges, list(grads), retain_graph, create_graph, input_edges,
+                                  False)
+        unused[:] = [g is None for g in got]
+        return tuple(_tensor_of(g) for g in got if g is not None)
+    found = iter(vmap(vjp)(*[_tensor_of(g) for g in root_grads]))
+    return [None if none else next(found) for none in unused]
 
 
 # the parts of torch.autograd written over grad (above) and the ops; gradcheck and

@@ -35,6 +35,8 @@ NOTE [Two kinds of gradient]
 With ``create_graph=False`` gradients in flight are bare arrays and formulas run at NumPy
 speed, recording nothing; hooks and ``autograd.grad`` see them wrapped as Tensors. With
 ``create_graph=True`` they are Tensors and grad mode is on, so the backward is recorded.
+While a vmap runs they are Tensors (a gradient or a saved value may be batched, and only
+a Tensor keeps its batch), with grad mode as create_graph says.
 """
 import gc
 import itertools
@@ -194,10 +196,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     # counting), so the cyclic collector would only re-scan the graph: off for the run.
     collecting = gc.isenabled()
     gc.disable()
-    # Under a dual level the formulas run on Tensors even without create_graph, so that
-    # the gradients carry tangents (forward-over-reverse), as torch's formulas are ops
-    # that propagate tangents whatever the grad mode.
-    as_tensors = create_graph or DUAL[0] is not None
+    # Formulas run on Tensors even without create_graph under vmap, where gradients may be
+    # batched (NOTE [Batched tensors] in ops/_batched.py), and under a dual level, so that
+    # the gradients carry tangents (forward-over-reverse), as torch's formulas are ops that
+    # propagate tangents whatever the grad mode.
+    as_tensors = create_graph or bool(state.batching) or DUAL[0] is not None
     if as_tensors and not create_graph:
         root_grads = [_wrap(g) if isinstance(g, _ndarray) else g for g in root_grads]
     try:

@@ -297,7 +297,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     by the shape of input j (a Tensor when there is one of each).
 
     ``vectorize=True`` asks ``autograd.grad(is_grads_batched=True)`` for all rows at once
-    (dyngrad runs that as a loop over the rows). ``strategy="forward-mode"`` (which needs
+    (one backward, vmapped over the rows). ``strategy="forward-mode"`` (which needs
     ``vectorize=True``, as in torch) gives the columns by forward-mode AD, in the
     outputs' dtype, as torch's forward mode does.
 

@@ -157,7 +157,8 @@ class SavedValue:
             return value if as_tensor else value._data
         if not as_tensor:
             return value
-        t = _wrap(value)
+        # (a BatchedTensor output is kept as one: NOTE [Batched tensors] in ops/_batched.py)
+        t = value._twin() if isinstance(value, Tensor) else _wrap(value)
         t._version_counter = self.counter
         fw = getattr(self, "fw", None)
         if fw is not None:

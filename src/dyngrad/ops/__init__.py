@@ -300,6 +300,8 @@ _OUT_NAMES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divid
               **dict.fromkeys(("hstack", "vstack", "row_stack", "dstack", "column_stack"),
                               "cat")}
 
+from . import batching  # noqa: E402,F401  (puts the batching rules on the table's ops)
+
 
 def _checked(name, fn, signatures, method):
     """``fn`` behind torch's argument parser for its declared ``signatures``: a call that

@@ -31,6 +31,7 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, record  # noqa: F401  (edge_of: re-exported)
 from ..autograd.saved_value import SavedValue, compile_saver, unpack_saved
 from ..tensor import Tensor, _wrap
+from ._batched import BatchedTensor, batched_apply
 from ._low_precision import LOW_KIND, any_low, widen, widened_forward
 from ._jvp import ELEMENTWISE, LINEAR, TRANSPOSED, push_tangents  # noqa: F401  (re-exported)
 
@@ -44,6 +45,7 @@ _LOW = _dt.LOW_PRECISION_NP
 _NUMPY_TYPES = _backend.NUMPY_TYPES
 _differentiable = _backend.differentiable
 _new = object.__new__
+_Batched = BatchedTensor
 
 ALL_OPS = []
 
@@ -103,6 +105,7 @@ def _parameter_names(fn, node_name):
 class Op:
     """One op of the table: its forward over arrays, a backward formula per input, its node class."""
 
+    batch_rule = None  # how vmap runs the op over a batch (ops/batching/), else a loop
     returns_view = False  # view ops, and the in-place view ops (view_inplace.py): True
 
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
@@ -266,8 +269,11 @@ def _make_fast(op):
         save = op.saver((True,))
 
         def unary(self, *rest):
-            if not isinstance(self, Tensor):  # arrays: a formula without create_graph
-                return fwd(self, *rest)
+            if type(self) is not Tensor:
+                if not isinstance(self, Tensor):  # arrays: a formula without create_graph
+                    return fwd(self, *rest)
+                if type(self) is _Batched:
+                    return batched_apply(op, (self,) + rest)
             data = self._data
             low = data.dtype in _LOW
             try:
@@ -291,6 +297,8 @@ def _make_fast(op):
         save_both = op.saver((True, True))
 
         def binary(self, other, *rest):
+            if type(self) is _Batched or type(other) is _Batched:
+                return batched_apply(op, (self, other) + rest)
             if isinstance(self, Tensor):
                 x = self._data
                 a = self if self._requires_grad or _needs_grad(self) else None
@@ -351,11 +359,17 @@ def apply(op, args):
     """Run ``op`` on ``args`` (forward order); record a node when grad is on and needed."""
     if op.variadic:
         tensors = args[0]
+        for t in tensors:
+            if type(t) is _Batched:
+                return batched_apply(op, args)
         arrays = [[t._data if isinstance(t, Tensor) else t for t in tensors]]
         arrays += args[1:]
         inputs = [t if isinstance(t, Tensor) and t.requires_grad else None for t in tensors]
         mask = _ONE
     else:
+        for i in op.tensor_pos:
+            if type(args[i]) is _Batched:  # NOTE [Batched tensors]
+                return batched_apply(op, args)
         arrays, inputs = unpack_args(op, args)
         mask = tuple(a is not None for a in inputs)
     low = any_low(arrays, op.tensor_pos)

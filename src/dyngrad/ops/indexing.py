@@ -4,6 +4,7 @@ from .. import _backend
 from .._args import type_name
 from ..creation import _check_fits, _check_python_ints, tensor
 from ..tensor import Tensor
+from ._batched import BatchedTensor, loop_batched
 from ._table import LINEAR, Op
 from .inplace import apply_inplace, copy_, fill_tensor_
 from .views import alias, new_zeros, select, slice_, unsqueeze, view as view_op
@@ -218,10 +219,20 @@ def _advanced_key(view, advanced):
 
 
 def getitem(self, key):
+    if _batched_key(key):  # index tensors that differ per sample: once per sample
+        return loop_batched(lambda s, *k: getitem(s, k if isinstance(key, tuple) else k[0]),
+                            [self] + list(key if isinstance(key, tuple) else (key,)),
+                            "aten::index.Tensor")
     view, advanced = _basic(self, key, lone_slice_view=True)
     if not advanced:
         return view if view is not self else alias(self)
     return index(view, _advanced_key(view, advanced))
+
+
+def _batched_key(key):
+    if type(key) is BatchedTensor:
+        return True
+    return isinstance(key, tuple) and any(type(k) is BatchedTensor for k in key)
 
 
 def _leading_ones_stripped(shape):

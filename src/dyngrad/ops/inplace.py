@@ -14,6 +14,7 @@ from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
 from .._autograd_state import DUAL
+from ._batched import BatchedTensor, aten_name, batched_apply, is_batched
 from ._jvp import inplace_tangent, write_tangent
 from ._table import LINEAR, Op, _any_input, unpack_args
 from ._low_precision import any_low, widened_forward
@@ -129,6 +130,9 @@ def check_cast(self, result_dtype):
 
 def apply_inplace(op, self, args):
     """Run ``op`` with ``self`` (args[0]) as input and output; record it if needed."""
+    for i in op.tensor_pos:
+        if type(args[i]) is BatchedTensor:
+            return _batched_inplace(op, self, args)
     arrays, inputs = unpack_args(op, args)
     needs = _any_input(inputs)
     check_inplace(self, needs, False)
@@ -171,6 +175,27 @@ def apply_inplace(op, self, args):
 
 
 _new = object.__new__
+
+
+def _batched_inplace(op, self, args):
+    """An in-place op under vmap: the op over the batch, written into ``self``'s physical
+    value (NOTE [Batched tensors] in _batched.py)."""
+    tensors = [args[i] for i in op.tensor_pos]
+    level = max(t._level for t in tensors if type(t) is BatchedTensor)
+    name = aten_name(op).partition("::")[2] + "_"
+    if not is_batched(self, level):
+        # torch says it with the physical shapes: the batch cannot be written into self
+        size = next(t._value.shape[0] for t in tensors if is_batched(t, level))
+        shape = xp.broadcast_shapes(*[tuple(t.shape) for t in tensors])
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
+                           f"shape {[size, *shape]}")
+    if any(type(t) is BatchedTensor and t._level == level and t._requires_grad for t in tensors):
+        raise NotImplementedError(f"vmap: {name} on a tensor that takes a gradient inside the "
+                                  "vmap (a grad transform's input) is not supported")
+    result = batched_apply(op, args)
+    value = self._value
+    apply_inplace(copy_, value, (value, result._value))
+    return self
 
 
 def _original(self):

@@ -14,6 +14,7 @@ from ..autograd import grad_mode
 from ..creation import zeros
 from ..tensor import Tensor, _wrap_dim
 from . import views as vw
+from ._batched import BatchedTensor
 from ._table import LINEAR, Op, apply
 from .inplace import _set_grad_fn, check_inplace, put_add, take
 
@@ -118,6 +119,12 @@ for _op in (t_op, transpose_op, squeeze_all_op, vw.squeeze_dim_, squeeze_dims_op
 def apply_view_inplace(op, self, args):
     """Run the view ``op`` on ``self`` and make ``self`` its result (see the module note)."""
     check_inplace(self)
+    if type(self) is BatchedTensor:  # under vmap: the batch takes the view's shape
+        out = apply(op, (self,) + tuple(args))
+        self._value, self._data = out._value, out._data
+        if out._grad_fn is not None:
+            _set_grad_fn(self, out._grad_fn)
+        return self
     fn = self.grad_fn  # (a stale view's node is rebuilt first: NOTE [Stale views])
     before = object.__new__(Tensor)  # self as it is now: the op's input
     before._data, before._requires_grad = self._data, self._requires_grad

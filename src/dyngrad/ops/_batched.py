@@ -1,0 +1,252 @@
+"""Batched tensors: what a function under ``vmap`` sees, and how the op table runs on them.
+
+NOTE [Batched tensors]
+Under ``vmap`` every mapped input becomes a ``BatchedTensor``: a Tensor whose *physical*
+value (``_value``, a Tensor with the batch dim in front) holds all the samples, while
+everything the user and the Python layers see is one sample: ``_data`` is the first
+sample's array (a view), so shapes, dtypes, dim checks and argument parsing work per
+sample, as in torch's functorch. Values are never read through ``_data``: every op that
+reaches the op table with a batched argument goes to ``batched_apply``, which runs the
+op's batching rule (``op.batch_rule``, set by the files of ``ops/batching/``) on the
+physical values, one call over the whole batch, and wraps the result again. An op with no
+rule runs once per sample (``_loop``) and says so once, as torch's performance warning.
+
+Levels. Each vmap has a level (a number from one counter, so inner levels are higher).
+A rule works on the tensors batched at the highest level among its arguments; a tensor
+batched at a lower level (an outer vmap's) is an ordinary argument there, and the
+physical call dispatches again at its level. So nested vmaps need nothing more.
+
+Autograd happens at two places, as in functorch:
+- physical: the rule's calls are ordinary op calls on physical Tensors, recorded when a
+  physical value requires grad (a tensor from outside the vmap that requires grad: its
+  gradient through the vmapped function is summed over the batch by the engine's usual
+  reduction of broadcast gradients);
+- logical: when a BatchedTensor of the rule's level itself requires grad (a ``grad``
+  transform inside the vmap made it so), the op is recorded per sample, on the batched
+  tensors, as any op is: node, saved values, edges. Its backward formulas then run on
+  BatchedTensors, so the backward is batched too (the engine runs formulas on Tensors
+  while a vmap is active: NOTE [Two kinds of gradient] in engine.py).
+"""
+import itertools
+import re
+import warnings
+
+from .. import _backend
+from .._autograd_state import DUAL, state as _gstate
+from ..autograd.graph import record
+from ..tensor import Tensor
+from ._jvp import push_tangents
+
+__all__ = ["BatchedTensor", "batched_apply", "add_batch_dim", "remove_batch_dim",
+           "make_batched", "is_batched", "physical", "loop", "loop_rule", "loop_batched",
+           "aten_name", "next_level"]
+
+xp = _backend.xp
+_new = object.__new__
+_ITEM = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over "
+         "calling .item() on a Tensor, please try to rewrite what you're doing with other "
+         "operations. If error is occurring somewhere inside PyTorch internals, please file a "
+         "bug report.")
+_CONTROL_FLOW = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent "
+                 "control flow. We don't support that yet, please file an issue at "
+                 "https://github.com/pytorch/pytorch/issues .")
+
+next_level = itertools.count(1).__next__
+
+
+class BatchedTensor(Tensor):
+    """One sample's view of a batch (NOTE [Batched tensors])."""
+
+    __slots__ = ("_value", "_level")
+
+    def item(self):
+        raise RuntimeError(_ITEM)
+
+    def _scalar(self, kind):
+        raise RuntimeError(_ITEM)
+
+    def __bool__(self):
+        raise RuntimeError(_CONTROL_FLOW)
+
+    def tolist(self):
+        raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
+
+    def numpy(self, *args, force=False):
+        raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
+
+    __array__ = numpy
+
+    def detach(self):
+        return make_batched(self._value.detach(), self._level)
+
+    @property
+    def data(self):
+        return self.detach()
+
+    def __repr__(self, *, tensor_contents=None):
+        inner = repr(self._value).replace("\n", "\n    ")
+        return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n    {inner}\n)"
+
+    def _twin(self):
+        """The same batch, without a graph (what a saved output keeps: NOTE [Saved tensors])."""
+        return make_batched(self._value, self._level)
+
+
+def make_batched(value, level):
+    """A BatchedTensor over ``value`` (a Tensor whose first dim is the batch)."""
+    t = _new(BatchedTensor)
+    data = value._data
+    # (data[0, ...]: a 0-dim array for a 0-dim sample, where data[0] is a NumPy scalar)
+    t._data = data[0, ...] if data.shape[0] else xp.empty(data.shape[1:], data.dtype)
+    t._value = value
+    t._level = level
+    t._requires_grad = False
+    t._grad_fn = None
+    t._version_counter = value._version_counter
+    t._output_nr = 0
+    return t
+
+
+def is_batched(t, level):
+    return type(t) is BatchedTensor and t._level == level
+
+
+def physical(t, level):
+    """``t``'s physical value when it is batched at ``level``; None otherwise."""
+    return t._value if type(t) is BatchedTensor and t._level == level else None
+
+
+def add_batch_dim(t, dim, level):
+    """``t`` with its dim ``dim`` mapped over, at ``level``."""
+    value = t if dim == 0 else t.movedim(dim, 0)
+    return make_batched(value, level)
+
+
+def remove_batch_dim(t, level, size, out_dim):
+    """The physical result of a vmapped function's output ``t``: the batch at ``out_dim``. An
+    output that does not depend on the batch is expanded, as torch does."""
+    if is_batched(t, level):
+        value = t._value
+    else:
+        value = t.expand((size,) + tuple(t.shape))
+    return value if out_dim == 0 else value.movedim(0, out_dim)
+
+
+# -- the dispatch ----------------------------------------------------------------------
+
+def _candidates(op, args):
+    return args[0] if op.variadic else [args[i] for i in op.tensor_pos]
+
+
+def batched_apply(op, args):
+    """Run ``op`` on ``args``, some of them BatchedTensors (NOTE [Batched tensors])."""
+    missing = len(op.params) - len(args)
+    if missing > 0:  # the fast paths pass what the caller gave: the forward's defaults
+        args = tuple(args) + op.forward.__defaults__[-missing:]
+    cands = _candidates(op, args)
+    level = max(t._level for t in cands if type(t) is BatchedTensor)
+    size = next(t._value.shape[0] for t in cands if is_batched(t, level))
+    rule = op.batch_rule
+    result = (rule or loop_rule)(op, args, level, size)
+    many = op.n_out != 1
+    outs = (tuple(make_batched(p, level) for p in result) if many
+            else (make_batched(result, level),))
+    if _gstate.enabled and op.node_class is not None:
+        _record_logical(op, args, outs, level)
+    if DUAL[0] is not None:  # forward mode inside vmap: the op's jvp rule, on the batch
+        push_tangents(op, args, outs)
+    return outs if many else outs[0]
+
+
+def _record_logical(op, args, outs, level):
+    """Record ``op`` per sample when a tensor batched at ``level`` takes a gradient there."""
+    if op.variadic:
+        inputs = [t if _takes_grad(t, level) else None for t in args[0]]
+        mask = (True,)
+    else:
+        inputs = [args[i] if _takes_grad(args[i], level) else None for i in op.diff_pos]
+        mask = tuple(a is not None for a in inputs)
+    if not any(a is not None for a in inputs):
+        return
+    if op.n_out == 1 and outs[0]._data.dtype.kind not in "fc":
+        return
+    diff = op.differentiable_outputs
+    node = record(_new(op.node_class), inputs, outs if diff is None else
+                  tuple(t if k in diff else None for k, t in enumerate(outs)))
+    save = op.saver(mask)
+    save(node, args, outs)
+    if save.out_slots:
+        # an output is saved as its array elsewhere (NOTE [Saved tensors]): here as a
+        # BatchedTensor without a graph, which unpacking links to the node again
+        for k, i in save.out_slots:
+            sv = node._saved[k]
+            if type(sv.value) is _backend.ndarray:
+                sv.value = outs[i]._twin()
+
+
+def _takes_grad(t, level):
+    return type(t) is BatchedTensor and t._level == level and t._requires_grad
+
+
+# -- the fallback: once per sample ------------------------------------------------------
+
+_warned = set()
+
+
+def aten_name(op):
+    """torch's name of the op a node class stands for: MseLossBackward0 -> aten::mse_loss."""
+    base = re.sub(r"Backward\d*$", "", op.name.rpartition("::")[2]) if op.name else "op"
+    return "aten::" + re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower()
+
+
+def _warn_loop(name):
+    if name in _warned:
+        return
+    _warned.add(name)
+    warnings.warn(f"There is a performance drop because we have not yet implemented the "
+                  f"batching rule for {name}. Please file us an issue on GitHub so that we "
+                  "can prioritize its implementation.", UserWarning, stacklevel=4)
+
+
+def loop_rule(op, args, level, size):
+    _warn_loop(aten_name(op))
+    if op.variadic:
+        def call(*tensors):
+            return op(list(tensors), *args[1:])
+        return loop(call, list(args[0]), level, size)
+    pos = op.tensor_pos
+
+    def call(*tensors):
+        a = list(args)
+        for i, t in zip(pos, tensors):
+            a[i] = t
+        return op(*a)
+    return loop(call, [args[i] for i in pos], level, size)
+
+
+def loop(fn, tensors, level, size):
+    """``fn(*tensors)`` run for each sample of the tensors batched at ``level``, the results
+    stacked: the physical result (a Tensor, or a tuple of them for a tuple result)."""
+    from .joining import stack  # (joining imports the table, which imports this module)
+    if size == 0:
+        raise NotImplementedError("vmap: an op without a batching rule cannot run over a "
+                                  "batch of size 0")
+    rows = []
+    for b in range(size):
+        rows.append(fn(*[t._value[b] if is_batched(t, level) else t for t in tensors]))
+    if isinstance(rows[0], (tuple, list)):
+        return tuple(stack([r[k] for r in rows], 0) for k in range(len(rows[0])))
+    return stack(rows, 0)
+
+
+def loop_batched(fn, args, name):
+    """``fn(*args)`` for a function outside the op table that cannot batch (an index that
+    differs per sample): once per sample of the innermost level among ``args``, the result
+    batched again."""
+    level = max(a._level for a in args if type(a) is BatchedTensor)
+    size = next(a._value.shape[0] for a in args if is_batched(a, level))
+    _warn_loop(name)
+    result = loop(fn, args, level, size)
+    if isinstance(result, tuple):
+        return tuple(make_batched(r, level) for r in result)
+    return make_batched(result, level)

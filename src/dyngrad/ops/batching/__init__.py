@@ -1,0 +1,25 @@
+"""Batching rules: how each op of the table runs over a whole batch in one call.
+
+A rule is ``rule(op, args, level, size)``: ``args`` are the op's forward arguments as the
+user's function gave them (BatchedTensors among them, NOTE [Batched tensors] in
+ops/_batched.py); it returns the physical result, a Tensor with the batch dim in front (a
+tuple of them for a multi-output op), computed by calling dyngrad's ops on the physical
+values. Rules come in kinds, one file each, and ``register`` puts one on every op of its
+kind (``op.batch_rule``); an op with none runs once per sample.
+
+    pointwise.py   broadcasting ops: one rule (align the ranks, prepend the batch dim)
+    reduction.py   ops taking dims: the dims shifted past the batch dim
+    shape.py       views and reshapes: sizes get the batch size in front
+    products.py    the matmul family: the batch folded into a matrix dim where it can be
+    indexing.py    index, gather, index_select, embedding
+    loss.py        losses: unreduced over the batch, reduced per sample
+    nn.py          convolution, pooling, layer norm: the batch joins their batch dims
+"""
+
+
+def register(rule, ops):
+    for op in ops:
+        op.batch_rule = rule
+
+
+from . import pointwise, reduction, shape, products, indexing, loss, nn  # noqa: E402,F401

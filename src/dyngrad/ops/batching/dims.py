@@ -1,0 +1,48 @@
+"""Where a sample's dims sit in the physical tensor, for the rules of this package: the
+batch dim is always first, so logical dim d is physical dim d + 1."""
+from .. import torch_shape as ts
+from .._batched import physical
+from ...tensor import Tensor, _wrap_dim
+
+
+def wrap(dim, ndim):
+    """A logical dim (maybe negative) as the physical dim it names."""
+    return _wrap_dim(dim, ndim) + 1
+
+
+def shifted(dims, ndim):
+    """An int or a sequence of dims shifted past the batch dim (None: every dim)."""
+    if dims is None:
+        return tuple(range(1, ndim + 1))
+    if isinstance(dims, int):
+        return wrap(dims, ndim)
+    return type(dims)(wrap(d, ndim) for d in dims) if isinstance(dims, (list, tuple)) else dims
+
+
+def front(t, level, size):
+    """``t``'s physical value; an unbatched tensor is expanded to the batch (for ops whose
+    tensor arguments must have equal ranks: gather, scatter, ...)."""
+    p = physical(t, level)
+    if p is not None:
+        return p
+    return t.unsqueeze(0).expand((size,) + tuple(t.shape))
+
+
+def padded(t, level, ndim, size):
+    """``t``'s physical value with size-1 dims after the batch dim up to ``ndim`` sample
+    dims, so that it broadcasts against other samples as the sample did; an unbatched
+    tensor as it is (broadcasting from the right needs nothing)."""
+    p = physical(t, level)
+    if p is None:
+        return t
+    k = t.dim()
+    if k == ndim:
+        return p
+    return ts.reshape(p, (size,) + (1,) * (ndim - k) + tuple(t.shape))
+
+
+def is_tensor(a):
+    return isinstance(a, Tensor)
+
+
+__all__ = ["wrap", "shifted", "front", "padded", "is_tensor"]

@@ -1,0 +1,87 @@
+"""Losses: the unreduced loss over the whole batch in one call, then each sample's own
+reduction (a mean over a sample is not a mean over the batch)."""
+from .. import loss, pointwise as pw, reduction as red, views as vw
+from .. import torch_shape as ts
+from ...tensor import Tensor
+from .._batched import loop_rule, physical
+from . import register
+from .dims import front
+from .pointwise import broadcasting
+
+
+def _sample_sum(p, mean):
+    dims = list(range(1, p.dim()))
+    if not dims:
+        return p
+    return red.mean_dim(p, dims, False, None) if mean else red.sum_dim(p, dims, False, None)
+
+
+def elementwise(op, args, level, size):
+    """A loss of elementwise terms (mse, smooth_l1, huber, binary cross entropy): the
+    unreduced terms of every sample at once, then each sample reduced on its own."""
+    at = op.params.index("reduction")
+    reduction = args[at]
+    a = list(args)
+    a[at] = loss.NONE
+    each = broadcasting(op, a, level, size)
+    return each if reduction == loss.NONE else _sample_sum(each, reduction == loss.MEAN)
+
+
+def elementwise_backward(op, args, level, size):
+    """Their backward ops (grad_output, self, ...): unreduced, with each sample's mean
+    dividing the incoming gradient by that sample's size."""
+    at = op.params.index("reduction")
+    a = list(args)
+    if args[at] == loss.MEAN:
+        numel = max(args[i].numel() for i in op.tensor_pos[1:] if isinstance(args[i], Tensor))
+        a[0] = pw.div_scalar(args[0], numel)  # (a batched division: its own rule)
+    a[at] = loss.NONE
+    return broadcasting(op, a, level, size)
+
+
+def _flat_classes(self, target, level, size):
+    """Scores as (samples * rows, classes) and targets as (samples * rows,)."""
+    rows = self.shape[0] if self.dim() == 2 else 1
+    classes = self.shape[-1]
+    return (ts.reshape(front(self, level, size), (size * rows, classes)),
+            ts.reshape(front(target, level, size), size * rows), rows)
+
+
+def _nll(op, args, level, size):
+    self, target, weight, reduction, ignore_index = args
+    if physical(weight, level) is not None or self.dim() not in (1, 2):
+        return loop_rule(op, args, level, size)
+    scores, targets, rows = _flat_classes(self, target, level, size)
+    each = op(scores, targets, weight, loss.NONE, ignore_index)[0]
+    # each row's weight (0 where ignored): the loss of scores that are all -1
+    weights = op(pw.mul_scalar(pw.zeros_like(scores), 0) - 1, targets, weight, loss.NONE,
+                 ignore_index)[0]
+    total = red.sum_dim(vw.view(weights, (size, rows)), [1], False, None)
+    if reduction == loss.NONE:
+        return (vw.view(each, (size,) + tuple(target.shape)), total)
+    summed = red.sum_dim(vw.view(each, (size, rows)), [1], False, None)
+    return (summed if reduction == loss.SUM else pw.div(summed, total), total)
+
+
+def _nll_backward(op, args, level, size):
+    grad_output, self, target, weight, reduction, ignore_index, total_weight = args
+    if physical(weight, level) is not None or self.dim() not in (1, 2):
+        return loop_rule(op, args, level, size)
+    scores, targets, rows = _flat_classes(self, target, level, size)
+    go = front(grad_output, level, size)
+    if reduction != loss.NONE:
+        if reduction == loss.MEAN:
+            go = pw.div(go, front(total_weight, level, size))
+        go = vw.expand(vw.unsqueeze(go, 1), (size, rows))
+    # (unreduced, the op reads no total weight: the mean's division is done above)
+    flat = op(ts.reshape(go, size * rows), scores, targets, weight, loss.NONE, ignore_index,
+              None)
+    return ts.reshape(flat, (size,) + tuple(self.shape))
+
+
+register(elementwise, [loss.mse_loss, loss.smooth_l1_loss, loss.huber_loss,
+                       loss.binary_cross_entropy, loss.binary_cross_entropy_with_logits])
+register(elementwise_backward, [loss.mse_loss_backward, loss.smooth_l1_loss_backward,
+                                loss.huber_loss_backward, loss.binary_cross_entropy_backward])
+register(_nll, [loss.nll_loss])
+register(_nll_backward, [loss.nll_loss_backward])

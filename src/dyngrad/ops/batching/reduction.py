@@ -1,0 +1,86 @@
+"""Ops that take dims (reductions, scans, sorts, softmax, gather and scatter): the dims are
+shifted past the batch dim. Reductions over every dim reduce every dim but the batch's."""
+from .. import activation, activation_pointwise as ap, diagonal, fft, rearrange, reduction as red
+from .. import torch_shape as ts
+from .. import scans, scatter, sorting, statistics as st, summary
+from .._batched import loop_rule, physical
+from . import register
+from .dims import front, is_tensor, shifted
+
+# the names of the parameters that hold dims of the sample
+_DIM_PARAMS = ("dim", "dims", "dim0", "dim1", "dim2")
+
+
+def along(op, args, level, size):
+    """Shift every dim parameter; the tensor arguments (of equal ranks) all get the batch."""
+    first = args[op.tensor_pos[0]]
+    ndim = first.dim()
+    if ndim == 0:  # a 0-dim sample takes dim 0 or -1, which the batch dim would take
+        return loop_rule(op, args, level, size)
+    a = list(args)
+    for i in op.tensor_pos:
+        if is_tensor(args[i]):
+            a[i] = front(args[i], level, size)
+    for k, name in enumerate(op.params):
+        if name in _DIM_PARAMS:
+            dims = args[k]
+            if op in _EMPTY_IS_ALL and isinstance(dims, (tuple, list)) and not len(dims):
+                dims = None  # torch reduces every dim for dim=[]: the sample's, not the batch
+            a[k] = shifted(dims, ndim)
+    return op(*a)
+
+
+_EMPTY_IS_ALL = {red.sum_dim, red.mean_dim, st.amax_op, st.amin_op, st.var_op, st.std_op,
+                 st.logsumexp_op, st.vector_norm, summary.nansum_op, summary.var_mean_op,
+                 summary.std_mean_op}
+
+
+def _all_dims(t):
+    return tuple(range(1, t.dim() + 1))
+
+
+def _flat(t, level, size):
+    return ts.reshape(physical(t, level), (size, -1))
+
+
+# a reduction over every dim of a sample is the dims form over all its dims
+register(lambda op, args, level, size: red.sum_dim(
+    physical(args[0], level), _all_dims(args[0]), False, args[1]), [red.sum_all])
+register(lambda op, args, level, size: red.mean_dim(
+    physical(args[0], level), _all_dims(args[0]), False, args[1]), [red.mean_all])
+register(lambda op, args, level, size: st.amax_op(
+    physical(args[0], level), _all_dims(args[0]), False), [red.max_all])
+register(lambda op, args, level, size: st.amin_op(
+    physical(args[0], level), _all_dims(args[0]), False), [red.min_all])
+register(lambda op, args, level, size: st.prod_dim(
+    _flat(args[0], level, size), 1, False, args[1]), [st.prod_all])
+register(lambda op, args, level, size: sorting.median_dim(
+    _flat(args[0], level, size), 1, False)[0], [sorting.median_all])
+register(lambda op, args, level, size: sorting.nanmedian_dim(
+    _flat(args[0], level, size), 1, False)[0], [sorting.nanmedian_all])
+
+register(along, [
+    red.sum_dim, red.mean_dim, red.max_dim, red.min_dim, red.flip, red.cumsum,
+    red.gather, red.scatter, red.scatter_add,
+    st.prod_dim, st.var_op, st.std_op, st.logsumexp_op, st.amax_op, st.amin_op,
+    st.vector_norm,
+    activation.softmax, activation.log_softmax, activation.softmax_backward_data,
+    activation.log_softmax_backward_data, ap.glu, ap.glu_backward,
+    sorting.sort_op, sorting.sort_stable, sorting.topk_op, sorting.kthvalue_op,
+    sorting.median_dim, sorting.nanmedian_dim, sorting.mode_op,
+    summary.nansum_op, summary.var_mean_op, summary.std_mean_op, summary.aminmax_op,
+    summary.transpose_,
+    scans.cumprod_op, scans.cummax_op, scans.cummin_op, scans.logcumsumexp_op,
+    rearrange.rot90_op, diagonal.diagonal_op, diagonal.diagonal_copy,
+    fft.fft_c2c, fft.fft_r2c, fft.fft_c2r,
+    scatter.scatter_value,
+])
+
+
+def _roll(op, args, level, size):
+    if args[2] is None or not len(args[2]):  # a roll of the flattened sample
+        return loop_rule(op, args, level, size)
+    return along(op, args, level, size)
+
+
+register(_roll, [rearrange.roll_op])

@@ -1,0 +1,115 @@
+"""Views, reshapes and joins: sizes get the batch size in front, dims shift past it."""
+from .. import diagonal, joining, rearrange, reduction as red, summary, views as vw
+from .. import torch_shape as ts, view_inplace
+from .._batched import aten_name, loop_rule, physical
+from . import register
+from .dims import front, padded, wrap
+from .reduction import along
+
+
+def _sized(op, args, level, size):
+    # reshape, not view: a mapped dim that was not first leaves the physical value strided
+    # where one sample is contiguous, and a sample's view must still succeed
+    return ts.reshape(physical(args[0], level), (size,) + tuple(args[1]))
+
+
+def _expand(op, args, level, size):
+    shape = tuple(args[1])
+    return vw.expand(padded(args[0], level, len(shape), size), (size,) + shape)
+
+
+def _permute(op, args, level, size):
+    n = args[0].dim()
+    return vw.permute(physical(args[0], level), (0,) + tuple(wrap(d, n) for d in args[1]))
+
+
+def _t(op, args, level, size):
+    p = physical(args[0], level)
+    return vw.transpose(p, 1, 2) if args[0].dim() == 2 else vw.alias(p)
+
+
+def _unsqueeze(op, args, level, size):
+    a = list(args)
+    a[0] = physical(args[0], level)
+    a[1] = wrap(args[1], args[0].dim() + 1)
+    return op(*a)
+
+
+def _squeeze_all(op, args, level, size):
+    dims = tuple(i + 1 for i, s in enumerate(args[0].shape) if s == 1)
+    p = physical(args[0], level)
+    return vw.squeeze_dims(p, dims) if dims else vw.alias(p)
+
+
+def _alias(op, args, level, size):
+    return op(physical(args[0], level))
+
+
+def _backward_of_view(op, args, level, size):
+    """select_backward and its kin: (grad, input_sizes, dims...) with the batch put in."""
+    sizes = tuple(args[1])
+    a = list(args)
+    a[0] = front(args[0], level, size)
+    a[1] = (size,) + sizes
+    for k, name in enumerate(op.params):
+        if name in ("dim", "dim1", "dim2"):
+            a[k] = wrap(args[k], len(sizes))
+    return op(*a)
+
+
+def _repeat(op, args, level, size):
+    reps = tuple(args[1])
+    return red.repeat(padded(args[0], level, len(reps), size), (1,) + reps)
+
+
+def _diag_embed(op, args, level, size):
+    n = args[0].dim() + 1
+    return op(physical(args[0], level), args[1], wrap(args[2], n), wrap(args[3], n))
+
+
+def _unfold(op, args, level, size):
+    if args[0].dim() == 0:
+        return loop_rule(op, args, level, size)
+    return op(physical(args[0], level), wrap(args[1], args[0].dim()), args[2], args[3])
+
+
+def _cat(op, args, level, size):
+    tensors = args[0]
+    ref = next(t for t in tensors if physical(t, level) is not None)
+    if ref.dim() == 0:
+        return loop_rule(op, args, level, size)
+    # a 1-dim empty tensor joins anything in torch's cat (legacy): it adds nothing
+    parts = [front(t, level, size) for t in tensors
+             if not (t.dim() == 1 and t.shape[0] == 0 and ref.dim() > 1)]
+    return op(parts, wrap(args[1], ref.dim()))
+
+
+def _stack(op, args, level, size):
+    tensors = args[0]
+    return op([front(t, level, size) for t in tensors], wrap(args[1], tensors[0].dim() + 1))
+
+
+register(_sized, [vw.view, vw.unsafe_view, vw.reshape_alias])
+register(_alias, [vw.alias])
+register(_expand, [vw.expand])
+register(_permute, [vw.permute])
+register(_t, [vw.t])
+register(_unsqueeze, [vw.unsqueeze, summary.unsqueeze_])
+register(_squeeze_all, [vw.squeeze_all])
+register(along, [vw.transpose, vw.squeeze_dim, vw.squeeze_dim_, vw.squeeze_dims, vw.select,
+                 vw.slice_, vw.split, vw.split_with_sizes, vw.unbind])
+register(_backward_of_view, [vw.select_backward, vw.slice_backward,
+                             diagonal.diagonal_backward, rearrange.unfold_backward])
+register(_repeat, [red.repeat])
+register(_diag_embed, [diagonal.diag_embed_op])
+register(_unfold, [rearrange.unfold_op])
+register(_cat, [joining.cat])
+register(_stack, [joining.stack])
+
+
+def _storage(op, args, level, size):
+    # strides and an offset address one storage: under vmap it holds every sample
+    raise NotImplementedError(f"vmap: {aten_name(op)} (as_strided) is not supported under vmap")
+
+
+register(_storage, [view_inplace.as_strided_op, view_inplace.as_strided__op])
