@@ -1,20 +1,47 @@
-"""The array-module seam.
+"""The array-module seam: which module computes on a tensor's array, and NumPy's extras.
 
-Every array dyngrad makes or transforms goes through ``xp``, the array module of the
-current backend (NumPy today). Ops write ``xp.exp(a)``, never ``numpy.exp(a)``, so that
-another module with NumPy's interface (CuPy) can be dropped in here without touching
-the op table.
+NOTE [The array-module seam]
+A Tensor holds an array of some array module: a ``numpy.ndarray`` by default, or an
+array of any module that speaks the Python array API (``__array_namespace__``): CuPy for
+a GPU, array-api-strict in the tests. The module is chosen from the arrays themselves,
+``array_module(*arrays)``, never bound once for the process: NumPy arrays, NumPy scalars
+and Python numbers mean NumPy; anything else answers with its own namespace. Factories
+given no array (``torch.zeros(3)``) make NumPy arrays, as torch's make CPU tensors.
+
+A portable forward is written once, in the array-API spelling NumPy 2 speaks too
+(``xp.permute_dims``, ``xp.concat``, ``axis=`` keywords), with
+``xp = array_module(self)`` at its top. The hot forwards (arithmetic, unary math,
+relu, where) keep NumPy's path exactly as it was and test ``type(x) is ndarray`` first,
+so a NumPy op pays one type check for the seam; only another module's array takes the
+other branch, where ``function`` finds the captured NumPy ufunc's namesake in that
+module and ``_promote.in_module`` applies torch's promotion. Formulas need nothing:
+they are written with operators and table ops, which dispatch the same way.
+
+NumPy's extras the standard lacks go through the helpers below, each with its fallback:
+``errstate`` (no warnings to silence elsewhere), ``kind``/``differentiable`` (dtype
+kinds, from tables each module fills on first sight: ``_register``), ``owns_data`` and
+``writeable`` (flags), ``data_ptr`` (``__array_interface__``), ``as_strided`` and
+``sliding_window_view`` (strides: NotImplementedError elsewhere), ``to_numpy`` (a host
+copy through DLPack: printing, ``.item()``, ``.tolist()``, saving, drawings).
+
+A CuPy backend plugs in here and nowhere else: give CuPy arrays a namespace with
+``__array_namespace__`` (array-api-compat's ``cupy``), and ``array_module`` hands the
+ops CuPy's functions; dtypes, kinds and host copies follow from the same helpers.
+tests/test_backend.py runs the core ops and the engine on array-api-strict arrays on a
+device NumPy cannot read, and lists the ops that are still NumPy-only.
 """
+import contextlib
 import types
 
 import numpy
 import numpy.fft
 import numpy.linalg
 
-# dyngrad's own view of the array module: NumPy's namespace, copied, so that a capture
+# dyngrad's own view of NumPy: NumPy's namespace, copied, so that a capture
 # (dyngrad.compile, NOTE [Capture records array calls]) can answer its factories for a
 # while without touching the NumPy every other library in the process uses. Names NumPy
-# loads lazily still resolve, through NumPy's own module __getattr__.
+# loads lazily still resolve, through NumPy's own module __getattr__. It is the module
+# array_module() answers for NumPy arrays, and the one factories given no array use.
 xp = types.ModuleType("numpy")
 xp.__dict__.update(numpy.__dict__)
 ndarray = numpy.ndarray
@@ -25,24 +52,181 @@ ndarray = numpy.ndarray
 # run may need; the general path gives the same values.
 capturing = False
 
+# array-API names of NumPy functions that ops capture as objects (binary(xp.add, ...))
+_API_NAMES = {"true_divide": "divide", "power": "pow", "absolute": "abs",
+              "conjugate": "conj", "arcsin": "asin", "arccos": "acos", "arctan": "atan",
+              "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "arctan2": "atan2",
+              "invert": "bitwise_invert", "concatenate": "concat"}
 
-def array_module(array):
-    """The array module that owns ``array`` (one module today)."""
+# dtype kinds by the array-API names of the dtypes torch has
+_KIND_OF_NAME = {"bool": "b", "uint8": "u", "int8": "i", "int16": "i", "int32": "i",
+                 "int64": "i", "float16": "f", "float32": "f", "float64": "f",
+                 "complex64": "c", "complex128": "c"}
+# NumPy's dtypes that can require grad (a set test is faster than dtype.kind, measured)
+DIFFERENTIABLE = {numpy.dtype(n) for n, k in _KIND_OF_NAME.items() if k in "fc"}
+# what NumPy math returns: arrays, and scalars for 0-d results (a set of types is one test)
+NUMPY_TYPES = frozenset({ndarray} | {numpy.dtype(n).type for n in _KIND_OF_NAME})
+# Other modules' dtypes live in tables of their own: a module's dtype may hash as NumPy's
+# and refuse (or warn) when compared with it (array-api-strict does).
+_FOREIGN_KIND = {}   # dtype of another module -> 'b', 'u', 'i', 'f' or 'c'
+_FOREIGN_NAME = {}   # dtype of another module -> its name ('float32')
+_MODULES = {xp: {n: numpy.dtype(n) for n in _KIND_OF_NAME}}  # namespace -> its dtypes
+
+
+def _register(ns):
+    """Learn a module's dtypes once, so that kinds and torch dtypes answer for its arrays."""
+    table = _MODULES[ns] = {}
+    for name, k in _KIND_OF_NAME.items():
+        d = getattr(ns, name, None)
+        if d is not None:
+            table[name] = d
+            _FOREIGN_KIND[d] = k
+            _FOREIGN_NAME[d] = name
+    return ns
+
+
+def array_module(*arrays):
+    """The array module of ``arrays``: ``xp`` (dyngrad's NumPy) for NumPy arrays, NumPy
+    scalars and numbers; otherwise the namespace the first foreign array names
+    (``__array_namespace__``)."""
+    for a in arrays:
+        if type(a) is ndarray:
+            continue
+        get = getattr(a, "__array_namespace__", None)
+        if get is not None:
+            ns = get()
+            if ns is not numpy:
+                return ns if ns in _MODULES else _register(ns)
     return xp
 
 
+def function(np_function, *arrays):
+    """NumPy's ``np_function`` (a ufunc an op captured) as the module of ``arrays`` has it."""
+    ns = array_module(*arrays)
+    if ns is xp:
+        return np_function
+    name = np_function.__name__
+    found = getattr(ns, _API_NAMES.get(name, name), None)
+    if found is None:
+        raise NotImplementedError(f"{name} is not implemented for {ns.__name__} arrays")
+    return found
+
+
+def dtype(ns, name):
+    """The dtype ``name`` ('float32') of module ``ns``; None where the module lacks it."""
+    if ns not in _MODULES:
+        _register(ns)
+    return _MODULES[ns].get(name)
+
+
+def dtype_name(d):
+    """The name of an array dtype of any module seen ('float32'); None if unknown."""
+    return d.name if isinstance(d, numpy.dtype) else _FOREIGN_NAME.get(d)
+
+
+def kind(d):
+    """NumPy's one-letter kind of an array dtype ('f', 'c', 'i', 'u', 'b') for any module."""
+    return d.kind if isinstance(d, numpy.dtype) else _FOREIGN_KIND[d]
+
+
+def differentiable(a):
+    """Whether an array (of any module) has a dtype that can require grad."""
+    if isinstance(a, (ndarray, numpy.generic)):
+        return a.dtype.kind in "fcV"  # V: ml_dtypes' bfloat16 and float8
+    return _FOREIGN_KIND[a.dtype] in "fc"
+
+
 def asarray(value, dtype=None):
-    """An array of ``value``; 0-d results of array math come back as scalars, so wrap them."""
-    return xp.asarray(value, dtype=dtype)
+    """An array of ``value``; 0-d results of NumPy math come back as scalars, so wrap them.
+    An array of another module stays in its module."""
+    if type(value) in NUMPY_TYPES or isinstance(value, _NUMPY_LIKE):
+        return xp.asarray(value, dtype=dtype)
+    return array_module(value).asarray(value, dtype=dtype)
 
 
-def astype(array, dtype):
-    """``array.astype(dtype)`` as torch converts: to float8_e4m3fn, which has no infinity,
-    out-of-range values and infinities saturate to +-448 (ml_dtypes' cast gives nan)."""
-    if dtype.name == "float8_e4m3fn" and array.dtype.kind in "fiuV":
-        array = xp.clip(array.astype(xp.float32), -448.0, 448.0)
-    with xp.errstate(over="ignore", invalid="ignore"):  # torch converts silently
-        return array.astype(dtype, copy=False)
+_NUMPY_LIKE = (numpy.generic, ndarray, int, float, complex, list, tuple)
+
+
+def astype(a, d, copy=False):
+    """``a`` as dtype ``d`` of its own module (a copy only when asked or needed), as torch
+    converts: to float8_e4m3fn, which has no infinity, out-of-range values and infinities
+    saturate to +-448 (ml_dtypes' cast gives nan)."""
+    if isinstance(a, (ndarray, numpy.generic)):
+        if a.dtype == d:  # nothing to convert: no errstate to pay for (about 1.5 us)
+            return a.copy() if copy else a
+        if d.name == "float8_e4m3fn" and a.dtype.kind in "fiuV":
+            a = xp.clip(a.astype(xp.float32), -448.0, 448.0)
+        with xp.errstate(over="ignore", invalid="ignore"):  # torch converts silently
+            return a.astype(d, copy=copy)
+    return array_module(a).astype(a, d, copy=copy)
+
+
+def errstate(ns, **settings):
+    """NumPy's errstate for NumPy; other modules have no floating-point warnings to silence."""
+    return numpy.errstate(**settings) if ns is xp else contextlib.nullcontext()
+
+
+def owns_data(a):
+    """Whether ``a`` is a writeable NumPy array owning its memory (the engine may then
+    accumulate into it); arrays of other modules never are (their aliasing is unknown)."""
+    return type(a) is ndarray and a.base is None and a.flags.writeable
+
+
+def data_ptr(a):
+    """The address of an array's first element (``__array_interface__`` for NumPy)."""
+    if isinstance(a, ndarray):
+        return a.__array_interface__["data"][0]
+    raise NotImplementedError("data_ptr() is only available for tensors over NumPy arrays")
+
+
+def writeable(a):
+    """Whether an array may be written (NumPy's flag; other modules' arrays are)."""
+    return a.flags.writeable if isinstance(a, ndarray) else True
+
+
+def _numpy_only(what):
+    return NotImplementedError(f"{what} is only implemented for tensors over NumPy arrays "
+                               "(array-API arrays have no strides)")
+
+
+def as_strided(a, shape, strides, writeable=True):
+    """NumPy's ``as_strided`` (strides in bytes); other modules' arrays have no strides."""
+    if not isinstance(a, ndarray):
+        raise _numpy_only("as_strided")
+    return numpy.lib.stride_tricks.as_strided(a, shape=shape, strides=strides,
+                                              writeable=writeable)
+
+
+def sliding_window_view(a, window_shape, axis):
+    """NumPy's windows of ``a`` as a view (convolution and pooling)."""
+    if not isinstance(a, ndarray):
+        raise _numpy_only("a sliding window view (convolution, pooling)")
+    return numpy.lib.stride_tricks.sliding_window_view(a, window_shape, axis=axis)
+
+
+def is_numpy(a):
+    """Whether ``a`` is NumPy's: an array or a scalar (what NumPy's 0-d math returns)."""
+    return isinstance(a, (ndarray, numpy.generic))
+
+
+def to_numpy(a):
+    """A NumPy array of ``a``: itself for NumPy, else a host copy through DLPack."""
+    if isinstance(a, ndarray):  # (subclasses too: a capture's arrays record their reads)
+        return a
+    if isinstance(a, numpy.generic):
+        return numpy.asarray(a)
+    try:
+        return numpy.from_dlpack(a, device="cpu")
+    except (TypeError, BufferError, AttributeError):
+        return numpy.asarray(a)
+
+
+def copy(a):
+    """A fresh copy of an array in its own module."""
+    if isinstance(a, (ndarray, numpy.generic)):
+        return xp.array(a, copy=True, order="K")
+    return array_module(a).asarray(a, copy=True)
+
 
 
 def storage_of(array):

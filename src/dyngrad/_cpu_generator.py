@@ -19,7 +19,7 @@ import os
 import operator
 import warnings
 
-import numpy as np
+import numpy as np  # torch's CPU random stream, bit for bit: NumPy by design (NOTE [The array-module seam])
 
 from ._cpu_math import (_ONE_F, _TWO_PI_D, _TWO_PI_F, _fma32, _fma64, _fma64_scalar,
                         _is_pow2_or_zero, _libm_map, _log256, _sin_cos, _sincos256)

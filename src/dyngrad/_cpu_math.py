@@ -10,7 +10,8 @@ from fractions import Fraction
 
 from . import _backend
 
-np = _backend.xp  # dyngrad's array namespace, so that a capture sees these calls too
+np = _backend.xp  # dyngrad's array namespace, so that a capture sees these calls too;
+# the CPU kernels of the random stream: NumPy by design (NOTE [The array-module seam])
 
 def _f32(bits):
     return np.array(bits, dtype=np.uint32).view(np.float32)[()]

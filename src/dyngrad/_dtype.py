@@ -106,10 +106,31 @@ ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
 _TO_REAL = {complex64: float32, complex128: float64}
 _TO_COMPLEX = {float16: complex64, bfloat16: complex64, float32: complex64,
                float64: complex128}
+
 _FROM_NP = {d.np: d for d in ALL}
 # the array dtypes of bfloat16 and float8 (NumPy's kind "V"): ops compute them in float32
 LOW_PRECISION_NP = frozenset(d.np for d in LOW_PRECISION if d in ALL)
 FLOAT_NP = frozenset(d.np for d in ALL if d._category == _FLOAT)
+
+
+def of_array(a):
+    """The dyngrad dtype of an array of any module (NOTE [The array-module seam])."""
+    if type(a) is _backend.ndarray:
+        return _FROM_NP[a.dtype]
+    return of_array_dtype(a.dtype)
+
+
+def of_array_dtype(d):
+    """The dyngrad dtype of an array dtype of any module."""
+    if isinstance(d, _backend.xp.dtype):
+        return _FROM_NP[d]
+    name = _backend.dtype_name(d)
+    if name not in _NAMES:
+        raise TypeError(f"dtype {d} has no torch counterpart")
+    return _NAMES[name]
+
+
+_NAMES = {d._name: d for d in ALL}
 
 
 def _by_name(name):
@@ -125,6 +146,16 @@ def from_numpy_dtype(np_dtype):
             f"can't convert np.ndarray of type numpy.{np_dtype}. The only supported types are: "
             "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
             "uint64, uint32, uint16, uint8, and bool.") from None
+
+
+def native(d, ns):
+    """The dtype of array module ``ns`` that stands for ``d`` (``d.np`` for NumPy)."""
+    if ns is _backend.xp:
+        return d.np
+    found = _backend.dtype(ns, d._name)
+    if found is None:
+        raise TypeError(f"{ns.__name__} has no dtype for {d}")
+    return found
 
 
 _default = [float32]

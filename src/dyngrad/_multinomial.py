@@ -5,7 +5,7 @@ exponential (the Gumbel trick, one exponential per category); with replacement i
 each row's normalised cumulative sum with one uniform double per draw. Both are repeated
 here over the generator replica (_cpu_generator.py), in torch's order of draws.
 """
-import numpy as np
+import numpy as np  # torch's CPU random stream is drawn in NumPy (NOTE [The array-module seam])
 
 from . import _backend
 from .tensor import _wrap

@@ -9,7 +9,7 @@ asymptotic series for large arguments, where the power series loses digits.
 """
 import math
 
-import numpy as np
+import numpy as np  # kernels of the NumPy-only special ops (NOTE [The array-module seam])
 
 def _lgamma_one(v):
     if v != v:

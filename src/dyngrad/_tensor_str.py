@@ -20,7 +20,7 @@ import contextlib
 import dataclasses
 import math
 
-import numpy as np
+import numpy as np  # prints a host copy (Tensor.__repr__: _backend.to_numpy)
 
 __all__ = [
     "PRINT_OPTS",

@@ -209,6 +209,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       "sourceTensor.detach().clone() or "
                       "sourceTensor.detach().clone().requires_grad_(True), rather than "
                       "torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
+    if _backend.array_module(data) is not xp:  # a copy in the array's own module
+        return _leaf(_backend.copy(as_tensor(data, as_dtype("tensor", dtype))._data),
+                     requires_grad)
     return _leaf(_from_data(data, _np_dtype(dtype)), requires_grad)
 
 
@@ -220,6 +223,10 @@ def as_tensor(data, dtype=None, device=None):
         return data if dtype is None or data.dtype is dtype else data.to(dtype)
     if isinstance(data, _backend.ndarray):
         return _wrap(xp.asarray(data, dtype=_np_dtype(dtype)))
+    ns = _backend.array_module(data)
+    if ns is not xp:  # an array of another module stays there (NOTE [The array-module seam])
+        _dt.of_array(data)  # refuses a dtype torch does not have
+        return _wrap(data if dtype is None else _backend.astype(data, _dt.native(dtype, ns)))
     return _leaf(_from_data(data, _np_dtype(dtype)), False)
 
 

@@ -26,8 +26,9 @@ import sys
 import zipfile
 from collections import Counter, OrderedDict
 
-import numpy as np
+import numpy as np  # torch's file holds host bytes: tensors are saved from a host copy
 
+from . import _backend
 from . import _dtype as _dt
 from ._size import Size, device
 from .tensor import Tensor, _wrap
@@ -101,7 +102,7 @@ class _Pickler(pickle._Pickler):
     def _storage_of(self, t):
         """(storage, offset, stride) of ``t``'s array: its root array when ``t`` is a
         view into it (views and aliases then share one record), else a copy of its own."""
-        data = t._data
+        data = _backend.to_numpy(t._data)
         root = _root(data)
         itemsize = data.itemsize
         if (root.flags.c_contiguous and root.dtype == data.dtype and data.size

@@ -64,7 +64,9 @@ class Tensor:
     # -- basic attributes -------------------------------------------------------------
     @property
     def dtype(self):
-        return _from_np[self._data.dtype]
+        if type(self._data) is _ndarray:
+            return _from_np[self._data.dtype]
+        return _dt.of_array(self._data)
 
     @property
     def shape(self):
@@ -104,35 +106,50 @@ class Tensor:
     nelement = numel
 
     def element_size(self):
-        return self._data.itemsize
+        return self.dtype.itemsize
 
     def stride(self, dim=None):
-        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        if isinstance(self._data, _ndarray):
+            st = tuple(s // self._data.itemsize for s in self._data.strides)
+        else:  # another module's arrays are laid out row-major as far as we can tell
+            st, n = [], 1
+            for size in reversed(self._data.shape):
+                st.insert(0, n)
+                n *= max(size, 1)
+            st = tuple(st)
         return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
 
     def storage_offset(self):
         return _backend.storage_of(self._data)[1]
 
     def is_contiguous(self, memory_format=None):
+        if not isinstance(self._data, _ndarray):  # another module's strides are its own
+            return True
         return self._data.flags.c_contiguous or self._data.size <= 1
 
     def is_floating_point(self):
-        return self._data.dtype.kind in "fV"  # V: bfloat16 and float8 (ml_dtypes)
+        return _backend.kind(self._data.dtype) in "fV"  # V: bfloat16 and float8 (ml_dtypes)
 
     def is_complex(self):
-        return self._data.dtype.kind == "c"
+        return _backend.kind(self._data.dtype) == "c"
 
     def is_inference(self):
         return self._inference
 
     def data_ptr(self):
-        return self._data.__array_interface__["data"][0]
+        return _backend.data_ptr(self._data)
 
     def get_device(self):
         return -1
 
     def cpu(self, memory_format=None):
-        return self
+        if type(self._data) is _ndarray or _backend.is_numpy(self._data):
+            return self
+        if self.requires_grad:
+            raise NotImplementedError("cpu(): copying a tensor that requires grad out of the "
+                                      f"{_module_name(self._data)} array module is not "
+                                      "implemented; detach() it first")
+        return _wrap(_backend.to_numpy(self._data))
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         raise AssertionError("Torch not compiled with CUDA enabled")
@@ -181,7 +198,7 @@ class Tensor:
                     "use a computed variable in a subgraph that doesn't require differentiation "
                     "use var_no_grad = var.detach().")
             raise RuntimeError("you can only change requires_grad flags of leaf variables.")
-        if value and self._data.dtype.kind not in _INEXACT:
+        if value and not _backend.differentiable(self._data):
             raise RuntimeError("only Tensors of floating point and complex dtype can require "
                                "gradients")
         if value and self._inference and not _gstate.inference:
@@ -195,7 +212,7 @@ class Tensor:
                             f"bool, not {type(requires_grad).__name__}")
         if self._grad_fn is not None and requires_grad:
             return self
-        if requires_grad and self._data.dtype.kind not in _INEXACT:  # the method's own words
+        if requires_grad and not _backend.differentiable(self._data):  # its own words
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
@@ -310,7 +327,7 @@ class Tensor:
     def data(self, value):
         if not isinstance(value, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
-        if self._requires_grad and value._data.dtype.kind not in _INEXACT:
+        if self._requires_grad and not _backend.differentiable(value._data):
             raise RuntimeError("data set to a tensor that requires gradients must be floating "
                                "point or complex dtype")
         self._data = value._data
@@ -371,10 +388,10 @@ class Tensor:
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
-        return self._data.reshape(()).item()
+        return _backend.to_numpy(self._data).reshape(()).item()
 
     def tolist(self):
-        return self._data.tolist()
+        return _backend.to_numpy(self._data).tolist()
 
     def numpy(self, *args, force=False):
         if args:
@@ -385,17 +402,23 @@ class Tensor:
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
+        if type(self._data) is not _ndarray and not _backend.is_numpy(self._data):
+            # as torch refuses a CUDA tensor: the data is not NumPy's to share
+            raise TypeError(f"can't convert {_module_name(self._data)} array to numpy. Use "
+                            "Tensor.cpu() to copy the tensor to host memory first.")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
         if self.requires_grad:  # NumPy converts through numpy(), which refuses
             self.numpy()
+        if type(self._data) is not _ndarray:
+            self.detach().numpy()  # refuses another module's array as numpy() does
         return self._data if dtype is None else self._data.astype(dtype)
 
     def _scalar(self, kind):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return kind(self._data.reshape(()).item())
+        return kind(_backend.to_numpy(self._data).reshape(()).item())
 
     def __float__(self):
         if self._requires_grad:
@@ -411,17 +434,17 @@ class Tensor:
         return self._scalar(complex)
 
     def __index__(self):
-        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+        if _backend.kind(self._data.dtype) not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return int(self._data.reshape(()).item())
+        return int(_backend.to_numpy(self._data).reshape(()).item())
 
     def __bool__(self):
         if self._data.size == 0:
             raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._data.reshape(()).item())
+        return bool(_backend.to_numpy(self._data).reshape(()).item())
 
     def __len__(self):
         if self._data.ndim == 0:
@@ -466,7 +489,7 @@ class Tensor:
             tangent = tangent_of(self)
             if tangent is not None:
                 suffixes += (f"tangent={tangent}",)
-        return tensor_repr(self._data, repr(d), show, suffixes)
+        return tensor_repr(_backend.to_numpy(self._data), repr(d), show, suffixes)
 
     def __format__(self, spec):
         if self._data.ndim == 0:
@@ -534,6 +557,10 @@ def _wrap(data):
 
 
 _ndarray = _backend.ndarray
+
+
+def _module_name(array):
+    return _backend.array_module(array).__name__
 
 # torch's C attributes refuse assignment with their own words
 for _name in ("dtype", "shape", "device", "ndim", "is_leaf", "_version", "is_cpu"):

@@ -71,10 +71,11 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                 continue
             if o.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if o._data.dtype.kind not in "fV":
+            if _backend.kind(o._data.dtype) not in "fV":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {o.dtype}")
-            arr = xp.ones(o._data.shape, dtype=o._data.dtype)
+            data = o._data
+            arr = _backend.array_module(data).ones_like(data)
             out.append(_wrap(arr) if create_graph else arr)
             continue
         if not isinstance(g, _Tensor):
@@ -91,13 +92,13 @@ def _make_grads(outputs, grads, create_graph, batched=False):
         if not batched and g._data.shape != o._data.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
                                f"output[{i}] has a shape of {o.shape}.")
-        if (g._data.dtype.kind == "c") != (o._data.dtype.kind == "c"):
+        if (_backend.kind(g._data.dtype) == "c") != (_backend.kind(o._data.dtype) == "c"):
             raise RuntimeError("For complex Tensors, both grad_output and output are required to "
                                f"have the same dtype. Mismatch in dtype: grad_output[{i}] has a "
                                f"dtype of {g.dtype} and output[{i}] has a dtype of {o.dtype}.")
         # the engine casts a root's gradient to the root's dtype (torch's validate_outputs)
         if g._data.dtype != o._data.dtype:
-            g = g.to(o.dtype) if create_graph else _wrap(g._data.astype(o._data.dtype))
+            g = g.to(o.dtype) if create_graph else _wrap(_backend.astype(g._data, o._data.dtype))
         out.append(g if create_graph else g._data)
     return out
 

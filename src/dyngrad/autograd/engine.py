@@ -115,7 +115,7 @@ def _check_hook_result(fn, old, new):
 
 def _fresh(g, outs, grads):
     """Whether a formula result is an array no one else holds (NOTE [Owned gradients])."""
-    if type(g) is not _ndarray or g.base is not None or not g.flags.writeable:
+    if not _backend.owns_data(g):
         return False
     for x in grads:
         if x is g:
@@ -149,12 +149,11 @@ def _accumulate(node, grad, create_graph, owned=False):
         else:
             # Shared (an identity formula hands one array to two edges, or it is the
             # user's own gradient) or a view: the leaf gets its own copy.
-            var._grad = _wrap(xp.array(grad, copy=True, order="K"))
+            var._grad = _wrap(_backend.copy(grad))
     elif not create_graph:
         # (a 0-d result of NumPy math may be a NumPy scalar: anything but a Tensor is data)
         data = grad._data if hasattr(grad, "_data") else grad
-        if data.dtype != old._data.dtype and not xp.can_cast(data.dtype, old._data.dtype,
-                                                             "same_kind"):
+        if data.dtype != old._data.dtype and not _same_kind(data.dtype, old._data.dtype):
             raise RuntimeError(f"result type {_FROM_NP[data.dtype]._cname} can't be cast to the "
                                f"desired output type {_FROM_NP[old._data.dtype]._cname}")
         old._data += data
@@ -168,10 +167,18 @@ def _accumulate(node, grad, create_graph, owned=False):
                 _tell("hook", kind="post_accumulate", fn=fn, args=(var,), result=None)
 
 
+def _same_kind(source, target):
+    """Whether ``source`` casts to ``target`` within its kind (NumPy's same_kind rule)."""
+    if isinstance(source, xp.dtype) and isinstance(target, xp.dtype):
+        return xp.can_cast(source, target, "same_kind")
+    return "biufc".index(_backend.kind(source)) <= "biufc".index(_backend.kind(target))
+
+
 def _copy(grad):
     """A copy recorded as torch's AccumulateGrad makes it under create_graph: copy_ into a
     fresh tensor, a CopyBackwards node whose first edge (the destination) is None."""
-    return _wrap(xp.empty(grad._data.shape, dtype=grad._data.dtype)).copy_(grad)
+    data = grad._data
+    return _wrap(_backend.array_module(data).empty(data.shape, dtype=data.dtype)).copy_(grad)
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, accumulate=True):

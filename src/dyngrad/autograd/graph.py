@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from .. import _backend
 from .._autograd_state import HOOKS_IN_USE, AutogradState, state as _gstate
-from .._dtype import _FROM_NP
+from .. import _dtype as _dt
 from .saved_value import ERR_BACKWARD_TWICE, release  # noqa: F401  (ERR_...: re-exported)
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "GradientEdge",
@@ -278,6 +278,7 @@ def sum_to(grad, shape):
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
     if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
+        xp = _backend.array_module(grad)
         g = xp.sum(grad, axis=axes, keepdims=True) if axes else grad
         return xp.reshape(g, shape)
     if not shape:
@@ -295,9 +296,9 @@ def fit(grad, meta):
         grad = sum_to(grad, shape)
     if grad.dtype != dtype:
         if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
-            grad = xp.asarray(grad, dtype=dtype)
+            grad = _backend.asarray(grad, dtype=dtype)
         else:
-            grad = grad.to(_FROM_NP[dtype])
+            grad = grad.to(_dt.of_array_dtype(dtype))
     return grad
 
 

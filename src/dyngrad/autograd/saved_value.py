@@ -282,7 +282,7 @@ def _size_of(kind, v):
     if kind == "shape":
         return Size(v._data.shape) if isinstance(v, Tensor) else Size(())
     if kind == "strides":  # in elements, as Tensor.stride() gives them
-        return tuple(st // v._data.itemsize for st in v._data.strides)
+        return v.stride()
     if kind == "offset":
         return v.storage_offset()
     return v._data.size if isinstance(v, Tensor) else 1

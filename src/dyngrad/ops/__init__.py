@@ -3,7 +3,7 @@
 ``install`` is the one place where the table's functions become ``torch.*`` functions and
 ``Tensor`` methods and operators; ``FUNCTIONS`` and ``METHODS`` list what it installs.
 """
-from .. import random as _random
+from .. import _backend, random as _random
 from ..tensor import Tensor, _read_only
 from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
@@ -42,7 +42,7 @@ def _unary(name):
         kind, error, message = refused
 
         def fn(input, *, out=None):
-            if input._data.dtype.kind == kind:
+            if _backend.kind(input._data.dtype) == kind:
                 raise error(message)
             return entry(input)
     fn.__name__ = name

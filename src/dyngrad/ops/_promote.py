@@ -4,12 +4,16 @@ from .. import _dtype as _dt
 from .._args import broadcast_shapes  # noqa: F401  (ops import it from here)
 
 xp = _backend.xp
+_ndarray = _backend.ndarray
+_array_module = _backend.array_module
 _cache = {}
 
 
 def _key(x):
     d = getattr(x, "dtype", None)
     if d is not None:
+        if type(x) is not _ndarray and not isinstance(d, xp.dtype):
+            d = _dt.of_array_dtype(d).np  # another module's dtype: NumPy's of that name
         return d, x.ndim == 0
     return type(x), None
 
@@ -24,9 +28,23 @@ def result_dtype(*operands):
             if zero is None:
                 scalars.append(_dt.scalar_dtype(k()))
             else:
-                (zeros if zero else dims).append(_dt._FROM_NP[k])
+                (zeros if zero else dims).append(_dt.of_array_dtype(k))
         r = _cache[key] = _dt.result_type_of(dims, zeros, scalars).np
     return r
+
+
+def in_module(ns, ufunc, a, b, floating=False):
+    """``ufunc(a, b)`` for arrays of another module ``ns`` (NOTE [The array-module seam]):
+    both operands cast to torch's result dtype (to the default float for ``floating`` ops
+    given integers), numbers made arrays on the arrays' device."""
+    dt = _dt._FROM_NP[result_dtype(a, b)]
+    if floating and dt._category < _dt._FLOAT:
+        dt = _dt.get_default_dtype()
+    native = _dt.native(dt, ns)
+    device = (a if hasattr(a, "device") else b).device
+    a, b = (ns.asarray(v, dtype=native, device=device) if not hasattr(v, "dtype")
+            else v if v.dtype == native else ns.astype(v, native) for v in (a, b))
+    return _backend.function(ufunc, a)(a, b)
 
 
 def binary(ufunc, a, b):
@@ -34,6 +52,10 @@ def binary(ufunc, a, b):
     refuse = _REFUSALS.get(ufunc)
     if refuse is not None:
         refuse(a, b)
+    if type(a) is not _ndarray and type(b) is not _ndarray:
+        ns = _array_module(a, b)
+        if ns is not xp:
+            return in_module(ns, ufunc, a, b)
     try:
         da = getattr(a, "dtype", None)
         if da is not None:
@@ -62,6 +84,10 @@ def compare(ufunc, ordered=False):
         if ordered and (_kind(self) == "c" or _kind(other) == "c"):
             raise NotImplementedError(f'"{_ORDERED[ufunc]}_cpu" not implemented for '
                                       f"'{_dt._FROM_NP[result_dtype(self, other)]._cname}'")
+        if type(self) is not _ndarray and type(other) is not _ndarray:
+            ns = _array_module(self, other)
+            if ns is not xp:
+                return in_module(ns, ufunc, self, other)
         try:
             return ufunc(self, other)
         except (ValueError, TypeError) as e:
@@ -82,14 +108,21 @@ def _torch_error(ufunc, a, b, numpy_error):
 
 def to_float(x):
     """Integer and bool arrays become the default float dtype (torch's true division etc.)."""
-    if x.dtype.kind in "fc":
+    if type(x) is _ndarray:  # the NumPy path, as fast as before the seam
+        if x.dtype in _FLOAT_OR_COMPLEX:
+            return x
+        return xp.asarray(x, dtype=_dt.get_default_dtype().np)
+    if _backend.kind(x.dtype) in "fc":
         return x
-    return xp.asarray(x, dtype=_dt.get_default_dtype().np)
+    ns = _array_module(x)
+    return _backend.astype(x, _dt.native(_dt.get_default_dtype(), ns))
 
 
 def _kind(x):
     d = getattr(x, "dtype", None)
-    return d.kind if d is not None else "c" if type(x) is complex else "b" if type(x) is bool else ""
+    if d is not None:
+        return _backend.kind(d)
+    return "c" if type(x) is complex else "b" if type(x) is bool else ""
 
 
 def _no_bool_subtraction(a, b):
@@ -108,6 +141,8 @@ def _no_complex(name):
             raise RuntimeError(f"{name} not implemented for complex tensors.")
     return refuse
 
+
+_FLOAT_OR_COMPLEX = _backend.DIFFERENTIABLE
 
 # mixes NumPy computes and torch refuses, checked before computing
 _WEAK_OK = {float: "fc", int: "fc"}

@@ -24,6 +24,7 @@ broadcast-shaped gradient: the engine reduces it to the input's shape and dtype,
 import inspect
 
 from .. import _backend
+from .. import _dtype as _dt
 from .._autograd_state import DUAL
 from .._size import Size
 from ..autograd import grad_mode
@@ -36,6 +37,13 @@ from ._jvp import ELEMENTWISE, LINEAR, TRANSPOSED, push_tangents  # noqa: F401  
 
 xp = _backend.xp
 _gstate = grad_mode.state
+# whether a result records a node: NumPy's by its kind (_DIFFERENTIABLE below), other
+# modules' through _backend (NOTE [The array-module seam])
+_ndarray = _backend.ndarray
+# bfloat16 and float8 arrays, by dtype: a set test any module's dtype can take
+_LOW = _dt.LOW_PRECISION_NP
+_NUMPY_TYPES = _backend.NUMPY_TYPES
+_differentiable = _backend.differentiable
 _new = object.__new__
 _Batched = BatchedTensor
 
@@ -280,12 +288,16 @@ def _make_fast(op):
                 if type(self) is _Batched:
                     return batched_apply(op, (self,) + rest)
             data = self._data
-            low = data.dtype.kind == LOW_KIND
-            out = fwd(data, *rest) if not low else widened_forward(op, (data,) + rest)
+            low = data.dtype in _LOW
+            try:
+                out = fwd(data, *rest) if not low else widened_forward(op, (data,) + rest)
+            except AttributeError as e:  # free when nothing is raised (Python 3.11)
+                raise _module_error(op, (data,), e) from None
             res = _wrap(out)
             # _needs_grad written out: a call less per op
             if ((self._requires_grad or self._base is not None and self.requires_grad)
-                    and _gstate.enabled and out.dtype.kind in _DIFFERENTIABLE):
+                    and _gstate.enabled and (out.dtype.kind in _DIFFERENTIABLE if type(out)
+                                             in _NUMPY_TYPES else _differentiable(out))):
                 outs = (res,)
                 save(record(_new(cls if not low else op.low_node_class), (self,), outs),
                      (self,) + rest, outs)
@@ -310,21 +322,22 @@ def _make_fast(op):
                     y = other._data
                     b = (other if other._requires_grad or other._base is not None
                          and other.requires_grad else None)
-                    low = x.dtype.kind == LOW_KIND or y.dtype.kind == LOW_KIND
+                    low = x.dtype in _LOW or y.dtype in _LOW
                 else:
                     y, b = other, None
-                    low = x.dtype.kind == LOW_KIND
+                    low = x.dtype in _LOW
             elif isinstance(other, Tensor):
                 x, y, a = self, other._data, None
                 b = (other if other._requires_grad or other._base is not None
                      and other.requires_grad else None)
-                low = y.dtype.kind == LOW_KIND
+                low = y.dtype in _LOW
             else:
                 return fwd(self, other, *rest)
             out = fwd(x, y, *rest) if not low else widened_forward(op, (x, y) + rest)
             res = _wrap(out)
             if ((a is not None or b is not None) and _gstate.enabled
-                    and out.dtype.kind in _DIFFERENTIABLE):
+                    and (out.dtype.kind in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
+                         else _differentiable(out))):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
                 save(record(_new(cls if not low else op.low_node_class), (a, b), outs),
@@ -378,11 +391,15 @@ def apply(op, args):
         arrays, inputs = unpack_args(op, args)
         mask = tuple(a is not None for a in inputs)
     low = any_low(arrays, op.tensor_pos)
-    out = op.forward(*arrays) if not low else widened_forward(op, arrays)
+    try:
+        out = op.forward(*arrays) if not low else widened_forward(op, arrays)
+    except AttributeError as e:
+        raise _module_error(op, arrays, e) from None
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
     if (_gstate.enabled and _any_input(inputs)
-            and (op.n_out != 1 or out.dtype.kind in _DIFFERENTIABLE)):
+            and (op.n_out != 1 or (out.dtype.kind in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
+                                   else _differentiable(out)))):
         diff_outs = op.differentiable_outputs
         node = record(_new(op.node_class if not low else op.low_node_class), inputs,
                       outs if diff_outs is None else
@@ -395,6 +412,18 @@ def apply(op, args):
     if DUAL[0] is not None:
         push_tangents(op, args, outs)
     return outs[0] if op.n_out == 1 else outs
+
+
+def _module_error(op, arrays, error):
+    """An op whose forward is NumPy-only met another module's array: torch's words for an
+    op a backend lacks (NOTE [The array-module seam]); otherwise the error itself."""
+    flat = [a for x in arrays for a in (x if isinstance(x, (list, tuple)) else (x,))]
+    ns = _backend.array_module(*flat)
+    if ns is xp:
+        return error
+    return NotImplementedError(f"Could not run '{op.name or op.forward.__name__}' with "
+                               f"arguments from the '{ns.__name__}' backend: it runs on "
+                               "NumPy arrays only so far")
 
 
 def _any_input(inputs):

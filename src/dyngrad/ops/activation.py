@@ -9,6 +9,8 @@ entry of its own (_log_softmax_backward_data, _softmax_backward_data), so a crea
 backward records LogSoftmaxBackwardDataBackward0 / SoftmaxBackwardDataBackward0 nodes with
 derivatives.yaml's formulas.
 """
+import math
+
 from .. import _backend
 from .. import _dtype as _dt
 from ._table import TRANSPOSED, Op
@@ -19,17 +21,18 @@ xp = _backend.xp
 
 
 def _check_float(self, kernel):
-    if self.dtype.kind not in "fc":
-        name = _dt._FROM_NP[self.dtype]._cname
+    if _backend.kind(self.dtype) not in "fc":
+        name = _dt.of_array(self)._cname
         raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
 
 
 def _shifted(self, dim):
     """``self`` minus its max along ``dim`` (finite maxima only), so exp cannot overflow."""
+    xp = _backend.array_module(self)
     m = xp.max(self, axis=dim, keepdims=True)
     # a row of -inf is shifted by 0 (its result is nan either way); a row holding +inf is
     # shifted by inf, so that it is all nan, as in torch
-    m = xp.where(m == -xp.inf, xp.zeros((), dtype=m.dtype), m)
+    m = xp.where(m == -math.inf, xp.zeros_like(m), m)
     return self - m
 
 
@@ -39,7 +42,8 @@ def _log_softmax(self, dim):
     if self.ndim == 0:
         return self - self
     if self.size == 0:
-        return self.copy()
+        return _backend.copy(self)
+    xp = _backend.array_module(self)
     z = _shifted(self, d)
     return z - xp.log(xp.sum(xp.exp(z), axis=d, keepdims=True))
 
@@ -47,22 +51,24 @@ def _log_softmax(self, dim):
 def _softmax(self, dim):
     _check_float(self, "softmax_lastdim_kernel_impl")
     d = _dims(dim, self.ndim)[0]
+    xp = _backend.array_module(self)
     if self.ndim == 0:
         return xp.ones_like(self)
     if self.size == 0:
-        return self.copy()
+        return _backend.copy(self)
     e = xp.exp(_shifted(self, d))
     e /= xp.sum(e, axis=d, keepdims=True)
     return e
 
 
 def _log_softmax_backward_data(grad_output, output, dim):
+    xp = _backend.array_module(output)
     return grad_output - xp.exp(output) * xp.sum(grad_output, axis=_axis(dim, output), keepdims=True)
 
 
 def _softmax_backward_data(grad_output, output, dim):
     go = grad_output * output
-    return go - output * xp.sum(go, axis=_axis(dim, output), keepdims=True)
+    return go - output * _backend.array_module(go).sum(go, axis=_axis(dim, output), keepdims=True)
 
 
 def _axis(dim, output):

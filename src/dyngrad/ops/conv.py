@@ -28,7 +28,7 @@ from .. import _backend
 from ._table import LINEAR, TRANSPOSED, Op
 
 xp = _backend.xp
-_as_strided = xp.lib.stride_tricks.as_strided
+_as_strided = _backend.as_strided
 
 
 def _nd(x):

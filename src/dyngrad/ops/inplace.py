@@ -107,7 +107,7 @@ def _write(self, value):
 def _check_write(self, value):
     """torch's refusals of a result that does not fit ``self``: shape, then casting."""
     data = self._data
-    if not data.flags.writeable:
+    if not _backend.writeable(data):
         raise RuntimeError("unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location. Please clone() the "
                            "tensor before performing the operation.")

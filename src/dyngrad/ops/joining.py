@@ -1,5 +1,6 @@
 """Joining ops: cat and stack (split, chunk and unbind are views: views.py)."""
 from .. import _backend
+from .. import _dtype as _dt
 from ._promote import result_dtype
 from ._table import LINEAR, Op
 
@@ -24,7 +25,12 @@ def _cat(tensors, dim):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
                                    f"size {ref.shape[k]} but got size {a.shape[k]} for tensor number "
                                    f"{i} in the list.")
-    return xp.concatenate(arrays, axis=d, dtype=result_dtype(*arrays))
+    dt = result_dtype(*arrays)
+    if not _backend.is_numpy(ref):  # the standard's concat takes no dtype=
+        ns = _backend.array_module(*arrays)
+        native = _dt.native(_dt._FROM_NP[dt], ns)
+        return ns.concat([_backend.astype(a, native) for a in arrays], axis=d)
+    return xp.concatenate(arrays, axis=d, dtype=dt)
 
 
 def _cat_backward(grad, dim, tensors_sizes):
@@ -53,7 +59,12 @@ def _stack(tensors, dim):
         if a.shape != ref:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
                                f"at entry 0 and {list(a.shape)} at entry {i}")
-    return xp.stack(tensors, axis=dim, dtype=result_dtype(*tensors))
+    dt = result_dtype(*tensors)
+    if not _backend.is_numpy(tensors[0]):
+        ns = _backend.array_module(*tensors)
+        native = _dt.native(_dt._FROM_NP[dt], ns)
+        return ns.stack([_backend.astype(a, native) for a in tensors], axis=dim)
+    return xp.stack(tensors, axis=dim, dtype=dt)
 
 
 def _stack_backward(grad, dim, tensors_sizes):

@@ -2,7 +2,7 @@
 from .. import _backend
 from .._dtype import _FROM_NP
 from ._table import TRANSPOSED, Op
-from ..tensor import _CPP_TYPE
+from ..tensor import _CPP_TYPE, _wrap
 from .pointwise import conj
 from .views import reshape, t, transpose
 from .pointwise import mul_scalar
@@ -33,7 +33,7 @@ def _cpp(a):
 def _check_same_dtype(a, b, op="mm"):
     if a.dtype != b.dtype:
         raise RuntimeError(_MISMATCH[op](a, b))
-    if a.dtype.kind == "b" and op == "mm":
+    if op == "mm" and _backend.kind(a.dtype) == "b":
         raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
 
 
@@ -46,7 +46,7 @@ def _mm(self, mat2):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({self.shape[0]}x{self.shape[1]} "
                            f"and {mat2.shape[0]}x{mat2.shape[1]})")
     _check_same_dtype(self, mat2)
-    return xp.matmul(self, mat2)
+    return _backend.array_module(self).matmul(self, mat2)
 
 
 def _column_major(sizes, strides):
@@ -57,6 +57,8 @@ def _column_major(sizes, strides):
 
 def _layout(x):
     a = getattr(x, "_data", x)
+    if not _backend.is_numpy(a):
+        return a.shape, _wrap(a).stride()
     return a.shape, tuple(st // a.itemsize for st in a.strides)
 
 
@@ -99,7 +101,7 @@ def _bmm(self, mat2):
                            f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, "
                            f"{mat2.shape[1]}].")
     _check_same_dtype(self, mat2, "bmm")
-    return xp.matmul(self, mat2)
+    return _backend.array_module(self).matmul(self, mat2)
 
 
 bmm = Op("BmmBackward0", _bmm,

@@ -22,25 +22,30 @@ def _class_picks(self, target, weight, ignore_index):
     n_classes = self.shape[0] if self.ndim == 1 else self.shape[1]
     keep = target != ignore_index
     bad = keep & ((target < 0) | (target >= n_classes))
-    if bad.any():
+    if _backend.array_module(bad).any(bad):
         raise IndexError(f"Target {int(target[bad].flat[0])} is out of bounds.")
-    safe = xp.where(keep, target, 0)
-    w = keep.astype(self.dtype) if weight is None else xp.where(keep, weight[safe], 0).astype(self.dtype)
+    xp = _backend.array_module(self)
+    safe = xp.where(keep, target, xp.zeros_like(target))
+    w = (_backend.astype(keep, self.dtype) if weight is None else
+         _backend.astype(xp.where(keep, xp.take(weight, safe), 0), self.dtype))
     return (0 if self.ndim == 1 else 1), safe, w
 
 
 def _nll_loss(self, target, weight, reduction, ignore_index):
     dim, safe, w = _class_picks(self, target, weight, ignore_index)
-    picked = xp.squeeze(xp.take_along_axis(self, xp.expand_dims(safe, dim), dim), dim)
+    xp = _backend.array_module(self)
+    picked = xp.squeeze(xp.take_along_axis(self, xp.expand_dims(safe, axis=dim), axis=dim),
+                        axis=dim)
     losses = -(picked * w)
     total_weight = xp.sum(w, dtype=self.dtype)
     if reduction == NONE:
-        return losses, xp.zeros((), dtype=self.dtype)
+        return losses, xp.zeros_like(total_weight)
     total = xp.sum(losses, dtype=self.dtype)
     if reduction == SUM:
         return total, total_weight
-    with xp.errstate(invalid="ignore", divide="ignore"):  # every target ignored: nan, as torch
-        return (total / total_weight).astype(self.dtype, copy=False), total_weight
+    # every target ignored: nan, as torch gives it
+    with _backend.errstate(xp, invalid="ignore", divide="ignore"):
+        return _backend.astype(total / total_weight, self.dtype), total_weight
 
 
 def _nll_loss_backward(grad_output, self, target, weight, reduction, ignore_index, total_weight):
@@ -49,6 +54,13 @@ def _nll_loss_backward(grad_output, self, target, weight, reduction, ignore_inde
     coef = -(grad_output * w)
     if reduction == MEAN:
         coef = coef / total_weight
+    if not _backend.is_numpy(self):  # the standard has no put_along_axis: a one-hot
+        ns = _backend.array_module(self)
+        classes = ns.arange(self.shape[dim], device=self.device)
+        hit = ns.reshape(classes, (-1,) + (1,) * (self.ndim - 1 - dim)) == ns.expand_dims(
+            safe, axis=dim)
+        coef = ns.expand_dims(_backend.astype(coef, self.dtype), axis=dim)
+        return ns.where(hit, coef, ns.zeros_like(self))
     out = xp.zeros(self.shape, dtype=self.dtype)
     xp.put_along_axis(out, xp.expand_dims(safe, dim), xp.expand_dims(coef.astype(self.dtype), dim), dim)
     return out
@@ -74,8 +86,8 @@ def _mse_loss(self, target, reduction):
     sq = d * d
     if reduction == NONE:
         return sq
-    total = xp.sum(sq, dtype=sq.dtype)
-    return total if reduction == SUM else (total / sq.size).astype(sq.dtype, copy=False)
+    total = _backend.array_module(sq).sum(sq, dtype=sq.dtype)
+    return total if reduction == SUM else _backend.astype(total / sq.size, sq.dtype)
 
 
 def _mse_loss_backward(grad_output, self, target, reduction):

@@ -24,7 +24,7 @@ def _dense(a):
 
 
 def _extent(a):
-    begin = a.__array_interface__["data"][0]
+    begin = _backend.data_ptr(a)
     return begin, begin + a.size * a.itemsize
 
 

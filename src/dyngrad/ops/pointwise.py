@@ -10,14 +10,16 @@ import math
 
 from .. import _backend
 from .._cpu_math import _fma32, _fma64
+from .. import _dtype as _dt
 from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE
-from ._promote import binary, broadcast_shapes, compare, result_dtype, to_float
+from ._promote import binary, broadcast_shapes, compare, in_module, result_dtype, to_float
 from ._promote import _torch_error as torch_error
 from ._table import ELEMENTWISE, LINEAR, Op
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
+_function = _backend.function
 
 
 # torch gives inf and nan silently (1 / 0, log(0), sqrt(-1)); NumPy would warn. Only the
@@ -28,9 +30,35 @@ _SILENT = {"divide": "ignore", "invalid": "ignore"}
 def _silent_float(ufunc):
     """The forward ``ufunc(self)`` in floating point, without NumPy's domain warnings."""
     def forward(self):
+        x = to_float(self)
+        if type(x) is not _ndarray and not _backend.is_numpy(x):
+            return _function(ufunc, x)(x)
         with xp.errstate(**_SILENT):
-            return ufunc(to_float(self))
+            return ufunc(x)
     return forward
+
+
+def _float_math(ufunc):
+    """The forward ``ufunc(self)`` in floating point (integers become the default float),
+    computed by the module of ``self`` (NOTE [The array-module seam])."""
+    def forward(self):
+        x = to_float(self)
+        return ufunc(x) if type(x) is _ndarray else _function(ufunc, x)(x)
+    return forward
+
+
+def _math(ufunc):
+    """The forward ``ufunc(self)``, computed by the module of ``self``."""
+    def forward(self):
+        return ufunc(self) if type(self) is _ndarray else _function(ufunc, self)(self)
+    return forward
+
+
+def _conjugate(x):
+    """The complex conjugate of an array of any module (the standard's conj is complex-only)."""
+    if type(x) is _ndarray or _backend.is_numpy(x):
+        return xp.conjugate(x)
+    return _backend.array_module(x).conj(x) if _backend.kind(x.dtype) == "c" else x
 
 
 def _scaled(grad, alpha):
@@ -64,6 +92,8 @@ def fma(a, b, c):
     """a * b + c rounded once, as torch's kernels (compiled with FMA contraction) compute
     it, in the dtype of a * b + c; Python numbers are first rounded to that dtype."""
     out = binary(xp.add, binary(xp.multiply, a, b), c)
+    if not _backend.is_numpy(out):  # no fused multiply-add in the array API: two roundings
+        return out
     if out.dtype.kind != "f" or out.dtype.itemsize < 4:
         return out
     a, b, c = (out.dtype.type(v) if type(v) in (int, float) else v for v in (a, b, c))
@@ -86,6 +116,10 @@ def _rsub(self, other, alpha):
 
 
 def _div(self, other):
+    if type(self) is not _ndarray and type(other) is not _ndarray:
+        ns = _backend.array_module(self, other)
+        if ns is not xp:
+            return in_module(ns, xp.true_divide, self, other, floating=True)
     dt = result_dtype(self, other)
     if dt.kind not in "fc":  # int / int is a float division in torch
         dt = to_float(xp.empty(0, dtype=bool)).dtype
@@ -132,11 +166,11 @@ div = Op("DivBackward0", _div, jvp=ELEMENTWISE,
          self=lambda grad, other: grad / conj(other),
          other=lambda grad, self, other: -grad * conj((self / other) / other))
 def _neg(self):
-    if self.dtype.kind == "b":
+    if _backend.kind(self.dtype) == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
                            "are trying to invert a mask, use the `~` or `logical_not()` operator "
                            "instead.")
-    return xp.negative(self)
+    return xp.negative(self) if type(self) is _ndarray else -self
 
 
 neg = Op("NegBackward0", _neg, jvp=ELEMENTWISE, self=lambda grad: -grad)
@@ -271,6 +305,10 @@ _POW_AS_PRODUCT = {3: lambda x: x * x * x, -2: lambda x: 1 / (x * x),
 
 
 def _pow(self, exponent):
+    if type(self) is not _ndarray and type(exponent) is not _ndarray:
+        ns = _backend.array_module(self, exponent)
+        if ns is not xp:
+            return in_module(ns, xp.power, self, exponent)
     dt = result_dtype(self, exponent)
     if dt.kind in "iu" and type(exponent) is int and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -306,25 +344,25 @@ pow_tensor = Op("PowBackward1", _pow, jvp=ELEMENTWISE,
 pow_scalar_base = Op("PowBackward2", _pow, jvp=ELEMENTWISE, exponent=_pow_scalar_base_backward)
 
 # -- unary math -----------------------------------------------------------------------
-exp = Op("ExpBackward0", lambda self: xp.exp(to_float(self)), jvp=ELEMENTWISE,
+exp = Op("ExpBackward0", _float_math(xp.exp), jvp=ELEMENTWISE,
          self=lambda grad, result: grad * conj(result))
 log = Op("LogBackward0", _silent_float(xp.log), jvp=ELEMENTWISE,
          self=lambda grad, self: grad / conj(self))
 sqrt = Op("SqrtBackward0", _silent_float(xp.sqrt), jvp=ELEMENTWISE,
           self=lambda grad, result: grad / conj(mul_scalar(result, 2)))
-sin = Op("SinBackward0", lambda self: xp.sin(to_float(self)), jvp=ELEMENTWISE,
+sin = Op("SinBackward0", _float_math(xp.sin), jvp=ELEMENTWISE,
          self=lambda grad, self: grad * conj(cos(self)))
-cos = Op("CosBackward0", lambda self: xp.cos(to_float(self)), jvp=ELEMENTWISE,
+cos = Op("CosBackward0", _float_math(xp.cos), jvp=ELEMENTWISE,
          self=lambda grad, self: grad * -conj(sin(self)))
-tanh = Op("TanhBackward0", lambda self: xp.tanh(to_float(self)), jvp=ELEMENTWISE,
+tanh = Op("TanhBackward0", _float_math(xp.tanh), jvp=ELEMENTWISE,
           self=lambda grad, result: tanh_backward(grad, result))
 
 
 def _tanh_backward(grad_output, output):
     """grad_output * (1 - output**2), reusing one temporary: on big tensors each fresh
     array costs a pass of page faults (measured: 4M floats, 11 ms down to 7 ms)."""
-    if output.ndim == 0 or output.dtype.kind == "c":
-        return grad_output * xp.conjugate(1 - output * output)
+    if type(output) is not _ndarray or output.ndim == 0 or output.dtype.kind == "c":
+        return grad_output * _conjugate(1 - output * output)
     out = xp.multiply(output, output)
     xp.subtract(1, out, out=out)
     return xp.multiply(out, grad_output, out=out) if out.shape == xp.shape(grad_output) \
@@ -338,6 +376,8 @@ tanh_backward = Op("TanhBackwardBackward0", _tanh_backward, jvp=ELEMENTWISE,
 
 def _sigmoid(self):
     x = to_float(self)
+    if type(x) is not _ndarray and not _backend.is_numpy(x):
+        return 1 / (1 + _backend.array_module(x).exp(-x))
     # exp of a large negative input overflows harmlessly to inf: 1/(1+inf) is 0
     with xp.errstate(over="ignore"):
         if x.ndim == 0:
@@ -350,8 +390,9 @@ def _sigmoid(self):
 
 def _sigmoid_backward(grad_output, output):
     """grad_output * (1 - output) * output, reusing one temporary (see _tanh_backward)."""
-    if output.ndim == 0 or output.shape != xp.shape(grad_output) or output.dtype.kind == "c":
-        return grad_output * xp.conjugate((1 - output) * output)
+    if (type(output) is not _ndarray or output.ndim == 0
+            or output.shape != xp.shape(grad_output) or output.dtype.kind == "c"):
+        return grad_output * _conjugate((1 - output) * output)
     out = xp.subtract(1, output)
     xp.multiply(out, output, out=out)
     return xp.multiply(out, grad_output, out=out)
@@ -365,11 +406,13 @@ sigmoid_backward = Op("SigmoidBackwardBackward0",
                       grad_output=lambda grad, output: sigmoid_backward(grad, output),
                       output=lambda grad, output, grad_output:
                           grad * grad_output * add_scalar(mul_scalar(output, -2), 1, 1))
-abs_ = Op("AbsBackward0", lambda self: xp.abs(self), jvp=ELEMENTWISE,
+abs_ = Op("AbsBackward0", _math(xp.abs), jvp=ELEMENTWISE,
           self=lambda grad, self: grad * sgn(self))
 
 
 def _sign(self):
+    if type(self) is not _ndarray and not _backend.is_numpy(self):
+        return _sign_in(_backend.array_module(self), self)
     if self.dtype.kind == "b":
         return self.copy()
     r = xp.sign(self)
@@ -378,6 +421,15 @@ def _sign(self):
     elif self.dtype.kind == "f" and r != r:
         r = xp.zeros_like(r)
     return r
+
+
+def _sign_in(ns, self):
+    """``_sign`` for an array of another module (NOTE [The array-module seam])."""
+    k = _backend.kind(self.dtype)
+    if k == "b":
+        return _backend.copy(self)
+    r = ns.sign(self)
+    return ns.where(ns.isnan(r), ns.zeros_like(r), r) if k == "f" else r
 
 
 sign = Op("SignBackward0", _sign, jvp=ELEMENTWISE, self=lambda grad: zeros_like(grad))
@@ -389,13 +441,16 @@ sgn = Op("SgnBackward0", _sign, jvp=ELEMENTWISE,
 def _sgn_backward(grad, self, result):
     """z/|z| is flat along |z| and turns with the angle: (g - sgn² conj(g)) / 2|z| (zero at
     0, as torch), and zero for real input."""
-    if getattr(getattr(self, "_data", self), "dtype", None).kind != "c":
+    if _backend.kind(getattr(self, "_data", self).dtype) != "c":
         return zeros_like(grad)
     magnitude = abs_(self)
     return masked_fill_op((grad - result * result * conj(grad)) / (magnitude * 2), magnitude == 0, 0)
 def _relu(self):
-    if self.dtype.kind == "b":
+    if _backend.kind(self.dtype) == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
+    if type(self) is not _ndarray and not _backend.is_numpy(self):
+        ns = _backend.array_module(self)
+        return ns.maximum(self, ns.zeros_like(self))
     return xp.maximum(self, 0, dtype=self.dtype)
 
 
@@ -407,6 +462,9 @@ def _threshold_backward(grad_output, self, threshold):
     # torch: where(self <= threshold, 0, grad). A multiply by the mask is several times
     # faster than NumPy's where (measured: 128x512, 20 us against 170 us) and the same
     # unless the gradient holds an inf or nan where it is dropped: then where it is.
+    if type(grad_output) is not _ndarray and not _backend.is_numpy(grad_output):
+        ns = _backend.array_module(grad_output)
+        return ns.where(self <= threshold, ns.zeros_like(grad_output), grad_output)
     keep = ~(self <= threshold)
     out = grad_output * keep
     # a compiled call takes the multiply as it is (NOTE [No shortcuts while capturing]:
@@ -490,12 +548,25 @@ clamp_max_tensor = Op("ClampMaxBackward1", lambda self, max: binary(xp.minimum, 
 
 
 def _where(condition, self, other):
+    if type(condition) is not _ndarray:
+        ns = _backend.array_module(condition, self, other)
+        if ns is not xp:
+            return _where_in(ns, condition, self, other)
     try:
         out = xp.where(condition, self, other)
     except ValueError:
         broadcast_shapes(*(getattr(a, "shape", ()) for a in (condition, self, other)))
         raise
     return out.astype(result_dtype(self, other), copy=False)
+
+
+def _where_in(ns, condition, self, other):
+    """where() over arrays of another module: numbers become arrays of torch's result dtype."""
+    dt = result_dtype(self, other)
+    native = _dt.native(_FROM_NP[dt], ns)
+    self, other = (ns.asarray(v, dtype=native, device=condition.device) if not hasattr(v, "dtype")
+                   else _backend.astype(v, native) for v in (self, other))
+    return ns.where(condition, self, other)
 
 
 where = Op("WhereBackward0", _where, jvp=ELEMENTWISE, nondiff=("condition",),

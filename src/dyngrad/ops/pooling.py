@@ -15,7 +15,7 @@ from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import zeros_like
 
 xp = _backend.xp
-_windows_of = xp.lib.stride_tricks.sliding_window_view
+_windows_of = _backend.sliding_window_view
 
 
 def pooled_size(size, k, s, p, d, ceil_mode):

@@ -216,12 +216,12 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 # -- Tensor.unfold: sliding windows as a strided view -------------------------------------------
 def _unfold(self, dimension, size, step):
     if self.ndim == 0:
-        return xp.lib.stride_tricks.as_strided(self, shape=(1,), strides=(0,))
+        return _backend.as_strided(self, shape=(1,), strides=(0,))
     n = (self.shape[dimension] - size) // step + 1
     shape = self.shape[:dimension] + (n,) + self.shape[dimension + 1:] + (size,)
     st = self.strides
     strides = st[:dimension] + (st[dimension] * step,) + st[dimension + 1:] + (st[dimension],)
-    return xp.lib.stride_tricks.as_strided(self, shape=shape, strides=strides)
+    return _backend.as_strided(self, shape=shape, strides=strides)
 
 
 def _unfold_backward(grad, input_sizes, dim, size, step):

@@ -9,6 +9,7 @@ from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import div, div_scalar, eq, isnan
 
 xp = _backend.xp
+_ndarray = _backend.ndarray
 
 
 def _dims(dim, ndim):
@@ -25,7 +26,11 @@ def _axes(dim, ndim):
     return axes if ndim else ()
 
 
-def _sum_dtype(self, dtype):
+def _sum_dtype(self, dtype, ns=xp):
+    if ns is not xp:  # another module's dtypes (NOTE [The array-module seam])
+        if dtype is None:
+            dtype = _dt.int64 if _backend.kind(self.dtype) in "biu" else None
+        return self.dtype if dtype is None else _dt.native(dtype, ns)
     if dtype is not None:
         return dtype.np
     # integer and bool sums accumulate in int64, as in torch
@@ -33,12 +38,14 @@ def _sum_dtype(self, dtype):
 
 
 def _sum_all(self, dtype=None):
-    return xp.sum(self, dtype=_sum_dtype(self, dtype))
+    ns = xp if type(self) is _ndarray else _backend.array_module(self)
+    return ns.sum(self, dtype=_sum_dtype(self, dtype, ns))
 
 
 def _sum_dim(self, dim, keepdim, dtype=None):
+    ns = xp if type(self) is _ndarray else _backend.array_module(self)
     axes = _axes(dim, self.ndim)
-    return xp.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype))
+    return ns.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype, ns))
 
 
 def _unreduce(grad, self_sym_sizes, dim, keepdim):
@@ -54,28 +61,30 @@ sum_all = Op("SumBackward0", _sum_all, jvp=LINEAR,
 sum_dim = Op("SumBackward1", _sum_dim, jvp=LINEAR, self=_unreduce)
 
 
-def _mean_check(self, which="Input"):
-    if self.dtype.kind not in "fc":
-        name = _dt._FROM_NP[self.dtype]._cname
+def _mean_check(self, dtype, which="Input"):
+    d = _dt.of_array(self) if dtype is None else dtype
+    if d._category < _dt._FLOAT:
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either "
-                           f"a floating point or complex dtype. Got: {name}")
+                           f"a floating point or complex dtype. Got: {d._cname}")
 
 
 def _mean_all(self, dtype=None):
-    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
+    _mean_check(self, dtype, "Input" if dtype is None else "Optional")
+    xp = _backend.array_module(self)
+    out_dtype = self.dtype if dtype is None else _dt.native(dtype, xp)
     if self.size == 0:  # nan, as torch gives it, without NumPy's "Mean of empty slice"
-        return xp.full((), xp.nan, dtype=self.dtype if dtype is None else dtype.np)
-    return xp.mean(self, dtype=None if dtype is None else dtype.np).astype(
-        self.dtype if dtype is None else dtype.np, copy=False)
+        return xp.full((), math.nan, dtype=out_dtype)
+    return xp.mean(_backend.astype(self, out_dtype))
 
 
 def _mean_dim(self, dim, keepdim, dtype=None):
-    _mean_check(self) if dtype is None else _mean_check(self.astype(dtype.np), "Optional")
+    _mean_check(self, dtype, "Input" if dtype is None else "Optional")
+    xp = _backend.array_module(self)
     axes = _axes(dim, self.ndim)
-    with xp.errstate(invalid="ignore", divide="ignore"):
-        out = (xp.mean(self, axis=axes, keepdims=keepdim) if self.size else
-               xp.sum(self, axis=axes, keepdims=keepdim) / 0)
-    return out.astype(self.dtype if dtype is None else dtype.np, copy=False)
+    x = self if dtype is None else _backend.astype(self, _dt.native(dtype, xp))
+    with _backend.errstate(xp, invalid="ignore", divide="ignore"):
+        return (xp.mean(x, axis=axes, keepdims=keepdim) if self.size else
+                xp.sum(x, axis=axes, keepdims=keepdim) / 0)
 
 
 def _mean_dim_backward(grad, self_sym_sizes, dim, keepdim):

@@ -232,7 +232,7 @@ def clamp_max(input, max):
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
-    if condition._data.dtype.kind != "b":
+    if _backend.kind(condition._data.dtype) != "b":
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {condition.dtype._cname}")
     return pw.where(condition, input, other)

@@ -352,7 +352,8 @@ def contiguous(self, memory_format=None):
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
 # dtype (NOTE [Broadcasting is undone by the engine]).
-to_copy = Op("ToCopyBackward0", lambda self, dtype: _backend.astype(self, dtype.np), jvp=LINEAR,
+to_copy = Op("ToCopyBackward0", lambda self, dtype: _backend.astype(
+    self, _dt.native(dtype, _backend.array_module(self))), jvp=LINEAR,
              self=lambda grad: grad)
 
 

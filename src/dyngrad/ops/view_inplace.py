@@ -25,9 +25,8 @@ _gstate = grad_mode.state
 # -- as_strided: a view given by sizes and strides over the input's storage ---------------
 def _as_strided(self, size, stride, storage_offset):
     flat, _ = _backend.storage_of(self)
-    return xp.lib.stride_tricks.as_strided(
-        flat[storage_offset:], shape=tuple(size),
-        strides=tuple(s * self.itemsize for s in stride))
+    return _backend.as_strided(flat[storage_offset:], tuple(size),
+                               tuple(s * self.itemsize for s in stride))
 
 
 def _strided_positions(size, stride, offset):

@@ -10,9 +10,12 @@ import warnings
 
 from .. import _backend
 from ..creation import zeros
+from ..tensor import _wrap
 from ._table import LINEAR, Op
 
 xp = _backend.xp
+array_module = _backend.array_module
+_ndarray = _backend.ndarray
 
 
 def infer_size(size, numel):
@@ -40,6 +43,8 @@ def infer_size(size, numel):
 
 def _view(self, size):
     shape = infer_size(size, self.size)
+    if type(self) is not _ndarray and not _backend.is_numpy(self):
+        return array_module(self).reshape(self, shape)  # another module views where it can
     out = self.view()
     try:
         out.shape = shape  # assigning a shape refuses where a copy would be needed
@@ -51,6 +56,8 @@ def _view(self, size):
 
 
 def can_view(array, size):
+    if type(array) is not _ndarray and not _backend.is_numpy(array):
+        return True
     out = array.view()
     try:
         out.shape = size
@@ -61,8 +68,16 @@ def can_view(array, size):
 
 view = Op("ViewBackward0", _view, jvp=LINEAR, view=True,
           self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
+
+
+def _reshape(self, size):
+    if type(self) is _ndarray:  # NumPy's path stays one call (NOTE [The array-module seam])
+        return xp.reshape(self, size)
+    return array_module(self).reshape(self, size)
+
+
 # The result of reshape when a view is impossible: a fresh copy, not a view.
-unsafe_view = Op("UnsafeViewBackward0", lambda self, size: xp.reshape(self, size), jvp=LINEAR,
+unsafe_view = Op("UnsafeViewBackward0", _reshape, jvp=LINEAR,
                  self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 
 
@@ -70,28 +85,41 @@ def reshape(x, size):
     """reshape for formulas: a view when possible (arrays and Tensors alike)."""
     if hasattr(x, "_data"):
         return x.reshape(size)
-    return xp.reshape(x, size)
+    return _reshape(x, size)
 
 
 # reshape of a tensor that is not contiguous but can still be viewed (a transpose, an
 # expand): torch records _reshape_alias, not view
-reshape_alias = Op("ReshapeAliasBackward0", lambda self, size: xp.reshape(self, size), jvp=LINEAR,
-                   view=True,
+reshape_alias = Op("ReshapeAliasBackward0", _reshape, jvp=LINEAR, view=True,
                    self=lambda grad, self_sym_sizes: reshape(grad, tuple(self_sym_sizes)))
 # t[...] and t[:, :]: a view of the whole tensor
-alias = Op("AliasBackward0", lambda self: self.view(), jvp=LINEAR,
+alias = Op("AliasBackward0", lambda self: self.view() if isinstance(self, _ndarray) else self,
+           jvp=LINEAR,
            view=True, self=lambda grad: grad)
 
 
 def new_zeros(like, shape):
     """Zeros of ``like``'s dtype and kind (array or Tensor), with no graph."""
     if hasattr(like, "_data"):
-        return zeros(shape, dtype=like.dtype)
-    return xp.zeros(shape, dtype=like.dtype)
+        if _backend.is_numpy(like._data):
+            return zeros(shape, dtype=like.dtype)
+        like = like._data  # an array of another module: zeros beside it, as a tensor
+        return _wrap(array_module(like).zeros(shape, dtype=like.dtype, device=like.device))
+    if type(like) is _ndarray or _backend.is_numpy(like):
+        return xp.zeros(shape, dtype=like.dtype)
+    return array_module(like).zeros(shape, dtype=like.dtype, device=like.device)
 
 
 def _permute(self, dims):
-    return xp.transpose(self, dims)
+    return array_module(self).permute_dims(self, dims)
+
+
+def _transpose(self, dim0, dim1):
+    if isinstance(self, _ndarray):
+        return xp.swapaxes(self, dim0, dim1)
+    dims = list(range(self.ndim))
+    dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+    return array_module(self).permute_dims(self, dims)
 
 
 def _inverse(dims):
@@ -103,17 +131,24 @@ def _inverse(dims):
 
 permute = Op("PermuteBackward0", _permute, jvp=LINEAR, view=True,
              self=lambda grad, dims: permute(grad, _inverse(dims)))
-transpose = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
-               jvp=LINEAR, view=True,
+transpose = Op("TransposeBackward0", _transpose, jvp=LINEAR, view=True,
                self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1))
-t = Op("TBackward0", lambda self: xp.transpose(self), jvp=LINEAR,
-       view=True, self=lambda grad: t(grad))
+
+
+def _t(self):
+    if isinstance(self, _ndarray):
+        return xp.transpose(self)
+    return _permute(self, tuple(range(self.ndim))[::-1])
+
+
+t = Op("TBackward0", _t, jvp=LINEAR, view=True, self=lambda grad: t(grad))
 # expand's gradient is the broadcast-shaped grad itself: the engine sums it down
 # (NOTE [Broadcasting is undone by the engine]).
-expand = Op("ExpandBackward0", lambda self, size: xp.broadcast_to(self, size), jvp=LINEAR,
-            view=True,
+expand = Op("ExpandBackward0", lambda self, size: array_module(self).broadcast_to(self, size),
+            jvp=LINEAR, view=True,
             self=lambda grad: grad)
-unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), jvp=LINEAR,
+unsqueeze = Op("UnsqueezeBackward0",
+               lambda self, dim: array_module(self).expand_dims(self, axis=dim), jvp=LINEAR,
                view=True,
                self=lambda grad, dim: squeeze_dim(grad, dim))
 
@@ -126,14 +161,18 @@ def _unsqueeze_to(grad, dims, sizes):
     return grad
 
 
-squeeze_all = Op("SqueezeBackward0", lambda self: xp.squeeze(self), jvp=LINEAR, view=True,
+squeeze_all = Op("SqueezeBackward0", lambda self: array_module(self).squeeze(
+                     self, axis=tuple(i for i, n in enumerate(self.shape) if n == 1)),
+                 jvp=LINEAR, view=True,
                  self=lambda grad, self_sym_sizes:
                      _unsqueeze_to(grad, range(len(self_sym_sizes)), self_sym_sizes))
 
 
 def _squeeze_dims(self, dim):
     dims = tuple(d for d in dim if self.shape[d] == 1) if self.ndim else ()
-    return xp.squeeze(self, dims) if dims else self.view()
+    if not dims:
+        return self.view() if _backend.is_numpy(self) else self
+    return array_module(self).squeeze(self, axis=dims)
 
 
 squeeze_dim = Op("SqueezeBackward1", lambda self, dim: _squeeze_dims(self, (dim,)), jvp=LINEAR,
@@ -155,8 +194,8 @@ def _select(self, dim, index):
 
 
 def _select_backward(grad, input_sizes, dim, index):
-    out = xp.zeros(input_sizes, dtype=grad.dtype)
-    out[(slice(None),) * dim + (index,)] = grad
+    out = new_zeros(grad, input_sizes)
+    out[(slice(None),) * dim + (index, Ellipsis)] = grad
     return out
 
 
@@ -167,12 +206,12 @@ select_backward = Op("SelectBackwardBackward0", _select_backward, jvp=LINEAR,
 
 
 def _slice(self, dim, start, end, step):
-    return self[(slice(None),) * dim + (slice(start, end, step),)]
+    return self[(slice(None),) * dim + (slice(start, end, step), Ellipsis)]
 
 
 def _slice_backward(grad, input_sizes, dim, start, end, step):
-    out = xp.zeros(input_sizes, dtype=grad.dtype)
-    out[(slice(None),) * dim + (slice(start, end, step),)] = grad
+    out = new_zeros(grad, input_sizes)
+    out[(slice(None),) * dim + (slice(start, end, step), Ellipsis)] = grad
     return out
 
 

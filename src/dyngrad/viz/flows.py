@@ -9,7 +9,7 @@ values, or shape and rms when there are more than 4) where
 vanishing or an exploding gradient stands out); ``"zero"`` and ``"nonfinite"`` mark the
 two cases a logarithm cannot place.
 """
-import numpy as np
+import numpy as np  # drawings read host copies (summary.as_array)
 
 from .summary import as_array, shape_str, value_str
 

@@ -1,5 +1,7 @@
 """How a value is written in a drawing or a trace: short, one line, summarised when big."""
-import numpy as np
+import numpy as np  # drawings read host copies (as_array)
+
+from .. import _backend
 
 
 def as_array(value):
@@ -8,7 +10,7 @@ def as_array(value):
         return None
     data = getattr(value, "_data", None)
     if data is not None:
-        return np.asarray(data)
+        return _backend.to_numpy(data)
     if isinstance(value, np.ndarray) or np.isscalar(value):
         return np.asarray(value)
     return None

@@ -270,7 +270,7 @@ def trace(params=None, max_steps=None, run=None):
 
 
 def _differs(a, b):
-    import numpy as np
+    import numpy as np  # values as drawn: host copies (summary.as_array)
     try:
         return not np.allclose(a, b, rtol=1e-6, atol=1e-12, equal_nan=True)
     except (TypeError, ValueError):

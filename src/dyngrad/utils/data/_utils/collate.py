@@ -4,7 +4,7 @@ import collections
 import copy
 import re
 
-import numpy as np
+import numpy as np  # the NumPy arrays and scalars datasets return
 
 from .... import _dtype as _dt
 from ....creation import as_tensor, tensor

@@ -1,0 +1,156 @@
+"""The array-module seam (NOTE [The array-module seam] in _backend.py): tensors over
+array-api-strict arrays run the core ops and the engine, forward, backward and double
+backward, with the values the NumPy backend gives.
+
+The strict arrays live on array-api-strict's ``device1``, a device NumPy cannot read:
+any op that reached around the seam to NumPy (``numpy.exp(a)``, ``numpy.asarray(a)``)
+raises there, and any array it made with NumPy could not be combined with them. Every
+tensor an op returns, and every gradient, is checked to hold a strict array.
+
+Covered: + - * / ** (tensors and numbers, alpha), neg, exp, log, sqrt, sin, cos, tanh,
+sigmoid, abs, relu, where, comparisons, matmul (mm, and batches folded into mm), sum,
+mean, view/reshape, t/transpose/permute, unsqueeze/squeeze/expand, slicing and integer
+indexing, cat, stack, softmax, log_softmax, mse_loss, cross_entropy (nll_loss), dtype
+conversion (``.to``), and the engine (backward into ``.grad``, autograd.grad, create_graph).
+
+Still NumPy-only (another module's array fails in them, named by the error): in-place
+ops, indexing with tensors (gather/scatter/index_put, advanced indexing), max/min and
+the other reductions, sorting, scans, linalg beyond matmul, fft, convolution and
+pooling (strides), random ops, the special functions, and torch's exact FMA rounding of
+``add(alpha=)``. A first-order backward runs its formulas' operators on the arrays, so
+a differentiable op mixing an integer and a float tensor (``x * int_tensor``) relies on
+the module promoting as NumPy does (CuPy does; array-api-strict refuses).
+"""
+import numpy as np
+import pytest
+
+import dyngrad
+from dyngrad import _backend
+
+xps = pytest.importorskip("array_api_strict")
+DEVICE = xps.Device("device1")
+# array-api-strict warns when one of its dtypes meets one of NumPy's: that is a bypass too
+pytestmark = pytest.mark.filterwarnings("error:You are comparing")
+
+
+def _strict(a):
+    return xps.asarray(np.array(a), device=DEVICE)
+
+
+def _inputs(module, arrays, requires_grad=True):
+    """Tensors over NumPy arrays or over strict arrays of the same values."""
+    if module == "numpy":
+        return [dyngrad.as_tensor(np.array(a)).requires_grad_(requires_grad) for a in arrays]
+    return [dyngrad.as_tensor(_strict(a)).requires_grad_(requires_grad) for a in arrays]
+
+
+def _cross_entropy(x):
+    target = dyngrad.as_tensor(_strict([2, 0, 1]) if not _backend.is_numpy(x._data)
+                               else np.array([2, 0, 1]))
+    return dyngrad.nn.functional.cross_entropy(x, target)
+
+
+def _where(x, y):
+    return dyngrad.where(x > 0.1, x, y)
+
+
+def _ints(x):
+    """An int64 tensor of x's module (torch's promotion: float64 with int64 is float64)."""
+    values = np.array([[1, 2, 3], [-4, 5, 7]])
+    return dyngrad.tensor(values if _backend.is_numpy(x._data) else _strict(values))
+
+
+# (name, function of the input tensors, input shapes); values drawn away from kinks
+CASES = [
+    ("add", lambda x, y: x + y, [(2, 3), (3,)]),
+    ("sub_alpha", lambda x, y: dyngrad.sub(x, y, alpha=2), [(2, 3), (2, 3)]),
+    ("mul", lambda x, y: x * y, [(2, 3), (2, 1)]),
+    ("div", lambda x, y: x / (y * y + 1), [(2, 3), (2, 3)]),
+    ("scalar_arith", lambda x: (2.0 - x) * 3 + x / 4 - 1, [(4,)]),
+    ("int_promotion", lambda x: x + _ints(x) - dyngrad.where(_ints(x) > 1, x, 0.0) / 2,
+     [(2, 3)]),
+    ("float32", lambda x: (x.float() * 2.5).exp().double() + x.to(dyngrad.float32), [(4,)]),
+    ("neg_pow", lambda x: (-x) ** 3 + x ** 2, [(3,)]),
+    ("exp_log", lambda x: dyngrad.log(dyngrad.exp(x) + 1), [(2, 3)]),
+    ("tanh_sigmoid", lambda x: dyngrad.tanh(x) * dyngrad.sigmoid(x), [(5,)]),
+    ("sin_cos_sqrt", lambda x: x.sin() + x.cos() + (x * x + 1).sqrt(), [(3, 2)]),
+    ("abs_relu", lambda x: x.abs() + dyngrad.relu(x), [(6,)]),
+    ("matmul", lambda x, y: x @ y, [(2, 3), (3, 4)]),
+    ("matmul_batched", lambda x, y: dyngrad.matmul(x, y), [(2, 2, 3), (3, 2)]),
+    ("sum_mean", lambda x: x.sum() + x.mean(dim=1).sum() + x.sum(0, keepdim=True).sum(),
+     [(3, 4)]),
+    ("reshape_transpose", lambda x: x.reshape(4, 3).t().permute(1, 0).view(2, 6), [(3, 4)]),
+    ("indexing", lambda x: x[1:, ::2] * x[0, 1], [(3, 4)]),
+    ("unsqueeze_expand", lambda x: x.unsqueeze(1).expand(3, 2, 4).squeeze() * x[:, None, :],
+     [(3, 4)]),
+    ("where", _where, [(2, 3), (2, 3)]),
+    ("cat_stack", lambda x, y: dyngrad.cat([x, y], 0) * dyngrad.stack([x, y]).sum(0).sum(),
+     [(2, 3), (2, 3)]),
+    ("softmax", lambda x: dyngrad.softmax(x, 1) * dyngrad.log_softmax(x, 0), [(3, 4)]),
+    ("mse_loss", lambda x, y: dyngrad.nn.functional.mse_loss(x, y), [(2, 3), (2, 3)]),
+    ("cross_entropy", _cross_entropy, [(3, 4)]),
+]
+
+
+def _run(module, fn, values):
+    """Forward, backward with create_graph, and a backward through the gradients."""
+    inputs = _inputs(module, values)
+    out = fn(*inputs)
+    loss = (out * out).sum()
+    grads = dyngrad.autograd.grad(loss, inputs, create_graph=True)
+    second = dyngrad.autograd.grad(sum((g * g).sum() for g in grads), inputs, allow_unused=True)
+    return [out, loss, *grads, *second]
+
+
+@pytest.mark.parametrize("name, fn, shapes", CASES, ids=[c[0] for c in CASES])
+def test_core_ops_on_strict_arrays_match_numpy(name, fn, shapes):
+    rng = np.random.default_rng(0)
+    values = [rng.uniform(0.2, 1.5, s) * rng.choice([-1, 1], s) for s in shapes]
+    want = _run("numpy", fn, values)
+    got = _run("strict", fn, values)
+    for w, g in zip(want, got):
+        if w is None:
+            assert g is None
+            continue
+        assert type(g._data) is not np.ndarray and not _backend.is_numpy(g._data), name
+        assert g.dtype is w.dtype and tuple(g.shape) == tuple(w.shape)
+        if w.grad_fn is not None:
+            assert type(g.grad_fn).__name__ == type(w.grad_fn).__name__
+        np.testing.assert_allclose(_backend.to_numpy(g._data), w.detach().numpy(), rtol=1e-12,
+                                   atol=1e-14)
+
+
+def test_backward_accumulates_into_strict_leaves():
+    w = dyngrad.as_tensor(_strict([[0.5, -1.0], [2.0, 0.25]])).requires_grad_()
+    x = dyngrad.as_tensor(_strict([[1.0, 2.0]]))
+    for _ in range(2):
+        (x @ w).tanh().sum().backward()
+    wn = dyngrad.tensor([[0.5, -1.0], [2.0, 0.25]], dtype=dyngrad.float64, requires_grad=True)
+    for _ in range(2):
+        (dyngrad.tensor([[1.0, 2.0]], dtype=dyngrad.float64) @ wn).tanh().sum().backward()
+    assert not _backend.is_numpy(w.grad._data)
+    np.testing.assert_allclose(_backend.to_numpy(w.grad._data), wn.grad.numpy(), rtol=1e-12)
+
+
+def test_dtypes_printing_and_numpy_conversion():
+    t = dyngrad.as_tensor(xps.asarray([1.5, -2.0], dtype=xps.float32, device=DEVICE))
+    n = dyngrad.tensor([1.5, -2.0])
+    assert t.dtype is dyngrad.float32 and t.is_floating_point()
+    assert dyngrad.as_tensor(_strict([1, 2])).dtype is dyngrad.int64
+    assert (t + 1).to(dyngrad.float64).dtype is dyngrad.float64
+    assert repr(t.requires_grad_()) == repr(n.requires_grad_())
+    assert repr(t * 2) == repr(n * 2) and str(t.detach()) == str(n.detach())
+    assert t.tolist() == n.tolist() and (t.sum() * 1).item() == (n.sum() * 1).item()
+    with pytest.raises(TypeError, match="can't convert array_api_strict array to numpy"):
+        t.detach().numpy()
+    assert np.array_equal(t.detach().cpu().numpy(), n.detach().numpy())
+
+
+def test_an_op_still_numpy_only_says_so():
+    x = dyngrad.as_tensor(_strict([1.0, -2.0])).requires_grad_()
+    with pytest.raises(NotImplementedError, match="Could not run 'CumsumBackward0' with "
+                                                  "arguments from the 'array_api_strict' backend"):
+        x.cumsum(0)
+    with pytest.raises(NotImplementedError, match="'ErfBackward0'"):
+        x.erf()
+    assert x.grad is None and x.is_leaf
