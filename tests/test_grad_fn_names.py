@@ -84,6 +84,8 @@ ARGS = {
     "poisson": lambda t, x, y: t.poisson(x.abs(), t.Generator().manual_seed(0)),
     "view_as_real": lambda t, x, y: t.view_as_real(t.view_as_complex(t.stack([x, y], -1))),
     "view_as_complex": lambda t, x, y: t.view_as_complex(t.stack([x, y], -1)),
+    "imag": lambda t, x, y: t.imag(t.view_as_complex(t.stack([x, y], -1))),
+    "real": lambda t, x, y: t.real(t.view_as_complex(t.stack([x, y], -1))),
     "transpose_": lambda t, x, y: x.clone().transpose_(0, 1),
     "swapdims_": lambda t, x, y: x.clone().swapdims_(0, 1),
     "swapaxes_": lambda t, x, y: x.clone().swapaxes_(1, 0),

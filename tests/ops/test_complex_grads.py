@@ -72,3 +72,33 @@ def test_complex_second_derivative_matches_torch(name):
         return [g.detach().resolve_conj().numpy() for g in lib.autograd.grad(again, xs)]
     for got, expected in zip(second(dyngrad), second(torch)):
         np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+
+
+def _real_imag_cases():
+    def views(t):
+        z = t.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+        r, i = z.real, z.imag
+        (r * 2 + i * 3).sum().backward()
+        return r, i, r._base is z, r.grad_fn.next_functions[0][0], z.grad
+
+    def written_through(t):
+        z = t.tensor([1 + 2j, -0.5j], dtype=t.complex128)
+        z.real.mul_(2)
+        z.imag.add_(1)
+        return z, z._version
+
+    def of_a_real_tensor(t):
+        x = t.tensor([1.0, -2.0])
+        return x.real is x, t.real(x) is x, t.imag(x)
+
+    def second_order(t):
+        w = t.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+        g, = t.autograd.grad((w.real * w.imag).sum(), w, create_graph=True)
+        return g, t.autograd.grad((g.real ** 2).sum(), w)
+    return [views, written_through, of_a_real_tensor, second_order]
+
+
+@pytest.mark.parametrize("case", _real_imag_cases(), ids=lambda c: c.__name__)
+def test_real_and_imag_are_views_as_torch(case):
+    from tests.autograd._oracle import check
+    check(case)

@@ -293,7 +293,7 @@ for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
                    ("not_equal", "ne")):
     METHODS.setdefault(_alias + "_", METHODS[_n + "_"])
 
-PROPERTIES = {"T": ts.T, "mT": ts.mT}
+PROPERTIES = {"T": ts.T, "mT": ts.mT, "real": _cv.real, "imag": _cv.imag}
 # the names torch's out= messages use where they are not signatures.py's aliases
 _OUT_NAMES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
               "arctan2": "atan2", "ger": "mul", "square": "pow", "msort": "sort",

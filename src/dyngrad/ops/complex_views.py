@@ -48,4 +48,16 @@ def view_as_complex(input):
     return view_as_complex_op(input)
 
 
-FUNCTIONS = {"view_as_real": view_as_real, "view_as_complex": view_as_complex}
+def real(input):
+    """The real part, a view (a real tensor is its own real part), as torch builds it."""
+    return view_as_real_op(input).select(-1, 0) if input.is_complex() else input
+
+
+def imag(input):
+    if not input.is_complex():
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return view_as_real_op(input).select(-1, 1)
+
+
+FUNCTIONS = {"view_as_real": view_as_real, "view_as_complex": view_as_complex,
+             "real": real, "imag": imag}
