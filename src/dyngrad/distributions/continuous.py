@@ -15,7 +15,8 @@ def _shape_of(*params):
     return Size(()) if all(p.dim() == 0 for p in params) else params[0].size()
 
 
-class Normal(Distribution):
+class _LocationScale(Distribution):
+    """A family given by a location, its mean and mode, and a positive scale."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True
@@ -26,6 +27,9 @@ class Normal(Distribution):
 
     mean = property(lambda self: self.loc)
     mode = property(lambda self: self.loc)
+
+
+class Normal(_LocationScale):
     stddev = property(lambda self: self.scale)
     variance = property(lambda self: self.stddev.pow(2))
 
@@ -57,17 +61,7 @@ class Normal(Distribution):
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
 
 
-class Laplace(Distribution):
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_shape_of(self.loc), validate_args=validate_args)
-
-    mean = property(lambda self: self.loc)
-    mode = property(lambda self: self.loc)
+class Laplace(_LocationScale):
     variance = property(lambda self: 2 * self.scale.pow(2))
     stddev = property(lambda self: (2 ** 0.5) * self.scale)
 
