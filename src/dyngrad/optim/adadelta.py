@@ -1,6 +1,5 @@
 """Adadelta, torch's single-tensor update."""
-from .. import creation
-from .optimizer import Optimizer, _step_tensor, check_common, lr_value, params_with_grad
+from .optimizer import Optimizer, check_common, lr_value, params_with_grad, state_of
 
 __all__ = ["Adadelta"]
 
@@ -20,11 +19,7 @@ class Adadelta(Optimizer):
         lr, rho, eps = lr_value(group["lr"]), group["rho"], group["eps"]
         weight_decay = group["weight_decay"]
         for param, grad in params_with_grad(group):
-            state = self.state[param]
-            if len(state) == 0:
-                state["step"] = _step_tensor()
-                state["square_avg"] = creation.zeros_like(param)
-                state["acc_delta"] = creation.zeros_like(param)
+            state = state_of(self.state, param, "square_avg", "acc_delta")
             state["step"] += 1
             grad = -grad if group["maximize"] else grad
             if weight_decay != 0:

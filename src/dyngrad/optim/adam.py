@@ -1,9 +1,8 @@
 """Adam and AdamW (decoupled weight decay), with amsgrad and maximize, as torch's
 single-tensor update: ``lerp_`` for the first moment, ``mul_``/``addcmul_`` for the
 second, one ``addcdiv_`` into the parameter."""
-from .. import creation
 from ..ops.pointwise import maximum
-from .optimizer import Optimizer, _step_tensor, check_common, lr_value, params_with_grad
+from .optimizer import Optimizer, check_common, lr_value, params_with_grad, state_of
 
 __all__ = ["Adam", "AdamW"]
 
@@ -19,22 +18,13 @@ class Adam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
-    def _state_of(self, param, amsgrad):
-        state = self.state[param]
-        if len(state) == 0:
-            state["step"] = _step_tensor()
-            state["exp_avg"] = creation.zeros_like(param)
-            state["exp_avg_sq"] = creation.zeros_like(param)
-            if amsgrad:
-                state["max_exp_avg_sq"] = creation.zeros_like(param)
-        return state
-
     def _step_group(self, group):
         beta1, beta2 = group["betas"]
         lr, eps, weight_decay = lr_value(group["lr"]), group["eps"], group["weight_decay"]
         amsgrad = group["amsgrad"]
         for param, grad in params_with_grad(group):
-            state = self._state_of(param, amsgrad)
+            state = state_of(self.state, param, "exp_avg", "exp_avg_sq",
+                             *(("max_exp_avg_sq",) if amsgrad else ()))
             grad = -grad if group["maximize"] else grad
             exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
             step_t += 1

@@ -1,7 +1,6 @@
 """Adamax (the infinity-norm Adam), torch's single-tensor update."""
-from .. import creation
 from ..ops.pointwise import maximum
-from .optimizer import Optimizer, _step_tensor, check_common, lr_value, params_with_grad
+from .optimizer import Optimizer, check_common, lr_value, params_with_grad, state_of
 
 __all__ = ["Adamax"]
 
@@ -18,11 +17,7 @@ class Adamax(Optimizer):
         beta1, beta2 = group["betas"]
         lr, eps, weight_decay = lr_value(group["lr"]), group["eps"], group["weight_decay"]
         for param, grad in params_with_grad(group):
-            state = self.state[param]
-            if len(state) == 0:
-                state["step"] = _step_tensor()
-                state["exp_avg"] = creation.zeros_like(param)
-                state["exp_inf"] = creation.zeros_like(param)
+            state = state_of(self.state, param, "exp_avg", "exp_inf")
             grad = -grad if group["maximize"] else grad
             state["step"] += 1
             if weight_decay != 0:

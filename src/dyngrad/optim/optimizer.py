@@ -13,7 +13,7 @@ from itertools import chain
 from .. import _dtype as _dt
 from ..autograd.graph import add_hook
 from ..autograd.grad_mode import enable_grad, no_grad
-from ..creation import tensor as _tensor
+from ..creation import tensor as _tensor, zeros_like as _zeros_like
 from ..tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
@@ -317,6 +317,17 @@ def check_common(lr, eps=None, weight_decay=None, betas=None):
         _check(0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}")
     if weight_decay is not None:
         _check(not weight_decay < 0.0, f"Invalid weight_decay value: {weight_decay}")
+
+
+def state_of(states, param, *buffers):
+    """A parameter's state, made on its first step as torch makes it: the step counter,
+    then each named buffer zeroed like the parameter (the order state_dict keeps)."""
+    state = states[param]
+    if len(state) == 0:
+        state["step"] = _step_tensor()
+        for name in buffers:
+            state[name] = _zeros_like(param)
+    return state
 
 
 def params_with_grad(group):

@@ -1,6 +1,5 @@
 """RMSprop (centered, momentum, weight decay, maximize), torch's single-tensor update."""
-from .. import creation
-from .optimizer import Optimizer, _step_tensor, check_common, lr_value, params_with_grad
+from .optimizer import Optimizer, check_common, lr_value, params_with_grad, state_of
 
 __all__ = ["RMSprop"]
 
@@ -24,14 +23,9 @@ class RMSprop(Optimizer):
         lr, alpha, eps = lr_value(group["lr"]), group["alpha"], group["eps"]
         weight_decay, momentum = group["weight_decay"], group["momentum"]
         for param, grad in params_with_grad(group):
-            state = self.state[param]
-            if len(state) == 0:
-                state["step"] = _step_tensor()
-                state["square_avg"] = creation.zeros_like(param)
-                if momentum > 0:
-                    state["momentum_buffer"] = creation.zeros_like(param)
-                if group["centered"]:
-                    state["grad_avg"] = creation.zeros_like(param)
+            state = state_of(self.state, param, "square_avg",
+                             *(("momentum_buffer",) if momentum > 0 else ()),
+                             *(("grad_avg",) if group["centered"] else ()))
             grad = -grad if group["maximize"] else grad
             state["step"] += 1
             if weight_decay != 0:
