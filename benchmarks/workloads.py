@@ -20,6 +20,21 @@ def _data(seed, *shapes, scale=1.0):
     return [rng.standard_normal(s) * scale for s in shapes]
 
 
+def _on(T, inputs, float_target=False):
+    """A workload's NumPy inputs as library T's tensors: its functional module, the data
+    (x in float32, y as given or in float32), the parameters requiring grad, and the
+    direction vectors of an hvp when there are any."""
+    import importlib
+    x, y, params, *vs = inputs
+    data = (T.tensor(x, dtype=T.float32),
+            T.tensor(y, dtype=T.float32) if float_target else T.tensor(y))
+    params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+    F = importlib.import_module(T.__name__ + ".nn.functional")
+    if vs:
+        return F, data, params, [T.tensor(v, dtype=T.float32) for v in vs[0]]
+    return F, data, params
+
+
 def _np(t):
     return t.detach().numpy() if hasattr(t, "detach") else np.asarray(t)
 
@@ -165,11 +180,7 @@ class MlpStep:
         return params, step
 
     def torch(self, n, T):
-        import importlib
-        F = importlib.import_module(T.__name__ + ".nn.functional")
-        x, y, params = self.inputs(n)
-        x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
-        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+        F, (x, y), params = _on(T, self.inputs(n))
 
         def step(ps):
             w1, b1, w2, b2, w3, b3 = ps
@@ -227,12 +238,7 @@ class Hvp:
         return None, step
 
     def torch(self, n, T):
-        import importlib
-        F = importlib.import_module(T.__name__ + ".nn.functional")
-        x, y, params, vs = self.inputs(n)
-        x, y = T.tensor(x, dtype=T.float32), T.tensor(y, dtype=T.float32)
-        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
-        vs = [T.tensor(v, dtype=T.float32) for v in vs]
+        F, (x, y), params, vs = _on(T, self.inputs(n), float_target=True)
 
         def step(_):
             w1, b1, w2, b2 = params
@@ -336,11 +342,7 @@ class CnnStep:
         return params, step
 
     def torch(self, n, T):
-        import importlib
-        F = importlib.import_module(T.__name__ + ".nn.functional")
-        x, y, params = self.inputs(n)
-        x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
-        params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+        F, (x, y), params = _on(T, self.inputs(n))
 
         def step(ps):
             w1, b1, w2, b2 = ps
@@ -468,11 +470,7 @@ def _tiny_chain_compiled(w, n, T):
 
 
 def _mlp_step_compiled(w, n, T):
-    import importlib
-    F = importlib.import_module(T.__name__ + ".nn.functional")
-    x, y, params = w.inputs(n)
-    x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
-    params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+    F, (x, y), params = _on(T, w.inputs(n))
 
     @T.compile
     def train(ps):
@@ -495,12 +493,7 @@ def _mlp_step_compiled(w, n, T):
 
 
 def _hvp_compiled(w, n, T):
-    import importlib
-    F = importlib.import_module(T.__name__ + ".nn.functional")
-    x, y, params, vs = w.inputs(n)
-    x, y = T.tensor(x, dtype=T.float32), T.tensor(y, dtype=T.float32)
-    params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
-    vs = [T.tensor(v, dtype=T.float32) for v in vs]
+    F, (x, y), params, vs = _on(T, w.inputs(n), float_target=True)
 
     @T.compile
     def hvp():
@@ -534,11 +527,7 @@ def _big_elementwise_compiled(w, n, T):
 
 
 def _cnn_step_compiled(w, n, T):
-    import importlib
-    F = importlib.import_module(T.__name__ + ".nn.functional")
-    x, y, params = w.inputs(n)
-    x, y = T.tensor(x, dtype=T.float32), T.tensor(y)
-    params = [T.tensor(p, dtype=T.float32, requires_grad=True) for p in params]
+    F, (x, y), params = _on(T, w.inputs(n))
 
     @T.compile
     def train(ps):
