@@ -206,6 +206,8 @@ def _conv_pool_samples():
                            ("pixel_unshuffle_squared", lambda t, x: _sq(F(t).pixel_unshuffle(x[:, :, :4], 2)), [CX])],
         ps.pixel_unshuffle: [("pixel_unshuffle", lambda t, x: t.pixel_unshuffle(x[:, :, :4], 2), [CX]),
                              ("pixel_shuffle_squared", lambda t, x: _sq(t.pixel_shuffle(x, 2)), [CX])],
+        ps.channel_shuffle: [("channel_shuffle", lambda t, x: t.channel_shuffle(x, 2), [CX]),
+                             ("channel_shuffle_3d_squared", lambda t, x: _sq(F(t).channel_shuffle(x[0, :, :4], 2)), [CX])],
         ap.hardshrink: [("hardshrink", lambda t, x: F(t).hardshrink(x, 0.5), [LX]),
                         ("hardshrink_kinks", lambda t, x: x.hardshrink(1.0), [KINKS])],
         ap.hardshrink_backward: [("hardshrink_squared", lambda t, x: _sq(t.hardshrink(x)), [LX])],
@@ -309,7 +311,44 @@ def _attention_upsample_samples():
         up.upsample_linear1d: [("interpolate_linear", lambda t, x: F(t).interpolate(x[0], size=8, mode="linear"), [CX])],
         up.upsample_linear1d_backward: [("interpolate_linear_squared", lambda t, x: _sq(F(t).interpolate(
             x[0], size=4, mode="linear", align_corners=True)), [CX])],
+        **_more_upsample_samples(up),
     }
+
+
+def _more_upsample_samples(up):
+    """One sample per further mode, each growing one dim and shrinking another, and one
+    through its backward entry (squared output: double backward)."""
+    def interp(mode, first, size, **kw):
+        return lambda t, x: F(t).interpolate(first(x), size=size, mode=mode, **kw)
+
+    def volume(x):
+        return x[:1].reshape(1, 2, 3, 4, 5)
+
+    modes = [(up.upsample_nearest3d, up.upsample_nearest3d_backward, "nearest", volume, (4, 6, 2), {}),
+             (up.upsample_nearest_exact1d, up.upsample_nearest_exact1d_backward, "nearest-exact",
+              lambda x: x[0], 9, {}),
+             (up.upsample_nearest_exact2d, up.upsample_nearest_exact2d_backward, "nearest-exact",
+              lambda x: x, (7, 4), {}),
+             (up.upsample_nearest_exact3d, up.upsample_nearest_exact3d_backward, "nearest-exact",
+              volume, (2, 5, 7), {}),
+             (up.upsample_trilinear3d, up.upsample_trilinear3d_backward, "trilinear", volume,
+              (4, 3, 7), {}),
+             (up.upsample_bicubic2d, up.upsample_bicubic2d_backward, "bicubic", lambda x: x,
+              (8, 4), {}),
+             (up.upsample_bilinear2d_aa, up.upsample_bilinear2d_aa_backward, "bilinear",
+              lambda x: x, (3, 9), {"antialias": True}),
+             (up.upsample_bicubic2d_aa, up.upsample_bicubic2d_aa_backward, "bicubic",
+              lambda x: x, (2, 8), {"antialias": True, "align_corners": True}),
+             (up.upsample_lanczos2d_aa, up.upsample_lanczos2d_aa_backward, "lanczos",
+              lambda x: x, (3, 7), {"antialias": True})]
+    samples = {}
+    for fwd, back, mode, first, size, kw in modes:
+        dims = len(size) if isinstance(size, tuple) else 1
+        name = f"interpolate_{mode}_{dims}d{'_aa' if kw.get('antialias') else ''}"
+        f = interp(mode, first, size, **kw)
+        samples[fwd] = [(name, f, [CX])]
+        samples[back] = [(name + "_squared", lambda t, x, f=f: _sq(f(t, x)), [CX])]
+    return samples
 
 
 NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}

@@ -461,6 +461,20 @@ def pixel_unshuffle(input, downscale_factor):
     return _ps.pixel_unshuffle(input, downscale_factor)
 
 
+def channel_shuffle(input, groups):
+    from . import pixel_shuffle as _ps
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if input.shape[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got "
+                           f"{input.shape[1]} channels and {groups} groups.")
+    return _ps.channel_shuffle(input, groups)
+
+
 def hardshrink(input, lambd=0.5):
     from .activation_pointwise import hardshrink as _hs
     return _hs(input, lambd)
@@ -484,6 +498,6 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out if weight is None else out * weight
 
 
-FUNCTIONS.update({"pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
+FUNCTIONS.update({"channel_shuffle": channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
                   "hardshrink": hardshrink, "rms_norm": rms_norm})
 METHODS["hardshrink"] = hardshrink
