@@ -201,6 +201,8 @@ ARGS = {
     "max_pool3d": lambda t, x, y: t.max_pool3d(x[None, None, None], (1, 2, 2)),
     "pixel_shuffle": lambda t, x, y: t.pixel_shuffle(t.cat([x, y, x, y])[None, :, :, None], 2),
     "channel_shuffle": lambda t, x, y: t.channel_shuffle(t.stack([x, y, x, y])[None], 2),
+    "embedding_bag": lambda t, x, y: t.embedding_bag(t.cat([x, y]), t.tensor([0, 1, 1]),
+                                                     t.tensor([0, 1]), False, 1)[0],
     "pixel_unshuffle": lambda t, x, y: t.pixel_unshuffle(t.cat([x, y])[None, None, :, :2], 2),
     "rms_norm": lambda t, x, y: t.rms_norm(x, (3,)),
 }

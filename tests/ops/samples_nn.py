@@ -35,7 +35,7 @@ def F(t):
 
 
 def _samples():
-    from dyngrad.ops import activation_pointwise as ap, embedding as emb, linalg
+    from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
     from dyngrad.ops import normalization as nrm
     samples = {
         linalg.addmm: [
@@ -89,6 +89,14 @@ def _samples():
         emb.embedding: [("embedding", lambda t, w: F(t).embedding(t.tensor(IDX), w), [EMB]),
                         ("embedding_padding", lambda t, w: F(t).embedding(t.tensor(IDX), w, padding_idx=1), [EMB]),
                         ("embedding_fn", lambda t, w: t.embedding(w, t.tensor([3, 3, 0])), [EMB])],
+        bag.embedding_bag: [
+            ("embedding_bag_sum", lambda t, w: F(t).embedding_bag(
+                t.tensor([1, 2, 4, 4, 0]), w, t.tensor([0, 2, 2]), mode="sum"), [EMB]),
+            ("embedding_bag_max_ties", lambda t, w: F(t).embedding_bag(
+                t.tensor([[1, 3], [4, 1]]), w * 0 + 1, mode="max"), [EMB]),
+            ("embedding_bag_weighted", lambda t, w, p: F(t).embedding_bag(
+                t.tensor([1, 2, 4, 3, 0]), w, t.tensor([0, 2]), mode="sum",
+                per_sample_weights=p[0]), [EMB, EMB[:, :1].T.copy()])],
         emb.embedding_dense_backward: [
             ("embedding_squared", lambda t, w: _sq(F(t).embedding(t.tensor(IDX), w)), [EMB]),
             ("embedding_freq_squared", lambda t, w: _sq(F(t).embedding(
@@ -352,6 +360,15 @@ def _more_upsample_samples(up):
 
 
 NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
+
+
+def _no_derivative():
+    # backward entries torch gives no derivative (their own backward raises, as torch's)
+    from dyngrad.ops import embedding_bag as bag
+    return {bag.embedding_bag_backward, bag.per_sample_weights_backward}
+
+
+NO_DERIVATIVE = _no_derivative()
 # compared with torch, not with finite differences: cases on a kink, and gradients that
 # are not the derivative by design (the padding row gets none; frequency scaling)
 NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
@@ -368,6 +385,9 @@ GRAPHS = {
     # (and raises when run: so no second derivatives are taken)
     "hardsigmoid": ("forward", "backward"), "hardsigmoid_kinks": ("forward", "backward"),
     "hardsigmoid_squared": ("forward", "backward"),
+    # torch has no derivative of embedding_bag's backward (nor does dyngrad)
+    "embedding_bag_sum": ("forward", "backward"), "embedding_bag_max_ties": ("forward", "backward"),
+    "embedding_bag_weighted": ("forward", "backward"),
     # hand-written double backwards in torch (_HAND_WRITTEN)
     "glu": _BEFORE_GRAD2, "glu_dim": _BEFORE_GRAD2, "glu_squared": _BEFORE_GRAD2,
     "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,

@@ -41,7 +41,7 @@ from ._functional.pooling import (  # noqa: F401
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
     max_pool2d_with_indices, adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d,
     max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d)
-from ._functional.sparse import embedding, one_hot  # noqa: F401
+from ._functional.sparse import embedding, embedding_bag, one_hot  # noqa: F401
 from ._functional.upsampling import interpolate, upsample  # noqa: F401
 
 

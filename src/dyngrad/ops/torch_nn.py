@@ -10,7 +10,7 @@ import warnings
 
 from .. import random as _random
 from ..tensor import Tensor
-from . import embedding as _emb, linalg, normalization as _norm
+from . import embedding as _emb, embedding_bag as _bag, linalg, normalization as _norm
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
@@ -105,6 +105,16 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     return _emb.embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse)
 
 
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """torch.embedding_bag: the result and the three bookkeeping tensors."""
+    if sparse:
+        raise NotImplementedError("dyngrad: embedding_bag with sparse=True (sparse gradients) "
+                                  "is not implemented")
+    return _bag.embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
+                              per_sample_weights, include_last_offset, padding_idx)
+
+
 # -- normalization ------------------------------------------------------------------------------
 def _sizes(shape):
     return (shape,) if isinstance(shape, int) else tuple(shape)
@@ -177,7 +187,7 @@ FUNCTIONS = {
     "addmm": addmm, "dropout": dropout, "dropout_": dropout_,
     "feature_dropout": feature_dropout, "feature_dropout_": feature_dropout_,
     "alpha_dropout": alpha_dropout, "feature_alpha_dropout": feature_alpha_dropout,
-    "embedding": embedding, "layer_norm": layer_norm, "group_norm": group_norm,
+    "embedding": embedding, "embedding_bag": embedding_bag, "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
 METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),
