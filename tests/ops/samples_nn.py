@@ -24,6 +24,8 @@ D3, D4 = X3.astype(np.float64), R.standard_normal((2, 4, 3, 3))
 DV, DVB = V4.astype(np.float64), V4B.astype(np.float64)
 EMB = np.linspace(-1.0, 1.0, 15, dtype=f32).reshape(5, 3)
 IDX = np.array([[1, 2], [4, 1]])
+GRID = np.random.default_rng(3).uniform(-1.3, 1.3, (2, 3, 2, 2)).astype(f32)  # some outside
+THETA = np.array([[[0.9, -0.3, 0.1], [0.2, 1.1, -0.4]], [[-0.5, 0.8, 0.3], [1.2, 0.1, 0.6]]], f32)
 
 
 def _sq(y):
@@ -36,6 +38,7 @@ def F(t):
 
 def _samples():
     from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
+    from dyngrad.ops import grid_sample as gs, unpool as up_
     from dyngrad.ops import normalization as nrm
     samples = {
         linalg.addmm: [
@@ -89,6 +92,24 @@ def _samples():
         emb.embedding: [("embedding", lambda t, w: F(t).embedding(t.tensor(IDX), w), [EMB]),
                         ("embedding_padding", lambda t, w: F(t).embedding(t.tensor(IDX), w, padding_idx=1), [EMB]),
                         ("embedding_fn", lambda t, w: t.embedding(w, t.tensor([3, 3, 0])), [EMB])],
+        gs.grid_sampler[2]: [
+            ("grid_sample_bilinear", lambda t, x, g: F(t).grid_sample(x, g, align_corners=False), [CX, GRID]),
+            ("grid_sample_bicubic_reflection", lambda t, x, g: F(t).grid_sample(
+                x, g, "bicubic", "reflection", align_corners=True), [CX, GRID])],
+        gs.grid_sampler[3]: [
+            ("grid_sample_3d_border", lambda t, x, g: F(t).grid_sample(
+                x[:, :, :3, None], t.cat([g, g[..., :1]], -1)[:, None], padding_mode="border",
+                align_corners=False), [CX, GRID])],
+        up_.max_unpool2d: [
+            ("max_unpool2d", lambda t, x: F(t).max_unpool2d(*F(t).max_pool2d(x, 2, return_indices=True), 2), [CX]),
+            ("max_unpool2d_squared", lambda t, x: _sq(F(t).max_unpool2d(
+                *F(t).max_pool2d(x, 2, padding=1, return_indices=True), 2, 2, 1, (5, 6))), [CX])],
+        up_.max_unpool3d: [
+            ("max_unpool3d", lambda t, x: F(t).max_unpool3d(*F(t).max_pool3d(
+                x[None], 2, return_indices=True), 2, output_size=(4, 5, 6)), [CX])],
+        gs.affine_grid_generator: [
+            ("affine_grid", lambda t, th: F(t).affine_grid(th, (2, 1, 3, 4), align_corners=False), [THETA]),
+            ("affine_grid_squared", lambda t, th: _sq(F(t).affine_grid(th, (2, 1, 1, 4), align_corners=True)), [THETA])],
         bag.embedding_bag: [
             ("embedding_bag_sum", lambda t, w: F(t).embedding_bag(
                 t.tensor([1, 2, 4, 4, 0]), w, t.tensor([0, 2, 2]), mode="sum"), [EMB]),
@@ -364,8 +385,9 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 
 def _no_derivative():
     # backward entries torch gives no derivative (their own backward raises, as torch's)
-    from dyngrad.ops import embedding_bag as bag
-    return {bag.embedding_bag_backward, bag.per_sample_weights_backward}
+    from dyngrad.ops import embedding_bag as bag, grid_sample as gs
+    # (and grid_sample's backward, whose derivative torch has and dyngrad does not yet)
+    return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values()}
 
 
 NO_DERIVATIVE = _no_derivative()
@@ -388,6 +410,10 @@ GRAPHS = {
     # torch has no derivative of embedding_bag's backward (nor does dyngrad)
     "embedding_bag_sum": ("forward", "backward"), "embedding_bag_max_ties": ("forward", "backward"),
     "embedding_bag_weighted": ("forward", "backward"),
+    # dyngrad has no double backward of grid_sample yet
+    "grid_sample_bilinear": ("forward", "backward"),
+    "grid_sample_bicubic_reflection": ("forward", "backward"),
+    "grid_sample_3d_border": ("forward", "backward"),
     # hand-written double backwards in torch (_HAND_WRITTEN)
     "glu": _BEFORE_GRAD2, "glu_dim": _BEFORE_GRAD2, "glu_squared": _BEFORE_GRAD2,
     "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,

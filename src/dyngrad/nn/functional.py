@@ -26,6 +26,7 @@ from ._functional.conv import (  # noqa: F401
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional.dropout import (  # noqa: F401
     alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout)
+from ._functional.grid import affine_grid, grid_sample  # noqa: F401
 from ._functional.linear import bilinear, linear  # noqa: F401
 from ._functional.loss import (  # noqa: F401
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
@@ -40,7 +41,8 @@ from ._functional.pooling import (  # noqa: F401
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
     max_pool2d_with_indices, adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d,
-    max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d)
+    max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d,
+    max_unpool3d)
 from ._functional.sparse import embedding, embedding_bag, one_hot  # noqa: F401
 from ._functional.upsampling import interpolate, upsample  # noqa: F401
 

@@ -9,7 +9,8 @@ from .module import Module
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
            "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
-           "AdaptiveMaxPool2d", "LPPool1d", "LPPool2d", "LPPool3d"]
+           "AdaptiveMaxPool2d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d",
+           "MaxUnpool2d", "MaxUnpool3d"]
 
 
 class _MaxPoolNd(Module):
@@ -167,3 +168,36 @@ class LPPool2d(_LPPoolNd):
 
 class LPPool3d(_LPPoolNd):
     _fn = staticmethod(lambda *a: F.lp_pool3d(*a))
+
+
+class _MaxUnpoolNd(Module):
+    _k = 0
+    _fn = None
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        n = (lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * self._k)
+        self.kernel_size = n(kernel_size)
+        self.stride = n(stride if stride is not None else kernel_size)
+        self.padding = n(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return self._fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    _k = 1
+    _fn = staticmethod(lambda *a: F.max_unpool1d(*a))
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    _k = 2
+    _fn = staticmethod(lambda *a: F.max_unpool2d(*a))
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    _k = 3
+    _fn = staticmethod(lambda *a: F.max_unpool3d(*a))
