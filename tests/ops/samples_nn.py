@@ -32,13 +32,18 @@ def _sq(y):
     return y * y
 
 
+def _seeded(t, draw):
+    t.manual_seed(5)
+    return draw()
+
+
 def F(t):
     return t.nn.functional
 
 
 def _samples():
     from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
-    from dyngrad.ops import grid_sample as gs, unpool as up_
+    from dyngrad.ops import grid_sample as gs, rrelu as rr, unpool as up_
     from dyngrad.ops import normalization as nrm
     samples = {
         linalg.addmm: [
@@ -107,6 +112,14 @@ def _samples():
         up_.max_unpool3d: [
             ("max_unpool3d", lambda t, x: F(t).max_unpool3d(*F(t).max_pool3d(
                 x[None], 2, return_indices=True), 2, output_size=(4, 5, 6)), [CX])],
+        rr.rrelu_with_noise: [
+            ("rrelu_eval", lambda t, x: F(t).rrelu(x, 0.1, 0.3), [KINKS]),
+            ("rrelu_train", lambda t, x: _seeded(t, lambda: F(t).rrelu(x, training=True)), [KINKS])],
+        rr.rrelu_with_noise_: [("rrelu_inplace", lambda t, x: _seeded(
+            t, lambda: F(t).rrelu(x * 1, training=True, inplace=True)), [KINKS])],
+        rr.rrelu_with_noise_backward: [
+            ("rrelu_train_squared", lambda t, x: _sq(_seeded(t, lambda: t.rrelu(x, training=True))), [KINKS]),
+            ("rrelu_eval_squared", lambda t, x: _sq(t.rrelu(x)), [KINKS])],
         gs.affine_grid_generator: [
             ("affine_grid", lambda t, th: F(t).affine_grid(th, (2, 1, 3, 4), align_corners=False), [THETA]),
             ("affine_grid_squared", lambda t, th: _sq(F(t).affine_grid(th, (2, 1, 1, 4), align_corners=True)), [THETA])],
@@ -393,7 +406,8 @@ def _no_derivative():
 NO_DERIVATIVE = _no_derivative()
 # compared with torch, not with finite differences: cases on a kink, and gradients that
 # are not the derivative by design (the padding row gets none; frequency scaling)
-NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
+NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squared",
+                  "rrelu_eval_squared", "leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
                   "softshrink_kinks"}
