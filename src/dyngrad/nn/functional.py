@@ -31,7 +31,8 @@ from ._functional.linear import bilinear, linear  # noqa: F401
 from ._functional.loss import (  # noqa: F401
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
     cosine_similarity, cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss,
-    kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss, pairwise_distance,
+    kl_div, l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss, multilabel_margin_loss,
+    nll_loss, pairwise_distance,
     poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss)
 from ._functional.loss import _check_tensor
 from ._functional.normalization import (  # noqa: F401
