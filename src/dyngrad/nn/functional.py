@@ -20,7 +20,7 @@ from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold, hardshrink, softshrink,
     elu_, selu_, celu_, leaky_relu_, hardtanh_, threshold_, gumbel_softmax, rrelu, rrelu_)
-from ..ops.torch_nn import channel_shuffle, pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
+from ..ops.torch_nn import channel_shuffle, pdist, pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
 from ..ops.torch_nn import scaled_dot_product_attention  # noqa: F401
 from ._functional.conv import (  # noqa: F401
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)

@@ -11,7 +11,7 @@ import warnings
 from .. import random as _random
 from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
-from . import normalization as _norm, rrelu as _rr
+from . import normalization as _norm, pdist as _pd, rrelu as _rr
 from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import empty, ones, zeros
@@ -139,6 +139,17 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     return _rrelu(input, lower, upper, training, generator, True)
 
 
+# -- pdist -----------------------------------------------------------------------------------------
+def pdist(input, p=2):
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if not input.is_floating_point():
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    return _pd.pdist(input.contiguous(), p)
+
+
 # -- grid sampling ------------------------------------------------------------------------------
 def _check_grid_sampler(input, grid, interpolation_mode):
     if input.dtype != grid.dtype:
@@ -252,7 +263,7 @@ FUNCTIONS = {
     "alpha_dropout": alpha_dropout, "feature_alpha_dropout": feature_alpha_dropout,
     "embedding": embedding, "embedding_bag": embedding_bag, "grid_sampler": grid_sampler,
     "grid_sampler_2d": grid_sampler, "grid_sampler_3d": grid_sampler,
-    "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_,
+    "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_, "pdist": pdist,
     "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
