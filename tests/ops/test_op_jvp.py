@@ -39,6 +39,8 @@ NO_JVP = {
     ctc_loss.ctc_loss_backward: "torch has no derivative of it at all",
     pdist.pdist: "torch's _pdist_forward has no forward formula",
     pdist.pdist_backward: "torch has no derivative of it at all",
+    **{pw.INPLACE_BY_OPERAND[n][0]: f"torch's {n}_ has no forward formula (nor a backward)"
+       for n in ("acosh", "asinh", "atanh")},
     rrelu.rrelu_with_noise_: "torch's in-place rrelu_with_noise_ has no forward formula",
     grid_sample.grid_sampler[2]: "torch's grid_sampler_2d has no forward formula",
     grid_sample.grid_sampler[3]: "torch's grid_sampler_3d has no forward formula",
