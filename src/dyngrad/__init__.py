@@ -20,8 +20,10 @@ from ._dtype import (bfloat16, bool, complex64, complex128, dtype, float16,  # n
                     set_default_dtype, uint8)
 from .tensor import Tensor  # noqa: F401
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: F401
-                       full_like, linspace, ones, ones_like, scalar_tensor, tensor, zeros,
-                       zeros_like)
+                       full_like, linspace, logspace, ones, ones_like, range_ as range,
+                       scalar_tensor, tensor, zeros, zeros_like)
+from .windows import (bartlett_window, blackman_window, hamming_window,  # noqa: F401
+                      hann_window, kaiser_window)
 from .random import (Generator, bernoulli, default_generator, get_rng_state,  # noqa: F401
                      initial_seed, manual_seed, normal, rand, rand_like, randint, randint_like,
                      randn, randn_like, randperm, seed, set_rng_state)

@@ -412,6 +412,15 @@ LINSPACE_SIGNATURES = [f"{a} start, {b} end, int steps, {_TAIL}" for a, b in (
     ("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))]
 
 
+def _spaced(start, end, steps, calc):
+    """``steps`` evenly spaced values from start to end in ``calc``: the first half counted
+    forward from start, the second back from end, as torch fills them."""
+    idx = xp.arange(steps, dtype=xp.float64)
+    step = xp.asarray((end - start) / (steps - 1) if steps > 1 else 0.0, dtype=calc)
+    start_c, end_c, idx_c = xp.asarray(start, calc), xp.asarray(end, calc), idx.astype(calc)
+    return xp.where(idx < steps // 2, start_c + step * idx_c, end_c - step * (steps - idx_c - 1))
+
+
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
     _check("linspace", device, requires_grad, pin_memory)
@@ -424,17 +433,44 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         raise RuntimeError("number of steps must be non-negative")
     if steps == 1:
         return _leaf(xp.full((1,), start, dtype=d), requires_grad)
-    idx = xp.arange(steps, dtype=xp.float64)
-    calc = d if d.kind in "fc" else xp.float64
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
-    start_c = xp.asarray(start, dtype=calc)
-    end_c = xp.asarray(end, dtype=calc)
-    step_c = xp.asarray(step, dtype=calc)
-    idx_c = idx.astype(calc)
-    # torch fills the first half forward from start and the second half back from end
-    half = steps // 2
-    vals = xp.where(idx < half, start_c + step_c * idx_c, end_c - step_c * (steps - idx_c - 1))
+    vals = _spaced(start, end, steps, d if d.kind in "fc" else xp.float64)
     return _leaf(vals.astype(d), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
+             out=None, layout=None, pin_memory=False):
+    """``base`` to the powers ``linspace(start, end, steps)``, computed in double."""
+    _check("logspace", device, requires_grad, pin_memory)
+    start, end = _number(start), _number(end)
+    d = _default(dtype)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    powers = (xp.full(1, start, xp.float64) if steps == 1
+              else _spaced(start, end, steps, xp.float64))
+    with xp.errstate(over="ignore", invalid="ignore"):
+        vals = xp.power(xp.float64(base), powers)
+    return _leaf(vals.astype(d), requires_grad)
+
+
+def range_(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None,
+          layout=None, pin_memory=False):
+    """torch.range: from start to end inclusive (deprecated in torch, as here)."""
+    import warnings
+    if end is None:
+        raise TypeError('range() missing 1 required positional arguments: "end"')
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    _check("range", device, requires_grad, pin_memory)
+    start, end, step = _number(start), _number(end), _number(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = int(math.floor((end - start) / step)) + 1
+    return _leaf((start + step * xp.arange(n, dtype=xp.float64)).astype(_default(dtype)),
+                 requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,

@@ -5,6 +5,7 @@
     tensor(6.)
 """
 from ..ops.products import linalg_cross as cross  # noqa: F401
+from ..ops.vander import linalg_vander as vander  # noqa: F401
 from ._common import _LinAlgError as LinAlgError  # noqa: F401
 from .decompositions import cholesky, eigh, eigvalsh, qr, svd, svdvals  # noqa: F401
 from .inverses import det, inv, lstsq, pinv, slogdet, solve  # noqa: F401

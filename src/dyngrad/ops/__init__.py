@@ -296,7 +296,11 @@ for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
                    ("not_equal", "ne")):
     METHODS.setdefault(_alias + "_", METHODS[_n + "_"])
 
-PROPERTIES = {"T": ts.T, "mT": ts.mT, "real": _cv.real, "imag": _cv.imag}
+from . import covariance as _cov, membership as _mb, tensor_info as _ti, vander as _vd  # noqa: E402
+PROPERTIES = {"T": ts.T, "mT": ts.mT, "real": _cv.real, "imag": _cv.imag, **_ti.PROPERTIES}
+METHODS.update(_ti.METHODS)
+METHODS.update(_cov.METHODS)
+FUNCTIONS.update({**_cov.FUNCTIONS, **_mb.FUNCTIONS, **_vd.FUNCTIONS})
 # the names torch's out= messages use where they are not signatures.py's aliases
 _OUT_NAMES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
               "arctan2": "atan2", "ger": "mul", "square": "pow", "msort": "sort",

@@ -8,6 +8,12 @@ _UNARY = ["Tensor input, " + _OUT]
 _COMPARE = ["Tensor input, Tensor other, " + _OUT, "Tensor input, Number other, " + _OUT]
 
 SIGNATURES = {
+    "isin": ["Tensor elements, Tensor test_elements, *, bool assume_unique = False, "
+             "bool invert = False, Tensor out = None",
+             "Number element, Tensor test_elements, *, bool assume_unique = False, "
+             "bool invert = False, Tensor out = None",
+             "Tensor elements, Number test_element, *, bool assume_unique = False, "
+             "bool invert = False, Tensor out = None"],
     # reductions
     "sum": ["Tensor input, *, torch.dtype dtype = None",
             "Tensor input, tuple of ints[1]? dim, bool keepdim = False, *, torch.dtype dtype = None, "

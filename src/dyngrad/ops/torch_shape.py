@@ -84,6 +84,22 @@ def mT(self):
     return transpose(self, -2, -1)
 
 
+def mH(self):
+    """The conjugate transpose of the last two dims (``Tensor.mH``, ``adjoint()``)."""
+    if self.dim() < 2:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
+                           f"Got {self.dim()}-D tensor.")
+    t = transpose(self, -2, -1)
+    return t.conj() if t.is_complex() else t
+
+
+def adjoint(self):
+    if self.dim() < 2:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
+                           f"matrices. Got {self.dim()}-D tensor.")
+    return mH(self)
+
+
 def transpose(input, dim0, dim1):
     n = input.dim()
     d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)

@@ -1,0 +1,109 @@
+"""cov, corrcoef, isin and vander against torch: weights of both kinds, corrections that
+leave no degrees of freedom, one variable, the graphs recorded (torch composes all of
+them), gradients, and torch's errors."""
+import warnings
+
+import numpy as np
+import pytest
+
+import dyngrad
+import torch
+
+X = np.random.default_rng(2).standard_normal((3, 5))
+FW = [1, 2, 1, 0, 3]
+AW = [0.5, 1.0, 0.2, 0.7, 1.5]
+
+CASES = {
+    "cov": lambda t, x: t.cov(x),
+    "cov_method": lambda t, x: x.cov(correction=0),
+    "cov_fweights": lambda t, x: t.cov(x, fweights=t.tensor(FW)),
+    "cov_aweights": lambda t, x: t.cov(x, aweights=t.tensor(AW, dtype=t.float64)),
+    "cov_both": lambda t, x: t.cov(x, correction=2, fweights=t.tensor(FW),
+                                   aweights=t.tensor(AW, dtype=t.float64)),
+    "cov_vector": lambda t, x: t.cov(x[0]),
+    "cov_no_freedom": lambda t, x: t.cov(x[:, :1]),
+    "corrcoef": lambda t, x: t.corrcoef(x),
+    "corrcoef_method": lambda t, x: x.corrcoef(),
+    "corrcoef_vector": lambda t, x: t.corrcoef(x[1]),
+    "vander": lambda t, x: t.vander(x[0]),
+    "vander_increasing_n": lambda t, x: t.vander(x[0], N=3, increasing=True),
+    "linalg_vander": lambda t, x: t.linalg.vander(x[:, :3], N=4),
+}
+ERRORS = {
+    "cov_3d": lambda t, x: t.cov(x[None]),
+    "cov_fweights_float": lambda t, x: t.cov(x, fweights=t.tensor(AW)),
+    "cov_fweights_negative": lambda t, x: t.cov(x, fweights=t.tensor([1, -1, 1, 1, 1])),
+    "cov_aweights_size": lambda t, x: t.cov(x, aweights=t.tensor(AW[:3])),
+    "cov_zero_weights": lambda t, x: t.cov(x, fweights=t.tensor([0, 0, 0, 0, 0])),
+    "cov_bool": lambda t, x: t.cov(x > 0),
+    "vander_2d": lambda t, x: t.vander(x),
+    "vander_negative_n": lambda t, x: t.vander(x[0], N=-1),
+    "linalg_vander_n1": lambda t, x: t.linalg.vander(x[0], N=1),
+}
+
+
+def _graph(node, depth=0):
+    if node is None or depth > 8:
+        return None
+    return (node.name(), tuple(_graph(n, depth + 1) for n, _ in node.next_functions))
+
+
+def _run(lib, call):
+    x = lib.tensor(X, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            y = call(lib, x)
+        except RuntimeError as e:
+            return type(e).__name__, str(e)
+    try:
+        g, = lib.autograd.grad(y.sum(), x, allow_unused=True)
+        g = None if g is None else g.numpy()
+    except RuntimeError as e:  # vander's backward fails in torch: its cumprod reads a view
+        g = str(e)             # that the next copy overwrites
+    # (torch's warnings from C++ say where they were triggered; dyngrad's do not)
+    warned = [str(c.message).split(" (Triggered internally")[0] for c in caught]
+    return y.detach().numpy(), g, _graph(y.grad_fn), warned, str(y.dtype)
+
+
+@pytest.mark.parametrize("name", list(CASES) + list(ERRORS))
+def test_matches_torch(name):
+    call = CASES.get(name) or ERRORS[name]
+    want, got = _run(torch, call), _run(dyngrad, call)
+    if isinstance(want[0], str):
+        assert got == want
+        return
+    assert got[2:] == want[2:]
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12, equal_nan=True)
+    if isinstance(want[1], str):
+        assert got[1] == want[1]
+    elif want[1] is not None:
+        np.testing.assert_allclose(got[1], want[1], rtol=1e-10, atol=1e-12, equal_nan=True)
+
+
+ISIN = [("int_in_int", [1, 2, 3, 4], [2, 4], {}), ("float_in_int", [1.5, 2.0], [2], {}),
+        ("inverted", [1, 2, 3], [3, 9], {"invert": True}), ("number_test", [1, 2], 2, {}),
+        ("number_element", 3, [3, 4], {}), ("empty", [], [1], {}), ("nan", [float("nan")], [float("nan")], {}),
+        ("matrix", [[1, 2], [3, 4]], [4, 1], {"assume_unique": True})]
+
+
+@pytest.mark.parametrize("name,elements,test,kw", ISIN, ids=[c[0] for c in ISIN])
+def test_isin_matches_torch(name, elements, test, kw):
+    out = []
+    for lib in (torch, dyngrad):
+        a = lib.tensor(elements) if isinstance(elements, list) else elements
+        b = lib.tensor(test) if isinstance(test, list) else test
+        r = lib.isin(a, b, **kw)
+        out.append((r.numpy(), str(r.dtype)))
+    np.testing.assert_array_equal(out[1][0], out[0][0])
+    assert out[1][1] == out[0][1]
+
+
+def test_isin_refuses_two_numbers_as_torch():
+    seen = []
+    for lib in (torch, dyngrad):
+        try:
+            lib.isin(1, 2)
+        except TypeError as e:
+            seen.append(str(e))
+    assert len(seen) == 2 and seen[0] == seen[1]
