@@ -123,6 +123,23 @@ CASES = {
     "jacrev_of_grad": lambda t: t.func.jacrev(t.func.grad(lambda x: (x.exp() * x).sum()))(_t(t, V)),
     "jacrev_chunk_zero": lambda t: t.func.jacrev(lambda x: x, chunk_size=0),
     "jacrev_argnum_range": lambda t: t.func.jacrev(lambda x: x.sin(), argnums=5)(_t(t, V)),
+    # jacfwd's own surface (its values: test_forward_transforms.py)
+    "jacfwd_dict": lambda t: t.func.jacfwd(lambda d: {"a": d["x"] * d["y"], "b": d["x"].sum()})(
+        {"x": _t(t, V), "y": _t(t, V) + 1}),
+    "jacfwd_empty": lambda t: t.func.jacfwd(lambda a, b: (a * 2, b.sum()), argnums=(0, 1))(
+        t.zeros(0), _t(t, V)),
+    "jacfwd_0d": lambda t: t.func.jacfwd(lambda a: a * a.exp())(t.tensor(0.5)),
+    "jacfwd_mixed_dtypes": lambda t: t.func.jacfwd(lambda a, b: a * b, argnums=(0, 1))(
+        _t(t, V).double(), _t(t, V)),
+    "jacfwd_requires_grad": lambda t: t.func.jacfwd(lambda a: a.sin())(_t(t, V, requires_grad=True)),
+    "jacfwd_randomness_same": lambda t: t.func.jacfwd(lambda a: a * 2, randomness="same")(_t(t, V)),
+    "jacfwd_random_error": lambda t: t.func.jacfwd(lambda a: a * t.rand(3))(_t(t, V)),
+    "jacfwd_item": lambda t: t.func.jacfwd(lambda a: a * a.sum().item())(_t(t, V)),
+    "jacfwd_aux_not_tensor": lambda t: t.func.jacfwd(lambda a: (a.sin(), 3), has_aux=True)(_t(t, V)),
+    "jacfwd_out_not_tensor": lambda t: t.func.jacfwd(lambda a: 3)(_t(t, V)),
+    "jacfwd_complex_input": lambda t: t.func.jacfwd(lambda a, b: a * b, argnums=0)(
+        _t(t, V), t.tensor([1j, 2j, 3j])),
+    "jacfwd_complex_output": lambda t: t.func.jacfwd(lambda a: (a, a * 1j))(_t(t, V)),
     # vmap with the reverse transforms
     "vmap_grad": lambda t: t.func.vmap(t.func.grad(lambda x: (x.sin() * x).sum()))(_t(t, X)),
     "vmap_grad_unbatched_param": lambda t: t.func.vmap(
