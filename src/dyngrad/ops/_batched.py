@@ -194,8 +194,11 @@ def _record_logical(op, args, outs, level):
         mask = (True,)
     else:
         inputs = [args[i] if _takes_grad(args[i], level) else None for i in op.diff_pos]
-        mask = tuple(a is not None for a in inputs)
-    if not any(a is not None for a in inputs):
+        mask = tuple([a is not None for a in inputs])
+    for a in inputs:
+        if a is not None:
+            break
+    else:
         return
     if op.n_out == 1 and outs[0]._data.dtype.kind not in "fc":
         return
