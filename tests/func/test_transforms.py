@@ -155,6 +155,14 @@ CASES = {
     "grad_vmap": lambda t: t.func.grad(lambda x: t.func.vmap(lambda r: (r * r).sum())(x).sin().sum())(
         _t(t, X)),
     "per_sample_grads": _per_sample_grads,
+    "vmap_reduce_scalar_samples": lambda t: t.func.vmap(
+        lambda v: v.sum() + v.mean() * v.amax() - v.amin() + v.sum(dtype=t.float64))(_t(t, V)),
+    "vmap_nll_mean_ignored": lambda t: _per_sample_nll(t, reduction="mean", ignore_index=0),
+    "vmap_nll_sum_weighted": lambda t: _per_sample_nll(t, reduction="sum", weight=True),
+    "vmap_nll_none_rows": lambda t: _per_sample_nll(t, reduction="none", rows=2),
+    "vmap_nll_mean_weighted_rows": lambda t: _per_sample_nll(t, weight=True, rows=2,
+                                                             ignore_index=2),
+    "vmap_nll_1d_input": lambda t: _per_sample_nll(t, reduction="mean", rows=0),
     "per_sample_grads_cnn": lambda t: _per_sample_cnn(t),
     # functional_call and stack_module_state
     "functional_call": lambda t: t.func.functional_call(
@@ -180,6 +188,24 @@ CASES = {
     "stack_module_state_modes": lambda t: t.func.stack_module_state(
         [t.nn.Linear(3, 2), t.nn.Linear(3, 2).eval()]),
 }
+
+
+def _per_sample_nll(t, reduction="mean", weight=False, rows=1, ignore_index=-100):
+    """vmap of nll_loss and of its gradient over samples of ``rows`` rows (0: a 1-d input
+    and a 0-d target), some targets ignored, with or without class weights."""
+    scores = _t(t, np.linspace(-2, 2, 4 * max(rows, 1) * 3, dtype=np.float32).reshape(
+        4, max(rows, 1), 3) ** 2)
+    target = t.tensor([[0, 1], [2, 2], [1, 0], [0, 0]])[:, :max(rows, 1)]
+    if not rows:
+        scores, target = scores[:, 0], target[:, 0]
+    w = _t(t, np.array([0.2, 1.5, 0.7], np.float32)) if weight else None
+
+    def loss(s, y):
+        return t.nn.functional.nll_loss(s.log_softmax(-1), y, weight=w, reduction=reduction,
+                                        ignore_index=ignore_index)
+    values = t.func.vmap(loss)(scores, target)
+    grads = t.func.vmap(t.func.grad(lambda s, y: loss(s, y).sum()))(scores, target)
+    return values, grads
 
 
 def _closure(t, w):
