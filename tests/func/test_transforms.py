@@ -123,6 +123,23 @@ CASES = {
     "jacrev_of_grad": lambda t: t.func.jacrev(t.func.grad(lambda x: (x.exp() * x).sum()))(_t(t, V)),
     "jacrev_chunk_zero": lambda t: t.func.jacrev(lambda x: x, chunk_size=0),
     "jacrev_argnum_range": lambda t: t.func.jacrev(lambda x: x.sin(), argnums=5)(_t(t, V)),
+    # jacfwd's own surface (its values: test_forward_transforms.py)
+    "jacfwd_dict": lambda t: t.func.jacfwd(lambda d: {"a": d["x"] * d["y"], "b": d["x"].sum()})(
+        {"x": _t(t, V), "y": _t(t, V) + 1}),
+    "jacfwd_empty": lambda t: t.func.jacfwd(lambda a, b: (a * 2, b.sum()), argnums=(0, 1))(
+        t.zeros(0), _t(t, V)),
+    "jacfwd_0d": lambda t: t.func.jacfwd(lambda a: a * a.exp())(t.tensor(0.5)),
+    "jacfwd_mixed_dtypes": lambda t: t.func.jacfwd(lambda a, b: a * b, argnums=(0, 1))(
+        _t(t, V).double(), _t(t, V)),
+    "jacfwd_requires_grad": lambda t: t.func.jacfwd(lambda a: a.sin())(_t(t, V, requires_grad=True)),
+    "jacfwd_randomness_same": lambda t: t.func.jacfwd(lambda a: a * 2, randomness="same")(_t(t, V)),
+    "jacfwd_random_error": lambda t: t.func.jacfwd(lambda a: a * t.rand(3))(_t(t, V)),
+    "jacfwd_item": lambda t: t.func.jacfwd(lambda a: a * a.sum().item())(_t(t, V)),
+    "jacfwd_aux_not_tensor": lambda t: t.func.jacfwd(lambda a: (a.sin(), 3), has_aux=True)(_t(t, V)),
+    "jacfwd_out_not_tensor": lambda t: t.func.jacfwd(lambda a: 3)(_t(t, V)),
+    "jacfwd_complex_input": lambda t: t.func.jacfwd(lambda a, b: a * b, argnums=0)(
+        _t(t, V), t.tensor([1j, 2j, 3j])),
+    "jacfwd_complex_output": lambda t: t.func.jacfwd(lambda a: (a, a * 1j))(_t(t, V)),
     # vmap with the reverse transforms
     "vmap_grad": lambda t: t.func.vmap(t.func.grad(lambda x: (x.sin() * x).sum()))(_t(t, X)),
     "vmap_grad_unbatched_param": lambda t: t.func.vmap(
@@ -138,6 +155,14 @@ CASES = {
     "grad_vmap": lambda t: t.func.grad(lambda x: t.func.vmap(lambda r: (r * r).sum())(x).sin().sum())(
         _t(t, X)),
     "per_sample_grads": _per_sample_grads,
+    "vmap_reduce_scalar_samples": lambda t: t.func.vmap(
+        lambda v: v.sum() + v.mean() * v.amax() - v.amin() + v.sum(dtype=t.float64))(_t(t, V)),
+    "vmap_nll_mean_ignored": lambda t: _per_sample_nll(t, reduction="mean", ignore_index=0),
+    "vmap_nll_sum_weighted": lambda t: _per_sample_nll(t, reduction="sum", weight=True),
+    "vmap_nll_none_rows": lambda t: _per_sample_nll(t, reduction="none", rows=2),
+    "vmap_nll_mean_weighted_rows": lambda t: _per_sample_nll(t, weight=True, rows=2,
+                                                             ignore_index=2),
+    "vmap_nll_1d_input": lambda t: _per_sample_nll(t, reduction="mean", rows=0),
     "per_sample_grads_cnn": lambda t: _per_sample_cnn(t),
     # functional_call and stack_module_state
     "functional_call": lambda t: t.func.functional_call(
@@ -163,6 +188,24 @@ CASES = {
     "stack_module_state_modes": lambda t: t.func.stack_module_state(
         [t.nn.Linear(3, 2), t.nn.Linear(3, 2).eval()]),
 }
+
+
+def _per_sample_nll(t, reduction="mean", weight=False, rows=1, ignore_index=-100):
+    """vmap of nll_loss and of its gradient over samples of ``rows`` rows (0: a 1-d input
+    and a 0-d target), some targets ignored, with or without class weights."""
+    scores = _t(t, np.linspace(-2, 2, 4 * max(rows, 1) * 3, dtype=np.float32).reshape(
+        4, max(rows, 1), 3) ** 2)
+    target = t.tensor([[0, 1], [2, 2], [1, 0], [0, 0]])[:, :max(rows, 1)]
+    if not rows:
+        scores, target = scores[:, 0], target[:, 0]
+    w = _t(t, np.array([0.2, 1.5, 0.7], np.float32)) if weight else None
+
+    def loss(s, y):
+        return t.nn.functional.nll_loss(s.log_softmax(-1), y, weight=w, reduction=reduction,
+                                        ignore_index=ignore_index)
+    values = t.func.vmap(loss)(scores, target)
+    grads = t.func.vmap(t.func.grad(lambda s, y: loss(s, y).sum()))(scores, target)
+    return values, grads
 
 
 def _closure(t, w):

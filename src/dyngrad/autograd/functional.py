@@ -387,35 +387,31 @@ def _jacobian_columns(func, inputs, strict, vectorize):
         # (torch's text, a space missing)
         raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse "
                                   "Hessian isonly implemented for `vectorize=True`.")
-    # One forward-mode pass per input element: column k is the outputs' tangent for the
-    # basis tangent e_k. The columns come back without history. (torch's come from dual
-    # tensors under vmap and may carry a grad_fn, or requires_grad, no gradient was asked for.)
+    # All the columns in one forward-mode pass, as torch does: the dual tensors' tangents
+    # are the basis (one per input element), vmapped over. (A column keeps the graph its
+    # tangent has, as torch's do: the hessian's inner Jacobian records one.)
+    from ..func import vmap  # (func sits above autograd)
     numels = tuple(t.numel() for t in inputs)
-    found, outputs_tuple, outputs = None, None, None
-    for i, x in enumerate(inputs):
-        for k in range(x.numel()):
-            tangent = creation.zeros_like(x, requires_grad=False)
-            tangent.view(-1)[k] = 1
-            with forward_ad.dual_level():
-                args = tuple(forward_ad.make_dual(t.detach(), tangent) if j == i
-                             else t.detach() for j, t in enumerate(inputs))
-                # (torch names neither the argument nor the function here: "given to None")
-                outputs_tuple, outputs = _as_tuple(func(*args), "outputs", None)
-                pairs = [forward_ad.unpack_dual(o) for o in outputs]
-            if found is None:
-                found = [[] for _ in outputs]
-            for cols, (p, t) in zip(found, pairs):
-                cols.append(None if t is None else t.detach())
-    if found is None:  # no input element: the outputs' shapes from one plain call
+    total = sum(numels)
+    info = []
+
+    def push(*tangents):
+        with forward_ad.dual_level():
+            args = tuple(forward_ad.make_dual(t, v) for t, v in zip(inputs, tangents))
+            # (torch names neither the argument nor the function here: "given to None")
+            outputs_tuple, outputs = _as_tuple(func(*args), "outputs", None)
+            pairs = [forward_ad.unpack_dual(o) for o in outputs]
+        info.append((outputs_tuple, [p for p, _ in pairs]))
+        return tuple(creation.zeros_like(p) if t is None else t for p, t in pairs)
+    if total:
+        columns = vmap(push)(*(b.reshape((total,) + tuple(t.shape))
+                               for b, t in zip(_basis(inputs, numels), inputs)))
+        outputs_tuple, outputs = info[0]
+    else:  # no input element: the outputs' shapes from one plain call
         outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs", None)
-        found = [[] for _ in outputs]
-    columns = [None if all(c is None for c in cols) else torch_shape.stack(
-        [creation.zeros_like(o, dtype=o.dtype).detach() if c is None else c for c in cols])
-        for cols, o in zip(found, outputs)]
+        columns = [creation.zeros((0,) + tuple(o.shape), dtype=o.dtype) for o in outputs]
     jac = []
     for col, out in zip(columns, outputs):
-        if col is None:
-            col = creation.zeros((sum(numels),) + tuple(out.shape), dtype=out.dtype)
         # the batch runs over the inputs' elements: move it last, then split it per input
         jac.append([part.permute(*range(1, part.dim()), 0).reshape(out.shape + t.shape)
                     for part, t in zip(col.split(numels, dim=0), inputs)])

@@ -287,6 +287,13 @@ def sum_to(grad, shape):
     return g.reshape(shape) if tuple(g.shape) != tuple(shape) else g
 
 
+def _array_dtype(grad):
+    """A gradient's array dtype, what ``_meta`` records: a Tensor's dtype is dyngrad's, and
+    comparing it with an array dtype is both False and slow (NumPy tries to convert it)."""
+    data = getattr(grad, "_data", None)
+    return grad.dtype if data is None else data.dtype
+
+
 def fit(grad, meta):
     """Reduce a gradient to an input's recorded (shape, dtype) (None: nothing to do)."""
     if meta is None or grad is None:
@@ -294,7 +301,7 @@ def fit(grad, meta):
     shape, dtype = meta
     if grad.shape != shape:
         grad = sum_to(grad, shape)
-    if grad.dtype != dtype:
+    if _array_dtype(grad) != dtype:
         if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
             grad = _backend.asarray(grad, dtype=dtype)
         else:
@@ -305,7 +312,8 @@ def fit(grad, meta):
 def fit_all(outs, meta):
     """Each gradient reduced to its input's (shape, dtype) where it differs; most already
     match, so the check comes before the call."""
-    return [g if g is None or m is None or (g.shape == m[0] and g.dtype == m[1])
+    return [g if g is None or m is None or (g.shape == m[0] and (
+                g.dtype == m[1] if type(g) is _ndarray else _array_dtype(g) == m[1]))
             else fit(g, m) for g, m in zip(outs, meta)]
 
 

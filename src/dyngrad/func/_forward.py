@@ -5,17 +5,19 @@ reverse-mode Jacobian), built on dual tensors (autograd/forward_ad.py).
 >>> torch.func.jvp(torch.sin, (x,), (torch.ones(2),))
 (tensor([0.4794, 0.9975]), tensor([0.8776, 0.0707]))
 
-jacfwd pushes one basis tangent per input element through the function (a loop: vmap
-would batch it), and hessian differentiates a reverse-mode Jacobian that way, so that it
-is forward-over-reverse, as torch's.
+jacfwd pushes every basis tangent through the function at once (vmap of jvp), and hessian
+differentiates a reverse-mode Jacobian that way, so that it is forward-over-reverse, as
+torch's.
 """
 import functools
 
-from .. import autograd
+from .. import creation
+from .._autograd_state import DUAL
 from ..autograd import forward_ad as fwAD
 from ..creation import zeros_like
-from ..ops.joining import stack
 from ..tensor import Tensor
+from ._grad import jacrev
+from ._vmap import vmap
 
 __all__ = ["jvp", "jacfwd", "linearize", "hessian"]
 
@@ -96,6 +98,10 @@ def _run_dual(func, primals, tangents, has_aux, name):
             "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals "
             f"with structure {_spec_text(spec_p)} and tangents with structure "
             f"{_spec_text(spec_t)}")
+    if DUAL[0] is not None:
+        raise NotImplementedError(f"{name}: a forward-mode transform inside another (jvp of jvp, "
+                                  "jacfwd of jacfwd) is not supported by dyngrad yet: one dual "
+                                  "level at a time")
     with fwAD.dual_level():
         duals = [p if t is None else fwAD.make_dual(p, t) for p, t in zip(flat_p, flat_t)]
         out = func(*_unflatten(duals, spec_p))
@@ -106,6 +112,9 @@ def _run_dual(func, primals, tangents, has_aux, name):
                                    "(output, aux) if has_aux is True")
             out, aux = out
             flat_a, spec_a = _flatten(aux)
+            for a in flat_a:
+                if not isinstance(a, Tensor):
+                    raise RuntimeError(f"Expected tensors, got unsupported type {type(a)}")
             aux = _unflatten([_primal(a) for a in flat_a], spec_a)
         flat_o, spec_o = _flatten(out)
         _check_outputs(flat_o, name)
@@ -168,19 +177,10 @@ def _argnums_tuple(argnums, n):
     return tuple(a % n for a in nums)
 
 
-def _assemble(per_arg, argnums, spec):
-    """Jacobians computed per (argument, output) into torch's layout: per output, one per
-    argument (a tuple when ``argnums`` is)."""
-    n_out = len(per_arg[0])
-    by_out = [tuple(per_arg[j][i] for j in range(len(per_arg))) for i in range(n_out)]
-    if not isinstance(argnums, tuple):
-        by_out = [j[0] for j in by_out]
-    return _unflatten(by_out, spec)
-
-
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """A function computing the Jacobian of ``func`` by its ``argnums`` argument(s) with
-    forward mode: one JVP per element of each argument.
+    forward mode: the JVPs of all the basis tangents in one pass, as ``vmap`` of ``jvp``
+    (an op without a batching rule runs once per basis tangent, and says so once).
 
     >>> torch.func.jacfwd(torch.sin)(torch.tensor([0.0, 1.0]))
     tensor([[1.0000, 0.0000],
@@ -188,64 +188,69 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     """
     @functools.wraps(func)
     def wrapper(*args):
+        _refuse_complex(args, "inputs")
         nums = _argnums_tuple(argnums, len(args))
-        per_arg, spec, aux = [], None, None
-        for j in nums:
-            x = args[j]
-            columns = []
-            basis = zeros_like(x)
-            flat = basis.view(-1)
-            for k in range(x.numel()):
-                flat.zero_()
-                flat[k] = 1.0
-                # (only argument j is dual, as in torch: -0.0 stays -0.0)
-                tangents = tuple(basis.clone() if i == j else None for i in range(len(args)))
-                outs, jvps, spec, aux = _run_dual(func, tuple(args), tangents, has_aux,
-                                                  "jacfwd")
-                columns.append(jvps)
-            if x.numel() == 0:  # no column: one evaluation gives the outputs' shapes
-                outs, jvps, spec, aux = _run_dual(func, tuple(args), (None,) * len(args),
-                                                  has_aux, "jacfwd")
-            jacs = []
-            for i, o in enumerate(outs):
-                cols = [c[i] for c in columns]
-                j_ = (stack(cols, -1) if cols else zeros_like(o).unsqueeze(-1)[..., :0])
-                jacs.append(j_.reshape(tuple(o.shape) + tuple(x.shape)))
-            per_arg.append(jacs)
-        jac = _assemble(per_arg, argnums, spec)
-        return (jac, aux) if has_aux else jac
+        flat, spec = _flatten([args[j] for j in nums])
+        numels = [x.numel() for x in flat]
+        total = sum(numels)
+        if not total:  # no basis tangent to map over: one evaluation gives the shapes
+            outs, _, spec_o, aux = _run_dual(func, args, (None,) * len(args), has_aux, _JVP)
+            _refuse_complex(outs, "outputs")
+            return _jacobians([o.new_zeros((0,) + tuple(o.shape)) for o in outs], flat,
+                              numels, spec, spec_o, argnums, aux, has_aux)
+        specs = []
+
+        def push(*basis):
+            tangents = [None] * len(args)
+            for j, t in zip(nums, _unflatten(list(basis), spec)):
+                tangents[j] = t
+            outs, jvps, spec_o, aux = _run_dual(func, args, tuple(tangents), has_aux, _JVP)
+            _refuse_complex(outs, "outputs")
+            specs.append(spec_o)
+            return (tuple(jvps), aux) if has_aux else tuple(jvps)
+        out = vmap(push, randomness=randomness)(*_basis(flat, numels, total))
+        columns, aux = out if has_aux else (out, None)
+        if has_aux:  # the same for every basis tangent: the first one's
+            leaves, aux_spec = _flatten(aux)
+            aux = _unflatten([a[0] for a in leaves], aux_spec)
+        return _jacobians(columns, flat, numels, spec, specs[0], argnums, aux, has_aux)
     return wrapper
 
 
-def _jacrev(func, argnums):
-    """A reverse-mode Jacobian, one backward per output element: what hessian
-    differentiates (under a dual level the backward's formulas carry tangents, NOTE [Dual
-    levels], so no graph of it needs recording)."""
-    def wrapper(*args):
-        nums = _argnums_tuple(argnums, len(args))
-        args = list(args)
-        for j in nums:
-            primal, tangent = fwAD.unpack_dual(args[j])
-            leaf = primal.detach().requires_grad_()
-            args[j] = fwAD.make_dual(leaf, tangent) if tangent is not None else leaf
-        out = func(*args)
-        flat_o, spec = _flatten(out)
-        _check_outputs(flat_o, "jacrev")
-        wrt = [args[j] for j in nums]
-        per_arg = [[] for _ in nums]
-        for o in flat_o:
-            rows = [[] for _ in nums]
-            flat = o.reshape(-1)
-            for k in range(flat.shape[0]):
-                grads = autograd.grad(flat[k], wrt, retain_graph=True,
-                                      allow_unused=True, materialize_grads=True)
-                for r, g in zip(rows, grads):
-                    r.append(g)
-            for a, (r, x) in enumerate(zip(rows, wrt)):
-                jac = stack(r, 0) if r else zeros_like(x).unsqueeze(0)[:0]
-                per_arg[a].append(jac.reshape(tuple(o.shape) + tuple(x.shape)))
-        return _assemble(per_arg, argnums, spec)
-    return wrapper
+_JVP = "jvp(f, primals, tangents)"  # (what torch's jacfwd says: it calls jvp)
+
+
+def _refuse_complex(tree, what):
+    for k, t in enumerate(_flatten(tree)[0]):
+        if isinstance(t, Tensor) and t.is_complex():
+            # (torch says "input idx" for outputs too)
+            raise RuntimeError(f"jacfwd: Expected all {what} to be real but received complex "
+                               f"tensor at flattened input idx: {k}")
+
+
+def _basis(flat, numels, total):
+    """The standard basis of the flattened arguments: row k of the identity, cut into one
+    tangent per argument (each in its argument's dtype)."""
+    basis, at = [], 0
+    for x, n in zip(flat, numels):
+        block = creation.eye(total, dtype=x.dtype).narrow(1, at, n)
+        basis.append(block.reshape((total,) + tuple(x.shape)))
+        at += n
+    return basis
+
+
+def _jacobians(columns, flat, numels, spec, spec_o, argnums, aux, has_aux):
+    """The batched JVPs (the basis dim first) as torch lays Jacobians out: per output, the
+    output's shape then each argument's (a tuple over ``argnums`` when it is one)."""
+    per_out = []
+    for col in columns:
+        shape = tuple(col.shape[1:])
+        parts = [c.movedim(0, -1).reshape(shape + tuple(x.shape))
+                 for c, x in zip(col.split(numels, 0), flat)]
+        per_arg = _unflatten(parts, spec)
+        per_out.append(per_arg[0] if isinstance(argnums, int) else tuple(per_arg))
+    jac = _unflatten(per_out, spec_o)
+    return (jac, aux) if has_aux else jac
 
 
 def hessian(func, argnums=0):
@@ -256,4 +261,4 @@ def hessian(func, argnums=0):
     tensor([[ 6.,  0.],
             [ 0., 12.]])
     """
-    return jacfwd(_jacrev(func, argnums), argnums)
+    return jacfwd(jacrev(func, argnums), argnums)

@@ -19,6 +19,7 @@ sample too.
 import functools
 
 from .. import creation
+from .._autograd_state import DUAL, set_tangent, tangent_of
 from ..autograd import grad_mode
 from ..autograd import grad as autograd_grad
 from ..autograd.graph import AccumulateGrad, next_sequence_nr
@@ -46,12 +47,19 @@ def _lift(x):
                 return vw.alias(x)
             t = make_batched(x._value, level)
         else:
-            t = make_batched(x.unsqueeze(0).expand((size,) + tuple(x.shape)), level)
+            t = make_batched(x.expand((size,) + tuple(x.shape)), level)
         t._requires_grad = True
-        return t
-    if x.requires_grad:
+    elif x.requires_grad:
         return vw.alias(x)
-    return x.detach().requires_grad_()
+    else:
+        t = x.detach().requires_grad_()
+    # a dual input stays dual (forward-over-reverse: jvp of grad, jacfwd of jacrev): the
+    # lifted copy has the input's tangent
+    if DUAL[0] is not None:
+        tangent = tangent_of(x)
+        if tangent is not None:
+            set_tangent(t, tangent)
+    return t
 
 
 def _lift_tree(tree):

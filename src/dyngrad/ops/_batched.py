@@ -39,7 +39,8 @@ from ._jvp import push_tangents
 
 __all__ = ["BatchedTensor", "batched_apply", "add_batch_dim", "remove_batch_dim",
            "make_batched", "is_batched", "physical", "loop", "loop_rule", "loop_batched",
-           "aten_name", "next_level"]
+           "aten_name", "next_level",
+           "levels_of", "lifted"]
 
 xp = _backend.xp
 _new = object.__new__
@@ -88,8 +89,11 @@ class BatchedTensor(Tensor):
         return f"BatchedTensor(lvl={self._level}, bdim=0, value=\n    {inner}\n)"
 
     def _twin(self):
-        """The same batch, without a graph (what a saved output keeps: NOTE [Saved tensors])."""
-        return make_batched(self._value, self._level)
+        """The same batch, without a graph (what a saved output keeps: NOTE [Saved tensors]);
+        its sample array is this one's, which says whose twin it is (forward mode)."""
+        t = make_batched(self._value, self._level)
+        t._data = self._data
+        return t
 
 
 def make_batched(value, level):
@@ -122,6 +126,25 @@ def add_batch_dim(t, dim, level):
     return make_batched(value, level)
 
 
+def levels_of(tensors):
+    """The (level, batch size) pairs any of ``tensors`` is batched at, outermost first."""
+    found = {}
+    for t in tensors:
+        while type(t) is BatchedTensor:
+            found[t._level] = t._value.shape[0]
+            t = t._value
+    return sorted(found.items())
+
+
+def lifted(t, levels):
+    """An unbatched ``t`` made a BatchedTensor at each of ``levels`` (outermost first), its
+    samples all ``t`` (expanded: stride 0, no copy). What takes a gradient per sample where
+    ``t`` itself does not depend on the batch (func's transforms, forward-mode rules)."""
+    for level, size in levels:
+        t = make_batched(t.expand((size,) + tuple(t.shape)), level)
+    return t
+
+
 def remove_batch_dim(t, level, size, out_dim):
     """The physical result of a vmapped function's output ``t``: the batch at ``out_dim``. An
     output that does not depend on the batch is expanded, as torch does."""
@@ -134,8 +157,13 @@ def remove_batch_dim(t, level, size, out_dim):
 
 # -- the dispatch ----------------------------------------------------------------------
 
-def _candidates(op, args):
-    return args[0] if op.variadic else [args[i] for i in op.tensor_pos]
+def _innermost(tensors):
+    """The innermost level among the BatchedTensors of ``tensors``, and its batch size."""
+    level = size = 0
+    for t in tensors:
+        if type(t) is BatchedTensor and t._level > level:
+            level, size = t._level, t._value._data.shape[0]
+    return level, size
 
 
 def batched_apply(op, args):
@@ -143,19 +171,20 @@ def batched_apply(op, args):
     missing = len(op.params) - len(args)
     if missing > 0:  # the fast paths pass what the caller gave: the forward's defaults
         args = tuple(args) + op.forward.__defaults__[-missing:]
-    cands = _candidates(op, args)
-    level = max(t._level for t in cands if type(t) is BatchedTensor)
-    size = next(t._value.shape[0] for t in cands if is_batched(t, level))
-    rule = op.batch_rule
-    result = (rule or loop_rule)(op, args, level, size)
-    many = op.n_out != 1
-    outs = (tuple(make_batched(p, level) for p in result) if many
-            else (make_batched(result, level),))
+    if op.variadic:
+        level, size = _innermost(args[0])
+    else:
+        level, size = _innermost([args[i] for i in op.tensor_pos])
+    result = (op.batch_rule or loop_rule)(op, args, level, size)
+    if op.n_out == 1:
+        outs = (make_batched(result, level),)
+    else:
+        outs = tuple([make_batched(p, level) for p in result])
     if _gstate.enabled and op.node_class is not None:
         _record_logical(op, args, outs, level)
     if DUAL[0] is not None:  # forward mode inside vmap: the op's jvp rule, on the batch
         push_tangents(op, args, outs)
-    return outs if many else outs[0]
+    return outs[0] if op.n_out == 1 else outs
 
 
 def _record_logical(op, args, outs, level):
@@ -165,8 +194,11 @@ def _record_logical(op, args, outs, level):
         mask = (True,)
     else:
         inputs = [args[i] if _takes_grad(args[i], level) else None for i in op.diff_pos]
-        mask = tuple(a is not None for a in inputs)
-    if not any(a is not None for a in inputs):
+        mask = tuple([a is not None for a in inputs])
+    for a in inputs:
+        if a is not None:
+            break
+    else:
         return
     if op.n_out == 1 and outs[0]._data.dtype.kind not in "fc":
         return

@@ -31,7 +31,7 @@ from .._autograd_state import DUAL, set_tangent, tangent_of
 from ..autograd import grad_mode
 from ..autograd.graph import sum_to
 from ..autograd.saved_value import SavedValue, _size_of
-from ..creation import full_like, zeros_like as _zeros
+from ..creation import full_like, zeros as _zeros_of, zeros_like as _zeros
 from ..tensor import Tensor, _wrap
 
 _gstate = grad_mode.state
@@ -100,11 +100,13 @@ def push_tangents(op, args, outs):
     if node is not None and op.outputs and type(node._saved) is tuple:
         # a saved output is kept as its array: its tangent goes beside it, so that the
         # Tensor a formula unpacks (``result``) carries the tangent again under a backward
-        # run in this level (forward-over-reverse)
+        # run in this level (forward-over-reverse); under vmap it is kept as a twin
+        # BatchedTensor (ops/_batched.py), which shares its sample array
         for v in node._saved:
             if type(v) is SavedValue and v.output_nr is not None:
                 o = outs[v.output_nr]
-                if v.value is o._data:
+                value = v.value
+                if value is o._data or isinstance(value, Tensor) and value._data is o._data:
                     v.fw = o._fw
 
 
@@ -257,15 +259,29 @@ def _linear(op, args, tangents):
     return op(*new)
 
 
+def _lifted_zeros(out, levels, lifted):
+    """Zeros shaped as a sample of ``out``, batched at ``levels``, taking a gradient."""
+    if not levels:
+        return _zeros(out).requires_grad_()
+    u = lifted(_zeros_of(tuple(out.shape), dtype=out.dtype), levels)
+    u._requires_grad = True
+    return u
+
+
 def _transposed(op, args, outs, tangents):
     """``J t`` as the gradient in ``u`` of ``<J^T u, t>`` (see the module's docstring)."""
     from ..autograd import grad as autograd_grad  # the engine sits above the op table
     if any(t is not None and t._data.dtype.kind == "c" for t in tangents):
         raise NotImplementedError(f"dyngrad: forward AD through {op.name} with complex "
                                   "tangents is not supported yet")
+    from ._batched import levels_of, lifted  # (_batched imports this module)
     diff = op.differentiable_outputs
+    # under vmap, u is batched wherever a primal or a tangent is: <J^T u, t> is then one
+    # number per sample, and its gradient in u is each sample's J t
+    levels = levels_of(list(tangents) + list(outs) + [
+        a for a in (args[0] if op.variadic else args) if isinstance(a, Tensor)])
     with grad_mode.enable_grad():
-        us = [_zeros(o).requires_grad_() if o is not None and o._data.dtype.kind in "fc"
+        us = [_lifted_zeros(o, levels, lifted) if o is not None and o._data.dtype.kind in "fc"
               and (diff is None or k in diff) else None for k, o in enumerate(outs)]
         total = 0
         if op.variadic:

@@ -19,6 +19,7 @@ from ._promote import result_dtype
 xp = _backend.xp
 _FLOAT32 = xp.dtype(xp.float32)
 _BFLOAT16 = _dt.bfloat16.np if _dt.bfloat16 in _dt.ALL else None
+_ndarray = _backend.ndarray
 LOW_KIND = "V"  # NumPy's kind for ml_dtypes' types; dyngrad makes no other "V" arrays
 
 
@@ -30,7 +31,10 @@ def any_low(arrays, positions):
     """Whether a tensor argument at ``positions`` holds bfloat16 or float8."""
     for i in positions:
         a = arrays[i]
-        if isinstance(a, (list, tuple)):
+        if type(a) is _ndarray:  # (the common case, without a call)
+            if a.dtype.kind == LOW_KIND:
+                return True
+        elif isinstance(a, (list, tuple)):
             if any(is_low(x) for x in a):
                 return True
         elif is_low(a):

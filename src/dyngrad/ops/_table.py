@@ -389,7 +389,7 @@ def apply(op, args):
             if type(args[i]) is _Batched:  # NOTE [Batched tensors]
                 return batched_apply(op, args)
         arrays, inputs = unpack_args(op, args)
-        mask = tuple(a is not None for a in inputs)
+        mask = tuple([a is not None for a in inputs])
     low = any_low(arrays, op.tensor_pos)
     try:
         out = op.forward(*arrays) if not low else widened_forward(op, arrays)

@@ -52,8 +52,13 @@ def _nll_loss_backward(grad_output, self, target, weight, reduction, ignore_inde
     # d loss / d self[i, target_i] = -w_i (divided by the total weight for 'mean')
     dim, safe, w = _class_picks(self, target, weight, ignore_index)
     coef = -(grad_output * w)
+    ns = _backend.array_module(self)
     if reduction == MEAN:
-        coef = coef / total_weight
+        with _backend.errstate(ns, invalid="ignore", divide="ignore"):
+            coef = coef / total_weight
+    # torch writes nothing for an ignored target: its row stays 0 (not 0 / 0 when every
+    # target is ignored, nor nan * 0 from a per-sample mean under vmap)
+    coef = ns.where(target != ignore_index, coef, ns.zeros_like(coef))
     if not _backend.is_numpy(self):  # the standard has no put_along_axis: a one-hot
         ns = _backend.array_module(self)
         classes = ns.arange(self.shape[dim], device=self.device)

@@ -20,7 +20,9 @@ _ndarray = _backend.ndarray
 
 def infer_size(size, numel):
     """A shape with at most one -1 filled in, checked against ``numel`` as torch does."""
-    size = tuple(int(s) for s in size)
+    size = tuple(map(int, size))
+    if -1 not in size and math.prod(size) == numel and (not size or min(size) >= 0):
+        return size  # (the common case, checked in C: every view and reshape comes here)
     neg = [i for i, s in enumerate(size) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")

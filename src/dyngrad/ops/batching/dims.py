@@ -25,7 +25,7 @@ def front(t, level, size):
     p = physical(t, level)
     if p is not None:
         return p
-    return t.unsqueeze(0).expand((size,) + tuple(t.shape))
+    return t.expand((size,) + tuple(t.shape))  # (expand puts new dims in front)
 
 
 def padded(t, level, ndim, size):

@@ -2,6 +2,7 @@
 reduction (a mean over a sample is not a mean over the batch)."""
 from .. import loss, pointwise as pw, reduction as red, views as vw
 from .. import torch_shape as ts
+from ...creation import zeros
 from ...tensor import Tensor
 from .._batched import loop_rule, physical
 from . import register
@@ -47,18 +48,25 @@ def _flat_classes(self, target, level, size):
             ts.reshape(front(target, level, size), size * rows), rows)
 
 
+def _row_weights(scores, targets, weight, ignore_index, op):
+    """Each row's weight (0 where its target is ignored), shaped like ``targets``: without
+    class weights a comparison; with them, the loss of scores that are all -1."""
+    if weight is None:
+        return pw.ne(targets, ignore_index)
+    return op(pw.mul_scalar(pw.zeros_like(scores), 0) - 1, targets, weight, loss.NONE,
+              ignore_index)[0]
+
+
 def _nll(op, args, level, size):
     self, target, weight, reduction, ignore_index = args
     if physical(weight, level) is not None or self.dim() not in (1, 2):
         return loop_rule(op, args, level, size)
     scores, targets, rows = _flat_classes(self, target, level, size)
     each = op(scores, targets, weight, loss.NONE, ignore_index)[0]
-    # each row's weight (0 where ignored): the loss of scores that are all -1
-    weights = op(pw.mul_scalar(pw.zeros_like(scores), 0) - 1, targets, weight, loss.NONE,
-                 ignore_index)[0]
-    total = red.sum_dim(vw.view(weights, (size, rows)), [1], False, None)
-    if reduction == loss.NONE:
-        return (vw.view(each, (size,) + tuple(target.shape)), total)
+    if reduction == loss.NONE:  # (no total weight: torch's is 0 then)
+        return vw.view(each, (size,) + tuple(target.shape)), zeros(size, dtype=self.dtype)
+    weights = _row_weights(scores, targets, weight, ignore_index, op)
+    total = red.sum_dim(vw.view(weights, (size, rows)), [1], False, self.dtype)
     summed = red.sum_dim(vw.view(each, (size, rows)), [1], False, None)
     return (summed if reduction == loss.SUM else pw.div(summed, total), total)
 
@@ -72,10 +80,12 @@ def _nll_backward(op, args, level, size):
     if reduction != loss.NONE:
         if reduction == loss.MEAN:
             go = pw.div(go, front(total_weight, level, size))
-        go = vw.expand(vw.unsqueeze(go, 1), (size, rows))
+        if rows != 1:
+            go = ts.reshape(vw.expand(vw.unsqueeze(go, 1), (size, rows)), size * rows)
+    else:
+        go = ts.reshape(go, size * rows)
     # (unreduced, the op reads no total weight: the mean's division is done above)
-    flat = op(ts.reshape(go, size * rows), scores, targets, weight, loss.NONE, ignore_index,
-              None)
+    flat = op(go, scores, targets, weight, loss.NONE, ignore_index, None)
     return ts.reshape(flat, (size,) + tuple(self.shape))
 
 

@@ -1,7 +1,7 @@
 """Ops that take dims (reductions, scans, sorts, softmax, gather and scatter): the dims are
 shifted past the batch dim. Reductions over every dim reduce every dim but the batch's."""
 from .. import activation, activation_pointwise as ap, diagonal, fft, rearrange, reduction as red
-from .. import torch_shape as ts
+from .. import torch_shape as ts, views as vw
 from .. import scans, scatter, sorting, statistics as st, summary
 from .._batched import loop_rule, physical
 from . import register
@@ -35,23 +35,31 @@ _EMPTY_IS_ALL = {red.sum_dim, red.mean_dim, st.amax_op, st.amin_op, st.var_op, s
                  summary.std_mean_op}
 
 
-def _all_dims(t):
-    return tuple(range(1, t.dim() + 1))
+def _sample(t, level):
+    """``t``'s physical value and the dims of one sample in it. A 0-d sample gets a dim of
+    its own: the dims forms read an empty list of dims as every dim, the batch's too."""
+    p = physical(t, level)
+    if t.dim() == 0:
+        return vw.unsqueeze(p, 1), (1,)
+    return p, tuple(range(1, t.dim() + 1))
 
 
 def _flat(t, level, size):
     return ts.reshape(physical(t, level), (size, -1))
 
 
-# a reduction over every dim of a sample is the dims form over all its dims
-register(lambda op, args, level, size: red.sum_dim(
-    physical(args[0], level), _all_dims(args[0]), False, args[1]), [red.sum_all])
-register(lambda op, args, level, size: red.mean_dim(
-    physical(args[0], level), _all_dims(args[0]), False, args[1]), [red.mean_all])
-register(lambda op, args, level, size: st.amax_op(
-    physical(args[0], level), _all_dims(args[0]), False), [red.max_all])
-register(lambda op, args, level, size: st.amin_op(
-    physical(args[0], level), _all_dims(args[0]), False), [red.min_all])
+def _over_sample(dims_op, *rest):
+    """A reduction over every dim of a sample: ``dims_op`` over all the sample's dims."""
+    def rule(op, args, level, size):
+        p, dims = _sample(args[0], level)
+        return dims_op(p, dims, False, *[args[i] for i in rest])
+    return rule
+
+
+register(_over_sample(red.sum_dim, 1), [red.sum_all])
+register(_over_sample(red.mean_dim, 1), [red.mean_all])
+register(_over_sample(st.amax_op), [red.max_all])
+register(_over_sample(st.amin_op), [red.min_all])
 register(lambda op, args, level, size: st.prod_dim(
     _flat(args[0], level, size), 1, False, args[1]), [st.prod_all])
 register(lambda op, args, level, size: sorting.median_dim(
