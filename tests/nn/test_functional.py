@@ -92,6 +92,22 @@ def test_pointwise_activations(name):
     _first_and_second_order(results)
 
 
+def test_exact_gelu_float32_across_its_range():
+    # float32's exact gelu is a polynomial fit: check it where the cdf saturates (|x| ~ 4..14),
+    # in the far negative tail (values near zero), at zeros, tiny and huge values, -inf, nan
+    # and non-contiguous and 0-d inputs, forward and gradient. (Above 1.7e38 torch's kernel
+    # overflows to inf, and gives nan at +inf; dyngrad keeps x there, as torch's float64.)
+    grid = np.concatenate([np.linspace(-16, 16, 6401), [0.0, -0.0, 1e-30, -1e-30, 1e-6, 1e30,
+                                                         -3e38, -np.inf, np.nan]])
+    for x in (grid.astype(np.float32), grid[:40].astype(np.float32).reshape(8, 5).T,
+              np.float32(-0.7)):
+        (d, di), (t, ti) = _run(lambda lib, F, t: F.gelu(t), np.asarray(x))
+        _same(d, t)
+        for (lib, _), out, ins in ((LIBS[0], d, di), (LIBS[1], t, ti)):
+            out.backward(lib.ones_like(out))
+        _same(di[0].grad, ti[0].grad)
+
+
 def test_implicit_softmax_dim_warns_as_torch():
     x = RNG.standard_normal((3, 4)).astype(np.float32)
     for lib, F in LIBS:
