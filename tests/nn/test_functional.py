@@ -263,3 +263,18 @@ def test_hessian_vector_product_of_a_tanh_mlp():
         hvs.append(lib.autograd.grad(dot, ps))
     for h_d, h_t in zip(*hvs):
         _same(h_d, h_t, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape,padding_idx,by_freq", [((12, 64), None, False), ((3,), 2, True),
+                                                       ((0,), None, False), ((), 1, False)])
+def test_embedding_gradient_sums_repeated_rows_as_torch(shape, padding_idx, by_freq):
+    # float32 sums of a row's repeated indices depend on their order: bit for bit torch's
+    idx = RNG.integers(0, 7, shape)
+    g = RNG.standard_normal(shape + (6,)).astype(np.float32)
+    grads = []
+    for lib, F in LIBS:
+        w = lib.zeros(7, 6, requires_grad=True)
+        F.embedding(lib.tensor(idx), w, padding_idx=padding_idx,
+                    scale_grad_by_freq=by_freq).backward(lib.tensor(g))
+        grads.append(_np(w.grad))
+    np.testing.assert_array_equal(*grads)
