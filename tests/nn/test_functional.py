@@ -92,6 +92,22 @@ def test_pointwise_activations(name):
     _first_and_second_order(results)
 
 
+def test_exact_gelu_float32_across_its_range():
+    # float32's exact gelu is a polynomial fit: check it where the cdf saturates (|x| ~ 4..14),
+    # in the far negative tail (values near zero), at zeros, tiny and huge values, -inf, nan
+    # and non-contiguous and 0-d inputs, forward and gradient. (Above 1.7e38 torch's kernel
+    # overflows to inf, and gives nan at +inf; dyngrad keeps x there, as torch's float64.)
+    grid = np.concatenate([np.linspace(-16, 16, 6401), [0.0, -0.0, 1e-30, -1e-30, 1e-6, 1e30,
+                                                         -3e38, -np.inf, np.nan]])
+    for x in (grid.astype(np.float32), grid[:40].astype(np.float32).reshape(8, 5).T,
+              np.float32(-0.7)):
+        (d, di), (t, ti) = _run(lambda lib, F, t: F.gelu(t), np.asarray(x))
+        _same(d, t)
+        for (lib, _), out, ins in ((LIBS[0], d, di), (LIBS[1], t, ti)):
+            out.backward(lib.ones_like(out))
+        _same(di[0].grad, ti[0].grad)
+
+
 def test_implicit_softmax_dim_warns_as_torch():
     x = RNG.standard_normal((3, 4)).astype(np.float32)
     for lib, F in LIBS:
@@ -247,3 +263,18 @@ def test_hessian_vector_product_of_a_tanh_mlp():
         hvs.append(lib.autograd.grad(dot, ps))
     for h_d, h_t in zip(*hvs):
         _same(h_d, h_t, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape,padding_idx,by_freq", [((12, 64), None, False), ((3,), 2, True),
+                                                       ((0,), None, False), ((), 1, False)])
+def test_embedding_gradient_sums_repeated_rows_as_torch(shape, padding_idx, by_freq):
+    # float32 sums of a row's repeated indices depend on their order: bit for bit torch's
+    idx = RNG.integers(0, 7, shape)
+    g = RNG.standard_normal(shape + (6,)).astype(np.float32)
+    grads = []
+    for lib, F in LIBS:
+        w = lib.zeros(7, 6, requires_grad=True)
+        F.embedding(lib.tensor(idx), w, padding_idx=padding_idx,
+                    scale_grad_by_freq=by_freq).backward(lib.tensor(g))
+        grads.append(_np(w.grad))
+    np.testing.assert_array_equal(*grads)

@@ -39,28 +39,67 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-def _erfc(z):
-    """erfc over an array. Single precision: Numerical Recipes' Chebyshev fit (fractional
-    error below 1.2e-7), evaluated in float32 in place (a few ulps, as torch's own float
-    kernel is an approximation too; measured 5x faster than in double with temporaries).
-    Double precision: libm's erf per element, exact."""
-    if z.dtype != xp.float32:
-        return 1 - erf(z)
-    a = xp.abs(z)
-    t = xp.multiply(a, 0.5, dtype=xp.float32)
+# Numerical Recipes' Chebyshev fit erfc(z) = t exp(-z^2 + P(t)), t = 1 / (1 + z/2), z >= 0:
+# fractional error below 1.2e-7 everywhere, so the far tail of the cdf keeps its digits.
+# The last coefficient carries log(1/2), making exp(...) * t the half erfc the cdf needs.
+_ERFC_FIT = (0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806,
+             0.09678418, 0.37409196, 1.00002368, -1.26551223 + math.log(0.5))
+
+
+def _half_erfc_parts32(x):
+    """(t, p) for float32 ``x`` such that Phi(-|x|) = erfc(|x|/sqrt 2)/2 = t exp(p - x^2/2),
+    evaluated in float32 in place (a few ulps, as torch's own float kernel is an
+    approximation too): about 25 passes over the data and no temporaries kept."""
+    t = xp.abs(x)
+    t *= 0.5 * math.sqrt(0.5)
     t += 1
     xp.reciprocal(t, out=t)
-    poly = xp.full_like(t, 0.17087277)
-    for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
-              0.37409196, 1.00002368, -1.26551223):
-        poly *= t
-        poly += c
-    a *= a
-    poly -= a
-    xp.exp(poly, out=poly)
-    poly *= t
-    # erfc(-z) = 2 - erfc(z)
-    return xp.where(z >= 0, poly, 2 - poly)
+    p = xp.multiply(t, _ERFC_FIT[0])
+    for c in _ERFC_FIT[1:-1]:
+        p += c
+        p *= t
+    p += _ERFC_FIT[-1]
+    return t, p
+
+
+def _normal_cdf32(x, tail):
+    """Phi(x) from tail = Phi(-|x|), in place in ``tail``'s new copy: tail + [x >= 0] (1 - 2
+    tail). Multiplying by the mask rather than selecting with np.where: a select over random
+    signs mispredicts its branches (1.5 ms against 0.15 ms on a GPT's 400k activations)."""
+    cdf = xp.multiply(tail, -2.0)
+    cdf += 1
+    xp.multiply(cdf, x >= 0, out=cdf)
+    cdf += tail
+    return cdf
+
+
+def _gelu_exact32(x):
+    t, tail = _half_erfc_parts32(x)
+    sq = xp.multiply(x, x)
+    sq *= -0.5
+    tail += sq
+    xp.exp(tail, out=tail)
+    tail *= t
+    cdf = _normal_cdf32(x, tail)
+    cdf *= x
+    return cdf
+
+
+def _gelu_backward_exact32(grad_output, x):
+    # gelu'(x) = Phi(x) + x phi(x); exp(-x^2/2) is phi's and the tail's common factor
+    t, tail = _half_erfc_parts32(x)
+    xp.exp(tail, out=tail)
+    tail *= t
+    gauss = xp.multiply(x, x)
+    gauss *= -0.5
+    xp.exp(gauss, out=gauss)
+    tail *= gauss
+    out = _normal_cdf32(x, tail)
+    gauss *= x
+    gauss *= _INV_SQRT_2PI
+    out += gauss
+    out *= grad_output
+    return out
 
 
 def _gelu(self, approximate):
@@ -68,7 +107,11 @@ def _gelu(self, approximate):
     if approximate == "tanh":
         inner = _SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)
         return (0.5 * x * (1 + xp.tanh(inner))).astype(x.dtype, copy=False)
-    return (x * 0.5 * _erfc(x * -math.sqrt(0.5))).astype(x.dtype, copy=False)
+    if x.dtype == xp.float32:
+        # at least 1-d, so that the in-place steps have arrays to work on
+        with xp.errstate(**_QUIET):
+            return _gelu_exact32(xp.atleast_1d(x)).reshape(x.shape)
+    return (x * 0.5 * (1 - erf(x * -math.sqrt(0.5)))).astype(x.dtype, copy=False)
 
 
 def _gelu_backward(grad_output, self, approximate):
@@ -78,8 +121,11 @@ def _gelu_backward(grad_output, self, approximate):
         t = xp.tanh(inner)
         d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
         out = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner
+    elif x.dtype == xp.float32 and grad_output.dtype == xp.float32:
+        with xp.errstate(**_QUIET):
+            return _gelu_backward_exact32(grad_output, xp.atleast_1d(x)).reshape(x.shape)
     else:
-        cdf = 0.5 * _erfc(x * -math.sqrt(0.5))
+        cdf = 0.5 * (1 - erf(x * -math.sqrt(0.5)))
         out = cdf + x * _INV_SQRT_2PI * xp.exp(-0.5 * x * x)
     return (grad_output * out).astype(x.dtype, copy=False)
 

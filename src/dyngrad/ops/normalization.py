@@ -21,19 +21,39 @@ from ..tensor import Tensor, _wrap
 xp = _backend.xp
 
 
+def _mean(x, axes):
+    """x's mean over ``axes``, keeping them. Over the trailing axes of short rows (a layer
+    norm's), a matrix-vector product with ones: BLAS is 4x faster than NumPy's reduction
+    over rows of a few hundred numbers. Long rows keep NumPy's pairwise sums, which keep
+    float32 accurate over many elements."""
+    k = 1
+    for a in axes:
+        k *= x.shape[a]
+    if (0 < k <= 4096 and axes == tuple(range(x.ndim - len(axes), x.ndim))
+            and x.dtype in (xp.float32, xp.float64) and type(x) is xp.ndarray):
+        rows = x.reshape(-1, k) @ xp.ones(k, x.dtype)
+        rows /= k
+        return rows.reshape(x.shape[:x.ndim - len(axes)] + (1,) * len(axes))
+    return xp.mean(x, axis=axes, keepdims=True)
+
+
 def _stats(x, axes, eps):
     # statistics in at least float32; NumPy's pairwise sums keep float32 accurate
-    mean = xp.mean(x, axis=axes, keepdims=True)
+    mean = _mean(x, axes)
     d = x - mean
-    var = xp.mean(d * d, axis=axes, keepdims=True)
+    var = _mean(d * d, axes)
     with xp.errstate(divide="ignore"):
         rstd = 1 / xp.sqrt(var + eps)
     return d, mean, rstd.astype(x.dtype, copy=False)
 
 
 def _normalized_grad(g, xhat, rstd, axes):
-    return rstd * (g - xp.mean(g, axis=axes, keepdims=True)
-                   - xhat * xp.mean(g * xhat, axis=axes, keepdims=True))
+    # rstd * (g - mean(g) - xhat * mean(g * xhat)), in two new arrays
+    gx = g * xhat
+    dx = g - _mean(g, axes)
+    dx -= xp.multiply(xhat, _mean(gx, axes), out=gx)
+    dx *= rstd
+    return dx
 
 
 def vjp_of_composite(fn, primals, cotangents, mask):
@@ -120,24 +140,32 @@ def _group_layout(input, group):
 
 
 def _affine(out, weight, bias, layout):
+    # in place into the fresh normalized array where the dtypes allow
     if weight is not None:
-        out = out * weight.reshape(layout.param)
+        w = weight.reshape(layout.param)
+        out = _into(out, w, xp.multiply)
     if bias is not None:
-        out = out + bias.reshape(layout.param)
+        out = _into(out, bias.reshape(layout.param), xp.add)
     return out
+
+
+def _into(out, other, ufunc):
+    if other.dtype == out.dtype:
+        return ufunc(out, other, out=out)
+    return ufunc(out, other)
 
 
 def _norm_forward(input, weight, bias, layout, eps):
     xv = layout.to_view(input)
     d, mean, rstd = _stats(xv, layout.axes, eps)
-    out = _affine(layout.back(d * rstd), weight, bias, layout)
+    out = _affine(layout.back(_into(d, rstd, xp.multiply)), weight, bias, layout)
     return out.astype(input.dtype, copy=False), mean, rstd
 
 
 def _norm_backward(grad_out, input, mean, rstd, weight, layout, mask):
     """(grad_input, grad_weight, grad_bias) from the saved statistics (shaped as the view's
     reduced shape); an empty array where the mask says no."""
-    xhat = layout.back((layout.to_view(input) - mean) * rstd)
+    xhat = layout.back(_into(layout.to_view(input) - mean, rstd, xp.multiply))
     empty = xp.zeros(0, input.dtype)
     dx = dw = db = empty
     if mask[0]:
