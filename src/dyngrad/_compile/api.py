@@ -19,9 +19,9 @@ import logging
 import weakref
 
 from ..nn.modules.module import Module
-from .capture import capture, flatten
+from .capture import capture, capture_lock, flatten
 from .replay import Entry, make_entry
-from .trace import GraphBreak
+from .trace import Bail, GraphBreak
 
 _log = logging.getLogger("dyngrad._dynamo.convert_frame")
 
@@ -62,13 +62,23 @@ class CompiledFunction:
             return self._fn(*args, **kwargs)
         leaves = []
         spec = flatten((args, kwargs), leaves)
+        gave_up = False
         for e in self._entries:
-            if (e.spec == spec and e.guard.fn(leaves)
-                    and (e.check is None or e.check(leaves))):
+            if e.spec == spec and e.guard.fn(leaves):
+                if e.pending is not None:
+                    with capture_lock:
+                        e.build()
+                if e.check is not None and not e.check(leaves):
+                    continue
                 if e.run is None:
                     return self._fn(*args, **kwargs)
-                return e.run(leaves)
-        if self._entries:
+                try:
+                    return e.run(leaves)
+                except Bail:  # NOTE [Checks inside a plan]
+                    gave_up = True
+        if gave_up:
+            self._last_reason = "a check on the data went the other way"
+        elif self._entries:
             e = self._entries[-1]
             self._last_reason = (e.guard.why_not(leaves) if e.spec == spec
                                  else "the structure of the arguments changed")
@@ -210,6 +220,7 @@ def explain(fn, *extra_args, **extra_kwargs):
         c(*args, **kwargs)
         graphs, breaks, ops = [], [], []
         for e in c._entries:
+            e.build()
             if e.run is None and e.stack is not None:
                 breaks.append(GraphCompileReason(e.reason, e.stack))
             for p in e.plans:
