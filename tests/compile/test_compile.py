@@ -217,13 +217,17 @@ def _train(model, opt, steps, x, y, compiled_model=None):
     return losses
 
 
-@pytest.mark.parametrize("kind", ["mlp_adam", "cnn_batchnorm_dropout"])
+@pytest.mark.parametrize("kind", ["mlp_adam", "cnn_batchnorm_dropout", "cnn_maxpool"])
 def test_hundred_compiled_steps_equal_hundred_eager_steps(kind):
     def build():
         dyngrad.manual_seed(0)
         if kind == "mlp_adam":
             model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 4))
             x = dyngrad.randn(16, 8)
+        elif kind == "cnn_maxpool":  # eager's max-pool and ReLU shortcuts, checked in plans
+            model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                  nn.Flatten(), nn.Linear(64, 4))
+            x = dyngrad.randn(8, 1, 8, 8)
         else:
             model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
                                   nn.Dropout(0.2), nn.Flatten(), nn.Linear(144, 4))

@@ -11,11 +11,13 @@ engine runs, each optimizer update and each random draw becomes one entry of a f
 of array calls, with the real values computed as it goes: the first call's results are
 eager's. Values are numbered slots; a call names its arguments by slot.
 
-Anything that turns an array into a Python value (``item``, ``bool``, ``tolist``,
-printing) would bake data into the record: it is a graph break, and the call finishes
-eagerly, unrecorded. The one exception is ``item()`` inside an optimizer step, whose
-result (the step count) feeds plain arithmetic: it becomes a ``SymFloat`` whose
-arithmetic is recorded too, and a comparison on it is a break.
+Anything that turns an array into a Python value (``item``, ``tolist``, printing) would
+bake data into the record: it is a graph break, and the call finishes eagerly,
+unrecorded. A ``bool`` choosing a branch is recorded as a check instead, where a plan can
+repeat it (NOTE [Checks inside a plan], NOTE [Checks before a plan] in replay.py). The one
+exception for ``item()`` is inside an optimizer step, whose result (the step count) feeds
+plain arithmetic: it becomes a ``SymFloat`` whose arithmetic is recorded too, and a
+comparison on it is a break.
 """
 import itertools
 import operator
@@ -117,6 +119,7 @@ class Ref:
 
 
 _tokens = itertools.count(1)
+_PASS = {int, float, bool, str, type(None), type(Ellipsis), np.dtype}
 
 
 class Recorder:
@@ -137,6 +140,7 @@ class Recorder:
         self.swapped = {}  # id(tensor) -> (its Traced data, its grad's Traced data)
         self.checks = []   # (slot, calls before it, the bool it gave)
         self.writers = {}  # root slot -> the calls that wrote into it
+        self.any_dynamic = False  # whether some slot's shape depends on data
 
     # -- slots ------------------------------------------------------------------------
     def _new_slot(self, kind, value, root=None):
@@ -147,13 +151,6 @@ class Recorder:
     def num(self, obj):
         """The slot number of a Traced array or SymFloat of this record, else None."""
         return obj._n if getattr(obj, "_by", None) == self.token else None
-
-    def _track(self, raw, slot):
-        t = raw.view(Traced)
-        t._raw = raw
-        t._by = self.token
-        t._n = slot.n
-        return t
 
     def track_input(self, raw, source):
         """A Traced view of an array the plan will read through ``source`` each run."""
@@ -225,7 +222,22 @@ class Recorder:
         ``writes``: positions (ints) or keyword names of arguments written in place.
         """
         read = []
-        plain_args, targs = self._unwrap(args, read)
+        token = self.token
+        plain_args, targs = [], []
+        for x in args:  # (the common arguments inline: this runs for every array call)
+            t = type(x)
+            if t is Traced and getattr(x, "_by", None) == token:
+                read.append(x._n)
+                plain_args.append(x._raw)
+                targs.append(Ref(x._n))
+            elif t in _PASS:
+                plain_args.append(x)
+                targs.append(x)
+            else:
+                p, tp = self._unwrap(x, read)
+                plain_args.append(p)
+                targs.append(tp)
+        targs = tuple(targs)
         plain_kwargs, tkwargs = {}, {}
         for k, v in kwargs.items():
             plain_kwargs[k], tkwargs[k] = self._unwrap(v, read)
@@ -257,15 +269,19 @@ class Recorder:
         call._ins = read
         out, call.outs = self._wrap_result(result, inputs, ufunc, len(self.calls))
         self.calls.append(call)
-        if any(self.slots[n].dynamic for n in inputs) or (
+        if (self.any_dynamic and any(slots[n].dynamic for n in inputs)) or (
                 fn is ndarray.__getitem__ and any(
                     self.slots[r.n].dtype == bool for r in _refs(targs[1:]))):
+            self.any_dynamic = True
             for r in _refs(call.outs):
                 self.slots[r.n].dynamic = True
         return out
 
     def _wrap_result(self, result, inputs, ufunc, index):
         """The caller's view of ``result`` and its template of output slots."""
+        if type(result) is ndarray and id(result) not in self.raw_ids:  # (the usual)
+            s = self._value_slot(result, inputs, ufunc, index)
+            return self._track_value(result, s), Ref(s.n)
         if isinstance(result, (tuple, list)):
             pairs = [self._wrap_result(r, inputs, ufunc, index) for r in result]
             if hasattr(result, "_fields"):  # a named tuple (slogdet, ...)
@@ -309,11 +325,12 @@ class Recorder:
         return s
 
     def _track_value(self, raw, s):
-        self.inside += 1
-        try:
-            t = self._track(raw, s)
-        finally:
-            self.inside -= 1
+        self.inside += 1  # (the view is not a call to record)
+        t = raw.view(Traced)
+        self.inside -= 1
+        t._raw = raw
+        t._by = self.token
+        t._n = s.n
         self.traced[s.n] = weakref.ref(t)
         return t
 
