@@ -429,9 +429,13 @@ def test_recompile_limit_falls_back_to_eager_with_torchs_warning(caplog):
 
 def test_reset_forgets_every_plan():
     compiled = dyngrad.compile(lambda x: x + 1)
-    compiled(dyngrad.randn(2))
+    x = dyngrad.randn(2)
+    compiled(x), compiled(x)
+    code = compiled._entries[0].plans[0].fn.__code__
     dyngrad.compiler.reset()
     assert compiled._entries == []
+    compiled(x), compiled(x)  # recorded again: the same source, Python's compile cached
+    assert compiled._entries[0].plans[0].fn.__code__ is code
 
 
 def test_decorator_forms_and_arguments():
@@ -491,9 +495,9 @@ def test_relu_backward_keeps_eagers_inf_and_nan_case(where):
         w2 = w1.detach().clone().requires_grad_()
         if where == "step":
             want, got = step(x, w1, g), compiled(x, w2, g)
-        else:
-            z1 = (x @ w1).detach().requires_grad_()
-            z2 = z1.detach().clone().requires_grad_()
+        else:  # (z retains its grad: the capture's own backward leaves it alone)
+            z1, z2 = x @ w1, x @ w2
+            z1.retain_grad(), z2.retain_grad()
             F.relu(z1).backward(g)
             compiled(z2).backward(g)
             want, got = z1.grad, z2.grad

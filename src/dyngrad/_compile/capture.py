@@ -308,6 +308,12 @@ def _trace_backward(tr, result, seen):
         gouts.append(_wrap(rec.track_input(raw, ("gout", j, "data"))))
     start = len(rec.calls)
     rec.changed_outside()  # the backward plan runs within the engine: it cannot give up
+    # an input that retains its grad would get this backward's: only the user's own
+    # backward may fill it in
+    retained = [t for t in targets if t._retains_grad]
+    if any(t._grad is not None for t in retained):
+        rec.graph_break("an argument that retains its grad has one already")
+        return
     try:
         grads = autograd.grad(outs, targets, gouts, retain_graph=True, allow_unused=True)
     except RuntimeError as e:
@@ -315,6 +321,9 @@ def _trace_backward(tr, result, seen):
             raise
         tr.backward = (outs, targets, None, None)
         return
+    finally:
+        for t in retained:
+            t._grad = None
     slots = [None if g is None else _slot(rec, g._data) for g in grads]
     if any(g is not None and n is None for g, n in zip(grads, slots)):
         rec.graph_break("a gradient made by an operation the capture does not see")
