@@ -13,7 +13,7 @@ from .module import Module
 __all__ = ["ReLU", "ReLU6", "GELU", "SiLU", "Sigmoid", "Tanh", "LeakyReLU", "ELU", "SELU",
            "CELU", "Softplus", "Hardtanh", "Hardswish", "Hardsigmoid", "Mish", "PReLU",
            "LogSigmoid", "Softsign", "Tanhshrink", "GLU", "Softmax", "LogSoftmax", "Softmin",
-           "Threshold", "MultiheadAttention"]
+           "Threshold", "MultiheadAttention", "Softmax2d"]
 
 
 def _inplace_suffix(inplace, first):
@@ -319,3 +319,13 @@ class MultiheadAttention(Module):
         if self.batch_first:
             out = out.transpose(1, 0)
         return out, weights
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of a (C, H, W) or (N, C, H, W) input."""
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
+                             "instead")
+        return F.softmax(input, -3, _stacklevel=5)
