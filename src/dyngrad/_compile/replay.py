@@ -55,9 +55,13 @@ class Entry:
         self.pending = None
 
     def build(self):
-        tr, self.pending = self.pending, None
+        """Make the plans of a pending record (under capture.capture_lock: another thread
+        meanwhile sees no plan yet, and runs eagerly)."""
+        tr = self.pending
         if tr is not None:
-            self.run, self.plans, self.check = _build(tr)
+            run, self.plans, self.check = _build(tr)
+            self.run = run  # (the check first: a plan is never seen without it)
+            self.pending = None
 
 
 def _read(source, state_names):
