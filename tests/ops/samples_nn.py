@@ -32,13 +32,19 @@ def _sq(y):
     return y * y
 
 
+def _seeded(t, draw):
+    t.manual_seed(5)
+    return draw()
+
+
 def F(t):
     return t.nn.functional
 
 
 def _samples():
     from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
-    from dyngrad.ops import grid_sample as gs, unpool as up_
+    from dyngrad.ops import grid_sample as gs, margin_loss as ml, pdist as pd, rrelu as rr
+    from dyngrad.ops import unpool as up_
     from dyngrad.ops import normalization as nrm
     samples = {
         linalg.addmm: [
@@ -107,6 +113,24 @@ def _samples():
         up_.max_unpool3d: [
             ("max_unpool3d", lambda t, x: F(t).max_unpool3d(*F(t).max_pool3d(
                 x[None], 2, return_indices=True), 2, output_size=(4, 5, 6)), [CX])],
+        ml.multi_margin_loss: [
+            ("multi_margin", lambda t, x: F(t).multi_margin_loss(x, t.tensor([1, 0])), [LX]),
+            ("multi_margin_p2_weight", lambda t, x: F(t).multi_margin_loss(
+                x, t.tensor([2, 1]), p=2, margin=0.7, weight=t.tensor([0.5, 2.0, 1.5]),
+                reduction="none"), [LX])],
+        ml.multilabel_margin_loss: [
+            ("multilabel_margin", lambda t, x: F(t).multilabel_margin_loss(
+                x, t.tensor([[2, -1, 0], [0, 1, -1]])), [LX])],
+        pd.pdist: [("pdist", lambda t, x: t.pdist(x), [X]),
+                   ("pdist_p1_5", lambda t, x: F(t).pdist(x.t(), 1.5), [X])],
+        rr.rrelu_with_noise: [
+            ("rrelu_eval", lambda t, x: F(t).rrelu(x, 0.1, 0.3), [KINKS]),
+            ("rrelu_train", lambda t, x: _seeded(t, lambda: F(t).rrelu(x, training=True)), [KINKS])],
+        rr.rrelu_with_noise_: [("rrelu_inplace", lambda t, x: _seeded(
+            t, lambda: F(t).rrelu(x * 1, training=True, inplace=True)), [KINKS])],
+        rr.rrelu_with_noise_backward: [
+            ("rrelu_train_squared", lambda t, x: _sq(_seeded(t, lambda: t.rrelu(x, training=True))), [KINKS]),
+            ("rrelu_eval_squared", lambda t, x: _sq(t.rrelu(x)), [KINKS])],
         gs.affine_grid_generator: [
             ("affine_grid", lambda t, th: F(t).affine_grid(th, (2, 1, 3, 4), align_corners=False), [THETA]),
             ("affine_grid_squared", lambda t, th: _sq(F(t).affine_grid(th, (2, 1, 1, 4), align_corners=True)), [THETA])],
@@ -385,15 +409,17 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 
 def _no_derivative():
     # backward entries torch gives no derivative (their own backward raises, as torch's)
-    from dyngrad.ops import embedding_bag as bag, grid_sample as gs
+    from dyngrad.ops import embedding_bag as bag, grid_sample as gs, margin_loss as ml, pdist as pd
     # (and grid_sample's backward, whose derivative torch has and dyngrad does not yet)
-    return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values()}
+    return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values(),
+            ml.multi_margin_loss_backward, ml.multilabel_margin_loss_backward, pd.pdist_backward}
 
 
 NO_DERIVATIVE = _no_derivative()
 # compared with torch, not with finite differences: cases on a kink, and gradients that
 # are not the derivative by design (the padding row gets none; frequency scaling)
-NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
+NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squared",
+                  "rrelu_eval_squared", "leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
                   "softshrink_kinks"}
@@ -410,6 +436,9 @@ GRAPHS = {
     # torch has no derivative of embedding_bag's backward (nor does dyngrad)
     "embedding_bag_sum": ("forward", "backward"), "embedding_bag_max_ties": ("forward", "backward"),
     "embedding_bag_weighted": ("forward", "backward"),
+    "multi_margin": ("forward", "backward"), "multi_margin_p2_weight": ("forward", "backward"),
+    "multilabel_margin": ("forward", "backward"),
+    "pdist": ("forward", "backward"), "pdist_p1_5": ("forward", "backward"),
     # dyngrad has no double backward of grid_sample yet
     "grid_sample_bilinear": ("forward", "backward"),
     "grid_sample_bicubic_reflection": ("forward", "backward"),

@@ -10,7 +10,9 @@ import warnings
 
 from .. import random as _random
 from ..tensor import Tensor
-from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg, normalization as _norm
+from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
+from . import normalization as _norm, pdist as _pd, rrelu as _rr
+from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
@@ -113,6 +115,39 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
                                   "is not implemented")
     return _bag.embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
                               per_sample_weights, include_last_offset, padding_idx)
+
+
+# -- rrelu ---------------------------------------------------------------------------------------
+def _rrelu(input, lower, upper, training, generator, inplace):
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not input.is_floating_point():
+        kernel = "rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._cname}\'')
+    noise = _wrap(_rr.draw_noise(input._data, lower, upper, generator) if training
+                  else _backend.xp.empty(0, input._data.dtype))
+    if inplace:
+        return apply_inplace(_rr.rrelu_with_noise_, input, (input, noise, lower, upper, training))
+    return _rr.rrelu_with_noise(input, noise, lower, upper, training)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _rrelu(input, lower, upper, training, generator, False)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _rrelu(input, lower, upper, training, generator, True)
+
+
+# -- pdist -----------------------------------------------------------------------------------------
+def pdist(input, p=2):
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if not input.is_floating_point():
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    return _pd.pdist(input.contiguous(), p)
 
 
 # -- grid sampling ------------------------------------------------------------------------------
@@ -228,7 +263,8 @@ FUNCTIONS = {
     "alpha_dropout": alpha_dropout, "feature_alpha_dropout": feature_alpha_dropout,
     "embedding": embedding, "embedding_bag": embedding_bag, "grid_sampler": grid_sampler,
     "grid_sampler_2d": grid_sampler, "grid_sampler_3d": grid_sampler,
-    "affine_grid_generator": affine_grid_generator, "layer_norm": layer_norm, "group_norm": group_norm,
+    "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_, "pdist": pdist,
+    "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
 METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),

@@ -5,6 +5,7 @@ import warnings
 
 from ... import creation as _creation
 from ...ops import activation_pointwise as _ap
+from ...ops import torch_nn as _nn
 from ...ops.inplace import apply_inplace as _apply_inplace
 
 
@@ -166,3 +167,11 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     index = y_soft.max(dim, keepdim=True)[1]
     y_hard = _creation.zeros_like(logits).scatter_(dim, index, 1.0)
     return y_hard - y_soft.detach() + y_soft
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    return (_nn.rrelu_ if inplace else _nn.rrelu)(input, lower, upper, training)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return _nn.rrelu_(input, lower, upper, training)
