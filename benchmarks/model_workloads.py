@@ -77,6 +77,7 @@ class GptStep:
     scaled_dot_product_attention and a GELU MLP, tied head), cross_entropy, backward,
     clip_grad_norm_ and AdamW; no dropout so that the step is deterministic."""
     unit, scale = "ms", 1e3
+    compiled = False
 
     def sizes(self, smoke):
         if smoke:
@@ -136,17 +137,31 @@ class GptStep:
         x, y = T.tensor(tokens[:, :-1]), T.tensor(tokens[:, 1:])
         opt = T.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
 
-        def step(_):
+        def train():
             opt.zero_grad(set_to_none=True)
             logits = model(x)
             loss = F.cross_entropy(logits.view(-1, V), y.reshape(-1))
             loss.backward()
             norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            out = {"loss": _np(loss), "norm": _np(norm),
-                   "c_attn.grad": _np(model.blocks[0].attn.c_attn.weight.grad)}
+            grad = model.blocks[0].attn.c_attn.weight.grad
             opt.step()
-            return out
+            return loss, norm, grad
+
+        if self.compiled and T.__name__ == "dyngrad":
+            train = T.compile(train)
+
+        def step(_):
+            # the returned gradient is the step's own (zero_grad drops it next step)
+            loss, norm, grad = train()
+            return {"loss": _np(loss), "norm": _np(norm), "c_attn.grad": _np(grad)}
         return None, step
 
 
-MODEL_WORKLOADS = {"lenet_step": LenetStep(), "gpt_step": GptStep()}
+class GptStepCompiled(GptStep):
+    """gpt_step with the whole step (forward, backward, clipping, AdamW) under
+    ``compile`` for dyngrad; the torch column is torch eager."""
+    compiled = True
+
+
+MODEL_WORKLOADS = {"lenet_step": LenetStep(), "gpt_step": GptStep(),
+                   "gpt_step_c": GptStepCompiled()}

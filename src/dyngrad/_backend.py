@@ -48,8 +48,10 @@ ndarray = numpy.ndarray
 
 # NOTE [No shortcuts while capturing]
 # Code that skips work when the data lets it (a rounding fix that no lane needs) takes
-# the general path while a capture records, as the record must hold what every later
-# run may need; the general path gives the same values.
+# the general path while ``capturing`` is set, which gives the same values. A capture
+# sets it once the recorded call has changed something that outlives the call: from
+# there a plan could not give up a run whose data wants the other path. Before that the
+# test itself is recorded (NOTE [Checks inside a plan] in _compile/trace.py).
 capturing = False
 
 # array-API names of NumPy functions that ops capture as objects (binary(xp.add, ...))
@@ -193,6 +195,11 @@ def as_strided(a, shape, strides, writeable=True):
     """NumPy's ``as_strided`` (strides in bytes); other modules' arrays have no strides."""
     if not isinstance(a, ndarray):
         raise _numpy_only("as_strided")
+    if type(a) is not ndarray:  # a capture's array records the view (NumPy does not
+        # hand as_strided to __array_function__): dyngrad/_compile/trace.py
+        strided = getattr(a, "_as_strided", None)
+        if strided is not None:
+            return strided(shape, strides, writeable)
     return numpy.lib.stride_tricks.as_strided(a, shape=shape, strides=strides,
                                               writeable=writeable)
 

@@ -12,6 +12,7 @@ import torch
 import dyngrad
 import dyngrad.nn as nn
 import dyngrad.nn.functional as F
+from dyngrad._compile.api import _ops_of
 
 
 def _arrays(x):
@@ -106,6 +107,38 @@ def _hvp():
     return step, (w,), lambda i: (dyngrad.randn(4, 5),)
 
 
+def _tiny_gpt():
+    C, H, V, L = 8, 2, 7, 5
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln, self.attn, self.proj = nn.LayerNorm(C), nn.Linear(C, 3 * C), nn.Linear(C, C)
+            self.mlp = nn.Sequential(nn.LayerNorm(C), nn.Linear(C, 4 * C), nn.GELU(),
+                                     nn.Linear(4 * C, C))
+
+        def forward(self, x):
+            B, S, _ = x.shape
+            q, k, v = (t.view(B, S, H, C // H).transpose(1, 2)
+                       for t in self.attn(self.ln(x)).split(C, dim=2))
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            x = x + self.proj(y.transpose(1, 2).contiguous().view(B, S, C))
+            return x + self.mlp(x)
+
+    model = nn.Sequential(nn.Embedding(V, C), Block(), nn.Linear(C, V))
+    o = dyngrad.optim.AdamW(model.parameters(), lr=1e-2)
+    x, y = dyngrad.randint(0, V, (3, L)), dyngrad.randint(0, V, (3, L))
+
+    def step(m, o, x, y):
+        o.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(m(x).view(-1, V), y.reshape(-1))
+        loss.backward()
+        norm = nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+        o.step()
+        return loss, norm
+    return step, (model, o), lambda i: (model, o, x, y)
+
+
 WORKLOADS = {
     "chain_backward": _chain,
     "no_grad_elementwise": _no_grad_elementwise,
@@ -113,6 +146,7 @@ WORKLOADS = {
     "mlp_adamw": _mlp(dyngrad.optim.AdamW, lr=0.01),
     "cnn_batchnorm_dropout_adam": _cnn,
     "hvp": _hvp,
+    "tiny_gpt_adamw_clip": _tiny_gpt,
 }
 
 
@@ -183,13 +217,17 @@ def _train(model, opt, steps, x, y, compiled_model=None):
     return losses
 
 
-@pytest.mark.parametrize("kind", ["mlp_adam", "cnn_batchnorm_dropout"])
+@pytest.mark.parametrize("kind", ["mlp_adam", "cnn_batchnorm_dropout", "cnn_maxpool"])
 def test_hundred_compiled_steps_equal_hundred_eager_steps(kind):
     def build():
         dyngrad.manual_seed(0)
         if kind == "mlp_adam":
             model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 4))
             x = dyngrad.randn(16, 8)
+        elif kind == "cnn_maxpool":  # eager's max-pool and ReLU shortcuts, checked in plans
+            model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                  nn.Flatten(), nn.Linear(64, 4))
+            x = dyngrad.randn(8, 1, 8, 8)
         else:
             model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
                                   nn.Dropout(0.2), nn.Flatten(), nn.Linear(144, 4))
@@ -354,6 +392,7 @@ def test_an_open_dual_level_runs_eagerly():
     _same(want, got)
     assert compiled._entries[0].run is None
     compiled(x)
+    compiled(x)  # (the second call makes the plan)
     assert compiled._entries[1].run is not None  # without the level: a plan
 
 
@@ -390,9 +429,13 @@ def test_recompile_limit_falls_back_to_eager_with_torchs_warning(caplog):
 
 def test_reset_forgets_every_plan():
     compiled = dyngrad.compile(lambda x: x + 1)
-    compiled(dyngrad.randn(2))
+    x = dyngrad.randn(2)
+    compiled(x), compiled(x)
+    code = compiled._entries[0].plans[0].fn.__code__
     dyngrad.compiler.reset()
     assert compiled._entries == []
+    compiled(x), compiled(x)  # recorded again: the same source, Python's compile cached
+    assert compiled._entries[0].plans[0].fn.__code__ is code
 
 
 def test_decorator_forms_and_arguments():
@@ -428,3 +471,103 @@ def test_compiled_module_against_torch_surface():
     y = ours(dyngrad.randn(4, 3, requires_grad=True))
     with pytest.raises(RuntimeError, match="double backward"):
         dyngrad.autograd.grad(y.sum(), ours.weight, create_graph=True)
+
+
+def _relu_net(x, w):
+    return F.relu(x @ w).sum()
+
+
+@pytest.mark.parametrize("where", ["step", "module"])
+def test_relu_backward_keeps_eagers_inf_and_nan_case(where):
+    # eager: grad * mask, or torch's where(mask, grad, 0) when the gradient holds an inf
+    # or nan (different zeros' signs, and nan * 0): the plan takes the same path as eager
+    # each run, in a whole step (a check inside the plan) and in a backward plan alike
+    def step(x, w, g):
+        y = F.relu(x @ w)
+        y.backward(g)
+        return w.grad
+    x = dyngrad.randn(4, 3)
+    compiled = dyngrad.compile(step) if where == "step" else dyngrad.compile(nn.ReLU())
+    grads = [dyngrad.randn(4, 5), dyngrad.full((4, 5), float("inf")), -dyngrad.ones(4, 5),
+             dyngrad.full((4, 5), float("nan")), dyngrad.randn(4, 5), -dyngrad.ones(4, 5)]
+    for g in grads:
+        w1 = dyngrad.randn(3, 5, generator=dyngrad.Generator().manual_seed(1)).requires_grad_()
+        w2 = w1.detach().clone().requires_grad_()
+        if where == "step":
+            want, got = step(x, w1, g), compiled(x, w2, g)
+        else:  # (z retains its grad: the capture's own backward leaves it alone)
+            z1, z2 = x @ w1, x @ w2
+            z1.retain_grad(), z2.retain_grad()
+            F.relu(z1).backward(g)
+            compiled(z2).backward(g)
+            want, got = z1.grad, z2.grad
+        _same(want, got)
+        assert np.array_equal(np.signbit(want.numpy()), np.signbit(got.numpy()))
+    if where == "step":
+        assert sum(e.run is not None for e in compiled._entries) == 2  # finite, not
+
+
+def test_max_pool_replays_eagers_fast_path_and_its_nan_case():
+    conv = nn.Conv2d(1, 2, 3, padding=1)
+
+    def f(x):
+        return F.max_pool2d(F.relu(conv(x)), 2).sum()
+    compiled = dyngrad.compile(f)
+    for i in range(5):
+        x = dyngrad.randn(2, 1, 6, 6)
+        if i in (2, 3):
+            x[0, 0, 1, 1] = float("nan")
+        _same(f(x), compiled(x))
+    assert [e.run is not None for e in compiled._entries] == [True, True]
+    forward = [_ops_of(e.plans[0]) for e in compiled._entries]
+    assert "copyto" not in forward[0] and "copyto" in forward[1]  # fast path; nan-aware
+
+
+def test_plans_are_made_on_the_second_call():
+    compiled = dyngrad.compile(lambda x: (x * 2).sin())
+    x = dyngrad.randn(3)
+    _same((x * 2).sin(), compiled(x))
+    assert compiled._entries[0].pending is not None and not compiled._entries[0].plans
+    _same((x * 2).sin(), compiled(x))
+    assert compiled._entries[0].pending is None and compiled._entries[0].plans
+
+
+def test_threads_capture_and_replay_apart():
+    import threading
+    dyngrad.manual_seed(0)
+    step, state, args = _mlp(dyngrad.optim.SGD, lr=0.1, momentum=0.9)()
+    dyngrad.manual_seed(0)
+    step2, state2, args2 = _mlp(dyngrad.optim.SGD, lr=0.1, momentum=0.9)()
+    compiled = dyngrad.compile(lambda x: (x * 3).tanh().sum())
+    xs = [dyngrad.randn(50) for _ in range(8)]
+    want = [(x * 3).tanh().sum() for x in xs]
+    got, errors = {}, []
+    start = threading.Barrier(4)
+
+    def replays(k):
+        try:
+            start.wait()
+            for j in range(40):
+                got[k, j] = compiled(xs[(k + j) % 8])
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    def eager_training():
+        try:
+            start.wait()
+            for i in range(20):
+                step2(*args2(i))
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+    threads = [threading.Thread(target=replays, args=(k,)) for k in range(3)]
+    threads.append(threading.Thread(target=eager_training))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    for (k, j), out in got.items():
+        _same(want[(k + j) % 8], out)
+    for i in range(20):  # the eager thread's training was never recorded into a plan
+        step(*args(i))
+    _same(state, state2)

@@ -1,27 +1,39 @@
 """torch.compile for dyngrad: the compiled function, the compiled module, the cache of
 plans per guard, resetting, and explain.
 
-    compiled(*args) ──> a cached entry whose guard holds? ──yes──> its plan (or eager,
-          │                                                        after a graph break)
-          └─no──> capture the call (it runs eagerly, recorded) ──> plan + guard cached
+    compiled(*args) ──> a cached entry whose guard holds? ──yes──> its plan (made on this,
+          │                                                        the second, call), or
+          │                                                        eager after a break
+          └─no──> capture the call (it runs eagerly, recorded) ──> record + guard cached
 
 At most ``recompile_limit`` (8, torch's default) entries per function; past that, calls
-run eagerly and one warning says why, in torch's words.
+run eagerly and one warning says why, in torch's words. A plan whose check on the data
+goes the other way (NOTE [Checks inside a plan]) hands the call to the next entry whose
+guard holds, or to a new capture.
 
-A graph break makes the whole call eager (torch runs the pieces around the break
-compiled): ``item()``, ``bool()`` or ``tolist()`` steering Python, an output shape that
-depends on values (``nonzero``), a hook running, ``print``, an array made out of the
-capture's sight. The entry remembers it, so later calls with the same guard run eagerly
-without a new capture; ``explain`` reports it, ``fullgraph=True`` raises instead.
+A graph break makes the whole call eager, where torch runs the pieces around the break
+compiled: ``item()``, ``bool()`` or ``tolist()`` steering Python after the call changed
+its inputs, an output shape that depends on values (``nonzero``), a hook running,
+``print``, an array made out of the capture's sight. The entry remembers it, so later
+calls with the same guard run eagerly without a new capture; ``explain`` reports it,
+``fullgraph=True`` raises instead. Splitting a call at the break would need the Python
+between the pieces to run on its own each call, which a record of array calls does not
+hold.
+
+Shapes are always specialised: ``dynamic`` is accepted and stored, and every new shape
+records a plan of its own (as ``dynamic=False``), where torch marks a dimension dynamic
+after its first recompile on it (``dynamic=None``) or from the start (``True``) and keeps
+one graph for every size. The values are the same; only the count of recorded plans, and
+so when the recompile limit is reached, differ.
 """
 import functools
 import logging
 import weakref
 
 from ..nn.modules.module import Module
-from .capture import capture, flatten
+from .capture import capture, capture_lock, flatten
 from .replay import Entry, make_entry
-from .trace import GraphBreak
+from .trace import Bail, GraphBreak
 
 _log = logging.getLogger("dyngrad._dynamo.convert_frame")
 
@@ -62,13 +74,23 @@ class CompiledFunction:
             return self._fn(*args, **kwargs)
         leaves = []
         spec = flatten((args, kwargs), leaves)
+        gave_up = False
         for e in self._entries:
-            if (e.spec == spec and e.guard.fn(leaves)
-                    and (e.check is None or e.check(leaves))):
+            if e.spec == spec and e.guard.fn(leaves):
+                if e.pending is not None:
+                    with capture_lock:
+                        e.build()
+                if e.check is not None and not e.check(leaves):
+                    continue
                 if e.run is None:
                     return self._fn(*args, **kwargs)
-                return e.run(leaves)
-        if self._entries:
+                try:
+                    return e.run(leaves)
+                except Bail:  # NOTE [Checks inside a plan]
+                    gave_up = True
+        if gave_up:
+            self._last_reason = "a check on the data went the other way"
+        elif self._entries:
             e = self._entries[-1]
             self._last_reason = (e.guard.why_not(leaves) if e.spec == spec
                                  else "the structure of the arguments changed")
@@ -210,6 +232,7 @@ def explain(fn, *extra_args, **extra_kwargs):
         c(*args, **kwargs)
         graphs, breaks, ops = [], [], []
         for e in c._entries:
+            e.build()
             if e.run is None and e.stack is not None:
                 breaks.append(GraphCompileReason(e.reason, e.stack))
             for p in e.plans:

@@ -11,6 +11,8 @@ bumps. In-place writes (parameter updates, running statistics, optimizer moments
 calls in the record already.
 """
 import builtins
+import gc
+import threading
 import types
 from types import FunctionType
 
@@ -180,9 +182,31 @@ def _state_layout(found):
             for o in found.optimizers]
 
 
+# NOTE [One capture at a time]
+# A capture swaps process-wide things for a while (the array namespace's factories,
+# print, the generators' draws, the optimizers' step): one capture runs at a time, under
+# this lock, and each swapped thing records only for the thread whose recorder is in
+# charge (trace.state), so other threads run eagerly, unrecorded, meanwhile. A plan's
+# buffers are the plan's: one thread runs a plan at a time (replay._serial).
+capture_lock = threading.RLock()
+
+
 def capture(fn, args, kwargs, fullgraph, extra=()):
     """Run ``fn(*args, **kwargs)`` once, recording it. Returns (result, Trace), the
     Trace with its guard (the state the record was made in)."""
+    with capture_lock:
+        # a record is many small objects made at once: the collector's passes over the
+        # whole heap they would set off cost more than the recording (measured)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return _capture(fn, args, kwargs, fullgraph, extra)
+        finally:
+            if collecting:
+                gc.enable()
+
+
+def _capture(fn, args, kwargs, fullgraph, extra):
     found = Found()
     for obj in extra:
         found.add(obj)
@@ -220,6 +244,9 @@ def capture(fn, args, kwargs, fullgraph, extra=()):
         return fn(*args, **kwargs), tr
     layout = _state_layout(found)
     python_state = _python_state(found)
+    unseeded = _unseeded(found)
+    for gen in unseeded:
+        checks.append((f"{const(gen)}._state is None", "a random generator made its state"))
     undo = _start(rec, found, sources, before)
     try:
         result = fn(*args, **kwargs)
@@ -227,12 +254,12 @@ def capture(fn, args, kwargs, fullgraph, extra=()):
         if rec.active:
             _trace_backward(tr, result, seen)
     except BaseException:
-        _trace.state[0] = _trace._Off()
+        _trace.state.rec = _trace._Off()
         for u in reversed(undo):
             u()
         _settle(tr, before, ())  # an error leaves plain arrays behind, as eager would
         raise
-    _trace.state[0] = _trace._Off()
+    _trace.state.rec = _trace._Off()
     for u in reversed(undo):
         u()
     if rec.active and _python_state(found) != python_state:
@@ -244,6 +271,9 @@ def capture(fn, args, kwargs, fullgraph, extra=()):
         if _state_layout(found) != layout:
             tr.warmup = True
             tr.reason = "the optimizer made its state"
+        elif any(gen._state is not None for gen in unseeded):
+            tr.warmup = True
+            tr.reason = "a random generator made its state"
         else:
             _effects(tr, before)
     _guards.grad_checks(checks, const, sources, before, _grad_read_or_changed(tr))
@@ -277,6 +307,13 @@ def _trace_backward(tr, result, seen):
         raw = np.ones(o._data.shape, o._data.dtype)
         gouts.append(_wrap(rec.track_input(raw, ("gout", j, "data"))))
     start = len(rec.calls)
+    rec.changed_outside()  # the backward plan runs within the engine: it cannot give up
+    # an input that retains its grad would get this backward's: only the user's own
+    # backward may fill it in
+    retained = [t for t in targets if t._retains_grad]
+    if any(t._grad is not None for t in retained):
+        rec.graph_break("an argument that retains its grad has one already")
+        return
     try:
         grads = autograd.grad(outs, targets, gouts, retain_graph=True, allow_unused=True)
     except RuntimeError as e:
@@ -284,6 +321,9 @@ def _trace_backward(tr, result, seen):
             raise
         tr.backward = (outs, targets, None, None)
         return
+    finally:
+        for t in retained:
+            t._grad = None
     slots = [None if g is None else _slot(rec, g._data) for g in grads]
     if any(g is not None and n is None for g, n in zip(grads, slots)):
         rec.graph_break("a gradient made by an operation the capture does not see")
@@ -308,6 +348,19 @@ def _grad_read_or_changed(tr):
     return out
 
 
+def _generators(found):
+    gens = {id(default_generator): default_generator}
+    gens.update((id(g), g) for g in found.generators)
+    return gens.values()
+
+
+def _unseeded(found):
+    """Generators not used yet: their stream is made on first use (an import and a
+    seeding the capture does not pay unless the call draws); a call that makes it is a
+    warm-up, and the guard sees whether it exists."""
+    return [gen for gen in _generators(found) if gen._state is None]
+
+
 def _start(rec, found, sources, before):
     """Swap every reachable array for a Traced view and start recording; returns the
     undo steps."""
@@ -318,29 +371,28 @@ def _start(rec, found, sources, before):
             g._data = rec.track_input(gdata, (kind, i, "grad"))
         rec.swapped[id(t)] = (t._data, g._data if g is not None else None)
     undo.append(_namespace.patch_namespace(_backend.xp))
-    _backend.capturing = True
+    _backend.capturing = False  # until the call changes what outlives it
     undo.append(lambda: setattr(_backend, "capturing", False))
-    gens = {id(default_generator): default_generator}
-    gens.update((id(g), g) for g in found.generators)
-    for gen in gens.values():
-        undo.append(_record_draws(rec, gen._impl))
+    for gen in _generators(found):
+        if gen._state is not None:  # (one made during the call: see _unseeded)
+            undo.append(_record_draws(rec, gen._state))
     for opt in found.optimizers:
         undo.append(_mark_step(rec, opt))
     real_print = builtins.print
 
     def print_(*a, **k):
-        if rec.active and not rec.inside:
+        if _trace.state.rec is rec and rec.active and not rec.inside:
             rec.graph_break("print")
         return real_print(*a, **k)
     builtins.print = print_
     undo.append(lambda: setattr(builtins, "print", real_print))
 
     def watch(event, **info):
-        if event == "hook" and rec.active:
+        if event == "hook" and _trace.state.rec is rec and rec.active:
             rec.graph_break("a hook ran during backward")
     engine.observers.append(watch)
     undo.append(lambda: engine.observers.remove(watch))
-    _trace.state[0] = rec
+    _trace.state.rec = rec
     return undo
 
 
@@ -351,10 +403,11 @@ def _record_draws(rec, impl):
         real = getattr(impl, name)
 
         def draw(*args, _real=real, **kwargs):
-            if rec.active and not rec.inside:
+            if _trace.state.rec is rec and rec.active and not rec.inside:
                 out = rec.call(_real, args, kwargs)
                 if rec.calls:
                     rec.calls[-1].effect = True  # the stream moves on: never left out
+                rec.changed_outside()
                 return out
             return _real(*args, **kwargs)
         setattr(impl, name, draw)
@@ -372,6 +425,8 @@ def _mark_step(rec, opt):
     bound = opt.step
 
     def step(*args, **kwargs):
+        if _trace.state.rec is not rec:
+            return bound(*args, **kwargs)
         rec.in_optimizer += 1
         try:
             return bound(*args, **kwargs)
@@ -388,7 +443,7 @@ def _mark_step(rec, opt):
 
 
 def _slot(rec, data):
-    return rec.ids.get(id(data)) if type(data) is Traced else None
+    return rec.num(data) if type(data) is Traced else None
 
 
 def _effects(tr, before):
@@ -446,7 +501,7 @@ def _describe(tr, x, seen):
         return ("tensor", n, x._requires_grad and x._grad_fn is None and x._base is None,
                 x._grad_fn is not None, x._version_counter[0])
     if type(x) is SymFloat:
-        return ("sym", rec.ids[id(x)])
+        return ("sym", x._n)
     if isinstance(x, _backend.ndarray):
         rec.graph_break("a NumPy array returned")
         return ("object", x)

@@ -12,6 +12,7 @@ unchanged (see the README's list of what the capture does not see).
 from .. import _dtype
 from .._autograd_state import DUAL as _DUAL, state as _gstate
 from ..tensor import Tensor
+from .codecache import code_of
 
 _PLAIN = (int, float, bool, str, type(None))
 
@@ -137,5 +138,5 @@ def grad_checks(checks, const, sources, before, matters):
 
 def finish(checks, g):
     text = "def guard(A):\n    return (" + "\n            and ".join(e for e, _ in checks) + ")\n"
-    exec(compile(text, "<dyngrad.compile guard>", "exec"), g)
+    exec(code_of(text, "<dyngrad.compile guard>"), g)
     return Guard(g["guard"], text, checks)

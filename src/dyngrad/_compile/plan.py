@@ -26,6 +26,7 @@ import numpy as np
 from .. import _backend
 from ..tensor import _wrap
 from . import fuse as _fuse
+from .codecache import code_of
 from .trace import Call, Ref, _refs
 
 ndarray = _backend.ndarray
@@ -330,8 +331,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
 
 
 def compile_source(src, text, name="plan"):
-    code = compile(text, f"<dyngrad.compile {name}>", "exec")
-    exec(code, src.globals)
+    exec(code_of(text, f"<dyngrad.compile {name}>"), src.globals)
     fn = src.globals[name]
     fn.source = text
     return fn

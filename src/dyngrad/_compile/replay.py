@@ -6,6 +6,8 @@ require grad becomes two, as torch's AOTAutograd makes them: the forward plan al
 back the values the backward needs, and each run's results get one
 ``CompiledFunctionBackward`` node whose backward runs the backward plan on arrays.
 """
+import threading
+
 import numpy as np
 
 from ..autograd.graph import Node, record
@@ -38,7 +40,10 @@ class CompiledFunctionBackward(Node):
 
 
 class Entry:
-    """One cache entry: a guard, and either a plan or the reason the call runs eagerly."""
+    """One cache entry: a guard, and either a plan or the reason the call runs eagerly.
+
+    A recorded call is made into its plans when a second call passes its guard (NOTE
+    [Plans made on the second call]): until then ``pending`` holds the record."""
 
     def __init__(self, guard, run=None, reason=None, stack=None, plans=(), check=None):
         self.guard = guard
@@ -47,6 +52,16 @@ class Entry:
         self.reason = reason
         self.stack = stack
         self.plans = plans  # the Plan objects, for explain
+        self.pending = None
+
+    def build(self):
+        """Make the plans of a pending record (under capture.capture_lock: another thread
+        meanwhile sees no plan yet, and runs eagerly)."""
+        tr = self.pending
+        if tr is not None:
+            run, self.plans, self.check = _build(tr)
+            self.run = run  # (the check first: a plan is never seen without it)
+            self.pending = None
 
 
 def _read(source, state_names):
@@ -70,12 +85,44 @@ def _structure(spec, leaf):
 
 
 def make_entry(tr):
-    """The cache entry of a captured call."""
+    """The cache entry of a captured call, its plans still to make.
+
+    NOTE [Plans made on the second call]
+    Making the plans (keeping what matters, buffers, the source, Python's compile) costs
+    several eager steps of a small graph, and a call whose guard never holds again (a
+    warm-up, a one-off shape) would pay it for nothing. So the first call only records;
+    the second call that passes the guard makes the plans and runs them. Until then the
+    record keeps no argument alive: only the tensors the function reaches by itself."""
     rec = tr.rec
     if rec.broken is not None:
         return Entry(tr.guard, reason=rec.broken[0], stack=rec.broken[1])
     if tr.warmup:
         return Entry(tr.guard, reason=tr.reason)
+    _let_go(tr)
+    e = Entry(tr.guard)
+    e.pending = tr
+    return e
+
+
+def _let_go(tr):
+    """Drop what a record holds of the call's arguments and results."""
+    tr.found = tr.arg_leaves = None
+    tr.rec.swapped = tr.rec.traced = None
+    if tr.backward is not None:
+        outs, targets, start, slots = tr.backward
+        arg_of = {id(t): i for t, kind, i in tr.sources if kind == "arg"}
+        tr.target_args = tuple(arg_of.get(id(t)) for t in targets)
+        targets = [None if id(t) in arg_of else t for t in targets]
+        tr.backward = (None, targets, start, slots)
+    tr.sources = [(None if kind == "arg" else t, kind, i) for t, kind, i in tr.sources]
+    for s in tr.rec.slots:
+        if s.kind == "input" and s.source[0] != "state":
+            s._value = None
+
+
+def _build(tr):
+    """(run, plans, check) of a recorded call."""
+    rec = tr.rec
     state_names = {}
     bind = {}
     for t, kind, i in tr.sources:
@@ -160,14 +207,13 @@ def make_entry(tr):
     fwd = _plan.Plan(_plan.compile_source(src, text), text, n_kept, len(fcalls), n_bufs)
     check = _precheck(rec, reads, bind)
     if not with_node:
-        return Entry(tr.guard, run=fwd.fn, plans=(fwd,), check=check)
+        return _serial(fwd.fn), (fwd,), check
     targets = back[1]
-    arg_of = {id(t): i for t, kind, i in tr.sources if kind == "arg"}
-    target_args = tuple(arg_of.get(id(t)) for t in targets)
+    target_args = tr.target_args
     shapes = [(rec.slots[d[1]].shape, rec.slots[d[1]].dtype)
               for d in descs if d[0] == "tensor" and d[3]]
-    run_fwd = fwd.fn
-    backward = bwd.fn if bwd is not None else None
+    run_fwd = _serial(fwd.fn)
+    backward = _serial(bwd.fn) if bwd is not None else None
 
     def run(A):
         result, outs, sv = run_fwd(A)
@@ -180,7 +226,18 @@ def make_entry(tr):
         record(node, [t if t.requires_grad else None for t in inputs], outs)
         return result
     plans = (fwd,) if bwd is None else (fwd, bwd)
-    return Entry(tr.guard, run=run, plans=plans, check=check)
+    return run, plans, check
+
+
+def _serial(fn):
+    """``fn`` run by one thread at a time: a plan's buffers are its own, not each
+    thread's (NOTE [One capture at a time] in capture.py)."""
+    lock = threading.Lock()
+
+    def run(*args):
+        with lock:
+            return fn(*args)
+    return run
 
 
 def _precheck(rec, reads, bind):

@@ -11,14 +11,18 @@ engine runs, each optimizer update and each random draw becomes one entry of a f
 of array calls, with the real values computed as it goes: the first call's results are
 eager's. Values are numbered slots; a call names its arguments by slot.
 
-Anything that turns an array into a Python value (``item``, ``bool``, ``tolist``,
-printing) would bake data into the record: it is a graph break, and the call finishes
-eagerly, unrecorded. The one exception is ``item()`` inside an optimizer step, whose
-result (the step count) feeds plain arithmetic: it becomes a ``SymFloat`` whose
-arithmetic is recorded too, and a comparison on it is a break.
+Anything that turns an array into a Python value (``item``, ``tolist``, printing) would
+bake data into the record: it is a graph break, and the call finishes eagerly,
+unrecorded. A ``bool`` choosing a branch is recorded as a check instead, where a plan can
+repeat it (NOTE [Checks inside a plan], NOTE [Checks before a plan] in replay.py). The one
+exception for ``item()`` is inside an optimizer step, whose result (the step count) feeds
+plain arithmetic: it becomes a ``SymFloat`` whose arithmetic is recorded too, and a
+comparison on it is a break.
 """
+import itertools
 import operator
 import os
+import threading
 import traceback
 import weakref
 
@@ -114,25 +118,29 @@ class Ref:
         return f"Ref({self.n})"
 
 
+_tokens = itertools.count(1)
+_PASS = {int, float, bool, str, type(None), type(Ellipsis), np.dtype}
+
+
 class Recorder:
     active = True
 
     def __init__(self):
         self.slots = []
         self.calls = []
-        self.ids = {}      # id(Traced or SymFloat) -> slot number
-        self.objects = []  # every tracked object, kept alive so that ids stay unique
+        self.token = next(_tokens)  # marks the Traced and SymFloat objects of this record
+        self.objects = []  # constants and SymFloats, kept alive so that ids stay unique
         self.inside = 0    # > 0 while a recorded call (or a random draw) runs
         self.broken = None  # (reason, user stack) of the first graph break
         self.fullgraph = False
         self.in_optimizer = 0
         self.const_ids = {}
         self.raw_ids = {}  # id(plain array of a slot) -> slot number
-        self.traced = weakref.WeakValueDictionary()  # slot number -> its Traced object
-        self.refs = {}     # id(Traced) -> a weak reference that forgets the id
+        self.traced = {}   # slot number -> a weak reference to its Traced object
         self.swapped = {}  # id(tensor) -> (its Traced data, its grad's Traced data)
         self.checks = []   # (slot, calls before it, the bool it gave)
         self.writers = {}  # root slot -> the calls that wrote into it
+        self.any_dynamic = False  # whether some slot's shape depends on data
 
     # -- slots ------------------------------------------------------------------------
     def _new_slot(self, kind, value, root=None):
@@ -140,18 +148,9 @@ class Recorder:
         self.slots.append(s)
         return s
 
-    def _track(self, raw, slot):
-        t = raw.view(Traced)
-        t._raw = raw
-        key = id(t)
-        self.ids[key] = slot.n
-        ids, refs = self.ids, self.refs
-
-        def forget(_, key=key):
-            ids.pop(key, None)
-            refs.pop(key, None)
-        refs[key] = weakref.ref(t, forget)
-        return t
+    def num(self, obj):
+        """The slot number of a Traced array or SymFloat of this record, else None."""
+        return obj._n if getattr(obj, "_by", None) == self.token else None
 
     def track_input(self, raw, source):
         """A Traced view of an array the plan will read through ``source`` each run."""
@@ -161,7 +160,7 @@ class Recorder:
         return self._track_value(raw, s)
 
     def slot_of(self, obj):
-        n = self.ids.get(id(obj))
+        n = self.num(obj)
         return None if n is None else self.slots[n]
 
     # -- breaks -------------------------------------------------------------------------
@@ -174,26 +173,34 @@ class Recorder:
         self.active = False
 
     # -- arguments --------------------------------------------------------------------
-    def _unwrap(self, x):
+    def _unwrap(self, x, read):
         """(plain value, template): Traced and SymFloat become their values and Ref(slot);
-        lists and tuples are walked; other arrays become constants used by reference."""
+        lists and tuples are walked; other arrays become constants used by reference.
+        Appends the slot numbers read to ``read``."""
         t = type(x)
         if t is Traced:
-            n = self.ids.get(id(x))
-            if n is None:  # left over from an earlier capture: an outside array
+            if getattr(x, "_by", None) != self.token:
+                # left over from an earlier capture: an outside array
                 x = ndarray.view(x, ndarray)
-                return x, Ref(self._const(x))
-            return x._raw, Ref(n)
+                n = self._const(x)
+            else:
+                n = x._n
+                x = x._raw
+            read.append(n)
+            return x, Ref(n)
         if t is SymFloat:
-            return float(x.real), Ref(self.ids[id(x)])
+            read.append(x._n)
+            return float(x.real), Ref(x._n)
         if t is tuple or t is list:
-            pairs = [self._unwrap(v) for v in x]
+            pairs = [self._unwrap(v, read) for v in x]
             return t(p[0] for p in pairs), t(p[1] for p in pairs)
         if t is slice and any(type(v) in (Traced, SymFloat) for v in (x.start, x.stop, x.step)):
             self.graph_break("a slice bound read from an array")
-            return slice(*(self._unwrap(v)[0] for v in (x.start, x.stop, x.step))), x
+            return slice(*(self._unwrap(v, [])[0] for v in (x.start, x.stop, x.step))), x
         if isinstance(x, ndarray):
-            return x, Ref(self._const(x))
+            n = self._const(x)
+            read.append(n)
+            return x, Ref(n)
         return x, x
 
     def _const(self, arr):
@@ -214,10 +221,26 @@ class Recorder:
 
         ``writes``: positions (ints) or keyword names of arguments written in place.
         """
-        plain_args, targs = self._unwrap(args)
+        read = []
+        token = self.token
+        plain_args, targs = [], []
+        for x in args:  # (the common arguments inline: this runs for every array call)
+            t = type(x)
+            if t is Traced and getattr(x, "_by", None) == token:
+                read.append(x._n)
+                plain_args.append(x._raw)
+                targs.append(Ref(x._n))
+            elif t in _PASS:
+                plain_args.append(x)
+                targs.append(x)
+            else:
+                p, tp = self._unwrap(x, read)
+                plain_args.append(p)
+                targs.append(tp)
+        targs = tuple(targs)
         plain_kwargs, tkwargs = {}, {}
         for k, v in kwargs.items():
-            plain_kwargs[k], tkwargs[k] = self._unwrap(v)
+            plain_kwargs[k], tkwargs[k] = self._unwrap(v, read)
         self.inside += 1
         try:
             result = fn(*plain_args, **plain_kwargs)
@@ -234,22 +257,31 @@ class Recorder:
                                      "capture")
                     return result
                 written.append(r.n)
+                if (self.slots[self.slots[r.n].root].kind == "input"
+                        and fn is not _set_shape):  # (a view's shape is not its memory)
+                    self.changed_outside()
                 self.slots[r.n].written = True
                 self.slots[self.slots[r.n].root].written = True
                 self.writers.setdefault(self.slots[r.n].root, []).append(len(self.calls))
-        inputs = [r.n for r in _refs((targs, tkwargs)) if self.slots[r.n].is_array]
+        slots = self.slots
+        inputs = [n for n in read if slots[n].is_array]
         call = Call(fn, targs, tkwargs, None, tuple(written), ufunc)
+        call._ins = read
         out, call.outs = self._wrap_result(result, inputs, ufunc, len(self.calls))
         self.calls.append(call)
-        if any(self.slots[n].dynamic for n in inputs) or (
+        if (self.any_dynamic and any(slots[n].dynamic for n in inputs)) or (
                 fn is ndarray.__getitem__ and any(
                     self.slots[r.n].dtype == bool for r in _refs(targs[1:]))):
+            self.any_dynamic = True
             for r in _refs(call.outs):
                 self.slots[r.n].dynamic = True
         return out
 
     def _wrap_result(self, result, inputs, ufunc, index):
         """The caller's view of ``result`` and its template of output slots."""
+        if type(result) is ndarray and id(result) not in self.raw_ids:  # (the usual)
+            s = self._value_slot(result, inputs, ufunc, index)
+            return self._track_value(result, s), Ref(s.n)
         if isinstance(result, (tuple, list)):
             pairs = [self._wrap_result(r, inputs, ufunc, index) for r in result]
             if hasattr(result, "_fields"):  # a named tuple (slogdet, ...)
@@ -270,11 +302,12 @@ class Recorder:
         return result, None
 
     def traced_of(self, n):
-        """The Traced object of slot ``n`` (made for a constant the first time it is
-        handed back)."""
-        t = self.traced.get(n)
+        """The Traced object of slot ``n`` (made anew when the first one is gone, or for
+        a constant the first time it is handed back)."""
+        r = self.traced.get(n)
+        t = r() if r is not None else None
         if t is None:
-            t = self.traced[n] = self._track_value(self.slots[n].value, self.slots[n])
+            t = self._track_value(self.slots[n].value, self.slots[n])
         return t
 
     def _value_slot(self, raw, inputs, ufunc, index):
@@ -292,34 +325,49 @@ class Recorder:
         return s
 
     def _track_value(self, raw, s):
-        self.inside += 1
-        try:
-            t = self._track(raw, s)
-        finally:
-            self.inside -= 1
-        self.traced.setdefault(s.n, t)
+        self.inside += 1  # (the view is not a call to record)
+        t = raw.view(Traced)
+        self.inside -= 1
+        t._raw = raw
+        t._by = self.token
+        t._n = s.n
+        self.traced[s.n] = weakref.ref(t)
         return t
 
     def sym(self, fn, args, value):
         """A SymFloat made by ``fn(*args)`` on SymFloats and numbers."""
-        targs = tuple(Ref(self.ids[id(a)]) if type(a) is SymFloat else a for a in args)
+        targs = tuple(Ref(a._n) if type(a) is SymFloat else a for a in args)
         s = self._new_slot("sym", value)
         out = SymFloat(value)
-        self.ids[id(out)] = s.n
+        out._by, out._n = self.token, s.n
         self.objects.append(out)
         s.producer = len(self.calls)
         self.calls.append(Call(fn, targs, {}, Ref(s.n), (), None))
         return out
 
     def check(self, arr, value):
-        """``bool(arr)`` deciding a branch: fine when ``arr`` depends only on arrays the
-        call was given and had not yet changed (a validity check on a target, ...); the
-        plan then checks the same outcome before it runs (NOTE [Checks before a plan])."""
-        n = self.ids.get(id(arr))
+        """``bool(arr)`` deciding a branch. Before the call changed anything outside the
+        run (NOTE [Checks inside a plan]) the plan checks the same outcome where eager did
+        and gives up the run when it differs; later, fine when ``arr`` depends only on
+        arrays the call was given and had not yet changed (a validity check on a target,
+        ...): the plan then checks the same outcome before it runs (NOTE [Checks before a
+        plan])."""
+        n = self.num(arr)
+        if n is not None and not _backend.capturing:
+            call = Call(expect, (Ref(n), value), {}, None, (), None)
+            call.effect = True  # never left out
+            self.calls.append(call)
+            return
         if n is None or not self._depends_on_inputs_only(n):
             self.graph_break("a Python bool read from an array (__bool__)")
             return
         self.checks.append((n, len(self.calls), value))
+
+    def changed_outside(self):
+        """The call changed something that outlives a run (an input's array, the random
+        stream): from here a plan cannot give up and run eagerly instead, so code takes
+        no shortcut that depends on the data (NOTE [No shortcuts while capturing])."""
+        _backend.capturing = True
 
     def _depends_on_inputs_only(self, n):
         todo, seen = [n], set()
@@ -345,18 +393,37 @@ class Recorder:
 
     def item(self, arr):
         """``arr.item()``: a SymFloat inside an optimizer step, a graph break elsewhere."""
-        n = self.ids.get(id(arr))
+        n = self.num(arr)
         value = ndarray.item(arr)
         if (self.in_optimizer and n is not None and type(value) is float and self.active):
             s = self._new_slot("sym", value)
             out = SymFloat(value)
-            self.ids[id(out)] = s.n
+            out._by, out._n = self.token, s.n
             self.objects.append(out)
             s.producer = len(self.calls)
             self.calls.append(Call(ndarray.item, (Ref(n),), {}, Ref(s.n), (), None))
             return out
         self.graph_break("Unsupported Tensor.item() call with capture_scalar_outputs=False")
         return value
+
+
+class Bail(Exception):
+    """A plan's check went the other way than when it was recorded: the call runs
+    another plan, or eagerly (NOTE [Checks inside a plan])."""
+
+
+def expect(arr, value):
+    """NOTE [Checks inside a plan]
+    Eager code takes shortcuts on its data (max pooling without a nan, a ReLU gradient
+    without an inf): ``bool(array)`` choosing a branch. Until the call has changed
+    anything that outlives it (a write into an array it was given, a random draw), the
+    record keeps such a test as a call of this function where eager made it, and the
+    plan makes the same test there: the same outcome runs on, another one gives up the
+    run, having changed nothing but its own buffers, and the call goes to another plan
+    recorded with the other outcome, or is captured anew. After the first such change
+    code takes the general path instead (``_backend.capturing``)."""
+    if bool(arr) is not value:
+        raise Bail
 
 
 def _refs(tpl):
@@ -383,11 +450,19 @@ def _user_stack():
     return frames[-3:]
 
 
-state = [_Off()]  # state[0]: the recorder in charge (one capture at a time)
+class _State(threading.local):
+    """The recorder in charge of this thread (NOTE [One capture at a time] in capture.py):
+    arrays and calls of other threads are never recorded."""
+
+    def __init__(self):
+        self.rec = _Off()
+
+
+state = _State()
 
 
 def _rec():
-    r = state[0]
+    r = state.rec
     return r if r.active and not r.inside else None
 
 
@@ -416,12 +491,12 @@ class Traced(ndarray):
         return rec.call(func, args, kwargs, _WRITES.get(func, ()))
 
     def __array_finalize__(self, obj):
-        r = state[0]
+        r = state.rec
         if r.active and not r.inside and obj is not None:
             r.graph_break("an array made by an operation the capture does not see")
 
     def item(self, *args):
-        r = state[0]
+        r = state.rec
         if not r.active or r.inside or args:
             return ndarray.item(self, *args)
         return r.item(self)
@@ -465,7 +540,7 @@ def _set_shape(array, shape):
 
 def _shape_setter(self, shape):
     """``a.shape = s`` (a view reshaped in place): recorded, then done to ``a`` too."""
-    r = state[0]
+    r = state.rec
     if r.active and not r.inside:
         r.call(_set_shape, (self, shape), {}, (0,))
     r.inside += 1
@@ -484,7 +559,7 @@ def _reads_data(name, kind):
     base = getattr(ndarray, name)
 
     def method(self, *args, **kwargs):
-        r = state[0]
+        r = state.rec
         if r.active and not r.inside:
             r.graph_break(f"{kind} read from an array ({name})")
         return base(ndarray.view(self, ndarray), *args, **kwargs)
@@ -493,7 +568,7 @@ def _reads_data(name, kind):
 
 
 def _bool(self):
-    r = state[0]
+    r = state.rec
     value = ndarray.__bool__(ndarray.view(self, ndarray))
     if r.active and not r.inside:
         r.check(self, value)
@@ -501,6 +576,21 @@ def _bool(self):
 
 
 Traced.__bool__ = _bool
+_AS_STRIDED = np.lib.stride_tricks.as_strided
+
+
+def _as_strided(self, shape, strides, writeable=True):
+    """``_backend.as_strided`` of a Traced array: one recorded call (NumPy's own makes a
+    plain array that would look like a constant)."""
+    rec = _rec()
+    if rec is None:
+        return _AS_STRIDED(ndarray.view(self, ndarray), shape=shape, strides=strides,
+                           writeable=writeable)
+    return rec.call(_AS_STRIDED, (self,), {"shape": shape, "strides": strides,
+                                          "writeable": writeable})
+
+
+Traced._as_strided = _as_strided
 
 for _name, _kind in (("tolist", "Python values"),
                      ("__int__", "a Python int"), ("__float__", "a Python float"),
@@ -530,7 +620,7 @@ class SymFloat(float):
 
 def _sym_binary(fn, swap=False):
     def method(self, other):
-        r = state[0]
+        r = state.rec
         a, b = (other, self) if swap else (self, other)
         value = fn(float(a.real) if type(a) is SymFloat else a,
                    float(b.real) if type(b) is SymFloat else b)
@@ -551,7 +641,7 @@ for _name, _fn in (("add", operator.add), ("sub", operator.sub), ("mul", operato
 
 def _sym_unary(fn):
     def method(self):
-        r = state[0]
+        r = state.rec
         value = fn(float(self.real))
         return r.sym(fn, (self,), value) if r.active else value
     return method
@@ -566,7 +656,7 @@ def _sym_decides(name):
     base = getattr(float, name)
 
     def method(self, *args):
-        r = state[0]
+        r = state.rec
         if r.active:
             r.graph_break("a decision on a Python number read from an array "
                           f"(float.{name})")

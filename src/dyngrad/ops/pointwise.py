@@ -467,9 +467,12 @@ def _threshold_backward(grad_output, self, threshold):
         return ns.where(self <= threshold, ns.zeros_like(grad_output), grad_output)
     keep = ~(self <= threshold)
     out = grad_output * keep
-    # a compiled call takes the multiply as it is (NOTE [No shortcuts while capturing]:
-    # testing every gradient for inf or nan would keep a ReLU's backward out of plans)
-    if not _backend.capturing and not xp.isfinite(grad_output).all():
+    if _backend.capturing:
+        # (NOTE [No shortcuts while capturing]) the same special case without a branch:
+        # with an inf or nan anywhere, every dropped lane is where's +0
+        drop = ~keep & ~xp.isfinite(grad_output).all()
+        xp.copyto(out, xp.zeros((), out.dtype), where=drop)
+    elif not xp.isfinite(grad_output).all():
         out = xp.where(keep, grad_output, xp.zeros((), grad_output.dtype))
     return out
 
