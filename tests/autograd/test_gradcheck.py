@@ -345,15 +345,7 @@ _STATEFUL = {"accumulate_create_graph"}
 # Whole Jacobians (the slow mode) for small cases; above this many input elements, the
 # fast mode's one number per pair (the norms' cases would take seconds each)
 SLOW_MAX = 12
-# Bugs found here in files this suite's author does not own: strict, so the mark goes when
-# the bug is fixed.
-_BCE_TARGET = pytest.mark.xfail(strict=True, reason=(
-    "ops/loss.py: binary_cross_entropy does not check that the target lies in [0, 1] (torch: "
-    "'all elements of target should be between 0 and 1'), which the differences step the "
-    "samples' 0 and 1 targets out of"))
-_KNOWN = {"bce": _BCE_TARGET, "bce_weight_sum": _BCE_TARGET, "bce_none": _BCE_TARGET,
-          "bce_squared": _BCE_TARGET}
-TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}", marks=_KNOWN.get(cid, ()))
+TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
          for op, cases in SAMPLES.items() for cid, call, arrays in cases
          if cid not in _STATEFUL and any(isinstance(a, np.ndarray) and a.dtype.kind == "f"
                                          for a in arrays)]

@@ -28,3 +28,10 @@ pixel_shuffle = Op("PixelShuffleBackward0", _pixel_shuffle, jvp=LINEAR,
                    self=lambda grad, upscale_factor: pixel_unshuffle(grad, upscale_factor))
 pixel_unshuffle = Op("PixelUnshuffleBackward0", _pixel_unshuffle, jvp=LINEAR,
                      self=lambda grad, downscale_factor: pixel_shuffle(grad, downscale_factor))
+
+# vmap's rule (this module is imported on first use, after ops/batching/): the batch is
+# one more leading dim
+from .batching import register as _register  # noqa: E402
+from .batching.nn import leading as _leading  # noqa: E402
+
+_register(_leading, [pixel_shuffle, pixel_unshuffle])
