@@ -115,6 +115,20 @@ LOOPED = {
     "PoissonBackward0": "vmap's randomness draws for poisson (randomness.py): the op sees "
                         "plain tensors only",
     "PackPaddedSequenceBackward0": "lengths that differ per sample give each its own shape",
+    "RreluWithNoiseBackward0": "F.rrelu refuses vmap as torch does: the op sees plain tensors",
+    "RreluWithNoiseBackward1": "F.rrelu refuses vmap as torch does",
+    "RreluWithNoiseBackwardBackward0": "F.rrelu refuses vmap as torch does",
+    # no rule yet: once per sample
+    "EmbeddingBagBackward0": "no rule yet", "EmbeddingBagBackwardBackward0": "no rule yet",
+    "torch::autograd::NotImplemented": "backward ops torch has no derivative for; no rule yet",
+    "GridSampler2DBackward0": "no rule yet", "GridSampler3DBackward0": "no rule yet",
+    "GridSampler2DBackwardBackward0": "no rule yet",
+    "GridSampler3DBackwardBackward0": "no rule yet",
+    "AffineGridGeneratorBackward0": "no rule yet", "CtcLossBackward0": "no rule yet",
+    "PdistBackward0": "no rule yet", "PdistBackwardBackward0": "no rule yet",
+    "MultiMarginLossBackward0": "no rule yet", "MultilabelMarginLossBackward0": "no rule yet",
+    "MaxUnpool2DBackward0": "no rule yet", "MaxUnpool3DBackward0": "no rule yet",
+    "ChannelShuffleBackward0": "no rule yet",
 }
 
 

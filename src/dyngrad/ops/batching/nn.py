@@ -5,6 +5,7 @@ from .. import complex_views, conv, normalization, padding, pooling, upsample, v
 from .. import pointwise as pw, reduction as red
 from .. import torch_shape as ts
 from .._batched import loop_rule, physical
+from .._table import Op
 from . import register
 from .dims import aligned, front, padded
 from .products import operand
@@ -229,11 +230,9 @@ register(leading, [padding.constant_pad_nd,
                    padding.replication_pad1d, padding.replication_pad1d_backward,
                    padding.replication_pad2d, padding.replication_pad2d_backward,
                    padding.replication_pad3d, padding.replication_pad3d_backward,
-                   upsample.upsample_nearest1d, upsample.upsample_nearest1d_backward,
-                   upsample.upsample_nearest2d, upsample.upsample_nearest2d_backward,
-                   upsample.upsample_linear1d, upsample.upsample_linear1d_backward,
-                   upsample.upsample_bilinear2d, upsample.upsample_bilinear2d_backward,
                    complex_views.view_as_real_op, complex_views.view_as_complex_op])
+# every upsampling mode and its backward: separable maps of the last dims
+register(leading, [v for v in vars(upsample).values() if isinstance(v, Op)])
 # im2col takes (C, H, W) samples or (N, C, H, W) ones; col2im (C*k, L) or (N, C*k, L)
 register(pooled(2), [conv.im2col])
 register(pooled(1), [conv.col2im])
