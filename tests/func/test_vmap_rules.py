@@ -126,6 +126,8 @@ LOOPED = {
     "GridSampler3DBackwardBackward0": "no rule yet",
     "AffineGridGeneratorBackward0": "no rule yet", "CtcLossBackward0": "no rule yet",
     "PdistBackward0": "no rule yet", "PdistBackwardBackward0": "no rule yet",
+    "CdistBackward0": "no rule yet", "CdistBackwardBackward0": "no rule yet",
+    "EuclideanDistBackward0": "no rule yet",
     "MultiMarginLossBackward0": "no rule yet", "MultilabelMarginLossBackward0": "no rule yet",
     "MaxUnpool2DBackward0": "no rule yet", "MaxUnpool3DBackward0": "no rule yet",
     "ChannelShuffleBackward0": "no rule yet",
