@@ -29,6 +29,15 @@ CALLS = [
     ("random_from_to", lambda m: m.empty(6, dtype=m.long).random_(-5, 5)),
     ("random_from_none", lambda m: m.empty(5, dtype=m.long).random_(3, None)),
     ("random_from_none_f32", lambda m: m.empty(5).random_(3, None)),
+    # a strided tensor is filled through memory, as torch's TensorIterator walks it; a
+    # normal_ of one draws serially whatever its size
+    ("uniform_transposed", lambda m: m.zeros(4, 3).t().uniform_()),
+    ("normal_transposed_big", lambda m: m.zeros(6, 5).t().normal_()),
+    ("normal_sliced_big", lambda m: m.zeros(6, 8)[:, ::2].normal_()),
+    ("rand_like_transposed", lambda m: m.rand_like(m.zeros(2, 3, 4).permute(2, 0, 1))),
+    ("randn_like_transposed_big", lambda m: m.randn_like(m.zeros(6, 5).t())),
+    ("rand_like_sliced", lambda m: m.rand_like(m.zeros(4, 6)[:, ::2])),
+    ("dropout_transposed", lambda m: m.nn.functional.dropout(m.ones(4, 5).t(), 0.5)),
 ]
 
 
@@ -42,6 +51,7 @@ def test_same_numbers_as_torch(name, call, seed):
         got = call(dyngrad)
         assert got.dtype.__repr__() == repr(expected.dtype)
         assert tuple(got.shape) == tuple(expected.shape)
+        assert got.stride() == expected.stride()
         np.testing.assert_array_equal(got.numpy(), expected.numpy())
 
 

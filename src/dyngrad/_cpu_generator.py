@@ -301,16 +301,17 @@ class CPUGenerator:
         return r.astype(dtype, copy=False).reshape(shape)
 
     # ------------------------------------------------------------------ normal
-    def normal(self, shape, dtype=np.float32, mean=0.0, std=1.0):
+    def normal(self, shape, dtype=np.float32, mean=0.0, std=1.0, contiguous=True):
         """``torch.randn`` / ``Tensor.normal_(mean, std)`` / ``torch.normal``
-        with float mean and std."""
+        with float mean and std; ``contiguous=False``: filling a strided tensor, which torch
+        draws serially whatever its size."""
         dtype = _float_dtype(dtype, "normal_kernel_cpu")
         shape, n = _shape_numel(shape)
         mean = float(mean)
         std = float(std)
         if not std >= 0.0:
             raise RuntimeError("normal expects std >= 0.0, but found std " + _fmt(std))
-        if n >= 16:
+        if n >= 16 and contiguous:
             # normal_fill: contiguous tensors of >= 16 elements
             if dtype == _F64:
                 out = self._normal_fill_double(n, mean, std)

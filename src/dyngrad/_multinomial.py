@@ -8,16 +8,23 @@ here over the generator replica (_cpu_generator.py), in torch's order of draws.
 import numpy as np  # torch's CPU random stream is drawn in NumPy (NOTE [The array-module seam])
 
 from . import _backend
+from .random import _generator, _like_array, _per_element, _write_drawn
 from .tensor import _wrap
 
 xp = _backend.xp
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    from .random import _gen
-    p = input._data
-    if p.ndim not in (1, 2):
+    if input.dim() not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
+    gen = _generator(generator)
+    return _per_element(lambda t: _draw(t, num_samples, replacement, gen), input)
+
+
+def _draw(input, num_samples, replacement, gen):
+    """The draws for probabilities of any rank (rows of the last dim: under vmap the batch
+    joins the rows, as torch's batching rule flattens it into them)."""
+    p = input._data
     if p.dtype.kind != "f":
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{input.dtype._cname}")
@@ -32,9 +39,10 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     rows = p.reshape(-1, n_categories)
     if (rows.sum(-1) <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    gen = _gen(generator)
     if not replacement or num_samples == 1:
-        q = gen.exponential(p.shape, p.dtype)
+        # torch draws q into empty_like(p): laid out like p, filled through memory
+        q = _like_array(p, p.dtype)
+        _write_drawn(q, lambda shape, _: gen.exponential(shape, p.dtype))
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = (p / q).astype(p.dtype)
         if num_samples == 1:

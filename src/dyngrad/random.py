@@ -137,24 +137,82 @@ def _is_int(v):
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-_RANDOM_UNDER_VMAP = (
-    "vmap: called random operation while in randomness error mode. Please either use the "
-    "'same' or 'different' randomness flags on vmap or perform the randomness operation out of "
-    "vmap")
-
-
-def _gen(generator):
-    """The generator a draw takes its numbers from; under vmap, its ``randomness`` decides
-    first whether the draw may happen (one draw shared by the batch is 'same')."""
-    if _state.batching:
-        mode = _state.batching[-1][2]
-        if mode == "error":
-            raise RuntimeError(_RANDOM_UNDER_VMAP)
-        if mode == "different":
-            raise NotImplementedError("vmap: randomness='different' is not supported yet for "
-                                      "random operations; use randomness='same', or draw the "
-                                      "random numbers outside vmap")
+def _generator(generator):
     return (generator or default_generator)._impl
+
+
+# NOTE [Random ops under vmap]
+# A draw inside vmap follows the vmap's ``randomness`` (ops/batching/randomness.py holds
+# the rules): every sampler here says which kind of draw it is, once, through one of
+#   _drawn        a new tensor of a given shape (rand, randn, randint, normal(float, ...))
+#   _like         a new tensor shaped and laid out like a tensor (rand_like, ...)
+#   _per_element  a draw per element of tensor parameters (bernoulli(p), normal(mean, std))
+#   _fill         an in-place draw into a tensor (uniform_, normal_, ...)
+# and outside vmap each is the plain draw. The rules sit with the other batching rules,
+# above this layer: they are imported when a vmap is running.
+
+def _drawn(shape, draw, requires_grad=False):
+    """A new tensor of ``shape`` holding ``draw(shape)`` (an array)."""
+    if _state.batching:
+        from .ops.batching.randomness import factory
+        return factory(tuple(shape), lambda s: _wrap(draw(s)))
+    return _leaf(draw(shape), requires_grad)
+
+
+def _memory_order(a):
+    """The axes of ``a`` from its slowest to its fastest stride: the order in which torch
+    fills a strided tensor (its TensorIterator walks memory, not the logical shape)."""
+    return sorted(range(a.ndim), key=lambda k: (-abs(a.strides[k]), k))
+
+
+def _dense(a):
+    """Whether ``a`` covers its memory with no gaps and no overlaps (torch's
+    non-overlapping-and-dense: what ``empty_like`` keeps the strides of)."""
+    expected = a.itemsize
+    for k in reversed(_memory_order(a)):
+        if a.shape[k] != 1 and a.strides[k] != expected:
+            return False
+        expected *= a.shape[k]
+    return True
+
+
+def _write_drawn(a, draw):
+    """Fill array ``a`` with ``draw(shape, contiguous)`` in torch's order: through memory."""
+    order = _memory_order(a)
+    walk = a.transpose(order)
+    contiguous = a.flags.c_contiguous
+    walk[...] = draw(walk.shape, contiguous)
+
+
+def _like_array(a, dtype):
+    """torch's ``empty_like``: ``a``'s strides when it is dense, C order otherwise."""
+    if a.ndim < 2 or not _dense(a):
+        return xp.empty(a.shape, dtype)
+    order = _memory_order(a)
+    back = sorted(range(a.ndim), key=order.__getitem__)
+    return xp.empty(tuple(a.shape[k] for k in order), dtype).transpose(back)
+
+
+def _like(input, dtype, draw, requires_grad):
+    """A new tensor like ``input`` holding ``draw(shape, dtype, contiguous)``."""
+    if _state.batching:
+        from .ops.batching.randomness import like
+        return like(input, lambda t: _like_plain(t, dtype, draw, False))
+    return _like_plain(input, dtype, draw, requires_grad)
+
+
+def _like_plain(input, dtype, draw, requires_grad):
+    out = _like_array(input._data, input._data.dtype if dtype is None else dtype.np)
+    _write_drawn(out, lambda shape, contiguous: draw(shape, out.dtype, contiguous))
+    return _leaf(out, requires_grad)
+
+
+def _per_element(fn, *args):
+    """``fn(*args)``: a draw per element of the tensors among ``args``."""
+    if _state.batching:
+        from .ops.batching.randomness import per_element
+        return per_element(fn, args)
+    return fn(*args)
 
 
 def _float_dtype(dtype, name):
@@ -169,7 +227,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     _check("rand", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
            requires_grad, pin_memory)
     d = _float_dtype(dtype, "check_uniform_bounds")
-    return _leaf(_gen(generator).uniform(_size(size, "rand"), d, 0.0, 1.0), requires_grad)
+    gen = _generator(generator)
+    return _drawn(_size(size, "rand"), lambda s: gen.uniform(s, d, 0.0, 1.0), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
@@ -177,7 +236,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     _check("randn", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
            requires_grad, pin_memory)
     d = _float_dtype(dtype, "normal_kernel_cpu")
-    return _leaf(_gen(generator).normal(_size(size, "randn"), d, 0.0, 1.0), requires_grad)
+    gen = _generator(generator)
+    return _drawn(_size(size, "randn"), lambda s: gen.normal(s, d, 0.0, 1.0), requires_grad)
 
 
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
@@ -196,7 +256,9 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
-    return _leaf(_gen(generator).randint(_size((size,), "randint"), low, high, d), requires_grad)
+    gen = _generator(generator)
+    return _drawn(_size((size,), "randint"), lambda s: gen.randint(s, low, high, d),
+                  requires_grad)
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
@@ -208,7 +270,15 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
-    return _leaf(_gen(generator).randperm(n, d), requires_grad)
+    gen = _generator(generator)
+    return _drawn((n,), lambda s: _randperms(gen, s, d), requires_grad)
+
+
+def _randperms(gen, shape, dtype):
+    """A permutation of ``shape[-1]`` per leading index (under vmap's 'different', one per
+    sample, drawn one after the other as torch draws them)."""
+    rows = [gen.randperm(shape[-1], dtype) for _ in range(int(xp.prod(shape[:-1])))]
+    return xp.stack(rows).reshape(shape) if rows else xp.empty(shape, dtype)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None,
@@ -216,75 +286,95 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
     check_device(device, "normal")
     given = tuple(a for a in (mean, std, size) if a is not None)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        _refuse_batched("normal", mean, std)
         if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
                 std, (Tensor, float, int)):
             raise _refused("normal", given, {})
-        if isinstance(std, Tensor):
-            if (std._data < 0).any():
-                raise RuntimeError("normal expects all elements of std >= 0.0")
-        elif std < 0:
+        if not isinstance(std, Tensor) and std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-        shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
-        ref = mean if isinstance(mean, Tensor) else std
-        z = _gen(generator).normal(tuple(shape), ref._data.dtype, 0.0, 1.0)
-        m = mean._data if isinstance(mean, Tensor) else mean
-        s = std._data if isinstance(std, Tensor) else std
-        return _wrap((z * s + m).astype(ref._data.dtype, copy=False))
+        gen = _generator(generator)
+        return _per_element(lambda m, s: _normal_tensors(gen, m, s), mean, std)
     if size is None or not all(isinstance(v, (float, int)) for v in (mean, std)) or not \
             isinstance(size, (tuple, list)):
         raise _refused("normal", given, {})
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     d = _float_dtype(dtype, "normal_kernel_cpu")
-    return _leaf(_gen(generator).normal(_size((size,), "normal"), d, float(mean), float(std)), requires_grad)
+    gen = _generator(generator)
+    return _drawn(_size((size,), "normal"), lambda s: gen.normal(s, d, float(mean), float(std)),
+                  requires_grad)
+
+
+def _normal_tensors(gen, mean, std):
+    """torch.normal with a tensor mean or std: standard normals scaled and shifted."""
+    if isinstance(std, Tensor) and (std._data < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
+    ref = mean if isinstance(mean, Tensor) else std
+    z = gen.normal(tuple(shape), ref._data.dtype, 0.0, 1.0)
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    return _wrap((z * s + m).astype(ref._data.dtype, copy=False))
 
 
 def rand_like(input, *, dtype=None, generator=None, requires_grad=False, device=None,
               layout=None, memory_format=None):
-    d = input._data.dtype if dtype is None else dtype.np
-    return _leaf(_gen(generator).uniform(input._data.shape, d, 0.0, 1.0), requires_grad)
+    gen = _generator(generator)
+    return _like(input, dtype, lambda shape, d, _: gen.uniform(shape, d, 0.0, 1.0),
+                 requires_grad)
 
 
 def randn_like(input, *, dtype=None, generator=None, requires_grad=False, device=None,
                layout=None, memory_format=None):
-    d = input._data.dtype if dtype is None else dtype.np
-    return _leaf(_gen(generator).normal(input._data.shape, d, 0.0, 1.0), requires_grad)
+    gen = _generator(generator)
+    return _like(input, dtype, lambda shape, d, contiguous: gen.normal(shape, d, 0.0, 1.0,
+                                                                      contiguous),
+                 requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, generator=None, requires_grad=False,
                  device=None, layout=None, memory_format=None):
     if high is None:
         low, high = 0, low
-    d = input._data.dtype if dtype is None else dtype.np
-    return _leaf(_gen(generator).randint(input._data.shape, low, high, d), requires_grad)
+    gen = _generator(generator)
+    return _like(input, dtype, lambda shape, d, _: gen.randint(shape, low, high, d),
+                 requires_grad)
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Draws 0/1 with the probabilities in ``input`` (or a scalar ``p``), as torch draws them."""
+    gen = _generator(generator)
     if p is not None:
-        return _wrap(_gen(generator).bernoulli(input._data.shape, input._data.dtype, p))
-    _refuse_batched("bernoulli", input)
-    return _wrap(_gen(generator).bernoulli_tensor(input._data))
+        return _per_element(lambda t: _wrap(gen.bernoulli(t._data.shape, t._data.dtype, p)),
+                            input)
+    return _per_element(lambda t: _wrap(gen.bernoulli_tensor(t._data)), input)
+
+
+def bernoulli_mask(input, shape, p):
+    """Dropout's noise: 0/1 draws of ``shape``, 1 with probability ``p``. Of the input's
+    shape it is laid out like the input (torch's empty_like, filled through memory); under
+    vmap a fresh draw of the shape whatever the input's batching, as torch's dropout rule
+    draws it."""
+    gen = _generator(None)
+    if not _state.batching and tuple(shape) == tuple(input.shape):
+        return _like_plain(input, None, lambda s, d, _: gen.bernoulli(s, d, p), False)
+    return _drawn(shape, lambda s: gen.bernoulli(s, input._data.dtype, p))
 
 
 # -- in-place samplers: Tensor.uniform_, normal_, random_, bernoulli_ ----------------------
-def _refuse_batched(name, *args):
-    """Draws shaped by the values of a batched tensor (probabilities, means) are not built
-    for vmap: refused rather than drawn from one sample's values."""
-    if any(getattr(a, "_value", None) is not None for a in args):
-        raise NotImplementedError(f"vmap: torch.{name} with a batched tensor argument is not "
-                                  "supported yet; draw outside vmap")
-
-
-def _fill(self, values):
-    from .ops.inplace import check_inplace
-    value = getattr(self, "_value", None)
-    if value is not None:  # a batched tensor under vmap: the same draw for every sample
-        _fill(value, values)
+def _fill(self, draw):
+    """Write ``draw(shape, dtype, contiguous)`` into ``self``, in place."""
+    if _state.batching:
+        from .ops.batching.randomness import fill
+        fill(self, lambda t: _fill_plain(t, draw))
         return self
+    return _fill_plain(self, draw)
+
+
+def _fill_plain(self, draw):
+    from .ops.inplace import check_inplace
     check_inplace(self)
-    self._data[...] = values
+    data = self._data
+    _write_drawn(data, lambda shape, contiguous: draw(shape, data.dtype, contiguous))
     if not self._inference:
         self._version_counter[0] += 1
     return self
@@ -299,20 +389,24 @@ def _check_floats(fn, names, values):
 
 def uniform_(self, from_=0.0, to=1.0, *, generator=None):
     _check_floats("uniform_", ("from", "to"), (from_, to))
-    return _fill(self, _gen(generator).uniform(self._data.shape, self._data.dtype, from_, to))
+    gen = _generator(generator)
+    return _fill(self, lambda shape, d, _: gen.uniform(shape, d, from_, to))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     _check_floats("normal_", ("mean", "std"), (mean, std))
-    return _fill(self, _gen(generator).normal(self._data.shape, self._data.dtype, mean, std))
+    gen = _generator(generator)
+    return _fill(self, lambda shape, d, contiguous: gen.normal(shape, d, mean, std, contiguous))
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
-    return _fill(self, _gen(generator).exponential(self._data.shape, self._data.dtype, lambd))
+    gen = _generator(generator)
+    return _fill(self, lambda shape, d, _: gen.exponential(shape, d, lambd))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    return _fill(self, _gen(generator).bernoulli(self._data.shape, self._data.dtype, p))
+    gen = _generator(generator)
+    return _fill(self, lambda shape, d, _: gen.bernoulli(shape, d, p))
 
 
 def random_(self, *bounds, generator=None, **named):
@@ -320,10 +414,10 @@ def random_(self, *bounds, generator=None, **named):
     to)``: [from, to)."""
     if "from" in named or "to" in named:
         bounds = (named.get("from", 0), named["to"]) if "to" in named else (named["from"],)
+    gen = _generator(generator)
     if not bounds:
-        return _fill(self, _gen(generator).random_(self._data.shape, self._data.dtype))
+        return _fill(self, lambda shape, d, _: gen.random_(shape, d))
     from_, to = (0, bounds[0]) if len(bounds) == 1 else bounds
     if to is None:
-        return _fill(self, _gen(generator).random_from(self._data.shape, from_,
-                                                        self._data.dtype))
-    return _fill(self, _gen(generator).randint(self._data.shape, from_, to, self._data.dtype))
+        return _fill(self, lambda shape, d, _: gen.random_from(shape, from_, d))
+    return _fill(self, lambda shape, d, _: gen.randint(shape, from_, to, d))

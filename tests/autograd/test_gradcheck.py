@@ -345,16 +345,9 @@ _STATEFUL = {"accumulate_create_graph"}
 # Whole Jacobians (the slow mode) for small cases; above this many input elements, the
 # fast mode's one number per pair (the norms' cases would take seconds each)
 SLOW_MAX = 12
-# Bugs found here in files this suite's author does not own: strict, so the mark goes when
-# the bug is fixed.
-_BCE_TARGET = pytest.mark.xfail(strict=True, reason=(
-    "ops/loss.py: binary_cross_entropy does not check that the target lies in [0, 1] (torch: "
-    "'all elements of target should be between 0 and 1'), which the differences step the "
-    "samples' 0 and 1 targets out of"))
 _GRID_SAMPLE_2ND = pytest.mark.xfail(strict=True, reason=(
     "grid_sample's double backward is not built: dyngrad raises NotImplementedError"))
-_KNOWN = {"bce": _BCE_TARGET, "bce_weight_sum": _BCE_TARGET, "bce_none": _BCE_TARGET,
-          "bce_squared": _BCE_TARGET, "grid_sample_bilinear": _GRID_SAMPLE_2ND,
+_KNOWN = {"grid_sample_bilinear": _GRID_SAMPLE_2ND,
           "grid_sample_bicubic_reflection": _GRID_SAMPLE_2ND,
           "grid_sample_3d_border": _GRID_SAMPLE_2ND}
 TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}", marks=_KNOWN.get(cid, ()))

@@ -58,14 +58,9 @@ ENCODERS = {
     "batch_first": (lambda nn: nn.TransformerEncoderLayer(
         8, 2, dim_feedforward=12, batch_first=True), True),
 }
-# torch draws a dropout mask over a transposed (non-contiguous) input in memory order
-# (empty_like keeps the strides); nn.functional.dropout draws it in logical order
-_DROPOUT_ORDER = pytest.mark.xfail(strict=True, reason="F.dropout of a transposed input: mask "
-                                   "drawn in logical, not memory, order")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_DROPOUT_ORDER if n == "batch_first"
-                                               else ()) for n in ENCODERS])
+@pytest.mark.parametrize("name", list(ENCODERS))
 def test_transformer_encoder(name):
     make, batch_first = ENCODERS[name]
 

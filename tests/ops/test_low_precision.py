@@ -25,7 +25,7 @@ DIFFERS = {
     "Col2ImBackward0-fold", "AdaptiveAvgPool3DBackward0-adaptive_avg_pool3d",
     "AdaptiveAvgPool3DBackwardBackward0-adaptive_avg_pool3d_squared", "LogitBackward0-logit",
     "LogitBackward0-logit_eps", "LogitBackward0-logit_eps#1", "LogitBackward0-logit_squared",
-    "BinaryCrossEntropyBackward0-bce_weight_sum",
+    "BinaryCrossEntropyBackward0-bce_weight_sum", "BinaryCrossEntropyBackwardBackward0-bce_squared",
     "BinaryCrossEntropyWithLogitsBackward0-bce_logits_pos_weight",
     "HuberLossBackward0-huber_delta", "ScaledDotProductFlashAttentionForCpuBackward0-sdpa",
     "ScaledDotProductFlashAttentionForCpuBackward0-sdpa_causal_scale",

@@ -27,6 +27,7 @@ Autograd happens at two places, as in functorch:
   BatchedTensors, so the backward is batched too (the engine runs formulas on Tensors
   while a vmap is active: NOTE [Two kinds of gradient] in engine.py).
 """
+import functools
 import itertools
 import re
 import warnings
@@ -39,8 +40,8 @@ from ._jvp import push_tangents
 
 __all__ = ["BatchedTensor", "batched_apply", "add_batch_dim", "remove_batch_dim",
            "make_batched", "is_batched", "physical", "loop", "loop_rule", "loop_batched",
-           "aten_name", "next_level",
-           "levels_of", "lifted"]
+           "aten_name", "next_level", "levels_of", "lifted", "any_batched", "sample_wise",
+           "refuse_batched", "dynamic_shape_error", "on_batch"]
 
 xp = _backend.xp
 _new = object.__new__
@@ -282,3 +283,55 @@ def loop_batched(fn, args, name):
     if isinstance(result, tuple):
         return tuple(make_batched(r, level) for r in result)
     return make_batched(result, level)
+
+
+# -- functions outside the op table --------------------------------------------------------
+# NOTE [Functions that read arrays under vmap]
+# A function outside the op table that reads its tensors' arrays would read one sample of
+# a BatchedTensor (``_data``). Each such function says once what vmap does with it:
+# ``sample_wise`` runs it per sample (torch's fallback: a result whose shape depends on
+# the values, stacked when the samples agree), ``refused_under_vmap`` raises torch's error,
+# and the others batch themselves (``on_batch``).
+
+def any_batched(*args):
+    return any(type(a) is BatchedTensor for a in args)
+
+
+def sample_wise(name):
+    """Decorate a function that reads arrays: under vmap, once per sample of its tensors."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            keys = [k for k, v in kwargs.items() if type(v) is BatchedTensor]
+            pos = [i for i, a in enumerate(args) if type(a) is BatchedTensor]
+            if not pos and not keys:
+                return fn(*args, **kwargs)
+
+            def call(*tensors):
+                a, kw = list(args), dict(kwargs)
+                for i, t in zip(pos, tensors):
+                    a[i] = t
+                for k, t in zip(keys, tensors[len(pos):]):
+                    kw[k] = t
+                return fn(*a, **kw)
+            return loop_batched(call, [args[i] for i in pos] + [kwargs[k] for k in keys], name)
+        return run
+    return decorate
+
+
+def refuse_batched(message, *args):
+    """torch's refusal of a function under vmap, when any of ``args`` is batched."""
+    if any_batched(*args):
+        raise RuntimeError(message)
+
+
+def dynamic_shape_error(aten):
+    return RuntimeError("vmap: We do not support batching operators that can output dynamic "
+                        f"shape. Attempted to vmap over {aten}. Please file an issue at "
+                        "https://github.com/pytorch/pytorch/issues if you need this feature.")
+
+
+def on_batch(fn, input):
+    """``fn(input's physical value)`` batched again at ``input``'s level: for a function
+    that maps the batch dim through (its dims shifted by one)."""
+    return make_batched(fn(input._value), input._level)

@@ -130,3 +130,11 @@ flash_attention_backward = Op(
     outputs=("grad_query", "grad_key", "grad_value"), nondiff=("out", "logsumexp", "attn_mask"),
     grad_out=_flash_not_differentiable, query=_flash_not_differentiable,
     key=_flash_not_differentiable, value=_flash_not_differentiable)
+
+# vmap's rules (this module is imported on first use, after ops/batching/)
+from .batching import register as _register  # noqa: E402
+from .batching.nn import attention as _attention_rule  # noqa: E402
+from .batching.reduction import along as _along  # noqa: E402
+
+_register(_along, [safe_softmax])
+_register(_attention_rule, [flash_attention, flash_attention_backward])

@@ -70,17 +70,22 @@ def _columns(x, kernel, stride, padding, dilation):
 
 def _by_group(a, b, groups, a_axis, b_axis, cat_axis):
     """``a @ b``, or with groups the product of each group's slices (of ``a`` along
-    ``a_axis``, ``b`` along ``b_axis``) joined along ``cat_axis``."""
+    ``a_axis``, ``b`` along ``b_axis``) joined along ``cat_axis``: one matmul over a
+    leading group axis (a vmapped convolution has a group per sample)."""
     if groups == 1:
         return xp.matmul(a, b)
-    na, nb = a.shape[a_axis] // groups, b.shape[b_axis] // groups
+    ga, gb = _grouped(a, a_axis, groups), _grouped(b, b_axis, groups)
+    rank = max(ga.ndim, gb.ndim)  # the group axes must line up for matmul's broadcasting
+    ga = ga.reshape(ga.shape[:1] + (1,) * (rank - ga.ndim) + ga.shape[1:])
+    gb = gb.reshape(gb.shape[:1] + (1,) * (rank - gb.ndim) + gb.shape[1:])
+    out = xp.moveaxis(xp.matmul(ga, gb), 0, cat_axis)
+    return out.reshape(out.shape[:cat_axis] + (-1,) + out.shape[cat_axis + 2:])
 
-    def part(m, axis, i, n):
-        key = [slice(None)] * m.ndim
-        key[axis] = slice(i * n, (i + 1) * n)
-        return m[tuple(key)]
-    return xp.concatenate([xp.matmul(part(a, a_axis, i, na), part(b, b_axis, i, nb))
-                           for i in range(groups)], axis=cat_axis)
+
+def _grouped(m, axis, groups):
+    """``m`` with its ``axis`` split into ``groups`` slices, the group axis first."""
+    split = m.reshape(m.shape[:axis] + (groups, m.shape[axis] // groups) + m.shape[axis + 1:])
+    return xp.moveaxis(split, axis, 0)
 
 
 def _forward(x, w, stride, padding, dilation, groups):

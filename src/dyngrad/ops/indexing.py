@@ -218,8 +218,15 @@ def _advanced_key(view, advanced):
     return tuple(key)
 
 
+_MASK_UNDER_VMAP = ("vmap: We do not support batching operators that can support dynamic "
+                    "shape. Attempting to batch over indexing with a boolean mask.")
+
+
 def getitem(self, key):
     if _batched_key(key):  # index tensors that differ per sample: once per sample
+        if any(type(k) is BatchedTensor and k._data.dtype.kind == "b"
+               for k in (key if isinstance(key, tuple) else (key,))):
+            raise RuntimeError(_MASK_UNDER_VMAP)
         return loop_batched(lambda s, *k: getitem(s, k if isinstance(key, tuple) else k[0]),
                             [self] + list(key if isinstance(key, tuple) else (key,)),
                             "aten::index.Tensor")

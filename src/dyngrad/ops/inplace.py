@@ -189,12 +189,35 @@ def _batched_inplace(op, self, args):
         shape = xp.broadcast_shapes(*[tuple(t.shape) for t in tensors])
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
                            f"shape {[size, *shape]}")
-    if any(type(t) is BatchedTensor and t._level == level and t._requires_grad for t in tensors):
-        raise NotImplementedError(f"vmap: {name} on a tensor that takes a gradient inside the "
-                                  "vmap (a grad transform's input) is not supported")
+    if _gstate.enabled and any(type(t) is BatchedTensor and t._level == level
+                               and t._requires_grad for t in tensors):
+        return _batched_inplace_recorded(op, self, args, name)
     result = batched_apply(op, args)
     value = self._value
     apply_inplace(copy_, value, (value, result._value))
+    return self
+
+
+def _batched_inplace_recorded(op, self, args, name):
+    """An in-place op under vmap that a grad transform inside the vmap differentiates:
+    recorded per sample as the out-of-place op on ``self`` as it was (a clone, where the
+    op's formulas read it: torch's original self), the result written into ``self``'s
+    physical value, and ``self`` given the op's node."""
+    check_inplace(self, True)  # a grad transform's input is a leaf: torch refuses it
+    fn = self._grad_fn
+    if (fn is not None and getattr(fn, "_op", None) is not None and fn._op.returns_view) or (
+            fn is None and self._value._base is not None):
+        raise NotImplementedError(f"vmap: {name} on a view, inside a grad transform inside "
+                                  "vmap, is not supported; clone the view first")
+    before = clone_op(self) if "self" in op.saved_names else self
+    # (self given again as another argument stays self, as torch saves it: x.mul_(x)
+    # then fails at backward, the saved other having been written)
+    result = batched_apply(op, (before,) + tuple(args[1:]))
+    value = self._value
+    apply_inplace(copy_, value, (value, result._value))
+    if result._grad_fn is not None:
+        _set_grad_fn(self, result._grad_fn)
+        self._output_nr = result._output_nr
     return self
 
 

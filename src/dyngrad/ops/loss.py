@@ -8,6 +8,7 @@ log_softmax and nll_loss, and so does nn/functional.py.
 import math
 
 from .. import _backend
+from .._dtype import _FROM_NP
 from ._table import TRANSPOSED, Op
 from .pointwise import abs_, add_scalar, div_scalar, lt, mul_scalar, sigmoid, zeros_like
 
@@ -149,8 +150,14 @@ _BCE_EPS = 1e-12
 
 
 def _binary_cross_entropy(self, target, weight, reduction):
-    if ((self < 0) | (self > 1)).any():
+    if target.dtype != self.dtype:
+        raise RuntimeError(f"Found dtype {_FROM_NP[target.dtype]._cname} but expected "
+                           f"{_FROM_NP[self.dtype]._cname}")
+    # (written as not-inside, so that NaN fails too, as torch's checks do)
+    if not ((self >= 0) & (self <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
+    if not ((target >= 0) & (target <= 1)).all():
+        raise RuntimeError("all elements of target should be between 0 and 1")
     with xp.errstate(divide="ignore"):
         # torch clamps each log at -100, so that a 0 or 1 probability stays finite
         log_x = xp.maximum(xp.log(self), -100)

@@ -40,3 +40,10 @@ def _channel_shuffle(self, groups):
 channel_shuffle = Op("ChannelShuffleBackward0", _channel_shuffle, jvp=LINEAR,
                      self=lambda grad, self_sym_sizes, groups:
                      channel_shuffle(grad, self_sym_sizes[1] // groups))
+
+# vmap's rule (this module is imported on first use, after ops/batching/): the batch is
+# one more leading dim
+from .batching import register as _register  # noqa: E402
+from .batching.nn import leading as _leading  # noqa: E402
+
+_register(_leading, [pixel_shuffle, pixel_unshuffle])

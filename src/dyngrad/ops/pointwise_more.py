@@ -12,6 +12,7 @@ from .. import _dtype as _dt
 from .._args import broadcast_shapes, type_name
 from ..tensor import Tensor, _wrap
 from ._promote import binary, result_dtype, to_float
+from ._batched import refuse_batched
 from ._table import ELEMENTWISE, Op
 from .pointwise import (add, fma, add_scalar, conj, eq, exp, ge, isnan, le, logical_and, logical_or,
                         div, masked_fill_op, mul, mul_scalar, neg, pow_scalar_base, reciprocal, sin, sub,
@@ -332,10 +333,15 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    refuse_batched("vmap over torch.allclose isn't supported yet. Please file an issue at "
+                   "https://github.com/pytorch/pytorch/issues if you need this feature.",
+                   input, other)
     return bool(_checked_isclose("allclose", input, other, rtol, atol, equal_nan)._data.all())
 
 
 def equal(input, other):
+    refuse_batched("Batching rule not implemented for aten::equal. We could not generate a "
+                   "fallback.", input, other)
     return _equal(input, other, 1)
 
 

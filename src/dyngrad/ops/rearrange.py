@@ -9,6 +9,7 @@ import warnings
 
 from .. import _backend
 from ..tensor import Tensor, _wrap_dim
+from ._batched import any_batched, sample_wise
 from ._table import LINEAR, Op
 from ..tensor import _wrap
 
@@ -62,6 +63,11 @@ def rot90(input, k=1, dims=(0, 1)):
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Repeat each element ``repeats`` times, along ``dim`` (of the flattened input if None)."""
     from . import torch_shape as ts
+    if isinstance(repeats, Tensor) and any_batched(input, repeats) or (
+            repeats is None and any_batched(input)):  # counts that differ per sample
+        def each(x, r):
+            return repeat_interleave(x, r, dim, output_size=output_size)
+        return sample_wise("aten::repeat_interleave.Tensor")(each)(input, repeats)
     if repeats is None:  # torch.repeat_interleave(repeats): the indices, each repeated
         return _repeat_indices(input)
     if isinstance(repeats, Tensor) and not (repeats.dim() == 0 or repeats.numel() == 1):

@@ -23,7 +23,7 @@ def draw_noise(self, lower, upper, generator=None):
     # double), the draw is in double
     opmath = xp.float64 if self.dtype == xp.float64 else xp.float32
     low, high = (float(opmath(b)) for b in (lower, upper))
-    u = _random._gen(generator)._uniform_double01(int(negative.sum()))
+    u = _random._generator(generator)._uniform_double01(int(negative.sum()))
     noise[negative] = (u * (high - low) + low).astype(self.dtype)
     return noise
 

@@ -6,7 +6,7 @@ from .inplace import zeros_like
 
 
 def _poisson(self, generator):
-    return _random._gen(generator).poisson(self)
+    return _random._generator(generator).poisson(self)
 
 
 poisson_op = Op("PoissonBackward0", _poisson, jvp=ELEMENTWISE, self=zeros_like)
@@ -20,9 +20,13 @@ def poisson(input, generator=None):
     if input._data.dtype.kind not in "fV":
         raise NotImplementedError(f'"poisson_cpu" not implemented for '
                                   f"'{input.dtype._cname}'")
-    if (input._data < 0).any():
+    return _random._per_element(lambda rates: _poisson_checked(rates, generator), input)
+
+
+def _poisson_checked(rates, generator):
+    if (rates._data < 0).any():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return poisson_op(input, generator)
+    return poisson_op(rates, generator)
 
 
 FUNCTIONS = {"poisson": poisson}

@@ -9,6 +9,7 @@ sort, where torch's selection algorithm may pick another of the tied indices.
 """
 from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
+from ._batched import BatchedTensor, any_batched, on_batch, sample_wise
 from ._table import TRANSPOSED, Op, derivative_not_implemented
 from .pointwise import div, eq, isnan, masked_fill_tensor
 from .reduction import _value_selecting_backward, evenly_read_jvp, sum_all
@@ -288,6 +289,14 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 # -- searchsorted, bucketize, histc, bincount ----------------------------------------------------
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None,
                  out=None):
+    if any_batched(sorted_sequence, input, sorter):  # NOTE [Functions that read arrays under vmap]
+        def call(seq, values, order):
+            return searchsorted(seq, values, out_int32=out_int32, right=right, side=side,
+                                sorter=order)
+        if type(input) is BatchedTensor and not any_batched(sorted_sequence, sorter) and (
+                sorted_sequence.dim() == 1):  # one sequence: the batch is more values
+            return on_batch(lambda values: call(sorted_sequence, values, sorter), input)
+        return sample_wise("aten::searchsorted.Tensor")(call)(sorted_sequence, input, sorter)
     seq = sorted_sequence._data
     scalar = not isinstance(input, Tensor)
     values = xp.asarray(input) if scalar else input._data
@@ -314,6 +323,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
+@sample_wise("aten::histc")  # (NOTE [Functions that read arrays under vmap])
 def histc(input, bins=100, min=0, max=0, *, out=None):
     a = input._data
     if a.dtype.kind not in "f":
@@ -330,6 +340,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     return _wrap(counts.astype(a.dtype))
 
 
+@sample_wise("aten::bincount")
 def bincount(input, weights=None, minlength=0):
     a = input._data
     if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):

@@ -13,6 +13,7 @@ from .._size import Size
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import torch_shape as ts
 from . import views as vw
+from ._batched import sample_wise
 from ._promote import broadcast_shapes as _broadcast
 from .joining import cat
 from .joining import stack
@@ -216,6 +217,7 @@ triu_indices = _indices(xp.triu_indices)
 tril_indices = _indices(xp.tril_indices)
 
 
+@sample_wise("aten::argwhere")  # (NOTE [Functions that read arrays under vmap])
 def argwhere(input):
     from .torch_math import nonzero
     return nonzero(input)

@@ -8,6 +8,7 @@ quantile is composed from sort, gather, lerp_ and squeeze_ as torch composes it.
 from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
+from ._batched import BatchedTensor, on_batch, sample_wise
 from ._table import LINEAR, TRANSPOSED, Op
 from .reduction import _dims, _sum_dtype, sum_dim
 from .return_types import return_type
@@ -166,7 +167,17 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 
 # -- count_nonzero, all, any ----------------------------------------------------------------------
+def _sample_dims(dim, ndim):
+    """A reduction's dims of a sample as dims of the batch (every sample dim for None)."""
+    dims = range(ndim) if dim is None else _dim_arg(dim)
+    return tuple(_wrap_dim(d, ndim) + 1 for d in dims)
+
+
 def count_nonzero(input, dim=None):
+    if type(input) is BatchedTensor:  # NOTE [Functions that read arrays under vmap]
+        if not input.dim():  # (the batch dim would be all a 0-dim sample's dims)
+            return sample_wise("aten::count_nonzero")(count_nonzero)(input, dim)
+        return on_batch(lambda p: count_nonzero(p, _sample_dims(dim, input.dim())), input)
     a = input._data
     axes = None if dim is None else _axes(_dim_arg(dim), a.ndim)
     return _wrap(xp.asarray(xp.count_nonzero(a, axis=axes), dtype=xp.int64))
@@ -174,6 +185,11 @@ def count_nonzero(input, dim=None):
 
 def _logical_reduce(ufunc, name):
     def fn(input, dim=None, keepdim=False, *, out=None):
+        if type(input) is BatchedTensor:  # NOTE [Functions that read arrays under vmap]
+            if not input.dim():
+                return sample_wise(f"aten::{name}")(fn)(input, dim, keepdim)
+            return on_batch(lambda p: fn(p, _sample_dims(dim, input.dim()),
+                                         keepdim and dim is not None), input)
         a = input._data
         axes = None if dim is None else _axes(_dim_arg(dim), a.ndim) if a.ndim else None
         res = ufunc(a, axis=axes, keepdims=keepdim and dim is not None)

@@ -12,6 +12,7 @@ from ..creation import tensor
 from ..tensor import _CPP_TYPE, Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
+from ._batched import BatchedTensor, dynamic_shape_error
 from .inplace import apply_inplace
 
 xp = _backend.xp
@@ -231,6 +232,8 @@ def clamp_max(input, max):
 
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
+        if type(condition) is BatchedTensor:  # (NOTE [Functions that read arrays under vmap])
+            raise dynamic_shape_error("aten::where")
         return nonzero(condition, as_tuple=True)
     if _backend.kind(condition._data.dtype) != "b":
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
@@ -239,6 +242,11 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def nonzero(input, *, as_tuple=False):
+    if type(input) is BatchedTensor:  # (NOTE [Functions that read arrays under vmap])
+        if as_tuple:
+            raise RuntimeError("Batching rule not implemented for aten::nonzero_numpy. We could "
+                               "not generate a fallback.")
+        raise dynamic_shape_error("aten::nonzero")
     idx = xp.nonzero(input._data)
     if as_tuple:
         return tuple(_wrap(i.astype(xp.int64)) for i in idx)

@@ -13,9 +13,10 @@ from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
 from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, pointwise as _pw
 from . import rrelu as _rr
+from ._batched import refuse_batched
 from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
-from ..creation import empty, ones, zeros
+from ..creation import ones, zeros
 from ..tensor import _wrap
 from .. import _backend
 
@@ -28,9 +29,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 def _mask(input, shape, p):
     """torch's CPU dropout noise: bernoulli_(1 - p) on the default generator, divided by
     1 - p in the input's dtype (the same draws, so the same mask from the same seed)."""
-    noise = empty(*shape, dtype=input.dtype)
-    _random.bernoulli_(noise, 1 - p)
-    return noise.div_(1 - p)
+    return _random.bernoulli_mask(input, shape, 1 - p).div_(1 - p)
 
 
 def _dropout_impl(input, p, train, shape, inplace):
@@ -82,8 +81,7 @@ def _alpha_dropout(input, p, train, shape, inplace):
         return input
     if p == 1:
         return input.mul_(0) if inplace else input * 0
-    noise = empty(*shape, dtype=input.dtype)
-    _random.bernoulli_(noise, 1 - p)
+    noise = _random.bernoulli_mask(input, shape, 1 - p)
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
     b = noise.add(-1).mul_(_ALPHA * a).add_(_ALPHA * a * p)
     noise.mul_(a)
@@ -120,6 +118,8 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
 
 # -- rrelu ---------------------------------------------------------------------------------------
 def _rrelu(input, lower, upper, training, generator, inplace):
+    refuse_batched(f"vmap: we do not yet support aten::rrelu{'_' if inplace else ''}. Please "
+                   "file an issue", input)
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not input.is_floating_point():

@@ -48,7 +48,9 @@ def _as_strided_backward(grad, self_sym_sizes, self_sym_strides, self_storage_of
     out_pos = _strided_positions(size, stride, storage_offset)
     in_pos = _strided_positions(self_sym_sizes, self_sym_strides, self_storage_offset)
     extent = max([int(p.max()) + 1 for p in (out_pos, in_pos) if p.size] or [0])
-    if not isinstance(grad, Tensor) or xp.unique(out_pos).size != out_pos.size:
+    # (under vmap too: the positions are a sample's, each sample's storage its own)
+    if (not isinstance(grad, Tensor) or type(grad) is BatchedTensor
+            or xp.unique(out_pos).size != out_pos.size):
         return take(put_add(grad, out_pos, (extent,)), in_pos)
     storage = zeros(extent, dtype=grad.dtype)
     as_strided_op(storage, size, stride, storage_offset).copy_(grad)

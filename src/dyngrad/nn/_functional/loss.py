@@ -385,7 +385,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
         var = input * 0 + var
     if var.dim() == input.dim() - 1 and tuple(var.shape) == tuple(input.shape[:-1]):
         var = var.unsqueeze(-1)
-    if bool((var._data < 0).any()):
+    if bool((var < 0).any()):  # (a Tensor's truth: under vmap, torch's control-flow error)
         raise ValueError("var has negative entry/entries")
     var = var.clamp_min(eps)
     losses = 0.5 * (var.log() + (input - target) ** 2 / var)

@@ -3,6 +3,7 @@ import warnings
 
 from ... import _backend, creation
 from ...ops import torch_nn as _nn
+from ...ops._batched import BatchedTensor, on_batch
 from ...tensor import _wrap
 
 
@@ -38,6 +39,11 @@ def one_hot(tensor, num_classes=-1):
     xp = _backend.xp
     if tensor.dtype._legacy != "LongTensor":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if type(tensor) is BatchedTensor:  # NOTE [Functions that read arrays under vmap]
+        if num_classes == -1:
+            raise RuntimeError("When vmap-ing torch.nn.functional.one_hot, please provide an "
+                               "explicit positive num_classes argument.")
+        return on_batch(lambda p: one_hot(p, num_classes), tensor)
     a = tensor._data
     if a.size == 0 and num_classes == -1:
         raise RuntimeError("Can not infer total number of classes from empty tensor.")

@@ -41,8 +41,20 @@ def padded(t, level, ndim, size):
     return ts.reshape(p, (size,) + (1,) * (ndim - k) + tuple(t.shape))
 
 
+def aligned(t, level, ndim, size):
+    """``t``'s physical value padded as ``padded`` does, an unbatched tensor expanded over
+    the batch too (no copy): for ops that read their arguments' ranks (which is a
+    vector, which a batch of matrices), where an unbatched argument may not broadcast."""
+    p = physical(t, level)
+    k = t.dim()
+    shape = (1,) * (ndim - k) + tuple(t.shape)
+    if p is None:
+        return t.reshape((1,) + shape).expand((size,) + shape)
+    return p if k == ndim else ts.reshape(p, (size,) + shape)
+
+
 def is_tensor(a):
     return isinstance(a, Tensor)
 
 
-__all__ = ["wrap", "shifted", "front", "padded", "is_tensor"]
+__all__ = ["wrap", "shifted", "front", "padded", "aligned", "is_tensor"]

@@ -41,31 +41,44 @@ def elementwise_backward(op, args, level, size):
 
 
 def _flat_classes(self, target, level, size):
-    """Scores as (samples * rows, classes) and targets as (samples * rows,)."""
-    rows = self.shape[0] if self.dim() == 2 else 1
-    classes = self.shape[-1]
-    return (ts.reshape(front(self, level, size), (size * rows, classes)),
+    """Scores as (samples * rows, classes) and targets as (samples * rows,): one row per
+    target, so that nll_loss over rows of classes serves every sample shape (images
+    (N, C, H, W) have their classes moved last first)."""
+    scores = front(self, level, size)
+    if self.dim() == 4:
+        scores = vw.permute(scores, (0, 1, 3, 4, 2))
+    rows = target.numel()
+    return (ts.reshape(scores, (size * rows, scores.shape[-1])),
             ts.reshape(front(target, level, size), size * rows), rows)
 
 
-def _row_weights(scores, targets, weight, ignore_index, op):
+def _unflat_classes(flat, self, size):
+    """The inverse of _flat_classes on scores."""
+    if self.dim() != 4:
+        return ts.reshape(flat, (size,) + tuple(self.shape))
+    n, c, h, w = self.shape
+    return vw.permute(vw.view(flat, (size, n, h, w, c)), (0, 1, 4, 2, 3))
+
+
+def _row_weights(scores, targets, weight, ignore_index):
     """Each row's weight (0 where its target is ignored), shaped like ``targets``: without
     class weights a comparison; with them, the loss of scores that are all -1."""
     if weight is None:
         return pw.ne(targets, ignore_index)
-    return op(pw.mul_scalar(pw.zeros_like(scores), 0) - 1, targets, weight, loss.NONE,
-              ignore_index)[0]
+    return loss.nll_loss(pw.mul_scalar(pw.zeros_like(scores), 0) - 1, targets, weight,
+                         loss.NONE, ignore_index)[0]
 
 
 def _nll(op, args, level, size):
+    # (nll_loss2d's images too: their rows of classes go through nll_loss)
     self, target, weight, reduction, ignore_index = args
-    if physical(weight, level) is not None or self.dim() not in (1, 2):
+    if physical(weight, level) is not None or self.dim() not in (1, 2, 4):
         return loop_rule(op, args, level, size)
     scores, targets, rows = _flat_classes(self, target, level, size)
-    each = op(scores, targets, weight, loss.NONE, ignore_index)[0]
+    each = loss.nll_loss(scores, targets, weight, loss.NONE, ignore_index)[0]
     if reduction == loss.NONE:  # (no total weight: torch's is 0 then)
         return vw.view(each, (size,) + tuple(target.shape)), zeros(size, dtype=self.dtype)
-    weights = _row_weights(scores, targets, weight, ignore_index, op)
+    weights = _row_weights(scores, targets, weight, ignore_index)
     total = red.sum_dim(vw.view(weights, (size, rows)), [1], False, self.dtype)
     summed = red.sum_dim(vw.view(each, (size, rows)), [1], False, None)
     return (summed if reduction == loss.SUM else pw.div(summed, total), total)
@@ -73,7 +86,7 @@ def _nll(op, args, level, size):
 
 def _nll_backward(op, args, level, size):
     grad_output, self, target, weight, reduction, ignore_index, total_weight = args
-    if physical(weight, level) is not None or self.dim() not in (1, 2):
+    if physical(weight, level) is not None or self.dim() not in (1, 2, 4):
         return loop_rule(op, args, level, size)
     scores, targets, rows = _flat_classes(self, target, level, size)
     go = front(grad_output, level, size)
@@ -85,13 +98,13 @@ def _nll_backward(op, args, level, size):
     else:
         go = ts.reshape(go, size * rows)
     # (unreduced, the op reads no total weight: the mean's division is done above)
-    flat = op(go, scores, targets, weight, loss.NONE, ignore_index, None)
-    return ts.reshape(flat, (size,) + tuple(self.shape))
+    flat = loss.nll_loss_backward(go, scores, targets, weight, loss.NONE, ignore_index, None)
+    return _unflat_classes(flat, self, size)
 
 
 register(elementwise, [loss.mse_loss, loss.smooth_l1_loss, loss.huber_loss,
                        loss.binary_cross_entropy, loss.binary_cross_entropy_with_logits])
 register(elementwise_backward, [loss.mse_loss_backward, loss.smooth_l1_loss_backward,
                                 loss.huber_loss_backward, loss.binary_cross_entropy_backward])
-register(_nll, [loss.nll_loss])
-register(_nll_backward, [loss.nll_loss_backward])
+register(_nll, [loss.nll_loss, loss.nll_loss2d])
+register(_nll_backward, [loss.nll_loss_backward, loss.nll_loss2d_backward])

@@ -107,9 +107,42 @@ register(_cat, [joining.cat])
 register(_stack, [joining.stack])
 
 
-def _storage(op, args, level, size):
-    # strides and an offset address one storage: under vmap it holds every sample
-    raise NotImplementedError(f"vmap: {aten_name(op)} (as_strided) is not supported under vmap")
+def _as_strided(op, args, level, size):
+    """Each sample's view over its own part of the storage: the physical view takes the
+    batch's stride in front, as torch's rule does, and a sample may not reach outside the
+    memory it can address (torch's refusal: it would read another sample)."""
+    self, shape, stride, offset = args
+    p = physical(self, level)
+    data = self._data  # the first sample: its strides and offset are every sample's
+    itemsize = data.itemsize
+    start = self.storage_offset()
+    end = start + (sum((n - 1) * s // itemsize for n, s in zip(data.shape, data.strides)) + 1
+                   if data.size else 0)
+    reach = offset + sum((n - 1) * s for n, s in zip(shape, stride)) + 1
+    if all(shape) and (offset < start or reach > end):
+        raise RuntimeError(
+            f"result = tensor.as_strided({list(shape)}, {list(stride)}, {offset}) can access "
+            f"memory outside of `tensor`. `result` can access some memory in range [{offset}, "
+            f"{reach}], but `tensor` can only access some memory in range [{start}, {end}]. "
+            "This is not supported inside of vmap, please try to rewrite the `as_strided` call "
+            "as a sequence of PyTorch view operations")
+    return op(p, (size,) + tuple(shape), (p._data.strides[0] // itemsize,) + tuple(stride),
+              offset)
 
 
-register(_storage, [view_inplace.as_strided_op, view_inplace.as_strided__op])
+def _as_strided_(op, args, level, size):
+    # torch runs it once per sample, on views of each sample it then drops: refused here
+    raise NotImplementedError(f"vmap: {aten_name(op)} (as_strided_) is not supported under "
+                              "vmap")
+
+
+register(_as_strided, [view_inplace.as_strided_op])
+register(_as_strided_, [view_inplace.as_strided__op])
+
+
+# the in-place view ops (t_, transpose_, ...) run as their out-of-place twins do: the
+# batched tensor takes the physical result (view_inplace.apply_view_inplace)
+register(_t, [view_inplace.t_op])
+register(along, [view_inplace.transpose_op, view_inplace.squeeze_dims_op])
+register(_squeeze_all, [view_inplace.squeeze_all_op])
+register(_unsqueeze, [view_inplace.unsqueeze_op])

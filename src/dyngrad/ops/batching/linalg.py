@@ -1,0 +1,35 @@
+"""Linear algebra: NumPy's linalg maps over leading dims, so a batch of samples is one more
+leading dim. Ops of two operands get them at equal ranks, an unbatched one expanded (which
+operand is a vector is read off the ranks). The decompositions and inverses are declared
+in dyngrad.linalg, above the ops: it puts these rules on them (``register_linalg``)."""
+from .. import diagonal, reduction as red
+from .._batched import physical
+from . import register
+from .dims import aligned
+
+
+def leading(op, args, level, size):
+    a = list(args)
+    a[0] = physical(args[0], level)
+    return op(*a)
+
+
+def two_operands(op, args, level, size):
+    i, j = op.tensor_pos
+    ndim = max(args[i].dim(), args[j].dim())
+    a = list(args)
+    a[i] = aligned(args[i], level, ndim, size)
+    a[j] = aligned(args[j], level, ndim, size)
+    return op(*a)
+
+
+def register_linalg(one_operand, two):
+    register(leading, one_operand)
+    register(two_operands, two)
+
+
+def _trace(op, args, level, size):
+    return red.sum_dim(diagonal.diagonal_op(physical(args[0], level), 0, 1, 2), [1], False, None)
+
+
+register(_trace, [diagonal.trace])
