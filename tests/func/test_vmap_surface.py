@@ -20,6 +20,7 @@ KNOWN = {
     "margin_ranking_loss": "torch.vmap returns the unreduced losses; dyngrad each sample's mean",
     "triplet_margin_loss": "torch.vmap returns the unreduced losses; dyngrad each sample's mean",
     "as_strided_": "refused under vmap (it addresses the storage)",
+    "vander": "written into a new tensor in place, as torch writes it, which vmap refuses",
 }
 
 
