@@ -178,13 +178,7 @@ def _reverse_over_reverse(lib, call, arrays):
 # second derivatives where the oracle has none to offer: torch's is nan at copysign's zero,
 # and sinc's double backward is not its second derivative at 0 (in torch or dyngrad)
 NO_HVP_ORACLE = {"copysign", "copysign_number", "sinc"}
-_FWD_OVER_REV_GAP = pytest.mark.xfail(strict=True, reason=(
-    "forward-over-reverse through this double backward fails in dyngrad: the transposed "
-    "rule of batch norm's composite double-backward formula in eval mode, and nan from "
-    "the log-space trick of logcumsumexp's backward"))
-HVP_GAPS = {"batch_norm_eval_squared", "logcumsumexp_squared"}
-HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}",
-                          marks=_FWD_OVER_REV_GAP if cid in HVP_GAPS else ())
+HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}")
              for op, cases in SAMPLES.items() if op.name is not None
              for cid, call, arrays in cases
              if cid not in NEEDS_GRAD | AT_A_KINK | samples_nn.NO_FINITE_DIFF | NO_HVP_ORACLE]

@@ -81,13 +81,22 @@ def _check_outputs(outs, name):
                                f"unsupported type {type(o)}")
 
 
+def _check_tensors(flat, what, name):
+    if not flat:
+        raise RuntimeError(f"{name}: Expected {what} to contain at least one Tensor.")
+    for t in flat:
+        if not isinstance(t, Tensor):
+            raise RuntimeError(f"{name}: Expected {what} to only contain Tensors, got {type(t)}")
+
+
 def _primal(t):
     return fwAD.unpack_dual(t).primal if isinstance(t, Tensor) else t
 
 
-def _run_dual(func, primals, tangents, has_aux, name):
+def _run_dual(func, primals, tangents, has_aux, name, strict=False):
     """Inside a dual level: ``func`` at ``primals`` with ``tangents``; the flat outputs'
-    primals and tangents (zeros where none), their spec and the aux."""
+    primals and tangents (zeros where none; ``strict``: an error), their spec and the
+    aux."""
     flat_p, spec_p = _flatten(primals)
     flat_t, spec_t = _flatten(tangents)
     if spec_p != spec_t:
@@ -106,10 +115,20 @@ def _run_dual(func, primals, tangents, has_aux, name):
                                    "(output, aux) if has_aux is True")
             out, aux = out
             flat_a, spec_a = _flatten(aux)
+            for a in flat_a:
+                if not isinstance(a, Tensor):
+                    raise RuntimeError(f"Expected tensors, got unsupported type {type(a)}")
             aux = _unflatten([_primal(a) for a in flat_a], spec_a)
         flat_o, spec_o = _flatten(out)
+        if not flat_o or flat_o == [None]:
+            raise RuntimeError(f"{name}: Expected f to be a function that has non-empty "
+                               f"output (got output = {flat_o})")
         _check_outputs(flat_o, name)
         pairs = [fwAD.unpack_dual(o) for o in flat_o]
+        if strict and any(t is None for _, t in pairs):
+            raise RuntimeError("jvp(f, primals, tangents, strict=True): The output of f is "
+                               "independent of the inputs. This is not allowed with "
+                               "strict=True.")
         outs = [p for p, _ in pairs]
         jvps = [zeros_like(p) if t is None else t for p, t in pairs]
     return outs, jvps, spec_o, aux
@@ -127,9 +146,12 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     if not isinstance(primals, tuple):
         raise RuntimeError(f"{name}: Expected primals to be a tuple. E.g. it should be valid "
                            "to call f(*primals).")
-    if strict:
-        raise NotImplementedError("jvp: strict=True is not supported by dyngrad yet")
-    outs, jvps, spec, aux = _run_dual(func, primals, tangents, has_aux, name)
+    flat_p, spec_p = _flatten(primals)
+    flat_t, spec_t = _flatten(tangents)
+    if spec_p == spec_t:  # (a different structure is _run_dual's error)
+        _check_tensors(flat_p, "primals", name)
+        _check_tensors(flat_t, "tangents", name)
+    outs, jvps, spec, aux = _run_dual(func, primals, tangents, has_aux, name, strict)
     result = (_unflatten(outs, spec), _unflatten(jvps, spec))
     return result + (aux,) if has_aux else result
 

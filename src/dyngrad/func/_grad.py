@@ -19,6 +19,7 @@ sample too.
 import functools
 
 from .. import creation
+from .._autograd_state import DUAL, set_tangent, tangent_of
 from ..autograd import grad_mode
 from ..autograd import grad as autograd_grad
 from ..autograd.graph import AccumulateGrad, next_sequence_nr
@@ -51,7 +52,11 @@ def _lift(x):
         return t
     if x.requires_grad:
         return vw.alias(x)
-    return x.detach().requires_grad_()
+    leaf = x.detach().requires_grad_()
+    tangent = tangent_of(x) if DUAL[0] is not None else None
+    if tangent is not None:  # a dual input keeps its tangent (jvp of grad)
+        set_tangent(leaf, tangent)
+    return leaf
 
 
 def _lift_tree(tree):

@@ -16,7 +16,9 @@ inputs (derivatives.yaml's ``result:`` lines), in one of four ways:
     autograd/functional.py). Right for any op whose formulas are written with dyngrad's
     ops and are differentiable in ``grad``; used where a hand-written rule would repeat
     the formulas (pooling, normalization layers, losses, sorting, the decompositions),
-    at the price of a small graph and a backward run per call. Real values only.
+    at the price of a small graph and a backward run per call. With complex values the
+    pairing is the real inner product ``Re(sum(conj(u) v))`` in which torch's gradients
+    (conjugate Wirtinger) are adjoints, so the same reverse pass gives ``J t``.
 a function (``result:``)
     Its parameters name what it needs, as a formula's do: a forward parameter (the
     primal), ``result`` or the output names, and ``<param>_t``, the tangent of a
@@ -174,7 +176,7 @@ def _as_output(t, out):
     if not isinstance(t, Tensor):
         return full_like(out, t)
     if t._data.dtype.kind == "c" and out._data.dtype.kind != "c":
-        from .fft import real_op  # (fft.py imports the table, which imports this module)
+        from .pointwise import real_op  # (pointwise.py imports the table, which imports us)
         t = real_op(t)  # a real result of complex inputs (abs): torch's handle_r_to_c
     if tuple(t.shape) != tuple(out.shape):
         t = t.expand(out.shape).clone()
@@ -255,27 +257,39 @@ def _linear(op, args, tangents):
     return op(*new)
 
 
+def _pairing(g, t):
+    """``<g, t>``, the real inner product the formulas are adjoint in: ``Re(sum(conj(g) t))``
+    (a complex number is a pair of reals). A formula's complex gradient of a real input is
+    its real part (as the engine takes it), which the real part of the product keeps."""
+    if g._data.dtype.kind == "c" or t._data.dtype.kind == "c":
+        return (_conj(g) * t).real.sum()
+    return (g * t).sum()
+
+
 def _transposed(op, args, outs, tangents):
     """``J t`` as the gradient in ``u`` of ``<J^T u, t>`` (see the module's docstring)."""
     from ..autograd import grad as autograd_grad  # the engine sits above the op table
-    if any(t is not None and t._data.dtype.kind == "c" for t in tangents):
-        raise NotImplementedError(f"dyngrad: forward AD through {op.name} with complex "
-                                  "tangents is not supported yet")
     diff = op.differentiable_outputs
     with grad_mode.enable_grad():
         us = [_zeros(o).requires_grad_() if o is not None and o._data.dtype.kind in "fc"
               and (diff is None or k in diff) else None for k, o in enumerate(outs)]
+        given = us
+        if len(us) > 1:
+            # an output a multi-output op leaves empty (a backward's grad_bias where the
+            # mask says no) takes no gradient, as in a backward run: its formula is not
+            # told to use one
+            given = [None if u is not None and u._data.size == 0 else u for u in us]
         total = 0
         if op.variadic:
             formula = op.formulas[op.params[0]]
             gs = formula(*_bind(op, op.formula_args[op.params[0]], args, outs, tangents,
-                                grads=us))
+                                grads=given))
             pairs = [(g, t, a) for g, t, a in zip(gs, tangents, args[0])]
         elif op.joint:
             p0 = op.params[op.diff_pos[0]]
             mask = tuple(t is not None for t in tangents)
             gs = op.formulas[p0](*_bind(op, op.formula_args[p0], args, outs, tangents,
-                                        grads=us, mask=mask))
+                                        grads=given, mask=mask))
             pairs = [(g, t, args[i]) for g, t, i in zip(gs, tangents, op.diff_pos)]
         else:
             pairs = []
@@ -283,11 +297,11 @@ def _transposed(op, args, outs, tangents):
                 if t is not None:
                     p = op.params[op.diff_pos[k]]
                     g = op.formulas[p](*_bind(op, op.formula_args[p], args, outs, tangents,
-                                              grads=us))
+                                              grads=given))
                     pairs.append((g, t, args[op.diff_pos[k]]))
         for g, t, a in pairs:
             if g is not None and t is not None:
-                total = total + (sum_to(g, tuple(a.shape)) * t).sum()
+                total = total + _pairing(sum_to(g, tuple(a.shape)), t)
         wanted = [u for u in us if u is not None]
         if not isinstance(total, Tensor) or not total.requires_grad:
             return [None if u is None else _zeros(u) for u in us]
