@@ -165,6 +165,33 @@ CASES = {
                                        (_t(t, V),), (t.ones(3),)),
     "jvp_of_jacrev": lambda t: t.func.jvp(t.func.jacrev(lambda x: x.sin() * x.sum()), (_t(t, V),),
                                           (_t(t, X[1]),)),
+    # leaves made inside a transform belong to it; requires_grad_() and backward() refused
+    "grad_inner_leaf": lambda t: t.func.grad(lambda x: (x * _t(t, V, requires_grad=True)).sum())(
+        _t(t, V)),
+    "grad_inner_leaf_aux": lambda t: t.func.grad(lambda x: _inner_leaf_aux(t, x), has_aux=True)(
+        _t(t, V)),
+    "grad_inner_leaf_grad": lambda t: t.func.grad(lambda x: _inner_leaf_grad(t, x))(_t(t, V)),
+    "grad_inner_parameter": lambda t: t.func.grad(
+        lambda x: (x * t.nn.Parameter(_t(t, V))).sum())(_t(t, V)),
+    "grad_inner_attribute": lambda t: t.func.grad(lambda x: _inner_attribute(t, x))(_t(t, V)),
+    "grad_of_grad_inner_leaf": lambda t: t.func.grad(lambda x: t.func.grad(
+        lambda y: (y * _t(t, V, requires_grad=True) * x).sum())(x).sum())(_t(t, V)),
+    "vjp_inner_leaf": lambda t: _vjp(t, lambda x: x * _t(t, V, requires_grad=True), _t(t, V)),
+    "jacrev_inner_leaf": lambda t: t.func.jacrev(lambda x: x * _t(t, V, requires_grad=True))(
+        _t(t, V)),
+    "grad_requires_grad_": lambda t: t.func.grad(lambda x: (x * 2).requires_grad_().sum())(_t(t, V)),
+    "grad_input_requires_grad_": lambda t: t.func.grad(lambda x: x.requires_grad_().sum())(_t(t, V)),
+    "grad_requires_grad_false": lambda t: t.func.grad(
+        lambda x: (x * _t(t, V, requires_grad=True).requires_grad_(False)).sum())(_t(t, V)),
+    "grad_functional_jacobian": lambda t: t.func.grad(lambda x: t.autograd.functional.jacobian(
+        lambda z: z * 2, x).sum())(_t(t, V)),
+    "vmap_requires_grad_": lambda t: t.func.vmap(lambda x: x.requires_grad_())(_t(t, X)),
+    "jvp_requires_grad_": lambda t: t.func.jvp(lambda x: t.ones(3).requires_grad_() * x,
+                                               (_t(t, V),), (t.ones(3),)),
+    "grad_backward": lambda t: t.func.grad(lambda x: _backward_inside(t, x))(_t(t, V)),
+    "vmap_backward": lambda t: t.func.vmap(lambda x: _backward_inside(t, x))(_t(t, X)),
+    "jvp_backward": lambda t: t.func.jvp(lambda x: _backward_inside(t, x), (_t(t, V),),
+                                         (t.ones(3),)),
     # functional_call and stack_module_state
     "functional_call": lambda t: t.func.functional_call(
         _module(t), {"0.weight": t.ones(4, 3), "2.bias": t.zeros(2)}, _t(t, X)),
@@ -194,6 +221,30 @@ CASES = {
 def _closure(t, w):
     # a tensor from outside that requires grad: the gradient keeps its graph
     return t.func.grad(lambda x: (x * w).sin().sum())(_t(t, V))
+
+
+def _inner_leaf_aux(t, x):
+    w = _t(t, V, requires_grad=True)
+    return (x * w).sum(), (x * w, w)
+
+
+def _inner_leaf_grad(t, x):
+    # autograd.grad inside the transform, for a leaf made there
+    w = _t(t, V, requires_grad=True)
+    gw, = t.autograd.grad((x * w * w).sum(), w, create_graph=True)
+    return gw.sum()
+
+
+def _inner_attribute(t, x):
+    w = t.ones(3)
+    w.requires_grad = True
+    return (x * w).sum()
+
+
+def _backward_inside(t, x):
+    w = _t(t, V, requires_grad=True)
+    (w * w).sum().backward()
+    return (x * w).sum()
 
 
 def _no_grad(t, fn):

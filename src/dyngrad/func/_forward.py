@@ -12,6 +12,7 @@ is forward-over-reverse, as torch's.
 import functools
 
 from .. import autograd
+from .._autograd_state import transform_frame
 from ..autograd import forward_ad as fwAD
 from ..creation import zeros_like
 from ..ops.joining import stack
@@ -105,7 +106,7 @@ def _run_dual(func, primals, tangents, has_aux, name, strict=False):
             "example, if primals is a tuple of 3 tensors, tangents also must be. Got primals "
             f"with structure {_spec_text(spec_p)} and tangents with structure "
             f"{_spec_text(spec_t)}")
-    with fwAD.dual_level():
+    with fwAD.dual_level(), transform_frame():
         duals = [p if t is None else fwAD.make_dual(p, t) for p, t in zip(flat_p, flat_t)]
         out = func(*_unflatten(duals, spec_p))
         aux = None
@@ -248,7 +249,8 @@ def _jacrev(func, argnums):
         args = list(args)
         for j in nums:
             primal, tangent = fwAD.unpack_dual(args[j])
-            leaf = primal.detach().requires_grad_()
+            leaf = primal.detach()
+            leaf.requires_grad = True  # (requires_grad_() is the user's, refused in here)
             args[j] = fwAD.make_dual(leaf, tangent) if tangent is not None else leaf
         out = func(*args)
         flat_o, spec = _flatten(out)

@@ -134,6 +134,17 @@ def write_tangent(self, tangent):
     if not current._data.flags.writeable:  # a broadcast tangent (x + 1 of an expanded x)
         current = current.clone()
         set_tangent(self, current)
+    if _gstate.enabled and (tangent.requires_grad or current.requires_grad) and not (
+            current._grad_fn is None and current._requires_grad):
+        # a tangent with a graph (reverse-over-forward): the write is recorded, as torch's
+        # copy_ into the tangent is (a leaf that requires grad is refused it: written below)
+        level = DUAL[0]
+        DUAL[0] = None
+        try:
+            current.copy_(tangent)
+        finally:
+            DUAL[0] = level
+        return
     data = current._data
     value = tangent._data
     if data.ndim == 0:
@@ -266,12 +277,20 @@ def _pairing(g, t):
     return (g * t).sum()
 
 
+def _fresh_leaf(like):
+    """Zeros like ``like`` that require grad (set as an attribute: a rule may run inside a
+    torch.func transform, which refuses requires_grad_())."""
+    u = _zeros(like)
+    u.requires_grad = True
+    return u
+
+
 def _transposed(op, args, outs, tangents):
     """``J t`` as the gradient in ``u`` of ``<J^T u, t>`` (see the module's docstring)."""
     from ..autograd import grad as autograd_grad  # the engine sits above the op table
     diff = op.differentiable_outputs
     with grad_mode.enable_grad():
-        us = [_zeros(o).requires_grad_() if o is not None and o._data.dtype.kind in "fc"
+        us = [_fresh_leaf(o) if o is not None and o._data.dtype.kind in "fc"
               and (diff is None or k in diff) else None for k, o in enumerate(outs)]
         given = us
         if len(us) > 1:
