@@ -165,6 +165,25 @@ CASES = {
                                        (_t(t, V),), (t.ones(3),)),
     "jvp_of_jacrev": lambda t: t.func.jvp(t.func.jacrev(lambda x: x.sin() * x.sum()), (_t(t, V),),
                                           (_t(t, X[1]),)),
+    # jvp inside jvp (no second dual level: the inner one by two reverse passes)
+    "jvp_jvp": lambda t: t.func.jvp(lambda x: t.func.jvp(lambda y: (y.sin() * y).sum(), (x,),
+                                                         (t.ones(3),))[1], (_t(t, V),), (_t(t, -V),)),
+    "jvp_jvp_closure": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: (x * y).sin(), (x,), (t.ones(3),))[1], (_t(t, V),), (_t(t, -V),)),
+    "jvp_jvp_aux": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: ((y ** 3).sum(), y.exp()), (x,), (t.ones(3),), has_aux=True)[2],
+        (_t(t, V),), (_t(t, -V),)),
+    "jvp_jvp_strict": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: t.ones(3), (x,), (t.ones(3),), strict=True)[1], (_t(t, V),), (t.ones(3),)),
+    "jvp_jvp_requires_grad": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: (y ** 3).sum(), (x,), (t.ones(3),))[1], (_t(t, V, requires_grad=True),),
+        (t.ones(3),)),
+    "jacfwd_jacfwd": lambda t: t.func.jacfwd(t.func.jacfwd(lambda x: (_t(t, W.T) @ x).tanh()))(
+        _t(t, V)),
+    "jacfwd_jacfwd_argnums": lambda t: t.func.jacfwd(t.func.jacfwd(
+        lambda x, y: (x * y.exp()).sum(), argnums=(0, 1)), argnums=1)(_t(t, V), _t(t, -V)),
+    "grad_jvp_jvp": lambda t: t.func.grad(lambda x: t.func.jvp(lambda y: t.func.jvp(
+        lambda z: (z ** 4).sum(), (y,), (t.ones(3),))[1], (x,), (t.ones(3),))[1])(_t(t, V)),
     # leaves made inside a transform belong to it; requires_grad_() and backward() refused
     "grad_inner_leaf": lambda t: t.func.grad(lambda x: (x * _t(t, V, requires_grad=True)).sum())(
         _t(t, V)),

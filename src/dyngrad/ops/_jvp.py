@@ -270,7 +270,7 @@ def _linear(op, args, tangents):
     return op(*new)
 
 
-def _pairing(g, t):
+def pairing(g, t):
     """``<g, t>``, the real inner product the formulas are adjoint in: ``Re(sum(conj(g) t))``
     (a complex number is a pair of reals). A formula's complex gradient of a real input is
     its real part (as the engine takes it), which the real part of the product keeps."""
@@ -322,7 +322,7 @@ def _transposed(op, args, outs, tangents):
                     pairs.append((g, t, args[op.diff_pos[k]]))
         for g, t, a in pairs:
             if g is not None and t is not None:
-                total = total + _pairing(sum_to(g, tuple(a.shape)), t)
+                total = total + pairing(sum_to(g, tuple(a.shape)), t)
         wanted = [u for u in us if u is not None]
         if not isinstance(total, Tensor) or not total.requires_grad:
             return [None if u is None else _zeros(u) for u in us]
