@@ -213,15 +213,7 @@ def _reverse_over_reverse(lib, call, arrays):
 # second derivatives where the oracle has none to offer: torch's is nan at copysign's zero,
 # and sinc's double backward is not its second derivative at 0 (in torch or dyngrad)
 NO_HVP_ORACLE = {"copysign", "copysign_number", "sinc"}
-_REV_OVER_FWD_GAP = pytest.mark.xfail(strict=True, reason=(
-    "reverse-over-forward through these in-place forms differs from torch's: the forward "
-    "rule of an in-place op whose formula reads its result (elu_, selu_, celu_) runs before "
-    "the write, on a result without a graph; quantile with a tensor q writes in place into "
-    "a tangent a later rule saved (the backward then refuses the stale value)"))
-REV_OVER_FWD_GAPS = {"elu_inplace", "selu_inplace", "celu_inplace", "quantile_q_tensor",
-                     "quantile_q_tensor_all", "nanquantile_q_tensor"}
-HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}",
-                          marks=_REV_OVER_FWD_GAP if cid in REV_OVER_FWD_GAPS else ())
+HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}")
              for op, cases in SAMPLES.items() if op.name is not None
              for cid, call, arrays in cases
              if cid not in NEEDS_GRAD | AT_A_KINK | samples_nn.NO_FINITE_DIFF | NO_HVP_ORACLE]

@@ -112,11 +112,29 @@ def push_tangents(op, args, outs):
 
 def inplace_tangent(op, args, out):
     """The tangent ``self`` will have after an in-place ``op`` writes ``out`` into it
-    (computed before the write, from the inputs as they are), or None."""
+    (from the inputs' tangents as they are before the write), or None. ``out`` is the
+    written array, or ``self`` itself after the write (see reads_result_only)."""
     tangents = input_tangents(op, args)
     if tangents is None:
         return None
-    return output_tangents(op, args, (_wrap(out),), tangents)[0]
+    own = tangents[0]
+    if own is not None and _gstate.enabled and (own.requires_grad or args[0].requires_grad):
+        # the rule may save self's tangent, which the write then changes in place (a
+        # recorded copy_): it sees a copy, as torch's in-place rules see original_self_t
+        tangents = [own.clone()] + list(tangents[1:])
+    return output_tangents(op, args, (out if isinstance(out, Tensor) else _wrap(out),),
+                           tangents)[0]
+
+
+def reads_result_only(op):
+    """Whether ``op``'s forward rule reads its result and not the input an in-place form
+    overwrites (elu_): its tangent is then taken after the write, from ``self`` with the
+    node that wrote it, so that reverse mode through the tangent reaches the inputs."""
+    names = (op.jvp_args if op.jvp_args is not None
+             else [a for args in op.formula_args.values() for a in args])
+    written = op.params[op.tensor_pos[0]]
+    return (written not in names and op.outputs is not None
+            and any(n in op.outputs for n in names))
 
 
 def write_tangent(self, tangent):
