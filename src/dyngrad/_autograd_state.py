@@ -31,6 +31,37 @@ class AutogradState(threading.local):
     # (ops/_batched.py, NOTE [Batched tensors]). Non-empty means the engine runs formulas
     # on Tensors, which may be batched.
     batching = ()
+    # The torch.func transforms other than vmap running now (grad, vjp, jacrev, jvp,
+    # jacfwd), innermost last: per transform, the leaves made to require grad while it
+    # runs (id -> tensor; NOTE [Leaves made inside a transform] in func/_grad.py).
+    transforms = ()
+
+
+def note_new_leaf(t):
+    """``t`` was just made to require grad: inside torch.func transforms, a leaf of each."""
+    for frame in state.transforms:
+        frame[id(t)] = t
+
+
+class transform_frame:
+    """``with transform_frame() as leaves:`` while a torch.func transform runs its
+    function: ``leaves`` collects the leaves made to require grad meanwhile."""
+
+    __slots__ = ("leaves", "prev")
+
+    def __enter__(self):
+        self.leaves = {}
+        self.prev = state.transforms
+        state.transforms = self.prev + (self.leaves,)
+        return self.leaves
+
+    def __exit__(self, *exc):
+        state.transforms = self.prev
+
+
+def in_transform():
+    """Whether a torch.func transform (vmap included) is running."""
+    return bool(state.transforms or state.batching)
 
 
 state = AutogradState()

@@ -4,6 +4,7 @@ import numbers
 import warnings
 
 from . import _backend
+from ._autograd_state import note_new_leaf, state as _gstate
 from . import _dtype as _dt
 from ._args import as_dtype, check_bool, check_device, type_name
 from .tensor import Tensor, _wrap
@@ -21,6 +22,8 @@ def _leaf(array, requires_grad):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                                "gradients")
         t._requires_grad = True
+        if _gstate.transforms:
+            note_new_leaf(t)
     return t
 
 

@@ -12,7 +12,17 @@ import warnings
 from . import _backend
 from . import _dtype as _dt
 from ._autograd_state import DUAL as _DUAL, INFERENCE_IN_USE, state as _gstate, tangent_of
+from ._autograd_state import in_transform, note_new_leaf
 from ._size import CPU, Size
+
+# torch.func refuses requires_grad_() (and so torch.autograd.functional) inside its
+# transforms; setting the attribute is allowed
+_REQUIRES_GRAD_IN_TRANSFORM = (
+    "You are attempting to call Tensor.requires_grad_() (or perhaps using "
+    "torch.autograd.functional.* APIs) inside of a function being transformed by a functorch "
+    "transform. This is unsupported, please attempt to use the functorch transforms (e.g. "
+    "grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside of a function being "
+    "transformed instead.")
 
 __all__ = ["Tensor"]
 
@@ -205,11 +215,15 @@ class Tensor:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside "
                                "InferenceMode is not allowed.")
         self._requires_grad = bool(value)
+        if value and _gstate.transforms:
+            note_new_leaf(self)
 
     def requires_grad_(self, requires_grad=True):
         if type(requires_grad) is not bool:
             raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
                             f"bool, not {type(requires_grad).__name__}")
+        if in_transform():
+            raise RuntimeError(_REQUIRES_GRAD_IN_TRANSFORM)
         if self._grad_fn is not None and requires_grad:
             return self
         if requires_grad and not _backend.differentiable(self._data):  # its own words
@@ -354,6 +368,10 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate the gradient of this tensor w.r.t. graph leaves into their ``.grad``."""
+        if in_transform():
+            raise RuntimeError("backward() called inside a functorch transform. This is not "
+                               "supported, please use functorch.grad or functorch.vjp instead "
+                               "or call backward() outside of functorch transforms.")
         from . import autograd
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 

@@ -164,6 +164,78 @@ CASES = {
                                                              ignore_index=2),
     "vmap_nll_1d_input": lambda t: _per_sample_nll(t, reduction="mean", rows=0),
     "per_sample_grads_cnn": lambda t: _per_sample_cnn(t),
+    # jvp: strict, its checks, and forward mode over the reverse transforms
+    "jvp_strict": lambda t: t.func.jvp(lambda x: x.sin() * 2, (_t(t, V),), (t.ones(3),), strict=True),
+    "jvp_strict_constant": lambda t: t.func.jvp(lambda x: t.ones(3), (_t(t, V),), (t.ones(3),),
+                                                strict=True),
+    "jvp_strict_one_constant": lambda t: t.func.jvp(lambda x, y: (x * 2, y.detach()),
+                                                    (_t(t, V), _t(t, V)), (t.ones(3), t.ones(3)),
+                                                    strict=True),
+    "jvp_strict_integer_out": lambda t: t.func.jvp(lambda x: x.long(), (_t(t, V),), (t.ones(3),),
+                                                   strict=True),
+    "jvp_strict_aux": lambda t: t.func.jvp(lambda x: (t.ones(3), x), (_t(t, V),), (t.ones(3),),
+                                           strict=True, has_aux=True),
+    "jvp_no_primals": lambda t: t.func.jvp(lambda: t.ones(3), (), ()),
+    "jvp_number_primal": lambda t: t.func.jvp(lambda x: x, (1.0,), (1.0,)),
+    "jvp_number_tangent": lambda t: t.func.jvp(lambda x: x, (_t(t, V),), (1.0,)),
+    "jvp_empty_output": lambda t: t.func.jvp(lambda x: (), (_t(t, V),), (t.ones(3),)),
+    "jvp_aux_not_tensor": lambda t: t.func.jvp(lambda x: (x, 1), (_t(t, V),), (t.ones(3),),
+                                               has_aux=True),
+    "jvp_of_grad": lambda t: t.func.jvp(t.func.grad(lambda x: (x ** 3).sin().sum()), (_t(t, V),),
+                                        (_t(t, X[0]),)),
+    "jvp_of_grad_argnums": lambda t: t.func.jvp(
+        lambda x, w: t.func.grad(lambda a, b: (a @ b).tanh().sum(), argnums=(0, 1))(x, w),
+        (_t(t, X), _t(t, W)), (t.ones(2, 3), t.ones(3, 2))),
+    "jvp_of_vjp": lambda t: t.func.jvp(lambda x: t.func.vjp(lambda y: y.exp() * y, x)[1](x)[0],
+                                       (_t(t, V),), (t.ones(3),)),
+    "jvp_of_jacrev": lambda t: t.func.jvp(t.func.jacrev(lambda x: x.sin() * x.sum()), (_t(t, V),),
+                                          (_t(t, X[1]),)),
+    # jvp inside jvp (no second dual level: the inner one by two reverse passes)
+    "jvp_jvp": lambda t: t.func.jvp(lambda x: t.func.jvp(lambda y: (y.sin() * y).sum(), (x,),
+                                                         (t.ones(3),))[1], (_t(t, V),), (_t(t, -V),)),
+    "jvp_jvp_closure": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: (x * y).sin(), (x,), (t.ones(3),))[1], (_t(t, V),), (_t(t, -V),)),
+    "jvp_jvp_aux": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: ((y ** 3).sum(), y.exp()), (x,), (t.ones(3),), has_aux=True)[2],
+        (_t(t, V),), (_t(t, -V),)),
+    "jvp_jvp_strict": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: t.ones(3), (x,), (t.ones(3),), strict=True)[1], (_t(t, V),), (t.ones(3),)),
+    "jvp_jvp_requires_grad": lambda t: t.func.jvp(lambda x: t.func.jvp(
+        lambda y: (y ** 3).sum(), (x,), (t.ones(3),))[1], (_t(t, V, requires_grad=True),),
+        (t.ones(3),)),
+    "jacfwd_jacfwd": lambda t: t.func.jacfwd(t.func.jacfwd(lambda x: (_t(t, W.T) @ x).tanh()))(
+        _t(t, V)),
+    "jacfwd_jacfwd_argnums": lambda t: t.func.jacfwd(t.func.jacfwd(
+        lambda x, y: (x * y.exp()).sum(), argnums=(0, 1)), argnums=1)(_t(t, V), _t(t, -V)),
+    "grad_jvp_jvp": lambda t: t.func.grad(lambda x: t.func.jvp(lambda y: t.func.jvp(
+        lambda z: (z ** 4).sum(), (y,), (t.ones(3),))[1], (x,), (t.ones(3),))[1])(_t(t, V)),
+    # leaves made inside a transform belong to it; requires_grad_() and backward() refused
+    "grad_inner_leaf": lambda t: t.func.grad(lambda x: (x * _t(t, V, requires_grad=True)).sum())(
+        _t(t, V)),
+    "grad_inner_leaf_aux": lambda t: t.func.grad(lambda x: _inner_leaf_aux(t, x), has_aux=True)(
+        _t(t, V)),
+    "grad_inner_leaf_grad": lambda t: t.func.grad(lambda x: _inner_leaf_grad(t, x))(_t(t, V)),
+    "grad_inner_parameter": lambda t: t.func.grad(
+        lambda x: (x * t.nn.Parameter(_t(t, V))).sum())(_t(t, V)),
+    "grad_inner_attribute": lambda t: t.func.grad(lambda x: _inner_attribute(t, x))(_t(t, V)),
+    "grad_of_grad_inner_leaf": lambda t: t.func.grad(lambda x: t.func.grad(
+        lambda y: (y * _t(t, V, requires_grad=True) * x).sum())(x).sum())(_t(t, V)),
+    "vjp_inner_leaf": lambda t: _vjp(t, lambda x: x * _t(t, V, requires_grad=True), _t(t, V)),
+    "jacrev_inner_leaf": lambda t: t.func.jacrev(lambda x: x * _t(t, V, requires_grad=True))(
+        _t(t, V)),
+    "grad_requires_grad_": lambda t: t.func.grad(lambda x: (x * 2).requires_grad_().sum())(_t(t, V)),
+    "grad_input_requires_grad_": lambda t: t.func.grad(lambda x: x.requires_grad_().sum())(_t(t, V)),
+    "grad_requires_grad_false": lambda t: t.func.grad(
+        lambda x: (x * _t(t, V, requires_grad=True).requires_grad_(False)).sum())(_t(t, V)),
+    "grad_functional_jacobian": lambda t: t.func.grad(lambda x: t.autograd.functional.jacobian(
+        lambda z: z * 2, x).sum())(_t(t, V)),
+    "vmap_requires_grad_": lambda t: t.func.vmap(lambda x: x.requires_grad_())(_t(t, X)),
+    "jvp_requires_grad_": lambda t: t.func.jvp(lambda x: t.ones(3).requires_grad_() * x,
+                                               (_t(t, V),), (t.ones(3),)),
+    "grad_backward": lambda t: t.func.grad(lambda x: _backward_inside(t, x))(_t(t, V)),
+    "vmap_backward": lambda t: t.func.vmap(lambda x: _backward_inside(t, x))(_t(t, X)),
+    "jvp_backward": lambda t: t.func.jvp(lambda x: _backward_inside(t, x), (_t(t, V),),
+                                         (t.ones(3),)),
     # functional_call and stack_module_state
     "functional_call": lambda t: t.func.functional_call(
         _module(t), {"0.weight": t.ones(4, 3), "2.bias": t.zeros(2)}, _t(t, X)),
@@ -213,6 +285,30 @@ def _closure(t, w):
     return t.func.grad(lambda x: (x * w).sin().sum())(_t(t, V))
 
 
+def _inner_leaf_aux(t, x):
+    w = _t(t, V, requires_grad=True)
+    return (x * w).sum(), (x * w, w)
+
+
+def _inner_leaf_grad(t, x):
+    # autograd.grad inside the transform, for a leaf made there
+    w = _t(t, V, requires_grad=True)
+    gw, = t.autograd.grad((x * w * w).sum(), w, create_graph=True)
+    return gw.sum()
+
+
+def _inner_attribute(t, x):
+    w = t.ones(3)
+    w.requires_grad = True
+    return (x * w).sum()
+
+
+def _backward_inside(t, x):
+    w = _t(t, V, requires_grad=True)
+    (w * w).sum().backward()
+    return (x * w).sum()
+
+
 def _no_grad(t, fn):
     with t.no_grad():
         return fn()
@@ -240,7 +336,13 @@ def _unchanged(t):
     return [p - b for p, b in zip(m.parameters(), before)], type(m[0].weight).__name__
 
 
-@pytest.mark.parametrize("name", list(CASES))
+# jacfwd is vmap of jvp, and a jvp nested in another under vmap is not built yet
+_NESTED_FORWARD = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "jacfwd of jacfwd: a jvp nested in another under vmap raises NotImplementedError"))
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_NESTED_FORWARD)
+                                  if n.startswith("jacfwd_jacfwd") else n for n in CASES])
 def test_against_torch(name):
     want = observe(CASES[name], torch)
     got = observe(CASES[name], dyngrad)

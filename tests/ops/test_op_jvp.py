@@ -1,8 +1,9 @@
 """Forward mode over the op table: every sample of test_op_table.py run with dual inputs.
 
 Each case's tangents are compared with torch's forward AD (values, or the same error) and,
-in float64, with central differences of the call along the tangent. A subset also takes
-second derivatives through forward mode (forward-over-reverse) against torch's.
+in float64, with central differences of the call along the tangent. Cases with a second
+derivative also take it through forward mode, forward-over-reverse and reverse-over-forward,
+against torch's.
 """
 import warnings
 
@@ -171,6 +172,27 @@ def _forward_over_reverse(call, arrays):
                 for g in gs]
 
 
+def _reverse_over_forward(call, arrays):
+    """The same products by reverse mode through the tangents: the gradients of
+    ``sum(w * tangent)`` (the forward rules' own graphs)."""
+    fwAD = dyngrad.autograd.forward_ad
+    with fwAD.dual_level():
+        xs = _inputs(dyngrad, arrays, fwAD)
+        outs = [o for o in outputs_of(call(dyngrad, *xs))
+                if o.dtype.is_floating_point and o.requires_grad]
+        wrt = [x for x in xs if isinstance(x, dyngrad.Tensor) and x.requires_grad]
+        terms = []
+        for k, o in enumerate(outs):
+            t = fwAD.unpack_dual(o).tangent
+            if t is not None and t.requires_grad:
+                terms.append((t * dyngrad.tensor(weights(tuple(o.shape), k), dtype=t.dtype)).sum())
+    if not terms:
+        return [np.zeros(tuple(x.shape)) for x in wrt]
+    hv = dyngrad.autograd.grad(sum(terms), wrt, allow_unused=True)
+    return [np.zeros(tuple(x.shape)) if h is None else h.numpy().copy()
+            for x, h in zip(wrt, hv)]
+
+
 def _numpy_tangent(g, t):
     return np.zeros(tuple(g.shape)) if t is None else t.detach().numpy().copy()
 
@@ -200,13 +222,7 @@ def _reverse_over_reverse(lib, call, arrays):
 # second derivatives where the oracle has none to offer: torch's is nan at copysign's zero,
 # and sinc's double backward is not its second derivative at 0 (in torch or dyngrad)
 NO_HVP_ORACLE = {"copysign", "copysign_number", "sinc"}
-_FWD_OVER_REV_GAP = pytest.mark.xfail(strict=True, reason=(
-    "forward-over-reverse through this double backward fails in dyngrad: the transposed "
-    "rule of batch norm's composite double-backward formula in eval mode, and nan from "
-    "the log-space trick of logcumsumexp's backward"))
-HVP_GAPS = {"batch_norm_eval_squared", "logcumsumexp_squared"}
-HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}",
-                          marks=_FWD_OVER_REV_GAP if cid in HVP_GAPS else ())
+HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}")
              for op, cases in SAMPLES.items() if op.name is not None
              for cid, call, arrays in cases
              if cid not in NEEDS_GRAD | AT_A_KINK | samples_nn.NO_FINITE_DIFF | NO_HVP_ORACLE]
@@ -228,9 +244,11 @@ def _fails_as_torch_does(call, arrays):
 
 
 @pytest.mark.parametrize("call, arrays", HVP_CASES)
-def test_forward_over_reverse_against_torch(call, arrays):
+def test_second_order_forward_against_torch(call, arrays):
+    # Hessian-vector products by forward-over-reverse and by reverse-over-forward, against
+    # torch's by reverse-over-reverse (for every op: torch lacks some forward rules)
     try:
-        got = _forward_over_reverse(call, arrays)
+        fwd_rev = _forward_over_reverse(call, arrays)
     except NotImplementedError as e:
         assert str(e).startswith("Trying to use forward AD with")
         return _fails_as_torch_does(call, arrays)
@@ -239,7 +257,9 @@ def test_forward_over_reverse_against_torch(call, arrays):
     except RuntimeError as e:  # torch has no second derivative here: dyngrad's own
         assert "is not implemented" in str(e)
         want = _reverse_over_reverse(dyngrad, call, arrays)
-    for k, (w, g) in enumerate(zip(want, got)):
-        if w is not None:
-            np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5, equal_nan=True,
-                                       err_msg=f"input {k}")
+    rev_fwd = _reverse_over_forward(call, arrays)
+    for how, got in (("forward-over-reverse", fwd_rev), ("reverse-over-forward", rev_fwd)):
+        for k, (w, g) in enumerate(zip(want, got)):
+            if w is not None:
+                np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5, equal_nan=True,
+                                           err_msg=f"{how}, input {k}")

@@ -4,6 +4,7 @@ import warnings
 from collections.abc import Mapping
 
 from .. import _backend
+from .._autograd_state import DUAL
 from ..creation import zeros_like
 from ..tensor import Tensor as _Tensor, _wrap
 # the layer under the op table first (importing any autograd module runs this file: the
@@ -55,6 +56,9 @@ def _make_grads(outputs, grads, create_graph, batched=False):
 
     ``batched``: each gradient holds a batch of them along its first dim."""
     out = []
+    # a given gradient stays a Tensor where the formulas run on Tensors: with create_graph,
+    # and under a dual level, where its tangent goes on through the backward
+    keep = create_graph or DUAL[0] is not None
     for i, (o, g) in enumerate(zip(outputs, grads)):
         if isinstance(o, graph.GradientEdge):
             # an edge's shape is unknown here: its gradient must be given, and is not checked
@@ -63,7 +67,7 @@ def _make_grads(outputs, grads, create_graph, batched=False):
             if not isinstance(g, _Tensor):
                 raise TypeError("gradients can be either Tensors or None, but got "
                                 f"{type(g).__name__}")
-            out.append(g if create_graph else g._data)
+            out.append(g if keep else g._data)
             continue
         if g is None:
             if not o._requires_grad:
@@ -98,8 +102,8 @@ def _make_grads(outputs, grads, create_graph, batched=False):
                                f"dtype of {g.dtype} and output[{i}] has a dtype of {o.dtype}.")
         # the engine casts a root's gradient to the root's dtype (torch's validate_outputs)
         if g._data.dtype != o._data.dtype:
-            g = g.to(o.dtype) if create_graph else _wrap(_backend.astype(g._data, o._data.dtype))
-        out.append(g if create_graph else g._data)
+            g = g.to(o.dtype) if keep else _wrap(_backend.astype(g._data, o._data.dtype))
+        out.append(g if keep else g._data)
     return out
 
 

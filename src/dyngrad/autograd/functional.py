@@ -445,7 +445,11 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
     def gradient(*inp):
         if outer_jacobian_strategy == "forward-mode":
-            inp = tuple(t.requires_grad_(True) for t in inp)
+            # (the attribute: requires_grad_() is refused inside the vmap that pushes the
+            # tangents, where torch's legacy vmap allows it)
+            for t in inp:
+                if not t.requires_grad:
+                    t.requires_grad = True
         jac = jacobian(single_output, inp, create_graph=True)
         _require_grad(jac, strict, _JACOBIAN_CONSTANT)
         return jac

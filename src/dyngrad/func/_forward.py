@@ -7,16 +7,21 @@ reverse-mode Jacobian), built on dual tensors (autograd/forward_ad.py).
 
 jacfwd pushes every basis tangent through the function at once (vmap of jvp), and hessian
 differentiates a reverse-mode Jacobian that way, so that it is forward-over-reverse, as
-torch's.
+torch's. A jvp inside another one (jvp of jvp) opens no second dual level: it takes its
+JVP by two reverse passes, which carry the outer tangents (under vmap, as in jacfwd of
+jacfwd, that raises NotImplementedError).
 """
 import functools
 
-from .. import creation
-from .._autograd_state import DUAL
+from .. import autograd, creation
+from .._autograd_state import DUAL, set_tangent, tangent_of, transform_frame
 from ..autograd import forward_ad as fwAD
+from ..autograd import grad_mode
+from ..autograd.graph import next_sequence_nr
 from ..creation import zeros_like
+from ..ops._jvp import pairing
 from ..tensor import Tensor
-from ._grad import jacrev
+from ._grad import _lift, _reaches_outer, jacrev
 from ._vmap import vmap
 
 __all__ = ["jvp", "jacfwd", "linearize", "hessian"]
@@ -83,13 +88,22 @@ def _check_outputs(outs, name):
                                f"unsupported type {type(o)}")
 
 
+def _check_tensors(flat, what, name):
+    if not flat:
+        raise RuntimeError(f"{name}: Expected {what} to contain at least one Tensor.")
+    for t in flat:
+        if not isinstance(t, Tensor):
+            raise RuntimeError(f"{name}: Expected {what} to only contain Tensors, got {type(t)}")
+
+
 def _primal(t):
     return fwAD.unpack_dual(t).primal if isinstance(t, Tensor) else t
 
 
-def _run_dual(func, primals, tangents, has_aux, name):
+def _run_dual(func, primals, tangents, has_aux, name, strict=False):
     """Inside a dual level: ``func`` at ``primals`` with ``tangents``; the flat outputs'
-    primals and tangents (zeros where none), their spec and the aux."""
+    primals and tangents (zeros where none; ``strict``: an error), their spec and the
+    aux."""
     flat_p, spec_p = _flatten(primals)
     flat_t, spec_t = _flatten(tangents)
     if spec_p != spec_t:
@@ -99,29 +113,105 @@ def _run_dual(func, primals, tangents, has_aux, name):
             f"with structure {_spec_text(spec_p)} and tangents with structure "
             f"{_spec_text(spec_t)}")
     if DUAL[0] is not None:
-        raise NotImplementedError(f"{name}: a forward-mode transform inside another (jvp of jvp, "
-                                  "jacfwd of jacfwd) is not supported by dyngrad yet: one dual "
-                                  "level at a time")
-    with fwAD.dual_level():
+        return _run_nested(func, flat_p, spec_p, flat_t, has_aux, name, strict)
+    with fwAD.dual_level(), transform_frame():
         duals = [p if t is None else fwAD.make_dual(p, t) for p, t in zip(flat_p, flat_t)]
-        out = func(*_unflatten(duals, spec_p))
-        aux = None
-        if has_aux:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise RuntimeError(f"{name}: output of function f should be a tuple: "
-                                   "(output, aux) if has_aux is True")
-            out, aux = out
-            flat_a, spec_a = _flatten(aux)
-            for a in flat_a:
-                if not isinstance(a, Tensor):
-                    raise RuntimeError(f"Expected tensors, got unsupported type {type(a)}")
-            aux = _unflatten([_primal(a) for a in flat_a], spec_a)
-        flat_o, spec_o = _flatten(out)
-        _check_outputs(flat_o, name)
+        flat_o, spec_o, aux = _outputs(func(*_unflatten(duals, spec_p)), has_aux, name)
         pairs = [fwAD.unpack_dual(o) for o in flat_o]
+        if strict and any(t is None for _, t in pairs):
+            raise RuntimeError(_STRICT)
         outs = [p for p, _ in pairs]
         jvps = [zeros_like(p) if t is None else t for p, t in pairs]
     return outs, jvps, spec_o, aux
+
+
+_STRICT = ("jvp(f, primals, tangents, strict=True): The output of f is independent of the "
+           "inputs. This is not allowed with strict=True.")
+
+
+def _outputs(out, has_aux, name, unwrap=None):
+    """``func``'s result, checked as torch checks it: the flat outputs, their spec, and
+    the aux (its tensors' primals, or ``unwrap`` of each)."""
+    aux = None
+    if has_aux:
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise RuntimeError(f"{name}: output of function f should be a tuple: "
+                               "(output, aux) if has_aux is True")
+        out, aux = out
+        flat_a, spec_a = _flatten(aux)
+        for a in flat_a:
+            if not isinstance(a, Tensor):
+                raise RuntimeError(f"Expected tensors, got unsupported type {type(a)}")
+        aux = _unflatten([(unwrap or _primal)(a) for a in flat_a], spec_a)
+    flat_o, spec_o = _flatten(out)
+    if not flat_o or flat_o == [None]:
+        raise RuntimeError(f"{name}: Expected f to be a function that has non-empty "
+                           f"output (got output = {flat_o})")
+    _check_outputs(flat_o, name)
+    return flat_o, spec_o, aux
+
+
+def _run_nested(func, flat_p, spec_p, flat_t, has_aux, name, strict):
+    """A jvp inside another one's dual level (jvp of jvp, jacfwd of jacfwd), where no second
+    level opens (NOTE [Dual levels]): ``J t`` as the gradient in ``u`` of ``<J^T u, t>``,
+    two reverse passes whose ops carry the outer level's tangents on (forward over
+    reverse over reverse). Results that reach nothing outside come back without a graph,
+    their outer tangents too, as a transform's results do (NOTE [Transform levels])."""
+    if grad_mode.state.batching:
+        raise NotImplementedError("dyngrad: a jvp (or jacfwd) nested in another one under "
+                                  "vmap is not supported yet")
+    with grad_mode.enable_grad(), transform_frame() as inner:
+        start = next_sequence_nr()
+        lifted = [_lift(p) for p in flat_p]
+        # (the aux keeps the outer level's tangents, as the outputs do)
+        flat_o, spec_o, aux = _outputs(func(*_unflatten(lifted, spec_p)), has_aux, name,
+                                       unwrap=_as_is)
+        if strict and any(not o.requires_grad for o in flat_o):
+            raise RuntimeError(_STRICT)
+        wanted = [o.requires_grad and (o.is_floating_point() or o.is_complex())
+                  for o in flat_o]
+        us = [_zero_leaf(o) if w else None for o, w in zip(flat_o, wanted)]
+        pairs = [(o, u) for o, u in zip(flat_o, us) if u is not None]
+        total = None
+        if pairs:
+            gs = autograd.grad([o for o, _ in pairs], lifted, [u for _, u in pairs],
+                               create_graph=True, allow_unused=True)
+            for g, t in zip(gs, flat_t):
+                if g is not None and t is not None:
+                    term = pairing(g, t)
+                    total = term if total is None else total + term
+        jvps = [zeros_like(o) for o in flat_o]
+        if total is not None and total.requires_grad:
+            got = autograd.grad(total, [u for _, u in pairs], create_graph=True,
+                                allow_unused=True, materialize_grads=True)
+            at = iter(got)
+            jvps = [next(at) if u is not None else j for u, j in zip(us, jvps)]
+        keep = _reaches_outer(flat_o + jvps, start, lifted, inner)
+    if not keep:
+        flat_o, jvps = [_detached(o) for o in flat_o], [_detached(j) for j in jvps]
+        if has_aux:
+            flat_a, spec_a = _flatten(aux)
+            aux = _unflatten([_detached(a) for a in flat_a], spec_a)
+    return flat_o, jvps, spec_o, aux
+
+
+def _as_is(t):
+    return t
+
+
+def _zero_leaf(like):
+    u = zeros_like(like)
+    u.requires_grad = True
+    return u
+
+
+def _detached(t):
+    """``t`` without its graph, keeping its tangent (also without a graph)."""
+    tangent = tangent_of(t)
+    d = t.detach()
+    if tangent is not None:
+        set_tangent(d, tangent.detach())
+    return d
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
@@ -136,9 +226,12 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     if not isinstance(primals, tuple):
         raise RuntimeError(f"{name}: Expected primals to be a tuple. E.g. it should be valid "
                            "to call f(*primals).")
-    if strict:
-        raise NotImplementedError("jvp: strict=True is not supported by dyngrad yet")
-    outs, jvps, spec, aux = _run_dual(func, primals, tangents, has_aux, name)
+    flat_p, spec_p = _flatten(primals)
+    flat_t, spec_t = _flatten(tangents)
+    if spec_p == spec_t:  # (a different structure is _run_dual's error)
+        _check_tensors(flat_p, "primals", name)
+        _check_tensors(flat_t, "tangents", name)
+    outs, jvps, spec, aux = _run_dual(func, primals, tangents, has_aux, name, strict)
     result = (_unflatten(outs, spec), _unflatten(jvps, spec))
     return result + (aux,) if has_aux else result
 

@@ -11,6 +11,13 @@ something outside the transform: a tensor that requires grad outside, an older n
 or, under vmap, a physical value that requires grad. Then the results keep that
 graph, as torch's do; otherwise they come back without one.
 
+NOTE [Leaves made inside a transform]
+A tensor made to require grad while the transform's function runs (``torch.tensor(...,
+requires_grad=True)``, ``nn.Parameter``, ``t.requires_grad = True``) belongs to the
+transform as its lifted inputs do: reaching it is not reaching outside, so the results
+come back without a graph, as torch's do. ``requires_grad_()`` and ``backward()`` are
+refused inside any transform, as torch refuses them (tensor.py).
+
 Inside vmap, a lifted input is a BatchedTensor of the innermost level that takes a
 gradient per sample (NOTE [Batched tensors] in ops/_batched.py); an input not batched
 there is expanded over the batch first (stride 0, no copy), so that its gradient is per
@@ -19,7 +26,7 @@ sample too.
 import functools
 
 from .. import creation
-from .._autograd_state import DUAL, set_tangent, tangent_of
+from .._autograd_state import DUAL, set_tangent, tangent_of, transform_frame
 from ..autograd import grad_mode
 from ..autograd import grad as autograd_grad
 from ..autograd.graph import AccumulateGrad, next_sequence_nr
@@ -52,7 +59,8 @@ def _lift(x):
     elif x.requires_grad:
         return vw.alias(x)
     else:
-        t = x.detach().requires_grad_()
+        t = x.detach()
+        t._requires_grad = True  # (not a leaf made inside an enclosing transform: its input)
     # a dual input stays dual (forward-over-reverse: jvp of grad, jacfwd of jacrev): the
     # lifted copy has the input's tangent
     if DUAL[0] is not None:
@@ -68,10 +76,11 @@ def _lift_tree(tree):
     return tree_unflatten(lifted, spec), lifted, spec
 
 
-def _reaches_outer(tensors, start, lifted):
+def _reaches_outer(tensors, start, lifted, inner):
     """Whether any of ``tensors`` depends on something that takes a gradient outside this
-    transform (made before ``start``, or a leaf it did not lift)."""
+    transform (made before ``start``, or a leaf it neither lifted nor made: ``inner``)."""
     ours = {id(t) for t in lifted}
+    ours.update(inner)
     stack = []
     for t in tensors:
         if type(t) is BatchedTensor and t._value.requires_grad:
@@ -164,7 +173,7 @@ def grad(func, argnums=0, has_aux=False):
 def _grad_and_value(func, argnums, has_aux, args, kwargs):
     nums = _check_argnums(argnums, args)
     outside = _state.enabled
-    with grad_mode.enable_grad():
+    with grad_mode.enable_grad(), transform_frame() as inner:
         start = next_sequence_nr()
         picked = [_lift_tree(args[a]) for a in nums]
         out = func(*_with(args, nums, [p[0] for p in picked]), **kwargs)
@@ -183,7 +192,7 @@ def _grad_and_value(func, argnums, has_aux, args, kwargs):
         if has_aux:
             aux_leaves = _tensors_only(aux, "")
         lifted = [t for p in picked for t in p[1]]
-        keep = outside and _reaches_outer([out], start, lifted)
+        keep = outside and _reaches_outer([out], start, lifted, inner)
         # (with a graph kept, a later backward may run these nodes again: retained)
         grads = _grads([out], lifted, None, keep, keep)
     trees = [tree_unflatten(grads[i:i + len(p[1])], p[2])
@@ -228,7 +237,7 @@ def vjp(func, *primals, has_aux=False):
     (tensor([2.]),)
     """
     outside = _state.enabled
-    with grad_mode.enable_grad():
+    with grad_mode.enable_grad(), transform_frame() as inner:
         start = next_sequence_nr()
         lifted_trees = [_lift_tree(p) for p in primals]
         out = func(*[p[0] for p in lifted_trees])
@@ -246,7 +255,7 @@ def vjp(func, *primals, has_aux=False):
         if has_aux:
             aux_leaves = _tensors_only(aux, "")
         lifted = [t for p in lifted_trees for t in p[1]]
-        keep = outside and _reaches_outer(flat_out, start, lifted)
+        keep = outside and _reaches_outer(flat_out, start, lifted, inner)
 
     def vjp_fn(cotangents, *, retain_graph=True, create_graph=None):
         flat_cot, cot_spec = tree_flatten(cotangents)

@@ -16,7 +16,9 @@ inputs (derivatives.yaml's ``result:`` lines), in one of four ways:
     autograd/functional.py). Right for any op whose formulas are written with dyngrad's
     ops and are differentiable in ``grad``; used where a hand-written rule would repeat
     the formulas (pooling, normalization layers, losses, sorting, the decompositions),
-    at the price of a small graph and a backward run per call. Real values only.
+    at the price of a small graph and a backward run per call. With complex values the
+    pairing is the real inner product ``Re(sum(conj(u) v))`` in which torch's gradients
+    (conjugate Wirtinger) are adjoints, so the same reverse pass gives ``J t``.
 a function (``result:``)
     Its parameters name what it needs, as a formula's do: a forward parameter (the
     primal), ``result`` or the output names, and ``<param>_t``, the tangent of a
@@ -112,11 +114,29 @@ def push_tangents(op, args, outs):
 
 def inplace_tangent(op, args, out):
     """The tangent ``self`` will have after an in-place ``op`` writes ``out`` into it
-    (computed before the write, from the inputs as they are), or None."""
+    (from the inputs' tangents as they are before the write), or None. ``out`` is the
+    written array, or ``self`` itself after the write (see reads_result_only)."""
     tangents = input_tangents(op, args)
     if tangents is None:
         return None
-    return output_tangents(op, args, (_wrap(out),), tangents)[0]
+    own = tangents[0]
+    if own is not None and _gstate.enabled and (own.requires_grad or args[0].requires_grad):
+        # the rule may save self's tangent, which the write then changes in place (a
+        # recorded copy_): it sees a copy, as torch's in-place rules see original_self_t
+        tangents = [own.clone()] + list(tangents[1:])
+    return output_tangents(op, args, (out if isinstance(out, Tensor) else _wrap(out),),
+                           tangents)[0]
+
+
+def reads_result_only(op):
+    """Whether ``op``'s forward rule reads its result and not the input an in-place form
+    overwrites (elu_): its tangent is then taken after the write, from ``self`` with the
+    node that wrote it, so that reverse mode through the tangent reaches the inputs."""
+    names = (op.jvp_args if op.jvp_args is not None
+             else [a for args in op.formula_args.values() for a in args])
+    written = op.params[op.tensor_pos[0]]
+    return (written not in names and op.outputs is not None
+            and any(n in op.outputs for n in names))
 
 
 def write_tangent(self, tangent):
@@ -136,6 +156,17 @@ def write_tangent(self, tangent):
     if not current._data.flags.writeable:  # a broadcast tangent (x + 1 of an expanded x)
         current = current.clone()
         set_tangent(self, current)
+    if _gstate.enabled and (tangent.requires_grad or current.requires_grad) and not (
+            current._grad_fn is None and current._requires_grad):
+        # a tangent with a graph (reverse-over-forward): the write is recorded, as torch's
+        # copy_ into the tangent is (a leaf that requires grad is refused it: written below)
+        level = DUAL[0]
+        DUAL[0] = None
+        try:
+            current.copy_(tangent)
+        finally:
+            DUAL[0] = level
+        return
     data = current._data
     value = tangent._data
     if data.ndim == 0:
@@ -178,7 +209,7 @@ def _as_output(t, out):
     if not isinstance(t, Tensor):
         return full_like(out, t)
     if t._data.dtype.kind == "c" and out._data.dtype.kind != "c":
-        from .fft import real_op  # (fft.py imports the table, which imports this module)
+        from .pointwise import real_op  # (pointwise.py imports the table, which imports us)
         t = real_op(t)  # a real result of complex inputs (abs): torch's handle_r_to_c
     if tuple(t.shape) != tuple(out.shape):
         t = t.expand(out.shape).clone()
@@ -259,10 +290,23 @@ def _linear(op, args, tangents):
     return op(*new)
 
 
+def pairing(g, t):
+    """``<g, t>``, the real inner product the formulas are adjoint in: ``Re(sum(conj(g) t))``
+    (a complex number is a pair of reals). A formula's complex gradient of a real input is
+    its real part (as the engine takes it), which the real part of the product keeps."""
+    if g._data.dtype.kind == "c" or t._data.dtype.kind == "c":
+        return (_conj(g) * t).real.sum()
+    return (g * t).sum()
+
+
 def _lifted_zeros(out, levels, lifted):
-    """Zeros shaped as a sample of ``out``, batched at ``levels``, taking a gradient."""
+    """Zeros shaped as a sample of ``out``, batched at ``levels``, taking a gradient (set as
+    an attribute: a rule may run inside a torch.func transform, which refuses
+    requires_grad_())."""
     if not levels:
-        return _zeros(out).requires_grad_()
+        u = _zeros(out)
+        u.requires_grad = True
+        return u
     u = lifted(_zeros_of(tuple(out.shape), dtype=out.dtype), levels)
     u._requires_grad = True
     return u
@@ -271,9 +315,6 @@ def _lifted_zeros(out, levels, lifted):
 def _transposed(op, args, outs, tangents):
     """``J t`` as the gradient in ``u`` of ``<J^T u, t>`` (see the module's docstring)."""
     from ..autograd import grad as autograd_grad  # the engine sits above the op table
-    if any(t is not None and t._data.dtype.kind == "c" for t in tangents):
-        raise NotImplementedError(f"dyngrad: forward AD through {op.name} with complex "
-                                  "tangents is not supported yet")
     from ._batched import levels_of, lifted  # (_batched imports this module)
     diff = op.differentiable_outputs
     # under vmap, u is batched wherever a primal or a tangent is: <J^T u, t> is then one
@@ -283,17 +324,23 @@ def _transposed(op, args, outs, tangents):
     with grad_mode.enable_grad():
         us = [_lifted_zeros(o, levels, lifted) if o is not None and o._data.dtype.kind in "fc"
               and (diff is None or k in diff) else None for k, o in enumerate(outs)]
+        given = us
+        if len(us) > 1:
+            # an output a multi-output op leaves empty (a backward's grad_bias where the
+            # mask says no) takes no gradient, as in a backward run: its formula is not
+            # told to use one
+            given = [None if u is not None and u._data.size == 0 else u for u in us]
         total = 0
         if op.variadic:
             formula = op.formulas[op.params[0]]
             gs = formula(*_bind(op, op.formula_args[op.params[0]], args, outs, tangents,
-                                grads=us))
+                                grads=given))
             pairs = [(g, t, a) for g, t, a in zip(gs, tangents, args[0])]
         elif op.joint:
             p0 = op.params[op.diff_pos[0]]
             mask = tuple(t is not None for t in tangents)
             gs = op.formulas[p0](*_bind(op, op.formula_args[p0], args, outs, tangents,
-                                        grads=us, mask=mask))
+                                        grads=given, mask=mask))
             pairs = [(g, t, args[i]) for g, t, i in zip(gs, tangents, op.diff_pos)]
         else:
             pairs = []
@@ -301,11 +348,11 @@ def _transposed(op, args, outs, tangents):
                 if t is not None:
                     p = op.params[op.diff_pos[k]]
                     g = op.formulas[p](*_bind(op, op.formula_args[p], args, outs, tangents,
-                                              grads=us))
+                                              grads=given))
                     pairs.append((g, t, args[op.diff_pos[k]]))
         for g, t, a in pairs:
             if g is not None and t is not None:
-                total = total + (sum_to(g, tuple(a.shape)) * t).sum()
+                total = total + pairing(sum_to(g, tuple(a.shape)), t)
         wanted = [u for u in us if u is not None]
         if not isinstance(total, Tensor) or not total.requires_grad:
             return [None if u is None else _zeros(u) for u in us]

@@ -123,8 +123,12 @@ class Op:
 
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
-                 jvp_name=None, **formulas):
+                 jvp_name=None, real_grad_only=None, **formulas):
         op.name = node_name
+        # the aten name of an op whose derivative torch defines for real values only: a
+        # complex result that would record a node raises, naming it (torch's ops outside
+        # GRADIENT_IMPLEMENTED_FOR_COMPLEX)
+        op.real_grad_only = real_grad_only
         # forward mode (_jvp.py): a marker or a ``result:`` rule; None: the op has none,
         # and forward AD through it raises naming ``jvp_name`` (torch's aten name)
         op.jvp = jvp
@@ -245,7 +249,10 @@ class Op:
         """The function that fills ``node._saved`` for ``mask``: ``save(node, args, outs)``."""
         s = self._savers.get(mask)
         if s is None:
-            s = self._savers[mask] = compile_saver(self.plan(mask), self.tensor_pos)
+            s = compile_saver(self.plan(mask), self.tensor_pos)
+            if self.real_grad_only is not None:  # the one check such a node needs, here
+                s = _refusing_complex(s, self.real_grad_only)
+            self._savers[mask] = s
         return s
 
     def __call__(self, *args):
@@ -262,6 +269,20 @@ class Op:
                 return apply(self, args)
         return self.forward(*args)
 
+
+
+def _refusing_complex(save, name):
+    """``save`` behind the check torch makes of an op whose derivative is for real values
+    only: no complex result records a node (torch lets the in-place form, which saves
+    with ``outs=None``, through)."""
+    def save_real(node, args, outs):
+        for o in outs or ():
+            if o is not None and o._data.dtype.kind == "c":
+                raise RuntimeError(f"{name} does not support automatic differentiation for "
+                                   "outputs with complex dtype.")
+        save(node, args, outs)
+    save_real.__dict__.update(save.__dict__)
+    return save_real
 
 
 def _needs_grad(t):

@@ -181,7 +181,7 @@ def _mish_backward(grad, self):
     return grad * (tsp + self * s * _one_minus(tsp * tsp))
 
 
-silu = Op("SiluBackward0", _silu, jvp=ELEMENTWISE, self=_silu_backward)
+silu = Op("SiluBackward0", _silu, jvp=ELEMENTWISE, real_grad_only="silu", self=_silu_backward)
 mish = Op("MishBackward0", _mish, jvp=ELEMENTWISE, self=_mish_backward)
 
 

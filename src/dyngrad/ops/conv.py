@@ -161,6 +161,8 @@ def _convolution_backward(grad_output, input, weight, bias_sizes, stride, paddin
                           transposed, output_padding, groups, output_mask):
     empty = xp.zeros(0, grad_output.dtype)
     gi = gw = gb = empty
+    if input.dtype.kind == "c":  # the adjoints of complex products take conjugates
+        input, weight = xp.conj(input), xp.conj(weight)
     if output_mask[0]:
         gi = (_forward(grad_output, weight, stride, padding, dilation, groups) if transposed
               else _input_grad(grad_output, weight, input.shape, stride, padding, dilation,

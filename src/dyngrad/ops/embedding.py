@@ -62,6 +62,7 @@ def _embedding_double_backward(grad, indices, padding_idx):
 
 
 embedding = Op("EmbeddingBackward0", _embedding, jvp=LINEAR, nondiff=("indices",),
+               real_grad_only="embedding",
                weight=lambda grad, indices, weight_sym_sizes, padding_idx, scale_grad_by_freq:
                    embedding_dense_backward(grad, indices, weight_sym_sizes[0], padding_idx,
                                             scale_grad_by_freq))

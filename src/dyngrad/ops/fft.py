@@ -13,6 +13,7 @@ from .. import _dtype as _dt
 from ..tensor import _wrap, _wrap_dim
 from ._table import LINEAR, Op
 from .joining import cat
+from .pointwise import real_op
 from .views import new_zeros
 from ..tensor import _wrap
 
@@ -50,7 +51,6 @@ def _c2r(self, dim, normalization, last_dim_size):
     return _scale(out, n, normalization).astype(_REAL_OF[self.dtype], copy=False)
 
 
-real_op = Op("RealBackward0", lambda self: xp.real(self).copy(), jvp=LINEAR, self=lambda grad: grad)
 
 
 def _r2c_backward(grad, dim, normalization, onesided, self_sym_sizes):

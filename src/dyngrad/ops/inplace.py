@@ -15,7 +15,7 @@ from ..autograd.saved_value import SavedValue
 from ..tensor import Tensor, _wrap
 from .._autograd_state import DUAL
 from ._batched import BatchedTensor, aten_name, batched_apply, is_batched
-from ._jvp import inplace_tangent, write_tangent
+from ._jvp import inplace_tangent, reads_result_only, write_tangent
 from ._table import LINEAR, Op, _any_input, unpack_args
 from ._low_precision import any_low, widened_forward
 from .overlap import check_no_partial_overlap
@@ -141,8 +141,10 @@ def apply_inplace(op, self, args):
     low = any_low(arrays, op.tensor_pos)
     out = op.forward(*arrays) if not low else widened_forward(op, arrays)
     _check_write(self, out)
-    # forward mode: the new tangent, from the inputs as they are before the write
-    tangent = (inplace_tangent(op, args, out) if DUAL[0] is not None else None)
+    # forward mode: the new tangent, from the inputs as they are before the write (or
+    # after it, from the result, where the rule reads only that)
+    late = DUAL[0] is not None and reads_result_only(op)
+    tangent = (inplace_tangent(op, args, out) if DUAL[0] is not None and not late else None)
     node = None
     if needs and _gstate.enabled:
         # the node and its saved inputs come before the write, so that an input that is
@@ -160,10 +162,13 @@ def apply_inplace(op, self, args):
         self._version_counter[0] += 1
         if _gstate.anomaly:
             note_inplace_write(self._version_counter)
+    if node is not None:
+        _rebase(self, node)
+    if late:
+        tangent = inplace_tangent(op, args, self)
     if tangent is not None:
         write_tangent(self, tangent)
     if node is not None:
-        _rebase(self, node)
         if save.out_slots:  # the output is saved as written (pack hooks see the result)
             saved = list(node._saved)
             for k, _ in save.out_slots:

@@ -71,7 +71,7 @@ def vjp_of_composite(fn, primals, cotangents, mask):
             ins.append(p)
         elif not isinstance(p, Tensor):
             t = _wrap(p)
-            t.requires_grad_(bool(want))
+            t.requires_grad = bool(want)
             ins.append(t)
         elif want and p.requires_grad:
             # an alias of p: the engine then gives the partial derivative by this use of p
@@ -79,7 +79,9 @@ def vjp_of_composite(fn, primals, cotangents, mask):
             # primals), while the result stays connected to p for higher orders
             ins.append(alias(p))
         else:
-            ins.append(p.detach().requires_grad_(bool(want)))
+            t = p.detach()
+            t.requires_grad = bool(want)  # (not requires_grad_(): inside torch.func too)
+            ins.append(t)
     with autograd.grad_mode.enable_grad():
         outs = fn(*ins)
         pairs = [(o, c if isinstance(c, Tensor) else _wrap(c)) for o, c in zip(outs, cotangents)

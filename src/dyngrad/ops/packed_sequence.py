@@ -42,5 +42,5 @@ def _pack_padded_sequence_backward(grad, input_sym_sizes, lengths, batch_first):
 
 
 pack_padded_sequence = Op("PackPaddedSequenceBackward0", _pack_padded_sequence,
-                          jvp_name="_pack_padded_sequence",
+                          jvp_name="_pack_padded_sequence", real_grad_only="_pack_padded_sequence",
                           input=_pack_padded_sequence_backward)

@@ -53,9 +53,17 @@ def _fold_back(mode):
         flat_out = out.reshape(-1, idx.size)
         flat_g = g.reshape(-1, src.size)
         for row in range(flat_g.shape[0]):
-            flat_out[row] = xp.bincount(src, weights=flat_g[row], minlength=idx.size)
+            flat_out[row] = _bincount(src, flat_g[row], idx.size)
         return out.reshape(self.shape).astype(grad_output.dtype)
     return backward
+
+
+def _bincount(src, weights, n):
+    """NumPy's bincount, which takes real weights only: complex ones in two parts."""
+    if weights.dtype.kind == "c":
+        return (xp.bincount(src, weights=weights.real, minlength=n)
+                + 1j * xp.bincount(src, weights=weights.imag, minlength=n))
+    return xp.bincount(src, weights=weights, minlength=n)
 
 
 def _pad_ops(name, mode):

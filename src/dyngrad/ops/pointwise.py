@@ -6,6 +6,7 @@ records is torch's: a product with a number inside a formula is torch's ``mul.Sc
 (MulBackward1, here ``mul_scalar``), not MulBackward0, and ``tanh``, ``sigmoid`` and
 ``relu`` differentiate through their own ``*_backward`` entries.
 """
+import cmath
 import math
 
 from .. import _backend
@@ -71,6 +72,7 @@ def _scaled(grad, alpha):
 # values, which is every hot path.
 conj_op = Op("ConjBackward0", lambda self: xp.conjugate(self), jvp=LINEAR,
              self=lambda grad: conj(grad))
+real_op = Op("RealBackward0", lambda self: xp.real(self).copy(), jvp=LINEAR, self=lambda grad: grad)
 
 
 def conj(x):
@@ -282,20 +284,28 @@ def _pow_scalar_backward(grad, self, exponent):
 
 def _pow_tensor_self_backward(grad, self, exponent):
     return where(eq(exponent, 0), 0.0,
-                 grad * (exponent * pow_tensor(self, sub_scalar(exponent, 1, 1))))
+                 grad * conj(exponent * pow_tensor(self, sub_scalar(exponent, 1, 1))))
+
+
+def _real_part(x):
+    """A complex exponent's real part, which decides where a zero base's power is 0."""
+    return real_op(x) if _backend.kind(getattr(x, "_data", x).dtype) == "c" else x
 
 
 def _pow_exponent_backward(grad, self, exponent, result):
     # d(a**b)/db = a**b * log(a); torch defines it as 0 where a == 0 and b >= 0
-    zero_base = logical_and(eq(self, 0), ge(exponent, 0))
-    return grad * where(zero_base, 0.0, result * log(self))
+    zero_base = logical_and(eq(self, 0), ge(_real_part(exponent), 0))
+    return grad * where(zero_base, 0.0, conj(result * log(self)))
 
 
 def _pow_scalar_base_backward(grad, self, exponent, result):
-    # the base is a number: log(base) is a number too, and result * log(base) a mul.Scalar
+    # the base is a number: log(base) is a number too, and result * log(base) a mul.Scalar;
+    # a complex exponent takes the complex logarithm (of a negative base: log|b| + pi i)
     if self == 0:
-        return grad * where(ge(exponent, 0), 0.0, mul_scalar(result, -math.inf))
-    return grad * mul_scalar(result, math.log(self))
+        return grad * where(ge(_real_part(exponent), 0), 0.0, mul_scalar(result, -math.inf))
+    complex_exponent = _backend.kind(getattr(exponent, "_data", exponent).dtype) == "c"
+    log_base = cmath.log(self) if complex_exponent else math.log(self)
+    return grad * conj(mul_scalar(result, log_base))
 
 
 # torch's CPU kernel computes these number exponents by products, not by pow (whose

@@ -59,7 +59,24 @@ atan2 = Op("Atan2Backward0", _float_binary(xp.arctan2, "atan2", integers=True), 
 hypot = Op("HypotBackward0", _float_binary(xp.hypot, "hypot"), jvp=ELEMENTWISE,
            self=lambda grad, self, result: grad * self / result,
            other=lambda grad, other, result: grad * other / result)
-logaddexp = Op("LogaddexpBackward0", _float_binary(xp.logaddexp, "logaddexp"), jvp=ELEMENTWISE,
+def log_add_exp(a, b):
+    """log(exp(a) + exp(b)) over arrays: NumPy's logaddexp for real values; for complex
+    ones (which NumPy's refuses) torch's: the value of larger real part taken out,
+    ``max + log1p(exp(min - max))``, with its answers where the real parts are infinite."""
+    if a.dtype.kind != "c" and b.dtype.kind != "c":
+        return xp.logaddexp(a, b)
+    a, b = xp.broadcast_arrays(a, b)
+    first = b.real < a.real
+    hi, lo = xp.where(first, a, b), xp.where(first, b, a)
+    with xp.errstate(**_SILENT):
+        out = xp.log1p(xp.exp(lo - hi)) + hi
+        both_inf = ~xp.isfinite(lo.real) & (lo.real == hi.real)
+        out = xp.where(both_inf, xp.where(lo.real < 0, lo, xp.log(xp.exp(lo) + xp.exp(hi))), out)
+    return xp.where(xp.isnan(lo.real) | xp.isnan(lo.imag), xp.asarray(complex("nan+nanj"),
+                                                                       out.dtype), out)
+
+
+logaddexp = Op("LogaddexpBackward0", _float_binary(log_add_exp, "logaddexp"), jvp=ELEMENTWISE,
                self=lambda grad, self, other: grad / conj(add_scalar(exp(other - self), 1, 1)),
                other=lambda grad, self, other: grad / conj(add_scalar(exp(self - other), 1, 1)))
 logaddexp2 = Op("Logaddexp2Backward0", _float_binary(xp.logaddexp2, "logaddexp2"), jvp=ELEMENTWISE,
@@ -229,7 +246,7 @@ def _sinc(self):
 def _sinc_backward(grad, self):
     self_pi = mul_scalar(self, math.pi)
     self_squared_pi = mul_scalar(self * self, math.pi)
-    out = grad * ((self_pi * cos(self_pi) - sin(self_pi)) / conj(self_squared_pi))
+    out = grad * conj((self_pi * cos(self_pi) - sin(self_pi)) / self_squared_pi)
     return where(eq(self_squared_pi, 0.0), 0.0, out)
 
 
@@ -271,7 +288,7 @@ rad2deg = Op("Rad2DegBackward0", lambda self: xp.rad2deg(to_float(self)), jvp=EL
 exp2 = Op("Exp2Backward0", lambda self: _silent(xp.exp2, to_float(self)), jvp=ELEMENTWISE,
           self=lambda grad, result: mul_scalar(grad * conj(result), _LN2))
 logit_op = Op("LogitBackward0", _logit, jvp=ELEMENTWISE, self=_logit_backward)
-nan_to_num_op = Op("NanToNumBackward0", _nan_to_num, jvp=ELEMENTWISE,
+nan_to_num_op = Op("NanToNumBackward0", _nan_to_num, jvp=ELEMENTWISE, real_grad_only="nan_to_num",
                    self=lambda grad, self: grad * _isfinite(self))
 
 

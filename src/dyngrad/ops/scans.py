@@ -11,6 +11,7 @@ from ..tensor import _wrap_dim
 from . import pointwise as pw
 from ._table import TRANSPOSED, Op
 from .joining import cat, stack
+from .pointwise_more import log_add_exp
 from .reduction import _sum_dtype, cumsum, flip, scatter_add, sum_dim
 from .return_types import return_type
 from .views import expand, new_zeros, slice_
@@ -162,6 +163,11 @@ def _logcumsumexp(self, dim):
                                   f"'{_FROM_NP[self.dtype]._cname}'")
     if not self.ndim:
         return self.copy()
+    if self.dtype.kind == "c":  # no ufunc to accumulate: one step along dim at a time
+        out = xp.moveaxis(self.copy(), dim, 0)
+        for i in range(1, out.shape[0]):
+            out[i] = log_add_exp(out[i - 1], out[i])
+        return xp.moveaxis(out, 0, dim)
     with xp.errstate(invalid="ignore", over="ignore"):
         return xp.logaddexp.accumulate(self, axis=dim).astype(self.dtype, copy=False)
 
@@ -171,9 +177,13 @@ def _reverse_logcumsumexp(x, dim):
 
 
 def _logcumsumexp_backward(grad, self, result, dim):
-    """torch's logcumsumexp_backward: positive and negative parts of grad in log space."""
+    """torch's logcumsumexp_backward: positive and negative parts of grad in log space
+    (the log of a complex grad takes its sign along)."""
     if len(grad.shape) == 0 or _numel(grad) == 0:
         return grad
+    if getattr(grad, "_data", grad).dtype.kind == "c":  # a complex log needs no signs split
+        log_grad = pw.log(pw.conj(grad))
+        return pw.conj(pw.exp(_reverse_logcumsumexp(log_grad - result, dim) + self))
     lowest = float(xp.finfo(getattr(grad, "_data", grad).dtype).min)
     log_abs_grad = pw.log(pw.abs_(grad))
     log_pos = pw.where(pw.gt(grad, 0), log_abs_grad, lowest)
@@ -184,12 +194,17 @@ def _logcumsumexp_backward(grad, self, result, dim):
     return out_pos - out_neg
 
 
-def _logcumsumexp_jvp(self_t, self, result, dim):
-    # d result_i = sum_{j<=i} exp(self_j - result_i) self_t_j, with each slice's largest
-    # value taken out of the exponentials (the backward's log-space trick does not
-    # transpose: it takes logs of the gradient)
-    m = self.detach().amax(dim, keepdim=True)
-    return cumsum(self_t * pw.exp(self - m), dim, None) * pw.exp(m - result)
+def _logcumsumexp_jvp(self_t, self, dim):
+    # torch's logcumsumexp_jvp: d result_i = sum_{j<=i} exp(self_j) self_t_j / sum_{j<=i}
+    # exp(self_j), each slice's largest value taken out of the exponentials (complex values
+    # have no largest). The eps keeps a prefix of -inf or lowest (the values the backward's
+    # log-space trick feeds in, which forward-over-reverse differentiates) at 0, not 0/0.
+    if self._data.dtype.kind == "c":
+        self_exp = pw.exp(self)
+    else:
+        self_exp = pw.exp(self - self.detach().amax(dim, keepdim=True))
+    return cumsum(self_t * self_exp, dim, None) / pw.add_scalar(cumsum(self_exp, dim, None),
+                                                                1e-13, 1)
 
 
 logcumsumexp_op = Op("LogcumsumexpBackward0", _logcumsumexp, jvp=_logcumsumexp_jvp,

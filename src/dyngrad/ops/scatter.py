@@ -177,6 +177,7 @@ def _as_float(mask, like):
 
 scatter_reduce_op = Op(
     "ScatterReduceBackward0", _scatter_reduce, jvp=TRANSPOSED, nondiff=("index",),
+    real_grad_only="scatter_reduce",
     self=lambda grad, self, dim, index, src, reduce, include_self, result:
         _reduce_backward(grad, self, dim, index, src, reduce, include_self, result, False),
     src=lambda grad, self, dim, index, src, reduce, include_self, result:

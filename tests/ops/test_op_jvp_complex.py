@@ -1,0 +1,176 @@
+"""Forward mode with complex values: each sample of test_op_table.py whose op torch runs
+on complex inputs, run again with complex primals and complex tangents.
+
+Tangents are compared with torch's forward AD (values and dtypes) and, in complex128, with
+central differences along the tangent: a derivative of complex values is R-linear, so the
+difference quotient is the JVP of holomorphic and non-holomorphic functions alike (``abs``,
+``conj``, ``real``). Gradients of a real loss are compared with torch's (conjugate
+Wirtinger convention): the transposed forward rules are built from them.
+"""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import dyngrad
+
+from . import samples_nn
+from .oracle import outputs_of, weights
+from .test_op_jvp import _tangent_array
+from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES
+
+_COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
+
+
+def _complex(a, k):
+    """A float sample made complex: its values as real parts, distinct imaginary parts."""
+    if not (isinstance(a, np.ndarray) and a.dtype.kind == "f"):
+        return a
+    return np.asarray(a + 1j * (weights(a.shape, k + 5) - 0.9)).astype(_COMPLEX[a.dtype])
+
+
+def _complex_tangent(a, k):
+    return np.asarray(_tangent_array(a.real, k) + 1j * (weights(a.shape, k + 2) - 0.7)
+                      ).astype(a.dtype)
+
+
+def _inputs(lib, arrays, fwAD=None, grad=False):
+    return [(fwAD.make_dual(lib.tensor(a.copy()), lib.tensor(_complex_tangent(a, k)))
+             if fwAD is not None else lib.tensor(a.copy(), requires_grad=grad))
+            if isinstance(a, np.ndarray) and a.dtype.kind == "c"
+            else lib.tensor(a.copy()) if isinstance(a, np.ndarray) else a
+            for k, a in enumerate(arrays)]
+
+
+def _numpy(t):
+    return t.detach().resolve_conj().numpy().copy()
+
+
+def _run(lib, call, arrays):
+    """The outputs' primals and tangents (zeros where none), or the error raised."""
+    fwAD = lib.autograd.forward_ad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with fwAD.dual_level():
+                res = []
+                for o in outputs_of(call(lib, *_inputs(lib, arrays, fwAD))):
+                    p, t = fwAD.unpack_dual(o)
+                    p = _numpy(p)
+                    if o.dtype.is_floating_point or o.dtype.is_complex:
+                        t = np.zeros_like(p) if t is None else _numpy(t)
+                    else:
+                        t = None
+                    res.append((p, t))
+                return res
+        except Exception as e:  # noqa: BLE001 - the error is what is compared
+            return (type(e).__name__, str(e))
+
+
+def _torch_takes_complex(call, arrays):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            call(torch, *_inputs(torch, arrays))
+        except Exception:  # noqa: BLE001 - torch refusing complex inputs is the answer
+            return False
+    return True
+
+
+def _complex_cases(select):
+    """The cases ``select`` picks that have a float input, made complex, where torch's op
+    takes them."""
+    out = []
+    for op, cases in SAMPLES.items():
+        for cid, call, arrays in cases:
+            if op.name is None or cid in NEEDS_GRAD or not select(op, cid) or not any(
+                    isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in arrays):
+                continue
+            arrays = [_complex(a, k) for k, a in enumerate(arrays)]
+            if _torch_takes_complex(call, arrays):
+                out.append(pytest.param(call, arrays, id=f"{op.name}-{cid}"))
+    return out
+
+
+CASES = _complex_cases(lambda op, cid: True)
+# finite differences where the derivative is defined: away from kinks, and not through an
+# op whose derivative torch (and so dyngrad) writes for real values only (silu's forward
+# rule is not its derivative at complex points)
+FD = _complex_cases(lambda op, cid: op.real_grad_only is None and cid not in AT_A_KINK
+                    and cid not in samples_nn.NO_FINITE_DIFF)
+
+
+@pytest.mark.parametrize("call, arrays", CASES)
+def test_complex_jvp_against_torch(call, arrays):
+    want = _run(torch, call, arrays)
+    got = _run(dyngrad, call, arrays)
+    if isinstance(want, tuple):
+        assert got == want
+        return
+    assert not isinstance(got, tuple), f"dyngrad raised {got}"
+    assert len(got) == len(want)
+    for k, ((pw_, tw), (pg, tg)) in enumerate(zip(want, got)):
+        assert pg.dtype == pw_.dtype, f"primal {k}"
+        np.testing.assert_allclose(pg, pw_, rtol=1e-5, atol=1e-6, err_msg=f"primal {k}")
+        if tw is not None:
+            assert tg.dtype == tw.dtype, f"tangent {k}"
+            np.testing.assert_allclose(tg, tw, rtol=1e-4, atol=1e-5, equal_nan=True,
+                                       err_msg=f"tangent {k}")
+
+
+@pytest.mark.parametrize("call, arrays", FD)
+def test_complex_jvp_finite_differences(call, arrays):
+    arrays = [a.astype(np.complex128) if isinstance(a, np.ndarray) and a.dtype.kind == "c"
+              else a for a in arrays]
+    got = _run(dyngrad, call, arrays)
+    assert not isinstance(got, tuple), f"dyngrad raised {got}"
+    eps = 1e-6
+    moved = [_run(dyngrad, call, [np.asarray(a + s * _complex_tangent(a, k))
+                                  if isinstance(a, np.ndarray) and a.dtype.kind == "c" else a
+                                  for k, a in enumerate(arrays)])
+             for s in (eps, -eps)]
+    for k, (p, t) in enumerate(got):
+        if t is not None:
+            num = (moved[0][k][0] - moved[1][k][0]) / (2 * eps)
+            np.testing.assert_allclose(t, num, rtol=1e-5, atol=1e-6, err_msg=f"output {k}")
+
+
+def _gradients(lib, call, arrays):
+    """The gradients of ``sum(Re(conj(w) out))`` (a real loss) in the complex inputs, or
+    the error raised."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            xs = _inputs(lib, arrays, grad=True)
+            terms = []
+            for k, o in enumerate(outputs_of(call(lib, *xs))):
+                if o.requires_grad and (o.dtype.is_complex or o.dtype.is_floating_point):
+                    w = weights(tuple(o.shape), k)
+                    w = lib.tensor(w + 1j * w[::-1] if o.dtype.is_complex else w, dtype=o.dtype)
+                    terms.append((w.conj() * o).real.sum() if o.dtype.is_complex
+                                 else (w * o).sum())
+            wrt = [x for x in xs if isinstance(x, lib.Tensor) and x.requires_grad]
+            if not terms:
+                return []
+            gs = lib.autograd.grad(sum(terms), wrt, allow_unused=True)
+        except Exception as e:  # noqa: BLE001 - the error is what is compared
+            return (type(e).__name__, str(e))
+        return [None if g is None else _numpy(g) for g in gs]
+
+
+@pytest.mark.parametrize("call, arrays", [p for p in CASES
+                                          if p.id.split("-", 1)[1] not in AT_A_KINK])
+def test_complex_gradients_against_torch(call, arrays):
+    want = _gradients(torch, call, arrays)
+    got = _gradients(dyngrad, call, arrays)
+    if isinstance(want, tuple):
+        assert got == want
+        return
+    assert not isinstance(got, tuple), f"dyngrad raised {got}"
+    assert len(got) == len(want)
+    for k, (w, g) in enumerate(zip(want, got)):
+        assert (g is None) == (w is None), f"input {k}"
+        if w is not None:
+            assert g.dtype == w.dtype, f"input {k}"
+            np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5, err_msg=f"input {k}")
