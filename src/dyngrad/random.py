@@ -311,6 +311,10 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _fill(self, _gen(generator).exponential(self._data.shape, self._data.dtype, lambd))
 
 
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    return _fill(self, _gen(generator).cauchy(self._data.shape, self._data.dtype, median, sigma))
+
+
 def bernoulli_(self, p=0.5, *, generator=None):
     return _fill(self, _gen(generator).bernoulli(self._data.shape, self._data.dtype, p))
 

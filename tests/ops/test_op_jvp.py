@@ -11,7 +11,9 @@ import pytest
 import torch
 
 import dyngrad
+from dyngrad.linalg import householder, ldl
 from dyngrad.ops import activation_pointwise, attention, packed_sequence, pointwise as pw, sorting
+from dyngrad.ops import sampling
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
@@ -29,6 +31,11 @@ NO_JVP = {
     attention.flash_attention_backward: "its backward, likewise",
     activation_pointwise.hardsigmoid_backward: "torch has no derivative of it at all",
     packed_sequence.pack_padded_sequence: "torch's _pack_padded_sequence has no forward formula",
+    sampling.standard_gamma_op: "torch's _standard_gamma has no forward formula",
+    sampling.standard_gamma_grad_op: "nor has _standard_gamma_grad",
+    ldl.ldl_factor_op: "torch records a NotImplemented node for linalg_ldl_factor_ex",
+    householder.geqrf_op: "torch's geqrf has no derivative at all",
+    ldl.ldl_solve_op: "and for linalg_ldl_solve",
 }
 
 
