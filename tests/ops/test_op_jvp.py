@@ -12,8 +12,9 @@ import torch
 
 import dyngrad
 from dyngrad.linalg import householder, ldl
-from dyngrad.ops import activation_pointwise, attention, packed_sequence, pointwise as pw, sorting
-from dyngrad.ops import sampling
+from dyngrad.ops import (activation_pointwise, attention, embedding_bag, grid_sample,
+                         margin_loss, packed_sequence, pdist, pointwise as pw, rrelu, sampling,
+                         sorting)
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
@@ -36,6 +37,20 @@ NO_JVP = {
     ldl.ldl_factor_op: "torch records a NotImplemented node for linalg_ldl_factor_ex",
     householder.geqrf_op: "torch's geqrf has no derivative at all",
     ldl.ldl_solve_op: "and for linalg_ldl_solve",
+    embedding_bag.embedding_bag: "torch's _embedding_bag has no forward formula",
+    margin_loss.multi_margin_loss: "torch's multi_margin_loss has no forward formula",
+    margin_loss.multi_margin_loss_backward: "torch has no derivative of it at all",
+    margin_loss.multilabel_margin_loss: "torch's multilabel_margin_loss_forward has none",
+    margin_loss.multilabel_margin_loss_backward: "torch has no derivative of it at all",
+    pdist.pdist: "torch's _pdist_forward has no forward formula",
+    pdist.pdist_backward: "torch has no derivative of it at all",
+    rrelu.rrelu_with_noise_: "torch's in-place rrelu_with_noise_ has no forward formula",
+    grid_sample.grid_sampler[2]: "torch's grid_sampler_2d has no forward formula",
+    grid_sample.grid_sampler[3]: "torch's grid_sampler_3d has no forward formula",
+    grid_sample.backward[2]: "no double backward of grid_sample yet",
+    grid_sample.backward[3]: "no double backward of grid_sample yet",
+    embedding_bag.embedding_bag_backward: "torch has no derivative of it at all",
+    embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
 }
 
 

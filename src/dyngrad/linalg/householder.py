@@ -5,7 +5,7 @@ column below the diagonal with a 1 on it (LAPACK's orgqr/ungqr), with its gradie
 from .. import _backend
 from ..ops import joining
 from ..ops import pointwise as pw
-from ..ops._table import TRANSPOSED, Op
+from ..ops._table import TRANSPOSED, Op, derivative_not_implemented
 from ..ops.return_types import return_type
 from ..ops.views import new_zeros, unsqueeze
 from ..tensor import _wrap
@@ -113,12 +113,8 @@ def _geqrf(self):
     return a.reshape(self.shape), tau.reshape(tau_shape)
 
 
-def _geqrf_not_implemented(grads):
-    raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
-
-
 geqrf_op = Op("GeqrfBackward0", _geqrf, outputs=("a", "tau"), jvp_name="geqrf",
-              self=_geqrf_not_implemented)
+              self=derivative_not_implemented("geqrf"))
 
 
 def geqrf(input, *, out=None):

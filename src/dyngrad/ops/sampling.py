@@ -3,7 +3,7 @@ reparameterisation gradient (_reparam_math.py), as torch records them."""
 from .. import _reparam_math
 from .. import random as _random
 from ..tensor import Tensor
-from ._table import ELEMENTWISE, Op
+from ._table import ELEMENTWISE, Op, derivative_not_implemented
 from .inplace import zeros_like
 
 
@@ -27,19 +27,13 @@ def poisson(input, generator=None):
     return poisson_op(input, generator)
 
 
-def _not_implemented(name):
-    def formula(grad):
-        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
-    formula.__name__ = f"{name}_backward_not_implemented"
-    return formula
-
-
 def _standard_gamma_grad(self, output):
     return _reparam_math.standard_gamma_grad(self, output).astype(self.dtype)
 
 
 standard_gamma_grad_op = Op("StandardGammaGradBackward0", _standard_gamma_grad,
-                            nondiff=("output",), self=_not_implemented("_standard_gamma_grad"),
+                            nondiff=("output",),
+                            self=derivative_not_implemented("_standard_gamma_grad"),
                             jvp_name="_standard_gamma_grad")  # (no forward rule in torch)
 
 
