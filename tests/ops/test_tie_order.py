@@ -64,3 +64,13 @@ def test_topk_of_bool_raises_as_torch():
     for lib in (torch, dyngrad):
         with pytest.raises(RuntimeError, match="topk does not support bool dtypes on CPU"):
             lib.topk(lib.tensor([True, False]), 1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: t.sort(t.zeros(0)), lambda t: t.sort(t.zeros(2, 0), dim=1),
+    lambda t: t.sort(t.zeros(0, 3), dim=1), lambda t: t.argsort(t.zeros(0, 2), dim=0),
+    lambda t: t.topk(t.zeros(2, 3), 0, dim=1, sorted=False), lambda t: t.mode(t.zeros(0, 3), dim=1),
+    lambda t: t.sort(t.tensor(5.)), lambda t: t.kthvalue(t.tensor([1., 1.]), 2),
+    lambda t: t.sort(t.tensor([[1., 1.], [2., 2.]]).T, dim=1)])
+def test_empty_and_small_rows(call):
+    assert str(call(dyngrad)) == str(call(torch))

@@ -37,29 +37,17 @@ def argsort_array(a, axis, descending):
     return xp.argsort(~a, axis=axis, kind="stable")
 
 
-def _rows_with_ties(rows):
-    """Which rows of a 2-d array hold two equal values (or two NaN)."""
-    if rows.shape[-1] < 2:
-        return xp.zeros(rows.shape[0], bool)
-    s = xp.sort(rows, axis=-1)
-    tied = (s[:, 1:] == s[:, :-1]).any(-1)
-    if rows.dtype.kind in "fc":
-        tied |= xp.isnan(rows).sum(-1) >= 2
+def _ties(sorted_rows):
+    """Which rows of a 2-d array, each sorted (NaN together at one end), hold two equal
+    values or two NaN."""
+    tied = (sorted_rows[:, 1:] == sorted_rows[:, :-1]).any(-1)
+    if sorted_rows.dtype.kind in "fc":
+        tied |= xp.isnan(sorted_rows).sum(-1) >= 2
     return tied
 
 
 def _pairs(row):
     return [(v, i) for i, v in enumerate(row.tolist())]
-
-
-def _every_row(rows):
-    return xp.ones(rows.shape[0], bool)
-
-
-def _rows_with_ties_or_nan(rows):
-    # (mode's bare < leaves even one NaN somewhere else than a stable sort does)
-    nan = xp.isnan(rows).any(-1) if rows.dtype.kind in "fc" else False
-    return _rows_with_ties(rows) | nan
 
 
 # Rows longer than this keep NumPy's stable order among ties: the step-by-step algorithms
@@ -68,14 +56,22 @@ def _rows_with_ties_or_nan(rows):
 EXACT_TIES_UP_TO = 1 << 16
 
 
-def _by_rows(a, dim, fn, needs=_rows_with_ties):
-    """fn(row) -> indices, for the rows along ``dim`` that ``needs`` picks (those with
-    ties): yields (row number, indices) over ``a`` moved to (rows, n)."""
-    if a.shape[dim] > EXACT_TIES_UP_TO:
-        return
-    rows = xp.moveaxis(a, dim, -1).reshape(-1, a.shape[dim])
-    for r in xp.flatnonzero(needs(rows)):
-        yield r, fn(rows[r])
+def _by_rows(a, dim, fn, sorted_a=None, nan_too=False):
+    """fn(row) -> indices for the rows of ``a`` along ``dim`` with ties (told by the same
+    rows sorted, ``sorted_a``; with ``nan_too`` a single NaN counts; with no ``sorted_a``
+    every row): a list of (row number, indices) over ``a`` moved to (rows, n)."""
+    n = a.shape[dim]
+    if n > EXACT_TIES_UP_TO or n < 2 or a.size == 0:  # (no row with two elements)
+        return []
+    rows = xp.moveaxis(a, dim, -1).reshape(-1, n)
+    if sorted_a is None:
+        which = xp.ones(rows.shape[0], bool)
+    else:
+        which = _ties(xp.moveaxis(sorted_a, dim, -1).reshape(-1, n))
+        if nan_too and rows.dtype.kind in "fc":
+            # (mode's bare < leaves even one NaN elsewhere than a stable sort does)
+            which |= xp.isnan(rows).any(-1)
+    return [(r, fn(rows[r])) for r in xp.flatnonzero(which)]
 
 
 def _put_rows(idx, dim, found):
@@ -97,9 +93,13 @@ def _sorted_along(self, dim, descending, stable=False):
     if self.ndim == 0:
         return self.copy(), xp.zeros((), xp.int64)
     idx = argsort_array(self, dim, descending)
-    if not stable and self.shape[dim] > 1:  # NOTE [Order among ties]
-        idx = _put_rows(idx, dim, _by_rows(self, dim, lambda row: _stl_sorted(row, descending)))
-    return xp.take_along_axis(self, idx, dim), idx
+    values = xp.take_along_axis(self, idx, dim)
+    if not stable:  # NOTE [Order among ties]
+        found = _by_rows(self, dim, lambda row: _stl_sorted(row, descending), values)
+        if found:
+            idx = _put_rows(idx, dim, found)
+            values = xp.take_along_axis(self, idx, dim)
+    return values, idx
 
 
 def _select_backward(grad, dim, indices, self_sym_sizes):
@@ -165,8 +165,9 @@ def _topk(self, k, dim, largest, sorted):
     idx = argsort_array(self, dim, largest)
     take = (slice(None),) * dim + (slice(0, k),)
     if k:  # NOTE [Order among ties]; unsorted, the order nth_element leaves, tied or not
+        ordered = xp.take_along_axis(self, idx, dim) if sorted else None
         idx = _put_rows(idx, dim, _by_rows(self, dim, lambda row: _stl_topk(
-            row, k, largest, sorted), needs=_rows_with_ties if sorted else _every_row))
+            row, k, largest, sorted), ordered))
     idx = idx[take].copy()
     return xp.take_along_axis(self, idx, dim), idx
 
@@ -208,16 +209,19 @@ def _stl_kth(row, k):
     return [i for _, i in pairs]
 
 
-def _pick_sorted(self, dim, keepdim, position, tie_order=None, needs=_rows_with_ties):
+def _pick_sorted(self, dim, keepdim, position, tie_order=None, nan_too=False):
     """The element at ``position(sorted rows, self rows)`` of each sorted row along ``dim``;
     ``tie_order(row)``: the arrangement torch's algorithm leaves a row with ties in."""
     if self.ndim == 0:
         return self.copy(), xp.zeros((), xp.int64)
     moved = xp.moveaxis(self, dim, -1)
     idx = xp.argsort(moved, axis=-1, kind="stable")
-    if tie_order is not None:
-        idx = _put_rows(idx, idx.ndim - 1, _by_rows(moved, moved.ndim - 1, tie_order, needs))
     sorted_ = xp.take_along_axis(moved, idx, -1)
+    if tie_order is not None:
+        found = _by_rows(moved, moved.ndim - 1, tie_order, sorted_, nan_too)
+        if found:
+            idx = _put_rows(idx, idx.ndim - 1, found)
+            sorted_ = xp.take_along_axis(moved, idx, -1)
     pos = position(sorted_, moved)[..., None]
     values = xp.take_along_axis(sorted_, pos, -1)[..., 0]
     indices = xp.take_along_axis(idx, pos, -1)[..., 0]
@@ -307,7 +311,7 @@ def _mode(self, dim, keepdim):
             best = int(xp.argmax(counts))  # the most frequent; among equals the first
             out[r] = starts[best] + counts[best] - 1  # the last place of its run
         return out.reshape(sorted_.shape[:-1])
-    return _pick_sorted(self, dim, keepdim, position, _stl_mode_order, _rows_with_ties_or_nan)
+    return _pick_sorted(self, dim, keepdim, position, _stl_mode_order, nan_too=True)
 
 
 def _stl_mode_order(row):
