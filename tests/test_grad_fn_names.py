@@ -202,6 +202,8 @@ ARGS = {
     "max_pool3d": lambda t, x, y: t.max_pool3d(x[None, None, None], (1, 2, 2)),
     "pixel_shuffle": lambda t, x, y: t.pixel_shuffle(t.cat([x, y, x, y])[None, :, :, None], 2),
     "channel_shuffle": lambda t, x, y: t.channel_shuffle(t.stack([x, y, x, y])[None], 2),
+    "ctc_loss": lambda t, x, y: t.ctc_loss(t.stack([x, y]).log_softmax(2), t.tensor([[1], [2]]),
+                                           [2, 2], [1, 1]),
     "pdist": lambda t, x, y: t.pdist(t.cat([x, y])),
     "rrelu": lambda t, x, y: t.rrelu(x - y, training=True),
     "rrelu_": lambda t, x, y: t.rrelu_(x - y),

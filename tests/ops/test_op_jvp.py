@@ -12,7 +12,7 @@ import torch
 
 import dyngrad
 from dyngrad.linalg import householder, ldl
-from dyngrad.ops import (activation_pointwise, attention, embedding_bag, grid_sample,
+from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
                          margin_loss, packed_sequence, pdist, pointwise as pw, rrelu, sampling,
                          sorting)
 from dyngrad.ops._table import ALL_OPS
@@ -42,6 +42,8 @@ NO_JVP = {
     margin_loss.multi_margin_loss_backward: "torch has no derivative of it at all",
     margin_loss.multilabel_margin_loss: "torch's multilabel_margin_loss_forward has none",
     margin_loss.multilabel_margin_loss_backward: "torch has no derivative of it at all",
+    ctc_loss.ctc_loss: "torch's _ctc_loss has no forward formula",
+    ctc_loss.ctc_loss_backward: "torch has no derivative of it at all",
     pdist.pdist: "torch's _pdist_forward has no forward formula",
     pdist.pdist_backward: "torch has no derivative of it at all",
     rrelu.rrelu_with_noise_: "torch's in-place rrelu_with_noise_ has no forward formula",

@@ -29,7 +29,7 @@ from ._functional.dropout import (  # noqa: F401
 from ._functional.grid import affine_grid, grid_sample  # noqa: F401
 from ._functional.linear import bilinear, linear  # noqa: F401
 from ._functional.loss import (  # noqa: F401
-    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
+    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, ctc_loss,
     cosine_similarity, cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss,
     kl_div, l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss, multilabel_margin_loss,
     nll_loss, pairwise_distance,
