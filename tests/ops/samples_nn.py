@@ -289,7 +289,6 @@ def _conv_pool_samples():
         pl.adaptive_max_pool3d_backward: [("adaptive_max_pool3d_squared", lambda t, x: _sq(
             F(t).adaptive_max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
         ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
-        ap.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [T, P]), ("xlogy_zero", lambda t, x, y: x.xlogy(y), [T * (T > 0.5), P])],
     }
 
 

@@ -327,8 +327,7 @@ FUNCTIONS = {
     "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
-METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),
-           "xlogy": lambda self, other: xlogy(self, other)}
+METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps)}
 
 
 # -- convolution ------------------------------------------------------------------------------
@@ -481,15 +480,8 @@ def logit(input, eps=None, *, out=None):
     return _logit(input, eps)
 
 
-def xlogy(input, other, *, out=None):
-    from .activation_pointwise import xlogy as _xlogy
-    if not isinstance(input, Tensor):
-        input = creation.tensor(input)
-    return _xlogy(input, other)
-
-
 FUNCTIONS.update({
-    "logit": logit, "xlogy": xlogy,
+    "logit": logit,
     "conv1d": conv1d, "conv2d": conv2d, "conv3d": conv3d, "conv_transpose1d": conv_transpose1d,
     "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d,
     "constant_pad_nd": constant_pad_nd,
