@@ -243,6 +243,19 @@ def test_exponential(seed):
         ours.exponential((3,), np.float32, 0.0)
 
 
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_cauchy(seed):
+    ours, ref = pair(seed)
+    for median, sigma in [(0.0, 1.0), (1.5, 0.25), (-3.0, 20.0)]:
+        for dtype in FLOATS:
+            td = TORCH_DTYPE[np.dtype(dtype)]
+            for shape in [(0,), (1,), (17,), (2, 8), (1001,)]:
+                assert_same(ours.cauchy(shape, dtype, median, sigma),
+                            torch.empty(shape, dtype=td).cauchy_(median, sigma, generator=ref),
+                            (median, sigma, dtype, shape))
+    assert_same_state(ours, ref)
+
+
 @pytest.mark.parametrize("seed", SEEDS[:3] + SEEDS[5:6])
 def test_randperm(seed):
     ours, ref = pair(seed)

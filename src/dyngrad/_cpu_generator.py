@@ -523,6 +523,17 @@ class CPUGenerator:
         out = _libm_map(math.log1p, -u) * scale
         return _cast_double(out, dtype).reshape(shape)
 
+    # ------------------------------------------------------------------ cauchy
+    def cauchy(self, shape, dtype=np.float32, median=0.0, sigma=1.0):
+        """``Tensor.cauchy_(median, sigma)``: cauchy_distribution<double>, one uniform
+        double per element, median + sigma * tan(pi * (u - 0.5)) (one fused multiply-add,
+        as torch's build contracts it)."""
+        dtype = _float_dtype(dtype, "cauchy_cpu")
+        shape, n = _shape_numel(shape)
+        u = self._uniform_double01(n)
+        out = _fma64(float(sigma), _libm_map(math.tan, math.pi * (u - 0.5)), float(median))
+        return _cast_double(out, dtype).reshape(shape)
+
     # ------------------------------------------------------------------- gamma
     def _normal_double(self):
         """One normal_distribution<double>(0, 1) draw, with the cached second value."""
@@ -556,7 +567,9 @@ class CPUGenerator:
             exponent = float(np.float32(1.0) / np.float32(alpha)) if single else 1.0 / alpha
             scale *= (1.0 - self._uniform_double01(1)[0]) ** exponent
             alpha = float(np.float32(alpha) + np.float32(1.0)) if single else alpha + 1.0
-        d = alpha - _THIRD_F  # (torch's constants are float literals: 1.0f / 3.0f, 0.0331f)
+        # (torch's constants are float literals: 1.0f / 3.0f, 0.0331f; and for a float
+        # alpha, alpha - 1.0f / 3.0f is a float subtraction)
+        d = float(np.float32(alpha) - np.float32(_THIRD_F)) if single else alpha - _THIRD_F
         c = 1.0 / math.sqrt(9.0 * d)
         while True:
             while True:
@@ -697,9 +710,10 @@ def _cast_int64(val, dtype):
 
 
 def _cast_double(val, dtype):
-    if dtype == _F16:
-        return val.astype(np.float32).astype(np.float16)
-    return val.astype(dtype)
+    with np.errstate(over="ignore"):  # (a Cauchy draw past the dtype's range: inf, silently)
+        if dtype == _F16:
+            return val.astype(np.float32).astype(np.float16)
+        return val.astype(dtype)
 
 
 def _to_dtype_and_back(x, dtype):

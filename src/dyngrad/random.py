@@ -404,6 +404,11 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _fill(self, lambda shape, d, _: gen.exponential(shape, d, lambd))
 
 
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    gen = _generator(generator)
+    return _fill(self, lambda shape, d, _: gen.cauchy(shape, d, median, sigma))
+
+
 def bernoulli_(self, p=0.5, *, generator=None):
     gen = _generator(generator)
     return _fill(self, lambda shape, d, _: gen.bernoulli(shape, d, p))

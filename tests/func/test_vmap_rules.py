@@ -131,6 +131,10 @@ LOOPED = {
     "MultiMarginLossBackward0": "no rule yet", "MultilabelMarginLossBackward0": "no rule yet",
     "MaxUnpool2DBackward0": "no rule yet", "MaxUnpool3DBackward0": "no rule yet",
     "ChannelShuffleBackward0": "no rule yet",
+    "GeqrfBackward0": "no rule yet", "LinalgHouseholderProductBackward0": "no rule yet",
+    "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
+                              "op sees plain tensors only",
+    "StandardGammaGradBackward0": "no rule yet",
 }
 
 

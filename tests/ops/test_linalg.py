@@ -116,8 +116,7 @@ def test_finite_differences(name):
                                   lambda t, x: t.linalg.eigvals(x.to(t.complex64)).abs() ** 2])
 def test_eigenvalues_first_order(call):
     # (the order of the eigenvalues is LAPACK's, which may differ between NumPy's and
-    # torch's builds: sorted values, and a loss that does not depend on the order; a second
-    # derivative runs back through the eigenvectors, whose gradient is not built yet)
+    # torch's builds: sorted values, and a loss that does not depend on the order)
     import torch
     seen = []
     for lib in (torch, dyngrad):
@@ -128,6 +127,123 @@ def test_eigenvalues_first_order(call):
     np.testing.assert_allclose(seen[1][0], seen[0][0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(seen[1][1], seen[0][1], rtol=1e-4, atol=1e-5)
     assert seen[1][2] == seen[0][2]
+
+
+ROT = np.array([[0.2, -1.0, 0.3], [1.1, 0.1, -0.2], [0.4, 0.5, 1.3]])  # a complex pair
+_Z = np.array([[0.4, -1.1, 0.7], [0.9, 0.3, -0.5], [-0.2, 0.8, 1.2], [0.6, -0.3, 0.1]])
+CTALL = TALL.astype(np.float64) + 1j * _Z[:, :2]
+CSQ = SQ.astype(np.float64) + 1j * _Z[:3]
+HERM = CSQ @ CSQ.conj().T + np.eye(3)
+
+
+def _eig_loss(t, x):
+    # independent of each eigenvector's phase and of the order of the eigenpairs
+    L, V = t.linalg.eig(x)
+    return (V.abs() ** 2 * (L.real ** 2).unsqueeze(-2)).sum() + (L.abs() ** 3).sum()
+
+
+def _gauge_free(t, ys):
+    ys = ys if isinstance(ys, (list, tuple)) else [ys]
+    return sum(((y * y.conj()).real * 1.3 + y.real).sum() for y in ys)
+
+
+# complex (and complex-valued) decompositions: torch's conjugate convention and the phase
+# terms; losses that do not depend on the phase of eigen- or singular vectors
+COMPLEX = {
+    "eig_vectors": (lambda t, x: _eig_loss(t, x), SQ.astype(np.float64)),
+    "eig_vectors_complex_pair": (lambda t, x: _eig_loss(t, x), ROT),
+    "eig_vectors_complex": (lambda t, x: _eig_loss(t, x), CSQ),
+    "inv": (lambda t, x: _gauge_free(t, t.linalg.inv(x)), CSQ),
+    "det": (lambda t, x: _gauge_free(t, t.linalg.det(x)), CSQ),
+    "slogdet": (lambda t, x: _gauge_free(t, t.linalg.slogdet(x).logabsdet), CSQ),
+    "solve": (lambda t, x: _gauge_free(t, t.linalg.solve(x, x[:, :2] * 2)), CSQ),
+    "solve_right": (lambda t, x: _gauge_free(t, t.linalg.solve(x, x[:2], left=False)), CSQ),
+    "cholesky": (lambda t, x: _gauge_free(t, t.linalg.cholesky((x + x.mT.conj()) / 2)), HERM),
+    "eigh": (lambda t, x: _gauge_free(t, (lambda w, v: [w, v.abs()])(
+        *t.linalg.eigh((x + x.mT.conj()) / 2))), HERM),
+    "qr": (lambda t, x: _gauge_free(t, (lambda q, r: (q * q.conj()) @ r)(*t.linalg.qr(x))),
+           CTALL),
+    "svd": (lambda t, x: _gauge_free(t, (lambda u, s, vh: [u.abs(), s, vh.abs(),
+                                                           (u * s.to(u.dtype)) @ vh])(
+        *t.linalg.svd(x, full_matrices=False))), CTALL),
+    "pinv": (lambda t, x: _gauge_free(t, t.linalg.pinv(x)), CTALL),
+}
+
+
+@pytest.mark.parametrize("name", list(COMPLEX))
+def test_complex_and_eigenvector_gradients(name):
+    # first and second derivatives against torch (second: a weighted sum of the first)
+    import torch
+    call, array = COMPLEX[name]
+    seen = []
+    for lib in (torch, dyngrad):
+        x = lib.tensor(array, requires_grad=True)
+        g, = lib.autograd.grad(call(lib, x), x, create_graph=True)
+        w = lib.tensor(np.arange(g.numel()).reshape(g.shape) % 5 - 2.0, dtype=g.dtype)
+        g2, = lib.autograd.grad(_gauge_free(lib, g * w), x)
+        seen.append([g.detach().resolve_conj().numpy(), g2.resolve_conj().numpy()])
+    for got, want in zip(seen[1], seen[0]):
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-7, atol=1e-9)
+
+
+def test_eigenvector_gradient_by_finite_differences():
+    finite_difference_check(lambda t, x: _eig_loss(t, x), [ROT])
+
+
+def _ldl_matrices():
+    """Symmetric and Hermitian inputs that take every branch of Bunch-Kaufman's pivoting:
+    1x1 pivots with and without a swap, 2x2 blocks, small diagonals, tied entries (a
+    half-integer grid), singular matrices (info > 0), float32 and complex."""
+    r = np.random.default_rng(7)
+    out = []
+    for k in range(36):
+        n = 1 + k % 7
+        a = r.normal(size=(n, n))
+        if k % 3 == 0:
+            a = np.round(a * 2) / 2
+        if k % 4 == 1:
+            a[np.diag_indices(n)] *= 0.01
+        if k % 9 == 4:
+            a = a * 0 + 1.0     # rank one
+        if k % 5 == 2:
+            a = a + 1j * r.normal(size=(n, n))
+        out.append(a.astype(np.complex64 if a.dtype.kind == "c" else np.float32)
+                   if k % 6 == 5 else a)
+    return out
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 5), (2, 3, 3), (0, 3), (2, 0, 2)])
+def test_geqrf(shape):
+    import torch
+    a = np.arange(np.prod(shape), dtype=np.float64).reshape(shape) % 7 - 2.5
+    want, got = (lib.geqrf(lib.tensor(a)) for lib in (torch, dyngrad))
+    for w, g in zip(want, got):
+        assert tuple(g.shape) == tuple(w.shape)
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("hermitian", [False, True])
+def test_ldl_factor_and_solve(hermitian):
+    import torch
+    r = np.random.default_rng(8)
+    for a in _ldl_matrices() + [r.normal(size=(2, 3, 4, 4)), r.normal(size=(70, 70))]:
+        seen = []
+        for lib in (torch, dyngrad):
+            LD, pivots, info = lib.linalg.ldl_factor_ex(lib.tensor(a), hermitian=hermitian)
+            b = lib.tensor(np.linspace(-1, 1, a.shape[-1] * 2).reshape(-1, 2), dtype=LD.dtype)
+            x = (lib.linalg.ldl_solve(LD, pivots, b, hermitian=hermitian)
+                 if not info.any() else None)
+            seen.append([LD.numpy(), pivots.numpy(), info.numpy(), x])
+        (LD0, p0, i0, x0), (LD1, p1, i1, x1) = seen
+        assert LD1.dtype == LD0.dtype and p1.dtype == p0.dtype and i1.dtype == i0.dtype
+        np.testing.assert_array_equal(p1, p0)
+        np.testing.assert_array_equal(i1, i0)
+        single = a.dtype in (np.float32, np.complex64)
+        tol = dict(rtol=1e-4, atol=1e-5) if single else dict(rtol=1e-9, atol=1e-11)
+        np.testing.assert_allclose(LD1, LD0, **tol)
+        if x0 is not None:
+            np.testing.assert_allclose(x1.numpy(), x0.numpy(), **tol)
 
 
 ERRORS = {
@@ -142,6 +258,39 @@ ERRORS = {
     "eig_not_square": (lambda t, x: t.linalg.eig(x), [TALL]),
     "eig_vectors_grad": (lambda t, x: t.linalg.eig(x).eigenvectors.abs().sum().backward(),
                          [SQ]),
+    "householder_wide": (lambda t, x: t.linalg.householder_product(x, x[0]), [WIDE]),
+    "householder_tau_long": (lambda t, x: t.linalg.householder_product(x, x[:3, 0]), [TALL]),
+    "householder_1d": (lambda t, x: t.orgqr(x[0], x[0]), [TALL]),
+    "householder_tau_dims": (lambda t, x: t.linalg.householder_product(x, x), [TALL]),
+    "householder_batch": (lambda t, x: t.linalg.householder_product(
+        t.stack([x, x]), x[:3, 0].expand(3, 1)), [TALL]),
+    "householder_dtype": (lambda t, x: t.linalg.householder_product(x, x[0, :1].double()),
+                          [TALL]),
+    "householder_int": (lambda t: t.linalg.householder_product(t.ones(3, 2).long(),
+                                                                t.ones(1).long()), []),
+    "geqrf_1d": (lambda t, x: t.geqrf(x[0]), [TALL]),
+    "geqrf_int": (lambda t: t.geqrf(t.ones(3, 2).long()), []),
+    "ldl_not_square": (lambda t, x: t.linalg.ldl_factor(x), [TALL]),
+    "ldl_1d": (lambda t, x: t.linalg.ldl_factor_ex(x[0]), [TALL]),
+    "ldl_int": (lambda t: t.linalg.ldl_factor(t.ones(2, 2).long()), []),
+    "ldl_singular": (lambda t: t.linalg.ldl_factor(t.ones(3, 3)), []),
+    "ldl_ex_check_errors": (lambda t: t.linalg.ldl_factor_ex(t.ones(2, 2, 2),
+                                                             check_errors=True), []),
+    "ldl_solve_dtype": (lambda t, x: t.linalg.ldl_solve(*t.linalg.ldl_factor(x), x.double()),
+                        [SQ]),
+    "ldl_solve_1d": (lambda t, x: t.linalg.ldl_solve(*t.linalg.ldl_factor(x), x[0]), [SQ]),
+    "ldl_solve_pivots": (lambda t, x: t.linalg.ldl_solve(t.linalg.ldl_factor(x).LD,
+                                                         t.ones(2).int(), x), [SQ]),
+    "ldl_solve_rows": (lambda t, x: t.linalg.ldl_solve(*t.linalg.ldl_factor(x), x[:2]), [SQ]),
+    "ldl_solve_not_square": (lambda t, x: t.linalg.ldl_solve(x[:2], t.ones(2).int(), x),
+                             [SQ]),
+    # a loss that depends on the phase of the eigen- or singular vectors
+    "eig_phase": (lambda t, x: t.autograd.grad(
+        t.linalg.eig(x.requires_grad_()).eigenvectors.real.sum(), x), [ROT]),
+    "eigh_phase": (lambda t, x: t.autograd.grad(
+        t.linalg.eigh(x.requires_grad_()).eigenvectors.real.sum(), x), [HERM]),
+    "svd_phase": (lambda t, x: t.autograd.grad(
+        t.linalg.svd(x.requires_grad_(), full_matrices=False).Vh.imag.sum(), x), [CTALL]),
 }
 
 

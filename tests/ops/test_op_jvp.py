@@ -12,8 +12,10 @@ import pytest
 import torch
 
 import dyngrad
+from dyngrad.linalg import householder, ldl
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
-                         distance, margin_loss, packed_sequence, pointwise as pw, rrelu, sorting)
+                         distance, margin_loss, packed_sequence, pointwise as pw, rrelu,
+                         sampling, sorting)
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
@@ -31,6 +33,11 @@ NO_JVP = {
     attention.flash_attention_backward: "its backward, likewise",
     activation_pointwise.hardsigmoid_backward: "torch has no derivative of it at all",
     packed_sequence.pack_padded_sequence: "torch's _pack_padded_sequence has no forward formula",
+    sampling.standard_gamma_op: "torch's _standard_gamma has no forward formula",
+    sampling.standard_gamma_grad_op: "nor has _standard_gamma_grad",
+    ldl.ldl_factor_op: "torch records a NotImplemented node for linalg_ldl_factor_ex",
+    householder.geqrf_op: "torch's geqrf has no derivative at all",
+    ldl.ldl_solve_op: "and for linalg_ldl_solve",
     embedding_bag.embedding_bag: "torch's _embedding_bag has no forward formula",
     margin_loss.multi_margin_loss: "torch's multi_margin_loss has no forward formula",
     margin_loss.multi_margin_loss_backward: "torch has no derivative of it at all",

@@ -21,7 +21,7 @@ import dyngrad.nn.functional  # noqa: F401  (its ops join ALL_OPS: they need sam
 
 import torch
 
-from . import samples_nn
+from . import samples_linalg, samples_nn
 from .oracle import GRAPHS, assert_same, finite_difference_check, record, weights
 
 f32 = np.float32
@@ -173,6 +173,9 @@ SAMPLES = {
     vi.t_op: [("t_", lambda t, x: _sq((x * 1).t_()), [A])],
     sa.poisson_op: [("poisson", lambda t, x: x * t.poisson(x.abs() * 5 + 12 * (x > 0),
                                                           t.Generator().manual_seed(3)), [A])],
+    # a Gamma draw and its implicit reparameterisation gradient (alphas on both sides of 1)
+    sa.standard_gamma_op: [("standard_gamma", lambda t, x: t._standard_gamma(
+        x.abs() + 0.1, generator=t.Generator().manual_seed(3)), [A])],
     vi.transpose_op: [("transpose_", lambda t, x: _sq((x * 1).transpose_(0, 2)), [C3]),
                       ("swapdims_", lambda t, x: (x * 1).swapdims_(-1, 0), [A]),
                       ("transpose__0d", lambda t, x: (x.sum() * 1).transpose_(0, -1), [A])],
@@ -414,6 +417,10 @@ SAMPLES = {
 }
 
 SAMPLES.update(samples_nn.SAMPLES)
+SAMPLES.update(samples_linalg.SAMPLES)
+# torch's _standard_gamma_grad has no derivative: first order only
+_GRAPHS = {**samples_nn.GRAPHS, **samples_linalg.GRAPHS,
+           "standard_gamma": ("forward", "backward", "grad")}
 
 # more families' samples, each kept in its own module
 from .samples_indexing import SAMPLES as _INDEXING  # noqa: E402
@@ -421,7 +428,8 @@ from .samples_sorting import AT_A_KINK, NO_DERIVATIVE, SAMPLES as _SORTING  # no
 from .samples_pointwise import AT_A_KINK as _KINKS, SAMPLES as _POINTWISE  # noqa: E402
 from .samples_summary import AT_A_KINK as _KINKS2, SAMPLES as _SUMMARY  # noqa: E402
 from .samples_special import AT_A_KINK as _KINKS3, SAMPLES as _SPECIAL  # noqa: E402
-AT_A_KINK = AT_A_KINK | _KINKS | _KINKS2 | _KINKS3
+# (and a draw at a fixed seed is not the reparameterised draw finite differences would see)
+AT_A_KINK = AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | {"standard_gamma"}
 for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL):
     for _op, _cases in _extra.items():
         SAMPLES.setdefault(_op, []).extend(_cases)
@@ -430,7 +438,7 @@ for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL):
 NEEDS_GRAD = {"accumulate_create_graph", "max_dim_grad", "min_dim_grad", "nll_loss_grad",
               "written_view_grad", "stale_expanded_view_grad",
               "stale_expanded_view_grad_take"} | samples_nn.NEEDS_GRAD
-CASES = [pytest.param(call, arrays, samples_nn.GRAPHS.get(cid, GRAPHS),
+CASES = [pytest.param(call, arrays, _GRAPHS.get(cid, GRAPHS),
                       id=f"{op.name or 'nograd'}-{cid}", marks=XFAIL.get(cid, ()))
          for op, cases in SAMPLES.items() for cid, call, arrays in cases]
 GRAD_FREE_CASES = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}")
@@ -450,6 +458,8 @@ RAISES_IN_BACKWARD = {
     pw.floor_divide: [lambda t, x, y: t.floor_divide(x, y), lambda t, x, y: x // 2,
                       lambda t, x, y: 2 // y],
     pw.remainder_scalar_tensor: [lambda t, x, y: 2 % y, lambda t, x, y: t.remainder(3, y)],
+    sa.standard_gamma_grad_op: [lambda t, x, y: t._standard_gamma_grad(y, x.abs().detach() + 0.5)],
+    **samples_linalg.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
     pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),
                                         lambda t, x, y: (y * 0 + 1).arccosh_()],
@@ -476,8 +486,8 @@ def test_not_implemented_backward(call):
         out = call(lib, x, y)
         try:
             out.sum().backward()
-        except RuntimeError as e:
-            seen.append((out.grad_fn.name(), out.tolist(), str(e)))
+        except RuntimeError as e:  # (NotImplementedError too, where torch raises it)
+            seen.append((out.grad_fn.name(), out.tolist(), type(e).__name__, str(e)))
     assert len(seen) == 2 and seen[0] == seen[1]
 
 
@@ -487,7 +497,7 @@ def test_samples_reach_their_op(op):
     # the op's node shows in the forward graph or in the graphs of its derivatives
     names = set()
     for cid, call, arrays in SAMPLES[op]:
-        graphs = samples_nn.GRAPHS.get(cid, GRAPHS)
+        graphs = _GRAPHS.get(cid, GRAPHS)
         second = "grad2" in graphs or "second_order" in graphs
         names |= record(dyngrad, call, arrays, second_order=second)["names"]
     assert op.name in names

@@ -302,6 +302,12 @@ def fit(grad, meta):
     if grad.shape != shape:
         grad = sum_to(grad, shape)
     if _array_dtype(grad) != dtype:
+        array = isinstance(grad, _ndarray) or not hasattr(grad, "_data")
+        if _backend.kind(dtype) != "c" and (_backend.kind(grad.dtype) == "c" if array
+                                            else grad.is_complex()):
+            # a complex gradient for a real input: its real part, as torch's formulas take
+            # it (handle_r_to_c), with no warning about the imaginary part dropped
+            grad = grad.real
         if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
             grad = _backend.asarray(grad, dtype=dtype)
         else:

@@ -1,4 +1,4 @@
-"""Normal, Laplace, Uniform, Exponential: location-scale and rate families drawn from
+"""Normal, Laplace, Cauchy, Uniform, Exponential: location-scale and rate families drawn from
 torch's random stream as torch draws them (the same seed gives the same samples)."""
 import math
 
@@ -6,7 +6,7 @@ from .. import _dtype_info
 from .. import random
 from .._size import Size
 from ..autograd import grad_mode
-from ..creation import empty
+from ..creation import empty, full
 from . import constraints
 from .distribution import LOG_SQRT_2PI, Distribution, broadcast_all
 
@@ -135,6 +135,37 @@ class Uniform(Distribution):
 
     def _validate_sample(self, value):
         super()._validate_sample(value)
+
+
+class Cauchy(_LocationScale):
+    """The Lorentz distribution: no mean (nan), infinite variance."""
+    mean = property(lambda self: _full_like_batch(self, math.nan))
+    variance = property(lambda self: _full_like_batch(self, math.inf))
+
+    def rsample(self, sample_shape=Size()):
+        eps = empty(self._extended_shape(sample_shape), dtype=self.loc.dtype).cauchy_()
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return (-math.log(math.pi) - self.scale.log()
+                - (((value - self.loc) / self.scale) ** 2).log1p())
+
+    def cdf(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return ((value - self.loc) / self.scale).atan() / math.pi + 0.5
+
+    def icdf(self, value):
+        return (math.pi * (value - 0.5)).tan() * self.scale + self.loc
+
+    def entropy(self):
+        return math.log(4 * math.pi) + self.scale.log()
+
+
+def _full_like_batch(d, value):
+    return full(d._extended_shape(), value, dtype=d.loc.dtype)
 
 
 def _shown_value(t):

@@ -1,30 +1,44 @@
-"""Gamma, Dirichlet and Beta: samples from torch's Gamma sampler on its random stream.
-
-The reparameterised gradient of a Gamma sample (torch's _standard_gamma_grad) is not
-built yet: rsample refuses a concentration that requires grad, naming it."""
-from .. import random
+"""Gamma, Chi2, Dirichlet and Beta: samples from torch's Gamma sampler on its random
+stream, with torch's implicit reparameterisation gradients (rsample): Gamma through
+StandardGammaBackward0, Dirichlet (and Beta, a Dirichlet of two) through torch's
+_Dirichlet function."""
+from .. import _reparam_math
+from .._dtype_info import finfo
 from .._size import Size
 from ..autograd import grad_mode
+from ..autograd.function import Function
+from ..ops.sampling import standard_gamma as _standard_gamma
 from ..ops.torch_shape import stack
 from ..tensor import _wrap
 from . import constraints
 from .distribution import Distribution, broadcast_all
 
 
-def _standard_gamma(alpha):
-    """torch._standard_gamma: Gamma(alpha, 1) draws, one per element, in order."""
-    if alpha.requires_grad and grad_mode.is_grad_enabled():
-        raise NotImplementedError("the derivative of a Gamma sample with respect to its "
-                                  "concentration (torch's _standard_gamma_grad) is not there "
-                                  "yet: use sample(), or detach the concentration")
-    return _wrap(random.default_generator._impl.standard_gamma(alpha.detach()._data))
-
-
 def _sample_dirichlet(concentration):
     """torch._sample_dirichlet: Gamma draws in double, normalised along the last dim."""
-    gammas = _standard_gamma(concentration.double())
-    total = gammas.sum(-1, keepdim=True)
-    return (gammas / total).to(concentration.dtype)
+    with grad_mode.no_grad():
+        gammas = _standard_gamma(concentration.double())
+        total = gammas.sum(-1, keepdim=True)
+        return (gammas / total).to(concentration.dtype)
+
+
+class _Dirichlet(Function):
+    """A Dirichlet draw and its gradient: per coordinate the gradient of a Beta(alpha_i,
+    total - alpha_i) draw (torch._dirichlet_grad), projected to keep the sum at one."""
+
+    @staticmethod
+    def forward(ctx, concentration):
+        x = _sample_dirichlet(concentration)
+        ctx.save_for_backward(x, concentration)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, concentration = (t.detach() for t in ctx.saved_tensors)
+        total = concentration.sum(-1, True).expand_as(concentration)
+        grad = _wrap(_reparam_math.dirichlet_grad(x._data, concentration._data, total._data)
+                     .astype(x._data.dtype))
+        return grad * (grad_output - (x * grad_output).sum(-1, True))
 
 
 class Gamma(Distribution):
@@ -44,6 +58,7 @@ class Gamma(Distribution):
     def rsample(self, sample_shape=Size()):
         shape = self._extended_shape(sample_shape)
         value = _standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
+        value.detach().clamp_(min=finfo(value.dtype).tiny)  # (as torch: never exactly 0)
         return value
 
     def log_prob(self, value):
@@ -56,6 +71,16 @@ class Gamma(Distribution):
     def entropy(self):
         c = self.concentration
         return c - self.rate.log() + c.lgamma() + (1.0 - c) * c.digamma()
+
+
+class Chi2(Gamma):
+    """Chi-squared with ``df`` degrees of freedom: Gamma(df / 2, 1 / 2)."""
+    arg_constraints = {"df": constraints.positive}
+
+    def __init__(self, df, validate_args=None):
+        super().__init__(0.5 * df, 0.5, validate_args=validate_args)
+
+    df = property(lambda self: self.concentration * 2)
 
 
 class Dirichlet(Distribution):
@@ -72,7 +97,7 @@ class Dirichlet(Distribution):
 
     def rsample(self, sample_shape=Size()):
         shape = self._extended_shape(sample_shape)
-        return _sample_dirichlet(self.concentration.expand(shape))
+        return _Dirichlet.apply(self.concentration.expand(shape))
 
     def log_prob(self, value):
         from .. import xlogy

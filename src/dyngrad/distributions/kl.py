@@ -2,7 +2,7 @@
 specific registered pair (by method resolution order) wins, as in torch."""
 import math
 
-from . import continuous as cont, discrete as disc, gamma, multivariate as mv
+from . import continuous as cont, counts, discrete as disc, gamma, multivariate as mv
 from .distribution import sum_rightmost
 
 _KL = {}
@@ -60,6 +60,23 @@ def _kl_uniform_uniform(p, q):
 def _kl_exponential_exponential(p, q):
     rate_ratio = q.rate / p.rate
     return -rate_ratio.log() + rate_ratio - 1
+
+
+@register_kl(cont.Cauchy, cont.Cauchy)
+def _kl_cauchy_cauchy(p, q):
+    t1 = ((p.scale + q.scale).pow(2) + (p.loc - q.loc).pow(2)).log()
+    t2 = (4 * p.scale * q.scale).log()
+    return t1 - t2
+
+
+@register_kl(counts.Poisson, counts.Poisson)
+def _kl_poisson_poisson(p, q):
+    return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
+
+
+@register_kl(counts.Geometric, counts.Geometric)
+def _kl_geometric_geometric(p, q):
+    return -p.entropy() - (-q.probs).log1p() / p.probs - q.logits
 
 
 @register_kl(disc.Bernoulli, disc.Bernoulli)

@@ -8,6 +8,8 @@ from ..ops.products import linalg_cross as cross  # noqa: F401
 from ..ops.vander import linalg_vander as vander  # noqa: F401
 from ._common import _LinAlgError as LinAlgError  # noqa: F401
 from .decompositions import cholesky, eigh, eigvalsh, qr, svd, svdvals  # noqa: F401
+from .householder import householder_product  # noqa: F401
+from .ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: F401
 from .inverses import det, inv, lstsq, pinv, slogdet, solve  # noqa: F401
 from .matrix_functions import cond, eig, eigvals, matrix_exp, matrix_rank  # noqa: F401
 from .norms import matrix_norm, norm, vector_norm  # noqa: F401

@@ -47,9 +47,31 @@ def first_zero_pivot(a):
     return 0
 
 
+_PHASE = ("{}: The {} in the complex case are specified up to multiplication by e^{{i phi}}. "
+          "The specified loss function depends on this {}")
+PHASE_ERRORS = {
+    "eig": _PHASE.format("linalg_eig_backward", "eigenvectors", "quantity, so it is ill-defined."),
+    "eigh": _PHASE.format("linalg_eigh_backward", "eigenvectors", "quantity, so it is ill-defined."),
+    "svd": _PHASE.format("svd_backward", "singular vectors", "phase term, making it ill-defined."),
+}
+
+
+def check_phase(VhgV, op):
+    """torch's check that a loss does not depend on the phase of complex eigen- or singular
+    vectors: the imaginary part of diag(V^H gV) within 1e-2 of zero."""
+    d = xp.diagonal(getattr(VhgV, "_data", VhgV), 0, -2, -1)
+    if d.dtype.kind == "c" and not bool((xp.abs(d.imag) <= 1e-2).all()):
+        raise RuntimeError(PHASE_ERRORS[op])
+
+
 def mT(x):
     n = len(x.shape)
     return transpose(x, n - 2, n - 1)
+
+
+def mH(x):
+    """The conjugate transpose, where torch's complex formulas have A^H."""
+    return pw.conj(mT(x))
 
 
 def matmul(a, b):

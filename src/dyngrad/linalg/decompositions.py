@@ -12,7 +12,7 @@ from ..ops._table import TRANSPOSED, Op
 from ..ops.diagonal import diagonal_op
 from ..ops.return_types import return_type
 from ..ops.views import new_zeros
-from ._common import _LinAlgError, check_float, check_square, col, diag_embed, matmul, mT, row
+from ._common import _LinAlgError, check_float, check_phase, check_square, col, diag_embed, matmul, mH, mT, row
 from .inverses import solve_op
 from ..tensor import _wrap
 
@@ -54,11 +54,11 @@ def _first_bad_minor(batch):
 
 def _cholesky_backward(grad, upper, result):
     """torch's cholesky_backward: gA = L^-H Phi(L^H gL) L^-1, symmetrised."""
-    L = mT(result) if upper else result
-    gL = mT(grad) if upper else grad
-    gA = _tril(matmul(mT(L), gL))
-    gA = pw.mul_scalar(gA + mT(_tril(gA, -1)), 0.5)
-    gA = solve_op(mT(L), gA, True)        # L^-H gA (torch: solve_triangular, upper)
+    L = mH(result) if upper else result
+    gL = mH(grad) if upper else grad
+    gA = _tril(matmul(mH(L), gL))
+    gA = pw.mul_scalar(gA + mH(_tril(gA, -1)), 0.5)
+    gA = solve_op(mH(L), gA, True)        # L^-H gA (torch: solve_triangular, upper)
     return solve_op(L, gA, False)         # ... L^-1 (torch: solve_triangular, right side)
 
 
@@ -79,8 +79,11 @@ def _qr(A, mode):
 
 
 def _copyltu(M):
-    # the Hermitian matrix with M's lower triangle: tril(M, -1) + tril(M, -1)^H + diag(M)
-    return _tril(M, -1) + mT(_tril(M, -1)) + diag_embed(diagonal_op(M, 0, len(M.shape) - 2, len(M.shape) - 1))
+    # the Hermitian matrix with M's lower triangle: tril(M, -1) + tril(M, -1)^H + re(diag(M))
+    d = diagonal_op(M, 0, len(M.shape) - 2, len(M.shape) - 1)
+    if getattr(M, "_data", M).dtype.kind == "c":
+        d = pw.mul_scalar(d + pw.conj(d), 0.5)
+    return _tril(M, -1) + mH(_tril(M, -1)) + diag_embed(d)
 
 
 def _qr_backward(grads, Q, R, mode):
@@ -95,15 +98,15 @@ def _qr_backward(grads, Q, R, mode):
         raise NotImplementedError("dyngrad: the gradient of linalg.qr for wide matrices (m < n)")
     M = None
     if gR is not None:
-        M = matmul(R, mT(gR))
+        M = matmul(R, mH(gR))
     if gQ is not None:
-        part = matmul(mT(gQ), Q)
+        part = matmul(mH(gQ), Q)
         M = -part if M is None else M - part
     b = matmul(Q, _copyltu(M))
     if gQ is not None:
         b = gQ + b
     # b R^-H: solve X R^H = b
-    return solve_op(mT(R), b, False)
+    return solve_op(mH(R), b, False)
 
 
 qr_op = Op("LinalgQrBackward0", _qr, jvp=TRANSPOSED, outputs=("Q", "R"), A=_qr_backward)
@@ -131,9 +134,10 @@ def _eigh_backward(grads, eigenvalues, eigenvectors):
     L, V = eigenvalues, eigenvectors
     n = L.shape[-1]
     if gV is None:
-        return matmul(V * row(gL), mT(V))
-    VhgV = matmul(mT(V), gV)
-    VhgV = pw.mul_scalar(VhgV - mT(VhgV), 0.5)
+        return matmul(V * row(gL), mH(V))
+    VhgV = matmul(mH(V), gV)
+    check_phase(VhgV, "eigh")
+    VhgV = pw.mul_scalar(VhgV - mH(VhgV), 0.5)
     E = row(L) - col(L)
     E = E + diag_embed(pw.add(new_zeros(L, tuple(L.shape)), 1, 1))  # 1 on the diagonal
     ret = VhgV / E
@@ -141,7 +145,7 @@ def _eigh_backward(grads, eigenvalues, eigenvectors):
     ret = ret - ret * eye  # the diagonal from gL alone
     if gL is not None:
         ret = ret + diag_embed(gL)
-    return matmul(V, matmul(ret, mT(V)))
+    return matmul(V, matmul(ret, mH(V)))
 
 
 eigh_op = Op("LinalgEighBackward0", _eigh, jvp=TRANSPOSED, outputs=("eigenvalues", "eigenvectors"),
@@ -165,8 +169,11 @@ def _svd(A, full_matrices):
     return u, s.astype(A.real.dtype, copy=False), vh
 
 
+FACTOR = 4
+
+
 def _svd_backward(grads, U, S, Vh, full_matrices):
-    """torch's svd_backward (real case) for the reduced factors."""
+    """torch's svd_backward for the reduced factors."""
     gU, gS, gVh = grads
     if full_matrices and (gU is not None or gVh is not None):
         raise NotImplementedError("dyngrad: the gradient of svd(full_matrices=True) through U or "
@@ -174,29 +181,34 @@ def _svd_backward(grads, U, S, Vh, full_matrices):
     m, n, k = U.shape[-2], Vh.shape[-1], S.shape[-1]
     if gU is None and gVh is None:
         return matmul(U * row(gS), Vh)
-    V, gV = mT(Vh), (mT(gVh) if gVh is not None else None)
+    V, gV = mH(Vh), (mH(gVh) if gVh is not None else None)
     S2 = S * S
     E = row(S2) - col(S2)
     E = E + diag_embed(pw.add(new_zeros(S, tuple(S.shape)), 1, 1))
-    inner = None
+    inner = UhgU = VhgV = None
     if gU is not None:
-        UhgU = matmul(mT(U), gU)
-        inner = (UhgU - mT(UhgU)) * row(S)
+        UhgU = matmul(mH(U), gU)
+        inner = (UhgU - mH(UhgU)) * row(S)
     if gV is not None:
-        VhgV = matmul(mT(V), gV)
-        part = col(S) * (VhgV - mT(VhgV))
+        VhgV = matmul(mH(V), gV)
+        part = col(S) * (VhgV - mH(VhgV))
         inner = part if inner is None else inner + part
+    check_phase(UhgU if VhgV is None else VhgV if UhgU is None else UhgU + VhgV, "svd")
     inner = inner / E
     inner = inner - inner * _eye_like(inner, k)
+    if gU is not None and getattr(U, "_data", U).dtype.kind == "c":
+        # the phase of each singular pair: i Im(diag(U^H gU)) / S, with U's phase tied to V's
+        d = diagonal_op(UhgU, 0, len(UhgU.shape) - 2, len(UhgU.shape) - 1)
+        inner = inner + diag_embed((d - pw.conj(d)) / (S * 2))
     if gS is not None:
         inner = inner + diag_embed(gS)
     gA = matmul(U, matmul(inner, Vh))
     if m > k and gU is not None:
         gUSinv = gU / row(S)
-        gA = gA + matmul(gUSinv - matmul(U, matmul(mT(U), gUSinv)), Vh)
+        gA = gA + matmul(gUSinv - matmul(U, matmul(mH(U), gUSinv)), Vh)
     if n > k and gV is not None:
         gVSinv = gV / row(S)
-        gA = gA + matmul(U, mT(gVSinv - matmul(V, matmul(Vh, gVSinv))))
+        gA = gA + matmul(U, mH(gVSinv - matmul(V, matmul(Vh, gVSinv))))
     return gA
 
 
@@ -217,4 +229,4 @@ def svdvals(A, *, driver=None, out=None):
 def torch_svd(input, some=True, compute_uv=True, *, out=None):
     """torch.svd: U, S, V (not V^H); reduced unless some=False."""
     U, S, Vh = svd_op(input, not some)
-    return return_type("svd", ("U", "S", "V"))(U, S, mT(Vh))
+    return return_type("svd", ("U", "S", "V"))(U, S, mH(Vh))

@@ -10,7 +10,7 @@ from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
 from ..ops.views import unsqueeze
 from ..tensor import _wrap
-from ._common import _LinAlgError, check_float, check_square, first_zero_pivot, matmul, mT
+from ._common import _LinAlgError, check_float, check_square, first_zero_pivot, matmul, mH, mT
 
 xp = _backend.xp
 
@@ -25,7 +25,7 @@ def _inv(A):
 
 
 inv_op = Op("LinalgInvExBackward0", _inv, jvp=TRANSPOSED,
-            A=lambda grad, result: -matmul(mT(result), matmul(grad, mT(result))))
+            A=lambda grad, result: -matmul(mH(result), matmul(grad, mH(result))))
 
 
 def inv(A, *, out=None):
@@ -37,8 +37,12 @@ def _unsqueeze2(x):
     return unsqueeze(unsqueeze(x, len(x.shape)), len(x.shape) + 1)
 
 
+def _det_backward(grad, A, result):
+    return _unsqueeze2(grad * pw.conj(result)) * mH(inv_op(A))
+
+
 det_op = Op("LinalgDetBackward0", lambda A: xp.asarray(xp.linalg.det(A)), jvp=TRANSPOSED,
-            A=lambda grad, A, result: _unsqueeze2(grad * result) * mT(inv_op(A)))
+            A=_det_backward)
 
 
 def det(A, *, out=None):
@@ -59,7 +63,7 @@ def _slogdet_backward(grads, A):
     eye = xp.eye(n, dtype=getattr(A, "_data", A).dtype)
     if hasattr(A, "_data"):
         eye = _wrap(eye)
-    return solve_op(mT(A), _unsqueeze2(grads[1]) * eye, True)
+    return solve_op(mH(A), _unsqueeze2(grads[1]) * eye, True)
 
 
 # (both outputs carry the node, as in torch, though only logabsdet has a gradient)
@@ -98,16 +102,17 @@ def _solve(A, B, left):
 
 
 def _solve_B_backward(grad, A, left):
-    return solve_op(mT(A), grad, left)
+    return solve_op(mH(A), grad, left)
 
 
 def _solve_A_backward(grad, A, B, result, left):
-    gB = solve_op(mT(A), grad, left)
+    gB = solve_op(mH(A), grad, left)
     if not left:
-        return -matmul(mT(result), gB)
+        return -matmul(mH(result), gB)
     if _is_vector_rhs(getattr(A, "_data", A), getattr(B, "_data", B)):
-        return -matmul(unsqueeze(gB, len(gB.shape)), unsqueeze(result, len(result.shape) - 1))
-    return -matmul(gB, mT(result))
+        return -matmul(unsqueeze(gB, len(gB.shape)),
+                       unsqueeze(pw.conj(result), len(result.shape) - 1))
+    return -matmul(gB, mH(result))
 
 
 solve_op = Op("LinalgSolveExBackward0", _solve, jvp=TRANSPOSED,
@@ -124,15 +129,15 @@ def _pinv_backward(grad, self, result):
     """torch's pinv_backward, arranged for the smaller of the two sizes."""
     A, pinvA = self, result
     m, n = A.shape[-2], A.shape[-1]
-    pinvAh, gradh = mT(pinvA), mT(grad)
+    pinvAh, gradh = mH(pinvA), mH(grad)
     if m <= n:
         K = matmul(gradh, pinvA)
         KpinvAh = matmul(K, pinvAh)
-        return (-mT(matmul(pinvA, K)) + KpinvAh - matmul(matmul(A, pinvA), KpinvAh)
+        return (-mH(matmul(pinvA, K)) + KpinvAh - matmul(matmul(A, pinvA), KpinvAh)
                 + matmul(matmul(pinvAh, pinvA), gradh - matmul(K, A)))
     K = matmul(pinvA, gradh)
     pinvAhK = matmul(pinvAh, K)
-    return (-mT(matmul(K, pinvA)) + matmul(matmul(gradh - matmul(A, K), pinvA), pinvAh)
+    return (-mH(matmul(K, pinvA)) + matmul(matmul(gradh - matmul(A, K), pinvA), pinvAh)
             + pinvAhK - matmul(matmul(pinvAhK, pinvA), A))
 
 
@@ -147,7 +152,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
 
 def _lstsq_A_backward(grad, self, b):
     pinvA = pinv_op(self)
-    return _pinv_backward(matmul(grad, mT(b)), self, pinvA)
+    return _pinv_backward(matmul(grad, mH(b)), self, pinvA)
 
 
 def _lstsq(self, b):
@@ -156,7 +161,7 @@ def _lstsq(self, b):
 
 
 lstsq_op = Op("LinalgLstsqBackward0", _lstsq, jvp=TRANSPOSED, self=_lstsq_A_backward,
-              b=lambda grad, self: matmul(mT(pinv_op(self)), grad))
+              b=lambda grad, self: matmul(mH(pinv_op(self)), grad))
 
 
 def lstsq(A, B, rcond=None, *, driver=None):

@@ -5,12 +5,14 @@ import math
 from .. import _backend
 from ..ops import joining
 from ..ops.complex_views import view_as_real_op
+from ..ops.diagonal import diagonal_op
 from ..ops.pointwise import conj
 from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
+from ..ops.views import new_zeros
 from ..tensor import _wrap
-from ._common import check_float, check_square, diag_embed, matmul, mT
-from .decompositions import svd_op
+from ._common import check_float, check_phase, check_square, col, diag_embed, matmul, mT, pw, row
+from .decompositions import _eye_like, svd_op
 from .inverses import inv, solve_op
 
 xp = _backend.xp
@@ -64,18 +66,35 @@ def _eig(self):
     return w.astype(ctype), v.astype(ctype)
 
 
+def _real_part(x):
+    return view_as_real_op(x)[..., 0]
+
+
 def _eig_backward(grads, eigenvalues, eigenvectors, self):
-    """The eigenvalues' part of torch's linalg_eig_backward: V^-H diag(gL) V^H, real for
-    a real A (the eigenvectors' part is not built yet, and refuses)."""
+    """torch's linalg_eig_backward (general case):
+    gA = V^-H (diag(gL) + (V^H gV - V^H V diag(re(V^H gV))) / conj(L_j - L_i)) V^H,
+    its real part for a real A."""
     gL, gV = grads
-    if gV is not None and bool((getattr(gV, "_data", gV) != 0).any()):
-        raise NotImplementedError("the gradient of linalg.eig through its eigenvectors is not "
-                                  "there yet: use the eigenvalues (linalg.eigvals)")
-    VH = _conj_t(eigenvectors)
-    gA = solve_op(VH, matmul(diag_embed(gL), VH), True)
+    L, V = eigenvalues, eigenvectors
+    VH = _conj_t(V)
+    if gV is None:
+        inner = diag_embed(gL)
+    else:
+        VhgV = matmul(VH, gV)
+        check_phase(VhgV, "eig")
+        Lc = conj(L)
+        E = row(Lc) - col(Lc)
+        E = E + diag_embed(pw.add(new_zeros(L, tuple(L.shape)), 1, 1))  # 1 on the diagonal
+        re_diag = _real_part(diagonal_op(VhgV, 0, len(VhgV.shape) - 2, len(VhgV.shape) - 1))
+        inner = (VhgV - matmul(VH, V * row(re_diag))) / E
+        # the diagonal: gL alone (what is left there is the phase term the check bounded)
+        inner = inner - inner * _eye_like(inner, L.shape[-1])
+        if gL is not None:
+            inner = inner + diag_embed(gL)
+    gA = solve_op(VH, matmul(inner, VH), True)
     if getattr(self, "_data", self).dtype.kind == "c":
         return gA
-    return view_as_real_op(gA)[..., 0]
+    return _real_part(gA)
 
 
 eig_op = Op("LinalgEigBackward0", _eig, outputs=("eigenvalues", "eigenvectors"),

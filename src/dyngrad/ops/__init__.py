@@ -118,7 +118,7 @@ METHODS.update({
     "flip": _red.flip_method, "repeat": _red.repeat_method,
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
-    "exponential_": _random.exponential_,
+    "exponential_": _random.exponential_, "cauchy_": _random.cauchy_,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": _invert,
 })
@@ -224,6 +224,9 @@ def _linalg(name):
         if name == "svd":
             from ..linalg.decompositions import torch_svd
             return torch_svd(*args, **kwargs)
+        if name == "geqrf":
+            from ..linalg.householder import geqrf
+            return geqrf(*args, **kwargs)
         if name == "logdet":
             from ..linalg.inverses import logdet
             return logdet(*args, **kwargs)
@@ -235,7 +238,7 @@ def _linalg(name):
 for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
                    ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
                    ("chain_matmul", "multi_dot"), ("logdet", "logdet"),
-                   ("matrix_exp", "matrix_exp")):
+                   ("matrix_exp", "matrix_exp"), ("orgqr", "householder_product"), ("geqrf", "geqrf")):
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 

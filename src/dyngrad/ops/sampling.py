@@ -1,7 +1,9 @@
-"""Samplers recorded in the graph with a zero gradient, as torch records them."""
+"""Samplers recorded in the graph: Poisson with a zero gradient, Gamma with its implicit
+reparameterisation gradient (_reparam_math.py), as torch records them."""
+from .. import _reparam_math
 from .. import random as _random
 from ..tensor import Tensor
-from ._table import ELEMENTWISE, Op
+from ._table import ELEMENTWISE, Op, derivative_not_implemented
 from .inplace import zeros_like
 
 
@@ -29,4 +31,31 @@ def _poisson_checked(rates, generator):
     return poisson_op(rates, generator)
 
 
-FUNCTIONS = {"poisson": poisson}
+def _standard_gamma_grad(self, output):
+    return _reparam_math.standard_gamma_grad(self, output).astype(self.dtype)
+
+
+standard_gamma_grad_op = Op("StandardGammaGradBackward0", _standard_gamma_grad,
+                            nondiff=("output",),
+                            self=derivative_not_implemented("_standard_gamma_grad"),
+                            jvp_name="_standard_gamma_grad")  # (no forward rule in torch)
+
+
+def _standard_gamma(self, generator):
+    return _random._generator(generator).standard_gamma(self)
+
+
+# a draw x of Gamma(alpha, 1) moves with alpha by dx/dalpha = -(dF/dalpha) / pdf(x)
+standard_gamma_op = Op("StandardGammaBackward0", _standard_gamma, jvp_name="_standard_gamma",
+                       self=lambda grad, self, result: grad * standard_gamma_grad_op(self, result))
+
+
+def standard_gamma(self, generator=None):
+    """torch._standard_gamma: one Gamma(alpha, 1) draw per element, on torch's stream."""
+    if self._data.dtype.kind not in "fV":
+        raise NotImplementedError(f'"gamma_cpu" not implemented for \'{self.dtype._cname}\'')
+    return _random._per_element(lambda alpha: standard_gamma_op(alpha, generator), self)
+
+
+FUNCTIONS = {"poisson": poisson, "_standard_gamma": standard_gamma,
+             "_standard_gamma_grad": standard_gamma_grad_op}

@@ -3,12 +3,19 @@ mode; unique, unique_consecutive; searchsorted, bucketize, histc, bincount.
 
 The selecting ops differentiate as torch does: the gradient goes back to the chosen
 index (value_selecting_reduction_backward, reduction.py); median over everything shares
-it among ties (evenly_distribute_backward). Sorting is stable, as torch's CPU sort is,
-and NaN sorts above everything. topk and kthvalue pick among tied values by a stable
-sort, where torch's selection algorithm may pick another of the tied indices.
+it among ties (evenly_distribute_backward). NaN sorts above everything.
+
+NOTE [Order among ties]: which of several equal values comes first is fixed by torch's
+algorithms, none of them stable: std::sort for sort and argsort (unless stable=True),
+std::partial_sort or std::nth_element for topk (and the order topk(sorted=False) leaves),
+a quickselect for kthvalue, a std::sort for mode. NumPy's stable sort gives the same
+answer for a row without ties; a row with ties (or with two NaN) is run through the same
+algorithms step by step (_stl_order.py), so the indices are torch's, up to rows of
+EXACT_TIES_UP_TO elements (longer rows keep the stable order: see there why).
 """
 from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
+from . import _stl_order as stl
 from ._batched import BatchedTensor, any_batched, on_batch, sample_wise
 from ._table import TRANSPOSED, Op, derivative_not_implemented
 from .pointwise import div, eq, isnan, masked_fill_tensor
@@ -31,11 +38,69 @@ def argsort_array(a, axis, descending):
     return xp.argsort(~a, axis=axis, kind="stable")
 
 
-def _sorted_along(self, dim, descending):
+def _ties(sorted_rows):
+    """Which rows of a 2-d array, each sorted (NaN together at one end), hold two equal
+    values or two NaN."""
+    tied = (sorted_rows[:, 1:] == sorted_rows[:, :-1]).any(-1)
+    if sorted_rows.dtype.kind in "fc":
+        tied |= xp.isnan(sorted_rows).sum(-1) >= 2
+    return tied
+
+
+def _pairs(row):
+    return [(v, i) for i, v in enumerate(row.tolist())]
+
+
+# Rows longer than this keep NumPy's stable order among ties: the step-by-step algorithms
+# cost about 10 us an element (measured: a 10^5-element sort with ties, 1.4 s), which a
+# user sorting millions of labels should not pay for an order among equal values.
+EXACT_TIES_UP_TO = 1 << 16
+
+
+def _by_rows(a, dim, fn, sorted_a=None, nan_too=False):
+    """fn(row) -> indices for the rows of ``a`` along ``dim`` with ties (told by the same
+    rows sorted, ``sorted_a``; with ``nan_too`` a single NaN counts; with no ``sorted_a``
+    every row): a list of (row number, indices) over ``a`` moved to (rows, n)."""
+    n = a.shape[dim]
+    if n > EXACT_TIES_UP_TO or n < 2 or a.size == 0:  # (no row with two elements)
+        return []
+    rows = xp.moveaxis(a, dim, -1).reshape(-1, n)
+    if sorted_a is None:
+        which = xp.ones(rows.shape[0], bool)
+    else:
+        which = _ties(xp.moveaxis(sorted_a, dim, -1).reshape(-1, n))
+        if nan_too and rows.dtype.kind in "fc":
+            # (mode's bare < leaves even one NaN elsewhere than a stable sort does)
+            which |= xp.isnan(rows).any(-1)
+    return [(r, fn(rows[r])) for r in xp.flatnonzero(which)]
+
+
+def _put_rows(idx, dim, found):
+    """Write the rows of indices ``found`` gives into ``idx`` (laid out along ``dim``)."""
+    moved = xp.moveaxis(idx, dim, -1)
+    flat = moved.reshape(-1, moved.shape[-1])
+    for r, row in found:
+        flat[r, :len(row)] = row
+    return xp.moveaxis(flat.reshape(moved.shape), -1, dim)
+
+
+def _stl_sorted(row, descending):
+    pairs = _pairs(row)
+    stl.stl_sort(pairs, stl.greater_nan_first if descending else stl.less_nan_last)
+    return [i for _, i in pairs]
+
+
+def _sorted_along(self, dim, descending, stable=False):
     if self.ndim == 0:
         return self.copy(), xp.zeros((), xp.int64)
     idx = argsort_array(self, dim, descending)
-    return xp.take_along_axis(self, idx, dim), idx
+    values = xp.take_along_axis(self, idx, dim)
+    if not stable:  # NOTE [Order among ties]
+        found = _by_rows(self, dim, lambda row: _stl_sorted(row, descending), values)
+        if found:
+            idx = _put_rows(idx, dim, found)
+            values = xp.take_along_axis(self, idx, dim)
+    return values, idx
 
 
 def _select_backward(grad, dim, indices, self_sym_sizes):
@@ -50,7 +115,7 @@ _SORTED = dict(outputs=("values", "indices"), differentiable_outputs=(0,))
 sort_op = Op("SortBackward0", lambda self, dim, descending: _sorted_along(self, dim, descending),
              jvp=TRANSPOSED, self=_select_backward, **_SORTED)
 sort_stable = Op("SortBackward1", lambda self, stable, dim, descending:
-                 _sorted_along(self, dim, descending), jvp=TRANSPOSED,
+                 _sorted_along(self, dim, descending, stable), jvp=TRANSPOSED,
                  self=_select_backward, **_SORTED)
 
 
@@ -78,7 +143,8 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
     d = _wrap_dim(dim, input.dim())
     _check_sortable(input)
     a = input._data
-    return _wrap(xp.zeros((), xp.int64) if a.ndim == 0 else argsort_array(a, d, descending))
+    return _wrap(xp.zeros((), xp.int64) if a.ndim == 0 else _sorted_along(a, d, descending,
+                                                                            stable)[1])
 
 
 def msort(input, *, out=None):
@@ -93,11 +159,32 @@ def _topk(self, k, dim, largest, sorted):
         raise RuntimeError("selected index k out of range")
     if self.dtype.kind == "c":  # after the dim and k checks, as torch's order is
         raise RuntimeError(" topk does not support complex dtypes on CPU")
-    values, idx = _sorted_along(self, dim, largest)
+    if self.dtype.kind == "b":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if self.ndim == 0:
-        return values, idx
+        return self.copy(), xp.zeros((), xp.int64)
+    idx = argsort_array(self, dim, largest)
     take = (slice(None),) * dim + (slice(0, k),)
-    return values[take].copy(), idx[take].copy()
+    if k:  # NOTE [Order among ties]; unsorted, the order nth_element leaves, tied or not
+        ordered = xp.take_along_axis(self, idx, dim) if sorted else None
+        idx = _put_rows(idx, dim, _by_rows(self, dim, lambda row: _stl_topk(
+            row, k, largest, sorted), ordered))
+    idx = idx[take].copy()
+    return xp.take_along_axis(self, idx, dim), idx
+
+
+def _stl_topk(row, k, largest, sorted):
+    """torch's topk of one row: a partial sort for k up to n / 64, else nth_element and a
+    sort of the first k - 1."""
+    pairs = _pairs(row)
+    comp = stl.greater_nan_first if largest else stl.less_nan_last
+    if k * 64 <= len(pairs):
+        stl.stl_partial_sort(pairs, k, comp)
+    else:
+        stl.stl_nth_element(pairs, k - 1, comp)
+        if sorted:
+            stl.stl_sort(pairs, comp, 0, k - 1)
+    return [i for _, i in pairs[:k]]
 
 
 topk_op = Op("TopkBackward0", _topk, jvp=TRANSPOSED, self=_select_backward, **_SORTED)
@@ -113,16 +200,29 @@ def _kth(self, k, dim, keepdim):
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     return _pick_sorted(self, dim, keepdim, lambda sorted_, _: xp.full(
-        sorted_.shape[:-1], k - 1, dtype=xp.int64))
+        sorted_.shape[:-1], k - 1, dtype=xp.int64), lambda row: _stl_kth(row, k))
 
 
-def _pick_sorted(self, dim, keepdim, position):
-    """The element at ``position(sorted rows, self rows)`` of each sorted row along ``dim``."""
+def _stl_kth(row, k):
+    # torch's quickselect moves the rest around too: only position k - 1 is read back
+    pairs = _pairs(row)
+    stl.quick_select(pairs, k - 1, stl.greater_nan_first)
+    return [i for _, i in pairs]
+
+
+def _pick_sorted(self, dim, keepdim, position, tie_order=None, nan_too=False):
+    """The element at ``position(sorted rows, self rows)`` of each sorted row along ``dim``;
+    ``tie_order(row)``: the arrangement torch's algorithm leaves a row with ties in."""
     if self.ndim == 0:
         return self.copy(), xp.zeros((), xp.int64)
     moved = xp.moveaxis(self, dim, -1)
     idx = xp.argsort(moved, axis=-1, kind="stable")
     sorted_ = xp.take_along_axis(moved, idx, -1)
+    if tie_order is not None:
+        found = _by_rows(moved, moved.ndim - 1, tie_order, sorted_, nan_too)
+        if found:
+            idx = _put_rows(idx, idx.ndim - 1, found)
+            sorted_ = xp.take_along_axis(moved, idx, -1)
     pos = position(sorted_, moved)[..., None]
     values = xp.take_along_axis(sorted_, pos, -1)[..., 0]
     indices = xp.take_along_axis(idx, pos, -1)[..., 0]
@@ -209,10 +309,17 @@ def _mode(self, dim, keepdim):
                 continue
             starts = xp.flatnonzero(xp.concatenate(([True], row[1:] != row[:-1])))
             counts = xp.diff(xp.append(starts, row.size))
-            best = int(xp.argmax(counts))  # the most frequent; among equals the smallest
-            out[r] = starts[best] + counts[best] - 1  # its last place: its last occurrence
+            best = int(xp.argmax(counts))  # the most frequent; among equals the first
+            out[r] = starts[best] + counts[best] - 1  # the last place of its run
         return out.reshape(sorted_.shape[:-1])
-    return _pick_sorted(self, dim, keepdim, position)
+    return _pick_sorted(self, dim, keepdim, position, _stl_mode_order, nan_too=True)
+
+
+def _stl_mode_order(row):
+    # torch's mode sorts (value, index) pairs by value with a bare <, then takes runs
+    pairs = _pairs(row)
+    stl.stl_sort(pairs, stl.less_plain)
+    return [i for _, i in pairs]
 
 
 mode_op = Op("ModeBackward0", _mode, jvp=TRANSPOSED, **_REDUCED)
