@@ -84,10 +84,11 @@ for _n in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "log
 for _alias, _n in (("greater", "gt"), ("less", "lt"), ("greater_equal", "ge"),
                    ("less_equal", "le"), ("not_equal", "ne")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
-for _n in ("log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf", "rsqrt",
-           "log2", "log10", "floor", "ceil", "trunc", "sgn"):
+for _n in ("log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "acosh", "asinh",
+           "atanh", "erf", "rsqrt", "log2", "log10", "floor", "ceil", "trunc", "sgn"):
     FUNCTIONS[_n] = _unary(_n)
 for _alias, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"),
+                   ("arcsinh", "asinh"), ("arccosh", "acosh"), ("arctanh", "atanh"),
                    ("fix", "trunc")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
 from . import pointwise as _pw, reduction as _red, statistics as _st  # noqa: E402
@@ -280,13 +281,15 @@ def _inplace_of(name):
     return method
 
 
-for _n in ("acos", "asin", "atan", "ceil", "floor", "trunc", "cosh", "sinh", "tan", "erf",
+for _n in ("acos", "asin", "atan", "acosh", "asinh", "atanh", "ceil", "floor", "trunc", "cosh",
+           "sinh", "tan", "erf",
            "expm1", "log10", "log1p", "log2", "rsqrt", "sgn", "sign", "eq", "ne", "lt", "le",
            "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "remainder", "fmod"):
     METHODS.setdefault(_n + "_", _inplace_of(_n))
 for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
-                   ("arctan", "atan"), ("arctan2", "atan2"), ("clip", "clamp"), ("divide", "div"),
+                   ("arctan", "atan"), ("arccosh", "acosh"), ("arcsinh", "asinh"),
+                   ("arctanh", "atanh"), ("arctan2", "atan2"), ("clip", "clamp"), ("divide", "div"),
                    ("fix", "trunc"), ("multiply", "mul"), ("negative", "neg"),
                    ("subtract", "sub"), ("true_divide", "div"), ("greater", "gt"),
                    ("greater_equal", "ge"), ("less", "lt"), ("less_equal", "le"),
@@ -299,6 +302,27 @@ _OUT_NAMES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divid
               "arctan2": "atan2", "ger": "mul", "square": "pow", "msort": "sort",
               **dict.fromkeys(("hstack", "vstack", "row_stack", "dstack", "column_stack"),
                               "cat")}
+
+def _function_of_method(name):
+    """torch.<name>_(input, ...): the in-place method, called on ``input``."""
+    def fn(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+# the in-place forms torch also exposes as functions
+for _n in ("abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
+           "arctanh_", "as_strided_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_",
+           "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_",
+           "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "i0_",
+           "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
+           "rad2deg_", "reciprocal_", "relu_", "resize_as_", "rsqrt_", "sigmoid_", "sin_",
+           "sinc_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_"):
+    FUNCTIONS.setdefault(_n, _function_of_method(_n))
 
 from . import batching  # noqa: E402,F401  (puts the batching rules on the table's ops)
 

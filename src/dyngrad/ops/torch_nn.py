@@ -10,7 +10,10 @@ import warnings
 
 from .. import random as _random
 from ..tensor import Tensor
-from . import embedding as _emb, linalg, normalization as _norm
+from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
+from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, pointwise as _pw
+from . import rrelu as _rr
+from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
@@ -105,6 +108,146 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     return _emb.embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse)
 
 
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """torch.embedding_bag: the result and the three bookkeeping tensors."""
+    if sparse:
+        raise NotImplementedError("dyngrad: embedding_bag with sparse=True (sparse gradients) "
+                                  "is not implemented")
+    return _bag.embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
+                              per_sample_weights, include_last_offset, padding_idx)
+
+
+# -- rrelu ---------------------------------------------------------------------------------------
+def _rrelu(input, lower, upper, training, generator, inplace):
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not input.is_floating_point():
+        kernel = "rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._cname}\'')
+    noise = _wrap(_rr.draw_noise(input._data, lower, upper, generator) if training
+                  else _backend.xp.empty(0, input._data.dtype))
+    if inplace:
+        return apply_inplace(_rr.rrelu_with_noise_, input, (input, noise, lower, upper, training))
+    return _rr.rrelu_with_noise(input, noise, lower, upper, training)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _rrelu(input, lower, upper, training, generator, False)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _rrelu(input, lower, upper, training, generator, True)
+
+
+# -- ctc_loss --------------------------------------------------------------------------------------
+def _lengths(v):
+    if isinstance(v, Tensor):
+        return [int(x) for x in v._data.reshape(-1)]
+    return [int(x) for x in v]
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0,
+             zero_infinity=False):
+    # (torch.ctc_loss's own default, unlike F.ctc_loss's, is no reduction)
+    batched = log_probs.dim() == 3
+    lp = log_probs if batched else log_probs.unsqueeze(1)
+    target_lengths = _lengths(target_lengths)
+    res = _ctc.ctc_loss(lp, targets, _lengths(input_lengths), target_lengths, blank,
+                        zero_infinity)[0]
+    if zero_infinity:
+        res = _pw.where(res == float("inf"), zeros((), dtype=res.dtype), res)
+    if reduction == 1:
+        lengths = creation.tensor(target_lengths, dtype=res.dtype).clamp_min(1)
+        return (res / lengths).mean()
+    if reduction == 2:
+        return res.sum()
+    return res if batched else res.squeeze(0)
+
+
+# -- pdist -----------------------------------------------------------------------------------------
+def pdist(input, p=2):
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if not input.is_floating_point():
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    return _distance.pdist(input.contiguous(), p)
+
+
+_CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+                "donot_use_mm_for_euclid_dist": 2}
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.is_floating_point():
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{x.dtype._cname}")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{x.dim()}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    mode = _CDIST_MODES[compute_mode]
+    rows1, rows2 = x1.shape[-2], x2.shape[-2]
+    if p == 2 and (mode == 1 or (mode == 0 and (rows1 > 25 or rows2 > 25))):
+        # the Euclidean distance by one matrix product, over one flattened batch dim
+        batch = tuple(_backend.xp.broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2])))
+        if x1.dim() == 2 and x2.dim() == 2:
+            return _distance.euclidean_dist(x1, x2).view(rows1, rows2)
+        a = x1.expand(batch + tuple(x1.shape[-2:])).contiguous().view(-1, rows1, x1.shape[-1])
+        b = x2.expand(batch + tuple(x2.shape[-2:])).contiguous().view(-1, rows2, x2.shape[-1])
+        return _distance.euclidean_dist(a, b).view(batch + (rows1, rows2))
+    return _distance.cdist_op(x1, x2, p, None)
+
+
+# -- grid sampling ------------------------------------------------------------------------------
+def _check_grid_sampler(input, grid, interpolation_mode):
+    if input.dtype != grid.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
+                           f"{grid.dtype._cname}")
+    if not input.dim() or not grid.dim() or input.shape[0] != grid.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, "
+                           f"but got input with sizes {list(input.shape)} and grid with sizes "
+                           f"{list(grid.shape)}")
+    if grid.shape[-1] != input.dim() - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.dim() - 2} in last "
+                           f"dimension, but got grid with sizes {list(grid.shape)}")
+    for d in range(2, input.dim()):
+        if input.shape[d] == 0:
+            raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial "
+                               f"dimensions, but input has sizes {list(input.shape)} with "
+                               f"dimension {d} being empty")
+    k = 2 if input.dim() == 4 else 3
+    if input.dim() != grid.dim() or input.dim() not in (4, 5):
+        raise RuntimeError(f"grid_sampler(): expected {k + 2}D input and grid with same number "
+                           f"of dimensions, but got input with sizes {list(input.shape)} and "
+                           f"grid with sizes {list(grid.shape)}")
+    if k == 3 and interpolation_mode == 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"grid_sampler_{k}d_cpu_kernel_impl" not implemented for '
+                                  f"'{input.dtype._cname}'")
+    return k
+
+
+def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    k = _check_grid_sampler(input, grid, interpolation_mode)
+    return _gs.grid_sampler[k](input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def affine_grid_generator(theta, size, align_corners):
+    return _gs.affine_grid_generator(theta, tuple(size), align_corners)
+
+
 # -- normalization ------------------------------------------------------------------------------
 def _sizes(shape):
     return (shape,) if isinstance(shape, int) else tuple(shape)
@@ -177,11 +320,14 @@ FUNCTIONS = {
     "addmm": addmm, "dropout": dropout, "dropout_": dropout_,
     "feature_dropout": feature_dropout, "feature_dropout_": feature_dropout_,
     "alpha_dropout": alpha_dropout, "feature_alpha_dropout": feature_alpha_dropout,
-    "embedding": embedding, "layer_norm": layer_norm, "group_norm": group_norm,
+    "embedding": embedding, "embedding_bag": embedding_bag, "grid_sampler": grid_sampler,
+    "grid_sampler_2d": grid_sampler, "grid_sampler_3d": grid_sampler,
+    "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_, "pdist": pdist,
+    "ctc_loss": ctc_loss, "cdist": cdist,
+    "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
-METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),
-           "xlogy": lambda self, other: xlogy(self, other)}
+METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps)}
 
 
 # -- convolution ------------------------------------------------------------------------------
@@ -334,15 +480,8 @@ def logit(input, eps=None, *, out=None):
     return _logit(input, eps)
 
 
-def xlogy(input, other, *, out=None):
-    from .activation_pointwise import xlogy as _xlogy
-    if not isinstance(input, Tensor):
-        input = creation.tensor(input)
-    return _xlogy(input, other)
-
-
 FUNCTIONS.update({
-    "logit": logit, "xlogy": xlogy,
+    "logit": logit,
     "conv1d": conv1d, "conv2d": conv2d, "conv3d": conv3d, "conv_transpose1d": conv_transpose1d,
     "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d,
     "constant_pad_nd": constant_pad_nd,
@@ -381,7 +520,7 @@ def _why_not_flash(query, key, value, dropout_p):
 
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):
     # torch's _scaled_dot_product_attention_math, op for op
-    from . import attention as _at, pointwise as _pw
+    from . import attention as _at
     sf = math.sqrt(1 / math.sqrt(query.shape[-1]) if scale is None else abs(scale))
     q = _pw.mul_scalar(query, -sf if scale is not None and scale < 0 else sf)
     if is_causal:
@@ -461,6 +600,20 @@ def pixel_unshuffle(input, downscale_factor):
     return _ps.pixel_unshuffle(input, downscale_factor)
 
 
+def channel_shuffle(input, groups):
+    from . import pixel_shuffle as _ps
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if input.shape[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got "
+                           f"{input.shape[1]} channels and {groups} groups.")
+    return _ps.channel_shuffle(input, groups)
+
+
 def hardshrink(input, lambd=0.5):
     from .activation_pointwise import hardshrink as _hs
     return _hs(input, lambd)
@@ -469,7 +622,6 @@ def hardshrink(input, lambd=0.5):
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / sqrt(mean(x^2) + eps) * weight over the last dims, composed as torch composes it
     (eps defaults to the dtype's machine epsilon)."""
-    from . import pointwise as _pw
     normalized_shape = _sizes(normalized_shape)
     k = len(normalized_shape)
     if tuple(input.shape[input.dim() - k:]) != normalized_shape:
@@ -484,6 +636,6 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out if weight is None else out * weight
 
 
-FUNCTIONS.update({"pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
+FUNCTIONS.update({"channel_shuffle": channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
                   "hardshrink": hardshrink, "rms_norm": rms_norm})
 METHODS["hardshrink"] = hardshrink
