@@ -343,7 +343,9 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
     # ``next_up``: a node made ready while the queue was empty, run next without entering
     # the queue (a chain's nodes never do: each list append and pop to and from empty
     # would resize the lists); pushed like any other as soon as a second node is ready
-    next_up = None
+    # ``next_grads``: the gradients of ``next_up`` when they never entered ``buffers`` (a
+    # node whose one output got all of its gradient at once: every node of a chain)
+    next_up = next_grads = None
     while True:
         if next_up is not None:
             node = next_up
@@ -355,7 +357,11 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             node = ready.pop()
         else:
             break
-        grads = buffers.pop(node)
+        if next_grads is not None:
+            grads = next_grads
+            next_grads = None
+        else:
+            grads = buffers.pop(node)
         own = False
         if owned:  # the arrays leave the buffers: their ids may be reused from now on
             own = id(grads[0]) in owned
@@ -395,6 +401,13 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             g = outs[k] if outs is not None else None
             buf = buffers.get(nxt)
             if buf is None:
+                if (d == 0 and next_up is None and not keys and wanted is None
+                        and nxt._n_outputs == 1 and type(nxt) is not AccumulateGrad):
+                    # all of its gradient, the only node ready: run it next, its gradient
+                    # kept out of ``buffers`` (measured: 2% of tiny_chain's instructions)
+                    next_up = nxt
+                    next_grads = [g]
+                    continue
                 buf = buffers[nxt] = [None] * nxt._n_outputs
             if g is not None:
                 old = buf[nr]
@@ -418,6 +431,9 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 else:
                     if next_up is not None:
                         push(next_up._sequence_nr, next_up)
+                        if next_grads is not None:
+                            buffers[next_up] = next_grads
+                            next_grads = None
                         next_up = None
                     push(nxt._sequence_nr, nxt)
     # Final callbacks run in the order queued, and one may queue another (torch's

@@ -269,8 +269,38 @@ def compile_saver(sources, tensor_pos=()):
             saved[k] = _size_of(kind, args[i])
         node._saved = tuple(saved)
     fn = save if at_tensors or at_args or at_out or at_size else save_nothing
+    if len(at_tensors) + len(at_out) == 1 and not at_args and not at_size:
+        fn = _save_one(save, nones, at_tensors, at_out)
     fn.out_slots = at_out
     return fn
+
+
+def _save_one(save, nones, at_tensors, at_out):
+    """``save`` for the commonest layout, one tensor (an input or an output) and nothing
+    else (exp saves its result, x * c the other factor), written out for a plain Tensor
+    with no hook in force; anything else goes to ``save`` (measured, with record's one-input case:
+    2.6% of tiny_chain's instructions)."""
+    (k, i), = at_tensors or at_out
+    is_out = bool(at_out)
+    before, after = nones[:k], nones[k + 1:]
+
+    def save_one(node, args, outs):
+        if is_out:
+            if outs is None:  # an in-place op saves its output after the write
+                node._saved = nones
+                return
+            t = outs[i]
+        else:
+            t = args[i]
+        if type(t) is not Tensor or HOOKS_IN_USE[0] or t._inference:
+            return save(node, args, outs)
+        sv = _new(SavedValue)
+        sv.value = t._data if is_out else t
+        sv.counter = c = t._version_counter
+        sv.version = c[0]
+        sv.output_nr = i if is_out else None
+        node._saved = before + (sv,) + after
+    return save_one
 
 
 def _size_of(kind, v):
