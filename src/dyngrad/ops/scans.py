@@ -11,7 +11,7 @@ from ..tensor import _wrap_dim
 from . import pointwise as pw
 from ._table import TRANSPOSED, Op
 from .joining import cat, stack
-from .reduction import _sum_dtype, cumsum, flip, scatter_add, sum_dim
+from .reduction import _sum_dtype, cumsum, flip, scan, scatter_add, sum_dim
 from .return_types import return_type
 from .views import expand, new_zeros, slice_
 
@@ -49,7 +49,7 @@ def prod_safe_zeros_backward(grad, inp, dim):
 def _cumprod(self, dim, dtype=None):
     if not self.ndim:
         return self.astype(_sum_dtype(self, dtype))
-    return xp.cumprod(self, axis=dim, dtype=_sum_dtype(self, dtype))
+    return scan(xp.cumprod, self, dim, _sum_dtype(self, dtype))
 
 
 def _cumprod_backward(grad, self, dim, result):
