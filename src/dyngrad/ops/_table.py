@@ -123,8 +123,12 @@ class Op:
 
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
-                 jvp_name=None, **formulas):
+                 jvp_name=None, inplace_cast=None, **formulas):
         op.name = node_name
+        # the in-place form's refusal of a result its destination cannot hold, made before
+        # the kernel runs (NOTE [In-place casts refused first] in inplace.py): None, or how
+        # the refusal names the destination's dtype (_promote.type_name, clamp_type_name)
+        op.inplace_cast = inplace_cast
         # forward mode (_jvp.py): a marker or a ``result:`` rule; None: the op has none,
         # and forward AD through it raises naming ``jvp_name`` (torch's aten name)
         op.jvp = jvp
