@@ -248,9 +248,6 @@ FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
 METHODS["unfold"] = _ra.unfold
 # in-place forms of entries that take the tensor and plain arguments
 METHODS.update({
-    "masked_fill_": lambda self, mask, value: apply_inplace(
-        _pw.masked_fill_tensor if isinstance(value, Tensor) else _pw.masked_fill_op, self,
-        (self, mask, value)),
     "tril_": lambda self, diagonal=0: apply_inplace(_pw.tril, self, (self, diagonal)),
     "triu_": lambda self, diagonal=0: apply_inplace(_pw.triu, self, (self, diagonal)),
 })

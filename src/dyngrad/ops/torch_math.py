@@ -7,7 +7,7 @@ torch's dispatcher does. Nothing here computes: it chooses an entry and its argu
 import numbers
 
 from .. import _backend
-from .._args import as_dtype, type_name
+from .._args import as_dtype, broadcast_shapes, type_name
 from ..creation import tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
@@ -383,6 +383,10 @@ def _one_bound_inplace(name, by_number, by_tensor):
 
 
 def _masked_fill_inplace(self, mask, value):
+    # the mask must broadcast to self: torch's message names self first here (the
+    # out-of-place masked_fill names the mask first, as the forward does)
+    if isinstance(mask, Tensor):
+        broadcast_shapes(tuple(self.shape), tuple(mask.shape))
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
