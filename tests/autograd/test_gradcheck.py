@@ -351,8 +351,12 @@ _BCE_TARGET = pytest.mark.xfail(strict=True, reason=(
     "ops/loss.py: binary_cross_entropy does not check that the target lies in [0, 1] (torch: "
     "'all elements of target should be between 0 and 1'), which the differences step the "
     "samples' 0 and 1 targets out of"))
+_GRID_SAMPLE_2ND = pytest.mark.xfail(strict=True, reason=(
+    "grid_sample's double backward is not built: dyngrad raises NotImplementedError"))
 _KNOWN = {"bce": _BCE_TARGET, "bce_weight_sum": _BCE_TARGET, "bce_none": _BCE_TARGET,
-          "bce_squared": _BCE_TARGET}
+          "bce_squared": _BCE_TARGET, "grid_sample_bilinear": _GRID_SAMPLE_2ND,
+          "grid_sample_bicubic_reflection": _GRID_SAMPLE_2ND,
+          "grid_sample_3d_border": _GRID_SAMPLE_2ND}
 TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}", marks=_KNOWN.get(cid, ()))
          for op, cases in SAMPLES.items() for cid, call, arrays in cases
          if cid not in _STATEFUL and any(isinstance(a, np.ndarray) and a.dtype.kind == "f"

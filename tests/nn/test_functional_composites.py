@@ -38,7 +38,22 @@ CASES = {
         x[:, 0], y[:, 0], t.tensor([1.0, -1.0, 1.0, -1.0]), 0.1),
     "linear_1d_no_bias": lambda t, x, y: F(t).linear(x[0], y),
     "linear_transposed_input": lambda t, x, y: F(t).linear(x.t(), y.t()[:2], t.tensor(W[:2])),
+    # powers of a window: odd p with negative sums (clipped at 0), and p = -inf
+    "lp_pool1d_odd": lambda t, x: F(t).lp_pool1d(x[None], 3, 2),
+    "lp_pool2d": lambda t, x: F(t).lp_pool2d(x[None, None], 2, (2, 2), stride=1),
+    "lp_pool2d_neg_inf": lambda t, x: F(t).lp_pool2d(x[None, None], -float("inf"), 2),
+    "local_response_norm": lambda t, x: F(t).local_response_norm(x[None, :, :, None], 3),
+    "local_response_norm_5d": lambda t, x: F(t).local_response_norm(
+        x.reshape(1, 2, 2, 3, 1), 4, alpha=0.3, beta=0.6, k=0.5),
+    "gumbel_softmax": lambda t, x: _seeded(t, lambda: F(t).gumbel_softmax(x, tau=0.5)),
+    "gumbel_softmax_hard": lambda t, x: _seeded(t, lambda: F(t).gumbel_softmax(x, hard=True,
+                                                                               dim=0)),
 }
+
+
+def _seeded(t, draw):
+    t.manual_seed(11)
+    return draw()
 # the engine sums the two gradients reaching the target in the other order (the sum of
 # the first derivative's graph; values agree): graphs from the forward and backward only
 SUM_ORDER = {

@@ -24,10 +24,17 @@ D3, D4 = X3.astype(np.float64), R.standard_normal((2, 4, 3, 3))
 DV, DVB = V4.astype(np.float64), V4B.astype(np.float64)
 EMB = np.linspace(-1.0, 1.0, 15, dtype=f32).reshape(5, 3)
 IDX = np.array([[1, 2], [4, 1]])
+GRID = np.random.default_rng(3).uniform(-1.3, 1.3, (2, 3, 2, 2)).astype(f32)  # some outside
+THETA = np.array([[[0.9, -0.3, 0.1], [0.2, 1.1, -0.4]], [[-0.5, 0.8, 0.3], [1.2, 0.1, 0.6]]], f32)
 
 
 def _sq(y):
     return y * y
+
+
+def _seeded(t, draw):
+    t.manual_seed(5)
+    return draw()
 
 
 def F(t):
@@ -35,7 +42,8 @@ def F(t):
 
 
 def _samples():
-    from dyngrad.ops import activation_pointwise as ap, embedding as emb, linalg
+    from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
+    from dyngrad.ops import grid_sample as gs, rrelu as rr, unpool as up_
     from dyngrad.ops import normalization as nrm
     samples = {
         linalg.addmm: [
@@ -89,6 +97,40 @@ def _samples():
         emb.embedding: [("embedding", lambda t, w: F(t).embedding(t.tensor(IDX), w), [EMB]),
                         ("embedding_padding", lambda t, w: F(t).embedding(t.tensor(IDX), w, padding_idx=1), [EMB]),
                         ("embedding_fn", lambda t, w: t.embedding(w, t.tensor([3, 3, 0])), [EMB])],
+        gs.grid_sampler[2]: [
+            ("grid_sample_bilinear", lambda t, x, g: F(t).grid_sample(x, g, align_corners=False), [CX, GRID]),
+            ("grid_sample_bicubic_reflection", lambda t, x, g: F(t).grid_sample(
+                x, g, "bicubic", "reflection", align_corners=True), [CX, GRID])],
+        gs.grid_sampler[3]: [
+            ("grid_sample_3d_border", lambda t, x, g: F(t).grid_sample(
+                x[:, :, :3, None], t.cat([g, g[..., :1]], -1)[:, None], padding_mode="border",
+                align_corners=False), [CX, GRID])],
+        up_.max_unpool2d: [
+            ("max_unpool2d", lambda t, x: F(t).max_unpool2d(*F(t).max_pool2d(x, 2, return_indices=True), 2), [CX]),
+            ("max_unpool2d_squared", lambda t, x: _sq(F(t).max_unpool2d(
+                *F(t).max_pool2d(x, 2, padding=1, return_indices=True), 2, 2, 1, (5, 6))), [CX])],
+        up_.max_unpool3d: [
+            ("max_unpool3d", lambda t, x: F(t).max_unpool3d(*F(t).max_pool3d(
+                x[None], 2, return_indices=True), 2, output_size=(4, 5, 6)), [CX])],
+        rr.rrelu_with_noise: [
+            ("rrelu_eval", lambda t, x: F(t).rrelu(x, 0.1, 0.3), [KINKS]),
+            ("rrelu_train", lambda t, x: _seeded(t, lambda: F(t).rrelu(x, training=True)), [KINKS])],
+        rr.rrelu_with_noise_: [("rrelu_inplace", lambda t, x: _seeded(
+            t, lambda: F(t).rrelu(x * 1, training=True, inplace=True)), [KINKS])],
+        rr.rrelu_with_noise_backward: [
+            ("rrelu_train_squared", lambda t, x: _sq(_seeded(t, lambda: t.rrelu(x, training=True))), [KINKS]),
+            ("rrelu_eval_squared", lambda t, x: _sq(t.rrelu(x)), [KINKS])],
+        gs.affine_grid_generator: [
+            ("affine_grid", lambda t, th: F(t).affine_grid(th, (2, 1, 3, 4), align_corners=False), [THETA]),
+            ("affine_grid_squared", lambda t, th: _sq(F(t).affine_grid(th, (2, 1, 1, 4), align_corners=True)), [THETA])],
+        bag.embedding_bag: [
+            ("embedding_bag_sum", lambda t, w: F(t).embedding_bag(
+                t.tensor([1, 2, 4, 4, 0]), w, t.tensor([0, 2, 2]), mode="sum"), [EMB]),
+            ("embedding_bag_max_ties", lambda t, w: F(t).embedding_bag(
+                t.tensor([[1, 3], [4, 1]]), w * 0 + 1, mode="max"), [EMB]),
+            ("embedding_bag_weighted", lambda t, w, p: F(t).embedding_bag(
+                t.tensor([1, 2, 4, 3, 0]), w, t.tensor([0, 2]), mode="sum",
+                per_sample_weights=p[0]), [EMB, EMB[:, :1].T.copy()])],
         emb.embedding_dense_backward: [
             ("embedding_squared", lambda t, w: _sq(F(t).embedding(t.tensor(IDX), w)), [EMB]),
             ("embedding_freq_squared", lambda t, w: _sq(F(t).embedding(
@@ -206,6 +248,8 @@ def _conv_pool_samples():
                            ("pixel_unshuffle_squared", lambda t, x: _sq(F(t).pixel_unshuffle(x[:, :, :4], 2)), [CX])],
         ps.pixel_unshuffle: [("pixel_unshuffle", lambda t, x: t.pixel_unshuffle(x[:, :, :4], 2), [CX]),
                              ("pixel_shuffle_squared", lambda t, x: _sq(t.pixel_shuffle(x, 2)), [CX])],
+        ps.channel_shuffle: [("channel_shuffle", lambda t, x: t.channel_shuffle(x, 2), [CX]),
+                             ("channel_shuffle_3d_squared", lambda t, x: _sq(F(t).channel_shuffle(x[0, :, :4], 2)), [CX])],
         ap.hardshrink: [("hardshrink", lambda t, x: F(t).hardshrink(x, 0.5), [LX]),
                         ("hardshrink_kinks", lambda t, x: x.hardshrink(1.0), [KINKS])],
         ap.hardshrink_backward: [("hardshrink_squared", lambda t, x: _sq(t.hardshrink(x)), [LX])],
@@ -309,13 +353,61 @@ def _attention_upsample_samples():
         up.upsample_linear1d: [("interpolate_linear", lambda t, x: F(t).interpolate(x[0], size=8, mode="linear"), [CX])],
         up.upsample_linear1d_backward: [("interpolate_linear_squared", lambda t, x: _sq(F(t).interpolate(
             x[0], size=4, mode="linear", align_corners=True)), [CX])],
+        **_more_upsample_samples(up),
     }
 
 
+def _more_upsample_samples(up):
+    """One sample per further mode, each growing one dim and shrinking another, and one
+    through its backward entry (squared output: double backward)."""
+    def interp(mode, first, size, **kw):
+        return lambda t, x: F(t).interpolate(first(x), size=size, mode=mode, **kw)
+
+    def volume(x):
+        return x[:1].reshape(1, 2, 3, 4, 5)
+
+    modes = [(up.upsample_nearest3d, up.upsample_nearest3d_backward, "nearest", volume, (4, 6, 2), {}),
+             (up.upsample_nearest_exact1d, up.upsample_nearest_exact1d_backward, "nearest-exact",
+              lambda x: x[0], 9, {}),
+             (up.upsample_nearest_exact2d, up.upsample_nearest_exact2d_backward, "nearest-exact",
+              lambda x: x, (7, 4), {}),
+             (up.upsample_nearest_exact3d, up.upsample_nearest_exact3d_backward, "nearest-exact",
+              volume, (2, 5, 7), {}),
+             (up.upsample_trilinear3d, up.upsample_trilinear3d_backward, "trilinear", volume,
+              (4, 3, 7), {}),
+             (up.upsample_bicubic2d, up.upsample_bicubic2d_backward, "bicubic", lambda x: x,
+              (8, 4), {}),
+             (up.upsample_bilinear2d_aa, up.upsample_bilinear2d_aa_backward, "bilinear",
+              lambda x: x, (3, 9), {"antialias": True}),
+             (up.upsample_bicubic2d_aa, up.upsample_bicubic2d_aa_backward, "bicubic",
+              lambda x: x, (2, 8), {"antialias": True, "align_corners": True}),
+             (up.upsample_lanczos2d_aa, up.upsample_lanczos2d_aa_backward, "lanczos",
+              lambda x: x, (3, 7), {"antialias": True})]
+    samples = {}
+    for fwd, back, mode, first, size, kw in modes:
+        dims = len(size) if isinstance(size, tuple) else 1
+        name = f"interpolate_{mode}_{dims}d{'_aa' if kw.get('antialias') else ''}"
+        f = interp(mode, first, size, **kw)
+        samples[fwd] = [(name, f, [CX])]
+        samples[back] = [(name + "_squared", lambda t, x, f=f: _sq(f(t, x)), [CX])]
+    return samples
+
+
 NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
+
+
+def _no_derivative():
+    # backward entries torch gives no derivative (their own backward raises, as torch's)
+    from dyngrad.ops import embedding_bag as bag, grid_sample as gs
+    # (and grid_sample's backward, whose derivative torch has and dyngrad does not yet)
+    return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values()}
+
+
+NO_DERIVATIVE = _no_derivative()
 # compared with torch, not with finite differences: cases on a kink, and gradients that
 # are not the derivative by design (the padding row gets none; frequency scaling)
-NO_FINITE_DIFF = {"leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
+NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squared",
+                  "rrelu_eval_squared", "leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
                   "softshrink_kinks"}
@@ -329,6 +421,13 @@ GRAPHS = {
     # (and raises when run: so no second derivatives are taken)
     "hardsigmoid": ("forward", "backward"), "hardsigmoid_kinks": ("forward", "backward"),
     "hardsigmoid_squared": ("forward", "backward"),
+    # torch has no derivative of embedding_bag's backward (nor does dyngrad)
+    "embedding_bag_sum": ("forward", "backward"), "embedding_bag_max_ties": ("forward", "backward"),
+    "embedding_bag_weighted": ("forward", "backward"),
+    # dyngrad has no double backward of grid_sample yet
+    "grid_sample_bilinear": ("forward", "backward"),
+    "grid_sample_bicubic_reflection": ("forward", "backward"),
+    "grid_sample_3d_border": ("forward", "backward"),
     # hand-written double backwards in torch (_HAND_WRITTEN)
     "glu": _BEFORE_GRAD2, "glu_dim": _BEFORE_GRAD2, "glu_squared": _BEFORE_GRAD2,
     "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,

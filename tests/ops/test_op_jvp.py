@@ -11,7 +11,8 @@ import pytest
 import torch
 
 import dyngrad
-from dyngrad.ops import activation_pointwise, attention, packed_sequence, pointwise as pw, sorting
+from dyngrad.ops import (activation_pointwise, attention, embedding_bag, grid_sample,
+                         packed_sequence, pointwise as pw, rrelu, sorting)
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
@@ -29,6 +30,14 @@ NO_JVP = {
     attention.flash_attention_backward: "its backward, likewise",
     activation_pointwise.hardsigmoid_backward: "torch has no derivative of it at all",
     packed_sequence.pack_padded_sequence: "torch's _pack_padded_sequence has no forward formula",
+    embedding_bag.embedding_bag: "torch's _embedding_bag has no forward formula",
+    rrelu.rrelu_with_noise_: "torch's in-place rrelu_with_noise_ has no forward formula",
+    grid_sample.grid_sampler[2]: "torch's grid_sampler_2d has no forward formula",
+    grid_sample.grid_sampler[3]: "torch's grid_sampler_3d has no forward formula",
+    grid_sample.backward[2]: "no double backward of grid_sample yet",
+    grid_sample.backward[3]: "no double backward of grid_sample yet",
+    embedding_bag.embedding_bag_backward: "torch has no derivative of it at all",
+    embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
 }
 
 

@@ -19,13 +19,14 @@ from ..tensor import Tensor
 from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold, hardshrink, softshrink,
-    elu_, selu_, celu_, leaky_relu_, hardtanh_, threshold_)
-from ..ops.torch_nn import pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
+    elu_, selu_, celu_, leaky_relu_, hardtanh_, threshold_, gumbel_softmax, rrelu, rrelu_)
+from ..ops.torch_nn import channel_shuffle, pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
 from ..ops.torch_nn import scaled_dot_product_attention  # noqa: F401
 from ._functional.conv import (  # noqa: F401
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional.dropout import (  # noqa: F401
     alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout)
+from ._functional.grid import affine_grid, grid_sample  # noqa: F401
 from ._functional.linear import bilinear, linear  # noqa: F401
 from ._functional.loss import (  # noqa: F401
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
@@ -34,14 +35,15 @@ from ._functional.loss import (  # noqa: F401
     poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss)
 from ._functional.loss import _check_tensor
 from ._functional.normalization import (  # noqa: F401
-    batch_norm, group_norm, instance_norm, layer_norm, normalize)
+    batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, normalize)
 from ._functional.padding import pad  # noqa: F401
 from ._functional.pooling import (  # noqa: F401
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
     max_pool2d_with_indices, adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d,
-    max_pool3d_with_indices)
-from ._functional.sparse import embedding, one_hot  # noqa: F401
+    max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d,
+    max_unpool3d)
+from ._functional.sparse import embedding, embedding_bag, one_hot  # noqa: F401
 from ._functional.upsampling import interpolate, upsample  # noqa: F401
 
 

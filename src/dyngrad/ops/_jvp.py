@@ -54,8 +54,9 @@ TRANSPOSED = _Marker("TRANSPOSED")
 _UNSUPPORTED = ("Trying to use forward AD with {} that does not support it because it has not "
                 "been implemented yet.\nPlease file an issue to PyTorch at https://github.com/"
                 "pytorch/pytorch/issues/new?template=feature-request.yml so that we can "
-                "prioritize its implementation or submit a PR adding the implementation to "
-                "derivatives.yaml")
+                "prioritize its implementation")
+# (an op with a derivatives.yaml entry is asked for a rule there; an in-place op is not)
+_OR_SUBMIT = " or submit a PR adding the implementation to derivatives.yaml"
 
 
 def unsupported_error(op):
@@ -68,7 +69,8 @@ def unsupported_error(op):
     if name.startswith("aten::"):
         return NotImplementedError(f"Trying to use forward AD with {name} that does not "
                                    "support it.")
-    return NotImplementedError(_UNSUPPORTED.format(name))
+    return NotImplementedError(_UNSUPPORTED.format(name)
+                               + ("." if name.endswith("_") else _OR_SUBMIT))
 
 
 def input_tangents(op, args):

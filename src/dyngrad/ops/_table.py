@@ -518,6 +518,15 @@ def run_formulas_widened(node, grads, create_graph):
 
 
 _GRAD, _GRADS, _MASK = -1, -2, -3
+def derivative_not_implemented(name):
+    """The formula of an input torch gives no derivative for: the backward raises, naming
+    the op, as torch's does."""
+    def formula(grad):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    formula.__name__ = f"{name.strip('_')}_derivative_not_implemented"
+    return formula
+
+
 _GIVEN = ("grad", "grads", "grad_input_mask")  # formula arguments that are not saved
 _ONLY_GRAD = (_GRAD,)
 OpNode._apply = run_formulas

@@ -1,5 +1,6 @@
 """pixel_shuffle and pixel_unshuffle (PixelShuffleBackward0, PixelUnshuffleBackward0): each
-one's gradient is the other, applied to the gradient."""
+one's gradient is the other, applied to the gradient; channel_shuffle (ChannelShuffleBackward0),
+whose gradient is the inverse shuffle (channels regrouped by the group size)."""
 from .. import _backend
 from ._table import LINEAR, Op
 
@@ -28,3 +29,14 @@ pixel_shuffle = Op("PixelShuffleBackward0", _pixel_shuffle, jvp=LINEAR,
                    self=lambda grad, upscale_factor: pixel_unshuffle(grad, upscale_factor))
 pixel_unshuffle = Op("PixelUnshuffleBackward0", _pixel_unshuffle, jvp=LINEAR,
                      self=lambda grad, downscale_factor: pixel_shuffle(grad, downscale_factor))
+
+
+def _channel_shuffle(self, groups):
+    n, c = self.shape[:2]
+    x = self.reshape((n, groups, c // groups) + self.shape[2:]).swapaxes(1, 2)
+    return xp.ascontiguousarray(x).reshape(self.shape)
+
+
+channel_shuffle = Op("ChannelShuffleBackward0", _channel_shuffle, jvp=LINEAR,
+                     self=lambda grad, self_sym_sizes, groups:
+                     channel_shuffle(grad, self_sym_sizes[1] // groups))

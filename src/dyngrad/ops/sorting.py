@@ -9,7 +9,7 @@ sort, where torch's selection algorithm may pick another of the tied indices.
 """
 from .. import _backend
 from ..tensor import Tensor, _wrap, _wrap_dim
-from ._table import TRANSPOSED, Op
+from ._table import TRANSPOSED, Op, derivative_not_implemented
 from .reduction import _value_selecting_backward, evenly_distribute_backward, evenly_read_jvp
 from .return_types import return_type
 from .._dtype import _FROM_NP
@@ -213,12 +213,6 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 
 # -- unique, unique_consecutive (no derivative in torch either) ---------------------------------
-def _not_implemented(name):
-    def formula(grad):
-        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
-    return formula
-
-
 def _unique(self, sorted, return_inverse, return_counts):
     values, inverse, counts = xp.unique(self.reshape(-1), return_inverse=True, return_counts=True)
     return values, inverse.reshape(self.shape).astype(xp.int64), counts.astype(xp.int64)
@@ -251,12 +245,12 @@ def _unique_consecutive(self, return_inverse, return_counts, dim):
 
 _UNIQUE = dict(outputs=("output", "inverse", "counts"), differentiable_outputs=(0,))
 # torch has no forward rule for the unique family either
-unique_op = Op("Unique2Backward0", _unique, self=_not_implemented("_unique2"),
+unique_op = Op("Unique2Backward0", _unique, self=derivative_not_implemented("_unique2"),
                jvp_name="_unique2", **_UNIQUE)
-unique_dim_op = Op("UniqueDimBackward0", _unique_dim, self=_not_implemented("unique_dim"),
+unique_dim_op = Op("UniqueDimBackward0", _unique_dim, self=derivative_not_implemented("unique_dim"),
                    jvp_name="unique_dim", **_UNIQUE)
 unique_consecutive_op = Op("UniqueConsecutiveBackward0", _unique_consecutive,
-                           self=_not_implemented("unique_consecutive"),
+                           self=derivative_not_implemented("unique_consecutive"),
                            jvp_name="unique_consecutive", **_UNIQUE)
 
 

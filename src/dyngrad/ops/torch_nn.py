@@ -10,7 +10,9 @@ import warnings
 
 from .. import random as _random
 from ..tensor import Tensor
-from . import embedding as _emb, linalg, normalization as _norm
+from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
+from . import normalization as _norm, rrelu as _rr
+from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import empty, ones, zeros
 from ..tensor import _wrap
@@ -105,6 +107,77 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     return _emb.embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse)
 
 
+def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False,
+                  per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """torch.embedding_bag: the result and the three bookkeeping tensors."""
+    if sparse:
+        raise NotImplementedError("dyngrad: embedding_bag with sparse=True (sparse gradients) "
+                                  "is not implemented")
+    return _bag.embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
+                              per_sample_weights, include_last_offset, padding_idx)
+
+
+# -- rrelu ---------------------------------------------------------------------------------------
+def _rrelu(input, lower, upper, training, generator, inplace):
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not input.is_floating_point():
+        kernel = "rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._cname}\'')
+    noise = _wrap(_rr.draw_noise(input._data, lower, upper, generator) if training
+                  else _backend.xp.empty(0, input._data.dtype))
+    if inplace:
+        return apply_inplace(_rr.rrelu_with_noise_, input, (input, noise, lower, upper, training))
+    return _rr.rrelu_with_noise(input, noise, lower, upper, training)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _rrelu(input, lower, upper, training, generator, False)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _rrelu(input, lower, upper, training, generator, True)
+
+
+# -- grid sampling ------------------------------------------------------------------------------
+def _check_grid_sampler(input, grid, interpolation_mode):
+    if input.dtype != grid.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
+                           f"{grid.dtype._cname}")
+    if not input.dim() or not grid.dim() or input.shape[0] != grid.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid and input to have same batch size, "
+                           f"but got input with sizes {list(input.shape)} and grid with sizes "
+                           f"{list(grid.shape)}")
+    if grid.shape[-1] != input.dim() - 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size {input.dim() - 2} in last "
+                           f"dimension, but got grid with sizes {list(grid.shape)}")
+    for d in range(2, input.dim()):
+        if input.shape[d] == 0:
+            raise RuntimeError(f"grid_sampler(): expected input to have non-empty spatial "
+                               f"dimensions, but input has sizes {list(input.shape)} with "
+                               f"dimension {d} being empty")
+    k = 2 if input.dim() == 4 else 3
+    if input.dim() != grid.dim() or input.dim() not in (4, 5):
+        raise RuntimeError(f"grid_sampler(): expected {k + 2}D input and grid with same number "
+                           f"of dimensions, but got input with sizes {list(input.shape)} and "
+                           f"grid with sizes {list(grid.shape)}")
+    if k == 3 and interpolation_mode == 2:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    if not input.is_floating_point():
+        raise NotImplementedError(f'"grid_sampler_{k}d_cpu_kernel_impl" not implemented for '
+                                  f"'{input.dtype._cname}'")
+    return k
+
+
+def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    k = _check_grid_sampler(input, grid, interpolation_mode)
+    return _gs.grid_sampler[k](input, grid, interpolation_mode, padding_mode, align_corners)
+
+
+def affine_grid_generator(theta, size, align_corners):
+    return _gs.affine_grid_generator(theta, tuple(size), align_corners)
+
+
 # -- normalization ------------------------------------------------------------------------------
 def _sizes(shape):
     return (shape,) if isinstance(shape, int) else tuple(shape)
@@ -181,7 +254,10 @@ FUNCTIONS = {
     "addmm": addmm, "dropout": dropout, "dropout_": dropout_,
     "feature_dropout": feature_dropout, "feature_dropout_": feature_dropout_,
     "alpha_dropout": alpha_dropout, "feature_alpha_dropout": feature_alpha_dropout,
-    "embedding": embedding, "layer_norm": layer_norm, "group_norm": group_norm,
+    "embedding": embedding, "embedding_bag": embedding_bag, "grid_sampler": grid_sampler,
+    "grid_sampler_2d": grid_sampler, "grid_sampler_3d": grid_sampler,
+    "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_,
+    "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
 METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),
@@ -465,6 +541,20 @@ def pixel_unshuffle(input, downscale_factor):
     return _ps.pixel_unshuffle(input, downscale_factor)
 
 
+def channel_shuffle(input, groups):
+    from . import pixel_shuffle as _ps
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if input.shape[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got "
+                           f"{input.shape[1]} channels and {groups} groups.")
+    return _ps.channel_shuffle(input, groups)
+
+
 def hardshrink(input, lambd=0.5):
     from .activation_pointwise import hardshrink as _hs
     return _hs(input, lambd)
@@ -488,6 +578,6 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out if weight is None else out * weight
 
 
-FUNCTIONS.update({"pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
+FUNCTIONS.update({"channel_shuffle": channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
                   "hardshrink": hardshrink, "rms_norm": rms_norm})
 METHODS["hardshrink"] = hardshrink

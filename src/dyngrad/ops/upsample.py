@@ -1,9 +1,11 @@
-"""Upsampling (F.interpolate): nearest and (bi)linear over the last one or two dims, each an
-entry with its backward entry (UpsampleNearest2DBackward0, UpsampleBilinear2DBackward0, ...).
+"""Upsampling (F.interpolate): nearest, nearest-exact, (bi/tri)linear and bicubic over the
+last one to three dims, each an entry with its backward entry (UpsampleNearest2DBackward0,
+UpsampleBicubic2DBackward0, UpsampleBilinear2DAaBackward0, ...).
 
-Both modes are separable: along each resized dim the output is a fixed matrix times the
-input (one 1 per row for nearest, two weights per row for linear), so the forward is a
-product with those matrices and the backward a product with their transposes.
+Every mode is separable: along each resized dim the output is a fixed matrix times the input
+(one 1 per row for nearest, two weights for linear, four for cubic, a normalised filter
+window for antialiasing), so the forward is a product with those matrices and the backward a
+product with their transposes. Each mode is just the function that builds its matrix.
 """
 import math
 
@@ -20,14 +22,31 @@ def _scale(in_size, out_size, scale, align_corners):
     return 1.0 / scale if scale is not None and scale > 0 else in_size / out_size
 
 
-def _nearest_matrix(in_size, out_size, scale, dtype):
+def _nearest_matrix(in_size, out_size, scale, align_corners, dtype, exact=False):
     s = xp.float32(_scale(in_size, out_size, scale, False))
-    # torch's nearest_idx computes the source index in float
-    src = xp.minimum(xp.floor(xp.arange(out_size, dtype=xp.float32) * s).astype(xp.int64),
-                     in_size - 1)
+    # torch's source index: floorf(dst * scale) in float, or for nearest-exact
+    # floorf((dst + 0.5) * scale) with the product in double, rounded to float
+    if exact:
+        src = ((xp.arange(out_size) + 0.5) * xp.float64(s)).astype(xp.float32)
+    else:
+        src = xp.arange(out_size, dtype=xp.float32) * s
+    src = xp.minimum(xp.floor(src).astype(xp.int64), in_size - 1)
     m = xp.zeros((out_size, in_size), dtype)
     m[xp.arange(out_size), src] = 1
     return m
+
+
+def _nearest_exact_matrix(in_size, out_size, scale, align_corners, dtype):
+    return _nearest_matrix(in_size, out_size, scale, align_corners, dtype, exact=True)
+
+
+def _weights_matrix(in_size, out_size, index, weights, dtype):
+    """The (out, in) matrix with ``weights[:, k]`` at columns ``index[:, k]`` (clamped into
+    the input, as torch reads border pixels again), summed where columns repeat."""
+    m = xp.zeros((out_size, in_size), xp.float64)
+    rows = xp.repeat(xp.arange(out_size), index.shape[1])
+    xp.add.at(m, (rows, xp.clip(index, 0, in_size - 1).reshape(-1)), weights.reshape(-1))
+    return m.astype(dtype)
 
 
 def _linear_matrix(in_size, out_size, scale, align_corners, dtype):
@@ -35,20 +54,53 @@ def _linear_matrix(in_size, out_size, scale, align_corners, dtype):
     dst = xp.arange(out_size, dtype=xp.float64)
     src = dst * s if align_corners else xp.maximum((dst + 0.5) * s - 0.5, 0.0)
     i0 = xp.minimum(xp.floor(src).astype(xp.int64), in_size - 1)
-    i1 = xp.minimum(i0 + 1, in_size - 1)
     w1 = src - i0
-    m = xp.zeros((out_size, in_size), xp.float64)
-    rows = xp.arange(out_size)
-    xp.add.at(m, (rows, i0), 1 - w1)
-    xp.add.at(m, (rows, i1), w1)
-    return m.astype(dtype)
+    return _weights_matrix(in_size, out_size, xp.stack([i0, i0 + 1], 1),
+                           xp.stack([1 - w1, w1], 1), dtype)
 
 
-def _matrices(in_sizes, out_sizes, scales, dtype, align_corners):
-    if align_corners is None:
-        return [_nearest_matrix(i, o, s, dtype) for i, o, s in zip(in_sizes, out_sizes, scales)]
-    return [_linear_matrix(i, o, s, align_corners, dtype)
-            for i, o, s in zip(in_sizes, out_sizes, scales)]
+def _cubic(x, a):
+    """Keys' cubic convolution kernel with parameter ``a`` at distance ``|x|`` (< 2)."""
+    x = xp.abs(x)
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return xp.where(x <= 1, near, xp.where(x < 2, far, 0.0))
+
+
+def _bicubic_matrix(in_size, out_size, scale, align_corners, dtype):
+    s = _scale(in_size, out_size, scale, align_corners)
+    dst = xp.arange(out_size, dtype=xp.float64)
+    # the cubic source index is not clamped at 0: the taps beyond the border are clamped
+    src = dst * s if align_corners else (dst + 0.5) * s - 0.5
+    i0 = xp.floor(src).astype(xp.int64)
+    t = (src - i0)[:, None]
+    taps = xp.arange(-1, 3)
+    return _weights_matrix(in_size, out_size, i0[:, None] + taps, _cubic(t - taps, -0.75), dtype)
+
+
+def _antialiased(support, kernel):
+    """The matrix of an antialiased mode: when shrinking, the kernel is stretched by the
+    scale so every input pixel contributes, and each row's weights are normalised."""
+    def matrix(in_size, out_size, scale, align_corners, dtype):
+        s = _scale(in_size, out_size, scale, align_corners)
+        stretch = max(s, 1.0)
+        half = support * stretch
+        m = xp.zeros((out_size, in_size), xp.float64)
+        for i in range(out_size):
+            center = s * (i + 0.5)
+            lo = max(int(center - half + 0.5), 0)
+            hi = min(int(center + half + 0.5), in_size)
+            w = kernel((xp.arange(lo, hi) - center + 0.5) / stretch)
+            total = w.sum()
+            m[i, lo:hi] = w / total if total != 0 else w
+        return m.astype(dtype)
+    return matrix
+
+
+_bilinear_aa_matrix = _antialiased(1.0, lambda x: xp.maximum(1 - xp.abs(x), 0.0))
+_bicubic_aa_matrix = _antialiased(2.0, lambda x: _cubic(x, -0.5))
+_lanczos_aa_matrix = _antialiased(3.0, lambda x: xp.where(xp.abs(x) < 3,
+                                                         xp.sinc(x) * xp.sinc(x / 3), 0.0))
 
 
 def _apply(x, mats, transpose):
@@ -60,42 +112,52 @@ def _apply(x, mats, transpose):
     return xp.ascontiguousarray(x)
 
 
-def _upsample(self, output_size, align_corners, scales):
-    k = len(output_size)
-    mats = _matrices(self.shape[-k:], output_size, scales, self.dtype, align_corners)
-    return _apply(self, mats, False)
+def _entries(name, matrix):
+    """An upsample entry and its backward entry, each the other's formula, for the mode
+    whose per-dim matrix ``matrix`` builds. ``align_corners`` is None for the nearest modes."""
+    def mats(in_sizes, output_size, scales, align_corners, dtype):
+        return [matrix(i, o, s, align_corners, dtype)
+                for i, o, s in zip(in_sizes, output_size, scales)]
 
+    def upsample(self, output_size, align_corners, scales):
+        k = len(output_size)
+        return _apply(self, mats(self.shape[-k:], output_size, scales, align_corners,
+                                 self.dtype), False)
 
-def _upsample_backward(grad_output, output_size, input_size, align_corners, scales):
-    k = len(output_size)
-    mats = _matrices(tuple(input_size[-k:]), output_size, scales, grad_output.dtype,
-                     align_corners)
-    return _apply(grad_output, mats, True)
+    def upsample_backward(grad_output, output_size, input_size, align_corners, scales):
+        k = len(output_size)
+        return _apply(grad_output, mats(tuple(input_size[-k:]), output_size, scales,
+                                        align_corners, grad_output.dtype), True)
 
-
-def _entries(name):
-    """An upsample entry and its backward entry, each the other's formula. ``align_corners``
-    None means nearest."""
     def backward_of_grad(grad, output_size, self_sym_sizes, align_corners, scales):
         return back(grad, output_size, tuple(self_sym_sizes), align_corners, scales)
 
     def upsample_of_grad(grad, output_size, align_corners, scales):
         return fwd(grad, output_size, align_corners, scales)
 
-    fwd = Op(f"{name}Backward0", _upsample, jvp=LINEAR, self=backward_of_grad)
-    back = Op(f"{name}BackwardBackward0", _upsample_backward, jvp=LINEAR,
+    fwd = Op(f"{name}Backward0", upsample, jvp=LINEAR, self=backward_of_grad)
+    back = Op(f"{name}BackwardBackward0", upsample_backward, jvp=LINEAR,
               grad_output=upsample_of_grad)
     return fwd, back
 
 
-upsample_nearest1d, upsample_nearest1d_backward = _entries("UpsampleNearest1D")
-upsample_nearest2d, upsample_nearest2d_backward = _entries("UpsampleNearest2D")
-upsample_linear1d, upsample_linear1d_backward = _entries("UpsampleLinear1D")
-upsample_bilinear2d, upsample_bilinear2d_backward = _entries("UpsampleBilinear2D")
-
-
-def output_size_of(input_shape, size, scale_factor, k):
-    if size is not None:
-        return (size,) * k if isinstance(size, int) else tuple(size)
-    scales = (scale_factor,) * k if not isinstance(scale_factor, (tuple, list)) else scale_factor
-    return tuple(int(math.floor(n * s)) for n, s in zip(input_shape[-k:], scales))
+upsample_nearest1d, upsample_nearest1d_backward = _entries("UpsampleNearest1D", _nearest_matrix)
+upsample_nearest2d, upsample_nearest2d_backward = _entries("UpsampleNearest2D", _nearest_matrix)
+upsample_nearest3d, upsample_nearest3d_backward = _entries("UpsampleNearest3D", _nearest_matrix)
+upsample_nearest_exact1d, upsample_nearest_exact1d_backward = _entries(
+    "UpsampleNearestExact1D", _nearest_exact_matrix)
+upsample_nearest_exact2d, upsample_nearest_exact2d_backward = _entries(
+    "UpsampleNearestExact2D", _nearest_exact_matrix)
+upsample_nearest_exact3d, upsample_nearest_exact3d_backward = _entries(
+    "UpsampleNearestExact3D", _nearest_exact_matrix)
+upsample_linear1d, upsample_linear1d_backward = _entries("UpsampleLinear1D", _linear_matrix)
+upsample_bilinear2d, upsample_bilinear2d_backward = _entries("UpsampleBilinear2D", _linear_matrix)
+upsample_trilinear3d, upsample_trilinear3d_backward = _entries("UpsampleTrilinear3D",
+                                                               _linear_matrix)
+upsample_bicubic2d, upsample_bicubic2d_backward = _entries("UpsampleBicubic2D", _bicubic_matrix)
+upsample_bilinear2d_aa, upsample_bilinear2d_aa_backward = _entries("UpsampleBilinear2DAa",
+                                                                   _bilinear_aa_matrix)
+upsample_bicubic2d_aa, upsample_bicubic2d_aa_backward = _entries("UpsampleBicubic2DAa",
+                                                                 _bicubic_aa_matrix)
+upsample_lanczos2d_aa, upsample_lanczos2d_aa_backward = _entries("UpsampleLanczos2DAa",
+                                                                 _lanczos_aa_matrix)

@@ -6,6 +6,9 @@
 """
 from .summary import shape_str, value_str
 
+_NOT_RUN = ("not run: its gradient was only wanted as a result (autograd.grad or inputs=), "
+            "or it leads to no wanted input")
+
 
 def step_source(step):
     if step is None:
@@ -68,7 +71,6 @@ def step_lines(step, params=None, index=None):
                          "accumulated into .grad")
         return lines
     if not step.ran:
-        from .trace import _NOT_RUN
         lines.append("    " + _NOT_RUN)
         return lines
     for e in step.edges:

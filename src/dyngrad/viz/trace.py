@@ -20,11 +20,9 @@ from ..autograd.graph import AccumulateGrad
 from ..autograd.saved_value import SavedValue
 from .dot import forward_name
 from .formula import op_formulas
+from .html import trace_page
 from .summary import as_array, shape_str, snapshot
-
-_NOT_RUN = ("not run: its gradient was only wanted as a result (autograd.grad or inputs=), "
-            "or it leads to no wanted input")
-
+from .text import trace_text
 
 class Arrival:
     """Gradient arriving at output ``output_nr`` of a node, from a step (or the root)."""
@@ -230,7 +228,6 @@ class Trace:
         return out
 
     def __str__(self):
-        from .text import trace_text
         return trace_text(self, self.params)
 
     def __repr__(self):
@@ -240,7 +237,6 @@ class Trace:
         """Write (or return, without ``path``) a self-contained HTML page: the graph as SVG
         beside the steps, with a player to step through the backward. ``layout``: "auto"
         (Graphviz's ``dot`` when on PATH, else dyngrad's own), "dot" or "dyngrad"."""
-        from .html import trace_page
         page = trace_page(self, title=title, max_nodes=max_nodes, layout=layout)
         if path is None:
             return page
@@ -249,7 +245,6 @@ class Trace:
         return path
 
     def _repr_html_(self):
-        from .html import trace_page
         return trace_page(self, fragment=True)
 
 

@@ -1,6 +1,11 @@
 """Activations of torch.nn.functional, each resolved to its op-table entry
-(ops/activation_pointwise.py) or composed as torch composes it (softsign, tanhshrink)."""
+(ops/activation_pointwise.py) or composed as torch composes it (softsign, tanhshrink,
+gumbel_softmax)."""
+import warnings
+
+from ... import creation as _creation
 from ...ops import activation_pointwise as _ap
+from ...ops import torch_nn as _nn
 from ...ops.inplace import apply_inplace as _apply_inplace
 
 
@@ -148,3 +153,25 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 def threshold_(input, threshold_, value):
     return threshold(input, threshold_, value, True)
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """A softmax of logits plus Gumbel(0, 1) noise, at temperature ``tau``; ``hard`` returns
+    the one-hot argmax whose gradient is the soft sample's (straight through)."""
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -_creation.empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = _creation.zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    return (_nn.rrelu_ if inplace else _nn.rrelu)(input, lower, upper, training)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return _nn.rrelu_(input, lower, upper, training)

@@ -1,7 +1,10 @@
-"""Normalization functionals: batch_norm, layer_norm, group_norm, instance_norm, normalize."""
+"""Normalization functionals: batch_norm, layer_norm, group_norm, instance_norm, normalize,
+local_response_norm."""
 import math
 
 from ...ops import torch_nn as _nn
+from ...ops import torch_pooling as _pool
+from .padding import pad as _pad
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
@@ -51,3 +54,26 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     return input / denom
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """Each value divided by (k + alpha * mean of squares over ``size`` neighbouring
+    channels) ** beta: the channel window is an average pool over a zero-padded channel
+    axis, placed as a pooled spatial axis."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          "
+                         f"input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    squares = input.mul(input)
+    before, after = size // 2, (size - 1) // 2
+    if dim == 3:
+        window = _pad(squares.unsqueeze(1), (0, 0, before, after))
+        mean = _pool.avg_pool2d(window, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.size()
+        window = _pad(squares.view(sizes[0], 1, sizes[1], sizes[2], -1),
+                      (0, 0, 0, 0, before, after))
+        mean = _pool.avg_pool3d(window, (size, 1, 1), stride=1).squeeze(1).view(sizes)
+    return input / mean.mul(alpha).add(k).pow(beta)

@@ -1,44 +1,91 @@
-"""F.interpolate (nearest, linear, bilinear) and F.upsample."""
-from ...ops import upsample as _up
+"""F.interpolate and F.upsample: each mode and dimension an upsample entry of the op table
+(area: adaptive average pooling), with torch's checks in torch's order."""
+import math
 
-_ENTRIES = {("nearest", 1): _up.upsample_nearest1d, ("nearest", 2): _up.upsample_nearest2d,
-            ("linear", 1): _up.upsample_linear1d, ("bilinear", 2): _up.upsample_bilinear2d}
+from ...ops import upsample as _up
+from ...ops import torch_pooling as _pool
+
+_ENTRIES = {("nearest", 3): _up.upsample_nearest1d, ("nearest", 4): _up.upsample_nearest2d,
+            ("nearest", 5): _up.upsample_nearest3d,
+            ("nearest-exact", 3): _up.upsample_nearest_exact1d,
+            ("nearest-exact", 4): _up.upsample_nearest_exact2d,
+            ("nearest-exact", 5): _up.upsample_nearest_exact3d,
+            ("linear", 3): _up.upsample_linear1d, ("bilinear", 4): _up.upsample_bilinear2d,
+            ("trilinear", 5): _up.upsample_trilinear3d, ("bicubic", 4): _up.upsample_bicubic2d,
+            ("bilinear", "aa"): _up.upsample_bilinear2d_aa,
+            ("bicubic", "aa"): _up.upsample_bicubic2d_aa,
+            ("lanczos", "aa"): _up.upsample_lanczos2d_aa}
+_AREA = {3: _pool.adaptive_avg_pool1d, 4: _pool.adaptive_avg_pool2d, 5: _pool.adaptive_avg_pool3d}
+_NEEDS = {"linear": 3, "bilinear": 4, "trilinear": 5}
+
+
+def _per_dim(value, dim, input, what):
+    if not isinstance(value, (list, tuple)):
+        return [value] * dim
+    if len(value) != dim:
+        raise ValueError(
+            f"Input and {what} must have the same number of spatial dimensions, but got input "
+            f"with spatial dimensions of {list(input.shape[2:])} and "
+            + (f"output size of {value}. Please provide input tensor in (N, C, d1, d2, ...,dK) "
+               "format and output size in (o1, o2, ...,oK) format." if what == "output" else
+               f"scale_factor of shape {value}. Please provide input tensor in (N, C, d1, d2, "
+               "...,dK) format and scale_factor in (s1, s2, ...,sK) format."))
+    return list(value)
 
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    k = input.dim() - 2
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
                              "linear | bilinear | bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
+    dim = input.dim() - 2
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
-    if size is None and scale_factor is None:
-        raise ValueError("either size or scale_factor should be defined")
-    if size is not None and isinstance(size, (list, tuple)) and len(size) != k:
-        raise ValueError(f"Input and output must have the same number of spatial dimensions, but "
-                         f"got input with spatial dimensions of {list(input.shape[2:])} and output "
-                         f"size of {list(size)}. Please provide input tensor in (N, C, d1, d2, "
-                         "...,dK) format and output size in (o1, o2, ...,oK) format.")
-    out = _up.output_size_of(tuple(input.shape), size, scale_factor, k)
-    if scale_factor is not None and not recompute_scale_factor:
-        scales = (tuple(scale_factor) if isinstance(scale_factor, (list, tuple))
-                  else (scale_factor,) * k)
+    if size is not None:
+        output_size, scales = _per_dim(size, dim, input, "output"), None
+        if isinstance(size, (list, tuple)) and not all(
+                isinstance(s, int) and not isinstance(s, bool) for s in size):
+            raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                            f"Tuple[int, int, int], but got size with types "
+                            f"{[type(s) for s in size]}")
+    elif scale_factor is not None:
+        output_size, scales = None, _per_dim(scale_factor, dim, input, "scale_factor")
     else:
-        scales = (None,) * k
-    entry = _ENTRIES.get((mode, k))
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:
+        output_size = [int(input.shape[i + 2] * scales[i]) for i in range(dim)]
+        scales = None
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
+                         "modes and requires a 4-D tensor as input")
+    if mode == "lanczos" and input.dim() == 4:
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+    if mode == "area" and input.dim() in _AREA:
+        return _AREA[input.dim()](input, output_size)
+    entry = _ENTRIES.get((mode, "aa" if antialias else input.dim()))
     if entry is None:
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
-                                  f"{input.dim()}D) for the modes: nearest | linear | bilinear | "
-                                  f"bicubic | trilinear | area | nearest-exact (got {mode})"
-                                  if (mode, k) not in {("nearest", 3), ("trilinear", 3),
-                                                       ("bicubic", 2), ("area", 2)}
-                                  else f"dyngrad: interpolate mode '{mode}' for {k}-d inputs "
-                                       "is not implemented")
-    return entry(input, out, None if mode == "nearest" else align_corners, scales)
+        if mode in _NEEDS and input.dim() in (3, 4, 5):
+            raise NotImplementedError(f"Got {input.dim()}D input, but {mode} mode needs "
+                                      f"{_NEEDS[mode]}D input")
+        raise NotImplementedError(
+            "Input Error: Only 3D, 4D and 5D input Tensors supported"
+            f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
+            f"trilinear | lanczos | area | nearest-exact (got {mode})")
+    if output_size is None:
+        output_size = [int(math.floor(n * s)) for n, s in zip(input.shape[2:], scales)]
+    return entry(input, tuple(output_size),
+                 None if mode in ("nearest", "nearest-exact") else align_corners,
+                 tuple(scales) if scales is not None else (None,) * dim)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

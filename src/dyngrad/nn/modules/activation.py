@@ -13,7 +13,7 @@ from .module import Module
 __all__ = ["ReLU", "ReLU6", "GELU", "SiLU", "Sigmoid", "Tanh", "LeakyReLU", "ELU", "SELU",
            "CELU", "Softplus", "Hardtanh", "Hardswish", "Hardsigmoid", "Mish", "PReLU",
            "LogSigmoid", "Softsign", "Tanhshrink", "GLU", "Softmax", "LogSoftmax", "Softmin",
-           "Threshold", "MultiheadAttention"]
+           "Threshold", "MultiheadAttention", "Softmax2d", "RReLU"]
 
 
 def _inplace_suffix(inplace, first):
@@ -319,3 +319,30 @@ class MultiheadAttention(Module):
         if self.batch_first:
             out = out.transpose(1, 0)
         return out, weights
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of a (C, H, W) or (N, C, H, W) input."""
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
+                             "instead")
+        return F.softmax(input, -3, _stacklevel=5)
+
+
+class RReLU(Module):
+    """A leaky ReLU with a random negative slope in training (``F.rrelu``)."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"lower={self.lower}, upper={self.upper}{inplace}"

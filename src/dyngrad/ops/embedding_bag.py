@@ -1,0 +1,160 @@
+"""embedding_bag (EmbeddingBagBackward0): each bag, a run of indices between two offsets,
+reduced to one row of the weight by sum (optionally weighted per index), mean or max.
+
+    bag b = indices[offsets[b]:offsets[b+1]]      out[b] = reduce(weight[i] for i in bag)
+
+Indices equal to ``padding_idx`` are left out of their bag (and of its size). An empty bag
+gives a row of zeros. Besides the result the op returns torch's three bookkeeping
+tensors: the bag of each index (offset2bag), each bag's size, and for max the index each
+maximum came from. The weight's gradient (EmbeddingBagBackwardBackward0) and the
+per-sample weights' gradient have no derivative in torch, and none here.
+"""
+from .. import _backend
+from ._table import Op, derivative_not_implemented
+from .embedding import _check_indices
+from .pointwise import _not_implemented
+
+xp = _backend.xp
+_SUM, _MEAN, _MAX = 0, 1, 2
+
+
+def _bags(indices, offsets, include_last_offset, padding_idx):
+    """Each index's bag, the number of bags, and which indices count (not padding)."""
+    n = indices.shape[0]
+    starts = offsets[:-1] if include_last_offset else offsets
+    bag = xp.searchsorted(starts, xp.arange(n), side="right").astype(xp.int64) - 1
+    keep = bag >= 0
+    if include_last_offset:
+        keep &= xp.arange(n) < offsets[-1]
+    if padding_idx is not None and padding_idx >= 0:
+        keep &= indices != padding_idx
+    return bag, len(starts), keep
+
+
+def _check(weight, indices, offsets, include_last_offset):
+    _check_indices(indices, "embedding_bag")
+    _check_indices(offsets, "embedding_bag")
+    if weight.ndim != 2:
+        raise RuntimeError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                           f"{weight.ndim}")
+    n, rows = indices.shape[0], weight.shape[0]
+    if offsets.shape[0] and offsets[0] != 0:
+        raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the "
+                           f"mini-batch has to start from position 0. However, got "
+                           f"{int(offsets[0])}\n[ torch.LongTensor{{}} ]")
+    if offsets.shape[0] and offsets[-1] > n:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got "
+                           f"offsets[-1] of {int(offsets[-1])}")
+    bad = xp.nonzero((indices < 0) | (indices >= rows))[0]
+    if bad.size:
+        raise RuntimeError(f"Index {int(bad[0])} of input takes value {int(indices[bad[0]])} "
+                           f"which is not in the valid range [0, {rows})")
+
+
+def _padding(padding_idx, rows):
+    if padding_idx is None:
+        return -1
+    return padding_idx + rows if padding_idx < 0 else padding_idx
+
+
+def _embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
+                   per_sample_weights, include_last_offset, padding_idx):
+    _check(weight, indices, offsets, include_last_offset)
+    padding_idx = _padding(padding_idx, weight.shape[0])
+    bag, n_bags, keep = _bags(indices, offsets, include_last_offset, padding_idx)
+    rows = weight[indices[keep]]
+    counts = xp.bincount(bag[keep], minlength=n_bags).astype(xp.int64)
+    out = xp.zeros((n_bags, weight.shape[1]), weight.dtype)
+    if mode == _MAX:
+        out[counts > 0] = -xp.inf
+        xp.maximum.at(out, bag[keep], rows)
+        # the index of the first entry holding each column's maximum (torch's choice on ties)
+        first = xp.full(out.shape, rows.shape[0], xp.int64)
+        k, col = xp.nonzero(rows == out[bag[keep]])
+        xp.minimum.at(first, (bag[keep][k], col), k)
+        maxima = xp.where(first < rows.shape[0],
+                          xp.append(indices[keep], 0)[first], 0).astype(xp.int64)
+        return out, bag, counts, maxima
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights[keep][:, None]
+    xp.add.at(out, bag[keep], rows)
+    if mode == _MEAN:
+        out /= xp.maximum(counts, 1)[:, None].astype(out.dtype)
+        return out, bag, counts, counts.copy()
+    return out, bag, xp.zeros(n_bags, xp.int64), xp.zeros(n_bags, xp.int64)
+
+
+def _embedding_bag_backward(grad_output, indices, offsets, offset2bag, bag_size, maximum_indices,
+                            num_weights, scale_grad_by_freq, mode, per_sample_weights,
+                            padding_idx):
+    grad = grad_output
+    out = xp.zeros((num_weights, grad.shape[1]), grad.dtype)
+    if mode == _MAX:
+        full = bag_size > 0
+        cols = xp.broadcast_to(xp.arange(grad.shape[1]), maximum_indices[full].shape)
+        xp.add.at(out, (maximum_indices[full], cols), grad[full])
+        return out
+    padding_idx = _padding(padding_idx, num_weights)
+    keep = offset2bag >= 0
+    if padding_idx >= 0:
+        keep &= indices != padding_idx
+    rows = grad[offset2bag[keep]]
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights[keep][:, None]
+    if mode == _MEAN:
+        rows = rows / xp.maximum(bag_size[offset2bag[keep]], 1)[:, None].astype(rows.dtype)
+    xp.add.at(out, indices[keep], rows)
+    if scale_grad_by_freq:
+        out /= _frequencies(indices, num_weights)[:, None].astype(out.dtype)
+    return out
+
+
+def _frequencies(indices, num_weights):
+    """The divisor of each row's gradient under scale_grad_by_freq, as torch's CPU kernel
+    takes it: the k-th smallest distinct index is divided by the count of the k-th entry
+    of the sorted indices (not always its own count: [1, 2, 4, 5, 4, 3, 0, 2] divides row 3
+    by 2)."""
+    counts = xp.bincount(indices, minlength=num_weights)
+    distinct = xp.unique(indices)
+    divisor = xp.ones(num_weights, xp.int64)
+    divisor[distinct] = counts[xp.sort(indices)[:distinct.size]]
+    return divisor
+
+
+def _per_sample_weights_backward(grad_output, weight, indices, offsets, offset2bag, mode,
+                                 padding_idx):
+    keep = offset2bag >= 0
+    padding_idx = _padding(padding_idx, weight.shape[0])
+    if padding_idx >= 0:
+        keep &= indices != padding_idx
+    out = xp.zeros(indices.shape, grad_output.dtype)
+    out[keep] = (grad_output[offset2bag[keep]] * weight[indices[keep]]).sum(1)
+    return out
+
+
+def _weight_grad(grad, indices, offsets, result1, result2, result3, weight_sym_sizes,
+                 scale_grad_by_freq, mode, per_sample_weights, padding_idx):
+    return embedding_bag_backward(grad, indices, offsets, result1, result2, result3,
+                                  weight_sym_sizes[0], scale_grad_by_freq, mode,
+                                  per_sample_weights, padding_idx)
+
+
+def _per_sample_grad(grad, weight, indices, offsets, result1, mode, padding_idx):
+    return per_sample_weights_backward(grad, weight, indices, offsets, result1, mode,
+                                       padding_idx)
+
+
+embedding_bag = Op("EmbeddingBagBackward0", _embedding_bag, jvp_name="_embedding_bag",
+                   outputs=("result0", "result1", "result2", "result3"),
+                   differentiable_outputs=(0,), nondiff=("indices", "offsets"),
+                   weight=_weight_grad, per_sample_weights=_per_sample_grad)
+embedding_bag_backward = Op(
+    "EmbeddingBagBackwardBackward0", _embedding_bag_backward,
+    nondiff=("indices", "offsets", "offset2bag", "bag_size", "maximum_indices"),
+    grad_output=derivative_not_implemented("_embedding_bag_backward"),
+    per_sample_weights=derivative_not_implemented("_embedding_bag_backward"))
+per_sample_weights_backward = Op(
+    "torch::autograd::NotImplemented", _per_sample_weights_backward,
+    nondiff=("indices", "offsets", "offset2bag"),
+    grad_output=_not_implemented("_embedding_bag_per_sample_weights_backward"),
+    weight=_not_implemented("_embedding_bag_per_sample_weights_backward"))

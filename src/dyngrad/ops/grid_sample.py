@@ -1,0 +1,224 @@
+"""Sampling an input at a grid of points: grid_sampler_2d/3d (GridSampler2DBackward0, ...),
+and the affine grids that feed them (AffineGridGeneratorBackward0).
+
+A grid point holds one coordinate in [-1, 1] per spatial dim (x first: the last dim). Each
+coordinate becomes a source position ``c`` in pixels, and every mode reads a few pixels
+("taps") around it with weights that factor over the dims:
+
+    nearest   1 tap   at round(c)                       weight 1
+    bilinear  2 taps  at floor(c), floor(c) + 1         weights 1 - f, f   (f = c - floor c)
+    bicubic   4 taps  at floor(c) - 1 ... floor(c) + 2  Keys' cubic weights of f
+
+so a point's value is the sum over every combination of one tap per dim of the product of
+the taps' weights times the pixel there (zero outside the input for padding "zeros";
+"border" and "reflection" move the position, or for bicubic each tap, back inside). The
+input's gradient spreads the incoming gradient back over the same taps; the grid's
+gradient is the derivative of the weights, times the pixel values, through the padding
+and the [-1, 1] scaling.
+"""
+import itertools
+
+from .. import _backend
+from ._table import LINEAR, Op
+from ..tensor import Tensor, _wrap
+from .linalg import bmm
+from .views import expand, reshape, transpose
+
+xp = _backend.xp
+_MODES = ("bilinear", "nearest", "bicubic")
+_PADDINGS = ("zeros", "border", "reflection")
+_CUBIC_A = -0.75
+
+
+# -- source positions ---------------------------------------------------------------------
+def _unnormalize(g, size, align_corners):
+    """[-1, 1] to pixels, and d(pixels)/dg."""
+    if align_corners:
+        return (g + 1) / 2 * (size - 1), (size - 1) / 2
+    return ((g + 1) * size - 1) / 2, size / 2
+
+
+def _clip(c, size):
+    """The position clamped into the input, and its derivative (0 at and beyond a bound)."""
+    inside = (c > 0) & (c < size - 1)
+    return xp.clip(c, 0, size - 1), inside.astype(c.dtype)
+
+
+def _reflect(c, size, align_corners):
+    """The position mirrored at the input's borders (the pixel centres' span, or the whole
+    pixels' when align_corners is False) until it lies inside, and its derivative (+-1)."""
+    low, high = (0.0, size - 1.0) if align_corners else (-0.5, size - 0.5)
+    if high == low:
+        return xp.zeros_like(c), xp.zeros_like(c)
+    span = high - low
+    d = c - low
+    sign = xp.where(d < 0, -1.0, 1.0).astype(c.dtype)
+    d = xp.abs(d)
+    extra = xp.fmod(d, span)
+    even = (xp.floor(d / span) % 2) == 0
+    out = xp.where(even, extra + low, span - extra + low)
+    return out, xp.where(even, sign, -sign)
+
+
+def _pad(c, size, padding, align_corners):
+    """The padding mode applied to a position: (position, derivative)."""
+    if padding == "border":
+        return _clip(c, size)
+    if padding == "reflection":
+        c, d_reflect = _reflect(c, size, align_corners)
+        c, d_clip = _clip(c, size)
+        return c, d_reflect * d_clip
+    return c, xp.ones_like(c)
+
+
+def _cubic(t):
+    """Keys' cubic weights of the four taps at distances t + 1, t, 1 - t, 2 - t, and their
+    derivatives with respect to t."""
+    a = _CUBIC_A
+    near = lambda x: ((a + 2) * x - (a + 3)) * x * x + 1                # noqa: E731
+    far = lambda x: ((a * x - 5 * a) * x + 8 * a) * x - 4 * a           # noqa: E731
+    d_near = lambda x: (3 * (a + 2) * x - 2 * (a + 3)) * x              # noqa: E731
+    d_far = lambda x: (3 * a * x - 10 * a) * x + 8 * a                  # noqa: E731
+    weights = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    derivs = [d_far(t + 1), d_near(t), -d_near(1 - t), -d_far(2 - t)]
+    return weights, derivs
+
+
+def _taps(g, size, mode, padding, align_corners):
+    """Per dim: a list of (index, weight, d weight / d g, valid) for each tap."""
+    c, scale = _unnormalize(g, size, align_corners)
+    if mode == "bicubic":
+        base = xp.floor(c)
+        weights, derivs = _cubic(c - base)
+        taps = []
+        for k, (w, dw) in enumerate(zip(weights, derivs)):
+            # each tap is moved inside by the padding; its weight stays where it was
+            pos, _ = _pad(base + (k - 1), size, padding, align_corners)
+            taps.append((pos, w, dw * scale))
+    else:
+        c, d_pad = _pad(c, size, padding, align_corners)
+        if mode == "nearest":
+            taps = [(xp.rint(c), xp.ones_like(c), xp.zeros_like(c))]
+        else:
+            base = xp.floor(c)
+            f = c - base
+            taps = [(base, 1 - f, -d_pad * scale), (base + 1, f, d_pad * scale)]
+    out = []
+    for pos, w, dw in taps:
+        valid = (pos >= 0) & (pos <= size - 1)
+        index = xp.where(valid, pos, 0).astype(xp.int64)
+        out.append((index, w.astype(g.dtype), dw.astype(g.dtype), valid))
+    return out
+
+
+def _sample_terms(input, grid, mode, padding, align_corners):
+    """For every combination of taps: the pixels read (N, C, *out), their weight (N, *out),
+    the weight's derivative per grid coordinate, the combination's indices and validity."""
+    k = input.ndim - 2
+    sizes = input.shape[2:]
+    # grid coordinate d (x, y, z) addresses spatial dim k - 1 - d
+    per_dim = [_taps(grid[..., k - 1 - s], sizes[s], mode, padding, align_corners)
+               for s in range(k)]
+    batch = xp.arange(input.shape[0]).reshape((-1,) + (1,) * (grid.ndim - 2))
+    for combo in itertools.product(*per_dim):
+        indices = tuple(t[0] for t in combo)
+        valid = combo[0][3]
+        weight = combo[0][1]
+        for t in combo[1:]:
+            valid = valid & t[3]
+            weight = weight * t[1]
+        derivs = []
+        for s in range(k):
+            d = combo[s][2]
+            for r, t in enumerate(combo):
+                if r != s:
+                    d = d * t[1]
+            derivs.append(d)
+        pixels = xp.moveaxis(input[(batch, slice(None)) + indices], -1, 1)
+        yield pixels, weight, derivs, (batch,) + indices, valid
+
+
+def _grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
+    mode, padding = _MODES[interpolation_mode], _PADDINGS[padding_mode]
+    out = xp.zeros(input.shape[:2] + grid.shape[1:-1], input.dtype)
+    for pixels, weight, _, _, valid in _sample_terms(input, grid, mode, padding, align_corners):
+        out += pixels * xp.where(valid, weight, 0)[:, None]
+    return out
+
+
+def _grid_sampler_backward(grad_output, input, grid, interpolation_mode, padding_mode,
+                           align_corners, output_mask):
+    mode, padding = _MODES[interpolation_mode], _PADDINGS[padding_mode]
+    k = input.ndim - 2
+    grad_input = xp.zeros_like(input) if output_mask[0] else None
+    grad_grid = xp.zeros_like(grid) if output_mask[1] else None
+    for pixels, weight, derivs, index, valid in _sample_terms(input, grid, mode, padding,
+                                                              align_corners):
+        if grad_input is not None:
+            # (N, *out, C) rows added into the pixels they were read from
+            spread = xp.moveaxis(grad_output * xp.where(valid, weight, 0)[:, None], 1, -1)
+            xp.add.at(grad_input, (index[0], slice(None)) + index[1:], spread)
+        if grad_grid is not None:
+            read = (grad_output * pixels).sum(1)
+            for s in range(k):
+                grad_grid[..., k - 1 - s] += xp.where(valid, derivs[s], 0) * read
+    return grad_input, grad_grid
+
+
+def _second_order(grad):
+    raise NotImplementedError("dyngrad: the double backward of grid_sample "
+                              "(grid_sampler_2d_backward's derivative) is not implemented")
+
+
+def _grads(grad, input, grid, interpolation_mode, padding_mode, align_corners,
+           grad_input_mask):
+    return backward[input.ndim - 2](grad, input, grid, interpolation_mode, padding_mode,
+                                    align_corners, tuple(grad_input_mask))
+
+
+grid_sampler = {
+    k: Op(f"GridSampler{k}DBackward0", _grid_sampler, jvp_name=f"grid_sampler_{k}d",
+          input=_grads, grid=_grads) for k in (2, 3)}
+backward = {
+    k: Op(f"GridSampler{k}DBackwardBackward0", _grid_sampler_backward,
+          outputs=("grad_input", "grad_grid"), nondiff=("output_mask",),
+          grad_output=_second_order, input=_second_order, grid=_second_order)
+    for k in (2, 3)}
+
+
+# -- affine grids -----------------------------------------------------------------------------
+def _steps(n, align_corners, dtype):
+    """n evenly spaced points across [-1, 1]: the pixel centres (align_corners False) or
+    the corner pixels' centres (True); one point is 0."""
+    if n <= 1:
+        return xp.zeros(n, dtype)
+    steps = xp.linspace(-1, 1, n, dtype=dtype)
+    return steps if align_corners else steps * dtype.type((n - 1) / n)
+
+
+def _base_grid(spatial, align_corners, dtype):
+    """(prod(spatial), k + 1): each output point's coordinates, x first, and a 1."""
+    axes = [_steps(n, align_corners, dtype) for n in spatial]
+    mesh = xp.meshgrid(*axes, indexing="ij")
+    columns = [m.reshape(-1) for m in reversed(mesh)] + [xp.ones(mesh[0].size, dtype)]
+    return xp.stack(columns, 1)
+
+
+def _affine_grid(theta, size, align_corners):
+    spatial = tuple(size[2:])
+    base = _base_grid(spatial, align_corners, theta.dtype)
+    return xp.matmul(base, theta.swapaxes(1, 2)).reshape((size[0],) + spatial + (len(spatial),))
+
+
+def _affine_grid_backward(grad, size, align_corners):
+    spatial = tuple(size[2:])
+    base = _base_grid(spatial, align_corners, getattr(grad, "_data", grad).dtype)
+    if isinstance(grad, Tensor):
+        base = _wrap(base)      # a constant of the graph, as torch's base grid
+    # (N, k + 1, points) @ (N, points, k), transposed: torch's order of operations
+    spread = transpose(expand(base, (size[0],) + tuple(base.shape)), 1, 2)
+    return transpose(bmm(spread, reshape(grad, (size[0], -1, len(spatial)))), 1, 2)
+
+
+affine_grid_generator = Op("AffineGridGeneratorBackward0", _affine_grid, jvp=LINEAR,
+                           theta=_affine_grid_backward)
