@@ -535,8 +535,19 @@ def _clamp_max_backward(grad, self, min, max):
     return where(won, grad, 0.0)
 
 
+def _clamp_jvp(self, self_t, min, min_t, max, max_t):
+    # torch's clamp_jvp: on a bound the bound's tangent wins, where the backward gives the
+    # gradient to self (and a min above max is max, whatever self is)
+    if min is not None and max is not None:
+        return where(gt(min, max), max_t,
+                     where(lt(self, min), min_t, where(gt(self, max), max_t, self_t)))
+    if min is not None:
+        return where(gt(self, min), self_t, min_t)
+    return where(lt(self, max), self_t, max_t)
+
+
 # clamp with tensor bounds: the bounds are differentiable inputs too
-clamp_tensor = Op("ClampBackward0", _clamp, jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
+clamp_tensor = Op("ClampBackward0", _clamp, jvp=_clamp_jvp, inplace_cast=clamp_type_name,
                   self=_clamp_backward,
                   min=_clamp_min_backward, max=_clamp_max_backward)
 # torch.clamp_min / clamp_max (not clamp with one bound: that is ClampBackward1)
