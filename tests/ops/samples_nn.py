@@ -25,6 +25,7 @@ DV, DVB = V4.astype(np.float64), V4B.astype(np.float64)
 EMB = np.linspace(-1.0, 1.0, 15, dtype=f32).reshape(5, 3)
 IDX = np.array([[1, 2], [4, 1]])
 GRID = np.random.default_rng(3).uniform(-1.3, 1.3, (2, 3, 2, 2)).astype(f32)  # some outside
+CTC_LOGITS = np.random.default_rng(4).standard_normal((5, 2, 4)).astype(f32)    # (T, N, C)
 THETA = np.array([[[0.9, -0.3, 0.1], [0.2, 1.1, -0.4]], [[-0.5, 0.8, 0.3], [1.2, 0.1, 0.6]]], f32)
 
 
@@ -43,7 +44,9 @@ def F(t):
 
 def _samples():
     from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
-    from dyngrad.ops import grid_sample as gs, rrelu as rr, unpool as up_
+    from dyngrad.ops import ctc_loss as ctc, grid_sample as gs, margin_loss as ml, pdist as pd
+    from dyngrad.ops import rrelu as rr
+    from dyngrad.ops import unpool as up_
     from dyngrad.ops import normalization as nrm
     samples = {
         linalg.addmm: [
@@ -112,6 +115,19 @@ def _samples():
         up_.max_unpool3d: [
             ("max_unpool3d", lambda t, x: F(t).max_unpool3d(*F(t).max_pool3d(
                 x[None], 2, return_indices=True), 2, output_size=(4, 5, 6)), [CX])],
+        ml.multi_margin_loss: [
+            ("multi_margin", lambda t, x: F(t).multi_margin_loss(x, t.tensor([1, 0])), [LX]),
+            ("multi_margin_p2_weight", lambda t, x: F(t).multi_margin_loss(
+                x, t.tensor([2, 1]), p=2, margin=0.7, weight=t.tensor([0.5, 2.0, 1.5]),
+                reduction="none"), [LX])],
+        ml.multilabel_margin_loss: [
+            ("multilabel_margin", lambda t, x: F(t).multilabel_margin_loss(
+                x, t.tensor([[2, -1, 0], [0, 1, -1]])), [LX])],
+        ctc.ctc_loss: [
+            ("ctc_loss", lambda t, x: F(t).ctc_loss(x.log_softmax(2), t.tensor([[1, 2], [2, 2]]),
+                                                    [5, 4], [2, 2]), [CTC_LOGITS])],
+        pd.pdist: [("pdist", lambda t, x: t.pdist(x), [X]),
+                   ("pdist_p1_5", lambda t, x: F(t).pdist(x.t(), 1.5), [X])],
         rr.rrelu_with_noise: [
             ("rrelu_eval", lambda t, x: F(t).rrelu(x, 0.1, 0.3), [KINKS]),
             ("rrelu_train", lambda t, x: _seeded(t, lambda: F(t).rrelu(x, training=True)), [KINKS])],
@@ -398,9 +414,12 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 
 def _no_derivative():
     # backward entries torch gives no derivative (their own backward raises, as torch's)
-    from dyngrad.ops import embedding_bag as bag, grid_sample as gs
+    from dyngrad.ops import ctc_loss as ctc, embedding_bag as bag, grid_sample as gs
+    from dyngrad.ops import margin_loss as ml, pdist as pd
     # (and grid_sample's backward, whose derivative torch has and dyngrad does not yet)
-    return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values()}
+    return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values(),
+            ml.multi_margin_loss_backward, ml.multilabel_margin_loss_backward, pd.pdist_backward,
+            ctc.ctc_loss_backward}
 
 
 NO_DERIVATIVE = _no_derivative()
@@ -424,6 +443,10 @@ GRAPHS = {
     # torch has no derivative of embedding_bag's backward (nor does dyngrad)
     "embedding_bag_sum": ("forward", "backward"), "embedding_bag_max_ties": ("forward", "backward"),
     "embedding_bag_weighted": ("forward", "backward"),
+    "multi_margin": ("forward", "backward"), "multi_margin_p2_weight": ("forward", "backward"),
+    "multilabel_margin": ("forward", "backward"),
+    "pdist": ("forward", "backward"), "pdist_p1_5": ("forward", "backward"),
+    "ctc_loss": ("forward", "backward"),
     # dyngrad has no double backward of grid_sample yet
     "grid_sample_bilinear": ("forward", "backward"),
     "grid_sample_bicubic_reflection": ("forward", "backward"),

@@ -11,8 +11,8 @@ import pytest
 import torch
 
 import dyngrad
-from dyngrad.ops import (activation_pointwise, attention, embedding_bag, grid_sample,
-                         packed_sequence, pointwise as pw, rrelu, sorting)
+from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
+                         margin_loss, packed_sequence, pdist, pointwise as pw, rrelu, sorting)
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
@@ -31,6 +31,16 @@ NO_JVP = {
     activation_pointwise.hardsigmoid_backward: "torch has no derivative of it at all",
     packed_sequence.pack_padded_sequence: "torch's _pack_padded_sequence has no forward formula",
     embedding_bag.embedding_bag: "torch's _embedding_bag has no forward formula",
+    margin_loss.multi_margin_loss: "torch's multi_margin_loss has no forward formula",
+    margin_loss.multi_margin_loss_backward: "torch has no derivative of it at all",
+    margin_loss.multilabel_margin_loss: "torch's multilabel_margin_loss_forward has none",
+    margin_loss.multilabel_margin_loss_backward: "torch has no derivative of it at all",
+    ctc_loss.ctc_loss: "torch's _ctc_loss has no forward formula",
+    ctc_loss.ctc_loss_backward: "torch has no derivative of it at all",
+    pdist.pdist: "torch's _pdist_forward has no forward formula",
+    pdist.pdist_backward: "torch has no derivative of it at all",
+    **{pw.INPLACE_BY_OPERAND[n][0]: f"torch's {n}_ has no forward formula (nor a backward)"
+       for n in ("acosh", "asinh", "atanh")},
     rrelu.rrelu_with_noise_: "torch's in-place rrelu_with_noise_ has no forward formula",
     grid_sample.grid_sampler[2]: "torch's grid_sampler_2d has no forward formula",
     grid_sample.grid_sampler[3]: "torch's grid_sampler_3d has no forward formula",

@@ -321,6 +321,12 @@ SAMPLES = {
     pw.asin: [("asin", lambda t, x: x.asin(), [UNIT]), ("arcsin", lambda t, x: t.arcsin(x), [UNIT])],
     pw.acos: [("acos", lambda t, x: t.acos(x), [UNIT])],
     pw.atan: [("atan", lambda t, x: x.atan(), [A])],
+    pw.acosh: [("acosh", lambda t, x: x.acosh(), [POS + 1]),
+               ("arccosh_squared", lambda t, x: _sq(t.arccosh(x)), [POS + 1])],
+    pw.asinh: [("asinh", lambda t, x: t.asinh(x), [A]),
+               ("arcsinh_squared", lambda t, x: _sq(x.arcsinh()), [A])],
+    pw.atanh: [("atanh", lambda t, x: x.atanh(), [UNIT]),
+               ("arctanh_squared", lambda t, x: _sq(t.arctanh(x)), [UNIT])],
     pw.erf: [("erf", lambda t, x: t.erf(x), [A]), ("erf_squared", lambda t, x: _sq(x.erf()), [A])],
     pw.rsqrt: [("rsqrt", lambda t, x: x.rsqrt(), [POS]),
                ("rsqrt_squared", lambda t, x: _sq(t.rsqrt(x)), [POS])],
@@ -445,6 +451,11 @@ RAISES_IN_BACKWARD = {
     pw.floor_divide: [lambda t, x, y: t.floor_divide(x, y), lambda t, x, y: x // 2,
                       lambda t, x, y: 2 // y],
     pw.remainder_scalar_tensor: [lambda t, x, y: 2 % y, lambda t, x, y: t.remainder(3, y)],
+    # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
+    pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),
+                                        lambda t, x, y: (y * 0 + 1).arccosh_()],
+    pw.INPLACE_BY_OPERAND["asinh"][0]: [lambda t, x, y: (x * 0).asinh_()],
+    pw.INPLACE_BY_OPERAND["atanh"][0]: [lambda t, x, y: (x * 0).arctanh_()],
 }
 
 

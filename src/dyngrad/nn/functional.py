@@ -20,7 +20,7 @@ from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold, hardshrink, softshrink,
     elu_, selu_, celu_, leaky_relu_, hardtanh_, threshold_, gumbel_softmax, rrelu, rrelu_)
-from ..ops.torch_nn import channel_shuffle, pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
+from ..ops.torch_nn import channel_shuffle, pdist, pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
 from ..ops.torch_nn import scaled_dot_product_attention  # noqa: F401
 from ._functional.conv import (  # noqa: F401
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
@@ -29,9 +29,10 @@ from ._functional.dropout import (  # noqa: F401
 from ._functional.grid import affine_grid, grid_sample  # noqa: F401
 from ._functional.linear import bilinear, linear  # noqa: F401
 from ._functional.loss import (  # noqa: F401
-    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss,
+    binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, ctc_loss,
     cosine_similarity, cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss,
-    kl_div, l1_loss, margin_ranking_loss, mse_loss, nll_loss, pairwise_distance,
+    kl_div, l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss, multilabel_margin_loss,
+    nll_loss, pairwise_distance,
     poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss)
 from ._functional.loss import _check_tensor
 from ._functional.normalization import (  # noqa: F401

@@ -83,10 +83,11 @@ for _n in ("eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "log
 for _alias, _n in (("greater", "gt"), ("less", "lt"), ("greater_equal", "ge"),
                    ("less_equal", "le"), ("not_equal", "ne")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
-for _n in ("log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf", "rsqrt",
-           "log2", "log10", "floor", "ceil", "trunc", "sgn"):
+for _n in ("log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "acosh", "asinh",
+           "atanh", "erf", "rsqrt", "log2", "log10", "floor", "ceil", "trunc", "sgn"):
     FUNCTIONS[_n] = _unary(_n)
 for _alias, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"),
+                   ("arcsinh", "asinh"), ("arccosh", "acosh"), ("arctanh", "atanh"),
                    ("fix", "trunc")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
 from . import pointwise as _pw, reduction as _red, statistics as _st  # noqa: E402
@@ -273,13 +274,15 @@ def _inplace_of(name):
     return method
 
 
-for _n in ("acos", "asin", "atan", "ceil", "floor", "trunc", "cosh", "sinh", "tan", "erf",
+for _n in ("acos", "asin", "atan", "acosh", "asinh", "atanh", "ceil", "floor", "trunc", "cosh",
+           "sinh", "tan", "erf",
            "expm1", "log10", "log1p", "log2", "rsqrt", "sgn", "sign", "eq", "ne", "lt", "le",
            "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "remainder", "fmod"):
     METHODS.setdefault(_n + "_", _inplace_of(_n))
 for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
-                   ("arctan", "atan"), ("arctan2", "atan2"), ("clip", "clamp"), ("divide", "div"),
+                   ("arctan", "atan"), ("arccosh", "acosh"), ("arcsinh", "asinh"),
+                   ("arctanh", "atanh"), ("arctan2", "atan2"), ("clip", "clamp"), ("divide", "div"),
                    ("fix", "trunc"), ("multiply", "mul"), ("negative", "neg"),
                    ("subtract", "sub"), ("true_divide", "div"), ("greater", "gt"),
                    ("greater_equal", "ge"), ("less", "lt"), ("less_equal", "le"),

@@ -16,7 +16,7 @@ from ..tensor import _CPP_TYPE
 from ._promote import binary, broadcast_shapes, compare, in_module, result_dtype, to_float
 from ._promote import clamp_type_name, type_name
 from ._promote import _torch_error as torch_error
-from ._table import ELEMENTWISE, LINEAR, Op
+from ._table import ELEMENTWISE, LINEAR, Op, derivative_not_implemented
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -708,6 +708,29 @@ asin = Op("AsinBackward0", _silent_float(xp.arcsin), jvp=ELEMENTWISE, self=_asin
 acos = Op("AcosBackward0", _silent_float(xp.arccos), jvp=ELEMENTWISE, self=_acos_backward)
 atan = Op("AtanBackward0", lambda self: xp.arctan(to_float(self)), jvp=ELEMENTWISE,
           self=lambda grad, self: grad / conj(add_scalar(self * self, 1, 1)))
+def _atanh_backward(grad, self):
+    # torch's grad * 1 / (1 - self^2): the 1 below a constant tensor of self's type
+    one = xp.asarray(1, getattr(self, "_data", self).dtype)
+    return mul_scalar(grad, 1) / conj(sub(one, pow_scalar_exp(self, 2), 1))
+
+
+acosh = Op("AcoshBackward0", _silent_float(xp.arccosh), jvp=ELEMENTWISE,
+           self=lambda grad, self: grad * conj(rsqrt(sub_scalar(self * self, 1, 1))))
+asinh = Op("AsinhBackward0", lambda self: xp.arcsinh(to_float(self)), jvp=ELEMENTWISE,
+           self=lambda grad, self: grad * conj(rsqrt(add_scalar(pow_scalar_exp(self, 2), 1, 1))))
+atanh = Op("AtanhBackward0", _silent_float(xp.arctanh), jvp=ELEMENTWISE, self=_atanh_backward)
+
+
+def _underivable_inplace(op, name):
+    """The in-place form torch records under its own node and gives no derivative."""
+    entry = Op(op.name[:-1] + "1", op.forward, jvp_name=name + "_",
+               self=derivative_not_implemented(f"inplace version of {name}"))
+    return entry, entry
+
+
+INPLACE_BY_OPERAND.update(acosh=_underivable_inplace(acosh, "acosh"),
+                          asinh=_underivable_inplace(asinh, "asinh"),
+                          atanh=_underivable_inplace(atanh, "atanh"))
 erf = Op("ErfBackward0", _erf, jvp=ELEMENTWISE, self=_erf_backward)
 rsqrt = Op("RsqrtBackward0", _silent_float(lambda x: _reciprocal(xp.sqrt(x))), jvp=ELEMENTWISE,
            self=lambda grad, result: mul_scalar(grad, -0.5) * conj(pow_scalar_exp(result, 3)))

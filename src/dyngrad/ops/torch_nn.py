@@ -11,7 +11,8 @@ import warnings
 from .. import random as _random
 from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
-from . import normalization as _norm, rrelu as _rr
+from . import ctc_loss as _ctc, normalization as _norm, pdist as _pairwise, pointwise as _pw
+from . import rrelu as _rr
 from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import empty, ones, zeros
@@ -139,6 +140,42 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     return _rrelu(input, lower, upper, training, generator, True)
 
 
+# -- ctc_loss --------------------------------------------------------------------------------------
+def _lengths(v):
+    if isinstance(v, Tensor):
+        return [int(x) for x in v._data.reshape(-1)]
+    return [int(x) for x in v]
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0,
+             zero_infinity=False):
+    # (torch.ctc_loss's own default, unlike F.ctc_loss's, is no reduction)
+    batched = log_probs.dim() == 3
+    lp = log_probs if batched else log_probs.unsqueeze(1)
+    target_lengths = _lengths(target_lengths)
+    res = _ctc.ctc_loss(lp, targets, _lengths(input_lengths), target_lengths, blank,
+                        zero_infinity)[0]
+    if zero_infinity:
+        res = _pw.where(res == float("inf"), zeros((), dtype=res.dtype), res)
+    if reduction == 1:
+        lengths = creation.tensor(target_lengths, dtype=res.dtype).clamp_min(1)
+        return (res / lengths).mean()
+    if reduction == 2:
+        return res.sum()
+    return res if batched else res.squeeze(0)
+
+
+# -- pdist -----------------------------------------------------------------------------------------
+def pdist(input, p=2):
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if not input.is_floating_point():
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    return _pairwise.pdist(input.contiguous(), p)
+
+
 # -- grid sampling ------------------------------------------------------------------------------
 def _check_grid_sampler(input, grid, interpolation_mode):
     if input.dtype != grid.dtype:
@@ -256,7 +293,8 @@ FUNCTIONS = {
     "alpha_dropout": alpha_dropout, "feature_alpha_dropout": feature_alpha_dropout,
     "embedding": embedding, "embedding_bag": embedding_bag, "grid_sampler": grid_sampler,
     "grid_sampler_2d": grid_sampler, "grid_sampler_3d": grid_sampler,
-    "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_,
+    "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_, "pdist": pdist,
+    "ctc_loss": ctc_loss,
     "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
@@ -461,7 +499,7 @@ def _why_not_flash(query, key, value, dropout_p):
 
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):
     # torch's _scaled_dot_product_attention_math, op for op
-    from . import attention as _at, pointwise as _pw
+    from . import attention as _at
     sf = math.sqrt(1 / math.sqrt(query.shape[-1]) if scale is None else abs(scale))
     q = _pw.mul_scalar(query, -sf if scale is not None and scale < 0 else sf)
     if is_causal:
@@ -563,7 +601,6 @@ def hardshrink(input, lambd=0.5):
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / sqrt(mean(x^2) + eps) * weight over the last dims, composed as torch composes it
     (eps defaults to the dtype's machine epsilon)."""
-    from . import pointwise as _pw
     normalized_shape = _sizes(normalized_shape)
     k = len(normalized_shape)
     if tuple(input.shape[input.dim() - k:]) != normalized_shape:

@@ -8,6 +8,8 @@ import math
 import warnings
 
 from ...ops import loss as _loss
+from ...ops import margin_loss as _margin
+from ...ops import torch_nn as _nn
 from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
@@ -393,3 +395,26 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction="mean
     if full:
         losses = losses + 0.5 * math.log(2 * math.pi)
     return _apply_reduction(losses, enum)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    enum = _reduction_enum(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    return _margin.multi_margin_loss(input, target, p, margin, weight, enum)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    enum = _reduction_enum(size_average, reduce, reduction)
+    return _margin.multilabel_margin_loss(input, target, enum)[0]
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _nn.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
+                        _REDUCTIONS[reduction], zero_infinity)
