@@ -25,6 +25,7 @@ import argparse
 import collections
 import difflib
 import gc
+import itertools
 import json
 import os
 import pickle
@@ -305,7 +306,15 @@ class Runner:
                 continue
             entry["function"] = unit.co_qualname
             u = units.index(unit)
-            tests = sorted(covering.get(u, ()), key=lambda i: base[i][1])
+            # the most specific tests first (those that call the fewest functions of the
+            # mutated files: a sample of the op, not a model using everything), quickest
+            # first among equals, and one test of each test file in turn: a mutant that only
+            # one file's tests see (complex numbers, hooks) meets them early
+            by_file = collections.defaultdict(list)
+            for i in sorted(covering.get(u, ()), key=lambda i: (len(base[i][2]), base[i][1])):
+                by_file[items[i].path].append(i)
+            tests = [i for rank in itertools.zip_longest(*by_file.values()) for i in rank
+                     if i is not None]
             chosen, spent = [], 0.0
             for i in tests:
                 if spent > self.args.budget:
