@@ -203,6 +203,7 @@ ARGS = {
     "channel_shuffle": lambda t, x, y: t.channel_shuffle(t.stack([x, y, x, y])[None], 2),
     "ctc_loss": lambda t, x, y: t.ctc_loss(t.stack([x, y]).log_softmax(2), t.tensor([[1], [2]]),
                                            [2, 2], [1, 1]),
+    "cdist": lambda t, x, y: t.cdist(x, y),
     "pdist": lambda t, x, y: t.pdist(t.cat([x, y])),
     "rrelu": lambda t, x, y: t.rrelu(x - y, training=True),
     "rrelu_": lambda t, x, y: t.rrelu_(x - y),

@@ -44,7 +44,7 @@ def F(t):
 
 def _samples():
     from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
-    from dyngrad.ops import ctc_loss as ctc, grid_sample as gs, margin_loss as ml, pdist as pd
+    from dyngrad.ops import ctc_loss as ctc, grid_sample as gs, margin_loss as ml, distance as pd
     from dyngrad.ops import rrelu as rr
     from dyngrad.ops import unpool as up_
     from dyngrad.ops import normalization as nrm
@@ -126,6 +126,10 @@ def _samples():
         ctc.ctc_loss: [
             ("ctc_loss", lambda t, x: F(t).ctc_loss(x.log_softmax(2), t.tensor([[1, 2], [2, 2]]),
                                                     [5, 4], [2, 2]), [CTC_LOGITS])],
+        pd.cdist_op: [("cdist", lambda t, x, y: t.cdist(x[:, :3], y), [X, LX]),
+                      ("cdist_p1_batched", lambda t, x, y: t.cdist(x[None, :, :3], y, 1.0), [X, LX])],
+        pd.euclidean_dist: [("cdist_by_products", lambda t, x, y: t.cdist(
+            x[:, :3], y, compute_mode="use_mm_for_euclid_dist"), [X, LY])],
         pd.pdist: [("pdist", lambda t, x: t.pdist(x), [X]),
                    ("pdist_p1_5", lambda t, x: F(t).pdist(x.t(), 1.5), [X])],
         rr.rrelu_with_noise: [
@@ -285,7 +289,6 @@ def _conv_pool_samples():
         pl.adaptive_max_pool3d_backward: [("adaptive_max_pool3d_squared", lambda t, x: _sq(
             F(t).adaptive_max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
         ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
-        ap.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [T, P]), ("xlogy_zero", lambda t, x, y: x.xlogy(y), [T * (T > 0.5), P])],
     }
 
 
@@ -415,11 +418,11 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 def _no_derivative():
     # backward entries torch gives no derivative (their own backward raises, as torch's)
     from dyngrad.ops import ctc_loss as ctc, embedding_bag as bag, grid_sample as gs
-    from dyngrad.ops import margin_loss as ml, pdist as pd
+    from dyngrad.ops import margin_loss as ml, distance as pd
     # (and grid_sample's backward, whose derivative torch has and dyngrad does not yet)
     return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values(),
             ml.multi_margin_loss_backward, ml.multilabel_margin_loss_backward, pd.pdist_backward,
-            ctc.ctc_loss_backward}
+            ctc.ctc_loss_backward, pd.cdist_backward}
 
 
 NO_DERIVATIVE = _no_derivative()
@@ -446,7 +449,8 @@ GRAPHS = {
     "multi_margin": ("forward", "backward"), "multi_margin_p2_weight": ("forward", "backward"),
     "multilabel_margin": ("forward", "backward"),
     "pdist": ("forward", "backward"), "pdist_p1_5": ("forward", "backward"),
-    "ctc_loss": ("forward", "backward"),
+    "ctc_loss": ("forward", "backward"), "cdist": ("forward", "backward"),
+    "cdist_p1_batched": ("forward", "backward"),
     # dyngrad has no double backward of grid_sample yet
     "grid_sample_bilinear": ("forward", "backward"),
     "grid_sample_bicubic_reflection": ("forward", "backward"),

@@ -12,7 +12,7 @@ import torch
 
 import dyngrad
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
-                         margin_loss, packed_sequence, pdist, pointwise as pw, rrelu, sorting)
+                         distance, margin_loss, packed_sequence, pointwise as pw, rrelu, sorting)
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
@@ -37,8 +37,11 @@ NO_JVP = {
     margin_loss.multilabel_margin_loss_backward: "torch has no derivative of it at all",
     ctc_loss.ctc_loss: "torch's _ctc_loss has no forward formula",
     ctc_loss.ctc_loss_backward: "torch has no derivative of it at all",
-    pdist.pdist: "torch's _pdist_forward has no forward formula",
-    pdist.pdist_backward: "torch has no derivative of it at all",
+    distance.cdist_op: "torch's _cdist_forward has no forward formula",
+    distance.euclidean_dist: "torch's _euclidean_dist has no forward formula",
+    distance.cdist_backward: "torch has no derivative of it at all",
+    distance.pdist: "torch's _pdist_forward has no forward formula",
+    distance.pdist_backward: "torch has no derivative of it at all",
     **{pw.INPLACE_BY_OPERAND[n][0]: f"torch's {n}_ has no forward formula (nor a backward)"
        for n in ("acosh", "asinh", "atanh")},
     rrelu.rrelu_with_noise_: "torch's in-place rrelu_with_noise_ has no forward formula",

@@ -296,6 +296,27 @@ _OUT_NAMES = {"subtract": "sub", "multiply": "mul", "divide": "div", "true_divid
               **dict.fromkeys(("hstack", "vstack", "row_stack", "dstack", "column_stack"),
                               "cat")}
 
+def _function_of_method(name):
+    """torch.<name>_(input, ...): the in-place method, called on ``input``."""
+    def fn(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+# the in-place forms torch also exposes as functions
+for _n in ("abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
+           "arctanh_", "as_strided_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_",
+           "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_",
+           "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "i0_",
+           "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
+           "rad2deg_", "reciprocal_", "relu_", "resize_as_", "rsqrt_", "sigmoid_", "sin_",
+           "sinc_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_"):
+    FUNCTIONS.setdefault(_n, _function_of_method(_n))
+
 from . import batching  # noqa: E402,F401  (puts the batching rules on the table's ops)
 
 

@@ -444,22 +444,6 @@ def _logit_backward(grad, self, eps):
 logit = Op("LogitBackward0", _logit, jvp=ELEMENTWISE, self=_logit_backward)
 
 
-# -- xlogy (kl_div's target * log(target)) ------------------------------------------------------
-def _xlogy(self, other):
-    with xp.errstate(**_QUIET):
-        out = xp.where(self == 0, xp.zeros((), xp.result_type(self, other)), self * xp.log(other))
-    return xp.where(xp.isnan(other), other, out).astype(xp.result_type(self, other), copy=False)
-
-
-def _xlogy_self(grad, self, other):
-    # log(other), except where both are at the boundary (0 * log(0) is taken as 0)
-    return masked_fill(xlogy(grad, other), logical_and(eq(self, 0.0), le(other, 0.0)), 0.0)
-
-
-xlogy = Op("XlogyBackward0", _xlogy, jvp=ELEMENTWISE, self=_xlogy_self,
-           other=lambda grad, self, other: grad * self / other)
-
-
 # -- hardshrink, softshrink ------------------------------------------------------------------
 def _hardshrink(self, lambd):
     return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), self.dtype), self)

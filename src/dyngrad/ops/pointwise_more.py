@@ -427,6 +427,8 @@ def _inplace_forms():
             if name == "copysign":
                 entry = copysign_op if isinstance(args[0], Tensor) else copysign_number
                 return apply_inplace(entry, self, (self, args[0]))
+            if name == "xlogy" and not isinstance(args[0], Tensor):
+                return apply_inplace(xlogy_number_other, self, (self, args[0]))
             if name == "fmax":
                 return apply_inplace(fmax, self, (self, args[0]))
             return apply_inplace(op, self, (self,) + args)

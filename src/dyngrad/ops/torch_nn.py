@@ -11,7 +11,7 @@ import warnings
 from .. import random as _random
 from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
-from . import ctc_loss as _ctc, normalization as _norm, pdist as _pairwise, pointwise as _pw
+from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, pointwise as _pw
 from . import rrelu as _rr
 from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
@@ -173,7 +173,40 @@ def pdist(input, p=2):
         raise RuntimeError("pdist only supports floating-point dtypes")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
-    return _pairwise.pdist(input.contiguous(), p)
+    return _distance.pdist(input.contiguous(), p)
+
+
+_CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+                "donot_use_mm_for_euclid_dist": 2}
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    if compute_mode not in _CDIST_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.is_floating_point():
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{x.dtype._cname}")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{x.dim()}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    mode = _CDIST_MODES[compute_mode]
+    rows1, rows2 = x1.shape[-2], x2.shape[-2]
+    if p == 2 and (mode == 1 or (mode == 0 and (rows1 > 25 or rows2 > 25))):
+        # the Euclidean distance by one matrix product, over one flattened batch dim
+        batch = tuple(_backend.xp.broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2])))
+        if x1.dim() == 2 and x2.dim() == 2:
+            return _distance.euclidean_dist(x1, x2).view(rows1, rows2)
+        a = x1.expand(batch + tuple(x1.shape[-2:])).contiguous().view(-1, rows1, x1.shape[-1])
+        b = x2.expand(batch + tuple(x2.shape[-2:])).contiguous().view(-1, rows2, x2.shape[-1])
+        return _distance.euclidean_dist(a, b).view(batch + (rows1, rows2))
+    return _distance.cdist_op(x1, x2, p, None)
 
 
 # -- grid sampling ------------------------------------------------------------------------------
@@ -294,12 +327,11 @@ FUNCTIONS = {
     "embedding": embedding, "embedding_bag": embedding_bag, "grid_sampler": grid_sampler,
     "grid_sampler_2d": grid_sampler, "grid_sampler_3d": grid_sampler,
     "affine_grid_generator": affine_grid_generator, "rrelu": rrelu, "rrelu_": rrelu_, "pdist": pdist,
-    "ctc_loss": ctc_loss,
+    "ctc_loss": ctc_loss, "cdist": cdist,
     "layer_norm": layer_norm, "group_norm": group_norm,
     "batch_norm": batch_norm, "instance_norm": instance_norm,
 }
-METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps),
-           "xlogy": lambda self, other: xlogy(self, other)}
+METHODS = {"addmm": addmm, "logit": lambda self, eps=None: logit(self, eps)}
 
 
 # -- convolution ------------------------------------------------------------------------------
@@ -452,15 +484,8 @@ def logit(input, eps=None, *, out=None):
     return _logit(input, eps)
 
 
-def xlogy(input, other, *, out=None):
-    from .activation_pointwise import xlogy as _xlogy
-    if not isinstance(input, Tensor):
-        input = creation.tensor(input)
-    return _xlogy(input, other)
-
-
 FUNCTIONS.update({
-    "logit": logit, "xlogy": xlogy,
+    "logit": logit,
     "conv1d": conv1d, "conv2d": conv2d, "conv3d": conv3d, "conv_transpose1d": conv_transpose1d,
     "conv_transpose2d": conv_transpose2d, "conv_transpose3d": conv_transpose3d,
     "constant_pad_nd": constant_pad_nd,

@@ -14,7 +14,7 @@ from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ... import ops
-from ...ops.activation_pointwise import xlogy
+from ...ops.pointwise_more import xlogy
 from ...autograd.grad_mode import no_grad
 
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
