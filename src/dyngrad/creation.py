@@ -199,13 +199,18 @@ def _unwrap_nested(data, kinds):
     return out
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+_NO_DATA = object()
+
+
+def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """Constructs a tensor with no autograd history by copying ``data``.
 
     >>> torch.tensor([[1., -1.], [1., -1.]])
     tensor([[ 1., -1.],
             [ 1., -1.]])
     """
+    if data is _NO_DATA:  # torch's argument parser says it, not Python's
+        raise TypeError('tensor() missing 1 required positional arguments: "data"')
     _check("tensor", device, requires_grad, pin_memory)
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use "

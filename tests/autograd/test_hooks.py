@@ -1,5 +1,7 @@
 """Hooks against torch: tensor hooks on leaves and non-leaves, node pre/post hooks,
 post-accumulate hooks, retain_grad, removable handles, and the .grad warning."""
+import threading
+
 import pytest
 
 from _oracle import check, params
@@ -414,6 +416,33 @@ def case_final_callback_in_autograd_grad(torch):
     y.register_hook(lambda g: torch.autograd.Variable._execution_engine.queue_callback(
         lambda: seen.append("done")))
     return torch.autograd.grad(y.sum(), x), seen
+
+
+def case_final_callbacks_of_two_threads(torch):
+    """Two threads backpropagating at once: each queue_callback joins its own thread's
+    backward (the runs in progress are per thread, as torch's graph tasks)."""
+    engine = torch.autograd.Variable._execution_engine
+    both_inside = threading.Barrier(2, timeout=30)
+    ran = {"a": [], "b": []}
+
+    def run(name):
+        x = torch.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+
+        def hook(g):
+            both_inside.wait()  # the other thread's backward is running too
+            engine.queue_callback(lambda: ran[name].append(
+                (name, threading.current_thread().name)))
+            both_inside.wait()  # and has queued its callback
+        y.register_hook(hook)
+        y.sum().backward()
+        ran[name].append(("done", x.grad.tolist()))
+    threads = [threading.Thread(target=run, args=(n,), name=n) for n in ran]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return ran
 
 
 @pytest.mark.parametrize("case", params(globals()))

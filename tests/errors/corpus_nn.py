@@ -13,6 +13,14 @@ CASES = [
     'torch.nn.functional.mse_loss(x, d)', 'torch.nn.functional.mse_loss(x, x, reduction="avg")',
     'torch.nn.functional.mse_loss(x, None)', 'torch.nn.functional.mse_loss(x, [1., 2., 3.])',
     'torch.nn.functional.mse_loss(n, n)', 'torch.nn.functional.mse_loss(x, s)',
+    # torch checks running_mean, then running_var (or their absence in evaluation), then
+    # weight and bias
+    'torch.nn.functional.batch_norm(m, torch.ones(2), torch.ones(3), torch.ones(2))',
+    'torch.nn.functional.batch_norm(m, torch.ones(3), torch.ones(2), torch.ones(2), torch.ones(2))',
+    'torch.nn.functional.batch_norm(m, None, None, torch.ones(2), training=True)',
+    'torch.nn.functional.batch_norm(m, None, None, torch.ones(2))',
+    'torch.nn.functional.batch_norm(m, torch.ones(3), None, torch.ones(2))',
+    'torch.nn.functional.batch_norm(m, torch.ones(3), torch.ones(3), torch.ones(3), torch.ones(4))',
     'torch.nn.functional.cross_entropy(m, torch.tensor([0, 3]))',
     'torch.nn.functional.cross_entropy(m, torch.tensor([0, -2]))',
     'torch.nn.functional.cross_entropy(m, torch.tensor([0., 1.]))',

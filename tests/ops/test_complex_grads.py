@@ -13,6 +13,9 @@ N = np.array([[2 - 1j, 1 + 1j], [1 + 0j, 1j]], np.complex64)
 
 CALLS = {
     "mul": (lambda t, z, w: z * w, [Z, W]),
+    # a complex Python number: the formulas conjugate it too (mul.Scalar's grad * conj(2-1j))
+    "mul_complex_number": (lambda t, z: z * (2 - 1j), [Z]),
+    "add_complex_number": (lambda t, z: (z + 1j) * z, [Z]),
     "div": (lambda t, z, w: z / w, [Z, W]),
     "reciprocal": (lambda t, z: z.reciprocal(), [Z]),
     "exp": (lambda t, z: z.exp(), [Z]),

@@ -40,6 +40,7 @@ a Tensor keeps its batch), with grad mode as create_graph says.
 """
 import gc
 import itertools
+import threading
 
 from .. import _backend
 from .._autograd_state import DUAL
@@ -210,7 +211,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
             _tell("error", error=error)
         raise
     finally:
-        _tasks.pop()
+        _running.tasks.pop()
         state.enabled = prev
         if collecting:
             gc.enable()
@@ -289,18 +290,27 @@ class _GraphTask:
                 and (self.wanted is None or node in self.wanted))
 
 
-# The runs in progress, innermost last (a reentrant checkpoint runs one inside another).
-_tasks = []
+class _Running(threading.local):
+    """The runs in progress in this thread, innermost last (a reentrant checkpoint runs one
+    inside another). Per thread, as torch's graph tasks: two threads backpropagating at once
+    each see, and queue final callbacks into, their own run."""
+
+    def __init__(self):
+        self.tasks = []
+
+
+_running = _Running()
 
 
 def current_task():
-    """The graph task of the backward running now (None outside a backward)."""
-    return _tasks[-1] if _tasks else None
+    """The graph task of the backward running now in this thread (None outside a backward)."""
+    tasks = _running.tasks
+    return tasks[-1] if tasks else None
 
 
 def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
     task = _GraphTask(accumulate)
-    _tasks.append(task)  # (run_backward pops it)
+    _running.tasks.append(task)  # (run_backward pops it)
     root_nodes = list({id(n): n for n, _ in roots if n is not None}.values())
     deps = _discover(root_nodes)
     task.roots, task.deps = root_nodes, deps
@@ -455,9 +465,10 @@ class _EngineBase:
 
     def queue_callback(self, callback):
         """Run ``callback()`` when the current backward has finished running its graph."""
-        if not _tasks:
+        task = current_task()
+        if task is None:
             raise RuntimeError("Final callbacks can only be installed during backward pass.")
-        _tasks[-1].callbacks.append(callback)
+        task.callbacks.append(callback)
 
 
 execution_engine = _EngineBase()

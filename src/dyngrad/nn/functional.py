@@ -59,11 +59,11 @@ def relu_(input):
 
 
 def sigmoid(input):
-    return _pw.sigmoid(input)
+    return input.sigmoid()  # as torch: a non-tensor fails on the method's name
 
 
 def tanh(input):
-    return _pw.tanh(input)
+    return input.tanh()
 
 
 def _softmax_dim(name, ndim):
@@ -77,8 +77,11 @@ def _cast(input, dtype):
     return input if dtype is None else input.to(dtype)
 
 
-def _check_dim(name, dim):
-    # F.softmax calls input.softmax(dim): torch's message numbers dim as a method's first
+def _check_dim(name, input, dim):
+    # F.softmax calls input.softmax(dim): a non-tensor fails on the method's name, and the
+    # message numbers dim as the method's first argument
+    if not isinstance(input, Tensor):
+        raise AttributeError(f"'{type(input).__name__}' object has no attribute '{name}'")
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
                         f"{type(dim).__name__}")
@@ -87,7 +90,7 @@ def _check_dim(name, dim):
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
-    _check_dim("softmax", dim)
+    _check_dim("softmax", input, dim)
     return _act.softmax(_cast(input, dtype), dim)
 
 
@@ -100,5 +103,5 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
-    _check_dim("log_softmax", dim)
+    _check_dim("log_softmax", input, dim)
     return _act.log_softmax(_cast(input, dtype), dim)

@@ -7,8 +7,7 @@ from .. import _backend, random as _random
 from ..tensor import Tensor, _read_only
 from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
-from .inplace import apply_inplace, check_cast
-from ._promote import result_dtype
+from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 from .out import with_out
 from .signatures import (ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, TAKES_OUT,
@@ -253,9 +252,6 @@ FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
 METHODS["unfold"] = _ra.unfold
 # in-place forms of entries that take the tensor and plain arguments
 METHODS.update({
-    "masked_fill_": lambda self, mask, value: apply_inplace(
-        _pw.masked_fill_tensor if isinstance(value, Tensor) else _pw.masked_fill_op, self,
-        (self, mask, value)),
     "tril_": lambda self, diagonal=0: apply_inplace(_pw.tril, self, (self, diagonal)),
     "triu_": lambda self, diagonal=0: apply_inplace(_pw.triu, self, (self, diagonal)),
 })
@@ -271,14 +267,11 @@ def _inplace_of(name):
     refused = _REFUSED.get(name)
 
     by_number, by_tensor = pw.INPLACE_BY_OPERAND.get(name, (op, op))
-    promoting = name.startswith("bitwise_") or name in ("remainder", "fmod")
 
     def method(self, *args):
         if refused is not None and self._data.dtype.kind == refused[0]:
             raise refused[1](refused[2])
         entry = by_tensor if args and isinstance(args[0], Tensor) else by_number
-        if promoting and args:  # torch refuses the cast before the kernel sees the dtypes
-            check_cast(self, result_dtype(self._data, getattr(args[0], "_data", args[0])))
         return apply_inplace(entry, self, (self,) + args)
     method.__name__ = name + "_"
     return method

@@ -2,6 +2,7 @@
 from .. import _backend
 from .. import _dtype as _dt
 from .._args import broadcast_shapes  # noqa: F401  (ops import it from here)
+from ..tensor import _CPP_TYPE
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -31,6 +32,17 @@ def result_dtype(*operands):
                 (zeros if zero else dims).append(_dt.of_array_dtype(k))
         r = _cache[key] = _dt.result_type_of(dims, zeros, scalars).np
     return r
+
+
+def type_name(dtype, numbers):
+    """A dtype as torch's cast refusals name it: its ScalarType name (Long, Float)."""
+    return _dt._FROM_NP[dtype]._cname
+
+
+def clamp_type_name(dtype, numbers):
+    """clamp's refusals name the destination by its C++ type (long int) when a bound is a
+    Python number (the scalar kernels convert it), by its ScalarType name otherwise."""
+    return _CPP_TYPE[_dt._FROM_NP[dtype]] if numbers else type_name(dtype, numbers)
 
 
 def in_module(ns, ufunc, a, b, floating=False):

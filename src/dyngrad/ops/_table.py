@@ -123,12 +123,16 @@ class Op:
 
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
-                 jvp_name=None, real_grad_only=None, **formulas):
+                 jvp_name=None, real_grad_only=None, inplace_cast=None, **formulas):
         op.name = node_name
         # the aten name of an op whose derivative torch defines for real values only: a
         # complex result that would record a node raises, naming it (torch's ops outside
         # GRADIENT_IMPLEMENTED_FOR_COMPLEX)
         op.real_grad_only = real_grad_only
+        # the in-place form's refusal of a result its destination cannot hold, made before
+        # the kernel runs (NOTE [In-place casts refused first] in inplace.py): None, or how
+        # the refusal names the destination's dtype (_promote.type_name, clamp_type_name)
+        op.inplace_cast = inplace_cast
         # forward mode (_jvp.py): a marker or a ``result:`` rule; None: the op has none,
         # and forward AD through it raises naming ``jvp_name`` (torch's aten name)
         op.jvp = jvp

@@ -18,6 +18,7 @@ from ._batched import BatchedTensor, aten_name, batched_apply, is_batched
 from ._jvp import inplace_tangent, reads_result_only, write_tangent
 from ._table import LINEAR, Op, _any_input, unpack_args
 from ._low_precision import any_low, widened_forward
+from ._promote import result_dtype, type_name
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
@@ -120,12 +121,27 @@ def _check_write(self, value):
         check_cast(self, vd)
 
 
-def check_cast(self, result_dtype):
-    """torch's refusal to write a result of ``result_dtype`` into ``self`` (float into int)."""
+def check_cast(self, result_dtype, name=type_name, numbers=False):
+    """torch's refusal to write a result of ``result_dtype`` into ``self`` (float into int),
+    the destination named by ``name`` (see Op's ``inplace_cast``)."""
     target = self._data.dtype
     if result_dtype != target and not xp.can_cast(result_dtype, target, "same_kind"):
         raise RuntimeError(f"result type {_FROM_NP[result_dtype]._cname} can't be cast to the "
-                           f"desired output type {_FROM_NP[target]._cname}")
+                           f"desired output type {name(target, numbers)}")
+
+
+# NOTE [In-place casts refused first]
+# torch's TensorIterator works out an in-place op's common dtype from its operands and
+# refuses one the destination cannot hold before the kernel runs. Here every in-place op
+# is refused after its forward (_check_write), which gives the same error, except where the
+# forward would fail first or name things differently: NumPy's bitwise ops refuse floats
+# with their own error, remainder and fmod would divide by zero first, clamp's scalar
+# kernels name the destination by its C++ type. Those ops declare ``inplace_cast=`` and
+# are refused here, from their operands' promoted dtype, before anything runs.
+def _check_promoted_cast(op, self, arrays):
+    operands = [a for a in arrays if a is not None]
+    numbers = any(not hasattr(a, "dtype") for a in operands)
+    check_cast(self, result_dtype(*operands), op.inplace_cast, numbers)
 
 
 def apply_inplace(op, self, args):
@@ -138,6 +154,8 @@ def apply_inplace(op, self, args):
     check_inplace(self, needs, False)
     if op is not fill_tensor_:  # fill_ reads its value once, before writing
         check_no_partial_overlap(self._data, [arrays[i] for i in op.tensor_pos[1:]])
+    if op.inplace_cast is not None:
+        _check_promoted_cast(op, self, arrays)
     low = any_low(arrays, op.tensor_pos)
     out = op.forward(*arrays) if not low else widened_forward(op, arrays)
     _check_write(self, out)

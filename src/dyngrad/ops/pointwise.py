@@ -15,6 +15,7 @@ from .. import _dtype as _dt
 from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE
 from ._promote import binary, broadcast_shapes, compare, in_module, result_dtype, to_float
+from ._promote import clamp_type_name, type_name
 from ._promote import _torch_error as torch_error
 from ._table import ELEMENTWISE, LINEAR, Op, derivative_not_implemented
 
@@ -248,18 +249,21 @@ def _floor_divide(self, other):
 # div(..., rounding_mode=) with the mode given, even None: torch's div.Tensor_mode
 div_mode = Op("DivBackward2", _div_mode, jvp=ELEMENTWISE,
               self=_div_mode_self_backward, other=_div_mode_other_backward)
-remainder = Op("RemainderBackward1", _remainder, jvp=ELEMENTWISE, self=lambda grad: grad,
+remainder = Op("RemainderBackward1", _remainder, jvp=ELEMENTWISE, inplace_cast=type_name,
+               self=lambda grad: grad,
                other=lambda grad, self, other: -grad * div_mode(self, other, "floor"))
-remainder_scalar = Op("RemainderBackward0", _remainder, jvp=ELEMENTWISE, self=lambda grad: grad)
+remainder_scalar = Op("RemainderBackward0", _remainder, jvp=ELEMENTWISE, inplace_cast=type_name,
+                      self=lambda grad: grad)
 # a number's remainder by a tensor (2 % x) and floor_divide: torch records a node whose
 # backward raises
 remainder_scalar_tensor = Op("torch::autograd::NotImplemented", _remainder, nondiff=("self",),
                              other=_not_implemented("remainder"))
 floor_divide = Op("torch::autograd::NotImplemented", _floor_divide, self=_not_implemented("floor_divide"),
                   other=_not_implemented("floor_divide"))
-fmod = Op("FmodBackward1", _fmod, jvp=ELEMENTWISE, self=lambda grad: grad,
+fmod = Op("FmodBackward1", _fmod, jvp=ELEMENTWISE, inplace_cast=type_name, self=lambda grad: grad,
           other=lambda grad, self, other: -grad * div_mode(self, other, "trunc"))
-fmod_scalar = Op("FmodBackward0", _fmod, jvp=ELEMENTWISE, self=lambda grad: grad)
+fmod_scalar = Op("FmodBackward0", _fmod, jvp=ELEMENTWISE, inplace_cast=type_name,
+                 self=lambda grad: grad)
 def _reciprocal(x):
     # 1 / x, not NumPy's reciprocal: for complex numbers torch divides (1 / 0j is inf+nanj,
     # and the imaginary zero of 1 / (2+0j) stays positive), as NumPy's division does
@@ -529,7 +533,8 @@ def _clamp_backward(grad, self, min, max):
     return where(inside, grad, 0.0)
 
 
-clamp = Op("ClampBackward1", _clamp, jvp=ELEMENTWISE, self=_clamp_backward)
+clamp = Op("ClampBackward1", _clamp, jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
+           self=_clamp_backward)
 
 
 def _clamp_min_backward(grad, self, min, max):
@@ -543,20 +548,36 @@ def _clamp_max_backward(grad, self, min, max):
     return where(won, grad, 0.0)
 
 
+def _clamp_jvp(self, self_t, min, min_t, max, max_t):
+    # torch's clamp_jvp: on a bound the bound's tangent wins, where the backward gives the
+    # gradient to self (and a min above max is max, whatever self is)
+    if min is not None and max is not None:
+        return where(gt(min, max), max_t,
+                     where(lt(self, min), min_t, where(gt(self, max), max_t, self_t)))
+    if min is not None:
+        return where(gt(self, min), self_t, min_t)
+    return where(lt(self, max), self_t, max_t)
+
+
 # clamp with tensor bounds: the bounds are differentiable inputs too
-clamp_tensor = Op("ClampBackward0", _clamp, jvp=ELEMENTWISE, self=_clamp_backward,
+clamp_tensor = Op("ClampBackward0", _clamp, jvp=_clamp_jvp, inplace_cast=clamp_type_name,
+                  self=_clamp_backward,
                   min=_clamp_min_backward, max=_clamp_max_backward)
 # torch.clamp_min / clamp_max (not clamp with one bound: that is ClampBackward1)
 clamp_min = Op("ClampMinBackward0", lambda self, min: _clamp(self, min, None), jvp=ELEMENTWISE,
+               inplace_cast=clamp_type_name,
                self=lambda grad, self, min: _clamp_backward(grad, self, min, None))
 clamp_max = Op("ClampMaxBackward0", lambda self, max: _clamp(self, None, max), jvp=ELEMENTWISE,
+               inplace_cast=clamp_type_name,
                self=lambda grad, self, max: _clamp_backward(grad, self, None, max))
 # clamp_min / clamp_max with a tensor bound: the gradient goes to whichever side won
 clamp_min_tensor = Op("ClampMinBackward1", lambda self, min: binary(xp.maximum, self, min),
-                      jvp=ELEMENTWISE, self=lambda grad, self, min: where(ge(self, min), grad, 0.0),
+                      jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
+                      self=lambda grad, self, min: where(ge(self, min), grad, 0.0),
                       min=lambda grad, self, min: where(lt(self, min), grad, 0.0))
 clamp_max_tensor = Op("ClampMaxBackward1", lambda self, max: binary(xp.minimum, self, max),
-                      jvp=ELEMENTWISE, self=lambda grad, self, max: where(le(self, max), grad, 0.0),
+                      jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
+                      self=lambda grad, self, max: where(le(self, max), grad, 0.0),
                       max=lambda grad, self, max: where(gt(self, max), grad, 0.0))
 
 
@@ -630,9 +651,12 @@ INPLACE_BY_OPERAND.update(remainder=(remainder_scalar, remainder), fmod=(fmod_sc
 logical_and = _compare(xp.logical_and)
 logical_or = _compare(xp.logical_or)
 logical_xor = _compare(xp.logical_xor)
-bitwise_and = Op(None, lambda self, other: binary(xp.bitwise_and, self, other), nondiff=("self", "other"))
-bitwise_or = Op(None, lambda self, other: binary(xp.bitwise_or, self, other), nondiff=("self", "other"))
-bitwise_xor = Op(None, lambda self, other: binary(xp.bitwise_xor, self, other), nondiff=("self", "other"))
+bitwise_and = Op(None, lambda self, other: binary(xp.bitwise_and, self, other),
+                 nondiff=("self", "other"), inplace_cast=type_name)
+bitwise_or = Op(None, lambda self, other: binary(xp.bitwise_or, self, other),
+                nondiff=("self", "other"), inplace_cast=type_name)
+bitwise_xor = Op(None, lambda self, other: binary(xp.bitwise_xor, self, other),
+                 nondiff=("self", "other"), inplace_cast=type_name)
 logical_not = Op(None, lambda self: xp.logical_not(self), nondiff=("self",))
 
 

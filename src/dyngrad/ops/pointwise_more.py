@@ -169,6 +169,9 @@ def _not(mask):
 def _lerp(self, end, weight):
     # torch's lerp kernel, one rounding (fma): start + w * (end - start) for |w| < 0.5,
     # else end + (w - 1) * (end - start)
+    shapes = [a.shape for a in (self, end, weight) if hasattr(a, "shape")]
+    if shapes.count(shapes[0]) != len(shapes):  # refused naming the operands in torch's order
+        broadcast_shapes(*shapes)
     diff = binary(xp.subtract, end, self)
     if not hasattr(weight, "dtype"):
         return fma(weight, diff, self) if abs(weight) < 0.5 else fma(weight - 1, diff, end)

@@ -6,7 +6,7 @@ from .. import _backend
 from .. import _dtype as _dt
 from .._args import dim_list
 from ._table import LINEAR, TRANSPOSED, Op
-from .pointwise import div, div_scalar, eq, isnan
+from .pointwise import div, div_scalar, eq, isnan, masked_fill_tensor
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -100,12 +100,13 @@ mean_all = Op("MeanBackward0", _mean_all, jvp=LINEAR,
 mean_dim = Op("MeanBackward1", _mean_dim, jvp=LINEAR, self=_mean_dim_backward)
 
 
-def _evenly_distribute(grad, self, result):
-    # every element equal to the max shares the gradient (torch's evenly_distribute_backward);
-    # a nan max goes to the nan elements
+def evenly_distribute_backward(grad, self, result):
+    """torch's evenly_distribute_backward (its CPU form, so that a double backward shows
+    torch's nodes): the places equal to the result (the NaN ones when the result is NaN)
+    share the gradient, written into zeros with masked_fill. For max, min, median."""
     mask = isnan(self) if bool(isnan(result)) else eq(self, result)
     # div, not NumPy's /: the count is an int64 0-d array, which must not promote the gradient
-    return div(grad * mask, sum_all(mask))
+    return masked_fill_tensor(new_zeros(grad, tuple(self.shape)), mask, div(grad, sum_all(mask)))
 
 
 def _check_nonempty(self, name):
@@ -134,8 +135,8 @@ def evenly_read_jvp(self_t, self, result):
     return sum_all(self_t * mask) / sum_all(mask)
 
 
-max_all = Op("MaxBackward1", _max_all, jvp=evenly_read_jvp, self=_evenly_distribute)
-min_all = Op("MinBackward1", _min_all, jvp=evenly_read_jvp, self=_evenly_distribute)
+max_all = Op("MaxBackward1", _max_all, jvp=evenly_read_jvp, self=evenly_distribute_backward)
+min_all = Op("MinBackward1", _min_all, jvp=evenly_read_jvp, self=evenly_distribute_backward)
 
 
 def _select_dim(self, dim, keepdim, arg, pick):
@@ -240,11 +241,27 @@ def flip_method(self, *dims):
     return flip(self, _flip_dims(dims))
 
 
+# torch's CPU scans accumulate in a wider type (at::acc_type: double for float, float for
+# half) and round each output once; NumPy's float32 cumsum accumulates in float32 and
+# drifts (hundreds of ulps after 10^6 elements, more where the sums cancel)
+_SCAN_ACCUMULATOR = {xp.dtype(xp.float16): xp.float32, xp.dtype(xp.float32): xp.float64,
+                     xp.dtype(xp.complex64): xp.complex128}
+
+
+def scan(accumulate, self, axis, dtype):
+    """``accumulate`` (NumPy's cumsum or cumprod) along ``axis``, giving ``dtype``, with
+    torch's accumulator."""
+    wide = _SCAN_ACCUMULATOR.get(dtype)
+    if wide is None:
+        return accumulate(self, axis=axis, dtype=dtype)
+    return accumulate(self, axis=axis, dtype=wide).astype(dtype)
+
+
 def _cumsum(self, dim, dtype=None):
     d = _dims(dim, self.ndim)[0]
     if not self.ndim:
         return self.astype(_sum_dtype(self, dtype))
-    return xp.cumsum(self, axis=d, dtype=_sum_dtype(self, dtype))
+    return scan(xp.cumsum, self, d, _sum_dtype(self, dtype))
 
 
 def _cumsum_backward(grad, dim):

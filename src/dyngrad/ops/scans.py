@@ -12,7 +12,7 @@ from . import pointwise as pw
 from ._table import TRANSPOSED, Op
 from .joining import cat, stack
 from .pointwise_more import log_add_exp
-from .reduction import _sum_dtype, cumsum, flip, scatter_add, sum_dim
+from .reduction import _sum_dtype, cumsum, flip, scan, scatter_add, sum_dim
 from .return_types import return_type
 from .views import expand, new_zeros, slice_
 
@@ -50,7 +50,7 @@ def prod_safe_zeros_backward(grad, inp, dim):
 def _cumprod(self, dim, dtype=None):
     if not self.ndim:
         return self.astype(_sum_dtype(self, dtype))
-    return xp.cumprod(self, axis=dim, dtype=_sum_dtype(self, dtype))
+    return scan(xp.cumprod, self, dim, _sum_dtype(self, dtype))
 
 
 def _cumprod_backward(grad, self, dim, result):

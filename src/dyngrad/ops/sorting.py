@@ -18,10 +18,8 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from . import _stl_order as stl
 from ._batched import BatchedTensor, any_batched, on_batch, sample_wise
 from ._table import TRANSPOSED, Op, derivative_not_implemented
-from .pointwise import div, eq, isnan, masked_fill_tensor
-from .reduction import _value_selecting_backward, evenly_read_jvp, sum_all
+from .reduction import _value_selecting_backward, evenly_distribute_backward, evenly_read_jvp
 from .return_types import return_type
-from .views import new_zeros
 from .._dtype import _FROM_NP
 
 xp = _backend.xp
@@ -270,18 +268,10 @@ def _median_all(ignore_nan):
     return forward
 
 
-def _evenly_distribute(grad, self, result):
-    """torch's evenly_distribute_backward (CPU): the places equal to the result (NaN ones
-    when the result is NaN) share the gradient, written with masked_fill."""
-    r = getattr(result, "_data", result)
-    mask = isnan(self) if bool(xp.isnan(r)) else eq(self, result)
-    return masked_fill_tensor(new_zeros(grad, tuple(self.shape)), mask, div(grad, sum_all(mask)))
-
-
 median_all = Op("MedianBackward0", _median_all(False), jvp=evenly_read_jvp,
-                 self=_evenly_distribute)
+                 self=evenly_distribute_backward)
 nanmedian_all = Op("NanmedianBackward0", _median_all(True), jvp=evenly_read_jvp,
-                   self=_evenly_distribute)
+                   self=evenly_distribute_backward)
 median_dim = Op("MedianBackward1", _median_dim(False), jvp=TRANSPOSED, **_REDUCED)
 nanmedian_dim = Op("NanmedianBackward1", _median_dim(True), jvp=TRANSPOSED, **_REDUCED)
 

@@ -7,9 +7,9 @@ torch's dispatcher does. Nothing here computes: it chooses an entry and its argu
 import numbers
 
 from .. import _backend
-from .._args import as_dtype, type_name
+from .._args import as_dtype, broadcast_shapes, type_name
 from ..creation import tensor
-from ..tensor import _CPP_TYPE, Tensor, _wrap, _wrap_dim
+from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from ._batched import BatchedTensor, dynamic_shape_error
@@ -379,14 +379,22 @@ def _pow_inplace(self, exponent):
 
 def _clamp_inplace(self, min=None, max=None):
     entry = pw.clamp_tensor if isinstance(min, Tensor) or isinstance(max, Tensor) else pw.clamp
-    if entry is pw.clamp and self._data.dtype.kind in "biu" and isinstance(min or max, float):
-        # torch's scalar clamp_ names the C++ type it cannot write into
-        raise RuntimeError("result type Float can't be cast to the desired output type "
-                           f"{_CPP_TYPE[self.dtype]}")
     return apply_inplace(entry, self, (self, min, max))
 
 
+def _one_bound_inplace(name, by_number, by_tensor):
+    def method(self, bound):
+        return apply_inplace(by_tensor if isinstance(bound, Tensor) else by_number, self,
+                             (self, bound))
+    method.__name__ = name
+    return method
+
+
 def _masked_fill_inplace(self, mask, value):
+    # the mask must broadcast to self: torch's message names self first here (the
+    # out-of-place masked_fill names the mask first, as the forward does)
+    if isinstance(mask, Tensor):
+        broadcast_shapes(tuple(self.shape), tuple(mask.shape))
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
@@ -414,6 +422,6 @@ INPLACE = {
     "reciprocal_": inplace(pw.reciprocal),
     "clamp_": _clamp_inplace,
     "masked_fill_": _masked_fill_inplace,
-    "clamp_min_": inplace(pw.clamp_min),
-    "clamp_max_": inplace(pw.clamp_max),
+    "clamp_min_": _one_bound_inplace("clamp_min_", pw.clamp_min, pw.clamp_min_tensor),
+    "clamp_max_": _one_bound_inplace("clamp_max_", pw.clamp_max, pw.clamp_max_tensor),
 }

@@ -289,12 +289,16 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
                cudnn_enabled=True):
     c = input.shape[1] if input.dim() > 1 else input.shape[0]
-    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
-                    ("running_var", running_var)):
-        if t is not None and t.numel() != c:
+    # torch's order: each running statistic (present, or refused in evaluation), then the
+    # affine parameters
+    for name, t, needed in (("running_mean", running_mean, not training),
+                            ("running_var", running_var, not training),
+                            ("weight", weight, False), ("bias", bias, False)):
+        if t is None:
+            if needed:
+                raise RuntimeError(f"{name} must be defined in evaluation mode")
+        elif t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
-    if not training and (running_mean is None or running_var is None):
-        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
     # (the running statistics are written in place without a version bump, as in torch)
     return _norm.native_batch_norm(input, weight, bias, running_mean, running_var, training,
                                    momentum, eps)[0]

@@ -116,10 +116,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     _check_tensor("cross_entropy_loss", "target", target, 2)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing:g}")
-    if not target.is_floating_point():
+    # as torch: a target shaped as the input holds class probabilities, any other class
+    # indices (a float one is then refused by nll_loss's dtype check)
+    probabilities = tuple(target.shape) == tuple(input.shape)
+    if not probabilities:
         _check_class_args("cross_entropy_loss", input, weight, ignore_index)
     class_dim = 0 if input.dim() == 1 else 1
-    if target.is_floating_point() or tuple(target.shape) == tuple(input.shape):
+    if probabilities:
         return _cross_entropy_probs(F, input, target, weight, enum, label_smoothing, class_dim)
     logp = F.log_softmax(input, class_dim)
     _check_nll_args(logp, target)
@@ -179,7 +182,7 @@ def _cross_entropy_probs(F, input, target, weight, enum, label_smoothing, class_
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     if weight is not None:
         raise NotImplementedError("dyngrad: mse_loss with weight is not implemented yet")
-    if tuple(target.shape) != tuple(input.shape):
+    if target.size() != input.size():
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size "
                       f"({input.size()}). This will likely lead to incorrect results due to "
                       "broadcasting. Please ensure they have the same size.", stacklevel=2)
