@@ -78,6 +78,11 @@ def _torch_takes_complex(call, arrays):
     return True
 
 
+# where torch's own forward rule disagrees with its backward, which dyngrad's rule follows
+_KNOWN = {"PowBackward2-pow_zero_base": pytest.mark.xfail(strict=True, reason=(
+    "a zero base: torch's complex forward rule gives nan where its backward gives 0"))}
+
+
 def _complex_cases(select):
     """The cases ``select`` picks that have a float input, made complex, where torch's op
     takes them."""
@@ -89,7 +94,8 @@ def _complex_cases(select):
                 continue
             arrays = [_complex(a, k) for k, a in enumerate(arrays)]
             if _torch_takes_complex(call, arrays):
-                out.append(pytest.param(call, arrays, id=f"{op.name}-{cid}"))
+                name = f"{op.name}-{cid}"
+                out.append(pytest.param(call, arrays, id=name, marks=_KNOWN.get(name, ())))
     return out
 
 

@@ -30,7 +30,7 @@ def _mean(x, axes):
     for a in axes:
         k *= x.shape[a]
     if (0 < k <= 4096 and axes == tuple(range(x.ndim - len(axes), x.ndim))
-            and x.dtype in (xp.float32, xp.float64) and type(x) is xp.ndarray):
+            and x.dtype in (xp.float32, xp.float64) and isinstance(x, xp.ndarray)):
         rows = x.reshape(-1, k) @ xp.ones(k, x.dtype)
         rows /= k
         return rows.reshape(x.shape[:x.ndim - len(axes)] + (1,) * len(axes))
