@@ -117,7 +117,15 @@ def abort_on_error():
         sys.stdout.flush()
         comm = _MPI.COMM_WORLD
         if comm.Get_size() > 1:
-            comm.Abort(1)
+            abort(comm, 1)
 
     hook._dyngrad_abort = True
     sys.excepthook = hook
+
+
+def abort(comm, code):
+    """MPI_Abort, after a pause: the launcher forwards each rank's output through its own
+    pipes, and an abort that comes at once can kill the rank before the last lines (the
+    traceback just printed) have passed through."""
+    time.sleep(0.3)
+    comm.Abort(code)

@@ -50,7 +50,7 @@ def main(argv):
                 print(stop.code, file=sys.stderr)
             sys.stdout.flush()
             sys.stderr.flush()
-            world.Abort(code)
+            _mpi.abort(world, code)
         raise
 
 
