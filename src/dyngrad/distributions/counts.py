@@ -4,7 +4,7 @@ from .._size import Size
 from ..autograd import grad_mode
 from ..ops.sampling import poisson
 from . import constraints
-from .discrete import _EITHER
+from .discrete import probs_or_logits
 from .distribution import (Distribution, broadcast_all, lazy_property, logits_to_probs,
                            probs_to_logits)
 
@@ -40,16 +40,7 @@ class Geometric(Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError(_EITHER)
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            param = self.logits
-        super().__init__(Size(()) if param.dim() == 0 else param.size(),
-                         validate_args=validate_args)
+        super().__init__(probs_or_logits(self, probs, logits), validate_args=validate_args)
         if self._validate_args and probs is not None:
             # (probs = 0 passes the unit interval, but no success ever comes)
             valid = self.probs > 0

@@ -11,22 +11,24 @@ from .distribution import (Distribution, broadcast_all, lazy_property, logits_to
 _EITHER = "Either `probs` or `logits` must be specified, but not both."
 
 
+def probs_or_logits(dist, probs, logits):
+    """Set the one elementwise parameter given (``probs`` or ``logits``) on ``dist``, and
+    return the batch shape it gives."""
+    if (probs is None) == (logits is None):
+        raise ValueError(_EITHER)
+    name, value = ("probs", probs) if probs is not None else ("logits", logits)
+    (param,) = broadcast_all(value)
+    setattr(dist, name, param)
+    return Size(()) if param.dim() == 0 else param.size()
+
+
 class Bernoulli(Distribution):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
     has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError(_EITHER)
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-            param = self.probs
-        else:
-            (self.logits,) = broadcast_all(logits)
-            param = self.logits
-        super().__init__(Size(()) if param.dim() == 0 else param.size(),
-                         validate_args=validate_args)
+        super().__init__(probs_or_logits(self, probs, logits), validate_args=validate_args)
 
     @lazy_property
     def logits(self):
