@@ -1,6 +1,7 @@
 """Pooling functionals: torch's own functions (ops/torch_pooling.py), the power-average
 pools and max unpooling."""
 from ...ops import unpool as _unpool
+from ._sizes import ntuple
 from ...ops.torch_pooling import (  # noqa: F401
     adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
@@ -74,11 +75,9 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
 
 
 def _max_unpool(k, op, input, indices, kernel_size, stride, padding, output_size):
-    def n_tuple(v):
-        return tuple(v) if isinstance(v, (tuple, list)) else (v,) * k
-    kernel_size = n_tuple(kernel_size)
-    stride = n_tuple(stride) if stride is not None else kernel_size
-    size = _unpool_output_size(input, kernel_size, stride, n_tuple(padding), output_size)
+    kernel_size = ntuple(kernel_size, k)
+    stride = ntuple(stride, k) if stride is not None else kernel_size
+    size = _unpool_output_size(input, kernel_size, stride, ntuple(padding, k), output_size)
     return op(input, indices, tuple(size))
 
 

@@ -7,6 +7,7 @@ import math
 
 from ... import creation
 from .. import functional as F
+from .._functional._sizes import ntuple
 from .. import init
 from ..parameter import Parameter
 from .module import Module
@@ -17,14 +18,6 @@ __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
 
 
-def _ntuple(n):
-    def parse(x):
-        if isinstance(x, (tuple, list)):
-            return tuple(x)
-        return (x,) * n
-    return parse
-
-
 class _ConvNd(Module):
     _n = 0                 # spatial dims
     transposed = False
@@ -33,7 +26,10 @@ class _ConvNd(Module):
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
                  dtype=None, output_padding=0):
         super().__init__()
-        tup = _ntuple(self._n)
+        n = self._n
+
+        def tup(value):
+            return ntuple(value, n)
         kernel_size, stride, dilation = tup(kernel_size), tup(stride), tup(dilation)
         padding = padding if isinstance(padding, str) else tup(padding)
         if groups <= 0:

@@ -4,6 +4,7 @@ AdaptiveMaxPool1d/2d, over their ``F`` forms.
     >>> torch.nn.MaxPool2d(2)
     MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
 """
+from .._functional._sizes import ntuple
 from .. import functional as F
 from .module import Module
 
@@ -176,10 +177,9 @@ class _MaxUnpoolNd(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        n = (lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * self._k)
-        self.kernel_size = n(kernel_size)
-        self.stride = n(stride if stride is not None else kernel_size)
-        self.padding = n(padding)
+        self.kernel_size = ntuple(kernel_size, self._k)
+        self.stride = ntuple(stride if stride is not None else kernel_size, self._k)
+        self.padding = ntuple(padding, self._k)
 
     def forward(self, input, indices, output_size=None):
         return self._fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
