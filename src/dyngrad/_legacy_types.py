@@ -12,15 +12,10 @@ from .creation import tensor
 
 xp = _backend.xp
 
-# the C++ names torch's TensorOptions message uses
-_OPTION_NAMES = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
-                 _dt.bfloat16: "c10::BFloat16",
-                 _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
-                 _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool"}
 
 
 def _options(d):
-    return (f"TensorOptions(dtype={_OPTION_NAMES.get(d, d._name)}, device=cpu, layout=Strided, "
+    return (f"TensorOptions(dtype={_dt.CPP_NAMES[d]}, device=cpu, layout=Strided, "
             "requires_grad=false (default), pinned_memory=false (default), "
             "memory_format=(nullopt))")
 

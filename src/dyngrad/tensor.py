@@ -33,12 +33,7 @@ _NONLEAF_GRAD_WARNING = (
     "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
     "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
 
-# The C++ type names torch uses in the .grad assignment message.
-_CPP_TYPE = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
-             _dt.bfloat16: "c10::BFloat16",
-             _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
-             _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool",
-             _dt.complex64: "c10::complex<float>", _dt.complex128: "c10::complex<double>"}
+_CPP_TYPE = _dt.CPP_NAMES
 
 _from_np = _dt._FROM_NP
 _INEXACT = "fcV"  # the array kinds of float and complex dtypes (V: ml_dtypes' bfloat16, float8)
