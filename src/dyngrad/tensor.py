@@ -114,15 +114,18 @@ class Tensor:
         return self.dtype.itemsize
 
     def stride(self, dim=None):
-        if isinstance(self._data, _ndarray):
-            st = tuple(s // self._data.itemsize for s in self._data.strides)
-        else:  # another module's arrays are laid out row-major as far as we can tell
+        data = self._data
+        # NumPy gives empty arrays zero strides (some or all); torch, the row-major ones.
+        # Another module's arrays are laid out row-major as far as we can tell.
+        if isinstance(data, _ndarray) and (data.size or 0 not in data.strides):
+            st = tuple(s // data.itemsize for s in data.strides)
+        else:
             st, n = [], 1
-            for size in reversed(self._data.shape):
+            for size in reversed(data.shape):
                 st.insert(0, n)
                 n *= max(size, 1)
             st = tuple(st)
-        return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
+        return st if dim is None else st[_check_dim("stride", dim, data.ndim)]
 
     def storage_offset(self):
         return _backend.storage_of(self._data)[1]
