@@ -13,13 +13,19 @@ xp = _backend.xp
 _PY_DTYPES = {float: _dt.float64, int: _dt.int64, bool: _dt.bool, complex: _dt.complex128}
 
 
+# dyngrad's classes under the names torch's messages give theirs
+_TORCH_NAMES = {"Size": "torch.Size", "device": "torch.device", "Generator": "torch._C.Generator",
+                "memory_format": "torch.memory_format", "layout": "torch.layout",
+                "finfo": "torch.finfo", "iinfo": "torch.iinfo"}
+
+
 def type_name(value):
     """How torch's parser names the type of a value in its messages."""
     t = type(value)
     if isinstance(value, _dt.dtype):
         return "torch.dtype"
     if t.__name__ == "Tensor" or getattr(t, "__module__", "").startswith("dyngrad"):
-        return "Tensor" if hasattr(value, "_data") else t.__name__
+        return "Tensor" if hasattr(value, "_data") else _TORCH_NAMES.get(t.__name__, t.__name__)
     if t.__module__ == "numpy":
         return f"numpy.{t.__name__}"
     return t.__name__

@@ -7,6 +7,7 @@ from . import _backend
 from ._autograd_state import note_new_leaf, state as _gstate
 from . import _dtype as _dt
 from ._args import as_dtype, check_bool, check_device, type_name
+from ._size import Size
 from .tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -500,16 +501,44 @@ LEGACY_NEW_SIGNATURES = ("*, torch.device device = None", "torch.Storage storage
                          "object data, *, torch.device device = None")
 
 
+def _options(d):
+    return (f"TensorOptions(dtype={_dt.CPP_NAMES[d]}, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
+
+
 def legacy_tensor(cls, args, kwargs):
-    """``torch.Tensor(...)``: from data (float32 always), or uninitialised of a size."""
+    """``torch.Tensor(...)``: float32, and a tensor given is returned whatever its dtype."""
+    return legacy_new(_dt.float32, args, kwargs, exact=False)
+
+
+def legacy_new(d, args, kwargs, exact=True):
+    """torch's legacy constructors (``torch.Tensor``, ``torch.LongTensor``, ...): of dtype
+    ``d`` from data (a sequence or an array), uninitialised of a size (ints, or a
+    torch.Size; a tuple is data), or a tensor given as is (``exact``: if of dtype ``d``)."""
     if kwargs.keys() - {"device"}:  # no dtype= or requires_grad=: torch's legacy ``new()``
         from ._arg_parser import Parser
         raise Parser("new", LEGACY_NEW_SIGNATURES).error(args, kwargs)
-    if len(args) == 1 and isinstance(args[0], (list, tuple, _backend.ndarray)) and not (
-            isinstance(args[0], tuple) and all(isinstance(a, int) for a in args[0])
-            and not isinstance(args[0], list)):
-        return _wrap(xp.array(_from_data(args[0], None), dtype=xp.float32))
-    if len(args) == 1 and isinstance(args[0], Tensor):
-        return args[0]
-    size = _size(args) if args else (0,)
-    return _wrap(xp.zeros(size, dtype=xp.float32))
+    _check("new", kwargs.get("device"), False, False)
+    first = args[0] if args else None
+    if len(args) == 1 and not isinstance(first, (numbers.Integral, Size)) or (
+            isinstance(first, bool) and len(args) == 1):
+        if isinstance(first, Tensor):
+            if "device" in kwargs:
+                raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, "
+                                   "device=device) is not supported.  Use torch.tensor(...) or "
+                                   "torch.as_tensor(...) instead.")
+            if exact and first.dtype is not d:
+                raise TypeError(f"expected {_options(d)} (got {_options(first.dtype)})")
+            return first
+        if isinstance(first, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if not isinstance(first, (list, tuple, _backend.ndarray)):
+            raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
+        return _wrap(_backend.astype(xp.asarray(_from_data(first, None)), d.np))
+    if len(args) > 1 and not isinstance(first, numbers.Integral):
+        from ._arg_parser import Parser
+        raise Parser("new", LEGACY_NEW_SIGNATURES).error(args, kwargs)
+    size = (tuple(first) if isinstance(first, Size) else _size(args, "new")) if args else (0,)
+    # torch leaves the memory uninitialised; dyngrad gives zeros (as torch.empty does)
+    return _wrap(xp.zeros(size, dtype=d.np))

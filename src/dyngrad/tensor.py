@@ -10,7 +10,7 @@ methods are installed onto Tensor by ``dyngrad.ops.install`` from the op table.
 import warnings
 
 from . import _backend
-from . import _dtype as _dt
+from . import _dtype as _dt, _layout
 from ._autograd_state import DUAL as _DUAL, INFERENCE_IN_USE, state as _gstate, tangent_of
 from ._autograd_state import in_transform, note_new_leaf
 from ._size import CPU, Size
@@ -94,7 +94,7 @@ class Tensor:
     is_sparse = False
     is_quantized = False
     is_meta = False
-    layout = "torch.strided"
+    layout = _layout.strided
 
     @property
     def ndim(self):

@@ -8,7 +8,7 @@ from ..creation import _check_fits, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import joining, linalg
 from . import views as vw
-from .._args import as_dtype, check_device, dim_list
+from .._args import as_dtype, check_device, dim_list, type_name
 from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import LINEAR, Op
@@ -498,7 +498,7 @@ def copy_method(self, src, non_blocking=False):
         src = tensor(src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
-                        f"{type(src).__name__}")
+                        f"{type_name(src)}")
     check_no_partial_overlap(self._data, [src._data])
     warn_complex_to_real(self, src)
     try:
