@@ -10,7 +10,6 @@ KNOWN = {
     'torch.add()': 'same type',
     'torch.add(x, 1, 2)': 'refused',
     'torch.div(x, 2, rounding_mode=1)': 'different type',
-    'm.norm(p="nuc")': 'refused',
     'np.array(w)': 'different warnings or state',
     'np.array(h)': 'different warnings or state',
     'np.array(x)': 'different warnings or state',

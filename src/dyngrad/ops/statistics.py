@@ -319,7 +319,8 @@ vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """torch.norm for vector norms: p a number or 'fro' (2), over all dims or ``dim``."""
+    """torch.norm: vector norms (p a number or 'fro', over all dims or ``dim``), and the
+    nuclear norm of a matrix (p 'nuc')."""
     if input._data.dtype.kind not in "fcV":
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {input.dtype._cname}")
@@ -328,7 +329,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(p, str):
         if p != "nuc":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-        raise NotImplementedError("dyngrad: norm with p='nuc'")
+        from ..linalg.norms import matrix_norm  # torch.linalg builds on the ops
+        dim = tuple(range(input.ndim)) if dim is None else _dim_list(dim)
+        return matrix_norm(input, "nuc", dim, keepdim)
     if dim is not None:
         dim = _dim_list(dim)
     return vector_norm(input, float(p), dim, keepdim)
