@@ -4,7 +4,7 @@ Each public function checks what it is given once, at its top, before anything i
 computed or written (inner code trusts it); these are the checks several of them share.
 """
 from . import _backend
-from . import _dtype as _dt
+from . import _dtype as _dt, _layout
 from ._size import check_device  # noqa: F401  (the device check lives beside torch.device)
 
 xp = _backend.xp
@@ -83,3 +83,14 @@ def broadcast_shapes(*shapes):
                                    f"({y}) at non-singleton dimension {i}")
         out = tuple(y if x == 1 else x for x, y in zip(a, b))
     return out
+
+
+def check_layout(layout, fn):
+    """A factory's ``layout=``: None or torch.strided, the only layout dyngrad stores."""
+    if layout is None or layout is _layout.strided:
+        return
+    if not isinstance(layout, _layout.layout):
+        raise TypeError(f"{fn}(): argument 'layout' must be torch.layout, not "
+                        f"{type_name(layout)}")
+    raise NotImplementedError(f"dyngrad's tensors are strided: layout={layout} is not "
+                              "supported")

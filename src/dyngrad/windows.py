@@ -15,7 +15,7 @@ xp = _backend.xp
 
 def _window(name, window_length, periodic, dtype, requires_grad, device, layout, pin_memory,
             shape):
-    _check(name, device, requires_grad, pin_memory)
+    _check(name, device, requires_grad, pin_memory, layout=layout)
     if window_length < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got "
                            f"window_length={window_length}")

@@ -128,6 +128,8 @@ CASES = [
     'torch.add(torch.Generator(), 1)', 'torch.add(torch.strided, 1)',
     'torch.add(torch.contiguous_format, 1)', 'torch.add(torch.finfo(), 1)',
     'torch.add(torch.float32, 1)', 'x.layout == torch.strided', 'repr(torch.sparse_coo)',
+    'torch.zeros(2, layout=torch.strided).layout', 'torch.zeros(2, layout="x")',
+    'torch.zeros_like(x, layout=1)', 'torch.ones(2, layout=None).layout',
     # view(dtype)
     'm.view(torch.float16).stride()', 'm.t().view(torch.float64)', 'torch.tensor(1.).view(torch.int8)',
     # dtypes and devices of existing tensors
