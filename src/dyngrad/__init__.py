@@ -68,7 +68,8 @@ from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              set_default_device, set_float32_matmul_precision,
                              set_num_threads, use_deterministic_algorithms)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402,F401
 
 # torch computes inf and nan silently; NumPy warns, attributing the warning to the frame
 # that called it. Silence exactly those raised inside dyngrad, leaving the user's own
