@@ -52,6 +52,8 @@ DIFFERS = {
     "MvlgammaBackward0-mvlgamma", "MvlgammaBackward0-mvlgamma_squared",
     "MvlgammaBackward0-multigammaln", "SpecialI0EBackward0-i0e", "SpecialEntrBackward0-entr",
     "SpecialEntrBackward0-ndtr",
+    # (torch.cholesky takes bfloat16 in and gives float32 out, one ulp off NumPy's LAPACK)
+    "CholeskyBackward0-torch_cholesky",
 }
 
 

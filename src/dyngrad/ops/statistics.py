@@ -328,6 +328,9 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
 
 
 vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
+# aten::norm(self, p, dim, keepdim), which torch.norm no longer reaches but
+# torch.frobenius_norm still records: the same norm under its own node
+norm_dim = Op("NormBackward1", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
