@@ -130,7 +130,10 @@ LOOPED = {
     "EuclideanDistBackward0": "no rule yet",
     "MultiMarginLossBackward0": "no rule yet", "MultilabelMarginLossBackward0": "no rule yet",
     "MaxUnpool2DBackward0": "no rule yet", "MaxUnpool3DBackward0": "no rule yet",
-    "ChannelShuffleBackward0": "no rule yet",
+    "ChannelShuffleBackward0": "no rule yet", "ConvTbcBackward0": "no rule yet",
+    "FractionalMaxPool2DBackward0": "no rule yet", "FractionalMaxPool3DBackward0": "no rule yet",
+    "FractionalMaxPool2DBackwardBackward0": "no rule yet",
+    "FractionalMaxPool3DBackwardBackward0": "no rule yet", "NormBackward1": "no rule yet",
     "GeqrfBackward0": "no rule yet", "LinalgHouseholderProductBackward0": "no rule yet",
     "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
                               "op sees plain tensors only",
