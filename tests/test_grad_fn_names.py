@@ -226,6 +226,8 @@ ARGS = {
     "max_pool3d": lambda t, x, y: t.max_pool3d(x[None, None, None], (1, 2, 2)),
     "pixel_shuffle": lambda t, x, y: t.pixel_shuffle(t.cat([x, y, x, y])[None, :, :, None], 2),
     "channel_shuffle": lambda t, x, y: t.channel_shuffle(t.stack([x, y, x, y])[None], 2),
+    "native_channel_shuffle": lambda t, x, y: t.native_channel_shuffle(t.stack([x, y])[None], 2),
+    "conv_tbc": lambda t, x, y: t.conv_tbc(x[None], y.t()[None], y[0, :2]),
     "ctc_loss": lambda t, x, y: t.ctc_loss(t.stack([x, y]).log_softmax(2), t.tensor([[1], [2]]),
                                            [2, 2], [1, 1]),
     "cdist": lambda t, x, y: t.cdist(x, y),
@@ -396,7 +398,6 @@ MISMATCH = {
     "hinge_embedding_loss": "the last node differs from torch's composition (AddBackward0)",
     "margin_ranking_loss": "the last node differs from torch's composition (ClampMinBackward0)",
     "triplet_margin_loss": "the last node differs from torch's composition (ClampMinBackward0)",
-    "pairwise_distance": "torch records NormBackward1 (norm with p), not linalg.vector_norm",
     "heaviside": "torch records torch::autograd::NotImplemented (no derivative); dyngrad none",
 }
 CASES = [pytest.param(k, n, id=f"{k}:{n}",

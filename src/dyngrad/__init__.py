@@ -47,6 +47,7 @@ from . import nn  # noqa: F401  (torch.nn.functional without importing it by han
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
+from . import overrides  # noqa: F401
 from . import fft, linalg, special  # noqa: F401
 from . import distributions  # noqa: F401
 from . import func  # noqa: F401

@@ -15,7 +15,7 @@ import dyngrad
 from dyngrad.linalg import householder, ldl, legacy
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
                          distance, margin_loss, packed_sequence, pointwise as pw, rrelu,
-                         sampling, sorting)
+                         sampling, sorting, conv, pixel_shuffle)
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
@@ -55,12 +55,14 @@ NO_JVP = {
     rrelu.rrelu_with_noise_: "torch's in-place rrelu_with_noise_ has no forward formula",
     grid_sample.grid_sampler[2]: "torch's grid_sampler_2d has no forward formula",
     grid_sample.grid_sampler[3]: "torch's grid_sampler_3d has no forward formula",
-    grid_sample.backward[2]: "no double backward of grid_sample yet",
-    grid_sample.backward[3]: "no double backward of grid_sample yet",
+    grid_sample.backward[2]: "torch's grid_sampler_2d_backward has no forward formula",
+    grid_sample.backward[3]: "nor has grid_sampler_3d_backward",
     embedding_bag.embedding_bag_backward: "torch has no derivative of it at all",
     embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
     legacy.cholesky_op: "torch's deprecated cholesky has no forward formula",
     householder.ormqr_op: "torch's ormqr has no forward formula",
+    conv.conv_tbc: "torch's conv_tbc has no forward formula",
+    pixel_shuffle.native_channel_shuffle: "torch records a NotImplemented node",
 }
 
 

@@ -462,6 +462,7 @@ RAISES_IN_BACKWARD = {
     pw.remainder_scalar_tensor: [lambda t, x, y: 2 % y, lambda t, x, y: t.remainder(3, y)],
     sa.standard_gamma_grad_op: [lambda t, x, y: t._standard_gamma_grad(y, x.abs().detach() + 0.5)],
     **samples_linalg.RAISES_IN_BACKWARD,
+    **samples_nn.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
     pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),
                                         lambda t, x, y: (y * 0 + 1).arccosh_()],

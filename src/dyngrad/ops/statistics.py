@@ -333,6 +333,19 @@ vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self
 norm_dim = Op("NormBackward1", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
 
 
+def _norm_dim(self, p, dim, keepdim):
+    return _vector_norm(self, p, dim, keepdim)
+
+
+def _norm_dim_backward(grad, self, p, result, dim, keepdim):
+    return _norm_backward(grad, self, p, result, dim, keepdim)
+
+
+# aten's norm.ScalarOpt_dim: the same norm under its own node, which the ops composed in
+# C++ (pairwise_distance) record where Python's torch.norm records linalg_vector_norm
+norm_dim = Op("NormBackward1", _norm_dim, jvp=TRANSPOSED, self=_norm_dim_backward)
+
+
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm: vector norms (p a number or 'fro', over all dims or ``dim``), and the
     nuclear norm of a matrix (p 'nuc')."""
