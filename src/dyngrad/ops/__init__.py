@@ -247,6 +247,11 @@ FUNCTIONS.update(_cv.FUNCTIONS)
 FUNCTIONS.update(_sa.FUNCTIONS)
 METHODS.update(_vi.METHODS)
 
+from . import index_put as _ip, inplace_forms as _if  # noqa: E402
+from . import view_copies as _vc, view_scatter as _vsc  # noqa: E402
+FUNCTIONS.update({**_vc.FUNCTIONS, **_vsc.FUNCTIONS, **_ip.FUNCTIONS, **_if.FUNCTIONS})
+METHODS.update({**_vc.METHODS, **_vsc.METHODS, **_ip.METHODS, **_if.METHODS})
+
 from .. import _multinomial  # noqa: E402
 FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
 METHODS["unfold"] = _ra.unfold
