@@ -13,6 +13,7 @@ import warnings
 
 from .. import _backend
 from .._args import type_name
+from .._runtime_flags import is_warn_always_enabled
 from ..tensor import Tensor, _wrap_dim
 from . import pointwise as pw
 from ._table import LINEAR, Op
@@ -187,7 +188,9 @@ def _reduce_args(self, dim, index, source, reduce, *, include_self=True):
     size = self.shape[d] if self.dim() else 1
     if idx.size and (idx.max() >= size or idx.min() < 0):
         raise IndexError("index out of range in self")
-    if not _warned[0]:  # (once per process, after the checks, as torch's TORCH_WARN_ONCE)
+    # (once per process, after the checks, as torch's TORCH_WARN_ONCE; always under
+    # set_warn_always(True))
+    if not _warned[0] or is_warn_always_enabled():
         _warned[0] = True
         warnings.warn("index_reduce() is in beta and the API may change at any time. "
                       "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"

@@ -229,3 +229,14 @@ SIGNATURES.update({
                      "bool include_self = True, " + _OUT],
 })
 TAKES_OUT = TAKES_OUT | {"index_reduce"}
+SIGNATURES.update({
+    "Tensor.sum_to_size": ["tuple of ints size"],
+    "Tensor.new_empty_strided": ["tuple of ints size, tuple of ints stride, *, "
+                                "torch.dtype dtype = None, torch.layout layout = None, "
+                                "torch.device device = None, bool pin_memory = False, "
+                                "bool requires_grad = False"],
+    "Tensor.geometric_": ["float p, *, torch.Generator generator = None"],
+    "Tensor.log_normal_": ["float mean = 1, float std = 2, *, torch.Generator generator = None"],
+})
+SIGNATURES["frombuffer"] = ["object buffer, *, torch.dtype dtype, int count = -1, int offset = 0, "
+                            "bool requires_grad = False"]
