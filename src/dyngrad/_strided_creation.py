@@ -36,14 +36,14 @@ def _strided_zeros(size, stride, np_dtype):
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                   pin_memory=False):
-    _check("empty_strided", device, requires_grad, pin_memory)
+    _check("empty_strided", device, requires_grad, pin_memory, layout)
     return _leaf(_strided_zeros(size, stride, _default(dtype, "empty_strided")), requires_grad)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
                    requires_grad=False, pin_memory=False):
     """Dims laid out in memory in the order ``physical_layout`` gives, outermost first."""
-    _check("empty_permuted", device, requires_grad, pin_memory)
+    _check("empty_permuted", device, requires_grad, pin_memory, layout)
     size, order = tuple(size), tuple(physical_layout)
     if len(size) != len(order):
         raise RuntimeError(f"Number of dimensions in size does not match the length of the "
@@ -61,7 +61,8 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
                       requires_grad=False, pin_memory=False):
     return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
-                         device=device, requires_grad=requires_grad, pin_memory=pin_memory)
+                         layout=layout, device=device, requires_grad=requires_grad,
+                         pin_memory=pin_memory)
 
 
 # -- asarray, frombuffer ------------------------------------------------------------------

@@ -80,6 +80,8 @@ CASES = {
     "view_copy": lambda t, x, y, b: t.view_copy(b, (3, 2)),
     "view_copy_transposed": lambda t, x, y, b: t.view_copy(b.t(), (-1,)),
     "view_copy_numel": lambda t, x, y, b: t.view_copy(b, (4,)),
+    "view_copy_dtype": lambda t, x, y, b: t.view_copy(b.t(), t.int64),
+    "view_copy_dtype_size": lambda t, x, y, b: t.view_copy(b.t(), t.int32),
     "view_as_real_copy": lambda t, x, y, b: t.view_as_real_copy(
         t.view_as_complex(t.stack([b, y], -1))),
     "view_as_complex_copy": lambda t, x, y, b: t.view_as_complex_copy(t.stack([b, y], -1)),

@@ -10,9 +10,7 @@ import operator
 import warnings
 
 from .. import _backend
-from .._size import Size, check_device
-from ..creation import empty, tensor
-from ..tensor import _CPP_TYPE, Tensor
+from ..creation import legacy_new
 from . import reduction as red, torch_shape as ts, views as vw
 
 xp = _backend.xp
@@ -38,31 +36,11 @@ def sum_to_size(self, *size):
     return ts.view(out, size) if lead else out
 
 
-def _options(dtype):
-    return (f"TensorOptions(dtype={_CPP_TYPE[dtype]}, device=cpu, layout=Strided, "
-            "requires_grad=false (default), pinned_memory=false (default), "
-            "memory_format=(nullopt))")
-
-
-def new(self, *args, device=None):
-    """The legacy constructor: no arguments, sizes, a Size, or data, in ``self``'s dtype;
-    a tensor of ``self``'s dtype is returned as an alias of itself."""
-    check_device(device, "new")
-    if not args:
-        return empty(0, dtype=self.dtype)
-    if len(args) == 1:
-        (data,) = args
-        if isinstance(data, Tensor):
-            if data.dtype is not self.dtype:
-                raise TypeError(f"expected {_options(self.dtype)} (got {_options(data.dtype)})")
-            return vw.alias(data)
-        if isinstance(data, Size):
-            return empty(tuple(data), dtype=self.dtype)
-        if isinstance(data, (float, complex, bool)):
-            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
-        if not isinstance(data, int):
-            return tensor(data, dtype=self.dtype)
-    return empty(*args, dtype=self.dtype)
+def new(self, *args, **kwargs):
+    """The legacy constructor in ``self``'s dtype (creation.legacy_new: no arguments,
+    sizes, a Size, or data); a tensor of that dtype comes back as an alias of itself."""
+    out = legacy_new(self.dtype, args, kwargs)
+    return vw.alias(out) if args and out is args[0] else out
 
 
 def resize(self, *sizes):

@@ -9,11 +9,13 @@ tensor([[1., 3.],
         [2., 4.]], grad_fn=<TransposeBackward0_copy>)
 """
 from .. import _backend
+from .. import _dtype as _dt
 from ..tensor import _wrap_dim
 from . import complex_views as cv, diagonal as dg, rearrange as ra, torch_shape as ts
 from . import view_inplace as vi, views as vw
 from ._view_copy import _contiguous, copy_variant, variant_of
 from ._table import LINEAR, Op
+from .inplace import clone_op
 from .pointwise import _not_implemented
 
 xp = _backend.xp
@@ -48,6 +50,8 @@ def _permute(input, dims):
 
 
 def _view(input, size):
+    if isinstance(size, _dt.dtype):  # (the bytes read as another dtype, then copied)
+        return clone_op(ts.view(input, size), True)
     return ts.view(input, size)
 
 
