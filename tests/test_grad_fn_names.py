@@ -259,6 +259,7 @@ ARGS.update({
     "fill": lambda t, x, y: (t.fill(x, 2.0), t.fill(x, y[0, 0])),
     "sum_to_size": lambda t, x, y: (x.sum_to_size(1, 3), x.sum_to_size(3), x.sum_to_size(2, 1)),
     "resize": lambda t, x, y: (x.resize(3, 2), x.t().resize(6)),
+    "resize_as": lambda t, x, y: x.resize_as(y.t()),
 })
 
 

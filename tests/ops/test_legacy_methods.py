@@ -37,6 +37,8 @@ CASES = {
     "resize_transposed": lambda t, x, y, b: b.t().resize(6),
     "resize_numel": lambda t, x, y, b: b.resize(4),
     "resize_tuple": lambda t, x, y, b: b.resize((3, 2)),
+    "resize_as": lambda t, x, y, b: b.resize_as(y.t()),
+    "resize_as_numel": lambda t, x, y, b: b.resize_as(y[0]),
     "apply_": lambda t, x, y, b: b.detach().apply_(lambda v: v * 2),
     "apply__version": lambda t, x, y, b: (lambda z: (z.apply_(abs), z._version))(b.detach()),
     "apply__int": lambda t, x, y, b: t.tensor([1, 2]).apply_(lambda v: v / 2),

@@ -1,5 +1,5 @@
 """Tensor methods of torch's older API, kept because code still calls them: ``new``,
-``resize`` (not in place), ``sum_to_size``, and the Python callbacks ``apply_``, ``map_``
+``resize`` and ``resize_as`` (not in place), ``sum_to_size``, and the Python callbacks ``apply_``, ``map_``
 and ``map2_``.
 
 >>> import dyngrad as torch
@@ -49,6 +49,13 @@ def resize(self, *sizes):
     warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
     from ..autograd._functions import Resize
     return Resize.apply(self, sizes)
+
+
+def resize_as(self, tensor):
+    """Deprecated: ``resize`` to ``tensor``'s size."""
+    warnings.warn("non-inplace resize_as is deprecated", UserWarning, stacklevel=2)
+    from ..autograd._functions import Resize
+    return Resize.apply(self, tensor.size())
 
 
 # -- apply_, map_, map2_: a Python callable per element -------------------------------------
@@ -107,5 +114,5 @@ def map2_(self, x, y, callable):
                                   zip(self._data.reshape(-1).tolist(), xs, ys)])
 
 
-METHODS = {"new": new, "resize": resize, "sum_to_size": sum_to_size, "apply_": apply_,
+METHODS = {"new": new, "resize": resize, "resize_as": resize_as, "sum_to_size": sum_to_size, "apply_": apply_,
            "map_": map_, "map2_": map2_}
