@@ -242,9 +242,11 @@ for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 
 from . import complex_views as _cv, sampling as _sa, view_inplace as _vi  # noqa: E402
+from . import binomial as _binomial  # noqa: E402
 FUNCTIONS.update(_vi.FUNCTIONS)
 FUNCTIONS.update(_cv.FUNCTIONS)
 FUNCTIONS.update(_sa.FUNCTIONS)
+FUNCTIONS.update(_binomial.FUNCTIONS)
 METHODS.update(_vi.METHODS)
 
 from .. import _multinomial  # noqa: E402
