@@ -12,15 +12,12 @@ from .exp_family import ExponentialFamily
 from .extreme_value import Gumbel, Pareto
 from .half import HalfNormal
 from .kl import _kl_normal_normal, kl_divergence, register_kl
+from .kl_families import _infinite_like
 from .lowrank_multivariate_normal import (LowRankMultivariateNormal, _batch_lowrank_logdet,
                                           _batch_lowrank_mahalanobis)
 from .multivariate import MultivariateNormal, _batch_mahalanobis
 from .transformed_distribution import TransformedDistribution
 from .trials import Binomial
-
-
-def _infinite_like(t):
-    return t.new_full(t.shape, math.inf)
 
 
 @register_kl(Binomial, Binomial)
