@@ -56,18 +56,14 @@ def _kl_pareto_infinity(p, q):
 
 
 # -- against ContinuousBernoulli: its log density is x logits + log(1 - p) + its norm ----
-def _cross_entropy_continuous_bernoulli(p, q):
-    return -p.mean * q.logits - (-q.probs).log1p() - q._cont_bern_log_norm()
-
-
 @register_kl(gamma.Beta, ContinuousBernoulli)
 def _kl_beta_continuous_bernoulli(p, q):
-    return -p.entropy() + _cross_entropy_continuous_bernoulli(p, q)
+    return -p.entropy() - p.mean * q.logits - (-q.probs).log1p() - q._cont_bern_log_norm()
 
 
 @register_kl(cont.Uniform, ContinuousBernoulli)
 def _kl_uniform_continuous_bernoulli(p, q):
-    result = -p.entropy() + _cross_entropy_continuous_bernoulli(p, q)
+    result = _kl_beta_continuous_bernoulli(p, q)  # (the same in p's entropy and mean)
     outside = p.high.ge(q.support.upper_bound).maximum(p.low.le(q.support.lower_bound))
     return where(outside, ones_like(result) * math.inf, result)
 
