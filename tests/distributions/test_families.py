@@ -55,8 +55,7 @@ FAMILIES = {
     "Wishart": (lambda D, df, c: D.Wishart(df, c), ([4.0, 3.5], [[2., 0.3], [0.3, 0.5]]),
                 {"rsample_shape": (), "graph_names": False}),
     "LKJCholesky": (lambda D, c: D.LKJCholesky(3, c), ([0.5, 2.0],)),
-    # the common families, for what this round adds to them: expand, the exponential
-    # family's entropy beside their own
+    # the common families too: their expand, modes and icdf
     "Normal": (lambda D, a, b: D.Normal(a, b), ([0.5, -1.0], [1.5, 0.3])),
     "Gamma": (lambda D, a, b: D.Gamma(a, b), ([0.5, 3.0], [1.5, 0.3]), {"missing": ("cdf",)}),
     "Chi2": (lambda D, a: D.Chi2(a), ([0.5, 3.0],), {"missing": ("cdf",)}),

@@ -96,6 +96,23 @@ def _transformed_event(t):
     return probe(t, d, [loc]) + [d.support]
 
 
+def _transformed_decreasing(t):
+    # a decreasing chain turns the base's CDF around; a CDF as a transform
+    D, T = t.distributions, t.distributions.transforms
+    scale = t.tensor([2.0, 0.5], requires_grad=True)
+    d = D.TransformedDistribution(D.Normal(0., scale), [T.AffineTransform(1., -3.)])
+    u = D.TransformedDistribution(D.Normal(0., 1.), [T.CumulativeDistributionTransform(
+        D.Normal(0., 1.))])
+    x = t.tensor([0.5, -1.0])
+    U = t.distributions.utils
+    return probe(t, d, [scale]) + [d.cdf(x), d.icdf(t.tensor([0.2, 0.9])), u.sample((3,)),
+                                   u.log_prob(t.tensor([0.2, 0.7])), u.support,
+                                   U.probs_to_logits(t.tensor([0.2, 0.5]), is_binary=True),
+                                   U.vec_to_tril_matrix(t.arange(6.)),
+                                   U.tril_matrix_to_vec(t.ones(3, 3), diag=-1),
+                                   shown(lambda: U.vec_to_tril_matrix(t.arange(5.)))]
+
+
 def _constraints(t):
     C = t.distributions.constraints
     m = t.tensor([[[1., 0.], [0.5, 2.]], [[1., 0.2], [0.2, 1.]], [[0.6, 0.], [0.8, 0.]]])
@@ -110,7 +127,7 @@ def _constraints(t):
 
 
 @pytest.mark.parametrize("case", [_matrices, _registries, _transformed, _transformed_event,
-                                  _constraints])
+                                  _transformed_decreasing, _constraints])
 def test_like_torch(case):
     seen = []
     for lib in (torch, dyngrad):

@@ -30,7 +30,8 @@ from .mixture_same_family import MixtureSameFamily  # noqa: F401
 from .von_mises import VonMises  # noqa: F401
 from .wishart import Wishart  # noqa: F401
 from .lkj_cholesky import LKJCholesky  # noqa: F401
-from . import kl_cross, kl_same  # noqa: F401  (the pairs of this round's families)
+from . import kl_cross, kl_same  # noqa: F401  (the pairs with the later families)
+from . import utils  # noqa: F401
 
 __all__ = ["Bernoulli", "Beta", "biject_to", "Binomial", "Categorical", "Cauchy", "Chi2",
            "ContinuousBernoulli", "Dirichlet", "Distribution", "Exponential",

@@ -1,7 +1,6 @@
-"""kl_divergence across families for the families of this round (Gumbel, Pareto,
-ContinuousBernoulli, Binomial) against the common ones, as torch registers them: closed
-forms, infinity where q's support misses p's (element by element where that depends on
-the parameters)."""
+"""kl_divergence across families for Gumbel, Pareto, ContinuousBernoulli and Binomial
+against the common ones, as torch registers them: closed forms, infinity where q's
+support misses p's (element by element where that depends on the parameters)."""
 import math
 
 from ..creation import ones_like

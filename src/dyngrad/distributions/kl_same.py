@@ -1,7 +1,7 @@
-"""kl_divergence between members of one family for the families of this round (Binomial,
-HalfNormal, Gumbel, Pareto, ContinuousBernoulli, the low-rank Normals), between two
-TransformedDistributions with the same transforms, and between two members of any one
-exponential family (the Bregman divergence of its log normalizer)."""
+"""kl_divergence between two members of one family (Binomial, HalfNormal, Gumbel, Pareto,
+ContinuousBernoulli, the low-rank Normals), between two TransformedDistributions with the
+same transforms, and between two members of any one exponential family (the Bregman
+divergence of its log normalizer)."""
 import math
 
 from ..autograd import grad
