@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
 from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, pointwise as _pw
 from . import rrelu as _rr
-from ._batched import refuse_batched
+from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import ones, zeros
@@ -299,7 +299,9 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
                 raise RuntimeError(f"{name} must be defined in evaluation mode")
         elif t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
-    _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training)
+    if not any_batched(input, weight, bias, running_mean, running_var):
+        # (under vmap torch's batching rule speaks first, about the running statistics)
+        _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training)
     # (the running statistics are written in place without a version bump, as in torch)
     return _norm.native_batch_norm(input, weight, bias, running_mean, running_var, training,
                                    momentum, eps)[0]
