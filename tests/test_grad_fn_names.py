@@ -107,6 +107,7 @@ ARGS = {
     "t_": lambda t, x, y: x.clone().t_(),
     "matrix_exp": lambda t, x, y: t.matrix_exp(x[:, :2]),
     "poisson": lambda t, x, y: t.poisson(x.abs(), t.Generator().manual_seed(0)),
+    "binomial": lambda t, x, y: t.binomial(x.abs() * 9, y.sigmoid()),
     "view_as_real": lambda t, x, y: t.view_as_real(t.view_as_complex(t.stack([x, y], -1))),
     "view_as_complex": lambda t, x, y: t.view_as_complex(t.stack([x, y], -1)),
     "imag": lambda t, x, y: t.imag(t.view_as_complex(t.stack([x, y], -1))),
@@ -451,6 +452,7 @@ MISMATCH = {
     "margin_ranking_loss": "the last node differs from torch's composition (ClampMinBackward0)",
     "triplet_margin_loss": "the last node differs from torch's composition (ClampMinBackward0)",
     "heaviside": "torch records torch::autograd::NotImplemented (no derivative); dyngrad none",
+    "binomial": "torch records torch::autograd::NotImplemented (no derivative); dyngrad none",
 }
 CASES = [pytest.param(k, n, id=f"{k}:{n}",
                       marks=pytest.mark.xfail(reason=MISMATCH[n], strict=True)

@@ -255,9 +255,11 @@ for _n, _path in (("lu_unpack", "lu_decomposition"), ("svd_lowrank", "lowrank"),
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 
 from . import complex_views as _cv, sampling as _sa, view_inplace as _vi  # noqa: E402
+from . import binomial as _binomial  # noqa: E402
 FUNCTIONS.update(_vi.FUNCTIONS)
 FUNCTIONS.update(_cv.FUNCTIONS)
 FUNCTIONS.update(_sa.FUNCTIONS)
+FUNCTIONS.update(_binomial.FUNCTIONS)
 METHODS.update(_vi.METHODS)
 
 from . import index_put as _ip, inplace_forms as _if  # noqa: E402
