@@ -51,6 +51,8 @@ from . import fft, linalg, special  # noqa: F401
 from . import distributions  # noqa: F401
 from . import func  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
+from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_coo,  # noqa: F401
+                      sparse_csc, sparse_csr, strided)
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
@@ -66,7 +68,8 @@ from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              set_default_device, set_float32_matmul_precision,
                              set_num_threads, use_deterministic_algorithms)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402,F401
 
 # torch computes inf and nan silently; NumPy warns, attributing the warning to the frame
 # that called it. Silence exactly those raised inside dyngrad, leaving the user's own
