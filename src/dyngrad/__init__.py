@@ -56,7 +56,7 @@ from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_co
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
-from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
+from . import accelerator, amp, backends, cuda, distributed, hub, jit  # noqa: F401
 from .func import vmap  # noqa: F401
 from . import multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
