@@ -78,6 +78,7 @@ ARGS = {
     "clamp_min_": lambda t, x, y: x.clone().clamp_min_(0.1),
     "clamp_max_": lambda t, x, y: x.clone().clamp_max_(0.1),
     "pow": lambda t, x, y: t.pow(x, 2),
+    "mvlgamma_": lambda t, x, y: (x.abs() + 2).mvlgamma_(2),
     "float_power": lambda t, x, y: t.float_power(x, 2),
     "softmax": lambda t, x, y: t.softmax(x, 1),
     "log_softmax": lambda t, x, y: t.log_softmax(x, 1),

@@ -428,6 +428,7 @@ from .samples_sorting import AT_A_KINK, NO_DERIVATIVE, SAMPLES as _SORTING  # no
 from .samples_pointwise import AT_A_KINK as _KINKS, SAMPLES as _POINTWISE  # noqa: E402
 from .samples_summary import AT_A_KINK as _KINKS2, SAMPLES as _SUMMARY  # noqa: E402
 from .samples_special import AT_A_KINK as _KINKS3, SAMPLES as _SPECIAL  # noqa: E402
+from .samples_special import RAISES_IN_BACKWARD as _SPECIAL_RAISES  # noqa: E402
 from .samples_kinks import AT_A_KINK as _KINKS4, SAMPLES as _AT_KINKS  # noqa: E402
 from . import samples_variants  # noqa: E402
 # (and a draw at a fixed seed is not the reparameterised draw finite differences would see)
@@ -465,7 +466,7 @@ RAISES_IN_BACKWARD = {
                       lambda t, x, y: 2 // y],
     pw.remainder_scalar_tensor: [lambda t, x, y: 2 % y, lambda t, x, y: t.remainder(3, y)],
     sa.standard_gamma_grad_op: [lambda t, x, y: t._standard_gamma_grad(y, x.abs().detach() + 0.5)],
-    **samples_linalg.RAISES_IN_BACKWARD,
+    **samples_linalg.RAISES_IN_BACKWARD, **_SPECIAL_RAISES,
     **samples_variants.RAISES_IN_BACKWARD,
     **samples_nn.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)

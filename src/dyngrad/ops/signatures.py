@@ -60,6 +60,10 @@ SIGNATURES = {
     "maximum": ["Tensor input, Tensor other, " + _OUT],
     "minimum": ["Tensor input, Tensor other, " + _OUT],
     "heaviside": ["Tensor input, Tensor values, " + _OUT],
+    "igamma": ["Tensor input, Tensor other, " + _OUT],
+    "igammac": ["Tensor input, Tensor other, " + _OUT],
+    "Tensor.polygamma_": ["int n"],
+    "Tensor.mvlgamma_": ["int p"],
     # shapes and joining
     "reshape": ["Tensor input, tuple of ints shape"],
     "flatten": ["Tensor input, int start_dim = 0, int end_dim = -1"],
