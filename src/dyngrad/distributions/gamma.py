@@ -70,6 +70,12 @@ class Gamma(ExponentialFamily):
         return (xlogy(self.concentration, self.rate) + xlogy(self.concentration - 1, value)
                 - self.rate * value - self.concentration.lgamma())
 
+    def cdf(self, value):
+        from ..special import gammainc
+        if self._validate_args:
+            self._validate_sample(value)
+        return gammainc(self.concentration, self.rate * value)
+
     def entropy(self):
         c = self.concentration
         return c - self.rate.log() + c.lgamma() + (1.0 - c) * c.digamma()
