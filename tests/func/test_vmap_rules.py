@@ -31,6 +31,16 @@ TABLE = RNG.standard_normal((7, 3)).astype(np.float64)
 TABLES = RNG.standard_normal((3, 7, 3)).astype(np.float64)
 IDX = np.array([[1, 2, 1, 0], [3, 3, 6, 0], [5, 4, 2, 2]])
 TARGET = RNG.integers(0, 4, (3, 2, 3, 5))
+ROWS = RNG.standard_normal((3, 5, 4)).astype(np.float64)  # 3 samples of 5 rows
+ROWS[:, 3] = ROWS[:, 1]  # a zero distance in every sample
+SCORES = RNG.standard_normal((3, 4, 5)).astype(np.float64)  # 3 samples of 4 rows of classes
+CLASSES = RNG.integers(0, 5, (3, 4))
+LABELS = np.array([[[3, 0, -1, 2, 2], [1, -1, 0, 0, 0], [4, 3, 2, 1, 0], [-1, 1, 1, 1, 1]]] * 3)
+LABELS[1, 0, :2] = [2, 4]
+LABELS[2, 2, 1:3] = [-1, 2]
+# (C, 2, 2, 2) places in a (C, 4, 4, 4) output, distinct within each channel
+PLACES = np.stack([RNG.choice(64, 8, replace=False) for _ in range(2)]).reshape(2, 2, 2, 2)
+ROWS_EACH = RNG.standard_normal((3, 2, 3, 4)).astype(np.float64)  # 2 matrices of 3 rows each
 
 
 def _f(lib):
@@ -106,6 +116,55 @@ CASES = {
         X3[:, 0, :, :3], X3[0, 0, :, :2] + 3 * np.eye(2)),
     "lu_factor_grads": lambda lib: _per_sample_grad(
         lib, lambda a: (lib.linalg.lu_factor(a).LU ** 2).sum(), 0, 0, X3[:, :2, :2, :2]),
+    # distances: a batched operand against a shared one, the batch at another dim, a
+    # repeated row (a zero distance: torch's zero gradient there)
+    "cdist_grads": lambda lib: _per_sample_grad(
+        lib, lambda a, b: (lib.cdist(a, b) ** 2).sum(), (0, 1), (0, None), ROWS, ROWS[0, :3]),
+    "cdist_p1_inner_grads": lambda lib: _per_sample_grad(
+        lib, lambda a, b: (lib.cdist(a, b, 1.0) ** 2).sum(), (0, 1), (1, 0),
+        ROWS.swapaxes(0, 1), ROWS_EACH),
+    "cdist_products_grads": lambda lib: _per_sample_grad(
+        lib, lambda a, b: (lib.cdist(a, b, compute_mode="use_mm_for_euclid_dist") ** 3).sum(),
+        (0, 1), (None, 0), ROWS[0], ROWS),
+    "cdist_p3_broadcast": lambda lib: lib.func.vmap(lambda a, b: lib.cdist(a, b, 3.0))(
+        lib.tensor(ROWS), lib.tensor(ROWS_EACH)),
+    "pdist_grads": lambda lib: _per_sample_grad(
+        lib, lambda a: (lib.pdist(a) ** 2).sum(), 0, 2, ROWS.transpose(1, 2, 0)),
+    "pdist_p1_5_grads": lambda lib: _per_sample_grad(
+        lib, lambda a: (lib.nn.functional.pdist(a, 1.5) ** 3).sum(), 0, 0, ROWS),
+    "pdist_inf": lambda lib: lib.func.vmap(lambda a: lib.pdist(a, float("inf")), in_dims=1)(
+        lib.tensor(ROWS.swapaxes(0, 1))),
+    # the margin losses: reduced per sample, unreduced, a vector sample, shared targets
+    "multi_margin_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, t: _f(lib).multi_margin_loss(
+            x, t, p=2, margin=0.7, weight=lib.tensor(L5)) ** 2, 0, (0, None), SCORES, CLASSES[0]),
+    "multi_margin_none_inner_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, t: (_f(lib).multi_margin_loss(x, t, reduction="none") ** 2).sum(), 0,
+        (2, 0), SCORES.transpose(1, 2, 0), CLASSES),
+    "multi_margin_vector_sum": lambda lib: lib.func.vmap(
+        lambda x, t: _f(lib).multi_margin_loss(x, t, reduction="sum"))(
+        lib.tensor(SCORES[:, 0]), lib.tensor(CLASSES[:, 0])),
+    "multilabel_margin_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, t: _f(lib).multilabel_margin_loss(x, t) ** 2, 0, 0, SCORES, LABELS),
+    "multilabel_margin_none_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, t: (_f(lib).multilabel_margin_loss(x, t, reduction="none") ** 2).sum(),
+        0, (1, None), SCORES.swapaxes(0, 1), LABELS[0]),
+    "multilabel_margin_vector": lambda lib: lib.func.vmap(
+        lambda x, t: _f(lib).multilabel_margin_loss(x, t, reduction="sum"))(
+        lib.tensor(SCORES[:, 1]), lib.tensor(LABELS[:, 1])),
+    # channel shuffles and max unpooling: the batch joins the samples' own batch dim
+    "channel_shuffle_grads": lambda lib: _per_sample_grad(
+        lib, lambda x: (_f(lib).channel_shuffle(x, 2)[:, 1] ** 3).sum(), 0, 0, X),
+    "channel_shuffle_inner": lambda lib: lib.func.vmap(
+        lambda x: _f(lib).channel_shuffle(x, 2), in_dims=3)(lib.tensor(X3)),
+    "native_channel_shuffle_inner": lambda lib: lib.func.vmap(
+        lambda x: lib.native_channel_shuffle(x, 2), in_dims=1)(lib.tensor(X[:, :, :, 0])),
+    "max_unpool2d_grads": lambda lib: _per_sample_grad(
+        lib, lambda x: (_f(lib).max_unpool2d(*_f(lib).max_pool2d(x, 2, return_indices=True), 2,
+                                             output_size=(5, 5))[:, 0] ** 3).sum(), 0, 0, X),
+    "max_unpool3d_shared_indices_grads": lambda lib: _per_sample_grad(
+        lib, lambda v, i: (_f(lib).max_unpool3d(v, i, 2)[1] ** 3).sum(), 0, (1, None),
+        X[:, :, :2, :2, :2].swapaxes(0, 1), PLACES),
     "lu_tall_each": lambda lib: lib.func.vmap(lambda a: lib.linalg.lu(a))(lib.tensor(X3[:, 0].swapaxes(1, 2))),
 }
 
@@ -135,12 +194,7 @@ LOOPED = {
     "GridSampler2DBackwardBackward0": "no rule yet",
     "GridSampler3DBackwardBackward0": "no rule yet",
     "AffineGridGeneratorBackward0": "no rule yet", "CtcLossBackward0": "no rule yet",
-    "PdistBackward0": "no rule yet", "PdistBackwardBackward0": "no rule yet",
-    "CdistBackward0": "no rule yet", "CdistBackwardBackward0": "no rule yet",
-    "EuclideanDistBackward0": "no rule yet",
-    "MultiMarginLossBackward0": "no rule yet", "MultilabelMarginLossBackward0": "no rule yet",
-    "MaxUnpool2DBackward0": "no rule yet", "MaxUnpool3DBackward0": "no rule yet",
-    "ChannelShuffleBackward0": "no rule yet", "ConvTbcBackward0": "no rule yet",
+    "ConvTbcBackward0": "no rule yet",
     "FractionalMaxPool2DBackward0": "no rule yet", "FractionalMaxPool3DBackward0": "no rule yet",
     "FractionalMaxPool2DBackwardBackward0": "no rule yet",
     "FractionalMaxPool3DBackwardBackward0": "no rule yet", "NormBackward1": "no rule yet",

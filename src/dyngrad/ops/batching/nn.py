@@ -1,7 +1,8 @@
 """Convolution, pooling and layer norm: ops that already run over leading batch dims. The
 vmap batch joins them (folded into the sample's own batch dim, or standing in for it),
 one call for all samples; a per-sample weight runs once per sample."""
-from .. import complex_views, conv, normalization, padding, pooling, upsample, views as vw
+from .. import complex_views, conv, normalization, padding, pooling, unpool, upsample
+from .. import views as vw
 from .. import pointwise as pw, reduction as red
 from .. import torch_shape as ts
 from .._batched import loop_rule, physical
@@ -31,6 +32,12 @@ def pooled(k):
             return tuple(vw.view(o, lead + tuple(o.shape[1:])) for o in out)
         return vw.view(out, lead + tuple(out.shape[1:]))
     return rule
+
+
+def channels_alike(op, args, level, size):
+    """Ops on (N, C, *) samples of any rank that treat each of the N alike
+    (channel_shuffle): the batch folded into N, as a pool's."""
+    return pooled(args[op.tensor_pos[0]].dim() - 2)(op, args, level, size)
 
 
 def _convolution(op, args, level, size):
@@ -230,7 +237,8 @@ register(leading, [padding.constant_pad_nd,
                    padding.replication_pad1d, padding.replication_pad1d_backward,
                    padding.replication_pad2d, padding.replication_pad2d_backward,
                    padding.replication_pad3d, padding.replication_pad3d_backward,
-                   complex_views.view_as_real_op, complex_views.view_as_complex_op])
+                   complex_views.view_as_real_op, complex_views.view_as_complex_op,
+                   unpool.max_unpool2d, unpool.max_unpool3d])
 # every upsampling mode and its backward: separable maps of the last dims
 register(leading, [v for v in vars(upsample).values() if isinstance(v, Op)])
 # im2col takes (C, H, W) samples or (N, C, H, W) ones; col2im (C*k, L) or (N, C*k, L)
