@@ -52,6 +52,12 @@ def _per_sample_grad(lib, loss, argnums, in_dims, *arrays):
     return lib.func.vmap(g, in_dims=in_dims)(*[lib.tensor(a) for a in arrays])
 
 
+def _lu_case(lib, run):
+    """``run`` on the LU factorizations of 3 matrices (pivots that swap rows)."""
+    lu, piv = lib.linalg.lu_factor(lib.tensor(X[:, 0, 0, :4, :4]))
+    return run(lu, piv)
+
+
 CASES = {
     "conv_grads": lambda lib: _per_sample_grad(
         lib, lambda w, b, x: (_f(lib).conv2d(x, w, b, padding=1) ** 2).sum(), (0, 1),
@@ -165,6 +171,24 @@ CASES = {
     "max_unpool3d_shared_indices_grads": lambda lib: _per_sample_grad(
         lib, lambda v, i: (_f(lib).max_unpool3d(v, i, 2)[1] ** 3).sum(), 0, (1, None),
         X[:, :, :2, :2, :2].swapaxes(0, 1), PLACES),
+    # an LU factorization's unpacking and solves: factors and pivots batched or shared
+    "lu_unpack_grads": lambda lib: _lu_case(lib, lambda lu, piv: lib.func.vmap(lib.func.grad(
+        lambda a, p: (lib.lu_unpack(a, p).L ** 3).sum() + (lib.lu_unpack(a, p).U ** 3).sum()))(
+        lu, piv)),
+    "lu_unpack_shared_pivots": lambda lib: _lu_case(lib, lambda lu, piv: lib.func.vmap(
+        lambda a, p: lib.lu_unpack(a, p), in_dims=(2, None))(lu.movedim(0, 2), piv[0])),
+    "lu_unpack_no_data": lambda lib: _lu_case(lib, lambda lu, piv: lib.func.vmap(
+        lambda a, p: lib.lu_unpack(a, p, False))(lu, piv)),
+    "lu_solve_grads": lambda lib: _lu_case(lib, lambda lu, piv: lib.func.vmap(lib.func.grad(
+        lambda a, p, b: (lib.linalg.lu_solve(a, p, b) ** 2).sum(), argnums=(0, 2)))(
+        lu, piv, lib.tensor(X3[:, 0, :, :4].swapaxes(1, 2)))),
+    "lu_solve_right_adjoint_shared_b": lambda lib: _lu_case(lib, lambda lu, piv: lib.func.vmap(
+        lib.func.grad(lambda a, p, b: (lib.linalg.lu_solve(a, p, b, left=False, adjoint=True)
+                                       ** 2).sum(), argnums=(0, 2)), in_dims=(0, 0, None))(
+        lu, piv, lib.tensor(X3[0, 1, :, :4]))),
+    "lu_solve_shared_factors": lambda lib: _lu_case(lib, lambda lu, piv: lib.func.vmap(
+        lambda a, p, b: lib.linalg.lu_solve(a, p, b), in_dims=(None, None, 1))(
+        lu[1], piv[1], lib.tensor(X3[:, 0, :, :4].transpose(2, 0, 1)))),
     "lu_tall_each": lambda lib: lib.func.vmap(lambda a: lib.linalg.lu(a))(lib.tensor(X3[:, 0].swapaxes(1, 2))),
 }
 
@@ -199,8 +223,7 @@ LOOPED = {
     "FractionalMaxPool2DBackwardBackward0": "no rule yet",
     "FractionalMaxPool3DBackwardBackward0": "no rule yet", "NormBackward1": "no rule yet",
     "GeqrfBackward0": "no rule yet", "LinalgHouseholderProductBackward0": "no rule yet",
-    "OrmqrBackward0": "no rule yet", "LuUnpackBackward0": "no rule yet (pivots: one dim less)",
-    "LinalgLuSolveBackward0": "no rule yet (three operands)",
+    "OrmqrBackward0": "no rule yet",
     "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",
