@@ -135,7 +135,8 @@ def _samples():
             ("ctc_loss", lambda t, x: F(t).ctc_loss(x.log_softmax(2), t.tensor([[1, 2], [2, 2]]),
                                                     [5, 4], [2, 2]), [CTC_LOGITS])],
         pd.cdist_op: [("cdist", lambda t, x, y: t.cdist(x[:, :3], y), [X, LX]),
-                      ("cdist_p1_batched", lambda t, x, y: t.cdist(x[None, :, :3], y, 1.0), [X, LX])],
+                      ("cdist_p1_batched", lambda t, x, y: t.cdist(x[None, :, :3], y, 1.0), [X, LX]),
+                      ("cdist_p1_x2_batched", lambda t, x, y: t.cdist(x[:, :3], y[None], 1.0), [X, LX])],
         pd.euclidean_dist: [("cdist_by_products", lambda t, x, y: t.cdist(
             x[:, :3], y, compute_mode="use_mm_for_euclid_dist"), [X, LY])],
         pd.pdist: [("pdist", lambda t, x: t.pdist(x), [X]),
@@ -524,7 +525,7 @@ GRAPHS = {
     "multilabel_margin": ("forward", "backward"),
     "pdist": ("forward", "backward"), "pdist_p1_5": ("forward", "backward"),
     "ctc_loss": ("forward", "backward"), "cdist": ("forward", "backward"),
-    "cdist_p1_batched": ("forward", "backward"),
+    "cdist_p1_batched": ("forward", "backward"), "cdist_p1_x2_batched": ("forward", "backward"),
     # torch's double backward of grid_sample is its decomposition into pointwise ops;
     # dyngrad's differentiates the same sampling written with table ops: same values
     **dict.fromkeys(("grid_sample_bilinear", "grid_sample_bicubic_reflection",

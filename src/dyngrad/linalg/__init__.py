@@ -27,4 +27,5 @@ _register_linalg([_inv.inv_op, _inv.det_op, _inv.slogdet_op, _inv.pinv_op, _dec.
                   _dec.qr_op, _dec.eigh_op, _dec.svd_op, _mf.matrix_exp_op, _mf.eig_op,
                   _lu.lu_op, _lu.lu_factor_ex_op, _lg.cholesky_op, _tri.cholesky_inverse_op],
                  [_inv.solve_op, _inv.lstsq_op, _tri.solve_triangular_op,
-                  _tri.triangular_solve_op, _tri.cholesky_solve_op])
+                  _tri.triangular_solve_op, _tri.cholesky_solve_op],
+                 [_lu.lu_unpack_op, _lu.lu_solve_op])

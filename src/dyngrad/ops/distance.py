@@ -1,5 +1,6 @@
 """Distances between rows: pdist (PdistBackward0), every pair of one matrix's rows i < j
-in the order (0, 1), (0, 2), ..., (1, 2), ...; cdist (CdistBackward0), every row of one
+in the order (0, 1), (0, 2), ..., (1, 2), ... (the matrix may have leading dims: vmap's
+batching rule passes its batch as one); cdist (CdistBackward0), every row of one
 batch of matrices against every row of another; and the Euclidean distance by matrix
 products (EuclideanDistBackward0) that cdist takes for many rows.
 
@@ -27,21 +28,21 @@ xp = _backend.xp
 
 
 def _pairs(self):
-    i, j = xp.triu_indices(self.shape[0], 1)
-    return i, j, self[i] - self[j]
+    i, j = xp.triu_indices(self.shape[-2], 1)
+    return i, j, self[..., i, :] - self[..., j, :]
 
 
 def _norms(d, p):
     a = xp.abs(d)
     if p == 0:
-        return (a != 0).sum(1).astype(d.dtype)
+        return (a != 0).sum(-1).astype(d.dtype)
     if p == math.inf:
-        return a.max(1, initial=0)
+        return a.max(-1, initial=0)
     if p == 1:
-        return a.sum(1)
+        return a.sum(-1)
     if p == 2:
-        return xp.sqrt((a * a).sum(1))
-    return (a ** p).sum(1) ** (1 / p)
+        return xp.sqrt((a * a).sum(-1))
+    return (a ** p).sum(-1) ** (1 / p)
 
 
 def _pdist(self, p):
@@ -71,10 +72,12 @@ def pair_gradient(d, dist, p):
 
 def _pdist_backward(grad_output, self, p, pdist):
     i, j, d = _pairs(self)
-    v = (pair_gradient(d, pdist[:, None], p) * grad_output[:, None]).astype(self.dtype)
+    v = (pair_gradient(d, pdist[..., None], p) * grad_output[..., None]).astype(self.dtype)
     out = xp.zeros_like(self)
-    xp.add.at(out, i, v)
-    xp.subtract.at(out, j, v)
+    # (the rows' dim moved first: ufunc.at indexes along it, any leading dims after)
+    rows, v = xp.moveaxis(out, -2, 0), xp.moveaxis(v, -2, 0)
+    xp.add.at(rows, i, v)
+    xp.subtract.at(rows, j, v)
     return out
 
 
@@ -99,8 +102,9 @@ def _cdist_backward(grad_output, x1, x2, p, cdist):
 
 
 def _cdist_grad(grad, x1, x2, p, result, grad_input_mask):
-    # x2's is x1's with the two swapped, as torch computes it
-    last = len(x1.shape) - 1
+    # x2's is x1's with the two swapped, as torch computes it (the distances' last two
+    # dims swapped: their rank is the broadcast one, which may exceed x1's)
+    last = len(result.shape) - 1
     return (cdist_backward(grad, x1, x2, p, result) if grad_input_mask[0] else None,
             cdist_backward(transpose(grad, last - 1, last), x2, x1, p,
                            transpose(result, last - 1, last)) if grad_input_mask[1] else None)
@@ -130,7 +134,9 @@ def _matmul(a, b):
 
 def _euclidean_grads(grad, x1, x2, result, grad_input_mask):
     # torch's _euclidean_dist_backward: the ratio grad / dist (0 where dist is 0)
-    ratio = masked_fill(grad / result, getattr(result, "_data", result) == 0, 0)
+    # (the mask compared as the result is given: its array, or a Tensor, which under vmap
+    # holds every sample)
+    ratio = masked_fill(grad / result, result == 0, 0)
     last = len(x1.shape) - 1
     g1 = (x1 * sum_dim(ratio, (last,), True) - _matmul(ratio, x2)
           if grad_input_mask[0] else None)

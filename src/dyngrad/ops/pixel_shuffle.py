@@ -46,9 +46,10 @@ native_channel_shuffle = Op("torch::autograd::NotImplemented", _channel_shuffle,
                             jvp_name="aten::native_channel_shuffle",
                             self=_not_implemented("native_channel_shuffle"))
 
-# vmap's rule (this module is imported on first use, after ops/batching/): the batch is
-# one more leading dim
+# vmap's rules (this module is imported on first use, after ops/batching/): the batch is
+# one more leading dim; for the channel shuffles it joins the samples' N
 from .batching import register as _register  # noqa: E402
-from .batching.nn import leading as _leading  # noqa: E402
+from .batching.nn import channels_alike as _channels_alike, leading as _leading  # noqa: E402
 
 _register(_leading, [pixel_shuffle, pixel_unshuffle])
+_register(_channels_alike, [channel_shuffle, native_channel_shuffle])

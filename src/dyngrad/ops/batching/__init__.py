@@ -13,6 +13,7 @@ kind (``op.batch_rule``); an op with none runs once per sample.
     products.py    the matmul family: the batch folded into a matrix dim where it can be
     indexing.py    index, gather, index_select, embedding
     loss.py        losses: unreduced over the batch, reduced per sample
+    distance.py    cdist, pdist: the batch one more leading dim
     linalg.py      linear algebra: NumPy's linalg maps over the batch as a leading dim
     nn.py          convolution, pooling, layer norm: the batch joins their batch dims
     randomness.py  random draws, as the vmap's randomness says (not table ops: random.py
@@ -26,5 +27,5 @@ def register(rule, ops):
 
 
 from . import pointwise, reduction, shape, products, indexing, loss, nn  # noqa: E402,F401
-from . import linalg, randomness  # noqa: E402,F401
+from . import linalg, randomness, distance  # noqa: E402,F401
 shape.register_variants()  # (after nn.py: view_as_real's rule is there)

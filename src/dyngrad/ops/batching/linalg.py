@@ -23,9 +23,22 @@ def two_operands(op, args, level, size):
     return op(*a)
 
 
-def register_linalg(one_operand, two):
+def factored(op, args, level, size):
+    """Ops on an LU factorization (lu_unpack, lu_solve): matrices and pivots (one dim
+    less), their batch dims broadcast: each at the largest batch rank, the vmap batch in
+    front of every one (an unbatched one expanded)."""
+    cores = [1 if "pivots" in op.params[i] else 2 for i in op.tensor_pos]
+    lead = max(args[i].dim() - c for i, c in zip(op.tensor_pos, cores))
+    a = list(args)
+    for i, c in zip(op.tensor_pos, cores):
+        a[i] = aligned(args[i], level, lead + c, size)
+    return op(*a)
+
+
+def register_linalg(one_operand, two, lu_factored=()):
     register(leading, one_operand)
     register(two_operands, two)
+    register(factored, lu_factored)
 
 
 def _trace(op, args, level, size):

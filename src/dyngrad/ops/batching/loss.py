@@ -1,6 +1,6 @@
 """Losses: the unreduced loss over the whole batch in one call, then each sample's own
 reduction (a mean over a sample is not a mean over the batch)."""
-from .. import loss, pointwise as pw, reduction as red, views as vw
+from .. import loss, margin_loss, pointwise as pw, reduction as red, views as vw
 from .. import torch_shape as ts
 from ...creation import zeros
 from ...tensor import Tensor
@@ -102,6 +102,85 @@ def _nll_backward(op, args, level, size):
     return _unflat_classes(flat, self, size)
 
 
+def _margin_shapes(self, target, multilabel):
+    """Whether a sample's input and target have shapes the margin losses take (else their
+    loop raises the loss's own error): (N, C) or (C,) or a number, a multilabel target
+    of the input's size, a multi-margin one of its rows."""
+    if self.dim() > 2 or (self.dim() and self.shape[-1] == 0):
+        return False
+    if multilabel:
+        return target.shape == self.shape or (self.dim() <= 1 and target.numel() == self.numel())
+    return target.dim() <= 1 and target.numel() == (self.shape[0] if self.dim() == 2 else 1)
+
+
+def _margin_rows(op, args, level, size):
+    """The margin losses' input and target with every sample's rows as rows of one batch,
+    (samples * rows, classes), and the number of rows a sample has; None where a sample's
+    shapes are not ones the loss takes, or a class weight is per sample."""
+    self, target = args[op.params.index("self")], args[op.params.index("target")]
+    multilabel = "weight" not in op.params
+    if not multilabel and physical(args[op.params.index("weight")], level) is not None:
+        return None
+    if not _margin_shapes(self, target, multilabel):
+        return None
+    c = self.shape[-1] if self.dim() else 1
+    return (ts.reshape(front(self, level, size), (-1, c)),
+            ts.reshape(front(target, level, size), (-1, c) if multilabel else -1),
+            self.numel() // c)
+
+
+def _margin(op, args, level, size):
+    """multi_margin_loss, multilabel_margin_loss: each row's loss for every sample at once,
+    then each sample's own reduction of its rows."""
+    flat = _margin_rows(op, args, level, size)
+    if flat is None:
+        return loop_rule(op, args, level, size)
+    a = list(args)
+    a[0], a[1], rows = flat
+    at = op.params.index("reduction")
+    a[at] = loss.NONE
+    out = op(*a)
+    each = out[0] if op.n_out > 1 else out
+    self, target, reduction = args[0], args[1], args[at]
+    if reduction == loss.NONE:
+        # (multilabel's per-row loss drops the target's last dim; multi-margin's keeps it)
+        shape = target.shape[:-1] if op.n_out > 1 else target.shape
+        each = ts.reshape(each, (size,) + tuple(shape))
+    else:
+        each = red.sum_dim(vw.view(each, (size, rows)), [1], False, None)
+        if reduction == loss.MEAN and rows:
+            each = pw.div_scalar(each, rows)
+    if op.n_out == 1:
+        return each
+    return each, ts.reshape(out[1], (size,) + tuple(self.shape))  # (multilabel's is_target)
+
+
+def _margin_backward(op, args, level, size):
+    """Their backward ops: the incoming gradient spread over each sample's rows (divided
+    by their number for a mean), then every row's gradient at once, unreduced."""
+    flat = _margin_rows(op, args, level, size)
+    if flat is None:
+        return loop_rule(op, args, level, size)
+    a = list(args)
+    a[1], a[2], rows = flat
+    at = op.params.index("reduction")
+    reduction = args[at]
+    go = front(args[0], level, size)
+    if reduction != loss.NONE:
+        if reduction == loss.MEAN and rows:
+            go = pw.div_scalar(go, rows)
+        go = vw.expand(vw.unsqueeze(go, 1), (size, rows))
+    a[0] = ts.reshape(go, -1)
+    a[at] = loss.NONE
+    if "is_target" in op.params:
+        k = op.params.index("is_target")
+        a[k] = ts.reshape(front(args[k], level, size), tuple(a[1].shape))
+    return ts.reshape(op(*a), (size,) + tuple(args[1].shape))
+
+
+register(_margin, [margin_loss.multi_margin_loss, margin_loss.multilabel_margin_loss])
+register(_margin_backward, [margin_loss.multi_margin_loss_backward,
+                            margin_loss.multilabel_margin_loss_backward])
 register(elementwise, [loss.mse_loss, loss.smooth_l1_loss, loss.huber_loss,
                        loss.binary_cross_entropy, loss.binary_cross_entropy_with_logits])
 register(elementwise_backward, [loss.mse_loss_backward, loss.smooth_l1_loss_backward,

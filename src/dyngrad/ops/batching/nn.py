@@ -1,13 +1,15 @@
 """Convolution, pooling and layer norm: ops that already run over leading batch dims. The
 vmap batch joins them (folded into the sample's own batch dim, or standing in for it),
 one call for all samples; a per-sample weight runs once per sample."""
-from .. import complex_views, conv, normalization, padding, pooling, upsample, views as vw
+from .. import complex_views, conv, grid_sample, normalization, padding, pooling, unpool
+from .. import upsample
+from .. import views as vw
 from .. import pointwise as pw, reduction as red
 from .. import torch_shape as ts
 from .._batched import loop_rule, physical
 from .._table import Op
 from . import register
-from .dims import aligned, front, padded
+from .dims import aligned, front, is_tensor, padded
 from .products import operand
 
 
@@ -31,6 +33,37 @@ def pooled(k):
             return tuple(vw.view(o, lead + tuple(o.shape[1:])) for o in out)
         return vw.view(out, lead + tuple(out.shape[1:]))
     return rule
+
+
+def channels_alike(op, args, level, size):
+    """Ops on (N, C, *) samples of any rank that treat each of the N alike
+    (channel_shuffle): the batch folded into N, as a pool's."""
+    return pooled(args[op.tensor_pos[0]].dim() - 2)(op, args, level, size)
+
+
+def samples_joined(op, args, level, size):
+    """Ops whose tensor arguments all start with the sample's N (grid sampling and its
+    backward): the batch folded into N; an output the mask did not ask for is empty."""
+    n = args[op.tensor_pos[0]].shape[0]
+    a = list(args)
+    for i in op.tensor_pos:
+        if is_tensor(args[i]):
+            a[i] = _fold(front(args[i], level, size), args[i].dim() - 1)
+    out = op(*a)
+    outs = out if isinstance(out, tuple) else (out,)
+    like = next(o for o in outs if o.dim())
+    parts = tuple(vw.view(o, (size, n) + tuple(o.shape[1:])) if o.dim() else _nothing(like, size)
+                  for o in outs)
+    return parts if isinstance(out, tuple) else parts[0]
+
+
+def _affine_grid(op, args, level, size):
+    """The affine grids of every sample's N thetas at once: the batch folded into N, the
+    size's N too."""
+    theta, shape, align_corners = args
+    out = op(_fold(front(theta, level, size), 2), (size * shape[0],) + tuple(shape[1:]),
+             align_corners)
+    return vw.view(out, (size, shape[0]) + tuple(out.shape[1:]))
 
 
 def _convolution(op, args, level, size):
@@ -202,6 +235,8 @@ for _k, _ops in ((2, (pooling.max_pool2d_with_indices, pooling.max_pool2d_with_i
                       pooling.adaptive_max_pool3d, pooling.adaptive_max_pool3d_backward))):
     register(pooled(_k), _ops)
 register(_convolution, [conv.convolution])
+register(samples_joined, [*grid_sample.grid_sampler.values(), *grid_sample.backward.values()])
+register(_affine_grid, [grid_sample.affine_grid_generator])
 register(_convolution_backward, [conv.convolution_backward])
 register(_layer_norm, [normalization.native_layer_norm])
 register(_layer_norm_backward, [normalization.native_layer_norm_backward])
@@ -230,7 +265,8 @@ register(leading, [padding.constant_pad_nd,
                    padding.replication_pad1d, padding.replication_pad1d_backward,
                    padding.replication_pad2d, padding.replication_pad2d_backward,
                    padding.replication_pad3d, padding.replication_pad3d_backward,
-                   complex_views.view_as_real_op, complex_views.view_as_complex_op])
+                   complex_views.view_as_real_op, complex_views.view_as_complex_op,
+                   unpool.max_unpool2d, unpool.max_unpool3d])
 # every upsampling mode and its backward: separable maps of the last dims
 register(leading, [v for v in vars(upsample).values() if isinstance(v, Op)])
 # im2col takes (C, H, W) samples or (N, C, H, W) ones; col2im (C*k, L) or (N, C*k, L)
