@@ -56,7 +56,7 @@ from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_co
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
-from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
+from . import accelerator, amp, backends, cuda, distributed, hub, jit  # noqa: F401
 from .func import vmap  # noqa: F401
 from . import multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
@@ -68,7 +68,8 @@ from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              set_default_device, set_float32_matmul_precision,
                              set_num_threads, use_deterministic_algorithms)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402,F401
 
 # torch computes inf and nan silently; NumPy warns, attributing the warning to the frame
 # that called it. Silence exactly those raised inside dyngrad, leaving the user's own
