@@ -47,6 +47,7 @@ from . import nn  # noqa: F401  (torch.nn.functional without importing it by han
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
+from . import overrides  # noqa: F401
 from . import fft, linalg, special  # noqa: F401
 from . import distributions  # noqa: F401
 from . import func  # noqa: F401
@@ -56,7 +57,7 @@ from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_co
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
-from . import accelerator, amp, backends, cuda, distributed, hub, jit  # noqa: F401
+from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
 from .func import vmap  # noqa: F401
 from . import multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
@@ -115,3 +116,19 @@ def detach(input):
 
 if _gc_was_enabled:
     _gc.enable()
+
+
+def _assert(condition, message):
+    """torch._assert: an assert that symbolic tracing records as a call."""
+    if not condition:
+        raise AssertionError(message)
+
+
+_ON_FIRST_USE = ("fx", "hub")  # imported when first read: a few percent of import time
+
+
+def __getattr__(name):
+    if name in _ON_FIRST_USE:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
