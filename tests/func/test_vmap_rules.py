@@ -143,13 +143,16 @@ LOOPED = {
     "ChannelShuffleBackward0": "no rule yet", "ConvTbcBackward0": "no rule yet",
     "FractionalMaxPool2DBackward0": "no rule yet", "FractionalMaxPool3DBackward0": "no rule yet",
     "FractionalMaxPool2DBackwardBackward0": "no rule yet",
-    "FractionalMaxPool3DBackwardBackward0": "no rule yet", "NormBackward1": "no rule yet",
+    "FractionalMaxPool3DBackwardBackward0": "no rule yet",
     "GeqrfBackward0": "no rule yet", "LinalgHouseholderProductBackward0": "no rule yet",
     "OrmqrBackward0": "no rule yet", "LuUnpackBackward0": "no rule yet (pivots: one dim less)",
     "LinalgLuSolveBackward0": "no rule yet (three operands)",
     "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",
+    **dict.fromkeys(("DiagonalScatterBackward0", "SelectScatterBackward0",
+                     "SliceScatterBackward0", "IndexReduceBackward0", "NarrowCopyBackward0",
+                     "EmbeddingRenormBackward0"), "no rule yet"),
 }
 
 

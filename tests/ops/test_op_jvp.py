@@ -19,7 +19,7 @@ from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_ba
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
-from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES, samples_nn
+from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES, samples_nn, samples_variants
 
 # Ops torch has no forward rule for either: forward AD through them raises, naming the op.
 # Each is checked against torch's message by test_unsupported_ops_raise_as_torch.
@@ -59,6 +59,7 @@ NO_JVP = {
     grid_sample.backward[3]: "nor has grid_sampler_3d_backward",
     embedding_bag.embedding_bag_backward: "torch has no derivative of it at all",
     embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
+    **samples_variants.NO_JVP,
     legacy.cholesky_op: "torch's deprecated cholesky has no forward formula",
     householder.ormqr_op: "torch's ormqr has no forward formula",
     conv.conv_tbc: "torch's conv_tbc has no forward formula",
