@@ -490,6 +490,27 @@ def test_fma_emulation_is_exact():
     want = [_round_fraction_to(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)), np.float32)
             for x, y, z in zip(a, b, c)]
     assert np.array_equal(_fma32(a, b, c), np.array(want, np.float32))
+    # results near and below float32's smallest normal number (2**-126), and the forms
+    # the optimizers use: a number times an array, arrays broadcast against each other
+    tiny = (rng.standard_normal(3000) * 2.0 ** -66).astype(np.float32)
+    low = (rng.standard_normal(3000) * 2.0 ** rng.integers(-150, -120, 3000)).astype(np.float32)
+    # and sums just off a subnormal rounding midpoint that float64 rounds onto it
+    k = rng.integers(2 ** 21, 2 ** 23, 40) | 1
+    low[:40] = (k * 2.0 ** -149).astype(np.float32)
+    tiny[:40] = np.float32(2.0 ** -75 * (1 + 2.0 ** -23))
+    tiny[40:80] = np.float32(2.0 ** -75 * (1 - 2.0 ** -23))
+    low[40:80] = (k * -(2.0 ** -149)).astype(np.float32)
+    w = np.float32(0.1)
+    pair = np.roll(tiny, -40)  # (1 + 2**-23)(1 - 2**-23) 2**-150: just below 2**-150
+    for x, y, z in ((tiny, pair, low), (tiny, -pair, -low), (tiny, tiny, low), (w, a, c),
+                    (a[:60, None], b[None, :40], c[:40])):
+        xb, yb, zb = np.broadcast_arrays(x, y, z)
+        want = [_round_fraction_to(Fraction(float(p)) * Fraction(float(q)) + Fraction(float(s)),
+                                   np.float32) for p, q, s in zip(xb.ravel(), yb.ravel(), zb.ravel())]
+        got = _fma32(x, y, z)
+        assert got.shape == xb.shape and got.dtype == np.float32
+        # (bit for bit: the sign of a zero and the last bit of a subnormal count)
+        assert np.array_equal(got.ravel().view(np.uint32), np.array(want, np.float32).view(np.uint32))
     x = rng.standard_normal(3000) * 10
     y = rng.standard_normal(3000)
     z = rng.standard_normal(3000)

@@ -387,11 +387,11 @@ def _start(rec, found, sources, before):
     builtins.print = print_
     undo.append(lambda: setattr(builtins, "print", real_print))
 
-    def watch(event, **info):
-        if event == "hook" and _trace.state.rec is rec and rec.active:
+    def watch(kind, fn, args, result):
+        if _trace.state.rec is rec and rec.active:
             rec.graph_break("a hook ran during backward")
-    engine.observers.append(watch)
-    undo.append(lambda: engine.observers.remove(watch))
+    engine.hook_watchers.append(watch)
+    undo.append(lambda: engine.hook_watchers.remove(watch))
     _trace.state.rec = rec
     return undo
 

@@ -1,7 +1,9 @@
 """Adam and AdamW (decoupled weight decay), with amsgrad and maximize, as torch's
 single-tensor update: ``lerp_`` for the first moment, ``mul_``/``addcmul_`` for the
-second, one ``addcdiv_`` into the parameter."""
+second, one ``addcdiv_`` into the parameter (its array functions called directly where
+that changes nothing: NOTE [Direct updates] in _direct.py)."""
 from ..ops.pointwise import maximum
+from . import _direct
 from .optimizer import Optimizer, check_common, lr_value, params_with_grad, state_of
 
 __all__ = ["Adam", "AdamW"]
@@ -22,11 +24,15 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         lr, eps, weight_decay = lr_value(group["lr"]), group["eps"], group["weight_decay"]
         amsgrad = group["amsgrad"]
+        direct = not amsgrad and _direct.possible()
         for param, grad in params_with_grad(group):
             state = state_of(self.state, param, "exp_avg", "exp_avg_sq",
                              *(("max_exp_avg_sq",) if amsgrad else ()))
-            grad = -grad if group["maximize"] else grad
             exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
+            if direct and _direct.usable((param, grad, exp_avg, exp_avg_sq)):
+                self._direct_update(group, param, grad, exp_avg, exp_avg_sq, step_t)
+                continue
+            grad = -grad if group["maximize"] else grad
             step_t += 1
             if weight_decay != 0:
                 if group["decoupled_weight_decay"]:
@@ -47,6 +53,31 @@ class Adam(Optimizer):
             else:
                 denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
             param.addcdiv_(exp_avg, denom, value=-step_size)
+
+    @staticmethod
+    def _direct_update(group, param, grad, exp_avg, exp_avg_sq, step_t):
+        """The loop's body above, its in-place methods run directly (NOTE [Direct
+        updates])."""
+        beta1, beta2 = group["betas"]
+        lr, eps, weight_decay = lr_value(group["lr"]), group["eps"], group["weight_decay"]
+        d = _direct
+        g = d.neg(grad._data) if group["maximize"] else grad._data
+        step_t += 1
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                d.write(param, d.mul(param._data, 1 - lr * weight_decay))
+            else:
+                g = d.add(g, param._data, weight_decay)
+        d.write(exp_avg, d.lerp(exp_avg._data, g, 1 - beta1))
+        d.write(exp_avg_sq, d.mul(exp_avg_sq._data, beta2))
+        d.write(exp_avg_sq, d.addcmul(exp_avg_sq._data, g, g, 1 - beta2))
+        step = step_t.item()
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        step_size = lr / bias_correction1
+        bias_correction2_sqrt = bias_correction2 ** 0.5
+        denom = d.add(d.div(d.sqrt(exp_avg_sq._data), bias_correction2_sqrt), eps, 1)
+        d.write(param, d.addcdiv(param._data, exp_avg._data, denom, -step_size))
 
 
 class AdamW(Adam):
