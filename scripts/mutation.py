@@ -68,7 +68,39 @@ EQUIVALENT = {
     ("pointwise.py", 'data = getattr(x, "_data", x)', 'data = getattr(x, "_data", None)'):
         "conj: what reaches the line without _data is a Python number, whose dtype is None "
         "either way",
+    ("reduction.py", "if repeats[d + len(repeats) - n] != 1:", "if repeats[d - n] != 1:"):
+        "repeat's backward: d - n counts from the end what d + len(repeats) - n counts from the "
+        "start, the same repeat",
+    ("reduction.py", "grad_size.append(repeats[d + len(repeats) - n])",
+     "grad_size.append(repeats[d - n])"):
+        "repeat's backward: the same repeat counted from the end",
+    ("scans.py", "return slice_(x, dim, start, start + length, 1)",
+     "return slice_(x, dim, start, start + length, None)"):
+        "a slice's step None is Python slicing's 1",
+    ("scans.py", 'if not bool((getattr(self, "_data", self) == 0).any()):',
+     'if not bool((getattr(None, "_data", self) == 0).any()):'):
+        "cumprod's backward: a Tensor's == 0 and any() give the same bool as its array's",
+    ("scans.py", 'if hasattr(target, "_data"):', 'if hasattr(None, "_data"):'):
+        "a Tensor's item assignment is the same select and copy_ (its CopySlices node)",
+    ("scans.py", "return cumprod_op(input, dim, dtype)", "return cumprod_op(input, dim, None)"):
+        "the formulas call cumprod without a dtype (torch.cumprod goes through cumprod_fn)",
+    ("scans.py", "return cumprod_op(input, dim, dtype)", "return cumprod_op(input, dim, )"):
+        "the formulas call cumprod without a dtype (torch.cumprod goes through cumprod_fn)",
 }
+# cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
+# end, as Python slicing clamps it
+_NARROW_TO_END = {
+    "omitted = cat([_ones(self, tuple(ones_shape)), cumprod(_narrow(self, dim, 1, n - 1), dim)], dim)":
+        ["n + 1", "n"],
+    "after = cumprod(_narrow(self, dim, k + 1, n - k - 1), dim)": ["n - k + 1", "n - k", "n + k - 1",
+                                                                    "n - 1"],
+    "sum_dim(_narrow(grad, dim, k, n - k) * pw.conj(omitted), (dim,), False))": ["n + k", "n"],
+}
+for _line, _longer in _NARROW_TO_END.items():
+    _length = "n - k - 1" if "k + 1," in _line else "n - k" if "grad, dim, k," in _line else "n - 1"
+    for _mutant in _longer:
+        EQUIVALENT[("scans.py", _line, _line.replace(", " + _length + ")", ", " + _mutant + ")", 1))] = (
+            "cumprod's backward: a narrow to the dim's end, longer only past the end (clamped)")
 
 
 # formulas compare and combine through dyngrad's ops (ge(self, min), not self >= min):

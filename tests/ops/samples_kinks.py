@@ -22,6 +22,7 @@ SIGNED = np.array([[0.0, 1.5, -1.0], [2.0, 0.0, 0.5]], f32)
 ZERO = np.array([[0.3, 0.0, -2.1], [0.0, -0.4, 0.9]], f32)      # zeros: relu, abs at 0
 MAX_TIE = np.array([[1.0, 3.0, 3.0], [2.0, -1.0, 3.0]], f32)    # the max three times
 MIN_TIE = np.array([[1.0, -1.0, 3.0], [2.0, -1.0, 2.0]], f32)   # the min twice
+NANS = np.array([[1.0, np.nan, 3.0], [np.nan, -1.0, 2.0]], f32)  # max/min NaN, twice
 ZERO_ROW = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]], f32)   # a norm of 0
 C7 = np.linspace(-1.2, 1.5, 14, dtype=f32).reshape(2, 7)         # 7 columns: uneven pieces
 
@@ -44,8 +45,13 @@ SAMPLES = {
     pw.pow_scalar_base: [("pow_zero_base", lambda t, x: t.pow(0.0, x), [SIGNED])],
     pw.relu: [("relu_at_zero", lambda t, x: x.relu(), [ZERO])],
     pw.abs_: [("abs_at_zero", lambda t, x: t.abs(x), [ZERO])],
-    red.max_all: [("max_all_ties", lambda t, x: x.max(), [MAX_TIE])],
-    red.min_all: [("min_all_ties", lambda t, x: t.min(x), [MIN_TIE])],
+    red.max_all: [("max_all_ties", lambda t, x: x.max(), [MAX_TIE]),
+                  ("max_all_nans", lambda t, x: x.max(), [NANS])],
+    # an inf gradient: the places scatter wrote get 0, not inf * 0
+    red.scatter: [("scatter_under_inf", lambda t, x, i, s: x.scatter(1, i, s) * float("inf"),
+                   [A, np.array([[0, 2], [1, 0]]), A[:, :2].copy()])],
+    red.min_all: [("min_all_ties", lambda t, x: t.min(x), [MIN_TIE]),
+                  ("min_all_nans", lambda t, x: t.min(x) * x.min(), [NANS])],
     st.amax_op: [("amax_dim_ties", lambda t, x: x.amax(1), [MAX_TIE])],
     st.amin_op: [("amin_dims_ties", lambda t, x: t.amin(x, (0, 1)), [MIN_TIE])],
     st.vector_norm: [("norm_of_zero_row", lambda t, x: x.norm(dim=1), [ZERO_ROW]),

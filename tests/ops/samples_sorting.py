@@ -46,13 +46,26 @@ SAMPLES = {
                     ("cumprod_fn", lambda t, x: t.cumprod(x, 0), [C3]),
                     ("cumprod_zeros", lambda t, x: x.cumprod(1), [ZEROS]),
                     ("cumprod_int", lambda t, x: t.cumprod(x, 0), [np.array([1, 2, 3])]),
+                    # the bounds of the shortcut that returns grad: one element (0-d), and
+                    # two, the fewest whose gradient is not grad itself
+                    ("cumprod_0d", lambda t, x: x.cumprod(0), [np.array(1.5, f32)]),
+                    ("cumprod_pair", lambda t, x: t.cumprod(x, -1), [np.array([0.5, -2.0], f32)]),
                     ("cumprod_squared", lambda t, x: _sq(x.cumprod(-1)), [A]),
                     ("prod_zeros_squared", lambda t, x: _sq(x.prod(1)), [ZEROS])],
     sn.cummax_op: [("cummax", lambda t, x: x.cummax(1), [TIES]),
-                   ("cummax_squared", lambda t, x: _sq(t.cummax(x, 0).values), [A])],
+                   ("cummax_squared", lambda t, x: _sq(t.cummax(x, 0).values), [A]),
+                   # one element: torch still scatters (only an empty input skips it)
+                   ("cummax_single_squared", lambda t, x: _sq(x.cummax(0).values), [A[0, :1]])],
     sn.cummin_op: [("cummin", lambda t, x: t.cummin(x, -1), [TIES])],
     sn.logcumsumexp_op: [("logcumsumexp", lambda t, x: x.logcumsumexp(1), [A]),
-                         ("logcumsumexp_squared", lambda t, x: _sq(t.logcumsumexp(x, 0)), [C3])],
+                         ("logcumsumexp_squared", lambda t, x: _sq(t.logcumsumexp(x, 0)), [C3]),
+                         # the bounds of the shortcut that returns grad (0-d, and only 0-d
+                         # or empty: one element of a 1-d input still goes the long way)
+                         ("logcumsumexp_1d", lambda t, x: x.logcumsumexp(0), [A[1]]),
+                         ("logcumsumexp_0d_squared", lambda t, x: _sq(x.logcumsumexp(0)), [np.array(A[0, 0])]),
+                         ("logcumsumexp_single_squared", lambda t, x: _sq(t.logcumsumexp(x, 1)), [A[:1, :1]]),
+                         # zeros in its gradient: neither the positive nor the negative part
+                         ("logcumsumexp_zero_grad", lambda t, x, z: t.logcumsumexp(x, 1) * z, [A, ZEROS[:, :3]])],
 }
 
 # ops with no derivative in torch either: their backward raises (test_sorting.py)
@@ -61,4 +74,7 @@ NO_DERIVATIVE = {so.unique_op, so.unique_dim_op, so.unique_consecutive_op}
 # cases at a kink, where a central difference averages the two sides torch chooses between
 # (ties, NaN): compared with torch only
 AT_A_KINK = {"sort", "sort_descending", "sort_nan", "sort_stable", "median_ties", "median_nan",
-             "mode", "mode_dim", "cummax"}
+             "mode", "mode_dim", "cummax",
+             # a gradient of 0 is where logcumsumexp's backward switches between log|grad|
+             # and the lowest float: its own derivatives there are torch's choice
+             "logcumsumexp_zero_grad"}

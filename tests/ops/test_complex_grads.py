@@ -38,6 +38,8 @@ CALLS = {
     "sgn": (lambda t, z, w: t.sgn(z) * w + 1, [Z, W]),
     "sgn_at_zero": (lambda t, z, w: z.sgn() * w + 1, [np.array([0j, 1 - 1j, -2j], np.complex64), W]),
     "abs": (lambda t, z, w: z.abs() * w + 1, [Z, W]),
+    # a complex log takes the gradient's sign along: no positive and negative parts
+    "logcumsumexp": (lambda t, z: z.logcumsumexp(0), [Z]),
 }
 
 

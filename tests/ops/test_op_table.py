@@ -298,10 +298,12 @@ SAMPLES = {
                   ("sum_int", lambda t, x: t.sum(x), [I])],
     red.sum_dim: [("sum_dim", lambda t, x: x.sum(1), [C3]),
                   ("sum_dims_keepdim", lambda t, x: t.sum(x, (0, -1), keepdim=True), [C3]),
-                  ("sum_keepdim_all", lambda t, x: x.sum(keepdim=True, dim=None), [A])],
+                  ("sum_keepdim_all", lambda t, x: x.sum(keepdim=True, dim=None), [A]),
+                  ("sum_dim_none", lambda t, x: t.sum(x, None), [C3])],
     red.mean_all: [("mean", lambda t, x: x.mean(), [A])],
     red.mean_dim: [("mean_dim", lambda t, x: t.mean(x, -1), [C3]),
-                   ("mean_dims_keepdim", lambda t, x: x.mean((0, 2), True), [C3])],
+                   ("mean_dims_keepdim", lambda t, x: x.mean((0, 2), True), [C3]),
+                   ("mean_dim_none", lambda t, x: x.mean(dim=None), [C3])],
     red.max_all: [("max", lambda t, x: x.max(), [A]),
                   ("max_ties", lambda t, x: t.max(x), [np.array([1.0, 3.0, 3.0], f32)])],
     red.min_all: [("min", lambda t, x: t.min(x), [A])],
@@ -351,10 +353,18 @@ SAMPLES = {
                ("flip_squared", lambda t, x: _sq(x.flip(-1)), [A])],
     red.cumsum: [("cumsum", lambda t, x: x.cumsum(1), [A]), ("cumsum_fn", lambda t, x: t.cumsum(x, 0), [C3]),
                  ("cumsum_squared", lambda t, x: _sq(x.cumsum(-1)), [A]),
-                 ("cumsum_int", lambda t, x: t.cumsum(x, 1), [I])],
+                 ("cumsum_int", lambda t, x: t.cumsum(x, 1), [I]),
+                 # the bounds of the shortcut that returns grad: one element (0-d), a dim of
+                 # size 1, and two elements, the fewest whose gradient is not grad itself
+                 ("cumsum_0d", lambda t, x: x.cumsum(0), [np.array(A[0, 0])]),
+                 ("cumsum_size_1_squared", lambda t, x: _sq(x.cumsum(0)), [A[:1]]),
+                 ("cumsum_pair", lambda t, x: t.cumsum(x, -1), [B[:2]])],
     red.repeat: [("repeat", lambda t, x: x.repeat(2, 1, 2), [A]), ("repeat_tuple", lambda t, x: x.repeat((1, 2)), [A]),
                  ("repeat_squared", lambda t, x: _sq(x.repeat(2, 1, 2)), [A]),
-                 ("repeat_ones", lambda t, x: _sq(x.repeat(1, 1)), [A])],
+                 ("repeat_ones", lambda t, x: _sq(x.repeat(1, 1)), [A]),
+                 # a zero repeat (an empty result) and two new leading dims
+                 ("repeat_zero", lambda t, x: x.repeat(2, 0), [A]),
+                 ("repeat_new_dims", lambda t, x: _sq(x.repeat(2, 3, 2)), [B])],
     st.prod_all: [("prod", lambda t, x: x.prod(), [A]), ("prod_squared", lambda t, x: _sq(t.prod(x)), [A]),
                   ("prod_dtype", lambda t, x: t.prod(x, dtype=t.float64), [A]),
                   ],
@@ -609,3 +619,4 @@ def test_out_of_domain_is_silent(call):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert_same(call, [EDGES], grad=False)
+

@@ -200,8 +200,9 @@ def _gather_backward(grad, dim, index, self_sym_sizes):
 
 
 def _scatter_self_backward(grad, dim, index):
-    # the written places get no gradient: grad.scatter(dim, index, 0)
-    return scatter(grad, dim, index, gather(grad, dim, index) * 0)
+    # the written places get no gradient: grad.scatter(dim, index, 0), a 0 even where grad
+    # is inf or NaN
+    return scatter_value(grad, dim, index, 0.0)
 
 
 gather = Op("GatherBackward0", _gather, jvp=LINEAR, nondiff=("index",), self=_gather_backward)
@@ -212,6 +213,11 @@ scatter_add = Op("ScatterAddBackward0",
                  lambda self, dim, index, src: _scatter_into(self, dim, index, src, xp.add),
                  jvp=LINEAR, nondiff=("index",), self=lambda grad: grad,
                  src=lambda grad, dim, index: gather(grad, dim, index))
+scatter_value = Op("ScatterBackward1",
+                   lambda self, dim, index, value: _scatter_into(self, dim, index, value, None),
+                   nondiff=("index",),
+                   jvp=lambda self_t, dim, index: scatter_value(self_t, dim, index, 0.0),
+                   self=lambda grad, dim, index: scatter_value(grad, dim, index, 0.0))
 
 
 def scatter_zeros(src, dim, index, sizes):

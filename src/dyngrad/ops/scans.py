@@ -5,6 +5,8 @@ Every formula is written with table ops that take arrays and Tensors alike, so t
 formula serves the first-order backward (on arrays) and create_graph (on Tensors): the
 products over zeros are differentiable to any order, as in torch.
 """
+import math
+
 from .. import _backend
 from .._dtype import _FROM_NP
 from ..tensor import _wrap_dim
@@ -57,7 +59,7 @@ def _cumprod_backward(grad, self, dim, result):
     """torch's cumprod_backward: a reversed cumsum over a division when no input is zero;
     otherwise, for each k, the sum of grad[k:] times the products that omit self[k]
     (torch's O(n^2) form, the one that is itself differentiable)."""
-    if _numel(self) <= 1 or self.shape[dim] == 1:
+    if math.prod(self.shape) <= 1 or self.shape[dim] == 1:
         return grad
     w = pw.conj(result) * grad
     if not bool((getattr(self, "_data", self) == 0).any()):
@@ -90,13 +92,6 @@ def _write_select(target, dim, k, value):
         copy_method(select(target, dim, k), value)
     else:
         target[(slice(None),) * dim + (k,)] = value
-
-
-def _numel(x):
-    out = 1
-    for s in x.shape:
-        out *= s
-    return out
 
 
 cumprod_op = Op("CumprodBackward0", _cumprod, jvp=TRANSPOSED, self=_cumprod_backward)
@@ -136,7 +131,7 @@ def _cum_extreme(better):
 
 
 def _cummaxmin_backward(grad, self, indices, dim):
-    if _numel(self) == 0:
+    if math.prod(self.shape) == 0:
         return grad
     return scatter_add(new_zeros(grad, tuple(self.shape)), dim, indices, grad)
 
@@ -179,7 +174,7 @@ def _reverse_logcumsumexp(x, dim):
 def _logcumsumexp_backward(grad, self, result, dim):
     """torch's logcumsumexp_backward: positive and negative parts of grad in log space
     (the log of a complex grad takes its sign along)."""
-    if len(grad.shape) == 0 or _numel(grad) == 0:
+    if len(grad.shape) == 0 or math.prod(grad.shape) == 0:
         return grad
     if getattr(grad, "_data", grad).dtype.kind == "c":  # a complex log needs no signs split
         log_grad = pw.log(pw.conj(grad))

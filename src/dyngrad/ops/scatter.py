@@ -14,7 +14,7 @@ from . import pointwise as pw
 from ._promote import broadcast_shapes
 from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import masked_fill_op, zeros_like
-from .reduction import _scatter_into, gather, scatter, scatter_add, sum_all
+from .reduction import _scatter_into, gather, scatter, scatter_add, scatter_value, sum_all
 from .views import new_zeros, reshape
 from .views import slice_
 from .views import new_zeros as nz
@@ -61,13 +61,6 @@ def gather_fn(input, dim, index, *, sparse_grad=False, out=None):
 
 
 # -- scatter --------------------------------------------------------------------------------
-scatter_value = Op("ScatterBackward1",
-                   lambda self, dim, index, value: _scatter_into(self, dim, index, value, None),
-                   nondiff=("index",),
-                   jvp=lambda self_t, dim, index: scatter_value(self_t, dim, index, 0.0),
-                   self=lambda grad, dim, index: scatter_value(grad, dim, index, 0.0))
-
-
 def _check_scatter(input, dim, index, src, name):
     d = _check_gather_args(input, dim, index, name, "self")
     if isinstance(src, Tensor) and src.dtype is not input.dtype:

@@ -266,23 +266,26 @@ def minimum(input, other):
 
 
 # -- reductions ---------------------------------------------------------------------------
+# no dim given at all: torch's overload without one (SumBackward0); dim=None given, even
+# positionally, picks the dim overload (SumBackward1) over every dim
+_NO_DIM = object()
+
+
 def _reduce(all_op, dim_op, input, dim, keepdim, dtype):
     """sum and mean: over everything (SumBackward0) unless a dim or keepdim is given."""
     dtype = as_dtype("sum", dtype)
-    if dim is not None and not isinstance(dim, int) and len(dim) == 0:
-        dim = tuple(range(input.dim()))  # no dims named: all of them, as torch reads it
-    if dim is None and not keepdim:
+    if dim is _NO_DIM and not keepdim:
         return all_op(input, dtype)
-    if dim is None:
-        dim = tuple(range(input.dim()))
+    if dim is _NO_DIM or dim is None or not isinstance(dim, int) and len(dim) == 0:
+        dim = tuple(range(input.dim()))  # no dims named: all of them, as torch reads it
     return dim_op(input, dim, keepdim, dtype)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def sum(input, dim=_NO_DIM, keepdim=False, *, dtype=None, out=None):
     return _reduce(red.sum_all, red.sum_dim, input, dim, keepdim, dtype)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=_NO_DIM, keepdim=False, *, dtype=None, out=None):
     return _reduce(red.mean_all, red.mean_dim, input, dim, keepdim, dtype)
 
 
