@@ -13,7 +13,8 @@ from .ldl import ldl_factor, ldl_factor_ex, ldl_solve  # noqa: F401
 from .inverses import det, inv, lstsq, pinv, slogdet, solve  # noqa: F401
 from .matrix_functions import cond, eig, eigvals, matrix_exp, matrix_rank  # noqa: F401
 from .norms import matrix_norm, norm, vector_norm  # noqa: F401
-from .products import matrix_power, multi_dot  # noqa: F401
+from .products import matrix_power, multi_dot, vecdot  # noqa: F401
+from ..ops.torch_shape import matmul  # noqa: F401
 
 from ..ops.batching.linalg import register_linalg as _register_linalg  # noqa: E402
 from . import decompositions as _dec, inverses as _inv, matrix_functions as _mf  # noqa: E402
@@ -22,3 +23,7 @@ from . import decompositions as _dec, inverses as _inv, matrix_functions as _mf 
 _register_linalg([_inv.inv_op, _inv.det_op, _inv.slogdet_op, _inv.pinv_op, _dec.cholesky_op,
                   _dec.qr_op, _dec.eigh_op, _dec.svd_op, _mf.matrix_exp_op, _mf.eig_op],
                  [_inv.solve_op, _inv.lstsq_op])
+
+from ..ops import autocast_policy as _autocast_policy  # noqa: E402
+
+_autocast_policy.install(globals(), "linalg")

@@ -56,6 +56,13 @@ def multi_dot(tensors, *, out=None):
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
     if len(tensors) == 2:
         result = ts.mm(tensors[0], tensors[1])
+    elif len(tensors) == 3:
+        # torch's own rule for three: (AB)C unless A(BC) is strictly cheaper
+        (a, b), (c, d) = tensors[0].shape, tensors[2].shape
+        if a * c * (b + d) > b * d * (a + c):
+            result = ts.mm(tensors[0], ts.mm(tensors[1], tensors[2]))
+        else:
+            result = ts.mm(ts.mm(tensors[0], tensors[1]), tensors[2])
     else:
         split = _order([tuple(t.shape) for t in tensors])
 
@@ -69,3 +76,13 @@ def multi_dot(tensors, *, out=None):
     out_shape = shape[1:] if first_1d else shape
     out_shape = out_shape[:-1] if last_1d else out_shape
     return ts.view(result, out_shape)
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    """The dot product of vectors along ``dim``, conjugating ``x``, composed as torch's
+    (a product, then a sum)."""
+    if x.dtype is not y.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but "
+                           f"found x of type {x.dtype._cname} and y of type "
+                           f"{y.dtype._cname} instead")
+    return (x.conj() * y).sum(dim)

@@ -316,6 +316,10 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
 
 
 vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
+# at::norm(self, p) and at::norm(self, p, dim, keepdim): the same norm under the nodes
+# torch's C++ composites record (norm_except_dim); Python's torch.norm is vector_norm
+norm_op = Op("NormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
+norm_dim_op = Op("NormBackward1", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):

@@ -5,7 +5,7 @@ dims between its batch dim and its own dims, up to the largest sample rank, so t
 dims line up; an unbatched tensor broadcasts as it is. Then the op runs once.
 """
 from .. import activation_pointwise, inplace, pointwise, pointwise_more, special
-from .. import _promote, fft, torch_shape
+from .. import _promote, fft, torch_native, torch_shape
 from .._table import Op
 from . import register
 from .dims import is_tensor, padded
@@ -38,6 +38,7 @@ register(broadcasting, [op for m in (pointwise, pointwise_more, special, activat
                                      _promote) for op in _ops_of(m)
                         if op not in _NOT_ELEMENTWISE])
 register(broadcasting, [torch_shape.to_copy, inplace.clone_op, fft.real_op, inplace.copy_,
-                        inplace.fill_, inplace.zero_, inplace.fill_tensor_])
+                        inplace.fill_, inplace.zero_, inplace.fill_tensor_,
+                        torch_native.native_dropout_op])
 register(broadcasting, [op for pair in pointwise.INPLACE_BY_OPERAND.values() for op in pair])
 register(trailing, [pointwise.tril, pointwise.triu])
