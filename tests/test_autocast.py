@@ -52,6 +52,11 @@ CASES = {
     "linalg.matmul": lambda lib, t: lib.linalg.matmul(t(3, 4), t(4, 2)),
     "einsum": lambda lib, t: lib.einsum("ij,jk->ik", t(3, 4), t(4, 2)),
     "multi_dot": lambda lib, t: lib.linalg.multi_dot([t(2, 3), t(3, 3), t(3, 2)]),
+    # composites whose products go through autocast
+    "einsum_presum": lambda lib, t: lib.einsum("ij,jk->k", t(3, 4), t(4, 2)),
+    "tensordot": lambda lib, t: lib.tensordot(t(2, 3, 4), t(3, 4, 2), dims=2),
+    "inner": lambda lib, t: lib.inner(t(3, 4), t(2, 4)),
+    "matrix_power": lambda lib, t: lib.linalg.matrix_power(t(3, 3), 3),
     # the float32 list
     "prod": lambda lib, t: lib.prod(t(2, 3).bfloat16()),
     "cdist": lambda lib, t: lib.cdist(t(3, 2).half(), t(4, 2).half()),
@@ -88,6 +93,7 @@ CASES = {
 # computed in the same order as torch's kernels: equal to the bit
 EXACT = {"mm", "matmul_operator", "matmul_vector", "Tensor.mm", "bmm", "linear",
          "linear_3d", "linear_no_bias", "Linear", "einsum", "multi_dot", "linalg.matmul",
+         "einsum_presum", "tensordot", "inner", "matrix_power",
          "cat", "cat_low", "stack", "float64_stays", "add_mixed", "relu_low", "prod",
          "trace", "nll_loss"}
 
@@ -277,3 +283,65 @@ def test_state_is_per_thread():
         worker.join()
     assert seen == [(False, dyngrad.float32)]
     assert torch.is_autocast_enabled("cpu") is False
+
+
+def _custom_function(lib, cast_inputs, inside):
+    class MatMulTwice(lib.autograd.Function):
+        @staticmethod
+        @lib.amp.custom_fwd(device_type="cpu", cast_inputs=cast_inputs)
+        def forward(ctx, a, b, extra):
+            ctx.save_for_backward(a, b)
+            return a @ b * 2, [x.dtype for x in extra["list"]], lib.is_autocast_enabled("cpu")
+
+        @staticmethod
+        @lib.amp.custom_bwd(device_type="cpu")
+        def backward(ctx, grad, *_):
+            a, b = ctx.saved_tensors
+            seen.append((lib.is_autocast_enabled("cpu"), grad.dtype))
+            return grad @ b.t() * 2, a.t() @ grad * 2, None
+
+    seen = []
+    a = lib.ones(2, 3, requires_grad=True)
+    b = lib.full((3, 2), 0.5, requires_grad=True)
+    extra = {"list": [lib.ones(1), lib.ones(1, dtype=lib.float64), lib.ones(1).bfloat16()]}
+    if inside:
+        with lib.autocast("cpu"):
+            y, dtypes, enabled = MatMulTwice.apply(a, b, extra)
+            y.float().sum().backward()
+    else:
+        y, dtypes, enabled = MatMulTwice.apply(a, b, extra)
+        y.float().sum().backward()
+    return y.dtype, y.detach().float(), dtypes, enabled, seen, a.grad, b.grad
+
+
+@pytest.mark.parametrize("cast_inputs", [None, "float32", "bfloat16"])
+@pytest.mark.parametrize("inside", [True, False])
+def test_custom_fwd_and_bwd(cast_inputs, inside):
+    assert_same(lambda lib: _custom_function(
+        lib, cast_inputs and getattr(lib, cast_inputs), inside))
+
+
+def _cuda_spelling(lib):
+    class Double(lib.autograd.Function):
+        @staticmethod
+        @lib.cuda.amp.custom_fwd
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        @lib.cuda.amp.custom_bwd
+        def backward(ctx, grad):
+            return grad * 2
+
+    x = lib.ones(2, requires_grad=True)
+    Double.apply(x).sum().backward()
+    return x.grad
+
+
+def test_custom_fwd_and_bwd_cuda_spellings():
+    assert_same(_cuda_spelling)
+
+
+def test_custom_fwd_errors():
+    assert_same(lambda lib: [lib.amp.custom_fwd(device_type=1)])
+    assert_same(lambda lib: [lib.amp.custom_bwd(device_type=None)])

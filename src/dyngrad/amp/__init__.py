@@ -11,7 +11,8 @@ from .._size import device as _device
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from . import autocast_mode  # noqa: F401
-from .autocast_mode import autocast, is_autocast_available  # noqa: F401
+from .autocast_mode import (autocast, custom_bwd, custom_fwd,  # noqa: F401
+                            is_autocast_available)
 
 _CUDA_WARNING = "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling."
 

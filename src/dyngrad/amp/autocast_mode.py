@@ -12,10 +12,13 @@ device type it keeps the flags as torch does, and CPU tensors see none of them.
 """
 import functools
 import warnings
+from collections import abc
 
+from .. import _backend
 from .. import _dtype as _dt
 from .._autocast_state import CACHE, STATE
 from .._size import device as _device
+from ..tensor import Tensor
 
 _LOW_PRECISION = (_dt.bfloat16, _dt.float16)
 
@@ -182,3 +185,65 @@ class autocast:
                 return func(*args, **kwargs)
         return decorate_autocast
 
+
+
+def _cast_inputs(value, device_type, dtype):
+    """``value`` with each floating-point tensor (not float64) of ``device_type`` cast to
+    ``dtype``, through lists, tuples, dicts and other iterables (strings and arrays as
+    they are), as torch's custom_fwd casts."""
+    if isinstance(value, Tensor):
+        eligible = (value.is_floating_point() and value.device.type == device_type
+                    and value.dtype is not _dt.float64)
+        return value.to(dtype) if eligible else value
+    if isinstance(value, (str, bytes, _backend.ndarray)):
+        return value
+    if isinstance(value, abc.Mapping):
+        return {_cast_inputs(k, device_type, dtype): _cast_inputs(v, device_type, dtype)
+                for k, v in value.items()}
+    if isinstance(value, abc.Iterable):
+        cast = (_cast_inputs(v, device_type, dtype) for v in value)
+        return type(value)(cast) if isinstance(value, (list, tuple)) else cast
+    return value
+
+
+def custom_fwd(fwd=None, *, device_type, cast_inputs=None):
+    """A decorator for the ``forward`` of a custom autograd Function: it notes the autocast
+    state on ``ctx`` for ``custom_bwd``, and with ``cast_inputs`` given, inside an autocast
+    region, casts the floating-point tensor arguments to it and runs ``forward`` with
+    autocast off."""
+    if not isinstance(device_type, str):
+        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+    if fwd is None:
+        return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
+
+    @functools.wraps(fwd)
+    def decorate_fwd(*args, **kwargs):
+        ctx = args[0]
+        ctx._dtype = get_autocast_dtype(device_type)
+        if cast_inputs is None:
+            ctx._fwd_used_autocast = is_autocast_enabled(device_type)
+            return fwd(*args, **kwargs)
+        ctx._fwd_used_autocast = False
+        if not is_autocast_enabled(device_type):
+            return fwd(*args, **kwargs)
+        with autocast(device_type=device_type, enabled=False):
+            return fwd(*_cast_inputs(args, device_type, cast_inputs),
+                       **_cast_inputs(kwargs, device_type, cast_inputs))
+    return decorate_fwd
+
+
+def custom_bwd(bwd=None, *, device_type):
+    """A decorator for the ``backward`` of a custom autograd Function: it runs in the
+    autocast state its ``forward`` ran in (noted by ``custom_fwd``)."""
+    if not isinstance(device_type, str):
+        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+    if bwd is None:
+        return functools.partial(custom_bwd, device_type=device_type)
+
+    @functools.wraps(bwd)
+    def decorate_bwd(*args, **kwargs):
+        ctx = args[0]
+        with autocast(device_type=device_type, enabled=ctx._fwd_used_autocast,
+                      dtype=ctx._dtype):
+            return bwd(*args, **kwargs)
+    return decorate_bwd

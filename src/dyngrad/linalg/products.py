@@ -2,11 +2,15 @@
 cheapest order, composed from matmul as torch composes them."""
 from .. import _backend
 from ..ops import torch_shape as ts
+from ..ops.autocast_policy import lower_precision_fp
 from ..tensor import _wrap
 from ._common import check_square
 from .inverses import inv
 
 xp = _backend.xp
+# the products run through autocast as torch's at::mm and at::matmul do
+_mm = lower_precision_fp(ts.mm)
+_matmul = lower_precision_fp(ts.matmul)
 
 
 def matrix_power(A, n, *, out=None):
@@ -19,9 +23,9 @@ def matrix_power(A, n, *, out=None):
     z = result = None
     while n > 0:
         bit, n = n % 2, n // 2
-        z = a if z is None else ts.matmul(z, z)
+        z = a if z is None else _matmul(z, z)
         if bit:
-            result = z if result is None else ts.matmul(z, result)
+            result = z if result is None else _matmul(z, result)
     return result
 
 
@@ -55,14 +59,14 @@ def multi_dot(tensors, *, out=None):
         if t.dim() != 2:
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
     if len(tensors) == 2:
-        result = ts.mm(tensors[0], tensors[1])
+        result = _mm(tensors[0], tensors[1])
     elif len(tensors) == 3:
         # torch's own rule for three: (AB)C unless A(BC) is strictly cheaper
         (a, b), (c, d) = tensors[0].shape, tensors[2].shape
         if a * c * (b + d) > b * d * (a + c):
-            result = ts.mm(tensors[0], ts.mm(tensors[1], tensors[2]))
+            result = _mm(tensors[0], _mm(tensors[1], tensors[2]))
         else:
-            result = ts.mm(ts.mm(tensors[0], tensors[1]), tensors[2])
+            result = _mm(_mm(tensors[0], tensors[1]), tensors[2])
     else:
         split = _order([tuple(t.shape) for t in tensors])
 
@@ -70,7 +74,7 @@ def multi_dot(tensors, *, out=None):
             if i == j:
                 return tensors[i]
             k = split[i][j]
-            return ts.mm(chain(i, k), chain(k + 1, j))
+            return _mm(chain(i, k), chain(k + 1, j))
         result = chain(0, len(tensors) - 1)
     shape = tuple(result.shape)
     out_shape = shape[1:] if first_1d else shape

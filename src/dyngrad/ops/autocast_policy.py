@@ -135,14 +135,13 @@ _LOSSES_FP32 = ("mse_loss", "cosine_embedding_loss", "nll_loss", "hinge_embeddin
                 "multilabel_margin_loss", "binary_cross_entropy_with_logits",
                 "binary_cross_entropy")
 
-# namespace -> policy -> the names it covers. einsum, tensordot, inner and multi_dot are
-# composites in torch too: their products go through mm or bmm, so the result is in the
-# low-precision dtype (dyngrad casts their operands on the way in rather than at the
-# product: the same values, with the ToCopyBackward0 nodes nearer the inputs).
+# namespace -> policy -> the names it covers. The composites of torch that are not listed
+# (einsum, tensordot, inner, multi_dot, matrix_power) run their products through
+# autocast: in dyngrad too, where they call mm, bmm or matmul (einsum.py, stacking.py,
+# linalg/products.py).
 POLICIES = {
     "torch": {
-        lower_precision_fp: _CONV + _PRODUCTS + ("conv_tbc", "prelu", "einsum", "tensordot",
-                                                 "inner", "chain_matmul", "convolution",
+        lower_precision_fp: _CONV + _PRODUCTS + ("conv_tbc", "prelu", "convolution",
                                                  "_convolution"),
         fp32: _LINALG_FP32 + _REDUCTIONS_FP32 + (
             "cdist", "view_as_complex", "polar", "max_pool3d", "kl_div", "ctc_loss",
@@ -153,7 +152,7 @@ POLICIES = {
         unlisted: ("bilinear", "kron", "mv", "dot", "outer", "ger", "addmv", "addr"),
     },
     "Tensor": {
-        lower_precision_fp: _PRODUCTS + ("__matmul__", "__rmatmul__", "prelu", "inner"),
+        lower_precision_fp: _PRODUCTS + ("__matmul__", "__rmatmul__", "prelu"),
         fp32: _LINALG_FP32 + _REDUCTIONS_FP32,
         promote: ("index_copy",),
         unlisted: ("kron", "mv", "dot", "outer", "ger", "addmv", "addr"),
@@ -168,7 +167,7 @@ POLICIES = {
         padding: ("pad",),
     },
     "linalg": {
-        lower_precision_fp: ("vecdot", "matmul", "multi_dot"),
+        lower_precision_fp: ("vecdot", "matmul"),
         fp32: ("cond", "matrix_rank", "solve", "cholesky", "svdvals", "eigvals", "eigvalsh",
                "inv", "householder_product", "tensorinv", "tensorsolve", "qr", "cholesky_ex",
                "svd", "eig", "eigh", "lstsq", "inv_ex"),
