@@ -53,6 +53,8 @@ from . import fft, linalg, special  # noqa: F401
 from . import distributions  # noqa: F401
 from . import func  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
+from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_coo,  # noqa: F401
+                      sparse_csc, sparse_csr, strided)
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES

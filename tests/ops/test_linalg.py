@@ -64,6 +64,8 @@ CASES = {
     "matrix_norm_fro": (lambda t, x: t.linalg.matrix_norm(x), [BATCH]),
     "matrix_norm_nuc": (lambda t, x: t.linalg.matrix_norm(x, "nuc"), [TALL]),
     "matrix_norm_2": (lambda t, x: t.linalg.matrix_norm(x, 2), [SQ]),
+    "norm_nuc": (lambda t, x, y: [t.norm(x, "nuc"), y.norm(p="nuc", dim=(-1, 0), keepdim=True)],
+                 [TALL, BATCH]),
     "matrix_norm_1": (lambda t, x: t.linalg.matrix_norm(x, 1), [SQ]),
     "matrix_norm_inf": (lambda t, x: t.linalg.norm(x, float("inf")), [SQ]),
     "matrix_norm_neg2_keepdim": (lambda t, x: t.linalg.matrix_norm(x, -2, keepdim=True), [BATCH]),

@@ -6,6 +6,7 @@
 import inspect
 
 from .. import _backend, random as _random
+from .._args import type_name
 from ..tensor import Tensor, _read_only
 from . import autocast_policy, indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
@@ -319,7 +320,7 @@ def _function_of_method(name):
     def fn(input, *args, **kwargs):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                            f"{type(input).__name__}")
+                            f"{type_name(input)}")
         return getattr(input, name)(*args, **kwargs)
     fn.__name__ = name
     return fn

@@ -1,6 +1,7 @@
 """Samplers recorded in the graph: Poisson with a zero gradient, Gamma with its implicit
 reparameterisation gradient (_reparam_math.py), as torch records them."""
 from .. import _reparam_math
+from .._args import type_name
 from .. import random as _random
 from ..tensor import Tensor
 from ._table import ELEMENTWISE, Op, derivative_not_implemented
@@ -18,7 +19,7 @@ def poisson(input, generator=None):
     """torch.poisson: a Poisson draw per element with its rate, on torch's stream."""
     if not isinstance(input, Tensor):
         raise TypeError(f"poisson(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+                        f"{type_name(input)}")
     if input._data.dtype.kind not in "fV":
         raise NotImplementedError(f'"poisson_cpu" not implemented for '
                                   f"'{input.dtype._cname}'")

@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
 from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, pointwise as _pw
 from . import rrelu as _rr
-from ._batched import refuse_batched
+from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
@@ -313,6 +313,28 @@ def check_batch_norm(input, weight, bias, running_mean, running_var, training):
                 raise RuntimeError(f"{name} must be defined in evaluation mode")
         elif t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if not any_batched(input, weight, bias, running_mean, running_var):
+        # (under vmap torch's batching rule speaks first, about the running statistics)
+        _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training)
+
+
+def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training):
+    """torch's CPU rule: parameters share the input's dtype, except that a bfloat16 or
+    float16 input may have float32 ones (the 'mixed' case, decided by the first one given)."""
+    given = [t for t in (weight, bias, running_mean, running_var) if t is not None]
+    if given and given[0].dtype != input.dtype:
+        if any(t.dtype != _dtype.float32 for t in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input.dtype not in (_dtype.bfloat16, _dtype.float16):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    # the kernels meet the statistics first when training, the affine ones in evaluation
+    order = ((running_mean, running_var, weight, bias) if training
+             else (weight, bias, running_mean, running_var))
+    for t in order:
+        if t is not None and t.dtype != input.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
+                               f"{t.dtype._cname}")
 
 
 def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
@@ -507,8 +529,17 @@ FUNCTIONS.update({
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
     from . import attention as _at
+    if attn_mask is not None and attn_mask.dtype not in (_dtype.bool, _dtype.float32,
+                                                         query.dtype):
+        raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query "
+                           f"dtype, but got attn_mask.dtype: {_dtype.CPP_NAMES[attn_mask.dtype]} "
+                           f"and  query.dtype: {_dtype.CPP_NAMES[query.dtype]} instead.")
     fused = (query.dim() == 4 and key.dim() == 4 and value.dim() == 4 and dropout_p == 0.0
              and value.shape[-1] == query.shape[-1] and query.dtype.is_floating_point)
+    if fused and attn_mask is not None:
+        attn_mask.size(-2)  # the flash kernel's shape check reads it: torch's IndexError
+        # it takes masks of 2 or 4 dimensions; a 3-d one goes the math way
+        fused = attn_mask.dim() != 3
     enabled = _runtime_flags.sdp_enabled
     if fused and enabled["flash"]:
         return _at.flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale)[0]

@@ -14,6 +14,7 @@ from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ... import ops
+from ..._args import type_name
 from ...ops.pointwise_more import xlogy
 from ...autograd.grad_mode import no_grad
 
@@ -38,7 +39,7 @@ def _check_nll_args(input, target):
         bad, pos = ("input", 1) if not isinstance(input, Tensor) else ("target", 2)
         value = input if bad == "input" else target
         raise TypeError(f"nll_loss_nd(): argument '{bad}' (position {pos}) must be Tensor, not "
-                        f"{type(value).__name__}")
+                        f"{type_name(value)}")
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
     if target.dtype._legacy not in ("LongTensor", "ByteTensor"):
@@ -80,7 +81,7 @@ def _nll_nd(input, target, weight, enum, ignore_index):
 def _check_tensor(fn, name, value, pos):
     if not isinstance(value, Tensor):
         raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
-                        f"{type(value).__name__}")
+                        f"{type_name(value)}")
 
 
 def _check_class_args(fn, input, weight, ignore_index):

@@ -262,6 +262,20 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
+    def set_submodule(self, target, module, strict=False):
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if hasattr(parent, name):
+            if not isinstance(getattr(parent, name), Module):
+                raise AttributeError("`" + name + "` is not an nn.Module")
+        elif strict:
+            raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        setattr(parent, name, module)
+
     def _get_member(self, target, kind, store):
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -425,6 +439,9 @@ class Module:
 
     def half(self):
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def bfloat16(self):
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
@@ -702,7 +719,19 @@ class Module:
                                       f"in forward: {str(e)}", stacklevel=2)
             raise
 
-    __call__ = _call_impl
+    _compiled_call_impl = None  # set by compile()
+
+    def _wrapped_call_impl(self, *args, **kwargs):
+        if self._compiled_call_impl is not None:
+            return self._compiled_call_impl(*args, **kwargs)
+        return self._call_impl(*args, **kwargs)
+
+    __call__ = _wrapped_call_impl
+
+    def compile(self, *args, **kwargs):
+        """Compile this module's calls in place (``torch.compile``'s arguments)."""
+        from ..._compile.api import compile as compile_  # compile builds on nn
+        self._compiled_call_impl = compile_(self, *args, **kwargs).__dict__["_compiled_forward"]
 
     # -- printing and copying ---------------------------------------------------------
     def extra_repr(self):
