@@ -78,6 +78,14 @@ CASES = {
     "add_mixed": lambda lib, t: (t(3, 4) @ t(4, 2)) + t(3, 2),
     "relu_low": lambda lib, t: lib.relu(t(3, 4) @ t(4, 2)),
     "layer_norm": lambda lib, t: lib.nn.functional.layer_norm(t(2, 4), (4,)),
+    # a low-precision input with float32 parameters: torch's mixed-type kernels keep the
+    # input's dtype
+    "layer_norm_mixed": lambda lib, t: lib.nn.functional.layer_norm(t(3, 4) @ t(4, 4), (4,),
+                                                                    t(4), t(4)),
+    "group_norm_mixed": lambda lib, t: lib.nn.functional.group_norm(
+        lib.nn.functional.conv1d(t(2, 2, 5), t(4, 2, 3)), 2, t(4), t(4)),
+    "batch_norm_mixed": lambda lib, t: lib.nn.functional.batch_norm(
+        t(3, 4) @ t(4, 4), lib.zeros(4), lib.ones(4), t(4), t(4), training=True),
     "softmax_low": lambda lib, t: (t(3, 4) @ t(4, 2)).softmax(-1),
     "mv": lambda lib, t: lib.mv(t(3, 4), t(4)),
     "float64_stays": lambda lib, t: lib.mm(t(2, 3).double(), t(3, 2).double()),
@@ -266,6 +274,49 @@ def _training(lib, dtype):
         opt.step()
         log.append((out.dtype, out.detach().float(), loss, [p.grad for p in model.parameters()]))
     return log, [p.detach() for p in model.parameters()]
+
+
+def _transformer(lib):
+    lib.manual_seed(0)
+    layer = lib.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0,
+                                           batch_first=True)
+    x = lib.randn(2, 5, 8)
+    with lib.autocast("cpu"):
+        y = layer(x)
+    y.float().pow(2).mean().backward()
+    return y.dtype, y.detach().float(), [(n, p.grad) for n, p in layer.named_parameters()]
+
+
+def _norm_dtype_rules(lib):
+    out = []
+    F = lib.nn.functional
+    for x, w, b in [("bfloat16", "float64", "float64"), ("float32", "bfloat16", "bfloat16"),
+                    ("float64", "float32", "float32"), ("bfloat16", "float32", "bfloat16"),
+                    ("bfloat16", "bfloat16", "float32"), ("float16", "float32", "float32"),
+                    ("float32", "float32", "float64")]:
+        x, w, b = (getattr(lib, d) for d in (x, w, b))
+        for fn in (lambda: F.layer_norm(lib.ones(2, 4, dtype=x), (4,), lib.ones(4, dtype=w),
+                                        lib.ones(4, dtype=b)),
+                   lambda: F.group_norm(lib.ones(2, 4, 3, dtype=x), 2, lib.ones(4, dtype=w),
+                                        lib.ones(4, dtype=b)),
+                   lambda: lib.native_layer_norm(lib.ones(2, 4, dtype=x), [4],
+                                                 lib.ones(4, dtype=w), None, 1e-5)[1],
+                   lambda: lib.native_group_norm(lib.ones(2, 4, 3, dtype=x),
+                                                 lib.ones(4, dtype=w), lib.ones(4, dtype=b),
+                                                 2, 4, 3, 2, 1e-5)[2]):
+            try:
+                out.append(fn().dtype)
+            except RuntimeError as e:
+                out.append(str(e))
+    return out
+
+
+def test_layer_and_group_norm_parameter_dtypes():
+    assert_same(_norm_dtype_rules)
+
+
+def test_transformer_layer():
+    assert_same(_transformer, rtol=5e-2, atol=5e-2)
 
 
 @pytest.mark.parametrize("dtype", ["bfloat16", "float16"])

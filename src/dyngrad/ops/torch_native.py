@@ -10,7 +10,8 @@ from .. import _backend, _dtype, random as _random
 from ..tensor import _wrap
 from . import conv as _conv, normalization as _norm, statistics as _st
 from ._table import LINEAR, Op
-from .torch_nn import _check_conv, check_batch_norm, check_layer_norm
+from .torch_nn import (_check_conv, check_batch_norm, check_layer_norm,
+                       check_parameter_dtypes)
 
 xp = _backend.xp
 
@@ -27,6 +28,7 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
 
 
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    check_parameter_dtypes(input, weight, bias)
     return _norm.native_group_norm(input, weight, bias, N, C, HxW, group, eps)
 
 

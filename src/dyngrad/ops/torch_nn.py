@@ -275,7 +275,14 @@ def check_layer_norm(input, normalized_shape, weight, bias):
         expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
                            f"shape {expected}, but got input of size{list(input.shape)}")
+    check_parameter_dtypes(input, weight, bias)
     return normalized_shape
+
+
+def check_parameter_dtypes(input, weight, bias):
+    """The norms' parameter-dtype rules (layer and group norm's are batch norm's)."""
+    if not any_batched(input, weight, bias):
+        _check_parameter_dtypes(input, weight, bias, None, None, False)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
@@ -290,6 +297,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                                f"channels in input, but got weight of shape {list(t.shape)} and "
                                f"input of shape {list(input.shape)}")
     hxw = input.numel() // (n * c) if n * c else 0
+    check_parameter_dtypes(input, weight, bias)
     return _norm.native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]
 
 
