@@ -396,3 +396,15 @@ def test_custom_fwd_and_bwd_cuda_spellings():
 def test_custom_fwd_errors():
     assert_same(lambda lib: [lib.amp.custom_fwd(device_type=1)])
     assert_same(lambda lib: [lib.amp.custom_bwd(device_type=None)])
+
+
+def test_compiled_function_follows_autocast():
+    # a plan recorded outside autocast is not replayed inside it, nor the other way
+    lin = dyngrad.nn.Linear(3, 2)
+    step = dyngrad.compile(lambda x: lin(x).sum())
+    x = dyngrad.ones(4, 3)
+    seen = []
+    for inside in (False, False, True, True, False):
+        with dyngrad.autocast("cpu", enabled=inside):
+            seen.append(step(x).dtype)
+    assert seen == [dyngrad.float32] * 2 + [dyngrad.bfloat16] * 2 + [dyngrad.float32]
