@@ -17,12 +17,15 @@ CASES = [
     ("ASGD", dict()),
     ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=3, weight_decay=0.1)),
     ("ASGD", dict(lr=0.02, t0=0, maximize=True, foreach=False)),
+    ("ASGD", dict(lr=0.02, t0=5, foreach=True)),
     ("Rprop", dict()),
     ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2), maximize=True)),
     ("Rprop", dict(lr=0.02, differentiable=False, foreach=False)),
+    ("Rprop", dict(lr=0.02, foreach=True)),
     ("Adafactor", dict()),
     ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-4, 1e-2), d=1.5, weight_decay=0.1)),
     ("Adafactor", dict(lr=0.5, maximize=True, foreach=False)),
+    ("Adafactor", dict(lr=0.1, weight_decay=0.1, foreach=True)),
 ]
 
 
@@ -33,6 +36,8 @@ def test_trajectory(name, kwargs, dtype):
     # and reciprocal square roots, whose last bits torch's vectorised kernels round alike
     # only mostly)
     tol = 1e-13 if dtype == "float64" else 1e-6
+    if name == "ASGD" and kwargs.get("foreach"):
+        tol = 1e-6  # eta is a float32 power there, and torch's vectorised pow rounds its own way
     assert_same(lambda lib: _trajectory(lib, name, kwargs, dtype, steps=20), rtol=tol, atol=tol)
 
 

@@ -18,6 +18,8 @@ class ASGD(Optimizer):
         super().__init__(params, defaults)
 
     def _step_group(self, group):
+        if group["foreach"] and group["differentiable"]:
+            raise AssertionError("_foreach ops don't support autograd")
         lr, lambd, alpha = lr_value(group["lr"]), group["lambd"], group["alpha"]
         t0, weight_decay = group["t0"], group["weight_decay"]
         for param, grad in params_with_grad(group):
@@ -31,6 +33,9 @@ class ASGD(Optimizer):
             refuse_capturable(group, "params, mus, etas, and state_steps")
             grad = -grad if group["maximize"] else grad
             state["step"] += 1
+            if group["foreach"]:
+                _foreach_update(param, grad, state, lr, lambd, alpha, t0, weight_decay)
+                continue
             if weight_decay != 0:
                 grad = grad.add(param, alpha=weight_decay)
             eta = state["eta"].item()
@@ -45,3 +50,18 @@ class ASGD(Optimizer):
             # torch makes each new value a tensor of the default dtype and copies it in
             state["eta"].copy_(creation.tensor(lr / ((1 + lambd * lr * step) ** alpha)))
             mu.copy_(creation.tensor(1 / max(1, step - t0)))
+
+
+def _foreach_update(param, grad, state, lr, lambd, alpha, t0, weight_decay):
+    """torch's multi-tensor ASGD, which is another algorithm: the decay joins the gradient
+    in one addcmul_, the average always moves by mu, and eta is computed in tensors."""
+    step, eta, mu, ax = state["step"], state["eta"], state["mu"], state["ax"]
+    if weight_decay != 0:
+        grad = grad.add(param, alpha=weight_decay)
+        grad.add_(param, alpha=lambd)
+    else:
+        grad = grad.add(param, alpha=lambd)
+    param.addcmul_(grad, eta, value=-1)
+    ax.addcmul_(param.sub(ax), mu)
+    eta.copy_(lr / ((1 + lambd * lr * step) ** alpha))
+    mu.copy_(creation.tensor(1 / max(1, step.item() - t0)))
