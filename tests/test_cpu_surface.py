@@ -65,6 +65,47 @@ CASES = [
     "lib.autocast('cpu', enabled=False)(lambda a, b: a @ b)(lib.ones(2, 3), lib.ones(3))",
 ]
 
+
+
+def _enter(context, probe=None):
+    """What ``with context as v`` gives, and ``probe()`` inside the block."""
+    with context as value:
+        return value, None if probe is None else probe()
+
+
+# CUDA's names on a machine without CUDA: values, errors, and blocks that do nothing
+CASES += [
+    "lib.cuda.set_device(-1)", "lib.cuda.set_device(1)", "lib.cuda.set_device('cuda:1')",
+    "lib.cuda.set_device('cpu')", "lib.cuda.set_device(None)", "lib.cuda.get_device_name()",
+    "lib.cuda.get_device_name(0)", "lib.cuda.current_stream()",
+    "lib.cuda.get_device_properties(0)", "lib.cuda.get_device_capability()",
+    "lib.cuda.Stream()", "lib.cuda.Event()", "lib.cuda.memory_reserved()",
+    "lib.cuda.max_memory_allocated()", "lib.cuda.max_memory_reserved()",
+    "lib.cuda.memory_cached()", "lib.cuda.memory_stats()", "lib.cuda.reset_peak_memory_stats()",
+    "lib.cuda.get_arch_list()", "lib.cuda.seed()", "lib.cuda.initial_seed()",
+    "lib.cuda.get_rng_state()", "lib.cuda.mem_get_info()", "lib.cuda.ipc_collect()",
+    "lib.cuda.FloatTensor", "lib.cuda.LongTensor(2)", "lib.cuda.FloatTensor([1.0])",
+    "isinstance(lib.ones(1), lib.cuda.FloatTensor)",
+    "_enter(lib.cuda.device(-1))", "_enter(lib.cuda.device(0))",
+    "_enter(lib.cuda.device('cuda:0'))", "_enter(lib.cuda.device(None))",
+    "_enter(lib.cuda.stream(None))", "_enter(lib.cuda.device_of(lib.ones(1)))",
+    "lib.accelerator.set_device_index(0)", "lib.accelerator.current_device_index()",
+    "lib.accelerator.synchronize()", "_enter(lib.accelerator.device_index(0))",
+    "_enter(lib.accelerator.device_index(None))",
+    "(lib.version.cuda, lib.version.hip, lib.version.debug)",
+    "_enter(lib.backends.cuda.sdp_kernel(enable_flash=False, enable_cudnn=False), "
+    "lambda: (lib.backends.cuda.flash_sdp_enabled(), lib.backends.cuda.cudnn_sdp_enabled(), "
+    "lib.backends.cuda.math_sdp_enabled())), lib.backends.cuda.flash_sdp_enabled()",
+    "lib.testing.assert_allclose(lib.ones(2), [1, 1.00005])",
+    "lib.testing.assert_allclose(lib.zeros(2), [0, 5e-5])",
+    "lib.testing.assert_allclose(lib.ones(2, dtype=lib.float16), [1, 1.0009])",
+    "lib.testing.assert_allclose(lib.tensor([float('nan')]), [float('nan')])",
+    "lib.testing.assert_allclose(lib.ones(2), [1, 2], msg='custom')",
+    "lib.testing.assert_allclose(lib.ones(2), [1, 1.1], rtol=0.2)",
+    "lib.testing.assert_allclose(lib.ones(2, dtype=lib.int64), [1, 2])",
+    "lib.testing.assert_allclose(1.0, 1.0)",
+]
+
 # run inside ``with <context>: y = lib.ones(2, 2) @ lib.ones(2, 2)``: y must be unchanged
 AUTOCASTS = [
     "lib.autocast('cpu', enabled=False)", "lib.amp.autocast('cpu', dtype=lib.float32)",
@@ -79,7 +120,7 @@ def _run(lib, statement):
     saved = (lib.get_num_threads(), lib.get_float32_matmul_precision(),
              lib.are_deterministic_algorithms_enabled(),
              lib.is_deterministic_algorithms_warn_only_enabled())
-    env = {"lib": lib, "_fn": _fn, "opt": _Optimizer()}
+    env = {"lib": lib, "_fn": _fn, "opt": _Optimizer(), "_enter": _enter}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

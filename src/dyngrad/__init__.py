@@ -77,7 +77,8 @@ from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              set_default_device, set_float32_matmul_precision,
                              set_num_threads, use_deterministic_algorithms)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402,F401
 
 # torch computes inf and nan silently; NumPy warns, attributing the warning to the frame
 # that called it. Silence exactly those raised inside dyngrad, leaving the user's own
@@ -123,3 +124,19 @@ def detach(input):
 
 if _gc_was_enabled:
     _gc.enable()
+
+
+def _assert(condition, message):
+    """torch._assert: an assert that symbolic tracing records as a call."""
+    if not condition:
+        raise AssertionError(message)
+
+
+_ON_FIRST_USE = ("fx", "hub")  # imported when first read: a few percent of import time
+
+
+def __getattr__(name):
+    if name in _ON_FIRST_USE:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
