@@ -24,7 +24,8 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.serialization", "dyngrad.nn.utils.rnn", "dyngrad.nn.modules.pixelshuffle",
            "dyngrad.nn.attention", "dyngrad.autograd.profiler", "dyngrad.profiler",
            "dyngrad.testing", "dyngrad.func._vmap", "dyngrad.func._grad",
-           "dyngrad.func._functional_call", "dyngrad.amp.autocast_mode",
+           "dyngrad.func._functional_call", "dyngrad.nn.modules.lazy", "dyngrad.nn.modules.distance",
+           "dyngrad.nn.modules.adaptive", "dyngrad.overrides", "dyngrad.amp.autocast_mode",
            "dyngrad.ops.autocast_policy", "dyngrad.ops.torch_native",
            "dyngrad.nn._functional.rnn"]
 

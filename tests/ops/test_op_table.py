@@ -377,8 +377,6 @@ SAMPLES = {
     # wrong shape and raises)
     st.norm_op: [("norm_except_dim_all", lambda t, x: t.norm_except_dim(x, 2, -1),
                   [np.array(-1.3, np.float32)])],
-    st.norm_dim_op: [("norm_except_dim", lambda t, x: t.norm_except_dim(x, 2, 0), [A]),
-                     ("norm_except_dim_last", lambda t, x: t.norm_except_dim(x, 1, 1), [A])],
     st.vector_norm: [("norm", lambda t, x: x.norm(), [A]), ("norm_1", lambda t, x: t.norm(x, p=1), [A]),
                      ("norm_inf", lambda t, x: x.norm(p=float("inf")), [TIES]),
                      ("norm_dim", lambda t, x: t.norm(x, dim=1), [A]),
@@ -436,7 +434,8 @@ from .samples_summary import AT_A_KINK as _KINKS2, SAMPLES as _SUMMARY  # noqa: 
 from .samples_special import AT_A_KINK as _KINKS3, SAMPLES as _SPECIAL  # noqa: E402
 from .samples_kinks import AT_A_KINK as _KINKS4, SAMPLES as _AT_KINKS  # noqa: E402
 # (and a draw at a fixed seed is not the reparameterised draw finite differences would see)
-AT_A_KINK = AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | _KINKS4 | {"standard_gamma"}
+AT_A_KINK = (AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | _KINKS4 | samples_linalg.AT_A_KINK
+             | {"standard_gamma"})
 for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL, _AT_KINKS):
     for _op, _cases in _extra.items():
         SAMPLES.setdefault(_op, []).extend(_cases)
@@ -467,6 +466,7 @@ RAISES_IN_BACKWARD = {
     pw.remainder_scalar_tensor: [lambda t, x, y: 2 % y, lambda t, x, y: t.remainder(3, y)],
     sa.standard_gamma_grad_op: [lambda t, x, y: t._standard_gamma_grad(y, x.abs().detach() + 0.5)],
     **samples_linalg.RAISES_IN_BACKWARD,
+    **samples_nn.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
     pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),
                                         lambda t, x, y: (y * 0 + 1).arccosh_()],

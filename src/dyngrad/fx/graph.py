@@ -207,6 +207,9 @@ class Graph:
         if fn is builtins.getattr and len(args) == 2 and isinstance(args[1], str) \
                 and args[1].isidentifier():
             return f"{self._expr(args[0], globals_)}.{args[1]}"
+        if "qualname" in node.meta:
+            globals_["torch"] = _torch()
+            return f"{node.meta['qualname']}({self._args(args, kwargs, globals_)})"
         return f"{self._global(fn, globals_)}({self._args(args, kwargs, globals_)})"
 
 

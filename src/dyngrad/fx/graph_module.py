@@ -81,6 +81,19 @@ class GraphModule(_Module):
             print(text)
         return text
 
+    def __deepcopy__(self, memo):
+        # a copy is a GraphModule of copies (under that name, as torch's are)
+        import copy
+        graph = self._graph
+        graph.owning_module = None  # (the copy's graph belongs to the copy)
+        try:
+            state = copy.deepcopy(self.__dict__, memo)
+        finally:
+            graph.owning_module = self
+        holder = _Module()
+        holder.__dict__.update(state)
+        return GraphModule(holder, state["_graph"])
+
     def __str__(self):
         return (super().__repr__() + "\n" + self._code + "\n# To see more debug info, "
                 "please use `graph_module.print_readable()`")

@@ -106,8 +106,8 @@ class Node:
             return f"{head}placeholder[target={self.target}]{default}"
         if self.op == "get_attr":
             return f"{head}get_attr[target={self.target}]"
-        target = (qualified_name(self.target) if self.op == "call_function"
-                  else self.target)
+        target = (self.meta.get("qualname") or qualified_name(self.target)
+                  if self.op == "call_function" else self.target)
         return (f"{head}{self.op}[target={target}](args = {_format_arg(self.args)}, "
                 f"kwargs = {_format_arg(self.kwargs)})")
 

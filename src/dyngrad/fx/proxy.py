@@ -182,7 +182,7 @@ class Tracer:
                                       self.create_arg(dict(kwargs)))
         return Proxy(node, self)
 
-    def _recording(self, fn, fill_kwargs):
+    def _recording(self, fn, fill_kwargs, qualname=None):
         tracer = self
 
         def call(*args, **kwargs):
@@ -190,7 +190,12 @@ class Tracer:
                 return fn(*args, **kwargs)
             if fill_kwargs:  # torch.nn.functional's own calls: the first argument, then by name
                 args, kwargs = _by_name(fn, args, kwargs)
-            return tracer.create_proxy("call_function", fn, args, kwargs)
+            proxy = tracer.create_proxy("call_function", fn, args, kwargs)
+            if qualname is not None:
+                # (one dyngrad function can be both torch.max_pool2d and F.max_pool2d: the
+                # node prints the name it was called by)
+                proxy.node.meta["qualname"] = qualname
+            return proxy
         return call
 
     def trace(self, root, concrete_args=None):
@@ -232,6 +237,11 @@ def _specialise(tracer, name, value):
         tracer.graph.call_function(st._assert, (eq, msg))
 
 
+# functional.py's functions torch dispatches on a flag (return_indices): their calls keep
+# the arguments given by position; the others pass only the input by position
+_POSITIONAL = ("max_pool", "adaptive_max_pool", "fractional_max_pool")
+
+
 def _by_name(fn, args, kwargs):
     try:
         bound = inspect.signature(fn).bind(*args, **kwargs)
@@ -239,9 +249,9 @@ def _by_name(fn, args, kwargs):
         return args, kwargs
     bound.apply_defaults()
     names = list(bound.arguments)
+    keep = len(args) if fn.__name__.startswith(_POSITIONAL) else 1
     values = dict(bound.arguments)
-    first = names[0]
-    return (values.pop(first),), values
+    return tuple(values.pop(n) for n in names[:keep]), values
 
 
 class _Patched:
@@ -263,7 +273,7 @@ class _Patched:
                 if _traceable(name, value):
                     torch_name(value)
                     self._swap(module, name, tracer._recording(
-                        value, fill_kwargs=prefix == "torch.nn.functional"))
+                        value, prefix == "torch.nn.functional", f"{prefix}.{name}"))
         for globals_, name in _WRAPPED:
             self._swap_dict(globals_, name)
         for fn in tracer.autowrap_functions:

@@ -80,11 +80,11 @@ def norm_except_dim(v, pow=2, dim=0):
     last = v.dim() - 1
     if dim == 0:
         shape = (v.size(0),) + (1,) * last
-        return _st.norm_dim_op(v.contiguous().view(v.size(0), -1), float(pow), (1,),
+        return _st.norm_dim(v.contiguous().view(v.size(0), -1), float(pow), (1,),
                                False).view(shape)
     if dim == last:
         shape = (1,) * last + (v.size(dim),)
-        return _st.norm_dim_op(v.contiguous().view(-1, v.size(dim)), float(pow), (0,),
+        return _st.norm_dim(v.contiguous().view(-1, v.size(dim)), float(pow), (0,),
                                False).view(shape)
     return norm_except_dim(v.transpose(0, dim), pow, 0).transpose(0, dim)
 

@@ -660,8 +660,7 @@ def pixel_unshuffle(input, downscale_factor):
     return _ps.pixel_unshuffle(input, downscale_factor)
 
 
-def channel_shuffle(input, groups):
-    from . import pixel_shuffle as _ps
+def _check_channel_shuffle(input, groups):
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
                            f"sizes {list(input.shape)}")
@@ -671,7 +670,47 @@ def channel_shuffle(input, groups):
     if input.shape[1] % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got "
                            f"{input.shape[1]} channels and {groups} groups.")
+
+
+def conv_tbc(input, weight, bias, pad=0):
+    """A 1-d convolution of a (time, batch, channel) input with a (width, in, out) kernel,
+    checked as torch checks it."""
+    from . import conv as _conv
+    for pos, (name, value) in enumerate((("self", input), ("weight", weight), ("bias", bias))):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"conv_tbc(): argument '{name}' (position {pos + 1}) must be Tensor, "
+                            f"not {type(value).__name__}")
+    if input.dim() != 3:
+        raise RuntimeError("Input must have 3 dims: time, batch, in_channel")
+    if weight.dim() != 3:
+        raise RuntimeError("Weight tensor must have 3 dims: kernel_width, in_channels, "
+                           "out_channels.")
+    if bias.dim() != 1:
+        raise RuntimeError("Bias must be 1-D")
+    if input.shape[2] != weight.shape[1]:
+        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
+    if bias.shape[0] != weight.shape[2]:
+        raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
+    length = input.shape[0] + 2 * pad - weight.shape[0] + 1
+    if length < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {length}: "
+                           f"[{length}, {input.shape[1]}, {weight.shape[2]}]")
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{input.dtype._cname} and {weight.dtype._cname}")
+    return _conv.conv_tbc(input, weight, bias, pad)
+
+
+def channel_shuffle(input, groups):
+    from . import pixel_shuffle as _ps
+    _check_channel_shuffle(input, groups)
     return _ps.channel_shuffle(input, groups)
+
+
+def native_channel_shuffle(input, groups):
+    from . import pixel_shuffle as _ps
+    _check_channel_shuffle(input, groups)
+    return _ps.native_channel_shuffle(input, groups)
 
 
 def hardshrink(input, lambd=0.5):
@@ -696,6 +735,6 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out if weight is None else out * weight
 
 
-FUNCTIONS.update({"channel_shuffle": channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
+FUNCTIONS.update({"conv_tbc": conv_tbc, "channel_shuffle": channel_shuffle, "native_channel_shuffle": native_channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
                   "hardshrink": hardshrink, "rms_norm": rms_norm})
 METHODS["hardshrink"] = hardshrink

@@ -19,6 +19,7 @@ Assigning a Parameter, a Module or a buffer as an attribute registers it (in
     >>> list(net.state_dict())
     ['steps', 'fc.weight', 'fc.bias']
 """
+import functools
 import itertools
 import warnings
 from collections import OrderedDict, namedtuple
@@ -28,7 +29,7 @@ from ...creation import empty_like
 from ...autograd import grad_mode
 from ...autograd.graph import add_hook
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
 from ._backward_hook import BackwardHook
 from ... import _size
 
@@ -522,8 +523,20 @@ class Module:
     def register_load_state_dict_post_hook(self, hook):
         return add_hook(self._load_state_dict_post_hooks, hook)
 
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        return add_hook(self._load_state_dict_pre_hooks,
+                        functools.partial(hook, self) if with_module else hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)``, run before this module's entries are loaded."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                 error_msgs)
         persistent = {k: v for k, v in self._buffers.items()
                       if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(),
@@ -541,9 +554,13 @@ class Module:
                                   "torch.Tensor or Tensor-like object from checkpoint but "
                                   f"received {type(value)}")
                 continue
-            if param.dim() == 0 and value.dim() == 1 and value.shape[0] == 1:
+            # an uninitialized parameter takes any shape (a lazy module materialises it in
+            # its pre-hook); an uninitialized value fails on its shape, as torch's does
+            lazy = is_lazy(param)
+            if (not lazy and len(param.shape) == 0 and len(value.shape) == 1
+                    and value.shape[0] == 1):
                 value = value[0]
-            if value.shape != param.shape:
+            if not lazy and value.shape != param.shape:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape "
                                   f"{value.shape} from checkpoint, the shape in current model is "
                                   f"{param.shape}.")
