@@ -152,6 +152,20 @@ def test_jit_script_returns_what_it_is_given():
     assert dyngrad.jit.script(model) is model
 
 
+def test_jit_trace_gives_the_same_results():
+    results = []
+    for lib in (torch, dyngrad):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.Tanh())
+        x = lib.linspace(-1, 1, 6).reshape(2, 3)
+        traced = lib.jit.trace(model, (x,))
+        fn = lib.jit.trace(lambda a, b: a * b + 1, (x, x))
+        results.append((traced(x).tolist(), fn(x, x).tolist()))
+    assert results[0] == results[1]
+    with pytest.raises(NotImplementedError, match="TorchScript"):
+        dyngrad.jit.load("model.pt")
+
+
 @pytest.mark.parametrize("context", AUTOCASTS)
 def test_autocast_leaves_float32_code_alone(context):
     def inside(lib):

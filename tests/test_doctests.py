@@ -25,8 +25,10 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.nn.attention", "dyngrad.autograd.profiler", "dyngrad.profiler",
            "dyngrad.testing", "dyngrad.func._vmap", "dyngrad.func._grad",
            "dyngrad.func._functional_call", "dyngrad.nn.modules.lazy", "dyngrad.nn.modules.distance",
-           "dyngrad.nn.modules.adaptive", "dyngrad.overrides", "dyngrad.amp.autocast_mode",
-           "dyngrad.ops.autocast_policy", "dyngrad.ops.torch_native",
+           "dyngrad.nn.modules.adaptive", "dyngrad.overrides", "dyngrad.distributions.transform",
+           "dyngrad.distributions.transformed_distribution",
+           "dyngrad.distributions.constraint_registry", "dyngrad.ops.binomial",
+           "dyngrad.amp.autocast_mode", "dyngrad.ops.autocast_policy", "dyngrad.ops.torch_native",
            "dyngrad.nn._functional.rnn"]
 
 

@@ -1,20 +1,10 @@
 """torch.layout: how a tensor's elements are stored. dyngrad's tensors are all strided;
 the other layouts exist as names, for comparisons and arguments."""
+from ._memory_format import TorchConstant
 
 
-class layout:
-    __slots__ = ("_name",)
-
-    def __init__(self, name):
-        self._name = name
-
-    def __repr__(self):
-        return "torch." + self._name
-
-    __str__ = __repr__
-
-    def __reduce__(self):  # pickled by name, as torch's are
-        return self._name
+class layout(TorchConstant):
+    __slots__ = ()
 
 
 strided = layout("strided")

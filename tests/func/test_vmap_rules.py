@@ -150,6 +150,9 @@ LOOPED = {
     "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",
+    **dict.fromkeys(("DiagonalScatterBackward0", "SelectScatterBackward0",
+                     "SliceScatterBackward0", "IndexReduceBackward0", "NarrowCopyBackward0",
+                     "EmbeddingRenormBackward0"), "no rule yet"),
 }
 
 
