@@ -27,7 +27,9 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.func._functional_call", "dyngrad.nn.modules.lazy", "dyngrad.nn.modules.distance",
            "dyngrad.nn.modules.adaptive", "dyngrad.overrides", "dyngrad.distributions.transform",
            "dyngrad.distributions.transformed_distribution",
-           "dyngrad.distributions.constraint_registry", "dyngrad.ops.binomial"]
+           "dyngrad.distributions.constraint_registry", "dyngrad.ops.binomial",
+           "dyngrad.amp.autocast_mode", "dyngrad.ops.autocast_policy", "dyngrad.ops.torch_native",
+           "dyngrad.nn._functional.rnn"]
 
 
 def _examples():

@@ -22,7 +22,7 @@ LAYERS = [
     (0, ["dyngrad._backend", "dyngrad._memory"]),
     (1, ["dyngrad.tensor", "dyngrad._dtype", "dyngrad.creation", "dyngrad.random",
          "dyngrad._size", "dyngrad._layout", "dyngrad._memory_format", "dyngrad._tensor_str", "dyngrad._cpu_generator", "dyngrad._cpu_math",
-         "dyngrad._autograd_state", "dyngrad._multinomial", "dyngrad._special_math",
+         "dyngrad._autograd_state", "dyngrad._autocast_state", "dyngrad._multinomial", "dyngrad._special_math",
          "dyngrad._bessel_math", "dyngrad._polynomial_math",
          "dyngrad._reparam_math",
          "dyngrad._args", "dyngrad._arg_parser", "dyngrad._runtime_flags",
@@ -34,7 +34,7 @@ LAYERS = [
     (5, ["dyngrad.nn", "dyngrad.optim", "dyngrad.utils", "dyngrad.cuda", "dyngrad.amp",
          "dyngrad.backends", "dyngrad.jit", "dyngrad.distributed", "dyngrad.accelerator",
          "dyngrad.distributions", "dyngrad.func", "dyngrad.profiler", "dyngrad.testing",
-         "dyngrad.multiprocessing"]),
+         "dyngrad.multiprocessing", "dyngrad.cpu"]),
     (6, ["dyngrad.viz", "dyngrad.run",  # drawings, and the script runner they use
          "dyngrad._compile", "dyngrad.compiler", "dyngrad._dynamo"]),  # compile, above nn
     (7, ["dyngrad"]),  # the torch-shaped namespace

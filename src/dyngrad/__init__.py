@@ -45,6 +45,8 @@ from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: F401
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
+from .nn._functional.rnn import (gru, gru_cell, lstm, lstm_cell, rnn_relu,  # noqa: F401
+                                 rnn_relu_cell, rnn_tanh, rnn_tanh_cell)
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
 from . import overrides  # noqa: F401
@@ -57,10 +59,17 @@ from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_co
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
-from . import accelerator, amp, backends, cuda, distributed, jit  # noqa: F401
+from . import accelerator, amp, backends, cpu, cuda, distributed, jit  # noqa: F401
 from .func import vmap  # noqa: F401
 from . import multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
+from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: F401
+                                autocast_increment_nesting, clear_autocast_cache,
+                                get_autocast_dtype, is_autocast_cache_enabled,
+                                is_autocast_enabled, set_autocast_cache_enabled,
+                                set_autocast_dtype, set_autocast_enabled)
+from .amp.autocast_mode import DEPRECATED as _AUTOCAST_DEPRECATED
+globals().update(_AUTOCAST_DEPRECATED)  # torch.get_autocast_cpu_dtype and the like
 from ._compile.api import compile  # noqa: F401
 from . import _dynamo, compiler  # noqa: F401
 from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401

@@ -48,6 +48,7 @@ def _samples():
     from dyngrad.ops import rrelu as rr
     from dyngrad.ops import unpool as up_
     from dyngrad.ops import normalization as nrm
+    from dyngrad.ops import torch_native as tnat
     samples = {
         linalg.addmm: [
             ("linear", lambda t, x, w, b: F(t).linear(x, w, b), [X, W34, B3]),
@@ -172,6 +173,10 @@ def _samples():
             ("layer_norm_fn", lambda t, x, w: t.layer_norm(x, [4], w), [X.astype(np.float64), DV])],
         nrm.native_layer_norm_backward: [
             ("layer_norm_squared", lambda t, x, w, b: _sq(F(t).layer_norm(x, (4,), w, b)), [D3, DV, DVB])],
+        tnat.native_dropout_op: [
+            ("native_dropout", lambda t, x: _seeded(t, lambda: t.native_dropout(x, 0.25, True)[0]),
+             [X]),
+            ("native_dropout_eval", lambda t, x: t.native_dropout(x, 0.25, False)[0], [X])],
         nrm.native_group_norm: [
             ("group_norm", lambda t, x, w, b: F(t).group_norm(x, 2, w, b), [D4, DV, DVB]),
             ("group_norm_plain", lambda t, x: F(t).group_norm(x, 4), [D4])],

@@ -16,7 +16,7 @@ from .test_op_table import GRAD_FREE_CASES  # noqa: E402
 # samples where torch's bfloat16 kernel rounds differently from "compute in float32, round
 # once": intermediate roundings to bfloat16 inside the kernel (sub with alpha, fmod and
 # remainder by a number, addr, cross, index_add, ...), or another float32 algorithm
-# (prod's order, rsqrt, logit, the special functions, sdpa's blocked softmax).
+# (prod's order, rsqrt, logit, the special functions, the flash sdpa's blocked softmax).
 DIFFERS = {
     "SubBackward0-sub", "RsubBackward1-rsub_alpha", "SigmoidBackwardBackward0-sigmoid_cubed",
     "RemainderBackward0-remainder_scalar", "FmodBackward0-fmod_scalar", "RsqrtBackward0-rsqrt",
@@ -32,8 +32,6 @@ DIFFERS = {
     "ScaledDotProductFlashAttentionForCpuBackward0-sdpa_float_mask",
     "ScaledDotProductFlashAttentionForCpuBackward0-sdpa_bool_mask",
     "ScaledDotProductFlashAttentionForCpuBackwardBackward0-sdpa_squared",
-    "SafeSoftmaxBackward0-sdpa_3d", "SafeSoftmaxBackward0-sdpa_3d_causal",
-    "SafeSoftmaxBackward0-sdpa_3d_bool_mask", "SafeSoftmaxBackward0-sdpa_value_dim",
     "UpsampleBilinear2DBackward0-interpolate_bilinear",
     "UpsampleBilinear2DBackward0-interpolate_bilinear_corners",
     "UpsampleLinear1DBackwardBackward0-interpolate_linear_squared",

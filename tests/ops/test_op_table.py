@@ -383,6 +383,10 @@ SAMPLES = {
     st.amax_op: [("amax", lambda t, x: x.amax(1), [A]), ("amax_all_ties", lambda t, x: t.amax(x), [TIES]),
                  ("amax_squared", lambda t, x: _sq(x.amax((0, 2), keepdim=True)), [C3])],
     st.amin_op: [("amin", lambda t, x: t.amin(x, 0), [TIES]), ("amin_all", lambda t, x: x.amin(), [A])],
+    # (0-d: torch's forward rule of the all-dims norm gives other inputs a tangent of the
+    # wrong shape and raises)
+    st.norm_op: [("norm_except_dim_all", lambda t, x: t.norm_except_dim(x, 2, -1),
+                  [np.array(-1.3, np.float32)])],
     st.vector_norm: [("norm", lambda t, x: x.norm(), [A]), ("norm_1", lambda t, x: t.norm(x, p=1), [A]),
                      ("norm_inf", lambda t, x: x.norm(p=float("inf")), [TIES]),
                      ("norm_dim", lambda t, x: t.norm(x, dim=1), [A]),

@@ -10,6 +10,7 @@ over those, checked before every replay; anything else the function reads is ass
 unchanged (see the README's list of what the capture does not see).
 """
 from .. import _dtype
+from .._autocast_state import STATE as _autocast
 from .._autograd_state import DUAL as _DUAL, state as _gstate
 from ..tensor import Tensor
 from .codecache import code_of
@@ -46,7 +47,8 @@ def build(leaves, spec, sources, found):
     """The checks of a call about to be captured (the state before the call), the
     globals they use and a function naming more of those; ``grad_checks`` adds to them
     after the call, ``finish`` makes the guard."""
-    g = {"_gstate": _gstate, "_dtype": _dtype, "Tensor": Tensor, "_DUAL": _DUAL}
+    g = {"_gstate": _gstate, "_dtype": _dtype, "Tensor": Tensor, "_DUAL": _DUAL,
+         "_autocast": _autocast}
     checks = [(f"len(A) == {len(leaves)}", "the number of arguments changed")]
 
     def const(obj, prefix="G"):
@@ -116,6 +118,9 @@ def build(leaves, spec, sources, found):
                    "anomaly mode or saved-tensor hooks are on"))
     checks.append((f"_dtype.get_default_dtype() is {const(_dtype.get_default_dtype())}",
                    "the default dtype changed"))
+    # CPU autocast decides the dtypes the recorded calls run in
+    checks.append((f"_autocast.cpu is {_autocast.cpu!r} and _autocast.dtypes['cpu'] is "
+                   f"{const(_autocast.dtypes['cpu'])}", "CPU autocast was turned on or off"))
     return checks, g, const
 
 

@@ -1,8 +1,6 @@
-"""torch.amp on a CPU-only machine. CPU autocast runs matmul and linear in bfloat16 (or
-float16); dyngrad does no such casting yet, so enabling it raises. Every
-path that leaves float32 code as it is (disabled, float32, a CUDA request) behaves as torch.
-GradScaler("cpu") scales, unscales, skips and updates as torch's does."""
-import functools
+"""torch.amp on a CPU-only machine: autocast (autocast_mode.py) runs torch's listed
+functions in bfloat16 or float16, float32, or their inputs' widest type, as torch's CPU
+autocast does; GradScaler("cpu") scales, unscales, skips and updates as torch's does."""
 import warnings
 from collections import abc, defaultdict
 from enum import Enum
@@ -12,47 +10,11 @@ from .._dtype import float16, float32, int32
 from .._size import device as _device
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
+from . import autocast_mode  # noqa: F401
+from .autocast_mode import (autocast, custom_bwd, custom_fwd,  # noqa: F401
+                            is_autocast_available)
 
 _CUDA_WARNING = "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling."
-
-
-class autocast:
-    def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
-        kind = _device(device_type).type  # torch's error for an unknown device string
-        self.device = device_type
-        self.fast_dtype = dtype
-        self._enabled = bool(enabled)
-        if not self._enabled:
-            return
-        if kind == "cuda":
-            warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.",
-                          stacklevel=2)
-            self._enabled = False
-        elif kind != "cpu":
-            raise NotImplementedError(f"dyngrad has no '{kind}' device: only the CPU")
-        elif dtype is None or dtype is float16:  # None is bfloat16 on the CPU
-            raise NotImplementedError(
-                "CPU autocast runs matmul and linear in torch.bfloat16 (or the float16 given): "
-                "dyngrad does not cast under autocast yet; pass enabled=False "
-                "or dtype=torch.float32")
-        else:
-            warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling "
-                          "autocast.\nCPU Autocast only supports dtypes of torch.bfloat16, "
-                          "torch.float16 currently.", stacklevel=2)
-            self._enabled = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def __call__(self, func):
-        @functools.wraps(func)
-        def in_autocast(*args, **kwargs):
-            with self:
-                return func(*args, **kwargs)
-        return in_autocast
 
 
 class OptState(Enum):

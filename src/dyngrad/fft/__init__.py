@@ -6,3 +6,6 @@
 """
 from ..ops.fft import (fft, fft2, fftfreq, fftn, fftshift, ifft, ifft2, ifftn,  # noqa: F401
                        ifftshift, irfft, irfft2, irfftn, rfft, rfft2, rfftfreq, rfftn)
+from ..ops import autocast_policy as _autocast_policy
+
+_autocast_policy.install(globals(), "fft")

@@ -29,3 +29,7 @@ _register_linalg([_inv.inv_op, _inv.det_op, _inv.slogdet_op, _inv.pinv_op, _dec.
                  [_inv.solve_op, _inv.lstsq_op, _tri.solve_triangular_op,
                   _tri.triangular_solve_op, _tri.cholesky_solve_op],
                  [_lu.lu_unpack_op, _lu.lu_solve_op])
+
+from ..ops import autocast_policy as _autocast_policy  # noqa: E402
+
+_autocast_policy.install(globals(), "linalg")

@@ -4,7 +4,9 @@ inv and solve as torch composes them; linalg.matmul and linalg.diagonal are torc
 import math
 
 from .. import _backend
+from .. import _dtype as _dt
 from ..ops import torch_shape as ts
+from ..ops.autocast_policy import lower_precision_fp
 from ..tensor import _wrap
 from ._common import check_float, check_square
 from .inverses import inv, solve
@@ -12,6 +14,9 @@ from .inverses import inv, solve
 matmul = ts.matmul
 
 xp = _backend.xp
+# the products run through autocast as torch's at::mm and at::matmul do
+_mm = lower_precision_fp(ts.mm)
+_matmul = lower_precision_fp(ts.matmul)
 
 
 def matrix_power(A, n, *, out=None):
@@ -24,9 +29,9 @@ def matrix_power(A, n, *, out=None):
     z = result = None
     while n > 0:
         bit, n = n % 2, n // 2
-        z = a if z is None else ts.matmul(z, z)
+        z = a if z is None else _matmul(z, z)
         if bit:
-            result = z if result is None else ts.matmul(z, result)
+            result = z if result is None else _matmul(z, result)
     return result
 
 
@@ -60,7 +65,14 @@ def multi_dot(tensors, *, out=None):
         if t.dim() != 2:
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.dim()}D")
     if len(tensors) == 2:
-        result = ts.mm(tensors[0], tensors[1])
+        result = _mm(tensors[0], tensors[1])
+    elif len(tensors) == 3:
+        # torch's own rule for three: (AB)C unless A(BC) is strictly cheaper
+        (a, b), (c, d) = tensors[0].shape, tensors[2].shape
+        if a * c * (b + d) > b * d * (a + c):
+            result = _mm(tensors[0], _mm(tensors[1], tensors[2]))
+        else:
+            result = _mm(_mm(tensors[0], tensors[1]), tensors[2])
     else:
         split = _order([tuple(t.shape) for t in tensors])
 
@@ -68,7 +80,7 @@ def multi_dot(tensors, *, out=None):
             if i == j:
                 return tensors[i]
             k = split[i][j]
-            return ts.mm(chain(i, k), chain(k + 1, j))
+            return _mm(chain(i, k), chain(k + 1, j))
         result = chain(0, len(tensors) - 1)
     shape = tuple(result.shape)
     out_shape = shape[1:] if first_1d else shape
@@ -84,7 +96,8 @@ def vecdot(x, y, *, dim=-1, out=None):
     if x.dtype != y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x "
                            f"of type {x.dtype._cname} and y of type {y.dtype._cname} instead")
-    check_float(x, "linalg.vecdot")
+    if x.dtype is not _dt.bfloat16:  # (a product and a sum: bfloat16 too, unlike LAPACK's)
+        check_float(x, "linalg.vecdot")
     return ((x.conj() if x.is_complex() else x) * y).sum(dim)
 
 

@@ -113,3 +113,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
         dim = _softmax_dim("log_softmax", input.dim())
     _check_dim("log_softmax", input, dim)
     return _act.log_softmax(_cast(input, dtype), dim)
+
+
+from ..ops import autocast_policy as _autocast_policy  # noqa: E402
+
+_autocast_policy.install(globals(), "nn.functional")

@@ -4,11 +4,12 @@
 ``Tensor`` methods and operators; ``FUNCTIONS`` and ``METHODS`` list what it installs.
 """
 import importlib
+import inspect
 
 from .. import _backend, random as _random
 from .._args import type_name
 from ..tensor import Tensor, _read_only
-from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
+from . import autocast_policy, indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
 from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
@@ -148,6 +149,14 @@ for _n, _f in tm.INPLACE.items():
     METHODS.setdefault(_n, _f)
 METHODS.update({n: ts._caster(d) for n, d in ts.CONVERSIONS.items()})
 
+
+def _square_(self):
+    """x.square_(): torch's pow_(2), in place."""
+    return tm.INPLACE["pow_"](self, 2)
+
+
+METHODS["square_"] = _square_
+
 def _softmax_fn(name):
     def fn(input, dim, dtype=None):
         from ..nn import functional as F
@@ -169,8 +178,9 @@ FUNCTIONS["conj"] = METHODS["conj"] = _conj
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
 
-from . import torch_nn as _tnn, torch_pooling as _tpl  # noqa: E402
+from . import torch_native as _tnat, torch_nn as _tnn, torch_pooling as _tpl  # noqa: E402
 FUNCTIONS.update(_tnn.FUNCTIONS)
+FUNCTIONS.update(_tnat.FUNCTIONS)
 FUNCTIONS.update(_tpl.FUNCTIONS)
 METHODS.update(_tnn.METHODS)
 
@@ -408,7 +418,7 @@ def _checked(name, fn, signatures, method):
 def _takes_out(name, fn):
     """Whether torch's ``name`` has an ``out=`` argument (dyngrad's function declares it,
     or signatures.py lists it)."""
-    code = getattr(fn, "__code__", None)
+    code = getattr(inspect.unwrap(fn), "__code__", None)
     return name in TAKES_OUT or (code is not None and "out" in code.co_varnames[
         :code.co_argcount + code.co_kwonlyargcount])
 
@@ -417,7 +427,10 @@ def install(namespace):
     """Put the table's functions into ``namespace`` (the torch-shaped module) and its
     methods, operators and properties onto Tensor, each behind the argument parser when
     its signatures are declared (signatures.py); a function torch gives ``out=`` writes
-    its result there (out.py)."""
+    its result there (out.py); the functions torch's autocast lists get their cast policy
+    (autocast_policy.py)."""
+    autocast_policy.install(FUNCTIONS, "torch")
+    autocast_policy.install(METHODS, "Tensor")
     for name, fn in FUNCTIONS.items():
         canonical = ALIASES.get(name, name)
         if _takes_out(name, fn):

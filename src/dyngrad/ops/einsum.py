@@ -11,9 +11,14 @@ from .. import _backend
 from ..tensor import Tensor
 from . import pointwise as pw
 from .diagonal import diagonal_op
+from .autocast_policy import lower_precision_fp
 from .linalg import bmm
 from .reduction import sum_dim
 from .views import permute, unsqueeze
+
+# the product runs through autocast as torch's at::bmm does: under CPU autocast the
+# operands are cast there, after the sums and permutes before it ran in their own dtype
+_bmm = lower_precision_fp(bmm)
 
 xp = _backend.xp
 _ELLIPSIS = 52
@@ -236,7 +241,7 @@ def _sumproduct_pair(left, right, sum_dims):
         operm[d] = k
     a = reshape(permute(left, tuple(lperm)), (lro_size, lo_size, sum_size))
     b = reshape(permute(right, tuple(rperm)), (lro_size, sum_size, ro_size))
-    return permute(view(bmm(a, b), tuple(out_size)), tuple(operm))
+    return permute(view(_bmm(a, b), tuple(out_size)), tuple(operm))
 
 
 def einsum(*args):

@@ -158,6 +158,12 @@ def _into(out, other, ufunc):
 
 
 def _norm_forward(input, weight, bias, layout, eps):
+    params = weight if weight is not None else bias
+    if params is not None and params.dtype != input.dtype:
+        # a float16 input with float32 parameters (torch's mixed-type kernels): statistics
+        # in float32, the output in float16 (bfloat16 comes here widened already)
+        out, mean, rstd = _norm_forward(input.astype(params.dtype), weight, bias, layout, eps)
+        return out.astype(input.dtype), mean, rstd
     xv = layout.to_view(input)
     d, mean, rstd = _stats(xv, layout.axes, eps)
     out = _affine(layout.back(_into(d, rstd, xp.multiply)), weight, bias, layout)
@@ -237,6 +243,7 @@ def _layer_norm_double_backward(grads, grad_out, input, normalized_shape, weight
 
 native_layer_norm = Op("NativeLayerNormBackward0", _native_layer_norm, jvp=TRANSPOSED,
                        outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
+                       result_dtype_of="input",
                        input=_layer_norm_grads, weight=_layer_norm_grads, bias=_layer_norm_grads)
 native_layer_norm_backward = Op(
     "NativeLayerNormBackwardBackward0", _native_layer_norm_backward, jvp=TRANSPOSED,
@@ -264,6 +271,7 @@ def _group_norm_grads(grad, input, result1, result2, weight, N, group, eps, grad
 
 native_group_norm = Op("NativeGroupNormBackward0", _native_group_norm, jvp=TRANSPOSED,
                        outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
+                       result_dtype_of="input",
                        input=_group_norm_grads, weight=_group_norm_grads, bias=_group_norm_grads)
 
 

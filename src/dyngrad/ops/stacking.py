@@ -14,6 +14,7 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from . import torch_shape as ts
 from . import views as vw
 from ._batched import sample_wise
+from .autocast_policy import lower_precision_fp
 from ._promote import broadcast_shapes as _broadcast
 from .joining import cat
 from .joining import stack
@@ -149,6 +150,11 @@ def ravel(input):
     return ts.view(ts.contiguous(input), (-1,))
 
 
+# tensordot's product runs through autocast as torch's at::mm does (the operands cast
+# after their permutes and reshapes)
+_mm = lower_precision_fp(ts.mm)
+
+
 def tensordot(a, b, dims=2, out=None):
     if isinstance(dims, int):
         if dims < 0:
@@ -179,7 +185,7 @@ def tensordot(a, b, dims=2, out=None):
         return ts.view(dot(pa, pb), out_shape)
     t1 = ts.reshape(pa, (size1, csize))
     t2 = ts.reshape(pb, (csize, size2))
-    return ts.reshape(ts.mm(t1, t2), out_shape)
+    return ts.reshape(_mm(t1, t2), out_shape)
 
 
 def inner(input, other, *, out=None):

@@ -342,6 +342,8 @@ def _norm_dim_backward(grad, self, p, result, dim, keepdim):
 # which the ops composed in C++ (pairwise_distance) and torch.frobenius_norm record where
 # Python's torch.norm records linalg_vector_norm
 norm_dim = Op("NormBackward1", _norm_dim, jvp=TRANSPOSED, self=_norm_dim_backward)
+# at::norm(self, p), which torch's C++ composites record (norm_except_dim over every dim)
+norm_op = Op("NormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):

@@ -15,6 +15,7 @@ from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, p
 from . import rrelu as _rr
 from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
+from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import ones, zeros
 from ..tensor import _wrap
@@ -254,6 +255,12 @@ def _sizes(shape):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    normalized_shape = check_layer_norm(input, normalized_shape, weight, bias)
+    return _norm.native_layer_norm(input, normalized_shape, weight, bias, eps)[0]
+
+
+def check_layer_norm(input, normalized_shape, weight, bias):
+    """torch's checks of layer_norm's arguments; the normalized shape as a tuple."""
     normalized_shape = _sizes(normalized_shape)
     k = len(normalized_shape)
     for name, t in (("weight", weight), ("bias", bias)):
@@ -268,7 +275,14 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
         expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
                            f"shape {expected}, but got input of size{list(input.shape)}")
-    return _norm.native_layer_norm(input, normalized_shape, weight, bias, eps)[0]
+    check_parameter_dtypes(input, weight, bias)
+    return normalized_shape
+
+
+def check_parameter_dtypes(input, weight, bias):
+    """The norms' parameter-dtype rules (layer and group norm's are batch norm's)."""
+    if not any_batched(input, weight, bias):
+        _check_parameter_dtypes(input, weight, bias, None, None, False)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
@@ -283,11 +297,19 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                                f"channels in input, but got weight of shape {list(t.shape)} and "
                                f"input of shape {list(input.shape)}")
     hxw = input.numel() // (n * c) if n * c else 0
+    check_parameter_dtypes(input, weight, bias)
     return _norm.native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]
 
 
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
                cudnn_enabled=True):
+    check_batch_norm(input, weight, bias, running_mean, running_var, training)
+    # (the running statistics are written in place without a version bump, as in torch)
+    return _norm.native_batch_norm(input, weight, bias, running_mean, running_var, training,
+                                   momentum, eps)[0]
+
+
+def check_batch_norm(input, weight, bias, running_mean, running_var, training):
     c = input.shape[1] if input.dim() > 1 else input.shape[0]
     # torch's order: each running statistic (present, or refused in evaluation), then the
     # affine parameters
@@ -302,9 +324,6 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
     if not any_batched(input, weight, bias, running_mean, running_var):
         # (under vmap torch's batching rule speaks first, about the running statistics)
         _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training)
-    # (the running statistics are written in place without a version bump, as in torch)
-    return _norm.native_batch_norm(input, weight, bias, running_mean, running_var, training,
-                                   momentum, eps)[0]
 
 
 def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training):
@@ -554,8 +573,14 @@ def _why_not_flash(query, key, value, dropout_p):
 
 
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale):
-    # torch's _scaled_dot_product_attention_math, op for op
+    # torch's _scaled_dot_product_attention_math, op for op; it keeps bfloat16 and float16
+    # in float32 until the end, for accuracy
     from . import attention as _at
+    low = query.dtype
+    if low is _dtype.bfloat16 or low is _dtype.float16:
+        query, key, value = (to_copy(t, _dtype.float32) for t in (query, key, value))
+        out = _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+        return to_copy(out, low)
     sf = math.sqrt(1 / math.sqrt(query.shape[-1]) if scale is None else abs(scale))
     q = _pw.mul_scalar(query, -sf if scale is not None and scale < 0 else sf)
     if is_causal:

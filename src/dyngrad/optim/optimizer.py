@@ -1,7 +1,7 @@
 """torch.optim.Optimizer: parameter groups, per-parameter state, state_dict and hooks.
 
 A subclass declares its defaults and writes ``_step_group``; ``step`` runs it for every
-group under ``no_grad`` (with the step hooks around it), so an update is a few in-place
+group with grad off (on for a differentiable one; the step hooks around it), so an update is a few in-place
 tensor ops whose version bumps are torch's.
 """
 import functools
@@ -12,7 +12,7 @@ from itertools import chain
 
 from .. import _dtype as _dt
 from ..autograd.graph import add_hook
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.grad_mode import enable_grad, set_grad_enabled
 from ..creation import tensor as _tensor, zeros_like as _zeros_like
 from ..tensor import Tensor
 
@@ -192,7 +192,9 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        with no_grad():
+        # grad stays on for a differentiable optimizer, as torch's (whose in-place update of
+        # a leaf then raises, as here)
+        with set_grad_enabled(bool(self.defaults.get("differentiable", False))):
             for group in self.param_groups:
                 self._step_group(group)
         return loss
@@ -333,6 +335,14 @@ def state_of(states, param, *buffers):
 def params_with_grad(group):
     """(param, grad) for the group's parameters that have a gradient."""
     return [(p, p.grad) for p in group["params"] if p.grad is not None]
+
+
+def refuse_capturable(group, tensors):
+    """capturable=True asks for a graph-capturing accelerator: torch's CPU build refuses it
+    at the first update (``tensors`` names what its message lists)."""
+    if group.get("capturable"):
+        raise AssertionError(f"If capturable=True, {tensors} must be on supported devices: "
+                             "['cuda', 'xpu', 'hpu', 'privateuseone', 'xla'].")
 
 
 def lr_value(lr):

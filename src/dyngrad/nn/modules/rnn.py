@@ -16,9 +16,8 @@ import math
 import warnings
 
 from ... import creation
-from ...ops.joining import cat, stack
-from .. import functional as F
 from .. import init
+from .._functional import rnn as _rnn
 from ..parameter import Parameter
 from ..utils.rnn import PackedSequence
 from .module import Module
@@ -27,32 +26,6 @@ __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 _warned_projections = [False]
-
-
-def _lstm_step(x_proj, h, c, w_hh, b_hh, w_hr=None):
-    """One LSTM step; ``x_proj`` is the input's projection x W_ih^T + b_ih."""
-    gates = x_proj + F.linear(h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h = o.sigmoid() * c.tanh()
-    if w_hr is not None:
-        h = F.linear(h, w_hr)
-    return h, c
-
-
-def _gru_step(x_proj, h, w_hh, b_hh):
-    gh = F.linear(h, w_hh, b_hh)
-    xr, xz, xn = x_proj.chunk(3, -1)
-    hr, hz, hn = gh.chunk(3, -1)
-    r = (xr + hr).sigmoid()
-    z = (xz + hz).sigmoid()
-    n = (xn + r * hn).tanh()
-    return (1 - z) * n + z * h
-
-
-def _rnn_step(x_proj, h, w_hh, b_hh, relu):
-    pre = x_proj + F.linear(h, w_hh, b_hh)
-    return pre.relu() if relu else pre.tanh()
 
 
 class RNNBase(Module):
@@ -147,12 +120,6 @@ class RNNBase(Module):
         return s.format(**self.__dict__)
 
     # -- forward ----------------------------------------------------------------------
-    def _weights(self, layer, direction):
-        names = self._all_weights[layer * (2 if self.bidirectional else 1) + direction]
-        found = {n.split("_l")[0]: getattr(self, n) for n in names}
-        return (found["weight_ih"], found["weight_hh"], found.get("bias_ih"),
-                found.get("bias_hh"), found.get("weight_hr"))
-
     def _check_input(self, input):
         if input.dim() not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got "
@@ -171,77 +138,6 @@ class RNNBase(Module):
         if tuple(hx.shape) != expected:
             raise RuntimeError(f"Expected {what} size {expected}, got {list(hx.shape)}")
 
-    def _run(self, input, states):
-        """The layers over time-major ``input`` (L, N, H); ``states`` is a list of the
-        per-(layer, direction) initial states (tuples for LSTM). Returns the output and
-        the final states in the same layout."""
-        directions = 2 if self.bidirectional else 1
-        finals = []
-        x = input
-        for layer in range(self.num_layers):
-            outs = []
-            for direction in range(directions):
-                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
-                proj = F.linear(x, w_ih, b_ih)
-                state = states[layer * directions + direction]
-                steps = range(x.size(0) - 1, -1, -1) if direction == 1 else range(x.size(0))
-                seq = [None] * x.size(0)
-                for t in steps:
-                    state = self._step(proj[t], state, w_hh, b_hh, w_hr)
-                    seq[t] = state[0] if isinstance(state, tuple) else state
-                outs.append(stack(seq, 0))
-                finals.append(state)
-            x = outs[0] if directions == 1 else cat(outs, 2)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
-        return x, finals
-
-    def _run_packed(self, data, batch_sizes, states):
-        """The layers over packed rows: at time step t only the first ``batch_sizes[t]``
-        sequences (sorted longest first) step. Forward in time, a sequence that ends
-        leaves its state behind as its final one; backward in time, a sequence joins with
-        its initial state when its last step comes."""
-        directions = 2 if self.bidirectional else 1
-        offsets = [0]
-        for n in batch_sizes:
-            offsets.append(offsets[-1] + n)
-        finals = []
-        x = data
-        for layer in range(self.num_layers):
-            outs = []
-            for direction in range(directions):
-                w_ih, w_hh, b_ih, b_hh, w_hr = self._weights(layer, direction)
-                proj = F.linear(x, w_ih, b_ih)
-                init = states[layer * directions + direction]
-                seq = [None] * len(batch_sizes)
-                if direction == 0:
-                    state, ended = init, []
-                    for t, n in enumerate(batch_sizes):
-                        if n < _rows(state):
-                            ended.append(_slice(state, n, None))
-                            state = _slice(state, 0, n)
-                        state = self._step(proj[offsets[t]:offsets[t + 1]], state, w_hh, b_hh,
-                                           w_hr)
-                        seq[t] = state[0] if isinstance(state, tuple) else state
-                    ended.append(state)
-                    final = _join(ended[::-1])
-                else:
-                    state = _slice(init, 0, batch_sizes[-1])
-                    for t in range(len(batch_sizes) - 1, -1, -1):
-                        n = batch_sizes[t]
-                        if n > _rows(state):
-                            state = _join([state, _slice(init, _rows(state), n)])
-                        state = self._step(proj[offsets[t]:offsets[t + 1]], state, w_hh, b_hh,
-                                           w_hr)
-                        seq[t] = state[0] if isinstance(state, tuple) else state
-                    final = state
-                outs.append(cat(seq, 0))
-                finals.append(final)
-            x = outs[0] if directions == 1 else cat(outs, 1)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
-        return x, finals
-
     def _forward(self, input, hx, out_size, state_sizes):
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx, state_sizes)
@@ -250,27 +146,21 @@ class RNNBase(Module):
         if unbatched:
             input = input.unsqueeze(1)
             hx = None if hx is None else tuple(h.unsqueeze(1) for h in hx)
-        elif self.batch_first:
-            input = input.transpose(0, 1)
-        batch = input.size(1)
+        batch_first = self.batch_first and not unbatched
+        batch = input.size(0 if batch_first else 1)
         if hx is None:
             hx = tuple(self._zeros(batch, size, input) for size in state_sizes)
         else:
             names = ("hidden[0]", "hidden[1]") if len(hx) > 1 else ("hidden",)
             for h, size, what in zip(hx, state_sizes, names):
                 self._check_hidden(h, batch, size, what)
-        layers = self.num_layers * (2 if self.bidirectional else 1)
-        states = [tuple(h[i] for h in hx) if len(hx) > 1 else hx[0][i] for i in range(layers)]
-        output, finals = self._run(input, states)
-        if len(hx) > 1:
-            final = tuple(stack([f[k] for f in finals], 0) for k in range(len(hx)))
-        else:
-            final = (stack(finals, 0),)
+        output, *final = _rnn.recurrence(self.mode, input, None, hx if len(hx) > 1 else hx[0],
+                                         self._flat_weights, self.bias, self.num_layers,
+                                         self.dropout, self.training, self.bidirectional,
+                                         batch_first)
         if unbatched:
             output = output.squeeze(1)
             final = tuple(f.squeeze(1) for f in final)
-        elif self.batch_first:
-            output = output.transpose(0, 1)
         return output, final
 
 
@@ -286,32 +176,13 @@ class RNNBase(Module):
             names = ("hidden[0]", "hidden[1]") if len(hx) > 1 else ("hidden",)
             for h, size, what in zip(hx, state_sizes, names):
                 self._check_hidden(h, batch, size, what)
-        layers = self.num_layers * (2 if self.bidirectional else 1)
-        states = [tuple(h[i] for h in hx) if len(hx) > 1 else hx[0][i] for i in range(layers)]
-        output, finals = self._run_packed(data, sizes, states)
-        if len(hx) > 1:
-            final = tuple(stack([f[k] for f in finals], 0) for k in range(len(hx)))
-        else:
-            final = (stack(finals, 0),)
+        output, *final = _rnn.recurrence(self.mode, data, sizes, hx if len(hx) > 1 else hx[0],
+                                         self._flat_weights, self.bias, self.num_layers,
+                                         self.dropout, self.training, self.bidirectional,
+                                         False)
         if unsorted_indices is not None:
             final = tuple(f.index_select(1, unsorted_indices) for f in final)
         return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), final
-
-
-def _rows(state):
-    return (state[0] if isinstance(state, tuple) else state).size(0)
-
-
-def _slice(state, start, stop):
-    if isinstance(state, tuple):
-        return tuple(s[start:stop] for s in state)
-    return state[start:stop]
-
-
-def _join(states):
-    if isinstance(states[0], tuple):
-        return tuple(cat(parts, 0) for parts in zip(*states))
-    return cat(states, 0)
 
 
 class RNN(RNNBase):
@@ -330,9 +201,6 @@ class RNN(RNNBase):
         super().__init__(mode, *args, **kwargs)
         self.nonlinearity = nonlinearity
 
-    def _step(self, x_proj, h, w_hh, b_hh, w_hr):
-        return _rnn_step(x_proj, h, w_hh, b_hh, self.mode == "RNN_RELU")
-
     def forward(self, input, hx=None):
         out, (h,) = self._forward(input, None if hx is None else (hx,), self.hidden_size,
                                   (self.hidden_size,))
@@ -342,9 +210,6 @@ class RNN(RNNBase):
 class LSTM(RNNBase):
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
-
-    def _step(self, x_proj, state, w_hh, b_hh, w_hr):
-        return _lstm_step(x_proj, state[0], state[1], w_hh, b_hh, w_hr)
 
     def forward(self, input, hx=None):
         if self.proj_size > 0 and not _warned_projections[0]:
@@ -362,9 +227,6 @@ class GRU(RNNBase):
         if "proj_size" in kwargs:
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         super().__init__("GRU", *args, **kwargs)
-
-    def _step(self, x_proj, h, w_hh, b_hh, w_hr):
-        return _gru_step(x_proj, h, w_hh, b_hh)
 
     def forward(self, input, hx=None):
         out, (h,) = self._forward(input, None if hx is None else (hx,), self.hidden_size,
@@ -417,9 +279,6 @@ class RNNCellBase(Module):
             hx = tuple(h.unsqueeze(0) for h in hx)
         return input, hx, unbatched
 
-    def _project(self, input):
-        return F.linear(input, self.weight_ih, self.bias_ih)
-
 
 class RNNCell(RNNCellBase):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
@@ -432,8 +291,8 @@ class RNNCell(RNNCellBase):
         if self.nonlinearity not in ("tanh", "relu"):
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
         input, (h,), unbatched = self._prepare(input, None if hx is None else (hx,), 1)
-        h = _rnn_step(self._project(input), h, self.weight_hh, self.bias_hh,
-                      self.nonlinearity == "relu")
+        cell = _rnn.rnn_relu_cell if self.nonlinearity == "relu" else _rnn.rnn_tanh_cell
+        h = cell(input, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return h.squeeze(0) if unbatched else h
 
 
@@ -444,7 +303,8 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         input, (h, c), unbatched = self._prepare(input, hx, 2)
-        h, c = _lstm_step(self._project(input), h, c, self.weight_hh, self.bias_hh)
+        h, c = _rnn.lstm_cell(input, (h, c), self.weight_ih, self.weight_hh, self.bias_ih,
+                              self.bias_hh)
         return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
 
 
@@ -455,5 +315,5 @@ class GRUCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         input, (h,), unbatched = self._prepare(input, None if hx is None else (hx,), 1)
-        h = _gru_step(self._project(input), h, self.weight_hh, self.bias_hh)
+        h = _rnn.gru_cell(input, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return h.squeeze(0) if unbatched else h
