@@ -135,6 +135,7 @@ LOOPED = {
     "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",
+    "RenormBackward0": "no rule yet (the norm must not reach across samples)",
 }
 
 

@@ -13,6 +13,7 @@ import torch
 
 import dyngrad
 from dyngrad.linalg import householder, ldl
+from dyngrad.ops import histogram
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
                          distance, margin_loss, packed_sequence, pointwise as pw, rrelu,
                          sampling, sorting)
@@ -59,6 +60,9 @@ NO_JVP = {
     grid_sample.backward[3]: "no double backward of grid_sample yet",
     embedding_bag.embedding_bag_backward: "torch has no derivative of it at all",
     embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
+    sampling.binomial_op: "torch records a NotImplemented node for binomial",
+    **dict.fromkeys((histogram.histogram_op, histogram.bin_edges_op, histogram.from_bin_cts_op,
+                     histogram.from_bin_tensors_op), "torch records NotImplemented nodes"),
 }
 
 

@@ -5,7 +5,7 @@ dims between its batch dim and its own dims, up to the largest sample rank, so t
 dims line up; an unbatched tensor broadcasts as it is. Then the op runs once.
 """
 from .. import activation_pointwise, inplace, pointwise, pointwise_more, special
-from .. import _promote, fft, torch_shape
+from .. import _promote, fft, float_bits, polar, torch_shape
 from .._table import Op
 from . import register
 from .dims import is_tensor, padded
@@ -35,7 +35,7 @@ def _ops_of(module):
 _NOT_ELEMENTWISE = {pointwise.tril, pointwise.triu, activation_pointwise.glu,
                     activation_pointwise.glu_backward}
 register(broadcasting, [op for m in (pointwise, pointwise_more, special, activation_pointwise,
-                                     _promote) for op in _ops_of(m)
+                                     _promote, float_bits, polar) for op in _ops_of(m)
                         if op not in _NOT_ELEMENTWISE])
 register(broadcasting, [torch_shape.to_copy, inplace.clone_op, fft.real_op, inplace.copy_,
                         inplace.fill_, inplace.zero_, inplace.fill_tensor_])
