@@ -1,7 +1,6 @@
 """dyngrad._cpu_generator.CPUGenerator against torch's CPU generator, bit for bit."""
 
 import math
-import time
 import warnings
 from fractions import Fraction
 
@@ -130,11 +129,8 @@ def test_normal_large():
     ours, ref = pair(2024)
     for dtype in [np.float32, np.float64]:
         td = TORCH_DTYPE[np.dtype(dtype)]
-        t0 = time.perf_counter()
-        mine = ours.normal((1000, 1000), dtype)
-        elapsed = time.perf_counter() - t0
-        assert_same(mine, torch.randn(1000, 1000, dtype=td, generator=ref), dtype)
-        assert elapsed < 2.0, elapsed  # typically ~0.1 s
+        assert_same(ours.normal((1000, 1000), dtype),
+                    torch.randn(1000, 1000, dtype=td, generator=ref), dtype)
         assert_same(ours.uniform((1000001,), dtype), torch.rand(1000001, dtype=td, generator=ref))
     assert_same_state(ours, ref)
 
@@ -273,11 +269,8 @@ def test_randperm(seed):
 
 def test_randperm_large():
     ours, ref = pair(99)
-    t0 = time.perf_counter()
-    mine = ours.randperm(1000000)
-    elapsed = time.perf_counter() - t0
-    assert_same(mine, torch.randperm(1000000, generator=ref))
-    assert elapsed < 2.0, elapsed  # typically ~0.1 s
+    # its speed is measured in benchmarks/, not here
+    assert_same(ours.randperm(1000000), torch.randperm(1000000, generator=ref))
     assert_same_state(ours, ref)
 
 

@@ -65,6 +65,47 @@ CASES = [
     "lib.autocast('cpu', enabled=False)(lambda a, b: a @ b)(lib.ones(2, 3), lib.ones(3))",
 ]
 
+
+
+def _enter(context, probe=None):
+    """What ``with context as v`` gives, and ``probe()`` inside the block."""
+    with context as value:
+        return value, None if probe is None else probe()
+
+
+# CUDA's names on a machine without CUDA: values, errors, and blocks that do nothing
+CASES += [
+    "lib.cuda.set_device(-1)", "lib.cuda.set_device(1)", "lib.cuda.set_device('cuda:1')",
+    "lib.cuda.set_device('cpu')", "lib.cuda.set_device(None)", "lib.cuda.get_device_name()",
+    "lib.cuda.get_device_name(0)", "lib.cuda.current_stream()",
+    "lib.cuda.get_device_properties(0)", "lib.cuda.get_device_capability()",
+    "lib.cuda.Stream()", "lib.cuda.Event()", "lib.cuda.memory_reserved()",
+    "lib.cuda.max_memory_allocated()", "lib.cuda.max_memory_reserved()",
+    "lib.cuda.memory_cached()", "lib.cuda.memory_stats()", "lib.cuda.reset_peak_memory_stats()",
+    "lib.cuda.get_arch_list()", "lib.cuda.seed()", "lib.cuda.initial_seed()",
+    "lib.cuda.get_rng_state()", "lib.cuda.mem_get_info()", "lib.cuda.ipc_collect()",
+    "lib.cuda.FloatTensor", "lib.cuda.LongTensor(2)", "lib.cuda.FloatTensor([1.0])",
+    "isinstance(lib.ones(1), lib.cuda.FloatTensor)",
+    "_enter(lib.cuda.device(-1))", "_enter(lib.cuda.device(0))",
+    "_enter(lib.cuda.device('cuda:0'))", "_enter(lib.cuda.device(None))",
+    "_enter(lib.cuda.stream(None))", "_enter(lib.cuda.device_of(lib.ones(1)))",
+    "lib.accelerator.set_device_index(0)", "lib.accelerator.current_device_index()",
+    "lib.accelerator.synchronize()", "_enter(lib.accelerator.device_index(0))",
+    "_enter(lib.accelerator.device_index(None))",
+    "(lib.version.cuda, lib.version.hip, lib.version.debug)",
+    "_enter(lib.backends.cuda.sdp_kernel(enable_flash=False, enable_cudnn=False), "
+    "lambda: (lib.backends.cuda.flash_sdp_enabled(), lib.backends.cuda.cudnn_sdp_enabled(), "
+    "lib.backends.cuda.math_sdp_enabled())), lib.backends.cuda.flash_sdp_enabled()",
+    "lib.testing.assert_allclose(lib.ones(2), [1, 1.00005])",
+    "lib.testing.assert_allclose(lib.zeros(2), [0, 5e-5])",
+    "lib.testing.assert_allclose(lib.ones(2, dtype=lib.float16), [1, 1.0009])",
+    "lib.testing.assert_allclose(lib.tensor([float('nan')]), [float('nan')])",
+    "lib.testing.assert_allclose(lib.ones(2), [1, 2], msg='custom')",
+    "lib.testing.assert_allclose(lib.ones(2), [1, 1.1], rtol=0.2)",
+    "lib.testing.assert_allclose(lib.ones(2, dtype=lib.int64), [1, 2])",
+    "lib.testing.assert_allclose(1.0, 1.0)",
+]
+
 # run inside ``with <context>: y = lib.ones(2, 2) @ lib.ones(2, 2)``: y must be unchanged
 AUTOCASTS = [
     "lib.autocast('cpu', enabled=False)", "lib.amp.autocast('cpu', dtype=lib.float32)",
@@ -79,7 +120,7 @@ def _run(lib, statement):
     saved = (lib.get_num_threads(), lib.get_float32_matmul_precision(),
              lib.are_deterministic_algorithms_enabled(),
              lib.is_deterministic_algorithms_warn_only_enabled())
-    env = {"lib": lib, "_fn": _fn, "opt": _Optimizer()}
+    env = {"lib": lib, "_fn": _fn, "opt": _Optimizer(), "_enter": _enter}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -109,6 +150,20 @@ def test_jit_script_returns_what_it_is_given():
     # torch compiles TorchScript; dyngrad runs the module as it is
     model = dyngrad.nn.Linear(2, 2)
     assert dyngrad.jit.script(model) is model
+
+
+def test_jit_trace_gives_the_same_results():
+    results = []
+    for lib in (torch, dyngrad):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(3, 2), lib.nn.Tanh())
+        x = lib.linspace(-1, 1, 6).reshape(2, 3)
+        traced = lib.jit.trace(model, (x,))
+        fn = lib.jit.trace(lambda a, b: a * b + 1, (x, x))
+        results.append((traced(x).tolist(), fn(x, x).tolist()))
+    assert results[0] == results[1]
+    with pytest.raises(NotImplementedError, match="TorchScript"):
+        dyngrad.jit.load("model.pt")
 
 
 @pytest.mark.parametrize("context", AUTOCASTS)

@@ -24,8 +24,9 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.serialization", "dyngrad.nn.utils.rnn", "dyngrad.nn.modules.pixelshuffle",
            "dyngrad.nn.attention", "dyngrad.autograd.profiler", "dyngrad.profiler",
            "dyngrad.testing", "dyngrad.func._vmap", "dyngrad.func._grad",
-           "dyngrad.func._functional_call", "dyngrad.ops.histogram", "dyngrad.ops.stft", "dyngrad.ops.renorm",
-           "dyngrad.ops.finite_differences"]
+           "dyngrad.func._functional_call", "dyngrad.nn.modules.lazy", "dyngrad.nn.modules.distance",
+           "dyngrad.nn.modules.adaptive", "dyngrad.overrides", "dyngrad.ops.histogram",
+           "dyngrad.ops.stft", "dyngrad.ops.renorm", "dyngrad.ops.finite_differences"]
 
 
 def _examples():

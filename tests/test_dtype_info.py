@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import dyngrad
+from side_by_side import assert_same
 
 FLOATS = ["float16", "float32", "float64", "complex64", "complex128"]
 INTS = ["uint8", "int8", "int16", "int32", "int64"]
@@ -78,3 +79,28 @@ def test_constants():
     for name in ("pi", "e", "inf"):
         assert getattr(dyngrad, name) == getattr(torch, name)
     assert np.isnan(dyngrad.nan)
+
+
+LEGACY_ARGS = {
+    "str": ("a",), "negative": (-1,), "negative_second": (2, -3), "float_size": (2, 3.5),
+    "str_size": (2, "x"), "list_then_int": ([1, 2], 3), "none": (None,), "number": (3.5,),
+    "bool": (True,), "int_and_bool": (2, True), "size": "Size", "tuple_is_data": ((2, 3),),
+    "array": "array", "long_tensor": "long", "float_tensor": "float", "one_int": (3,)}
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"device": "cpu"}, {"dtype": "float64"},
+                                    {"requires_grad": True}])
+@pytest.mark.parametrize("name", ["Tensor", "LongTensor", "FloatTensor", "BoolTensor"])
+@pytest.mark.parametrize("args", LEGACY_ARGS)
+def test_legacy_constructor_arguments(args, name, kwargs):
+    # torch.Tensor and the typed constructors read their arguments alike (torch.Tensor
+    # returns any tensor given, the typed ones only a tensor of their dtype)
+    def case(lib):
+        a = LEGACY_ARGS[args]
+        a = {"Size": (lib.Size([2, 3]),), "array": (np.array([1.5, 2.0]),),
+             "long": (lib.ones(2, dtype=lib.long),), "float": (lib.ones(2),)}.get(a, a)
+        kw = {k: getattr(lib, v) if k == "dtype" else v for k, v in kwargs.items()}
+        t = getattr(lib, name)(*a, **kw)
+        # a size alone leaves torch's memory uninitialised: only the shape compares
+        return t.shape, t.dtype, None if isinstance(a[0], (int, lib.Size)) else t
+    assert_same(case)

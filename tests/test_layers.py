@@ -21,11 +21,11 @@ PACKAGE = SRC / "dyngrad"
 LAYERS = [
     (0, ["dyngrad._backend", "dyngrad._memory"]),
     (1, ["dyngrad.tensor", "dyngrad._dtype", "dyngrad.creation", "dyngrad.random",
-         "dyngrad._size", "dyngrad._tensor_str", "dyngrad._cpu_generator", "dyngrad._cpu_math",
+         "dyngrad._size", "dyngrad._layout", "dyngrad._memory_format", "dyngrad._tensor_str", "dyngrad._cpu_generator", "dyngrad._cpu_math",
          "dyngrad._autograd_state", "dyngrad._multinomial", "dyngrad._special_math",
          "dyngrad._reparam_math", "dyngrad._binomial",
          "dyngrad._args", "dyngrad._arg_parser", "dyngrad._runtime_flags",
-         "dyngrad._dtype_info"]),
+         "dyngrad._dtype_info", "dyngrad.overrides"]),
     (2, ["dyngrad.autograd.graph", "dyngrad.autograd.grad_mode",
          "dyngrad.autograd.saved_value"]),
     (3, ["dyngrad.ops"]),

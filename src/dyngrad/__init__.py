@@ -47,10 +47,13 @@ from . import nn  # noqa: F401  (torch.nn.functional without importing it by han
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
+from . import overrides  # noqa: F401
 from . import fft, linalg, special  # noqa: F401
 from . import distributions  # noqa: F401
 from . import func  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
+from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_coo,  # noqa: F401
+                      sparse_csc, sparse_csr, strided)
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
@@ -66,7 +69,8 @@ from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              set_default_device, set_float32_matmul_precision,
                              set_num_threads, use_deterministic_algorithms)
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402,F401
 
 # torch computes inf and nan silently; NumPy warns, attributing the warning to the frame
 # that called it. Silence exactly those raised inside dyngrad, leaving the user's own
@@ -112,3 +116,19 @@ def detach(input):
 
 if _gc_was_enabled:
     _gc.enable()
+
+
+def _assert(condition, message):
+    """torch._assert: an assert that symbolic tracing records as a call."""
+    if not condition:
+        raise AssertionError(message)
+
+
+_ON_FIRST_USE = ("fx", "hub")  # imported when first read: a few percent of import time
+
+
+def __getattr__(name):
+    if name in _ON_FIRST_USE:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")

@@ -4,7 +4,7 @@ Each public function checks what it is given once, at its top, before anything i
 computed or written (inner code trusts it); these are the checks several of them share.
 """
 from . import _backend
-from . import _dtype as _dt
+from . import _dtype as _dt, _layout
 from ._size import check_device  # noqa: F401  (the device check lives beside torch.device)
 
 xp = _backend.xp
@@ -13,13 +13,19 @@ xp = _backend.xp
 _PY_DTYPES = {float: _dt.float64, int: _dt.int64, bool: _dt.bool, complex: _dt.complex128}
 
 
+# dyngrad's classes under the names torch's messages give theirs
+_TORCH_NAMES = {"Size": "torch.Size", "device": "torch.device", "Generator": "torch._C.Generator",
+                "memory_format": "torch.memory_format", "layout": "torch.layout",
+                "finfo": "torch.finfo", "iinfo": "torch.iinfo"}
+
+
 def type_name(value):
     """How torch's parser names the type of a value in its messages."""
     t = type(value)
     if isinstance(value, _dt.dtype):
         return "torch.dtype"
     if t.__name__ == "Tensor" or getattr(t, "__module__", "").startswith("dyngrad"):
-        return "Tensor" if hasattr(value, "_data") else t.__name__
+        return "Tensor" if hasattr(value, "_data") else _TORCH_NAMES.get(t.__name__, t.__name__)
     if t.__module__ == "numpy":
         return f"numpy.{t.__name__}"
     return t.__name__
@@ -77,3 +83,14 @@ def broadcast_shapes(*shapes):
                                    f"({y}) at non-singleton dimension {i}")
         out = tuple(y if x == 1 else x for x, y in zip(a, b))
     return out
+
+
+def check_layout(layout, fn):
+    """A factory's ``layout=``: None or torch.strided, the only layout dyngrad stores."""
+    if layout is None or layout is _layout.strided:
+        return
+    if not isinstance(layout, _layout.layout):
+        raise TypeError(f"{fn}(): argument 'layout' must be torch.layout, not "
+                        f"{type_name(layout)}")
+    raise NotImplementedError(f"dyngrad's tensors are strided: layout={layout} is not "
+                              "supported")

@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np  # torch's CPU random stream, bit for bit: NumPy by design (NOTE [The array-module seam])
 
+from . import _dtype
 from ._cpu_math import (_ONE_F, _TWO_PI_D, _TWO_PI_F, _fma32, _fma64, _fma64_scalar,
                         _is_pow2_or_zero, _libm_map, _log256, _sin_cos, _sincos256)
 
@@ -64,12 +65,7 @@ _INT_DTYPES = tuple(np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32,
 _BOOL = np.dtype(np.bool_)
 
 # Names torch uses in its error messages.
-_TORCH_TYPE_NAME = {
-    _F16: "c10::Half", _F32: "float", _F64: "double",
-    np.dtype(np.uint8): "unsigned char", np.dtype(np.int8): "signed char",
-    np.dtype(np.int16): "short int", np.dtype(np.int32): "int",
-    np.dtype(np.int64): "long int", _BOOL: "bool",
-}
+_TORCH_TYPE_NAME = {d.np: name for d, name in _dtype.CPP_NAMES.items() if d in _dtype.ALL}
 _TORCH_SCALAR_NAME = {
     _F16: "Half", _F32: "Float", _F64: "Double",
     np.dtype(np.uint8): "Byte", np.dtype(np.int8): "Char",

@@ -103,6 +103,13 @@ ALL = NUMPY_ALL + (LOW_PRECISION if _ml_dtypes is not None else ())
 ALIASES = {"half": float16, "float": float32, "double": float64, "short": int16,
            "int": int32, "long": int64, "cfloat": complex64, "cdouble": complex128}
 
+# the C++ type names torch's error messages print
+CPP_NAMES = {float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16",
+             float8_e4m3fn: "c10::Float8_e4m3fn", float8_e5m2: "c10::Float8_e5m2",
+             int64: "long int", int32: "int", int16: "short int", int8: "signed char",
+             uint8: "unsigned char", bool: "bool", complex64: "c10::complex<float>",
+             complex128: "c10::complex<double>"}
+
 _TO_REAL = {complex64: float32, complex128: float64}
 _TO_COMPLEX = {float16: complex64, bfloat16: complex64, float32: complex64,
                float64: complex128}

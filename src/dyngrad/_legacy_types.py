@@ -4,25 +4,9 @@ Each is a constructor (from data, from sizes, or empty) and a type that
 ``isinstance`` answers by dtype, as torch's ``tensortype`` objects do:
 ``isinstance(torch.zeros(2, dtype=torch.long), torch.LongTensor)`` is True.
 """
-from . import _backend
 from . import _dtype as _dt
-from ._size import Size
-from .tensor import Tensor, _wrap
-from .creation import tensor
-
-xp = _backend.xp
-
-# the C++ names torch's TensorOptions message uses
-_OPTION_NAMES = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
-                 _dt.bfloat16: "c10::BFloat16",
-                 _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
-                 _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool"}
-
-
-def _options(d):
-    return (f"TensorOptions(dtype={_OPTION_NAMES.get(d, d._name)}, device=cpu, layout=Strided, "
-            "requires_grad=false (default), pinned_memory=false (default), "
-            "memory_format=(nullopt))")
+from .creation import legacy_new
+from .tensor import Tensor
 
 
 class tensortype(type):
@@ -31,25 +15,8 @@ class tensortype(type):
     def __instancecheck__(cls, obj):
         return isinstance(obj, Tensor) and obj.dtype is cls.dtype
 
-    def __call__(cls, *args, device=None):
-        d = cls.dtype
-        if len(args) == 1 and isinstance(args[0], Tensor):
-            t = args[0]
-            if t.dtype is not d:
-                raise TypeError(f"expected {_options(d)} (got {_options(t.dtype)})")
-            return t
-        if len(args) == 1 and isinstance(args[0], (list, tuple, _backend.ndarray)) \
-                and not isinstance(args[0], Size):
-            return tensor(args[0], dtype=d)
-        if not args:
-            return _wrap(xp.zeros((0,), dtype=d.np))
-        size = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else args
-        for s in size:
-            if not isinstance(s, int):
-                raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element "
-                                f"of type {type(s).__name__} at pos 0")
-        # torch leaves the memory uninitialised; dyngrad gives zeros (as torch.empty does)
-        return _wrap(xp.zeros(size, dtype=d.np))
+    def __call__(cls, *args, **kwargs):
+        return legacy_new(cls.dtype, args, kwargs)
 
     def __repr__(cls):
         return f"<class 'torch.{cls.__name__}'>"

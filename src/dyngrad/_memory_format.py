@@ -3,7 +3,9 @@
 dyngrad builds."""
 
 
-class memory_format:
+class TorchConstant:
+    """A named constant of torch's (a memory format, a layout): printed as torch.<name>,
+    pickled by name."""
     __slots__ = ("_name",)
 
     def __init__(self, name):
@@ -13,6 +15,13 @@ class memory_format:
         return "torch." + self._name
 
     __str__ = __repr__
+
+    def __reduce__(self):
+        return self._name
+
+
+class memory_format(TorchConstant):
+    __slots__ = ()
 
 
 preserve_format = memory_format("preserve_format")

@@ -6,7 +6,8 @@ import warnings
 from . import _backend
 from ._autograd_state import note_new_leaf, state as _gstate
 from . import _dtype as _dt
-from ._args import as_dtype, check_bool, check_device, type_name
+from ._args import as_dtype, check_bool, check_device, check_layout, type_name
+from ._size import Size
 from .tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -32,11 +33,12 @@ def _np_dtype(dtype, fn="tensor"):
     return None if dtype is None else dtype.np
 
 
-def _check(fn, device, requires_grad, pin_memory=False):
+def _check(fn, device, requires_grad, pin_memory=False, layout=None):
     """The arguments every factory shares, checked before anything is made."""
     check_bool(fn, "requires_grad", requires_grad)
     check_bool(fn, "pin_memory", pin_memory)
     check_device(device, fn)
+    check_layout(layout, fn)
 
 
 # torch's checked conversion of Python numbers: the name it gives each integer type
@@ -287,19 +289,19 @@ def _check_number(fn, name, value, pos):
 
 def zeros(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False):
-    _check("zeros", device, requires_grad, pin_memory)
+    _check("zeros", device, requires_grad, pin_memory, layout=layout)
     return _leaf(xp.zeros(_size(args, "zeros", size), dtype=_default(dtype, "zeros")), requires_grad)
 
 
 def ones(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
          pin_memory=False):
-    _check("ones", device, requires_grad, pin_memory)
+    _check("ones", device, requires_grad, pin_memory, layout=layout)
     return _leaf(xp.ones(_size(args, "ones", size), dtype=_default(dtype, "ones")), requires_grad)
 
 
 def empty(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False, memory_format=None):
-    _check("empty", device, requires_grad, pin_memory)
+    _check("empty", device, requires_grad, pin_memory, layout=layout)
     # zero-filled: uninitialised memory would make runs unrepeatable for no gain
     return _leaf(xp.zeros(_size(args, "empty", size), dtype=_default(dtype, "empty")), requires_grad)
 
@@ -316,7 +318,7 @@ def _fill_dtype(value):
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
          pin_memory=False):
-    _check("full", device, requires_grad, pin_memory)
+    _check("full", device, requires_grad, pin_memory, layout=layout)
     if isinstance(fill_value, Tensor) and fill_value.dim() == 0:
         fill_value = fill_value.item()
     _check_number("full", "fill_value", fill_value, 2)
@@ -344,25 +346,25 @@ def _like(fn, t, dtype, requires_grad):
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    _check("zeros_like", device, requires_grad)
+    _check("zeros_like", device, requires_grad, layout=layout)
     return _like(xp.zeros, input, dtype, requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    _check("ones_like", device, requires_grad)
+    _check("ones_like", device, requires_grad, layout=layout)
     return _like(xp.ones, input, dtype, requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    _check("empty_like", device, requires_grad)
+    _check("empty_like", device, requires_grad, layout=layout)
     return _like(xp.zeros, input, dtype, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    _check("full_like", device, requires_grad)
+    _check("full_like", device, requires_grad, layout=layout)
     if not isinstance(input, Tensor):
         raise TypeError(f"full_like(): argument 'input' (position 1) must be Tensor, not "
                         f"{type_name(input)}")
@@ -383,7 +385,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     >>> torch.arange(-2, 4, dtype=torch.float32)
     tensor([-2., -1.,  0.,  1.,  2.,  3.])
     """
-    _check("arange", device, requires_grad, pin_memory)
+    _check("arange", device, requires_grad, pin_memory, layout=layout)
     if end is None:
         start, end = 0, start
         if not isinstance(end, (numbers.Number, Tensor)):
@@ -431,7 +433,7 @@ def _spaced(start, end, steps, calc):
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
-    _check("linspace", device, requires_grad, pin_memory)
+    _check("linspace", device, requires_grad, pin_memory, layout=layout)
     start, end = _number(start), _number(end)
     if not isinstance(steps, int) or isinstance(steps, bool):
         from ._arg_parser import Parser
@@ -448,7 +450,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              out=None, layout=None, pin_memory=False):
     """``base`` to the powers ``linspace(start, end, steps)``, computed in double."""
-    _check("logspace", device, requires_grad, pin_memory)
+    _check("logspace", device, requires_grad, pin_memory, layout=layout)
     start, end = _number(start), _number(end)
     d = _default(dtype)
     if steps < 0:
@@ -470,7 +472,7 @@ def range_(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
                   "torch.arange, which produces values in [start, end).", UserWarning,
                   stacklevel=2)
-    _check("range", device, requires_grad, pin_memory)
+    _check("range", device, requires_grad, pin_memory, layout=layout)
     start, end, step = _number(start), _number(end), _number(step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
@@ -483,7 +485,7 @@ def range_(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
         pin_memory=False):
-    _check("eye", device, requires_grad, pin_memory)
+    _check("eye", device, requires_grad, pin_memory, layout=layout)
     for name, v, pos in (("n", n, 1), ("m", m, 2)):
         if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
             raise TypeError(f"eye(): argument '{name}' (position {pos}) must be int, not "
@@ -500,16 +502,44 @@ LEGACY_NEW_SIGNATURES = ("*, torch.device device = None", "torch.Storage storage
                          "object data, *, torch.device device = None")
 
 
+def _options(d):
+    return (f"TensorOptions(dtype={_dt.CPP_NAMES[d]}, device=cpu, layout=Strided, "
+            "requires_grad=false (default), pinned_memory=false (default), "
+            "memory_format=(nullopt))")
+
+
 def legacy_tensor(cls, args, kwargs):
-    """``torch.Tensor(...)``: from data (float32 always), or uninitialised of a size."""
+    """``torch.Tensor(...)``: float32, and a tensor given is returned whatever its dtype."""
+    return legacy_new(_dt.float32, args, kwargs, exact=False)
+
+
+def legacy_new(d, args, kwargs, exact=True):
+    """torch's legacy constructors (``torch.Tensor``, ``torch.LongTensor``, ...): of dtype
+    ``d`` from data (a sequence or an array), uninitialised of a size (ints, or a
+    torch.Size; a tuple is data), or a tensor given as is (``exact``: if of dtype ``d``)."""
     if kwargs.keys() - {"device"}:  # no dtype= or requires_grad=: torch's legacy ``new()``
         from ._arg_parser import Parser
         raise Parser("new", LEGACY_NEW_SIGNATURES).error(args, kwargs)
-    if len(args) == 1 and isinstance(args[0], (list, tuple, _backend.ndarray)) and not (
-            isinstance(args[0], tuple) and all(isinstance(a, int) for a in args[0])
-            and not isinstance(args[0], list)):
-        return _wrap(xp.array(_from_data(args[0], None), dtype=xp.float32))
-    if len(args) == 1 and isinstance(args[0], Tensor):
-        return args[0]
-    size = _size(args) if args else (0,)
-    return _wrap(xp.zeros(size, dtype=xp.float32))
+    _check("new", kwargs.get("device"), False, False)
+    first = args[0] if args else None
+    if len(args) == 1 and not isinstance(first, (numbers.Integral, Size)) or (
+            isinstance(first, bool) and len(args) == 1):
+        if isinstance(first, Tensor):
+            if "device" in kwargs:
+                raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, "
+                                   "device=device) is not supported.  Use torch.tensor(...) or "
+                                   "torch.as_tensor(...) instead.")
+            if exact and first.dtype is not d:
+                raise TypeError(f"expected {_options(d)} (got {_options(first.dtype)})")
+            return first
+        if isinstance(first, str):
+            raise TypeError("new(): invalid data type 'str'")
+        if not isinstance(first, (list, tuple, _backend.ndarray)):
+            raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
+        return _wrap(_backend.astype(xp.asarray(_from_data(first, None)), d.np))
+    if len(args) > 1 and not isinstance(first, numbers.Integral):
+        from ._arg_parser import Parser
+        raise Parser("new", LEGACY_NEW_SIGNATURES).error(args, kwargs)
+    size = (tuple(first) if isinstance(first, Size) else _size(args, "new")) if args else (0,)
+    # torch leaves the memory uninitialised; dyngrad gives zeros (as torch.empty does)
+    return _wrap(xp.zeros(size, dtype=d.np))

@@ -6,7 +6,7 @@ generator bit for bit: the same seed gives the same tensors in dyngrad and torch
 from . import _backend
 from . import _dtype as _dt
 from ._arg_parser import Parser
-from ._args import broadcast_shapes, check_device, type_name
+from ._args import broadcast_shapes, check_device, check_layout, type_name
 from .creation import _default, _leaf, _size
 from ._autograd_state import state as _state
 from .tensor import Tensor, _wrap
@@ -125,12 +125,13 @@ def _refused(fn, args, kwargs):
     return Parser(fn, SIGNATURES[fn]).error(args, kwargs)
 
 
-def _check(fn, args, kwargs, device, requires_grad, pin_memory=False):
+def _check(fn, args, kwargs, device, requires_grad, pin_memory=False, layout=None):
     """A factory's keyword arguments; a wrong type matches none of its overloads."""
     if type(requires_grad) is not bool or type(pin_memory) is not bool:
         given = {k: v for k, v in kwargs.items() if v is not False}
         raise _refused(fn, args, given)
     check_device(device, fn)
+    check_layout(layout, fn)
 
 
 def _is_int(v):
@@ -225,7 +226,7 @@ def _float_dtype(dtype, name):
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
          layout=None, pin_memory=False):
     _check("rand", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory)
+           requires_grad, pin_memory, layout=layout)
     d = _float_dtype(dtype, "check_uniform_bounds")
     gen = _generator(generator)
     return _drawn(_size(size, "rand"), lambda s: gen.uniform(s, d, 0.0, 1.0), requires_grad)
@@ -234,7 +235,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
           layout=None, pin_memory=False):
     _check("randn", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory)
+           requires_grad, pin_memory, layout=layout)
     d = _float_dtype(dtype, "normal_kernel_cpu")
     gen = _generator(generator)
     return _drawn(_size(size, "randn"), lambda s: gen.normal(s, d, 0.0, 1.0), requires_grad)
@@ -244,7 +245,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
             requires_grad=False, out=None, layout=None, pin_memory=False):
     given = tuple(a for a in (low, high, size) if a is not None)
     _check("randint", given, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory)
+           requires_grad, pin_memory, layout=layout)
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
     if high is None or not _is_int(low) or not _is_int(high) or not isinstance(size, (tuple, list)):
@@ -264,7 +265,7 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
     _check("randperm", (n,), {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory)
+           requires_grad, pin_memory, layout=layout)
     if not _is_int(n):
         raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type_name(n)}")
     if n < 0:

@@ -10,7 +10,7 @@ methods are installed onto Tensor by ``dyngrad.ops.install`` from the op table.
 import warnings
 
 from . import _backend
-from . import _dtype as _dt
+from . import _dtype as _dt, _layout
 from ._autograd_state import DUAL as _DUAL, INFERENCE_IN_USE, state as _gstate, tangent_of
 from ._autograd_state import in_transform, note_new_leaf
 from ._size import CPU, Size
@@ -33,12 +33,7 @@ _NONLEAF_GRAD_WARNING = (
     "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
     "instead. See github.com/pytorch/pytorch/pull/30531 for more information.")
 
-# The C++ type names torch uses in the .grad assignment message.
-_CPP_TYPE = {_dt.float32: "float", _dt.float64: "double", _dt.float16: "c10::Half",
-             _dt.bfloat16: "c10::BFloat16",
-             _dt.int64: "long int", _dt.int32: "int", _dt.int16: "short int",
-             _dt.int8: "signed char", _dt.uint8: "unsigned char", _dt.bool: "bool",
-             _dt.complex64: "c10::complex<float>", _dt.complex128: "c10::complex<double>"}
+_CPP_TYPE = _dt.CPP_NAMES
 
 _from_np = _dt._FROM_NP
 _INEXACT = "fcV"  # the array kinds of float and complex dtypes (V: ml_dtypes' bfloat16, float8)
@@ -99,7 +94,7 @@ class Tensor:
     is_sparse = False
     is_quantized = False
     is_meta = False
-    layout = "torch.strided"
+    layout = _layout.strided
 
     @property
     def ndim(self):
@@ -119,15 +114,18 @@ class Tensor:
         return self.dtype.itemsize
 
     def stride(self, dim=None):
-        if isinstance(self._data, _ndarray):
-            st = tuple(s // self._data.itemsize for s in self._data.strides)
-        else:  # another module's arrays are laid out row-major as far as we can tell
+        data = self._data
+        # NumPy gives empty arrays zero strides (some or all); torch, the row-major ones.
+        # Another module's arrays are laid out row-major as far as we can tell.
+        if isinstance(data, _ndarray) and (data.size or 0 not in data.strides):
+            st = tuple(s // data.itemsize for s in data.strides)
+        else:
             st, n = [], 1
-            for size in reversed(self._data.shape):
+            for size in reversed(data.shape):
                 st.insert(0, n)
                 n *= max(size, 1)
             st = tuple(st)
-        return st if dim is None else st[_check_dim("stride", dim, self._data.ndim)]
+        return st if dim is None else st[_check_dim("stride", dim, data.ndim)]
 
     def storage_offset(self):
         return _backend.storage_of(self._data)[1]

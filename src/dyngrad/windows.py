@@ -7,18 +7,15 @@ point (the form spectral analysis wants); length 1 is [1], length 0 empty.
 """
 import math
 
-from . import _backend
+from . import _backend, _dtype
 from .creation import _check, _default, _leaf
 
 xp = _backend.xp
-_CPP_NAMES = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-              "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
-              "complex128": "c10::complex<double>"}
 
 
 def _window(name, window_length, periodic, dtype, requires_grad, device, layout, pin_memory,
             shape):
-    _check(name, device, requires_grad, pin_memory)
+    _check(name, device, requires_grad, pin_memory, layout=layout)
     if window_length < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got "
                            f"window_length={window_length}")
@@ -26,7 +23,7 @@ def _window(name, window_length, periodic, dtype, requires_grad, device, layout,
     if d.kind not in "f":
         # torch prints the whole of its tensor options, naming the type in C++
         raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions(dtype="
-                           f"{_CPP_NAMES.get(d.name, d.name)}, device=cpu, layout=Strided "
+                           f"{_dtype.CPP_NAMES[_dtype._FROM_NP[d]]}, device=cpu, layout=Strided "
                            "(default), requires_grad=false (default), pinned_memory=false, "
                            "memory_format=(nullopt))")
     if window_length <= 1:

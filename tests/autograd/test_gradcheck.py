@@ -345,11 +345,7 @@ _STATEFUL = {"accumulate_create_graph"}
 # Whole Jacobians (the slow mode) for small cases; above this many input elements, the
 # fast mode's one number per pair (the norms' cases would take seconds each)
 SLOW_MAX = 12
-_GRID_SAMPLE_2ND = pytest.mark.xfail(strict=True, reason=(
-    "grid_sample's double backward is not built: dyngrad raises NotImplementedError"))
-_KNOWN = {"grid_sample_bilinear": _GRID_SAMPLE_2ND,
-          "grid_sample_bicubic_reflection": _GRID_SAMPLE_2ND,
-          "grid_sample_3d_border": _GRID_SAMPLE_2ND}
+_KNOWN = {}
 TABLE = [pytest.param(call, arrays, id=f"{op.name or 'nograd'}-{cid}", marks=_KNOWN.get(cid, ()))
          for op, cases in SAMPLES.items() for cid, call, arrays in cases
          if cid not in _STATEFUL and any(isinstance(a, np.ndarray) and a.dtype.kind == "f"

@@ -217,8 +217,9 @@ def _train(model, opt, steps, x, y, compiled_model=None):
     return losses
 
 
+@pytest.mark.parametrize("how", ["wrapped", "in_place"])  # compile(m), m.compile()
 @pytest.mark.parametrize("kind", ["mlp_adam", "cnn_batchnorm_dropout", "cnn_maxpool"])
-def test_hundred_compiled_steps_equal_hundred_eager_steps(kind):
+def test_hundred_compiled_steps_equal_hundred_eager_steps(kind, how):
     def build():
         dyngrad.manual_seed(0)
         if kind == "mlp_adam":
@@ -237,12 +238,18 @@ def test_hundred_compiled_steps_equal_hundred_eager_steps(kind):
     m1, o1, x, y = build()
     m2, o2, _, _ = build()
     want = _train(m1, o1, 100, x, y)
-    compiled = dyngrad.compile(m2)
+    if how == "wrapped":
+        compiled = dyngrad.compile(m2)
+        plans = compiled._compiled_forward
+    else:
+        compiled = m2
+        m2.compile()
+        plans = m2._compiled_call_impl
     got = _train(m2, o2, 100, x, y, compiled)
     assert want == got
     _same(m1, m2)
     _same(o1, o2)
-    assert len(compiled._compiled_forward._entries) == 1  # one plan served every step
+    assert len(plans._entries) == 1  # one plan served every step
 
 
 def test_guards_record_a_new_plan_when_what_the_call_saw_changes():

@@ -120,6 +120,18 @@ CASES = [
     'torch.Tensor("a")',
     'torch.Tensor(-1)',
     'torch.Tensor(2, 3.5)',
+    'torch.Tensor((2, 3))', 'torch.Tensor(torch.Size([2, 3])).shape', 'torch.Tensor(x, device="cpu")',
+    'torch.LongTensor(x)', 'torch.LongTensor(x, device="cpu")', 'torch.LongTensor([1, 2], 3)',
+    'torch.BoolTensor(2.5)', 'torch.DoubleTensor(None)', 'torch.FloatTensor(2, True).shape',
+    # torch's names for the types of wrong arguments
+    'torch.add(torch.Size([1]), 1)', 'torch.add(torch.device("cpu"), 1)',
+    'torch.add(torch.Generator(), 1)', 'torch.add(torch.strided, 1)',
+    'torch.add(torch.contiguous_format, 1)', 'torch.add(torch.finfo(), 1)',
+    'torch.add(torch.float32, 1)', 'x.layout == torch.strided', 'repr(torch.sparse_coo)',
+    'torch.zeros(2, layout=torch.strided).layout', 'torch.zeros(2, layout="x")',
+    'torch.zeros_like(x, layout=1)', 'torch.ones(2, layout=None).layout',
+    # view(dtype)
+    'm.view(torch.float16).stride()', 'm.t().view(torch.float64)', 'torch.tensor(1.).view(torch.int8)',
     # dtypes and devices of existing tensors
     'x.to("cuda")',
     'x.to("cuda:0")',

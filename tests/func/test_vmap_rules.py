@@ -97,6 +97,16 @@ CASES = {
     "block_diag": lambda lib: lib.func.vmap(lambda a, b: lib.block_diag(a, b, a[0], b[0, 0]))(
         lib.tensor(X3[:, 0, :2, :2]), lib.tensor(X3[:, 1])),
     "block_diag_3d": lambda lib: lib.func.vmap(lambda a: lib.block_diag(a, a))(lib.tensor(X3)),
+    # the triangular and LU solves: one matrix per sample, or one shared by all
+    "solve_triangular_each": lambda lib: lib.func.vmap(
+        lambda a, b: lib.linalg.solve_triangular(a, b, upper=True, left=False))(
+        lib.tensor(X3[:, :2, :2, :2] + 3 * np.eye(2)), lib.tensor(X3[:, 0])),
+    "cholesky_solve_shared_grads": lambda lib: _per_sample_grad(
+        lib, lambda b, u: (lib.cholesky_solve(b, u) ** 2).sum(), (0, 1), (0, None),
+        X3[:, 0, :, :3], X3[0, 0, :, :2] + 3 * np.eye(2)),
+    "lu_factor_grads": lambda lib: _per_sample_grad(
+        lib, lambda a: (lib.linalg.lu_factor(a).LU ** 2).sum(), 0, 0, X3[:, :2, :2, :2]),
+    "lu_tall_each": lambda lib: lib.func.vmap(lambda a: lib.linalg.lu(a))(lib.tensor(X3[:, 0].swapaxes(1, 2))),
 }
 
 
@@ -130,8 +140,13 @@ LOOPED = {
     "EuclideanDistBackward0": "no rule yet",
     "MultiMarginLossBackward0": "no rule yet", "MultilabelMarginLossBackward0": "no rule yet",
     "MaxUnpool2DBackward0": "no rule yet", "MaxUnpool3DBackward0": "no rule yet",
-    "ChannelShuffleBackward0": "no rule yet",
+    "ChannelShuffleBackward0": "no rule yet", "ConvTbcBackward0": "no rule yet",
+    "FractionalMaxPool2DBackward0": "no rule yet", "FractionalMaxPool3DBackward0": "no rule yet",
+    "FractionalMaxPool2DBackwardBackward0": "no rule yet",
+    "FractionalMaxPool3DBackwardBackward0": "no rule yet", "NormBackward1": "no rule yet",
     "GeqrfBackward0": "no rule yet", "LinalgHouseholderProductBackward0": "no rule yet",
+    "OrmqrBackward0": "no rule yet", "LuUnpackBackward0": "no rule yet (pivots: one dim less)",
+    "LinalgLuSolveBackward0": "no rule yet (three operands)",
     "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",

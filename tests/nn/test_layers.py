@@ -90,6 +90,22 @@ LAYERS = {
     "BCELoss": (lambda nn: nn.BCELoss(), PROBS, (PROBS > 0.5).astype(np.float32)),
     "BCEWithLogitsLoss": (lambda nn: nn.BCEWithLogitsLoss(), X2, PROBS),
     "KLDivLoss": (lambda nn: nn.KLDivLoss(reduction="batchmean"), X2, PROBS),
+    "Hardshrink": (lambda nn: nn.Hardshrink(0.3), X2, None),
+    "Softshrink": (lambda nn: nn.Softshrink(), X2, None),
+    "CosineSimilarity": (lambda nn: nn.CosineSimilarity(0, 1e-3), X2, "pair"),
+    "PairwiseDistance": (lambda nn: nn.PairwiseDistance(1.5, keepdim=True), X2, "pair"),
+    "MultiLabelSoftMarginLoss": (lambda nn: nn.MultiLabelSoftMarginLoss(), X2, PROBS),
+    "MultiLabelSoftMarginLoss_weight": (
+        lambda nn: nn.MultiLabelSoftMarginLoss(
+            nn.init.constant_(nn.Linear(1, 6).bias, 0.5).detach(), reduction="sum"), X2, PROBS),
+    "NLLLoss2d": (lambda nn: nn.NLLLoss2d(), X4.reshape(2, 3, 64)[..., :6], np.ones((2, 6), int)),
+    "Container": (lambda nn: nn.Container(a=nn.Linear(6, 2)), X2, None),
+    "FeatureAlphaDropout": (lambda nn: nn.FeatureAlphaDropout(0.4), X4, None),
+    "AdaptiveMaxPool3d": (lambda nn: nn.AdaptiveMaxPool3d((2, None, 3)), X5, None),
+    "RNNCellBase": (lambda nn: nn.RNNCellBase(3, 2, False, 4), X2, None),
+    "FractionalMaxPool2d": (lambda nn: nn.FractionalMaxPool2d(3, output_ratio=0.5), X4, None),
+    "FractionalMaxPool3d": (lambda nn: nn.FractionalMaxPool3d((2, 1, 2), output_size=2), X5,
+                            None),
 }
 
 

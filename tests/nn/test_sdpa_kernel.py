@@ -49,3 +49,24 @@ def test_switches_enum_and_errors():
         return (name, str(err.value), repr(B.MATH), str(B.FLASH_ATTENTION), int(B.ERROR),
                 list(B.__members__))
     assert_same(case)
+
+
+@pytest.mark.parametrize("mask_shape", [(), (6,), (4, 6), (4, 1), (3, 4, 6), (1, 4, 6),
+                                        (2, 3, 4, 6), (1, 1, 1, 6)])
+@pytest.mark.parametrize("mask_dtype", ["bool", "float32", "float64", "float16", "int64"])
+@pytest.mark.parametrize("query", [(2, 3, 4, 5), (3, 4, 5), (2, 3, 4, 5, "double")])
+def test_mask_kinds(mask_shape, mask_dtype, query):
+    # which masks are accepted (bool, float32 or the query's dtype), which kernel takes
+    # them (flash: 2-d or 4-d masks), and the shape error flash's check gives on 0-d/1-d
+    def case(lib):
+        dtype = lib.float64 if query[-1] == "double" else lib.float32
+        shape = tuple(s for s in query if s != "double")
+        g = lib.Generator().manual_seed(0)
+        q = lib.randn(shape, generator=g, dtype=dtype, requires_grad=True)
+        kv = lib.randn(shape[:-2] + (6, 5), generator=g, dtype=dtype)
+        mask = lib.randn(mask_shape, generator=g) > 0
+        mask = mask.to(getattr(lib, mask_dtype)) if mask_dtype != "bool" else mask
+        out = lib.nn.functional.scaled_dot_product_attention(q, kv, kv, attn_mask=mask)
+        out.sum().backward()
+        return out, q.grad
+    assert_same(case, rtol=1e-5, atol=1e-6)

@@ -103,11 +103,19 @@ def _samples():
         gs.grid_sampler[2]: [
             ("grid_sample_bilinear", lambda t, x, g: F(t).grid_sample(x, g, align_corners=False), [CX, GRID]),
             ("grid_sample_bicubic_reflection", lambda t, x, g: F(t).grid_sample(
-                x, g, "bicubic", "reflection", align_corners=True), [CX, GRID])],
+                x, g, "bicubic", "reflection", align_corners=True), [DCX, DGRID])],
         gs.grid_sampler[3]: [
             ("grid_sample_3d_border", lambda t, x, g: F(t).grid_sample(
                 x[:, :, :3, None], t.cat([g, g[..., :1]], -1)[:, None], padding_mode="border",
                 align_corners=False), [CX, GRID])],
+        gs.backward[2]: [
+            ("grid_sample_squared", lambda t, x, g: _sq(F(t).grid_sample(x, g, align_corners=False)), [DCX, DGRID]),
+            ("grid_sample_nearest_border_squared", lambda t, x, g: _sq(F(t).grid_sample(
+                x, g, "nearest", "border", align_corners=True)), [CX, GRID])],
+        gs.backward[3]: [
+            ("grid_sample_3d_reflection_squared", lambda t, x, g: _sq(F(t).grid_sample(
+                x[:, :, :3, None], t.cat([g, g[..., :1]], -1)[:, None], padding_mode="reflection",
+                align_corners=False)), [DCX, DGRID])],
         up_.max_unpool2d: [
             ("max_unpool2d", lambda t, x: F(t).max_unpool2d(*F(t).max_pool2d(x, 2, return_indices=True), 2), [CX]),
             ("max_unpool2d_squared", lambda t, x: _sq(F(t).max_unpool2d(
@@ -191,6 +199,9 @@ CW = (R.standard_normal((3, 4, 3, 2)) * 0.5).astype(f32)
 CWG = (R.standard_normal((4, 2, 2, 2)) * 0.5).astype(f32)
 CWT = (R.standard_normal((4, 3, 3, 2)) * 0.5).astype(f32)
 CB = np.array([0.1, -0.2, 0.3], f32)
+# (float64: a second derivative of sampling sums terms that cancel, and float32 rounds
+# them otherwise than torch's decomposition does)
+DCX, DGRID = CX.astype(np.float64), GRID.astype(np.float64)
 # max pooling ties: equal values inside one window and across overlapping windows
 TIED = np.array([[[[1.0, 3.0, 3.0, 0.5], [2.0, 3.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0],
                    [5.0, 5.0, -1.0, 5.0]]]], f32)
@@ -289,6 +300,48 @@ def _conv_pool_samples():
         pl.adaptive_max_pool3d_backward: [("adaptive_max_pool3d_squared", lambda t, x: _sq(
             F(t).adaptive_max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
         ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
+        **_fractional_samples(),
+        conv.conv_tbc: [
+            ("conv_tbc", lambda t, x, w, b: t.conv_tbc(x, w, b), [TBC_X, TBC_W, TBC_B]),
+            ("conv_tbc_padded", lambda t, x, w, b: F(t).conv_tbc(x, w[:1], b, 2), [TBC_X, TBC_W, TBC_B]),
+            ("conv_tbc_cropped", lambda t, x, w, b: t.conv_tbc(x, w, b, pad=-1), [TBC_X, TBC_W, TBC_B])],
+    }
+
+
+# conv_tbc: (time, batch, channels) input, (width, in, out) kernel
+TBC_X = R.standard_normal((5, 2, 3)).astype(f32)
+TBC_W = (R.standard_normal((2, 3, 4)) * 0.5).astype(f32)
+TBC_B = np.array([0.1, -0.2, 0.3, 0.05], f32)
+
+
+# window offsets for fractional pooling, as the functional would draw them: (N, C, dims)
+FRACTIONAL_U = np.random.default_rng(6).uniform(0, 1, (2, 4, 2)).astype(f32)
+
+
+def _fractional_samples():
+    from dyngrad.ops import fractional_pool as fp
+
+    def frac2d(*args, **kw):   # offsets drawn from torch's stream at a fixed seed
+        return lambda t, x: _seeded(t, lambda: F(t).fractional_max_pool2d(x, *args, **kw))
+    return {
+        fp.fractional_max_pool2d: [
+            ("fractional_max_pool2d", frac2d(2, output_size=(3, 4)), [CX]),
+            ("fractional_max_pool2d_ratio_indices", frac2d((2, 3), output_ratio=(0.6, 0.5),
+                                                           return_indices=True), [CX]),
+            ("fractional_max_pool2d_unbatched", lambda t, x: _seeded(
+                t, lambda: F(t).fractional_max_pool2d(x[1], 3, 3)), [CX]),
+            ("fractional_max_pool2d_given_samples", lambda t, x, u: F(t).fractional_max_pool2d(
+                x, 2, (4, 2), _random_samples=u.detach()), [CX, FRACTIONAL_U])],
+        fp.fractional_max_pool2d_backward: [
+            ("fractional_max_pool2d_squared", lambda t, x: _sq(frac2d(2, 4)(t, x)), [CX])],
+        fp.fractional_max_pool3d: [
+            ("fractional_max_pool3d", lambda t, x: _seeded(t, lambda: F(t).fractional_max_pool3d(
+                x.reshape(1, 2, 4, 5, 6), (2, 1, 2), output_size=(2, 4, 3), return_indices=True)), [CX]),
+            ("fractional_max_pool3d_unbatched_ratio", lambda t, x: _seeded(
+                t, lambda: F(t).fractional_max_pool3d(x.reshape(2, 4, 5, 6), 2, output_ratio=0.5)), [CX])],
+        fp.fractional_max_pool3d_backward: [
+            ("fractional_max_pool3d_squared", lambda t, x: _sq(_seeded(t, lambda: F(t).fractional_max_pool3d(
+                x.reshape(1, 2, 4, 5, 6), 2, 2))), [CX])],
     }
 
 
@@ -302,9 +355,16 @@ LY = np.array([[0.1, -0.2, 3.0], [1.0, 0.4, 0.85]], f32)               # |x - y|
 
 
 def _loss_samples():
-    from dyngrad.ops import loss
+    from dyngrad.ops import loss, statistics as stat
     W3 = np.array([0.5, 2.0, 1.5], f32)
     return {
+        stat.norm_dim: [
+            ("pairwise_distance", lambda t, x, y: F(t).pairwise_distance(x, y), [LX, LY]),
+            ("pairwise_distance_p1_5_keepdim", lambda t, x, y: t.pairwise_distance(
+                x, y, 1.5, 1e-3, True), [LX, LY]),
+            ("pairwise_distance_1d_p3", lambda t, x, y: F(t).pairwise_distance(x[0], y, 3), [LX, LY]),
+            ("triplet_margin_with_distance_swap", lambda t, x, y: F(t).triplet_margin_with_distance_loss(
+                x, y, y.flip(0), swap=True, reduction="none"), [LX, LY])],
         loss.binary_cross_entropy: [
             ("bce", lambda t, x, y: F(t).binary_cross_entropy(x, y), [P, TI]),
             ("bce_weight_sum", lambda t, x, y: F(t).binary_cross_entropy(x, y, t.tensor(W3), reduction="sum"), [P, TI]),
@@ -419,12 +479,22 @@ def _more_upsample_samples(up):
 NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 
 
+def _raises_in_backward():
+    # entries whose node is torch's NotImplemented: the backward raises, naming the op
+    from dyngrad.ops import pixel_shuffle as ps
+    return {ps.native_channel_shuffle: [
+        lambda t, x, y: t.native_channel_shuffle(x.reshape(1, 6, 1), 3),
+        lambda t, x, y: F(t).native_channel_shuffle(y.reshape(2, 3, 1), 1)]}
+
+
+RAISES_IN_BACKWARD = _raises_in_backward()
+
+
 def _no_derivative():
     # backward entries torch gives no derivative (their own backward raises, as torch's)
-    from dyngrad.ops import ctc_loss as ctc, embedding_bag as bag, grid_sample as gs
+    from dyngrad.ops import ctc_loss as ctc, embedding_bag as bag
     from dyngrad.ops import margin_loss as ml, distance as pd
-    # (and grid_sample's backward, whose derivative torch has and dyngrad does not yet)
-    return {bag.embedding_bag_backward, bag.per_sample_weights_backward, *gs.backward.values(),
+    return {bag.embedding_bag_backward, bag.per_sample_weights_backward,
             ml.multi_margin_loss_backward, ml.multilabel_margin_loss_backward, pd.pdist_backward,
             ctc.ctc_loss_backward, pd.cdist_backward}
 
@@ -455,10 +525,19 @@ GRAPHS = {
     "pdist": ("forward", "backward"), "pdist_p1_5": ("forward", "backward"),
     "ctc_loss": ("forward", "backward"), "cdist": ("forward", "backward"),
     "cdist_p1_batched": ("forward", "backward"),
-    # dyngrad has no double backward of grid_sample yet
-    "grid_sample_bilinear": ("forward", "backward"),
-    "grid_sample_bicubic_reflection": ("forward", "backward"),
-    "grid_sample_3d_border": ("forward", "backward"),
+    # torch's double backward of grid_sample is its decomposition into pointwise ops;
+    # dyngrad's differentiates the same sampling written with table ops: same values
+    **dict.fromkeys(("grid_sample_bilinear", "grid_sample_bicubic_reflection",
+                     "grid_sample_3d_border", "grid_sample_squared",
+                     "grid_sample_nearest_border_squared", "grid_sample_3d_reflection_squared"),
+                    ("forward", "backward", "grad", "second_order")),
+    # torch's norm_backward raises |x| to p - 2 in place (a CloneBackward0 in its second
+    # derivatives' graph; statistics._norm_backward): same values
+    "pairwise_distance_p1_5_keepdim": _BEFORE_GRAD2, "pairwise_distance_1d_p3": _BEFORE_GRAD2,
+    # torch's conv_tbc_backward is composed of in-place matmuls (CopySlices in the graphs of
+    # the derivatives); dyngrad's is conv_tbc again: same values
+    **dict.fromkeys(("conv_tbc", "conv_tbc_padded", "conv_tbc_cropped"),
+                    ("forward", "backward", "second_order")),
     # hand-written double backwards in torch (_HAND_WRITTEN)
     "glu": _BEFORE_GRAD2, "glu_dim": _BEFORE_GRAD2, "glu_squared": _BEFORE_GRAD2,
     "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,

@@ -64,6 +64,8 @@ CASES = {
     "matrix_norm_fro": (lambda t, x: t.linalg.matrix_norm(x), [BATCH]),
     "matrix_norm_nuc": (lambda t, x: t.linalg.matrix_norm(x, "nuc"), [TALL]),
     "matrix_norm_2": (lambda t, x: t.linalg.matrix_norm(x, 2), [SQ]),
+    "norm_nuc": (lambda t, x, y: [t.norm(x, "nuc"), y.norm(p="nuc", dim=(-1, 0), keepdim=True)],
+                 [TALL, BATCH]),
     "matrix_norm_1": (lambda t, x: t.linalg.matrix_norm(x, 1), [SQ]),
     "matrix_norm_inf": (lambda t, x: t.linalg.norm(x, float("inf")), [SQ]),
     "matrix_norm_neg2_keepdim": (lambda t, x: t.linalg.matrix_norm(x, -2, keepdim=True), [BATCH]),
@@ -310,3 +312,224 @@ def test_singular_error_is_a_runtime_error():
 TESTED_BY_VALUE = {iv.inv_op, iv.det_op, iv.slogdet_op, iv.solve_op, iv.pinv_op, iv.lstsq_op,
                    dc.cholesky_op, dc.qr_op, dc.eigh_op, dc.svd_op, mf.matrix_exp_op,
                    mf.eig_op}
+
+
+# -- the *_ex forms, the composed functions and torch's older names -------------------------
+SINGULAR = np.array([[1.0, 2.0, 0.5], [2.0, 4.0, 1.0], [0.3, -0.2, 1.1]], f32)
+NOT_PD = np.array([[4.0, 2.0, 1.0, 3.0], [2.0, 1.0, 5.0, 1.0], [1.0, 5.0, 3.0, 2.0],
+                   [3.0, 1.0, 2.0, 6.0]])
+A6 = (np.eye(6) * 3 + np.linspace(-1, 1, 36).reshape(6, 6)).astype(f32)
+
+
+def _tensor_sq(t, x):
+    return x.reshape(6, 6) @ x.reshape(6, 6).mT + t.eye(6, dtype=x.dtype)
+
+
+def _lowrank(t, name, x, **kw):
+    t.manual_seed(0)
+    U, S, V = getattr(t, name)(x, **kw)
+    return [(U * S) @ V.mT, S]
+
+
+EX_CASES = {
+    "inv_ex": (lambda t, x: t.linalg.inv_ex(x), [SQ]),
+    "inv_ex_singular": (lambda t, x: t.linalg.inv_ex(x.detach()), [SINGULAR]),
+    "solve_ex": (lambda t, a, b: t.linalg.solve_ex(a, b), [BATCH, RHS]),
+    "solve_ex_singular": (lambda t, a, b: t.linalg.solve_ex(a.detach(), b.detach(), left=False),
+                          [SINGULAR, RHS.T.copy()]),
+    "cholesky_ex": (lambda t, x: t.linalg.cholesky_ex(_sym(t, x), upper=True), [SPD]),
+    "cholesky_ex_not_pd": (lambda t, x: [t.linalg.cholesky_ex(x.detach(), upper=u)
+                                         for u in (False, True)], [NOT_PD]),
+    "cholesky_ex_batch_not_pd": (lambda t, x: t.linalg.cholesky_ex(
+        t.stack([x.detach(), x.detach() @ x.detach().mT])), [NOT_PD]),
+    "cholesky_upper_reads_upper": (lambda t, x: t.linalg.cholesky(x.triu() + x.triu(1).mT,
+                                                                   upper=True), [SPD]),
+    "lu_factor_ex_singular": (lambda t, x: t.linalg.lu_factor_ex(x.detach() * 0), [BATCH]),
+    "vecdot": (lambda t, x, y: t.linalg.vecdot(x, y, dim=0), [TALL, TALL[::-1].copy()]),
+    "vecdot_broadcast": (lambda t, x, y: t.linalg.vecdot(x, y), [BATCH, V3]),
+    "linalg_matmul": (lambda t, x, y: t.linalg.matmul(x, y), [BATCH, TALL[:3]]),
+    "linalg_diagonal": (lambda t, x: t.linalg.diagonal(x, offset=1, dim1=0, dim2=2), [BATCH]),
+    "tensorinv": (lambda t, x: t.linalg.tensorinv(_tensor_sq(t, x).reshape(2, 3, 6), ind=2),
+                  [np.linspace(-1, 1, 36).reshape(2, 3, 6)]),
+    "tensorsolve": (lambda t, a, b: t.linalg.tensorsolve(a, b), [A6.reshape(2, 3, 2, 3),
+                                                                   RHS.T.copy()]),
+    "tensorsolve_dims": (lambda t, a, b: t.linalg.tensorsolve(a, b, dims=(0,)),
+                         [np.moveaxis(A6.reshape(2, 3, 6), -1, 0).copy(), RHS.T.copy()]),
+    "torch_qr_complete": (lambda t, x: (lambda q, r: [q * q, r * r])(*t.qr(x, some=False)),
+                          [WIDE]),
+    "torch_qr": (lambda t, x: (lambda q, r: [q @ r, r * r])(*x.qr()), [SQ]),
+    "nuclear_norm": (lambda t, x: [t.nuclear_norm(x), t.nuclear_norm(x, (1, 0))], [TALL]),
+    "svd_lowrank": (lambda t, x: _lowrank(t, "svd_lowrank", x, q=2, niter=1), [TALL]),
+    "svd_lowrank_wide": (lambda t, x, m: _lowrank(t, "svd_lowrank", x, q=2, M=m),
+                         [WIDE, WIDE[:1].copy()]),
+    "pca_lowrank": (lambda t, x: _lowrank(t, "pca_lowrank", x, q=2), [TALL]),
+}
+
+
+@pytest.mark.parametrize("name", list(EX_CASES))
+def test_ex_and_composed_against_torch(name):
+    CASES[name] = EX_CASES[name]
+    try:
+        test_against_torch(name)
+    finally:
+        del CASES[name]
+
+
+@pytest.mark.parametrize("name", ["solve_ex", "cholesky_ex", "vecdot", "tensorinv",
+                                  "tensorsolve_dims", "nuclear_norm", "torch_qr_complete"])
+def test_ex_and_composed_finite_differences(name):
+    call, arrays = EX_CASES[name]
+    finite_difference_check(call, arrays)
+
+
+LU_MATRICES = [np.array([[1.0, 2.0], [2.0, 4.0]]), np.zeros((3, 3)), np.ones((3, 3)),
+               np.array([[1.0, 2, 3], [3, 2, 1], [-3, 1, 2]]),
+               np.arange(20.0).reshape(4, 5) % 3 - 1, np.arange(24.0).reshape(2, 4, 3) % 4 - 2,
+               np.array([[1 + 1j, 2], [2j, 1 - 2j]]), np.array([[1j, 1], [1, -1j]]),
+               np.zeros((0, 3, 3)), np.zeros((2, 0, 0)),
+               np.random.default_rng(5).normal(size=(3, 6, 6)).astype(f32)]
+
+
+@pytest.mark.parametrize("k", range(len(LU_MATRICES)))
+def test_lu_pivots_and_solves(k):
+    # ties (|1| = |-1|, |1 + 1j| = |2| by LAPACK's |re| + |im|), singular and empty matrices:
+    # the same factors and pivots as torch, and every lu_solve form on them
+    import torch
+    a = LU_MATRICES[k]
+    seen = []
+    for lib in (torch, dyngrad):
+        A = lib.tensor(a)
+        LU, piv, info = lib.linalg.lu_factor_ex(A)
+        out = [LU, piv, info, *lib.linalg.lu(A), *lib.lu_unpack(LU, piv)]
+        if a.shape[-1] == a.shape[-2] and not info.any():
+            b = lib.tensor(np.linspace(-1, 1, a.shape[-1] * 2).reshape(-1, 2), dtype=A.dtype)
+            out += [lib.linalg.lu_solve(LU, piv, rhs, left=left, adjoint=adjoint)
+                    for left, rhs in ((True, b), (False, b.mT)) for adjoint in (False, True)]
+        seen.append([o.resolve_conj().numpy() for o in out])
+    for want, got in zip(*seen):
+        assert want.dtype == got.dtype and want.shape == got.shape
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_removed_and_unbuilt_functions():
+    import torch
+    a = np.eye(3, dtype=f32)
+    for name, args in (("matrix_rank", 1), ("lstsq", 2), ("solve", 2), ("eig", 1),
+                       ("symeig", 1)):
+        assert_same_error(lambda t, x: getattr(t, name)(*[x] * args), a)
+        if hasattr(torch.Tensor, name):
+            assert_same_error(lambda t, x: getattr(x, name)(*[x] * (args - 1)), a)
+    with pytest.raises(NotImplementedError, match="lobpcg"):
+        dyngrad.lobpcg(dyngrad.eye(3), k=1)
+
+
+_DEPRECATED = ("[t.lu(a), t.lu_solve(b, *t.linalg.lu_factor(a)), t.triangular_solve(b, a), "
+               "t.cholesky(a), t.qr(a), t.nuclear_norm(a), t.frobenius_norm(a, (0,))] * 2")
+
+
+def test_deprecation_warnings_once_as_torch():
+    # torch warns once per process: its messages come from a fresh one
+    import subprocess
+    import sys
+    import warnings
+    from dyngrad.linalg import _common
+    script = ("import warnings, torch as t\nwarnings.simplefilter('always')\n"
+              "a = t.eye(3) * 2\nb = t.ones(3, 2)\n"
+              "with warnings.catch_warnings(record=True) as w:\n"
+              f"    {_DEPRECATED}\n"
+              "print(repr([str(x.message).split(' (Triggered internally')[0] for x in w]))\n")
+    want = eval(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               check=True).stdout)
+    _common._WARNED.clear()
+    t, a, b = dyngrad, dyngrad.eye(3) * 2, dyngrad.ones(3, 2)  # noqa: F841 (read by eval)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        eval(_DEPRECATED)
+    assert [str(x.message) for x in w] == want
+
+
+ERRORS.update({
+    "lu_factor_singular": (lambda t, x: t.linalg.lu_factor(x * 0), [SQ]),
+    "lu_factor_batch_singular": (lambda t, x: t.linalg.lu_factor(t.stack([x, x * 0])), [SQ]),
+    "lu_factor_ex_check": (lambda t, x: t.linalg.lu_factor_ex(x * 0, check_errors=True), [SQ]),
+    "lu_factor_1d": (lambda t, x: t.linalg.lu_factor(x[0]), [SQ]),
+    "lu_factor_int": (lambda t: t.linalg.lu_factor(t.ones(3, 3, dtype=t.long)), []),
+    "lu_1d": (lambda t, x: t.linalg.lu(x[0]), [SQ]),
+    "lu_no_pivot": (lambda t, x: t.linalg.lu(x, pivot=False), [SQ]),
+    "lu_solve_not_square": (lambda t, x: t.linalg.lu_solve(x, t.ones(2, dtype=t.int32), x),
+                            [TALL]),
+    "lu_solve_rows": (lambda t, x, b: t.linalg.lu_solve(*t.linalg.lu_factor(x), b[:2]),
+                      [SQ, RHS]),
+    "lu_solve_right": (lambda t, x, b: t.linalg.lu_solve(*t.linalg.lu_factor(x), b, left=False),
+                       [SQ, RHS]),
+    "lu_solve_dtype": (lambda t, x, b: t.linalg.lu_solve(*t.linalg.lu_factor(x), b.double()),
+                       [SQ, RHS]),
+    "lu_solve_pivot_dtype": (lambda t, x, b: t.linalg.lu_solve(
+        t.linalg.lu_factor(x).LU, t.ones(3, dtype=t.long), b), [SQ, RHS]),
+    "lu_solve_pivot_count": (lambda t, x, b: t.lu_solve(b, t.linalg.lu_factor(x).LU,
+                                                        t.ones(2, dtype=t.int32)), [SQ, RHS]),
+    "lu_solve_1d": (lambda t, x, b: t.linalg.lu_solve(*t.linalg.lu_factor(x), b[:, 0]),
+                    [SQ, RHS]),
+    "lu_solve_batch": (lambda t, x, b: t.linalg.lu_solve(*t.linalg.lu_factor(t.stack([x, x])),
+                                                         t.stack([b, b, b])), [SQ, RHS]),
+    "lu_unpack_1d": (lambda t, x: t.lu_unpack(x[0], t.ones(3, dtype=t.int32)), [SQ]),
+    "lu_unpack_pivot_dtype": (lambda t, x: t.lu_unpack(x, t.ones(3, dtype=t.long)), [SQ]),
+    "lu_unpack_pivot_range": (lambda t, x: t.lu_unpack(x, t.tensor([4, 1, 1], dtype=t.int32)),
+                              [SQ]),
+    "solve_triangular_1d": (lambda t, x, b: t.linalg.solve_triangular(x, b[:, 0], upper=True),
+                            [SQ, RHS]),
+    "solve_triangular_not_square": (lambda t, x, b: t.linalg.solve_triangular(x, b, upper=True),
+                                    [TALL, RHS]),
+    "solve_triangular_rows": (lambda t, x, b: t.linalg.solve_triangular(x, b[:2], upper=True),
+                              [SQ, RHS]),
+    "solve_triangular_int": (lambda t: t.linalg.solve_triangular(
+        t.ones(2, 2, dtype=t.long), t.ones(2, 2, dtype=t.long), upper=True), []),
+    "solve_triangular_batch": (lambda t, x, b: t.linalg.solve_triangular(
+        t.stack([x, x]), t.stack([b, b, b]), upper=True), [SQ, RHS]),
+    "triangular_solve_not_square": (lambda t, x, b: t.triangular_solve(b, x), [TALL, RHS]),
+    "triangular_solve_rows": (lambda t, x, b: t.triangular_solve(b[:2], x), [SQ, RHS]),
+    "triangular_solve_1d": (lambda t, x, b: t.triangular_solve(b[:, 0], x), [SQ, RHS]),
+    "triangular_solve_dtype": (lambda t, x, b: t.triangular_solve(b.double(), x), [SQ, RHS]),
+    "cholesky_inverse_not_square": (lambda t, x: t.cholesky_inverse(x), [TALL]),
+    "cholesky_inverse_1d": (lambda t, x: t.cholesky_inverse(x[0]), [SQ]),
+    "cholesky_inverse_int": (lambda t: t.cholesky_inverse(t.ones(2, 2, dtype=t.long)), []),
+    "cholesky_solve_rows": (lambda t, x, b: t.cholesky_solve(b[:2], x), [SQ, RHS]),
+    "cholesky_solve_not_square": (lambda t, x, b: t.cholesky_solve(b, x), [TALL, RHS]),
+    "cholesky_solve_dtype": (lambda t, x, b: t.cholesky_solve(b.double(), x), [SQ, RHS]),
+    "cholesky_solve_1d": (lambda t, x, b: t.cholesky_solve(b[:, 0], x), [SQ, RHS]),
+    "torch_cholesky_not_pd": (lambda t: t.cholesky(-t.eye(2)), []),
+    "cholesky_batch_not_pd": (lambda t, x: t.linalg.cholesky(t.stack([x @ x.mT, -x])), [SQ]),
+    "cholesky_ex_check": (lambda t: t.linalg.cholesky_ex(-t.eye(2), check_errors=True), []),
+    "cholesky_ex_not_square": (lambda t, x: t.linalg.cholesky_ex(x), [TALL]),
+    "inv_ex_check": (lambda t, x: t.linalg.inv_ex(x, check_errors=True), [SINGULAR]),
+    "inv_batch_singular": (lambda t, x: t.linalg.inv(t.stack([x.T, x])), [SINGULAR]),
+    "solve_ex_check": (lambda t, x, b: t.linalg.solve_ex(x, b, check_errors=True),
+                       [SINGULAR, RHS]),
+    "solve_batch_singular": (lambda t, x, b: t.linalg.solve(t.stack([x.T + 1, x]), b),
+                             [SINGULAR, RHS]),
+    "vecdot_sizes": (lambda t, x, b: t.linalg.vecdot(x, b), [SQ, RHS]),
+    "vecdot_dtype": (lambda t, x: t.linalg.vecdot(x, x.double()), [SQ]),
+    "vecdot_int": (lambda t: t.linalg.vecdot(t.ones(2, dtype=t.long), t.ones(2, dtype=t.long)), []),
+    "tensorinv_ind": (lambda t, x: t.linalg.tensorinv(x, ind=0), [SQ]),
+    "tensorinv_shape": (lambda t, x: t.linalg.tensorinv(x.reshape(1, 3, 3), ind=1), [SQ]),
+    "tensorsolve_shape": (lambda t, x, b: t.linalg.tensorsolve(x, b), [TALL, RHS[:, 0].copy()]),
+    "torch_qr_int": (lambda t: t.qr(t.ones(2, 2, dtype=t.long)), []),
+    "qr_complete_tall_grad": (lambda t, x: t.linalg.qr(x.requires_grad_(), "complete").R.sum()
+                              .backward(), [TALL]),
+    "nuclear_norm_1d": (lambda t, x: t.nuclear_norm(x[0]), [SQ]),
+    "frobenius_norm_dims": (lambda t, x: t.frobenius_norm(x, (0, 1, 0)), [SQ]),
+    "frobenius_norm_repeated": (lambda t, x: t.frobenius_norm(x, (1, 1)), [SQ]),
+    "frobenius_norm_int": (lambda t: t.frobenius_norm(t.ones(2, 2, dtype=t.long), (0,)), []),
+    "pca_lowrank_q": (lambda t, x: t.pca_lowrank(x, q=4), [TALL]),
+    "ormqr_1d": (lambda t, x: t.ormqr(x[0], x[0], x), [SQ]),
+    "ormqr_other_1d": (lambda t, x: t.ormqr(x, x[0], x[0]), [SQ]),
+    "ormqr_tau_dims": (lambda t, x: t.ormqr(x, x, x), [SQ]),
+    "ormqr_tau_length": (lambda t, x: t.ormqr(x, x[0, :2], x), [SQ]),
+    "ormqr_rows": (lambda t, x: t.ormqr(x, x[0], x[:2]), [SQ]),
+    "ormqr_right": (lambda t, x, b: t.ormqr(x, x[0], b, left=False), [SQ, RHS]),
+    "ormqr_dtype": (lambda t, x: t.ormqr(x, x[0].double(), x), [SQ]),
+    "ormqr_other_dtype": (lambda t, x: t.ormqr(x, x[0], x.double()), [SQ]),
+    "ormqr_batch": (lambda t, x: t.ormqr(t.stack([x, x]), t.stack([x[0], x[0]]), x), [SQ]),
+    "ormqr_int": (lambda t: t.ormqr(t.ones(2, 2, dtype=t.long), t.ones(2, dtype=t.long),
+                                    t.ones(2, 2, dtype=t.long)), []),
+})

@@ -39,7 +39,6 @@ DIFFERS = {
     "UpsampleLinear1DBackwardBackward0-interpolate_linear_squared",
     "EmbeddingBagBackward0-embedding_bag_sum", "EuclideanDistBackward0-cdist_by_products",
     "GridSampler2DBackward0-grid_sample_bilinear",
-    "GridSampler2DBackward0-grid_sample_bicubic_reflection",
     "GridSampler3DBackward0-grid_sample_3d_border", "AffineGridGeneratorBackward0-affine_grid",
     "UpsampleTrilinear3DBackward0-interpolate_trilinear_3d",
     "UpsampleTrilinear3DBackwardBackward0-interpolate_trilinear_3d_squared",
@@ -60,6 +59,18 @@ DIFFERS = {
     "RenormBackward0-renorm_",
     # the next bfloat16 value is not the next float32 one: dyngrad refuses bfloat16 here
     "NextafterBackward0-nextafter", "NextafterBackward0-nextafter_",
+    # (torch.cholesky takes bfloat16 in and gives float32 out, one ulp off NumPy's LAPACK)
+    "CholeskyBackward0-torch_cholesky",
+    # dyngrad draws no bfloat16 random numbers yet (torch.rand(dtype=torch.bfloat16)), which
+    # fractional max pooling draws its window offsets with
+    "FractionalMaxPool2DBackward0-fractional_max_pool2d",
+    "FractionalMaxPool2DBackward0-fractional_max_pool2d_ratio_indices",
+    "FractionalMaxPool2DBackward0-fractional_max_pool2d_unbatched",
+    "FractionalMaxPool2DBackwardBackward0-fractional_max_pool2d_squared",
+    "FractionalMaxPool3DBackward0-fractional_max_pool3d",
+    "FractionalMaxPool3DBackward0-fractional_max_pool3d_unbatched_ratio",
+    "FractionalMaxPool3DBackwardBackward0-fractional_max_pool3d_squared",
+    "ConvTbcBackward0-conv_tbc",
 }
 
 

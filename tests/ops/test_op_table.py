@@ -435,7 +435,8 @@ from .samples_summary import AT_A_KINK as _KINKS2, SAMPLES as _SUMMARY  # noqa: 
 from .samples_special import AT_A_KINK as _KINKS3, SAMPLES as _SPECIAL  # noqa: E402
 from .samples_kinks import AT_A_KINK as _KINKS4, SAMPLES as _AT_KINKS  # noqa: E402
 # (and a draw at a fixed seed is not the reparameterised draw finite differences would see)
-AT_A_KINK = AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | _KINKS4 | {"standard_gamma"}
+AT_A_KINK = (AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | _KINKS4 | samples_linalg.AT_A_KINK
+             | {"standard_gamma"})
 for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL, _AT_KINKS):
     for _op, _cases in _extra.items():
         SAMPLES.setdefault(_op, []).extend(_cases)
@@ -475,6 +476,7 @@ RAISES_IN_BACKWARD = {
     hi.bin_edges_op: [lambda t, x, y: t.histogramdd(x, [2, 3, 2]).bin_edges[1]],
     hi.from_bin_cts_op: [lambda t, x, y: t.histogramdd(x.t(), 3, weight=y[0]).hist],
     hi.from_bin_tensors_op: [lambda t, x, y: t.histogramdd(x, [t.tensor([-1.0, 1.0])] * 3).hist],
+    **samples_nn.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
     pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),
                                         lambda t, x, y: (y * 0 + 1).arccosh_()],

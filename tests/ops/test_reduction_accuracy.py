@@ -62,3 +62,21 @@ def test_within_ulps_of_torch(op, data):
 def test_as_close_to_float64_as_torch(op, data):
     ours, theirs, exact = _run(AS_CLOSE_AS_TORCH[op][0], data)
     assert _ulps(ours, exact) <= _ulps(theirs, exact) + ULPS
+
+
+HALF = (np.random.default_rng(1).standard_normal(1000) * 10).astype(np.float16)
+
+
+@pytest.mark.parametrize("op", [lambda t, x: x.norm(), lambda t, x: x.norm(3),
+                                lambda t, x: x.norm(1), lambda t, x: x.var(),
+                                lambda t, x: x.reshape(10, 100).std(1),
+                                lambda t, x: t.var_mean(x, 0)[0], lambda t, x: x.sum(),
+                                lambda t, x: t.linalg.vector_norm(x, float("inf"))],
+                         ids=["norm", "norm3", "norm1", "var", "std", "var_mean", "sum",
+                              "norm_inf"])
+def test_float16_accumulates_in_float32(op):
+    # squares of float16 values past 256 overflow float16: torch sums them in float32
+    want = op(torch, torch.from_numpy(HALF))
+    got = op(dyngrad, dyngrad.from_numpy(HALF))
+    assert str(got.dtype) == str(want.dtype)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())

@@ -163,7 +163,7 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
                            recompile_limit=recompile_limit)
         return decorate
     if isinstance(model, Module):
-        fwd = CompiledFunction(model.__call__, fullgraph, dynamic, mode, disable,
+        fwd = CompiledFunction(model._call_impl, fullgraph, dynamic, mode, disable,
                                recompile_limit, extra=(model,))
         return OptimizedModule(model, fwd)
     if not callable(model):

@@ -15,6 +15,7 @@ from .graph import edge_of
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .variable import Variable  # noqa: F401
+from ..overrides import handle_torch_function, has_torch_function  # noqa: F401
 from .function import Function  # noqa: F401
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 from . import forward_ad  # noqa: F401

@@ -1,5 +1,8 @@
 """torch.backends.cuda: the TF32 switch scripts flip, and the scaled_dot_product_attention
 kernel switches (which also govern the CPU's flash and math kernels); no CUDA is built in."""
+import contextlib
+import warnings
+
 from .._runtime_flags import sdp_enabled as _sdp
 
 
@@ -47,3 +50,20 @@ def enable_cudnn_sdp(enabled):
 
 def cudnn_sdp_enabled():
     return _sdp["cudnn"]
+
+
+@contextlib.contextmanager
+def sdp_kernel(enable_flash=True, enable_math=True, enable_mem_efficient=True,
+               enable_cudnn=True):
+    """The deprecated form of nn.attention.sdpa_kernel: the four switches, inside the block."""
+    warnings.warn("`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this "
+                  "context manager will be removed. Please see `torch.nn.attention."
+                  "sdpa_kernel()` for the new context manager, with updated signature.",
+                  FutureWarning, stacklevel=3)
+    saved = dict(_sdp)
+    _sdp.update(flash=bool(enable_flash), math=bool(enable_math),
+                mem_efficient=bool(enable_mem_efficient), cudnn=bool(enable_cudnn))
+    try:
+        yield {}
+    finally:
+        _sdp.update(saved)

@@ -1,5 +1,7 @@
 """What every torch.linalg function shares: its checks and error type, and the few matrix
 helpers its formulas are written with (all table ops, so formulas stay differentiable)."""
+import warnings
+
 from .. import _backend
 from ..ops import pointwise as pw
 from ..ops import torch_shape as ts
@@ -33,18 +35,19 @@ def check_float(A, name):
                            f"{A.dtype._cname}")
 
 
-def first_zero_pivot(a):
-    """1-based index of the first zero pivot of an LU with partial pivoting (0: none), as
-    LAPACK's getrf reports it; only run once NumPy has refused the matrix."""
-    m = a.astype(xp.float64).copy()
-    n = m.shape[-1]
-    for k in range(n):
-        p = k + int(xp.argmax(xp.abs(m[k:, k])))
-        if m[p, k] == 0:
-            return k + 1
-        m[[k, p]] = m[[p, k]]
-        m[k + 1:] -= xp.outer(m[k + 1:, k] / m[k, k], m[k])
-    return 0
+def batch_prefix(i, ndim):
+    """How torch's batched LAPACK errors name the failing matrix (none for a single one)."""
+    return f"(Batch element {i}): " if ndim > 0 else ""
+
+
+_WARNED = set()
+
+
+def warn_once(key, message):
+    """torch's TORCH_WARN_ONCE: the first call in the process warns (the deprecations)."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warnings.warn(message, UserWarning, stacklevel=4)
 
 
 _PHASE = ("{}: The {} in the complex case are specified up to multiplication by e^{{i phi}}. "

@@ -7,12 +7,14 @@ pick different ones. Gauge-invariant results (eigenvalues, singular values, prod
 as U diag(S) Vh, and the gradients of losses that do not depend on the signs) agree.
 """
 from .. import _backend
+from ..ops import joining
 from ..ops import pointwise as pw
 from ..ops._table import TRANSPOSED, Op
 from ..ops.diagonal import diagonal_op
 from ..ops.return_types import return_type
 from ..ops.views import new_zeros
-from ._common import _LinAlgError, check_float, check_phase, check_square, col, diag_embed, matmul, mH, mT, row
+from ._common import _LinAlgError, batch_prefix, check_float, check_phase, check_square, col, diag_embed, matmul, mH, mT, row
+from .elimination import potf2_failed
 from .inverses import solve_op
 from ..tensor import _wrap
 
@@ -31,25 +33,34 @@ def _eye_like(x, n):
 
 
 # -- cholesky -----------------------------------------------------------------------------------
-def _cholesky(A, upper):
+def _potrf(A, upper):
+    """The factor and info, reading A's lower triangle (upper: its upper one, as A^H's lower)."""
+    a = xp.swapaxes(A.conj() if A.dtype.kind == "c" else A, -1, -2) if upper else A
+    info = xp.zeros(A.shape[:-2], xp.int32)
     try:
-        L = xp.linalg.cholesky(A)
+        L = xp.linalg.cholesky(a)
     except xp.linalg.LinAlgError:
-        k = _first_bad_minor(A.reshape(-1, *A.shape[-2:]))
-        raise _LinAlgError(f"linalg.cholesky: The factorization could not be completed because "
-                           f"the input is not positive-definite (the leading minor of order {k} "
-                           "is not positive-definite).") from None
-    return xp.swapaxes(L, -1, -2).copy() if upper else L
-
-
-def _first_bad_minor(batch):
-    for a in batch:
-        for k in range(1, a.shape[-1] + 1):
+        L = xp.empty_like(a)
+        flat_a, flat_L, flat_info = (x.reshape((-1,) + x.shape[info.ndim:]) for x in (a, L, info))
+        for i, m in enumerate(flat_a):
             try:
-                xp.linalg.cholesky(a[:k, :k])
+                flat_L[i] = xp.linalg.cholesky(m)
             except xp.linalg.LinAlgError:
-                return k
-    return 1
+                flat_L[i], flat_info[i] = potf2_failed(m, False)
+    if upper:
+        L = xp.swapaxes(L.conj() if L.dtype.kind == "c" else L, -1, -2).copy()
+    return L, info
+
+
+def raise_not_positive_definite(info, name):
+    info = getattr(info, "_data", info)
+    flat = info.reshape(-1)
+    bad = xp.flatnonzero(flat)
+    if bad.size:
+        i = int(bad[0])
+        raise _LinAlgError(f"{name}: {batch_prefix(i, info.ndim)}The factorization could not be "
+                           "completed because the input is not positive-definite (the leading "
+                           f"minor of order {int(flat[i])} is not positive-definite).")
 
 
 def _cholesky_backward(grad, upper, result):
@@ -62,12 +73,24 @@ def _cholesky_backward(grad, upper, result):
     return solve_op(L, gA, False)         # ... L^-1 (torch: solve_triangular, right side)
 
 
-cholesky_op = Op("LinalgCholeskyExBackward0", _cholesky, jvp=TRANSPOSED, A=_cholesky_backward)
+cholesky_op = Op("LinalgCholeskyExBackward0", _potrf, outputs=("L", "info"),
+                 differentiable_outputs=(0,), jvp=TRANSPOSED,
+                 A=lambda grads, upper, L: _cholesky_backward(grads[0], upper, L))
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    check_square(A, "linalg.cholesky")
+    L, info = cholesky_op(A, upper)
+    if check_errors:
+        raise_not_positive_definite(info, "linalg.cholesky_ex")
+    return return_type("linalg_cholesky_ex", ("L", "info"))(L, info)
 
 
 def cholesky(A, *, upper=False, out=None):
     check_square(A, "linalg.cholesky")
-    return cholesky_op(A, upper)
+    L, info = cholesky_op(A, upper)
+    raise_not_positive_definite(info, "linalg.cholesky")
+    return L
 
 
 # -- qr -----------------------------------------------------------------------------------------
@@ -87,15 +110,35 @@ def _copyltu(M):
 
 
 def _qr_backward(grads, Q, R, mode):
-    """gA = [gQ + Q copyltu(M)] R^-H, M = R gR^H - gQ^H Q (the m >= n case)."""
+    """torch's linalg_qr_backward: gA = [gQ + Q copyltu(M)] R^-H, M = R gR^H - gQ^H Q for
+    m >= n; a wide A through its leading square block."""
     gQ, gR = grads
     if mode == "r":
         raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
                            "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
                            "differentiate through linalg.qr.")
     m, n = Q.shape[-2], R.shape[-1]
+    if mode == "complete" and m > n:
+        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and "
+                           "nrows > ncols.")
     if m < n:
-        raise NotImplementedError("dyngrad: the gradient of linalg.qr for wide matrices (m < n)")
+        # A = Q [R1 R2]: its first m columns X = Q R1 as a square QR (Q's gradient taking
+        # in what flows through Y = Q R2), the rest Y with gY = Q gR2
+        R1, R2 = R[..., :, :m], R[..., :, m:]
+        gR1 = gR2 = None
+        if gR is not None:
+            gR1, gR2 = gR[..., :, :m], gR[..., :, m:]
+            part = matmul(matmul(Q, R2), mH(gR2))
+            gQ = part if gQ is None else gQ + part
+        gX = _qr_backward_square(gQ, gR1, Q, R1)
+        if gR2 is None:
+            return joining.cat([gX, new_zeros(gX, tuple(gX.shape[:-1]) + (n - m,))],
+                               len(gX.shape) - 1)
+        return joining.cat([gX, matmul(Q, gR2)], len(gX.shape) - 1)
+    return _qr_backward_square(gQ, gR, Q, R)
+
+
+def _qr_backward_square(gQ, gR, Q, R):
     M = None
     if gR is not None:
         M = matmul(R, mH(gR))

@@ -1,7 +1,8 @@
-"""geqrf and householder_product (torch.orgqr): a QR factorisation as LAPACK's geqrf
+"""geqrf, householder_product (torch.orgqr) and ormqr: a QR factorisation as LAPACK's geqrf
 leaves it (R on and above the diagonal, the Householder vectors below it, their scales in
-tau), and the first n columns of H_1 ... H_k, H_i = I - tau_i v_i v_i^H, v_i the i-th
-column below the diagonal with a 1 on it (LAPACK's orgqr/ungqr), with its gradient."""
+tau), the first n columns of Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^H, v_i the i-th
+column below the diagonal with a 1 on it (LAPACK's orgqr/ungqr), and the product of Q
+(or Q^H) with another matrix (ormqr/unmqr), with their gradients."""
 from .. import _backend
 from ..ops import joining
 from ..ops import pointwise as pw
@@ -124,3 +125,90 @@ def geqrf(input, *, out=None):
         raise NotImplementedError(f"\"geqrf_cpu\" not implemented for '{input.dtype._cname}'")
     a, tau = geqrf_op(input)
     return return_type("geqrf", ("a", "tau"))(a, tau)
+
+
+# -- ormqr ----------------------------------------------------------------------------------
+def _square_reflectors(input, k):
+    """input's first k columns, padded with zero columns to m x m: the same reflectors,
+    whose householder_product is the whole m x m Q."""
+    m = input.shape[-2]
+    cols = input[..., :, :k]
+    if k == m:
+        return cols
+    pad = xp.zeros(tuple(input.shape[:-1]) + (m - k,), getattr(input, "_data", input).dtype)
+    return joining.cat([cols, _wrap(pad) if hasattr(input, "_data") else pad],
+                       len(input.shape) - 1)
+
+
+def _ormqr(input, tau, other, left, transpose):
+    X = other
+    vs, taus = _reflectors(input, tau)
+    # Q = H_1 ... H_k; Q^H = H_k^H ... H_1^H, H_i^H = I - conj(tau_i) v_i v_i^H
+    order = list(zip(vs, taus))
+    if left != transpose:  # Q X applies H_k first; X Q^H (= (Q X^H)^H) likewise
+        order.reverse()
+    if not left:
+        X = xp.swapaxes(X.conj(), -1, -2)
+    for v, t in order:
+        X = _reflect(X, v, t.conj() if transpose == left else t)
+    if not left:
+        X = xp.swapaxes(X.conj(), -1, -2)
+    return xp.array(X)
+
+
+def _ormqr_backward(grad, input, tau, other, result, left, transpose, grad_input_mask):
+    """gC from the same product with Q's adjoint; gQ, then the reflectors' gradients as
+    householder_product's for the whole m x m Q."""
+    g_other = ormqr_op(input, tau, grad, left, not transpose) if grad_input_mask[2] else None
+    if not (grad_input_mask[0] or grad_input_mask[1]):
+        return [None, None, g_other]
+    if left:
+        gQ = matmul(grad, mH(other)) if not transpose else matmul(other, mH(grad))
+    else:
+        gQ = matmul(mH(other), grad) if not transpose else matmul(mH(grad), other)
+    k, n = tau.shape[-1], input.shape[-1]
+    g_input, g_tau = _householder_product_backward(gQ, _square_reflectors(input, k), tau,
+                                                   (grad_input_mask[0], grad_input_mask[1]))
+    if g_input is not None:
+        g_input = g_input[..., :, :k]
+        if n > k:
+            g_input = joining.cat([g_input, new_zeros(g_input, tuple(g_input.shape[:-1]) + (n - k,))],
+                                  len(g_input.shape) - 1)
+    return [g_input, g_tau, g_other]
+
+
+# (torch has no forward-mode rule for ormqr: neither has dyngrad)
+ormqr_op = Op("OrmqrBackward0", _ormqr, jvp_name="ormqr", input=_ormqr_backward,
+              tau=_ormqr_backward, other=_ormqr_backward)
+
+
+def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
+    name = "torch.ormqr"
+    tau, other = input2, input3
+    if input.dim() < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if other.dim() < 2:
+        raise RuntimeError(f"{name}: other must have at least 2 dimensions.")
+    if tau.dim() != input.dim() - 1:
+        raise RuntimeError(f"{name}: Expected tau to have one dimension less than input, but "
+                           f"got tau.ndim equal to {tau.dim()} and input.ndim is equal to "
+                           f"{input.dim()}")
+    if other.dim() != input.dim():
+        raise RuntimeError(f"{name}: Expected other to have the same number of dimensions as "
+                           f"input, but got other.ndim equal to {other.dim()} and input.ndim "
+                           f"is equal to {input.dim()}")
+    m = other.shape[-2] if left else other.shape[-1]
+    if m != input.shape[-2]:
+        raise RuntimeError(f"{name}: other.shape[{-2 if left else -1}] must be equal to "
+                           "input.shape[-2]")
+    if tau.shape[-1] != min(m, input.shape[-1]):
+        raise RuntimeError(f"{name}: tau.shape[-1] must be equal to min(other.shape[-2], "
+                           "input.shape[-1])")
+    for what, t in (("tau", tau), ("other", other)):
+        if t.dtype != input.dtype:
+            raise RuntimeError(f"{name}: Expected input and {what} to have the same dtype, but "
+                               f"input has dtype{input.dtype._cname} and {what} has dtype "
+                               f"{t.dtype._cname}")
+    if not (input.is_floating_point() or input.is_complex()):
+        raise NotImplementedError(f"\"ormqr_cpu\" not implemented for '{input.dtype._cname}'")
+    return ormqr_op(input, tau, other, left, transpose)

@@ -10,7 +10,8 @@ from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
 from ..ops.views import unsqueeze
 from ..tensor import _wrap
-from ._common import _LinAlgError, check_float, check_square, first_zero_pivot, matmul, mH, mT
+from ._common import _LinAlgError, batch_prefix, check_float, check_square, matmul, mH, mT
+from .elimination import getrf, getrs
 
 xp = _backend.xp
 
@@ -18,10 +19,32 @@ xp = _backend.xp
 def _inv(A):
     try:
         return xp.linalg.inv(A)
-    except xp.linalg.LinAlgError:
-        k = first_zero_pivot(A.reshape(-1, *A.shape[-2:])[0])
-        raise _LinAlgError(f"linalg.inv: The diagonal element {k} is zero, the inversion could "
-                           "not be completed because the input matrix is singular.") from None
+    except xp.linalg.LinAlgError:  # torch's values: LU's solve with its zero pivots
+        eye = xp.broadcast_to(xp.eye(A.shape[-1], dtype=A.dtype), A.shape)
+        return getrs(*getrf(A)[:2], eye)
+
+
+def _singular(A, result, message):
+    """Where a result is not finite, the first singular matrix's position and LU's info
+    (torch's checks read getrf's info: a matrix is singular when a pivot is zero)."""
+    if xp.isfinite(result._data).all():
+        return None
+    info = getrf(A._data)[2]
+    bad = xp.flatnonzero(info.reshape(-1))
+    if bad.size:
+        i = int(bad[0])
+        return message(batch_prefix(i, info.ndim), int(info.reshape(-1)[i]))
+    return None
+
+
+def _raise(error):
+    if error is not None:
+        raise _LinAlgError(error)
+
+
+def _inv_error(name):
+    return lambda where, k: (f"{name}: {where}The diagonal element {k} is zero, the inversion "
+                             "could not be completed because the input matrix is singular.")
 
 
 inv_op = Op("LinalgInvExBackward0", _inv, jvp=TRANSPOSED,
@@ -30,7 +53,25 @@ inv_op = Op("LinalgInvExBackward0", _inv, jvp=TRANSPOSED,
 
 def inv(A, *, out=None):
     check_square(A, "linalg.inv")
-    return inv_op(A)
+    result = inv_op(A)
+    _raise(_singular(A, result, _inv_error("linalg.inv")))
+    return result
+
+
+def _info(A, result):
+    """getrf's info: zeros where LAPACK's solve found no zero pivot (a finite result), so
+    the elimination is only run again for a singular batch."""
+    if xp.isfinite(result._data).all():
+        return _wrap(xp.zeros(A.shape[:-2], xp.int32))
+    return _wrap(getrf(A._data)[2])
+
+
+def inv_ex(A, *, check_errors=False, out=None):
+    check_square(A, "linalg.inv_ex")
+    result = inv_op(A)
+    if check_errors:
+        _raise(_singular(A, result, _inv_error("linalg.inv_ex")))
+    return return_type("linalg_inv_ex", ("inverse", "info"))(result, _info(A, result))
 
 
 def _unsqueeze2(x):
@@ -90,15 +131,21 @@ def _is_vector_rhs(A, B):
 
 def _solve(A, B, left):
     vector = _is_vector_rhs(A, B)
+    if vector:
+        B = B[..., None]
     try:
         if not left:  # X A = B  <=>  A^T X^T = B^T
-            return xp.swapaxes(xp.linalg.solve(xp.swapaxes(A, -1, -2), xp.swapaxes(B, -1, -2)), -1, -2)
-        if vector:
-            return xp.linalg.solve(A, B[..., None])[..., 0]
-        return xp.linalg.solve(A, B)
-    except xp.linalg.LinAlgError:
-        raise _LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
-                           "singular.") from None
+            X = xp.swapaxes(xp.linalg.solve(xp.swapaxes(A, -1, -2), xp.swapaxes(B, -1, -2)), -1, -2)
+        else:
+            X = xp.linalg.solve(*_broadcast(A, B))
+    except xp.linalg.LinAlgError:  # torch's values: LU's solve with its zero pivots
+        X = getrs(*getrf(A)[:2], B, left)
+    return X[..., 0] if vector else X
+
+
+def _broadcast(A, B):
+    batch = xp.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    return xp.broadcast_to(A, batch + A.shape[-2:]), xp.broadcast_to(B, batch + B.shape[-2:])
 
 
 def _solve_B_backward(grad, A, left):
@@ -119,9 +166,23 @@ solve_op = Op("LinalgSolveExBackward0", _solve, jvp=TRANSPOSED,
               A=_solve_A_backward, B=_solve_B_backward)
 
 
+def _solve_error(name):
+    return lambda where, k: f"{name}: {where}The solver failed because the input matrix is singular."
+
+
 def solve(A, B, *, left=True, out=None):
     check_square(A, "linalg.solve")
-    return solve_op(A, B, left)
+    result = solve_op(A, B, left)
+    _raise(_singular(A, result, _solve_error("torch.linalg.solve")))
+    return result
+
+
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    check_square(A, "linalg.solve")
+    result = solve_op(A, B, left)
+    if check_errors:
+        _raise(_singular(A, result, _solve_error("torch.linalg.solve_ex")))
+    return return_type("linalg_solve_ex", ("result", "info"))(result, _info(A, result))
 
 
 # -- pinv, lstsq --------------------------------------------------------------------------------

@@ -27,7 +27,13 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if dtype is not None:
         A = A.to(dtype)
     n = A.dim()
+    if len(dim) != 2:
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                           + " ".join(str(d) for d in dim))
     d0, d1 = (_wrap_dim(d, n) for d in dim)
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, "
+                           f"{dim[1]})")
     if ord == "fro":
         return vector_norm_op(A, 2.0, (d0, d1), keepdim)
     if ord == "nuc" or ord in (2, -2):

@@ -1,10 +1,15 @@
-"""Products of several matrices: matrix_power by repeated squaring and multi_dot in the
-cheapest order, composed from matmul as torch composes them."""
+"""Products: matrix_power by repeated squaring, multi_dot in the cheapest order, vecdot,
+and the tensor forms of inv and solve (tensorinv, tensorsolve), composed from matmul,
+inv and solve as torch composes them; linalg.matmul and linalg.diagonal are torch's."""
+import math
+
 from .. import _backend
 from ..ops import torch_shape as ts
 from ..tensor import _wrap
-from ._common import check_square
-from .inverses import inv
+from ._common import check_float, check_square
+from .inverses import inv, solve
+
+matmul = ts.matmul
 
 xp = _backend.xp
 
@@ -69,3 +74,41 @@ def multi_dot(tensors, *, out=None):
     out_shape = shape[1:] if first_1d else shape
     out_shape = out_shape[:-1] if last_1d else out_shape
     return ts.view(result, out_shape)
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    return A.diagonal(offset, dim1, dim2)
+
+
+def vecdot(x, y, *, dim=-1, out=None):
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x "
+                           f"of type {x.dtype._cname} and y of type {y.dtype._cname} instead")
+    check_float(x, "linalg.vecdot")
+    return ((x.conj() if x.is_complex() else x) * y).sum(dim)
+
+
+def _flattened(A, split, name):
+    """A as a matrix: the first ``split`` dims its rows, the rest its columns."""
+    rows, cols = math.prod(A.shape[:split]), math.prod(A.shape[split:])
+    if rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement {name}, but got "
+                           f"{cols} != {rows}")
+    return ts.reshape(A, (rows, cols))
+
+
+def tensorinv(A, ind=2, *, out=None):
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    shape = tuple(A.shape)
+    M = _flattened(A, ind, "prod(self.shape[ind:]) == prod(self.shape[:ind])")
+    return ts.reshape(inv(M), shape[ind:] + shape[:ind])
+
+
+def tensorsolve(A, B, dims=None, *, out=None):
+    if dims is not None:
+        n = A.dim()
+        dims = [d % n for d in dims]
+        A = ts.permute(A, *[d for d in range(n) if d not in dims], *dims)
+    M = _flattened(A, B.dim(), "prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim])")
+    return ts.reshape(solve(M, ts.reshape(B, (-1,))), tuple(A.shape[B.dim():]))

@@ -6,7 +6,7 @@ and ``utils``.
     ['0.weight', '0.bias']
 """
 from . import functional  # noqa: F401
-from .parameter import Buffer, Parameter  # noqa: F401
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules_all  # noqa: F401
 from . import attention, init, parallel, utils  # noqa: F401

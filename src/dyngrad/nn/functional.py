@@ -20,8 +20,9 @@ from ._functional.activation import (  # noqa: F401
     celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, logsigmoid, mish,
     prelu, relu6, selu, silu, softplus, softsign, tanhshrink, threshold, hardshrink, softshrink,
     elu_, selu_, celu_, leaky_relu_, hardtanh_, threshold_, gumbel_softmax, rrelu, rrelu_)
-from ..ops.torch_nn import channel_shuffle, pdist, pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
+from ..ops.torch_nn import channel_shuffle, conv_tbc, native_channel_shuffle, pdist, pixel_shuffle, pixel_unshuffle, rms_norm  # noqa: F401
 from ..ops.torch_nn import scaled_dot_product_attention  # noqa: F401
+from ._functional.attention import multi_head_attention_forward  # noqa: F401
 from ._functional.conv import (  # noqa: F401
     conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold, unfold)
 from ._functional.dropout import (  # noqa: F401
@@ -33,7 +34,8 @@ from ._functional.loss import (  # noqa: F401
     cosine_similarity, cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss,
     kl_div, l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss, multilabel_margin_loss,
     nll_loss, pairwise_distance,
-    poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss)
+    poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss,
+    multilabel_soft_margin_loss, triplet_margin_with_distance_loss)
 from ._functional.loss import _check_tensor
 from ._functional.normalization import (  # noqa: F401
     batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, normalize)
@@ -43,9 +45,15 @@ from ._functional.pooling import (  # noqa: F401
     avg_pool1d, avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
     max_pool2d_with_indices, adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d,
     max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d,
-    max_unpool3d)
+    max_unpool3d, adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d_with_indices, fractional_max_pool2d, fractional_max_pool2d_with_indices,
+    fractional_max_pool3d, fractional_max_pool3d_with_indices)
 from ._functional.sparse import embedding, embedding_bag, one_hot  # noqa: F401
-from ._functional.upsampling import interpolate, upsample  # noqa: F401
+from ._functional.upsampling import (  # noqa: F401
+    interpolate, upsample, upsample_bilinear, upsample_nearest)
+from ..overrides import (  # noqa: F401
+    handle_torch_function, has_torch_function, has_torch_function_unary,
+    has_torch_function_variadic)
 
 
 def relu(input, inplace=False):

@@ -10,7 +10,7 @@
 from ..creation import empty
 from ..tensor import Tensor
 
-__all__ = ["Parameter", "Buffer"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
 
 _new = object.__new__
 
@@ -76,3 +76,96 @@ class Buffer(metaclass=_BufferMeta):
         t.persistent = persistent
         t._is_buffer = True
         return t
+
+
+class UninitializedTensorMixin:
+    """A parameter or buffer whose shape is not known yet: a lazy module materialises it,
+    in place, on its first forward (or when a state dict is loaded into it). Until then
+    it holds no data; it can change dtype, and its shape is an error."""
+
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Become a ``cls_to_become`` of ``shape`` (uninitialized memory), keeping this
+        object, its dtype (unless given) and requires_grad."""
+        self.data = empty(shape, dtype=self.dtype if dtype is None else dtype)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. This error "
+            "usually happens in `load_state_dict` when trying to load an uninitialized "
+            "parameter into an initialized one. Call `forward` to initialize the parameters "
+            "before accessing their attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call "
+                           "`forward` to initialize the parameters before calling "
+                           "`module.share_memory()`.")
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__}>"
+
+    def copy_(self, src, non_blocking=False):
+        # allowed, as in torch: into the empty data (loading one lazy state into another)
+        Tensor.copy_(self.data, src.data if is_lazy(src) else src)
+        return self
+
+    def __reduce_ex__(self, proto):
+        return (self.__class__, (self.requires_grad,))
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.requires_grad, None, self.dtype)
+        return memo[id(self)]
+
+
+def is_lazy(param):
+    """Whether ``param`` is an UninitializedParameter or UninitializedBuffer."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is not known yet (see ``UninitializedTensorMixin``)."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return _alias(cls, empty(0, dtype=dtype), requires_grad)
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet (see ``UninitializedTensorMixin``)."""
+
+    cls_to_become = Tensor
+
+    def _converted(self, result):
+        # a conversion stays uninitialized, as torch's does through __torch_function__
+        # (an UninitializedParameter's gives a plain tensor: Parameter turns that off)
+        return self if result is self else _alias(UninitializedBuffer, result,
+                                                  result.requires_grad)
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        t = _alias(cls, empty(0, dtype=dtype), requires_grad)
+        t.persistent = persistent
+        t._is_buffer = True
+        return t
+
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
+        pass
+
+
+def _conversion(name):
+    def convert(self, *args, **kwargs):
+        return self._converted(getattr(Tensor, name)(self, *args, **kwargs))
+    convert.__name__ = name
+    return convert
+
+
+for _name in ("half", "float", "double", "char", "short", "int", "long", "bfloat16", "cpu",
+              "to", "type"):
+    setattr(UninitializedBuffer, _name, _conversion(_name))

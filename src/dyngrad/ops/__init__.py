@@ -3,7 +3,10 @@
 ``install`` is the one place where the table's functions become ``torch.*`` functions and
 ``Tensor`` methods and operators; ``FUNCTIONS`` and ``METHODS`` list what it installs.
 """
+import importlib
+
 from .. import _backend, random as _random
+from .._args import type_name
 from ..tensor import Tensor, _read_only
 from . import indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser
@@ -229,30 +232,38 @@ METHODS.update({
 
 
 
-def _linalg(name):
-    """torch.det, torch.inverse, ...: torch.linalg's functions, imported when first called
-    (torch.linalg sits above the op table)."""
+def _linalg(path):
+    """torch.det, torch.inverse, torch.lu, ...: functions of dyngrad.linalg (``name``, or
+    ``module.name`` of its files), imported when first called (torch.linalg sits above
+    the op table)."""
+    module, _, name = path.rpartition(".")
+
     def fn(*args, **kwargs):
-        from .. import linalg
-        if name == "svd":
-            from ..linalg.decompositions import torch_svd
-            return torch_svd(*args, **kwargs)
-        if name == "geqrf":
-            from ..linalg.householder import geqrf
-            return geqrf(*args, **kwargs)
-        if name == "logdet":
-            from ..linalg.inverses import logdet
-            return logdet(*args, **kwargs)
-        return getattr(linalg, name)(*args, **kwargs)
+        target = importlib.import_module("dyngrad.linalg" + ("." + module if module else ""))
+        return getattr(target, name)(*args, **kwargs)
     fn.__name__ = name
     return fn
 
 
-for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "svd"), ("slogdet", "slogdet"),
-                   ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
-                   ("chain_matmul", "multi_dot"), ("logdet", "logdet"),
-                   ("matrix_exp", "matrix_exp"), ("orgqr", "householder_product"), ("geqrf", "geqrf")):
+for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "decompositions.torch_svd"),
+                   ("slogdet", "slogdet"), ("pinverse", "pinv"), ("matrix_power", "matrix_power"),
+                   ("logdet", "inverses.logdet"), ("matrix_exp", "matrix_exp"),
+                   ("orgqr", "householder_product"), ("geqrf", "householder.geqrf"),
+                   ("ormqr", "householder.ormqr"), ("lu", "lu_decomposition.torch_lu"),
+                   ("lu_solve", "lu_decomposition.torch_lu_solve"),
+                   ("triangular_solve", "triangular.triangular_solve"),
+                   ("cholesky", "legacy.torch_cholesky"),
+                   ("cholesky_solve", "triangular.cholesky_solve"),
+                   ("cholesky_inverse", "triangular.cholesky_inverse"),
+                   ("qr", "legacy.torch_qr"), ("lstsq", "legacy.lstsq"),
+                   ("solve", "legacy.solve"), ("eig", "legacy.eig"),
+                   ("symeig", "legacy.symeig")):
     FUNCTIONS[_alias] = METHODS[_alias] = _linalg(_n)
+# (torch.lu_solve(b, LU, pivots): the method's self is b)
+for _n, _path in (("lu_unpack", "lu_decomposition"), ("svd_lowrank", "lowrank"),
+                  ("pca_lowrank", "lowrank"), ("matrix_rank", "legacy"),
+                  ("nuclear_norm", "legacy"), ("frobenius_norm", "legacy"), ("lobpcg", "legacy")):
+    FUNCTIONS[_n] = _linalg(f"{_path}.{_n}")
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 
 from . import complex_views as _cv, sampling as _sa, view_inplace as _vi  # noqa: E402
@@ -271,6 +282,25 @@ METHODS.update({
 })
 for _n in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
     METHODS[_n + "_"] = (lambda op: lambda self: apply_inplace(op, self, (self,)))(getattr(_sp, _n))
+
+
+def _fused_inplace(op):
+    """``x.addmm_(a, b, beta=, alpha=)`` and its kin: the function's op written into x."""
+    def method(self, a, b, *, beta=1, alpha=1):
+        if op in (_pr.addmm, _pr.baddbmm) and a.dim() == b.dim() and a.dim() in (2, 3):
+            # (torch checks the product's size against x's before broadcasting x)
+            size = tuple(a.shape[:-1]) + tuple(b.shape[-1:])
+            if tuple(self.shape) != size:
+                raise RuntimeError(f"Bad in-place call: input tensor size {list(self.shape)} "
+                                   f"and output tensor size {list(size)} should match")
+        return apply_inplace(op, self, (self, a, b, beta, alpha))
+    method.__name__ = op.name
+    return method
+
+
+for _n, _op in (("addmm", _pr.addmm), ("addmv", _pr.addmv), ("baddbmm", _pr.baddbmm),
+                ("addbmm", _pr.addbmm), ("addr", _pr.addr_op)):
+    METHODS[_n + "_"] = _fused_inplace(_op)
 
 
 
@@ -327,7 +357,7 @@ def _function_of_method(name):
     def fn(input, *args, **kwargs):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                            f"{type(input).__name__}")
+                            f"{type_name(input)}")
         return getattr(input, name)(*args, **kwargs)
     fn.__name__ = name
     return fn
@@ -337,7 +367,7 @@ def _function_of_method(name):
 for _n in ("abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
            "arctanh_", "as_strided_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_",
            "clamp_max_", "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_",
-           "erfc_", "exp2_", "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "i0_",
+           "erfc_", "exp2_", "exp_", "expm1_", "fill_", "addmv_", "fix_", "floor_", "frac_", "i0_",
            "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
            "rad2deg_", "reciprocal_", "relu_", "resize_as_", "rsqrt_", "sigmoid_", "sin_",
            "sinc_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "gcd_",

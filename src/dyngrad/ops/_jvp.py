@@ -98,7 +98,8 @@ def push_tangents(op, args, outs):
         if (r is not None and o is not None and o._data.dtype.kind in "fc"
                 and (diff is None or k in diff)):
             set_tangent(o, r)
-    node = outs[0]._grad_fn if outs and outs[0] is not None else None
+    # (the node is on the differentiable outputs: LU's permutation P, first, has none)
+    node = next((o._grad_fn for o in outs if o is not None and o._grad_fn is not None), None)
     if node is not None and op.outputs and type(node._saved) is tuple:
         # a saved output is kept as its array: its tangent goes beside it, so that the
         # Tensor a formula unpacks (``result``) carries the tangent again under a backward

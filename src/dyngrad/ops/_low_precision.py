@@ -74,6 +74,12 @@ def widened_forward(op, arrays):
             if i < len(wide) and type(wide[i]) is float:
                 wide[i] = float(xp.float32(wide[i]).astype(target))
     out = op.forward(*wide)
+    for i in op.writes_pos:  # the forward wrote into the widened copy
+        if is_low(arrays[i]):
+            arrays[i][...] = wide[i].astype(arrays[i].dtype)
+    first = op.result_dtype_pos
+    if first is not None and is_low(arrays[first]) and target.kind != LOW_KIND:
+        return (_round(out[0], arrays[first].dtype),) + tuple(out[1:])
     if converts:
         return out  # the caller chose the result's dtype
     if target.kind != LOW_KIND:

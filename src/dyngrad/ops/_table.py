@@ -123,7 +123,8 @@ class Op:
 
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
-                 jvp_name=None, real_grad_only=None, inplace_cast=None, **formulas):
+                 jvp_name=None, real_grad_only=None, inplace_cast=None, writes=(),
+                 result_dtype_of=None, **formulas):
         op.name = node_name
         # the aten name of an op whose derivative torch defines for real values only: a
         # complex result that would record a node raises, naming it (torch's ops outside
@@ -147,6 +148,11 @@ class Op:
         params = _parameter_names(forward, node_name)
         op.params = params
         op.dtype_pos = params.index("dtype") if "dtype" in params else None
+        # the arguments the forward writes in place (batch norm's running statistics), and
+        # the one whose dtype the first result takes when the inputs' promotion would not
+        # give it (a bfloat16 input with float32 parameters): see _low_precision.py
+        op.writes_pos = tuple(params.index(p) for p in writes)
+        op.result_dtype_pos = params.index(result_dtype_of) if result_dtype_of else None
         # number arguments torch casts to the tensor's dtype (see _low_precision.py)
         op.scalar_pos = tuple(i for i, p in enumerate(params) if p in _SCALAR_PARAMS)
         op.formulas = formulas

@@ -21,7 +21,8 @@ xp = _backend.xp
 
 
 def _safe_softmax_forward(self, dim):
-    out = _softmax(self, dim)
+    with xp.errstate(invalid="ignore"):  # the -inf rows' nan is replaced below
+        out = _softmax(self, dim)
     # a row of -inf has no maximum to subtract: its softmax is 0, not nan
     dead = xp.all(self == -xp.inf, axis=dim, keepdims=True)
     return xp.where(dead, xp.zeros((), out.dtype), out) if dead.any() else out

@@ -26,6 +26,7 @@ import math
 
 from .. import _backend
 from ._table import LINEAR, TRANSPOSED, Op
+from . import reduction as _red, views as _views
 
 xp = _backend.xp
 _as_strided = _backend.as_strided
@@ -200,9 +201,8 @@ def _convolution_double_backward(grads, grad_output, input, weight, stride, padd
         if ggw is not None:
             terms.append(convolution(input, ggw, None, *args))
         if ggb is not None:
-            from .views import expand, view
             shape = (1, ggb.shape[0]) + (1,) * (len(grad_output.shape) - 2)
-            terms.append(expand(view(ggb, shape), tuple(grad_output.shape)))
+            terms.append(_views.expand(_views.view(ggb, shape), tuple(grad_output.shape)))
         for t in terms:
             g_go = t if g_go is None else g_go + t
     # (the input's and the kernel's values do not enter these two: only their shapes)
@@ -262,3 +262,43 @@ im2col = Op("Im2ColBackward0", _im2col, jvp=LINEAR,
 col2im = Op("Col2ImBackward0", _col2im, jvp=LINEAR,
             self=lambda grad, kernel_size, dilation, padding, stride:
                 im2col(grad, kernel_size, dilation, padding, stride))
+
+
+# -- conv_tbc: a 1-d convolution over (time, batch, channel) inputs (ConvTbcBackward0) ------
+def _conv_tbc(self, weight, bias, pad):
+    """out[t, b, o] = bias[o] + sum over k, c of x[t + k, b, c] weight[k, c, o], x being
+    the input with ``pad`` zero steps on both ends of time (a negative pad crops)."""
+    x = self
+    if pad > 0:
+        x = xp.pad(x, ((pad, pad), (0, 0), (0, 0)))
+    elif pad < 0:
+        x = x[-pad:x.shape[0] + pad]
+    k = weight.shape[0]
+    if x.shape[0] < k:    # no whole window: an empty output
+        out = xp.zeros((0, x.shape[1], weight.shape[2]), self.dtype)
+    else:
+        windows = _backend.sliding_window_view(x, k, axis=0)  # (T, B, C, K)
+        out = xp.ascontiguousarray(xp.einsum("tbck,kco->tbo", windows, weight))
+    if bias is not None:
+        out += bias   # (in the input's dtype, as torch's)
+    return out
+
+
+def _conv_tbc_grads(grad, self, weight, bias, pad, grad_input_mask):
+    """conv_tbc's gradients are conv_tbc again: the input's the full correlation of grad
+    with the flipped kernel, the kernel's the correlation of the input (channels as its
+    batch) with grad (batch as its channels); the bias's grad summed over time and batch."""
+    k = weight.shape[0]
+    gi = gw = gb = None
+    if grad_input_mask[0]:
+        gi = conv_tbc(grad, _views.transpose(_red.flip(weight, (0,)), 1, 2), None, k - 1 - pad)
+    if grad_input_mask[1]:
+        gw = conv_tbc(_views.transpose(self, 1, 2), grad, None, pad)
+    if grad_input_mask[2]:
+        gb = _red.sum_dim(grad, (0, 1), False)
+    return gi, gw, gb
+
+
+# torch defines no forward-mode rule for conv_tbc, and its gradient for real values only
+conv_tbc = Op("ConvTbcBackward0", _conv_tbc, jvp_name="conv_tbc", real_grad_only="conv_tbc",
+              self=_conv_tbc_grads, weight=_conv_tbc_grads, bias=_conv_tbc_grads)

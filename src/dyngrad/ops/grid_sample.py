@@ -19,7 +19,9 @@ and the [-1, 1] scaling.
 import itertools
 
 from .. import _backend
+from ..autograd import grad_mode
 from ._table import LINEAR, Op
+from ..creation import zeros_like
 from ..tensor import Tensor, _wrap
 from .linalg import bmm
 from .views import expand, reshape, transpose
@@ -165,11 +167,6 @@ def _grid_sampler_backward(grad_output, input, grid, interpolation_mode, padding
     return grad_input, grad_grid
 
 
-def _second_order(grad):
-    raise NotImplementedError("dyngrad: the double backward of grid_sample "
-                              "(grid_sampler_2d_backward's derivative) is not implemented")
-
-
 def _grads(grad, input, grid, interpolation_mode, padding_mode, align_corners,
            grad_input_mask):
     return backward[input.ndim - 2](grad, input, grid, interpolation_mode, padding_mode,
@@ -179,10 +176,119 @@ def _grads(grad, input, grid, interpolation_mode, padding_mode, align_corners,
 grid_sampler = {
     k: Op(f"GridSampler{k}DBackward0", _grid_sampler, jvp_name=f"grid_sampler_{k}d",
           input=_grads, grid=_grads) for k in (2, 3)}
+
+
+# -- the double backward ---------------------------------------------------------------------
+# The backward above is fast array code. Its own derivative is taken from the same sampling
+# written with differentiable ops (_sampled): the taps' positions are constants of the
+# graph, their weights functions of the grid through the padding and the [-1, 1] scaling,
+# with the derivatives the kernels use (zero where a position is clamped to a border). The
+# backward is that sampling's vector-Jacobian product, and its derivative a second one:
+# both by the engine, so every further order follows.
+def _clipped(c, size):
+    fixed = c.detach()
+    return c.where((fixed > 0) & (fixed < size - 1), fixed.clamp(0, size - 1))
+
+
+def _reflected(c, size, align_corners):
+    low, high = (0.0, size - 1.0) if align_corners else (-0.5, size - 0.5)
+    if high == low:
+        return c * 0
+    span = high - low
+    d = (c - low).abs()
+    extra = d.fmod(span)
+    odd = (d.detach() / span).floor() % 2 != 0
+    return (span - extra + low).where(odd, extra + low)
+
+
+def _padded(c, size, padding, align_corners):
+    if padding == "border":
+        return _clipped(c, size)
+    if padding == "reflection":
+        return _clipped(_reflected(c, size, align_corners), size)
+    return c
+
+
+def _taps_of(g, size, mode, padding, align_corners):
+    """_taps with differentiable weights: per tap (index array, weight or None, valid)."""
+    c, _ = _unnormalize(g, size, align_corners)
+    if mode == "bicubic":
+        base = c.detach().floor()
+        weights, _ = _cubic(c - base)
+        taps = [(_pad(base._data + (k - 1), size, padding, align_corners)[0], w)
+                for k, w in enumerate(weights)]
+    else:
+        c = _padded(c, size, padding, align_corners)
+        if mode == "nearest":
+            taps = [(xp.rint(c._data), None)]
+        else:
+            base = c.detach().floor()
+            taps = [(base._data, 1 - (c - base)), (base._data + 1, c - base)]
+    out = []
+    for pos, w in taps:
+        valid = (pos >= 0) & (pos <= size - 1)
+        out.append((xp.where(valid, pos, 0).astype(xp.int64), w, valid))
+    return out
+
+
+def _sampled(input, grid, mode, padding, align_corners):
+    """grid_sampler's forward with Tensor ops (what _grid_sampler computes over arrays)."""
+    k = input.ndim - 2
+    per_dim = [_taps_of(grid[..., k - 1 - s], input.shape[2 + s], mode, padding, align_corners)
+               for s in range(k)]
+    batch = _wrap(xp.arange(input.shape[0]).reshape((-1,) + (1,) * (grid.ndim - 2)))
+    out = None
+    for combo in itertools.product(*per_dim):
+        valid = combo[0][2]
+        weight = None
+        for _, w, ok in combo:
+            valid = valid & ok
+            if w is not None:
+                weight = w if weight is None else weight * w
+        mask = _wrap(valid.astype(input._data.dtype))
+        weight = mask if weight is None else weight * mask
+        pixels = input[(batch, slice(None)) + tuple(_wrap(t[0]) for t in combo)]  # (N, *out, C)
+        term = pixels * weight.unsqueeze(-1)
+        out = term if out is None else out + term
+    return out.movedim(-1, 1)
+
+
+def _double_backward(grads, grad_output, input, grid, interpolation_mode, padding_mode,
+                     align_corners, grad_input_mask):
+    from .. import autograd  # (the engine sits above the op table: called at run time)
+    graph = isinstance(grad_output, Tensor)  # create_graph: Tensors in, a graph out
+
+    def leaf(v):
+        # a tensor of its own for each input: the grad_output of a create_graph run is
+        # computed from the input and grid, and a gradient taken at them would also run
+        # back through it, where these are partial derivatives. A view is its own node
+        # and still leads back to the tensor for the next order.
+        if isinstance(v, Tensor) and v.requires_grad:
+            return v.view_as(v)
+        return (v.detach() if isinstance(v, Tensor) else _wrap(v)).requires_grad_()
+    go, x, g = leaf(grad_output), leaf(input), leaf(grid)
+    cotangents = [c if c is None or isinstance(c, Tensor) else _wrap(c) for c in grads]
+    with grad_mode.enable_grad():
+        y = _sampled(x, g, _MODES[interpolation_mode], _PADDINGS[padding_mode], align_corners)
+        first = autograd.grad(y, (x, g), go, create_graph=True, allow_unused=True)
+        pairs = [(f * c).sum() for f, c in zip(first, cotangents)
+                 if f is not None and c is not None]
+        wanted = [t for t, m in zip((go, x, g), grad_input_mask) if m]
+        found = (autograd.grad(sum(pairs[1:], pairs[0]), wanted, allow_unused=True,
+                               create_graph=graph) if pairs else [None] * len(wanted))
+    out, found = [], iter(found)
+    for t, m in zip((go, x, g), grad_input_mask):
+        d = next(found) if m else None
+        if m and d is None:
+            d = zeros_like(t.detach())
+        out.append(d if d is None or graph else d._data)
+    return out
+
+
 backward = {
     k: Op(f"GridSampler{k}DBackwardBackward0", _grid_sampler_backward,
           outputs=("grad_input", "grad_grid"), nondiff=("output_mask",),
-          grad_output=_second_order, input=_second_order, grid=_second_order)
+          grad_output=_double_backward, input=_double_backward, grid=_double_backward)
     for k in (2, 3)}
 
 

@@ -307,14 +307,15 @@ _C_NAME = {"f": "float"}
 _warned_complex = [False]
 
 
-def warn_complex_to_real(self, src):
-    """torch's copy_ warns, once per process, when it drops imaginary parts."""
-    if not _warned_complex[0] and src._data.dtype.kind == "c" and self._data.dtype.kind != "c":
+def warn_complex_to_real(self, src, stacklevel=4):
+    """torch's copies (copy_, to, t[key] = value) warn, once per process, when they drop
+    imaginary parts."""
+    if not _warned_complex[0] and src.dtype.is_complex and not self.dtype.is_complex:
         _warned_complex[0] = True
         import warnings
-        # attributed to the caller of copy_ or of t[key] = value
+        # attributed to the caller of copy_, to, or t[key] = value
         warnings.warn("Casting complex values to real discards the imaginary part", UserWarning,
-                      stacklevel=4)
+                      stacklevel=stacklevel)
 
 
 def copy_inplace(self, src):

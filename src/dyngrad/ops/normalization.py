@@ -341,6 +341,7 @@ def _batch_norm_double_backward(grads, grad_out, input, weight, running_mean, ru
 native_batch_norm = Op("NativeBatchNormBackward0", _native_batch_norm, jvp=TRANSPOSED,
                        outputs=("result0", "result1", "result2"), differentiable_outputs=(0,),
                        nondiff=("running_mean", "running_var"),
+                       writes=("running_mean", "running_var"), result_dtype_of="input",
                        input=_batch_norm_grads, weight=_batch_norm_grads, bias=_batch_norm_grads)
 native_batch_norm_backward = Op(
     "NativeBatchNormBackwardBackward0", _native_batch_norm_backward, jvp=TRANSPOSED,

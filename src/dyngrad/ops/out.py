@@ -13,6 +13,7 @@ its out tensor and written into it. torch's rules, in its order:
 import warnings
 
 from .. import _backend
+from .._args import type_name
 from ..autograd import grad_mode
 from ..tensor import _CPP_TYPE, Tensor
 from .overlap import PARTIAL_OVERLAP, check_no_partial_overlap
@@ -114,7 +115,7 @@ def call_with_out(name, fn, args, kwargs, out):
     if isinstance(out, tuple) != isinstance(result, tuple):
         raise TypeError(f"{name}(): argument 'out' must be "
                         f"{'tuple of Tensors' if isinstance(result, tuple) else 'Tensor'}, "
-                        f"not {type(out).__name__}")
+                        f"not {type_name(out)}")
     if len(outs) != len(results):
         raise TypeError(f"expected tuple of {len(results)} elements but got {len(outs)}")
     # (max and min of two tensors are maximum and minimum: a cast, as pointwise ops)
@@ -166,7 +167,7 @@ def with_out(name, fn):
         if out is None:
             return fn(*args, **kwargs)
         if not isinstance(out, (Tensor, tuple)):
-            raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+            raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type_name(out)}")
         return call_with_out(name, fn, args, kwargs, out)
     function.__name__, function.__doc__, function.__wrapped__ = fn.__name__, fn.__doc__, fn
     return function

@@ -3,6 +3,7 @@ one's gradient is the other, applied to the gradient; channel_shuffle (ChannelSh
 whose gradient is the inverse shuffle (channels regrouped by the group size)."""
 from .. import _backend
 from ._table import LINEAR, Op
+from .pointwise import _not_implemented
 
 xp = _backend.xp
 
@@ -40,6 +41,10 @@ def _channel_shuffle(self, groups):
 channel_shuffle = Op("ChannelShuffleBackward0", _channel_shuffle, jvp=LINEAR,
                      self=lambda grad, self_sym_sizes, groups:
                      channel_shuffle(grad, self_sym_sizes[1] // groups))
+# torch defines no derivative for the native kernel (its node is NotImplemented)
+native_channel_shuffle = Op("torch::autograd::NotImplemented", _channel_shuffle,
+                            jvp_name="aten::native_channel_shuffle",
+                            self=_not_implemented("native_channel_shuffle"))
 
 # vmap's rule (this module is imported on first use, after ops/batching/): the batch is
 # one more leading dim

@@ -3,6 +3,7 @@ reparameterisation gradient (_reparam_math.py), as torch records them."""
 import warnings
 
 from .. import _backend, _reparam_math
+from .._args import type_name
 from .._binomial import binomial as _binomial_draws
 from .. import random as _random
 from ..tensor import Tensor
@@ -25,7 +26,7 @@ def poisson(input, generator=None):
     """torch.poisson: a Poisson draw per element with its rate, on torch's stream."""
     if not isinstance(input, Tensor):
         raise TypeError(f"poisson(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+                        f"{type_name(input)}")
     if input._data.dtype.kind not in "fV":
         raise NotImplementedError(f'"poisson_cpu" not implemented for '
                                   f"'{input.dtype._cname}'")

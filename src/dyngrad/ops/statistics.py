@@ -103,15 +103,26 @@ def _var_check(self, name="std and var"):
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
-def _var(self, dim, correction, keepdim):
+def _in_float32(a):
+    """float16 summed as torch's kernels sum it, in float32 (NumPy's sum of float16 squares
+    overflows at 256)."""
+    return a.astype(xp.float32) if a.dtype == xp.float16 else a
+
+
+def _var(self, dim, correction, keepdim, then=None):
+    """The variance (``then`` applied before rounding to the result's dtype: std's sqrt)."""
     _var_check(self)
     axes = None if dim is None else _axes(dim, self.ndim)
     # torch gives nan for dof <= 0 without a warning; NumPy warns
     with xp.errstate(**_SILENT), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        out = xp.var(self, axis=axes, ddof=correction, keepdims=keepdim and dim is not None)
+        out = xp.var(_in_float32(self), axis=axes, ddof=correction,
+                     keepdims=keepdim and dim is not None)
     if keepdim and dim is None:
         out = xp.reshape(out, (1,) * self.ndim)
+    if then is not None:
+        with xp.errstate(**_SILENT):
+            out = then(out)
     return xp.asarray(out).astype(self.real.dtype, copy=False)
 
 
@@ -130,8 +141,7 @@ def _var_backward(grad, self, dim, correction, keepdim):
 
 
 def _std(self, dim, correction, keepdim):
-    with xp.errstate(**_SILENT):
-        return xp.sqrt(_var(self, dim, correction, keepdim))
+    return _var(self, dim, correction, keepdim, then=xp.sqrt)
 
 
 def _std_backward(result, grad, self, dim, correction, keepdim):
@@ -265,6 +275,8 @@ def amin(input, dim=(), keepdim=False, *, out=None):
 # -- vector norms ---------------------------------------------------------------------------
 def _vector_norm(self, ord, dim, keepdim):
     x = xp.abs(to_float(self))
+    dtype = x.dtype
+    x = _in_float32(x)
     axes = None if dim is None else _axes(dim, x.ndim)
     if ord == math.inf:
         out = xp.max(x, axis=axes, keepdims=keepdim)
@@ -279,7 +291,7 @@ def _vector_norm(self, ord, dim, keepdim):
     else:
         with xp.errstate(**_SILENT):
             out = xp.sum(x ** ord, axis=axes, keepdims=keepdim) ** (1.0 / ord)
-    return xp.asarray(out).astype(x.dtype, copy=False)
+    return xp.asarray(out).astype(dtype, copy=False)
 
 
 def _norm_backward(grad, self, ord, result, dim, keepdim):
@@ -316,10 +328,27 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
 
 
 vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
+# aten::norm(self, p, dim, keepdim), which torch.norm no longer reaches but
+# torch.frobenius_norm still records: the same norm under its own node
+norm_dim = Op("NormBackward1", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
+
+
+def _norm_dim(self, p, dim, keepdim):
+    return _vector_norm(self, p, dim, keepdim)
+
+
+def _norm_dim_backward(grad, self, p, result, dim, keepdim):
+    return _norm_backward(grad, self, p, result, dim, keepdim)
+
+
+# aten's norm.ScalarOpt_dim: the same norm under its own node, which the ops composed in
+# C++ (pairwise_distance) record where Python's torch.norm records linalg_vector_norm
+norm_dim = Op("NormBackward1", _norm_dim, jvp=TRANSPOSED, self=_norm_dim_backward)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
-    """torch.norm for vector norms: p a number or 'fro' (2), over all dims or ``dim``."""
+    """torch.norm: vector norms (p a number or 'fro', over all dims or ``dim``), and the
+    nuclear norm of a matrix (p 'nuc')."""
     if input._data.dtype.kind not in "fcV":
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {input.dtype._cname}")
@@ -328,7 +357,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(p, str):
         if p != "nuc":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-        raise NotImplementedError("dyngrad: norm with p='nuc'")
+        from ..linalg.norms import matrix_norm  # torch.linalg builds on the ops
+        dim = tuple(range(input.ndim)) if dim is None else _dim_list(dim)
+        return matrix_norm(input, "nuc", dim, keepdim)
     if dim is not None:
         dim = _dim_list(dim)
     return vector_norm(input, float(p), dim, keepdim)

@@ -28,7 +28,7 @@ def _check_tensor(input, name, pos="input", other=None):
     if type(input) in (int, float, bool, complex) and other is not None:
         return tensor(input)
     raise TypeError(f"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) must be "
-                    f"Tensor, not {type(input).__name__}")
+                    f"Tensor, not {type_name(input)}")
 
 
 _NUMBERS = frozenset((int, float, bool, complex))

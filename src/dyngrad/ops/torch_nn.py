@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
 from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, pointwise as _pw
 from . import rrelu as _rr
-from ._batched import refuse_batched
+from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
 from .. import _backend, _dtype, _runtime_flags, creation
 from ..creation import ones, zeros
@@ -299,9 +299,31 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
                 raise RuntimeError(f"{name} must be defined in evaluation mode")
         elif t.numel() != c:
             raise RuntimeError(f"{name} should contain {c} elements not {t.numel()}")
+    if not any_batched(input, weight, bias, running_mean, running_var):
+        # (under vmap torch's batching rule speaks first, about the running statistics)
+        _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training)
     # (the running statistics are written in place without a version bump, as in torch)
     return _norm.native_batch_norm(input, weight, bias, running_mean, running_var, training,
                                    momentum, eps)[0]
+
+
+def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training):
+    """torch's CPU rule: parameters share the input's dtype, except that a bfloat16 or
+    float16 input may have float32 ones (the 'mixed' case, decided by the first one given)."""
+    given = [t for t in (weight, bias, running_mean, running_var) if t is not None]
+    if given and given[0].dtype != input.dtype:
+        if any(t.dtype != _dtype.float32 for t in given):
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        if input.dtype not in (_dtype.bfloat16, _dtype.float16):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+        return
+    # the kernels meet the statistics first when training, the affine ones in evaluation
+    order = ((running_mean, running_var, weight, bias) if training
+             else (weight, bias, running_mean, running_var))
+    for t in order:
+        if t is not None and t.dtype != input.dtype:
+            raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
+                               f"{t.dtype._cname}")
 
 
 def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
@@ -496,8 +518,17 @@ FUNCTIONS.update({
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
     from . import attention as _at
+    if attn_mask is not None and attn_mask.dtype not in (_dtype.bool, _dtype.float32,
+                                                         query.dtype):
+        raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query "
+                           f"dtype, but got attn_mask.dtype: {_dtype.CPP_NAMES[attn_mask.dtype]} "
+                           f"and  query.dtype: {_dtype.CPP_NAMES[query.dtype]} instead.")
     fused = (query.dim() == 4 and key.dim() == 4 and value.dim() == 4 and dropout_p == 0.0
              and value.shape[-1] == query.shape[-1] and query.dtype.is_floating_point)
+    if fused and attn_mask is not None:
+        attn_mask.size(-2)  # the flash kernel's shape check reads it: torch's IndexError
+        # it takes masks of 2 or 4 dimensions; a 3-d one goes the math way
+        fused = attn_mask.dim() != 3
     enabled = _runtime_flags.sdp_enabled
     if fused and enabled["flash"]:
         return _at.flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale)[0]
@@ -604,8 +635,7 @@ def pixel_unshuffle(input, downscale_factor):
     return _ps.pixel_unshuffle(input, downscale_factor)
 
 
-def channel_shuffle(input, groups):
-    from . import pixel_shuffle as _ps
+def _check_channel_shuffle(input, groups):
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
                            f"sizes {list(input.shape)}")
@@ -615,7 +645,47 @@ def channel_shuffle(input, groups):
     if input.shape[1] % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got "
                            f"{input.shape[1]} channels and {groups} groups.")
+
+
+def conv_tbc(input, weight, bias, pad=0):
+    """A 1-d convolution of a (time, batch, channel) input with a (width, in, out) kernel,
+    checked as torch checks it."""
+    from . import conv as _conv
+    for pos, (name, value) in enumerate((("self", input), ("weight", weight), ("bias", bias))):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"conv_tbc(): argument '{name}' (position {pos + 1}) must be Tensor, "
+                            f"not {type(value).__name__}")
+    if input.dim() != 3:
+        raise RuntimeError("Input must have 3 dims: time, batch, in_channel")
+    if weight.dim() != 3:
+        raise RuntimeError("Weight tensor must have 3 dims: kernel_width, in_channels, "
+                           "out_channels.")
+    if bias.dim() != 1:
+        raise RuntimeError("Bias must be 1-D")
+    if input.shape[2] != weight.shape[1]:
+        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
+    if bias.shape[0] != weight.shape[2]:
+        raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
+    length = input.shape[0] + 2 * pad - weight.shape[0] + 1
+    if length < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {length}: "
+                           f"[{length}, {input.shape[1]}, {weight.shape[2]}]")
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{input.dtype._cname} and {weight.dtype._cname}")
+    return _conv.conv_tbc(input, weight, bias, pad)
+
+
+def channel_shuffle(input, groups):
+    from . import pixel_shuffle as _ps
+    _check_channel_shuffle(input, groups)
     return _ps.channel_shuffle(input, groups)
+
+
+def native_channel_shuffle(input, groups):
+    from . import pixel_shuffle as _ps
+    _check_channel_shuffle(input, groups)
+    return _ps.native_channel_shuffle(input, groups)
 
 
 def hardshrink(input, lambd=0.5):
@@ -640,6 +710,6 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return out if weight is None else out * weight
 
 
-FUNCTIONS.update({"channel_shuffle": channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
+FUNCTIONS.update({"conv_tbc": conv_tbc, "channel_shuffle": channel_shuffle, "native_channel_shuffle": native_channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
                   "hardshrink": hardshrink, "rms_norm": rms_norm})
 METHODS["hardshrink"] = hardshrink

@@ -5,15 +5,16 @@ import weakref
 from .. import _backend
 from .. import _dtype as _dt
 from ..creation import _check_fits, tensor
-from ..tensor import Tensor, _wrap_dim
+from ..tensor import Tensor, _wrap, _wrap_dim
 from . import joining, linalg
 from . import views as vw
-from .._args import as_dtype, check_device, dim_list
+from .._args import as_dtype, check_device, dim_list, type_name
 from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import LINEAR, Op
 from .inplace import apply_inplace, clone_op, copy_, fill_, zero_
 from .indexing import warn_complex_to_real
+from ._batched import refuse_batched
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
@@ -25,10 +26,37 @@ def _sizes(size):
     return tuple(size)
 
 
-def view(self, *shape):
-    if len(shape) == 1 and isinstance(shape[0], _dt.dtype):
-        raise NotImplementedError("view(dtype) is not supported")
-    return vw.view(self, _sizes(shape))
+def view(self, *shape, dtype=None, size=None):
+    if dtype is not None or (len(shape) == 1 and isinstance(shape[0], _dt.dtype)):
+        return _view_dtype(self, dtype if dtype is not None else shape[0])
+    return vw.view(self, _sizes(shape) if size is None else tuple(size))
+
+
+def _view_dtype(self, dtype):
+    """The same bytes read as ``dtype``: the last dimension stretches or shrinks by the
+    ratio of the element sizes. As in torch, the result shares the version counter and
+    is outside the graph (no node, no base)."""
+    refuse_batched("view(dtype) is not supported under vmap", self)
+    old, new = self.element_size(), dtype.itemsize
+    if old != new:
+        what = (f"to view {self.dtype._cname} as {dtype._cname} (different element sizes)")
+        if self.dim() == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if self.stride(-1) != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {self.stride(-1)}")
+        if new > old:
+            ratio = new // old
+            checks = [("self.size(-1)", self.shape[-1]),
+                      ("self.storage_offset()", self.storage_offset())]
+            checks += [(f"self.stride({i})", self.stride(i)) for i in range(self.dim() - 1)]
+            for name, value in checks:
+                if value % ratio:
+                    raise RuntimeError(f"{name} must be divisible by {ratio} {what}, but got "
+                                       f"{value}")
+    out = _wrap(self._data.view(dtype.np))
+    out._version_counter = self._version_counter
+    out._inference = self._inference
+    return out
 
 
 def reshape(self, *shape):
@@ -385,7 +413,9 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, mem
             check_device(a, "to")
     if dtype is None or (dtype is self.dtype and not copy):
         return self
-    return to_copy(self, dtype)
+    out = to_copy(self, dtype)
+    warn_complex_to_real(out, self)
+    return out
 
 
 def _caster(d):
@@ -468,7 +498,7 @@ def copy_method(self, src, non_blocking=False):
         src = tensor(src)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
-                        f"{type(src).__name__}")
+                        f"{type_name(src)}")
     check_no_partial_overlap(self._data, [src._data])
     warn_complex_to_real(self, src)
     try:

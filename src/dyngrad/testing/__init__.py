@@ -9,6 +9,6 @@
     Greatest absolute difference: 0.5 at index (1,) (up to 1e-05 allowed)
     Greatest relative difference: 0.20000000298023224 at index (1,) (up to 1.3e-06 allowed)
 """
-from ._comparison import assert_close  # noqa: F401
+from ._comparison import assert_allclose, assert_close  # noqa: F401
 
-__all__ = ["assert_close"]
+__all__ = ["assert_close", "assert_allclose"]

@@ -7,14 +7,15 @@ Tensors must agree in shape and (unless ``check_dtype=False``) dtype, then eleme
 """
 import cmath
 import collections.abc
+import warnings
 
 import numpy as np
 
 from .. import _dtype as _dt
-from ..creation import as_tensor
+from ..creation import as_tensor, tensor
 from ..tensor import Tensor
 
-__all__ = ["assert_close"]
+__all__ = ["assert_close", "assert_allclose"]
 
 # (rtol, atol) by dtype; other dtypes compare exactly
 _DTYPE_PRECISIONS = {_dt.float16: (0.001, 1e-5), _dt.float32: (1.3e-6, 1e-5),
@@ -214,3 +215,28 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
             if failure.id and not isinstance(msg, str):
                 text += f"\n\nThe failure occurred for item {''.join(str([i]) for i in failure.id)}"
         raise failure.type(text) from None
+
+
+# assert_allclose's own default tolerances (rtol, atol); other dtypes compare exactly
+_ALLCLOSE_PRECISIONS = {_dt.float16: (1e-3, 1e-3), _dt.float32: (1e-4, 1e-5),
+                        _dt.float64: (1e-5, 1e-8)}
+
+
+def assert_allclose(actual, expected, rtol=None, atol=None, equal_nan=True, msg=""):
+    """The deprecated assert_close of torch < 1.12: ``expected`` in ``actual``'s dtype, its
+    own default tolerances, NaNs equal, dtypes and strides not compared."""
+    __tracebackhide__ = True
+    warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be "
+                  "removed in a future release. Please use `torch.testing.assert_close()` "
+                  "instead. You can find detailed upgrade instructions in "
+                  "https://github.com/pytorch/pytorch/issues/61844.", FutureWarning,
+                  stacklevel=2)
+    if not isinstance(actual, Tensor):
+        actual = tensor(actual)
+    if not isinstance(expected, Tensor):
+        expected = tensor(expected, dtype=actual.dtype)
+    if rtol is None and atol is None:
+        rtol, atol = (max(pair) for pair in zip(
+            *(_ALLCLOSE_PRECISIONS.get(d, (0.0, 0.0)) for d in (actual.dtype, expected.dtype))))
+    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan,
+                 check_device=True, check_dtype=False, check_stride=False, msg=msg or None)

@@ -14,20 +14,28 @@ from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ... import ops
+from ..._args import type_name
 from ...ops.pointwise_more import xlogy
+from ...ops.statistics import norm_dim as _norm_dim
 from ...autograd.grad_mode import no_grad
+from .activation import logsigmoid
 
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
 
+def _legacy_reduction(size_average, reduce):
+    """torch's _Reduction.legacy_get_string, warning as it does."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{reduction}' instead.", stacklevel=4)
+    return reduction
+
+
 def _reduction_enum(size_average, reduce, reduction):
     if size_average is not None or reduce is not None:
-        # torch's _Reduction.legacy_get_string
-        size_average = True if size_average is None else size_average
-        reduce = True if reduce is None else reduce
-        reduction = "none" if not reduce else ("mean" if size_average else "sum")
-        warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                      f"reduction='{reduction}' instead.", stacklevel=3)
+        reduction = _legacy_reduction(size_average, reduce)
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return _REDUCTIONS[reduction]
@@ -38,7 +46,7 @@ def _check_nll_args(input, target):
         bad, pos = ("input", 1) if not isinstance(input, Tensor) else ("target", 2)
         value = input if bad == "input" else target
         raise TypeError(f"nll_loss_nd(): argument '{bad}' (position {pos}) must be Tensor, not "
-                        f"{type(value).__name__}")
+                        f"{type_name(value)}")
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
     if target.dtype._legacy not in ("LongTensor", "ByteTensor"):
@@ -80,7 +88,7 @@ def _nll_nd(input, target, weight, enum, ignore_index):
 def _check_tensor(fn, name, value, pos):
     if not isinstance(value, Tensor):
         raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
-                        f"{type(value).__name__}")
+                        f"{type_name(value)}")
 
 
 def _check_class_args(fn, input, weight, ignore_index):
@@ -316,7 +324,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     d = x1.dim() if x1.dim() >= x2.dim() else x2.dim()
-    return (x1 - x2 + eps).norm(p, d - 1 if d else 0, keepdim=keepdim)
+    return _norm_dim(_pw.add_scalar(x1 - x2, eps, 1), float(p), (d - 1 if d else 0,), keepdim)
 
 
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
@@ -425,3 +433,41 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return _nn.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
                         _REDUCTIONS[reduction], zero_infinity)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """The mean over classes of each class's logistic loss. As torch, the reduction is
+    checked only after the loss is computed (a bad shape fails first)."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.size(class_dim)
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(reduction + " is not valid")
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {anchor.ndim}D, positive "
+                           f"{positive.ndim}D, and negative {negative.ndim}D inputs")
+    distance = pairwise_distance if distance_function is None else distance_function
+    d_pos = distance(anchor, positive)
+    d_neg = distance(anchor, negative)
+    if swap:
+        d_neg = _minimum(d_neg, distance(positive, negative))
+    return _apply_reduction((margin + d_pos - d_neg).clamp_min(0), _REDUCTIONS[reduction])

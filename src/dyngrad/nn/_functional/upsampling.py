@@ -1,6 +1,7 @@
 """F.interpolate and F.upsample: each mode and dimension an upsample entry of the op table
 (area: adaptive average pooling), with torch's checks in torch's order."""
 import math
+import warnings
 
 from ...ops import upsample as _up
 from ...ops import torch_pooling as _pool
@@ -88,5 +89,21 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                  tuple(scales) if scales is not None else (None,) * dim)
 
 
+def _deprecated(name):
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=3)
+
+
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    _deprecated("upsample")
     return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

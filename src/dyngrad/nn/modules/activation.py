@@ -13,7 +13,7 @@ from .module import Module
 __all__ = ["ReLU", "ReLU6", "GELU", "SiLU", "Sigmoid", "Tanh", "LeakyReLU", "ELU", "SELU",
            "CELU", "Softplus", "Hardtanh", "Hardswish", "Hardsigmoid", "Mish", "PReLU",
            "LogSigmoid", "Softsign", "Tanhshrink", "GLU", "Softmax", "LogSoftmax", "Softmin",
-           "Threshold", "MultiheadAttention", "Softmax2d", "RReLU"]
+           "Threshold", "MultiheadAttention", "Softmax2d", "RReLU", "Hardshrink", "Softshrink"]
 
 
 def _inplace_suffix(inplace, first):
@@ -86,6 +86,30 @@ class Softsign(_NoArgs):
 
 class Tanhshrink(_NoArgs):
     _fn = staticmethod(lambda input: F.tanhshrink(input))
+
+
+class _Shrink(Module):
+    """Hardshrink and Softshrink: one threshold ``lambd``, shown alone in the repr."""
+
+    _fn = None
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return type(self)._fn(input, self.lambd)
+
+    def extra_repr(self):
+        return str(self.lambd)
+
+
+class Hardshrink(_Shrink):
+    _fn = staticmethod(lambda input, lambd: F.hardshrink(input, lambd))
+
+
+class Softshrink(_Shrink):
+    _fn = staticmethod(lambda input, lambd: F.softshrink(input, lambd))
 
 
 class Threshold(Module):
@@ -252,9 +276,6 @@ class MultiheadAttention(Module):
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
                              f"embed_dim={embed_dim} and num_heads={num_heads} instead")
         super().__init__()
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("dyngrad: MultiheadAttention with add_bias_kv or "
-                                      "add_zero_attn is not implemented yet")
         self.embed_dim = embed_dim
         self.kdim = kdim if kdim is not None else embed_dim
         self.vdim = vdim if vdim is not None else embed_dim
@@ -282,7 +303,11 @@ class MultiheadAttention(Module):
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
                                                         dtype=dtype)
-        self.bias_k = self.bias_v = None
+        if add_bias_kv:
+            self.bias_k = Parameter(creation.empty((1, 1, embed_dim), dtype=dtype))
+            self.bias_v = Parameter(creation.empty((1, 1, embed_dim), dtype=dtype))
+        else:
+            self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
@@ -297,27 +322,37 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+        if self.bias_v is not None:
+            init.xavier_normal_(self.bias_v)
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
                 attn_mask=None, average_attn_weights=True, is_causal=False):
-        from ._attention import attention
-        if is_causal and attn_mask is None:
-            raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use "
-                               "the Transformer module method `generate_square_subsequent_mask` "
-                               "to create this mask.")
-        unbatched = query.dim() == 2
-        if unbatched:
-            query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
-            if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        elif self.batch_first:
-            query, key, value = (x.transpose(1, 0) for x in (query, key, value))
-        out, weights = attention(self, query, key, value, key_padding_mask, need_weights,
-                                 attn_mask, average_attn_weights)
-        if unbatched:
-            return out.squeeze(1), None if weights is None else weights.squeeze(0)
-        if self.batch_first:
-            out = out.transpose(1, 0)
+        batched = query.dim() == 3
+        if self.batch_first and batched:
+            # (one transpose for an input passed as several arguments, as torch's)
+            if key is value:
+                if query is key:
+                    query = key = value = query.transpose(1, 0)
+                else:
+                    query, key = (x.transpose(1, 0) for x in (query, key))
+                    value = key
+            else:
+                query, key, value = (x.transpose(1, 0) for x in (query, key, value))
+        separate = not self._qkv_same_embed_dim
+        out, weights = F.multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
+            self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
+            self.out_proj.weight, self.out_proj.bias, training=self.training,
+            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            use_separate_proj_weight=separate,
+            q_proj_weight=self.q_proj_weight if separate else None,
+            k_proj_weight=self.k_proj_weight if separate else None,
+            v_proj_weight=self.v_proj_weight if separate else None,
+            average_attn_weights=average_attn_weights, is_causal=is_causal)
+        if self.batch_first and batched:
+            return out.transpose(1, 0), weights
         return out, weights
 
 

@@ -7,6 +7,7 @@
     ))
 """
 import operator
+import warnings
 from collections import OrderedDict
 from collections import abc as container_abcs
 from itertools import chain, islice
@@ -15,7 +16,7 @@ from ...tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent, _typename
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
+__all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def _abs_index(idx, size):
@@ -40,6 +41,18 @@ def _check_factor(container, other):
         raise TypeError(f"unsupported operand type(s) for *: {type(container)} and {type(other)}")
     if other <= 0:
         raise ValueError(f"Non-positive multiplication factor {other} for {type(container)}")
+
+
+class Container(Module):
+    """The old keyword-argument container, which torch deprecates on construction."""
+
+    def __init__(self, **kwargs):
+        warnings.warn("`nn.Container` is deprecated. All of its functionality is now "
+                      "implemented in `nn.Module`. Subclass that instead.", FutureWarning,
+                      stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class Sequential(Module):

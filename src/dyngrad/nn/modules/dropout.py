@@ -3,7 +3,7 @@ draws the mask from torch's random stream)."""
 from .. import functional as F
 from .module import Module
 
-__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 
 
 class _DropoutNd(Module):
@@ -41,3 +41,7 @@ class Dropout3d(_DropoutNd):
 
 class AlphaDropout(_DropoutNd):
     _fn = staticmethod(lambda input, p, training, inplace: F.alpha_dropout(input, p, training))
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    _fn = staticmethod(lambda *a: F.feature_alpha_dropout(*a))

@@ -19,6 +19,7 @@ Assigning a Parameter, a Module or a buffer as an attribute registers it (in
     >>> list(net.state_dict())
     ['steps', 'fc.weight', 'fc.bias']
 """
+import functools
 import itertools
 import warnings
 from collections import OrderedDict, namedtuple
@@ -28,7 +29,7 @@ from ...creation import empty_like
 from ...autograd import grad_mode
 from ...autograd.graph import add_hook
 from ...tensor import Tensor
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
 from ._backward_hook import BackwardHook
 from ... import _size
 
@@ -262,6 +263,20 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
+    def set_submodule(self, target, module, strict=False):
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if hasattr(parent, name):
+            if not isinstance(getattr(parent, name), Module):
+                raise AttributeError("`" + name + "` is not an nn.Module")
+        elif strict:
+            raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        setattr(parent, name, module)
+
     def _get_member(self, target, kind, store):
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -426,6 +441,9 @@ class Module:
     def half(self):
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
+    def bfloat16(self):
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
 
@@ -505,8 +523,20 @@ class Module:
     def register_load_state_dict_post_hook(self, hook):
         return add_hook(self._load_state_dict_post_hooks, hook)
 
+    def _register_load_state_dict_pre_hook(self, hook, with_module=False):
+        return add_hook(self._load_state_dict_pre_hooks,
+                        functools.partial(hook, self) if with_module else hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)``, run before this module's entries are loaded."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
                               unexpected_keys, error_msgs):
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                 error_msgs)
         persistent = {k: v for k, v in self._buffers.items()
                       if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(),
@@ -524,9 +554,13 @@ class Module:
                                   "torch.Tensor or Tensor-like object from checkpoint but "
                                   f"received {type(value)}")
                 continue
-            if param.dim() == 0 and value.dim() == 1 and value.shape[0] == 1:
+            # an uninitialized parameter takes any shape (a lazy module materialises it in
+            # its pre-hook); an uninitialized value fails on its shape, as torch's does
+            lazy = is_lazy(param)
+            if (not lazy and len(param.shape) == 0 and len(value.shape) == 1
+                    and value.shape[0] == 1):
                 value = value[0]
-            if value.shape != param.shape:
+            if not lazy and value.shape != param.shape:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape "
                                   f"{value.shape} from checkpoint, the shape in current model is "
                                   f"{param.shape}.")
@@ -702,7 +736,19 @@ class Module:
                                       f"in forward: {str(e)}", stacklevel=2)
             raise
 
-    __call__ = _call_impl
+    _compiled_call_impl = None  # set by compile()
+
+    def _wrapped_call_impl(self, *args, **kwargs):
+        if self._compiled_call_impl is not None:
+            return self._compiled_call_impl(*args, **kwargs)
+        return self._call_impl(*args, **kwargs)
+
+    __call__ = _wrapped_call_impl
+
+    def compile(self, *args, **kwargs):
+        """Compile this module's calls in place (``torch.compile``'s arguments)."""
+        from ..._compile.api import compile as compile_  # compile builds on nn
+        self._compiled_call_impl = compile_(self, *args, **kwargs).__dict__["_compiled_forward"]
 
     # -- printing and copying ---------------------------------------------------------
     def extra_repr(self):

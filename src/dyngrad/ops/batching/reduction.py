@@ -31,7 +31,7 @@ def along(op, args, level, size):
 
 
 _EMPTY_IS_ALL = {red.sum_dim, red.mean_dim, st.amax_op, st.amin_op, st.var_op, st.std_op,
-                 st.logsumexp_op, st.vector_norm, summary.nansum_op, summary.var_mean_op,
+                 st.logsumexp_op, st.vector_norm, st.norm_dim, summary.nansum_op, summary.var_mean_op,
                  summary.std_mean_op}
 
 
@@ -71,7 +71,7 @@ register(along, [
     red.sum_dim, red.mean_dim, red.max_dim, red.min_dim, red.flip, red.cumsum,
     red.gather, red.scatter, red.scatter_add,
     st.prod_dim, st.var_op, st.std_op, st.logsumexp_op, st.amax_op, st.amin_op,
-    st.vector_norm,
+    st.vector_norm, st.norm_dim,
     activation.softmax, activation.log_softmax, activation.softmax_backward_data,
     activation.log_softmax_backward_data, ap.glu, ap.glu_backward,
     sorting.sort_op, sorting.sort_stable, sorting.topk_op, sorting.kthvalue_op,
