@@ -25,8 +25,11 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.nn.attention", "dyngrad.autograd.profiler", "dyngrad.profiler",
            "dyngrad.testing", "dyngrad.func._vmap", "dyngrad.func._grad",
            "dyngrad.func._functional_call", "dyngrad.nn.modules.lazy", "dyngrad.nn.modules.distance",
-           "dyngrad.nn.modules.adaptive", "dyngrad.overrides", "dyngrad.ops.histogram",
-           "dyngrad.ops.stft", "dyngrad.ops.renorm", "dyngrad.ops.finite_differences"]
+           "dyngrad.nn.modules.adaptive", "dyngrad.overrides", "dyngrad.distributions.transform",
+           "dyngrad.distributions.transformed_distribution",
+           "dyngrad.distributions.constraint_registry", "dyngrad.ops.binomial",
+           "dyngrad.ops.histogram", "dyngrad.ops.stft", "dyngrad.ops.renorm",
+           "dyngrad.ops.finite_differences"]
 
 
 def _examples():

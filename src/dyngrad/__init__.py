@@ -68,6 +68,8 @@ from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              get_num_threads, is_deterministic_algorithms_warn_only_enabled,
                              set_default_device, set_float32_matmul_precision,
                              set_num_threads, use_deterministic_algorithms)
+from ._runtime_flags import is_warn_always_enabled, set_warn_always  # noqa: F401
+from ._dtype import can_cast  # noqa: F401
 
 from . import version  # noqa: E402
 from .version import __version__  # noqa: E402,F401
@@ -96,6 +98,22 @@ return_types = _ReturnTypes(_return_types)
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+
+def typename(obj):
+    """The type of ``obj`` as a string: a tensor's legacy type name (torch.FloatTensor),
+    else the module and qualified name of its class (builtins left out)."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    if hasattr(obj, "__qualname__"):
+        qualname = obj.__qualname__
+    elif hasattr(obj, "__name__"):
+        qualname = obj.__name__
+    else:
+        module = obj.__class__.__module__ or ""
+        qualname = obj.__class__.__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def numel(input):

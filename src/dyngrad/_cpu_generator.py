@@ -519,6 +519,30 @@ class CPUGenerator:
         out = _libm_map(math.log1p, -u) * scale
         return _cast_double(out, dtype).reshape(shape)
 
+    # --------------------------------------------------------------- geometric
+    def geometric(self, shape, dtype, p):
+        """``Tensor.geometric_(p)``: geometric_distribution<double>, one uniform double per
+        element in order, ceil(log(u) / log1p(-p)), cast to the tensor's dtype."""
+        shape, n = _shape_numel(shape)
+        p = float(p)
+        if not 0.0 < p < 1.0:
+            raise RuntimeError("geometric_ expects p to be in (0, 1), but got p=" + _fmt(p))
+        u = self._uniform_double01(n)
+        out = np.ceil(_libm_map(math.log, u) / math.log1p(-p))
+        return _cast_double(out, np.dtype(dtype)).reshape(shape)
+
+    # -------------------------------------------------------------- log_normal
+    def log_normal(self, shape, dtype, mean=1.0, std=2.0):
+        """``Tensor.log_normal_(mean, std)``: lognormal_distribution<double>, exp of the
+        serial normal_distribution<double> draws (with its cached second sample)."""
+        dtype = _float_dtype(dtype, "log_normal_cpu")
+        shape, n = _shape_numel(shape)
+        mean, std = float(mean), float(std)
+        if not std > 0.0:
+            raise RuntimeError("log_normal_ expects std > 0.0, but found std=" + _fmt(std))
+        out = _libm_map(math.exp, np.array(self._normal_serial(n, mean, std), np.float64))
+        return _cast_double(out, dtype).reshape(shape)
+
     # ------------------------------------------------------------------ cauchy
     def cauchy(self, shape, dtype=np.float32, median=0.0, sigma=1.0):
         """``Tensor.cauchy_(median, sigma)``: cauchy_distribution<double>, one uniform

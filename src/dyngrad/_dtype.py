@@ -235,6 +235,16 @@ def promote_types(type1, type2):
     return _promote(*args)
 
 
+def can_cast(from_, to):
+    """torch.can_cast: whether a value of dtype ``from_`` may be cast to ``to`` by torch's
+    rules (no float to an integer, no complex to a real, nothing but bool to bool)."""
+    for k, (name, d) in enumerate((("from_", from_), ("to", to))):
+        if not isinstance(d, dtype):
+            raise TypeError(f"can_cast(): argument '{name}' (position {k + 1}) must be "
+                            f"torch.dtype, not {type(d).__name__}")
+    return to._category >= from_._category
+
+
 def _combine_categories(higher, lower):
     """Merge the dtype of higher-priority operands with a lower-priority one.
 

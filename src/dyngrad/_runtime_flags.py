@@ -41,6 +41,15 @@ def is_deterministic_algorithms_warn_only_enabled():
     return _state["warn_only"]
 
 
+def set_warn_always(b):
+    """torch.set_warn_always: warnings torch gives once per process come every time."""
+    _state["warn_always"] = bool(b)
+
+
+def is_warn_always_enabled():
+    return _state.get("warn_always", False)
+
+
 def set_num_threads(n):
     if not isinstance(n, int) or isinstance(n, bool):
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")

@@ -410,6 +410,16 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     return _fill(self, lambda shape, d, _: gen.cauchy(shape, d, median, sigma))
 
 
+def geometric_(self, p, *, generator=None):
+    gen = _generator(generator)
+    return _fill(self, lambda shape, d, _: gen.geometric(shape, d, p))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    gen = _generator(generator)
+    return _fill(self, lambda shape, d, _: gen.log_normal(shape, d, mean, std))
+
+
 def bernoulli_(self, p=0.5, *, generator=None):
     gen = _generator(generator)
     return _fill(self, lambda shape, d, _: gen.bernoulli(shape, d, p))

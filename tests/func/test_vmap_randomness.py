@@ -35,8 +35,6 @@ SAMPLERS = {
     "normal_std": lambda lib, x: lib.normal(lib.zeros(4), x),
     "normal_unbatched": lambda lib, x: lib.normal(lib.ones(4), 2.0) + x,
     "poisson": lambda lib, x: lib.poisson(x * 10),
-    "binomial": lambda lib, x: lib.binomial(x * 40, x),
-    "binomial_unbatched_prob": lambda lib, x: lib.binomial(x * 5, lib.full((4,), 0.3)),
     "multinomial": lambda lib, x: lib.multinomial(x, 2),
     "multinomial_replacement": lambda lib, x: lib.multinomial(x, 5, True),
     "multinomial_unbatched": lambda lib, x: lib.multinomial(lib.ones(4), 2) + x.long()[:2],

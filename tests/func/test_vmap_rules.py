@@ -143,7 +143,7 @@ LOOPED = {
     "ChannelShuffleBackward0": "no rule yet", "ConvTbcBackward0": "no rule yet",
     "FractionalMaxPool2DBackward0": "no rule yet", "FractionalMaxPool3DBackward0": "no rule yet",
     "FractionalMaxPool2DBackwardBackward0": "no rule yet",
-    "FractionalMaxPool3DBackwardBackward0": "no rule yet", "NormBackward1": "no rule yet",
+    "FractionalMaxPool3DBackwardBackward0": "no rule yet",
     "GeqrfBackward0": "no rule yet", "LinalgHouseholderProductBackward0": "no rule yet",
     "OrmqrBackward0": "no rule yet", "LuUnpackBackward0": "no rule yet (pivots: one dim less)",
     "LinalgLuSolveBackward0": "no rule yet (three operands)",
@@ -151,6 +151,9 @@ LOOPED = {
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",
     "RenormBackward0": "no rule yet (the norm must not reach across samples)",
+    **dict.fromkeys(("DiagonalScatterBackward0", "SelectScatterBackward0",
+                     "SliceScatterBackward0", "IndexReduceBackward0", "NarrowCopyBackward0",
+                     "EmbeddingRenormBackward0"), "no rule yet"),
 }
 
 

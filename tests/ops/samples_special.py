@@ -2,7 +2,8 @@
 values near 0 (i1's guard), beyond the Bessel series' range (|x| > 30), the tails."""
 import numpy as np
 
-from dyngrad.ops import special as sp
+from dyngrad.ops import bessel, special as sp
+from dyngrad.ops.orthogonal_polynomials import OPS as POLYNOMIALS
 
 f32 = np.float32
 A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
@@ -45,6 +46,34 @@ SAMPLES = {
     # (no derivative in torch either: its backward raises)
     sp.zeta: [("zeta", lambda t, x, q: t.special.zeta(x.detach() + 2, q.detach()),
                [POS, np.array([1.0, -0.5, 2.5], f32)])],
+    sp.polygamma_self_first: [("polygamma_", lambda t, x: (x * 1).polygamma_(1), [POS]),
+                              ("polygamma__squared", lambda t, x: _sq((x * 1).polygamma_(2)), [POS])],
+    sp.erfcx: [("erfcx", lambda t, x: t.special.erfcx(x), [A]),
+               ("erfcx_squared", lambda t, x: _sq(t.special.erfcx(x)),
+                [np.array([0.0, -1.5, 3.0, 30.0], f32)])],
+    sp.xlog1py: [("xlog1py", lambda t, x, y: t.special.xlog1py(x, y), [A, POS]),
+                 ("xlog1py_squared", lambda t, x, y: _sq(t.special.xlog1py(x, y - 0.3)), [A, POS])],
+    sp.xlog1py_number_self: [("xlog1py_number_self", lambda t, y: t.special.xlog1py(2.5, y), [POS])],
+    sp.xlog1py_number_other: [("xlog1py_number_other", lambda t, x: t.special.xlog1py(x, 1.5), [A]),
+                              ("xlog1py_number_other_squared",
+                               lambda t, x: _sq(t.special.xlog1py(x, 0.25)), [A])],
+    # (the derivative in the first argument raises in torch: RAISES_IN_BACKWARD)
+    sp.igamma: [("igamma", lambda t, x: t.igamma(t.tensor(POS) + 1, x), [POS]),
+                ("gammainc", lambda t, x: _sq(t.special.gammainc(t.tensor(POS), x)), [POS])],
+    sp.igammac: [("igammac", lambda t, x: t.igammac(t.tensor(POS) * 3, x), [POS]),
+                 ("gammaincc", lambda t, x: _sq(t.special.gammaincc(t.tensor(POS), x)), [POS])],
+    # no derivatives in torch: the results never require grad
+    **{op: [(op_name, (lambda name: lambda t, x: getattr(t.special, name)(x.detach()))(op_name),
+             [BIG])] for op_name, op in vars(bessel).items() if isinstance(op, type(sp.erfc))},
+    **{op: [(name, (lambda name: lambda t, x, n: getattr(t.special, name)(x.detach(), n))(name),
+             [np.array([[-1.5, -1.0, 0.3], [0.0, 0.8, 2.5]], f32), np.array([0, 3, 7], np.int64)])]
+       for name, op in POLYNOMIALS.items()},
+}
+
+RAISES_IN_BACKWARD = {
+    # (at x = 0, where the values are exact: torch's float32 kernel rounds differently)
+    sp.igamma: [lambda t, x, y: t.igamma(y, y.detach() * 0), lambda t, x, y: (y * 1).igamma_(y.detach() * 0)],
+    sp.igammac: [lambda t, x, y: t.special.gammaincc(y, y.detach() * 0)],
 }
 
 # i1 at exactly 0: torch's guard gives the limit 0.5 where a central difference agrees,

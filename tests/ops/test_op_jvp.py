@@ -16,11 +16,11 @@ from dyngrad.linalg import householder, ldl, legacy
 from dyngrad.ops import histogram
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
                          distance, margin_loss, packed_sequence, pointwise as pw, rrelu,
-                         sampling, sorting, conv, pixel_shuffle)
+                         sampling, sorting, conv, pixel_shuffle, special)
 from dyngrad.ops._table import ALL_OPS
 
 from .oracle import outputs_of, weights
-from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES, samples_nn
+from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES, samples_nn, samples_variants
 
 # Ops torch has no forward rule for either: forward AD through them raises, naming the op.
 # Each is checked against torch's message by test_unsupported_ops_raise_as_torch.
@@ -36,6 +36,8 @@ NO_JVP = {
     packed_sequence.pack_padded_sequence: "torch's _pack_padded_sequence has no forward formula",
     sampling.standard_gamma_op: "torch's _standard_gamma has no forward formula",
     sampling.standard_gamma_grad_op: "nor has _standard_gamma_grad",
+    special.igamma: "torch's igamma has no forward formula",
+    special.igammac: "nor has igammac",
     ldl.ldl_factor_op: "torch records a NotImplemented node for linalg_ldl_factor_ex",
     householder.geqrf_op: "torch's geqrf has no derivative at all",
     ldl.ldl_solve_op: "and for linalg_ldl_solve",
@@ -60,9 +62,9 @@ NO_JVP = {
     grid_sample.backward[3]: "nor has grid_sampler_3d_backward",
     embedding_bag.embedding_bag_backward: "torch has no derivative of it at all",
     embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
-    sampling.binomial_op: "torch records a NotImplemented node for binomial",
     **dict.fromkeys((histogram.histogram_op, histogram.bin_edges_op, histogram.from_bin_cts_op,
                      histogram.from_bin_tensors_op), "torch records NotImplemented nodes"),
+    **samples_variants.NO_JVP,
     legacy.cholesky_op: "torch's deprecated cholesky has no forward formula",
     householder.ormqr_op: "torch's ormqr has no forward formula",
     conv.conv_tbc: "torch's conv_tbc has no forward formula",
@@ -255,7 +257,12 @@ def _reverse_over_reverse(lib, call, arrays):
 # second derivatives where the oracle has none to offer: torch's is nan at copysign's zero,
 # and sinc's double backward is not its second derivative at 0 (in torch or dyngrad)
 NO_HVP_ORACLE = {"copysign", "copysign_number", "sinc"}
-HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}")
+# reverse-over-forward through an in-place op whose formula reads its input before the
+# write fails in dyngrad (x.sin_(), x.digamma_() alike): the saved input is the written one
+_INPLACE_READING_SELF = pytest.mark.xfail(strict=True, reason="reverse-over-forward through "
+                                          "an in-place op that saves its input")
+_HVP_MARKS = {"polygamma_": _INPLACE_READING_SELF, "polygamma__squared": _INPLACE_READING_SELF}
+HVP_CASES = [pytest.param(call, arrays, id=f"{op.name}-{cid}", marks=_HVP_MARKS.get(cid, ()))
              for op, cases in SAMPLES.items() if op.name is not None
              for cid, call, arrays in cases
              if cid not in NEEDS_GRAD | AT_A_KINK | samples_nn.NO_FINITE_DIFF | NO_HVP_ORACLE]

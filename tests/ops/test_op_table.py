@@ -433,11 +433,16 @@ from .samples_sorting import AT_A_KINK, NO_DERIVATIVE, SAMPLES as _SORTING  # no
 from .samples_pointwise import AT_A_KINK as _KINKS, SAMPLES as _POINTWISE  # noqa: E402
 from .samples_summary import AT_A_KINK as _KINKS2, SAMPLES as _SUMMARY  # noqa: E402
 from .samples_special import AT_A_KINK as _KINKS3, SAMPLES as _SPECIAL  # noqa: E402
+from .samples_special import RAISES_IN_BACKWARD as _SPECIAL_RAISES  # noqa: E402
 from .samples_kinks import AT_A_KINK as _KINKS4, SAMPLES as _AT_KINKS  # noqa: E402
+from . import samples_variants  # noqa: E402
 # (and a draw at a fixed seed is not the reparameterised draw finite differences would see)
 AT_A_KINK = (AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | _KINKS4 | samples_linalg.AT_A_KINK
-             | {"standard_gamma"})
-for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL, _AT_KINKS):
+             | {"standard_gamma"} | samples_variants.AT_A_KINK
+             | samples_variants.NOT_THE_DERIVATIVE)
+_GRAPHS.update(samples_variants.GRAPHS)
+for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL, _AT_KINKS,
+               samples_variants.SAMPLES):
     for _op, _cases in _extra.items():
         SAMPLES.setdefault(_op, []).extend(_cases)
 
@@ -466,9 +471,8 @@ RAISES_IN_BACKWARD = {
                       lambda t, x, y: 2 // y],
     pw.remainder_scalar_tensor: [lambda t, x, y: 2 % y, lambda t, x, y: t.remainder(3, y)],
     sa.standard_gamma_grad_op: [lambda t, x, y: t._standard_gamma_grad(y, x.abs().detach() + 0.5)],
-    **samples_linalg.RAISES_IN_BACKWARD,
-    sa.binomial_op: [lambda t, x, y: t.binomial(x.abs() * 30, y / 4,
-                                                generator=t.Generator().manual_seed(1))],
+    **samples_linalg.RAISES_IN_BACKWARD, **_SPECIAL_RAISES,
+    **samples_variants.RAISES_IN_BACKWARD,
     # histograms: torch's NotImplemented nodes, for the input and the weights
     hi.histogram_op: [lambda t, x, y: t.histogram(x, 4).hist,
                       lambda t, x, y: t.histogram(x.detach(), t.tensor([-1.0, 0.5, 3.0]),
@@ -491,7 +495,8 @@ def test_every_op_has_a_sample():
     missing = [op for op in ALL_OPS if op not in SAMPLES and op not in COMPLEX_ONLY
                and op not in NO_DERIVATIVE | samples_nn.NO_DERIVATIVE
                and op not in TESTED_BY_VALUE | FFT_BY_VALUE
-               and op not in RAISES_IN_BACKWARD]
+               and op not in RAISES_IN_BACKWARD and op not in samples_variants.REFUSED
+               and op not in samples_variants.COMPLEX_ONLY]
     assert not missing, f"ops with no sample input: {missing}"
 
 

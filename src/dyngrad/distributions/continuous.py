@@ -6,9 +6,10 @@ from .. import _dtype_info
 from .. import random
 from .._size import Size
 from ..autograd import grad_mode
-from ..creation import empty, full
+from ..creation import empty, full, zeros_like
 from . import constraints
 from .distribution import LOG_SQRT_2PI, Distribution, broadcast_all
+from .exp_family import ExponentialFamily
 
 
 def _shape_of(*params):
@@ -29,7 +30,8 @@ class _LocationScale(Distribution):
     mode = property(lambda self: self.loc)
 
 
-class Normal(_LocationScale):
+class Normal(_LocationScale, ExponentialFamily):
+    _mean_carrier_measure = 0
     stddev = property(lambda self: self.scale)
     variance = property(lambda self: self.stddev.pow(2))
 
@@ -60,6 +62,13 @@ class Normal(_LocationScale):
     def entropy(self):
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
 
+    @property
+    def _natural_params(self):
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x.pow(2) / y + 0.5 * (-math.pi / y).log()
+
 
 class Laplace(_LocationScale):
     variance = property(lambda self: 2 * self.scale.pow(2))
@@ -82,6 +91,10 @@ class Laplace(_LocationScale):
         return 0.5 - 0.5 * (value - self.loc).sign() * (
             -(value - self.loc).abs() / self.scale).expm1()
 
+    def icdf(self, value):
+        term = value - 0.5
+        return self.loc - self.scale * term.sign() * (-2 * term.abs()).log1p()
+
     def entropy(self):
         return 1 + (2 * self.scale).log()
 
@@ -101,7 +114,7 @@ class Uniform(Distribution):
                 f"distribution {self!r} to satisfy the constraint {c!r}, but found invalid "
                 f"values:\n{_shown_value(bad)}")
 
-    @property
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):
         return constraints.interval(self.low, self.high)
 
@@ -172,7 +185,8 @@ def _shown_value(t):
     return format(t.item()) if t.dim() == 0 else str(t)
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
+    _mean_carrier_measure = 0
     arg_constraints = {"rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
@@ -182,7 +196,7 @@ class Exponential(Distribution):
         super().__init__(_shape_of(self.rate), validate_args=validate_args)
 
     mean = property(lambda self: self.rate.reciprocal())
-    mode = property(lambda self: self.rate * 0)
+    mode = property(lambda self: zeros_like(self.rate))
     stddev = property(lambda self: self.rate.reciprocal())
     variance = property(lambda self: self.rate.pow(-2))
 
@@ -205,3 +219,8 @@ class Exponential(Distribution):
 
     def entropy(self):
         return 1.0 - self.rate.log()
+
+    _natural_params = property(lambda self: (-self.rate,))
+
+    def _log_normalizer(self, x):
+        return -(-x).log()

@@ -2,14 +2,16 @@
 from .. import _dtype_info
 from .._size import Size
 from ..autograd import grad_mode
+from ..creation import zeros_like
 from ..ops.sampling import poisson
 from . import constraints
 from .discrete import probs_or_logits
+from .exp_family import ExponentialFamily
 from .distribution import (Distribution, broadcast_all, lazy_property, logits_to_probs,
                            probs_to_logits)
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
 
@@ -32,6 +34,11 @@ class Poisson(Distribution):
             self._validate_sample(value)
         rate, value = broadcast_all(self.rate, value)
         return value.xlogy(rate) - rate - (value + 1).lgamma()
+
+    _natural_params = property(lambda self: (self.rate.log(),))
+
+    def _log_normalizer(self, x):
+        return x.exp()
 
 
 class Geometric(Distribution):
@@ -59,7 +66,7 @@ class Geometric(Distribution):
         return logits_to_probs(self.logits, is_binary=True)
 
     mean = property(lambda self: 1.0 / self.probs - 1.0)
-    mode = property(lambda self: self.probs * 0)
+    mode = property(lambda self: zeros_like(self.probs))
     variance = property(lambda self: (1.0 / self.probs - 1.0) / self.probs)
 
     def sample(self, sample_shape=Size()):

@@ -5,24 +5,31 @@ from .._size import Size
 from ..autograd import grad_mode
 from ..creation import arange
 from . import constraints
+from .exp_family import ExponentialFamily
 from .distribution import (Distribution, broadcast_all, lazy_property, logits_to_probs,
                            probs_to_logits)
 
 _EITHER = "Either `probs` or `logits` must be specified, but not both."
 
 
-def probs_or_logits(dist, probs, logits):
+def probs_or_logits(dist, probs, logits, total_count=None):
     """Set the one elementwise parameter given (``probs`` or ``logits``) on ``dist``, and
-    return the batch shape it gives."""
+    return the batch shape it gives; with a ``total_count`` (the trial families), that
+    too, broadcast with it and of its dtype."""
     if (probs is None) == (logits is None):
         raise ValueError(_EITHER)
     name, value = ("probs", probs) if probs is not None else ("logits", logits)
-    (param,) = broadcast_all(value)
+    if total_count is None:
+        (param,) = broadcast_all(value)
+    else:
+        count, param = broadcast_all(total_count, value)
+        dist.total_count = count.type_as(param)
     setattr(dist, name, param)
     return Size(()) if param.dim() == 0 else param.size()
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
+    _mean_carrier_measure = 0
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
     has_enumerate_support = True
@@ -63,10 +70,17 @@ class Bernoulli(Distribution):
         from ..nn.functional import binary_cross_entropy_with_logits as bce
         return bce(self.logits, self.probs, reduction="none")
 
+    _natural_params = property(lambda self: (self.probs.logit(),))
+
+    def _log_normalizer(self, x):
+        return x.exp().log1p()
+
     def enumerate_support(self, expand=True):
         values = arange(2, dtype=self._param.dtype)
         values = values.view((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
+
+    param_shape = property(lambda self: self._param.size())
 
     @property
     def _param(self):
@@ -103,7 +117,7 @@ class Categorical(Distribution):
     def probs(self):
         return logits_to_probs(self.logits)
 
-    @property
+    @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
         return constraints.integer_interval(0, self._num_events - 1)
 
@@ -156,6 +170,7 @@ class Categorical(Distribution):
 class OneHotCategorical(Distribution):
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(
         constraints.real, 1)}
+    _inner = ("_categorical",)
     support = constraints.one_hot
     has_enumerate_support = True
 

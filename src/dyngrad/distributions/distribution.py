@@ -1,6 +1,7 @@
 """Distribution: batch and event shapes, argument and sample validation with torch's
 messages, sample through rsample, the repr; and the helpers its families share."""
 import math
+import warnings
 
 from .. import _dtype_info
 from .._size import Size
@@ -34,6 +35,7 @@ def _shown(value):
 
 
 class Distribution:
+    _abstract = True  # (a base for families, not one)
     has_rsample = False
     has_enumerate_support = False
     _validate_args = __debug__
@@ -53,6 +55,10 @@ class Distribution:
             self._validate_args = validate_args
         if not self._validate_args:
             return
+        if self.arg_constraints is Distribution.arg_constraints:
+            warnings.warn(f"{type(self)} does not define `arg_constraints`. Please set "
+                          "`arg_constraints = {}` or initialize the distribution with "
+                          "`validate_args=False` to turn off validation.", stacklevel=2)
         for param, constraint in self.arg_constraints.items():
             if constraints.is_dependent(constraint):
                 continue
@@ -73,6 +79,44 @@ class Distribution:
     @property
     def event_shape(self):
         return self._event_shape
+
+    # the tensors expand() broadcasts to the new batch shape: the parameters (and any
+    # parametrisation already made from them), each keeping its trailing event dims
+    _expanded = ()
+    # the distributions it is made of, over the same batch shape (Beta's Dirichlet, ...)
+    _inner = ()
+
+    def expand(self, batch_shape, _instance=None):
+        """A view of this distribution with a larger batch shape; the parameters are
+        expanded, never copied, so samples match those of the expanded parameters."""
+        owner = _library_class(self)
+        if owner.__dict__.get("_abstract", False):
+            raise NotImplementedError  # (a user's family: it says how it expands)
+        new = self._get_checked_instance(owner, _instance)
+        batch_shape = Size(batch_shape)
+        self._expand_params(new, batch_shape)
+        for name in self._inner:
+            if name in self.__dict__:
+                new.__dict__[name] = self.__dict__[name].expand(batch_shape)
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    def _expand_params(self, new, batch_shape):
+        """Give ``new`` this distribution's attributes, the parameters expanded."""
+        new.__dict__.update(self.__dict__)
+        for name in tuple(self.arg_constraints) + self._expanded:
+            value = self.__dict__.get(name)
+            if isinstance(value, Tensor):
+                trailing = tuple(value.shape[len(self._batch_shape):])
+                new.__dict__[name] = value.expand(tuple(batch_shape) + trailing)
+
+    def _get_checked_instance(self, cls, _instance=None):
+        if _instance is None and type(self).__init__ != cls.__init__:
+            raise NotImplementedError(
+                f"Subclass {type(self).__name__} of {cls.__name__} that defines a custom "
+                "__init__ method must also define a custom .expand() method.")
+        return self.__new__(type(self)) if _instance is None else _instance
 
     def _extended_shape(self, sample_shape=Size()):
         return Size(tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
@@ -107,7 +151,7 @@ class Distribution:
 
     @property
     def mean(self):
-        raise NotImplementedError(f"{type(self)} does not implement mean")
+        raise NotImplementedError
 
     @property
     def mode(self):
@@ -115,7 +159,7 @@ class Distribution:
 
     @property
     def variance(self):
-        raise NotImplementedError(f"{type(self)} does not implement variance")
+        raise NotImplementedError
 
     @property
     def stddev(self):
@@ -145,6 +189,12 @@ class Distribution:
         names = [k for k in self.arg_constraints if k in self.__dict__]
         shown = ", ".join(f"{p}: {_repr_param(self.__dict__[p])}" for p in names)
         return f"{type(self).__name__}({shown})"
+
+
+def _library_class(d):
+    """The nearest class of ``d`` that this package defines: a user's subclass with its
+    own __init__ must define its own expand, as torch requires."""
+    return next(c for c in type(d).__mro__ if c.__module__.startswith(__name__.rpartition(".")[0]))
 
 
 def _repr_param(value):
@@ -194,3 +244,4 @@ def sum_rightmost(value, dim):
 
 
 LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))
+euler_constant = 0.57721566490153286060  # Euler-Mascheroni

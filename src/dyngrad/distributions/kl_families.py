@@ -6,9 +6,8 @@ import math
 
 from ..creation import full_like
 from . import continuous as cont, counts, discrete as disc, gamma
+from .distribution import euler_constant
 from .kl import register_kl
-
-_EULER_GAMMA = 0.57721566490153286060
 
 
 def _x_log_x(t):
@@ -85,8 +84,8 @@ def _kl_exponential_infinity(p, q):
 def _kl_exponential_gamma(p, q):
     ratio = q.rate / p.rate
     t1 = -q.concentration * ratio.log()
-    return (t1 + ratio + q.concentration.lgamma() + q.concentration * _EULER_GAMMA
-            - (1 + _EULER_GAMMA))
+    return (t1 + ratio + q.concentration.lgamma() + q.concentration * euler_constant
+            - (1 + euler_constant))
 
 
 @register_kl(cont.Exponential, cont.Normal)

@@ -120,11 +120,21 @@ class Independent(Distribution):
                          validate_args=validate_args)
 
     has_rsample = property(lambda self: self.base_dist.has_rsample)
-    support = property(lambda self: constraints.independent(self.base_dist.support,
-                                                            self.reinterpreted_batch_ndims))
+    support = constraints.dependent_property(lambda self: constraints.independent(
+        self.base_dist.support, self.reinterpreted_batch_ndims))
     mean = property(lambda self: self.base_dist.mean)
     mode = property(lambda self: self.base_dist.mode)
     variance = property(lambda self: self.base_dist.variance)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(Independent, _instance)
+        batch_shape = Size(batch_shape)
+        event = self._event_shape[:self.reinterpreted_batch_ndims]
+        new.base_dist = self.base_dist.expand(batch_shape + event)
+        new.reinterpreted_batch_ndims = self.reinterpreted_batch_ndims
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
 
     def sample(self, sample_shape=Size()):
         return self.base_dist.sample(sample_shape)

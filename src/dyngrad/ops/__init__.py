@@ -121,6 +121,8 @@ METHODS.update({
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,
     "exponential_": _random.exponential_, "cauchy_": _random.cauchy_,
+    "geometric_": _random.geometric_, "log_normal_": _random.log_normal_,
+    "bernoulli": _random.bernoulli,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     "__neg__": tm.neg, "__abs__": FUNCTIONS["abs"], "__invert__": _invert,
 })
@@ -267,10 +269,23 @@ for _n, _path in (("lu_unpack", "lu_decomposition"), ("svd_lowrank", "lowrank"),
 FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
 
 from . import complex_views as _cv, sampling as _sa, view_inplace as _vi  # noqa: E402
+from . import binomial as _binomial  # noqa: E402
 FUNCTIONS.update(_vi.FUNCTIONS)
 FUNCTIONS.update(_cv.FUNCTIONS)
 FUNCTIONS.update(_sa.FUNCTIONS)
+FUNCTIONS.update(_binomial.FUNCTIONS)
 METHODS.update(_vi.METHODS)
+
+from . import index_put as _ip, inplace_forms as _if  # noqa: E402
+from . import view_copies as _vc, view_scatter as _vsc  # noqa: E402
+FUNCTIONS.update({**_vc.FUNCTIONS, **_vsc.FUNCTIONS, **_ip.FUNCTIONS, **_if.FUNCTIONS})
+METHODS.update({**_vc.METHODS, **_vsc.METHODS, **_ip.METHODS, **_if.METHODS})
+
+from . import legacy_methods as _lm  # noqa: E402
+from .. import _strided_creation as _sc2  # noqa: E402
+METHODS.update({**_lm.METHODS, "new_empty_strided": _sc2.new_empty_strided})
+FUNCTIONS.update({"asarray": _sc2.asarray, "frombuffer": _sc2.frombuffer,
+                  "empty_strided": _sc2.empty_strided, "empty_permuted": _sc2.empty_permuted})
 
 from .. import _multinomial  # noqa: E402
 FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
@@ -372,6 +387,10 @@ for _n in ("abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh
            "rad2deg_", "reciprocal_", "relu_", "resize_as_", "rsqrt_", "sigmoid_", "sin_",
            "sinc_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "gcd_",
            "lcm_", "ldexp_", "conj_physical_"):
+    FUNCTIONS.setdefault(_n, _function_of_method(_n))
+# the Tensor queries torch also exposes as functions
+for _n in ("is_nonzero", "is_same_size", "is_conj", "resolve_conj", "get_device",
+           "is_inference"):
     FUNCTIONS.setdefault(_n, _function_of_method(_n))
 
 from . import batching  # noqa: E402,F401  (puts the batching rules on the table's ops)

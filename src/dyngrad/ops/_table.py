@@ -22,6 +22,7 @@ broadcast-shaped gradient: the engine reduces it to the input's shape and dtype,
 (NOTE [Broadcasting is undone by the engine] in engine.py).
 """
 import inspect
+import threading
 
 from .. import _backend
 from .. import _dtype as _dt
@@ -124,7 +125,7 @@ class Op:
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
                  jvp_name=None, real_grad_only=None, inplace_cast=None, writes=(),
-                 result_dtype_of=None, **formulas):
+                 result_dtype_of=None, params=None, **formulas):
         op.name = node_name
         # the aten name of an op whose derivative torch defines for real values only: a
         # complex result that would record a node raises, naming it (torch's ops outside
@@ -145,7 +146,9 @@ class Op:
         # each; its formula returns a list, and may ask for ``tensors_sizes``.
         op.variadic = variadic
         op.forward = forward
-        params = _parameter_names(forward, node_name)
+        # params: the forward's parameter names, given when it cannot name them itself (a
+        # wrapper taking *args: _view_copy.py)
+        params = list(params) if params is not None else _parameter_names(forward, node_name)
         op.params = params
         op.dtype_pos = params.index("dtype") if "dtype" in params else None
         # the arguments the forward writes in place (batch norm's running statistics), and
@@ -408,6 +411,8 @@ def unpack_args(op, args):
 
 def apply(op, args):
     """Run ``op`` on ``args`` (forward order); record a node when grad is on and needed."""
+    if op.view and VARIANTS.swap is not None:  # NOTE [The view op, but a copy]
+        op = take_variant(op)
     if op.variadic:
         tensors = args[0]
         for t in tensors:
@@ -445,6 +450,22 @@ def apply(op, args):
     if DUAL[0] is not None:
         push_tangents(op, args, outs)
     return outs[0] if op.n_out == 1 else outs
+
+
+class _Variants(threading.local):
+    # while a public view function runs as its copy (or unsafe) form: view op -> the Op
+    # to run in its place, used once (NOTE [The view op, but a copy] in _view_copy.py)
+    swap = None
+
+
+VARIANTS = _Variants()
+
+
+def take_variant(op):
+    """The Op to run for the view ``op`` while a variant is asked for; the request is used
+    up by the first view op, so the ops that op's function calls after it are themselves."""
+    swap, VARIANTS.swap = VARIANTS.swap, None
+    return swap.get(op, op)
 
 
 def _module_error(op, arrays, error):

@@ -7,6 +7,7 @@ read-only, so the view is made with ``as_strided`` and stays writable (``x.diago
 from .. import _backend
 from ..tensor import _wrap_dim
 from ._table import LINEAR, Op
+from ._view_copy import copy_variant
 from .views import new_zeros, view
 from ..tensor import _wrap
 
@@ -41,9 +42,7 @@ diagonal_op = Op("DiagonalBackward0", _diagonal, jvp=LINEAR, view=True,
 diagonal_backward = Op("DiagonalBackwardBackward0", _diagonal_backward, jvp=LINEAR,
                        grad=lambda grad, offset, dim1, dim2: diagonal_op(grad, offset, dim1, dim2))
 # torch.diag of a matrix is diagonal_copy: a copy, with its own node name
-diagonal_copy = Op("DiagonalBackward0_copy", lambda self, offset, dim1, dim2:
-                   _diagonal(self, offset, dim1, dim2).copy(), jvp=LINEAR,
-                   self=diagonal_op.formulas["self"])
+diagonal_copy = copy_variant(diagonal_op)
 
 
 def _dims2(input, dim1, dim2, ndim=None):

@@ -86,7 +86,8 @@ def _warn_sequence():
 def _warn_uint8():
     import warnings
     warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
-                  "torch.bool instead.", UserWarning, stacklevel=4)
+                  "torch.bool instead. (Triggered internally at /__w/pytorch/pytorch/aten/src/"
+                  "ATen/native/IndexingUtils.h:37.)", UserWarning, stacklevel=4)
 
 
 def _normalize(key):

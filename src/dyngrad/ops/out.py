@@ -18,6 +18,7 @@ from ..autograd import grad_mode
 from ..tensor import _CPP_TYPE, Tensor
 from .overlap import PARTIAL_OVERLAP, check_no_partial_overlap
 from .return_types import return_type
+from .signatures import COPY_SIGNATURES
 
 xp = _backend.xp
 _gstate = grad_mode.state
@@ -79,6 +80,8 @@ _DTYPE_RULES = {
                      "max", "min", "aminmax", "argsort"), _exact_rule),
     **dict.fromkeys(("cat", "stack", "hstack", "vstack", "row_stack", "dstack",
                      "column_stack"), _join_rule),
+    # the *_copy functions: a copy of their input's dtype, exactly
+    **dict.fromkeys(COPY_SIGNATURES, _exact_rule),
     "where": _where_rule, "clamp": _clamp_rule, "complex": _complex_rule,
     "polar": _complex_rule,
     # reductions that accumulate in the out tensor's dtype: any dtype will do

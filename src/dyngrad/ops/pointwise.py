@@ -780,8 +780,10 @@ round_decimals = Op("RoundBackward1", _round_decimals, jvp=ELEMENTWISE, self=_ze
 
 def round(input, *, decimals=0, out=None):
     """torch.round: half to even; with ``decimals``, its own node (RoundBackward1)."""
-    if input._data.dtype.kind == "c":
-        raise NotImplementedError(f'"round_vml_cpu" not implemented for \'{input.dtype._cname}\'')
+    kind = input._data.dtype.kind
+    if kind == "c" or decimals != 0 and kind in "biu":  # (the kernel with decimals: floats)
+        kernel = "round_vml_cpu" if decimals == 0 else "round_cpu"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype._cname}\'')
     return round_(input) if decimals == 0 else round_decimals(input, decimals)
 
 

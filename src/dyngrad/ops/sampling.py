@@ -1,18 +1,11 @@
 """Samplers recorded in the graph: Poisson with a zero gradient, Gamma with its implicit
 reparameterisation gradient (_reparam_math.py), as torch records them."""
-import warnings
-
-from .. import _backend, _reparam_math
+from .. import _reparam_math
 from .._args import type_name
-from .._binomial import binomial as _binomial_draws
 from .. import random as _random
 from ..tensor import Tensor
 from ._table import ELEMENTWISE, Op, derivative_not_implemented
-from ._promote import broadcast_shapes
 from .inplace import zeros_like
-from .out import _RESIZED as RESIZED
-
-xp = _backend.xp
 
 
 def _poisson(self, generator):
@@ -65,37 +58,5 @@ def standard_gamma(self, generator=None):
     return _random._per_element(lambda alpha: standard_gamma_op(alpha, generator), self)
 
 
-def _binomial(count, prob, generator):
-    shape = broadcast_shapes(count.shape, prob.shape)
-    if shape != count.shape:  # (torch's output starts as count's shape, then is resized)
-        warnings.warn(RESIZED.format(old=list(count.shape), new=list(shape)), UserWarning,
-                      stacklevel=5)
-    count, prob = xp.broadcast_to(count, shape), xp.broadcast_to(prob, shape)
-    return _binomial_draws(_random._generator(generator), count, prob)
-
-
-def _not_implemented(grad):
-    raise RuntimeError("derivative for aten::binomial is not implemented")
-
-
-_not_implemented.__name__ = "binomial_backward_not_implemented"
-binomial_op = Op("torch::autograd::NotImplemented", _binomial, count=_not_implemented,
-                 prob=_not_implemented)
-
-
-def binomial(count, prob, generator=None):
-    """torch.binomial: a Binomial(count, prob) draw per element, on torch's stream."""
-    for name, t in (("count", count), ("prob", prob)):
-        if t._data.dtype.kind not in "fV":
-            raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
-                             f"{t.dtype._cname}")
-    if count.dtype is not prob.dtype:
-        raise RuntimeError(f"Found dtype {prob.dtype._cname} but expected {count.dtype._cname}")
-    if count._data.dtype.itemsize < 4 or count._data.dtype.kind == "V":
-        raise NotImplementedError(f'"binomial_cpu" not implemented for '
-                                  f"'{count.dtype._cname}'")
-    return _random._per_element(lambda c, p: binomial_op(c, p, generator), count, prob)
-
-
-FUNCTIONS = {"poisson": poisson, "_standard_gamma": standard_gamma, "binomial": binomial,
+FUNCTIONS = {"poisson": poisson, "_standard_gamma": standard_gamma,
              "_standard_gamma_grad": standard_gamma_grad_op}

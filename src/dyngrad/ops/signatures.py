@@ -82,10 +82,13 @@ SIGNATURES = {
         "Tensor input, tuple of Tensors bins, tuple of floats range = None, "
         "Tensor weight = None, bool density = False"],
     "frexp": ["Tensor input, *, tuple of Tensors out = None"],
-    "binomial": ["Tensor count, Tensor prob, torch.Generator generator = None"],
     "renorm": ["Tensor input, Number p, int dim, Number maxnorm, " + _OUT],
     "kl_div": ["Tensor input, Tensor target, int reduction = 1, *, bool log_target = False"],
     "polar": ["Tensor abs, Tensor angle, " + _OUT],
+    "igamma": ["Tensor input, Tensor other, " + _OUT],
+    "igammac": ["Tensor input, Tensor other, " + _OUT],
+    "Tensor.polygamma_": ["int n"],
+    "Tensor.mvlgamma_": ["int p"],
     # shapes and joining
     "reshape": ["Tensor input, tuple of ints shape"],
     "flatten": ["Tensor input, int start_dim = 0, int end_dim = -1"],
@@ -207,3 +210,62 @@ def method_signatures(name):
             parts.pop()
         out.append(", ".join(parts))
     return out
+
+
+# the *_copy functions (view_copies.py) take their view's arguments, and out=
+COPY_SIGNATURES = {
+    "alias_copy": [""], "t_copy": [""], "view_as_real_copy": [""],
+    "view_as_complex_copy": [""], "detach_copy": [""],
+    "as_strided_copy": ["tuple of ints size, tuple of ints stride, int? storage_offset = None"],
+    "diagonal_copy": ["int offset = 0, int dim1 = 0, int dim2 = 1"],
+    "expand_copy": ["tuple of ints size, *, bool implicit = False"],
+    "permute_copy": ["tuple of ints dims"],
+    "select_copy": ["int dim, int index"],
+    "slice_copy": ["int dim = 0, int? start = None, int? end = None, int step = 1"],
+    "squeeze_copy": ["", "int dim", "tuple of ints dim"],
+    "transpose_copy": ["int dim0, int dim1"],
+    "unfold_copy": ["int dimension, int size, int step"],
+    "unsqueeze_copy": ["int dim"],
+    "view_copy": ["torch.dtype dtype", "tuple of ints size"],
+    "narrow_copy": ["int dim, int start, int length"],
+}
+for _n, _sigs in COPY_SIGNATURES.items():
+    SIGNATURES[_n] = [", ".join(p for p in ("Tensor input", s, "*" if "*" not in s else "",
+                                              "Tensor out = None") if p) for s in _sigs]
+# (their results are lists: no out= here)
+SIGNATURES.update({
+    "split_copy": ["Tensor input, int split_size, int dim = 0"],
+    "split_with_sizes_copy": ["Tensor input, tuple of ints split_sizes, int dim = 0"],
+    "unbind_copy": ["Tensor input, int dim = 0"],
+    "split_with_sizes": ["Tensor input, tuple of ints split_sizes, int dim = 0"],
+    "unsafe_split": ["Tensor input, int split_size, int dim = 0"],
+    "unsafe_split_with_sizes": ["Tensor input, tuple of ints split_sizes, int dim = 0"],
+    "unsafe_chunk": ["Tensor input, int chunks, int dim = 0"],
+    "Tensor.narrow_copy": ["int dim, int start, int length"],
+})
+TAKES_OUT = TAKES_OUT | frozenset(COPY_SIGNATURES)
+SIGNATURES.update({
+    "diagonal_scatter": ["Tensor input, Tensor src, int offset = 0, int dim1 = 0, int dim2 = 1"],
+    "select_scatter": ["Tensor input, Tensor src, int dim, int index"],
+    "slice_scatter": ["Tensor input, Tensor src, int dim = 0, int? start = None, "
+                      "int? end = None, int step = 1"],
+    "as_strided_scatter": ["Tensor input, Tensor src, tuple of ints size, tuple of ints stride, "
+                           "int? storage_offset = None"],
+})
+# (index_put's own checks word torch's messages about its indices: index_put.py)
+SIGNATURES.update({
+    "index_reduce": ["Tensor input, int dim, Tensor index, Tensor source, str reduce, *, "
+                     "bool include_self = True, " + _OUT],
+})
+TAKES_OUT = TAKES_OUT | {"index_reduce"}
+SIGNATURES.update({
+    "Tensor.sum_to_size": ["tuple of ints size"],
+    "Tensor.new_empty_strided": ["tuple of ints size, tuple of ints stride, *, "
+                                "torch.dtype dtype = None, torch.layout layout = None, "
+                                "torch.device device = None, bool pin_memory = False, "
+                                "bool requires_grad = False"],
+    "Tensor.geometric_": ["float p, *, torch.Generator generator = None"],
+    "Tensor.log_normal_": ["float mean = 1, float std = 2, *, torch.Generator generator = None"],
+})
+SIGNATURES["frombuffer"] = ["object buffer, *, torch.dtype dtype, int count = -1, int offset = 0, "
+                            "bool requires_grad = False"]

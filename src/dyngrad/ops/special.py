@@ -1,5 +1,6 @@
-"""Special functions: lgamma, digamma, polygamma, mvlgamma, erfc, erfinv, the modified
-Bessel functions i0/i0e/i1/i1e, ndtr/ndtri/log_ndtr, entr, zeta.
+"""Special functions: lgamma, digamma, polygamma, mvlgamma, erfc, erfcx, erfinv, the
+modified Bessel functions i0/i0e/i1/i1e, ndtr/ndtri/log_ndtr, entr, zeta, xlog1py, and
+the regularized incomplete gamma functions igamma/igammac.
 
 The forwards run in float64 (_special_math.py: NumPy and the math module only, no
 SciPy) and are cast to the input's floating type; the formulas are derivatives.yaml's,
@@ -11,11 +12,16 @@ from .. import _backend
 from .. import _special_math as sm
 from .._dtype import _FROM_NP
 from ._promote import to_float
-from ._table import ELEMENTWISE, Op
-from .pointwise import (abs_, add_scalar, erf, exp, gt, log, mul_scalar, neg, pow_scalar_exp,
-                        reciprocal, sgn, where)
+from ._table import ELEMENTWISE, Op, derivative_not_implemented
+from .pointwise import (abs_, add_scalar, eq, erf, exp, gt, le, log, logical_and,
+                        masked_fill_op, mul_scalar, neg, pow_scalar_exp, reciprocal, sgn,
+                        sub_scalar, where)
+from .bessel import refuse_low_and_complex
+from .inplace import apply_inplace
+from .pointwise_more import _float_binary
 from .pointwise import div_scalar
-from ..tensor import _wrap
+from ..tensor import Tensor as _Tensor, _wrap
+from ._promote import result_dtype as _result_dtype
 
 xp = _backend.xp
 _SQRT_PI = math.sqrt(math.pi)
@@ -54,6 +60,9 @@ digamma = Op("DigammaBackward0", _float64(sm.digamma, "digamma"), jvp=ELEMENTWIS
              self=lambda grad, self: grad * polygamma(1, self))
 polygamma = Op("PolygammaBackward0", _polygamma, jvp=ELEMENTWISE,
                self=lambda grad, n, self: grad * polygamma(n + 1, self))
+# x.polygamma_(n): torch's in-place overload takes self first, and its node is the second
+polygamma_self_first = Op("PolygammaBackward1", lambda self, n: _polygamma(n, self),
+                          jvp=ELEMENTWISE, self=lambda grad, self, n: grad * polygamma(n + 1, self))
 erfc = Op("ErfcBackward0", _float64(sm.erfc, "erfc_vml_cpu"), jvp=ELEMENTWISE,
           self=lambda grad, self: mul_scalar(exp(neg(pow_scalar_exp(self, 2))), -2.0 / _SQRT_PI) * grad)
 erfinv = Op("ErfinvBackward0", _float64(sm.erfinv, "erfinv_vml_cpu"), jvp=ELEMENTWISE,
@@ -99,6 +108,84 @@ def _div_scalar(x, n):
     return div_scalar(x, n)
 
 
+def _erfcx(self):
+    refuse_complex(self, "erfcx_cpu")
+    x = to_float(self)
+    return xp.asarray(sm.erfcx(x.astype(xp.float64), x.dtype.type)).astype(x.dtype, copy=False)
+
+
+erfcx = Op("SpecialErfcxBackward0", _erfcx, jvp=ELEMENTWISE,
+           self=lambda grad, self, result: sub_scalar(mul_scalar(self, 2.0) * result,
+                                                      2.0 / _SQRT_PI, 1) * grad)
+
+
+# -- xlog1py: x * log1p(y), 0 where x is 0 (unless y is nan) -------------------------------
+def _xlog1py_array(x, y):
+    with xp.errstate(all="ignore"):
+        return xp.where((x == 0) & ~xp.isnan(y), xp.zeros((), xp.result_type(x, y)),
+                        x * xp.log1p(y))
+
+
+def _xlog1py_self_backward(grad, self, other):
+    return masked_fill_op(xlog1py(grad, other), logical_and(eq(self, 0.0), le(other, -1.0)), 0.0)
+
+
+def _xlog1py_number_other_backward(grad, self, other):
+    # torch: xlog1py(grad, other); where other <= -1, self == 0 still gives 0
+    out = xlog1py_number_other(grad, other)
+    return out if other > -1 else masked_fill_op(out, eq(self, 0.0), 0.0)
+
+
+_xlog1py_forward = _float_binary(_xlog1py_array, "xlog1py", integers=True)
+xlog1py = Op("SpecialXlog1PyBackward0", _xlog1py_forward, jvp=ELEMENTWISE,
+             self=_xlog1py_self_backward,
+             other=lambda grad, self, other: grad * self / add_scalar(other, 1, 1))
+# a number for self (the tensor is other) or for other
+xlog1py_number_self = Op("SpecialXlog1PyBackward1", lambda self, other: _xlog1py_forward(self, other),
+                         jvp=ELEMENTWISE,
+                         other=lambda grad, self, other: mul_scalar(grad, self) / add_scalar(other, 1, 1))
+xlog1py_number_other = Op("SpecialXlog1PyBackward2", lambda self, other: _xlog1py_forward(self, other),
+                          jvp=ELEMENTWISE, self=_xlog1py_number_other_backward)
+
+
+def xlog1py_fn(input, other, *, out=None):
+    dt = _result_dtype(*(v._data if isinstance(v, _Tensor) else v for v in (input, other)))
+    if dt.kind == "c":
+        raise NotImplementedError(f'"xlog1py_cpu" not implemented for \'{_FROM_NP[dt]._cname}\'')
+    if not isinstance(input, _Tensor):
+        return xlog1py_number_self(input, other)
+    if not isinstance(other, _Tensor):
+        return xlog1py_number_other(input, other)
+    return xlog1py(input, other)
+
+
+# -- igamma, igammac: derivatives.yaml has one for ``other`` only --------------------------
+def _igamma_forward(fn, kernel):
+    def forward(self, other):
+        dt = _result_dtype(self, other)
+        if dt.kind != "f":
+            raise NotImplementedError(f'"{kernel}" not implemented for '
+                                      f"'{_FROM_NP[dt]._cname}'")
+        with xp.errstate(all="ignore"):
+            a = xp.asarray(self, dt).astype(xp.float64)
+            x = xp.asarray(other, dt).astype(xp.float64)
+            return xp.asarray(fn(a, x, dt.type)).astype(dt, copy=False)
+    return forward
+
+
+def _igamma_density(self, other):
+    # d/dx P(a, x) = x^(a-1) e^-x / Gamma(a)
+    return exp(sub_scalar(self, 1, 1) * log(other) - other - lgamma(self))
+
+
+igamma = Op("IgammaBackward0", _igamma_forward(sm.igamma, "igamma_cpu"), jvp_name="igamma",
+            self=derivative_not_implemented("igamma: input"),
+            other=lambda grad, self, other: grad * _igamma_density(self, other))
+igammac = Op("IgammacBackward0", _igamma_forward(sm.igammac, "igammac_cpu"), jvp_name="igammac",
+             self=derivative_not_implemented("igammac: input"),
+             other=lambda grad, self, other: neg(grad) * _igamma_density(self, other))
+
+
 def _entr(x):
     with xp.errstate(all="ignore"):
         out = -x * xp.log(x)
@@ -133,7 +220,6 @@ def _mvlgamma_backward(grad, self, p):
     args = steps + unsqueeze(self, -1)
     if hasattr(args, "_data"):
         # torch's args.digamma_(): in place, so its saved input is a recorded clone
-        from .inplace import apply_inplace
         apply_inplace(digamma, args, (args,))
     else:
         args = digamma(args)
@@ -167,15 +253,52 @@ def zeta_fn(input, other, *, out=None):
     return zeta(input, other)
 
 
+def igamma_fn(input, other, *, out=None):
+    return igamma(input, other)
+
+
+def igammac_fn(input, other, *, out=None):
+    return igammac(input, other)
+
+
 FUNCTIONS = {"lgamma": _fn(lgamma, "lgamma"), "digamma": _fn(digamma, "digamma"),
              "polygamma": polygamma_fn, "mvlgamma": mvlgamma_fn, "erfc": _fn(erfc, "erfc"),
-             "erfinv": _fn(erfinv, "erfinv"), "i0": _fn(i0, "i0")}
+             "erfinv": _fn(erfinv, "erfinv"), "i0": _fn(i0, "i0"), "igamma": igamma_fn,
+             "igammac": igammac_fn}
 METHODS = dict(FUNCTIONS)
 METHODS["polygamma"] = lambda self, n: polygamma(n, self)
+
+
+def _inplace_methods():
+    def polygamma_(self, n):
+        return apply_inplace(polygamma_self_first, self, (self, n))
+
+    def mvlgamma_(self, p):
+        return apply_inplace(mvlgamma, self, (self, p))
+
+    def igamma_(self, other):
+        return apply_inplace(igamma, self, (self, other))
+
+    def igammac_(self, other):
+        return apply_inplace(igammac, self, (self, other))
+    return {"polygamma_": polygamma_, "mvlgamma_": mvlgamma_, "igamma_": igamma_,
+            "igammac_": igammac_}
+
+
+METHODS.update(_inplace_methods())
+
+
+def _erfcx_fn(input, *, out=None):
+    refuse_low_and_complex(input, "erfcx")
+    return erfcx(input)
+
+
 # torch.special: the same entries under their special names, and the ones only it has
 SPECIAL = {"gammaln": FUNCTIONS["lgamma"], "digamma": FUNCTIONS["digamma"],
            "psi": FUNCTIONS["digamma"], "polygamma": polygamma_fn,
            "multigammaln": mvlgamma_fn, "erfc": FUNCTIONS["erfc"], "erfinv": FUNCTIONS["erfinv"],
            "i0": FUNCTIONS["i0"], "i0e": _fn(i0e, "i0e"), "i1": _fn(i1, "i1"),
            "i1e": _fn(i1e, "i1e"), "ndtr": ndtr, "ndtri": _fn(ndtri, "ndtri"),
-           "log_ndtr": _fn(log_ndtr, "log_ndtr"), "entr": _fn(entr, "entr"), "zeta": zeta_fn}
+           "log_ndtr": _fn(log_ndtr, "log_ndtr"), "entr": _fn(entr, "entr"), "zeta": zeta_fn,
+           "erfcx": _erfcx_fn, "xlog1py": xlog1py_fn, "gammainc": igamma_fn,
+           "gammaincc": igammac_fn}

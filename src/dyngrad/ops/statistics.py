@@ -328,9 +328,6 @@ def _norm_backward(grad, self, ord, result, dim, keepdim):
 
 
 vector_norm = Op("LinalgVectorNormBackward0", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
-# aten::norm(self, p, dim, keepdim), which torch.norm no longer reaches but
-# torch.frobenius_norm still records: the same norm under its own node
-norm_dim = Op("NormBackward1", _vector_norm, jvp=TRANSPOSED, self=_norm_backward)
 
 
 def _norm_dim(self, p, dim, keepdim):
@@ -341,8 +338,9 @@ def _norm_dim_backward(grad, self, p, result, dim, keepdim):
     return _norm_backward(grad, self, p, result, dim, keepdim)
 
 
-# aten's norm.ScalarOpt_dim: the same norm under its own node, which the ops composed in
-# C++ (pairwise_distance) record where Python's torch.norm records linalg_vector_norm
+# aten's norm.ScalarOpt_dim: the same norm under its own node (and torch's saved names),
+# which the ops composed in C++ (pairwise_distance) and torch.frobenius_norm record where
+# Python's torch.norm records linalg_vector_norm
 norm_dim = Op("NormBackward1", _norm_dim, jvp=TRANSPOSED, self=_norm_dim_backward)
 
 

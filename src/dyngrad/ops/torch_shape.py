@@ -130,10 +130,7 @@ def adjoint(self):
 
 def transpose(input, dim0, dim1):
     n = input.dim()
-    d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
-    if n == 0:  # dims -1 and 0 of a 0-d tensor are itself
-        return vw.alias(input)
-    return vw.transpose(input, d0, d1)
+    return vw.transpose(input, _wrap_dim(dim0, n), _wrap_dim(dim1, n))
 
 
 def permute(input, *dims):
@@ -195,6 +192,12 @@ def unsqueeze(input, dim):
 
 
 def narrow(input, dim, start, length):
+    d, start = narrow_args(input, dim, start, length)
+    return vw.slice_(input, d, start, start + length, 1)
+
+
+def narrow_args(input, dim, start, length):
+    """narrow's checks: the dim and start, wrapped."""
     if input.dim() == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = _wrap_dim(dim, input.dim())
@@ -210,7 +213,7 @@ def narrow(input, dim, start, length):
         start += size
     if not 0 <= start <= size or start + length > size or length < 0:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return vw.slice_(input, d, start, start + length, 1)
+    return d, start
 
 
 def select(input, dim, index):
@@ -484,12 +487,24 @@ def zero_method(self):
     return apply_inplace(zero_, self, (self,))
 
 
+def check_fill_value(self, value):
+    """fill_'s refusals of a value (torch.fill's too): a number that does not fit the
+    tensor's dtype, a tensor that is not 0-dim."""
+    if isinstance(value, Tensor):
+        if value.dim():
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.dim()} dimensions.")
+        return
+    if type(value) is int and not -2**63 <= value < 2**63:
+        raise OverflowError("int too big to convert")
+    if isinstance(value, complex) and self._data.dtype.kind != "c":
+        name = "double" if self._data.dtype.itemsize == 8 else "float"
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
+
+
 def fill_method(self, value):
-    if not isinstance(value, Tensor):
-        _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
-    if isinstance(value, Tensor) and value.dim():
-        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                           f"{value.dim()} dimensions.")
+    check_fill_value(self, value)
     return apply_inplace(fill_, self, (self, value))
 
 

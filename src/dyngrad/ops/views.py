@@ -117,6 +117,8 @@ def _permute(self, dims):
 
 
 def _transpose(self, dim0, dim1):
+    if not self.ndim:  # dims 0 and -1 of a 0-d tensor are itself
+        return self.view() if isinstance(self, _ndarray) else self
     if isinstance(self, _ndarray):
         return xp.swapaxes(self, dim0, dim1)
     dims = list(range(self.ndim))

@@ -23,13 +23,14 @@ from .activation import logsigmoid
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
 
-def _legacy_reduction(size_average, reduce):
-    """torch's _Reduction.legacy_get_string, warning as it does."""
+def _legacy_reduction(size_average, reduce, stacklevel=4):
+    """torch's _Reduction.legacy_get_string, warning as it does (at the caller of the loss
+    function, or of the loss module's constructor)."""
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     reduction = "none" if not reduce else ("mean" if size_average else "sum")
     warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                  f"reduction='{reduction}' instead.", stacklevel=4)
+                  f"reduction='{reduction}' instead.", stacklevel=stacklevel)
     return reduction
 
 

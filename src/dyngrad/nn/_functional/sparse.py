@@ -2,7 +2,8 @@
 import warnings
 
 from ... import _backend, creation
-from ...ops import torch_nn as _nn
+from ...autograd import grad_mode
+from ...ops import inplace_forms as _inplace_forms, torch_nn as _nn
 from ...ops._batched import BatchedTensor, on_batch
 from ...tensor import _wrap
 
@@ -24,15 +25,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 
 def _renorm_(weight, indices, max_norm, norm_type):
     # torch.embedding_renorm_ under no_grad: the rows looked up are scaled down in place
-    # to max_norm (scale max_norm / (norm + 1e-7)) where their norm exceeds it
-    xp = _backend.xp
-    rows = xp.unique(indices._data.reshape(-1))
-    w = weight._data
-    norms = xp.linalg.norm(w[rows].astype(xp.float64), ord=norm_type, axis=1)
-    big = norms > max_norm
-    scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)
-    w[rows[big]] *= scale[:, None]
-    weight._version_counter[0] += 1
+    with grad_mode.no_grad():
+        _inplace_forms.embedding_renorm_(weight, indices, max_norm, norm_type)
 
 
 def one_hot(tensor, num_classes=-1):

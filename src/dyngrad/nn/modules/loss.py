@@ -7,6 +7,7 @@
 import warnings
 
 from .. import functional as F
+from .._functional import loss as _functional_loss
 from .distance import PairwiseDistance
 from .module import Module
 
@@ -18,13 +19,7 @@ __all__ = ["L1Loss", "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWi
 
 
 def _legacy_reduction(size_average, reduce):
-    # torch's _Reduction.legacy_get_string, warning as it does
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    reduction = "none" if not reduce else ("mean" if size_average else "sum")
-    warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                  f"reduction='{reduction}' instead.", stacklevel=3)
-    return reduction
+    return _functional_loss._legacy_reduction(size_average, reduce, stacklevel=4)
 
 
 class _Loss(Module):

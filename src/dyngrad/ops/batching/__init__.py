@@ -27,3 +27,4 @@ def register(rule, ops):
 
 from . import pointwise, reduction, shape, products, indexing, loss, nn  # noqa: E402,F401
 from . import linalg, randomness  # noqa: E402,F401
+shape.register_variants()  # (after nn.py: view_as_real's rule is there)

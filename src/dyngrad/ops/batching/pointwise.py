@@ -4,8 +4,10 @@ A sample's tensors broadcast from the right. Physically each batched tensor gets
 dims between its batch dim and its own dims, up to the largest sample rank, so the batch
 dims line up; an unbatched tensor broadcasts as it is. Then the op runs once.
 """
-from .. import activation_pointwise, inplace, pointwise, pointwise_more, special
-from .. import _promote, fft, float_bits, polar, torch_shape
+from .. import (activation_pointwise, bessel, inplace, orthogonal_polynomials, pointwise,
+               pointwise_more, special)
+from .. import _promote, fft, index_put, inplace_forms, torch_shape
+from .. import float_bits, polar
 from .._table import Op
 from . import register
 from .dims import is_tensor, padded
@@ -34,10 +36,15 @@ def _ops_of(module):
 
 _NOT_ELEMENTWISE = {pointwise.tril, pointwise.triu, activation_pointwise.glu,
                     activation_pointwise.glu_backward}
-register(broadcasting, [op for m in (pointwise, pointwise_more, special, activation_pointwise,
-                                     _promote, float_bits, polar) for op in _ops_of(m)
+register(broadcasting, [op for m in (pointwise, pointwise_more, special, bessel,
+                                     orthogonal_polynomials, activation_pointwise, _promote,
+                                     float_bits, polar)
+                        for op in _ops_of(m)
                         if op not in _NOT_ELEMENTWISE])
 register(broadcasting, [torch_shape.to_copy, inplace.clone_op, fft.real_op, inplace.copy_,
-                        inplace.fill_, inplace.zero_, inplace.fill_tensor_])
+                        inplace.fill_, inplace.zero_, inplace.fill_tensor_,
+                        inplace_forms.fill_op, inplace_forms.fill_tensor_op,
+                        inplace_forms.conj_physical_op, inplace_forms.conj_physical__op,
+                        index_put.double_backward_refused])
 register(broadcasting, [op for pair in pointwise.INPLACE_BY_OPERAND.values() for op in pair])
 register(trailing, [pointwise.tril, pointwise.triu])

@@ -1,7 +1,9 @@
 """Views, reshapes and joins: sizes get the batch size in front, dims shift past it."""
 from .. import diagonal, joining, rearrange, reduction as red, summary, views as vw
-from .. import torch_shape as ts, view_inplace
+from .. import torch_shape as ts, view_copies, view_inplace, view_scatter
 from .._batched import aten_name, loop_rule, physical
+from .._table import ALL_OPS
+from ..inplace import clone_op
 from . import register
 from .dims import front, padded, wrap
 from .reduction import along
@@ -146,3 +148,38 @@ register(_t, [view_inplace.t_op])
 register(along, [view_inplace.transpose_op, view_inplace.squeeze_dims_op])
 register(_squeeze_all, [view_inplace.squeeze_all_op])
 register(_unsqueeze, [view_inplace.unsqueeze_op])
+
+
+def _copied(rule):
+    """A copy variant's rule (NOTE [The view op, but a copy]): its view op's, the result
+    copied (contiguous, as the variant's is)."""
+    def copied(op, args, level, size):
+        out = rule(op, args, level, size)
+        return tuple(clone_op(t, True) for t in out) if isinstance(out, tuple) else \
+            clone_op(out, True)
+    return copied
+
+
+def register_variants():
+    """Give each variant of a view op (view_copies.py) its view op's rule, copying where
+    the variant copies: run once every view op has its rule."""
+    for op in ALL_OPS:
+        view = getattr(op, "variant_of", None)
+        if view is not None and view.batch_rule is not None and op.batch_rule is None:
+            op.batch_rule = _copied(view.batch_rule) if op.copies else view.batch_rule
+
+
+def _refused(message):
+    """torch's vmap refusal of an op it has no rule or fallback for."""
+    def rule(op, args, level, size):
+        raise RuntimeError(message)
+    return rule
+
+
+_NO_FALLBACK = "Batching rule not implemented for aten::{}. We could not generate a fallback."
+register(_refused(_NO_FALLBACK.format("split_copy.Tensor")), [view_copies.COPIES[vw.split]])
+register(_refused(_NO_FALLBACK.format("unsafe_split_with_sizes")),
+         [view_copies.unsafe_split_with_sizes_op])
+register(_refused("Error: aten::as_strided_scatter requires special handling, and does not "
+                  "yet have a batching rule. Feel free to file a github issue!"),
+         [view_scatter.as_strided_scatter_op])
