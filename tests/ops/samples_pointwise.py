@@ -3,7 +3,7 @@ test_op_table.SAMPLES): zeros for xlogy and copysign, ties for fmax/fmin, NaN wh
 fmax/fmin and nan_to_num decide by it, the logit eps bounds."""
 import numpy as np
 
-from dyngrad.ops import float_bits as fb, pointwise as pw, pointwise_more as pm, polar as po
+from dyngrad.ops import float_bits as fb, pointwise_more as pm, polar as po
 from dyngrad.ops import renorm as rn
 
 f32 = np.float32
@@ -96,11 +96,6 @@ SAMPLES = {
     po.angle_op: [("angle_real", lambda t, x: t.angle(x) * x, [ZERO]),
                   ("angle", lambda t, x, y: t.angle(t.complex(x, y)), [ZERO, ANGLES]),
                   ("angle_squared", lambda t, x, y: _sq(t.complex(x, y).angle()), [A, POS])],
-    pw.conj_physical_op: [("conj_physical", lambda t, x, y: t.view_as_real(
-        t.conj_physical(t.complex(x, y))), [A, B])],
-    pw.conj_physical_inplace: [("conj_physical_", lambda t, x: (x * 1).conj_physical_(), [A]),
-                               ("conj_physical_complex_", lambda t, x, y: t.view_as_real(
-                                   t.complex(x, y).conj_physical_()), [A, POS])],
     # slices above maxnorm (scaled) and below it (left as they are), every kind of p
     rn.renorm_op: [("renorm", lambda t, x: t.renorm(x, 2, 0, 2.0), [RENORM]),
                    ("renorm_p1_dim1", lambda t, x: x.renorm(1, 1, 1.5), [RENORM]),

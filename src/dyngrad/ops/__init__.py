@@ -166,13 +166,6 @@ def _conj(input):
 
 FUNCTIONS["conj"] = METHODS["conj"] = _conj
 
-
-def _conj_physical(input, *, out=None):
-    return pw.conj_physical_op(input) if input.is_complex() else input
-
-
-FUNCTIONS["conj_physical"] = METHODS["conj_physical"] = _conj_physical
-METHODS["conj_physical_"] = lambda self: apply_inplace(pw.conj_physical_inplace, self, (self,))
 # dyngrad conjugates eagerly (no lazy conjugate bit): nothing is ever left to resolve
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
@@ -386,7 +379,7 @@ for _n in ("abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh
            "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
            "rad2deg_", "reciprocal_", "relu_", "resize_as_", "rsqrt_", "sigmoid_", "sin_",
            "sinc_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "gcd_",
-           "lcm_", "ldexp_", "conj_physical_"):
+           "lcm_", "ldexp_"):
     FUNCTIONS.setdefault(_n, _function_of_method(_n))
 # the Tensor queries torch also exposes as functions
 for _n in ("is_nonzero", "is_same_size", "is_conj", "resolve_conj", "get_device",

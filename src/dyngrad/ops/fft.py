@@ -13,7 +13,8 @@ from .. import _dtype as _dt
 from ..tensor import _wrap, _wrap_dim
 from ._table import LINEAR, Op
 from .joining import cat
-from .pointwise import conj, conj_physical_op, real_op
+from .inplace_forms import conj_physical_op
+from .pointwise import conj, real_op
 from .views import new_zeros
 from ..tensor import _wrap
 

@@ -73,12 +73,6 @@ def _scaled(grad, alpha):
 # values, which is every hot path.
 conj_op = Op("ConjBackward0", lambda self: xp.conjugate(self), jvp=LINEAR,
              self=lambda grad: conj(grad))
-# torch's conj_physical: a conjugated copy (its in-place form records a node even on real
-# values)
-conj_physical_op = Op("ConjPhysicalBackward0", lambda self: xp.conjugate(self), jvp=LINEAR,
-                      self=lambda grad: conj_physical_op(grad))
-conj_physical_inplace = Op("ConjPhysicalBackward1", lambda self: xp.conjugate(self), jvp=LINEAR,
-                           self=lambda grad: conj_physical_op(grad))
 real_op = Op("RealBackward0", lambda self: xp.real(self).copy(), jvp=LINEAR, self=lambda grad: grad)
 
 

@@ -162,7 +162,7 @@ for _n in ("atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin
 for _n in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
            "reciprocal", "log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf",
            "rsqrt", "log2", "log10", "floor", "ceil", "trunc", "neg", "isnan", "isinf",
-           "isfinite", "logical_not", "bitwise_not", "square", "sgn", "angle", "conj_physical"):
+           "isfinite", "logical_not", "bitwise_not", "square", "sgn", "angle"):
     SIGNATURES[_n] = _UNARY
 for _n in ("float", "double", "half", "long", "int", "short", "char", "byte", "bool", "cfloat",
            "cdouble"):
