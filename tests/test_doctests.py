@@ -29,7 +29,9 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.distributions.transformed_distribution",
            "dyngrad.distributions.constraint_registry", "dyngrad.ops.binomial",
            "dyngrad.amp.autocast_mode", "dyngrad.ops.autocast_policy", "dyngrad.ops.torch_native",
-           "dyngrad.nn._functional.rnn"]
+           "dyngrad.nn._functional.rnn",
+           "dyngrad.ops.histogram", "dyngrad.ops.stft", "dyngrad.ops.renorm",
+           "dyngrad.ops.finite_differences"]
 
 
 def _examples():

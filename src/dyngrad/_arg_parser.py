@@ -70,6 +70,8 @@ _CHECKS = {
     "tuple of ints": lambda v: _int_list(v, False),
     "tuple of ints[1]": lambda v: _int_list(v, True),
     "tuple of Tensors": lambda v: isinstance(v, (tuple, list)) and all(_is_tensor(e) for e in v),
+    "tuple of Scalars": lambda v: isinstance(v, (tuple, list)) and all(_is_number(e) for e in v),
+    "tuple of floats": lambda v: isinstance(v, (tuple, list)) and all(_is_number(e) for e in v),
     "torch.dtype": lambda v: isinstance(v, _dt.dtype) or v in (float, int, bool, complex),
     "torch.device": lambda v: isinstance(v, (str, device, int)) and not isinstance(v, bool),
     "torch.memory_format": lambda v: not isinstance(v, (str, numbers.Number)),

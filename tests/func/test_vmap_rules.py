@@ -266,6 +266,7 @@ LOOPED = {
     "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",
+    "RenormBackward0": "no rule yet (the norm must not reach across samples)",
     **dict.fromkeys(("DiagonalScatterBackward0", "SelectScatterBackward0",
                      "SliceScatterBackward0", "IndexReduceBackward0", "NarrowCopyBackward0",
                      "EmbeddingRenormBackward0"), "no rule yet"),

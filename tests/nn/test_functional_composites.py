@@ -27,6 +27,12 @@ CASES = {
     "l1_loss": lambda t, x, y: F(t).l1_loss(x, y),
     "l1_loss_sum": lambda t, x, y: F(t).l1_loss(x, y, reduction="sum"),
     "kl_div_batchmean": lambda t, x: F(t).kl_div(x, t.tensor(T), reduction="batchmean"),
+    # torch.kl_div: the reduction as an enum (none by default, any other number none too)
+    "torch_kl_div": lambda t, x: t.kl_div(x, t.tensor(T)),
+    "torch_kl_div_mean": lambda t, x: t.kl_div(x, t.tensor(T), 1),
+    "torch_kl_div_sum_log_target": lambda t, x: t.kl_div(x, t.tensor(T).log(), reduction=2,
+                                                         log_target=True),
+    "torch_kl_div_other": lambda t, x: t.kl_div(x, t.tensor(T), 3),
     "cross_entropy_smoothing": lambda t, x: F(t).cross_entropy(x, t.tensor([0, 2, 1, -100]),
                                                               label_smoothing=0.2),
     "cross_entropy_smoothing_weight": lambda t, x: F(t).cross_entropy(

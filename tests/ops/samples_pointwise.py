@@ -3,7 +3,8 @@ test_op_table.SAMPLES): zeros for xlogy and copysign, ties for fmax/fmin, NaN wh
 fmax/fmin and nan_to_num decide by it, the logit eps bounds."""
 import numpy as np
 
-from dyngrad.ops import pointwise_more as pm
+from dyngrad.ops import float_bits as fb, pointwise_more as pm, polar as po
+from dyngrad.ops import renorm as rn
 
 f32 = np.float32
 A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
@@ -13,6 +14,11 @@ ZERO = np.array([[0.3, 0.0, 2.1], [1.7, -0.4, 0.0]], f32)
 PROB = np.array([[0.05, 0.3, 0.5], [0.7, 0.92, 0.2]], f32)
 TIE = np.array([[0.3, -1.5, 1.1], [0.8, -0.4, 0.9]], f32)  # meets B at two places
 NAN_B = np.array([0.8, np.nan, 1.1], f32)
+EXP = np.array([3, -2, 0])
+RENORM = np.array([[1.0, -2.0, 3.0], [0.5, 0.2, -0.1], [0.3, 0.1, 0.2]], f32)
+INTS = np.array([[12, -18, 0], [7, 0, -9]])
+INTS_B = np.array([8, 6, -3])
+ANGLES = np.array([[0.0, -2.5, 1.1], [3.1, -0.4, 0.0]], f32)  # zero where ZERO is: z = 0
 
 
 def _sq(y):
@@ -65,7 +71,44 @@ SAMPLES = {
     pm.bitwise_left_shift: [("lshift", lambda t, x: x << 2, [np.array([1, -3, 4])])],
     pm.bitwise_right_shift: [("rshift", lambda t, x, y: t.bitwise_right_shift(x, y),
                               [np.array([8, -8, 5]), np.array([1, 2, 0])])],
+    pm.heaviside: [("heaviside_", lambda t, x, v: x.detach().clone().heaviside_(v.detach()),
+                    [ZERO, np.array([0.5], f32)])],
+    # a float's parts: integer and float exponents, 0 and -0 mantissas, ties for nextafter
+    fb.ldexp: [("ldexp", lambda t, x, e: t.ldexp(x, e), [A, EXP]),
+               ("ldexp_float", lambda t, x, e: x.ldexp(e), [A, B]),
+               ("ldexp_squared", lambda t, x, e: _sq(t.ldexp(x, e)), [ZERO, B]),
+               ("ldexp_", lambda t, x, e: (x * 1).ldexp_(e), [A, B])],
+    fb.frexp_op: [("frexp", lambda t, x: t.frexp(x * 3), [ZERO]),
+                  ("frexp_squared", lambda t, x: _sq(x.frexp().mantissa), [A])],
+    fb.nextafter: [("nextafter", lambda t, x, y: t.nextafter(x, y), [TIE, B]),
+                   ("nextafter_", lambda t, x, y: (x * 1).nextafter_(y), [A, B])],
+    fb.gcd: [("gcd", lambda t, x, y: t.gcd(x, y), [INTS, INTS_B]),
+             ("gcd_", lambda t, x, y: x.clone().gcd_(y), [INTS, INTS_B])],
+    fb.lcm: [("lcm", lambda t, x, y: x.lcm(y), [INTS, INTS_B]),
+             ("lcm_", lambda t, x, y: x.clone().lcm_(y), [INTS, INTS_B])],
+    # complex numbers from their parts: z = 0 where polar's sgn and angle's formula change
+    po.complex_op: [("complex", lambda t, x, y: t.view_as_real(t.complex(x, y)), [A, B]),
+                    ("complex_squared", lambda t, x, y: t.view_as_real(_sq(t.complex(x, y))),
+                     [A, POS])],
+    po.polar_op: [("polar", lambda t, r, a: t.view_as_real(t.polar(r, a)), [ZERO, ANGLES]),
+                  ("polar_squared", lambda t, r, a: t.view_as_real(_sq(t.polar(r, a))),
+                   [POS, A])],
+    po.angle_op: [("angle_real", lambda t, x: t.angle(x) * x, [ZERO]),
+                  ("angle", lambda t, x, y: t.angle(t.complex(x, y)), [ZERO, ANGLES]),
+                  ("angle_squared", lambda t, x, y: _sq(t.complex(x, y).angle()), [A, POS])],
+    # slices above maxnorm (scaled) and below it (left as they are), every kind of p
+    rn.renorm_op: [("renorm", lambda t, x: t.renorm(x, 2, 0, 2.0), [RENORM]),
+                   ("renorm_p1_dim1", lambda t, x: x.renorm(1, 1, 1.5), [RENORM]),
+                   ("renorm_inf", lambda t, x: t.renorm(x, float("inf"), -1, 0.9), [RENORM]),
+                   ("renorm_p3_squared", lambda t, x: _sq(t.renorm(x, 3, 0, 1.0)), [RENORM]),
+                   ("renorm_", lambda t, x: (x * 1).renorm_(2, 1, 1.0), [RENORM])],
+    po.isreal_op: [("isreal", lambda t, x, y: t.isreal(t.complex(x, y).detach()), [A, ZERO]),
+                   ("isreal_real", lambda t, x: x.isreal(), [A])],
 }
 
-# ties, where a central difference averages the sides torch chooses between
-AT_A_KINK = {"fmax", "fmin", "nan_to_num", "nan_to_num_values"}
+# ties, where a central difference averages the sides torch chooses between (and frexp's
+# jumps at powers of two and at zero, angle's at 0)
+AT_A_KINK = {"fmax", "fmin", "nan_to_num", "nan_to_num_values", "nextafter", "frexp",
+             "angle", "polar", "angle_real",
+             # torch's ldexp gradient is pow(2, other) in other's integer type: 2**-2 is 0
+             "ldexp"}

@@ -5,6 +5,8 @@ writes where these use a real-part entry and a product).
 The losses take abs() of the complex spectra; the second derivative through abs() of a
 complex tensor needs sgn's complex derivative, which pointwise.py does not have yet (it
 gives zeros there), so second order is compared on real outputs only (irfft)."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -44,6 +46,15 @@ CASES = {
     "fftn": (lambda t, x: t.fft.fftn(x, dim=(0,)), [M]),
     "rfftn": (lambda t, x: t.fft.rfftn(x, s=(2, 6)), [M]),
     "irfftn": (lambda t, x: t.fft.irfftn(t.fft.fftn(x), norm="forward"), [M]),
+    # Hermitian transforms: a real input made complex (ToCopyBackward0), a complex one,
+    # trimmed and padded sizes, every normalisation, one and several dims
+    "hfft": (lambda t, x: t.fft.hfft(x), [V]),
+    "hfft_complex_n": (lambda t, x: t.fft.hfft(t.fft.fft(x), n=7, norm="ortho"), [V]),
+    "hfft2": (lambda t, x: t.fft.hfft2(x, s=(2, 5)), [M]),
+    "hfftn": (lambda t, x: t.fft.hfftn(t.fft.fft(x), dim=(1, 0), norm="forward"), [M]),
+    "ihfft": (lambda t, x: t.fft.ihfft(x, n=4), [V5]),
+    "ihfft2": (lambda t, x: t.fft.ihfft2(x, norm="ortho"), [M]),
+    "ihfftn": (lambda t, x: t.fft.ihfftn(x, s=(4, 3), norm="forward"), [M]),
     "fftshift": (lambda t, x: t.fft.fftshift(x), [M]),
     "ifftshift": (lambda t, x: t.fft.ifftshift(x, dim=1), [M]),
 }
@@ -54,7 +65,7 @@ def test_against_torch(name):
     call, arrays = CASES[name]
     full = lambda t, *xs: _abs(call(t, *xs))  # noqa: E731
     want, got = record(torch, full, arrays), record(dyngrad, full, arrays)
-    keys = ("forward", "backward", "grad", "grad2") if name.startswith("irfft") else \
+    keys = ("forward", "backward", "grad", "grad2") if name.startswith(("irfft", "hfft")) else \
         ("forward", "backward", "grad")
     for key in keys:
         assert (key in want) == (key in got), key
@@ -64,7 +75,8 @@ def test_against_torch(name):
                                        err_msg=f"{key}[{i}]")
 
 
-@pytest.mark.parametrize("name", ["fft", "rfft_odd", "irfft", "irfft2", "ifft"])
+@pytest.mark.parametrize("name", ["fft", "rfft_odd", "irfft", "irfft2", "ifft", "hfft2",
+                                  "hfftn", "ihfft", "ihfftn"])
 def test_finite_differences(name):
     call, arrays = CASES[name]
     finite_difference_check(lambda t, *xs: _abs(call(t, *xs)), arrays)
@@ -90,13 +102,56 @@ def test_freq():
     assert str(dyngrad.fft.fftfreq(4, dtype=dyngrad.float64).dtype) == "torch.float64"
 
 
-def test_errors():
+ERRORS = [
+    lambda t: t.fft.fft(t.tensor(V), norm="bad"),
+    lambda t: t.fft.hfft(t.tensor(V), norm="x"),
+    lambda t: t.fft.ihfft(t.tensor(C)),
+    lambda t: t.fft.ihfft2(t.tensor(C)),
+    lambda t: t.fft.hfft(t.tensor(C)[:, :1]),
+    lambda t: t.fft.hfft(t.tensor(C), n=0),
+    lambda t: t.fft.hfftn(t.tensor(C), dim=()),
+    lambda t: t.fft.ihfftn(t.tensor(M), dim=()),
+    lambda t: t.fft.hfft(t.tensor(1.0)),
+    lambda t: t.fft.fft2(t.tensor(1.0)),
+    lambda t: t.fft.fft(t.tensor(V).half()),
+    lambda t: t.fft.rfft(t.tensor(V).bfloat16()),
+    # out=: the output's kind, then autograd's refusal
+    lambda t: t.fft.fft(t.tensor(V), out=t.empty(6)),
+    lambda t: t.fft.fft2(t.tensor(M), out=t.empty(6)),
+    lambda t: t.fft.hfft(t.tensor(V), out=t.empty(10, dtype=t.complex64)),
+    lambda t: t.fft.fft(t.tensor(V, requires_grad=True), out=t.empty(6, dtype=t.complex64)),
+    lambda t: t.fft.irfft(t.tensor(C, requires_grad=True), out=t.empty(6)),
+]
+
+
+@pytest.mark.parametrize("k", range(len(ERRORS)))
+def test_errors(k):
     errs = []
     for lib in (torch, dyngrad):
-        with pytest.raises(RuntimeError) as e:
-            lib.fft.fft(lib.tensor(V), norm="bad")
-        errs.append(str(e.value))
+        with pytest.raises((RuntimeError, IndexError)) as e:
+            ERRORS[k](lib)
+        errs.append((type(e.value), str(e.value)))
     assert errs[0] == errs[1]
+
+
+@pytest.mark.parametrize("name, dtype, shape", [("fft", "complex64", (6,)),
+                                                ("rfft", "complex128", (3,)),
+                                                ("hfft", "float32", (10,)),
+                                                ("ihfft", "complex64", (0,)),
+                                                ("irfft", "float64", (2, 5))])
+def test_out(name, dtype, shape):
+    # written into the out tensor (resized, with torch's warning unless it was empty) and
+    # returned
+    seen = []
+    for lib in (torch, dyngrad):
+        out = lib.empty(shape, dtype=getattr(lib, dtype))
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = getattr(lib.fft, name)(lib.tensor(V), out=out)
+        assert r is out
+        seen.append((str(r.dtype), tuple(r.shape), len(w), r.detach().numpy()))
+    assert seen[0][:3] == seen[1][:3]
+    np.testing.assert_allclose(seen[1][3], seen[0][3], rtol=1e-5, atol=1e-6)
 
 
 # the entries test_op_table leaves to this file

@@ -13,6 +13,7 @@ import torch
 
 import dyngrad
 from dyngrad.linalg import householder, ldl, legacy
+from dyngrad.ops import histogram
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
                          distance, margin_loss, packed_sequence, pointwise as pw, rrelu,
                          sampling, sorting, conv, pixel_shuffle, special)
@@ -61,6 +62,8 @@ NO_JVP = {
     grid_sample.backward[3]: "nor has grid_sampler_3d_backward",
     embedding_bag.embedding_bag_backward: "torch has no derivative of it at all",
     embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
+    **dict.fromkeys((histogram.histogram_op, histogram.bin_edges_op, histogram.from_bin_cts_op,
+                     histogram.from_bin_tensors_op), "torch records NotImplemented nodes"),
     **samples_variants.NO_JVP,
     legacy.cholesky_op: "torch's deprecated cholesky has no forward formula",
     householder.ormqr_op: "torch's ormqr has no forward formula",

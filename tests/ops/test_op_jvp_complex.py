@@ -82,6 +82,10 @@ def _torch_takes_complex(call, arrays):
 # (and TORCH_TANGENT_IS_NOT_THE_DERIVATIVE, test_op_jvp.py)
 _KNOWN = {"PowBackward2-pow_zero_base": pytest.mark.xfail(strict=True, reason=(
     "a zero base: torch's complex forward rule gives nan where its backward gives 0"))}
+# where torch's complex gradient (not its forward rule) is not the derivative
+_KNOWN_GRADIENTS = {"RenormBackward0-renorm_inf": (
+    "torch's gradient is nan where it scales: its renorm_backward takes the inf-norm in the "
+    "complex accumulate type, which no |z| equals; dyngrad gives the derivative")}
 
 
 def _complex_cases(select):
@@ -167,8 +171,10 @@ def _gradients(lib, call, arrays):
         return [None if g is None else _numpy(g) for g in gs]
 
 
-@pytest.mark.parametrize("call, arrays", [p for p in CASES
-                                          if p.id.split("-", 1)[1] not in AT_A_KINK])
+@pytest.mark.parametrize("call, arrays", [
+    p if p.id not in _KNOWN_GRADIENTS else pytest.param(
+        *p.values, id=p.id, marks=pytest.mark.xfail(strict=True, reason=_KNOWN_GRADIENTS[p.id]))
+    for p in CASES if p.id.split("-", 1)[1] not in AT_A_KINK])
 def test_complex_gradients_against_torch(call, arrays):
     want = _gradients(torch, call, arrays)
     got = _gradients(dyngrad, call, arrays)

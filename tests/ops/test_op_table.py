@@ -13,7 +13,7 @@ import pytest
 from dyngrad.ops import activation, indexing, inplace, joining, linalg, loss
 from dyngrad.ops import pointwise as pw, reduction as red, statistics as st
 from dyngrad.ops import pointwise_more as pm, torch_shape as ts, view_inplace as vi, views as vw
-from dyngrad.ops import complex_views as cv, sampling as sa
+from dyngrad.ops import complex_views as cv, histogram as hi, sampling as sa
 from dyngrad.ops._table import ALL_OPS
 
 import dyngrad
@@ -434,7 +434,12 @@ SAMPLES.update(samples_nn.SAMPLES)
 SAMPLES.update(samples_linalg.SAMPLES)
 # torch's _standard_gamma_grad has no derivative: first order only
 _GRAPHS = {**samples_nn.GRAPHS, **samples_linalg.GRAPHS,
-           "standard_gamma": ("forward", "backward", "grad")}
+           "standard_gamma": ("forward", "backward", "grad"),
+           # torch's renorm_backward ends in a same-type .to(), a ToCopyBackward0 whose own
+           # backward copies once more per term; dyngrad's passes the gradient through:
+           # second derivatives compared as values
+           **dict.fromkeys(("renorm", "renorm_p1_dim1", "renorm_inf", "renorm_p3_squared",
+                            "renorm_"), ("forward", "backward", "grad", "second_order"))}
 
 # more families' samples, each kept in its own module
 from .samples_indexing import SAMPLES as _INDEXING  # noqa: E402
@@ -482,6 +487,13 @@ RAISES_IN_BACKWARD = {
     sa.standard_gamma_grad_op: [lambda t, x, y: t._standard_gamma_grad(y, x.abs().detach() + 0.5)],
     **samples_linalg.RAISES_IN_BACKWARD, **_SPECIAL_RAISES,
     **samples_variants.RAISES_IN_BACKWARD,
+    # histograms: torch's NotImplemented nodes, for the input and the weights
+    hi.histogram_op: [lambda t, x, y: t.histogram(x, 4).hist,
+                      lambda t, x, y: t.histogram(x.detach(), t.tensor([-1.0, 0.5, 3.0]),
+                                                  weight=y).hist],
+    hi.bin_edges_op: [lambda t, x, y: t.histogramdd(x, [2, 3, 2]).bin_edges[1]],
+    hi.from_bin_cts_op: [lambda t, x, y: t.histogramdd(x.t(), 3, weight=y[0]).hist],
+    hi.from_bin_tensors_op: [lambda t, x, y: t.histogramdd(x, [t.tensor([-1.0, 1.0])] * 3).hist],
     **samples_nn.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
     pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),

@@ -174,6 +174,7 @@ def _conj(input):
 
 
 FUNCTIONS["conj"] = METHODS["conj"] = _conj
+
 # dyngrad conjugates eagerly (no lazy conjugate bit): nothing is ever left to resolve
 METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
@@ -194,6 +195,12 @@ def _functional(name):
     return fn
 
 
+def _kl_div(input, target, reduction=0, *, log_target=False):
+    from ..nn._functional.loss import torch_kl_div
+    return torch_kl_div(input, target, reduction, log_target=log_target)
+
+
+FUNCTIONS["kl_div"] = _kl_div
 for _n in ("selu", "celu", "prelu", "threshold", "bilinear", "cosine_similarity",
            "pairwise_distance", "hinge_embedding_loss", "margin_ranking_loss",
            "triplet_margin_loss", "cosine_embedding_loss", "poisson_nll_loss"):
@@ -348,6 +355,11 @@ for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
     METHODS.setdefault(_alias + "_", METHODS[_n + "_"])
 
 from . import covariance as _cov, membership as _mb, tensor_info as _ti, vander as _vd  # noqa: E402
+from . import finite_differences as _fd, float_bits as _fb, histogram as _hi  # noqa: E402
+from . import polar as _po, renorm as _rn, stft as _sf, unravel as _ur  # noqa: E402
+FUNCTIONS.update({**_fb.FUNCTIONS, **_po.FUNCTIONS, **_ur.FUNCTIONS, **_fd.FUNCTIONS,
+                  **_hi.FUNCTIONS, **_sf.FUNCTIONS, **_rn.FUNCTIONS})
+METHODS.update({**_fb.METHODS, **_po.METHODS, **_hi.METHODS, **_sf.METHODS, **_rn.METHODS})
 PROPERTIES = {"T": ts.T, "mT": ts.mT, "real": _cv.real, "imag": _cv.imag, **_ti.PROPERTIES}
 METHODS.update(_ti.METHODS)
 METHODS.update(_cov.METHODS)
@@ -376,7 +388,8 @@ for _n in ("abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh
            "erfc_", "exp2_", "exp_", "expm1_", "fill_", "addmv_", "fix_", "floor_", "frac_", "i0_",
            "log10_", "log1p_", "log2_", "log_", "logit_", "nan_to_num_", "neg_", "negative_",
            "rad2deg_", "reciprocal_", "relu_", "resize_as_", "rsqrt_", "sigmoid_", "sin_",
-           "sinc_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_"):
+           "sinc_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "gcd_",
+           "lcm_", "ldexp_"):
     FUNCTIONS.setdefault(_n, _function_of_method(_n))
 # the Tensor queries torch also exposes as functions
 for _n in ("is_nonzero", "is_same_size", "is_conj", "resolve_conj", "get_device",

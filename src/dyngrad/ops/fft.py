@@ -13,7 +13,8 @@ from .. import _dtype as _dt
 from ..tensor import _wrap, _wrap_dim
 from ._table import LINEAR, Op
 from .joining import cat
-from .pointwise import real_op
+from .inplace_forms import conj_physical_op
+from .pointwise import conj, real_op
 from .views import new_zeros
 from ..tensor import _wrap
 
@@ -118,6 +119,8 @@ def _dims_sizes(x, s, dim, default_all):
         dims = list(range(x.dim())) if s is None else list(range(x.dim() - len(s), x.dim()))
     else:
         dims = [dim] if isinstance(dim, int) else list(dim)
+    if dims and x.dim() == 0:  # (wrap_scalar=false: a 0-dim tensor has no dim -1)
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     dims = [_wrap_dim(d, x.dim()) for d in dims]
     sizes = [None] * len(dims) if s is None else list(s)
     return tuple(dims), sizes
@@ -131,6 +134,8 @@ def _complex(x):
 
 
 def _float(x):
+    if x.dtype.is_floating_point and x.dtype.itemsize < 4:  # (pocketfft has no half types)
+        raise RuntimeError(f"Unsupported dtype {x.dtype._cname}")
     if x.dtype.is_floating_point or x.is_complex():
         return x
     from .torch_shape import to_copy
@@ -164,6 +169,67 @@ def _irfftn(x, s, dim, norm):
     sizes = sizes[:-1] + [last // 2 + 1]
     x = _resize(x, dims, sizes)
     return fft_c2r(x, dims, _mode(norm, False), last)
+
+
+def _hfftn(x, s, dim, norm, name):
+    """A Hermitian-symmetric signal's real spectrum: c2c over all dims but the last, then
+    the conjugate's c2r over the last (torch's order: its graph ends FftC2RBackward0 <-
+    ConjBackward0)."""
+    x = _complex(_float(x))
+    dims, sizes = _dims_sizes(x, s, dim, True)
+    if not dims:
+        raise RuntimeError(f"{name} must transform at least one axis")
+    last = sizes[-1] if sizes[-1] not in (None, -1) else 2 * (x.shape[dims[-1]] - 1)
+    if last < 1:
+        raise RuntimeError(f"Invalid number of data points ({last}) specified")
+    x = _resize(x, dims, sizes[:-1] + [last // 2 + 1])
+    mode = _mode(norm, True)
+    if len(dims) > 1:
+        x = fft_c2c(x, dims[:-1], mode, True)
+    return fft_c2r(conj(x), dims[-1:], mode, last)
+
+
+def _ihfftn(x, s, dim, norm, name):
+    """The inverse: the one-sided r2c over the last dim, conjugated, then an inverse c2c
+    over the others (a physical conjugate before it, as torch's graph shows)."""
+    if x.is_complex():
+        if name == "ihfft":
+            raise RuntimeError(f"ihfft expects a real input tensor, but got {x.dtype._cname}")
+        raise RuntimeError(f"Only supports floating-point dtypes, but found: {x.dtype._cname}")
+    x = _float(x)
+    dims, sizes = _dims_sizes(x, s, dim, True)
+    if not dims:
+        raise RuntimeError(f"{name} must transform at least one axis")
+    x = _resize(x, dims, sizes)
+    mode = _mode(norm, False)
+    half = fft_r2c(x, dims[-1:], mode, True)
+    if len(dims) == 1:
+        return conj(half)
+    return fft_c2c(conj_physical_op(half), dims[:-1], mode, False)
+
+
+def hfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _hfftn(input, None if n is None else [n], dim, norm, "hfft")
+
+
+def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _ihfftn(input, None if n is None else [n], dim, norm, "ihfft")
+
+
+def hfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _hfftn(input, s, dim, norm, "hfftn")
+
+
+def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _ihfftn(input, s, dim, norm, "ihfftn")
+
+
+def hfftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _hfftn(input, s, dim, norm, "hfftn")
+
+
+def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _ihfftn(input, s, dim, norm, "ihfftn")
 
 
 def fft(input, n=None, dim=-1, norm=None, *, out=None):
@@ -242,4 +308,4 @@ def ifftshift(input, dim=None):
 
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
-           "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]
+           "rfftn", "irfftn", "hfft", "ihfft", "hfft2", "ihfft2", "hfftn", "ihfftn", "fftfreq", "rfftfreq", "fftshift", "ifftshift"]

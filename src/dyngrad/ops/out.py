@@ -60,6 +60,12 @@ def _where_rule(name, result, out):
         raise RuntimeError(f"Expected out type to be {result._cname} but got {out._cname}")
 
 
+def _complex_rule(name, result, out):
+    if result is not out:
+        raise RuntimeError(f"Expected object of scalar type {result._cname} but got scalar type "
+                           f"{out._cname} for argument 'out'")
+
+
 def _clamp_rule(name, result, out):
     if result is not out:
         raise RuntimeError(f"Found dtype {out._cname} but expected {result._cname}")
@@ -76,7 +82,8 @@ _DTYPE_RULES = {
                      "column_stack"), _join_rule),
     # the *_copy functions: a copy of their input's dtype, exactly
     **dict.fromkeys(COPY_SIGNATURES, _exact_rule),
-    "where": _where_rule, "clamp": _clamp_rule,
+    "where": _where_rule, "clamp": _clamp_rule, "complex": _complex_rule,
+    "polar": _complex_rule,
     # reductions that accumulate in the out tensor's dtype: any dtype will do
     **dict.fromkeys(("sum", "nansum", "prod", "cumsum", "cumprod"), lambda *args: None),
 }

@@ -198,7 +198,12 @@ mul = Op("MulBackward0", _mul, jvp=ELEMENTWISE,
          other=lambda grad, self: grad * conj(self))
 # Tensor and number, as torch's formulas write them in C++ (``2 * result``, ``x + 1``)
 mul_scalar = Op("MulBackward1", _mul, jvp=ELEMENTWISE,
-                self=lambda grad, other: mul_scalar(grad, other))
+                self=lambda grad, other: mul_scalar(grad, _conj_number(other)))
+
+
+def _conj_number(other):
+    # (torch's grad * other.conj(): a complex number, 1j in polar's formula, conjugated)
+    return other.conjugate() if type(other) is complex else other
 add_scalar = Op("AddBackward1", _add, jvp=ELEMENTWISE, self=lambda grad: grad)
 # Tensor minus a number (``exponent - 1`` in pow's formula)
 sub_scalar = Op("SubBackward1", _sub, jvp=ELEMENTWISE, self=lambda grad: grad)
@@ -488,7 +493,10 @@ def _sign_in(ns, self):
 
 sign = Op("SignBackward0", _sign, jvp=ELEMENTWISE, self=lambda grad: zeros_like(grad))
 # abs's formula uses sgn (sign extended to complex numbers): its own node, SgnBackward0
-sgn = Op("SgnBackward0", _sign, jvp=ELEMENTWISE,
+# (forward mode: derivatives.yaml's sgn_backward(self_p, self_t, result), the formula on
+# the tangent itself: sgn is not holomorphic, so ELEMENTWISE's conj(formula(conj(t)))
+# would turn the wrong way)
+sgn = Op("SgnBackward0", _sign, jvp=lambda self, self_t, result: _sgn_backward(self_t, self, result),
          self=lambda grad, self, result: _sgn_backward(grad, self, result))
 
 

@@ -311,7 +311,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 # -- no gradient ------------------------------------------------------------------------------
 def _heaviside(self, values):
     if self.dtype != values.dtype:
-        raise RuntimeError(f"heaviside is not yet implemented for tensors with different dtypes")
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     return xp.where(self == 0, values, (self > 0).astype(self.dtype)).astype(self.dtype)
 
 
@@ -423,6 +423,7 @@ METHODS.update({"isclose": _isclose_method, "allclose": _allclose_method, "equal
 METHODS.update({"__lshift__": FUNCTIONS["bitwise_left_shift"],
                 "__rshift__": FUNCTIONS["bitwise_right_shift"]})
 _INPLACE_OF = {"atan2": atan2, "hypot": hypot, "xlogy": xlogy, "fmax": None, "lerp": None,
+               "heaviside": heaviside,
                "addcmul": addcmul, "addcdiv": addcdiv, "frac": frac, "sinc": sinc,
                "deg2rad": deg2rad, "rad2deg": rad2deg, "exp2": exp2, "logit": logit_op,
                "nan_to_num": nan_to_num_op, "copysign": None}

@@ -60,6 +60,31 @@ SIGNATURES = {
     "maximum": ["Tensor input, Tensor other, " + _OUT],
     "minimum": ["Tensor input, Tensor other, " + _OUT],
     "heaviside": ["Tensor input, Tensor values, " + _OUT],
+    "complex": ["Tensor real, Tensor imag, " + _OUT],
+    "gradient": [
+        "Tensor input, *, tuple of ints dim, int edge_order = 1",
+        "Tensor input, *, Number spacing, tuple of ints dim, int edge_order = 1",
+        "Tensor input, *, Number spacing = None, int dim = None, int edge_order = 1",
+        "Tensor input, *, tuple of Scalars spacing, int dim = None, int edge_order = 1",
+        "Tensor input, *, tuple of Scalars spacing, tuple of ints dim, int edge_order = 1",
+        "Tensor input, *, tuple of Tensors spacing, int dim = None, int edge_order = 1",
+        "Tensor input, *, tuple of Tensors spacing, tuple of ints dim, int edge_order = 1"],
+    "histogram": [
+        "Tensor input, Tensor bins, *, Tensor weight = None, bool density = False, "
+        "tuple of Tensors out = None",
+        "Tensor input, int bins = 100, *, tuple of floats range = None, Tensor weight = None, "
+        "bool density = False, tuple of Tensors out = None"],
+    "histogramdd": [
+        "Tensor input, int bins, tuple of floats range = None, Tensor weight = None, "
+        "bool density = False",
+        "Tensor input, tuple of ints bins, tuple of floats range = None, Tensor weight = None, "
+        "bool density = False",
+        "Tensor input, tuple of Tensors bins, tuple of floats range = None, "
+        "Tensor weight = None, bool density = False"],
+    "frexp": ["Tensor input, *, tuple of Tensors out = None"],
+    "renorm": ["Tensor input, Number p, int dim, Number maxnorm, " + _OUT],
+    "kl_div": ["Tensor input, Tensor target, int reduction = 1, *, bool log_target = False"],
+    "polar": ["Tensor abs, Tensor angle, " + _OUT],
     "igamma": ["Tensor input, Tensor other, " + _OUT],
     "igammac": ["Tensor input, Tensor other, " + _OUT],
     "Tensor.polygamma_": ["int n"],
@@ -132,12 +157,12 @@ SIGNATURES = {
 SIGNATURES["std"] = SIGNATURES["var"]
 # binary math that takes no Python number for ``other`` (unlike add or mul)
 for _n in ("atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin", "nextafter",
-           "logical_and", "logical_or", "logical_xor"):
+           "gcd", "lcm", "ldexp", "logical_and", "logical_or", "logical_xor"):
     SIGNATURES[_n] = ["Tensor input, Tensor other, " + _OUT]
 for _n in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
            "reciprocal", "log1p", "expm1", "tan", "sinh", "cosh", "asin", "acos", "atan", "erf",
            "rsqrt", "log2", "log10", "floor", "ceil", "trunc", "neg", "isnan", "isinf",
-           "isfinite", "logical_not", "bitwise_not", "square", "sgn"):
+           "isfinite", "logical_not", "bitwise_not", "square", "sgn", "angle"):
     SIGNATURES[_n] = _UNARY
 for _n in ("float", "double", "half", "long", "int", "short", "char", "byte", "bool", "cfloat",
            "cdouble"):

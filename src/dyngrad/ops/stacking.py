@@ -240,6 +240,23 @@ def float_power(input, exponent, *, out=None):
     return pw.pow_scalar_exp(base, float(exponent))
 
 
+def float_power_(self, exponent):
+    """``x.float_power_(e)``: pow_ in double precision, so ``x`` must already be double (or
+    complex double, when either operand is complex)."""
+    from . import pointwise as pw
+    from .inplace import apply_inplace
+    complex_ = self.is_complex() or (exponent.is_complex() if isinstance(exponent, Tensor)
+                                     else isinstance(exponent, complex))
+    wide = _dt.complex128 if complex_ else _dt.float64
+    if self.dtype is not wide:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._cname} but "
+                           f"the operation's result requires dtype {wide._cname}")
+    if isinstance(exponent, Tensor):
+        return apply_inplace(pw.pow_tensor, self, (self, ts.to(exponent, wide)))
+    return apply_inplace(pw.pow_scalar_exp, self, (self, complex(exponent) if complex_
+                                                   else float(exponent)))
+
+
 def positive(input):
     if input.dtype is _dt.bool:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
@@ -260,3 +277,4 @@ FUNCTIONS = {
 METHODS = {n: FUNCTIONS[n] for n in (
     "tensor_split", "hsplit", "vsplit", "dsplit", "broadcast_to", "flipud", "fliplr", "ravel",
     "inner", "diagflat", "argwhere", "float_power", "positive", "swapdims")}
+METHODS["float_power_"] = float_power_

@@ -294,15 +294,22 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                           "with the KL div math definition.'mean' will be changed to behave the "
                           "same as 'batchmean' in the next major release.", stacklevel=2)
         enum = _reduction_enum(None, None, "sum" if reduction == "batchmean" else reduction)
+    out = torch_kl_div(input, target, enum, log_target=log_target)
+    if reduction == "batchmean" and input.dim() != 0:
+        out = out / input.size()[0]
+    return out
+
+
+def torch_kl_div(input, target, reduction=_loss.NONE, *, log_target=False):
+    """torch.kl_div: the reduction as torch's enum (0 none, 1 mean, 2 sum; any other
+    number reduces nothing, as torch's kernel does). (torch's schema says the default is
+    Mean, but its Python binding reduces nothing when none is given: copied.)"""
     # torch's kl_div: target * (log(target) - input), with 0 log 0 = 0
     if log_target:
         losses = target.exp() * (target - input)
     else:
         losses = xlogy(target, target) - target * input
-    out = _apply_reduction(losses, enum)
-    if reduction == "batchmean" and input.dim() != 0:
-        out = out / input.size()[0]
-    return out
+    return _apply_reduction(losses, reduction)
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):

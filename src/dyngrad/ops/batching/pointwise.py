@@ -7,6 +7,7 @@ dims line up; an unbatched tensor broadcasts as it is. Then the op runs once.
 from .. import (activation_pointwise, bessel, inplace, orthogonal_polynomials, pointwise,
                pointwise_more, special)
 from .. import _promote, fft, index_put, inplace_forms, torch_native, torch_shape
+from .. import float_bits, polar
 from .._table import Op
 from . import register
 from .dims import is_tensor, padded
@@ -36,7 +37,8 @@ def _ops_of(module):
 _NOT_ELEMENTWISE = {pointwise.tril, pointwise.triu, activation_pointwise.glu,
                     activation_pointwise.glu_backward}
 register(broadcasting, [op for m in (pointwise, pointwise_more, special, bessel,
-                                     orthogonal_polynomials, activation_pointwise, _promote)
+                                     orthogonal_polynomials, activation_pointwise, _promote,
+                                     float_bits, polar)
                         for op in _ops_of(m)
                         if op not in _NOT_ELEMENTWISE])
 register(broadcasting, [torch_shape.to_copy, inplace.clone_op, fft.real_op, inplace.copy_,

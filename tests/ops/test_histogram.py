@@ -1,0 +1,106 @@
+"""histogram and histogramdd against torch: bins as a count or as edges (sorted or not),
+a range, weights, density, values on the edges and outside, NaN and infinities, empty
+and constant inputs, out=, the errors, and the NotImplemented nodes torch records."""
+import numpy as np
+import pytest
+
+from .oracle import assert_same, assert_same_error
+
+f32 = np.float32
+X = np.array([1.0, 2, 1, 2.5, 4, 0.5, 3.99999], f32)      # ties on edges, the max closing
+P = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.5, 1.5]], f32)
+W = np.arange(7, dtype=f32)
+
+CASES = {
+    "default_bins": lambda t, x: t.histogram(x),
+    "bins": lambda t, x: t.histogram(x, 4),
+    "range": lambda t, x: t.histogram(x, 4, range=(0.0, 3.0)),
+    "range_inside": lambda t, x: x.histogram(3, range=(1.0, 2.5)),
+    "weight": lambda t, x: t.histogram(x, 3, weight=t.tensor(W)),
+    "density": lambda t, x: t.histogram(x, 3, density=True),
+    "weight_density": lambda t, x: t.histogram(x, 3, weight=t.tensor(W), density=True),
+    "zero_weights_density": lambda t, x: t.histogram(x, 2, density=True, weight=x * 0),
+    "edges": lambda t, x: t.histogram(x, t.tensor([0.0, 1, 2.5, 4])),
+    "edges_density": lambda t, x: t.histogram(x, t.tensor([0.0, 1, 2.5, 4]), density=True),
+    "edges_unsorted": lambda t, x: t.histogram(x, t.tensor([2.0, 1, 3])),
+    "edges_one_bin": lambda t, x: t.histogram(x, t.tensor([1.0, 2.0])),
+    "double": lambda t, x: t.histogram(x.double(), 3),
+    "matrix_and_weights": lambda t, x: t.histogram(x[:6].reshape(2, 3), 3,
+                                                   weight=t.tensor(W[:6]).reshape(3, 2)),
+    "empty": lambda t, x: t.histogram(x[:0], 3),
+    "empty_edges": lambda t, x: t.histogram(x[:0], t.tensor([1.0, 2])),
+    "constant": lambda t, x: t.histogram(x * 0 + 2, 3),
+    "zero_dim": lambda t, x: t.histogram(x[2], 2),
+    "edge_values": lambda t, x: t.histogram(t.tensor([0.0, 1, 2, 3]), 3),
+    "dd": lambda t, p: t.histogramdd(p, bins=[3, 3], weight=t.tensor(W[:5])),
+    "dd_range_density": lambda t, p: t.histogramdd(p, bins=[2, 2], range=[0.0, 1.0, 0.0, 1.0],
+                                                   density=True),
+    "dd_int_bins": lambda t, p: t.histogramdd(p, 2),
+    "dd_edges": lambda t, p: t.histogramdd(p, [t.tensor([0.0, 1, 2]), t.tensor([0.0, 2])]),
+    "dd_3d_input": lambda t, p: t.histogramdd(t.cat([p, p]).reshape(2, 5, 2), [2, 3]),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_values(name):
+    arrays = [P] if name.startswith("dd") else [X]
+    assert_same(CASES[name], arrays, grad=False)
+
+
+def _names(res):
+    flat = [x for r in res for x in (r if isinstance(r, tuple) else (r,))]
+    return [None if t.grad_fn is None else t.grad_fn.name() for t in flat]
+
+
+@pytest.mark.parametrize("name", ["bins", "edges", "dd", "dd_edges"])
+def test_nodes(name):
+    # torch records NotImplemented nodes (edges given as tensors come back as they are);
+    # their backward raises in both (test_op_table's RAISES_IN_BACKWARD)
+    import dyngrad
+    import torch
+    a = P if name.startswith("dd") else X
+    got = [_names(CASES[name](lib, lib.tensor(a, requires_grad=True))) for lib in (torch, dyngrad)]
+    assert got[0] == got[1]
+
+
+def test_out():
+    import dyngrad
+    import torch
+    got = [lib.histogram(lib.tensor(X), 3, out=(lib.empty(3), lib.empty(0)))
+           for lib in (torch, dyngrad)]
+    assert repr(got[0]) == repr(got[1])
+
+
+ERRORS = {
+    "int_input": lambda t, x: t.histogram(t.tensor([1, 2]), 3),
+    "int_input_edges": lambda t, x: t.histogram(t.tensor([1, 2]), t.tensor([0, 1, 2])),
+    "half_input": lambda t, x: t.histogram(x.half(), 3),
+    "nan": lambda t, x: t.histogram(t.tensor([1.0, float("nan")]), 3),
+    "inf": lambda t, x: t.histogram(t.tensor([1.0, float("inf")]), 3),
+    "range_reversed": lambda t, x: t.histogram(x, 3, range=(3.0, 1.0)),
+    "range_infinite": lambda t, x: t.histogram(x, 3, range=(0.0, float("inf"))),
+    "range_length": lambda t, x: t.histogram(x, 3, range=(0.0,)),
+    "range_with_edges": lambda t, x: t.histogram(x, t.tensor([0.0, 1]), range=(0, 1)),
+    "zero_bins": lambda t, x: t.histogram(x, 0),
+    "negative_bins": lambda t, x: t.histogram(x, -1),
+    "one_edge": lambda t, x: t.histogram(x, t.tensor([1.0])),
+    "no_edges": lambda t, x: t.histogram(x, t.tensor([])),
+    "weight_shape": lambda t, x: t.histogram(x, 3, weight=t.ones(3)),
+    "weight_dtype": lambda t, x: t.histogram(x, 3, weight=t.ones(7, dtype=t.float64)),
+    "edges_dtype": lambda t, x: t.histogram(x, t.tensor([0.0, 1], dtype=t.float64)),
+    "edges_2d": lambda t, x: t.histogram(x, t.tensor([[0.0, 1]])),
+    "bins_type": lambda t, x: t.histogram(x, "a"),
+    "dd_1d_input": lambda t, x: t.histogramdd(x, 2),
+    "dd_bins_length": lambda t, x: t.histogramdd(x.reshape(7, 1), [2, 3]),
+    "dd_edges_length": lambda t, x: t.histogramdd(x[:6].reshape(3, 2), [t.tensor([0.0, 1])]),
+    "dd_range_length": lambda t, x: t.histogramdd(x[:6].reshape(3, 2), 2, range=[0.0, 1.0]),
+    "dd_int_input": lambda t, x: t.histogramdd(x[:6].reshape(3, 2).long(), 2),
+    "dd_empty_edges": lambda t, x: t.histogramdd(x[:6].reshape(3, 2),
+                                                 [t.tensor([]), t.tensor([0.0, 2])]),
+    "dd_type": lambda t, x: t.histogramdd(1),
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_errors(name):
+    assert_same_error(ERRORS[name], X)
