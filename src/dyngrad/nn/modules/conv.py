@@ -7,7 +7,7 @@ import math
 
 from ... import creation
 from .. import functional as F
-from .._functional._sizes import ntuple
+from .._functional._sizes import ntuples
 from .. import init
 from ..parameter import Parameter
 from .module import Module
@@ -26,12 +26,8 @@ class _ConvNd(Module):
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
                  dtype=None, output_padding=0):
         super().__init__()
-        n = self._n
-
-        def tup(value):
-            return ntuple(value, n)
-        kernel_size, stride, dilation = tup(kernel_size), tup(stride), tup(dilation)
-        padding = padding if isinstance(padding, str) else tup(padding)
+        kernel_size, stride, padding, dilation, output_padding = ntuples(
+            self._n, kernel_size, stride, padding, dilation, output_padding)
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups != 0:
@@ -51,7 +47,7 @@ class _ConvNd(Module):
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
         self.dilation, self.groups, self.padding_mode = dilation, groups, padding_mode
         self.transposed = type(self).transposed
-        self.output_padding = tup(output_padding)
+        self.output_padding = output_padding
         # F.pad's order: last dim first, (left, right) for each
         if isinstance(padding, str):
             self._reversed_padding_repeated_twice = [0, 0] * self._n
