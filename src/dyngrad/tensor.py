@@ -545,8 +545,9 @@ _warned_scalar = [False]
 
 
 def _warn_scalar_once():
-    """float() or complex() of a tensor that requires grad: torch warns once per process."""
-    if not _warned_scalar[0]:
+    """float() or complex() of a tensor that requires grad, in grad mode: torch warns once
+    per process (LBFGS's ``float(loss)`` under no_grad does not warn)."""
+    if not _warned_scalar[0] and _gstate.enabled:
         _warned_scalar[0] = True
         warnings.warn(SCALAR_WARNING, UserWarning, stacklevel=3)
 
