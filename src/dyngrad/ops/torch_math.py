@@ -253,6 +253,20 @@ def nonzero(input, *, as_tuple=False):
     return _wrap(xp.stack(idx, axis=1).astype(xp.int64) if idx else xp.zeros((1, 0), xp.int64))
 
 
+def nonzero_static(input, *, size, fill_value=-1):
+    """nonzero padded with ``fill_value`` rows, or cut, to exactly ``size`` rows: a shape
+    known before the values are."""
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    if type(input) is BatchedTensor:  # (NOTE [Functions that read arrays under vmap])
+        raise dynamic_shape_error("aten::nonzero_static")
+    out = xp.full((size, input._data.ndim), fill_value, xp.int64)
+    if input._data.ndim:
+        found = xp.stack(xp.nonzero(input._data), axis=1)[:size]
+        out[:len(found)] = found
+    return _wrap(out)
+
+
 def maximum(input, other):
     _check_tensor(input, "maximum")
     _check_tensor(other, "maximum", "other")
