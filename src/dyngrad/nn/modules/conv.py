@@ -3,13 +3,11 @@
     >>> torch.nn.Conv2d(1, 6, 5)
     Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
 """
-import math
-
 from ... import creation
 from .. import functional as F
 from .._functional._sizes import ntuples
-from .. import init
 from ..parameter import Parameter
+from .linear import _default_reset
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
@@ -69,11 +67,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        _default_reset(self.weight, self.bias)
 
     def extra_repr(self):
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
