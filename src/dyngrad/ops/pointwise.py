@@ -507,9 +507,14 @@ def _sgn_backward(grad, self, result):
         return zeros_like(grad)
     magnitude = abs_(self)
     return masked_fill_op((grad - result * result * conj(grad)) / (magnitude * 2), magnitude == 0, 0)
+
+
 def _relu(self):
-    if _backend.kind(self.dtype) == "b":
-        raise RuntimeError("Boolean inputs not supported for relu")
+    kind = _backend.kind(self.dtype)
+    if kind in "bc":
+        if kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        raise NotImplementedError("clamp is not supported for complex types")  # (a clamp)
     if type(self) is not _ndarray and not _backend.is_numpy(self):
         ns = _backend.array_module(self)
         return ns.maximum(self, ns.zeros_like(self))
