@@ -470,26 +470,6 @@ prelu_kernel_backward = Op(
     weight=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[2])
 
 
-# -- logit -------------------------------------------------------------------------------------
-def _logit(self, eps):
-    x = self if self.dtype.kind in "fc" else self.astype(xp.float32)
-    if eps is not None:
-        x = xp.clip(x, eps, 1 - eps)
-    with xp.errstate(**_QUIET):
-        return xp.log(x / (1 - x))
-
-
-def _logit_backward(grad, self, eps):
-    # torch's infinitely_differentiable_logit_backward: zero outside [eps, 1 - eps], nan
-    # outside [0, 1] without eps
-    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None else (eps, 1 - eps, 0.0)
-    inside = logical_and(ge(self, lo), le(self, hi))
-    return where(inside, grad / (self * _one_minus(self)), outside)
-
-
-logit = Op("LogitBackward0", _logit, jvp=ELEMENTWISE, self=_logit_backward)
-
-
 # -- hardshrink, softshrink ------------------------------------------------------------------
 def _hardshrink(self, lambd):
     check_kernel(self, "hardshrink_cpu", FLOATING)

@@ -181,8 +181,8 @@ def _binary_cross_entropy_backward(grad_output, self, target, weight, reduction)
 
 
 def _bce_target_grad(grad, self, weight, reduction):
-    from .activation_pointwise import logit
-    g = -logit(self, None) * grad
+    from .pointwise_more import logit_op
+    g = -logit_op(self, None) * grad
     if weight is not None:
         g = g * weight
     return _per_element(g, reduction, math.prod(self.shape))

@@ -15,6 +15,7 @@ from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, p
 from . import rrelu as _rr
 from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
+from .pointwise_more import logit
 from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, check_kernel
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
@@ -524,11 +525,6 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def constant_pad_nd(input, pad, value=0):
     from . import padding as _pd
     return _pd.constant_pad_nd(input, list(pad), value)
-
-
-def logit(input, eps=None, *, out=None):
-    from .activation_pointwise import logit as _logit
-    return _logit(input, eps)
 
 
 FUNCTIONS.update({
