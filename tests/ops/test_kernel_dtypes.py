@@ -165,6 +165,22 @@ CASES = {
     'interp_nearest': 'F.interpolate(x.view(1,1,4), scale_factor=2)',
     'conv1d': 'F.conv1d(x.view(1,1,4), x[:2].view(1,1,2))',
     'F.gelu_tanh': 'F.gelu(x, approximate="tanh")',
+    'F.conv2d': 'F.conv2d(x.view(1, 1, 2, 2), x.view(1, 1, 2, 2))',
+    'F.conv3d': 'F.conv3d(x.view(1, 1, 1, 2, 2), x.view(1, 1, 1, 2, 2))',
+    'F.conv_transpose1d': 'F.conv_transpose1d(x.view(1, 1, 4), x[:2].view(1, 1, 2))',
+    'F.conv_transpose2d': 'F.conv_transpose2d(x.view(1, 1, 2, 2), x.view(1, 1, 2, 2))',
+    'F.avg_pool2d': 'F.avg_pool2d(x.view(1, 1, 2, 2), 2)',
+    'F.max_pool2d': 'F.max_pool2d(x.view(1, 1, 2, 2), 2)',
+    'F.max_pool1d_indices': 'F.max_pool1d(x.view(1, 1, 4), 2, return_indices=True)',
+    'F.adaptive_avg_pool2d_one': 'F.adaptive_avg_pool2d(x.view(1, 1, 2, 2), 1)',
+    'F.adaptive_max_pool3d': 'F.adaptive_max_pool3d(x.view(1, 1, 1, 2, 2), 1)',
+    'F.rms_norm': 'F.rms_norm(x, (4,))',
+    'F.instance_norm': 'F.instance_norm(x.view(1, 2, 2))',
+    'std_mean': 'lib.std_mean(x)',
+    'cumulative_trapezoid': 'lib.cumulative_trapezoid(x)',
+    'lerp_tensor': 'lib.lerp(x, x, x)',
+    'complex': 'lib.complex(x, x)',
+    'pdist': 'F.pdist(x.view(2, 2))',
 }
 
 DTYPES = {
@@ -177,49 +193,11 @@ DTYPES = {
 
 # where dyngrad still differs (each a strict xfail: fixing one turns it into a failure)
 KNOWN = {
-    ('bincount', 'bf16'),
-    ('bincount', 'bool'),
-    ('bincount', 'cfloat'),
-    ('bincount', 'half'),
-    ('bitwise_and', 'bf16'),
-    ('bucketize', 'cfloat'),
-    ('cdist', 'bf16'),
-    ('cdist', 'half'),
-    ('conv1d', 'bool'),
-    ('cross', 'bool'),
-    ('dist', 'bool'),
-    ('dist', 'long'),
-    ('embedding', 'bf16'),
-    ('embedding', 'bool'),
-    ('embedding', 'cfloat'),
-    ('gcd', 'bf16'),
-    ('histc', 'bf16'),
-    ('histc', 'bool'),
-    ('histc', 'cfloat'),
-    ('interp', 'bool'),
-    ('interp', 'cfloat'),
-    ('interp', 'long'),
-    ('interp_nearest', 'bool'),
-    ('interp_nearest', 'cfloat'),
-    ('interp_nearest', 'long'),
-    ('isin', 'bool'),
-    ('isin', 'cfloat'),
-    ('lerp', 'bool'),
-    ('lerp', 'long'),
-    ('nanmean', 'cfloat'),
-    ('nanquantile', 'bf16'),
-    ('nanquantile', 'bool'),
-    ('nanquantile', 'cfloat'),
-    ('nanquantile', 'half'),
-    ('nanquantile', 'long'),
-    ('nansum', 'cfloat'),
-    ('polar', 'bf16'),
-    ('quantile', 'bf16'),
-    ('quantile', 'half'),
-    ('searchsorted', 'cfloat'),
-    ('trapezoid', 'bool'),
-    ('var_mean', 'bool'),
-    ('var_mean', 'long'),
+    **dict.fromkeys([("interp", "cfloat"), ("interp", "long"), ("interp", "bool"),
+                     ("interp_nearest", "cfloat"), ("interp_nearest", "long"),
+                     ("interp_nearest", "bool")],
+                    "interpolation computes on integer, bool and complex inputs"),
+    ("complex", "half"): "no complex32 dtype (torch's is experimental)",
 }
 
 
@@ -239,6 +217,6 @@ def _outcome(lib, dtype, expr):
 @pytest.mark.parametrize("name", list(CASES))
 def test_dtypes_as_torch(name, dtype, request):
     if (name, dtype) in KNOWN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="dtype handling differs"))
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN[name, dtype]))
     expr = CASES[name]
     assert _outcome(dyngrad, dtype, expr) == _outcome(torch, dtype, expr)
