@@ -174,6 +174,9 @@ CASES = {
     'F.max_pool1d_indices': 'F.max_pool1d(x.view(1, 1, 4), 2, return_indices=True)',
     'F.adaptive_avg_pool2d_one': 'F.adaptive_avg_pool2d(x.view(1, 1, 2, 2), 1)',
     'F.adaptive_max_pool3d': 'F.adaptive_max_pool3d(x.view(1, 1, 1, 2, 2), 1)',
+    'F.bilinear': 'F.interpolate(x.view(1, 1, 2, 2), scale_factor=2, mode="bilinear")',
+    'F.bicubic_aa': 'F.interpolate(x.view(1, 1, 2, 2), size=(1, 1), mode="bicubic", antialias=True)',
+    'F.nearest2d': 'F.interpolate(x.view(1, 1, 2, 2), scale_factor=2)',
     'F.rms_norm': 'F.rms_norm(x, (4,))',
     'F.instance_norm': 'F.instance_norm(x.view(1, 2, 2))',
     'std_mean': 'lib.std_mean(x)',
@@ -191,12 +194,8 @@ DTYPES = {
     "bf16": lambda lib: lib.tensor([1., -2, 0.5, 3], dtype=lib.bfloat16),
 }
 
-# where dyngrad still differs (each a strict xfail: fixing one turns it into a failure)
+# where dyngrad differs (a strict xfail: a fix turns it into a failure)
 KNOWN = {
-    **dict.fromkeys([("interp", "cfloat"), ("interp", "long"), ("interp", "bool"),
-                     ("interp_nearest", "cfloat"), ("interp_nearest", "long"),
-                     ("interp_nearest", "bool")],
-                    "interpolation computes on integer, bool and complex inputs"),
     ("complex", "half"): "no complex32 dtype (torch's is experimental)",
 }
 
