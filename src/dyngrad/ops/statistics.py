@@ -9,6 +9,7 @@ import math
 import warnings
 
 from .. import _backend
+from .._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
 from ._promote import to_float
 from ._table import TRANSPOSED, Op
 from .pointwise import (abs_, conj, div, eq, exp, logical_or, isnan, masked_fill_op,
@@ -29,7 +30,7 @@ def _unsqueeze_multiple(x, dim, ndim):
 
 # -- var and std ---------------------------------------------------------------------------
 def _var_check(self, name="std and var"):
-    if self.dtype.kind not in "fc":
+    if self.dtype.kind not in "fcV":
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
@@ -182,6 +183,7 @@ def _extreme(ufunc, name):
         if self.size == 0 and not axes:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                              "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        check_kernel(self, f"{name[1:]}_values_cpu", ALL_BUT_COMPLEX)  # (max_values_cpu)
         return xp.asarray(ufunc(self, axis=axes, keepdims=keepdim))
     return forward
 

@@ -361,7 +361,15 @@ def _check_reduced(name, input, dim):
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
+def _check_orderable(name, input):
+    kind = input._data.dtype.kind
+    if kind in "bc":
+        raise RuntimeError(f"{name}(): does not support {'complex' if kind == 'c' else 'bool'} "
+                           "input")
+
+
 def argmax(input, dim=None, keepdim=False):
+    _check_orderable("argmax", input)
     _check_reduced("argmax", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
@@ -369,6 +377,7 @@ def argmax(input, dim=None, keepdim=False):
 
 
 def argmin(input, dim=None, keepdim=False):
+    _check_orderable("argmin", input)
     _check_reduced("argmin", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))
