@@ -184,6 +184,15 @@ CASES = {
     'lerp_tensor': 'lib.lerp(x, x, x)',
     'complex': 'lib.complex(x, x)',
     'pdist': 'F.pdist(x.view(2, 2))',
+    'trace': 'lib.trace(x.view(2, 2))',
+    'take_along_dim': 'lib.take_along_dim(lib.ones(4), x)',
+    'take_along_dim_dim': 'lib.take_along_dim(lib.ones(4), x, 0)',
+    'mvlgamma': 'lib.mvlgamma(x, 1)',
+    'norm_except_dim': 'lib.norm_except_dim(x.view(2, 2))',
+    'logdet': 'lib.logdet(x.view(2, 2))',
+    'svd': 'lib.svd(x.view(2, 2))',
+    'linalg.svdvals': 'lib.linalg.svdvals(x.view(2, 2))',
+    'pinverse': 'lib.pinverse(x.view(2, 2))',
 }
 
 DTYPES = {
