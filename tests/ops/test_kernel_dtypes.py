@@ -202,6 +202,9 @@ CASES = {
     'clamp_max_tensor_': 'x.clone().clamp_max_(x)',
     'F.conv2d_bad_shape': 'F.conv2d(x.view(2, 2), x.view(2, 2))',
     'F.avg_pool3d': 'F.avg_pool3d(x.view(1, 1, 1, 2, 2), 1)',
+    'quantile_q_matrix': 'lib.quantile(x, x.view(2, 2))',
+    'quantile_q_tensor': 'lib.quantile(x, lib.tensor([0.5]))',
+    'chain_matmul_one': 'lib.chain_matmul(x.view(2, 2))',
 }
 
 DTYPES = {
