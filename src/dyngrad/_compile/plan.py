@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import _backend
 from ..tensor import _wrap
-from . import fuse as _fuse
+from . import cse as _cse, fuse as _fuse
 from .codecache import code_of
 from .trace import Call, Ref, _refs
 
@@ -80,6 +80,9 @@ def needed_calls(rec, calls, escaping, keep_roots, effects=True):
                 continue
             c = calls[i]
             outs = c.outn()
+            if not (c.effect or c.writes) and outs and not any(
+                    _made_by(rec, o, c) for o in outs):
+                continue  # it handed back an array it was given (a no-op astype): nothing
             if ((c.effect and effects) or any(o in vals for o in outs)
                     or any(slots[w].root in roots for w in c.writes)):
                 needed[i] = changed = True
@@ -89,6 +92,11 @@ def needed_calls(rec, calls, escaping, keep_roots, effects=True):
                 for o in outs:
                     roots.add(slots[o].root)
     return [c for c, k in zip(calls, needed) if k]
+
+
+def _made_by(rec, n, c):
+    p = rec.slots[n].producer
+    return p is not None and rec.calls[p] is c.orig
 
 
 def _substitute(tpl, alias):
@@ -264,6 +272,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     calls kept, buffers).
     """
     keep_roots = [] if pure else [n for n in reads if rec.slots[n].kind == "input"]
+    calls, escaping, common = _cse.common_calls(rec, calls, escaping)
     kept = needed_calls(rec, calls, escaping, keep_roots, effects=not pure)
     kept, escaping, alias = _peephole(rec, kept, set(escaping))
     runs = _fuse.groups(rec, kept)
@@ -278,7 +287,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
             names[s.n] = f"B{buf_of[s.n]}"
         else:
             names[s.n] = f"v{s.n}"
-    for a, b in alias.items():
+    for a, b in list(alias.items()) + list(common.items()):
         names[a] = names[b]
     for b, (shape, dtype) in enumerate(shapes):
         src.globals[f"B{b}"] = np.empty(shape, dtype)

@@ -1,0 +1,114 @@
+"""Common calls made once: a recorded call that repeats an earlier one (the same function
+on the same values) is left out, and its result is the earlier result.
+
+Eager code computes the same thing more than once where its pieces do not know of each
+other: a loss's target checks in the forward and again in the backward, attention
+weights recomputed by scaled_dot_product_attention's backward, a ``ones`` per layer norm.
+In a record those repeats are visible: the same function called on the same slots, with
+no write into their memory in between.
+
+NOTE [A repeated call gives the same bits]
+NumPy's calls are deterministic: the same function on the same arrays gives the same
+result to the last bit. So using the first result for the second keeps NOTE [Replay
+equals eager]. What must hold is that the values are the same: no write into an
+argument's memory between the two calls (each root's count of writes is part of the
+call's key), and neither result written afterwards (then one array would stand for two
+that part ways).
+"""
+import numpy as np
+
+from .trace import Call, Ref
+
+# functions whose result is not a function of their arguments
+_NOT_PURE = {np.empty, np.empty_like}
+
+
+def _key(v):
+    """A hashable stand-in for an argument, equal only where the values are equal:
+    slots by number, floats by their bits (0.0 and -0.0 differ, a nan never repeats),
+    other objects by identity."""
+    t = type(v)
+    if t is Ref:
+        return ("R", v.n)
+    if t is tuple or t is list:
+        return (t, tuple(_key(x) for x in v))
+    if t is dict:
+        return (dict, tuple((k, _key(x)) for k, x in v.items()))
+    if t is float:
+        return (float, v.hex()) if v == v else ("nan", id(v))
+    if t in (int, bool, str, type(None), type(Ellipsis)) or isinstance(v, np.dtype):
+        return (t, v)
+    if t is slice:
+        return (slice, _key(v.start), _key(v.stop), _key(v.step))
+    return ("id", id(v))
+
+
+def _pure(rec, c):
+    if c.effect or c.writes or "out" in c.kwargs or c.fn in _NOT_PURE:
+        return False
+    if (getattr(c.fn, "__module__", None) or "").startswith("numpy.random"):
+        return False  # a draw from NumPy's own stream (dyngrad's draws are effects)
+    outs = c.outn()
+    if not outs:
+        return False
+    for n in outs:
+        s = rec.slots[n]
+        # (a write through a view marks the viewed slot written too)
+        if (s.kind != "value" or s.written or s.producer is None
+                or rec.calls[s.producer] is not c.orig):
+            return False
+    return True
+
+
+def common_calls(rec, calls, escaping):
+    """(calls without the repeats, escaping with the repeats' slots replaced, {repeat's
+    slot: first slot})."""
+    slots = rec.slots
+    writes = {}   # root -> writes so far
+    first = {}    # key -> the first call's outputs
+    alias = {}
+    out = []
+    for c in calls:
+        if alias:
+            c = _renamed(c, alias)
+        if _pure(rec, c):
+            ins = c.ins()
+            key = (id(c.fn), _key(c.args), _key(c.kwargs),
+                   tuple(writes.get(slots[n].root, 0) for n in ins))
+            try:
+                earlier = first.get(key)
+            except TypeError:  # an unhashable constant among the arguments
+                earlier = key = None
+            if earlier is not None:
+                for a, b in zip(c.outn(), earlier):
+                    alias[a] = b
+                continue
+            if key is not None:
+                first[key] = c.outn()
+        for n in c.writes:
+            r = slots[n].root
+            writes[r] = writes.get(r, 0) + 1
+        out.append(c)
+    return out, {alias.get(n, n) for n in escaping}, alias
+
+
+def _renamed(c, alias):
+    new = Call(c.fn, _sub(c.args, alias), _sub(c.kwargs, alias), c.outs, c.writes, c.ufunc)
+    new.effect = c.effect
+    new.orig = c.orig
+    new._outn = c._outn
+    return new
+
+
+def _sub(tpl, alias):
+    t = type(tpl)
+    if t is Ref:
+        return Ref(alias[tpl.n]) if tpl.n in alias else tpl
+    if t is tuple or t is list:
+        return t(_sub(v, alias) for v in tpl)
+    if t is dict:
+        return {k: _sub(v, alias) for k, v in tpl.items()}
+    return tpl
+
+
+__all__ = ["common_calls"]
