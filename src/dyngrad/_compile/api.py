@@ -27,9 +27,9 @@ one graph for every size. The values are the same; only the count of recorded pl
 so when the recompile limit is reached, differ. With ``dynamic=True`` the first such
 recording says so, once, in a warning: the caller asked for one plan for every size.
 """
-import warnings
 import functools
 import logging
+import warnings
 import weakref
 
 from ..nn.modules.module import Module

@@ -190,7 +190,7 @@ def _first_change(before, after):
             return f"{new[0]} was set to {new[1]!r}"
         if new is None:
             return f"{old[0]} was deleted"
-        if type(old[1]) is not type(new[1]) or old[1] != new[1]:
+        if old[1] is not new[1] and (type(old[1]) is not type(new[1]) or old[1] != new[1]):
             return f"{old[0]} changed from {old[1]!r} to {new[1]!r}"
     return None
 

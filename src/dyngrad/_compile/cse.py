@@ -73,7 +73,8 @@ def common_calls(rec, calls, escaping):
             c = _renamed(c, alias)
         if _pure(rec, c):
             ins = c.ins()
-            key = (id(c.fn), _key(c.args), _key(c.kwargs),
+            # (a ufunc's method is a new bound object per call: the ufunc names it)
+            key = (c.ufunc or id(c.fn), _key(c.args), _key(c.kwargs),
                    tuple(writes.get(slots[n].root, 0) for n in ins))
             try:
                 earlier = first.get(key)
