@@ -65,27 +65,33 @@ def common_calls(rec, calls, escaping):
     slot: first slot})."""
     slots = rec.slots
     writes = {}   # root -> writes so far
-    first = {}    # key -> the first call's outputs
+    seen = {}     # (function, slots read, their roots' writes) -> [[call, full key]]
     alias = {}
     out = []
     for c in calls:
-        if alias:
+        if alias and any(n in alias for n in c.ins()):
             c = _renamed(c, alias)
         if _pure(rec, c):
             ins = c.ins()
             # (a ufunc's method is a new bound object per call: the ufunc names it)
-            key = (c.ufunc or id(c.fn), _key(c.args), _key(c.kwargs),
-                   tuple(writes.get(slots[n].root, 0) for n in ins))
-            try:
-                earlier = first.get(key)
-            except TypeError:  # an unhashable constant among the arguments
-                earlier = key = None
-            if earlier is not None:
-                for a, b in zip(c.outn(), earlier):
-                    alias[a] = b
+            short = (c.ufunc or id(c.fn), tuple(ins),
+                     tuple([writes.get(slots[n].root, 0) for n in ins]))
+            earlier = seen.get(short)
+            if earlier is None:
+                seen[short] = [[c, None]]
+            else:  # the same function on the same slots: compare the constants too
+                key = (_key(c.args), _key(c.kwargs))
+                for pair in earlier:
+                    if pair[1] is None:
+                        pair[1] = (_key(pair[0].args), _key(pair[0].kwargs))
+                    if pair[1] == key:
+                        for a, b in zip(c.outn(), pair[0].outn()):
+                            alias[a] = b
+                        break
+                else:
+                    earlier.append([c, key])
+                    out.append(c)
                 continue
-            if key is not None:
-                first[key] = c.outn()
         for n in c.writes:
             r = slots[n].root
             writes[r] = writes.get(r, 0) + 1

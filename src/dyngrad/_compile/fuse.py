@@ -10,8 +10,8 @@ they handle the whole array's; chunks are whole multiples of any vector width). 
 elementwise ufunc calls are fused, never a reduction, whose summation order depends on
 how the array is cut.
 
-An array of any shape takes part when it is C-contiguous: the loop runs over its flat
-view (``reshape(-1)``, the same memory), so a GELU's 25 passes over a (12, 64, 512)
+An array of more than one dimension takes part when it is C-contiguous: the loop runs
+over its flat view (``reshape(-1)``, the same memory), so a GELU's 25 passes over a (12, 64, 512)
 activation or an optimizer's update of a weight matrix are fused as a vector's are. An
 array reshaped in place (``a.shape = s``) during the call is left out: its recorded
 shape is not the one it has later.
@@ -40,8 +40,8 @@ def _fusable(rec, c, reshaped):
             return None
         if s.shape == ():
             continue
-        if not s.contiguous or n in reshaped:
-            return None
+        if n in reshaped or (len(s.shape) > 1 and not s.contiguous):
+            return None  # (a vector of any strides slices as it is)
         if shape is None:
             shape = s.shape
         elif s.shape != shape:
