@@ -17,7 +17,7 @@ that part ways).
 """
 import numpy as np
 
-from .trace import Call, Ref
+from .trace import Ref
 
 # functions whose result is not a function of their arguments
 _NOT_PURE = {np.empty, np.empty_like}
@@ -70,7 +70,7 @@ def common_calls(rec, calls, escaping):
     out = []
     for c in calls:
         if alias and any(n in alias for n in c.ins()):
-            c = _renamed(c, alias)
+            c = c.renamed(alias)
         if _pure(rec, c):
             ins = c.ins()
             # (a ufunc's method is a new bound object per call: the ufunc names it)
@@ -97,25 +97,6 @@ def common_calls(rec, calls, escaping):
             writes[r] = writes.get(r, 0) + 1
         out.append(c)
     return out, {alias.get(n, n) for n in escaping}, alias
-
-
-def _renamed(c, alias):
-    new = Call(c.fn, _sub(c.args, alias), _sub(c.kwargs, alias), c.outs, c.writes, c.ufunc)
-    new.effect = c.effect
-    new.orig = c.orig
-    new._outn = c._outn
-    return new
-
-
-def _sub(tpl, alias):
-    t = type(tpl)
-    if t is Ref:
-        return Ref(alias[tpl.n]) if tpl.n in alias else tpl
-    if t is tuple or t is list:
-        return t(_sub(v, alias) for v in tpl)
-    if t is dict:
-        return {k: _sub(v, alias) for k, v in tpl.items()}
-    return tpl
 
 
 __all__ = ["common_calls"]

@@ -99,17 +99,6 @@ def _made_by(rec, n, c):
     return p is not None and rec.calls[p] is c.orig
 
 
-def _substitute(tpl, alias):
-    t = type(tpl)
-    if t is Ref:
-        return Ref(alias[tpl.n]) if tpl.n in alias else tpl
-    if t is tuple or t is list:
-        return t(_substitute(v, alias) for v in tpl)
-    if t is dict:
-        return {k: _substitute(v, alias) for k, v in tpl.items()}
-    return tpl
-
-
 def _peephole(rec, calls, escaping):
     """Two rewrites of what eager does only for its own bookkeeping, same values:
 
@@ -129,7 +118,7 @@ def _peephole(rec, calls, escaping):
         if i in skip:
             continue
         if alias:
-            c = _copy_call(c, alias)
+            c = c.renamed(alias)
         src = c.args[0] if c.args else None
         if (c.fn is np.array and type(src) is Ref and c.kwargs.get("copy") is True
                 and set(c.kwargs) <= {"copy", "order"} and type(c.outs) is Ref):
@@ -162,14 +151,6 @@ def _peephole(rec, calls, escaping):
         out.append(c)
     escaping = {alias.get(n, n) for n in escaping}
     return out, escaping, alias
-
-
-def _copy_call(c, alias):
-    new = Call(c.fn, _substitute(c.args, alias), _substitute(c.kwargs, alias),
-               c.outs, c.writes, c.ufunc)
-    new.effect = c.effect
-    new.orig = c.orig
-    return new
 
 
 def _elementwise(call):
