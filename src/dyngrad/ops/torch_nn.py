@@ -16,7 +16,8 @@ from . import rrelu as _rr
 from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
 from .pointwise_more import logit
-from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX, check_kernel
+from .._kernel_dtypes import (ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX,
+                              check_kernel)
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
 from .._dtype_info import finfo
@@ -32,7 +33,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 # -- dropout --------------------------------------------------------------------------------
 def _mask(input, shape, p):
     """torch's CPU dropout noise: bernoulli_(1 - p) on the default generator, divided by
-    1 - p in the input's dtype (the same draws, so the same mask from the same seed)."""
+    1 - p in the input's dtype (the same draws, so the same mask from the same seed).
+    The noise takes the input's dtype, so there is no complex one (native_dropout draws a
+    bool mask and takes complex inputs)."""
+    check_kernel(input._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     return _random.bernoulli_mask(input, shape, 1 - p).div_(1 - p)
 
 
@@ -85,6 +89,7 @@ def _alpha_dropout(input, p, train, shape, inplace):
         return input
     if p == 1:
         return input.mul_(0) if inplace else input * 0
+    check_kernel(input._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     noise = _random.bernoulli_mask(input, shape, 1 - p)
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
     b = noise.add(-1).mul_(_ALPHA * a).add_(_ALPHA * a * p)
@@ -443,8 +448,6 @@ def _check_conv(input, weight, bias, stride, padding, dilation, transposed, grou
 
 def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     from . import conv as _cv, padding as _pd
-    check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
-                 NUMERIC_COMPLEX)
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
@@ -472,6 +475,8 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     else:
         padding = _tuple(padding, d)
     _check_conv(input, weight, bias, stride, padding, dilation, False, groups, d, name)
+    check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
+                 NUMERIC_COMPLEX)
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, False, (0,) * d,
                           groups)
     return out if batched else out.squeeze(0)
@@ -492,9 +497,6 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, d,
                     name):
     from . import conv as _cv
-    if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
-        # torch's transposed kernels: of the integers, int64 only
-        check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
@@ -508,6 +510,9 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
                                f"output_padding_width: {output_padding[-1]} stride_height: "
                                f"{stride[0]} stride_width: {stride[-1]} dilation_height: "
                                f"{dilation[0]} dilation_width: {dilation[-1]}")
+    if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
+        # torch's transposed kernels: of the integers, int64 only
+        check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, True, output_padding,
                           groups)
     return out if batched else out.squeeze(0)
