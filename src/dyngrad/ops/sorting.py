@@ -21,6 +21,7 @@ from ._table import TRANSPOSED, Op, derivative_not_implemented
 from .reduction import _value_selecting_backward, evenly_distribute_backward, evenly_read_jvp
 from .return_types import return_type
 from .._dtype import _FROM_NP
+from .._kernel_dtypes import ALL_BUT_COMPLEX, NUMERIC, check_kernel
 
 xp = _backend.xp
 
@@ -194,6 +195,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 
 def _kth(self, k, dim, keepdim):
+    check_kernel(self, "kthvalue_cpu", NUMERIC)
     n = self.shape[dim] if self.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
@@ -256,6 +258,7 @@ def _median_dim(ignore_nan):
         if self.ndim and self.shape[dim] == 0:
             name = "nanmedian" if ignore_nan else "median"
             raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        check_kernel(self, "median_out", NUMERIC)
         return _pick_sorted(self, dim, keepdim, _lower_middle(ignore_nan))
     return forward
 
@@ -264,6 +267,7 @@ def _median_all(ignore_nan):
     def forward(self):
         if self.size == 0:
             return xp.asarray(xp.nan, dtype=self.dtype)
+        check_kernel(self, "median_cpu", NUMERIC)
         return _pick_sorted(self.reshape(-1), 0, False, _lower_middle(ignore_nan))[0]
     return forward
 
@@ -291,6 +295,7 @@ nanmedian = _median_fn(nanmedian_all, nanmedian_dim, "nanmedian")
 
 
 def _mode(self, dim, keepdim):
+    check_kernel(self, "mode_cpu", ALL_BUT_COMPLEX)
     def position(sorted_, rows):
         flat = sorted_.reshape(-1, sorted_.shape[-1])
         out = xp.zeros(flat.shape[0], xp.int64)
@@ -322,16 +327,19 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 # -- unique, unique_consecutive (no derivative in torch either) ---------------------------------
 def _unique(self, sorted, return_inverse, return_counts):
+    check_kernel(self, "unique", ALL_BUT_COMPLEX)
     values, inverse, counts = xp.unique(self.reshape(-1), return_inverse=True, return_counts=True)
     return values, inverse.reshape(self.shape).astype(xp.int64), counts.astype(xp.int64)
 
 
 def _unique_dim(self, dim, sorted, return_inverse, return_counts):
+    check_kernel(self, "unique_dim", ALL_BUT_COMPLEX)
     values, inverse, counts = xp.unique(self, axis=dim, return_inverse=True, return_counts=True)
     return values, inverse.reshape(-1).astype(xp.int64), counts.astype(xp.int64)
 
 
 def _unique_consecutive(self, return_inverse, return_counts, dim):
+    check_kernel(self, "unique", ALL_BUT_COMPLEX)
     if dim is None:
         flat = self.reshape(-1)
         if flat.size == 0:

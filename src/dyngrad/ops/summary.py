@@ -6,6 +6,7 @@ their formula summing what each output's gradient gives, as torch's var_mean_bac
 quantile is composed from sort, gather, lerp_ and squeeze_ as torch composes it.
 """
 from .. import _backend
+from .._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._batched import BatchedTensor, on_batch, sample_wise
@@ -138,6 +139,7 @@ def _aminmax(self, dim, keepdim):
     if self.size == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
+    check_kernel(self, "aminmax_cpu", ALL_BUT_COMPLEX)
     axes = None if dim is None else (_dims(dim, self.ndim) if self.ndim else None)
     kd = keepdim and (dim is not None)
     lo, hi = xp.min(self, axis=axes, keepdims=kd), xp.max(self, axis=axes, keepdims=kd)
