@@ -1,5 +1,5 @@
 """Which dtypes each function takes, side by side with torch: for every case and dtype
-(complex, integer, bool, float16, bfloat16), the same result dtype or the same error type
+(complex, int64, uint8, bool, float16, bfloat16), the same result dtype or the same error type
 and message. torch's kernels exist for some dtypes only; NumPy computes nearly anything,
 so without the refusals dyngrad would give a complex softmax or an integer layer norm."""
 import warnings
@@ -165,61 +165,57 @@ CASES = {
     'interp_nearest': 'F.interpolate(x.view(1,1,4), scale_factor=2)',
     'conv1d': 'F.conv1d(x.view(1,1,4), x[:2].view(1,1,2))',
     'F.gelu_tanh': 'F.gelu(x, approximate="tanh")',
+    'F.conv2d': 'F.conv2d(x.view(1, 1, 2, 2), x.view(1, 1, 2, 2))',
+    'F.conv3d': 'F.conv3d(x.view(1, 1, 1, 2, 2), x.view(1, 1, 1, 2, 2))',
+    'F.conv_transpose1d': 'F.conv_transpose1d(x.view(1, 1, 4), x[:2].view(1, 1, 2))',
+    'F.conv_transpose2d': 'F.conv_transpose2d(x.view(1, 1, 2, 2), x.view(1, 1, 2, 2))',
+    'F.avg_pool2d': 'F.avg_pool2d(x.view(1, 1, 2, 2), 2)',
+    'F.max_pool2d': 'F.max_pool2d(x.view(1, 1, 2, 2), 2)',
+    'F.max_pool1d_indices': 'F.max_pool1d(x.view(1, 1, 4), 2, return_indices=True)',
+    'F.adaptive_avg_pool2d_one': 'F.adaptive_avg_pool2d(x.view(1, 1, 2, 2), 1)',
+    'F.adaptive_max_pool3d': 'F.adaptive_max_pool3d(x.view(1, 1, 1, 2, 2), 1)',
+    'F.bilinear': 'F.interpolate(x.view(1, 1, 2, 2), scale_factor=2, mode="bilinear")',
+    'F.bicubic_aa': 'F.interpolate(x.view(1, 1, 2, 2), size=(1, 1), mode="bicubic", antialias=True)',
+    'F.nearest2d': 'F.interpolate(x.view(1, 1, 2, 2), scale_factor=2)',
+    'F.rms_norm': 'F.rms_norm(x, (4,))',
+    'F.instance_norm': 'F.instance_norm(x.view(1, 2, 2))',
+    'std_mean': 'lib.std_mean(x)',
+    'cumulative_trapezoid': 'lib.cumulative_trapezoid(x)',
+    'lerp_tensor': 'lib.lerp(x, x, x)',
+    'complex': 'lib.complex(x, x)',
+    'pdist': 'F.pdist(x.view(2, 2))',
+    'trace': 'lib.trace(x.view(2, 2))',
+    'take_along_dim': 'lib.take_along_dim(lib.ones(4), x)',
+    'take_along_dim_dim': 'lib.take_along_dim(lib.ones(4), x, 0)',
+    'mvlgamma': 'lib.mvlgamma(x, 1)',
+    'norm_except_dim': 'lib.norm_except_dim(x.view(2, 2))',
+    'logdet': 'lib.logdet(x.view(2, 2))',
+    'svd': 'lib.svd(x.view(2, 2))',
+    'linalg.svdvals': 'lib.linalg.svdvals(x.view(2, 2))',
+    'pinverse': 'lib.pinverse(x.view(2, 2))',
+    'floor_divide_tensor': 'lib.floor_divide(x, x)',
+    'fmod_tensor': 'lib.fmod(x, x)',
+    'remainder_tensor': 'lib.remainder(x, x)',
+    'bitwise_left_shift': 'lib.bitwise_left_shift(x, x)',
+    'abs_': 'x.clone().abs_()',
+    'clamp_min_tensor': 'lib.clamp_min(x, x)',
+    'clamp_max_tensor_': 'x.clone().clamp_max_(x)',
+    'F.conv2d_bad_shape': 'F.conv2d(x.view(2, 2), x.view(2, 2))',
+    'F.avg_pool3d': 'F.avg_pool3d(x.view(1, 1, 1, 2, 2), 1)',
 }
 
 DTYPES = {
     "cfloat": lambda lib: lib.tensor([1 + 1j, -2j, 0.5, 3], dtype=lib.complex64),
     "long": lambda lib: lib.tensor([1, -2, 0, 3]),
+    "uint8": lambda lib: lib.tensor([1, 2, 0, 3], dtype=lib.uint8),
     "bool": lambda lib: lib.tensor([True, False, True, True]),
     "half": lambda lib: lib.tensor([1., -2, 0.5, 3], dtype=lib.float16),
     "bf16": lambda lib: lib.tensor([1., -2, 0.5, 3], dtype=lib.bfloat16),
 }
 
-# where dyngrad still differs (each a strict xfail: fixing one turns it into a failure)
+# where dyngrad differs (a strict xfail: a fix turns it into a failure)
 KNOWN = {
-    ('bincount', 'bf16'),
-    ('bincount', 'bool'),
-    ('bincount', 'cfloat'),
-    ('bincount', 'half'),
-    ('bitwise_and', 'bf16'),
-    ('bucketize', 'cfloat'),
-    ('cdist', 'bf16'),
-    ('cdist', 'half'),
-    ('conv1d', 'bool'),
-    ('cross', 'bool'),
-    ('dist', 'bool'),
-    ('dist', 'long'),
-    ('embedding', 'bf16'),
-    ('embedding', 'bool'),
-    ('embedding', 'cfloat'),
-    ('gcd', 'bf16'),
-    ('histc', 'bf16'),
-    ('histc', 'bool'),
-    ('histc', 'cfloat'),
-    ('interp', 'bool'),
-    ('interp', 'cfloat'),
-    ('interp', 'long'),
-    ('interp_nearest', 'bool'),
-    ('interp_nearest', 'cfloat'),
-    ('interp_nearest', 'long'),
-    ('isin', 'bool'),
-    ('isin', 'cfloat'),
-    ('lerp', 'bool'),
-    ('lerp', 'long'),
-    ('nanmean', 'cfloat'),
-    ('nanquantile', 'bf16'),
-    ('nanquantile', 'bool'),
-    ('nanquantile', 'cfloat'),
-    ('nanquantile', 'half'),
-    ('nanquantile', 'long'),
-    ('nansum', 'cfloat'),
-    ('polar', 'bf16'),
-    ('quantile', 'bf16'),
-    ('quantile', 'half'),
-    ('searchsorted', 'cfloat'),
-    ('trapezoid', 'bool'),
-    ('var_mean', 'bool'),
-    ('var_mean', 'long'),
+    ("complex", "half"): "no complex32 dtype (torch's is experimental)",
 }
 
 
@@ -239,6 +235,6 @@ def _outcome(lib, dtype, expr):
 @pytest.mark.parametrize("name", list(CASES))
 def test_dtypes_as_torch(name, dtype, request):
     if (name, dtype) in KNOWN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="dtype handling differs"))
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN[name, dtype]))
     expr = CASES[name]
     assert _outcome(dyngrad, dtype, expr) == _outcome(torch, dtype, expr)

@@ -28,7 +28,6 @@ _REFUSED = {
     "trunc": ("c", NotImplementedError, "trunc is not supported for complex inputs"),
     "sign": ("c", NotImplementedError, "Unlike NumPy, torch.sign is not intended to support "
                                        "complex numbers. Please use torch.sgn instead."),
-    "abs": ("b", NotImplementedError, '"abs_cpu" not implemented for \'Bool\''),
 }
 
 

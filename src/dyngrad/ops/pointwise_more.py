@@ -21,7 +21,7 @@ from .pointwise import gt, isinf
 from .pointwise import logical_not
 from .pointwise import isfinite
 
-from .._kernel_dtypes import ALL_BUT_COMPLEX, FLOATING, check_kernel
+from .._kernel_dtypes import ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, check_kernel
 
 xp = _backend.xp
 _SILENT = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
@@ -192,6 +192,8 @@ lerp_tensor = Op("LerpBackward1", _lerp, jvp=ELEMENTWISE,
 
 
 def lerp(input, end, weight, *, out=None):
+    kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+    check_kernel(result_dtype(input._data, end._data), kernel, FLOATING_COMPLEX)
     if isinstance(weight, Tensor):
         return lerp_tensor(input, end, weight)
     return lerp_scalar(input, end, weight)
@@ -395,7 +397,7 @@ def _equal(input, other, first):
 
 def _shift(ufunc):
     def forward(self, other):
-        if result_dtype(self, other).kind not in "biu":
+        if result_dtype(self, other).kind not in "iu":
             raise NotImplementedError(f'"{"lshift" if ufunc is xp.left_shift else "rshift"}_cpu" '
                                       f"not implemented for '{_dt._FROM_NP[result_dtype(self, other)]._cname}'")
         return binary(ufunc, self, other)

@@ -406,6 +406,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     scalar = not isinstance(input, Tensor)
     values = xp.asarray(input) if scalar else input._data
     side = side or ("right" if right else "left")
+    for a in (seq, values):
+        check_kernel(a, "searchsorted_out_cpu", ALL_BUT_COMPLEX)
     if sorter is not None:
         seq = xp.take_along_axis(seq, sorter._data, -1)
     if seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]:
@@ -431,9 +433,12 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 @sample_wise("aten::histc")  # (NOTE [Functions that read arrays under vmap])
 def histc(input, bins=100, min=0, max=0, *, out=None):
     a = input._data
-    if a.dtype.kind not in "f":
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
-                                  f"'{_FROM_NP[a.dtype]._cname}'")
+    # torch's first kernel to meet the dtype: the range's aminmax, linspace, the histogram
+    check_kernel(a, "aminmax_cpu", ALL_BUT_COMPLEX)
+    check_kernel(a, "linspace_cpu", NUMERIC)
+    if a.dtype.kind == "V":  # (bfloat16: counted in float32, returned as bfloat16)
+        return _wrap(histc(_wrap(a.astype(xp.float32)), bins, min, max)._data.astype(a.dtype))
+    check_kernel(a, "histogram_cpu", "f")
     lo, hi = float(min), float(max)
     if lo == hi and a.size:
         lo, hi = float(a.min()), float(a.max())
@@ -448,7 +453,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 @sample_wise("aten::bincount")
 def bincount(input, weights=None, minlength=0):
     a = input._data
-    if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+    check_kernel(a, "bincount_cpu", "iu")
+    if a.ndim != 1 or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is None:
         return _wrap(xp.bincount(a, minlength=minlength).astype(xp.int64))

@@ -100,7 +100,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 # -- var and std ---------------------------------------------------------------------------
 def _var_check(self, name="std and var"):
-    if self.dtype.kind not in "fc":
+    if self.dtype.kind not in "fcV":
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 

@@ -16,7 +16,7 @@ from . import rrelu as _rr
 from ._batched import any_batched, loop_batched, refuse_batched
 from .inplace import apply_inplace
 from .pointwise_more import logit
-from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, check_kernel
+from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX, check_kernel
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
 from .._dtype_info import finfo
@@ -182,6 +182,8 @@ def pdist(input, p=2):
         raise RuntimeError("pdist only supports floating-point dtypes")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
+    if input.dtype in _REDUCED:
+        raise NotImplementedError(f'"pdist" not implemented for \'{input.dtype._cname}\'')
     return _distance.pdist(input.contiguous(), p)
 
 
@@ -196,6 +198,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         if not x.is_floating_point():
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{x.dtype._cname}")
+        if x.dtype in _REDUCED:
+            raise NotImplementedError(f'"cdist" not implemented for \'{x.dtype._cname}\'')
     for name, x in (("X1", x1), ("X2", x2)):
         if x.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
@@ -471,6 +475,8 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     else:
         padding = _tuple(padding, d)
     _check_conv(input, weight, bias, stride, padding, dilation, False, groups, d, name)
+    check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
+                 NUMERIC_COMPLEX)
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, False, (0,) * d,
                           groups)
     return out if batched else out.squeeze(0)
@@ -504,6 +510,9 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
                                f"output_padding_width: {output_padding[-1]} stride_height: "
                                f"{stride[0]} stride_width: {stride[-1]} dilation_height: "
                                f"{dilation[0]} dilation_width: {dilation[-1]}")
+    if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
+        # torch's transposed kernels: of the integers, int64 only
+        check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, True, output_padding,
                           groups)
     return out if batched else out.squeeze(0)
