@@ -34,6 +34,7 @@ ROUNDS = {"tiny_chain": (20, 200), "deep_chain": (1, 5), "deep_chain_1M": (0, 1)
           "cnn_step": (3, 30), "deep_mlp": (0, 5), "deep_mlp_ckpt": (0, 5),
           "deep_mlp_ckpt_nr": (0, 5), "per_sample_grads": (3, 30),
           "per_sample_grads_loop": (1, 5), "jacrev_100": (3, 30),
+          "per_sample_bag_grads": (2, 15), "per_sample_bag_grads_loop": (1, 5),
           "jacfwd_100": (1, 10)}
 ROUNDS.update({"tiny_chain_c": (20, 400), "mlp_step_c": (3, 30), "hvp_c": (3, 100),
                "big_elementwise_c": (2, 15), "cnn_step_c": (3, 30)})

@@ -560,10 +560,13 @@ WORKLOADS = {
     "deep_mlp_ckpt": DeepMlp(segments=4),
     "deep_mlp_ckpt_nr": DeepMlp(segments=4, reentrant=False),
 }
-from workloads_func import Jacobian, PerSampleGrads  # noqa: E402  (it uses the helpers above)
+from workloads_func import (Jacobian, PerSampleBagGrads,  # noqa: E402  (it uses the helpers above)
+                            PerSampleGrads)
 WORKLOADS.update({
     "per_sample_grads": PerSampleGrads(),
     "per_sample_grads_loop": PerSampleGrads(loop=True),
+    "per_sample_bag_grads": PerSampleBagGrads(),
+    "per_sample_bag_grads_loop": PerSampleBagGrads(loop=True),
     "jacrev_100": Jacobian("jacrev"),
     "jacfwd_100": Jacobian("jacfwd"),
 })
@@ -577,6 +580,7 @@ EXPECTED_DTYPE = {"tiny_chain": np.float32, "deep_chain": np.float64, "deep_chai
                   "cnn_step": np.float32, "deep_mlp": np.float32, "deep_mlp_ckpt": np.float32,
                   "deep_mlp_ckpt_nr": np.float32, "per_sample_grads": np.float32,
                   "per_sample_grads_loop": np.float32, "jacrev_100": np.float32,
+                  "per_sample_bag_grads": np.float32, "per_sample_bag_grads_loop": np.float32,
                   "jacfwd_100": np.float32}
 EXPECTED_DTYPE.update((f"{k}_c", EXPECTED_DTYPE[k]) for k in COMPILED)
 

@@ -101,3 +101,68 @@ class Jacobian:
         def step(_):
             return {"jac": _np(jac(x))}
         return None, step
+
+
+class PerSampleBagGrads:
+    """Per-sample gradients of a bag-of-words classifier: embedding_bag (mean, a table of
+    1000 x 32) over 8 bags of 6 indices each, a linear layer to 10 classes, cross_entropy;
+    batch 64: ``vmap(grad(loss), in_dims=(None, 0, 0))`` (``loop=True``: one
+    ``autograd.grad`` per sample in a Python loop, the results stacked)."""
+    unit, scale = "ms", 1e3
+
+    def __init__(self, loop=False):
+        self.loop = loop
+
+    def sizes(self, smoke):
+        if smoke:
+            return {"rows": 20, "dim": 4, "classes": 3, "bags": 2, "bag": 3, "batch": 4}
+        return {"rows": 1000, "dim": 32, "classes": 10, "bags": 8, "bag": 6, "batch": 64}
+
+    def inputs(self, n):
+        table, w, b = _data(8, (n["rows"], n["dim"]), (n["classes"], n["dim"]), (n["classes"],))
+        rng = np.random.default_rng(9)
+        idx = rng.integers(0, n["rows"], (n["batch"], n["bags"], n["bag"]))
+        y = rng.integers(0, n["classes"], (n["batch"], n["bags"]))
+        return idx, y, [table, w / np.sqrt(n["dim"]), 0.1 * b]
+
+    def numpy(self, n, dt):
+        idx, y, params = self.inputs(n)
+        table, w, b = (p.astype(dt) for p in params)
+        batch, bags = y.shape
+        rows = np.arange(batch)[:, None, None]
+
+        def step(_):
+            e = table[idx].mean(2)                                   # (batch, bags, dim)
+            d = _softmax(e @ w.T + b)
+            d[np.arange(batch)[:, None], np.arange(bags), y] -= 1
+            d /= bags                                                # (the mean over bags)
+            de = np.broadcast_to(((d @ w) / n["bag"])[:, :, None], idx.shape + (n["dim"],))
+            g_table = np.zeros((batch,) + table.shape, dt)
+            np.add.at(g_table, (np.broadcast_to(rows, idx.shape), idx), de)
+            return {"table": g_table, "w": np.einsum("bnk,bnd->bkd", d, e), "b": d.sum(1)}
+        return None, step
+
+    def torch(self, n, T):
+        import importlib
+        F = importlib.import_module(T.__name__ + ".nn.functional")
+        idx, y, params = self.inputs(n)
+        idx, y = T.tensor(idx), T.tensor(y)
+        table, w, b = (T.tensor(p, dtype=T.float32) for p in params)
+
+        def loss(table, w, b, i, t):
+            return F.cross_entropy(F.linear(F.embedding_bag(i, table, mode="mean"), w, b), t)
+
+        names = ("table", "w", "b")
+        if not self.loop:
+            per_sample = T.func.vmap(T.func.grad(loss, argnums=(0, 1, 2)),
+                                     in_dims=(None, None, None, 0, 0))
+
+            def step(_):
+                return dict(zip(names, (_np(g) for g in per_sample(table, w, b, idx, y))))
+            return None, step
+        leaves = [p.clone().requires_grad_() for p in (table, w, b)]
+
+        def step(_):
+            rows = [T.autograd.grad(loss(*leaves, idx[i], y[i]), leaves) for i in range(len(idx))]
+            return {k: np.stack([_np(r[j]) for r in rows]) for j, k in enumerate(names)}
+        return None, step

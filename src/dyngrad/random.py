@@ -148,6 +148,8 @@ def _generator(generator):
 #   _drawn        a new tensor of a given shape (rand, randn, randint, normal(float, ...))
 #   _like         a new tensor shaped and laid out like a tensor (rand_like, ...)
 #   _per_element  a draw per element of tensor parameters (bernoulli(p), normal(mean, std))
+#   _per_element_op  the same by an op of the table (poisson, _standard_gamma), which
+#                 records its node per sample
 #   _fill         an in-place draw into a tensor (uniform_, normal_, ...)
 # and outside vmap each is the plain draw. The rules sit with the other batching rules,
 # above this layer: they are imported when a vmap is running.
@@ -214,6 +216,16 @@ def _per_element(fn, *args):
         from .ops.batching.randomness import per_element
         return per_element(fn, args)
     return fn(*args)
+
+
+def _per_element_op(op, *args):
+    """``op(*args)``: a random op of the table (poisson, _standard_gamma) drawing per element
+    of its first argument; under vmap the op itself sees the batch (its graph then is each
+    sample's)."""
+    if _state.batching:
+        from .ops.batching.randomness import per_element_op
+        return per_element_op(op, args)
+    return op(*args)
 
 
 def _float_dtype(dtype, name):

@@ -35,6 +35,15 @@ SAMPLERS = {
     "normal_std": lambda lib, x: lib.normal(lib.zeros(4), x),
     "normal_unbatched": lambda lib, x: lib.normal(lib.ones(4), 2.0) + x,
     "poisson": lambda lib, x: lib.poisson(x * 10),
+    "poisson_unbatched": lambda lib, x: lib.poisson(lib.full((4,), 3.0)) + x,
+    "standard_gamma": lambda lib, x: lib._standard_gamma(x + 0.5),
+    "standard_gamma_unbatched": lambda lib, x: lib._standard_gamma(lib.ones(4)) + x,
+    "gamma_rsample_grad": lambda lib, x: lib.func.grad(
+        lambda a: lib.distributions.Gamma(a, 1.0, validate_args=False).rsample().sum())(x + 0.5),
+    "fractional_max_pool2d": lambda lib, x: _f(lib).fractional_max_pool2d(
+        x.reshape(1, 2, 2).repeat(2, 3, 2), 2, (3, 2), return_indices=True),
+    "fractional_max_pool3d_unbatched": lambda lib, x: _f(lib).fractional_max_pool3d(
+        lib.arange(54.0).reshape(1, 3, 3, 6).sin(), 2, (1, 2, 3)) + x[0],
     "multinomial": lambda lib, x: lib.multinomial(x, 2),
     "multinomial_replacement": lambda lib, x: lib.multinomial(x, 5, True),
     "multinomial_unbatched": lambda lib, x: lib.multinomial(lib.ones(4), 2) + x.long()[:2],
@@ -78,6 +87,20 @@ def test_nested_randomness(outer, inner):
         lib.manual_seed(0)
         f = lib.func.vmap(lambda r: lib.rand(2) + lib.rand_like(r), randomness=inner)
         return lib.func.vmap(f, randomness=outer)(lib.zeros(3, 5, 2))
+    assert observe(case, dyngrad) == observe(case, torch)
+
+
+@pytest.mark.parametrize("outer", NESTED)
+@pytest.mark.parametrize("inner", NESTED)
+def test_nested_gamma_grads(outer, inner):
+    """A draw by an op of the table (its gradient per sample) under two vmaps, its
+    parameters batched at the outer one only."""
+    def case(lib):
+        lib.manual_seed(0)
+        f = lib.func.vmap(lib.func.grad(lambda r, a: (lib._standard_gamma(a) * r).sum(),
+                                        argnums=(0, 1)), in_dims=(0, None), randomness=inner)
+        return lib.func.vmap(f, randomness=outer)(lib.ones(2, 3, 4, dtype=lib.float64),
+                                                  lib.tensor(P + 0.5).double()[:2])
     assert observe(case, dyngrad) == observe(case, torch)
 
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 import dyngrad
+from dyngrad.ops import _batched
 from dyngrad.ops._table import ALL_OPS
 
 from tests.func._compare import observe
@@ -44,6 +45,18 @@ GRID = RNG.uniform(-1.2, 1.2, (3, 2, 3, 3, 2))  # grid points, some outside [-1,
 GRID3 = RNG.uniform(-1.2, 1.2, (3, 2, 2, 3, 2, 3))
 THETA = RNG.standard_normal((3, 2, 2, 3)) * 0.7
 ROWS_EACH = RNG.standard_normal((3, 2, 3, 4)).astype(np.float64)  # 2 matrices of 3 rows each
+X_TBC = RNG.standard_normal((3, 6, 2, 4))  # 3 samples of (T, B, C)
+W_TBC = RNG.standard_normal((3, 3, 4, 5))  # (K, C, O) each
+B_TBC = RNG.standard_normal((3, 5))
+SAMPLES2 = RNG.uniform(0, 1, (3, 3, 4, 2))  # window samples for 2 (of 3) images of 4 planes
+SAMPLES3 = RNG.uniform(0, 1, (2, 2, 3))
+BAG_IDX = RNG.integers(0, 7, (3, 8))
+BAG_IDX[0, :3] = 2  # a bag of padding only
+BAG_OFFSETS = np.array([[0, 2, 2, 5], [0, 1, 4, 7], [0, 3, 3, 6]])  # empty bags too
+BAG_ENDS = np.array([[0, 2, 2, 8], [0, 1, 4, 8], [0, 3, 8, 8]])  # include_last_offset's
+BAG_WEIGHTS = RNG.standard_normal((3, 8))
+LOG_PROBS = RNG.standard_normal((3, 6, 2, 5))  # 3 samples of (T, N, C)
+CTC_TARGETS = RNG.integers(1, 5, (3, 2, 4))
 
 
 def _f(lib):
@@ -207,15 +220,167 @@ CASES = {
                                                                       False), align_corners=False)
                            ** 2).sum(), 0, (0, 0), THETA, X),
     "lu_tall_each": lambda lib: lib.func.vmap(lambda a: lib.linalg.lu(a))(lib.tensor(X3[:, 0].swapaxes(1, 2))),
+    # a norm per slice of each sample; the in-place form
+    "renorm_inner_grads": lambda lib: _per_sample_grad(
+        lib, lambda x: (lib.renorm(x, 2, 1, 1.5) ** 3).sum(), 0, 1, X3.swapaxes(0, 1)),
+    "renorm_in_place": lambda lib: lib.func.vmap(lambda x: x.clone().renorm_(1, -1, 3.0))(
+        lib.tensor(X3)),
+    # conv_tbc: (T, B, C) samples, one kernel or one each
+    "conv_tbc_shared": lambda lib: lib.func.vmap(
+        lambda x: lib.conv_tbc(x, lib.tensor(W_TBC[0]), lib.tensor(B_TBC[0]), 1))(
+        lib.tensor(X_TBC)),
+    "conv_tbc_kernel_each": lambda lib: lib.func.vmap(
+        lambda x, w, b: lib.conv_tbc(x, w, b, -1), in_dims=(1, 0, None))(
+        lib.tensor(X_TBC.swapaxes(0, 1)), lib.tensor(W_TBC), lib.tensor(B_TBC[1])),
+    # the Householder ops: factors per sample or shared
+    "geqrf_wide_and_tall": lambda lib: (lib.func.vmap(lib.geqrf)(lib.tensor(X3[:, 0, :, :4])),
+                                        lib.func.vmap(lib.geqrf, in_dims=2)(lib.tensor(X3[:, 0]))),
+    "householder_product_grads": lambda lib: _per_sample_grad(
+        lib, lambda a, t: (lib.linalg.householder_product(a, t) ** 2).sum(), (0, 1), (0, None),
+        X3[:, 0].swapaxes(1, 2), X3[0, 1, 0, :3]),
+    "ormqr_grads": lambda lib: _per_sample_grad(
+        lib, lambda a, t, c: (lib.ormqr(a, t, c, False, True) ** 3).sum(), (0, 1, 2),
+        (None, 0, 0), X3[0, 0].T, X3[:, 1, 0, :2], X3[:, 2:, 1]),
+    # fractional max pooling: window samples per sample (more rows than N) or shared
+    "fractional_max_pool2d_samples_each": lambda lib: lib.func.vmap(
+        lambda x, u: _f(lib).fractional_max_pool2d(x, 2, (3, 2), return_indices=True,
+                                                   _random_samples=u))(
+        lib.tensor(X), lib.tensor(SAMPLES2)),
+    "fractional_max_pool2d_unbatched_sample_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, u: (_f(lib).fractional_max_pool2d(x, (2, 3), 3, _random_samples=u)
+                           ** 3).sum(), 0, (0, None), X[:, 0], SAMPLES2[0, :1]),
+    "fractional_max_pool3d_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, u: (_f(lib).fractional_max_pool3d(x, 2, (2, 1, 3), _random_samples=u)
+                           ** 3).sum(), 0, (1, None), X.reshape(3, 2, 2, 2, 5, 5).swapaxes(0, 1),
+        SAMPLES3),
+    "fractional_max_pool2d_second_order": lambda lib: lib.func.vmap(lib.func.grad(
+        lambda x: (lib.func.grad(lambda y: (_f(lib).fractional_max_pool2d(
+            y, 2, 3, _random_samples=lib.tensor(SAMPLES2[0])) ** 3).sum())(x) ** 2).sum()))(
+        lib.tensor(X)),
+    "max_pool2d_second_order": lambda lib: lib.func.vmap(lib.func.grad(
+        lambda x: (lib.func.grad(lambda y: (_f(lib).max_pool2d(y, 2) ** 3).sum())(x) ** 2).sum()))(
+        lib.tensor(X)),
+    # view scatters and copies: src batched or shared
+    "select_scatter_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, s: (lib.select_scatter(x, s, -1, 2) ** 3).sum(), (0, 1), (1, 0),
+        X3.swapaxes(0, 1), X3[:, :, :, 0]),
+    "slice_scatter_shared_src": lambda lib: lib.func.vmap(
+        lambda x, s: lib.slice_scatter(x, s, -1, 1, 5, 2), in_dims=(0, None))(
+        lib.tensor(X3), lib.tensor(X3[0, :, :, :2])),
+    "diagonal_scatter_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, s: (lib.diagonal_scatter(x, s, 1, 0, 2) ** 3).sum(), (0, 1), 0,
+        X3, X3[:, 0, :, :4]),
+    "narrow_copy": lambda lib: lib.func.vmap(lambda x: lib.narrow_copy(x, -1, 1, 3), in_dims=2)(
+        lib.tensor(X3)),
+    "index_reduce_grads": lambda lib: _per_sample_grad(
+        lib, lambda x, s: (x.index_reduce(1, lib.tensor([0, 4, 0]), s, "amax") ** 2).sum(),
+        (0, 1), 0, X3[:, 0], X3[:, 1, :, :3]),
+    # embedding_bag: tables per sample or shared, bags of each sample's own offsets
+    "embedding_bag_tables_each_grads": lambda lib: _per_sample_grad(
+        lib, lambda w, i, o: (_f(lib).embedding_bag(i, w, o, mode="max", padding_idx=2)
+                              ** 2).sum(), 0, 0, TABLES, BAG_IDX, BAG_OFFSETS),
+    "embedding_bag_mean_last_offset_grads": lambda lib: _per_sample_grad(
+        lib, lambda w, i, o: (_f(lib).embedding_bag(i, w, o, mode="mean", padding_idx=-5,
+                                                    include_last_offset=True) ** 2).sum(),
+        0, (None, 0, 0), TABLE, BAG_IDX, BAG_ENDS),
+    "embedding_bag_freq_grads": lambda lib: _per_sample_grad(
+        lib, lambda w, i, o: (_f(lib).embedding_bag(i, w, o, mode="sum", scale_grad_by_freq=True)
+                              ** 2).sum(), 0, (None, 0, None), TABLE, BAG_IDX, BAG_OFFSETS[0]),
+    "embedding_bag_weighted_grads": lambda lib: _per_sample_grad(
+        lib, lambda w, i, p: (_f(lib).embedding_bag(i, w, mode="sum", per_sample_weights=p,
+                                                    padding_idx=1) ** 2).sum(), (0, 2),
+        (0, 0, 0), TABLES, BAG_IDX.reshape(3, 2, 4), BAG_WEIGHTS.reshape(3, 2, 4)),
+    "embedding_bag_bookkeeping": lambda lib: lib.func.vmap(
+        lambda w, i, o: lib.embedding_bag(w, i, o, False, 2, False, None, False, None),
+        in_dims=(0, 0, None))(lib.tensor(TABLES), lib.tensor(BAG_IDX), lib.tensor(BAG_OFFSETS[1])),
+    # embedding's max_norm: each sample's table renormed in place, a shared one refused
+    "embedding_max_norm_tables_each": lambda lib: (lambda w: (lib.func.vmap(
+        lambda w, i: _f(lib).embedding(i, w, max_norm=1.5))(w, lib.tensor(IDX)), w))(
+        lib.tensor(TABLES)),
+    "embedding_renorm_inner_indices": lambda lib: (lambda w: (lib.func.vmap(
+        lambda w, i: lib.embedding_renorm_(w, i, 1.0, 3.0), in_dims=(0, 1))(
+        w, lib.tensor(IDX.T)), w))(lib.tensor(TABLES)),
+    "embedding_max_norm_shared_table": lambda lib: lib.func.vmap(
+        lambda i: _f(lib).embedding(i, lib.tensor(TABLE), max_norm=1.5))(lib.tensor(IDX)),
+    # the CTC loss: targets padded or concatenated, shared lengths
+    "ctc_loss_grads": lambda lib: _per_sample_grad(
+        lib, lambda lp, t: _f(lib).ctc_loss(lp.log_softmax(-1), t, [6, 5], [4, 2],
+                                            reduction="sum"), 0, (1, 0),
+        LOG_PROBS.swapaxes(0, 1), CTC_TARGETS),
+    "ctc_loss_concatenated_shared_targets": lambda lib: lib.func.vmap(
+        lambda lp, t: _f(lib).ctc_loss(lp, t, [6, 4], [3, 2], reduction="none",
+                                       zero_infinity=True), in_dims=(0, None))(
+        lib.tensor(LOG_PROBS), lib.tensor(CTC_TARGETS[0].reshape(-1)[:5])),
+    "ctc_loss_lengths_each": lambda lib: lib.func.vmap(
+        lambda lp, t, il, tl: _f(lib).ctc_loss(lp, t, il, tl, reduction="none"))(
+        lib.tensor(LOG_PROBS), lib.tensor(CTC_TARGETS), lib.tensor([[6, 5], [4, 6], [3, 3]]),
+        lib.tensor([[4, 2], [1, 3], [2, 2]])),
+    "floor_divide_": lambda lib: lib.func.vmap(lambda x, y: x.clone().floor_divide_(y),
+                                               in_dims=(0, None))(
+        lib.tensor(X3 * 10), lib.tensor(L5 + 2)),
 }
 
 
+# cases that run once per sample on purpose
+PER_SAMPLE = {"ctc_loss_lengths_each",  # (lengths are numbers to the op: each sample's own)
+              "block_diag_3d"}  # (the op's own refusal, raised by a sample)
+
+
+def _no_loop(monkeypatch):
+    """Make the per-sample fallback raise (observe silences warnings, so a loop must fail
+    louder than its performance warning)."""
+    def refuse(*args):
+        raise AssertionError("ran once per sample")
+    monkeypatch.setattr(_batched, "loop", refuse)
+
+
 @pytest.mark.parametrize("name", list(CASES))
-def test_rule_like_torch(name):
+def test_rule_like_torch(name, monkeypatch):
+    if name not in PER_SAMPLE:
+        _no_loop(monkeypatch)
+    got = observe(CASES[name], dyngrad)
+    monkeypatch.undo()
+    assert got == observe(CASES[name], torch)
+
+
+def _conv_tbc_grads(pad):
+    return lambda lib: lib.func.grad(lambda x, w, b: (lib.conv_tbc(x, w, b, pad) ** 2).sum(),
+                                     argnums=(0, 1, 2))
+
+
+# where torch's vmap refuses (conv_tbc's backward writes in place; index_reduce's prod
+# backward reads a value; a slice past the end): torch's per-sample loop is the oracle.
+# name -> (the function of one sample, given the library; in_dims; arrays)
+LOOP_CASES = {
+    "conv_tbc_grads": (_conv_tbc_grads(1), (0, None, None), (X_TBC, W_TBC[0], B_TBC[0])),
+    "conv_tbc_kernel_each_grads": (_conv_tbc_grads(-1), (1, 0, 0),
+                                   (X_TBC.swapaxes(0, 1), W_TBC, B_TBC)),
+    "conv_tbc_kernel_each_padded_grads": (_conv_tbc_grads(2), (0, 0, None),
+                                          (X_TBC, W_TBC, B_TBC[0])),
+    "index_reduce_prod_grads": (lambda lib: lib.func.grad(
+        lambda x, s: (x.index_reduce(1, lib.tensor([0, 4, 0]), s, "prod") ** 2).sum(),
+        argnums=(0, 1)), 0, (X3[:, 0], X3[:, 1, :, :3])),
+    "slice_scatter_end_past": (lambda lib: lambda x, s: lib.slice_scatter(x, s, 1, 0, 4, 2),
+                               (0, None), (X3, X3[0, :, :1])),
+}
+
+
+@pytest.mark.parametrize("name", list(LOOP_CASES))
+def test_rule_like_torch_loop(name):
+    make, in_dims, arrays = LOOP_CASES[name]
+    dims = in_dims if isinstance(in_dims, tuple) else (in_dims,) * len(arrays)
     with warnings.catch_warnings():
         warnings.filterwarnings("error", "There is a performance drop")
-        got = observe(CASES[name], dyngrad)
-    assert got == observe(CASES[name], torch)
+        got = dyngrad.func.vmap(make(dyngrad), in_dims=in_dims)(*map(dyngrad.tensor, arrays))
+    rows = [make(torch)(*[torch.tensor(a if d is None else np.take(a, b, d))
+                          for a, d in zip(arrays, dims)]) for b in range(3)]
+    got = got if isinstance(got, tuple) else (got,)
+    rows = [r if isinstance(r, tuple) else (r,) for r in rows]
+    assert len(got) == len(rows[0])
+    for k, g in enumerate(got):
+        want = torch.stack([r[k] for r in rows])
+        assert tuple(g.shape) == tuple(want.shape) and str(g.dtype) == str(want.dtype)
+        np.testing.assert_allclose(g.numpy(), want.numpy(), rtol=1e-10, atol=1e-10)
 
 
 def test_grid_sample_batch_at_inner_dims():
@@ -233,43 +398,31 @@ def test_grid_sample_batch_at_inner_dims():
     np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="grid_sample's double backward reads its tap positions "
-                   "from the first sample's arrays (grid_sample._taps_of) under vmap")
-def test_grid_sample_second_order_per_sample():
+@pytest.mark.parametrize("mode,padding,align", [("bilinear", "zeros", True),
+                                                 ("bicubic", "reflection", False),
+                                                 ("nearest", "border", True)])
+def test_grid_sample_second_order_per_sample(mode, padding, align, monkeypatch):
+    # the double backward's tap positions are each sample's own (none read off sample 0)
     case = lambda lib: lib.func.vmap(lib.func.grad(  # noqa: E731
-        lambda x, g: (lib.func.grad(lambda y, h: (_f(lib).grid_sample(y, h, align_corners=True)
-                                                  ** 3).sum(), argnums=(0, 1))(x, g)[1] ** 2).sum()),
-        in_dims=(None, 0))(lib.tensor(X[0]), lib.tensor(GRID))
-    assert observe(case, dyngrad) == observe(case, torch)
+        lambda x, g: (lib.func.grad(lambda y, h: (_f(lib).grid_sample(y, h, mode, padding, align)
+                                                  ** 3).sum(), argnums=(0, 1))(x, g)[1] ** 2).sum(),
+        argnums=(0, 1)), in_dims=(None, 0))(lib.tensor(X[0]), lib.tensor(GRID))
+    _no_loop(monkeypatch)
+    got = observe(case, dyngrad)
+    monkeypatch.undo()
+    assert got == observe(case, torch)
 
 
 # the ops that run once per sample under vmap, and why
 LOOPED = {
     "AsStridedBackward0": "a view's own function, replayed on one sample's array (in-place "
                           "views under create_graph)",
-    "PoissonBackward0": "vmap's randomness draws for poisson (randomness.py): the op sees "
-                        "plain tensors only",
     "PackPaddedSequenceBackward0": "lengths that differ per sample give each its own shape",
     "RreluWithNoiseBackward0": "F.rrelu refuses vmap as torch does: the op sees plain tensors",
     "RreluWithNoiseBackward1": "F.rrelu refuses vmap as torch does",
     "RreluWithNoiseBackwardBackward0": "F.rrelu refuses vmap as torch does",
-    # no rule yet: once per sample
-    "EmbeddingBagBackward0": "no rule yet", "EmbeddingBagBackwardBackward0": "no rule yet",
-    "torch::autograd::NotImplemented": "backward ops torch has no derivative for; no rule yet",
-    "CtcLossBackward0": "no rule yet",
-    "ConvTbcBackward0": "no rule yet",
-    "FractionalMaxPool2DBackward0": "no rule yet", "FractionalMaxPool3DBackward0": "no rule yet",
-    "FractionalMaxPool2DBackwardBackward0": "no rule yet",
-    "FractionalMaxPool3DBackwardBackward0": "no rule yet",
-    "GeqrfBackward0": "no rule yet", "LinalgHouseholderProductBackward0": "no rule yet",
-    "OrmqrBackward0": "no rule yet",
-    "StandardGammaBackward0": "vmap's randomness draws for standard_gamma (randomness.py): the "
-                              "op sees plain tensors only",
-    "StandardGammaGradBackward0": "no rule yet",
-    "RenormBackward0": "no rule yet (the norm must not reach across samples)",
-    **dict.fromkeys(("DiagonalScatterBackward0", "SelectScatterBackward0",
-                     "SliceScatterBackward0", "IndexReduceBackward0", "NarrowCopyBackward0",
-                     "EmbeddingRenormBackward0"), "no rule yet"),
+    "torch::autograd::NotImplemented": "histogram's ops (torch has no derivative for them): "
+                                       "no rule yet",
 }
 
 

@@ -106,13 +106,8 @@ def _geqrf(self):
     tau_shape = self.shape[:-2] + (k,)
     if self.size == 0:
         return self.copy(), xp.zeros(tau_shape, self.dtype)
-    batch = self.reshape(-1, *self.shape[-2:])
-    a = xp.empty(batch.shape, self.dtype)
-    tau = xp.empty((batch.shape[0], k), self.dtype)
-    for i, m in enumerate(batch):
-        h, t = xp.linalg.qr(m, mode="raw")  # (h is LAPACK's array, transposed)
-        a[i], tau[i] = h.T, t
-    return a.reshape(self.shape), tau.reshape(tau_shape)
+    h, tau = xp.linalg.qr(self, mode="raw")  # (h is LAPACK's array, transposed)
+    return xp.ascontiguousarray(xp.swapaxes(h, -1, -2)), tau
 
 
 geqrf_op = Op("GeqrfBackward0", _geqrf, outputs=("a", "tau"), jvp_name="geqrf",

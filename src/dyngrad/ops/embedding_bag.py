@@ -113,12 +113,20 @@ def _frequencies(indices, num_weights):
     """The divisor of each row's gradient under scale_grad_by_freq, as torch's CPU kernel
     takes it: the k-th smallest distinct index is divided by the count of the k-th entry
     of the sorted indices (not always its own count: [1, 2, 4, 5, 4, 3, 0, 2] divides row 3
-    by 2)."""
-    counts = xp.bincount(indices, minlength=num_weights)
-    distinct = xp.unique(indices)
-    divisor = xp.ones(num_weights, xp.int64)
-    divisor[distinct] = counts[xp.sort(indices)[:distinct.size]]
-    return divisor
+    by 2). ``indices`` 1-d, or 2-d: one row of indices per sample, a row of divisors each
+    (vmap's rule)."""
+    rows = indices[None] if indices.ndim == 1 else indices
+    size = rows.shape[0]
+    counts = xp.bincount((rows + xp.arange(size)[:, None] * num_weights).reshape(-1),
+                         minlength=size * num_weights).reshape(size, num_weights)
+    ordered = xp.sort(rows, 1)
+    first = xp.ones(rows.shape, bool)  # where each distinct index first shows in order
+    first[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    sample, at = xp.nonzero(first)
+    kth = xp.cumsum(first, 1)[sample, at] - 1
+    divisor = xp.ones((size, num_weights), xp.int64)
+    divisor[sample, ordered[sample, at]] = counts[sample, ordered[sample, kth]]
+    return divisor[0] if indices.ndim == 1 else divisor
 
 
 def _per_sample_weights_backward(grad_output, weight, indices, offsets, offset2bag, mode,

@@ -14,7 +14,7 @@ pooling's does (the same scatter and, for its own derivative, gather).
 from .. import _backend
 from ._table import TRANSPOSED, Op
 from .pointwise import zeros_like
-from .pooling import _array, _gather_from_planes, _plane_strides, _scatter_to_planes
+from .pooling import _gather_from_planes, _plane_strides, _scatter_to_planes
 
 xp = _backend.xp
 
@@ -75,7 +75,7 @@ def _entries(name):
         return back(grad, self, kernel_size, output_size, result1)
 
     def gather_grad(grad, kernel_size, indices):
-        return _gather_from_planes(grad, _array(indices), len(kernel_size))
+        return _gather_from_planes(grad, indices, len(kernel_size))
 
     def no_grad_for_self(grad, self):
         return zeros_like(self)

@@ -24,6 +24,7 @@ from ._table import LINEAR, Op
 from ..creation import zeros_like
 from ..tensor import Tensor, _wrap
 from .linalg import bmm
+from .pooling import _plane_strides
 from .views import expand, reshape, transpose
 
 xp = _backend.xp
@@ -210,62 +211,74 @@ def _padded(c, size, padding, align_corners):
 
 
 def _taps_of(g, size, mode, padding, align_corners):
-    """_taps with differentiable weights: per tap (index array, weight or None, valid)."""
+    """_taps with differentiable weights: per tap (index, weight or None, valid), the
+    index and validity detached tensors. Every value here is a tensor op's (none is read
+    off an array), so that the positions are each sample's own under vmap."""
     c, _ = _unnormalize(g, size, align_corners)
     if mode == "bicubic":
         base = c.detach().floor()
         weights, _ = _cubic(c - base)
-        taps = [(_pad(base._data + (k - 1), size, padding, align_corners)[0], w)
+        taps = [(_padded(base + (k - 1), size, padding, align_corners), w)
                 for k, w in enumerate(weights)]
     else:
         c = _padded(c, size, padding, align_corners)
         if mode == "nearest":
-            taps = [(xp.rint(c._data), None)]
+            taps = [(c.detach().round(), None)]
         else:
             base = c.detach().floor()
-            taps = [(base._data, 1 - (c - base)), (base._data + 1, c - base)]
+            taps = [(base, 1 - (c - base)), (base + 1, c - base)]
     out = []
     for pos, w in taps:
         valid = (pos >= 0) & (pos <= size - 1)
-        out.append((xp.where(valid, pos, 0).astype(xp.int64), w, valid))
+        out.append((pos.where(valid, 0).long(), w, valid))
     return out
 
 
 def _sampled(input, grid, mode, padding, align_corners):
-    """grid_sampler's forward with Tensor ops (what _grid_sampler computes over arrays)."""
+    """grid_sampler's forward with Tensor ops (what _grid_sampler computes over arrays):
+    each combination of taps read by one gather over the flattened spatial dims."""
     k = input.ndim - 2
-    per_dim = [_taps_of(grid[..., k - 1 - s], input.shape[2 + s], mode, padding, align_corners)
+    n, c = input.shape[:2]
+    sizes = tuple(input.shape[2:])
+    per_dim = [_taps_of(grid[..., k - 1 - s], sizes[s], mode, padding, align_corners)
                for s in range(k)]
-    batch = _wrap(xp.arange(input.shape[0]).reshape((-1,) + (1,) * (grid.ndim - 2)))
+    out_shape = tuple(grid.shape[1:-1])
+    flat_input = input.reshape(n, c, -1)
     out = None
     for combo in itertools.product(*per_dim):
         valid = combo[0][2]
         weight = None
-        for _, w, ok in combo:
+        place = None
+        for (pos, w, ok), step in zip(combo, _plane_strides(sizes)):
             valid = valid & ok
+            place = pos * step if place is None else place + pos * step
             if w is not None:
                 weight = w if weight is None else weight * w
-        mask = _wrap(valid.astype(input._data.dtype))
+        mask = valid.to(input.dtype)
         weight = mask if weight is None else weight * mask
-        pixels = input[(batch, slice(None)) + tuple(_wrap(t[0]) for t in combo)]  # (N, *out, C)
-        term = pixels * weight.unsqueeze(-1)
+        at = place.reshape(n, 1, -1).expand(n, c, place[0].numel())
+        pixels = flat_input.gather(2, at).reshape((n, c) + out_shape)
+        term = pixels * weight.unsqueeze(1)
         out = term if out is None else out + term
-    return out.movedim(-1, 1)
+    return out
 
 
 def _double_backward(grads, grad_output, input, grid, interpolation_mode, padding_mode,
                      align_corners, grad_input_mask):
     from .. import autograd  # (the engine sits above the op table: called at run time)
-    graph = isinstance(grad_output, Tensor)  # create_graph: Tensors in, a graph out
+    tensors = isinstance(grad_output, Tensor)  # (create_graph's, or a vmap's: Tensors in and out)
+    graph = tensors and grad_mode.is_grad_enabled()  # create_graph: a graph out
 
     def leaf(v):
         # a tensor of its own for each input: the grad_output of a create_graph run is
         # computed from the input and grid, and a gradient taken at them would also run
         # back through it, where these are partial derivatives. A view is its own node
         # and still leads back to the tensor for the next order.
-        if isinstance(v, Tensor) and v.requires_grad:
+        if graph and v.requires_grad:
             return v.view_as(v)
-        return (v.detach() if isinstance(v, Tensor) else _wrap(v)).requires_grad_()
+        t = v.detach() if isinstance(v, Tensor) else _wrap(v)
+        t._requires_grad = True  # (the formula's own leaf, inside a transform too)
+        return t
     go, x, g = leaf(grad_output), leaf(input), leaf(grid)
     cotangents = [c if c is None or isinstance(c, Tensor) else _wrap(c) for c in grads]
     with grad_mode.enable_grad():
@@ -281,7 +294,7 @@ def _double_backward(grads, grad_output, input, grid, interpolation_mode, paddin
         d = next(found) if m else None
         if m and d is None:
             d = zeros_like(t.detach())
-        out.append(d if d is None or graph else d._data)
+        out.append(d if d is None or tensors else d._data)
     return out
 
 

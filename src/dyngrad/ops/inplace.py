@@ -209,7 +209,17 @@ def _batched_inplace(op, self, args):
     if not is_batched(self, level):
         # torch says it with the physical shapes: the batch cannot be written into self
         size = next(t._value.shape[0] for t in tensors if is_batched(t, level))
-        shape = xp.broadcast_shapes(*[tuple(t.shape) for t in tensors])
+        try:
+            shape = xp.broadcast_shapes(*[tuple(t.shape) for t in tensors])
+        except ValueError:  # not an elementwise op: torch's words for a batch self lacks
+            depth = 1 + [f[0] for f in _gstate.batching].index(level)  # (torch's level)
+            raise RuntimeError(
+                f"vmap: aten::{name}(self, *extra_args) is not possible because there exists "
+                "a Tensor `other` in extra_args that has more elements than `self`. This "
+                "happened due to `other` being vmapped over but `self` not being vmapped over "
+                f"at level {depth}. Please try to use out-of-place operators instead of "
+                f"aten::{name}. If said operator is being called inside the PyTorch framework, "
+                "please file a bug report instead.") from None
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
                            f"shape {[size, *shape]}")
     if _gstate.enabled and any(type(t) is BatchedTensor and t._level == level

@@ -148,7 +148,7 @@ def _max_pool_entries(name):
         return back(grad, self, kernel_size, stride, padding, dilation, ceil_mode, result1)
 
     def gather_grad(grad, kernel_size, indices):
-        return _gather_from_planes(grad, _array(indices), len(kernel_size))
+        return _gather_from_planes(grad, indices, len(kernel_size))
 
     def no_grad_for_self(grad, self):
         return zeros_like(self)
@@ -165,10 +165,6 @@ max_pool2d_with_indices, max_pool2d_with_indices_backward = _max_pool_entries(
     "MaxPool2DWithIndices")
 max_pool3d_with_indices, max_pool3d_with_indices_backward = _max_pool_entries(
     "MaxPool3DWithIndices")
-
-
-def _array(x):
-    return getattr(x, "_data", x)
 
 
 # -- avg_pool2d -----------------------------------------------------------------------------------
@@ -310,7 +306,7 @@ def _adaptive_entries(name, k):
         return back_max(grad, self, result1)
 
     def gather_grad(grad, indices):
-        return _gather_from_planes(grad, _array(indices), k)
+        return _gather_from_planes(grad, indices, k)
 
     def avg_backward(grad_output, self):
         from .upsample import _apply

@@ -9,6 +9,8 @@ from .inplace import zeros_like
 
 
 def _poisson(self, generator):
+    if (self < 0).any():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     return _random._generator(generator).poisson(self)
 
 
@@ -23,13 +25,7 @@ def poisson(input, generator=None):
     if input._data.dtype.kind not in "fV":
         raise NotImplementedError(f'"poisson_cpu" not implemented for '
                                   f"'{input.dtype._cname}'")
-    return _random._per_element(lambda rates: _poisson_checked(rates, generator), input)
-
-
-def _poisson_checked(rates, generator):
-    if (rates._data < 0).any():
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return poisson_op(rates, generator)
+    return _random._per_element_op(poisson_op, input, generator)
 
 
 def _standard_gamma_grad(self, output):
@@ -55,7 +51,7 @@ def standard_gamma(self, generator=None):
     """torch._standard_gamma: one Gamma(alpha, 1) draw per element, on torch's stream."""
     if self._data.dtype.kind not in "fV":
         raise NotImplementedError(f'"gamma_cpu" not implemented for \'{self.dtype._cname}\'')
-    return _random._per_element(lambda alpha: standard_gamma_op(alpha, generator), self)
+    return _random._per_element_op(standard_gamma_op, self, generator)
 
 
 FUNCTIONS = {"poisson": poisson, "_standard_gamma": standard_gamma,

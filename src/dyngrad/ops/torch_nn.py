@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import embedding as _emb, embedding_bag as _bag, grid_sample as _gs, linalg
 from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, pointwise as _pw
 from . import rrelu as _rr
-from ._batched import any_batched, refuse_batched
+from ._batched import any_batched, loop_batched, refuse_batched
 from .inplace import apply_inplace
 from .pointwise_more import logit
 from .._kernel_dtypes import (ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX,
@@ -159,6 +159,11 @@ def _lengths(v):
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0,
              zero_infinity=False):
     # (torch.ctc_loss's own default, unlike F.ctc_loss's, is no reduction)
+    if any_batched(input_lengths, target_lengths):
+        # lengths of each sample's own, read as numbers: once per sample
+        return loop_batched(lambda lp, t, il, tl: ctc_loss(lp, t, il, tl, blank, reduction,
+                                                          zero_infinity),
+                            [log_probs, targets, input_lengths, target_lengths], "aten::ctc_loss")
     batched = log_probs.dim() == 3
     lp = log_probs if batched else log_probs.unsqueeze(1)
     target_lengths = _lengths(target_lengths)

@@ -16,6 +16,10 @@ kind (``op.batch_rule``); an op with none runs once per sample.
     distance.py    cdist, pdist: the batch one more leading dim
     linalg.py      linear algebra: NumPy's linalg maps over the batch as a leading dim
     nn.py          convolution, pooling, layer norm: the batch joins their batch dims
+    fractional_pool.py  fractional max pooling and its window samples
+    conv_tbc.py    conv_tbc: the batch joins the time-batch-channel input's batch dim
+    ctc_loss.py    the CTC loss: the batch joins the samples' N
+    embedding_bag.py  embedding_bag: every sample's bags one after another
     randomness.py  random draws, as the vmap's randomness says (not table ops: random.py
                    calls these rules when a vmap is running)
 """
@@ -28,4 +32,5 @@ def register(rule, ops):
 
 from . import pointwise, reduction, shape, products, indexing, loss, nn  # noqa: E402,F401
 from . import linalg, randomness, distance  # noqa: E402,F401
+from . import fractional_pool, conv_tbc, ctc_loss, embedding_bag  # noqa: E402,F401
 shape.register_variants()  # (after nn.py: view_as_real's rule is there)

@@ -4,7 +4,9 @@ otherwise: those run once per sample)."""
 from ... import _backend
 from ...creation import arange
 from ...tensor import _wrap
-from .. import embedding, indexing, inplace, pointwise as pw, reduction as red, scatter, sorting
+from .. import embedding, index_put, indexing, inplace, inplace_forms
+from .. import pointwise as pw, reduction as red
+from .. import scatter, sorting
 from .. import torch_shape as ts, views as vw
 from .._batched import BatchedTensor, loop_rule, physical
 from . import register
@@ -144,7 +146,8 @@ _ATEN = {sorting.unique_op: "aten::_unique2", sorting.unique_dim_op: "aten::uniq
          sorting.unique_consecutive_op: "aten::unique_consecutive"}
 
 register(_along_index, [scatter.index_add, scatter.index_copy, scatter.index_fill,
-                        scatter.index_fill_tensor])
+                        scatter.index_fill_tensor, index_put.index_reduce_op,
+                        index_put.index_reduce__op])
 register(along, [scatter.scatter_reduce_op])
 register(_take, [scatter.take])
 register(_put, [scatter.put])
@@ -194,3 +197,17 @@ register(_take_positions, [inplace.take])
 register(_put_add_positions, [inplace.put_add])
 register(_copy_new, [inplace._copy_new])
 register(_embedding_backward, [embedding.embedding_dense_backward])
+
+
+def _embedding_renorm(op, args, level, size):
+    """Each sample's looked-up rows of its own table renormed: the tables stacked, the
+    indices moved to their sample's rows, one renorm for all."""
+    self, indices, max_norm, norm_type = args
+    rows = self.shape[0]
+    moved = front(indices, level, size)._data + _sample_offsets(size, rows, indices.dim())
+    out = op(ts.reshape(front(self, level, size), (size * rows, -1)), _wrap(moved), max_norm,
+             norm_type)
+    return vw.view(out, (size,) + tuple(self.shape))
+
+
+register(_embedding_renorm, [inplace_forms.embedding_renorm_op])

@@ -24,15 +24,19 @@ def two_operands(op, args, level, size):
 
 
 def factored(op, args, level, size):
-    """Ops on an LU factorization (lu_unpack, lu_solve): matrices and pivots (one dim
-    less), their batch dims broadcast: each at the largest batch rank, the vmap batch in
-    front of every one (an unbatched one expanded)."""
-    cores = [1 if "pivots" in op.params[i] else 2 for i in op.tensor_pos]
+    """Ops on a factorization (lu_unpack, lu_solve, ldl_solve, householder_product,
+    ormqr): matrices and vectors (pivots, tau: one dim less), their batch dims broadcast:
+    each at the largest batch rank, the vmap batch in front of every one (an unbatched one
+    expanded)."""
+    cores = [1 if any(v in op.params[i] for v in _VECTORS) else 2 for i in op.tensor_pos]
     lead = max(args[i].dim() - c for i, c in zip(op.tensor_pos, cores))
     a = list(args)
     for i, c in zip(op.tensor_pos, cores):
         a[i] = aligned(args[i], level, lead + c, size)
     return op(*a)
+
+
+_VECTORS = ("pivots", "tau")
 
 
 def register_linalg(one_operand, two, lu_factored=()):

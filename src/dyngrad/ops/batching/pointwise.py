@@ -7,7 +7,7 @@ dims line up; an unbatched tensor broadcasts as it is. Then the op runs once.
 from .. import (activation_pointwise, bessel, inplace, orthogonal_polynomials, pointwise,
                pointwise_more, special)
 from .. import _promote, fft, index_put, inplace_forms, torch_native, torch_shape
-from .. import float_bits, polar
+from .. import float_bits, polar, sampling
 from .._table import Op
 from . import register
 from .dims import is_tensor, padded
@@ -45,7 +45,8 @@ register(broadcasting, [torch_shape.to_copy, inplace.clone_op, fft.real_op, inpl
                         inplace.fill_, inplace.zero_, inplace.fill_tensor_,
                         inplace_forms.fill_op, inplace_forms.fill_tensor_op,
                         inplace_forms.conj_physical_op, inplace_forms.conj_physical__op,
-                        index_put.double_backward_refused,
+                        index_put.double_backward_refused, inplace_forms.floor_divide__op,
+                        sampling.standard_gamma_grad_op,
                         torch_native.native_dropout_op])
 register(broadcasting, [op for pair in pointwise.INPLACE_BY_OPERAND.values() for op in pair])
 register(trailing, [pointwise.tril, pointwise.triu])

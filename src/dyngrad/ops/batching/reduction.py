@@ -2,10 +2,10 @@
 shifted past the batch dim. Reductions over every dim reduce every dim but the batch's."""
 from .. import activation, activation_pointwise as ap, diagonal, fft, rearrange, reduction as red
 from .. import torch_shape as ts, views as vw
-from .. import prod, scans, scatter, sorting, statistics as st, summary
+from .. import prod, renorm, scans, scatter, sorting, statistics as st, summary
 from .._batched import loop_rule, physical
 from . import register
-from .dims import front, is_tensor, shifted
+from .dims import front, is_tensor, shifted, wrap
 
 # the names of the parameters that hold dims of the sample
 _DIM_PARAMS = ("dim", "dims", "dim0", "dim1", "dim2")
@@ -92,3 +92,16 @@ def _roll(op, args, level, size):
 
 
 register(_roll, [rearrange.roll_op])
+
+
+def _renorm(op, args, level, size):
+    """Each sample's slices along ``dim`` are rows of one renorm along dim 0: that dim
+    moved next to the batch and folded into it (so that no norm reaches across samples)."""
+    self, p, dim, maxnorm = args
+    d = wrap(dim, self.dim())
+    moved = vw.transpose(physical(self, level), 1, d)
+    rows = ts.reshape(moved, (-1,) + tuple(moved.shape[2:]))
+    return vw.transpose(ts.reshape(op(rows, p, 0, maxnorm), tuple(moved.shape)), 1, d)
+
+
+register(_renorm, [renorm.renorm_op])

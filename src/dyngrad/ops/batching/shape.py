@@ -105,6 +105,10 @@ register(_backward_of_view, [vw.select_backward, vw.slice_backward,
 register(_repeat, [red.repeat])
 register(_diag_embed, [diagonal.diag_embed_op])
 register(_unfold, [rearrange.unfold_op])
+# a view's scatter: self and src take the batch, the view's dims shift past it
+register(along, [view_scatter.diagonal_scatter_op, view_scatter.select_scatter_op,
+                 view_scatter.slice_scatter_op, view_copies.narrow_copy_op])
+register(_alias, [view_copies.detach_copy_op])
 register(_cat, [joining.cat])
 register(_stack, [joining.stack])
 
