@@ -65,7 +65,7 @@ def _put_args(self, indices, values, accumulate=False, name="index_put"):
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{self.dtype._cname} for the destination and {values.dtype._cname} "
                            "for the source.")
-    return index_put, (self, _advanced_key(data, advanced), values, bool(accumulate))
+    return index_put, (self, _advanced_key(data, advanced, indices), values, bool(accumulate))
 
 
 def index_put_fn(input, indices, values, accumulate=False):
