@@ -9,11 +9,12 @@ accepts (NumPy's ``axis=``/``keepdims=`` spellings renamed, as torch renames the
 raises otherwise, choosing between the specific message (one signature plausible by its
 argument count) and the "invalid combination of arguments" list, as torch does.
 """
+import inspect
 import numbers
 
 from . import _backend
 from . import _dtype as _dt
-from ._args import type_name
+from ._args import type_name, user_stacklevel
 from ._size import device
 from .tensor import Tensor
 
@@ -89,7 +90,8 @@ class Param:
     """A parameter: ``type name`` or ``type name = default``; a type ending in ``?`` also
     takes None without showing a default (torch's nullable positional arguments)."""
 
-    __slots__ = ("type", "name", "default", "optional", "kw_only", "check", "nullable")
+    __slots__ = ("type", "name", "default", "optional", "kw_only", "check", "plain_check",
+                 "nullable")
 
     def __init__(self, text, kw_only):
         decl, _, default = text.partition(" = ")
@@ -99,10 +101,14 @@ class Param:
         self.default = default or None
         self.optional = bool(default)
         self.kw_only = kw_only
-        self.check = _CHECKS[self.type]
+        self.check = self.plain_check = _CHECKS[self.type]
 
     def accepts(self, value):
         return (value is None and self.nullable) or self.check(value)
+
+    def matches(self, value):
+        """The type match torch's error formatter makes (it knows no numbers-as-tensors)."""
+        return (value is None and self.nullable) or self.plain_check(value)
 
     @property
     def shown_type(self):
@@ -122,6 +128,9 @@ class Signature:
             self.params.append(Param(part, kw_only))
         self.text = text.replace("[1]", "").replace("? ", " ")
         self.tokens = len(text.split(", ")) if text else 1  # what torch's count compares
+        # each token's last word, as torch's error formatter reads a name (so a parameter
+        # with a default is known there by its default: "bool unbiased = True" is "True")
+        self.token_names = [t.rpartition(" ")[2] for t in text.split(", ")] if text else []
         self.positional = [p for p in self.params if not p.kw_only]
         self.by_name = {p.name: p for p in self.params}
         self.min_args = sum(not p.optional for p in self.params)
@@ -172,6 +181,26 @@ class Signature:
                 return None
         return bound
 
+    def unmatched_keywords(self, kwargs):
+        """The keywords not among this overload's last ``len(kwargs)`` tokens (torch's
+        _tryMatchKwargs: a keyword is looked for at the end of the signature only)."""
+        names = self.token_names[max(0, len(self.token_names) - len(kwargs)):]
+        return [k for k in _map_order(kwargs) if k not in names]
+
+    def marked(self, args, kwargs):
+        """The arguments' types, those this overload refuses between ``!`` (torch's
+        _formattedArgDesc off a terminal)."""
+        out = []
+        for k, v in enumerate(args):
+            ok = k < len(self.positional) and self.positional[k].matches(v)
+            out.append(_detail_name(v) if ok else f"!{_detail_name(v)}!")
+        for k, v in kwargs.items():
+            p = self.by_name.get(k)
+            out.append(f"{k}={_detail_name(v)}" if p is not None and p.matches(v)
+                       else f"!{k}={_detail_name(v)}!")
+        # (torch's trailing ", " is cut only after a positional argument)
+        return ", ".join(out) + (", " if kwargs and not args else "")
+
     def explain(self, fn, args, kwargs):
         """The specific error for a call this overload refuses (torch's raise_exception)."""
         if self.varargs and args and _is_int(args[0]):
@@ -179,7 +208,7 @@ class Signature:
             args = (tuple(args),)
         npos = len(self.positional)
         if len(args) > npos:
-            low = sum(not p.optional for p in self.positional)
+            low = self.min_args  # (torch counts required keyword-only arguments too)
             takes = (f"{npos} positional argument{'s' if npos != 1 else ''}" if low == npos
                      else f"from {low} to {npos} positional arguments")
             return TypeError(f"{fn}() takes {takes} but {len(args)} "
@@ -216,6 +245,12 @@ class Signature:
         return TypeError(f"{fn}(): invalid arguments")
 
 
+def _map_order(kwargs):
+    """The keywords in the order torch's error formatter meets them: it copies them into a
+    C++ unordered_map, whose iteration gives small maps back in reverse."""
+    return list(kwargs)[::-1]
+
+
 def _expected(p, v):
     if p.type.startswith("tuple of ints") and isinstance(v, (tuple, list)):
         k = next(i for i, e in enumerate(v) if not _is_int(e))
@@ -240,7 +275,7 @@ class Parser:
         self.signatures = [Signature(s, method) for s in signatures]
         self.hidden = [Signature(s, method) for s in hidden]
         if numbers_as_tensors:  # a number is taken where a Tensor is declared (copy_(1.))
-            for sig in self.signatures:
+            for sig in self.signatures + self.hidden:
                 for p in sig.params:
                     if p.type == "Tensor":
                         p.check = _is_tensor_or_number
@@ -266,7 +301,8 @@ class Parser:
                 if sig.accepts_positional(args):
                     self._remember(sig, args)
                     return kwargs
-        elif not kwargs.keys().isdisjoint(_ALIASES):
+        given = kwargs
+        if kwargs and not kwargs.keys().isdisjoint(_ALIASES):
             for k in kwargs:
                 if _ALIASES.get(k) in kwargs:  # both spellings: the alias is unexpected
                     raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
@@ -277,7 +313,16 @@ class Parser:
         for sig in self.hidden:
             if sig.bind(self.name, args, kwargs) is not None:
                 return kwargs
-        raise self.error(args, kwargs)
+        error = self.error(args, kwargs)
+        if given is not kwargs and "unexpected keyword argument" in str(error):
+            # torch names the first keyword, as spelled, that is no parameter's own name
+            first = next(k for k in given if k in _ALIASES or _ALIASES.get(k, k) not in
+                         self._names())
+            error = TypeError(f"{self.name}() got an unexpected keyword argument '{first}'")
+        raise error
+
+    def _names(self):
+        return {p.name for sig in self.signatures for p in sig.params}
 
     def error(self, args, kwargs):
         if self.method and [s.text for s in self.signatures] == [""] and not self.hidden:
@@ -289,28 +334,187 @@ class Parser:
         if len(self.signatures) + len(self.hidden) == 1 or len(plausible) == 1:
             sig = plausible[0] if plausible else self.signatures[0]
             return sig.explain(self.name, args, kwargs)
-        got = [type_name(a) for a in args] + [f"{k}={type_name(v)}" for k, v in kwargs.items()]
+        got = [type_name(a) for a in args] + [f"{k}={type_name(kwargs[k])}"
+                                              for k in _map_order(kwargs)]
         given = ", ".join(got) + (", " if kwargs and not args else "")
-        head = f"{self.name}() received an invalid combination of arguments - got ({given}), "
-        if len(self.signatures) == 1:
-            return TypeError(head + f"but expected ({self.signatures[0].text})")
+        head = f"{self.name}() received an invalid combination of arguments - "
+        if len(self.signatures) == 1:  # torch's format_invalid_args, one option
+            sig = self.signatures[0]
+            unmatched = sig.unmatched_keywords(kwargs)
+            if unmatched:
+                return TypeError(head + f"got unrecognized keyword arguments: "
+                                 f"{', '.join(unmatched)}")
+            desc = sig.marked(args, kwargs) if sig.tokens == n else given
+            return TypeError(head + f"got ({desc}), but expected ({sig.text})")
         lines = []
         for sig in self.signatures:
             lines.append(f" * ({sig.text})\n")
             if sig.tokens != n:
                 continue
-            wrong = [k for k, v in kwargs.items()
-                     if k not in sig.by_name or not sig.by_name[k].accepts(v)]
-            if wrong:
+            unmatched = sig.unmatched_keywords(kwargs)
+            if unmatched:
                 lines.append("      didn't match because some of the keywords were incorrect: "
-                             f"{', '.join(wrong)}\n")
+                             f"{', '.join(unmatched)}\n")
                 continue
-            marked = []
-            for k, v in enumerate(args):
-                ok = k < len(sig.positional) and sig.positional[k].accepts(v)
-                marked.append(_detail_name(v) if ok else f"!{_detail_name(v)}!")
-            for k, v in kwargs.items():
-                marked.append(f"{k}={_detail_name(v)}")
             lines.append("      didn't match because some of the arguments have invalid "
-                         f"types: ({', '.join(marked)})\n")
-        return TypeError(head + "but expected one of:\n" + "".join(lines))
+                         f"types: ({sig.marked(args, kwargs)})\n")
+        return TypeError(head + f"got ({given}), but expected one of:\n" + "".join(lines))
+
+
+# -- calls that do not bind ------------------------------------------------------------------
+# NOTE [Binding errors in torch's words]
+# Most functions check their arguments themselves (their fast paths: ``x.add(y)`` runs no
+# parser), so a call with a missing, extra or unknown argument fails where Python binds it
+# to the function's parameters, with Python's message. ``binding_errors`` puts that failure
+# in torch's words: through the overloads torch shows for the function when they are
+# declared (signatures.EXPLAINED), else through the function's own parameters (torch's
+# single-overload messages: "missing 1 required positional arguments", "takes 2 positional
+# arguments but 3 were given"). A deprecated overload torch still takes is run with its
+# warning. Nothing is checked before the call: the cost is one frame and a try.
+def _python_signature(fn, method):
+    """The one overload ``fn``'s parameters declare, typed ``object`` (only counts and names
+    are worded from it); None when it takes ``*args`` or ``**kwargs`` or has none."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if method:
+        params = params[1:]
+    parts, star = [], False
+    for p in params:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            return None
+        if p.kind == p.KEYWORD_ONLY and not star:
+            parts.append("*")
+            star = True
+        parts.append(f"object {p.name}" + ("" if p.default is p.empty else " = ?"))
+    return ", ".join(parts)
+
+
+def _binds(fn, args, kwargs):
+    try:
+        inspect.signature(fn).bind(*args, **kwargs)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to bind against: not ours to word
+        return True
+    return True
+
+
+_DEPRECATION_WARNED = []
+
+
+class _Explainer:
+    """What ``binding_errors`` says about one function, made at its first refused call."""
+
+    def __init__(self, name, fn, method, signatures, hidden, deprecated, numbers_as_tensors):
+        self.name, self.fn, self.method = name, fn, method
+        self.numbers_as_tensors = numbers_as_tensors
+        self.declared = (signatures, hidden, deprecated)
+        self.parser = None
+
+    def _parser(self):
+        if self.parser is None:
+            signatures, hidden, deprecated = self.declared
+            if not signatures:
+                own = _python_signature(self.fn, self.method)
+                signatures = [] if own is None else [own]
+            self.parser = Parser(self.name, signatures, tuple(hidden) + tuple(deprecated),
+                                 method=self.method,
+                                 numbers_as_tensors=self.numbers_as_tensors
+                                 ) if signatures else False
+            self.deprecated = [] if not self.parser else self.parser.hidden[len(hidden):]
+        return self.parser
+
+    def takes(self, fn, call_args, args, kwargs):
+        """Whether the call binds: to a declared overload torch shows or hides (not a
+        deprecated one), else to ``fn``'s own parameters."""
+        if not self.declared[0]:
+            return _binds(fn, call_args, kwargs)
+        parser = self._parser()
+        for sig in parser.signatures + parser.hidden[:len(parser.hidden) - len(self.deprecated)]:
+            try:
+                if sig.bind(self.name, args, kwargs) is not None:
+                    return True
+            except TypeError:
+                pass
+        return False
+
+    def deprecated_call(self, args, kwargs):
+        """The arguments (positional, keywords) of a deprecated overload that takes the
+        call, as the recommended overload takes them (torch's warning given once), or None."""
+        if not self._parser():
+            return None
+        for sig in self.deprecated:
+            bound = sig.bind(self.name, args, kwargs)
+            if bound is not None:
+                if not _DEPRECATION_WARNED:  # once per process, for every overload (torch's)
+                    _DEPRECATION_WARNED.append(True)
+                    import warnings
+                    warnings.warn(f"This overload of {self.name} is deprecated:\n\t{self.name}("
+                                  f"{sig.text})\nConsider using one of the following "
+                                  f"signatures instead:\n\t{self.name}("
+                                  f"{self.parser.signatures[0].text})", UserWarning,
+                                  stacklevel=user_stacklevel())
+                # as the overload torch recommends takes them: positional, then keywords
+                primary = self.parser.signatures[0]
+                return ([bound.pop(p.name) for p in primary.positional if p.name in bound],
+                        bound)
+        return None
+
+    def error(self, err, args, kwargs):
+        parser = self._parser()
+        if not parser:
+            return err
+        new = parser.error(args, kwargs)
+        return err if str(new).endswith("(): invalid arguments") else new
+
+
+# the errors a function's own checks may meet first on a call its parser refuses
+_REFUSALS = (TypeError, ValueError, IndexError)
+
+
+def binding_errors(name, fn, method=False, signatures=(), hidden=(), deprecated=(),
+                   numbers_as_tensors=False):
+    """``fn`` with the TypeError of a call that does not bind to its parameters worded as
+    torch words it (NOTE [Binding errors in torch's words])."""
+    explainer = _Explainer(name, fn, method, list(signatures), hidden, deprecated,
+                           numbers_as_tensors)
+
+    def refused(err, call_args, args, kwargs):
+        """(the error to raise, or None and the keywords of a deprecated overload to run).
+        Where torch's overloads are declared, any error of a call none of them takes is
+        the parser's (the function's own checks met it first); else a TypeError only."""
+        if not explainer.declared[0] and type(err) is not TypeError:
+            return err, None
+        if explainer.takes(fn, call_args, args, kwargs):
+            return err, None  # the call binds: the error is the function's own
+        bound = explainer.deprecated_call(args, kwargs)
+        if bound is not None:
+            return None, bound
+        return explainer.error(err, args, kwargs), None
+
+    if method:
+        def checked(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except _REFUSALS as err:
+                new, bound = refused(err, (self,) + args, args, kwargs)
+                if new is None:
+                    return fn(self, *bound[0], **bound[1])
+                if new is err:
+                    raise
+                raise new from None
+    else:
+        def checked(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except _REFUSALS as err:
+                new, bound = refused(err, args, args, kwargs)
+                if new is None:
+                    return fn(*bound[0], **bound[1])
+                if new is err:
+                    raise
+                raise new from None
+    checked.__name__, checked.__doc__, checked.__wrapped__ = name, fn.__doc__, fn
+    return checked

@@ -3,6 +3,9 @@
 Each public function checks what it is given once, at its top, before anything is
 computed or written (inner code trusts it); these are the checks several of them share.
 """
+import os
+import sys
+
 from . import _backend
 from . import _dtype as _dt, _layout
 from ._size import check_device  # noqa: F401  (the device check lives beside torch.device)
@@ -94,3 +97,15 @@ def check_layout(layout, fn):
                         f"{type_name(layout)}")
     raise NotImplementedError(f"dyngrad's tensors are strided: layout={layout} is not "
                               "supported")
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def user_stacklevel():
+    """The stacklevel of the first frame outside dyngrad, for a warning torch gives at the
+    user's line (its C++ has no Python frames to skip)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level

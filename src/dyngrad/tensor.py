@@ -48,6 +48,7 @@ class Tensor:
     _grad = None
     _base = None          # the tensor this one is a view of (always the root base)
     _view_fn = None       # array of the base -> array of this view, for CopySlices
+    _view_steps = None    # a view through view_as_real/complex: NOTE [Replayed views]
     _view_version = 0     # the version when a view's grad_fn was set (NOTE [Stale views])
     _grad_acc = None      # weakref to this leaf's AccumulateGrad
     _hooks = None         # {id: fn} tensor hooks of a leaf (run by its AccumulateGrad)

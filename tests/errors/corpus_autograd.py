@@ -60,4 +60,18 @@ CASES = [
     'torch.set_printoptions(foo=1)', 'torch.set_printoptions(profile="nope")', 'torch.set_printoptions(threshold=None)',
     'x.__repr__(1)', 'repr(e)', 'repr(torch.tensor([]))', 'repr(torch.ones(0, 2, dtype=torch.int64))',
     'repr(torch.tensor(float("nan")))', 'repr(torch.tensor([float("inf"), -float("inf"), float("nan")]))',
+    # index tensors saved by index and index_put, written before the backward
+    'g = h[i]\ni.add_(0)\ng.sum().backward()', 'g = h[b]\nb.logical_not_()\ng.sum().backward()',
+    'h[i] = w[:2]\ni.zero_()\nh.sum().backward()', 'h[b] = 0.\nb.logical_not_()\nh.sum().backward()',
+    'g = h.index_put((i,), w[:2], accumulate=True)\ni.add_(1)\ng.sum().backward()',
+    'g = h[i.int()]\ni.add_(0)\ng.sum().backward()\nw.grad',
+    'k = i.clone()\ng = h[k]\nk[0] = 1\ng.sum().backward()',
+    # in-place writes through view_as_complex / view_as_real, and their backward
+    'c = torch.view_as_complex(h.reshape(3, 1).expand(3, 2).contiguous())\nc.mul_(2)\nc.abs().sum().backward()\nw.grad',
+    'p = torch.stack([h, h], -1)\nc = torch.view_as_complex(p)\nc.mul_(1j)\np.sum().backward()\nw.grad',
+    'p = torch.stack([h, h], -1)\nc = torch.view_as_complex(p)\np.mul_(2)\n(c * c).abs().sum().backward()\nw.grad',
+    'p = torch.stack([h, h], -1)\nc = torch.view_as_complex(p)\nc[0] = 1j\np.sum().backward()\nw.grad',
+    'p = torch.stack([h, h], -1)\nc = torch.view_as_complex(p)\ntorch.view_as_real(c)[0].zero_()\np.sum().backward()\nw.grad',
+    'p = torch.stack([w, w], -1)\ntorch.view_as_complex(p).mul_(2)\ng, = torch.autograd.grad((p * p).sum(), w, create_graph=True)\ntorch.autograd.grad(g.sum(), w)',
+    'c = torch.view_as_complex(w.reshape(3, 1).expand(3, 2))\nc.mul_(2)',
 ]

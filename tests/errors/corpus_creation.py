@@ -214,4 +214,9 @@ CASES = [
     'torch.set_rng_state([1, 2])',
     'torch.Generator().manual_seed("a")',
     'torch.Generator(device="cuda")',
+    # calls that do not bind
+    'torch.linspace(0)', 'torch.linspace(0, 1, 5, 6)', 'torch.linspace(0, 1, steps=5, foo=1)',
+    'torch.logspace(0, 1)', 'torch.arange()', 'torch.arange(1, 2, 3, 4)', 'torch.eye()',
+    'torch.zeros_like(x, x)', 'torch.ones_like()', 'torch.full((2,))', 'torch.full((2,), 1, 2)',
+    'torch.empty_like()', 'torch.randperm()', 'torch.rand_like()',
 ]

@@ -39,4 +39,13 @@ CASES = [
     'w[0] = 5.', 'w[i] = 5.', 'w[b] = 5.', 'h[0] = 5.', 'h[0] = w[0]', 'x[0] = w[0]', 'x[i] = w[:2]',
     'x[0] = h[0]', 'x[:] = w', 'w.detach()[0] = 5.', 'w[0]', 'w[i]', 'w[1.0]', 'w[[0.]]', 'h[i] = d[:2]',
     'h[:] = n', 'h[0] = "a"',
+    # 0-dim boolean and byte indices: an unsqueeze and a [0] or [] index (a CopySlices when
+    # written), with the shape checks of the index tensors beside them
+    'h[torch.tensor(True)] = 5.', 'h[torch.tensor(False)] = 5.', 'h[torch.tensor(True)] = w',
+    'h[torch.tensor(True)] += 1', 'h[torch.tensor(False), i] = 5.', 'h[torch.tensor(True), i] = 5.',
+    'h[torch.tensor(True), 5] = 1.', 'm[1, torch.tensor(True)]', 'm[torch.tensor(True), :, torch.tensor(False)]',
+    's[torch.tensor(True)]', 's[torch.tensor(False)] = 1.', 'x[torch.tensor(1, dtype=torch.uint8)]',
+    'x[torch.tensor(True), torch.tensor(True), torch.tensor(True)]', 'h[torch.tensor([True])] = 5.',
+    'w[torch.tensor(True)] = 5.', 'h.index_put_((torch.tensor(True),), torch.tensor(1.))',
+    'torch.index_put(h, (torch.tensor(False),), torch.tensor([1., 2.]))',
 ]

@@ -43,4 +43,20 @@ CASES = [
     'torch.nn.functional.nll_loss(m, torch.tensor([0., 1.]))', 'torch.nn.functional.nll_loss(m, torch.tensor([0]))',
     'torch.nn.functional.nll_loss(m, torch.tensor([0, 1]), reduction="x")',
     'torch.nn.functional.nll_loss(x, torch.tensor([0, 1]))', 'torch.nn.functional.nll_loss(m.unsqueeze(0), torch.tensor([0, 1]))',
+    # float16 norms: computed in float32, rounded once; their refusals
+    'torch.nn.functional.layer_norm(m.half(), (3,))', 'torch.nn.functional.layer_norm(m.half(), (3,), torch.ones(3))',
+    'torch.nn.functional.layer_norm(m.half(), (3,), torch.ones(3, dtype=torch.float64))',
+    'torch.nn.functional.batch_norm(m.half(), None, None, training=True)',
+    'torch.nn.functional.batch_norm(m.half().t(), torch.zeros(2).half(), torch.ones(2).half(), training=True)',
+    'torch.nn.functional.batch_norm(m.half().t(), torch.zeros(2), torch.ones(2).half(), training=True)',
+    'torch.nn.functional.group_norm(m.half().reshape(1, 2, 3), 2)', 'torch.nn.functional.group_norm(m.half().reshape(1, 2, 3), 4)',
+    'torch.nn.functional.instance_norm(m.half().reshape(1, 2, 3))', 'torch.nn.functional.layer_norm(m.half(), (2,))',
+    'torch.native_layer_norm(m.half(), (3,), None, None, 1e-5)', 'torch.native_batch_norm(m.half().t(), None, None, None, None, True, 0.1, 1e-5)',
+    'torch.native_group_norm(m.half().reshape(1, 2, 3), None, None, 1, 2, 3, 2, 1e-5)',
+    'torch.tensor([1., 2., 3.], dtype=torch.float16).sum()', 'm.half().sum(0)', 'm.half().sum(1, dtype=torch.float32)',
+    # logcumsumexp's gradient at zero and at -inf
+    'g = w.logcumsumexp(0)\n(g * torch.tensor([0., 1., 0.])).sum().backward()\nw.grad',
+    'torch.tensor([float("-inf"), 0.], requires_grad=True).logcumsumexp(0).sum().backward()',
+    'q = torch.tensor([float("-inf"), float("-inf")], requires_grad=True)\nq.logcumsumexp(0).sum().backward()\nq.grad',
+    'n.logcumsumexp(0)', 'x.logcumsumexp(1)', 'x.logcumsumexp()',
 ]

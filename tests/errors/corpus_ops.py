@@ -106,4 +106,21 @@ CASES = [
     'torch.bitwise_and(x, n)', 'torch.bitwise_or(b, 1.5)', 'torch.equal(x, y)', 'torch.equal(x, None)',
     'torch.allclose(x, y)', 'torch.allclose(x, n)', 'torch.isclose(x, y)', 'torch.isclose(x, 1.)', 'x.isclose(1.)', 'x.equal(None)', 'torch.equal(1, x)',
     'torch.isclose(x, y.double())', 'x.allclose(m)', 'x > "a"',
+    # calls that do not bind: missing, extra and unknown arguments, in the parser's words
+    'x.add()', 'x.add_(x, x, x)', 'x.add(2, 3, 4)', 'x.add(x, 2)', 'torch.add(x, 2, x, 3)',
+    'torch.add(x, x, 2)', 'torch.add(x, alpha=2)', 'torch.add(other=x)', 'torch.add(x, 2, other=x)',
+    'torch.sub(x)', 'x.sub_()', 'x.sub(x, x, x)', 'torch.mul(x)', 'torch.mul(x, x, x)', 'x.mul(x, x)',
+    'x.mul_()', 'torch.div(x)', 'x.div_()', 'x.div(x, rounding_mode=3)', 'torch.div(x, 2, foo=1)',
+    'torch.true_divide(x)', 'torch.rsub(x)', 'torch.lerp(x, x)', 'x.lerp(x)', 'x.lerp_(x)',
+    'x.lerp(x, 0.5, 3)', 'torch.lerp(x, x, weight="a")', 'torch.addmm(m, m)', 'torch.clamp_min(x)',
+    'x.clamp_min()', 'x.clamp_max_()', 'x.clamp_min(min="a")', 'torch.clamp_min(x, min="a")',
+    'torch.addcmul(x, x)', 'x.addcmul(x)', 'x.addcdiv_(x)', 'torch.bitwise_and(n)', 'n.bitwise_or_()',
+    'torch.cross(x)', 'torch.dist(x)', 'x.dist()', 'torch.kron(x)', 'torch.roll(x)', 'x.roll()',
+    'torch.topk(x)', 'torch.gather(x, 0)', 'x.index_select(0)', 'torch.outer(x)', 'x.type_as()',
+    'torch.diff()', 'torch.nonzero(x, 1)', 'torch.cumsum(x)', 'torch.sum(x, 0, True, 1)',
+    'm.var(0, unbiased="yes")', 'torch.tensordot(x)', 'torch.norm()',
+    # deprecated overloads torch still takes (the warning comes once per process)
+    'torch.addcmul(x, 2, x, x)', 'x.addcmul(2, x, x)', 'torch.sub(x, 2, x)', 'x.sub(2, x)',
+    # NumPy's spellings: torch names the first keyword that is no parameter's own name
+    'x.sum(axis=0, foo=1)', 'x.sum(foo=1, axis=0)', 'x.sum(dim=0, axis=0)', 'torch.randn_like()',
 ]

@@ -76,5 +76,6 @@ NO_DERIVATIVE = {so.unique_op, so.unique_dim_op, so.unique_consecutive_op}
 AT_A_KINK = {"sort", "sort_descending", "sort_nan", "sort_stable", "median_ties", "median_nan",
              "mode", "mode_dim", "cummax",
              # a gradient of 0 is where logcumsumexp's backward switches between log|grad|
-             # and the lowest float: its own derivatives there are torch's choice
+             # and the lowest float: torch's own second derivatives there differ by mode,
+             # and dyngrad's match torch's mode for mode (test_op_jvp.MODES_DIFFER_IN_TORCH)
              "logcumsumexp_zero_grad"}

@@ -199,7 +199,9 @@ class Recorder:
         if t is SymFloat:
             read.append(x._n)
             return float(x.real), Ref(x._n)
-        if t is tuple or t is list:
+        if t is tuple or t is list or isinstance(x, tuple):
+            # (an indexing op's IndexKey is a tuple of arrays like any other)
+            t = list if t is list else tuple
             pairs = [self._unwrap(v, read) for v in x]
             return t(p[0] for p in pairs), t(p[1] for p in pairs)
         if t is slice and any(type(v) in (Traced, SymFloat) for v in (x.start, x.stop, x.step)):

@@ -32,7 +32,8 @@ from .._size import Size
 from .._autograd_state import HOOKS_IN_USE, state as _gstate
 from ..tensor import Tensor, _wrap
 
-__all__ = ["SavedValue", "compile_saver", "unpack_saved", "release", "ERR_BACKWARD_TWICE"]
+__all__ = ["SavedValue", "compile_saver", "unpack_saved", "release", "saved_input",
+           "ERR_BACKWARD_TWICE"]
 
 ERR_BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -193,7 +194,7 @@ class SavedValue:
             fn = value.grad_fn
             who = (fn._forward_op_name(), value._output_nr) if fn is not None else None
         part = f", which is output {who[1]} of {who[0]}," if who else ""
-        legacy = _dtype._FROM_NP[data.dtype]._legacy
+        legacy = _type_string(_dtype._FROM_NP[data.dtype])
         if not _gstate.anomaly:
             hint = ("enable anomaly detection to find the operation that failed to compute its "
                     "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
@@ -207,8 +208,31 @@ class SavedValue:
                          f"version {made}:\n{where.rstrip()}")
         return RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [torch.{legacy} {list(data.shape)}]{part} is at version {now}; "
+            f"inplace operation: [{legacy} {list(data.shape)}]{part} is at version {now}; "
             f"expected version {self.version} instead. Hint: {hint}")
+
+
+# the scalar types torch's messages name by their legacy Python class (torch.FloatTensor);
+# the others keep the C++ type's name (CPUBoolType)
+_LEGACY_NAMED = frozenset(("Float", "Double", "Half", "Byte", "Char", "Short", "Int", "Long"))
+
+
+def _type_string(dtype):
+    if dtype._cname in _LEGACY_NAMED:
+        return f"torch.{dtype._legacy}"
+    return f"CPU{dtype._cname}Type"
+
+
+def saved_input(tensor, version):
+    """A SavedValue of an input as it was at ``version``, made when it is checked: for a
+    tensor kept beside a node's saved values (the index tensors of an IndexKey), which no
+    pack hook sees."""
+    sv = _new(SavedValue)
+    sv.value = tensor
+    sv.counter = tensor._version_counter
+    sv.version = version
+    sv.output_nr = None
+    return sv
 
 
 def compile_saver(sources, tensor_pos=()):

@@ -10,12 +10,13 @@ from .. import _backend, random as _random
 from .._args import type_name
 from ..tensor import Tensor, _read_only
 from . import autocast_policy, indexing, pointwise as pw, torch_math as tm, torch_shape as ts
-from .._arg_parser import Parser
+from .._arg_parser import Parser, binding_errors
 from .inplace import apply_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 from .out import with_out
-from .signatures import (ALIASES, HIDDEN, NUMBERS_AS_TENSORS, SIGNATURES, TAKES_OUT,
-                         method_signatures)
+from .signatures import (ALIASES, DEPRECATED, EXPLAINED, HIDDEN, NUMBERS_AS_TENSORS,
+                         PLAIN_FUNCTIONS, PYTHON_FUNCTIONS, PYTHON_METHODS, SIGNATURES,
+                         TAKES_OUT, method_signatures)
 
 _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "sign",
           "reciprocal")
@@ -53,8 +54,12 @@ def _unary(name):
 def _nondiff(name):
     entry = getattr(pw, name)
 
-    def fn(input, other=None):
-        return entry(input) if other is None and entry.params == ["self"] else entry(input, other)
+    if entry.params == ["self"]:
+        def fn(input):
+            return entry(input)
+    else:  # (``other`` required: torch.bitwise_and(x) is refused by its parser)
+        def fn(input, other):
+            return entry(input, other)
     fn.__name__ = name
     return fn
 
@@ -427,6 +432,14 @@ def _checked(name, fn, signatures, method):
     return checked
 
 
+def _worded(name, fn, method, canonical):
+    """``fn`` with a call that does not bind worded as torch's parser words it (NOTE
+    [Binding errors in torch's words] in _arg_parser.py)."""
+    key = "Tensor." + canonical if method else canonical
+    return binding_errors(name, fn, method, EXPLAINED.get(key, ()), HIDDEN.get(key, ()),
+                          DEPRECATED.get(key, ()), numbers_as_tensors=name in NUMBERS_AS_TENSORS)
+
+
 def _takes_out(name, fn):
     """Whether torch's ``name`` has an ``out=`` argument (dyngrad's function declares it,
     or signatures.py lists it)."""
@@ -445,11 +458,21 @@ def install(namespace):
     autocast_policy.install(METHODS, "Tensor")
     for name, fn in FUNCTIONS.items():
         canonical = ALIASES.get(name, name)
+        signatures = SIGNATURES.get(canonical)
+        if not signatures and name not in PYTHON_FUNCTIONS:
+            fn = _worded(name, fn, False, canonical)
         if _takes_out(name, fn):
             fn = with_out(_OUT_NAMES.get(name, canonical), fn)
-        namespace[name] = _checked(name, fn, SIGNATURES.get(canonical), False)
+        namespace[name] = _checked(name, fn, signatures, False)
     for name, fn in METHODS.items():
-        setattr(Tensor, name, _checked(name, fn, method_signatures(name), True))
+        signatures = method_signatures(name)
+        if not signatures and not name.startswith("__") and name not in PYTHON_METHODS:
+            fn = _worded(name, fn, True, name)
+        setattr(Tensor, name, _checked(name, fn, signatures, True))
+    for name in PLAIN_FUNCTIONS:  # the factories: plain functions, their errors worded too
+        if name not in PYTHON_FUNCTIONS:
+            namespace[name] = binding_errors(name, namespace[name], False, EXPLAINED.get(
+                name, _random.SIGNATURES.get(name, ())))
     for name in ("dim", "numel", "detach", "tolist", "item"):  # Tensor's own methods
         setattr(Tensor, name, _checked(name, getattr(Tensor, name), method_signatures(name), True))
     for name, fn in PROPERTIES.items():

@@ -125,8 +125,11 @@ class Op:
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
                  jvp_name=None, real_grad_only=None, inplace_cast=None, writes=(),
-                 result_dtype_of=None, params=None, **formulas):
+                 result_dtype_of=None, params=None, replayed_view=False, **formulas):
         op.name = node_name
+        # a view as_strided cannot describe (it changes the dtype): a view made through it
+        # is rebuilt by replaying its ops, as torch's view_func (NOTE [Replayed views])
+        op.replayed_view = replayed_view
         # the aten name of an op whose derivative torch defines for real values only: a
         # complex result that would record a node raises, naming it (torch's ops outside
         # GRADIENT_IMPLEMENTED_FOR_COMPLEX)
@@ -514,12 +517,50 @@ def _make_view(out, k, base, op, args):
         r = fwd(*rest)
         return r[k] if isinstance(r, tuple) else r
     out._view_fn = view_fn
+    steps = base._view_steps
+    if op.replayed_view or steps is not None:
+        out._view_steps = _view_steps(steps, base, op, args, k, _step_fn(fwd, rest, pos, k))
     if not _gstate.enabled:
         out._no_grad_view = True
     if op.n_out != 1:
         out._multi_view_of = op.name
     # a view is an inference tensor when its base is one, whatever the mode now
     out._inference = base._inference
+
+
+# NOTE [Replayed views]
+# torch's as_strided describes a view by sizes, strides and offset, which cannot say that
+# view_as_real or view_as_complex changed the dtype. A view made through one keeps its
+# chain of steps from the root base instead (torch's ViewInfo::chain): the replayed op
+# itself, and an as_strided step for each strided view after it (one more standing for
+# every view before it). A stale view's grad_fn, and the region CopySlices writes under
+# create_graph, come from replaying that chain on tensors (inplace.replay_view), so the
+# graph holds ViewAsComplexBackward0 where torch's does.
+def _view_steps(steps, base, op, args, k, step_fn):
+    """The steps of a view made by ``op`` from ``base`` (whose steps are ``steps``):
+    ("op", op, args, pos, k) replays a replayed view op, ("strided", fn) is an as_strided
+    to the array ``fn`` gives from the previous step's."""
+    if not op.replayed_view:
+        return steps + (("strided", step_fn),)
+    if steps is None:
+        steps = (("strided", base._view_fn),) if base._base is not None else ()
+    pos = op.tensor_pos[0]
+    kept = list(args)
+    kept[pos] = None  # (the input is the previous step's result: not kept alive here)
+    return steps + (("op", op, tuple(kept), pos, k),)
+
+
+def _step_fn(fwd, rest, pos, k):
+    """The array function of one strided view op, from its input's array."""
+    rest = list(rest)
+    rest[pos] = None
+
+    def step(array):
+        args = list(rest)
+        args[pos] = array
+        r = fwd(*args)
+        return r[k] if isinstance(r, tuple) else r
+    return step
 
 
 def run_formulas(node, grads, create_graph, widened=False):

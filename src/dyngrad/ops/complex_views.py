@@ -21,8 +21,10 @@ def _view_as_complex(self):
 
 
 view_as_real_op = Op("ViewAsRealBackward0", _view_as_real, view=True, jvp=LINEAR,
+                     replayed_view=True,
                      self=lambda grad: view_as_complex_op(grad))
 view_as_complex_op = Op("ViewAsComplexBackward0", _view_as_complex, view=True, jvp=LINEAR,
+                        replayed_view=True,
                         self=lambda grad: view_as_real_op(grad))
 
 

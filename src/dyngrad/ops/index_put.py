@@ -40,16 +40,16 @@ def _put_args(self, indices, values, accumulate=False, name="index_put"):
         raise TypeError(f"{name}(): argument 'values' (position 3) must be Tensor, not "
                         f"{type_name(values)}")
     advanced, dim = [], 0
+    # a lone 0-dim mask with a 0-dim value is torch's masked_fill_ path (all or nothing)
+    lone_mask = len(indices) == 1 and values.dim() == 0 and not accumulate
     for k in indices:
         a = _as_index_array(k, warn=True)
+        if a.dtype.kind == "b" and a.ndim == 0 and not lone_mask:
+            continue  # a 0-dim mask indexes no dim: torch's expandTensors drops it
         advanced.append((dim, a))
         dim += a.ndim if a.dtype.kind == "b" else 1
     if dim > self.dim():
         raise IndexError(f"too many indices for tensor of dimension {self.dim()} (got {dim})")
-    if not advanced:
-        raise RuntimeError('ntensor >= 3 INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/'
-                           'src/ATen/native/cpu/IndexKernelUtils.h":8, please report a bug to '
-                           'PyTorch. ')
     # the result's shape first, from in-bound stand-ins: torch checks the bounds last
     stand_in = [(d, a if a.dtype.kind == "b" else xp.zeros_like(a)) for d, a in advanced]
     data = self._data
@@ -65,7 +65,11 @@ def _put_args(self, indices, values, accumulate=False, name="index_put"):
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{self.dtype._cname} for the destination and {values.dtype._cname} "
                            "for the source.")
-    return index_put, (self, _advanced_key(data, advanced), values, bool(accumulate))
+    if not advanced:
+        raise RuntimeError('ntensor >= 3 INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/aten/'
+                           'src/ATen/native/cpu/IndexKernelUtils.h":8, please report a bug to '
+                           'PyTorch. ')
+    return index_put, (self, _advanced_key(data, advanced, indices), values, bool(accumulate))
 
 
 def index_put_fn(input, indices, values, accumulate=False):

@@ -2,6 +2,7 @@
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
 from .._args import type_name
+from ..autograd.saved_value import saved_input
 from ..creation import _check_fits, _check_python_ints, tensor
 from ..tensor import Tensor
 from ._batched import BatchedTensor, loop_batched
@@ -12,13 +13,33 @@ from .views import alias, new_zeros, select, slice_, unsqueeze, view as view_op
 xp = _backend.xp
 
 
+class IndexKey(tuple):
+    """An advanced index as the array ops read it (a tuple of arrays, possibly views of the
+    index tensors' own data), with the index tensors it came from and their versions then:
+    a backward that reads it fails, as torch's does on its saved indices, when one of them
+    was written in place since."""
+
+    def __new__(cls, arrays, sources=()):
+        key = super().__new__(cls, arrays)
+        key.sources = tuple((t, t._version_counter[0]) for t in sources)
+        return key
+
+
+def _checked(indices):
+    """``indices`` as a formula reads them, torch's version check made first."""
+    for t, version in getattr(indices, "sources", ()):
+        if t._version_counter[0] != version:
+            saved_input(t, version).unpack()
+    return indices
+
+
 def _index(self, indices):
     return self[indices]
 
 
 def _index_backward(grad, self_sym_sizes, indices):
     # torch: _index_put_impl_(zeros, indices, grad, accumulate=True), repeats summed
-    return index_put_impl(new_zeros(grad, tuple(self_sym_sizes)), indices, grad, True)
+    return index_put_impl(new_zeros(grad, tuple(self_sym_sizes)), _checked(indices), grad, True)
 
 
 index = Op("IndexBackward0", _index, jvp=LINEAR, self=_index_backward)
@@ -34,11 +55,11 @@ def _index_put(self, indices, values, accumulate):
 
 
 def _index_put_self_backward(grad, indices, accumulate):
-    return grad if accumulate else index_put(grad, indices, 0.0, False)
+    return grad if accumulate else index_put(grad, _checked(indices), 0.0, False)
 
 
 def _index_put_values_backward(grad, indices):
-    return index(grad, indices)
+    return index(grad, _checked(indices))
 
 
 # t[mask] = v is index_put_; index's own backward calls _index_put_impl_: one forward,
@@ -52,6 +73,12 @@ index_put_impl = Op("IndexPutImplBackward0", _index_put, jvp=LINEAR,
 def _is_advanced(k):
     return isinstance(k, (Tensor, list, _backend.ndarray)) or (
         isinstance(k, bool))
+
+
+def _is_scalar_mask(k):
+    """A 0-dim bool or uint8 tensor index (torch's boolToIndexingTensor case)."""
+    return isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "bu" and (
+        k._data.dtype.kind == "b" or k._data.dtype == xp.uint8)
 
 
 def _as_index_array(k, warn=False):
@@ -126,15 +153,18 @@ def _basic(self, key, lone_slice_view=False):
     out = self
     dim = 0
     advanced = []
+    sources = []  # the index tensors, whose versions a backward checks (IndexKey)
     for k in key:
         if k is Ellipsis:
             dim += self.dim() - n_real
         elif k is None:
             out = unsqueeze(out, dim)
             dim += 1
-        elif isinstance(k, bool):
+        elif isinstance(k, bool) or _is_scalar_mask(k):
+            # torch unsqueezes here and indexes the new dim with [0] (True) or [] (False):
+            # so t[torch.tensor(True)] = v writes into a view (CopySlices), as t[True] does
             out = unsqueeze(out, dim)
-            advanced.append((dim, xp.asarray([0] if k else [], dtype=xp.int64)))
+            advanced.append((dim, xp.asarray([0] if bool(k) else [], dtype=xp.int64)))
             dim += 1
         elif isinstance(k, slice):
             start, stop, step = k.start, k.stop, k.step
@@ -155,6 +185,8 @@ def _basic(self, key, lone_slice_view=False):
             dim += 1
         elif _is_advanced(k):
             a = _as_index_array(k, warn=True)
+            if isinstance(k, Tensor):
+                sources.append(k)
             if a.dtype.kind == "b":
                 advanced.append((dim, a))
                 dim += a.ndim
@@ -171,7 +203,7 @@ def _basic(self, key, lone_slice_view=False):
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
             out = select(out, dim, i % size if size else i)
-    return out, advanced
+    return out, advanced, sources
 
 
 def _int(v):
@@ -185,7 +217,7 @@ def _int(v):
     return int(v)
 
 
-def _advanced_key(view, advanced):
+def _advanced_key(view, advanced, sources=()):
     shapes = [a.shape for _, a in advanced if a.dtype.kind != "b"]
     try:
         xp.broadcast_shapes(*shapes)
@@ -216,7 +248,7 @@ def _advanced_key(view, advanced):
                 raise IndexError(f"index {bad} is out of bounds for dimension {nth} with size {size}")
             key.append(a)
             dim += 1
-    return tuple(key)
+    return IndexKey(key, sources)
 
 
 _MASK_UNDER_VMAP = ("vmap: We do not support batching operators that can support dynamic "
@@ -231,10 +263,10 @@ def getitem(self, key):
         return loop_batched(lambda s, *k: getitem(s, k if isinstance(key, tuple) else k[0]),
                             [self] + list(key if isinstance(key, tuple) else (key,)),
                             "aten::index.Tensor")
-    view, advanced = _basic(self, key, lone_slice_view=True)
+    view, advanced, sources = _basic(self, key, lone_slice_view=True)
     if not advanced:
         return view if view is not self else alias(self)
-    return index(view, _advanced_key(view, advanced))
+    return index(view, _advanced_key(view, advanced, sources))
 
 
 def _batched_key(key):
@@ -255,7 +287,7 @@ def setitem(self, key, value):
     # [1, 3] value fits a [3] target: always when copying into a basic view of another
     # shape (copy_to), only when a dim is stripped for index_put_
     _check_value(self, value)
-    view, advanced = _basic(self, key)
+    view, advanced, sources = _basic(self, key)
     if not advanced:
         # a number, or a 0-dim tensor into a bigger target, is fill_ with a tensor value
         # in torch (FillBackward3: an edge for the value, None for a number)
@@ -277,7 +309,7 @@ def setitem(self, key, value):
     stripped = _leading_ones_stripped(tuple(value.shape))
     if len(stripped) != value.dim():
         value = view_op(value, stripped)
-    key = _advanced_key(view, advanced)
+    key = _advanced_key(view, advanced, sources)
     target = view._data[key].shape
     try:
         if xp.broadcast_shapes(value._data.shape, target) != target:

@@ -267,7 +267,7 @@ def _rebase(self, node):
         _set_grad_fn(self, node)
         return
     check_geometry(self)
-    _set_grad_fn(base, CopySlices(base, self._view_fn, node))
+    _set_grad_fn(base, CopySlices(base, self._view_fn, node, self._view_steps))
     refresh_view(self)
 
 
@@ -306,19 +306,43 @@ def refresh_view(view):
     if err is not None:
         raise err
     check_geometry(view)
-    _set_grad_fn(view, ViewOfBase(base, view._view_fn, view._data.shape))
+    if view._view_steps is None:
+        _set_grad_fn(view, ViewOfBase(base, view._view_fn, view._data.shape))
+    else:  # NOTE [Replayed views]: the view's ops again, from its base
+        with grad_mode.enable_grad():
+            again = replay_view(base, view._view_fn, view._view_steps)
+        _set_grad_fn(view, again._grad_fn)
+        view._output_nr = again._output_nr
     view._view_version = now
+
+
+def replay_view(tensor, view_fn, steps):
+    """The view of ``tensor`` (shaped like a view's base) that ``view_fn`` gives, recorded:
+    one AsStridedBackward0, or the view's steps (NOTE [Replayed views])."""
+    if steps is None:
+        return as_strided(tensor, view_fn)
+    for step in steps:
+        if step[0] == "strided":
+            tensor = as_strided(tensor, step[1])
+        else:
+            _, op, args, pos, k = step
+            args = list(args)
+            args[pos] = tensor
+            out = op(*args)
+            tensor = out[k] if isinstance(out, (tuple, list)) else out
+    return tensor
 
 
 class CopySlices(Node):
     """The node of a base whose view was written in place (NOTE [In-place on a view])."""
 
-    __slots__ = ("_fn", "_view_fn")
+    __slots__ = ("_fn", "_view_fn", "_view_steps")
     _name = "torch::autograd::CopySlices"
 
-    def __init__(self, base, view_fn, fn):
+    def __init__(self, base, view_fn, fn, view_steps=None):
         self._fn = fn
         self._view_fn = view_fn
+        self._view_steps = view_steps
         self._saved = ()
         record(self, (base if base.requires_grad else None,), ())
         # its other edges are the in-place node's own, taken before the write; it reduces
@@ -341,7 +365,7 @@ class CopySlices(Node):
             # torch's steps, recorded (so its graph shows): copy the gradient, view the
             # region, run the op's formulas on a clone of it, and write their result back
             result = copy_out_of_place(grad)
-            region = as_strided(result, self._view_fn)
+            region = replay_view(result, self._view_fn, self._view_steps)
             fn_grads = self._fn._apply([region.clone()], True)
             if fn_grads[0] is None:
                 region.zero_()

@@ -14,6 +14,7 @@ layer_norm_double_backward.
 """
 
 from .. import _backend
+from .._runtime_flags import get_num_threads
 from ._table import TRANSPOSED, Op
 from .._kernel_dtypes import FLOATING, check_kernel
 from .views import alias
@@ -158,11 +159,38 @@ def _into(out, other, ufunc):
     return ufunc(out, other)
 
 
+# NOTE [float16 norms in float32]
+# torch's CPU norm kernels load float16 into float32 (their opmath type), compute there and
+# round each result once: the output to float16, the statistics to the parameters' dtype
+# (float32 beside float32 weights, else float16). Their backward reads the statistics as
+# saved (rounded) and computes in float32 too. Arithmetic in float16 itself would round
+# at every step and differ from torch in most elements.
+_HALF = xp.dtype(xp.float16)
+_FLOAT = xp.dtype(xp.float32)
+
+
+def _wide(a):
+    return a.astype(_FLOAT) if a is not None and a.dtype == _HALF else a
+
+
+def _param_dtype(input, *params):
+    """The dtype torch keeps a norm's statistics in: a float32 parameter's, else the
+    input's (is_mixed_type in torch's kernels)."""
+    for p in params:
+        if p is not None and p.dtype != input.dtype:
+            return p.dtype
+    return input.dtype
+
+
 def _norm_forward(input, weight, bias, layout, eps):
+    if input.dtype == _HALF:  # NOTE [float16 norms in float32]
+        stats = _param_dtype(input, weight, bias)
+        out, mean, rstd = _norm_forward(input.astype(_FLOAT), _wide(weight), _wide(bias),
+                                        layout, eps)
+        return out.astype(_HALF), mean.astype(stats), rstd.astype(stats)
     params = weight if weight is not None else bias
     if params is not None and params.dtype != input.dtype:
-        # a float16 input with float32 parameters (torch's mixed-type kernels): statistics
-        # in float32, the output in float16 (bfloat16 comes here widened already)
+        # a bfloat16 input (widened already) with float32 parameters
         out, mean, rstd = _norm_forward(input.astype(params.dtype), weight, bias, layout, eps)
         return out.astype(input.dtype), mean, rstd
     xv = layout.to_view(input)
@@ -174,6 +202,11 @@ def _norm_forward(input, weight, bias, layout, eps):
 def _norm_backward(grad_out, input, mean, rstd, weight, layout, mask):
     """(grad_input, grad_weight, grad_bias) from the saved statistics (shaped as the view's
     reduced shape); an empty array where the mask says no."""
+    if input.dtype == _HALF:  # NOTE [float16 norms in float32]
+        dx, dw, db = _norm_backward(_wide(grad_out), input.astype(_FLOAT), _wide(mean),
+                                    _wide(rstd), _wide(weight), layout, mask)
+        param = weight.dtype if weight is not None else _HALF
+        return dx.astype(_HALF), dw.astype(param), db.astype(param)
     xhat = layout.back(_into(layout.to_view(input) - mean, rstd, xp.multiply))
     empty = xp.zeros(0, input.dtype)
     dx = dw = db = empty
@@ -223,8 +256,58 @@ def _native_layer_norm(input, normalized_shape, weight, bias, eps):
 def _native_layer_norm_backward(grad_out, input, normalized_shape, mean, rstd, weight, bias,
                                 output_mask, eps):
     # (eps is an extra argument: the double backward recomputes the statistics with it)
-    return _norm_backward(grad_out, input, mean, rstd, weight,
-                          _layer_layout(input, normalized_shape), output_mask)
+    layout = _layer_layout(input, normalized_shape)
+    dx, dw, db = _norm_backward(grad_out, input, mean, rstd, weight, layout, output_mask)
+    if input.dtype == _HALF:  # torch's kernel's own terms (NOTE [float16 norms in float32])
+        n = 1
+        for k in normalized_shape:
+            n *= k
+        g = _wide(grad_out).reshape(-1, n)
+        if dx.size:
+            dx = _layer_half_dx(g, input.astype(_FLOAT).reshape(-1, n), _wide(mean).reshape(-1, 1),
+                                _wide(rstd).reshape(-1, 1), weight, n).reshape(input.shape)
+        if dw.size:
+            xhat = (input.astype(_FLOAT).reshape(-1, n) * _wide(rstd).reshape(-1, 1)
+                    + -_wide(rstd).reshape(-1, 1) * _wide(mean).reshape(-1, 1))
+            dw = _thread_buffer_sum(g * xhat).astype(dw.dtype).reshape(dw.shape)
+        if db.size:
+            db = _thread_buffer_sum(g).astype(db.dtype).reshape(db.shape)
+    return dx, dw, db
+
+
+def _layer_half_dx(g, x, mean, rstd, weight, n):
+    """A float16 layer norm's input gradient as torch's kernel computes it (float32, rounded
+    once): per row, dx = rstd * g + (b * x + c) with g = dy * weight."""
+    if weight is not None:
+        g = g * _wide(weight).reshape(1, n)
+    ds = (g * x).sum(-1, keepdims=True)
+    db = g.sum(-1, keepdims=True)
+    scale = xp.float32(1 / n)
+    b = (db * mean - ds) * rstd * rstd * rstd * scale
+    c = -b * mean - db * rstd * scale
+    return (rstd * g + (b * x + c)).astype(_HALF)
+
+
+def _thread_buffer_sum(rows):
+    """The column sums of ``rows`` as torch's float16 layer-norm backward makes them: the
+    rows split into one run per thread (at::parallel_for's chunks), each added row by row
+    into a float16 buffer (rounded after every row), the buffers then summed in float32.
+    So, as torch's, the result depends on the number of threads (torch.set_num_threads)."""
+    m = rows.shape[0]
+    threads = max(1, min(get_num_threads(), m))
+    chunk = -(-m // threads) if m else 1
+    runs = -(-m // chunk) if m else 0
+    buffers = xp.zeros((max(runs, 1), rows.shape[1]), _HALF)
+    for r in range(chunk):
+        live = [t for t in range(runs) if t * chunk + r < m]
+        if not live:
+            break
+        at = xp.asarray(live) * chunk + r
+        buffers[live] = (buffers[live].astype(_FLOAT) + rows[at]).astype(_HALF)
+    total = xp.zeros(rows.shape[1], _FLOAT)
+    for b in buffers:
+        total += b
+    return total
 
 
 def _layer_norm_grads(grad, input, normalized_shape, result1, result2, weight, bias, eps,
@@ -265,11 +348,28 @@ def _native_group_norm(input, weight, bias, N, C, HxW, group, eps):
 def _group_norm_grads(grad, input, result1, result2, weight, N, group, eps, grad_input_mask):
     layout = _group_layout(input, group)
     if isinstance(grad, _backend.ndarray):
-        return _pick(_norm_backward(grad, input, result1.reshape(N, group, 1),
-                                    result2.reshape(N, group, 1), weight, layout,
-                                    grad_input_mask), grad_input_mask)
+        grads = _norm_backward(grad, input, result1.reshape(N, group, 1),
+                               result2.reshape(N, group, 1), weight, layout, grad_input_mask)
+        if input.dtype == _HALF and grad_input_mask[0]:
+            grads = (_group_half_dx(grad, input, result1, result2, weight, N, group),) + grads[1:]
+        return _pick(grads, grad_input_mask)
     # recording a graph, torch differentiates a composite backward instead of its kernel's
     return _pick(_composite_backward(layout, eps, grad, input, weight), grad_input_mask)
+
+
+def _group_half_dx(grad, input, mean, rstd, weight, N, group):
+    """A float16 group norm's input gradient in torch's kernel's own terms (float32,
+    rounded once): dx = c1 * dy + c2 * x + c3 per group, which rounds as torch's does."""
+    shape = (N, group, -1, int(xp.prod(input.shape[2:])) if input.ndim > 2 else 1)
+    x, g = input.astype(_FLOAT).reshape(shape), _wide(grad).reshape(shape)
+    m, r = _wide(mean).reshape(N, group, 1, 1), _wide(rstd).reshape(N, group, 1, 1)
+    w = _wide(weight).reshape(1, group, -1, 1) if weight is not None else xp.float32(1)
+    ds = ((g * x).sum(-1, keepdims=True) * w).sum(2, keepdims=True)
+    db = (g.sum(-1, keepdims=True) * w).sum(2, keepdims=True)
+    s = xp.float32(1) / xp.float32(x.shape[2] * x.shape[3])
+    c2 = (db * m - ds) * r * r * r * s
+    c3 = -c2 * m - db * r * s
+    return ((r * w) * g + c2 * x + c3).reshape(input.shape).astype(_HALF)
 
 
 native_group_norm = Op("NativeGroupNormBackward0", _native_group_norm, jvp=TRANSPOSED,
@@ -281,6 +381,20 @@ native_group_norm = Op("NativeGroupNormBackward0", _native_group_norm, jvp=TRANS
 # -- batch_norm ------------------------------------------------------------------------------
 def _native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
     check_kernel(input, "batch_norm", FLOATING)
+    if input.dtype == _HALF:  # NOTE [float16 norms in float32]
+        stats = _param_dtype(input, weight, bias, running_mean, running_var)
+        rm, rv = _wide(running_mean), _wide(running_var)
+        x, w, b = input.astype(_FLOAT), _wide(weight), _wide(bias)
+        out, mean, rstd = _native_batch_norm(x, w, b, rm, rv, training, momentum, eps)
+        for kept, wide in ((running_mean, rm), (running_var, rv)):
+            if kept is not None and wide is not kept:
+                kept[...] = wide
+        mean, rstd = mean.astype(stats), rstd.astype(stats)
+        if training and stats == _HALF:  # torch normalizes with the statistics as rounded
+            layout = _batch_layout(input)
+            at = layout.param
+            out = _affine((x - _wide(mean).reshape(at)) * _wide(rstd).reshape(at), w, b, layout)
+        return out.astype(_HALF), mean, rstd
     layout = _batch_layout(input)
     if not training:
         mean = running_mean.reshape(layout.param)
@@ -304,6 +418,14 @@ def _native_batch_norm(input, weight, bias, running_mean, running_var, training,
 
 def _native_batch_norm_backward(grad_out, input, weight, running_mean, running_var, save_mean,
                                 save_invstd, train, eps, output_mask):
+    if input.dtype == _HALF:  # NOTE [float16 norms in float32]
+        dx, dw, db = _native_batch_norm_backward(
+            _wide(grad_out), input.astype(_FLOAT), _wide(weight), _wide(running_mean),
+            _wide(running_var), _wide(save_mean), _wide(save_invstd), train, eps, output_mask)
+        if train and output_mask[0]:
+            dx = _batch_half_dx(grad_out, input, save_mean, save_invstd, weight)
+        param = weight.dtype if weight is not None else _HALF
+        return dx.astype(_HALF), dw.astype(param), db.astype(param)
     layout = _batch_layout(input)
     if train:
         return _norm_backward(grad_out, input, save_mean.reshape(layout.param),
@@ -319,6 +441,20 @@ def _native_batch_norm_backward(grad_out, input, weight, running_mean, running_v
     if output_mask[2]:
         db = xp.sum(grad_out, axis=layout.param_axes)
     return dx, dw, db
+
+
+def _batch_half_dx(grad_out, input, mean, invstd, weight):
+    """A float16 batch norm's input gradient in torch's kernel's terms (float32, rounded
+    once): (dy - sum(dy) / n - (x - mean) * k) * invstd * weight, k = dot * invstd^2 / n."""
+    layout = _batch_layout(input)
+    at, axes = layout.param, layout.axes
+    x, g = input.astype(_FLOAT), _wide(grad_out)
+    m, r = _wide(mean).reshape(at), _wide(invstd).reshape(at)
+    n = xp.float32(input.size // input.shape[1])
+    centered = x - m
+    k = (centered * g).sum(axes, keepdims=True) * r * r / n
+    dx = (g - g.sum(axes, keepdims=True) / n - centered * k) * r
+    return dx * _wide(weight).reshape(at) if weight is not None else dx
 
 
 def _batch_norm_grads(grad, input, weight, running_mean, running_var, result1, result2,

@@ -37,15 +37,29 @@ def _sum_dtype(self, dtype, ns=xp):
     return xp.dtype(xp.int64) if self.dtype.kind in "biu" else self.dtype
 
 
+_HALF = xp.dtype(xp.float16)
+
+
 def _sum_all(self, dtype=None):
     ns = xp if type(self) is _ndarray else _backend.array_module(self)
+    if ns is xp and self.dtype == _HALF:
+        return _half_sum(self, None, False, dtype)
     return ns.sum(self, dtype=_sum_dtype(self, dtype, ns))
 
 
 def _sum_dim(self, dim, keepdim, dtype=None):
     ns = xp if type(self) is _ndarray else _backend.array_module(self)
     axes = _axes(dim, self.ndim)
+    if ns is xp and self.dtype == _HALF:
+        return _half_sum(self, axes, keepdim, dtype)
     return ns.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype, ns))
+
+
+def _half_sum(self, axes, keepdim, dtype):
+    """A float16 sum accumulated in float32 and rounded once, as torch's CPU kernel does
+    (NumPy would round every partial sum to float16 along a strided axis)."""
+    out = xp.sum(self, axis=axes, keepdims=keepdim, dtype=xp.float32)
+    return xp.asarray(out).astype(_sum_dtype(self, dtype))
 
 
 def _unreduce(grad, self_sym_sizes, dim, keepdim):

@@ -185,7 +185,10 @@ TAKES_OUT = frozenset((
     "bitwise_not", "nonzero_static", "prod", "outer", "ger", "kron", "diff", "inverse", "matrix_power"))
 
 # functions whose Tensor parameters also take a Python number, as torch's parser lets them
-NUMBERS_AS_TENSORS = frozenset({"copy_"})
+# (should_allow_numbers_as_tensors)
+NUMBERS_AS_TENSORS = frozenset(
+    n + s for n in ("add", "div", "divide", "mul", "multiply", "sub", "subtract", "true_divide",
+                    "floor_divide") for s in ("", "_")) | {"copy_"}
 
 # the names each function is also installed under
 ALIASES = {"clip": "clamp", "absolute": "abs", "negative": "neg", "concat": "cat",
@@ -270,3 +273,105 @@ SIGNATURES.update({
 })
 SIGNATURES["frombuffer"] = ["object buffer, *, torch.dtype dtype, int count = -1, int offset = 0, "
                             "bool requires_grad = False"]
+
+
+# NOTE [Binding errors in torch's words] (_arg_parser.py): the overloads torch shows for
+# functions that check their own arguments on a fast path. They are not checked before a
+# call; they word the error of a call that does not bind (a missing or extra argument).
+_ALPHA = "*, Number alpha = 1"
+EXPLAINED = {
+    "add": ["Tensor input, Tensor other, " + _ALPHA + ", Tensor out = None"],
+    "sub": ["Tensor input, Tensor other, " + _ALPHA + ", Tensor out = None"],
+    "mul": ["Tensor input, Tensor other, " + _OUT],
+    "div": ["Tensor input, Tensor other, " + _OUT,
+            "Tensor input, Tensor other, *, str rounding_mode, Tensor out = None",
+            "Tensor input, Number other, *, str rounding_mode"],
+    "true_divide": ["Tensor input, Tensor other, " + _OUT, "Tensor input, Number other"],
+    "rsub": ["Tensor input, Tensor other, " + _ALPHA, "Tensor input, Number other, "
+             "Number alpha = 1"],
+    "lerp": ["Tensor input, Tensor end, Tensor weight, " + _OUT,
+             "Tensor input, Tensor end, Number weight, " + _OUT],
+    "addmm": ["Tensor input, Tensor mat1, Tensor mat2, *, Number beta = 1, Number alpha = 1, "
+              "Tensor out = None",
+              "Tensor input, Tensor mat1, Tensor mat2, torch.dtype out_dtype, *, "
+              "Number beta = 1, Number alpha = 1, Tensor out = None"],
+    "clamp_min": ["Tensor input, Tensor min, " + _OUT, "Tensor input, Number min, " + _OUT],
+    "clamp_max": ["Tensor input, Tensor max, " + _OUT, "Tensor input, Number max, " + _OUT],
+    "addcmul": ["Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, "
+                "Tensor out = None"],
+    "addcdiv": ["Tensor input, Tensor tensor1, Tensor tensor2, *, Number value = 1, "
+                "Tensor out = None"],
+    "linspace": [f"{a} start, {b} end, int steps, *, Tensor out = None, "
+                 "torch.dtype dtype = None, torch.layout layout = None, torch.device device = "
+                 "None, bool pin_memory = False, bool requires_grad = False"
+                 for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"),
+                              ("Number", "Number"))],
+    "logspace": [f"{a} start, {b} end, int steps, float base = 10.0, *, Tensor out = None, "
+                 "torch.dtype dtype = None, torch.layout layout = None, torch.device device = "
+                 "None, bool pin_memory = False, bool requires_grad = False"
+                 for a, b in (("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"),
+                              ("Number", "Number"))],
+    "eye": ["int n, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+            "torch.device device = None, bool pin_memory = False, bool requires_grad = False",
+            "int n, int m, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = "
+            "None, torch.device device = None, bool pin_memory = False, "
+            "bool requires_grad = False"],
+    "Tensor.add": ["Tensor other, " + _ALPHA], "Tensor.add_": ["Tensor other, " + _ALPHA],
+    "Tensor.sub": ["Tensor other, " + _ALPHA], "Tensor.sub_": ["Tensor other, " + _ALPHA],
+    "Tensor.mul": ["Tensor other"], "Tensor.mul_": ["Tensor other"],
+    "Tensor.div": ["Tensor other", "Tensor other, *, str rounding_mode",
+                   "Number other, *, str rounding_mode"],
+    "Tensor.lerp": ["Tensor end, Tensor weight", "Tensor end, Number weight"],
+    "Tensor.clamp_min": ["Tensor min", "Number min"],
+    "Tensor.clamp_max": ["Tensor max", "Number max"],
+    "Tensor.addcmul": ["Tensor tensor1, Tensor tensor2, *, Number value = 1"],
+    "Tensor.addcdiv": ["Tensor tensor1, Tensor tensor2, *, Number value = 1"],
+}
+for _n in ("div", "lerp", "clamp_min", "clamp_max", "addcmul", "addcdiv"):
+    EXPLAINED[f"Tensor.{_n}_"] = EXPLAINED[f"Tensor.{_n}"]
+for _n in ("bitwise_and", "bitwise_or", "bitwise_xor"):
+    EXPLAINED[_n] = ["Tensor input, Tensor other, " + _OUT, "Number self, Tensor other",
+                     "Tensor input, Number other, " + _OUT]
+    EXPLAINED[f"Tensor.{_n}"] = EXPLAINED[f"Tensor.{_n}_"] = ["Tensor other", "Number other"]
+# overloads torch still takes, with a warning: run as the keywords they bind
+DEPRECATED = {
+    "add": ["Tensor input, Number alpha, Tensor other, *, Tensor out = None"],
+    "sub": ["Tensor input, Number alpha, Tensor other, *, Tensor out = None"],
+    "Tensor.add": ["Number alpha, Tensor other"], "Tensor.add_": ["Number alpha, Tensor other"],
+    "Tensor.sub": ["Number alpha, Tensor other"], "Tensor.sub_": ["Number alpha, Tensor other"],
+    "addcmul": ["Tensor input, Number value, Tensor tensor1, Tensor tensor2, *, "
+                "Tensor out = None"],
+    "addcdiv": ["Tensor input, Number value, Tensor tensor1, Tensor tensor2, *, "
+                "Tensor out = None"],
+    "Tensor.addcmul": ["Number value, Tensor tensor1, Tensor tensor2"],
+    "Tensor.addcmul_": ["Number value, Tensor tensor1, Tensor tensor2"],
+    "Tensor.addcdiv": ["Number value, Tensor tensor1, Tensor tensor2"],
+    "Tensor.addcdiv_": ["Number value, Tensor tensor1, Tensor tensor2"],
+}
+# the factories torch.* holds beside the table's functions (creation.py, random.py, ...)
+PLAIN_FUNCTIONS = ("arange", "as_tensor", "empty", "empty_like", "eye", "from_numpy", "full",
+                   "full_like", "linspace", "logspace", "ones", "ones_like", "scalar_tensor",
+                   "zeros", "zeros_like", "bartlett_window", "blackman_window",
+                   "hamming_window", "hann_window", "kaiser_window", "bernoulli", "normal",
+                   "rand_like", "randint_like", "randn_like", "randperm", "manual_seed")
+# what torch itself writes in Python: a call that does not bind gets Python's own message
+PYTHON_FUNCTIONS = frozenset((
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes",
+    "broadcast_tensors", "cartesian_prod", "cdist", "chain_matmul", "eig", "einsum", "lobpcg",
+    "lstsq", "lu", "manual_seed", "matrix_rank", "meshgrid", "norm", "pca_lowrank", "solve",
+    "split", "stft", "svd_lowrank", "symeig", "tensordot", "unique", "unique_consecutive",
+    "unravel_index"))
+PYTHON_METHODS = frozenset((
+    "eig", "istft", "lstsq", "lu", "norm", "resize", "resize_as", "solve", "split", "stft",
+    "symeig", "unflatten", "unique", "unique_consecutive"))
+_FACTORY = ("*, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+            "torch.device device = None, bool pin_memory = False, bool requires_grad = False")
+EXPLAINED["arange"] = ["Number end, " + _FACTORY,
+                       "Number start, Number end, " + _FACTORY.replace("Tensor out = None, ", ""),
+                       "Number start, Number end, Number step = 1, " + _FACTORY]
+_LIKE = ("torch.memory_format memory_format = None, torch.dtype dtype = None, "
+         "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+         "bool requires_grad = False")
+for _n in ("rand_like", "randn_like"):
+    EXPLAINED[_n] = ["Tensor input, *, torch.Generator generator, " + _LIKE,
+                     "Tensor input, *, " + _LIKE]

@@ -7,6 +7,7 @@ torch's dispatcher does. Nothing here computes: it chooses an entry and its argu
 import numbers
 
 from .. import _backend
+from .._arg_parser import Parser
 from .._args import as_dtype, broadcast_shapes, type_name
 from ..creation import tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
@@ -14,6 +15,7 @@ from . import pointwise as pw
 from . import reduction as red
 from ._batched import BatchedTensor, dynamic_shape_error
 from .inplace import apply_inplace
+from .signatures import EXPLAINED
 
 xp = _backend.xp
 # the entries' plain functions (Op.fast): the operators' path, one call shorter
@@ -155,6 +157,9 @@ def div(input, other, *, rounding_mode=_NOT_GIVEN, out=None):
         _check_other("div", other)
     if rounding_mode is _NOT_GIVEN:
         return _div(input, other)
+    if rounding_mode is not None and not isinstance(rounding_mode, str):
+        raise Parser("div", EXPLAINED["div"]).error((input, other),
+                                                   {"rounding_mode": rounding_mode})
     # a mode given, even None, is torch's div.Tensor_mode overload (DivBackward2)
     return pw.div_mode(input, other, rounding_mode)
 

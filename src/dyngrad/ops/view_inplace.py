@@ -148,6 +148,8 @@ def apply_view_inplace(op, self, args):
         def view_fn(array):
             return forward(parent(array) if parent is not None else array, *args)
         self._view_fn = view_fn
+        if self._view_steps is not None:  # NOTE [Replayed views]
+            self._view_steps += (("strided", lambda array: forward(array, *args)),)
         self._view_version = self._version_counter[0]
     return self
 

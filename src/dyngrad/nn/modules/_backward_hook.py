@@ -11,25 +11,12 @@ replace them); the input node's post-hook then sees every ``grad_input`` and run
 user's hooks, whose returned tuple replaces the gradients that go on to the inputs.
 Arguments that are not tensors (or do not require grad) show as None in those tuples.
 """
-import os
-import sys
 import warnings
 
 from ...autograd import grad_mode
 from ...autograd.function import Function
+from ..._args import user_stacklevel
 from ...tensor import Tensor
-
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _user_stacklevel():
-    """The stacklevel of the first frame outside dyngrad (torch's warning from inside the
-    engine points at the user's ``backward()`` line)."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    return level
-
 
 class BackwardHookFunction(Function):
     """Identity on all its tensors at once: one node whose hooks see them together."""
@@ -130,7 +117,7 @@ class BackwardHook:
                           "respect to module outputs since no inputs require gradients. See "
                           "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
                           "#torch.nn.Module.register_full_backward_hook for more details.",
-                          stacklevel=_user_stacklevel())
+                          stacklevel=user_stacklevel())
             grad_inputs = _pack_with_none([], [], self.n_inputs)
             for user_hook in self.user_hooks:
                 res = user_hook(self.module, grad_inputs, self.grad_outputs)

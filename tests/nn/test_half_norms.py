@@ -1,0 +1,103 @@
+"""float16 batch, layer, group and instance norms against torch, bit for bit: computed in
+float32 and rounded once (NOTE [float16 norms in float32]), the saved statistics' dtypes,
+the running statistics, the gradients of input, weight and bias (layer norm's weight and
+bias gradients in torch's per-thread float16 buffers, at several thread counts)."""
+import numpy as np
+import pytest
+import torch
+
+import dyngrad
+
+_RNG = np.random.default_rng(7)
+_X = (_RNG.standard_normal((4, 6, 5)) * 3 + 1).astype(np.float16)
+_G = _RNG.standard_normal((4, 6, 5)).astype(np.float16)
+_P6 = _RNG.standard_normal((3, 6)).astype(np.float16)
+_P5 = _RNG.standard_normal((2, 5)).astype(np.float16)
+
+
+def _call(lib, name, params):
+    """(outputs and gradients as arrays, their dtypes) of one norm on float16 input with
+    ``params`` None (no affine), lib.float16 or lib.float32."""
+    F = lib.nn.functional
+    x = lib.tensor(_X).requires_grad_()
+    if name == "layer":
+        w, b = (None, None) if params is None else (
+            lib.tensor(p).to(params).requires_grad_() for p in _P5)
+        y = F.layer_norm(x, (5,), w, b)
+        stats = []
+    else:
+        w, b = (None, None) if params is None else (
+            lib.tensor(p).to(params).requires_grad_() for p in _P6[:2])
+        sd = lib.float16 if params is None else params
+        rm = lib.tensor(_P6[2] * 0.1).to(sd)
+        rv = lib.tensor(np.abs(_P6[2]) + 0.5).to(sd)
+        stats = [rm, rv]
+        if name in ("batch", "batch_eval"):
+            y = F.batch_norm(x, rm, rv, w, b, training=name == "batch")
+        elif name == "group":
+            y = F.group_norm(x, 3, w, b)
+        else:
+            y = F.instance_norm(x, rm, rv, w, b, use_input_stats=True)
+    inputs = [t for t in (x, w, b) if t is not None]
+    grads = lib.autograd.grad(y, inputs, lib.tensor(_G))
+    out = [y] + list(grads) + stats
+    return ([t.detach().float().numpy() for t in out], [str(t.dtype).split(".")[-1] for t in out])
+
+
+@pytest.mark.parametrize("params", [None, "float16", "float32"])
+@pytest.mark.parametrize("name", ["layer", "batch", "batch_eval", "group", "instance"])
+def test_half_norm_bit_for_bit(name, params):
+    want = _call(torch, name, params and getattr(torch, params))
+    got = _call(dyngrad, name, params and getattr(dyngrad, params))
+    assert got[1] == want[1]
+    for k, (a, b, dtype) in enumerate(zip(want[0], got[0], want[1])):
+        if dtype == "float16" or k == 0:
+            np.testing.assert_array_equal(b, a, err_msg=f"result {k}")
+        else:  # a float32 weight's gradient: torch's own float32 summation order differs
+            np.testing.assert_allclose(b, a, rtol=2e-6, atol=1e-6, err_msg=f"result {k}")
+
+
+@pytest.mark.parametrize("fn", ["native_layer_norm", "native_batch_norm", "native_group_norm"])
+@pytest.mark.parametrize("params", ["float16", "float32"])
+def test_half_norm_statistics(fn, params):
+    outs = []
+    for lib in (torch, dyngrad):
+        x = lib.tensor(_X)
+        p = lib.tensor(_P6[0]).to(getattr(lib, params))
+        if fn == "native_layer_norm":
+            r = lib.native_layer_norm(x, (5,), lib.tensor(_P5[0]).to(p.dtype), None, 1e-5)
+        elif fn == "native_batch_norm":
+            r = lib.native_batch_norm(x, p, None, None, None, True, 0.1, 1e-5)
+        else:
+            r = lib.native_group_norm(x, p, None, 4, 6, 5, 3, 1e-5)
+        outs.append([(str(t.dtype).split(".")[-1], t.float().numpy()) for t in r])
+    for (da, a), (db, b) in zip(*outs):
+        assert da == db
+        if da == "float16":
+            np.testing.assert_array_equal(b, a)
+        else:  # float32 statistics: torch's Welford sums round their last bit otherwise
+            np.testing.assert_allclose(b, a, rtol=1e-6)
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_layer_norm_weight_grads_follow_the_thread_count(threads):
+    saved = torch.get_num_threads(), dyngrad.get_num_threads()
+    try:
+        results = []
+        for lib in (torch, dyngrad):
+            lib.set_num_threads(threads)
+            results.append(_call(lib, "layer", lib.float16)[0])
+    finally:
+        torch.set_num_threads(saved[0])
+        dyngrad.set_num_threads(saved[1])
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(b, a)
+
+
+def test_half_sums_round_once():
+    g = _G.reshape(4, 30)
+    for dims in ((), (0,), (1,), (0, 1)):
+        a = torch.tensor(g).sum(dims) if dims else torch.tensor(g).sum()
+        b = dyngrad.tensor(g).sum(dims) if dims else dyngrad.tensor(g).sum()
+        assert str(b.dtype) == str(a.dtype)
+        np.testing.assert_array_equal(b.numpy(), a.numpy())
