@@ -216,9 +216,12 @@ def _per_element(fn, *args):
     return fn(*args)
 
 
+_BF16 = _dt.bfloat16.np if _dt.bfloat16 in _dt.ALL else None
+
+
 def _float_dtype(dtype, name):
     d = _default(dtype)
-    if d.kind not in "fc":
+    if d.kind not in "fc" and d != _BF16:
         raise NotImplementedError(f'"{name}" not implemented for \'{_dt._FROM_NP[d]._cname}\'')
     return d
 
