@@ -549,3 +549,25 @@ ERRORS.update({
     "ormqr_int": (lambda t: t.ormqr(t.ones(2, 2, dtype=t.long), t.ones(2, dtype=t.long),
                                     t.ones(2, 2, dtype=t.long)), []),
 })
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("zero_pivot", [False, True])
+def test_solve_triangular_past_a_block(upper, zero_pivot):
+    # substitution by blocks of rows: every form on a 70 x 70 triangle, with a zero on the
+    # diagonal in the second block (infs and nans spread as torch's)
+    import torch
+    rng = np.random.default_rng(11)
+    a = rng.normal(size=(70, 70)) + 8 * np.eye(70)
+    if zero_pivot:
+        a[40, 40] = 0
+    b = rng.normal(size=(70, 3))
+    seen = []
+    for lib in (torch, dyngrad):
+        A, B = lib.tensor(a), lib.tensor(b)
+        seen.append([lib.linalg.solve_triangular(A, B, upper=upper, unitriangular=unit,
+                                                 left=True).numpy()
+                     for unit in (False, True)] +
+                    [lib.linalg.solve_triangular(A, B.mT, upper=upper, left=False).numpy()])
+    for want, got in zip(*seen):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9, equal_nan=True)
