@@ -46,6 +46,8 @@ ARGS = {
     "addbmm_": lambda t, x, y: x.clone().addbmm_(y[None, :, :2], x[None, :2]),
     "addr_": lambda t, x, y: x.clone().addr_(y[:, 0], y[0]),
     "svd_lowrank": lambda t, x, y: t.svd_lowrank(x, q=2),
+    "lobpcg": lambda t, x, y: t.lobpcg(t.diag(x.flatten()) + 3, k=1,
+                                       X=t.ones(6, 1, dtype=x.dtype)),
     "pca_lowrank": lambda t, x, y: t.pca_lowrank(x, q=2),
     "where": lambda t, x, y: t.where(x > 0, x, y),
     "masked_fill": lambda t, x, y: t.masked_fill(x, x > 0, 0.5),
@@ -340,7 +342,6 @@ def _setitem(x, y):
 SKIP = {
     **dict.fromkeys(("matrix_rank", "lstsq", "solve", "eig", "symeig"),
                     "removed from torch: raises, naming what replaces it (tests/ops/test_linalg.py)"),
-    "lobpcg": "not built: raises NotImplementedError (tests/ops/test_linalg.py)",
     "backward": "runs a backward, returns nothing",
     "resize_": "refuses tensors that require grad (tests/test_tensor.py)",
     "resize_as_": "refuses tensors that require grad (tests/test_tensor.py)",

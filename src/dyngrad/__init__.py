@@ -98,6 +98,7 @@ for _alias, _d in _dtype_module.ALIASES.items():
     globals()[_alias] = _d
 _ops.install(globals())
 globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor, ...
+from ._lobpcg import lobpcg  # noqa: E402,F401
 from math import e, inf, nan, pi  # noqa: E402,F401  (torch.pi and friends)
 
 

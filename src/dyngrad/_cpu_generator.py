@@ -60,19 +60,24 @@ _STATE_DTYPE = np.dtype(
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
-_FLOAT_DTYPES = (_F16, _F32, _F64)
+# bfloat16 (ml_dtypes' array dtype, when installed) draws as float16 does: computed in
+# float, then rounded to the 16-bit type (c10::BFloat16(float) rounds to nearest even,
+# as ml_dtypes' cast does)
+_BF16 = _dtype.bfloat16.np if _dtype.bfloat16 in _dtype.ALL else None
+_HALVES = (_F16,) if _BF16 is None else (_F16, _BF16)
+_FLOAT_DTYPES = _HALVES + (_F32, _F64)
 _INT_DTYPES = tuple(np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64))
 _BOOL = np.dtype(np.bool_)
 
 # Names torch uses in its error messages.
 _TORCH_TYPE_NAME = {d.np: name for d, name in _dtype.CPP_NAMES.items() if d in _dtype.ALL}
 _TORCH_SCALAR_NAME = {
-    _F16: "Half", _F32: "Float", _F64: "Double",
+    _F16: "Half", _BF16: "BFloat16", _F32: "Float", _F64: "Double",
     np.dtype(np.uint8): "Byte", np.dtype(np.int8): "Char",
     np.dtype(np.int16): "Short", np.dtype(np.int32): "Int",
     np.dtype(np.int64): "Long", _BOOL: "Bool",
 }
-_MANTISSA_DIGITS = {_F16: 11, _F32: 24, _F64: 53}
+_MANTISSA_DIGITS = {_F16: 11, _BF16: 8, _F32: 24, _F64: 53}
 
 
 _INV_2_24 = np.float32(2.0 ** -24)
@@ -256,7 +261,7 @@ class CPUGenerator:
         low = float(low)
         high = float(high)
         # uniform_impl_ bound checks
-        fmax = float(np.finfo(dtype).max)
+        fmax = _largest(dtype)
         for val, name in ((low, "from"), (high, "to")):
             if not (-fmax <= val <= fmax):
                 raise RuntimeError("%s is out of bounds for %s" % (name, _TORCH_TYPE_NAME[dtype]))
@@ -290,9 +295,9 @@ class CPUGenerator:
         if dtype == _F32:
             r = np.where(r == hi32, lo32, r)
         else:
-            r = r.astype(np.float16)
-            hi16 = np.float16(hi32)   # static_cast<Half>(double) goes via float
-            lo16 = np.float16(lo32)
+            r = r.astype(dtype)
+            hi16 = np.array(hi32).astype(dtype)   # static_cast<Half>(double) goes via float
+            lo16 = np.array(lo32).astype(dtype)
             r = np.where(r == hi16, lo16, r)
         return r.astype(dtype, copy=False).reshape(shape)
 
@@ -314,9 +319,9 @@ class CPUGenerator:
             else:
                 # float, and half via a float buffer (opmath), AVX2 Box-Muller
                 out = self._normal_fill_float(n, np.float32(mean), np.float32(std),
-                                              buffered=(dtype == _F16))
-                if dtype == _F16:
-                    out = out.astype(np.float16)
+                                              buffered=(dtype in _HALVES))
+                if dtype in _HALVES:
+                    out = out.astype(dtype)
             return out.reshape(shape)
         # < 16 elements: serial normal_distribution<double> with the cached
         # second Box-Muller sample
@@ -325,8 +330,8 @@ class CPUGenerator:
             out = np.array(vals, dtype=np.float64)
         else:
             out = np.array(vals, dtype=np.float64).astype(np.float32)
-            if dtype == _F16:
-                out = out.astype(np.float16)  # static_cast<Half>(double) via float
+            if dtype in _HALVES:
+                out = out.astype(dtype)  # static_cast<Half>(double) via float
         return out.reshape(shape)
 
     def _normal_serial(self, n, mean, std):
@@ -720,27 +725,34 @@ def _float_dtype(dtype, kernel):
     return dtype
 
 
+def _largest(dtype):
+    """The dtype's largest finite value (bfloat16's from its bits: NumPy's finfo knows
+    only NumPy's types)."""
+    return float(np.finfo(dtype).max) if dtype != _BF16 else float(np.array(
+        0x7F7F, np.uint16).view(_BF16))
+
+
 def _cast_int64(val, dtype):
     """static_cast<scalar_t>(int64_t) for the supported dtypes."""
     if dtype == _BOOL:
         return val != 0
-    if dtype == _F16:
-        return val.astype(np.float32).astype(np.float16)  # Half(float(x))
+    if dtype in _HALVES:
+        return val.astype(np.float32).astype(dtype)  # Half(float(x))
     return val.astype(dtype)
 
 
 def _cast_double(val, dtype):
     with np.errstate(over="ignore"):  # (a Cauchy draw past the dtype's range: inf, silently)
-        if dtype == _F16:
-            return val.astype(np.float32).astype(np.float16)
+        if dtype in _HALVES:
+            return val.astype(np.float32).astype(dtype)
         return val.astype(dtype)
 
 
 def _to_dtype_and_back(x, dtype):
     """static_cast<int64_t>(static_cast<scalar_t>(x)) for a floating dtype."""
     with np.errstate(over="ignore"):
-        if dtype == _F16:
-            f = np.float16(np.float32(x))
+        if dtype in _HALVES:
+            f = np.array(np.float32(x)).astype(dtype)
         elif dtype == _F32:
             f = np.float32(x)
         else:
@@ -774,7 +786,7 @@ def _update_to(to, dtype):
 def _check_from_to_in_range(frm, to_inc, dtype):
     name = _TORCH_TYPE_NAME[dtype]
     if dtype in _FLOAT_DTYPES:
-        fmax = float(np.finfo(dtype).max)
+        fmax = _largest(dtype)
         lo, hi = -fmax, fmax
     elif dtype == _BOOL:
         lo, hi = 0, 1
@@ -791,11 +803,15 @@ def _check_from_to_in_range(frm, to_inc, dtype):
             if not -(1 << digits) <= v <= (1 << digits):
                 warnings.warn(
                     "%s is out of bounds [-(2^%d), 2^%d]. Due to precision limitations %s "
-                    "can support discrete uniform distribution only within this range."
+                    "can support discrete uniform distribution only within this range. This "
+                    "warning will become an error in version 1.7 release, please fix the code "
+                    "in advance"
                     % (nm, digits, digits, _TORCH_TYPE_NAME[dtype]), UserWarning, stacklevel=3)
 
 
 def _check_randperm_n(n, dtype):
+    if dtype == _BF16:  # (torch checks no bound for bfloat16: larger values round)
+        return
     if dtype in _FLOAT_DTYPES:
         limit = (1 << _MANTISSA_DIGITS[dtype]) + 1
         if n > limit:

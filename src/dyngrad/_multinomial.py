@@ -7,7 +7,7 @@ here over the generator replica (_cpu_generator.py), in torch's order of draws.
 """
 import numpy as np  # torch's CPU random stream is drawn in NumPy (NOTE [The array-module seam])
 
-from . import _backend
+from . import _backend, _dtype
 from .random import _generator, _like_array, _per_element, _write_drawn
 from .tensor import _wrap
 
@@ -25,7 +25,7 @@ def _draw(input, num_samples, replacement, gen):
     """The draws for probabilities of any rank (rows of the last dim: under vmap the batch
     joins the rows, as torch's batching rule flattens it into them)."""
     p = input._data
-    if p.dtype.kind != "f":
+    if p.dtype.kind != "f" and input.dtype is not _dtype.bfloat16:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
                            f"{input.dtype._cname}")
     if num_samples <= 0:
@@ -49,11 +49,14 @@ def _draw(input, num_samples, replacement, gen):
             out = np.argmax(ratio, axis=-1)[..., None]
         else:
             from .ops.sorting import argsort_array
-            out = argsort_array(ratio, ratio.ndim - 1, True)[..., :num_samples]
+            # (bfloat16 sorts as its exact float32 values)
+            keys = ratio if ratio.dtype.kind == "f" else ratio.astype(np.float32)
+            out = argsort_array(keys, keys.ndim - 1, True)[..., :num_samples]
         return _wrap(np.ascontiguousarray(out).astype(np.int64))
     result = np.empty((rows.shape[0], num_samples), np.int64)
     for i, row in enumerate(rows):
-        cum = np.cumsum(row, dtype=row.dtype)  # accumulated in the input's type, as torch does
+        # accumulated in the input's type, as torch does (bfloat16's in float)
+        cum = np.cumsum(row, dtype=row.dtype if row.dtype.kind == "f" else np.float32)
         total = cum[-1]
         if total > 0 or 0.99999 < total < 1.00001:
             cum = cum / total

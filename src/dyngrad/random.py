@@ -228,9 +228,12 @@ def _per_element_op(op, *args):
     return op(*args)
 
 
+_BF16 = _dt.bfloat16.np if _dt.bfloat16 in _dt.ALL else None
+
+
 def _float_dtype(dtype, name):
     d = _default(dtype)
-    if d.kind not in "fc":
+    if d.kind not in "fc" and d != _BF16:
         raise NotImplementedError(f'"{name}" not implemented for \'{_dt._FROM_NP[d]._cname}\'')
     return d
 

@@ -391,6 +391,23 @@ LU_MATRICES = [np.array([[1.0, 2.0], [2.0, 4.0]]), np.zeros((3, 3)), np.ones((3,
                np.random.default_rng(5).normal(size=(3, 6, 6)).astype(f32)]
 
 
+def _past_a_panel():
+    """Matrices wider than one panel of the blocked LU: Wilkinson's growth matrix upside
+    down (a tie |1| = |-1| in every column, exact), a zero column in the second panel,
+    random batches, tall and wide complex ones with |re| + |im| ties at the start."""
+    rng = np.random.default_rng(7)
+    growth = np.tril(-np.ones((40, 40)), -1) + np.eye(40)
+    growth[:, -1] = 1
+    singular = rng.normal(size=(70, 70))
+    singular[:, 45] = 0
+    ties = rng.choice(np.array([1, -1, 1j, -1j, 1 + 1j, 2]), size=(2, 75, 40))
+    return [growth[::-1].copy(), singular, rng.normal(size=(2, 70, 70)), ties,
+            ties[0].T.copy(), rng.normal(size=(33, 65)).astype(f32)]
+
+
+LU_MATRICES += _past_a_panel()
+
+
 @pytest.mark.parametrize("k", range(len(LU_MATRICES)))
 def test_lu_pivots_and_solves(k):
     # ties (|1| = |-1|, |1 + 1j| = |2| by LAPACK's |re| + |im|), singular and empty matrices:
@@ -409,10 +426,11 @@ def test_lu_pivots_and_solves(k):
         seen.append([o.resolve_conj().numpy() for o in out])
     for want, got in zip(*seen):
         assert want.dtype == got.dtype and want.shape == got.shape
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        loose = got.dtype == np.float32 and a.shape[-1] > 6  # (rounding of a long sum)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4 if loose else 1e-6)
 
 
-def test_removed_and_unbuilt_functions():
+def test_removed_functions():
     import torch
     a = np.eye(3, dtype=f32)
     for name, args in (("matrix_rank", 1), ("lstsq", 2), ("solve", 2), ("eig", 1),
@@ -420,8 +438,6 @@ def test_removed_and_unbuilt_functions():
         assert_same_error(lambda t, x: getattr(t, name)(*[x] * args), a)
         if hasattr(torch.Tensor, name):
             assert_same_error(lambda t, x: getattr(x, name)(*[x] * (args - 1)), a)
-    with pytest.raises(NotImplementedError, match="lobpcg"):
-        dyngrad.lobpcg(dyngrad.eye(3), k=1)
 
 
 _DEPRECATED = ("[t.lu(a), t.lu_solve(b, *t.linalg.lu_factor(a)), t.triangular_solve(b, a), "
@@ -534,6 +550,28 @@ ERRORS.update({
     "ormqr_int": (lambda t: t.ormqr(t.ones(2, 2, dtype=t.long), t.ones(2, dtype=t.long),
                                     t.ones(2, 2, dtype=t.long)), []),
 })
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("zero_pivot", [False, True])
+def test_solve_triangular_past_a_block(upper, zero_pivot):
+    # substitution by blocks of rows: every form on a 70 x 70 triangle, with a zero on the
+    # diagonal in the second block (infs and nans spread as torch's)
+    import torch
+    rng = np.random.default_rng(11)
+    a = rng.normal(size=(70, 70)) + 8 * np.eye(70)
+    if zero_pivot:
+        a[40, 40] = 0
+    b = rng.normal(size=(70, 3))
+    seen = []
+    for lib in (torch, dyngrad):
+        A, B = lib.tensor(a), lib.tensor(b)
+        seen.append([lib.linalg.solve_triangular(A, B, upper=upper, unitriangular=unit,
+                                                 left=True).numpy()
+                     for unit in (False, True)] +
+                    [lib.linalg.solve_triangular(A, B.mT, upper=upper, left=False).numpy()])
+    for want, got in zip(*seen):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9, equal_nan=True)
 
 
 PINV_TOLERANCES = [{}, {"rtol": 0.5}, {"atol": 1e-3}, {"atol": 1e-3, "rtol": 1e-8},

@@ -45,6 +45,15 @@ CASES = {
                                                          window=_hann(t, 8))), [SIG, SIG[::-1].copy()]),
     "stft_complex_window": (lambda t, x, w: _parts(t.stft(x, 6, 2, window=t.complex(w, w * 0.5))),
                             [SIG, WIN]),
+    # (frames start where their window does: 20 samples, windows of 6 every 2 or 4)
+    "stft_align_to_window": (lambda t, x, w: _parts(t.stft(
+        x, 8, 2, 6, window=w, center=False, align_to_window=True, return_complex=True)),
+        [SIG, WIN]),
+    "stft_align_to_window_no_window_batch": (lambda t, x: t.stft(
+        x, 6, 4, 3, center=False, align_to_window=True, return_complex=False), [BATCH]),
+    "stft_align_to_window_complex": (lambda t, x, w: _parts(t.stft(
+        t.complex(x, x.flip(0)), 9, 4, 6, window=w, center=False, align_to_window=True)),
+        [SIG, WIN]),
     "istft": (lambda t, x: t.istft(_spectrum(t, x), 8, window=_hann(t, 8)), [SIG]),
     "istft_length_hop": (lambda t, x, w: t.istft(
         t.stft(x, 8, 3, 6, window=_hann(t, 6), return_complex=True), 8, 3, 6, window=w,
@@ -135,6 +144,12 @@ ERRORS = {
     "onesided_complex": lambda t, x: t.stft(x * 1j, 8, onesided=True, return_complex=True),
     "pad_mode": lambda t, x: t.stft(x, 8, return_complex=True, pad_mode="bad"),
     "align_with_center": lambda t, x: t.stft(x, 8, return_complex=True, align_to_window=True),
+    # (torch's last aligned frame reaches past the padded signal here)
+    "align_past_the_end": lambda t, x: t.stft(x, 8, 3, 5, center=False, return_complex=True,
+                                              align_to_window=True),
+    "align_past_the_end_batch": lambda t, x: t.stft(x.reshape(2, 10).double(), 8, 1, 5,
+                                                    center=False, return_complex=True,
+                                                    align_to_window=True),
     "istft_real": lambda t, x: t.istft(_spectrum(t, x).real, 8),
     "istft_empty": lambda t, x: t.istft(_spectrum(t, x)[:, :0], 8),
     "istft_dims": lambda t, x: t.istft(_spectrum(t, x)[None, None], 8),

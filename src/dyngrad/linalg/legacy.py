@@ -1,7 +1,7 @@
 """torch's linear algebra from before torch.linalg: torch.cholesky and torch.qr (deprecated,
 warning once as torch does), nuclear_norm and frobenius_norm (kept for JIT in torch), and
 the functions torch has removed (matrix_rank, solve, lstsq, eig, symeig), which raise
-torch's message saying what replaces them. lobpcg is not built."""
+torch's message saying what replaces them."""
 from ..ops._table import Op
 from ..ops.return_types import return_type
 from ..ops.statistics import norm_dim
@@ -66,13 +66,6 @@ def frobenius_norm(input, dim, keepdim=False, *, out=None):
     if dims and len(set(dims)) < len(dims):
         raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
     return norm_dim(input, 2.0, dims, keepdim)
-
-
-def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, largest=None,
-           method=None, tracker=None, ortho_iparams=None, ortho_fparams=None, ortho_bparams=None):
-    raise NotImplementedError("dyngrad: torch.lobpcg (the LOBPCG eigensolver) is not "
-                              "implemented; torch.linalg.eigh gives the eigenpairs of a "
-                              "symmetric matrix")
 
 
 _REMOVED = "This function was deprecated since version 1.9 and is now removed."

@@ -29,6 +29,7 @@ from ._functional.dropout import (  # noqa: F401
     alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout)
 from ._functional.grid import affine_grid, grid_sample  # noqa: F401
 from ._functional.linear import bilinear, linear  # noqa: F401
+from ._functional.linear_cross_entropy import linear_cross_entropy  # noqa: F401
 from ._functional.loss import (  # noqa: F401
     binary_cross_entropy, binary_cross_entropy_with_logits, cosine_embedding_loss, ctc_loss,
     cosine_similarity, cross_entropy, gaussian_nll_loss, hinge_embedding_loss, huber_loss,

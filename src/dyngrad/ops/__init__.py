@@ -271,7 +271,7 @@ for _alias, _n in (("det", "det"), ("inverse", "inv"), ("svd", "decompositions.t
 # (torch.lu_solve(b, LU, pivots): the method's self is b)
 for _n, _path in (("lu_unpack", "lu_decomposition"), ("svd_lowrank", "lowrank"),
                   ("pca_lowrank", "lowrank"), ("matrix_rank", "legacy"),
-                  ("nuclear_norm", "legacy"), ("frobenius_norm", "legacy"), ("lobpcg", "legacy")):
+                  ("nuclear_norm", "legacy"), ("frobenius_norm", "legacy")):
     FUNCTIONS[_n] = _linalg(f"{_path}.{_n}")
 FUNCTIONS["chain_matmul"] = _linalg("products.chain_matmul")
 

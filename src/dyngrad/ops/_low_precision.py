@@ -62,8 +62,7 @@ def widened_forward(op, arrays):
         raise NotImplementedError(f'"{NO_BFLOAT16[op]}" not implemented for '
                                   f"'{_dt._FROM_NP[low]._cname}'")
     if target.kind == LOW_KIND and op in FORMAT_BOUND:
-        raise NotImplementedError(f'"{op.name}" is not implemented for '
-                                  f"'{_dt._FROM_NP[target]._cname}' yet")
+        return op.forward(*arrays)
     wide = list(arrays)
     for i in op.tensor_pos:
         a = wide[i]
@@ -112,8 +111,9 @@ def _named_as_given(error, arrays):
 NO_BFLOAT16 = {}
 
 
-# ops whose result depends on the float format itself (the next representable value):
-# computing them in float32 would answer for float32, so bfloat16 is refused (ops add
+# ops whose result depends on the float format itself (the next representable value,
+# fractional pooling's window starts rounded step by step): computed in float32 they would
+# answer for float32, so their forward gets the bfloat16 arrays as they are (ops add
 # themselves here)
 FORMAT_BOUND = set()
 

@@ -21,6 +21,9 @@ from .return_types import return_type
 xp = _backend.xp
 _SILENT = {"over": "ignore", "invalid": "ignore", "under": "ignore"}
 _LN2 = math.log(2)
+# (bfloat16 steps in its own format, see FORMAT_BOUND; float8 is refused, as torch does)
+_NEXTAFTER_DTYPES = {_dt.float16.np, _dt.float32.np, _dt.float64.np} | (
+    {_dt.bfloat16.np} if _dt.bfloat16 in _dt.ALL else set())
 
 
 def _cname(dt):
@@ -71,7 +74,7 @@ return_type("frexp_out", ("mantissa", "exponent"))
 
 def _nextafter(self, other):
     dt = result_dtype(self, other)
-    if dt.kind != "f":
+    if dt not in _NEXTAFTER_DTYPES:
         _refuse("nextafter", dt)
     broadcast_shapes(xp.shape(self), xp.shape(other))
     return xp.nextafter(xp.asarray(self, dt), xp.asarray(other, dt))

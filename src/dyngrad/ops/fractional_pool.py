@@ -12,6 +12,7 @@ here too. Inside a window the first maximum in scan order wins, and a nan over a
 pooling's does (the same scatter and, for its own derivative, gather).
 """
 from .. import _backend
+from ._low_precision import FORMAT_BOUND
 from ._table import TRANSPOSED, Op
 from .pointwise import zeros_like
 from .pooling import _gather_from_planes, _plane_strides, _scatter_to_planes
@@ -85,6 +86,9 @@ def _entries(name):
              nondiff=("random_samples",), self=backward_of_grad)
     back = Op(f"{name}BackwardBackward0", _fractional_max_pool_backward, jvp=TRANSPOSED,
               nondiff=("indices",), grad_output=gather_grad, self=no_grad_for_self)
+    # (bfloat16: the window starts are computed in bfloat16, rounding at each step as
+    # torch's kernel does, so the arrays come as they are)
+    FORMAT_BOUND.add(fwd)
     return fwd, back
 
 

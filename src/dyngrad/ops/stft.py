@@ -46,6 +46,19 @@ def _window_repr(window):
     return "None" if window is None else f"{window.type()}{{{_sizes(window)}}}"
 
 
+def _check_frames_fit(x, n_frames, hop_length, n_fft):
+    """torch's as_strided check: with align_to_window its last frame may reach past the
+    padded signal (by less than the window's right margin), and torch refuses that."""
+    batch, padded = x.shape
+    need = (batch - 1) * padded + (n_frames - 1) * hop_length + n_fft
+    if need > batch * padded:
+        size = x.element_size()
+        raise RuntimeError(f"setStorage: sizes [{batch}, {n_frames}, {n_fft}], strides "
+                           f"[{padded}, {hop_length}, 1], storage offset 0, and itemsize {size} "
+                           f"requiring a storage size of {need * size} are out of bounds for "
+                           f"storage of size {batch * padded * size}")
+
+
 def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True,
          pad_mode="reflect", normalized=False, onesided=None, return_complex=None,
          align_to_window=None):
@@ -98,19 +111,22 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     if window is not None and (window.dim() != 1 or window.shape[0] != win_length):
         refuse(f"expected a 1D window tensor of size equal to win_length={win_length}, but got "
                f"window with size {_sizes(window)}")
-    if align_to_window and win_length < n_fft:
-        raise NotImplementedError("stft: align_to_window=True with win_length < n_fft is not "
-                                  "supported yet")
     full_window = window
+    n_frames = 1 + (length - n_fft) // hop_length
     if win_length < n_fft:  # the window centred in n_fft, zeros either side
         left = (n_fft - win_length) // 2
+        if align_to_window:
+            # frames start where their window does: the signal gets `left` zeros either
+            # side, and one frame per hop that holds a window's length of it
+            x = constant_pad_nd(x, (left, left), 0)
+            n_frames = 1 + (length - win_length) // hop_length
+            _check_frames_fit(x, n_frames, hop_length, n_fft)
         if window is not None:
             full_window = zeros(n_fft, dtype=window.dtype)
             full_window.narrow(0, left, win_length).copy_(window)
         else:
             full_window = zeros(n_fft, dtype=input.dtype)
             full_window.narrow(0, left, win_length).fill_(1)
-    n_frames = 1 + (length - n_fft) // hop_length
     stride = x.stride()
     frames = x.as_strided((batch, n_frames, n_fft),
                           (stride[0], hop_length * stride[1], stride[1]))
