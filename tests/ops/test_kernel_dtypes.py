@@ -202,6 +202,12 @@ CASES = {
     'clamp_max_tensor_': 'x.clone().clamp_max_(x)',
     'F.conv2d_bad_shape': 'F.conv2d(x.view(2, 2), x.view(2, 2))',
     'F.avg_pool3d': 'F.avg_pool3d(x.view(1, 1, 1, 2, 2), 1)',
+    'quantile_q_matrix': 'lib.quantile(x, x.view(2, 2))',
+    'quantile_q_tensor': 'lib.quantile(x, lib.tensor([0.5]))',
+    'chain_matmul_one': 'lib.chain_matmul(x.view(2, 2))',
+    'conj_physical_': 'x.clone().conj_physical_()',
+    'view_as_complex': 'lib.view_as_complex(x.view(2, 2))',
+    'view_as_complex_bad_shape': 'lib.view_as_complex(x)',
 }
 
 DTYPES = {
@@ -215,7 +221,8 @@ DTYPES = {
 
 # where dyngrad differs (a strict xfail: a fix turns it into a failure)
 KNOWN = {
-    ("complex", "half"): "no complex32 dtype (torch's is experimental)",
+    **dict.fromkeys([("complex", "half"), ("view_as_complex", "half")],
+                    "no complex32 dtype (torch's is experimental)"),
 }
 
 
