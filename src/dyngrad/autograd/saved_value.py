@@ -27,7 +27,7 @@ version (the hooks own the data then), as torch does.
 """
 import weakref
 
-from .. import _dtype
+from .. import _backend, _dtype
 from .._size import Size
 from .._autograd_state import HOOKS_IN_USE, state as _gstate
 from ..tensor import Tensor, _wrap
@@ -52,6 +52,7 @@ _PACK_INPLACE = (
     "side-effects. Please open an issue if you need to perform in-place operations on the "
     "input to a pack hook.")
 
+_ndarray = _backend.ndarray
 _FREED = object()
 # The version counter of a freed or packed value: its [0] never equals a version, so the
 # one comparison of the fast path (unpack_saved) sends such a value to unpack().
@@ -334,8 +335,17 @@ def _size_of(kind, v):
     if kind == "sizes":
         return [tuple(getattr(t, "shape", ())) for t in v]
     if kind == "shape":
-        return Size(v._data.shape) if isinstance(v, Tensor) else Size(())
+        if isinstance(v, Tensor):
+            d = v._data
+            # a NumPy shape is a tuple of ints already: kept as it is (a Size would be
+            # built per saved size; node._saved_<name> shows a tuple either way)
+            return d.shape if type(d) is _ndarray else Size(d.shape)
+        return Size(())
     if kind == "strides":  # in elements, as Tensor.stride() gives them
+        d = v._data
+        if type(d) is _ndarray and d.size:  # (Tensor.stride's common case written out)
+            n = d.itemsize
+            return tuple([s // n for s in d.strides])
         return v.stride()
     if kind == "offset":
         return v.storage_offset()

@@ -169,6 +169,7 @@ class Op:
         # positions of the forward's tensor arguments (differentiable ones first in order)
         op.tensor_pos = tuple(i for i, p in enumerate(params) if p in formulas or p in nondiff)
         op.diff_pos = tuple(i for i in op.tensor_pos if params[i] in formulas)
+        op.tensor_roles = tuple((i, i in op.diff_pos) for i in op.tensor_pos)
         # outputs=None: as many outputs as the forward returns (split, unbind)
         op.n_out = len(outputs) if outputs is not None else None
         op.differentiable_outputs = differentiable_outputs
@@ -424,13 +425,27 @@ def apply(op, args):
         arrays = [[t._data if isinstance(t, Tensor) else t for t in tensors]]
         arrays += args[1:]
         inputs = [t if isinstance(t, Tensor) and t.requires_grad else None for t in tensors]
-        mask = _ONE
+        wants = _any_input(inputs)
     else:
-        for i in op.tensor_pos:
-            if type(args[i]) is _Batched:  # NOTE [Batched tensors]
-                return batched_apply(op, args)
-        arrays, inputs = unpack_args(op, args)
-        mask = tuple([a is not None for a in inputs])
+        # unpack_args written out, with the batched check in the same pass over the
+        # tensor arguments (measured: a view op 3.6 to 3.4 us)
+        arrays = list(args)
+        inputs = []
+        wants = False
+        for i, diff in op.tensor_roles:
+            a = args[i]
+            if isinstance(a, Tensor):
+                if type(a) is _Batched:  # NOTE [Batched tensors]
+                    return batched_apply(op, args)
+                arrays[i] = a._data
+                if diff:
+                    if a._requires_grad or a._base is not None and a.requires_grad:
+                        inputs.append(a)
+                        wants = True
+                    else:
+                        inputs.append(None)
+            elif diff:
+                inputs.append(None)
     low = any_low(arrays, op.tensor_pos)
     try:
         out = op.forward(*arrays) if not low else widened_forward(op, arrays)
@@ -438,7 +453,7 @@ def apply(op, args):
         raise _module_error(op, arrays, e) from None
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
-    if (_gstate.enabled and _any_input(inputs)
+    if (wants and _gstate.enabled
             and (op.n_out != 1 or (out.dtype.kind in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
                                    else _differentiable(out)))):
         diff_outs = op.differentiable_outputs
@@ -447,7 +462,9 @@ def apply(op, args):
                       tuple(t if k in diff_outs else None for k, t in enumerate(outs)))
         if op.view:
             _make_views(outs, args, op)
-        op.saver(mask)(node, args, outs)
+        mask = _ONE if op.variadic else tuple([a is not None for a in inputs])
+        save = op._savers.get(mask)
+        (save if save is not None else op.saver(mask))(node, args, outs)
     elif op.view:
         _make_views(outs, args, op)
     if DUAL[0] is not None:

@@ -8,6 +8,7 @@ from .views import reshape, t, transpose
 from .pointwise import mul_scalar
 
 xp = _backend.xp
+_ndarray = _backend.ndarray
 
 
 def _names(*arrays):
@@ -46,6 +47,15 @@ def _mm(self, mat2):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({self.shape[0]}x{self.shape[1]} "
                            f"and {mat2.shape[0]}x{mat2.shape[1]})")
     _check_same_dtype(self, mat2)
+    if self.shape[1] == 1 and type(self) is _ndarray and type(mat2) is _ndarray \
+            and self.dtype.char in "fd":
+        # an outer product (a gradient through a layer one wide): NumPy's matmul runs a
+        # slow loop for it (measured: 256x1 by 1x128 float32, 33 us, torch 3 us). Each
+        # element is one product, as matmul makes it; adding zero gives a zero product
+        # the sign a sum started at zero gives it (+0), so the numbers are matmul's.
+        out = xp.multiply(self, mat2)
+        out += 0
+        return out
     return _backend.array_module(self).matmul(self, mat2)
 
 

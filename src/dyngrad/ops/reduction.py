@@ -41,15 +41,21 @@ _HALF = xp.dtype(xp.float16)
 
 
 def _sum_all(self, dtype=None):
-    ns = xp if type(self) is _ndarray else _backend.array_module(self)
+    if type(self) is _ndarray and self.dtype != _HALF:
+        # the array's method: the same reduction without xp.sum's wrapper (measured:
+        # 1.6 to 0.9 us for a small array)
+        return self.sum(dtype=_sum_dtype(self, dtype))
+    ns = _backend.array_module(self)
     if ns is xp and self.dtype == _HALF:
         return _half_sum(self, None, False, dtype)
     return ns.sum(self, dtype=_sum_dtype(self, dtype, ns))
 
 
 def _sum_dim(self, dim, keepdim, dtype=None):
-    ns = xp if type(self) is _ndarray else _backend.array_module(self)
     axes = _axes(dim, self.ndim)
+    if type(self) is _ndarray and self.dtype != _HALF:  # (as in _sum_all)
+        return self.sum(axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype))
+    ns = _backend.array_module(self)
     if ns is xp and self.dtype == _HALF:
         return _half_sum(self, axes, keepdim, dtype)
     return ns.sum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype, ns))

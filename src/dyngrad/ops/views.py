@@ -148,8 +148,18 @@ def _t(self):
 t = Op("TBackward0", _t, jvp=LINEAR, view=True, self=lambda grad: t(grad))
 # expand's gradient is the broadcast-shaped grad itself: the engine sums it down
 # (NOTE [Broadcasting is undone by the engine]).
-expand = Op("ExpandBackward0", lambda self, size: array_module(self).broadcast_to(self, size),
-            jvp=LINEAR, view=True,
+def _expand(self, size):
+    if type(self) is _ndarray and not self.ndim and self.dtype.kind in "fc":
+        # a 0-d array (the gradient of a full sum, in a first-order backward) read at
+        # every position: ndarray's constructor over its memory with zero strides, as
+        # read-only as broadcast_to's result (measured: 1.8 to 0.5 us)
+        out = _ndarray(size, self.dtype, self, 0, (0,) * len(size))
+        out.flags.writeable = False
+        return out
+    return array_module(self).broadcast_to(self, size)
+
+
+expand = Op("ExpandBackward0", _expand, jvp=LINEAR, view=True,
             self=lambda grad: grad)
 unsqueeze = Op("UnsqueezeBackward0",
                lambda self, dim: array_module(self).expand_dims(self, axis=dim), jvp=LINEAR,
