@@ -112,6 +112,16 @@ EQUIVALENT = {
     **{("activation_pointwise.py", f"leaky_relu_backward(grad, self, negative_slope, False){e}",
         f"leaky_relu_backward(grad, self, negative_slope, None){e}"):
        "leaky_relu_backward's self_is_result: None is falsy as False" for e in (")", ",")},
+    ("activation_pointwise.py", "xp.multiply(cdf, x >= 0, out=cdf)",
+     "xp.multiply(cdf, x > 0, out=cdf)"):
+        "gelu's float32 cdf at x = 0: the tail is 1/2 there (to the fit's 1.2e-7), so tail "
+        "and 1 - tail agree",
+    ("activation_pointwise.py", "return elu_backward(g, alpha, scale, input_scale, is_result, x) * neg",
+     "return elu_backward(g, alpha, scale, input_scale, None, x) * neg"):
+        "elu's double backward: the line is reached with is_result False, and None is falsy",
+    ("activation_pointwise.py", "return elu_backward(grad, alpha, scale, input_scale, False, self)",
+     "return elu_backward(grad, alpha, scale, input_scale, None, self)"):
+        "elu_backward's is_result: None is falsy as False",
     ("reduction.py", "if repeats[d + len(repeats) - n] != 1:", "if repeats[d - n] != 1:"):
         "repeat's backward: d - n counts from the end what d + len(repeats) - n counts from the "
         "start, the same repeat",
