@@ -57,6 +57,10 @@ def widened_forward(op, arrays):
                                   f"'{_dt._FROM_NP[target]._cname}'")
     if op.returns_view:
         return op.forward(*arrays)
+    if op in NO_BFLOAT16 and any(is_low(a) for a in tensors):
+        low = next(a.dtype for a in tensors if is_low(a))
+        raise NotImplementedError(f'"{NO_BFLOAT16[op]}" not implemented for '
+                                  f"'{_dt._FROM_NP[low]._cname}'")
     if target.kind == LOW_KIND and op in FORMAT_BOUND:
         raise NotImplementedError(f'"{op.name}" is not implemented for '
                                   f"'{_dt._FROM_NP[target]._cname}' yet")
@@ -73,7 +77,10 @@ def widened_forward(op, arrays):
         for i in op.tensor_pos + op.scalar_pos:
             if i < len(wide) and type(wide[i]) is float:
                 wide[i] = float(xp.float32(wide[i]).astype(target))
-    out = op.forward(*wide)
+    try:
+        out = op.forward(*wide)
+    except (NotImplementedError, RuntimeError) as e:
+        raise _named_as_given(e, tensors) from None
     for i in op.writes_pos:  # the forward wrote into the widened copy
         if is_low(arrays[i]):
             arrays[i][...] = wide[i].astype(arrays[i].dtype)
@@ -87,6 +94,22 @@ def widened_forward(op, arrays):
     if isinstance(out, tuple):
         return tuple(_round(o, target) for o in out)
     return _round(out, target)
+
+
+def _named_as_given(error, arrays):
+    """A forward's refusal of the float32 it was given, said of the low-precision dtype the
+    caller gave (torch's kernels meet that dtype itself): ``"gcd_cpu" not implemented for
+    'BFloat16'``, not ``'Float'``."""
+    low = next(a.dtype for a in arrays if is_low(a))
+    name = _dt._FROM_NP[low]._cname
+    message = str(error).replace("not implemented for 'Float'", f"not implemented for '{name}'")
+    message = message.replace("but got torch.FloatTensor", f"but got CPU{name}Type")
+    return type(error)(message)
+
+
+# ops whose torch kernel has no bfloat16 (the op -> the kernel its refusal names; ops add
+# themselves here)
+NO_BFLOAT16 = {}
 
 
 # ops whose result depends on the float format itself (the next representable value):

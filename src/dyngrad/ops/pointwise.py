@@ -11,6 +11,7 @@ import math
 
 from .. import _backend
 from .._cpu_math import _fma32, _fma64
+from .._kernel_dtypes import NUMERIC_COMPLEX, check_kernel
 from .. import _dtype as _dt
 from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE
@@ -228,7 +229,7 @@ def _refuse_division(kernel, self, other):
     """torch's refusals of a rounded division: complex numbers, and an integer division by
     zero (NumPy gives 0 with a warning)."""
     dt = result_dtype(self, other)
-    if dt.kind == "c":
+    if dt.kind in "bc":  # (and no bool kernels)
         raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
                                   f"'{_FROM_NP[dt]._cname}'")
     if dt.kind in "biu" and not xp.all(other):
@@ -474,7 +475,15 @@ sigmoid_backward = Op("SigmoidBackwardBackward0",
                       grad_output=lambda grad, output: sigmoid_backward(grad, output),
                       output=lambda grad, output, grad_output:
                           grad * grad_output * add_scalar(mul_scalar(output, -2), 1, 1))
-abs_ = Op("AbsBackward0", _math(xp.abs), jvp=ELEMENTWISE,
+_abs_any_module = _math(xp.abs)
+
+
+def _abs(self):
+    check_kernel(self, "abs_cpu", NUMERIC_COMPLEX)
+    return _abs_any_module(self)
+
+
+abs_ = Op("AbsBackward0", _abs, jvp=ELEMENTWISE,
           self=lambda grad, self: grad * sgn(self))
 
 
@@ -516,9 +525,14 @@ def _sgn_backward(grad, self, result):
         return zeros_like(grad)
     magnitude = abs_(self)
     return masked_fill_op((grad - result * result * conj(grad)) / (magnitude * 2), magnitude == 0, 0)
+
+
 def _relu(self):
-    if _backend.kind(self.dtype) == "b":
-        raise RuntimeError("Boolean inputs not supported for relu")
+    kind = _backend.kind(self.dtype)
+    if kind in "bc":
+        if kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        raise NotImplementedError("clamp is not supported for complex types")  # (a clamp)
     if type(self) is not _ndarray and not _backend.is_numpy(self):
         ns = _backend.array_module(self)
         return ns.maximum(self, ns.zeros_like(self))
@@ -628,11 +642,23 @@ clamp_max = Op("ClampMaxBackward0", lambda self, max: _clamp(self, None, max), j
                inplace_cast=clamp_type_name,
                self=lambda grad, self, max: _clamp_backward(grad, self, None, max))
 # clamp_min / clamp_max with a tensor bound: the gradient goes to whichever side won
-clamp_min_tensor = Op("ClampMinBackward1", lambda self, min: binary(xp.maximum, self, min),
+# clamp_min/clamp_max with a tensor bound: torch's maximum/minimum kernels, which have no
+# complex numbers (torch.maximum itself says so in words of its own)
+def _clamp_min_tensor(self, min):
+    check_kernel(result_dtype(self, min), "maximum_cpu", "biufV")
+    return binary(xp.maximum, self, min)
+
+
+def _clamp_max_tensor(self, max):
+    check_kernel(result_dtype(self, max), "minimum_cpu", "biufV")
+    return binary(xp.minimum, self, max)
+
+
+clamp_min_tensor = Op("ClampMinBackward1", _clamp_min_tensor,
                       jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
                       self=lambda grad, self, min: where(ge(self, min), grad, 0.0),
                       min=lambda grad, self, min: where(lt(self, min), grad, 0.0))
-clamp_max_tensor = Op("ClampMaxBackward1", lambda self, max: binary(xp.minimum, self, max),
+clamp_max_tensor = Op("ClampMaxBackward1", _clamp_max_tensor,
                       jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
                       self=lambda grad, self, max: where(le(self, max), grad, 0.0),
                       max=lambda grad, self, max: where(gt(self, max), grad, 0.0))
@@ -741,10 +767,18 @@ def _erf(self):
     return xp.asarray(_erf_scalar(x.astype(xp.float64)), dtype=xp.float64).astype(x.dtype)
 
 
-def _rounding(ufunc):
-    """floor, ceil, round, trunc: integers come back unchanged, as in torch."""
+def _rounding(ufunc, name):
+    """floor, ceil, round, trunc: integers come back unchanged, as in torch (bool has no
+    kernel)."""
+    kernel = f"{name}_vml_cpu"
+
     def forward(self):
-        return self.copy() if self.dtype.kind in "biu" else ufunc(self)
+        kind = self.dtype.kind
+        if kind in "biu":
+            if kind == "b":
+                check_kernel(self, kernel, NUMERIC_COMPLEX)
+            return self.copy()
+        return ufunc(self)
     return forward
 
 
@@ -808,10 +842,10 @@ log2 = Op("Log2Backward0", _silent_float(xp.log2), jvp=ELEMENTWISE,
           self=lambda grad, self: grad / mul_scalar(conj(self), 0.6931471805599453))  # log(2)
 log10 = Op("Log10Backward0", _silent_float(xp.log10), jvp=ELEMENTWISE,
            self=lambda grad, self: grad / mul_scalar(conj(self), 2.3025850929940456))  # log(10)
-floor = Op("FloorBackward0", _rounding(xp.floor), jvp=ELEMENTWISE, self=_zero_grad)
-ceil = Op("CeilBackward0", _rounding(xp.ceil), jvp=ELEMENTWISE, self=_zero_grad)
-trunc = Op("TruncBackward0", _rounding(xp.trunc), jvp=ELEMENTWISE, self=_zero_grad)
-round_ = Op("RoundBackward0", _rounding(xp.round), jvp=ELEMENTWISE, self=_zero_grad)
+floor = Op("FloorBackward0", _rounding(xp.floor, "floor"), jvp=ELEMENTWISE, self=_zero_grad)
+ceil = Op("CeilBackward0", _rounding(xp.ceil, "ceil"), jvp=ELEMENTWISE, self=_zero_grad)
+trunc = Op("TruncBackward0", _rounding(xp.trunc, "trunc"), jvp=ELEMENTWISE, self=_zero_grad)
+round_ = Op("RoundBackward0", _rounding(xp.round, "round"), jvp=ELEMENTWISE, self=_zero_grad)
 
 
 def _round_decimals(self, decimals):

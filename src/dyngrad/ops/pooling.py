@@ -11,8 +11,11 @@ per pooled dim.
 import math
 
 from .. import _backend
+from .._kernel_dtypes import FLOATING, NUMERIC, check_kernel
 from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import zeros_like
+from .reduction import _mean_check, gather
+from ._low_precision import NO_BFLOAT16
 
 xp = _backend.xp
 _windows_of = _backend.sliding_window_view
@@ -63,6 +66,7 @@ def _plane_strides(shape):
 # -- max_pool2d ---------------------------------------------------------------------------------
 def _max_pool_with_indices(self, kernel_size, stride, padding, dilation, ceil_mode):
     k = len(kernel_size)
+    check_kernel(self, f"max_pool{k}d", NUMERIC)
     out_sp = _out_hw(self, kernel_size, stride, padding, dilation, ceil_mode)
     fill = -xp.inf if self.dtype.kind == "f" else xp.iinfo(self.dtype).min
     win = _padded_windows(self, kernel_size, stride, padding, dilation, out_sp, fill)
@@ -124,7 +128,6 @@ def _scatter_to_planes(grad, indices, shape, k, overlapping=True):
 def _gather_from_planes(grad, indices, k):
     """grad (shaped as the input) read at the in-plane flat indices: torch's
     max_pool_double_backward."""
-    from .reduction import gather
     from .views import reshape
     lead = tuple(indices.shape[:-k])
     flat = reshape(grad, lead + (-1,))
@@ -193,6 +196,11 @@ def _avg_divisor(self, kernel_size, stride, padding, out_sp, count_include_pad,
 def _avg_pool(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override):
     k = len(kernel_size)
+    # of the integers torch's average pools take int64 only; the 3-d one, no float16 (nor
+    # bfloat16: NO_BFLOAT16)
+    if self.dtype != xp.int64:
+        check_kernel(self, "avg_pool2d" if k == 2 else "avg_pool3d_out_frame",
+                     FLOATING if k == 2 or self.dtype != xp.float16 else "")
     out_sp = _out_hw(self, kernel_size, stride, padding, (1,) * k, ceil_mode)
     win = _padded_windows(self, kernel_size, stride, padding, (1,) * k, out_sp, 0)
     total = win.sum(axis=tuple(range(-k, 0)))
@@ -241,6 +249,7 @@ def _avg_pool_entries(name):
 
 avg_pool2d, avg_pool2d_backward = _avg_pool_entries("AvgPool2D")
 avg_pool3d, avg_pool3d_backward = _avg_pool_entries("AvgPool3D")
+NO_BFLOAT16[avg_pool3d] = "avg_pool3d_out_frame"
 
 
 # -- adaptive pools ----------------------------------------------------------------------------
@@ -260,12 +269,17 @@ def _averaging(n, o, dtype):
 def _adaptive_avg_pool(self, output_size):
     from .upsample import _apply
     k = len(output_size)
+    if all(o == 1 for o in output_size):  # torch takes a mean: complex numbers pass
+        _mean_check(self, None)
+    else:
+        check_kernel(self, f"adaptive_avg_pool{k}d" + ("_cpu" if k == 3 else ""), FLOATING)
     mats = [_averaging(n, o, self.dtype) for n, o in zip(self.shape[-k:], output_size)]
     return _apply(self, mats, False)
 
 
 def _adaptive_max_pool(self, output_size):
     k = len(output_size)
+    check_kernel(self, f"adaptive_max_pool{k}d" + ("_cpu" if k == 3 else ""), FLOATING)
     cells = [_cells(n, o) for n, o in zip(self.shape[-k:], output_size)]
     steps = _plane_strides(self.shape[-k:])
     out = xp.empty(self.shape[:-k] + tuple(output_size), self.dtype)

@@ -28,7 +28,7 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
 
 
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
-    check_parameter_dtypes(input, weight, bias)
+    check_parameter_dtypes(input, weight, bias, "GroupNormKernelImpl")
     return _norm.native_group_norm(input, weight, bias, N, C, HxW, group, eps)
 
 
@@ -75,6 +75,9 @@ def norm_except_dim(v, pow=2, dim=0):
         if type(value) is not int:
             raise TypeError(f"norm_except_dim(): argument '{name}' (position {k}) must be int, "
                             f"not {type(value).__name__}")
+    if not (v.is_floating_point() or v.is_complex()):
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {v.dtype._cname} instead.")
     if dim == -1:
         return _st.norm_op(v, float(pow), None, False)
     last = v.dim() - 1

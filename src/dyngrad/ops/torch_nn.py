@@ -15,8 +15,12 @@ from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, p
 from . import rrelu as _rr
 from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
+from .pointwise_more import logit
+from .._kernel_dtypes import (ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX,
+                              check_kernel)
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
+from .._dtype_info import finfo
 from ..creation import ones, zeros
 from ..tensor import _wrap
 from .. import _backend
@@ -29,7 +33,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 # -- dropout --------------------------------------------------------------------------------
 def _mask(input, shape, p):
     """torch's CPU dropout noise: bernoulli_(1 - p) on the default generator, divided by
-    1 - p in the input's dtype (the same draws, so the same mask from the same seed)."""
+    1 - p in the input's dtype (the same draws, so the same mask from the same seed).
+    The noise takes the input's dtype, so there is no complex one (native_dropout draws a
+    bool mask and takes complex inputs)."""
+    check_kernel(input._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     return _random.bernoulli_mask(input, shape, 1 - p).div_(1 - p)
 
 
@@ -82,6 +89,7 @@ def _alpha_dropout(input, p, train, shape, inplace):
         return input
     if p == 1:
         return input.mul_(0) if inplace else input * 0
+    check_kernel(input._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     noise = _random.bernoulli_mask(input, shape, 1 - p)
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
     b = noise.add(-1).mul_(_ALPHA * a).add_(_ALPHA * a * p)
@@ -174,6 +182,8 @@ def pdist(input, p=2):
         raise RuntimeError("pdist only supports floating-point dtypes")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
+    if input.dtype in _REDUCED:
+        raise NotImplementedError(f'"pdist" not implemented for \'{input.dtype._cname}\'')
     return _distance.pdist(input.contiguous(), p)
 
 
@@ -188,6 +198,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         if not x.is_floating_point():
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{x.dtype._cname}")
+        if x.dtype in _REDUCED:
+            raise NotImplementedError(f'"cdist" not implemented for \'{x.dtype._cname}\'')
     for name, x in (("X1", x1), ("X2", x2)):
         if x.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
@@ -275,14 +287,15 @@ def check_layer_norm(input, normalized_shape, weight, bias):
         expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
                            f"shape {expected}, but got input of size{list(input.shape)}")
-    check_parameter_dtypes(input, weight, bias)
+    check_parameter_dtypes(input, weight, bias, "LayerNormKernelImpl")
     return normalized_shape
 
 
-def check_parameter_dtypes(input, weight, bias):
-    """The norms' parameter-dtype rules (layer and group norm's are batch norm's)."""
+def check_parameter_dtypes(input, weight, bias, kernel):
+    """The norms' parameter-dtype rules (layer and group norm's are batch norm's), after
+    their kernel's dtypes."""
     if not any_batched(input, weight, bias):
-        _check_parameter_dtypes(input, weight, bias, None, None, False)
+        _check_parameter_dtypes(input, weight, bias, None, None, False, kernel)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
@@ -297,7 +310,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                                f"channels in input, but got weight of shape {list(t.shape)} and "
                                f"input of shape {list(input.shape)}")
     hxw = input.numel() // (n * c) if n * c else 0
-    check_parameter_dtypes(input, weight, bias)
+    check_parameter_dtypes(input, weight, bias, "GroupNormKernelImpl")
     return _norm.native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]
 
 
@@ -326,9 +339,12 @@ def check_batch_norm(input, weight, bias, running_mean, running_var, training):
         _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training)
 
 
-def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training):
+def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training,
+                            kernel="batch_norm"):
     """torch's CPU rule: parameters share the input's dtype, except that a bfloat16 or
-    float16 input may have float32 ones (the 'mixed' case, decided by the first one given)."""
+    float16 input may have float32 ones (the 'mixed' case, decided by the first one given).
+    The kernel's own dtypes come first."""
+    check_kernel(input._data, kernel, FLOATING)
     given = [t for t in (weight, bias, running_mean, running_var) if t is not None]
     if given and given[0].dtype != input.dtype:
         if any(t.dtype != _dtype.float32 for t in given):
@@ -459,6 +475,8 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     else:
         padding = _tuple(padding, d)
     _check_conv(input, weight, bias, stride, padding, dilation, False, groups, d, name)
+    check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
+                 NUMERIC_COMPLEX)
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, False, (0,) * d,
                           groups)
     return out if batched else out.squeeze(0)
@@ -492,6 +510,9 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
                                f"output_padding_width: {output_padding[-1]} stride_height: "
                                f"{stride[0]} stride_width: {stride[-1]} dilation_height: "
                                f"{dilation[0]} dilation_width: {dilation[-1]}")
+    if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
+        # torch's transposed kernels: of the integers, int64 only
+        check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, True, output_padding,
                           groups)
     return out if batched else out.squeeze(0)
@@ -518,11 +539,6 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def constant_pad_nd(input, pad, value=0):
     from . import padding as _pd
     return _pd.constant_pad_nd(input, list(pad), value)
-
-
-def logit(input, eps=None, *, out=None):
-    from .activation_pointwise import logit as _logit
-    return _logit(input, eps)
 
 
 FUNCTIONS.update({
@@ -727,12 +743,20 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
                            f"shape {expected}, but got input of size{list(input.shape)}")
+    check_kernel(input._data, "rms_norm", FLOATING_COMPLEX)
+    # float16 and bfloat16 are computed in float32 (with its epsilon), rounded once
+    wide = to_copy(input, _dtype.float32) if input.dtype in _REDUCED else input
     if eps is None:
-        eps = float(_backend.xp.finfo(input._data.dtype).eps)
+        eps = finfo(wide.dtype).eps
     dims = tuple(range(input.dim() - k, input.dim()))
-    ms = _pw.pow_scalar_exp(input, 2).mean(dims, keepdim=True)
-    out = input * _pw.add_scalar(ms, eps, 1).rsqrt()
-    return out if weight is None else out * weight
+    ms = _pw.pow_scalar_exp(wide, 2).mean(dims, keepdim=True)
+    out = wide * _pw.add_scalar(ms, eps, 1).rsqrt()
+    if weight is not None:
+        out = out * weight
+    return to_copy(out, input.dtype) if wide is not input else out
+
+
+_REDUCED = (_dtype.float16, _dtype.bfloat16)
 
 
 FUNCTIONS.update({"conv_tbc": conv_tbc, "channel_shuffle": channel_shuffle, "native_channel_shuffle": native_channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,
