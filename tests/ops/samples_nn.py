@@ -85,9 +85,10 @@ def _samples():
         ap.celu: [("celu", lambda t, x: F(t).celu(x, 1.5), [X])],
         ap.elu_backward: [("elu_squared", lambda t, x: _sq(F(t).elu(x)), [X]),
                           ("celu_squared", lambda t, x: _sq(F(t).celu(x, 0.5)), [X]),
-                          # at 0, where the sides differ for alpha != 1, and the in-place
-                          # form's saved result under a gradient that depends on x
-                          ("elu_at_zero_squared", lambda t, x: _sq(F(t).elu(x, 0.7)), [KINKS]),
+                          # at 0, where the sides differ for alpha != 1 (under exp: a
+                          # gradient that is not 0 there), and the in-place form's saved
+                          # result under a gradient that depends on x
+                          ("elu_at_zero_exp", lambda t, x: F(t).elu(x, 0.7).exp(), [KINKS]),
                           ("elu_inplace_squared", lambda t, x: _sq(F(t).elu(x * 1, 0.7, True)),
                            [X])],
         ap.leaky_relu_: [("leaky_relu_inplace", lambda t, x: F(t).leaky_relu(x * 1, 0.2, True), [X])],
@@ -521,7 +522,7 @@ NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squ
                   "rrelu_eval_squared", "leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
-                  "softshrink_kinks", "elu_at_zero_squared"}
+                  "softshrink_kinks", "elu_at_zero_exp"}
 _HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
                  "its backward written with table ops (same values)")
 # case id -> the records whose graphs are compared, for the cases that cannot match
