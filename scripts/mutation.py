@@ -62,12 +62,66 @@ TESTS = ["tests/ops/test_op_table.py", "tests/ops/test_sorting.py", "tests/ops/t
          "tests/autograd/test_hooks.py", "tests/autograd/test_stateful.py"]
 
 # survivors that cannot change behaviour: (file name, original line, mutated line) -> why
+_TANH_FAST = 'if type(output) is not _ndarray or output.ndim == 0 or output.dtype.kind == "c":'
+_TANH_MUL = "return xp.multiply(out, grad_output, out=out) if out.shape == xp.shape(grad_output) \\"
+_SIGMOID_FAST = "if (type(output) is not _ndarray or output.ndim == 0"
+_SIGMOID_SHAPE = 'or output.shape != xp.shape(grad_output) or output.dtype.kind == "c"):'
+_NUMPY_TEST = "if type(x) is _ndarray or _backend.is_numpy(x):"
+_RELU_TEST = "if type(grad_output) is not _ndarray and not _backend.is_numpy(grad_output):"
+_RELU_ZEROS = "xp.copyto(out, xp.zeros((), out.dtype), where=drop)"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
-    ("pointwise.py", 'data = getattr(x, "_data", x)', 'data = getattr(x, "_data", None)'):
-        "conj: what reaches the line without _data is a Python number, whose dtype is None "
-        "either way",
+    **dict.fromkeys([
+        ("pointwise.py", 'one = xp.asarray(1, getattr(self, "_data", self).dtype)',
+         "one = xp.asarray(1, None)"),
+        ("pointwise.py", 'one = xp.asarray(1, getattr(self, "_data", self).dtype)',
+         "one = xp.asarray(1, )")],
+        "atanh's backward: a 0-d int64 1 and a 0-d 1 of self's (float or complex) dtype "
+        "promote with self's square to self's dtype alike"),
+    # tanh's and sigmoid's backward: a fast path reusing one temporary beside the general
+    # path (0-d arrays, other modules' arrays, complex numbers, a vmapped gradient of
+    # another shape); a mutant that takes the general path more often, or allocates
+    # where the fast path wrote in place, computes the same products
+    **dict.fromkeys([
+        ("pointwise.py", _TANH_FAST, _TANH_FAST.replace("type(output)", "type(None)", 1)),
+        ("pointwise.py", _TANH_FAST, _TANH_FAST.replace("is not _ndarray", "is _ndarray", 1)),
+        ("pointwise.py", _TANH_MUL, _TANH_MUL.replace("shape(grad_output)", "shape(None)")),
+        ("pointwise.py", _SIGMOID_FAST, _SIGMOID_FAST.replace("type(output)", "type(None)", 1)),
+        ("pointwise.py", _SIGMOID_FAST, _SIGMOID_FAST.replace("is not _ndarray", "is _ndarray", 1)),
+        ("pointwise.py", _SIGMOID_SHAPE, _SIGMOID_SHAPE.replace("shape(grad_output)", "shape(None)")),
+        *(("pointwise.py", line, line.replace("out=out", out)) for line in (
+            "return xp.multiply(out, grad_output, out=out)", _TANH_MUL)
+          for out in ("out=None", ""))],
+        "the general path computes the same products as the fast path"),
+    # the NumPy test of _conjugate: ndarrays (the and/or mutants) and NumPy scalars (sent
+    # to the general line, NumPy's own conj there) give the same values
+    **dict.fromkeys([("pointwise.py", _NUMPY_TEST, _NUMPY_TEST.replace(a, b)) for a, b in (
+        (" or ", " and "), ("type(x)", "type(None)"), ("is_numpy(x)", "is_numpy(None)"))],
+        "_conjugate: an ndarray passes both tests of NumPy, another module's array neither"),
+    ("pointwise.py", _RELU_TEST, _RELU_TEST.replace(" and ", " or ")):
+        "threshold_backward: a NumPy scalar gradient taken by where, torch's formula, "
+        "which the mask multiply equals when the gradient is finite",
+    ("pointwise.py", _RELU_TEST, _RELU_TEST.replace("type(grad_output)", "type(None)")):
+        "threshold_backward: an ndarray is NumPy's either way",
+    **dict.fromkeys([("pointwise.py", _RELU_ZEROS, _RELU_ZEROS.replace("out.dtype", d))
+                     for d in ("None", "")],
+                    "threshold_backward: a float64 zero copied into the gradient is the "
+                    "gradient dtype's zero"),
+    # leaky_relu's flag for a saved result: None is False to the backward's test
+    **{("activation_pointwise.py", f"leaky_relu_backward(grad, self, negative_slope, False){e}",
+        f"leaky_relu_backward(grad, self, negative_slope, None){e}"):
+       "leaky_relu_backward's self_is_result: None is falsy as False" for e in (")", ",")},
+    ("activation_pointwise.py", "xp.multiply(cdf, x >= 0, out=cdf)",
+     "xp.multiply(cdf, x > 0, out=cdf)"):
+        "gelu's float32 cdf at x = 0: the tail is 1/2 there (to the fit's 1.2e-7), so tail "
+        "and 1 - tail agree",
+    ("activation_pointwise.py", "return elu_backward(g, alpha, scale, input_scale, is_result, x) * neg",
+     "return elu_backward(g, alpha, scale, input_scale, None, x) * neg"):
+        "elu's double backward: the line is reached with is_result False, and None is falsy",
+    ("activation_pointwise.py", "return elu_backward(grad, alpha, scale, input_scale, False, self)",
+     "return elu_backward(grad, alpha, scale, input_scale, None, self)"):
+        "elu_backward's is_result: None is falsy as False",
     ("reduction.py", "if repeats[d + len(repeats) - n] != 1:", "if repeats[d - n] != 1:"):
         "repeat's backward: d - n counts from the end what d + len(repeats) - n counts from the "
         "start, the same repeat",
@@ -101,6 +155,25 @@ for _line, _longer in _NARROW_TO_END.items():
     for _mutant in _longer:
         EQUIVALENT[("scans.py", _line, _line.replace(", " + _length + ")", ", " + _mutant + ")", 1))] = (
             "cumprod's backward: a narrow to the dim's end, longer only past the end (clamped)")
+
+
+# mutants equivalent wherever they stand: a fragment of the original line, what the
+# mutant writes instead -> why
+EQUIVALENT_ANYWHERE = {
+    **dict.fromkeys([(", copy=False)", f", {c})") for c in ("copy=None", "copy=True", "")],
+                    "astype's copy flag: a copy of the array or the array itself, the same "
+                    "values (the formulas write into neither afterwards)"),
+}
+
+
+def _equivalent(entry):
+    """Why a survivor is equivalent (EQUIVALENT, EQUIVALENT_ANYWHERE), or None."""
+    why = EQUIVALENT.get((os.path.basename(entry["file"]), entry["original"], entry["mutant"]))
+    if why:
+        return why
+    original = entry["original"]
+    return next((why for (a, b), why in EQUIVALENT_ANYWHERE.items()
+                 if original.count(a) == 1 and original.replace(a, b) == entry["mutant"]), None)
 
 
 # formulas compare and combine through dyngrad's ops (ge(self, min), not self >= min):
@@ -184,10 +257,14 @@ def _replacement(orig, mut, target):
 
 
 def _formula_codes(files):
-    """The backward formulas of the table's ops, and the functions of ``files`` they call
-    (followed by name through their globals): {"codes": code objects, file: line ranges}."""
+    """The backward formulas of the table's ops, the forwards of its backward entries
+    (derivatives.yaml's gelu_backward, _softmax_backward_data: a first-order backward runs
+    them on arrays), and the functions of ``files`` they call (followed by name through
+    their globals): {"codes": code objects, file: line ranges}."""
     from dyngrad.ops._table import ALL_OPS
     todo = [f for op in ALL_OPS for f in op.formulas.values() if type(f) is types.FunctionType]
+    todo += [op.forward for op in ALL_OPS if (op.name or "").count("Backward") > 1
+             and type(op.forward) is types.FunctionType]
     codes, scope = set(), {"codes": set()}
     while todo:
         f = todo.pop()
@@ -332,6 +409,7 @@ class Runner:
             chain, _ = chains[0]
             unit = next((c for c in reversed(chain) if c in live), None)
             if scope is not None and unit is not None and unit not in scope["codes"]:
+                self.results.pop()  # a line shared with a function outside the formulas
                 continue
             if unit is None:
                 entry["status"] = "not run: module level"
@@ -385,8 +463,7 @@ class Runner:
                     entry["status"] = {0: "survived", 1: "killed", 3: "not run: closure differs"}.get(
                         code, f"killed: exit {code}")
                 if entry["status"] == "survived":
-                    why = EQUIVALENT.get((os.path.basename(entry["file"]), entry["original"],
-                                          entry["mutant"]))
+                    why = _equivalent(entry)
                     if why:
                         entry["status"], entry["why"] = "equivalent", why
                     else:
@@ -448,6 +525,7 @@ def main():
     args = p.parse_args()
     args.files = [os.path.relpath(os.path.abspath(f), ROOT) for f in args.files]
     os.chdir(ROOT)
+    sys.path.insert(0, ROOT)  # as ``python -m pytest`` has it: tests import ``tests.func._compare``
     extra = ["-k", args.k] if args.k else []
     return pytest.main(["-q", "-s", "-p", "no:cacheprovider", *extra, *args.tests],
                        plugins=[Runner(args)])

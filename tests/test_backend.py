@@ -11,7 +11,8 @@ Covered: + - * / ** (tensors and numbers, alpha), neg, exp, log, sqrt, sin, cos,
 sigmoid, abs, relu, where, comparisons, matmul (mm, and batches folded into mm), sum,
 mean, view/reshape, t/transpose/permute, unsqueeze/squeeze/expand, slicing and integer
 indexing, cat, stack, softmax, log_softmax, mse_loss, cross_entropy (nll_loss), dtype
-conversion (``.to``), and the engine (backward into ``.grad``, autograd.grad, create_graph).
+conversion (``.to``), complex gradients (mul, tanh, sigmoid, conj, abs), and the engine
+(backward into ``.grad``, autograd.grad, create_graph).
 
 Still NumPy-only (another module's array fails in them, named by the error): in-place
 ops, indexing with tensors (gather/scatter/index_put, advanced indexing), max/min and
@@ -75,6 +76,8 @@ CASES = [
     ("tanh_sigmoid", lambda x: dyngrad.tanh(x) * dyngrad.sigmoid(x), [(5,)]),
     ("sin_cos_sqrt", lambda x: x.sin() + x.cos() + (x * x + 1).sqrt(), [(3, 2)]),
     ("abs_relu", lambda x: x.abs() + dyngrad.relu(x), [(6,)]),
+    # (relu at 0, where its gradient is 0)
+    ("relu_at_zero", lambda x: dyngrad.relu(x - x[0]) * x, [(6,)]),
     ("matmul", lambda x, y: x @ y, [(2, 3), (3, 4)]),
     ("matmul_batched", lambda x, y: dyngrad.matmul(x, y), [(2, 2, 3), (3, 2)]),
     ("sum_mean", lambda x: x.sum() + x.mean(dim=1).sum() + x.sum(0, keepdim=True).sum(),
@@ -118,6 +121,29 @@ def test_core_ops_on_strict_arrays_match_numpy(name, fn, shapes):
             assert type(g.grad_fn).__name__ == type(w.grad_fn).__name__
         np.testing.assert_allclose(_backend.to_numpy(g._data), w.detach().numpy(), rtol=1e-12,
                                    atol=1e-14)
+
+
+# complex inputs: the formulas' conjugates (torch's Wirtinger convention) on strict arrays
+COMPLEX_CASES = [
+    ("mul", lambda z: (z * z).abs()),
+    ("tanh_sigmoid", lambda z: (z.tanh() * z.sigmoid()).abs()),
+    ("conj_sin", lambda z: (z.conj() * z.sin()).abs()),
+]
+
+
+@pytest.mark.parametrize("name, fn", COMPLEX_CASES, ids=[c[0] for c in COMPLEX_CASES])
+def test_complex_gradients_on_strict_arrays_match_numpy(name, fn):
+    rng = np.random.default_rng(0)
+    values = [rng.uniform(0.2, 1.5, 4) + 1j * rng.uniform(-1, 1, 4)]
+    weights = np.array([1.0, -1.0, 0.3, 2.0])
+    grads = {}
+    for module in ("numpy", "strict"):
+        z, = _inputs(module, values)
+        w = dyngrad.as_tensor(weights if module == "numpy" else _strict(weights))
+        grads[module], = dyngrad.autograd.grad((fn(z) * w).sum(), [z])
+    assert not _backend.is_numpy(grads["strict"]._data)
+    np.testing.assert_allclose(_backend.to_numpy(grads["strict"]._data), grads["numpy"].numpy(),
+                               rtol=1e-12)
 
 
 def test_backward_accumulates_into_strict_leaves():

@@ -23,7 +23,7 @@ def _f(t):
 
 # name: (function of (t, *inputs), input arrays, argnums, has_aux)
 FUNCS = {
-    "elementwise": (lambda t, x: x.sin() * x.exp() + x ** 3, [X], 0, False),
+    "elementwise": (lambda t, x: x.sin() * x.exp() + x ** 3 + x.sigmoid(), [X], 0, False),
     "matmul": (lambda t, x: (t.tensor(A) @ x).tanh(), [X], 0, False),
     "reduction": (lambda t, m: (m ** 2).sum(0) * m.mean() + m.amax(1).sum(), [M], 0, False),
     "norm_prod": (lambda t, x: t.stack([x.norm(), x.prod(), x.cumsum(0)[2]]), [X], 0, False),

@@ -43,7 +43,9 @@ SAMPLES = {
     pw.minimum: [("minimum_tie", lambda t, x, y: x.minimum(y), [A, TIE])],
     pw.pow_tensor: [("pow_tensor_zeros", lambda t, x, y: x ** y, [BASE, EXPONENT])],
     pw.pow_scalar_base: [("pow_zero_base", lambda t, x: t.pow(0.0, x), [SIGNED])],
-    pw.relu: [("relu_at_zero", lambda t, x: x.relu(), [ZERO])],
+    # an inf gradient: the places relu drops get 0, not inf * 0
+    pw.relu: [("relu_at_zero", lambda t, x: x.relu(), [ZERO]),
+              ("relu_under_inf", lambda t, x: t.relu(x) * float("inf"), [ZERO])],
     pw.abs_: [("abs_at_zero", lambda t, x: t.abs(x), [ZERO])],
     red.max_all: [("max_all_ties", lambda t, x: x.max(), [MAX_TIE]),
                   ("max_all_nans", lambda t, x: x.max(), [NANS])],

@@ -65,7 +65,9 @@ def _samples():
         ap.mish: [("mish", lambda t, x: F(t).mish(x), [X])],
         ap.leaky_relu: [("leaky_relu", lambda t, x: F(t).leaky_relu(x, 0.2), [X]),
                         ("leaky_relu_kinks", lambda t, x: F(t).leaky_relu(x), [KINKS])],
-        ap.leaky_relu_backward: [("leaky_relu_squared", lambda t, x: _sq(F(t).leaky_relu(x)), [X])],
+        ap.leaky_relu_backward: [("leaky_relu_squared", lambda t, x: _sq(F(t).leaky_relu(x)), [X]),
+                                 ("leaky_relu_negative_slope_squared",
+                                  lambda t, x: _sq(F(t).leaky_relu(x, -0.3)), [X])],
         ap.hardtanh: [("hardtanh", lambda t, x: F(t).hardtanh(x), [X]),
                       ("hardtanh_kinks", lambda t, x: F(t).hardtanh(x, -1.0, 2.0), [KINKS]),
                       ("relu6", lambda t, x: F(t).relu6(x * 2), [X])],
@@ -82,7 +84,13 @@ def _samples():
                  ("selu", lambda t, x: F(t).selu(x), [X])],
         ap.celu: [("celu", lambda t, x: F(t).celu(x, 1.5), [X])],
         ap.elu_backward: [("elu_squared", lambda t, x: _sq(F(t).elu(x)), [X]),
-                          ("celu_squared", lambda t, x: _sq(F(t).celu(x, 0.5)), [X])],
+                          ("celu_squared", lambda t, x: _sq(F(t).celu(x, 0.5)), [X]),
+                          # at 0, where the sides differ for alpha != 1 (under exp: a
+                          # gradient that is not 0 there), and the in-place form's saved
+                          # result under a gradient that depends on x
+                          ("elu_at_zero_exp", lambda t, x: F(t).elu(x, 0.7).exp(), [KINKS]),
+                          ("elu_inplace_squared", lambda t, x: _sq(F(t).elu(x * 1, 0.7, True)),
+                           [X])],
         ap.leaky_relu_: [("leaky_relu_inplace", lambda t, x: F(t).leaky_relu(x * 1, 0.2, True), [X])],
         ap.elu_: [("elu_inplace", lambda t, x: F(t).elu(x * 1, 0.7, True), [X]),
                   ("selu_inplace", lambda t, x: F(t).selu_(x * 1), [X])],
@@ -486,10 +494,13 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 
 def _raises_in_backward():
     # entries whose node is torch's NotImplemented: the backward raises, naming the op
-    from dyngrad.ops import pixel_shuffle as ps
+    from dyngrad.ops import activation_pointwise as ap, pixel_shuffle as ps
     return {ps.native_channel_shuffle: [
         lambda t, x, y: t.native_channel_shuffle(x.reshape(1, 6, 1), 3),
-        lambda t, x, y: F(t).native_channel_shuffle(y.reshape(2, 3, 1), 1)]}
+        lambda t, x, y: F(t).native_channel_shuffle(y.reshape(2, 3, 1), 1)],
+        # (and the in-place leaky_relu with a negative slope: its saved result has lost
+        # the input's sign)
+        ap.leaky_relu_: [lambda t, x, y: F(t).leaky_relu(x * 1, -0.5, True)]}
 
 
 RAISES_IN_BACKWARD = _raises_in_backward()
@@ -511,7 +522,7 @@ NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squ
                   "rrelu_eval_squared", "leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
-                  "softshrink_kinks"}
+                  "softshrink_kinks", "elu_at_zero_exp"}
 _HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
                  "its backward written with table ops (same values)")
 # case id -> the records whose graphs are compared, for the cases that cannot match

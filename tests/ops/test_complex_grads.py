@@ -8,6 +8,10 @@ import dyngrad
 
 Z = np.array([1 + 2j, 3 - 1j, -0.5 + 0.25j], np.complex64)
 W = np.array([2 - 1j, 1 + 1j, 0.5 - 2j], np.complex64)
+# exponents at a zero base: two real ones (0 ** b's exponent gradient is 0), one that is
+# not (NaN); and a last pair away from 0
+Z0 = np.array([0j, 0j, 0j, -2j], np.complex64)
+W0 = np.array([0.5 + 0j, 2 + 0j, 1 + 1j, 0.5 - 2j], np.complex64)
 M = np.array([[1 + 2j, 3 - 1j], [0.5j, 2 + 0j]], np.complex64)
 N = np.array([[2 - 1j, 1 + 1j], [1 + 0j, 1j]], np.complex64)
 
@@ -25,6 +29,13 @@ CALLS = {
     "tanh": (lambda t, z: z.tanh(), [Z]),
     "sigmoid": (lambda t, z: z.sigmoid(), [Z]),
     "pow": (lambda t, z: z ** 3, [Z]),
+    "pow_tensor": (lambda t, z, w: z ** w, [Z, W]),
+    # 0 ** b: the exponent gradient is 0 for a real b >= 0 only (NaN off the real axis)
+    "pow_zero_base": (lambda t, z, w: z ** w, [Z0, W0]),
+    "pow_zero_number_base": (lambda t, w: t.pow(0.0, w) * w, [W0]),
+    # a number base and a complex exponent: the complex log (of a negative base, log|b| + pi i)
+    "pow_number_base": (lambda t, z: 2 ** z, [Z]),
+    "pow_negative_number_base": (lambda t, z: t.pow(-1.5, z), [Z]),
     "conj": (lambda t, z, w: z.conj() * w, [Z, W]),
     "mm": (lambda t, a, b: a @ b, [M, N]),
     "mv": (lambda t, a, z: a @ z[:2], [M, Z]),

@@ -56,9 +56,9 @@ def _torch_takes_complex(call, arrays):
 
 
 # where torch's own forward rule disagrees with its backward, which dyngrad's rule follows
-# (and TORCH_TANGENT_IS_NOT_THE_DERIVATIVE, test_op_jvp.py)
-_KNOWN = {"PowBackward2-pow_zero_base": pytest.mark.xfail(strict=True, reason=(
-    "a zero base: torch's complex forward rule gives nan where its backward gives 0"))}
+# (and TORCH_TANGENT_IS_NOT_THE_DERIVATIVE, test_op_jvp.py); none at present (a zero base
+# to a complex power: torch's backward is nan off the real axis too, as dyngrad's now)
+_KNOWN = {}
 # where torch's complex gradient (not its forward rule) is not the derivative
 _KNOWN_GRADIENTS = {"RenormBackward0-renorm_inf": (
     "torch's gradient is nan where it scales: its renorm_backward takes the inf-norm in the "

@@ -256,8 +256,10 @@ SAMPLES = {
     pw.sqrt: [("sqrt", lambda t, x: t.sqrt(x), [POS])],
     pw.sin: [("sin", lambda t, x: x.sin(), [A])],
     pw.cos: [("cos", lambda t, x: t.cos(x), [A])],
-    pw.tanh: [("tanh", lambda t, x: x.tanh(), [A])],
-    pw.sigmoid: [("sigmoid", lambda t, x: t.sigmoid(x), [A])],
+    # (0-d: the backward's general path, not the one reusing a temporary array)
+    pw.tanh: [("tanh", lambda t, x: x.tanh(), [A]), ("tanh_0d", lambda t, x: t.tanh(x), [np.array(A[0, 0])])],
+    pw.sigmoid: [("sigmoid", lambda t, x: t.sigmoid(x), [A]),
+                 ("sigmoid_0d", lambda t, x: x.sigmoid(), [np.array(A[1, 2])])],
     pw.sgn: [("abs_squared", lambda t, x: _sq(x.abs()), [A])],
     pw.abs_: [("abs", lambda t, x: abs(x), [A]), ("abs_fn", lambda t, x: t.abs(x), [A])],
     pw.sign: [("sign", lambda t, x: x.sign() * x, [A])],

@@ -186,6 +186,14 @@ def _leaky_relu(self, negative_slope):
 
 
 def _leaky_relu_backward(grad_output, self, negative_slope, self_is_result):
+    # the in-place form saves its result, whose sign is the input's only for a slope >= 0
+    if self_is_result and negative_slope < 0:
+        raise RuntimeError(
+            "In-place leakyReLu backward calculation is triggered with a negative slope which "
+            "is not supported. This is caused by calling in-place forward function with a "
+            "negative slope, please call out-of-place version instead. File an issue at "
+            "https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu "
+            "backward calculation with negative slope")
     return xp.where(self > 0, grad_output, grad_output * _typed(negative_slope, grad_output))
 
 

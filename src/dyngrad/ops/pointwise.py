@@ -72,7 +72,7 @@ def _scaled(grad, alpha):
 # torch's formulas for complex inputs take conjugates (grad * other.conj(): Wirtinger
 # calculus). ``conj`` is that .conj() in formulas: nothing at all (no op, no node) for real
 # values, which is every hot path.
-conj_op = Op("ConjBackward0", lambda self: xp.conjugate(self), jvp=LINEAR,
+conj_op = Op("ConjBackward0", lambda self: _conjugate(self), jvp=LINEAR,
              self=lambda grad: conj(grad))
 real_op = Op("RealBackward0", lambda self: xp.real(self).copy(), jvp=LINEAR, self=lambda grad: grad)
 
@@ -84,11 +84,11 @@ def conj(x):
         return x
     if t is _ndarray:  # a first-order backward's saved value: the commonest case
         return conj_op(x) if x.dtype.kind == "c" else x
-    data = getattr(x, "_data", x)
-    kind = getattr(getattr(data, "dtype", None), "kind", None)
-    if kind is None:
+    dtype = getattr(getattr(x, "_data", x), "dtype", None)
+    if dtype is None:
         return x.conjugate() if t is complex else x
-    return conj_op(x) if kind == "c" else x
+    # (_backend.kind: the dtype of another module's array has no NumPy kind)
+    return conj_op(x) if _backend.kind(dtype) == "c" else x
 
 
 # -- arithmetic -----------------------------------------------------------------------
@@ -342,9 +342,18 @@ def _real_part(x):
     return real_op(x) if _backend.kind(getattr(x, "_data", x).dtype) == "c" else x
 
 
+def _nonnegative_real(exponent):
+    """Where the exponent is a real number >= 0: there torch takes the exponent gradient of
+    0 ** b to be 0 (a complex b off the real axis keeps result * log(0), NaN)."""
+    if _backend.kind(getattr(exponent, "_data", exponent).dtype) != "c":
+        return ge(exponent, 0)
+    real = real_op(exponent)
+    return logical_and(eq(exponent, real), ge(real, 0))  # (b == Re b: no imaginary part)
+
+
 def _pow_exponent_backward(grad, self, exponent, result):
     # d(a**b)/db = a**b * log(a); torch defines it as 0 where a == 0 and b >= 0
-    zero_base = logical_and(eq(self, 0), ge(_real_part(exponent), 0))
+    zero_base = logical_and(eq(self, 0), _nonnegative_real(exponent))
     return grad * where(zero_base, 0.0, conj(result * log(self)))
 
 
@@ -352,7 +361,7 @@ def _pow_scalar_base_backward(grad, self, exponent, result):
     # the base is a number: log(base) is a number too, and result * log(base) a mul.Scalar;
     # a complex exponent takes the complex logarithm (of a negative base: log|b| + pi i)
     if self == 0:
-        return grad * where(ge(_real_part(exponent), 0), 0.0, mul_scalar(result, -math.inf))
+        return grad * where(_nonnegative_real(exponent), 0.0, mul_scalar(result, -math.inf))
     complex_exponent = _backend.kind(getattr(exponent, "_data", exponent).dtype) == "c"
     log_base = cmath.log(self) if complex_exponent else math.log(self)
     return grad * conj(mul_scalar(result, log_base))
