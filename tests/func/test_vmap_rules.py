@@ -267,6 +267,7 @@ LOOPED = {
                               "op sees plain tensors only",
     "StandardGammaGradBackward0": "no rule yet",
     "RenormBackward0": "no rule yet (the norm must not reach across samples)",
+    "WeightNormInterfaceBackward0": "no rule yet (the norm must not reach across samples)",
     **dict.fromkeys(("DiagonalScatterBackward0", "SelectScatterBackward0",
                      "SliceScatterBackward0", "IndexReduceBackward0", "NarrowCopyBackward0",
                      "EmbeddingRenormBackward0"), "no rule yet"),
