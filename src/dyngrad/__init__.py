@@ -61,7 +61,7 @@ from ._memory_format import (channels_last, channels_last_3d, contiguous_format,
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 from . import accelerator, amp, backends, cpu, cuda, distributed, jit  # noqa: F401
 from .func import vmap  # noqa: F401
-from . import multiprocessing, profiler, testing  # noqa: F401
+from . import futures, multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
 from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: F401
                                 autocast_increment_nesting, clear_autocast_cache,
