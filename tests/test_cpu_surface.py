@@ -111,6 +111,37 @@ CASES += [
     "lib.testing.assert_allclose(1.0, 1.0)",
 ]
 
+# the process-wide switches scripts set up front
+CASES += [
+    "(lib.set_deterministic_debug_mode('warn'), lib.get_deterministic_debug_mode(), "
+    "lib.are_deterministic_algorithms_enabled(), "
+    "lib.is_deterministic_algorithms_warn_only_enabled())",
+    "(lib.set_deterministic_debug_mode(2), lib.get_deterministic_debug_mode(), "
+    "lib.is_deterministic_algorithms_warn_only_enabled())",
+    "(lib.set_deterministic_debug_mode('default'), lib.get_deterministic_debug_mode())",
+    "(lib.use_deterministic_algorithms(True, warn_only=True), "
+    "lib.get_deterministic_debug_mode())",
+    "lib.set_deterministic_debug_mode('bad')", "lib.set_deterministic_debug_mode(5)",
+    "lib.set_deterministic_debug_mode(1.0)", "lib.get_deterministic_debug_mode()",
+    "lib.set_num_interop_threads(0)", "lib.set_num_interop_threads(2.0)",
+    "lib.set_flush_denormal(False)", "lib.compiled_with_cxx11_abi()",
+    # the legacy default type: its deprecation warns once in a process
+    "lib.set_default_tensor_type(lib.LongTensor)", "lib.set_default_tensor_type(3)",
+    "lib.set_default_tensor_type('torch.cuda.FloatTensor')",
+    "lib.set_default_tensor_type(lib.cuda.FloatTensor)",
+    "lib.set_default_tensor_type('torch.IntTensor')", "lib.set_default_tensor_type('foo')",
+    "(lib.set_default_tensor_type('torch.HalfTensor'), lib.get_default_dtype())",
+    "(lib.set_default_tensor_type(lib.BFloat16Tensor), lib.get_default_dtype())",
+    "(lib.set_default_tensor_type(lib.DoubleTensor), lib.tensor(1.5).dtype)",
+    "lib.set_default_tensor_type(lib.float64)",
+    # Tensor queries of a CPU tensor
+    "lib.ones(2).is_xpu", "lib.ones(2).is_xla", "lib.ones(2).is_ipu", "lib.ones(2).is_maia",
+    "lib.ones(2).is_mkldnn", "lib.ones(2).is_shared()",
+    "(lambda t: t.share_memory_() is t)(lib.ones(2))",
+    "lib.is_signed(lib.tensor([1], dtype=lib.uint8))", "lib.is_signed(lib.tensor([True]))",
+    "lib.is_signed(lib.tensor([1j]))", "lib.is_signed(lib.tensor([1.0]))", "lib.is_signed(3)",
+]
+
 # run inside ``with <context>: y = lib.ones(2, 2) @ lib.ones(2, 2)``: y must be unchanged
 AUTOCASTS = [
     "lib.autocast('cpu', enabled=False)", "lib.amp.autocast('cpu', dtype=lib.float32)",
@@ -124,7 +155,7 @@ def _run(lib, statement):
     """(outcome, warnings) of ``statement`` with ``lib`` as the library, its flags restored."""
     saved = (lib.get_num_threads(), lib.get_float32_matmul_precision(),
              lib.are_deterministic_algorithms_enabled(),
-             lib.is_deterministic_algorithms_warn_only_enabled())
+             lib.is_deterministic_algorithms_warn_only_enabled(), lib.get_default_dtype())
     env = {"lib": lib, "_fn": _fn, "opt": _Optimizer(), "_enter": _enter}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -137,6 +168,7 @@ def _run(lib, statement):
             lib.set_num_threads(saved[0])
             lib.set_float32_matmul_precision(saved[1])
             lib.use_deterministic_algorithms(saved[2], warn_only=saved[3])
+            lib.set_default_dtype(saved[4])
     # torch's C++ warnings end with where they were triggered inside torch
     messages = [(w.category.__name__, str(w.message).split(" (Triggered internally")[0])
                 for w in caught]

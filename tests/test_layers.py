@@ -26,7 +26,7 @@ LAYERS = [
          "dyngrad._bessel_math", "dyngrad._polynomial_math",
          "dyngrad._reparam_math",
          "dyngrad._args", "dyngrad._arg_parser", "dyngrad._runtime_flags",
-         "dyngrad._dtype_info", "dyngrad._strided_creation", "dyngrad.overrides"]),
+         "dyngrad._dtype_info", "dyngrad._dlpack", "dyngrad._kernel_dtypes", "dyngrad._strided_creation", "dyngrad.overrides"]),
     (2, ["dyngrad.autograd.graph", "dyngrad.autograd.grad_mode",
          "dyngrad.autograd.saved_value"]),
     (3, ["dyngrad.ops"]),

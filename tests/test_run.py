@@ -83,3 +83,33 @@ def test_usage_without_script(argv):
     r = subprocess.run([sys.executable, "-m", "dyngrad.run", *argv], capture_output=True,
                        text=True, env=env, timeout=60)
     assert r.returncode == 2 and "usage" in r.stderr
+
+
+ANOMALY = """
+    import warnings
+    import torch
+    warnings.simplefilter("always")
+    def f(q):
+        return q.sqrt() * 0
+    with torch.autograd.detect_anomaly():
+        q = torch.tensor([-1.], requires_grad=True)
+        try:
+            f(q).sum().backward()
+        except RuntimeError as e:
+            print(e)
+    print(__file__ == __import__("os").path.abspath(__file__))
+"""
+
+
+def test_anomaly_traceback_starts_at_the_script(tmp_path):
+    # the launcher's own frames are not part of the forward traceback torch prints
+    def traceback_lines(stderr):
+        lines = stderr.splitlines()
+        start = next(i for i, line in enumerate(lines) if "Traceback of forward call" in line)
+        return [line.replace("script_torch.py", "script.py") for line in lines[start + 1:]
+                if line.startswith("  ") and "Triggered internally" not in line][:4]
+    ours = _run(tmp_path, ANOMALY)
+    theirs = _torch_output(tmp_path, ANOMALY)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout
+    assert traceback_lines(ours.stderr) == traceback_lines(theirs.stderr)

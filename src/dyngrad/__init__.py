@@ -45,6 +45,7 @@ from .autograd.anomaly_mode import (is_anomaly_check_nan_enabled,  # noqa: F401
 from .ops.torch_math import return_types as _return_types
 from . import nn  # noqa: F401  (torch.nn.functional without importing it by hand)
 from . import optim, utils  # noqa: F401  (torch.optim, torch.utils.data without importing)
+from .utils.dlpack import from_dlpack  # noqa: F401
 from .nn._functional.rnn import (gru, gru_cell, lstm, lstm_cell, rnn_relu,  # noqa: F401
                                  rnn_relu_cell, rnn_tanh, rnn_tanh_cell)
 from .serialization import load, save  # noqa: F401
@@ -59,6 +60,7 @@ from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_co
 from ._memory_format import (channels_last, channels_last_3d, contiguous_format,  # noqa: F401
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
+from ._legacy_types import set_default_tensor_type  # noqa: F401
 from . import accelerator, amp, backends, cpu, cuda, distributed, jit  # noqa: F401
 from .func import vmap  # noqa: F401
 from . import futures, multiprocessing, profiler, testing  # noqa: F401
@@ -78,6 +80,10 @@ from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              set_default_device, set_float32_matmul_precision,
                              set_num_threads, use_deterministic_algorithms)
 from ._runtime_flags import is_warn_always_enabled, set_warn_always  # noqa: F401
+from ._runtime_flags import (compiled_with_cxx11_abi,  # noqa: F401
+                             get_deterministic_debug_mode, get_num_interop_threads,
+                             set_deterministic_debug_mode, set_flush_denormal,
+                             set_num_interop_threads)
 from ._dtype import can_cast  # noqa: F401
 
 from . import version  # noqa: E402

@@ -7,6 +7,7 @@ AttributeError naming it.
 import importlib
 import importlib.abc
 import importlib.util
+import os
 import runpy
 import sys
 
@@ -50,7 +51,8 @@ def main(argv=None):
         return 2
     install_alias()
     sys.argv = list(argv)
-    runpy.run_path(argv[0], run_name="__main__")
+    # the script's code is named by its absolute path, as ``python script.py`` names it
+    runpy.run_path(os.path.abspath(argv[0]), run_name="__main__")
     return 0
 
 

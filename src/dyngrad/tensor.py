@@ -11,6 +11,7 @@ import warnings
 
 from . import _backend
 from . import _dtype as _dt, _layout
+from ._dlpack import DLDeviceType
 from ._autograd_state import DUAL as _DUAL, INFERENCE_IN_USE, state as _gstate, tangent_of
 from ._autograd_state import in_transform, note_new_leaf
 from ._size import CPU, Size
@@ -90,7 +91,7 @@ class Tensor:
     def is_cpu(self):
         return True
 
-    is_cuda = False
+    is_cuda = is_xpu = is_ipu = is_xla = is_maia = is_mkldnn = False
     is_sparse = False
     is_quantized = False
     is_meta = False
@@ -168,6 +169,25 @@ class Tensor:
 
     def is_pinned(self, device=None):
         return False
+
+    def is_shared(self):
+        # a NumPy array lives in one process's memory; torch.multiprocessing pickles copies
+        return False
+
+    def share_memory_(self):
+        return self
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """The array as a DLPack capsule, sharing memory (the protocol NumPy and others
+        read with their ``from_dlpack``)."""
+        if self.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use "
+                              "tensor.detach()")
+        kwargs = {} if max_version is None else {"max_version": max_version}
+        return self._data.__dlpack__(stream=stream, copy=copy, **kwargs)
+
+    def __dlpack_device__(self):
+        return DLDeviceType.kDLCPU, 0
 
     # -- autograd attributes ----------------------------------------------------------
     @property
@@ -525,8 +545,9 @@ _warned_scalar = [False]
 
 
 def _warn_scalar_once():
-    """float() or complex() of a tensor that requires grad: torch warns once per process."""
-    if not _warned_scalar[0]:
+    """float() or complex() of a tensor that requires grad, in grad mode: torch warns once
+    per process (LBFGS's ``float(loss)`` under no_grad does not warn)."""
+    if not _warned_scalar[0] and _gstate.enabled:
         _warned_scalar[0] = True
         warnings.warn(SCALAR_WARNING, UserWarning, stacklevel=3)
 

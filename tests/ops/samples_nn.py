@@ -309,7 +309,6 @@ def _conv_pool_samples():
             x.reshape(2, 2, 2, 5, 6), (2, 2, 4), True), [CX])],
         pl.adaptive_max_pool3d_backward: [("adaptive_max_pool3d_squared", lambda t, x: _sq(
             F(t).adaptive_max_pool3d(x.reshape(2, 2, 2, 5, 6), 2)), [CX])],
-        ap.logit: [("logit", lambda t, x: t.logit(x), [P]), ("logit_eps", lambda t, x: x.logit(0.2), [P])],
         **_fractional_samples(),
         conv.conv_tbc: [
             ("conv_tbc", lambda t, x, w, b: t.conv_tbc(x, w, b), [TBC_X, TBC_W, TBC_B]),

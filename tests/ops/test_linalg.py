@@ -432,7 +432,7 @@ def test_deprecation_warnings_once_as_torch():
     import subprocess
     import sys
     import warnings
-    from dyngrad.linalg import _common
+    from dyngrad import _runtime_flags
     script = ("import warnings, torch as t\nwarnings.simplefilter('always')\n"
               "a = t.eye(3) * 2\nb = t.ones(3, 2)\n"
               "with warnings.catch_warnings(record=True) as w:\n"
@@ -440,7 +440,7 @@ def test_deprecation_warnings_once_as_torch():
               "print(repr([str(x.message).split(' (Triggered internally')[0] for x in w]))\n")
     want = eval(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                                check=True).stdout)
-    _common._WARNED.clear()
+    _runtime_flags._warned.clear()
     t, a, b = dyngrad, dyngrad.eye(3) * 2, dyngrad.ones(3, 2)  # noqa: F841 (read by eval)
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")

@@ -112,11 +112,11 @@ def test_warnings_once_per_process():
     import subprocess
     import sys
     import dyngrad
-    import dyngrad.ops.stft as module
+    from dyngrad import _runtime_flags
     torch_run = subprocess.run(
         [sys.executable, "-c", "import torch as lib\n" + _WARNING_CALLS + "print(repr(messages))"],
         capture_output=True, text=True, check=True)
-    module._warned.clear()
+    _runtime_flags._warned.clear()
     scope = {"lib": dyngrad}
     exec(_WARNING_CALLS, scope)
     assert repr(scope["messages"]) == torch_run.stdout.strip()

@@ -114,7 +114,8 @@ class _FunctionMeta(type):
     def __init__(cls, name, bases, attrs):
         cls._backward_cls = type(name + "Backward", (BackwardCFunction,), {
             "__slots__": (), "_name": name + "Backward", "_forward_cls": cls,
-            "__module__": __name__, "__qualname__": name + "Backward"})
+            # named where torch's are made, as reprs print them
+            "__module__": "torch.autograd.function", "__qualname__": name + "Backward"})
         super().__init__(name, bases, attrs)
 
 

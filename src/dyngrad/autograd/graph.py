@@ -352,14 +352,20 @@ def store_anomaly_metadata(node):
     made while a backward runs, the node whose backward made it (``metadata["parent_"]``).
 
     dyngrad's own frames at the top of the stack are left out: torch's ops run in C++,
-    so its stack ends at the user's line that called the op.
+    so its stack ends at the user's line that called the op. So are the frames of the
+    launcher at its bottom (``python -m dyngrad.run script.py``): under torch, the script
+    is the program's first frame.
     """
     frames = traceback.extract_stack()
     end = len(frames)
     while end and _inside_dyngrad(frames[end - 1].filename):
         end -= 1
+    start = 0
+    while start < end and (frames[start].filename == "<frozen runpy>" or
+                           _inside_dyngrad(frames[start].filename)):
+        start += 1
     meta = node.metadata
-    meta["traceback_"] = traceback.format_list(frames[:end])
+    meta["traceback_"] = traceback.format_list(frames[start:end])
     if anomaly_run.running is not None:
         meta["parent_"] = anomaly_run.running
 

@@ -1,8 +1,7 @@
 """What every torch.linalg function shares: its checks and error type, and the few matrix
 helpers its formulas are written with (all table ops, so formulas stay differentiable)."""
-import warnings
-
 from .. import _backend
+from .._runtime_flags import warn_once  # noqa: F401  (the deprecations of linalg)
 from ..ops import pointwise as pw
 from ..ops import torch_shape as ts
 from ..ops.views import transpose, unsqueeze
@@ -38,16 +37,6 @@ def check_float(A, name):
 def batch_prefix(i, ndim):
     """How torch's batched LAPACK errors name the failing matrix (none for a single one)."""
     return f"(Batch element {i}): " if ndim > 0 else ""
-
-
-_WARNED = set()
-
-
-def warn_once(key, message):
-    """torch's TORCH_WARN_ONCE: the first call in the process warns (the deprecations)."""
-    if key not in _WARNED:
-        _WARNED.add(key)
-        warnings.warn(message, UserWarning, stacklevel=4)
 
 
 _PHASE = ("{}: The {} in the complex case are specified up to multiplication by e^{{i phi}}. "

@@ -28,7 +28,6 @@ _REFUSED = {
     "trunc": ("c", NotImplementedError, "trunc is not supported for complex inputs"),
     "sign": ("c", NotImplementedError, "Unlike NumPy, torch.sign is not intended to support "
                                        "complex numbers. Please use torch.sgn instead."),
-    "relu": ("c", NotImplementedError, "clamp is not supported for complex types"),
     "abs": ("b", NotImplementedError, '"abs_cpu" not implemented for \'Bool\''),
 }
 
@@ -67,7 +66,7 @@ FUNCTIONS = {
     "floor_divide": tm.floor_divide, "remainder": tm.remainder, "fmod": tm.fmod,
     "pow": tm.pow, "neg": tm.neg, "negative": tm.neg, "clamp": tm.clamp, "clip": tm.clamp,
     "clamp_min": tm.clamp_min, "clamp_max": tm.clamp_max, "where": tm.where,
-    "nonzero": tm.nonzero, "maximum": tm.maximum, "minimum": tm.minimum,
+    "nonzero": tm.nonzero, "nonzero_static": tm.nonzero_static, "maximum": tm.maximum, "minimum": tm.minimum,
     "sum": tm.sum, "mean": tm.mean, "max": tm.max, "min": tm.min, "argmax": tm.argmax,
     "argmin": tm.argmin,
     "reshape": ts.reshape, "flatten": ts.flatten, "t": ts.t, "transpose": ts.transpose,
@@ -395,7 +394,7 @@ for _n in ("abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh
     FUNCTIONS.setdefault(_n, _function_of_method(_n))
 # the Tensor queries torch also exposes as functions
 for _n in ("is_nonzero", "is_same_size", "is_conj", "resolve_conj", "get_device",
-           "is_inference"):
+           "is_inference", "is_signed"):
     FUNCTIONS.setdefault(_n, _function_of_method(_n))
 
 from . import batching  # noqa: E402,F401  (puts the batching rules on the table's ops)

@@ -73,7 +73,10 @@ def widened_forward(op, arrays):
         for i in op.tensor_pos + op.scalar_pos:
             if i < len(wide) and type(wide[i]) is float:
                 wide[i] = float(xp.float32(wide[i]).astype(target))
-    out = op.forward(*wide)
+    try:
+        out = op.forward(*wide)
+    except (NotImplementedError, RuntimeError) as e:
+        raise _named_as_given(e, tensors) from None
     for i in op.writes_pos:  # the forward wrote into the widened copy
         if is_low(arrays[i]):
             arrays[i][...] = wide[i].astype(arrays[i].dtype)
@@ -87,6 +90,17 @@ def widened_forward(op, arrays):
     if isinstance(out, tuple):
         return tuple(_round(o, target) for o in out)
     return _round(out, target)
+
+
+def _named_as_given(error, arrays):
+    """A forward's refusal of the float32 it was given, said of the low-precision dtype the
+    caller gave (torch's kernels meet that dtype itself): ``"gcd_cpu" not implemented for
+    'BFloat16'``, not ``'Float'``."""
+    low = next(a.dtype for a in arrays if is_low(a))
+    name = _dt._FROM_NP[low]._cname
+    message = str(error).replace("not implemented for 'Float'", f"not implemented for '{name}'")
+    message = message.replace("but got torch.FloatTensor", f"but got CPU{name}Type")
+    return type(error)(message)
 
 
 # ops whose result depends on the float format itself (the next representable value):

@@ -160,7 +160,8 @@ _FLOAT_OR_COMPLEX = _backend.DIFFERENTIABLE
 _WEAK_OK = {float: "fc", int: "fc"}
 
 _REFUSALS = {xp.subtract: _no_bool_subtraction, xp.maximum: _no_complex("maximum"),
-             xp.minimum: _no_complex("minimum")}
+             xp.minimum: _no_complex("minimum"), xp.fmax: _no_complex("fmax"),
+             xp.fmin: _no_complex("fmin")}
 _ORDERED = {xp.less: "lt", xp.less_equal: "le", xp.greater: "gt", xp.greater_equal: "ge"}
 _INTEGRAL_ONLY = (xp.bitwise_and, xp.bitwise_or, xp.bitwise_xor)
 _NO_BOOL = {xp.subtract: "Subtraction, the `-` operator, with two bool tensors is not supported. "

@@ -12,18 +12,19 @@ derivatives.yaml's formulas.
 import math
 
 from .. import _backend
-from .. import _dtype as _dt
 from ._table import TRANSPOSED, Op
+from .._kernel_dtypes import FLOATING, check_kernel
 from .pointwise import exp
 from .reduction import _dims, sum_dim
 
 xp = _backend.xp
 
 
-def _check_float(self, kernel):
-    if _backend.kind(self.dtype) not in "fc":
-        name = _dt.of_array(self)._cname
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+def _check_float(self, dim, kernel):
+    """torch's softmax kernels: floating dtypes only, one kernel for the last dim (or a
+    0-d input) and one for the others."""
+    last = self.ndim == 0 or dim in (-1, self.ndim - 1)
+    check_kernel(self, f"{kernel}{'_lastdim' if last else ''}_kernel_impl", FLOATING)
 
 
 def _shifted(self, dim):
@@ -37,7 +38,7 @@ def _shifted(self, dim):
 
 
 def _log_softmax(self, dim):
-    _check_float(self, "log_softmax_lastdim_kernel_impl")
+    _check_float(self, dim, "log_softmax")
     d = _dims(dim, self.ndim)[0]
     if self.ndim == 0:
         return self - self
@@ -49,7 +50,7 @@ def _log_softmax(self, dim):
 
 
 def _softmax(self, dim):
-    _check_float(self, "softmax_lastdim_kernel_impl")
+    _check_float(self, dim, "softmax")
     d = _dims(dim, self.ndim)[0]
     xp = _backend.array_module(self)
     if self.ndim == 0:

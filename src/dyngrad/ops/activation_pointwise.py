@@ -10,6 +10,7 @@ import math
 
 from .. import _backend
 from ._table import ELEMENTWISE, TRANSPOSED, Op
+from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, NUMERIC, check_kernel
 from .joining import cat
 from .views import split
 from ..tensor import _wrap
@@ -18,16 +19,9 @@ from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, log
                         zeros_like)
 from .pointwise import threshold_backward
 from .pointwise import eq, masked_fill
-from .._dtype import _FROM_NP
 
 xp = _backend.xp
 _QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
-
-
-def _float(self, name):
-    if self.dtype.kind not in "fc":
-        raise NotImplementedError(f'"{name}" not implemented for \'{_FROM_NP[self.dtype]._cname}\'')
-    return self
 
 
 def _typed(value, like):
@@ -103,7 +97,7 @@ def _gelu_backward_exact32(grad_output, x):
 
 
 def _gelu(self, approximate):
-    x = _float(self, "GeluKernelImpl")
+    x = check_kernel(self, "GeluKernelImpl", FLOATING)
     if approximate == "tanh":
         inner = _SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)
         return (0.5 * x * (1 + xp.tanh(inner))).astype(x.dtype, copy=False)
@@ -155,7 +149,7 @@ gelu_backward = Op("GeluBackwardBackward0", _gelu_backward, jvp=ELEMENTWISE,
 
 # -- silu, mish (composite formulas, as torch's under create_graph) --------------------------
 def _silu(self):
-    x = _float(self, "silu")
+    x = check_kernel(self, "silu_cpu", FLOATING_COMPLEX)
     with xp.errstate(**_QUIET):
         return x / (1 + xp.exp(-x))
 
@@ -171,7 +165,7 @@ def _silu_backward(grad, self):
 
 
 def _mish(self):
-    x = _float(self, "mish")
+    x = check_kernel(self, "mish_cpu", FLOATING)
     return x * xp.tanh(_softplus(x, 1, 20))
 
 
@@ -187,7 +181,7 @@ mish = Op("MishBackward0", _mish, jvp=ELEMENTWISE, self=_mish_backward)
 
 # -- leaky_relu, hardtanh, hardsigmoid, hardswish, threshold: piecewise linear ---------------
 def _leaky_relu(self, negative_slope):
-    x = _float(self, "leaky_relu_cpu")
+    x = check_kernel(self, "leaky_relu_cpu", FLOATING)
     return xp.where(x > 0, x, x * _typed(negative_slope, x))
 
 
@@ -206,7 +200,11 @@ leaky_relu_backward = Op(
 
 
 def _hardtanh(self, min_val, max_val):
-    x = _float(self, "hardtanh_cpu") if self.dtype.kind == "b" else self
+    x = self
+    if x.dtype.kind == "c":  # (torch's hardtanh is a clamp)
+        raise NotImplementedError("clamp is not supported for complex types")
+    if x.dtype.kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     return xp.minimum(xp.maximum(x, _typed(min_val, x)), _typed(max_val, x))
 
 
@@ -224,7 +222,7 @@ hardtanh_backward = Op(
 
 
 def _hardsigmoid(self):
-    x = _float(self, "hardsigmoid_cpu")
+    x = check_kernel(self, "hardsigmoid_cpu", FLOATING)
     return xp.minimum(xp.maximum(x + 3, 0), 6) / _typed(6, x)
 
 
@@ -247,7 +245,7 @@ hardsigmoid_backward = Op("HardsigmoidBackwardBackward0", _hardsigmoid_backward,
 
 
 def _hardswish(self):
-    x = _float(self, "hardswish_cpu")
+    x = check_kernel(self, "hardswish_cpu", FLOATING)
     return x * xp.minimum(xp.maximum(x + 3, 0), 6) / _typed(6, x)
 
 
@@ -270,6 +268,7 @@ hardswish_backward = Op("HardswishBackwardBackward0", _hardswish_backward, jvp=E
 
 
 def _threshold(self, threshold, value):
+    check_kernel(self, "threshold_cpu", NUMERIC)
     return xp.where(self <= threshold, xp.asarray(value).astype(self.dtype), self)
 
 
@@ -282,7 +281,7 @@ threshold = Op("ThresholdBackward0", _threshold, jvp=ELEMENTWISE, self=_threshol
 
 # -- elu, celu, selu ----------------------------------------------------------------------------
 def _elu(self, alpha, scale, input_scale):
-    x = _float(self, "elu")
+    x = check_kernel(self, "elu_cpu", FLOATING)
     with xp.errstate(**_QUIET):
         neg = xp.expm1(x * _typed(input_scale, x)) * _typed(alpha * scale, x)
     return xp.where(x > 0, x * _typed(scale, x), neg)
@@ -333,7 +332,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 # -- softplus, log_sigmoid ----------------------------------------------------------------------
 def _softplus(self, beta, threshold):
-    x = _float(self, "softplus_cpu")
+    x = check_kernel(self, "softplus_cpu", FLOATING)
     bx = x * _typed(beta, x)
     with xp.errstate(**_QUIET):
         soft = xp.log1p(xp.exp(bx)) / _typed(beta, x)
@@ -363,7 +362,7 @@ softplus_backward = Op(
 
 
 def _log_sigmoid(self):
-    x = _float(self, "log_sigmoid_forward")
+    x = check_kernel(self, "log_sigmoid_cpu", FLOATING)
     # -softplus(-x), stable on both sides: min(x, 0) - log1p(exp(-|x|))
     return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
 
@@ -393,6 +392,7 @@ def _halves(x, dim):
 
 
 def _glu(self, dim):
+    check_kernel(self, "glu_cpu", FLOATING)
     a, b = _halves(self, dim)
     with xp.errstate(**_QUIET):
         return a / (1 + xp.exp(-b))
@@ -470,28 +470,9 @@ prelu_kernel_backward = Op(
     weight=lambda grads, grad_output, self, weight: _prelu_double_backward(grads, grad_output, self, weight)[2])
 
 
-# -- logit -------------------------------------------------------------------------------------
-def _logit(self, eps):
-    x = self if self.dtype.kind in "fc" else self.astype(xp.float32)
-    if eps is not None:
-        x = xp.clip(x, eps, 1 - eps)
-    with xp.errstate(**_QUIET):
-        return xp.log(x / (1 - x))
-
-
-def _logit_backward(grad, self, eps):
-    # torch's infinitely_differentiable_logit_backward: zero outside [eps, 1 - eps], nan
-    # outside [0, 1] without eps
-    lo, hi, outside = (0.0, 1.0, math.nan) if eps is None else (eps, 1 - eps, 0.0)
-    inside = logical_and(ge(self, lo), le(self, hi))
-    return where(inside, grad / (self * _one_minus(self)), outside)
-
-
-logit = Op("LogitBackward0", _logit, jvp=ELEMENTWISE, self=_logit_backward)
-
-
 # -- hardshrink, softshrink ------------------------------------------------------------------
 def _hardshrink(self, lambd):
+    check_kernel(self, "hardshrink_cpu", FLOATING)
     return xp.where((self >= -lambd) & (self <= lambd), xp.zeros((), self.dtype), self)
 
 
@@ -500,6 +481,7 @@ def _hardshrink_backward(grad_out, self, lambd):
 
 
 def _softshrink(self, lambd):
+    check_kernel(self, "softshrink_check", FLOATING)
     lam = _typed(lambd, self)
     return xp.where(self > lam, self - lam, xp.where(self < -lam, self + lam, xp.zeros((), self.dtype)))
 

@@ -14,11 +14,16 @@ from .._dtype import _FROM_NP
 xp = _backend.xp
 
 
+# the dtypes torch's messages name by their legacy type (torch.FloatTensor)
+_CLASSIC = ("Float", "Double", "Half", "Byte", "Char", "Short", "Int", "Long")
+
+
 def _check_indices(indices, what="embedding"):
     if indices.dtype.kind not in "iu" or indices.dtype.itemsize < 4:
-        legacy = _FROM_NP[indices.dtype]._legacy
+        d = _FROM_NP[indices.dtype]  # named by its legacy type, or as CPUBoolType
+        name = f"torch.{d._legacy}" if d._cname in _CLASSIC else f"CPU{d._cname}Type"
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
-                           f"following scalar types: Long, Int; but got torch.{legacy} instead "
+                           f"following scalar types: Long, Int; but got {name} instead "
                            f"(while checking arguments for {what})")
 
 

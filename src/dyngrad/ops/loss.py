@@ -9,7 +9,9 @@ import math
 
 from .. import _backend
 from .._dtype import _FROM_NP
+from ._promote import binary, result_dtype
 from ._table import TRANSPOSED, Op
+from .._kernel_dtypes import FLOATING, check_kernel
 from .pointwise import abs_, add_scalar, div_scalar, lt, mul_scalar, sigmoid, zeros_like
 
 xp = _backend.xp
@@ -33,6 +35,8 @@ def _class_picks(self, target, weight, ignore_index):
 
 
 def _nll_loss(self, target, weight, reduction, ignore_index):
+    check_kernel(self, "nll_loss2d_forward_out_frame" if self.ndim >= 3 else
+                 "nll_loss_out_frame", FLOATING)
     dim, safe, w = _class_picks(self, target, weight, ignore_index)
     xp = _backend.array_module(self)
     picked = xp.squeeze(xp.take_along_axis(self, xp.expand_dims(safe, axis=dim), axis=dim),
@@ -87,7 +91,7 @@ nll_loss_backward = Op(
 
 
 def _mse_loss(self, target, reduction):
-    from ._promote import binary
+    check_kernel(result_dtype(self, target), "mse_cpu", FLOATING)
     d = binary(xp.subtract, self, target)  # in torch's result dtype (float32 - int64: float32)
     sq = d * d
     if reduction == NONE:
@@ -150,6 +154,7 @@ _BCE_EPS = 1e-12
 
 
 def _binary_cross_entropy(self, target, weight, reduction):
+    check_kernel(self, "binary_cross_entropy", FLOATING)
     if target.dtype != self.dtype:
         raise RuntimeError(f"Found dtype {_FROM_NP[target.dtype]._cname} but expected "
                            f"{_FROM_NP[self.dtype]._cname}")
@@ -176,8 +181,8 @@ def _binary_cross_entropy_backward(grad_output, self, target, weight, reduction)
 
 
 def _bce_target_grad(grad, self, weight, reduction):
-    from .activation_pointwise import logit
-    g = -logit(self, None) * grad
+    from .pointwise_more import logit_op
+    g = -logit_op(self, None) * grad
     if weight is not None:
         g = g * weight
     return _per_element(g, reduction, math.prod(self.shape))
@@ -213,6 +218,7 @@ binary_cross_entropy_backward = Op(
 
 
 def _bce_with_logits(self, target, weight, pos_weight, reduction):
+    check_kernel(self, "log_sigmoid_cpu", FLOATING)  # (torch composes it with log_sigmoid)
     # (1 - t) x + (1 + (pw - 1) t) * log(1 + exp(-x)), the log written stably
     with xp.errstate(over="ignore"):
         log_sig_neg = xp.log1p(xp.exp(-xp.abs(self))) + xp.maximum(-self, 0)
@@ -258,6 +264,7 @@ binary_cross_entropy_with_logits = Op(
 
 # -- smooth_l1 and huber --------------------------------------------------------------------------
 def _smooth_l1_loss(self, target, reduction, beta):
+    check_kernel(result_dtype(self, target), "smooth_l1_cpu", FLOATING)
     d = xp.abs(self - target)
     losses = xp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta) if beta else d
     return _reduce(losses.astype(self.dtype, copy=False), reduction)
@@ -322,6 +329,7 @@ smooth_l1_loss_backward = Op(
 
 
 def _huber_loss(self, target, reduction, delta):
+    check_kernel(result_dtype(self, target), "huber_cpu", FLOATING)
     d = xp.abs(self - target)
     losses = xp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
     return _reduce(losses.astype(self.dtype, copy=False), reduction)

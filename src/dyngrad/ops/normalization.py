@@ -15,6 +15,7 @@ layer_norm_double_backward.
 
 from .. import _backend
 from ._table import TRANSPOSED, Op
+from .._kernel_dtypes import FLOATING, check_kernel
 from .views import alias
 from ..tensor import Tensor, _wrap
 
@@ -215,6 +216,7 @@ def _pick(outs, mask):
 
 # -- layer_norm ------------------------------------------------------------------------------
 def _native_layer_norm(input, normalized_shape, weight, bias, eps):
+    check_kernel(input, "LayerNormKernelImpl", FLOATING)
     return _norm_forward(input, weight, bias, _layer_layout(input, normalized_shape), eps)
 
 
@@ -255,6 +257,7 @@ native_layer_norm_backward = Op(
 
 # -- group_norm ------------------------------------------------------------------------------
 def _native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    check_kernel(input, "GroupNormKernelImpl", FLOATING)
     out, mean, rstd = _norm_forward(input, weight, bias, _group_layout(input, group), eps)
     return out, mean.reshape(N, group), rstd.reshape(N, group)
 
@@ -277,6 +280,7 @@ native_group_norm = Op("NativeGroupNormBackward0", _native_group_norm, jvp=TRANS
 
 # -- batch_norm ------------------------------------------------------------------------------
 def _native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    check_kernel(input, "batch_norm", FLOATING)
     layout = _batch_layout(input)
     if not training:
         mean = running_mean.reshape(layout.param)

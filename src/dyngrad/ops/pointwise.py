@@ -11,6 +11,7 @@ import math
 
 from .. import _backend
 from .._cpu_math import _fma32, _fma64
+from .._kernel_dtypes import NUMERIC_COMPLEX, check_kernel
 from .. import _dtype as _dt
 from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE
@@ -507,9 +508,14 @@ def _sgn_backward(grad, self, result):
         return zeros_like(grad)
     magnitude = abs_(self)
     return masked_fill_op((grad - result * result * conj(grad)) / (magnitude * 2), magnitude == 0, 0)
+
+
 def _relu(self):
-    if _backend.kind(self.dtype) == "b":
-        raise RuntimeError("Boolean inputs not supported for relu")
+    kind = _backend.kind(self.dtype)
+    if kind in "bc":
+        if kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        raise NotImplementedError("clamp is not supported for complex types")  # (a clamp)
     if type(self) is not _ndarray and not _backend.is_numpy(self):
         ns = _backend.array_module(self)
         return ns.maximum(self, ns.zeros_like(self))
@@ -732,10 +738,18 @@ def _erf(self):
     return xp.asarray(_erf_scalar(x.astype(xp.float64)), dtype=xp.float64).astype(x.dtype)
 
 
-def _rounding(ufunc):
-    """floor, ceil, round, trunc: integers come back unchanged, as in torch."""
+def _rounding(ufunc, name):
+    """floor, ceil, round, trunc: integers come back unchanged, as in torch (bool has no
+    kernel)."""
+    kernel = f"{name}_vml_cpu"
+
     def forward(self):
-        return self.copy() if self.dtype.kind in "biu" else ufunc(self)
+        kind = self.dtype.kind
+        if kind in "biu":
+            if kind == "b":
+                check_kernel(self, kernel, NUMERIC_COMPLEX)
+            return self.copy()
+        return ufunc(self)
     return forward
 
 
@@ -799,10 +813,10 @@ log2 = Op("Log2Backward0", _silent_float(xp.log2), jvp=ELEMENTWISE,
           self=lambda grad, self: grad / mul_scalar(conj(self), 0.6931471805599453))  # log(2)
 log10 = Op("Log10Backward0", _silent_float(xp.log10), jvp=ELEMENTWISE,
            self=lambda grad, self: grad / mul_scalar(conj(self), 2.3025850929940456))  # log(10)
-floor = Op("FloorBackward0", _rounding(xp.floor), jvp=ELEMENTWISE, self=_zero_grad)
-ceil = Op("CeilBackward0", _rounding(xp.ceil), jvp=ELEMENTWISE, self=_zero_grad)
-trunc = Op("TruncBackward0", _rounding(xp.trunc), jvp=ELEMENTWISE, self=_zero_grad)
-round_ = Op("RoundBackward0", _rounding(xp.round), jvp=ELEMENTWISE, self=_zero_grad)
+floor = Op("FloorBackward0", _rounding(xp.floor, "floor"), jvp=ELEMENTWISE, self=_zero_grad)
+ceil = Op("CeilBackward0", _rounding(xp.ceil, "ceil"), jvp=ELEMENTWISE, self=_zero_grad)
+trunc = Op("TruncBackward0", _rounding(xp.trunc, "trunc"), jvp=ELEMENTWISE, self=_zero_grad)
+round_ = Op("RoundBackward0", _rounding(xp.round, "round"), jvp=ELEMENTWISE, self=_zero_grad)
 
 
 def _round_decimals(self, decimals):

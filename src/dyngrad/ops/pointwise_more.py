@@ -21,18 +21,20 @@ from .pointwise import gt, isinf
 from .pointwise import logical_not
 from .pointwise import isfinite
 
+from .._kernel_dtypes import ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, check_kernel
+
 xp = _backend.xp
 _SILENT = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
 _LN2 = math.log(2)
 
 
-def _float_binary(ufunc, name, integers=False):
+def _float_binary(ufunc, name, integers=False, complex_=False):
     """A binary forward in torch's result dtype; integers refused (``name``_cpu) or made
-    floats, as torch's kernel for it does."""
+    floats, as torch's kernel for it does; complex numbers refused unless ``complex_``."""
     def forward(self, other):
         dt = result_dtype(self, other)
-        if dt.kind not in "fc":
-            if not integers:
+        if dt.kind not in "fc" or dt.kind == "c" and not complex_:
+            if not integers or dt.kind == "c":
                 raise NotImplementedError(f'"{name}_cpu" not implemented for '
                                           f"'{_dt._FROM_NP[dt]._cname}'")
             dt = _dt.get_default_dtype().np
@@ -76,7 +78,7 @@ def log_add_exp(a, b):
                                                                        out.dtype), out)
 
 
-logaddexp = Op("LogaddexpBackward0", _float_binary(log_add_exp, "logaddexp"), jvp=ELEMENTWISE,
+logaddexp = Op("LogaddexpBackward0", _float_binary(log_add_exp, "logaddexp", complex_=True), jvp=ELEMENTWISE,
                self=lambda grad, self, other: grad / conj(add_scalar(exp(other - self), 1, 1)),
                other=lambda grad, self, other: grad / conj(add_scalar(exp(self - other), 1, 1)))
 logaddexp2 = Op("Logaddexp2Backward0", _float_binary(xp.logaddexp2, "logaddexp2"), jvp=ELEMENTWISE,
@@ -127,6 +129,7 @@ def _copysign_backward(grad, self, result):
 
 def _copysign(self, other):
     dt = result_dtype(self, other)
+    check_kernel(dt, "copysign_cpu", ALL_BUT_COMPLEX)
     if dt.kind not in "f":
         dt = _dt.get_default_dtype().np
     return xp.copysign(xp.asarray(self, dt), xp.asarray(other, dt)).astype(dt, copy=False)
@@ -189,6 +192,8 @@ lerp_tensor = Op("LerpBackward1", _lerp, jvp=ELEMENTWISE,
 
 
 def lerp(input, end, weight, *, out=None):
+    kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+    check_kernel(result_dtype(input._data, end._data), kernel, FLOATING_COMPLEX)
     if isinstance(weight, Tensor):
         return lerp_tensor(input, end, weight)
     return lerp_scalar(input, end, weight)
@@ -254,6 +259,7 @@ def _sinc_backward(grad, self):
 
 
 def _logit(self, eps):
+    check_kernel(self, "logit_cpu", ALL_BUT_COMPLEX)
     x = to_float(self)
     if eps is not None:
         x = xp.clip(x, eps, 1 - eps)
@@ -281,8 +287,12 @@ def _isfinite(x):
     return isfinite(x)
 
 
-frac = Op("FracBackward0", lambda self: self - xp.trunc(self), jvp=ELEMENTWISE,
-          self=lambda grad: grad)
+def _frac(self):
+    check_kernel(self, "frac_cpu", FLOATING)
+    return self - xp.trunc(self)
+
+
+frac = Op("FracBackward0", _frac, jvp=ELEMENTWISE, self=lambda grad: grad)
 sinc = Op("SincBackward0", _sinc, jvp=ELEMENTWISE, self=_sinc_backward)
 deg2rad = Op("Deg2RadBackward0", lambda self: xp.deg2rad(to_float(self)), jvp=ELEMENTWISE,
              self=lambda grad: mul_scalar(grad, math.pi / 180))
@@ -310,17 +320,31 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 
 # -- no gradient ------------------------------------------------------------------------------
 def _heaviside(self, values):
+    if self.dtype.kind == "c" or values.dtype.kind == "c":
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if self.dtype != values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     return xp.where(self == 0, values, (self > 0).astype(self.dtype)).astype(self.dtype)
 
 
 heaviside = Op(None, _heaviside, jvp=ELEMENTWISE, nondiff=("self", "values"))
-signbit = Op(None, lambda self: xp.signbit(self), jvp=ELEMENTWISE, nondiff=("self",))
-isposinf = Op(None, lambda self: xp.isposinf(self) if self.dtype.kind == "f" else
-              xp.zeros(self.shape, bool), jvp=ELEMENTWISE, nondiff=("self",))
-isneginf = Op(None, lambda self: xp.isneginf(self) if self.dtype.kind == "f" else
-              xp.zeros(self.shape, bool), jvp=ELEMENTWISE, nondiff=("self",))
+def _signbit(self):
+    if self.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors.")
+    return xp.signbit(self)
+
+
+def _infinity_test(test, name):
+    def forward(self):
+        if self.dtype.kind == "c":
+            raise RuntimeError(f"{name} does not support complex inputs.")
+        return test(self) if self.dtype.kind == "f" else xp.zeros(self.shape, bool)
+    return forward
+
+
+signbit = Op(None, _signbit, jvp=ELEMENTWISE, nondiff=("self",))
+isposinf = Op(None, _infinity_test(xp.isposinf, "isposinf"), jvp=ELEMENTWISE, nondiff=("self",))
+isneginf = Op(None, _infinity_test(xp.isneginf, "isneginf"), jvp=ELEMENTWISE, nondiff=("self",))
 
 
 def _isclose(self, other, rtol, atol, equal_nan):

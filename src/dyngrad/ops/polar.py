@@ -110,11 +110,19 @@ isreal_op = Op(None, _isreal, jvp=ELEMENTWISE, nondiff=("self",))
 
 
 def complex(real, imag, *, out=None):
+    _refuse_bfloat16("complex", real, imag)
     return complex_op(real, imag)
 
 
 def polar(abs, angle, *, out=None):
+    _refuse_bfloat16("polar", abs, angle)
     return polar_op(abs, angle)
+
+
+def _refuse_bfloat16(kernel, a, b):
+    # (checked before the op: bfloat16 forwards are given float32)
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and _dt.bfloat16 in (a.dtype, b.dtype):
+        _parts_dtype(kernel, a._data, b._data)
 
 
 def angle(input, *, out=None):

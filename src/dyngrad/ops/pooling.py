@@ -11,8 +11,10 @@ per pooled dim.
 import math
 
 from .. import _backend
+from .._kernel_dtypes import FLOATING, NUMERIC, check_kernel
 from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import zeros_like
+from .reduction import _mean_check
 
 xp = _backend.xp
 _windows_of = _backend.sliding_window_view
@@ -63,6 +65,7 @@ def _plane_strides(shape):
 # -- max_pool2d ---------------------------------------------------------------------------------
 def _max_pool_with_indices(self, kernel_size, stride, padding, dilation, ceil_mode):
     k = len(kernel_size)
+    check_kernel(self, f"max_pool{k}d", NUMERIC)
     out_sp = _out_hw(self, kernel_size, stride, padding, dilation, ceil_mode)
     fill = -xp.inf if self.dtype.kind == "f" else xp.iinfo(self.dtype).min
     win = _padded_windows(self, kernel_size, stride, padding, dilation, out_sp, fill)
@@ -193,6 +196,7 @@ def _avg_divisor(self, kernel_size, stride, padding, out_sp, count_include_pad,
 def _avg_pool(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override):
     k = len(kernel_size)
+    check_kernel(self, "avg_pool2d" if k == 2 else "avg_pool3d_out_frame", NUMERIC)
     out_sp = _out_hw(self, kernel_size, stride, padding, (1,) * k, ceil_mode)
     win = _padded_windows(self, kernel_size, stride, padding, (1,) * k, out_sp, 0)
     total = win.sum(axis=tuple(range(-k, 0)))
@@ -260,12 +264,17 @@ def _averaging(n, o, dtype):
 def _adaptive_avg_pool(self, output_size):
     from .upsample import _apply
     k = len(output_size)
+    if all(o == 1 for o in output_size):  # torch takes a mean: complex numbers pass
+        _mean_check(self, None)
+    else:
+        check_kernel(self, f"adaptive_avg_pool{k}d" + ("_cpu" if k == 3 else ""), FLOATING)
     mats = [_averaging(n, o, self.dtype) for n, o in zip(self.shape[-k:], output_size)]
     return _apply(self, mats, False)
 
 
 def _adaptive_max_pool(self, output_size):
     k = len(output_size)
+    check_kernel(self, f"adaptive_max_pool{k}d" + ("_cpu" if k == 3 else ""), FLOATING)
     cells = [_cells(n, o) for n, o in zip(self.shape[-k:], output_size)]
     steps = _plane_strides(self.shape[-k:])
     out = xp.empty(self.shape[:-k] + tuple(output_size), self.dtype)

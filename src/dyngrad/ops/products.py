@@ -7,6 +7,8 @@ them; cross and the add*mm family are table entries with derivatives.yaml's form
 import warnings
 
 from .. import _backend
+from .. import _dtype as _dt
+from .._kernel_dtypes import NUMERIC_COMPLEX, check_kernel
 from ..tensor import _wrap_dim
 from . import pointwise as pw
 from ._promote import broadcast_shapes
@@ -49,6 +51,7 @@ def kron(input, other):
 
 # -- cross ----------------------------------------------------------------------------------
 def _cross(self, other, dim):
+    check_kernel(result_dtype(self, other), "cross", NUMERIC_COMPLEX)
     return xp.cross(self, other, axis=dim)
 
 
@@ -231,6 +234,14 @@ dist_op = Op("DistBackward0", lambda self, other, p: _dist(*xp.broadcast_arrays(
 
 
 def dist(input, other, p=2):
+    if input.dtype is _dt.bool and other.dtype is _dt.bool:  # (torch subtracts first)
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    kind = result_dtype(input._data, other._data).kind
+    if kind in "iu":
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {_dt._FROM_NP[result_dtype(input._data, other._data)]._cname} "
+                           "instead.")
     return dist_op(input, other, p)
 
 

@@ -145,6 +145,8 @@ def _select_dim(self, dim, keepdim, arg, pick):
         return self.copy(), xp.zeros((), dtype=xp.int64)
     if self.shape[d] == 0:
         raise IndexError(f"{pick}(): Expected reduction dim {d} to have non-zero size.")
+    if self.dtype.kind == "c":
+        raise RuntimeError(f"{pick}(): does not support complex input")
     idx = xp.expand_dims(arg(self, axis=d), d)
     values = xp.take_along_axis(self, idx, d)
     if not keepdim:

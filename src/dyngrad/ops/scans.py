@@ -8,6 +8,7 @@ products over zeros are differentiable to any order, as in torch.
 import math
 
 from .. import _backend
+from .._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
 from .._dtype import _FROM_NP
 from ..tensor import _wrap_dim
 from . import pointwise as pw
@@ -107,8 +108,10 @@ def cumprod_fn(input, dim, *, dtype=None, out=None):
 
 
 # -- cummax, cummin ---------------------------------------------------------------------------
-def _cum_extreme(better):
+def _cum_extreme(better, kernel):
     def forward(self, dim):
+        if self.size:  # (an empty input passes, as in torch)
+            check_kernel(self, kernel, ALL_BUT_COMPLEX)
         if self.ndim == 0:
             return self.copy(), xp.zeros((), xp.int64)
         moved = xp.moveaxis(self, dim, -1)
@@ -137,8 +140,8 @@ def _cummaxmin_backward(grad, self, indices, dim):
 
 
 _CUM = dict(outputs=("values", "indices"), differentiable_outputs=(0,), self=_cummaxmin_backward)
-cummax_op = Op("CummaxBackward0", _cum_extreme(xp.greater_equal), jvp=TRANSPOSED, **_CUM)
-cummin_op = Op("CumminBackward0", _cum_extreme(xp.less_equal), jvp=TRANSPOSED, **_CUM)
+cummax_op = Op("CummaxBackward0", _cum_extreme(xp.greater_equal, "cummax_cpu"), jvp=TRANSPOSED, **_CUM)
+cummin_op = Op("CumminBackward0", _cum_extreme(xp.less_equal, "cummin_cpu"), jvp=TRANSPOSED, **_CUM)
 
 
 def cummax(input, dim, *, out=None):

@@ -33,6 +33,7 @@ SIGNATURES = {
             "Tensor input, tuple of ints[1] dim = None, *, Number correction = None, "
             "bool keepdim = False, Tensor out = None",
             "Tensor input, bool unbiased = True"],
+    "nonzero_static": ["Tensor input, *, int size, int fill_value = -1, Tensor out = None"],
     "argmax": ["Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None"],
     "argmin": ["Tensor input, int dim = None, bool keepdim = False, *, Tensor out = None"],
     "amax": ["Tensor input, tuple of ints[1] dim = [], bool keepdim = False, *, Tensor out = None"],
@@ -181,7 +182,7 @@ TAKES_OUT = frozenset((
     "clamp_max", "nonzero", "maximum", "minimum", "argmax", "argmin", "eq", "ne", "lt", "le",
     "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal", "logical_and",
     "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "bitwise_not", "prod", "outer", "ger", "kron", "diff", "inverse", "matrix_power"))
+    "bitwise_not", "nonzero_static", "prod", "outer", "ger", "kron", "diff", "inverse", "matrix_power"))
 
 # functions whose Tensor parameters also take a Python number, as torch's parser lets them
 NUMBERS_AS_TENSORS = frozenset({"copy_"})

@@ -21,6 +21,7 @@ from ._table import TRANSPOSED, Op, derivative_not_implemented
 from .reduction import _value_selecting_backward, evenly_distribute_backward, evenly_read_jvp
 from .return_types import return_type
 from .._dtype import _FROM_NP
+from .._kernel_dtypes import ALL_BUT_COMPLEX, NUMERIC, check_kernel
 
 xp = _backend.xp
 
@@ -194,6 +195,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 
 def _kth(self, k, dim, keepdim):
+    check_kernel(self, "kthvalue_cpu", NUMERIC)
     n = self.shape[dim] if self.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
@@ -256,6 +258,7 @@ def _median_dim(ignore_nan):
         if self.ndim and self.shape[dim] == 0:
             name = "nanmedian" if ignore_nan else "median"
             raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        check_kernel(self, "median_out", NUMERIC)
         return _pick_sorted(self, dim, keepdim, _lower_middle(ignore_nan))
     return forward
 
@@ -264,6 +267,7 @@ def _median_all(ignore_nan):
     def forward(self):
         if self.size == 0:
             return xp.asarray(xp.nan, dtype=self.dtype)
+        check_kernel(self, "median_cpu", NUMERIC)
         return _pick_sorted(self.reshape(-1), 0, False, _lower_middle(ignore_nan))[0]
     return forward
 
@@ -291,6 +295,7 @@ nanmedian = _median_fn(nanmedian_all, nanmedian_dim, "nanmedian")
 
 
 def _mode(self, dim, keepdim):
+    check_kernel(self, "mode_cpu", ALL_BUT_COMPLEX)
     def position(sorted_, rows):
         flat = sorted_.reshape(-1, sorted_.shape[-1])
         out = xp.zeros(flat.shape[0], xp.int64)
@@ -322,16 +327,19 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 # -- unique, unique_consecutive (no derivative in torch either) ---------------------------------
 def _unique(self, sorted, return_inverse, return_counts):
+    check_kernel(self, "unique", ALL_BUT_COMPLEX)
     values, inverse, counts = xp.unique(self.reshape(-1), return_inverse=True, return_counts=True)
     return values, inverse.reshape(self.shape).astype(xp.int64), counts.astype(xp.int64)
 
 
 def _unique_dim(self, dim, sorted, return_inverse, return_counts):
+    check_kernel(self, "unique_dim", ALL_BUT_COMPLEX)
     values, inverse, counts = xp.unique(self, axis=dim, return_inverse=True, return_counts=True)
     return values, inverse.reshape(-1).astype(xp.int64), counts.astype(xp.int64)
 
 
 def _unique_consecutive(self, return_inverse, return_counts, dim):
+    check_kernel(self, "unique", ALL_BUT_COMPLEX)
     if dim is None:
         flat = self.reshape(-1)
         if flat.size == 0:
@@ -398,6 +406,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     scalar = not isinstance(input, Tensor)
     values = xp.asarray(input) if scalar else input._data
     side = side or ("right" if right else "left")
+    for a in (seq, values):
+        check_kernel(a, "searchsorted_out_cpu", ALL_BUT_COMPLEX)
     if sorter is not None:
         seq = xp.take_along_axis(seq, sorter._data, -1)
     if seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]:
@@ -423,9 +433,12 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 @sample_wise("aten::histc")  # (NOTE [Functions that read arrays under vmap])
 def histc(input, bins=100, min=0, max=0, *, out=None):
     a = input._data
-    if a.dtype.kind not in "f":
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
-                                  f"'{_FROM_NP[a.dtype]._cname}'")
+    # torch's first kernel to meet the dtype: the range's aminmax, linspace, the histogram
+    check_kernel(a, "aminmax_cpu", ALL_BUT_COMPLEX)
+    check_kernel(a, "linspace_cpu", NUMERIC)
+    if a.dtype.kind == "V":  # (bfloat16: counted in float32, returned as bfloat16)
+        return _wrap(histc(_wrap(a.astype(xp.float32)), bins, min, max)._data.astype(a.dtype))
+    check_kernel(a, "histogram_cpu", "f")
     lo, hi = float(min), float(max)
     if lo == hi and a.size:
         lo, hi = float(a.min()), float(a.max())
@@ -440,7 +453,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 @sample_wise("aten::bincount")
 def bincount(input, weights=None, minlength=0):
     a = input._data
-    if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+    check_kernel(a, "bincount_cpu", "iu")
+    if a.ndim != 1 or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is None:
         return _wrap(xp.bincount(a, minlength=minlength).astype(xp.int64))

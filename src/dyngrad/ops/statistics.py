@@ -8,6 +8,7 @@ import math
 import warnings
 
 from .. import _backend
+from .._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
 from .. import _dtype as _dt
 from ._promote import to_float
 from ._table import TRANSPOSED, Op
@@ -99,7 +100,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 # -- var and std ---------------------------------------------------------------------------
 def _var_check(self, name="std and var"):
-    if self.dtype.kind not in "fc":
+    if self.dtype.kind not in "fcV":
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
 
 
@@ -252,6 +253,7 @@ def _extreme(ufunc, name):
         if self.size == 0 and not axes:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                              "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        check_kernel(self, f"{name[1:]}_values_cpu", ALL_BUT_COMPLEX)  # (max_values_cpu)
         return xp.asarray(ufunc(self, axis=axes, keepdims=keepdim))
     return forward
 

@@ -7,24 +7,15 @@ then transposed in place to (freq, frame). istft: each frame transformed back, w
 again, the frames overlap-added (unfold's backward) and divided by the overlap-added
 squared window (the envelope), the padding trimmed.
 """
-import warnings
 
 from .. import _dtype as _dt
+from .._runtime_flags import warn_once
 from ..creation import ones, zeros
 from . import complex_views as cv
 from ._batched import BatchedTensor
 from .fft import fft_c2c, fft_c2r, fft_r2c
 from .padding import constant_pad_nd
 from .rearrange import unfold_backward
-
-_warned = set()  # torch warns once per process (TORCH_WARN_ONCE)
-
-
-def _warn_once(message):
-    if message not in _warned:
-        _warned.add(message)
-        warnings.warn(message, UserWarning, stacklevel=4)
-
 
 _NO_WINDOW = ("A window was not provided. A rectangular window will be applied,which is known "
               "to cause spectral leakage. Other windows such as torch.hann_window or "
@@ -71,7 +62,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         input = F.pad(input.view(extended), [pad, pad], pad_mode)
         input = input.view(input.shape[-signal_dim:])
     if window is None:
-        _warn_once(_NO_WINDOW)
+        warn_once(_NO_WINDOW, _NO_WINDOW)
     if align_to_window is not None and center:
         raise RuntimeError("stft align_to_window should only be set when center = false")
     hop_length = n_fft >> 2 if hop_length is None else hop_length
@@ -83,7 +74,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
                                "inputs, and will further require that return_complex=True in "
                                "a future PyTorch release.")
     elif not return_complex:
-        _warn_once(_NOT_COMPLEX)
+        warn_once(_NOT_COMPLEX, _NOT_COMPLEX)
 
     def refuse(what):
         raise RuntimeError(
@@ -151,7 +142,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     tensor([0., 1., 2., 3., 4., 5., 6., 7.])
     """
     if window is None:
-        _warn_once(_NO_WINDOW_INVERSE)
+        warn_once(_NO_WINDOW_INVERSE, _NO_WINDOW_INVERSE)
     hop_length = n_fft >> 2 if hop_length is None else hop_length
     win_length = n_fft if win_length is None else win_length
     if not input.is_complex():
@@ -219,7 +210,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if input.dim() == 2:
         y = y.squeeze(0)
     if end > expected_len:
-        _warn_once(_LONGER)
+        warn_once(_LONGER, _LONGER)
         y = constant_pad_nd(y, (0, end - expected_len), 0)
     return y
 

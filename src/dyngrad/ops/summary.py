@@ -6,6 +6,8 @@ their formula summing what each output's gradient gives, as torch's var_mean_bac
 quantile is composed from sort, gather, lerp_ and squeeze_ as torch composes it.
 """
 from .. import _backend
+from .. import _dtype as _dt
+from .._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._batched import BatchedTensor, on_batch, sample_wise
@@ -13,7 +15,7 @@ from ._table import LINEAR, TRANSPOSED, Op
 from .reduction import _dims, _sum_dtype, sum_dim
 from .return_types import return_type
 from .statistics import (_amax_amin_backward, _correction, _std, _std_backward, _var,
-                         _var_backward, _unsqueeze_multiple)
+                         _var_backward, _var_check, _unsqueeze_multiple)
 from .views import expand
 from .reduction import gather
 from .views import squeeze_dim_
@@ -39,7 +41,7 @@ def _dim_arg(dim):
 def _nansum(self, dim, keepdim, dtype=None):
     axes = _axes(dim, self.ndim) if self.ndim else ()
     if self.dtype.kind in "c":
-        raise RuntimeError("nansum does not support complex inputs")
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     return xp.asarray(xp.nansum(self, axis=axes, keepdims=keepdim, dtype=_sum_dtype(self, dtype)))
 
 
@@ -124,11 +126,13 @@ std_mean_op = Op("StdMeanBackward0", _std_mean, jvp=TRANSPOSED, outputs=("result
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _var_check(input._data, "var_mean")
     dim, correction = _correction(dim, unbiased, correction)
     return var_mean_op(input, dim, correction, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    _var_check(input._data, "std_mean")
     dim, correction = _correction(dim, unbiased, correction)
     return std_mean_op(input, dim, correction, keepdim)
 
@@ -138,6 +142,7 @@ def _aminmax(self, dim, keepdim):
     if self.size == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
+    check_kernel(self, "aminmax_cpu", ALL_BUT_COMPLEX)
     axes = None if dim is None else (_dims(dim, self.ndim) if self.ndim else None)
     kd = keepdim and (dim is not None)
     lo, hi = xp.min(self, axis=axes, keepdims=kd), xp.max(self, axis=axes, keepdims=kd)
@@ -212,9 +217,9 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     from .inplace import apply_inplace
     from .pointwise_more import lerp_tensor
     from .sorting import sort_op
-    name = "nanquantile()" if ignore_nan else "quantile()"
-    if not input.is_floating_point():
-        raise RuntimeError(f"{name} input tensor must be either float or double dtype")
+    # (nanquantile's message names quantile too, as torch's does)
+    if input.dtype not in (_dt.float32, _dt.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
     qt = q if isinstance(q, Tensor) else _wrap(xp.asarray(q, dtype=input._data.dtype))
     qa = qt._data
     if qa.ndim > 1:
@@ -313,6 +318,7 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The trapezoid rule along ``dim``: dx * (sum(y) - (y[0] + y[-1]) / 2) for a spacing,
     sum((x[1:] - x[:-1]) * (y[1:] + y[:-1])) / 2 for sample points, as torch composes it."""
     from . import torch_shape as ts
+    _refuse_bool("trapezoid", y)
     d = _wrap_dim(dim, y.dim())
     n = y.shape[d]
     if x is not None and isinstance(x, Tensor):
@@ -343,8 +349,14 @@ def _spacings(x, y, d):
     return pw.sub(ts.narrow(x, d, 1, m - 1), lo, 1)
 
 
+def _refuse_bool(name, y):
+    if y.dtype is _dt.bool:
+        raise RuntimeError(f"{name}: received a bool input for `y`, but bool is not supported")
+
+
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     from . import torch_shape as ts
+    _refuse_bool("cumulative_trapezoid", y)
     d = _wrap_dim(dim, y.dim())
     n = y.shape[d]
     pairs = _pairs(y, d, n)

@@ -253,6 +253,20 @@ def nonzero(input, *, as_tuple=False):
     return _wrap(xp.stack(idx, axis=1).astype(xp.int64) if idx else xp.zeros((1, 0), xp.int64))
 
 
+def nonzero_static(input, *, size, fill_value=-1):
+    """nonzero padded with ``fill_value`` rows, or cut, to exactly ``size`` rows: a shape
+    known before the values are."""
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    if type(input) is BatchedTensor:  # (NOTE [Functions that read arrays under vmap])
+        raise dynamic_shape_error("aten::nonzero_static")
+    out = xp.full((size, input._data.ndim), fill_value, xp.int64)
+    if input._data.ndim:
+        found = xp.stack(xp.nonzero(input._data), axis=1)[:size]
+        out[:len(found)] = found
+    return _wrap(out)
+
+
 def maximum(input, other):
     _check_tensor(input, "maximum")
     _check_tensor(other, "maximum", "other")
@@ -347,7 +361,15 @@ def _check_reduced(name, input, dim):
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
+def _check_orderable(name, input):
+    kind = input._data.dtype.kind
+    if kind in "bc":
+        raise RuntimeError(f"{name}(): does not support {'complex' if kind == 'c' else 'bool'} "
+                           "input")
+
+
 def argmax(input, dim=None, keepdim=False):
+    _check_orderable("argmax", input)
     _check_reduced("argmax", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmax(input._data), dtype=xp.int64))
@@ -355,6 +377,7 @@ def argmax(input, dim=None, keepdim=False):
 
 
 def argmin(input, dim=None, keepdim=False):
+    _check_orderable("argmin", input)
     _check_reduced("argmin", input, dim)
     if dim is None:
         return _wrap(xp.asarray(xp.argmin(input._data), dtype=xp.int64))

@@ -28,7 +28,7 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
 
 
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
-    check_parameter_dtypes(input, weight, bias)
+    check_parameter_dtypes(input, weight, bias, "GroupNormKernelImpl")
     return _norm.native_group_norm(input, weight, bias, N, C, HxW, group, eps)
 
 

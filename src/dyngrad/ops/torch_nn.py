@@ -15,8 +15,11 @@ from . import ctc_loss as _ctc, normalization as _norm, distance as _distance, p
 from . import rrelu as _rr
 from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
+from .pointwise_more import logit
+from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX, check_kernel
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
+from .._dtype_info import finfo
 from ..creation import ones, zeros
 from ..tensor import _wrap
 from .. import _backend
@@ -174,6 +177,8 @@ def pdist(input, p=2):
         raise RuntimeError("pdist only supports floating-point dtypes")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
+    if input.dtype in _REDUCED:
+        raise NotImplementedError(f'"pdist" not implemented for \'{input.dtype._cname}\'')
     return _distance.pdist(input.contiguous(), p)
 
 
@@ -188,6 +193,8 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         if not x.is_floating_point():
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{x.dtype._cname}")
+        if x.dtype in _REDUCED:
+            raise NotImplementedError(f'"cdist" not implemented for \'{x.dtype._cname}\'')
     for name, x in (("X1", x1), ("X2", x2)):
         if x.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
@@ -275,14 +282,15 @@ def check_layer_norm(input, normalized_shape, weight, bias):
         expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
                            f"shape {expected}, but got input of size{list(input.shape)}")
-    check_parameter_dtypes(input, weight, bias)
+    check_parameter_dtypes(input, weight, bias, "LayerNormKernelImpl")
     return normalized_shape
 
 
-def check_parameter_dtypes(input, weight, bias):
-    """The norms' parameter-dtype rules (layer and group norm's are batch norm's)."""
+def check_parameter_dtypes(input, weight, bias, kernel):
+    """The norms' parameter-dtype rules (layer and group norm's are batch norm's), after
+    their kernel's dtypes."""
     if not any_batched(input, weight, bias):
-        _check_parameter_dtypes(input, weight, bias, None, None, False)
+        _check_parameter_dtypes(input, weight, bias, None, None, False, kernel)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
@@ -297,7 +305,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                                f"channels in input, but got weight of shape {list(t.shape)} and "
                                f"input of shape {list(input.shape)}")
     hxw = input.numel() // (n * c) if n * c else 0
-    check_parameter_dtypes(input, weight, bias)
+    check_parameter_dtypes(input, weight, bias, "GroupNormKernelImpl")
     return _norm.native_group_norm(input, weight, bias, n, c, hxw, num_groups, eps)[0]
 
 
@@ -326,9 +334,12 @@ def check_batch_norm(input, weight, bias, running_mean, running_var, training):
         _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training)
 
 
-def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training):
+def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, training,
+                            kernel="batch_norm"):
     """torch's CPU rule: parameters share the input's dtype, except that a bfloat16 or
-    float16 input may have float32 ones (the 'mixed' case, decided by the first one given)."""
+    float16 input may have float32 ones (the 'mixed' case, decided by the first one given).
+    The kernel's own dtypes come first."""
+    check_kernel(input._data, kernel, FLOATING)
     given = [t for t in (weight, bias, running_mean, running_var) if t is not None]
     if given and given[0].dtype != input.dtype:
         if any(t.dtype != _dtype.float32 for t in given):
@@ -432,6 +443,8 @@ def _check_conv(input, weight, bias, stride, padding, dilation, transposed, grou
 
 def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     from . import conv as _cv, padding as _pd
+    check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
+                 NUMERIC_COMPLEX)
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
@@ -479,6 +492,9 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, d,
                     name):
     from . import conv as _cv
+    if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
+        # torch's transposed kernels: of the integers, int64 only
+        check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
@@ -518,11 +534,6 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def constant_pad_nd(input, pad, value=0):
     from . import padding as _pd
     return _pd.constant_pad_nd(input, list(pad), value)
-
-
-def logit(input, eps=None, *, out=None):
-    from .activation_pointwise import logit as _logit
-    return _logit(input, eps)
 
 
 FUNCTIONS.update({
@@ -727,12 +738,20 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
                            f"shape {expected}, but got input of size{list(input.shape)}")
+    check_kernel(input._data, "rms_norm", FLOATING_COMPLEX)
+    # float16 and bfloat16 are computed in float32 (with its epsilon), rounded once
+    wide = to_copy(input, _dtype.float32) if input.dtype in _REDUCED else input
     if eps is None:
-        eps = float(_backend.xp.finfo(input._data.dtype).eps)
+        eps = finfo(wide.dtype).eps
     dims = tuple(range(input.dim() - k, input.dim()))
-    ms = _pw.pow_scalar_exp(input, 2).mean(dims, keepdim=True)
-    out = input * _pw.add_scalar(ms, eps, 1).rsqrt()
-    return out if weight is None else out * weight
+    ms = _pw.pow_scalar_exp(wide, 2).mean(dims, keepdim=True)
+    out = wide * _pw.add_scalar(ms, eps, 1).rsqrt()
+    if weight is not None:
+        out = out * weight
+    return to_copy(out, input.dtype) if wide is not input else out
+
+
+_REDUCED = (_dtype.float16, _dtype.bfloat16)
 
 
 FUNCTIONS.update({"conv_tbc": conv_tbc, "channel_shuffle": channel_shuffle, "native_channel_shuffle": native_channel_shuffle, "pixel_shuffle": pixel_shuffle, "pixel_unshuffle": pixel_unshuffle,

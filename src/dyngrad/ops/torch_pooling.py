@@ -1,6 +1,7 @@
 """Pooling with torch's signatures (torch.max_pool2d, F.max_pool3d, F.avg_pool1d, ...):
 arguments checked as torch checks them, the 1-d forms run on an unsqueezed input as
 torch composes them, and adaptive average pooling to 1x1 is a mean, as in torch."""
+from .._kernel_dtypes import FLOATING, check_kernel
 from . import pooling as _pl
 
 
@@ -83,6 +84,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     s = k if stride is None or stride == [] or stride == () else _one(stride)
     if s <= 0:
         raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
+    if not return_indices and not input.requires_grad:  # torch's own kernel for this case
+        check_kernel(input._data, "max_pool1d_impl", FLOATING)
     out = max_pool2d(_as_2d(input, "max_pool1d"), (1, k), (1, s), (0, _one(padding)),
                      (1, _one(dilation)), ceil_mode, return_indices)
     if return_indices:

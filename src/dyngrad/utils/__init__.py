@@ -1,2 +1,2 @@
 """torch.utils: ``data`` (datasets, samplers, DataLoader) and ``checkpoint``."""
-from . import checkpoint, data  # noqa: F401
+from . import checkpoint, data, dlpack  # noqa: F401

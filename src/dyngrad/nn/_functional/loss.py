@@ -13,7 +13,7 @@ from ...ops import torch_nn as _nn
 from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
-from ... import ops
+from ... import _dtype, ops
 from ..._args import type_name
 from ...ops.pointwise_more import xlogy
 from ...ops.statistics import norm_dim as _norm_dim
@@ -305,6 +305,11 @@ def torch_kl_div(input, target, reduction=_loss.NONE, *, log_target=False):
     number reduces nothing, as torch's kernel does). (torch's schema says the default is
     Mean, but its Python binding reduces nothing when none is given: copied.)"""
     # torch's kl_div: target * (log(target) - input), with 0 log 0 = 0
+    kinds = input._data.dtype.kind + target._data.dtype.kind
+    if "c" in kinds:
+        raise RuntimeError("kl_div: Complex inputs not supported.")
+    if any(k in "biu" for k in kinds):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         losses = target.exp() * (target - input)
     else:
@@ -315,6 +320,12 @@ def torch_kl_div(input, target, reduction=_loss.NONE, *, log_target=False):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """<x1, x2> / (max(||x1||, eps) max(||x2||, eps)) along dim. As in torch, the norms
     are clamped in place outside the graph (on a clone), so the clamp has no node."""
+    common = _dtype.promote_types(x1.dtype, x2.dtype)
+    if not common.is_floating_point:
+        raise RuntimeError("expected common dtype to be floating point, yet common dtype is "
+                           f"{common._cname}")
+    # an integer input is cast to the common dtype first
+    x1, x2 = (x if x.dtype.is_floating_point else x.to(common) for x in (x1, x2))
     n1 = x1.norm(2, dim, keepdim=True).clone()
     n2 = x2.norm(2, dim, keepdim=True).clone()
     with no_grad():

@@ -3,6 +3,8 @@
 import math
 import warnings
 
+from ... import _dtype
+from ..._kernel_dtypes import check_kernel
 from ...ops import upsample as _up
 from ...ops import torch_pooling as _pool
 
@@ -82,11 +84,33 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             "Input Error: Only 3D, 4D and 5D input Tensors supported"
             f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
             f"trilinear | lanczos | area | nearest-exact (got {mode})")
+    _check_kernel_dtype(input, mode, antialias)
     if output_size is None:
         output_size = [int(math.floor(n * s)) for n, s in zip(input.shape[2:], scales)]
     return entry(input, tuple(output_size),
                  None if mode in ("nearest", "nearest-exact") else align_corners,
                  tuple(scales) if scales is not None else (None,) * dim)
+
+
+# the kernel torch's CPU interpolation meets first (by mode and spatial dims) and whether
+# it takes uint8 images; floating inputs always pass
+_KERNELS = {("nearest", 2): ("upsample_nearest2d_channels_last", True),
+            ("nearest-exact", 2): ("upsample_nearest2d_channels_last", True),
+            ("bilinear", 2): ("upsample_bilinear2d_channels_last", True),
+            ("bicubic", 2): ("compute_indices_weights_cubic", True),
+            ("linear", 1): ("compute_indices_weights_linear", False),
+            ("trilinear", 3): ("compute_indices_weights_linear", False)}
+
+
+def _check_kernel_dtype(input, mode, antialias):
+    kernel, images = (("compute_index_ranges_weights", True) if antialias else
+                      _KERNELS.get((mode, input.dim() - 2),
+                                   ("compute_indices_weights_nearest", True)))
+    if input.dtype in (_dtype.float32, _dtype.float64) or images and input.dtype is _dtype.uint8:
+        return
+    if input.dtype.is_floating_point and not antialias:  # (the antialiased: no half types)
+        return
+    check_kernel(input._data, kernel, "")
 
 
 def _deprecated(name):
