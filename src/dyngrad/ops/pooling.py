@@ -14,7 +14,7 @@ from .. import _backend
 from .._kernel_dtypes import FLOATING, NUMERIC, check_kernel
 from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import zeros_like
-from .reduction import _mean_check
+from .reduction import _mean_check, gather
 
 xp = _backend.xp
 _windows_of = _backend.sliding_window_view
@@ -127,7 +127,6 @@ def _scatter_to_planes(grad, indices, shape, k, overlapping=True):
 def _gather_from_planes(grad, indices, k):
     """grad (shaped as the input) read at the in-plane flat indices: torch's
     max_pool_double_backward."""
-    from .reduction import gather
     from .views import reshape
     lead = tuple(indices.shape[:-k])
     flat = reshape(grad, lead + (-1,))
