@@ -58,4 +58,10 @@ CASES = [
     'np.array(x)', 'np.array(w.detach())', 'w.tolist()', 'w.item', 'x.__index__()', 'range(n)', 'range(s)',
     '[1, 2, 3, 4][torch.tensor(1)]', '[1, 2, 3, 4][torch.tensor(1.)]', '[1, 2, 3, 4][torch.tensor([1])]',
     'hash(x) == id(x)', 'x.float(1)', 'x.long(memory_format=None)', 'x.double("a")', 'x.int().float()',
+    # broadcast_shapes: ints and sequences of ints only
+    'torch.broadcast_shapes(m, m)', 'torch.broadcast_shapes((2,), m)', 'torch.broadcast_shapes(2.5)',
+    'torch.broadcast_shapes((2,), (3,))', 'torch.broadcast_shapes((2,), [3])',
+    'torch.broadcast_shapes((-1,))', 'torch.broadcast_shapes((1,), (-1,))',
+    'torch.broadcast_shapes((2.0,))', 'torch.broadcast_shapes()', 'torch.broadcast_shapes(None, (2,))',
+    'torch.broadcast_shapes((2, 3), (4, 1, 3))',
 ]

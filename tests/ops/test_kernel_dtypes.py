@@ -1,5 +1,5 @@
 """Which dtypes each function takes, side by side with torch: for every case and dtype
-(complex, integer, bool, float16, bfloat16), the same result dtype or the same error type
+(complex, int64, uint8, bool, float16, bfloat16), the same result dtype or the same error type
 and message. torch's kernels exist for some dtypes only; NumPy computes nearly anything,
 so without the refusals dyngrad would give a complex softmax or an integer layer norm."""
 import warnings
@@ -184,11 +184,36 @@ CASES = {
     'lerp_tensor': 'lib.lerp(x, x, x)',
     'complex': 'lib.complex(x, x)',
     'pdist': 'F.pdist(x.view(2, 2))',
+    'trace': 'lib.trace(x.view(2, 2))',
+    'take_along_dim': 'lib.take_along_dim(lib.ones(4), x)',
+    'take_along_dim_dim': 'lib.take_along_dim(lib.ones(4), x, 0)',
+    'mvlgamma': 'lib.mvlgamma(x, 1)',
+    'norm_except_dim': 'lib.norm_except_dim(x.view(2, 2))',
+    'logdet': 'lib.logdet(x.view(2, 2))',
+    'svd': 'lib.svd(x.view(2, 2))',
+    'linalg.svdvals': 'lib.linalg.svdvals(x.view(2, 2))',
+    'pinverse': 'lib.pinverse(x.view(2, 2))',
+    'floor_divide_tensor': 'lib.floor_divide(x, x)',
+    'fmod_tensor': 'lib.fmod(x, x)',
+    'remainder_tensor': 'lib.remainder(x, x)',
+    'bitwise_left_shift': 'lib.bitwise_left_shift(x, x)',
+    'abs_': 'x.clone().abs_()',
+    'clamp_min_tensor': 'lib.clamp_min(x, x)',
+    'clamp_max_tensor_': 'x.clone().clamp_max_(x)',
+    'F.conv2d_bad_shape': 'F.conv2d(x.view(2, 2), x.view(2, 2))',
+    'F.avg_pool3d': 'F.avg_pool3d(x.view(1, 1, 1, 2, 2), 1)',
+    'quantile_q_matrix': 'lib.quantile(x, x.view(2, 2))',
+    'quantile_q_tensor': 'lib.quantile(x, lib.tensor([0.5]))',
+    'chain_matmul_one': 'lib.chain_matmul(x.view(2, 2))',
+    'conj_physical_': 'x.clone().conj_physical_()',
+    'view_as_complex': 'lib.view_as_complex(x.view(2, 2))',
+    'view_as_complex_bad_shape': 'lib.view_as_complex(x)',
 }
 
 DTYPES = {
     "cfloat": lambda lib: lib.tensor([1 + 1j, -2j, 0.5, 3], dtype=lib.complex64),
     "long": lambda lib: lib.tensor([1, -2, 0, 3]),
+    "uint8": lambda lib: lib.tensor([1, 2, 0, 3], dtype=lib.uint8),
     "bool": lambda lib: lib.tensor([True, False, True, True]),
     "half": lambda lib: lib.tensor([1., -2, 0.5, 3], dtype=lib.float16),
     "bf16": lambda lib: lib.tensor([1., -2, 0.5, 3], dtype=lib.bfloat16),
@@ -196,7 +221,8 @@ DTYPES = {
 
 # where dyngrad differs (a strict xfail: a fix turns it into a failure)
 KNOWN = {
-    ("complex", "half"): "no complex32 dtype (torch's is experimental)",
+    **dict.fromkeys([("complex", "half"), ("view_as_complex", "half")],
+                    "no complex32 dtype (torch's is experimental)"),
 }
 
 

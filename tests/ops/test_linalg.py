@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import dyngrad
+import torch
 from dyngrad.linalg import decompositions as dc, inverses as iv, matrix_functions as mf
 
 from .oracle import assert_same_error, assert_same_tensor, finite_difference_check, record
@@ -533,3 +534,26 @@ ERRORS.update({
     "ormqr_int": (lambda t: t.ormqr(t.ones(2, 2, dtype=t.long), t.ones(2, dtype=t.long),
                                     t.ones(2, 2, dtype=t.long)), []),
 })
+
+
+PINV_TOLERANCES = [{}, {"rtol": 0.5}, {"atol": 1e-3}, {"atol": 1e-3, "rtol": 1e-8},
+                   {"atol": 0.0, "rtol": 0.0}, {"hermitian": True},
+                   {"hermitian": True, "rtol": 0.1}, {"atol": "tensor"}]
+
+
+@pytest.mark.parametrize("kwargs", PINV_TOLERANCES, ids=str)
+def test_pinv_tolerances_as_torch(kwargs):
+    # a nearly rank-deficient matrix: the tolerances decide which singular values count
+    results = []
+    for lib in (torch, dyngrad):
+        A = lib.tensor([[1., 2.], [2., 4.0001], [0., 1e-4]], dtype=lib.float64,
+                       requires_grad=True)
+        kw = {k: lib.tensor(1e-3, dtype=lib.float64) if v == "tensor" else v
+              for k, v in kwargs.items()}
+        B = A[:2, :2] if kw.get("hermitian") else A
+        r = lib.linalg.pinv(B, **kw)
+        g, = lib.autograd.grad((r * r).sum(), A)
+        results.append((type(r.grad_fn).__name__, r.detach().numpy(), g.numpy()))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(results[1][2], results[0][2], rtol=1e-7)

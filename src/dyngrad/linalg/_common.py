@@ -29,9 +29,41 @@ def check_square(A, name):
 
 
 def check_float(A, name):
-    if A._data.dtype.kind not in "fc":
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
-                           f"{A.dtype._cname}")
+    kind = A._data.dtype.kind
+    if kind not in "fcV":
+        raise RuntimeError(f"{_SHOWN.get(name, name)}: Expected a floating point or complex "
+                           f"tensor as input. Got {A.dtype._cname}")
+    if kind == "V" or A._data.dtype.itemsize == 2:  # float16, bfloat16: LAPACK has neither
+        _check_low_precision(A, name)
+
+
+# torch's refusals of float16 and bfloat16: the LAPACK kernel's own (by the function's
+# name), a message of their own, or (the rest) "Low precision dtypes not supported"
+_LOW_PRECISION_KERNELS = {
+    "linalg.svd": "linalg_svd_cpu", "linalg.cond": "linalg_svd_cpu",
+    "linalg.eigh": "linalg_eigh_cpu", "linalg.eigvalsh": "linalg_eigh_cpu",
+    "linalg.eig": "linalg_eig_out_cpu", "linalg.eigvals": "linalg_eig_out_cpu",
+    "linalg.cholesky": "cholesky_cpu", "cholesky": "cholesky_cpu", "linalg.solve": "lu_cpu",
+    "linalg.det": "lu_cpu", "linalg.qr": "geqrf_cpu"}
+_FLOAT_AND_DOUBLE_ONLY = ("linalg.matrix_rank", "linalg.lstsq")
+_LOW_PRECISION_TAKEN = ("linalg.matrix_power", "linalg.matrix_exp", "linalg.vecdot",
+                        "linalg.matrix_norm")
+
+
+def _check_low_precision(A, name):
+    if name in _LOW_PRECISION_TAKEN:
+        return
+    if name in _LOW_PRECISION_KERNELS:
+        raise NotImplementedError(f'"{_LOW_PRECISION_KERNELS[name]}" not implemented for '
+                                  f"'{A.dtype._cname}'")
+    if name in _FLOAT_AND_DOUBLE_ONLY:
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    raise RuntimeError(f"{_SHOWN.get(name, name)}: Low precision dtypes not supported. Got "
+                       f"{A.dtype._cname}")
+
+
+# the names torch's messages give where a check is asked under another
+_SHOWN = {"linalg.norm:svd": "linalg.matrix_norm", "linalg.inv_ex": "linalg.inv"}
 
 
 def batch_prefix(i, ndim):

@@ -265,11 +265,12 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 
 def svdvals(A, *, driver=None, out=None):
-    check_float(A, "linalg.svdvals")
+    check_float(A, "linalg.svd")  # (torch's svdvals is its svd)
     return svd_op(A, False)[1]
 
 
 def torch_svd(input, some=True, compute_uv=True, *, out=None):
     """torch.svd: U, S, V (not V^H); reduced unless some=False."""
+    check_float(input, "linalg.svd")
     U, S, Vh = svd_op(input, not some)
     return return_type("svd", ("U", "S", "V"))(U, S, mH(Vh))

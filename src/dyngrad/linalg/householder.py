@@ -6,6 +6,7 @@ column below the diagonal with a 1 on it (LAPACK's orgqr/ungqr), and the product
 from .. import _backend
 from ..ops import joining
 from ..ops import pointwise as pw
+from ..ops._low_precision import NO_BFLOAT16
 from ..ops._table import TRANSPOSED, Op, derivative_not_implemented
 from ..ops.return_types import return_type
 from ..ops.views import new_zeros, unsqueeze
@@ -116,6 +117,7 @@ def _geqrf(self):
 
 geqrf_op = Op("GeqrfBackward0", _geqrf, outputs=("a", "tau"), jvp_name="geqrf",
               self=derivative_not_implemented("geqrf"))
+NO_BFLOAT16[geqrf_op] = "geqrf_cpu"
 
 
 def geqrf(input, *, out=None):

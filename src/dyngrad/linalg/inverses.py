@@ -5,6 +5,7 @@ Formulas are torch's (FunctionsManual.cpp) in value; where torch factors through
 the second-order graphs hold other node names than torch's while the values agree.
 """
 from .. import _backend
+from .. import _dtype as _dt
 from ..ops import pointwise as pw
 from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
@@ -120,7 +121,10 @@ def slogdet(A, *, out=None):
 
 def logdet(input):
     """torch.logdet: log|det| where the determinant is positive, nan where negative."""
+    check_square(input, "logdet")
     sign, logabsdet = slogdet_op(input)
+    if input.is_complex():  # log det = log|det| + i arg(det)
+        return pw.log(sign) + logabsdet
     return pw.where(pw.eq(sign, -1), float("nan"), logabsdet)
 
 
@@ -202,13 +206,58 @@ def _pinv_backward(grad, self, result):
             + pinvAhK - matmul(matmul(pinvAhK, pinvA), A))
 
 
-pinv_op = Op("LinalgPinvBackward0", lambda self: xp.linalg.pinv(self).astype(self.dtype, copy=False),
-             jvp=TRANSPOSED, self=_pinv_backward)
+_PINV_DTYPES = (_dt.float32, _dt.float64, _dt.complex64, _dt.complex128)
+
+
+def _pinv(self, atol=None, rtol=None, hermitian=False):
+    """The pseudo-inverse: singular values (eigenvalues' sizes, when ``hermitian``) at most
+    max(atol, rtol * the largest) count as zero. Without either, rtol = eps * max(m, n)
+    (NumPy's default, kept for its results); an atol alone means rtol = 0."""
+    if atol is None and rtol is None and not hermitian:
+        return xp.linalg.pinv(self).astype(self.dtype, copy=False)
+    m, n = self.shape[-2:]
+    eps = xp.finfo(self.dtype).eps
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else eps * max(m, n)
+    atol = 0.0 if atol is None else atol
+    if hermitian:
+        w, V = xp.linalg.eigh(self)
+        size = xp.abs(w)
+        tol = xp.maximum(atol, rtol * size.max(-1, keepdims=True))
+        with xp.errstate(divide="ignore"):
+            inv = xp.where(size > tol, 1 / w, 0)
+        return xp.matmul(V * inv[..., None, :], xp.conj(xp.swapaxes(V, -1, -2))).astype(
+            self.dtype, copy=False)
+    U, s, Vh = xp.linalg.svd(self, full_matrices=False)
+    tol = xp.maximum(atol, rtol * s[..., :1])
+    with xp.errstate(divide="ignore"):
+        inv = xp.where(s > tol, 1 / s, 0)
+    Vs = xp.conj(xp.swapaxes(Vh, -1, -2)) * inv[..., None, :]
+    return xp.matmul(Vs, xp.conj(xp.swapaxes(U, -1, -2))).astype(self.dtype, copy=False)
+
+
+pinv_op = Op("LinalgPinvBackward0", _pinv, jvp=TRANSPOSED, self=_pinv_backward)
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    check_float(A, "linalg.pinv")
-    return pinv_op(A)
+    if A.dim() < 2 or A.dtype not in _PINV_DTYPES:
+        shape = ", ".join(str(n) for n in A.shape)
+        raise RuntimeError(f"linalg.pinv({A.dtype._cname}{{[{shape}]}}): expected a tensor with 2 "
+                           "or more dimensions of float, double, cfloat or cdouble types")
+    if atol is None and rtol is None and not hermitian:
+        return pinv_op(A)
+    return pinv_op(A, _tolerance(atol), _tolerance(rtol), bool(hermitian))
+
+
+def _tolerance(t):
+    """A tolerance given as a number or a one-element tensor (a tensor of per-matrix
+    tolerances is not taken)."""
+    if t is None or not hasattr(t, "numel"):
+        return t
+    if t.numel() != 1:
+        raise NotImplementedError("linalg.pinv: per-matrix tolerance tensors are not "
+                                  "implemented in dyngrad; give a number")
+    return float(t.item())
 
 
 def _lstsq_A_backward(grad, self, b):

@@ -20,7 +20,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
-    check_float(A, "linalg.matrix_norm")
+    # (the spectral and nuclear norms take singular values: no half types)
+    check_float(A, "linalg.matrix_norm" if ord not in ("nuc", 2, -2) else "linalg.norm:svd")
     if A.dim() < 2:
         raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
                            f"dimensions.")

@@ -8,7 +8,7 @@ from .. import _dtype as _dt
 from ..ops import torch_shape as ts
 from ..ops.autocast_policy import lower_precision_fp
 from ..tensor import _wrap
-from ._common import check_float, check_square
+from ._common import check_float, check_square, warn_once
 from .inverses import inv, solve
 
 matmul = ts.matmul
@@ -50,6 +50,21 @@ def _order(shapes):
                 if cost[i][j] is None or c < cost[i][j]:
                     cost[i][j], split[i][j] = c, k
     return split
+
+
+def chain_matmul(*matrices, out=None):
+    """The deprecated torch.chain_matmul: multi_dot of its arguments; one matrix comes
+    back as a copy."""
+    warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a "
+              "future PyTorch release. Use torch.linalg.multi_dot instead, which accepts a "
+              "list of two or more tensors rather than multiple parameters.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    if len(matrices) == 1:
+        if matrices[0].dim() != 2:
+            raise RuntimeError(f"Tensor dimension is {matrices[0].dim()}, expected 2 instead.")
+        return ts.clone(matrices[0])
+    return multi_dot(matrices)
 
 
 def multi_dot(tensors, *, out=None):

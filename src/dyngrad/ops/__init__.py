@@ -28,7 +28,6 @@ _REFUSED = {
     "trunc": ("c", NotImplementedError, "trunc is not supported for complex inputs"),
     "sign": ("c", NotImplementedError, "Unlike NumPy, torch.sign is not intended to support "
                                        "complex numbers. Please use torch.sgn instead."),
-    "abs": ("b", NotImplementedError, '"abs_cpu" not implemented for \'Bool\''),
 }
 
 
@@ -270,7 +269,7 @@ for _n, _path in (("lu_unpack", "lu_decomposition"), ("svd_lowrank", "lowrank"),
                   ("pca_lowrank", "lowrank"), ("matrix_rank", "legacy"),
                   ("nuclear_norm", "legacy"), ("frobenius_norm", "legacy"), ("lobpcg", "legacy")):
     FUNCTIONS[_n] = _linalg(f"{_path}.{_n}")
-FUNCTIONS["chain_matmul"] = lambda *matrices: _linalg("multi_dot")(matrices)
+FUNCTIONS["chain_matmul"] = _linalg("products.chain_matmul")
 
 from . import complex_views as _cv, sampling as _sa, view_inplace as _vi  # noqa: E402
 from . import binomial as _binomial  # noqa: E402

@@ -57,6 +57,10 @@ def widened_forward(op, arrays):
                                   f"'{_dt._FROM_NP[target]._cname}'")
     if op.returns_view:
         return op.forward(*arrays)
+    if op in NO_BFLOAT16 and any(is_low(a) for a in tensors):
+        low = next(a.dtype for a in tensors if is_low(a))
+        raise NotImplementedError(f'"{NO_BFLOAT16[op]}" not implemented for '
+                                  f"'{_dt._FROM_NP[low]._cname}'")
     if target.kind == LOW_KIND and op in FORMAT_BOUND:
         raise NotImplementedError(f'"{op.name}" is not implemented for '
                                   f"'{_dt._FROM_NP[target]._cname}' yet")
@@ -101,6 +105,11 @@ def _named_as_given(error, arrays):
     message = str(error).replace("not implemented for 'Float'", f"not implemented for '{name}'")
     message = message.replace("but got torch.FloatTensor", f"but got CPU{name}Type")
     return type(error)(message)
+
+
+# ops whose torch kernel has no bfloat16 (the op -> the kernel its refusal names; ops add
+# themselves here)
+NO_BFLOAT16 = {}
 
 
 # ops whose result depends on the float format itself (the next representable value):

@@ -205,6 +205,8 @@ def _hardtanh(self, min_val, max_val):
         raise NotImplementedError("clamp is not supported for complex types")
     if x.dtype.kind == "b":
         raise RuntimeError("Bool inputs not supported for hardtanh")
+    if x.dtype.kind == "u" and min_val < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     return xp.minimum(xp.maximum(x, _typed(min_val, x)), _typed(max_val, x))
 
 

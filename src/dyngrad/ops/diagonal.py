@@ -5,6 +5,7 @@ read-only, so the view is made with ``as_strided`` and stays writable (``x.diago
 .fill_(1)`` writes into ``x``).
 """
 from .. import _backend
+from .._kernel_dtypes import NUMERIC_COMPLEX, check_kernel
 from ..tensor import _wrap_dim
 from ._table import LINEAR, Op
 from ._view_copy import copy_variant
@@ -88,6 +89,7 @@ def diag(input, diagonal=0, *, out=None):
 def _trace(self):
     if self.ndim != 2:
         raise RuntimeError("trace: expected a matrix, but got tensor with dim " f"{self.ndim}")
+    check_kernel(self, "trace", NUMERIC_COMPLEX)
     return xp.asarray(xp.trace(self, dtype=xp.int64 if self.dtype.kind in "biu" else None))
 
 

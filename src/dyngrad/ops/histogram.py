@@ -11,6 +11,7 @@ from .. import _backend
 from .. import _dtype as _dt
 from ..creation import linspace
 from ..tensor import _CPP_TYPE, Tensor
+from ._low_precision import NO_BFLOAT16
 from ._table import Op
 from .pointwise import _not_implemented
 from .return_types import return_type
@@ -149,6 +150,7 @@ def _histogram(self, bins, range, weight, density):
 histogram_op = Op("torch::autograd::NotImplemented", _histogram, outputs=("hist", "bin_edges"),
                   nondiff=("bins",), self=_not_implemented("histogram"),
                   weight=_not_implemented("histogram"))
+NO_BFLOAT16[histogram_op] = "histogramdd"
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):

@@ -61,10 +61,15 @@ def floor_divide_(self, other):
 
 
 # -- conj_physical: an eager conjugate (dyngrad's conj is eager too) -------------------------
-conj_physical_op = Op("ConjPhysicalBackward0", lambda self: xp.conjugate(self), jvp=LINEAR,
+def _conj_physical(self):
+    # (a real tensor is copied: NumPy's conjugate of bool gives int8)
+    return xp.conjugate(self) if self.dtype.kind == "c" else self.copy()
+
+
+conj_physical_op = Op("ConjPhysicalBackward0", _conj_physical, jvp=LINEAR,
                       self=lambda grad: conj_physical_op(grad))
 # the in-place form records its own node, for real tensors too (torch's ConjPhysicalBackward1)
-conj_physical__op = Op("ConjPhysicalBackward1", lambda self: xp.conjugate(self), jvp=LINEAR,
+conj_physical__op = Op("ConjPhysicalBackward1", _conj_physical, jvp=LINEAR,
                        self=lambda grad: conj_physical_op(grad))
 
 

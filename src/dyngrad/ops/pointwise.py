@@ -229,7 +229,7 @@ def _refuse_division(kernel, self, other):
     """torch's refusals of a rounded division: complex numbers, and an integer division by
     zero (NumPy gives 0 with a warning)."""
     dt = result_dtype(self, other)
-    if dt.kind == "c":
+    if dt.kind in "bc":  # (and no bool kernels)
         raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
                                   f"'{_FROM_NP[dt]._cname}'")
     if dt.kind in "biu" and not xp.all(other):
@@ -466,7 +466,15 @@ sigmoid_backward = Op("SigmoidBackwardBackward0",
                       grad_output=lambda grad, output: sigmoid_backward(grad, output),
                       output=lambda grad, output, grad_output:
                           grad * grad_output * add_scalar(mul_scalar(output, -2), 1, 1))
-abs_ = Op("AbsBackward0", _math(xp.abs), jvp=ELEMENTWISE,
+_abs_any_module = _math(xp.abs)
+
+
+def _abs(self):
+    check_kernel(self, "abs_cpu", NUMERIC_COMPLEX)
+    return _abs_any_module(self)
+
+
+abs_ = Op("AbsBackward0", _abs, jvp=ELEMENTWISE,
           self=lambda grad, self: grad * sgn(self))
 
 
@@ -625,11 +633,23 @@ clamp_max = Op("ClampMaxBackward0", lambda self, max: _clamp(self, None, max), j
                inplace_cast=clamp_type_name,
                self=lambda grad, self, max: _clamp_backward(grad, self, None, max))
 # clamp_min / clamp_max with a tensor bound: the gradient goes to whichever side won
-clamp_min_tensor = Op("ClampMinBackward1", lambda self, min: binary(xp.maximum, self, min),
+# clamp_min/clamp_max with a tensor bound: torch's maximum/minimum kernels, which have no
+# complex numbers (torch.maximum itself says so in words of its own)
+def _clamp_min_tensor(self, min):
+    check_kernel(result_dtype(self, min), "maximum_cpu", "biufV")
+    return binary(xp.maximum, self, min)
+
+
+def _clamp_max_tensor(self, max):
+    check_kernel(result_dtype(self, max), "minimum_cpu", "biufV")
+    return binary(xp.minimum, self, max)
+
+
+clamp_min_tensor = Op("ClampMinBackward1", _clamp_min_tensor,
                       jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
                       self=lambda grad, self, min: where(ge(self, min), grad, 0.0),
                       min=lambda grad, self, min: where(lt(self, min), grad, 0.0))
-clamp_max_tensor = Op("ClampMaxBackward1", lambda self, max: binary(xp.minimum, self, max),
+clamp_max_tensor = Op("ClampMaxBackward1", _clamp_max_tensor,
                       jvp=ELEMENTWISE, inplace_cast=clamp_type_name,
                       self=lambda grad, self, max: where(le(self, max), grad, 0.0),
                       max=lambda grad, self, max: where(gt(self, max), grad, 0.0))

@@ -397,7 +397,7 @@ def _equal(input, other, first):
 
 def _shift(ufunc):
     def forward(self, other):
-        if result_dtype(self, other).kind not in "biu":
+        if result_dtype(self, other).kind not in "iu":
             raise NotImplementedError(f'"{"lshift" if ufunc is xp.left_shift else "rshift"}_cpu" '
                                       f"not implemented for '{_dt._FROM_NP[result_dtype(self, other)]._cname}'")
         return binary(ufunc, self, other)

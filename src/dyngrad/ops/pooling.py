@@ -15,6 +15,7 @@ from .._kernel_dtypes import FLOATING, NUMERIC, check_kernel
 from ._table import LINEAR, TRANSPOSED, Op
 from .pointwise import zeros_like
 from .reduction import _mean_check, gather
+from ._low_precision import NO_BFLOAT16
 
 xp = _backend.xp
 _windows_of = _backend.sliding_window_view
@@ -195,7 +196,11 @@ def _avg_divisor(self, kernel_size, stride, padding, out_sp, count_include_pad,
 def _avg_pool(self, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override):
     k = len(kernel_size)
-    check_kernel(self, "avg_pool2d" if k == 2 else "avg_pool3d_out_frame", NUMERIC)
+    # of the integers torch's average pools take int64 only; the 3-d one, no float16 (nor
+    # bfloat16: NO_BFLOAT16)
+    if self.dtype != xp.int64:
+        check_kernel(self, "avg_pool2d" if k == 2 else "avg_pool3d_out_frame",
+                     FLOATING if k == 2 or self.dtype != xp.float16 else "")
     out_sp = _out_hw(self, kernel_size, stride, padding, (1,) * k, ceil_mode)
     win = _padded_windows(self, kernel_size, stride, padding, (1,) * k, out_sp, 0)
     total = win.sum(axis=tuple(range(-k, 0)))
@@ -244,6 +249,7 @@ def _avg_pool_entries(name):
 
 avg_pool2d, avg_pool2d_backward = _avg_pool_entries("AvgPool2D")
 avg_pool3d, avg_pool3d_backward = _avg_pool_entries("AvgPool3D")
+NO_BFLOAT16[avg_pool3d] = "avg_pool3d_out_frame"
 
 
 # -- adaptive pools ----------------------------------------------------------------------------

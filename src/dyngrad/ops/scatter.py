@@ -421,7 +421,10 @@ def put_fn(input, index, source, accumulate=False):
 def take_along_dim(input, indices, dim=None, *, out=None):
     from . import torch_shape as ts
     if dim is None:
-        return gather(ts.view(input, -1), 0, _long(ts.view(indices, -1)))
+        return gather_fn(ts.view(input, -1), 0, ts.view(indices, -1))
+    if indices.dtype is not _dt.int64:
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{indices.dtype._cname}")
     d = _wrap_dim(dim, input.dim())
     if input.dim() != indices.dim():
         raise RuntimeError("torch.take_along_dim(): input and indices should have the same number "
@@ -434,6 +437,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     sizes = list(indices.shape)
     sizes[d] = input.shape[d]
     input_shape = broadcast_shapes(tuple(sizes), tuple(input.shape))
+    # (along a dim torch wraps a negative index: no bounds check here)
     return gather(ts.expand(input, input_shape), d, _long(ts.expand(indices, index_shape)))
 
 

@@ -9,6 +9,7 @@ written with table ops, so every order of derivative comes free.
 import math
 
 from .. import _backend
+from .._kernel_dtypes import NUMERIC, check_kernel
 from .. import _special_math as sm
 from .._dtype import _FROM_NP
 from ._promote import to_float
@@ -201,6 +202,9 @@ zeta = Op(None, lambda self, other: xp.asarray(sm.zeta(self, other)).astype(
 
 
 def _mvlgamma(self, p):
+    if self.dtype.kind == "b":
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
+    check_kernel(self, "arange_cpu", NUMERIC)  # (torch composes it with an arange)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     x = to_float(self).astype(xp.float64)

@@ -16,6 +16,7 @@ from . import views as vw
 from ._batched import sample_wise
 from .autocast_policy import lower_precision_fp
 from ._promote import broadcast_shapes as _broadcast
+from collections.abc import Sequence
 from .joining import cat
 from .joining import stack
 
@@ -120,7 +121,27 @@ dsplit = _split_along("dsplit", 2, 3)
 
 
 def broadcast_shapes(*shapes):
-    return Size(_broadcast(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+    """torch.broadcast_shapes: ints and sequences of ints (None is skipped), with torch's
+    own refusals (its messages name the argument and the shape so far)."""
+    shapes = [(s,) if isinstance(s, int) else s for s in shapes if s is not None]
+    for s in shapes:
+        if not isinstance(s, Sequence):
+            raise RuntimeError("Input shapes should be of type ints, a tuple of ints, or a list "
+                               f"of ints, got {s}")
+    common = [1] * max((len(s) for s in shapes), default=0)
+    for k, s in enumerate(shapes):
+        for i in range(-1, -1 - len(s), -1):
+            if s[i] == common[i] or s[i] == 1 and common[i] != 1:
+                continue
+            if common[i] == 1:
+                if s[i] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[i] = s[i]
+            elif s[i] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {s[i]} at {i}! "
+                                   f"Mismatching argument at index {k} had {s}; but expected "
+                                   f"shape should be broadcastable to {common}")
+    return Size(common)
 
 
 def broadcast_to(input, size):

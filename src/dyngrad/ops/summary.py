@@ -217,16 +217,21 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     from .inplace import apply_inplace
     from .pointwise_more import lerp_tensor
     from .sorting import sort_op
-    # (nanquantile's message names quantile too, as torch's does)
-    if input.dtype not in (_dt.float32, _dt.float64):
-        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    name = "quantile()"  # (nanquantile's messages too, as torch's checks are shared)
+    if not isinstance(q, Tensor) and not 0 <= q <= 1:
+        raise RuntimeError(f"{name} q must be in the range [0, 1] but got {q:g}")
+    if input.numel() == 0:
+        raise RuntimeError(f"{name} input tensor must be non-empty")
     qt = q if isinstance(q, Tensor) else _wrap(xp.asarray(q, dtype=input._data.dtype))
     qa = qt._data
     if qa.ndim > 1:
         raise RuntimeError(f"{name} q must be a scalar or 1D tensor")
+    if input.dtype not in (_dt.float32, _dt.float64):
+        raise RuntimeError(f"{name} input tensor must be either float or double dtype")
+    if qt.dtype is not input.dtype:
+        raise RuntimeError(f"{name} q tensor must be same dtype as the input tensor")
     if qa.size and (qa.min() < 0 or qa.max() > 1):
-        raise RuntimeError(f"{name} q must be in the range [0, 1] but got {float(qa.reshape(-1)[0] if qa.min() < 0 else qa.max()):g}"
-                           if not isinstance(q, Tensor) else f"{name} q values must be in the range [0, 1]")
+        raise RuntimeError(f"{name} q values must be in the range [0, 1]")
     if interpolation not in _MODES:
         raise RuntimeError(f"{name} interpolation must be one of linear, lower, higher, midpoint "
                            f"or nearest, but got {interpolation}")

@@ -75,6 +75,9 @@ def norm_except_dim(v, pow=2, dim=0):
         if type(value) is not int:
             raise TypeError(f"norm_except_dim(): argument '{name}' (position {k}) must be int, "
                             f"not {type(value).__name__}")
+    if not (v.is_floating_point() or v.is_complex()):
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
+                           f"Got {v.dtype._cname} instead.")
     if dim == -1:
         return _st.norm_op(v, float(pow), None, False)
     last = v.dim() - 1

@@ -443,8 +443,6 @@ def _check_conv(input, weight, bias, stride, padding, dilation, transposed, grou
 
 def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     from . import conv as _cv, padding as _pd
-    check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
-                 NUMERIC_COMPLEX)
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
@@ -472,6 +470,8 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     else:
         padding = _tuple(padding, d)
     _check_conv(input, weight, bias, stride, padding, dilation, False, groups, d, name)
+    check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
+                 NUMERIC_COMPLEX)
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, False, (0,) * d,
                           groups)
     return out if batched else out.squeeze(0)
@@ -492,9 +492,6 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, d,
                     name):
     from . import conv as _cv
-    if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
-        # torch's transposed kernels: of the integers, int64 only
-        check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
@@ -508,6 +505,9 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
                                f"output_padding_width: {output_padding[-1]} stride_height: "
                                f"{stride[0]} stride_width: {stride[-1]} dilation_height: "
                                f"{dilation[0]} dilation_width: {dilation[-1]}")
+    if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
+        # torch's transposed kernels: of the integers, int64 only
+        check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, True, output_padding,
                           groups)
     return out if batched else out.squeeze(0)
