@@ -7,7 +7,6 @@ from . import _backend
 from . import _dtype as _dt
 from ._arg_parser import Parser
 from ._args import broadcast_shapes, check_device, check_layout, type_name
-from ._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
 from .creation import _default, _leaf, _size
 from ._autograd_state import state as _state
 from .tensor import Tensor, _wrap
@@ -356,7 +355,6 @@ def bernoulli_mask(input, shape, p):
     shape it is laid out like the input (torch's empty_like, filled through memory); under
     vmap a fresh draw of the shape whatever the input's batching, as torch's dropout rule
     draws it."""
-    check_kernel(input._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     gen = _generator(None)
     if not _state.batching and tuple(shape) == tuple(input.shape):
         return _like_plain(input, None, lambda s, d, _: gen.bernoulli(s, d, p), False)

@@ -16,7 +16,8 @@ from . import rrelu as _rr
 from ._batched import any_batched, refuse_batched
 from .inplace import apply_inplace
 from .pointwise_more import logit
-from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX, check_kernel
+from .._kernel_dtypes import (ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, NUMERIC_COMPLEX,
+                              check_kernel)
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
 from .._dtype_info import finfo
@@ -32,7 +33,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 # -- dropout --------------------------------------------------------------------------------
 def _mask(input, shape, p):
     """torch's CPU dropout noise: bernoulli_(1 - p) on the default generator, divided by
-    1 - p in the input's dtype (the same draws, so the same mask from the same seed)."""
+    1 - p in the input's dtype (the same draws, so the same mask from the same seed).
+    The noise takes the input's dtype, so there is no complex one (native_dropout draws a
+    bool mask and takes complex inputs)."""
+    check_kernel(input._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     return _random.bernoulli_mask(input, shape, 1 - p).div_(1 - p)
 
 
@@ -85,6 +89,7 @@ def _alpha_dropout(input, p, train, shape, inplace):
         return input
     if p == 1:
         return input.mul_(0) if inplace else input * 0
+    check_kernel(input._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     noise = _random.bernoulli_mask(input, shape, 1 - p)
     a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
     b = noise.add(-1).mul_(_ALPHA * a).add_(_ALPHA * a * p)
