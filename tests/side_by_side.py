@@ -54,6 +54,19 @@ def run(case, lib):
     return result, [(w.category.__name__, _text(str(w.message))) for w in caught]
 
 
+def outcomes(makers):
+    """What each of ``makers`` (callables of no argument) gives: None, or the type and
+    message of the error it raises (for a case that tries many bad calls)."""
+    out = []
+    for make in makers:
+        try:
+            make()
+            out.append(None)
+        except Exception as e:  # noqa: BLE001 - the error is what is compared
+            out.append((type(e).__name__, str(e)))
+    return out
+
+
 def _equal(a, b, rtol, atol):
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):

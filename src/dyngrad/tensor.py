@@ -480,7 +480,9 @@ class Tensor:
             raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(_backend.to_numpy(self._data).reshape(()).item())
+        # bool of the array, not of item(): a compiled call records the branch as a check
+        # (dyngrad/_compile/trace.py) where item() would stop the capture
+        return bool(_backend.to_numpy(self._data).reshape(()))
 
     def __len__(self):
         if self._data.ndim == 0:

@@ -4,6 +4,7 @@ running statistics, version counters and the random stream must agree bit for bi
 (NOTE [Replay equals eager] in dyngrad/_compile/plan.py); guard changes, fallbacks,
 explain and the compiled module's surface are checked too (the surface against torch)."""
 import logging
+import warnings
 
 import numpy as np
 import pytest
@@ -170,11 +171,14 @@ def test_workload_equals_eager(name):
     assert compiled._entries[-1].run is not None, compiled._entries[-1].reason
 
 
-@pytest.mark.parametrize("dtype", [dyngrad.float32, dyngrad.float64])
-def test_fused_chunks_keep_eagers_bits(dtype):
+@pytest.mark.parametrize("dtype,shape", [(dyngrad.float32, (300_001,)),
+                                         (dyngrad.float64, (300_001,)),
+                                         (dyngrad.float32, (3, 401, 250))])
+def test_fused_chunks_keep_eagers_bits(dtype, shape):
     # above fuse.MIN_SIZE elements, elementwise runs go chunk by chunk (NOTE [Chunks keep
-    # eager's bits]); 300,001 elements leave a short last chunk
-    x = dyngrad.randn(300_001, dtype=dtype) * 3
+    # eager's bits]), over the flat view of an array of any shape; 300,001 and 300,750
+    # elements leave a short last chunk
+    x = dyngrad.randn(*shape, dtype=dtype) * 3
 
     def f(x):
         x.grad = None
@@ -187,6 +191,32 @@ def test_fused_chunks_keep_eagers_bits(dtype):
         got = compiled(x.requires_grad_())
         _same(want, got)
     assert "for _a in range(" in compiled._entries[-1].plans[0].source
+
+
+def _repeats(x, w):
+    a = (x @ w).exp()
+    b = (x @ w).exp()      # the same calls on the same values: made once
+    c = x * 0.0
+    d = x * -0.0           # not a repeat of c: -0.0 is another number
+    w.add_(1)              # a write in between: the next x @ w is another value
+    e = (x @ w).exp()
+    f = x * 2
+    g = x * 2
+    f.add_(1)              # a result written afterwards is nobody else's
+    return a + b + e, c, d, f, g
+
+
+def test_a_repeated_call_is_made_once_and_keeps_eagers_values():
+    compiled = dyngrad.compile(_repeats)
+    x = dyngrad.randn(4, 3) * -1
+    for i in range(3):
+        w1, w2 = dyngrad.randn(3, 2), None
+        w2 = w1.clone()
+        _same(_repeats(x, w1), compiled(x, w2))
+        _same(w1, w2)
+    ops = _ops_of(compiled._entries[0].plans[0])
+    assert ops.count("exp") == 2 and ops.count("matmul") == 2
+    assert ops.count("multiply") == 4  # c, d, f, g: none of them stands for another
 
 
 def test_arguments_get_their_grad_and_results_stay_theirs():
@@ -352,11 +382,11 @@ def _counts(x):
 
 
 FALLBACKS = {
-    _counts: "the call changed Python values",
+    _counts: "the call changed Python values: _Counter.calls changed from ",
     _item_branch: "Unsupported Tensor.item() call with capture_scalar_outputs=False",
     _nonzero: "a data-dependent output shape",
-    _prints: "print",
-    _hooked: "a hook ran during backward",
+    _prints: "Failed to trace builtin operator `print` with argument types ['str']",
+    _hooked: "a hook ran during backward: the tensor hook _hooked.<locals>.<lambda>",
 }
 
 
@@ -379,6 +409,62 @@ def test_what_cannot_be_captured_runs_eagerly_and_is_explained(fn, capsys):
         assert capsys.readouterr().out.count("side effect") == 7
     if fn is _counts:  # (fullgraph's call ran before the change was seen: 3 + 3 + 1 + 1)
         assert _COUNTER.calls == 8
+
+
+def _branches(x):
+    if (x > 0).any():  # Tensor.__bool__: a check in the plan, not a graph break
+        return x.exp()
+    return x - 1
+
+
+def test_a_branch_on_a_tensor_is_a_check_with_a_plan_per_outcome():
+    compiled = dyngrad.compile(_branches)
+    for sign in (1, 1, 1, -1, -1, 1, -1):
+        x = dyngrad.rand(5) * sign
+        _same(_branches(x), compiled(x))
+    assert [e.run is not None for e in compiled._entries] == [True, True]
+    assert dyngrad._dynamo.explain(_branches)(dyngrad.rand(5)).graph_break_count == 0
+
+
+class _Logs(nn.Module):
+    """A child whose forward reads a Python number (a graph break)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+        self.seen = []
+
+    def forward(self, x):
+        y = self.lin(x)
+        self.seen.append(y.sum().item())
+        return y.tanh()
+
+
+def test_a_module_that_breaks_runs_its_children_compiled():
+    def build():
+        dyngrad.manual_seed(0)
+        return nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.ModuleList([_Logs()])[0],
+                             nn.Linear(4, 2))
+    model, twin = build(), build()
+    compiled = dyngrad.compile(model)
+    for i in range(5):  # the whole call records and breaks, then _Logs does, then its
+        x = dyngrad.randn(5, 3)  # child records, and the next call makes that plan
+        want, got = twin(x), compiled(x)
+        want.sum().backward()
+        got.sum().backward()
+        _same(want, got)
+        _same(twin, model)
+    assert twin[2].seen == model[2].seen and len(model[2].seen) == 5
+    parent = compiled.__dict__["_compiled_forward"]
+    assert parent._entries[0].run is None  # the whole call broke ...
+    runs = {type(m).__name__: [e.run is not None for e in p._entries]
+            for m, p in parent._pieces}
+    # ... its children replay plans (made on their second call), the one that breaks
+    # breaks into its own children in turn
+    assert runs == {"Linear": [True], "ReLU": [True], "_Logs": [False]}
+    (lin, piece), = parent._pieces[2][1]._pieces
+    assert lin is model[2].lin and piece._entries[0].run is not None
+    assert all("_compiled_call_impl" not in m.__dict__ for m in model.modules())
 
 
 def test_a_boolean_mask_selection_is_replayed_with_its_new_size():
@@ -432,6 +518,23 @@ def test_recompile_limit_falls_back_to_eager_with_torchs_warning(caplog):
     assert len(compiled._entries) == 8
     assert caplog.text.count("torch._dynamo hit config.recompile_limit (8)") == 1
     assert "size mismatch" in caplog.text
+
+
+def test_dynamic_true_says_once_that_a_new_size_records_a_new_plan():
+    f = lambda x: (x * 2).sum(0)  # noqa: E731
+    compiled = dyngrad.compile(f, dynamic=True)
+    compiled(dyngrad.randn(4, 3))
+    with pytest.warns(UserWarning, match=r"dynamic=True is not supported yet.*size mismatch"):
+        x = dyngrad.randn(5, 3)
+        _same(f(x), compiled(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = dyngrad.randn(6, 3)
+        _same(f(x), compiled(x))  # once only
+        quiet = dyngrad.compile(f)  # dynamic=None: shapes specialised, quietly
+        quiet(dyngrad.randn(4, 3))
+        quiet(dyngrad.randn(5, 3))
+    assert len(compiled._entries) == 3
 
 
 def test_reset_forgets_every_plan():

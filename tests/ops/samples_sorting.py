@@ -6,7 +6,7 @@ topk and kthvalue see no ties: which tied index torch's selection picks is its o
 """
 import numpy as np
 
-from dyngrad.ops import scans as sn, sorting as so
+from dyngrad.ops import prod, scans as sn, sorting as so
 
 f32 = np.float32
 A = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
@@ -42,7 +42,7 @@ SAMPLES = {
     so.nanmedian_dim: [("nanmedian_dim", lambda t, x: x.nanmedian(1), [NAN])],
     so.mode_op: [("mode", lambda t, x: x.mode(), [MODE]),
                  ("mode_dim", lambda t, x: t.mode(x, 0, True), [TIES])],
-    sn.cumprod_op: [("cumprod", lambda t, x: x.cumprod(1), [A]),
+    prod.cumprod_op: [("cumprod", lambda t, x: x.cumprod(1), [A]),
                     ("cumprod_fn", lambda t, x: t.cumprod(x, 0), [C3]),
                     ("cumprod_zeros", lambda t, x: x.cumprod(1), [ZEROS]),
                     ("cumprod_int", lambda t, x: t.cumprod(x, 0), [np.array([1, 2, 3])]),

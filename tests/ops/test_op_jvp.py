@@ -19,6 +19,9 @@ from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_ba
                          sampling, sorting, conv, pixel_shuffle, special, weight_norm)
 from dyngrad.ops._table import ALL_OPS
 
+from .forward_oracle import (assert_same_forward, assert_tangents_are_differences,
+                             dual_inputs as _inputs, moved_along_tangent, run_forward,
+                             tangent_array as _tangent_array)
 from .oracle import outputs_of, weights
 from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES, samples_nn, samples_variants
 
@@ -81,35 +84,6 @@ def test_every_differentiable_op_has_a_forward_rule():
     assert all(op.jvp is None for op in NO_JVP), "an op listed in NO_JVP has a rule now"
 
 
-def _tangent_array(a, k):
-    return (weights(a.shape, k) - 1.1).astype(a.dtype)
-
-
-def _run(lib, call, arrays):
-    """The outputs' primals and tangents (zeros where none), or the error raised."""
-    fwAD = lib.autograd.forward_ad
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            with fwAD.dual_level():
-                xs = [fwAD.make_dual(lib.tensor(a.copy()), lib.tensor(_tangent_array(a, k)))
-                      if isinstance(a, np.ndarray) and a.dtype.kind == "f"
-                      else lib.tensor(a.copy()) if isinstance(a, np.ndarray) else a
-                      for k, a in enumerate(arrays)]
-                res = []
-                for o in outputs_of(call(lib, *xs)):
-                    p, t = fwAD.unpack_dual(o)
-                    p = p.detach().numpy().copy()
-                    if o.dtype.is_floating_point:
-                        t = np.zeros_like(p) if t is None else t.detach().numpy().copy()
-                    else:
-                        t = None
-                    res.append((p, t))
-                return res
-        except Exception as e:  # noqa: BLE001 - the error is what is compared
-            return (type(e).__name__, str(e))
-
-
 def _cases(select):
     return [pytest.param(call, arrays, id=f"{op.name}-{cid}")
             for op, cases in SAMPLES.items() if op.name is not None
@@ -128,29 +102,15 @@ FD_CASES = _cases(lambda cid: cid not in NEEDS_GRAD and cid not in AT_A_KINK
 
 @pytest.mark.parametrize("call, arrays", JVP_CASES)
 def test_jvp_against_torch(call, arrays):
-    want = _run(torch, call, arrays)
-    got = _run(dyngrad, call, arrays)
-    if isinstance(want, tuple):
-        assert got == want
-        return
-    assert not isinstance(got, tuple), f"dyngrad raised {got}"
-    assert len(got) == len(want)
-    for k, ((pw_, tw), (pg, tg)) in enumerate(zip(want, got)):
-        np.testing.assert_allclose(pg, pw_, rtol=1e-5, atol=1e-6, err_msg=f"primal {k}")
-        if tw is not None:
-            np.testing.assert_allclose(tg, tw, rtol=1e-4, atol=1e-5, equal_nan=True,
-                                       err_msg=f"tangent {k}")
+    assert_same_forward(call, arrays)
 
 
 @pytest.mark.parametrize("call, arrays", _cases(lambda cid: cid in TORCH_TANGENT_IS_NOT_THE_DERIVATIVE))
 def test_torch_tangent_differs_from_its_differences(call, arrays):
     arrays = [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
               for a in arrays]
-    tangents = [t for _, t in _run(torch, call, arrays)]
-    moved = [[p for p, _ in _run(torch, call, [np.asarray(a + s * _tangent_array(a, k))
-                                              if isinstance(a, np.ndarray) else a
-                                              for k, a in enumerate(arrays)])]
-             for s in (1e-6, -1e-6)]
+    tangents = [t for _, t in run_forward(torch, call, arrays)]
+    moved = moved_along_tangent(torch, call, arrays, 1e-6)
     assert any(not np.allclose(t, (p - m) / 2e-6, rtol=1e-4, atol=1e-5)
                for t, p, m in zip(tangents, *moved) if t is not None)
 
@@ -159,31 +119,11 @@ def test_torch_tangent_differs_from_its_differences(call, arrays):
 def test_jvp_finite_differences(call, arrays):
     arrays = [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
               for a in arrays]
-    got = _run(dyngrad, call, arrays)
+    got = run_forward(dyngrad, call, arrays)
     if isinstance(got, tuple):
         assert got[1].startswith("Trying to use forward AD with"), got
         return
-    eps = 1e-6
-    moved = []
-    for s in (eps, -eps):
-        xs = [np.asarray(a + s * _tangent_array(a, k))
-              if isinstance(a, np.ndarray) and a.dtype.kind == "f"
-              else a for k, a in enumerate(arrays)]
-        moved.append(_run(dyngrad, call, xs))
-    for k, (p, t) in enumerate(got):
-        if t is None:
-            continue
-        num = (moved[0][k][0] - moved[1][k][0]) / (2 * eps)
-        np.testing.assert_allclose(t, num, rtol=1e-5, atol=1e-6, err_msg=f"output {k}")
-
-
-def _inputs(lib, arrays, fwAD=None):
-    return [(fwAD.make_dual(lib.tensor(a.copy(), requires_grad=True),
-                            lib.tensor(_tangent_array(a, k))) if fwAD is not None
-             else lib.tensor(a.copy(), requires_grad=True))
-            if isinstance(a, np.ndarray) and a.dtype.kind == "f"
-            else lib.tensor(a.copy()) if isinstance(a, np.ndarray) else a
-            for k, a in enumerate(arrays)]
+    assert_tangents_are_differences(got, call, arrays)
 
 
 def _loss_and_inputs(lib, call, xs):
@@ -200,7 +140,7 @@ def _forward_over_reverse(call, arrays):
     backward formulas' own forward rules): the tangents of the loss's gradients."""
     fwAD = dyngrad.autograd.forward_ad
     with fwAD.dual_level():
-        L, wrt = _loss_and_inputs(dyngrad, call, _inputs(dyngrad, arrays, fwAD))
+        L, wrt = _loss_and_inputs(dyngrad, call, _inputs(dyngrad, arrays, fwAD, grad=True))
         if L is None:
             return []
         gs = dyngrad.autograd.grad(L, wrt, allow_unused=True)
@@ -213,7 +153,7 @@ def _reverse_over_forward(call, arrays):
     ``sum(w * tangent)`` (the forward rules' own graphs)."""
     fwAD = dyngrad.autograd.forward_ad
     with fwAD.dual_level():
-        xs = _inputs(dyngrad, arrays, fwAD)
+        xs = _inputs(dyngrad, arrays, fwAD, grad=True)
         outs = [o for o in outputs_of(call(dyngrad, *xs))
                 if o.dtype.is_floating_point and o.requires_grad]
         wrt = [x for x in xs if isinstance(x, dyngrad.Tensor) and x.requires_grad]
@@ -240,7 +180,7 @@ def _reverse_over_reverse(lib, call, arrays):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch = lib
-        xs = _inputs(torch, arrays)
+        xs = _inputs(torch, arrays, grad=True)
         L, wrt = _loss_and_inputs(torch, call, xs)
         if L is None:
             return []
@@ -277,7 +217,7 @@ def _fails_as_torch_does(call, arrays):
         with warnings.catch_warnings(), fwAD.dual_level():
             warnings.simplefilter("ignore")
             try:
-                L, wrt = _loss_and_inputs(lib, call, _inputs(lib, arrays, fwAD))
+                L, wrt = _loss_and_inputs(lib, call, _inputs(lib, arrays, fwAD, grad=True))
                 lib.autograd.grad(L, wrt, allow_unused=True)
             except NotImplementedError as e:
                 errors.append(str(e))

@@ -16,8 +16,10 @@ import torch
 import dyngrad
 
 from . import samples_nn
+from .forward_oracle import (assert_same_forward, assert_tangents_are_differences,
+                             dual_inputs, run_forward, tangent_array)
 from .oracle import outputs_of, weights
-from .test_op_jvp import TORCH_TANGENT_IS_NOT_THE_DERIVATIVE, _tangent_array
+from .test_op_jvp import TORCH_TANGENT_IS_NOT_THE_DERIVATIVE
 from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES
 
 _COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
@@ -31,41 +33,16 @@ def _complex(a, k):
 
 
 def _complex_tangent(a, k):
-    return np.asarray(_tangent_array(a.real, k) + 1j * (weights(a.shape, k + 2) - 0.7)
+    return np.asarray(tangent_array(a.real, k) + 1j * (weights(a.shape, k + 2) - 0.7)
                       ).astype(a.dtype)
 
 
-def _inputs(lib, arrays, fwAD=None, grad=False):
-    return [(fwAD.make_dual(lib.tensor(a.copy()), lib.tensor(_complex_tangent(a, k)))
-             if fwAD is not None else lib.tensor(a.copy(), requires_grad=grad))
-            if isinstance(a, np.ndarray) and a.dtype.kind == "c"
-            else lib.tensor(a.copy()) if isinstance(a, np.ndarray) else a
-            for k, a in enumerate(arrays)]
+def _inputs(lib, arrays, grad=False):
+    return dual_inputs(lib, arrays, grad=grad, kind="c")
 
 
 def _numpy(t):
     return t.detach().resolve_conj().numpy().copy()
-
-
-def _run(lib, call, arrays):
-    """The outputs' primals and tangents (zeros where none), or the error raised."""
-    fwAD = lib.autograd.forward_ad
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            with fwAD.dual_level():
-                res = []
-                for o in outputs_of(call(lib, *_inputs(lib, arrays, fwAD))):
-                    p, t = fwAD.unpack_dual(o)
-                    p = _numpy(p)
-                    if o.dtype.is_floating_point or o.dtype.is_complex:
-                        t = np.zeros_like(p) if t is None else _numpy(t)
-                    else:
-                        t = None
-                    res.append((p, t))
-                return res
-        except Exception as e:  # noqa: BLE001 - the error is what is compared
-            return (type(e).__name__, str(e))
 
 
 def _torch_takes_complex(call, arrays):
@@ -115,37 +92,16 @@ FD = _complex_cases(lambda op, cid: op.real_grad_only is None and cid not in AT_
 @pytest.mark.parametrize("call, arrays", [p for p in CASES if p.id.split("-", 1)[1]
                                           not in TORCH_TANGENT_IS_NOT_THE_DERIVATIVE])
 def test_complex_jvp_against_torch(call, arrays):
-    want = _run(torch, call, arrays)
-    got = _run(dyngrad, call, arrays)
-    if isinstance(want, tuple):
-        assert got == want
-        return
-    assert not isinstance(got, tuple), f"dyngrad raised {got}"
-    assert len(got) == len(want)
-    for k, ((pw_, tw), (pg, tg)) in enumerate(zip(want, got)):
-        assert pg.dtype == pw_.dtype, f"primal {k}"
-        np.testing.assert_allclose(pg, pw_, rtol=1e-5, atol=1e-6, err_msg=f"primal {k}")
-        if tw is not None:
-            assert tg.dtype == tw.dtype, f"tangent {k}"
-            np.testing.assert_allclose(tg, tw, rtol=1e-4, atol=1e-5, equal_nan=True,
-                                       err_msg=f"tangent {k}")
+    assert_same_forward(call, arrays, "c", _complex_tangent)
 
 
 @pytest.mark.parametrize("call, arrays", FD)
 def test_complex_jvp_finite_differences(call, arrays):
     arrays = [a.astype(np.complex128) if isinstance(a, np.ndarray) and a.dtype.kind == "c"
               else a for a in arrays]
-    got = _run(dyngrad, call, arrays)
+    got = run_forward(dyngrad, call, arrays, "c", _complex_tangent)
     assert not isinstance(got, tuple), f"dyngrad raised {got}"
-    eps = 1e-6
-    moved = [_run(dyngrad, call, [np.asarray(a + s * _complex_tangent(a, k))
-                                  if isinstance(a, np.ndarray) and a.dtype.kind == "c" else a
-                                  for k, a in enumerate(arrays)])
-             for s in (eps, -eps)]
-    for k, (p, t) in enumerate(got):
-        if t is not None:
-            num = (moved[0][k][0] - moved[1][k][0]) / (2 * eps)
-            np.testing.assert_allclose(t, num, rtol=1e-5, atol=1e-6, err_msg=f"output {k}")
+    assert_tangents_are_differences(got, call, arrays, "c", _complex_tangent)
 
 
 def _gradients(lib, call, arrays):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from dyngrad.ops import activation, indexing, inplace, joining, linalg, loss
-from dyngrad.ops import pointwise as pw, reduction as red, statistics as st
+from dyngrad.ops import pointwise as pw, prod, reduction as red, statistics as st
 from dyngrad.ops import pointwise_more as pm, torch_shape as ts, view_inplace as vi, views as vw
 from dyngrad.ops import complex_views as cv, histogram as hi, sampling as sa
 from dyngrad.ops._table import ALL_OPS
@@ -365,10 +365,10 @@ SAMPLES = {
                  # a zero repeat (an empty result) and two new leading dims
                  ("repeat_zero", lambda t, x: x.repeat(2, 0), [A]),
                  ("repeat_new_dims", lambda t, x: _sq(x.repeat(2, 3, 2)), [B])],
-    st.prod_all: [("prod", lambda t, x: x.prod(), [A]), ("prod_squared", lambda t, x: _sq(t.prod(x)), [A]),
+    prod.prod_all: [("prod", lambda t, x: x.prod(), [A]), ("prod_squared", lambda t, x: _sq(t.prod(x)), [A]),
                   ("prod_dtype", lambda t, x: t.prod(x, dtype=t.float64), [A]),
                   ],
-    st.prod_dim: [("prod_dim", lambda t, x: x.prod(1), [A]),
+    prod.prod_dim: [("prod_dim", lambda t, x: x.prod(1), [A]),
                   ("prod_dim_keepdim", lambda t, x: t.prod(x, 0, keepdim=True), [C3]),
                   ("prod_dim_squared", lambda t, x: _sq(x.prod(-1)), [A]),
                   ("prod_dim_dtype", lambda t, x: x.prod(1, dtype=t.float64), [A])],

@@ -10,7 +10,7 @@ import torch
 
 import dyngrad
 
-from side_by_side import assert_same
+from side_by_side import assert_same, outcomes
 from .test_optimizers import _trajectory
 
 CASES = [
@@ -84,14 +84,7 @@ def _errors(lib):
         lambda: lib.optim.Muon([lib.nn.Parameter(lib.ones(3))]),
         lambda: lib.optim.Muon(p, ns_steps=100).step(),
     ]
-    out = []
-    for make in makers:
-        try:
-            make()
-            out.append(None)
-        except Exception as e:
-            out.append((type(e).__name__, str(e)))
-    return out
+    return outcomes(makers)
 
 
 def test_argument_errors():

@@ -11,7 +11,7 @@ import torch
 
 import dyngrad
 
-from side_by_side import assert_same
+from side_by_side import assert_same, outcomes
 
 SHAPES = [(3, 4), (4,), ()]
 
@@ -83,21 +83,14 @@ def test_closure_returns_loss():
 
 def _errors(lib):
     p = [lib.nn.Parameter(lib.ones(2))]
-    out = []
-    for make in (lambda: lib.optim.SGD(p, lr=-1), lambda: lib.optim.SGD(p, momentum=-1),
-                 lambda: lib.optim.SGD(p, nesterov=True),
-                 lambda: lib.optim.Adam(p, betas=(1.0, 0.9)),
-                 lambda: lib.optim.Adam(p, eps=-1), lambda: lib.optim.Adam([]),
-                 lambda: lib.optim.Adam(p[0]), lambda: lib.optim.SGD([p[0] * 2]),
-                 lambda: lib.optim.SGD([1.0]), lambda: lib.optim.RMSprop(p, alpha=-1),
-                 lambda: lib.optim.Adagrad(p, lr_decay=-1),
-                 lambda: lib.optim.SGD([{"params": p}, {"params": p}])):
-        try:
-            make()
-            out.append(None)
-        except Exception as e:
-            out.append((type(e).__name__, str(e)))
-    return out
+    return outcomes([lambda: lib.optim.SGD(p, lr=-1), lambda: lib.optim.SGD(p, momentum=-1),
+                     lambda: lib.optim.SGD(p, nesterov=True),
+                     lambda: lib.optim.Adam(p, betas=(1.0, 0.9)),
+                     lambda: lib.optim.Adam(p, eps=-1), lambda: lib.optim.Adam([]),
+                     lambda: lib.optim.Adam(p[0]), lambda: lib.optim.SGD([p[0] * 2]),
+                     lambda: lib.optim.SGD([1.0]), lambda: lib.optim.RMSprop(p, alpha=-1),
+                     lambda: lib.optim.Adagrad(p, lr_decay=-1),
+                     lambda: lib.optim.SGD([{"params": p}, {"params": p}])])
 
 
 def test_argument_errors():

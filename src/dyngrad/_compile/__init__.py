@@ -5,6 +5,7 @@ namespace.py the array factories answered with records while capturing
 capture.py   running a call recorded; what it reached and what it changed
 guards.py    when a plan may run instead
 plan.py      the record made into a generated function with reused buffers
+cse.py       repeated calls made once
 fuse.py      elementwise runs over big arrays, chunk by chunk
 codecache.py Python's compile of the generated source, cached by its text
 replay.py    cache entries, the forward/backward plans and CompiledFunctionBackward

@@ -11,23 +11,25 @@ run eagerly and one warning says why, in torch's words. A plan whose check on th
 goes the other way (NOTE [Checks inside a plan]) hands the call to the next entry whose
 guard holds, or to a new capture.
 
-A graph break makes the whole call eager, where torch runs the pieces around the break
-compiled: ``item()``, ``bool()`` or ``tolist()`` steering Python after the call changed
-its inputs, an output shape that depends on values (``nonzero``), a hook running,
-``print``, an array made out of the capture's sight. The entry remembers it, so later
-calls with the same guard run eagerly without a new capture; ``explain`` reports it,
-``fullgraph=True`` raises instead. Splitting a call at the break would need the Python
-between the pieces to run on its own each call, which a record of array calls does not
-hold.
+A graph break makes the call eager, where torch runs the pieces around the break
+compiled: ``item()`` or ``tolist()`` feeding Python, an output shape that depends on
+values (``nonzero``), a hook running, ``print``, an array made out of the capture's
+sight. The entry remembers it, so later calls with the same guard run without a new
+capture; ``explain`` reports it (the reason and the user's line), ``fullgraph=True``
+raises instead. Splitting a function's call at the break would need the Python between
+the pieces to run on its own each call, which a record of array calls does not hold; a
+compiled module is split where its code is: NOTE [A module breaks into its children].
 
 Shapes are always specialised: ``dynamic`` is accepted and stored, and every new shape
 records a plan of its own (as ``dynamic=False``), where torch marks a dimension dynamic
 after its first recompile on it (``dynamic=None``) or from the start (``True``) and keeps
 one graph for every size. The values are the same; only the count of recorded plans, and
-so when the recompile limit is reached, differ.
+so when the recompile limit is reached, differ. With ``dynamic=True`` the first such
+recording says so, once, in a warning: the caller asked for one plan for every size.
 """
 import functools
 import logging
+import warnings
 import weakref
 
 from ..nn.modules.module import Module
@@ -51,9 +53,11 @@ class CompiledFunction:
     """What ``compile(fn)`` returns: calls ``fn`` through the cache of plans."""
 
     def __init__(self, fn, fullgraph=False, dynamic=None, mode=None, disable=False,
-                 recompile_limit=None, extra=()):
+                 recompile_limit=None, extra=(), module=None):
         functools.update_wrapper(self, fn)
         self._fn = fn
+        self._module = module  # compile(module): broken calls run in pieces
+        self._pieces = None
         self._fullgraph = fullgraph
         self._dynamic = dynamic
         self._mode = mode
@@ -61,7 +65,7 @@ class CompiledFunction:
         self._limit = RECOMPILE_LIMIT if recompile_limit is None else recompile_limit
         self._extra = extra
         self._entries = []
-        self._warned = False
+        self._warned = self._warned_dynamic = False
         self._last_reason = None
         self.explained = []  # (reason, stack) of each graph break, once each
         _ALL.add(self)
@@ -83,7 +87,7 @@ class CompiledFunction:
                 if e.check is not None and not e.check(leaves):
                     continue
                 if e.run is None:
-                    return self._fn(*args, **kwargs)
+                    return self._eager(args, kwargs)
                 try:
                     return e.run(leaves)
                 except Bail:  # NOTE [Checks inside a plan]
@@ -94,6 +98,12 @@ class CompiledFunction:
             e = self._entries[-1]
             self._last_reason = (e.guard.why_not(leaves) if e.spec == spec
                                  else "the structure of the arguments changed")
+        if (self._dynamic is True and not self._warned_dynamic and self._last_reason
+                and "size mismatch" in self._last_reason):
+            self._warned_dynamic = True
+            warnings.warn("dyngrad.compile: dynamic=True is not supported yet: shapes are "
+                          "specialised, and a new size records a plan of its own ("
+                          f"{self._last_reason})", UserWarning, stacklevel=2)
         if len(self._entries) >= self._limit:
             if not self._warned:
                 self._warned = True
@@ -118,10 +128,54 @@ class CompiledFunction:
             self.explained.append(tr.rec.broken)
         return result
 
+    def _eager(self, args, kwargs):
+        """A call whose capture broke: eagerly, or a module's in pieces.
+
+        NOTE [A module breaks into its children]
+        torch compiles the code before a graph break and the code after it as two graphs.
+        A module's code is already cut into pieces: its children. When a compiled
+        module's call breaks, its own forward runs eagerly and each child (the elements
+        of a ModuleList or ModuleDict, which have no forward of their own) is called
+        through a compiled function of its own, so everything but the child that breaks
+        replays a plan, and that child, compiled the same way, breaks into its own
+        children in turn. While the call runs the children's ``_compiled_call_impl``
+        (``Module.compile``'s slot) holds them; one the user compiled keeps its own."""
+        if self._module is None:
+            return self._fn(*args, **kwargs)
+        if self._pieces is None:
+            self._pieces = [(m, CompiledFunction(m._call_impl, False, self._dynamic,
+                                                 self._mode, extra=(m,), module=m))
+                            for m in _children(self._module)]
+        patched = []
+        try:
+            for m, piece in self._pieces:
+                if m.__dict__.get("_compiled_call_impl") is None:
+                    m.__dict__["_compiled_call_impl"] = piece
+                    patched.append(m)
+            return self._fn(*args, **kwargs)
+        finally:
+            for m in patched:
+                m.__dict__.pop("_compiled_call_impl", None)
+
     def _reset(self):
+        self._pieces = None
         self._entries.clear()
         self.explained.clear()
-        self._warned = False
+        self._warned = self._warned_dynamic = False
+
+
+def _children(module):
+    """The modules a module's forward calls, as far as its structure says: its children,
+    and the elements of those that are only containers (ModuleList, ModuleDict)."""
+    out = []
+    for m in module._modules.values():
+        if m is None:
+            continue
+        if type(m).forward is Module.forward:
+            out.extend(_children(m))
+        else:
+            out.append(m)
+    return out
 
 
 class OptimizedModule(Module):
@@ -164,7 +218,7 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
         return decorate
     if isinstance(model, Module):
         fwd = CompiledFunction(model._call_impl, fullgraph, dynamic, mode, disable,
-                               recompile_limit, extra=(model,))
+                               recompile_limit, extra=(model,), module=model)
         return OptimizedModule(model, fwd)
     if not callable(model):
         raise RuntimeError("compile() expects a callable")

@@ -165,16 +165,34 @@ def _hooks_in(found):
 
 
 def _python_state(found):
-    """The plain values the call could change without an array call."""
-    out = []
+    """The plain values the call could change without an array call: {what: value}."""
+    out = {}
     for obj in found.modules + found.objects:
-        out.append([(k, v) for k, v in vars(obj).items() if _guards.plain_value(v)])
+        for k, v in vars(obj).items():
+            if _guards.plain_value(v):
+                out[(id(obj), k)] = (f"{type(obj).__name__}.{k}", v)
     for o in found.optimizers:
-        out.append([[(k, v) for k, v in g.items() if _guards.plain_value(v)]
-                    for g in o.param_groups])
+        for j, g in enumerate(o.param_groups):
+            for k, v in g.items():
+                if _guards.plain_value(v):
+                    out[(id(o), j, k)] = (f"{type(o).__name__}.param_groups[{j}][{k!r}]", v)
     for where, name, _ in found.values:
-        out.append(where.cell_contents if name is None else where.get(name))
+        v = where.cell_contents if name is None else where.get(name)
+        out[(id(where), name)] = ("a closure value" if name is None else f"global {name}", v)
     return out
+
+
+def _first_change(before, after):
+    """The first Python value the call changed, in words (None when none did)."""
+    for key in list(before) + [k for k in after if k not in before]:
+        old, new = before.get(key), after.get(key)
+        if old is None:
+            return f"{new[0]} was set to {new[1]!r}"
+        if new is None:
+            return f"{old[0]} was deleted"
+        if old[1] is not new[1] and (type(old[1]) is not type(new[1]) or old[1] != new[1]):
+            return f"{old[0]} changed from {old[1]!r} to {new[1]!r}"
+    return None
 
 
 def _state_layout(found):
@@ -262,11 +280,11 @@ def _capture(fn, args, kwargs, fullgraph, extra):
     _trace.state.rec = _trace._Off()
     for u in reversed(undo):
         u()
-    if rec.active and _python_state(found) != python_state:
+    changed = _first_change(python_state, _python_state(found)) if rec.active else None
+    if changed is not None:
         # a plan replays array calls only: a change the call made to Python values (a
         # scheduler's step, a counter, module.train()) would not happen again
-        rec.graph_break("the call changed Python values (an attribute, a global, an "
-                        "optimizer's settings)")
+        rec.graph_break(f"the call changed Python values: {changed}")
     if rec.active:
         if _state_layout(found) != layout:
             tr.warmup = True
@@ -382,14 +400,18 @@ def _start(rec, found, sources, before):
 
     def print_(*a, **k):
         if _trace.state.rec is rec and rec.active and not rec.inside:
-            rec.graph_break("print")
+            rec.graph_break("Failed to trace builtin operator `print` with argument types "
+                            f"{[type(x).__name__ for x in a]} (has_kwargs {bool(k)})")
         return real_print(*a, **k)
     builtins.print = print_
     undo.append(lambda: setattr(builtins, "print", real_print))
 
     def watch(kind, fn, args, result):
         if _trace.state.rec is rec and rec.active:
-            rec.graph_break("a hook ran during backward")
+            code = getattr(fn, "__code__", None)
+            where = f" at {code.co_filename}:{code.co_firstlineno}" if code else ""
+            rec.graph_break(f"a hook ran during backward: the {kind} hook "
+                            f"{getattr(fn, '__qualname__', repr(fn))}{where}")
     engine.hook_watchers.append(watch)
     undo.append(lambda: engine.hook_watchers.remove(watch))
     _trace.state.rec = rec

@@ -9,9 +9,17 @@ the slice of its result, bit for bit (NumPy's SIMD loops handle a chunk's elemen
 they handle the whole array's; chunks are whole multiples of any vector width). Only
 elementwise ufunc calls are fused, never a reduction, whose summation order depends on
 how the array is cut.
+
+An array of more than one dimension takes part when it is C-contiguous: the loop runs
+over its flat view (``reshape(-1)``, the same memory), so a GELU's 25 passes over a (12, 64, 512)
+activation or an optimizer's update of a weight matrix are fused as a vector's are. An
+array reshaped in place (``a.shape = s``) during the call is left out: its recorded
+shape is not the one it has later.
 """
+import math
+
 from .. import _backend
-from .trace import Ref
+from .trace import Ref, _refs, _set_shape
 
 ndarray = _backend.ndarray
 
@@ -19,7 +27,7 @@ CHUNK = 65536          # elements per chunk (256 KB of float32)
 MIN_SIZE = 4 * CHUNK   # smaller arrays stay in the cache anyway
 
 
-def _fusable(rec, c):
+def _fusable(rec, c, reshaped):
     u = c.ufunc
     if u is None or u[1] != "__call__" or u[0].signature is not None or u[0].nout != 1:
         return None
@@ -32,11 +40,13 @@ def _fusable(rec, c):
             return None
         if s.shape == ():
             continue
+        if n in reshaped or (len(s.shape) > 1 and not s.contiguous):
+            return None  # (a vector of any strides slices as it is)
         if shape is None:
             shape = s.shape
         elif s.shape != shape:
             return None
-    if shape is None or len(shape) != 1 or shape[0] < MIN_SIZE:
+    if shape is None or math.prod(shape) < MIN_SIZE:
         return None
     out = rec.slots[c.outs.n] if type(c.outs) is Ref else None
     if out is None or out.shape != shape:
@@ -46,9 +56,11 @@ def _fusable(rec, c):
 
 def groups(rec, calls):
     """Runs of at least two consecutive fusable calls over one shape: [(start, end)]."""
+    reshaped = {c.args[0].n for c in rec.calls
+                if c.fn is _set_shape and type(c.args[0]) is Ref}
     found, start, shape = [], None, None
     for i, c in enumerate(calls + [None]):
-        s = _fusable(rec, c) if c is not None else None
+        s = _fusable(rec, c, reshaped) if c is not None else None
         if s is not None and s == shape:
             continue
         if start is not None and i - start >= 2:
@@ -77,7 +89,7 @@ def local_slots(rec, calls, runs, escaping):
 
 def emit(rec, src, calls, names, local, buf_of, fresh_full, shape):
     """The lines of one run: a loop over chunks, each call on its chunk."""
-    n = shape[0]
+    n = math.prod(shape)
     lines = []
     for c in calls:  # full-size results nobody gave a buffer: made before the loop
         o = c.outs.n
@@ -85,6 +97,14 @@ def emit(rec, src, calls, names, local, buf_of, fresh_full, shape):
                 and rec.calls[rec.slots[o].producer] is c.orig):
             lines.append(f"{names[o]} = _empty({shape!r}, {src.const(rec.slots[o].dtype)})")
             fresh_full.add(o)
+    flat = {}  # the flat views of the full-size arrays, made once before the loop
+    if len(shape) > 1:
+        for c in calls:
+            for r in _refs_of(c):
+                if (r.n not in local and rec.slots[r.n].shape != ()
+                        and names[r.n] not in flat):
+                    flat[names[r.n]] = f"f{len(flat)}"
+                    lines.append(f"f{len(flat) - 1} = {names[r.n]}.reshape(-1)")
     temps = sorted({o for c in calls for o in [c.outs.n] if o in local})
     for o in temps:
         src.globals[f"T{o}"] = _backend.xp.empty(CHUNK, rec.slots[o].dtype)
@@ -103,7 +123,7 @@ def emit(rec, src, calls, names, local, buf_of, fresh_full, shape):
                 return f"t{tpl.n}"
             if s.shape == ():
                 return names[tpl.n]
-            return f"{names[tpl.n]}[_a:_b]"
+            return f"{flat.get(names[tpl.n], names[tpl.n])}[_a:_b]"
         if t is tuple:
             inner = ", ".join(part(v) for v in tpl)
             return f"({inner},)" if len(tpl) == 1 else f"({inner})"
@@ -116,3 +136,7 @@ def emit(rec, src, calls, names, local, buf_of, fresh_full, shape):
             kwargs.append(f"out={part(c.outs)}")
         lines.append(f"    {f}({', '.join(args + kwargs)})")
     return lines
+
+
+def _refs_of(c):
+    return _refs((c.args, c.kwargs, c.outs))

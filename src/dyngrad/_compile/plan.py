@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import _backend
 from ..tensor import _wrap
-from . import fuse as _fuse
+from . import cse as _cse, fuse as _fuse
 from .codecache import code_of
 from .trace import Call, Ref, _refs
 
@@ -80,6 +80,9 @@ def needed_calls(rec, calls, escaping, keep_roots, effects=True):
                 continue
             c = calls[i]
             outs = c.outn()
+            if not (c.effect or c.writes) and outs and not any(
+                    _made_by(rec, o, c) for o in outs):
+                continue  # it handed back an array it was given (a no-op astype): nothing
             if ((c.effect and effects) or any(o in vals for o in outs)
                     or any(slots[w].root in roots for w in c.writes)):
                 needed[i] = changed = True
@@ -91,15 +94,9 @@ def needed_calls(rec, calls, escaping, keep_roots, effects=True):
     return [c for c, k in zip(calls, needed) if k]
 
 
-def _substitute(tpl, alias):
-    t = type(tpl)
-    if t is Ref:
-        return Ref(alias[tpl.n]) if tpl.n in alias else tpl
-    if t is tuple or t is list:
-        return t(_substitute(v, alias) for v in tpl)
-    if t is dict:
-        return {k: _substitute(v, alias) for k, v in tpl.items()}
-    return tpl
+def _made_by(rec, n, c):
+    p = rec.slots[n].producer
+    return p is not None and rec.calls[p] is c.orig
 
 
 def _peephole(rec, calls, escaping):
@@ -121,7 +118,7 @@ def _peephole(rec, calls, escaping):
         if i in skip:
             continue
         if alias:
-            c = _copy_call(c, alias)
+            c = c.renamed(alias)
         src = c.args[0] if c.args else None
         if (c.fn is np.array and type(src) is Ref and c.kwargs.get("copy") is True
                 and set(c.kwargs) <= {"copy", "order"} and type(c.outs) is Ref):
@@ -154,14 +151,6 @@ def _peephole(rec, calls, escaping):
         out.append(c)
     escaping = {alias.get(n, n) for n in escaping}
     return out, escaping, alias
-
-
-def _copy_call(c, alias):
-    new = Call(c.fn, _substitute(c.args, alias), _substitute(c.kwargs, alias),
-               c.outs, c.writes, c.ufunc)
-    new.effect = c.effect
-    new.orig = c.orig
-    return new
 
 
 def _elementwise(call):
@@ -264,6 +253,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     calls kept, buffers).
     """
     keep_roots = [] if pure else [n for n in reads if rec.slots[n].kind == "input"]
+    calls, escaping, common = _cse.common_calls(rec, calls, escaping)
     kept = needed_calls(rec, calls, escaping, keep_roots, effects=not pure)
     kept, escaping, alias = _peephole(rec, kept, set(escaping))
     runs = _fuse.groups(rec, kept)
@@ -278,7 +268,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
             names[s.n] = f"B{buf_of[s.n]}"
         else:
             names[s.n] = f"v{s.n}"
-    for a, b in alias.items():
+    for a, b in list(alias.items()) + list(common.items()):
         names[a] = names[b]
     for b, (shape, dtype) in enumerate(shapes):
         src.globals[f"B{b}"] = np.empty(shape, dtype)

@@ -107,6 +107,14 @@ class Call:
             self._outn = [r.n for r in _refs(self.outs)]
         return self._outn
 
+    def renamed(self, alias):
+        """The same call reading ``alias[n]`` where it read slot ``n``."""
+        new = Call(self.fn, substitute(self.args, alias), substitute(self.kwargs, alias),
+                   self.outs, self.writes, self.ufunc)
+        new.effect = self.effect
+        new.orig = self.orig
+        return new
+
 
 class Ref:
     __slots__ = ("n",)
@@ -424,6 +432,18 @@ def expect(arr, value):
     code takes the general path instead (``_backend.capturing``)."""
     if bool(arr) is not value:
         raise Bail
+
+
+def substitute(tpl, alias):
+    """``tpl`` with Ref(alias[n]) in place of each Ref(n) that ``alias`` names."""
+    t = type(tpl)
+    if t is Ref:
+        return Ref(alias[tpl.n]) if tpl.n in alias else tpl
+    if t is tuple or t is list:
+        return t(substitute(v, alias) for v in tpl)
+    if t is dict:
+        return {k: substitute(v, alias) for k, v in tpl.items()}
+    return tpl
 
 
 def _refs(tpl):

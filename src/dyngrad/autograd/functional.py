@@ -169,6 +169,20 @@ def _grads(outputs, inputs, grad_outputs=None, create_graph=False, retain_graph=
                  is_grads_batched=is_grads_batched)
 
 
+def _last_pass(ys, xs, v, like, strict, create_graph, independent, constant_cg):
+    """A product's final backward pass: ``v`` through ``ys`` to ``xs``, recording only
+    under create_graph, its missing gradients filled as ``_fill_zeros`` fills them."""
+    with set_grad_enabled(True if create_graph else is_grad_enabled()):
+        grads = _grads(ys, xs, v, create_graph=create_graph)
+        return _fill_zeros(grads, like, strict, create_graph, independent, constant_cg)
+
+
+def _returned(outputs, outputs_tuple, result, result_tuple, create_graph):
+    """(outputs, product) as the products return them: ``_finish``-ed and untupled."""
+    return (_untuple(_finish(outputs, create_graph), outputs_tuple),
+            _untuple(_finish(result, create_graph), result_tuple))
+
+
 # -- products with a vector -------------------------------------------------------------
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """The outputs of ``func(*inputs)`` and the product ``v^T J`` (shaped as the inputs).
@@ -186,12 +200,9 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         v = _get_v(v, "vjp", outputs, outputs_tuple, create_graph,
                    "The vector v can only be None if the user-provided function returns a "
                    "single Tensor with a single element.")
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grads = _grads(outputs, inputs, v, create_graph=create_graph)
-        result = _fill_zeros(grads, inputs, strict, create_graph, _INDEPENDENT,
-                             _JACOBIAN_CONSTANT_CG)
-    return (_untuple(_finish(outputs, create_graph), outputs_tuple),
-            _untuple(_finish(result, create_graph), inputs_tuple))
+    result = _last_pass(outputs, inputs, v, inputs, strict, create_graph, _INDEPENDENT,
+                        _JACOBIAN_CONSTANT_CG)
+    return _returned(outputs, outputs_tuple, result, inputs_tuple, create_graph)
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -212,12 +223,9 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         dummies = tuple(creation.zeros_like(o, requires_grad=True) for o in outputs)
         grad_inputs = _grads(outputs, inputs, dummies, create_graph=True)
         _require_grad(grad_inputs, strict, _GRAD_CONSTANT)
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grads = _grads(grad_inputs, dummies, v, create_graph=create_graph)
-        result = _fill_zeros(grads, outputs, strict, create_graph, _TRICK_INDEPENDENT,
-                             _JACOBIAN_CONSTANT_CG)
-    return (_untuple(_finish(outputs, create_graph), outputs_tuple),
-            _untuple(_finish(result, create_graph), outputs_tuple))
+    result = _last_pass(grad_inputs, dummies, v, outputs, strict, create_graph,
+                        _TRICK_INDEPENDENT, _JACOBIAN_CONSTANT_CG)
+    return _returned(outputs, outputs_tuple, result, outputs_tuple, create_graph)
 
 
 def _hessian_product(name, func, inputs, v, create_graph, strict):
@@ -248,12 +256,9 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
     with enable_grad():
         inputs_tuple, inputs, v, outputs_tuple, outputs, jac = _hessian_product(
             "vhp", func, inputs, v, create_graph, strict)
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grads = _grads(jac, inputs, v, create_graph=create_graph)
-        result = _fill_zeros(grads, inputs, strict, create_graph, _JACOBIAN_INDEPENDENT,
-                             _HESSIAN_CONSTANT_CG)
-    return (_untuple(_finish(outputs, create_graph), outputs_tuple),
-            _untuple(_finish(result, create_graph), inputs_tuple))
+    result = _last_pass(jac, inputs, v, inputs, strict, create_graph, _JACOBIAN_INDEPENDENT,
+                        _HESSIAN_CONSTANT_CG)
+    return _returned(outputs, outputs_tuple, result, inputs_tuple, create_graph)
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -271,12 +276,9 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         double_back = _grads(jac, inputs, dummies, create_graph=True)
         # (torch checks the gradients here again, not double_back)
         _require_grad(jac, strict, _HESSIAN_CONSTANT)
-    with set_grad_enabled(True if create_graph else is_grad_enabled()):
-        grads = _grads(double_back, dummies, v, create_graph=create_graph)
-        result = _fill_zeros(grads, inputs, strict, create_graph, _HESSIAN_TRICK_INDEPENDENT,
-                             _HESSIAN_CONSTANT_CG)
-    return (_untuple(_finish(outputs, create_graph), outputs_tuple),
-            _untuple(_finish(result, create_graph), inputs_tuple))
+    result = _last_pass(double_back, dummies, v, inputs, strict, create_graph,
+                        _HESSIAN_TRICK_INDEPENDENT, _HESSIAN_CONSTANT_CG)
+    return _returned(outputs, outputs_tuple, result, inputs_tuple, create_graph)
 
 
 # -- full matrices -----------------------------------------------------------------------

@@ -11,15 +11,14 @@ from ..creation import ones_like, zeros_like
 from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.torch_math import where
 from . import constraints
-from .discrete import probs_or_logits
-from .distribution import (broadcast_all, clamp_probs, lazy_property, logits_to_probs,
-                           probs_to_logits)
+from .discrete import BinaryParam, probs_or_logits
+from .distribution import broadcast_all, clamp_probs, lazy_property, logits_to_probs
 from .exp_family import ExponentialFamily
 
 __all__ = ["ContinuousBernoulli"]
 
 
-class ContinuousBernoulli(ExponentialFamily):
+class ContinuousBernoulli(BinaryParam, ExponentialFamily):
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
     _mean_carrier_measure = 0
@@ -34,12 +33,6 @@ class ContinuousBernoulli(ExponentialFamily):
             self.probs = clamp_probs(self.probs)
         self._lims = lims
         super().__init__(batch_shape, validate_args=validate_args)
-
-    @property
-    def _param(self):
-        return self.__dict__.get("probs", self.__dict__.get("logits"))
-
-    param_shape = property(lambda self: self._param.size())
 
     def _outside_unstable_region(self):
         return self.probs.le(self._lims[0]).maximum(self.probs.gt(self._lims[1]))
@@ -79,11 +72,7 @@ class ContinuousBernoulli(ExponentialFamily):
         return where(self._outside_unstable_region(), vars_, taylor)
 
     @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
+    def probs(self):  # (clamped, unlike the other binary families')
         return clamp_probs(logits_to_probs(self.logits, is_binary=True))
 
     def sample(self, sample_shape=Size()):

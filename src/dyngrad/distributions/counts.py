@@ -5,10 +5,9 @@ from ..autograd import grad_mode
 from ..creation import zeros_like
 from ..ops.sampling import poisson
 from . import constraints
-from .discrete import probs_or_logits
+from .discrete import BinaryProbsLogits, probs_or_logits
 from .exp_family import ExponentialFamily
-from .distribution import (Distribution, broadcast_all, lazy_property, logits_to_probs,
-                           probs_to_logits)
+from .distribution import Distribution, broadcast_all
 
 
 class Poisson(ExponentialFamily):
@@ -41,7 +40,7 @@ class Poisson(ExponentialFamily):
         return x.exp()
 
 
-class Geometric(Distribution):
+class Geometric(BinaryProbsLogits, Distribution):
     """The number of failures before the first success, by probs or by logits."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.nonnegative_integer
@@ -56,14 +55,6 @@ class Geometric(Distribution):
                                  f"shape {tuple(self.probs.shape)}) of distribution "
                                  f"{self!r} to be positive but found invalid values:\n"
                                  f"{self.probs.data[~valid]}")
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     mean = property(lambda self: 1.0 / self.probs - 1.0)
     mode = property(lambda self: zeros_like(self.probs))

@@ -28,14 +28,9 @@ def probs_or_logits(dist, probs, logits, total_count=None):
     return Size(()) if param.dim() == 0 else param.size()
 
 
-class Bernoulli(ExponentialFamily):
-    _mean_carrier_measure = 0
-    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
-    support = constraints.boolean
-    has_enumerate_support = True
-
-    def __init__(self, probs=None, logits=None, validate_args=None):
-        super().__init__(probs_or_logits(self, probs, logits), validate_args=validate_args)
+class BinaryProbsLogits:
+    """probs and logits of one binary parameter set by probs_or_logits: the one not
+    given is made from the other on first read."""
 
     @lazy_property
     def logits(self):
@@ -44,6 +39,26 @@ class Bernoulli(ExponentialFamily):
     @lazy_property
     def probs(self):
         return logits_to_probs(self.logits, is_binary=True)
+
+
+class BinaryParam(BinaryProbsLogits):
+    """... and the one given, as ``_param``, whose shape is ``param_shape``."""
+
+    @property
+    def _param(self):
+        return self.__dict__.get("probs", self.__dict__.get("logits"))
+
+    param_shape = property(lambda self: self._param.size())
+
+
+class Bernoulli(BinaryParam, ExponentialFamily):
+    _mean_carrier_measure = 0
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def __init__(self, probs=None, logits=None, validate_args=None):
+        super().__init__(probs_or_logits(self, probs, logits), validate_args=validate_args)
 
     mean = property(lambda self: self.probs)
     variance = property(lambda self: self.probs * (1 - self.probs))
@@ -79,12 +94,6 @@ class Bernoulli(ExponentialFamily):
         values = arange(2, dtype=self._param.dtype)
         values = values.view((-1,) + (1,) * len(self._batch_shape))
         return values.expand((-1,) + tuple(self._batch_shape)) if expand else values
-
-    param_shape = property(lambda self: self._param.size())
-
-    @property
-    def _param(self):
-        return self.__dict__.get("probs", self.__dict__.get("logits"))
 
 
 class Categorical(Distribution):

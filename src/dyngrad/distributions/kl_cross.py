@@ -10,48 +10,19 @@ from .continuous_bernoulli import ContinuousBernoulli
 from .distribution import euler_constant
 from .extreme_value import Gumbel, Pareto
 from .kl import register_kl
-from .kl_families import (_infinite_like, _kl_exponential_infinity, _kl_gamma_infinity,
-                          _kl_laplace_infinity, _kl_normal_infinity, _x_log_x)
+from .kl_families import _x_log_x, register_infinite
 from .trials import Binomial
 
-# the pairs whose q cannot hold p's support, onto the functions that say so
-for _q in (ContinuousBernoulli, Pareto):
-    register_kl(cont.Exponential, _q)(_kl_exponential_infinity)
-    register_kl(gamma.Gamma, _q)(_kl_gamma_infinity)
-    register_kl(cont.Laplace, _q)(_kl_laplace_infinity)
-    register_kl(cont.Normal, _q)(_kl_normal_infinity)
-
-
-@register_kl(counts.Poisson, Binomial)
-def _kl_poisson_infinity(p, q):
-    return _infinite_like(p.rate)
-
-
-@register_kl(gamma.Beta, Pareto)
-def _kl_beta_infinity(p, q):
-    return _infinite_like(p.concentration1)
-
-
-@register_kl(ContinuousBernoulli, Pareto)
-def _kl_continuous_bernoulli_infinity(p, q):
-    return _infinite_like(p.probs)
-
-
-@register_kl(Gumbel, gamma.Beta)
-@register_kl(Gumbel, ContinuousBernoulli)
-@register_kl(Gumbel, cont.Exponential)
-@register_kl(Gumbel, gamma.Gamma)
-@register_kl(Gumbel, Pareto)
-@register_kl(Gumbel, cont.Uniform)
-def _kl_gumbel_infinity(p, q):
-    return _infinite_like(p.loc)
-
-
-@register_kl(Pareto, gamma.Beta)
-@register_kl(Pareto, ContinuousBernoulli)
-@register_kl(Pareto, cont.Uniform)
-def _kl_pareto_infinity(p, q):
-    return _infinite_like(p.scale)
+# -- q cannot hold p's support -------------------------------------------------------------
+for _p, _param in ((cont.Exponential, "rate"), (gamma.Gamma, "concentration"),
+                   (cont.Laplace, "loc"), (cont.Normal, "loc")):
+    register_infinite(_p, _param, ContinuousBernoulli, Pareto)
+register_infinite(counts.Poisson, "rate", Binomial)
+register_infinite(gamma.Beta, "concentration1", Pareto)
+register_infinite(ContinuousBernoulli, "probs", Pareto)
+register_infinite(Gumbel, "loc", gamma.Beta, ContinuousBernoulli, cont.Exponential,
+                  gamma.Gamma, Pareto, cont.Uniform)
+register_infinite(Pareto, "scale", gamma.Beta, ContinuousBernoulli, cont.Uniform)
 
 
 # -- against ContinuousBernoulli: its log density is x logits + log(1 - p) + its norm ----

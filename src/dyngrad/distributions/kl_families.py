@@ -7,7 +7,7 @@ import math
 from ..creation import full_like
 from . import continuous as cont, counts, discrete as disc, gamma
 from .distribution import euler_constant
-from .kl import register_kl
+from .kl import _inf_where, register_kl
 
 
 def _x_log_x(t):
@@ -18,24 +18,32 @@ def _infinite_like(t):
     return full_like(t, math.inf)
 
 
-def _inf_where(t, mask):
-    t[mask] = math.inf
-    return t
+def register_infinite(type_p, param, *types_q):
+    """Register KL(p || q) = inf for each q whose support cannot hold p's, shaped as p's
+    parameter ``param``."""
+    def kl_infinity(p, q):
+        return _infinite_like(getattr(p, param))
+    for type_q in types_q:
+        register_kl(type_p, type_q)(kl_infinity)
 
 
 def _beta_mean(p):
     return p.concentration1 / (p.concentration1 + p.concentration0)
 
 
+# -- q cannot hold p's support -------------------------------------------------------------
+_BOUNDED_OR_POSITIVE = (cont.Uniform, gamma.Gamma, cont.Exponential, gamma.Beta)
+register_infinite(counts.Poisson, "rate", disc.Bernoulli)
+register_infinite(cont.Exponential, "rate", cont.Uniform, gamma.Beta)
+register_infinite(gamma.Gamma, "concentration", cont.Uniform, gamma.Beta)
+register_infinite(cont.Laplace, "loc", *_BOUNDED_OR_POSITIVE)
+register_infinite(cont.Normal, "loc", *_BOUNDED_OR_POSITIVE)
+
+
 # -- counts ------------------------------------------------------------------------------
 @register_kl(disc.Bernoulli, counts.Poisson)
 def _kl_bernoulli_poisson(p, q):
     return -p.entropy() - (p.probs * q.rate.log() - q.rate)
-
-
-@register_kl(counts.Poisson, disc.Bernoulli)
-def _kl_poisson_infinity(p, q):
-    return _infinite_like(p.rate)
 
 
 # -- p: Beta -----------------------------------------------------------------------------
@@ -74,12 +82,6 @@ def _kl_beta_uniform(p, q):
 
 
 # -- p: Exponential --------------------------------------------------------------------------
-@register_kl(cont.Exponential, cont.Uniform)
-@register_kl(cont.Exponential, gamma.Beta)
-def _kl_exponential_infinity(p, q):
-    return _infinite_like(p.rate)
-
-
 @register_kl(cont.Exponential, gamma.Gamma)
 def _kl_exponential_gamma(p, q):
     ratio = q.rate / p.rate
@@ -100,12 +102,6 @@ def _kl_exponential_normal(p, q):
 
 
 # -- p: Gamma ----------------------------------------------------------------------------
-@register_kl(gamma.Gamma, cont.Uniform)
-@register_kl(gamma.Gamma, gamma.Beta)
-def _kl_gamma_infinity(p, q):
-    return _infinite_like(p.concentration)
-
-
 @register_kl(gamma.Gamma, cont.Exponential)
 def _kl_gamma_exponential(p, q):
     return -p.entropy() - q.rate.log() + q.rate * p.concentration / p.rate
@@ -124,14 +120,6 @@ def _kl_gamma_normal(p, q):
 
 
 # -- p: Laplace, Normal (real-valued) ------------------------------------------------------
-@register_kl(cont.Laplace, cont.Uniform)
-@register_kl(cont.Laplace, gamma.Gamma)
-@register_kl(cont.Laplace, cont.Exponential)
-@register_kl(cont.Laplace, gamma.Beta)
-def _kl_laplace_infinity(p, q):
-    return _infinite_like(p.loc)
-
-
 @register_kl(cont.Laplace, cont.Normal)
 def _kl_laplace_normal(p, q):
     var_normal = q.scale.pow(2)
@@ -141,14 +129,6 @@ def _kl_laplace_normal(p, q):
     t3 = p.loc * q.loc
     t4 = 0.5 * q.loc.pow(2)
     return -t1 + scale_sqr_var_ratio + (t2 - t3 + t4) / var_normal - 1
-
-
-@register_kl(cont.Normal, cont.Uniform)
-@register_kl(cont.Normal, gamma.Gamma)
-@register_kl(cont.Normal, cont.Exponential)
-@register_kl(cont.Normal, gamma.Beta)
-def _kl_normal_infinity(p, q):
-    return _infinite_like(p.loc)
 
 
 @register_kl(cont.Normal, cont.Laplace)

@@ -6,9 +6,8 @@ from .. import random
 from .._size import Size
 from ..creation import full_like
 from . import constraints
-from .discrete import Categorical, OneHotCategorical, probs_or_logits
-from .distribution import (Distribution, broadcast_all, clamp_probs, lazy_property,
-                           logits_to_probs, probs_to_logits)
+from .discrete import BinaryParam, Categorical, OneHotCategorical, probs_or_logits
+from .distribution import Distribution, broadcast_all, clamp_probs
 from .transformed_distribution import TransformedDistribution
 from .transforms_pointwise import ExpTransform, SigmoidTransform
 
@@ -16,7 +15,7 @@ __all__ = ["ExpRelaxedCategorical", "LogitRelaxedBernoulli", "OneHotCategoricalS
            "RelaxedBernoulli", "RelaxedOneHotCategorical"]
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(BinaryParam, Distribution):
     """The logit of a RelaxedBernoulli draw: (logistic noise + logits) / temperature."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.real
@@ -24,20 +23,6 @@ class LogitRelaxedBernoulli(Distribution):
     def __init__(self, temperature, probs=None, logits=None, validate_args=None):
         self.temperature = temperature
         super().__init__(probs_or_logits(self, probs, logits), validate_args=validate_args)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def _param(self):
-        return self.__dict__.get("probs", self.__dict__.get("logits"))
-
-    param_shape = property(lambda self: self._param.size())
 
     def rsample(self, sample_shape=Size()):
         shape = self._extended_shape(sample_shape)

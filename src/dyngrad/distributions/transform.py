@@ -68,24 +68,22 @@ class Transform:
 
 
     def __call__(self, x):
-        if self._cache_size == 0:
-            return self._call(x)
-        x_old, y_old = self._cached_x_y
-        if x is x_old:
-            return y_old
-        y = self._call(x)
-        self._cached_x_y = x, y
-        return y
+        return self._through_cache(x, 0, self._call)
 
     def _inv_call(self, y):
+        return self._through_cache(y, 1, self._inverse)
+
+    def _through_cache(self, value, side, compute):
+        """``compute(value)``, where ``value`` is side 0 (x) or 1 (y) of the pair: with a
+        cache, the other side of the kept pair when ``value`` is the very tensor kept."""
         if self._cache_size == 0:
-            return self._inverse(y)
-        x_old, y_old = self._cached_x_y
-        if y is y_old:
-            return x_old
-        x = self._inverse(y)
-        self._cached_x_y = x, y
-        return x
+            return compute(value)
+        kept = self._cached_x_y
+        if value is kept[side]:
+            return kept[1 - side]
+        other = compute(value)
+        self._cached_x_y = (value, other) if side == 0 else (other, value)
+        return other
 
     def _call(self, x):
         raise NotImplementedError

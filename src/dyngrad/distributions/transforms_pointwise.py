@@ -13,11 +13,15 @@ from .distribution import broadcast_all, lazy_property
 from .transform import Transform, _SameType
 
 
-class ExpTransform(_SameType):
+class _IncreasingOnReals(_SameType):
+    """A parameterless increasing bijection from the real line."""
     domain = constraints.real
-    codomain = constraints.positive
     bijective = True
     sign = +1
+
+
+class ExpTransform(_IncreasingOnReals):
+    codomain = constraints.positive
 
     def _call(self, x):
         return x.exp()
@@ -74,11 +78,8 @@ def _clipped_sigmoid(x):
     return x.sigmoid().clamp(min=finfo.tiny, max=1.0 - finfo.eps)
 
 
-class SigmoidTransform(_SameType):
-    domain = constraints.real
+class SigmoidTransform(_IncreasingOnReals):
     codomain = constraints.unit_interval
-    bijective = True
-    sign = +1
 
     def _call(self, x):
         return _clipped_sigmoid(x)
@@ -92,11 +93,8 @@ class SigmoidTransform(_SameType):
         return -softplus(-x) - softplus(x)
 
 
-class SoftplusTransform(_SameType):
-    domain = constraints.real
+class SoftplusTransform(_IncreasingOnReals):
     codomain = constraints.positive
-    bijective = True
-    sign = +1
 
     def _call(self, x):
         return softplus(x)
@@ -108,11 +106,8 @@ class SoftplusTransform(_SameType):
         return -softplus(-x)
 
 
-class TanhTransform(_SameType):
-    domain = constraints.real
+class TanhTransform(_IncreasingOnReals):
     codomain = constraints.interval(-1.0, 1.0)
-    bijective = True
-    sign = +1
 
     def _call(self, x):
         return x.tanh()

@@ -10,9 +10,8 @@ from ..nn.functional import logsigmoid
 from ..ops.binomial import binomial
 from ..ops.sampling import poisson
 from . import constraints
-from .discrete import Categorical, probs_or_logits
-from .distribution import (Distribution, broadcast_all, lazy_property, logits_to_probs,
-                           probs_to_logits)
+from .discrete import BinaryParam, Categorical, probs_or_logits
+from .distribution import Distribution, broadcast_all, lazy_property
 from .gamma import Gamma
 
 __all__ = ["Binomial", "Multinomial", "NegativeBinomial"]
@@ -23,26 +22,12 @@ def _clamp_by_zero(x):
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class _Trials(Distribution):
+class _Trials(BinaryParam, Distribution):
     """A count parameter beside probs or logits (binary), either one given."""
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
         super().__init__(probs_or_logits(self, probs, logits, total_count),
                          validate_args=validate_args)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def _param(self):
-        return self.__dict__.get("probs", self.__dict__.get("logits"))
-
-    param_shape = property(lambda self: self._param.size())
 
 
 class Binomial(_Trials):

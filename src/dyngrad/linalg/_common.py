@@ -28,6 +28,18 @@ def check_square(A, name):
     check_float(A, name)
 
 
+def check_system(A, b, name):
+    """The right-hand side ``b`` of a solve in ``A``: as many rows as A has columns, and
+    A's dtype."""
+    if A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
+                           f"{A.shape[-1]} by {A.shape[-1]} but each b matrix is {b.shape[-2]} "
+                           f"by {b.shape[-1]}")
+    if b.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{b.dtype._cname} and A of type {A.dtype._cname} instead.")
+
+
 def check_float(A, name):
     kind = A._data.dtype.kind
     if kind not in "fcV":

@@ -14,7 +14,7 @@ from .. import _backend
 from ..ops._table import Op
 from ..ops.pointwise import _not_implemented
 from ..ops.return_types import return_type
-from ._common import check_float, check_square
+from ._common import check_float, check_square, check_system
 
 xp = _backend.xp
 
@@ -235,11 +235,5 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
     if tuple(LD.shape[:-1]) != tuple(pivots.shape):
         raise RuntimeError(f"{name}: Expected LD.shape[:-1] and pivots.shape to be the same, "
                            f"but got pivots with shape {list(pivots.shape)} instead")
-    if B.shape[-2] != LD.shape[-1]:
-        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
-                           f"{LD.shape[-1]} by {LD.shape[-1]} but each b matrix is "
-                           f"{B.shape[-2]} by {B.shape[-1]}")
-    if B.dtype != LD.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
-                           f"{B.dtype._cname} and A of type {LD.dtype._cname} instead.")
+    check_system(LD, B, name)
     return ldl_solve_op(LD, pivots, B, hermitian)

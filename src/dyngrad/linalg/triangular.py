@@ -6,7 +6,7 @@ from .. import _backend
 from ..ops import pointwise as pw
 from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
-from ._common import matmul, mH, mT, warn_once
+from ._common import check_system, matmul, mH, mT, warn_once
 from .elimination import substitute
 
 xp = _backend.xp
@@ -131,13 +131,7 @@ def _check_factor_system(b, A, name):
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} "
                            f"by {A.shape[-1]} matrices")
-    if A.shape[-1] != b.shape[-2]:
-        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
-                           f"{A.shape[-1]} by {A.shape[-1]} but each b matrix is {b.shape[-2]} "
-                           f"by {b.shape[-1]}")
-    if b.dtype != A.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
-                           f"{b.dtype._cname} and A of type {A.dtype._cname} instead.")
+    check_system(A, b, name)
     check_batches(A, b)
 
 

@@ -92,11 +92,11 @@ for _alias, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"),
                    ("arcsinh", "asinh"), ("arccosh", "acosh"), ("arctanh", "atanh"),
                    ("fix", "trunc")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
-from . import pointwise as _pw, reduction as _red, statistics as _st  # noqa: E402
+from . import pointwise as _pw, prod as _pd, reduction as _red, statistics as _st  # noqa: E402
 FUNCTIONS.update({
     "round": _pw.round, "square": _pw.square, "masked_fill": _pw.masked_fill,
     "tril": _pw.tril_fn, "triu": _pw.triu_fn, "flip": _red.flip_fn, "cumsum": _red.cumsum_fn,
-    "prod": _st.prod, "var": _st.var, "std": _st.std, "logsumexp": _st.logsumexp,
+    "prod": _pd.prod, "var": _st.var, "std": _st.std, "logsumexp": _st.logsumexp,
     "amax": _st.amax, "amin": _st.amin, "norm": _st.norm,
 })
 
@@ -218,7 +218,7 @@ FUNCTIONS.update({
     "tile": _ra.tile, "unflatten": _ra.unflatten, "movedim": _ra.movedim,
     "moveaxis": _ra.movedim, "meshgrid": _ra.meshgrid, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
-    **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, **_sn.FUNCTIONS,
+    **_pr.FUSED, **_sc.FUNCTIONS, **_so.FUNCTIONS, "cumprod": _pd.cumprod_fn, **_sn.FUNCTIONS,
     "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist, "block_diag": _pr.block_diag,
     **_pm.FUNCTIONS, **_sm.FUNCTIONS, **_sp.FUNCTIONS, **_st2.FUNCTIONS,
 })
@@ -229,7 +229,8 @@ METHODS.update({
     "tile": _ra.tile_method, "unflatten": _ra.unflatten, "movedim": _ra.movedim,
     "moveaxis": _ra.movedim, "diff": _ra.diff,
     "outer": _pr.outer, "ger": _pr.outer, "kron": _pr.kron, "cross": _pr.cross,
-    **_pr.FUSED, **_sc.METHODS, **_so.METHODS, **_sn.METHODS, **_pm.METHODS,
+    **_pr.FUSED, **_sc.METHODS, **_so.METHODS, "cumprod": _pd.cumprod_fn, **_sn.METHODS,
+    **_pm.METHODS,
     "vdot": _pr.vdot_fn, "addr": _pr.addr, "dist": _pr.dist,
     **_sm.METHODS, **_sp.METHODS, **_st2.METHODS,
     "type_as": lambda self, other: self.type(other.dtype),

@@ -11,7 +11,7 @@ tensor([[0., 2.],
 """
 from .. import _backend
 from ..tensor import _CPP_TYPE, Tensor, _wrap_dim
-from . import pointwise as pw, reduction as red, scans, torch_nn
+from . import pointwise as pw, prod, reduction as red, torch_nn
 from .torch_shape import check_fill_value
 from ._promote import type_name
 from ._table import LINEAR, Op, derivative_not_implemented
@@ -175,7 +175,7 @@ FUNCTIONS = {
 }
 METHODS = {
     "square_": square_, "round_": round_, "cumsum_": _scan_("cumsum", red.cumsum),
-    "cumprod_": _scan_("cumprod", scans.cumprod_op), "conj_physical": conj_physical,
+    "cumprod_": _scan_("cumprod", prod.cumprod_op), "conj_physical": conj_physical,
     "conj_physical_": conj_physical_, "is_neg": is_neg, "resolve_neg": resolve_neg,
     "fill_diagonal_": fill_diagonal_, "floor_divide_": floor_divide_,
 }

@@ -1,6 +1,7 @@
-"""Statistical reductions: prod, var and std, logsumexp, amax/amin and vector norms.
+"""Statistical reductions: var and std, logsumexp, amax/amin and vector norms (prod is
+prod.py's).
 
-Each backward is torch's (FunctionsManual.cpp: prod_backward, var_backward, std_backward,
+Each backward is torch's (FunctionsManual.cpp: var_backward, std_backward,
 logsumexp_backward, scale_grad_by_count, norm_backward) written with table ops, so that
 the graphs recorded under create_graph are torch's.
 """
@@ -9,12 +10,11 @@ import warnings
 
 from .. import _backend
 from .._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
-from .. import _dtype as _dt
 from ._promote import to_float
 from ._table import TRANSPOSED, Op
 from .pointwise import (abs_, conj, div, eq, exp, logical_or, isnan, masked_fill_op,
                         mul_scalar, pow_scalar_exp, sgn)
-from .reduction import _axes, _dims, _sum_dtype, mean_all, mean_dim, sum_dim
+from .reduction import _axes, _dims, mean_all, mean_dim, sum_dim
 from .views import reshape, unsqueeze
 
 xp = _backend.xp
@@ -26,76 +26,6 @@ def _unsqueeze_multiple(x, dim, ndim):
     for d in _dims(dim, ndim):
         x = unsqueeze(x, d)
     return x
-
-
-
-
-# -- prod ---------------------------------------------------------------------------------
-def _prod_all(self, dtype=None):
-    return xp.asarray(xp.prod(self, dtype=_sum_dtype(self, dtype)))
-
-
-def _prod_dim(self, dim, keepdim, dtype=None):
-    return xp.asarray(xp.prod(self, axis=_axes(dim, self.ndim), keepdims=keepdim,
-                              dtype=_sum_dtype(self, dtype)))
-
-
-def _with_zeros(grad, self, d):
-    # torch's prod_safe_zeros_backward, written with table ops (cumprod among them), so
-    # that create_graph through it works as in torch
-    from .scans import prod_safe_zeros_backward
-    return prod_safe_zeros_backward(grad, self, d)
-
-
-def _as_dtype(x, np_dtype):
-    """``x.to(dtype)`` in a formula: x itself when it has that dtype already, as in torch."""
-    if getattr(x, "_data", x).dtype == np_dtype:
-        return x
-    from .torch_shape import to_copy
-    return to_copy(x, _dt._FROM_NP[np_dtype])
-
-
-def _np_dtype(x):
-    return getattr(x, "_data", x).dtype
-
-
-def _prod_backward_with_dtype(grad, self, result):
-    # prod(dtype=...): torch computes in the gradient's dtype and converts back
-    return _as_dtype(_prod_backward(grad, _as_dtype(self, _np_dtype(grad)), result), _np_dtype(self))
-
-
-def _prod_dim_backward_with_dtype(grad, self, result, dim, keepdim):
-    return _as_dtype(_prod_dim_backward(grad, _as_dtype(self, _np_dtype(grad)), result, dim, keepdim),
-                     _np_dtype(self))
-
-
-def _prod_backward(grad, self, result):
-    if self.ndim == 0:
-        return grad
-    if (getattr(self, "_data", self) == 0).any():
-        return _with_zeros(grad, self.reshape(-1), 0).reshape(self.shape)
-    return grad * conj(result / self)
-
-
-def _prod_dim_backward(grad, self, result, dim, keepdim):
-    if self.ndim == 0:
-        return grad
-    d = _dims(dim, self.ndim)[0]
-    if not keepdim:
-        grad, result = unsqueeze(grad, d), unsqueeze(result, d)
-    if (getattr(self, "_data", self) == 0).any():
-        return _with_zeros(grad, self, d)
-    return grad * conj(result / self)
-
-
-prod_all = Op("ProdBackward0", _prod_all, jvp=TRANSPOSED, self=_prod_backward_with_dtype)
-prod_dim = Op("ProdBackward1", _prod_dim, jvp=TRANSPOSED, self=_prod_dim_backward_with_dtype)
-
-
-def prod(input, dim=None, keepdim=False, *, dtype=None):
-    if dim is None:
-        return prod_all(input, dtype)
-    return prod_dim(input, dim, keepdim, dtype)
 
 
 # -- var and std ---------------------------------------------------------------------------

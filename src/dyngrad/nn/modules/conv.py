@@ -3,13 +3,11 @@
     >>> torch.nn.Conv2d(1, 6, 5)
     Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
 """
-import math
-
 from ... import creation
 from .. import functional as F
-from .._functional._sizes import ntuple
-from .. import init
+from .._functional._sizes import ntuples
 from ..parameter import Parameter
+from .linear import _default_reset
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
@@ -26,12 +24,8 @@ class _ConvNd(Module):
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
                  dtype=None, output_padding=0):
         super().__init__()
-        n = self._n
-
-        def tup(value):
-            return ntuple(value, n)
-        kernel_size, stride, dilation = tup(kernel_size), tup(stride), tup(dilation)
-        padding = padding if isinstance(padding, str) else tup(padding)
+        kernel_size, stride, padding, dilation, output_padding = ntuples(
+            self._n, kernel_size, stride, padding, dilation, output_padding)
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups != 0:
@@ -51,7 +45,7 @@ class _ConvNd(Module):
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
         self.dilation, self.groups, self.padding_mode = dilation, groups, padding_mode
         self.transposed = type(self).transposed
-        self.output_padding = tup(output_padding)
+        self.output_padding = output_padding
         # F.pad's order: last dim first, (left, right) for each
         if isinstance(padding, str):
             self._reversed_padding_repeated_twice = [0, 0] * self._n
@@ -73,11 +67,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        _default_reset(self.weight, self.bias)
 
     def extra_repr(self):
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"

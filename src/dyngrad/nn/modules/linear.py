@@ -27,9 +27,15 @@ class Identity(Module):
         return input
 
 
-def _uniform_bias(bias, fan_in):
-    bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-    init.uniform_(bias, -bound, bound)
+def _default_reset(weight, bias):
+    """torch's default initialisation of Linear and the convolutions: kaiming_uniform_ with
+    a=sqrt(5), which gives U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias (if any)
+    uniform within the same bound."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = init._calculate_fan_in_and_fan_out(weight)[0]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        init.uniform_(bias, -bound, bound)
 
 
 class Linear(Module):
@@ -49,10 +55,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform_ with a=sqrt(5) gives U(-1/sqrt(fan_in), 1/sqrt(fan_in))
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            _uniform_bias(self.bias, init._calculate_fan_in_and_fan_out(self.weight)[0])
+        _default_reset(self.weight, self.bias)
 
     def forward(self, input):
         return F.linear(input, self.weight, self.bias)

@@ -4,7 +4,7 @@ AdaptiveMaxPool1d/2d, over their ``F`` forms.
     >>> torch.nn.MaxPool2d(2)
     MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
 """
-from .._functional._sizes import ntuple
+from .._functional._sizes import ntuples
 from .. import functional as F
 from .module import Module
 
@@ -176,14 +176,13 @@ class LPPool3d(_LPPoolNd):
 
 
 class _MaxUnpoolNd(Module):
-    _k = 0
+    _n = 0                 # spatial dims
     _fn = None
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size = ntuple(kernel_size, self._k)
-        self.stride = ntuple(stride if stride is not None else kernel_size, self._k)
-        self.padding = ntuple(padding, self._k)
+        self.kernel_size, self.stride, self.padding = ntuples(
+            self._n, kernel_size, stride if stride is not None else kernel_size, padding)
 
     def forward(self, input, indices, output_size=None):
         return self._fn(input, indices, self.kernel_size, self.stride, self.padding, output_size)
@@ -193,17 +192,17 @@ class _MaxUnpoolNd(Module):
 
 
 class MaxUnpool1d(_MaxUnpoolNd):
-    _k = 1
+    _n = 1
     _fn = staticmethod(lambda *a: F.max_unpool1d(*a))
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
-    _k = 2
+    _n = 2
     _fn = staticmethod(lambda *a: F.max_unpool2d(*a))
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
-    _k = 3
+    _n = 3
     _fn = staticmethod(lambda *a: F.max_unpool3d(*a))
 
 
@@ -211,18 +210,16 @@ class _FractionalMaxPoolNd(Module):
     """Fractional max pooling: window offsets drawn on each call from torch's stream,
     unless ``_random_samples`` (a buffer) fixes them."""
 
-    _k = 0
+    _n = 0                 # spatial dims
     _fn = None
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                  _random_samples=None):
         super().__init__()
-        k = self._k
-        self.kernel_size = ntuple(kernel_size, k)
+        self.kernel_size, self.output_size, self.output_ratio = ntuples(
+            self._n, kernel_size, output_size, output_ratio)
         self.return_indices = return_indices
         self.register_buffer("_random_samples", _random_samples)
-        self.output_size = ntuple(output_size, k) if output_size is not None else None
-        self.output_ratio = ntuple(output_ratio, k) if output_ratio is not None else None
         if output_size is None and output_ratio is None:
             raise ValueError(f"{type(self).__name__} requires specifying either an output size, "
                              "or a pooling ratio")
@@ -237,12 +234,12 @@ class _FractionalMaxPoolNd(Module):
 
 
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
-    _k = 2
+    _n = 2
     _fn = staticmethod(lambda *a, **k: F.fractional_max_pool2d(*a, **k))
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    _k = 3
+    _n = 3
     _fn = staticmethod(lambda *a, **k: F.fractional_max_pool3d(*a, **k))
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False,

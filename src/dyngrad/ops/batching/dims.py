@@ -1,6 +1,8 @@
 """Where a sample's dims sit in the physical tensor, for the rules of this package: the
 batch dim is always first, so logical dim d is physical dim d + 1."""
-from .. import torch_shape as ts
+import math
+
+from .. import torch_shape as ts, views as vw
 from .._batched import physical
 from ...tensor import Tensor, _wrap_dim
 
@@ -53,8 +55,24 @@ def aligned(t, level, ndim, size):
     return p if k == ndim else ts.reshape(p, (size,) + shape)
 
 
+def folded(t, level, size, keep):
+    """``t``'s value as ``front`` gives it with the batch and every dim before the last
+    ``keep`` folded into one: for an op that runs over a leading dim of its own (rows,
+    images), so that one call serves every sample; ``unfolded`` splits its result."""
+    p = front(t, level, size)
+    cut = p.dim() - keep
+    # (the folded size spelled out: -1 cannot be inferred when a kept dim is 0)
+    return ts.reshape(p, (math.prod(p.shape[:cut]),) + tuple(p.shape[cut:]))
+
+
+def unfolded(out, lead):
+    """An output of a call on ``folded`` arguments with its first dim split into ``lead``
+    (the batch size, then the sample's own folded dims)."""
+    return vw.view(out, tuple(lead) + tuple(out.shape[1:]))
+
+
 def is_tensor(a):
     return isinstance(a, Tensor)
 
 
-__all__ = ["wrap", "shifted", "front", "padded", "aligned", "is_tensor"]
+__all__ = ["wrap", "shifted", "front", "padded", "aligned", "folded", "unfolded", "is_tensor"]

@@ -9,13 +9,8 @@ from .. import torch_shape as ts
 from .._batched import loop_rule, physical
 from .._table import Op
 from . import register
-from .dims import aligned, front, is_tensor, padded
+from .dims import aligned, folded, front, is_tensor, padded, unfolded
 from .products import operand
-
-
-def _fold(p, keep):
-    """``p`` with every dim before its last ``keep`` folded into one."""
-    return ts.reshape(p, (-1,) + tuple(p.shape[p.dim() - keep:]))
 
 
 def pooled(k):
@@ -26,12 +21,12 @@ def pooled(k):
         ref = args[op.tensor_pos[0]]
         for i in op.tensor_pos:
             if args[i] is not None:
-                a[i] = _fold(front(args[i], level, size), k + 1)
+                a[i] = folded(args[i], level, size, k + 1)
         out = op(*a)
         lead = (size,) + tuple(ref.shape[:ref.dim() - k - 1])
         if isinstance(out, tuple):
-            return tuple(vw.view(o, lead + tuple(o.shape[1:])) for o in out)
-        return vw.view(out, lead + tuple(out.shape[1:]))
+            return tuple(unfolded(o, lead) for o in out)
+        return unfolded(out, lead)
     return rule
 
 
@@ -48,12 +43,11 @@ def samples_joined(op, args, level, size):
     a = list(args)
     for i in op.tensor_pos:
         if is_tensor(args[i]):
-            a[i] = _fold(front(args[i], level, size), args[i].dim() - 1)
+            a[i] = folded(args[i], level, size, args[i].dim() - 1)
     out = op(*a)
     outs = out if isinstance(out, tuple) else (out,)
     like = next(o for o in outs if o.dim())
-    parts = tuple(vw.view(o, (size, n) + tuple(o.shape[1:])) if o.dim() else _nothing(like, size)
-                  for o in outs)
+    parts = tuple(unfolded(o, (size, n)) if o.dim() else _nothing(like, size) for o in outs)
     return parts if isinstance(out, tuple) else parts[0]
 
 
@@ -61,9 +55,9 @@ def _affine_grid(op, args, level, size):
     """The affine grids of every sample's N thetas at once: the batch folded into N, the
     size's N too."""
     theta, shape, align_corners = args
-    out = op(_fold(front(theta, level, size), 2), (size * shape[0],) + tuple(shape[1:]),
+    out = op(folded(theta, level, size, 2), (size * shape[0],) + tuple(shape[1:]),
              align_corners)
-    return vw.view(out, (size, shape[0]) + tuple(out.shape[1:]))
+    return unfolded(out, (size, shape[0]))
 
 
 def _convolution(op, args, level, size):
@@ -72,9 +66,8 @@ def _convolution(op, args, level, size):
     b, bb = operand(bias, level) if bias is not None else (None, False)
     k = weight.dim() - 2
     if not (wb or bb):  # one kernel: the batch joins the images
-        out = op(_fold(front(input, level, size), k + 1), w, b, *args[3:])
-        lead = (size,) + tuple(input.shape[:input.dim() - k - 1])
-        return vw.view(out, lead + tuple(out.shape[1:]))
+        out = op(folded(input, level, size, k + 1), w, b, *args[3:])
+        return unfolded(out, (size,) + tuple(input.shape[:input.dim() - k - 1]))
     # a kernel per sample: the samples side by side as groups of one grouped convolution
     *rest, groups = args[3:]
     b = None if bias is None else _stacked(bias, level, size)
@@ -107,8 +100,8 @@ def _convolution_backward(op, args, level, size):
     grad_output, input, weight, bias_sizes, *rest, groups, mask = args
     w, wb = operand(weight, level)
     if not (wb or mask[1] or mask[2]):  # the input's gradient alone: the batch joins the images
-        gi = op(_fold(front(grad_output, level, size), weight.dim() - 1),
-                _fold(front(input, level, size), weight.dim() - 1), w, bias_sizes, *rest,
+        gi = op(folded(grad_output, level, size, weight.dim() - 1),
+                folded(input, level, size, weight.dim() - 1), w, bias_sizes, *rest,
                 groups, mask)[0]
         return (vw.view(gi, (size,) + tuple(input.shape)), _nothing(gi, size),
                 _nothing(gi, size))
@@ -182,7 +175,7 @@ def _group_norm(op, args, level, size):
     b, bb = operand(bias, level) if bias is not None else (None, False)
     if wb or bb:
         return loop_rule(op, args, level, size)
-    out, mean, rstd = op(_fold(front(input, level, size), input.dim() - 1), w, b, size * n, c,
+    out, mean, rstd = op(folded(input, level, size, input.dim() - 1), w, b, size * n, c,
                          hxw, group, eps)
     return (vw.view(out, (size,) + tuple(input.shape)), vw.view(mean, (size, n, group)),
             vw.view(rstd, (size, n, group)))

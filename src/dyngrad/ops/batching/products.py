@@ -7,7 +7,7 @@ from .. import joining, linalg, padding, pointwise as pw, products, reduction as
 from .. import statistics as st, torch_shape as ts, views as vw
 from .._batched import BatchedTensor, loop_rule
 from . import register
-from .dims import aligned, front, padded, wrap
+from .dims import aligned, folded, front, padded, unfolded, wrap
 
 
 def operand(t, level):
@@ -30,7 +30,7 @@ def mm_of(a, b, level, size):
             return pw.mul(pa, pb)
         return linalg.bmm(pa, pb)
     if ba:
-        return vw.view(linalg.mm(ts.reshape(pa, (size * n, a.shape[1])), pb), (size, n, m))
+        return unfolded(linalg.mm(folded(a, level, size, 1), pb), (size, n))
     if bb:  # (a @ b_i) = (b_i^T a^T)^T, the batch in b^T's rows
         rows = ts.reshape(vw.transpose(pb, 1, 2), (size * m, b.shape[0]))
         return vw.transpose(vw.view(linalg.mm(rows, vw.t(pa)), (size, m, n)), 1, 2)
@@ -47,9 +47,8 @@ def _bmm(op, args, level, size):
     pb, bb = operand(b, level)
     k, n, m = a.shape[0], a.shape[1], b.shape[2]
     if ba and bb:
-        flat = linalg.bmm(ts.reshape(pa, (size * k, n, a.shape[2])),
-                          ts.reshape(pb, (size * k, b.shape[1], m)))
-        return vw.view(flat, (size, k, n, m))
+        flat = linalg.bmm(folded(a, level, size, 2), folded(b, level, size, 2))
+        return unfolded(flat, (size, k))
     if ba:
         rows = ts.reshape(vw.transpose(pa, 0, 1), (k, size * n, a.shape[2]))
         return vw.transpose(vw.view(linalg.bmm(rows, pb), (k, size, n, m)), 0, 1)
@@ -67,7 +66,7 @@ def _mv(op, args, level, size):
     if ba and bv:
         return vw.squeeze_dim(linalg.bmm(pa, vw.unsqueeze(pv, 2)), 2)
     if ba:
-        return vw.view(linalg.mv(ts.reshape(pa, (size * n, a.shape[1])), pv), (size, n))
+        return unfolded(linalg.mv(folded(a, level, size, 1), pv), (size, n))
     if bv:
         return linalg.mm(pv, vw.t(pa))
     return vw.expand(vw.unsqueeze(linalg.mv(pa, pv), 0), (size, n))
@@ -88,14 +87,13 @@ def _dot(op, args, level, size):
 
 def _addmm(op, args, level, size):
     self, mat1, mat2, beta, alpha = args
-    p1, b1 = operand(mat1, level)
+    _, b1 = operand(mat1, level)
     p2, b2 = operand(mat2, level)
     ps, bs = operand(self, level) if isinstance(self, BatchedTensor) else (self, False)
-    n, m = mat1.shape[0], mat2.shape[1]
     if b1 and not b2 and not bs and (self.dim() < 2 or self.shape[0] == 1):
         # F.linear's case: the batch joins mat1's rows, one addmm for all samples
-        flat = op(ps, ts.reshape(p1, (size * n, mat1.shape[1])), p2, beta, alpha)
-        return vw.view(flat, (size, n, m))
+        flat = op(ps, folded(mat1, level, size, 1), p2, beta, alpha)
+        return unfolded(flat, (size, mat1.shape[0]))
     return _scaled_sum(mm_of(mat1, mat2, level, size), self, beta, alpha, level, size, 2)
 
 

@@ -2,7 +2,7 @@
 shifted past the batch dim. Reductions over every dim reduce every dim but the batch's."""
 from .. import activation, activation_pointwise as ap, diagonal, fft, rearrange, reduction as red
 from .. import torch_shape as ts, views as vw
-from .. import scans, scatter, sorting, statistics as st, summary
+from .. import prod, scans, scatter, sorting, statistics as st, summary
 from .._batched import loop_rule, physical
 from . import register
 from .dims import front, is_tensor, shifted
@@ -60,8 +60,8 @@ register(_over_sample(red.sum_dim, 1), [red.sum_all])
 register(_over_sample(red.mean_dim, 1), [red.mean_all])
 register(_over_sample(st.amax_op), [red.max_all])
 register(_over_sample(st.amin_op), [red.min_all])
-register(lambda op, args, level, size: st.prod_dim(
-    _flat(args[0], level, size), 1, False, args[1]), [st.prod_all])
+register(lambda op, args, level, size: prod.prod_dim(
+    _flat(args[0], level, size), 1, False, args[1]), [prod.prod_all])
 register(lambda op, args, level, size: sorting.median_dim(
     _flat(args[0], level, size), 1, False)[0], [sorting.median_all])
 register(lambda op, args, level, size: sorting.nanmedian_dim(
@@ -70,7 +70,7 @@ register(lambda op, args, level, size: sorting.nanmedian_dim(
 register(along, [
     red.sum_dim, red.mean_dim, red.max_dim, red.min_dim, red.flip, red.cumsum,
     red.gather, red.scatter, red.scatter_add,
-    st.prod_dim, st.var_op, st.std_op, st.logsumexp_op, st.amax_op, st.amin_op,
+    prod.prod_dim, st.var_op, st.std_op, st.logsumexp_op, st.amax_op, st.amin_op,
     st.vector_norm, st.norm_dim, st.norm_op,
     activation.softmax, activation.log_softmax, activation.softmax_backward_data,
     activation.log_softmax_backward_data, ap.glu, ap.glu_backward,
@@ -78,7 +78,7 @@ register(along, [
     sorting.median_dim, sorting.nanmedian_dim, sorting.mode_op,
     summary.nansum_op, summary.var_mean_op, summary.std_mean_op, summary.aminmax_op,
     summary.transpose_,
-    scans.cumprod_op, scans.cummax_op, scans.cummin_op, scans.logcumsumexp_op,
+    prod.cumprod_op, scans.cummax_op, scans.cummin_op, scans.logcumsumexp_op,
     rearrange.rot90_op, diagonal.diagonal_op, diagonal.diagonal_copy,
     fft.fft_c2c, fft.fft_r2c, fft.fft_c2r,
     scatter.scatter_value,
