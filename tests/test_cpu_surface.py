@@ -39,7 +39,12 @@ CASES = [
     "lib.set_default_device('cpu')", "lib.get_default_device()",
     "lib.jit.is_scripting()", "lib.jit.is_tracing()", "lib.jit.Final",
     "lib.jit.ignore(_fn) is _fn", "lib.jit.ignore()(_fn) is _fn", "lib.jit.unused(_fn) is _fn",
-    "lib.jit.export(_fn) is _fn",
+    "lib.jit.export(_fn) is _fn", "lib.jit.annotate(list, [])",
+    "lib.jit.annotate(lib.jit.annotations.List[int], [1])",
+    "lib.jit.annotations.Optional[int]", "lib.jit.annotations.Tuple[int, int]",
+    "isinstance(lib.futures.Future(), lib.jit.Future)",
+    "(lambda m: (repr(m), isinstance(m, lib.nn.modules.instancenorm._InstanceNorm), "
+    "lib.nn.modules.instancenorm.__all__[:3], type(m).__module__))(lib.nn.InstanceNorm2d(3))",
     "callable(lib.compile(_fn))", "callable(lib.compile(fullgraph=True, dynamic=False)(_fn))",
     "callable(lib.compile(_fn, mode='max-autotune', backend='inductor'))",
     "lib.compile(_fn, mode='fast')",

@@ -34,7 +34,7 @@ LAYERS = [
     (5, ["dyngrad.nn", "dyngrad.optim", "dyngrad.utils", "dyngrad.cuda", "dyngrad.amp",
          "dyngrad.backends", "dyngrad.jit", "dyngrad.distributed", "dyngrad.accelerator",
          "dyngrad.distributions", "dyngrad.func", "dyngrad.profiler", "dyngrad.testing",
-         "dyngrad.multiprocessing", "dyngrad.cpu"]),
+         "dyngrad.multiprocessing", "dyngrad.cpu", "dyngrad.futures"]),
     (6, ["dyngrad.viz", "dyngrad.run",  # drawings, and the script runner they use
          "dyngrad._compile", "dyngrad.compiler", "dyngrad._dynamo"]),  # compile, above nn
     (7, ["dyngrad"]),  # the torch-shaped namespace

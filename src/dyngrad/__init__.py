@@ -63,7 +63,7 @@ from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 from ._legacy_types import set_default_tensor_type  # noqa: F401
 from . import accelerator, amp, backends, cpu, cuda, distributed, jit  # noqa: F401
 from .func import vmap  # noqa: F401
-from . import multiprocessing, profiler, testing  # noqa: F401
+from . import futures, multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
 from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: F401
                                 autocast_increment_nesting, clear_autocast_cache,

@@ -49,6 +49,7 @@ def _samples():
     from dyngrad.ops import unpool as up_
     from dyngrad.ops import normalization as nrm
     from dyngrad.ops import torch_native as tnat
+    from dyngrad.ops import weight_norm as wn
     samples = {
         linalg.addmm: [
             ("linear", lambda t, x, w, b: F(t).linear(x, w, b), [X, W34, B3]),
@@ -181,6 +182,9 @@ def _samples():
             ("layer_norm_fn", lambda t, x, w: t.layer_norm(x, [4], w), [X.astype(np.float64), DV])],
         nrm.native_layer_norm_backward: [
             ("layer_norm_squared", lambda t, x, w, b: _sq(F(t).layer_norm(x, (4,), w, b)), [D3, DV, DVB])],
+        wn.weight_norm_interface: [
+            ("weight_norm_dim0", lambda t, v, g: t._weight_norm(v, g, 0), [X3, B3[:2, None, None]]),
+            ("weight_norm_last", lambda t, v, g: t._weight_norm(v, g, 2), [X3, V4[None, None]])],
         tnat.native_dropout_op: [
             ("native_dropout", lambda t, x: _seeded(t, lambda: t.native_dropout(x, 0.25, True)[0]),
              [X]),
@@ -560,6 +564,9 @@ GRAPHS = {
     "prelu_squared": _BEFORE_GRAD2,
     "layer_norm": _BEFORE_GRAD2, "layer_norm_2d": _BEFORE_GRAD2, "layer_norm_fn": _BEFORE_GRAD2,
     "layer_norm_squared": _BEFORE_GRAD2,
+    # torch differentiates its composite _weight_norm_differentiable_backward; dyngrad's
+    # formula is composed of other ops (same values)
+    "weight_norm_dim0": _BEFORE_GRAD2, "weight_norm_last": _BEFORE_GRAD2,
     "batch_norm_train": _BEFORE_GRAD2, "batch_norm_eval": _BEFORE_GRAD2,
     "batch_norm_no_stats": _BEFORE_GRAD2, "instance_norm": _BEFORE_GRAD2,
     "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,

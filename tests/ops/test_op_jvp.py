@@ -16,7 +16,7 @@ from dyngrad.linalg import householder, ldl, legacy
 from dyngrad.ops import histogram
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
                          distance, margin_loss, packed_sequence, pointwise as pw, rrelu,
-                         sampling, sorting, conv, pixel_shuffle, special)
+                         sampling, sorting, conv, pixel_shuffle, special, weight_norm)
 from dyngrad.ops._table import ALL_OPS
 
 from .forward_oracle import (assert_same_forward, assert_tangents_are_differences,
@@ -72,6 +72,7 @@ NO_JVP = {
     householder.ormqr_op: "torch's ormqr has no forward formula",
     conv.conv_tbc: "torch's conv_tbc has no forward formula",
     pixel_shuffle.native_channel_shuffle: "torch records a NotImplemented node",
+    weight_norm.weight_norm_interface: "torch's _weight_norm_interface has no forward formula",
 }
 
 

@@ -38,6 +38,17 @@ SCHEDULERS = {
                                                     s.ExponentialLR(o, 0.8)], milestones=[4]),
     "OneCycleLR_linear_3": lambda s, o: s.OneCycleLR(o, max_lr=0.5, total_steps=12,
                                                      anneal_strategy="linear", three_phase=True),
+    "ConstantLR": lambda s, o: s.ConstantLR(o, factor=0.5, total_iters=3),
+    "MultiplicativeLR": lambda s, o: s.MultiplicativeLR(o, lambda epoch: 0.9),
+    "PolynomialLR": lambda s, o: s.PolynomialLR(o, total_iters=8, power=2.0),
+    "CyclicLR": lambda s, o: s.CyclicLR(o, 0.01, 1.0, step_size_up=2, step_size_down=3),
+    "CyclicLR_triangular2": lambda s, o: s.CyclicLR(o, 0.01, 1.0, step_size_up=2,
+                                                    mode="triangular2"),
+    "CyclicLR_exp_range": lambda s, o: s.CyclicLR(o, [0.01], 1.0, step_size_up=2,
+                                                  mode="exp_range", gamma=0.9,
+                                                  cycle_momentum=False),
+    "ChainedScheduler": lambda s, o: s.ChainedScheduler([s.ConstantLR(o, 0.1, total_iters=2),
+                                                         s.ExponentialLR(o, 0.9)]),
 }
 
 
@@ -64,3 +75,27 @@ def test_step_order_warning():
 def test_one_cycle_too_many_steps():
     assert_same(lambda lib: _run(lib, lambda s, o: s.OneCycleLR(o, max_lr=1.0, total_steps=3),
                                  steps=4))
+
+
+def test_more_schedulers_adam_errors_and_closed_form():
+    def case(lib):
+        s = lib.optim.lr_scheduler
+        out = [_run(lib, lambda _, o: s.CyclicLR(o, 0.01, 1.0, step_size_up=2), steps=4,
+                    opt_name="Adam")]
+        p = lib.nn.Parameter(lib.zeros(1))
+        opt = lib.optim.SGD([p], lr=0.1)
+        for bad in (lambda: s.ConstantLR(opt, factor=2), lambda: s.MultiplicativeLR(opt, 3),
+                    lambda: s.CyclicLR(opt, 0.1, 1.0, mode="x"),
+                    lambda: s.CyclicLR(lib.optim.Adagrad([p]), 0.1, 1.0),
+                    lambda: s.CyclicLR(opt, [0.1, 0.2], 1.0), lambda: s.ChainedScheduler([]),
+                    lambda: s.ChainedScheduler([s.ReduceLROnPlateau(opt)]),
+                    lambda: s.CyclicLR(object(), 0.1, 1.0)):
+            try:
+                bad()
+                out.append("accepted")
+            except Exception as e:
+                out.append((type(e).__name__, str(e)))
+        poly = s.PolynomialLR(lib.optim.SGD([p], lr=0.1), total_iters=4)
+        poly.step(2)  # an epoch given: the closed form
+        return out + [poly.get_last_lr()]
+    assert_same(case)

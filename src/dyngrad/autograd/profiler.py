@@ -12,9 +12,15 @@ of the engine as ``autograd::engine::evaluate_function: <node>``, and each
 ``record_function`` block under its own name, nested as they ran. Nothing is installed
 while no profile is open: the op table's call is swapped in on entry and back on exit.
 """
+import functools
+import gzip
+import json
+import os
 import re
+import socket
 import threading
 import time
+import uuid
 
 from ..ops._table import Op
 from . import engine
@@ -182,14 +188,68 @@ class profile:
         return self.function_events.self_cpu_time_total
 
     def export_chrome_trace(self, path):
+        """Write the recorded events as a Chrome trace (the JSON that chrome://tracing,
+        Perfetto and TensorBoard read), gzipped when ``path`` ends in ``.gz``."""
         self._check_finish()
-        return self.function_events.export_chrome_trace(path)
+        write_chrome_trace(self.function_events, path)
 
     def __str__(self):
         self._check_finish()
         return str(self.function_events)
 
     __repr__ = __str__
+
+
+# NOTE [Chrome trace]
+# torch's profiler writes Kineto's JSON: a header (schemaVersion, trace_id, host_name,
+# displayTimeUnit "ms", baseTimeNanoseconds), then traceEvents: process and thread
+# metadata ("ph": "M"), one complete event ("ph": "X") per call with its start "ts" and
+# "dur" in microseconds, "cat" user_annotation (record_function) or cpu_op (an op), and
+# args numbering the events, then the profiler's own span and the record window's end.
+# Times here are perf_counter microseconds; baseTimeNanoseconds puts them on the clock.
+def _trace_events(events, pid):
+    first = min((e.time_range[0] for e in events), default=_now_us())
+    last = max((e.time_range[1] for e in events), default=first)
+    out = [{"ph": "M", "name": "process_name", "ts": first, "pid": pid, "tid": 0,
+            "args": {"name": "python"}},
+           {"ph": "M", "name": "process_labels", "ts": first, "pid": pid, "tid": 0,
+            "args": {"labels": "CPU"}},
+           {"ph": "M", "name": "process_sort_index", "ts": first, "pid": pid, "tid": 0,
+            "args": {"sort_index": pid}}]
+    for tid in dict.fromkeys(e.thread for e in events):
+        out += [{"ph": "M", "name": "thread_name", "ts": first, "pid": pid, "tid": tid,
+                 "args": {"name": f"thread {tid} (python)"}},
+                {"ph": "M", "name": "thread_sort_index", "ts": first, "pid": pid, "tid": tid,
+                 "args": {"sort_index": tid}}]
+    for i, e in enumerate(events):
+        out.append({"ph": "X", "cat": "user_annotation" if e.is_user_annotation else "cpu_op",
+                    "name": e.trace_name, "pid": pid, "tid": e.thread, "ts": e.time_range[0],
+                    "dur": e.time_range[1] - e.time_range[0],
+                    "args": {"External id": i + 1, "Record function id": 0, "Ev Idx": i}})
+    out += [{"ph": "X", "cat": "Trace", "name": "PyTorch Profiler (0)", "pid": "Spans",
+             "tid": "PyTorch Profiler", "ts": first, "dur": last - first,
+             "args": {"Op count": 0}},
+            {"ph": "M", "name": "process_sort_index", "ts": first, "pid": "Spans", "tid": 0,
+             "args": {"sort_index": 536870912}},
+            {"ph": "i", "s": "g", "name": "Iteration Start: PyTorch Profiler", "pid": "Traces",
+             "tid": "Trace PyTorch Profiler", "ts": first},
+            {"ph": "i", "s": "g", "name": "Record Window End", "pid": "", "tid": "", "ts": last}]
+    return out
+
+
+def write_chrome_trace(events, path):
+    """``events`` written to ``path`` as torch's profiler writes them (NOTE [Chrome trace])."""
+    trace = {"schemaVersion": 1, "deviceProperties": [], "trace_id": uuid.uuid4().hex.upper(),
+             "host_name": socket.gethostname(), "displayTimeUnit": "ms",
+             "baseTimeNanoseconds": time.time_ns() - time.perf_counter_ns(),
+             "traceEvents": _trace_events(list(events), os.getpid()), "traceName": path}
+    text = json.dumps(trace, indent=2)
+    if path.endswith(".gz"):
+        with gzip.open(path, "wt") as f:
+            f.write(text)
+    else:
+        with open(path, "w") as f:
+            f.write(text)
 
 
 class record_function:
@@ -215,8 +275,6 @@ class record_function:
         return False
 
     def __call__(self, func):
-        import functools
-
         @functools.wraps(func)
         def wrapped(*args, **kwargs):
             with record_function(self.name, self.args):

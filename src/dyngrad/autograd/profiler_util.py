@@ -48,9 +48,12 @@ class FunctionEvent(_Times):
     """One call: its name, start and end (microseconds) and the calls made inside it."""
 
     def __init__(self, id, name, thread, start_us, end_us, input_shapes=None,
-                 is_user_annotation=False):
+                 is_user_annotation=False, trace_name=None):
         self.id = id
-        self.name = name
+        # the steps of torch.profiler's schedule add up under one name, ProfilerStep*; the
+        # trace keeps each step's own (trace_name)
+        self.trace_name = name if trace_name is None else trace_name
+        self.name = "ProfilerStep*" if name.startswith("ProfilerStep#") else name
         self.thread = thread
         self.time_range = (start_us, end_us)
         self.input_shapes = input_shapes
@@ -146,8 +149,13 @@ class EventList(list):
                             top_level_events_only, time_unit)
 
     def export_chrome_trace(self, path):
-        raise NotImplementedError("dyngrad's profiler does not write Chrome traces "
-                                  "(export_chrome_trace)")
+        """Write the events as a Chrome trace (torch's older, list-only format: one
+        complete event per call, under the process "CPU functions")."""
+        rows = [f'{{"name": "{e.trace_name}", "ph": "X", "ts": {e.time_range[0]}, '
+                f'"dur": {e.time_range[1] - e.time_range[0]}, "tid": {e.thread}, '
+                f'"pid": "CPU functions", "args": {{}}}}' for e in self]
+        with open(path, "w") as f:
+            f.write("[" + ", ".join(rows) + "]")
 
     def __str__(self):
         return self.table()

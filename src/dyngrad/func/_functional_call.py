@@ -81,10 +81,10 @@ def _swaps(module, given, tie_weights, strict):
         errors = []
         missing = sorted(n for n in slots if n not in wanted)
         unexpected = sorted(k for k in given if k not in slots)
-        if missing:
-            errors.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
         if unexpected:
             errors.append("Unexpected key(s): " + ", ".join(repr(k) for k in unexpected) + ".")
+        if missing:
+            errors.append("Missing key(s): " + ", ".join(repr(k) for k in missing) + ".")
         if errors:
             raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t"
                                + "\n\t".join(errors))

@@ -5,6 +5,19 @@ once on the example inputs first, as torch's does); TorchScript archives cannot 
 or loaded."""
 from typing import Final  # noqa: F401  (torch.jit.Final is typing's)
 
+from ..futures import Future  # noqa: F401  (torch.jit.Future is torch.futures')
+from . import annotations  # noqa: F401
+
+
+def annotate(the_type, the_value):
+    """Give TorchScript the type of ``the_value`` (an empty list, a None): in eager code,
+    ``the_value`` itself.
+
+    >>> torch.jit.annotate(list, [])
+    []
+    """
+    return the_value
+
 
 def ignore(drop=False, **kwargs):
     # usable bare (@torch.jit.ignore) and with arguments (@torch.jit.ignore(drop=True))

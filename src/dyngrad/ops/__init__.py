@@ -183,9 +183,11 @@ METHODS["resolve_conj"] = lambda self: self
 METHODS["is_conj"] = lambda self: False
 
 from . import torch_native as _tnat, torch_nn as _tnn, torch_pooling as _tpl  # noqa: E402
+from . import weight_norm as _wn  # noqa: E402
 FUNCTIONS.update(_tnn.FUNCTIONS)
 FUNCTIONS.update(_tnat.FUNCTIONS)
 FUNCTIONS.update(_tpl.FUNCTIONS)
+FUNCTIONS.update(_wn.FUNCTIONS)
 METHODS.update(_tnn.METHODS)
 
 def _functional(name):

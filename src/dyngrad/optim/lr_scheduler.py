@@ -23,7 +23,8 @@ from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "LinearLR", "ExponentialLR",
            "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "SequentialLR", "OneCycleLR",
-           "ReduceLROnPlateau"]
+           "ReduceLROnPlateau", "ConstantLR", "MultiplicativeLR", "PolynomialLR", "CyclicLR",
+           "ChainedScheduler"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
@@ -601,3 +602,8 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict):
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+# (at the end: they build on the classes above)
+from .lr_scheduler_more import (ChainedScheduler, ConstantLR, CyclicLR,  # noqa: E402,F401
+                                MultiplicativeLR, PolynomialLR)

@@ -3,6 +3,8 @@ local_response_norm."""
 import math
 
 from ...ops import torch_nn as _nn
+from ...ops.out import call_with_out
+from ...ops.torch_math import div as _div
 from ...ops import torch_pooling as _pool
 from .padding import pad as _pad
 
@@ -53,7 +55,10 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
-    return input / denom
+    if out is None:
+        return input / denom
+    # written into ``out`` (spectral norm's power iteration keeps its buffers this way)
+    return call_with_out("div", _div, (input, denom), {}, out)
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):

@@ -21,6 +21,7 @@ from ... import creation
 from ...autograd import grad_mode
 from ..parameter import UninitializedBuffer, UninitializedParameter, is_lazy
 from . import batchnorm as _bn
+from . import instancenorm as _in
 from . import conv as _conv
 from .linear import Linear
 
@@ -246,16 +247,16 @@ class LazyBatchNorm3d(_LazyNormBase, _bn._BatchNorm):
     _dims = _bn.BatchNorm3d._dims
 
 
-class LazyInstanceNorm1d(_LazyNormBase, _bn._InstanceNorm):
-    cls_to_become = _bn.InstanceNorm1d
+class LazyInstanceNorm1d(_LazyNormBase, _in._InstanceNorm):
+    cls_to_become = _in.InstanceNorm1d
     _n = 1
 
 
-class LazyInstanceNorm2d(_LazyNormBase, _bn._InstanceNorm):
-    cls_to_become = _bn.InstanceNorm2d
+class LazyInstanceNorm2d(_LazyNormBase, _in._InstanceNorm):
+    cls_to_become = _in.InstanceNorm2d
     _n = 2
 
 
-class LazyInstanceNorm3d(_LazyNormBase, _bn._InstanceNorm):
-    cls_to_become = _bn.InstanceNorm3d
+class LazyInstanceNorm3d(_LazyNormBase, _in._InstanceNorm):
+    cls_to_become = _in.InstanceNorm3d
     _n = 3

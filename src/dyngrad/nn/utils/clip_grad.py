@@ -5,6 +5,7 @@ gradient multiplied by ``min(max_norm / (total + 1e-6), 1)``.
 """
 import functools
 import math
+import types
 import warnings
 
 from ...autograd.grad_mode import no_grad
@@ -13,6 +14,14 @@ from ...ops.joining import stack
 from ...tensor import Tensor
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_"]
+
+
+def _no_grad(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with no_grad():
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def _vector_norm(t, norm_type):
@@ -27,6 +36,7 @@ def _as_list(tensors):
     return [tensors] if isinstance(tensors, Tensor) else list(tensors)
 
 
+@_no_grad
 def _get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     tensors = _as_list(tensors)
     norm_type = float(norm_type)
@@ -48,6 +58,7 @@ def _get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=No
     return total
 
 
+@_no_grad
 def _clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     max_norm = float(max_norm)
@@ -63,7 +74,11 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     """Scale the gradients of ``parameters`` so that their joint norm is at most
     ``max_norm``; returns the norm before clipping."""
     with no_grad():
+        is_generator = isinstance(parameters, types.GeneratorType)
         parameters = _as_list(parameters)
+        if is_generator and not parameters:
+            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
+                          stacklevel=2)
         grads = [p.grad for p in parameters if p.grad is not None]
         total = _get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
         _clip_grads_with_norm_(parameters, max_norm, total, foreach)
@@ -84,3 +99,8 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
         for p in _as_list(parameters):
             if p.grad is not None:
                 p.grad.clamp_(min=-clip_value, max=clip_value)
+
+
+# torch's public names for the two halves of clip_grad_norm_
+get_total_norm = _get_total_norm
+clip_grads_with_norm_ = _clip_grads_with_norm_
