@@ -142,8 +142,11 @@ class _LRScheduler(LRScheduler):
     """The old name of LRScheduler, still subclassed by older code."""
 
 
-class LambdaLR(LRScheduler):
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+class _LambdaScheduler(LRScheduler):
+    """LambdaLR and MultiplicativeLR: a function of the epoch per parameter group, kept in
+    the state dict when it is a callable object (a plain function is not saved)."""
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1, check_callable=False):
         self.optimizer = optimizer
         if not isinstance(lr_lambda, (list, tuple)):
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
@@ -152,6 +155,9 @@ class LambdaLR(LRScheduler):
                 raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got "
                                  f"{len(lr_lambda)}")
             self.lr_lambdas = list(lr_lambda)
+        for fn in self.lr_lambdas if check_callable else ():
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self):
@@ -167,6 +173,11 @@ class LambdaLR(LRScheduler):
         for i, fn in enumerate(lambdas):
             if fn is not None:
                 self.lr_lambdas[i].__dict__.update(fn)
+
+
+class LambdaLR(_LambdaScheduler):
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        super().__init__(optimizer, lr_lambda, last_epoch)
 
     def get_lr(self):
         self._warn_outside_step()

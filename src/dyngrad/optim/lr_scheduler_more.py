@@ -15,42 +15,18 @@ import math
 import types
 from functools import partial
 
-from .lr_scheduler import LRScheduler, ReduceLROnPlateau, _lrs, _per_group, _set
+from .lr_scheduler import (LRScheduler, ReduceLROnPlateau, _LambdaScheduler, _lrs, _per_group,
+                           _set)
 from .optimizer import Optimizer
 
 __all__ = ["ConstantLR", "MultiplicativeLR", "PolynomialLR", "CyclicLR", "ChainedScheduler"]
 
 
-class MultiplicativeLR(LRScheduler):
+class MultiplicativeLR(_LambdaScheduler):
     """Each step multiplies the rate by ``lr_lambda(epoch)``."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        self.optimizer = optimizer
-        if not isinstance(lr_lambda, (list, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got "
-                                 f"{len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        for fn in self.lr_lambdas:
-            if not callable(fn):
-                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
-        super().__init__(optimizer, last_epoch)
-
-    def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
-                               for fn in self.lr_lambdas]
-        return state
-
-    def load_state_dict(self, state_dict):
-        lambdas = state_dict.pop("lr_lambdas")
-        self.__dict__.update(state_dict)
-        state_dict["lr_lambdas"] = lambdas
-        for i, fn in enumerate(lambdas):
-            if fn is not None:
-                self.lr_lambdas[i].__dict__.update(fn)
+        super().__init__(optimizer, lr_lambda, last_epoch, check_callable=True)
 
     def get_lr(self):
         self._warn_outside_step()
