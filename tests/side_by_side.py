@@ -99,3 +99,17 @@ def assert_same(case, rtol=0, atol=0):
     exactly, unless a tolerance is given)."""
     theirs, ours = run(case, torch), run(case, dyngrad)
     assert _equal(ours, theirs, rtol, atol), _first_difference(ours, theirs, rtol, atol)
+
+
+def train_steps(lib, m, x, steps=3):
+    """``steps`` SGD steps on sum(m(x) ** 2): the losses, then every parameter's last
+    gradient (what a training test compares between the libraries)."""
+    opt = lib.optim.SGD(m.parameters(), lr=0.1)
+    losses = []
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = m(x).pow(2).sum()
+        loss.backward()
+        opt.step()
+        losses.append(loss)
+    return losses + [[(n, p.grad) for n, p in m.named_parameters()]]

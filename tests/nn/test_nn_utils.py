@@ -4,7 +4,7 @@ fusion, skip_init, get_total_norm / clip_grads_with_norm_, the weight memory-for
 converters and stateless.functional_call. Each case runs on both libraries."""
 import pytest
 
-from side_by_side import assert_same
+from side_by_side import assert_same, train_steps as _train
 
 
 def _catch(fn):
@@ -12,18 +12,6 @@ def _catch(fn):
         return "ok", fn()
     except Exception as e:
         return type(e).__name__, str(e)
-
-
-def _train(lib, m, x, steps=3):
-    opt = lib.optim.SGD(m.parameters(), lr=0.1)
-    losses = []
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = m(x).pow(2).sum()
-        loss.backward()
-        opt.step()
-        losses.append(loss)
-    return losses + [[(n, p.grad) for n, p in m.named_parameters()]]
 
 
 def _old_weight_norm(lib):

@@ -7,20 +7,7 @@ import pickle
 
 import pytest
 
-from side_by_side import assert_same
-
-
-def _train(lib, m, x, steps=3):
-    """Three SGD steps on sum(m(x) ** 2): the losses, then every parameter's last gradient."""
-    opt = lib.optim.SGD(m.parameters(), lr=0.1)
-    losses = []
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = m(x).pow(2).sum()
-        loss.backward()
-        opt.step()
-        losses.append(loss)
-    return losses + [[(n, p.grad) for n, p in m.named_parameters()]]
+from side_by_side import assert_same, train_steps as _train
 
 
 def _parametrizations(lib):
