@@ -23,8 +23,9 @@ xp = _backend.xp
 def _check_float(self, dim, kernel):
     """torch's softmax kernels: floating dtypes only, one kernel for the last dim (or a
     0-d input) and one for the others."""
-    last = self.ndim == 0 or dim in (-1, self.ndim - 1)
-    check_kernel(self, f"{kernel}{'_lastdim' if last else ''}_kernel_impl", FLOATING)
+    if _backend.kind(self.dtype) not in FLOATING:  # (the name is built only to refuse)
+        last = self.ndim == 0 or dim in (-1, self.ndim - 1)
+        check_kernel(self, f"{kernel}{'_lastdim' if last else ''}_kernel_impl", FLOATING)
 
 
 def _shifted(self, dim):
