@@ -345,6 +345,8 @@ PROGRAMS = [
     ("load_state_dict", _load_state_dict),
     ("copy_between", lambda t: (_empty(t, 2, 3).copy_(t.ones(3)), t.ones(2).copy_(_empty(t, 2)))),
     ("copy_out", lambda t: t.ones(2).copy_(_empty(t, 2))),
+    ("normal", lambda t: (t.normal(0.0, 1.0, (2, 3), device=M),
+                          t.normal(_empty(t, 3), 1.0), t.normal(_empty(t, 2, 1), _empty(t, 3)))),
     ("multinomial", lambda t: (t.multinomial(_empty(t, 4), 2),
                                t.multinomial(_empty(t, 3, 5), 7, replacement=True))),
     ("bernoulli_dropout", lambda t: (t.bernoulli(_empty(t, 3)), t.nn.functional.dropout(

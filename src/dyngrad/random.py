@@ -319,7 +319,7 @@ def _randperms(gen, shape, dtype):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None,
            requires_grad=False, device=None, layout=None, pin_memory=False):
-    check_device(device, "normal")
+    meta = check_device(device, "normal")
     given = tuple(a for a in (mean, std, size) if a is not None)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
@@ -335,6 +335,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     d = _float_dtype(dtype, "normal_kernel_cpu")
+    if meta:
+        return _meta(_size((size,), "normal"), d, requires_grad)
     gen = _generator(generator)
     return _drawn(_size((size,), "normal"), lambda s: gen.normal(s, d, float(mean), float(std)),
                   requires_grad)
@@ -342,6 +344,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
 
 def _normal_tensors(gen, mean, std):
     """torch.normal with a tensor mean or std: standard normals scaled and shifted."""
+    ref = mean if isinstance(mean, Tensor) else std
+    if type(ref._data) is MetaArray:  # the meta device: the shape, nothing drawn
+        shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
+        return _meta(tuple(shape), ref._data.dtype)
     if isinstance(std, Tensor) and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
