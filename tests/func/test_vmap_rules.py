@@ -424,6 +424,12 @@ LOOPED = {
     "torch::autograd::NotImplemented": "histogram's ops (torch has no derivative for them): "
                                        "no rule yet",
     "WeightNormInterfaceBackward0": "no rule yet (the norm must not reach across samples)",
+    **dict.fromkeys(("SparseCooTensorWithDimsAndTensorsBackward0", "ToDenseBackward0",
+                     "ToSparseBackward0", "ToSparseBackward1", "CoalesceBackward0",
+                     "ValuesBackward0", "SparseMaskBackward0", "SparseAddmmBackward0",
+                     "SparseSumBackward0", "SparseSoftmaxBackward0",
+                     "SparseLogSoftmaxBackward0"),
+                    "sparse tensors: torch's vmap takes none, and makes none"),
 }
 
 

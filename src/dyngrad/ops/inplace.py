@@ -22,6 +22,7 @@ from ._promote import result_dtype, type_name
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
+_ndarray = _backend.ndarray
 _gstate = grad_mode.state
 
 
@@ -483,6 +484,8 @@ def copy_out_of_place(t):
 
 
 def _clone(self, contiguous=False):
+    if type(self) is not _ndarray and not _backend.is_numpy(self):
+        return _backend.copy(self)  # another module's array (a sparse one): its own copy
     # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
     # one comes out contiguous, and so does any input of Tensor.contiguous()
     return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")
