@@ -128,6 +128,13 @@ def _register(ns):
     return ns
 
 
+def register_numpy_dtyped(ns):
+    """Take ``ns`` as an array module whose arrays hold NumPy's dtypes (sparse arrays):
+    NumPy's dtypes answer for it, and the tables of other modules' dtypes stay theirs."""
+    _MODULES[ns] = _MODULES[xp]
+    return ns
+
+
 def array_module(*arrays):
     """The array module of ``arrays``: ``xp`` (dyngrad's NumPy) for NumPy arrays, NumPy
     scalars and numbers; otherwise the namespace the first foreign array names
@@ -174,9 +181,10 @@ def kind(d):
 
 def differentiable(a):
     """Whether an array (of any module) has a dtype that can require grad."""
-    if isinstance(a, (ndarray, numpy.generic)) or isinstance(a.dtype, numpy.dtype):
-        return a.dtype.kind in "fcV"  # V: ml_dtypes' bfloat16 and float8
-    return _FOREIGN_KIND[a.dtype] in "fc"
+    d = a.dtype
+    if isinstance(d, numpy.dtype):  # NumPy's arrays, and sparse arrays of NumPy values
+        return d.kind in "fcV"  # V: ml_dtypes' bfloat16 and float8
+    return _FOREIGN_KIND[d] in "fc"
 
 
 def asarray(value, dtype=None):

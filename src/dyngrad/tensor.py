@@ -16,6 +16,7 @@ from ._autograd_state import DUAL as _DUAL, INFERENCE_IN_USE, state as _gstate, 
 from ._autograd_state import in_transform, note_new_leaf
 from ._meta_array import MetaArray as _MetaArray
 from ._size import CPU, META, Size
+from ._sparse_coo import SparseCoo
 
 # torch.func refuses requires_grad_() (and so torch.autograd.functional) inside its
 # transforms; setting the attribute is allowed
@@ -98,9 +99,14 @@ class Tensor:
         return type(self._data) is _MetaArray
 
     is_cuda = is_xpu = is_ipu = is_xla = is_maia = is_mkldnn = False
-    is_sparse = False
     is_quantized = False
-    layout = _layout.strided
+    @property
+    def is_sparse(self):
+        return type(self._data) is SparseCoo
+
+    @property
+    def layout(self):
+        return _layout.sparse_coo if type(self._data) is SparseCoo else _layout.strided
 
     @property
     def ndim(self):
@@ -121,6 +127,9 @@ class Tensor:
 
     def stride(self, dim=None):
         data = self._data
+        if type(data) is SparseCoo:  # torch 2.13 answers zeros for a sparse tensor
+            st = (0,) * data.ndim
+            return st if dim is None else st[_check_dim("stride", dim, data.ndim)]
         # NumPy gives empty arrays zero strides (some or all); torch, the row-major ones.
         # Another module's arrays are laid out row-major as far as we can tell.
         if isinstance(data, _ndarray) and (data.size or 0 not in data.strides):
@@ -136,11 +145,15 @@ class Tensor:
         return st if dim is None else st[_check_dim("stride", dim, data.ndim)]
 
     def storage_offset(self):
+        if type(self._data) is SparseCoo:
+            return 0
         return _backend.storage_of(self._data)[1]
 
     def is_contiguous(self, memory_format=None):
         if type(self._data) is _MetaArray:
             return self._data.flags.c_contiguous or self._data.size <= 1
+        if type(self._data) is SparseCoo:
+            return False
         if not isinstance(self._data, _ndarray):  # another module's strides are its own
             return True
         return self._data.flags.c_contiguous or self._data.size <= 1
@@ -155,6 +168,8 @@ class Tensor:
         return self._inference
 
     def data_ptr(self):
+        if type(self._data) is SparseCoo:
+            raise RuntimeError(_NO_STORAGE)
         return _backend.data_ptr(self._data)
 
     def get_device(self):
@@ -452,6 +467,8 @@ class Tensor:
         return _backend.to_numpy(self._data).reshape(()).item()
 
     def tolist(self):
+        if type(self._data) is SparseCoo:
+            raise RuntimeError(_NO_STORAGE)
         return _backend.to_numpy(self._data).tolist()
 
     def numpy(self, *args, force=False):
@@ -463,6 +480,9 @@ class Tensor:
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
+        if type(self._data) is SparseCoo:
+            raise TypeError("can't convert Sparse layout tensor to numpy. Use "
+                            "Tensor.to_dense() first.")
         if type(self._data) is not _ndarray and not _backend.is_numpy(self._data):
             # as torch refuses a CUDA tensor: the data is not NumPy's to share
             raise TypeError(f"can't convert {_device_words(self._data)} to numpy. Use "
@@ -538,7 +558,7 @@ class Tensor:
 
     # -- printing ---------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
-        from ._tensor_str import meta_repr, tensor_repr
+        from ._tensor_str import meta_repr, sparse_repr, tensor_repr
         d = self.dtype
         show = d not in (_dt.get_default_dtype(), _dt.default_complex_dtype(), _dt.int64, _dt.bool)
         try:
@@ -559,6 +579,8 @@ class Tensor:
         if type(self._data) is _MetaArray:  # no values: torch prints "..." and the size
             return meta_repr(self._data.shape, d is not _dt.get_default_dtype() and repr(d),
                              suffixes)
+        if type(self._data) is SparseCoo:
+            return sparse_repr(self._data, repr(d), show, suffixes)
         return tensor_repr(_backend.to_numpy(self._data), repr(d), show, suffixes)
 
     def __format__(self, spec):
@@ -569,6 +591,8 @@ class Tensor:
     def _repr_nograd(self):
         return repr(_wrap(self._data))
 
+
+_NO_STORAGE = "Cannot access data pointer of Tensor that doesn't have storage"
 
 _LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL if d._legacy}
 

@@ -7,7 +7,9 @@ The padding row gets no gradient; ``scale_grad_by_freq`` divides each row's grad
 how often its index occurs in the batch.
 """
 from .. import _backend
+from ..tensor import _wrap
 from ._table import LINEAR, Op
+from .sparse import sparse_coo_tensor_op
 from .views import new_zeros, view
 from .._dtype import _FROM_NP
 
@@ -70,11 +72,36 @@ def _embedding_double_backward(grad, indices, padding_idx):
     return view(rows, tuple(indices.shape) + (-1,))
 
 
+def _embedding_weight_grad(grad, indices, weight_sym_sizes, padding_idx, scale_grad_by_freq,
+                           sparse):
+    if sparse:
+        return _embedding_sparse_backward(grad, getattr(indices, "_data", indices),
+                                          weight_sym_sizes[0], padding_idx, scale_grad_by_freq)
+    return embedding_dense_backward(grad, indices, weight_sym_sizes[0], padding_idx,
+                                    scale_grad_by_freq)
+
+
 embedding = Op("EmbeddingBackward0", _embedding, jvp=LINEAR, nondiff=("indices",),
-               real_grad_only="embedding",
-               weight=lambda grad, indices, weight_sym_sizes, padding_idx, scale_grad_by_freq:
-                   embedding_dense_backward(grad, indices, weight_sym_sizes[0], padding_idx,
-                                            scale_grad_by_freq))
+               real_grad_only="embedding", weight=_embedding_weight_grad)
+
+
+def _embedding_sparse_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """The weight's gradient as a sparse tensor, composed as torch composes it: one entry
+    per lookup (the padding index's left out) in lookup order, uncoalesced, holding the
+    gradient's rows (ViewBackward0, after IndexBackward0 when a padding index is left out)."""
+    if scale_grad_by_freq:
+        raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse "
+                           "gradients")
+    flat = indices.reshape(-1).astype(xp.int64)
+    if padding_idx >= 0:
+        keep = indices != padding_idx
+        grad = grad[_wrap(keep) if hasattr(grad, "_data") else keep]
+        flat = flat[keep.reshape(-1)]
+    rows = view(grad, (-1, grad.shape[-1]))
+    return sparse_coo_tensor_op(_wrap(flat[None]) if hasattr(grad, "_data") else flat[None],
+                                rows, (num_weights, rows.shape[-1]), False)
+
+
 embedding_dense_backward = Op(
     "EmbeddingDenseBackwardBackward0", _embedding_dense_backward, jvp=LINEAR, nondiff=("indices",),
     grad_output=lambda grad, indices, padding_idx: _embedding_double_backward(

@@ -4,6 +4,7 @@ import weakref
 
 from .. import _backend, _meta_array
 from .. import _dtype as _dt
+from .._sparse_coo import SparseCoo
 from ..creation import _check_fits, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import joining, linalg
@@ -394,7 +395,11 @@ def clone(input, *, memory_format=None):
 
 
 def contiguous(self, memory_format=None):
-    return self if self.is_contiguous() else clone_op(self, True)
+    if self.is_contiguous():
+        return self
+    if type(self._data) is SparseCoo:
+        raise RuntimeError("unsupported memory format option Contiguous")
+    return clone_op(self, True)
 
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's

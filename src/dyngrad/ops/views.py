@@ -9,6 +9,7 @@ import math
 import warnings
 
 from .. import _backend
+from .._sparse_coo import SparseCoo
 from ..creation import zeros
 from ..tensor import _wrap
 from ._table import LINEAR, Op
@@ -67,6 +68,8 @@ _NOT_VIEWABLE = ("view size is not compatible with input tensor's size and strid
 
 def can_view(array, size):
     if type(array) is not _ndarray and not _backend.is_numpy(array):
+        if type(array) is SparseCoo:  # (reshape asks only of a tensor that is not contiguous)
+            raise RuntimeError("reshape is not implemented for sparse tensors")
         if _backend.has_values(array):
             return True
         try:  # a meta array, by NumPy's rule
