@@ -193,6 +193,27 @@ def test_fused_chunks_keep_eagers_bits(dtype, shape):
     assert "for _a in range(" in compiled._entries[-1].plans[0].source
 
 
+@pytest.mark.parametrize("dtype", [dyngrad.float32, dyngrad.float64])
+def test_a_scalar_made_an_array_keeps_eagers_bits(dtype):
+    # maximum(x, 0) and its kin run as maximum(x, Z), Z an array of the number made once
+    # (plan._widen_scalars): the same values, signed zeros and nans included
+    special = dyngrad.tensor([-0.0, 0.0, float("nan"), float("inf"), -float("inf"), 1e-45,
+                              -1e-45, 3.0, -3.0] * 500, dtype=dtype)
+    x = dyngrad.cat([special, dyngrad.randn(5000, dtype=dtype)])
+
+    def f(x):
+        return (F.relu(x), x.clamp(min=-0.0), x.clamp(max=0.5), x.maximum(x.new_zeros(())),
+                F.relu(x.view(100, -1)))
+    compiled = dyngrad.compile(f)
+    for _ in range(3):
+        want, got = f(x), compiled(x)
+        _same(want, got)
+        for a, b in zip(want, got):
+            assert np.array_equal(np.signbit(a.numpy()), np.signbit(b.numpy()))
+    assert any(k.startswith("C") and isinstance(v, np.ndarray) and v.size == x.numel()
+               for k, v in compiled._entries[-1].plans[0].fn.__globals__.items())
+
+
 def _repeats(x, w):
     a = (x @ w).exp()
     b = (x @ w).exp()      # the same calls on the same values: made once
