@@ -214,6 +214,32 @@ def test_a_scalar_made_an_array_keeps_eagers_bits(dtype):
                for k, v in compiled._entries[-1].plans[0].fn.__globals__.items())
 
 
+def test_a_gradient_handed_out_without_its_copy_is_its_own():
+    # eager copies a gradient it cannot prove it owns (a linear's weight gradient, a
+    # transposed view of a product); the plan hands out the product itself, which must
+    # then be no buffer another run or another result writes into
+    lin = nn.Linear(6, 4)
+
+    def step(x):
+        lin.zero_grad(set_to_none=True)
+        out = lin(x).tanh().sum()
+        out.backward()
+        return lin.weight.grad, lin.bias.grad
+    compiled = dyngrad.compile(step)
+    kept = []
+    for i in range(4):
+        x = dyngrad.randn(5, 6)
+        lin2 = nn.Linear(6, 4)
+        lin2.load_state_dict(lin.state_dict())
+        want = (lambda: (lin2(x).tanh().sum().backward(), lin2.weight.grad, lin2.bias.grad))()
+        got = compiled(x)
+        _same(want[1:], got)
+        kept.append((got, [g.numpy().copy() for g in got]))
+    assert "array" not in _ops_of(compiled._entries[-1].plans[0])  # no copy
+    for got, values in kept:  # later runs left earlier results alone
+        _same(list(got), [dyngrad.tensor(v) for v in values])
+
+
 def _repeats(x, w):
     a = (x @ w).exp()
     b = (x @ w).exp()      # the same calls on the same values: made once

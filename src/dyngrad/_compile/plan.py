@@ -123,9 +123,7 @@ def _peephole(rec, calls, escaping):
         if (c.fn is np.array and type(src) is Ref and c.kwargs.get("copy") is True
                 and set(c.kwargs) <= {"copy", "order"} and type(c.outs) is Ref):
             s = slots[src.n]
-            if (s.kind == "value" and s.root == s.n and not s.scalar and not s.written
-                    and last.get(s.n) == i and s.n not in escaping
-                    and s.is_array and s.contiguous):
+            if _copy_unneeded(slots, s, last, i, escaping):
                 alias[c.outs.n] = s.n
                 if c.outs.n in escaping:
                     escaping.discard(c.outs.n)
@@ -188,6 +186,23 @@ def _widen_scalars(rec, calls):
                 c = new
         out.append(c)
     return out
+
+
+def _copy_unneeded(slots, s, last, i, escaping):
+    """Whether a copy of slot ``s`` made by call ``i`` may be ``s`` itself: a made array
+    used by nothing later and written by nothing, C-contiguous (as the copy is), and all
+    of its memory: either the array itself or a view of the whole of one (a gradient
+    transposed back, ``w.grad`` of a ``linear``) whose memory nothing else hands out."""
+    r = slots[s.root]
+    if (s.kind != "value" or r.kind != "value" or s.scalar or s.written or r.written
+            or not s.is_array or not s.contiguous or s.dynamic or last.get(r.n) != i
+            or s.n in escaping):
+        return False
+    if r is s:
+        return True
+    return (r.is_array and not r.scalar and s.dtype == r.dtype
+            and math.prod(s.shape) == math.prod(r.shape)
+            and all(slots[e].root != r.n for e in escaping))
 
 
 def _elementwise(call):
