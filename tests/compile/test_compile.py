@@ -240,6 +240,32 @@ def test_a_gradient_handed_out_without_its_copy_is_its_own():
         _same(list(got), [dyngrad.tensor(v) for v in values])
 
 
+def test_a_masked_fix_is_skipped_only_when_its_mask_selects_nothing():
+    # add(alpha=) rounds a * b + c once (_cpu_math._fma32): a few lanes, where the
+    # float64 sum lands on a float32 midpoint, get a fix through a boolean mask. Eager
+    # skips it when no lane needs it; the plan tests the mask and skips it then too
+    # (masked.py), and runs it when a lane needs it: eager's bits either way
+    alpha = 2.0 ** -12 * (1 - 2.0 ** -23)
+    mid_c, mid_a = 1 + 2.0 ** -23, 2.0 ** -12 * (1 + 2.0 ** -23)  # (1 + 3 * 2**-24 - tiny)
+
+    def f(x, y, w):
+        w.add_(1)  # a write first: from here a capture takes the general path
+        return x.add(y, alpha=alpha), w
+    compiled = dyngrad.compile(f)
+    for i in range(6):
+        x, y = dyngrad.randn(300), dyngrad.randn(300)
+        if i in (2, 3):
+            x[7], y[7] = mid_c, mid_a
+        want = f(x, y, dyngrad.zeros(2))
+        got = compiled(x, y, dyngrad.zeros(2))
+        _same(want, got)
+        if i in (2, 3):  # a lane eager fixed: the plain sum rounds it the other way
+            assert want[0][7].item() != np.float32(np.float64(mid_c) + np.float64(mid_a)
+                                                   * np.float32(alpha))
+    assert len(compiled._entries) == 1
+    assert "if _m0: " in compiled._entries[0].plans[0].source
+
+
 def _repeats(x, w):
     a = (x @ w).exp()
     b = (x @ w).exp()      # the same calls on the same values: made once

@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import _backend
 from ..tensor import _wrap
-from . import cse as _cse, fuse as _fuse
+from . import cse as _cse, fuse as _fuse, masked as _masked
 from .codecache import code_of
 from .trace import Call, Ref, _refs
 
@@ -333,6 +333,12 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
         if n in used:
             body.append(f"{names[n]} = {expr}")
     run_at = dict(runs)
+    fused = {k for a, b in runs for k in range(a, b)}
+    when = {}  # index -> the name of its region's test (masked.py)
+    tests = {}
+    for r, (first, m, members) in enumerate(_masked.regions(rec, kept, escaping, fused)):
+        tests[first] = f"_m{r} = {names[m]}.any()"
+        when.update((k, f"if _m{r}: ") for k in members)
     fresh_full = set()
     i = 0
     while i < len(kept):
@@ -342,28 +348,10 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
                                    fresh_full, rec.slots[c.outs.n].shape))
             i = run_at[i]
             continue
+        if i in tests:
+            body.append(tests[i])
+        body.append(when.get(i, "") + _line(rec, src, c, names, buf_of))
         i += 1
-        f = src.const(c.fn, "F")
-        args = [src.render(a, names) for a in c.args]
-        kwargs = [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()]
-        outs = _refs(c.outs)
-        if "out" in c.kwargs:  # the result is the out= array, named already
-            body.append(f"{f}({', '.join(args + kwargs)})")
-        elif (type(c.outs) is Ref and outs[0].n in buf_of
-              and rec.calls[rec.slots[outs[0].n].producer] is c.orig):
-            kwargs.append(f"out={names[outs[0].n]}")
-            body.append(f"{f}({', '.join(args + kwargs)})")
-        elif c.outs is None or not outs:
-            body.append(f"{f}({', '.join(args + kwargs)})")
-        elif (type(c.outs) is Ref and rec.slots[c.outs.n].scalar
-              and rec.slots[c.outs.n].producer is not None):
-            # NumPy gave a scalar here; the recorded calls after it had a 0-d array
-            body.append(f"{names[c.outs.n]} = _asarray({f}({', '.join(args + kwargs)}))")
-        else:
-            # an array given in and handed back (a no-op asarray) keeps its own name
-            here = {r.n for r in outs if rec.slots[r.n].producer is not None
-                    and rec.calls[rec.slots[r.n].producer] is c.orig}
-            body.append(f"{_target(c.outs, names, here)} = {f}({', '.join(args + kwargs)})")
     body.extend(sink(names, src))
     body.append(f"return {results(names, src)}")
     src.globals["_tensor"] = _tensor
@@ -371,6 +359,27 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     src.globals["_empty"] = np.empty
     text = f"def {name}({params}):\n" + "".join(f"    {line}\n" for line in body)
     return src, text, len(kept), len(shapes)
+
+
+def _line(rec, src, c, names, buf_of):
+    """The line of one call."""
+    f = src.const(c.fn, "F")
+    call = f"{f}({', '.join([src.render(a, names) for a in c.args] + [f'{k}={src.render(v, names)}' for k, v in c.kwargs.items()])}"
+    outs = _refs(c.outs)
+    if "out" in c.kwargs or c.outs is None or not outs:
+        return call + ")"  # (with out=, the result is the out= array, named already)
+    if (type(c.outs) is Ref and outs[0].n in buf_of
+            and rec.calls[rec.slots[outs[0].n].producer] is c.orig):
+        return f"{call}, out={names[outs[0].n]})" if c.args or c.kwargs else \
+            f"{call}out={names[outs[0].n]})"
+    if (type(c.outs) is Ref and rec.slots[c.outs.n].scalar
+            and rec.slots[c.outs.n].producer is not None):
+        # NumPy gave a scalar here; the recorded calls after it had a 0-d array
+        return f"{names[c.outs.n]} = _asarray({call}))"
+    # an array given in and handed back (a no-op asarray) keeps its own name
+    here = {r.n for r in outs if rec.slots[r.n].producer is not None
+            and rec.calls[rec.slots[r.n].producer] is c.orig}
+    return f"{_target(c.outs, names, here)} = {call})"
 
 
 def compile_source(src, text, name="plan"):

@@ -370,7 +370,11 @@ class Recorder:
         if ufunc is None or ufunc[1] not in ("__call__", "reduce", "accumulate", "outer"):
             for n in inputs:
                 a = self.slots[n].value
-                if a.size and raw.size and np.may_share_memory(raw, a):
+                if (np.may_share_memory(raw, a) if a.size and raw.size
+                        else _memory_of(raw) is _memory_of(a)):
+                    # (an empty array shares no memory with anything: a view of an empty
+                    # selection, written later, still writes its base when the same
+                    # selection is not empty in a replay; its base says whose view it is)
                     root = self.slots[n].root
                     break
         s = self._new_slot("value", raw, root)
@@ -461,6 +465,13 @@ class Recorder:
             return out
         self.graph_break("Unsupported Tensor.item() call with capture_scalar_outputs=False")
         return value
+
+
+def _memory_of(a):
+    """The array that owns ``a``'s memory (``a`` itself when it owns it)."""
+    while isinstance(a.base, ndarray):
+        a = a.base
+    return a
 
 
 class Bail(Exception):
