@@ -24,51 +24,60 @@ ndarray = _backend.ndarray
 
 def regions(rec, calls, escaping, fused):
     """[(first index, mask slot, indices)] of the regions of ``calls`` (none of them in
-    the fused runs ``fused``, a set of indices)."""
+    the fused runs ``fused``, a set of indices): the selections by one mask and what they
+    make, tested once, before the first of them."""
     slots = rec.slots
     readers = {}
     for j, c in enumerate(calls):
         for n in c.ins():
             readers.setdefault(n, []).append(j)
-    found, taken = [], set()
+    seeds = {}
     for i, c in enumerate(calls):
-        if (c.fn is not ndarray.__getitem__ or len(c.args) != 2 or i in taken
-                or type(c.args[0]) is not Ref or type(c.args[1]) is not Ref):
+        if (c.fn is ndarray.__getitem__ and len(c.args) == 2 and type(c.args[0]) is Ref
+                and type(c.args[1]) is Ref and i not in fused):
+            ms = slots[c.args[1].n]
+            outs = c.outn()
+            if (ms.dtype == bool and ms.is_array and not ms.dynamic and outs
+                    and all(slots[o].dynamic for o in outs)):
+                seeds.setdefault(c.args[1].n, []).append(i)
+    found, taken = [], set()
+    for m, starts in seeds.items():
+        members = _grow(rec, calls, starts, m, escaping, fused)
+        if members is None:
             continue
-        m = c.args[1].n
-        ms = slots[m]
-        outs = c.outn()
-        if (ms.dtype != bool or not ms.is_array or ms.dynamic or not outs
-                or not all(slots[o].dynamic for o in outs)):
-            continue
-        region = _grow(rec, calls, i, m, escaping, fused)
-        if region is None:
-            continue
-        feeder = _feeder(rec, calls, c.args[0].n, i, readers)
-        first = feeder if feeder is not None and not _written(
-            rec, calls, slots[m].root, feeder, i) else i
-        members = ([first] if first != i else []) + region
-        if taken.isdisjoint(members) and not fused.intersection(members):
+        for i in starts:
+            feeder = _feeder(rec, calls, calls[i].args[0].n, i, readers)
+            if feeder is not None and feeder not in fused:
+                members.append(feeder)
+        first, last = min(members), max(members)
+        if taken.isdisjoint(members) and not _written(rec, calls, slots[m].root, first, last):
             taken.update(members)
-            found.append((first, m, members))
+            found.append((first, m, sorted(members)))
     return found
 
 
-def _grow(rec, calls, i, m, escaping, fused):
-    """The indices of the region a selection at ``calls[i]`` starts, or None."""
+def _grow(rec, calls, starts, m, escaping, fused):
+    """The indices of the region the selections by mask ``m`` at ``starts`` begin, or
+    None."""
     slots = rec.slots
-    made = set(calls[i].outn())
-    roots = {slots[n].root for n in made}
+    made, roots = set(), set()
     mroot = slots[m].root
-    members = [i]
-    for j in range(i + 1, len(calls)):
+    members = []
+    for j in range(starts[0], len(calls)):
         c = calls[j]
+        if j in starts:
+            members.append(j)
+            made.update(c.outn())
+            roots.update(slots[n].root for n in c.outn())
+            continue
         ins = c.ins()
         if not any(n in made or slots[n].root in roots for n in ins):
             if any(slots[w].root == mroot for w in c.writes):
                 # the mask changes here: nothing after may read the region's arrays
-                later = {k for n in made for k in _readers_after(calls, n, j)}
-                return None if later else members
+                if any(k for n in made for k in _readers_after(calls, n, j)) or any(
+                        k > j for k in starts):
+                    return None
+                break
             continue
         if c.effect or j in fused:
             return None
