@@ -46,8 +46,9 @@ def regions(rec, calls, escaping, fused):
         if members is None:
             continue
         for i in starts:
-            feeder = _feeder(rec, calls, calls[i].args[0].n, i, readers)
-            if feeder is not None and feeder not in fused:
+            a = calls[i].args[0].n
+            feeder = _feeder(rec, calls, a, i, readers)
+            if feeder is not None and feeder not in fused and a not in escaping:
                 members.append(feeder)
         first, last = min(members), max(members)
         if taken.isdisjoint(members) and not _written(rec, calls, slots[m].root, first, last):
