@@ -173,7 +173,8 @@ def _widen_scalars(rec, calls):
             other = c.args[1 - k] if k is not None else None
             if (type(other) is Ref and o.is_array and not o.dynamic and o.dtype.kind == "f"
                     and rec.slots[other.n].dtype == o.dtype
-                    and rec.slots[other.n].shape == o.shape and math.prod(o.shape) >= WIDEN_MIN):
+                    and rec.slots[other.n].shape == o.shape
+                    and math.prod(o.shape) >= WIDEN_MIN):
                 v = c.args[k]
                 key = (type(v), repr(v), o.dtype, o.shape)  # (repr: -0.0 is not 0.0)
                 n = made.get(key)
@@ -363,23 +364,25 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
 
 def _line(rec, src, c, names, buf_of):
     """The line of one call."""
-    f = src.const(c.fn, "F")
-    call = f"{f}({', '.join([src.render(a, names) for a in c.args] + [f'{k}={src.render(v, names)}' for k, v in c.kwargs.items()])}"
+    args = [src.render(a, names) for a in c.args]
+    args += [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()]
     outs = _refs(c.outs)
     if "out" in c.kwargs or c.outs is None or not outs:
-        return call + ")"  # (with out=, the result is the out= array, named already)
+        # (with out=, the result is the out= array, named already)
+        return f"{src.const(c.fn, 'F')}({', '.join(args)})"
     if (type(c.outs) is Ref and outs[0].n in buf_of
             and rec.calls[rec.slots[outs[0].n].producer] is c.orig):
-        return f"{call}, out={names[outs[0].n]})" if c.args or c.kwargs else \
-            f"{call}out={names[outs[0].n]})"
+        args.append(f"out={names[outs[0].n]}")
+        return f"{src.const(c.fn, 'F')}({', '.join(args)})"
+    call = f"{src.const(c.fn, 'F')}({', '.join(args)})"
     if (type(c.outs) is Ref and rec.slots[c.outs.n].scalar
             and rec.slots[c.outs.n].producer is not None):
         # NumPy gave a scalar here; the recorded calls after it had a 0-d array
-        return f"{names[c.outs.n]} = _asarray({call}))"
+        return f"{names[c.outs.n]} = _asarray({call})"
     # an array given in and handed back (a no-op asarray) keeps its own name
     here = {r.n for r in outs if rec.slots[r.n].producer is not None
             and rec.calls[rec.slots[r.n].producer] is c.orig}
-    return f"{_target(c.outs, names, here)} = {call})"
+    return f"{_target(c.outs, names, here)} = {call}"
 
 
 def compile_source(src, text, name="plan"):
