@@ -11,6 +11,7 @@ bumps. In-place writes (parameter updates, running statistics, optimizer moments
 calls in the record already.
 """
 import builtins
+import contextlib
 import gc
 import threading
 import types
@@ -209,19 +210,31 @@ def _state_layout(found):
 capture_lock = threading.RLock()
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """The cyclic garbage collector off meanwhile: a record, or a plan made of one, is
+    many small objects made at once, and the collector's passes over the whole heap they
+    would set off cost more than the recording (measured). When it resumes, the objects
+    made meanwhile join the oldest generation at once (two list merges): otherwise the
+    first young collection would go over every one of them (half a millisecond of a
+    small chain's capture); only cycles among them wait for the next full collection."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            if not gc.get_freeze_count():  # (a program's own frozen objects stay so)
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
 def capture(fn, args, kwargs, fullgraph, extra=()):
     """Run ``fn(*args, **kwargs)`` once, recording it. Returns (result, Trace), the
     Trace with its guard (the state the record was made in)."""
-    with capture_lock:
-        # a record is many small objects made at once: the collector's passes over the
-        # whole heap they would set off cost more than the recording (measured)
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return _capture(fn, args, kwargs, fullgraph, extra)
-        finally:
-            if collecting:
-                gc.enable()
+    with capture_lock, collector_paused():
+        return _capture(fn, args, kwargs, fullgraph, extra)
 
 
 def _capture(fn, args, kwargs, fullgraph, extra):
