@@ -27,10 +27,12 @@ def regions(rec, calls, escaping, fused):
     the fused runs ``fused``, a set of indices): the selections by one mask and what they
     make, tested once, before the first of them."""
     slots = rec.slots
-    readers = {}
+    readers, last = {}, {}  # slot -> the calls reading it; root -> the last call reading it
     for j, c in enumerate(calls):
         for n in c.ins():
             readers.setdefault(n, []).append(j)
+            last[slots[n].root] = j
+    pos = {id(c.orig): j for j, c in enumerate(calls)}
     seeds = {}
     for i, c in enumerate(calls):
         if (c.fn is ndarray.__getitem__ and len(c.args) == 2 and type(c.args[0]) is Ref
@@ -42,41 +44,44 @@ def regions(rec, calls, escaping, fused):
                 seeds.setdefault(c.args[1].n, []).append(i)
     found, taken = [], set()
     for m, starts in seeds.items():
-        members = _grow(rec, calls, starts, m, escaping, fused)
+        members = _grow(rec, calls, starts, m, escaping, fused, last)
         if members is None:
             continue
         for i in starts:
             a = calls[i].args[0].n
-            feeder = _feeder(rec, calls, a, i, readers)
+            feeder = _feeder(rec, calls, a, i, readers, pos)
             if feeder is not None and feeder not in fused and a not in escaping:
                 members.append(feeder)
-        first, last = min(members), max(members)
-        if taken.isdisjoint(members) and not _written(rec, calls, slots[m].root, first, last):
+        first, final = min(members), max(members)
+        if taken.isdisjoint(members) and not _written(rec, calls, slots[m].root, first, final):
             taken.update(members)
             found.append((first, m, sorted(members)))
     return found
 
 
-def _grow(rec, calls, starts, m, escaping, fused):
+def _grow(rec, calls, starts, m, escaping, fused, last):
     """The indices of the region the selections by mask ``m`` at ``starts`` begin, or
-    None."""
+    None. ``last``: the last call reading each root."""
     slots = rec.slots
     made, roots = set(), set()
     mroot = slots[m].root
     members = []
+    end = starts[-1]  # past the last read of what the region made, nothing can join it
     for j in range(starts[0], len(calls)):
+        if j > end:
+            break
         c = calls[j]
         if j in starts:
             members.append(j)
             made.update(c.outn())
             roots.update(slots[n].root for n in c.outn())
+            end = max([end] + [last.get(r, -1) for r in roots])
             continue
         ins = c.ins()
         if not any(n in made or slots[n].root in roots for n in ins):
             if any(slots[w].root == mroot for w in c.writes):
                 # the mask changes here: nothing after may read the region's arrays
-                if any(k for n in made for k in _readers_after(calls, n, j)) or any(
-                        k > j for k in starts):
+                if end > j:
                     return None
                 break
             continue
@@ -95,24 +100,18 @@ def _grow(rec, calls, starts, m, escaping, fused):
         members.append(j)
         made.update(outs)
         roots.update(slots[o].root for o in outs)
+        end = max([end] + [last.get(slots[o].root, -1) for o in outs])
     if any(n in escaping or slots[n].root in escaping for n in made):
         return None
     return members
 
 
-def _readers_after(calls, n, j):
-    return [k for k in range(j, len(calls)) if n in calls[k].ins()]
-
-
-def _feeder(rec, calls, a, i, readers):
+def _feeder(rec, calls, a, i, readers, pos):
     """The index of the call that made slot ``a`` for the selection at ``i`` alone, or
-    None."""
-    p = None
-    for k in range(i - 1, -1, -1):
-        if a in calls[k].outn():
-            p = k
-            break
-    if p is None:
+    None. ``pos``: the index of each recorded call among ``calls``."""
+    made_by = rec.slots[a].producer
+    p = pos.get(id(rec.calls[made_by])) if made_by is not None else None
+    if p is None or p >= i:
         return None
     c = calls[p]
     if c.effect or c.writes or c.outn() != [a] or readers.get(a) != [i]:
