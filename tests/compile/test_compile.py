@@ -263,7 +263,8 @@ def test_a_masked_fix_is_skipped_only_when_its_mask_selects_nothing():
             assert want[0][7].item() != np.float32(np.float64(mid_c) + np.float64(mid_a)
                                                    * np.float32(alpha))
     assert len(compiled._entries) == 1
-    assert "if _m0: " in compiled._entries[0].plans[0].source
+    assert "if B" in compiled._entries[0].plans[0].source  # (if mask.any(): _R0(...))
+    assert "_R0" in compiled._entries[0].plans[0].fn.__globals__
 
 
 def _repeats(x, w):

@@ -16,6 +16,8 @@ effect beyond its arrays; nothing outside the region reads what it made, nothing
 outlives the run, nothing writes M meanwhile. The call that made the selected array for
 the region alone (a ``broadcast_to``) joins it.
 """
+import re
+
 from .. import _backend
 from .trace import Ref
 
@@ -123,3 +125,49 @@ def _written(rec, calls, root, start, end):
     """Whether a call from ``start`` to ``end`` writes into ``root``'s memory."""
     slots = rec.slots
     return any(slots[w].root == root for c in calls[start:end + 1] for w in c.writes)
+
+
+def movable(rec, calls, members):
+    """Whether a region can run as one, where its first call is: nothing between its
+    calls writes what they read or reads what they write, and what they read from
+    outside is made before it starts."""
+    slots = rec.slots
+    inside = set(members)
+    first, final = members[0], members[-1]
+    made = {n for k in members for n in calls[k].outn()}
+    reads = {slots[n].root for k in members for n in calls[k].ins() if n not in made}
+    writes = {slots[w].root for k in members for w in calls[k].writes}
+    for k in range(first, final + 1):
+        if k in inside:
+            continue
+        c = calls[k]
+        if (any(slots[w].root in reads for w in c.writes)
+                or any(slots[n].root in writes for n in c.ins())
+                or any(n in reads or slots[n].root in reads for n in c.outn())):
+            return False
+    return True
+
+
+_NAME = re.compile(r"\b[vf]\d+\b")
+_TARGET = re.compile(r"v\d+|\((?:v\d+|_)(?:, (?:v\d+|_))*,?\)")  # (plan._target)
+
+
+def function(src, name, mask, lines, code_of):
+    """The plan's line running a region as a function of its own, and that function,
+    compiled the first time its mask selects anything (most plans never run it: the
+    fix-ups of AdamW's rounding are three thousand lines of a GPT step's plan, which
+    Python's compiler would hold tens of megabytes for, measured)."""
+    made = set()
+    for line in lines:
+        lhs, eq, _ = line.partition(" = ")
+        if eq and _TARGET.fullmatch(lhs):
+            made.update(_NAME.findall(lhs))
+    free = sorted({n for line in lines for n in _NAME.findall(line)} - made)
+    text = f"def {name}({', '.join(free)}):\n" + "".join(f"    {x}\n" for x in lines)
+    g = src.globals
+
+    def first_use(*args):
+        exec(code_of(text, f"<dyngrad.compile {name}>"), g)
+        return g[name](*args)
+    g[name] = first_use
+    return f"if {mask}.any(): {name}({', '.join(free)})"

@@ -336,10 +336,14 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     run_at = dict(runs)
     fused = {k for a, b in runs for k in range(a, b)}
     when = {}  # index -> the name of its region's test (masked.py)
-    tests = {}
+    tests, apart = {}, {}
     for r, (first, m, members) in enumerate(_masked.regions(rec, kept, escaping, fused)):
-        tests[first] = f"_m{r} = {names[m]}.any()"
-        when.update((k, f"if _m{r}: ") for k in members)
+        if _masked.movable(rec, kept, members):
+            apart[first] = (r, m, [_line(rec, src, kept[k], names, buf_of) for k in members])
+            when.update((k, None) for k in members)
+        else:
+            tests[first] = f"_m{r} = {names[m]}.any()"
+            when.update((k, f"if _m{r}: ") for k in members)
     fresh_full = set()
     i = 0
     while i < len(kept):
@@ -349,9 +353,14 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
                                    fresh_full, rec.slots[c.outs.n].shape))
             i = run_at[i]
             continue
-        if i in tests:
+        if i in apart:
+            r, m, lines = apart[i]
+            body.append(_masked.function(src, f"_R{r}", names[m], lines, code_of))
+        elif i in tests:
             body.append(tests[i])
-        body.append(when.get(i, "") + _line(rec, src, c, names, buf_of))
+        prefix = when.get(i, "")
+        if prefix is not None:
+            body.append(prefix + _line(rec, src, c, names, buf_of))
         i += 1
     body.extend(sink(names, src))
     body.append(f"return {results(names, src)}")
