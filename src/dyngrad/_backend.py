@@ -140,7 +140,7 @@ def array_module(*arrays):
     scalars and numbers; otherwise the namespace the first foreign array names
     (``__array_namespace__``)."""
     for a in arrays:
-        if type(a) is ndarray:
+        if type(a) is ndarray or isinstance(a, ndarray):  # (a subclass: compile's Traced)
             continue
         get = getattr(a, "__array_namespace__", None)
         if get is not None:
