@@ -52,7 +52,6 @@ from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
 from . import overrides  # noqa: F401
 from . import fft, linalg, sparse, special  # noqa: F401
-from . import distributions  # noqa: F401
 from . import func  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401
 from ._layout import (_mkldnn, jagged, layout, sparse_bsc, sparse_bsr, sparse_coo,  # noqa: F401
@@ -61,9 +60,8 @@ from ._memory_format import (channels_last, channels_last_3d, contiguous_format,
                              memory_format, preserve_format)
 from ._legacy_types import LEGACY_TYPES as _LEGACY_TYPES
 from ._legacy_types import set_default_tensor_type  # noqa: F401
-from . import accelerator, amp, backends, cpu, cuda, distributed, jit  # noqa: F401
+from . import accelerator, amp, backends, cpu, cuda  # noqa: F401
 from .func import vmap  # noqa: F401
-from . import futures, multiprocessing, profiler, testing  # noqa: F401
 from .amp import autocast  # noqa: F401
 from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: F401
                                 autocast_increment_nesting, clear_autocast_cache,
@@ -72,8 +70,6 @@ from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: F401
                                 set_autocast_dtype, set_autocast_enabled)
 from .amp.autocast_mode import DEPRECATED as _AUTOCAST_DEPRECATED
 globals().update(_AUTOCAST_DEPRECATED)  # torch.get_autocast_cpu_dtype and the like
-from ._compile.api import compile  # noqa: F401
-from . import _dynamo, compiler  # noqa: F401
 from ._runtime_flags import (are_deterministic_algorithms_enabled,  # noqa: F401
                              get_default_device, get_float32_matmul_precision,
                              get_num_threads, is_deterministic_algorithms_warn_only_enabled,
@@ -85,6 +81,7 @@ from ._runtime_flags import (compiled_with_cxx11_abi,  # noqa: F401
                              set_deterministic_debug_mode, set_flush_denormal,
                              set_num_interop_threads)
 from ._dtype import can_cast  # noqa: F401
+from ._on_first_use import on_first_use as _on_first_use
 
 from . import version  # noqa: E402
 from .version import __version__  # noqa: E402,F401
@@ -98,7 +95,6 @@ for _alias, _d in _dtype_module.ALIASES.items():
     globals()[_alias] = _d
 _ops.install(globals())
 globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor, ...
-from ._lobpcg import lobpcg  # noqa: E402,F401
 from math import e, inf, nan, pi  # noqa: E402,F401  (torch.pi and friends)
 
 
@@ -158,11 +154,9 @@ def _assert(condition, message):
         raise AssertionError(message)
 
 
-_ON_FIRST_USE = ("fx", "hub")  # imported when first read: a few percent of import time
-
-
-def __getattr__(name):
-    if name in _ON_FIRST_USE:
-        import importlib
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+# imported when first read (each a few percent of import time; a third of it together)
+__getattr__, __dir__ = _on_first_use(globals(), {
+    **{name: (name, None) for name in (
+        "distributed", "distributions", "futures", "fx", "hub", "jit", "multiprocessing",
+        "profiler", "testing", "_dynamo", "compiler")},
+    "compile": ("_compile.api", "compile"), "lobpcg": ("_lobpcg", "lobpcg")})

@@ -9,6 +9,7 @@ accepts (NumPy's ``axis=``/``keepdims=`` spellings renamed, as torch renames the
 raises otherwise, choosing between the specific message (one signature plausible by its
 argument count) and the "invalid combination of arguments" list, as torch does.
 """
+import functools
 import inspect
 import numbers
 
@@ -272,17 +273,31 @@ class Parser:
     def __init__(self, name, signatures, hidden=(), method=False, numbers_as_tensors=False):
         self.name = name
         self.method = method
-        self.signatures = [Signature(s, method) for s in signatures]
-        self.hidden = [Signature(s, method) for s in hidden]
+        self._declared = (signatures, hidden, numbers_as_tensors)
+        # the argument types of calls already accepted when the types alone decide it
+        # (measured: x.sum() checked in 0.1 us instead of 0.7)
+        self.accepted_types = set()
+
+    @functools.cached_property
+    def signatures(self):
+        """The overloads, read at the first call the types seen so far do not decide (a
+        parser per public function, read at import, took a twentieth of it)."""
+        texts, hidden, numbers_as_tensors = self._declared
+        signatures = [Signature(s, self.method) for s in texts]
+        self.hidden = [Signature(s, self.method) for s in hidden]
         if numbers_as_tensors:  # a number is taken where a Tensor is declared (copy_(1.))
-            for sig in self.signatures + self.hidden:
+            for sig in signatures + self.hidden:
                 for p in sig.params:
                     if p.type == "Tensor":
                         p.check = _is_tensor_or_number
                 sig.pos_checks = tuple(p.accepts for p in sig.positional)
-        # the argument types of calls already accepted when the types alone decide it
-        # (measured: x.sum() checked in 0.1 us instead of 0.7)
-        self.accepted_types = set()
+        return signatures
+
+    @functools.cached_property
+    def hidden(self):
+        """The overloads accepted but never printed (made with ``signatures``)."""
+        self.signatures  # (reading it sets this one too)
+        return self.__dict__["hidden"]
 
     def _remember(self, sig, args):
         pos = sig.positional

@@ -5,6 +5,7 @@ library's log/log1p/sin/cos; the float normal path uses the AVX2 log256_ps/sinco
 of avx_mathfun.h. This module holds those building blocks; ``_cpu_generator`` uses them
 to draw the same numbers as torch.
 """
+import functools
 import math
 from fractions import Fraction
 
@@ -159,9 +160,12 @@ def _libm_map(fn, x):
     return out.reshape(x.shape)
 
 
+@functools.cache
 def _numpy_trig_matches_libm():
     # NumPy's float64 sin/cos normally call the C library; make sure of it on
     # this build (otherwise fall back to math.sin/math.cos element by element).
+    # Asked at the first double normal draw, not at import: the check and the
+    # numpy.random it loads took a twentieth of ``import dyngrad``.
     x = np.random.default_rng(12345).random(4096) * (2.0 * math.pi)
     x = np.concatenate([x, np.arange(0, 4096) * (2.0 * math.pi / 4096)])
     try:
@@ -171,11 +175,8 @@ def _numpy_trig_matches_libm():
         return False
 
 
-_NUMPY_TRIG_OK = _numpy_trig_matches_libm()
-
-
 def _sin_cos(x):
-    if _NUMPY_TRIG_OK:
+    if _numpy_trig_matches_libm():
         return np.sin(x), np.cos(x)
     return _libm_map(math.sin, x), _libm_map(math.cos, x)
 

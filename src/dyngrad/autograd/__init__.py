@@ -271,4 +271,7 @@ def _batched(edges, root_grads, retain_graph, create_graph, input_edges):
 # gradgradcheck are bound as the functions, shadowing their module's name, as in torch
 from . import functional  # noqa: E402,F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401
-from . import profiler  # noqa: E402,F401
+from .._on_first_use import on_first_use as _on_first_use  # noqa: E402
+
+# the profiler (and the json, gzip and socket of its trace export) loads when first read
+__getattr__, __dir__ = _on_first_use(globals(), {"profiler": ("profiler", None)})

@@ -256,7 +256,7 @@ def compile_saver(sources, tensor_pos=()):
     at_args = tuple((k, s[1]) for k, s in enumerate(sources)
                     if s is not None and s[0] == "arg" and s[1] not in tensor_pos)
     at_out = tuple((k, s[1]) for k, s in enumerate(sources) if s is not None and s[0] == "out")
-    at_size = tuple((k,) + s for k, s in enumerate(sources)
+    at_size = tuple((k, SIZE_OF[s[0]], s[1]) for k, s in enumerate(sources)
                     if s is not None and s[0] not in ("arg", "out"))
 
     def save_nothing(node, args, outs):
@@ -290,8 +290,8 @@ def compile_saver(sources, tensor_pos=()):
                     sv.output_nr = i  # (an output the node does not wire has its number)
                 else:
                     saved[k] = SavedValue(t, True, i)
-        for k, kind, i in at_size:
-            saved[k] = _size_of(kind, args[i])
+        for k, size_of, i in at_size:
+            saved[k] = size_of(args[i])
         node._saved = tuple(saved)
     fn = save if at_tensors or at_args or at_out or at_size else save_nothing
     if len(at_tensors) + len(at_out) == 1 and not at_args and not at_size:
@@ -328,28 +328,45 @@ def _save_one(save, nones, at_tensors, at_out):
     return save_one
 
 
-def _size_of(kind, v):
-    """What a formula's ``<param>_sym_sizes``, ``<param>_sym_strides``, ``<param>_sym_numel``,
-    ``<param>_storage_offset`` or ``tensors_sizes`` asks for (a number given for a tensor argument has the sizes of a
-    0-dim tensor)."""
-    if kind == "sizes":
-        return [tuple(getattr(t, "shape", ())) for t in v]
-    if kind == "shape":
-        if isinstance(v, Tensor):
-            d = v._data
-            # a NumPy shape is a tuple of ints already: kept as it is (a Size would be
-            # built per saved size; node._saved_<name> shows a tuple either way)
-            return d.shape if type(d) is _ndarray else Size(d.shape)
-        return Size(())
-    if kind == "strides":  # in elements, as Tensor.stride() gives them
+def _sizes_of(v):  # tensors_sizes: a number given for a tensor has a 0-dim tensor's
+    return [tuple(getattr(t, "shape", ())) for t in v]
+
+
+def _shape_of(v):
+    if isinstance(v, Tensor):
         d = v._data
-        if type(d) is _ndarray and d.size:  # (Tensor.stride's common case written out)
-            n = d.itemsize
-            return tuple([s // n for s in d.strides])
-        return v.stride()
-    if kind == "offset":
-        return v.storage_offset()
+        # a NumPy shape is a tuple of ints already: kept as it is (a Size would be
+        # built per saved size; node._saved_<name> shows a tuple either way)
+        return d.shape if type(d) is _ndarray else Size(d.shape)
+    return Size(())
+
+
+def _strides_of(v):  # in elements, as Tensor.stride() gives them
+    d = v._data
+    if type(d) is _ndarray and d.size:  # (Tensor.stride's common case written out)
+        n = d.itemsize
+        return tuple([s // n for s in d.strides])
+    return v.stride()
+
+
+def _offset_of(v):
+    return v.storage_offset()
+
+
+def _numel_of(v):
     return v._data.size if isinstance(v, Tensor) else 1
+
+
+# What a formula's ``tensors_sizes``, ``<param>_sym_sizes``, ``<param>_sym_strides``,
+# ``<param>_storage_offset`` or ``<param>_sym_numel`` asks for, by the kind of its source:
+# the saver looks the function up once per layout, not per call (measured: mm's save of
+# two sizes and two strides 1.4 to 1.1 us)
+SIZE_OF = {"sizes": _sizes_of, "shape": _shape_of, "strides": _strides_of,
+           "offset": _offset_of, "numel": _numel_of}
+
+
+def _size_of(kind, v):
+    return SIZE_OF[kind](v)
 
 
 def release(node):

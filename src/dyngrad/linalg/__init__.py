@@ -18,21 +18,6 @@ from .products import (diagonal, matmul, matrix_power, multi_dot, tensorinv,  # 
 from .lu_decomposition import lu, lu_factor, lu_factor_ex, lu_solve  # noqa: F401
 from .triangular import solve_triangular  # noqa: F401
 
-from ..ops.batching.linalg import register_linalg as _register_linalg  # noqa: E402
-from . import decompositions as _dec, inverses as _inv, matrix_functions as _mf  # noqa: E402
-from . import legacy as _lg, lu_decomposition as _lu, triangular as _tri  # noqa: E402
-from . import householder as _hh, ldl as _ldl  # noqa: E402
-
-# vmap's rules for the ops declared in this package (ops/batching/linalg.py)
-_register_linalg([_inv.inv_op, _inv.det_op, _inv.slogdet_op, _inv.pinv_op, _dec.cholesky_op,
-                  _dec.qr_op, _dec.eigh_op, _dec.svd_op, _mf.matrix_exp_op, _mf.eig_op,
-                  _lu.lu_op, _lu.lu_factor_ex_op, _lg.cholesky_op, _tri.cholesky_inverse_op,
-                  _hh.geqrf_op, _ldl.ldl_factor_op],
-                 [_inv.solve_op, _inv.lstsq_op, _tri.solve_triangular_op,
-                  _tri.triangular_solve_op, _tri.cholesky_solve_op],
-                 [_lu.lu_unpack_op, _lu.lu_solve_op, _ldl.ldl_solve_op, _hh.householder_product_op,
-                  _hh.ormqr_op])
-
 from ..ops import autocast_policy as _autocast_policy  # noqa: E402
 
 _autocast_policy.install(globals(), "linalg")

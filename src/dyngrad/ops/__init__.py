@@ -383,7 +383,6 @@ for _n in ("is_nonzero", "is_same_size", "is_conj", "resolve_conj", "get_device"
            "is_inference", "is_signed"):
     FUNCTIONS.setdefault(_n, _function_of_method(_n))
 
-from . import batching  # noqa: E402,F401  (puts the batching rules on the table's ops)
 
 
 def _checked(name, fn, signatures, method):

@@ -7,9 +7,10 @@ everything the user and the Python layers see is one sample: ``_data`` is the fi
 sample's array (a view), so shapes, dtypes, dim checks and argument parsing work per
 sample, as in torch's functorch. Values are never read through ``_data``: every op that
 reaches the op table with a batched argument goes to ``batched_apply``, which runs the
-op's batching rule (``op.batch_rule``, set by the files of ``ops/batching/``) on the
-physical values, one call over the whole batch, and wraps the result again. An op with no
-rule runs once per sample (``_loop``) and says so once, as torch's performance warning.
+op's batching rule (``op.batch_rule``, set by the files of ``ops/batching/``, loaded by
+the first vmap's ``next_level``) on the physical values, one call over the whole batch,
+and wraps the result again. An op with no rule runs once per sample (``_loop``) and says
+so once, as torch's performance warning.
 
 Levels. Each vmap has a level (a number from one counter, so inner levels are higher).
 A rule works on the tensors batched at the highest level among its arguments; a tensor
@@ -53,7 +54,14 @@ _CONTROL_FLOW = ("vmap: It looks like you're attempting to use a Tensor in some 
                  "control flow. We don't support that yet, please file an issue at "
                  "https://github.com/pytorch/pytorch/issues .")
 
-next_level = itertools.count(1).__next__
+_levels = itertools.count(1).__next__
+
+
+def next_level():
+    """A new vmap level. The first loads the batching rules (ops/batching/ puts them on the
+    table's ops): only programs that vmap pay for them (a twentieth of ``import dyngrad``)."""
+    from . import batching  # noqa: F401
+    return _levels()
 
 
 class BatchedTensor(Tensor):

@@ -64,10 +64,18 @@ def binary(ufunc, a, b):
     refuse = _REFUSALS.get(ufunc)
     if refuse is not None:
         refuse(a, b)
-    if type(a) is not _ndarray and type(b) is not _ndarray:
-        ns = _array_module(a, b)
-        if ns is not xp:
-            return in_module(ns, ufunc, a, b)
+    if type(a) is not _ndarray:
+        if type(b) is not _ndarray:
+            ns = _array_module(a, b)
+            if ns is not xp:
+                return in_module(ns, ufunc, a, b)
+    elif type(b) is _ndarray and a.dtype == b.dtype:
+        # two arrays of one dtype, the commonest case, before any lookup (measured: x * y
+        # on small arrays 0.55 to 0.45 us)
+        try:
+            return ufunc(a, b)
+        except (ValueError, TypeError) as e:
+            raise _torch_error(ufunc, a, b, e) from None
     try:
         da = getattr(a, "dtype", None)
         if da is not None:

@@ -21,6 +21,7 @@ backward is itself recorded and differentiable to any order. Formulas return the
 broadcast-shaped gradient: the engine reduces it to the input's shape and dtype, once
 (NOTE [Broadcasting is undone by the engine] in engine.py).
 """
+import functools
 import inspect
 import threading
 
@@ -215,10 +216,6 @@ class Op:
         # operators call (see _make_fast)
         op.fast = (_make_fast(op) if formulas and not variadic and op.n_out == 1 and not view
                    else None)
-        # the node class of bfloat16 results: same name, formulas run in float32
-        op.low_node_class = type(node_name, (op.node_class,), {
-            "__slots__": (), "_apply": run_formulas_widened,
-            "_same_dtype_grads": False}) if formulas else None
         if op.fast is not None:
             # the fast ops' formulas (elementwise arithmetic and math) give gradients in
             # the output's dtype: their nodes may skip the per-input reduction records
@@ -236,6 +233,15 @@ class Op:
 
     def __repr__(self):
         return f"<Op {self.name}>"
+
+    @functools.cached_property
+    def low_node_class(op):
+        """The node class of bfloat16 results: same name, formulas run in float32. Made
+        at the first such result: a subclass per op made at import took a tenth of it."""
+        if op.node_class is None:
+            return None
+        return type(op.name, (op.node_class,), {
+            "__slots__": (), "_apply": run_formulas_widened, "_same_dtype_grads": False})
 
     def plan(self, mask):
         """For a requires-grad mask over the differentiable inputs: what to save, and how.

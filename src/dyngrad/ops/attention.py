@@ -134,7 +134,7 @@ flash_attention_backward = Op(
     grad_out=_flash_not_differentiable, query=_flash_not_differentiable,
     key=_flash_not_differentiable, value=_flash_not_differentiable)
 
-# vmap's rules (this module is imported on first use, after ops/batching/)
+# vmap's rules (importing them loads ops/batching/, as the first vmap does)
 from .batching import register as _register  # noqa: E402
 from .batching.nn import attention as _attention_rule  # noqa: E402
 from .batching.reduction import along as _along  # noqa: E402

@@ -46,7 +46,7 @@ native_channel_shuffle = Op("torch::autograd::NotImplemented", _channel_shuffle,
                             jvp_name="aten::native_channel_shuffle",
                             self=_not_implemented("native_channel_shuffle"))
 
-# vmap's rules (this module is imported on first use, after ops/batching/): the batch is
+# vmap's rules (importing them loads ops/batching/, as the first vmap does): the batch is
 # one more leading dim; for the channel shuffles it joins the samples' N
 from .batching import register as _register  # noqa: E402
 from .batching.nn import channels_alike as _channels_alike, leading as _leading  # noqa: E402

@@ -6,14 +6,18 @@ weight memory-format converters."""
 from . import rnn  # noqa: F401
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_  # noqa: F401
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
-from . import parametrizations, parametrize  # noqa: F401
 from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: F401
 from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401
-from . import stateless  # noqa: F401
-from .init import skip_init  # noqa: F401
-from . import fusion  # noqa: F401
-from .fusion import (fuse_conv_bn_eval, fuse_conv_bn_weights, fuse_linear_bn_eval,  # noqa: F401
-                     fuse_linear_bn_weights)
-from .memory_format import (convert_conv2d_weight_memory_format,  # noqa: F401
-                            convert_conv3d_weight_memory_format)
 from .clip_grad import clip_grads_with_norm_, get_total_norm  # noqa: F401
+from ..._on_first_use import on_first_use as _on_first_use
+
+# loaded when first read: parametrizations, stateless (torch.func), fusion, skip_init and
+# the memory-format converters
+__getattr__, __dir__ = _on_first_use(globals(), {
+    **{name: (name, None) for name in ("parametrizations", "parametrize", "stateless", "fusion",
+                                        "init", "memory_format")},
+    **{name: ("fusion", name) for name in ("fuse_conv_bn_eval", "fuse_conv_bn_weights",
+                                            "fuse_linear_bn_eval", "fuse_linear_bn_weights")},
+    **{name: ("memory_format", name) for name in ("convert_conv2d_weight_memory_format",
+                                                  "convert_conv3d_weight_memory_format")},
+    "skip_init": ("init", "skip_init")})

@@ -37,3 +37,4 @@ from . import linalg, randomness, distance  # noqa: E402,F401
 from . import fractional_pool, conv_tbc, ctc_loss, embedding_bag, weight_norm  # noqa: E402,F401
 from . import histogram  # noqa: E402,F401
 shape.register_variants()  # (after nn.py: view_as_real's rule is there)
+linalg.register_linalg()

@@ -1,7 +1,8 @@
 """Linear algebra: NumPy's linalg maps over leading dims, so a batch of samples is one more
 leading dim. Ops of two operands get them at equal ranks, an unbatched one expanded (which
 operand is a vector is read off the ranks). The decompositions and inverses are declared
-in dyngrad.linalg, above the ops: it puts these rules on them (``register_linalg``)."""
+in dyngrad.linalg, above the ops: ``register_linalg`` puts these rules on them when the
+rules load (at the first vmap, after ``import dyngrad`` has loaded dyngrad.linalg)."""
 from .. import diagonal, reduction as red
 from .._batched import physical
 from . import register
@@ -39,10 +40,19 @@ def factored(op, args, level, size):
 _VECTORS = ("pivots", "tau")
 
 
-def register_linalg(one_operand, two, lu_factored=()):
-    register(leading, one_operand)
-    register(two_operands, two)
-    register(factored, lu_factored)
+def register_linalg():
+    """The rules of the ops dyngrad.linalg declares (a call-time import: it sits above)."""
+    from ...linalg import (decompositions as dec, householder as hh, inverses as inv,
+                           ldl, legacy as lg, lu_decomposition as lu, matrix_functions as mf,
+                           triangular as tri)
+    register(leading, [inv.inv_op, inv.det_op, inv.slogdet_op, inv.pinv_op, dec.cholesky_op,
+                       dec.qr_op, dec.eigh_op, dec.svd_op, mf.matrix_exp_op, mf.eig_op,
+                       lu.lu_op, lu.lu_factor_ex_op, lg.cholesky_op, tri.cholesky_inverse_op,
+                       hh.geqrf_op, ldl.ldl_factor_op])
+    register(two_operands, [inv.solve_op, inv.lstsq_op, tri.solve_triangular_op,
+                            tri.triangular_solve_op, tri.cholesky_solve_op])
+    register(factored, [lu.lu_unpack_op, lu.lu_solve_op, ldl.ldl_solve_op,
+                        hh.householder_product_op, hh.ormqr_op])
 
 
 def _trace(op, args, level, size):
