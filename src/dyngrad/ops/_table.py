@@ -304,6 +304,19 @@ def _refusing_complex(save, name):
     return save_real
 
 
+def _note_operand_dtypes(node, inputs, operands, dtype):
+    """NOTE [Operands of another dtype]: a fast op's node skips its per-input (shape,
+    dtype) records when every input that requires grad has the result's (``record``),
+    trusting its formulas to give gradients in the result's dtype. On arrays they follow
+    NumPy's promotion, where a 0-dim or same-kind operand of a wider dtype widens the
+    gradient (a float32 x times a float64 0-dim w: x's gradient grad * w is float64 there,
+    float32 in torch). When an operand's dtype is not the result's, the records are
+    written after all, so that the engine casts each gradient back."""
+    if any(getattr(a, "dtype", dtype) != dtype for a in operands):
+        node._meta = [None if t is None else (t._data.shape, t._data.dtype) for t in inputs]
+    return node
+
+
 def _needs_grad(t):
     # a view requires grad when its base does (Tensor.requires_grad)
     return t._requires_grad or t._base is not None and t.requires_grad
@@ -380,8 +393,12 @@ def _make_fast(op):
                          else _differentiable(out))):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
-                save(record(_new(cls if not low else op.low_node_class), (a, b), outs),
-                     (self, other) + rest, outs)
+                node = record(_new(cls if not low else op.low_node_class), (a, b), outs)
+                # (a Python number operand never widens: record's check is enough)
+                if (x.dtype != y.dtype if type(y) is type(x) is _ndarray
+                        else type(x) not in _NUMBERS and type(y) not in _NUMBERS):
+                    _note_operand_dtypes(node, (a, b), (x, y), out.dtype)
+                save(node, (self, other) + rest, outs)
             if DUAL[0] is not None:
                 push_tangents(op, (self, other) + rest, (res,))
             return res
@@ -390,6 +407,7 @@ def _make_fast(op):
 
 
 _ONE = (True,)
+_NUMBERS = frozenset((bool, int, float, complex))
 _SCALAR_PARAMS = ("min", "max", "value")
 _DIFFERENTIABLE = "fc" + LOW_KIND  # the array kinds whose results take a gradient
 
@@ -460,6 +478,8 @@ def apply(op, args):
         node = record(_new(op.node_class if not low else op.low_node_class), inputs,
                       outs if diff_outs is None else
                       tuple(t if k in diff_outs else None for k, t in enumerate(outs)))
+        if node._same_dtype_grads:  # NOTE [Operands of another dtype]
+            _note_operand_dtypes(node, inputs, [arrays[i] for i in op.tensor_pos], out.dtype)
         if op.view:
             _make_views(outs, args, op)
         mask = _ONE if op.variadic else tuple([a is not None for a in inputs])
