@@ -126,6 +126,9 @@ EQUIVALENT = {
     ("activation_pointwise.py", "return elu_backward(grad, alpha, scale, input_scale, False, self)",
      "return elu_backward(grad, alpha, scale, input_scale, None, self)"):
         "elu_backward's is_result: None is falsy as False",
+    ("rrelu.py", "return rrelu_with_noise_backward(grad, self, noise, lower, upper, training, False)",
+     "return rrelu_with_noise_backward(grad, self, noise, lower, upper, training, None)"):
+        "rrelu_with_noise_backward's self_is_result: None is falsy as False",
     ("margin_loss.py", "multilabel_margin_loss_backward(grad, self, target, reduction, is_target))",
      "multilabel_margin_loss_backward(grad, self, target, reduction, None))"):
         "multilabel_margin_loss's backward recomputes is_target from the target",

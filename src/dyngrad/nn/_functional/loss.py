@@ -221,7 +221,7 @@ def _check_broadcast(a, b):
 
 
 def _size_warning(input, target):
-    if tuple(target.shape) != tuple(input.shape):
+    if target.size() != input.size():  # (torch's order: a target of no size fails here)
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size "
                       f"({input.size()}). This will likely lead to incorrect results due to "
                       "broadcasting. Please ensure they have the same size.", stacklevel=3)
