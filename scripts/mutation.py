@@ -69,6 +69,7 @@ _SIGMOID_SHAPE = 'or output.shape != xp.shape(grad_output) or output.dtype.kind 
 _NUMPY_TEST = "if type(x) is _ndarray or _backend.is_numpy(x):"
 _RELU_TEST = "if type(grad_output) is not _ndarray and not _backend.is_numpy(grad_output):"
 _RELU_ZEROS = "xp.copyto(out, xp.zeros((), out.dtype), where=drop)"
+_GELU_FAST = "elif x.dtype == xp.float32 and grad_output.dtype == xp.float32:"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -112,6 +113,9 @@ EQUIVALENT = {
     **{("activation_pointwise.py", f"leaky_relu_backward(grad, self, negative_slope, False){e}",
         f"leaky_relu_backward(grad, self, negative_slope, None){e}"):
        "leaky_relu_backward's self_is_result: None is falsy as False" for e in (")", ",")},
+    ("activation_pointwise.py", _GELU_FAST, _GELU_FAST.replace(" and ", " or ")):
+        "gelu's float32 backward: the engine gives gelu_backward a gradient of its input's "
+        "dtype, so the two dtypes are float32 together or neither is",
     ("activation_pointwise.py", "xp.multiply(cdf, x >= 0, out=cdf)",
      "xp.multiply(cdf, x > 0, out=cdf)"):
         "gelu's float32 cdf at x = 0: the tail is 1/2 there (to the fit's 1.2e-7), so tail "
@@ -122,6 +126,30 @@ EQUIVALENT = {
     ("activation_pointwise.py", "return elu_backward(grad, alpha, scale, input_scale, False, self)",
      "return elu_backward(grad, alpha, scale, input_scale, None, self)"):
         "elu_backward's is_result: None is falsy as False",
+    ("rrelu.py", "return rrelu_with_noise_backward(grad, self, noise, lower, upper, training, False)",
+     "return rrelu_with_noise_backward(grad, self, noise, lower, upper, training, None)"):
+        "rrelu_with_noise_backward's self_is_result: None is falsy as False",
+    ("margin_loss.py", "multilabel_margin_loss_backward(grad, self, target, reduction, is_target))",
+     "multilabel_margin_loss_backward(grad, self, target, reduction, None))"):
+        "multilabel_margin_loss's backward recomputes is_target from the target",
+    ("loss.py", "if not _backend.is_numpy(self):  # the standard has no put_along_axis: a one-hot",
+     "if not _backend.is_numpy(None):  # the standard has no put_along_axis: a one-hot"):
+        "nll_loss's backward: the one-hot branch written for other modules gives NumPy's "
+        "arrays the same gradient",
+    ("loss.py", "hit = ns.reshape(classes, (-1,) + (1,) * (self.ndim - 1 - dim)) == ns.expand_dims(",
+     "hit = ns.reshape(classes, (-2,) + (1,) * (self.ndim - 1 - dim)) == ns.expand_dims("):
+        "reshape takes any negative size as the one to infer",
+    ("loss.py", "return zeros_like(grad)", "return zeros_like(None)"):
+        "smooth_l1's double backward at beta = 0: unreachable, F.smooth_l1_loss sends beta = 0 "
+        "to l1_loss as torch's does (and there is no torch._C._nn to call the op directly)",
+    ("loss.py", "return backward(grad, self, target, reduction, param)",
+     "return backward(grad, self, target, None, param)"):
+        "the unreduced loss's line: a reduction of None is not MEAN, as NONE is not",
+    ("loss.py", "xp.put_along_axis(out, xp.expand_dims(safe, dim), "
+     "xp.expand_dims(coef.astype(self.dtype), dim), dim)",
+     "xp.put_along_axis(out, xp.expand_dims(safe, dim), "
+     "xp.expand_dims(coef.astype(None), dim), dim)"):
+        "nll_loss's backward: put_along_axis casts the values to out's dtype, self's",
     ("reduction.py", "if repeats[d + len(repeats) - n] != 1:", "if repeats[d - n] != 1:"):
         "repeat's backward: d - n counts from the end what d + len(repeats) - n counts from the "
         "start, the same repeat",
@@ -386,6 +414,8 @@ class Runner:
             if isinstance(m.original_node, cst.BaseString) and not self.args.strings:
                 continue  # error messages: the error corpora test them (tests/errors)
             span = spans[m.original_node]
+            if self.args.lines and not self.args.lines[0] <= span.start.line <= self.args.lines[1]:
+                continue
             if scope is not None and not any(
                     spans[m.original_node].start.line in lines for lines in scope.get(name, ())):
                 continue  # outside the formulas (a forward, an argument check)
@@ -522,6 +552,8 @@ def main():
     p.add_argument("--out", help="write every mutant and its fate to this JSON file")
     p.add_argument("-k", help="pytest -k expression narrowing the tests")
     p.add_argument("--survivors", help="run only the mutants that survived in this --out file")
+    p.add_argument("--lines", type=lambda s: tuple(int(n) for n in s.split("-")),
+                   help="FIRST-LAST: only the mutants starting on these lines (a run in parts)")
     args = p.parse_args()
     args.files = [os.path.relpath(os.path.abspath(f), ROOT) for f in args.files]
     os.chdir(ROOT)

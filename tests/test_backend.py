@@ -51,6 +51,19 @@ def _cross_entropy(x):
     return dyngrad.nn.functional.cross_entropy(x, target)
 
 
+def _like(x, values):
+    """A tensor of ``values`` over x's module."""
+    values = np.array(values)
+    return dyngrad.as_tensor(values if _backend.is_numpy(x._data) else _strict(values))
+
+
+def _nll_loss_4d(x):
+    # nll_loss2d: class weights, an ignored target, 'mean' over the weights kept
+    target = _like(x, [[[0, 2], [1, 1]], [[2, 0], [1, 2]]])
+    return dyngrad.nn.functional.nll_loss(x.log_softmax(1), target, _like(x, [0.5, 2.0, 1.5]),
+                                          ignore_index=1)
+
+
 def _where(x, y):
     return dyngrad.where(x > 0.1, x, y)
 
@@ -92,6 +105,11 @@ CASES = [
     ("softmax", lambda x: dyngrad.softmax(x, 1) * dyngrad.log_softmax(x, 0), [(3, 4)]),
     ("mse_loss", lambda x, y: dyngrad.nn.functional.mse_loss(x, y), [(2, 3), (2, 3)]),
     ("cross_entropy", _cross_entropy, [(3, 4)]),
+    ("nll_loss_1d_sum", lambda x: dyngrad.nn.functional.nll_loss(
+        x.log_softmax(0), _like(x, 2), reduction="sum"), [(4,)]),
+    ("nll_loss_4d_weight_ignore", _nll_loss_4d, [(2, 3, 2, 2)]),
+    ("cross_entropy_none_ignore", lambda x: dyngrad.nn.functional.cross_entropy(
+        x, _like(x, [2, -100, 0]), reduction="none"), [(3, 4)]),
 ]
 
 

@@ -108,6 +108,21 @@ def test_exact_gelu_float32_across_its_range():
         _same(di[0].grad, ti[0].grad)
 
 
+def test_exact_gelu_float32_keeps_the_tail_digits():
+    # for x in [-6, -3.5] torch's float32 kernel loses digits to 1 + erf(x / sqrt 2)
+    # (up to a third of the gradient); dyngrad's fit keeps them (README): value and
+    # gradient within 1e-5 of torch's float64 ones
+    x = np.linspace(-6, -3.5, 251).astype(np.float32)
+    exact = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    torch.nn.functional.gelu(exact).backward(torch.full_like(exact, 3.0))
+    t = dyngrad.tensor(x, requires_grad=True)
+    y = dF.gelu(t)
+    y.backward(dyngrad.full_like(y, 3.0))
+    want = torch.nn.functional.gelu(exact).detach().numpy()
+    np.testing.assert_allclose(y.detach().numpy(), want, rtol=1e-5, atol=0)
+    np.testing.assert_allclose(t.grad.numpy(), exact.grad.numpy(), rtol=1e-5, atol=0)
+
+
 def test_implicit_softmax_dim_warns_as_torch():
     x = RNG.standard_normal((3, 4)).astype(np.float32)
     for lib, F in LIBS:

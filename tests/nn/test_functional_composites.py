@@ -26,6 +26,13 @@ CASES = {
     "rms_norm": lambda t, x: F(t).rms_norm(x, (3,), t.tensor(W)),
     "l1_loss": lambda t, x, y: F(t).l1_loss(x, y),
     "l1_loss_sum": lambda t, x, y: F(t).l1_loss(x, y, reduction="sum"),
+    "l1_loss_broadcast": lambda t, x, y: F(t).l1_loss(x, y[1]),
+    # weighted: 'mean' divides by the weights' sum
+    "l1_loss_weight": lambda t, x, y: F(t).l1_loss(x, y, weight=t.tensor(T)),
+    "mse_loss_weight": lambda t, x, y: F(t).mse_loss(x, y, weight=t.tensor(T)),
+    "mse_loss_weight_sum": lambda t, x, y: F(t).mse_loss(x, y, weight=t.tensor(T), reduction="sum"),
+    "mse_loss_weight_none_broadcast": lambda t, x, y: F(t).mse_loss(
+        x, y[2], weight=t.tensor(T), reduction="none"),
     "kl_div_batchmean": lambda t, x: F(t).kl_div(x, t.tensor(T), reduction="batchmean"),
     # torch.kl_div: the reduction as an enum (none by default, any other number none too)
     "torch_kl_div": lambda t, x: t.kl_div(x, t.tensor(T)),

@@ -17,6 +17,12 @@ def F(t):
 
 CASES = {
     "conv_channels": (lambda t, x: F(t).conv2d(x, t.ones(4, 2, 3, 3)), [X4]),
+    # a target one past the last class, and one below the first (not the ignore_index)
+    "nll_target_at_classes": (lambda t, x: F(t).nll_loss(x, t.tensor([0, 3, 1, 2])), [X2]),
+    "nll_target_negative": (lambda t, x: F(t).nll_loss(x, t.tensor([0, -1, 1, 2])), [X2]),
+    "nll2d_target_at_classes": (lambda t, x: F(t).nll_loss(x, t.tensor([[[3] * 5] * 5] * 2)), [X4]),
+    "mse_weight_size": (lambda t, x: F(t).mse_loss(x, x, weight=t.ones(3)), [X2]),
+    "l1_weight_size": (lambda t, x: F(t).l1_loss(x, x[0], weight=t.ones(3)), [X2]),
     "conv_input_rank": (lambda t, x: F(t).conv2d(x[0, 0], t.ones(4, 3, 3, 3)), [X4]),
     "conv_kernel_too_big": (lambda t, x: F(t).conv2d(x, t.ones(4, 3, 7, 7)), [X4]),
     "conv_groups": (lambda t, x: F(t).conv2d(x, t.ones(3, 3, 3, 3), groups=2), [X4]),

@@ -5,7 +5,8 @@ NumPy arrays its tensors are made from. ``record`` runs it on one library and wr
 everything a user can observe: values, dtype, shape, requires_grad, the graph as text,
 the gradients of ``backward`` and of ``autograd.grad(create_graph=True)``, and the second
 derivatives (taken with ``create_graph=True`` again, so third-order nodes show in the
-graph text). ``assert_same`` compares the two records.
+graph text, and once more without it, so that the backward entries' formulas run on
+arrays). ``assert_same`` compares the two records.
 """
 import numpy as np
 import torch
@@ -123,7 +124,20 @@ def record(lib, call, arrays, grad=True, second_order=True):
         for g in g2:
             if g is not None:
                 rec["names"] |= node_names(g.grad_fn)
+        rec["grad2_plain"] = _plain_second(lib, gs, leaves)
     return rec
+
+
+def _plain_second(lib, gs, leaves):
+    """The second derivatives as users often take them: ``autograd.grad(g, x, w)`` without
+    create_graph, after a create_graph first derivative. No graph is recorded, so the
+    formulas of the backward entries run on bare arrays: their NumPy path, which the
+    create_graph derivatives above never reach."""
+    wanted = [(k, g) for k, g in enumerate(gs)
+              if g is not None and g.requires_grad and g.dtype.is_floating_point]
+    vs = [lib.tensor(weights(tuple(g.shape), k), dtype=g.dtype) for k, g in wanted]
+    g2 = lib.autograd.grad([g for _, g in wanted], leaves, vs, allow_unused=True)
+    return [describe(g) for g in g2]
 
 
 def _tol(dtype):
@@ -159,7 +173,7 @@ def assert_same(call, arrays, grad=True, graphs=GRAPHS):
     want = record(torch, call, arrays, grad, second)
     got = record(dyngrad, call, arrays, grad, second)
     assert len(want["forward"]) == len(got["forward"]), "number of outputs"
-    for key in ("forward", "backward", "grad", "grad2"):
+    for key in ("forward", "backward", "grad", "grad2", "grad2_plain"):
         assert (key in want) == (key in got), f"{key}: present in torch {key in want}"
         for i, (a, b) in enumerate(zip(want.get(key, ()), got.get(key, ()))):
             assert_same_tensor(a, b, f"{key}[{i}]", graph=key in graphs)

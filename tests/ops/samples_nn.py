@@ -99,14 +99,22 @@ def _samples():
         ap.threshold_: [("threshold_inplace", lambda t, x: F(t).threshold(x * 1, 0.5, -2.0, True), [X])],
         ap.softplus: [("softplus", lambda t, x: F(t).softplus(x), [X]),
                       ("softplus_beta", lambda t, x: F(t).softplus(x, 2.0, 3.0), [X])],
-        ap.softplus_backward: [("softplus_squared", lambda t, x: _sq(F(t).softplus(x, 1.5, 2.0)), [X])],
+        ap.softplus_backward: [("softplus_squared", lambda t, x: _sq(F(t).softplus(x, 1.5, 2.0)), [X]),
+                               # beta x at the threshold (KINKS' 1.0): where the
+                               # forward, backward and double backward switch sides
+                               ("softplus_at_threshold_squared",
+                                lambda t, x: _sq(F(t).softplus(x, 2.0, 2.0)), [KINKS])],
         ap.log_sigmoid: [("logsigmoid", lambda t, x: F(t).logsigmoid(x), [X])],
         ap.log_sigmoid_backward: [("logsigmoid_squared", lambda t, x: _sq(F(t).logsigmoid(x)), [X])],
         ap.glu: [("glu", lambda t, x: F(t).glu(x), [X]), ("glu_dim", lambda t, x: F(t).glu(x, 0), [X])],
         ap.glu_backward: [("glu_squared", lambda t, x: _sq(F(t).glu(x, 1)), [X])],
         ap.prelu_kernel: [("prelu", lambda t, x, w: F(t).prelu(x, w), [X, np.array([0.25], f32)]),
                           ("prelu_channels", lambda t, x, w: F(t).prelu(x, w), [X3, B3])],
-        ap.prelu_kernel_backward: [("prelu_squared", lambda t, x, w: _sq(F(t).prelu(x, w)), [X4, V4])],
+        ap.prelu_kernel_backward: [("prelu_squared", lambda t, x, w: _sq(F(t).prelu(x, w)), [X4, V4]),
+                                   # at 0, which the first and second derivatives put on
+                                   # different sides
+                                   ("prelu_kinks_squared", lambda t, x, w: _sq(F(t).prelu(x, w)),
+                                    [KINKS, V4])],
         emb.embedding: [("embedding", lambda t, w: F(t).embedding(t.tensor(IDX), w), [EMB]),
                         ("embedding_padding", lambda t, w: F(t).embedding(t.tensor(IDX), w, padding_idx=1), [EMB]),
                         ("embedding_fn", lambda t, w: t.embedding(w, t.tensor([3, 3, 0])), [EMB])],
@@ -143,7 +151,12 @@ def _samples():
                 x, t.tensor([[2, -1, 0], [0, 1, -1]])), [LX])],
         ctc.ctc_loss: [
             ("ctc_loss", lambda t, x: F(t).ctc_loss(x.log_softmax(2), t.tensor([[1, 2], [2, 2]]),
-                                                    [5, 4], [2, 2]), [CTC_LOGITS])],
+                                                    [5, 4], [2, 2]), [CTC_LOGITS]),
+            # the second sample cannot fit its target (2, 2 needs three steps): its infinite
+            # loss and its gradient are zeroed
+            ("ctc_loss_zero_infinity", lambda t, x: F(t).ctc_loss(
+                x.log_softmax(2), t.tensor([[1, 2], [2, 2]]), [5, 2], [2, 2], reduction="sum",
+                zero_infinity=True), [CTC_LOGITS])],
         pd.cdist_op: [("cdist", lambda t, x, y: t.cdist(x[:, :3], y), [X, LX]),
                       ("cdist_p1_batched", lambda t, x, y: t.cdist(x[None, :, :3], y, 1.0), [X, LX]),
                       ("cdist_p1_x2_batched", lambda t, x, y: t.cdist(x[:, :3], y[None], 1.0), [X, LX])],
@@ -155,7 +168,10 @@ def _samples():
             ("rrelu_eval", lambda t, x: F(t).rrelu(x, 0.1, 0.3), [KINKS]),
             ("rrelu_train", lambda t, x: _seeded(t, lambda: F(t).rrelu(x, training=True)), [KINKS])],
         rr.rrelu_with_noise_: [("rrelu_inplace", lambda t, x: _seeded(
-            t, lambda: F(t).rrelu(x * 1, training=True, inplace=True)), [KINKS])],
+            t, lambda: F(t).rrelu(x * 1, training=True, inplace=True)), [KINKS]),
+            ("rrelu_inplace_eval", lambda t, x: F(t).rrelu(x * 1, 0.1, 0.3, inplace=True), [KINKS]),
+            # (a negative mean slope: the out-of-place form keeps its input to test the sign)
+            ("rrelu_eval_negative", lambda t, x: F(t).rrelu(x, -0.5, -0.1), [KINKS])],
         rr.rrelu_with_noise_backward: [
             ("rrelu_train_squared", lambda t, x: _sq(_seeded(t, lambda: t.rrelu(x, training=True))), [KINKS]),
             ("rrelu_eval_squared", lambda t, x: _sq(t.rrelu(x)), [KINKS])],
@@ -367,6 +383,10 @@ T = np.array([[0.0, 1.0, 0.6], [0.3, 0.8, 1.0]], f32)                  # targets
 # targets inside (0, 1), for binary_cross_entropy's differentiated target: torch refuses
 # one outside [0, 1], where finite differences would step a 0 or a 1
 TI = np.array([[0.05, 0.95, 0.6], [0.3, 0.8, 0.5]], f32)
+# probabilities and targets at the bounds 0 and 1, where the logs are clamped and the
+# derivatives' denominators take torch's eps
+PB = np.array([[0.0, 1.0, 0.5], [0.0, 1.0, 0.25]], f32)
+TB = np.array([[0.0, 1.0, 0.3], [0.5, 0.5, 0.25]], f32)
 LX = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], f32)
 LY = np.array([[0.1, -0.2, 3.0], [1.0, 0.4, 0.85]], f32)               # |x - y| on both sides of 1
 
@@ -386,14 +406,25 @@ def _loss_samples():
             ("bce", lambda t, x, y: F(t).binary_cross_entropy(x, y), [P, TI]),
             ("bce_weight_sum", lambda t, x, y: F(t).binary_cross_entropy(x, y, t.tensor(W3), reduction="sum"), [P, TI]),
             ("bce_none", lambda t, x: F(t).binary_cross_entropy(
-                x, t.tensor(T, dtype=x.dtype), reduction="none"), [P])],
+                x, t.tensor(T, dtype=x.dtype), reduction="none"), [P]),
+            ("bce_at_bounds", lambda t, x, y: F(t).binary_cross_entropy(x, y, reduction="sum"),
+             [PB, TB])],
         loss.binary_cross_entropy_backward: [
-            ("bce_squared", lambda t, x, y: _sq(F(t).binary_cross_entropy(x, y, reduction="none")), [P, TI])],
+            ("bce_squared", lambda t, x, y: _sq(F(t).binary_cross_entropy(x, y, reduction="none")), [P, TI]),
+            ("bce_at_bounds_squared", lambda t, x: _sq(F(t).binary_cross_entropy(
+                x, t.tensor(TB), reduction="none")), [PB]),
+            # (float64) within torch's eps of the bounds, where the eps it adds counts
+            ("bce_near_bounds_squared", lambda t, x: _sq(F(t).binary_cross_entropy(
+                x, t.tensor([[0.5, 0.5, 0.3], [0.5, 0.5, 0.25]], dtype=x.dtype), reduction="none")),
+             [np.array([[1e-12, 0.7, 0.5], [2e-12, 1 - 2.0 ** -39, 0.25]])])],
         loss.binary_cross_entropy_with_logits: [
             ("bce_logits", lambda t, x, y: F(t).binary_cross_entropy_with_logits(x, y), [LX, T]),
             ("bce_logits_pos_weight", lambda t, x, y: F(t).binary_cross_entropy_with_logits(
                 x, y, t.tensor(W3), reduction="sum", pos_weight=t.tensor(W3[::-1].copy())), [LX, T])],
         loss.smooth_l1_loss: [("smooth_l1", lambda t, x, y: F(t).smooth_l1_loss(x, y), [LX, LY]),
+                              # a target broadcast to the input (expanded, as torch's)
+                              ("smooth_l1_broadcast", lambda t, x, y: F(t).smooth_l1_loss(
+                                  x, y[1], reduction="sum"), [LX, LY]),
                               ("smooth_l1_beta", lambda t, x, y: F(t).smooth_l1_loss(x, y, reduction="none", beta=0.5), [LX, LY])],
         loss.smooth_l1_loss_backward: [("smooth_l1_squared", lambda t, x, y: _sq(F(t).smooth_l1_loss(x, y, reduction="sum")), [LX, LY])],
         loss.huber_loss: [("huber", lambda t, x, y: F(t).huber_loss(x, y), [LX, LY]),
@@ -404,7 +435,11 @@ def _loss_samples():
             ("cross_entropy_3d_none", lambda t, x: F(t).cross_entropy(x[:, :3, 0, :2], t.tensor([[0, 1], [2, 1]]), reduction="none"), [CX]),
             ("nll_loss_4d_weight", lambda t, x: F(t).nll_loss(x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]]),
                                                              t.tensor(W3, dtype=x.dtype), ignore_index=1, reduction="sum"), [CX])],
-        loss.nll_loss2d_backward: [("nll_loss2d_grad", lambda t, x: _grad_squared(t, lambda z: F(t).nll_loss(
+        loss.nll_loss2d_backward: [
+            ("nll_loss2d_weight_ignore_squared", lambda t, x: _sq(F(t).nll_loss(
+                x[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]]),
+                t.tensor(W3, dtype=x.dtype), ignore_index=1, reduction="none")), [CX]),
+            ("nll_loss2d_grad", lambda t, x: _grad_squared(t, lambda z: F(t).nll_loss(
             z[:, :3, :2, :2], t.tensor([[[0, 1], [2, 1]], [[1, 1], [0, 2]]])), x), [CX])],
     }
 
@@ -498,13 +533,15 @@ NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
 
 def _raises_in_backward():
     # entries whose node is torch's NotImplemented: the backward raises, naming the op
-    from dyngrad.ops import activation_pointwise as ap, pixel_shuffle as ps
+    from dyngrad.ops import activation_pointwise as ap, pixel_shuffle as ps, rrelu as rr
     return {ps.native_channel_shuffle: [
         lambda t, x, y: t.native_channel_shuffle(x.reshape(1, 6, 1), 3),
         lambda t, x, y: F(t).native_channel_shuffle(y.reshape(2, 3, 1), 1)],
         # (and the in-place leaky_relu with a negative slope: its saved result has lost
         # the input's sign)
-        ap.leaky_relu_: [lambda t, x, y: F(t).leaky_relu(x * 1, -0.5, True)]}
+        ap.leaky_relu_: [lambda t, x, y: F(t).leaky_relu(x * 1, -0.5, True)],
+        # (rrelu's in evaluation is leaky_relu's at the mean slope)
+        rr.rrelu_with_noise_: [lambda t, x, y: F(t).rrelu(x * 1, -0.5, -0.1, inplace=True)]}
 
 
 RAISES_IN_BACKWARD = _raises_in_backward()
@@ -523,10 +560,13 @@ NO_DERIVATIVE = _no_derivative()
 # compared with torch, not with finite differences: cases on a kink, and gradients that
 # are not the derivative by design (the padding row gets none; frequency scaling)
 NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squared",
+                  "rrelu_inplace_eval", "rrelu_eval_negative",
                   "rrelu_eval_squared", "leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
-                  "softshrink_kinks", "elu_at_zero_exp"}
+                  "softshrink_kinks", "elu_at_zero_exp", "softplus_at_threshold_squared",
+                  "prelu_kinks_squared", "bce_at_bounds", "bce_at_bounds_squared",
+                  "bce_near_bounds_squared"}
 _HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
                  "its backward written with table ops (same values)")
 # case id -> the records whose graphs are compared, for the cases that cannot match
@@ -543,7 +583,7 @@ GRAPHS = {
     "multi_margin": ("forward", "backward"), "multi_margin_p2_weight": ("forward", "backward"),
     "multilabel_margin": ("forward", "backward"),
     "pdist": ("forward", "backward"), "pdist_p1_5": ("forward", "backward"),
-    "ctc_loss": ("forward", "backward"), "cdist": ("forward", "backward"),
+    "ctc_loss": ("forward", "backward"), "ctc_loss_zero_infinity": ("forward", "backward"), "cdist": ("forward", "backward"),
     "cdist_p1_batched": ("forward", "backward"), "cdist_p1_x2_batched": ("forward", "backward"),
     # torch's double backward of grid_sample is its decomposition into pointwise ops;
     # dyngrad's differentiates the same sampling written with table ops: same values
@@ -561,7 +601,7 @@ GRAPHS = {
     # hand-written double backwards in torch (_HAND_WRITTEN)
     "glu": _BEFORE_GRAD2, "glu_dim": _BEFORE_GRAD2, "glu_squared": _BEFORE_GRAD2,
     "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,
-    "prelu_squared": _BEFORE_GRAD2,
+    "prelu_squared": _BEFORE_GRAD2, "prelu_kinks_squared": _BEFORE_GRAD2,
     "layer_norm": _BEFORE_GRAD2, "layer_norm_2d": _BEFORE_GRAD2, "layer_norm_fn": _BEFORE_GRAD2,
     "layer_norm_squared": _BEFORE_GRAD2,
     # torch differentiates its composite _weight_norm_differentiable_backward; dyngrad's
@@ -573,7 +613,8 @@ GRAPHS = {
     # torch differentiates a composite group-norm backward under create_graph
     # (infinitely_differentiable_native_group_norm_backward); dyngrad another composite
     "bce_squared": _BEFORE_GRAD2, "bce": _BEFORE_GRAD2, "bce_weight_sum": _BEFORE_GRAD2,
-    "bce_none": _BEFORE_GRAD2,
+    "bce_none": _BEFORE_GRAD2, "bce_at_bounds": _BEFORE_GRAD2, "bce_at_bounds_squared": _BEFORE_GRAD2,
+    "bce_near_bounds_squared": _BEFORE_GRAD2,
     # the double backward of a convolution: torch's _convolution_double_backward, dyngrad's
     # written with the convolution entries (see ops/conv.py)
     "conv2d_squared": _BEFORE_GRAD2, "conv_transpose2d_squared": _BEFORE_GRAD2,

@@ -412,12 +412,19 @@ SAMPLES = {
     activation.log_softmax: [("log_softmax", lambda t, x: t.nn.functional.log_softmax(x, 0), [A])],
     loss.nll_loss: [("nll_loss", lambda t, x, y: t.nn.functional.nll_loss(x, y), [A, np.array([2, 0])]),
                     ("cross_entropy", lambda t, x, y: t.nn.functional.cross_entropy(x, y), [A, np.array([1, 0])])],
-    loss.mse_loss: [("mse_loss", lambda t, x, y: t.nn.functional.mse_loss(x, y), [A, POS])],
+    loss.mse_loss: [("mse_loss", lambda t, x, y: t.nn.functional.mse_loss(x, y), [A, POS]),
+                    # a target broadcast to the input (expanded, as torch's), summed
+                    ("mse_loss_broadcast", lambda t, x, y: t.nn.functional.mse_loss(
+                        x, y, reduction="sum"), [A, B])],
     activation.softmax_backward_data: [("softmax_squared", lambda t, x: _sq(t.nn.functional.softmax(x, 1)), [A])],
     activation.log_softmax_backward_data: [
         ("log_softmax_squared", lambda t, x: _sq(t.nn.functional.log_softmax(x, 1)), [A])],
     loss.nll_loss_backward: [("nll_loss_grad", lambda t, x, y: _grad_squared(
-        t, lambda z: t.nn.functional.nll_loss(z, y), x), [A, np.array([2, 0])])],
+        t, lambda z: t.nn.functional.nll_loss(z, y), x), [A, np.array([2, 0])]),
+        # the double backward's grad_output path, with class weights and an ignored target
+        ("nll_loss_weight_ignore_squared", lambda t, x: _sq(t.nn.functional.nll_loss(
+            x, t.tensor([2, 1, 0]), t.tensor([0.5, 2.0, 1.5], dtype=x.dtype), ignore_index=1,
+            reduction="none")), [np.concatenate([A, A[:1] * 2])])],
     pw.div_scalar: [("std_through_mean", lambda t, x: t.std(x, 0), [A])],
     loss.mse_loss_backward: [("mse_loss_squared", lambda t, x, y: _sq(t.nn.functional.mse_loss(x, y)), [A, POS])],
     inplace.clone_op: [("clone", lambda t, x: t.clone(x), [A]),
@@ -646,3 +653,63 @@ def test_out_of_domain_is_silent(call):
         warnings.simplefilter("error")
         assert_same(call, [EDGES], grad=False)
 
+
+
+def _F(t):
+    return t.nn.functional
+
+
+_INF_ROW = np.array([[1.0, np.inf, 1.0], [0.0, 0.0, 0.0]], f32)
+_NEG_INF_ROW = np.array([[-np.inf] * 3, [0.0] * 3], f32)
+_PB = np.array([[0.0, 1.0, 0.5], [0.0, 1.0, 0.25]], f32)
+_TO_VALUES = ("forward", "backward", "grad", "second_order")
+# activations and losses at their edges (empty and 0-d inputs, every target ignored, rows
+# of infinities): torch's values, derivatives and graphs, without the warnings NumPy
+# gives for the mean of nothing, 0 / 0 and inf - inf (torch gives none)
+EDGE_CASES = {
+    "nll_loss_all_ignored": (lambda t, x: _sq(_F(t).nll_loss(x, t.tensor([1, 1]), ignore_index=1)),
+                             [A], GRAPHS),
+    "cross_entropy_all_ignored": (lambda t, x: _F(t).cross_entropy(x, t.tensor([-100, -100])),
+                                  [A], GRAPHS),
+    "nll_loss2d_all_ignored": (lambda t, x: _F(t).nll_loss(
+        x.reshape(1, 2, 3, 1), t.tensor([[[1], [1], [1]]]), ignore_index=1), [A], GRAPHS),
+    # class weights summing to 0: the mean is -inf and its gradient +-inf (x / 0)
+    "nll_loss_weights_cancel": (lambda t, x: _F(t).nll_loss(x, t.tensor([0, 1]), t.tensor(
+        [0.5, -0.5, 1.0])), [A], ("forward", "backward", "grad")),
+    "nll_loss_0d_target": (lambda t, x: _sq(_F(t).nll_loss(x[0], t.tensor(1))), [A], GRAPHS),
+    "cross_entropy_empty": (lambda t, x: _F(t).cross_entropy(x[:0], t.tensor([], dtype=t.int64)),
+                            [A], GRAPHS),
+    "mse_loss_empty": (lambda t, x, y: _F(t).mse_loss(x[:0], y[:0]), [A, POS], GRAPHS),
+    "smooth_l1_loss_empty": (lambda t, x, y: _F(t).smooth_l1_loss(x[:0], y[:0]), [A, POS], GRAPHS),
+    "huber_loss_empty": (lambda t, x, y: _F(t).huber_loss(x[:0], y[:0]), [A, POS], GRAPHS),
+    "bce_empty": (lambda t, x, y: _F(t).binary_cross_entropy(x[:0], y[:0]), [_PB, _PB], _TO_VALUES),
+    "bce_with_logits_empty": (lambda t, x, y: _F(t).binary_cross_entropy_with_logits(
+        x[:0], y[:0]), [A, _PB], GRAPHS),
+    "mse_loss_0d": (lambda t, x, y: _sq(_F(t).mse_loss(x[0, 1], y[0, 0])), [A, POS], GRAPHS),
+    "huber_loss_0d": (lambda t, x, y: _sq(_F(t).huber_loss(x[0, 1], y[0, 0], reduction="none")),
+                      [A, POS], GRAPHS),
+    "bce_with_logits_0d": (lambda t, x, y: _sq(_F(t).binary_cross_entropy_with_logits(
+        x[0, 1], y[0, 0])), [A, _PB], GRAPHS),
+    "softmax_inf": (lambda t, x, y: _F(t).softmax(x + y, 1), [A, _INF_ROW], GRAPHS),
+    "softmax_neg_inf_row": (lambda t, x, y: _F(t).softmax(x + y, 1), [A, _NEG_INF_ROW], GRAPHS),
+    "log_softmax_neg_inf_row": (lambda t, x, y: _F(t).log_softmax(x + y, 1), [A, _NEG_INF_ROW],
+                                GRAPHS),
+    "softmax_empty": (lambda t, x: _F(t).softmax(x[:0], 1), [A], GRAPHS),
+    "log_softmax_0d": (lambda t, x: _sq(_F(t).log_softmax(x[0, 0], 0)), [A], GRAPHS),
+    "softmax_0d": (lambda t, x: _F(t).softmax(x[0, 0], 0) * x[0, 0], [A], GRAPHS),
+    "prelu_0d": (lambda t, x, w: _sq(_F(t).prelu(x[0, 1], w[:1])), [A, B], _TO_VALUES),
+    "prelu_1d": (lambda t, x, w: _sq(_F(t).prelu(x[0], w[:1])), [A, B], _TO_VALUES),
+    "gelu_0d": (lambda t, x: _sq(_F(t).gelu(x[0, 1])), [A], GRAPHS),
+    "elu_0d": (lambda t, x: _sq(_F(t).elu(x[0, 1])), [A], GRAPHS),
+    "softplus_0d": (lambda t, x: _sq(_F(t).softplus(x[0, 1])), [A], GRAPHS),
+}
+
+
+@pytest.mark.parametrize("name", EDGE_CASES)
+def test_edges_like_torch(name):
+    call, arrays, graphs = EDGE_CASES[name]
+    second = "grad2" in graphs or "second_order" in graphs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        record(dyngrad, call, arrays, second_order=second)
+    assert_same(call, arrays, graphs=graphs)  # (the comparison of infinities may warn)

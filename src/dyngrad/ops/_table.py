@@ -320,6 +320,18 @@ def _refusing_complex(save, name):
     return save_real
 
 
+def _note_operand_dtypes(node, inputs, operands, dtype):
+    """A fast op's node recorded by ``apply`` (a call the fast path does not take) skips
+    its per-input (shape, dtype) records when every input that requires grad has the
+    result's (``record``), trusting its formulas to give gradients in the result's dtype.
+    On arrays they follow NumPy's promotion (NOTE [Gradients in torch's promoted dtype]):
+    when an operand's dtype is not the result's, the records are written after all, so
+    that the engine casts each gradient back."""
+    if any(getattr(a, "dtype", dtype) != dtype for a in operands):
+        node._meta = [None if t is None else (t._data.shape, t._data.dtype) for t in inputs]
+    return node
+
+
 def _needs_grad(t):
     # a view requires grad when its base does (Tensor.requires_grad)
     return t._requires_grad or t._base is not None and t.requires_grad
@@ -397,10 +409,15 @@ def _make_fast(op):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
                 kind = cls if not low else op.low_node_class
-                if a is None or b is None:  # NOTE [Gradients in torch's promoted dtype]
+                if low:
+                    pass
+                elif a is None or b is None:  # NOTE [Gradients in torch's promoted dtype]
                     fixed = x if a is None else y
-                    if type(fixed) is _ndarray and fixed.dtype != out.dtype and not low:
+                    if type(fixed) is _ndarray and fixed.dtype != out.dtype:
                         kind = op.mixed_node_class
+                elif type(x) is type(y) is _ndarray and x.dtype != y.dtype:
+                    # (both take a gradient: a float32 x times a float64 0-dim w)
+                    kind = op.mixed_node_class
                 save(record(_new(kind), (a, b), outs), (self, other) + rest, outs)
             if DUAL[0] is not None:
                 push_tangents(op, (self, other) + rest, (res,))
@@ -480,6 +497,8 @@ def apply(op, args):
         node = record(_new(op.node_class if not low else op.low_node_class), inputs,
                       outs if diff_outs is None else
                       tuple(t if k in diff_outs else None for k, t in enumerate(outs)))
+        if node._same_dtype_grads:  # NOTE [Gradients in torch's promoted dtype]
+            _note_operand_dtypes(node, inputs, [arrays[i] for i in op.tensor_pos], out.dtype)
         if op.view:
             _make_views(outs, args, op)
         mask = _ONE if op.variadic else tuple([a is not None for a in inputs])

@@ -18,6 +18,7 @@ from .pointwise import exp
 from .reduction import _dims, sum_dim
 
 xp = _backend.xp
+_QUIET = {"invalid": "ignore", "divide": "ignore"}
 
 
 def _check_float(self, dim, kernel):
@@ -46,8 +47,10 @@ def _log_softmax(self, dim):
     if self.size == 0:
         return _backend.copy(self)
     xp = _backend.array_module(self)
-    z = _shifted(self, d)
-    return z - xp.log(xp.sum(xp.exp(z), axis=d, keepdims=True))
+    # (a row holding +inf, or all -inf, is nan or -inf, silently as in torch)
+    with _backend.errstate(xp, **_QUIET):
+        z = _shifted(self, d)
+        return z - xp.log(xp.sum(xp.exp(z), axis=d, keepdims=True))
 
 
 def _softmax(self, dim):
@@ -58,8 +61,9 @@ def _softmax(self, dim):
         return xp.ones_like(self)
     if self.size == 0:
         return _backend.copy(self)
-    e = xp.exp(_shifted(self, d))
-    e /= xp.sum(e, axis=d, keepdims=True)
+    with _backend.errstate(xp, **_QUIET):
+        e = xp.exp(_shifted(self, d))
+        e /= xp.sum(e, axis=d, keepdims=True)
     return e
 
 

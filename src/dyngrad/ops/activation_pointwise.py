@@ -14,7 +14,7 @@ from .._kernel_dtypes import FLOATING, FLOATING_COMPLEX, NUMERIC, check_kernel
 from .joining import cat
 from .views import split
 from ..tensor import _wrap
-from .pointwise import (add_scalar, div_scalar, erf, exp, ge, gt, le, log1p, logical_and, lt,
+from .pointwise import (add_scalar, div_scalar, erf, exp, ge, log1p, logical_and, lt,
                         mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
                         zeros_like)
 from .pointwise import threshold_backward
@@ -171,7 +171,8 @@ def _mish(self):
 
 def _mish_backward(grad, self):
     s = sigmoid(self)
-    tsp = tanh(log1p(exp(self)))
+    with xp.errstate(over="ignore"):  # (exp's overflow gives tanh(inf) = 1, silently)
+        tsp = tanh(log1p(exp(self)))
     return grad * (tsp + self * s * _one_minus(tsp * tsp))
 
 
@@ -358,8 +359,10 @@ def _softplus_backward(grad_output, self, beta, threshold):
 
 
 def _softplus_double_backward(grad, self, beta, threshold):
+    # (torch's softplus_double_backward masks with beta x < threshold, strictly: at the
+    # threshold itself the first derivative is the smooth side's, its derivative 0)
     bx = mul_scalar(self, beta)
-    return mul_scalar(sigmoid_backward(grad, sigmoid(bx)) * _as_float(le(bx, threshold), grad), beta)
+    return mul_scalar(sigmoid_backward(grad, sigmoid(bx)) * _as_float(lt(bx, threshold), grad), beta)
 
 
 softplus = Op("SoftplusBackward0", _softplus, jvp=ELEMENTWISE,
@@ -459,9 +462,11 @@ def _prelu_kernel_backward(grad_output, self, weight):
 
 
 def _prelu_double_backward(grads, grad_output, self, weight):
-    # torch's prelu_double_backward, one joint formula for the three inputs' gradients
+    # torch's prelu_double_backward, one joint formula for the three inputs' gradients.
+    # It puts 0 on the positive side (self >= 0), where the first derivative puts it on
+    # the negative one (self > 0): torch's values at 0, copied
     ggi, ggw = grads
-    pos = gt(self, 0.0)
+    pos = ge(self, 0.0)
     ggi = zeros_like(grad_output) if ggi is None else ggi
     ggw = zeros_like(weight) if ggw is None else ggw
     return (where(pos, ggi, weight * ggi + ggw * self),

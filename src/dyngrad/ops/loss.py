@@ -12,7 +12,7 @@ from .._dtype import _FROM_NP
 from ._promote import binary, result_dtype
 from ._table import TRANSPOSED, Op
 from .._kernel_dtypes import FLOATING, check_kernel
-from .pointwise import abs_, add_scalar, div_scalar, lt, mul_scalar, sigmoid, zeros_like
+from .pointwise import abs_, add_scalar, clamp_min, div_scalar, lt, mul_scalar, sigmoid, zeros_like
 
 xp = _backend.xp
 
@@ -29,8 +29,10 @@ def _class_picks(self, target, weight, ignore_index):
         raise IndexError(f"Target {int(target[bad].flat[0])} is out of bounds.")
     xp = _backend.array_module(self)
     safe = xp.where(keep, target, xp.zeros_like(target))
+    if weight is not None:  # (the standard's take wants 1-d indices: nll_loss2d's are not)
+        weight = xp.reshape(xp.take(weight, xp.reshape(safe, (-1,))), safe.shape)
     w = (_backend.astype(keep, self.dtype) if weight is None else
-         _backend.astype(xp.where(keep, xp.take(weight, safe), 0), self.dtype))
+         _backend.astype(xp.where(keep, weight, 0), self.dtype))
     return (0 if self.ndim == 1 else 1), safe, w
 
 
@@ -96,8 +98,12 @@ def _mse_loss(self, target, reduction):
     sq = d * d
     if reduction == NONE:
         return sq
-    total = _backend.array_module(sq).sum(sq, dtype=sq.dtype)
-    return total if reduction == SUM else _backend.astype(total / sq.size, sq.dtype)
+    ns = _backend.array_module(sq)
+    total = ns.sum(sq, dtype=sq.dtype)
+    if reduction == SUM:
+        return total
+    with _backend.errstate(ns, invalid="ignore"):  # (the mean of nothing: nan, silently)
+        return _backend.astype(total / sq.size, sq.dtype)
 
 
 def _mse_loss_backward(grad_output, self, target, reduction):
@@ -141,7 +147,10 @@ def _reduce(losses, reduction):
     if reduction == NONE:
         return losses
     total = xp.sum(losses, dtype=losses.dtype)
-    return total if reduction == SUM else (total / losses.size).astype(losses.dtype, copy=False)
+    if reduction == SUM:
+        return total
+    with xp.errstate(invalid="ignore"):  # (the mean of nothing: nan, silently)
+        return (total / losses.size).astype(losses.dtype, copy=False)
 
 
 def _per_element(grad, reduction, numel):
@@ -189,16 +198,30 @@ def _bce_target_grad(grad, self, weight, reduction):
 
 
 def _bce_double_self(grad, grad_output, self, target, weight, reduction):
-    # d/dx of (x - t) / (x (1 - x)): (x (1 - x) - (x - t)(1 - 2x)) / (x (1 - x))^2
-    v = self * (1.0 - self)
-    g = grad * grad_output * (v - (self - target) * (1.0 - self * 2.0)) / (v * v)
+    # d/dx of (x - t) / (x (1 - x)): (x^2 - 2 x t + t) / (x (1 - x))^2, with torch's eps
+    # added to x and 1 - x, so that a probability of 0 or 1 gives a finite number (and
+    # 0 where x = t there), as torch's binary_cross_entropy_double_backward does
+    x_eps = self + _BCE_EPS
+    one_minus_eps = (1.0 - self) + _BCE_EPS
+    num = self * self - self * target * 2.0 + target
+    g = grad * grad_output * num / (x_eps * x_eps * (one_minus_eps * one_minus_eps))
+    if weight is not None:
+        g = g * weight
+    return _per_element(g, reduction, math.prod(self.shape))
+
+
+def _bce_double_grad_output(grad, self, target, weight, reduction):
+    # linear in grad_output: the backward with torch's eps added to x and 1 - x (its
+    # binary_cross_entropy_double_backward_grad_output), not clamped as the backward is
+    g = grad * (self - target) / ((self + _BCE_EPS) * ((1.0 - self) + _BCE_EPS))
     if weight is not None:
         g = g * weight
     return _per_element(g, reduction, math.prod(self.shape))
 
 
 def _bce_double_target(grad, grad_output, self, weight, reduction):
-    g = -(grad * grad_output) / (self * (1.0 - self))
+    # (torch clamps the denominator at its eps, as the first derivative does)
+    g = -(grad * grad_output) / clamp_min(self * (1.0 - self), _BCE_EPS)
     if weight is not None:
         g = g * weight
     return _per_element(g, reduction, math.prod(self.shape))
@@ -212,9 +235,7 @@ binary_cross_entropy = Op(
 binary_cross_entropy_backward = Op(
     "BinaryCrossEntropyBackwardBackward0", _binary_cross_entropy_backward, jvp=TRANSPOSED,
     nondiff=("weight",),
-    grad_output=lambda grad, self, target, weight, reduction:
-        binary_cross_entropy_backward(grad, self, target, weight, reduction),
-    self=_bce_double_self, target=_bce_double_target)
+    grad_output=_bce_double_grad_output, self=_bce_double_self, target=_bce_double_target)
 
 
 def _bce_with_logits(self, target, weight, pos_weight, reduction):

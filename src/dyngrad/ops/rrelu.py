@@ -10,6 +10,7 @@ generator, as torch's CPU kernel draws them, so a seed gives torch's slopes.
 from .. import _backend
 from .. import random as _random
 from ._table import ELEMENTWISE, Op
+from .activation_pointwise import _leaky_relu_backward
 from .inplace import zeros_like
 
 xp = _backend.xp
@@ -40,7 +41,11 @@ def _rrelu_with_noise(self, noise, lower, upper, training):
 
 def _rrelu_with_noise_backward(grad_output, self, noise, lower, upper, training,
                                self_is_result):
-    return grad_output * _slopes(self, noise, lower, upper, training)
+    if training:
+        return grad_output * noise
+    # evaluation: torch's leaky_relu_backward at the mean slope, which refuses the in-place
+    # form's saved result when that slope is negative (the result lost the input's sign)
+    return _leaky_relu_backward(grad_output, self, (lower + upper) / 2, self_is_result)
 
 
 def _grad(grad, self, noise, lower, upper, training):

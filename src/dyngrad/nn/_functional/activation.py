@@ -115,8 +115,8 @@ def prelu(input, weight):
         shape = [1] * input.dim()
         shape[1] = weight.numel()
         weight = weight.view(*shape) if weight.numel() != 1 else weight.view([1] * input.dim())
-    elif weight.dim() == 1 and input.dim() == 1:
-        weight = weight.view(-1) if weight.numel() != 1 else weight.view(1)
+    elif weight.dim() == 1 and input.dim() == 0:
+        weight = weight.view(())  # (one weight: the result stays 0-dim)
     return _ap.prelu_kernel(input, weight)
 
 

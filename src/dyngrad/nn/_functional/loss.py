@@ -189,17 +189,26 @@ def _cross_entropy_probs(F, input, target, weight, enum, label_smoothing, class_
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    if weight is not None:
-        raise NotImplementedError("dyngrad: mse_loss with weight is not implemented yet")
-    if target.size() != input.size():
-        warnings.warn(f"Using a target size ({target.size()}) that is different to the input size "
-                      f"({input.size()}). This will likely lead to incorrect results due to "
-                      "broadcasting. Please ensure they have the same size.", stacklevel=2)
+    _size_warning(input, target)
     enum = _reduction_enum(size_average, reduce, reduction)
-    _check_broadcast(input, target)
+    shape = tuple(input.shape)
+    input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        return _weighted((input - target).pow(2), weight, shape, enum)
     if not input.is_floating_point() and not input.is_complex():
         raise NotImplementedError(f'"mse_cpu" not implemented for \'{input.dtype._cname}\'')
     return _loss.mse_loss(input, target, enum)
+
+
+def _weighted(errors, weight, shape, enum):
+    """torch's weighted l1 and mse losses: the errors times the weights, whose 'mean'
+    divides by the weights' sum (not by the count)."""
+    if tuple(weight.shape) != shape:
+        raise ValueError("Weights and input must have the same size.")
+    losses = errors * weight
+    if enum == _loss.MEAN:
+        return losses.sum() / weight.sum()
+    return losses.sum() if enum == _loss.SUM else losses
 
 
 def _check_broadcast(a, b):
@@ -212,7 +221,7 @@ def _check_broadcast(a, b):
 
 
 def _size_warning(input, target):
-    if tuple(target.shape) != tuple(input.shape):
+    if target.size() != input.size():  # (torch's order: a target of no size fails here)
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size "
                       f"({input.size()}). This will likely lead to incorrect results due to "
                       "broadcasting. Please ensure they have the same size.", stacklevel=3)
@@ -223,7 +232,8 @@ def _broadcast_pair(input, target):
     if tuple(input.shape) == tuple(target.shape):
         return input, target
     shape = tuple(broadcast_shapes(tuple(input.shape), tuple(target.shape)))
-    return input.expand(*shape), target.expand(*shape)
+    # as torch.broadcast_tensors: a tensor of the broadcast shape already is not expanded
+    return tuple(t if tuple(t.shape) == shape else t.expand(*shape) for t in (input, target))
 
 
 def _apply_reduction(losses, enum):
@@ -237,11 +247,11 @@ def _apply_reduction(losses, enum):
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _size_warning(input, target)
     enum = _reduction_enum(size_average, reduce, reduction)
-    _check_broadcast(input, target)
-    losses = (input - target).abs()
+    shape = tuple(input.shape)
+    input, target = _broadcast_pair(input, target)
     if weight is not None:
-        losses = losses * weight
-    return _apply_reduction(losses, enum)
+        return _weighted((input - target).abs(), weight, shape, enum)
+    return _apply_reduction((input - target).abs(), enum)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
