@@ -74,4 +74,8 @@ CASES = [
     'p = torch.stack([h, h], -1)\nc = torch.view_as_complex(p)\ntorch.view_as_real(c)[0].zero_()\np.sum().backward()\nw.grad',
     'p = torch.stack([w, w], -1)\ntorch.view_as_complex(p).mul_(2)\ng, = torch.autograd.grad((p * p).sum(), w, create_graph=True)\ntorch.autograd.grad(g.sum(), w)',
     'c = torch.view_as_complex(w.reshape(3, 1).expand(3, 2))\nc.mul_(2)',
+    # the engine refuses a gradient its input's shape does not broadcast to (scatter_add's
+    # src longer than its index)
+    'torch.zeros(4).scatter_add(0, i, w).sum().backward()',
+    'torch.zeros(2, 4).scatter_add(1, i.view(1, 2), w.view(1, 3)).sum().backward()',
 ]

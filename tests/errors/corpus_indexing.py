@@ -48,4 +48,12 @@ CASES = [
     'x[torch.tensor(True), torch.tensor(True), torch.tensor(True)]', 'h[torch.tensor([True])] = 5.',
     'w[torch.tensor(True)] = 5.', 'h.index_put_((torch.tensor(True),), torch.tensor(1.))',
     'torch.index_put(h, (torch.tensor(False),), torch.tensor([1., 2.]))',
+    # index_select's bounds: the matrix kernel's dim-1 loop has its own message; a 0-d
+    # input takes one index
+    'm.index_select(1, torch.tensor([-1]))', 'm.index_select(1, torch.tensor([0, 3, -1]))',
+    'm.index_select(0, torch.tensor([-1]))', 'x.index_select(0, torch.tensor([-1]))',
+    'x.index_select(0, torch.tensor([3]))', 'e.index_select(0, torch.tensor([0]))',
+    'torch.zeros(2, 0).index_select(1, torch.tensor([0]))', 's.index_select(0, torch.tensor([0, 0]))',
+    's.index_select(0, torch.tensor([], dtype=torch.int64))', 's.index_select(0, torch.tensor([-1]))',
+    's.index_select(0, torch.tensor([0]))', 'torch.index_select(s, 0, torch.tensor(0))',
 ]

@@ -9,11 +9,13 @@ backward is an index_add, take's a put, masked_select's a masked_scatter, ...).
 """
 from .. import _backend
 from .. import _dtype as _dt
+from .._args import user_stacklevel
+from .._runtime_flags import warn_once
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._promote import broadcast_shapes
 from ._table import LINEAR, TRANSPOSED, Op
-from .pointwise import masked_fill_op, zeros_like
+from .pointwise import _not_implemented, masked_fill_op, zeros_like
 from .reduction import _scatter_into, gather, scatter, scatter_add, scatter_value, sum_all
 from .views import new_zeros, reshape
 from .views import slice_
@@ -73,19 +75,39 @@ def scatter_fn(input, dim, index, src=None, *, value=None, reduce=None, out=None
         src = value
     d = _check_scatter(input, dim, index, src, "scatter")
     if reduce is not None:
-        return _scatter_reduce_legacy(input, d, index, src, reduce)
+        op, args = _scatter_reduce_legacy(input, d, index, src, reduce, scatter_legacy_reduce)
+        return op(*args)
     if isinstance(src, Tensor):
         return scatter(input, d, index, src)
     return scatter_value(input, d, index, src)
 
 
-def _scatter_reduce_legacy(input, dim, index, src, reduce):
-    # scatter(..., reduce='add'|'multiply'): no gradient in torch either
+def _scatter_reduce_legacy(input, dim, index, src, reduce, op):
     if reduce not in ("add", "multiply"):
         raise RuntimeError(f"reduce argument must be either add or multiply.")
-    s = src._data if isinstance(src, Tensor) else src
-    ufunc = xp.add if reduce == "add" else xp.multiply
-    return _wrap(_scatter_into(input._data, dim, index._data, s, ufunc))
+    if isinstance(src, Tensor):
+        warn_once(_REDUCE_DEPRECATED, _REDUCE_DEPRECATED, stacklevel=user_stacklevel() + 1)
+    return op, (input, dim, index, src, reduce)
+
+
+_REDUCE_DEPRECATED = (
+    "The reduce argument of torch.scatter with Tensor src is deprecated and will be removed "
+    "in a future PyTorch release. Use torch.scatter_reduce instead for more reduction options. "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+    "TensorAdvancedIndexing.cpp:225.)")
+
+
+def _legacy_reduce_op(name):
+    """scatter(..., reduce='add'|'multiply'): torch records a node whose backward raises,
+    naming the op (scatter or scatter_)."""
+    return Op("torch::autograd::NotImplemented",
+              lambda self, dim, index, src, reduce: _scatter_into(
+                  self, dim, index, src, xp.add if reduce == "add" else xp.multiply),
+              nondiff=("index",), self=_not_implemented(name), src=_not_implemented(name))
+
+
+scatter_legacy_reduce = _legacy_reduce_op("scatter")
+scatter_legacy_reduce_ = _legacy_reduce_op("scatter_")
 
 
 def scatter_add_fn(input, dim, index, src):
@@ -191,9 +213,8 @@ def _along(dim, index, ndim):
 
 
 def _index_select(self, dim, index):
-    if self.ndim == 0:
-        return self.reshape(index.shape if index.ndim else ()).copy() if index.size else \
-            xp.zeros((0,), self.dtype)
+    if self.ndim == 0:  # (index_select_fn has checked the index: one 0)
+        return self.copy()
     return xp.take(self, index.reshape(-1), axis=dim)
 
 
@@ -280,8 +301,18 @@ def _check_index_vector(input, dim, index, name):
 
 def index_select_fn(input, dim, index, *, out=None):
     d, idx = _check_index_vector(input, dim, index, "index_select")
+    if not input.dim() and idx.size != 1:
+        raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
+                           f"{idx.size} value(s)")
     size = input.shape[d] if input.dim() else 1
-    if idx.size and (idx.max() >= size or idx.min() < -size):
+    if idx.size and size == 0 and input.dim() > 1:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    bad = idx[(idx >= size) | (idx < 0)]
+    if bad.size:
+        # (torch's CPU kernel has its own loop, and message, for dim 1 of a matrix or more)
+        if d == 1 and input.dim() > 1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad.flat[0])} "
+                               f"axis_dim={size}")
         raise IndexError("index out of range in self")
     return index_select(input, d, _long(index))
 
@@ -456,6 +487,8 @@ def _scatter_args(self, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
     d = _check_scatter(self, dim, index, src, "scatter_")
+    if reduce is not None:
+        return _scatter_reduce_legacy(self, d, index, src, reduce, scatter_legacy_reduce_)
     if isinstance(src, Tensor):
         return scatter, (self, d, index, src)
     return scatter_value, (self, d, index, src)
