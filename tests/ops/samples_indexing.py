@@ -31,6 +31,8 @@ SAMPLES = {
     ts.clone_op: [("contiguous_transposed", lambda t, x: x.t().contiguous().view(-1), [A]),
                  ("ravel", lambda t, x: x.mT.ravel(), [C3])],
     red.gather: [("gather", lambda t, x, i: x.gather(1, i), [A, IDX]),
+                 # a 0-d input: the result takes the index's shape, the gradient sums
+                 ("gather_0d", lambda t, x, i: x.gather(0, i), [np.array(1.5, f32), np.array([0, 0])]),
                  ("gather_fn", lambda t, x, i: t.gather(x, 0, i), [A, IDX[:, :1]]),
                  ("take_along_dim", lambda t, x, i: t.take_along_dim(x, i, 1), [A, IDX]),
                  ("take_along_dim_flat", lambda t, x, i: t.take_along_dim(x, i), [A, np.array([5, 0])])],
@@ -94,7 +96,8 @@ SAMPLES = {
                     [M34, np.array([2, 0, 2]), SQ @ M34]),
                    ("index_select_squared", lambda t, x, i: _sq(x.index_select(1, i)), [A, np.array([2, 2])])],
     sc.index_copy: [("index_copy", lambda t, x, i, s: t.index_copy(x, 1, i, s), [A, np.array([2, 0]), A[:, :2]])],
-    sc.index_fill: [("index_fill", lambda t, x, i: x.index_fill(1, i, -1.0), [A, np.array([0, 2])])],
+    sc.index_fill: [("index_fill", lambda t, x, i: x.index_fill(1, i, -1.0), [A, np.array([0, 2])]),
+                    ("index_fill_negative", lambda t, x, i: x.index_fill(1, i, 2.0), [A, np.array([-1, 0])])],
     sc.index_fill_tensor: [("index_fill_tensor", lambda t, x, i, v: x.index_fill(0, i, v),
                             [M34, np.array([2, 0, 2]), np.array(1.5, f32)]),
                            ("trace_grad", lambda t, x: _sq(x.trace()), [M34])],
