@@ -201,6 +201,11 @@ EQUIVALENT = {
     **dict.fromkeys([("torch_nn.py", _PARAM_BATCHED, _PARAM_BATCHED.replace(a, b)) for a, b in (
         ("(input, weight, bias)", "(weight, bias)"), ("(input, weight, bias)", "(input, weight, )"))],
         "vmap only: the batched-input path, which tests/func runs (not selected here)"),
+    # engine.py: ownership (NOTE [Owned gradients]) only spares copies; an array judged not
+    # owned is copied or summed into a new one, with the same values
+    **dict.fromkeys([("engine.py", "n += 1", m) for m in ("n -= 1", "n += 2")],
+                    "_fresh: a count that never reads 1 calls no result fresh: copies, the "
+                    "same gradients"),
 }
 # cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
 # end, as Python slicing clamps it

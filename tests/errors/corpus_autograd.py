@@ -78,4 +78,16 @@ CASES = [
     # src longer than its index)
     'torch.zeros(4).scatter_add(0, i, w).sum().backward()',
     'torch.zeros(2, 4).scatter_add(1, i.view(1, 2), w.view(1, 3)).sum().backward()',
+    # a hook with no __name__ (a callable object) is named '<unknown>' in the hook errors
+    'hh = w * 1\nhh.register_hook(type("H", (), {"__call__": lambda self, g: g[:2]})())\nhh.sum().backward()',
+    'hh = w * 1\nhh.register_hook(type("H", (), {"__call__": lambda self, g: g.double()})())\nhh.sum().backward()',
+    # a leaf's grad_dtype under create_graph: the recorded gradient is cast, and copied
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = torch.float64\n(v * v).sum().backward(create_graph=True)\nv.grad',
+    # a leaf's first gradient under create_graph is a copy at version 1; a second gradient
+    # accumulated while a dual level is open (the engine's gradients are Tensors then)
+    '(w * w).sum().backward(create_graph=True)\nw.grad._version',
+    'with torch.autograd.forward_ad.dual_level():\n    (w * w).sum().backward()\n    (w * 3).sum().backward()\nw.grad',
+    # a .grad of another kind (grad_dtype None allows one): the accumulation refuses the cast
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1, 2])\n(v * v).sum().backward()',
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1., 2.]).double()\n(v * v).sum().backward()\nv.grad',
 ]
