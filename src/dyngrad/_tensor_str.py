@@ -383,6 +383,16 @@ def tensor_repr(data, dtype_name, show_dtype, suffixes=(), prefix="tensor("):
     return _add_suffixes(prefix + body, extra, indent)
 
 
+def meta_repr(shape, dtype_name, suffixes):
+    """``repr(t)`` of a meta tensor, which has no values: ``tensor(..., device='meta',
+    size=(2, 3))``, with ``dtype=`` for any dtype but the default float dtype (pass its
+    name, or False), then ``suffixes`` as for :func:`tensor_repr`."""
+    extra = ["device='meta'", "size=" + str(tuple(int(s) for s in shape))]
+    if dtype_name:
+        extra.append("dtype=" + dtype_name)
+    return _add_suffixes("tensor(...", extra + list(suffixes), len("tensor("))
+
+
 def format_scalar(data, format_spec=""):
     """``format(t, spec)`` for a 0-dim tensor: formats the Python scalar ``t.item()``.
 

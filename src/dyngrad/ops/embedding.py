@@ -32,7 +32,8 @@ def _embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse):
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
     n = weight.shape[0]
-    if indices.size and (indices.min() < 0 or indices.max() >= n):
+    if indices.size and _backend.has_values(indices) and (indices.min() < 0
+                                                          or indices.max() >= n):
         raise IndexError("index out of range in self")
     return xp.take(weight, indices, axis=0)
 
@@ -40,6 +41,9 @@ def _embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse):
 def _embedding_dense_backward(grad_output, indices, num_weights, padding_idx, scale_grad_by_freq):
     flat = indices.reshape(-1)
     rows = grad_output.reshape(flat.size, grad_output.shape[-1])
+    if not _backend.has_values(grad_output):  # meta: the gradient's shape is all there is
+        return _backend.array_module(grad_output).zeros((num_weights, rows.shape[1]),
+                                                        grad_output.dtype)
     out = xp.zeros((num_weights, rows.shape[1]), dtype=grad_output.dtype)
     # np.add.at over single elements rather than rows: NumPy's fast path for 1-d targets
     # (6x faster on a GPT's token embedding), adding in the same order, so the sums are

@@ -31,7 +31,7 @@ def _index_array(index):
 
 
 def _check_bounds(index, size, dim):
-    if index.size:
+    if index.size and _backend.has_values(index):
         bad = index[(index >= size) | (index < 0)]
         if bad.size:
             raise RuntimeError(f"index {int(bad.flat[0])} is out of bounds for dimension {dim} "
@@ -330,8 +330,8 @@ def index_select_fn(input, dim, index, *, out=None):
     size = input.shape[d] if input.dim() else 1
     if idx.size and size == 0 and input.dim() > 1:
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
-    bad = idx[(idx >= size) | (idx < 0)]
-    if bad.size:
+    bad = idx[(idx >= size) | (idx < 0)] if _backend.has_values(idx) else ()
+    if len(bad):
         # (torch's CPU kernel has its own loop, and message, for dim 1 of a matrix or more)
         if d == 1 and input.dim() > 1:
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad.flat[0])} "
@@ -375,8 +375,9 @@ def index_copy_fn(input, dim, index, source, *, out=None):
 def index_fill_fn(input, dim, index, value):
     d, idx = _check_index_vector(input, dim, index, "index_fill")
     size = input.shape[d] if input.dim() else 1
-    bad = idx[(idx >= size) | (idx < -size)]  # (a negative index counts from the end)
-    if bad.size:
+    # (a negative index counts from the end; a meta index has no values to check)
+    bad = idx[(idx >= size) | (idx < -size)] if _backend.has_values(idx) else ()
+    if len(bad):
         raise IndexError(f"index {int(bad.flat[0])} is out of bounds for dimension {d} with "
                          f"size {size}")
     if isinstance(value, Tensor):
