@@ -206,6 +206,12 @@ EQUIVALENT = {
     **dict.fromkeys([("engine.py", "n += 1", m) for m in ("n -= 1", "n += 2")],
                     "_fresh: a count that never reads 1 calls no result fresh: copies, the "
                     "same gradients"),
+    ("engine.py", "order = [n for n in seen if indeg.get(n, 0) == 0]",
+     "order = [n for n in seen if indeg.get(n, None) == 0]"):
+        "_needed: every node seen has its count in deps (the roots enter it at 0)",
+    ("engine.py", '"biufc".index(_backend.kind(source)) <= "biufc".index(_backend.kind(target))',
+     '"biufc".rindex(_backend.kind(source)) <= "biufc".index(_backend.kind(target))'):
+        "_same_kind: each kind letter appears once, found alike from either end",
 }
 # cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
 # end, as Python slicing clamps it

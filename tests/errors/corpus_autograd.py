@@ -90,4 +90,9 @@ CASES = [
     # a .grad of another kind (grad_dtype None allows one): the accumulation refuses the cast
     'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1, 2])\n(v * v).sum().backward()',
     'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1., 2.]).double()\n(v * v).sum().backward()\nv.grad',
+    # accumulation into an existing .grad: recorded under create_graph, in place (one version
+    # a pass) otherwise, within the kind of a .grad of another dtype
+    'w.grad = torch.ones(3)\n(w * w).sum().backward(create_graph=True)\nw.grad',
+    '(w * w).sum().backward()\n(w * w).sum().backward()\n(w * w).sum().backward()\nw.grad._version',
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1., 2.]).half()\n(v * v).sum().backward()\nv.grad',
 ]
