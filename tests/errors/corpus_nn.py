@@ -59,4 +59,26 @@ CASES = [
     'torch.tensor([float("-inf"), 0.], requires_grad=True).logcumsumexp(0).sum().backward()',
     'q = torch.tensor([float("-inf"), float("-inf")], requires_grad=True)\nq.logcumsumexp(0).sum().backward()\nq.grad',
     'n.logcumsumexp(0)', 'x.logcumsumexp(1)', 'x.logcumsumexp()',
+    # the norms' odd corners: a float32 bias with no weight beside a float16 input (torch's
+    # backward kernel reads it as float16), a 1-d instance norm, a group norm's kernel name
+    'torch.nn.functional.layer_norm(m.half().requires_grad_(), (3,), None, torch.ones(3)).sum().backward()',
+    'torch.nn.functional.layer_norm(m.half(), (3,), None, torch.ones(3, requires_grad=True)).sum().backward()',
+    'torch.nn.functional.instance_norm(x)', 'torch.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False)',
+    'torch.native_group_norm(n.view(1, 3, 1), None, None, 1, 3, 1, 1, 1e-5)',
+    'torch.native_batch_norm(n.view(1, 3, 1), None, None, None, None, True, 0.1, 1e-5)',
+    # evaluation: empty saved statistics, of the input's dtype
+    'torch.native_batch_norm(m.view(2, 3, 1), None, None, torch.zeros(3), torch.ones(3), False, 0.1, 1e-5)',
+    # native_group_norm's sizes are the caller's; group_norm's and rms_norm's arguments
+    'torch.native_group_norm(torch.ones(2, 4, 3), None, None, 2, 4, 5, 2, 1e-5)',
+    'torch.native_group_norm(torch.ones(2, 4, 3), None, None, 3, 4, 3, 2, 1e-5)',
+    'torch.native_group_norm(n.view(1, 3, 1), None, None, 1, 3, 2, 1, 1e-5)',
+    'torch.nn.functional.group_norm(torch.ones(1, 6, 2), 2, torch.ones(2, 3))',
+    'torch.nn.functional.group_norm(torch.ones(1, 6, 2), 2, None, torch.ones(6, 1))',
+    'torch.nn.functional.layer_norm(m, (3,), None, torch.ones(3, dtype=torch.float64))',
+    'torch.nn.functional.rms_norm(m, (2,))', 'torch.nn.functional.rms_norm(m.half(), (3,))',
+    'torch.nn.functional.rms_norm(x, (2, 3))', 'torch.nn.functional.rms_norm(m, [], torch.ones(2))',
+    'torch.nn.functional.rms_norm(m, (3,), torch.ones(2))', 'torch.nn.functional.rms_norm(s, (1,))',
+    'torch.nn.functional.rms_norm(m, (3,), d)', 'torch.nn.functional.rms_norm(d.view(1, 3), (3,), x)',
+    'torch.nn.functional.group_norm(torch.ones(1, 6, 2), 2, torch.ones(6), torch.ones(6, 1))',
+    'torch.nn.functional.rms_norm(m.half(), (2, 3), torch.ones(2, 3, dtype=torch.float16))',
 ]

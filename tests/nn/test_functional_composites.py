@@ -24,6 +24,10 @@ CASES = {
     "tanhshrink": lambda t, x: F(t).tanhshrink(x),
     "softmin": lambda t, x: F(t).softmin(x, 1),
     "rms_norm": lambda t, x: F(t).rms_norm(x, (3,), t.tensor(W)),
+    # eps defaults to the dtype's epsilon, which shows beside a tiny mean square; the
+    # normalized dims are the last ones of a 3-d input
+    "rms_norm_tiny_float64": lambda t, x: F(t).rms_norm(x.double() * 1e-5, (3,)),
+    "rms_norm_3d": lambda t, x: F(t).rms_norm(x.reshape(2, 2, 3), [3], t.tensor(W)),
     "l1_loss": lambda t, x, y: F(t).l1_loss(x, y),
     "l1_loss_sum": lambda t, x, y: F(t).l1_loss(x, y, reduction="sum"),
     "l1_loss_broadcast": lambda t, x, y: F(t).l1_loss(x, y[1]),

@@ -31,6 +31,8 @@ SAMPLES = {
     ts.clone_op: [("contiguous_transposed", lambda t, x: x.t().contiguous().view(-1), [A]),
                  ("ravel", lambda t, x: x.mT.ravel(), [C3])],
     red.gather: [("gather", lambda t, x, i: x.gather(1, i), [A, IDX]),
+                 # a 0-d input: the result takes the index's shape, the gradient sums
+                 ("gather_0d", lambda t, x, i: x.gather(0, i), [np.array(1.5, f32), np.array([0, 0])]),
                  ("gather_fn", lambda t, x, i: t.gather(x, 0, i), [A, IDX[:, :1]]),
                  ("take_along_dim", lambda t, x, i: t.take_along_dim(x, i, 1), [A, IDX]),
                  ("take_along_dim_flat", lambda t, x, i: t.take_along_dim(x, i), [A, np.array([5, 0])])],
@@ -86,13 +88,16 @@ SAMPLES = {
          [A, np.array([[0, 1], [0, 1]]), np.array([[1.0, 3.0], [2.0, 3.0]], f32)])],
     sc.index_select: [("index_select", lambda t, x, i: x.index_select(0, i), [A, np.array([1, 0, 1])]),
                       ("index_select_fn", lambda t, x, i: t.index_select(x, -1, i), [C3, np.array([3, 0])]),
+                      # a 0-d input: a 0-d result, whichever the index's shape
+                      ("index_select_0d", lambda t, x, i: x.index_select(0, i), [np.array(1.5, f32), np.array([0])]),
                       ("repeat_interleave_tensor", lambda t, x, r: x.repeat_interleave(r, dim=1),
                        [A, np.array([2, 0, 1])])],
     sc.index_add: [("index_add", lambda t, x, i, s: x.index_add(0, i, s, alpha=2),
                     [M34, np.array([2, 0, 2]), SQ @ M34]),
                    ("index_select_squared", lambda t, x, i: _sq(x.index_select(1, i)), [A, np.array([2, 2])])],
     sc.index_copy: [("index_copy", lambda t, x, i, s: t.index_copy(x, 1, i, s), [A, np.array([2, 0]), A[:, :2]])],
-    sc.index_fill: [("index_fill", lambda t, x, i: x.index_fill(1, i, -1.0), [A, np.array([0, 2])])],
+    sc.index_fill: [("index_fill", lambda t, x, i: x.index_fill(1, i, -1.0), [A, np.array([0, 2])]),
+                    ("index_fill_negative", lambda t, x, i: x.index_fill(1, i, 2.0), [A, np.array([-1, 0])])],
     sc.index_fill_tensor: [("index_fill_tensor", lambda t, x, i, v: x.index_fill(0, i, v),
                             [M34, np.array([2, 0, 2]), np.array(1.5, f32)]),
                            ("trace_grad", lambda t, x: _sq(x.trace()), [M34])],
@@ -105,3 +110,15 @@ SAMPLES = {
              ("put_accumulate", lambda t, x, i, s: x.put(i, s, accumulate=True), [A, np.array([4, 4]), V3[:2]]),
              ("take_squared", lambda t, x, i: _sq(x.take(i)), [A, np.array([1, 1, 3])])],
 }
+
+# scatter with reduce='add'|'multiply': torch records a NotImplemented node, whose backward
+# raises naming scatter (or scatter_, in place); test_op_table compares the error
+RAISES_IN_BACKWARD = {
+    sc.scatter_legacy_reduce: [
+        lambda t, x, y: x.scatter(1, t.tensor([[0, 0], [2, 1]]), y[:, :2] * 1, reduce="add"),
+        lambda t, x, y: t.scatter(x, 0, t.tensor([[1, 0, 1]]), 2.0, reduce="multiply")],
+    sc.scatter_legacy_reduce_: [
+        lambda t, x, y: (x * 1).scatter_(1, t.tensor([[1], [0]]), y, reduce="multiply")],
+}
+NO_JVP = {sc.scatter_legacy_reduce: "torch records a NotImplemented node for scatter(reduce=)",
+          sc.scatter_legacy_reduce_: "and for scatter_(reduce=)"}

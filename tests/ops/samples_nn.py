@@ -195,9 +195,13 @@ def _samples():
         nrm.native_layer_norm: [
             ("layer_norm", lambda t, x, w, b: F(t).layer_norm(x, (4,), w, b), [D3, DV, DVB]),
             ("layer_norm_2d", lambda t, x: F(t).layer_norm(x, (3, 4), eps=1e-3), [D3]),
+            # parameters of the normalized shape's two dims: their gradients keep that shape
+            ("layer_norm_2d_affine", lambda t, x, w, b: F(t).layer_norm(x, (3, 4), w, b), [D3, D3[0], D3[1]]),
             ("layer_norm_fn", lambda t, x, w: t.layer_norm(x, [4], w), [X.astype(np.float64), DV])],
         nrm.native_layer_norm_backward: [
-            ("layer_norm_squared", lambda t, x, w, b: _sq(F(t).layer_norm(x, (4,), w, b)), [D3, DV, DVB])],
+            ("layer_norm_squared", lambda t, x, w, b: _sq(F(t).layer_norm(x, (4,), w, b)), [D3, DV, DVB]),
+            ("layer_norm_2d_squared", lambda t, x, w, b: _sq(F(t).layer_norm(x, (3, 4), w, b)),
+             [D3, D3[1], D3[0]])],
         wn.weight_norm_interface: [
             ("weight_norm_dim0", lambda t, v, g: t._weight_norm(v, g, 0), [X3, B3[:2, None, None]]),
             ("weight_norm_last", lambda t, v, g: t._weight_norm(v, g, 2), [X3, V4[None, None]])],
@@ -207,7 +211,9 @@ def _samples():
             ("native_dropout_eval", lambda t, x: t.native_dropout(x, 0.25, False)[0], [X])],
         nrm.native_group_norm: [
             ("group_norm", lambda t, x, w, b: F(t).group_norm(x, 2, w, b), [D4, DV, DVB]),
-            ("group_norm_plain", lambda t, x: F(t).group_norm(x, 4), [D4])],
+            ("group_norm_plain", lambda t, x: F(t).group_norm(x, 4), [D4]),
+            # an empty batch: each group's size cannot be inferred from the elements
+            ("group_norm_empty_batch", lambda t, x, w: F(t).group_norm(x[:0], 2, w), [D4, DV])],
         nrm.native_batch_norm: [
             ("batch_norm_train", lambda t, x, w, b: F(t).batch_norm(
                 x, t.zeros(4, dtype=t.float64), t.ones(4, dtype=t.float64), w, b, training=True), [D4, DV, DVB]),
@@ -219,7 +225,11 @@ def _samples():
             ("batch_norm_squared", lambda t, x, w, b: _sq(F(t).batch_norm(
                 x, None, None, w, b, training=True)), [D4, DV, DVB]),
             ("batch_norm_eval_squared", lambda t, x, w: _sq(F(t).batch_norm(
-                x, t.zeros(4, dtype=t.float64) + 0.5, t.ones(4, dtype=t.float64) * 2, w, None)), [D4, DV])],
+                x, t.zeros(4, dtype=t.float64) + 0.5, t.ones(4, dtype=t.float64) * 2, w, None)), [D4, DV]),
+            # no weight: the evaluation backward no longer reads the input (its own
+            # derivative in the input is zeros)
+            ("batch_norm_eval_squared_plain", lambda t, x: _sq(F(t).batch_norm(
+                x, t.zeros(4, dtype=t.float64) - 0.5, t.ones(4, dtype=t.float64) * 3)), [D4])],
     }
     samples.update(_conv_pool_samples())
     samples.update(_loss_samples())
@@ -603,13 +613,15 @@ GRAPHS = {
     "gelu_tanh": _BEFORE_GRAD2, "gelu_tanh_squared": _BEFORE_GRAD2,
     "prelu_squared": _BEFORE_GRAD2, "prelu_kinks_squared": _BEFORE_GRAD2,
     "layer_norm": _BEFORE_GRAD2, "layer_norm_2d": _BEFORE_GRAD2, "layer_norm_fn": _BEFORE_GRAD2,
-    "layer_norm_squared": _BEFORE_GRAD2,
+    "layer_norm_squared": _BEFORE_GRAD2, "layer_norm_2d_affine": _BEFORE_GRAD2,
+    "layer_norm_2d_squared": _BEFORE_GRAD2,
     # torch differentiates its composite _weight_norm_differentiable_backward; dyngrad's
     # formula is composed of other ops (same values)
     "weight_norm_dim0": _BEFORE_GRAD2, "weight_norm_last": _BEFORE_GRAD2,
     "batch_norm_train": _BEFORE_GRAD2, "batch_norm_eval": _BEFORE_GRAD2,
     "batch_norm_no_stats": _BEFORE_GRAD2, "instance_norm": _BEFORE_GRAD2,
     "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,
+    "batch_norm_eval_squared_plain": _BEFORE_GRAD2,
     # torch differentiates a composite group-norm backward under create_graph
     # (infinitely_differentiable_native_group_norm_backward); dyngrad another composite
     "bce_squared": _BEFORE_GRAD2, "bce": _BEFORE_GRAD2, "bce_weight_sum": _BEFORE_GRAD2,
@@ -633,5 +645,6 @@ GRAPHS = {
     "threshold_inplace": ("forward", "backward", "second_order"),
     "group_norm": ("forward", "backward", "second_order"),
     "group_norm_plain": ("forward", "backward", "second_order"),
+    "group_norm_empty_batch": ("forward", "backward", "second_order"),
 }
 SAMPLES = _samples()

@@ -20,6 +20,7 @@ from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_ba
 from dyngrad.ops import sparse as sp
 from dyngrad.ops._table import ALL_OPS
 
+from . import samples_indexing
 from .forward_oracle import (assert_same_forward, assert_tangents_are_differences,
                              dual_inputs as _inputs, moved_along_tangent, run_forward,
                              tangent_array as _tangent_array)
@@ -68,7 +69,7 @@ NO_JVP = {
     embedding_bag.per_sample_weights_backward: "torch records a NotImplemented node",
     **dict.fromkeys((histogram.histogram_op, histogram.bin_edges_op, histogram.from_bin_cts_op,
                      histogram.from_bin_tensors_op), "torch records NotImplemented nodes"),
-    **samples_variants.NO_JVP,
+    **samples_variants.NO_JVP, **samples_indexing.NO_JVP,
     legacy.cholesky_op: "torch's deprecated cholesky has no forward formula",
     householder.ormqr_op: "torch's ormqr has no forward formula",
     conv.conv_tbc: "torch's conv_tbc has no forward formula",

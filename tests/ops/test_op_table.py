@@ -21,7 +21,7 @@ import dyngrad.nn.functional  # noqa: F401  (its ops join ALL_OPS: they need sam
 
 import torch
 
-from . import samples_linalg, samples_nn, samples_sparse
+from . import samples_indexing, samples_linalg, samples_nn, samples_sparse
 from .oracle import GRAPHS, assert_same, finite_difference_check, record, weights
 
 f32 = np.float32
@@ -504,7 +504,7 @@ RAISES_IN_BACKWARD = {
     hi.bin_edges_op: [lambda t, x, y: t.histogramdd(x, [2, 3, 2]).bin_edges[1]],
     hi.from_bin_cts_op: [lambda t, x, y: t.histogramdd(x.t(), 3, weight=y[0]).hist],
     hi.from_bin_tensors_op: [lambda t, x, y: t.histogramdd(x, [t.tensor([-1.0, 1.0])] * 3).hist],
-    **samples_nn.RAISES_IN_BACKWARD,
+    **samples_nn.RAISES_IN_BACKWARD, **samples_indexing.RAISES_IN_BACKWARD,
     **samples_sparse.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
     pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),

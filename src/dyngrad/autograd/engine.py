@@ -415,7 +415,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             else:
                 outs = node._apply(grads, create_graph)
                 if node._meta is not None:
-                    outs = fit_all(outs, node._meta)
+                    outs = fit_all(outs, node._meta, node)
                 # (a gradient for a node not wanted is dropped at its edge below, as
                 # _run_node drops it)
             if not retain_graph:
@@ -614,7 +614,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
     else:
         outs = raw = node._apply(grads, create_graph)
         if node._meta is not None:
-            outs = fit_all(outs, node._meta)
+            outs = fit_all(outs, node._meta, node)
         if wanted is not None:
             # gradients nobody wants are not handed on (torch does not compute them, so
             # observers, anomaly mode's nan check among them, do not see them either)

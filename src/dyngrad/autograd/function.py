@@ -39,7 +39,7 @@ from ..ops._table import _make_view
 from ..ops.inplace import _rebase, _set_grad_fn, _view_refusal
 from ..tensor import Tensor, _wrap
 from . import grad_mode
-from .graph import Node, fit, record
+from .graph import Node, check_shape, fit, record
 from .saved_value import SavedValue
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "InplaceFunction"]
@@ -388,19 +388,9 @@ def _run_backward(node, grads, create_graph):
     for i, (g, meta) in enumerate(zip(out, in_meta)):
         if g is None or meta is None:
             continue
-        if g._data.shape != meta[0] and not _expandable(meta[0], g._data.shape):
-            raise RuntimeError(f"Function {name} returned an invalid gradient at index {i} - "
-                               f"got {list(g._data.shape)} but expected shape compatible with "
-                               f"{list(meta[0])}")
+        check_shape(g._data, meta[0], node, i)
         out[i] = fit(g if create_graph else g._data, meta)
     return out
-
-
-def _expandable(shape, target):
-    """Whether ``shape`` broadcasts to ``target`` (torch's is_expandable_to)."""
-    if len(shape) > len(target):
-        return False
-    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
 
 
 class _DelayedError(Node):

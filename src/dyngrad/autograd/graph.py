@@ -341,7 +341,7 @@ def fit(grad, meta):
     return grad
 
 
-def fit_all(outs, meta):
+def fit_all(outs, meta, node):
     """Each gradient reduced to its input's (shape, dtype) where it differs; most already
     match, so the check comes before the call."""
     # (a plain Tensor is compared through its array: Tensor.shape and .dtype build
@@ -351,7 +351,24 @@ def fit_all(outs, meta):
                 (g._data.shape == m[0] and g._data.dtype == m[1]) if type(g) is _Tensor
                 and type(g._data) is _ndarray else
                 (g.shape == m[0] and _array_dtype(g) == m[1]))
-            else fit(g, m) for g, m in zip(outs, meta)]
+            else fit(check_shape(g, m[0], node, i), m) for i, (g, m) in enumerate(zip(outs, meta))]
+
+
+def expandable(shape, target):
+    """Whether ``shape`` broadcasts to ``target`` (torch's is_expandable_to)."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
+
+
+def check_shape(grad, shape, node, i):
+    """A node's ``i``-th gradient, refused as torch's engine refuses it when its input's
+    ``shape`` does not broadcast to it (validate_outputs)."""
+    got = tuple(grad.shape)
+    if got != shape and not expandable(shape, got):
+        raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - "
+                           f"got {list(got)} but expected shape compatible with {list(shape)}")
+    return grad
 
 
 class _AnomalyRun(threading.local):

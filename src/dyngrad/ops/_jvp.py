@@ -326,10 +326,11 @@ def _transposed(op, args, outs, tangents):
         us = [_lifted_zeros(o, levels, lifted) if o is not None and o._data.dtype.kind in "fc"
               and (diff is None or k in diff) else None for k, o in enumerate(outs)]
         given = us
-        if len(us) > 1:
+        if sum(u is not None for u in us) > 1:
             # an output a multi-output op leaves empty (a backward's grad_bias where the
             # mask says no) takes no gradient, as in a backward run: its formula is not
-            # told to use one
+            # told to use one (a lone differentiable output is empty only for an empty
+            # input, a group norm's empty batch)
             given = [None if u is not None and u._data.size == 0 else u for u in us]
         total = 0
         if op.variadic:

@@ -10,24 +10,18 @@ import operator
 import warnings
 
 from .. import _backend
+from ..autograd.graph import expandable
 from ..creation import legacy_new
 from . import reduction as red, torch_shape as ts, views as vw
 
 xp = _backend.xp
 
 
-def _expandable(shape, target):
-    """torch's is_expandable_to: ``shape`` broadcasts to ``target``."""
-    if len(shape) > len(target):
-        return False
-    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
-
-
 def sum_to_size(self, *size):
     """torch's sum_to: the leading dims summed away, and the dims ``size`` has as 1."""
     size = ts._sizes(size)
     shape = tuple(self.shape)
-    if not _expandable(size, shape):
+    if not expandable(size, shape):
         raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
     lead = len(shape) - len(size)
     dims = list(range(lead)) + [d for d in range(lead, len(shape))

@@ -13,7 +13,10 @@ graph recorded under create_graph is made of those ops rather than torch's hand-
 layer_norm_double_backward.
 """
 
+import math
+
 from .. import _backend
+from .._dtype import _FROM_NP
 from .._runtime_flags import get_num_threads
 from ._table import TRANSPOSED, Op
 from .._kernel_dtypes import FLOATING, check_kernel
@@ -109,11 +112,13 @@ class _Layout:
 
     ``view(x)`` puts the input into the shape whose ``axes`` are normalized (group norm
     folds channels into groups); ``param`` is the shape weight and bias broadcast as, on
-    the input's own shape; ``param_axes`` the axes summed for their gradients."""
+    the input's own shape; ``param_axes`` the axes summed for their gradients, which are
+    shaped as the parameters: a layer norm's normalized shape, else one per channel."""
 
-    def __init__(self, shape, axes, param, param_axes, view=None):
+    def __init__(self, shape, axes, param, param_axes, view=None, param_shape=None):
         self.shape, self.axes, self.param, self.param_axes = shape, axes, param, param_axes
         self.view = view or shape
+        self.param_shape = param_shape or param
 
     def to_view(self, x):
         return x.reshape(self.view)
@@ -133,14 +138,16 @@ def _batch_layout(input):
     n = input.ndim
     axes = (0,) + tuple(range(2, n))
     param = (1, input.shape[1]) + (1,) * (n - 2)
-    return _Layout(input.shape, axes, param, axes)
+    return _Layout(input.shape, axes, param, axes, param_shape=(input.shape[1],))
 
 
 def _group_layout(input, group):
     n = input.ndim
     param = (1, input.shape[1]) + (1,) * (n - 2)
+    # each group's size spelled out: -1 cannot be inferred from an empty batch
+    per_group = input.shape[1] // group * math.prod(input.shape[2:])
     return _Layout(input.shape, (2,), param, (0,) + tuple(range(2, n)),
-                   view=(input.shape[0], group, -1))
+                   view=(input.shape[0], group, per_group), param_shape=(input.shape[1],))
 
 
 def _affine(out, weight, bias, layout):
@@ -217,7 +224,7 @@ def _norm_backward(grad_out, input, mean, rstd, weight, layout, mask):
     if mask[1] and weight is not None:
         dw = xp.sum(grad_out * xhat, axis=layout.param_axes).reshape(weight.shape)
     if mask[2]:
-        db = xp.sum(grad_out, axis=layout.param_axes).reshape(-1)
+        db = xp.sum(grad_out, axis=layout.param_axes).reshape(layout.param_shape)
     return dx, dw, db
 
 
@@ -233,7 +240,7 @@ def _composite_backward(layout, eps, grad_out, x, weight):
     dx = rstd * (gv - gv.mean(axes, keepdim=True) - xhat * (gv * xhat).mean(axes, keepdim=True))
     xhat = xhat.reshape(layout.shape)
     dw = None if weight is None else (grad_out * xhat).sum(layout.param_axes).reshape(weight.shape)
-    db = grad_out.sum(layout.param_axes).reshape(-1)
+    db = grad_out.sum(layout.param_axes).reshape(layout.param_shape)
     return dx.reshape(layout.shape), dw, db
 
 
@@ -312,6 +319,13 @@ def _thread_buffer_sum(rows):
 
 def _layer_norm_grads(grad, input, normalized_shape, result1, result2, weight, bias, eps,
                       grad_input_mask):
+    if weight is None and bias is not None:
+        # torch's backward kernel takes the parameters' dtype from the weight: a float32
+        # bias beside a float16 input and no weight is read as the input's type (a
+        # bfloat16 input reaches here widened to float32: its error is not given)
+        have, want = (_FROM_NP[getattr(a, "_data", a).dtype] for a in (bias, input))
+        if have is not want:
+            raise RuntimeError(f"expected scalar type {want._cname} but found {have._cname}")
     return _pick(native_layer_norm_backward(grad, input, normalized_shape, result1, result2,
                                             weight, bias, grad_input_mask, eps), grad_input_mask)
 
@@ -340,6 +354,10 @@ native_layer_norm_backward = Op(
 
 # -- group_norm ------------------------------------------------------------------------------
 def _native_group_norm(input, weight, bias, N, C, HxW, group, eps):
+    if input.size != N * C * HxW:  # (the sizes are the caller's: torch.native_group_norm)
+        raise RuntimeError("Expected X.numel() == N * C * HxW to be true, but got false.  "
+                           "(Could this error message be improved?  If so, please report an "
+                           "enhancement request to PyTorch.)")
     check_kernel(input, "GroupNormKernelImpl", FLOATING)
     out, mean, rstd = _norm_forward(input, weight, bias, _group_layout(input, group), eps)
     return out, mean.reshape(N, group), rstd.reshape(N, group)
@@ -360,7 +378,7 @@ def _group_norm_grads(grad, input, result1, result2, weight, N, group, eps, grad
 def _group_half_dx(grad, input, mean, rstd, weight, N, group):
     """A float16 group norm's input gradient in torch's kernel's own terms (float32,
     rounded once): dx = c1 * dy + c2 * x + c3 per group, which rounds as torch's does."""
-    shape = (N, group, -1, int(xp.prod(input.shape[2:])) if input.ndim > 2 else 1)
+    shape = (N, group, input.shape[1] // group, math.prod(input.shape[2:]))
     x, g = input.astype(_FLOAT).reshape(shape), _wide(grad).reshape(shape)
     m, r = _wide(mean).reshape(N, group, 1, 1), _wide(rstd).reshape(N, group, 1, 1)
     w = _wide(weight).reshape(1, group, -1, 1) if weight is not None else xp.float32(1)

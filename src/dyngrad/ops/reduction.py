@@ -190,8 +190,10 @@ min_dim = Op("MinBackward0", lambda self, dim, keepdim: _select_dim(self, dim, k
 
 
 def _gather(self, dim, index):
-    if self.ndim == 0:
-        return self.copy()
+    if self.ndim == 0:  # (the result has index's shape: a 0-d index, or one of one element)
+        return xp.broadcast_to(self, index.shape).copy()
+    if not index.size:  # (torch checks no shape for an empty index)
+        return xp.empty(index.shape, self.dtype)
     d = _dims(dim, self.ndim)[0]
     if index.shape != self.shape:  # the result has index's shape: only self's leading part is read
         self = self[tuple(slice(None) if k == d else slice(0, n) for k, n in enumerate(index.shape))]

@@ -9,11 +9,13 @@ backward is an index_add, take's a put, masked_select's a masked_scatter, ...).
 """
 from .. import _backend
 from .. import _dtype as _dt
+from .._args import user_stacklevel
+from .._runtime_flags import warn_once
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._promote import broadcast_shapes
 from ._table import LINEAR, TRANSPOSED, Op
-from .pointwise import masked_fill_op, zeros_like
+from .pointwise import _not_implemented, masked_fill_op, zeros_like
 from .reduction import _scatter_into, gather, scatter, scatter_add, scatter_value, sum_all
 from .views import new_zeros, reshape
 from .views import slice_
@@ -36,17 +38,43 @@ def _check_bounds(index, size, dim):
                                f"with size {size}")
 
 
-def _check_gather_args(input, dim, index, name, who="input"):
+def _check_gather_args(input, dim, index, name, who="input", src=None):
     idx = _index_array(index)
     if idx.dtype != xp.int64 and (name != "gather" or idx.dtype != xp.int32):
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index" if name == "gather"
                            else f"{name}(): Expected dtype int64 for index")
+    if isinstance(src, Tensor) and src.dtype is not input.dtype:
+        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
     n = input.dim()
     if idx.ndim != n and not (idx.ndim <= 1 and n <= 1):
         raise RuntimeError(f"Index tensor must have the same number of dimensions as {who} tensor")
     d = _wrap_dim(dim, n)
+    if idx.size:
+        _check_shapes(tuple(input.shape), d, idx.shape, who,
+                      tuple(src.shape) if isinstance(src, Tensor) else None)
     _check_bounds(idx, input.shape[d] if n else 1, d)
     return d
+
+
+def _check_shapes(shape, dim, index_shape, who, src_shape):
+    """torch's gather_shape_check and scatter_shape_check: the index no larger than the input
+    along the other dims (and, scattering a tensor, than the source along every dim)."""
+    def size(s, k):
+        return s[k] if s else 1
+    n = max(len(shape), 1)
+    for k in range(n):
+        if k != dim and size(index_shape, k) > size(shape, k):
+            if who == "input":
+                raise RuntimeError(f"Size does not match at dimension {k} expected index "
+                                   f"{list(index_shape)} to be no larger than self {list(shape)} "
+                                   f"apart from dimension {dim}")
+            break
+    else:
+        if src_shape is None or all(size(index_shape, k) <= size(src_shape, k) for k in range(n)):
+            return
+    tail = "" if src_shape is None else f" and to be no larger size than src {list(src_shape)}"
+    raise RuntimeError(f"Expected index {list(index_shape)} to be no larger than self "
+                       f"{list(shape)} apart from dimension {dim}{tail}")
 
 
 def _long(index):
@@ -62,10 +90,7 @@ def gather_fn(input, dim, index, *, sparse_grad=False, out=None):
 
 # -- scatter --------------------------------------------------------------------------------
 def _check_scatter(input, dim, index, src, name):
-    d = _check_gather_args(input, dim, index, name, "self")
-    if isinstance(src, Tensor) and src.dtype is not input.dtype:
-        raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
-    return d
+    return _check_gather_args(input, dim, index, name, "self", src)
 
 
 def scatter_fn(input, dim, index, src=None, *, value=None, reduce=None, out=None):
@@ -73,19 +98,39 @@ def scatter_fn(input, dim, index, src=None, *, value=None, reduce=None, out=None
         src = value
     d = _check_scatter(input, dim, index, src, "scatter")
     if reduce is not None:
-        return _scatter_reduce_legacy(input, d, index, src, reduce)
+        op, args = _scatter_reduce_legacy(input, d, index, src, reduce, scatter_legacy_reduce)
+        return op(*args)
     if isinstance(src, Tensor):
         return scatter(input, d, index, src)
     return scatter_value(input, d, index, src)
 
 
-def _scatter_reduce_legacy(input, dim, index, src, reduce):
-    # scatter(..., reduce='add'|'multiply'): no gradient in torch either
+def _scatter_reduce_legacy(input, dim, index, src, reduce, op):
     if reduce not in ("add", "multiply"):
         raise RuntimeError(f"reduce argument must be either add or multiply.")
-    s = src._data if isinstance(src, Tensor) else src
-    ufunc = xp.add if reduce == "add" else xp.multiply
-    return _wrap(_scatter_into(input._data, dim, index._data, s, ufunc))
+    if isinstance(src, Tensor):
+        warn_once(_REDUCE_DEPRECATED, _REDUCE_DEPRECATED, stacklevel=user_stacklevel() + 1)
+    return op, (input, dim, index, src, reduce)
+
+
+_REDUCE_DEPRECATED = (
+    "The reduce argument of torch.scatter with Tensor src is deprecated and will be removed "
+    "in a future PyTorch release. Use torch.scatter_reduce instead for more reduction options. "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+    "TensorAdvancedIndexing.cpp:225.)")
+
+
+def _legacy_reduce_op(name):
+    """scatter(..., reduce='add'|'multiply'): torch records a node whose backward raises,
+    naming the op (scatter or scatter_)."""
+    return Op("torch::autograd::NotImplemented",
+              lambda self, dim, index, src, reduce: _scatter_into(
+                  self, dim, index, src, xp.add if reduce == "add" else xp.multiply),
+              nondiff=("index",), self=_not_implemented(name), src=_not_implemented(name))
+
+
+scatter_legacy_reduce = _legacy_reduce_op("scatter")
+scatter_legacy_reduce_ = _legacy_reduce_op("scatter_")
 
 
 def scatter_add_fn(input, dim, index, src):
@@ -191,9 +236,8 @@ def _along(dim, index, ndim):
 
 
 def _index_select(self, dim, index):
-    if self.ndim == 0:
-        return self.reshape(index.shape if index.ndim else ()).copy() if index.size else \
-            xp.zeros((0,), self.dtype)
+    if self.ndim == 0:  # (index_select_fn has checked the index: one 0)
+        return self.copy()
     return xp.take(self, index.reshape(-1), axis=dim)
 
 
@@ -280,18 +324,40 @@ def _check_index_vector(input, dim, index, name):
 
 def index_select_fn(input, dim, index, *, out=None):
     d, idx = _check_index_vector(input, dim, index, "index_select")
+    if not input.dim() and idx.size != 1:
+        raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
+                           f"{idx.size} value(s)")
     size = input.shape[d] if input.dim() else 1
-    if idx.size and _backend.has_values(idx) and (idx.max() >= size or idx.min() < -size):
+    if idx.size and size == 0 and input.dim() > 1:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    bad = idx[(idx >= size) | (idx < 0)] if _backend.has_values(idx) else ()
+    if len(bad):
+        # (torch's CPU kernel has its own loop, and message, for dim 1 of a matrix or more)
+        if d == 1 and input.dim() > 1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad.flat[0])} "
+                               f"axis_dim={size}")
         raise IndexError("index out of range in self")
     return index_select(input, d, _long(index))
 
 
 def index_add_fn(input, dim, index, source, *, alpha=1, out=None):
     d, idx = _check_index_vector(input, dim, index, "index_add")
+    if source.dim() and d >= source.dim():
+        raise RuntimeError(f"index_add_(): Indexing dim {d} is out of bounds of the source tensor "
+                           f"with dim {source.dim()}")
     n = source.shape[d] if source.dim() else 1
+    if idx.size != n and not source.dim():  # (torch then asks the 0-d source for its size)
+        raise IndexError(f"Dimension specified as {d} but tensor has no dimensions")
     if idx.size != n:
         raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
                            f"source.size(dim): ({n}), for dim: {d}")
+    kept, given = list(input.shape), list(source.shape)
+    if input.dim() and source.dim():  # (a 0-d one is compared whole)
+        del kept[d], given[d]
+    if kept != given:
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(input.shape)} "
+                           f"source.shape = {list(source.shape)}")
     _check_bounds(idx, input.shape[d] if input.dim() else 1, d)
     return index_add(input, d, _long(index), source, alpha)
 
@@ -308,7 +374,12 @@ def index_copy_fn(input, dim, index, source, *, out=None):
 
 def index_fill_fn(input, dim, index, value):
     d, idx = _check_index_vector(input, dim, index, "index_fill")
-    _check_bounds(idx, input.shape[d] if input.dim() else 1, d)
+    size = input.shape[d] if input.dim() else 1
+    # (a negative index counts from the end; a meta index has no values to check)
+    bad = idx[(idx >= size) | (idx < -size)] if _backend.has_values(idx) else ()
+    if len(bad):
+        raise IndexError(f"index {int(bad.flat[0])} is out of bounds for dimension {d} with "
+                         f"size {size}")
     if isinstance(value, Tensor):
         if value.dim():
             raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
@@ -319,12 +390,12 @@ def index_fill_fn(input, dim, index, value):
 
 # -- masked_select, masked_scatter ----------------------------------------------------------
 def _masked_select(self, mask):
-    shape = broadcast_shapes(self.shape, mask.shape)
+    shape = broadcast_shapes(mask.shape, self.shape)  # (torch's order, in its message)
     return xp.broadcast_to(self, shape)[xp.broadcast_to(mask, shape)]
 
 
 def _masked_scatter(self, mask, source):
-    shape = broadcast_shapes(self.shape, mask.shape)
+    shape = broadcast_shapes(mask.shape, self.shape)  # (torch's order, in its message)
     m = xp.broadcast_to(mask, shape)
     n = int(m.sum())
     if n > source.size:
@@ -396,11 +467,20 @@ put = Op("PutBackward0", _put, jvp=LINEAR, nondiff=("index",),
          source=lambda grad, index, source: reshape(take(grad, index), tuple(source.shape)))
 
 
-def _check_take(input, index, name):
+def _check_take(input, index, name, source=None):
     idx = _index_array(index)
     if idx.dtype != xp.int64:
         raise RuntimeError(f"{name}(): Expected a long tensor for index, but got "
                            f"{_dt._FROM_NP[idx.dtype]._cname}")
+    if source is not None:  # put_, whose out-of-place form is put_ too in torch's messages
+        if source.dtype is not input.dtype:
+            raise RuntimeError(f"put_(): self and source expected to have the same dtype, but "
+                               f"got self.dtype = {input.dtype._cname} and source.dtype = "
+                               f"{source.dtype._cname}")
+        if source.numel() != idx.size:
+            raise IndexError(f"put_(): Expected source and index to have the same number of "
+                             f"elements, but got source.numel() = {source.numel()}, "
+                             f"index.numel() = {idx.size}")
     n = input.numel()
     bad = idx[(idx >= n) | (idx < -n)]
     if bad.size:
@@ -414,7 +494,7 @@ def take_fn(input, index, *, out=None):
 
 
 def put_fn(input, index, source, accumulate=False):
-    _check_take(input, index, "put")
+    _check_take(input, index, "put_", source)
     return put(input, index, source, accumulate)
 
 
@@ -456,6 +536,8 @@ def _scatter_args(self, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
     d = _check_scatter(self, dim, index, src, "scatter_")
+    if reduce is not None:
+        return _scatter_reduce_legacy(self, d, index, src, reduce, scatter_legacy_reduce_)
     if isinstance(src, Tensor):
         return scatter, (self, d, index, src)
     return scatter_value, (self, d, index, src)
@@ -493,7 +575,7 @@ def _masked_scatter_args(self, mask, source):
 
 
 def _put_args(self, index, source, accumulate=False):
-    _check_take(self, index, "put_")
+    _check_take(self, index, "put_", source)
     return put, (self, index, source, accumulate)
 
 

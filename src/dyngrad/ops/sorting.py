@@ -202,12 +202,20 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 
 def _kth(self, k, dim, keepdim):
-    check_kernel(self, "kthvalue_cpu", NUMERIC)
+    # torch's order: the dim, k, then the kernel's dtypes (a 0-d tensor is copied before)
+    _check_reduced_dim(self, dim, "kthvalue")
     n = self.shape[dim] if self.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    if self.ndim:
+        check_kernel(self, "kthvalue_cpu", NUMERIC)
     return _pick_sorted(self, dim, keepdim, lambda sorted_, _: xp.full(
         sorted_.shape[:-1], k - 1, dtype=xp.int64), lambda row: _stl_kth(row, k))
+
+
+def _check_reduced_dim(self, dim, name):
+    if self.ndim and self.shape[dim] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
 
 
 def _stl_kth(row, k):
@@ -262,9 +270,7 @@ def _lower_middle(ignore_nan):
 
 def _median_dim(ignore_nan):
     def forward(self, dim, keepdim):
-        if self.ndim and self.shape[dim] == 0:
-            name = "nanmedian" if ignore_nan else "median"
-            raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        _check_reduced_dim(self, dim, "median")  # (nanmedian's message names median too)
         check_kernel(self, "median_out", NUMERIC)
         return _pick_sorted(self, dim, keepdim, _lower_middle(ignore_nan))
     return forward
@@ -302,7 +308,9 @@ nanmedian = _median_fn(nanmedian_all, nanmedian_dim, "nanmedian")
 
 
 def _mode(self, dim, keepdim):
-    check_kernel(self, "mode_cpu", ALL_BUT_COMPLEX)
+    _check_reduced_dim(self, dim, "mode")
+    if self.ndim and self.size:  # (no kernel runs for a 0-d tensor or no elements)
+        check_kernel(self, "mode_cpu", ALL_BUT_COMPLEX)
     def position(sorted_, rows):
         flat = sorted_.reshape(-1, sorted_.shape[-1])
         out = xp.zeros(flat.shape[0], xp.int64)
@@ -335,35 +343,67 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 # -- unique, unique_consecutive (no derivative in torch either) ---------------------------------
 def _unique(self, sorted, return_inverse, return_counts):
     check_kernel(self, "unique", ALL_BUT_COMPLEX)
-    values, inverse, counts = xp.unique(self.reshape(-1), return_inverse=True, return_counts=True)
+    # every NaN its own value, as torch's (NaN != NaN)
+    values, inverse, counts = xp.unique(self.reshape(-1), return_inverse=True, return_counts=True,
+                                        equal_nan=False)
     return values, inverse.reshape(self.shape).astype(xp.int64), counts.astype(xp.int64)
 
 
-def _unique_dim(self, dim, sorted, return_inverse, return_counts):
-    check_kernel(self, "unique_dim", ALL_BUT_COMPLEX)
-    values, inverse, counts = xp.unique(self, axis=dim, return_inverse=True, return_counts=True)
-    return values, inverse.reshape(-1).astype(xp.int64), counts.astype(xp.int64)
+def _unique_dim(self, dim, sorted, return_inverse, return_counts, consecutive=False):
+    """torch's _unique_dim_cpu_template: the slices along ``dim`` sorted (unless
+    ``consecutive``) and merged where equal, element by element (NaN equals nothing)."""
+    check_kernel(self, "unique" if consecutive else "unique_dim", ALL_BUT_COMPLEX)
+    if self.size == 0:
+        if self.shape[dim]:
+            raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so "
+                               "unique cannot be applied")
+        if self.shape.count(0) > 1:
+            raise RuntimeError("Number of zero sized dimensions is more than one, so unique "
+                               "cannot be applied ")
+        return self.copy(), xp.zeros(0, xp.int64), xp.zeros(0, xp.int64)
+    moved = xp.moveaxis(self, dim, 0)
+    rows = moved.reshape(moved.shape[0], -1)
+    n = rows.shape[0]
+    if consecutive:
+        order = xp.arange(n)
+    elif rows.dtype.kind == "f" and xp.isnan(rows).any():
+        # std::sort with a lexicographic < that no NaN satisfies: its order is the algorithm's
+        pairs = [(tuple(r), i) for i, r in enumerate(rows.tolist())]
+        stl.stl_sort(pairs, _rows_less)
+        order = xp.array([i for _, i in pairs], xp.int64)
+    else:
+        order = xp.lexsort(rows.T[::-1])  # (its last key is the primary one)
+    ordered = rows[order]
+    new = xp.concatenate(([True], (ordered[1:] != ordered[:-1]).any(1)))
+    inverse = xp.empty(n, xp.int64)
+    inverse[order] = xp.cumsum(new) - 1
+    starts = xp.flatnonzero(new)
+    counts = xp.diff(xp.append(starts, n))
+    values = xp.moveaxis(moved[order[starts]], 0, dim)
+    return values, inverse, counts.astype(xp.int64)
+
+
+def _rows_less(x, y):
+    for a, b in zip(x[0], y[0]):
+        if a < b:
+            return True
+        if a > b:
+            return False
+    return False
 
 
 def _unique_consecutive(self, return_inverse, return_counts, dim):
+    if dim is not None:
+        return _unique_dim(self, dim, False, return_inverse, return_counts, consecutive=True)
     check_kernel(self, "unique", ALL_BUT_COMPLEX)
-    if dim is None:
-        flat = self.reshape(-1)
-        if flat.size == 0:
-            return flat.copy(), xp.zeros(self.shape, xp.int64), xp.zeros(0, xp.int64)
-        new = xp.concatenate(([True], flat[1:] != flat[:-1]))
-        inverse = (xp.cumsum(new) - 1).reshape(self.shape)
-    else:
-        moved = xp.moveaxis(self, dim, 0)
-        rows = moved.reshape(moved.shape[0], -1)
-        new = xp.concatenate(([True], (rows[1:] != rows[:-1]).any(1))) if rows.shape[0] else \
-            xp.zeros(0, bool)
-        inverse = xp.cumsum(new) - 1
-        flat = moved
+    flat = self.reshape(-1)
+    if flat.size == 0:
+        return flat.copy(), xp.zeros(self.shape, xp.int64), xp.zeros(0, xp.int64)
+    new = xp.concatenate(([True], flat[1:] != flat[:-1]))
+    inverse = (xp.cumsum(new) - 1).reshape(self.shape)
     starts = xp.flatnonzero(new)
     counts = xp.diff(xp.append(starts, new.size))
-    values = flat[starts] if dim is None else xp.moveaxis(flat[starts], 0, dim)
-    return values, inverse.astype(xp.int64), counts.astype(xp.int64)
+    return flat[starts], inverse.astype(xp.int64), counts.astype(xp.int64)
 
 
 _UNIQUE = dict(outputs=("output", "inverse", "counts"), differentiable_outputs=(0,))
@@ -383,17 +423,23 @@ def _unique_result(outs, return_inverse, return_counts):
     return (values, *extra) if extra else values
 
 
+def _dim_of(dim, input):
+    # (the unique family does not take a 0-d tensor's dim as its one element's)
+    if not input.dim():
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, input.dim())
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     if dim is None:
         outs = unique_op(input, sorted, return_inverse, return_counts)
     else:
-        outs = unique_dim_op(input, _wrap_dim(dim, input.dim()), sorted, return_inverse,
-                             return_counts)
+        outs = unique_dim_op(input, _dim_of(dim, input), sorted, return_inverse, return_counts)
     return _unique_result(outs, return_inverse, return_counts)
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
-    d = None if dim is None else _wrap_dim(dim, input.dim())
+    d = None if dim is None else _dim_of(dim, input)
     outs = unique_consecutive_op(input, return_inverse, return_counts, d)
     return _unique_result(outs, return_inverse, return_counts)
 

@@ -306,10 +306,12 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, "
                            f"but got input of shape {list(input.shape)} and num_groups="
                            f"{num_groups}")
-    for t in (weight, bias):
+    for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and (t.dim() != 1 or t.numel() != c):
-            raise RuntimeError(f"Expected weight to be a vector of size equal to the number of "
-                               f"channels in input, but got weight of shape {list(t.shape)} and "
+            # (torch's message about the bias shows the weight's shape, [0] without one)
+            shown = [0] if weight is None else list(weight.shape)
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape {shown} and "
                                f"input of shape {list(input.shape)}")
     hxw = input.numel() // (n * c) if n * c else 0
     check_parameter_dtypes(input, weight, bias, "GroupNormKernelImpl")
@@ -366,7 +368,7 @@ def _check_parameter_dtypes(input, weight, bias, running_mean, running_var, trai
 def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
                   eps, cudnn_enabled=True):
     # torch folds the batch into the channels and calls batch_norm on (1, N*C, ...)
-    n, c = input.shape[0], input.shape[1]
+    n, c = input.size(0), input.size(1)
     shape = (1, n * c) + tuple(input.shape[2:])
     rep = (lambda t: None if t is None else t.repeat(n))
     rm, rv = rep(running_mean), rep(running_var)
@@ -738,14 +740,29 @@ def hardshrink(input, lambd=0.5):
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """x / sqrt(mean(x^2) + eps) * weight over the last dims, composed as torch composes it
-    (eps defaults to the dtype's machine epsilon)."""
+    (eps defaults to the dtype's machine epsilon), in the input's dtype."""
     normalized_shape = _sizes(normalized_shape)
     k = len(normalized_shape)
+    if k == 0:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    if weight is not None and tuple(weight.shape) != normalized_shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight.shape)} and normalized_shape = "
+                           f"{list(normalized_shape)}")
+    if input.dim() < k:
+        raise ValueError(f"Input tensor must have at least {k} dimensions, but got {input.dim()}")
     if tuple(input.shape[input.dim() - k:]) != normalized_shape:
-        expected = "[*, " + ", ".join(str(s) for s in normalized_shape) + "]"
+        expected = "[*" + ", ".join(str(s) for s in normalized_shape) + "]"
         raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input with "
                            f"shape {expected}, but got input of size{list(input.shape)}")
     check_kernel(input._data, "rms_norm", FLOATING_COMPLEX)
+    if weight is not None and weight.dtype is not input.dtype:
+        _runtime_flags.warn_once(
+            "rms_norm_mismatch", "Mismatch dtype between input and weight: input dtype = "
+            f"{_dtype.CPP_NAMES[input.dtype]}, weight dtype = {_dtype.CPP_NAMES[weight.dtype]}, "
+            "Cannot dispatch to fused implementation. (Triggered internally at /__w/pytorch/"
+            "pytorch/aten/src/ATen/native/layer_norm.cpp:346.)")
     # float16 and bfloat16 are computed in float32 (with its epsilon), rounded once
     wide = to_copy(input, _dtype.float32) if input.dtype in _REDUCED else input
     if eps is None:
@@ -755,7 +772,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     out = wide * _pw.add_scalar(ms, eps, 1).rsqrt()
     if weight is not None:
         out = out * weight
-    return to_copy(out, input.dtype) if wide is not input else out
+    # (torch's type_as: a weight of another dtype does not change the result's)
+    return to_copy(out, input.dtype) if out.dtype is not input.dtype else out
 
 
 _REDUCED = (_dtype.float16, _dtype.bfloat16)

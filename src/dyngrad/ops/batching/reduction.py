@@ -81,7 +81,7 @@ register(along, [
     prod.cumprod_op, scans.cummax_op, scans.cummin_op, scans.logcumsumexp_op,
     rearrange.rot90_op, diagonal.diagonal_op, diagonal.diagonal_copy,
     fft.fft_c2c, fft.fft_r2c, fft.fft_c2r,
-    scatter.scatter_value,
+    scatter.scatter_value, scatter.scatter_legacy_reduce, scatter.scatter_legacy_reduce_,
 ])
 
 
