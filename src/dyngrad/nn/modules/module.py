@@ -421,9 +421,8 @@ class Module:
             elif a is not None:
                 device = a
         if device is not None:
-            _size.device(device) if not isinstance(device, _size.device) else device
-            if str(device).split(":")[0] != "cpu":
-                _no_cuda()
+            # a device dyngrad lacks fails as a tensor's ``to`` does (not always as cuda)
+            _size.check_device(device, "to")
         if dtype is not None:
             if not (dtype.is_floating_point or dtype.is_complex):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
