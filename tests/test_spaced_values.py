@@ -1,4 +1,4 @@
-"""linspace and arange give torch's values bit for bit: torch's kernels fuse each
+"""linspace, arange and float32 logspace give torch's values bit for bit: torch's kernels fuse each
 start + i * step into one rounding (and arange restarts the count at each vector of a
 run), which the plain NumPy formula does not; affine_grid, built on linspace, then puts
 its points exactly where torch's are, so bilinear sampling takes the same side of every
@@ -26,6 +26,12 @@ ARANGE = [(0, 1, 0.1), (-3.3, 7.1, 0.37), (0, 100, 0.7), (5, -3, -0.3), (1, 2, 1
 def test_arange_values(dtype):
     assert_same(lambda lib: [lib.arange(a, b, s, dtype=getattr(lib, dtype))
                              for a, b, s in ARANGE])
+
+
+@pytest.mark.parametrize("base", [10.0, 2.0, 2.718281828459045])
+def test_float32_logspace_values(base):
+    assert_same(lambda lib: [lib.logspace(a, b, n, base=base) for a, b, n in LINSPACE
+                             if abs(a) < 30 and abs(b) < 30])
 
 
 @pytest.mark.parametrize("n", [7, 8, 16, 23])

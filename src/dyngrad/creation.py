@@ -527,14 +527,27 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              out=None, layout=None, pin_memory=False):
-    """``base`` to the powers ``linspace(start, end, steps)``, computed in double."""
+    """``base`` to the powers ``linspace(start, end, steps)``, computed in double (from
+    start and end cut to float32 first, for float32, as torch's kernel does)."""
     _check("logspace", device, requires_grad, pin_memory, layout=layout)
     start, end = _number(start), _number(end)
     d = _default(dtype)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    powers = (xp.full(1, start, xp.float64) if steps == 1
-              else _spaced(start, end, steps, xp.float64))
+    if steps == 1:
+        powers = xp.full(1, start, xp.float64)
+    elif d == xp.float32:
+        # torch's float kernel: start and end cut to float32, the step and each power (one
+        # fused multiply-add) in double
+        start, end = xp.float32(start), xp.float32(end)
+        step = float(end - start) / (steps - 1)     # the difference in float32
+        start, end = float(start), float(end)
+        idx = xp.arange(steps, dtype=xp.float64)
+        first = idx < steps // 2
+        powers = _fused_to(xp.where(first, step, -step), xp.where(first, idx, steps - idx - 1),
+                           xp.where(first, start, end), xp.float64)
+    else:
+        powers = _spaced(start, end, steps, xp.float64)
     with xp.errstate(over="ignore", invalid="ignore"):
         vals = xp.power(xp.float64(base), powers)
     return _leaf(vals.astype(d), requires_grad)
