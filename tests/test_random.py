@@ -38,6 +38,17 @@ CALLS = [
     ("randn_like_transposed_big", lambda m: m.randn_like(m.zeros(6, 5).t())),
     ("rand_like_sliced", lambda m: m.rand_like(m.zeros(4, 6)[:, ::2])),
     ("dropout_transposed", lambda m: m.nn.functional.dropout(m.ones(4, 5).t(), 0.5)),
+    # bernoulli_ of a tensor of probabilities, broadcast to self and drawn through self's
+    # memory: a float uniform per element for float p, a double one for float64 p
+    ("bernoulli_p", lambda m: m.empty(2, 3).bernoulli_(m.rand(2, 3))),
+    ("bernoulli_p_f64_long", lambda m: m.zeros(4, 3, dtype=m.int64).bernoulli_(
+        m.rand(3, dtype=m.float64))),
+    ("bernoulli_p_half_bool", lambda m: m.zeros(3, 2, dtype=m.bool).bernoulli_(
+        m.rand(3, 1).half())),
+    ("bernoulli_p_0d", lambda m: m.empty(5).bernoulli_(m.tensor(0.3))),
+    ("bernoulli_p_transposed", lambda m: m.empty(3, 4).t().bernoulli_(m.rand(4, 3))),
+    ("bernoulli_p_generator", lambda m: m.empty(4).bernoulli_(
+        m.full((4,), 0.5), generator=m.Generator().manual_seed(7))),
 ]
 
 

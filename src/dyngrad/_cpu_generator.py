@@ -75,7 +75,8 @@ _TORCH_SCALAR_NAME = {
     _F16: "Half", _BF16: "BFloat16", _F32: "Float", _F64: "Double",
     np.dtype(np.uint8): "Byte", np.dtype(np.int8): "Char",
     np.dtype(np.int16): "Short", np.dtype(np.int32): "Int",
-    np.dtype(np.int64): "Long", _BOOL: "Bool",
+    np.dtype(np.int64): "Long", _BOOL: "Bool", np.dtype(np.complex64): "ComplexFloat",
+    np.dtype(np.complex128): "ComplexDouble",
 }
 _MANTISSA_DIGITS = {_F16: 11, _BF16: 8, _F32: 24, _F64: 53}
 
@@ -487,27 +488,34 @@ class CPUGenerator:
         u = self._uniform_double01(n)
         return (u < p).astype(dtype).reshape(shape)
 
-    def bernoulli_tensor(self, p, dtype=None):
+    def bernoulli_tensor(self, p, dtype=None, out=None):
         """``torch.bernoulli(p)`` / ``Tensor.bernoulli_(p_tensor)`` with a
         floating array of probabilities (broadcast it to the output shape
         first); the result has p's shape and ``dtype`` (default: p's dtype).
 
         torch draws a double uniform (64 bits) per element when p is float64
-        and a float uniform (32 bits) when p is float32/float16."""
+        and a float uniform (32 bits) when p is float32/float16. It checks
+        each p as its turn comes: at one outside [0, 1] (or nan) it raises,
+        having drawn (and, in place, written) the elements before it. ``out``:
+        a C-contiguous array of p's shape those draws are written into."""
         p = np.asarray(p)
         if p.dtype not in _FLOAT_DTYPES:
             raise NotImplementedError('"bernoulli_tensor_cpu_p_" not implemented for \'%s\''
                                       % _TORCH_SCALAR_NAME.get(p.dtype, str(p.dtype)))
         dtype = p.dtype if dtype is None else np.dtype(dtype)
-        if not np.all((p >= 0) & (p <= 1)):
+        flat = p.reshape(-1)
+        bad = ~((flat >= 0) & (flat <= 1))
+        n = int(bad.argmax()) if bad.any() else flat.size
+        if p.dtype == _F64:
+            hit = self._uniform_double01(n) < flat[:n]      # bernoulli_distribution<double>
+        else:
+            hit = self._uniform_float01(n) < flat[:n].astype(np.float32)  # <float>
+        if out is not None:
+            out.reshape(-1)[:n] = hit
+        if n < flat.size:
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
                                "(Could this error message be improved?  If so, please report "
                                "an enhancement request to PyTorch.)")
-        flat = p.reshape(-1)
-        if p.dtype == _F64:
-            hit = self._uniform_double01(flat.size) < flat      # bernoulli_distribution<double>
-        else:
-            hit = self._uniform_float01(flat.size) < flat.astype(np.float32)  # <float>
         return hit.astype(dtype).reshape(p.shape)
 
     # ------------------------------------------------------------- exponential

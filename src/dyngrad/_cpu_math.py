@@ -116,7 +116,9 @@ def _fma64(a, b, c):
         v, ve = _two_sum(tl, pl)
         v = _round_to_odd(v, ve)
         r = th + v
-    return np.where(np.isfinite(r) & np.isfinite(plain), r, plain)
+    # (an exact zero takes its sign from a*b + c computed plainly, which is then exact:
+    # the sums above would make -0 + -0 a +0)
+    return np.where(np.isfinite(r) & np.isfinite(plain) & (r != 0), r, plain)
 
 
 def _fma64_scalar(a, b, c):

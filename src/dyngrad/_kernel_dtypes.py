@@ -15,11 +15,15 @@ NUMERIC_COMPLEX = "iufVc"
 ALL_BUT_COMPLEX = "biufV"
 
 
-def check_kernel(a, kernel, kinds):
+def check_kernel(a, kernel, kinds, refusal=None):
     """Raise torch's NotImplementedError when the dtype of ``a`` (an array, or an array
-    dtype: the one operands promote to) is not of ``kinds``."""
+    dtype: the one operands promote to) is not of ``kinds``. ``refusal``: torch's own
+    words instead, where an op refuses the dtype before its kernel is looked up
+    ("floor is not supported for complex inputs")."""
     dtype = getattr(a, "dtype", a)
     if _backend.kind(dtype) not in kinds:
+        if refusal is not None:
+            raise NotImplementedError(refusal)
         raise NotImplementedError(f'"{kernel}" not implemented for '
                                   f"'{_dt.of_array_dtype(dtype)._cname}'")
     return a

@@ -1,7 +1,8 @@
 """torch.multinomial, drawing torch's numbers for the same seed.
 
 Without replacement (and for a single draw) torch takes the top-k of p / q with q
-exponential (the Gumbel trick, one exponential per category); with replacement it walks
+exponential (the Gumbel trick, one exponential per category; ties go as its topk's and
+argmax's do); with replacement it walks
 each row's normalised cumulative sum with one uniform double per draw. Both are repeated
 here over the generator replica (_cpu_generator.py), in torch's order of draws.
 """
@@ -48,18 +49,21 @@ def _draw(input, num_samples, replacement, gen):
         if num_samples == 1:
             out = np.argmax(ratio, axis=-1)[..., None]
         else:
-            from .ops.sorting import argsort_array
-            # (bfloat16 sorts as its exact float32 values)
+            from .ops.sorting import topk_array
+            # torch's topk, whose order among ties (frequent in float16 and bfloat16) is
+            # its selection's (bfloat16 compared as its exact float32 values)
             keys = ratio if ratio.dtype.kind == "f" else ratio.astype(np.float32)
-            out = argsort_array(keys, keys.ndim - 1, True)[..., :num_samples]
+            out = topk_array(keys, num_samples, keys.ndim - 1)
         return _wrap(np.ascontiguousarray(out).astype(np.int64))
     result = np.empty((rows.shape[0], num_samples), np.int64)
     for i, row in enumerate(rows):
-        # accumulated in the input's type, as torch does (bfloat16's in float)
-        cum = np.cumsum(row, dtype=row.dtype if row.dtype.kind == "f" else np.float32)
+        # accumulated in the input's type, as torch does (float16's and bfloat16's in
+        # float), the last bucket then made exactly 1
+        cum = np.cumsum(row, dtype=row.dtype if row.dtype.itemsize >= 4 else np.float32)
         total = cum[-1]
         if total > 0 or 0.99999 < total < 1.00001:
             cum = cum / total
+        cum[-1] = 1
         u = gen._uniform_double01(num_samples)
         result[i] = np.searchsorted(cum, u, side="left")
     return _wrap(result.reshape(p.shape[:-1] + (num_samples,)))

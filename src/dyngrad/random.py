@@ -9,6 +9,7 @@ from ._arg_parser import Parser
 from ._args import broadcast_shapes, check_device, check_layout, type_name
 from .creation import _default, _leaf, _size
 from ._autograd_state import state as _state
+from ._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
 from .tensor import Tensor, _wrap
 
 xp = _backend.xp
@@ -437,7 +438,44 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
 
 def bernoulli_(self, p=0.5, *, generator=None):
     gen = _generator(generator)
+    if isinstance(p, Tensor):
+        if _state.batching:
+            from .ops._batched import BatchedTensor
+            from .ops.batching.randomness import fill
+            if isinstance(p, BatchedTensor):
+                raise NotImplementedError("vmap: bernoulli_ with a batched tensor of "
+                                          "probabilities is not supported yet")
+            fill(self, lambda t: _bernoulli_tensor_(t, p, gen))
+            return self
+        return _bernoulli_tensor_(self, p, gen)
+    check_kernel(self._data, "bernoulli_scalar_cpu_", ALL_BUT_COMPLEX)
     return _fill(self, lambda shape, d, _: gen.bernoulli(shape, d, p))
+
+
+def _bernoulli_tensor_(self, p, gen):
+    """``self.bernoulli_(p)`` with a tensor of probabilities, broadcast to self's shape:
+    torch's serial kernel, drawing through self's memory as ``_write_drawn`` does."""
+    from .ops.inplace import check_inplace
+    from .ops.overlap import check_no_partial_overlap
+    check_inplace(self)
+    data = self._data
+    check_kernel(data, "bernoulli_tensor_cpu_self_", ALL_BUT_COMPLEX)
+    probs = p.detach().expand(data.shape)._data
+    if not _backend.writeable(data):
+        raise RuntimeError("unsupported operation: more than one element of the written-to "
+                           "tensor refers to a single memory location. Please clone() the "
+                           "tensor before performing the operation.")
+    check_no_partial_overlap(data, [probs])
+    order = _memory_order(data)
+    walk = data.transpose(order)
+    drawn = walk.copy()  # (C order in walk's shape: what the generator writes into)
+    try:
+        gen.bernoulli_tensor(probs.transpose(order), out=drawn)
+    finally:  # an out-of-range p raises with the draws before it written, as torch's do
+        walk[...] = drawn
+    if not self._inference:
+        self._version_counter[0] += 1
+    return self
 
 
 def random_(self, *bounds, generator=None, **named):

@@ -171,6 +171,13 @@ class Tensor:
     def is_pinned(self, device=None):
         return False
 
+    def record_stream(self, *args, **kwargs):
+        # an accelerator stream is torch's only accepted argument (its CPU kernel refuses
+        # even that), and no such stream exists here: any argument is of the wrong type
+        if not args and not kwargs:
+            raise TypeError('record_stream() missing 1 required positional arguments: "s"')
+        raise RuntimeError("unknown parameter type")
+
     def is_shared(self):
         # a NumPy array lives in one process's memory; torch.multiprocessing pickles copies
         return False

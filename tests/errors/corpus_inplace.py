@@ -34,6 +34,14 @@ CASES = [
     # random fills: bounds
     'x.random_(0)', 'x.random_(1.5)', 'n.random_(-3)', 'x.exponential_(-1.)',
     'w.exponential_()',
+    # bernoulli_ of a tensor of probabilities: a p outside [0, 1] is met as its turn comes,
+    # after the elements before it are drawn and written
+    'x.bernoulli_(torch.tensor([0.5, 2., 0.5]))',
+    'x.bernoulli_(torch.tensor([0.5, 0.5, float("nan")], dtype=torch.float64))',
+    'try:\n    x.bernoulli_(torch.tensor([0.5, 0.5, 2.]))\nexcept RuntimeError:\n    pass\ntorch.rand(3)',
+    'x.bernoulli_(y)', 'x.bernoulli_(m)', 'x.bernoulli_(n)', 'x.bernoulli_(z)', 'z.bernoulli_(x[:2])',
+    'z.bernoulli_(0.5)', 'w.bernoulli_(x)', 'x.expand(2, 3).bernoulli_(m)', 'x[1:].bernoulli_(x[:-1])',
+    'x.unsqueeze(1).expand(3, 1).bernoulli_(x.unsqueeze(1) / 4)',
     # in-place view ops: leaves, views, multi-output views, bad dims and geometry
     'w.unsqueeze_(0)', 'w[:2].unsqueeze_(0)', 'w.view(3, 1).t_()', 'h.split(1)[0].squeeze_(0)',
     'h.unbind()[0].unsqueeze_(0)', 'with torch.no_grad():\n    v = h[:2]\nv.unsqueeze_(0)',

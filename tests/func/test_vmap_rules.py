@@ -57,6 +57,8 @@ BAG_ENDS = np.array([[0, 2, 2, 8], [0, 1, 4, 8], [0, 3, 8, 8]])  # include_last_
 BAG_WEIGHTS = RNG.standard_normal((3, 8))
 LOG_PROBS = RNG.standard_normal((3, 6, 2, 5))  # 3 samples of (T, N, C)
 CTC_TARGETS = RNG.integers(1, 5, (3, 2, 4))
+WN_V = RNG.standard_normal((3, 4, 5))  # weight norm: 3 samples of a (4, 5) direction
+WN_G0, WN_G1 = RNG.uniform(0.5, 2, (3, 4, 1)), RNG.uniform(0.5, 2, (3, 1, 5))
 
 
 def _f(lib):
@@ -362,6 +364,19 @@ LOOP_CASES = {
         argnums=(0, 1)), 0, (X3[:, 0], X3[:, 1, :, :3])),
     "slice_scatter_end_past": (lambda lib: lambda x, s: lib.slice_scatter(x, s, 1, 0, 4, 2),
                                (0, None), (X3, X3[0, :, :1])),
+    # the fused weight norm over the first or the last dim, its norms, per-sample gradients
+    "weight_norm_first": (lambda lib: lambda v, g: lib._weight_norm_interface(v, g, 0), 0,
+                          (WN_V, WN_G0)),
+    "weight_norm_last_one_g": (lambda lib: lambda v, g: lib._weight_norm_interface(v, g, 1),
+                               (0, None), (WN_V, WN_G1[0])),
+    "weight_norm_vector": (lambda lib: lambda v, g: lib._weight_norm(v, g, 0), 0,
+                           (WN_V[:, 0], WN_V[:, 1])),
+    "weight_norm_grads": (lambda lib: lib.func.grad(
+        lambda v, g, x: (lib._weight_norm(v, g, 1) * x).sum(), argnums=(0, 1)), 0,
+        (WN_V, WN_G1, WN_V[::-1])),
+    "weight_norm_first_grads_batch_inside": (lambda lib: lib.func.grad(
+        lambda v, g: (lib._weight_norm(v, g, 0) ** 3).sum(), argnums=(0, 1)), (1, 0),
+        (WN_V.swapaxes(0, 1), WN_G0)),
 }
 
 
@@ -421,9 +436,6 @@ LOOPED = {
     "RreluWithNoiseBackward0": "F.rrelu refuses vmap as torch does: the op sees plain tensors",
     "RreluWithNoiseBackward1": "F.rrelu refuses vmap as torch does",
     "RreluWithNoiseBackwardBackward0": "F.rrelu refuses vmap as torch does",
-    "torch::autograd::NotImplemented": "histogram's ops (torch has no derivative for them): "
-                                       "no rule yet",
-    "WeightNormInterfaceBackward0": "no rule yet (the norm must not reach across samples)",
 }
 
 

@@ -44,6 +44,13 @@ CALLS = {
     "bincount": (lambda t, x: t.bincount(x), [np.array([0, 1, 1, 3])]),
     "bincount_weights": (lambda t, x, w: x.bincount(w, minlength=6),
                          [np.array([0, 1, 1, 3]), np.array([0.5, 1.0, 1.0, 2.0], f32)]),
+    # torch sums float weights in float, any other (half, integers) in double
+    "bincount_half_weights": (lambda t, x, w: x.bincount(w.half()),
+                              [np.array([0, 1, 1, 3]), np.array([0.5, 1.0, 1.0, 2.0], f32)]),
+    "bincount_int_weights": (lambda t, x, w: x.bincount(w.int()),
+                             [np.array([0, 1, 1, 3]), np.array([0.5, 1.0, 1.0, 2.0], f32)]),
+    "histc_half": (lambda t, x: t.histc(x.half(), bins=4, min=0, max=3),
+                   [np.array([1.0, 2.0, 1.0, 3.0, -1.0], f32)]),
     "count_nonzero": (lambda t, x: t.count_nonzero(x), [np.array([[0, 1], [2, 0]])]),
     "count_nonzero_dim": (lambda t, x: x.count_nonzero(dim=(0, 1)), [TIES - 2]),
     "all": (lambda t, x: t.all(x), [TIES]),

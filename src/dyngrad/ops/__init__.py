@@ -6,7 +6,7 @@
 import importlib
 import inspect
 
-from .. import _backend, random as _random
+from .. import random as _random
 from .._args import type_name
 from ..tensor import Tensor, _read_only
 from . import autocast_policy, indexing, pointwise as pw, torch_math as tm, torch_shape as ts
@@ -22,31 +22,12 @@ _UNARY = ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", 
           "reciprocal")
 
 
-# dtypes a unary function refuses, and what torch says (kind: NumPy's letter)
-_REFUSED = {
-    "floor": ("c", NotImplementedError, "floor is not supported for complex inputs"),
-    "ceil": ("c", NotImplementedError, "ceil is not supported for complex inputs"),
-    "trunc": ("c", NotImplementedError, "trunc is not supported for complex inputs"),
-    "sign": ("c", NotImplementedError, "Unlike NumPy, torch.sign is not intended to support "
-                                       "complex numbers. Please use torch.sgn instead."),
-}
-
-
 def _unary(name):
     op = getattr(pw, name + "_") if name == "abs" else getattr(pw, name)
     entry = op.fast or op
-    refused = _REFUSED.get(name)
-    if refused is None:
-        def fn(input, *, out=None):
-            return entry(input)
-        fn._entry = entry  # what the method calls (signatures.py: no arguments to check)
-    else:
-        kind, error, message = refused
-
-        def fn(input, *, out=None):
-            if _backend.kind(input._data.dtype) == kind:
-                raise error(message)
-            return entry(input)
+    def fn(input, *, out=None):
+        return entry(input)
+    fn._entry = entry  # what the method calls (signatures.py: no arguments to check)
     fn.__name__ = name
     return fn
 
@@ -332,13 +313,9 @@ def _inplace_of(name):
     """``x.name_(...)``: the function's own op, written into x (so the node is the
     function's, and x's value before the write is what the formulas save, as torch)."""
     op = getattr(pw, name)
-    refused = _REFUSED.get(name)
-
     by_number, by_tensor = pw.INPLACE_BY_OPERAND.get(name, (op, op))
 
     def method(self, *args):
-        if refused is not None and self._data.dtype.kind == refused[0]:
-            raise refused[1](refused[2])
         entry = by_tensor if args and isinstance(args[0], Tensor) else by_number
         return apply_inplace(entry, self, (self,) + args)
     method.__name__ = name + "_"

@@ -241,8 +241,10 @@ def _warn_loop(name):
                   "can prioritize its implementation.", UserWarning, stacklevel=4)
 
 
-def loop_rule(op, args, level, size):
-    _warn_loop(aten_name(op))
+def loop_rule(op, args, level, size, name=None):
+    """The op once per sample, with torch's warning naming it (``name``: torch's name of
+    the overload, where the op's own does not say it)."""
+    _warn_loop(name or aten_name(op))
     if op.variadic:
         def call(*tensors):
             return op(list(tensors), *args[1:])

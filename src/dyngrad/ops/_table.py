@@ -125,7 +125,8 @@ class Op:
     def __init__(op, node_name, forward, *, outputs=("result",), view=False,
                  nondiff=(), differentiable_outputs=None, variadic=False, jvp=None,
                  jvp_name=None, real_grad_only=None, inplace_cast=None, writes=(),
-                 result_dtype_of=None, params=None, replayed_view=False, **formulas):
+                 result_dtype_of=None, params=None, replayed_view=False,
+                 keeps_saved_dtypes=False, **formulas):
         op.name = node_name
         # a view as_strided cannot describe (it changes the dtype): a view made through it
         # is rebuilt by replaying its ops, as torch's view_func (NOTE [Replayed views])
@@ -222,6 +223,15 @@ class Op:
             # the fast ops' formulas (elementwise arithmetic and math) give gradients in
             # the output's dtype: their nodes may skip the per-input reduction records
             op.node_class._same_dtype_grads = True
+        # the node class of a binary op whose operand that takes no gradient has another
+        # dtype than the result: same name, saved arrays promoted first unless its formulas
+        # compute with an operand in its own dtype (``keeps_saved_dtypes``: ldexp's
+        # integer pow(2, other)), gradients reduced to each input's dtype (NOTE
+        # [Gradients in torch's promoted dtype])
+        op.mixed_node_class = type(node_name, (op.node_class,), {
+            "__slots__": (), "_same_dtype_grads": False,
+            **({} if keeps_saved_dtypes else {"_apply": run_formulas_promoted})}) if (
+                op.fast is not None and len(op.tensor_pos) == 2) else None
         ALL_OPS.append(op)
 
     def __repr__(self):
@@ -380,8 +390,12 @@ def _make_fast(op):
                          else _differentiable(out))):
                 outs = (res,)
                 save = save_self if b is None else save_other if a is None else save_both
-                save(record(_new(cls if not low else op.low_node_class), (a, b), outs),
-                     (self, other) + rest, outs)
+                kind = cls if not low else op.low_node_class
+                if a is None or b is None:  # NOTE [Gradients in torch's promoted dtype]
+                    fixed = x if a is None else y
+                    if type(fixed) is _ndarray and fixed.dtype != out.dtype and not low:
+                        kind = op.mixed_node_class
+                save(record(_new(kind), (a, b), outs), (self, other) + rest, outs)
             if DUAL[0] is not None:
                 push_tangents(op, (self, other) + rest, (res,))
             return res
@@ -580,9 +594,10 @@ def _step_fn(fwd, rest, pos, k):
     return step
 
 
-def run_formulas(node, grads, create_graph, widened=False):
+def run_formulas(node, grads, create_graph, widened=False, promoted=False):
     """The gradients for each input edge of a table node, given the grads of its outputs
-    (``widened``: bfloat16 grads and saved arrays first made float32)."""
+    (``widened``: bfloat16 grads and saved arrays first made float32; ``promoted``: saved
+    arrays first cast to the gradient's dtype)."""
     op = node._op
     # an op that saves no tensor (x + 1) has nothing to unpack: no call (measured: an
     # x + 1 chain's backward from 1.88 to 1.78 us per node)
@@ -591,6 +606,8 @@ def run_formulas(node, grads, create_graph, widened=False):
     if widened:
         saved = [widen(v) for v in saved]
         grads = [widen(g) for g in grads]
+    if promoted:
+        saved = [_promoted(v, grads[0].dtype) for v in saved]
     grad = grads[0]
     if op.variadic:
         formula, spec = op.calls[0]
@@ -659,6 +676,34 @@ def run_formulas_widened(node, grads, create_graph):
     run on float32 gradients (the engine rounds each result to its input's dtype once, as
     torch's fused backward kernels round); with it, op by op like any recorded graph."""
     return run_formulas(node, grads, create_graph, not create_graph)
+
+
+# NOTE [Gradients in torch's promoted dtype]
+# A formula run on arrays (create_graph=False) computes with NumPy's promotion, which is
+# not torch's when an operand is an integer tensor or a 0-dim tensor of a wider float: in
+# ``x * i`` (x float32, i int64) torch's gradient ``grad * i`` is float32, NumPy's float64.
+# Where the operand that takes no gradient has another dtype than the result, the node is
+# of the op's ``mixed_node_class``: its saved arrays are cast to the gradient's dtype
+# before the formulas run, which is torch's promotion of a binary op's operands (so the
+# values are torch's too), and the engine reduces its gradients to each input's dtype.
+# A 0-dim operand beside float16 is cast to float32 instead: torch's float16 kernels read
+# a 0-dim operand as a number of the type they compute in. (A float16 formula of several
+# steps then rounds once where torch rounds each step.) With create_graph the formulas
+# run on Tensors, which promote as torch does.
+def run_formulas_promoted(node, grads, create_graph):
+    """``run_formulas`` for a node of ``mixed_node_class`` (NOTE [Gradients in torch's
+    promoted dtype])."""
+    return run_formulas(node, grads, create_graph, promoted=not create_graph)
+
+
+_HALF, _FLOAT = xp.dtype(xp.float16), xp.dtype(xp.float32)
+
+
+def _promoted(value, dtype):
+    """A saved value as torch's kernels take it beside a gradient of ``dtype``."""
+    if type(value) is not _ndarray or value.dtype == dtype:
+        return value
+    return value.astype(_FLOAT if dtype == _HALF and value.ndim == 0 else dtype)
 
 
 _GRAD, _GRADS, _MASK = -1, -2, -3

@@ -53,7 +53,7 @@ def _ldexp(self, other):
 
 # (torch's quirk, kept: for an integer ``other``, pow(2, other) is an integer power, so a
 # negative exponent gives 2**-2 == 0 and no gradient)
-ldexp = Op("LdexpBackward0", _ldexp, jvp=ELEMENTWISE,
+ldexp = Op("LdexpBackward0", _ldexp, jvp=ELEMENTWISE, keeps_saved_dtypes=True,
            self=lambda grad, other: mul(grad, conj(pow_scalar_base(2, other))),
            other=lambda grad, result: mul_scalar(mul(grad, conj(result)), _LN2))
 

@@ -11,12 +11,14 @@ from .. import _backend
 from .. import _dtype as _dt
 from ..creation import linspace
 from ..tensor import _CPP_TYPE, Tensor
-from ._low_precision import NO_BFLOAT16
+from ._batched import any_batched
+from ._low_precision import FORMAT_BOUND, LOW_KIND
 from ._table import Op
 from .pointwise import _not_implemented
 from .return_types import return_type
 
 xp = _backend.xp
+_LOW = {d for d in _dt.ALL if _backend.kind(d.np) == LOW_KIND}  # bfloat16, float8
 _HISTOGRAM = return_type("histogram", ("hist", "bin_edges"))
 return_type("histogram_out", ("hist", "bin_edges"))
 _HISTOGRAMDD = return_type("histogramdd", ("hist", "bin_edges"))
@@ -63,9 +65,13 @@ def _outer_edges(input, range, n):
 
 
 def _check_inputs(input, bins, weight, kernel):
-    """torch's histogramdd_check_inputs, in its order (``input``: N points by D dims)."""
+    """torch's histogramdd_check_inputs, in its order (``input``: N points by D dims), and
+    the kernel's dtypes: ``"histogramdd"``, which finds edges from bin counts, takes float
+    and double; ``"histogram_cpu"``, which counts over given edges, float16 and bfloat16
+    too, and refuses after the checks."""
     dt = _dt._FROM_NP[input.dtype]
-    if input.dtype.kind != "f" or input.dtype.itemsize < 4:
+    counts = kernel == "histogram_cpu"
+    if not counts and (input.dtype.kind != "f" or input.dtype.itemsize < 4):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{dt._cname}\'')
     for d, edges in enumerate(bins):
         if edges.dtype != input.dtype:
@@ -89,6 +95,18 @@ def _check_inputs(input, bins, weight, kernel):
                                "same shape as the input tensor excluding its innermost "
                                f"dimension, but got input with shape {list(input.shape)} and "
                                f"weight with shape {list(weight.shape)}")
+    if counts and input.dtype.kind not in "f" + LOW_KIND:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt._cname}\'')
+
+
+def _check_given(input, bins, weight, kernel="histogram_cpu"):
+    """The dtype checks, made on the tensors the caller gave: a bfloat16 operand beside a
+    float one would reach the op's forward as float32 (_low_precision.py)."""
+    if isinstance(input, Tensor) and input.dim() >= 2 and all(
+            isinstance(b, Tensor) for b in bins) and (weight is None or isinstance(weight, Tensor)):
+        points = input._data.reshape(-1, input.shape[-1])
+        _check_inputs(points, [b._data for b in bins],
+                      None if weight is None else weight._data.reshape(-1), kernel)
 
 
 def _count(input, edges, weight, density, name):
@@ -108,11 +126,21 @@ def _count(input, edges, weight, density, name):
         pos = xp.where(pos == e.size - 1, pos - 1, pos)  # the last edge closes the last bin
         flat = flat * shape[d] + xp.clip(pos, 0, shape[d] - 1)
     w = None if weight is None else weight.reshape(-1)[keep]
-    hist = xp.bincount(flat[keep], weights=w, minlength=int(xp.prod(shape))).astype(
-        input.dtype).reshape(shape)
+    size = int(xp.prod(shape))
+    if w is not None and w.dtype.itemsize < 4:
+        # torch adds each weight into a histogram of the input's dtype, rounding each sum
+        hist = xp.zeros(size, w.dtype)
+        xp.add.at(hist, flat[keep], w)
+        hist = hist.reshape(shape)
+    else:
+        hist = xp.bincount(flat[keep], weights=w, minlength=size).astype(
+            input.dtype).reshape(shape)
     if density:
         with xp.errstate(invalid="ignore", divide="ignore"):
-            hist = hist / input.dtype.type(hist.sum())
+            # torch's steps, each rounded to the dtype: the sum (accumulated in float32 for
+            # the 16-bit types), then a division by it and by each dim's bin lengths
+            total = hist.astype(xp.float32).sum() if hist.dtype.itemsize < 4 else hist.sum()
+            hist = hist / input.dtype.type(total)
             for d, e in enumerate(edges):
                 lengths = xp.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
                 hist = hist / lengths
@@ -138,19 +166,17 @@ def _histogram(self, bins, range, weight, density):
                                f"elements, but got {len(range)}")
         edges = _spread_edges(points, [bins], range)[0]
     else:
-        if self.dtype.kind != "f" or self.dtype.itemsize < 4:
-            raise NotImplementedError(f'"histogram_cpu" not implemented for '
-                                      f"'{_dt._FROM_NP[self.dtype]._cname}'")
         edges = bins
     w = None if weight is None else weight.reshape(-1)
-    _check_inputs(points, [edges], w, "histogramdd")
+    _check_inputs(points, [edges], w, "histogram_cpu")
     return _count(points, [edges], w, density, "histogram"), edges.copy()
 
 
 histogram_op = Op("torch::autograd::NotImplemented", _histogram, outputs=("hist", "bin_edges"),
                   nondiff=("bins",), self=_not_implemented("histogram"),
                   weight=_not_implemented("histogram"))
-NO_BFLOAT16[histogram_op] = "histogramdd"
+# bfloat16 counts and sums are torch's in bfloat16 itself (each weight's sum rounded)
+FORMAT_BOUND.update((histogram_op,))
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
@@ -161,6 +187,14 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     hist=tensor([0., 2., 1., 0.]),
     bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
     """
+    if isinstance(input, Tensor):
+        if not isinstance(bins, Tensor) and input.dtype in _LOW:
+            raise NotImplementedError(f'"histogramdd" not implemented for '
+                                      f"'{input.dtype._cname}'")
+        if isinstance(bins, Tensor):
+            _check_given(input.reshape(-1, 1), [bins], weight)
+        else:
+            _check_given(input.reshape(-1, 1), [], weight, "histogramdd")
     return _HISTOGRAM(*histogram_op(input, bins, range, weight, density))
 
 
@@ -188,7 +222,7 @@ def _bin_edges(self, bin_ct, range, weight, density):
 def _from_edges(self, edges, weight, density):
     points = _check_points(self)
     w = None if weight is None else weight.reshape(-1)
-    _check_inputs(points, edges, w, "histogramdd")
+    _check_inputs(points, edges, w, "histogram_cpu")
     return _count(points, list(edges), w, density, "histogramdd")
 
 
@@ -204,6 +238,12 @@ from_bin_tensors_op = Op("torch::autograd::NotImplemented",
                          nondiff=("bins",),
                          self=_not_implemented("_histogramdd_from_bin_tensors"),
                          weight=_not_implemented("_histogramdd_from_bin_tensors"))
+FORMAT_BOUND.update((from_bin_cts_op, from_bin_tensors_op))
+
+
+def refused_under_vmap(overload):
+    raise RuntimeError(f"Batching rule not implemented for aten::histogramdd{overload}. We "
+                       "could not generate a fallback.")
 
 
 def histogramdd(input, bins, range=None, weight=None, density=False):
@@ -216,6 +256,12 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
             [1., 0.]]),
     bin_edges=(tensor([0.0000, 0.5000, 1.0000]), tensor([0.0000, 0.5000, 1.0000])))
     """
+    if any_batched(input, weight, *(bins if isinstance(bins, (list, tuple)) else ())):
+        # (torch's vmap has no rule for it, nor a loop: NOTE [Functions that read arrays
+        # under vmap])
+        overload = (".int_bins" if isinstance(bins, int) else
+                    ".TensorList_bins" if bins and isinstance(bins[0], Tensor) else "")
+        refused_under_vmap(overload)
     if isinstance(bins, int):
         bins = [bins] * (input.shape[-1] if input.dim() else 1)
     bins = list(bins)
@@ -228,8 +274,12 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
         raise RuntimeError("histogramdd: The size of bins must be equal to the innermost "
                            "dimension of the input.")
     if bins and isinstance(bins[0], Tensor):
+        _check_given(input, bins, weight)
         hist = from_bin_tensors_op(input, [b._data for b in bins], weight, density)
         return _HISTOGRAMDD(hist, tuple(bins))
+    if input.dtype in _LOW:
+        raise NotImplementedError(f'"histogramdd" not implemented for \'{input.dtype._cname}\'')
+    _check_given(input, [], weight, "histogramdd")
     edges = bin_edges_op(input, tuple(bins), range, weight, density)
     hist = from_bin_cts_op(input, [e._data for e in edges], weight, density)
     return _HISTOGRAMDD(hist, tuple(edges))

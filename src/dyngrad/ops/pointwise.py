@@ -11,7 +11,7 @@ import math
 
 from .. import _backend
 from .._cpu_math import _fma32, _fma64
-from .._kernel_dtypes import NUMERIC_COMPLEX, check_kernel
+from .._kernel_dtypes import ALL_BUT_COMPLEX, NUMERIC_COMPLEX, check_kernel
 from .. import _dtype as _dt
 from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE
@@ -19,6 +19,7 @@ from ._promote import binary, broadcast_shapes, compare, in_module, result_dtype
 from ._promote import clamp_type_name, type_name
 from ._promote import _torch_error as torch_error
 from ._table import ELEMENTWISE, LINEAR, Op, derivative_not_implemented
+from . import complex_math
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -167,6 +168,8 @@ def _div(self, other):
     dt = result_dtype(self, other)
     if dt.kind not in "fc":  # int / int is a float division in torch
         dt = to_float(xp.empty(0, dtype=bool)).dtype
+    if dt.kind == "c":
+        return complex_math.divide(xp.asarray(self, dt), xp.asarray(other, dt))
     with xp.errstate(**_SILENT):
         try:
             return xp.true_divide(self, other, dtype=dt)
@@ -175,7 +178,10 @@ def _div(self, other):
 
 
 def _mul(self, other):
-    return binary(xp.multiply, self, other)
+    out = binary(xp.multiply, self, other)
+    if type(out) is _ndarray and out.dtype.kind == "c":  # NOTE [Complex products]
+        return complex_math.multiply(self, other, out.dtype)
+    return out
 
 
 def _is_integral(x):
@@ -312,7 +318,9 @@ fmod_scalar = Op("FmodBackward0", _fmod, jvp=ELEMENTWISE, inplace_cast=type_name
                  self=lambda grad: grad)
 def _reciprocal(x):
     # 1 / x, not NumPy's reciprocal: for complex numbers torch divides (1 / 0j is inf+nanj,
-    # and the imaginary zero of 1 / (2+0j) stays positive), as NumPy's division does
+    # and the imaginary zero of 1 / (2+0j) stays positive; NOTE [Complex division])
+    if x.dtype.kind == "c" and _backend.is_numpy(x):
+        return complex_math.reciprocal(x)
     return xp.divide(1, x)
 
 
@@ -391,6 +399,8 @@ def _pow(self, exponent):
     with xp.errstate(**_SILENT):
         if dt.kind == "f" and type(exponent) in (int, float) and exponent in _POW_AS_PRODUCT:
             return _POW_AS_PRODUCT[exponent](xp.asarray(self, dtype=dt))
+        if dt.kind == "c":
+            return complex_math.power(self, exponent, dt)
         try:
             return xp.power(self, exponent, dtype=dt, casting="unsafe")  # as binary() in _promote
         except ValueError as e:
@@ -488,6 +498,7 @@ abs_ = Op("AbsBackward0", _abs, jvp=ELEMENTWISE,
 
 
 def _sign(self):
+    """sgn's forward (complex numbers: z / |z|), and sign's for real numbers."""
     if type(self) is not _ndarray and not _backend.is_numpy(self):
         return _sign_in(_backend.array_module(self), self)
     if self.dtype.kind == "b":
@@ -509,7 +520,14 @@ def _sign_in(ns, self):
     return ns.where(ns.isnan(r), ns.zeros_like(r), r) if k == "f" else r
 
 
-sign = Op("SignBackward0", _sign, jvp=ELEMENTWISE, self=lambda grad: zeros_like(grad))
+def _real_sign(self):
+    check_kernel(self, "sign_cpu", ALL_BUT_COMPLEX,
+                 "Unlike NumPy, torch.sign is not intended to support complex numbers. Please "
+                 "use torch.sgn instead.")
+    return _sign(self)
+
+
+sign = Op("SignBackward0", _real_sign, jvp=ELEMENTWISE, self=lambda grad: zeros_like(grad))
 # abs's formula uses sgn (sign extended to complex numbers): its own node, SgnBackward0
 # (forward mode: derivatives.yaml's sgn_backward(self_p, self_t, result), the formula on
 # the tangent itself: sgn is not holomorphic, so ELEMENTWISE's conj(formula(conj(t)))
@@ -769,11 +787,14 @@ def _erf(self):
 
 def _rounding(ufunc, name):
     """floor, ceil, round, trunc: integers come back unchanged, as in torch (bool has no
-    kernel)."""
+    kernel; complex numbers are refused, by floor, ceil and trunc in words of their own)."""
     kernel = f"{name}_vml_cpu"
+    refusal = None if name == "round" else f"{name} is not supported for complex inputs"
 
     def forward(self):
         kind = self.dtype.kind
+        if kind == "c":
+            check_kernel(self, kernel, ALL_BUT_COMPLEX, refusal)
         if kind in "biu":
             if kind == "b":
                 check_kernel(self, kernel, NUMERIC_COMPLEX)

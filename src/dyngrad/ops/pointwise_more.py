@@ -199,7 +199,16 @@ def lerp(input, end, weight, *, out=None):
     return lerp_scalar(input, end, weight)
 
 
+def _in_common_dtype(self, tensor1, tensor2):
+    """The three operands in torch's dtype for all three at once (a 0-dim float64 tensor
+    beside a float32 and an int64 one gives float32, which two pairwise steps would not)."""
+    dt = result_dtype(self, tensor1, tensor2)
+    return [v.astype(dt) if getattr(v, "dtype", dt) != dt else v
+            for v in (self, tensor1, tensor2)]
+
+
 def _addcmul(self, tensor1, tensor2, value):
+    self, tensor1, tensor2 = _in_common_dtype(self, tensor1, tensor2)
     # torch's kernel is fma(value * tensor1, tensor2, self): one rounding where NumPy makes two
     return fma(binary(xp.multiply, tensor1, value), tensor2, self)
 
@@ -213,6 +222,7 @@ def _addcdiv(self, tensor1, tensor2, value):
             "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
             "float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes.")
+    self, tensor1, tensor2 = _in_common_dtype(self, tensor1, tensor2)
     # torch's kernel: self + value * tensor1 / tensor2, multiplied before it divides
     with xp.errstate(**_SILENT):
         quot = binary(xp.divide, binary(xp.multiply, tensor1, value), tensor2)

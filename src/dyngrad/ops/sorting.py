@@ -172,6 +172,11 @@ def _topk(self, k, dim, largest, sorted):
     return xp.take_along_axis(self, idx, dim), idx
 
 
+def topk_array(a, k, dim):
+    """The indices of torch's ``topk(a, k, dim)`` (largest, sorted) for an array."""
+    return _topk(a, k, dim, True, True)[1]
+
+
 def _stl_topk(row, k, largest, sorted):
     """torch's topk of one row: a partial sort for k up to n / 64, else nth_element and a
     sort of the first k - 1."""
@@ -460,7 +465,9 @@ def bincount(input, weights=None, minlength=0):
         return _wrap(xp.bincount(a, minlength=minlength).astype(xp.int64))
     w = weights._data
     out = xp.bincount(a, weights=w, minlength=minlength)
-    return _wrap(out.astype(w.dtype if w.dtype.kind == "f" else xp.float64))
+    # torch's kernel has float and double sums only: float weights give float, any other
+    # (float16, bfloat16, integers) double
+    return _wrap(out.astype(xp.float32 if w.dtype == xp.float32 else xp.float64))
 
 
 FUNCTIONS = {

@@ -252,13 +252,16 @@ def argwhere(input):
 
 def float_power(input, exponent, *, out=None):
     from . import pointwise as pw
-    wide = _dt.complex128 if (isinstance(input, Tensor) and input.is_complex()) else _dt.float64
+    # double precision, complex when either operand is
+    complex_ = any(isinstance(v, complex) or isinstance(v, Tensor) and v.is_complex()
+                   for v in (input, exponent))
+    wide, number = (_dt.complex128, complex) if complex_ else (_dt.float64, float)
     if not isinstance(input, Tensor):
-        return pw.pow_scalar_base(float(input), ts.to(exponent, wide))
+        return pw.pow_scalar_base(number(input), ts.to(exponent, wide))
     base = ts.to(input, wide)
     if isinstance(exponent, Tensor):
         return pw.pow_tensor(base, ts.to(exponent, wide))
-    return pw.pow_scalar_exp(base, float(exponent))
+    return pw.pow_scalar_exp(base, number(exponent))
 
 
 def float_power_(self, exponent):

@@ -156,7 +156,12 @@ def _expand(self, size):
         out = _ndarray(size, self.dtype, self, 0, (0,) * len(size))
         out.flags.writeable = False
         return out
-    return array_module(self).broadcast_to(self, size)
+    out = array_module(self).broadcast_to(self, size)
+    if type(out) is _ndarray and out.size == self.size and out.size and self.flags.writeable:
+        # nothing repeated (its own shape, or new dims of size 1): torch's view can be
+        # written through, where broadcast_to's is read-only all the same
+        return self.reshape(out.shape)
+    return out
 
 
 expand = Op("ExpandBackward0", _expand, jvp=LINEAR, view=True,

@@ -1,22 +1,29 @@
 """F.linear_cross_entropy: cross_entropy(linear(input, linear_weight, linear_bias), target)
 as torch composes it (options=None), and torch's chunked path (options given): the batch
 taken a chunk of rows at a time, the gradients computed in the forward and handed out by
-the backward, in a node of torch's name."""
+the backward, in a node of torch's name. float16 and bfloat16 inputs compute in their
+accumulation dtype (float32 under acc_policy="auto", else their own) and round the loss
+and each gradient once; torch's kernels round some partial sums on the way, so low
+precision values agree with torch's to about an ulp of the dtype, not bit for bit."""
 import math
 import warnings
 
 from ... import creation
 from ...autograd.function import Function
 from ...ops import FUNCTIONS as _F
-from ..._dtype import float32, float64, int64
+from ..._dtype import bfloat16, float16, float32, int64
 from .linear import linear
 from .loss import cross_entropy
 
-_CHUNKED_DTYPES = (float32, float64)
+_LOW = (float16, bfloat16)
 
 
 def _chunks(n, rows):
     return [slice(i, min(i + rows, n)) for i in range(0, n, rows)]
+
+
+def _in(acc, *tensors):
+    return [None if t is None else t.to(acc) for t in tensors]
 
 
 def _rows_loss_and_grad(x, W, b, target, weight, ignore_index, with_grad):
@@ -49,8 +56,10 @@ class GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_default(
     unless allow_retain_graph."""
 
     @staticmethod
-    def forward(ctx, x, W, b, target, weight, reduction, ignore_index, rows, retain):
+    def forward(ctx, x, W, b, target, weight, reduction, ignore_index, rows, retain, acc):
         needs = ctx.needs_input_grad[:3]
+        dtypes = [None if t is None else t.dtype for t in (x, W, b)]
+        x, W, b, weight = _in(acc, x, W, b, weight)
         total, count = creation.zeros((), dtype=x.dtype), creation.zeros((), dtype=x.dtype)
         gx, gW, gb = None, None, None
         parts = []
@@ -69,8 +78,9 @@ class GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_default(
                     gx[rows_] = cx
                 gW = cW if gW is None or cW is None else gW + cW
                 gb = cb if gb is None or cb is None else gb + cb
-        ctx.grads, ctx.retain = [gx, gW, gb], retain
-        return total * scale if reduction == "mean" else total
+        ctx.grads = [None if g is None else g.to(d) for g, d in zip((gx, gW, gb), dtypes)]
+        ctx.retain = retain
+        return (total * scale if reduction == "mean" else total).to(dtypes[0])
 
     @staticmethod
     def backward(ctx, grad):
@@ -80,7 +90,7 @@ class GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_default(
         grads = [None if g is None else g * grad for g in ctx.grads]
         if not ctx.retain:
             ctx.grads = None
-        return (*grads, None, None, None, None, None, None)
+        return (*grads, None, None, None, None, None, None, None)
 
 
 class GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_no_reduction_default(
@@ -89,15 +99,20 @@ class GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_no_reduc
     gradients from the saved inputs (so it can run again)."""
 
     @staticmethod
-    def forward(ctx, x, W, b, target, weight, ignore_index, rows):
+    def forward(ctx, x, W, b, target, weight, ignore_index, rows, acc):
         ctx.save_for_backward(x, W, b, target, weight)
-        ctx.ignore_index, ctx.rows = ignore_index, rows
+        ctx.ignore_index, ctx.rows, ctx.acc = ignore_index, rows, acc
+        dtype = x.dtype
+        x, W, b, weight = _in(acc, x, W, b, weight)
         return _F["cat"]([_rows_loss_and_grad(x[r], W, b, target[r], weight, ignore_index,
-                                              False)[0] for r in _chunks(x.shape[0], rows)])
+                                              False)[0] for r in _chunks(x.shape[0], rows)]
+                         ).to(dtype)
 
     @staticmethod
     def backward(ctx, grad):
         x, W, b, target, weight = ctx.saved_tensors
+        dtypes = [None if t is None else t.dtype for t in (x, W, b)]
+        x, W, b, weight, grad = _in(ctx.acc, x, W, b, weight, grad)
         needs = ctx.needs_input_grad[:3]
         gx = creation.zeros(x.shape, dtype=x.dtype) if needs[0] else None
         gW = gb = None
@@ -108,7 +123,8 @@ class GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_no_reduc
                 gx[r] = cx
             gW = cW if gW is None or cW is None else gW + cW
             gb = cb if gb is None or cb is None else gb + cb
-        return gx, gW, gb, None, None, None, None
+        gx, gW, gb = (None if g is None else g.to(d) for g, d in zip((gx, gW, gb), dtypes))
+        return gx, gW, gb, None, None, None, None, None
 
 
 def _chunked(input, linear_weight, target, linear_bias, weight, reduction, ignore_index,
@@ -118,20 +134,18 @@ def _chunked(input, linear_weight, target, linear_bias, weight, reduction, ignor
         input, target = input.unsqueeze(0), target.unsqueeze(0)
     options = options._adjust(input.shape[0], in_features, num_classes, input.dtype,
                               input.device)
-    if input.dtype not in _CHUNKED_DTYPES or options.acc_dtype != input.dtype:
-        raise NotImplementedError(
-            "dyngrad: linear_cross_entropy's chunked path (options=LinearCrossEntropyOptions"
-            f"(...)) is only implemented for float32 and float64 computed in their own dtype; "
-            f"got input {input.dtype} with acc_dtype={options.acc_dtype} (options=None takes "
-            "the reference path)")
+    dtype, acc = input.dtype, options.acc_dtype
+    if dtype != acc and not (dtype in _LOW and acc == float32):
+        raise RuntimeError("linear_cross_entropy supports float32 acc_dtype with float16/"
+                           f"bfloat16 inputs, but got {acc} acc_dtype and {dtype} inputs.")
     rows = options.batch_chunk_size
     if reduction == "none":
         result = GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_no_reduction_default.apply(  # noqa: E501
-            input, linear_weight, linear_bias, target, weight, ignore_index, rows)
+            input, linear_weight, linear_bias, target, weight, ignore_index, rows, acc)
     else:
         result = GeneratedBackwardFor_torch_nn__linear_cross_entropy_batch_chunked_default.apply(
             input, linear_weight, linear_bias, target, weight, reduction, ignore_index, rows,
-            options.allow_retain_graph)
+            options.allow_retain_graph, acc)
     return result if batched else result.squeeze(0)
 
 

@@ -20,6 +20,8 @@ kind (``op.batch_rule``); an op with none runs once per sample.
     conv_tbc.py    conv_tbc: the batch joins the time-batch-channel input's batch dim
     ctc_loss.py    the CTC loss: the batch joins the samples' N
     embedding_bag.py  embedding_bag: every sample's bags one after another
+    weight_norm.py the fused weight norm: the batch merged into its kept dim
+    histogram.py   histogram per sample (as torch loops it), histogramdd refused
     randomness.py  random draws, as the vmap's randomness says (not table ops: random.py
                    calls these rules when a vmap is running)
 """
@@ -32,5 +34,6 @@ def register(rule, ops):
 
 from . import pointwise, reduction, shape, products, indexing, loss, nn  # noqa: E402,F401
 from . import linalg, randomness, distance  # noqa: E402,F401
-from . import fractional_pool, conv_tbc, ctc_loss, embedding_bag  # noqa: E402,F401
+from . import fractional_pool, conv_tbc, ctc_loss, embedding_bag, weight_norm  # noqa: E402,F401
+from . import histogram  # noqa: E402,F401
 shape.register_variants()  # (after nn.py: view_as_real's rule is there)
