@@ -31,7 +31,7 @@ MODULES = ["dyngrad", "dyngrad.tensor", "dyngrad.creation", "dyngrad.autograd",
            "dyngrad.amp.autocast_mode", "dyngrad.ops.autocast_policy", "dyngrad.ops.torch_native",
            "dyngrad.nn._functional.rnn",
            "dyngrad.ops.histogram", "dyngrad.ops.stft", "dyngrad.ops.renorm",
-           "dyngrad.ops.finite_differences"]
+           "dyngrad.ops.finite_differences", "dyngrad.sparse", "dyngrad.ops.sparse"]
 
 
 def _examples():

@@ -332,6 +332,19 @@ ARGS.update({
     "resize_as": lambda t, x, y: x.resize_as(y.t()),
 })
 
+# sparse COO tensors (tests/ops/test_sparse.py has the rest)
+ARGS.update({
+    "sparse_coo_tensor": lambda t, x, y: t.sparse_coo_tensor(
+        t.tensor([[0, 1, 0], [2, 0, 2]]), x[0], (2, 3), check_invariants=False),
+    "spmm": lambda t, x, y: t.spmm(x.to_sparse(), y.t()),
+    "coalesce": lambda t, x, y: t.sparse_coo_tensor(
+        t.tensor([[0, 1, 0], [2, 0, 2]]), x[0], (2, 3), check_invariants=False).coalesce(),
+    "indices": lambda t, x, y: x.to_sparse().indices(),
+    "is_coalesced": lambda t, x, y: (x.to_sparse().is_coalesced(), x.to_sparse()),
+    "sparse_mask": lambda t, x, y: (x.sparse_mask(y.to_sparse()), x.sparse_mask(y.to_sparse(1))),
+    "values": lambda t, x, y: x.to_sparse().values(),
+})
+
 
 def _setitem(x, y):
     z = x.clone()

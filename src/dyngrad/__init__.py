@@ -51,7 +51,7 @@ from .nn._functional.rnn import (gru, gru_cell, lstm, lstm_cell, rnn_relu,  # no
 from .serialization import load, save  # noqa: F401
 from . import serialization  # noqa: F401
 from . import overrides  # noqa: F401
-from . import fft, linalg, special  # noqa: F401
+from . import fft, linalg, sparse, special  # noqa: F401
 from . import distributions  # noqa: F401
 from . import func  # noqa: F401
 from ._dtype_info import finfo, iinfo  # noqa: F401

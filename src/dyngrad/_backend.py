@@ -37,6 +37,9 @@ import numpy
 import numpy.fft
 import numpy.linalg
 
+from . import _meta_array
+from ._meta_array import MetaArray
+
 # dyngrad's own view of NumPy: NumPy's namespace, copied, so that a capture
 # (dyngrad.compile, NOTE [Capture records array calls]) can answer its factories for a
 # while without touching the NumPy every other library in the process uses. Names NumPy
@@ -45,6 +48,41 @@ import numpy.linalg
 xp = types.ModuleType("numpy")
 xp.__dict__.update(numpy.__dict__)
 ndarray = numpy.ndarray
+
+
+# NOTE [Meta arrays pass through asarray]
+# NumPy's asarray, array, asanyarray and ascontiguousarray take no ``__array_function__``:
+# given a meta array they would ask it for its values. Once a meta array is made
+# (``admit_meta``), dyngrad's namespace answers these four with versions that pass a meta
+# array through; until then they are NumPy's own, so a program that never uses the meta
+# device pays nothing for it (they are on the hot path: measured, 90 ns a call).
+def _passing_meta(name):
+    real = getattr(numpy, name)
+
+    def convert(a, dtype=None, *args, **kwargs):
+        if type(a) is not MetaArray:
+            return real(a, dtype, *args, **kwargs)
+        order = kwargs.get("order") or ("C" if name == "ascontiguousarray" else "K")
+        if dtype is not None:
+            return a.astype(dtype, order=order, copy=kwargs.get("copy", name == "array"))
+        if name == "array" and kwargs.get("copy", True) or (
+                name == "ascontiguousarray" and not a.flags.c_contiguous):
+            return a.copy(order)
+        return a
+    convert.__name__ = name
+    return convert
+
+
+_META_PASSING = {name: _passing_meta(name)
+                 for name in ("asarray", "array", "asanyarray", "ascontiguousarray")}
+
+
+def admit_meta():
+    """Let dyngrad's namespace pass meta arrays through NumPy's converters (NOTE [Meta
+    arrays pass through asarray]); called where meta arrays are first made."""
+    if xp.asarray is not _META_PASSING["asarray"]:
+        for name, fn in _META_PASSING.items():
+            setattr(xp, name, fn)
 
 # NOTE [No shortcuts while capturing]
 # Code that skips work when the data lets it (a rounding fix that no lane needs) takes
@@ -73,6 +111,9 @@ NUMPY_TYPES = frozenset({ndarray} | {numpy.dtype(n).type for n in _KIND_OF_NAME}
 _FOREIGN_KIND = {}   # dtype of another module -> 'b', 'u', 'i', 'f' or 'c'
 _FOREIGN_NAME = {}   # dtype of another module -> its name ('float32')
 _MODULES = {xp: {n: numpy.dtype(n) for n in _KIND_OF_NAME}}  # namespace -> its dtypes
+# meta arrays (NOTE [Meta arrays]) carry NumPy's dtypes
+META = _meta_array.namespace
+_MODULES[META] = _MODULES[xp]
 
 
 def _register(ns):
@@ -87,12 +128,19 @@ def _register(ns):
     return ns
 
 
+def register_numpy_dtyped(ns):
+    """Take ``ns`` as an array module whose arrays hold NumPy's dtypes (sparse arrays):
+    NumPy's dtypes answer for it, and the tables of other modules' dtypes stay theirs."""
+    _MODULES[ns] = _MODULES[xp]
+    return ns
+
+
 def array_module(*arrays):
     """The array module of ``arrays``: ``xp`` (dyngrad's NumPy) for NumPy arrays, NumPy
     scalars and numbers; otherwise the namespace the first foreign array names
     (``__array_namespace__``)."""
     for a in arrays:
-        if type(a) is ndarray:
+        if type(a) is ndarray or isinstance(a, ndarray):  # (a subclass: compile's Traced)
             continue
         get = getattr(a, "__array_namespace__", None)
         if get is not None:
@@ -105,7 +153,7 @@ def array_module(*arrays):
 def function(np_function, *arrays):
     """NumPy's ``np_function`` (a ufunc an op captured) as the module of ``arrays`` has it."""
     ns = array_module(*arrays)
-    if ns is xp:
+    if ns is xp or ns is META:  # meta arrays answer NumPy's own functions (their protocols)
         return np_function
     name = np_function.__name__
     found = getattr(ns, _API_NAMES.get(name, name), None)
@@ -133,9 +181,10 @@ def kind(d):
 
 def differentiable(a):
     """Whether an array (of any module) has a dtype that can require grad."""
-    if isinstance(a, (ndarray, numpy.generic)):
-        return a.dtype.kind in "fcV"  # V: ml_dtypes' bfloat16 and float8
-    return _FOREIGN_KIND[a.dtype] in "fc"
+    d = a.dtype
+    if isinstance(d, numpy.dtype):  # NumPy's arrays, and sparse arrays of NumPy values
+        return d.kind in "fcV"  # V: ml_dtypes' bfloat16 and float8
+    return _FOREIGN_KIND[d] in "fc"
 
 
 def asarray(value, dtype=None):
@@ -178,6 +227,8 @@ def data_ptr(a):
     """The address of an array's first element (``__array_interface__`` for NumPy)."""
     if isinstance(a, ndarray):
         return a.__array_interface__["data"][0]
+    if type(a) is MetaArray:  # torch's meta tensors answer 0
+        return 0
     raise NotImplementedError("data_ptr() is only available for tensors over NumPy arrays")
 
 
@@ -193,6 +244,8 @@ def _numpy_only(what):
 
 def as_strided(a, shape, strides, writeable=True):
     """NumPy's ``as_strided`` (strides in bytes); other modules' arrays have no strides."""
+    if type(a) is MetaArray:
+        return _meta_array.as_strided(a, shape, strides)
     if not isinstance(a, ndarray):
         raise _numpy_only("as_strided")
     if type(a) is not ndarray:  # a capture's array records the view (NumPy does not
@@ -206,9 +259,18 @@ def as_strided(a, shape, strides, writeable=True):
 
 def sliding_window_view(a, window_shape, axis):
     """NumPy's windows of ``a`` as a view (convolution and pooling)."""
+    if type(a) is MetaArray:
+        return _meta_array.sliding_window_view(a, window_shape, axis)
     if not isinstance(a, ndarray):
         raise _numpy_only("a sliding window view (convolution, pooling)")
     return numpy.lib.stride_tricks.sliding_window_view(a, window_shape, axis=axis)
+
+
+def has_values(a):
+    """Whether array ``a`` holds values: a meta array holds none, and the checks of values
+    (indices in bounds, targets in range) are skipped for it, as torch's meta kernels
+    skip them."""
+    return type(a) is not MetaArray
 
 
 def is_numpy(a):
@@ -222,6 +284,8 @@ def to_numpy(a):
         return a
     if isinstance(a, numpy.generic):
         return numpy.asarray(a)
+    if type(a) is MetaArray:
+        raise _meta_array.no_data()
     try:
         return numpy.from_dlpack(a, device="cpu")
     except (TypeError, BufferError, AttributeError):
@@ -232,6 +296,8 @@ def copy(a):
     """A fresh copy of an array in its own module."""
     if isinstance(a, (ndarray, numpy.generic)):
         return xp.array(a, copy=True, order="K")
+    if type(a) is MetaArray:
+        return a.copy()
     return array_module(a).asarray(a, copy=True)
 
 
@@ -239,6 +305,8 @@ def copy(a):
 def storage_of(array):
     """The memory under ``array`` as one flat array (the array that owns it), and where
     ``array`` starts in it, in elements: torch's storage and storage_offset()."""
+    if type(array) is MetaArray:  # a storage without bounds: nothing is read from it
+        return MetaArray((_meta_array.UNBOUNDED,), array.dtype), array._offset
     root = array
     while isinstance(root.base, ndarray):
         root = root.base

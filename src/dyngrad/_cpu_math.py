@@ -66,7 +66,10 @@ def _fma32(a, b, c, tiny=True):
     # (the method: np.any's wrapper builds a dict of its keywords on every call;
     # measured: 1.6 to 0.8 us a call)
     if _backend.capturing or bad.any():  # (NOTE [No shortcuts while capturing])
-        a_, b_, c_, s_ = (np.broadcast_to(v, s.shape)[bad] for v in (a, b, c, s))
+        # (each operand selected by a call on ``bad``: indexing a plain array, a number
+        # broadcast, with a compiled call's recorded mask is a selection no capture
+        # sees, a constant of the plan with the capture's size)
+        a_, b_, c_, s_ = (np.where(bad, v, 0)[bad] for v in (a, b, c, s))
         p_ = np.multiply(a_, b_, dtype=np.float64)
         c_ = np.asarray(c_, np.float64)
         bb = s_ - p_

@@ -35,6 +35,8 @@ def _draw(input, num_samples, replacement, gen):
     if not replacement and num_samples > n_categories:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
                            "replacement")
+    if not _backend.has_values(p):  # the meta device: the draws' shape, nothing drawn
+        return _wrap(_backend.META.empty(p.shape[:-1] + (num_samples,), np.int64))
     if not np.isfinite(p).all() or (p < 0).any():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = p.reshape(-1, n_categories)

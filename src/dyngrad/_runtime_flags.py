@@ -4,7 +4,7 @@ deterministic, so they are recorded and reported back, changing no result."""
 import os
 import warnings
 
-from ._size import check_device, device
+from . import _size
 
 _PRECISIONS = ("highest", "high", "medium")
 _state = {"precision": "highest", "deterministic": False, "warn_only": False,
@@ -125,8 +125,8 @@ def compiled_with_cxx11_abi():
 
 
 def set_default_device(value):
-    check_device(value, "set_default_device")
+    _size.set_default(value)
 
 
 def get_default_device():
-    return device("cpu")
+    return _size.default_device()

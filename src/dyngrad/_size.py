@@ -1,5 +1,7 @@
 """torch.Size and torch.device: the small value types a Tensor hands out."""
 
+from . import _backend
+
 __all__ = ["Size", "device"]
 
 
@@ -49,7 +51,10 @@ def _ints(items):
 
 
 class device:
-    """Where a tensor's data lives: only ``cpu`` until another array module comes in."""
+    """Where a tensor's data lives: ``cpu`` (NumPy's arrays) or ``meta`` (shapes and dtypes
+    only, NOTE [Meta arrays]). As a context manager it is the device of the factories
+    called inside that are given none (torch's DeviceContext), as ``set_default_device``
+    is outside."""
 
     __slots__ = ("type", "index")
 
@@ -96,6 +101,13 @@ class device:
     def __str__(self):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
+    def __enter__(self):
+        _DEFAULT.append(None if self.type == "cpu" else self)
+        return self
+
+    def __exit__(self, *exc):
+        _DEFAULT.pop()
+
 
 # the device types torch's parser knows (c10/core/DeviceType.cpp), in its order
 DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
@@ -108,19 +120,43 @@ def _type_name(value):
 
 
 CPU = device("cpu")
+META = device("meta")
+# the default device of factories: the innermost ``with torch.device(...)`` (or
+# ``set_default_device``, at the bottom); None stands for the CPU
+_DEFAULT = [None]
+
+
+def default_device():
+    return _DEFAULT[-1] or CPU
+
+
+def set_default(value):
+    _DEFAULT[0] = None if value is None or check_device(value, "set_default_device") is None \
+        else META
 
 
 def check_device(value, fn):
-    """A factory's or ``to``'s ``device=``: cpu passes; any other device raises what torch
-    built without it raises (the only array module today is NumPy's, on the CPU)."""
-    if value is None or value is CPU:
-        return
+    """A factory's or ``to``'s ``device=`` (None: the default device): ``META`` for the
+    meta device, None for the CPU; any other device raises what torch built without it
+    raises."""
+    if value is None:
+        value = _DEFAULT[-1]
+        if value is None:
+            return None
+    if value is CPU:
+        return None
+    if value is META:
+        _backend.admit_meta()
+        return META
     if not isinstance(value, (str, device, int)) or isinstance(value, bool):
         raise TypeError(f"{fn}(): argument 'device' must be torch.device, not "
                         f"{_type_name(value)}")
     d = device(value)
     if d.type == "cpu":
-        return
+        return None
+    if d.type == "meta":
+        _backend.admit_meta()
+        return META
     if d.type in ("cuda", "xpu"):
         raise AssertionError(f"Torch not compiled with {d.type.upper()} enabled")
-    raise NotImplementedError(f"dyngrad has no '{d.type}' device: only the CPU")
+    raise NotImplementedError(f"dyngrad has no '{d.type}' device: only the CPU and meta")

@@ -8,6 +8,7 @@
 import warnings
 
 from . import _backend
+from ._meta_array import MetaArray
 from ._args import as_dtype
 from .creation import _check, _default, _leaf, tensor
 from ._dtype import _FROM_NP
@@ -17,7 +18,7 @@ from .tensor import Tensor
 xp = _backend.xp
 
 
-def _strided_zeros(size, stride, np_dtype):
+def _strided_zeros(size, stride, np_dtype, ns=xp):
     """Zeros seen through ``stride``: an array over a storage just big enough (dyngrad's
     empty tensors are zero-filled, so that runs repeat)."""
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
@@ -28,6 +29,8 @@ def _strided_zeros(size, stride, np_dtype):
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"{list(size)}")
+    if ns is not xp:  # the meta device: the strides without the storage
+        return MetaArray(size, np_dtype, stride)
     storage = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride))
     flat = xp.zeros(storage, dtype=np_dtype)
     itemsize = flat.itemsize
@@ -36,14 +39,15 @@ def _strided_zeros(size, stride, np_dtype):
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                   pin_memory=False):
-    _check("empty_strided", device, requires_grad, pin_memory, layout)
-    return _leaf(_strided_zeros(size, stride, _default(dtype, "empty_strided")), requires_grad)
+    ns = _check("empty_strided", device, requires_grad, pin_memory, layout)
+    return _leaf(_strided_zeros(size, stride, _default(dtype, "empty_strided"), ns),
+                 requires_grad)
 
 
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
                    requires_grad=False, pin_memory=False):
     """Dims laid out in memory in the order ``physical_layout`` gives, outermost first."""
-    _check("empty_permuted", device, requires_grad, pin_memory, layout)
+    ns = _check("empty_permuted", device, requires_grad, pin_memory, layout)
     size, order = tuple(size), tuple(physical_layout)
     if len(size) != len(order):
         raise RuntimeError(f"Number of dimensions in size does not match the length of the "
@@ -55,13 +59,14 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     for d in reversed(order):
         stride[d] = step
         step *= max(size[d], 1)
-    return _leaf(_strided_zeros(size, stride, _default(dtype, "empty_permuted")), requires_grad)
+    return _leaf(_strided_zeros(size, stride, _default(dtype, "empty_permuted"), ns),
+                 requires_grad)
 
 
 def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None,
                       requires_grad=False, pin_memory=False):
     return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
-                         layout=layout, device=device, requires_grad=requires_grad,
+                         layout=layout, device=self.device if device is None else device, requires_grad=requires_grad,
                          pin_memory=pin_memory)
 
 

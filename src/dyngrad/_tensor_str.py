@@ -291,15 +291,16 @@ def _tensor_str(arr, indent):
     return _nested_str(arr, indent, summarize, fmt1, fmt2)
 
 
-def _add_suffixes(text, suffixes, indent):
+def _add_suffixes(text, suffixes, indent, force_newline=False):
     parts = [text]
     # torch's own (slightly generous) measure of the last line: it is 2 more
     # than the real length when `text` has no newline, 1 more otherwise.
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        if force_newline or last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
+            force_newline = False
         else:
             parts.append(", " + suffix)
             last_line_len += len(suffix) + 2
@@ -381,6 +382,40 @@ def tensor_repr(data, dtype_name, show_dtype, suffixes=(), prefix="tensor("):
 
     extra.extend(suffixes)
     return _add_suffixes(prefix + body, extra, indent)
+
+
+def meta_repr(shape, dtype_name, suffixes):
+    """``repr(t)`` of a meta tensor, which has no values: ``tensor(..., device='meta',
+    size=(2, 3))``, with ``dtype=`` for any dtype but the default float dtype (pass its
+    name, or False), then ``suffixes`` as for :func:`tensor_repr`."""
+    extra = ["device='meta'", "size=" + str(tuple(int(s) for s in shape))]
+    if dtype_name:
+        extra.append("dtype=" + dtype_name)
+    return _add_suffixes("tensor(...", extra + list(suffixes), len("tensor("))
+
+
+def sparse_repr(sparse, dtype_name, show_dtype, suffixes=()):
+    """``repr`` of a sparse COO tensor, as torch prints it: its indices and values (the
+    arrays as stored, not coalesced) on lines of their own, then size, nnz, dtype, layout
+    and the caller's suffixes (grad_fn or requires_grad), the first on a new line."""
+    indent = len("tensor(")
+    parts = []
+    for name, arr in (("indices", sparse.indices), ("values", sparse.values)):
+        arr = np.asarray(arr)
+        if arr.dtype.kind == "V":
+            arr = arr.astype(np.float32)
+        prefix = name + "=tensor("
+        body = _tensor_str(arr, indent + len(prefix))
+        if arr.size == 0:
+            body += ", size=" + str(tuple(int(s) for s in arr.shape))
+        parts.append(prefix + body + ")")
+    extra = ["size=" + str(tuple(int(s) for s in sparse.shape)), f"nnz={sparse.nnz}"]
+    if show_dtype:
+        extra.append("dtype=" + dtype_name)
+    extra.append("layout=torch.sparse_coo")
+    extra.extend(suffixes)
+    text = "tensor(" + (",\n" + " " * indent).join(parts)
+    return _add_suffixes(text, extra, indent, force_newline=True)
 
 
 def format_scalar(data, format_spec=""):

@@ -3,7 +3,7 @@ import math
 import numbers
 import warnings
 
-from . import _backend
+from . import _backend, _meta_array
 from ._autograd_state import note_new_leaf, state as _gstate
 from . import _dtype as _dt
 from ._args import as_dtype, check_bool, check_device, check_layout, type_name
@@ -37,8 +37,9 @@ def _check(fn, device, requires_grad, pin_memory=False, layout=None):
     """The arguments every factory shares, checked before anything is made."""
     check_bool(fn, "requires_grad", requires_grad)
     check_bool(fn, "pin_memory", pin_memory)
-    check_device(device, fn)
+    meta = check_device(device, fn)
     check_layout(layout, fn)
+    return xp if meta is None else _backend.META
 
 
 # torch's checked conversion of Python numbers: the name it gives each integer type
@@ -213,7 +214,10 @@ def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False, pin_m
     """
     if data is _NO_DATA:  # torch's argument parser says it, not Python's
         raise TypeError('tensor() missing 1 required positional arguments: "data"')
-    _check("tensor", device, requires_grad, pin_memory)
+    ns = _check("tensor", device, requires_grad, pin_memory)
+    if ns is not xp:  # the meta device keeps the shape and dtype of the data
+        return _leaf(_meta_array.like(tensor(data, dtype=dtype, device="cpu")._data),
+                     requires_grad)
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use "
                       "sourceTensor.detach().clone() or "
@@ -227,8 +231,11 @@ def tensor(data=_NO_DATA, *, dtype=None, device=None, requires_grad=False, pin_m
 
 def as_tensor(data, dtype=None, device=None):
     """Data as a tensor, sharing memory with a Tensor or ndarray when no conversion is needed."""
-    check_device(device, "as_tensor")
+    meta = check_device(device, "as_tensor")
     dtype = as_dtype("as_tensor", dtype)
+    if meta is not None and not (isinstance(data, Tensor) and data.is_meta):
+        return data.to(device=meta, dtype=dtype) if isinstance(data, Tensor) else \
+            tensor(data, dtype=dtype, device=meta)
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype is dtype else data.to(dtype)
     if isinstance(data, _backend.ndarray):
@@ -289,21 +296,21 @@ def _check_number(fn, name, value, pos):
 
 def zeros(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False):
-    _check("zeros", device, requires_grad, pin_memory, layout=layout)
-    return _leaf(xp.zeros(_size(args, "zeros", size), dtype=_default(dtype, "zeros")), requires_grad)
+    ns = _check("zeros", device, requires_grad, pin_memory, layout=layout)
+    return _leaf(ns.zeros(_size(args, "zeros", size), dtype=_default(dtype, "zeros")), requires_grad)
 
 
 def ones(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
          pin_memory=False):
-    _check("ones", device, requires_grad, pin_memory, layout=layout)
-    return _leaf(xp.ones(_size(args, "ones", size), dtype=_default(dtype, "ones")), requires_grad)
+    ns = _check("ones", device, requires_grad, pin_memory, layout=layout)
+    return _leaf(ns.ones(_size(args, "ones", size), dtype=_default(dtype, "ones")), requires_grad)
 
 
 def empty(*args, size=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False, memory_format=None):
-    _check("empty", device, requires_grad, pin_memory, layout=layout)
+    ns = _check("empty", device, requires_grad, pin_memory, layout=layout)
     # zero-filled: uninitialised memory would make runs unrepeatable for no gain
-    return _leaf(xp.zeros(_size(args, "empty", size), dtype=_default(dtype, "empty")), requires_grad)
+    return _leaf(ns.zeros(_size(args, "empty", size), dtype=_default(dtype, "empty")), requires_grad)
 
 
 def _fill_dtype(value):
@@ -318,7 +325,7 @@ def _fill_dtype(value):
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
          pin_memory=False):
-    _check("full", device, requires_grad, pin_memory, layout=layout)
+    ns = _check("full", device, requires_grad, pin_memory, layout=layout)
     if isinstance(fill_value, Tensor) and fill_value.dim() == 0:
         fill_value = fill_value.item()
     _check_number("full", "fill_value", fill_value, 2)
@@ -327,51 +334,63 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
     if not isinstance(size, (list, tuple)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
                         f"{type(size).__name__}")
-    return _leaf(xp.full(_size((size,), "full"), fill_value, dtype=d), requires_grad)
+    return _leaf(ns.full(_size((size,), "full"), fill_value, dtype=d), requires_grad)
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    _check("scalar_tensor", device, requires_grad)
+    ns = _check("scalar_tensor", device, requires_grad)
     _check_number("scalar_tensor", "s", s, 1)
-    return _leaf(xp.asarray(s, dtype=_default(dtype, "scalar_tensor")), requires_grad)
+    d = _default(dtype, "scalar_tensor")
+    return _leaf(xp.asarray(s, dtype=d) if ns is xp else ns.empty((), d), requires_grad)
 
 
-def _like(fn, t, dtype, requires_grad):
+def _like(fn, t, dtype, requires_grad, device):
+    """A ``*_like`` factory's array: on ``device`` if given, else on ``t``'s device (the
+    default device does not apply, as in torch)."""
+    name = fn + "_like"
     if not isinstance(t, Tensor):
-        raise TypeError(f"{fn.__name__}_like(): argument 'input' (position 1) must be Tensor, "
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, "
                         f"not {type_name(t)}")
-    dtype = t._data.dtype if dtype is None else _np_dtype(dtype, fn.__name__ + "_like")
-    return _leaf(fn(t._data.shape, dtype=dtype), requires_grad)
+    dtype = t._data.dtype if dtype is None else _np_dtype(dtype, name)
+    ns = _like_module(t, device, name)
+    return _leaf(getattr(ns, fn)(t._data.shape, dtype=dtype), requires_grad)
+
+
+def _like_module(t, device, fn):
+    if device is None:
+        return _backend.META if type(t._data) is _meta_array.MetaArray else xp
+    return xp if check_device(device, fn) is None else _backend.META
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    _check("zeros_like", device, requires_grad, layout=layout)
-    return _like(xp.zeros, input, dtype, requires_grad)
+    _check("zeros_like", None, requires_grad, layout=layout)
+    return _like("zeros", input, dtype, requires_grad, device)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    _check("ones_like", device, requires_grad, layout=layout)
-    return _like(xp.ones, input, dtype, requires_grad)
+    _check("ones_like", None, requires_grad, layout=layout)
+    return _like("ones", input, dtype, requires_grad, device)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    _check("empty_like", device, requires_grad, layout=layout)
-    return _like(xp.zeros, input, dtype, requires_grad)
+    _check("empty_like", None, requires_grad, layout=layout)
+    return _like("zeros", input, dtype, requires_grad, device)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    _check("full_like", device, requires_grad, layout=layout)
+    _check("full_like", None, requires_grad, layout=layout)
     if not isinstance(input, Tensor):
         raise TypeError(f"full_like(): argument 'input' (position 1) must be Tensor, not "
                         f"{type_name(input)}")
+    ns = _like_module(input, device, "full_like")
     _check_number("full_like", "fill_value", fill_value, 2)
     d = input._data.dtype if dtype is None else _np_dtype(dtype, "full_like")
     _check_fits(xp.asarray(fill_value), d, c_name=True)
-    return _leaf(xp.full(input._data.shape, fill_value, dtype=d), requires_grad)
+    return _leaf(ns.full(input._data.shape, fill_value, dtype=d), requires_grad)
 
 
 def _number(x):
@@ -385,7 +404,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     >>> torch.arange(-2, 4, dtype=torch.float32)
     tensor([-2., -1.,  0.,  1.,  2.,  3.])
     """
-    _check("arange", device, requires_grad, pin_memory, layout=layout)
+    ns = _check("arange", device, requires_grad, pin_memory, layout=layout)
     if end is None:
         start, end = 0, start
         if not isinstance(end, (numbers.Number, Tensor)):
@@ -409,12 +428,12 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         if d.kind in "iu" and int(step) == 0:  # torch casts the step to the integer type
             raise ValueError("step must be nonzero")
     n = int(math.ceil((end - start) / step))
-    if d in (xp.float32, xp.float64):
+    if d in (xp.float32, xp.float64) and ns is xp:
         return _leaf(_arange_values(start, step, n, d), requires_grad)
     # torch computes start + i * step in double (or int64) and then casts
     acc = xp.int64 if d.kind in "iub" and all(isinstance(v, numbers.Integral)
                                               for v in (start, step)) else xp.float64
-    vals = start + step * xp.arange(n, dtype=acc)
+    vals = start + step * ns.arange(n, dtype=acc)
     return _leaf(vals.astype(d), requires_grad)
 
 
@@ -463,10 +482,10 @@ def _fused_to(a, b, c, dtype):
     return hi.astype(xp.float32)
 
 
-def _spaced(start, end, steps, calc):
+def _spaced(start, end, steps, calc, ns=xp):
     """``steps`` evenly spaced values from start to end in ``calc``: the first half counted
     forward from start, the second back from end, as torch fills them."""
-    idx = xp.arange(steps, dtype=xp.float64)
+    idx = ns.arange(steps, dtype=xp.float64)
     step = xp.asarray((end - start) / (steps - 1) if steps > 1 else 0.0, dtype=calc)
     start_c, end_c, idx_c = xp.asarray(start, calc), xp.asarray(end, calc), idx.astype(calc)
     return xp.where(idx < steps // 2, start_c + step * idx_c, end_c - step * (steps - idx_c - 1))
@@ -512,7 +531,7 @@ def _arange_values(start, step, n, d):
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
-    _check("linspace", device, requires_grad, pin_memory, layout=layout)
+    ns = _check("linspace", device, requires_grad, pin_memory, layout=layout)
     start, end = _number(start), _number(end)
     if not isinstance(steps, int) or isinstance(steps, bool):
         from ._arg_parser import Parser
@@ -521,7 +540,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     if steps == 1:
-        return _leaf(xp.full((1,), start, dtype=d), requires_grad)
+        return _leaf(ns.full((1,), start, dtype=d), requires_grad)
+    if ns is not xp:    # a meta tensor: the shape and dtype only
+        vals = _spaced(start, end, steps, d if d.kind in "fc" else xp.float64, ns)
+        return _leaf(vals.astype(d), requires_grad)
     return _leaf(_linspace_values(start, end, steps, d), requires_grad)
 
 
@@ -529,14 +551,14 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
              out=None, layout=None, pin_memory=False):
     """``base`` to the powers ``linspace(start, end, steps)``, computed in double (from
     start and end cut to float32 first, for float32, as torch's kernel does)."""
-    _check("logspace", device, requires_grad, pin_memory, layout=layout)
+    ns = _check("logspace", device, requires_grad, pin_memory, layout=layout)
     start, end = _number(start), _number(end)
     d = _default(dtype)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     if steps == 1:
-        powers = xp.full(1, start, xp.float64)
-    elif d == xp.float32:
+        powers = ns.full(1, start, xp.float64)
+    elif d == xp.float32 and ns is xp:
         # torch's float kernel: start and end cut to float32, the step and each power (one
         # fused multiply-add) in double
         start, end = xp.float32(start), xp.float32(end)
@@ -547,7 +569,7 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
         powers = _fused_to(xp.where(first, step, -step), xp.where(first, idx, steps - idx - 1),
                            xp.where(first, start, end), xp.float64)
     else:
-        powers = _spaced(start, end, steps, xp.float64)
+        powers = _spaced(start, end, steps, xp.float64, ns)
     with xp.errstate(over="ignore", invalid="ignore"):
         vals = xp.power(xp.float64(base), powers)
     return _leaf(vals.astype(d), requires_grad)
@@ -563,20 +585,20 @@ def range_(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
                   "torch.arange, which produces values in [start, end).", UserWarning,
                   stacklevel=2)
-    _check("range", device, requires_grad, pin_memory, layout=layout)
+    ns = _check("range", device, requires_grad, pin_memory, layout=layout)
     start, end, step = _number(start), _number(end), _number(step)
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = int(math.floor((end - start) / step)) + 1
-    return _leaf((start + step * xp.arange(n, dtype=xp.float64)).astype(_default(dtype)),
+    return _leaf((start + step * ns.arange(n, dtype=xp.float64)).astype(_default(dtype)),
                  requires_grad)
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, layout=None,
         pin_memory=False):
-    _check("eye", device, requires_grad, pin_memory, layout=layout)
+    ns = _check("eye", device, requires_grad, pin_memory, layout=layout)
     for name, v, pos in (("n", n, 1), ("m", m, 2)):
         if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
             raise TypeError(f"eye(): argument '{name}' (position {pos}) must be int, not "
@@ -585,7 +607,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None, la
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
-    return _leaf(xp.eye(n, n if m is None else m, dtype=_default(dtype)), requires_grad)
+    return _leaf(ns.eye(n, n if m is None else m, dtype=_default(dtype)), requires_grad)
 
 
 LEGACY_NEW_SIGNATURES = ("*, torch.device device = None", "torch.Storage storage", "Tensor other",

@@ -4,6 +4,7 @@ The numbers come from ``_cpu_generator.CPUGenerator``, which reproduces torch's 
 generator bit for bit: the same seed gives the same tensors in dyngrad and torch.
 """
 from . import _backend
+from ._meta_array import MetaArray
 from . import _dtype as _dt
 from ._arg_parser import Parser
 from ._args import broadcast_shapes, check_device, check_layout, type_name
@@ -131,8 +132,15 @@ def _check(fn, args, kwargs, device, requires_grad, pin_memory=False, layout=Non
     if type(requires_grad) is not bool or type(pin_memory) is not bool:
         given = {k: v for k, v in kwargs.items() if v is not False}
         raise _refused(fn, args, given)
-    check_device(device, fn)
+    meta = check_device(device, fn)
     check_layout(layout, fn)
+    return meta
+
+
+def _meta(shape, dtype, requires_grad=False):
+    """A new meta tensor: the meta device draws nothing (torch's leaves the generator
+    where it was)."""
+    return _leaf(MetaArray(shape, dtype), requires_grad)
 
 
 def _is_int(v):
@@ -206,6 +214,9 @@ def _like(input, dtype, draw, requires_grad):
 
 
 def _like_plain(input, dtype, draw, requires_grad):
+    if type(input._data) is MetaArray:
+        return _meta(input.shape, input._data.dtype if dtype is None else dtype.np,
+                     requires_grad)
     out = _like_array(input._data, input._data.dtype if dtype is None else dtype.np)
     _write_drawn(out, lambda shape, contiguous: draw(shape, out.dtype, contiguous))
     return _leaf(out, requires_grad)
@@ -241,18 +252,22 @@ def _float_dtype(dtype, name):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
          layout=None, pin_memory=False):
-    _check("rand", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory, layout=layout)
+    meta = _check("rand", size, {"requires_grad": requires_grad, "pin_memory": pin_memory},
+                  device, requires_grad, pin_memory, layout=layout)
     d = _float_dtype(dtype, "check_uniform_bounds")
+    if meta:
+        return _meta(_size(size, "rand"), d, requires_grad)
     gen = _generator(generator)
     return _drawn(_size(size, "rand"), lambda s: gen.uniform(s, d, 0.0, 1.0), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
           layout=None, pin_memory=False):
-    _check("randn", size, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory, layout=layout)
+    meta = _check("randn", size, {"requires_grad": requires_grad, "pin_memory": pin_memory},
+                  device, requires_grad, pin_memory, layout=layout)
     d = _float_dtype(dtype, "normal_kernel_cpu")
+    if meta:
+        return _meta(_size(size, "randn"), d, requires_grad)
     gen = _generator(generator)
     return _drawn(_size(size, "randn"), lambda s: gen.normal(s, d, 0.0, 1.0), requires_grad)
 
@@ -260,8 +275,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
             requires_grad=False, out=None, layout=None, pin_memory=False):
     given = tuple(a for a in (low, high, size) if a is not None)
-    _check("randint", given, {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory, layout=layout)
+    meta = _check("randint", given, {"requires_grad": requires_grad, "pin_memory": pin_memory},
+                  device, requires_grad, pin_memory, layout=layout)
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
     if high is None or not _is_int(low) or not _is_int(high) or not isinstance(size, (tuple, list)):
@@ -273,6 +288,8 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
+    if meta:
+        return _meta(_size((size,), "randint"), d, requires_grad)
     gen = _generator(generator)
     return _drawn(_size((size,), "randint"), lambda s: gen.randint(s, low, high, d),
                   requires_grad)
@@ -280,13 +297,15 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None,
              layout=None, pin_memory=False):
-    _check("randperm", (n,), {"requires_grad": requires_grad, "pin_memory": pin_memory}, device,
-           requires_grad, pin_memory, layout=layout)
+    meta = _check("randperm", (n,), {"requires_grad": requires_grad, "pin_memory": pin_memory},
+                  device, requires_grad, pin_memory, layout=layout)
     if not _is_int(n):
         raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {type_name(n)}")
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     d = xp.dtype(xp.int64) if dtype is None else dtype.np
+    if meta:
+        return _meta((n,), d, requires_grad)
     gen = _generator(generator)
     return _drawn((n,), lambda s: _randperms(gen, s, d), requires_grad)
 
@@ -300,7 +319,7 @@ def _randperms(gen, shape, dtype):
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None,
            requires_grad=False, device=None, layout=None, pin_memory=False):
-    check_device(device, "normal")
+    meta = check_device(device, "normal")
     given = tuple(a for a in (mean, std, size) if a is not None)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         if size is not None or not isinstance(mean, (Tensor, float, int)) or not isinstance(
@@ -316,6 +335,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     d = _float_dtype(dtype, "normal_kernel_cpu")
+    if meta:
+        return _meta(_size((size,), "normal"), d, requires_grad)
     gen = _generator(generator)
     return _drawn(_size((size,), "normal"), lambda s: gen.normal(s, d, float(mean), float(std)),
                   requires_grad)
@@ -323,6 +344,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, out=None
 
 def _normal_tensors(gen, mean, std):
     """torch.normal with a tensor mean or std: standard normals scaled and shifted."""
+    ref = mean if isinstance(mean, Tensor) else std
+    if type(ref._data) is MetaArray:  # the meta device: the shape, nothing drawn
+        shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
+        return _meta(tuple(shape), ref._data.dtype)
     if isinstance(std, Tensor) and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     shape = broadcast_shapes(getattr(mean, "shape", ()), getattr(std, "shape", ()))
@@ -359,6 +384,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, generator=None, require
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Draws 0/1 with the probabilities in ``input`` (or a scalar ``p``), as torch draws them."""
+    if type(input._data) is MetaArray:
+        return _meta(input.shape, input._data.dtype)
     gen = _generator(generator)
     if p is not None:
         return _per_element(lambda t: _wrap(gen.bernoulli(t._data.shape, t._data.dtype, p)),
@@ -372,6 +399,8 @@ def bernoulli_mask(input, shape, p):
     vmap a fresh draw of the shape whatever the input's batching, as torch's dropout rule
     draws it."""
     gen = _generator(None)
+    if type(input._data) is MetaArray:
+        return _meta(shape, input._data.dtype)
     if not _state.batching and tuple(shape) == tuple(input.shape):
         return _like_plain(input, None, lambda s, d, _: gen.bernoulli(s, d, p), False)
     return _drawn(shape, lambda s: gen.bernoulli(s, input._data.dtype, p))
@@ -391,7 +420,8 @@ def _fill_plain(self, draw):
     from .ops.inplace import check_inplace
     check_inplace(self)
     data = self._data
-    _write_drawn(data, lambda shape, contiguous: draw(shape, data.dtype, contiguous))
+    if type(data) is not MetaArray:  # a meta tensor has nothing to write
+        _write_drawn(data, lambda shape, contiguous: draw(shape, data.dtype, contiguous))
     if not self._inference:
         self._version_counter[0] += 1
     return self

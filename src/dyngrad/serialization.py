@@ -29,6 +29,7 @@ from collections import Counter, OrderedDict
 import numpy as np  # torch's file holds host bytes: tensors are saved from a host copy
 
 from . import _backend
+from ._meta_array import MetaArray
 from . import _dtype as _dt
 from ._size import Size, device
 from .tensor import Tensor, _wrap
@@ -71,6 +72,7 @@ class _Global:
 
 _REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
 _REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
+_REBUILD_META = _Global("torch._utils", "_rebuild_meta_tensor_no_storage")
 _TORCH_SIZE = _Global("torch", "Size")
 _TORCH_DEVICE = _Global("torch", "device")
 _STORAGE_GLOBALS = {d: _Global("torch", name) for d, name in _STORAGE_NAMES.items()}
@@ -127,6 +129,9 @@ class _Pickler(pickle._Pickler):
     def reducer_override(self, obj):
         if isinstance(obj, Parameter):
             return (_REBUILD_PARAMETER, (obj.detach(), obj.requires_grad, OrderedDict()))
+        if isinstance(obj, Tensor) and obj.is_meta:  # no storage: its metadata only
+            return (_REBUILD_META, (obj.dtype, tuple(obj.shape), tuple(obj.stride()),
+                                    obj.requires_grad))
         if isinstance(obj, Tensor):
             storage, offset, stride = self._storage_of(obj)
             return (_REBUILD_TENSOR, (storage, offset, tuple(obj.shape), stride,
@@ -203,6 +208,14 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
     return t
 
 
+def _rebuild_meta_tensor_no_storage(dtype, size, stride, requires_grad):
+    _backend.admit_meta()
+    t = _wrap(MetaArray(size, dtype.np, stride))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
 def _rebuild_parameter(data, requires_grad, backward_hooks, *args):
     return Parameter(data, requires_grad)
 
@@ -230,6 +243,7 @@ def _torch_globals():
         ("collections", "OrderedDict"): OrderedDict, ("collections", "Counter"): Counter,
         ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
         ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+        ("torch._utils", "_rebuild_meta_tensor_no_storage"): _rebuild_meta_tensor_no_storage,
         ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter_with_state,
         ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
         ("torch", "Size"): Size, ("torch", "device"): device,

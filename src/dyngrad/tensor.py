@@ -14,7 +14,9 @@ from . import _dtype as _dt, _layout
 from ._dlpack import DLDeviceType
 from ._autograd_state import DUAL as _DUAL, INFERENCE_IN_USE, state as _gstate, tangent_of
 from ._autograd_state import in_transform, note_new_leaf
-from ._size import CPU, Size
+from ._meta_array import MetaArray as _MetaArray
+from ._size import CPU, META, Size
+from ._sparse_coo import SparseCoo
 
 # torch.func refuses requires_grad_() (and so torch.autograd.functional) inside its
 # transforms; setting the attribute is allowed
@@ -86,17 +88,25 @@ class Tensor:
 
     @property
     def device(self):
-        return CPU
+        return CPU if type(self._data) is not _MetaArray else META
 
     @property
     def is_cpu(self):
-        return True
+        return type(self._data) is not _MetaArray
+
+    @property
+    def is_meta(self):
+        return type(self._data) is _MetaArray
 
     is_cuda = is_xpu = is_ipu = is_xla = is_maia = is_mkldnn = False
-    is_sparse = False
     is_quantized = False
-    is_meta = False
-    layout = _layout.strided
+    @property
+    def is_sparse(self):
+        return type(self._data) is SparseCoo
+
+    @property
+    def layout(self):
+        return _layout.sparse_coo if type(self._data) is SparseCoo else _layout.strided
 
     @property
     def ndim(self):
@@ -117,10 +127,15 @@ class Tensor:
 
     def stride(self, dim=None):
         data = self._data
+        if type(data) is SparseCoo:  # torch 2.13 answers zeros for a sparse tensor
+            st = (0,) * data.ndim
+            return st if dim is None else st[_check_dim("stride", dim, data.ndim)]
         # NumPy gives empty arrays zero strides (some or all); torch, the row-major ones.
         # Another module's arrays are laid out row-major as far as we can tell.
         if isinstance(data, _ndarray) and (data.size or 0 not in data.strides):
             st = tuple(s // data.itemsize for s in data.strides)
+        elif type(data) is _MetaArray and data.size:
+            st = data._strides
         else:
             st, n = [], 1
             for size in reversed(data.shape):
@@ -130,9 +145,15 @@ class Tensor:
         return st if dim is None else st[_check_dim("stride", dim, data.ndim)]
 
     def storage_offset(self):
+        if type(self._data) is SparseCoo:
+            return 0
         return _backend.storage_of(self._data)[1]
 
     def is_contiguous(self, memory_format=None):
+        if type(self._data) is _MetaArray:
+            return self._data.flags.c_contiguous or self._data.size <= 1
+        if type(self._data) is SparseCoo:
+            return False
         if not isinstance(self._data, _ndarray):  # another module's strides are its own
             return True
         return self._data.flags.c_contiguous or self._data.size <= 1
@@ -147,6 +168,8 @@ class Tensor:
         return self._inference
 
     def data_ptr(self):
+        if type(self._data) is SparseCoo:
+            raise RuntimeError(_NO_STORAGE)
         return _backend.data_ptr(self._data)
 
     def get_device(self):
@@ -155,6 +178,8 @@ class Tensor:
     def cpu(self, memory_format=None):
         if type(self._data) is _ndarray or _backend.is_numpy(self._data):
             return self
+        if type(self._data) is _MetaArray:
+            raise NotImplementedError("Cannot copy out of meta tensor; no data!")
         if self.requires_grad:
             raise NotImplementedError("cpu(): copying a tensor that requires grad out of the "
                                       f"{_module_name(self._data)} array module is not "
@@ -405,26 +430,31 @@ class Tensor:
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.tensor(data, dtype=self.dtype if dtype is None else dtype,
+                               device=self.device if device is None else device,
                                requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.zeros(*size, dtype=self.dtype if dtype is None else dtype,
+                              device=self.device if device is None else device,
                               requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.ones(*size, dtype=self.dtype if dtype is None else dtype,
+                             device=self.device if device is None else device,
                              requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.empty(*size, dtype=self.dtype if dtype is None else dtype,
+                              device=self.device if device is None else device,
                               requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         from . import creation
         return creation.full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+                             device=self.device if device is None else device,
                              requires_grad=requires_grad)
 
     # -- conversions ------------------------------------------------------------------
@@ -432,9 +462,13 @@ class Tensor:
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
+        if type(self._data) is _MetaArray:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return _backend.to_numpy(self._data).reshape(()).item()
 
     def tolist(self):
+        if type(self._data) is SparseCoo:
+            raise RuntimeError(_NO_STORAGE)
         return _backend.to_numpy(self._data).tolist()
 
     def numpy(self, *args, force=False):
@@ -446,9 +480,12 @@ class Tensor:
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
+        if type(self._data) is SparseCoo:
+            raise TypeError("can't convert Sparse layout tensor to numpy. Use "
+                            "Tensor.to_dense() first.")
         if type(self._data) is not _ndarray and not _backend.is_numpy(self._data):
             # as torch refuses a CUDA tensor: the data is not NumPy's to share
-            raise TypeError(f"can't convert {_module_name(self._data)} array to numpy. Use "
+            raise TypeError(f"can't convert {_device_words(self._data)} to numpy. Use "
                             "Tensor.cpu() to copy the tensor to host memory first.")
         return self._data
 
@@ -462,6 +499,8 @@ class Tensor:
     def _scalar(self, kind):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
+        if type(self._data) is _MetaArray:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return kind(_backend.to_numpy(self._data).reshape(()).item())
 
     def __float__(self):
@@ -488,6 +527,8 @@ class Tensor:
             raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        if type(self._data) is _MetaArray:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         # bool of the array, not of item(): a compiled call records the branch as a check
         # (dyngrad/_compile/trace.py) where item() would stop the capture
         return bool(_backend.to_numpy(self._data).reshape(()))
@@ -517,7 +558,7 @@ class Tensor:
 
     # -- printing ---------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
-        from ._tensor_str import tensor_repr
+        from ._tensor_str import meta_repr, sparse_repr, tensor_repr
         d = self.dtype
         show = d not in (_dt.get_default_dtype(), _dt.default_complex_dtype(), _dt.int64, _dt.bool)
         try:
@@ -535,16 +576,23 @@ class Tensor:
             tangent = tangent_of(self)
             if tangent is not None:
                 suffixes += (f"tangent={tangent}",)
+        if type(self._data) is _MetaArray:  # no values: torch prints "..." and the size
+            return meta_repr(self._data.shape, d is not _dt.get_default_dtype() and repr(d),
+                             suffixes)
+        if type(self._data) is SparseCoo:
+            return sparse_repr(self._data, repr(d), show, suffixes)
         return tensor_repr(_backend.to_numpy(self._data), repr(d), show, suffixes)
 
     def __format__(self, spec):
-        if self._data.ndim == 0:
+        if self._data.ndim == 0 and type(self._data) is not _MetaArray:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
     def _repr_nograd(self):
         return repr(_wrap(self._data))
 
+
+_NO_STORAGE = "Cannot access data pointer of Tensor that doesn't have storage"
 
 _LEGACY_NAMES = {"torch." + d._legacy: d for d in _dt.ALL if d._legacy}
 
@@ -608,6 +656,13 @@ _ndarray = _backend.ndarray
 
 def _module_name(array):
     return _backend.array_module(array).__name__
+
+
+def _device_words(array):
+    """How numpy() names a tensor it cannot convert (torch: "meta device type tensor")."""
+    if type(array) is _MetaArray:
+        return "meta device type tensor"
+    return f"{_module_name(array)} array"
 
 # torch's C attributes refuse assignment with their own words
 for _name in ("dtype", "shape", "device", "ndim", "is_leaf", "_version", "is_cpu"):

@@ -193,6 +193,80 @@ def test_fused_chunks_keep_eagers_bits(dtype, shape):
     assert "for _a in range(" in compiled._entries[-1].plans[0].source
 
 
+@pytest.mark.parametrize("dtype", [dyngrad.float32, dyngrad.float64])
+def test_a_scalar_made_an_array_keeps_eagers_bits(dtype):
+    # maximum(x, 0) and its kin run as maximum(x, Z), Z an array of the number made once
+    # (plan._widen_scalars): the same values, signed zeros and nans included
+    special = dyngrad.tensor([-0.0, 0.0, float("nan"), float("inf"), -float("inf"), 1e-45,
+                              -1e-45, 3.0, -3.0] * 500, dtype=dtype)
+    x = dyngrad.cat([special, dyngrad.randn(5000, dtype=dtype)])
+
+    def f(x):
+        return (F.relu(x), x.clamp(min=-0.0), x.clamp(max=0.5), x.maximum(x.new_zeros(())),
+                F.relu(x.view(100, -1)))
+    compiled = dyngrad.compile(f)
+    for _ in range(3):
+        want, got = f(x), compiled(x)
+        _same(want, got)
+        for a, b in zip(want, got):
+            assert np.array_equal(np.signbit(a.numpy()), np.signbit(b.numpy()))
+    assert any(k.startswith("C") and isinstance(v, np.ndarray) and v.size == x.numel()
+               for k, v in compiled._entries[-1].plans[0].fn.__globals__.items())
+
+
+def test_a_gradient_handed_out_without_its_copy_is_its_own():
+    # eager copies a gradient it cannot prove it owns (a linear's weight gradient, a
+    # transposed view of a product); the plan hands out the product itself, which must
+    # then be no buffer another run or another result writes into
+    lin = nn.Linear(6, 4)
+
+    def step(x):
+        lin.zero_grad(set_to_none=True)
+        out = lin(x).tanh().sum()
+        out.backward()
+        return lin.weight.grad, lin.bias.grad
+    compiled = dyngrad.compile(step)
+    kept = []
+    for i in range(4):
+        x = dyngrad.randn(5, 6)
+        lin2 = nn.Linear(6, 4)
+        lin2.load_state_dict(lin.state_dict())
+        want = (lambda: (lin2(x).tanh().sum().backward(), lin2.weight.grad, lin2.bias.grad))()
+        got = compiled(x)
+        _same(want[1:], got)
+        kept.append((got, [g.numpy().copy() for g in got]))
+    assert "array" not in _ops_of(compiled._entries[-1].plans[0])  # no copy
+    for got, values in kept:  # later runs left earlier results alone
+        _same(list(got), [dyngrad.tensor(v) for v in values])
+
+
+def test_a_masked_fix_is_skipped_only_when_its_mask_selects_nothing():
+    # add(alpha=) rounds a * b + c once (_cpu_math._fma32): a few lanes, where the
+    # float64 sum lands on a float32 midpoint, get a fix through a boolean mask. Eager
+    # skips it when no lane needs it; the plan tests the mask and skips it then too
+    # (masked.py), and runs it when a lane needs it: eager's bits either way
+    alpha = 2.0 ** -12 * (1 - 2.0 ** -23)
+    mid_c, mid_a = 1 + 2.0 ** -23, 2.0 ** -12 * (1 + 2.0 ** -23)  # (1 + 3 * 2**-24 - tiny)
+
+    def f(x, y, w):
+        w.add_(1)  # a write first: from here a capture takes the general path
+        return x.add(y, alpha=alpha), w
+    compiled = dyngrad.compile(f)
+    for i in range(6):
+        x, y = dyngrad.randn(300), dyngrad.randn(300)
+        if i in (2, 3):
+            x[7], y[7] = mid_c, mid_a
+        want = f(x, y, dyngrad.zeros(2))
+        got = compiled(x, y, dyngrad.zeros(2))
+        _same(want, got)
+        if i in (2, 3):  # a lane eager fixed: the plain sum rounds it the other way
+            assert want[0][7].item() != np.float32(np.float64(mid_c) + np.float64(mid_a)
+                                                   * np.float32(alpha))
+    assert len(compiled._entries) == 1
+    assert "if B" in compiled._entries[0].plans[0].source  # (if mask.any(): _R0(...))
+    assert "_R0" in compiled._entries[0].plans[0].fn.__globals__
+
+
 def _repeats(x, w):
     a = (x @ w).exp()
     b = (x @ w).exp()      # the same calls on the same values: made once

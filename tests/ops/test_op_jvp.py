@@ -17,6 +17,7 @@ from dyngrad.ops import histogram
 from dyngrad.ops import (activation_pointwise, attention, ctc_loss, embedding_bag, grid_sample,
                          distance, margin_loss, packed_sequence, pointwise as pw, rrelu,
                          sampling, sorting, conv, pixel_shuffle, special, weight_norm)
+from dyngrad.ops import sparse as sp
 from dyngrad.ops._table import ALL_OPS
 
 from .forward_oracle import (assert_same_forward, assert_tangents_are_differences,
@@ -73,6 +74,14 @@ NO_JVP = {
     conv.conv_tbc: "torch's conv_tbc has no forward formula",
     pixel_shuffle.native_channel_shuffle: "torch records a NotImplemented node",
     weight_norm.weight_norm_interface: "torch's _weight_norm_interface has no forward formula",
+    **dict.fromkeys((sp.sparse_coo_tensor_op, sp.to_sparse_op, sp.to_sparse_dim_op),
+                    "torch has no forward formula for the ops that make sparse tensors"),
+    **dict.fromkeys((sp.to_dense_op, sp.sparse_mask_op, sp.coalesce_op, sp.values_op,
+                     sp.sparse_addmm_op, sp.sparse_sum_op, sp.sparse_softmax_op,
+                     sp.sparse_log_softmax_op, sp.sparse_sum_backward_op,
+                     sp.softmax_backward_op, sp.log_softmax_backward_op,
+                     sp.mask_projection_op),
+                    "no forward AD reaches a sparse tensor (see the ops that make them)"),
 }
 
 

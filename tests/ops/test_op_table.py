@@ -21,7 +21,7 @@ import dyngrad.nn.functional  # noqa: F401  (its ops join ALL_OPS: they need sam
 
 import torch
 
-from . import samples_linalg, samples_nn
+from . import samples_linalg, samples_nn, samples_sparse
 from .oracle import GRAPHS, assert_same, finite_difference_check, record, weights
 
 f32 = np.float32
@@ -434,8 +434,9 @@ SAMPLES = {
 
 SAMPLES.update(samples_nn.SAMPLES)
 SAMPLES.update(samples_linalg.SAMPLES)
+SAMPLES.update(samples_sparse.SAMPLES)
 # torch's _standard_gamma_grad has no derivative: first order only
-_GRAPHS = {**samples_nn.GRAPHS, **samples_linalg.GRAPHS,
+_GRAPHS = {**samples_nn.GRAPHS, **samples_linalg.GRAPHS, **samples_sparse.GRAPHS,
            "standard_gamma": ("forward", "backward", "grad"),
            # torch's renorm_backward ends in a same-type .to(), a ToCopyBackward0 whose own
            # backward copies once more per term; dyngrad's passes the gradient through:
@@ -455,7 +456,7 @@ from . import samples_variants  # noqa: E402
 # (and a draw at a fixed seed is not the reparameterised draw finite differences would see)
 AT_A_KINK = (AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | _KINKS4 | samples_linalg.AT_A_KINK
              | {"standard_gamma"} | samples_variants.AT_A_KINK
-             | samples_variants.NOT_THE_DERIVATIVE)
+             | samples_variants.NOT_THE_DERIVATIVE | samples_sparse.NOT_THE_DERIVATIVE)
 _GRAPHS.update(samples_variants.GRAPHS)
 for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL, _AT_KINKS,
                samples_variants.SAMPLES):
@@ -497,6 +498,7 @@ RAISES_IN_BACKWARD = {
     hi.from_bin_cts_op: [lambda t, x, y: t.histogramdd(x.t(), 3, weight=y[0]).hist],
     hi.from_bin_tensors_op: [lambda t, x, y: t.histogramdd(x, [t.tensor([-1.0, 1.0])] * 3).hist],
     **samples_nn.RAISES_IN_BACKWARD,
+    **samples_sparse.RAISES_IN_BACKWARD,
     # (at 1 and 0, where the values are exact: NumPy's and torch's differ by an ulp elsewhere)
     pw.INPLACE_BY_OPERAND["acosh"][0]: [lambda t, x, y: (y * 0 + 1).acosh_(),
                                         lambda t, x, y: (y * 0 + 1).arccosh_()],
@@ -505,10 +507,16 @@ RAISES_IN_BACKWARD = {
 }
 
 
+# a move to the meta device, whose backward has no data to move back: its graph, error
+# and gradients are compared with torch's in tests/test_meta_device.py
+ON_META_ONLY = {ts.to_meta}
+
+
 def test_every_op_has_a_sample():
     from .test_fft import TESTED_BY_VALUE as FFT_BY_VALUE
     from .test_linalg import TESTED_BY_VALUE
     missing = [op for op in ALL_OPS if op not in SAMPLES and op not in COMPLEX_ONLY
+               and op not in ON_META_ONLY
                and op not in NO_DERIVATIVE | samples_nn.NO_DERIVATIVE
                and op not in TESTED_BY_VALUE | FFT_BY_VALUE
                and op not in RAISES_IN_BACKWARD and op not in samples_variants.REFUSED

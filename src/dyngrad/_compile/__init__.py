@@ -7,6 +7,7 @@ guards.py    when a plan may run instead
 plan.py      the record made into a generated function with reused buffers
 cse.py       repeated calls made once
 fuse.py      elementwise runs over big arrays, chunk by chunk
+masked.py    masked fix-ups run only when their mask selects anything
 codecache.py Python's compile of the generated source, cached by its text
 replay.py    cache entries, the forward/backward plans and CompiledFunctionBackward
 api.py       compile(), OptimizedModule, reset(), explain()

@@ -33,7 +33,7 @@ import warnings
 import weakref
 
 from ..nn.modules.module import Module
-from .capture import capture, capture_lock, flatten
+from .capture import capture, capture_lock, collector_paused, flatten
 from .replay import Entry, make_entry
 from .trace import Bail, GraphBreak
 
@@ -82,7 +82,7 @@ class CompiledFunction:
         for e in self._entries:
             if e.spec == spec and e.guard.fn(leaves):
                 if e.pending is not None:
-                    with capture_lock:
+                    with capture_lock, collector_paused():
                         e.build()
                 if e.check is not None and not e.check(leaves):
                     continue

@@ -26,12 +26,15 @@ def _factory(name):
     return make
 
 
+_RECORDED = {name: _factory(name) for name in _FACTORIES}  # made once, not per capture
+
+
 def patch_namespace(ns):
     """Swap the factories of dyngrad's array namespace for recorded ones; returns the
     undo."""
     saved = {name: ns.__dict__.get(name) for name in _FACTORIES}
-    for name in _FACTORIES:
-        setattr(ns, name, _factory(name))
+    for name, make in _RECORDED.items():
+        setattr(ns, name, make)
 
     def undo():
         for name, v in saved.items():

@@ -54,10 +54,11 @@ class Slot:
     """
 
     __slots__ = ("n", "kind", "root", "shape", "dtype", "fresh", "scalar", "_value",
-                 "source", "written", "producer", "dynamic", "is_array", "contiguous")
+                 "source", "written", "producer", "dynamic", "is_array", "contiguous", "ref")
 
     def __init__(self, n, kind, value, root=None):
         self.n = n
+        self.ref = Ref(n)  # (one for every use: a call names its arguments by these)
         self.kind = kind
         self.is_array = isinstance(value, ndarray)
         # a made array is held only while the eager code holds it (its Traced view
@@ -239,7 +240,7 @@ class Recorder:
             if t is Traced and getattr(x, "_by", None) == token:
                 read.append(x._n)
                 plain_args.append(x._raw)
-                targs.append(Ref(x._n))
+                targs.append(x._ref)
             elif t in _PASS:
                 plain_args.append(x)
                 targs.append(x)
@@ -273,9 +274,53 @@ class Recorder:
                 self.slots[r.n].written = True
                 self.slots[self.slots[r.n].root].written = True
                 self.writers.setdefault(self.slots[r.n].root, []).append(len(self.calls))
+        return self._record(fn, targs, tkwargs, tuple(written), ufunc, read, result)
+
+    def ufunc_call(self, ufunc, inputs):
+        """``call`` for the commonest call of all, ``ufunc(*inputs)`` without keywords on
+        this record's arrays and plain numbers, written out (half of a capture's time was
+        the general path's, measured on tiny_chain)."""
+        token = self.token
+        read, plain, targs = [], [], []
+        for x in inputs:
+            t = type(x)
+            if t is Traced and getattr(x, "_by", None) == token:
+                read.append(x._n)
+                plain.append(x._raw)
+                targs.append(x._ref)
+            elif t in _PASS:
+                plain.append(x)
+                targs.append(x)
+            else:
+                return self.call(ufunc, inputs, {}, (), (ufunc, "__call__"))
+        self.inside += 1
+        try:
+            result = ufunc(*plain)
+        finally:
+            self.inside -= 1
+        slots = self.slots
+        same = self.raw_ids.get(id(result))  # (ids of arrays that died come back)
+        if type(result) is not ndarray or (same is not None and slots[same].value is result) or (
+                self.any_dynamic and any(slots[n].dynamic for n in read)):
+            return self._record(ufunc, tuple(targs), {}, (), (ufunc, "__call__"), read,
+                                result)
+        # a fresh array (NOTE [Capture records array calls]): its slot, written out
+        n = len(slots)
+        s = Slot(n, "value", result)
+        s.fresh = True
+        s.producer = len(self.calls)
+        slots.append(s)
+        self.raw_ids[id(result)] = n
+        call = Call(ufunc, tuple(targs), {}, s.ref, (), (ufunc, "__call__"))
+        call._ins = read
+        self.calls.append(call)
+        return self._track_value(result, s)
+
+    def _record(self, fn, targs, tkwargs, written, ufunc, read, result):
+        """The call made: its entry in the record, and its result for the caller."""
         slots = self.slots
         inputs = [n for n in read if slots[n].is_array]
-        call = Call(fn, targs, tkwargs, None, tuple(written), ufunc)
+        call = Call(fn, targs, tkwargs, None, written, ufunc)
         call._ins = read
         out, call.outs = self._wrap_result(result, inputs, ufunc, len(self.calls))
         self.calls.append(call)
@@ -291,7 +336,7 @@ class Recorder:
         """The caller's view of ``result`` and its template of output slots."""
         if type(result) is ndarray and id(result) not in self.raw_ids:  # (the usual)
             s = self._value_slot(result, inputs, ufunc, index)
-            return self._track_value(result, s), Ref(s.n)
+            return self._track_value(result, s), s.ref
         if isinstance(result, (tuple, list)):
             pairs = [self._wrap_result(r, inputs, ufunc, index) for r in result]
             if hasattr(result, "_fields"):  # a named tuple (slogdet, ...)
@@ -303,12 +348,12 @@ class Recorder:
                 # an array given in came back (out=, a no-op astype): the same slot
                 return self.traced_of(n), Ref(n)
             s = self._value_slot(result, inputs, ufunc, index)
-            return self._track_value(result, s), Ref(s.n)
+            return self._track_value(result, s), s.ref
         if isinstance(result, np.generic):
             arr = np.asarray(result)
             s = self._value_slot(arr, (), ufunc, index)
             s.scalar = True
-            return self._track_value(arr, s), Ref(s.n)
+            return self._track_value(arr, s), s.ref
         return result, None
 
     def traced_of(self, n):
@@ -325,7 +370,11 @@ class Recorder:
         if ufunc is None or ufunc[1] not in ("__call__", "reduce", "accumulate", "outer"):
             for n in inputs:
                 a = self.slots[n].value
-                if a.size and raw.size and np.may_share_memory(raw, a):
+                if (np.may_share_memory(raw, a) if a.size and raw.size
+                        else _memory_of(raw) is _memory_of(a)):
+                    # (an empty array shares no memory with anything: a view of an empty
+                    # selection, written later, still writes its base when the same
+                    # selection is not empty in a replay; its base says whose view it is)
                     root = self.slots[n].root
                     break
         s = self._new_slot("value", raw, root)
@@ -341,6 +390,7 @@ class Recorder:
         t._raw = raw
         t._by = self.token
         t._n = s.n
+        t._ref = s.ref
         self.traced[s.n] = weakref.ref(t)
         return t
 
@@ -415,6 +465,13 @@ class Recorder:
             return out
         self.graph_break("Unsupported Tensor.item() call with capture_scalar_outputs=False")
         return value
+
+
+def _memory_of(a):
+    """The array that owns ``a``'s memory (``a`` itself when it owns it)."""
+    while isinstance(a.base, ndarray):
+        a = a.base
+    return a
 
 
 class Bail(Exception):
@@ -493,7 +550,14 @@ class Traced(ndarray):
     """A view of a real array whose every use is recorded (NOTE [Capture records array
     calls]). Outside a capture it behaves as the array it views."""
 
+    # the array it views, the token of its record, its slot's number and Ref (slots: no
+    # dict to make for every array a capture sees)
+    __slots__ = ("_raw", "_by", "_n", "_ref")
+
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        rec = state.rec
+        if rec.active and not rec.inside and method == "__call__" and not kwargs:
+            return rec.ufunc_call(ufunc, inputs)
         rec = _rec()
         fn = ufunc if method == "__call__" else getattr(ufunc, method)
         if rec is None:

@@ -279,6 +279,10 @@ FUNCTIONS.update({"asarray": _sc2.asarray, "frombuffer": _sc2.frombuffer,
 
 from .. import _multinomial  # noqa: E402
 FUNCTIONS["multinomial"] = METHODS["multinomial"] = _multinomial.multinomial
+
+from . import sparse as _sparse  # noqa: E402
+FUNCTIONS.update(_sparse.FUNCTIONS)
+METHODS.update(_sparse.METHODS)
 METHODS["unfold"] = _ra.unfold
 # in-place forms of entries that take the tensor and plain arguments
 METHODS.update({

@@ -124,5 +124,7 @@ def widen(a):
 
 def _round(out, target):
     if getattr(out, "dtype", None) == _FLOAT32:  # (NumPy's reductions give scalars)
+        if not _backend.is_numpy(out):  # another module's array (a sparse one)
+            return _backend.astype(out, target)
         return xp.asarray(out).astype(target)
     return out

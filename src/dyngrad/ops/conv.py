@@ -54,8 +54,8 @@ def _pad(x, padding):
     machinery costs more than the copy itself at these sizes)."""
     if not any(padding):
         return x
-    out = xp.zeros(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)),
-                   x.dtype)
+    out = _backend.array_module(x).zeros(
+        x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)), x.dtype)
     out[(slice(None),) * 2 + tuple(slice(p, p + s) for p, s in zip(padding, x.shape[2:]))] = x
     return out
 
@@ -116,7 +116,7 @@ def _input_grad(grad, w, input_shape, stride, padding, dilation, groups):
     cols = cols.reshape((cin,) + tuple(kernel) + tuple(out_sp) + (n,))
     size = tuple(max(s_ + 2 * p, (o - 1) * st + dl * (k - 1) + 1) for s_, p, o, st, dl, k in
                  zip(input_shape[2:], padding, out_sp, stride, dilation, kernel))
-    acc = xp.zeros((cin,) + size + (n,), cols.dtype)
+    acc = _backend.array_module(cols).zeros((cin,) + size + (n,), cols.dtype)
     for into, offset in _offset_keys(tuple(kernel), tuple(dilation), tuple(out_sp),
                                      tuple(stride)):
         acc[into] += cols[offset]

@@ -7,7 +7,9 @@ The padding row gets no gradient; ``scale_grad_by_freq`` divides each row's grad
 how often its index occurs in the batch.
 """
 from .. import _backend
+from ..tensor import _wrap
 from ._table import LINEAR, Op
+from .sparse import sparse_coo_tensor_op
 from .views import new_zeros, view
 from .._dtype import _FROM_NP
 
@@ -32,7 +34,8 @@ def _embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse):
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
     n = weight.shape[0]
-    if indices.size and (indices.min() < 0 or indices.max() >= n):
+    if indices.size and _backend.has_values(indices) and (indices.min() < 0
+                                                          or indices.max() >= n):
         raise IndexError("index out of range in self")
     return xp.take(weight, indices, axis=0)
 
@@ -40,6 +43,9 @@ def _embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse):
 def _embedding_dense_backward(grad_output, indices, num_weights, padding_idx, scale_grad_by_freq):
     flat = indices.reshape(-1)
     rows = grad_output.reshape(flat.size, grad_output.shape[-1])
+    if not _backend.has_values(grad_output):  # meta: the gradient's shape is all there is
+        return _backend.array_module(grad_output).zeros((num_weights, rows.shape[1]),
+                                                        grad_output.dtype)
     out = xp.zeros((num_weights, rows.shape[1]), dtype=grad_output.dtype)
     # np.add.at over single elements rather than rows: NumPy's fast path for 1-d targets
     # (6x faster on a GPT's token embedding), adding in the same order, so the sums are
@@ -66,11 +72,36 @@ def _embedding_double_backward(grad, indices, padding_idx):
     return view(rows, tuple(indices.shape) + (-1,))
 
 
+def _embedding_weight_grad(grad, indices, weight_sym_sizes, padding_idx, scale_grad_by_freq,
+                           sparse):
+    if sparse:
+        return _embedding_sparse_backward(grad, getattr(indices, "_data", indices),
+                                          weight_sym_sizes[0], padding_idx, scale_grad_by_freq)
+    return embedding_dense_backward(grad, indices, weight_sym_sizes[0], padding_idx,
+                                    scale_grad_by_freq)
+
+
 embedding = Op("EmbeddingBackward0", _embedding, jvp=LINEAR, nondiff=("indices",),
-               real_grad_only="embedding",
-               weight=lambda grad, indices, weight_sym_sizes, padding_idx, scale_grad_by_freq:
-                   embedding_dense_backward(grad, indices, weight_sym_sizes[0], padding_idx,
-                                            scale_grad_by_freq))
+               real_grad_only="embedding", weight=_embedding_weight_grad)
+
+
+def _embedding_sparse_backward(grad, indices, num_weights, padding_idx, scale_grad_by_freq):
+    """The weight's gradient as a sparse tensor, composed as torch composes it: one entry
+    per lookup (the padding index's left out) in lookup order, uncoalesced, holding the
+    gradient's rows (ViewBackward0, after IndexBackward0 when a padding index is left out)."""
+    if scale_grad_by_freq:
+        raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse "
+                           "gradients")
+    flat = indices.reshape(-1).astype(xp.int64)
+    if padding_idx >= 0:
+        keep = indices != padding_idx
+        grad = grad[_wrap(keep) if hasattr(grad, "_data") else keep]
+        flat = flat[keep.reshape(-1)]
+    rows = view(grad, (-1, grad.shape[-1]))
+    return sparse_coo_tensor_op(_wrap(flat[None]) if hasattr(grad, "_data") else flat[None],
+                                rows, (num_weights, rows.shape[-1]), False)
+
+
 embedding_dense_backward = Op(
     "EmbeddingDenseBackwardBackward0", _embedding_dense_backward, jvp=LINEAR, nondiff=("indices",),
     grad_output=lambda grad, indices, padding_idx: _embedding_double_backward(

@@ -53,7 +53,8 @@ def _put_args(self, indices, values, accumulate=False, name="index_put"):
     # the result's shape first, from in-bound stand-ins: torch checks the bounds last
     stand_in = [(d, a if a.dtype.kind == "b" else xp.zeros_like(a)) for d, a in advanced]
     data = self._data
-    target = xp.broadcast_to(xp.zeros((), bool), data.shape)[_advanced_key(data, stand_in)].shape
+    ns = _backend.array_module(data)
+    target = ns.broadcast_to(ns.zeros((), bool), data.shape)[_advanced_key(data, stand_in)].shape
     try:
         fits = xp.broadcast_shapes(tuple(values.shape), target) == target
     except ValueError:

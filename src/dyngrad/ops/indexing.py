@@ -240,7 +240,7 @@ def _advanced_key(view, advanced, sources=()):
             dim += a.ndim
         else:
             size = view.shape[dim]
-            if a.size and (a.max() >= size or a.min() < -size):
+            if a.size and _backend.has_values(a) and (a.max() >= size or a.min() < -size):
                 if size == 0:
                     raise IndexError("index is out of bounds for dimension with size 0")
                 bad = int(a.flat[((a >= size) | (a < -size)).argmax()])  # the first, as torch

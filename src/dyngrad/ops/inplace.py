@@ -9,6 +9,7 @@ found by replaying the view ops on an array shaped like the base (``Tensor._view
 """
 from .. import _backend
 from .._dtype import _FROM_NP
+from .._sparse_coo import SparseCoo
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
@@ -22,6 +23,7 @@ from ._promote import result_dtype, type_name
 from .overlap import check_no_partial_overlap
 
 xp = _backend.xp
+_ndarray = _backend.ndarray
 _gstate = grad_mode.state
 
 
@@ -483,6 +485,8 @@ def copy_out_of_place(t):
 
 
 def _clone(self, contiguous=False):
+    if type(self) is SparseCoo:
+        return _backend.copy(self)  # no strides to keep: its own copy
     # torch's preserve_format keeps the strides of a dense input; an expanded (overlapping)
     # one comes out contiguous, and so does any input of Tensor.contiguous()
     return xp.array(self, copy=True, order="C" if contiguous or 0 in self.strides else "K")

@@ -17,11 +17,19 @@ def _cat(tensors, dim):
         if a.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
         if a.ndim != ref.ndim:
+            if not _backend.has_values(ref):  # torch's meta kernel words it its own way
+                raise RuntimeError("Number of dimensions of tensors must match.  Expected "
+                                   f"{ref.ndim}-D tensors, but got {a.ndim}-D for tensor "
+                                   f"number {i} in the list")
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {a.ndim}")
     d = dim % ref.ndim
     for i, a in enumerate(arrays):
         for k in range(ref.ndim):
             if k != d and a.shape[k] != ref.shape[k]:
+                if not _backend.has_values(ref):  # (the meta kernel's words)
+                    raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
+                                       f"Expected {ref.shape[k]} in dimension {k} but got "
+                                       f"{a.shape[k]} for tensor number {i} in the list")
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
                                    f"size {ref.shape[k]} but got size {a.shape[k]} for tensor number "
                                    f"{i} in the list.")
@@ -57,6 +65,9 @@ def _stack(tensors, dim):
     ref = tensors[0].shape
     for i, a in enumerate(tensors):
         if a.shape != ref:
+            if not _backend.has_values(tensors[0]):  # (the meta kernel's words, cut short)
+                raise RuntimeError("stack expects each tensor to be equal size, but got "
+                                   f"torch.Size({list(ref)}) at entry 0 ")
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
                                f"at entry 0 and {list(a.shape)} at entry {i}")
     dt = result_dtype(*tensors)

@@ -1,5 +1,5 @@
 """Matrix products: mm, bmm, dot, mv, and matmul composed from them as torch composes it."""
-from .. import _backend
+from .. import _backend, _meta_array
 from .._dtype import _FROM_NP
 from ._table import TRANSPOSED, Op
 from ..tensor import _CPP_TYPE, _wrap
@@ -44,6 +44,8 @@ def _mm(self, mat2):
     if mat2.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     if self.shape[1] != mat2.shape[0]:
+        if not _backend.has_values(self):  # torch's meta kernel words it its own way
+            raise RuntimeError(_meta_array.reduction_dim_error(self, mat2))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({self.shape[0]}x{self.shape[1]} "
                            f"and {mat2.shape[0]}x{mat2.shape[1]})")
     _check_same_dtype(self, mat2)

@@ -25,7 +25,7 @@ def _class_picks(self, target, weight, ignore_index):
     n_classes = self.shape[0] if self.ndim == 1 else self.shape[1]
     keep = target != ignore_index
     bad = keep & ((target < 0) | (target >= n_classes))
-    if _backend.array_module(bad).any(bad):
+    if _backend.has_values(bad) and _backend.array_module(bad).any(bad):
         raise IndexError(f"Target {int(target[bad].flat[0])} is out of bounds.")
     xp = _backend.array_module(self)
     safe = xp.where(keep, target, xp.zeros_like(target))

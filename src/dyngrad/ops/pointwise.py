@@ -11,6 +11,7 @@ import math
 
 from .. import _backend
 from .._cpu_math import _fma32, _fma64
+from .._sparse_coo import SparseCoo
 from .._kernel_dtypes import ALL_BUT_COMPLEX, NUMERIC_COMPLEX, check_kernel
 from .. import _dtype as _dt
 from .._dtype import _FROM_NP
@@ -136,6 +137,8 @@ def fma(a, b, c):
         a, b, c = (dt.type(v) if type(v) in (int, float) else v for v in (a, b, c))
         exact = _fma32(a, b, c) if dt.itemsize == 4 else _fma64(a, b, c)
         return xp.asarray(exact, dtype=dt).reshape(shape)
+    if type(a) is SparseCoo:  # dense.add_(sparse, alpha=): an SGD step on a sparse grad
+        return _fma_sparse(a, b, c)
     out = binary(xp.add, binary(xp.multiply, a, b), c)
     if not _backend.is_numpy(out):  # no fused multiply-add in the array API: two roundings
         return out
@@ -144,6 +147,29 @@ def fma(a, b, c):
     a, b, c = (out.dtype.type(v) if type(v) in (int, float) else v for v in (a, b, c))
     exact = _fma32(a, b, c) if out.dtype.itemsize == 4 else _fma64(a, b, c)
     return xp.asarray(exact, dtype=out.dtype).reshape(out.shape)
+
+
+def _fma_sparse(a, b, c):
+    """``a * b + c`` for a sparse ``a`` and a dense ``c``, as torch's kernel adds: entry by
+    entry in their order, each a fused multiply-add, so an index stored twice is rounded
+    twice. The entries go in rounds (first occurrences of each index, then second ones...),
+    each round one vectorised fused multiply-add over distinct rows."""
+    if type(c) is SparseCoo or c.ndim == 0 or a.nnz == 0 or a.sparse_dim == 0:
+        return binary(xp.add, c, binary(xp.multiply, a, b))
+    out = xp.array(c, dtype=result_dtype(result_dtype(a.values, b), c), copy=True)
+    rows = xp.ravel_multi_index(tuple(a.indices), out.shape[:a.sparse_dim])
+    flat = out.reshape((-1,) + out.shape[a.sparse_dim:])
+    order = xp.argsort(rows, kind="stable")
+    ranked = rows[order]
+    first = xp.concatenate(([0], xp.flatnonzero(ranked[1:] != ranked[:-1]) + 1))
+    starts = xp.repeat(first, xp.diff(xp.concatenate((first, [len(ranked)]))))
+    occurrence = xp.empty_like(order)
+    occurrence[order] = xp.arange(len(order)) - starts
+    for k in range(int(occurrence.max()) + 1):
+        pick = occurrence == k
+        r = rows[pick]
+        flat[r] = fma(a.values[pick], b, flat[r])
+    return out
 
 
 def _add(self, other, alpha):

@@ -78,7 +78,8 @@ def _max_pool_with_indices(self, kernel_size, stride, padding, dilation, ceil_mo
     views = [win[(Ellipsis,) + offset] for offset in xp.ndindex(*kernel_size)]
     arg = xp.zeros(win.shape[:-k], xp.int64)
     # (a compiled call takes the nan-aware path: NOTE [No shortcuts while capturing])
-    if not (self.dtype.kind == "f" and (_backend.capturing or bool(xp.isnan(self).any()))):
+    if not (self.dtype.kind == "f" and (_backend.capturing or _backend.has_values(self)
+                                        and bool(xp.isnan(self).any()))):
         # no nan: the maximum first, then the first offset that holds it, all with plain
         # elementwise passes (measured on cnn_step: masked copies, as below, were a fifth
         # of the whole step's instructions)
@@ -113,6 +114,8 @@ def _scatter_to_planes(grad, indices, shape, k, overlapping=True):
     last k dims). Overlapping windows may pick the same input element (a bincount sums
     them); windows that do not overlap pick each element once, and a plain assignment is
     several times faster."""
+    if not _backend.has_values(grad):  # meta: the gradient's shape is all there is
+        return _backend.array_module(grad).zeros(shape, grad.dtype)
     plane = math.prod(shape[-k:])
     rows = math.prod(shape[:-k])
     offsets = (xp.arange(rows) * plane).reshape(indices.shape[:-k] + (1,) * k)

@@ -6,7 +6,7 @@ them; cross and the add*mm family are table entries with derivatives.yaml's form
 """
 import warnings
 
-from .. import _backend
+from .. import _backend, _meta_array
 from .. import _dtype as _dt
 from .._kernel_dtypes import NUMERIC_COMPLEX, check_kernel
 from ..tensor import _wrap_dim
@@ -104,6 +104,8 @@ def _addmm(self, mat1, mat2, beta, alpha):
     if mat2.ndim != 2:
         raise RuntimeError(f"mat2 must be a matrix, got {mat2.ndim}-D tensor")
     if mat1.shape[1] != mat2.shape[0]:
+        if not _backend.has_values(mat1):  # torch's meta kernel words it its own way
+            raise RuntimeError(_meta_array.reduction_dim_error(mat1, mat2))
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x"
                            f"{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
     _check_same_dtype(mat1, mat2)

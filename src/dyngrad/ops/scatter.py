@@ -29,7 +29,7 @@ def _index_array(index):
 
 
 def _check_bounds(index, size, dim):
-    if index.size:
+    if index.size and _backend.has_values(index):
         bad = index[(index >= size) | (index < 0)]
         if bad.size:
             raise RuntimeError(f"index {int(bad.flat[0])} is out of bounds for dimension {dim} "
@@ -281,7 +281,7 @@ def _check_index_vector(input, dim, index, name):
 def index_select_fn(input, dim, index, *, out=None):
     d, idx = _check_index_vector(input, dim, index, "index_select")
     size = input.shape[d] if input.dim() else 1
-    if idx.size and (idx.max() >= size or idx.min() < -size):
+    if idx.size and _backend.has_values(idx) and (idx.max() >= size or idx.min() < -size):
         raise IndexError("index out of range in self")
     return index_select(input, d, _long(index))
 

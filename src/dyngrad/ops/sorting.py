@@ -63,6 +63,8 @@ def _by_rows(a, dim, fn, sorted_a=None, nan_too=False):
     n = a.shape[dim]
     if n > EXACT_TIES_UP_TO or n < 2 or a.size == 0:  # (no row with two elements)
         return []
+    if not _backend.has_values(a):  # a meta array: no ties to tell
+        return []
     rows = xp.moveaxis(a, dim, -1).reshape(-1, n)
     if sorted_a is None:
         which = xp.ones(rows.shape[0], bool)

@@ -109,9 +109,6 @@ def feature_alpha_dropout(input, p, train):
 
 # -- embedding --------------------------------------------------------------------------------
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
-    if sparse:
-        raise NotImplementedError("dyngrad: embedding with sparse=True (sparse gradients) is "
-                                  "not implemented")
     return _emb.embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse)
 
 

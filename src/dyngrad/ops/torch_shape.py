@@ -2,8 +2,9 @@
 import math
 import weakref
 
-from .. import _backend
+from .. import _backend, _meta_array
 from .. import _dtype as _dt
+from .._sparse_coo import SparseCoo
 from ..creation import _check_fits, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import joining, linalg
@@ -394,7 +395,11 @@ def clone(input, *, memory_format=None):
 
 
 def contiguous(self, memory_format=None):
-    return self if self.is_contiguous() else clone_op(self, True)
+    if self.is_contiguous():
+        return self
+    if type(self._data) is SparseCoo:
+        raise RuntimeError("unsupported memory format option Contiguous")
+    return clone_op(self, True)
 
 
 # ToCopyBackward0's gradient is the grad itself: the engine casts it back to the input's
@@ -404,16 +409,40 @@ to_copy = Op("ToCopyBackward0", lambda self, dtype: _backend.astype(
              self=lambda grad: grad)
 
 
+def _to_meta(self, dtype):
+    return _meta_array.MetaArray(self.shape, _dt.native(dtype, _backend.META))
+
+
+def _from_meta(grad):
+    """The gradient of a move to the meta device, which would have to be copied out of it."""
+    raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+
+
+# a move to the meta device (NOTE [Meta arrays]): a copy, as torch's _to_copy records it,
+# whose backward is a move back that has no data to move
+to_meta = Op("ToCopyBackward0", _to_meta, jvp=LINEAR, self=lambda grad: _from_meta(grad))
+
+
+def _wanted_device(value, meta):
+    """The device type ``to`` is asked for, given ``check_device``'s answer ``meta``."""
+    return None if value is None else "meta" if meta is not None else "cpu"
+
+
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
-    check_device(device, "to")
+    target = None if device is None else _wanted_device(device, check_device(device, "to"))
     dtype = as_dtype("to", dtype)
     for a in args:
         if isinstance(a, _dt.dtype) or a in (float, int, bool, complex):
             dtype = as_dtype("to", a)
         elif isinstance(a, Tensor):
             dtype = a.dtype
+            target = "meta" if a.is_meta else "cpu"
         elif isinstance(a, (str, _device)):
-            check_device(a, "to")
+            target = _wanted_device(a, check_device(a, "to"))
+    if target is not None and (target == "meta") is not self.is_meta:
+        if target == "cpu":
+            raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+        return to_meta(self, self.dtype if dtype is None else dtype)
     if dtype is None or (dtype is self.dtype and not copy):
         return self
     out = to_copy(self, dtype)

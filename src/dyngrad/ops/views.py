@@ -9,6 +9,7 @@ import math
 import warnings
 
 from .. import _backend
+from .._sparse_coo import SparseCoo
 from ..creation import zeros
 from ..tensor import _wrap
 from ._table import LINEAR, Op
@@ -46,20 +47,36 @@ def infer_size(size, numel):
 def _view(self, size):
     shape = infer_size(size, self.size)
     if type(self) is not _ndarray and not _backend.is_numpy(self):
-        return array_module(self).reshape(self, shape)  # another module views where it can
+        if _backend.has_values(self):
+            return array_module(self).reshape(self, shape)  # another module views where it can
+        try:  # a meta array, viewed by NumPy's rule
+            return xp.reshape(self, shape, copy=False)
+        except ValueError:
+            raise RuntimeError(_NOT_VIEWABLE) from None
     out = self.view()
     try:
         out.shape = shape  # assigning a shape refuses where a copy would be needed
     except AttributeError:
-        raise RuntimeError("view size is not compatible with input tensor's size and stride (at "
-                           "least one dimension spans across two contiguous subspaces). Use "
-                           ".reshape(...) instead.") from None
+        raise RuntimeError(_NOT_VIEWABLE) from None
     return out
+
+
+_NOT_VIEWABLE = ("view size is not compatible with input tensor's size and stride (at least "
+                 "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                 "instead.")
 
 
 def can_view(array, size):
     if type(array) is not _ndarray and not _backend.is_numpy(array):
-        return True
+        if type(array) is SparseCoo:  # (reshape asks only of a tensor that is not contiguous)
+            raise RuntimeError("reshape is not implemented for sparse tensors")
+        if _backend.has_values(array):
+            return True
+        try:  # a meta array, by NumPy's rule
+            xp.reshape(array, size, copy=False)
+            return True
+        except ValueError:
+            return False
     out = array.view()
     try:
         out.shape = size

@@ -207,7 +207,7 @@ class PReLU(Module):
         self.num_parameters = num_parameters
         super().__init__()
         self.init = init
-        self.weight = Parameter(creation.empty(num_parameters, dtype=dtype))
+        self.weight = Parameter(creation.empty(num_parameters, dtype=dtype, device=device))
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -287,25 +287,28 @@ class MultiheadAttention(Module):
         if self.head_dim * num_heads != embed_dim:
             raise AssertionError("embed_dim must be divisible by num_heads")
         if not self._qkv_same_embed_dim:
-            self.q_proj_weight = Parameter(creation.empty((embed_dim, embed_dim), dtype=dtype))
-            self.k_proj_weight = Parameter(creation.empty((embed_dim, self.kdim), dtype=dtype))
-            self.v_proj_weight = Parameter(creation.empty((embed_dim, self.vdim), dtype=dtype))
+            self.q_proj_weight = Parameter(creation.empty((embed_dim, embed_dim), dtype=dtype,
+                                                          device=device))
+            self.k_proj_weight = Parameter(creation.empty((embed_dim, self.kdim), dtype=dtype,
+                                                          device=device))
+            self.v_proj_weight = Parameter(creation.empty((embed_dim, self.vdim), dtype=dtype,
+                                                          device=device))
             self.register_parameter("in_proj_weight", None)
         else:
             self.in_proj_weight = Parameter(creation.empty((3 * embed_dim, embed_dim),
-                                                           dtype=dtype))
+                                                           dtype=dtype, device=device))
             self.register_parameter("q_proj_weight", None)
             self.register_parameter("k_proj_weight", None)
             self.register_parameter("v_proj_weight", None)
         if bias:
-            self.in_proj_bias = Parameter(creation.empty(3 * embed_dim, dtype=dtype))
+            self.in_proj_bias = Parameter(creation.empty(3 * embed_dim, dtype=dtype, device=device))
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
-                                                        dtype=dtype)
+                                                        dtype=dtype, device=device)
         if add_bias_kv:
-            self.bias_k = Parameter(creation.empty((1, 1, embed_dim), dtype=dtype))
-            self.bias_v = Parameter(creation.empty((1, 1, embed_dim), dtype=dtype))
+            self.bias_k = Parameter(creation.empty((1, 1, embed_dim), dtype=dtype, device=device))
+            self.bias_v = Parameter(creation.empty((1, 1, embed_dim), dtype=dtype, device=device))
         else:
             self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn

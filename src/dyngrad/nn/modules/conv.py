@@ -59,9 +59,9 @@ class _ConvNd(Module):
                                                      for _ in range(2)]
         shape = ((in_channels, out_channels // groups) if self.transposed
                  else (out_channels, in_channels // groups)) + kernel_size
-        self.weight = Parameter(creation.empty(shape, dtype=dtype))
+        self.weight = Parameter(creation.empty(shape, dtype=dtype, device=device))
         if bias:
-            self.bias = Parameter(creation.empty(out_channels, dtype=dtype))
+            self.bias = Parameter(creation.empty(out_channels, dtype=dtype, device=device))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

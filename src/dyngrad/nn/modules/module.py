@@ -388,11 +388,12 @@ class Module:
         fn(self)
         return self
 
-    def _apply(self, fn):
+    def _apply(self, fn, recurse=True):
         """Convert every parameter (in place: the Parameter object stays, its data and
         grad change) and buffer (replaced) of this module and its descendants."""
-        for module in self.children():
-            module._apply(fn)
+        if recurse:
+            for module in self.children():
+                module._apply(fn)
         for key, param in self._parameters.items():
             if param is None:
                 continue
@@ -421,15 +422,30 @@ class Module:
             elif a is not None:
                 device = a
         if device is not None:
-            # a device dyngrad lacks fails as a tensor's ``to`` does (not always as cuda)
-            _size.check_device(device, "to")
+            device = _size.device(device)
+            if device.type not in ("cpu", "meta"):
+                # a device dyngrad lacks fails as a tensor's ``to`` does (xpu is not cuda)
+                _size.check_device(device, "to")
         if dtype is not None:
             if not (dtype.is_floating_point or dtype.is_complex):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
                                 f"but got desired dtype={dtype}")
-            return self._apply(lambda t: t.to(dtype) if t.is_floating_point()
-                               or t.is_complex() else t)
-        return self
+        if device is None and dtype is None:
+            return self
+
+        def convert(t):
+            d = dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) \
+                else None
+            try:
+                return t.to(device, d)
+            except NotImplementedError as e:
+                if str(e) != "Cannot copy out of meta tensor; no data!":
+                    raise
+                raise NotImplementedError(
+                    f"{e} Please use torch.nn.Module.to_empty() instead of "
+                    "torch.nn.Module.to() when moving module from meta to a different "
+                    "device.") from None
+        return self._apply(convert)
 
     def float(self):
         return self._apply(lambda t: t.float() if t.is_floating_point() else t)
@@ -450,9 +466,10 @@ class Module:
         return self
 
     def to_empty(self, *, device=None, recurse=True):
-        """Every parameter and buffer replaced by an uninitialised one of its shape (zeros
-        here: dyngrad's ``empty`` is zero-filled)."""
-        return self._apply(lambda t: empty_like(t))
+        """Every parameter and buffer replaced by an uninitialised one of its shape on
+        ``device`` (default: where it is), as after ``with torch.device('meta')``
+        (zeros here: dyngrad's ``empty`` is zero-filled)."""
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
 
     def cuda(self, device=None):
         _no_cuda()
@@ -578,6 +595,14 @@ class Module:
                                 value.requires_grad_(param.requires_grad)
                         setattr(self, name, value)
                     else:
+                        if param.is_meta and not value.is_meta:
+                            warnings.warn(
+                                f"for {key}: copying from a non-meta parameter in the "
+                                "checkpoint to a meta parameter in the current model, which is "
+                                "a no-op. (Did you mean to pass `assign=True` to assign items "
+                                "in the state dictionary to their corresponding key in the "
+                                "module instead of copying them in place?)", UserWarning,
+                                stacklevel=3)
                         param.copy_(value)
             except Exception as ex:
                 action = "swapping" if assign else "copying"

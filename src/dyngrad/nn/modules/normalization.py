@@ -28,7 +28,7 @@ class LayerNorm(Module):
         self.normalized_shape = _shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        _affine(self, elementwise_affine, self.normalized_shape, dtype, bias)
+        _affine(self, elementwise_affine, self.normalized_shape, dtype, bias, device)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -42,11 +42,13 @@ class LayerNorm(Module):
                 "bias={use_bias}".format(**self.__dict__, use_bias=self.bias is not None))
 
 
-def _affine(module, affine, shape, dtype, bias):
+def _affine(module, affine, shape, dtype, bias, device=None):
     """A norm's weight and bias (shaped ``shape``), or None for each it does not have."""
-    module.register_parameter("weight", Parameter(creation.empty(shape, dtype=dtype))
+    module.register_parameter("weight", Parameter(creation.empty(shape, dtype=dtype,
+                                                                 device=device))
                               if affine else None)
-    module.register_parameter("bias", Parameter(creation.empty(shape, dtype=dtype))
+    module.register_parameter("bias", Parameter(creation.empty(shape, dtype=dtype,
+                                                               device=device))
                               if affine and bias else None)
 
 
@@ -69,7 +71,7 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        _affine(self, affine, num_channels, dtype, bias)
+        _affine(self, affine, num_channels, dtype, bias, device)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -91,7 +93,8 @@ class RMSNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(creation.empty(self.normalized_shape, dtype=dtype))
+            self.weight = Parameter(creation.empty(self.normalized_shape, dtype=dtype,
+                                                   device=device))
         else:
             self.register_parameter("weight", None)
         self.reset_parameters()

@@ -81,7 +81,8 @@ class RNNBase(Module):
                 names = []
                 for kind, shape in shapes:
                     name = f"{kind}_l{layer}{suffix}"
-                    setattr(self, name, Parameter(creation.empty(shape, dtype=dtype)))
+                    setattr(self, name, Parameter(creation.empty(shape, dtype=dtype,
+                                                                 device=device)))
                     names.append(name)
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
@@ -130,7 +131,7 @@ class RNNBase(Module):
 
     def _zeros(self, batch, size, like):
         layers = self.num_layers * (2 if self.bidirectional else 1)
-        return creation.zeros(layers, batch, size, dtype=like.dtype)
+        return creation.zeros(layers, batch, size, dtype=like.dtype, device=like.device)
 
     def _check_hidden(self, hx, batch, size, what="hidden"):
         layers = self.num_layers * (2 if self.bidirectional else 1)
@@ -241,12 +242,14 @@ class RNNCellBase(Module):
         self.hidden_size = hidden_size
         self.bias = bias
         self.weight_ih = Parameter(creation.empty((num_chunks * hidden_size, input_size),
-                                                  dtype=dtype))
+                                                  dtype=dtype, device=device))
         self.weight_hh = Parameter(creation.empty((num_chunks * hidden_size, hidden_size),
-                                                  dtype=dtype))
+                                                  dtype=dtype, device=device))
         if bias:
-            self.bias_ih = Parameter(creation.empty(num_chunks * hidden_size, dtype=dtype))
-            self.bias_hh = Parameter(creation.empty(num_chunks * hidden_size, dtype=dtype))
+            self.bias_ih = Parameter(creation.empty(num_chunks * hidden_size, dtype=dtype,
+                                                    device=device))
+            self.bias_hh = Parameter(creation.empty(num_chunks * hidden_size, dtype=dtype,
+                                                    device=device))
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
@@ -273,7 +276,8 @@ class RNNCellBase(Module):
         if unbatched:
             input = input.unsqueeze(0)
         if hx is None:
-            zeros = creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype)
+            zeros = creation.zeros(input.size(0), self.hidden_size, dtype=input.dtype,
+                                   device=input.device)
             hx = (zeros,) * n_states
         elif unbatched:
             hx = tuple(h.unsqueeze(0) for h in hx)

@@ -41,7 +41,7 @@ register(broadcasting, [op for m in (pointwise, pointwise_more, special, bessel,
                                      float_bits, polar)
                         for op in _ops_of(m)
                         if op not in _NOT_ELEMENTWISE])
-register(broadcasting, [torch_shape.to_copy, inplace.clone_op, fft.real_op, inplace.copy_,
+register(broadcasting, [torch_shape.to_copy, torch_shape.to_meta, inplace.clone_op, fft.real_op, inplace.copy_,
                         inplace.fill_, inplace.zero_, inplace.fill_tensor_,
                         inplace_forms.fill_op, inplace_forms.fill_tensor_op,
                         inplace_forms.conj_physical_op, inplace_forms.conj_physical__op,

@@ -1,0 +1,424 @@
+"""The meta device (NOTE [Meta arrays] in dyngrad/_meta_array.py) against torch's.
+
+Each program is written once against the torch API, ``program(lib)``, and run on torch
+and on dyngrad side by side. What it returns is written down as a user sees it (for a
+tensor: its repr, shape, dtype, strides, storage offset, device, contiguity and graph
+node; for an error: its type and message) and the two records must be equal.
+"""
+import copy
+import io
+import warnings
+
+import pytest
+import torch
+
+import dyngrad
+from dyngrad import _meta_array
+
+M = "meta"
+
+
+def record(value):
+    """What a user can observe of ``value`` (tensors, numbers, containers)."""
+    if isinstance(value, (torch.Tensor, dyngrad.Tensor)):
+        fn = value.grad_fn
+        seen = {"repr": repr(value), "shape": tuple(value.shape), "dtype": str(value.dtype),
+                "device": str(value.device), "is_meta": value.is_meta,
+                "requires_grad": value.requires_grad,
+                "grad_fn": None if fn is None else type(fn).__name__}
+        if value.is_meta or value.numel() == 0:
+            # (the stride of a dim of size 1 says nothing: torch's own layout checks skip it)
+            seen.update(stride=[s if n != 1 else None for s, n in zip(value.stride(),
+                                                                       value.shape)],
+                        offset=value.storage_offset(), contiguous=value.is_contiguous())
+        else:
+            seen["values"] = value.detach().tolist()
+        return seen
+    if isinstance(value, (tuple, list)):
+        return [record(v) for v in value]
+    if isinstance(value, dict):
+        return {k: record(v) for k, v in value.items()}
+    if isinstance(value, (torch.device, dyngrad.device)):
+        return str(value)
+    if isinstance(value, (torch.Size, dyngrad.Size)):
+        return ("Size", tuple(value))
+    return value
+
+
+def run(program, lib):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return record(program(lib))
+        except Exception as e:  # the error is part of the behaviour compared
+            return ("raises", type(e).__name__, str(e))
+
+
+def _empty(lib, *shape, **kw):
+    return lib.empty(*shape, device=M, **kw)
+
+
+def _leaf(lib, *shape, dtype=None):
+    return lib.empty(*shape, device=M, dtype=dtype, requires_grad=True)
+
+
+def _backward(lib, make):
+    """The gradients a backward leaves in meta leaves (and the output it started from)."""
+    x, w = _leaf(lib, 4, 3), _leaf(lib, 3, 5)
+    out = make(lib, x, w)
+    out.sum().backward()
+    return out, x.grad, w.grad
+
+
+def _grad2(lib):
+    x = _leaf(lib, 3, dtype=lib.float64)
+    (g,) = lib.autograd.grad((x.sin() * x).sum(), x, create_graph=True)
+    (h,) = lib.autograd.grad(g.sum(), x)
+    return g, h
+
+
+def _default_device(lib):
+    with lib.device(M):
+        a = lib.zeros(2, 3)
+        with lib.device("cpu"):
+            b = lib.zeros(2)
+        c = lib.arange(4)
+        d = lib.tensor([1.0, 2.0])
+        inside = lib.get_default_device()
+    return a, b, c, d, inside, lib.get_default_device()
+
+
+def _set_default_device(lib):
+    lib.set_default_device(M)
+    try:
+        return lib.ones(2), lib.randn(3), lib.get_default_device()
+    finally:
+        lib.set_default_device(None)
+
+
+def _module_to_meta(lib):
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.BatchNorm1d(4))
+    meta = copy.deepcopy(model).to(M)
+    return (list(meta.state_dict().items()), meta[0].weight, type(meta[0].weight).__name__,
+            model[0].weight.is_meta)
+
+
+def _module_back_to_cpu(lib):
+    return lib.nn.Linear(2, 3, device=M).to("cpu")
+
+
+def _to_empty(lib):
+    with lib.device(M):
+        model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.BatchNorm1d(4))
+    model.to_empty(device="cpu")
+    lib.manual_seed(3)
+    for m in model.modules():
+        if hasattr(m, "reset_parameters"):
+            m.reset_parameters()
+    model.eval()
+    return (model[0].weight, model[1].running_var, type(model[0].weight).__name__,
+            model(lib.ones(2, 3)))
+
+
+def _meta_forward_backward(lib):
+    with lib.device(M):
+        model = lib.nn.Sequential(lib.nn.Conv2d(1, 4, 3, padding=1), lib.nn.BatchNorm2d(4),
+                                  lib.nn.ReLU(), lib.nn.MaxPool2d(2), lib.nn.Flatten(),
+                                  lib.nn.Dropout(0.5), lib.nn.Linear(4 * 4 * 4, 10))
+    x = lib.empty(2, 1, 8, 8, device=M)
+    out = model(x)
+    loss = lib.nn.functional.cross_entropy(out, lib.zeros(2, dtype=lib.long, device=M))
+    loss.backward()
+    return out, loss, [p.grad for p in model.parameters()], model[1].running_mean
+
+
+def _transformer(lib):
+    with lib.device(M):
+        layer = lib.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        emb = lib.nn.Embedding(10, 8)
+    tokens = lib.zeros(2, 5, dtype=lib.long, device=M)
+    out = layer(emb(tokens))
+    out.mean().backward()
+    return out, emb.weight.grad, layer.linear1.weight.grad
+
+
+def _load_state_dict(lib):
+    lib.manual_seed(0)
+    state = lib.nn.Linear(2, 3).state_dict()
+    with lib.device(M):
+        copied, assigned = lib.nn.Linear(2, 3), lib.nn.Linear(2, 3)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        copied.load_state_dict(state)
+    assigned.load_state_dict(state, assign=True)
+    return (copied.weight, [str(w.message) for w in seen], assigned.weight,
+            type(assigned.weight).__name__)
+
+
+def _optimizer_step(lib):
+    p = lib.nn.Parameter(lib.empty(3, 2, device=M))
+    opt = lib.optim.Adam([p], lr=0.1)
+    (p * 2).sum().backward()
+    opt.step()
+    return p, opt.state[p]["exp_avg"], opt.state[p]["exp_avg_sq"]
+
+
+def _save_load(lib):
+    buf = io.BytesIO()
+    x = _leaf(lib, 2, 3)
+    lib.save({"x": x, "t": x.detach().t(), "p": lib.nn.Parameter(_empty(lib, 2))}, buf)
+    buf.seek(0)
+    return lib.load(buf)
+
+
+def _torch_file_loads(lib):
+    buf = io.BytesIO()
+    x = torch.empty(4, 3, device=M, dtype=torch.float64)
+    torch.save({"t": x.t(), "n": 5}, buf)
+    buf.seek(0)
+    return lib.load(buf)
+
+
+def _ensembling(lib):
+    """torch's model-ensembling tutorial: a meta copy of the model under vmap."""
+    nn, F = lib.nn, lib.nn.functional
+
+    class SimpleMLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(12, 8)
+            self.fc2 = nn.Linear(8, 3)
+
+        def forward(self, x):
+            return self.fc2(F.relu(self.fc1(x.flatten(1))))
+
+    lib.manual_seed(0)
+    minibatches = lib.randn(4, 5, 3, 4)
+    models = [SimpleMLP() for _ in range(4)]
+    params, buffers = lib.func.stack_module_state(models)
+    base_model = copy.deepcopy(models[0]).to(M)
+
+    def fmodel(params, buffers, x):
+        return lib.func.functional_call(base_model, (params, buffers), (x,))
+
+    one = lib.func.vmap(fmodel, in_dims=(0, 0, None))(params, buffers, minibatches[0])
+    each = lib.func.vmap(fmodel)(params, buffers, minibatches)
+    expected = lib.stack([m(minibatches[0]) for m in models])
+    return (base_model.fc1.weight, one.shape, each.shape,
+            bool(lib.allclose(one, expected, atol=1e-6)),
+            [round(v, 5) for v in each[1, 2].tolist()])
+
+
+def _mixed(op):
+    def program(lib):
+        a, b = _empty(lib, 2, 3), lib.ones(2, 3)
+        return op(lib, a, b)
+    return program
+
+
+def _conv(lib):
+    x = _empty(lib, 2, 3, 9, 9)
+    w = _leaf(lib, 4, 3, 3, 3)
+    out = lib.nn.functional.conv2d(x, w, stride=2, padding=1)
+    out.sum().backward()
+    return out, w.grad
+
+
+# (name, program): each runs on torch and on dyngrad
+PROGRAMS = [
+    # factories and printing
+    ("empty", lambda t: _empty(t, 2, 3)),
+    ("empty_size_kw", lambda t: t.empty(size=(2, 0, 4), device=M)),
+    ("zeros_0d", lambda t: t.zeros((), device=M)),
+    ("ones_int", lambda t: t.ones(3, dtype=t.int64, device=M)),
+    ("full_bool", lambda t: t.full((2, 2), True, device=M)),
+    ("full_int", lambda t: t.full((2,), 3, device=M)),
+    ("rand_f64_grad", lambda t: t.rand(2, dtype=t.float64, device=M, requires_grad=True)),
+    ("randn_complex", lambda t: t.randn(2, dtype=t.complex64, device=M)),
+    ("randint", lambda t: t.randint(0, 5, (3, 1), device=M)),
+    ("randperm", lambda t: t.randperm(6, device=M)),
+    ("arange", lambda t: (t.arange(5, device=M), t.arange(0, 1, 0.25, device=M))),
+    ("linspace_eye", lambda t: (t.linspace(0, 1, 7, device=M), t.eye(2, 3, device=M))),
+    ("tensor", lambda t: (t.tensor([[1, 2], [3, 4]], device=M),
+                          t.tensor(2.5, device=t.device(M)), t.as_tensor([1.0], device=M))),
+    ("float16", lambda t: t.empty(2, dtype=t.float16, device=M)),
+    ("empty_grad_f64", lambda t: t.empty(0, dtype=t.float64, device=M, requires_grad=True)),
+    ("like", lambda t: (t.zeros_like(_empty(t, 2)), t.ones_like(_empty(t, 2), dtype=t.int32),
+                        t.rand_like(_empty(t, 3)), t.full_like(_empty(t, 1), 7),
+                        t.empty_like(t.ones(2), device=M))),
+    ("like_to_cpu", lambda t: t.empty_like(_empty(t, 2, 3), device="cpu").shape),
+    ("new", lambda t: (_empty(t, 2).new_zeros(3), _empty(t, 2).new_ones((1, 2)),
+                       _empty(t, 2).new_empty(4), _empty(t, 2).new_full((2,), 1.5))),
+    ("device", lambda t: (t.device(M), _empty(t, 1).device, _empty(t, 1).is_meta,
+                          t.ones(1).is_meta, _empty(t, 1).is_cpu, _empty(t, 1).get_device())),
+    ("default_device", _default_device),
+    ("set_default_device", _set_default_device),
+    ("repr_long", lambda t: repr(t.empty(2000, 3000, 4000, 5000, dtype=t.float64, device=M,
+                                         requires_grad=True).exp())),
+    ("str_param", lambda t: str(t.nn.Parameter(_empty(t, 3)))),
+    ("format_0d", lambda t: f"{t.empty((), device=M)}"),
+    ("list_repr", lambda t: repr([_empty(t, 1), t.empty(0, dtype=t.bool, device=M)])),
+    # moving
+    ("to_meta", lambda t: (t.ones(2, 3, requires_grad=True).to(M),
+                           t.ones(2).to(M, t.float64), t.ones(2).to(device=M, dtype=t.half),
+                           t.ones(2).to(t.device(M)), t.ones(2).to(_empty(t, 1)))),
+    ("to_same", lambda t: (_empty(t, 2).to(M), _empty(t, 2).to(t.float64),
+                           _empty(t, 2).to(M, copy=True), _empty(t, 2).double())),
+    ("to_cpu", lambda t: _empty(t, 2).to("cpu")),
+    ("cpu", lambda t: _empty(t, 2).cpu()),
+    ("to_meta_backward", lambda t: t.ones(2, requires_grad=True).to(M).sum().backward()),
+    ("module_to_meta", _module_to_meta),
+    ("module_back_to_cpu", _module_back_to_cpu),
+    ("to_empty", _to_empty),
+    # views and strides
+    ("transpose", lambda t: (_empty(t, 2, 3).T, _empty(t, 2, 3, 4).transpose(0, 2),
+                             _empty(t, 2, 3, 4).permute(2, 0, 1), _empty(t, 2, 3).mT)),
+    ("slicing", lambda t: (_empty(t, 4, 6)[1:, ::2], _empty(t, 4, 6)[2], _empty(t, 4, 6)[..., 3],
+                           _empty(t, 4, 6)[None, :, 1:3], _empty(t, 5, 4).narrow(0, 1, 2))),
+    ("expand", lambda t: (_empty(t, 3, 1).expand(3, 4), _empty(t, 3).unsqueeze(1),
+                          _empty(t, 1, 3, 1).squeeze(), _empty(t, 2).expand_as(_empty(t, 4, 2)))),
+    ("reshape", lambda t: (_empty(t, 2, 3).reshape(3, 2), _empty(t, 2, 3).T.reshape(6),
+                           _empty(t, 2, 3, 4).view(6, 4), _empty(t, 2, 3).flatten(),
+                           _empty(t, 2, 3).T.contiguous(),
+                           _empty(t, 2, 3, 4).unflatten(1, (3, 1)))),
+    ("split", lambda t: (_empty(t, 5, 2).chunk(2), _empty(t, 5, 2).split([1, 4]),
+                         _empty(t, 3, 2).unbind(1))),
+    ("diagonal_strided", lambda t: (_empty(t, 3, 4).diagonal(), _empty(t, 3, 3).as_strided(
+        (2, 2), (1, 3), 1), _empty(t, 6).view(2, 3).t().is_contiguous())),
+    ("index_tensor", lambda t: (_empty(t, 4, 5)[t.tensor([0, 2], device=M)],
+                                _empty(t, 4, 5)[:, t.tensor([[1], [3]], device=M)],
+                                _empty(t, 4, 5)[t.tensor([0, 1]), t.tensor([2, 3])])),
+    # pointwise, reductions, products
+    ("pointwise", lambda t: (_empty(t, 2, 3) + _empty(t, 3), _empty(t, 2, 3).T * 2,
+                             _empty(t, 2, dtype=t.int64) / 2, _empty(t, 2, dtype=t.int32) + 1.5,
+                             _empty(t, 2, dtype=t.uint8) + _empty(t, 2, dtype=t.int8),
+                             _empty(t, 2).exp(), _empty(t, 2, dtype=t.complex64).abs(),
+                             _empty(t, 3) > 0, t.where(_empty(t, 3) > 0, _empty(t, 3), 0.0),
+                             _empty(t, 2, 3).clamp(0, 1), _empty(t, 2) ** 2, -_empty(t, 2))),
+    ("reductions", lambda t: (_empty(t, 2, 3).sum(), _empty(t, 2, 3).mean(1, keepdim=True),
+                              _empty(t, 2, 3, dtype=t.int32).sum(0),
+                              _empty(t, 2, 3).max(1), _empty(t, 2, 3).argmax(),
+                              _empty(t, 2, 3).std(0), _empty(t, 2, 3).norm(),
+                              _empty(t, 2, 3).logsumexp(1), _empty(t, 2, 3).all(),
+                              _empty(t, 4, 3).cumsum(0), _empty(t, 4, 3).sort(1),
+                              _empty(t, 4, 3).topk(2))),
+    ("products", lambda t: (_empty(t, 2, 3) @ _empty(t, 3, 4), _empty(t, 5, 2, 3) @ _empty(t, 3),
+                            _empty(t, 3) @ _empty(t, 3),
+                            t.bmm(_empty(t, 2, 2, 3), _empty(t, 2, 3, 1)),
+                            t.einsum("bij,bjk->bik", _empty(t, 2, 2, 3), _empty(t, 2, 3, 4)),
+                            t.outer(_empty(t, 2), _empty(t, 3)),
+                            t.nn.functional.linear(_empty(t, 4, 3), _empty(t, 5, 3),
+                                                   _empty(t, 5)))),
+    ("joining", lambda t: (t.cat([_empty(t, 2, 3), _empty(t, 1, 3)]),
+                           t.stack([_empty(t, 2), _empty(t, 2)], 1),
+                           t.cat([_empty(t, 2, dtype=t.int64), _empty(t, 3)]),
+                           _empty(t, 2, 3).repeat(2, 1), _empty(t, 3).flip(0),
+                           t.nn.functional.pad(_empty(t, 2, 3), (1, 2)),
+                           _empty(t, 3, 4).gather(1, t.zeros(3, 2, dtype=t.long, device=M)),
+                           _empty(t, 3, 4).index_select(0, t.zeros(5, dtype=t.long, device=M)))),
+    ("nn_functional", lambda t: (t.softmax(_empty(t, 2, 5), 1), t.log_softmax(_empty(t, 2, 5), 0),
+                                 t.nn.functional.gelu(_empty(t, 3)),
+                                 t.nn.functional.layer_norm(_empty(t, 2, 4), (4,)),
+                                 t.nn.functional.embedding(t.zeros(2, 3, dtype=t.long, device=M),
+                                                           _empty(t, 5, 4)),
+                                 t.nn.functional.mse_loss(_empty(t, 3), _empty(t, 3)),
+                                 t.nn.functional.max_pool2d(_empty(t, 1, 2, 6, 6), 2),
+                                 t.nn.functional.scaled_dot_product_attention(
+                                     _empty(t, 2, 4, 8), _empty(t, 2, 4, 8), _empty(t, 2, 4, 8)))),
+    ("inplace", lambda t: (_empty(t, 3).add_(1), _empty(t, 3).zero_(), _empty(t, 3).fill_(2),
+                           _empty(t, 2, 3).uniform_(), _empty(t, 4).normal_(),
+                           _empty(t, 3).copy_(_empty(t, 3)), _empty(t, 2, 3).T.mul_(2))),
+    ("setitem", lambda t: [x for x in [_empty(t, 3, 4)] if x.__setitem__((0, slice(1, 3)), 1.0)
+                           or True]),
+    # autograd
+    ("backward_linear", lambda t: _backward(t, lambda lib, x, w: (x @ w).relu())),
+    ("backward_broadcast", lambda t: _backward(t, lambda lib, x, w: x.sum(1, keepdim=True) * w[0])),
+    ("grad_create_graph", _grad2),
+    ("grad_fn_names", lambda t: (_leaf(t, 2, 3).T, _leaf(t, 3)[1:], _leaf(t, 3).exp().sum(),
+                                 _leaf(t, 2, 3).view(6), _leaf(t, 2).to(t.float64),
+                                 _leaf(t, 2, 3).T.reshape(6), _leaf(t, 2, 3).T.flatten())),
+    ("conv_backward", _conv),
+    ("meta_forward_backward", _meta_forward_backward),
+    ("transformer", _transformer),
+    ("optimizer_step", _optimizer_step),
+    ("load_state_dict", _load_state_dict),
+    ("copy_between", lambda t: (_empty(t, 2, 3).copy_(t.ones(3)), t.ones(2).copy_(_empty(t, 2)))),
+    ("copy_out", lambda t: t.ones(2).copy_(_empty(t, 2))),
+    ("normal", lambda t: (t.normal(0.0, 1.0, (2, 3), device=M),
+                          t.normal(_empty(t, 3), 1.0), t.normal(_empty(t, 2, 1), _empty(t, 3)))),
+    ("multinomial", lambda t: (t.multinomial(_empty(t, 4), 2),
+                               t.multinomial(_empty(t, 3, 5), 7, replacement=True))),
+    ("bernoulli_dropout", lambda t: (t.bernoulli(_empty(t, 3)), t.nn.functional.dropout(
+        _empty(t, 2, 2), 0.5), t.nn.Dropout(0.2)(_empty(t, 4)))),
+    ("rnn", lambda t: (t.nn.LSTM(3, 4, device=M)(_empty(t, 5, 2, 3))[0],
+                       t.nn.GRUCell(3, 4, device=M)(_empty(t, 2, 3)))),
+    ("conv_transpose", lambda t: t.nn.ConvTranspose2d(2, 3, 3, device=M)(_empty(t, 1, 2, 4, 4))),
+    ("more_nn", lambda t: (t.nn.functional.interpolate(_empty(t, 1, 2, 4, 4), scale_factor=2),
+                           t.nn.functional.adaptive_avg_pool2d(_empty(t, 1, 2, 5, 5), 1),
+                           t.nn.GroupNorm(2, 4, device=M)(_empty(t, 2, 4, 3)))),
+    ("index_put", lambda t: _empty(t, 3, 4).index_put_((t.tensor([0, 1], device=M),),
+                                                       _empty(t, 4))),
+    ("empty_strided", lambda t: (t.empty_strided((2, 3), (1, 2), device=M),
+                                 _empty(t, 1).new_empty_strided((2, 2), (1, 2)))),
+    ("clip_grad_norm", lambda t: (lambda p: ((p * p).sum().backward(),
+                                             t.nn.utils.clip_grad_norm_([p], 1.0), p.grad))(
+        t.nn.Parameter(_empty(t, 3)))),
+    ("ensembling_tutorial", _ensembling),
+    ("save_load", _save_load),
+    ("torch_file_loads", _torch_file_loads),
+    # refused
+    ("item", lambda t: _empty(t, 1).item()),
+    ("item_many", lambda t: _empty(t, 2).item()),
+    ("numpy", lambda t: _empty(t, 2).numpy()),
+    ("tolist", lambda t: _empty(t, 2).tolist()),
+    ("bool", lambda t: bool(t.empty((), device=M))),
+    ("float", lambda t: float(_empty(t, 1))),
+    ("int", lambda t: int(_empty(t, 1, dtype=t.int64))),
+    ("meta_plus_cpu", _mixed(lambda lib, a, b: a + b)),
+    ("cpu_plus_meta", _mixed(lambda lib, a, b: b + a)),
+    ("cpu_mul_meta", _mixed(lambda lib, a, b: lib.mul(b, a))),
+    ("meta_plus_cpu_scalar", _mixed(lambda lib, a, b: a + b[0, 0])),
+    ("meta_where_cpu", _mixed(lambda lib, a, b: lib.where(a > 0, a, b))),
+    ("shape_mismatch_view", lambda t: _empty(t, 2, 3).T.view(6)),
+    ("shape_mismatch_reshape", lambda t: _empty(t, 2, 3).reshape(4)),
+    ("dim_out_of_range", lambda t: _empty(t, 2, 3).sum(5)),
+    ("index_out_of_range", lambda t: _empty(t, 2, 3)[5]),
+    ("expand_bad", lambda t: _empty(t, 2, 3).expand(4, 3)),
+    ("bmm_mismatch", lambda t: _empty(t, 2, 2, 3) @ _empty(t, 2, 4, 5)),
+    ("broadcast_mismatch", lambda t: _empty(t, 2, 3) + _empty(t, 4)),
+    ("broadcast_mismatch_rev", lambda t: _empty(t, 4) * _empty(t, 2, 3)),
+    ("broadcast_mismatch_where", lambda t: t.where(_empty(t, 2, 3) > 0, _empty(t, 2, 3),
+                                                   _empty(t, 3, 2))),
+    ("broadcast_mismatch_inplace", lambda t: _empty(t, 2, 3).sub_(_empty(t, 2))),
+    ("mm_mismatch", lambda t: t.mm(_empty(t, 2, 3), _empty(t, 4, 5))),
+    ("matmul_mismatch", lambda t: _empty(t, 2, 3) @ _empty(t, 4, 5)),
+    ("linear_mismatch", lambda t: t.nn.functional.linear(_empty(t, 2, 3), _empty(t, 4, 5))),
+    ("cat_mismatch", lambda t: t.cat([_empty(t, 2, 3), _empty(t, 5, 4)], 1)),
+    ("cat_ndim", lambda t: t.cat([_empty(t, 2, 3), _empty(t, 3)])),
+    ("stack_mismatch", lambda t: t.stack([_empty(t, 2, 3), _empty(t, 2, 4)])),
+    ("cat_meta_cpu", lambda t: t.cat([_empty(t, 2, 3), t.ones(2, 3)])),
+    ("ce_batch", lambda t: t.nn.functional.cross_entropy(
+        _empty(t, 2, 3), t.zeros(3, dtype=t.long, device=M))),
+    ("requires_grad_int", lambda t: t.empty(2, dtype=t.int64, device=M, requires_grad=True)),
+    ("bad_device", lambda t: t.empty(2, device="meta:x")),
+]
+
+
+@pytest.mark.parametrize("program", [p for _, p in PROGRAMS], ids=[n for n, _ in PROGRAMS])
+def test_meta_matches_torch(program):
+    want = run(program, torch)
+    got = run(program, dyngrad)
+    assert got == want
+
+
+def test_meta_ops_neither_compute_nor_allocate():
+    """A meta forward and backward of a model far too large for memory is instant."""
+    with dyngrad.device(M):
+        model = dyngrad.nn.Sequential(dyngrad.nn.Linear(100_000, 100_000),
+                                      dyngrad.nn.ReLU(), dyngrad.nn.Linear(100_000, 10))
+    x = dyngrad.empty(100_000, 100_000, device=M)
+    out = model(x)
+    out.sum().backward()
+    assert type(model[0].weight.grad._data) is _meta_array.MetaArray
+    assert tuple(out.shape) == (100_000, 10)
