@@ -31,35 +31,42 @@ lib, scripts = sys.argv[1], json.loads(sys.argv[2])
 if lib == "dyngrad":
     from dyngrad.run import install_alias
     install_alias()
+import os, torch
 outputs = []
 for path, *args in scripts:
     buf = io.StringIO()
     sys.argv = [path, *args]
+    sys.path.insert(0, os.path.dirname(path))   # as ``python script.py`` has it
     with contextlib.redirect_stdout(buf):
         runpy.run_path(path, run_name="__main__")
+    del sys.path[0]
+    torch.set_default_dtype(torch.float32)      # what a script may change for itself
     outputs.append(buf.getvalue())
 print(json.dumps(outputs))
 """
 
 
-def _run_all(lib):
-    scripts = [[os.path.join(ROOT, "examples", name), *args] for name, *args in SCRIPTS]
+def run_all(lib, scripts):
+    """Each of ``scripts`` ([path, *args]) run under ``lib`` in one process: the lines
+    each prints, by path."""
     env = dict(os.environ, OMP_NUM_THREADS="1")
     if lib == "dyngrad":
         env["PYTHONPATH"] = os.path.join(ROOT, "src")
     r = subprocess.run([sys.executable, "-c", _DRIVER, lib, json.dumps(scripts)],
                        capture_output=True, text=True, env=env, timeout=600)
     assert r.returncode == 0, r.stderr
-    return dict(zip((s[0] for s in SCRIPTS), (o.splitlines() for o in
+    return dict(zip((s[0] for s in scripts), (o.splitlines() for o in
                                                json.loads(r.stdout.splitlines()[-1]))))
 
 
 @pytest.fixture(scope="module")
 def outputs():
-    return {lib: _run_all(lib) for lib in ("torch", "dyngrad")}
+    scripts = [[os.path.join(ROOT, "examples", name), *args] for name, *args in SCRIPTS]
+    return {lib: {os.path.basename(k): v for k, v in run_all(lib, scripts).items()}
+            for lib in ("torch", "dyngrad")}
 
 
-def _same(line_torch, line_ours):
+def same(line_torch, line_ours):
     """Equal text around the numbers; numbers equal to 1% (or both below 1e-6)."""
     if _NUMBER.sub("#", line_torch) != _NUMBER.sub("#", line_ours):
         return False
@@ -77,7 +84,7 @@ def test_example_prints_what_torch_prints(script, outputs):
         theirs, ours = theirs[:cut], ours[:cut]
     assert len(ours) == len(theirs) > 5
     for a, b in zip(theirs, ours):
-        assert _same(a, b), f"torch: {a}\ndyngrad: {b}"
+        assert same(a, b), f"torch: {a}\ndyngrad: {b}"
     if script == "digits_classifier.py":
         with open(_PLOT, "rb") as f:        # written by both runs: a PNG image
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"

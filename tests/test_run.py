@@ -113,3 +113,31 @@ def test_anomaly_traceback_starts_at_the_script(tmp_path):
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout == theirs.stdout
     assert traceback_lines(ours.stderr) == traceback_lines(theirs.stderr)
+
+
+BESIDE = """
+    import sys
+    import helper_beside_script
+    print(helper_beside_script.VALUE, sys.path[0] == __import__("os").path.dirname(__file__))
+    try:
+        import module_in_working_directory
+    except ImportError as e:
+        print(type(e).__name__, e)
+"""
+
+
+def test_the_script_directory_leads_the_import_path(tmp_path):
+    # a module beside the script imports; one only in the working directory does not
+    (tmp_path / "helper_beside_script.py").write_text("VALUE = 42\n")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    (cwd / "module_in_working_directory.py").write_text("")
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(BESIDE))
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(SRC))
+    ours = subprocess.run([sys.executable, "-m", "dyngrad.run", str(script)], cwd=cwd,
+                          capture_output=True, text=True, env=env, timeout=60)
+    theirs = subprocess.run([sys.executable, str(script)], cwd=cwd, capture_output=True,
+                            text=True, timeout=120)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout

@@ -102,6 +102,22 @@ def check_layout(layout, fn):
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
+_AUTOCAST_WRAPPERS = os.path.join(_PACKAGE, "ops", "autocast_policy.py")
+
+
+def stacklevel(level):
+    """The ``stacklevel`` for a warning given by the calling function that lands where
+    torch's ``level`` lands (1: the calling function's line, 2: its caller's, ...), the
+    autocast wrappers around public functions (ops/autocast_policy.py) not counted:
+    torch's autocast sits in C++, with no Python frame of its own."""
+    frame, real = sys._getframe(1), 1
+    while level > 1 and frame.f_back is not None:
+        frame, real = frame.f_back, real + 1
+        if frame.f_code.co_filename != _AUTOCAST_WRAPPERS:
+            level -= 1
+    return real
+
+
 def user_stacklevel():
     """The stacklevel of the first frame outside dyngrad, for a warning torch gives at the
     user's line (its C++ has no Python frames to skip)."""

@@ -428,6 +428,8 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
         if d.kind in "iu" and int(step) == 0:  # torch casts the step to the integer type
             raise ValueError("step must be nonzero")
     n = int(math.ceil((end - start) / step))
+    if d in (xp.float32, xp.float64) and ns is xp:
+        return _leaf(_arange_values(start, step, n, d), requires_grad)
     # torch computes start + i * step in double (or int64) and then casts
     acc = xp.int64 if d.kind in "iub" and all(isinstance(v, numbers.Integral)
                                               for v in (start, step)) else xp.float64
@@ -441,6 +443,45 @@ LINSPACE_SIGNATURES = [f"{a} start, {b} end, int steps, {_TAIL}" for a, b in (
     ("Tensor", "Tensor"), ("Number", "Tensor"), ("Tensor", "Number"), ("Number", "Number"))]
 
 
+def _two_sum(a, b):
+    """a + b as a float64 sum and its rounding error (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(a):
+    c = 134217729.0 * a    # 2**27 + 1: Veltkamp's split into two 26-bit halves
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _fused(a, b, c):
+    """a * b + c (float64 arrays) as hi + lo, the pair holding the exact value to within
+    its last bits: the fused multiply-add torch's C++ compiles ``start + step * i`` into,
+    which rounds once where NumPy rounds the product and the sum apart."""
+    p = a * b
+    (ah, al), (bh, bl) = _split(a), _split(b)
+    p_err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s, s_err = _two_sum(p, c)
+    lo = s_err + p_err
+    hi = s + lo
+    return hi, lo - (hi - s)
+
+
+def _fused_to(a, b, c, dtype):
+    """a * b + c rounded once to ``dtype`` (float64, or float32 through float64 rounded
+    to odd, which leaves the one rounding to float32 exact)."""
+    hi, lo = _fused(a, b, c)
+    if dtype != xp.float32:
+        return hi
+    bits = hi.view(xp.int64)
+    even = (bits & 1) == 0
+    toward = xp.where(lo > 0, xp.inf, -xp.inf)
+    hi = xp.where((lo != 0) & even, xp.nextafter(hi, toward), hi)
+    return hi.astype(xp.float32)
+
+
 def _spaced(start, end, steps, calc, ns=xp):
     """``steps`` evenly spaced values from start to end in ``calc``: the first half counted
     forward from start, the second back from end, as torch fills them."""
@@ -448,6 +489,44 @@ def _spaced(start, end, steps, calc, ns=xp):
     step = xp.asarray((end - start) / (steps - 1) if steps > 1 else 0.0, dtype=calc)
     start_c, end_c, idx_c = xp.asarray(start, calc), xp.asarray(end, calc), idx.astype(calc)
     return xp.where(idx < steps // 2, start_c + step * idx_c, end_c - step * (steps - idx_c - 1))
+
+
+def _linspace_values(start, end, steps, d):
+    """torch's linspace kernel: each value is one fused multiply-add of the step, forward
+    from start for the first half, back from end for the rest; in the dtype for float32
+    and float64, in double from start and end cut to integers for an integer dtype (the
+    other dtypes are filled by the plain formula)."""
+    if d.kind in "iu":
+        start, end = float(int(start)), float(int(end))
+        step = (end - start) / (steps - 1)
+    elif d in (xp.float32, xp.float64):
+        start, end = d.type(start), d.type(end)
+        step = float((end - start) / d.type(steps - 1))
+    else:
+        return _spaced(start, end, steps, d if d.kind in "fc" else xp.float64).astype(d)
+    idx = xp.arange(steps, dtype=xp.float64)
+    first = idx < steps // 2
+    vals = _fused_to(xp.where(first, step, -step), xp.where(first, idx, steps - idx - 1),
+                     xp.where(first, float(start), float(end)),
+                     d if d.kind == "f" else xp.float64)
+    return vals.astype(d)
+
+
+def _arange_values(start, step, n, d):
+    """torch's arange kernel for float32 and float64: start + i * step fused in double,
+    but in runs of two AVX2 vectors each vector counts from its own first value, cast to
+    the dtype first (``Vectorized::arange``); the tail is done one value at a time."""
+    idx = xp.arange(n, dtype=xp.float64)
+    if float(start).is_integer() and float(step).is_integer() and abs(start) + n * abs(step) < 2 ** 53:
+        return (start + step * idx).astype(d)    # every product and sum is exact
+    lanes = 32 // d.itemsize
+    covered = n // (2 * lanes) * (2 * lanes)
+    offset = idx % lanes
+    steps = xp.full(n, float(step))
+    base = _fused_to(steps, idx - offset, xp.full(n, float(start)), xp.float64)
+    run = _fused_to(steps, offset, base.astype(d).astype(xp.float64), xp.float64)
+    alone = _fused_to(steps, idx, xp.full(n, float(start)), xp.float64)
+    return xp.where(idx < covered, run, alone).astype(d)
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None,
@@ -462,20 +541,35 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
         raise RuntimeError("number of steps must be non-negative")
     if steps == 1:
         return _leaf(ns.full((1,), start, dtype=d), requires_grad)
-    vals = _spaced(start, end, steps, d if d.kind in "fc" else xp.float64, ns)
-    return _leaf(vals.astype(d), requires_grad)
+    if ns is not xp:    # a meta tensor: the shape and dtype only
+        vals = _spaced(start, end, steps, d if d.kind in "fc" else xp.float64, ns)
+        return _leaf(vals.astype(d), requires_grad)
+    return _leaf(_linspace_values(start, end, steps, d), requires_grad)
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False,
              out=None, layout=None, pin_memory=False):
-    """``base`` to the powers ``linspace(start, end, steps)``, computed in double."""
+    """``base`` to the powers ``linspace(start, end, steps)``, computed in double (from
+    start and end cut to float32 first, for float32, as torch's kernel does)."""
     ns = _check("logspace", device, requires_grad, pin_memory, layout=layout)
     start, end = _number(start), _number(end)
     d = _default(dtype)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    powers = (ns.full(1, start, xp.float64) if steps == 1
-              else _spaced(start, end, steps, xp.float64, ns))
+    if steps == 1:
+        powers = ns.full(1, start, xp.float64)
+    elif d == xp.float32 and ns is xp:
+        # torch's float kernel: start and end cut to float32, the step and each power (one
+        # fused multiply-add) in double
+        start, end = xp.float32(start), xp.float32(end)
+        step = float(end - start) / (steps - 1)     # the difference in float32
+        start, end = float(start), float(end)
+        idx = xp.arange(steps, dtype=xp.float64)
+        first = idx < steps // 2
+        powers = _fused_to(xp.where(first, step, -step), xp.where(first, idx, steps - idx - 1),
+                           xp.where(first, start, end), xp.float64)
+    else:
+        powers = _spaced(start, end, steps, xp.float64, ns)
     with xp.errstate(over="ignore", invalid="ignore"):
         vals = xp.power(xp.float64(base), powers)
     return _leaf(vals.astype(d), requires_grad)

@@ -51,8 +51,12 @@ def main(argv=None):
         return 2
     install_alias()
     sys.argv = list(argv)
-    # the script's code is named by its absolute path, as ``python script.py`` names it
-    runpy.run_path(os.path.abspath(argv[0]), run_name="__main__")
+    # the script's code is named by its absolute path, and its directory leads the import
+    # path in place of the working directory ``-m`` put there, as ``python script.py`` has
+    # it: a module beside the script imports, one in the working directory does not
+    path = os.path.abspath(argv[0])
+    sys.path[0] = os.path.dirname(path)
+    runpy.run_path(path, run_name="__main__")
     return 0
 
 

@@ -304,3 +304,8 @@ def _catch(fn):
 @pytest.mark.parametrize("name", CASES)
 def test_module_api(name):
     assert_same(CASES[name], rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("device", ["cpu", "meta", "cuda", "cuda:1", "xpu", 0, "foo", "cpu:0"])
+def test_module_to_a_device_fails_as_torch_fails(device):
+    assert_same(lambda lib: str(lib.nn.Linear(2, 2).to(device).weight.device))

@@ -21,7 +21,7 @@ import itertools
 from .. import _backend
 from ..autograd import grad_mode
 from ._table import LINEAR, Op
-from ..creation import zeros_like
+from ..creation import _linspace_values, zeros_like
 from ..tensor import Tensor, _wrap
 from .linalg import bmm
 from .pooling import _plane_strides
@@ -308,11 +308,12 @@ backward = {
 # -- affine grids -----------------------------------------------------------------------------
 def _steps(n, align_corners, dtype):
     """n evenly spaced points across [-1, 1]: the pixel centres (align_corners False) or
-    the corner pixels' centres (True); one point is 0."""
+    the corner pixels' centres (True)."""
     if n <= 1:
         return xp.zeros(n, dtype)
-    steps = xp.linspace(-1, 1, n, dtype=dtype)
-    return steps if align_corners else steps * dtype.type((n - 1) / n)
+    steps = _linspace_values(-1, 1, n, xp.dtype(dtype))
+    # torch's linspace, then scaled by (n - 1) and divided by n: the same roundings
+    return steps if align_corners else steps * dtype.type(n - 1) / dtype.type(n)
 
 
 def _base_grid(spatial, align_corners, dtype):

@@ -8,7 +8,7 @@
     Parameter containing:
     tensor([ 0.8000, -1.6000], requires_grad=True)
 """
-from . import lr_scheduler  # noqa: F401
+from . import lr_scheduler, swa_utils  # noqa: F401
 from .adadelta import Adadelta  # noqa: F401
 from .adafactor import Adafactor  # noqa: F401
 from .adagrad import Adagrad  # noqa: F401

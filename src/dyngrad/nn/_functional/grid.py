@@ -2,6 +2,7 @@
 (ops/grid_sample.py)."""
 import warnings
 
+from ..._args import stacklevel
 from ...ops import torch_nn as _nn
 
 _MODES = {"bilinear": 0, "nearest": 1, "bicubic": 2}
@@ -13,7 +14,7 @@ def _default_corners(align_corners):
         warnings.warn("Default grid_sample and affine_grid behavior has changed to "
                       "align_corners=False since 1.3.0. Please specify align_corners=True if "
                       "the old behavior is desired. See the documentation of grid_sample for "
-                      "details.", stacklevel=3)
+                      "details.", stacklevel=stacklevel(3))
         return False
     return align_corners
 

@@ -14,7 +14,7 @@ from ...ops import pointwise as _pw
 from ...tensor import Tensor
 from ...ops._promote import broadcast_shapes
 from ... import _dtype, ops
-from ..._args import type_name
+from ..._args import stacklevel, type_name
 from ...ops.pointwise_more import xlogy
 from ...ops.statistics import norm_dim as _norm_dim
 from ...autograd.grad_mode import no_grad
@@ -23,20 +23,20 @@ from .activation import logsigmoid
 _REDUCTIONS = {"none": _loss.NONE, "mean": _loss.MEAN, "sum": _loss.SUM}
 
 
-def _legacy_reduction(size_average, reduce, stacklevel=4):
-    """torch's _Reduction.legacy_get_string, warning as it does (at the caller of the loss
-    function, or of the loss module's constructor)."""
+def _legacy_reduction(size_average, reduce, level=2):
+    """torch's _Reduction.legacy_get_string, warning as it does: at the line that called
+    it ``level`` frames up (the loss function's, or the loss module constructor's)."""
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     reduction = "none" if not reduce else ("mean" if size_average else "sum")
     warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                  f"reduction='{reduction}' instead.", stacklevel=stacklevel)
+                  f"reduction='{reduction}' instead.", stacklevel=stacklevel(level))
     return reduction
 
 
 def _reduction_enum(size_average, reduce, reduction):
     if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+        reduction = _legacy_reduction(size_average, reduce, level=3)  # the loss function's line
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return _REDUCTIONS[reduction]
@@ -224,7 +224,8 @@ def _size_warning(input, target):
     if target.size() != input.size():  # (torch's order: a target of no size fails here)
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size "
                       f"({input.size()}). This will likely lead to incorrect results due to "
-                      "broadcasting. Please ensure they have the same size.", stacklevel=3)
+                      "broadcasting. Please ensure they have the same size.",
+                      stacklevel=stacklevel(3))
 
 
 def _broadcast_pair(input, target):
@@ -302,7 +303,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
             warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
                           "support size.'batchmean' divides only by the batch size, and aligns "
                           "with the KL div math definition.'mean' will be changed to behave the "
-                          "same as 'batchmean' in the next major release.", stacklevel=2)
+                          "same as 'batchmean' in the next major release.",
+                          stacklevel=stacklevel(2))
         enum = _reduction_enum(None, None, "sum" if reduction == "batchmean" else reduction)
     out = torch_kl_div(input, target, enum, log_target=log_target)
     if reduction == "batchmean" and input.dim() != 0:

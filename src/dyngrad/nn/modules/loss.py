@@ -19,7 +19,8 @@ __all__ = ["L1Loss", "MSELoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWi
 
 
 def _legacy_reduction(size_average, reduce):
-    return _functional_loss._legacy_reduction(size_average, reduce, stacklevel=4)
+    # the warning points at _Loss.__init__'s line, as torch's at its _Loss.__init__
+    return _functional_loss._legacy_reduction(size_average, reduce, level=3)
 
 
 class _Loss(Module):

@@ -424,7 +424,8 @@ class Module:
         if device is not None:
             device = _size.device(device)
             if device.type not in ("cpu", "meta"):
-                _no_cuda()
+                # a device dyngrad lacks fails as a tensor's ``to`` does (xpu is not cuda)
+                _size.check_device(device, "to")
         if dtype is not None:
             if not (dtype.is_floating_point or dtype.is_complex):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
