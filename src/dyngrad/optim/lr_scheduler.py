@@ -362,7 +362,24 @@ def check_schedulers(name, optimizer, schedulers):
                              f"from {type(optimizer).__name__}.")
 
 
-class SequentialLR(LRScheduler):
+class _SchedulerList(LRScheduler):
+    """A scheduler made of others (SequentialLR, ChainedScheduler): its state holds
+    theirs, in order."""
+
+    def state_dict(self):
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        schedulers = state_dict.pop("_schedulers")
+        self.__dict__.update(state_dict)
+        state_dict["_schedulers"] = schedulers
+        for i, s in enumerate(schedulers):  # (more saved than held: IndexError, as torch)
+            self._schedulers[i].load_state_dict(s)
+
+
+class SequentialLR(_SchedulerList):
     """``schedulers[i]`` drives the rate from ``milestones[i - 1]`` on."""
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
@@ -404,17 +421,6 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        schedulers = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        state_dict["_schedulers"] = schedulers
-        for s, sd in zip(self._schedulers, schedulers):
-            s.load_state_dict(sd)
 
 
 class OneCycleLR(LRScheduler):

@@ -15,8 +15,8 @@ import math
 import types
 from functools import partial
 
-from .lr_scheduler import (LRScheduler, _LambdaScheduler, _lrs, _per_group, _set,
-                           check_schedulers)
+from .lr_scheduler import (LRScheduler, _LambdaScheduler, _lrs, _per_group, _SchedulerList,
+                           _set, check_schedulers)
 from .optimizer import Optimizer
 
 __all__ = ["ConstantLR", "MultiplicativeLR", "PolynomialLR", "CyclicLR", "ChainedScheduler"]
@@ -197,7 +197,7 @@ class CyclicLR(LRScheduler):
         self._init_scale_fn()
 
 
-class ChainedScheduler(LRScheduler):
+class ChainedScheduler(_SchedulerList):
     """Steps several schedulers of one optimizer together, each on the rate the previous
     one left."""
 
@@ -217,14 +217,3 @@ class ChainedScheduler(LRScheduler):
             scheduler.step()
         self._last_lr = _lrs(self._schedulers[-1].optimizer)
 
-    def state_dict(self):
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
-
-    def load_state_dict(self, state_dict):
-        schedulers = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        state_dict["_schedulers"] = schedulers
-        for i, s in enumerate(schedulers):
-            self._schedulers[i].load_state_dict(s)
