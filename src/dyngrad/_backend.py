@@ -223,9 +223,25 @@ def owns_data(a):
     return type(a) is ndarray and a.base is None and a.flags.writeable
 
 
+def contiguous(a):
+    """Whether a NumPy array is laid out row-major (other modules' arrays: unknown, no)."""
+    return type(a) is ndarray and a.flags.c_contiguous
+
+
+def plain_array(a):
+    """The NumPy array an ndarray subclass stands for (a capture's array views its real
+    array: dyngrad/_compile/trace.py), or ``a`` itself."""
+    if type(a) is ndarray:
+        return a
+    raw = getattr(a, "_raw", None)
+    return raw if type(raw) is ndarray else a
+
+
 def data_ptr(a):
     """The address of an array's first element (``__array_interface__`` for NumPy)."""
     if isinstance(a, ndarray):
+        if not a.size and not root_of(a).size:
+            return 0  # torch's tensor over no memory at all
         return a.__array_interface__["data"][0]
     if type(a) is MetaArray:  # torch's meta tensors answer 0
         return 0
@@ -302,14 +318,31 @@ def copy(a):
 
 
 
+def root_of(array):
+    """The array that owns ``array``'s memory (NumPy keeps it as its views' base)."""
+    root = array
+    while True:
+        base = root.base
+        if not isinstance(base, ndarray):
+            # as_strided's result keeps its array behind a stand-in with the interface
+            base = getattr(base, "base", None)
+            if not isinstance(base, ndarray):
+                return root
+        root = base
+
+
+def memory_bytes(root):
+    """The memory of an array that owns it, as flat bytes in memory order (a view)."""
+    flat = root.reshape(-1) if root.flags.c_contiguous else root.ravel(order="K")
+    return flat.view(xp.uint8)
+
+
 def storage_of(array):
     """The memory under ``array`` as one flat array (the array that owns it), and where
     ``array`` starts in it, in elements: torch's storage and storage_offset()."""
     if type(array) is MetaArray:  # a storage without bounds: nothing is read from it
         return MetaArray((_meta_array.UNBOUNDED,), array.dtype), array._offset
-    root = array
-    while isinstance(root.base, ndarray):
-        root = root.base
+    root = root_of(array)
     start = root.__array_interface__["data"][0]
     offset = (array.__array_interface__["data"][0] - start) // array.itemsize
     flat = root.reshape(-1) if root.flags.c_contiguous else root.ravel(order="K")
