@@ -49,6 +49,8 @@ from .utils.dlpack import from_dlpack  # noqa: F401
 from .nn._functional.rnn import (gru, gru_cell, lstm, lstm_cell, rnn_relu,  # noqa: F401
                                  rnn_relu_cell, rnn_tanh, rnn_tanh_cell)
 from .serialization import load, save  # noqa: F401
+from . import storage  # noqa: F401
+from .storage import TypedStorage, UntypedStorage  # noqa: F401
 from . import serialization  # noqa: F401
 from . import overrides  # noqa: F401
 from . import fft, linalg, sparse, special  # noqa: F401
