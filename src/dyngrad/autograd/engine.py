@@ -239,6 +239,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     # counting), so the cyclic collector would only re-scan the graph: off for the run.
     collecting = gc.isenabled()
     gc.disable()
+    quiet = _backend.quiet()  # formulas are as silent as torch's (NOTE [Floating-point warnings])
     # Formulas run on Tensors even without create_graph under vmap, where gradients may be
     # batched (NOTE [Batched tensors] in ops/_batched.py), and under a dual level, so that
     # the gradients carry tangents (forward-over-reverse), as torch's formulas are ops that
@@ -253,6 +254,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
             _tell("error", error=error)
         raise
     finally:
+        _backend.loud(quiet)
         _running.tasks.pop()
         state.enabled = prev
         if collecting:
