@@ -139,6 +139,7 @@ say(rpc.get_worker_info(), rpc.get_worker_info("worker1").id, rpc.get_worker_inf
 if RANK == 0:
     show("sync", lambda: rpc.rpc_sync("worker1", torch.add, args=(torch.ones(2), 3)))
     show("kwargs", lambda: rpc.rpc_sync(1, torch.sum, args=(torch.eye(2),), kwargs={"dim": 0}))
+    show("method", lambda: rpc.rpc_sync("worker1", torch.Tensor.add, args=(torch.ones(2), 2)))
     show("by info", lambda: rpc.rpc_sync(rpc.get_worker_info("worker1"), min, args=(3, 2)))
     fut = rpc.rpc_async("worker1", torch.arange, args=(3,))
     say(type(fut).__name__, fut.wait(), fut.done())

@@ -42,17 +42,23 @@ _names = {}
 
 
 def _public_names():
-    """id of each function of dyngrad's public namespaces -> (namespace, name)."""
+    """id of each function of dyngrad's public namespaces and of Tensor's methods ->
+    (module, dotted name)."""
     if not _names:
-        for module in _NAMESPACES:
-            for name, value in vars(importlib.import_module(module)).items():
+        spaces = [(m, "", vars(importlib.import_module(m))) for m in _NAMESPACES]
+        spaces.append(("dyngrad", "Tensor.", vars(Tensor)))
+        for module, prefix, space in spaces:
+            for name, value in space.items():
                 if type(value) is types.FunctionType and not name.startswith("_"):
-                    _names.setdefault(id(value), (module, name))
+                    _names.setdefault(id(value), (module, prefix + name))
     return _names
 
 
 def _public_function(module, name):
-    return getattr(importlib.import_module(module), name)
+    value = importlib.import_module(module)
+    for part in name.split("."):
+        value = getattr(value, part)
+    return value
 
 
 class _Unpickler(pickle.Unpickler):

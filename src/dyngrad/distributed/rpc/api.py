@@ -9,6 +9,7 @@ worker's id is its rank. A function a worker runs for another is found by its pi
 name, so it must be importable (or defined in the script) on both.
 """
 import os
+import re
 
 from .. import _mpi
 from ..distributed_c10d import _rendezvous
@@ -17,6 +18,8 @@ from .options import BackendType, RpcBackendOptions, TensorPipeRpcBackendOptions
 
 __all__ = ["init_rpc", "shutdown", "rpc_sync", "rpc_async", "get_worker_info",
            "get_rpc_timeout"]
+
+_NAME = re.compile(r"[A-Za-z0-9\-_:]*")
 
 
 def init_rpc(name, backend=None, rank=-1, world_size=None, rpc_backend_options=None):
@@ -37,11 +40,17 @@ def init_rpc(name, backend=None, rank=-1, world_size=None, rpc_backend_options=N
                            "(pip install mpi4py mpich)")
     MPI = _mpi.load()
     world = MPI.COMM_WORLD
+    if world.Get_size() > 1:
+        # a worker failing here must not leave the others waiting in the collectives below
+        _mpi.abort_on_error()
     init_method = options.init_method
     if world_size is None:
         world_size = -1
     if "RANK" in os.environ or rank != -1 or world.Get_size() > 1:
         _rendezvous(init_method, rank, world_size, world.Get_rank(), world.Get_size())
+    if not (isinstance(name, str) and 0 < len(name) < 128 and _NAME.fullmatch(name)):
+        raise RuntimeError(f"Worker name must match ^[A-Za-z0-9-_:]*$, and must be non-empty "
+                           f"and shorter than 128 chars, but got {name}")
     comm = world.Dup()
     names = comm.allgather(name)
     if len(set(names)) != len(names):
@@ -49,8 +58,6 @@ def init_rpc(name, backend=None, rank=-1, world_size=None, rpc_backend_options=N
         comm.Free()
         raise RuntimeError(f"RPC worker name {twice} is not unique: workers "
                            f"{[i for i, n in enumerate(names) if n == twice]} both use it")
-    if world.Get_size() > 1:
-        _mpi.abort_on_error()
     agent = _agent.Agent(comm, names, comm.Get_rank(), float(options.rpc_timeout),
                          options.num_worker_threads
                          if hasattr(options, "num_worker_threads") else 16)
