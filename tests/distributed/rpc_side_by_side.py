@@ -193,6 +193,12 @@ if RANK == 0:
         say("local", xl.grad, wl.grad)
     with dist_autograd.context() as cid2:
         say("next context", cid2)
+        w = torch.tensor([1.5, -0.5], requires_grad=True)
+        loss_rref = rpc.remote("worker1", torch.dot, args=(w, w.exp()))
+        loss_rref.backward(cid2)
+        show_grads(cid2, [w])
+        show("rref backward, not scalar",
+             lambda: rpc.remote("worker1", torch.mul, args=(w, 2)).backward(cid2))
     layer = RemoteModule("worker1/cpu", seeded_linear, args=(3, 2))
     say("remote module", layer.on, layer.device, len(layer.remote_parameters()),
         layer.forward_async(torch.ones(1, 3)).wait())

@@ -72,10 +72,13 @@ class RemoteFailure(Exception):
     a ``to_here`` asks for): ``reply`` is ``remote_error``'s answer, marked to be raised
     as the remote error itself."""
 
-    def __init__(self, error, where):
+    def __init__(self, error, where=None):
         super().__init__()
-        kind, message, _ = remote_error(error, where)
-        self.reply = kind, message, True
+        if where is None:  # raised with its own message (torch's errors from C++ code)
+            self.reply = type(error), str(error), True
+        else:
+            kind, message, _ = remote_error(error, where)
+            self.reply = kind, message, True
 
 
 def raised(kind, message, itself):

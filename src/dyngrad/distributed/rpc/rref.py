@@ -9,7 +9,7 @@ import itertools
 import threading
 
 from ...futures import Future
-from . import _state
+from . import _autograd_engine, _state
 from ._agent import RemoteFailure, raised
 
 __all__ = ["RRef", "remote"]
@@ -123,8 +123,17 @@ class RRef:
         return _Proxy(self, "remote", timeout)
 
     def backward(self, dist_autograd_ctx_id=-1, retain_graph=False):
-        raise NotImplementedError("dyngrad.distributed.rpc: RRef.backward is not supported; "
-                                  "use torch.distributed.autograd.backward")
+        """Run the backward of the value (a scalar) on its owner: through the graph of the
+        distributed autograd context ``dist_autograd_ctx_id``, or with local autograd when
+        it is -1."""
+        if self.is_owner():
+            try:
+                _backward(self, dist_autograd_ctx_id, retain_graph)
+            except RemoteFailure as e:
+                raise raised(*e.reply) from None
+        else:
+            _state.call(self._owner, _backward, (self, dist_autograd_ctx_id, retain_graph),
+                        None, -1).wait()
 
     def __repr__(self):
         if self.is_owner():
@@ -138,6 +147,17 @@ class RRef:
 def _rebuild(owner, rref_id):
     """An RRef arriving in a message: the owner's own, on its owner."""
     return RRef(_owner=owner, _id=rref_id)
+
+
+def _backward(rref, context_id, retain_graph):
+    value = rref.local_value()
+    if context_id == -1:
+        value.backward(retain_graph=retain_graph)
+    else:
+        try:
+            _autograd_engine.backward(context_id, [value], retain_graph)
+        except RuntimeError as e:  # (torch's engine errors reach the caller as they are)
+            raise RemoteFailure(e) from None
 
 
 def _invoke(rref, name, args, kwargs):
