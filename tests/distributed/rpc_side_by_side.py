@@ -80,6 +80,10 @@ class Box:
     def get(self, k=1):
         return self.v * k
 
+    @functions.async_execution
+    def later(self, k):
+        return rpc.rpc_async("worker0", torch.mul, args=(self.v, k))
+
 
 def seeded_linear(*sizes):
     torch.manual_seed(0)
@@ -171,6 +175,8 @@ if RANK == 0:
     show("own rref at a user", lambda: rpc.rpc_sync("worker1", where, args=(mine,)))
     box = rpc.remote("worker1", Box, args=(torch.tensor(2.),))
     show("object method", lambda: box.rpc_sync().get(k=3))
+    show("async method", lambda: box.rpc_sync().later(5))
+    show("async method remote", lambda: box.remote().later(7).to_here())
 
     with dist_autograd.context() as cid:
         say("context", cid)

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ...futures import Future
 from .. import _mpi
-from . import _autograd_context, _wire
+from . import _autograd_context, _wire, functions
 
 _REQUEST, _RESPONSE, _DONE = 1, 2, 3
 
@@ -179,8 +179,9 @@ class Agent:
             (fn, args, kwargs), ctx = _wire.loads(message, src)
             with _autograd_context.entered(ctx):
                 result = fn(*args, **kwargs)
-            if getattr(fn, "_wrapped_async_rpc_function", None) is not None:
-                result.add_done_callback(lambda fut: self._reply(src, n, ctx, fut.wait))
+            later = functions._pending(fn, result)
+            if later is not None:
+                later.add_done_callback(lambda fut: self._reply(src, n, ctx, fut.wait))
                 return
             self._reply(src, n, ctx, lambda: result)
         except BaseException as e:  # noqa: BLE001 - every error goes back to the caller
@@ -237,15 +238,17 @@ class Agent:
                     self.comm.send(None, w.id, _DONE)
             with self._cv:
                 self._cv.wait_for(lambda: self._done_peers == len(self.workers) - 1, limit)
-        self.stop()
+        self.stop(wait=graceful)
         if graceful:
             for r in self._sent:  # (answered: every worker is done)
                 r.wait()
             self.comm.Free()
 
-    def stop(self):
+    def stop(self, wait=False):
+        """Stop receiving; ``wait``: for the requests being served too (a request waiting
+        for an answer would wait for ever once nothing receives)."""
         if self._running:
             self._running = False
             self._listener.join()
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=wait)
         atexit.unregister(self.stop)

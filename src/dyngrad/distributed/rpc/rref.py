@@ -9,7 +9,7 @@ import itertools
 import threading
 
 from ...futures import Future
-from . import _autograd_engine, _state
+from . import _autograd_engine, _state, functions
 from ._agent import RemoteFailure, raised
 
 __all__ = ["RRef", "remote"]
@@ -42,10 +42,18 @@ def create_owned(rref_id, fn, args, kwargs):
     except Exception as e:
         fut.set_exception(RemoteFailure(e, _state.agent().me))
         raise
-    if getattr(fn, "_wrapped_async_rpc_function", None) is not None:
-        value.add_done_callback(lambda f: fut.set_result(f.wait()))
-        return value
-    fut.set_result(value)
+    later = functions._pending(fn, value)
+    if later is None:
+        fut.set_result(value)
+        return
+    me = _state.agent().me
+
+    def done(f):
+        try:
+            fut.set_result(f.wait())
+        except Exception as e:  # noqa: BLE001 - the value's error, for to_here
+            fut.set_exception(RemoteFailure(e, me))
+    later.add_done_callback(done)
 
 
 def fetch_owned(rref_id):
@@ -161,8 +169,11 @@ def _backward(rref, context_id, retain_graph):
 
 
 def _invoke(rref, name, args, kwargs):
-    """On the owner: call a method of the value."""
-    return getattr(rref.local_value(), name)(*args, **kwargs)
+    """On the owner: call a method of the value (an ``async_execution`` one answers
+    once its Future is set)."""
+    method = getattr(rref.local_value(), name)
+    result = method(*args, **kwargs)
+    return functions._Deferred(result) if functions._pending(method, result) else result
 
 
 def remote(to, func, args=None, kwargs=None, timeout=-1.0):
