@@ -148,6 +148,9 @@ if RANK == 0:
     fut = rpc.rpc_async("worker1", torch.arange, args=(3,))
     say(type(fut).__name__, fut.wait(), fut.done())
     show("unknown", lambda: rpc.rpc_sync("nobody", torch.add, args=(1, 2)))
+    show("unknown id", lambda: rpc.rpc_sync(5, torch.add, args=(1, 2)))
+    show("unknown info", lambda: rpc.get_worker_info("nobody"))
+    show("self", lambda: rpc.rpc_sync("worker0", torch.add, args=(torch.ones(2), 1)))
     show("error", lambda: rpc.rpc_sync("worker1", fail_value, args=(3,)))
     for kind in (Oops, KeyError, TypeError, NotImplementedError, RuntimeError):
         show(f"{kind.__name__}", lambda: rpc.rpc_sync("worker1", fail, args=(kind,)))

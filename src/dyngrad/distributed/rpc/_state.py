@@ -22,13 +22,17 @@ def worker(to):
     a = agent()
     if isinstance(to, _agent.WorkerInfo):
         return to
-    if isinstance(to, int) and 0 <= to < len(a.workers):
-        return a.workers[to]
-    w = a.by_name.get(to)
-    if w is None:
-        raise RuntimeError(f"name:{a.me.name},rank:{a.me.id} could not find destination "
-                           f"name {to}")
-    return w
+    if isinstance(to, int):
+        if 0 <= to < len(a.workers):
+            return a.workers[to]
+        kind = "id"
+    else:
+        w = a.by_name.get(to)
+        if w is not None:
+            return w
+        kind = "name"
+    raise RuntimeError(f"name:{a.me.name},rank:{a.me.id} could not find destination "
+                       f"{kind} {to}")
 
 
 def call(to, fn, args, kwargs, timeout):

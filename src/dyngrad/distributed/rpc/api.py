@@ -80,10 +80,7 @@ def get_worker_info(worker_name=None):
     agent = _state.agent()
     if worker_name is None:
         return agent.me
-    w = agent.by_name.get(worker_name)
-    if w is None:
-        raise RuntimeError(f"Unknown destination worker {worker_name}")
-    return w
+    return _state.worker(worker_name)
 
 
 def get_rpc_timeout():
