@@ -80,8 +80,8 @@ def _cdf_and_half_square32(x):
 
 def _gelu_exact32(x):
     cdf, _ = _cdf_and_half_square32(x)
-    cdf *= x
-    return cdf
+    # (into a new array, not in place: a compiled step's backward reads this cdf)
+    return xp.multiply(cdf, x)
 
 
 def _gelu_backward_exact32(grad_output, x):
