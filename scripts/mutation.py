@@ -80,6 +80,7 @@ _SAME_KIND = 'return "biufc".index(_backend.kind(source)) <= "biufc".index(_back
 _SAME_KIND_NP = "if isinstance(source, xp.dtype) and isinstance(target, xp.dtype):"
 _ENGINE_COPY = ("return _wrap(_backend.array_module(data).empty(data.shape, dtype=data.dtype))"
                 ".copy_(grad)")
+_ACC_OWN = "_accumulate(node, grads[0], create_graph, own)"
 _TELL_OB = 'ob("hook", kind=kind, fn=fn, args=args, result=result)'
 _TELL_WATCH = "ob(kind, fn, args, result)"
 _BF16_PARAMS = "out, mean, rstd = _norm_forward(input.astype(params.dtype), weight, bias, layout, eps)"
@@ -285,7 +286,10 @@ EQUIVALENT = {
         "_copy: NumPy's module either way for NumPy arrays; for another module's the copy_ "
         "that follows fails either way (in-place ops are NumPy-only so far)",
     **dict.fromkeys([("engine.py", "own = False", "own = None"),
-                     ("engine.py", "own = id(grads[0]) in owned", "own = None")],
+                     ("engine.py", "own = id(grads[0]) in owned", "own = None"),
+                     ("engine.py", "own = id(grads[0]) in owned", "own = id(None) in owned"),
+                     ("engine.py", _ACC_OWN, _ACC_OWN.replace("own)", "None)")),
+                     ("engine.py", _ACC_OWN, _ACC_OWN.replace("own)", ")"))],
                     "_run: a gradient judged not owned is copied, with the same values "
                     "(NOTE [Owned gradients])"),
     ("engine.py", "self.roots = self.deps = ()", "self.roots = self.deps = None"):
