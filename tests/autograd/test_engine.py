@@ -603,6 +603,42 @@ def case_grad_hook_changes_captured_create_graph(torch):
     return g, torch.autograd.grad(g.sum(), [x])
 
 
+def case_later_output_only_gradient(torch):
+    # a multi-output node whose first output got no gradient still runs
+    x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    a, b = (x * 1).split(2)
+    (b * 3).sum().backward()
+    return x.grad
+
+
+def case_node_reached_without_gradient(torch):
+    # a node reached with no gradient at all: a custom Function's backward still runs (on
+    # zeros), a built-in node does not
+    class NoGrad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    class Shout(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            print("shout", g)
+            return g * 2
+    x = torch.tensor([1., 2.], requires_grad=True)
+    NoGrad.apply(Shout.apply(x)).sum().backward()
+    w = torch.tensor([1., 2.], requires_grad=True)
+    NoGrad.apply(w * 2).sum().backward()
+    return x.grad, w.grad
+
+
 def case_grad_same_input_twice(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     return torch.autograd.grad((x * x).sum(), [x, x])
