@@ -44,7 +44,7 @@ import threading
 
 from .. import _backend
 from .._autograd_state import DUAL
-from .._dtype import _FROM_NP
+from .._dtype import of_array_dtype
 from ..tensor import Tensor, _wrap
 from . import grad_mode
 from .flight_versions import FlightVersions
@@ -197,8 +197,8 @@ def _accumulate(node, grad, create_graph, owned=False, versions=None):
         # (a 0-d result of NumPy math may be a NumPy scalar: anything but a Tensor is data)
         data = grad._data if hasattr(grad, "_data") else grad
         if data.dtype != old._data.dtype and not _same_kind(data.dtype, old._data.dtype):
-            raise RuntimeError(f"result type {_FROM_NP[data.dtype]._cname} can't be cast to the "
-                               f"desired output type {_FROM_NP[old._data.dtype]._cname}")
+            raise RuntimeError(f"result type {of_array_dtype(data.dtype)._cname} can't be cast "
+                               f"to the desired output type {of_array_dtype(old._data.dtype)._cname}")
         old._data += data
         old._version_counter[0] += 1
     else:
