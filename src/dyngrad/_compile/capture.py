@@ -365,12 +365,14 @@ def _grad_read_or_changed(tr):
     rec = tr.rec
     if rec.broken is not None:
         return {id(t) for t, _, _ in tr.sources}
-    used = {n for c in rec.calls for n in c.ins()}
     out = set()
     by_src = {(kind, i): t for t, kind, i in tr.sources}
-    for s in rec.slots:
-        if s.kind == "input" and s.source[2] == "grad" and s.n in used:
-            out.add(id(by_src[s.source[:2]]))
+    grads = [s for s in rec.slots if s.kind == "input" and s.source[2] == "grad"]
+    if grads:  # (the record's calls walked only when some gradient was there to read)
+        used = {n for c in rec.calls for n in c.ins()}
+        for s in grads:
+            if s.n in used:
+                out.add(id(by_src[s.source[:2]]))
     for e in tr.effects:
         if e[0].startswith("grad"):
             out.add(id(by_src[e[1]]))

@@ -27,7 +27,7 @@ from .. import _backend
 from ..tensor import _wrap
 from . import cse as _cse, fuse as _fuse, masked as _masked
 from .codecache import code_of
-from .trace import Call, Ref, _refs
+from .trace import Call, Ref, _refs, out_positional
 
 ndarray = _backend.ndarray
 
@@ -374,16 +374,24 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
 def _line(rec, src, c, names, buf_of):
     """The line of one call."""
     args = [src.render(a, names) for a in c.args]
-    args += [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()]
+    kwargs = [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()]
     outs = _refs(c.outs)
     if "out" in c.kwargs or c.outs is None or not outs:
         # (with out=, the result is the out= array, named already)
-        return f"{src.const(c.fn, 'F')}({', '.join(args)})"
+        out = c.kwargs.get("out")
+        if type(out) is Ref and out_positional(c):
+            args.append(names[out.n])
+            kwargs = [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()
+                      if k != "out"]
+        return f"{src.const(c.fn, 'F')}({', '.join(args + kwargs)})"
     if (type(c.outs) is Ref and outs[0].n in buf_of
             and rec.calls[rec.slots[outs[0].n].producer] is c.orig):
-        args.append(f"out={names[outs[0].n]}")
-        return f"{src.const(c.fn, 'F')}({', '.join(args)})"
-    call = f"{src.const(c.fn, 'F')}({', '.join(args)})"
+        if out_positional(c):
+            args.append(names[outs[0].n])
+        else:
+            kwargs.append(f"out={names[outs[0].n]}")
+        return f"{src.const(c.fn, 'F')}({', '.join(args + kwargs)})"
+    call = f"{src.const(c.fn, 'F')}({', '.join(args + kwargs)})"
     if (type(c.outs) is Ref and rec.slots[c.outs.n].scalar
             and rec.slots[c.outs.n].producer is not None):
         # NumPy gave a scalar here; the recorded calls after it had a 0-d array
