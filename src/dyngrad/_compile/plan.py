@@ -71,18 +71,21 @@ def needed_calls(rec, calls, escaping, keep_roots, effects=True):
     slots = rec.slots
     vals = set(escaping)
     roots = {slots[n].root for n in vals} | set(keep_roots)
+    candidates = []
+    for i, c in enumerate(calls):
+        outs = c.outn()
+        if not (c.effect or c.writes) and outs and not any(
+                _made_by(rec, o, c) for o in outs):
+            continue  # it handed back an array it was given (a no-op astype): nothing
+        candidates.append((i, c, outs))
+    candidates.reverse()
     needed = [False] * len(calls)
     changed = True
     while changed:
         changed = False
-        for i in range(len(calls) - 1, -1, -1):
+        for i, c, outs in candidates:
             if needed[i]:
                 continue
-            c = calls[i]
-            outs = c.outn()
-            if not (c.effect or c.writes) and outs and not any(
-                    _made_by(rec, o, c) for o in outs):
-                continue  # it handed back an array it was given (a no-op astype): nothing
             if ((c.effect and effects) or any(o in vals for o in outs)
                     or any(slots[w].root in roots for w in c.writes)):
                 needed[i] = changed = True
@@ -117,7 +120,7 @@ def _peephole(rec, calls, escaping):
     for i, c in enumerate(calls):
         if i in skip:
             continue
-        if alias:
+        if alias and any(n in alias for n in c.ins()):
             c = c.renamed(alias)
         src = c.args[0] if c.args else None
         if (c.fn is np.array and type(src) is Ref and c.kwargs.get("copy") is True

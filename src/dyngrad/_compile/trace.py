@@ -204,7 +204,7 @@ class Recorder:
         self.fullgraph = False
         self.in_optimizer = 0
         self.const_ids = {}
-        self.raw_ids = {}  # id(plain array of a slot) -> slot number
+        self.raw_ids = {}  # id(plain array of an input or constant slot) -> slot number
         self.traced = {}   # input or constant slot -> a weak reference to its Traced view
         self.swapped = {}  # id(tensor) -> (its Traced data, its grad's Traced data)
         self.checks = []   # (slot, calls before it, the bool it gave)
@@ -375,7 +375,6 @@ class Recorder:
         n = len(slots)
         s = Slot(n, "value", result, None, True, len(self.calls))
         slots.append(s)
-        self.raw_ids[id(result)] = n
         key = _UFUNC_CALLS.get(ufunc)
         if key is None:
             key = _UFUNC_CALLS.setdefault(ufunc, (ufunc, "__call__"))
@@ -401,7 +400,19 @@ class Recorder:
 
     def _wrap_result(self, result, inputs, ufunc, index, given):
         """The caller's view of ``result`` and its template of output slots."""
-        if type(result) is ndarray and id(result) not in self.raw_ids:  # (the usual)
+        if isinstance(result, ndarray):
+            for n, g in given.items():
+                if type(g) is Traced:
+                    if g._raw is result:
+                        # an array given in came back (out=, a no-op astype): the same
+                        # slot, the same view
+                        return g, Ref(n)
+                elif g is result:  # (a constant's)
+                    return self.traced_of(n), Ref(n)
+            n = self.raw_ids.get(id(result))
+            if n is not None and self.slots[n].value is result:
+                # an input's or a constant's array came back without being given
+                return self.traced_of(n), Ref(n)
             s = self._value_slot(result, inputs, ufunc, index, given)
             return self._track_value(result, s), s.ref
         if isinstance(result, (tuple, list)):
@@ -409,19 +420,6 @@ class Recorder:
             if hasattr(result, "_fields"):  # a named tuple (slogdet, ...)
                 return type(result)(*(p[0] for p in pairs)), tuple(p[1] for p in pairs)
             return type(result)(p[0] for p in pairs), tuple(p[1] for p in pairs)
-        if isinstance(result, ndarray):
-            n = self.raw_ids.get(id(result))
-            if n is not None:
-                g = given.get(n)
-                if g is not None and type(g) is Traced:
-                    if g._raw is result:
-                        # an array given in came back (out=, a no-op astype): the same
-                        # slot, the same view
-                        return g, Ref(n)
-                elif self.slots[n].value is result:  # (an input's or a constant's)
-                    return self.traced_of(n), Ref(n)
-            s = self._value_slot(result, inputs, ufunc, index, given)
-            return self._track_value(result, s), s.ref
         if isinstance(result, np.generic):
             arr = np.asarray(result)
             s = self._value_slot(arr, (), ufunc, index, given)
@@ -455,7 +453,6 @@ class Recorder:
         s = self._new_slot("value", raw, root)
         s.fresh = root is None and ufunc is not None and ufunc[1] in ("__call__", "reduce")
         s.producer = index
-        self.raw_ids[id(raw)] = s.n
         return s
 
     def _track_value(self, raw, s):
@@ -738,6 +735,9 @@ def _bool(self):
 
 
 Traced.__bool__ = _bool
+# an array of NumPy's to dyngrad's checks of the kind of an array (what its ops test on
+# every result: a test of the type, not a call, as for eager's arrays)
+_backend.NUMPY_TYPES.add(Traced)
 _AS_STRIDED = np.lib.stride_tricks.as_strided
 
 
