@@ -437,6 +437,7 @@ def _start(rec, found, sources, before):
             g._data = rec.track_input(gdata, (kind, i, "grad"))
         rec.swapped[id(t)] = (t._data, g._data if g is not None else None)
     undo.append(_namespace.patch_namespace(_backend.xp))
+    undo.append(_namespace.patch_asarray(_backend))
     _backend.capturing = False  # until the call changes what outlives it
     undo.append(lambda: setattr(_backend, "capturing", False))
     for gen in _generators(found):

@@ -58,7 +58,7 @@ class Slot:
 
     def __init__(self, n, kind, value, root=None, fresh=False, producer=None):
         self.n = n
-        self.ref = _ref(n)  # (a call names its arguments by these)
+        self.ref = _REFS.get(n) or _ref(n)  # (a call names its arguments by these)
         self.kind = kind
         self.is_array = is_array = isinstance(value, ndarray)
         # a made array is not held at all (the eager code holds it while it needs it,
@@ -347,11 +347,10 @@ class Recorder:
         this record's arrays and plain numbers, written out (half of a capture's time was
         the general path's, measured on tiny_chain)."""
         token = self.token
-        read, plain, targs = [], [], []
+        plain, targs = [], []
         for x in inputs:
             t = type(x)
             if t is Traced and getattr(x, "_by", None) == token:
-                read.append(x._n)
                 plain.append(x._raw)
                 targs.append(x._ref)
             elif t in _PASS:
@@ -365,8 +364,9 @@ class Recorder:
         finally:
             self.inside -= 1
         slots = self.slots
-        if type(result) is not ndarray or (
-                self.any_dynamic and any(slots[n].dynamic for n in read)):
+        if type(result) is not ndarray or (self.any_dynamic and any(
+                slots[r.n].dynamic for r in targs if type(r) is Ref)):
+            read = [r.n for r in targs if type(r) is Ref]
             given = {x._n: x for x in inputs if type(x) is Traced}
             return self._record(ufunc, tuple(targs), {}, (), (ufunc, "__call__"), read,
                                 result, given)
