@@ -105,8 +105,9 @@ _KIND_OF_NAME = {"bool": "b", "uint8": "u", "int8": "i", "int16": "i", "int32": 
                  "complex64": "c", "complex128": "c"}
 # NumPy's dtypes that can require grad (a set test is faster than dtype.kind, measured)
 DIFFERENTIABLE = {numpy.dtype(n) for n, k in _KIND_OF_NAME.items() if k in "fc"}
-# what NumPy math returns: arrays, and scalars for 0-d results (a set of types is one test)
-NUMPY_TYPES = frozenset({ndarray} | {numpy.dtype(n).type for n in _KIND_OF_NAME})
+# what NumPy math returns: arrays, and scalars for 0-d results (a set of types is one
+# test); a compiled call's capture adds its ndarray subclass that records (_compile/trace.py)
+NUMPY_TYPES = {ndarray} | {numpy.dtype(n).type for n in _KIND_OF_NAME}
 # Other modules' dtypes live in tables of their own: a module's dtype may hash as NumPy's
 # and refuse (or warn) when compared with it (array-api-strict does).
 _FOREIGN_KIND = {}   # dtype of another module -> 'b', 'u', 'i', 'f' or 'c'

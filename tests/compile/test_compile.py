@@ -417,7 +417,9 @@ def test_a_new_learning_rate_records_a_new_plan():
             o.param_groups[0]["lr"] = lr
         _same(step(*args1(i)), compiled(*args2(i)))
         _same(m1, m2)
-    assert len(compiled._entries) == 3  # no .grad yet; .grad; the new lr
+    # .grad; the new lr (the first call, run unrecorded as a warm-up would be, made no
+    # state: plain SGD keeps none, so it left no entry and the second call recorded)
+    assert len(compiled._entries) == 2
 
 
 def _item_branch(x):
@@ -755,3 +757,57 @@ def test_threads_capture_and_replay_apart():
     for i in range(20):  # the eager thread's training was never recorded into a plan
         step(*args(i))
     _same(state, state2)
+
+
+def test_a_record_goes_with_its_function_without_the_cyclic_collector():
+    """A record is no cycle of references and holds no array the call made (so that a
+    capture's memory peaks where eager's does): the arrays go when eager drops them, and
+    the record's calls go as soon as the compiled function does, the collector off."""
+    import gc
+    import weakref
+    from dyngrad._compile.trace import Call
+
+    def f(x):
+        y = (x * 2).sin()
+        made.append(weakref.ref(y._data))
+        return (y * y).sum()
+    made = []
+    x = dyngrad.randn(1000)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        before = sum(type(o) is Call for o in gc.get_objects())
+        compiled = dyngrad.compile(f)
+        _same(f(x), compiled(x))
+        assert made[-1]() is None  # the recorded call's own result: gone with eager's y
+        assert compiled._entries[0].pending is not None
+        assert sum(type(o) is Call for o in gc.get_objects()) > before
+        del compiled
+        assert sum(type(o) is Call for o in gc.get_objects()) == before
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@pytest.mark.parametrize("opt,kw,warmup", [(dyngrad.optim.Adam, {"lr": 0.01}, True),
+                                           (dyngrad.optim.SGD, {"lr": 0.1}, False)])
+def test_a_call_that_makes_the_optimizers_state_runs_unrecorded(opt, kw, warmup):
+    dyngrad.manual_seed(0)
+    step, state, args = _mlp(opt, **kw)()
+    dyngrad.manual_seed(0)
+    step2, state2, args2 = _mlp(opt, **kw)()
+    seen = []
+
+    def watched(m, o, x, y):
+        seen.append(type(m[0].weight._data) is np.ndarray)  # plain: nothing recorded
+        return step2(m, o, x, y)
+    compiled = dyngrad.compile(watched)
+    for i in range(4):
+        _same(step(*args(i)), compiled(*args2(i)))
+        _same(state, state2)
+    # the first call ran eagerly, the second recorded, the others replayed; the first
+    # left a warm-up entry when it made the state, else none
+    assert seen == [True, False]
+    reasons = [e.reason for e in compiled._entries]
+    assert reasons[:-1] == (["the optimizer made its state"] if warmup else [])
+    assert compiled._entries[-1].run is not None

@@ -66,6 +66,7 @@ class CompiledFunction:
         self._extra = extra
         self._entries = []
         self._warned = self._warned_dynamic = False
+        self._guessed = fullgraph  # NOTE [A warm-up runs unrecorded], at most once
         self._last_reason = None
         self.explained = []  # (reason, stack) of each graph break, once each
         _ALL.add(self)
@@ -117,10 +118,13 @@ class CompiledFunction:
                     self._limit, getattr(self._fn, "__name__", "?"), where,
                     len(self._entries) - 1, self._last_reason)
             return self._fn(*args, **kwargs)
+        guess, self._guessed = not self._guessed, True
         try:
-            result, tr = capture(self._fn, args, kwargs, self._fullgraph, self._extra)
+            result, tr = capture(self._fn, args, kwargs, self._fullgraph, self._extra, guess)
         except GraphBreak as e:
             raise Unsupported(str(e)) from None
+        if tr is None:  # not a warm-up after all: the next call records
+            return result
         entry = make_entry(tr)
         entry.spec = spec
         self._entries.append(entry)
@@ -162,6 +166,7 @@ class CompiledFunction:
         self._entries.clear()
         self.explained.clear()
         self._warned = self._warned_dynamic = False
+        self._guessed = self._fullgraph
 
 
 def _children(module):
@@ -283,6 +288,7 @@ def explain(fn, *extra_args, **extra_kwargs):
 
     def inner(*args, **kwargs):
         c = CompiledFunction(fn.forward if isinstance(fn, Module) else fn)
+        c._guessed = True  # (the one call explained is recorded)
         c(*args, **kwargs)
         graphs, breaks, ops = [], [], []
         for e in c._entries:

@@ -222,20 +222,22 @@ def collector_paused():
     collecting = gc.isenabled()
     gc.disable()
     try:
-        yield
+        yield collecting
     finally:
         if collecting:
             gc.enable()
 
 
-def capture(fn, args, kwargs, fullgraph, extra=()):
+def capture(fn, args, kwargs, fullgraph, extra=(), guess=False):
     """Run ``fn(*args, **kwargs)`` once, recording it. Returns (result, Trace), the
-    Trace with its guard (the state the record was made in)."""
-    with capture_lock, collector_paused():
-        return _capture(fn, args, kwargs, fullgraph, extra)
+    Trace with its guard (the state the record was made in); with ``guess``, a call
+    that looks like a warm-up runs unrecorded (NOTE [A warm-up runs unrecorded]), and
+    the Trace is None when it was not one after all."""
+    with capture_lock, collector_paused() as collecting:
+        return _capture(fn, args, kwargs, fullgraph, extra, guess, collecting)
 
 
-def _capture(fn, args, kwargs, fullgraph, extra):
+def _capture(fn, args, kwargs, fullgraph, extra, guess=False, collecting=False):
     found = Found()
     for obj in extra:
         found.add(obj)
@@ -276,6 +278,8 @@ def _capture(fn, args, kwargs, fullgraph, extra):
     unseeded = _unseeded(found)
     for gen in unseeded:
         checks.append((f"{const(gen)}._state is None", "a random generator made its state"))
+    if guess and _state_to_make(found):
+        return _warmup(fn, args, kwargs, tr, layout, checks, g, const, before, collecting)
     undo = _start(rec, found, sources, before)
     try:
         result = fn(*args, **kwargs)
@@ -312,6 +316,37 @@ def _capture(fn, args, kwargs, fullgraph, extra):
     if rec.active and not tr.warmup:
         tr.outputs = (out_spec, [_describe(tr, x, seen) for x in out_leaves])
     _settle(tr, before, out_leaves)
+    return result, tr
+
+
+def _state_to_make(found):
+    """Whether an optimizer the call reaches has a parameter with no state yet."""
+    return any(p not in o.state for o in found.optimizers for group in o.param_groups
+               for p in group["params"])
+
+
+def _warmup(fn, args, kwargs, tr, layout, checks, g, const, before, collecting):
+    """NOTE [A warm-up runs unrecorded]
+    A call that makes an optimizer's state is a warm-up: its record would be dropped
+    (the next call, state made, runs other array calls), so recording it would cost a
+    capture for nothing (about an eager step more, gpt_step's first call). The first
+    capture of a compiled function whose optimizer has a parameter with no state yet
+    runs the call eagerly, unrecorded (the collector on, as eager has it), and then
+    looks: the state made, a warm-up entry, as a recorded warm-up would have made; no
+    state made (plain SGD keeps none), no entry at all, and the next call records."""
+    if collecting:
+        gc.enable()
+    try:
+        result = fn(*args, **kwargs)
+    finally:
+        gc.disable()
+    if _state_layout(tr.found) == layout:
+        return result, None
+    tr.warmup = True
+    tr.reason = "the optimizer made its state"
+    # (nothing recorded says which .grad the call read: the guard checks them all)
+    _guards.grad_checks(checks, const, tr.sources, before, {id(t) for t, _, _ in tr.sources})
+    tr.guard = _guards.finish(checks, g)
     return result, tr
 
 
@@ -365,12 +400,14 @@ def _grad_read_or_changed(tr):
     rec = tr.rec
     if rec.broken is not None:
         return {id(t) for t, _, _ in tr.sources}
-    used = {n for c in rec.calls for n in c.ins()}
     out = set()
     by_src = {(kind, i): t for t, kind, i in tr.sources}
-    for s in rec.slots:
-        if s.kind == "input" and s.source[2] == "grad" and s.n in used:
-            out.add(id(by_src[s.source[:2]]))
+    grads = [s for s in rec.slots if s.kind == "input" and s.source[2] == "grad"]
+    if grads:  # (the record's calls walked only when some gradient was there to read)
+        used = {n for c in rec.calls for n in c.ins()}
+        for s in grads:
+            if s.n in used:
+                out.add(id(by_src[s.source[:2]]))
     for e in tr.effects:
         if e[0].startswith("grad"):
             out.add(id(by_src[e[1]]))
@@ -400,6 +437,7 @@ def _start(rec, found, sources, before):
             g._data = rec.track_input(gdata, (kind, i, "grad"))
         rec.swapped[id(t)] = (t._data, g._data if g is not None else None)
     undo.append(_namespace.patch_namespace(_backend.xp))
+    undo.append(_namespace.patch_asarray(_backend))
     _backend.capturing = False  # until the call changes what outlives it
     undo.append(lambda: setattr(_backend, "capturing", False))
     for gen in _generators(found):

@@ -19,7 +19,7 @@ shape is not the one it has later.
 import math
 
 from .. import _backend
-from .trace import Ref, _refs, _set_shape
+from .trace import Ref, _refs, _set_shape, out_positional
 
 ndarray = _backend.ndarray
 
@@ -132,7 +132,11 @@ def emit(rec, src, calls, names, local, buf_of, fresh_full, shape):
         f = src.const(c.fn, "F")
         args = [part(a) for a in c.args]
         kwargs = [f"{k}={part(v)}" for k, v in c.kwargs.items()]
-        if "out" not in c.kwargs:
+        if "out" in c.kwargs:
+            pass
+        elif out_positional(c):
+            args.append(part(c.outs))
+        else:
             kwargs.append(f"out={part(c.outs)}")
         lines.append(f"    {f}({', '.join(args + kwargs)})")
     return lines

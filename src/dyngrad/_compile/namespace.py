@@ -43,3 +43,23 @@ def patch_namespace(ns):
             else:
                 setattr(ns, name, v)
     return undo
+
+
+def patch_asarray(backend):
+    """Swap ``_backend.asarray`` (what makes every new Tensor's array) for one that hands
+    a recorded array back as it is, as the recorded ``asarray`` would after two calls
+    more (measured: a tenth of a millisecond of a small chain's capture); returns the
+    undo."""
+    real = backend.asarray
+
+    def asarray(value, dtype=None):
+        if type(value) is Traced and dtype is None:
+            r = state.rec
+            if r.active and not r.inside:
+                return value
+        return real(value, dtype)
+    backend.asarray = asarray
+
+    def undo():
+        backend.asarray = real
+    return undo

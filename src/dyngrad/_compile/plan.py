@@ -29,7 +29,7 @@ from .. import _backend
 from ..tensor import _wrap
 from . import chains as _chains, cse as _cse, fuse as _fuse, masked as _masked
 from .codecache import code_of
-from .trace import Call, Ref, _refs
+from .trace import Call, Ref, _refs, out_positional
 
 ndarray = _backend.ndarray
 
@@ -73,18 +73,21 @@ def needed_calls(rec, calls, escaping, keep_roots, effects=True):
     slots = rec.slots
     vals = set(escaping)
     roots = {slots[n].root for n in vals} | set(keep_roots)
+    candidates = []
+    for i, c in enumerate(calls):
+        outs = c.outn()
+        if not (c.effect or c.writes) and outs and not any(
+                _made_by(rec, o, c) for o in outs):
+            continue  # it handed back an array it was given (a no-op astype): nothing
+        candidates.append((i, c, outs))
+    candidates.reverse()
     needed = [False] * len(calls)
     changed = True
     while changed:
         changed = False
-        for i in range(len(calls) - 1, -1, -1):
+        for i, c, outs in candidates:
             if needed[i]:
                 continue
-            c = calls[i]
-            outs = c.outn()
-            if not (c.effect or c.writes) and outs and not any(
-                    _made_by(rec, o, c) for o in outs):
-                continue  # it handed back an array it was given (a no-op astype): nothing
             if ((c.effect and effects) or any(o in vals for o in outs)
                     or any(slots[w].root in roots for w in c.writes)):
                 needed[i] = changed = True
@@ -119,7 +122,7 @@ def _peephole(rec, calls, escaping):
     for i, c in enumerate(calls):
         if i in skip:
             continue
-        if alias:
+        if alias and any(n in alias for n in c.ins()):
             c = c.renamed(alias)
         src = c.args[0] if c.args else None
         if (c.fn is np.array and type(src) is Ref and c.kwargs.get("copy") is True
@@ -380,16 +383,24 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
 def _line(rec, src, c, names, buf_of):
     """The line of one call."""
     args = [src.render(a, names) for a in c.args]
-    args += [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()]
+    kwargs = [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()]
     outs = _refs(c.outs)
     if "out" in c.kwargs or c.outs is None or not outs:
         # (with out=, the result is the out= array, named already)
-        return f"{src.const(c.fn, 'F')}({', '.join(args)})"
+        out = c.kwargs.get("out")
+        if type(out) is Ref and out_positional(c):
+            args.append(names[out.n])
+            kwargs = [f"{k}={src.render(v, names)}" for k, v in c.kwargs.items()
+                      if k != "out"]
+        return f"{src.const(c.fn, 'F')}({', '.join(args + kwargs)})"
     if (type(c.outs) is Ref and outs[0].n in buf_of
             and rec.calls[rec.slots[outs[0].n].producer] is c.orig):
-        args.append(f"out={names[outs[0].n]}")
-        return f"{src.const(c.fn, 'F')}({', '.join(args)})"
-    call = f"{src.const(c.fn, 'F')}({', '.join(args)})"
+        if out_positional(c):
+            args.append(names[outs[0].n])
+        else:
+            kwargs.append(f"out={names[outs[0].n]}")
+        return f"{src.const(c.fn, 'F')}({', '.join(args + kwargs)})"
+    call = f"{src.const(c.fn, 'F')}({', '.join(args + kwargs)})"
     if (type(c.outs) is Ref and rec.slots[c.outs.n].scalar
             and rec.slots[c.outs.n].producer is not None):
         # NumPy gave a scalar here; the recorded calls after it had a 0-d array

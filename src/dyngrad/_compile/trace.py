@@ -56,50 +56,71 @@ class Slot:
     __slots__ = ("n", "kind", "root", "shape", "dtype", "fresh", "scalar", "_value",
                  "source", "written", "producer", "dynamic", "is_array", "contiguous", "ref")
 
-    def __init__(self, n, kind, value, root=None):
+    def __init__(self, n, kind, value, root=None, fresh=False, producer=None):
         self.n = n
-        self.ref = Ref(n)  # (one for every use: a call names its arguments by these)
+        self.ref = _REFS.get(n) or _ref(n)  # (a call names its arguments by these)
         self.kind = kind
-        self.is_array = isinstance(value, ndarray)
-        # a made array is held only while the eager code holds it (its Traced view
-        # does), so that a capture's memory peaks where eager's does
-        self._value = weakref.ref(value) if kind == "value" and self.is_array else value
+        self.is_array = is_array = isinstance(value, ndarray)
+        # a made array is not held at all (the eager code holds it while it needs it,
+        # so that a capture's memory peaks where eager's does): a recorded call finds
+        # the arrays it was handed among its arguments (Recorder.call)
+        self._value = None if kind == "value" and is_array else value
         self.root = n if root is None else root
-        self.shape = getattr(value, "shape", None)
-        self.dtype = getattr(value, "dtype", None)
-        self.contiguous = self.is_array and value.flags.c_contiguous
-        self.fresh = False    # made by a ufunc call without out=: may live in a buffer
+        if is_array:
+            self.shape = _shape(value.shape)
+            self.dtype = value.dtype
+            self.contiguous = value.flags.c_contiguous
+        else:
+            self.shape = getattr(value, "shape", None)
+            self.dtype = getattr(value, "dtype", None)
+            self.contiguous = False
+        self.fresh = fresh    # made by a ufunc call without out=: may live in a buffer
         self.scalar = False   # NumPy returned a scalar here (the plan wraps it back)
         self.source = None    # for inputs: how the plan reads it
         self.written = False
-        self.producer = None  # index of the call that made it
+        self.producer = producer  # index of the call that made it
         self.dynamic = False  # its shape depends on data (a boolean mask's selection)
 
     @property
     def value(self):
-        v = self._value
-        return v() if type(v) is weakref.ref else v
+        """An input's, a constant's or a SymFloat's value (None for a made array)."""
+        return self._value
 
 
 class Call:
     """One recorded call: ``fn(*args, **kwargs)``, args with Ref(slot) in place of arrays."""
 
-    __slots__ = ("fn", "args", "kwargs", "outs", "writes", "ufunc", "effect", "orig",
+    __slots__ = ("fn", "args", "kwargs", "outs", "writes", "ufunc", "effect", "_orig",
                  "_ins", "_outn")
 
     def __init__(self, fn, args, kwargs, outs, writes, ufunc):
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.effect = False     # a call with an effect beyond its arrays (a random draw)
-        self.orig = self        # the recorded call a rewritten one stands for
+        self._orig = None       # see orig
         self._ins = self._outn = None
         self.outs = outs        # Ref(slot), or a structure of them (see Recorder.call)
         self.writes = writes    # slot numbers written in place
         self.ufunc = ufunc      # (ufunc, method) when fn is a ufunc call, else None
 
+    @property
+    def orig(self):
+        """The recorded call a rewritten one stands for (itself for a recorded call: held
+        as None, so that a record is no cycle of references and goes as soon as it is
+        dropped, with no work for the cyclic collector)."""
+        o = self._orig
+        return self if o is None else o
+
+    @orig.setter
+    def orig(self, call):
+        self._orig = None if call is self else call
+
     def ins(self):
         """The slot numbers of the arrays and numbers the call reads (or writes)."""
         if self._ins is None:
-            self._ins = [r.n for r in _refs((self.args, self.kwargs))]
+            if self.kwargs is _NO_KWARGS:  # (a ufunc's call as recorded: flat arguments)
+                self._ins = [a.n for a in self.args if type(a) is Ref]
+            else:
+                self._ins = [r.n for r in _refs((self.args, self.kwargs))]
         return self._ins
 
     def outn(self):
@@ -117,6 +138,20 @@ class Call:
         return new
 
 
+def out_positional(c):
+    """Whether a ufunc call's ``out=`` may be written as its last positional argument:
+    the same call to NumPy, and about a third less for Python to compile per line (and a
+    little less to parse per call) than the keyword (measured). (NumPy deprecates it for
+    ``maximum`` and ``minimum`` alone.)"""
+    u = c.ufunc
+    return (u is not None and u[1] == "__call__" and c.fn is u[0] and u[0].nout == 1
+            and u[0].signature is None and len(c.args) == u[0].nin
+            and u[0] not in _OUT_BY_KEYWORD)
+
+
+_OUT_BY_KEYWORD = {np.maximum, np.minimum}
+
+
 class Ref:
     __slots__ = ("n",)
 
@@ -127,8 +162,33 @@ class Ref:
         return f"Ref({self.n})"
 
 
+# NOTE [Few objects per recorded call]
+# The cyclic collector is off while a capture records (capture.collector_paused), and
+# the first young collection after it walks every object the record made: on a small
+# chain it cost as much as half an eager step (measured). So a recorded call makes as few
+# objects the collector tracks as it can: the Ref of a slot number is one shared by every
+# record, equal shapes are one tuple, a ufunc's (ufunc, "__call__") is made once, and a
+# ufunc call's slots read are found from its arguments when first asked for.
+_REFS = {}
+_SHAPES = {}
+_UFUNC_CALLS = {}
+
+
+def _ref(n):
+    r = _REFS.get(n)
+    return r if r is not None else _REFS.setdefault(n, Ref(n))
+
+
+def _shape(shape):
+    s = _SHAPES.get(shape)
+    if s is None and len(_SHAPES) < 4096:  # (bounded: a program of many shapes)
+        s = _SHAPES.setdefault(shape, shape)
+    return shape if s is None else s
+
+
 _tokens = itertools.count(1)
 _PASS = {int, float, bool, str, type(None), type(Ellipsis), np.dtype}
+_NO_KWARGS = {}  # (shared by the calls recorded without keywords: never written)
 
 
 class Recorder:
@@ -144,8 +204,8 @@ class Recorder:
         self.fullgraph = False
         self.in_optimizer = 0
         self.const_ids = {}
-        self.raw_ids = {}  # id(plain array of a slot) -> slot number
-        self.traced = {}   # slot number -> a weak reference to its Traced object
+        self.raw_ids = {}  # id(plain array of an input or constant slot) -> slot number
+        self.traced = {}   # input or constant slot -> a weak reference to its Traced view
         self.swapped = {}  # id(tensor) -> (its Traced data, its grad's Traced data)
         self.checks = []   # (slot, calls before it, the bool it gave)
         self.writers = {}  # root slot -> the calls that wrote into it
@@ -182,18 +242,21 @@ class Recorder:
         self.active = False
 
     # -- arguments --------------------------------------------------------------------
-    def _unwrap(self, x, read):
+    def _unwrap(self, x, read, given):
         """(plain value, template): Traced and SymFloat become their values and Ref(slot);
         lists and tuples are walked; other arrays become constants used by reference.
-        Appends the slot numbers read to ``read``."""
+        Appends the slot numbers read to ``read``, and puts the arrays handed in into
+        ``given`` (slot -> its Traced view, or the plain array of a constant)."""
         t = type(x)
         if t is Traced:
             if getattr(x, "_by", None) != self.token:
                 # left over from an earlier capture: an outside array
                 x = ndarray.view(x, ndarray)
                 n = self._const(x)
+                given[n] = x
             else:
                 n = x._n
+                given[n] = x
                 x = x._raw
             read.append(n)
             return x, Ref(n)
@@ -203,13 +266,14 @@ class Recorder:
         if t is tuple or t is list or isinstance(x, tuple):
             # (an indexing op's IndexKey is a tuple of arrays like any other)
             t = list if t is list else tuple
-            pairs = [self._unwrap(v, read) for v in x]
+            pairs = [self._unwrap(v, read, given) for v in x]
             return t(p[0] for p in pairs), t(p[1] for p in pairs)
         if t is slice and any(type(v) in (Traced, SymFloat) for v in (x.start, x.stop, x.step)):
             self.graph_break("a slice bound read from an array")
-            return slice(*(self._unwrap(v, [])[0] for v in (x.start, x.stop, x.step))), x
+            return slice(*(self._unwrap(v, [], {})[0] for v in (x.start, x.stop, x.step))), x
         if isinstance(x, ndarray):
             n = self._const(x)
+            given[n] = x
             read.append(n)
             return x, Ref(n)
         return x, x
@@ -233,25 +297,27 @@ class Recorder:
         ``writes``: positions (ints) or keyword names of arguments written in place.
         """
         read = []
+        given = {}
         token = self.token
         plain_args, targs = [], []
         for x in args:  # (the common arguments inline: this runs for every array call)
             t = type(x)
             if t is Traced and getattr(x, "_by", None) == token:
                 read.append(x._n)
+                given[x._n] = x
                 plain_args.append(x._raw)
                 targs.append(x._ref)
             elif t in _PASS:
                 plain_args.append(x)
                 targs.append(x)
             else:
-                p, tp = self._unwrap(x, read)
+                p, tp = self._unwrap(x, read, given)
                 plain_args.append(p)
                 targs.append(tp)
         targs = tuple(targs)
         plain_kwargs, tkwargs = {}, {}
         for k, v in kwargs.items():
-            plain_kwargs[k], tkwargs[k] = self._unwrap(v, read)
+            plain_kwargs[k], tkwargs[k] = self._unwrap(v, read, given)
         self.inside += 1
         try:
             result = fn(*plain_args, **plain_kwargs)
@@ -274,18 +340,17 @@ class Recorder:
                 self.slots[r.n].written = True
                 self.slots[self.slots[r.n].root].written = True
                 self.writers.setdefault(self.slots[r.n].root, []).append(len(self.calls))
-        return self._record(fn, targs, tkwargs, tuple(written), ufunc, read, result)
+        return self._record(fn, targs, tkwargs, tuple(written), ufunc, read, result, given)
 
     def ufunc_call(self, ufunc, inputs):
         """``call`` for the commonest call of all, ``ufunc(*inputs)`` without keywords on
         this record's arrays and plain numbers, written out (half of a capture's time was
         the general path's, measured on tiny_chain)."""
         token = self.token
-        read, plain, targs = [], [], []
+        plain, targs = [], []
         for x in inputs:
             t = type(x)
             if t is Traced and getattr(x, "_by", None) == token:
-                read.append(x._n)
                 plain.append(x._raw)
                 targs.append(x._ref)
             elif t in _PASS:
@@ -299,30 +364,31 @@ class Recorder:
         finally:
             self.inside -= 1
         slots = self.slots
-        same = self.raw_ids.get(id(result))  # (ids of arrays that died come back)
-        if type(result) is not ndarray or (same is not None and slots[same].value is result) or (
-                self.any_dynamic and any(slots[n].dynamic for n in read)):
+        if type(result) is not ndarray or (self.any_dynamic and any(
+                slots[r.n].dynamic for r in targs if type(r) is Ref)):
+            read = [r.n for r in targs if type(r) is Ref]
+            given = {x._n: x for x in inputs if type(x) is Traced}
             return self._record(ufunc, tuple(targs), {}, (), (ufunc, "__call__"), read,
-                                result)
-        # a fresh array (NOTE [Capture records array calls]): its slot, written out
+                                result, given)
+        # a fresh array (a ufunc without out= hands back none it was given, whichever
+        # dead array's id it reuses): its slot and call, written out
         n = len(slots)
-        s = Slot(n, "value", result)
-        s.fresh = True
-        s.producer = len(self.calls)
+        s = Slot(n, "value", result, None, True, len(self.calls))
         slots.append(s)
-        self.raw_ids[id(result)] = n
-        call = Call(ufunc, tuple(targs), {}, s.ref, (), (ufunc, "__call__"))
-        call._ins = read
-        self.calls.append(call)
+        key = _UFUNC_CALLS.get(ufunc)
+        if key is None:
+            key = _UFUNC_CALLS.setdefault(ufunc, (ufunc, "__call__"))
+        self.calls.append(Call(ufunc, tuple(targs), _NO_KWARGS, s.ref, (), key))
         return self._track_value(result, s)
 
-    def _record(self, fn, targs, tkwargs, written, ufunc, read, result):
-        """The call made: its entry in the record, and its result for the caller."""
+    def _record(self, fn, targs, tkwargs, written, ufunc, read, result, given):
+        """The call made: its entry in the record, and its result for the caller.
+        ``given``: the arrays handed in, by slot (see _unwrap)."""
         slots = self.slots
         inputs = [n for n in read if slots[n].is_array]
         call = Call(fn, targs, tkwargs, None, written, ufunc)
         call._ins = read
-        out, call.outs = self._wrap_result(result, inputs, ufunc, len(self.calls))
+        out, call.outs = self._wrap_result(result, inputs, ufunc, len(self.calls), given)
         self.calls.append(call)
         if (self.any_dynamic and any(slots[n].dynamic for n in inputs)) or (
                 fn is ndarray.__getitem__ and any(
@@ -332,44 +398,51 @@ class Recorder:
                 self.slots[r.n].dynamic = True
         return out
 
-    def _wrap_result(self, result, inputs, ufunc, index):
+    def _wrap_result(self, result, inputs, ufunc, index, given):
         """The caller's view of ``result`` and its template of output slots."""
-        if type(result) is ndarray and id(result) not in self.raw_ids:  # (the usual)
-            s = self._value_slot(result, inputs, ufunc, index)
+        if isinstance(result, ndarray):
+            for n, g in given.items():
+                if type(g) is Traced:
+                    if g._raw is result:
+                        # an array given in came back (out=, a no-op astype): the same
+                        # slot, the same view
+                        return g, Ref(n)
+                elif g is result:  # (a constant's)
+                    return self.traced_of(n), Ref(n)
+            n = self.raw_ids.get(id(result))
+            if n is not None and self.slots[n].value is result:
+                # an input's or a constant's array came back without being given
+                return self.traced_of(n), Ref(n)
+            s = self._value_slot(result, inputs, ufunc, index, given)
             return self._track_value(result, s), s.ref
         if isinstance(result, (tuple, list)):
-            pairs = [self._wrap_result(r, inputs, ufunc, index) for r in result]
+            pairs = [self._wrap_result(r, inputs, ufunc, index, given) for r in result]
             if hasattr(result, "_fields"):  # a named tuple (slogdet, ...)
                 return type(result)(*(p[0] for p in pairs)), tuple(p[1] for p in pairs)
             return type(result)(p[0] for p in pairs), tuple(p[1] for p in pairs)
-        if isinstance(result, ndarray):
-            n = self.raw_ids.get(id(result))
-            if n is not None and self.slots[n].value is result:
-                # an array given in came back (out=, a no-op astype): the same slot
-                return self.traced_of(n), Ref(n)
-            s = self._value_slot(result, inputs, ufunc, index)
-            return self._track_value(result, s), s.ref
         if isinstance(result, np.generic):
             arr = np.asarray(result)
-            s = self._value_slot(arr, (), ufunc, index)
+            s = self._value_slot(arr, (), ufunc, index, given)
             s.scalar = True
             return self._track_value(arr, s), s.ref
         return result, None
 
     def traced_of(self, n):
-        """The Traced object of slot ``n`` (made anew when the first one is gone, or for
-        a constant the first time it is handed back)."""
+        """The Traced view of an input's or a constant's slot ``n`` (made anew when the
+        first one is gone, or for a constant the first time it is handed back)."""
         r = self.traced.get(n)
         t = r() if r is not None else None
         if t is None:
             t = self._track_value(self.slots[n].value, self.slots[n])
         return t
 
-    def _value_slot(self, raw, inputs, ufunc, index):
+    def _value_slot(self, raw, inputs, ufunc, index, given):
         root = None
         if ufunc is None or ufunc[1] not in ("__call__", "reduce", "accumulate", "outer"):
             for n in inputs:
-                a = self.slots[n].value
+                a = given[n]
+                if type(a) is Traced:
+                    a = a._raw
                 if (np.may_share_memory(raw, a) if a.size and raw.size
                         else _memory_of(raw) is _memory_of(a)):
                     # (an empty array shares no memory with anything: a view of an empty
@@ -380,7 +453,6 @@ class Recorder:
         s = self._new_slot("value", raw, root)
         s.fresh = root is None and ufunc is not None and ufunc[1] in ("__call__", "reduce")
         s.producer = index
-        self.raw_ids[id(raw)] = s.n
         return s
 
     def _track_value(self, raw, s):
@@ -391,7 +463,8 @@ class Recorder:
         t._by = self.token
         t._n = s.n
         t._ref = s.ref
-        self.traced[s.n] = weakref.ref(t)
+        if s.kind != "value":  # (Recorder.traced_of)
+            self.traced[s.n] = weakref.ref(t)
         return t
 
     def sym(self, fn, args, value):
@@ -662,6 +735,9 @@ def _bool(self):
 
 
 Traced.__bool__ = _bool
+# an array of NumPy's to dyngrad's checks of the kind of an array (what its ops test on
+# every result: a test of the type, not a call, as for eager's arrays)
+_backend.NUMPY_TYPES.add(Traced)
 _AS_STRIDED = np.lib.stride_tricks.as_strided
 
 
