@@ -447,14 +447,14 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                 if arrived is not None:
                     versions.settle(arrived, ())
                 continue
-        if not watch and not node._hooked and type(node) is AccumulateGrad:
-            # _run_node's leaf case written out: no hooks, nothing saved to free, no edges
-            if grads[0] is not None:
-                _accumulate(node, grads[0], create_graph, own, versions)
-            if arrived is not None:
-                versions.settle(arrived, ())
-            continue
         if not watch and not node._hooked:
+            if type(node) is AccumulateGrad:
+                # _run_node's leaf case written out: nothing saved to free, no edges
+                if grads[0] is not None:
+                    _accumulate(node, grads[0], create_graph, own, versions)
+                if arrived is not None:
+                    versions.settle(arrived, ())
+                continue
             # _run_node's common case written out: no hooks, nobody watching (measured:
             # about 1 us of 4 per node on a small chain; hvp's autograd.grad calls, which
             # run part of the graph, 4% of the step)

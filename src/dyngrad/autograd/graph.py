@@ -201,7 +201,9 @@ def edge_of(t):
     if fn is not None:
         return (fn, t._output_nr)
     if t._requires_grad:
-        return (grad_accumulator(t), 0)
+        ref = t._grad_acc  # (grad_accumulator's common case, a live one, without a call)
+        acc = ref() if ref is not None else None
+        return (acc if acc is not None else grad_accumulator(t), 0)
     return _NO_EDGE
 
 

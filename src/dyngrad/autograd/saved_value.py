@@ -344,8 +344,8 @@ def _shape_of(v):
 def _strides_of(v):  # in elements, as Tensor.stride() gives them
     d = v._data
     if type(d) is _ndarray and d.size:  # (Tensor.stride's common case written out)
-        n = d.itemsize
-        return tuple([s // n for s in d.strides])
+        # (each stride // itemsize, by map: a comprehension is a call of its own)
+        return tuple(map(d.itemsize.__rfloordiv__, d.strides))
     return v.stride()
 
 
@@ -388,6 +388,31 @@ def release(node):
             freed[i] = FREED_NUMBER
     if freed is not None:
         node._saved = tuple(freed)
+
+
+def release_of(slots):
+    """``release`` for a node class whose tensor slots are ``slots``: nothing to do when it
+    has none (x + c saves no tensor), the one slot written out when it has one (exp, x * c;
+    measured: tiny_chain's backward 2% fewer instructions), ``release`` itself otherwise."""
+    if not slots:
+        return _release_nothing
+    if len(slots) > 1:
+        return release
+    k, = slots
+
+    def release_one(node):
+        v = node._saved[k]
+        if type(v) is SavedValue:
+            v.value = _FREED
+            v.counter = _NEVER
+        elif v is not None:
+            saved = node._saved
+            node._saved = saved[:k] + (FREED_NUMBER,) + saved[k + 1:]
+    return release_one
+
+
+def _release_nothing(node):
+    pass
 
 
 def unpack_saved(saved, node, as_tensors):

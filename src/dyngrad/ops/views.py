@@ -157,7 +157,9 @@ transpose = Op("TransposeBackward0", _transpose, jvp=LINEAR, view=True,
 
 
 def _t(self):
-    if isinstance(self, _ndarray):
+    if type(self) is _ndarray:
+        return self.T  # (xp.transpose's Python dispatch costs more than the view)
+    if isinstance(self, _ndarray):  # compile's Traced arrays: a call the capture records
         return xp.transpose(self)
     return _permute(self, tuple(range(self.ndim))[::-1])
 
