@@ -38,6 +38,10 @@ import time
 import types
 
 os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+# one thread in torch and the BLAS: a thread pool started before a fork is not in the
+# forked children, and their first parallel op waits for it forever
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import libcst as cst  # noqa: E402  (mutmut's dependency)
 from libcst.metadata import MetadataWrapper, WhitespaceInclusivePositionProvider  # noqa: E402
