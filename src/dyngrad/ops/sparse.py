@@ -171,13 +171,15 @@ sparse_sparse_matmul_op = Op(
         sparse_sparse_matmul_op(grad, conj(t(other))), self),
     other=lambda grad, self, other: _matrix_mask(
         sparse_sparse_matmul_op(conj(t(self)), grad), other))
+# (an edge for the mask too, where it requires grad, as torch's node has)
 matrix_mask_op = Op("torch::autograd::NotImplemented",
-                    lambda self, mask: matrix_mask(self, mask), nondiff=("mask",),
-                    self=_not_implemented("_sparse_matrix_mask_helper"))
+                    lambda self, mask: matrix_mask(self, mask),
+                    self=_not_implemented("_sparse_matrix_mask_helper"),
+                    mask=_not_implemented("_sparse_matrix_mask_helper"))
 
 
 def _matrix_mask(product, mask):
-    return _not_implemented_node(matrix_mask_op, product, _like(product, _array(mask)))
+    return _not_implemented_node(matrix_mask_op, product, mask)
 
 
 # -- reductions and softmax ----------------------------------------------------------------
