@@ -140,7 +140,7 @@ def sparse_product(a, b):
 
 def matrix_mask(x, mask):
     """``x`` (sparse) at its own coalesced entries, zero where ``mask`` holds none: torch's
-    _sparse_matrix_mask_helper (the result is not marked coalesced)."""
+    _sparse_matrix_mask (the result is not marked coalesced)."""
     x, mask = x.coalesce(), mask.coalesce()
     kept = numpy.isin(_keys(x.indices, x.shape), _keys(mask.indices, mask.shape))
     values = numpy.where(kept.reshape((-1,) + (1,) * (x.values.ndim - 1)), x.values,

@@ -164,7 +164,8 @@ def _sparse_sparse_matmul(self, other):
 
 
 # torch's sparse_sparse_matmul_backward: the products grad @ other^H and self^H @ grad,
-# each kept at its own entries but zero where the input holds none (_sparse_matrix_mask)
+# each kept at its own entries but zero where the input holds none (its matrix mask, a
+# projection: torch's node names _sparse_mask_projection when it refuses a derivative)
 sparse_sparse_matmul_op = Op(
     "SparseSparseMatmulBackward0", _sparse_sparse_matmul,
     self=lambda grad, self, other: _matrix_mask(
@@ -174,8 +175,8 @@ sparse_sparse_matmul_op = Op(
 # (an edge for the mask too, where it requires grad, as torch's node has)
 matrix_mask_op = Op("torch::autograd::NotImplemented",
                     lambda self, mask: matrix_mask(self, mask),
-                    self=_not_implemented("_sparse_matrix_mask_helper"),
-                    mask=_not_implemented("_sparse_matrix_mask_helper"))
+                    self=_not_implemented("_sparse_mask_projection"),
+                    mask=_not_implemented("_sparse_mask_projection"))
 
 
 def _matrix_mask(product, mask):
