@@ -225,6 +225,27 @@ def _conv(lib):
     return out, w.grad
 
 
+def _unfilled(t):
+    """A CPU result torch allocates and never fills (NOTE [CPU and meta operands]): all
+    there is to compare is where and what it is."""
+    return ("unfilled", tuple(t.shape), str(t.dtype), str(t.device), t.is_meta)
+
+
+def _grad_of(lib, f, *shape, dtype=None):
+    x = _leaf(lib, *shape, dtype=dtype)
+    f(lib, x).abs().sum().backward()
+    return x.grad
+
+
+def _inplace_on_cpu(lib, op, other):
+    """A CPU tensor in the graph written in place with a meta operand: what it holds after,
+    its version and node."""
+    x = lib.ones(3, requires_grad=True).clone()
+    before = x._version
+    out = op(x, other)
+    return out is x, x, x._version - before
+
+
 # (name, program): each runs on torch and on dyngrad
 PROGRAMS = [
     # factories and printing
@@ -367,6 +388,151 @@ PROGRAMS = [
     ("ensembling_tutorial", _ensembling),
     ("save_load", _save_load),
     ("torch_file_loads", _torch_file_loads),
+    # linear algebra: LAPACK's factors column-major, the rest row-major
+    ("linalg_inverses", lambda t: (t.linalg.inv(_empty(t, 2, 3, 3)), t.linalg.inv_ex(_empty(
+        t, 3, 3, dtype=t.complex128)), t.linalg.det(_empty(t, 2, 3, 3)), t.linalg.slogdet(
+        _empty(t, 3, 3, dtype=t.complex64)), t.logdet(_empty(t, 2, 3, 3)),
+        t.linalg.pinv(_empty(t, 2, 4, 3)), t.linalg.pinv(_empty(t, 3, 3), hermitian=True),
+        t.inverse(_empty(t, 3, 3)), _empty(t, 3, 3).det())),
+    ("linalg_solves", lambda t: (t.linalg.solve(_empty(t, 2, 3, 3), _empty(t, 2, 3)),
+                                 t.linalg.solve(_empty(t, 3, 3), _empty(t, 3)),
+                                 t.linalg.solve(_empty(t, 2, 3, 3), _empty(t, 3, 4)),
+                                 t.linalg.solve(_empty(t, 2, 3, 3), _empty(t, 2, 4, 3), left=False),
+                                 t.linalg.solve_ex(_empty(t, 2, 3, 3), _empty(t, 2, 3, 4)),
+                                 t.linalg.solve_triangular(_empty(t, 2, 3, 3), _empty(t, 2, 3, 4),
+                                                           upper=True),
+                                 t.linalg.lu_solve(_empty(t, 2, 3, 3), t.zeros(
+                                     2, 3, dtype=t.int32, device=M), _empty(t, 2, 3, 4)),
+                                 t.cholesky_solve(_empty(t, 3, 2), _empty(t, 3, 3)),
+                                 t.cholesky_inverse(_empty(t, 3, 3)))),
+    ("linalg_decompositions", lambda t: (
+        t.linalg.svd(_empty(t, 2, 4, 3)), t.linalg.svd(_empty(t, 2, 3, 5), full_matrices=False),
+        t.linalg.svd(_empty(t, 3, 3, dtype=t.complex64)), t.linalg.svdvals(_empty(t, 2, 4, 3)),
+        t.linalg.qr(_empty(t, 2, 4, 3)), t.linalg.qr(_empty(t, 4, 3), mode="complete"),
+        t.linalg.qr(_empty(t, 2, 3, 5), mode="r"), t.linalg.eigh(_empty(t, 2, 3, 3)),
+        t.linalg.eigh(_empty(t, 3, 3, dtype=t.complex64)), t.linalg.eigvalsh(_empty(t, 3, 3)),
+        t.linalg.eig(_empty(t, 2, 3, 3)), t.linalg.eigvals(_empty(t, 3, 3, dtype=t.float64)),
+        t.linalg.cholesky(_empty(t, 2, 3, 3)), t.linalg.cholesky(_empty(t, 3, 3), upper=True),
+        t.linalg.cholesky_ex(_empty(t, 2, 3, 3)), t.linalg.lu(_empty(t, 2, 4, 3)),
+        t.linalg.lu_factor(_empty(t, 2, 3, 3)), t.linalg.lu_factor_ex(_empty(t, 3, 3)),
+        t.lu_unpack(_empty(t, 3, 3), t.zeros(3, dtype=t.int32, device=M)),
+        t.linalg.householder_product(_empty(t, 2, 4, 3), _empty(t, 2, 2)),
+        t.linalg.cholesky(_empty(t, 0, 0)))),
+    ("linalg_more", lambda t: (t.linalg.matrix_rank(_empty(t, 2, 4, 3)),
+                               t.linalg.matrix_rank(_empty(t, 3, 3), hermitian=True),
+                               t.linalg.cond(_empty(t, 2, 3, 3)), t.linalg.cond(_empty(t, 3, 3), "fro"),
+                               t.linalg.cross(_empty(t, 2, 3), _empty(t, 3)),
+                               t.linalg.matrix_exp(_empty(t, 2, 3, 3)),
+                               t.linalg.matrix_norm(_empty(t, 4, 3)), t.linalg.norm(_empty(t, 4, 3)),
+                               t.linalg.tensorinv(_empty(t, 4, 6, 8, 3), ind=2),
+                               t.linalg.tensorsolve(_empty(t, 2, 3, 6), _empty(t, 2, 3)),
+                               t.linalg.matrix_power(_empty(t, 3, 3), 3),
+                               t.linalg.multi_dot([_empty(t, 3, 4), _empty(t, 4, 5), _empty(t, 5)]))),
+    ("linalg_backward", lambda t: (
+        _grad_of(t, lambda lib, x: lib.linalg.inv(x), 2, 3, 3),
+        _grad_of(t, lambda lib, x: lib.linalg.det(x), 2, 3, 3),
+        _grad_of(t, lambda lib, x: lib.linalg.svd(x, full_matrices=False)[1], 4, 3),
+        _grad_of(t, lambda lib, x: lib.linalg.eigh(x)[0], 3, 3),
+        _grad_of(t, lambda lib, x: lib.linalg.solve(x, _empty(lib, 3, 2)), 3, 3),
+        _grad_of(t, lambda lib, x: lib.linalg.cholesky(x), 3, 3),
+        _grad_of(t, lambda lib, x: lib.linalg.qr(x)[1], 4, 3))),
+    ("linalg_no_meta_kernel", lambda t: t.linalg.lstsq(_empty(t, 4, 3), _empty(t, 4, 2))),
+    ("geqrf_no_meta_kernel", lambda t: t.geqrf(_empty(t, 4, 3))),
+    # FFT: torch's meta kernels lay results out as cuFFT's plans would
+    ("fft_c2c", lambda t: (t.fft.fft(_empty(t, 4, 5)), t.fft.fft(_empty(t, 4, 5), dim=0),
+                           t.fft.fft(_empty(t, 4, 5), n=3), t.fft.ifft(_empty(t, 4, 5)),
+                           t.fft.fft(_empty(t, 4, 5, dtype=t.complex64), dim=0),
+                           t.fft.fft2(_empty(t, 3, 4, 5)), t.fft.fftn(_empty(t, 3, 4, 5), dim=(0, 1)),
+                           t.fft.fftn(_empty(t, 3, 4, 5, dtype=t.complex64), dim=(0, 2)),
+                           t.fft.ifftn(_empty(t, 2, 3, 4, 5, dtype=t.complex128)),
+                           t.fft.fft(_empty(t, 4, 5).t()), t.fft.fft(_empty(t, 4, 5).t(), dim=0),
+                           t.fft.fft(_empty(t, 4, dtype=t.int64)))),
+    ("fft_r2c_c2r", lambda t: (t.fft.rfft(_empty(t, 4, 5)), t.fft.rfft(_empty(t, 4, 5), dim=0),
+                               t.fft.rfft2(_empty(t, 3, 4, 5)), t.fft.rfftn(_empty(t, 3, 4, 5)),
+                               t.fft.rfftn(_empty(t, 3, 4, 5), dim=(0, 1)),
+                               t.fft.rfftn(_empty(t, 2, 3, 4, 5, dtype=t.float64)),
+                               t.fft.irfft(_empty(t, 4, 5, dtype=t.complex64)),
+                               t.fft.irfft(_empty(t, 4, 5, dtype=t.complex64), dim=0),
+                               t.fft.irfftn(_empty(t, 3, 4, 5, dtype=t.complex64)),
+                               t.fft.irfftn(_empty(t, 3, 4, 5, dtype=t.complex64), s=(4, 7)),
+                               t.fft.hfft(_empty(t, 4, 5, dtype=t.complex64)),
+                               t.fft.ihfft2(_empty(t, 3, 4, 5)), t.fft.hfftn(_empty(
+                                   t, 3, 4, 5, dtype=t.complex64)), t.fft.ihfftn(_empty(t, 3, 4, 5)))),
+    ("fft_nodes_and_grads", lambda t: (
+        t.fft.fft(_leaf(t, 4, 5)), t.fft.rfft(_leaf(t, 4, 5)),
+        t.fft.irfft(_leaf(t, 4, 5, dtype=t.complex64)),
+        _grad_of(t, lambda lib, x: lib.fft.fft(x), 4, 5),
+        _grad_of(t, lambda lib, x: lib.fft.rfft(x), 4, 5),
+        _grad_of(t, lambda lib, x: lib.fft.irfft(x), 4, 5, dtype=t.complex64))),
+    ("fft_helpers", lambda t: (t.fft.fftfreq(5, device=M), t.fft.rfftfreq(5, device=M,
+                                                                        dtype=t.float64),
+                               t.fft.fftshift(_empty(t, 4, 5)))),
+    ("fft_no_points", lambda t: t.fft.fft(_empty(t, 0))),
+    # results whose shape depends on values: torch's own refusals
+    ("nonzero", lambda t: _empty(t, 4).nonzero()),
+    ("nonzero_tuple", lambda t: t.nonzero(_empty(t, 4), as_tuple=True)),
+    ("argwhere", lambda t: t.argwhere(_empty(t, 2, 2))),
+    ("where_one_argument", lambda t: t.where(_empty(t, 4))),
+    ("mask_index", lambda t: _empty(t, 3, 4)[_empty(t, 3) > 0]),
+    ("masked_select", lambda t: t.masked_select(_empty(t, 4), _empty(t, 4) > 0)),
+    ("unique", lambda t: t.unique(_empty(t, 4), return_inverse=True)),
+    ("unique_dim", lambda t: t.unique(_empty(t, 4, 3), dim=0)),
+    ("unique_consecutive", lambda t: _empty(t, 4).unique_consecutive()),
+    ("bincount", lambda t: t.bincount(_empty(t, 4, dtype=t.int64))),
+    ("equal", lambda t: t.equal(_empty(t, 2), _empty(t, 2))),
+    ("allclose", lambda t: t.allclose(_empty(t, 2), _empty(t, 2))),
+    ("repeat_interleave_counts", lambda t: t.repeat_interleave(
+        _empty(t, 3), t.ones(3, dtype=t.int64, device=M))),
+    ("shapes_known_first", lambda t: (t.histc(_empty(t, 4), bins=7), t.isin(_empty(t, 4), _empty(t, 3)),
+                                      t.nonzero_static(_empty(t, 2, 2), size=3),
+                                      _empty(t, 4).masked_scatter(_empty(t, 4) > 0, _empty(t, 4)),
+                                      t.count_nonzero(_empty(t, 3, 4), 0))),
+    # CPU beside meta: products put their result where one operand is, in-place
+    # arithmetic where self is (NOTE [CPU and meta operands])
+    ("mm_meta_cpu", lambda t: (t.mm(_empty(t, 3, 2), t.ones(2, 4)), _empty(t, 3, 3) @ t.ones(3, 3),
+                               _empty(t, 2, 3, 3) @ t.ones(3, 3), t.ones(2, 3, 3) @ _empty(t, 2, 3, 3),
+                               t.bmm(t.ones(2, 3, 3), _empty(t, 2, 3, 2)))),
+    ("mm_cpu_meta", lambda t: [_unfilled(x) for x in (
+        t.mm(t.ones(3, 2), _empty(t, 2, 4)), t.ones(3) @ _empty(t, 3, 3),
+        t.ones(2, 3, 3) @ _empty(t, 3, 3), _empty(t, 2, 3, 3) @ t.ones(2, 3, 2),
+        _empty(t, 3, 3) @ t.ones(2, 3, 3), t.bmm(_empty(t, 2, 3, 3), t.ones(2, 3, 3)))]),
+    ("mv_across", lambda t: t.mv(_empty(t, 3, 3), t.ones(3))),
+    ("dot_across", lambda t: t.dot(t.ones(3), _empty(t, 3))),
+    ("matmul_vectors_across", lambda t: _empty(t, 3) @ t.ones(3)),
+    ("addmm_across", lambda t: t.addmm(t.ones(3), _empty(t, 3, 3), _empty(t, 3, 3))),
+    ("linear_meta_input", lambda t: (
+        t.nn.functional.linear(_empty(t, 2, 3), t.ones(4, 3)),
+        t.nn.functional.linear(_empty(t, 5, 2, 3), t.ones(4, 3)),
+        t.nn.functional.linear(_empty(t, 3), t.ones(4, 3)),
+        t.nn.functional.linear(_empty(t, 2, 3), t.ones(4, 3), _empty(t, 4)),
+        t.nn.functional.linear(_empty(t, 2, 3), _empty(t, 4, 3), t.ones(())))),
+    ("linear_cpu_input", lambda t: [_unfilled(x) for x in (
+        t.nn.functional.linear(t.ones(2, 3), _empty(t, 4, 3)),
+        t.nn.functional.linear(t.ones(5, 2, 3), _empty(t, 4, 3)))]),
+    ("linear_cpu_bias", lambda t: t.nn.functional.linear(_empty(t, 2, 3), _empty(t, 4, 3),
+                                                         t.ones(4))),
+    ("linear_meta_bias", lambda t: t.nn.functional.linear(t.ones(2, 3), t.ones(4, 3), _empty(t, 4))),
+    ("linear_batched_cpu_bias", lambda t: t.nn.functional.linear(_empty(t, 5, 2, 3),
+                                                                 _empty(t, 4, 3), t.ones(4))),
+    ("inplace_meta_self", lambda t: (_empty(t, 3).add_(t.ones(3)), _empty(t, 2, 3).mul_(t.ones(3)),
+                                     _empty(t, 3).sub_(t.ones(3), alpha=2), _empty(t, 3).div_(t.ones(3)),
+                                     _empty(t, 3).masked_fill_(t.ones(3) > 0, 1.0),
+                                     _empty(t, 3).pow_(t.ones(())))),
+    ("inplace_cpu_self", lambda t: (_inplace_on_cpu(t, lambda x, y: x.add_(y), _empty(t, 3)),
+                                    _inplace_on_cpu(t, lambda x, y: x.mul_(y), _empty(t, ())),
+                                    _inplace_on_cpu(t, lambda x, y: x.div_(y), _empty(t, 1)))),
+    ("inplace_cpu_self_0d", lambda t: t.ones(()).sub_(t.empty((), device=M))),
+    ("inplace_cpu_self_bad_shape", lambda t: t.ones(3).add_(_empty(t, 4))),
+    ("inplace_cpu_self_grows", lambda t: t.ones(3).add_(_empty(t, 2, 3))),
+    ("inplace_meta_self_grows", lambda t: t.empty((), device=M).mul_(t.ones(3))),
+    ("inplace_checked_meta_self", lambda t: _empty(t, 3).pow_(t.ones(3))),
+    ("inplace_checked_cpu_self", lambda t: t.ones(3).atan2_(_empty(t, 3))),
+    ("inplace_cross_device_copy", lambda t: t.ones(()).pow_(t.empty((), device=M))),
+    ("device_equals_string", lambda t: (_empty(t, 1).device == "meta", t.ones(1).device == "cpu",
+                                        _empty(t, 1).device != "meta", "meta" == _empty(t, 1).device,
+                                        _empty(t, 1).device == t.device("meta"),
+                                        _empty(t, 1).device in ("meta",),
+                                        t.ones(1).device == t.device("cpu"))),
     # refused
     ("item", lambda t: _empty(t, 1).item()),
     ("item_many", lambda t: _empty(t, 2).item()),

@@ -32,11 +32,14 @@ Why this design and not another:
   shape, strides and offset by arithmetic alone and reads nothing, so strides come out
   exactly as a NumPy array's would (what ``Tensor.stride()`` reports on the CPU).
   Only view functions are ever given a stand-in.
-- Whatever needs the values (``nonzero``, ``unique``, masks made on the meta device,
-  ``bool()``, ``item()``, ``numpy.asarray``) raises NotImplementedError (``no_data``), so
-  nothing answers a made-up value. Checks of values that torch's meta kernels skip
-  (indices in bounds, NaN scans, ties) are skipped where the ops make them:
-  ``_backend.has_values``.
+- Whatever needs the values (``bool()``, ``item()``, ``numpy.asarray``) raises
+  NotImplementedError (``no_data``), so nothing answers a made-up value; an op whose
+  result's shape depends on the values (``nonzero`` and a mask index, ``unique``,
+  ``masked_select``, ``bincount``) raises torch's own refusal (``no_kernel``). Checks of
+  values that torch's meta kernels skip (indices in bounds, NaN scans, ties) are skipped
+  where the ops make them: ``_backend.has_values``. A LAPACK-style kernel written in
+  Python (LU, triangular solves) gives its results' shapes alone for an input with no
+  values; numpy.linalg and numpy.fft have rules (_meta_spectral.py).
 - NumPy's converters (``asarray``, ``array``) take no protocol: NOTE [Meta arrays pass
   through asarray] in _backend.py. An op that makes an array from a shape alone
   (``xp.zeros(shape)``) makes it in its input's module (``array_module(x).zeros``) to
@@ -48,7 +51,8 @@ import types
 import numpy
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
-__all__ = ["MetaArray", "namespace", "like", "no_data"]
+__all__ = ["MetaArray", "DeviceMismatch", "namespace", "like", "no_data", "no_kernel", "on_meta",
+           "product_on"]
 
 
 def no_data(what=None):
@@ -61,6 +65,28 @@ def no_data(what=None):
 
 def _no_data(*args, **kwargs):
     raise no_data()
+
+
+def no_kernel(op):
+    """torch's NotImplementedError for an operator it has no meta kernel for (one whose
+    result's shape depends on the values: unique, bincount, masked_select, ...)."""
+    return NotImplementedError(
+        f"{op}: attempted to run this operator with Meta tensors, but there was no fake impl "
+        "or Meta kernel registered. You may have run into this message while using an "
+        "operator with PT2 compilation APIs (torch.compile/torch.export); in order to use "
+        "this operator with those APIs you'll need to add a fake impl. Please see the "
+        "following for next steps:  "
+        "https://pytorch.org/tutorials/advanced/custom_ops_landing_page.html")
+
+
+def _no_nonzero(*args, **kwargs):
+    """torch's refusal of nonzero on meta (and of what needs it: argwhere, a mask index)."""
+    raise NotImplementedError(
+        "The register_meta function for torch.nonzero() raises unimplemented by default, as a "
+        "correct data-independent implementation does not exist. This implementation returns "
+        "a fake value, assuming all elements of the tensor are non-zero. To enable this "
+        "registration, please set "
+        "'torch.fx.experimental._config.meta_nonzero_assume_all_nonzero' to True.")
 
 
 def _contiguous(shape):
@@ -151,7 +177,8 @@ class MetaArray(NDArrayOperatorsMixin):
 
     # -- no data ------------------------------------------------------------------
     __array__ = __bool__ = __int__ = __float__ = __complex__ = __index__ = _no_data
-    item = tolist = tobytes = __dlpack__ = nonzero = _no_data
+    item = tolist = tobytes = __dlpack__ = _no_data
+    nonzero = _no_nonzero
 
     def __len__(self):
         if not self.shape:
@@ -188,7 +215,7 @@ class MetaArray(NDArrayOperatorsMixin):
         return MetaArray(self.shape, dtype, None if order == "C" else
                          _layout(self.shape, (self,)))
 
-    def copy(self, order="K"):
+    def copy(self, order="C"):
         return MetaArray(self.shape, self.dtype,
                          _contiguous(self.shape) if order == "C" else _layout(self.shape, (self,)))
 
@@ -274,6 +301,10 @@ def _layout(shape, inputs):
     return _contiguous(shape)
 
 
+def _row_major(shape, inputs):
+    return _contiguous(shape)
+
+
 _BYTE = numpy.zeros(1, numpy.int8)
 _BYTE_ADDRESS = _BYTE.__array_interface__["data"][0]
 
@@ -309,7 +340,7 @@ def _getitem(a, key):
     for k in key:
         if isinstance(k, MetaArray):
             if k.dtype.kind == "b":
-                raise no_data("indexing with a mask")
+                _no_nonzero()
             advanced.append((len(basic), k.shape))
             basic.append(0)
         elif isinstance(k, (list, numpy.ndarray)) or (
@@ -352,7 +383,27 @@ def _kept_dims(basic, ndim):
     return out
 
 
-# -- ufuncs --------------------------------------------------------------------------
+# -- devices -------------------------------------------------------------------------
+class DeviceMismatch(RuntimeError):
+    """torch's refusal of a CPU tensor beside a meta one (NOTE [CPU and meta operands]): a
+    RuntimeError as users see it, which the ops that take mixed devices can tell apart."""
+
+
+DeviceMismatch.__name__ = DeviceMismatch.__qualname__ = "RuntimeError"
+DeviceMismatch.__module__ = "builtins"
+
+
+# NOTE [CPU and meta operands]
+# torch runs an op with a meta operand through its meta kernel, whatever the other operands'
+# devices. Most kernels check that every tensor is on the first one's device, a 0-d CPU
+# tensor passing as a number (_check_devices, from every ufunc call). Some check nothing:
+# mm puts its result on its first operand's device and bmm on its second's (a CPU result
+# holds no computed values, only the memory it was given: ``product_on``); addmm checks
+# its bias against mat1 only. add_, sub_, mul_, div_ and masked_fill_ run as torch's
+# Python references, which take the device from ``self``: a meta ``self`` takes CPU
+# operands, and a CPU ``self`` with a meta operand is checked and recorded as usual but
+# left as it was (ops/inplace.py); any other in-place op writing a meta result into a CPU
+# tensor is refused as a cross-device copy.
 def _check_devices(inputs):
     """torch refuses a CPU tensor with dims beside a meta one in one op (a 0-d one passes
     as a number): the expected device is the first tensor's."""
@@ -362,12 +413,28 @@ def _check_devices(inputs):
             if first is None:
                 first = "cpu"
             if first == "meta":
-                raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
+                raise DeviceMismatch("Tensor on device cpu is not on the expected device meta!")
         elif _is_meta(x):
             if first is None:
                 first = "meta"
             if first == "cpu":
-                raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
+                raise DeviceMismatch("Tensor on device meta is not on the expected device cpu!")
+
+
+def product_on(owner, a, b):
+    """The matrix product of arrays on the CPU and meta devices as torch's mm and bmm make
+    it: on ``owner``'s device, computed on neither (NOTE [CPU and meta operands])."""
+    out = numpy.matmul(like(a), like(b))
+    return out if _is_meta(owner) else numpy.empty(out.shape, out.dtype)
+
+
+def on_meta(x):
+    """``x`` as a meta array (a number as it is): a CPU operand of an op whose result's device
+    is a meta ``self``'s."""
+    return like(x) if isinstance(x, numpy.ndarray) else x
+
+
+# -- ufuncs --------------------------------------------------------------------------
 
 
 def broadcast_shapes(*shapes):
@@ -464,8 +531,10 @@ def _ufunc(ufunc, method, inputs, kwargs):
     if method == "__call__":
         _check_devices(inputs)
         where = kwargs.pop("where", True)
-        if ufunc.signature is not None:
+        layout = _layout
+        if ufunc.signature is not None:  # (NumPy writes a gufunc's result row-major)
             shapes = _gufunc_shapes(ufunc, [_shape(x) for x in inputs])
+            layout = _row_major
             kwargs.pop("axes", None)
             kwargs.pop("axis", None)
         else:
@@ -477,7 +546,7 @@ def _ufunc(ufunc, method, inputs, kwargs):
             for o, s in zip(out, shapes):
                 numpy.broadcast_shapes(s, o.shape)
             return out[0] if ufunc.nout == 1 else out
-        results = tuple(MetaArray(s, d, _layout(s, inputs)) for s, d in zip(shapes, dtypes))
+        results = tuple(MetaArray(s, d, layout(s, inputs)) for s, d in zip(shapes, dtypes))
         return results[0] if ufunc.nout == 1 else results
     if method in ("reduce", "accumulate"):
         a = inputs[0]
@@ -582,4 +651,8 @@ def reduction_dim_error(a, b):
             f"{list(b.shape)}.")
 
 
-from ._meta_functions import RULES  # noqa: E402  (its rules build on everything above)
+# (their rules build on everything above)
+from ._meta_functions import RULES as _FUNCTION_RULES  # noqa: E402
+from ._meta_spectral import RULES as _SPECTRAL_RULES  # noqa: E402
+
+RULES = {**_FUNCTION_RULES, **_SPECTRAL_RULES}

@@ -269,6 +269,13 @@ def _einsum(subscripts, *operands, out=None, dtype=None, **kwargs):
     return MetaArray(shape, d) if out is None else out
 
 
+@_rule(numpy.cross)
+def _cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    _check_devices((a, b))
+    shape = numpy.broadcast_shapes(_shape(a), _shape(b))
+    return MetaArray(shape, numpy.result_type(_dtype_of(a), _dtype_of(b)))
+
+
 @_rule(numpy.take)
 def _take(a, indices, axis=None, out=None, mode="raise"):
     ishape = _shape(indices) if not isinstance(indices, (list, tuple)) else \

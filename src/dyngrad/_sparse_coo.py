@@ -21,6 +21,7 @@ import numpy
 from . import _backend
 
 __all__ = ["SparseCoo", "NAMESPACE", "coalesced_of", "from_dense", "values_at", "sparse_mask",
+           "sparse_product", "matrix_mask",
            "sum_dims", "sum_dims_backward", "no_kernel", "softmax_values", "softmax_backward_values"]
 
 _INDEX = numpy.dtype(numpy.int64)
@@ -128,6 +129,20 @@ class SparseCoo:
     def __matmul__(self, other):
         return NAMESPACE.matmul(self, other)
 
+    # comparisons with a number are not zero-preserving: no SparseCPU kernel (relu's
+    # backward asks one: torch's sparse threshold_backward is not built here)
+    def __le__(self, other):
+        raise no_kernel("le.Scalar")
+
+    def __lt__(self, other):
+        raise no_kernel("lt.Scalar")
+
+    def __ge__(self, other):
+        raise no_kernel("ge.Scalar")
+
+    def __gt__(self, other):
+        raise no_kernel("gt.Scalar")
+
     @property
     def T(self):
         return NAMESPACE.permute_dims(self, tuple(range(self.ndim))[::-1])
@@ -136,12 +151,23 @@ class SparseCoo:
     def real(self):
         return self
 
+    def __getitem__(self, key):
+        # select(dim, index), as the table's select asks it: (:, ..., :, index, ...)
+        dim = len(key) - 2 if type(key) is tuple and len(key) >= 2 else -1
+        if dim < 0 or key[-1] is not Ellipsis or key[:dim] != (slice(None),) * dim or \
+                not isinstance(key[dim], (int, numpy.integer)):
+            raise no_kernel("as_strided")
+        return select(self, dim, int(key[dim]) % self.shape[dim])
+
     def __setitem__(self, key, value):
         # an in-place op's result stored into its sparse tensor: the whole of it, sparse
         if key not in (Ellipsis, ()) or type(value) is not SparseCoo or value.shape != self.shape:
             raise no_kernel("copy_")
         self.indices, self.coalesced = value.indices, value.coalesced
         self.values = value.values.astype(self.values.dtype, copy=False)
+
+    def astype(self, dtype, copy=True):
+        return NAMESPACE.astype(self, numpy.dtype(dtype), copy)
 
     def copy(self):
         return SparseCoo(self.indices.copy(), self.values.copy(), self.shape, self.coalesced)
@@ -225,7 +251,8 @@ def sparse_mask(grad, mask, coalesce_mask):
     """``grad`` (dense or sparse) read at the entries of ``mask``: torch's
     ``grad.sparse_mask(mask)`` (the mask's indices as they are, and its coalesced flag),
     or with ``coalesce_mask`` the gradient of to_dense (at the coalesced indices, though
-    torch does not mark the result coalesced)."""
+    a leaf's .grad from it is not marked coalesced: torch's AccumulateGrad rebuilds a
+    sparse gradient nothing else holds, dropping the flag; dyngrad drops it here)."""
     if coalesce_mask:
         indices, flag = mask.coalesce().indices, False
     else:
@@ -386,6 +413,15 @@ class _Namespace:
                          x.shape, True)
 
     @staticmethod
+    def zeros(shape, dtype=None, device=None):
+        """A sparse tensor holding no entries, every dim sparse (the zero gradient of a
+        sparse input, as torch's zeros_like of a sparse grad)."""
+        shape = tuple(shape)
+        return SparseCoo(numpy.zeros((len(shape), 0), _INDEX),
+                         numpy.zeros((0,), numpy.float32 if dtype is None else dtype), shape,
+                         True)
+
+    @staticmethod
     def add(a, b):
         if _is_sparse(a) and _is_sparse(b):
             return _add_sparse(a, b)
@@ -468,6 +504,8 @@ class _Namespace:
 
     @staticmethod
     def matmul(a, b):
+        if _is_sparse(a) and _is_sparse(b):
+            return sparse_product(a, b)
         if _is_sparse(b) and not _is_sparse(a) and a.ndim == 2 == b.ndim == b.sparse_dim:
             # dense @ sparse: each entry (i, j, v) of b adds v * a[:, i] to column j
             out = numpy.zeros((a.shape[0], b.shape[1]), _common(a, b))
@@ -525,4 +563,11 @@ def _add_sparse(a, b):
     return SparseCoo(indices.astype(_INDEX), values, a.shape, False)
 
 
+# the kernels of selection, joining, sparse products and elementwise functions (their own
+# file, which builds on the above)
+from ._sparse_kernels import (NAMESPACE_FUNCTIONS, matrix_mask, select,  # noqa: E402
+                              sparse_product)
+
+for _name, _f in NAMESPACE_FUNCTIONS.items():
+    setattr(_Namespace, _name, staticmethod(_f))
 NAMESPACE = _backend.register_numpy_dtyped(_Namespace())

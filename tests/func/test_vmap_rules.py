@@ -436,13 +436,14 @@ LOOPED = {
     "RreluWithNoiseBackward0": "F.rrelu refuses vmap as torch does: the op sees plain tensors",
     "RreluWithNoiseBackward1": "F.rrelu refuses vmap as torch does",
     "RreluWithNoiseBackwardBackward0": "F.rrelu refuses vmap as torch does",
-    "torch::autograd::NotImplemented": "the sparse sum's, softmaxes' and mask projection's "
-                                       "backwards: sparse tensors, which torch's vmap takes none of",
+    "torch::autograd::NotImplemented": "the sparse sum's, softmaxes', mask projection's and "
+                                       "matrix mask's backwards: sparse tensors, which torch's "
+                                       "vmap takes none of",
     **dict.fromkeys(("SparseCooTensorWithDimsAndTensorsBackward0", "ToDenseBackward0",
                      "ToSparseBackward0", "ToSparseBackward1", "CoalesceBackward0",
                      "ValuesBackward0", "SparseMaskBackward0", "SparseAddmmBackward0",
                      "SparseSumBackward0", "SparseSoftmaxBackward0",
-                     "SparseLogSoftmaxBackward0"),
+                     "SparseLogSoftmaxBackward0", "SparseSparseMatmulBackward0"),
                     "sparse tensors: torch's vmap takes none, and makes none"),
 }
 

@@ -67,6 +67,11 @@ SAMPLES[sp.sparse_coo_tensor_op] += [
     ("embedding_sparse_padding", lambda t, w: t.nn.functional.embedding(
         t.tensor([[2, 0], [2, 1]]), w, padding_idx=0, sparse=True) * w[0], [W])]
 SAMPLES[sp.sparse_sum_backward_op] = SAMPLES[sp.sparse_sum_op][:1]
+# sparse @ sparse, and the mask of its backward (reached through its gradient)
+SAMPLES[sp.sparse_sparse_matmul_op] = [
+    ("sparse_sparse_mm", lambda t, v, x: _masked_sum(
+        t, t.sparse.mm(_coo(t, v), (x.t() * (x.t() > 0)).to_sparse())), [V, X])]
+SAMPLES[sp.matrix_mask_op] = SAMPLES[sp.sparse_sparse_matmul_op]
 SAMPLES[sp.softmax_backward_op] = SAMPLES[sp.sparse_softmax_op]
 SAMPLES[sp.log_softmax_backward_op] = SAMPLES[sp.sparse_log_softmax_op]
 
@@ -90,4 +95,5 @@ GRAPHS = {cid: ("forward", "backward", "grad", "second_order")
 GRAPHS.update({cid: ("forward", "backward", "grad")
                for op in (sp.sparse_sum_op, sp.sparse_softmax_op, sp.sparse_log_softmax_op)
                for cid, _, _ in SAMPLES[op]})
-GRAPHS.update(dict.fromkeys(("to_dense", "sparse_mm"), ("forward", "backward", "grad")))
+GRAPHS.update(dict.fromkeys(("to_dense", "sparse_mm", "sparse_sparse_mm"),
+                            ("forward", "backward", "grad")))

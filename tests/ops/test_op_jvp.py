@@ -81,7 +81,7 @@ NO_JVP = {
                      sp.sparse_addmm_op, sp.sparse_sum_op, sp.sparse_softmax_op,
                      sp.sparse_log_softmax_op, sp.sparse_sum_backward_op,
                      sp.softmax_backward_op, sp.log_softmax_backward_op,
-                     sp.mask_projection_op),
+                     sp.mask_projection_op, sp.sparse_sparse_matmul_op, sp.matrix_mask_op),
                     "no forward AD reaches a sparse tensor (see the ops that make them)"),
 }
 

@@ -117,6 +117,14 @@ def matmul(a, b):
     return xp.matmul(a, b)
 
 
+def lapack_empty(like, shape, dtype):
+    """An array of ``shape`` in ``like``'s module laid out column-major, as LAPACK writes
+    its factors: what a kernel gives for an input with no values (a meta array), whose
+    shapes are all there is to compute."""
+    rows_last = tuple(shape[:-2]) + (shape[-1], shape[-2])
+    return xp.swapaxes(_backend.array_module(like).empty(rows_last, dtype), -1, -2)
+
+
 def solve_array(a, b):
     return xp.linalg.solve(a, b)
 

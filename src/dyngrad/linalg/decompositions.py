@@ -13,7 +13,8 @@ from ..ops._table import TRANSPOSED, Op
 from ..ops.diagonal import diagonal_op
 from ..ops.return_types import return_type
 from ..ops.views import new_zeros
-from ._common import _LinAlgError, batch_prefix, check_float, check_phase, check_square, col, diag_embed, matmul, mH, mT, row
+from ._common import (_LinAlgError, batch_prefix, check_float, check_phase, check_square, col,
+                      diag_embed, lapack_empty, matmul, mH, mT, row)
 from .elimination import potf2_failed
 from .inverses import solve_op
 from ..tensor import _wrap
@@ -35,6 +36,9 @@ def _eye_like(x, n):
 # -- cholesky -----------------------------------------------------------------------------------
 def _potrf(A, upper):
     """The factor and info, reading A's lower triangle (upper: its upper one, as A^H's lower)."""
+    if not _backend.has_values(A):  # meta: the factor either way, as LAPACK lays it out
+        info = _backend.array_module(A).zeros(A.shape[:-2], xp.int32)
+        return lapack_empty(A, A.shape, A.dtype), info
     a = xp.swapaxes(A.conj() if A.dtype.kind == "c" else A, -1, -2) if upper else A
     info = xp.zeros(A.shape[:-2], xp.int32)
     try:
@@ -54,6 +58,8 @@ def _potrf(A, upper):
 
 def raise_not_positive_definite(info, name):
     info = getattr(info, "_data", info)
+    if not _backend.has_values(info):  # meta: no factorization ran to fail
+        return
     flat = info.reshape(-1)
     bad = xp.flatnonzero(flat)
     if bad.size:
@@ -97,7 +103,7 @@ def cholesky(A, *, upper=False, out=None):
 def _qr(A, mode):
     q, r = xp.linalg.qr(A, mode="complete" if mode == "complete" else "reduced")
     if mode == "r":
-        return xp.zeros((0,), A.dtype), r
+        return _backend.array_module(A).zeros((0,), A.dtype), r
     return q, r
 
 

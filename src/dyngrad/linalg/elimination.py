@@ -8,6 +8,7 @@ A zero pivot is recorded in ``info`` (1-based, the first one) and the eliminatio
 so the results of a singular matrix hold the infs and nans LAPACK's would.
 """
 from .. import _backend
+from ._common import lapack_empty
 
 xp = _backend.xp
 
@@ -66,6 +67,10 @@ def getrf(A):
     m, n = A.shape[-2:]
     k = min(m, n)
     batch = A.shape[:-2]
+    if not _backend.has_values(A):  # a meta array: the shapes are all there is
+        ns = _backend.array_module(A)
+        return (lapack_empty(A, A.shape, A.dtype), ns.empty(batch + (k,), xp.int32),
+                ns.empty(batch, xp.int32))
     b = int(xp.prod(batch))
     a = A.reshape(b, m, n).copy()
     pivots = xp.zeros((b, k), xp.int32)
@@ -118,6 +123,8 @@ def getrs(LU, pivots, B, left=True, adjoint=False):
     if not left:  # X A = B  <=>  A^H X^H = B^H
         return _conj_t(getrs(LU, pivots, _conj_t(B), True, not adjoint))
     batch = xp.broadcast_shapes(LU.shape[:-2], B.shape[:-2])
+    if not all(map(_backend.has_values, (LU, pivots, B))):  # meta: no pivots to apply
+        return lapack_empty(B, batch + B.shape[-2:], xp.result_type(LU, B))
     LU = xp.broadcast_to(LU, batch + LU.shape[-2:])
     B = xp.broadcast_to(B, batch + B.shape[-2:])
     perm = xp.broadcast_to(permutation(pivots, LU.shape[-1]), batch + LU.shape[-1:])
@@ -138,6 +145,8 @@ def substitute(T, B, lower, unit):
     only T's triangle (and not its diagonal if ``unit``), as trsm does: by blocks of PANEL
     rows, each updated by one matrix product with the rows solved before it, then solved
     on its diagonal block."""
+    if not (_backend.has_values(T) and _backend.has_values(B)):  # meta: no rows to substitute
+        return lapack_empty(B, B.shape, xp.result_type(T, B))
     X = B.astype(xp.result_type(T, B), copy=True)
     n = T.shape[-1]
     starts = range(0, n, PANEL) if lower else range((n - 1) // PANEL * PANEL, -1, -PANEL)

@@ -4,6 +4,7 @@ tau), the first n columns of Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^H, v_i the
 column below the diagonal with a 1 on it (LAPACK's orgqr/ungqr), and the product of Q
 (or Q^H) with another matrix (ormqr/unmqr), with their gradients."""
 from .. import _backend
+from .._meta_array import no_kernel
 from ..ops import joining
 from ..ops import pointwise as pw
 from ..ops._low_precision import NO_BFLOAT16
@@ -11,13 +12,14 @@ from ..ops._table import TRANSPOSED, Op, derivative_not_implemented
 from ..ops.return_types import return_type
 from ..ops.views import new_zeros, unsqueeze
 from ..tensor import _wrap
-from ._common import matmul, mH
+from ._common import lapack_empty, matmul, mH
 
 xp = _backend.xp
 
 
 def _eye(like, m, n):
-    e = xp.eye(m, n, dtype=getattr(like, "_data", like).dtype)
+    a = getattr(like, "_data", like)
+    e = _backend.array_module(a).eye(m, n, dtype=a.dtype)
     return _wrap(e) if hasattr(like, "_data") else e
 
 
@@ -36,6 +38,8 @@ def _reflect(X, v, tau):
 
 def _householder_product(input, tau):
     m, n = input.shape[-2:]
+    if not _backend.has_values(input):  # meta: the shape is all there is
+        return lapack_empty(input, input.shape, input.dtype)
     vs, taus = _reflectors(input, tau)
     Q = xp.broadcast_to(xp.eye(m, n, dtype=input.dtype), input.shape)
     for v, t in zip(reversed(vs), reversed(taus)):
@@ -116,6 +120,8 @@ NO_BFLOAT16[geqrf_op] = "geqrf_cpu"
 
 
 def geqrf(input, *, out=None):
+    if input.is_meta:
+        raise no_kernel("aten::geqrf")
     if input.dim() < 2:
         raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
     if not (input.is_floating_point() or input.is_complex()):

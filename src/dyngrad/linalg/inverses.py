@@ -5,13 +5,15 @@ Formulas are torch's (FunctionsManual.cpp) in value; where torch factors through
 the second-order graphs hold other node names than torch's while the values agree.
 """
 from .. import _backend
+from .._meta_array import no_kernel
 from .. import _dtype as _dt
 from ..ops import pointwise as pw
 from ..ops._table import TRANSPOSED, Op
 from ..ops.return_types import return_type
 from ..ops.views import unsqueeze
 from ..tensor import _wrap
-from ._common import _LinAlgError, batch_prefix, check_float, check_square, matmul, mH, mT
+from ._common import (_LinAlgError, batch_prefix, check_float, check_square, lapack_empty, matmul,
+                      mH, mT)
 from .elimination import getrf, getrs
 
 xp = _backend.xp
@@ -28,7 +30,7 @@ def _inv(A):
 def _singular(A, result, message):
     """Where a result is not finite, the first singular matrix's position and LU's info
     (torch's checks read getrf's info: a matrix is singular when a pivot is zero)."""
-    if xp.isfinite(result._data).all():
+    if not _backend.has_values(result._data) or xp.isfinite(result._data).all():
         return None
     info = getrf(A._data)[2]
     bad = xp.flatnonzero(info.reshape(-1))
@@ -62,8 +64,8 @@ def inv(A, *, out=None):
 def _info(A, result):
     """getrf's info: zeros where LAPACK's solve found no zero pivot (a finite result), so
     the elimination is only run again for a singular batch."""
-    if xp.isfinite(result._data).all():
-        return _wrap(xp.zeros(A.shape[:-2], xp.int32))
+    if not _backend.has_values(result._data) or xp.isfinite(result._data).all():
+        return _wrap(_backend.array_module(A._data).zeros(A.shape[:-2], xp.int32))
     return _wrap(getrf(A._data)[2])
 
 
@@ -135,6 +137,8 @@ def _is_vector_rhs(A, B):
 
 def _solve(A, B, left):
     vector = _is_vector_rhs(A, B)
+    if not (_backend.has_values(A) and _backend.has_values(B)):
+        return _meta_solution(A, B, left, vector)
     if vector:
         B = B[..., None]
     try:
@@ -145,6 +149,18 @@ def _solve(A, B, left):
     except xp.linalg.LinAlgError:  # torch's values: LU's solve with its zero pivots
         X = getrs(*getrf(A)[:2], B, left)
     return X[..., 0] if vector else X
+
+
+def _meta_solution(A, B, left, vector):
+    """The solution of a meta system: torch's meta kernel lays the result out as LAPACK's
+    matrices (column-major) for the left solve, a vector one's included, as if its last
+    two dims were a matrix (a single vector stays as it is), and the right solve, the
+    transpose of a left one, row-major."""
+    batch = xp.broadcast_shapes(A.shape[:-2], B.shape[:-2 + vector])
+    shape, dtype = batch + B.shape[-2 + vector:], xp.result_type(A, B)
+    if len(shape) < 2 or not left:
+        return _backend.array_module(B).empty(shape, dtype)
+    return lapack_empty(B, shape, dtype)
 
 
 def _broadcast(A, B):
@@ -275,6 +291,8 @@ lstsq_op = Op("LinalgLstsqBackward0", _lstsq, jvp=TRANSPOSED, self=_lstsq_A_back
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
+    if A.is_meta or B.is_meta:
+        raise no_kernel("aten::linalg_lstsq.out")
     check_float(A, "linalg.lstsq")
     solution = lstsq_op(A, B)
     empty = _wrap(xp.zeros((0,), A._data.dtype))

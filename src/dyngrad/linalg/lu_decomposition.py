@@ -29,6 +29,8 @@ def _like(x, a):
 
 
 def _permutation_matrix(pivots, m, dtype):
+    if not _backend.has_values(pivots):  # meta: no interchanges to read
+        return _backend.array_module(pivots).empty((m, m), dtype)
     perm = permutation(pivots, m)
     eye = xp.eye(m, dtype=dtype)
     # P with A = P L U: column j of P is e_perm[j]
@@ -39,13 +41,14 @@ def _unpack(LU_data, LU_pivots, unpack_data, unpack_pivots):
     LU, pivots = LU_data, LU_pivots
     m, n = LU.shape[-2:]
     k = min(m, n)
+    ns = _backend.array_module(LU)
     if unpack_data:
-        L = xp.tril(LU[..., :, :k], -1) + xp.eye(m, k, dtype=LU.dtype)
+        L = xp.tril(LU[..., :, :k], -1) + ns.eye(m, k, dtype=LU.dtype)
         U = xp.triu(LU[..., :k, :])
     else:
-        L = U = xp.zeros((0,), LU.dtype)
+        L = U = ns.zeros((0,), LU.dtype)
     P = (_permutation_matrix(pivots, m, LU.dtype) if unpack_pivots
-         else xp.zeros((0,), LU.dtype))
+         else ns.zeros((0,), LU.dtype))
     if unpack_pivots:
         P = xp.broadcast_to(P, LU.shape[:-2] + (m, m)).copy()
     return P, L, U
@@ -89,7 +92,9 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
                            "with the output produced by torch.linalg.lu_factor")
     m, n = LU_data.shape[-2:]
     p = LU_pivots._data
-    if unpack_pivots and (p.shape[-1:] != (min(m, n),) or (p.size and (p.min() < 1 or p.max() > m))):
+    read = p.size and _backend.has_values(p)  # (a meta tensor's pivots have no values)
+    if unpack_pivots and (p.shape[-1:] != (min(m, n),) or (read and (p.min() < 1
+                                                                       or p.max() > m))):
         raise RuntimeError("pivots passed to lu_unpack must be between 1 and LU.size(-2) "
                            "inclusive.Did you properly pass the result of lu_factor?")
     P, L, U = lu_unpack_op(LU_data, LU_pivots, unpack_data, unpack_pivots)
@@ -180,6 +185,8 @@ def lu(A, *, pivot=True, out=None):
 
 
 def _singular_error(name, info):
+    if not _backend.has_values(info._data):  # meta: no factorization ran to fail
+        return
     bad = xp.flatnonzero(info._data.reshape(-1))
     if bad.size:
         i = int(bad[0])

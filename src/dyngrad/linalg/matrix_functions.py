@@ -21,6 +21,8 @@ xp = _backend.xp
 # -- matrix_exp ---------------------------------------------------------------------------
 def _expm(self):
     """exp(A) by scaling and squaring a degree-18 Taylor polynomial, in double."""
+    if not _backend.has_values(self):  # a meta array: no norm to scale by
+        return _backend.array_module(self).empty(self.shape, self.dtype)
     a = self.astype(xp.complex128 if self.dtype.kind == "c" else xp.float64)
     norm = xp.abs(a).sum(-2).max(-1, initial=0.0).max(initial=0.0) if a.size else 0.0
     s = max(0, int(math.ceil(math.log2(norm / 0.5)))) if norm > 0.5 else 0
@@ -122,8 +124,8 @@ def cond(A, p=None, *, out=None):
         return ratio.squeeze(-1)
     check_square(A, "linalg.cond")
     a = A._data
-    if not xp.isfinite(xp.linalg.cond(a.astype(xp.complex128 if a.dtype.kind == "c"
-                                               else xp.float64))).all():
+    wide = xp.complex128 if a.dtype.kind == "c" else xp.float64
+    if _backend.has_values(a) and not xp.isfinite(xp.linalg.cond(a.astype(wide))).all():
         # a singular matrix: torch's inverse fails quietly and the condition number is inf
         return _wrap(xp.full(a.shape[:-2], xp.inf, dtype=a.real.dtype))
     # (torch maps the nan of a singular batch entry to inf: a NanToNumBackward0 node)

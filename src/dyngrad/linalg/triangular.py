@@ -171,7 +171,8 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
 
 
 def _cholesky_inverse(self, upper):
-    eye = xp.broadcast_to(xp.eye(self.shape[-1], dtype=self.dtype), self.shape)
+    eye = xp.broadcast_to(_backend.array_module(self).eye(self.shape[-1], dtype=self.dtype),
+                          self.shape)
     return _cholesky_solve(eye, self, upper)
 
 

@@ -35,6 +35,7 @@ import warnings
 
 from .. import _backend
 from .._autograd_state import DUAL, state as _gstate
+from .._sparse_coo import SparseCoo, no_kernel
 from ..autograd.graph import record
 from ..tensor import Tensor
 from ._jvp import push_tangents
@@ -109,6 +110,8 @@ def make_batched(value, level):
     """A BatchedTensor over ``value`` (a Tensor whose first dim is the batch)."""
     t = _new(BatchedTensor)
     data = value._data
+    if type(data) is SparseCoo:  # torch batches no sparse tensor: its view of one fails
+        raise no_kernel("view")
     # (data[0, ...]: a 0-dim array for a 0-dim sample, where data[0] is a NumPy scalar)
     t._data = data[0, ...] if data.shape[0] else xp.empty(data.shape[1:], data.dtype)
     t._value = value

@@ -64,7 +64,7 @@ def _diag_embed(self, offset, dim1, dim2):
     shape = list(self.shape[:-1])
     for d in sorted((dim1, dim2)):
         shape.insert(d, n)
-    out = xp.zeros(shape, dtype=self.dtype)
+    out = _backend.array_module(self).zeros(shape, dtype=self.dtype)
     _diagonal(out, offset, dim1, dim2)[...] = self
     return out
 

@@ -10,6 +10,7 @@ import math
 
 from .. import _backend
 from .. import _dtype as _dt
+from ..creation import _check as _factory_module
 from ..tensor import _wrap, _wrap_dim
 from ._table import LINEAR, Op
 from .joining import cat
@@ -70,7 +71,9 @@ def _c2r_backward(grad, dim, normalization):
     last = dim[-1]
     double = grad.shape[last] - gI.shape[last]
     if double > 0:  # the entries whose mirror images fell outside the one-sided half
-        factor = xp.ones(gI.shape[last], dtype=_REAL_OF[xp.dtype(getattr(gI, "_data", gI).dtype)])
+        data = getattr(gI, "_data", gI)
+        factor = _backend.array_module(data).ones(gI.shape[last],
+                                                  dtype=_REAL_OF[xp.dtype(data.dtype)])
         factor[1:1 + double] = 2
         shape = [1] * len(gI.shape)
         shape[last] = -1
@@ -101,10 +104,11 @@ def _resize(x, dims, sizes):
     """Trim (a slice) or zero-pad (constant_pad_nd) ``x`` to ``sizes`` along ``dims``."""
     from . import torch_shape as ts
     for d, s in zip(dims, sizes):
-        if s is None or s == -1 or s == x.shape[d]:
-            continue
+        s = x.shape[d] if s is None or s == -1 else s
         if s < 1:
             raise RuntimeError(f"Invalid number of data points ({s}) specified")
+        if s == x.shape[d]:
+            continue
         if s < x.shape[d]:
             x = ts.narrow(x, d, 0, s)
         else:
@@ -284,12 +288,19 @@ def _freq_dtype(dtype):
     return (dtype or _dt.get_default_dtype()).np
 
 
+def _frequencies(freqs, n, d, dtype, device, requires_grad):
+    ns = _factory_module(freqs.__name__, device, requires_grad)
+    if ns is not xp:  # the meta device: the frequencies' shape and dtype, no values
+        return _wrap(ns.empty(freqs(n).shape, _freq_dtype(dtype)))
+    return _wrap(freqs(n, d).astype(_freq_dtype(dtype)))
+
+
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, out=None):
-    return _wrap(xp.fft.fftfreq(n, d).astype(_freq_dtype(dtype)))
+    return _frequencies(xp.fft.fftfreq, n, d, dtype, device, requires_grad)
 
 
 def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False, out=None):
-    return _wrap(xp.fft.rfftfreq(n, d).astype(_freq_dtype(dtype)))
+    return _frequencies(xp.fft.rfftfreq, n, d, dtype, device, requires_grad)
 
 
 def _shift(input, dim, sign):

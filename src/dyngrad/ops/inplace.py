@@ -9,6 +9,7 @@ found by replaying the view ops on an array shaped like the base (``Tensor._view
 """
 from .. import _backend
 from .._dtype import _FROM_NP
+from .._meta_array import DeviceMismatch, MetaArray, no_data, on_meta
 from .._sparse_coo import SparseCoo
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
@@ -21,6 +22,7 @@ from ._table import LINEAR, Op, _any_input, unpack_args
 from ._low_precision import any_low, widened_forward
 from ._promote import result_dtype, type_name
 from .overlap import check_no_partial_overlap
+from . import pointwise as pw
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
@@ -116,8 +118,12 @@ def _check_write(self, value):
                            "tensor before performing the operation.")
     vshape = getattr(value, "shape", ())
     if vshape != data.shape and xp.broadcast_shapes(vshape, data.shape) != data.shape:
+        shape = xp.broadcast_shapes(vshape, data.shape)
+        if type(value) is MetaArray:  # (torch's meta kernels word it in Python)
+            raise RuntimeError(f"output with shape torch.Size({list(data.shape)}) doesn't match "
+                               f"the broadcast shape {shape}")
         raise RuntimeError(f"output with shape {list(data.shape)} doesn't match the broadcast "
-                           f"shape {list(xp.broadcast_shapes(vshape, data.shape))}")
+                           f"shape {list(shape)}")
     vd = getattr(value, "dtype", None)
     if vd is not None:
         check_cast(self, vd)
@@ -162,9 +168,15 @@ def apply_inplace(op, self, args):
     quiet = _backend.quiet()  # NOTE [Floating-point warnings] in _backend.py
     try:
         out = op.forward(*arrays) if not low else widened_forward(op, arrays)
+    except DeviceMismatch:
+        if op not in _SELF_DEVICE:
+            raise
+        arrays = tuple(map(on_meta, arrays))
+        out = op.forward(*arrays) if not low else widened_forward(op, arrays)
     finally:
         _backend.loud(quiet)
     _check_write(self, out)
+    written = type(out) is not MetaArray or _refuse_meta_into_cpu(op, self)
     # forward mode: the new tangent, from the inputs as they are before the write (or
     # after it, from the result, where the rule reads only that)
     late = DUAL[0] is not None and reads_result_only(op)
@@ -179,7 +191,8 @@ def apply_inplace(op, self, args):
             saved_args = (_original(self),) + tuple(args[1:])
         node = record(_new(op.node_class if not low else op.low_node_class), inputs, ())
         save(node, saved_args, None)
-    _write(self, out)
+    if written:
+        _write(self, out)
     if self._inference:
         check_inference(self)
     else:
@@ -204,6 +217,23 @@ def apply_inplace(op, self, args):
 
 
 _new = object.__new__
+
+# the in-place ops whose result's device is self's (NOTE [CPU and meta operands] in
+# _meta_array.py)
+_SELF_DEVICE = frozenset((pw.add, pw.sub, pw.mul, pw.div, pw.masked_fill_op))
+
+
+def _refuse_meta_into_cpu(op, self):
+    """Whether a meta result is written into ``self``: into a meta one, as any result; into
+    a CPU one, nothing for the ops whose device is self's, else torch's refusal."""
+    if type(self._data) is MetaArray:
+        return True
+    if op in _SELF_DEVICE:
+        return False
+    if op is copy_:
+        raise no_data()
+    raise RuntimeError("Attempting to copy from device meta to device cpu, but cross-device "
+                       "copies are not allowed!")
 
 
 def _batched_inplace(op, self, args):

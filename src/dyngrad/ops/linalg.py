@@ -60,7 +60,12 @@ def _mm(self, mat2):
         out = xp.multiply(self, mat2)
         out += 0
         return out
-    return xp.matmul(self, mat2) if numpy else _backend.array_module(self).matmul(self, mat2)
+    if numpy:
+        return xp.matmul(self, mat2)
+    try:
+        return _backend.array_module(self).matmul(self, mat2)
+    except _meta_array.DeviceMismatch:  # (NOTE [CPU and meta operands] in _meta_array.py)
+        return _meta_array.product_on(self, self, mat2)
 
 
 def _column_major(sizes, strides):
@@ -115,7 +120,10 @@ def _bmm(self, mat2):
                            f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, "
                            f"{mat2.shape[1]}].")
     _check_same_dtype(self, mat2, "bmm")
-    return _backend.array_module(self).matmul(self, mat2)
+    try:
+        return _backend.array_module(self).matmul(self, mat2)
+    except _meta_array.DeviceMismatch:  # (NOTE [CPU and meta operands] in _meta_array.py)
+        return _meta_array.product_on(mat2, self, mat2)
 
 
 bmm = Op("BmmBackward0", _bmm,
@@ -167,7 +175,8 @@ def _addmm(self, mat1, mat2, beta, alpha):
         prod = prod * alpha
     if beta == 0:  # torch ignores self (even nan) when beta is 0
         return xp.broadcast_to(xp.zeros((), prod.dtype), prod.shape) + prod
-    return (self if beta == 1 else self * beta) + prod
+    # (the product first: torch checks the bias against mat1's device)
+    return prod + (self if beta == 1 else self * beta)
 
 
 def _scaled_by(g, alpha):

@@ -15,6 +15,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
         if kind in "bc":
             raise RuntimeError("Unsupported input type encountered for isin(): "
                                f"{_FROM_NP[dtype]._cname}")
+    if not (_backend.has_values(a) and _backend.has_values(b)):  # meta: the shape only
+        return _wrap(_backend.array_module(a).empty(a.shape, xp.bool_))
     return _wrap(xp.isin(a, b, invert=invert).reshape(a.shape))
 
 

@@ -8,6 +8,7 @@ mul.Scalar: ``mul_scalar``; ``1 - t`` is rsub), so create_graph records torch's 
 import math
 
 from .. import _backend
+from .._meta_array import no_kernel
 from .. import _dtype as _dt
 from .._args import broadcast_shapes, type_name
 from ..tensor import Tensor, _wrap
@@ -390,7 +391,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     refuse_batched("vmap over torch.allclose isn't supported yet. Please file an issue at "
                    "https://github.com/pytorch/pytorch/issues if you need this feature.",
                    input, other)
-    return bool(_checked_isclose("allclose", input, other, rtol, atol, equal_nan)._data.all())
+    return bool(_checked_isclose("allclose", input, other, rtol, atol, equal_nan).all())
 
 
 def equal(input, other):
@@ -402,6 +403,8 @@ def equal(input, other):
 def _equal(input, other, first):
     _check_tensors("equal", input, other, first)
     a, b = input._data, other._data
+    if not (_backend.has_values(a) and _backend.has_values(b)):
+        raise no_kernel("aten::equal")
     return a.shape == b.shape and bool((a == b).all())
 
 

@@ -109,7 +109,11 @@ def _addmm(self, mat1, mat2, beta, alpha):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x"
                            f"{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
     _check_same_dtype(mat1, mat2)
-    return _fused(self, xp.matmul(mat1, mat2), beta, alpha)
+    try:
+        prod = xp.matmul(mat1, mat2)
+    except _meta_array.DeviceMismatch:  # (NOTE [CPU and meta operands] in _meta_array.py)
+        prod = _meta_array.product_on(mat1, mat1, mat2)
+    return _fused(self, prod, beta, alpha)
 
 
 def _addmv(self, mat, vec, beta, alpha):

@@ -79,6 +79,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             raise RuntimeError(f"repeats must have the same size as input along dim, but got "
                                f"repeats.size(0) = {repeats.shape[0]} and input.size({d}) = "
                                f"{x.shape[d]}")
+        if repeats.is_meta and output_size is None:
+            raise RuntimeError("cannot repeat_interleave a meta tensor without output_size")
         from .scatter import index_select
         return index_select(x, d, _repeat_indices(repeats))
     if isinstance(repeats, Tensor):

@@ -8,6 +8,7 @@ written with the family's own ops, so every derivative order comes free (index_s
 backward is an index_add, take's a put, masked_select's a masked_scatter, ...).
 """
 from .. import _backend
+from .._meta_array import no_kernel
 from .. import _dtype as _dt
 from .._args import user_stacklevel
 from .._runtime_flags import warn_once
@@ -390,6 +391,8 @@ def index_fill_fn(input, dim, index, value):
 
 # -- masked_select, masked_scatter ----------------------------------------------------------
 def _masked_select(self, mask):
+    if not (_backend.has_values(self) and _backend.has_values(mask)):
+        raise no_kernel("aten::masked_select")
     shape = broadcast_shapes(mask.shape, self.shape)  # (torch's order, in its message)
     return xp.broadcast_to(self, shape)[xp.broadcast_to(mask, shape)]
 
@@ -397,6 +400,8 @@ def _masked_select(self, mask):
 def _masked_scatter(self, mask, source):
     shape = broadcast_shapes(mask.shape, self.shape)  # (torch's order, in its message)
     m = xp.broadcast_to(mask, shape)
+    if not (_backend.has_values(self) and _backend.has_values(mask)):  # meta: the shape only
+        return xp.broadcast_to(self, shape).copy()
     n = int(m.sum())
     if n > source.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")

@@ -14,6 +14,7 @@ algorithms step by step (_stl_order.py), so the indices are torch's, up to rows 
 EXACT_TIES_UP_TO elements (longer rows keep the stable order: see there why).
 """
 from .. import _backend
+from .._meta_array import no_kernel
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import _stl_order as stl
 from ._batched import BatchedTensor, any_batched, on_batch, sample_wise
@@ -431,6 +432,8 @@ def _dim_of(dim, input):
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    if input.is_meta:
+        raise no_kernel("aten::_unique2" if dim is None else "aten::unique_dim")
     if dim is None:
         outs = unique_op(input, sorted, return_inverse, return_counts)
     else:
@@ -439,6 +442,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    if input.is_meta:
+        raise no_kernel("aten::unique_consecutive")
     d = None if dim is None else _dim_of(dim, input)
     outs = unique_consecutive_op(input, return_inverse, return_counts, d)
     return _unique_result(outs, return_inverse, return_counts)
@@ -493,6 +498,10 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         return _wrap(histc(_wrap(a.astype(xp.float32)), bins, min, max)._data.astype(a.dtype))
     check_kernel(a, "histogram_cpu", "f")
     lo, hi = float(min), float(max)
+    if not _backend.has_values(a):  # meta: the bins' shape, nothing counted
+        if lo > hi:
+            raise RuntimeError("torch.histc: max must be larger than min")
+        return _wrap(_backend.array_module(a).empty((bins,), a.dtype))
     if lo == hi and a.size:
         lo, hi = float(a.min()), float(a.max())
     if lo == hi:
@@ -506,6 +515,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 @sample_wise("aten::bincount")
 def bincount(input, weights=None, minlength=0):
     a = input._data
+    if input.is_meta:
+        raise no_kernel("aten::bincount")
     check_kernel(a, "bincount_cpu", "iu")
     if a.ndim != 1 or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")

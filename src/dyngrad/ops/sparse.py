@@ -21,6 +21,7 @@ from .. import _backend, _layout, creation
 from .. import _dtype as _dt
 from .._runtime_flags import warn_once
 from .._sparse_coo import (NAMESPACE, SparseCoo, from_dense, no_kernel, softmax_values,
+                           matrix_mask, sparse_product,
                            softmax_backward_values, sum_dims, sum_dims_backward, values_at)
 from .._sparse_coo import sparse_mask as _mask_array
 from ..tensor import Tensor, _wrap
@@ -81,18 +82,18 @@ def _sparse_mask(self, mask, coalesce_mask):
     return _mask_array(self, mask, coalesce_mask)
 
 
-def _sparse_mask_backward(grad, mask):
-    """The gradient for a dense input: the gradient projected onto the mask's entries, made
-    dense. torch defines no derivative for the projection (a NotImplemented node)."""
+def _sparse_mask_backward(grad, mask, coalesce_mask):
+    """The gradient for a dense input: the gradient projected onto the mask's entries (the
+    coalesced ones, where the forward read those), made dense. torch defines no derivative
+    for the projection (a NotImplemented node)."""
     if not _is_sparse(grad):
         return grad
-    return to_dense_op(_not_implemented_node(mask_projection_op, grad, mask))
+    return to_dense_op(_not_implemented_node(mask_projection_op, grad, mask, coalesce_mask))
 
 
 sparse_mask_op = Op("SparseMaskBackward0", _sparse_mask, nondiff=("mask",),
                     self=_sparse_mask_backward, jvp_name="sparse_mask")
-mask_projection_op = Op("torch::autograd::NotImplemented",
-                        lambda grad, mask: _mask_array(grad, mask, False), nondiff=("mask",),
+mask_projection_op = Op("torch::autograd::NotImplemented", _mask_array, nondiff=("mask",),
                         grad=_not_implemented("_sparse_mask_projection"))
 to_dense_op = Op("ToDenseBackward0", _to_dense,
                  self=lambda grad, self: sparse_mask_op(grad, _like(grad, _array(self)), True))
@@ -155,6 +156,31 @@ sparse_addmm_op = Op(
     mat1=lambda grad, mat1, mat2, alpha: sparse_mask_op(
         _scaled(grad @ conj(t(mat2)), alpha), _like(grad, _array(mat1)), True),
     mat2=lambda grad, mat1, alpha: _scaled(conj(t(mat1)) @ grad, alpha))
+
+
+def _sparse_sparse_matmul(self, other):
+    _check_mm(self, other)
+    return sparse_product(self, other)
+
+
+# torch's sparse_sparse_matmul_backward: the products grad @ other^H and self^H @ grad,
+# each kept at its own entries but zero where the input holds none (its matrix mask, a
+# projection: torch's node names _sparse_mask_projection when it refuses a derivative)
+sparse_sparse_matmul_op = Op(
+    "SparseSparseMatmulBackward0", _sparse_sparse_matmul,
+    self=lambda grad, self, other: _matrix_mask(
+        sparse_sparse_matmul_op(grad, conj(t(other))), self),
+    other=lambda grad, self, other: _matrix_mask(
+        sparse_sparse_matmul_op(conj(t(self)), grad), other))
+# (an edge for the mask too, where it requires grad, as torch's node has)
+matrix_mask_op = Op("torch::autograd::NotImplemented",
+                    lambda self, mask: matrix_mask(self, mask),
+                    self=_not_implemented("_sparse_mask_projection"),
+                    mask=_not_implemented("_sparse_mask_projection"))
+
+
+def _matrix_mask(product, mask):
+    return _not_implemented_node(matrix_mask_op, product, mask)
 
 
 # -- reductions and softmax ----------------------------------------------------------------
@@ -358,10 +384,13 @@ def sparse_mask(self, mask):
 
 def sparse_mm(mat1, mat2):
     """``torch.sparse.mm``: a sparse matrix times a dense one, with a sparse gradient for
-    the sparse matrix (SparseAddmmBackward0); two sparse matrices are not implemented."""
+    the sparse matrix (SparseAddmmBackward0), or two sparse matrices (a sparse result,
+    SparseSparseMatmulBackward0)."""
+    if _is_sparse(mat1) and _is_sparse(mat2):
+        return sparse_sparse_matmul_op(mat1, mat2)
     if _is_sparse(mat2):
-        raise NotImplementedError("torch.sparse.mm of two sparse tensors "
-                                  "(SparseSparseMatmulBackward0) is not implemented in dyngrad")
+        raise NotImplementedError("torch.sparse.mm of a dense and a sparse matrix (a sparse "
+                                  "gradient for the sparse one) is not implemented in dyngrad")
     if not _is_sparse(mat1):
         return mat1 @ mat2
     zeros = creation.zeros((mat1.shape[0], mat2.shape[-1]), dtype=mat1.dtype)

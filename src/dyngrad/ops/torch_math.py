@@ -265,6 +265,9 @@ def nonzero_static(input, *, size, fill_value=-1):
         raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
     if type(input) is BatchedTensor:  # (NOTE [Functions that read arrays under vmap])
         raise dynamic_shape_error("aten::nonzero_static")
+    if not _backend.has_values(input._data):  # meta: laid out as torch's meta kernel lays it
+        ns = _backend.array_module(input._data)
+        return _wrap(xp.swapaxes(ns.empty((input._data.ndim, size), xp.int64), 0, 1))
     out = xp.full((size, input._data.ndim), fill_value, xp.int64)
     if input._data.ndim:
         found = xp.stack(xp.nonzero(input._data), axis=1)[:size]
