@@ -76,6 +76,13 @@ _RELU_TEST = "if type(grad_output) is not _ndarray and not _backend.is_numpy(gra
 _RELU_ZEROS = "xp.copyto(out, xp.zeros((), out.dtype), where=drop)"
 _GELU_FAST = "elif x.dtype == xp.float32 and grad_output.dtype == xp.float32:"
 _MEAN_FAST = "if (0 < k <= 4096 and axes == tuple(range(x.ndim - len(axes), x.ndim))"
+_SAME_KIND = 'return "biufc".index(_backend.kind(source)) <= "biufc".index(_backend.kind(target))'
+_SAME_KIND_NP = "if isinstance(source, xp.dtype) and isinstance(target, xp.dtype):"
+_ENGINE_COPY = ("return _wrap(_backend.array_module(data).empty(data.shape, dtype=data.dtype))"
+                ".copy_(grad)")
+_ACC_OWN = "_accumulate(node, grads[0], create_graph, own)"
+_TELL_OB = 'ob("hook", kind=kind, fn=fn, args=args, result=result)'
+_TELL_WATCH = "ob(kind, fn, args, result)"
 _BF16_PARAMS = "out, mean, rstd = _norm_forward(input.astype(params.dtype), weight, bias, layout, eps)"
 _BN_DOUBLE = ("return vjp_of_composite(backward, [grad_out, input, weight], list(grads), mask) "
               "+ [None] * 2")
@@ -250,9 +257,52 @@ EQUIVALENT = {
     ("engine.py", "order = [n for n in seen if indeg.get(n, 0) == 0]",
      "order = [n for n in seen if indeg.get(n, None) == 0]"):
         "_needed: every node seen has its count in deps (the roots enter it at 0)",
-    ("engine.py", '"biufc".index(_backend.kind(source)) <= "biufc".index(_backend.kind(target))',
-     '"biufc".rindex(_backend.kind(source)) <= "biufc".index(_backend.kind(target))'):
-        "_same_kind: each kind letter appears once, found alike from either end",
+    **dict.fromkeys([("engine.py", _SAME_KIND, _SAME_KIND.replace(a, b)) for a, b in (
+        ('return "biufc".index', 'return "biufc".rindex'),
+        ('<= "biufc".index', '<= "biufc".rindex'))],
+        "_same_kind: each kind letter appears once, found alike from either end"),
+    ("engine.py", _SAME_KIND_NP, _SAME_KIND_NP.replace(" and ", " or ")):
+        "_same_kind: both dtypes come from arrays of one module, NumPy's or another's",
+    **dict.fromkeys([("engine.py", "order = [n for n in seen if indeg.get(n, 0) == 0]",
+                      f"order = [n for n in seen if indeg.get(n, {d}) == 0]") for d in ("", "1")]
+                    + [("engine.py", "if deps.get(node, 0) == 0:", f"if deps.get(node, {d}) == 0:")
+                       for d in ("", "1", "None")],
+                    "every node seen, and every root, has its count in deps (the roots enter "
+                    "it at 0): the default is never read"),
+    # _fresh: no table formula hands one fresh array to two edges (a probe of the op-table
+    # and composed-op tests found none), so the count is 1 or the array is the node's
+    # input; a count never 1 only calls nothing fresh (copies, the same gradients)
+    **dict.fromkeys([("engine.py", a, b) for a, b in (
+        ("if not _backend.owns_data(g):", "if not _backend.owns_data(None):"),
+        ("n = 0", "n = 1"), ("if o is g:", "if o is not g:"), ("n += 1", "n = 1"),
+        ("return n == 1", "return n != 1"), ("return n == 1", "return n == 2"))],
+        "_fresh: no formula gives one fresh array to two edges; calling nothing fresh only "
+        "costs copies"),
+    # what only observers and hook watchers see: none reads a hook's args (the viz trace,
+    # anomaly mode and the profiler read kind, fn and result; a compiled call's watcher kind
+    # and fn), nor an error's (anomaly mode and the profiler only close the failed step)
+    **dict.fromkeys([("engine.py", a, a.replace(b, c)) for a, b, c in (
+        (_TELL_OB, "args=args", "args=None"), (_TELL_WATCH, "args, result", "None, result"),
+        (_TELL_WATCH, "args, result", "args, None"),
+        ('_tell_hook(kind="tensor", fn=fn, args=(t,), result=new)', "(t,)", "None"),
+        ('_tell_hook(kind="post_accumulate", fn=fn, args=(var,), result=None)', "(var,)", "None"),
+        ('_tell_hook(kind="prehook", fn=fn, args=(), result=new)', "()", "None"),
+        ('_tell_hook(kind="hook", fn=fn, args=(gi, go), result=new)', "(gi, go)", "None"),
+        ('_tell("error", error=error)', "error=error", "error=None"),
+        ('_tell("error", error=error)', "error=error", ""))],
+        "seen only by observers and hook watchers, and none reads it"),
+    ("engine.py", _ENGINE_COPY, _ENGINE_COPY.replace("array_module(data)", "array_module(None)")):
+        "_copy: NumPy's module either way for NumPy arrays; for another module's the copy_ "
+        "that follows fails either way (in-place ops are NumPy-only so far)",
+    **dict.fromkeys([("engine.py", "own = False", "own = None"),
+                     ("engine.py", "own = id(grads[0]) in owned", "own = None"),
+                     ("engine.py", "own = id(grads[0]) in owned", "own = id(None) in owned"),
+                     ("engine.py", _ACC_OWN, _ACC_OWN.replace("own)", "None)")),
+                     ("engine.py", _ACC_OWN, _ACC_OWN.replace("own)", ")"))],
+                    "_run: a gradient judged not owned is copied, with the same values "
+                    "(NOTE [Owned gradients])"),
+    ("engine.py", "self.roots = self.deps = ()", "self.roots = self.deps = None"):
+        "_GraphTask: _run sets roots and deps before any hook can ask",
     ("indexing.py", "return grad if accumulate else index_put(grad, _checked(indices), 0.0, False)",
      "return grad if accumulate else index_put(grad, _checked(indices), 0.0, None)"):
         "index_put's accumulate: None is falsy as False",

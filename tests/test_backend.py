@@ -181,6 +181,26 @@ def test_backward_accumulates_into_strict_leaves():
     np.testing.assert_allclose(_backend.to_numpy(w.grad._data), wn.grad.numpy(), rtol=1e-12)
 
 
+def test_accumulation_into_a_strict_grad_of_another_dtype():
+    # a .grad of another dtype (grad_dtype None allows one) takes a gradient of its kind
+    # and refuses another kind, as on NumPy arrays (whose message the error corpus checks)
+    def run(module):
+        v = _inputs(module, [np.array([1.0, 2.0], np.float32)])[0]
+        v.grad_dtype = None
+        v.grad = _like(v, [1.0, 1.0])
+        (v * 3).sum().backward()
+        kept = v.grad
+        v.grad = _like(v, [1, 1])
+        with pytest.raises(RuntimeError) as error:
+            (v * 3).sum().backward()
+        return kept, str(error.value), v.grad
+    (kept, message, grad), (want, want_message, want_grad) = run("strict"), run("numpy")
+    assert not _backend.is_numpy(kept._data) and kept.dtype is want.dtype is dyngrad.float64
+    np.testing.assert_array_equal(_backend.to_numpy(kept._data), want.numpy())
+    assert message == want_message
+    np.testing.assert_array_equal(_backend.to_numpy(grad._data), want_grad.numpy())
+
+
 def test_dtypes_printing_and_numpy_conversion():
     t = dyngrad.as_tensor(xps.asarray([1.5, -2.0], dtype=xps.float32, device=DEVICE))
     n = dyngrad.tensor([1.5, -2.0])

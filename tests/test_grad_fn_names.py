@@ -358,6 +358,10 @@ SKIP = {
     "backward": "runs a backward, returns nothing",
     "resize_": "refuses tensors that require grad (tests/test_tensor.py)",
     "resize_as_": "refuses tensors that require grad (tests/test_tensor.py)",
+    "set_": "records no graph: refuses tensors that require grad (tests/test_storage.py)",
+    "untyped_storage": "a storage, no tensor (tests/test_storage.py)",
+    "storage": "a storage, no tensor (tests/test_storage.py)",
+    "is_set_to": "a bool (tests/test_storage.py)",
     "cuda": "raises, as torch built without CUDA does (tests/errors)",
     "pin_memory": "raises without an accelerator, as torch's does (tests/test_cpu_surface.py)",
     "record_stream": "takes an accelerator stream: refuses anything else, as torch's does "

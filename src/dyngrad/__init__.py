@@ -25,6 +25,7 @@ from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
 from ._dtype import (bfloat16, bool, complex64, complex128, dtype, float16,  # noqa: F401
                     float32, float64, float8_e4m3fn, float8_e5m2, get_default_dtype, int8, int16, int32, int64, promote_types, result_type,
                     set_default_dtype, uint8)
+from ._dtype import qint8, qint32, quint2x4, quint4x2, quint8  # noqa: F401  (no tensors)
 from .tensor import Tensor  # noqa: F401
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,  # noqa: F401
                        full_like, linspace, logspace, ones, ones_like, range_ as range,
@@ -49,6 +50,8 @@ from .utils.dlpack import from_dlpack  # noqa: F401
 from .nn._functional.rnn import (gru, gru_cell, lstm, lstm_cell, rnn_relu,  # noqa: F401
                                  rnn_relu_cell, rnn_tanh, rnn_tanh_cell)
 from .serialization import load, save  # noqa: F401
+from . import storage  # noqa: F401
+from .storage import TypedStorage, UntypedStorage  # noqa: F401
 from . import serialization  # noqa: F401
 from . import overrides  # noqa: F401
 from . import fft, linalg, sparse, special  # noqa: F401
@@ -63,6 +66,7 @@ from ._legacy_types import set_default_tensor_type  # noqa: F401
 from . import accelerator, amp, backends, cpu, cuda  # noqa: F401
 from .func import vmap  # noqa: F401
 from .amp import autocast  # noqa: F401
+from .amp.unscale import _amp_foreach_non_finite_check_and_unscale_  # noqa: F401
 from .amp.autocast_mode import (autocast_decrement_nesting,  # noqa: F401
                                 autocast_increment_nesting, clear_autocast_cache,
                                 get_autocast_dtype, is_autocast_cache_enabled,

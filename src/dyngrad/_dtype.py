@@ -72,6 +72,29 @@ class _AbsentDtype(dtype):
         self.itemsize, self.is_signed = itemsize, True
 
 
+class _QuantizedDtype(dtype):
+    """torch's quantized dtypes (torch.qint8, ...): the objects exist, as torch exposes
+    them, but dyngrad has no quantized tensors, and making one raises."""
+
+    __slots__ = ()
+
+    @property
+    def np(self):
+        raise NotImplementedError(f"dyngrad has no quantized tensors ({self!r}): torch's "
+                                  "QuantizedCPU backend is not implemented")
+
+    @property
+    def is_signed(self):
+        raise RuntimeError("isSignedType not supported for quantized types")
+
+    def __init__(self, name, cname, itemsize):
+        self._name, self._category, self._legacy, self._cname = name, _INT, None, cname
+        self.itemsize = itemsize
+
+    def to_complex(self):
+        raise RuntimeError(f"Unknown Complex ScalarType for {self._cname}")
+
+
 def _ml_dtype(name, legacy, cname, itemsize):
     if _ml_dtypes is None:
         return _AbsentDtype(name, _FLOAT, legacy, cname, itemsize)
@@ -93,6 +116,12 @@ complex128 = dtype("complex128", "complex128", _COMPLEX, "ComplexDoubleTensor", 
 bfloat16 = _ml_dtype("bfloat16", "BFloat16Tensor", "BFloat16", 2)
 float8_e4m3fn = _ml_dtype("float8_e4m3fn", None, "Float8_e4m3fn", 1)
 float8_e5m2 = _ml_dtype("float8_e5m2", None, "Float8_e5m2", 1)
+
+qint8 = _QuantizedDtype("qint8", "QInt8", 1)
+quint8 = _QuantizedDtype("quint8", "QUInt8", 1)
+qint32 = _QuantizedDtype("qint32", "QInt32", 4)
+quint4x2 = _QuantizedDtype("quint4x2", "QUInt4x2", 1)
+quint2x4 = _QuantizedDtype("quint2x4", "QUInt2x4", 1)
 
 # the dtypes of arrays dyngrad can hold (ml_dtypes' only when it is installed)
 NUMPY_ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64,
@@ -232,6 +261,10 @@ def promote_types(type1, type2):
             raise TypeError(f"promote_types(): argument 'type{k + 1}' (position {k + 1}) must be "
                             f"torch.dtype, not {type(d).__name__}")
         args.append(d)
+    if any(type(d) is _QuantizedDtype for d in args):
+        raise RuntimeError("promoteTypes with quantized numbers is not handled yet; figure out "
+                           "what the correct rules should be, offending types: "
+                           f"{args[0]._cname} {args[1]._cname}")
     return _promote(*args)
 
 

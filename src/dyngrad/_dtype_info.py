@@ -82,6 +82,8 @@ class iinfo:
         if not isinstance(type, _dt.dtype) or type.is_floating_point or type.is_complex:
             raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
                             "handle 'torch.iinfo'")
+        if isinstance(type, _dt._QuantizedDtype):
+            raise NotImplementedError(f'"dtype" not implemented for \'{type._cname}\'')
         info = xp.iinfo(type.np)
         self.bits = int(info.bits)
         self.max = int(info.max)

@@ -32,6 +32,18 @@ def test_expand_view_gradient_is_copied_and_writable():
     np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 2.0))
 
 
+def test_view_gradient_beside_an_owned_one_is_copied():
+    # SubBackward0 hands one leaf its incoming gradient (a broadcast view) and the other a
+    # fresh array the run owns: only that one may be taken, the view is copied
+    x = dyngrad.ones(2, requires_grad=True)
+    y = dyngrad.ones(2, requires_grad=True)
+    for _ in range(2):
+        (x - y).sum().backward()
+    x.grad.add_(1)
+    np.testing.assert_array_equal(x.grad.numpy(), [3., 3.])
+    np.testing.assert_array_equal(y.grad.numpy(), [-2., -2.])
+
+
 def test_later_backwards_accumulate_in_place():
     x = dyngrad.ones(3, requires_grad=True)
     (x * 2).sum().backward()

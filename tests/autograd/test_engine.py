@@ -441,6 +441,22 @@ def case_grad_dtype_casts_incoming(torch):
     return x.grad, h.grad
 
 
+def case_grad_dtype_set_after_forward(torch):
+    # the graph was recorded for float32: the leaf casts what arrives, with and without
+    # create_graph, on its first gradient and when accumulating
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = (x * 3).sum()
+    x.grad_dtype = torch.float64
+    y.backward(retain_graph=True)
+    first = x.grad.clone()
+    y.backward()
+    w = torch.tensor([1., 2.], requires_grad=True)
+    z = (w * w).sum()
+    w.grad_dtype = torch.float64
+    z.backward(create_graph=True)
+    return first, x.grad, x.grad._version, w.grad, w.grad._version
+
+
 def case_grad_int_accumulate_error(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     x.grad_dtype = None
@@ -575,6 +591,52 @@ def case_grad_hook_changes_captured(torch):
     y = x * 2
     y.register_hook(lambda g: g + 1)
     return torch.autograd.grad(y.sum(), [x, y])
+
+
+def case_grad_hook_changes_captured_create_graph(torch):
+    # the captured input's node does not run: its hook's result is captured as it is,
+    # recorded under create_graph
+    x = torch.tensor([1., 2.], requires_grad=True)
+    h = x * x
+    h.register_hook(lambda g: g * x)
+    g, = torch.autograd.grad((h * 3).sum(), [h], create_graph=True)
+    return g, torch.autograd.grad(g.sum(), [x])
+
+
+def case_later_output_only_gradient(torch):
+    # a multi-output node whose first output got no gradient still runs
+    x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    a, b = (x * 1).split(2)
+    (b * 3).sum().backward()
+    return x.grad
+
+
+def case_node_reached_without_gradient(torch):
+    # a node reached with no gradient at all: a custom Function's backward still runs (on
+    # zeros), a built-in node does not
+    class NoGrad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    class Shout(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            print("shout", g)
+            return g * 2
+    x = torch.tensor([1., 2.], requires_grad=True)
+    NoGrad.apply(Shout.apply(x)).sum().backward()
+    w = torch.tensor([1., 2.], requires_grad=True)
+    NoGrad.apply(w * 2).sum().backward()
+    return x.grad, w.grad
 
 
 def case_grad_same_input_twice(torch):
@@ -904,6 +966,28 @@ def test_deep_chain_no_recursion_error():
     assert sys.getrecursionlimit() == limit
     assert x.grad.tolist() == [1.]
     del y  # freeing a million-node chain must not recurse either
+
+
+def test_backward_leaves_the_cyclic_collector_as_it_was():
+    """The engine turns the cyclic collector off while it runs: afterwards, and after a
+    failed backward, it is on or off as the caller had it."""
+    import gc
+
+    import dyngrad as torch
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            x = torch.tensor([1., 2.], requires_grad=True)
+            (x * x).sum().backward()
+            assert gc.isenabled() is enabled
+            y = (x * x).sum()
+            y.backward()
+            with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+                y.backward()
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 

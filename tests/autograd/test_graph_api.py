@@ -38,6 +38,14 @@ def case_multi_all_non_leaves(torch):
     return out
 
 
+def case_multi_all_under_grad_of_some(torch):
+    # autograd.grad runs the nodes of two of the three: the hook waits for those two only
+    a, b, c = _leaves(torch)
+    x, y, z = a * 1, b * 1, c * 1
+    torch.autograd.graph.register_multi_grad_hook((x, y, z), lambda gs: print("all", gs))
+    return torch.autograd.grad((x * y).sum() + z.sum(), [x, y])
+
+
 def case_multi_any(torch):
     a, b, c = _leaves(torch)
     h = torch.autograd.graph.register_multi_grad_hook((a, b, c), lambda g: print("any", g),

@@ -24,6 +24,16 @@ def case_hooks_run_in_order_of_registration(torch):
     return x.grad
 
 
+def case_hook_returning_none_keeps_later_hooks(torch):
+    # a hook that returns None leaves the gradient as it is, and the next hooks still run
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.register_hook(lambda g: print("first", g))
+    y.register_hook(lambda g: (print("second", g), g * 10)[1])
+    y.sum().backward()
+    return x.grad
+
+
 def case_hook_handle_remove(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     h1 = x.register_hook(lambda g: print("h1") or g * 2)
@@ -310,6 +320,14 @@ def case_node_hook_wrong_count(torch):
     w = torch.tensor([3., 4.], requires_grad=True)
     y = x * w
     y.grad_fn.register_hook(lambda gi, go: (gi[0],))
+    y.sum().backward()
+
+
+def case_node_hook_wrong_count_unnamed(torch):
+    # a callable object has no __name__: the message names the hook '<unknown>'
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_prehook(type("Hook", (), {"__call__": lambda self, go: (go[0], go[0])})())
     y.sum().backward()
 
 

@@ -6,6 +6,7 @@ capture.py   running a call recorded; what it reached and what it changed
 guards.py    when a plan may run instead
 plan.py      the record made into a generated function with reused buffers
 cse.py       repeated calls made once
+chains.py    repeated in-place chains made once (a backward repeating its forward)
 fuse.py      elementwise runs over big arrays, chunk by chunk
 masked.py    masked fix-ups run only when their mask selects anything
 codecache.py Python's compile of the generated source, cached by its text

@@ -6,7 +6,9 @@ calls, which later calls run instead of the function.
 - Keep what matters: a call stays when something that outlives the run needs it (a
   result, a side effect, a tensor the function reached, a random draw). What eager
   computes only to throw away (saved values of a graph already used, gradients nobody
-  reads, copies the engine made to own a gradient) is left out.
+  reads, copies the engine made to own a gradient) is left out, and so is what it
+  computes twice (a repeated call: cse.py; a backward's in-place chain repeating its
+  forward's: chains.py).
 - Buffers: a ufunc's fresh result that does not outlive the run gets an array made once
   and reused on every run (``out=``), and a dying input of an elementwise ufunc hands its
   buffer to the output, so a chain of elementwise calls runs in one array (NumPy's own
@@ -25,7 +27,7 @@ import numpy as np
 
 from .. import _backend
 from ..tensor import _wrap
-from . import cse as _cse, fuse as _fuse, masked as _masked
+from . import chains as _chains, cse as _cse, fuse as _fuse, masked as _masked
 from .codecache import code_of
 from .trace import Call, Ref, _refs
 
@@ -309,6 +311,10 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
     calls, escaping, common = _cse.common_calls(rec, calls, escaping)
     kept = needed_calls(rec, calls, escaping, keep_roots, effects=not pure)
     kept, escaping, alias = _peephole(rec, kept, set(escaping))
+    kept, kept_values = _chains.repeated_chains(rec, kept, escaping)
+    # what only a repeat read is unneeded now (a copy the peephole left out still names
+    # its own slot where a call writes it)
+    kept = needed_calls(rec, kept, escaping | set(alias), keep_roots, effects=not pure)
     kept = _widen_scalars(rec, kept)
     runs = _fuse.groups(rec, kept)
     local = _fuse.local_slots(rec, kept, runs, escaping)
@@ -322,7 +328,7 @@ def build(rec, calls, escaping, reads, sink, results, name="plan", params="A", p
             names[s.n] = f"B{buf_of[s.n]}"
         else:
             names[s.n] = f"v{s.n}"
-    for a, b in list(alias.items()) + list(common.items()):
+    for a, b in list(alias.items()) + list(common.items()) + list(kept_values.items()):
         names[a] = names[b]
     for b, (shape, dtype) in enumerate(shapes):
         src.globals[f"B{b}"] = np.empty(shape, dtype)

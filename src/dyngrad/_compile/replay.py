@@ -10,6 +10,7 @@ import threading
 
 import numpy as np
 
+from .. import _backend
 from ..autograd.graph import Node, record
 from ..autograd.saved_value import ERR_BACKWARD_TWICE
 from . import plan as _plan
@@ -236,7 +237,11 @@ def _serial(fn):
 
     def run(*args):
         with lock:
-            return fn(*args)
+            quiet = _backend.quiet()  # as eager ops are (NOTE [Floating-point warnings])
+            try:
+                return fn(*args)
+            finally:
+                _backend.loud(quiet)
     return run
 
 

@@ -11,6 +11,7 @@ from .._size import device as _device
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from . import autocast_mode  # noqa: F401
+from .unscale import _amp_foreach_non_finite_check_and_unscale_
 from .autocast_mode import (autocast, custom_bwd, custom_fwd,  # noqa: F401
                             is_autocast_available)
 
@@ -91,6 +92,7 @@ class GradScaler:
     def _unscale_grads_(self, optimizer, inv_scale, found_inf, allow_fp16):
         """Multiply every gradient by ``inv_scale`` in place; ``found_inf`` becomes 1 if any
         holds an inf or a nan."""
+        grads = defaultdict(list)  # torch unscales each dtype's gradients in one call
         with no_grad():
             for group in optimizer.param_groups:
                 for param in group["params"]:
@@ -98,11 +100,9 @@ class GradScaler:
                         continue
                     if not allow_fp16 and param.grad.dtype is float16:
                         raise ValueError("Attempting to unscale FP16 gradients.")
-                    grad = param.grad
-                    if not bool(grad.isfinite().all()):
-                        found_inf.fill_(1.0)
-                    if inv_scale.item() != 1.0:
-                        grad.mul_(inv_scale)
+                    grads[param.grad.dtype].append(param.grad)
+            for same_dtype in grads.values():
+                _amp_foreach_non_finite_check_and_unscale_(same_dtype, found_inf, inv_scale)
         return {_device("cpu"): found_inf}
 
     def unscale_(self, optimizer):

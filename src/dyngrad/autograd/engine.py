@@ -44,9 +44,10 @@ import threading
 
 from .. import _backend
 from .._autograd_state import DUAL
-from .._dtype import _FROM_NP
+from .._dtype import of_array_dtype
 from ..tensor import Tensor, _wrap
 from . import grad_mode
+from .flight_versions import FlightVersions
 from .graph import AccumulateGrad, fit_all
 
 xp = _backend.xp
@@ -84,18 +85,42 @@ def _tensor(g):
     return g if isinstance(g, Tensor) else _wrap(g)
 
 
+def _versions():
+    """The running backward's FlightVersions (None when its gradients are Tensors)."""
+    tasks = _running.tasks
+    return tasks[-1].versions if tasks else None
+
+
+def _shown(g, versions):
+    """A gradient as a hook sees it: a Tensor, with torch's version of it."""
+    if g is None:
+        return None
+    if versions is None:
+        return _tensor(g)
+    return versions.shown(g)
+
+
 def _run_tensor_hooks(hooks, grad, as_tensors):
     """Tensor hooks get and return Tensors; a returned None keeps the gradient. An output
     of the node that got no gradient is shown to its hooks as None, as torch does."""
+    versions = None if as_tensors else _versions()
+    refs = []
     for fn in list(hooks.values()):
-        t = None if grad is None else _tensor(grad)
+        t = _shown(grad, versions)
         new = fn(t)
         if observers or hook_watchers:
             _tell_hook(kind="tensor", fn=fn, args=(t,), result=new)
+        if versions is not None and t is not None:
+            refs.append(versions.watch(t))
         if new is None:
             continue
         _check_single(fn, t, new)
+        if versions is not None:
+            refs.append(versions.watch(new))
         grad = new if as_tensors else new._data
+    if refs and grad is not None:
+        t = new = None  # (ours gone, a Tensor still alive is one a hook kept)
+        versions.kept(grad, refs)
     return grad
 
 
@@ -140,9 +165,10 @@ def _fresh(g, outs, grads):
     return n == 1
 
 
-def _accumulate(node, grad, create_graph, owned=False):
+def _accumulate(node, grad, create_graph, owned=False, versions=None):
     """AccumulateGrad: add the gradient into the leaf's ``.grad`` as torch does. ``owned``:
-    the run owns the array (NOTE [Owned gradients]), so the leaf may take it as it is."""
+    the run owns the array (NOTE [Owned gradients]), so the leaf may take it as it is.
+    ``versions``: the run's FlightVersions, for the version of a first ``.grad``."""
     var = node.variable
     old = var._grad
     want = var._grad_dtype  # () means the leaf's own dtype, which _fit has already given
@@ -159,16 +185,20 @@ def _accumulate(node, grad, create_graph, owned=False):
             # Nobody but this run holds the array (a formula's fresh result): the leaf
             # takes it, as torch takes a gradient whose use count allows it.
             var._grad = _wrap(grad)
+            if versions is not None:
+                var._grad._version_counter[0] = versions.of(grad)
         else:
             # Shared (an identity formula hands one array to two edges, or it is the
             # user's own gradient) or a view: the leaf gets its own copy.
             var._grad = _wrap(_backend.copy(grad))
+            if versions is not None:
+                var._grad._version_counter[0] = versions.leaf_version(grad)
     elif not create_graph:
         # (a 0-d result of NumPy math may be a NumPy scalar: anything but a Tensor is data)
         data = grad._data if hasattr(grad, "_data") else grad
         if data.dtype != old._data.dtype and not _same_kind(data.dtype, old._data.dtype):
-            raise RuntimeError(f"result type {_FROM_NP[data.dtype]._cname} can't be cast to the "
-                               f"desired output type {_FROM_NP[old._data.dtype]._cname}")
+            raise RuntimeError(f"result type {of_array_dtype(data.dtype)._cname} can't be cast "
+                               f"to the desired output type {of_array_dtype(old._data.dtype)._cname}")
         old._data += data
         old._version_counter[0] += 1
     else:
@@ -209,6 +239,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
     # counting), so the cyclic collector would only re-scan the graph: off for the run.
     collecting = gc.isenabled()
     gc.disable()
+    quiet = _backend.quiet()  # formulas are as silent as torch's (NOTE [Floating-point warnings])
     # Formulas run on Tensors even without create_graph under vmap, where gradients may be
     # batched (NOTE [Batched tensors] in ops/_batched.py), and under a dual level, so that
     # the gradients carry tangents (forward-over-reverse), as torch's formulas are ops that
@@ -223,6 +254,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, acc
             _tell("error", error=error)
         raise
     finally:
+        _backend.loud(quiet)
         _running.tasks.pop()
         state.enabled = prev
         if collecting:
@@ -283,7 +315,7 @@ class _GraphTask:
     """What hooks may ask about the run that calls them (torch's graph task): its id, and
     whether a node will run (``register_multi_grad_hook`` counts the hooks to expect)."""
 
-    __slots__ = ("id", "roots", "deps", "wanted", "accumulate", "callbacks")
+    __slots__ = ("id", "roots", "deps", "wanted", "accumulate", "callbacks", "versions")
     _next_id = itertools.count().__next__
 
     def __init__(self, accumulate):
@@ -292,6 +324,7 @@ class _GraphTask:
         self.roots = self.deps = ()
         self.wanted = None
         self.callbacks = []  # queue_callback's final callbacks, run once the graph is done
+        self.versions = None  # FlightVersions, when gradients in flight are arrays
 
     def will_execute(self, node):
         if isinstance(node, AccumulateGrad) and not self.accumulate:
@@ -347,6 +380,9 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         wanted = task.wanted = needed.union(captures)
     buffers = {}
     owned = set()  # NOTE [Owned gradients]
+    # NOTE [Versions of gradients in flight] (in flight_versions.py)
+    versions = task.versions = None if create_graph else FlightVersions(buffers, root_grads)
+    flight = versions.table if versions is not None else ()
     for (node, nr), g in zip(roots, root_grads):
         if node is None:
             continue
@@ -389,6 +425,13 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             own = id(grads[0]) in owned
             for g in grads:
                 owned.discard(id(g))
+        # the arrays in ``flight`` the node must settle once it has run
+        arrived = None
+        if flight:
+            for g in grads:
+                if id(g) in flight:
+                    arrived = tuple(grads)
+                    break
         if watch:
             for ob in watch:
                 ob("node", node=node, grads=grads)
@@ -397,13 +440,19 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             if not runs:
                 grads = _tensor_prehooks(node, grads, create_graph)
             for nr, slot in captures.get(node, ()):
-                captured[slot] = grads[nr]
+                g = captured[slot] = grads[nr]
+                if versions is not None and g is not None and versions.of(g):
+                    captured[slot] = versions.shown(g)
             if not runs:
+                if arrived is not None:
+                    versions.settle(arrived, ())
                 continue
         if not watch and not node._hooked and type(node) is AccumulateGrad:
             # _run_node's leaf case written out: no hooks, nothing saved to free, no edges
             if grads[0] is not None:
-                _accumulate(node, grads[0], create_graph, own)
+                _accumulate(node, grads[0], create_graph, own, versions)
+            if arrived is not None:
+                versions.settle(arrived, ())
             continue
         if not watch and not node._hooked:
             # _run_node's common case written out: no hooks, nobody watching (measured:
@@ -411,9 +460,9 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             # run part of the graph, 4% of the step)
             if (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
                     and not node._runs_without_grad):
-                outs = None
+                outs = raw = None
             else:
-                outs = node._apply(grads, create_graph)
+                outs = raw = node._apply(grads, create_graph)
                 if node._meta is not None:
                     outs = fit_all(outs, node._meta, node)
                 # (a gradient for a node not wanted is dropped at its edge below, as
@@ -421,8 +470,10 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             if not retain_graph:
                 node._release()
         else:
-            outs = _run_node(node, grads, create_graph, retain_graph, wanted,
-                             own and not watch and not node._hooked)
+            outs = raw = _run_node(node, grads, create_graph, retain_graph, wanted,
+                                   own and not watch and not node._hooked)
+        if arrived is not None:
+            versions.settle(arrived, outs or ())
         for k, (nxt, nr) in enumerate(node._next_functions):
             if nxt is None:
                 continue
@@ -447,13 +498,22 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
                     buf[nr] = g
                     # an array that may be summed into (more edges to come) or taken by
                     # a leaf: is it the run's own? (NOTE [Owned gradients])
-                    if ((d or type(nxt) is AccumulateGrad) and node._fresh_results
-                            and not watch and not node._hooked and _fresh(g, outs, grads)):
-                        owned.add(id(g))
+                    if d or type(nxt) is AccumulateGrad:
+                        if (node._fresh_results and not watch and not node._hooked
+                                and _fresh(g, outs, grads)):
+                            owned.add(id(g))
+                        if (d and versions is not None and raw is not outs
+                                and raw[k] is not None and len(raw[k].shape) > len(g.shape)):
+                            versions.reduced(g)  # (to be summed into: is torch's a view?)
                 elif id(old) in owned and old.dtype == g.dtype and old.shape == g.shape:
                     old += g  # an array only this run holds: add in place (no new array)
+                    if versions is not None:  # (owned: no one else holds it)
+                        versions.summed(old, old, True)
                 else:
-                    new = buf[nr] = old + g
+                    new = old + g
+                    if versions is not None:
+                        versions.summed(old, new, versions.alone(old, 1, outs[k:]))
+                    buf[nr] = new
                     owned.discard(id(old))
                     if type(new) is _ndarray:
                         owned.add(id(new))  # a sum this run made
@@ -593,9 +653,10 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
     """
     if node._tensor_prehooks or node._retained:
         grads = _tensor_prehooks(node, grads, create_graph)
+    versions = None if create_graph else _versions()
     if node._prehooks:
         for fn in list(node._prehooks.values()):
-            go = tuple(_tensor(g) if g is not None else None for g in grads)
+            go = tuple(_shown(g, versions) for g in grads)
             new = fn(go)
             if observers or hook_watchers:
                 _tell_hook(kind="prehook", fn=fn, args=(), result=new)
@@ -604,7 +665,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
                 grads[:] = [_unwrap(g, create_graph) for g in new]
     if isinstance(node, AccumulateGrad):
         if grads[0] is not None:
-            _accumulate(node, grads[0], create_graph, owned)
+            _accumulate(node, grads[0], create_graph, owned, versions)
         if observers:
             _tell("ran", node=node, grads=grads, raw=None, outs=None)
         outs = []
@@ -623,7 +684,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
             _tell("ran", node=node, grads=grads, raw=raw, outs=outs)
     if node._hooks:
         gi = tuple(None if g is None else _tensor(g) for g in outs)
-        go = tuple(None if g is None else _tensor(g) for g in grads)
+        go = tuple(_shown(g, versions) for g in grads)
         for fn in list(node._hooks.values()):
             new = fn(gi, go)
             if observers or hook_watchers:

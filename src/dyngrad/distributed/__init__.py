@@ -21,3 +21,10 @@ from .distributed_c10d import (Backend, GroupMember, ProcessGroup, ReduceOp,  # 
                                is_available, is_gloo_available, is_initialized,
                                is_mpi_available, is_nccl_available, is_torchelastic_launched,
                                is_ucc_available, is_xccl_available, new_group)
+
+from .. import _on_first_use
+
+# torch.distributed.rpc, .autograd, .optim and .nn: loaded when first read (they bring threads
+# and pickling that collectives do not need)
+__getattr__, __dir__ = _on_first_use.on_first_use(globals(), {
+    name: (name, None) for name in ("rpc", "autograd", "optim", "nn")})

@@ -79,6 +79,7 @@ for _alias, _n in (("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"),
                    ("fix", "trunc")):
     FUNCTIONS[_alias] = FUNCTIONS[_n]
 from . import pointwise as _pw, prod as _pd, reduction as _red, statistics as _st  # noqa: E402
+from . import storage_methods as _sm  # noqa: E402
 FUNCTIONS.update({
     "round": _pw.round, "square": _pw.square, "masked_fill": _pw.masked_fill,
     "tril": _pw.tril_fn, "triu": _pw.triu_fn, "flip": _red.flip_fn, "cumsum": _red.cumsum_fn,
@@ -102,6 +103,8 @@ METHODS.update({
     "expand": ts.expand, "expand_as": ts.expand_as, "contiguous": ts.contiguous, "to": ts.to,
     "zero_": ts.zero_method, "fill_": ts.fill_method, "copy_": ts.copy_method,
     "resize_": ts.resize_, "resize_as_": ts.resize_as_,
+    "untyped_storage": _sm.untyped_storage, "storage": _sm.storage,
+    "_typed_storage": _sm._typed_storage, "set_": _sm.set_, "is_set_to": _sm.is_set_to,
     "flip": _red.flip_method, "repeat": _red.repeat_method,
     "permute": ts.permute, "uniform_": _random.uniform_, "normal_": _random.normal_,
     "bernoulli_": _random.bernoulli_, "random_": _random.random_,

@@ -72,10 +72,22 @@ def widened_forward(op, arrays):
             wide[i] = widen(a)
     if target.kind == LOW_KIND:
         # a Python number operand is cast to the tensor's dtype first, as torch casts it
-        # (x + 0.0039063 and x <= 1.0039 see bfloat16 numbers)
-        for i in op.tensor_pos + op.scalar_pos:
-            if i < len(wide) and type(wide[i]) is float:
-                wide[i] = float(xp.float32(wide[i]).astype(target))
+        # (x + 0.0039063 and x <= 1.0039 see bfloat16 numbers), but the second operand of
+        # the ops that keep it in float32 (NOTE [Scalars in float32 opmath])
+        opmath = op in OPMATH_SCALAR
+        number = NUMBER_OPERAND.get(op)
+        for i in op.tensor_pos + op.scalar_pos + ((number,) if number is not None else ()):
+            if i >= len(wide):
+                continue
+            v = wide[i]
+            if opmath and i == 1:
+                if type(v) is _ndarray and v.ndim == 0 and v.dtype.kind in "biuf":
+                    wide[i] = v.astype(_FLOAT32)
+            elif type(v) is float or type(v) is int:
+                wide[i] = float(xp.float32(v).astype(target))
+            elif type(v) is _ndarray and v.ndim == 0 and v.dtype.kind == "f":
+                # a wider float 0-dim tensor: cast to the result's dtype, as any number
+                wide[i] = v.astype(target).astype(_FLOAT32)
     try:
         out = op.forward(*wide)
     except (NotImplementedError, RuntimeError) as e:
@@ -109,6 +121,16 @@ def _named_as_given(error, arrays):
 # ops whose torch kernel has no bfloat16 (the op -> the kernel its refusal names; ops add
 # themselves here)
 NO_BFLOAT16 = {}
+
+
+# the ops of a tensor and a number whose number is not among their tensor arguments
+# (x - 2.5, 2.5 ** x): its position (ops add themselves here)
+NUMBER_OPERAND = {}
+
+
+# ops that keep a scalar second operand in float32 (NOTE [Scalars in float32 opmath] in
+# _promote.py; ops add themselves here)
+OPMATH_SCALAR = set()
 
 
 # ops whose result depends on the float format itself (the next representable value,

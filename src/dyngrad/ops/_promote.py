@@ -97,6 +97,31 @@ def binary(ufunc, a, b):
         raise _torch_error(ufunc, a, b, e) from None
 
 
+# NOTE [Scalars in float32 opmath]
+# torch's CPU kernels of mul, div (true, floor and trunc), given a float16 or bfloat16
+# tensor and, as second operand, a number or a 0-dim tensor, read that scalar in float32
+# (their "opmath" type, from its value before any cast) and round only the result:
+# x * 0.1 is round(float(x) * float32(0.1)). Every other binary op (add, sub, pow,
+# remainder, comparisons, a number as first operand) rounds the scalar to the tensor's
+# dtype first, as NumPy's float16 arithmetic does. bfloat16 is computed in float32
+# anyway (ops/_low_precision.py): these ops only keep it from rounding their scalar.
+_F16 = xp.dtype(xp.float16)
+_F32 = xp.dtype(xp.float32)
+_SCALARS = (float, int, bool)
+
+
+def opmath_scalar(fn, a, b):
+    """``fn(a, b)`` over float32 for a float16 array ``a`` and a number or 0-dim ``b``,
+    rounded to float16 (NOTE [Scalars in float32 opmath]); None for other operands."""
+    if type(b) in _SCALARS:
+        b = _F32.type(b)
+    elif not (type(b) is _ndarray and b.ndim == 0 and b.dtype.kind in "biuf"):
+        return None  # (a bfloat16 0-dim tensor makes the result float32)
+    else:
+        b = b.astype(_F32)
+    return fn(a.astype(_F32), b).astype(_F16)
+
+
 def compare(ufunc, ordered=False):
     """The forward of a comparison or logical op: NumPy's bool result, torch's errors.
     ``ordered``: lt, le, gt, ge, which torch refuses on complex numbers (NumPy orders them)."""

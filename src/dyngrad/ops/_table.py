@@ -38,6 +38,7 @@ from ._low_precision import LOW_KIND, any_low, widen, widened_forward
 from ._jvp import ELEMENTWISE, LINEAR, TRANSPOSED, push_tangents  # noqa: F401  (re-exported)
 
 xp = _backend.xp
+_quiet, _loud = _backend.quiet, _backend.loud
 _gstate = grad_mode.state
 # whether a result records a node: NumPy's by its kind (_DIFFERENTIABLE below), other
 # modules' through _backend (NOTE [The array-module seam])
@@ -357,10 +358,13 @@ def _make_fast(op):
                     return batched_apply(op, (self,) + rest)
             data = self._data
             low = data.dtype in _LOW
+            quiet = _quiet()  # NOTE [Floating-point warnings]
             try:
                 out = fwd(data, *rest) if not low else widened_forward(op, (data,) + rest)
             except AttributeError as e:  # free when nothing is raised (Python 3.11)
                 raise _module_error(op, (data,), e) from None
+            finally:
+                _loud(quiet)
             res = _wrap(out)
             # _needs_grad written out: a call less per op
             if ((self._requires_grad or self._base is not None and self.requires_grad)
@@ -401,7 +405,11 @@ def _make_fast(op):
                 low = y.dtype in _LOW
             else:
                 return fwd(self, other, *rest)
-            out = fwd(x, y, *rest) if not low else widened_forward(op, (x, y) + rest)
+            quiet = _quiet()  # NOTE [Floating-point warnings]
+            try:
+                out = fwd(x, y, *rest) if not low else widened_forward(op, (x, y) + rest)
+            finally:
+                _loud(quiet)
             res = _wrap(out)
             if ((a is not None or b is not None) and _gstate.enabled
                     and (out.dtype.kind in _DIFFERENTIABLE if type(out) in _NUMPY_TYPES
@@ -484,10 +492,13 @@ def apply(op, args):
             elif diff:
                 inputs.append(None)
     low = any_low(arrays, op.tensor_pos)
+    quiet = _quiet()  # NOTE [Floating-point warnings]
     try:
         out = op.forward(*arrays) if not low else widened_forward(op, arrays)
     except AttributeError as e:
         raise _module_error(op, arrays, e) from None
+    finally:
+        _loud(quiet)
     outs = (_wrap(out),) if op.n_out == 1 else tuple(_wrap(o) for o in out)
     # an integer or bool result is not differentiable (x.long(), x.round().int(), ...)
     if (wants and _gstate.enabled

@@ -67,31 +67,32 @@ def _normal_cdf32(x, tail):
     return cdf
 
 
-def _gelu_exact32(x):
+def _cdf_and_half_square32(x):
+    """(Phi(x), -x^2/2) for float32 ``x``, in new arrays: Phi(-|x|) = t exp(p - x^2/2)."""
     t, tail = _half_erfc_parts32(x)
     sq = xp.multiply(x, x)
     sq *= -0.5
     tail += sq
     xp.exp(tail, out=tail)
     tail *= t
-    cdf = _normal_cdf32(x, tail)
-    cdf *= x
-    return cdf
+    return _normal_cdf32(x, tail), sq
+
+
+def _gelu_exact32(x):
+    cdf, _ = _cdf_and_half_square32(x)
+    # (into a new array, not in place: a compiled step's backward reads this cdf)
+    return xp.multiply(cdf, x)
 
 
 def _gelu_backward_exact32(grad_output, x):
-    # gelu'(x) = Phi(x) + x phi(x); exp(-x^2/2) is phi's and the tail's common factor
-    t, tail = _half_erfc_parts32(x)
-    xp.exp(tail, out=tail)
-    tail *= t
-    gauss = xp.multiply(x, x)
-    gauss *= -0.5
-    xp.exp(gauss, out=gauss)
-    tail *= gauss
-    out = _normal_cdf32(x, tail)
-    gauss *= x
-    gauss *= _INV_SQRT_2PI
-    out += gauss
+    # gelu'(x) = Phi(x) + x phi(x). Phi(x) and -x^2/2 come from the forward's own steps,
+    # so a compiled step finds them computed already and skips their 30 passes (NOTE
+    # [Repeated chains] in _compile/chains.py); phi(x) is exp(-x^2/2) / sqrt(2 pi).
+    cdf, sq = _cdf_and_half_square32(x)
+    out = xp.exp(sq)
+    out *= x
+    out *= _INV_SQRT_2PI
+    out += cdf
     out *= grad_output
     return out
 

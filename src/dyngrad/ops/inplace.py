@@ -159,7 +159,11 @@ def apply_inplace(op, self, args):
     if op.inplace_cast is not None:
         _check_promoted_cast(op, self, arrays)
     low = any_low(arrays, op.tensor_pos)
-    out = op.forward(*arrays) if not low else widened_forward(op, arrays)
+    quiet = _backend.quiet()  # NOTE [Floating-point warnings] in _backend.py
+    try:
+        out = op.forward(*arrays) if not low else widened_forward(op, arrays)
+    finally:
+        _backend.loud(quiet)
     _check_write(self, out)
     # forward mode: the new tangent, from the inputs as they are before the write (or
     # after it, from the result, where the rule reads only that)

@@ -17,6 +17,8 @@ from .. import _dtype as _dt
 from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE
 from ._promote import binary, broadcast_shapes, compare, in_module, result_dtype, to_float
+from ._promote import opmath_scalar
+from ._low_precision import NUMBER_OPERAND, OPMATH_SCALAR
 from ._promote import clamp_type_name, type_name
 from ._promote import _torch_error as torch_error
 from ._table import ELEMENTWISE, LINEAR, Op, derivative_not_implemented
@@ -24,6 +26,7 @@ from . import complex_math
 
 xp = _backend.xp
 _ndarray = _backend.ndarray
+_F16 = xp.dtype(xp.float16)
 _function = _backend.function
 
 
@@ -191,23 +194,51 @@ def _div(self, other):
         ns = _backend.array_module(self, other)
         if ns is not xp:
             return in_module(ns, xp.true_divide, self, other, floating=True)
+    if type(self) is _ndarray and self.dtype is _F16:  # NOTE [Scalars in float32 opmath]
+        out = opmath_scalar(xp.true_divide, self, other)
+        if out is not None:
+            return out
     dt = result_dtype(self, other)
     if dt.kind not in "fc":  # int / int is a float division in torch
         dt = to_float(xp.empty(0, dtype=bool)).dtype
     if dt.kind == "c":
         return complex_math.divide(xp.asarray(self, dt), xp.asarray(other, dt))
-    with xp.errstate(**_SILENT):
-        try:
-            return xp.true_divide(self, other, dtype=dt)
-        except ValueError as e:  # NumPy's broadcasting refusal, said as torch says it
-            raise torch_error(xp.true_divide, self, other, e) from None
+    try:  # (1 / 0 is silent: NOTE [Floating-point warnings] in _backend.py)
+        return xp.true_divide(self, other, dtype=dt)
+    except ValueError as e:  # NumPy's broadcasting refusal, said as torch says it
+        raise torch_error(xp.true_divide, self, other, e) from None
 
 
 def _mul(self, other):
+    if type(self) is _ndarray:
+        dt = self.dtype
+        if type(other) is _ndarray and other.dtype is dt:  # the commonest case first
+            if dt.kind != "c":
+                return binary(xp.multiply, self, other)
+            return _complex_product(self, other)
+        # a complex result is torch's product alone (NOTE [Complex products]), decided
+        # before NumPy's product is made
+        if dt.kind == "c" or type(other) is complex or (
+                type(other) is _ndarray and other.dtype.kind == "c"):
+            return _complex_product(self, other)
+        if dt is _F16:  # NOTE [Scalars in float32 opmath]
+            out = opmath_scalar(xp.multiply, self, other)
+            if out is not None:
+                return out
     out = binary(xp.multiply, self, other)
-    if type(out) is _ndarray and out.dtype.kind == "c":  # NOTE [Complex products]
+    if type(out) is _ndarray and out.dtype.kind == "c":  # (a number or 0-dim array first)
         return complex_math.multiply(self, other, out.dtype)
     return out
+
+
+def _complex_product(self, other):
+    dt = self.dtype
+    if type(other) is not _ndarray or other.dtype is not dt:
+        dt = result_dtype(self, other)
+    try:
+        return complex_math.multiply(self, other, dt)
+    except ValueError as e:  # shapes that do not broadcast, refused as torch refuses them
+        raise torch_error(xp.multiply, self, other, e) from None
 
 
 def _is_integral(x):
@@ -274,10 +305,14 @@ def _div_mode(self, other, rounding_mode):
     if rounding_mode in ("trunc", "floor"):
         _refuse_division("div_" + rounding_mode, self, other)
     if rounding_mode == "trunc":
+        if type(self) is _ndarray and self.dtype is _F16:  # NOTE [Scalars in float32 opmath]
+            out = opmath_scalar(_trunc_divide, self, other)
+            if out is not None:
+                return out
         q = xp.trunc(_div(self, other))
         return q.astype(result_dtype(self, other), copy=False)
     if rounding_mode == "floor":
-        return binary(xp.floor_divide, self, other)
+        return _floor_divide_opmath(self, other)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                        f"found '{rounding_mode}'")
 
@@ -321,7 +356,19 @@ def _fmod(self, other):
 
 def _floor_divide(self, other):
     _refuse_division("div_floor", self, other)
+    return _floor_divide_opmath(self, other)
+
+
+def _floor_divide_opmath(self, other):
+    if type(self) is _ndarray and self.dtype is _F16:  # NOTE [Scalars in float32 opmath]
+        out = opmath_scalar(xp.floor_divide, self, other)
+        if out is not None:
+            return out
     return binary(xp.floor_divide, self, other)
+
+
+def _trunc_divide(a, b):
+    return xp.trunc(a / b)
 
 
 # div(..., rounding_mode=) with the mode given, even None: torch's div.Tensor_mode
@@ -949,6 +996,11 @@ def masked_fill(input, mask, value):
                                f"tensor with {value.dim()} dimension(s).")
         return masked_fill_tensor(input, mask, value)
     return masked_fill_op(input, mask, value)
+
+
+OPMATH_SCALAR.update((mul, mul_scalar, div, div_mode, floor_divide))
+NUMBER_OPERAND.update({rsub: 1, add_scalar: 1, sub_scalar: 1, remainder_scalar: 1,
+                       fmod_scalar: 1, pow_scalar_exp: 1, pow_scalar_base: 0})
 
 
 # -- tril / triu --------------------------------------------------------------------------
