@@ -88,6 +88,15 @@ _BN_DOUBLE = ("return vjp_of_composite(backward, [grad_out, input, weight], list
               "+ [None] * 2")
 _HXW = "hxw = input.numel() // (n * c) if n * c else 0"
 _PARAM_BATCHED = "if not any_batched(input, weight, bias):"
+_DIST = "return _norm_backward(grad, self - other, float(p), result, None, False)"
+_BLOCK = "g = slice_(slice_(grad, 0, r, r + rows, 1), 1, c, c + cols, 1)"
+_FFT_DOUBLE = "if double > 0:  # the entries whose mirror images fell outside the one-sided half"
+_FFT_FACTOR = 'factor = xp.ones(gI.shape[last], dtype=_REAL_OF[xp.dtype(getattr(gI, "_data", gI).dtype)])'
+_RESHAPE_NP = "if type(self) is _ndarray:  # NumPy's path stays one call (NOTE [The array-module seam])"
+_ZEROS_NP = "if type(like) is _ndarray or _backend.is_numpy(like):"
+_SCALED = "return g if alpha == 1 else mul_scalar(g, alpha)"
+_MASKED_SELF = "masked_self = pw.masked_fill_op(self, pw.eq(self, 0), 1)"
+_MASKED_ZEROS = "shape = broadcast_shapes(tuple(self.shape), tuple(mask.shape))"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -294,6 +303,91 @@ EQUIVALENT = {
                     "(NOTE [Owned gradients])"),
     ("engine.py", "self.roots = self.deps = ()", "self.roots = self.deps = None"):
         "_GraphTask: _run sets roots and deps before any hook can ask",
+    ("indexing.py", "return grad if accumulate else index_put(grad, _checked(indices), 0.0, False)",
+     "return grad if accumulate else index_put(grad, _checked(indices), 0.0, None)"):
+        "index_put's accumulate: None is falsy as False",
+    ("scatter.py", "grad if accumulate else put(grad, index, zeros_like(source), False),",
+     "grad if accumulate else put(grad, index, zeros_like(source), None),"):
+        "put's accumulate: None is falsy as False",
+    ("scatter.py", "_reduce_backward(grad, self, dim, index, src, reduce, include_self, result, False),",
+     "_reduce_backward(grad, self, dim, index, src, reduce, include_self, result, None),"):
+        "_reduce_backward's want_src: None is falsy as False",
+    ("scatter.py", "return mask.astype(like.dtype)", "return mask.astype(None)"):
+        "_as_float's NumPy path (first order): masks of 0 and 1 and small counts in float64, "
+        "whose quotients the engine's cast to the input's dtype rounds to the same numbers",
+    ("scatter.py", 'if hasattr(grad, "_data"):', 'if hasattr(None, "_data"):'):
+        "index_fill's value gradient: index_select reads an array index as a Tensor one",
+    **dict.fromkeys([("scatter.py", _MASKED_ZEROS, _MASKED_ZEROS.replace(a, b)) for a, b in (
+        ("tuple(self.shape), tuple(mask.shape)", "tuple(mask.shape)"),
+        ("tuple(self.shape), tuple(mask.shape)", "tuple(self.shape), "))],
+        "masked_select's backward: masked_scatter broadcasts its zeros with the mask, so "
+        "zeros of self's shape or the mask's give the same gradient"),
+    **{(f, _MASKED_SELF, _MASKED_SELF.replace("0), 1)", "0), 2)")):
+       "prod's gradient of self: a zero stood for by 2 rather than 1 doubles the product and "
+       "halves it again, exactly in binary" for f in ("index_put.py", "scatter.py")},
+    ("index_put.py", "grad_source if grad_input_mask[-1] else None]",
+     "grad_source if grad_input_mask[+1] else None]"):
+        "index_reduce's mask has one entry for self and one for source: -1 and 1 are source's",
+    ("views.py", "inv = [0] * len(dims)", "inv = [1] * len(dims)"):
+        "_inverse: every entry is written, dims being a permutation",
+    ("views.py", "return [0]", "return [1]"):
+        "split's sizes of an empty dim: its one piece's gradient is there whenever the node "
+        "runs, and a size is read only for a piece with none",
+    ("joining.py", "out.append(slice_(grad, dim % ndim, start, start + n, 1))",
+     "out.append(slice_(grad, dim % ndim, start, start + n, None))"):
+        "a slice's step None is Python slicing's 1",
+    ("joining.py", "d = dim % (len(tensors_sizes[0]) + 1)", "d = dim % (len(tensors_sizes[0]) + 2)"):
+        "stack's backward: the dim arrives wrapped (torch.stack wraps it), which either "
+        "modulus leaves as it is",
+    ("linalg.py", "if not _backend.is_numpy(a):", "if not _backend.is_numpy(None):"):
+        "_layout: a NumPy array's tensor gives the strides its own strides give",
+    ("linalg.py", "return a.shape, tuple(st // a.itemsize for st in a.strides)",
+     "return a.shape, tuple(st / a.itemsize for st in a.strides)"):
+        "_layout: a stride is a whole number of items, and its float quotient compares equal "
+        "to the integer in _column_major",
+    **dict.fromkeys([("linalg.py", _SCALED, _SCALED.replace(a, b)) for a, b in (
+        ("mul_scalar(g, alpha)", "mul_scalar(None, alpha)"),
+        ("mul_scalar(g, alpha)", "mul_scalar(g, None)"),
+        ("mul_scalar(g, alpha)", "mul_scalar(alpha)"),
+        ("mul_scalar(g, alpha)", "mul_scalar(g, )"))],
+        "linalg.addmm's scaled gradient: unreachable, F.linear passes 1 and 1, and torch.addmm "
+        "and Tensor.addmm are products.addmm (products.FUSED replaces torch_nn.addmm)"),
+    **dict.fromkeys([("products.py", _DIST, _DIST.replace("None, False)", m)) for m in (
+        "None, None)", "None, True)")],
+        "dist's backward: a norm over every dim, where keepdim leaves no dim to unsqueeze"),
+    **dict.fromkeys([("products.py", _BLOCK, _BLOCK.replace(a, b)) for a, b in (
+        ("c + cols, 1)", "c + cols, None)"), ("r + rows, 1)", "r + rows, None)"))],
+        "a slice's step None is Python slicing's 1"),
+    ("fft.py", "return real_op(fft_c2c(grad, dim, normalization, False))",
+     "return real_op(fft_c2c(grad, dim, normalization, None))"):
+        "fft_c2c's forward flag: None is falsy as False",
+    **dict.fromkeys([("fft.py", "if missing > 0:", "if missing >= 0:"),
+                     ("fft.py", _FFT_DOUBLE, _FFT_DOUBLE.replace("> 0", ">= 0"))],
+        "rfft's and irfft's backward: an empty block of zeros, a factor of ones, the same "
+        "values (these second-order graphs are not torch's either way: fft is compared by "
+        "value)"),
+    **dict.fromkeys([("fft.py", _FFT_FACTOR, _FFT_FACTOR.replace(a, b)) for a, b in (
+        ('dtype=_REAL_OF[xp.dtype(getattr(gI, "_data", gI).dtype)])', "dtype=None)"),
+        ('dtype=_REAL_OF[xp.dtype(getattr(gI, "_data", gI).dtype)])', ")"))],
+        "irfft's factor of ones and twos: exact products in float64 too, which the engine "
+        "casts to the input's dtype"),
+    ("fft.py", "shape[last] = -1", "shape[last] = -2"):
+        "NumPy's reshape takes any negative size as the one to infer",
+    # views.py: the array-module seam's NumPy shortcuts; the general path (array_module)
+    # is NumPy's own namespace for ndarrays and NumPy scalars alike
+    ("views.py", _RESHAPE_NP, _RESHAPE_NP.replace("type(self)", "type(None)")):
+        "_reshape: the general path reshapes an ndarray with NumPy's reshape too",
+    **dict.fromkeys([("views.py", _ZEROS_NP, _ZEROS_NP.replace(a, b)) for a, b in (
+        (" or ", " and "), ("type(like)", "type(None)"), ("is_numpy(like)", "is_numpy(None)"))],
+        "new_zeros: an ndarray passes both tests of NumPy, and NumPy's zeros on the general "
+        "path (device 'cpu') are the same for a NumPy scalar"),
+    # prod's gradient of a source's zeros: where one zero went into the product, where picks
+    # the other branch; where two did, the numerator (grad * result) is 0 over 1 or 2 alike
+    **{(f, line, line.replace("src_zero, 1))", "src_zero, 2))")):
+       "prod's gradient of the zeros of a source: a single zero takes where's other branch, "
+       "two zeros make the numerator 0" for f, line in (
+           ("index_put.py", "/ pw.masked_fill_op(source, src_zero, 1))"),
+           ("scatter.py", "gather(grad * result, dim, index) / pw.masked_fill_op(src, src_zero, 1))"))},
 }
 # cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
 # end, as Python slicing clamps it

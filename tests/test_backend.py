@@ -93,6 +93,8 @@ CASES = [
     ("relu_at_zero", lambda x: dyngrad.relu(x - x[0]) * x, [(6,)]),
     ("matmul", lambda x, y: x @ y, [(2, 3), (3, 4)]),
     ("matmul_batched", lambda x, y: dyngrad.matmul(x, y), [(2, 2, 3), (3, 2)]),
+    # addmm's node, whose backward reads its inputs' layouts (strides of another module)
+    ("linear", lambda x, w, b: dyngrad.nn.functional.linear(x, w, b), [(2, 3), (4, 3), (4,)]),
     ("sum_mean", lambda x: x.sum() + x.mean(dim=1).sum() + x.sum(0, keepdim=True).sum(),
      [(3, 4)]),
     ("reshape_transpose", lambda x: x.reshape(4, 3).t().permute(1, 0).view(2, 6), [(3, 4)]),
@@ -100,6 +102,9 @@ CASES = [
     ("unsqueeze_expand", lambda x: x.unsqueeze(1).expand(3, 2, 4).squeeze() * x[:, None, :],
      [(3, 4)]),
     ("where", _where, [(2, 3), (2, 3)]),
+    # an empty vector skipped by cat: its gradient is new zeros beside the others, in float32
+    ("cat_empty_vector", lambda x, e: dyngrad.cat([x.float(), e.float()]).double() * x,
+     [(2, 3), (0,)]),
     ("cat_stack", lambda x, y: dyngrad.cat([x, y], 0) * dyngrad.stack([x, y]).sum(0).sum(),
      [(2, 3), (2, 3)]),
     ("softmax", lambda x: dyngrad.softmax(x, 1) * dyngrad.log_softmax(x, 0), [(3, 4)]),

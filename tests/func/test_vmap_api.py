@@ -52,7 +52,12 @@ CASES = {
     "inplace_into_unbatched": lambda t: t.vmap(lambda a: t.zeros(4).add_(a))(_t(t, X)),
     "grad_fn_physical": lambda t: t.vmap(lambda a: a.sin().sum())(
         t.tensor(X, requires_grad=True)).grad_fn.name(),
-    "backward_through_vmap": lambda t: _backward_through(t),
+    "backward_through_vmap": lambda t: _backward_through(t, lambda a: (a * a).sum()),
+    # take and put batched as one index of the flattened rows: a plain key reaches the backward
+    "backward_through_take": lambda t: _backward_through(
+        t, lambda a: a.take(t.tensor([3, 0, 3])) ** 2),
+    "backward_through_put": lambda t: _backward_through(
+        t, lambda a: a.put(t.tensor([1, 2]), a[:2] * 2) ** 2),
     "random_error": lambda t: t.vmap(lambda a: a + t.randn(4))(_t(t, X)),
     "random_dropout_error": lambda t: t.vmap(lambda a: t.nn.functional.dropout(a, 0.5))(_t(t, X)),
     "random_same": lambda t: _same_random(t),
@@ -97,9 +102,9 @@ def _setitem(a):
     return b
 
 
-def _backward_through(t):
+def _backward_through(t, fn):
     x = t.tensor(X, requires_grad=True)
-    t.vmap(lambda a: (a * a).sum())(x).sum().backward()
+    t.vmap(fn)(x).sum().backward()
     return x.grad
 
 

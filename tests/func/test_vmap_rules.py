@@ -432,6 +432,8 @@ def test_grid_sample_second_order_per_sample(mode, padding, align, monkeypatch):
 LOOPED = {
     "AsStridedBackward0": "a view's own function, replayed on one sample's array (in-place "
                           "views under create_graph)",
+    "MaskedScatterBackwardBackward0": "torch's vmap loops over masked_scatter_backward too "
+                                      "(its fallback's warning)",
     "PackPaddedSequenceBackward0": "lengths that differ per sample give each its own shape",
     "RreluWithNoiseBackward0": "F.rrelu refuses vmap as torch does: the op sees plain tensors",
     "RreluWithNoiseBackward1": "F.rrelu refuses vmap as torch does",

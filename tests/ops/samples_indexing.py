@@ -20,6 +20,8 @@ V4 = np.array([0.4, 1.2, -0.7, 0.9], f32)
 IDX = np.array([[0, 2], [1, 1]])                          # repeats a position: sums in backward
 UNIQ = np.array([[0, 2], [1, 0]])                         # scatter: torch leaves repeats undefined
 TIES = np.array([[1.0, 3.0, 3.0], [2.0, -1.0, 2.0]], f32)
+ZEROS = np.array([[0.3, 0.0, 2.1], [1.7, 0.0, 0.9]], f32)   # one scattered to, one not
+ONE_ZERO_EACH = np.array([[0.0, 0.7], [1.3, 0.0]], f32)    # (by IDX) one zero per product
 MASK = np.array([[True, False, True], [False, False, True]])
 
 
@@ -75,7 +77,13 @@ SAMPLES = {
     pr.dist_op: [("dist", lambda t, x, y: t.dist(x, y), [A, V3]),
                  ("dist_1", lambda t, x, y: x.dist(y, 1), [A, M34[:2, :3].copy()]),
                  ("dist_inf", lambda t, x, y: t.dist(x, y, float("inf")), [A, V3])],
-    pr.block_diag_op: [("block_diag", lambda t, x, y, z: t.block_diag(x, y, z), [A, V3, np.array(1.5, f32)])],
+    pr.block_diag_op: [("block_diag", lambda t, x, y, z: t.block_diag(x, y, z), [A, V3, np.array(1.5, f32)]),
+                       # a 0-d block first (one row and one column, the others after it);
+                       # an empty vector
+                       ("block_diag_0d_first", lambda t, s, x, v: _sq(t.block_diag(s, x, v)),
+                        [np.array(1.5, f32), A, V3]),
+                       ("block_diag_empty_vector", lambda t, x, e: _sq(t.block_diag(x, e)),
+                        [A, np.zeros(0, f32)])],
     sc.scatter_value: [("scatter_value", lambda t, x, i: x.scatter(1, i, 1.5), [A, UNIQ]),
                        ("scatter_value_kw", lambda t, x, i: t.scatter(x, 0, i, value=-2.0), [A, IDX % 2])],
     sc.scatter_reduce_op: [
@@ -85,7 +93,14 @@ SAMPLES = {
         ("scatter_reduce_amax", lambda t, x, i, s: x.scatter_reduce(1, i, s, "amax"),
          [TIES, IDX, np.array([[3.0, 2.0], [-1.0, 0.5]], f32)]),
         ("scatter_reduce_amin", lambda t, x, i, s: x.scatter_reduce(0, i, s, "amin", include_self=False),
-         [A, np.array([[0, 1], [0, 1]]), np.array([[1.0, 3.0], [2.0, 3.0]], f32)])],
+         [A, np.array([[0, 1], [0, 1]]), np.array([[1.0, 3.0], [2.0, 3.0]], f32)]),
+        # self's places counted in the mean; a zero of self and one zero of src per place in
+        # the products (the others' product is their gradient)
+        ("scatter_reduce_mean_self", lambda t, x, i, s: x.scatter_reduce(1, i, s, "mean"),
+         [A, IDX, M34[:2, :2].copy()]),
+        *((f"scatter_reduce_prod_{inc}", (lambda inc: lambda t, x, i, s: x.scatter_reduce(
+            1, i, s, "prod", include_self=inc))(inc), [ZEROS, IDX, ONE_ZERO_EACH])
+          for inc in (True, False))],
     sc.index_select: [("index_select", lambda t, x, i: x.index_select(0, i), [A, np.array([1, 0, 1])]),
                       ("index_select_fn", lambda t, x, i: t.index_select(x, -1, i), [C3, np.array([3, 0])]),
                       # a 0-d input: a 0-d result, whichever the index's shape
@@ -95,7 +110,12 @@ SAMPLES = {
     sc.index_add: [("index_add", lambda t, x, i, s: x.index_add(0, i, s, alpha=2),
                     [M34, np.array([2, 0, 2]), SQ @ M34]),
                    ("index_select_squared", lambda t, x, i: _sq(x.index_select(1, i)), [A, np.array([2, 2])])],
-    sc.index_copy: [("index_copy", lambda t, x, i, s: t.index_copy(x, 1, i, s), [A, np.array([2, 0]), A[:, :2]])],
+    sc.index_copy: [("index_copy", lambda t, x, i, s: t.index_copy(x, 1, i, s), [A, np.array([2, 0]), A[:, :2]]),
+                   # a 0-d source: the one selected element, summed by the engine to its shape
+                   ("index_copy_0d_source", lambda t, x, i, s: x.index_copy(0, i, s),
+                    [V3[:1].copy(), np.array([0]), np.array(-0.7, f32)]),
+                   ("index_add_0d", lambda t, x, i, s: _sq(x.index_add(-1, i, s, alpha=2)),
+                    [np.array(1.5, f32), np.array([0]), np.array(-0.7, f32)])],
     sc.index_fill: [("index_fill", lambda t, x, i: x.index_fill(1, i, -1.0), [A, np.array([0, 2])]),
                     ("index_fill_negative", lambda t, x, i: x.index_fill(1, i, 2.0), [A, np.array([-1, 0])])],
     sc.index_fill_tensor: [("index_fill_tensor", lambda t, x, i, v: x.index_fill(0, i, v),
@@ -104,12 +124,25 @@ SAMPLES = {
     sc.masked_select: [("masked_select", lambda t, x, m: x.masked_select(m), [A, MASK]),
                        ("masked_select_broadcast", lambda t, x, m: t.masked_select(x, m), [V3, MASK])],
     sc.masked_scatter: [("masked_scatter", lambda t, x, m, s: x.masked_scatter(m, s), [A, MASK, M34]),
+
                         ("masked_select_squared", lambda t, x, m: _sq(x.masked_select(m)), [A, MASK])],
+    # the source's gradient: as many elements as the mask's places, one more, more under a
+    # broadcast mask
+    sc.masked_scatter_backward: [
+        (f"masked_scatter_squared_{n}", lambda t, x, m, s: _sq(x.masked_scatter(m, s)), [A, m, src])
+        for n, m, src in (("exact", MASK, V3), ("one_more", MASK, SQ[:2, :2].copy()),
+                          ("mask_broadcast", MASK[0].copy(), M34))],
     sc.take: [("take", lambda t, x, i: x.take(i), [A, np.array([[5, 0], [5, -1]])])],
     sc.put: [("put", lambda t, x, i, s: t.put(x, i, s), [A, np.array([4, 0]), V3[:2]]),
              ("put_accumulate", lambda t, x, i, s: x.put(i, s, accumulate=True), [A, np.array([4, 4]), V3[:2]]),
              ("take_squared", lambda t, x, i: _sq(x.take(i)), [A, np.array([1, 1, 3])])],
 }
+
+def _zeros_in_one_product(t, x, y):
+    s = y[:1, :2] * 0
+    out = x.scatter_reduce(1, t.tensor([[1, 1]]), s, "prod")
+    return t.autograd.grad(out.sum(), s, create_graph=True)[0]
+
 
 # scatter with reduce='add'|'multiply': torch records a NotImplemented node, whose backward
 # raises naming scatter (or scatter_, in place); test_op_table compares the error
@@ -119,6 +152,12 @@ RAISES_IN_BACKWARD = {
         lambda t, x, y: t.scatter(x, 0, t.tensor([[1, 0, 1]]), 2.0, reduce="multiply")],
     sc.scatter_legacy_reduce_: [
         lambda t, x, y: (x * 1).scatter_(1, t.tensor([[1], [0]]), y, reduce="multiply")],
+    # the gradient of src where two of its zeros met in one product: no second derivative
+    sc.double_backward_refused: [_zeros_in_one_product],
+    # a src wider than the index: torch's formulas read it whole, and fail
+    sc.scatter_reduce_op: [
+        (lambda r: lambda t, x, y: x.scatter_reduce(1, t.tensor([[0, 2], [1, 1]]), y, r))(r)
+        for r in ("sum", "amax", "prod")],
 }
 NO_JVP = {sc.scatter_legacy_reduce: "torch records a NotImplemented node for scatter(reduce=)",
           sc.scatter_legacy_reduce_: "and for scatter_(reduce=)"}

@@ -89,7 +89,9 @@ SAMPLES = {
     ip.double_backward_refused: [
         (f"index_reduce_prod_{inc}", (lambda inc: lambda t, x, s, i: t.index_reduce(
             x, 0, i, s, "prod", include_self=inc))(inc), [SELF, SRC, IDX])
-        for inc in (True, False)],
+        for inc in (True, False)] + [
+        ("scatter_reduce_prod_zeros", lambda t, x, s, i: x.scatter_reduce(0, i, s, "prod"),
+         [SELF, SRC[:2], np.array([[1, 1, 0], [1, 1, 0]])])],
     ip.index_reduce_op: [
         (f"index_reduce_{r}_{inc}", (lambda r, inc: lambda t, x, s, i: t.index_reduce(
             x, 0, i, s, r, include_self=inc))(r, inc),
@@ -97,6 +99,14 @@ SAMPLES = {
         for r in ("prod", "mean", "amax", "amin") for inc in (True, False)] + [
         ("index_reduce_dim1", lambda t, x, s, i: _sq(x.index_reduce(1, i, s.t()[:2], "mean")),
          [SELF, SRC, IDX]),
+        # a row of self no index names (a mean over nothing); self or source not differentiated
+        ("index_reduce_mean_unnamed_row", lambda t, x, s, i: x.index_reduce(
+            0, i, s, "mean", include_self=False), [np.vstack([SELF, SELF[:1]]), SRC, IDX]),
+        ("index_reduce_mean_self_only", lambda t, x, i: x.index_reduce(
+            0, i, t.tensor(SRC).to(x.dtype), "mean"),
+         [SELF, IDX]),
+        ("index_reduce_mean_source_only", lambda t, s, i: t.tensor(SELF).to(s.dtype).index_reduce(
+            0, i, s, "mean"), [SRC, IDX]),
     ],
     ip.index_reduce__op: [("index_reduce_", lambda t, x, s, i: (x * 1).index_reduce_(
         0, i, s, "amin"), [SELF, SRC, IDX])],
@@ -113,7 +123,8 @@ SAMPLES = {
 # as_strided; dyngrad's through its own scatter: values compared, graphs to first order
 GRAPHS = {"as_strided_scatter": ("forward", "backward", "second_order"),
           "index_reduce_prod_True": ("forward", "backward", "grad"),
-          "index_reduce_prod_False": ("forward", "backward", "grad")}
+          "index_reduce_prod_False": ("forward", "backward", "grad"),
+          "scatter_reduce_prod_zeros": ("forward", "backward", "grad")}
 # index_reduce's formulas are torch's, with a prod's gradient that is only piecewise
 # smooth: the zeros and ties sit where finite differences see a kink
 AT_A_KINK = {f"index_reduce_{r}_{inc}" for r in ("prod", "amax", "amin")

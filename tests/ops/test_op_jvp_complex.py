@@ -19,7 +19,7 @@ from . import samples_nn
 from .forward_oracle import (assert_same_forward, assert_tangents_are_differences,
                              dual_inputs, run_forward, tangent_array)
 from .oracle import outputs_of, weights
-from .test_op_jvp import TORCH_TANGENT_IS_NOT_THE_DERIVATIVE
+from .test_op_jvp import TORCH_HAS_NO_TANGENT, TORCH_TANGENT_IS_NOT_THE_DERIVATIVE
 from .test_op_table import AT_A_KINK, NEEDS_GRAD, SAMPLES
 
 _COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128}
@@ -81,11 +81,12 @@ def _complex_cases(select):
     return out
 
 
-CASES = _complex_cases(lambda op, cid: True)
+CASES = _complex_cases(lambda op, cid: cid not in TORCH_HAS_NO_TANGENT)
 # finite differences where the derivative is defined: away from kinks, and not through an
 # op whose derivative torch (and so dyngrad) writes for real values only (silu's forward
 # rule is not its derivative at complex points)
 FD = _complex_cases(lambda op, cid: op.real_grad_only is None and cid not in AT_A_KINK
+                    and cid not in TORCH_HAS_NO_TANGENT
                     and cid not in samples_nn.NO_FINITE_DIFF and op.jvp is not None)
 
 

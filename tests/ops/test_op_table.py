@@ -193,7 +193,11 @@ SAMPLES = {
     vw.slice_backward: [("slice_squared", lambda t, x: _sq(x[1:, ::2]), [C3])],
     vw.split: [("split", lambda t, x: t.split(x, 2, 1), [A]),
                ("chunk", lambda t, x: x.chunk(2, -1), [C3]),
-               ("split_one_output_used", lambda t, x: x.split(1)[1], [A])],
+               ("split_one_output_used", lambda t, x: x.split(1)[1], [A]),
+               # the short last piece unused (its zeros sized by the split), an empty dim's
+               # one piece
+               ("split_short_piece_unused", lambda t, x: x.split(2, 1)[0], [A]),
+               ("split_empty_dim", lambda t, x: x[:, :0].split(2, 1)[0], [A])],
     vw.split_with_sizes: [("split_sizes", lambda t, x: x.split([1, 2], 1), [A])],
     vw.unbind: [("unbind", lambda t, x: x.unbind(1), [A]),
                 ("unbind_one_used", lambda t, x: t.unbind(x)[0], [C3])],
@@ -397,7 +401,9 @@ SAMPLES = {
                      ("norm_squared", lambda t, x: _sq(x.norm(dim=0)), [A])],
     joining.cat: [("cat", lambda t, x, y: t.cat([x, y]), [A, A[:1].copy()]),
                   ("cat_dim", lambda t, x, y: t.cat((x, y.expand(2, 3)), -1), [A, B]),
-                  ("cat_empty_1d", lambda t, x, y: t.cat([x, y]), [A, np.zeros(0, f32)])],
+                  ("cat_empty_1d", lambda t, x, y: t.cat([x, y]), [A, np.zeros(0, f32)]),
+                  ("cat_empty_1d_between", lambda t, x, y, z: t.cat([x, y, z]),
+                   [A, np.zeros(0, f32), A[:1].copy()])],
     joining.stack: [("stack", lambda t, x, y: t.stack([x, y], 1), [A, POS]),
                     ("stack_neg", lambda t, x, y: t.stack([x, y], -1), [B, B[::-1].copy()])],
     linalg.mm: [("mm", lambda t, x, y: t.mm(x, y), [A, M42[:3]]),

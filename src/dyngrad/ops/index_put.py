@@ -19,7 +19,8 @@ from . import pointwise as pw
 from ._table import LINEAR, Op
 from .indexing import _advanced_key, _as_index_array, index_put
 from .inplace import apply_inplace
-from .scatter import _as_float, _long, index_add, index_fill, index_select
+from .scatter import _as_float, _long, double_backward_refused, index_add, index_fill
+from .scatter import index_select
 from .scatter import _scatter_reduce
 
 xp = _backend.xp
@@ -120,7 +121,7 @@ def _index_reduce_backward(grad, self, dim, index, source, reduce, include_self,
                                index_select(grad * result, dim, index)
                                / pw.masked_fill_op(source, src_zero, 1))
         if isinstance(grad, Tensor) and xp.any(src_num_zeros._data > 1):
-            grad_source = double_backward_refused(grad_source)
+            grad_source = double_backward_refused(grad_source, "index_reduce", "source")
     elif reduce == "mean":
         n = pw.add(pw.zeros_like(grad), 1.0 if include_self else 0.0, 1)
         n = index_add(n, dim, index, pw.add(pw.zeros_like(source), 1.0, 1), 1)
@@ -140,15 +141,6 @@ def _index_reduce_backward(grad, self, dim, index, source, reduce, include_self,
             grad_source if grad_input_mask[-1] else None]
 
 
-def _refuse_double_backward(grad):
-    raise RuntimeError("index_reduce(): Double backward is unsupported for source when >1 "
-                       "zeros in source are scattered to the same position in self")
-
-
-# torch's DelayedError: the gradient as it is, refusing to be differentiated (where two
-# zeros of source met in one product, torch gives no second derivative)
-double_backward_refused = Op("torch::autograd::Error", lambda self: self, jvp=LINEAR,
-                             self=_refuse_double_backward)
 # (torch has no forward formula for index_reduce: forward AD through it raises)
 index_reduce_op = Op("IndexReduceBackward0", _index_reduce, jvp_name="index_reduce",
                      nondiff=("index",),

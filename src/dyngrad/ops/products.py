@@ -17,7 +17,7 @@ from .linalg import _check_same_dtype, _outer_of, _mm_mat2_backward, _mm_self_ba
 from .pointwise import conj
 from .views import expand, t, transpose, unsafe_view, unsqueeze
 from ._promote import result_dtype
-from .views import reshape, slice_
+from .views import new_zeros, reshape, slice_, squeeze_dim
 
 xp = _backend.xp
 
@@ -270,8 +270,15 @@ def _block_diag_backward(grad, tensors_sizes):
     out, r, c = [], 0, 0
     for size in tensors_sizes:
         rows, cols = (size[0], size[1]) if len(size) == 2 else (1, size[0] if size else 1)
-        g = slice_(slice_(grad, 0, r, r + rows, 1), 1, c, c + cols, 1)
-        out.append(g if len(size) == 2 else reshape(g, tuple(size)))
+        if tuple(size) == (0,):  # an empty vector (its empty row): zeros, as torch's
+            out.append(new_zeros(grad, (0,)))
+        else:
+            g = slice_(slice_(grad, 0, r, r + rows, 1), 1, c, c + cols, 1)
+            # torch squeezes the last dim (twice for a 0-d block); a vector's row of 1 is
+            # left for the engine to sum away
+            for _ in range(2 - len(size)):
+                g = squeeze_dim(g, -1)
+            out.append(g)
         r, c = r + rows, c + cols
     return out
 

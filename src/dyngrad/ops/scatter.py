@@ -7,6 +7,8 @@ take and put, and torch's public signatures and checks for all of them. Each for
 written with the family's own ops, so every derivative order comes free (index_select's
 backward is an index_add, take's a put, masked_select's a masked_scatter, ...).
 """
+import math
+
 from .. import _backend
 from .._meta_array import no_kernel
 from .. import _dtype as _dt
@@ -139,6 +141,17 @@ def scatter_add_fn(input, dim, index, src):
     return scatter_add(input, d, index, src)
 
 
+def _refuse_double_backward(grad, op_name, input_name):
+    raise RuntimeError(f"{op_name}(): Double backward is unsupported for {input_name} when >1 "
+                       f"zeros in {input_name} are scattered to the same position in self")
+
+
+# torch's DelayedError: the gradient as it is, refusing to be differentiated (where two
+# zeros of a source met in one product, torch gives no second derivative)
+double_backward_refused = Op("torch::autograd::Error", lambda self, op_name, input_name: self,
+                             jvp=LINEAR, self=_refuse_double_backward)
+
+
 # -- scatter_reduce -----------------------------------------------------------------------
 _REDUCE_UFUNC = {"sum": xp.add, "prod": xp.multiply, "amax": xp.maximum, "amin": xp.minimum,
                  "mean": xp.add}
@@ -176,31 +189,29 @@ def _reduce_backward(grad, self, dim, index, src, reduce, include_self, result, 
     elif reduce in ("amax", "amin"):
         value = gather(result, dim, index)
         self_is_result = _as_float(pw.eq(self, result), grad)
-        src_is_result = _as_float(pw.eq(_narrowed(src, index), value), grad)
+        # (a src wider than the index fails here, as torch's formula does)
+        src_is_result = _as_float(pw.eq(src, value), grad)
         n = scatter_add(self_is_result, dim, index, src_is_result)
         distributed = grad / n
         g_self = self_is_result * distributed
         g_src = src_is_result * gather(distributed, dim, index)
-    else:
-        if want_src:
-            raise NotImplementedError("dyngrad: the gradient of scatter_reduce(reduce='prod') for "
-                                      "src is not implemented")
+    else:  # prod: the zeros' gradients are the products of the others
         masked_self = pw.masked_fill_op(self, pw.eq(self, 0), 1)
         masked_result = scatter_reduce_op(masked_self, dim, index, src, reduce, include_self)
-        g_self, g_src = grad * masked_result / masked_self, None
+        g_self = grad * masked_result / masked_self
+        src_zero = pw.eq(src, 0)
+        src_num_zeros = gather(scatter_add(pw.zeros_like(self), dim, index,
+                                           _as_float(src_zero, self)), dim, index)
+        src_single_zero = pw.logical_and(src_zero, pw.eq(src_num_zeros, 1))
+        masked_src = pw.masked_fill_op(src, src_single_zero, 1)
+        masked_src_result = scatter_reduce_op(self, dim, index, masked_src, reduce, include_self)
+        g_src = pw.where(src_single_zero, gather(grad * masked_src_result, dim, index),
+                         gather(grad * result, dim, index) / pw.masked_fill_op(src, src_zero, 1))
+        if isinstance(grad, Tensor) and xp.any(src_num_zeros._data > 1):
+            g_src = double_backward_refused(g_src, "scatter_reduce", "src")
     if not include_self:
         g_self = scatter_value(g_self, dim, index, 0.0)
     return g_src if want_src else g_self
-
-
-def _narrowed(src, index):
-    shape = tuple(src.shape)
-    if shape == tuple(index.shape):
-        return src
-    for d, n in enumerate(index.shape):
-        if n != shape[d]:
-            src = slice_(src, d, 0, n, 1)
-    return src
 
 
 def _ones_like(src, index):
@@ -272,9 +283,10 @@ def _index_select_backward(grad, self_sym_sizes, dim, index):
 
 
 def _source_backward(grad, dim, index, source):
-    # torch: grad.index_select(dim, index).expand_as(source) (a 0-d source: squeezed index)
+    # torch: grad.index_select(dim, index).expand_as(source); a 0-d source takes the
+    # selection as it is (one element, which the engine sums to the source's shape)
     if source.ndim == 0:
-        return reshape(index_select(grad, dim, index), ())
+        return index_select(grad, dim, index)
     return expand(index_select(grad, dim, index), tuple(source.shape))
 
 
@@ -415,23 +427,26 @@ def _masked_select_backward(grad, self, mask):
     return masked_scatter(new_zeros(grad, shape), mask, grad)
 
 
-def _masked_scatter_source_backward(grad, mask, source_sym_sizes):
-    selected = masked_select(grad, mask)
-    numel = 1
-    for s in source_sym_sizes:
-        numel *= s
-    missing = numel - selected.shape[0]
-    if missing > 0:
-        from .joining import cat
-        selected = cat([selected, new_zeros(grad, (missing,))], 0)
-    return view(selected, tuple(source_sym_sizes))
+def _masked_scatter_backward(grad_output, mask, sizes):
+    # the masked places of the gradient in order, then zeros for the source's unread rest
+    selected = _masked_select(grad_output, mask)
+    out = xp.zeros(math.prod(sizes), grad_output.dtype)
+    out[:selected.size] = selected
+    return out.reshape(sizes)
+
+
+# torch's masked_scatter_backward, one node in the graph of masked_scatter's gradient
+masked_scatter_backward = Op(
+    "MaskedScatterBackwardBackward0", _masked_scatter_backward, jvp=LINEAR, nondiff=("mask",),
+    grad_output=lambda grad, grad_output, mask: masked_scatter(zeros_like(grad_output), mask, grad))
 
 
 masked_select = Op("MaskedSelectBackward0", _masked_select, jvp=LINEAR, nondiff=("mask",),
                    self=_masked_select_backward)
 masked_scatter = Op("MaskedScatterBackward0", _masked_scatter, jvp=LINEAR, nondiff=("mask",),
                     self=lambda grad, mask: masked_fill_op(grad, mask, 0),
-                    source=_masked_scatter_source_backward)
+                    source=lambda grad, mask, source_sym_sizes: masked_scatter_backward(
+                        grad, mask, tuple(source_sym_sizes)))
 
 
 def _check_mask(mask, name):
