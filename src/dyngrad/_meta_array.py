@@ -652,7 +652,5 @@ def reduction_dim_error(a, b):
 
 
 # (their rules build on everything above)
-from ._meta_functions import RULES as _FUNCTION_RULES  # noqa: E402
-from ._meta_spectral import RULES as _SPECTRAL_RULES  # noqa: E402
-
-RULES = {**_FUNCTION_RULES, **_SPECTRAL_RULES}
+from ._meta_functions import RULES  # noqa: E402
+from . import _meta_spectral  # noqa: E402,F401  (adds numpy.linalg's and fft's rules to RULES)

@@ -10,16 +10,7 @@ Its FFT meta kernels follow cuFFT's plan (NOTE [FFT layouts on meta] below).
 import numpy
 
 from ._meta_array import MetaArray, _contiguous
-
-RULES = {}
-
-
-def _rule(*funcs):
-    def register(rule):
-        for f in funcs:
-            RULES[f] = rule
-        return rule
-    return register
+from ._meta_functions import _rule  # (one table of rules: numpy.linalg's and fft's join it)
 
 
 def _laid_out(shape, order):
