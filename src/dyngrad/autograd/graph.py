@@ -211,6 +211,19 @@ _NO_EDGE = (None, 0)
 _NO_EDGES = (_NO_EDGE,)
 
 
+def walk(nodes):
+    """Each node reachable from ``nodes`` (theirs included) once, depth first: for the
+    questions asked of a whole graph (which leaves it reaches, what to free)."""
+    seen, stack = set(), [n for n in nodes if n is not None]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        yield node
+        stack.extend(n for n, _ in node._next_functions if n is not None)
+
+
 def record(node, inputs, outputs):
     """Put ``node`` in the graph as the backward of one forward call, and return it
     (NOTE [One recorder]).

@@ -29,7 +29,7 @@ from .. import creation
 from .._autograd_state import DUAL, set_tangent, tangent_of, transform_frame
 from ..autograd import grad_mode
 from ..autograd import grad as autograd_grad
-from ..autograd.graph import AccumulateGrad, next_sequence_nr
+from ..autograd.graph import AccumulateGrad, next_sequence_nr, walk
 from ..ops import views as vw
 from ..ops._batched import BatchedTensor, is_batched, make_batched
 from ..tensor import Tensor
@@ -90,21 +90,12 @@ def _reaches_outer(tensors, start, lifted, inner):
             stack.append(fn)
         elif t.requires_grad and id(t) not in ours:
             return True
-    seen = set()
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
+    for node in walk(stack):
         if type(node) is AccumulateGrad:
             if id(node.variable) not in ours:
                 return True
-            continue
-        if node._sequence_nr < start:
+        elif node._sequence_nr < start:
             return True
-        for nxt, _ in node._next_functions:
-            if nxt is not None:
-                stack.append(nxt)
     return False
 
 

@@ -16,7 +16,7 @@ freed on every worker once the whole backward is done.
 """
 from ... import _backend
 from ...autograd import engine
-from ...autograd.graph import AccumulateGrad, edge_of
+from ...autograd.graph import AccumulateGrad, edge_of, walk
 from ...futures import wait_all
 from ...tensor import Tensor, _wrap
 from . import _autograd_context, _state
@@ -27,18 +27,12 @@ __all__ = ["backward"]
 
 def _sinks(roots):
     """The leaves' AccumulateGrad nodes and the receive nodes reachable from ``roots``."""
-    seen, stack = set(), [n for n, _ in roots if n is not None]
     leaves, recvs = [], []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
+    for node in walk(n for n, _ in roots):
         if type(node) is AccumulateGrad:
             leaves.append(node)
         elif type(node) is RecvRpcBackward:
             recvs.append(node)
-        stack.extend(n for n, _ in node._next_functions if n is not None)
     return leaves, recvs
 
 
@@ -86,14 +80,9 @@ def _free_graph(context_id, roots=()):
     ctx = _autograd_context.find(context_id)
     if ctx is None:  # a worker the backward never reached
         return
-    seen, stack = set(), [n for n, _ in roots if n is not None] + list(ctx.sends.values())
-    while stack:
-        node = stack.pop()
-        if node in seen or type(node) in (AccumulateGrad, RecvRpcBackward):
-            continue
-        seen.add(node)
-        node._release()
-        stack.extend(n for n, _ in node._next_functions if n is not None)
+    for node in walk([n for n, _ in roots] + list(ctx.sends.values())):
+        if type(node) not in (AccumulateGrad, RecvRpcBackward):  # (both lead nowhere)
+            node._release()
 
 
 def backward(context_id, roots, retain_graph=False):

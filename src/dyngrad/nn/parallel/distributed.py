@@ -9,7 +9,7 @@ import contextlib
 
 from ... import distributed as dist
 from ...autograd import grad_mode
-from ...autograd.graph import AccumulateGrad
+from ...autograd.graph import AccumulateGrad, walk
 from ...tensor import Tensor
 from ..modules.module import Module
 from ._reducer import _DEFAULT_FIRST_BUCKET_BYTES, Reducer
@@ -128,7 +128,7 @@ class DistributedDataParallel(Module):
 def _unused(params, output):
     """The indices of ``params`` that the output's graph does not reach."""
     reached = set()
-    stack, seen = [], set()
+    stack = []
     todo = [output]
     while todo:  # the tensors in the output, however nested
         o = todo.pop()
@@ -141,12 +141,5 @@ def _unused(params, output):
             todo.extend(o.values())
         elif isinstance(o, (list, tuple)):
             todo.extend(o)
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if type(node) is AccumulateGrad:
-            reached.add(id(node.variable))
-        stack.extend(n for n, _ in node.next_functions if n is not None)
+    reached.update(id(node.variable) for node in walk(stack) if type(node) is AccumulateGrad)
     return [i for i, p in enumerate(params) if id(p) not in reached]
