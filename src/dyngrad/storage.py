@@ -53,6 +53,15 @@ def _check_index(idx, size):
     return idx % size if size else idx
 
 
+def _write(array, idx, value):
+    """``storage[idx] = value`` into its bytes or elements: a slice as NumPy takes it, one
+    index checked as torch checks it."""
+    if isinstance(idx, slice):
+        array[idx] = value
+    else:
+        array[_check_index(_index(idx), array.size)] = value
+
+
 def _text(storage, values, info):
     """torch's str of a storage: one element a line, then what it is."""
     if storage.device is META:
@@ -167,11 +176,7 @@ class UntypedStorage:
         return int(data[_check_index(_index(idx), data.size)])
 
     def __setitem__(self, idx, value):
-        data = self._data()
-        if isinstance(idx, slice):
-            data[idx] = value
-        else:
-            data[_check_index(_index(idx), data.size)] = value
+        _write(self._data(), idx, value)
 
     def fill_(self, value):
         self._data()[...] = value
@@ -306,11 +311,7 @@ class TypedStorage:
 
     def __setitem__(self, idx, value):
         _warn_typed_storage_removal()
-        elements = self._elements()
-        if isinstance(idx, slice):
-            elements[idx] = value
-        else:
-            elements[_check_index(_index(idx), elements.size)] = value
+        _write(self._elements(), idx, value)
 
     def fill_(self, value):
         _warn_typed_storage_removal()
