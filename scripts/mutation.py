@@ -86,6 +86,16 @@ _TELL_WATCH = "ob(kind, fn, args, result)"
 _BF16_PARAMS = "out, mean, rstd = _norm_forward(input.astype(params.dtype), weight, bias, layout, eps)"
 _BN_DOUBLE = ("return vjp_of_composite(backward, [grad_out, input, weight], list(grads), mask) "
               "+ [None] * 2")
+_MEAN_ARRAY = "and x.dtype in (xp.float32, xp.float64) and isinstance(x, xp.ndarray)):"
+_GX = "dx -= xp.multiply(xhat, _mean(gx, axes), out=gx)"
+_ZERO_GRAD = "g = _wrap(xp.zeros(ins[i].shape, ins[i]._data.dtype))"
+_HALF_BACKWARD = "dx, dw, db = _norm_backward(_wide(grad_out), input.astype(_FLOAT), _wide(mean),"
+_HALF_RETURN = "return dx.astype(_HALF), dw.astype(param), db.astype(param)"
+_LAYER_XHAT = "xhat = (input.astype(_FLOAT).reshape(-1, n) * _wide(rstd).reshape(-1, 1)"
+_GROUP_X = "x, g = input.astype(_FLOAT).reshape(shape), _wide(grad).reshape(shape)"
+_GROUP_W = "w = _wide(weight).reshape(1, group, -1, 1) if weight is not None else xp.float32(1)"
+_BN_TRAIN_DOUBLE = ("return _norm_double_backward(layout, eps, grads, grad_out, input, weight, mask) "
+                    "+ [None] * 2")
 _HXW = "hxw = input.numel() // (n * c) if n * c else 0"
 _PARAM_BATCHED = "if not any_batched(input, weight, bias):"
 _DIST = "return _norm_backward(grad, self - other, float(p), result, None, False)"
@@ -243,6 +253,110 @@ EQUIVALENT = {
         "mask never asks for one without a weight)",
     ("normalization.py", _BN_DOUBLE, _BN_DOUBLE.replace("[None] * 2", "[None] * 3")):
         "a None past the node's edges: the engine reads one gradient per edge",
+    ("normalization.py", _MEAN_FAST, _MEAN_FAST.replace("0 < k", "0 <= k")):
+        "_mean: rows of no elements return above (k is never 0 here)",
+    ("normalization.py", _MEAN_FAST, _MEAN_FAST.replace("k <= 4096", "k <= 4097")):
+        "rounding only: rows of 4097 summed by BLAS rather than pairwise (float32's last bits)",
+    **dict.fromkeys([("normalization.py", _MEAN_FAST, _MEAN_FAST.replace(a, b)) for a, b in (
+        ("range(x.ndim - len(axes), x.ndim)", "range(x.ndim)"),
+        ("x.ndim - len(axes)", "x.ndim + len(axes)"), ("x.ndim - len(axes)", "len(axes)"))],
+        "_mean: a test passing fewer axes lists sends the rest to NumPy's mean, the same means"),
+    ("normalization.py", _MEAN_ARRAY, _MEAN_ARRAY.replace(" in ", " not in ")):
+        "_mean: the norms reach it with float32 or float64 only (float16 and bfloat16 "
+        "widened first), which the mutant sends to NumPy's mean, the same means",
+    **dict.fromkeys([("normalization.py", _GX, _GX.replace("out=gx", m)) for m in ("out=None", "")],
+                    "_normalized_grad: the product in a new array rather than the spent gx"),
+    ("normalization.py", "record = any(isinstance(p, Tensor) for p in primals + cotangents)",
+     "record = any(isinstance(p, Tensor) for p in primals)"):
+        "vjp_of_composite: the engine hands a formula arrays or Tensors alike, so the primals "
+        "tell as much as all of them",
+    ("normalization.py", "ins.append(p)", "ins.append(None)"):
+        "vjp_of_composite: its callers' primals (grad_out, input, weight) are never numbers, "
+        "and a None stays None",
+    **dict.fromkeys([("normalization.py", _ZERO_GRAD, _ZERO_GRAD.replace(", ins[i]._data.dtype", m))
+                     for m in (", None", ", ")],
+                    "vjp_of_composite: a float64 zero gradient, which the engine casts to its "
+                    "input's dtype"),
+    ("normalization.py", "if other.dtype == out.dtype:", "if other.dtype != out.dtype:"):
+        "_into: the parameters always share out's dtype (see below), so the mutant takes the "
+        "allocating line, the same values",
+    ("normalization.py", "return ufunc(out, other, out=out)", "return ufunc(out, other, out=None)"):
+        "_into: a new array where the fast path wrote in place, the same values",
+    **dict.fromkeys([("normalization.py", "return ufunc(out, other)", m) for m in (
+        "return ufunc(None, other)", "return ufunc(other)", "return ufunc(out, )")],
+        "_into's path for parameters of another dtype: unreachable (as ufunc(out, None))"),
+    ("normalization.py", _HALF_BACKWARD, _HALF_BACKWARD.replace("input.astype(_FLOAT)", "input.astype(None)")):
+        "rounding only: a float16 norm's weight and bias gradients computed in float64 rather "
+        "than float32 before their one rounding (the input's gradient is the kernels' own)",
+    **dict.fromkeys([("normalization.py", "param = weight.dtype if weight is not None else _HALF",
+                      "param = None")] + [
+        ("normalization.py", _HALF_RETURN, _HALF_RETURN.replace(a, b, 1)) for a, b in (
+            ("dx.astype(_HALF)", "dx.astype(None)"), ("dw.astype(param)", "dw.astype(None)"),
+            ("db.astype(param)", "db.astype(None)"))],
+        "float16 norms' gradients left in float64 rather than rounded to their input's dtype: "
+        "the engine casts each gradient to its input's dtype, one rounding from float32 alike"),
+    ("normalization.py", "empty = xp.zeros(0, input.dtype)", "empty = xp.zeros(0, None)"):
+        "the backward's placeholders for gradients the mask refuses: _pick drops them unseen",
+    ("normalization.py", "if mask[1] and weight is not None:", "if mask[1] or weight is not None:"):
+        "a weight's gradient computed where the mask refuses it, then dropped by _pick (the "
+        "mask never asks for one without a weight)",
+    **dict.fromkeys([
+        ("normalization.py", "dw = xp.sum(grad_out * xhat, axis=layout.param_axes).reshape(weight.shape)",
+         "dw = xp.sum(grad_out * xhat, axis=layout.param_axes).reshape(None)"),
+        ("normalization.py", "db = xp.sum(grad_out, axis=layout.param_axes).reshape(layout.param_shape)",
+         "db = xp.sum(grad_out, axis=layout.param_axes).reshape(None)")],
+        "_norm_backward: NumPy's reshape(None) keeps the shape, and the sums over the "
+        "parameters' axes already have the parameters' shape"),
+    ("normalization.py", _LAYER_XHAT, _LAYER_XHAT.replace("input.astype(_FLOAT)", "input.astype(None)")):
+        "rounding only: a float16 layer norm's normalized input in float64 rather than float32, "
+        "its products rounded to float16 row by row either way",
+    **dict.fromkeys([("normalization.py", a, a.replace(f".astype({d}.dtype)", ".astype(None)"))
+                     for a, d in (("dw = _thread_buffer_sum(g * xhat).astype(dw.dtype).reshape(dw.shape)", "dw"),
+                                  ("db = _thread_buffer_sum(g).astype(db.dtype).reshape(db.shape)", "db"))],
+                    "float32 sums left in float64: the engine casts each gradient to its "
+                    "input's dtype, one rounding alike"),
+    ("normalization.py", "g = g * _wide(weight).reshape(1, n)", "g = g * _wide(weight).reshape(n)"):
+        "_layer_half_dx: a row of n broadcasts over the (rows, n) gradient as a (1, n) one",
+    **dict.fromkeys([("normalization.py", a, a.replace("(-1,", "(+1,"))
+                     for a in ("ds = (g * x).sum(-1, keepdims=True)", "db = g.sum(-1, keepdims=True)")],
+                    "_layer_half_dx: its arrays are (rows, n), whose axis -1 is axis 1"),
+    **dict.fromkeys([("normalization.py", a, a.replace(".astype(_HALF)", ".astype(None)"))
+                     for a in ("return (rstd * g + (b * x + c)).astype(_HALF)",
+                               "return ((r * w) * g + c2 * x + c3).reshape(input.shape).astype(_HALF)")],
+                    "the kernels' float32 input gradient left in float64: the engine casts it "
+                    "to float16, one rounding alike"),
+    ("normalization.py", "chunk = -(-m // threads) if m else 1", "chunk = -(-m // threads) if m else 2"):
+        "_thread_buffer_sum of no rows: no run, the loop breaks at once whatever the chunk",
+    ("normalization.py", "runs = -(-m // chunk) if m else 0", "runs = -(-m // chunk) if m else 1"):
+        "_thread_buffer_sum of no rows: a run of none, the loop breaks at once",
+    ("normalization.py", "buffers = xp.zeros((max(runs, 1), rows.shape[1]), _HALF)",
+     "buffers = xp.zeros((max(runs, 2), rows.shape[1]), _HALF)"):
+        "_thread_buffer_sum: a spare buffer of zeros adds nothing to the total",
+    ("normalization.py", "buffers[live] = (buffers[live].astype(_FLOAT) + rows[at]).astype(_HALF)",
+     "buffers[live] = (buffers[live].astype(_FLOAT) + rows[at]).astype(None)"):
+        "_thread_buffer_sum: the float32 sum held exactly in float64, rounded to float16 when "
+        "stored in the buffer",
+    **dict.fromkeys([("normalization.py", "total = xp.zeros(rows.shape[1], _FLOAT)",
+                      "total = xp.zeros(rows.shape[1], " + m) for m in ("None)", ")")],
+                    "rounding only: a few float16 buffers summed in float64 rather than "
+                    "float32 (exact in both but for far-apart exponents)"),
+    ("normalization.py", _GROUP_X, _GROUP_X.replace("input.astype(_FLOAT)", "input.astype(None)")):
+        "rounding only: a float16 group norm's terms in float64 rather than float32 before "
+        "the one rounding to float16",
+    **dict.fromkeys([("normalization.py", _GROUP_W, _GROUP_W.replace(a, b)) for a, b in (
+        ("reshape(1, group, -1, 1)", "reshape(group, -1, 1)"), ("-1, 1)", "-2, 1)"))],
+        "_group_half_dx: the weight broadcasts as (group, C / group, 1) alike, and NumPy reads "
+        "any negative size as the one to infer"),
+    ("normalization.py", "n = xp.float32(input.size // input.shape[1])",
+     "n = xp.float32(input.size / input.shape[1])"):
+        "_batch_half_dx: an exact quotient, the same float32",
+    ("normalization.py", "mask = grad_input_mask[:3]", "mask = grad_input_mask[:4]"):
+        "batch norm's double backward: the fourth entry (running_mean's) is never asked",
+    **dict.fromkeys([("normalization.py", _BN_TRAIN_DOUBLE, _BN_TRAIN_DOUBLE.replace(" + [None] * 2", m))
+                     for m in ("", " + [None]", " + [None] * 3")] + [
+        ("normalization.py", _BN_DOUBLE, _BN_DOUBLE.replace(" + [None] * 2", m)) for m in ("", " + [None]")],
+        "the running statistics' edges get no gradient: None or missing, the engine reads one "
+        "gradient per edge and none from past the list"),
     **dict.fromkeys([("torch_nn.py", _HXW, _HXW.replace("//", "/"))],
                     "group_norm's HxW as a float equal to the integer: native_group_norm's size "
                     "check passes alike and the layout reads the input's shape"),

@@ -1,6 +1,9 @@
 """The CPU-machine import surface (torch.cuda, amp, backends, jit, compile, ...) run side by
 side with torch: each case is a statement run on both libraries, comparing the value, its
 type, the warnings raised and the exception type and message."""
+import os
+import subprocess
+import sys
 import warnings
 
 import pytest
@@ -230,3 +233,14 @@ def test_autocast_leaves_float32_code_alone(context):
                          f"a.__exit__(None, None, None))[1])({context})")
     assert inside(dyngrad) == inside(torch)
 
+
+
+def test_thread_counts_read_omp_num_threads():
+    # (a fresh process: the variable is read when the library starts)
+    probe = ("import torch, dyngrad\n"
+             "for lib in (torch, dyngrad):\n"
+             "    print(lib.get_num_threads(), lib.get_num_interop_threads())\n")
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert out[1] == out[0]

@@ -7,9 +7,19 @@ import warnings
 from . import _size
 
 _PRECISIONS = ("highest", "high", "medium")
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _initial_threads():
+    # torch's intra-op pool: one thread a core, fewer where OMP_NUM_THREADS asks (a number
+    # it cannot read, or more than the cores, leaves one a core); its inter-op pool keeps
+    # one a core whatever the variable says
+    asked = os.environ.get("OMP_NUM_THREADS", "")
+    return min(int(asked), _CORES) if asked.isdigit() and int(asked) > 0 else _CORES
+
+
 _state = {"precision": "highest", "deterministic": False, "warn_only": False,
-          "threads": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-          else os.cpu_count()}
+          "threads": _initial_threads()}
 # which scaled_dot_product_attention kernels may run (torch.backends.cuda.enable_*_sdp,
 # torch.nn.attention.sdpa_kernel); on the CPU only "flash" and "math" exist
 sdp_enabled = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True,
@@ -111,7 +121,7 @@ def set_num_interop_threads(n):
 
 
 def get_num_interop_threads():
-    return _state.get("interop", _state["threads"])
+    return _state.get("interop", _CORES)
 
 
 def set_flush_denormal(mode):

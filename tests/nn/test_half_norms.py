@@ -92,7 +92,8 @@ def test_half_norm_statistics(fn, params):
             np.testing.assert_allclose(b, a, rtol=1e-6)
 
 
-@pytest.mark.parametrize("threads", [1, 3])
+# (5 threads: 24 rows in runs of 5, the last run one row short)
+@pytest.mark.parametrize("threads", [1, 3, 5])
 def test_layer_norm_weight_grads_follow_the_thread_count(threads):
     saved = torch.get_num_threads(), dyngrad.get_num_threads()
     try:
@@ -105,6 +106,45 @@ def test_layer_norm_weight_grads_follow_the_thread_count(threads):
         dyngrad.set_num_threads(saved[1])
     for a, b in zip(*results):
         np.testing.assert_array_equal(b, a)
+
+
+def test_half_layer_norm_of_no_rows():
+    grads = []
+    for lib in (torch, dyngrad):
+        x, w, b = (lib.tensor(a).requires_grad_() for a in (_X[:0], _P5[0], _P5[1]))
+        y = lib.nn.functional.layer_norm(x, (5,), w, b)
+        grads.append([(str(g.dtype), g.shape, g.numpy().tolist())
+                      for g in lib.autograd.grad(y, (x, w, b), lib.ones_like(y))])
+    assert grads[1] == grads[0]
+
+
+def test_half_group_norm_input_grad_alone():
+    # a weight not asking for its gradient: the input's gradient still in torch's kernel's
+    # own terms (the plain formula rounds one element of these otherwise)
+    rng = np.random.default_rng(0)
+    x, g = ((rng.standard_normal((4, 8, 9)) * 3 + 1).astype(np.float16),
+            rng.standard_normal((4, 8, 9)).astype(np.float16))
+    w = rng.standard_normal(8).astype(np.float16)
+    grads = []
+    for lib in (torch, dyngrad):
+        t = lib.tensor(x).requires_grad_()
+        y = lib.nn.functional.group_norm(t, 4, lib.tensor(w))
+        grads.append(lib.autograd.grad(y, t, lib.tensor(g))[0].float().numpy())
+    np.testing.assert_array_equal(grads[1], grads[0])
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_half_layer_norm_float_bias_without_weight(create_graph):
+    # torch's backward kernel reads the parameters' dtype from the weight: without one, a
+    # float32 bias beside a float16 input is an error there (not in the forward)
+    errors = []
+    for lib in (torch, dyngrad):
+        x, b = lib.tensor(_X).requires_grad_(), lib.tensor(_P5[1]).float().requires_grad_()
+        y = lib.nn.functional.layer_norm(x, (5,), None, b)
+        with pytest.raises(RuntimeError) as e:
+            lib.autograd.grad(y, (x, b), lib.ones_like(y), create_graph=create_graph)
+        errors.append(str(e.value))
+    assert errors[1] == errors[0]
 
 
 def test_half_sums_round_once():

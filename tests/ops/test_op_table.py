@@ -708,6 +708,9 @@ EDGE_CASES = {
     "gelu_0d": (lambda t, x: _sq(_F(t).gelu(x[0, 1])), [A], GRAPHS),
     "elu_0d": (lambda t, x: _sq(_F(t).elu(x[0, 1])), [A], GRAPHS),
     "softplus_0d": (lambda t, x: _sq(_F(t).softplus(x[0, 1])), [A], GRAPHS),
+    # rows of no elements: the mean of nothing 0, its variance NaN (as torch's sums make them)
+    "native_layer_norm_empty_rows": (lambda t, x, w: t.native_layer_norm(
+        x[:, :0], (0,), w[:0], None, 1e-5), [A, B], _TO_VALUES),
 }
 
 

@@ -34,6 +34,8 @@ def _mean(x, axes):
     k = 1
     for a in axes:
         k *= x.shape[a]
+    if not k:  # empty rows: torch's sums of nothing leave the mean 0 (NumPy's warns, NaN)
+        return xp.sum(x, axis=axes, keepdims=True)
     if (0 < k <= 4096 and axes == tuple(range(x.ndim - len(axes), x.ndim))
             and x.dtype in (xp.float32, xp.float64) and isinstance(x, xp.ndarray)):
         rows = x.reshape(-1, k) @ xp.ones(k, x.dtype)
@@ -47,6 +49,8 @@ def _stats(x, axes, eps):
     mean = _mean(x, axes)
     d = x - mean
     var = _mean(d * d, axes)
+    if d.size == 0 and var.size:  # empty rows: torch's variance of nothing is 0 / 0
+        var = var + xp.nan
     with xp.errstate(divide="ignore"):
         rstd = 1 / xp.sqrt(var + eps)
     return d, mean, rstd.astype(x.dtype, copy=False)
