@@ -92,7 +92,6 @@ _ZERO_GRAD = "g = _wrap(xp.zeros(ins[i].shape, ins[i]._data.dtype))"
 _HALF_BACKWARD = "dx, dw, db = _norm_backward(_wide(grad_out), input.astype(_FLOAT), _wide(mean),"
 _HALF_RETURN = "return dx.astype(_HALF), dw.astype(param), db.astype(param)"
 _LAYER_XHAT = "xhat = (input.astype(_FLOAT).reshape(-1, n) * _wide(rstd).reshape(-1, 1)"
-_GROUP_X = "x, g = input.astype(_FLOAT).reshape(shape), _wide(grad).reshape(shape)"
 _GROUP_W = "w = _wide(weight).reshape(1, group, -1, 1) if weight is not None else xp.float32(1)"
 _BN_TRAIN_DOUBLE = ("return _norm_double_backward(layout, eps, grads, grad_out, input, weight, mask) "
                     "+ [None] * 2")
@@ -340,9 +339,6 @@ EQUIVALENT = {
                       "total = xp.zeros(rows.shape[1], " + m) for m in ("None)", ")")],
                     "rounding only: a few float16 buffers summed in float64 rather than "
                     "float32 (exact in both but for far-apart exponents)"),
-    ("normalization.py", _GROUP_X, _GROUP_X.replace("input.astype(_FLOAT)", "input.astype(None)")):
-        "rounding only: a float16 group norm's terms in float64 rather than float32 before "
-        "the one rounding to float16",
     **dict.fromkeys([("normalization.py", _GROUP_W, _GROUP_W.replace(a, b)) for a, b in (
         ("reshape(1, group, -1, 1)", "reshape(group, -1, 1)"), ("-1, 1)", "-2, 1)"))],
         "_group_half_dx: the weight broadcasts as (group, C / group, 1) alike, and NumPy reads "
