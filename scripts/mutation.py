@@ -75,6 +75,9 @@ _NUMPY_TEST = "if type(x) is _ndarray or _backend.is_numpy(x):"
 _RELU_TEST = "if type(grad_output) is not _ndarray and not _backend.is_numpy(grad_output):"
 _RELU_ZEROS = "xp.copyto(out, xp.zeros((), out.dtype), where=drop)"
 _GELU_FAST = "elif x.dtype == xp.float32 and grad_output.dtype == xp.float32:"
+_NORM_SMALL_P = ("self_scaled = sgn(self) * masked_fill_op(pow_scalar_exp(abs_(self), ord - 1), "
+                 "eq(self, 0), 0)")
+_NORM_SCALE = "scale_v = masked_fill_op(grad / pow_scalar_exp(norm, ord - 1), eq(norm, 0), 0)"
 _MEAN_FAST = "if (0 < k <= 4096 and axes == tuple(range(x.ndim - len(axes), x.ndim))"
 _SAME_KIND = 'return "biufc".index(_backend.kind(source)) <= "biufc".index(_backend.kind(target))'
 _SAME_KIND_NP = "if isinstance(source, xp.dtype) and isinstance(target, xp.dtype):"
@@ -498,6 +501,25 @@ EQUIVALENT = {
        "two zeros make the numerator 0" for f, line in (
            ("index_put.py", "/ pw.masked_fill_op(source, src_zero, 1))"),
            ("scatter.py", "gather(grad * result, dim, index) / pw.masked_fill_op(src, src_zero, 1))"))},
+    ("statistics.py", "if not keepdim and len(shape) > 1:", "if not keepdim and len(shape) >= 1:"):
+        "_var_backward: a 1-d input's 0-d gradient broadcasts as its one-element unsqueeze does",
+    ("statistics.py", "target[d % total if total else 0] = 1", "target[d % total if total else 1] = 1"):
+        "_restore_reduced_dims: total is 0 only with no reduced dims, when the loop never runs",
+    ("statistics.py", _NORM_SMALL_P, _NORM_SMALL_P.replace("eq(self, 0), 0)", "eq(self, 0), 1)")):
+        "_norm_backward: the filled places are zeros of self, where sgn(self) is 0 and flat",
+    ("statistics.py", _NORM_SCALE, _NORM_SCALE.replace("eq(norm, 0), 0)", "eq(norm, 0), 1)")):
+        "_norm_backward: a zero norm has only zeros, where self_scaled is 0 and its derivative "
+        "0 (p >= 2) or nan (1 < p < 2) whatever the fill",
+    ("statistics.py", "if ord < 1:", "if ord <= 1:"): "_norm_backward: ord 1 has returned above",
+    ("statistics.py", "if ord < 2:", "if ord <= 2:"): "_norm_backward: ord 2 has returned above",
+    ("rearrange.py", "return _backend.as_strided(self, shape=(1,), strides=(self.dtype.itemsize,))",
+     "return _backend.as_strided(self, shape=(1,), strides=None)"):
+        "_unfold of a 0-d: NumPy's default stride of one element is its itemsize",
+    ("rearrange.py", "return grad.reshape(()).copy()", "return grad.reshape(None).copy()"):
+        "_unfold_backward: the gradient of a 0-d input is 0-d, which NumPy's reshape(None) keeps",
+    ("special.py", 'eps = float(xp.finfo(getattr(self, "_data", self).dtype).eps)',
+     "eps = float(xp.finfo(None).eps)"):
+        "i1's guard: between float64's eps and self's, i0(x) - i1(x) / x is 0.5 to rounding",
 }
 # cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
 # end, as Python slicing clamps it

@@ -24,6 +24,7 @@ MAX_TIE = np.array([[1.0, 3.0, 3.0], [2.0, -1.0, 3.0]], f32)    # the max three 
 MIN_TIE = np.array([[1.0, -1.0, 3.0], [2.0, -1.0, 2.0]], f32)   # the min twice
 NANS = np.array([[1.0, np.nan, 3.0], [np.nan, -1.0, 2.0]], f32)  # max/min NaN, twice
 ZERO_ROW = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]], f32)   # a norm of 0
+CONST_ROW = np.array([[1.5, 1.5, 1.5], [1.0, -2.0, 2.0]], f32)  # a std of 0
 C7 = np.linspace(-1.2, 1.5, 14, dtype=f32).reshape(2, 7)         # 7 columns: uneven pieces
 
 
@@ -57,7 +58,9 @@ SAMPLES = {
     st.amax_op: [("amax_dim_ties", lambda t, x: x.amax(1), [MAX_TIE])],
     st.amin_op: [("amin_dims_ties", lambda t, x: t.amin(x, (0, 1)), [MIN_TIE])],
     st.vector_norm: [("norm_of_zero_row", lambda t, x: x.norm(dim=1), [ZERO_ROW]),
-                     ("norm_1_at_zero", lambda t, x: t.norm(x, p=1), [ZERO])],
+                     ("norm_1_at_zero", lambda t, x: t.norm(x, p=1), [ZERO]),
+                     ],
+    st.std_op: [("std_of_constant_row", lambda t, x: x.std(1), [CONST_ROW])],
     joining.cat: [("cat_three", lambda t, x, y, z: t.cat([x, y, z], 1), [A, A[:, :1].copy(), C7])],
     vw.split: [("split_three_uneven", lambda t, x: x.split(3, 1), [C7]),
                ("chunk_three", lambda t, x: t.chunk(x, 3, -1), [C7])],

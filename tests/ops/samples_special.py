@@ -12,6 +12,9 @@ UNIT = np.array([[0.3, -0.6, 0.2], [0.7, -0.4, 0.9]], f32)
 PROB = np.array([[0.05, 0.3, 0.5], [0.7, 0.92, 0.2]], f32)
 BIG = np.array([0.0, -3.5, 12.0, 31.5, -33.0], f32)
 TAIL = np.array([-25.0, -6.0, -0.5, 3.0, 9.0], f32)
+# xlog1py's zeros of x where log1p(y) is -inf or nan (y <= -1), beside ones that are not
+XZ = np.array([[0.0, 0.0, 1.0], [0.0, 1.2, 0.0]], f32)
+YM = np.array([[-1.0, -2.0, -1.0], [0.5, -1.0, -0.5]], f32)
 
 
 def _sq(y):
@@ -52,11 +55,16 @@ SAMPLES = {
                ("erfcx_squared", lambda t, x: _sq(t.special.erfcx(x)),
                 [np.array([0.0, -1.5, 3.0, 30.0], f32)])],
     sp.xlog1py: [("xlog1py", lambda t, x, y: t.special.xlog1py(x, y), [A, POS]),
-                 ("xlog1py_squared", lambda t, x, y: _sq(t.special.xlog1py(x, y - 0.3)), [A, POS])],
+                 ("xlog1py_squared", lambda t, x, y: _sq(t.special.xlog1py(x, y - 0.3)), [A, POS]),
+                 ("xlog1py_y_to_minus_one", lambda t, x, y: t.special.xlog1py(x, y), [XZ, YM])],
     sp.xlog1py_number_self: [("xlog1py_number_self", lambda t, y: t.special.xlog1py(2.5, y), [POS])],
     sp.xlog1py_number_other: [("xlog1py_number_other", lambda t, x: t.special.xlog1py(x, 1.5), [A]),
                               ("xlog1py_number_other_squared",
-                               lambda t, x: _sq(t.special.xlog1py(x, 0.25)), [A])],
+                               lambda t, x: _sq(t.special.xlog1py(x, 0.25)), [A]),
+                              ("xlog1py_number_other_minus_one",
+                               lambda t, x: t.special.xlog1py(x, -1.0), [XZ]),
+                              ("xlog1py_number_other_below_minus_one",
+                               lambda t, x: t.special.xlog1py(x, -1.5), [XZ])],
     # (the derivative in the first argument raises in torch: RAISES_IN_BACKWARD)
     sp.igamma: [("igamma", lambda t, x: t.igamma(t.tensor(POS) + 1, x), [POS]),
                 ("gammainc", lambda t, x: _sq(t.special.gammainc(t.tensor(POS), x)), [POS])],
@@ -78,4 +86,5 @@ RAISES_IN_BACKWARD = {
 
 # i1 at exactly 0: torch's guard gives the limit 0.5 where a central difference agrees,
 # but i0/i1 at 0 sit on |x|'s kink in the guard: compared with torch only
-AT_A_KINK = {"i0_big", "i0e", "i1", "i1e"}
+AT_A_KINK = {"i0_big", "i0e", "i1", "i1e", "xlog1py_y_to_minus_one",
+             "xlog1py_number_other_minus_one", "xlog1py_number_other_below_minus_one"}

@@ -629,21 +629,45 @@ def test_prod_with_zeros_second_order(call):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize("p", [0.5, 1.5, 4.0, 0.0, -float("inf")])
-def test_norm_other_p(p):
-    # values and first derivatives only: for these p torch's formula raises |x| to a
-    # power in place, which puts a CloneBackward0 into its second-order graphs
+ZERO_ROW = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]], f32)
+
+
+# p below 1 and 0 in |x| ** (p - 1) at a zero; p from 1 up and a zero norm
+@pytest.mark.parametrize("p, data", [(0.5, A), (0.3, A), (1.5, A), (4.0, A), (0.0, A),
+                                     (-float("inf"), A), (0.5, ZERO), (1.5, ZERO_ROW),
+                                     (3.0, ZERO_ROW), (2.5, ZERO)],
+                         ids=["0.5", "0.3", "1.5", "4", "0", "-inf", "0.5_at_zero",
+                              "1.5_zero_norm", "3_zero_norm", "2.5_at_zero"])
+def test_norm_other_p(p, data):
+    # values and derivatives, not graphs: for these p torch's formula raises |x| to a
+    # power in place, which puts a CloneBackward0 into its second-order graphs (and torch's
+    # second derivative of the -inf norm raises on its undefined zero gradient)
     got, want = [], []
     for lib, out in ((torch, want), (dyngrad, got)):
-        x = lib.tensor(A, requires_grad=True)
+        x = lib.tensor(data, requires_grad=True)
         y = x.norm(p, 1)
-        (y * lib.tensor(weights(tuple(y.shape), 0), dtype=y.dtype)).sum().backward()
-        out += [y.detach().numpy(), x.grad, type(y.grad_fn).__name__]
+        g, = lib.autograd.grad((y * lib.tensor(weights(tuple(y.shape), 0), dtype=y.dtype)).sum(),
+                               x, create_graph=True, allow_unused=True)
+        g2 = None if g is None or p == -float("inf") else lib.autograd.grad(
+            (g * lib.tensor(weights(tuple(g.shape), 1), dtype=g.dtype)).sum(), x)[0]
+        out += [y.detach().numpy(), g, g2, type(y.grad_fn).__name__]
     np.testing.assert_allclose(got[0], want[0], rtol=1e-5)
-    assert (got[1] is None) == (want[1] is None)
-    if want[1] is not None:
-        np.testing.assert_allclose(got[1].numpy(), want[1].numpy(), rtol=1e-5, atol=1e-6)
-    assert got[2] == want[2]
+    for a, b in zip(got[1:3], want[1:3]):
+        assert (a is None) == (b is None)
+        if b is not None:
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert got[3] == want[3]
+
+
+# an empty dim list reduces every dim; torch's backward reads it as no dims (dof
+# 1 - correction: infinite gradients no finite difference checks, so torch's only)
+@pytest.mark.parametrize("call", [lambda t, x: t.var(x, ()), lambda t, x: x.std((), keepdim=True),
+                                  lambda t, x: t.var_mean(x, (), correction=0),
+                                  lambda t, x: t.std_mean(x, [], keepdim=True)],
+                         ids=["var", "std_keepdim", "var_mean", "std_mean_keepdim"])
+@pytest.mark.parametrize("data", [A, A[0]], ids=["2d", "1d"])
+def test_empty_dim_list(call, data):
+    assert_same(call, [data], grad=True)
 
 
 EDGES = np.array([0.0, -1.0, 2.0], f32)

@@ -76,6 +76,7 @@ CASES = {
     "transpose_0d": lambda t, x, y, b: t.transpose(b[0, 1], 0, -1),
     "unbind_copy": lambda t, x, y, b: t.unbind_copy(b, 1),
     "unfold_copy": lambda t, x, y, b: t.unfold_copy(b, 1, 2, 1),
+    "unfold_0d": lambda t, x, y, b: b[1, 0].unfold(0, 1, 1),
     "unsqueeze_copy": lambda t, x, y, b: t.unsqueeze_copy(b, 1),
     "view_copy": lambda t, x, y, b: t.view_copy(b, (3, 2)),
     "view_copy_transposed": lambda t, x, y, b: t.view_copy(b.t(), (-1,)),

@@ -224,7 +224,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
 # -- Tensor.unfold: sliding windows as a strided view -------------------------------------------
 def _unfold(self, dimension, size, step):
     if self.ndim == 0:
-        return _backend.as_strided(self, shape=(1,), strides=(0,))
+        # torch reports the one window's stride as 1, as a contiguous view would have
+        return _backend.as_strided(self, shape=(1,), strides=(self.dtype.itemsize,))
     n = (self.shape[dimension] - size) // step + 1
     shape = self.shape[:dimension] + (n,) + self.shape[dimension + 1:] + (size,)
     st = self.strides

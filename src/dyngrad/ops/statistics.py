@@ -15,6 +15,7 @@ from ._table import TRANSPOSED, Op
 from .pointwise import (abs_, conj, div, eq, exp, logical_or, isnan, masked_fill_op,
                         mul_scalar, pow_scalar_exp, sgn)
 from .reduction import _axes, _dims, mean_all, mean_dim, sum_dim
+from .complex_views import real
 from .views import reshape, unsqueeze
 
 xp = _backend.xp
@@ -40,9 +41,15 @@ def _in_float32(a):
     return a.astype(xp.float32) if a.dtype == xp.float16 else a
 
 
+def _every_dim_if_empty(dim):
+    # torch reads an empty dim list as every dim, as it reads None
+    return None if dim is not None and not isinstance(dim, int) and len(dim) == 0 else dim
+
+
 def _var(self, dim, correction, keepdim, then=None):
     """The variance (``then`` applied before rounding to the result's dtype: std's sqrt)."""
     _var_check(self)
+    dim = _every_dim_if_empty(dim)
     axes = None if dim is None else _axes(dim, self.ndim)
     # torch gives nan for dof <= 0 without a warning; NumPy warns
     with xp.errstate(**_SILENT), warnings.catch_warnings():
@@ -59,6 +66,7 @@ def _var(self, dim, correction, keepdim, then=None):
 
 def _var_backward(grad, self, dim, correction, keepdim):
     """torch's var_backward: (2 / dof) * grad * (self - mean)."""
+    # (an empty dim list is no dims here, not every dim: torch's dof is then 1 - correction)
     shape = tuple(self.shape)
     if len(shape) == 0 or dim is None:
         dof = math.prod(shape) - correction
@@ -68,7 +76,9 @@ def _var_backward(grad, self, dim, correction, keepdim):
         grad = _unsqueeze_multiple(grad, dim, len(shape))
     dof = math.prod(shape[d] for d in _dims(dim, len(shape))) - correction
     # C++'s 2.0 / 0 is inf (the gradient is then nan), Python's raises
-    return mul_scalar(grad, 2.0 / dof if dof else math.inf) * (self - mean_dim(self, dim, True))
+    # (but the mean subtracted is every element's)
+    dims = tuple(range(len(shape))) if _every_dim_if_empty(dim) is None else dim
+    return mul_scalar(grad, 2.0 / dof if dof else math.inf) * (self - mean_dim(self, dims, True))
 
 
 def _std(self, dim, correction, keepdim):
@@ -80,8 +90,17 @@ def _std_backward(result, grad, self, dim, correction, keepdim):
     return _var_backward(grad_var, self, dim, correction, keepdim)
 
 
+def _std_jvp(self_t, self, result, dim, correction, keepdim):
+    # torch's rule: var's tangent over 2 * std, 0 where std is 0 (the transposed backward
+    # would give 0 * inf there)
+    var_t = _var_backward(conj(self_t), self, dim, correction, True)
+    dim = _every_dim_if_empty(dim)
+    var_t = sum_dim(real(var_t), tuple(range(self.ndim)) if dim is None else dim, keepdim)
+    return masked_fill_op(var_t / mul_scalar(result, 2), eq(result, 0), 0)
+
+
 var_op = Op("VarBackward0", _var, jvp=TRANSPOSED, self=_var_backward)
-std_op = Op("StdBackward0", _std, jvp=TRANSPOSED, self=_std_backward)
+std_op = Op("StdBackward0", _std, jvp=_std_jvp, self=_std_backward)
 
 
 def _correction(dim, unbiased, correction):

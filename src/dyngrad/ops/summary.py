@@ -28,7 +28,8 @@ xp = _backend.xp
 
 
 def _axes(dim, ndim):
-    return tuple(range(ndim)) if dim is None or dim == () else _dims(dim, ndim)
+    # (an empty tuple or list, as torch reads it: every dim)
+    return tuple(range(ndim)) if dim is None or dim == () or dim == [] else _dims(dim, ndim)
 
 
 def _dim_arg(dim):
