@@ -195,18 +195,17 @@ EQUIVALENT = {
     ("reduction.py", "grad_size.append(repeats[d + len(repeats) - n])",
      "grad_size.append(repeats[d - n])"):
         "repeat's backward: the same repeat counted from the end",
-    ("scans.py", "return slice_(x, dim, start, start + length, 1)",
-     "return slice_(x, dim, start, start + length, None)"):
-        "a slice's step None is Python slicing's 1",
-    ("scans.py", 'if not bool((getattr(self, "_data", self) == 0).any()):',
-     'if not bool((getattr(None, "_data", self) == 0).any()):'):
+    # prod.py (cumprod and prod's backwards, moved there from scans.py)
+    **dict.fromkeys([("prod.py", "return slice_(x, dim, 0, stop, 1)", "return slice_(x, dim, None, stop, 1)"),
+                     ("prod.py", "return slice_(x, dim, 0, stop, 1)", "return slice_(x, dim, 0, stop, None)"),
+                     ("prod.py", "return slice_(x, dim, start, x.shape[dim], 1)",
+                      "return slice_(x, dim, start, None, 1)"),
+                     ("prod.py", "return slice_(x, dim, start, x.shape[dim], 1)",
+                      "return slice_(x, dim, start, x.shape[dim], None)")],
+                    "a slice's None is Python slicing's default: start 0, the end, step 1"),
+    ("prod.py", 'if not wrapped and not bool((getattr(self, "_data", self) == 0).any()):',
+     'if not wrapped and not bool((getattr(None, "_data", self) == 0).any()):'):
         "cumprod's backward: a Tensor's == 0 and any() give the same bool as its array's",
-    ("scans.py", 'if hasattr(target, "_data"):', 'if hasattr(None, "_data"):'):
-        "a Tensor's item assignment is the same select and copy_ (its CopySlices node)",
-    ("scans.py", "return cumprod_op(input, dim, dtype)", "return cumprod_op(input, dim, None)"):
-        "the formulas call cumprod without a dtype (torch.cumprod goes through cumprod_fn)",
-    ("scans.py", "return cumprod_op(input, dim, dtype)", "return cumprod_op(input, dim, )"):
-        "the formulas call cumprod without a dtype (torch.cumprod goes through cumprod_fn)",
     # normalization.py: _mean's BLAS row sums are a shortcut beside NumPy's mean; a mutant
     # that takes the general path more often computes the same means
     **dict.fromkeys([("normalization.py", _MEAN_FAST, _MEAN_FAST.replace(a, b)) for a, b in (
@@ -521,21 +520,6 @@ EQUIVALENT = {
      "eps = float(xp.finfo(None).eps)"):
         "i1's guard: between float64's eps and self's, i0(x) - i1(x) / x is 0.5 to rounding",
 }
-# cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
-# end, as Python slicing clamps it
-_NARROW_TO_END = {
-    "omitted = cat([_ones(self, tuple(ones_shape)), cumprod(_narrow(self, dim, 1, n - 1), dim)], dim)":
-        ["n + 1", "n"],
-    "after = cumprod(_narrow(self, dim, k + 1, n - k - 1), dim)": ["n - k + 1", "n - k", "n + k - 1",
-                                                                    "n - 1"],
-    "sum_dim(_narrow(grad, dim, k, n - k) * pw.conj(omitted), (dim,), False))": ["n + k", "n"],
-}
-for _line, _longer in _NARROW_TO_END.items():
-    _length = "n - k - 1" if "k + 1," in _line else "n - k" if "grad, dim, k," in _line else "n - 1"
-    for _mutant in _longer:
-        EQUIVALENT[("scans.py", _line, _line.replace(", " + _length + ")", ", " + _mutant + ")", 1))] = (
-            "cumprod's backward: a narrow to the dim's end, longer only past the end (clamped)")
-
 
 # mutants equivalent wherever they stand: a fragment of the original line, what the
 # mutant writes instead -> why

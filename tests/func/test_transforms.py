@@ -13,6 +13,8 @@ from tests.func._compare import observe
 X = np.array([[0.3, -1.2, 2.1], [1.7, -0.4, 0.9]], np.float32)
 V = np.array([0.8, -1.5, 1.1], np.float32)
 W = np.array([[0.5, -0.2], [0.1, 0.9], [-0.7, 0.3]], np.float32)
+PROD_ROWS = np.array([[np.inf, 2.0, 3.0, 0.5], [0.0, 0.0, np.inf, 2.0], [1.0, 0.0, 2.0, 5.0]],
+                     np.float32)
 
 
 def _t(t, a, **kw):
@@ -95,6 +97,14 @@ CASES = {
     "grad_unused_input": lambda t: t.func.grad(lambda x, y: x.sum(), argnums=(0, 1))(_t(t, V), _t(t, V)),
     "grad_under_no_grad": lambda t: _no_grad(t, lambda: t.func.grad(lambda x: (x * x).sum())(_t(t, V))),
     "grad_backward_through": lambda t: _backward_through(t),
+    # inside a transform torch's tensors are wrappers: prod and cumprod take their forms for
+    # zeros whatever the values (an inf then gives no NaN), and cumprod stacks its slices
+    "grad_cumprod_inf": lambda t: t.func.grad(lambda x: (x.cumprod(1) * x.detach()).sum())(
+        _t(t, PROD_ROWS)),
+    "grad_prod_zeros_inf": lambda t: t.func.grad(lambda x: x.prod())(_t(t, PROD_ROWS[1])),
+    "vmap_grad_cumprod_zeros": lambda t: t.func.vmap(t.func.grad(lambda x: (x.cumprod(0) * x).sum()))(
+        _t(t, PROD_ROWS)),
+    "vmap_grad_prod_dim": lambda t: t.func.vmap(t.func.grad(lambda x: x.prod(0)))(_t(t, PROD_ROWS)),
     # errors
     "grad_nonscalar": lambda t: t.func.grad(lambda x: x * 2)(_t(t, X)),
     "grad_not_tensor": lambda t: t.func.grad(lambda x: 1.0)(_t(t, X)),

@@ -15,6 +15,11 @@ TIES = np.array([[1.0, 3.0, 3.0, 2.0], [2.0, -1.0, 2.0, 2.0]], f32)
 ROW = np.array([0.5, -1.5, 2.5, 0.25, -0.75, 1.0], f32)
 ZEROS = np.array([[0.3, 0.0, 2.1, -1.0], [1.7, -0.4, 0.0, 0.0]], f32)
 NAN = np.array([[0.3, np.nan, 2.1], [1.7, -0.4, 0.9]], f32)
+# zeros beside inf and NaN: torch's first-order backward (no create_graph) takes an O(n)
+# form where inf * 0 lands elsewhere than in the O(n^2) one; a first zero at the start, a
+# second one, and a row with none
+ZERO_INF = np.array([[0.0, 2.0, np.inf, 0.0, 3.0], [np.inf, 1.5, 0.0, 2.0, -1.0],
+                     [3.0, np.nan, 0.0, 2.0, 0.5], [0.5, 2.0, -1.0, 3.0, 1.5]], f32)
 MODE = np.array([[2.0, 1.0, 2.0, 1.0, 0.5], [0.5, 0.5, 3.0, 3.0, 3.0]], f32)
 
 
@@ -51,7 +56,11 @@ SAMPLES = {
                     ("cumprod_0d", lambda t, x: x.cumprod(0), [np.array(1.5, f32)]),
                     ("cumprod_pair", lambda t, x: t.cumprod(x, -1), [np.array([0.5, -2.0], f32)]),
                     ("cumprod_squared", lambda t, x: _sq(x.cumprod(-1)), [A]),
-                    ("prod_zeros_squared", lambda t, x: _sq(x.prod(1)), [ZEROS])],
+                    ("prod_zeros_squared", lambda t, x: _sq(x.prod(1)), [ZEROS]),
+                    ("cumprod_zeros_inf", lambda t, x: x.cumprod(1), [ZERO_INF]),
+                    # along a middle dim (the first zero's mask broadcast over the last)
+                    ("cumprod_zeros_inf_mid", lambda t, x: t.cumprod(x.t().unsqueeze(0), 1),
+                     [ZERO_INF])],
     sn.cummax_op: [("cummax", lambda t, x: x.cummax(1), [TIES]),
                    ("cummax_squared", lambda t, x: _sq(t.cummax(x, 0).values), [A]),
                    # one element: torch still scatters (only an empty input skips it)
@@ -78,4 +87,6 @@ AT_A_KINK = {"sort", "sort_descending", "sort_nan", "sort_stable", "median_ties"
              # a gradient of 0 is where logcumsumexp's backward switches between log|grad|
              # and the lowest float: torch's own second derivatives there differ by mode,
              # and dyngrad's match torch's mode for mode (test_op_jvp.MODES_DIFFER_IN_TORCH)
-             "logcumsumexp_zero_grad"}
+             "logcumsumexp_zero_grad",
+             # (infinities: no finite difference)
+             "cumprod_zeros_inf", "cumprod_zeros_inf_mid"}

@@ -81,7 +81,11 @@ def _complex_cases(select):
     return out
 
 
-CASES = _complex_cases(lambda op, cid: cid not in TORCH_HAS_NO_TANGENT)
+# samples holding infinities, made complex, multiply infinite parts: torch's complex
+# products there follow C's rules (a NaN part here, an infinite one there) and NumPy's its
+# own, so the products' values already differ (complex infinities are not compared)
+_INFINITE = {"cumprod_zeros_inf", "cumprod_zeros_inf_mid"}
+CASES = _complex_cases(lambda op, cid: cid not in TORCH_HAS_NO_TANGENT | _INFINITE)
 # finite differences where the derivative is defined: away from kinks, and not through an
 # op whose derivative torch (and so dyngrad) writes for real values only (silu's forward
 # rule is not its derivative at complex points)

@@ -37,6 +37,8 @@ BOOL = np.array([[True, False, True], [False, False, True]])
 UNIT = np.array([[0.3, -0.6, 0.2], [0.7, -0.4, 0.9]], f32)        # inside asin/acos's domain
 ZERO = np.array([[0.3, 0.0, 2.1], [1.7, -0.4, 0.9]], f32)         # one zero (prod)
 TIES = np.array([[1.0, 3.0, 3.0], [2.0, -1.0, 2.0]], f32)         # ties (amax/amin)
+ZERO_INF = np.array([[0.0, 2.0, np.inf, 0.0], [1.7, 0.0, 0.9, 1.0],  # zeros beside an inf
+                     [0.3, 0.5, -2.0, 1.5]], f32)                           # (prod)
 
 
 def _sq(y):
@@ -373,11 +375,22 @@ SAMPLES = {
                  ("repeat_new_dims", lambda t, x: _sq(x.repeat(2, 3, 2)), [B])],
     prod.prod_all: [("prod", lambda t, x: x.prod(), [A]), ("prod_squared", lambda t, x: _sq(t.prod(x)), [A]),
                   ("prod_dtype", lambda t, x: t.prod(x, dtype=t.float64), [A]),
-                  ],
+                  # one zero: torch's products of the others (prod_safe_zeros_backward),
+                  # differentiable again; more: 0 without create_graph, even beside an inf
+                  ("prod_zero", lambda t, x: x.prod(), [ZERO]),
+                  ("prod_zero_squared", lambda t, x: _sq(x.prod()), [ZERO]),
+                  ("prod_zeros_inf", lambda t, x: x[:2, :3].prod(), [ZERO_INF]),  # (two)
+                  ("prod_dtype_zeros_inf", lambda t, x: t.prod(x, dtype=t.float64), [ZERO_INF])],
     prod.prod_dim: [("prod_dim", lambda t, x: x.prod(1), [A]),
                   ("prod_dim_keepdim", lambda t, x: t.prod(x, 0, keepdim=True), [C3]),
                   ("prod_dim_squared", lambda t, x: _sq(x.prod(-1)), [A]),
-                  ("prod_dim_dtype", lambda t, x: x.prod(1, dtype=t.float64), [A])],
+                  ("prod_dim_dtype", lambda t, x: x.prod(1, dtype=t.float64), [A]),
+                  ("prod_dim_zero", lambda t, x: x.prod(1), [ZERO]),
+                  ("prod_dim_keepdim_zero_squared", lambda t, x: _sq(t.prod(x, 0, keepdim=True)),
+                   [ZERO]),
+                  ("prod_dim_zeros_inf", lambda t, x: x.prod(-1), [ZERO_INF]),
+                  # a zero alone along the dim: its gradient is grad, with no nodes between
+                  ("prod_dim_single_zero_squared", lambda t, x: _sq(x[:, 1:2].prod(1)), [ZERO])],
     st.var_op: [("var", lambda t, x: x.var(), [A]), ("var_dim_keepdim", lambda t, x: x.var(1, keepdim=True), [A]),
                 ("var_correction", lambda t, x: t.var(x, (0, 2), correction=0), [C3]),
                 ("var_unbiased", lambda t, x: t.var(x, 1, False), [C3])],
@@ -468,7 +481,8 @@ from .samples_kinks import AT_A_KINK as _KINKS4, SAMPLES as _AT_KINKS  # noqa: E
 from . import samples_variants  # noqa: E402
 # (and a draw at a fixed seed is not the reparameterised draw finite differences would see)
 AT_A_KINK = (AT_A_KINK | _KINKS | _KINKS2 | _KINKS3 | _KINKS4 | samples_linalg.AT_A_KINK
-             | {"standard_gamma"} | samples_variants.AT_A_KINK
+             | {"standard_gamma", "prod_zeros_inf", "prod_dtype_zeros_inf", "prod_dim_zeros_inf"}
+             | samples_variants.AT_A_KINK
              | samples_variants.NOT_THE_DERIVATIVE | samples_sparse.NOT_THE_DERIVATIVE)
 _GRAPHS.update(samples_variants.GRAPHS)
 for _extra in (_INDEXING, _SORTING, _POINTWISE, _SUMMARY, _SPECIAL, _AT_KINKS,
@@ -596,37 +610,6 @@ def test_setitem_0d_value():
                    "mm's backward picks its layout from it")
 def test_mm_backward_layout_size_1():
     assert_same(lambda t, x, y: x @ y, [np.ones((1, 1), f32), np.array([[[0.5, 1.5]]], f32)])
-
-
-@pytest.mark.parametrize("call", [lambda t, x: x.prod(), lambda t, x: x.prod(1),
-                                  lambda t, x: t.prod(x, 0, keepdim=True)],
-                         ids=["prod", "prod_dim", "prod_dim_keepdim"])
-def test_prod_with_zeros(call):
-    # torch's prod_safe_zeros_backward; first order only (create_graph would need cumprod)
-    got, want = [], []
-    for lib, out in ((torch, want), (dyngrad, got)):
-        x = lib.tensor(ZERO, requires_grad=True)
-        y = call(lib, x)
-        (y * lib.tensor(weights(tuple(y.shape), 0), dtype=y.dtype)).sum().backward()
-        out.append(x.grad.numpy())
-    np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
-
-
-@pytest.mark.parametrize("call", [lambda t, x: x.prod(), lambda t, x: x.prod(1),
-                                  lambda t, x: t.prod(x, 0, keepdim=True)],
-                         ids=["prod", "prod_dim", "prod_dim_keepdim"])
-def test_prod_with_zeros_second_order(call):
-    # prod_safe_zeros_backward is built from table ops (cat, cumprod, flip): its derivative
-    # is torch's, values and graph (the graph only for the all-dims form: torch's first
-    # derivative through a view of a 1-element zero count differs in layout only)
-    got, want = [], []
-    for lib, out in ((torch, want), (dyngrad, got)):
-        x = lib.tensor(ZERO, requires_grad=True)
-        g, = lib.autograd.grad(call(lib, x).sum(), x, create_graph=True)
-        g2, = lib.autograd.grad((g * lib.tensor(weights(tuple(g.shape), 0), dtype=g.dtype)).sum(), x)
-        out += [g.detach().numpy(), g2.numpy()]
-    for a, b in zip(got, want):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
 ZERO_ROW = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]], f32)
