@@ -206,6 +206,47 @@ EQUIVALENT = {
     ("prod.py", 'if not wrapped and not bool((getattr(self, "_data", self) == 0).any()):',
      'if not wrapped and not bool((getattr(None, "_data", self) == 0).any()):'):
         "cumprod's backward: a Tensor's == 0 and any() give the same bool as its array's",
+    ("prod.py", 'zeros = int((getattr(self, "_data", self) == 0).sum())',
+     'zeros = int((getattr(None, "_data", self) == 0).sum())'):
+        "prod's backward: a Tensor's == 0 and sum() count the same zeros as its array's",
+    ("prod.py", 'if in_transform() or (getattr(self, "_data", self) == 0).any():',
+     'if in_transform() or (getattr(None, "_data", self) == 0).any():'):
+        "prod's backward: a Tensor's == 0 and any() give the same truth as its array's",
+    # einsum, stacking, torch_shape and stft (composed ops, run with --all)
+    ("einsum.py", "if arrow < 0:", "if arrow <= 0:"):
+        "einsum: an arrow at 0 leaves no left side, so one 0-d operand, whose implicit "
+        "output is the explicit empty one",
+    **dict.fromkeys([("einsum.py", "dim_counts[dim] = 0", f"dim_counts[dim] = {v}")
+                     for v in ("None", "1")],
+                    "einsum: a dim summed away is held by no later operand, so its count is "
+                    "never read again"),
+    ("stacking.py", "return cat(ts_, 0 if ts_[0].dim() == 1 else 1)",
+     "return cat(ts_, 1 if ts_[0].dim() == 1 else 1)"):
+        "hstack of 1-d tensors: joining's cat takes the dim modulo the rank, 1 as 0",
+    ("torch_shape.py", '"these cases.", UserWarning, stacklevel=2)', '"these cases.", None, stacklevel=2)'):
+        "warnings.warn's category None is UserWarning",
+    ("stft.py", "warn_once(_NO_WINDOW, _NO_WINDOW)", "warn_once(None, _NO_WINDOW)"):
+        "warn_once's key: any key no other warning uses (None is used by none)",
+    ("stft.py", "full_window = window if window is not None else ones(win_length, dtype=x.dtype)",
+     "full_window = window if window is not None else ones(win_length, )"):
+        "istft without a window: ones are exact in any float dtype, and the products and the "
+        "envelope promote to the input's",
+    **dict.fromkeys([
+        ("finite_differences.py", "center = div_scalar(_slice(x, dim, 2) - _slice(x, dim, 0, -2), h)",
+         "center = div_scalar(_slice(x, dim, 2) - _slice(x, dim, None, -2), h)"),
+        ("finite_differences.py",
+         "center = a * _slice(x, dim, 0, -2) + b * _slice(x, dim, 1, -1) + c * _slice(x, dim, 2)",
+         "center = a * _slice(x, dim, None, -2) + b * _slice(x, dim, 1, -1) + c * _slice(x, dim, 2)")],
+        "a slice's start None is Python slicing's 0"),
+    **dict.fromkeys([
+        ("sparse.py", "self=lambda grad, self: sparse_mask_op(grad, _like(grad, _array(self)), True))",
+         "self=lambda grad, self: sparse_mask_op(grad, _like(None, _array(self)), True))"),
+        ("sparse.py", "return sparse_coo_tensor_op(_like(grad, sp.indices), grad, sp.shape, True)",
+         "return sparse_coo_tensor_op(_like(None, sp.indices), grad, sp.shape, True)"),
+        ("sparse.py", "_scaled(grad @ conj(t(mat2)), alpha), _like(grad, _array(mat1)), True),",
+         "_scaled(grad @ conj(t(mat2)), alpha), _like(None, _array(mat1)), True),")],
+        "sparse formulas: _like wraps a non-differentiable operand (a mask, the indices) as a "
+        "Tensor under create_graph; the op takes the bare array alike"),
     # normalization.py: _mean's BLAS row sums are a shortcut beside NumPy's mean; a mutant
     # that takes the general path more often computes the same means
     **dict.fromkeys([("normalization.py", _MEAN_FAST, _MEAN_FAST.replace(a, b)) for a, b in (

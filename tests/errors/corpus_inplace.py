@@ -9,6 +9,12 @@ CASES = [
     'x.add_(x[0])', 'x.expand(2, 3).add_(1.)', 'x.expand(2, 3).copy_(m)', 'x.expand(2, 3).zero_()',
     'x.expand(2, 3).fill_(1.)', 'x.unsqueeze(0).expand(2, 3).mul_(2)', 'x[1:] *= x[:-1]', 'x[1:] /= x[:-1]',
     'x[1:] -= x[:-1]', 'x[:2] += x[1:]', 'x.add_(x.view(3))', 'x.view(3).copy_(x)',
+    # extents that touch without sharing, an input with the output's memory read across,
+    # not dense (let through), and size-1 dims of any stride
+    'm.view(-1)[:3].copy_(m.view(-1)[3:])', 'm.view(-1)[3:].add_(m.view(-1)[:3])',
+    'm[:, :2].copy_(m[:, 1:])', 'm[0].unsqueeze(1).copy_(m[0].unsqueeze(1).flip(0))',
+    'm.view(-1)[1:4].unsqueeze(0).add_(m.view(-1)[:3])',
+    'm[:, :2].add_(m[:, 1:].contiguous())', 'm.view(-1)[:4].copy_(m.view(-1)[2:])',
     # copy_ dtypes and shapes
     'b.copy_(x)', 'n.copy_(x)', 'x.copy_(n)', 'x.copy_(b)', 'x.copy_(d)', 'x[:2].copy_(z)', 'n[:2].copy_(z)',
     'b[:2].copy_(z)', 'x.copy_(y)', 'x.copy_(m)', 'm.copy_(x)', 'x.copy_(s)', 'x.copy_(e)', 'e.copy_(x)',

@@ -26,6 +26,12 @@ EINSUM = [
     ("ijk,ik->j", [r(2, 3, 4), r(2, 4)]), ("ba,ab", [r(3, 2), r(2, 3)]),
     ("Ab,bc->Ac", [r(2, 3), r(3, 2)]), ("...i,...i->...", [r(1, 3, 4), r(2, 1, 4)]),
     ("i j , k j", [r(2, 3), r(4, 3)]), ("iji->j", [r(2, 3, 2)]), ("i->", [np.zeros(0, f32)]),
+    # a dim only one operand of a pair holds, summed before their product (left, right);
+    # one three operands share (summed at the last pair only); the ellipsis summed away,
+    # from sizes that broadcast; an empty left side
+    ("ij,j->j", [r(3, 4), r(4)]), ("ij,jk->i", [r(2, 3), r(3, 4)]), ("i,i,i->", [r(3), r(3), r(3)]),
+    ("...i,...i->i", [r(2, 1, 4), r(1, 3, 4)]),
+    ("...i,...i->i", [r(2, 4), r(2, 4)]), ("->", [np.array(1.5, f32)]),
 ]
 
 
@@ -134,6 +140,41 @@ CALLS = {
     "cumulative_trapezoid": (lambda t, y: t.cumulative_trapezoid(y, dim=0), [r(4, 2)]),
     "logdet": (lambda t, x: t.logdet(x @ x.mT + t.eye(3)), [r(3, 3)]),
     "type_as_int": (lambda t, x, y: x.type_as(y), [r(2, 3), np.zeros(1, np.int32)]),
+    # the bounds stacking's helpers branch at: a 0-d input, sections given as a tensor, two
+    # vectors with no dim contracted, one tensor, an empty triangle
+    "atleast_2d_0d": (lambda t, x: t.atleast_2d(x), [np.array(1.5, f32)]),
+    "tensor_split_tensor": (lambda t, x: x.tensor_split(t.tensor([1, 3]), 1), [r(2, 5)]),
+    "tensordot_vectors_outer": (lambda t, x, y: t.tensordot(x, y, 0), [r(3), r(2)]),
+    "cartesian_prod_one": (lambda t, x: t.cartesian_prod(x) * 1, [r(3)]),
+    "indices_empty": (lambda t: [t.triu_indices(0, 3), t.tril_indices(2, 3, -3)], []),
+    # torch_shape's argument handling: -1 kept, a tensor start, a zero split of an empty dim,
+    # only empty 1-d tensors to cat, a batch of one squeezed on either side
+    "expand_minus_one": (lambda t, x: x.expand(-1, 4), [r(3, 1)]),
+    "narrow_tensor_start": (lambda t, x: x.narrow(1, t.tensor(1), 2), [r(2, 4)]),
+    "split_zero_empty": (lambda t, x: x[:0].split(0), [r(2, 3)]),
+    "split_sizes_mixed": (lambda t, x: x.split([t.tensor(1), np.int64(1), True]), [r(3, 2)]),
+    "cat_all_empty": (lambda t, x: t.cat([x[:0], x[:0]]), [r(3)]),
+    "matmul_batch_one_right": (lambda t, x, y: t.matmul(x, y), [r(3, 2, 3), r(1, 3, 2)]),
+    "matmul_batch_one_left": (lambda t, x, y: t.matmul(x, y), [r(1, 2, 3), r(3, 3, 2)]),
+    # matmul's batched path where it does not fold: a vector against a batch whose strides
+    # fold only in part, a 1-element batch sliced out, and the vector first
+    "matmul_unfolded_vector": (lambda t, x, y: t.matmul(x.transpose(0, 1), y.detach()),
+                               [r(3, 2, 4), r(4)]),
+    "matmul_partly_foldable": (lambda t, x, y: t.matmul(x[:, :, :2], y.detach()),
+                               [r(2, 3, 4), r(2, 5)]),
+    "matmul_one_element_batch": (lambda t, x, y: t.matmul(x[:1, :1, :1], y.detach()),
+                                 [r(2, 3, 4), r(1, 2)]),
+    "matmul_vector_batch": (lambda t, x, y: t.matmul(x.detach(), y.transpose(0, 1)),
+                            [r(4), r(3, 2, 4, 5)]),
+    "fill_int_low": (lambda t, x: (x * 0).long().fill_(-200) + x, [r(2, 3)]),
+    "fill_uint64_float": (lambda t, x: (x * 0).fill_(2 ** 63) + x, [r(2, 3)]),
+    "reshape_as": (lambda t, x, y: x.reshape_as(y), [r(2, 3), r(3, 2)]),
+    "rmatmul": (lambda t, x, y: x.__rmatmul__(y), [r(3, 2), r(4, 3)]),
+    "resize_smaller": (lambda t, x: x.detach().clone().resize_(2, 2), [r(2, 3)]),
+    "resize_same": (lambda t, x: x.detach().clone().resize_(2, 3), [r(2, 3)]),
+    "resize_as_": (lambda t, x, y: x.detach().clone().resize_as_(y), [r(2, 3), r(3, 2)]),
+    "float_power_complex_": (lambda t, x: x.detach().to(t.complex128).float_power_(0.5j),
+                             [r(2, 3)]),
 }
 
 

@@ -99,6 +99,28 @@ def test_isin_matches_torch(name, elements, test, kw):
     assert out[1][1] == out[0][1]
 
 
+# the device follows the elements; on meta only the shape is there (a meta test-elements
+# tensor too gives elements on the CPU a result of unset values: their shape is compared)
+@pytest.mark.parametrize("devices", [("meta", "meta"), ("cpu", "meta"), ("meta", "cpu")])
+def test_isin_on_meta_as_torch(devices):
+    out = []
+    for lib in (torch, dyngrad):
+        r = lib.isin(lib.ones(2, 3, device=devices[0]), lib.ones(2, device=devices[1]))
+        out.append((tuple(r.shape), str(r.dtype), str(r.device)))
+    assert out[0] == out[1]
+
+
+@pytest.mark.parametrize("elements, test", [([True], [True]), ([1.0], [1j])], ids=["bool", "complex"])
+def test_isin_refuses_bool_and_complex_as_torch(elements, test):
+    seen = []
+    for lib in (torch, dyngrad):
+        try:
+            lib.isin(lib.tensor(elements), lib.tensor(test))
+        except RuntimeError as e:
+            seen.append(str(e))
+    assert len(seen) == 2 and seen[0] == seen[1]
+
+
 def test_isin_refuses_two_numbers_as_torch():
     seen = []
     for lib in (torch, dyngrad):

@@ -360,11 +360,22 @@ def _sparse_adam_dense(t):
 
 
 def _first_paragraph(message):
-    # torch's dispatcher errors go on to list the backends of its build
-    return message.split(" 'aten::")[0] if message.startswith("Could not run") else message
+    # torch's dispatcher errors go on to list the backends of its build: the first sentence
+    # (the operator and the backend) is compared
+    return message.split(" This could be")[0] if message.startswith("Could not run") else message
 
 
-@pytest.mark.parametrize("case", ERRORS, ids=list(ERRORS))
+# where dyngrad's refusal names another operator than torch's (the type and the backend
+# agree): a sparse exponent, and the sparse gradients of select and index_select
+_OTHER_OPERATOR = {name: pytest.mark.xfail(strict=True, reason=f"names aten::{op}, torch {want}")
+                   for name, op, want in (
+                       ("pow_tensor", "ndim", "aten::pow.Tensor_Tensor"),
+                       ("select_backward", "copy_", "aten::select_backward"),
+                       ("index_select_backward", "index_add_", "aten::index_select_backward"))}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=_OTHER_OPERATOR.get(c, ())) for c in ERRORS],
+                         ids=list(ERRORS))
 def test_errors_match_torch(case):
     errs = []
     for lib in (torch, dyngrad):

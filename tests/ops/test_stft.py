@@ -54,6 +54,11 @@ CASES = {
     "stft_align_to_window_complex": (lambda t, x, w: _parts(t.stft(
         t.complex(x, x.flip(0)), 9, 4, 6, window=w, center=False, align_to_window=True)),
         [SIG, WIN]),
+    # a frame as long as the signal; a complex input normalized
+    "stft_n_fft_whole": (lambda t, x: t.stft(x, 20, 4, window=_hann(t, 20), center=False,
+                                             return_complex=False), [SIG]),
+    "stft_complex_normalized": (lambda t, x, y: _parts(t.stft(
+        t.complex(x, y), 8, 3, window=_hann(t, 8), normalized=True)), [SIG, SIG[::-1].copy()]),
     "istft": (lambda t, x: t.istft(_spectrum(t, x), 8, window=_hann(t, 8)), [SIG]),
     "istft_length_hop": (lambda t, x, w: t.istft(
         t.stft(x, 8, 3, 6, window=_hann(t, 6), return_complex=True), 8, 3, 6, window=w,

@@ -119,7 +119,7 @@ METHODS.update({name: tm.operator(fn) for name, fn in {
     "__add__": tm.add, "__radd__": tm.add, "__sub__": tm.sub, "__rsub__": tm.rsub,
     "__mul__": tm.mul, "__rmul__": tm.mul, "__truediv__": tm.div,
     "__rtruediv__": tm.rtruediv, "__pow__": tm.pow, "__rpow__": tm.rpow,
-    "__matmul__": ts.matmul, "__rmatmul__": ts.rmatmul,
+    "__matmul__": ts.matmul_operator, "__rmatmul__": ts.rmatmul,
     "__floordiv__": tm.floor_divide, "__mod__": tm.remainder,
     "__rfloordiv__": tm.rfloordiv, "__rmod__": tm.rmod,
     "__eq__": FUNCTIONS["eq"], "__ne__": FUNCTIONS["ne"], "__lt__": FUNCTIONS["lt"],

@@ -156,10 +156,11 @@ def _align(operands, op_labels, perm_index, total, ell_index, ell_num_dim):
                     size = op.shape[dim]
                     if size != 1:
                         if ell_sizes[j] not in (1, size):
+                            # (torch's message runs the operand's number into "has")
                             raise RuntimeError(
-                                f"einsum(): operand {i} has size {size} for ellipsis dimension {j} "
-                                "which does not broadcast with previously seen ellipsis with size "
-                                f"{ell_sizes[j]} for the respective dimension")
+                                f"einsum(): dimension {dim} covered by ellipsis in operand {i}has "
+                                f"size {size} which does not broadcast with previously seen "
+                                f"ellipsis with size {ell_sizes[j]} for the respective dimension")
                         ell_sizes[j] = size
                         dim_counts[ell_index + j] += 1
                     permutation[ell_index + j] = dim
@@ -207,19 +208,12 @@ def _sumproduct_pair(left, right, sum_dims):
     lro, lo, ro = [], [], []
     lro_size = lo_size = ro_size = sum_size = 1
     for i in range(n):
+        # (einsum sums a dim only one side holds before the pair, and _align has checked
+        # that the sizes both sides hold match: torch's other cases here do not arise)
         sl, sr = left.shape[i] != 1, right.shape[i] != 1
         if i in sum_dims:
-            if sl and sr:
-                if left.shape[i] != right.shape[i]:
-                    raise RuntimeError("non-broadcast dimensions must match")
-                sum_size *= left.shape[i]
-            elif sl:
-                left = sum_dim(left, (i,), True)
-            elif sr:
-                right = sum_dim(right, (i,), True)
+            sum_size *= left.shape[i]
         elif sl and sr:
-            if left.shape[i] != right.shape[i]:
-                raise RuntimeError("non-broadcast dimensions must match")
             lro.append(i)
             lro_size *= left.shape[i]
         elif sl:

@@ -17,7 +17,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
                                f"{_FROM_NP[dtype]._cname}")
     if not (_backend.has_values(a) and _backend.has_values(b)):  # meta: the shape only
         return _wrap(_backend.array_module(a).empty(a.shape, xp.bool_))
-    return _wrap(xp.isin(a, b, invert=invert).reshape(a.shape))
+    return _wrap(xp.isin(a, b, invert=invert))  # (NumPy keeps the elements' shape)
 
 
 FUNCTIONS = {"isin": isin}

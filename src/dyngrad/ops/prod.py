@@ -114,7 +114,7 @@ def _cumprod_backward_over_zeros(grad, self, dim, result, w):
     products = sum_dim(cumprod(after, dim) * xp.where(span, grad, 0), (dim,), True)
     until = xp.take_along_axis(xp.conj(result), xp.maximum(first - 1, 0), axis=dim)
     value = products * xp.where(first == 0, 1, until)
-    return xp.where(at_first, value, grad_input).astype(grad.dtype, copy=False)
+    return xp.where(at_first, value, grad_input)
 
 
 def _write_select(target, dim, k, value):
@@ -142,7 +142,7 @@ cumprod_op = Op("CumprodBackward0", _cumprod, jvp=_cumprod_jvp, self=_cumprod_ba
 
 def cumprod(input, dim):
     """cumprod for formulas (arrays or Tensors)."""
-    return cumprod_op(input, dim, None)
+    return cumprod_op(input, dim)
 
 
 def cumprod_fn(input, dim, *, dtype=None, out=None):

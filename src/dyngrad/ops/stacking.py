@@ -149,8 +149,11 @@ def broadcast_to(input, size):
 
 
 def broadcast_tensors(*tensors):
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
+    # (a list of tensors is refused, as torch refuses it: each argument is one tensor)
+    for k, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 0, but got "
+                            f"{type(t).__name__}")
     shape = _broadcast(*[tuple(t.shape) for t in tensors])
     return tuple(t if tuple(t.shape) == shape else ts.expand(t, shape) for t in tensors)
 

@@ -1,5 +1,6 @@
 """torch's signatures for shape, joining, product, copy and conversion ops."""
 import math
+import numbers
 import weakref
 
 from .. import _backend, _meta_array
@@ -241,19 +242,32 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {size}")
         return vw.split(tensor, n, d)
-    if not isinstance(split_size_or_sections, (list, tuple)) or not all(
-            isinstance(k, int) for k in split_size_or_sections):
-        v = split_size_or_sections
-        what = (f"tuple of ints, but found element of type "
-                f"{type(next(k for k in v if not isinstance(k, int))).__name__} at pos "
-                f"{next(i for i, k in enumerate(v) if not isinstance(k, int))}"
-                if isinstance(v, (list, tuple)) else f"tuple of ints, not {type(v).__name__}")
-        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be {what}")
-    sizes = tuple(split_size_or_sections)
+    v = split_size_or_sections
+    if not isinstance(v, (list, tuple)):
+        raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+                        f"ints, not {type_name(v)}")
+    # torch's parser picks the overload by the first element (a bool is no int there), then
+    # unpacks the rest (bools taken as ints); integer tensors and NumPy ints are ints
+    bad = next((k for k, e in enumerate(v) if not _size_element(e, k == 0)), None)
+    if bad == 0:
+        raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of "
+                        f"ints, but found element of type {type_name(v[0])} at pos 0")
+    if bad is not None:
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' failed to unpack the object "
+                        f"at pos {bad + 1} with error \"type must be tuple of ints,but got "
+                        f"{type_name(v[bad])}\"")
+    sizes = tuple(int(k) for k in v)
     if any(k < 0 for k in sizes):
         raise RuntimeError("split_with_sizes expects split_sizes have only non-negative entries, "
                            f"but got split_sizes={list(sizes)}")
     return vw.split_with_sizes(tensor, sizes, d)
+
+
+def _size_element(v, first):
+    if isinstance(v, bool):
+        return not first
+    return isinstance(v, numbers.Integral) or (
+        isinstance(v, Tensor) and v.dim() == 0 and v._data.dtype.kind in "iu")
 
 
 def chunk(input, chunks, dim=0):
@@ -310,12 +324,8 @@ def mv(input, vec, *, out=None):
 
 
 def matmul(input, other, *, out=None):
-    """Matrix product with torch's broadcasting, composed from dot/mv/mm/bmm as torch does."""
-    for pos, arg in (("input", input), ("other", other)):
-        if not isinstance(arg, Tensor):
-            raise TypeError(f"matmul(): argument '{pos}' (position {1 + (pos == 'other')}) must be "
-                            f"Tensor, not {type(arg).__module__.replace('builtins', '')}"
-                            f"{'.' if type(arg).__module__ != 'builtins' else ''}{type(arg).__name__}")
+    """Matrix product with torch's broadcasting, composed from dot/mv/mm/bmm as torch does
+    (torch.matmul's and Tensor.matmul's parsers have refused what is not a Tensor)."""
     d1, d2 = input.dim(), other.dim()
     if d1 == 0 or d2 == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D "
@@ -384,8 +394,14 @@ def _folded_matmul(tensor1, tensor2):
     return vw.unsafe_view(linalg.mv(folded, t2), out_shape)
 
 
+def matmul_operator(self, other):
+    """``self @ other``: NotImplemented for what is not a Tensor, so that Python raises its
+    own TypeError (unsupported operand types), as torch's operator does."""
+    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
 def rmatmul(self, other):
-    return matmul(other, self)
+    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
 def clone(input, *, memory_format=None):
@@ -524,8 +540,11 @@ def check_fill_value(self, value):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                                f"with {value.dim()} dimensions.")
         return
-    if type(value) is int and not -2**63 <= value < 2**63:
-        raise OverflowError("int too big to convert")
+    if type(value) is int:  # (torch reads it as int64 or, from 2 ** 63, as uint64)
+        if value < -2**63:
+            raise OverflowError("can't convert negative int to unsigned")
+        if value >= 2**64:
+            raise OverflowError("int too big to convert")
     if isinstance(value, complex) and self._data.dtype.kind != "c":
         name = "double" if self._data.dtype.itemsize == 8 else "float"
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
