@@ -9,7 +9,7 @@ import numbers
 from .. import _backend
 from .._arg_parser import Parser
 from .._args import as_dtype, broadcast_shapes, type_name
-from ..creation import tensor
+from ..creation import check_scalar, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
@@ -222,16 +222,19 @@ def neg(input):
 
 
 def clamp(input, min=None, max=None, *, out=None):
+    min, max = pw.check_bounds(input, min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return pw.clamp_tensor(input, min, max)
     return pw.clamp(input, min, max)
 
 
 def clamp_min(input, min):
+    min, _ = pw.check_bounds(input, min, None)
     return (pw.clamp_min_tensor if isinstance(min, Tensor) else pw.clamp_min)(input, min)
 
 
 def clamp_max(input, max):
+    _, max = pw.check_bounds(input, None, max)
     return (pw.clamp_max_tensor if isinstance(max, Tensor) else pw.clamp_max)(input, max)
 
 
@@ -412,12 +415,17 @@ def _pow_inplace(self, exponent):
 
 
 def _clamp_inplace(self, min=None, max=None):
+    min, max = pw.check_bounds(self, min, max, into=self._data.dtype)
     entry = pw.clamp_tensor if isinstance(min, Tensor) or isinstance(max, Tensor) else pw.clamp
     return apply_inplace(entry, self, (self, min, max))
 
 
 def _one_bound_inplace(name, by_number, by_tensor):
     def method(self, bound):
+        low = by_number is pw.clamp_min
+        bounds = pw.check_bounds(self, *((bound, None) if low else (None, bound)),
+                                 into=self._data.dtype)
+        bound = bounds[0 if low else 1]
         return apply_inplace(by_tensor if isinstance(bound, Tensor) else by_number, self,
                              (self, bound))
     method.__name__ = name
@@ -434,6 +442,7 @@ def _masked_fill_inplace(self, mask, value):
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {value.dim()} dimension(s).")
         return apply_inplace(pw.masked_fill_tensor, self, (self, mask, value))
+    check_scalar(value, self._data.dtype)
     return apply_inplace(pw.masked_fill_op, self, (self, mask, value))
 
 
