@@ -58,6 +58,8 @@ CALLS = [
     ("normal_complex", lambda m: m.zeros(9, dtype=m.complex64).normal_(2.0, 3.0)),
     ("normal_complex_sliced", lambda m: m.zeros(20, 2, dtype=m.complex64)[:, 0].normal_()),
     ("normal_complex_mean", lambda m: m.normal(m.zeros(9, dtype=m.complex64), 1.0)),
+    ("rand_complex", lambda m: m.rand(3, 2, dtype=m.complex64)),
+    ("uniform_complex_sliced", lambda m: m.empty(4, 2, dtype=m.complex128)[:, 0].uniform_(-2, 5)),
 ]
 
 

@@ -258,6 +258,12 @@ class CPUGenerator:
     # ----------------------------------------------------------------- uniform
     def uniform(self, shape, dtype=np.float32, low=0.0, high=1.0):
         """``torch.rand`` / ``Tensor.uniform_(low, high)``."""
+        if np.dtype(dtype) in _COMPLEX_PARTS:
+            # torch fills a complex tensor's real view: (real, imag) pairs in memory order,
+            # each part uniform in [low, high)
+            shape, n = _shape_numel(shape)
+            parts = self.uniform(shape + (2,), _COMPLEX_PARTS[np.dtype(dtype)], low, high)
+            return parts.view(dtype).reshape(shape)
         dtype = _float_dtype(dtype, "check_uniform_bounds")
         shape, n = _shape_numel(shape)
         low = float(low)

@@ -46,30 +46,35 @@ def _check(fn, device, requires_grad, pin_memory=False, layout=None):
 # torch's checked conversion of Python numbers: the name it gives each integer type
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
             "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
-            "bfloat16": "c10::BFloat16"}
+            "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
 
 
-def check_scalar(value, np_dtype, floats=True):
+def check_scalar(value, np_dtype, floats=True, wraps=True):
     """A Python number as torch reads it into a Scalar and converts it to ``np_dtype``
     (fill_, full, masked_fill, index_fill, clamp's bounds, ``t[i] = v``). Reading refuses an
     int outside int64 and uint64; converting refuses a value the type cannot hold, but a
     negative int wraps into an unsigned type down to minus its largest value (c10's
     checked_convert: uint8 takes -255, not -256), and inf and nan go into any float type.
-    ``floats=False``: a float type takes any float (``t[i] = 1e5`` on float16 is inf)."""
+    ``floats=False``: a float type takes any float (``t[i] = 1e5`` on float16 is inf);
+    ``wraps=False``: an unsigned type takes no negative int (F.pad's value)."""
     kind = type(value)
     if kind is int:
         if value >= 2**64:
             raise OverflowError("int too big to convert")
         if value < -2**63:
             raise OverflowError("can't convert negative int to unsigned")
-    elif kind is not float:
+    elif kind is not float and not (kind is complex and xp.dtype(np_dtype).kind == "c"):
         return  # bool fits every type; complex numbers and NumPy scalars are checked elsewhere
     dt = xp.dtype(np_dtype)
-    if dt.kind in "iu":
+    if dt.kind == "c":  # each part against the parts' type
+        part = finfo(_dt._FROM_NP[dt]).max
+        bad = any(math.isfinite(v) and abs(v) > part for v in (value.real, value.imag))
+    elif dt.kind in "iu":
         info = xp.iinfo(dt)
         if kind is float:  # (compared in double, as c10; nan and inf are refused)
             bad = not float(info.min) <= value <= float(info.max)
-        elif dt.kind == "u" and value < 0:
+        elif dt.kind == "u" and value < 0 and wraps:
             bad = -value > info.max
         else:
             bad = not info.min <= value <= info.max

@@ -53,4 +53,16 @@ CASES = [
     "v = x.clone()\nv[0] = 1e39\nv", "v = x.half()\nv[b] = 70000.\nv", "v = n.byte()\nv[0] = -1\nv",
     "v = n.byte()\nv[:] = -255\nv", "v = n.byte()\nv[...] = -256\nv", "v = n.byte()\nv[i] = -1\nv",
     "v = n.clone()\nv[0] = 2**63\nv", "v = x.clone()\nv[0] = 2**64\nv",
+    "torch.zeros(2, dtype=torch.complex64).fill_(1e39)", "torch.zeros(2, dtype=torch.complex64).fill_(1e39j)",
+    "torch.zeros(2, dtype=torch.complex128).fill_(1e308j)", "torch.full((2,), 1e39, dtype=torch.complex64)",
+    "z.masked_fill(torch.tensor([True, False]), float('inf'))",
+    # numbers other functions convert to the input's (or the result's) dtype
+    "torch.nn.functional.hardtanh(x.half(), 0, 1e39)", "torch.nn.functional.hardtanh(n.byte(), 0, 300)",
+    "torch.nn.functional.threshold(x.half(), 0.5, 1e39)", "torch.nn.functional.threshold(n.char(), 1, -200)",
+    "torch.nn.functional.pad(x.half(), (1, 1), value=1e39)", "torch.nn.functional.pad(n.byte(), (1, 1), value=-1)",
+    "torch.nn.functional.pad(n.byte(), (1, 1), value=256)", "torch.where(b, n.byte(), 300)",
+    "torch.where(b, -1, n.byte())", "torch.where(b, -256, n.byte())", "torch.where(b, 1e39, x)",
+    "torch.where(b, x.half(), 70000.)", "torch.where(b, 2**63, n)", "torch.where(b, 2**70, x)",
+    # var's degrees-of-freedom warning: an empty dim list reduces (and counts) every dim
+    "torch.var_mean(m, [])", "torch.std(m, [], correction=6)",
 ]

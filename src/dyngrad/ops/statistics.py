@@ -148,7 +148,8 @@ def _correction(dim, unbiased, correction):
 def _warn_dof(name, input, dim, correction):
     """torch warns when the correction leaves no degrees of freedom (the result is inf or nan)."""
     shape = tuple(input.shape)
-    reduced = range(len(shape)) if dim is None or not shape else _dims(dim, len(shape))
+    every = dim is None or not shape or len(dim) == 0  # (an empty dim list: every dim)
+    reduced = range(len(shape)) if every else _dims(dim, len(shape))
     kept = math.prod(s for d, s in enumerate(shape) if d not in reduced)
     count = math.prod(shape) // max(kept, 1)  # input numel divided by output numel
     if count - correction <= 0:

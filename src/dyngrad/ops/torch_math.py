@@ -14,6 +14,7 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from ._batched import BatchedTensor, dynamic_shape_error
+from ._promote import result_dtype
 from .inplace import apply_inplace
 from .signatures import EXPLAINED
 
@@ -246,6 +247,11 @@ def where(condition, input=None, other=None, *, out=None):
     if _backend.kind(condition._data.dtype) != "b":
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {condition.dtype._cname}")
+    numbers = [v for v in (input, other) if type(v) in (int, float)]
+    if numbers:  # (a number beyond float16 or bfloat16 goes in as inf, as t[i] = v)
+        dt = result_dtype(*(getattr(v, "_data", v) for v in (input, other)))
+        for v in numbers:
+            check_scalar(v, dt, floats=dt.itemsize > 2)
     return pw.where(condition, input, other)
 
 
