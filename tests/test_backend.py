@@ -181,6 +181,40 @@ def test_backward_accumulates_into_strict_leaves():
     np.testing.assert_allclose(_backend.to_numpy(w.grad._data), wn.grad.numpy(), rtol=1e-12)
 
 
+def test_create_graph_backward_into_strict_leaf_then_copies():
+    # backward(create_graph=True) copies the gradient into .grad (copy_, CopyBackwards);
+    # a second backward goes through that copy; copy_ then works both ways
+    import warnings
+
+    import torch
+
+    def run(lib, module):
+        w = (_inputs(module, [[0.5, -1.0, 2.0]])[0] if lib is dyngrad
+             else torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64, requires_grad=True))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the reference cycle .grad makes)
+            (w * w * w).sum().backward(create_graph=True)
+        g = w.grad.detach()
+        first = (np.array(_backend.to_numpy(g._data) if lib is dyngrad else g.numpy()),
+                 w.grad.grad_fn.name())
+        w.grad.sum().backward()
+        with lib.no_grad():
+            w.copy_(w.grad * 2)
+            w.copy_(lib.tensor([1, 2, 3]))  # another dtype, from NumPy's arrays
+        return first, w.grad, w
+
+    want = run(torch, "numpy")
+    for module in ("numpy", "strict"):
+        (grad1, name), grad2, w = run(dyngrad, module)
+        assert name == want[0][1]
+        np.testing.assert_array_equal(grad1, want[0][0])
+        for g, t in ((grad2, want[1]), (w, want[2])):
+            assert module == "numpy" or not _backend.is_numpy(g._data)
+            np.testing.assert_array_equal(_backend.to_numpy(g.detach()._data),
+                                          t.detach().numpy())
+        assert grad2.grad_fn.name() == want[1].grad_fn.name()
+
+
 def test_accumulation_into_a_strict_grad_of_another_dtype():
     # a .grad of another dtype (grad_dtype None allows one) takes a gradient of its kind
     # and refuses another kind, as on NumPy arrays (whose message the error corpus checks)

@@ -246,8 +246,28 @@ def _inplace_on_cpu(lib, op, other):
     return out is x, x, x._version - before
 
 
+def _mask_write(t, value, mask_shape):
+    """x[mask] = value with a meta mask (torch's meta index_put_: nothing checked against the
+    mask's count): x, its version."""
+    x = _empty(t, 3, 4)
+    x[t.ones(mask_shape, dtype=t.bool, device=M)] = value
+    return x, x._version
+
+
 # (name, program): each runs on torch and on dyngrad
 PROGRAMS = [
+    ("mask_write_number", lambda t: _mask_write(t, 1.0, (3, 4))),
+    ("mask_write_rows", lambda t: _mask_write(t, 2, (3,))),
+    ("mask_write_tensor", lambda t: _mask_write(t, _empty(t, 2), (3, 4))),
+    ("mask_write_cpu_value", lambda t: _mask_write(t, t.ones(()), (3, 4))),
+    ("mask_write_other_shape", lambda t: _mask_write(t, 1.0, (2, 4))),
+    ("ldl_factor", lambda t: tuple(t.linalg.ldl_factor(_empty(t, 3, 3)))),
+    ("ldl_factor_ex_batch", lambda t: tuple(t.linalg.ldl_factor_ex(_empty(t, 2, 4, 4),
+                                                                   hermitian=True))),
+    ("ldl_factor_complex", lambda t: tuple(t.linalg.ldl_factor(_empty(t, 3, 3, dtype=t.complex64)))),
+    ("ldl_factor_not_square", lambda t: t.linalg.ldl_factor(_empty(t, 2, 3))),
+    ("ldl_solve", lambda t: t.linalg.ldl_solve(_empty(t, 3, 3), _empty(t, 3, dtype=t.int32),
+                                               _empty(t, 2, 3, 2))),
     # factories and printing
     ("empty", lambda t: _empty(t, 2, 3)),
     ("empty_size_kw", lambda t: t.empty(size=(2, 0, 4), device=M)),

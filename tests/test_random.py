@@ -49,6 +49,17 @@ CALLS = [
     ("bernoulli_p_transposed", lambda m: m.empty(3, 4).t().bernoulli_(m.rand(4, 3))),
     ("bernoulli_p_generator", lambda m: m.empty(4).bernoulli_(
         m.full((4,), 0.5), generator=m.Generator().manual_seed(7))),
+    # complex: the real view drawn, (real, imag) pairs, with std / sqrt(2) (serially below
+    # 16 real numbers, by blocks from 16)
+    ("randn_complex64_small", lambda m: m.randn(7, dtype=m.complex64)),
+    ("randn_complex64", lambda m: m.randn(3, 9, dtype=m.complex64)),
+    ("randn_complex128", lambda m: m.randn(8, dtype=m.complex128)),
+    ("randn_like_complex", lambda m: m.randn_like(m.zeros(17, dtype=m.complex128))),
+    ("normal_complex", lambda m: m.zeros(9, dtype=m.complex64).normal_(2.0, 3.0)),
+    ("normal_complex_sliced", lambda m: m.zeros(20, 2, dtype=m.complex64)[:, 0].normal_()),
+    ("normal_complex_mean", lambda m: m.normal(m.zeros(9, dtype=m.complex64), 1.0)),
+    ("rand_complex", lambda m: m.rand(3, 2, dtype=m.complex64)),
+    ("uniform_complex_sliced", lambda m: m.empty(4, 2, dtype=m.complex128)[:, 0].uniform_(-2, 5)),
 ]
 
 

@@ -65,6 +65,7 @@ _F64 = np.dtype(np.float64)
 # as ml_dtypes' cast does)
 _BF16 = _dtype.bfloat16.np if _dtype.bfloat16 in _dtype.ALL else None
 _HALVES = (_F16,) if _BF16 is None else (_F16, _BF16)
+_COMPLEX_PARTS = {np.dtype(np.complex64): _F32, np.dtype(np.complex128): _F64}
 _FLOAT_DTYPES = _HALVES + (_F32, _F64)
 _INT_DTYPES = tuple(np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64))
 _BOOL = np.dtype(np.bool_)
@@ -257,6 +258,12 @@ class CPUGenerator:
     # ----------------------------------------------------------------- uniform
     def uniform(self, shape, dtype=np.float32, low=0.0, high=1.0):
         """``torch.rand`` / ``Tensor.uniform_(low, high)``."""
+        if np.dtype(dtype) in _COMPLEX_PARTS:
+            # torch fills a complex tensor's real view: (real, imag) pairs in memory order,
+            # each part uniform in [low, high)
+            shape, n = _shape_numel(shape)
+            parts = self.uniform(shape + (2,), _COMPLEX_PARTS[np.dtype(dtype)], low, high)
+            return parts.view(dtype).reshape(shape)
         dtype = _float_dtype(dtype, "check_uniform_bounds")
         shape, n = _shape_numel(shape)
         low = float(low)
@@ -307,12 +314,19 @@ class CPUGenerator:
         """``torch.randn`` / ``Tensor.normal_(mean, std)`` / ``torch.normal``
         with float mean and std; ``contiguous=False``: filling a strided tensor, which torch
         draws serially whatever its size."""
-        dtype = _float_dtype(dtype, "normal_kernel_cpu")
+        dtype = np.dtype(dtype)
         shape, n = _shape_numel(shape)
         mean = float(mean)
         std = float(std)
         if not std >= 0.0:
             raise RuntimeError("normal expects std >= 0.0, but found std " + _fmt(std))
+        if dtype in _COMPLEX_PARTS:
+            # torch draws a complex tensor as its real view, (real, imag) pairs in memory
+            # order, each part with the mean and std / sqrt(2) (so |z|^2 has mean std^2)
+            parts = self.normal(shape + (2,), _COMPLEX_PARTS[dtype], mean, std / math.sqrt(2),
+                                contiguous)
+            return parts.view(dtype).reshape(shape)
+        dtype = _float_dtype(dtype, "normal_kernel_cpu")
         if n >= 16 and contiguous:
             # normal_fill: contiguous tensors of >= 16 elements
             if dtype == _F64:

@@ -241,6 +241,8 @@ class MetaArray(NDArrayOperatorsMixin):
         return _getitem(self, key)
 
     def __setitem__(self, key, value):
+        if has_meta_mask(key):
+            return  # (torch's meta index_put_ with a mask: no count to check the value by)
         target = _getitem(self, key)
         numpy.broadcast_shapes(numpy.shape(value), target.shape)
 
@@ -333,6 +335,13 @@ def sliding_window_view(a, window_shape, axis):
 
 
 # -- indexing ------------------------------------------------------------------------
+def has_meta_mask(key):
+    """Whether an index key holds a boolean meta tensor: a mask with no values, which a
+    read refuses (it needs nonzero) and a write through index_put_ takes as it is."""
+    return any(isinstance(k, MetaArray) and k.dtype.kind == "b"
+               for k in (key if isinstance(key, tuple) else (key,)))
+
+
 def _getitem(a, key):
     key = key if isinstance(key, tuple) else (key,)
     basic = []

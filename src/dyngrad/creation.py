@@ -6,6 +6,7 @@ import warnings
 from . import _backend, _meta_array
 from ._autograd_state import note_new_leaf, state as _gstate
 from . import _dtype as _dt
+from ._dtype_info import finfo
 from ._args import as_dtype, check_bool, check_device, check_layout, type_name
 from ._size import Size
 from .tensor import Tensor, _wrap
@@ -44,31 +45,71 @@ def _check(fn, device, requires_grad, pin_memory=False, layout=None):
 
 # torch's checked conversion of Python numbers: the name it gives each integer type
 _C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double"}
+            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double",
+            "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
+            "complex128": "c10::complex<double>"}
 
 
-def _check_fits(values, np_dtype, c_name=False):
+def check_scalar(value, np_dtype, floats=True, wraps=True):
+    """A Python number as torch reads it into a Scalar and converts it to ``np_dtype``
+    (fill_, full, masked_fill, index_fill, clamp's bounds, ``t[i] = v``). Reading refuses an
+    int outside int64 and uint64; converting refuses a value the type cannot hold, but a
+    negative int wraps into an unsigned type down to minus its largest value (c10's
+    checked_convert: uint8 takes -255, not -256), and inf and nan go into any float type.
+    ``floats=False``: a float type takes any float (``t[i] = 1e5`` on float16 is inf);
+    ``wraps=False``: an unsigned type takes no negative int (F.pad's value)."""
+    kind = type(value)
+    if kind is int:
+        if value >= 2**64:
+            raise OverflowError("int too big to convert")
+        if value < -2**63:
+            raise OverflowError("can't convert negative int to unsigned")
+    elif kind is not float and not (kind is complex and xp.dtype(np_dtype).kind == "c"):
+        return  # bool fits every type; complex numbers and NumPy scalars are checked elsewhere
+    dt = xp.dtype(np_dtype)
+    if dt.kind == "c":  # each part against the parts' type
+        part = finfo(_dt._FROM_NP[dt]).max
+        bad = any(math.isfinite(v) and abs(v) > part for v in (value.real, value.imag))
+    elif dt.kind in "iu":
+        info = xp.iinfo(dt)
+        if kind is float:  # (compared in double, as c10; nan and inf are refused)
+            bad = not float(info.min) <= value <= float(info.max)
+        elif dt.kind == "u" and value < 0 and wraps:
+            bad = -value > info.max
+        else:
+            bad = not info.min <= value <= info.max
+    elif dt.kind in "fV" and floats:
+        bad = math.isfinite(value) and abs(value) > finfo(_dt._FROM_NP[dt]).max
+    else:
+        return
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without "
+                           "overflow")
+
+
+def as_read(value, np_dtype):
+    """A checked fill value (check_scalar) as the dtype holds it: an int outside int64, or
+    a negative int for an unsigned type, converted through NumPy's integers (which wrap,
+    as torch's conversion does) where NumPy's fills and assignments would refuse it."""
+    if type(value) is int and (value >= 2**63 or value < 0 and np_dtype.kind == "u"):
+        return xp.asarray(value).astype(np_dtype).item()
+    return value
+
+
+def _check_fits(values, np_dtype):
     """Numbers that do not fit ``np_dtype``: torch refuses them rather than wrap around
     (``tensor([300], dtype=torch.uint8)``). A negative int still wraps into an unsigned
-    type, as in torch. ``c_name``: the check of a fill value (fill_, full, ``t[i] = v``),
-    which names the C type and also refuses a finite float beyond a float type's range."""
+    type, as in torch."""
     kind = np_dtype.kind
-    if kind not in "iuf" or values.size == 0 or values.dtype.kind not in "iuf":
+    if kind not in "iu" or values.size == 0 or values.dtype.kind not in "iuf":
         return
-    if kind == "f":
-        if not c_name or values.dtype.kind != "f" or np_dtype.itemsize >= values.dtype.itemsize:
-            return
-        finite = values[xp.isfinite(values)]
-        bad = finite.size and xp.abs(finite).max() > xp.finfo(np_dtype).max
-    else:
-        info = xp.iinfo(np_dtype)
-        low = info.min if kind == "i" or values.dtype.kind == "f" else -2**63
-        with xp.errstate(invalid="ignore"):
-            bad = (not xp.isfinite(values).all() if values.dtype.kind == "f" else False) or \
-                values.min() < low or values.max() > info.max
+    info = xp.iinfo(np_dtype)
+    low = info.min if kind == "i" or values.dtype.kind == "f" else -2**63
+    with xp.errstate(invalid="ignore"):
+        bad = (not xp.isfinite(values).all() if values.dtype.kind == "f" else False) or \
+            values.min() < low or values.max() > info.max
     if bad:
-        name = _C_NAMES.get(np_dtype.name, np_dtype.name) if c_name else np_dtype.name
-        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without overflow")
 
 
 def _python_dtype(array):
@@ -330,11 +371,11 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
         fill_value = fill_value.item()
     _check_number("full", "fill_value", fill_value, 2)
     d = _np_dtype(dtype, "full") if dtype is not None else _fill_dtype(fill_value)
-    _check_fits(xp.asarray(fill_value), d, c_name=True)
+    check_scalar(fill_value, d)
     if not isinstance(size, (list, tuple)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
                         f"{type(size).__name__}")
-    return _leaf(ns.full(_size((size,), "full"), fill_value, dtype=d), requires_grad)
+    return _leaf(ns.full(_size((size,), "full"), as_read(fill_value, d), dtype=d), requires_grad)
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
@@ -389,8 +430,8 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     ns = _like_module(input, device, "full_like")
     _check_number("full_like", "fill_value", fill_value, 2)
     d = input._data.dtype if dtype is None else _np_dtype(dtype, "full_like")
-    _check_fits(xp.asarray(fill_value), d, c_name=True)
-    return _leaf(ns.full(input._data.shape, fill_value, dtype=d), requires_grad)
+    check_scalar(fill_value, d)
+    return _leaf(ns.full(input._data.shape, as_read(fill_value, d), dtype=d), requires_grad)
 
 
 def _number(x):

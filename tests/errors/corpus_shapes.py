@@ -64,4 +64,8 @@ CASES = [
     'torch.broadcast_shapes((-1,))', 'torch.broadcast_shapes((1,), (-1,))',
     'torch.broadcast_shapes((2.0,))', 'torch.broadcast_shapes()', 'torch.broadcast_shapes(None, (2,))',
     'torch.broadcast_shapes((2, 3), (4, 1, 3))',
+    'torch.dist(x, y)', 'torch.dist(x, torch.ones(2, 4))', 'torch.dist(x, torch.ones(3, 1))',
+    'torch.addmv(x, m, x, beta=0.5)', 'torch.addmv(torch.ones(1), m, x)',
+    'torch.addmv(torch.ones(2, 1), m, x)', 'torch.addmv(s, m, x)', 'x.addmv_(m, x)',
+    'torch.histc(x, bins=0)', 'torch.histc(torch.ones(0), bins=-2)',
 ]

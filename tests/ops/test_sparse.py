@@ -28,7 +28,7 @@ B_IDX = [[0, 2, 2, 1], [1, 0, 0, 1]]  # a 3 x 2 right-hand side, (2, 0) twice
 # the elementwise functions torch runs on COO tensors (on the coalesced values)
 UNARY = ["abs", "neg", "sin", "tanh", "relu", "sign", "sgn", "square", "asin", "asinh", "atan",
          "atanh", "ceil", "floor", "round", "trunc", "expm1", "sinh", "tan", "nan_to_num",
-         "deg2rad", "isnan", "isinf", "signbit", "isposinf", "isneginf"]
+         "deg2rad", "isnan", "isinf", "signbit", "isposinf", "isneginf", "erf", "erfinv", "frac"]
 
 
 def _hybrid(t):
@@ -225,6 +225,14 @@ GRADS = {
     "sparse_mm_sparse": lambda t, s: t.sparse.mm(s, _coo(t, indices=B_IDX, size=(3, 2))),
     "sparse_mm_sparse_right": lambda t, s: t.sparse.mm(_coo(t, indices=B_IDX, size=(3, 2)),
                                                        s).to_dense() * t.arange(9.0).reshape(3, 3),
+    # dense @ sparse: (sparse^T @ dense^T)^T in torch.sparse.mm (a sparse gradient), a
+    # dense one through mm
+    "sparse_mm_dense_left": lambda t, s: t.sparse.mm(t.tensor(W[:2]), s) * t.arange(6.0).reshape(2, 3),
+    "dense_matmul_sparse": lambda t, s: t.tensor(W[:2]) @ s,
+    # the backwards torch runs on sparse tensors: relu's threshold_backward, and log1p's
+    # (which densifies self, with a warning)
+    "relu": lambda t, s: s.relu().to_dense() * t.arange(6.0).reshape(2, 3),
+    "log1p": lambda t, s: s.coalesce().log1p().to_dense() * t.arange(6.0).reshape(2, 3),
 }
 
 
@@ -322,6 +330,9 @@ ERRORS = {
     "to_sparse_zero_dim": lambda t: t.ones(2, 3).to_sparse(0),
     "sparse_mm_shapes": lambda t: t.sparse.mm(_coo(t), t.ones(4, 2)),
     "sparse_mm_dtypes": lambda t: t.sparse.mm(_coo(t), t.ones(3, 2, dtype=t.float64)),
+    "sparse_mm_dense_3d": lambda t: t.sparse.mm(_coo(t), t.ones(3, 2, 2)),
+    **{f"{name}_uncoalesced": (lambda name: lambda t: getattr(_coo(t), name)())(name)
+       for name in ("sin_", "erf_", "erfinv_", "frac_", "relu_", "abs_", "sqrt_", "nan_to_num_")},
     "sparse_mask_dense_mask": lambda t: t.ones(2, 3).sparse_mask(t.ones(2, 3)),
     "sparse_mask_sizes": lambda t: t.ones(2, 3).sparse_mask(t.ones(3, 3).to_sparse()),
     **{f"dense_{name}": (lambda name: lambda t: getattr(t.ones(2), name)())(name)

@@ -224,7 +224,11 @@ def _copy(grad):
     """A copy recorded as torch's AccumulateGrad makes it under create_graph: copy_ into a
     fresh tensor, a CopyBackwards node whose first edge (the destination) is None."""
     data = grad._data
-    return _wrap(_backend.array_module(data).empty(data.shape, dtype=data.dtype)).copy_(grad)
+    ns = _backend.array_module(data)
+    if ns is _backend.xp:
+        return _wrap(ns.empty(data.shape, dtype=data.dtype)).copy_(grad)
+    # (another module's array: on the gradient's own device)
+    return _wrap(ns.empty(data.shape, dtype=data.dtype, device=data.device)).copy_(grad)
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, accumulate=True):

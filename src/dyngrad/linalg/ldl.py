@@ -14,7 +14,7 @@ from .. import _backend
 from ..ops._table import Op
 from ..ops.pointwise import _not_implemented
 from ..ops.return_types import return_type
-from ._common import check_float, check_square, check_system
+from ._common import check_float, check_square, check_system, lapack_empty
 
 xp = _backend.xp
 
@@ -125,6 +125,10 @@ def _pivot_2x2(a, k, conj, hermitian):
 
 
 def _ldl_factor(A, hermitian):
+    if not _backend.has_values(A):  # meta: LAPACK's column-major factor, int32 pivots
+        ns = _backend.array_module(A)
+        return (lapack_empty(A, A.shape, A.dtype), ns.empty(A.shape[:-1], xp.int32),
+                ns.empty(A.shape[:-2], xp.int32))
     batch = A.reshape(-1, *A.shape[-2:])
     LD = xp.tril(batch).astype(A.dtype, copy=True)
     pivots = xp.zeros(batch.shape[:-1], xp.int32)
@@ -155,16 +159,16 @@ def _checked_factor(A, hermitian, name):
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     name = "torch.linalg.ldl_factor_ex"
     LD, pivots, info = _checked_factor(A, hermitian, name)
-    bad = info._data[info._data != 0]
-    if check_errors and bad.size:
+    bad = info._data[info._data != 0] if _backend.has_values(info._data) else ()
+    if check_errors and len(bad):
         raise _unknown_error(name, int(bad[0]))
     return return_type("linalg_ldl_factor_ex", ("LD", "pivots", "info"))(LD, pivots, info)
 
 
 def ldl_factor(A, *, hermitian=False, out=None):
     LD, pivots, info = _checked_factor(A, hermitian, "torch.linalg.ldl_factor_ex")
-    bad = info._data[info._data != 0]
-    if bad.size:
+    bad = info._data[info._data != 0] if _backend.has_values(info._data) else ()
+    if len(bad):
         raise _unknown_error("torch.linalg.ldl_factor", int(bad[0]))
     return return_type("linalg_ldl_factor", ("LD", "pivots"))(LD, pivots)
 
@@ -211,6 +215,8 @@ def _solve_one(a, ipiv, b, hermitian):
 
 def _ldl_solve(LD, pivots, B, hermitian):
     batch = xp.broadcast_shapes(LD.shape[:-2], B.shape[:-2])
+    if not (_backend.has_values(LD) and _backend.has_values(B)):  # meta: column-major
+        return lapack_empty(B, batch + B.shape[-2:], B.dtype)
     lds = xp.broadcast_to(LD, batch + LD.shape[-2:]).reshape(-1, *LD.shape[-2:])
     pivs = xp.broadcast_to(pivots, batch + pivots.shape[-1:]).reshape(-1, pivots.shape[-1])
     X = xp.broadcast_to(B, batch + B.shape[-2:]).reshape(-1, *B.shape[-2:]).copy()

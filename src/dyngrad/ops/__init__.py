@@ -8,6 +8,7 @@ import inspect
 
 from .. import random as _random
 from .._args import type_name
+from .._sparse_coo import SparseCoo
 from ..tensor import Tensor, _read_only
 from . import autocast_policy, indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser, binding_errors
@@ -344,6 +345,25 @@ for _alias, _n in (("absolute", "abs"), ("arccos", "acos"), ("arcsin", "asin"),
                    ("not_equal", "ne")):
     METHODS.setdefault(_alias + "_", METHODS[_n + "_"])
 
+
+
+# the in-place functions torch runs on a sparse COO tensor's values, which it refuses on an
+# uncoalesced one (the out-of-place forms coalesce first)
+_ON_COALESCED_VALUES = ("abs_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "deg2rad_",
+                        "erf_", "erfinv_", "expm1_", "floor_", "frac_", "log1p_",
+                        "nan_to_num_", "rad2deg_", "relu_", "round_", "sgn_", "sign_",
+                        "sin_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_")
+
+
+def _refusing_uncoalesced(name, method):
+    def checked(self, *args, **kwargs):
+        if type(self._data) is SparseCoo and not self._data.coalesced:
+            raise RuntimeError(f"{name} requires coalesced input")
+        return method(self, *args, **kwargs)
+    checked.__name__, checked.__doc__, checked.__wrapped__ = name, method.__doc__, method
+    return checked
+
+
 from . import covariance as _cov, membership as _mb, tensor_info as _ti, vander as _vd  # noqa: E402
 from . import finite_differences as _fd, float_bits as _fb, histogram as _hi  # noqa: E402
 from . import polar as _po, renorm as _rn, stft as _sf, unravel as _ur  # noqa: E402
@@ -441,6 +461,8 @@ def install(namespace):
     (autocast_policy.py)."""
     autocast_policy.install(FUNCTIONS, "torch")
     autocast_policy.install(METHODS, "Tensor")
+    for name in _ON_COALESCED_VALUES:
+        METHODS[name] = _refusing_uncoalesced(name, METHODS[name])
     for name, fn in FUNCTIONS.items():
         canonical = ALIASES.get(name, name)
         signatures = SIGNATURES.get(canonical)

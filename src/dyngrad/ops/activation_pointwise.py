@@ -17,7 +17,7 @@ from ..tensor import _wrap
 from .pointwise import (add_scalar, div_scalar, erf, exp, ge, log1p, logical_and, lt,
                         mul_scalar, sigmoid, sigmoid_backward, sub, sub_scalar, tanh, where,
                         zeros_like)
-from .pointwise import threshold_backward
+from .pointwise import keep_zero_ties, threshold_backward
 from .pointwise import eq, masked_fill
 
 xp = _backend.xp
@@ -217,7 +217,11 @@ def _hardtanh(self, min_val, max_val):
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.dtype.kind == "u" and min_val < 0:
         raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
-    return xp.minimum(xp.maximum(x, _typed(min_val, x)), _typed(max_val, x))
+    low = xp.maximum(x, _typed(min_val, x))
+    if min_val == 0:
+        low = keep_zero_ties(low, x)
+    out = xp.minimum(low, _typed(max_val, x))
+    return keep_zero_ties(out, low) if max_val == 0 else out
 
 
 def _hardtanh_backward(grad_output, self, min_val, max_val):

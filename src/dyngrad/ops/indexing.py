@@ -2,8 +2,9 @@
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
 from .._args import type_name
+from .._meta_array import MetaArray
 from ..autograd.saved_value import saved_input
-from ..creation import _check_fits, _check_python_ints, tensor
+from ..creation import _check_python_ints, check_scalar, tensor
 from ..tensor import Tensor
 from ._batched import BatchedTensor, loop_batched
 from ._table import LINEAR, Op
@@ -309,6 +310,10 @@ def setitem(self, key, value):
     stripped = _leading_ones_stripped(tuple(value.shape))
     if len(stripped) != value.dim():
         value = view_op(value, stripped)
+    if any(type(a) is MetaArray and a.dtype.kind == "b" for _, a in advanced):
+        # a meta mask: torch's meta index_put_ checks neither its shape nor the value's
+        apply_inplace(index_put, view, (view, tuple(a for _, a in advanced), value, False))
+        return
     key = _advanced_key(view, advanced, sources)
     target = view._data[key].shape
     try:
@@ -331,7 +336,8 @@ def _check_value(self, value):
     if isinstance(value, complex) and kind != "c":
         raise RuntimeError(f"value cannot be converted to type {_C_NAME.get(kind, 'float')} "
                            "without overflow")
-    _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
+    # (torch fills float16 and bfloat16 through a double: a float beyond their range is inf)
+    check_scalar(value, self._data.dtype, floats=self._data.dtype.itemsize > 2)
 
 
 _C_NAME = {"f": "float"}

@@ -10,10 +10,11 @@ found by replaying the view ops on an array shaped like the base (``Tensor._view
 from .. import _backend
 from .._dtype import _FROM_NP
 from .._meta_array import DeviceMismatch, MetaArray, no_data, on_meta
-from .._sparse_coo import SparseCoo
+from .._sparse_coo import NAMESPACE as SPARSE, SparseCoo
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
 from ..autograd.saved_value import SavedValue
+from ..creation import as_read
 from ..tensor import Tensor, _wrap
 from .._autograd_state import DUAL
 from ._batched import BatchedTensor, aten_name, batched_apply, is_batched
@@ -491,6 +492,8 @@ zero_ = Op("ZeroBackward0", _zero, jvp=LINEAR, self=zeros_like)
 
 
 def _fill(self, value):
+    if type(value) is int:
+        return xp.full_like(self, as_read(value, self.dtype))
     return xp.full_like(self, value.item() if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else value)
 
 
@@ -502,10 +505,33 @@ fill_tensor_ = Op("FillBackward3", _fill, jvp=LINEAR,
 
 def _copy(self, src):
     # copy_ casts to the destination's dtype whatever the kinds (torch's copy_ does)
+    if type(self) is not _ndarray and _foreign(self):
+        return _copy_in_module(_backend.array_module(self), self, src)
+    if type(src) is not _ndarray and _foreign(src):
+        src = _backend.to_numpy(src)  # (another module's array into NumPy's: a host copy)
     src = xp.broadcast_to(src, self.shape)
     if src.dtype != self.dtype:
         src = (src.real if src.dtype.kind == "c" and self.dtype.kind != "c" else src).astype(self.dtype)
     return src
+
+
+def _foreign(a):
+    """Whether ``a`` is another array module's (not NumPy's, meta or sparse COO)."""
+    ns = _backend.array_module(a)
+    return ns is not xp and ns is not _backend.META and ns is not SPARSE
+
+
+def _copy_in_module(ns, self, src):
+    """copy_ between arrays of another array module (NOTE [The array-module seam]): the
+    engine's copy of a gradient under create_graph, and copies a user makes. A NumPy
+    source is first put on the destination's device."""
+    if _backend.is_numpy(src):
+        src = ns.asarray(src, device=self.device)
+    if _backend.kind(src.dtype) == "c" and _backend.kind(self.dtype) != "c":
+        src = ns.real(src)
+    if src.dtype != self.dtype:
+        src = _backend.astype(src, self.dtype)
+    return src if src.shape == self.shape else ns.broadcast_to(src, self.shape)
 
 
 copy_ = Op("torch::autograd::CopyBackwards", _copy, jvp=LINEAR, self=zeros_like,

@@ -15,7 +15,9 @@ import warnings
 from .. import _backend
 from .._args import type_name
 from ..autograd import grad_mode
+from .._dtype import _FROM_NP
 from ..tensor import _CPP_TYPE, Tensor
+from ._promote import result_dtype
 from .overlap import PARTIAL_OVERLAP, check_no_partial_overlap
 from .return_types import return_type
 from .signatures import COPY_SIGNATURES
@@ -93,6 +95,16 @@ _JOINS = frozenset(("cat", "stack", "hstack", "vstack", "row_stack", "dstack", "
                     "mm", "bmm", "matmul", "mv", "addmm", "addbmm", "baddbmm", "sort", "topk"))
 
 
+def _clamp_dtype(input, min=None, max=None):
+    return result_dtype(*(getattr(v, "_data", v) for v in (input, min, max) if v is not None))
+
+
+# functions whose out= tensor is checked before they run, from the result dtype their
+# arguments give, as torch's TensorIterator checks it: clamp converts (and refuses) its
+# number bounds only after
+_KNOWN_DTYPE = {"clamp": _clamp_dtype}
+
+
 def _tensors(values):
     for v in values:
         if isinstance(v, Tensor):
@@ -108,6 +120,9 @@ def call_with_out(name, fn, args, kwargs, out):
     inputs = list(_tensors(args)) + list(_tensors(kwargs.values()))
     if name in _ACCUMULATE_IN_OUT and kwargs.get("dtype") is None and isinstance(out, Tensor):
         kwargs = dict(kwargs, dtype=out.dtype)  # (x.sum(out=long) adds the long values)
+    known = _KNOWN_DTYPE.get(name)
+    if known is not None and isinstance(out, Tensor):
+        _DTYPE_RULES[name](name, _FROM_NP[known(*args, **kwargs)], out.dtype)
     result = fn(*args, **kwargs)
     results = tuple(result) if isinstance(result, tuple) else (result,)
     # (a comparison's bool result takes no gradient: torch lets it through)

@@ -20,6 +20,7 @@ from .pointwise import (add, fma, add_scalar, conj, eq, exp, ge, isnan, le, logi
                         cos, where, zeros_like)
 from .pointwise import gt, isinf
 from .pointwise import logical_not
+from .pointwise import on_sparse_values
 from .pointwise import isfinite
 
 from .._kernel_dtypes import ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, check_kernel
@@ -298,9 +299,12 @@ def _isfinite(x):
     return isfinite(x)
 
 
-def _frac(self):
+def _frac_of(self):
     check_kernel(self, "frac_cpu", FLOATING)
     return self - xp.trunc(self)
+
+
+_frac = on_sparse_values(_frac_of)
 
 
 frac = Op("FracBackward0", _frac, jvp=ELEMENTWISE, self=lambda grad: grad)

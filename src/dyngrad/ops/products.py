@@ -117,10 +117,10 @@ def _addmm(self, mat1, mat2, beta, alpha):
 
 
 def _addmv(self, mat, vec, beta, alpha):
-    if mat.ndim != 2 or vec.ndim != 1:
+    if mat.ndim != 2 or vec.ndim != 1 or self.ndim > 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {mat.ndim}, "
                            f"{vec.ndim}")
-    if mat.shape[1] != vec.shape[0]:
+    if mat.shape[1] != vec.shape[0] or self.ndim and self.shape[0] not in (1, mat.shape[0]):
         raise RuntimeError(f"size mismatch, got input ({self.shape[0] if self.ndim else 1}), mat "
                            f"({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
     return _fused(self, xp.matmul(mat, vec), beta, alpha)
@@ -243,6 +243,7 @@ def dist(input, other, p=2):
     if input.dtype is _dt.bool and other.dtype is _dt.bool:  # (torch subtracts first)
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
+    broadcast_shapes(tuple(input.shape), tuple(other.shape))  # (torch's words, before the norm)
     kind = result_dtype(input._data, other._data).kind
     if kind in "iu":
         raise RuntimeError("norm(): input dtype should be either floating point or complex. "

@@ -14,6 +14,7 @@ from .._meta_array import no_kernel
 from .. import _dtype as _dt
 from .._args import user_stacklevel
 from .._runtime_flags import warn_once
+from ..creation import as_read, check_scalar
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._promote import broadcast_shapes
@@ -271,6 +272,7 @@ def _index_copy(self, dim, index, source):
 
 
 def _index_fill(self, dim, index, value):
+    value = as_read(value, self.dtype)
     out = self.copy()
     if self.ndim == 0:
         return xp.asarray(value, dtype=self.dtype) if index.size else out
@@ -398,6 +400,7 @@ def index_fill_fn(input, dim, index, value):
             raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {value.dim()} dimension(s).")
         return index_fill_tensor(input, d, _long(index), value)
+    check_scalar(value, getattr(input, "_data", input).dtype)
     return index_fill(input, d, _long(index), value)
 
 
@@ -586,6 +589,7 @@ def _index_fill_args(self, dim, index, value):
     d = _wrap_dim(dim, self.dim())
     if isinstance(value, Tensor):
         return index_fill_tensor, (self, d, _long(index), value)
+    check_scalar(value, self._data.dtype)
     return index_fill, (self, d, _long(index), value)
 
 

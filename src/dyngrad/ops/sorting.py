@@ -497,6 +497,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     if a.dtype.kind == "V":  # (bfloat16: counted in float32, returned as bfloat16)
         return _wrap(histc(_wrap(a.astype(xp.float32)), bins, min, max)._data.astype(a.dtype))
     check_kernel(a, "histogram_cpu", "f")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
     if not _backend.has_values(a):  # meta: the bins' shape, nothing counted
         if lo > hi:

@@ -27,7 +27,7 @@ from .._sparse_coo import sparse_mask as _mask_array
 from ..tensor import Tensor, _wrap
 from ._table import Op
 from .pointwise import _not_implemented, conj, mul_scalar
-from .views import t
+from .views import t, transpose
 
 xp = _backend.xp
 
@@ -125,6 +125,8 @@ values_op = Op("ValuesBackward0", lambda self: self.values, view=True, self=_val
 
 # -- products -----------------------------------------------------------------------------
 def _check_mm(mat1, mat2):
+    if mat2.ndim != 2 and mat1.ndim == 2:
+        raise RuntimeError(f"addmm: matrices expected, got {mat2.ndim}D tensor")
     if mat2.ndim != 2 or mat1.ndim != 2:
         raise RuntimeError(f"addmm: matrices expected, got {mat1.ndim}D, {mat2.ndim}D tensors")
     if mat1.shape[1] != mat2.shape[0]:
@@ -383,14 +385,15 @@ def sparse_mask(self, mask):
 
 
 def sparse_mm(mat1, mat2):
-    """``torch.sparse.mm``: a sparse matrix times a dense one, with a sparse gradient for
-    the sparse matrix (SparseAddmmBackward0), or two sparse matrices (a sparse result,
-    SparseSparseMatmulBackward0)."""
+    """``torch.sparse.mm``: a sparse matrix times a dense one or a dense one times a sparse
+    one, with a sparse gradient for the sparse matrix (SparseAddmmBackward0), or two
+    sparse matrices (a sparse result, SparseSparseMatmulBackward0)."""
     if _is_sparse(mat1) and _is_sparse(mat2):
         return sparse_sparse_matmul_op(mat1, mat2)
     if _is_sparse(mat2):
-        raise NotImplementedError("torch.sparse.mm of a dense and a sparse matrix (a sparse "
-                                  "gradient for the sparse one) is not implemented in dyngrad")
+        # dense @ sparse as torch computes it: (sparse^T @ dense^T)^T, so that the sparse
+        # matrix's gradient is sparse (its transposed entries)
+        return transpose(sparse_mm(transpose(mat2, 0, 1), transpose(mat1, 0, 1)), 0, 1)
     if not _is_sparse(mat1):
         return mat1 @ mat2
     zeros = creation.zeros((mat1.shape[0], mat2.shape[-1]), dtype=mat1.dtype)

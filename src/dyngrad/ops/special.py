@@ -14,6 +14,7 @@ from .. import _special_math as sm
 from .._dtype import _FROM_NP
 from ._promote import to_float
 from ._table import ELEMENTWISE, Op, derivative_not_implemented
+from .pointwise import on_sparse_values
 from .pointwise import (abs_, add_scalar, eq, erf, exp, gt, le, log, logical_and,
                         masked_fill_op, mul_scalar, neg, pow_scalar_exp, reciprocal, sgn,
                         sub_scalar, where)
@@ -66,7 +67,8 @@ polygamma_self_first = Op("PolygammaBackward1", lambda self, n: _polygamma(n, se
                           jvp=ELEMENTWISE, self=lambda grad, self, n: grad * polygamma(n + 1, self))
 erfc = Op("ErfcBackward0", _float64(sm.erfc, "erfc_vml_cpu"), jvp=ELEMENTWISE,
           self=lambda grad, self: mul_scalar(exp(neg(pow_scalar_exp(self, 2))), -2.0 / _SQRT_PI) * grad)
-erfinv = Op("ErfinvBackward0", _float64(sm.erfinv, "erfinv_vml_cpu"), jvp=ELEMENTWISE,
+erfinv = Op("ErfinvBackward0", on_sparse_values(_float64(sm.erfinv, "erfinv_vml_cpu")),
+            jvp=ELEMENTWISE,
             self=lambda grad, self: mul_scalar(exp(pow_scalar_exp(erfinv(self), 2)), 0.5 * _SQRT_PI) * grad)
 i0 = Op("I0Backward0", _float64(lambda x: sm.bessel_i(x, 0, False), "i0_vml_cpu"), jvp=ELEMENTWISE,
         self=lambda grad, self: grad * i1(self))

@@ -9,7 +9,9 @@ import math
 import warnings
 
 from .. import _backend
+from .._args import user_stacklevel
 from .._kernel_dtypes import ALL_BUT_COMPLEX, check_kernel
+from ..creation import full_like
 from ._promote import to_float
 from ._table import TRANSPOSED, Op
 from .pointwise import (abs_, conj, div, eq, exp, logical_or, isnan, masked_fill_op,
@@ -51,17 +53,33 @@ def _var(self, dim, correction, keepdim, then=None):
     _var_check(self)
     dim = _every_dim_if_empty(dim)
     axes = None if dim is None else _axes(dim, self.ndim)
-    # torch gives nan for dof <= 0 without a warning; NumPy warns
-    with xp.errstate(**_SILENT), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        out = xp.var(_in_float32(self), axis=axes, ddof=correction,
-                     keepdims=keepdim and dim is not None)
+    keep = keepdim and dim is not None
+    x = _in_float32(self)
+    count = x.size if axes is None else math.prod(x.shape[a] for a in axes)
+    with xp.errstate(**_SILENT):
+        if count - correction > 0 and count:
+            out = xp.var(x, axis=axes, ddof=correction, keepdims=keep)
+        else:
+            out = _var_without_dof(x, axes, count, correction, keep)
     if keepdim and dim is None:
         out = xp.reshape(out, (1,) * self.ndim)
     if then is not None:
         with xp.errstate(**_SILENT):
             out = then(out)
     return xp.asarray(out).astype(self.real.dtype, copy=False)
+
+
+def _var_without_dof(x, axes, count, correction, keepdims):
+    """torch's variance where the correction leaves no degrees of freedom (inf, or nan),
+    or of no elements (nan): NumPy's var gives the same numbers with a RuntimeWarning,
+    which a catch_warnings here would hide at the price of resetting every module's
+    record of warnings already shown (torch's own dof warning would then repeat)."""
+    if not count:
+        shape = xp.sum(x, axis=axes, keepdims=keepdims).shape
+        return xp.full(shape, xp.nan, dtype=x.real.dtype)
+    deviation = xp.abs(x - xp.mean(x, axis=axes, keepdims=True)) ** 2
+    return xp.sum(deviation, axis=axes, keepdims=keepdims) / x.real.dtype.type(
+        max(count - correction, 0))
 
 
 def _var_backward(grad, self, dim, correction, keepdim):
@@ -90,17 +108,31 @@ def _std_backward(result, grad, self, dim, correction, keepdim):
     return _var_backward(grad_var, self, dim, correction, keepdim)
 
 
-def _std_jvp(self_t, self, result, dim, correction, keepdim):
+def var_jvp(self_t, self, dim, correction, keepdim):
+    """torch's var_jvp: each element's (2 / dof) * Re(self_t * conj(self - mean)), then
+    summed, so that with no degrees of freedom (2 / 0 = inf) the terms are inf or nan one
+    by one. dof is as var_backward counts it (an empty dim list reduces every dim but
+    counts none: 1 - correction). A full reduction (no dim, or a 0-dim input) with
+    dof <= 0 gives, in torch, each element's tangent times +inf, nan where the element
+    equals the mean (the sum is then inf of the tangents' sign, or nan)."""
+    if (dim is None or self.ndim == 0) and self.numel() - correction <= 0:
+        at_mean = eq(self, mean_all(self))
+        terms = self_t * masked_fill_op(full_like(self, math.inf), at_mean, math.nan)
+    else:
+        terms = real(_var_backward(conj(self_t), self, dim, correction, True))
+    dim = _every_dim_if_empty(dim)
+    return sum_dim(terms, tuple(range(self.ndim)) if dim is None else dim, keepdim)
+
+
+def std_jvp(self_t, self, result, dim, correction, keepdim):
     # torch's rule: var's tangent over 2 * std, 0 where std is 0 (the transposed backward
     # would give 0 * inf there)
-    var_t = _var_backward(conj(self_t), self, dim, correction, True)
-    dim = _every_dim_if_empty(dim)
-    var_t = sum_dim(real(var_t), tuple(range(self.ndim)) if dim is None else dim, keepdim)
+    var_t = var_jvp(self_t, self, dim, correction, keepdim)
     return masked_fill_op(var_t / mul_scalar(result, 2), eq(result, 0), 0)
 
 
-var_op = Op("VarBackward0", _var, jvp=TRANSPOSED, self=_var_backward)
-std_op = Op("StdBackward0", _std, jvp=_std_jvp, self=_std_backward)
+var_op = Op("VarBackward0", _var, jvp=var_jvp, self=_var_backward)
+std_op = Op("StdBackward0", _std, jvp=std_jvp, self=_std_backward)
 
 
 def _correction(dim, unbiased, correction):
@@ -116,13 +148,14 @@ def _correction(dim, unbiased, correction):
 def _warn_dof(name, input, dim, correction):
     """torch warns when the correction leaves no degrees of freedom (the result is inf or nan)."""
     shape = tuple(input.shape)
-    reduced = range(len(shape)) if dim is None or not shape else _dims(dim, len(shape))
+    every = dim is None or not shape or len(dim) == 0  # (an empty dim list: every dim)
+    reduced = range(len(shape)) if every else _dims(dim, len(shape))
     kept = math.prod(s for d, s in enumerate(shape) if d not in reduced)
     count = math.prod(shape) // max(kept, 1)  # input numel divided by output numel
     if count - correction <= 0:
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less "
                       "than the reduction factor (input numel divided by output numel).",
-                      UserWarning, stacklevel=3)
+                      UserWarning, stacklevel=user_stacklevel())
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):

@@ -12,10 +12,11 @@ from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from ._batched import BatchedTensor, on_batch, sample_wise
 from ._table import LINEAR, TRANSPOSED, Op
-from .reduction import _dims, _sum_dtype, sum_dim
+from .reduction import _dims, _sum_dtype, mean_dim, sum_dim
 from .return_types import return_type
 from .statistics import (_amax_amin_backward, _correction, _std, _std_backward, _var,
-                         _var_backward, _var_check, _unsqueeze_multiple)
+                         _var_backward, _var_check, _unsqueeze_multiple, _warn_dof, std_jvp,
+                         var_jvp)
 from .views import expand
 from .reduction import gather
 from .views import squeeze_dim_
@@ -73,10 +74,33 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 # -- var_mean, std_mean -------------------------------------------------------------------------
 def _mean_of(self, dim, keepdim):
     axes = None if dim is None else _axes(dim, self.ndim) if self.ndim else ()
-    out = xp.mean(self, axis=axes, keepdims=keepdim and dim is not None)
+    if self.size:
+        out = xp.mean(self, axis=axes, keepdims=keepdim and dim is not None)
+    else:  # (torch's mean of nothing is nan; NumPy's warns)
+        out = xp.full(xp.sum(self, axis=axes, keepdims=keepdim and dim is not None).shape,
+                      xp.nan, self.dtype)
     if keepdim and dim is None:
         out = xp.reshape(out, (1,) * self.ndim)
-    return xp.asarray(out).astype(self.dtype, copy=False)
+    out = xp.asarray(out).astype(self.dtype, copy=False)
+    if self.ndim and self.size and self.dtype.kind in "fV" and not xp.isfinite(self).all():
+        every = dim is None or len(dim) == 0
+        out = _running_mean_infinities(self, out, tuple(range(self.ndim)) if every else axes)
+    return out
+
+
+def _running_mean_infinities(self, mean, axes):
+    """torch's var_mean takes the mean by Welford's running update m += (x - m) / n, which
+    keeps an infinity only as the last element of its slice: any element
+    after it gives inf - inf, so var_mean's mean of [inf, 0] is nan where mean() is inf."""
+    kept = self.ndim - len(axes)
+    rows = xp.moveaxis(self, axes, tuple(range(kept, self.ndim)))
+    rows = rows.reshape(rows.shape[:kept] + (-1,))
+    last = rows[..., -1]
+    early = ~xp.isfinite(rows[..., :-1]).all(axis=-1)
+    with_inf = xp.isinf(rows).any(axis=-1)
+    fixed = xp.where(early, xp.asarray(xp.nan, self.dtype), last)
+    return xp.where(with_inf, fixed, mean.reshape(with_inf.shape)).reshape(mean.shape).astype(
+        self.dtype, copy=False)
 
 
 def _mean_backward(grad, self, dim, keepdim):
@@ -120,21 +144,39 @@ def _std_mean_backward(grads, self, result0, dim, correction, keepdim):
     return out
 
 
-var_mean_op = Op("VarMeanBackward0", _var_mean, jvp=TRANSPOSED, outputs=("result0", "result1"),
+def _mean_jvp(self_t, dim, keepdim):
+    # derivatives.yaml's result1: mean(self_t, dim.value_or({}), keepdim) (nan over no elements)
+    if self_t.ndim == 0:
+        return self_t
+    return mean_dim(self_t, tuple(range(self_t.ndim)) if not dim else dim, keepdim)
+
+
+def _var_mean_jvp(self_t, self, dim, correction, keepdim):
+    return var_jvp(self_t, self, dim, correction, keepdim), _mean_jvp(self_t, dim, keepdim)
+
+
+def _std_mean_jvp(self_t, self, result0, dim, correction, keepdim):
+    return (std_jvp(self_t, self, result0, dim, correction, keepdim),
+            _mean_jvp(self_t, dim, keepdim))
+
+
+var_mean_op = Op("VarMeanBackward0", _var_mean, jvp=_var_mean_jvp, outputs=("result0", "result1"),
                  self=_var_mean_backward)
-std_mean_op = Op("StdMeanBackward0", _std_mean, jvp=TRANSPOSED, outputs=("result0", "result1"),
+std_mean_op = Op("StdMeanBackward0", _std_mean, jvp=_std_mean_jvp, outputs=("result0", "result1"),
                  self=_std_mean_backward)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     _var_check(input._data, "var_mean")
     dim, correction = _correction(dim, unbiased, correction)
+    _warn_dof("var_mean", input, dim, correction)
     return var_mean_op(input, dim, correction, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     _var_check(input._data, "std_mean")
     dim, correction = _correction(dim, unbiased, correction)
+    _warn_dof("std_mean", input, dim, correction)
     return std_mean_op(input, dim, correction, keepdim)
 
 

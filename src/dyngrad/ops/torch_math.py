@@ -9,11 +9,12 @@ import numbers
 from .. import _backend
 from .._arg_parser import Parser
 from .._args import as_dtype, broadcast_shapes, type_name
-from ..creation import tensor
+from ..creation import check_scalar, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from ._batched import BatchedTensor, dynamic_shape_error
+from ._promote import result_dtype
 from .inplace import apply_inplace
 from .signatures import EXPLAINED
 
@@ -222,16 +223,19 @@ def neg(input):
 
 
 def clamp(input, min=None, max=None, *, out=None):
+    min, max = pw.check_bounds(input, min, max)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return pw.clamp_tensor(input, min, max)
     return pw.clamp(input, min, max)
 
 
 def clamp_min(input, min):
+    min, _ = pw.check_bounds(input, min, None)
     return (pw.clamp_min_tensor if isinstance(min, Tensor) else pw.clamp_min)(input, min)
 
 
 def clamp_max(input, max):
+    _, max = pw.check_bounds(input, None, max)
     return (pw.clamp_max_tensor if isinstance(max, Tensor) else pw.clamp_max)(input, max)
 
 
@@ -243,6 +247,11 @@ def where(condition, input=None, other=None, *, out=None):
     if _backend.kind(condition._data.dtype) != "b":
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {condition.dtype._cname}")
+    numbers = [v for v in (input, other) if type(v) in (int, float)]
+    if numbers:  # (a number beyond float16 or bfloat16 goes in as inf, as t[i] = v)
+        dt = result_dtype(*(getattr(v, "_data", v) for v in (input, other)))
+        for v in numbers:
+            check_scalar(v, dt, floats=dt.itemsize > 2)
     return pw.where(condition, input, other)
 
 
@@ -412,12 +421,17 @@ def _pow_inplace(self, exponent):
 
 
 def _clamp_inplace(self, min=None, max=None):
+    min, max = pw.check_bounds(self, min, max, into=self._data.dtype)
     entry = pw.clamp_tensor if isinstance(min, Tensor) or isinstance(max, Tensor) else pw.clamp
     return apply_inplace(entry, self, (self, min, max))
 
 
 def _one_bound_inplace(name, by_number, by_tensor):
     def method(self, bound):
+        low = by_number is pw.clamp_min
+        bounds = pw.check_bounds(self, *((bound, None) if low else (None, bound)),
+                                 into=self._data.dtype)
+        bound = bounds[0 if low else 1]
         return apply_inplace(by_tensor if isinstance(bound, Tensor) else by_number, self,
                              (self, bound))
     method.__name__ = name
@@ -434,6 +448,7 @@ def _masked_fill_inplace(self, mask, value):
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {value.dim()} dimension(s).")
         return apply_inplace(pw.masked_fill_tensor, self, (self, mask, value))
+    check_scalar(value, self._data.dtype)
     return apply_inplace(pw.masked_fill_op, self, (self, mask, value))
 
 

@@ -6,7 +6,7 @@ import weakref
 from .. import _backend, _meta_array
 from .. import _dtype as _dt
 from .._sparse_coo import SparseCoo
-from ..creation import _check_fits, tensor
+from ..creation import check_scalar, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import joining, linalg
 from . import views as vw
@@ -548,7 +548,7 @@ def check_fill_value(self, value):
     if isinstance(value, complex) and self._data.dtype.kind != "c":
         name = "double" if self._data.dtype.itemsize == 8 else "float"
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
-    _check_fits(xp.asarray(value), self._data.dtype, c_name=True)
+    check_scalar(value, self._data.dtype)
 
 
 def fill_method(self, value):

@@ -38,6 +38,9 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if not (input._data.dtype.kind == "u" and min_val < 0):  # (refused by the kernel first)
+        for bound in (min_val, max_val):  # (converted to the input's dtype, as torch's clamp)
+            _creation.check_scalar(bound, input._data.dtype)
     return _run(_ap.hardtanh, inplace, input, min_val, max_val)
 
 
@@ -85,6 +88,8 @@ def tanhshrink(input):
 
 
 def threshold(input, threshold, value, inplace=False):
+    for number in (threshold, value):  # (converted to the input's dtype)
+        _creation.check_scalar(number, input._data.dtype)
     return _run(_ap.threshold, inplace, input, threshold, value, inplace_op=_ap.threshold_)
 
 

@@ -1,4 +1,5 @@
 """F.pad: constant, reflect, replicate and circular padding."""
+from ...creation import check_scalar
 from ...ops import padding as _pd
 from ... import ops
 
@@ -16,6 +17,8 @@ def pad(input, pad, mode="constant", value=None):
                            "dimension but got padding length "
                            f"{len(pad)} and input of dimension {input.dim()}")
     if mode == "constant":
+        if value is not None:
+            check_scalar(value, input._data.dtype, wraps=False)  # (torch's strict conversion)
         return _pd.constant_pad_nd(input, list(pad), 0 if value is None else value)
     if value is not None and value != 0:
         raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument.")
