@@ -440,10 +440,6 @@ EQUIVALENT = {
                     "_run: an array settle() would forget is in no buffer and was handed to no "
                     "edge, so the run never asks its version again (a hook that kept it holds "
                     "a Tensor with its version)"),
-    **dict.fromkeys([("engine.py", "keys.append(key)", "keys.append(None)"),
-                     ("engine.py", "nodes.append(node)", "nodes.append(None)")],
-                    "_ReadyQueue.push: the new last slot is always written again, by the parent "
-                    "that moves down into it or by the pushed entry itself"),
     ("engine.py", "create_graph = False", "create_graph = None"):
         "_accumulate: None is falsy as False",
     ("engine.py", "self.versions = None  # FlightVersions, when gradients in flight are arrays",
