@@ -83,7 +83,9 @@ _SAME_KIND = 'return "biufc".index(_backend.kind(source)) <= "biufc".index(_back
 _SAME_KIND_NP = "if isinstance(source, xp.dtype) and isinstance(target, xp.dtype):"
 _ENGINE_COPY = ("return _wrap(_backend.array_module(data).empty(data.shape, dtype=data.dtype))"
                 ".copy_(grad)")
-_ACC_OWN = "_accumulate(node, grads[0], create_graph, own)"
+_ACC_OWN = "_accumulate(node, grads[0], create_graph, own, versions)"
+_ENGINE_NEXT = "and nxt._n_outputs == 1 and type(nxt) is not AccumulateGrad):"
+_OWNED_ADD = "elif id(old) in owned and old.dtype == g.dtype and old.shape == g.shape:"
 _TELL_OB = 'ob("hook", kind=kind, fn=fn, args=args, result=result)'
 _TELL_WATCH = "ob(kind, fn, args, result)"
 _BF16_PARAMS = "out, mean, rstd = _norm_forward(input.astype(params.dtype), weight, bias, layout, eps)"
@@ -450,12 +452,60 @@ EQUIVALENT = {
     **dict.fromkeys([("engine.py", "own = False", "own = None"),
                      ("engine.py", "own = id(grads[0]) in owned", "own = None"),
                      ("engine.py", "own = id(grads[0]) in owned", "own = id(None) in owned"),
-                     ("engine.py", _ACC_OWN, _ACC_OWN.replace("own)", "None)")),
-                     ("engine.py", _ACC_OWN, _ACC_OWN.replace("own)", ")"))],
+                     ("engine.py", _ACC_OWN, _ACC_OWN.replace("own,", "None,")),
+                     ("engine.py", "elif owned and type(grad) is _ndarray:",
+                      "elif owned and type(None) is _ndarray:"),
+                     ("engine.py", "elif owned and type(grad) is _ndarray:",
+                      "elif owned and type(grad) is not _ndarray:")],
                     "_run: a gradient judged not owned is copied, with the same values "
                     "(NOTE [Owned gradients])"),
     ("engine.py", "self.roots = self.deps = ()", "self.roots = self.deps = None"):
         "_GraphTask: _run sets roots and deps before any hook can ask",
+    ("engine.py", "t = new = None  # (ours gone, a Tensor still alive is one a hook kept)",
+     't = new = ""  # (ours gone, a Tensor still alive is one a hook kept)'):
+        "_run_tensor_hooks: either value lets go of the hooks' Tensors before kept() looks "
+        "for those a hook still holds",
+    ("engine.py", 'data = grad._data if hasattr(grad, "_data") else grad',
+     'data = grad._data if hasattr(None, "_data") else grad'):
+        "_accumulate: a Tensor gradient (under a dual level or vmap) is added by NumPy's += "
+        "through its array, and _same_kind reads a dyngrad dtype as well: the same sum and "
+        "the same errors",
+    # NOTE [Versions of gradients in flight]: settle() drops the entries of arrays that left
+    # the buffers and were not handed on; nothing looks them up again in the run
+    **dict.fromkeys([("engine.py", "if id(g) in flight:", "if id(None) in flight:"),
+                     ("engine.py", "if id(g) in flight:", "if id(g) not in flight:"),
+                     ("engine.py", "arrived = tuple(grads)", "arrived = None"),
+                     ("engine.py", "flight = versions.table if versions is not None else ()",
+                      "flight = None")],
+                    "_run: an array settle() would forget is in no buffer and was handed to no "
+                    "edge, so the run never asks its version again (a hook that kept it holds "
+                    "a Tensor with its version)"),
+    ("engine.py", "create_graph = False", "create_graph = None"):
+        "_accumulate: None is falsy as False",
+    ("engine.py", "self.versions = None  # FlightVersions, when gradients in flight are arrays",
+     'self.versions = ""  # FlightVersions, when gradients in flight are arrays'):
+        "_GraphTask: _run sets versions before any hook can ask",
+    **dict.fromkeys([("engine.py", "and _fresh(g, outs, grads)):", "and _fresh(None, outs, grads)):"),
+                     ("engine.py", "owned.add(id(g))", "owned.add(None)"),
+                     ("engine.py", "owned.add(id(g))", "owned.add(id(None))")],
+                    "_run: no formula result recorded as owned (an id no array has): it is "
+                    "copied by its leaf or summed into a new array (NOTE [Owned gradients])"),
+    **dict.fromkeys([("engine.py", _OWNED_ADD, _OWNED_ADD.replace(a, b)) for a, b in (
+        ("id(old)", "id(None)"), ("old.dtype == g.dtype", "old.dtype != g.dtype"),
+        ("old.shape == g.shape", "old.shape != g.shape"))],
+        "_run: gradients meeting in one buffer slot were fitted to the same output's shape and "
+        "dtype, so the guard holds and the mutants only stop the add in place: a new array "
+        "with the same sum (and version: torch's adds in place into what the run owns)"),
+    **dict.fromkeys([("engine.py", "if d or type(nxt) is AccumulateGrad:", m) for m in (
+        "if d and type(nxt) is AccumulateGrad:", "if d or type(None) is AccumulateGrad:",
+        "if d or type(nxt) is not AccumulateGrad:")],
+        "_run: which arrays' ownership is recorded; one not recorded is copied by its leaf or "
+        "summed into a new array, with the same values and versions (NOTE [Owned gradients])"),
+    **dict.fromkeys([("engine.py", _ENGINE_NEXT, _ENGINE_NEXT.replace("type(nxt)", "type(None)")),
+                     ("engine.py", _ENGINE_NEXT, _ENGINE_NEXT.replace(" is not ", " is "))],
+                    "_run's next_up shortcut, taken or not for an AccumulateGrad: it runs next "
+                    "either way (it outranks every node, and the queue is empty), and its "
+                    "gradient, kept out of the buffers, is copied with the version it has"),
     ("indexing.py", "return grad if accumulate else index_put(grad, _checked(indices), 0.0, False)",
      "return grad if accumulate else index_put(grad, _checked(indices), 0.0, None)"):
         "index_put's accumulate: None is falsy as False",

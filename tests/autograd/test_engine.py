@@ -44,6 +44,19 @@ def case_same_root_twice(torch):
     return x.grad
 
 
+def case_independent_roots(torch):
+    x = torch.tensor([1., 2.], requires_grad=True)
+    torch.autograd.backward([(x * 2).sum(), (x * 3).sum()])
+    return x.grad
+
+
+def case_root_is_a_later_output(torch):
+    # the root is the second output of SplitBackward0
+    x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    a, b = (x * 2).split(2)
+    torch.autograd.backward([b], [torch.tensor([1., 10.])])
+    return x.grad
+
 def case_root_is_leaf(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     x.backward(torch.tensor([3., 4.]))
@@ -425,6 +438,17 @@ def case_grad_versions(torch):
     return out
 
 
+def case_accumulate_under_dual_level(torch):
+    # under a dual level gradients in flight are Tensors (a root's too), yet without
+    # create_graph the leaf takes its first one and adds the next in place
+    fwAD = torch.autograd.forward_ad
+    x = torch.tensor([1., 2.], requires_grad=True)
+    with fwAD.dual_level():
+        (x * 3).sum().backward()
+        g, v = x.grad, x.grad._version
+        (x * x).sum().backward(torch.tensor(2.))
+    return x.grad, v, g is x.grad, x.grad._version
+
 def case_accumulate_0d_twice(torch):
     x = torch.tensor(3., requires_grad=True)
     (x * x).backward()
@@ -636,8 +660,31 @@ def case_node_reached_without_gradient(torch):
     NoGrad.apply(Shout.apply(x)).sum().backward()
     w = torch.tensor([1., 2.], requires_grad=True)
     NoGrad.apply(w * 2).sum().backward()
-    return x.grad, w.grad
+    # nor does a built-in node of several outputs, none of which got a gradient
+    v = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    a, b = (v * 2).split(2)
+    (NoGrad.apply(a) + NoGrad.apply(b)).sum().backward()
+    return x.grad, w.grad, v.grad
 
+
+def case_grad_root_node_not_wanted(torch):
+    # h is a root whose node autograd.grad does not want (it leads to z only): x * h's
+    # node hands it nothing
+    x = torch.tensor([1., 2.], requires_grad=True)
+    z = torch.tensor([3., 4.], requires_grad=True)
+    h = z * 3
+    return torch.autograd.grad([(x * h).sum(), h], [x], [None, torch.ones(2)])
+
+
+def case_grad_hook_of_unwanted_chain_not_run(torch):
+    # u's node is the first edge of the sum and ready at once, but not wanted
+    x = torch.tensor([1., 2.], requires_grad=True)
+    z = torch.tensor([3., 4.], requires_grad=True)
+    u = z * 3
+    u.register_hook(lambda g: print("u", g))
+    v = x * 2
+    v.register_hook(lambda g: print("v", g))
+    return torch.autograd.grad((u + v).sum(), [x])
 
 def case_grad_same_input_twice(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
@@ -991,6 +1038,31 @@ def test_backward_leaves_the_cyclic_collector_as_it_was():
 
 
 
+def case_order_chain_node_waits_its_turn(torch):
+    # q's node is made ready by sq's while sp's (made later) waits in the queue: sp first
+    x = torch.tensor([1., 2.], requires_grad=True)
+    p = x * 2
+    q = x * 3
+    sp = p.sum()
+    sq = q.sum()
+    for name, t in [("p", p), ("q", q), ("sp", sp), ("sq", sq)]:
+        t.register_hook(lambda g, n=name: print(n))
+    (sp + sq).backward()
+    return x.grad
+
+
+def case_order_ready_together_shuffled(torch):
+    # stack hands its gradients on in its inputs' order: eight nodes ready at once,
+    # entering the ready queue out of their creation order, run newest first
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 1
+    made = [y * (i + 2) for i in range(8)]
+    for i, t in enumerate(made):
+        t.register_hook(lambda g, i=i: print(i))
+    torch.stack([made[i] for i in (3, 0, 6, 1, 7, 2, 5, 4)]).sum().backward()
+    return x.grad
+
+
 # -- the ready queue against std::priority_queue -------------------------------------------
 class _StdPriorityQueue:
     """std::priority_queue<T, vector, less> as libstdc++ keeps it: push_heap's
@@ -1061,7 +1133,6 @@ def test_ready_queue_is_libstdcxx_priority_queue(seed):
             got.append(ours.pop())
             want.append(std.pop())
         assert got == want
-
 
 def case_order_many_leaves_tie(torch):
     leaves = [torch.tensor([float(i)], requires_grad=True) for i in range(6)]

@@ -256,6 +256,31 @@ def case_shared_weight(torch):
     return lin.weight.grad._version, lin.bias.grad._version
 
 
+def case_gradient_not_handed_to_unwanted_edges(torch):
+    # AddBackward0 hands one array to a's node and to z, which autograd.grad does not
+    # want: a's buffer alone holds it, so b's gradient is added into it in place
+    w = _leaf(torch)
+    z = _leaf(torch)
+    a = w * 2
+    b = a * 3
+    out = (((a + z) + b) * 1.5).sum()
+    g, = torch.autograd.grad(out, [a])
+    return g, g._version
+
+def case_broadcast_gradient_summed_into(torch):
+    # y's buffer first holds the gradient summed down from (2, 3), a view in torch: the
+    # second is added into a new tensor
+    w = _leaf(torch)
+    y = w * 2
+    b = y * 3
+    g, = torch.autograd.grad((y + torch.ones(2, 3)).sum() + b.sum(), [y])
+    # summed over a dim it keeps (1, 3): no view, added into in place
+    w1 = _leaf(torch, 1, 3)
+    y1 = w1 * 2
+    b1 = y1 * 3
+    g1, = torch.autograd.grad((y1 + torch.ones(2, 3)).sum() + b1.sum(), [y1])
+    return g, g._version, g1, g1._version
+
 @pytest.mark.parametrize("case", params(globals()))
 def test_grad_version(case):
     check(case)

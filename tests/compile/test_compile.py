@@ -444,6 +444,13 @@ def _hooked(x):
     return x.grad
 
 
+def _post_hooked(x):
+    w = dyngrad.ones(6, requires_grad=True)
+    w.register_post_accumulate_grad_hook(lambda p: None)
+    (x * w).sum().backward()
+    return w.grad
+
+
 class _Counter:
     def __init__(self):
         self.calls = 0
@@ -463,6 +470,8 @@ FALLBACKS = {
     _nonzero: "a data-dependent output shape",
     _prints: "Failed to trace builtin operator `print` with argument types ['str']",
     _hooked: "a hook ran during backward: the tensor hook _hooked.<locals>.<lambda>",
+    _post_hooked: ("a hook ran during backward: the post_accumulate hook "
+                   "_post_hooked.<locals>.<lambda>"),
 }
 
 

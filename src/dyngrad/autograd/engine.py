@@ -177,6 +177,11 @@ def _accumulate(node, grad, create_graph, owned=False, versions=None):
     want = var._grad_dtype  # () means the leaf's own dtype, which _fit has already given
     if want is not None and want != () and grad.dtype != want.np and grad.dtype is not want:
         grad = grad.to(want) if hasattr(grad, "_data") else xp.asarray(grad, dtype=want.np)
+    if create_graph and not grad_mode.state.enabled and not grad_mode.state.batching:
+        # a Tensor only for its tangent (under a dual level, without create_graph): the
+        # leaf takes and accumulates it as any gradient recorded without a graph
+        create_graph = False
+        grad = grad._data
     if old is None:
         if create_graph:
             # torch copies into a fresh tensor (so its version is 1), recorded as
@@ -502,8 +507,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             if not retain_graph:
                 node._release()
         else:
-            outs = raw = _run_node(node, grads, create_graph, retain_graph, wanted,
-                                   own and not watch and not node._hooked)
+            outs = raw = _run_node(node, grads, create_graph, retain_graph, wanted)
         if arrived is not None:
             versions.settle(arrived, outs or ())
         for k, (nxt, nr) in enumerate(node._next_functions):
@@ -652,11 +656,12 @@ def _unwrap(g, create_graph):
     return g._data if hasattr(g, "_data") else g
 
 
-def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False):
+def _run_node(node, grads, create_graph, retain_graph, wanted=None):
     """One node's step: tensor hooks, retain_grad, pre-hooks, the node, post hooks.
 
     ``wanted``: when only part of the graph runs, the nodes that may receive a gradient.
-    ``owned``: the run owns ``grads[0]`` (NOTE [Owned gradients]).
+    A leaf here never takes its gradient uncopied: a hook or an observer may hold it
+    (NOTE [Owned gradients]).
     """
     if node._tensor_prehooks or node._retained:
         grads = _tensor_prehooks(node, grads, create_graph)
@@ -672,7 +677,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None, owned=False)
                 grads[:] = [_unwrap(g, create_graph) for g in new]
     if isinstance(node, AccumulateGrad):
         if grads[0] is not None:
-            _accumulate(node, grads[0], create_graph, owned, versions)
+            _accumulate(node, grads[0], create_graph, False, versions)
         if observers:
             _tell("ran", node=node, grads=grads, raw=None, outs=None)
         outs = []

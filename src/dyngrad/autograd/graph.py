@@ -317,7 +317,8 @@ def sum_to(grad, shape):
             return grad.sum(axis=axes)
         xp = _backend.array_module(grad)
         g = xp.sum(grad, axis=axes, keepdims=True) if axes else grad
-        return xp.reshape(g, shape)
+        # (no leading dims: the sum itself, not a view of it, as torch's sum_to)
+        return xp.reshape(g, shape) if lead else g
     if not shape:
         return grad.sum()  # as torch's sum_to: SumBackward0, not a sum over dims and a view
     # torch's sum_to: a sum over the dims keeping them (SumBackward1), then a view dropping
