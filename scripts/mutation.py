@@ -109,6 +109,8 @@ _ZEROS_NP = "if type(like) is _ndarray or _backend.is_numpy(like):"
 _SCALED = "return g if alpha == 1 else mul_scalar(g, alpha)"
 _MASKED_SELF = "masked_self = pw.masked_fill_op(self, pw.eq(self, 0), 1)"
 _MASKED_ZEROS = "shape = broadcast_shapes(tuple(self.shape), tuple(mask.shape))"
+_PSW = "return per_sample_weights_backward(grad, weight, indices, offsets, result1, mode, padding_idx)"
+_ARANGE = "where = xp.arange(0, rows * cols, cols + 1, dtype=xp.int64)"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -520,6 +522,49 @@ EQUIVALENT = {
     ("special.py", 'eps = float(xp.finfo(getattr(self, "_data", self).dtype).eps)',
      "eps = float(xp.finfo(None).eps)"):
         "i1's guard: between float64's eps and self's, i0(x) - i1(x) / x is 0.5 to rounding",
+    # embedding's sparse gradient: a Tensor gradient indexed by a NumPy mask, and NumPy
+    # indices given to the sparse constructor, take the same values (indices need no graph)
+    **dict.fromkeys([
+        ("embedding.py", 'grad = grad[_wrap(keep) if hasattr(grad, "_data") else keep]',
+         'grad = grad[_wrap(keep) if hasattr(None, "_data") else keep]'),
+        ("embedding.py", 'return sparse_coo_tensor_op(_wrap(flat[None]) if hasattr(grad, "_data") else flat[None],',
+         'return sparse_coo_tensor_op(_wrap(flat[None]) if hasattr(None, "_data") else flat[None],'),
+        ("embedding.py", 'grad, getattr(indices, "_data", indices), padding_idx))',
+         'grad, getattr(None, "_data", indices), padding_idx))')],
+        "embedding's backward: index arrays as Tensors or as NumPy arrays select the same rows"),
+    ("embedding.py", "rows, (num_weights, rows.shape[-1]), False)",
+     "rows, (num_weights, rows.shape[+1]), False)"):
+        "embedding's sparse gradient: rows is 2-d, its last dim is dim 1",
+    ("embedding_bag.py", "return -1", "return -2"):
+        "_padding: no padding row is any negative number to the tests (>= 0) that read it",
+    ("embedding_bag.py", "keep &= indices != padding_idx", "keep = indices != padding_idx"):
+        "embedding_bag's backward: offset2bag is negative only with no bags at all (offsets "
+        "empty, or one offset and include_last_offset), inputs on which torch crashes",
+    **dict.fromkeys([("embedding_bag.py", "divisor = xp.ones((size, num_weights), xp.int64)",
+                      "divisor = xp.ones((size, num_weights), " + d + ")") for d in ("None", "")],
+        "_frequencies: whole-number divisors, exact in float64, divide to the same quotients"),
+    ("embedding_bag.py", "return embedding_bag_backward(grad, indices, offsets, result1, result2, "
+     "result3, weight_sym_sizes[0], scale_grad_by_freq, mode, per_sample_weights, padding_idx)",
+     "return embedding_bag_backward(grad, indices, None, result1, result2, result3, "
+     "weight_sym_sizes[0], scale_grad_by_freq, mode, per_sample_weights, padding_idx)"):
+        "embedding_bag's backward reads the bags from offset2bag (offsets is torch's signature's)",
+    **dict.fromkeys([
+        ("embedding_bag.py", _PSW, _PSW.replace(a, b)) for a, b in (
+            ("indices, offsets,", "indices, None,"), ("result1, mode,", "result1, None,"))],
+        "the per-sample weights' backward reads the bags from offset2bag, and only mode sum "
+        "reaches it (offsets and mode are torch's signature's)"),
+    **dict.fromkeys([("diagonal.py", "if offset >= 0:", "if offset > 0:"),
+                     ("diagonal.py", "if offset >= 0:", "if offset >= 1:")],
+        "_diagonal: at offset 0 both branches take the full length from the start"),
+    **dict.fromkeys([("diagonal.py", _ARANGE, _ARANGE.replace("dtype=xp.int64", d))
+                     for d in ("dtype=None", "")],
+        "trace's backward: NumPy's default integer is int64"),
+    ("diagonal.py", 'if hasattr(grad, "_data"):', 'if hasattr(None, "_data"):'):
+        "trace's backward: index_fill takes its index as a NumPy array or a Tensor alike",
+    ("distance.py", "elif p < 2:", "elif p <= 2:"): "pair_gradient: p = 2 has returned above",
+    ("distance.py", "elif p < 2:", "elif p < 3:"):
+        "pair_gradient: for 2 < p < 3, sign(d) |d|^(p-1) is d |d|^(p-2) (0 at d = 0 both ways), "
+        "the same number to rounding",
 }
 # cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
 # end, as Python slicing clamps it
