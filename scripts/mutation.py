@@ -562,6 +562,13 @@ EQUIVALENT = {
     ("diagonal.py", 'if hasattr(grad, "_data"):', 'if hasattr(None, "_data"):'):
         "trace's backward: index_fill takes its index as a NumPy array or a Tensor alike",
     ("distance.py", "elif p < 2:", "elif p <= 2:"): "pair_gradient: p = 2 has returned above",
+    **dict.fromkeys([("weight_norm.py", line, line.replace("False), shape)", "True), shape)"))
+                     for line in ("return reshape(sum_dim(reshape(x, (n, -1)), (1,), False), shape)",
+                                  "return reshape(sum_dim(reshape(x, (-1, n)), (0,), False), shape)")],
+        "_sum_except: the kept dim is reshaped to the norms' shape either way (the same values, "
+        "the same nodes)"),
+    ("attention.py", "s = query @ xp.swapaxes(key, -1, -2)", "s = query @ xp.swapaxes(key, -1, +2)"):
+        "the fused attention kernel takes 4-d keys only, whose dim 2 is dim -2",
     ("distance.py", "elif p < 2:", "elif p < 3:"):
         "pair_gradient: for 2 < p < 3, sign(d) |d|^(p-1) is d |d|^(p-2) (0 at d = 0 both ways), "
         "the same number to rounding",

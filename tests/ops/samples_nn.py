@@ -218,7 +218,10 @@ def _samples():
              [D3, D3[1], D3[0]])],
         wn.weight_norm_interface: [
             ("weight_norm_dim0", lambda t, v, g: t._weight_norm(v, g, 0), [X3, B3[:2, None, None]]),
-            ("weight_norm_last", lambda t, v, g: t._weight_norm(v, g, 2), [X3, V4[None, None]])],
+            ("weight_norm_last", lambda t, v, g: t._weight_norm(v, g, 2), [X3, V4[None, None]]),
+            # v a constant: only g's gradient asked for
+            ("weight_norm_g_only", lambda t, g: t._weight_norm(t.tensor(X3, dtype=g.dtype), g, 2),
+             [V4])],
         tnat.native_dropout_op: [
             ("native_dropout", lambda t, x: _seeded(t, lambda: t.native_dropout(x, 0.25, True)[0]),
              [X]),
@@ -638,6 +641,7 @@ GRAPHS = {
     # torch differentiates its composite _weight_norm_differentiable_backward; dyngrad's
     # formula is composed of other ops (same values)
     "weight_norm_dim0": _BEFORE_GRAD2, "weight_norm_last": _BEFORE_GRAD2,
+    "weight_norm_g_only": _BEFORE_GRAD2,
     "batch_norm_train": _BEFORE_GRAD2, "batch_norm_eval": _BEFORE_GRAD2,
     "batch_norm_no_stats": _BEFORE_GRAD2, "instance_norm": _BEFORE_GRAD2,
     "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,
