@@ -111,6 +111,12 @@ _MASKED_SELF = "masked_self = pw.masked_fill_op(self, pw.eq(self, 0), 1)"
 _MASKED_ZEROS = "shape = broadcast_shapes(tuple(self.shape), tuple(mask.shape))"
 _PSW = "return per_sample_weights_backward(grad, weight, indices, offsets, result1, mode, padding_idx)"
 _ARANGE = "where = xp.arange(0, rows * cols, cols + 1, dtype=xp.int64)"
+_CAUSAL = "xp.copyto(s, xp.asarray(-xp.inf, s.dtype), where=_above_diagonal(*s.shape[-2:]))"
+_LSE = "xp.isfinite(logsumexp), logsumexp, xp.zeros((), logsumexp.dtype))"
+_GRADS = ("return dq.astype(dt, copy=False), dk.astype(dt, copy=False), "
+          "dv.astype(dt, copy=False)")
+_FLASH_GRADS = ("return list(flash_attention_backward(grad, query, key, value, result0, result1, "
+                "dropout_p, is_causal, attn_mask, scale))")
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -532,6 +538,13 @@ EQUIVALENT = {
         ("embedding.py", 'grad, getattr(indices, "_data", indices), padding_idx))',
          'grad, getattr(None, "_data", indices), padding_idx))')],
         "embedding's backward: index arrays as Tensors or as NumPy arrays select the same rows"),
+    ("embedding_bag.py", "ordered = xp.sort(rows, 1)", "ordered = xp.sort(rows, )"):
+        "_frequencies: rows is 2-d, where NumPy's default axis (the last) is 1",
+    ("embedding.py", "rows, (num_weights, rows.shape[-1]), False)",
+     "rows, (num_weights, rows.shape[-1]), None)"):
+        "embedding's sparse gradient: an is_coalesced flag of None reads as False",
+    **dict.fromkeys([("embedding.py", "grad_output.dtype)", d) for d in ("None)", ")")],
+        "embedding's meta gradient: the engine casts it to the weight's dtype"),
     ("embedding.py", "rows, (num_weights, rows.shape[-1]), False)",
      "rows, (num_weights, rows.shape[+1]), False)"):
         "embedding's sparse gradient: rows is 2-d, its last dim is dim 1",
@@ -567,8 +580,24 @@ EQUIVALENT = {
                                   "return reshape(sum_dim(reshape(x, (-1, n)), (0,), False), shape)")],
         "_sum_except: the kept dim is reshaped to the norms' shape either way (the same values, "
         "the same nodes)"),
-    ("attention.py", "s = query @ xp.swapaxes(key, -1, -2)", "s = query @ xp.swapaxes(key, -1, +2)"):
-        "the fused attention kernel takes 4-d keys only, whose dim 2 is dim -2",
+    **dict.fromkeys([("attention.py", line, line.replace(", -1, -2)", ", -1, +2)")) for line in (
+        "s = query @ xp.swapaxes(key, -1, -2)", "dv = xp.swapaxes(p, -1, -2) @ grad_out",
+        "ds = grad_out @ xp.swapaxes(value, -1, -2)", "dk = xp.swapaxes(ds, -1, -2) @ query")]
+        + [("attention.py", _CAUSAL, _CAUSAL.replace("shape[-2:]", "shape[+2:]"))],
+        "the fused attention kernel's operands and scores are 4-d, whose dim 2 is dim -2"),
+    **dict.fromkeys([("attention.py", _CAUSAL, _CAUSAL.replace("-xp.inf, s.dtype)", d))
+                     for d in ("-xp.inf, None)", "-xp.inf, )")],
+        "_scores' causal mask: copyto casts -inf to the scores' dtype"),
+    **dict.fromkeys([("attention.py", _LSE, _LSE.replace("zeros((), logsumexp.dtype)", d))
+                     for d in ("zeros((), None)", "zeros((), )")],
+        "the fused backward's log-sum-exp: a float64 zero in place of a dead row's -inf, "
+        "subtracted in place from the scores as the float32 zero is"),
+    **dict.fromkeys([("attention.py", "dt = query.dtype", "dt = None")] + [
+        ("attention.py", _GRADS, _GRADS.replace(f"{g}.astype(dt,", f"{g}.astype(None,"))
+        for g in ("dq", "dk", "dv")],
+        "the fused backward's gradients: the engine casts each to its input's dtype"),
+    ("attention.py", _FLASH_GRADS, _FLASH_GRADS.replace("result1, dropout_p,", "result1, None,")):
+        "the fused kernel runs without dropout only: its backward does not read dropout_p",
     ("distance.py", "elif p < 2:", "elif p < 3:"):
         "pair_gradient: for 2 < p < 3, sign(d) |d|^(p-1) is d |d|^(p-2) (0 at d = 0 both ways), "
         "the same number to rounding",

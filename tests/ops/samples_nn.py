@@ -163,7 +163,7 @@ def _samples():
                       ("cdist_p1_batched", lambda t, x, y: t.cdist(x[None, :, :3], y, 1.0), [X, LX]),
                       ("cdist_p1_x2_batched", lambda t, x, y: t.cdist(x[:, :3], y[None], 1.0), [X, LX]),
                       # one input's gradient asked for
-                      ("cdist_x1_only", lambda t, x: t.cdist(x[:, :3], t.tensor(LX), 3.0), [X])],
+                      ("cdist_x1_only", lambda t, x: t.cdist(x[:, :3], t.tensor(LX, dtype=x.dtype), 3.0), [X])],
         pd.euclidean_dist: [("cdist_by_products", lambda t, x, y: t.cdist(
             x[:, :3], y, compute_mode="use_mm_for_euclid_dist"), [X, LY]),
             # small whole numbers, whose products are exact: distances of exactly 0 (no
@@ -219,9 +219,11 @@ def _samples():
         wn.weight_norm_interface: [
             ("weight_norm_dim0", lambda t, v, g: t._weight_norm(v, g, 0), [X3, B3[:2, None, None]]),
             ("weight_norm_last", lambda t, v, g: t._weight_norm(v, g, 2), [X3, V4[None, None]]),
-            # v a constant: only g's gradient asked for
+            # one input a constant: only the other's gradient asked for
             ("weight_norm_g_only", lambda t, g: t._weight_norm(t.tensor(X3, dtype=g.dtype), g, 2),
-             [V4])],
+             [V4]),
+            ("weight_norm_v_only", lambda t, v: t._weight_norm(v, t.tensor(V4, dtype=v.dtype), 2),
+             [X3])],
         tnat.native_dropout_op: [
             ("native_dropout", lambda t, x: _seeded(t, lambda: t.native_dropout(x, 0.25, True)[0]),
              [X]),
@@ -641,7 +643,7 @@ GRAPHS = {
     # torch differentiates its composite _weight_norm_differentiable_backward; dyngrad's
     # formula is composed of other ops (same values)
     "weight_norm_dim0": _BEFORE_GRAD2, "weight_norm_last": _BEFORE_GRAD2,
-    "weight_norm_g_only": _BEFORE_GRAD2,
+    "weight_norm_g_only": _BEFORE_GRAD2, "weight_norm_v_only": _BEFORE_GRAD2,
     "batch_norm_train": _BEFORE_GRAD2, "batch_norm_eval": _BEFORE_GRAD2,
     "batch_norm_no_stats": _BEFORE_GRAD2, "instance_norm": _BEFORE_GRAD2,
     "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,
