@@ -111,6 +111,14 @@ _ZEROS_NP = "if type(like) is _ndarray or _backend.is_numpy(like):"
 _SCALED = "return g if alpha == 1 else mul_scalar(g, alpha)"
 _MASKED_SELF = "masked_self = pw.masked_fill_op(self, pw.eq(self, 0), 1)"
 _MASKED_ZEROS = "shape = broadcast_shapes(tuple(self.shape), tuple(mask.shape))"
+_PSW = "return per_sample_weights_backward(grad, weight, indices, offsets, result1, mode, padding_idx)"
+_ARANGE = "where = xp.arange(0, rows * cols, cols + 1, dtype=xp.int64)"
+_CAUSAL = "xp.copyto(s, xp.asarray(-xp.inf, s.dtype), where=_above_diagonal(*s.shape[-2:]))"
+_LSE = "xp.isfinite(logsumexp), logsumexp, xp.zeros((), logsumexp.dtype))"
+_GRADS = ("return dq.astype(dt, copy=False), dk.astype(dt, copy=False), "
+          "dv.astype(dt, copy=False)")
+_FLASH_GRADS = ("return list(flash_attention_backward(grad, query, key, value, result0, result1, "
+                "dropout_p, is_causal, attn_mask, scale))")
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -610,6 +618,79 @@ EQUIVALENT = {
     ("special.py", 'eps = float(xp.finfo(getattr(self, "_data", self).dtype).eps)',
      "eps = float(xp.finfo(None).eps)"):
         "i1's guard: between float64's eps and self's, i0(x) - i1(x) / x is 0.5 to rounding",
+    # embedding's sparse gradient: a Tensor gradient indexed by a NumPy mask, and NumPy
+    # indices given to the sparse constructor, take the same values (indices need no graph)
+    **dict.fromkeys([
+        ("embedding.py", 'grad = grad[_wrap(keep) if hasattr(grad, "_data") else keep]',
+         'grad = grad[_wrap(keep) if hasattr(None, "_data") else keep]'),
+        ("embedding.py", 'return sparse_coo_tensor_op(_wrap(flat[None]) if hasattr(grad, "_data") else flat[None],',
+         'return sparse_coo_tensor_op(_wrap(flat[None]) if hasattr(None, "_data") else flat[None],'),
+        ("embedding.py", 'grad, getattr(indices, "_data", indices), padding_idx))',
+         'grad, getattr(None, "_data", indices), padding_idx))')],
+        "embedding's backward: index arrays as Tensors or as NumPy arrays select the same rows"),
+    ("embedding_bag.py", "ordered = xp.sort(rows, 1)", "ordered = xp.sort(rows, )"):
+        "_frequencies: rows is 2-d, where NumPy's default axis (the last) is 1",
+    ("embedding.py", "rows, (num_weights, rows.shape[-1]), False)",
+     "rows, (num_weights, rows.shape[-1]), None)"):
+        "embedding's sparse gradient: an is_coalesced flag of None reads as False",
+    **dict.fromkeys([("embedding.py", "grad_output.dtype)", d) for d in ("None)", ")")],
+        "embedding's meta gradient: the engine casts it to the weight's dtype"),
+    ("embedding.py", "rows, (num_weights, rows.shape[-1]), False)",
+     "rows, (num_weights, rows.shape[+1]), False)"):
+        "embedding's sparse gradient: rows is 2-d, its last dim is dim 1",
+    ("embedding_bag.py", "return -1", "return -2"):
+        "_padding: no padding row is any negative number to the tests (>= 0) that read it",
+    ("embedding_bag.py", "keep &= indices != padding_idx", "keep = indices != padding_idx"):
+        "embedding_bag's backward: offset2bag is negative only with no bags at all (offsets "
+        "empty, or one offset and include_last_offset), inputs on which torch crashes",
+    **dict.fromkeys([("embedding_bag.py", "divisor = xp.ones((size, num_weights), xp.int64)",
+                      "divisor = xp.ones((size, num_weights), " + d + ")") for d in ("None", "")],
+        "_frequencies: whole-number divisors, exact in float64, divide to the same quotients"),
+    ("embedding_bag.py", "return embedding_bag_backward(grad, indices, offsets, result1, result2, "
+     "result3, weight_sym_sizes[0], scale_grad_by_freq, mode, per_sample_weights, padding_idx)",
+     "return embedding_bag_backward(grad, indices, None, result1, result2, result3, "
+     "weight_sym_sizes[0], scale_grad_by_freq, mode, per_sample_weights, padding_idx)"):
+        "embedding_bag's backward reads the bags from offset2bag (offsets is torch's signature's)",
+    **dict.fromkeys([
+        ("embedding_bag.py", _PSW, _PSW.replace(a, b)) for a, b in (
+            ("indices, offsets,", "indices, None,"), ("result1, mode,", "result1, None,"))],
+        "the per-sample weights' backward reads the bags from offset2bag, and only mode sum "
+        "reaches it (offsets and mode are torch's signature's)"),
+    **dict.fromkeys([("diagonal.py", "if offset >= 0:", "if offset > 0:"),
+                     ("diagonal.py", "if offset >= 0:", "if offset >= 1:")],
+        "_diagonal: at offset 0 both branches take the full length from the start"),
+    **dict.fromkeys([("diagonal.py", _ARANGE, _ARANGE.replace("dtype=xp.int64", d))
+                     for d in ("dtype=None", "")],
+        "trace's backward: NumPy's default integer is int64"),
+    ("diagonal.py", 'if hasattr(grad, "_data"):', 'if hasattr(None, "_data"):'):
+        "trace's backward: index_fill takes its index as a NumPy array or a Tensor alike",
+    ("distance.py", "elif p < 2:", "elif p <= 2:"): "pair_gradient: p = 2 has returned above",
+    **dict.fromkeys([("weight_norm.py", line, line.replace("False), shape)", "True), shape)"))
+                     for line in ("return reshape(sum_dim(reshape(x, (n, -1)), (1,), False), shape)",
+                                  "return reshape(sum_dim(reshape(x, (-1, n)), (0,), False), shape)")],
+        "_sum_except: the kept dim is reshaped to the norms' shape either way (the same values, "
+        "the same nodes)"),
+    **dict.fromkeys([("attention.py", line, line.replace(", -1, -2)", ", -1, +2)")) for line in (
+        "s = query @ xp.swapaxes(key, -1, -2)", "dv = xp.swapaxes(p, -1, -2) @ grad_out",
+        "ds = grad_out @ xp.swapaxes(value, -1, -2)", "dk = xp.swapaxes(ds, -1, -2) @ query")]
+        + [("attention.py", _CAUSAL, _CAUSAL.replace("shape[-2:]", "shape[+2:]"))],
+        "the fused attention kernel's operands and scores are 4-d, whose dim 2 is dim -2"),
+    **dict.fromkeys([("attention.py", _CAUSAL, _CAUSAL.replace("-xp.inf, s.dtype)", d))
+                     for d in ("-xp.inf, None)", "-xp.inf, )")],
+        "_scores' causal mask: copyto casts -inf to the scores' dtype"),
+    **dict.fromkeys([("attention.py", _LSE, _LSE.replace("zeros((), logsumexp.dtype)", d))
+                     for d in ("zeros((), None)", "zeros((), )")],
+        "the fused backward's log-sum-exp: a float64 zero in place of a dead row's -inf, "
+        "subtracted in place from the scores as the float32 zero is"),
+    **dict.fromkeys([("attention.py", "dt = query.dtype", "dt = None")] + [
+        ("attention.py", _GRADS, _GRADS.replace(f"{g}.astype(dt,", f"{g}.astype(None,"))
+        for g in ("dq", "dk", "dv")],
+        "the fused backward's gradients: the engine casts each to its input's dtype"),
+    ("attention.py", _FLASH_GRADS, _FLASH_GRADS.replace("result1, dropout_p,", "result1, None,")):
+        "the fused kernel runs without dropout only: its backward does not read dropout_p",
+    ("distance.py", "elif p < 2:", "elif p < 3:"):
+        "pair_gradient: for 2 < p < 3, sign(d) |d|^(p-1) is d |d|^(p-2) (0 at d = 0 both ways), "
+        "the same number to rounding",
 }
 
 # mutants equivalent wherever they stand: a fragment of the original line, what the

@@ -375,6 +375,8 @@ PROGRAMS = [
     # autograd
     ("backward_linear", lambda t: _backward(t, lambda lib, x, w: (x @ w).relu())),
     ("backward_broadcast", lambda t: _backward(t, lambda lib, x, w: x.sum(1, keepdim=True) * w[0])),
+    ("backward_embedding", lambda t: _backward(t, lambda lib, x, w: lib.nn.functional.embedding(
+        lib.zeros(2, 3, dtype=lib.long, device=M), w))),
     ("grad_create_graph", _grad2),
     ("grad_fn_names", lambda t: (_leaf(t, 2, 3).T, _leaf(t, 3)[1:], _leaf(t, 3).exp().sum(),
                                  _leaf(t, 2, 3).view(6), _leaf(t, 2).to(t.float64),

@@ -15,9 +15,9 @@ OFF = [0, 3, 3, 5]                             # bag 1 is empty
 OFF_LAST = [0, 3, 3, 5, 8]                     # the same bags, the end given
 PSW = np.linspace(-1, 1.5, 8, dtype=np.float32)
 
-CASES = {f"{mode}{'_pad' if pad is not None else ''}{'_last' if last else ''}": dict(
+CASES = {f"{mode}{'' if pad is None else f'_pad{pad}'}{'_last' if last else ''}": dict(
     mode=mode, padding_idx=pad, include_last_offset=last, **({"off": OFF_LAST} if last else {}))
-    for mode in ("sum", "mean", "max") for pad in (None, 4, -1) for last in (False, True)}
+    for mode in ("sum", "mean", "max") for pad in (None, 0, 4, -1) for last in (False, True)}
 CASES.update({
     "sum_weighted": dict(mode="sum", per_sample_weights=True),
     "sum_weighted_pad": dict(mode="sum", per_sample_weights=True, padding_idx=2),

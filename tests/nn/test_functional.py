@@ -293,3 +293,13 @@ def test_embedding_gradient_sums_repeated_rows_as_torch(shape, padding_idx, by_f
                     scale_grad_by_freq=by_freq).backward(lib.tensor(g))
         grads.append(_np(w.grad))
     np.testing.assert_array_equal(*grads)
+
+
+@pytest.mark.parametrize("pad", [(-1, 2), (2, -1), (-1, -1), (-3, 0), (1, -1, -1, 1),
+                                 (-1, 1, 1, -2)])
+def test_circular_pad_crops_before_it_wraps(pad):
+    # negative pads crop first: the wrapped border is the cropped tensor's
+    x = np.arange(40, dtype=np.float32).reshape(2, 4, 5)
+    results = _run(lambda lib, F, t: F.pad(t, pad, mode="circular"), x)
+    _same(results[0][0], results[1][0])
+    _first_and_second_order(results)

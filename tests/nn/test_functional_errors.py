@@ -65,6 +65,17 @@ CASES = {
     "pad_odd": (lambda t, x: F(t).pad(x, (1, 2, 3)), [X4]),
     "pad_mode_size": (lambda t, x: F(t).pad(x, (1, 1), mode="reflect"), [X4]),
     "pad_reflect_too_big": (lambda t, x: F(t).pad(x, (5, 5), mode="reflect"), [X2]),
+    # negative pads cropping too much: torch's messages differ by rank and mode
+    # (inputs of 3, 4 and 5 dims for 1, 2 and 3 padded dims)
+    **{f"pad_{mode}_{name}": (lambda t, x, mode=mode, pad=pad: F(t).pad(
+        x[0] if len(pad) == 2 else x if len(pad) == 4 else x[None], pad, mode=mode), [X4])
+       for mode in ("reflect", "replicate") for name, pad in (
+           ("1d_empty", (-3, -2)), ("1d_negative", (-6, 0)),
+           ("2d_empty", (-5, 0, 0, -5)), ("2d_negative", (-6, 0, 0, -7)),
+           ("2d_one_negative", (-6, 0, 0, 0)), ("3d_empty", (-5, 0, 0, -5, -3, 0)),
+           ("3d_one_negative", (0, 0, -1, -5, 0, 0)))},
+    "pad_circular_crop_empty": (lambda t, x: F(t).pad(x, (0, 0, -2, -4), mode="circular"), [X4]),
+    "pad_circular_wraps_twice": (lambda t, x: F(t).pad(x, (-7, -7, 6, 0), mode="circular"), [X4]),
     "interpolate_both": (lambda t, x: F(t).interpolate(x, size=3, scale_factor=2), [X4]),
     "interpolate_neither": (lambda t, x: F(t).interpolate(x), [X4]),
     "interpolate_align_nearest": (lambda t, x: F(t).interpolate(x, scale_factor=2, align_corners=True), [X4]),

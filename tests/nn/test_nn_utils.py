@@ -27,6 +27,19 @@ def _old_weight_norm(lib):
     return out + [conv.state_dict(), conv(lib.ones(1, 2, 3))]
 
 
+def _weight_norm_g_vector(lib):
+    # torch._weight_norm with g a vector: reshaped to the norms' shape, its gradient back
+    # (first derivatives: torch's double backward of this form fails on the shapes)
+    out = []
+    for dim in (0, 2, -1):
+        v = (lib.arange(24.0).reshape(2, 3, 4) / 7 - 1.6).requires_grad_()
+        g = lib.linspace(-1.3, 0.8, v.shape[dim]).requires_grad_()
+        y = lib._weight_norm(v, g, dim)
+        y.backward(lib.linspace(-1.0, 1.0, 24).reshape(2, 3, 4))
+        out += [y, v.grad, g.grad]
+    return out
+
+
 def _old_spectral_norm(lib):
     lib.manual_seed(0)
     m = lib.nn.Conv2d(2, 3, 3)
@@ -179,6 +192,7 @@ def _norms_and_misc(lib):
 
 CASES = {
     "old_weight_norm": _old_weight_norm,
+    "weight_norm_g_vector": _weight_norm_g_vector,
     "old_spectral_norm": _old_spectral_norm,
     "old_spectral_norm_version_0": _old_spectral_norm_version_0,
     "prune": _prune,

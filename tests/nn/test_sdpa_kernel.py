@@ -52,12 +52,15 @@ def test_switches_enum_and_errors():
 
 
 @pytest.mark.parametrize("mask_shape", [(), (6,), (4, 6), (4, 1), (3, 4, 6), (1, 4, 6),
-                                        (2, 3, 4, 6), (1, 1, 1, 6)])
+                                        (2, 3, 4, 6), (1, 1, 1, 6),
+                                        # masks that do not broadcast to the scores' shape
+                                        (3, 1, 4, 6), (5, 6), (2, 2, 3, 4, 6)])
 @pytest.mark.parametrize("mask_dtype", ["bool", "float32", "float64", "float16", "int64"])
 @pytest.mark.parametrize("query", [(2, 3, 4, 5), (3, 4, 5), (2, 3, 4, 5, "double")])
 def test_mask_kinds(mask_shape, mask_dtype, query):
     # which masks are accepted (bool, float32 or the query's dtype), which kernel takes
-    # them (flash: 2-d or 4-d masks), and the shape error flash's check gives on 0-d/1-d
+    # them (flash: 2-d or 4-d masks), the shape error flash's check gives on 0-d/1-d, and
+    # torch's errors for masks that would grow the scores
     def case(lib):
         dtype = lib.float64 if query[-1] == "double" else lib.float32
         shape = tuple(s for s in query if s != "double")

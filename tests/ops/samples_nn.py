@@ -26,6 +26,7 @@ EMB = np.linspace(-1.0, 1.0, 15, dtype=f32).reshape(5, 3)
 IDX = np.array([[1, 2], [4, 1]])
 GRID = np.random.default_rng(3).uniform(-1.3, 1.3, (2, 3, 2, 2)).astype(f32)  # some outside
 CTC_LOGITS = np.random.default_rng(4).standard_normal((5, 2, 4)).astype(f32)    # (T, N, C)
+WHOLE = np.array([[1, 2, 0], [1, 2, 0], [1, 3, 0], [-2, 1, 2]], np.float64)
 THETA = np.array([[[0.9, -0.3, 0.1], [0.2, 1.1, -0.4]], [[-0.5, 0.8, 0.3], [1.2, 0.1, 0.6]]], f32)
 
 
@@ -46,6 +47,7 @@ def _samples():
     from dyngrad.ops import activation_pointwise as ap, embedding as emb, embedding_bag as bag, linalg
     from dyngrad.ops import ctc_loss as ctc, grid_sample as gs, margin_loss as ml, distance as pd
     from dyngrad.ops import rrelu as rr
+    from dyngrad.ops import scatter as sc
     from dyngrad.ops import unpool as up_
     from dyngrad.ops import normalization as nrm
     from dyngrad.ops import torch_native as tnat
@@ -159,9 +161,15 @@ def _samples():
                 zero_infinity=True), [CTC_LOGITS])],
         pd.cdist_op: [("cdist", lambda t, x, y: t.cdist(x[:, :3], y), [X, LX]),
                       ("cdist_p1_batched", lambda t, x, y: t.cdist(x[None, :, :3], y, 1.0), [X, LX]),
-                      ("cdist_p1_x2_batched", lambda t, x, y: t.cdist(x[:, :3], y[None], 1.0), [X, LX])],
+                      ("cdist_p1_x2_batched", lambda t, x, y: t.cdist(x[:, :3], y[None], 1.0), [X, LX]),
+                      # one input's gradient asked for
+                      ("cdist_x1_only", lambda t, x: t.cdist(x[:, :3], t.tensor(LX, dtype=x.dtype), 3.0), [X])],
         pd.euclidean_dist: [("cdist_by_products", lambda t, x, y: t.cdist(
-            x[:, :3], y, compute_mode="use_mm_for_euclid_dist"), [X, LY])],
+            x[:, :3], y, compute_mode="use_mm_for_euclid_dist"), [X, LY]),
+            # small whole numbers, whose products are exact: distances of exactly 0 (no
+            # derivative: torch's gradient 0 there) and 1; the second input a constant
+            ("cdist_by_products_ties", lambda t, x: t.cdist(
+                x, t.tensor(WHOLE[1:]), compute_mode="use_mm_for_euclid_dist"), [WHOLE])],
         pd.pdist: [("pdist", lambda t, x: t.pdist(x), [X]),
                    ("pdist_p1_5", lambda t, x: F(t).pdist(x.t(), 1.5), [X])],
         rr.rrelu_with_noise: [
@@ -189,8 +197,14 @@ def _samples():
         emb.embedding_dense_backward: [
             ("embedding_squared", lambda t, w: _sq(F(t).embedding(t.tensor(IDX), w)), [EMB]),
             ("embedding_freq_squared", lambda t, w: _sq(F(t).embedding(
-                t.tensor(IDX), w, padding_idx=4, scale_grad_by_freq=True)), [EMB])],
-        emb.index_select: [("embedding_grad", lambda t, w: _grad_squared(
+                t.tensor(IDX), w, padding_idx=4, scale_grad_by_freq=True)), [EMB]),
+            # padding row 0, and a gradient reaching the weight through another lookup: the
+            # padding positions' rows of the double backward then show
+            ("embedding_padding0_product", lambda t, w: F(t).embedding(
+                t.tensor([[0, 2], [4, 0]]), w, padding_idx=0) * F(t).embedding(
+                t.tensor([[3, 1], [2, 3]]), w), [EMB])],
+        # (the rows embedding's double backward reads)
+        sc.index_select: [("embedding_grad", lambda t, w: _grad_squared(
             t, lambda v: _sq(F(t).embedding(t.tensor(IDX), v)), w), [EMB])],
         nrm.native_layer_norm: [
             ("layer_norm", lambda t, x, w, b: F(t).layer_norm(x, (4,), w, b), [D3, DV, DVB]),
@@ -204,7 +218,12 @@ def _samples():
              [D3, D3[1], D3[0]])],
         wn.weight_norm_interface: [
             ("weight_norm_dim0", lambda t, v, g: t._weight_norm(v, g, 0), [X3, B3[:2, None, None]]),
-            ("weight_norm_last", lambda t, v, g: t._weight_norm(v, g, 2), [X3, V4[None, None]])],
+            ("weight_norm_last", lambda t, v, g: t._weight_norm(v, g, 2), [X3, V4[None, None]]),
+            # one input a constant: only the other's gradient asked for
+            ("weight_norm_g_only", lambda t, g: t._weight_norm(t.tensor(X3, dtype=g.dtype), g, 2),
+             [V4]),
+            ("weight_norm_v_only", lambda t, v: t._weight_norm(v, t.tensor(V4, dtype=v.dtype), 2),
+             [X3])],
         tnat.native_dropout_op: [
             ("native_dropout", lambda t, x: _seeded(t, lambda: t.native_dropout(x, 0.25, True)[0]),
              [X]),
@@ -280,14 +299,18 @@ def _conv_pool_samples():
             ("pad_crop", lambda t, x: F(t).pad(x, (-1, 1)), [CX]),
             ("conv2d_same_even", lambda t, x, w: F(t).conv2d(x, w, padding="same"),
              [CX.astype(np.float64), CW.astype(np.float64)])],
-        pd.reflection_pad1d: [("pad_reflect_1d", lambda t, x: F(t).pad(x[0], (2, 1), mode="reflect"), [CX])],
+        pd.reflection_pad1d: [("pad_reflect_1d", lambda t, x: F(t).pad(x[0], (2, 1), mode="reflect"), [CX]),
+                              # a negative pad crops after the other side is reflected
+                              ("pad_reflect_1d_crop", lambda t, x: F(t).pad(x[0], (2, -4), mode="reflect"), [CX])],
         pd.reflection_pad2d: [("pad_reflect", lambda t, x: F(t).pad(x, (1, 2, 2, 1), mode="reflect"), [CX])],
         pd.reflection_pad3d: [("pad_reflect_3d", lambda t, x: F(t).pad(x[None], (1, 1, 1, 0, 0, 1), mode="reflect"), [CX])],
         pd.replication_pad1d: [("pad_replicate_1d", lambda t, x: F(t).pad(x[0], (2, 3), mode="replicate"), [CX])],
-        pd.replication_pad2d: [("pad_replicate", lambda t, x: F(t).pad(x, (3, 0, 1, 2), mode="replicate"), [CX])],
+        pd.replication_pad2d: [("pad_replicate", lambda t, x: F(t).pad(x, (3, 0, 1, 2), mode="replicate"), [CX]),
+                               ("pad_replicate_crop", lambda t, x: F(t).pad(x, (-7, 2, 1, -3), mode="replicate"), [CX])],
         pd.replication_pad3d: [("pad_replicate_3d", lambda t, x: F(t).pad(x, (1, 1, 1, 0, 0, 1), mode="replicate"), [CX])],
         pd.reflection_pad1d_backward: [("pad_reflect_1d_squared", lambda t, x: _sq(F(t).pad(x[0], (2, 1), mode="reflect")), [CX])],
-        pd.reflection_pad2d_backward: [("pad_reflect_squared", lambda t, x: _sq(F(t).pad(x, (1, 1, 1, 1), mode="reflect")), [CX])],
+        pd.reflection_pad2d_backward: [("pad_reflect_squared", lambda t, x: _sq(F(t).pad(x, (1, 1, 1, 1), mode="reflect")), [CX]),
+                                       ("pad_reflect_crop_squared", lambda t, x: _sq(F(t).pad(x, (-1, 2, 3, -2), mode="reflect")), [CX])],
         pd.reflection_pad3d_backward: [("pad_reflect_3d_squared", lambda t, x: _sq(F(t).pad(x, (1, 1, 1, 1, 1, 1), mode="reflect")), [CX])],
         pd.replication_pad1d_backward: [("pad_replicate_1d_squared", lambda t, x: _sq(F(t).pad(x[0], (1, 2), mode="replicate")), [CX])],
         pd.replication_pad2d_backward: [("pad_replicate_squared", lambda t, x: _sq(F(t).pad(x, (2, 1, 0, 1), mode="replicate")), [CX])],
@@ -573,6 +596,7 @@ NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squ
                   "rrelu_inplace_eval", "rrelu_eval_negative",
                   "rrelu_eval_squared", "leaky_relu_kinks", "hardtanh_kinks", "hardsigmoid_kinks", "hardswish_kinks",
                   "threshold_kinks", "embedding_padding", "embedding_freq_squared",
+                  "embedding_padding0_product", "cdist_by_products_ties",
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
                   "softshrink_kinks", "elu_at_zero_exp", "softplus_at_threshold_squared",
                   "prelu_kinks_squared", "bce_at_bounds", "bce_at_bounds_squared",
@@ -595,6 +619,7 @@ GRAPHS = {
     "pdist": ("forward", "backward"), "pdist_p1_5": ("forward", "backward"),
     "ctc_loss": ("forward", "backward"), "ctc_loss_zero_infinity": ("forward", "backward"), "cdist": ("forward", "backward"),
     "cdist_p1_batched": ("forward", "backward"), "cdist_p1_x2_batched": ("forward", "backward"),
+    "cdist_x1_only": ("forward", "backward"),
     # torch's double backward of grid_sample is its decomposition into pointwise ops;
     # dyngrad's differentiates the same sampling written with table ops: same values
     **dict.fromkeys(("grid_sample_bilinear", "grid_sample_bicubic_reflection",
@@ -618,6 +643,7 @@ GRAPHS = {
     # torch differentiates its composite _weight_norm_differentiable_backward; dyngrad's
     # formula is composed of other ops (same values)
     "weight_norm_dim0": _BEFORE_GRAD2, "weight_norm_last": _BEFORE_GRAD2,
+    "weight_norm_g_only": _BEFORE_GRAD2, "weight_norm_v_only": _BEFORE_GRAD2,
     "batch_norm_train": _BEFORE_GRAD2, "batch_norm_eval": _BEFORE_GRAD2,
     "batch_norm_no_stats": _BEFORE_GRAD2, "instance_norm": _BEFORE_GRAD2,
     "batch_norm_squared": _BEFORE_GRAD2, "batch_norm_eval_squared": _BEFORE_GRAD2,

@@ -101,7 +101,9 @@ SAMPLES = {
                    ("renorm_p1_dim1", lambda t, x: x.renorm(1, 1, 1.5), [RENORM]),
                    ("renorm_inf", lambda t, x: t.renorm(x, float("inf"), -1, 0.9), [RENORM]),
                    ("renorm_p3_squared", lambda t, x: _sq(t.renorm(x, 3, 0, 1.0)), [RENORM]),
-                   ("renorm_", lambda t, x: (x * 1).renorm_(2, 1, 1.0), [RENORM])],
+                   ("renorm_", lambda t, x: (x * 1).renorm_(2, 1, 1.0), [RENORM]),
+                   # float64, which sees the eps added to the norm
+                   ("renorm_float64", lambda t, x: t.renorm(x, 2, 0, 2.0), [RENORM.astype(np.float64)])],
     po.isreal_op: [("isreal", lambda t, x, y: t.isreal(t.complex(x, y).detach()), [A, ZERO]),
                    ("isreal_real", lambda t, x: x.isreal(), [A])],
 }

@@ -51,6 +51,9 @@ CALLS = {
     "abs": (lambda t, z, w: z.abs() * w + 1, [Z, W]),
     # a complex log takes the gradient's sign along: no positive and negative parts
     "logcumsumexp": (lambda t, z: z.logcumsumexp(0), [Z]),
+    # the pads' backward sums real and imaginary parts apart
+    "pad_reflect": (lambda t, a: t.nn.functional.pad(a[None], (1, -1, 1, 0), mode="reflect"), [M]),
+    "pad_replicate": (lambda t, z: t.nn.functional.pad(z[None], (1, 2), mode="replicate"), [Z]),
 }
 
 

@@ -468,7 +468,7 @@ _GRAPHS = {**samples_nn.GRAPHS, **samples_linalg.GRAPHS, **samples_sparse.GRAPHS
            # backward copies once more per term; dyngrad's passes the gradient through:
            # second derivatives compared as values
            **dict.fromkeys(("renorm", "renorm_p1_dim1", "renorm_inf", "renorm_p3_squared",
-                            "renorm_"), ("forward", "backward", "grad", "second_order"))}
+                            "renorm_", "renorm_float64"), ("forward", "backward", "grad", "second_order"))}
 
 # more families' samples, each kept in its own module
 from .samples_indexing import SAMPLES as _INDEXING  # noqa: E402

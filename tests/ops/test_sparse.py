@@ -176,7 +176,15 @@ FORWARD = {
         _coo(t).index_select(1, t.tensor([], dtype=t.long)),
         t.index_select(_coo(t, requires_grad=True), 0, t.tensor([0])),
         _hybrid(t).index_select(2, t.tensor([2, 0]))],
+    # embedding's sparse gradient as autograd.grad returns it (uncoalesced, lookup order)
+    "embedding_grad": lambda t: [_embedding_grad(t), _embedding_grad(t, padding_idx=1)],
 }
+
+
+def _embedding_grad(t, **kw):
+    w = t.arange(8.0).reshape(4, 2).requires_grad_()
+    out = t.nn.functional.embedding(t.tensor([[1, 2], [1, 0]]), w, sparse=True, **kw)
+    return t.autograd.grad((out * t.arange(8.0).reshape(2, 2, 2)).sum(), w)[0]
 
 
 @pytest.mark.parametrize("case", FORWARD, ids=list(FORWARD))

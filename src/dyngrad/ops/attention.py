@@ -14,6 +14,7 @@ import functools
 import math
 
 from .. import _backend
+from .._args import broadcast_shapes
 from ._table import TRANSPOSED, Op
 from .activation import _softmax, softmax_backward_data
 
@@ -48,11 +49,15 @@ def _scores(query, key, attn_mask, is_causal, scale):
     s = query @ xp.swapaxes(key, -1, -2)
     s *= xp.asarray(scale, s.dtype)
     if attn_mask is not None:
+        shape = broadcast_shapes(s.shape, attn_mask.shape)
+        if shape != s.shape:  # (torch adds the mask into the scores in place: no growing)
+            raise RuntimeError(f"output with shape {list(s.shape)} doesn't match the broadcast "
+                               f"shape {list(shape)}")
         if attn_mask.dtype == xp.bool_:
             s = xp.where(attn_mask, s, xp.asarray(-xp.inf, s.dtype))
-        elif attn_mask.dtype == s.dtype and xp.broadcast_shapes(s.shape, attn_mask.shape) == s.shape:
+        elif attn_mask.dtype == s.dtype:
             s += attn_mask
-        else:
+        else:  # (a float32 mask of a half query: the sums in float32)
             s = s + attn_mask
     if is_causal:
         # copyto's mask rather than np.where: no new array, and 3x faster here

@@ -72,7 +72,7 @@ def pair_gradient(d, dist, p):
 
 def _pdist_backward(grad_output, self, p, pdist):
     i, j, d = _pairs(self)
-    v = (pair_gradient(d, pdist[..., None], p) * grad_output[..., None]).astype(self.dtype)
+    v = pair_gradient(d, pdist[..., None], p) * grad_output[..., None]
     out = xp.zeros_like(self)
     # (the rows' dim moved first: ufunc.at indexes along it, any leading dims after)
     rows, v = xp.moveaxis(out, -2, 0), xp.moveaxis(v, -2, 0)
@@ -98,7 +98,7 @@ def _cdist_backward(grad_output, x1, x2, p, cdist):
     # x1's gradient: each distance's pull on x1's row, summed over x2's rows
     d = x1[..., :, None, :] - x2[..., None, :, :]
     v = pair_gradient(d, cdist[..., None], p) * grad_output[..., None]
-    return v.sum(-2).astype(x1.dtype)
+    return v.sum(-2)
 
 
 def _cdist_grad(grad, x1, x2, p, result, grad_input_mask):

@@ -1,5 +1,5 @@
-"""Embedding lookups: embedding (EmbeddingBackward0) and its backward entry, and the
-index_select its double backward reads rows with.
+"""Embedding lookups: embedding (EmbeddingBackward0) and its backward entry (whose own
+derivative reads rows with index_select).
 
     out = weight[indices]           grad_weight[r] = sum of grad rows whose index is r
 
@@ -9,8 +9,9 @@ how often its index occurs in the batch.
 from .. import _backend
 from ..tensor import _wrap
 from ._table import LINEAR, Op
+from .scatter import index_select
 from .sparse import sparse_coo_tensor_op
-from .views import new_zeros, view
+from .views import view
 from .._dtype import _FROM_NP
 
 xp = _backend.xp
@@ -54,8 +55,8 @@ def _embedding_dense_backward(grad_output, indices, num_weights, padding_idx, sc
     cells = (flat[:, None] * width + xp.arange(width)).reshape(-1)
     xp.add.at(out.reshape(-1), cells, rows.reshape(-1))
     if scale_grad_by_freq:
-        counts = xp.bincount(flat, minlength=num_weights).astype(out.dtype)
-        out /= xp.maximum(counts, 1)[:, None]
+        # (an in-place division by integer counts: the quotient rounded once to out's dtype)
+        out /= xp.maximum(xp.bincount(flat, minlength=num_weights), 1)[:, None]
     if padding_idx >= 0:
         out[padding_idx] = 0
     return out
@@ -106,18 +107,3 @@ embedding_dense_backward = Op(
     "EmbeddingDenseBackwardBackward0", _embedding_dense_backward, jvp=LINEAR, nondiff=("indices",),
     grad_output=lambda grad, indices, padding_idx: _embedding_double_backward(
         grad, getattr(indices, "_data", indices), padding_idx))
-
-
-def _index_select(self, dim, index):
-    return xp.take(self, index, axis=dim)
-
-
-def _index_select_backward(grad, self_sym_sizes, dim, index):
-    # zeros of the input's shape with the selected rows summed back in
-    from .indexing import index_put_impl
-    key = (slice(None),) * dim + (index,)
-    return index_put_impl(new_zeros(grad, tuple(self_sym_sizes)), key, grad, True)
-
-
-index_select = Op("IndexSelectBackward0", _index_select, jvp=LINEAR, nondiff=("index",),
-                  self=_index_select_backward)

@@ -102,10 +102,10 @@ def _embedding_bag_backward(grad_output, indices, offsets, offset2bag, bag_size,
     if per_sample_weights is not None:
         rows = rows * per_sample_weights[keep][:, None]
     if mode == _MEAN:
-        rows = rows / xp.maximum(bag_size[offset2bag[keep]], 1)[:, None].astype(rows.dtype)
+        rows /= xp.maximum(bag_size[offset2bag[keep]], 1)[:, None]  # (rows: a new array)
     xp.add.at(out, indices[keep], rows)
     if scale_grad_by_freq:
-        out /= _frequencies(indices, num_weights)[:, None].astype(out.dtype)
+        out /= _frequencies(indices, num_weights)[:, None]
     return out
 
 

@@ -1,6 +1,8 @@
 """Padding: constant_pad_nd (ConstantPadNdBackward0) and the reflection and replication
 pads (ReflectionPad2DBackward0, ...), whose backward entries fold the padded border back
 onto the edge it copies (torch's *_backward ops, differentiable as pads of the grad)."""
+import math
+
 from .. import _backend
 from ._table import LINEAR, Op
 from .pointwise import zeros_like
@@ -33,28 +35,40 @@ constant_pad_nd = Op("ConstantPadNdBackward0", _constant_pad_nd,
                      self=lambda grad, pad: constant_pad_nd(grad, [-p for p in pad], 0))
 
 
+def _mode_padded(x, padding, mode):
+    """``x`` padded by ``padding``'s positive entries in ``mode``, then cropped by its
+    negative ones (torch's kernels read a reflection or edge from the whole input, so a
+    crop on one side leaves the other side's padding as it was)."""
+    pairs = _pairs(padding, x.ndim)
+    out = xp.pad(x, [(max(a, 0), max(b, 0)) for a, b in pairs], mode=mode)
+    if all(a >= 0 and b >= 0 for a, b in pairs):
+        return out
+    # (a copy: NumPy's contiguous view of size-1 dims keeps the base's strides)
+    return out[tuple(slice(max(-a, 0), n - max(-b, 0)) for (a, b), n in zip(pairs, out.shape))].copy()
+
+
 def _mode_pad(mode):
     def forward(self, padding):
-        return xp.pad(self, _pairs(padding, self.ndim), mode=mode)
+        return _mode_padded(self, padding, mode)
     return forward
 
 
 def _fold_back(mode):
     """The gradient of a reflect or edge pad: each padded element's gradient added to the
-    element it copies. Computed by padding an index array the same way."""
+    element it copies (a cropped element gets none). Computed by padding an index array
+    the same way."""
     def backward(grad_output, self, padding):
         k = len(padding) // 2
         lead = self.shape[:self.ndim - k]
         inner = self.shape[self.ndim - k:]
-        idx = xp.arange(int(xp.prod(inner)) if inner else 1).reshape(inner)
-        src = xp.pad(idx, _pairs(padding, k), mode=mode).reshape(-1)
-        g = grad_output.reshape(lead + (-1,))
+        idx = xp.arange(math.prod(inner)).reshape(inner)
+        src = _mode_padded(idx, padding, mode).reshape(-1)
         out = xp.zeros(lead + (idx.size,), grad_output.dtype)
         flat_out = out.reshape(-1, idx.size)
-        flat_g = g.reshape(-1, src.size)
+        flat_g = grad_output.reshape(-1, src.size)
         for row in range(flat_g.shape[0]):
             flat_out[row] = _bincount(src, flat_g[row], idx.size)
-        return out.reshape(self.shape).astype(grad_output.dtype)
+        return out.reshape(self.shape)
     return backward
 
 

@@ -34,12 +34,15 @@ def _renorm_backward(grad, self, p, dim, maxnorm):
     nb = _norm_backward(grad_output, self, p, norm, dims, True)
     invnorm = reciprocal(add_scalar(norm, _EPS, 1))
     grad_norm = mul_scalar(invnorm, maxnorm) * (grad - invnorm * nb)
-    return where(gt(norm, maxnorm), _to_copy(grad_norm, grad), grad)
+    if getattr(self, "_data", self).dtype not in (xp.float64, xp.complex128):
+        grad_norm = _to_copy(grad_norm, grad)
+    return where(gt(norm, maxnorm), grad_norm, grad)
 
 
 def _to_copy(x, like):
-    """torch's ``grad_norm.to(grad.scalar_type())``, which copies (ToCopyBackward0) even to
-    the same type."""
+    """torch's ``grad_norm.to(grad.scalar_type())``: torch computes grad_norm in the
+    accumulate type (double for float), so the cast is a copy (ToCopyBackward0) unless self
+    is double already; here the values stay in self's type and only the node is torch's."""
     if hasattr(x, "_data"):
         from .torch_shape import to_copy
         return to_copy(x, like.dtype)

@@ -566,8 +566,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
              and value.shape[-1] == query.shape[-1] and query.dtype.is_floating_point)
     if fused and attn_mask is not None:
         attn_mask.size(-2)  # the flash kernel's shape check reads it: torch's IndexError
-        # it takes masks of 2 or 4 dimensions; a 3-d one goes the math way
-        fused = attn_mask.dim() != 3
+        # it takes masks of 2 or 4 dimensions; others go the math way
+        fused = attn_mask.dim() in (2, 4)
     enabled = _runtime_flags.sdp_enabled
     if fused and enabled["flash"]:
         return _at.flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale)[0]

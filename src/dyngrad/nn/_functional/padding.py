@@ -42,23 +42,50 @@ def pad(input, pad, mode="constant", value=None):
                 raise RuntimeError(f"Argument #4: Padding size should be less than the "
                                    f"corresponding input dimension, but got: padding ({a}, {b}) "
                                    f"at dimension {input.dim() - 1 - i} of input {list(input.shape)}")
+    _check_output(input, pad, mode)
     return _MODES[mode][k](input, list(pad))
 
 
+def _check_output(input, pad, mode):
+    """torch's checks of the padded size (negative pads crop): every padded dim empty or
+    less is too small; otherwise a negative dim fails when the output is made."""
+    k = len(pad) // 2
+    sizes = list(input.shape[input.dim() - k:])
+    out = [n + pad[2 * (k - 1 - i)] + pad[2 * (k - 1 - i) + 1] for i, n in enumerate(sizes)]
+    if all(n < 1 for n in out):
+        names = "DHW"[3 - k:]
+        given = ", ".join(f"{c}: {n}" for c, n in zip(names, sizes))
+        if k == 3:  # (torch's spacing, different for each rank and mode)
+            given = given.replace(", ", " ", 1)
+        elif k == 2 and mode == "replicate":
+            given += " "
+        raise RuntimeError(f"input ({given}) is too small. Calculated output "
+                           + " ".join(f"{c}: {n}" for c, n in zip(names, out)))
+    if any(n < 0 for n in out):
+        if k == 2 and mode == "reflect":
+            raise RuntimeError("numel: integer multiplication overflow")
+        shape = list(input.shape[:input.dim() - k]) + out
+        first = next(n for n in out if n < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {first}: {shape}")
+
+
 def _circular(input, pad):
-    # each padded dim wrapped around with slices and a cat (torch writes the same values
-    # into a new tensor slice by slice: its graph is CopySlices nodes)
+    # each padded dim cropped by its negative pads, then wrapped around with slices and a
+    # cat (torch writes the same values into a new tensor slice by slice: its graph is
+    # CopySlices nodes)
+    k = len(pad) // 2
+    dims = [(input.dim() - 1 - i, pad[2 * i], pad[2 * i + 1]) for i in range(k)]
+    if any(a > input.shape[d] or b > input.shape[d] for d, a, b in dims):
+        raise RuntimeError("Padding value causes wrapping around more than once.")
+    if any(input.shape[d] + a + b < 0 for d, a, b in dims):
+        raise RuntimeError("Negative padding value is resulting in an empty dimension")
     out = input
-    for i in range(len(pad) // 2):
-        d = input.dim() - 1 - i
-        a, b = pad[2 * i], pad[2 * i + 1]
+    for d, a, b in dims:
         n = out.shape[d]
-        if a > n or b > n:
-            raise RuntimeError("Padding value causes wrapping around more than once.")
-        parts = []
-        if a > 0:
-            parts.append(out.narrow(d, n - a, a))
-        parts.append(out.narrow(d, max(-a, 0), n - max(-a, 0) - max(-b, 0)))
+        out = out.narrow(d, max(-a, 0), n - max(-a, 0) - max(-b, 0))
+        n = out.shape[d]
+        parts = [out.narrow(d, n - a, a)] if a > 0 else []
+        parts.append(out)
         if b > 0:
             parts.append(out.narrow(d, 0, b))
         out = ops.FUNCTIONS["cat"](parts, d)

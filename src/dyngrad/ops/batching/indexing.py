@@ -59,7 +59,7 @@ def _embedding(op, args, level, size):
 
 register(_index, [indexing.index])
 register(_index_put, [indexing.index_put, indexing.index_put_impl])
-register(_index_select, [embedding.index_select, scatter.index_select])
+register(_index_select, [scatter.index_select])
 register(_embedding, [embedding.embedding])
 
 
