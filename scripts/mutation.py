@@ -691,6 +691,72 @@ EQUIVALENT = {
     ("distance.py", "elif p < 2:", "elif p < 3:"):
         "pair_gradient: for 2 < p < 3, sign(d) |d|^(p-1) is d |d|^(p-2) (0 at d = 0 both ways), "
         "the same number to rounding",
+    ("bessel.py", "out = fn(x.astype(xp.float64), x.dtype.type)",
+     "out = fn(x.astype(None), x.dtype.type)"): "NumPy's astype(None) is float64",
+    **{("bessel.py", f"modified_bessel_{k}{n} = _nondiff(lambda x, dtype: {m}.bessel_{k}(x, {n}, False))",
+        f"modified_bessel_{k}{n} = _nondiff(lambda x, dtype: {m}.bessel_{k}(x, {n}, None))"):
+       "the unscaled Bessel functions: the flag is only tested for truth"
+       for k, m in (("i", "sm"), ("k", "bm")) for n in (0, 1)},
+    ("orthogonal_polynomials.py", '"hermite_polynomial_he": lambda x, n: pm.hermite(x, n, False),',
+     '"hermite_polynomial_he": lambda x, n: pm.hermite(x, n, None),'):
+        "He_n: the physicists' flag is only tested for truth",
+    **dict.fromkeys([
+        ("complex_math.py", "out = xp.empty(re.shape, xp.result_type(x, y))",
+         "out = xp.empty(re.shape, xp.result_type(y))"),
+        ("complex_math.py", "out = xp.empty(re.shape, xp.result_type(x, y))",
+         "out = xp.empty(re.shape, xp.result_type(x, ))")],
+        "C's complex product: every caller gives x and y one dtype"),
+    # C99's recovery of a product that came out NaN + NaN i, run by cpow alone (on b * log(a)):
+    # the recovered parts are inf * (...), so only the sign and zero-ness of the sums count
+    **dict.fromkeys([
+        ("complex_math.py", "u = xp.where(where, xp.copysign(xp.isinf(u).astype(u.dtype), u), u)",
+         "u = xp.where(where, xp.copysign(xp.isinf(u).astype(None), u), u)"),
+        ("complex_math.py", "v = xp.where(where, xp.copysign(xp.isinf(v).astype(v.dtype), v), v)",
+         "v = xp.where(where, xp.copysign(xp.isinf(v).astype(None), v), v)"),
+        ("complex_math.py", "w = xp.where(where & xp.isnan(w), xp.copysign(0, w).astype(w.dtype), w)",
+         "w = xp.where(where & xp.isnan(w), xp.copysign(0, w).astype(None), w)"),
+        ("complex_math.py", "z = xp.where(where & xp.isnan(z), xp.copysign(0, z).astype(z.dtype), z)",
+         "z = xp.where(where & xp.isnan(z), xp.copysign(0, z).astype(None), z)"),
+        ("complex_math.py",
+         "a, b, c, d = (xp.where(rest & xp.isnan(v), xp.copysign(0, v).astype(v.dtype), v)",
+         "a, b, c, d = (xp.where(rest & xp.isnan(v), xp.copysign(0, v).astype(None), v)"),
+        ("complex_math.py", "inf = xp.asarray(xp.inf, a.dtype)", "inf = xp.asarray(xp.inf, None)"),
+        ("complex_math.py", "inf = xp.asarray(xp.inf, a.dtype)", "inf = xp.asarray(xp.inf, )")],
+        "C99's product recovery: +-1, +-0 and a float32 factor's parts are exact in float64, "
+        "and inf times a sum keeps only its sign and zero-ness, the same in either width"),
+    **dict.fromkeys([
+        ("complex_math.py", "re = xp.where(recalc, inf * (a * c - b * d), xp.nan)",
+         "re = xp.where(recalc, inf * (a * c - b * d), None)"),
+        ("complex_math.py", "im = xp.where(recalc, inf * (a * d + b * c), xp.nan)",
+         "im = xp.where(recalc, inf * (a * d + b * c), None)")],
+        "C99's product recovery: None, written into a float array, is NaN"),
+    ("complex_math.py", "w = xp.where(where & xp.isnan(w), xp.copysign(0, w).astype(w.dtype), w)",
+     "w = xp.where(None, xp.copysign(0, w).astype(w.dtype), w)"):
+        "C99's product recovery in cpow: log(a)'s real part is NaN only beside a NaN imaginary "
+        "part, and with both the recovered real part is inf * 0, NaN, boxed or not",
+    **dict.fromkeys([
+        ("complex_math.py", "inf_x, inf_y = xp.isinf(a) | xp.isinf(b), xp.isinf(c) | xp.isinf(d)",
+         "inf_x, inf_y = xp.isinf(a) & xp.isinf(b), xp.isinf(c) | xp.isinf(d)"),
+        ("complex_math.py", "inf_x, inf_y = xp.isinf(a) | xp.isinf(b), xp.isinf(c) | xp.isinf(d)",
+         "inf_x, inf_y = xp.isinf(a) | xp.isinf(b), xp.isinf(c) & xp.isinf(d)")],
+        "C99's product recovery in cpow: log(a)'s imaginary part (d) is never infinite; where one "
+        "part is infinite the overflow branch recovers the same signs, or exp's NaN real part "
+        "hides them (no difference over test_pow_rounding's grid of every special pair)"),
+    ("binomial.py", "if prob > 0.5:", "if prob >= 0.5:"):
+        "binomial: reached only past prob <= 0.5, so prob is above 0.5 or NaN",
+    # BTRS's squeeze (Hoermann) accepts only draws its exact bound accepts: a smaller or
+    # empty squeeze gives the same draws from the same uniforms, one logarithm later
+    **dict.fromkeys([("binomial.py", "v_r = 0.92 - 4.2 / b", f"v_r = 0.92 - {m}")
+                     for m in ("4.2 * b", "4.2", "b", "5.2 / b")]
+                    + [("binomial.py", "if us >= 0.07 and v <= v_r:", m)
+                       for m in ("if us > 0.07 and v <= v_r:", "if us >= 1.07 and v <= v_r:",
+                                 "if us >= 0.07 and v < v_r:")],
+                    "BTRS's squeeze, made smaller: the exact bound accepts the same draws"),
+    **dict.fromkeys([
+        ("binomial.py", "return _wrap(np.array(out, dtype=np.float64).astype(c.dtype).reshape(c.shape))",
+         f"return _wrap(np.array(out, {m}).astype(c.dtype).reshape(c.shape))")
+        for m in ("dtype=None", "")],
+        "binomial: the draws are Python floats, float64 without being told"),
 }
 
 # mutants equivalent wherever they stand: a fragment of the original line, what the

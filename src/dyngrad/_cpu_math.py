@@ -110,6 +110,25 @@ def _fma64(a, b, c):
     a = np.asarray(a, np.float64)
     b = np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
+    r, plain = _fma64_parts(a, b, c)
+    ok = np.isfinite(plain)
+    split_overflowed = ok & ~np.isfinite(r)
+    if split_overflowed.any():
+        # a factor above about 2**996 overflows its split (2**27 + 1 times it): the same
+        # product from the factors scaled by 2**-54 and 2**54, exact powers of two (where
+        # both are that large, the product overflows and the plain sum is the answer)
+        down = np.abs(a) >= np.abs(b)
+        scale = np.where(split_overflowed, 2.0 ** -54, 1.0)
+        r = np.where(split_overflowed, _fma64_parts(a * np.where(down, scale, 1 / scale),
+                                                    b * np.where(down, 1 / scale, scale), c)[0], r)
+        ok = ok & np.isfinite(r)
+    # (an exact zero takes its sign from a*b + c computed plainly, which is then exact:
+    # the sums above would make -0 + -0 a +0)
+    return np.where(ok & (r != 0), r, plain)
+
+
+def _fma64_parts(a, b, c):
+    """The emulated fma and the plain a*b + c."""
     with np.errstate(all="ignore"):
         plain = a * b + c
         ph = a * b
@@ -120,9 +139,7 @@ def _fma64(a, b, c):
         v, ve = _two_sum(tl, pl)
         v = _round_to_odd(v, ve)
         r = th + v
-    # (an exact zero takes its sign from a*b + c computed plainly, which is then exact:
-    # the sums above would make -0 + -0 a +0)
-    return np.where(np.isfinite(r) & np.isfinite(plain) & (r != 0), r, plain)
+    return r, plain
 
 
 def _fma64_scalar(a, b, c):

@@ -19,6 +19,13 @@ RENORM = np.array([[1.0, -2.0, 3.0], [0.5, 0.2, -0.1], [0.3, 0.1, 0.2]], f32)
 INTS = np.array([[12, -18, 0], [7, 0, -9]])
 INTS_B = np.array([8, 6, -3])
 ANGLES = np.array([[0.0, -2.5, 1.1], [3.1, -0.4, 0.0]], f32)  # zero where ZERO is: z = 0
+# squares that underflow in float32 (atan2's 1 / (x * x + y * y) is inf there, taken as 0)
+TINY = np.array([[1e-30, 0.0, 2e-30], [1.0, -1e-30, 0.0]], f32)
+TINY_B = np.array([1e-30, 1e-30, 0.0], f32)
+# xlogy's self == 0 against other 0, in (0, 1) and below 0; other below 0 elsewhere (NaN)
+XLOGY_SELF = np.array([[0.3, 0.0, 0.0], [1.7, -0.4, 0.0]], f32)
+XLOGY_OTHER = np.array([[0.5, 0.0, 0.5], [-1.0, 0.4, -2.0]], f32)
+OUTSIDE = np.array([[0.05, 1.5, 0.0], [-0.5, 0.92, 1.0]], f32)  # logit's 0, 1 and beyond
 
 
 def _sq(y):
@@ -31,19 +38,31 @@ SAMPLES = {
     # the other an integer tensor
     pm.atan2: [("atan2", lambda t, x, y: t.atan2(x, y), [A, np.array([1, -2, 0])]),
                ("atan2_other", lambda t, x, y: t.atan2(x, y), [np.array([1, -2, 0]), B]),
-               ("atan2_squared", lambda t, x, y: _sq(x.atan2(y)), [A, np.array([2, 1, -1])])],
+               ("atan2_squared", lambda t, x, y: _sq(x.atan2(y)), [A, np.array([2, 1, -1])]),
+               # (scaled: the gradients there are of the size of the inputs)
+               ("atan2_underflow", lambda t, x, y: t.atan2(x, y.detach()) * 1e30, [TINY, TINY_B]),
+               ("atan2_other_underflow", lambda t, x, y: t.atan2(x.detach(), y) * 1e30,
+                [TINY, TINY_B])],
     pm.hypot: [("hypot", lambda t, x, y: t.hypot(x, y), [A, B])],
     pm.logaddexp: [("logaddexp", lambda t, x, y: x.logaddexp(y), [A, B])],
     pm.logaddexp2: [("logaddexp2", lambda t, x, y: t.logaddexp2(x, y), [A, B])],
     pm.xlogy: [("xlogy", lambda t, x, y: t.xlogy(x, y), [ZERO, POS]),
-               ("xlogy_squared", lambda t, x, y: _sq(x.xlogy(y)), [A, POS])],
+               ("xlogy_squared", lambda t, x, y: _sq(x.xlogy(y)), [A, POS]),
+               ("xlogy_at_zeros", lambda t, x, y: t.xlogy(x, y), [XLOGY_SELF, XLOGY_OTHER])],
     pm.xlogy_number_self: [("xlogy_number_self", lambda t, y: t.xlogy(2.0, y), [POS])],
-    pm.xlogy_number_other: [("xlogy_number_other", lambda t, x: t.xlogy(x, 3.0), [ZERO])],
+    # other above 1, in (0, 1), 0, below 0 and NaN: from 0 down, 0 where self is 0; a zero
+    # gradient (the column sliced off) stays 0 beside log(0)
+    pm.xlogy_number_other: [("xlogy_number_other", lambda t, x: t.xlogy(x, 3.0), [ZERO]),
+                            ("xlogy_other_below_one", lambda t, x: x.xlogy(0.5), [ZERO]),
+                            ("xlogy_other_zero", lambda t, x: t.xlogy(x, 0.0)[:, 1:], [ZERO]),
+                            ("xlogy_other_negative", lambda t, x: x.xlogy(-1.5), [ZERO]),
+                            ("xlogy_other_nan", lambda t, x: t.xlogy(x, float("nan")), [ZERO])],
     pm.copysign_op: [("copysign", lambda t, x, y: t.copysign(x, y), [ZERO, B])],
     pm.copysign_number: [("copysign_number", lambda t, x: x.copysign(-1.0), [ZERO])],
     pm.fmax: [("fmax", lambda t, x, y: t.fmax(x, y), [TIE, B]),
               ("fmax_nan", lambda t, x, y: x.fmax(y), [A, NAN_B])],
-    pm.fmin: [("fmin", lambda t, x, y: t.fmin(x, y), [TIE, NAN_B])],
+    pm.fmin: [("fmin", lambda t, x, y: t.fmin(x, y), [TIE, NAN_B]),
+              ("fmin_ties", lambda t, x, y: x.fmin(y), [TIE, B])],
     pm.lerp_scalar: [("lerp", lambda t, x, y: t.lerp(x, y, 0.3), [A, B]),
                      ("lerp_big_weight", lambda t, x, y: x.lerp(y, 0.8), [A, POS])],
     pm.lerp_tensor: [("lerp_tensor", lambda t, x, y, w: t.lerp(x, y, w), [A, POS, PROB])],
@@ -57,7 +76,8 @@ SAMPLES = {
     pm.exp2: [("exp2", lambda t, x: t.exp2(x), [A]), ("exp2_squared", lambda t, x: _sq(x.exp2()), [A])],
     pm.logit_op: [("logit", lambda t, x: t.logit(x), [PROB]),
                   ("logit_eps", lambda t, x: x.logit(0.1), [PROB]),
-                  ("logit_squared", lambda t, x: _sq(t.logit(x, eps=0.25)), [PROB])],
+                  ("logit_squared", lambda t, x: _sq(t.logit(x, eps=0.25)), [PROB]),
+                  ("logit_outside", lambda t, x: t.logit(x), [OUTSIDE])],
     pm.nan_to_num_op: [("nan_to_num", lambda t, x: t.nan_to_num(1 / x), [ZERO]),
                        ("nan_to_num_values", lambda t, x: (x.log()).nan_to_num(0.5, 2.0, -3.0), [ZERO])],
     # (torch records a NotImplemented node whose backward raises: compared without grad)
@@ -110,7 +130,10 @@ SAMPLES = {
 
 # ties, where a central difference averages the sides torch chooses between (and frexp's
 # jumps at powers of two and at zero, angle's at 0)
-AT_A_KINK = {"fmax", "fmin", "nan_to_num", "nan_to_num_values", "nextafter", "frexp",
+AT_A_KINK = {"fmax", "fmin", "fmin_ties", "nan_to_num", "nan_to_num_values", "nextafter", "frexp",
              "angle", "polar", "angle_real",
              # torch's ldexp gradient is pow(2, other) in other's integer type: 2**-2 is 0
-             "ldexp"}
+             "ldexp",
+             # underflows, logs of 0 and beyond a domain: infinite or NaN derivatives
+             "atan2_underflow", "atan2_other_underflow", "xlogy_at_zeros", "xlogy_other_zero",
+             "xlogy_other_negative", "xlogy_other_nan", "logit_outside"}

@@ -25,6 +25,23 @@ def test_draws_like_torch(dtype):
     assert seen[0] == seen[1]
 
 
+# BTRS many times over where most tries reach the exact bound (small count * p: a narrow
+# squeeze), count * p and count * (1 - p) exactly 10 (the first counts BTRS takes) and
+# 10 ** 4 (the tails' series far from 9, where log k! takes over from the table)
+MANY = [(20., 0.5), (26., 0.45), (40., 0.75), (45., 0.75), (10000., 0.3)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_many_draws_like_torch(dtype):
+    seen = []
+    for lib in (torch, dyngrad):
+        counts = lib.tensor([c for c, _ in MANY], dtype=getattr(lib, dtype)).repeat(320)
+        probs = lib.tensor([p for _, p in MANY], dtype=getattr(lib, dtype)).repeat(320)
+        lib.manual_seed(5)
+        seen.append(lib.binomial(counts, probs).numpy().tolist())
+    assert seen[0] == seen[1]
+
+
 ERRORS = ["t.binomial(t.tensor([5]), t.tensor([.3]))",
           "t.binomial(t.tensor([5.], dtype=t.float64), t.tensor([.3]))",
           "t.binomial(t.tensor([5.]), 0.3)", "t.binomial([5.], t.tensor([.3]))"]

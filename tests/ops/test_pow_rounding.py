@@ -18,9 +18,10 @@ def test_pow_bits_equal_torch(exponent, dtype):
     assert np.array_equal(ours, theirs, equal_nan=True)
 
 
-# complex: zero, signed-zero, infinite and NaN parts beside ordinary numbers, every pair of
-# base and exponent (NOTE [Complex pow], [Complex division], [Complex products])
-_PARTS = [0.0, -0.0, 1.0, -2.5, 0.5, np.inf, -np.inf, np.nan]
+# complex: zero, signed-zero, infinite and NaN parts beside ordinary numbers and ones whose
+# products overflow (in float32, in float64), every pair of base and exponent
+# (NOTE [Complex pow], [Complex division], [Complex products])
+_PARTS = [0.0, -0.0, 1.0, -2.5, 0.5, np.inf, -np.inf, np.nan, 3e38, -1e308]
 _SPECIAL = np.array([complex(a, b) for a in _PARTS for b in _PARTS])
 
 
@@ -55,8 +56,8 @@ def test_complex_pow_division_products_bits_equal_torch(dtype):
     wrong = []
     for name, t in theirs.items():
         o = ours[name]
-        if str(o.dtype) != str(t.dtype):
-            wrong.append(f"{name}: dtype {o.dtype} vs {t.dtype}")
+        if (str(o.dtype), tuple(o.shape)) != (str(t.dtype), tuple(t.shape)):
+            wrong.append(f"{name}: {o.dtype} {tuple(o.shape)} vs {t.dtype} {tuple(t.shape)}")
             continue
         diff = np.flatnonzero((_bits(o.numpy()) != _bits(t.numpy())).any(axis=0))
         if len(diff):

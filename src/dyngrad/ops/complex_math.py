@@ -35,23 +35,24 @@ def divide(a, b):
     real = a.real.dtype
     fma = _fma64 if real.itemsize == 8 else _fma32
     ar, ai, br, bi = a.real, a.imag, b.real, b.imag
-    with xp.errstate(all="ignore"):
-        # |c| >= |d|: rat = d / c, scl = 1 / (c + d * rat), ((a + b rat) + (b - a rat) i) scl
-        # otherwise the same with the roles of c and d swapped
-        wide = xp.abs(br) >= xp.abs(bi)
-        big, small = xp.where(wide, br, bi), xp.where(wide, bi, br)
-        rat = (small / big).astype(real)
-        scl = (1 / fma(small, rat, big).astype(real)).astype(real)
-        first = xp.where(wide, ar, ai)  # a (wide) or b: what rat's product is added to
-        other = xp.where(wide, ai, ar)
-        re = fma(other, rat, first).astype(real) * scl
-        im = xp.where(wide, fma(-ar, rat, ai), fma(ai, rat, -ar)).astype(real) * scl
-        zero = (br == 0) & (bi == 0)
-        if zero.any():
-            re = xp.where(zero, ar / xp.abs(br), re)
-            im = xp.where(zero, ai / xp.abs(bi), im)
-        out = xp.empty(a.shape, a.dtype)
-        out.real, out.imag = re, im
+    # (every step in the parts' dtype, as fma gives it back; 0 / 0 and x / 0 silent, as in
+    # every op's forward: NOTE [Floating-point warnings])
+    # |c| >= |d|: rat = d / c, scl = 1 / (c + d * rat), ((a + b rat) + (b - a rat) i) scl
+    # otherwise the same with the roles of c and d swapped
+    wide = xp.abs(br) >= xp.abs(bi)
+    big, small = xp.where(wide, br, bi), xp.where(wide, bi, br)
+    rat = small / big
+    scl = 1 / fma(small, rat, big)
+    first = xp.where(wide, ar, ai)  # a (wide) or b: what rat's product is added to
+    other = xp.where(wide, ai, ar)
+    re = fma(other, rat, first) * scl
+    im = xp.where(wide, fma(-ar, rat, ai), fma(ai, rat, -ar)) * scl
+    zero = (br == 0) & (bi == 0)
+    if zero.any():
+        re = xp.where(zero, ar / xp.abs(br), re)
+        im = xp.where(zero, ai / xp.abs(bi), im)
+    out = xp.empty(a.shape, a.dtype)
+    out.real, out.imag = re, im
     return out
 
 
@@ -123,19 +124,13 @@ _KERNELS = {
 
 
 def power(self, exponent, dtype):
-    """``self ** exponent`` in the complex ``dtype`` (NOTE [Complex products]
-torch multiplies complex numbers as C writes it, (ac - bd) + (ad + bc) i with each product
-rounded; NumPy fuses a product into the sum (a last-bit difference in about 45% of
-products). torch's kernels end a vectorised run with scalar code whose products are
-fused, so the last element or few of a long run may still differ.
-
-NOTE [Complex pow])."""
+    """``self ** exponent`` in the complex ``dtype`` (NOTE [Complex pow]; silent, as in
+    every op's forward: NOTE [Floating-point warnings])."""
     if type(self) in _NUMBERS and self == 1:
         return xp.ones(xp.shape(exponent), dtype)
     a = xp.asarray(self, dtype=dtype)
-    with xp.errstate(all="ignore"):
-        if type(exponent) in _NUMBERS:
-            kernel = _KERNELS.get(exponent)  # (1+0j hashes as 1: the same kernel)
-            if kernel is not None:
-                return kernel(a)
-        return _cpow(a, xp.asarray(exponent, dtype=dtype))
+    if type(exponent) in _NUMBERS:
+        kernel = _KERNELS.get(exponent)  # (1+0j hashes as 1: the same kernel)
+        if kernel is not None:
+            return kernel(a)
+    return _cpow(a, xp.asarray(exponent, dtype=dtype))

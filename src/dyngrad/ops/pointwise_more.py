@@ -56,8 +56,14 @@ def _atan2_recip(self, other):
     return masked_fill_op(recip, isinf(recip), 0)
 
 
+def _atan2_jvp(self, other, self_t, other_t):
+    # derivatives.yaml's: no masked reciprocal here, so where self**2 + other**2 underflows
+    # to 0 the tangent is inf or NaN, as torch's is
+    return (other * self_t - self * other_t) / (self * self + other * other)
+
+
 # (mul, not *: an integer input times a float gradient stays float32 on arrays too)
-atan2 = Op("Atan2Backward0", _float_binary(xp.arctan2, "atan2", integers=True), jvp=ELEMENTWISE,
+atan2 = Op("Atan2Backward0", _float_binary(xp.arctan2, "atan2", integers=True), jvp=_atan2_jvp,
            self=lambda grad, self, other: mul(mul(grad, other), _atan2_recip(self, other)),
            other=lambda grad, self, other: mul(mul(grad, neg(self)), _atan2_recip(self, other)))
 hypot = Op("HypotBackward0", _float_binary(xp.hypot, "hypot"), jvp=ELEMENTWISE,
@@ -110,10 +116,10 @@ xlogy_number_other = Op("XlogyBackward2", lambda self, other: xlogy.forward(self
 
 
 def _xlogy_scalar_other_backward(grad, self, other):
-    # torch: other == 0 and self == 0 gives 0 (where log(other) is -inf), else grad * log(other)
-    if other == 0:
-        return masked_fill_op(mul_scalar(grad, -math.inf), eq(self, 0.0), 0.0)
-    return mul_scalar(grad, math.log(other) if other > 0 else math.nan)
+    # torch's: xlogy(grad, other), so a zero gradient stays 0 where log(other) is -inf or
+    # NaN; unless other > 0, 0 wherever self is 0 (NaN too fails other > 0)
+    out = xlogy_number_other(grad, other)
+    return out if other > 0 else masked_fill_op(out, eq(self, 0.0), 0.0)
 
 
 def xlogy_fn(input, other, *, out=None):
@@ -245,7 +251,7 @@ addcdiv = Op("AddcdivBackward0", _addcdiv, jvp=ELEMENTWISE,
 def _wrapped(value, like):
     """A number as torch's C++ formulas see it: a 0-dim (double) tensor beside a Tensor."""
     if hasattr(like, "_data"):
-        return _wrap(xp.asarray(value, dtype=xp.float64 if isinstance(value, float) else None))
+        return _wrap(xp.asarray(value))  # (a float is a float64 array)
     return value
 
 

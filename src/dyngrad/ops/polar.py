@@ -92,8 +92,9 @@ def _angle(self):
 def _angle_backward(grad, self):
     if _backend.kind(getattr(self, "_data", self).dtype) != "c":
         return zeros_like(self)
-    with _backend.xp.errstate(invalid="ignore", divide="ignore"):  # (0 / 0 at z = 0: masked)
-        turned = mul_scalar(grad * self / pow_scalar_exp(abs_(self), 2), 1j)
+    # (0 / 0 at z = 0, masked below: silent, as every formula is, NOTE [Floating-point
+    # warnings])
+    turned = mul_scalar(grad * self / pow_scalar_exp(abs_(self), 2), 1j)
     return where(eq(self, 0.0), 0.0, turned)
 
 
