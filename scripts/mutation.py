@@ -131,6 +131,7 @@ _TAP = "out.append((index, w.astype(g.dtype), dw.astype(g.dtype), valid))"
 _BATCH = "batch = xp.arange(input.shape[0]).reshape((-1,) + (1,) * (grid.ndim - 2))"
 _GRAPH = "graph = tensors and grad_mode.is_grad_enabled()  # create_graph: a graph out"
 _BASE = "columns = [m.reshape(-1) for m in reversed(mesh)] + [xp.ones(mesh[0].size, dtype)]"
+_META_ZEROS = "return _backend.array_module(grad).zeros(shape, grad.dtype)"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -623,6 +624,14 @@ EQUIVALENT = {
     ("fractional_pool.py", "return back(grad, self, kernel_size, output_size, result1)",
      "return back(grad, self, kernel_size, None, result1)"):
         "fractional max pool's backward reads the indices, not output_size (torch's signature)",
+    **dict.fromkeys([("conv.py", "empty = xp.zeros(0, grad_output.dtype)", m)
+                     for m in ("empty = xp.zeros(0, None)", "empty = xp.zeros(0, )")],
+                    "_convolution_backward: the empty placeholder of an output the mask leaves "
+                    "out is dropped (None) by _convolution_grads; its dtype is never seen"),
+    **dict.fromkeys([("pooling.py", _META_ZEROS, _META_ZEROS.replace("grad.dtype)", m))
+                     for m in ("None)", ")")],
+                    "_scatter_to_planes on meta arrays: a float64 gradient is cast to the "
+                    "input's dtype by the engine, as every gradient is"),
 }
 # cumprod's backward narrows to the end of the dim: a longer length is clamped to the same
 # end, as Python slicing clamps it
