@@ -119,6 +119,29 @@ _GRADS = ("return dq.astype(dt, copy=False), dk.astype(dt, copy=False), "
           "dv.astype(dt, copy=False)")
 _FLASH_GRADS = ("return list(flash_attention_backward(grad, query, key, value, result0, result1, "
                 "dropout_p, is_causal, attn_mask, scale))")
+_WINDOWS = ("x.strides[:2] + tuple(t * dl for t, dl in zip(st, dilation)) "
+            "+ tuple(t * step for t, step in zip(st, stride)), writeable=False)")
+_WINDOWS_END = "+ tuple(t * step for t, step in zip(st, stride)), writeable=False)"
+_CONV_GI = ("g_in = convolution_backward(grad_output, _constant(input), ggw, (), *args, "
+            "(True, False, False))[0]")
+_CONV_GW = ("g_w = convolution_backward(grad_output, ggi, _constant(weight), (), *args, "
+            "(False, True, False))[1]")
+_BINCOUNT = ("out = xp.bincount(flat, weights=grad.reshape(-1).astype(xp.float64), "
+             "minlength=rows * plane)")
+_OVERLAP = "overlapping = any(s < d * (k - 1) + 1 for k, s, d in zip(kernel_size, stride, dilation))"
+_MAX_SCATTER = ("return _scatter_to_planes(grad_output, indices, self.shape, len(kernel_size), "
+                "overlapping)")
+_MAX_BACK = "return back(grad, self, kernel_size, stride, padding, dilation, ceil_mode, result1)"
+_AVG_BACK = ("return back(grad, self, kernel_size, stride, padding, ceil_mode, count_include_pad, "
+             "divisor_override)")
+_AVG_SIZE = ("size = tuple(max(p + n, (o - 1) * s + kk) for n, p, o, s, kk in")
+_SIGN = "sign = xp.where(d < 0, -1.0, 1.0).astype(c.dtype)"
+_NEAREST = "taps = [(xp.rint(c), xp.ones_like(c), xp.zeros_like(c))]"
+_TAP = "out.append((index, w.astype(g.dtype), dw.astype(g.dtype), valid))"
+_BATCH = "batch = xp.arange(input.shape[0]).reshape((-1,) + (1,) * (grid.ndim - 2))"
+_GRAPH = "graph = tensors and grad_mode.is_grad_enabled()  # create_graph: a graph out"
+_BASE = "columns = [m.reshape(-1) for m in reversed(mesh)] + [xp.ones(mesh[0].size, dtype)]"
+_META_ZEROS = "return _backend.array_module(grad).zeros(shape, grad.dtype)"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -757,6 +780,95 @@ EQUIVALENT = {
          f"return _wrap(np.array(out, {m}).astype(c.dtype).reshape(c.shape))")
         for m in ("dtype=None", "")],
         "binomial: the draws are Python floats, float64 without being told"),
+    # conv.py
+    **dict.fromkeys([("conv.py", _WINDOWS, _WINDOWS.replace("writeable=False)", w))
+                     for w in ("writeable=None)", ")")] + [
+        ("conv.py", _WINDOWS_END, _WINDOWS_END.replace("False", "True"))],
+        "_windows: the strided view is only read (copied into the columns)"),
+    **dict.fromkeys([("conv.py", line, line.replace(", (), ", ", None, "))
+                     for line in (_CONV_GI, _CONV_GW)] + [
+        ("conv.py", "(True, False, False))[0]", "(True, True, False))[0]"),
+        ("conv.py", "(True, False, False))[0]", "(True, False, True))[0]"),
+        ("conv.py", "(False, True, False))[1]", "(True, True, False))[1]"),
+        ("conv.py", "(False, True, False))[1]", "(False, True, True))[1]")],
+        "the double backward's one gradient of convolution_backward: the other outputs a "
+        "mask adds are not read, nor are bias_sizes where the mask leaves the bias out"),
+    ("conv.py", "gi = gw = gb = None", 'gi = gw = gb = ""'):
+        "_conv_tbc_grads: a gradient the mask leaves out is not read",
+    ("conv.py", "gb = _red.sum_dim(grad, (0, 1), False)", "gb = _red.sum_dim(grad, (0, 1), True)"):
+        "conv_tbc's bias gradient: a (1, 1, C) one is summed to the bias's (C,) by the engine, "
+        "over dims of one element (the same numbers)",
+    ("conv.py", "size = tuple(s_ + 2 * p for s_, p in zip(input_shape[2:], padding))",
+     "size = tuple(s_ + 3 * p for s_, p in zip(input_shape[2:], padding))"):
+        "_input_grad: an accumulator longer than the padded input, cropped to the input alike",
+    # pooling.py
+    ("pooling.py", _BINCOUNT, _BINCOUNT.replace("astype(xp.float64)", "astype(None)")):
+        "_scatter_to_planes: NumPy's astype(None) is float64",
+    **dict.fromkeys([("pooling.py", _OVERLAP, _OVERLAP.replace(a, b)) for a, b in (
+        ("s < ", "s <= "), ("d * (k - 1) + 1", "d * (k + 1) + 1"), ("d * (k - 1) + 1", "d * k + 1"),
+        ("d * (k - 1) + 1", "d * (k - 1) + 2"))] + [
+        ("pooling.py", _MAX_SCATTER, _MAX_SCATTER.replace(", overlapping)", ", )"))],
+        "max_pool's backward: windows taken as overlapping where they do not are summed by "
+        "bincount, the same numbers the plain assignment writes"),
+    **dict.fromkeys([("pooling.py", _MAX_BACK, _MAX_BACK.replace(a, b)) for a, b in (
+        ("stride, padding,", "stride, None,"), ("ceil_mode, result1", "None, result1"))],
+        "max_pool's backward reads the indices, not the padding or ceil_mode (torch's "
+        "signature)"),
+    ("pooling.py", "return div.astype(self.dtype)", "return div.astype(None)"):
+        "_avg_divisor: a quotient by float64 divisors rounded to self's dtype is the one "
+        "divided in that dtype (the divisors are exact in both; a double rounding through "
+        "float64 is innocuous for division)",
+    ("pooling.py", _AVG_BACK, _AVG_BACK.replace("padding, ceil_mode,", "padding, None,")):
+        "avg_pool's backward takes its windows from grad_output's shape, not from ceil_mode",
+    **dict.fromkeys([("pooling.py", _AVG_SIZE, _AVG_SIZE.replace("(o - 1) * s", b))
+                     for b in ("(o + 1) * s", "o * s")],
+                    "_avg_pool_backward: an accumulator longer than needed, cropped alike"),
+    # grid_sample.py
+    ("grid_sample.py", "return xp.clip(c, 0, size - 1), inside.astype(c.dtype)",
+     "return xp.clip(c, 0, size - 1), inside.astype(None)"):
+        "_clip: a 0/1 derivative in float64, cast back to the grid's dtype by _taps (exact)",
+    ("grid_sample.py", _SIGN, _SIGN.replace("astype(c.dtype)", "astype(None)")):
+        "_reflect: a +-1 sign in float64, cast back to the grid's dtype by _taps (exact)",
+    ("grid_sample.py", _SIGN, _SIGN.replace("d < 0", "d <= 0")):
+        "_reflect: a position on the low bound (at or below 0) is clamped next, whose "
+        "derivative 0 there cancels the sign",
+    ("grid_sample.py", "return xp.zeros_like(c), xp.zeros_like(c)",
+     "return xp.zeros_like(c), xp.zeros_like(None)"):
+        "_reflect of a single pixel: a 0-d zero derivative broadcasts as the zeros do",
+    **dict.fromkeys([("grid_sample.py", _NEAREST, _NEAREST.replace(a, b)) for a, b in (
+        ("xp.ones_like(c)", "xp.ones_like(None)"), ("xp.zeros_like(c))", "xp.zeros_like(None))"))],
+        "_taps for nearest: a 0-d weight of one and derivative of zero broadcast as the arrays"),
+    **dict.fromkeys([("grid_sample.py", _TAP, _TAP.replace(a, b)) for a, b in (
+        ("(index, w.astype(g.dtype)", "(index, w.astype(None)"),
+        ("dw.astype(g.dtype)", "dw.astype(None)"))],
+        "_taps: float64 weights (the grid's values, exactly) only round the products and sums "
+        "once instead of per step: a last-bit difference, which torch's own order of "
+        "operations leaves open too (not pinned: not behaviour the kernel fixes)"),
+    ("grid_sample.py", _BATCH, _BATCH.replace("(-1,)", "(-2,)")):
+        "NumPy's reshape takes any negative size as the one to infer",
+    **dict.fromkeys([("grid_sample.py", "return c * 0", m) for m in ("return c", "return c * 1")],
+                    "_reflected of a single pixel: the position is clamped to 0 next, its "
+                    "derivative 0 there"),
+    ("grid_sample.py", "valid = combo[0][2]", "valid = combo[1][2]"):
+        "_sampled: the loop below ands every tap's validity into it, the first tap's too",
+    ("grid_sample.py", "mask = valid.to(input.dtype)", "mask = valid.to(None)"):
+        "_sampled: a bool mask multiplies the weights and pixels as its 0 and 1 do",
+    ("grid_sample.py", _GRAPH, _GRAPH.replace("tensors and", "tensors or")):
+        "_double_backward: formulas given arrays run with grad mode off (a backward without "
+        "create_graph)",
+    ("grid_sample.py", _BASE, _BASE.replace("mesh[0].size", "mesh[1].size")):
+        "_base_grid: meshgrid's arrays have one size, and an affine grid two or three of them",
+    ("fractional_pool.py", "return back(grad, self, kernel_size, output_size, result1)",
+     "return back(grad, self, kernel_size, None, result1)"):
+        "fractional max pool's backward reads the indices, not output_size (torch's signature)",
+    **dict.fromkeys([("conv.py", "empty = xp.zeros(0, grad_output.dtype)", m)
+                     for m in ("empty = xp.zeros(0, None)", "empty = xp.zeros(0, )")],
+                    "_convolution_backward: the empty placeholder of an output the mask leaves "
+                    "out is dropped (None) by _convolution_grads; its dtype is never seen"),
+    **dict.fromkeys([("pooling.py", _META_ZEROS, _META_ZEROS.replace("grad.dtype)", m))
+                     for m in ("None)", ")")],
+                    "_scatter_to_planes on meta arrays: a float64 gradient is cast to the "
+                    "input's dtype by the engine, as every gradient is"),
 }
 
 # mutants equivalent wherever they stand: a fragment of the original line, what the
@@ -765,7 +877,10 @@ EQUIVALENT_ANYWHERE = {
     **dict.fromkeys([(", copy=False)", f", {c})") for c in ("copy=None", "copy=True", "")],
                     "astype's copy flag: a copy of the array or the array itself, the same "
                     "values (the formulas write into neither afterwards)"),
-    **dict.fromkeys([("reshape(-1", "reshape(-2"), ("reshape(-1, ", "reshape(-2, ")],
+    **dict.fromkeys([("reshape(-1", "reshape(-2"), ("reshape(-1, ", "reshape(-2, "),
+                     ("reshape(cout, -1)", "reshape(cout, -2)"),
+                     ("reshape(n, cout, -1)", "reshape(n, cout, -2)"),
+                     ("math.prod(kernel), -1)", "math.prod(kernel), -2)")],
                     "NumPy's reshape takes any negative size as the one to infer"),
 }
 

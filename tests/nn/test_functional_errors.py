@@ -30,6 +30,18 @@ CASES = {
     "conv_bad_padding_string": (lambda t, x, w: F(t).conv2d(x, w, padding="full"), [X4, W]),
     "conv_bias_size": (lambda t, x, w: F(t).conv2d(x, w, t.ones(3)), [X4, W]),
     "conv_transpose_channels": (lambda t, x: F(t).conv_transpose2d(x, t.ones(4, 2, 3, 3)), [X4]),
+    # operands of other dtypes: the bias's checked first (not by the transposed forms), the
+    # weight's after the shapes, worded by the path torch's kernel takes (oneDNN for
+    # bfloat16, and for float32 but a single small image)
+    "conv_bias_dtype": (lambda t, x, w: F(t).conv2d(x[0, 0], w, t.ones(3, dtype=t.int64)), [X4, W]),
+    "conv1d_bias_dtype": (lambda t, x, w: F(t).conv1d(x[0, :, 0], w[:, :, 0], t.ones(4).half()), [X4, W]),
+    "conv_weight_dtype": (lambda t, x, w: F(t).conv3d(x[:, :, None], w[:, :, None].double()), [X4, W]),
+    "conv_weight_dtype_after_shapes": (lambda t, x: F(t).conv2d(x, t.ones(4, 2, 3, 3).double()), [X4]),
+    "conv_bfloat16_weight_dtype": (lambda t, x, w: F(t).conv2d(x.bfloat16(), w.cfloat()), [X4, W]),
+    "conv_transpose_weight_dtype": (lambda t, x, w: F(t).conv_transpose2d(
+        x, w.permute(1, 0, 2, 3).half(), t.ones(4).double()), [X4, W]),
+    "conv_one_image_weight_dtype": (lambda t, x, w: F(t).conv2d(x[:1], w.double(), stride=2), [X4, W]),
+    "conv_float64_weight_dtype": (lambda t, x, w: F(t).conv2d(x.double(), w, groups=3), [X4, W[:, :1]]),
     "max_pool_padding": (lambda t, x: F(t).max_pool2d(x, 2, padding=2), [X4]),
     "max_pool_rank": (lambda t, x: F(t).max_pool2d(x[0, 0, 0], 2), [X4]),
     "max_pool_too_small": (lambda t, x: F(t).max_pool2d(x, 7), [X4]),

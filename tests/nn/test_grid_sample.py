@@ -17,6 +17,7 @@ X5 = R.standard_normal((1, 2, 3, 4, 5))
 def _grid(shape, spread):
     g = R.uniform(-spread, spread, shape)
     g.flat[:6] = [-1.0, 1.0, 0.0, 0.25, -0.75, 1.5]      # borders, centres and beyond
+    g.flat[6:10] = [3.5, -5.5, 6.2, -3.9]   # reflected two to four times
     return g
 
 

@@ -123,7 +123,9 @@ def _samples():
         gs.grid_sampler[2]: [
             ("grid_sample_bilinear", lambda t, x, g: F(t).grid_sample(x, g, align_corners=False), [CX, GRID]),
             ("grid_sample_bicubic_reflection", lambda t, x, g: F(t).grid_sample(
-                x, g, "bicubic", "reflection", align_corners=True), [DCX, DGRID])],
+                x, g, "bicubic", "reflection", align_corners=True), [DCX, DGRID]),
+            ("grid_sample_input_only", lambda t, x: F(t).grid_sample(
+                x, t.tensor(GRID, dtype=x.dtype), align_corners=False), [CX])],
         gs.grid_sampler[3]: [
             ("grid_sample_3d_border", lambda t, x, g: F(t).grid_sample(
                 x[:, :, :3, None], t.cat([g, g[..., :1]], -1)[:, None], padding_mode="border",
@@ -131,8 +133,22 @@ def _samples():
         gs.backward[2]: [
             ("grid_sample_squared", lambda t, x, g: _sq(F(t).grid_sample(x, g, align_corners=False)), [DCX, DGRID]),
             ("grid_sample_nearest_border_squared", lambda t, x, g: _sq(F(t).grid_sample(
-                x, g, "nearest", "border", align_corners=True)), [CX, GRID])],
+                x, g, "nearest", "border", align_corners=True)), [CX, GRID]),
+            # points on the first and last pixels' centres: the clamp's derivative is 0 there
+            ("grid_sample_border_edges_squared", lambda t, x, g: _sq(F(t).grid_sample(
+                x, g, "bilinear", "border", align_corners=True)), [DCX, DGRID_EDGES]),
+            # nearest: the grid's gradient is zero, and its own derivative none
+            ("grid_sample_nearest_grid_only_squared", lambda t, g: _sq(F(t).grid_sample(
+                t.tensor(DCX, dtype=g.dtype), g, "nearest", align_corners=False)), [DGRID]),
+            # points reflected up to four times, and a single row (no span to reflect in)
+            ("grid_sample_reflection_far_squared", lambda t, x, g: _sq(F(t).grid_sample(
+                x, g * 4.5, "bilinear", "reflection", align_corners=False)), [DCX, DGRID]),
+            ("grid_sample_reflection_one_row_squared", lambda t, x, g: _sq(F(t).grid_sample(
+                x[:, :, :1], g * 4.5, "bilinear", "reflection", align_corners=True)), [DCX, DGRID])],
         gs.backward[3]: [
+            ("grid_sample_3d_squared", lambda t, x, g: _sq(F(t).grid_sample(
+                x.reshape(2, 2, 2, 5, 6), t.cat([g, g[..., :1]], -1)[:, None], align_corners=False)),
+             [DCX, DGRID]),
             ("grid_sample_3d_reflection_squared", lambda t, x, g: _sq(F(t).grid_sample(
                 x[:, :, :3, None], t.cat([g, g[..., :1]], -1)[:, None], padding_mode="reflection",
                 align_corners=False)), [DCX, DGRID])],
@@ -185,7 +201,8 @@ def _samples():
             ("rrelu_eval_squared", lambda t, x: _sq(t.rrelu(x)), [KINKS])],
         gs.affine_grid_generator: [
             ("affine_grid", lambda t, th: F(t).affine_grid(th, (2, 1, 3, 4), align_corners=False), [THETA]),
-            ("affine_grid_squared", lambda t, th: _sq(F(t).affine_grid(th, (2, 1, 1, 4), align_corners=True)), [THETA])],
+            ("affine_grid_squared", lambda t, th: _sq(F(t).affine_grid(th, (2, 1, 1, 4), align_corners=True)), [THETA]),
+            ("affine_grid_two_rows", lambda t, th: F(t).affine_grid(th, (2, 1, 2, 3), align_corners=False), [THETA])],
         bag.embedding_bag: [
             ("embedding_bag_sum", lambda t, w: F(t).embedding_bag(
                 t.tensor([1, 2, 4, 4, 0]), w, t.tensor([0, 2, 2]), mode="sum"), [EMB]),
@@ -265,6 +282,10 @@ CB = np.array([0.1, -0.2, 0.3], f32)
 # (float64: a second derivative of sampling sums terms that cancel, and float32 rounds
 # them otherwise than torch's decomposition does)
 DCX, DGRID = CX.astype(np.float64), GRID.astype(np.float64)
+DGRID_EDGES = DGRID.copy()
+DGRID_EDGES.flat[:4] = [-1.0, 1.0, 1.0, -1.0]
+# a row whose middle element is the maximum of two dilated windows
+SHARED = np.array([[[[0.0, 1.0, 9.0, 2.0, 3.0], [4.0, 5.0, 8.0, 6.0, 7.0]]]], f32)
 # max pooling ties: equal values inside one window and across overlapping windows
 TIED = np.array([[[[1.0, 3.0, 3.0, 0.5], [2.0, 3.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0],
                    [5.0, 5.0, -1.0, 5.0]]]], f32)
@@ -293,7 +314,15 @@ def _conv_pool_samples():
         conv.convolution_backward: [
             ("conv2d_squared", lambda t, x, w, b: _sq(F(t).conv2d(x, w, b, stride=2)), [CX, CW, CB]),
             ("conv_transpose2d_squared", lambda t, x, w: _sq(F(t).conv_transpose2d(x, w, groups=2)),
-             [CX.astype(np.float64), CWT[:, :2].astype(np.float64)])],
+             [CX.astype(np.float64), CWT[:, :2].astype(np.float64)]),
+            # padding 2 (the gradient's accumulator is the padded input) and a 1-d bias
+            ("conv1d_bias_padded_squared", lambda t, x, w, b: _sq(t.conv1d(
+                x[:, :, 0], w[:, :, 0], b, stride=2, padding=2)), [CX, CW, CB]),
+            # one operand a constant: the other's second derivative alone
+            ("conv2d_input_only_squared", lambda t, x: _sq(F(t).conv2d(x, t.tensor(CW, dtype=x.dtype), stride=2)),
+             [CX]),
+            ("conv2d_weight_only_squared", lambda t, w: _sq(F(t).conv2d(t.tensor(CX, dtype=w.dtype), w, padding=1)),
+             [CW])],
         pd.constant_pad_nd: [
             ("pad_constant", lambda t, x: F(t).pad(x, (1, 2, 0, 1), value=0.5), [CX]),
             ("pad_crop", lambda t, x: F(t).pad(x, (-1, 1)), [CX]),
@@ -320,15 +349,23 @@ def _conv_pool_samples():
             ("max_pool2d_ties", lambda t, x: F(t).max_pool2d(x, 2, stride=1), [TIED]),
             ("max_pool2d_padded_ceil", lambda t, x: F(t).max_pool2d(x, 3, 2, 1, ceil_mode=True), [CX]),
             ("max_pool2d_dilated_indices", lambda t, x: F(t).max_pool2d(x, (2, 2), 1, 0, 2, return_indices=True), [CX]),
-            ("max_pool1d", lambda t, x: F(t).max_pool1d(x[0], 2, return_indices=True), [CX])],
+            ("max_pool1d", lambda t, x: F(t).max_pool1d(x[0], 2, return_indices=True), [CX]),
+            # windows apart (stride 2 = kernel) that dilation makes share their maximum
+            ("max_pool2d_dilated_shared", lambda t, x: F(t).max_pool2d(x, (1, 2), (1, 2), 0, (1, 2)),
+             [SHARED])],
         pl.max_pool2d_with_indices_backward: [("max_pool2d_squared", lambda t, x: _sq(F(t).max_pool2d(x, 2, 1)), [TIED])],
         pl.avg_pool2d: [
             ("avg_pool2d", lambda t, x: F(t).avg_pool2d(x, 2), [CX]),
             ("avg_pool2d_ceil", lambda t, x: F(t).avg_pool2d(x, 3, 2, 1, ceil_mode=True), [CX]),
             ("avg_pool2d_exclude_pad", lambda t, x: F(t).avg_pool2d(x, 3, 2, 1, True, False), [CX]),
             ("avg_pool2d_divisor", lambda t, x: F(t).avg_pool2d(x, (2, 3), 1, divisor_override=4), [CX]),
-            ("avg_pool1d", lambda t, x: F(t).avg_pool1d(x[0], 3, 2, 1), [CX])],
-        pl.avg_pool2d_backward: [("avg_pool2d_squared", lambda t, x: _sq(F(t).avg_pool2d(x, 3, 2, 1)), [CX])],
+            ("avg_pool1d", lambda t, x: F(t).avg_pool1d(x[0], 3, 2, 1), [CX]),
+            # stride past the kernel: the last window ends short of the padded input's end
+            ("avg_pool2d_stride_past_kernel", lambda t, x: F(t).avg_pool2d(x, 2, 3, 1), [CX])],
+        pl.avg_pool2d_backward: [
+            ("avg_pool2d_squared", lambda t, x: _sq(F(t).avg_pool2d(x, 3, 2, 1)), [CX]),
+            ("avg_pool2d_ceil_divisor_squared", lambda t, x: _sq(F(t).avg_pool2d(
+                x, 3, 2, 1, ceil_mode=True, divisor_override=5)), [CX])],
         pl.adaptive_avg_pool2d: [
             ("adaptive_avg_pool2d", lambda t, x: F(t).adaptive_avg_pool2d(x, (3, 4)), [CX]),
             ("adaptive_avg_pool2d_none", lambda t, x: F(t).adaptive_avg_pool2d(x, (None, 4)), [CX]),
@@ -600,6 +637,7 @@ NO_FINITE_DIFF = {"rrelu_eval", "rrelu_train", "rrelu_inplace", "rrelu_train_squ
                   "max_pool2d_ties", "max_pool2d_squared", "max_pool3d", "hardshrink_kinks",
                   "softshrink_kinks", "elu_at_zero_exp", "softplus_at_threshold_squared",
                   "prelu_kinks_squared", "bce_at_bounds", "bce_at_bounds_squared",
+                  "grid_sample_border_edges_squared",
                   "bce_near_bounds_squared"}
 _HAND_WRITTEN = ("grad2: torch's double backward is hand-written C++; dyngrad differentiates "
                  "its backward written with table ops (same values)")
@@ -624,7 +662,10 @@ GRAPHS = {
     # dyngrad's differentiates the same sampling written with table ops: same values
     **dict.fromkeys(("grid_sample_bilinear", "grid_sample_bicubic_reflection",
                      "grid_sample_3d_border", "grid_sample_squared",
-                     "grid_sample_nearest_border_squared", "grid_sample_3d_reflection_squared"),
+                     "grid_sample_nearest_border_squared", "grid_sample_3d_reflection_squared",
+                     "grid_sample_input_only", "grid_sample_border_edges_squared",
+                     "grid_sample_reflection_far_squared", "grid_sample_reflection_one_row_squared",
+                     "grid_sample_3d_squared", "grid_sample_nearest_grid_only_squared"),
                     ("forward", "backward", "grad", "second_order")),
     # torch's norm_backward raises |x| to p - 2 in place (a CloneBackward0 in its second
     # derivatives' graph; statistics._norm_backward): same values
@@ -655,7 +696,8 @@ GRAPHS = {
     "bce_near_bounds_squared": _BEFORE_GRAD2,
     # the double backward of a convolution: torch's _convolution_double_backward, dyngrad's
     # written with the convolution entries (see ops/conv.py)
-    "conv2d_squared": _BEFORE_GRAD2, "conv_transpose2d_squared": _BEFORE_GRAD2,
+    **dict.fromkeys(("conv2d_squared", "conv_transpose2d_squared", "conv1d_bias_padded_squared",
+                     "conv2d_input_only_squared", "conv2d_weight_only_squared"), _BEFORE_GRAD2),
     # torch's fused attention kernel has no derivative of its backward (NotImplemented);
     # dyngrad's raises the same error when run
     "sdpa": ("forward", "backward"), "sdpa_causal_scale": ("forward", "backward"),

@@ -73,16 +73,16 @@ def _columns(x, kernel, stride, padding, dilation):
 
 def _by_group(a, b, groups, a_axis, b_axis, cat_axis):
     """``a @ b``, or with groups the product of each group's slices (of ``a`` along
-    ``a_axis``, ``b`` along ``b_axis``) joined along ``cat_axis``: one matmul over a
-    leading group axis (a vmapped convolution has a group per sample)."""
+    ``a_axis``, ``b`` along ``b_axis``), the group axis at ``cat_axis`` just before each
+    group's part (a C-order reshape joins them): one matmul over a leading group axis (a
+    vmapped convolution has a group per sample)."""
     if groups == 1:
         return xp.matmul(a, b)
     ga, gb = _grouped(a, a_axis, groups), _grouped(b, b_axis, groups)
-    rank = max(ga.ndim, gb.ndim)  # the group axes must line up for matmul's broadcasting
-    ga = ga.reshape(ga.shape[:1] + (1,) * (rank - ga.ndim) + ga.shape[1:])
-    gb = gb.reshape(gb.shape[:1] + (1,) * (rank - gb.ndim) + gb.shape[1:])
-    out = xp.moveaxis(xp.matmul(ga, gb), 0, cat_axis)
-    return out.reshape(out.shape[:cat_axis] + (-1,) + out.shape[cat_axis + 2:])
+    # the group axes line up for matmul's broadcasting: ``b`` has as many axes as ``a``
+    # or one more (the forward's batch of columns against its kernel)
+    ga = ga.reshape(ga.shape[:1] + (1,) * (gb.ndim - ga.ndim) + ga.shape[1:])
+    return xp.moveaxis(xp.matmul(ga, gb), 0, cat_axis)
 
 
 def _grouped(m, axis, groups):
@@ -114,8 +114,9 @@ def _input_grad(grad, w, input_shape, stride, padding, dilation, groups):
     batch_last = xp.moveaxis(grad, 0, -1).reshape(cout, -1)
     cols = _by_group(w.reshape(cout, -1).T, batch_last, groups, 1, 0, 0)
     cols = cols.reshape((cin,) + tuple(kernel) + tuple(out_sp) + (n,))
-    size = tuple(max(s_ + 2 * p, (o - 1) * st + dl * (k - 1) + 1) for s_, p, o, st, dl, k in
-                 zip(input_shape[2:], padding, out_sp, stride, dilation, kernel))
+    # (every window lies inside the padded input: a transposed convolution's output padding
+    # only lengthens it)
+    size = tuple(s_ + 2 * p for s_, p in zip(input_shape[2:], padding))
     acc = _backend.array_module(cols).zeros((cin,) + size + (n,), cols.dtype)
     for into, offset in _offset_keys(tuple(kernel), tuple(dilation), tuple(out_sp),
                                      tuple(stride)):
@@ -143,7 +144,7 @@ def _weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
     cols, _ = _columns(x, tuple(weight_shape[2:]), stride, padding, dilation)
     n, cout = grad.shape[0], weight_shape[0]
     out = _by_group(grad.reshape(n, cout, -1), cols.transpose(0, 2, 1), groups, 1, 2, 1)
-    return out.sum(0).reshape(tuple(weight_shape)).astype(x.dtype, copy=False)
+    return out.sum(0).reshape(tuple(weight_shape))
 
 
 def _transposed_shape(input_shape, weight_shape, stride, padding, dilation, output_padding,
@@ -180,13 +181,13 @@ def _convolution_backward(grad_output, input, weight, bias_sizes, stride, paddin
         gi = (_forward(grad_output, weight, stride, padding, dilation, groups) if transposed
               else _input_grad(grad_output, weight, input.shape, stride, padding, dilation,
                                groups))
-        gi = xp.ascontiguousarray(gi, dtype=input.dtype)
+        gi = xp.ascontiguousarray(gi)
     if output_mask[1]:
         gw = (_weight_grad(input, grad_output, weight.shape, stride, padding, dilation, groups)
               if transposed else
               _weight_grad(grad_output, input, weight.shape, stride, padding, dilation, groups))
-        gw = xp.ascontiguousarray(gw, dtype=weight.dtype)
-    if output_mask[2] and bias_sizes:
+        gw = xp.ascontiguousarray(gw)
+    if output_mask[2]:  # (with no bias_sizes too, as torch's)
         gb = grad_output.sum(axis=(0,) + tuple(range(2, grad_output.ndim)))
     return gi, gw, gb
 
@@ -200,10 +201,7 @@ def _convolution_grads(grad, input, weight, bias_sym_sizes, stride, padding, dil
 
 def _convolution_double_backward(grads, grad_output, input, weight, stride, padding, dilation,
                                  transposed, output_padding, groups, grad_input_mask):
-    ggi, ggw, ggb = grads
-    ggi = None if ggi is None or ggi.shape != input.shape else ggi
-    ggw = None if ggw is None or ggw.shape != weight.shape else ggw
-    ggb = None if ggb is None or len(ggb.shape) != 1 or ggb.shape[0] == 0 else ggb
+    ggi, ggw, ggb = grads  # (None for an output the first backward's mask left empty)
     args = (stride, padding, dilation, transposed, output_padding, groups)
     g_go = g_in = g_w = None
     if grad_input_mask[0]:

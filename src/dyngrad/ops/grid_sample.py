@@ -21,7 +21,7 @@ import itertools
 from .. import _backend
 from ..autograd import grad_mode
 from ._table import LINEAR, Op
-from ..creation import _linspace_values, zeros_like
+from ..creation import _linspace_values
 from ..tensor import Tensor, _wrap
 from .linalg import bmm
 from .pooling import _plane_strides
@@ -256,7 +256,7 @@ def _sampled(input, grid, mode, padding, align_corners):
                 weight = w if weight is None else weight * w
         mask = valid.to(input.dtype)
         weight = mask if weight is None else weight * mask
-        at = place.reshape(n, 1, -1).expand(n, c, place[0].numel())
+        at = place.reshape(n, 1, -1).expand(n, c, -1)
         pixels = flat_input.gather(2, at).reshape((n, c) + out_shape)
         term = pixels * weight.unsqueeze(1)
         out = term if out is None else out + term
@@ -290,10 +290,10 @@ def _double_backward(grads, grad_output, input, grid, interpolation_mode, paddin
         found = (autograd.grad(sum(pairs[1:], pairs[0]), wanted, allow_unused=True,
                                create_graph=graph) if pairs else [None] * len(wanted))
     out, found = [], iter(found)
-    for t, m in zip((go, x, g), grad_input_mask):
+    for m in grad_input_mask:
+        # (None where the gradient does not reach: the input, on which the backward's
+        # first output does not depend, gets no gradient from it, as in torch)
         d = next(found) if m else None
-        if m and d is None:
-            d = zeros_like(t.detach())
         out.append(d if d is None or tensors else d._data)
     return out
 

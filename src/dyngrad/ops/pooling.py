@@ -215,7 +215,8 @@ def _avg_pool_backward(grad_output, self, kernel_size, stride, padding, ceil_mod
     div = _avg_divisor(self, kernel_size, stride, padding, out_sp, count_include_pad,
                        divisor_override)
     g = grad_output / div
-    size = tuple(max(n + 2 * p, (o - 1) * s + kk) for n, p, o, s, kk in
+    # long enough for the crop below and for the last window (in ceil mode past the padding)
+    size = tuple(max(p + n, (o - 1) * s + kk) for n, p, o, s, kk in
                  zip(self.shape[-k:], padding, out_sp, stride, kernel_size))
     acc = xp.zeros(self.shape[:-k] + size, grad_output.dtype)
     # one strided add per kernel offset: every output spreads over its window

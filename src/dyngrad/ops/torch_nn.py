@@ -407,6 +407,22 @@ def _sizes_text(shape):
     return " x ".join(str(s) for s in shape)
 
 
+# C++'s names of the element types (caffe2::TypeMeta), in torch's conv bias message
+_CPP_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
+             "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
+             "complex128": "c10::complex<double>", "int8": "signed char",
+             "uint8": "unsigned char", "int16": "short int", "int32": "int", "int64": "long int",
+             "bool": "bool"}
+
+
+def _check_conv_bias_type(input, bias):
+    """conv1d/2d/3d's first check (not the transposed ones'): the bias's dtype is the
+    input's."""
+    if bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"Input type ({_CPP_TYPE[str(input.dtype)[6:]]}) and bias type "
+                           f"({_CPP_TYPE[str(bias.dtype)[6:]]}) should be the same")
+
+
 def _check_conv(input, weight, bias, stride, padding, dilation, transposed, groups, d, name):
     if input.dim() != d + 2:
         raise RuntimeError(f"Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to "
@@ -448,10 +464,46 @@ def _check_conv(input, weight, bias, stride, padding, dilation, transposed, grou
         raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
                            f"1-dimensional with {out_c} elements, but got bias of size "
                            f"{list(bias.shape)} instead")
+    if weight.dtype != input.dtype:  # (the kernel's check, after the shapes')
+        if _on_onednn(input, weight, stride, dilation, groups):
+            raise RuntimeError(f"Input type ({_type_text(input.dtype)}) and weight type "
+                               f"({_type_text(weight.dtype)}) should be the same or input "
+                               "should be a MKLDNN tensor and weight is a dense tensor")
+        raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
+                           f"{weight.dtype._cname}")
+
+
+def _type_text(dtype):
+    # torch's type string: the legacy tensor class, or for types without one (and bfloat16
+    # in this message) the backend's type name
+    if dtype.is_complex or dtype is _dtype.bfloat16:
+        return f"CPU{dtype._cname}Type"
+    return f"torch.{dtype._legacy}"
+
+
+def _on_onednn(input, weight, stride, dilation, groups):
+    """Whether torch's CPU convolution takes its oneDNN path (whose dtype check words its
+    message otherwise): bfloat16 inputs, and float32 ones where torch measured oneDNN
+    faster (not a 1x1 kernel on one thread, unless strided, dilated or 16 images; then a
+    grouped one, a kernel over 3x3, more than one image or a large one)."""
+    if input.dtype is _dtype.bfloat16:
+        return True
+    if input.dtype is not _dtype.float32:
+        return False
+    k = tuple(weight.shape[2:])
+    if len(k) == 1:  # (a 1-d convolution is a 2-d one over a height of 1)
+        k = (1,) + k
+    shape = tuple(input.shape)
+    if not (any(s != 1 for s in stride) or any(d != 1 for d in dilation) or shape[0] >= 16
+            or k[-1] != 1 or k[-2] != 1 or _runtime_flags.get_num_threads() > 1):
+        return False
+    return (groups > 1 or (k[-1] > 3 and k[-2] > 3) or shape[0] > 1
+            or math.prod(shape[:4]) > 20480)
 
 
 def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     from . import conv as _cv, padding as _pd
+    _check_conv_bias_type(input, bias)
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
