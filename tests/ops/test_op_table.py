@@ -78,8 +78,9 @@ def _written_unsqueeze_(x):
 
 
 def _stale_expanded_view(torch, x):
-    # an expanded view whose base was written in place after it was made: its gradient
-    # is read out of the base's (TakeBackward0) and summed back into it (PutAddBackward0)
+    # an expanded view whose base was written in place after it was made: rebuilt as
+    # AsStridedBackward0, whose backward sums the stride-0 dim (SumBackward1) and copies
+    # into the base's gradient (CopySlices)
     y = x * 1
     e = y.expand(2, 3)
     y.mul_(2)
