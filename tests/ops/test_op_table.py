@@ -179,6 +179,8 @@ SAMPLES = {
                         [A]),
                        ("as_strided_float64", lambda t, x: _sq(x[1:].as_strided((2,), (1,), 4)),
                         [A.astype(np.float64)]),
+                       ("as_strided_overlap_float64", lambda t, x: _sq(
+                           x.as_strided((3, 2), (1, 1))), [A.astype(np.float64)]),
                        ("as_strided_outside_input", lambda t, x: _sq(
                            x[1:].as_strided((2,), (2,), 1)), [A])],
     vi.as_strided__op: [("as_strided_", lambda t, x: _sq((x * 1).as_strided_((3, 2), (1, 3))),

@@ -75,27 +75,27 @@ def _as_strided_backward(grad, self_sym_sizes, self_sym_strides, self_storage_of
     kept = [(n, s) for n, s in zip(self_sym_sizes, self_sym_strides) if n != 1]
     in_sizes, in_strides = [n for n, _ in kept], [s for _, s in kept]
     shared = min(self_storage_offset, storage_offset)
-    out_pos = _strided_positions(out_sizes, out_strides, storage_offset - shared)
+    out_pos = _strided_positions(out_sizes, out_strides, storage_offset - shared).reshape(-1)
     in_pos = _strided_positions(self_sym_sizes, self_sym_strides, self_storage_offset - shared)
     extent = max(int(out_pos.max()), int(in_pos.max())) + 1
     add = _maybe_overlapping(out_sizes, out_strides)
     count = None
     if _maybe_overlapping(in_sizes, in_strides):
         count = xp.zeros(extent, getattr(grad, "_data", grad).dtype)
-        xp.add.at(count, in_pos.reshape(-1), 1)
+        xp.add.at(count, in_pos, 1)
     if not isinstance(grad, Tensor):
         storage = xp.zeros(extent, grad.dtype)
         if add:
-            xp.add.at(storage, out_pos.reshape(-1), grad.reshape(-1))
+            xp.add.at(storage, out_pos, grad.reshape(-1))
         else:
-            storage[out_pos] = grad
+            storage[out_pos] = grad.reshape(-1)
         return storage[in_pos] if count is None else storage[in_pos] / count[in_pos]
-    if add or type(grad) is BatchedTensor:  # (under vmap: each sample's storage its own)
-        storage, index = zeros(extent, dtype=grad.dtype), _wrap(out_pos.reshape(-1))
-        storage = index_add(storage, 0, index, vw.reshape(grad, (-1,)), 1) if add else \
-            index_copy(storage, 0, index, vw.reshape(grad, (-1,)))
+    storage = zeros(extent, dtype=grad.dtype)
+    if add:
+        storage = index_add(storage, 0, _wrap(out_pos), vw.reshape(grad, (-1,)), 1)
+    elif type(grad) is BatchedTensor:  # (under vmap: each sample's storage its own)
+        storage = index_copy(storage, 0, _wrap(out_pos), vw.reshape(grad, (-1,)))
     else:  # (torch's recorded steps: a copy into the view of the zeros, CopySlices)
-        storage = zeros(extent, dtype=grad.dtype)
         as_strided_op(storage, tuple(out_sizes), tuple(out_strides),
                       storage_offset - shared).copy_(grad)
     if count is not None:  # (a nan where the input reads nothing: never read)
