@@ -514,6 +514,9 @@ EQUIVALENT = {
      "if n > 1 else 1 for d, n in enumerate(view.shape))"):
         "as_strided_backward: a size-1 dim's stride is never read (torch's algorithm squeezes "
         "the dim, and an empty view returns zeros first)",
+    ("view_inplace.py", "extent = max(int(out_pos.max()), int(in_pos.max())) + 1",
+     "extent = max(int(out_pos.max()), int(in_pos.max())) + 2"):
+        "as_strided's backward: a spare zero at the storage's end, which neither geometry reads",
     # view_inplace.py: the storage positions of a geometry, in NumPy's default integer
     **dict.fromkeys([("view_inplace.py", a, a.replace("dtype=xp.int64", m))
                      for a in (_POS_FULL, _POS_STEP) for m in ("dtype=None", "")],
