@@ -991,6 +991,78 @@ def test_backward_leaves_the_cyclic_collector_as_it_was():
 
 
 
+# -- the ready queue against std::priority_queue -------------------------------------------
+class _StdPriorityQueue:
+    """std::priority_queue<T, vector, less> as libstdc++ keeps it: push_heap's
+    __push_heap, and pop_heap's __adjust_heap (the hole down along the larger child to a
+    leaf, the last element back up from there), step by step."""
+
+    def __init__(self):
+        self.items = []  # (key, value), compared by key alone
+
+    def _up(self, hole, item):
+        a = self.items
+        while hole > 0:
+            parent = (hole - 1) // 2
+            if not a[parent][0] < item[0]:
+                break
+            a[hole] = a[parent]
+            hole = parent
+        a[hole] = item
+
+    def push(self, key, value):
+        self.items.append((key, value))
+        self._up(len(self.items) - 1, (key, value))
+
+    def pop(self):
+        a = self.items
+        top, value = a[0], a[-1]
+        a[-1] = top
+        n = len(a) - 1
+        hole = child = 0
+        while child < (n - 1) // 2:
+            child = 2 * (child + 1)
+            if a[child][0] < a[child - 1][0]:
+                child -= 1
+            a[hole] = a[child]
+            hole = child
+        if n % 2 == 0 and child == (n - 2) // 2:
+            child = 2 * (child + 1)
+            a[hole] = a[child - 1]
+            hole = child - 1
+        self._up(hole, value)
+        a.pop()
+        return top[1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ready_queue_is_libstdcxx_priority_queue(seed):
+    """Ties (every AccumulateGrad's key) come out of the engine's queue in the order
+    std::priority_queue gives them, whatever the pushes and pops around them."""
+    import random
+
+    from dyngrad.autograd.engine import _ReadyQueue
+    inf = float("inf")
+    rnd = random.Random(seed)
+    for _ in range(150):
+        ours, std = _ReadyQueue(), _StdPriorityQueue()
+        fresh = iter(range(1000))
+        got, want = [], []
+        for _ in range(rnd.randint(1, 40)):
+            if std.items and rnd.random() < 0.4:
+                got.append(ours.pop())
+                want.append(std.pop())
+            else:
+                key = inf if rnd.random() < 0.5 else next(fresh) * 7 % 101 + 1000 * len(got)
+                value = object()
+                ours.push(key, value)
+                std.push(key, value)
+        while std.items:
+            got.append(ours.pop())
+            want.append(std.pop())
+        assert got == want
+
+
 def case_order_many_leaves_tie(torch):
     leaves = [torch.tensor([float(i)], requires_grad=True) for i in range(6)]
     for i, t in enumerate(leaves):

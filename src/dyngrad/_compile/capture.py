@@ -402,7 +402,7 @@ def _grad_read_or_changed(tr):
         return {id(t) for t, _, _ in tr.sources}
     out = set()
     by_src = {(kind, i): t for t, kind, i in tr.sources}
-    grads = [s for s in rec.slots if s.kind == "input" and s.source[2] == "grad"]
+    grads = [s for s in rec.inputs if s.source[2] == "grad"]
     if grads:  # (the record's calls walked only when some gradient was there to read)
         used = {n for c in rec.calls for n in c.ins()}
         for s in grads:

@@ -116,8 +116,8 @@ def _let_go(tr):
         targets = [None if id(t) in arg_of else t for t in targets]
         tr.backward = (None, targets, start, slots)
     tr.sources = [(None if kind == "arg" else t, kind, i) for t, kind, i in tr.sources]
-    for s in tr.rec.slots:
-        if s.kind == "input" and s.source[0] != "state":
+    for s in tr.rec.inputs:
+        if s.source[0] != "state":
             s._value = None
 
 

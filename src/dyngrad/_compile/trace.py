@@ -187,6 +187,7 @@ def _shape(shape):
 
 
 _tokens = itertools.count(1)
+_new = object.__new__
 _PASS = {int, float, bool, str, type(None), type(Ellipsis), np.dtype}
 _NO_KWARGS = {}  # (shared by the calls recorded without keywords: never written)
 
@@ -210,6 +211,7 @@ class Recorder:
         self.checks = []   # (slot, calls before it, the bool it gave)
         self.writers = {}  # root slot -> the calls that wrote into it
         self.any_dynamic = False  # whether some slot's shape depends on data
+        self.inputs = []   # the input slots, in order (track_input)
 
     # -- slots ------------------------------------------------------------------------
     def _new_slot(self, kind, value, root=None):
@@ -225,6 +227,7 @@ class Recorder:
         """A Traced view of an array the plan will read through ``source`` each run."""
         s = self._new_slot("input", raw)
         s.source = source
+        self.inputs.append(s)
         self.raw_ids[id(raw)] = s.n
         return self._track_value(raw, s)
 
@@ -358,28 +361,59 @@ class Recorder:
                 targs.append(x)
             else:
                 return self.call(ufunc, inputs, {}, (), (ufunc, "__call__"))
-        self.inside += 1
+        self.inside += 1  # (until its Traced view is made: that is no call to record)
         try:
             result = ufunc(*plain)
-        finally:
+        except BaseException:
             self.inside -= 1
+            raise
         slots = self.slots
         if type(result) is not ndarray or (self.any_dynamic and any(
                 slots[r.n].dynamic for r in targs if type(r) is Ref)):
+            self.inside -= 1
             read = [r.n for r in targs if type(r) is Ref]
             given = {x._n: x for x in inputs if type(x) is Traced}
             return self._record(ufunc, tuple(targs), {}, (), (ufunc, "__call__"), read,
                                 result, given)
         # a fresh array (a ufunc without out= hands back none it was given, whichever
-        # dead array's id it reuses): its slot and call, written out
+        # dead array's id it reuses): its slot, call and Traced view, written out
+        # (Slot.__init__, Call.__init__ and _track_value for this one case: measured, a
+        # tenth of a small chain's recording call)
         n = len(slots)
-        s = Slot(n, "value", result, None, True, len(self.calls))
+        calls = self.calls
+        s = _new(Slot)
+        s.n = s.root = n
+        s.ref = ref = _REFS.get(n) or _ref(n)
+        s.kind = "value"
+        s.is_array = s.fresh = True
+        s._value = s.source = None
+        shape = result.shape
+        s.shape = _SHAPES.get(shape) or _shape(shape)
+        s.dtype = result.dtype
+        s.contiguous = result.flags.c_contiguous
+        s.scalar = s.written = s.dynamic = False
+        s.producer = len(calls)
         slots.append(s)
         key = _UFUNC_CALLS.get(ufunc)
         if key is None:
             key = _UFUNC_CALLS.setdefault(ufunc, (ufunc, "__call__"))
-        self.calls.append(Call(ufunc, tuple(targs), _NO_KWARGS, s.ref, (), key))
-        return self._track_value(result, s)
+        c = _new(Call)
+        c.fn = ufunc
+        c.args = tuple(targs)
+        c.kwargs = _NO_KWARGS
+        c.effect = False
+        c._orig = c._ins = c._outn = None
+        c.outs = ref
+        c.writes = ()
+        c.ufunc = key
+        calls.append(c)
+        t = result.view(Traced)
+        self.inside -= 1
+        t._raw = result
+        t._by = token
+        t._n = n
+        t._ref = ref
+        return t
 
     def _record(self, fn, targs, tkwargs, written, ufunc, read, result, given):
         """The call made: its entry in the record, and its result for the caller.

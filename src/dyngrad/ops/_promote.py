@@ -7,6 +7,7 @@ from ..tensor import _CPP_TYPE
 xp = _backend.xp
 _ndarray = _backend.ndarray
 _array_module = _backend.array_module
+_NUMPY_TYPES = _backend.NUMPY_TYPES  # (and compile's recorded arrays, a subclass)
 _cache = {}
 
 
@@ -65,7 +66,8 @@ def binary(ufunc, a, b):
     if refuse is not None:
         refuse(a, b)
     if type(a) is not _ndarray:
-        if type(b) is not _ndarray:
+        if type(b) is not _ndarray and not (type(a) in _NUMPY_TYPES
+                                            and type(b) in _NUMPY_TYPES):
             ns = _array_module(a, b)
             if ns is not xp:
                 return in_module(ns, ufunc, a, b)
@@ -157,6 +159,8 @@ def to_float(x):
         if x.dtype in _FLOAT_OR_COMPLEX:
             return x
         return xp.asarray(x, dtype=_dt.get_default_dtype().np)
+    if type(x) in _NUMPY_TYPES and x.dtype in _FLOAT_OR_COMPLEX:  # (compile's arrays)
+        return x
     if _backend.kind(x.dtype) in "fc":
         return x
     ns = _array_module(x)

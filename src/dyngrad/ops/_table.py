@@ -717,10 +717,11 @@ def _simple_apply(op):
         v = node._saved[k]
         if type(v) is not SavedValue:
             return v
-        if v.counter[0] == v.version and v.output_nr is None:
-            return v.value if as_tensors else v.value._data
-        if v.counter[0] == v.version and not as_tensors:
-            return v.value
+        if v.counter[0] == v.version:
+            if v.output_nr is None:
+                return v.value if as_tensors else v.value._data
+            if not as_tensors:
+                return v.value
         return v.unpack(node, as_tensors)
 
     def simple(node, grads, create_graph):

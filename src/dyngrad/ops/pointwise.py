@@ -28,6 +28,10 @@ xp = _backend.xp
 _ndarray = _backend.ndarray
 _F16 = xp.dtype(xp.float16)
 _function = _backend.function
+# NumPy's own arrays and scalars, and compile's recorded arrays (a subclass): NumPy's
+# functions take them as they are, with no look for another array module (tested after
+# ``type(x) is _ndarray``, so that eager's arrays pay nothing for it)
+_NUMPY_TYPES = _backend.NUMPY_TYPES
 
 
 # torch gives inf and nan silently (1 / 0, log(0), sqrt(-1)); NumPy would warn. Only the
@@ -51,14 +55,16 @@ def _float_math(ufunc):
     computed by the module of ``self`` (NOTE [The array-module seam])."""
     def forward(self):
         x = to_float(self)
-        return ufunc(x) if type(x) is _ndarray else _function(ufunc, x)(x)
+        return (ufunc(x) if type(x) is _ndarray or type(x) in _NUMPY_TYPES
+                else _function(ufunc, x)(x))
     return forward
 
 
 def _math(ufunc):
     """The forward ``ufunc(self)``, computed by the module of ``self``."""
     def forward(self):
-        return ufunc(self) if type(self) is _ndarray else _function(ufunc, self)(self)
+        return (ufunc(self) if type(self) is _ndarray or type(self) in _NUMPY_TYPES
+                else _function(ufunc, self)(self))
     return forward
 
 
@@ -87,7 +93,7 @@ def conj(x):
     t = type(x)
     if t is float or t is int:
         return x
-    if t is _ndarray:  # a first-order backward's saved value: the commonest case
+    if t is _ndarray or t in _NUMPY_TYPES:  # a first-order backward's saved value first
         return conj_op(x) if x.dtype.kind == "c" else x
     dtype = getattr(getattr(x, "_data", x), "dtype", None)
     if dtype is None:
