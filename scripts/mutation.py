@@ -108,6 +108,10 @@ _FFT_DOUBLE = "if double > 0:  # the entries whose mirror images fell outside th
 _FFT_FACTOR = 'factor = xp.ones(gI.shape[last], dtype=_REAL_OF[xp.dtype(getattr(gI, "_data", gI).dtype)])'
 _RESHAPE_NP = "if type(self) is _ndarray:  # NumPy's path stays one call (NOTE [The array-module seam])"
 _ZEROS_NP = "if type(like) is _ndarray or _backend.is_numpy(like):"
+_ZEROS_OTHER = "return _wrap(array_module(like).zeros(shape, dtype=like.dtype, device=like.device))"
+_POS_FULL = "pos = xp.full(tuple(size), offset, dtype=xp.int64)"
+_POS_STEP = "pos = pos + (xp.arange(n, dtype=xp.int64) * s).reshape(shape)"
+_ZEROS_AS = ("return zeros(tuple(src.shape), dtype=src.dtype) if isinstance(src, Tensor) else \\")
 _SCALED = "return g if alpha == 1 else mul_scalar(g, alpha)"
 _MASKED_SELF = "masked_self = pw.masked_fill_op(self, pw.eq(self, 0), 1)"
 _MASKED_ZEROS = "shape = broadcast_shapes(tuple(self.shape), tuple(mask.shape))"
@@ -615,6 +619,37 @@ EQUIVALENT = {
         (" or ", " and "), ("type(like)", "type(None)"), ("is_numpy(like)", "is_numpy(None)"))],
         "new_zeros: an ndarray passes both tests of NumPy, and NumPy's zeros on the general "
         "path (device 'cpu') are the same for a NumPy scalar"),
+    ("views.py", "if _backend.is_numpy(like._data):", "if _backend.is_numpy(None):"):
+        "new_zeros of a NumPy tensor on the general path: NumPy's zeros (device 'cpu'), "
+        "wrapped, are the tensor creation.zeros makes",
+    **dict.fromkeys([("views.py", _ZEROS_OTHER, _ZEROS_OTHER.replace("dtype=like.dtype, ", m))
+                     for m in ("dtype=None, ", "")],
+                    "new_zeros of another module's tensor: reached (cat's gradient of an empty "
+                    "vector it skipped) only where the zeros, with no graph, are the input's "
+                    "gradient, which the engine casts to the input's dtype"),
+    ("inplace.py", "first = int(view[(0,) * view.ndim]) if view.size else 0",
+     "first = int(view[(0,) * view.ndim]) if view.size else 1"):
+        "as_strided_backward of an empty view: its gradient is zeros, returned before the "
+        "offset is read",
+    ("inplace.py", "if n > 1 else 0 for d, n in enumerate(view.shape))",
+     "if n > 1 else 1 for d, n in enumerate(view.shape))"):
+        "as_strided_backward: a size-1 dim's stride is never read (torch's algorithm squeezes "
+        "the dim, and an empty view returns zeros first)",
+    ("view_inplace.py", "extent = max(int(out_pos.max()), int(in_pos.max())) + 1",
+     "extent = max(int(out_pos.max()), int(in_pos.max())) + 2"):
+        "as_strided's backward: a spare zero at the storage's end, which neither geometry reads",
+    # view_inplace.py: the storage positions of a geometry, in NumPy's default integer
+    **dict.fromkeys([("view_inplace.py", a, a.replace("dtype=xp.int64", m))
+                     for a in (_POS_FULL, _POS_STEP) for m in ("dtype=None", "")],
+                    "_strided_positions: NumPy's default integer is int64 (NumPy 2 on every "
+                    "64-bit platform), and an int offset fills an int64 array"),
+    **dict.fromkeys([("view_scatter.py", _ZEROS_AS, _ZEROS_AS.replace("dtype=src.dtype", m))
+                     for m in ("dtype=None", "")],
+                    "a view scatter's gradient of self: zeros of the default dtype written into "
+                    "a copy of grad are grad's zeros, and the scatter's result takes grad's dtype"),
+    ("view_copies.py", "return vw.slice_backward(grad, tuple(self_sym_sizes), dim, start, start + length, 1)",
+     "return vw.slice_backward(grad, tuple(self_sym_sizes), dim, start, start + length, None)"):
+        "a slice's step None is Python slicing's 1",
     # prod's gradient of a source's zeros: where one zero went into the product, where picks
     # the other branch; where two did, the numerator (grad * result) is 0 over 1 or 2 alike
     **{(f, line, line.replace("src_zero, 1))", "src_zero, 2))")):

@@ -169,6 +169,21 @@ def test_complex_gradients_on_strict_arrays_match_numpy(name, fn):
                                rtol=1e-12)
 
 
+def test_float32_gradients_through_new_zeros():
+    # select's and slicing's backward write the gradient into zeros of its dtype and module:
+    # float64 zeros (the strict module's default) would make the engine cast the gradient
+    # back, a ToCopyBackward0 on top of its graph
+    values = np.array([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], np.float32)
+    seen = {}
+    for module in ("numpy", "strict"):
+        x, = _inputs(module, [values])
+        seen[module] = []
+        for y in (x[1], x[:, 1:]):
+            g, = dyngrad.autograd.grad((y * y).sum(), x, create_graph=True)
+            seen[module].append((g.dtype, g.grad_fn.name(), _backend.to_numpy(g._data).tolist()))
+    assert seen["strict"] == seen["numpy"]
+
+
 def test_backward_accumulates_into_strict_leaves():
     w = dyngrad.as_tensor(_strict([[0.5, -1.0], [2.0, 0.25]])).requires_grad_()
     x = dyngrad.as_tensor(_strict([[1.0, 2.0]]))

@@ -81,7 +81,10 @@ SAMPLES = {
     vs.slice_scatter_op: [
         ("slice_scatter", lambda t, x, s: t.slice_scatter(x, s, 1, 1), [A, B[:, :2]]),
         ("slice_scatter_step", lambda t, x, s: _sq(x.slice_scatter(s, 1, None, None, 2)),
-         [A, B[:, :2]])],
+         [A, B[:, :2]]),
+        # (an end before the dim's: slicing on to the end would take a column more)
+        ("slice_scatter_end", lambda t, x, s: _sq(x.slice_scatter(s, 1, 0, 2, 2)),
+         [A, B[:, :1]])],
     vs.as_strided_scatter_op: [
         ("as_strided_scatter", lambda t, x, s: t.as_strided_scatter(x, s, (2, 2), (1, 2), 1),
          [A, B[:, :2]])],

@@ -7,6 +7,8 @@ replaced by the gradient the in-place op's formula gives for its ``self``; and `
 gets a node that reads its region out of ``base``'s new gradient. The view's region is
 found by replaying the view ops on an array shaped like the base (``Tensor._view_fn``).
 """
+import math
+
 from .. import _backend
 from .._dtype import _FROM_NP
 from .._meta_array import DeviceMismatch, MetaArray, no_data, on_meta
@@ -431,41 +433,18 @@ class ViewOfBase(Node):
         return [as_strided_backward(grads[0], self._base_shape, self._view_fn)]
 
 
-def _positions(view_fn, shape):
-    """For each element of a view, the flat index of the base element it is."""
-    return view_fn(xp.arange(int(xp.prod(shape)) if shape else 1).reshape(shape))
-
-
-def _take(self, where):
-    return self.reshape(-1)[where]
-
-
-def _put_add(grad, where, size):
-    out = xp.zeros(size, dtype=grad.dtype)
-    xp.add.at(out.reshape(-1), where.reshape(-1), xp.broadcast_to(grad, where.shape).reshape(-1))
-    return out
-
-
-# The region of a base a view covers, as a gather and its adjoint (a scatter that adds:
-# an expanded view repeats base elements).
-take = Op("TakeBackward0", _take, jvp=LINEAR,
-          self=lambda grad, self_sym_sizes, where: put_add(grad, where, self_sym_sizes))
-put_add = Op("PutAddBackward0", _put_add, jvp=LINEAR, grad=lambda grad, where: take(grad, where))
-
-
 def as_strided_backward(grad, base_shape, view_fn):
-    """The base's gradient from its view's: torch writes the view's gradient into the
-    view's region of zeros (a CopySlices under create_graph), then views the whole."""
-    where = _positions(view_fn, base_shape)
-    if not isinstance(grad, Tensor) or xp.unique(where).size != where.size:
-        return put_add(grad, where, base_shape)  # arrays, or a view that repeats elements
-    storage = _wrap(xp.zeros(base_shape, dtype=grad._data.dtype))
-    as_strided(storage, view_fn).copy_(grad)
-    return as_strided(storage, _whole)
-
-
-def _whole(array):
-    return array
+    """The base's gradient from its view's: torch's as_strided_backward (view_inplace.py),
+    the view's sizes, strides and offset read off its replay on the base's element numbers
+    (a base owns its memory: contiguous in that numbering)."""
+    from .view_inplace import _as_strided_backward  # (it builds on this module)
+    numbers = xp.arange(math.prod(base_shape)).reshape(base_shape)
+    view = view_fn(numbers)
+    first = int(view[(0,) * view.ndim]) if view.size else 0
+    stride = tuple(int(view[(0,) * d + (1,) + (0,) * (view.ndim - d - 1)]) - first
+                   if n > 1 else 0 for d, n in enumerate(view.shape))
+    base_strides = tuple(s // numbers.itemsize for s in numbers.strides)
+    return _as_strided_backward(grad, base_shape, base_strides, 0, view.shape, stride, first)
 
 
 # A view given by its replay function (``Tensor._view_fn``): what torch's as_strided is to

@@ -12,11 +12,14 @@ from .. import _backend
 from .._args import dim_list
 from ..autograd import grad_mode
 from ..creation import zeros
-from ..tensor import Tensor, _wrap_dim
+from ..tensor import Tensor, _wrap, _wrap_dim
 from . import views as vw
 from ._batched import BatchedTensor
 from ._table import LINEAR, Op, apply
-from .inplace import _set_grad_fn, check_inplace, put_add, take
+from .inplace import _set_grad_fn, check_inplace
+from .pointwise import div
+from .reduction import sum_dim
+from .scatter import index_add, index_copy
 
 xp = _backend.xp
 _gstate = grad_mode.state
@@ -39,23 +42,66 @@ def _strided_positions(size, stride, offset):
     return pos
 
 
+def _maybe_overlapping(sizes, strides):
+    """torch's _maybe_overlapping_memory: whether a geometry (size-1 dims dropped) might
+    read one element twice. A cheap test, true of some that do not (interleaved strides):
+    torch scatters by index_add_ then, by copy_ otherwise, which -0.0 tells apart."""
+    reach = 0
+    for s, n in sorted(zip(strides, sizes)):
+        if s <= reach:
+            return True
+        reach += s * (n - 1)
+    return False
+
+
 def _as_strided_backward(grad, self_sym_sizes, self_sym_strides, self_storage_offset, size,
                          stride, storage_offset):
-    # torch's as_strided_backward for an input whose elements do not overlap: the view's
-    # gradient summed into the storage positions it read, then read out where the input lies
-    # (under create_graph, and where the view repeats no element, torch's recorded steps:
-    # the gradient copied into a zero storage, CopySlices, and the input read out of it)
-    out_pos = _strided_positions(size, stride, storage_offset)
-    in_pos = _strided_positions(self_sym_sizes, self_sym_strides, self_storage_offset)
-    extent = max([int(p.max()) + 1 for p in (out_pos, in_pos) if p.size] or [0])
-    # (under vmap too: the positions are a sample's, each sample's storage its own)
-    if (not isinstance(grad, Tensor) or type(grad) is BatchedTensor
-            or xp.unique(out_pos).size != out_pos.size):
-        return take(put_add(grad, out_pos, (extent,)), in_pos)
+    # torch's as_strided_backward: the gradient, its size-1 dims squeezed and its expanded
+    # (stride-0) dims summed, last dim first, is scattered into a zero storage spanning
+    # both geometries (copied, or added where the view may read an element twice); where
+    # the input may, each element is divided by the times the input reads it; the input's
+    # gradient is the storage read through the input's geometry
+    if 0 in size or 0 in self_sym_sizes:
+        return vw.new_zeros(grad, tuple(self_sym_sizes))
+    out_sizes, out_strides = [], []
+    for d in reversed(range(len(size))):
+        if size[d] == 1:
+            grad = vw.squeeze_dim(grad, d)
+        elif stride[d] == 0:
+            grad = sum_dim(grad, [d], False)
+        else:
+            out_sizes.insert(0, size[d])
+            out_strides.insert(0, stride[d])
+    kept = [(n, s) for n, s in zip(self_sym_sizes, self_sym_strides) if n != 1]
+    in_sizes, in_strides = [n for n, _ in kept], [s for _, s in kept]
+    shared = min(self_storage_offset, storage_offset)
+    out_pos = _strided_positions(out_sizes, out_strides, storage_offset - shared).reshape(-1)
+    in_pos = _strided_positions(self_sym_sizes, self_sym_strides, self_storage_offset - shared)
+    extent = max(int(out_pos.max()), int(in_pos.max())) + 1
+    add = _maybe_overlapping(out_sizes, out_strides)
+    count = None
+    if _maybe_overlapping(in_sizes, in_strides):
+        count = xp.zeros(extent, getattr(grad, "_data", grad).dtype)
+        xp.add.at(count, in_pos, 1)
+    if not isinstance(grad, Tensor):
+        storage = xp.zeros(extent, grad.dtype)
+        if add:
+            xp.add.at(storage, out_pos, grad.reshape(-1))
+        else:
+            storage[out_pos] = grad.reshape(-1)
+        return storage[in_pos] if count is None else storage[in_pos] / count[in_pos]
     storage = zeros(extent, dtype=grad.dtype)
-    as_strided_op(storage, size, stride, storage_offset).copy_(grad)
+    if add:
+        storage = index_add(storage, 0, _wrap(out_pos), vw.reshape(grad, (-1,)), 1)
+    elif type(grad) is BatchedTensor:  # (under vmap: each sample's storage its own)
+        storage = index_copy(storage, 0, _wrap(out_pos), vw.reshape(grad, (-1,)))
+    else:  # (torch's recorded steps: a copy into the view of the zeros, CopySlices)
+        as_strided_op(storage, tuple(out_sizes), tuple(out_strides),
+                      storage_offset - shared).copy_(grad)
+    if count is not None:  # (a nan where the input reads nothing: never read)
+        storage = div(storage, _wrap(count))
     return as_strided_op(storage, tuple(self_sym_sizes), tuple(self_sym_strides),
-                         self_storage_offset)
+                         self_storage_offset - shared)
 
 
 as_strided_op = Op("AsStridedBackward0", _as_strided, view=True, jvp=LINEAR,

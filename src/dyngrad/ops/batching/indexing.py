@@ -162,19 +162,6 @@ def _sample_offsets(size, numel, ndim):
     return xp.arange(size).reshape((size,) + (1,) * ndim) * numel
 
 
-def _take_positions(op, args, level, size):
-    """The flat-position lookup of the view and in-place machinery (inplace.take)."""
-    self, where = args
-    return op(front(self, level, size), where + _sample_offsets(size, self.numel(), where.ndim))
-
-
-def _put_add_positions(op, args, level, size):
-    grad, where, shape = args
-    numel = int(xp.prod(shape)) if len(shape) else 1
-    return op(front(grad, level, size), where + _sample_offsets(size, numel, where.ndim),
-              (size,) + tuple(shape))
-
-
 def _copy_new(op, args, level, size):
     return op(front(args[0], level, size), front(args[1], level, size))
 
@@ -193,8 +180,6 @@ def _embedding_backward(op, args, level, size):
     return out
 
 
-register(_take_positions, [inplace.take])
-register(_put_add_positions, [inplace.put_add])
 register(_copy_new, [inplace._copy_new])
 register(_embedding_backward, [embedding.embedding_dense_backward])
 
