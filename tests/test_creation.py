@@ -17,6 +17,13 @@ def case_tensor_dtypes(torch):
             torch.tensor(np.array([1, 2], dtype=np.int16)), torch.tensor([np.float64(1.5)]))
 
 
+def case_tensor_narrowing_overflow_is_silent(torch):
+    # values beyond the narrower dtype's range become inf, with no NumPy warning
+    a = np.array([7e38, -1e308, 1e308 + 1e308j, 1e300j])
+    return (torch.tensor(a, dtype=torch.complex64), torch.tensor(a.real, dtype=torch.float16),
+            torch.tensor(torch.tensor(a.real), dtype=torch.float32).detach())
+
+
 def case_tensor_from_tensors_list(torch):
     return torch.tensor([torch.tensor(1.), torch.tensor(2.)])
 

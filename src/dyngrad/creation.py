@@ -125,11 +125,16 @@ def _python_dtype(array):
 
 
 def _from_data(data, dtype):
-    if isinstance(data, Tensor):
-        arr = data._data
-        return arr.astype(dtype, copy=True) if dtype is not None else arr.copy()
-    if isinstance(data, _backend.ndarray):
-        return xp.array(data, dtype=dtype, copy=True)
+    if isinstance(data, (Tensor, _backend.ndarray)):
+        if dtype is None:
+            return getattr(data, "_data", data).copy()
+        state = _backend.quiet()  # a value beyond dtype's range becomes inf, silently as in torch
+        try:
+            if isinstance(data, Tensor):  # (astype keeps the tensor's array module)
+                return data._data.astype(dtype, copy=True)
+            return xp.array(data, dtype=dtype, copy=True)
+        finally:
+            _backend.loud(state)
     kinds = None
     if isinstance(data, (list, tuple)):
         kinds = set()
