@@ -23,7 +23,6 @@ from .. import _backend, _dtype, _runtime_flags, creation
 from .._dtype_info import finfo
 from ..creation import ones, zeros
 from ..tensor import _wrap
-from .. import _backend
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
@@ -407,20 +406,15 @@ def _sizes_text(shape):
     return " x ".join(str(s) for s in shape)
 
 
-# C++'s names of the element types (caffe2::TypeMeta), in torch's conv bias message
-_CPP_TYPE = {"float32": "float", "float64": "double", "float16": "c10::Half",
-             "bfloat16": "c10::BFloat16", "complex64": "c10::complex<float>",
-             "complex128": "c10::complex<double>", "int8": "signed char",
-             "uint8": "unsigned char", "int16": "short int", "int32": "int", "int64": "long int",
-             "bool": "bool"}
 
 
 def _check_conv_bias_type(input, bias):
     """conv1d/2d/3d's first check (not the transposed ones'): the bias's dtype is the
     input's."""
     if bias is not None and bias.dtype != input.dtype:
-        raise RuntimeError(f"Input type ({_CPP_TYPE[str(input.dtype)[6:]]}) and bias type "
-                           f"({_CPP_TYPE[str(bias.dtype)[6:]]}) should be the same")
+        # (C++'s names of the element types, caffe2::TypeMeta's)
+        raise RuntimeError(f"Input type ({_dtype.CPP_NAMES[input.dtype]}) and bias type "
+                           f"({_dtype.CPP_NAMES[bias.dtype]}) should be the same")
 
 
 def _check_conv(input, weight, bias, stride, padding, dilation, transposed, groups, d, name):
