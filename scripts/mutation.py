@@ -117,6 +117,7 @@ _MASKED_SELF = "masked_self = pw.masked_fill_op(self, pw.eq(self, 0), 1)"
 _MASKED_ZEROS = "shape = broadcast_shapes(tuple(self.shape), tuple(mask.shape))"
 _PSW = "return per_sample_weights_backward(grad, weight, indices, offsets, result1, mode, padding_idx)"
 _ARANGE = "where = xp.arange(0, rows * cols, cols + 1, dtype=xp.int64)"
+_LAYOUT = "return _backend.data_ptr(a), a.nbytes, tuple(st // a.itemsize for st in a.strides)"
 _CAUSAL = "xp.copyto(s, xp.asarray(-xp.inf, s.dtype), where=_above_diagonal(*s.shape[-2:]))"
 _LSE = "xp.isfinite(logsumexp), logsumexp, xp.zeros((), logsumexp.dtype))"
 _GRADS = ("return dq.astype(dt, copy=False), dk.astype(dt, copy=False), "
@@ -746,6 +747,10 @@ EQUIVALENT = {
         "the fused backward's gradients: the engine casts each to its input's dtype"),
     ("attention.py", _FLASH_GRADS, _FLASH_GRADS.replace("result1, dropout_p,", "result1, None,")):
         "the fused kernel runs without dropout only: its backward does not read dropout_p",
+    ("overlap.py", _LAYOUT, _LAYOUT.replace("st // a.itemsize", "st / a.itemsize")):
+        "_layout, of dense arrays only: their strides are whole multiples of the itemsize (a "
+        "size-1 dim's too, as NumPy's and dyngrad's views make them), so the quotient is the "
+        "same number floored or not",
     ("distance.py", "elif p < 2:", "elif p < 3:"):
         "pair_gradient: for 2 < p < 3, sign(d) |d|^(p-1) is d |d|^(p-2) (0 at d = 0 both ways), "
         "the same number to rounding",

@@ -198,7 +198,8 @@ def test_backward_accumulates_into_strict_leaves():
 
 def test_create_graph_backward_into_strict_leaf_then_copies():
     # backward(create_graph=True) copies the gradient into .grad (copy_, CopyBackwards);
-    # a second backward goes through that copy; copy_ then works both ways
+    # a second backward goes through that copy; copy_ then works both ways (into a NumPy
+    # tensor too: the overlap check leaves the strict source alone)
     import warnings
 
     import torch
@@ -216,13 +217,16 @@ def test_create_graph_backward_into_strict_leaf_then_copies():
         with lib.no_grad():
             w.copy_(w.grad * 2)
             w.copy_(lib.tensor([1, 2, 3]))  # another dtype, from NumPy's arrays
-        return first, w.grad, w
+            back = lib.zeros(3).copy_(w * 2)
+        return first, w.grad, w, back
 
     want = run(torch, "numpy")
     for module in ("numpy", "strict"):
-        (grad1, name), grad2, w = run(dyngrad, module)
+        (grad1, name), grad2, w, back = run(dyngrad, module)
         assert name == want[0][1]
         np.testing.assert_array_equal(grad1, want[0][0])
+        assert _backend.is_numpy(back._data) and str(back.dtype) == str(want[3].dtype)
+        np.testing.assert_array_equal(back.numpy(), want[3].numpy())
         for g, t in ((grad2, want[1]), (w, want[2])):
             assert module == "numpy" or not _backend.is_numpy(g._data)
             np.testing.assert_array_equal(_backend.to_numpy(g.detach()._data),

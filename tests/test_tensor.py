@@ -4,6 +4,8 @@ import sys
 
 import pytest
 
+import dyngrad
+
 from side_by_side import assert_same
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "autograd"))
@@ -258,3 +260,11 @@ def test_resize_(steps):
 ])
 def test_resize_cases(call):
     assert_same(call)
+
+
+def test_resize_of_a_view_beyond_its_storage():
+    # torch grows the storage a view shares; dyngrad cannot, and says so, changing nothing
+    t = dyngrad.arange(6.0)[2:]
+    with pytest.raises(NotImplementedError, match=r"resize_ of a view .*cannot grow storage"):
+        t.resize_(5)
+    assert t.shape == (4,) and t._version == 0 and t.tolist() == [2.0, 3.0, 4.0, 5.0]

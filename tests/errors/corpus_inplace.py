@@ -15,10 +15,18 @@ CASES = [
     'm[:, :2].copy_(m[:, 1:])', 'm[0].unsqueeze(1).copy_(m[0].unsqueeze(1).flip(0))',
     'm.view(-1)[1:4].unsqueeze(0).add_(m.view(-1)[:3])',
     'm[:, :2].add_(m[:, 1:].contiguous())', 'm.view(-1)[:4].copy_(m.view(-1)[2:])',
+    # several inputs: each is checked, after one apart, one that is the output's memory
+    # under another view, or one not dense (let through)
+    'y[1:].addcmul_(x, y[:-1])', 'torch.add(x, y[:-1], out=y[1:])', 'y[1:].lerp_(y[1:], y[:-1])',
+    'torch.add(y[1:], y[:-1], out=y[1:])', 'y[:2].addcmul_(y[::2], y[1:3])',
+    'torch.add(y[::2], y[1:3], out=y[:2])', 'y[:2].add_(y[::2])', 'y[::2].add_(y[1:3])',
+    'torch.add(y[::2], 1, out=y[:2])', 'x.add_(x[:1])', 'm.copy_(m[:1])', 'd.add_(d.view(torch.int64))',
+    'y[:2].add_(y[:2].view(torch.float64))', 'y.view(2, 2).add_(y.view(torch.float64).view(2, 1))',
     # copy_ dtypes and shapes
     'b.copy_(x)', 'n.copy_(x)', 'x.copy_(n)', 'x.copy_(b)', 'x.copy_(d)', 'x[:2].copy_(z)', 'n[:2].copy_(z)',
     'b[:2].copy_(z)', 'x.copy_(y)', 'x.copy_(m)', 'm.copy_(x)', 'x.copy_(s)', 'x.copy_(e)', 'e.copy_(x)',
     'x.copy_(1.0)', 'x.copy_([1., 2., 3.])', 'x.copy_(None)', 'x.copy_()', 'x.copy_(x, non_blocking="a")',
+    'x.copy_(np.float32(1.5))', 'x.copy_(np.complex64(2j))', 'n.copy_(np.int64(7))',
     'torch.tensor([1.5, 300.]).to(torch.uint8)', 'n.copy_(torch.tensor([1e20, 2., 3.]))',
     # arithmetic in place: casts
     'n.add_(1.5)', 'n.add_(x)', 'n.mul_(0.5)', 'n.div_(2)', 'n += 0.5', 'n /= 2', 'n *= x', 'n.sub_(x)',

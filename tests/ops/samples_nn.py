@@ -525,6 +525,22 @@ AV = R.standard_normal((2, 2, 5, 4)).astype(f32)
 AMASK = (R.standard_normal((3, 5)) * 0.5).astype(f32)
 ABOOL = np.array([[True, False, True, True, False], [False, True, True, False, True],
                   [True, True, False, False, False]])
+# float32's largest number in the fused kernel, where a float64 step would not overflow or
+# round as torch's float32 one does: a score at the maximum with a scale that rounds to
+# 1 in float32; values whose weighted sum overflows before the division by the row's total;
+# a dS of half the maximum, bumped to 2^127 by an unrounded scale; a rowsum(dO * O) past it
+FMAX = float(np.finfo(f32).max)
+NEXT_1 = 1 + 2.0 ** -24  # halfway between 1 and float32's next number: rounds to 1
+
+
+def _rows(*rows):
+    return np.array(rows, f32).reshape(1, 1, len(rows), -1)
+
+
+def _sdpa_grads(t, q, k, v, *args, **kw):
+    # the output and its gradients at a gradient of ones, as values (no graph)
+    out = t.nn.functional.scaled_dot_product_attention(q, k, v, *args, **kw)
+    return (out.detach(), *t.autograd.grad(out.sum(), (q, k, v)))
 
 
 def _attention_upsample_samples():
@@ -535,7 +551,15 @@ def _attention_upsample_samples():
             ("sdpa", lambda t, q, k, v: sdpa(t)(q, k, v), [AQ, AK, AV]),
             ("sdpa_causal_scale", lambda t, q, k, v: sdpa(t)(q, k, v, is_causal=True, scale=0.7), [AQ, AK, AV]),
             ("sdpa_float_mask", lambda t, q, k, v: sdpa(t)(q, k, v, t.tensor(AMASK)), [AQ, AK, AV]),
-            ("sdpa_bool_mask", lambda t, q, k, v: sdpa(t)(q, k, v, t.tensor(ABOOL)), [AQ, AK, AV])],
+            ("sdpa_bool_mask", lambda t, q, k, v: sdpa(t)(q, k, v, t.tensor(ABOOL)), [AQ, AK, AV]),
+            ("sdpa_max_score", lambda t, q, k, v: _sdpa_grads(t, q, k, v, scale=NEXT_1),
+             [_rows([FMAX, 0]), _rows([1, 0], [0, 0]), _rows([1, 2], [3, 4])]),
+            ("sdpa_max_values", lambda t, q, k, v: _sdpa_grads(t, q, k, v, t.ones(1, 3, dtype=t.bool)),
+             [_rows([0]), _rows([0], [0], [0]), _rows([FMAX], [FMAX], [FMAX])]),
+            ("sdpa_max_grad", lambda t, q, k, v: _sdpa_grads(t, q, k, v, scale=NEXT_1),
+             [_rows([0]), _rows([2], [0]), _rows([FMAX], [-FMAX])]),
+            ("sdpa_max_rowsum", lambda t, q, k, v: _sdpa_grads(t, q, k, v, scale=1.0),
+             [_rows([1, 0]), _rows([2, 0], [0, 0]), _rows([FMAX, FMAX], [0, 0])])],
         at.flash_attention_backward: [("sdpa_squared", lambda t, q, k, v: _sq(sdpa(t)(q, k, v)), [AQ, AK, AV])],
         at.safe_softmax: [
             ("sdpa_3d", lambda t, q, k, v: sdpa(t)(q[0], k[0], v[0]), [AQ, AK, AV]),
@@ -598,12 +622,14 @@ def _more_upsample_samples(up):
     return samples
 
 
-NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad"}
+NEEDS_GRAD = {"embedding_grad", "nll_loss2d_grad", "sdpa_max_score", "sdpa_max_values",
+              "sdpa_max_grad", "sdpa_max_rowsum"}
 
 
 def _raises_in_backward():
     # entries whose node is torch's NotImplemented: the backward raises, naming the op
-    from dyngrad.ops import activation_pointwise as ap, pixel_shuffle as ps, rrelu as rr
+    from dyngrad.ops import activation_pointwise as ap, attention as at, pixel_shuffle as ps
+    from dyngrad.ops import rrelu as rr
     return {ps.native_channel_shuffle: [
         lambda t, x, y: t.native_channel_shuffle(x.reshape(1, 6, 1), 3),
         lambda t, x, y: F(t).native_channel_shuffle(y.reshape(2, 3, 1), 1)],
@@ -611,7 +637,16 @@ def _raises_in_backward():
         # the input's sign)
         ap.leaky_relu_: [lambda t, x, y: F(t).leaky_relu(x * 1, -0.5, True)],
         # (rrelu's in evaluation is leaky_relu's at the mean slope)
-        rr.rrelu_with_noise_: [lambda t, x, y: F(t).rrelu(x * 1, -0.5, -0.1, inplace=True)]}
+        rr.rrelu_with_noise_: [lambda t, x, y: F(t).rrelu(x * 1, -0.5, -0.1, inplace=True)],
+        # (a gradient of the fused attention kernel, taken with create_graph)
+        at.flash_attention_backward: [lambda t, x, y: _sdpa_query_grad(t, x, y)]}
+
+
+def _sdpa_query_grad(t, x, y):
+    # (keys and values of zeros: a gradient of exact zeros, free of rounding)
+    q, kv = x.reshape(1, 1, 2, 3), (y * 0).reshape(1, 1, 2, 3)
+    out = t.nn.functional.scaled_dot_product_attention(q, kv, kv)
+    return t.autograd.grad(out.sum(), q, create_graph=True)[0]
 
 
 RAISES_IN_BACKWARD = _raises_in_backward()
@@ -698,8 +733,10 @@ GRAPHS = {
     # written with the convolution entries (see ops/conv.py)
     **dict.fromkeys(("conv2d_squared", "conv_transpose2d_squared", "conv1d_bias_padded_squared",
                      "conv2d_input_only_squared", "conv2d_weight_only_squared"), _BEFORE_GRAD2),
-    # torch's fused attention kernel has no derivative of its backward (NotImplemented);
-    # dyngrad's raises the same error when run
+    # torch's fused attention kernel has no derivative of its backward: a NotImplemented
+    # node (its name and error compared in test_not_implemented_backward) that torch's
+    # fallback links to the inputs requiring grad (query, key, value, out), dyngrad's Op to
+    # grad_out, query, key and value
     "sdpa": ("forward", "backward"), "sdpa_causal_scale": ("forward", "backward"),
     "sdpa_float_mask": ("forward", "backward"), "sdpa_bool_mask": ("forward", "backward"),
     "sdpa_squared": ("forward", "backward"),

@@ -32,7 +32,7 @@ DIFFERS = {
     "ScaledDotProductFlashAttentionForCpuBackward0-sdpa_causal_scale",
     "ScaledDotProductFlashAttentionForCpuBackward0-sdpa_float_mask",
     "ScaledDotProductFlashAttentionForCpuBackward0-sdpa_bool_mask",
-    "ScaledDotProductFlashAttentionForCpuBackwardBackward0-sdpa_squared",
+    "torch::autograd::NotImplemented-sdpa_squared",
     "UpsampleBilinear2DBackward0-interpolate_bilinear",
     "UpsampleBilinear2DBackward0-interpolate_bilinear_corners",
     "UpsampleLinear1DBackwardBackward0-interpolate_linear_squared",

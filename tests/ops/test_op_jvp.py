@@ -293,3 +293,21 @@ def test_second_order_mode_by_mode_where_torch_modes_differ(call, arrays):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, equal_nan=True)
     # (the disagreement itself, so that the case leaves this list when torch's modes agree)
     assert not all(np.allclose(f, r, equal_nan=True) for f, r in zip(fwd_rev[0], rev_rev[0]))
+
+
+@pytest.mark.parametrize("forward", [
+    lambda lib, x: lib.nn.functional.multi_margin_loss(x, lib.tensor([0, 2])),
+    lambda lib, x: lib.nn.functional.scaled_dot_product_attention(*[x[None, None]] * 3)])
+def test_tangent_into_a_not_implemented_backward(forward):
+    # a gradient carrying a tangent through a backward torch records as a NotImplemented
+    # node (multi_margin_loss_backward, the fused attention's): torch's error names it
+    errors = []
+    for lib in (torch, dyngrad):
+        fwAD = lib.autograd.forward_ad
+        x = lib.tensor(np.linspace(-1.0, 1.0, 6).reshape(2, 3), requires_grad=True)
+        out = forward(lib, x)
+        with fwAD.dual_level(), pytest.raises(NotImplementedError) as err:
+            lib.autograd.grad(out, x, fwAD.make_dual(lib.ones_like(out), lib.ones_like(out)),
+                              create_graph=True)
+        errors.append(str(err.value))
+    assert errors[0] == errors[1]

@@ -67,7 +67,8 @@ def unsupported_error(op):
     is not written yet."""
     name = op.jvp_name or op.name
     if op.name == "torch::autograd::NotImplemented":
-        name = "aten::" + next(iter(op.formulas.values())).__name__.partition("_backward")[0]
+        name = "aten::" + next(iter(op.formulas.values())).__name__.removesuffix(
+            "_backward_not_implemented")
     if name.startswith("aten::"):
         return NotImplementedError(f"Trying to use forward AD with {name} that does not "
                                    "support it.")

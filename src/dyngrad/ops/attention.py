@@ -17,6 +17,7 @@ from .. import _backend
 from .._args import broadcast_shapes
 from ._table import TRANSPOSED, Op
 from .activation import _softmax, softmax_backward_data
+from .pointwise import _not_implemented
 
 xp = _backend.xp
 
@@ -71,27 +72,25 @@ def _row_sums(x):
     return x @ xp.ones(x.shape[-1], x.dtype)
 
 
-def _attention_probs(query, key, attn_mask, is_causal, scale):
-    p = _scores(query, key, attn_mask, is_causal, scale)
-    m = xp.max(p, axis=-1, keepdims=True)
-    if not xp.isfinite(m).all():
-        m = xp.where(xp.isfinite(m), m, xp.zeros((), m.dtype))
-    p -= m
-    xp.exp(p, out=p)
-    total = _row_sums(p)[..., None]
-    with xp.errstate(divide="ignore", invalid="ignore"):
-        if (total > 0).all():
-            p *= 1 / total
-        else:
-            p = xp.where(total > 0, p / total, xp.zeros((), p.dtype))
-        lse = (xp.log(total) + m)[..., 0]
-    return p, lse
-
-
 def _flash_attention(query, key, value, dropout_p, is_causal, attn_mask, scale):
     sc = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
-    p, lse = _attention_probs(query, key, attn_mask, is_causal, sc)
-    return (p @ value).astype(query.dtype, copy=False), lse.astype(query.dtype, copy=False)
+    e = _scores(query, key, attn_mask, is_causal, sc)
+    m = xp.max(e, axis=-1, keepdims=True)
+    if not xp.isfinite(m).all():
+        m = xp.where(xp.isfinite(m), m, xp.zeros((), m.dtype))
+    e -= m
+    xp.exp(e, out=e)
+    total = _row_sums(e)[..., None]
+    # the values weighted by exp(S - max) and only then divided by the rows' totals, as
+    # torch's kernel does: its sum overflows to inf where P V would not
+    out = e @ value
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        if (total > 0).all():
+            out *= 1 / total
+        else:
+            out = xp.where(total > 0, out * (1 / total), xp.zeros((), out.dtype))
+        lse = (xp.log(total) + m)[..., 0]
+    return out.astype(query.dtype, copy=False), lse.astype(query.dtype, copy=False)
 
 
 def _flash_attention_backward(grad_out, query, key, value, out, logsumexp, dropout_p,
@@ -121,20 +120,15 @@ def _flash_grads(grad, query, key, value, result0, result1, dropout_p, is_causal
                                          is_causal, attn_mask, scale))
 
 
-def _flash_not_differentiable(grads, grad_out):
-    # torch has no derivative for the fused kernel's backward (its node is NotImplemented)
-    raise RuntimeError("derivative for aten::_scaled_dot_product_flash_attention_for_cpu_backward "
-                       "is not implemented")
-
-
 flash_attention = Op(
     "ScaledDotProductFlashAttentionForCpuBackward0", _flash_attention,
     jvp_name="_scaled_dot_product_flash_attention_for_cpu",  # torch has no forward rule
     outputs=("result0", "result1"), differentiable_outputs=(0,), nondiff=("attn_mask",),
     query=_flash_grads, key=_flash_grads, value=_flash_grads)
+# torch has no derivative for the fused kernel's backward: its node is NotImplemented
+_flash_not_differentiable = _not_implemented("_scaled_dot_product_flash_attention_for_cpu_backward")
 flash_attention_backward = Op(
-    "ScaledDotProductFlashAttentionForCpuBackwardBackward0", _flash_attention_backward,
-    jvp_name="_scaled_dot_product_flash_attention_for_cpu_backward",
+    "torch::autograd::NotImplemented", _flash_attention_backward,
     outputs=("grad_query", "grad_key", "grad_value"), nondiff=("out", "logsumexp", "attn_mask"),
     grad_out=_flash_not_differentiable, query=_flash_not_differentiable,
     key=_flash_not_differentiable, value=_flash_not_differentiable)

@@ -23,9 +23,10 @@ def _dense(a):
     return True
 
 
-def _extent(a):
-    begin = _backend.data_ptr(a)
-    return begin, begin + a.size * a.itemsize
+def _layout(a):
+    """Where the memory starts, how long it is, and its strides in elements, as torch
+    compares them (a float64 view of two float32s walks their memory as they do)."""
+    return _backend.data_ptr(a), a.nbytes, tuple(st // a.itemsize for st in a.strides)
 
 
 def check_no_partial_overlap(out, inputs):
@@ -33,13 +34,13 @@ def check_no_partial_overlap(out, inputs):
     if not isinstance(out, xp.ndarray):  # (another module's array shares no NumPy memory)
         return
     for a in inputs:
-        # the common case first: an input that shares no memory with the output
+        # the common case first: an input that shares no memory with the output (NumPy's
+        # bounds check, which an empty array never passes)
         if a is out or not isinstance(a, xp.ndarray) or not xp.may_share_memory(a, out):
             continue
-        if not a.size or not out.size or not _dense(a) or not _dense(out):
+        if not _dense(a) or not _dense(out):
             continue
-        (ob, oe), (ab, ae) = _extent(out), _extent(a)
-        if (ob, oe) == (ab, ae) and a.strides == out.strides:
-            continue
-        if ob < ae and ab < oe:
+        # dense arrays whose bounds meet: the output's memory itself, walked the same way
+        # (whatever the dtypes: torch's full overlap), or a part of it
+        if _layout(a) != _layout(out):
             raise RuntimeError(PARTIAL_OVERLAP)

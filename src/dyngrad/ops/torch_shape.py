@@ -557,11 +557,8 @@ def fill_method(self, value):
 
 
 def copy_method(self, src, non_blocking=False):
-    if isinstance(src, (int, float, complex)):  # torch wraps a number as a 0-d tensor
-        src = tensor(src)
-    if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
-                        f"{type_name(src)}")
+    if not isinstance(src, Tensor):  # a number (NumPy's too: the parser refused the rest),
+        src = tensor(src)            # which torch wraps as a 0-d tensor
     check_no_partial_overlap(self._data, [src._data])
     warn_complex_to_real(self, src)
     try:
