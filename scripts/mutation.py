@@ -1027,8 +1027,11 @@ def _formula_codes(files):
     their globals): {"codes": code objects, file: line ranges}."""
     from dyngrad.ops._table import ALL_OPS
     todo = [f for op in ALL_OPS for f in op.formulas.values() if type(f) is types.FunctionType]
-    todo += [op.forward for op in ALL_OPS if (op.name or "").count("Backward") > 1
-             and type(op.forward) is types.FunctionType]
+    # (a backward entry torch gives no derivative is a NotImplemented node: known by its
+    # forward's name, _ctc_loss_backward)
+    todo += [op.forward for op in ALL_OPS if type(op.forward) is types.FunctionType and (
+        (op.name or "").count("Backward") > 1
+        or op.name == "torch::autograd::NotImplemented" and "backward" in op.forward.__name__)]
     codes, scope = set(), {"codes": set()}
     while todo:
         f = todo.pop()
