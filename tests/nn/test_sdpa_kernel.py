@@ -73,3 +73,16 @@ def test_mask_kinds(mask_shape, mask_dtype, query):
         out.sum().backward()
         return out, q.grad
     assert_same(case, rtol=1e-5, atol=1e-6)
+
+
+def test_half_query_with_a_float32_mask():
+    # the fused kernel adds a float32 mask to a half query's scores in float32: a mask
+    # near 2048, where half's numbers are 2 apart, keeps the scores' differences (values
+    # to half's rounding: torch's products of half numbers round otherwise)
+    def case(lib):
+        g = lib.Generator().manual_seed(0)
+        q = lib.randn((1, 2, 3, 4), generator=g).half()
+        kv = lib.randn((1, 2, 5, 4), generator=g).half()
+        mask = lib.randn((3, 5), generator=g) + 2048
+        return lib.nn.functional.scaled_dot_product_attention(q, kv, kv, attn_mask=mask)
+    assert_same(case, atol=1e-2)
