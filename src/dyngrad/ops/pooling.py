@@ -287,7 +287,8 @@ def _adaptive_max_pool(self, output_size):
     for cell in xp.ndindex(*output_size):
         bounds = [(c[0][i], c[1][i]) for c, i in zip(cells, cell)]
         region = self[(Ellipsis,) + tuple(slice(a, b) for a, b in bounds)]
-        flat = region.reshape(region.shape[:-k] + (-1,))
+        # (the cell's size spelled out: -1 cannot be inferred in an empty batch)
+        flat = region.reshape(region.shape[:-k] + (math.prod(region.shape[-k:]),))
         a = xp.argmax(flat, axis=-1)
         out[(Ellipsis,) + cell] = xp.take_along_axis(flat, a[..., None], -1)[..., 0]
         pos = xp.unravel_index(a, region.shape[-k:])
