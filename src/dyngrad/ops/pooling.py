@@ -133,8 +133,9 @@ def _gather_from_planes(grad, indices, k):
     max_pool_double_backward."""
     from .views import reshape
     lead = tuple(indices.shape[:-k])
-    flat = reshape(grad, lead + (-1,))
-    picked = gather(flat, len(lead), indices.reshape(lead + (-1,)))
+    # (the planes' sizes spelled out: -1 cannot be inferred in an empty batch)
+    flat = reshape(grad, lead + (math.prod(grad.shape[-k:]),))
+    picked = gather(flat, len(lead), indices.reshape(lead + (math.prod(indices.shape[-k:]),)))
     return reshape(picked, tuple(indices.shape))
 
 
