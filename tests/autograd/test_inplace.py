@@ -538,6 +538,26 @@ def case_no_grad_view_stale_repr_and_use(torch):
     return out
 
 
+def case_leaf_by_held_node_grad_retain_hook(torch):
+    # .grad's warning, retain_grad and register_hook read the node a tensor holds: a view
+    # made in no_grad mode (fresh or stale) and a view of a base that gained grad later are
+    # leaves there; a stale view of a graph is not
+    x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    y = x * 1
+    with torch.no_grad():
+        b = y[1:]
+    c = y[:2]
+    a = torch.zeros(4)
+    g = a[:2]
+    a.add_(x)
+    out = [b.grad, b.retain_grad(), b.retains_grad, g.grad]
+    b.register_hook(lambda grad: print("hook", grad))
+    y.mul_(2)
+    out += [b.grad, b.retain_grad(), b.retains_grad, b.requires_grad, c.grad]
+    (b * 2).sum().backward()
+    return out, x.grad
+
+
 def case_multi_view_stale_error(torch):
     x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
     y = x * 1
