@@ -641,6 +641,27 @@ EQUIVALENT = {
     ("inplace.py", "check_inplace(self, needs, False)", "check_inplace(self, needs, None)"):
         "apply_inplace's check_inplace: inference=None is falsy as False (the inference "
         "check comes after the write)",
+    ("inplace.py", "err = _view_refusal(view, False)", "err = _view_refusal(view, None)"):
+        "refresh_view: direct=None is falsy as False",
+    ("inplace.py", "again = replay_view(base, view._view_fn, view._view_steps)",
+     "again = replay_view(base, None, view._view_steps)"):
+        "refresh_view: replay_view reads the view function only for a view without steps, "
+        "the other branch",
+    **dict.fromkeys([
+        ("inplace.py", "result = xp.array(grad, copy=True)", "result = xp.array(grad, )"),
+        ("inplace.py", "fn_grads = self._fn._apply([xp.array(region, copy=True)], False)",
+         "fn_grads = self._fn._apply([xp.array(region, )], False)")],
+        "CopySlices: NumPy's array copies by default"),
+    ("inplace.py", "fn_grads = self._fn._apply([xp.array(region, copy=True)], False)",
+     "fn_grads = self._fn._apply([xp.array(region, copy=True)], None)"):
+        "CopySlices: create_graph=None is falsy as False",
+    **dict.fromkeys([
+        ("inplace.py", "region[...] = 0 if fn_grads[0] is None else fit(fn_grads[0], meta[0])",
+         "region[...] = 0 if fn_grads[0] is None else fit(fn_grads[0], None)"),
+        ("inplace.py", "region.copy_(fit(fn_grads[0], meta[0]))",
+         "region.copy_(fit(fn_grads[0], None))")],
+        "CopySlices: the in-place op's gradient for self has the view's shape and dtype "
+        "already (its result was written into the view)"),
     ("view_inplace.py", "extent = max(int(out_pos.max()), int(in_pos.max())) + 1",
      "extent = max(int(out_pos.max()), int(in_pos.max())) + 2"):
         "as_strided's backward: a spare zero at the storage's end, which neither geometry reads",

@@ -43,6 +43,10 @@ CASES = [
     'with torch.no_grad():\n    a, c = h.split([1, 2])\nc.mul_(2)',
     'with torch.no_grad():\n    a, c = h.split([1, 2])\nh.mul_(2)\nc.grad_fn',
     'with torch.no_grad():\n    v = x[:2]\nv.add_(w[:2])',
+    'x[1:].mul_(w[1:])\nx', 'x.view(3, 1)[1:].add_(h[1:].view(2, 1))\nx',
+    # a meta operand into a CPU self of low precision: computed widened, not written
+    'h2 = x.half()\nh2.add_(torch.ones(3, device="meta", dtype=torch.float16))\nh2',
+    'h2 = torch.ones(3, dtype=torch.float16, requires_grad=True) * 1\nh2.mul_(torch.ones(3, device="meta", dtype=torch.float16))\nh2',
     # views of those views keep their kind (a new mode or multi-output op replaces it, an
     # inference-mode one stays); their own node names them
     'with torch.no_grad():\n    v = h[1:]\nv[1:].mul_(2)', 'h.split(2)[0][1:].mul_(2)',

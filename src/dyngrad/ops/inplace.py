@@ -61,15 +61,17 @@ def _view_refusal(view, direct):
         return None
     what = "is being" if direct else "its base or another view of its base has been"
     fn = view._grad_fn  # the node the view holds (torch's grad_fn_), not a rebuilt one
-    output = f"Output {view._output_nr} of {_BACKWARD.sub('', fn.name())}" if fn else ""
-    if fn is not None and kind in ("multi", "custom"):
-        said = f"{output} is a view and {what} modified inplace."
-    else:  # made in a mode, or no node of its own (a multi-output view of a plain tensor)
-        said = (f"{output} is a view of a view which was created in" if fn is not None
-                else "A view was created in")
-        said += (f" inference mode and {what} modified inplace in normal mode."
-                 if kind == "inference" else
-                 f" no_grad mode and {what} modified inplace with grad mode enabled.")
+    if fn is not None:
+        said = f"Output {view._output_nr} of {_BACKWARD.sub('', fn.name())} is a view"
+        if kind in ("multi", "custom"):
+            return RuntimeError(f"{said} and {what} modified inplace.{_WHY[kind]}")
+        said += " of a view which was created in"
+    else:  # (a multi-output view of a tensor that does not require grad has no node either)
+        said = "A view was created in"
+    if kind == "inference":
+        said += f" inference mode and {what} modified inplace in normal mode."
+    else:
+        said += f" no_grad mode and {what} modified inplace with grad mode enabled."
     return RuntimeError(said + _WHY[kind])
 
 
@@ -351,7 +353,7 @@ def refresh_view(view):
         raise err
     check_geometry(view)
     if view._view_steps is None:
-        _set_grad_fn(view, ViewOfBase(base, view._view_fn, view._data.shape))
+        _set_grad_fn(view, ViewOfBase(base, view._view_fn))
     else:  # NOTE [Replayed views]: the view's ops again, from its base
         with grad_mode.enable_grad():
             again = replay_view(base, view._view_fn, view._view_steps)
@@ -428,7 +430,7 @@ class ViewOfBase(Node):
     __slots__ = ("_view_fn", "_base_shape")
     _name = "AsStridedBackward0"
 
-    def __init__(self, base, view_fn, shape):
+    def __init__(self, base, view_fn):
         self._view_fn = view_fn
         self._base_shape = base._data.shape
         self._saved = ()
