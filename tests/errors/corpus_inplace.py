@@ -44,6 +44,8 @@ CASES = [
     'with torch.no_grad():\n    a, c = h.split([1, 2])\nh.mul_(2)\nc.grad_fn',
     'with torch.no_grad():\n    v = x[:2]\nv.add_(w[:2])',
     'x[1:].mul_(w[1:])\nx', 'x.view(3, 1)[1:].add_(h[1:].view(2, 1))\nx',
+    # an in-place op that saves an input other than self
+    'h.masked_fill_(b, 0.)\nh.sum().backward()\nw.grad',
     # a meta operand into a CPU self of low precision: computed widened, not written
     'h2 = x.half()\nh2.add_(torch.ones(3, device="meta", dtype=torch.float16))\nh2',
     'h2 = torch.ones(3, dtype=torch.float16, requires_grad=True) * 1\nh2.mul_(torch.ones(3, device="meta", dtype=torch.float16))\nh2',
