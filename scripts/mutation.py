@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python scripts/mutation.py                      # the default files and tests
     PYTHONPATH=src python scripts/mutation.py src/dyngrad/ops/pointwise.py --tests tests/ops/test_op_table.py
+    PYTHONPATH=src python scripts/mutation.py src/dyngrad/ops/inplace.py --functions check_inplace CopySlices
 
 Mutants are mutmut's (``pip install mutmut``: its operators and its skip rules, so
 ``# pragma: no mutate`` works), but run here rather than by ``mutmut run``: mutmut's runner
@@ -19,7 +20,9 @@ from a live function (a def, a method, a lambda held by an Op) is run:
 
 A mutant that survives either shows a behaviour no test pins (add a sample where the
 behaviour changes) or is equivalent (listed in EQUIVALENT below, with why). Mutants of
-code run only at import time (module level) are counted apart, as "not run".
+code run only at import time (module level) are counted apart, as "not run". In the op
+files only the backward formulas are mutated (and the functions they call), unless
+``--all`` (every function) or ``--functions`` (the functions named, formulas or not).
 """
 import argparse
 import collections
@@ -639,6 +642,30 @@ EQUIVALENT = {
      "if n > 1 else 1 for d, n in enumerate(view.shape))"):
         "as_strided_backward: a size-1 dim's stride is never read (torch's algorithm squeezes "
         "the dim, and an empty view returns zeros first)",
+    ("inplace.py", "check_inplace(self, needs, False)", "check_inplace(self, needs, None)"):
+        "apply_inplace's check_inplace: inference=None is falsy as False (the inference "
+        "check comes after the write)",
+    ("inplace.py", "err = _view_refusal(view, False)", "err = _view_refusal(view, None)"):
+        "refresh_view: direct=None is falsy as False",
+    ("inplace.py", "again = replay_view(base, view._view_fn, view._view_steps)",
+     "again = replay_view(base, None, view._view_steps)"):
+        "refresh_view: replay_view reads the view function only for a view without steps, "
+        "the other branch",
+    **dict.fromkeys([
+        ("inplace.py", "result = xp.array(grad, copy=True)", "result = xp.array(grad, )"),
+        ("inplace.py", "fn_grads = self._fn._apply([xp.array(region, copy=True)], False)",
+         "fn_grads = self._fn._apply([xp.array(region, )], False)")],
+        "CopySlices: NumPy's array copies by default"),
+    ("inplace.py", "fn_grads = self._fn._apply([xp.array(region, copy=True)], False)",
+     "fn_grads = self._fn._apply([xp.array(region, copy=True)], None)"):
+        "CopySlices: create_graph=None is falsy as False",
+    **dict.fromkeys([
+        ("inplace.py", "region[...] = 0 if fn_grads[0] is None else fit(fn_grads[0], meta[0])",
+         "region[...] = 0 if fn_grads[0] is None else fit(fn_grads[0], None)"),
+        ("inplace.py", "region.copy_(fit(fn_grads[0], meta[0]))",
+         "region.copy_(fit(fn_grads[0], None))")],
+        "CopySlices: the in-place op's gradient for self has the view's shape and dtype "
+        "already (its result was written into the view)"),
     ("view_inplace.py", "extent = max(int(out_pos.max()), int(in_pos.max())) + 1",
      "extent = max(int(out_pos.max()), int(in_pos.max())) + 2"):
         "as_strided's backward: a spare zero at the storage's end, which neither geometry reads",
@@ -1096,6 +1123,27 @@ def _formula_codes(files):
     return scope
 
 
+def _named_codes(live, names):
+    """The live functions named in ``names`` (a qualified name, or a class's name for all
+    its methods), as ``_formula_codes`` gives its scope: code that is not a formula (an
+    argument check, a node class) run on purpose."""
+    codes, scope = set(), {}
+    for code in live:
+        qual = code.co_qualname
+        if not any(qual == n or qual.startswith(n + ".") for n in names):
+            continue
+        codes.add(code)
+        lines = [ln for _, _, ln in code.co_lines() if ln is not None]
+        name = os.path.relpath(code.co_filename, ROOT)
+        scope.setdefault(name, []).append(range(min(lines), max(lines) + 1))
+    missing = [n for n in names if not any(
+        c.co_qualname == n or c.co_qualname.startswith(n + ".") for c in codes)]
+    if missing:
+        raise SystemExit(f"--functions: no live function named {', '.join(missing)}")
+    scope["codes"] = codes
+    return scope
+
+
 def _diff(src, mut_src):
     a, b = src.splitlines(), mut_src.splitlines()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
@@ -1127,7 +1175,8 @@ class Runner:
             if type(obj) is types.FunctionType and obj.__code__.co_filename in files:
                 live[obj.__code__].append(obj)
         units = list(live)
-        scope = None if self.args.all else _formula_codes(files)
+        scope = (_named_codes(live, self.args.functions) if self.args.functions else
+                 None if self.args.all else _formula_codes(files))
         index = {id(c): i for i, c in enumerate(units)}  # hot in the profile hook: by identity
         nested = {}
         for i, c in enumerate(units):
@@ -1148,7 +1197,7 @@ class Runner:
                 covering[u].append(i)
         for name in self.args.files:
             self._file(name, sources[name], items, base, live, units, covering,
-                       scope if "/ops/" in name else None)
+                       scope if "/ops/" in name or self.args.functions else None)
         return True
 
     def _baseline(self, items, nested):
@@ -1335,6 +1384,9 @@ def main():
                    help="seconds of (baseline) test time per mutant")
     p.add_argument("--all", action="store_true",
                    help="mutate every function of the op files, not only the backward formulas")
+    p.add_argument("--functions", nargs="+", metavar="NAME",
+                   help="mutate only these functions of the files (qualified names; a class "
+                        "name takes its methods), formulas or not")
     p.add_argument("--strings", action="store_true", help="mutate string literals too")
     p.add_argument("--out", help="write every mutant and its fate to this JSON file")
     p.add_argument("-k", help="pytest -k expression narrowing the tests")

@@ -57,9 +57,10 @@ class Tensor:
     _post_acc_hooks = None
     _retains_grad = False
     _inference = False
-    _multi_view_of = None  # node name when made by split/chunk/unbind (no in-place allowed)
-    _custom_view_of = None  # node name when returned by a custom Function (no in-place either)
-    _no_grad_view = False  # a view made with grad mode off
+    # a view that may not be written in place (torch's CreationMeta): "multi" (made by
+    # split/chunk/unbind), "custom" (returned by a custom Function), "no_grad" or
+    # "inference" (made in that mode); the views made of it inherit it (ops/_table.py)
+    _view_kind = None
     _grad_dtype = ()       # () means "the tensor's own dtype" (torch's default)
     # a base: how many times an in-place view op (t_, ...) changed its shape; a view: that
     # count of its base when the view was made (its replay function expects that shape)
@@ -288,7 +289,9 @@ class Tensor:
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        # torch asks the node the tensor holds, not a stale view's rebuilt one: a view made
+        # in no_grad mode (or of a base that gained grad later) is a leaf here, not an error
+        if self._grad_fn is not None and not self._retains_grad:
             warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -334,9 +337,9 @@ class Tensor:
 
     def retain_grad(self):
         """Fill in ``.grad`` of this non-leaf during backward (a no-op on a leaf)."""
-        if not self._requires_grad:
+        if not self.requires_grad:  # (a view of a base that requires grad does)
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is None or self._retains_grad:
+        if self._grad_fn is None or self._retains_grad:  # a leaf by the node it holds
             return
         self.grad_fn._retain_grad(self._output_nr, self)
         self._retains_grad = True
@@ -350,7 +353,7 @@ class Tensor:
         >>> x.grad
         tensor([6., 6.])
         """
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             return self.grad_fn._register_tensor_prehook(self._output_nr, hook)
@@ -360,7 +363,7 @@ class Tensor:
         return acc._register_tensor_prehook(0, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
-        if not self._requires_grad:
+        if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "

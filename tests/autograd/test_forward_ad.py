@@ -191,6 +191,19 @@ def case_inplace_on_dual_view_of_leaf(torch):
         return _tangent(torch, x)
 
 
+def case_inplace_tangent_taken_after_the_write(torch):
+    # exp_'s forward rule reads its result: the tangent comes from self after the write,
+    # with the node that wrote it, so reverse mode through the tangent reaches x
+    fwAD = torch.autograd.forward_ad
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(x * 1, torch.tensor([1.0, 3.0], dtype=torch.float64))
+        d.exp_()
+        t = fwAD.unpack_dual(d).tangent
+        (g,) = torch.autograd.grad(t.sum(), x)
+        return t.grad_fn.name(), t.detach(), g
+
+
 # -- custom Function.jvp ------------------------------------------------------------------
 def _functions(torch):
     class Scale(torch.autograd.Function):

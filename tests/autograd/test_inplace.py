@@ -538,6 +538,54 @@ def case_no_grad_view_stale_repr_and_use(torch):
     return out
 
 
+def case_leaf_by_held_node_grad_retain_hook(torch):
+    # .grad's warning, retain_grad and register_hook read the node a tensor holds: a view
+    # made in no_grad mode (fresh or stale) and a view of a base that gained grad later are
+    # leaves there; a stale view of a graph is not
+    x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    y = x * 1
+    with torch.no_grad():
+        b = y[1:]
+    c = y[:2]
+    a = torch.zeros(4)
+    g = a[:2]
+    a.add_(x)
+    out = [b.grad, b.retain_grad(), b.retains_grad, g.grad]
+    b.register_hook(lambda grad: print("hook", grad))
+    y.mul_(2)
+    out += [b.grad, b.retain_grad(), b.retains_grad, b.requires_grad, c.grad]
+    (b * 2).sum().backward()
+    return out, x.grad
+
+
+def case_retain_grad_moves_to_the_inplace_node(torch):
+    x = torch.tensor([1., 2., 3.], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.add_(1)
+    b = x * 1
+    b.retain_grad()
+    b[1:].mul_(2)  # the base's CopySlices takes it
+    ((y * y).sum() + (b * b).sum()).backward()
+    return y.grad, b.grad, x.grad, y.retains_grad, b.retains_grad
+
+
+def case_copy_slices_other_broadcast_and_wider(torch):
+    # the other input's gradient is reduced to its shape and dtype, at every order
+    out = []
+    for create_graph in (False, True):
+        x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        s = torch.tensor([5.], dtype=torch.float64, requires_grad=True)
+        y = x * 1
+        y[1].mul_(s)
+        y[:, 0].add_(s * s)
+        gx, gs = torch.autograd.grad((y * y).sum(), (x, s), create_graph=create_graph)
+        out += [gx, gs]
+        if create_graph:
+            out += list(torch.autograd.grad((gx * gx).sum() + gs.sum(), (x, s)))
+    return out
+
+
 def case_multi_view_stale_error(torch):
     x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
     y = x * 1

@@ -43,7 +43,31 @@ CASES = [
     # leaves, views and the graph
     'w.add_(1.)', 'w.zero_()', 'w.copy_(x)', 'w.fill_(1.)', 'w[0].add_(1.)', 'w += 1', 'w.exp_()',
     'w.view(3).mul_(2)', 'w.detach().add_(1.)', 'h.add_(1.)', 'h.unbind()[0].add_(1.)', 'h.split(1)[0].mul_(2)',
-    'h.chunk(3)[0].zero_()', 'w.requires_grad_(False)', 'h.requires_grad_(False)', 'h.detach_()',
+    'h.chunk(3)[0].zero_()', 'h.split([1, 2])[1].mul_(2)',
+    # multi-output views of a base that does not require grad, or made in no_grad mode, are
+    # views "created in no_grad mode" (refused when another input brings grad)
+    'x.split(1)[0].mul_(w[0])', 'x.unbind()[1].add_(w[1])', 'x.chunk(3)[2].copy_(w[2])',
+    'a, c = x.split([1, 2])\nx.add_(w)\nc.grad_fn', 'a, c = x.split([1, 2])\nx.add_(w)\nc * 2',
+    'with torch.no_grad():\n    a, c = h.split([1, 2])\nc.mul_(2)',
+    'with torch.no_grad():\n    a, c = h.split([1, 2])\nh.mul_(2)\nc.grad_fn',
+    'with torch.no_grad():\n    v = x[:2]\nv.add_(w[:2])',
+    'x[1:].mul_(w[1:])\nx', 'x.view(3, 1)[1:].add_(h[1:].view(2, 1))\nx',
+    # an in-place op that saves an input other than self
+    'h.masked_fill_(b, 0.)\nh.sum().backward()\nw.grad',
+    # a meta operand into a CPU self of low precision: computed widened, not written
+    'h2 = x.half()\nh2.add_(torch.ones(3, device="meta", dtype=torch.float16))\nh2',
+    'h2 = torch.ones(3, dtype=torch.float16, requires_grad=True) * 1\nh2.mul_(torch.ones(3, device="meta", dtype=torch.float16))\nh2',
+    # views of those views keep their kind (a new mode or multi-output op replaces it, an
+    # inference-mode one stays); their own node names them
+    'with torch.no_grad():\n    v = h[1:]\nv[1:].mul_(2)', 'h.split(2)[0][1:].mul_(2)',
+    'h.unbind()[0].unsqueeze(0).mul_(2)', 'h[1:].split(1)[1].mul_(2)', 'h.split(2)[0].split(1)[0].mul_(2)',
+    'x.split(2)[0][1:].add_(w[0])', 'with torch.no_grad():\n    v = h.split(2)[0]\nv[1:].mul_(2)',
+    'u = h.split(2)[0][1:]\nh.mul_(2)\nu.grad_fn', 'with torch.no_grad():\n    v = h[1:]\nu = v[1:]\nh.mul_(2)\nu.grad_fn',
+    'with torch.inference_mode():\n    v = x[1:]\nv[1:].add_(w[0])', 'with torch.inference_mode():\n    v = h[1:]\nv.mul_(2)',
+    'with torch.inference_mode():\n    a, c = h.split([1, 2])\nc.mul_(2)',
+    'with torch.inference_mode():\n    v = h[1:]\nh.mul_(2)\nv.grad_fn', 'with torch.inference_mode():\n    v = h[1:]\nv[1:].mul_(2)',
+    'with torch.inference_mode():\n    v = h[1:]\nwith torch.no_grad():\n    u = v[1:]\nu.mul_(2)',
+    'a, c = h.split([1, 2])\nh.mul_(2)\nc.grad_fn', 'w.requires_grad_(False)', 'h.requires_grad_(False)', 'h.detach_()',
     'h[0].detach_()', 'h.view(3).detach_()', 'w.detach_()',
     # random fills: bounds
     'x.random_(0)', 'x.random_(1.5)', 'n.random_(-3)', 'x.exponential_(-1.)',

@@ -257,8 +257,7 @@ def _wrap_outputs(node, args, output, recording):
     for t in wired:
         if t is not None and t._base is not None:
             # a view made by (or returned from) the forward may not be written in place
-            t._custom_view_of = node._name
-            t._no_grad_view = False
+            t._view_kind = "custom"
     for k in rebased:
         _rebase_dirty(result[k], node, k)
     _save(node, result)

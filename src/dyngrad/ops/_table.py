@@ -615,10 +615,12 @@ def _make_view(out, k, base, op, args):
     steps = base._view_steps
     if op.replayed_view or steps is not None:
         out._view_steps = _view_steps(steps, base, op, args, k, _step_fn(fwd, rest, pos, k))
-    if not _gstate.enabled:
-        out._no_grad_view = True
-    if op.n_out != 1:
-        out._multi_view_of = op.name
+    # torch's propagate_creation_meta: a view of a view keeps the kind of its base unless
+    # the mode or a multi-output op gives a new one; inference mode's is never replaced
+    kind = ("inference" if _gstate.inference else "no_grad" if not _gstate.enabled
+            else "multi" if op.n_out != 1 else None)
+    prev = base._view_kind
+    out._view_kind = prev if kind is None or prev == "inference" else kind
     # a view is an inference tensor when its base is one, whatever the mode now
     out._inference = base._inference
 

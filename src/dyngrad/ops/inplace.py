@@ -8,6 +8,7 @@ gets a node that reads its region out of ``base``'s new gradient. The view's reg
 found by replaying the view ops on an array shaped like the base (``Tensor._view_fn``).
 """
 import math
+import re
 
 from .. import _backend
 from .._dtype import _FROM_NP
@@ -32,40 +33,46 @@ _ndarray = _backend.ndarray
 _gstate = grad_mode.state
 
 
-_MULTI_VIEW = (
-    "Output {nr} of {name} is a view and {what}. This view is the output of a function that "
-    "returns multiple views. Such functions do not allow the output views to be modified "
-    "inplace. You should replace the inplace operation by an out-of-place one.")
-_CUSTOM_VIEW = (
-    "Output {nr} of {name} is a view and {what}. This view was created inside a custom Function "
-    "(or because an input was returned as-is) and the autograd logic to handle view+inplace "
-    "would override the custom backward associated with the custom Function, leading to "
-    "incorrect gradients. This behavior is forbidden. You can fix this by cloning the output "
-    "of the custom Function.")
-_NO_GRAD_VIEW = (
-    "A view was created in no_grad mode and {what} with grad mode enabled. Given that this use "
-    "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
-    "both the view and the inplace either both inside the no_grad block (if you don't want the "
-    "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+# torch's handle_view_on_rebase: why a view of each kind (Tensor._view_kind) may not be
+# written in place, after the sentence saying what was written
+_WHY = {
+    "multi": " This view is the output of a function that returns multiple views. Such "
+             "functions do not allow the output views to be modified inplace. You should "
+             "replace the inplace operation by an out-of-place one.",
+    "custom": " This view was created inside a custom Function (or because an input was "
+              "returned as-is) and the autograd logic to handle view+inplace would override "
+              "the custom backward associated with the custom Function, leading to incorrect "
+              "gradients. This behavior is forbidden. You can fix this by cloning the output "
+              "of the custom Function.",
+    **{kind: " Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+             f"clarify your code by moving both the view and the inplace either both inside the "
+             f"{block} block (if you don't want the inplace to be tracked) or both outside (if "
+             "you want the inplace to be tracked)."
+       for kind, block in (("no_grad", "no_grad"), ("inference", "inference_mode"))},
+}
+_BACKWARD = re.compile(r"Backward\d*$")
 
 
 def _view_refusal(view, direct):
-    """torch's handle_view_on_rebase: views that may not be rebased, directly or not."""
-    if view._multi_view_of is not None:
-        name = view._multi_view_of.replace("WithSizes", "_with_sizes").replace("Backward0", "")
-        what = ("is being modified inplace" if direct else
-                "its base or another view of its base has been modified inplace")
-        return RuntimeError(_MULTI_VIEW.format(nr=view._output_nr, name=name, what=what))
-    if view._custom_view_of is not None:
-        what = ("is being modified inplace" if direct else
-                "its base or another view of its base has been modified inplace")
-        name = view._custom_view_of[:-len("Backward")]
-        return RuntimeError(_CUSTOM_VIEW.format(nr=view._output_nr, name=name, what=what))
-    if view._no_grad_view:
-        what = ("is being modified inplace" if direct else
-                "its base or another view of its base has been modified inplace")
-        return RuntimeError(_NO_GRAD_VIEW.format(what=what))
-    return None
+    """torch's refusal of a view that may not be rebased (its ``_view_kind``), written in
+    place directly or through its base or another view of its base; None if it may be."""
+    kind = view._view_kind
+    if kind is None:
+        return None
+    what = "is being" if direct else "its base or another view of its base has been"
+    fn = view._grad_fn  # the node the view holds (torch's grad_fn_), not a rebuilt one
+    if fn is not None:
+        said = f"Output {view._output_nr} of {_BACKWARD.sub('', fn.name())} is a view"
+        if kind in ("multi", "custom"):
+            return RuntimeError(f"{said} and {what} modified inplace.{_WHY[kind]}")
+        said += " of a view which was created in"
+    else:  # (a multi-output view of a tensor that does not require grad has no node either)
+        said = "A view was created in"
+    if kind == "inference":
+        said += f" inference mode and {what} modified inplace in normal mode."
+    else:
+        said += f" no_grad mode and {what} modified inplace with grad mode enabled."
+    return RuntimeError(said + _WHY[kind])
 
 
 def check_inference(self):
@@ -346,7 +353,7 @@ def refresh_view(view):
         raise err
     check_geometry(view)
     if view._view_steps is None:
-        _set_grad_fn(view, ViewOfBase(base, view._view_fn, view._data.shape))
+        _set_grad_fn(view, ViewOfBase(base, view._view_fn))
     else:  # NOTE [Replayed views]: the view's ops again, from its base
         with grad_mode.enable_grad():
             again = replay_view(base, view._view_fn, view._view_steps)
@@ -423,7 +430,7 @@ class ViewOfBase(Node):
     __slots__ = ("_view_fn", "_base_shape")
     _name = "AsStridedBackward0"
 
-    def __init__(self, base, view_fn, shape):
+    def __init__(self, base, view_fn):
         self._view_fn = view_fn
         self._base_shape = base._data.shape
         self._saved = ()
