@@ -159,6 +159,29 @@ _ARGMAX = "return _wrap(xp.asarray(xp.{}(input._data), dtype=xp.int64))"
 _STATIC_FULL = "out = xp.full((size, input._data.ndim), fill_value, xp.int64)"
 _HALF = "return -(-v // 2) if v < 0 else v // 2  # (C++'s division, toward zero)"
 _MAX1D = "out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d), ceil_mode,"
+_W_SUM = "w_sum = scalar_tensor(observations, dtype=_dtype.int64)"
+_CT_RAISE = ("raise TypeError(f\"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) "
+             "must be \"")
+_ARG_TYPE_ERRORS = [
+    *((_CT_RAISE, _CT_RAISE.replace("{1 + (pos == 'other')}", m)) for m in (
+        "{1 - (pos == 'other')}", "{1}", "{(pos == 'other')}", "{2 + (pos == 'other')}",
+        "{1 + (pos != 'other')}")),
+    (_CT_RAISE[:-1] + '" f"Tensor, not {type_name(input)}")', "raise TypeError(None)"),
+    ('f"Tensor, not {type_name(input)}")', 'f"Tensor, not {type_name(None)}")'),
+    ('f"{type_name(other)}")', 'f"{type_name(None)}")'),
+    ("raise TypeError(f\"{name}(): argument 'other' (position 1) must be Tensor, not \" "
+     'f"{type_name(other)}")', "raise TypeError(None)"),
+    *(("raise TypeError(f\"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}\")",
+       m) for m in ("raise TypeError(None)", "raise TypeError(f\"{name}(): argument 'alpha' "
+                                            "must be Number, not {type_name(None)}\")")),
+    *((f'input = _check_tensor(input, "{op}", other=other)',
+       "input = _check_tensor(input, None, other=other)")
+      for op in ("add", "sub", "mul", "div", "floor_divide")),
+    *((f'_check_other("{op}", other)', m.format(op)) for op in ("add", "sub", "mul", "div")
+      for m in ("_check_other(None, other)", '_check_other("{}", None)', "_check_other(other)",
+                '_check_other("{}", )')),
+    ('dtype = as_dtype("sum", dtype)', "dtype = as_dtype(None, dtype)")]
+_COV_WARN = '"than the number of observations.", UserWarning, stacklevel=user_stacklevel())'
 _AVG1D = "return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
@@ -918,6 +941,17 @@ EQUIVALENT = {
                      for m in ("None)", ")")],
                     "_scatter_to_planes on meta arrays: a float64 gradient is cast to the "
                     "input's dtype by the engine, as every gradient is"),
+    # covariance.py (run with --all)
+    **dict.fromkeys([("covariance.py", _W_SUM, _W_SUM.replace("dtype=_dtype.int64", m))
+                     for m in ("dtype=None", "")],
+                    "cov's count as a 0-d float32 rather than int64: a whole count below 2**24 "
+                    "is exact in either, and a 0-d operand beside the (float) data leaves the "
+                    "result's dtype to the data (integer data divides in float32 either way)"),
+    **dict.fromkeys([("covariance.py", _COV_WARN, _COV_WARN.replace("UserWarning, ", m))
+                     for m in ("None, ", "")],
+                    "warnings.warn's category: None, or none given, is UserWarning"),
+    ("covariance.py", "c = c / stddev.view(1, -1)", "c = c / stddev.view(-1)"):
+        "corrcoef: a row of n broadcasts over the (n, n) matrix as a (1, n) one",
     # histogram.py (run with --all): the vectorized std::upper_bound, and checks made twice
     **dict.fromkeys([("histogram.py", _COUNT_FULL, _COUNT_FULL.replace(", xp.int64)", m))
                      for m in (", None)", ", )")],
@@ -961,6 +995,14 @@ EQUIVALENT = {
         (_FAST_OP, "type(other) in", "type(None) in"),
         (_OTHER_GUARD, "type(other)", "type(None)"), (_OTHER_GUARD, " and ", " or "))],
         "a shortcut for Tensors and numbers, which the call behind it accepts too"),
+    **dict.fromkeys([("torch_math.py", a, b) for a, b in _ARG_TYPE_ERRORS],
+                    "a TypeError of these functions' arguments is worded anew by the argument "
+                    "parser around them, from torch's overloads: its own words are never seen"),
+    ("torch_math.py", _FAST_OP, _FAST_OP.replace(" or ", " and ", 1)):
+        "a shortcut for Tensors, which _operand takes too",
+    ("torch_math.py", "dim = tuple(range(input.dim()))  # no dims named: all of them, as torch reads it",
+     "dim = None  # no dims named: all of them, as torch reads it"):
+        "sum_dim and mean_dim read None as every dim too",
     ("torch_math.py", "check_scalar(v, dt, floats=dt.itemsize > 2)",
      "check_scalar(v, dt, floats=dt.itemsize > 3)"):
         "where's number check: no dtype is three bytes wide",
