@@ -980,6 +980,9 @@ EQUIVALENT = {
         "tensors (_check_given), which raised first"),
     **dict.fromkeys([("histogram.py", f"if {b} <= 0:", f"if {b} < 0:") for b in ("bins", "b")],
                     "no bins: _count refuses the one edge in the same words"),
+    ("histogram.py", "lengths = xp.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])",
+     "lengths = xp.diff(e).reshape([-2 if k == d else 1 for k in range(len(edges))])"):
+        "NumPy's reshape takes any negative size as the one to infer",
     ("histogram.py", "bins = [bins] * (input.shape[-1] if input.dim() else 1)",
      "bins = [bins] * (input.shape[-1] if input.dim() else 2)"):
         "histogramdd of a 0-d input: refused for its rank (_check_points) whatever the bins",

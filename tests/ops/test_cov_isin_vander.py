@@ -74,10 +74,11 @@ ERRORS = {
 
 def _proportional(t, x, complex_=False):
     """Rows in proportion: rounding takes their correlations past 1 and -1 (real and, for
-    the complex rows, imaginary parts)."""
+    the complex rows, imaginary parts) in both libraries, where they are clipped alike."""
+    x = x[0]
     if complex_:
-        return t.stack([x[0], x[0] * 3j, x[0] * (-1j / 7), x[0] * (-2 + 0j)])
-    return t.stack([x[0], x[0] * 2, x[0] * -3 / 7])
+        return t.stack([x * (1 + 0j), x * 1j, x * (-3j / 7), x * (-2 + 0j)])
+    return t.stack([x, x * 7, x * (-13 / 7)])
 
 
 @pytest.mark.parametrize("complex_", [False, True])

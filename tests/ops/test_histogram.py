@@ -28,6 +28,8 @@ CASES = {
     "density": lambda t, x: t.histogram(x, 3, density=True),
     "weight_density": lambda t, x: t.histogram(x, 3, weight=t.tensor(W), density=True),
     "zero_weights_density": lambda t, x: t.histogram(x, 2, density=True, weight=x * 0),
+    "density_weights_summing_to_zero": lambda t, x: t.histogram(
+        x[:2], 2, density=True, weight=t.tensor([1.0, -1.0])),
     "edges": lambda t, x: t.histogram(x, t.tensor([0.0, 1, 2.5, 4])),
     "edges_density": lambda t, x: t.histogram(x, t.tensor([0.0, 1, 2.5, 4]), density=True),
     "edges_repeated_density": lambda t, x: t.histogram(x, t.tensor([0.0, 1, 1, 4]), density=True),
@@ -83,6 +85,16 @@ def test_values(name):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # (NumPy's, of 0 / 0 and the like)
         assert_same(CASES[name], arrays, grad=False)
+
+
+@pytest.mark.parametrize("name", ["zero_weights_density", "density_weights_summing_to_zero",
+                                  "edges_repeated_density"])
+def test_density_by_zero_warns_nothing(name):
+    # 0 / 0 and 1 / 0 give NaN and inf, without NumPy's warnings (torch gives none)
+    import dyngrad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CASES[name](dyngrad, dyngrad.tensor(X))
 
 
 @pytest.mark.parametrize("weighted, density", [(True, False), (True, True), (False, True)])

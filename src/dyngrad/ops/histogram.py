@@ -90,7 +90,7 @@ def _check_inputs(input, bins, weight, kernel):
                                f"weight tensor should have the same dtype, but got input("
                                f"{_CPP_TYPE[dt]}), and weight("
                                f"{_CPP_TYPE[_dt._FROM_NP[weight.dtype]]})")
-        if (weight.shape or (1,)) != input.shape[:-1]:
+        if weight.shape != input.shape[:-1]:  # (the callers pass the weights flattened)
             raise RuntimeError(f"{_PREFIX}: if weight tensor is provided it should have the "
                                "same shape as the input tensor excluding its innermost "
                                f"dimension, but got input with shape {list(input.shape)} and "
