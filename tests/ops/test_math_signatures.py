@@ -119,6 +119,11 @@ CASES.update({
     "clamp_min_inplace_tensor": lambda t, x, i: x.clone().clamp_min_(x.flip(0)),
     "clamp_max_inplace_int_float": lambda t, x, i: i.clone().clamp_max_(2.5),
     "clamp_min_inplace_int_float": lambda t, x, i: i.clone().clamp_min_(2.5),
+    # the in-place cast refused before the bound's range, a bound beyond the dtype refused
+    "clamp_min_inplace_int8_huge_float": lambda t, x, i: i.to(t.int8).clamp_min_(1e40),
+    "clamp_max_inplace_half_huge": lambda t, x, i: x.half().clamp_max_(1e10),
+    "clamp_max_inplace_int8_huge": lambda t, x, i: i.to(t.int8).clamp_max_(1000),
+    "clamp_min_inplace_bfloat16": lambda t, x, i: x.bfloat16().clamp_min_(0.1).float(),
     "masked_fill_inplace_tensor": lambda t, x, i: x.clone().masked_fill_(x > 0, t.tensor(7.0)),
     "masked_fill_inplace_1d_tensor": lambda t, x, i: x.clone().masked_fill_(x > 0, t.tensor([7.0])),
     "masked_fill_inplace_mask_shape": lambda t, x, i: x.clone().masked_fill_(t.ones(2, 3) > 0, 1.0),

@@ -438,10 +438,8 @@ def _clamp_inplace(self, min=None, max=None):
 
 def _one_bound_inplace(name, by_number, by_tensor):
     def method(self, bound):
-        low = by_number is pw.clamp_min
-        bounds = pw.check_bounds(self, *((bound, None) if low else (None, bound)),
-                                 into=self._data.dtype)
-        bound = bounds[0 if low else 1]
+        # (check_bounds reads a lower and an upper bound alike: one slot serves both)
+        bound = pw.check_bounds(self, bound, None, into=self._data.dtype)[0]
         return apply_inplace(by_tensor if isinstance(bound, Tensor) else by_number, self,
                              (self, bound))
     method.__name__ = name
