@@ -243,6 +243,17 @@ def _list_with_default(output_size, input, n):
     return tuple(d if v is None else v for v, d in zip(size, shape[len(shape) - len(size):]))
 
 
+def _nonempty(input, name, first=1):
+    """torch's refusal of an empty dim from ``first`` on (the non-batch dims; 2-d adaptive
+    average pooling reads only the last two)."""
+    shape = list(input.shape)
+    for i in range(first, len(shape)):
+        if shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {shape} with dimension {i} "
+                               "being empty")
+
+
 def _check_rank(input, n, name, colon=""):
     if input.dim() not in (n + 1, n + 2):
         raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got{colon} "
@@ -258,9 +269,10 @@ def _adaptive_avg_pool(n, forward, input, output_size):
         got = f"{size[0]}, {size[1]}" + (f",{size[2]}" if n == 3 else "")
         raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to "
                            f"0 but received {{{got}}}")
-    if size == (1,) * n:  # a mean, with no check of the input's rank (as torch's)
+    if size == (1,) * n:  # a mean before any check (as torch's: an empty plane gives nan)
         return input.mean(tuple(range(-1, -n - 1, -1)), keepdim=True)
     _check_rank(input, n, name)
+    _nonempty(input, name, input.dim() - 2 if n == 2 else 1)
     return forward(input, size)
 
 
@@ -268,6 +280,7 @@ def _adaptive_max_pool(n, forward, input, output_size, return_indices):
     name = f"adaptive_max_pool{n}d"
     size = _list_with_default(output_size, input, n)
     _check_rank(input, n, name, ":")
+    _nonempty(input, name)
     if len(size) != n:
         raise RuntimeError(f"{name}(): internal error: output_size.size() must be {n}")
     out, indices = forward(input, size)
@@ -291,6 +304,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     _check_dims(input, "adaptive_max_pool1d")
     size = _one("adaptive_max_pool1d", "output_size", output_size)
+    _nonempty(input, "adaptive_max_pool1d")
     out = adaptive_max_pool2d(input.unsqueeze(-2), (1, size), return_indices)
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
