@@ -139,9 +139,9 @@ ERRORS = {
 
 VALUES = {
     # the forms with indices, and the 1-d forms of 2-d inputs (no batch)
-    "max2d_with_indices": lambda t, x: F(t).max_pool2d_with_indices(x, (2, 3), 1, 1, 1, True),
+    "max2d_with_indices": lambda t, x: F(t).max_pool2d_with_indices(x, (2, 3), 2, 1, 1, True),
     "max1d_with_indices": lambda t, x: F(t).max_pool1d_with_indices(x[0], 3, 2, 1, 1, True),
-    "max3d_with_indices": lambda t, x: F(t).max_pool3d_with_indices(x, 2, 1, 1, 1, True),
+    "max3d_with_indices": lambda t, x: F(t).max_pool3d_with_indices(x, 2, 2, 0, 1, True),
     "torch_adaptive_max1d": lambda t, x: t.adaptive_max_pool1d(x[0], 4),
     "max1d_2d_input": lambda t, x: F(t).max_pool1d(x[0, 0], 2),
     "max1d_2d_input_indices": lambda t, x: F(t).max_pool1d(x[0, 0], 2, return_indices=True),
