@@ -136,15 +136,14 @@ def _count(input, edges, weight, density):
     else:
         hist = xp.bincount(flat[keep], weights=w, minlength=size).astype(
             input.dtype).reshape(shape)
-    if density:
-        with xp.errstate(invalid="ignore", divide="ignore"):
-            # torch's steps, each rounded to the dtype: the sum (accumulated in float32 for
-            # the 16-bit types), then a division by it and by each dim's bin lengths
-            total = hist.astype(xp.float32).sum() if hist.dtype.itemsize < 4 else hist.sum()
-            hist = hist / input.dtype.type(total)
-            for d, e in enumerate(edges):
-                lengths = xp.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
-                hist = hist / lengths
+    if density:  # (0 / 0 and 1 / 0 silent: NOTE [Floating-point warnings])
+        # torch's steps, each rounded to the dtype: the sum (accumulated in float32 for the
+        # 16-bit types), then a division by it and by each dim's bin lengths
+        total = hist.astype(xp.float32).sum() if hist.dtype.itemsize < 4 else hist.sum()
+        hist = hist / input.dtype.type(total)
+        for d, e in enumerate(edges):
+            lengths = xp.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
+            hist = hist / lengths
     return hist.astype(input.dtype, copy=False)
 
 
