@@ -160,6 +160,7 @@ _STATIC_FULL = "out = xp.full((size, input._data.ndim), fill_value, xp.int64)"
 _HALF = "return -(-v // 2) if v < 0 else v // 2  # (C++'s division, toward zero)"
 _MAX1D = "out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d), ceil_mode,"
 _W_SUM = "w_sum = scalar_tensor(observations, dtype=_dtype.int64)"
+_REMAINDER_NUMBERS = '_check_tensor(input, "remainder")  # (no overload takes two numbers: a TypeError)'
 _CT_RAISE = ("raise TypeError(f\"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) "
              "must be \"")
 _ARG_TYPE_ERRORS = [
@@ -180,7 +181,10 @@ _ARG_TYPE_ERRORS = [
     *((f'_check_other("{op}", other)', m.format(op)) for op in ("add", "sub", "mul", "div")
       for m in ("_check_other(None, other)", '_check_other("{}", None)', "_check_other(other)",
                 '_check_other("{}", )')),
-    ('dtype = as_dtype("sum", dtype)', "dtype = as_dtype(None, dtype)")]
+    ('dtype = as_dtype("sum", dtype)', "dtype = as_dtype(None, dtype)"),
+    ('raise TypeError("div(): rounding_mode must be a str or None")', "raise TypeError(None)"),
+    *((_REMAINDER_NUMBERS, _REMAINDER_NUMBERS.replace('(input, "remainder")', m)) for m in (
+        '(None, "remainder")', "(input, None)", '("remainder")', "(input, )"))]
 _COV_WARN = '"than the number of observations.", UserWarning, stacklevel=user_stacklevel())'
 _AVG1D = "return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,"
 _UP_SCALE = "return 1.0 / scale if scale is not None and scale > 0 else in_size / out_size"

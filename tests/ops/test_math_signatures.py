@@ -87,6 +87,8 @@ CASES.update({
     "minimum_number": lambda t, x, i: t.minimum(x, 2),
     "minimum_list_input": lambda t, x, i: t.minimum([1.0], x),
     "true_divide": lambda t, x, i: t.true_divide(i, 2),
+    "operator_rfloordiv": lambda t, x, i: 7 // i,
+    "operator_rmod": lambda t, x, i: 7 % i,
     # reductions: their dtype and dims as torch reads them, max and min of two tensors
     "sum_dtype_str": lambda t, x, i: t.sum(x, dtype="a"),
     "mean_dtype_str": lambda t, x, i: t.mean(x, dtype="a"),
