@@ -150,6 +150,47 @@ _BATCH = "batch = xp.arange(input.shape[0]).reshape((-1,) + (1,) * (grid.ndim - 
 _GRAPH = "graph = tensors and grad_mode.is_grad_enabled()  # create_graph: a graph out"
 _BASE = "columns = [m.reshape(-1) for m in reversed(mesh)] + [xp.ones(mesh[0].size, dtype)]"
 _META_ZEROS = "return _backend.array_module(grad).zeros(shape, grad.dtype)"
+_COUNT_FULL = "count = xp.full(values.shape, len(edges), xp.int64)"
+_GO_RIGHT = "go_right = (count > 0) & ~(values < edges[xp.minimum(it, len(edges) - 1)])"
+_COUNT_STEP = "count = xp.where(count > 0, xp.where(go_right, count - step - 1, step), 0)"
+_TOTAL = "total = hist.astype(xp.float32).sum() if hist.dtype.itemsize < 4 else hist.sum()"
+_BIN_EDGES = "edges = bin_edges_op(input, tuple(bins), range, weight, density)"
+_OPERAND = "return type(value) in _NUMBERS or isinstance(value, (Tensor, numbers.Number))"
+_SLOW_OP = "if type(other) not in _NUMBERS and not _operand(other):"
+_FAST_OP = "if type(other) is Tensor or type(other) in _NUMBERS or _operand(other):"
+_OTHER_GUARD = "if type(other) not in _NUMBERS and not isinstance(other, Tensor):"
+_ARGMAX = "return _wrap(xp.asarray(xp.{}(input._data), dtype=xp.int64))"
+_STATIC_FULL = "out = xp.full((size, input._data.ndim), fill_value, xp.int64)"
+_HALF = "return -(-v // 2) if v < 0 else v // 2  # (C++'s division, toward zero)"
+_MAX1D = "out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d), ceil_mode,"
+_W_SUM = "w_sum = scalar_tensor(observations, dtype=_dtype.int64)"
+_REMAINDER_NUMBERS = '_check_tensor(input, "remainder")  # (no overload takes two numbers: a TypeError)'
+_CT_RAISE = ("raise TypeError(f\"{name}(): argument '{pos}' (position {1 + (pos == 'other')}) "
+             "must be \"")
+_ARG_TYPE_ERRORS = [
+    *((_CT_RAISE, _CT_RAISE.replace("{1 + (pos == 'other')}", m)) for m in (
+        "{1 - (pos == 'other')}", "{1}", "{(pos == 'other')}", "{2 + (pos == 'other')}",
+        "{1 + (pos != 'other')}")),
+    (_CT_RAISE[:-1] + '" f"Tensor, not {type_name(input)}")', "raise TypeError(None)"),
+    ('f"Tensor, not {type_name(input)}")', 'f"Tensor, not {type_name(None)}")'),
+    ('f"{type_name(other)}")', 'f"{type_name(None)}")'),
+    ("raise TypeError(f\"{name}(): argument 'other' (position 1) must be Tensor, not \" "
+     'f"{type_name(other)}")', "raise TypeError(None)"),
+    *(("raise TypeError(f\"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}\")",
+       m) for m in ("raise TypeError(None)", "raise TypeError(f\"{name}(): argument 'alpha' "
+                                            "must be Number, not {type_name(None)}\")")),
+    *((f'input = _check_tensor(input, "{op}", other=other)',
+       "input = _check_tensor(input, None, other=other)")
+      for op in ("add", "sub", "mul", "div", "floor_divide")),
+    *((f'_check_other("{op}", other)', m.format(op)) for op in ("add", "sub", "mul", "div")
+      for m in ("_check_other(None, other)", '_check_other("{}", None)', "_check_other(other)",
+                '_check_other("{}", )')),
+    ('dtype = as_dtype("sum", dtype)', "dtype = as_dtype(None, dtype)"),
+    ('raise TypeError("div(): rounding_mode must be a str or None")', "raise TypeError(None)"),
+    *((_REMAINDER_NUMBERS, _REMAINDER_NUMBERS.replace('(input, "remainder")', m)) for m in (
+        '(None, "remainder")', "(input, None)", '("remainder")', "(input, )"))]
+_COV_WARN = '"than the number of observations.", UserWarning, stacklevel=user_stacklevel())'
+_AVG1D = "return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,"
 _UP_SCALE = "return 1.0 / scale if scale is not None and scale > 0 else in_size / out_size"
 _UP_EXACT = "return _nearest_matrix(in_size, out_size, scale, align_corners, dtype, exact=True)"
 _UP_CUBIC = "return xp.where(x <= 1, near, xp.where(x < 2, far, 0.0))"
@@ -968,6 +1009,94 @@ EQUIVALENT = {
                      for m in ("None)", ")")],
                     "_scatter_to_planes on meta arrays: a float64 gradient is cast to the "
                     "input's dtype by the engine, as every gradient is"),
+    # covariance.py (run with --all)
+    **dict.fromkeys([("covariance.py", _W_SUM, _W_SUM.replace("dtype=_dtype.int64", m))
+                     for m in ("dtype=None", "")],
+                    "cov's count as a 0-d float32 rather than int64: a whole count below 2**24 "
+                    "is exact in either, and a 0-d operand beside the (float) data leaves the "
+                    "result's dtype to the data (integer data divides in float32 either way)"),
+    **dict.fromkeys([("covariance.py", _COV_WARN, _COV_WARN.replace("UserWarning, ", m))
+                     for m in ("None, ", "")],
+                    "warnings.warn's category: None, or none given, is UserWarning"),
+    ("covariance.py", "c = c / stddev.view(1, -1)", "c = c / stddev.view(-1)"):
+        "corrcoef: a row of n broadcasts over the (n, n) matrix as a (1, n) one",
+    # histogram.py (run with --all): the vectorized std::upper_bound, and checks made twice
+    **dict.fromkeys([("histogram.py", _COUNT_FULL, _COUNT_FULL.replace(", xp.int64)", m))
+                     for m in (", None)", ", )")],
+                    "_upper_bound: NumPy's full of a Python int is int64"),
+    ("histogram.py", _GO_RIGHT, _GO_RIGHT.replace("(count > 0)", "(count >= 0)")):
+        "_upper_bound: a finished search (count 0) stands before an edge it found above the "
+        "value, or past the end, where the clip to the last bin gives the same bin",
+    **dict.fromkeys([("histogram.py", _COUNT_STEP, _COUNT_STEP.replace("count > 0", m))
+                     for m in ("count >= 0", "count > 1")],
+                    "_upper_bound: a count of 0 stays 0 (its step is 0) and a count of 1 "
+                    "becomes 0 on either branch (1 - 0 - 1, or 1 // 2)"),
+    ("histogram.py", "if (weight.shape or (1,)) != input.shape[:-1]:",
+     "if (weight.shape or (1,)) != input.shape[:+1]:"):
+        "_check_inputs: its callers pass the points as a matrix, whose shape[:1] is shape[:-1]",
+    ("histogram.py", _TOTAL, _TOTAL.replace("astype(xp.float32)", "astype(None)")):
+        "rounding only: a 16-bit histogram's total summed in float64 rather than float32 "
+        "before its rounding to the dtype (apart only where float32 rounds to a 16-bit tie)",
+    **dict.fromkeys([("histogram.py", _TOTAL, _TOTAL.replace("itemsize < 4", m))
+                     for m in ("itemsize <= 4", "itemsize < 5")],
+                    "_count's total: a float32 histogram cast to float32 sums as it is"),
+    **dict.fromkeys([("histogram.py", a, a.replace(b, "None")) for a, b in (
+        ('_check_inputs(points, [], None, "histogramdd")', '"histogramdd"'),
+        ('_check_inputs(points, [edges], w, "histogram_cpu")', "w"),
+        ('_check_inputs(points, edges, w, "histogram_cpu")', "w"))],
+        "the forward's checks repeat those histogram and histogramdd made on the caller's "
+        "tensors (_check_given), which raised first"),
+    **dict.fromkeys([("histogram.py", f"if {b} <= 0:", f"if {b} < 0:") for b in ("bins", "b")],
+                    "no bins: _count refuses the one edge in the same words"),
+    ("histogram.py", "lengths = xp.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])",
+     "lengths = xp.diff(e).reshape([-2 if k == d else 1 for k in range(len(edges))])"):
+        "NumPy's reshape takes any negative size as the one to infer",
+    ("histogram.py", "bins = [bins] * (input.shape[-1] if input.dim() else 1)",
+     "bins = [bins] * (input.shape[-1] if input.dim() else 2)"):
+        "histogramdd of a 0-d input: refused for its rank (_check_points) whatever the bins",
+    **dict.fromkeys([("histogram.py", _BIN_EDGES, _BIN_EDGES.replace(a, b)) for a, b in (
+        ("weight, density)", "None, density)"), ("weight, density)", "weight, None)"))],
+        "_histogramdd_bin_edges takes weight and density for torch's signature: the edges do "
+        "not depend on them"),
+    # torch_math.py (run with --all): the operand checks' shortcuts, in front of a call
+    # that answers the same (_operand takes numbers and Tensors, _check_other passes them)
+    **dict.fromkeys([("torch_math.py", a, a.replace(b, c, 1)) for a, b, c in (
+        (_OPERAND, "type(value)", "type(None)"), (_SLOW_OP, "type(other)", "type(None)"),
+        (_FAST_OP, "type(other) is", "type(None) is"),
+        (_FAST_OP, "type(other) in", "type(None) in"),
+        (_OTHER_GUARD, "type(other)", "type(None)"), (_OTHER_GUARD, " and ", " or "))],
+        "a shortcut for Tensors and numbers, which the call behind it accepts too"),
+    **dict.fromkeys([("torch_math.py", a, b) for a, b in _ARG_TYPE_ERRORS],
+                    "a TypeError of these functions' arguments is worded anew by the argument "
+                    "parser around them, from torch's overloads: its own words are never seen"),
+    ("torch_math.py", _FAST_OP, _FAST_OP.replace(" or ", " and ", 1)):
+        "a shortcut for Tensors, which _operand takes too",
+    ("torch_math.py", "dim = tuple(range(input.dim()))  # no dims named: all of them, as torch reads it",
+     "dim = None  # no dims named: all of them, as torch reads it"):
+        "sum_dim and mean_dim read None as every dim too",
+    ("torch_math.py", "check_scalar(v, dt, floats=dt.itemsize > 2)",
+     "check_scalar(v, dt, floats=dt.itemsize > 3)"):
+        "where's number check: no dtype is three bytes wide",
+    **dict.fromkeys([("torch_math.py", _ARGMAX.format(f), _ARGMAX.format(f).replace(
+        "dtype=xp.int64", m)) for f in ("argmax", "argmin") for m in ("dtype=None", "")],
+        "NumPy's argmax and argmin give int64 (intp) indices"),
+    **dict.fromkeys([("torch_math.py", _STATIC_FULL, _STATIC_FULL.replace(", xp.int64)", m))
+                     for m in (", None)", ", )")],
+                    "nonzero_static's fill_value is an int (torch's signature): NumPy's full "
+                    "of it is int64"),
+    # torch_pooling.py (run with --all): pads are whole numbers, not below 0 by then
+    **dict.fromkeys([("torch_pooling.py", _HALF, _HALF.replace(a, b)) for a, b in (
+        ("v < 0", "v <= 0"), ("v < 0", "v < 1"), ("else v // 2", "else v / 2"))],
+        "_half: 0 halves to 0 either way, and a whole pad exceeds v / 2 where it exceeds v // 2"),
+    ("torch_pooling.py", "if any(p > k // 2 for k, p in zip(kernel, padding)):",
+     "if any(p > k / 2 for k, p in zip(kernel, padding)):"):
+        "a whole pad exceeds k / 2 where it exceeds k // 2",
+    **dict.fromkeys([("torch_pooling.py", a, a.replace(b, c)) for a, b, c in (
+        (_MAX1D, "(1, s)", "(2, s)"), (_MAX1D, "(1, d)", "(2, d)"), (_AVG1D, "(1, s)", "(2, s)"))],
+        "the 1-d forms' unsqueezed dim: one row under a kernel of one, whatever its stride or "
+        "dilation"),
+    ("torch_pooling.py", "if p > k // 2:", "if p > k / 2:"):
+        "max_pool1d's pad check: a whole pad exceeds k / 2 where it exceeds k // 2",
 }
 
 # mutants equivalent wherever they stand: a fragment of the original line, what the

@@ -93,6 +93,11 @@ CASES = {
                                                                         [2, 3]))(_t(t, X)),
     "histogramdd_edges_refused": lambda t: t.vmap(lambda a: t.histogramdd(
         a.reshape(2, 2), [t.tensor([-1.0, 0.0, 1.0])] * 2))(_t(t, X)),
+    # (refused whichever argument is batched)
+    "histogramdd_weight_refused": lambda t: t.vmap(lambda w: t.histogramdd(
+        _t(t, X[0]).reshape(2, 2), 2, weight=w[:2]))(_t(t, X)),
+    "histogramdd_edges_batched_refused": lambda t: t.vmap(lambda e: t.histogramdd(
+        _t(t, X[0]).reshape(2, 2), [e, e]))(_t(t, X)),
 }
 
 

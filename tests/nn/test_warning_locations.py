@@ -1,6 +1,7 @@
-"""Where the warnings of the loss and grid functions point: at the caller's line where
-torch's do (never at the autocast wrapper dyngrad puts around them, which torch's C++ has
-no frame for), inside the library where torch's point inside torch."""
+"""Where the warnings of the loss, grid and covariance functions point: at the caller's
+line where torch's do (never at the autocast or argument-parsing wrappers dyngrad puts
+around them, which torch's C++ has no frame for), inside the library where torch's point
+inside torch."""
 import os
 import warnings
 
@@ -29,6 +30,9 @@ def _calls(lib):
         "module size": lambda: lib.nn.MSELoss()(a, b),
         "grid_sample corners": lambda: F.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 2, 2, 2)),
         "affine_grid corners": lambda: F.affine_grid(lib.zeros(1, 2, 3), [1, 1, 2, 2]),
+        "cov freedom": lambda: lib.cov(lib.ones(2, 1)),
+        "cov method freedom": lambda: lib.ones(2, 1).cov(correction=2),
+        "corrcoef freedom": lambda: lib.corrcoef(lib.ones(2, 1)),
     }
 
 
@@ -46,7 +50,9 @@ def _where(lib, name):
             place = os.path.basename(w.filename) if "autocast" in w.filename else "library"
         else:
             place = w.filename
-        out.append((str(w.message).replace("dyngrad", "torch"), place))
+        # (torch's warnings from C++ say where they were triggered; dyngrad's do not)
+        message = str(w.message).split(" (Triggered internally")[0]
+        out.append((message.replace("dyngrad", "torch"), place))
     return out
 
 

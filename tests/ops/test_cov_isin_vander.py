@@ -22,12 +22,32 @@ CASES = {
                                    aweights=t.tensor(AW, dtype=t.float64)),
     "cov_vector": lambda t, x: t.cov(x[0]),
     "cov_no_freedom": lambda t, x: t.cov(x[:, :1]),
+    "cov_one_freedom": lambda t, x: t.cov(x[:, :2]),
+    "cov_below_freedom": lambda t, x: t.cov(x[:, :1], correction=2),
+    # a float norm below 0 is zeroed to +0 (inf, not -inf, where the products are > 0)
+    "cov_below_freedom_aweights": lambda t, x: t.cov(
+        x[:, :2], correction=3, aweights=t.tensor([1.0, 1.0], dtype=t.float64)),
+    "cov_aweights_zero": lambda t, x: t.cov(x, aweights=t.tensor([0.5, 0, 1, 1, 1],
+                                                                 dtype=t.float64)),
     "corrcoef": lambda t, x: t.corrcoef(x),
     "corrcoef_method": lambda t, x: x.corrcoef(),
     "corrcoef_vector": lambda t, x: t.corrcoef(x[1]),
+    # rounding takes these past 1 and -1: the clip brings them back
+    "corrcoef_clipped": lambda t, x: t.corrcoef(_proportional(t, x)),
+    "corrcoef_complex": lambda t, x: t.view_as_real(t.corrcoef(_proportional(t, x, True))),
     "vander": lambda t, x: t.vander(x[0]),
     "vander_increasing_n": lambda t, x: t.vander(x[0], N=3, increasing=True),
+    "vander_n0": lambda t, x: t.vander(x[0], N=0),
+    "vander_n1": lambda t, x: t.vander(x[0], N=1),
+    "vander_n2": lambda t, x: t.vander(x[0], N=2),
+    "vander_empty": lambda t, x: t.vander(x[0, :0]),
     "linalg_vander": lambda t, x: t.linalg.vander(x[:, :3], N=4),
+    "linalg_vander_vector": lambda t, x: t.linalg.vander(x[0]),
+    "linalg_vander_batch": lambda t, x: t.linalg.vander(x[None, :2]),
+    "linalg_vander_n2": lambda t, x: t.linalg.vander(x[0], N=2),
+    "linalg_vander_number": lambda t, x: t.linalg.vander(x[0, 0], N=3),
+    "linalg_vander_complex": lambda t, x: t.view_as_real(t.linalg.vander(x[0] * (1 + 2j), N=3)),
+    "linalg_vander_int": lambda t, x: t.linalg.vander(t.tensor([2, -1, 3], dtype=t.int8), N=4),
 }
 ERRORS = {
     "cov_3d": lambda t, x: t.cov(x[None]),
@@ -36,10 +56,41 @@ ERRORS = {
     "cov_aweights_size": lambda t, x: t.cov(x, aweights=t.tensor(AW[:3])),
     "cov_zero_weights": lambda t, x: t.cov(x, fweights=t.tensor([0, 0, 0, 0, 0])),
     "cov_bool": lambda t, x: t.cov(x > 0),
+    "cov_fweights_2d": lambda t, x: t.cov(x, fweights=t.tensor([FW])),
+    "cov_fweights_size": lambda t, x: t.cov(x, fweights=t.tensor(FW[:3])),
+    "cov_aweights_2d": lambda t, x: t.cov(x, aweights=t.tensor([AW], dtype=t.float64)),
+    "cov_aweights_int": lambda t, x: t.cov(x, aweights=t.tensor(FW)),
+    "cov_aweights_negative": lambda t, x: t.cov(x, aweights=t.tensor([0.5, -1, 1, 1, 1],
+                                                                     dtype=t.float64)),
+    "corrcoef_3d": lambda t, x: t.corrcoef(x[None]),
     "vander_2d": lambda t, x: t.vander(x),
     "vander_negative_n": lambda t, x: t.vander(x[0], N=-1),
     "linalg_vander_n1": lambda t, x: t.linalg.vander(x[0], N=1),
+    "linalg_vander_number_n1": lambda t, x: t.linalg.vander(x[0, 0]),
+    "linalg_vander_bool": lambda t, x: t.linalg.vander(x[0] > 0, N=3),
+    "linalg_vander_half": lambda t, x: t.linalg.vander(x[0].half(), N=3),
 }
+
+
+def _proportional(t, x, complex_=False):
+    """Rows in proportion: rounding takes their correlations past 1 and -1 (real and, for
+    the complex rows, imaginary parts) in both libraries, where they are clipped alike."""
+    x = x[0]
+    if complex_:
+        return t.stack([x * (1 + 0j), x * 1j, x * (-3j / 7), x * (-2 + 0j)])
+    return t.stack([x, x * 7, x * (-13 / 7)])
+
+
+@pytest.mark.parametrize("complex_", [False, True])
+def test_corrcoef_clips_to_one_exactly(complex_):
+    # the clip moves values by 2e-16, under any tolerance: compare where they are +-1
+    parts = []
+    for lib in (torch, dyngrad):
+        c = lib.corrcoef(_proportional(lib, lib.tensor(X), complex_))
+        parts.append([c.real.numpy(), c.imag.numpy()] if complex_ else [c.numpy()])
+    for want, got in zip(*parts):
+        assert np.abs(got).max() <= 1
+        np.testing.assert_array_equal(np.abs(got) == 1, np.abs(want) == 1)
 
 
 def _graph(node, depth=0):

@@ -1,11 +1,14 @@
 """cov and corrcoef, composed of table ops in torch's order (so the graph, and the
 rounding, are torch's): a weighted mean removed from each variable, one matrix product,
-the normalisation, and for corrcoef the scaling by standard deviations clipped to [-1, 1].
+the normalisation, and for corrcoef the scaling by standard deviations clipped to [-1, 1]
+(a complex one's real and imaginary parts clipped apart).
 """
 import warnings
 
 from .. import _dtype
+from .._args import user_stacklevel
 from ..creation import scalar_tensor
+from .polar import complex as _complex
 
 
 def _weights(fweights, aweights, observations):
@@ -63,8 +66,9 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         norm = w_sum - correction
     if (norm <= 0).item():
         warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the number of observations.", UserWarning, stacklevel=2)
-        norm = norm * 0
+                      "than the number of observations.", UserWarning,
+                      stacklevel=user_stacklevel())
+        norm = norm.zero_()  # (+0, as torch's zero_: a float norm * 0 is -0 below 0)
     x = x - avg.unsqueeze(1)
     return (x.mm((x * w if w is not None else x).t().conj()) / norm).squeeze()
 
@@ -81,8 +85,7 @@ def corrcoef(input):
     c = c / stddev.view(-1, 1)
     c = c / stddev.view(1, -1)
     if c.is_complex():
-        raise NotImplementedError("dyngrad: corrcoef of complex input (torch clips the real and "
-                                  "imaginary parts apart) is not implemented")
+        return _complex(c.real.clip(-1, 1), c.imag.clip(-1, 1))
     return c.clip(-1, 1)
 
 

@@ -90,7 +90,7 @@ def _check_inputs(input, bins, weight, kernel):
                                f"weight tensor should have the same dtype, but got input("
                                f"{_CPP_TYPE[dt]}), and weight("
                                f"{_CPP_TYPE[_dt._FROM_NP[weight.dtype]]})")
-        if (weight.shape or (1,)) != input.shape[:-1]:
+        if weight.shape != input.shape[:-1]:  # (the callers pass the weights flattened)
             raise RuntimeError(f"{_PREFIX}: if weight tensor is provided it should have the "
                                "same shape as the input tensor excluding its innermost "
                                f"dimension, but got input with shape {list(input.shape)} and "
@@ -109,41 +109,41 @@ def _check_given(input, bins, weight, kernel="histogram_cpu"):
                       None if weight is None else weight._data.reshape(-1), kernel)
 
 
-def _count(input, edges, weight, density, name):
+def _count(input, edges, weight, density):
     """The histogram of ``input`` (N by D) over the given edges (one array per dim)."""
     for d, e in enumerate(edges):
-        if e.size - 1 <= 0:
-            raise RuntimeError(f"torch.{name}(): bins must be > 0, but got {e.size - 1} for "
+        if e.size - 1 <= 0:  # (torch names histogram, for histogramdd too)
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {e.size - 1} for "
                                f"dimension {d}")
     shape = tuple(e.size - 1 for e in edges)
     keep = xp.ones(input.shape[0], bool)
     flat = xp.zeros(input.shape[0], xp.int64)
     for d, e in enumerate(edges):
         v = input[:, d]
-        with xp.errstate(invalid="ignore"):
-            keep &= (v >= e[0]) & (v <= e[-1])
-        pos = _upper_bound(e, v) - 1
-        pos = xp.where(pos == e.size - 1, pos - 1, pos)  # the last edge closes the last bin
-        flat = flat * shape[d] + xp.clip(pos, 0, shape[d] - 1)
-    w = None if weight is None else weight.reshape(-1)[keep]
+        keep &= (v >= e[0]) & (v <= e[-1])
+        # a kept value is not below the first edge, so upper_bound passes it (pos >= 0);
+        # the last edge closes the last bin
+        pos = xp.minimum(_upper_bound(e, v) - 1, shape[d] - 1)
+        flat = flat * shape[d] + pos
+    w = None if weight is None else weight[keep]
     size = int(xp.prod(shape))
-    if w is not None and w.dtype.itemsize < 4:
+    if w is not None and w.dtype != xp.float64:
         # torch adds each weight into a histogram of the input's dtype, rounding each sum
+        # (NumPy's bincount sums in float64: torch's sums for float64 alone)
         hist = xp.zeros(size, w.dtype)
         xp.add.at(hist, flat[keep], w)
         hist = hist.reshape(shape)
     else:
         hist = xp.bincount(flat[keep], weights=w, minlength=size).astype(
             input.dtype).reshape(shape)
-    if density:
-        with xp.errstate(invalid="ignore", divide="ignore"):
-            # torch's steps, each rounded to the dtype: the sum (accumulated in float32 for
-            # the 16-bit types), then a division by it and by each dim's bin lengths
-            total = hist.astype(xp.float32).sum() if hist.dtype.itemsize < 4 else hist.sum()
-            hist = hist / input.dtype.type(total)
-            for d, e in enumerate(edges):
-                lengths = xp.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
-                hist = hist / lengths
+    if density:  # (0 / 0 and 1 / 0 silent: NOTE [Floating-point warnings])
+        # torch's steps, each rounded to the dtype: the sum (accumulated in float32 for the
+        # 16-bit types), then a division by it and by each dim's bin lengths
+        total = hist.astype(xp.float32).sum() if hist.dtype.itemsize < 4 else hist.sum()
+        hist = hist / input.dtype.type(total)
+        for d, e in enumerate(edges):
+            lengths = xp.diff(e).reshape([-1 if k == d else 1 for k in range(len(edges))])
+            hist = hist / lengths
     return hist.astype(input.dtype, copy=False)
 
 
@@ -169,7 +169,7 @@ def _histogram(self, bins, range, weight, density):
         edges = bins
     w = None if weight is None else weight.reshape(-1)
     _check_inputs(points, [edges], w, "histogram_cpu")
-    return _count(points, [edges], w, density, "histogram"), edges.copy()
+    return _count(points, [edges], w, density), edges.copy()
 
 
 histogram_op = Op("torch::autograd::NotImplemented", _histogram, outputs=("hist", "bin_edges"),
@@ -214,7 +214,7 @@ def _bin_edges(self, bin_ct, range, weight, density):
                            f"{2 * n} elements, but got {len(range)}")
     for d, b in enumerate(bin_ct):
         if b <= 0:
-            raise RuntimeError(f"torch.histogramdd(): bins must be > 0, but got {b} for "
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {b} for "
                                f"dimension {d}")
     return tuple(_spread_edges(points, bin_ct, range))
 
@@ -223,7 +223,7 @@ def _from_edges(self, edges, weight, density):
     points = _check_points(self)
     w = None if weight is None else weight.reshape(-1)
     _check_inputs(points, edges, w, "histogram_cpu")
-    return _count(points, list(edges), w, density, "histogramdd")
+    return _count(points, list(edges), w, density)
 
 
 bin_edges_op = Op("torch::autograd::NotImplemented", _bin_edges, outputs=None,

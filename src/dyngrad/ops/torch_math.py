@@ -7,7 +7,6 @@ torch's dispatcher does. Nothing here computes: it chooses an entry and its argu
 import numbers
 
 from .. import _backend
-from .._arg_parser import Parser
 from .._args import as_dtype, broadcast_shapes, type_name
 from ..creation import check_scalar, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
@@ -16,7 +15,6 @@ from . import reduction as red
 from ._batched import BatchedTensor, dynamic_shape_error
 from ._promote import result_dtype
 from .inplace import apply_inplace
-from .signatures import EXPLAINED
 
 xp = _backend.xp
 # the entries' plain functions (Op.fast): the operators' path, one call shorter
@@ -88,9 +86,6 @@ def method(fn, name):
         if type(other) not in _NUMBERS and not _operand(other):
             raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
                             f"{type_name(other)}")
-        alpha = kwargs.get("alpha", 1)
-        if not isinstance(alpha, numbers.Number):
-            kwargs["alpha"] = _scalar_arg(alpha, name)
         return fn(self, other, *args, **kwargs)
     m.__name__ = name
     return m
@@ -101,9 +96,7 @@ def add(input, other, *, alpha=1, out=None):
         input = _check_tensor(input, "add", other=other)
     if type(other) not in _NUMBERS and not isinstance(other, Tensor):
         _check_other("add", other)
-    if alpha != 1 or type(alpha) is not int:
-        _check_alpha(input, other, alpha)
-    return _add(input, other, alpha)
+    return _add(input, other, _alpha(input, other, alpha, "add"))
 
 
 def sub(input, other, *, alpha=1, out=None):
@@ -111,9 +104,7 @@ def sub(input, other, *, alpha=1, out=None):
         input = _check_tensor(input, "sub", other=other)
     if type(other) not in _NUMBERS and not isinstance(other, Tensor):
         _check_other("sub", other)
-    if alpha != 1 or type(alpha) is not int:
-        _check_alpha(input, other, alpha)
-    return _sub(input, other, alpha)
+    return _sub(input, other, _alpha(input, other, alpha, "sub"))
 
 
 def _scalar_arg(alpha, name):
@@ -123,15 +114,26 @@ def _scalar_arg(alpha, name):
     raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type_name(alpha)}")
 
 
-def _check_alpha(input, other, alpha):
-    if alpha == 1 and type(alpha) is int:
-        return
+def _alpha(input, other, alpha, name):
+    return alpha if type(alpha) is int and alpha == 1 else _check_alpha(input, other, alpha, name)
+
+
+def _check_alpha(input, other, alpha, name):
+    """torch's alpha: a Number (a 0-d tensor's value), of a kind the result's dtype holds
+    (its alpha_check: a bool for bool results only, a float for floating ones, a complex
+    number for complex ones)."""
     if not isinstance(alpha, numbers.Number):
-        raise TypeError(f"add(): argument 'alpha' must be Number, not {type_name(alpha)}")
-    if isinstance(alpha, float) and input._data.dtype.kind in "biu" and (
-            not isinstance(other, Tensor) or other._data.dtype.kind in "biu"):
+        alpha = _scalar_arg(alpha, name)
+    kind = _backend.kind(result_dtype(input._data, getattr(other, "_data", other)))
+    if isinstance(alpha, bool) and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if kind in "biu" and not isinstance(alpha, numbers.Integral):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
+    if kind != "c" and isinstance(alpha, numbers.Complex) and not isinstance(alpha, numbers.Real):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a "
+                           "complex number.")
+    return alpha
 
 
 def rsub(input, other, *, alpha=1):
@@ -159,8 +161,8 @@ def div(input, other, *, rounding_mode=_NOT_GIVEN, out=None):
     if rounding_mode is _NOT_GIVEN:
         return _div(input, other)
     if rounding_mode is not None and not isinstance(rounding_mode, str):
-        raise Parser("div", EXPLAINED["div"]).error((input, other),
-                                                   {"rounding_mode": rounding_mode})
+        # (the argument parser around div words this as torch does, from its overloads)
+        raise TypeError("div(): rounding_mode must be a str or None")
     # a mode given, even None, is torch's div.Tensor_mode overload (DivBackward2)
     return pw.div_mode(input, other, rounding_mode)
 
@@ -183,7 +185,7 @@ def remainder(input, other):
     if not isinstance(input, Tensor):
         if isinstance(other, Tensor):  # remainder(2, x): torch's remainder.Scalar_Tensor
             return pw.remainder_scalar_tensor(input, other)
-        input = _check_tensor(input, "remainder", other=other)
+        _check_tensor(input, "remainder")  # (no overload takes two numbers: a TypeError)
     return _remainder_entry(other, pw.remainder, pw.remainder_scalar)(input, other)
 
 
@@ -229,12 +231,19 @@ def clamp(input, min=None, max=None, *, out=None):
     return pw.clamp(input, min, max)
 
 
+def _refuse_complex(bound):
+    if type(bound) is complex:  # (clamp itself refuses the number's conversion first)
+        raise NotImplementedError("clamp is not supported for complex types")
+
+
 def clamp_min(input, min):
+    _refuse_complex(min)
     min, _ = pw.check_bounds(input, min, None)
     return (pw.clamp_min_tensor if isinstance(min, Tensor) else pw.clamp_min)(input, min)
 
 
 def clamp_max(input, max):
+    _refuse_complex(max)
     _, max = pw.check_bounds(input, None, max)
     return (pw.clamp_max_tensor if isinstance(max, Tensor) else pw.clamp_max)(input, max)
 
@@ -261,10 +270,11 @@ def nonzero(input, *, as_tuple=False):
             raise RuntimeError("Batching rule not implemented for aten::nonzero_numpy. We could "
                                "not generate a fallback.")
         raise dynamic_shape_error("aten::nonzero")
-    idx = xp.nonzero(input._data)
+    data = input._data
+    idx = xp.nonzero(xp.atleast_1d(data))  # (a number: one index, 0, where it is not 0)
     if as_tuple:
         return tuple(_wrap(i.astype(xp.int64)) for i in idx)
-    return _wrap(xp.stack(idx, axis=1).astype(xp.int64) if idx else xp.zeros((1, 0), xp.int64))
+    return _wrap(xp.stack(idx, axis=1).astype(xp.int64)[:, :data.ndim])
 
 
 def nonzero_static(input, *, size, fill_value=-1):
@@ -428,10 +438,8 @@ def _clamp_inplace(self, min=None, max=None):
 
 def _one_bound_inplace(name, by_number, by_tensor):
     def method(self, bound):
-        low = by_number is pw.clamp_min
-        bounds = pw.check_bounds(self, *((bound, None) if low else (None, bound)),
-                                 into=self._data.dtype)
-        bound = bounds[0 if low else 1]
+        # (check_bounds reads a lower and an upper bound alike: one slot serves both)
+        bound = pw.check_bounds(self, bound, None, into=self._data.dtype)[0]
         return apply_inplace(by_tensor if isinstance(bound, Tensor) else by_number, self,
                              (self, bound))
     method.__name__ = name
@@ -453,8 +461,10 @@ def _masked_fill_inplace(self, mask, value):
 
 
 INPLACE = {
-    "add_": inplace(pw.add, lambda self, other, *, alpha=1: (self, other, alpha)),
-    "sub_": inplace(pw.sub, lambda self, other, *, alpha=1: (self, other, alpha)),
+    "add_": inplace(pw.add, lambda self, other, *, alpha=1: (self, other, _alpha(
+        self, other, alpha, "add_"))),
+    "sub_": inplace(pw.sub, lambda self, other, *, alpha=1: (self, other, _alpha(
+        self, other, alpha, "sub_"))),
     "mul_": inplace(pw.mul),
     "div_": inplace(pw.div),
     "neg_": inplace(pw.neg),

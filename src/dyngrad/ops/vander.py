@@ -21,9 +21,17 @@ def vander(x, N=None, increasing=False):
     return result if increasing else result.flip(1)
 
 
+# linalg.vander's floating dtypes (complex and integer ones, but not bool, too)
+_WIDE = (_dtype.float32, _dtype.float64)
+
+
 def linalg_vander(x, *, N=None):
-    if x.dim() < 1:
-        raise RuntimeError("linalg.vander: Expected x to have at least one dimension")
+    dt = x.dtype
+    if dt not in _WIDE and (dt.is_floating_point or dt == _dtype.bool):
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer "
+                           f"tensors, but got {dt._cname}")
+    if x.dim() == 0:  # (torch reads a number as a vector of one)
+        x = x.unsqueeze(-1)
     n = x.shape[-1] if N is None else N
     if n <= 1:
         raise RuntimeError("N must be greater than 1.")
