@@ -172,16 +172,12 @@ def _is_pow2_or_zero(x):
 # libm calls (torch's double precision paths call glibc's log/log1p/sincos).
 # --------------------------------------------------------------------------
 
-@functools.cache
-def _c_log1pf():
-    # the process's own symbols hold the C library's (Python itself links libm); None
-    # where ctypes cannot reach them
-    try:
-        fn = ctypes.CDLL(None).log1pf
-    except (OSError, AttributeError, TypeError):
-        return None
-    fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-    return fn
+# the C library's log1pf (the process's own symbols hold it: Python itself links libm)
+try:
+    _C_LOG1PF = ctypes.CDLL(None).log1pf
+    _C_LOG1PF.restype, _C_LOG1PF.argtypes = ctypes.c_float, [ctypes.c_float]
+except (OSError, AttributeError, TypeError):  # pragma: no cover - ctypes cannot reach it
+    _C_LOG1PF = None
 
 
 def _log1pf(x):
@@ -189,10 +185,9 @@ def _log1pf(x):
     float kernels call it where they take log1p of a float (NumPy's float32 log1p, and
     log1p in double rounded to float, differ from glibc's in the last bit for a tenth of
     the numbers in (-0.5, 0))."""
-    fn = _c_log1pf()
-    if fn is None:  # pragma: no cover - no C library in reach: the nearest float
-        return float(np.float32(math.log1p(x)))
-    return float(fn(x))
+    if _C_LOG1PF is None:  # pragma: no cover - no C library in reach: the nearest float
+        return float(np.float32(math.log1p(x)))  # pragma: no mutate (not reached here)
+    return float(_C_LOG1PF(x))
 
 
 def _libm_map(fn, x):
