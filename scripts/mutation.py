@@ -122,6 +122,7 @@ _PSW = "return per_sample_weights_backward(grad, weight, indices, offsets, resul
 _ARANGE = "where = xp.arange(0, rows * cols, cols + 1, dtype=xp.int64)"
 _LAYOUT = "return _backend.data_ptr(a), a.nbytes, tuple(st // a.itemsize for st in a.strides)"
 _CAUSAL = "xp.copyto(s, xp.asarray(-xp.inf, s.dtype), where=_above_diagonal(*s.shape[-2:]))"
+_BINOM_AHEAD = "uniform = _Uniforms(_random._generator(generator), min(3 * c.size + 16, 1 << 16))"
 _LSE = "xp.isfinite(logsumexp), logsumexp, xp.zeros((), logsumexp.dtype))"
 _GRADS = ("return dq.astype(dt, copy=False), dk.astype(dt, copy=False), "
           "dv.astype(dt, copy=False)")
@@ -878,19 +879,22 @@ EQUIVALENT = {
         "hides them (no difference over test_pow_rounding's grid of every special pair)"),
     ("binomial.py", "if prob > 0.5:", "if prob >= 0.5:"):
         "binomial: reached only past prob <= 0.5, so prob is above 0.5 or NaN",
-    # BTRS's squeeze (Hoermann) accepts only draws its exact bound accepts: a smaller or
-    # empty squeeze gives the same draws from the same uniforms, one logarithm later
-    **dict.fromkeys([("binomial.py", "v_r = 0.92 - 4.2 / b", f"v_r = 0.92 - {m}")
-                     for m in ("4.2 * b", "4.2", "b", "5.2 / b")]
-                    + [("binomial.py", "if us >= 0.07 and v <= v_r:", m)
-                       for m in ("if us > 0.07 and v <= v_r:", "if us >= 1.07 and v <= v_r:",
-                                 "if us >= 0.07 and v < v_r:")],
-                    "BTRS's squeeze, made smaller: the exact bound accepts the same draws"),
-    **dict.fromkeys([
-        ("binomial.py", "return _wrap(np.array(out, dtype=np.float64).astype(c.dtype).reshape(c.shape))",
-         f"return _wrap(np.array(out, {m}).astype(c.dtype).reshape(c.shape))")
-        for m in ("dtype=None", "")],
-        "binomial: the draws are Python floats, float64 without being told"),
+    ("binomial.py", "if us >= 0.07 and v <= v_r:", "if us > 0.07 and v <= v_r:"):
+        "binomial: no uniform double (a multiple of 2 ** -53) makes 0.5 - |u - 0.5| the double "
+        "0.07 (1 - 0.07 is not such a multiple)",
+    ("binomial.py", "return lambda uniform: math.nan", "return lambda uniform: None"):
+        "binomial: None written into the float64 result is NaN",
+    **dict.fromkeys([("binomial.py", "draw = samplers.get(pair)", m)
+                     for m in ("draw = None", "draw = samplers.get(None)")],
+                    "binomial: the cache of each (count, prob)'s sampler; a sampler made afresh "
+                    "draws the same"),
+    **dict.fromkeys([("binomial.py", _BINOM_AHEAD, _BINOM_AHEAD.replace("3 * c.size + 16, 1 << 16", m))
+                     for m in ("3 * c.size, 1 << 16", "16, 1 << 16", "3 + 16, 1 << 16",
+                               "c.size + 16, 1 << 16", "4 * c.size + 16, 1 << 16",
+                               "3 * c.size + 17, 1 << 16", "3 * c.size + 16, 2 << 16",
+                               "3 * c.size + 16, 1 << 17")],
+                    "binomial: how many uniforms are drawn ahead at a time; any positive number "
+                    "gives the same draws (the generator is set back past the numbers read)"),
     # conv.py
     **dict.fromkeys([("conv.py", _WINDOWS, _WINDOWS.replace("writeable=False)", w))
                      for w in ("writeable=None)", ")")] + [

@@ -5,6 +5,7 @@ library's log/log1p/sin/cos; the float normal path uses the AVX2 log256_ps/sinco
 of avx_mathfun.h. This module holds those building blocks; ``_cpu_generator`` uses them
 to draw the same numbers as torch.
 """
+import ctypes
 import functools
 import math
 from fractions import Fraction
@@ -170,6 +171,24 @@ def _is_pow2_or_zero(x):
 # --------------------------------------------------------------------------
 # libm calls (torch's double precision paths call glibc's log/log1p/sincos).
 # --------------------------------------------------------------------------
+
+# the C library's log1pf (the process's own symbols hold it: Python itself links libm)
+try:
+    _C_LOG1PF = ctypes.CDLL(None).log1pf
+    _C_LOG1PF.restype, _C_LOG1PF.argtypes = ctypes.c_float, [ctypes.c_float]
+except (OSError, AttributeError, TypeError):  # pragma: no cover - ctypes cannot reach it
+    _C_LOG1PF = None
+
+
+def _log1pf(x):
+    """The C library's float log1p of the float32 number ``x``, as a Python float: torch's
+    float kernels call it where they take log1p of a float (NumPy's float32 log1p, and
+    log1p in double rounded to float, differ from glibc's in the last bit for a tenth of
+    the numbers in (-0.5, 0))."""
+    if _C_LOG1PF is None:  # pragma: no cover - no C library in reach: the nearest float
+        return float(np.float32(math.log1p(x)))  # pragma: no mutate (not reached here)
+    return float(_C_LOG1PF(x))
+
 
 def _libm_map(fn, x):
     x = np.asarray(x, np.float64)
