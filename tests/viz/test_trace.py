@@ -79,7 +79,10 @@ def test_hooks_and_what_they_returned():
     h.register_hook(lambda g: g * 10)
     x.register_hook(lambda g: g + 1)
     y = (h * h).sum()
-    y.grad_fn.register_prehook(lambda go: None)
+    def looks(go):
+        return go  # (the same gradients, recorded as its result)
+
+    y.grad_fn.register_prehook(looks)
     with trace() as t:
         y.backward()
     (hstep,) = [s for s in t if s.node is h.grad_fn]
@@ -90,7 +93,9 @@ def test_hooks_and_what_they_returned():
     acc = leaf_step(t, x)
     assert acc.hooks[0][0] == "tensor" and close(acc.hooks[0][2], acc.grads_in[0] + 1)
     assert close(acc.grad_after, x.grad)
-    assert t[0].hooks == [("prehook", t[0].hooks[0][1], None)]
+    (kind, name, result), = t[0].hooks
+    assert (kind, name) == ("prehook", looks.__qualname__)
+    assert len(result) == 1 and close(result[0], t[0].grads_in[0])
     assert "hook (tensor)" in str(t)
 
 
