@@ -156,6 +156,26 @@ def case_node_hooks_see_the_buffer_version(torch):
     return x.grad, x.grad._version
 
 
+def case_hooked_node_returns_a_wrong_shape(torch):
+    # the check of a formula's gradient names the node, hooks or not; the leaf is untouched
+    class Wide(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return torch.ones(3)
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = Wide.apply(x)
+    y.grad_fn.register_hook(lambda gi, go: print("post", gi))
+    try:
+        y.sum().backward()
+    except RuntimeError as e:
+        print(e)
+    return x.grad
+
+
 def case_retain_grad_leaf_noop(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     x.retain_grad()

@@ -102,11 +102,15 @@ def test_hooks_and_what_they_returned():
 def test_node_post_hook_replacing_gradients():
     x = torch.tensor([1., 2.], requires_grad=True)
     h = x * 3
-    h.grad_fn.register_hook(lambda gi, go: (gi[0] * 0 + 7, None))
+    def seven(gi, go):
+        return gi[0] * 0 + 7, None
+
+    h.grad_fn.register_hook(seven)
     with trace() as t:
         h.sum().backward()
     (hstep,) = [s for s in t if s.node is h.grad_fn]
-    assert hstep.hooks[0][0] == "hook" and "replaced by a hook" in hstep.edges[0].note
+    assert hstep.hooks[0][:2] == ("hook", seven.__qualname__)
+    assert "replaced by a hook" in hstep.edges[0].note
     assert close(hstep.edges[0].grad, [7., 7.]) and close(x.grad, [7., 7.])
     assert close(leaf_step(t, x).arrivals[0].grad, x.grad)
 
