@@ -87,6 +87,7 @@ _SAME_KIND_NP = "if isinstance(source, xp.dtype) and isinstance(target, xp.dtype
 _ENGINE_COPY = ("return _wrap(_backend.array_module(data).empty(data.shape, dtype=data.dtype))"
                 ".copy_(grad)")
 _ACC_OWN = "_accumulate(node, grads[0], create_graph, own, versions)"
+_ACC_HOOKED = "_accumulate(node, grads[0], create_graph, False, versions)"
 _ENGINE_NEXT = "and nxt._n_outputs == 1 and type(nxt) is not AccumulateGrad):"
 _OWNED_ADD = "elif id(old) in owned and old.dtype == g.dtype and old.shape == g.shape:"
 _TELL_OB = 'ob("hook", kind=kind, fn=fn, args=args, result=result)'
@@ -192,6 +193,7 @@ _ARG_TYPE_ERRORS = [
         '(None, "remainder")', "(input, None)", '("remainder")', "(input, )"))]
 _COV_WARN = '"than the number of observations.", UserWarning, stacklevel=user_stacklevel())'
 _AVG1D = "return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode,"
+_NEEDED_ORDER = "if n._next_functions and not n._sequence_nr < seq:"
 _UP_SCALE = "return 1.0 / scale if scale is not None and scale > 0 else in_size / out_size"
 _UP_EXACT = "return _nearest_matrix(in_size, out_size, scale, align_corners, dtype, exact=True)"
 _UP_CUBIC = "return xp.where(x <= 1, near, xp.where(x < 2, far, 0.0))"
@@ -537,6 +539,7 @@ EQUIVALENT = {
                      ("engine.py", "own = id(grads[0]) in owned", "own = None"),
                      ("engine.py", "own = id(grads[0]) in owned", "own = id(None) in owned"),
                      ("engine.py", _ACC_OWN, _ACC_OWN.replace("own,", "None,")),
+                     ("engine.py", _ACC_HOOKED, _ACC_HOOKED.replace("False,", "None,")),
                      ("engine.py", "elif owned and type(grad) is _ndarray:",
                       "elif owned and type(None) is _ndarray:"),
                      ("engine.py", "elif owned and type(grad) is _ndarray:",
@@ -590,6 +593,28 @@ EQUIVALENT = {
                     "_run's next_up shortcut, taken or not for an AccumulateGrad: it runs next "
                     "either way (it outranks every node, and the queue is empty), and its "
                     "gradient, kept out of the buffers, is copied with the version it has"),
+    **dict.fromkeys([("engine.py", "if type(new) is _ndarray:", "if type(None) is _ndarray:"),
+                     ("engine.py", "owned.add(id(new))  # a sum this run made",
+                      "owned.add(None)  # a sum this run made"),
+                     ("engine.py", "owned.add(id(new))  # a sum this run made",
+                      "owned.add(id(None))  # a sum this run made")],
+                    "_run: a sum not recorded as owned is summed into a new array next time, or "
+                    "copied by its leaf, with the same values and versions (NOTE [Owned "
+                    "gradients])"),
+    **dict.fromkeys([("engine.py", "owned.discard(id(old))", m)
+                     for m in ("owned.discard(None)", "owned.discard(id(None))")],
+                    "_run: an old gradient summed into a new array was not owned (one in a slot "
+                    "always matches the new one's shape and dtype, so an owned one is added into "
+                    "in place): there is nothing to discard"),
+    # _needed's test for a next node newer than the node asking only sends the question to
+    # _needed_in_order, which answers every graph: asking it more often gives the same set
+    **dict.fromkeys([("engine.py", _NEEDED_ORDER, _NEEDED_ORDER.replace(a, b)) for a, b in (
+        ("_next_functions and not", "_next_functions or not"),
+        ("and not n._sequence_nr < seq", "and n._sequence_nr < seq"))],
+                    "_needed: only sends more graphs to _needed_in_order, which gives the same set"),
+    ("engine.py", _NEEDED_ORDER, _NEEDED_ORDER.replace("< seq", "<= seq")):
+        "_needed: two nodes with edges never share a sequence number (only AccumulateGrads, "
+        "which have no edges, do)",
     ("indexing.py", "return grad if accumulate else index_put(grad, _checked(indices), 0.0, False)",
      "return grad if accumulate else index_put(grad, _checked(indices), 0.0, None)"):
         "index_put's accumulate: None is falsy as False",

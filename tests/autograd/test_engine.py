@@ -667,6 +667,43 @@ def case_node_reached_without_gradient(torch):
     return x.grad, w.grad, v.grad
 
 
+def case_hooked_nodes_reached_without_gradient(torch):
+    # as above, through nodes with hooks: a built-in node that got no gradient at all is
+    # not run, yet its hooks are; one that got a gradient for a later output runs
+    class NoGrad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+    w = torch.tensor([1., 2.], requires_grad=True)
+    h = w * 2
+    h.grad_fn.register_prehook(lambda go: print("pre", go))
+    h.grad_fn.register_hook(lambda gi, go: print("post", gi, go))
+    NoGrad.apply(h).sum().backward()
+    v = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    a, b = (v * 2).split(2)
+    a.grad_fn.register_hook(lambda gi, go: print("split", gi, go))
+    (NoGrad.apply(a) + NoGrad.apply(b)).sum().backward()
+    u = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    c, d = (u * 1).split(2)
+    c.grad_fn.register_prehook(lambda go: print("later", go))
+    (d * 3).sum().backward()
+    return w.grad, v.grad, u.grad
+
+
+def case_hooked_leaf_under_create_graph(torch):
+    # the leaf's node has a hook: its .grad is still the recorded gradient, then a sum
+    x = torch.tensor([1., 2.], requires_grad=True)
+    x.register_hook(lambda g: print("leaf", g))
+    (x * x).sum().backward(create_graph=True)
+    first = x.grad
+    (x * x).sum().backward(create_graph=True)
+    return first, x.grad, first is x.grad
+
+
 def case_grad_root_node_not_wanted(torch):
     # h is a root whose node autograd.grad does not want (it leads to z only): x * h's
     # node hands it nothing
@@ -685,6 +722,28 @@ def case_grad_hook_of_unwanted_chain_not_run(torch):
     v = x * 2
     v.register_hook(lambda g: print("v", g))
     return torch.autograd.grad((u + v).sum(), [x])
+
+
+def case_inputs_past_a_view_node_made_later(torch):
+    # v's node is made afresh (its base changed in place) while y's is recorded: a node
+    # newer than the node that takes it, so the needed nodes are not in creation order.
+    # Which nodes run: u's chain leads to no input; the non-leaf input's own node runs.
+    x = torch.tensor([1., 2., 3.], requires_grad=True)
+    b = x * 1
+    v = b[:2]
+    b.mul_(2)
+    y = v * 3
+    y.grad_fn.register_hook(lambda gi, go: print("y node", gi, go))
+    v.grad_fn.register_prehook(lambda go: print("v node", go))
+    w = torch.tensor([1., 2.], requires_grad=True)
+    u = w * 2
+    u.register_hook(lambda g: print("u", g))
+    z = (y * y + u).sum()
+    print(torch.autograd.grad(z, [x], retain_graph=True))
+    z.backward(inputs=[y], retain_graph=True)
+    z.backward(inputs=[v])
+    return x.grad, y.grad, v.grad, w.grad
+
 
 def case_grad_same_input_twice(torch):
     x = torch.tensor([1., 2.], requires_grad=True)

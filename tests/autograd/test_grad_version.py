@@ -281,6 +281,33 @@ def case_broadcast_gradient_summed_into(torch):
     g1, = torch.autograd.grad((y1 + torch.ones(2, 3)).sum() + b1.sum(), [y1])
     return g, g._version, g1, g1._version
 
+
+def case_broadcast_gradient_past_hooks_and_observers(torch):
+    # as above, the summed-down gradient reaching the leaf's buffer from a node with a post
+    # hook (returning None, its own arguments, or new gradients for some) or under anomaly
+    # mode's observer; and the gradients a hook shows meeting in one buffer
+    hooks = [lambda gi, go: None, lambda gi, go: gi, lambda gi, go: (gi[0] * 1, gi[1]),
+             lambda gi, go: (gi[0], gi[1] * 1), None]
+    out = []
+    for hook in hooks:
+        a = _leaf(torch)
+        b = _leaf(torch, 2, 3)
+        s = a.sum()
+        with torch.autograd.set_detect_anomaly(hook is None):
+            y = a + b
+            if hook is not None:
+                y.grad_fn.register_hook(hook)
+            (s + y.sum()).backward()
+        out.append((a.grad._version, b.grad._version))
+    # y + y hands the one array it got to both edges: torch's buffer shares it, so the
+    # second is added into a new tensor
+    x = _leaf(torch)
+    y = x * 2
+    y.register_hook(lambda g: print(g._version))
+    ((y + y) * 2).sum().backward()
+    return out, x.grad._version
+
+
 @pytest.mark.parametrize("case", params(globals()))
 def test_grad_version(case):
     check(case)

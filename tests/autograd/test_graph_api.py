@@ -93,6 +93,19 @@ def case_edge_as_output_without_gradient(torch):
     torch.autograd.grad(torch.autograd.graph.get_gradient_edge(a * 2), a)
 
 
+def case_edge_without_node_as_output(torch):
+    # torch reads the edge's node before anything runs: nothing is written
+    a, _, _ = _leaves(torch)
+    e = torch.autograd.graph.GradientEdge(None, 0)
+    for run in (lambda: torch.autograd.backward([e, a * 2], [torch.ones(2), torch.ones(2)]),
+                lambda: torch.autograd.grad([(a * 3).sum(), e], [a], [None, torch.ones(2)])):
+        try:
+            run()
+        except AttributeError as error:
+            print(error)
+    return a.grad
+
+
 def case_edge_as_input_and_output(torch):
     a, _, _ = _leaves(torch)
     h = a * 2

@@ -119,6 +119,63 @@ def case_retain_grad_twice_accumulates(torch):
     return y.grad, g is y.grad, g
 
 
+def case_retain_grad_of_output_without_gradient_or_gone(torch):
+    # split's first output gets no gradient (its .grad stays None); y is gone before the
+    # backward reaches its node
+    x = torch.tensor([1., 2., 3., 4.], requires_grad=True)
+    a, b = (x * 1).split(2)
+    a.retain_grad()
+    b.retain_grad()
+    (b * 3).sum().backward()
+    y = x * 2
+    y.retain_grad()
+    z = y.sum()
+    del y
+    z.backward()
+    return a.grad, b.grad, x.grad
+
+
+def case_node_hooks_replace_under_create_graph(torch):
+    # the hooks' gradients are recorded: the second derivative goes through them
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * x
+    y.grad_fn.register_prehook(lambda go: (go[0] * x,))
+    z = y * 3
+    z.grad_fn.register_hook(lambda gi, go: (gi[0] * x, None))
+    g, = torch.autograd.grad(z.sum(), [x], create_graph=True)
+    return g, torch.autograd.grad(g.sum(), [x])
+
+
+def case_node_hooks_see_the_buffer_version(torch):
+    # y's gradient is summed in place in its buffer: the node's hooks see version 1
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_prehook(lambda go: print("pre", go[0]._version))
+    y.grad_fn.register_hook(lambda gi, go: print("post", gi[0]._version, go[0]._version))
+    (y * 3 + y * 4).sum().backward()
+    return x.grad, x.grad._version
+
+
+def case_hooked_node_returns_a_wrong_shape(torch):
+    # the check of a formula's gradient names the node, hooks or not; the leaf is untouched
+    class Wide(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return torch.ones(3)
+    x = torch.tensor([1., 2.], requires_grad=True)
+    y = Wide.apply(x)
+    y.grad_fn.register_hook(lambda gi, go: print("post", gi))
+    try:
+        y.sum().backward()
+    except RuntimeError as e:
+        print(e)
+    return x.grad
+
+
 def case_retain_grad_leaf_noop(torch):
     x = torch.tensor([1., 2.], requires_grad=True)
     x.retain_grad()

@@ -78,6 +78,7 @@ CASES = [
     # src longer than its index)
     'torch.zeros(4).scatter_add(0, i, w).sum().backward()',
     'torch.zeros(2, 4).scatter_add(1, i.view(1, 2), w.view(1, 3)).sum().backward()',
+    'sa = torch.zeros(4).scatter_add(0, i, w)\nsa.grad_fn.register_hook(lambda gi, go: None)\nsa.sum().backward()',
     # a hook with no __name__ (a callable object) is named '<unknown>' in the hook errors
     'hh = w * 1\nhh.register_hook(type("H", (), {"__call__": lambda self, g: g[:2]})())\nhh.sum().backward()',
     'hh = w * 1\nhh.register_hook(type("H", (), {"__call__": lambda self, g: g.double()})())\nhh.sum().backward()',

@@ -79,7 +79,10 @@ def test_hooks_and_what_they_returned():
     h.register_hook(lambda g: g * 10)
     x.register_hook(lambda g: g + 1)
     y = (h * h).sum()
-    y.grad_fn.register_prehook(lambda go: None)
+    def looks(go):
+        return go  # (the same gradients, recorded as its result)
+
+    y.grad_fn.register_prehook(looks)
     with trace() as t:
         y.backward()
     (hstep,) = [s for s in t if s.node is h.grad_fn]
@@ -90,18 +93,24 @@ def test_hooks_and_what_they_returned():
     acc = leaf_step(t, x)
     assert acc.hooks[0][0] == "tensor" and close(acc.hooks[0][2], acc.grads_in[0] + 1)
     assert close(acc.grad_after, x.grad)
-    assert t[0].hooks == [("prehook", t[0].hooks[0][1], None)]
+    (kind, name, result), = t[0].hooks
+    assert (kind, name) == ("prehook", looks.__qualname__)
+    assert len(result) == 1 and close(result[0], t[0].grads_in[0])
     assert "hook (tensor)" in str(t)
 
 
 def test_node_post_hook_replacing_gradients():
     x = torch.tensor([1., 2.], requires_grad=True)
     h = x * 3
-    h.grad_fn.register_hook(lambda gi, go: (gi[0] * 0 + 7, None))
+    def seven(gi, go):
+        return gi[0] * 0 + 7, None
+
+    h.grad_fn.register_hook(seven)
     with trace() as t:
         h.sum().backward()
     (hstep,) = [s for s in t if s.node is h.grad_fn]
-    assert hstep.hooks[0][0] == "hook" and "replaced by a hook" in hstep.edges[0].note
+    assert hstep.hooks[0][:2] == ("hook", seven.__qualname__)
+    assert "replaced by a hook" in hstep.edges[0].note
     assert close(hstep.edges[0].grad, [7., 7.]) and close(x.grad, [7., 7.])
     assert close(leaf_step(t, x).arrivals[0].grad, x.grad)
 

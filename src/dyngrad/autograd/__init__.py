@@ -62,6 +62,8 @@ def _make_grads(outputs, grads, create_graph, batched=False):
     keep = create_graph or DUAL[0] is not None
     for i, (o, g) in enumerate(zip(outputs, grads)):
         if isinstance(o, graph.GradientEdge):
+            if o.node is None:  # torch reads the node's metadata first (so no root lacks a node)
+                raise AttributeError("'NoneType' object has no attribute '_input_metadata'")
             # an edge's shape is unknown here: its gradient must be given, and is not checked
             if g is None:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")

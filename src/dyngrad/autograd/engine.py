@@ -392,7 +392,7 @@ def current_task():
 def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
     task = _GraphTask(accumulate)
     _running.tasks.append(task)  # (run_backward pops it)
-    root_nodes = list({id(n): n for n, _ in roots if n is not None}.values())
+    root_nodes = list({id(n): n for n, _ in roots}.values())  # (every root has a node)
     deps = _discover(root_nodes)
     task.roots, task.deps = root_nodes, deps
 
@@ -420,8 +420,6 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
     versions = task.versions = None if create_graph else FlightVersions(buffers, root_grads)
     flight = versions.table if versions is not None else ()
     for (node, nr), g in zip(roots, root_grads):
-        if node is None:
-            continue
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node._n_outputs
@@ -507,7 +505,7 @@ def _run(roots, root_grads, retain_graph, create_graph, inputs, accumulate):
             if not retain_graph:
                 node._release()
         else:
-            outs = raw = _run_node(node, grads, create_graph, retain_graph, wanted)
+            outs, raw = _run_node(node, grads, create_graph, retain_graph, wanted)
         if arrived is not None:
             versions.settle(arrived, outs or ())
         for k, (nxt, nr) in enumerate(node._next_functions):
@@ -658,6 +656,9 @@ def _unwrap(g, create_graph):
 
 def _run_node(node, grads, create_graph, retain_graph, wanted=None):
     """One node's step: tensor hooks, retain_grad, pre-hooks, the node, post hooks.
+    Returns the gradients for its edges, and what the formula returned for them before the
+    engine summed them down to the inputs' shapes (the same list when it did not, or when
+    a post hook replaced them): _run's ``outs`` and ``raw``.
 
     ``wanted``: when only part of the graph runs, the nodes that may receive a gradient.
     A leaf here never takes its gradient uncopied: a hook or an observer may hold it
@@ -680,10 +681,10 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
             _accumulate(node, grads[0], create_graph, False, versions)
         if observers:
             _tell("ran", node=node, grads=grads, raw=None, outs=None)
-        outs = []
+        outs = raw = []
     elif (grads[0] is None and (len(grads) == 1 or all(g is None for g in grads))
           and not node._runs_without_grad):
-        outs = [None] * len(node._next_functions)
+        outs = raw = [None] * len(node._next_functions)
     else:
         outs = raw = node._apply(grads, create_graph)
         if node._meta is not None:
@@ -697,6 +698,7 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
     if node._hooks:
         gi = tuple(None if g is None else _tensor(g) for g in outs)
         go = tuple(_shown(g, versions) for g in grads)
+        replaced = False
         for fn in list(node._hooks.values()):
             new = fn(gi, go)
             if observers or hook_watchers:
@@ -704,10 +706,13 @@ def _run_node(node, grads, create_graph, retain_graph, wanted=None):
             if new is not None:
                 _check_hook_result(fn, gi, new)
                 gi = new
-        outs = [_unwrap(g, create_graph) for g in gi]
+                replaced = True
+        fitted, outs = outs, [_unwrap(g, create_graph) for g in gi]
+        if replaced:  # a gradient a hook put in place of the engine's is no sum it made
+            raw = [r if o is f else o for r, o, f in zip(raw, outs, fitted)]
     if not retain_graph:
         node._release()
-    return outs
+    return outs, raw
 
 
 def call_node(node, grads):
