@@ -271,6 +271,9 @@ def _adaptive_avg_pool(self, output_size):
     k = len(output_size)
     if all(o == 1 for o in output_size):  # torch takes a mean: complex numbers pass
         _mean_check(self, None)
+    elif k == 2 and 0 in self.shape[:-k] + tuple(output_size):  # (2-d: no kernel runs)
+        return _backend.array_module(self).zeros(self.shape[:-k] + tuple(output_size),
+                                                 self.dtype)
     else:
         check_kernel(self, f"adaptive_avg_pool{k}d" + ("_cpu" if k == 3 else ""), FLOATING)
     mats = [_averaging(n, o, self.dtype) for n, o in zip(self.shape[-k:], output_size)]
@@ -287,7 +290,7 @@ def _adaptive_max_pool(self, output_size):
     for cell in xp.ndindex(*output_size):
         bounds = [(c[0][i], c[1][i]) for c, i in zip(cells, cell)]
         region = self[(Ellipsis,) + tuple(slice(a, b) for a, b in bounds)]
-        flat = region.reshape(region.shape[:-k] + (-1,))
+        flat = region.reshape(region.shape[:-k] + (math.prod(region.shape[-k:]),))
         a = xp.argmax(flat, axis=-1)
         out[(Ellipsis,) + cell] = xp.take_along_axis(flat, a[..., None], -1)[..., 0]
         pos = xp.unravel_index(a, region.shape[-k:])

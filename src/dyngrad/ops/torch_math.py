@@ -101,8 +101,8 @@ def add(input, other, *, alpha=1, out=None):
         input = _check_tensor(input, "add", other=other)
     if type(other) not in _NUMBERS and not isinstance(other, Tensor):
         _check_other("add", other)
-    if alpha != 1 or type(alpha) is not int:
-        _check_alpha(input, other, alpha)
+    if type(alpha) is not int or alpha != 1:  # (type first: compile records a SymFloat)
+        alpha = _check_alpha(input, other, alpha)
     return _add(input, other, alpha)
 
 
@@ -111,9 +111,16 @@ def sub(input, other, *, alpha=1, out=None):
         input = _check_tensor(input, "sub", other=other)
     if type(other) not in _NUMBERS and not isinstance(other, Tensor):
         _check_other("sub", other)
-    if alpha != 1 or type(alpha) is not int:
-        _check_alpha(input, other, alpha)
+    if type(alpha) is not int or alpha != 1:  # (type first: compile records a SymFloat)
+        alpha = _check_alpha(input, other, alpha)
     return _sub(input, other, alpha)
+
+
+def _with_alpha(self, other, alpha):
+    """add_'s and sub_'s arguments, alpha checked as add's (only when it is not 1)."""
+    if type(alpha) is not int or alpha != 1:  # (type first: compile records a SymFloat)
+        alpha = _check_alpha(self, other, alpha)
+    return self, other, alpha
 
 
 def _scalar_arg(alpha, name):
@@ -124,17 +131,31 @@ def _scalar_arg(alpha, name):
 
 
 def _check_alpha(input, other, alpha):
-    if alpha == 1 and type(alpha) is int:
-        return
+    """alpha as torch's kernel reads it (in the result's dtype), after torch's checks."""
+    if type(alpha) is int and alpha == 1:
+        return alpha
     if not isinstance(alpha, numbers.Number):
         raise TypeError(f"add(): argument 'alpha' must be Number, not {type_name(alpha)}")
     if isinstance(alpha, float) and input._data.dtype.kind in "biu" and (
             not isinstance(other, Tensor) or other._data.dtype.kind in "biu"):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
+    dt = result_dtype(input._data, other._data if isinstance(other, Tensor) else other)
+    if isinstance(alpha, complex) and dt.kind != "c":
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
+                           "number.")
+    if type(alpha) is bool and dt.kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if type(alpha) in (int, float):  # the kernel reads alpha in the result's own dtype
+        check_scalar(alpha, dt)
+        if dt.kind == "b":
+            return bool(alpha)
+    return alpha
 
 
 def rsub(input, other, *, alpha=1):
+    if type(alpha) is not int or alpha != 1:  # (type first: compile records a SymFloat)
+        alpha = _check_alpha(input, other, alpha)
     if isinstance(other, Tensor):
         return pw.rsub_tensor(input, other, alpha)
     return pw.rsub(input, other, alpha)
@@ -453,8 +474,8 @@ def _masked_fill_inplace(self, mask, value):
 
 
 INPLACE = {
-    "add_": inplace(pw.add, lambda self, other, *, alpha=1: (self, other, alpha)),
-    "sub_": inplace(pw.sub, lambda self, other, *, alpha=1: (self, other, alpha)),
+    "add_": inplace(pw.add, lambda self, other, *, alpha=1: _with_alpha(self, other, alpha)),
+    "sub_": inplace(pw.sub, lambda self, other, *, alpha=1: _with_alpha(self, other, alpha)),
     "mul_": inplace(pw.mul),
     "div_": inplace(pw.div),
     "neg_": inplace(pw.neg),
