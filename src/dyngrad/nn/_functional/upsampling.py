@@ -87,7 +87,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if output_size is None:
         output_size = [_scaled(n, s) for n, s in zip(input.shape[2:], scales)]
     _check_sizes(input, output_size)
-    _check_kernel_dtype(input, mode, antialias)
+    # (the antialiased kernels copy an input whose size does not change, of any dtype)
+    if not (antialias and list(output_size) == list(input.shape[2:])):
+        _check_kernel_dtype(input, mode, antialias)
     return entry(input, tuple(output_size),
                  None if mode in ("nearest", "nearest-exact") else align_corners,
                  tuple(scales) if scales is not None else (None,) * dim)
