@@ -246,6 +246,14 @@ def _inplace_on_cpu(lib, op, other):
     return out is x, x, x._version - before
 
 
+def _raised(call):
+    """What ``call`` raises (type and message), or what it returns."""
+    try:
+        return record(call())
+    except Exception as e:  # the error is part of the behaviour compared
+        return (type(e).__name__, str(e))
+
+
 def _mask_write(t, value, mask_shape):
     """x[mask] = value with a meta mask (torch's meta index_put_: nothing checked against the
     mask's count): x, its version."""
@@ -402,6 +410,54 @@ PROGRAMS = [
                            t.nn.GroupNorm(2, 4, device=M)(_empty(t, 2, 4, 3)))),
     ("index_put", lambda t: _empty(t, 3, 4).index_put_((t.tensor([0, 1], device=M),),
                                                        _empty(t, 4))),
+    # torch's meta index_put_ checks no dtype, shape or index type, and writes nothing (into
+    # a CPU tensor either, when a mask or the values are meta)
+    ("index_put_unchecked", lambda t: (
+        _empty(t, 3, 4).index_put_((_empty(t, 3, 4, dtype=t.bool),), _empty(t, 7)),
+        _empty(t, 3, 4).index_put_((_empty(t, 2, 5, dtype=t.bool),), _empty(t, 7), True),
+        _empty(t, 3, 4).index_put_((_empty(t, 2),) * 3, _empty(t, 2, dtype=t.float64)),
+        t.index_put(_empty(t, 3, 4), (_empty(t, 3, dtype=t.bool),), _empty(t, 4, dtype=t.long)),
+        _empty(t, 3, 4).index_put((_empty(t, 3, 4, dtype=t.bool),), _empty(t, 7)))),
+    ("index_put_graph", lambda t: t.index_put(_empty(t, 3, 4), (_empty(t, 3, 4, dtype=t.bool),),
+                                              t.empty(5, device=M, requires_grad=True))),
+    ("mask_write_other_dtype", lambda t: (_mask_write(t, _empty(t, 5, dtype=t.float64), (3, 4)),
+                                          _mask_write(t, _empty(t, 5, dtype=t.long), (3,)))),
+    ("long_index_write_unchecked", lambda t: (lambda x: (x.__setitem__(
+        _empty(t, 2, dtype=t.long), _empty(t, 3, 4)), x, x._version))(_empty(t, 3, 4))),
+    ("mask_write_into_cpu", lambda t: (lambda x: (x.__setitem__(
+        _empty(t, 3, 4, dtype=t.bool), _empty(t, 5)), x.index_put_(
+            (t.ones(3, 4, dtype=t.bool),), _empty(t, 2)), x, x._version))(t.ones(3, 4))),
+    ("index_put_method_none", lambda t: _empty(t, 3, 4).index_put_((None,), _empty(t, 1))),
+    # embedding_bag's meta kernel: the bookkeeping results in the indices' dtype
+    ("embedding_bag", lambda t: [t.embedding_bag(
+        _empty(t, 10, 3, dtype=dt), _empty(t, 6, dtype=it), _empty(t, 2 + last, dtype=it), False,
+        mode, False, None, bool(last)) for mode in (0, 1, 2) for last in (0, 1)
+        for dt, it in ((t.float32, t.long), (t.float16, t.int32))]),
+    ("embedding_bag_functional", lambda t: (
+        t.nn.functional.embedding_bag(_empty(t, 2, 3, dtype=t.long), _empty(t, 10, 3)),
+        t.nn.functional.embedding_bag(_empty(t, 2, 3, dtype=t.int32), _empty(t, 10, 3),
+                                      mode="max", padding_idx=0),
+        t.nn.functional.embedding_bag(_empty(t, 6, dtype=t.long), _empty(t, 10, 3),
+                                      _empty(t, 2, dtype=t.long), mode="sum",
+                                      per_sample_weights=_empty(t, 6)),
+        t.nn.EmbeddingBag(10, 3, device=M)(_empty(t, 2, 4, dtype=t.long)))),
+    ("embedding_bag_backward", lambda t: (lambda w, p: (t.nn.functional.embedding_bag(
+        _empty(t, 6, dtype=t.long), w, _empty(t, 2, dtype=t.long), mode="sum",
+        per_sample_weights=p).sum().backward(), w.grad, p.grad))(
+            t.empty(10, 3, device=M, requires_grad=True),
+            t.empty(6, device=M, requires_grad=True))),
+    ("embedding_bag_refusals", lambda t: [_raised(lambda: t.embedding_bag(*args)) for args in (
+        (_empty(t, 10, 3), _empty(t, 6), _empty(t, 2, dtype=t.long)),
+        (_empty(t, 10, 3), _empty(t, 6, dtype=t.long), _empty(t, 2)),
+        (_empty(t, 10, 3, dtype=t.long), _empty(t, 6, dtype=t.long), _empty(t, 2, dtype=t.long)),
+        (_empty(t, 10, 3), _empty(t, 6, dtype=t.long), _empty(t, 0, dtype=t.long), False, 0,
+         False, None, True),
+        (_empty(t, 10, 3), _empty(t, 6, dtype=t.long), _empty(t, 2, dtype=t.long), False, 0,
+         False, _empty(t, 5)),
+        (_empty(t, 10, 3), _empty(t, 6, dtype=t.long), _empty(t, 2, dtype=t.long), False, 1,
+         False, _empty(t, 6)))]),
+    ("factory_without_size", lambda t: [_raised(lambda: f(device=M)) for f in (
+        t.empty, t.zeros, t.ones)]),
     ("empty_strided", lambda t: (t.empty_strided((2, 3), (1, 2), device=M),
                                  _empty(t, 1).new_empty_strided((2, 2), (1, 2)))),
     ("clip_grad_norm", lambda t: (lambda p: ((p * p).sum().backward(),

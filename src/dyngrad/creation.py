@@ -83,8 +83,13 @@ def check_scalar(value, np_dtype, floats=True, wraps=True):
     else:
         return
     if bad:
-        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without "
-                           "overflow")
+        raise overflow_error(dt)
+
+
+def overflow_error(np_dtype):
+    """torch's refusal of a number that does not fit ``np_dtype`` (c10's checked_convert)."""
+    return RuntimeError(f"value cannot be converted to type {_C_NAMES[xp.dtype(np_dtype).name]} "
+                        "without overflow")
 
 
 def as_read(value, np_dtype):
@@ -309,6 +314,8 @@ def _size(args, fn="zeros", size=None):
             raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, not "
                             f"{type(size).__name__}")
         args = (size,)
+    elif not args and fn in ("zeros", "ones", "empty"):  # (a 0-d tensor takes size ())
+        raise TypeError(f'{fn}() missing 1 required positional arguments: "size"')
     if args and not isinstance(args[0], numbers.Integral):
         if len(args) > 1:
             raise TypeError(f"{fn}() takes 1 positional argument but {len(args)} were given")

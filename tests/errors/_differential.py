@@ -22,7 +22,8 @@ _TENSORS = (torch.Tensor, dyngrad.Tensor)
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)$", re.S)
 # torch gives these once per process, so whether a case sees them depends on the cases before
 _ONCE = ("Casting complex values to real discards the imaginary part",
-         "Converting a tensor with requires_grad=True to a scalar")
+         "Converting a tensor with requires_grad=True to a scalar",
+         "Using padding='same' with even kernel lengths and odd dilation")
 
 PRELUDE = """
 torch.manual_seed(0)

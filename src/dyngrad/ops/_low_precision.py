@@ -83,7 +83,7 @@ def widened_forward(op, arrays):
             if opmath and i == 1:
                 if type(v) is _ndarray and v.ndim == 0 and v.dtype.kind in "biuf":
                     wide[i] = v.astype(_FLOAT32)
-            elif type(v) is float or type(v) is int:
+            elif (type(v) is float or type(v) is int) and op not in OPMATH_NUMBERS:
                 wide[i] = float(xp.float32(v).astype(target))
             elif type(v) is _ndarray and v.ndim == 0 and v.dtype.kind == "f":
                 # a wider float 0-dim tensor: cast to the result's dtype, as any number
@@ -131,6 +131,11 @@ NUMBER_OPERAND = {}
 # ops that keep a scalar second operand in float32 (NOTE [Scalars in float32 opmath] in
 # _promote.py; ops add themselves here)
 OPMATH_SCALAR = set()
+
+
+# ops whose number arguments torch's kernels read in float32 (lerp's weight, addcmul's
+# value): their forward gets them as given (ops add themselves here)
+OPMATH_NUMBERS = set()
 
 
 # ops whose result depends on the float format itself (the next representable value,

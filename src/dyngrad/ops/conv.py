@@ -68,7 +68,8 @@ def _columns(x, kernel, stride, padding, dilation):
     win = _windows(_pad(x, padding), kernel, stride, dilation)
     out_sp = win.shape[2 + _nd(x):]
     cols = xp.ascontiguousarray(win)
-    return cols.reshape(x.shape[0], x.shape[1] * math.prod(kernel), -1), out_sp
+    # (sizes spelled out, not -1: an empty batch leaves -1 undetermined)
+    return cols.reshape(x.shape[0], x.shape[1] * math.prod(kernel), math.prod(out_sp)), out_sp
 
 
 def _by_group(a, b, groups, a_axis, b_axis, cat_axis):
@@ -96,7 +97,7 @@ def _forward(x, w, stride, padding, dilation, groups):
     (Cout, Cin/g * K) times each image's columns (a matmul broadcast over the batch)."""
     n, cout = x.shape[0], w.shape[0]
     cols, out_sp = _columns(x, w.shape[2:], stride, padding, dilation)
-    out = _by_group(w.reshape(cout, -1), cols, groups, 0, 1, 1)
+    out = _by_group(w.reshape(cout, math.prod(w.shape[1:])), cols, groups, 0, 1, 1)
     return out.reshape((n, cout) + out_sp)
 
 
@@ -111,8 +112,8 @@ def _input_grad(grad, w, input_shape, stride, padding, dilation, groups):
     n, cout = grad.shape[:2]
     out_sp, kernel = grad.shape[2:], w.shape[2:]
     cin = input_shape[1]
-    batch_last = xp.moveaxis(grad, 0, -1).reshape(cout, -1)
-    cols = _by_group(w.reshape(cout, -1).T, batch_last, groups, 1, 0, 0)
+    batch_last = xp.moveaxis(grad, 0, -1).reshape(cout, math.prod(out_sp) * n)
+    cols = _by_group(w.reshape(cout, math.prod(w.shape[1:])).T, batch_last, groups, 1, 0, 0)
     cols = cols.reshape((cin,) + tuple(kernel) + tuple(out_sp) + (n,))
     # (every window lies inside the padded input: a transposed convolution's output padding
     # only lengthens it)
@@ -143,7 +144,8 @@ def _weight_grad(grad, x, weight_shape, stride, padding, dilation, groups):
     either operand: matmul reads the transposed columns as they are)."""
     cols, _ = _columns(x, tuple(weight_shape[2:]), stride, padding, dilation)
     n, cout = grad.shape[0], weight_shape[0]
-    out = _by_group(grad.reshape(n, cout, -1), cols.transpose(0, 2, 1), groups, 1, 2, 1)
+    out = _by_group(grad.reshape(n, cout, math.prod(grad.shape[2:])), cols.transpose(0, 2, 1),
+                    groups, 1, 2, 1)
     return out.sum(0).reshape(tuple(weight_shape))
 
 

@@ -91,7 +91,7 @@ pdist_backward = Op("PdistBackwardBackward0", _pdist_backward, nondiff=("pdist",
 # -- cdist ---------------------------------------------------------------------------------
 def _cdist(x1, x2, p, compute_mode):
     d = x1[..., :, None, :] - x2[..., None, :, :]
-    return _norms(d.reshape(-1, d.shape[-1]), p).reshape(d.shape[:-1])
+    return _norms(d.reshape(math.prod(d.shape[:-1]), d.shape[-1]), p).reshape(d.shape[:-1])
 
 
 def _cdist_backward(grad_output, x1, x2, p, cdist):

@@ -10,6 +10,7 @@ maximum came from. The weight's gradient (EmbeddingBagBackwardBackward0) and the
 per-sample weights' gradient have no derivative in torch, and none here.
 """
 from .. import _backend
+from .. import _dtype as _dt
 from ._table import Op, derivative_not_implemented
 from .embedding import _check_indices
 from .pointwise import _not_implemented
@@ -57,8 +58,43 @@ def _padding(padding_idx, rows):
     return padding_idx + rows if padding_idx < 0 else padding_idx
 
 
+def _meta_bags(weight, indices, offsets, mode, per_sample_weights, include_last_offset):
+    """torch's meta kernel (an operand without values): its checks, and the four results'
+    shapes, the bookkeeping ones in the indices' dtype (bag_size as long as the offsets,
+    the maxima's indices only for max)."""
+    for name, a in (("indices", indices), ("offsets", offsets)):
+        if a.dtype not in (xp.int64, xp.int32):
+            raise RuntimeError(f"expected {name} to be long or int, got {_dt._FROM_NP[a.dtype]}")
+    if not _dt._FROM_NP[weight.dtype].is_floating_point:
+        raise RuntimeError(f"expected weight to be floating point type, got "
+                           f"{_dt._FROM_NP[weight.dtype]}")
+    n_bags = offsets.shape[0]
+    if include_last_offset:
+        if n_bags < 1:
+            raise RuntimeError("include_last_offset: numBags should be at least 1")
+        n_bags -= 1
+    if per_sample_weights is not None:
+        if mode != _SUM:
+            raise RuntimeError("embedding_bag: per_sample_weights only supported with "
+                               "mode='sum'")
+        if per_sample_weights.ndim != 1:
+            raise RuntimeError(f"expected per_sample_weights to be 1D tensor, got "
+                               f"{per_sample_weights.ndim}D")
+        if per_sample_weights.size != indices.size:
+            raise RuntimeError(f"expected per_sample_weights.numel() ({per_sample_weights.size} "
+                               f"to be the same as indices.numel() ({indices.size})")
+    ns = _backend.array_module(weight, indices, offsets)
+    rows = (n_bags, weight.shape[1])
+    return (ns.empty(rows, weight.dtype), ns.empty(indices.shape[:1], indices.dtype),
+            ns.empty(offsets.shape, indices.dtype),
+            ns.empty(rows if mode == _MAX else (0,), indices.dtype))
+
+
 def _embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
                    per_sample_weights, include_last_offset, padding_idx):
+    if not all(_backend.has_values(a) for a in (weight, indices, offsets)):
+        return _meta_bags(weight, indices, offsets, mode, per_sample_weights,
+                          include_last_offset)
     _check(weight, indices, offsets, include_last_offset)
     padding_idx = _padding(padding_idx, weight.shape[0])
     bag, n_bags, keep = _bags(indices, offsets, include_last_offset, padding_idx)
@@ -88,6 +124,8 @@ def _embedding_bag_backward(grad_output, indices, offsets, offset2bag, bag_size,
                             num_weights, scale_grad_by_freq, mode, per_sample_weights,
                             padding_idx):
     grad = grad_output
+    if not _backend.has_values(grad):  # (meta: the shape alone)
+        return _backend.array_module(grad).zeros((num_weights, grad.shape[1]), grad.dtype)
     out = xp.zeros((num_weights, grad.shape[1]), grad.dtype)
     if mode == _MAX:
         full = bag_size > 0
@@ -131,6 +169,8 @@ def _frequencies(indices, num_weights):
 
 def _per_sample_weights_backward(grad_output, weight, indices, offsets, offset2bag, mode,
                                  padding_idx):
+    if not all(_backend.has_values(a) for a in (grad_output, weight, indices, offset2bag)):
+        return _backend.array_module(grad_output, weight).zeros(indices.shape, grad_output.dtype)
     keep = offset2bag >= 0
     padding_idx = _padding(padding_idx, weight.shape[0])
     if padding_idx >= 0:

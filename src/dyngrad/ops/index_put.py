@@ -17,7 +17,7 @@ from .._runtime_flags import is_warn_always_enabled
 from ..tensor import Tensor, _wrap_dim
 from . import pointwise as pw
 from ._table import LINEAR, Op
-from .indexing import _advanced_key, _as_index_array, index_put
+from .indexing import _advanced_key, _as_index_array, any_meta, index_put
 from .inplace import apply_inplace
 from .scatter import _as_float, _long, double_backward_refused, index_add, index_fill
 from .scatter import index_select
@@ -27,19 +27,23 @@ xp = _backend.xp
 
 
 # -- index_put ------------------------------------------------------------------------------
-def _put_args(self, indices, values, accumulate=False, name="index_put"):
+def _put_args(self, indices, values, accumulate=False, name="index_put", argument=1):
     """index_put's checks in torch's order (index types, shapes, dtypes, bounds) and the
-    entry's arguments."""
+    entry's arguments. ``argument``: the indices' place in torch's words (0 for the
+    methods)."""
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"{name}(): argument 'indices' (position 2) must be tuple of Tensors, "
                         f"not {type_name(indices)}")
     for i, k in enumerate(indices):
         if not isinstance(k, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 1, but got "
+            raise TypeError(f"expected Tensor as element {i} in argument {argument}, but got "
                             f"{type_name(k)}")
     if not isinstance(values, Tensor):
         raise TypeError(f"{name}(): argument 'values' (position 3) must be Tensor, not "
                         f"{type_name(values)}")
+    keys = tuple(k._data for k in indices)
+    if any_meta(self._data, values._data, *keys):  # (torch's meta kernel checks nothing)
+        return index_put, (self, keys, values, bool(accumulate))
     advanced, dim = [], 0
     # a lone 0-dim mask with a 0-dim value is torch's masked_fill_ path (all or nothing)
     lone_mask = len(indices) == 1 and values.dim() == 0 and not accumulate
@@ -81,6 +85,16 @@ def index_put_fn(input, indices, values, accumulate=False):
 
 def index_put_(self, indices, values, accumulate=False):
     op, args = _put_args(self, indices, values, accumulate, "index_put_")
+    return apply_inplace(op, self, args)
+
+
+def _index_put_method(self, indices, values, accumulate=False):
+    op, args = _put_args(self, indices, values, accumulate, argument=0)
+    return op(*args)
+
+
+def _index_put__method(self, indices, values, accumulate=False):
+    op, args = _put_args(self, indices, values, accumulate, "index_put_", argument=0)
     return apply_inplace(op, self, args)
 
 
@@ -206,5 +220,6 @@ def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
 
 
 FUNCTIONS = {"index_put": index_put_fn, "index_put_": index_put_, "index_reduce": index_reduce}
-METHODS = {"index_put": index_put_fn, "index_put_": index_put_, "index_reduce": index_reduce,
+METHODS = {"index_put": _index_put_method, "index_put_": _index_put__method,
+           "index_reduce": index_reduce,
            "index_reduce_": index_reduce_}

@@ -2,7 +2,6 @@
 ``t[key] = value`` (a copy into a view, or index_put_)."""
 from .. import _backend
 from .._args import type_name
-from .._meta_array import MetaArray
 from ..autograd.saved_value import saved_input
 from ..creation import _check_python_ints, check_scalar, tensor
 from ..tensor import Tensor
@@ -46,8 +45,16 @@ def _index_backward(grad, self_sym_sizes, indices):
 index = Op("IndexBackward0", _index, jvp=LINEAR, self=_index_backward)
 
 
+def any_meta(*arrays):
+    """Whether an operand of index_put holds no values: torch then runs its meta kernel,
+    which checks nothing and writes nothing (into a CPU tensor too)."""
+    return any(not _backend.has_values(a) for a in arrays)
+
+
 def _index_put(self, indices, values, accumulate):
     out = self.copy()
+    if any_meta(self, values, *indices):
+        return out
     if accumulate:
         xp.add.at(out, indices, values)
     else:
@@ -303,17 +310,17 @@ def setitem(self, key, value):
         return
     if not isinstance(value, Tensor):
         value = tensor(value, dtype=self.dtype)
-    elif value.dtype is not self.dtype:
+    if any_meta(view._data, value._data, *(a for _, a in advanced)):
+        # torch's meta index_put_: no dtype or shape checked, nothing written
+        apply_inplace(index_put, view, (view, tuple(a for _, a in advanced), value, False))
+        return
+    if value.dtype is not self.dtype:
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{self.dtype._cname} for the destination and {value.dtype._cname} "
                            "for the source.")
     stripped = _leading_ones_stripped(tuple(value.shape))
     if len(stripped) != value.dim():
         value = view_op(value, stripped)
-    if any(type(a) is MetaArray and a.dtype.kind == "b" for _, a in advanced):
-        # a meta mask: torch's meta index_put_ checks neither its shape nor the value's
-        apply_inplace(index_put, view, (view, tuple(a for _, a in advanced), value, False))
-        return
     key = _advanced_key(view, advanced, sources)
     target = view._data[key].shape
     try:

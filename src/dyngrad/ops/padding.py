@@ -19,6 +19,26 @@ def _pairs(pad, ndim):
     return pairs
 
 
+def check_constant_pad(input, pad):
+    """torch's checks of constant_pad_nd's ``pad``: its length, then each negative pad
+    cropping its dim (outermost padded dim first, left before right) with ``narrow``,
+    which refuses a crop past the dim's size."""
+    if len(pad) % 2:
+        raise RuntimeError(f"Length of pad must be even but instead it equals {len(pad)}")
+    k = len(pad) // 2
+    if k > input.dim():
+        raise RuntimeError("Length of pad should be no more than twice the number of "
+                           f"dimensions of the input. Pad length is {len(pad)}while the input "
+                           f"has {input.dim()}dimensions.")
+    for i in range(input.dim() - k, input.dim()):
+        size = input.shape[i]
+        for p in pad[2 * (input.dim() - i - 1):2 * (input.dim() - i)]:
+            if p < 0:
+                if size + p < 0:
+                    raise RuntimeError("narrow(): length must be non-negative.")
+                size += p
+
+
 def _constant_pad_nd(self, pad, value):
     pairs = _pairs(pad, self.ndim)
     # negative pads crop

@@ -11,9 +11,11 @@ from .. import _backend
 from .._meta_array import no_kernel
 from .. import _dtype as _dt
 from .._args import broadcast_shapes, type_name
+from ..creation import as_read, check_scalar, overflow_error
 from ..tensor import Tensor, _wrap
 from ._promote import binary, result_dtype, to_float
 from ._batched import refuse_batched
+from ._low_precision import OPMATH_NUMBERS
 from ._table import ELEMENTWISE, Op
 from .pointwise import (add, fma, add_scalar, conj, eq, exp, ge, isnan, le, logical_and, logical_or,
                         div, masked_fill_op, mul, mul_scalar, neg, pow_scalar_base, reciprocal, sin, sub,
@@ -27,6 +29,9 @@ from .._kernel_dtypes import ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, check_
 
 xp = _backend.xp
 _SILENT = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+_F16, _F32, _F64 = xp.dtype(xp.float16), xp.dtype(xp.float32), xp.dtype(xp.float64)
+_F32_MAX = float(xp.finfo(xp.float32).max)
+_NUMBERS = (int, float, complex, bool)
 _LN2 = math.log(2)
 
 
@@ -177,15 +182,49 @@ def _not(mask):
 
 
 # -- lerp, addcmul, addcdiv -------------------------------------------------------------------
+def _opmath_number(value, *arrays):
+    """A number argument (lerp's weight, addcmul's and addcdiv's value) as torch's kernels
+    read it: in the opmath type of the tensors' dtype (float32 for float16; bfloat16
+    arrives here as float32), refused where it does not fit (an imaginary part beside real
+    tensors too), and no part of the result's dtype. (opmath dtype, the number converted
+    to it, as a Python number.)"""
+    dt = result_dtype(*arrays)
+    if type(value) is float:  # the optimizers' case, kept short: a float beside floats
+        if dt == _F64:
+            return dt, value
+        if dt == _F32 or dt == _F16:
+            if _F32_MAX < abs(value) < math.inf:
+                raise overflow_error(_F32)
+            return _F32, float(_F32.type(value))
+    opmath = _F32 if dt == _F16 else dt
+    if type(value) not in _NUMBERS:  # (a number compile records, not read here)
+        return opmath, value
+    check_scalar(value, opmath)
+    if type(value) is complex and opmath.kind != "c":
+        if value.imag:
+            raise overflow_error(opmath)
+        value = value.real
+    return opmath, opmath.type(as_read(value, opmath)).item()
+
+
+def _in_dtype(dt, *arrays):
+    return [a.astype(dt) if getattr(a, "dtype", dt) != dt else a for a in arrays]
+
+
 def _lerp(self, end, weight):
     # torch's lerp kernel, one rounding (fma): start + w * (end - start) for |w| < 0.5,
-    # else end + (w - 1) * (end - start)
+    # else end + (w - 1) * (end - start); with a number weight, in the opmath type
     shapes = [a.shape for a in (self, end, weight) if hasattr(a, "shape")]
     if shapes.count(shapes[0]) != len(shapes):  # refused naming the operands in torch's order
         broadcast_shapes(*shapes)
-    diff = binary(xp.subtract, end, self)
     if not hasattr(weight, "dtype"):
-        return fma(weight, diff, self) if abs(weight) < 0.5 else fma(weight - 1, diff, end)
+        dt = result_dtype(self, end)
+        opmath, weight = _opmath_number(weight, self, end)
+        start, end = _in_dtype(opmath, self, end)
+        diff = binary(xp.subtract, end, start)
+        out = fma(weight, diff, start) if abs(weight) < 0.5 else fma(weight - 1, diff, end)
+        return out.astype(dt, copy=False)
+    diff = binary(xp.subtract, end, self)
     w = weight.astype(diff.dtype, copy=False)
     return xp.where(xp.abs(w) < 0.5, fma(w, diff, self), fma(w - 1, diff, end))
 
@@ -207,18 +246,15 @@ def lerp(input, end, weight, *, out=None):
     return lerp_scalar(input, end, weight)
 
 
-def _in_common_dtype(self, tensor1, tensor2):
-    """The three operands in torch's dtype for all three at once (a 0-dim float64 tensor
-    beside a float32 and an int64 one gives float32, which two pairwise steps would not)."""
-    dt = result_dtype(self, tensor1, tensor2)
-    return [v.astype(dt) if getattr(v, "dtype", dt) != dt else v
-            for v in (self, tensor1, tensor2)]
-
-
 def _addcmul(self, tensor1, tensor2, value):
-    self, tensor1, tensor2 = _in_common_dtype(self, tensor1, tensor2)
-    # torch's kernel is fma(value * tensor1, tensor2, self): one rounding where NumPy makes two
-    return fma(binary(xp.multiply, tensor1, value), tensor2, self)
+    # torch's kernel is fma(value * tensor1, tensor2, self), in the opmath type: one
+    # rounding where NumPy makes two, and one more to the result's dtype
+    dt = result_dtype(self, tensor1, tensor2)
+    if dt.kind == "b":
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
+    opmath, value = _opmath_number(value, self, tensor1, tensor2)
+    self, tensor1, tensor2 = _in_dtype(opmath, self, tensor1, tensor2)
+    return fma(binary(xp.multiply, tensor1, value), tensor2, self).astype(dt, copy=False)
 
 
 def _addcdiv(self, tensor1, tensor2, value):
@@ -230,11 +266,13 @@ def _addcdiv(self, tensor1, tensor2, value):
             "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
             "float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes.")
-    self, tensor1, tensor2 = _in_common_dtype(self, tensor1, tensor2)
+    dt = result_dtype(self, tensor1, tensor2)
+    opmath, value = _opmath_number(value, self, tensor1, tensor2)
+    self, tensor1, tensor2 = _in_dtype(opmath, self, tensor1, tensor2)
     # torch's kernel: self + value * tensor1 / tensor2, multiplied before it divides
     with xp.errstate(**_SILENT):
         quot = binary(xp.divide, binary(xp.multiply, tensor1, value), tensor2)
-    return binary(xp.add, self, quot)
+    return binary(xp.add, self, quot).astype(dt, copy=False)
 
 
 addcmul = Op("AddcmulBackward0", _addcmul, jvp=ELEMENTWISE,
@@ -246,6 +284,9 @@ addcdiv = Op("AddcdivBackward0", _addcdiv, jvp=ELEMENTWISE,
              tensor1=lambda grad, tensor2, value: grad * conj(div(_wrapped(value, tensor2), tensor2)),
              tensor2=lambda grad, tensor1, tensor2, value:
                  -grad * conj(mul_scalar(tensor1, value) / (tensor2 * tensor2)))
+
+
+OPMATH_NUMBERS.update((lerp_scalar, addcmul, addcdiv))
 
 
 def _wrapped(value, like):

@@ -121,10 +121,11 @@ def _alpha(input, other, alpha, name):
 def _check_alpha(input, other, alpha, name):
     """torch's alpha: a Number (a 0-d tensor's value), of a kind the result's dtype holds
     (its alpha_check: a bool for bool results only, a float for floating ones, a complex
-    number for complex ones)."""
+    number for complex ones), read as its kernel reads it, in the result's own dtype."""
     if not isinstance(alpha, numbers.Number):
         alpha = _scalar_arg(alpha, name)
-    kind = _backend.kind(result_dtype(input._data, getattr(other, "_data", other)))
+    dt = result_dtype(input._data, getattr(other, "_data", other))
+    kind = _backend.kind(dt)
     if isinstance(alpha, bool) and kind != "b":
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if kind in "biu" and not isinstance(alpha, numbers.Integral):
@@ -133,10 +134,15 @@ def _check_alpha(input, other, alpha, name):
     if kind != "c" and isinstance(alpha, numbers.Complex) and not isinstance(alpha, numbers.Real):
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a "
                            "complex number.")
+    if type(alpha) in (int, float):  # the kernel reads alpha in the result's own dtype
+        check_scalar(alpha, dt)
+        if kind == "b":
+            return bool(alpha)
     return alpha
 
 
 def rsub(input, other, *, alpha=1):
+    alpha = _alpha(input, other, alpha, "rsub")
     if isinstance(other, Tensor):
         return pw.rsub_tensor(input, other, alpha)
     return pw.rsub(input, other, alpha)

@@ -20,6 +20,7 @@ from .._kernel_dtypes import (ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, NUMER
                               check_kernel)
 from .torch_shape import to_copy
 from .. import _backend, _dtype, _runtime_flags, creation
+from .._args import broadcast_shapes
 from .._dtype_info import finfo
 from ..creation import ones, zeros
 from ..tensor import _wrap
@@ -193,14 +194,11 @@ _CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dis
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    # torch's order: shapes, then the kernel's checks (floating types, p), then the path
+    # taken: the Euclidean matrix product (its own dtype check), or the batch broadcast,
+    # empty and column-less inputs, the kernel's dtypes (X1's dispatch, then X2 against it)
     if compute_mode not in _CDIST_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    for name, x in (("X1", x1), ("X2", x2)):
-        if not x.is_floating_point():
-            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
-                               f"{x.dtype._cname}")
-        if x.dtype in _REDUCED:
-            raise NotImplementedError(f'"cdist" not implemented for \'{x.dtype._cname}\'')
     for name, x in (("X1", x1), ("X2", x2)):
         if x.dim() < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
@@ -208,11 +206,18 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
                            f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    for name, x in (("X1", x1), ("X2", x2)):
+        if not x.is_floating_point():
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{x.dtype._cname}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     mode = _CDIST_MODES[compute_mode]
     rows1, rows2 = x1.shape[-2], x2.shape[-2]
-    if p == 2 and (mode == 1 or (mode == 0 and (rows1 > 25 or rows2 > 25))):
+    empty = x1.numel() == 0 or x2.numel() == 0
+    if not empty and p == 2 and (mode == 1 or (mode == 0 and (rows1 > 25 or rows2 > 25))):
+        # (a dtype mismatch is refused by the product: mm's words, or bmm's)
+        linalg._check_same_dtype(x1._data, x2._data, "mm" if x1.dim() == x2.dim() == 2 else "bmm")
         # the Euclidean distance by one matrix product, over one flattened batch dim
         batch = tuple(_backend.xp.broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2])))
         if x1.dim() == 2 and x2.dim() == 2:
@@ -220,6 +225,15 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         a = x1.expand(batch + tuple(x1.shape[-2:])).contiguous().view(-1, rows1, x1.shape[-1])
         b = x2.expand(batch + tuple(x2.shape[-2:])).contiguous().view(-1, rows2, x2.shape[-1])
         return _distance.euclidean_dist(a, b).view(batch + (rows1, rows2))
+    broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    if not empty and x1.shape[-1]:
+        if x1.dtype in _REDUCED:
+            raise NotImplementedError(f'"cdist" not implemented for \'{x1.dtype._cname}\'')
+        if x1.dtype != x2.dtype:
+            raise RuntimeError(f"expected scalar type {x1.dtype._cname} but found "
+                               f"{x2.dtype._cname}")
+    elif x1.dtype != x2.dtype:  # (torch makes the empty or zero result in X1's dtype)
+        x2 = x2.to(x1.dtype)
     return _distance.cdist_op(x1, x2, p, None)
 
 
@@ -402,6 +416,12 @@ def _tuple(v, n):
     return v * n if len(v) == 1 else v
 
 
+def _parsed(v, n):
+    """An int-list argument as torch's argument parser passes it on: an int repeated n
+    times, a sequence as it is (its length checked against the weight's later)."""
+    return (v,) * n if isinstance(v, int) else tuple(v)
+
+
 def _sizes_text(shape):
     return " x ".join(str(s) for s in shape)
 
@@ -417,25 +437,60 @@ def _check_conv_bias_type(input, bias):
                            f"({_dtype.CPP_NAMES[bias.dtype]}) should be the same")
 
 
-def _check_conv(input, weight, bias, stride, padding, dilation, transposed, groups, d, name):
+def _conv_param(name, value, k):
+    """A window argument as the weight's k spatial dims read it (torch's
+    expand_param_if_needed): one value is repeated, other lengths are refused."""
+    if len(value) == 1:
+        return tuple(value) * k
+    if len(value) != k:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {k} "
+                           "values to match the convolution dimensions, but got "
+                           f"{name}={list(value)}")
+    return tuple(value)
+
+
+def _check_conv_input(input, d, name):
+    """The input's dims (after an unbatched input gained its batch dim)."""
     if input.dim() != d + 2:
         raise RuntimeError(f"Expected {d + 1}D (unbatched) or {d + 2}D (batched) input to "
                            f"{name}, but got input of size: {list(input.shape)}")
-    if weight.dim() != d + 2:
-        raise RuntimeError(f"weight should have at least three dimensions")
+
+
+def _check_conv(input, weight, bias, stride, padding, dilation, transposed, groups, d, name,
+                output_padding=None):
+    """torch's checks of a convolution (``stride``, ``padding``, ``dilation`` as its
+    argument parser gives them): the input's and the weight's dims, the groups, each
+    window argument's length against the weight's, their signs, then the shapes."""
+    _check_conv_input(input, d, name)
+    k = weight.dim() - 2
+    if k <= 0:
+        raise RuntimeError("weight should have at least three dimensions")
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
-    if any(s <= 0 for s in stride):
-        raise RuntimeError("non-positive stride is not supported")
+    stride, padding = _conv_param("stride", stride, k), _conv_param("padding", padding, k)
+    dilation = _conv_param("dilation", dilation, k)
+    output_padding = _conv_param("output_padding", output_padding or (0,) * d, k)
     if any(p < 0 for p in padding):
         raise RuntimeError("negative padding is not supported")
-    if any(dl <= 0 for dl in dilation):
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(dl < 0 for dl in dilation):  # (a zero is the kernels' to refuse)
         raise RuntimeError("dilation should be greater than zero")
+    if weight.dim() != input.dim():
+        raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-"
+                           f"dimensional weight {list(weight.shape)}, but got {input.dim()}-"
+                           f"dimensional input of size {list(input.shape)} instead")
+    if weight.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} "
+                           f"at dimension 0, but got weight of size {list(weight.shape)} "
+                           "instead")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by "
+                           f"{groups} at dimension 0, but got weight of size "
+                           f"[{list(weight.shape)}] instead")
     if not transposed:
-        if weight.shape[0] % groups:
-            raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by "
-                               f"{groups} at dimension 0, but got weight of size "
-                               f"[{list(weight.shape)}] instead")
         if input.shape[1] != weight.shape[1] * groups:
             raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
                                f"expected input{list(input.shape)} to have "
@@ -455,9 +510,12 @@ def _check_conv(input, weight, bias, stride, padding, dilation, transposed, grou
                                f"channels, but got {input.shape[1]} channels instead")
         out_c = weight.shape[1] * groups
     if bias is not None and (bias.dim() != 1 or bias.shape[0] != out_c):
-        raise RuntimeError(f"Given weight of size {list(weight.shape)}, expected bias to be "
+        raise RuntimeError(f"Given {'transposed=1, ' if transposed else ''}weight of size "
+                           f"{list(weight.shape)}, expected bias to be "
                            f"1-dimensional with {out_c} elements, but got bias of size "
                            f"{list(bias.shape)} instead")
+    if not transposed and input.numel():  # (an empty input reaches no kernel)
+        _check_conv_kernel(weight, dilation, d)
     if weight.dtype != input.dtype:  # (the kernel's check, after the shapes')
         if _on_onednn(input, weight, stride, dilation, groups):
             raise RuntimeError(f"Input type ({_type_text(input.dtype)}) and weight type "
@@ -465,6 +523,57 @@ def _check_conv(input, weight, bias, stride, padding, dilation, transposed, grou
                                "should be a MKLDNN tensor and weight is a dense tensor")
         raise RuntimeError(f"expected scalar type {input.dtype._cname} but found "
                            f"{weight.dtype._cname}")
+
+
+def _as_2d(values, d, fill=1):
+    """A 1-d convolution's sizes as torch's kernels see them: a 2-d one of height 1."""
+    return [fill] + list(values) if d == 1 else list(values)
+
+
+def _named(prefix, values, sep=" "):
+    names = ("depth", "height", "width")[-len(values):]
+    return sep.join(f"{prefix}_{n}: {v}" for n, v in zip(names, values))
+
+
+def _check_conv_kernel(weight, dilation, d):
+    """The CPU kernels' own checks of a convolution's kernel and dilation (zero sizes)."""
+    kernel = _as_2d(weight.shape[2:], d)
+    if any(dl != 1 for dl in dilation):
+        # (torch's dilated kernels name the list they refuse)
+        if 0 in kernel or 0 in dilation:
+            what, values = (("kernel size", kernel) if 0 in kernel else
+                            ("dilation", _as_2d(dilation, d)))
+            raise RuntimeError(f"{what} should be greater than zero, but got {values}")
+    elif 0 in kernel:
+        if d == 3:
+            raise RuntimeError("kernel size should be greater than zero, but got: "
+                               f"{' x '.join(map(str, kernel))} (TxHxW)")
+        raise RuntimeError(f"kernel size should be greater than zero, but got "
+                           f"{_named('kernel', kernel)}")
+
+
+def _check_conv_transpose_kernel(weight, stride, dilation, output_padding, d):
+    """The transposed CPU kernels' own checks: kernel sizes, dilation, output padding (less
+    than the stride or the dilation) and a non-empty weight (first, in the 3-d kernel)."""
+    shape = _as_2d(weight.shape[2:], d)
+    if weight.numel() == 0 and d == 3:
+        raise RuntimeError("non-empty 5D (n_output_plane x n_input_plane x kernel_depth x "
+                           "kernel_height x kernel_width) tensor expected for weight, but got: "
+                           f"{list(weight.shape)}")
+    if 0 in shape:
+        raise RuntimeError(f"kernel size should be greater than zero, but got "
+                           f"{_named('kernel', shape)}")
+    if 0 in dilation:
+        raise RuntimeError(f"dilation should be greater than zero, but got "
+                           f"{_named('dilation', _as_2d(dilation, d), ', ')}")
+    if any(op >= s and op >= dl for op, s, dl in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"{_named('output_padding', _as_2d(output_padding, d, 0))} "
+            f"{_named('stride', _as_2d(stride, d))} {_named('dilation', _as_2d(dilation, d))}")
+    if weight.numel() == 0:
+        raise RuntimeError(f"non-empty 2D or 4D weight tensor expected, but got: "
+                           f"{list(weight.shape[:2]) + _as_2d(weight.shape[2:], d)}")
 
 
 def _type_text(dtype):
@@ -501,30 +610,48 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, name):
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
-    stride, dilation = _tuple(stride, d), _tuple(dilation, d)
+    stride, dilation = _parsed(stride, d), _parsed(dilation, d)
     if isinstance(padding, str):
         if padding == "valid":
             padding = (0,) * d
         elif padding == "same":
+            _check_conv_input(input, d, name)
+            if weight.dim() <= 2:
+                raise RuntimeError("weight should have at least three dimensions")
+            if groups <= 0:
+                raise RuntimeError("non-positive groups is not supported")
+            if weight.dim() != input.dim():
+                raise RuntimeError(f"Expected {weight.dim()}-dimensional input for "
+                                   f"{weight.dim()}-dimensional weight{list(weight.shape)}, but "
+                                   f"got {input.dim()}-dimensional input of size "
+                                   f"{list(input.shape)} instead")
+            for what, values in (("stride", stride), ("dilation", dilation)):
+                if len(values) not in (1, weight.dim() - 2):
+                    raise RuntimeError(f"{what} cannot broadcast to {weight.dim() - 2} dimensions")
             if any(s != 1 for s in stride):
                 raise RuntimeError("padding='same' is not supported for strided convolutions")
+            dilation = _tuple(dilation, d)
             total = [dl * (k - 1) for k, dl in zip(weight.shape[2:], dilation)]
-            padding = tuple(t // 2 for t in total)
-            if any(t % 2 for t in total):
-                # the odd unit goes on the right, through a zero-padded copy (as torch)
+            padding = tuple(int(t / 2) for t in total)  # (C++'s division, toward zero)
+            odd = [t - 2 * p for t, p in zip(total, padding)]
+            if any(odd):
+                # the odd unit goes on the right, through a zero-padded copy (as torch; a
+                # negative one, of an empty kernel, crops the left)
                 import warnings
                 warnings.warn("Using padding='same' with even kernel lengths and odd dilation "
                               "may require a zero-padded copy of the input be created",
                               stacklevel=3)
                 extra = []
-                for t in reversed(total):
-                    extra += [0, t % 2]
+                for u in reversed(odd):
+                    extra += [min(u, 0), max(u, 0)]
+                _pd.check_constant_pad(input, extra)
                 input = _pd.constant_pad_nd(input, extra, 0)
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
-        padding = _tuple(padding, d)
+        padding = _parsed(padding, d)
     _check_conv(input, weight, bias, stride, padding, dilation, False, groups, d, name)
+    stride, padding, dilation = _tuple(stride, d), _tuple(padding, d), _tuple(dilation, d)
     check_kernel(input._data, "compute_columns3d" if d == 3 else "slow_conv2d_cpu",
                  NUMERIC_COMPLEX)
     out = _cv.convolution(input, weight, bias, stride, padding, dilation, False, (0,) * d,
@@ -550,16 +677,11 @@ def _conv_transpose(input, weight, bias, stride, padding, output_padding, groups
     batched = input.dim() == d + 2
     if input.dim() == d + 1:
         input = input.unsqueeze(0)
+    _check_conv(input, weight, bias, _parsed(stride, d), _parsed(padding, d),
+                _parsed(dilation, d), True, groups, d, name, _parsed(output_padding, d))
     stride, padding = _tuple(stride, d), _tuple(padding, d)
     dilation, output_padding = _tuple(dilation, d), _tuple(output_padding, d)
-    _check_conv(input, weight, bias, stride, padding, dilation, True, groups, d, name)
-    for op, s, dl in zip(output_padding, stride, dilation):
-        if op >= s and op >= dl:
-            raise RuntimeError("output padding must be smaller than either stride or dilation, "
-                               f"but got output_padding_height: {output_padding[0]} "
-                               f"output_padding_width: {output_padding[-1]} stride_height: "
-                               f"{stride[0]} stride_width: {stride[-1]} dilation_height: "
-                               f"{dilation[0]} dilation_width: {dilation[-1]}")
+    _check_conv_transpose_kernel(weight, stride, dilation, output_padding, d)
     if input.dtype._category < _dtype._FLOAT and input.dtype is not _dtype.int64:
         # torch's transposed kernels: of the integers, int64 only
         check_kernel(input._data, f"slow_conv_transpose{3 if d == 3 else 2}d_out_cpu", "")
@@ -588,6 +710,7 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 def constant_pad_nd(input, pad, value=0):
     from . import padding as _pd
+    _pd.check_constant_pad(input, pad)
     return _pd.constant_pad_nd(input, list(pad), value)
 
 

@@ -17,6 +17,9 @@ def pad(input, pad, mode="constant", value=None):
                            "dimension but got padding length "
                            f"{len(pad)} and input of dimension {input.dim()}")
     if mode == "constant":
+        _pd.check_constant_pad(input, pad)
+        if isinstance(value, int):  # (torch takes the value as a double)
+            value = float(value)
         if value is not None:
             check_scalar(value, input._data.dtype, wraps=False)  # (torch's strict conversion)
         return _pd.constant_pad_nd(input, list(pad), 0 if value is None else value)
@@ -34,12 +37,17 @@ def pad(input, pad, mode="constant", value=None):
         return _circular(input, pad)
     if mode not in _MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    # (every dim non-empty but a batch dim: reflect and replicate have no element to copy)
+    if 0 in (input.shape[1:] if input.dim() == k + 2 else input.shape):
+        raise RuntimeError(f"Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 "
+                           "batch size and other non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
     if mode == "reflect":
-        for i in range(k):
+        for i in range(k):  # (torch numbers the pads of width, height, depth as arguments)
             size = input.shape[input.dim() - 1 - i]
             a, b = pad[2 * i], pad[2 * i + 1]
             if a >= size or b >= size:
-                raise RuntimeError(f"Argument #4: Padding size should be less than the "
+                raise RuntimeError(f"Argument #{4 + 2 * i}: Padding size should be less than the "
                                    f"corresponding input dimension, but got: padding ({a}, {b}) "
                                    f"at dimension {input.dim() - 1 - i} of input {list(input.shape)}")
     _check_output(input, pad, mode)
@@ -75,10 +83,11 @@ def _circular(input, pad):
     # CopySlices nodes)
     k = len(pad) // 2
     dims = [(input.dim() - 1 - i, pad[2 * i], pad[2 * i + 1]) for i in range(k)]
-    if any(a > input.shape[d] or b > input.shape[d] for d, a, b in dims):
-        raise RuntimeError("Padding value causes wrapping around more than once.")
-    if any(input.shape[d] + a + b < 0 for d, a, b in dims):
-        raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    for d, a, b in reversed(dims):  # (torch checks the outermost padded dim first)
+        if a > input.shape[d] or b > input.shape[d]:
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        if input.shape[d] + a + b < 0:
+            raise RuntimeError("Negative padding value is resulting in an empty dimension")
     out = input
     for d, a, b in dims:
         n = out.shape[d]

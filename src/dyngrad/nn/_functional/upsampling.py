@@ -85,7 +85,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
             f"trilinear | lanczos | area | nearest-exact (got {mode})")
     if output_size is None:
-        output_size = [int(math.floor(n * s)) for n, s in zip(input.shape[2:], scales)]
+        output_size = [_scaled(n, s) for n, s in zip(input.shape[2:], scales)]
     _check_sizes(input, output_size)
     # (the antialiased kernels copy an input whose size does not change, of any dtype)
     if not (antialias and list(output_size) == list(input.shape[2:])):
@@ -95,17 +95,28 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                  tuple(scales) if scales is not None else (None,) * dim)
 
 
+def _scaled(size, scale):
+    """An input size times its scale factor as torch converts it to int64 (toward zero)."""
+    out = int(size * scale) if math.isfinite(size * scale) else None
+    if out is None or not -2**63 <= out < 2**63:
+        raise RuntimeError("value cannot be converted to type int64_t without overflow")
+    return out
+
+
 def _check_sizes(input, output_size):
-    sizes = list(input.shape)
-    if min(sizes[2:]) <= 0 or min(output_size) <= 0:
-        names = "DHW"[3 - len(output_size):]
-        got = [", ".join(f"{n}: {v}" for n, v in zip(names, vs))
-               for vs in (sizes[2:], output_size)]
-        raise RuntimeError("Input and output sizes should be greater than 0, but got input "
-                           f"({got[0]}){' and' if len(names) == 1 else ''} output ({got[1]})")
-    if not math.prod(sizes[1:]):  # (an empty batch passes)
-        raise RuntimeError(f"Non-empty {len(sizes)}D data tensor expected but got a tensor "
-                           f"with sizes {sizes}")
+    """torch's upsample kernels' checks: input and output sizes above zero, then channels."""
+    sizes = input.shape[2:]
+    if min(sizes) <= 0 or min(output_size) <= 0:
+        if len(sizes) == 1:
+            got = f"input (W: {sizes[0]}) and output (W: {output_size[0]})"
+        else:
+            axes = "DHW"[-len(sizes):]
+            got = (f"input ({', '.join(f'{a}: {n}' for a, n in zip(axes, sizes))}) output "
+                   f"({', '.join(f'{a}: {n}' for a, n in zip(axes, output_size))})")
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got {got}")
+    if input.shape[1] == 0:
+        raise RuntimeError(f"Non-empty {input.dim()}D data tensor expected but got a tensor "
+                           f"with sizes {list(input.shape)}")
 
 
 # the kernel torch's CPU interpolation meets first (by mode and spatial dims) and whether
