@@ -240,6 +240,7 @@ ARGS = {
     "logdet": lambda t, x, y: t.logdet(x[:, :2] @ x[:, :2].t()),
     "broadcast_to": lambda t, x, y: t.broadcast_to(x[:1], (2, 3)),
     "cartesian_prod": lambda t, x, y: t.cartesian_prod(x[0], y[0]),
+    "combinations": lambda t, x, y: t.combinations(x[0], 2),
     "column_stack": lambda t, x, y: t.column_stack([x, y]),
     "row_stack": lambda t, x, y: t.row_stack([x, y]),
     "hstack": lambda t, x, y: t.hstack([x, y]),

@@ -123,4 +123,11 @@ CASES = [
     'torch.addcmul(x, 2, x, x)', 'x.addcmul(2, x, x)', 'torch.sub(x, 2, x)', 'x.sub(2, x)',
     # NumPy's spellings: torch names the first keyword that is no parameter's own name
     'x.sum(axis=0, foo=1)', 'x.sum(foo=1, axis=0)', 'x.sum(dim=0, axis=0)', 'torch.randn_like()',
+    # combinations: only vectors, only r >= 0; adjoint: only matrices
+    'torch.combinations(torch.zeros(2, 2))', 'torch.combinations(torch.tensor(1.))',
+    'torch.combinations(x, -1)', 'torch.combinations(x, 1.5)', 'torch.combinations(x, r=None)',
+    'torch.adjoint(torch.ones(3))', 'torch.adjoint(torch.tensor(1.))',
+    # the conjugate transposes of a 0-d tensor: deprecated, the tensor or its conj
+    's.mT', 's.mH', 's.H', 's.adjoint()', 'z[0].mH', 'z[0].H', 'z[0].adjoint()',
+    'z[0].mT', 'x.mH', 'w[0].mH.grad_fn', 'w[0].mT is w[0]',
 ]

@@ -146,6 +146,12 @@ CALLS = {
     "tensor_split_tensor": (lambda t, x: x.tensor_split(t.tensor([1, 3]), 1), [r(2, 5)]),
     "tensordot_vectors_outer": (lambda t, x, y: t.tensordot(x, y, 0), [r(3), r(2)]),
     "cartesian_prod_one": (lambda t, x: t.cartesian_prod(x) * 1, [r(3)]),
+    # combinations: r of 1, 2, 3, more than the elements, with and without replacement
+    **{f"combinations_{k}_{w}": (lambda t, x, k=k, w=w: t.combinations(x, k, w), [r(4)])
+       for k in (1, 2, 3, 5) for w in (False, True)},
+    "combinations_zero": (lambda t, x: [t.combinations(x, 0), t.combinations(x[:0], 2)], [r(4)]),
+    "combinations_int": (lambda t: t.combinations(t.tensor([3, 1, 2]), 2, with_replacement=True), []),
+    "adjoint": (lambda t, x: t.adjoint(x), [r(2, 3, 4)]),
     "indices_empty": (lambda t: [t.triu_indices(0, 3), t.tril_indices(2, 3, -3)], []),
     # torch_shape's argument handling: -1 kept, a tensor start, a zero split of an empty dim,
     # only empty 1-d tensors to cat, a batch of one squeezed on either side

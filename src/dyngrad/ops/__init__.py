@@ -369,6 +369,7 @@ FUNCTIONS.update({**_fb.FUNCTIONS, **_po.FUNCTIONS, **_ur.FUNCTIONS, **_fd.FUNCT
 METHODS.update({**_fb.METHODS, **_po.METHODS, **_hi.METHODS, **_sf.METHODS, **_rn.METHODS})
 PROPERTIES = {"T": ts.T, "mT": ts.mT, "real": _cv.real, "imag": _cv.imag, **_ti.PROPERTIES}
 METHODS.update(_ti.METHODS)
+FUNCTIONS["adjoint"] = _ti.METHODS["adjoint"]
 METHODS.update(_cov.METHODS)
 FUNCTIONS.update({**_cov.FUNCTIONS, **_mb.FUNCTIONS, **_vd.FUNCTIONS})
 # the names torch's out= messages use where they are not signatures.py's aliases

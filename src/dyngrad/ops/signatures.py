@@ -271,6 +271,7 @@ SIGNATURES.update({
     "Tensor.geometric_": ["float p, *, torch.Generator generator = None"],
     "Tensor.log_normal_": ["float mean = 1, float std = 2, *, torch.Generator generator = None"],
 })
+SIGNATURES["combinations"] = ["Tensor input, int r = 2, bool with_replacement = False"]
 SIGNATURES["frombuffer"] = ["object buffer, *, torch.dtype dtype, int count = -1, int offset = 0, "
                             "bool requires_grad = False"]
 

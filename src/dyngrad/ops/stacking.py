@@ -1,7 +1,7 @@
 """Stacking, splitting and broadcasting helpers torch composes from cat, views and mm:
 atleast_1d/2d/3d, hstack/vstack/dstack/column_stack, tensor_split/hsplit/vsplit/dsplit,
 broadcast_to/broadcast_tensors/broadcast_shapes, flipud/fliplr, ravel, tensordot, inner,
-cartesian_prod, diagflat, triu_indices/tril_indices, argwhere, float_power, positive.
+cartesian_prod, combinations, diagflat, triu_indices/tril_indices, argwhere, float_power, positive.
 
 Each is the same sequence of ops as torch's, so the recorded graph is torch's.
 """
@@ -230,6 +230,30 @@ def cartesian_prod(*tensors):
     return stack([ts.flatten(g) for g in grids], 1)
 
 
+def combinations(input, r=2, with_replacement=False):
+    """The r-length combinations of a vector's elements, as rows, in lexicographic order.
+
+    torch's way: r index grids over the elements, each masked to the increasing (with
+    replacement: non-decreasing) index tuples, then stacked; so the graph is torch's.
+    """
+    if input.dim() != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
+    if r < 0:
+        raise RuntimeError(f"Expect a non-negative number, but got {r}")
+    if r == 0:
+        return _wrap(xp.zeros(0, input.dtype.np))
+    from .rearrange import meshgrid
+    from .scatter import masked_select
+    n = input.shape[0]
+    index = xp.meshgrid(*[xp.arange(n)] * r, indexing="ij")
+    in_order = xp.less_equal if with_replacement else xp.less
+    mask = xp.ones((n,) * r, bool)
+    for a, b in zip(index, index[1:]):
+        mask &= in_order(a, b)
+    mask = _wrap(mask)
+    return stack([masked_select(g, mask) for g in meshgrid(*[input] * r, indexing="ij")], 1)
+
+
 def diagflat(input, offset=0):
     from .diagonal import diag_embed_op
     return diag_embed_op(ts.view(ts.contiguous(input), (-1,)), offset, 0, 1)
@@ -297,7 +321,7 @@ FUNCTIONS = {
     "vsplit": vsplit, "dsplit": dsplit, "broadcast_shapes": broadcast_shapes,
     "broadcast_to": broadcast_to, "broadcast_tensors": broadcast_tensors, "flipud": flipud,
     "fliplr": fliplr, "ravel": ravel, "tensordot": tensordot, "inner": inner,
-    "cartesian_prod": cartesian_prod, "diagflat": diagflat, "triu_indices": triu_indices,
+    "cartesian_prod": cartesian_prod, "combinations": combinations, "diagflat": diagflat, "triu_indices": triu_indices,
     "tril_indices": tril_indices, "argwhere": argwhere, "float_power": float_power,
     "positive": positive, "swapdims": ts.transpose,
 }

@@ -1,7 +1,7 @@
 """Tensor methods and properties that describe a tensor rather than compute from it:
 ``is_signed() is_same_size() is_nonzero()``, ``nbytes``, ``itemsize``, and the conjugate
 transposes ``mH`` / ``adjoint()``."""
-from .torch_shape import adjoint, mH
+from .torch_shape import H, adjoint, mH
 
 
 def is_signed(self):
@@ -23,12 +23,6 @@ def is_nonzero(self):
 
 METHODS = {"is_signed": is_signed, "is_same_size": is_same_size, "is_nonzero": is_nonzero,
            "adjoint": adjoint}
-def H(self):
-    if self.dim() != 2:
-        hint = (" For batches of matrices, consider using tensor.mH" if self.dim() > 2 else "")
-        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
-                           f"{self.dim()}-D tensor.{hint}")
-    return mH(self)
 
 
 PROPERTIES = {"mH": mH, "H": H, "nbytes": lambda self: self.numel() * self.element_size(),

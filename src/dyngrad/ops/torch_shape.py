@@ -10,7 +10,8 @@ from ..creation import check_scalar, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import joining, linalg
 from . import views as vw
-from .._args import as_dtype, check_device, dim_list, type_name
+from .._args import as_dtype, check_device, dim_list, type_name, user_stacklevel
+from .._runtime_flags import warn_once
 from .._size import device as _device
 from ._promote import broadcast_shapes
 from ._table import LINEAR, Op
@@ -109,37 +110,63 @@ def t(input):
     return vw.t(input)
 
 
+def _deprecated_on_0d(what, hint):
+    warn_once(what + " on 0-D", f"{what} is deprecated on 0-D tensors. {hint}",
+              stacklevel=user_stacklevel() + 1)
+
+
+_IDENTITY, _CONJ = "This function is the identity in these cases.", "Consider using x.conj()."
+
+
 def T(self):
     if self.dim() == 0:
-        import warnings
-        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
-                      "these cases.", UserWarning, stacklevel=2)
+        _deprecated_on_0d("Tensor.T", _IDENTITY)
     elif self.dim() != 2:
         vw.deprecated_T_warning()
     return vw.permute(self, tuple(range(self.dim() - 1, -1, -1)))
 
 
 def mT(self):
+    if self.dim() == 0:  # torch's deprecated identity, the same tensor
+        _deprecated_on_0d("Tensor.mT", _IDENTITY)
+        return self
     if self.dim() < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {self.dim()}-D tensor.")
     return transpose(self, -2, -1)
 
 
-def mH(self):
-    """The conjugate transpose of the last two dims (``Tensor.mH``, ``adjoint()``)."""
-    if self.dim() < 2:
-        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
-                           f"Got {self.dim()}-D tensor.")
+def _conj_transpose(self, what):
+    if self.dim() == 0:  # torch's deprecated conj, the same tensor where that is real
+        _deprecated_on_0d(what, _CONJ)
+        return self.conj()
     t = transpose(self, -2, -1)
     return t.conj() if t.is_complex() else t
 
 
+def mH(self):
+    """The conjugate transpose of the last two dims (``Tensor.mH``)."""
+    if self.dim() == 1:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
+                           "Got 1-D tensor.")
+    return _conj_transpose(self, "Tensor.mH")
+
+
 def adjoint(self):
-    if self.dim() < 2:
+    if self.dim() == 1:
         raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
-                           f"matrices. Got {self.dim()}-D tensor.")
-    return mH(self)
+                           "matrices. Got 1-D tensor.")
+    return _conj_transpose(self, "adjoint()")
+
+
+def H(self):
+    if self.dim() == 0:
+        return _conj_transpose(self, "Tensor.H")
+    if self.dim() != 2:
+        hint = (" For batches of matrices, consider using tensor.mH" if self.dim() > 2 else "")
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{self.dim()}-D tensor.{hint}")
+    return _conj_transpose(self, "Tensor.H")
 
 
 def transpose(input, dim0, dim1):
