@@ -22,8 +22,8 @@ from . import _backend
 from ._cpu_math import fma_at
 from ._stl_order import stl_sort_order
 
-__all__ = ["SparseCoo", "NAMESPACE", "addmm", "scaled_rows_added", "coalesced_of", "from_dense", "values_at", "sparse_mask",
-           "sparse_product", "matrix_mask",
+__all__ = ["SparseCoo", "NAMESPACE", "addmm", "scaled_rows_added", "coalesced_of",
+           "from_dense", "values_at", "sparse_mask", "sparse_product", "matrix_mask",
            "sum_dims", "sum_dims_backward", "no_kernel", "softmax_values", "softmax_backward_values"]
 
 _INDEX = numpy.dtype(numpy.int64)
@@ -116,7 +116,6 @@ class SparseCoo:
 
     def __sub__(self, other):
         return NAMESPACE.subtract(self, other)
-
 
     def __mul__(self, other):
         return NAMESPACE.multiply(self, other)
@@ -509,6 +508,13 @@ class _Namespace:
         n = x.ndim
         return sum_dims(NAMESPACE.astype(x, dtype) if dtype is not None else x,
                         tuple(sorted(d % n for d in axis)))
+
+    @staticmethod
+    def any(x, axis=None, keepdims=False):
+        # (torch's: any stored value, whether or not entries of one position cancel)
+        if axis is not None:
+            raise no_kernel("any.dim")
+        return numpy.asarray(x.values.any())
 
     @staticmethod
     def conj(x):

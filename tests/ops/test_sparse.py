@@ -213,6 +213,10 @@ FORWARD = {
     "cpu_type": lambda t: [_coo(t).cpu() is not None, _coo(t).cpu(), _coo(t).type(),
                            _coo(t, [1, 2, 3, 4]).type(), _coo(t, dtype=t.float64).type()],
     "div_zero_dim_tensor": lambda t: [_coo(t) / t.tensor(2.0), _coo(t, [1, 2, 3, 4]) / t.tensor(4)],
+    # any of the stored values (a position whose entries cancel still counts), and new()
+    "any_new": lambda t: [_coo(t, [1.0, -1.0], [[0, 0], [1, 1]]).any(), t.any(_coo(t)),
+                          _coo(t, [1.0, -1.0], [[0, 0], [1, 1]]).coalesce().any(),
+                          _coo(t, [1, 2, 3, 4]).new(), _coo(t).new(2, 3)],
 }
 
 
@@ -492,6 +496,8 @@ ERRORS = {
     "t_hybrid": lambda t: _hybrid(t).t(),
     "t__hybrid": lambda t: _hybrid(t).t_(),
     "is_shared": lambda t: _coo(t).is_shared(),
+    "any_dim": lambda t: _coo(t).any(0),
+    "all": lambda t: _coo(t).all(),
     # in-place forms with no sparse kernel, named as torch names them
     **{f"{name}_no_kernel": (lambda name: lambda t: getattr(_coo(t).coalesce(), name)())(name)
        for name in ("acos_", "exp_", "log_", "sigmoid_", "cos_", "reciprocal_", "digamma_")},

@@ -99,6 +99,15 @@ def _quicksort_killer(n):
 
 @pytest.mark.parametrize("n", [64, 300])
 def test_sort_out_of_depth_is_torch(n):
+    from dyngrad._stl_order import stl_sort_order
     keys = _quicksort_killer(n)
-    got, want = (lib.sort(lib.tensor(keys))[1].tolist() for lib in (dyngrad, torch))
-    assert got == want
+    want = torch.sort(torch.tensor(keys))[1].tolist()
+    assert dyngrad.sort(dyngrad.tensor(keys))[1].tolist() == want
+    assert stl_sort_order(np.array(keys)).tolist() == want
+
+
+def test_long_rows_of_ties_are_torch():
+    # (past 1024 elements sort's ties go through the vectorised std::sort)
+    keys = np.random.default_rng(0).integers(0, 9, (2, 3000)).astype(np.float32)
+    got, want = (lib.sort(lib.tensor(keys), dim=1)[1].numpy() for lib in (dyngrad, torch))
+    np.testing.assert_array_equal(got, want)

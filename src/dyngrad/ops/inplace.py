@@ -176,8 +176,8 @@ def apply_inplace(op, self, args):
             raise
         arrays = tuple(map(on_meta, arrays))
         out = op.forward(*arrays) if not low else widened_forward(op, arrays)
-    except (NotImplementedError, AttributeError, TypeError):
-        if type(self._data) is not SparseCoo:
+    except (NotImplementedError, AttributeError, TypeError) as e:
+        if type(self._data) is not SparseCoo or "dyngrad" in str(e):  # (a piece not built)
             raise
         # (torch's dispatcher: the in-place operator has no SparseCPU kernel, whatever its
         # out-of-place form or the dtype would say)
