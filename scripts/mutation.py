@@ -146,6 +146,9 @@ _BATCH = "batch = xp.arange(input.shape[0]).reshape((-1,) + (1,) * (grid.ndim - 
 _GRAPH = "graph = tensors and grad_mode.is_grad_enabled()  # create_graph: a graph out"
 _BASE = "columns = [m.reshape(-1) for m in reversed(mesh)] + [xp.ones(mesh[0].size, dtype)]"
 _META_ZEROS = "return _backend.array_module(grad).zeros(shape, grad.dtype)"
+_UP_SCALE = "return 1.0 / scale if scale is not None and scale > 0 else in_size / out_size"
+_UP_EXACT = "return _nearest_matrix(in_size, out_size, scale, align_corners, dtype, exact=True)"
+_UP_CUBIC = "return xp.where(x <= 1, near, xp.where(x < 2, far, 0.0))"
 EQUIVALENT = {
     ("pointwise.py", "if t is float or t is int:", "if t is float and t is int:"):
         "conj's shortcut for real numbers: the general path below gives the same number",
@@ -896,6 +899,35 @@ EQUIVALENT = {
     ("fractional_pool.py", "return back(grad, self, kernel_size, output_size, result1)",
      "return back(grad, self, kernel_size, None, result1)"):
         "fractional max pool's backward reads the indices, not output_size (torch's signature)",
+    # upsample.py (its matrix builders, reached through the entries' closures)
+    ("upsample.py", _UP_SCALE, _UP_SCALE.replace("scale > 0", "scale >= 0")):
+        "_scale: a scale of 0 makes an output of no pixels, which F.interpolate refuses first",
+    ("upsample.py", "s = xp.float32(_scale(in_size, out_size, scale, False))",
+     "s = xp.float32(_scale(in_size, out_size, scale, None))"):
+        "_nearest_matrix's align_corners: None is falsy as False",
+    ("upsample.py", _UP_EXACT, _UP_EXACT.replace("align_corners, dtype", "None, dtype")):
+        "nearest-exact: _nearest_matrix does not read align_corners (nearest has no corners)",
+    **dict.fromkeys([("upsample.py", "m = xp.zeros((out_size, in_size), xp.float64)",
+                      "m = xp.zeros((out_size, in_size), " + m) for m in ("None)", ")")],
+                    "NumPy's zeros are float64 without a dtype"),
+    **dict.fromkeys([("upsample.py", "dst = xp.arange(out_size, dtype=xp.float64)",
+                      "dst = xp.arange(out_size, " + m) for m in ("dtype=None)", ")")],
+                    "int64 positions times the scale (a Python float) are float64, as the "
+                    "float64 positions are"),
+    **dict.fromkeys([("upsample.py", _UP_CUBIC, _UP_CUBIC.replace(a, b)) for a, b in (
+        ("x <= 1", "x < 1"), ("x < 2", "x <= 2"), ("x < 2", "x < 3"))],
+        "_cubic: Keys' two pieces are both 0 at |x| = 1 and the far one 0 at 2 (exactly, for "
+        "a = -0.5 and -0.75), and no tap or window reaches beyond 2"),
+    **dict.fromkeys([("upsample.py", "taps = xp.arange(-1, 3)", f"taps = xp.arange({a}, {b})")
+                     for a, b in ((-2, 3), (-1, 4))],
+                    "bicubic: a fifth tap lies 2 or more away, where the kernel is 0"),
+    **dict.fromkeys([("upsample.py", "lo = max(int(center - half + 0.5), 0)", m) for m in (
+        "lo = max(int(center - half - 0.5), 0)", "lo = max(int(center - half), 0)",
+        "lo = max(int(0.5), 0)")] + [
+        ("upsample.py", "hi = min(int(center + half + 0.5), in_size)",
+         "hi = min(int(center + half + 1.5), in_size)")],
+        "an antialiased window made wider takes pixels at |x| >= the support, where every "
+        "kernel is 0"),
     **dict.fromkeys([("conv.py", "empty = xp.zeros(0, grad_output.dtype)", m)
                      for m in ("empty = xp.zeros(0, None)", "empty = xp.zeros(0, )")],
                     "_convolution_backward: the empty placeholder of an output the mask leaves "
@@ -1015,30 +1047,43 @@ def _replacement(orig, mut, target):
     return None
 
 
+def _cell_contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # a cell not filled yet
+        return None
+
+
 def _formula_codes(files):
     """The backward formulas of the table's ops, the forwards of its backward entries
     (derivatives.yaml's gelu_backward, _softmax_backward_data: a first-order backward runs
     them on arrays), and the functions of ``files`` they call (followed by name through
-    their globals): {"codes": code objects, file: line ranges}."""
+    their globals and through the cells they close over: upsample's entries reach their
+    matrix builders so): {"codes": code objects, file: line ranges}."""
     from dyngrad.ops._table import ALL_OPS
     todo = [f for op in ALL_OPS for f in op.formulas.values() if type(f) is types.FunctionType]
     todo += [op.forward for op in ALL_OPS if (op.name or "").count("Backward") > 1
              and type(op.forward) is types.FunctionType]
-    codes, scope = set(), {"codes": set()}
+    codes, scope, seen = set(), {"codes": set()}, set()
     while todo:
         f = todo.pop()
         code = f.__code__
-        if code in codes or code.co_filename not in files:
+        # by function, not code: closures of one code hold different cells (each
+        # upsample entry's own builder)
+        if id(f) in seen or code.co_filename not in files:
             continue
-        codes.add(code)
-        lines = [ln for _, _, ln in code.co_lines() if ln is not None]
-        name = os.path.relpath(code.co_filename, ROOT)
-        scope.setdefault(name, []).append(range(min(lines), max(lines) + 1))
+        seen.add(id(f))
+        if code not in codes:
+            codes.add(code)
+            lines = [ln for _, _, ln in code.co_lines() if ln is not None]
+            name = os.path.relpath(code.co_filename, ROOT)
+            scope.setdefault(name, []).append(range(min(lines), max(lines) + 1))
         nested = [code]
         while nested:
             c = nested.pop()
             nested += _codes(c)
             todo += [g for g in map(f.__globals__.get, c.co_names) if type(g) is types.FunctionType]
+        todo += [g for g in map(_cell_contents, f.__closure__ or ()) if type(g) is types.FunctionType]
     scope["codes"] = codes
     return scope
 

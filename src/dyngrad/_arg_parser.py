@@ -214,35 +214,43 @@ class Signature:
                      else f"from {low} to {npos} positional arguments")
             return TypeError(f"{fn}() takes {takes} but {len(args)} "
                              f"{'was' if len(args) == 1 else 'were'} given")
-        for name in kwargs:
-            if name not in self.by_name:
-                return TypeError(f"{fn}() got an unexpected keyword argument '{name}'")
-            if name in (p.name for p in self.positional[:len(args)]):
-                return TypeError(f"{fn}() got multiple values for argument '{name}'")
-        given = {p.name for p in self.positional[:len(args)]} | set(kwargs)
-        missing = [p.name for p in self.params if not p.optional and p.name not in given]
-        if missing:
-            names = ", ".join(f'"{n}"' for n in missing)
-            return TypeError(f"{fn}() missing {len(missing)} required positional "
-                             f"argument{'s' if len(missing) == 1 else ''}: {names}")
-        for k, (p, v) in enumerate(zip(self.positional, args)):
+        # then each parameter in order, as torch's parse meets them: the first one missing
+        # (torch names every required one from there on) or of the wrong type
+        for k, p in enumerate(self.params):
+            by_kw = k >= len(args) or p.kw_only
+            if not by_kw:
+                v = args[k]
+            elif p.name in kwargs:
+                v = kwargs[p.name]
+            elif p.optional:
+                continue
+            else:
+                rest = [q.name for q in self.params[k:] if not q.optional]
+                names = ", ".join(f'"{n}"' for n in rest)
+                return TypeError(f"{fn}() missing {len(rest)} required positional "
+                                 f"argument{'s' if len(rest) == 1 else ''}: {names}")
+            if p.accepts(v):
+                continue
+            if by_kw:
+                if p.type.startswith("tuple of ints") and isinstance(v, (tuple, list)):
+                    i = next(i for i, e in enumerate(v) if not _is_int(e))
+                    return TypeError(f"{fn}(): argument '{p.name}' failed to unpack the object "
+                                     f"at pos {i + 1} with error \"type must be tuple of ints,"
+                                     f"but got {type_name(v[i])}\"")
+                return TypeError(f"{fn}(): argument '{p.name}' must be {_expected(p, v)}")
             if p.type == "tuple of Tensors" and isinstance(v, (tuple, list)):
                 bad = next((i for i, e in enumerate(v) if not _is_tensor(e)), None)
                 if bad is not None:
                     return TypeError(f"expected Tensor as element {bad} in argument {k}, but got "
                                      f"{type_name(v[bad])}")
-            if not p.accepts(v):
-                return TypeError(f"{fn}(): argument '{p.name}' (position {k + 1}) must be "
-                                 f"{_expected(p, v)}")
-        for name, v in kwargs.items():
-            p = self.by_name[name]
-            if not p.accepts(v):
-                if p.type.startswith("tuple of ints") and isinstance(v, (tuple, list)):
-                    k = next(i for i, e in enumerate(v) if not _is_int(e))
-                    return TypeError(f"{fn}(): argument '{name}' failed to unpack the object at "
-                                     f"pos {k + 1} with error \"type must be tuple of ints,but "
-                                     f"got {type_name(v[k])}\"")
-                return TypeError(f"{fn}(): argument '{name}' must be {_expected(p, v)}")
+            return TypeError(f"{fn}(): argument '{p.name}' (position {k + 1}) must be "
+                             f"{_expected(p, v)}")
+        # last, the keywords no parameter took
+        for name in kwargs:
+            if name not in self.by_name:
+                return TypeError(f"{fn}() got an unexpected keyword argument '{name}'")
+            if name in (p.name for p in self.positional[:len(args)]):
+                return TypeError(f"{fn}() got multiple values for argument '{name}'")
         return TypeError(f"{fn}(): invalid arguments")
 
 
@@ -485,8 +493,10 @@ class _Explainer:
         return err if str(new).endswith("(): invalid arguments") else new
 
 
-# the errors a function's own checks may meet first on a call its parser refuses
-_REFUSALS = (TypeError, ValueError, IndexError)
+# the errors a function's own checks may meet first on a call torch's parser refuses before
+# the function runs (an AttributeError: a tensor's attribute read off something that is not
+# one; a RuntimeError: a shape check that read a wrong argument)
+_REFUSALS = (TypeError, ValueError, IndexError, AttributeError, KeyError, RuntimeError)
 
 
 def binding_errors(name, fn, method=False, signatures=(), hidden=(), deprecated=(),

@@ -47,6 +47,15 @@ CASES = {
     "max_pool_too_small": (lambda t, x: F(t).max_pool2d(x, 7), [X4]),
     "avg_pool_too_small": (lambda t, x: F(t).avg_pool2d(x, 7), [X4]),
     "adaptive_rank": (lambda t, x: F(t).adaptive_avg_pool2d(x[0, 0, 0], 2), [X4]),
+    # an empty dim: the average's plane (its channels may be empty), the others' every
+    # dim but the batch; the 1-d average worded as the 2-d one it runs
+    "adaptive_avg_empty_plane": (lambda t, x: F(t).adaptive_avg_pool2d(x[:, :, :0], 2), [X4]),
+    "adaptive_max_empty_channels": (lambda t, x: F(t).adaptive_max_pool2d(x[:, :0], 2), [X4]),
+    "adaptive_max1d_empty": (lambda t, x: F(t).adaptive_max_pool1d(x[0, :, 0, :0], 2), [X4]),
+    "adaptive_avg1d_empty": (lambda t, x: F(t).adaptive_avg_pool1d(x[0, :, 0, :0], 2), [X4]),
+    "adaptive_avg3d_empty_channels": (lambda t, x: F(t).adaptive_avg_pool3d(x[:, :0, None], 2),
+                                      [X4]),
+    "adaptive_max3d_empty": (lambda t, x: F(t).adaptive_max_pool3d(x[:, :, None, :0], 2), [X4]),
     "max_pool1d_stride": (lambda t, x: F(t).max_pool1d(x[0], 2, stride=0), [X4]),
     "layer_norm_shape": (lambda t, x: F(t).layer_norm(x, (4,)), [X2]),
     "layer_norm_weight": (lambda t, x: F(t).layer_norm(x, (3,), t.ones(4)), [X2]),

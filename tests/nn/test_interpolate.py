@@ -1,5 +1,6 @@
 """F.interpolate against torch over every mode, dimension, size/scale form, align_corners
-and antialias setting: output values, input gradients, node names, and torch's errors."""
+and antialias setting: output values and dtypes, input gradients, node names, and torch's
+errors (of the forward or of the backward)."""
 import numpy as np
 import pytest
 
@@ -37,6 +38,38 @@ def _cases():
             yield 4, mode, dict(scale_factor=sf, antialias=True)
 
 
+def _spike(n, at):
+    x = np.zeros((1, 1, 1, n))
+    x[..., at] = 1e30
+    return x
+
+
+# where a matrix builder's branch turns: torch's float32 source index (7 pixels by 0.6:
+# 3 * float32(1 / 0.6) rounds up to 5, and nearest-exact's (1 + 0.5) * float32(1 / 0.3)
+# to 5 once made float32), the index that float32 rounding lifts to the input's size
+# (clamped: 6556022 pixels from one), a lanczos tap at exactly 3 (12 pixels to 4: weight
+# 0, so a spike there stays unseen); sizes below 1 and empty inputs (refused but for an
+# empty batch), and the half types an antialiased copy takes forward but not backward
+_SHAPED = [
+    (np.linspace(-1, 1, 14, dtype=np.float32).reshape(1, 2, 7), "nearest", dict(scale_factor=0.6)),
+    (np.linspace(-1, 1, 14, dtype=np.float32).reshape(1, 2, 7), "nearest-exact",
+     dict(scale_factor=0.3)),
+    (np.full((1, 1, 1), 1.5, np.float32), "nearest-exact", dict(size=6556022)),
+    (_spike(12, 10), "lanczos", dict(size=(1, 4), antialias=True)),
+    (np.ones((1, 2, 1), np.float32), "linear", dict(scale_factor=0.5)),
+    (np.ones((1, 2, 1, 3), np.float32), "bicubic", dict(scale_factor=0.4, antialias=True)),
+    (np.ones((1, 2, 3, 3, 3), np.float32), "nearest", dict(size=(2, 0, 2))),
+    (np.ones((1, 2, 3), np.float32), "nearest-exact",
+     dict(scale_factor=0.3, recompute_scale_factor=True)),
+    (np.ones((1, 2, 0, 3), np.float32), "bilinear", dict(size=(2, 2))),
+    (np.ones((1, 0, 3), np.float32), "linear", dict(size=2)),
+    (np.ones((1, 0, 3, 3), np.float32), "bilinear", dict(size=(3, 3), antialias=True)),
+    (np.ones((0, 2, 3, 3, 3), np.float32), "trilinear", dict(size=(2, 4, 2))),
+    (np.ones((1, 2, 0), np.float32), "area", dict(size=2)),
+    (np.ones((1, 2, 3, 3), np.float16), "bicubic", dict(size=(3, 3), antialias=True)),
+    (np.ones((1, 2, 3, 3), np.float16), "lanczos", dict(size=(3, 2), antialias=True)),
+]
+
 _ERRORS = [
     (3, "bilinear", dict(size=4)), (4, "linear", dict(size=4)), (5, "bilinear", dict(size=4)),
     (4, "trilinear", dict(size=4)), (3, "trilinear", dict(size=4)), (5, "linear", dict(size=4)),
@@ -50,26 +83,41 @@ _ERRORS = [
 ]
 
 
-def _run(lib, ndim, mode, kw):
-    x = np.random.default_rng(ndim).standard_normal(_SHAPES[ndim]).astype(np.float32)
+def _run(lib, x, mode, kw):
+    """``x``: the input array, or a rank (random values of _SHAPES' shape)."""
+    if not isinstance(x, np.ndarray):
+        x = np.random.default_rng(x).standard_normal(_SHAPES[x]).astype(np.float32)
     t = lib.tensor(x, requires_grad=True)
     try:
         y = lib.nn.functional.interpolate(t, mode=mode, **kw)
     except Exception as e:  # noqa: BLE001 - the error itself is compared
         return type(e).__name__, str(e)
-    g = np.linspace(-1, 1, int(np.prod(y.shape)), dtype=np.float32).reshape(tuple(y.shape))
-    y.backward(lib.tensor(g))
-    return y.detach().numpy(), t.grad.numpy(), type(y.grad_fn).__name__
+    n = int(np.prod(y.shape))
+    # (ones over millions of pixels: exact in float32 whatever the order of summation)
+    g = (np.linspace(-1, 1, n) if n < 2 ** 20 else np.ones(n)).astype(x.dtype)
+    g = g.reshape(tuple(y.shape))
+    try:
+        y.backward(lib.tensor(g))
+        grad = t.grad.numpy()
+    except Exception as e:  # noqa: BLE001 - a backward kernel torch lacks
+        grad = type(e).__name__, str(e)
+    return y.detach().numpy(), grad, type(y.grad_fn).__name__, str(y.dtype)
 
 
-@pytest.mark.parametrize("ndim,mode,kw", list(_cases()) + _ERRORS,
-                         ids=lambda v: str(v).replace(" ", ""))
-def test_interpolate_matches_torch(ndim, mode, kw):
-    want, got = _run(torch, ndim, mode, kw), _run(dyngrad, ndim, mode, kw)
+def _id(v):
+    return f"{v.dtype}{list(v.shape)}" if isinstance(v, np.ndarray) else str(v).replace(" ", "")
+
+
+@pytest.mark.parametrize("x,mode,kw", list(_cases()) + _SHAPED + _ERRORS, ids=_id)
+def test_interpolate_matches_torch(x, mode, kw):
+    want, got = _run(torch, x, mode, kw), _run(dyngrad, x, mode, kw)
     if isinstance(want[0], str):
         assert got == want
         return
-    assert got[2] == want[2]
+    assert got[2:] == want[2:]
     assert got[0].shape == want[0].shape
     np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=2e-6)
-    np.testing.assert_allclose(got[1], want[1], rtol=1e-5, atol=4e-6)
+    if isinstance(want[1], tuple):
+        assert got[1] == want[1]
+    else:
+        np.testing.assert_allclose(got[1], want[1], rtol=1e-5, atol=4e-6)

@@ -373,7 +373,8 @@ def _conv_pool_samples():
         pl.adaptive_avg_pool2d_backward: [("adaptive_avg_pool2d_squared", lambda t, x: _sq(F(t).adaptive_avg_pool2d(x, 4)), [CX])],
         pl.adaptive_max_pool2d: [
             ("adaptive_max_pool2d", lambda t, x: F(t).adaptive_max_pool2d(x, (3, 4), True), [CX]),
-            ("adaptive_max_pool1d", lambda t, x: F(t).adaptive_max_pool1d(x[0], 4), [CX])],
+            ("adaptive_max_pool1d", lambda t, x: F(t).adaptive_max_pool1d(x[0], 4), [CX]),
+            ("adaptive_max_pool2d_empty_batch", lambda t, x: F(t).adaptive_max_pool2d(x[:0], 2), [CX])],
         pl.adaptive_max_pool2d_backward: [("adaptive_max_pool2d_squared", lambda t, x: _sq(F(t).adaptive_max_pool2d(x, 3)), [CX])],
         pk.pack_padded_sequence: [
             ("pack_padded", lambda t, x: t.nn.utils.rnn.pack_padded_sequence(x[0], [4, 3, 3, 1, 1]).data, [CX]),

@@ -15,6 +15,7 @@ from .._arg_parser import Parser, binding_errors
 from .inplace import apply_inplace, check_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 from .out import with_out
+from .torch_signatures import SIGNATURES as TORCH_SIGNATURES
 from .signatures import (ALIASES, DEPRECATED, EXPLAINED, HIDDEN, NUMBERS_AS_TENSORS,
                          PLAIN_FUNCTIONS, PYTHON_FUNCTIONS, PYTHON_METHODS, SIGNATURES,
                          TAKES_OUT, method_signatures)
@@ -439,7 +440,8 @@ def _worded(name, fn, method, canonical):
     """``fn`` with a call that does not bind worded as torch's parser words it (NOTE
     [Binding errors in torch's words] in _arg_parser.py)."""
     key = "Tensor." + canonical if method else canonical
-    return binding_errors(name, fn, method, EXPLAINED.get(key, ()), HIDDEN.get(key, ()),
+    signatures = EXPLAINED.get(key) or TORCH_SIGNATURES.get(key, ())
+    return binding_errors(name, fn, method, signatures, HIDDEN.get(key, ()),
                           DEPRECATED.get(key, ()), numbers_as_tensors=name in NUMBERS_AS_TENSORS)
 
 

@@ -133,8 +133,9 @@ def _gather_from_planes(grad, indices, k):
     max_pool_double_backward."""
     from .views import reshape
     lead = tuple(indices.shape[:-k])
-    flat = reshape(grad, lead + (-1,))
-    picked = gather(flat, len(lead), indices.reshape(lead + (-1,)))
+    # (the planes' sizes spelled out: -1 cannot be inferred in an empty batch)
+    flat = reshape(grad, lead + (math.prod(grad.shape[-k:]),))
+    picked = gather(flat, len(lead), indices.reshape(lead + (math.prod(indices.shape[-k:]),)))
     return reshape(picked, tuple(indices.shape))
 
 
@@ -287,7 +288,8 @@ def _adaptive_max_pool(self, output_size):
     for cell in xp.ndindex(*output_size):
         bounds = [(c[0][i], c[1][i]) for c, i in zip(cells, cell)]
         region = self[(Ellipsis,) + tuple(slice(a, b) for a, b in bounds)]
-        flat = region.reshape(region.shape[:-k] + (-1,))
+        # (the cell's size spelled out: -1 cannot be inferred in an empty batch)
+        flat = region.reshape(region.shape[:-k] + (math.prod(region.shape[-k:]),))
         a = xp.argmax(flat, axis=-1)
         out[(Ellipsis,) + cell] = xp.take_along_axis(flat, a[..., None], -1)[..., 0]
         pos = xp.unravel_index(a, region.shape[-k:])

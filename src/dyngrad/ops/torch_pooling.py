@@ -119,10 +119,22 @@ def _output_size(input, output_size, name):
     return tuple(input.shape[-2 + i] if s is None else s for i, s in enumerate(size))
 
 
+def _nonempty(input, name, first=1):
+    """torch's refusal of an empty dim from ``first`` on (the non-batch dims; 2-d adaptive
+    average pooling reads only the last two)."""
+    shape = list(input.shape)
+    for i in range(first, len(shape)):
+        if shape[i] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch "
+                               f"dimensions, but input has sizes {shape} with dimension {i} "
+                               "being empty")
+
+
 def adaptive_avg_pool2d(input, output_size):
     size = _output_size(input, output_size, "adaptive_avg_pool2d")
-    if size == (1, 1):
+    if size == (1, 1):  # (a mean before any check, as torch's: an empty plane gives nan)
         return input.mean((-1, -2), keepdim=True)
+    _nonempty(input, "adaptive_avg_pool2d", input.dim() - 2)
     return _pl.adaptive_avg_pool2d(input, size)
 
 
@@ -132,13 +144,15 @@ def adaptive_avg_pool1d(input, output_size):
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     size = _output_size(input, output_size, "adaptive_max_pool2d")
+    _nonempty(input, "adaptive_max_pool2d")
     out, indices = _pl.adaptive_max_pool2d(input, size)
     return (out, indices) if return_indices else out
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
-    out = adaptive_max_pool2d(_as_2d(input, "adaptive_max_pool1d"), (1, _one(output_size)),
-                              return_indices)
+    flat = _as_2d(input, "adaptive_max_pool1d")
+    _nonempty(input, "adaptive_max_pool1d")
+    out = adaptive_max_pool2d(flat, (1, _one(output_size)), return_indices)
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)
@@ -180,11 +194,13 @@ def adaptive_avg_pool3d(input, output_size):
     size = _output_size_3d(input, output_size, "adaptive_avg_pool3d")
     if size == (1, 1, 1):
         return input.mean((-1, -2, -3), keepdim=True)
+    _nonempty(input, "adaptive_avg_pool3d")
     return _pl.adaptive_avg_pool3d(input, size)
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     size = _output_size_3d(input, output_size, "adaptive_max_pool3d")
+    _nonempty(input, "adaptive_max_pool3d")
     out, indices = _pl.adaptive_max_pool3d(input, size)
     return (out, indices) if return_indices else out
 

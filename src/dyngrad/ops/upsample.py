@@ -10,6 +10,8 @@ product with their transposes. Each mode is just the function that builds its ma
 import math
 
 from .. import _backend
+from .._kernel_dtypes import check_kernel
+from ._low_precision import NO_BFLOAT16
 from ._table import LINEAR, Op
 
 xp = _backend.xp
@@ -53,7 +55,9 @@ def _linear_matrix(in_size, out_size, scale, align_corners, dtype):
     s = _scale(in_size, out_size, scale, align_corners)
     dst = xp.arange(out_size, dtype=xp.float64)
     src = dst * s if align_corners else xp.maximum((dst + 0.5) * s - 0.5, 0.0)
-    i0 = xp.minimum(xp.floor(src).astype(xp.int64), in_size - 1)
+    # src stays below in_size - 1/2 (in_size - 1 with align_corners): i0 in the input,
+    # and i0 + 1 is clamped at the border by _weights_matrix
+    i0 = xp.floor(src).astype(xp.int64)
     w1 = src - i0
     return _weights_matrix(in_size, out_size, xp.stack([i0, i0 + 1], 1),
                            xp.stack([1 - w1, w1], 1), dtype)
@@ -80,7 +84,9 @@ def _bicubic_matrix(in_size, out_size, scale, align_corners, dtype):
 
 def _antialiased(support, kernel):
     """The matrix of an antialiased mode: when shrinking, the kernel is stretched by the
-    scale so every input pixel contributes, and each row's weights are normalised."""
+    scale so every input pixel contributes, and each row's weights are normalised (their
+    sum is never 0: each window holds a pixel within |x| <= 1/2 of its center, where every
+    kernel is positive)."""
     def matrix(in_size, out_size, scale, align_corners, dtype):
         s = _scale(in_size, out_size, scale, align_corners)
         stretch = max(s, 1.0)
@@ -91,8 +97,7 @@ def _antialiased(support, kernel):
             lo = max(int(center - half + 0.5), 0)
             hi = min(int(center + half + 0.5), in_size)
             w = kernel((xp.arange(lo, hi) - center + 0.5) / stretch)
-            total = w.sum()
-            m[i, lo:hi] = w / total if total != 0 else w
+            m[i, lo:hi] = w / w.sum()
         return m.astype(dtype)
     return matrix
 
@@ -112,9 +117,11 @@ def _apply(x, mats, transpose):
     return xp.ascontiguousarray(x)
 
 
-def _entries(name, matrix):
+def _entries(name, matrix, backward_kernel=None):
     """An upsample entry and its backward entry, each the other's formula, for the mode
-    whose per-dim matrix ``matrix`` builds. ``align_corners`` is None for the nearest modes."""
+    whose per-dim matrix ``matrix`` builds. ``align_corners`` is None for the nearest modes.
+    ``backward_kernel``: torch's backward kernel, where it has float32 and float64 only (the
+    antialiased modes: their forward of another dtype is refused unless it copies)."""
     def mats(in_sizes, output_size, scales, align_corners, dtype):
         return [matrix(i, o, s, align_corners, dtype)
                 for i, o, s in zip(in_sizes, output_size, scales)]
@@ -125,6 +132,10 @@ def _entries(name, matrix):
                                  self.dtype), False)
 
     def upsample_backward(grad_output, output_size, input_size, align_corners, scales):
+        # (a bfloat16 gradient arrives widened to float32: NO_BFLOAT16 refuses it when
+        # recorded, and without create_graph it passes)
+        if backward_kernel and grad_output.dtype == xp.float16:
+            check_kernel(grad_output, backward_kernel, "")
         k = len(output_size)
         return _apply(grad_output, mats(tuple(input_size[-k:]), output_size, scales,
                                         align_corners, grad_output.dtype), True)
@@ -138,6 +149,8 @@ def _entries(name, matrix):
     fwd = Op(f"{name}Backward0", upsample, jvp=LINEAR, self=backward_of_grad)
     back = Op(f"{name}BackwardBackward0", upsample_backward, jvp=LINEAR,
               grad_output=upsample_of_grad)
+    if backward_kernel:
+        NO_BFLOAT16[back] = backward_kernel
     return fwd, back
 
 
@@ -155,9 +168,9 @@ upsample_bilinear2d, upsample_bilinear2d_backward = _entries("UpsampleBilinear2D
 upsample_trilinear3d, upsample_trilinear3d_backward = _entries("UpsampleTrilinear3D",
                                                                _linear_matrix)
 upsample_bicubic2d, upsample_bicubic2d_backward = _entries("UpsampleBicubic2D", _bicubic_matrix)
-upsample_bilinear2d_aa, upsample_bilinear2d_aa_backward = _entries("UpsampleBilinear2DAa",
-                                                                   _bilinear_aa_matrix)
-upsample_bicubic2d_aa, upsample_bicubic2d_aa_backward = _entries("UpsampleBicubic2DAa",
-                                                                 _bicubic_aa_matrix)
-upsample_lanczos2d_aa, upsample_lanczos2d_aa_backward = _entries("UpsampleLanczos2DAa",
-                                                                 _lanczos_aa_matrix)
+upsample_bilinear2d_aa, upsample_bilinear2d_aa_backward = _entries(
+    "UpsampleBilinear2DAa", _bilinear_aa_matrix, "upsample_bilinear2d_aa_backward_cpu")
+upsample_bicubic2d_aa, upsample_bicubic2d_aa_backward = _entries(
+    "UpsampleBicubic2DAa", _bicubic_aa_matrix, "upsample_bicubic2d_aa_backward_cpu")
+upsample_lanczos2d_aa, upsample_lanczos2d_aa_backward = _entries(
+    "UpsampleLanczos2DAa", _lanczos_aa_matrix, "upsample_lanczos2d_aa_backward_cpu")

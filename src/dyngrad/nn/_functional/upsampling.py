@@ -84,12 +84,28 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             "Input Error: Only 3D, 4D and 5D input Tensors supported"
             f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | "
             f"trilinear | lanczos | area | nearest-exact (got {mode})")
-    _check_kernel_dtype(input, mode, antialias)
     if output_size is None:
         output_size = [int(math.floor(n * s)) for n, s in zip(input.shape[2:], scales)]
+    _check_sizes(input, output_size)
+    # (the antialiased kernels copy an input whose size does not change, of any dtype)
+    if not (antialias and list(output_size) == list(input.shape[2:])):
+        _check_kernel_dtype(input, mode, antialias)
     return entry(input, tuple(output_size),
                  None if mode in ("nearest", "nearest-exact") else align_corners,
                  tuple(scales) if scales is not None else (None,) * dim)
+
+
+def _check_sizes(input, output_size):
+    sizes = list(input.shape)
+    if min(sizes[2:]) <= 0 or min(output_size) <= 0:
+        names = "DHW"[3 - len(output_size):]
+        got = [", ".join(f"{n}: {v}" for n, v in zip(names, vs))
+               for vs in (sizes[2:], output_size)]
+        raise RuntimeError("Input and output sizes should be greater than 0, but got input "
+                           f"({got[0]}){' and' if len(names) == 1 else ''} output ({got[1]})")
+    if not math.prod(sizes[1:]):  # (an empty batch passes)
+        raise RuntimeError(f"Non-empty {len(sizes)}D data tensor expected but got a tensor "
+                           f"with sizes {sizes}")
 
 
 # the kernel torch's CPU interpolation meets first (by mode and spatial dims) and whether
