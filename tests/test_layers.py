@@ -21,9 +21,10 @@ PACKAGE = SRC / "dyngrad"
 LAYERS = [
     (0, ["dyngrad._backend", "dyngrad._memory", "dyngrad._meta_array",
          "dyngrad._meta_functions", "dyngrad._meta_spectral", "dyngrad._sparse_coo",
-         "dyngrad._sparse_kernels", "dyngrad._on_first_use"]),
+         "dyngrad._sparse_kernels", "dyngrad._on_first_use", "dyngrad._stl_order",
+         "dyngrad._cpu_math"]),
     (1, ["dyngrad.tensor", "dyngrad._dtype", "dyngrad.creation", "dyngrad.random",
-         "dyngrad._size", "dyngrad._layout", "dyngrad._memory_format", "dyngrad._tensor_str", "dyngrad._cpu_generator", "dyngrad._cpu_math",
+         "dyngrad._size", "dyngrad._layout", "dyngrad._memory_format", "dyngrad._tensor_str", "dyngrad._cpu_generator",
          "dyngrad._autograd_state", "dyngrad._autocast_state", "dyngrad._multinomial", "dyngrad._special_math",
          "dyngrad._bessel_math", "dyngrad._polynomial_math",
          "dyngrad._reparam_math",

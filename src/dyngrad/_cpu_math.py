@@ -143,6 +143,38 @@ def _fma64_parts(a, b, c):
     return r, plain
 
 
+def occurrence_rounds(rows):
+    """The entries of ``rows`` (row numbers) in rounds that add them into their rows in
+    order with one vectorised step each: every row's first entry, then its second, ... (a
+    kernel that adds entry after entry rounds a row met twice twice). Returns the entries
+    round after round and the bounds of each round in that list."""
+    n = len(rows)
+    order = np.argsort(rows, kind="stable")
+    ranked = rows[order]
+    first = np.concatenate(([0], np.flatnonzero(ranked[1:] != ranked[:-1]) + 1))
+    if len(first) == n:  # (all distinct, or none: one round)
+        return order, [0, n]
+    occurrence = np.arange(n) - np.repeat(first, np.diff(np.concatenate((first, [n]))))
+    by_round = order[np.argsort(occurrence, kind="stable")]
+    return by_round, np.concatenate(([0], np.cumsum(np.bincount(occurrence)))).tolist()
+
+
+def fma_at(out, rows, a, b):
+    """``out[rows[j]] = fma(a[j], b[j], out[rows[j]])`` for each j in turn, ``out`` a
+    float32 or float64 array: torch's loops that add scaled rows one after another with
+    axpy or add_(alpha=) (embedding's and embedding_bag's), each step rounded once. ``a``
+    and ``b`` hold an entry per row number (or are numbers)."""
+    fma = _fma32 if out.dtype.itemsize == 4 else _fma64
+    order, bounds = occurrence_rounds(rows)
+    rows = rows[order]
+    a = a[order] if np.ndim(a) else a
+    b = b[order] if np.ndim(b) else b
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        r = rows[lo:hi]
+        out[r] = fma(a[lo:hi] if np.ndim(a) else a, b[lo:hi] if np.ndim(b) else b, out[r])
+    return out
+
+
 def _fma64_scalar(a, b, c):
     if b == 1.0 and c == 0.0:
         return a + 0.0

@@ -19,9 +19,11 @@ import math
 import numpy
 
 from . import _backend
+from ._cpu_math import fma_at
+from ._stl_order import stl_sort_order
 
-__all__ = ["SparseCoo", "NAMESPACE", "coalesced_of", "from_dense", "values_at", "sparse_mask",
-           "sparse_product", "matrix_mask",
+__all__ = ["SparseCoo", "NAMESPACE", "addmm", "scaled_rows_added", "coalesced_of",
+           "from_dense", "values_at", "sparse_mask", "sparse_product", "matrix_mask",
            "sum_dims", "sum_dims_backward", "no_kernel", "softmax_values", "softmax_backward_values"]
 
 _INDEX = numpy.dtype(numpy.int64)
@@ -177,14 +179,13 @@ class SparseCoo:
         return SparseCoo(self.indices, values, self.shape, self.coalesced)
 
     def coalesce(self):
+        """torch's coalesce: the entries sorted by position (by std::sort), each position's
+        first value copied and the others added to it in that order (so a lone -0.0 stays
+        -0.0, and a float sum of three or more follows std::sort's order among them)."""
         if self.coalesced:
             return self
-        keys = _keys(self.indices, self.shape)
-        unique, where = numpy.unique(keys, return_inverse=True)
-        values = numpy.zeros((len(unique),) + self.values.shape[1:], self.values.dtype)
-        numpy.add.at(values, where.reshape(-1), self.values)
-        indices = _unkeys(unique, self.shape[:self.sparse_dim])
-        return SparseCoo(indices, values, self.shape, True)
+        keys, values = _summed(_keys(self.indices, self.shape), self.values)
+        return SparseCoo(_unkeys(keys, self.shape[:self.sparse_dim]), values, self.shape, True)
 
     def to_dense(self):
         out = numpy.zeros(self.shape, self.values.dtype)
@@ -201,6 +202,24 @@ def _keys(indices, shape):
     if sd == 0:
         return numpy.zeros(indices.shape[1], _INDEX)
     return numpy.ravel_multi_index(tuple(indices), shape[:sd])
+
+
+def _summed(keys, values):
+    """The distinct keys, sorted, and for each the sum of its values as torch's coalesce
+    makes it: in the order std::sort leaves equal keys in (which only a float sum of three
+    or more can tell from the stable order), the first value copied and the others added
+    in turn (a lone -0.0 stays -0.0)."""
+    order = numpy.argsort(keys, kind="stable")
+    ranked = keys[order]
+    first = numpy.ones(len(keys), bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    group = numpy.cumsum(first) - 1
+    if len(keys) > 16 and values.dtype.kind in "fc" and \
+            (numpy.bincount(group) > 2).any():
+        order = stl_sort_order(keys)
+    out = values[order[first]]
+    numpy.add.at(out, group[~first], values[order[~first]])
+    return ranked[first], out
 
 
 def _unkeys(keys, sparse_shape):
@@ -358,7 +377,7 @@ def no_kernel(name, backend="SparseCPU"):
 _ATEN = {"true_divide": "div.Tensor", "divide": "div.Tensor", "power": "pow.Tensor_Scalar",
          "absolute": "abs", "equal": "eq.Tensor", "not_equal": "ne.Tensor",
          "less": "lt.Tensor", "greater": "gt.Tensor", "mean": "mean.dim",
-         "reshape": "view"}
+         "reshape": "view", "isfinite": "ne.Scalar", "squeeze": "as_strided"}
 
 
 def _is_sparse(x):
@@ -425,12 +444,14 @@ class _Namespace:
     def add(a, b):
         if _is_sparse(a) and _is_sparse(b):
             return _add_sparse(a, b)
-        if _is_sparse(a):
-            if numpy.ndim(b):
-                raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, "
-                                   "sparse) instead.")
-            raise no_kernel("add.Tensor")
-        _same_size(a, b)
+        if _is_sparse(a):  # (a number too: torch wraps it as a 0-d dense tensor)
+            raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) "
+                               "instead.")
+        if numpy.shape(a) != b.shape:
+            raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self "
+                               f"has size {list(numpy.shape(a))} while other has size "
+                               f"{list(b.shape)} (FYI: dense-sparse addition does not "
+                               "currently support broadcasting)")
         out = numpy.array(a, dtype=_common(a, b), copy=True)
         if b.sparse_dim:
             numpy.add.at(out, tuple(b.indices), b.values)
@@ -440,6 +461,8 @@ class _Namespace:
 
     @staticmethod
     def subtract(a, b):
+        if not _is_sparse(b):
+            return _Namespace.add(a, b)  # (refused: sparse - dense)
         return _Namespace.add(a, _Namespace.negative(b))
 
     @staticmethod
@@ -463,8 +486,12 @@ class _Namespace:
 
     @staticmethod
     def divide(a, b):
-        if not _is_sparse(a) or numpy.ndim(b):
-            raise no_kernel("div.Tensor")
+        shape = numpy.shape(b) if not _is_sparse(b) else b.shape
+        if shape or _is_sparse(b):
+            raise RuntimeError("Sparse division requires a scalar or zero-dim dense tensor "
+                               f"divisor (got shape {list(shape)} for divisor)")
+        if not _is_sparse(a):  # (a number over a sparse tensor: its reciprocal first)
+            raise no_kernel("reciprocal")
         dt = _common(a, b)
         if dt.kind not in "fc":
             dt = numpy.result_type(dt, numpy.float32)
@@ -483,10 +510,21 @@ class _Namespace:
                         tuple(sorted(d % n for d in axis)))
 
     @staticmethod
+    def any(x, axis=None, keepdims=False):
+        # (torch's: any stored value, whether or not entries of one position cancel)
+        if axis is not None:
+            raise no_kernel("any.dim")
+        return numpy.asarray(x.values.any())
+
+    @staticmethod
     def conj(x):
         return x if x.dtype.kind != "c" else x.with_values(numpy.conj(x.values))
 
     conjugate = conj
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        raise RuntimeError("expand is unsupported for Sparse tensors")
 
     @staticmethod
     def permute_dims(x, dims):
@@ -508,23 +546,47 @@ class _Namespace:
             return sparse_product(a, b)
         if _is_sparse(b) and not _is_sparse(a) and a.ndim == 2 == b.ndim == b.sparse_dim:
             # dense @ sparse: each entry (i, j, v) of b adds v * a[:, i] to column j
-            out = numpy.zeros((a.shape[0], b.shape[1]), _common(a, b))
-            numpy.add.at(out.T, b.indices[1], (a[:, b.indices[0]] * b.values).T)
-            return out
+            out = numpy.zeros((b.shape[1], a.shape[0]), _common(a, b))
+            return scaled_rows_added(out, b.indices[1], b.values, a.T[b.indices[0]]).T
         if not _is_sparse(a) or _is_sparse(b):
             raise no_kernel("mm")
         if a.sparse_dim != 2 or a.ndim != 2:
             raise RuntimeError(f"addmm: matrices expected, got {a.ndim}D tensor")
-        dt = _common(a, b)
-        out = numpy.zeros((a.shape[0],) + b.shape[1:], dt)
-        numpy.add.at(out, a.indices[0], a.values[:, None] * b[a.indices[1]]
-                     if b.ndim == 2 else a.values * b[a.indices[1]])
-        return out
+        if b.ndim == 1:
+            return addmm(None, a, b[:, None], 0, 1)[:, 0]
+        return addmm(None, a, b, 0, 1)
 
 
 _DTYPE_NAMES = ("bool", "uint8", "int8", "int16", "int32", "int64", "uint16", "uint32",
                 "uint64", "float16", "float32", "float64", "complex64", "complex128",
                 "bfloat16")
+
+
+def addmm(bias, a, b, beta, alpha):
+    """``beta * bias + alpha * (a @ b)``, ``a`` a sparse matrix, as torch's kernel makes it:
+    the bias scaled first (left out where beta is 0), then each of a's entries (i, k, v) in
+    turn adds ``(alpha * v) * b[k]`` to row i."""
+    dt = _common(a, b)
+    shape = (a.shape[0], b.shape[1])
+    if beta == 0:
+        out = numpy.zeros(shape, dt)
+    else:
+        out = numpy.array(numpy.broadcast_to(bias, shape), dtype=dt)
+        if beta != 1:
+            out *= beta
+    scales = a.values.astype(dt, copy=False)
+    if alpha != 1:
+        scales = scales * dt.type(alpha)
+    return scaled_rows_added(out, a.indices[0], scales, b[a.indices[1]])
+
+
+def scaled_rows_added(out, rows, scales, added):
+    """``out[rows[j]] += scales[j] * added[j]`` for each j in turn, as torch's sparse
+    products add them (axpy: one rounding a step in float32 and float64)."""
+    if out.dtype in (numpy.float32, numpy.float64):
+        return fma_at(out, rows, scales[:, None].astype(out.dtype), added)
+    numpy.add.at(out, rows, scales[:, None] * added)
+    return out
 
 
 def _add_sparse(a, b):
@@ -536,7 +598,7 @@ def _add_sparse(a, b):
     dt = _common(a, b)
     av, bv = a.values.astype(dt), b.values.astype(dt)
     ka, kb = _keys(a.indices, a.shape), _keys(b.indices, b.shape)
-    if a.coalesced and b.coalesced:
+    if a.coalesced and b.coalesced:  # (every sum from zero: a lone -0.0 becomes 0.0)
         keys, where = numpy.unique(numpy.concatenate([ka, kb]), return_inverse=True)
         values = numpy.zeros((len(keys),) + av.shape[1:], dt)
         numpy.add.at(values, where.reshape(-1), numpy.concatenate([av, bv]))

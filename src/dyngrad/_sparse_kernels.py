@@ -4,7 +4,8 @@ lists (``NAMESPACE_FUNCTIONS``), and the sparse-sparse product and mask the tabl
 ops use."""
 import numpy
 
-from ._sparse_coo import _INDEX, SparseCoo, _common, _is_sparse, _keys, _unkeys, no_kernel
+from ._sparse_coo import (_INDEX, SparseCoo, _common, _is_sparse, _keys, _unkeys, no_kernel,
+                          scaled_rows_added)
 
 
 def where(condition, x, y):
@@ -56,7 +57,7 @@ def stack(arrays, axis=0):
     """torch.stack of COO tensors: each given a dim of size one at ``axis`` (a sparse
     dim at index 0, or a dense one), then concatenated there."""
     _check_joined(arrays)
-    return concat([_unsqueeze(a, axis) for a in arrays], axis)
+    return concat([unsqueeze(a, axis) for a in arrays], axis)
 
 
 def select(x, dim, index):
@@ -103,13 +104,14 @@ def _check_joined(arrays):
                 f"has {a.sparse_dim}, {a.ndim - a.sparse_dim}.")
 
 
-def _unsqueeze(x, axis):
+def unsqueeze(x, axis):
+    """A dim of size one at ``axis``: a sparse one where ``axis`` is at most sparse_dim
+    (every index 0 there), else a dense one; not marked coalesced, as torch makes it."""
+    axis = axis % (x.ndim + 1)
     shape = x.shape[:axis] + (1,) + x.shape[axis:]
     if axis <= x.sparse_dim:
-        indices = numpy.insert(x.indices, axis, 0, axis=0)
-        return SparseCoo(indices, x.values, shape, x.coalesced)
-    return SparseCoo(x.indices, numpy.expand_dims(x.values, axis - x.sparse_dim + 1), shape,
-                     x.coalesced)
+        return SparseCoo(numpy.insert(x.indices, axis, 0, axis=0), x.values, shape)
+    return SparseCoo(x.indices, numpy.expand_dims(x.values, axis - x.sparse_dim + 1), shape)
 
 
 def sparse_product(a, b):
@@ -136,6 +138,18 @@ def sparse_product(a, b):
     values = numpy.zeros(len(unique), dt)
     numpy.add.at(values, where.reshape(-1), a.values[left].astype(dt) * b.values[right].astype(dt))
     return SparseCoo(_unkeys(unique, (m, n)), values, (m, n), True)
+
+
+def bmm(a, b):
+    """``a @ b`` batch by batch, ``a`` sparse (three sparse dims), ``b`` dense, as torch's
+    kernel makes it: ``a`` coalesced, then each entry (n, i, k, v) in turn adds
+    ``v * b[n, k]`` to row i of batch n."""
+    a = a.coalesce()
+    batches, m = a.shape[:2]
+    out = numpy.zeros((batches * m, b.shape[2]), _common(a, b))
+    rows = a.indices[0] * m + a.indices[1]
+    return scaled_rows_added(out, rows, a.values, b[a.indices[0], a.indices[2]]).reshape(
+        batches, m, b.shape[2])
 
 
 def matrix_mask(x, mask):
@@ -207,4 +221,5 @@ ZERO_PRESERVING = {
     "power": _power, "pow": _power, "maximum": _maximum,
 }
 NAMESPACE_FUNCTIONS = {"where": where, "take": take, "concat": concat, "stack": stack,
+                       "expand_dims": unsqueeze,
                        **{name: _on_values(f) for name, f in ZERO_PRESERVING.items()}}

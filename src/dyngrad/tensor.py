@@ -177,7 +177,8 @@ class Tensor:
         return -1
 
     def cpu(self, memory_format=None):
-        if type(self._data) is _ndarray or _backend.is_numpy(self._data):
+        if type(self._data) is _ndarray or type(self._data) is SparseCoo or \
+                _backend.is_numpy(self._data):  # (a sparse tensor is a CPU tensor)
             return self
         if type(self._data) is _MetaArray:
             raise NotImplementedError("Cannot copy out of meta tensor; no data!")
@@ -206,9 +207,13 @@ class Tensor:
 
     def is_shared(self):
         # a NumPy array lives in one process's memory; torch.multiprocessing pickles copies
+        if type(self._data) is SparseCoo:
+            raise NotImplementedError("Cannot access storage of SparseTensorImpl")
         return False
 
     def share_memory_(self):
+        if type(self._data) is SparseCoo:
+            raise NotImplementedError("Cannot access storage of SparseTensorImpl")
         return self
 
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
@@ -551,7 +556,8 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking=False, **kwargs):
         if dtype is None:
-            return "torch." + self.dtype._legacy
+            sparse = "sparse." if type(self._data) is SparseCoo else ""
+            return f"torch.{sparse}{self.dtype._legacy}"
         if isinstance(dtype, str):
             if dtype not in _LEGACY_NAMES:
                 raise ValueError(f"invalid type: '{dtype}'")

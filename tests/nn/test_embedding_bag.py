@@ -92,6 +92,37 @@ def test_embedding_bag_matches_torch(name):
             np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
 
 
+ROUNDING = {"mean": dict(mode="mean"), "mean_freq_pad": dict(mode="mean", scale_grad_by_freq=True,
+                                                              padding_idx=3),
+            "sum_weighted_freq": dict(mode="sum", scale_grad_by_freq=True, psw=True),
+            "max": dict(mode="max")}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", list(ROUNDING))
+def test_rounding_is_torch(name, dtype):
+    """Bit for bit: torch adds each index's scaled gradient rows one at a time with fused
+    multiply-adds (scales worked out in double), the indices sorted by std::sort (past 16
+    of them the order among equal indices is its own), and its float kernel adds weighted
+    rows forward with fused multiply-adds too. (The per-sample weights' gradient is a BLAS
+    dot product, its summation order BLAS's: compared to a tolerance above.)"""
+    r = np.random.default_rng(len(name))
+    kw = dict(ROUNDING[name])
+    idx, off = r.integers(0, 7, 60), [0, 17, 17, 40]
+    w0, g = r.standard_normal((7, 5)).astype(dtype), r.standard_normal((4, 5)).astype(dtype)
+    psw = r.standard_normal(60).astype(dtype) if kw.pop("psw", False) else None
+    seen = []
+    for lib in (torch, dyngrad):
+        w = lib.tensor(w0, requires_grad=True)
+        y = lib.nn.functional.embedding_bag(lib.tensor(idx), w, lib.tensor(off), **kw,
+                                            per_sample_weights=None if psw is None else
+                                            lib.tensor(psw))
+        y.backward(lib.tensor(g))
+        seen.append((y.detach().numpy(), w.grad.numpy()))
+    for got, want in zip(*seen):
+        np.testing.assert_array_equal(got, want)
+
+
 @pytest.mark.parametrize("mode", [0, 1, 2])
 def test_raw_op_bookkeeping(mode):
     outs = [lib.embedding_bag(lib.tensor(W), lib.tensor(IDX), lib.tensor(OFF), False, mode,

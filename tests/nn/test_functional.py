@@ -281,9 +281,11 @@ def test_hessian_vector_product_of_a_tanh_mlp():
 
 
 @pytest.mark.parametrize("shape,padding_idx,by_freq", [((12, 64), None, False), ((3,), 2, True),
-                                                       ((0,), None, False), ((), 1, False)])
+                                                       ((0,), None, False), ((), 1, False),
+                                                       ((12, 64), 3, True)])
 def test_embedding_gradient_sums_repeated_rows_as_torch(shape, padding_idx, by_freq):
     # float32 sums of a row's repeated indices depend on their order: bit for bit torch's
+    # (by frequency: each row scaled by 1 / count and added with a fused multiply-add)
     idx = RNG.integers(0, 7, shape)
     g = RNG.standard_normal(shape + (6,)).astype(np.float32)
     grads = []

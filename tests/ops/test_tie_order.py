@@ -74,3 +74,40 @@ def test_topk_of_bool_raises_as_torch():
     lambda t: t.sort(t.tensor([[1., 1.], [2., 2.]]).T, dim=1)])
 def test_empty_and_small_rows(call):
     assert str(call(dyngrad)) == str(call(torch))
+
+
+def _quicksort_killer(n):
+    """McIlroy's adversary run against std::sort: keys that drive the median-of-three
+    quicksort out of depth, so that introsort falls back to its heapsort (each key it
+    settles shared by two, so that the heap orders ties)."""
+    from dyngrad import _stl_order as stl
+    gas, val, state = n, [n] * n, {"candidate": 0, "solid": 0}
+
+    def less(x, y):
+        x, y = x[1], y[1]
+        if val[x] == gas and val[y] == gas:
+            val[x if x == state["candidate"] else y] = state["solid"] // 2
+            state["solid"] += 1
+        if val[x] == gas:
+            state["candidate"] = x
+        elif val[y] == gas:
+            state["candidate"] = y
+        return val[x] < val[y]
+    stl.stl_sort([(0, i) for i in range(n)], less)
+    return val
+
+
+@pytest.mark.parametrize("n", [64, 300])
+def test_sort_out_of_depth_is_torch(n):
+    from dyngrad._stl_order import stl_sort_order
+    keys = _quicksort_killer(n)
+    want = torch.sort(torch.tensor(keys))[1].tolist()
+    assert dyngrad.sort(dyngrad.tensor(keys))[1].tolist() == want
+    assert stl_sort_order(np.array(keys)).tolist() == want
+
+
+def test_long_rows_of_ties_are_torch():
+    # (past 1024 elements sort's ties go through the vectorised std::sort)
+    keys = np.random.default_rng(0).integers(0, 9, (2, 3000)).astype(np.float32)
+    got, want = (lib.sort(lib.tensor(keys), dim=1)[1].numpy() for lib in (dyngrad, torch))
+    np.testing.assert_array_equal(got, want)

@@ -28,6 +28,7 @@ version (the hooks own the data then), as torch does.
 import weakref
 
 from .. import _backend, _dtype
+from .._sparse_coo import SparseCoo
 from .._size import Size
 from .._autograd_state import HOOKS_IN_USE, state as _gstate
 from ..tensor import Tensor, _wrap
@@ -195,7 +196,7 @@ class SavedValue:
             fn = value.grad_fn
             who = (fn._forward_op_name(), value._output_nr) if fn is not None else None
         part = f", which is output {who[1]} of {who[0]}," if who else ""
-        legacy = _type_string(_dtype._FROM_NP[data.dtype])
+        legacy = _type_string(_dtype._FROM_NP[data.dtype], type(data) is SparseCoo)
         if not _gstate.anomaly:
             hint = ("enable anomaly detection to find the operation that failed to compute its "
                     "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
@@ -218,10 +219,10 @@ class SavedValue:
 _LEGACY_NAMED = frozenset(("Float", "Double", "Half", "Byte", "Char", "Short", "Int", "Long"))
 
 
-def _type_string(dtype):
+def _type_string(dtype, sparse=False):
     if dtype._cname in _LEGACY_NAMED:
-        return f"torch.{dtype._legacy}"
-    return f"CPU{dtype._cname}Type"
+        return f"torch.{'sparse.' if sparse else ''}{dtype._legacy}"
+    return f"{'Sparse' if sparse else ''}CPU{dtype._cname}Type"
 
 
 def saved_input(tensor, version):

@@ -12,7 +12,7 @@ from .._sparse_coo import SparseCoo
 from ..tensor import Tensor, _read_only
 from . import autocast_policy, indexing, pointwise as pw, torch_math as tm, torch_shape as ts
 from .._arg_parser import Parser, binding_errors
-from .inplace import apply_inplace
+from .inplace import apply_inplace, check_inplace
 from ._table import ALL_OPS, Op  # noqa: F401
 from .out import with_out
 from .torch_signatures import SIGNATURES as TORCH_SIGNATURES
@@ -139,12 +139,6 @@ for _n, _f in tm.INPLACE.items():
 METHODS.update({n: ts._caster(d) for n, d in ts.CONVERSIONS.items()})
 
 
-def _square_(self):
-    """x.square_(): torch's pow_(2), in place."""
-    return tm.INPLACE["pow_"](self, 2)
-
-
-METHODS["square_"] = _square_
 
 def _softmax_fn(name):
     def fn(input, dim, dtype=None):
@@ -354,11 +348,14 @@ _ON_COALESCED_VALUES = ("abs_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "
                         "erf_", "erfinv_", "expm1_", "floor_", "frac_", "log1p_",
                         "nan_to_num_", "rad2deg_", "relu_", "round_", "sgn_", "sign_",
                         "sin_", "sinh_", "sqrt_", "tan_", "tanh_", "trunc_")
+_ALIASES_ON_COALESCED_VALUES = {"absolute_": "abs_", "arcsin_": "asin_", "arcsinh_": "asinh_",
+                                "arctan_": "atan_", "arctanh_": "atanh_", "fix_": "trunc_"}
 
 
 def _refusing_uncoalesced(name, method):
     def checked(self, *args, **kwargs):
         if type(self._data) is SparseCoo and not self._data.coalesced:
+            check_inplace(self)  # (torch refuses a leaf that requires grad first)
             raise RuntimeError(f"{name} requires coalesced input")
         return method(self, *args, **kwargs)
     checked.__name__, checked.__doc__, checked.__wrapped__ = name, method.__doc__, method
@@ -466,6 +463,8 @@ def install(namespace):
     autocast_policy.install(METHODS, "Tensor")
     for name in _ON_COALESCED_VALUES:
         METHODS[name] = _refusing_uncoalesced(name, METHODS[name])
+    for alias, name in _ALIASES_ON_COALESCED_VALUES.items():  # (refused by torch's name)
+        METHODS[alias] = _refusing_uncoalesced(name, METHODS[alias])
     for name, fn in FUNCTIONS.items():
         canonical = ALIASES.get(name, name)
         signatures = SIGNATURES.get(canonical)

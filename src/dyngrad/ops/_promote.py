@@ -1,6 +1,7 @@
 """torch's type promotion applied to the arrays and numbers an op's forward receives."""
 from .. import _backend
 from .. import _dtype as _dt
+from .._sparse_coo import SparseCoo
 from .._args import broadcast_shapes  # noqa: F401  (ops import it from here)
 from ..tensor import _CPP_TYPE
 
@@ -163,6 +164,8 @@ def to_float(x):
         return x
     if _backend.kind(x.dtype) in "fc":
         return x
+    if type(x) is SparseCoo:  # (torch's sparse functions coalesce, then cast: True + True
+        x = x.coalesce()      # is True, 1.0 + 1.0 is not)
     ns = _array_module(x)
     return _backend.astype(x, _dt.native(_dt.get_default_dtype(), ns))
 

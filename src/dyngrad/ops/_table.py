@@ -34,7 +34,8 @@ from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, record  # noqa: F401  (edge_of: re-exported)
 from ..autograd.saved_value import SavedValue, compile_saver, release_of, unpack_saved
 from ..tensor import Tensor, _wrap
-from ._batched import BatchedTensor, batched_apply
+from .._sparse_coo import NAMESPACE as SPARSE, no_kernel
+from ._batched import BatchedTensor, aten_name, batched_apply
 from ._low_precision import LOW_KIND, any_low, widen, widened_forward
 from ._jvp import ELEMENTWISE, LINEAR, TRANSPOSED, push_tangents  # noqa: F401  (re-exported)
 
@@ -378,7 +379,7 @@ def _make_fast(op):
             quiet = _quiet()  # NOTE [Floating-point warnings]
             try:
                 out = fwd(data, *rest) if not low else widened_forward(op, (data,) + rest)
-            except AttributeError as e:  # free when nothing is raised (Python 3.11)
+            except (AttributeError, TypeError) as e:  # free when nothing is raised (3.11)
                 raise _module_error(op, (data,), e) from None
             finally:
                 _loud(quiet)
@@ -523,7 +524,7 @@ def apply(op, args):
     quiet = _quiet()  # NOTE [Floating-point warnings]
     try:
         out = op.forward(*arrays) if not low else widened_forward(op, arrays)
-    except AttributeError as e:
+    except (AttributeError, TypeError) as e:  # (TypeError: a sparse array read as dense)
         raise _module_error(op, arrays, e) from None
     finally:
         _loud(quiet)
@@ -568,11 +569,14 @@ def take_variant(op):
 
 def _module_error(op, arrays, error):
     """An op whose forward is NumPy-only met another module's array: torch's words for an
-    op a backend lacks (NOTE [The array-module seam]); otherwise the error itself."""
+    op a backend lacks (NOTE [The array-module seam]; a sparse array read as a dense one
+    raises TypeError); otherwise the error itself."""
     flat = [a for x in arrays for a in (x if isinstance(x, (list, tuple)) else (x,))]
     ns = _backend.array_module(*flat)
-    if ns is xp:
+    if ns is xp or type(error) is TypeError and ns is not SPARSE:
         return error
+    if ns is SPARSE:  # torch's dispatcher: the operator has no SparseCPU kernel
+        return no_kernel(aten_name(op).partition("::")[2])
     return NotImplementedError(f"Could not run '{op.name or op.forward.__name__}' with "
                                f"arguments from the '{ns.__name__}' backend: it runs on "
                                "NumPy arrays only so far")

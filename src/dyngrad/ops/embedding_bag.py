@@ -11,9 +11,11 @@ per-sample weights' gradient have no derivative in torch, and none here.
 """
 from .. import _backend
 from .. import _dtype as _dt
+from .._cpu_math import fma_at
 from ._table import Op, derivative_not_implemented
-from .embedding import _check_indices
+from .embedding import _FUSED, _check_indices
 from .pointwise import _not_implemented
+from .._stl_order import stl_sort_order
 
 xp = _backend.xp
 _SUM, _MEAN, _MAX = 0, 1, 2
@@ -111,9 +113,14 @@ def _embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse,
         maxima = xp.where(first < rows.shape[0],
                           xp.append(indices[keep], 0)[first], 0).astype(xp.int64)
         return out, bag, counts, maxima
-    if per_sample_weights is not None:
-        rows = rows * per_sample_weights[keep][:, None]
-    xp.add.at(out, bag[keep], rows)
+    if per_sample_weights is not None and out.dtype == xp.float32:
+        # (torch's float kernel, fbgemm's, adds each weighted row with a fused
+        # multiply-add; its double one multiplies and adds)
+        fma_at(out, bag[keep], per_sample_weights[keep][:, None], rows)
+    else:
+        if per_sample_weights is not None:
+            rows = rows * per_sample_weights[keep][:, None]
+        xp.add.at(out, bag[keep], rows)
     if mode == _MEAN:
         out /= xp.maximum(counts, 1)[:, None].astype(out.dtype)
         return out, bag, counts, counts.copy()
@@ -136,15 +143,30 @@ def _embedding_bag_backward(grad_output, indices, offsets, offset2bag, bag_size,
     keep = offset2bag >= 0
     if padding_idx >= 0:
         keep &= indices != padding_idx
-    rows = grad[offset2bag[keep]]
-    if per_sample_weights is not None:
-        rows = rows * per_sample_weights[keep][:, None]
-    if mode == _MEAN:
-        rows /= xp.maximum(bag_size[offset2bag[keep]], 1)[:, None]  # (rows: a new array)
-    xp.add.at(out, indices[keep], rows)
+    if out.dtype not in _FUSED:
+        rows = grad[offset2bag[keep]]
+        if per_sample_weights is not None:
+            rows = rows * per_sample_weights[keep][:, None]
+        if mode == _MEAN:
+            rows /= xp.maximum(bag_size[offset2bag[keep]], 1)[:, None]  # (a new array)
+        xp.add.at(out, indices[keep], rows)
+        if scale_grad_by_freq:
+            out /= _frequencies(indices, num_weights)[:, None]
+        return out
+    # torch's loop: the indices sorted (by std::sort: the order among equal indices is
+    # its, NOTE [Order among ties]), each entry adding its bag's gradient row times a scale
+    # worked out in double (the sample's weight, over the frequency, over the bag's size)
+    # and rounded to the dtype, by axpy (a fused multiply-add)
+    order = stl_sort_order(indices)
+    order = order[keep[order]]
+    index, bags = indices[order], offset2bag[order]
+    scale = xp.ones(len(index)) if per_sample_weights is None else \
+        per_sample_weights[order].astype(xp.float64)
     if scale_grad_by_freq:
-        out /= _frequencies(indices, num_weights)[:, None]
-    return out
+        scale = scale / _frequencies(indices, num_weights)[index]
+    if mode == _MEAN:
+        scale = scale / xp.maximum(bag_size[bags], 1)
+    return fma_at(out, index, scale.astype(out.dtype)[:, None], grad[bags])
 
 
 def _frequencies(indices, num_weights):

@@ -19,7 +19,9 @@ and the [-1, 1] scaling.
 import itertools
 
 from .. import _backend
+from .._cpu_math import _fma32, _fma64
 from ..autograd import grad_mode
+from ._low_precision import _BFLOAT16, FORMAT_BOUND, is_low, widen
 from ._table import LINEAR, Op
 from ..creation import _linspace_values
 from ..tensor import Tensor, _wrap
@@ -143,10 +145,88 @@ def _sample_terms(input, grid, mode, padding, align_corners):
 
 def _grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
     mode, padding = _MODES[interpolation_mode], _PADDINGS[padding_mode]
+    if input.ndim == 4 and mode != "bicubic" and input.dtype in _KERNEL_ORDER:
+        return _planar(input, grid, mode, padding, align_corners)
+    if is_low(input):  # (bfloat16 elsewhere: computed in float32, rounded once)
+        return _grid_sampler(widen(input), widen(grid), interpolation_mode, padding_mode,
+                             align_corners).astype(input.dtype)
     out = xp.zeros(input.shape[:2] + grid.shape[1:-1], input.dtype)
     for pixels, weight, _, _, valid in _sample_terms(input, grid, mode, padding, align_corners):
         out += pixels * xp.where(valid, weight, 0)[:, None]
     return out
+
+
+# NOTE [grid_sample's rounding]
+# torch's 2-D bilinear and nearest kernels work on vectors of the input's dtype, in the
+# order below: a position from its grid coordinate as (g + 1) * (size / 2) - 0.5, the
+# padding's clamp or reflection, the distances to the neighbours (w = x - floor(x), e = 1 -
+# w), the weights as products of two distances (nw = s * e, ...), and the four neighbours
+# summed as nw_val * nw + ne_val * ne + sw_val * sw + se_val * se. Its float and double
+# builds fuse a multiply and an add into one rounding in the position, the reflection and
+# each step of that sum; on bfloat16 every vector operation rounds to bfloat16 (the values
+# go to float and back around each one), so no two are fused. _planar does the same steps.
+_KERNEL_ORDER = (xp.dtype(xp.float32), xp.dtype(xp.float64), _BFLOAT16)
+
+
+def _kernel_position(g, size, padding, align_corners, fused):
+    """torch's source position of grid coordinate ``g`` (in g's dtype), padding applied."""
+    one = g.dtype.type(1)
+    if align_corners:
+        c = (g + one) * (g.dtype.type(size - 1) / g.dtype.type(2))
+    elif fused:
+        c = _fused(g + one, g.dtype.type(size) / g.dtype.type(2), g.dtype.type(-0.5))
+    else:
+        c = (g + one) * (g.dtype.type(size) / g.dtype.type(2)) - g.dtype.type(0.5)
+    if padding == "reflection":
+        if align_corners and size <= 1:
+            return xp.zeros_like(c)
+        low = g.dtype.type(0 if align_corners else -0.5)
+        twice = g.dtype.type(size - 1 if align_corners else size) * g.dtype.type(2)
+        d = xp.abs(c - low)
+        flips = xp.trunc(d / twice)
+        extra = _fused(-flips, twice, d) if fused else d - flips * twice
+        c = xp.minimum(extra, twice - extra) + low
+    if padding != "zeros":
+        c = xp.minimum(g.dtype.type(size - 1), xp.maximum(c, g.dtype.type(0)))
+    return c
+
+
+def _fused(a, b, c):
+    dt = xp.result_type(a, b, c)
+    return (_fma32 if dt == xp.float32 else _fma64)(a, b, c).astype(dt, copy=False)
+
+
+def _planar(input, grid, mode, padding, align_corners):
+    """grid_sampler_2d, bilinear or nearest, computed as torch's kernel computes it (NOTE
+    [grid_sample's rounding]): (N, C, H, W) input, (N, h, w, 2) grid."""
+    n, _, height, width = input.shape
+    fused = input.dtype != _BFLOAT16
+    x = _kernel_position(grid[..., 0], width, padding, align_corners, fused)
+    y = _kernel_position(grid[..., 1], height, padding, align_corners, fused)
+    batch = xp.arange(n).reshape(-1, 1, 1)
+
+    def read(row, col):  # (N, h, w, C): the pixels there, zero outside the input
+        inside = (row >= 0) & (row < height) & (col >= 0) & (col < width)
+        pixels = input[batch, :, xp.clip(row, 0, height - 1), xp.clip(col, 0, width - 1)]
+        return xp.where(inside[..., None], pixels, input.dtype.type(0))
+    if mode == "nearest":
+        out = read(xp.rint(y).astype(xp.int64), xp.rint(x).astype(xp.int64))
+    else:
+        left, top = xp.floor(x), xp.floor(y)
+        w = x - left
+        e = input.dtype.type(1) - w
+        nn = y - top
+        s = input.dtype.type(1) - nn
+        col, row = left.astype(xp.int64), top.astype(xp.int64)
+        out = None
+        for (down, right), weight in zip(((0, 0), (0, 1), (1, 0), (1, 1)),
+                                         (s * e, s * w, nn * e, nn * w)):
+            term = (read(row + down, col + right), weight[..., None])
+            if out is None:
+                out = term[0] * term[1]
+            else:
+                out = _fused(*term, out) if fused else out + term[0] * term[1]
+    return xp.moveaxis(out, -1, 1)
 
 
 def _grid_sampler_backward(grad_output, input, grid, interpolation_mode, padding_mode,
@@ -177,6 +257,8 @@ def _grads(grad, input, grid, interpolation_mode, padding_mode, align_corners,
 grid_sampler = {
     k: Op(f"GridSampler{k}DBackward0", _grid_sampler, jvp_name=f"grid_sampler_{k}d",
           input=_grads, grid=_grads) for k in (2, 3)}
+# (bfloat16 arrays in as they are: NOTE [grid_sample's rounding])
+FORMAT_BOUND.update(grid_sampler.values())
 
 
 # -- the double backward ---------------------------------------------------------------------

@@ -13,10 +13,10 @@ import re
 from .. import _backend
 from .._dtype import _FROM_NP
 from .._meta_array import DeviceMismatch, MetaArray, no_data, on_meta
-from .._sparse_coo import NAMESPACE as SPARSE, SparseCoo
+from .._sparse_coo import NAMESPACE as SPARSE, SparseCoo, no_kernel
 from ..autograd import grad_mode
 from ..autograd.graph import Node, edge_of, fit, note_inplace_write, record
-from ..autograd.saved_value import SavedValue
+from ..autograd.saved_value import SavedValue, _type_string
 from ..creation import as_read
 from ..tensor import Tensor, _wrap
 from .._autograd_state import DUAL
@@ -183,6 +183,12 @@ def apply_inplace(op, self, args):
             raise
         arrays = tuple(map(on_meta, arrays))
         out = op.forward(*arrays) if not low else widened_forward(op, arrays)
+    except (NotImplementedError, AttributeError, TypeError) as e:
+        if type(self._data) is not SparseCoo or "dyngrad" in str(e):  # (a piece not built)
+            raise
+        # (torch's dispatcher: the in-place operator has no SparseCPU kernel, whatever its
+        # out-of-place form or the dtype would say)
+        raise no_kernel(aten_name(op).partition("::")[2] + "_") from None
     finally:
         _backend.loud(quiet)
     _check_write(self, out)
@@ -491,6 +497,8 @@ fill_tensor_ = Op("FillBackward3", _fill, jvp=LINEAR,
 
 def _copy(self, src):
     # copy_ casts to the destination's dtype whatever the kinds (torch's copy_ does)
+    if type(self) is SparseCoo or type(src) is SparseCoo:
+        return _copy_sparse(self, src)
     if type(self) is not _ndarray and _foreign(self):
         return _copy_in_module(_backend.array_module(self), self, src)
     if type(src) is not _ndarray and _foreign(src):
@@ -499,6 +507,21 @@ def _copy(self, src):
     if src.dtype != self.dtype:
         src = (src.real if src.dtype.kind == "c" and self.dtype.kind != "c" else src).astype(self.dtype)
     return src
+
+
+def _copy_sparse(self, src):
+    """torch's copy_ of a sparse tensor into a sparse one: src's entries and coalesced flag,
+    in self's dtype (torch also takes src's size, which dyngrad does not do)."""
+    if type(self) is not SparseCoo or type(src) is not SparseCoo:
+        raise RuntimeError(
+            "copy_() between dense and sparse Tensors is not implemented! Found self type = "
+            f"{_type_string(_FROM_NP[self.dtype], type(self) is SparseCoo)} and src type = "
+            f"{_type_string(_FROM_NP[src.dtype], type(src) is SparseCoo)}")
+    if src.shape != self.shape:
+        raise NotImplementedError("copy_ of a sparse tensor into one of another size (torch "
+                                  "resizes the destination) is not implemented in dyngrad")
+    values = src.values.astype(self.dtype)  # (a copy, whatever the dtypes)
+    return SparseCoo(src.indices.copy(), values, src.shape, src.coalesced)
 
 
 def _foreign(a):

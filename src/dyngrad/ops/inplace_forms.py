@@ -10,8 +10,9 @@ tensor([[0., 2.],
         [3., 0.]])
 """
 from .. import _backend
+from .._sparse_coo import SparseCoo
 from ..tensor import _CPP_TYPE, Tensor, _wrap_dim
-from . import pointwise as pw, prod, reduction as red, torch_nn
+from . import pointwise as pw, prod, reduction as red, torch_math as tm, torch_nn
 from .torch_shape import check_fill_value
 from ._promote import type_name
 from ._table import LINEAR, Op, derivative_not_implemented
@@ -24,7 +25,7 @@ xp = _backend.xp
 def square_(self):
     if self._data.dtype.kind == "b":  # (square is pow(x, 2): a long result)
         raise RuntimeError("result type Long can't be cast to the desired output type Bool")
-    return apply_inplace(pw.pow_scalar_exp, self, (self, 2))
+    return tm.INPLACE["pow_"](self, 2)
 
 
 def round_(self, *, decimals=0):
@@ -79,6 +80,8 @@ def conj_physical(input):
 
 
 def conj_physical_(self):
+    if type(self._data) is SparseCoo and self.is_complex():
+        raise RuntimeError("unsupported tensor layout: Sparse")
     return apply_inplace(conj_physical__op, self, (self,))
 
 

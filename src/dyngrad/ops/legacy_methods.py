@@ -13,6 +13,7 @@ from .. import _backend
 from ..autograd.graph import expandable
 from ..creation import legacy_new
 from . import reduction as red, torch_shape as ts, views as vw
+from .sparse import sparse_coo_tensor
 
 xp = _backend.xp
 
@@ -33,6 +34,11 @@ def sum_to_size(self, *size):
 def new(self, *args, **kwargs):
     """The legacy constructor in ``self``'s dtype (creation.legacy_new: no arguments,
     sizes, a Size, or data); a tensor of that dtype comes back as an alias of itself."""
+    if self.is_sparse and not kwargs and all(isinstance(a, int) for a in args):
+        # (a sparse tensor's: an empty sparse tensor of those sizes, (0,) without any)
+        shape = args or (0,)
+        return sparse_coo_tensor(xp.zeros((len(shape), 0), xp.int64),
+                                 xp.zeros(0, self._data.dtype), shape, check_invariants=False)
     out = legacy_new(self.dtype, args, kwargs)
     return vw.alias(out) if args and out is args[0] else out
 

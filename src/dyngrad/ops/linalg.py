@@ -1,6 +1,9 @@
 """Matrix products: mm, bmm, dot, mv, and matmul composed from them as torch composes it."""
 from .. import _backend, _meta_array
 from .._dtype import _FROM_NP
+from .._kernel_dtypes import check_kernel
+from .._sparse_coo import SparseCoo
+from .._sparse_kernels import bmm as sparse_bmm
 from ._table import TRANSPOSED, Op
 from ..tensor import _CPP_TYPE, _wrap
 from .pointwise import conj
@@ -110,7 +113,32 @@ mm = Op("MmBackward0", _mm,
         self=_mm_self_grad, mat2=_mm_mat2_grad)
 
 
+def _sparse_bmm(self, mat2):
+    """torch's bmm of a sparse batch of matrices by a dense one, with its checks in its
+    order (a sparse ``mat2`` is refused whatever ``self`` is)."""
+    if type(mat2) is SparseCoo or type(self) is not SparseCoo:
+        raise RuntimeError("bmm_sparse: Tensor 'mat2' must be dense")
+    if self.ndim != self.sparse_dim:
+        raise RuntimeError(f"bmm_sparse: Tensor 'self' must have 0 dense dims, but has "
+                           f"{self.ndim - self.sparse_dim}")
+    if self.sparse_dim != 3:
+        raise RuntimeError(f"bmm_sparse: Tensor 'self' must have 3 sparse dims, but has "
+                           f"{self.sparse_dim}")
+    if mat2.ndim != 3:
+        raise RuntimeError(f"bmm_sparse: Tensor 'mat2' must have 3 dims, but has {mat2.ndim}")
+    if self.shape[0] != mat2.shape[0]:
+        raise RuntimeError("bmm_sparse: 'self.size(0)' and 'mat2.size(0)' must match")
+    if self.shape[2] != mat2.shape[1]:
+        raise RuntimeError("bmm_sparse: 'self.size(2)' and 'mat2.size(1)' must match")
+    _check_same_dtype(self, mat2, "bmm")
+    # (no bool or half kernel)
+    check_kernel(self, "bmm_sparse_dense", "iuc" if self.dtype == xp.float16 else "iufc")
+    return sparse_bmm(self, mat2)
+
+
 def _bmm(self, mat2):
+    if type(self) is SparseCoo or type(mat2) is SparseCoo:
+        return _sparse_bmm(self, mat2)
     if self.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:

@@ -12,8 +12,8 @@ import warnings
 
 from .. import _backend
 from .._args import user_stacklevel
-from .._cpu_math import _fma32, _fma64
-from .._sparse_coo import SparseCoo
+from .._cpu_math import _fma32, _fma64, occurrence_rounds
+from .._sparse_coo import SparseCoo, no_kernel
 from .._kernel_dtypes import ALL_BUT_COMPLEX, NUMERIC_COMPLEX, check_kernel
 from .. import _dtype as _dt
 from .._dtype import _FROM_NP
@@ -171,14 +171,9 @@ def _fma_sparse(a, b, c):
     out = xp.array(c, dtype=result_dtype(result_dtype(a.values, b), c), copy=True)
     rows = xp.ravel_multi_index(tuple(a.indices), out.shape[:a.sparse_dim])
     flat = out.reshape((-1,) + out.shape[a.sparse_dim:])
-    order = xp.argsort(rows, kind="stable")
-    ranked = rows[order]
-    first = xp.concatenate(([0], xp.flatnonzero(ranked[1:] != ranked[:-1]) + 1))
-    starts = xp.repeat(first, xp.diff(xp.concatenate((first, [len(ranked)]))))
-    occurrence = xp.empty_like(order)
-    occurrence[order] = xp.arange(len(order)) - starts
-    for k in range(int(occurrence.max()) + 1):
-        pick = occurrence == k
+    order, bounds = occurrence_rounds(rows)
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        pick = order[lo:hi]
         r = rows[pick]
         flat[r] = fma(a.values[pick], b, flat[r])
     return out
@@ -522,6 +517,8 @@ tanh = Op("TanhBackward0", _float_math(xp.tanh), jvp=ELEMENTWISE,
 def _tanh_backward(grad_output, output):
     """grad_output * (1 - output**2), reusing one temporary: on big tensors each fresh
     array costs a pass of page faults (measured: 4M floats, 11 ms down to 7 ms)."""
+    if type(output) is SparseCoo:
+        raise no_kernel("tanh_backward")
     if type(output) is not _ndarray or output.ndim == 0 or output.dtype.kind == "c":
         return grad_output * _conjugate(1 - output * output)
     out = xp.multiply(output, output)
@@ -579,8 +576,19 @@ abs_ = Op("AbsBackward0", _abs, jvp=ELEMENTWISE,
           self=lambda grad, self: grad * sgn(self))
 
 
+def unchanged_copy(x):
+    """What a function that leaves its input's values as they are (floor of an integer)
+    returns: a copy; a sparse one coalesced (torch's sparse kernels run on the coalesced
+    values)."""
+    if type(x) is SparseCoo and not x.coalesced:
+        return x.coalesce()
+    return x.copy()
+
+
 def _sign(self):
     """sgn's forward (complex numbers: z / |z|), and sign's for real numbers."""
+    if type(self) is SparseCoo and self.dtype.kind == "b":
+        return unchanged_copy(self)
     if type(self) is not _ndarray and not _backend.is_numpy(self):
         return _sign_in(_backend.array_module(self), self)
     if self.dtype.kind == "b":
@@ -621,7 +629,10 @@ sgn = Op("SgnBackward0", _sign, jvp=lambda self, self_t, result: _sgn_backward(s
 def _sgn_backward(grad, self, result):
     """z/|z| is flat along |z| and turns with the angle: (g - sgn² conj(g)) / 2|z| (zero at
     0, as torch), and zero for real input."""
-    if _backend.kind(getattr(self, "_data", self).dtype) != "c":
+    data = getattr(self, "_data", self)
+    if _backend.kind(data.dtype) != "c":
+        if type(data) is SparseCoo:  # (torch's zeros here are an efficient zero tensor)
+            raise no_kernel("_efficientzerotensor")
         return zeros_like(grad)
     magnitude = abs_(self)
     return masked_fill_op((grad - result * result * conj(grad)) / (magnitude * 2), magnitude == 0, 0)
@@ -951,7 +962,7 @@ def _rounding(ufunc, name):
         if kind in "biu":
             if kind == "b":
                 check_kernel(self, kernel, NUMERIC_COMPLEX)
-            return self.copy()
+            return unchanged_copy(self)
         return ufunc(self)
     return forward
 
@@ -998,8 +1009,12 @@ acos = Op("AcosBackward0", _silent_float(xp.arccos), jvp=ELEMENTWISE, self=_acos
 atan = Op("AtanBackward0", lambda self: xp.arctan(to_float(self)), jvp=ELEMENTWISE,
           self=lambda grad, self: grad / conj(add_scalar(self * self, 1, 1)))
 def _atanh_backward(grad, self):
-    # torch's grad * 1 / (1 - self^2): the 1 below a constant tensor of self's type
-    one = xp.asarray(1, getattr(self, "_data", self).dtype)
+    # torch's grad * 1 / (1 - self^2): the 1 below a constant tensor of self's type (made
+    # like self: an empty_like with a memory format, which a sparse self refuses)
+    data = getattr(self, "_data", self)
+    if type(data) is SparseCoo:
+        raise RuntimeError("memory format option is only supported by strided tensors")
+    one = xp.asarray(1, data.dtype)
     return mul_scalar(grad, 1) / conj(sub(one, pow_scalar_exp(self, 2), 1))
 
 
@@ -1050,7 +1065,10 @@ def round(input, *, decimals=0, out=None):
 
 
 def square(input, *, out=None):
-    # torch composes square as pow(x, 2): PowBackward0
+    # torch composes square as pow(x, 2): PowBackward0 (its sparse kernel writes a bool
+    # input's pow, a long, into a bool result)
+    if input.is_sparse and input.dtype is _dt.bool:
+        raise RuntimeError("result type Long can't be cast to the desired output type Bool")
     return pow_scalar_exp(input, 2)
 
 

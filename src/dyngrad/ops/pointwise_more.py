@@ -24,6 +24,8 @@ from .pointwise import gt, isinf
 from .pointwise import logical_not
 from .pointwise import on_sparse_values
 from .pointwise import isfinite
+from .pointwise import unchanged_copy
+from .._sparse_coo import SparseCoo
 
 from .._kernel_dtypes import ALL_BUT_COMPLEX, FLOATING, FLOATING_COMPLEX, check_kernel
 
@@ -335,7 +337,7 @@ def _logit_backward(grad, self, eps):
 
 def _nan_to_num(self, nan, posinf, neginf):
     if self.dtype.kind not in "fc":
-        return self.copy()
+        return unchanged_copy(self)
     info = xp.finfo(self.dtype)
     return xp.nan_to_num(self, nan=0.0 if nan is None else nan,
                          posinf=info.max if posinf is None else posinf,
@@ -400,7 +402,9 @@ def _infinity_test(test, name):
     def forward(self):
         if self.dtype.kind == "c":
             raise RuntimeError(f"{name} does not support complex inputs.")
-        return test(self) if self.dtype.kind == "f" else xp.zeros(self.shape, bool)
+        if self.dtype.kind == "f" or type(self) is SparseCoo:  # (sparse: False values)
+            return test(self)
+        return xp.zeros(self.shape, bool)
     return forward
 
 

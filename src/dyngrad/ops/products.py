@@ -9,6 +9,7 @@ import warnings
 from .. import _backend, _meta_array
 from .. import _dtype as _dt
 from .._kernel_dtypes import NUMERIC_COMPLEX, check_kernel
+from .._sparse_coo import SparseCoo, addmm as sparse_dense_addmm
 from ..tensor import _wrap_dim
 from . import pointwise as pw
 from ._promote import broadcast_shapes
@@ -109,6 +110,9 @@ def _addmm(self, mat1, mat2, beta, alpha):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x"
                            f"{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
     _check_same_dtype(mat1, mat2)
+    if type(mat1) is SparseCoo and type(mat2) is not SparseCoo:
+        # (torch's sparse kernel scales the bias first, then adds alpha * each entry's row)
+        return sparse_dense_addmm(self, mat1, mat2, beta, alpha)
     try:
         prod = xp.matmul(mat1, mat2)
     except _meta_array.DeviceMismatch:  # (NOTE [CPU and meta operands] in _meta_array.py)

@@ -11,6 +11,7 @@ import math
 
 from .. import _backend
 from .._meta_array import no_kernel
+from .._sparse_coo import SparseCoo, no_kernel as sparse_no_kernel
 from .. import _dtype as _dt
 from .._args import user_stacklevel
 from .._runtime_flags import warn_once
@@ -281,6 +282,8 @@ def _index_fill(self, dim, index, value):
 
 
 def _index_select_backward(grad, self_sym_sizes, dim, index):
+    if type(getattr(grad, "_data", grad)) is SparseCoo:  # (torch's zeros(...).index_add_)
+        raise sparse_no_kernel("index_add_")
     return index_add(new_zeros(grad, tuple(self_sym_sizes)), dim, index, grad, 1)
 
 

@@ -24,6 +24,7 @@ from .._sparse_coo import (NAMESPACE, SparseCoo, from_dense, no_kernel, softmax_
                            matrix_mask, sparse_product,
                            softmax_backward_values, sum_dims, sum_dims_backward, values_at)
 from .._sparse_coo import sparse_mask as _mask_array
+from .._sparse_coo import addmm as sparse_dense_addmm
 from ..tensor import Tensor, _wrap
 from ._table import Op
 from .pointwise import _not_implemented, conj, mul_scalar
@@ -50,10 +51,11 @@ def _sparse_coo_tensor(indices, values, size, is_coalesced):
     return SparseCoo(indices, values, size, is_coalesced)
 
 
-def _values_of_grad(grad, indices):
-    # torch's sparse_constructor_values_backward: the gradient's values at the indices,
-    # computed with no graph of its own (torch's formula is not differentiable)
-    return _like(grad, values_at(_array(grad), _array(indices)))
+def _values_of_grad(grad, result):
+    # torch's sparse_constructor_values_backward: the gradient's values at the result's
+    # indices, computed with no graph of its own (torch's formula is not differentiable);
+    # the result is what the node saves (an in-place change of it fails the backward)
+    return _like(grad, values_at(_array(grad), _array(result).indices))
 
 
 # (forward AD: torch has no rule for the two ways a sparse tensor is made, so none runs
@@ -139,12 +141,7 @@ def _check_mm(mat1, mat2):
 
 def _sparse_addmm(self, mat1, mat2, beta, alpha):
     _check_mm(mat1, mat2)
-    out = NAMESPACE.matmul(mat1, mat2)
-    if alpha != 1:
-        out *= alpha
-    if beta != 0:
-        out += self * beta if beta != 1 else self
-    return out
+    return sparse_dense_addmm(self, mat1, mat2, beta, alpha)
 
 
 def _scaled(grad, factor):

@@ -8,13 +8,14 @@ import numbers
 
 from .. import _backend
 from .._args import as_dtype, broadcast_shapes, type_name
+from .._sparse_coo import SparseCoo, no_kernel
 from ..creation import check_scalar, tensor
 from ..tensor import Tensor, _wrap, _wrap_dim
 from . import pointwise as pw
 from . import reduction as red
 from ._batched import BatchedTensor, dynamic_shape_error
 from ._promote import result_dtype
-from .inplace import apply_inplace
+from .inplace import apply_inplace, check_inplace
 
 xp = _backend.xp
 # the entries' plain functions (Op.fast): the operators' path, one call shorter
@@ -432,7 +433,11 @@ def _abs_inplace(self):
 
 
 def _pow_inplace(self, exponent):
-    entry = pw.pow_tensor if isinstance(exponent, Tensor) else pw.pow_scalar_exp
+    by_tensor = isinstance(exponent, Tensor)
+    if type(self._data) is SparseCoo:  # (torch has pow on sparse values, not pow_)
+        check_inplace(self)  # (a leaf that requires grad is refused first)
+        raise no_kernel("pow_.Tensor" if by_tensor else "pow_.Scalar")
+    entry = pw.pow_tensor if by_tensor else pw.pow_scalar_exp
     return apply_inplace(entry, self, (self, exponent))
 
 

@@ -92,9 +92,21 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
 
+def check_t(self, name):
+    """torch's refusal of t() (``name``: t or t_) past two dims, in its sparse words for a
+    sparse tensor (which also needs its dims sparse)."""
+    if self.is_sparse:
+        sd, dd = self.sparse_dim(), self.dense_dim()
+        if sd > 2 or dd:
+            raise RuntimeError(f"{name}() expects a tensor with <= 2 sparse and 0 dense "
+                               f"dimensions, but got {sd} sparse and {dd} dense dimensions")
+    elif self.dim() > 2:
+        raise RuntimeError(f"{name}() expects a tensor with <= 2 dimensions, but self is "
+                           f"{self.dim()}D")
+
+
 def t(input):
-    if input.dim() > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
+    check_t(input, "t")
     return vw.t(input)
 
 

@@ -18,6 +18,7 @@ from ._batched import BatchedTensor
 from ._table import LINEAR, Op, apply
 from .inplace import _set_grad_fn, check_inplace
 from .pointwise import div
+from .torch_shape import check_t
 from .reduction import sum_dim
 from .scatter import index_add, index_copy
 
@@ -201,9 +202,7 @@ def apply_view_inplace(op, self, args):
 
 
 def t_(self):
-    if self.dim() > 2:
-        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is "
-                           f"{self.dim()}D")
+    check_t(self, "t_")
     return apply_view_inplace(t_op, self, ())
 
 

@@ -9,7 +9,7 @@ import math
 import warnings
 
 from .. import _backend
-from .._sparse_coo import SparseCoo
+from .._sparse_coo import SparseCoo, no_kernel
 from ..creation import zeros
 from ..tensor import _wrap
 from ._table import LINEAR, Op
@@ -232,6 +232,8 @@ def _select(self, dim, index):
 
 
 def _select_backward(grad, input_sizes, dim, index):
+    if type(grad) is SparseCoo:
+        raise no_kernel("select_backward")
     out = new_zeros(grad, input_sizes)
     out[(slice(None),) * dim + (index, Ellipsis)] = grad
     return out
@@ -318,10 +320,20 @@ def _unbind_backward(grads, self_sym_sizes, dim):
     from .joining import stack
     shape = list(self_sym_sizes)
     del shape[dim]
+    if any(g is None for g in grads) and \
+            type(getattr(_first(grads), "_data", _first(grads))) is SparseCoo:
+        # (torch stands in zeros({1}).expand(size) of the gradients' layout for the missing)
+        raise RuntimeError("expand is unsupported for Sparse tensors")
     return stack([g if g is not None else new_zeros(_first(grads), shape) for g in grads], dim)
 
 
-unbind = Op("UnbindBackward0", lambda self, dim: tuple(xp.moveaxis(self, dim, 0)), jvp=LINEAR,
+def _unbind(self, dim):
+    if type(self) is SparseCoo:  # (a sparse tensor's selects, one per index)
+        return tuple(self[(slice(None),) * dim + (i, Ellipsis)] for i in range(self.shape[dim]))
+    return tuple(xp.moveaxis(self, dim, 0))
+
+
+unbind = Op("UnbindBackward0", _unbind, jvp=LINEAR,
             view=True,
             outputs=None, self=_unbind_backward)
 

@@ -11,6 +11,9 @@ the same algorithms (libstdc++'s, with which torch's Linux builds are made) on a
 They are plain Python, O(n log n) comparisons per row: the callers use them only for the
 rows where the order among ties shows (NOTE in sorting.py), and NumPy's sort elsewhere.
 """
+from . import _backend
+
+xp = _backend.xp
 _THRESHOLD = 16  # libstdc++'s _S_threshold: below it, insertion sort
 
 
@@ -25,6 +28,98 @@ def stl_sort(a, less, first=0, last=None):
     if last - first > 1:
         _introsort_loop(a, first, last, 2 * _lg(last - first), less)
         _final_insertion_sort(a, first, last, less)
+
+
+def stl_sort_order(keys):
+    """The order std::sort leaves a 1-d array of keys in (compared by a bare <, so no NaN),
+    as positions: stl_sort over (key, position) pairs, run a level of the introsort's
+    recursion at a time over every segment at once with NumPy rather than a step at a time.
+
+    Each level takes the median of three to the front of each segment, then partitions it
+    as the unguarded partition does: the left scan stops at the keys >= the pivot (in
+    order), the right scan at the keys <= it (from the end), and the k-th stops of the two
+    are swapped while the left one comes first (the scans cross at the first pair that does
+    not; untouched keys lie between them until then). A segment out of depth is
+    heap-sorted step by step (as introsort does; rare). The final insertion sort of a
+    partitioned array is a stable sort of it: no key moves past a key that is not greater.
+    """
+    a = xp.array(keys)
+    pos = xp.arange(len(a))
+    first = xp.array([0])
+    last = xp.array([len(a)])
+    depth = xp.array([2 * _lg(len(a))]) if len(a) else xp.zeros(1, int)
+    while True:
+        big = last - first > _THRESHOLD
+        first, last, depth = first[big], last[big], depth[big]
+        out = depth == 0
+        for f, l in zip(first[out].tolist(), last[out].tolist()):  # (out of depth: heaps)
+            pairs = list(zip(a[f:l].tolist(), pos[f:l].tolist()))
+            _heap_select(pairs, 0, len(pairs), len(pairs), less_plain)
+            _sort_heap(pairs, 0, len(pairs), less_plain)
+            a[f:l] = [k for k, _ in pairs]
+            pos[f:l] = [i for _, i in pairs]
+        first, last, depth = first[~out], last[~out], depth[~out] - 1
+        if not len(first):
+            break
+        _median_of_three_first(a, pos, first, last)
+        cut = _partition_segments(a, pos, first, last)
+        first, last, depth = (xp.concatenate(pair) for pair in
+                              ((cut, first), (last, cut), (depth, depth)))
+    return pos[xp.argsort(a, kind="stable")]
+
+
+def _median_of_three_first(a, pos, first, last):
+    """_median_to_first(first, first + 1, mid, last - 1) of every segment."""
+    x, y, z = first + 1, first + (last - first) // 2, last - 1
+    ax, ay, az = a[x], a[y], a[z]
+    pick = xp.where(ax < ay, xp.where(ay < az, y, xp.where(ax < az, z, x)),
+                    xp.where(ax < az, x, xp.where(ay < az, z, y)))
+    _swap(a, pos, first, pick)
+
+
+def _swap(a, pos, i, j):
+    for v in (a, pos):
+        v[i], v[j] = v[j], v[i].copy()
+
+
+def _ranges(first, last):
+    """Every position of the segments [first, last), in order, and each one's segment."""
+    sizes = last - first
+    seg = xp.repeat(xp.arange(len(first)), sizes)
+    return xp.arange(sizes.sum()) - xp.repeat(xp.cumsum(sizes) - sizes - first, sizes), seg
+
+
+def _ragged(values, seg, count):
+    """values grouped by segment (in order within each), with each segment's start."""
+    counts = xp.bincount(seg, minlength=count)
+    return values, xp.cumsum(counts) - counts, counts
+
+
+def _partition_segments(a, pos, first, last):
+    """_unguarded_partition(first + 1, last, pivot at first) of every segment; returns the
+    cuts."""
+    n = len(first)
+    at, seg = _ranges(first, last)  # (the right scan may reach the pivot itself)
+    pivot = a[first]
+    left_stop = ~(a[at] < pivot[seg]) & (at > first[seg])
+    right_stop = ~(pivot[seg] < a[at])
+    lefts, l_start, l_count = _ragged(at[left_stop], seg[left_stop], n)
+    rights, r_start, r_count = _ragged(at[right_stop], seg[right_stop], n)
+    pairs = xp.minimum(l_count, r_count)
+    pair_seg = xp.repeat(xp.arange(n), pairs)
+    k = xp.arange(pairs.sum()) - xp.repeat(xp.cumsum(pairs) - pairs, pairs)
+    left = lefts[l_start[pair_seg] + k]
+    right = rights[r_start[pair_seg] + r_count[pair_seg] - 1 - k]  # (from the end)
+    swapped = left < right
+    _swap(a, pos, left[swapped], right[swapped])
+    done = xp.bincount(pair_seg[swapped], minlength=n)  # swaps made in each segment
+    # the left scan's next stop, or the last right stop swapped (now holding a key >= pivot)
+    big = xp.iinfo(xp.int64).max
+    has_next = done < l_count
+    next_left = xp.where(has_next, lefts[xp.minimum(l_start + done, len(lefts) - 1)], big)
+    last_right = xp.where(done > 0, rights[xp.maximum(r_start + r_count - done, 0)
+                                          .clip(max=len(rights) - 1)], big)
+    return xp.minimum(next_left, last_right)
 
 
 def _introsort_loop(a, first, last, depth, less):
