@@ -635,9 +635,8 @@ def case_later_output_only_gradient(torch):
     return x.grad
 
 
-def case_node_reached_without_gradient(torch):
-    # a node reached with no gradient at all: a custom Function's backward still runs (on
-    # zeros), a built-in node does not
+def _no_grad(torch):
+    """A custom Function whose backward gives its input no gradient."""
     class NoGrad(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x):
@@ -646,6 +645,13 @@ def case_node_reached_without_gradient(torch):
         @staticmethod
         def backward(ctx, g):
             return None
+    return NoGrad
+
+
+def case_node_reached_without_gradient(torch):
+    # a node reached with no gradient at all: a custom Function's backward still runs (on
+    # zeros), a built-in node does not
+    NoGrad = _no_grad(torch)
 
     class Shout(torch.autograd.Function):
         @staticmethod
@@ -670,14 +676,7 @@ def case_node_reached_without_gradient(torch):
 def case_hooked_nodes_reached_without_gradient(torch):
     # as above, through nodes with hooks: a built-in node that got no gradient at all is
     # not run, yet its hooks are; one that got a gradient for a later output runs
-    class NoGrad(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x.clone()
-
-        @staticmethod
-        def backward(ctx, g):
-            return None
+    NoGrad = _no_grad(torch)
     w = torch.tensor([1., 2.], requires_grad=True)
     h = w * 2
     h.grad_fn.register_prehook(lambda go: print("pre", go))
