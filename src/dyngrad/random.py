@@ -137,6 +137,15 @@ def _check(fn, args, kwargs, device, requires_grad, pin_memory=False, layout=Non
     return meta
 
 
+def _shape_or_size(fn, shape, size, **given):
+    """The size of ``rand(2, 3)``, ``rand((2, 3))`` or ``rand(size=(2, 3))``; none, or both,
+    match none of torch's overloads."""
+    if (size is None) == (not shape) or size is not None and not isinstance(size, (tuple, list)):
+        given = {k: v for k, v in given.items() if v is not None and v is not False}
+        raise _refused(fn, shape, given if size is None else dict(given, size=size))
+    return shape if size is None else (size,)
+
+
 def _meta(shape, dtype, requires_grad=False):
     """A new meta tensor: the meta device draws nothing (torch's leaves the generator
     where it was)."""
@@ -250,8 +259,11 @@ def _float_dtype(dtype, name):
     return d
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
-         layout=None, pin_memory=False):
+def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+         out=None, layout=None, pin_memory=False):
+    size = _shape_or_size("rand", shape, size, generator=generator, dtype=dtype,
+                          device=device, requires_grad=requires_grad, out=out, layout=layout,
+                          pin_memory=pin_memory)
     meta = _check("rand", size, {"requires_grad": requires_grad, "pin_memory": pin_memory},
                   device, requires_grad, pin_memory, layout=layout)
     d = _float_dtype(dtype, "check_uniform_bounds")
@@ -261,8 +273,11 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     return _drawn(_size(size, "rand"), lambda s: gen.uniform(s, d, 0.0, 1.0), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None,
-          layout=None, pin_memory=False):
+def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+          out=None, layout=None, pin_memory=False):
+    size = _shape_or_size("randn", shape, size, generator=generator, dtype=dtype,
+                          device=device, requires_grad=requires_grad, out=out, layout=layout,
+                          pin_memory=pin_memory)
     meta = _check("randn", size, {"requires_grad": requires_grad, "pin_memory": pin_memory},
                   device, requires_grad, pin_memory, layout=layout)
     d = _float_dtype(dtype, "normal_kernel_cpu")

@@ -219,4 +219,8 @@ CASES = [
     'torch.logspace(0, 1)', 'torch.arange()', 'torch.arange(1, 2, 3, 4)', 'torch.eye()',
     'torch.zeros_like(x, x)', 'torch.ones_like()', 'torch.full((2,))', 'torch.full((2,), 1, 2)',
     'torch.empty_like()', 'torch.randperm()', 'torch.rand_like()',
+    # rand/randn: the size as its own argument, given twice, or not at all
+    'torch.rand()', 'torch.randn()', 'torch.rand(dtype=torch.float64)', 'torch.randn(size=3)',
+    'torch.rand(size=(2, 3)).shape', 'torch.randn(size=[2], dtype=torch.float64).dtype',
+    'torch.rand(2, size=(2,))', 'torch.rand(size=torch.Size([2])).shape',
 ]
